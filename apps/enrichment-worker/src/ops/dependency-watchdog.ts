@@ -1,0 +1,82 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { WorkerConfig } from '@sluice/config';
+import { ACTIVE_QUEUE_NAMES } from '@sluice/queue';
+import { DataSource } from 'typeorm';
+import { WorkerRegistry } from './worker-registry';
+
+/**
+ * Pauses this process's workers while PostgreSQL is unreachable (jobs wait in Redis instead of
+ * burning their attempts) and resumes them when it answers again. Redis outages need no help:
+ * BullMQ workers on a `maxRetriesPerRequest: null` connection wait and resume by themselves.
+ * Also refuses to start when an active queue has no worker.
+ */
+@Injectable()
+export class DependencyWatchdog implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(DependencyWatchdog.name);
+  private timer: NodeJS.Timeout | null = null;
+  private paused = false;
+  private checking = false;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly registry: WorkerRegistry,
+    private readonly config: WorkerConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const missing = ACTIVE_QUEUE_NAMES.filter((name) => !this.registry.queueNames().includes(name));
+    if (missing.length > 0) {
+      throw new Error(
+        `No processor for queue(s) ${missing.join(', ')}: add a @Processor for each to the worker module.`,
+      );
+    }
+    this.timer = setInterval(() => void this.check(), this.config.dependencyCheckIntervalMs);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) {
+      clearInterval(this.timer);
+    }
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  async check(): Promise<void> {
+    if (this.checking) {
+      return;
+    }
+    this.checking = true;
+    try {
+      const healthy = await this.databaseAnswers();
+      if (!healthy && !this.paused) {
+        this.paused = true;
+        this.logger.warn('PostgreSQL is unreachable: pausing workers until it is back.');
+        await Promise.all(this.registry.all().map((worker) => worker.pause(true)));
+      } else if (healthy && this.paused) {
+        this.paused = false;
+        this.logger.log('PostgreSQL is back: resuming workers.');
+        for (const worker of this.registry.all()) {
+          worker.resume();
+        }
+      }
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  private async databaseAnswers(): Promise<boolean> {
+    try {
+      await Promise.race([
+        this.dataSource.query('SELECT 1'),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1500)),
+      ]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}

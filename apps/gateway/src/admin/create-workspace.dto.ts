@@ -1,0 +1,24 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { WORKSPACE_TIERS, type WorkspaceTier } from '@sluice/db';
+import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+
+export class CreateWorkspaceDto {
+  @ApiProperty({ example: 'Acme RevOps' })
+  @IsString({ message: 'name is required and must be a string' })
+  @Length(1, 120, { message: 'name must be 1 to 120 characters long' })
+  @Matches(/\S/, { message: 'name must not be blank' })
+  name!: string;
+
+  @ApiPropertyOptional({ enum: WORKSPACE_TIERS, default: 'standard' })
+  @IsOptional()
+  @IsIn(WORKSPACE_TIERS, { message: `tier must be one of: ${WORKSPACE_TIERS.join(', ')}` })
+  tier?: WorkspaceTier;
+}
+
+export class WorkspaceCreatedDto {
+  @ApiProperty({ example: { id: 'b0c1…', name: 'Acme RevOps', slug: 'acme-revops', tier: 'standard' } })
+  workspace!: { id: string; name: string; slug: string; tier: string; created_at: string };
+
+  @ApiProperty({ description: 'Shown once: only its hash is stored.', example: 'slk_…' })
+  api_key!: string;
+}

@@ -1,0 +1,59 @@
+import { ConflictException, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ApiKey, Workspace, type WorkspaceTier } from '@sluice/db';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { displayPrefix, generateApiKey, hashApiKey } from '../auth/api-keys';
+import type { WorkspaceCreatedDto } from './create-workspace.dto';
+
+function slugOf(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return slug || 'workspace';
+}
+
+@Injectable()
+export class WorkspacesService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Creates a workspace and its first API key in one transaction; the key is returned once. */
+  async create(name: string, tier: WorkspaceTier = 'standard'): Promise<WorkspaceCreatedDto> {
+    const key = generateApiKey();
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const workspace = await manager
+          .getRepository(Workspace)
+          .save(manager.getRepository(Workspace).create({ name: name.trim(), slug: slugOf(name), tier }));
+        await manager.getRepository(ApiKey).save(
+          manager.getRepository(ApiKey).create({
+            workspaceId: workspace.id,
+            name: 'default',
+            keyPrefix: displayPrefix(key),
+            keyHash: hashApiKey(key),
+            scopes: ['jobs:write', 'jobs:read'],
+          }),
+        );
+        return {
+          workspace: {
+            id: workspace.id,
+            name: workspace.name,
+            slug: workspace.slug,
+            tier: workspace.tier,
+            created_at: workspace.createdAt.toISOString(),
+          },
+          api_key: key,
+        };
+      });
+    } catch (error) {
+      if (error instanceof QueryFailedError && (error as { code?: string }).code === '23505') {
+        throw new ConflictException(
+          `A workspace named like '${name}' already exists (slug '${slugOf(name)}').`,
+        );
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import { type INestApplication, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { CoreConfig, GatewayConfig, loadConfigs, type Env } from '@sluice/config';
+import { useJsonBodies } from '@sluice/platform';
+import { GatewayModule } from './gateway.module';
+
+/** Builds the gateway (not yet listening), so tests run exactly what production runs. */
+export async function createGatewayApp(
+  env: Env = process.env,
+): Promise<{ app: INestApplication; config: GatewayConfig }> {
+  const [core, gateway] = loadConfigs([CoreConfig, GatewayConfig], env);
+  const app = await NestFactory.create(GatewayModule.forRoot(core, gateway), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  useJsonBodies(app, gateway.bodyLimitBytes);
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      stopAtFirstError: false,
+    }),
+  );
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Sluice API')
+      .setDescription(
+        'Contact and company enrichment from paid providers. Authenticate with `Authorization: Bearer <workspace API key>`; admin routes take the admin token.',
+      )
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .addBearerAuth(undefined, 'admin')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document);
+  return { app, config: gateway };
+}

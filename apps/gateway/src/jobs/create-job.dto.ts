@@ -1,0 +1,46 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { SUPPORTED_REQUEST_TYPES } from '@sluice/enrichment';
+import { IsIn, IsNotEmpty, IsObject, IsOptional, IsString, IsUrl, MaxLength } from 'class-validator';
+
+export class CreateJobDto {
+  @ApiProperty({ enum: SUPPORTED_REQUEST_TYPES, example: 'company.profile' })
+  @IsString({ message: 'type is required and must be a string' })
+  @IsIn(SUPPORTED_REQUEST_TYPES, {
+    message: `type must be one of: ${SUPPORTED_REQUEST_TYPES.join(', ')}`,
+  })
+  type!: string;
+
+  @ApiProperty({
+    description: 'Identifiers for the request type. company.profile: { company_number }.',
+    example: { company_number: '07798925' },
+  })
+  @IsObject({ message: 'input is required and must be an object' })
+  @IsNotEmpty({ message: 'input must not be empty' })
+  input!: Record<string, unknown>;
+
+  @ApiPropertyOptional({ enum: ['interactive', 'bulk'], default: 'interactive' })
+  @IsOptional()
+  @IsIn(['interactive', 'bulk'], { message: 'priority must be interactive or bulk' })
+  priority?: 'interactive' | 'bulk';
+
+  @ApiPropertyOptional({
+    description:
+      'Where Sluice will deliver the result when it is ready (signed callbacks arrive with a later release; the URL is stored now).',
+    example: 'https://crm.example.com/hooks/sluice',
+  })
+  @IsOptional()
+  @IsUrl(
+    { protocols: ['https', 'http'], require_protocol: true, require_tld: false },
+    { message: 'callback_url must be an http(s) URL' },
+  )
+  @MaxLength(2048)
+  callback_url?: string;
+}
+
+export class JobCreatedDto {
+  @ApiProperty({ format: 'uuid', example: '6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f' })
+  id!: string;
+
+  @ApiProperty({ example: 'queued' })
+  status!: string;
+}

@@ -1,0 +1,72 @@
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { RequestType } from '@sluice/enrichment';
+import { ApiKeyGuard } from '../auth/api-key.guard';
+import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
+import { CreateJobDto, JobCreatedDto } from './create-job.dto';
+import { parseJobInput } from './job-input';
+import type { JobView } from './job-view';
+import { JobsService } from './jobs.service';
+
+@ApiTags('jobs')
+@ApiBearerAuth()
+@UseGuards(ApiKeyGuard)
+@Controller('v1/jobs')
+export class JobsController {
+  constructor(private readonly jobs: JobsService) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Enqueue an enrichment job',
+    description: 'Answers at once with the job id; poll GET /v1/jobs/{id}.',
+  })
+  @ApiResponse({ status: 202, type: JobCreatedDto })
+  @ApiResponse({ status: 400, description: 'Unknown type, malformed input, unknown fields, malformed JSON.' })
+  @ApiResponse({ status: 401, description: 'Missing or invalid API key.' })
+  @ApiResponse({
+    status: 503,
+    description: 'Redis or PostgreSQL unavailable; nothing was written. Retry-After is set.',
+  })
+  async create(
+    @Body() body: CreateJobDto,
+    @CurrentCaller() caller: Caller,
+    @CorrelationId() correlationId: string,
+  ): Promise<JobCreatedDto> {
+    const type = body.type as RequestType;
+    const input = parseJobInput(type, body.input);
+    return this.jobs.create(
+      caller,
+      { type, input, priority: body.priority ?? 'interactive', callbackUrl: body.callback_url ?? null },
+      correlationId,
+    );
+  }
+
+  @Get(':id')
+  @ApiOperation({
+    summary: 'A job: status, steps (provider, operation, state, latency, credits, error) and result',
+  })
+  @ApiResponse({ status: 404, description: 'No such job in this workspace.' })
+  async get(
+    @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new JobIdError() })) id: string,
+    @CurrentCaller() caller: Caller,
+  ): Promise<JobView> {
+    return this.jobs.get(caller, id);
+  }
+}
+
+class JobIdError extends BadRequestException {
+  constructor() {
+    super('Job id must be a UUID, as returned by POST /v1/jobs.');
+  }
+}

@@ -1,0 +1,8 @@
+import 'reflect-metadata';
+import { runApp } from '@sluice/platform';
+import { createGatewayApp } from './app';
+
+runApp('gateway', async () => {
+  const { app, config } = await createGatewayApp();
+  await app.listen(config.port, config.host);
+});

@@ -1,0 +1,189 @@
+import { startTestSandbox, type TestSandbox } from '../testing/test-sandbox';
+import type { WorldCompanyView } from './world-admin.controller';
+
+const DEFAULTS = {
+  name: 'companies-house',
+  credits: null,
+  latency_ms: 0,
+  error_rate: 0,
+  outage: false,
+  rate_limit: { limit: 600, window_seconds: 300 },
+};
+
+async function json<T>(response: Response): Promise<T> {
+  return (await response.json()) as T;
+}
+
+describe('the /_sandbox admin surface', () => {
+  const WORLD_SIZE = 150;
+  let sandbox: TestSandbox;
+
+  beforeAll(async () => {
+    sandbox = await startTestSandbox({ worldSize: WORLD_SIZE });
+  });
+
+  afterAll(async () => {
+    await sandbox?.close();
+  });
+
+  beforeEach(async () => {
+    await sandbox.request('/_sandbox/reset', { method: 'POST' });
+  });
+
+  const providers = async (): Promise<unknown> => json<unknown>(await sandbox.request('/_sandbox/providers'));
+
+  describe('providers', () => {
+    it('lists every simulated provider with its default settings', async () => {
+      expect(await providers()).toEqual([DEFAULTS]);
+    });
+
+    it('applies a partial PATCH, answers the updated provider and keeps it', async () => {
+      const response = await sandbox.send('PATCH', '/_sandbox/providers/companies-house', {
+        latency_ms: 25,
+        error_rate: 0.1,
+        rate_limit: { limit: 3, window_seconds: 60 },
+      });
+      expect(response.status).toBe(200);
+      const updated = {
+        ...DEFAULTS,
+        latency_ms: 25,
+        error_rate: 0.1,
+        rate_limit: { limit: 3, window_seconds: 60 },
+      };
+      expect(await json<unknown>(response)).toEqual(updated);
+      expect(await providers()).toEqual([updated]);
+    });
+
+    it('answers an unknown provider with 404 naming the known ones', async () => {
+      for (const response of [
+        await sandbox.send('PATCH', '/_sandbox/providers/x', {}),
+        await sandbox.request('/_sandbox/providers/x/calls'),
+        await sandbox.request('/_sandbox/providers/x'),
+      ]) {
+        expect(response.status).toBe(404);
+        expect(await json<unknown>(response)).toEqual({
+          message: "unknown provider 'x'; known: companies-house",
+        });
+      }
+    });
+
+    it.each([
+      ['malformed JSON', '{"outage": tru', 'JSON'],
+      ['a JSON array', '[{"outage": true}]', 'JSON object'],
+      ['a JSON string', '"outage"', 'JSON object'],
+      ['JSON null', 'null', 'JSON object'],
+      ['an unknown field', { outages: true }, "unknown field 'outages'"],
+      ['a negative latency', { latency_ms: -5 }, 'latency_ms'],
+      ['a latency given as text', { latency_ms: '100' }, 'latency_ms'],
+      ['an error_rate above 1', { error_rate: 1.01 }, 'error_rate'],
+      ['an error_rate below 0', { error_rate: -0.5 }, 'error_rate'],
+      ['outage given as text', { outage: 'true' }, 'outage'],
+      ['credits for a free provider', { credits: 1000 }, 'credits'],
+      ['a rate limit of 0 calls', { rate_limit: { limit: 0, window_seconds: 60 } }, 'rate_limit.limit'],
+      ['a rate limit that is not an object', { rate_limit: 'fast' }, 'rate_limit'],
+    ])('refuses %s with 400 naming the problem, changing nothing', async (_case, body, named) => {
+      const response = await sandbox.send('PATCH', '/_sandbox/providers/companies-house', body);
+      expect(response.status).toBe(400);
+      const answer = await json<{ message: string }>(response);
+      expect(answer.message).toContain(named);
+      expect(await providers()).toEqual([DEFAULTS]);
+    });
+
+    it('refuses a PATCH that is not JSON at all with 400', async () => {
+      const response = await sandbox.request('/_sandbox/providers/companies-house', {
+        method: 'PATCH',
+        headers: { 'content-type': 'text/plain' },
+        body: 'outage=true',
+      });
+      expect(response.status).toBe(400);
+      expect((await json<{ message: string }>(response)).message).toContain('JSON object');
+    });
+  });
+
+  describe('reset', () => {
+    it('restores default settings and clears call counters', async () => {
+      await sandbox.send('PATCH', '/_sandbox/providers/companies-house', { outage: true, latency_ms: 10 });
+      await sandbox.request('/companies-house/search/companies?q=a');
+      const response = await sandbox.request('/_sandbox/reset', { method: 'POST' });
+      expect(response.status).toBe(200);
+      expect(await json<unknown>(response)).toEqual({ reset: true });
+      expect(await providers()).toEqual([DEFAULTS]);
+      expect(await json<unknown>(await sandbox.request('/_sandbox/providers/companies-house/calls'))).toEqual(
+        {
+          total: 0,
+          by_endpoint: {},
+        },
+      );
+    });
+
+    it('opens fresh rate-limit windows', async () => {
+      const auth = { authorization: `Basic ${Buffer.from('k:').toString('base64')}` };
+      await sandbox.send('PATCH', '/_sandbox/providers/companies-house', {
+        rate_limit: { limit: 1, window_seconds: 60 },
+      });
+      await sandbox.request('/companies-house/search/companies?q=a', { headers: auth });
+      expect((await sandbox.request('/companies-house/search/companies?q=a', { headers: auth })).status).toBe(
+        429,
+      );
+      await sandbox.request('/_sandbox/reset', { method: 'POST' });
+      await sandbox.send('PATCH', '/_sandbox/providers/companies-house', {
+        rate_limit: { limit: 1, window_seconds: 60 },
+      });
+      expect((await sandbox.request('/companies-house/search/companies?q=a', { headers: auth })).status).toBe(
+        200,
+      );
+    });
+  });
+
+  describe('world', () => {
+    it('lists 100 companies by default with number, name, status, detail and domain', async () => {
+      const response = await sandbox.request('/_sandbox/world/companies');
+      expect(response.status).toBe(200);
+      const companies = await json<WorldCompanyView[]>(response);
+      expect(companies).toHaveLength(100);
+      for (const company of companies) {
+        expect(Object.keys(company).sort()).toEqual([
+          'company_name',
+          'company_number',
+          'company_status',
+          'company_status_detail',
+          'domain',
+        ]);
+        expect(
+          company.company_status_detail === null ||
+            company.company_status_detail === 'active-proposal-to-strike-off',
+        ).toBe(true);
+      }
+    });
+
+    it('honours limit up to the world size, listing the same companies first', async () => {
+      const five = await json<WorldCompanyView[]>(await sandbox.request('/_sandbox/world/companies?limit=5'));
+      const all = await json<WorldCompanyView[]>(
+        await sandbox.request(`/_sandbox/world/companies?limit=${WORLD_SIZE}`),
+      );
+      expect(five).toHaveLength(5);
+      expect(all).toHaveLength(WORLD_SIZE);
+      expect(all.slice(0, 5)).toEqual(five);
+    });
+
+    it.each(['0', '-1', 'ten', '1.5', String(WORLD_SIZE + 1)])('refuses limit=%s with 400', async (limit) => {
+      const response = await sandbox.request(`/_sandbox/world/companies?limit=${limit}`);
+      expect(response.status).toBe(400);
+      expect((await json<{ message: string }>(response)).message).toContain('limit');
+    });
+  });
+
+  it('answers /health', async () => {
+    const response = await sandbox.request('/health');
+    expect(response.status).toBe(200);
+    expect(await json<unknown>(response)).toEqual({ status: 'ok' });
+  });
+
+  it('answers an unknown path with a JSON 404, not a 500', async () => {
+    const response = await sandbox.request('/_sandbox/nothing-here');
+    expect(response.status).toBe(404);
+    const answer = await json<{ message: string }>(response);
+    expect(Object.keys(answer)).toEqual(['message']);
+    expect(answer.message).toContain('/_sandbox/nothing-here');
+  });
+});

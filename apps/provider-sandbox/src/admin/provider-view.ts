@@ -1,0 +1,24 @@
+import type { RateLimitSetting } from '../simulation/simulated-provider';
+import type { ProviderRuntime } from '../state/sandbox-state';
+
+/** One provider as `/_sandbox/providers` shows it. */
+export interface ProviderView {
+  name: string;
+  credits: number | null;
+  latency_ms: number;
+  error_rate: number;
+  outage: boolean;
+  rate_limit: RateLimitSetting | null;
+}
+
+export function providerView(runtime: ProviderRuntime): ProviderView {
+  const { credits, latency_ms, error_rate, outage, rate_limit } = runtime.settings;
+  return {
+    name: runtime.provider.name,
+    credits,
+    latency_ms,
+    error_rate,
+    outage,
+    rate_limit: rate_limit ? { ...rate_limit } : null,
+  };
+}

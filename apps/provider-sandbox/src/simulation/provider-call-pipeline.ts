@@ -1,0 +1,64 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { SandboxState } from '../state/sandbox-state';
+import type { SimulatedProvider, SimulatedReply } from './simulated-provider';
+
+/**
+ * Runs one call to a simulated provider through the same steps a real provider's edge would:
+ * authentication → outage → rate limit → injected failure → latency → the answer. Every call is
+ * counted, whatever its outcome.
+ */
+@Injectable()
+export class ProviderCallPipeline {
+  constructor(private readonly state: SandboxState) {}
+
+  async serve(
+    provider: SimulatedProvider,
+    /** The provider's real method and path template, e.g. `GET /company/{company_number}`. */
+    endpoint: string,
+    request: Request,
+    response: Response,
+    answer: () => SimulatedReply,
+  ): Promise<void> {
+    const runtime = this.state.runtimeOf(provider);
+    runtime.calls.record(endpoint);
+    // Read once: a PATCH landing mid-call must not mix two sets of settings in one answer.
+    const settings = runtime.settings;
+
+    const authentication = provider.authenticate(request);
+    if ('reply' in authentication) {
+      send(response, authentication.reply);
+      return;
+    }
+    if (settings.outage) {
+      send(response, provider.unavailable());
+      return;
+    }
+    let rateHeaders: Record<string, string> = {};
+    if (settings.rate_limit) {
+      const decision = runtime.rateWindows.take(authentication.key, settings.rate_limit, Date.now());
+      rateHeaders = provider.rateLimitHeaders(decision.window);
+      if (!decision.allowed) {
+        send(response, provider.rateLimited(decision.window), rateHeaders);
+        return;
+      }
+    }
+    if (runtime.drawFailure()) {
+      send(response, provider.internalError(), rateHeaders);
+      return;
+    }
+    if (settings.latency_ms > 0) {
+      await sleep(settings.latency_ms);
+    }
+    send(response, answer(), rateHeaders);
+  }
+}
+
+function send(response: Response, reply: SimulatedReply, extraHeaders: Record<string, string> = {}): void {
+  response.status(reply.status);
+  for (const [name, value] of Object.entries({ ...extraHeaders, ...reply.headers })) {
+    response.setHeader(name, value);
+  }
+  response.json(reply.body);
+}

@@ -1,0 +1,65 @@
+import type { Request } from 'express';
+
+/** A provider's published rate limit, as the sandbox enforces it. */
+export interface RateLimitSetting {
+  limit: number;
+  window_seconds: number;
+}
+
+/** What an operator (or a test) can turn on a simulated provider through `/_sandbox/providers`. */
+export interface ProviderSettings {
+  /** Credits left; `null` for providers that charge none (Companies House). */
+  credits: number | null;
+  /** Added to every answer, before it is sent. */
+  latency_ms: number;
+  /** Share of calls (0..1) that fail with the provider's own 500 answer. */
+  error_rate: number;
+  /** Every call answers 503. */
+  outage: boolean;
+  /** `null`: the provider publishes no limit. */
+  rate_limit: RateLimitSetting | null;
+}
+
+export const SETTING_NAMES = ['credits', 'latency_ms', 'error_rate', 'outage', 'rate_limit'] as const;
+
+/** One HTTP answer, in the provider's own shape. */
+export interface SimulatedReply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** The state of a caller's current rate-limit window. */
+export interface RateWindowView {
+  limit: number;
+  /** Calls left in the window (never negative). */
+  remaining: number;
+  /** When the window ends, in Unix seconds. */
+  resetsAt: number;
+  windowSeconds: number;
+}
+
+export type Authentication = { key: string } | { reply: SimulatedReply };
+
+/**
+ * Everything the shared call pipeline needs to know about one provider: how it authenticates, and
+ * how it words its refusals. Each provider folder exports one of these; the registry lists them.
+ */
+export interface SimulatedProvider {
+  /** The provider's name everywhere in Sluice (queues, config, metrics, this sandbox). */
+  readonly name: string;
+  /** The path prefix the provider's real paths are served under, e.g. `companies-house`. */
+  readonly prefix: string;
+  readonly defaults: ProviderSettings;
+  /** Whether the provider sells credits (else `credits` must stay `null`). */
+  readonly usesCredits: boolean;
+  /** The caller's key, or the provider's own answer to a missing or malformed one. */
+  authenticate(request: Request): Authentication;
+  /** Headers the provider puts on every answer that went through its rate limiter. */
+  rateLimitHeaders(window: RateWindowView): Record<string, string>;
+  rateLimited(window: RateWindowView): SimulatedReply;
+  /** The answer during an outage (`outage: true`). */
+  unavailable(): SimulatedReply;
+  /** The answer to an injected failure (`error_rate`). */
+  internalError(): SimulatedReply;
+}

@@ -1,0 +1,101 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SANDBOX_OPTIONS, SIMULATED_PROVIDERS, type SandboxOptions } from '../sandbox-options';
+import type { ProviderSettings, SimulatedProvider } from '../simulation/simulated-provider';
+import { SeededRandom, deriveSeed } from '../world/prng';
+import { CallCounter } from './call-counter';
+import { FixedRateWindows } from './rate-windows';
+
+/** The mutable side of one simulated provider. */
+export class ProviderRuntime {
+  settings: ProviderSettings;
+  calls = new CallCounter();
+  readonly rateWindows = new FixedRateWindows();
+  private failures: SeededRandom;
+
+  constructor(
+    readonly provider: SimulatedProvider,
+    private readonly seed: number,
+  ) {
+    this.settings = cloneSettings(provider.defaults);
+    this.failures = this.newFailureStream();
+  }
+
+  /**
+   * Whether this call fails under `error_rate`. Every call that reaches this check draws one number
+   * from a stream seeded by the sandbox seed, so the same calls fail in every run with that seed.
+   */
+  drawFailure(): boolean {
+    return this.failures.next() < this.settings.error_rate;
+  }
+
+  update(settings: ProviderSettings): void {
+    const limitChanged = JSON.stringify(settings.rate_limit) !== JSON.stringify(this.settings.rate_limit);
+    this.settings = cloneSettings(settings);
+    if (limitChanged) {
+      // Windows counted under the old limit would mix two rules; start afresh under the new one.
+      this.rateWindows.clear();
+    }
+  }
+
+  reset(): void {
+    this.settings = cloneSettings(this.provider.defaults);
+    this.calls = new CallCounter();
+    this.rateWindows.clear();
+    this.failures = this.newFailureStream();
+  }
+
+  private newFailureStream(): SeededRandom {
+    return new SeededRandom(deriveSeed(this.seed, `errors:${this.provider.name}`));
+  }
+}
+
+/**
+ * Settings, call counters, rate windows and failure streams of every simulated provider. In memory
+ * on purpose: the sandbox is one process simulating remote services for tests and demos.
+ */
+@Injectable()
+export class SandboxState {
+  private readonly runtimes: ReadonlyMap<string, ProviderRuntime>;
+
+  constructor(
+    @Inject(SANDBOX_OPTIONS) options: SandboxOptions,
+    @Inject(SIMULATED_PROVIDERS) providers: readonly SimulatedProvider[],
+  ) {
+    this.runtimes = new Map(
+      providers.map((provider) => [provider.name, new ProviderRuntime(provider, options.seed)]),
+    );
+  }
+
+  providerNames(): string[] {
+    return [...this.runtimes.keys()];
+  }
+
+  find(name: string): ProviderRuntime | undefined {
+    return this.runtimes.get(name);
+  }
+
+  /** The runtime of a provider the app itself serves: a missing one is a wiring bug. */
+  runtimeOf(provider: SimulatedProvider): ProviderRuntime {
+    const runtime = this.runtimes.get(provider.name);
+    if (!runtime) {
+      throw new Error(
+        `provider '${provider.name}' is served but not in the registry; add it to SIMULATED_PROVIDER_LIST`,
+      );
+    }
+    return runtime;
+  }
+
+  all(): ProviderRuntime[] {
+    return [...this.runtimes.values()];
+  }
+
+  reset(): void {
+    for (const runtime of this.runtimes.values()) {
+      runtime.reset();
+    }
+  }
+}
+
+function cloneSettings(settings: ProviderSettings): ProviderSettings {
+  return { ...settings, rate_limit: settings.rate_limit ? { ...settings.rate_limit } : null };
+}

@@ -1,0 +1,5 @@
+export * from './setting';
+export * from './load-config';
+export * from './sections';
+export * from './env-example';
+export * from './config.module';

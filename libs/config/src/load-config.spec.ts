@@ -1,0 +1,70 @@
+import { ConfigError, loadConfig, loadConfigs, maskSecrets } from './load-config';
+import { CoreConfig, GatewayConfig, SandboxConfig } from './sections';
+
+const core = {
+  REDIS_URL: 'redis://127.0.0.1:6379/0',
+  DATABASE_URL: 'postgres://u:secret-pw@127.0.0.1:5432/db',
+};
+
+describe('loadConfig', () => {
+  it('reads values from the environment and keeps defaults for the rest', () => {
+    const config = loadConfig(CoreConfig, { ...core, LOG_LEVEL: 'debug' });
+    expect(config.redisUrl).toBe(core.REDIS_URL);
+    expect(config.logLevel).toBe('debug');
+    expect(config.queuePrefix).toBe('sluice');
+  });
+
+  it('converts numbers and booleans', () => {
+    const config = loadConfig(SandboxConfig, { SANDBOX_PORT: '4999', SANDBOX_LOG_REQUESTS: 'true' });
+    expect(config.port).toBe(4999);
+    expect(config.logRequests).toBe(true);
+  });
+
+  it('names a missing required variable', () => {
+    expect(() => loadConfig(CoreConfig, { REDIS_URL: core.REDIS_URL })).toThrow(/DATABASE_URL/);
+  });
+
+  it('names a malformed number and shows what it got', () => {
+    try {
+      loadConfig(GatewayConfig, { SLUICE_ADMIN_TOKEN: 'x'.repeat(30), GATEWAY_PORT: 'eighty' });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).message).toContain('GATEWAY_PORT');
+    }
+  });
+
+  it('rejects an out-of-range port', () => {
+    expect(() =>
+      loadConfig(GatewayConfig, { SLUICE_ADMIN_TOKEN: 'x'.repeat(30), GATEWAY_PORT: '70000' }),
+    ).toThrow(/GATEWAY_PORT/);
+  });
+
+  it('never prints the value of a secret it rejects', () => {
+    const weak = 'short-secret';
+    try {
+      loadConfig(GatewayConfig, { SLUICE_ADMIN_TOKEN: weak });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect((error as Error).message).toContain('SLUICE_ADMIN_TOKEN');
+      expect((error as Error).message).not.toContain(weak);
+    }
+  });
+
+  it('reports the problems of several sections together', () => {
+    try {
+      loadConfigs([CoreConfig, GatewayConfig], {});
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      const problems = (error as ConfigError).problems.join('\n');
+      expect(problems).toContain('REDIS_URL');
+      expect(problems).toContain('DATABASE_URL');
+      expect(problems).toContain('SLUICE_ADMIN_TOKEN');
+    }
+  });
+
+  it('masks sensitive values in text', () => {
+    const config = loadConfig(CoreConfig, core);
+    expect(maskSecrets(`connecting to ${core.DATABASE_URL}`, [config])).toBe('connecting to ***');
+  });
+});

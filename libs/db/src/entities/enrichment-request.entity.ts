@@ -1,0 +1,65 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { Workspace } from './workspace.entity';
+
+export const REQUEST_STATUSES = ['queued', 'running', 'waiting', 'completed', 'failed', 'cancelled'] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+@Entity({ name: 'enrichment_requests' })
+@Index('ix_enrichment_requests_workspace_created', ['workspaceId', 'createdAt'])
+@Index('ix_enrichment_requests_status', ['status'])
+export class EnrichmentRequest {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_enrichment_requests' })
+  id!: string;
+
+  @Column({ name: 'workspace_id', type: 'uuid' })
+  workspaceId!: string;
+
+  @ManyToOne(() => Workspace, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'workspace_id', foreignKeyConstraintName: 'fk_enrichment_requests_workspace' })
+  workspace?: Workspace;
+
+  @Column({ name: 'api_key_id', type: 'uuid', nullable: true })
+  apiKeyId!: string | null;
+
+  @Column({ type: 'text' })
+  type!: string;
+
+  @Column({ type: 'jsonb' })
+  input!: Record<string, unknown>;
+
+  @Column({ type: 'text', default: 'interactive' })
+  priority!: 'interactive' | 'bulk';
+
+  @Column({ type: 'text', default: 'queued' })
+  status!: RequestStatus;
+
+  @Column({ name: 'callback_url', type: 'text', nullable: true })
+  callbackUrl!: string | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  result!: Record<string, unknown> | null;
+
+  @Column({ type: 'text', nullable: true })
+  error!: string | null;
+
+  @Column({ name: 'correlation_id', type: 'text' })
+  correlationId!: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+
+  @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
+  completedAt!: Date | null;
+}

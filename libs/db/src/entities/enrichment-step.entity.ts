@@ -1,0 +1,83 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { EnrichmentRequest } from './enrichment-request.entity';
+
+export const STEP_STATES = ['pending', 'completed', 'failed', 'skipped'] as const;
+export type StepState = (typeof STEP_STATES)[number];
+
+@Entity({ name: 'enrichment_steps' })
+@Index('uq_enrichment_steps_request_seq', ['requestId', 'seq'], { unique: true })
+@Index('ix_enrichment_steps_workspace', ['workspaceId'])
+@Index('ix_enrichment_steps_pending_deadline', ['deadlineAt'], {
+  where: "state = 'pending' AND deadline_at IS NOT NULL",
+})
+export class EnrichmentStep {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_enrichment_steps' })
+  id!: string;
+
+  @Column({ name: 'request_id', type: 'uuid' })
+  requestId!: string;
+
+  @ManyToOne(() => EnrichmentRequest, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'request_id', foreignKeyConstraintName: 'fk_enrichment_steps_request' })
+  request?: EnrichmentRequest;
+
+  @Column({ name: 'workspace_id', type: 'uuid' })
+  workspaceId!: string;
+
+  /** Position of the step in its plan. */
+  @Column({ type: 'int' })
+  seq!: number;
+
+  @Column({ type: 'text' })
+  provider!: string;
+
+  @Column({ type: 'text' })
+  operation!: string;
+
+  @Column({ type: 'text', default: 'pending' })
+  state!: StepState;
+
+  /** Why the step ended as it did (e.g. `not_found`, `company dissolved`). */
+  @Column({ type: 'text', nullable: true })
+  reason!: string | null;
+
+  @Column({ type: 'int', default: 0 })
+  attempts!: number;
+
+  @Column({ name: 'latency_ms', type: 'int', nullable: true })
+  latencyMs!: number | null;
+
+  @Column({ type: 'numeric', precision: 12, scale: 4, default: 0 })
+  credits!: string;
+
+  @Column({ type: 'text', nullable: true })
+  error!: string | null;
+
+  /** A provider's task id while the step waits for asynchronous work. */
+  @Column({ name: 'provider_task_id', type: 'text', nullable: true })
+  providerTaskId!: string | null;
+
+  @Column({ name: 'deadline_at', type: 'timestamptz', nullable: true })
+  deadlineAt!: Date | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  output!: Record<string, unknown> | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+
+  @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
+  completedAt!: Date | null;
+}

@@ -1,0 +1,5 @@
+export * from './entities';
+export * from './data-source';
+export * from './migrations';
+export * from './unit-of-work';
+export * from './nest/database.module';

@@ -1,0 +1,4 @@
+import { Init1795347031841 } from './1795347031841-Init';
+
+/** Every migration, in order. Listed explicitly (no glob) so that compiled and test runs agree. */
+export const MIGRATIONS: (new () => object)[] = [Init1795347031841];

@@ -1,0 +1,4 @@
+export * from './records/company';
+export * from './normalize/company-number';
+export * from './company-status';
+export * from './plan/request-types';

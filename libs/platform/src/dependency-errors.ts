@@ -1,0 +1,66 @@
+/** Which backing service an error says is unreachable, if any. */
+export type UnavailableDependency = 'redis' | 'postgres';
+
+const PG_UNAVAILABLE_CODES = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+]);
+
+export class DependencyUnavailableError extends Error {
+  constructor(readonly dependency: UnavailableDependency) {
+    super(`${dependency === 'redis' ? 'Redis' : 'PostgreSQL'} is unavailable`);
+    this.name = 'DependencyUnavailableError';
+  }
+}
+
+/**
+ * Tells "the database or Redis is away" apart from "this request is wrong", so that the first
+ * becomes a 503 with Retry-After and the second a 4xx.
+ */
+export function unavailableDependency(error: unknown): UnavailableDependency | null {
+  // Duck-typed on purpose: errors raised by Node's sockets may come from another realm (e.g. under
+  // Jest), where `instanceof Error` is false.
+  if (typeof error !== 'object' || error === null) {
+    return null;
+  }
+  if (error instanceof DependencyUnavailableError) {
+    return error.dependency;
+  }
+  const candidate = error as { message?: unknown; name?: unknown; errors?: unknown };
+  const nested = Array.isArray(candidate.errors)
+    ? candidate.errors.map((e) => (e as { message?: string }).message ?? '').join(' ')
+    : '';
+  const message = `${typeof candidate.message === 'string' ? candidate.message : ''} ${nested}`;
+  if (
+    /enableOfflineQueue options is false|Connection is closed|Stream isn't writeable|MaxRetriesPerRequestError|Reached the max retries per request limit|Redis is not ready/i.test(
+      message,
+    ) ||
+    candidate.name === 'MaxRetriesPerRequestError'
+  ) {
+    return 'redis';
+  }
+  const codes = [
+    (error as { code?: unknown }).code,
+    (error as { driverError?: { code?: unknown } }).driverError?.code,
+  ];
+  if (
+    codes.some(
+      (code) => typeof code === 'string' && (code.startsWith('08') || PG_UNAVAILABLE_CODES.has(code)),
+    )
+  ) {
+    return 'postgres';
+  }
+  if (
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|terminating connection|the database system is (starting up|shutting down|in recovery mode)|Connection is not established|connect ECONNREFUSED/i.test(
+      message,
+    )
+  ) {
+    return 'postgres';
+  }
+  return null;
+}

@@ -1,0 +1,92 @@
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
+import type { Response } from 'express';
+import { unavailableDependency } from '../dependency-errors';
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string | string[];
+}
+
+/**
+ * The last line of defence: every error becomes a JSON answer. Redis or PostgreSQL being away is a
+ * 503 with Retry-After (the caller may retry; nothing was written); an unexpected error is logged
+ * and answered 500 without internals.
+ */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  constructor(private readonly retryAfterSeconds: number) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    if (response.headersSent) {
+      return;
+    }
+    const { status, body } = this.toAnswer(exception);
+    if (status === 503) {
+      response.setHeader('Retry-After', String(this.retryAfterSeconds));
+    }
+    response.status(status).json(body);
+  }
+
+  private toAnswer(exception: unknown): { status: number; body: ErrorBody } {
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const raw = exception.getResponse();
+      const message =
+        typeof raw === 'string'
+          ? raw
+          : ((raw as { message?: string | string[] }).message ?? exception.message);
+      return { status, body: { statusCode: status, error: reasonOf(status), message } };
+    }
+    const dependency = unavailableDependency(exception);
+    if (dependency) {
+      const name = dependency === 'redis' ? 'Redis' : 'PostgreSQL';
+      this.logger.warn(`${name} unavailable: ${(exception as Error).message}`);
+      return {
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        body: {
+          statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+          error: 'Service Unavailable',
+          message: `${name} is temporarily unavailable; nothing was written. Retry after the Retry-After delay.`,
+        },
+      };
+    }
+    this.logger.error(
+      exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
+    );
+    return {
+      status: HttpStatus.INTERNAL_SERVER_ERROR,
+      body: {
+        statusCode: 500,
+        error: 'Internal Server Error',
+        message: 'Internal error; it has been logged.',
+      },
+    };
+  }
+}
+
+function reasonOf(status: number): string {
+  const names: Record<number, string> = {
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    409: 'Conflict',
+    413: 'Payload Too Large',
+    415: 'Unsupported Media Type',
+    422: 'Unprocessable Entity',
+    429: 'Too Many Requests',
+    503: 'Service Unavailable',
+  };
+  return names[status] ?? (status >= 500 ? 'Internal Server Error' : 'Error');
+}

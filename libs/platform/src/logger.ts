@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Params } from 'nestjs-pino';
+
+const CORRELATION_HEADER = 'x-request-id';
+const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The caller's correlation id when it is a sane token, otherwise a new one. */
+export function correlationIdOf(request: IncomingMessage): string {
+  const header = request.headers[CORRELATION_HEADER];
+  const value = Array.isArray(header) ? header[0] : header;
+  return value && SAFE_ID.test(value) ? value : randomUUID();
+}
+
+/**
+ * pino-http settings for every app: JSON logs, a correlation id per request (echoed in
+ * `x-request-id`), and secrets redacted wherever they could appear.
+ */
+export function loggerParams(options: { app: string; level: string; pretty?: boolean }): Params {
+  return {
+    pinoHttp: {
+      level: options.level,
+      base: { app: options.app },
+      genReqId: (request, response) => {
+        const id = correlationIdOf(request);
+        response.setHeader(CORRELATION_HEADER, id);
+        return id;
+      },
+      customProps: (request) => ({ correlationId: (request as IncomingMessage & { id?: unknown }).id }),
+      redact: {
+        paths: [
+          'req.headers.authorization',
+          'req.headers.cookie',
+          'req.headers["x-api-key"]',
+          'req.headers["api-key"]',
+          'res.headers["set-cookie"]',
+          '*.password',
+          '*.apiKey',
+          '*.api_key',
+          '*.token',
+        ],
+        censor: '***',
+      },
+      autoLogging: { ignore: (request) => request.url === '/health' || request.url === '/metrics' },
+      serializers: {
+        req: (req: { id: unknown; method: unknown; url: unknown }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+        }),
+      },
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import type { ProviderCallInfo } from './call-info';
+
+/**
+ * What went wrong at a provider, in terms a caller can act on. Callers decide from `kind` (and
+ * `retryable`) — never from HTTP statuses, which mean different things at different providers.
+ */
+export type ProviderErrorKind =
+  | 'bad_request'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'rate_limited'
+  | 'out_of_credits'
+  | 'unavailable'
+  | 'timeout'
+  | 'invalid_response';
+
+const RETRYABLE_KINDS: ReadonlySet<ProviderErrorKind> = new Set<ProviderErrorKind>([
+  'rate_limited',
+  'unavailable',
+  'timeout',
+]);
+
+export interface ProviderErrorInit {
+  provider: string;
+  kind: ProviderErrorKind;
+  /** Says what happened and what to do about it; must not contain a credential. */
+  message: string;
+  status?: number | null;
+  retryAfterMs?: number | null;
+  call?: ProviderCallInfo | null;
+  body?: unknown;
+  cause?: unknown;
+}
+
+export class ProviderError extends Error {
+  override readonly name = 'ProviderError';
+  readonly provider: string;
+  readonly kind: ProviderErrorKind;
+  /** HTTP status, or `null` when no response arrived. */
+  readonly status: number | null;
+  /** How long to wait before calling again, for `rate_limited` / `unavailable` when known. */
+  readonly retryAfterMs: number | null;
+  /** What was called (no secrets); `null` when the request was refused before it was sent. */
+  readonly call: ProviderCallInfo | null;
+  /** The provider's parsed error body, when there was one. */
+  readonly body: unknown;
+
+  constructor(init: ProviderErrorInit) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.provider = init.provider;
+    this.kind = init.kind;
+    this.status = init.status ?? null;
+    this.retryAfterMs = init.retryAfterMs ?? null;
+    this.call = init.call ?? null;
+    this.body = init.body ?? null;
+  }
+
+  /** Whether the same call may succeed later; bad input, auth and missing records never will. */
+  get retryable(): boolean {
+    return RETRYABLE_KINDS.has(this.kind);
+  }
+}

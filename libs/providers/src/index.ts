@@ -1,0 +1,6 @@
+export * from './call-info';
+export * from './errors';
+export * from './port';
+export * from './registry';
+export * from './retry-after';
+export * from './companies-house';

@@ -1,0 +1,10 @@
+import { COMPANIES_HOUSE } from './companies-house/descriptor';
+import type { ProviderDescriptor } from './port';
+
+/** Every provider Sluice has an adapter for. Adding a provider adds its descriptor here. */
+export const PROVIDER_DESCRIPTORS: readonly ProviderDescriptor[] = Object.freeze([COMPANIES_HOUSE]);
+
+/** The descriptor of the provider with this wire name, or `undefined` when Sluice has no such adapter. */
+export function descriptorOf(name: string): ProviderDescriptor | undefined {
+  return PROVIDER_DESCRIPTORS.find((descriptor) => descriptor.name === name);
+}

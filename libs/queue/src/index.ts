@@ -1,0 +1,5 @@
+export * from './names';
+export * from './payloads';
+export * from './job-options';
+export * from './connection';
+export * from './nest/queue-root.module';

@@ -1,0 +1,55 @@
+import {
+  ACTIVE_QUEUE_NAMES,
+  ALL_QUEUE_NAMES,
+  JOB_NAMES,
+  PROVIDER_NAMES,
+  PROVIDER_PRIORITY_CLASS,
+  providerQueueName,
+} from './names';
+import { JOB_OPTIONS } from './job-options';
+
+describe('queue and job names (a wire format: jobs in Redis carry them)', () => {
+  it('keeps the documented names', () => {
+    expect(ALL_QUEUE_NAMES).toEqual([
+      'enrichment',
+      'provider.companies-house',
+      'provider.snov',
+      'provider.rocketreach',
+      'provider.apollo',
+      'provider.serper',
+      'provider.orion-connect',
+      'provider.astra-dialer',
+      'provider.nimbus-lookup',
+      'provider.email-verifier',
+    ]);
+    expect(JOB_NAMES).toEqual({ enrichmentPlan: 'enrichment.plan', providerStep: 'provider.step' });
+  });
+
+  it('uses one lower-case dotted scheme', () => {
+    for (const name of [...ALL_QUEUE_NAMES, ...Object.values(JOB_NAMES)]) {
+      expect(name).toMatch(/^[a-z]+(\.[a-z-]+)*$/);
+    }
+  });
+
+  it('puts Companies House in HIGH and every credit-consuming provider in LOW', () => {
+    expect(PROVIDER_PRIORITY_CLASS['companies-house']).toBe('HIGH');
+    for (const provider of PROVIDER_NAMES.filter((p) => p !== 'companies-house')) {
+      expect(PROVIDER_PRIORITY_CLASS[provider]).toBe('LOW');
+    }
+  });
+
+  it('registers only queues that are part of the catalogue', () => {
+    for (const name of ACTIVE_QUEUE_NAMES) {
+      expect(ALL_QUEUE_NAMES).toContain(name);
+    }
+    expect(ACTIVE_QUEUE_NAMES).toContain(providerQueueName('companies-house'));
+  });
+
+  it('never removes failed jobs and always retries with backoff', () => {
+    for (const options of Object.values(JOB_OPTIONS)) {
+      expect(options.removeOnFail).not.toBe(true);
+      expect(options.attempts).toBeGreaterThan(1);
+      expect(options.backoff).toMatchObject({ type: 'exponential' });
+    }
+  });
+});

@@ -1,0 +1,71 @@
+/**
+ * Queue and job names are a wire format: jobs already in Redis carry them. Never derive them from
+ * class names and never rename one without a migration of the jobs that use it.
+ */
+
+/** Provider names as used in queues, config, metrics and the sandbox. */
+export const PROVIDER_NAMES = [
+  'companies-house',
+  'snov',
+  'rocketreach',
+  'apollo',
+  'serper',
+  'orion-connect',
+  'astra-dialer',
+  'nimbus-lookup',
+  'email-verifier',
+] as const;
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
+
+export type PriorityClass = 'HIGH' | 'LOW';
+
+/**
+ * HIGH: free, rate-limited, time-sensitive work (Companies House). LOW: providers that consume
+ * credits. Each class has its own worker concurrency, so LOW work can never starve HIGH work.
+ */
+export const PROVIDER_PRIORITY_CLASS: Record<ProviderName, PriorityClass> = {
+  'companies-house': 'HIGH',
+  snov: 'LOW',
+  rocketreach: 'LOW',
+  apollo: 'LOW',
+  serper: 'LOW',
+  'orion-connect': 'LOW',
+  'astra-dialer': 'LOW',
+  'nimbus-lookup': 'LOW',
+  'email-verifier': 'LOW',
+};
+
+export type ProviderQueueName = `provider.${ProviderName}`;
+
+export function providerQueueName(provider: ProviderName): ProviderQueueName {
+  return `provider.${provider}`;
+}
+
+export const QUEUE_NAMES = {
+  /** Upstream requests, turned into plans of provider steps. */
+  enrichment: 'enrichment',
+} as const;
+
+export const ALL_QUEUE_NAMES: readonly string[] = [
+  QUEUE_NAMES.enrichment,
+  ...PROVIDER_NAMES.map(providerQueueName),
+];
+
+export const JOB_NAMES = {
+  /** Plan (or re-plan) an enrichment request into provider steps. */
+  enrichmentPlan: 'enrichment.plan',
+  /** Run one provider step of a plan. */
+  providerStep: 'provider.step',
+} as const;
+export type JobName = (typeof JOB_NAMES)[keyof typeof JOB_NAMES];
+
+/**
+ * Providers whose adapter and worker exist today. Only their queues are registered, shown in Bull
+ * Board and planned onto; the rest of PROVIDER_NAMES join as their adapters land.
+ */
+export const ACTIVE_PROVIDERS: readonly ProviderName[] = ['companies-house'];
+
+export const ACTIVE_QUEUE_NAMES: readonly string[] = [
+  QUEUE_NAMES.enrichment,
+  ...ACTIVE_PROVIDERS.map(providerQueueName),
+];

@@ -1,0 +1,22 @@
+import type { JOB_NAMES } from './names';
+
+/** The plan job carries ids only; the request lives in PostgreSQL. */
+export interface EnrichmentPlanPayload {
+  requestId: string;
+  workspaceId: string;
+  /** Carried into every log line of the job. */
+  correlationId: string;
+}
+
+export interface ProviderStepPayload {
+  stepId: string;
+  requestId: string;
+  workspaceId: string;
+  correlationId: string;
+}
+
+/** Job name → payload type, shared by producers and consumers so a wrong payload fails to compile. */
+export interface JobPayloads {
+  [JOB_NAMES.enrichmentPlan]: EnrichmentPlanPayload;
+  [JOB_NAMES.providerStep]: ProviderStepPayload;
+}

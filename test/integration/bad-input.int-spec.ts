@@ -1,0 +1,205 @@
+import { EnrichmentRequest, Workspace } from '@sluice/db';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { call, createWorkspace } from '../support/api';
+import { createTestDatabase, requireEnv, type TestDatabase } from '../support/database';
+import { deletePrefix, uniquePrefix } from '../support/redis';
+import { startStack, TEST_ADMIN_TOKEN, type Stack } from '../support/stack';
+
+interface ErrorBody {
+  statusCode: number;
+  message: string | string[];
+}
+
+const text = (body: unknown): string => JSON.stringify(body);
+
+describe('bad input is refused with a 4xx that names the problem, and nothing is written', () => {
+  const redisUrl = requireEnv('REDIS_URL');
+  const prefix = uniquePrefix();
+  let db: TestDatabase;
+  let stack: Stack;
+  let key: string;
+  let queue: Queue;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    // No worker: every job that got through would stay visible in the queue.
+    stack = await startStack({
+      databaseUrl: db.url,
+      redisUrl,
+      prefix,
+      worker: false,
+      env: { HTTP_BODY_LIMIT_BYTES: '2048' },
+    });
+    key = (await createWorkspace(stack.gatewayUrl, 'Bad Input Co')).apiKey;
+    redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    queue = new Queue('enrichment', { connection: redis, prefix });
+  });
+
+  afterAll(async () => {
+    await queue?.close();
+    redis?.disconnect();
+    await stack?.close();
+    await db?.drop();
+    await deletePrefix(redisUrl, prefix);
+  });
+
+  afterEach(async () => {
+    // The invariant behind every case: no request row, no job.
+    expect(await db.dataSource.getRepository(EnrichmentRequest).count()).toBe(0);
+    expect(await queue.count()).toBe(0);
+  });
+
+  const post = (
+    body: unknown,
+    options: { token?: string | null; rawBody?: string; headers?: Record<string, string> } = {},
+  ) =>
+    call<ErrorBody>(stack.gatewayUrl, 'POST', '/v1/jobs', {
+      token: options.token === null ? undefined : (options.token ?? key),
+      ...(options.rawBody !== undefined ? { rawBody: options.rawBody } : { body }),
+      ...(options.headers ? { headers: options.headers } : {}),
+    });
+
+  it('a missing type is 400 and names type', async () => {
+    const answer = await post({ input: { company_number: '07798925' } });
+    expect(answer.status).toBe(400);
+    expect(text(answer.body.message)).toContain('type');
+  });
+
+  it('an unknown type is 400 and lists the supported types', async () => {
+    const answer = await post({ type: 'company.horoscope', input: { company_number: '07798925' } });
+    expect(answer.status).toBe(400);
+    expect(text(answer.body.message)).toContain('company.profile');
+  });
+
+  it('a malformed company number is 400 and says what a company number looks like', async () => {
+    const answer = await post({ type: 'company.profile', input: { company_number: '12-AB-!!' } });
+    expect(answer.status).toBe(400);
+    expect(text(answer.body.message)).toContain('company_number');
+    expect(text(answer.body.message)).toContain('8 digits');
+  });
+
+  it('a missing company number is 400', async () => {
+    const answer = await post({ type: 'company.profile', input: { name: 'x' } });
+    expect(answer.status).toBe(400);
+    expect(text(answer.body.message)).toContain("'name'");
+  });
+
+  it('a missing input is 400 and names input', async () => {
+    const answer = await post({ type: 'company.profile' });
+    expect(answer.status).toBe(400);
+    expect(text(answer.body.message)).toContain('input');
+  });
+
+  it('an unknown top-level field is 400 and names it', async () => {
+    const answer = await post({
+      type: 'company.profile',
+      input: { company_number: '07798925' },
+      colour: 'blue',
+    });
+    expect(answer.status).toBe(400);
+    expect(text(answer.body.message)).toContain('colour');
+  });
+
+  it('an unknown input field is 400 and names it', async () => {
+    const answer = await post({
+      type: 'company.profile',
+      input: { company_number: '07798925', shoe_size: 44 },
+    });
+    expect(answer.status).toBe(400);
+    expect(text(answer.body.message)).toContain('shoe_size');
+  });
+
+  it('an invalid priority or callback_url is 400 and names it', async () => {
+    const priority = await post({
+      type: 'company.profile',
+      input: { company_number: '07798925' },
+      priority: 'urgent',
+    });
+    expect(priority.status).toBe(400);
+    expect(text(priority.body.message)).toContain('priority');
+    const callback = await post({
+      type: 'company.profile',
+      input: { company_number: '07798925' },
+      callback_url: 'not a url',
+    });
+    expect(callback.status).toBe(400);
+    expect(text(callback.body.message)).toContain('callback_url');
+  });
+
+  it('malformed JSON is 400 and says so', async () => {
+    const answer = await post(undefined, { rawBody: '{"type": "company.profile", "input": {' });
+    expect(answer.status).toBe(400);
+    expect(text(answer.body.message)).toMatch(/Malformed JSON/);
+  });
+
+  it('a JSON array body is 400', async () => {
+    const answer = await post(undefined, { rawBody: '[1,2,3]' });
+    expect(answer.status).toBe(400);
+  });
+
+  it('a body over the size limit is 413 and states the limit', async () => {
+    const answer = await post({
+      type: 'company.profile',
+      input: { company_number: '07798925', pad: 'x'.repeat(5000) },
+    });
+    expect(answer.status).toBe(413);
+    expect(text(answer.body.message)).toContain('2048');
+  });
+
+  it('no API key is 401 and says how to send one', async () => {
+    const answer = await post(
+      { type: 'company.profile', input: { company_number: '07798925' } },
+      { token: null },
+    );
+    expect(answer.status).toBe(401);
+    expect(text(answer.body.message)).toContain('Authorization: Bearer');
+  });
+
+  it('a wrong API key is 401', async () => {
+    const answer = await post(
+      { type: 'company.profile', input: { company_number: '07798925' } },
+      { token: 'slk_not-a-real-key' },
+    );
+    expect(answer.status).toBe(401);
+    expect(text(answer.body.message)).toContain('Invalid');
+  });
+
+  it('a job id that is not a UUID is 400; an unknown UUID is 404', async () => {
+    const notUuid = await call<ErrorBody>(stack.gatewayUrl, 'GET', '/v1/jobs/12345', { token: key });
+    expect(notUuid.status).toBe(400);
+    expect(text(notUuid.body.message)).toContain('UUID');
+    const unknown = await call<ErrorBody>(
+      stack.gatewayUrl,
+      'GET',
+      '/v1/jobs/4a7c1c5e-3d44-4b8e-9a55-5b1f7f0a9e11',
+      { token: key },
+    );
+    expect(unknown.status).toBe(404);
+  });
+
+  it('admin workspace creation refuses a missing token, a wrong token and a blank name', async () => {
+    const workspaces = await db.dataSource.getRepository(Workspace).count();
+    const noToken = await call(stack.gatewayUrl, 'POST', '/v1/admin/workspaces', { body: { name: 'x' } });
+    expect(noToken.status).toBe(401);
+    const wrong = await call(stack.gatewayUrl, 'POST', '/v1/admin/workspaces', {
+      token: key,
+      body: { name: 'x' },
+    });
+    expect(wrong.status).toBe(401);
+    const blank = await call<ErrorBody>(stack.gatewayUrl, 'POST', '/v1/admin/workspaces', {
+      token: TEST_ADMIN_TOKEN,
+      body: { name: '   ' },
+    });
+    expect(blank.status).toBe(400);
+    expect(text(blank.body.message)).toContain('name');
+    const extra = await call<ErrorBody>(stack.gatewayUrl, 'POST', '/v1/admin/workspaces', {
+      token: TEST_ADMIN_TOKEN,
+      body: { name: 'ok', plan: 'gold' },
+    });
+    expect(extra.status).toBe(400);
+    expect(text(extra.body.message)).toContain('plan');
+    expect(await db.dataSource.getRepository(Workspace).count()).toBe(workspaces);
+  });
+});

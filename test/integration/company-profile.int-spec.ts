@@ -1,0 +1,190 @@
+import { CompanyRecord, EnrichmentRequest, ProviderCall } from '@sluice/db';
+import { call, createWorkspace } from '../support/api';
+import { createTestDatabase, requireEnv, type TestDatabase } from '../support/database';
+import { deletePrefix, uniquePrefix } from '../support/redis';
+import { startStack, type Stack } from '../support/stack';
+import { eventually } from '../support/wait';
+
+interface JobAnswer {
+  id: string;
+  status: string;
+  result: { company?: Record<string, unknown> } | null;
+  error: string | null;
+  steps: {
+    provider: string;
+    operation: string;
+    state: string;
+    reason: string | null;
+    latency_ms: number | null;
+    credits: number;
+    error: string | null;
+  }[];
+}
+
+interface WorldCompany {
+  company_number: string;
+  company_name: string;
+  company_status: string;
+  company_status_detail: string | null;
+}
+
+describe('company.profile, end to end over the sandbox', () => {
+  const redisUrl = requireEnv('REDIS_URL');
+  const prefix = uniquePrefix();
+  let db: TestDatabase;
+  let stack: Stack;
+  let keyA: string;
+  let keyB: string;
+  let world: WorldCompany[];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    stack = await startStack({ databaseUrl: db.url, redisUrl, prefix });
+    keyA = (await createWorkspace(stack.gatewayUrl, 'Workspace A')).apiKey;
+    keyB = (await createWorkspace(stack.gatewayUrl, 'Workspace B')).apiKey;
+    world = (await call<WorldCompany[]>(stack.sandboxUrl, 'GET', '/_sandbox/world/companies?limit=50')).body;
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+    await db?.drop();
+    await deletePrefix(redisUrl, prefix);
+  });
+
+  const waitForTerminal = (id: string, key: string): Promise<JobAnswer> =>
+    eventually(
+      async () => {
+        const answer = await call<JobAnswer>(stack.gatewayUrl, 'GET', `/v1/jobs/${id}`, { token: key });
+        return ['completed', 'failed', 'cancelled'].includes(answer.body.status) ? answer.body : undefined;
+      },
+      { what: `job ${id} to finish` },
+    );
+
+  it('fetches the profile from the sandbox over HTTP, stores the company and shows the step', async () => {
+    const company = world.find((c) => c.company_status === 'active' && !c.company_status_detail);
+    expect(company).toBeDefined();
+    const before = await call<{ total: number; by_endpoint: Record<string, number> }>(
+      stack.sandboxUrl,
+      'GET',
+      '/_sandbox/providers/companies-house/calls',
+    );
+
+    const created = await call<{ id: string; status: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
+      token: keyA,
+      body: { type: 'company.profile', input: { company_number: company!.company_number } },
+    });
+    expect(created.status).toBe(202);
+    expect(created.body.status).toBe('queued');
+    expect(created.body.id).toMatch(/^[0-9a-f-]{36}$/);
+
+    const job = await waitForTerminal(created.body.id, keyA);
+    expect(job.status).toBe('completed');
+    expect(job.result?.company).toMatchObject({
+      company_number: company!.company_number,
+      company_name: company!.company_name,
+      company_status: 'active',
+      source: 'companies-house',
+    });
+    expect(job.steps).toHaveLength(1);
+    expect(job.steps[0]).toMatchObject({
+      provider: 'companies-house',
+      operation: 'company.profile',
+      state: 'completed',
+      credits: 0,
+      error: null,
+    });
+    expect(job.steps[0].latency_ms).toEqual(expect.any(Number));
+
+    const stored = await db.dataSource
+      .getRepository(CompanyRecord)
+      .findOneByOrFail({ companyNumber: company!.company_number });
+    expect(stored.name).toBe(company!.company_name);
+    expect(stored.source).toBe('companies-house');
+    expect(stored.raw).toMatchObject({ company_number: company!.company_number });
+
+    const calls = await db.dataSource.getRepository(ProviderCall).findBy({ requestId: created.body.id });
+    expect(calls).toEqual([
+      expect.objectContaining({ provider: 'companies-house', outcome: 'hit', httpStatus: 200 }),
+    ]);
+
+    const after = await call<{ total: number; by_endpoint: Record<string, number> }>(
+      stack.sandboxUrl,
+      'GET',
+      '/_sandbox/providers/companies-house/calls',
+    );
+    const key = 'GET /company/{company_number}';
+    expect((after.body.by_endpoint[key] ?? 0) - (before.body.by_endpoint[key] ?? 0)).toBe(1);
+  });
+
+  it('normalises a short company number before looking it up', async () => {
+    const company = world.find((c) => /^0\d{7}$/.test(c.company_number));
+    expect(company).toBeDefined();
+    const short = company!.company_number.replace(/^0+/, '');
+    const created = await call<{ id: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
+      token: keyA,
+      body: { type: 'company.profile', input: { company_number: short } },
+    });
+    expect(created.status).toBe(202);
+    const job = await waitForTerminal(created.body.id, keyA);
+    expect(job.status).toBe('completed');
+    expect(job.result?.company?.company_number).toBe(company!.company_number);
+  });
+
+  it('hides a job from another workspace (404, not 403)', async () => {
+    const created = await call<{ id: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
+      token: keyA,
+      body: { type: 'company.profile', input: { company_number: world[0].company_number } },
+    });
+    const own = await call(stack.gatewayUrl, 'GET', `/v1/jobs/${created.body.id}`, { token: keyA });
+    expect(own.status).toBe(200);
+    const other = await call<{ message: string }>(stack.gatewayUrl, 'GET', `/v1/jobs/${created.body.id}`, {
+      token: keyB,
+    });
+    expect(other.status).toBe(404);
+    expect(JSON.stringify(other.body)).not.toContain('company_number');
+  });
+
+  it('fails the job with reason not_found when the register has no such company, without retrying', async () => {
+    const unknown = '09999999';
+    expect(world.some((c) => c.company_number === unknown)).toBe(false);
+    const created = await call<{ id: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
+      token: keyA,
+      body: { type: 'company.profile', input: { company_number: unknown } },
+    });
+    const job = await waitForTerminal(created.body.id, keyA);
+    expect(job.status).toBe('failed');
+    expect(job.error).toContain(unknown);
+    expect(job.steps[0]).toMatchObject({ state: 'failed', reason: 'not_found' });
+    const calls = await db.dataSource.getRepository(ProviderCall).findBy({ requestId: created.body.id });
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ outcome: 'miss', httpStatus: 404, errorKind: 'not_found' });
+    expect(await db.dataSource.getRepository(CompanyRecord).countBy({ companyNumber: unknown })).toBe(0);
+  });
+
+  it('retries through a provider outage and completes once the provider is back', async () => {
+    const company = world[3];
+    await call(stack.sandboxUrl, 'PATCH', '/_sandbox/providers/companies-house', { body: { outage: true } });
+    const created = await call<{ id: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
+      token: keyA,
+      body: { type: 'company.profile', input: { company_number: company.company_number } },
+    });
+    await eventually(
+      async () =>
+        (await db.dataSource
+          .getRepository(ProviderCall)
+          .countBy({ requestId: created.body.id, outcome: 'error' })) >= 1,
+      { what: 'a failed call during the outage' },
+    );
+    const during = await call<JobAnswer>(stack.gatewayUrl, 'GET', `/v1/jobs/${created.body.id}`, {
+      token: keyA,
+    });
+    expect(['queued', 'running']).toContain(during.body.status);
+    await call(stack.sandboxUrl, 'PATCH', '/_sandbox/providers/companies-house', { body: { outage: false } });
+    const job = await waitForTerminal(created.body.id, keyA);
+    expect(job.status).toBe('completed');
+    const request = await db.dataSource
+      .getRepository(EnrichmentRequest)
+      .findOneByOrFail({ id: created.body.id });
+    expect(request.status).toBe('completed');
+  });
+});

@@ -1,0 +1,185 @@
+/*
+ * `npm start`: Redis and PostgreSQL (given or private), migrations, the five apps, a demo workspace,
+ * and a printed guide. Ctrl-C stops everything this started.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { localSecret, provisionServices, type Services } from './services';
+import { startApp, stopAll, waitForOk, type ManagedProcess } from './processes';
+
+const root = resolve(__dirname, '..', '..', '..');
+const dataRoot = join(root, '.data');
+const env = process.env;
+const num = (name: string, fallback: number): number => (env[name] ? Number(env[name]) : fallback);
+
+const ports = {
+  gateway: num('GATEWAY_PORT', 3000),
+  worker: num('WORKER_HEALTH_PORT', 3001),
+  webhooks: num('WEBHOOK_RECEIVER_PORT', 3002),
+  monitor: num('CREDIT_MONITOR_PORT', 3003),
+  sandbox: num('SANDBOX_PORT', 4010),
+};
+
+let services: Services | null = null;
+let apps: ManagedProcess[] = [];
+let stopping = false;
+
+async function shutdown(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    console.log('\nStopping Sluice…');
+    await stopAll(apps);
+    await services?.stop();
+    console.log('Stopped.');
+  }
+  process.exit(code);
+}
+
+interface DemoWorkspace {
+  id: string;
+  api_key: string;
+}
+
+async function demoWorkspace(
+  gatewayUrl: string,
+  adminToken: string,
+): Promise<{ demo: DemoWorkspace; created: boolean }> {
+  const file = join(dataRoot, 'demo-workspace.json');
+  if (existsSync(file)) {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as DemoWorkspace;
+    // The key is only valid if this database knows it (DATABASE_URL may have changed).
+    const probe = await fetch(`${gatewayUrl}/v1/jobs/00000000-0000-4000-8000-000000000000`, {
+      headers: { authorization: `Bearer ${saved.api_key}` },
+    });
+    if (probe.status === 404) {
+      return { demo: saved, created: false };
+    }
+  }
+  const response = await fetch(`${gatewayUrl}/v1/admin/workspaces`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: `Demo ${randomBytes(3).toString('hex')}` }),
+  });
+  if (response.status !== 201) {
+    throw new Error(`Creating the demo workspace failed: HTTP ${response.status} ${await response.text()}`);
+  }
+  const body = (await response.json()) as { workspace: { id: string }; api_key: string };
+  const demo = { id: body.workspace.id, api_key: body.api_key };
+  writeFileSync(file, JSON.stringify(demo, null, 2), { mode: 0o600 });
+  return { demo, created: true };
+}
+
+async function sampleCompany(sandboxUrl: string): Promise<string> {
+  try {
+    const response = await fetch(`${sandboxUrl}/_sandbox/world/companies?limit=50`);
+    const companies = (await response.json()) as {
+      company_number: string;
+      company_status: string;
+      company_status_detail: string | null;
+    }[];
+    const active =
+      companies.find((c) => c.company_status === 'active' && !c.company_status_detail) ?? companies[0];
+    if (active) {
+      return active.company_number;
+    }
+  } catch {
+    // The example still works with any number; it would then end as "not found".
+  }
+  return '00000001';
+}
+
+async function main(): Promise<void> {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => void shutdown(0));
+  }
+  console.log('Starting Sluice…');
+  services = await provisionServices({
+    dataDir: dataRoot,
+    secretsDir: dataRoot,
+    ports: { redis: num('SLUICE_REDIS_PORT', 6390), postgres: num('SLUICE_POSTGRES_PORT', 5433) },
+  });
+  const adminToken = env.SLUICE_ADMIN_TOKEN ?? localSecret(dataRoot, 'admin-token', 32);
+  const sandboxUrl = `http://127.0.0.1:${ports.sandbox}`;
+  const appEnv: NodeJS.ProcessEnv = {
+    NODE_ENV: 'development',
+    COMPANIES_HOUSE_BASE_URL: `${sandboxUrl}/companies-house`,
+    ...env,
+    REDIS_URL: services.redisUrl,
+    DATABASE_URL: services.databaseUrl,
+    SLUICE_ADMIN_TOKEN: adminToken,
+    GATEWAY_PORT: String(ports.gateway),
+    WORKER_HEALTH_PORT: String(ports.worker),
+    WEBHOOK_RECEIVER_PORT: String(ports.webhooks),
+    CREDIT_MONITOR_PORT: String(ports.monitor),
+    SANDBOX_PORT: String(ports.sandbox),
+  };
+
+  const migrate = spawnSync(process.execPath, [join(root, 'dist/libs/db/src/migrate.js'), 'run'], {
+    env: appEnv,
+    stdio: 'inherit',
+  });
+  if (migrate.status !== 0) {
+    throw new Error('Migrations failed (see above).');
+  }
+
+  const onExit = (name: string, code: number | null): void => {
+    if (!stopping) {
+      console.error(`${name} exited unexpectedly (code ${code}); stopping everything.`);
+      void shutdown(1);
+    }
+  };
+  const app = (name: string): ManagedProcess =>
+    startApp(name, join(root, `dist/apps/${name}/src/main.js`), appEnv, onExit);
+  apps = [
+    app('provider-sandbox'),
+    app('gateway'),
+    app('enrichment-worker'),
+    app('webhook-receiver'),
+    app('credit-monitor'),
+  ];
+  const alive = (name: string) => () => apps.find((a) => a.name === name)?.child.exitCode === null;
+  const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
+  await Promise.all([
+    waitForOk(`${sandboxUrl}/health`, 60_000, alive('provider-sandbox')),
+    waitForOk(`${gatewayUrl}/health`, 90_000, alive('gateway')),
+    waitForOk(`http://127.0.0.1:${ports.worker}/health`, 90_000, alive('enrichment-worker')),
+    waitForOk(`http://127.0.0.1:${ports.webhooks}/health`, 90_000, alive('webhook-receiver')),
+    waitForOk(`http://127.0.0.1:${ports.monitor}/health`, 90_000, alive('credit-monitor')),
+  ]);
+  const { demo, created } = await demoWorkspace(gatewayUrl, adminToken);
+  const company = await sampleCompany(sandboxUrl);
+  const banner = [
+    '',
+    '──────────────────────────────────────────────────────────────────────────────',
+    ' Sluice is running.',
+    '',
+    ` API             ${gatewayUrl}/v1`,
+    ` API docs        ${gatewayUrl}/docs`,
+    ` Bull Board      ${gatewayUrl}/admin/queues   (user: admin, password: the admin token)`,
+    ` Metrics         ${gatewayUrl}/metrics`,
+    ` Health          ${gatewayUrl}/health`,
+    ` Webhooks        http://127.0.0.1:${ports.webhooks}`,
+    ` Sandbox         ${sandboxUrl}/_sandbox/providers`,
+    '',
+    ` Services        ${services.started.length ? services.started.join(', ') : 'from REDIS_URL and DATABASE_URL'}`,
+    ` Admin token     ${env.SLUICE_ADMIN_TOKEN ? '(from SLUICE_ADMIN_TOKEN)' : `${adminToken}   (kept in .data/admin-token)`}`,
+    ` Demo API key    ${demo.api_key}   (${created ? 'new workspace' : 'kept in .data/demo-workspace.json'})`,
+    '',
+    ' Try it:',
+    `   curl -s -X POST ${gatewayUrl}/v1/jobs -H 'Authorization: Bearer ${demo.api_key}' \\`,
+    `        -H 'Content-Type: application/json' -d '{"type":"company.profile","input":{"company_number":"${company}"}}'`,
+    `   curl -s ${gatewayUrl}/v1/jobs/<id from the answer> -H 'Authorization: Bearer ${demo.api_key}'`,
+    '',
+    ' Ctrl-C stops everything.',
+    '──────────────────────────────────────────────────────────────────────────────',
+    '',
+  ];
+  console.log(banner.join('\n'));
+}
+
+main().catch(async (error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  await shutdown(1);
+});

@@ -1,0 +1,85 @@
+/*
+ * `npm test`: Redis and PostgreSQL (given or private, on free ports, removed afterwards), then lint,
+ * typecheck, unit and integration tests. Exits non-zero when any step fails; leaves nothing running.
+ */
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { provisionServices, type Services } from './services';
+
+const root = resolve(__dirname, '..', '..', '..');
+const runDir = join(root, '.data', 'test-runs', `${process.pid}-${Date.now()}`);
+const bin = (name: string): string => join(root, 'node_modules', '.bin', name);
+
+interface Step {
+  name: string;
+  command: string;
+  args: string[];
+}
+
+const STEPS: Step[] = [
+  { name: 'project graph', command: bin('nx'), args: ['show', 'projects'] },
+  { name: 'lint', command: bin('eslint'), args: ['.', '--max-warnings=0'] },
+  { name: 'format', command: bin('prettier'), args: ['--check', '.', '--log-level', 'warn'] },
+  { name: 'typecheck', command: bin('tsc'), args: ['-p', 'tsconfig.json', '--noEmit'] },
+  { name: 'unit tests', command: bin('jest'), args: ['--selectProjects', 'unit', '--ci'] },
+  {
+    name: 'integration tests',
+    command: bin('jest'),
+    args: ['--selectProjects', 'integration', '--ci', '--runInBand', '--forceExit'],
+  },
+];
+
+async function main(): Promise<number> {
+  let services: Services | null = null;
+  const stop = async (): Promise<void> => {
+    await services?.stop();
+    services = null;
+    rmSync(runDir, { recursive: true, force: true });
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => void stop().then(() => process.exit(130)));
+  }
+  try {
+    services = await provisionServices({ dataDir: runDir, secretsDir: runDir, ports: null });
+    const env = {
+      ...process.env,
+      NODE_ENV: 'test',
+      REDIS_URL: services.redisUrl,
+      DATABASE_URL: services.databaseUrl,
+      NX_DAEMON: 'false',
+      NX_NO_CLOUD: 'true',
+    };
+    console.log(
+      `Test services: ${services.started.length ? services.started.join(', ') : 'from REDIS_URL and DATABASE_URL'}`,
+    );
+    const results: { name: string; ok: boolean; seconds: number }[] = [];
+    for (const step of STEPS) {
+      console.log(`\n=== ${step.name} ===`);
+      const started = Date.now();
+      const result = spawnSync(step.command, step.args, {
+        cwd: root,
+        env,
+        stdio: step.name === 'project graph' ? 'ignore' : 'inherit',
+      });
+      results.push({ name: step.name, ok: result.status === 0, seconds: (Date.now() - started) / 1000 });
+    }
+    console.log('\n=== summary ===');
+    for (const r of results) {
+      console.log(`${r.ok ? 'ok  ' : 'FAIL'}  ${r.name.padEnd(18)} ${r.seconds.toFixed(1)} s`);
+    }
+    const failed = results.filter((r) => !r.ok).length;
+    console.log(`${results.length - failed} passed, ${failed} failed`);
+    return failed === 0 ? 0 : 1;
+  } finally {
+    await stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,3 @@
+export * from './free-port';
+export * from './redis';
+export * from './postgres';

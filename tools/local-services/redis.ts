@@ -1,0 +1,149 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { Socket } from 'node:net';
+
+export interface PrivateRedis {
+  url: string;
+  port: number;
+  pid: number;
+  /** Stops the server and waits for it to exit. */
+  stop(): Promise<void>;
+}
+
+const NO_REDIS_MESSAGE =
+  'No redis-server binary was found and it cannot be installed here (installing needs apt-get and root).\n' +
+  'Either set REDIS_URL to a Redis 6.2+ server (e.g. REDIS_URL=redis://127.0.0.1:6379/0),\n' +
+  'or run the whole stack with `docker compose up`.';
+
+function which(binary: string): string | null {
+  const result = spawnSync('sh', ['-c', `command -v ${binary}`], { encoding: 'utf8' });
+  const found = result.stdout.trim();
+  return result.status === 0 && found ? found : null;
+}
+
+/** Finds `redis-server`; installs Debian's package when it is missing and we may (root + apt). */
+export function ensureRedisBinary(log: (line: string) => void = console.log): string {
+  const existing = which('redis-server');
+  if (existing) {
+    return existing;
+  }
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot || !which('apt-get')) {
+    throw new Error(NO_REDIS_MESSAGE);
+  }
+  log('redis-server is missing: installing Debian’s redis-server package (apt-get)…');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const update = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  const install =
+    update.status === 0
+      ? spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'redis-server'], {
+          stdio: 'inherit',
+          env,
+        })
+      : update;
+  const installed = which('redis-server');
+  if (install.status !== 0 || !installed) {
+    throw new Error(`Installing redis-server failed.\n${NO_REDIS_MESSAGE}`);
+  }
+  return installed;
+}
+
+function ping(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(500, () => done(false));
+    socket.once('error', () => done(false));
+    socket.connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
+  });
+}
+
+function waitForExit(child: ChildProcess, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      resolve();
+      return;
+    }
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/**
+ * Starts a private redis-server on 127.0.0.1 with its data (AOF) in `dataDir`, configured as BullMQ
+ * wants production Redis: `noeviction`, append-only.
+ */
+export async function startPrivateRedis(options: {
+  dataDir: string;
+  port: number;
+  log?: (line: string) => void;
+}): Promise<PrivateRedis> {
+  const binary = ensureRedisBinary(options.log);
+  mkdirSync(options.dataDir, { recursive: true });
+  const child = spawn(
+    binary,
+    [
+      '--port',
+      String(options.port),
+      '--bind',
+      '127.0.0.1',
+      '--protected-mode',
+      'yes',
+      '--dir',
+      options.dataDir,
+      '--appendonly',
+      'yes',
+      '--save',
+      '',
+      '--maxmemory-policy',
+      'noeviction',
+      '--daemonize',
+      'no',
+      '--logfile',
+      '',
+      '--loglevel',
+      'warning',
+    ],
+    // Own process group: a Ctrl-C in the terminal reaches our apps first; we stop Redis after them.
+    { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+  );
+  const killOnExit = (): void => {
+    child.kill('SIGTERM');
+  };
+  process.once('exit', killOnExit);
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const deadline = Date.now() + 15_000;
+  while (!(await ping(options.port))) {
+    if (child.exitCode !== null) {
+      throw new Error(
+        `redis-server exited with code ${child.exitCode} on port ${options.port}:\n${output.trim()}`,
+      );
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`redis-server did not answer on port ${options.port} within 15 s:\n${output.trim()}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url: `redis://127.0.0.1:${options.port}/0`,
+    port: options.port,
+    pid: child.pid ?? -1,
+    stop: async () => {
+      process.removeListener('exit', killOnExit);
+      child.kill('SIGTERM');
+      await waitForExit(child, 10_000);
+    },
+  };
+}
