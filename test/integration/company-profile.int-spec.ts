@@ -34,13 +34,19 @@ describe('company.profile, end to end over the sandbox', () => {
   let db: TestDatabase;
   let stack: Stack;
   let keyA: string;
+  let workspaceA: string;
   let keyB: string;
   let world: WorldCompany[];
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    stack = await startStack({ databaseUrl: db.url, redisUrl, prefix });
-    keyA = (await createWorkspace(stack.gatewayUrl, 'Workspace A')).apiKey;
+    stack = await startStack({
+      databaseUrl: db.url,
+      redisUrl,
+      prefix,
+      env: { REQUEST_RECOVERY_INTERVAL_MS: '300', REQUEST_RECOVERY_AFTER_MS: '1000' },
+    });
+    ({ apiKey: keyA, id: workspaceA } = await createWorkspace(stack.gatewayUrl, 'Workspace A'));
     keyB = (await createWorkspace(stack.gatewayUrl, 'Workspace B')).apiKey;
     world = (await call<WorldCompany[]>(stack.sandboxUrl, 'GET', '/_sandbox/world/companies?limit=50')).body;
   });
@@ -186,5 +192,29 @@ describe('company.profile, end to end over the sandbox', () => {
       .getRepository(EnrichmentRequest)
       .findOneByOrFail({ id: created.body.id });
     expect(request.status).toBe('completed');
+  });
+
+  it('finds a request stored without its plan job (gateway died before enqueueing) and completes it', async () => {
+    const company = world[5];
+    const requests = db.dataSource.getRepository(EnrichmentRequest);
+    const stranded = await requests.save(
+      requests.create({
+        workspaceId: workspaceA,
+        apiKeyId: null,
+        type: 'company.profile',
+        input: { company_number: company.company_number },
+        priority: 'interactive',
+        status: 'queued',
+        callbackUrl: null,
+        correlationId: 'stranded-request',
+      }),
+    );
+    // Fresh requests are left alone: the gateway may still be enqueueing them.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect((await requests.findOneByOrFail({ id: stranded.id })).status).toBe('queued');
+
+    const job = await waitForTerminal(stranded.id, keyA);
+    expect(job.status).toBe('completed');
+    expect(job.result?.company?.company_number).toBe(company.company_number);
   });
 });

@@ -16,6 +16,7 @@ import {
 import { CompaniesHouseClient } from '@sluice/providers';
 import { ACTIVE_QUEUE_NAMES, QueueRootModule } from '@sluice/queue';
 import { PlanProcessor } from './orchestrator/plan.processor';
+import { RequestRecovery } from './orchestrator/request-recovery.service';
 import { CompaniesHouseProcessor } from './steps/companies-house.processor';
 import { StepLedger } from './steps/step-ledger.service';
 import { DependencyWatchdog } from './ops/dependency-watchdog';
@@ -55,6 +56,7 @@ export class WorkerModule {
         WorkerMetrics,
         DependencyWatchdog,
         StepLedger,
+        RequestRecovery,
         PlanProcessor,
         CompaniesHouseProcessor,
       ],

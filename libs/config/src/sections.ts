@@ -122,6 +122,24 @@ export class WorkerConfig {
   @Min(DURATION_MS.min)
   @Max(DURATION_MS.max)
   dependencyCheckIntervalMs = 1000;
+
+  @Setting({
+    env: 'REQUEST_RECOVERY_INTERVAL_MS',
+    description: 'How often the worker looks for accepted requests that have no planning job.',
+  })
+  @IsInt()
+  @Min(DURATION_MS.min)
+  @Max(DURATION_MS.max)
+  requestRecoveryIntervalMs = 30_000;
+
+  @Setting({
+    env: 'REQUEST_RECOVERY_AFTER_MS',
+    description: 'Age after which a still-queued request is enqueued again (idempotent: same job id).',
+  })
+  @IsInt()
+  @Min(DURATION_MS.min)
+  @Max(DURATION_MS.max)
+  requestRecoveryAfterMs = 60_000;
 }
 
 /** Where each provider lives and how to authenticate. Defaults point at the local sandbox. */

@@ -1,5 +1,5 @@
 import type { JobsOptions } from 'bullmq';
-import { JOB_NAMES, type JobName } from './names';
+import { JOB_NAMES } from './names';
 
 /** BullMQ priorities: lower runs first. Interactive (real-time) requests go before bulk ones. */
 export const JOB_PRIORITY = { interactive: 1, bulk: 10 } as const;
@@ -9,7 +9,10 @@ export type RequestPriority = keyof typeof JOB_PRIORITY;
  * Job options per job type. Failed jobs are kept longer than completed ones, so that ops can see
  * and retry them in Bull Board; nothing is removed on failure.
  */
-export const JOB_OPTIONS: Record<JobName, JobsOptions> = {
+/** Jobs enqueued one by one (the recovery sweep is a job scheduler and has its own template). */
+export type EnqueuedJobName = typeof JOB_NAMES.enrichmentPlan | typeof JOB_NAMES.providerStep;
+
+export const JOB_OPTIONS: Record<EnqueuedJobName, JobsOptions> = {
   [JOB_NAMES.enrichmentPlan]: {
     /** @defaultValue 5 attempts, exponential backoff from 1 s, with jitter */
     attempts: 5,
@@ -25,3 +28,12 @@ export const JOB_OPTIONS: Record<JobName, JobsOptions> = {
     removeOnFail: { age: 14 * 24 * 3600 },
   },
 };
+
+/** The plan job of a request: its id derives from the request, so enqueueing twice is a no-op. */
+export function planJobOptions(requestId: string, priority: RequestPriority): JobsOptions {
+  return {
+    ...JOB_OPTIONS[JOB_NAMES.enrichmentPlan],
+    jobId: `plan-${requestId}`,
+    priority: JOB_PRIORITY[priority],
+  };
+}

@@ -56,6 +56,8 @@ export const JOB_NAMES = {
   enrichmentPlan: 'enrichment.plan',
   /** Run one provider step of a plan. */
   providerStep: 'provider.step',
+  /** Repeating sweep (a BullMQ job scheduler) that re-enqueues requests left without a plan job. */
+  enrichmentRecover: 'enrichment.recover',
 } as const;
 export type JobName = (typeof JOB_NAMES)[keyof typeof JOB_NAMES];
 

@@ -19,4 +19,5 @@ export interface ProviderStepPayload {
 export interface JobPayloads {
   [JOB_NAMES.enrichmentPlan]: EnrichmentPlanPayload;
   [JOB_NAMES.providerStep]: ProviderStepPayload;
+  [JOB_NAMES.enrichmentRecover]: Record<string, never>;
 }

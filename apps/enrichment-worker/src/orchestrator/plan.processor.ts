@@ -19,6 +19,7 @@ import { ModuleRef } from '@nestjs/core';
 import { getQueueToken } from '@nestjs/bullmq';
 import { WorkerRegistry } from '../ops/worker-registry';
 import { WorkerMetrics } from '../ops/worker-metrics';
+import { RequestRecovery } from './request-recovery.service';
 
 /**
  * Turns a request into its steps (idempotently: a retried plan job finds the steps it wrote) and
@@ -34,6 +35,7 @@ export class PlanProcessor extends WorkerHost implements OnModuleInit {
     private readonly moduleRef: ModuleRef,
     private readonly registry: WorkerRegistry,
     private readonly metrics: WorkerMetrics,
+    private readonly recovery: RequestRecovery,
   ) {
     super();
   }
@@ -42,7 +44,12 @@ export class PlanProcessor extends WorkerHost implements OnModuleInit {
     this.registry.register(QUEUE_NAMES.enrichment, this.worker);
   }
 
-  async process(job: Job<EnrichmentPlanPayload>): Promise<{ steps: number } | { skipped: string }> {
+  async process(
+    job: Job<EnrichmentPlanPayload>,
+  ): Promise<{ steps: number } | { skipped: string } | { recovered: number }> {
+    if (job.name === JOB_NAMES.enrichmentRecover) {
+      return { recovered: await this.recovery.sweep() };
+    }
     const outcome = await this.plan(job).catch((error: unknown) => {
       this.metrics.jobs.inc({ queue: QUEUE_NAMES.enrichment, outcome: 'error' });
       throw error;
@@ -56,7 +63,7 @@ export class PlanProcessor extends WorkerHost implements OnModuleInit {
     const requests = this.dataSource.getRepository(EnrichmentRequest);
     const request = await requests.findOneBy({ id: requestId, workspaceId });
     if (!request) {
-      // The gateway rolled the request back after enqueueing (its commit failed): nothing to do.
+      // The gateway deleted the request again because Redis refused this job: nothing to do.
       return { skipped: 'request not found' };
     }
     if (['completed', 'failed', 'cancelled'].includes(request.status)) {

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DependencyUnavailableError } from '@sluice/platform';
 import { EnrichmentRequest, EnrichmentStep } from '@sluice/db';
 import type { RequestInput, RequestType } from '@sluice/enrichment';
-import { JOB_NAMES, JOB_OPTIONS, JOB_PRIORITY, QUEUE_NAMES, type EnrichmentPlanPayload } from '@sluice/queue';
+import { JOB_NAMES, planJobOptions, QUEUE_NAMES, type EnrichmentPlanPayload } from '@sluice/queue';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import type { Caller } from '../auth/request-context';
@@ -25,8 +25,10 @@ export class JobsService {
   ) {}
 
   /**
-   * Records the request and enqueues its planning in one transaction: if Redis refuses the job,
-   * the row is rolled back, so a request is never stored without the work that completes it.
+   * Stores the request, then enqueues its planning. The row is committed before the job exists, so
+   * a worker can never pick up a plan whose request it cannot see yet. If Redis refuses the job the
+   * row is deleted again and the caller gets a 503 to retry; if even that delete fails (PostgreSQL
+   * went away too), the request stays `queued` and the worker's recovery sweep enqueues it later.
    */
   async create(caller: Caller, job: NewJob, correlationId: string): Promise<{ id: string; status: string }> {
     const client = await this.planQueue.client;
@@ -34,30 +36,30 @@ export class JobsService {
       // Fail before touching PostgreSQL: the caller retries, nothing is half-written.
       throw new DependencyUnavailableError('redis');
     }
-    return this.dataSource.transaction(async (manager) => {
-      const request = await manager.getRepository(EnrichmentRequest).save(
-        manager.getRepository(EnrichmentRequest).create({
-          workspaceId: caller.workspaceId,
-          apiKeyId: caller.apiKeyId,
-          type: job.type,
-          input: { ...job.input },
-          priority: job.priority,
-          status: 'queued',
-          callbackUrl: job.callbackUrl,
-          correlationId,
-        }),
-      );
+    const requests = this.dataSource.getRepository(EnrichmentRequest);
+    const request = await requests.save(
+      requests.create({
+        workspaceId: caller.workspaceId,
+        apiKeyId: caller.apiKeyId,
+        type: job.type,
+        input: { ...job.input },
+        priority: job.priority,
+        status: 'queued',
+        callbackUrl: job.callbackUrl,
+        correlationId,
+      }),
+    );
+    try {
       await this.planQueue.add(
         JOB_NAMES.enrichmentPlan,
         { requestId: request.id, workspaceId: caller.workspaceId, correlationId },
-        {
-          ...JOB_OPTIONS[JOB_NAMES.enrichmentPlan],
-          jobId: `plan-${request.id}`,
-          priority: JOB_PRIORITY[job.priority],
-        },
+        planJobOptions(request.id, job.priority),
       );
-      return { id: request.id, status: request.status };
-    });
+    } catch (error) {
+      await requests.delete({ id: request.id, workspaceId: caller.workspaceId }).catch(() => undefined);
+      throw error;
+    }
+    return { id: request.id, status: request.status };
   }
 
   /** Another workspace's job is indistinguishable from a missing one. */
