@@ -26,7 +26,7 @@ const STEPS: Step[] = [
   {
     name: 'integration tests',
     command: bin('jest'),
-    args: ['--selectProjects', 'integration', '--ci', '--runInBand', '--forceExit'],
+    args: ['--selectProjects', 'integration', '--ci', '--runInBand'],
   },
 ];
 

@@ -1,22 +1,11 @@
-import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
-import { TerminusModule } from '@nestjs/terminus';
 import { BullBoardModule } from '@bull-board/nestjs';
 import { ExpressAdapter } from '@bull-board/express';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { LoggerModule } from 'nestjs-pino';
 import { type CoreConfig, type GatewayConfig, SluiceConfigModule } from '@sluice/config';
 import { DatabaseModule } from '@sluice/db';
-import {
-  ApiExceptionFilter,
-  createRegistry,
-  HttpMetricsMiddleware,
-  loggerParams,
-  METRICS_REGISTRY,
-  MetricsController,
-  RedisHealthIndicator,
-} from '@sluice/platform';
+import { HttpMetricsMiddleware, loggerParams, OpsModule } from '@sluice/platform';
 import { ACTIVE_QUEUE_NAMES, QueueRootModule } from '@sluice/queue';
 import { adminTokenMiddleware, AdminTokenGuard } from './auth/admin-token.guard';
 import { ApiKeyGuard } from './auth/api-key.guard';
@@ -24,7 +13,6 @@ import { JobsController } from './jobs/jobs.controller';
 import { JobsService } from './jobs/jobs.service';
 import { WorkspacesController } from './admin/workspaces.controller';
 import { WorkspacesService } from './admin/workspaces.service';
-import { HealthController } from './ops/health.controller';
 import { QueueMetrics } from './ops/queue-metrics';
 
 @Module({})
@@ -36,23 +24,23 @@ export class GatewayModule implements NestModule {
         SluiceConfigModule.forRoot([core, gateway]),
         LoggerModule.forRoot(loggerParams({ app: 'gateway', level: core.logLevel })),
         DatabaseModule.forApp('sluice-gateway'),
-        QueueRootModule.forApp('producer', 'sluice-gateway'),
-        BullModule.registerQueue(...ACTIVE_QUEUE_NAMES.map((name) => ({ name }))),
+        QueueRootModule.forApp({
+          role: 'producer',
+          connectionName: 'sluice-gateway',
+          queues: ACTIVE_QUEUE_NAMES,
+        }),
+        OpsModule.forApp({ app: 'gateway', retryAfterSeconds: gateway.retryAfterSeconds }),
         BullBoardModule.forRoot({
           route: '/admin/queues',
           adapter: ExpressAdapter,
           middleware: adminTokenMiddleware(gateway.adminToken),
         }),
         BullBoardModule.forFeature(...ACTIVE_QUEUE_NAMES.map((name) => ({ name, adapter: BullMQAdapter }))),
-        TerminusModule.forRoot({ logger: false }),
       ],
-      controllers: [JobsController, WorkspacesController, HealthController, MetricsController],
+      controllers: [JobsController, WorkspacesController],
       providers: [
-        { provide: METRICS_REGISTRY, useValue: createRegistry('gateway') },
-        { provide: APP_FILTER, useValue: new ApiExceptionFilter(gateway.retryAfterSeconds) },
         HttpMetricsMiddleware,
         QueueMetrics,
-        RedisHealthIndicator,
         ApiKeyGuard,
         AdminTokenGuard,
         JobsService,

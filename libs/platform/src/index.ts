@@ -5,3 +5,5 @@ export * from './http/exception-filter';
 export * from './http/body-parsing';
 export * from './health/redis.health';
 export * from './metrics/metrics';
+export * from './health/health.controller';
+export * from './ops.module';

@@ -1,4 +1,4 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 
 export type RedisRole = 'producer' | 'worker';
 
@@ -17,6 +17,27 @@ export function redisOptions(role: RedisRole): RedisOptions {
   return { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000, retryStrategy };
 }
 
-export function createRedis(url: string, role: RedisRole, connectionName?: string): Redis {
-  return new Redis(url, { ...redisOptions(role), ...(connectionName ? { connectionName } : {}) });
+/**
+ * A redis:// or rediss:// URL as ioredis options. BullMQ takes options (not a URL) when each Queue
+ * and Worker is to own, and on close quit, its connection.
+ */
+export function redisUrlOptions(url: string): RedisOptions {
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+    throw new Error(`Not a Redis URL (redis:// or rediss://): ${parsed.protocol}`);
+  }
+  const db = parsed.pathname.replace(/^\//, '');
+  return {
+    host: parsed.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1',
+    port: parsed.port ? Number(parsed.port) : 6379,
+    ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
+    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+    ...(db ? { db: Number(db) } : {}),
+    ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
+  };
+}
+
+/** Options for one BullMQ Queue or Worker connection of the given role. */
+export function connectionOptions(url: string, role: RedisRole, connectionName?: string): RedisOptions {
+  return { ...redisUrlOptions(url), ...redisOptions(role), ...(connectionName ? { connectionName } : {}) };
 }

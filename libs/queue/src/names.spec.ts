@@ -22,7 +22,11 @@ describe('queue and job names (a wire format: jobs in Redis carry them)', () => 
       'provider.nimbus-lookup',
       'provider.email-verifier',
     ]);
-    expect(JOB_NAMES).toEqual({ enrichmentPlan: 'enrichment.plan', providerStep: 'provider.step' });
+    expect(JOB_NAMES).toEqual({
+      enrichmentPlan: 'enrichment.plan',
+      providerStep: 'provider.step',
+      enrichmentRecover: 'enrichment.recover',
+    });
   });
 
   it('uses one lower-case dotted scheme', () => {
