@@ -160,6 +160,134 @@ export class ProvidersConfig {
   @IsNotEmpty()
   companiesHouseApiKey = 'sandbox-companies-house-key';
 
+  @Setting({
+    env: 'COMPANIES_HOUSE_STREAM_URL',
+    description: 'Companies House streaming API (https://stream.companieshouse.gov.uk in production).',
+  })
+  @Matches(/^https?:\/\/\S+$/, { message: 'COMPANIES_HOUSE_STREAM_URL must be an http(s) URL' })
+  companiesHouseStreamUrl = 'http://127.0.0.1:4010/companies-house-stream';
+
+  @Setting({
+    env: 'COMPANIES_HOUSE_STREAM_KEY',
+    description: 'Companies House streaming API key (a separate key from the REST one).',
+    sensitive: true,
+  })
+  @IsString()
+  @IsNotEmpty()
+  companiesHouseStreamKey = 'sandbox-companies-house-stream-key';
+
+  @Setting({ env: 'SNOV_BASE_URL', description: 'Snov.io API (https://api.snov.io in production).' })
+  @Matches(/^https?:\/\/\S+$/, { message: 'SNOV_BASE_URL must be an http(s) URL' })
+  snovBaseUrl = 'http://127.0.0.1:4010/snov';
+
+  @Setting({
+    env: 'SNOV_CLIENT_ID',
+    description: 'Snov.io API client id (OAuth client credentials).',
+    sensitive: true,
+  })
+  @IsString()
+  @IsNotEmpty()
+  snovClientId = 'sandbox-snov-client-id';
+
+  @Setting({ env: 'SNOV_CLIENT_SECRET', description: 'Snov.io API client secret.', sensitive: true })
+  @IsString()
+  @IsNotEmpty()
+  snovClientSecret = 'sandbox-snov-client-secret';
+
+  @Setting({
+    env: 'ROCKETREACH_BASE_URL',
+    description: 'RocketReach API v2 (https://api.rocketreach.co/api/v2 in production).',
+  })
+  @Matches(/^https?:\/\/\S+$/, { message: 'ROCKETREACH_BASE_URL must be an http(s) URL' })
+  rocketreachBaseUrl = 'http://127.0.0.1:4010/rocketreach/api/v2';
+
+  @Setting({
+    env: 'ROCKETREACH_API_KEY',
+    description: 'RocketReach API key (Api-Key header).',
+    sensitive: true,
+  })
+  @IsString()
+  @IsNotEmpty()
+  rocketreachApiKey = 'sandbox-rocketreach-key';
+
+  @Setting({
+    env: 'ROCKETREACH_WEBHOOK_SECRET',
+    description: 'Secret of the RocketReach webhook (X-RocketReach-Signature HMAC).',
+    sensitive: true,
+  })
+  @IsString()
+  @IsNotEmpty()
+  rocketreachWebhookSecret = 'sandbox-rocketreach-webhook-secret';
+
+  @Setting({
+    env: 'APOLLO_BASE_URL',
+    description: 'Apollo API (https://api.apollo.io/api/v1 in production).',
+  })
+  @Matches(/^https?:\/\/\S+$/, { message: 'APOLLO_BASE_URL must be an http(s) URL' })
+  apolloBaseUrl = 'http://127.0.0.1:4010/apollo/api/v1';
+
+  @Setting({ env: 'APOLLO_API_KEY', description: 'Apollo API key (x-api-key header).', sensitive: true })
+  @IsString()
+  @IsNotEmpty()
+  apolloApiKey = 'sandbox-apollo-key';
+
+  @Setting({ env: 'SERPER_BASE_URL', description: 'Serper API (https://google.serper.dev in production).' })
+  @Matches(/^https?:\/\/\S+$/, { message: 'SERPER_BASE_URL must be an http(s) URL' })
+  serperBaseUrl = 'http://127.0.0.1:4010/serper';
+
+  @Setting({ env: 'SERPER_API_KEY', description: 'Serper API key (X-API-KEY header).', sensitive: true })
+  @IsString()
+  @IsNotEmpty()
+  serperApiKey = 'sandbox-serper-key';
+
+  @Setting({ env: 'ORION_CONNECT_BASE_URL', description: 'Orion Connect phone lookup API.' })
+  @Matches(/^https?:\/\/\S+$/, { message: 'ORION_CONNECT_BASE_URL must be an http(s) URL' })
+  orionConnectBaseUrl = 'http://127.0.0.1:4010/phone/orion-connect';
+
+  @Setting({ env: 'ORION_CONNECT_API_KEY', description: 'Orion Connect API key (Bearer).', sensitive: true })
+  @IsString()
+  @IsNotEmpty()
+  orionConnectApiKey = 'sandbox-orion-connect-key';
+
+  @Setting({ env: 'ASTRA_DIALER_BASE_URL', description: 'Astra Dialer phone lookup API.' })
+  @Matches(/^https?:\/\/\S+$/, { message: 'ASTRA_DIALER_BASE_URL must be an http(s) URL' })
+  astraDialerBaseUrl = 'http://127.0.0.1:4010/phone/astra-dialer';
+
+  @Setting({
+    env: 'ASTRA_DIALER_API_KEY',
+    description: 'Astra Dialer API token (X-Api-Token header).',
+    sensitive: true,
+  })
+  @IsString()
+  @IsNotEmpty()
+  astraDialerApiKey = 'sandbox-astra-dialer-key';
+
+  @Setting({ env: 'NIMBUS_LOOKUP_BASE_URL', description: 'Nimbus Lookup phone lookup API (asynchronous).' })
+  @Matches(/^https?:\/\/\S+$/, { message: 'NIMBUS_LOOKUP_BASE_URL must be an http(s) URL' })
+  nimbusLookupBaseUrl = 'http://127.0.0.1:4010/phone/nimbus-lookup';
+
+  @Setting({ env: 'NIMBUS_LOOKUP_API_KEY', description: 'Nimbus Lookup API key.', sensitive: true })
+  @IsString()
+  @IsNotEmpty()
+  nimbusLookupApiKey = 'sandbox-nimbus-lookup-key';
+
+  @Setting({
+    env: 'EMAIL_VERIFIER_BASE_URL',
+    description:
+      'E-mail verifier speaking Reacher’s API (a self-hosted Reacher, or https://api.reacher.email).',
+  })
+  @Matches(/^https?:\/\/\S+$/, { message: 'EMAIL_VERIFIER_BASE_URL must be an http(s) URL' })
+  emailVerifierBaseUrl = 'http://127.0.0.1:4010/email-verifier';
+
+  @Setting({
+    env: 'EMAIL_VERIFIER_API_KEY',
+    description: 'E-mail verifier secret (Authorization / x-reacher-secret header).',
+    sensitive: true,
+  })
+  @IsString()
+  @IsNotEmpty()
+  emailVerifierApiKey = 'sandbox-email-verifier-key';
+
   @Setting({ env: 'PROVIDER_TIMEOUT_MS', description: 'Timeout of one provider HTTP call.' })
   @IsInt()
   @Min(100)

@@ -4,3 +4,5 @@ export * from './port';
 export * from './registry';
 export * from './retry-after';
 export * from './companies-house';
+export * from './http/provider-http';
+export * from './http/redaction';

@@ -1,3 +1,16 @@
+import type {
+  Company,
+  CompanyOfficer,
+  CompanySearchHit,
+  EmailVerdict,
+  FoundEmail,
+  FoundPhone,
+  Firmographics,
+  Person,
+  PersonQuery,
+} from '@sluice/enrichment';
+import type { ProviderResult } from './call-info';
+
 /** What Sluice can ask of a provider, whichever provider answers. */
 export type Capability =
   | 'find_work_email'
@@ -11,12 +24,27 @@ export type Capability =
   | 'verify_email'
   | 'check_credits';
 
+export const CAPABILITIES: readonly Capability[] = [
+  'find_work_email',
+  'find_phone',
+  'lookup_person',
+  'search_people',
+  'lookup_company',
+  'search_companies',
+  'resolve_company_domain',
+  'list_company_officers',
+  'verify_email',
+  'check_credits',
+];
+
 /** What one use of a capability costs at a provider. */
 export interface CapabilityCost {
   /** Credits charged per call (0 for free providers). */
   credits: number;
   /** Whether the provider charges when it finds nothing; decides whether a reservation is released on a miss. */
   chargedOnMiss: boolean;
+  /** Whether the answer arrives later (a task to poll or a webhook) rather than in the response. */
+  async?: boolean;
 }
 
 /** A provider as the planner sees it: its wire name and what it can do at what cost. */
@@ -25,3 +53,83 @@ export interface ProviderDescriptor {
   name: string;
   capabilities: Partial<Record<Capability, CapabilityCost>>;
 }
+
+/**
+ * The answer of one capability call. `hit`/`miss` are final; `pending` means the provider works on
+ * it asynchronously: keep `taskId` and complete it from the provider's webhook or by polling.
+ * `credits` is what the provider charged for this call (per its cost table), so the credit ledger
+ * charges exactly that and releases the rest of a reservation.
+ */
+export type Outcome<T> =
+  | { status: 'hit'; data: T; credits: number }
+  | { status: 'miss'; credits: number; reason?: string }
+  | { status: 'pending'; taskId: string; credits: number };
+
+export type CapabilityResult<T, Raw = unknown> = ProviderResult<Outcome<T>, Raw>;
+
+/** The account's credits as the provider reports them. */
+export interface CreditBalance {
+  /** Credits left (for providers with several pools, the pool Sluice spends). */
+  remaining: number;
+  /** The plan's allowance per period, when the provider tells. */
+  limit: number | null;
+  /** When the allowance renews, when the provider tells. */
+  renewsAt: Date | null;
+  /** Other pools or counters the provider reports, by the provider's own names. */
+  details: Record<string, number>;
+}
+
+export interface EmailVerification {
+  email: string;
+  verdict: EmailVerdict;
+  /** The verifier's own verdict, kept as given. */
+  rawVerdict: string;
+}
+
+export interface DomainResolution {
+  domain: string;
+  companyName: string | null;
+}
+
+/**
+ * The capability port. An adapter implements the capabilities its descriptor lists, each taking
+ * canonical inputs and returning canonical outputs; the planner never sees a provider's own shapes.
+ */
+export interface ProviderAdapter {
+  readonly descriptor: ProviderDescriptor;
+  findWorkEmail?(query: PersonQuery): Promise<CapabilityResult<FoundEmail>>;
+  findPhone?(query: PersonQuery): Promise<CapabilityResult<FoundPhone[]>>;
+  lookupPerson?(query: PersonQuery): Promise<CapabilityResult<Person>>;
+  searchPeople?(query: PersonQuery & { limit?: number }): Promise<CapabilityResult<Person[]>>;
+  lookupCompany?(query: {
+    companyNumber?: string;
+    domain?: string;
+    name?: string;
+  }): Promise<CapabilityResult<Company | Firmographics>>;
+  searchCompanies?(query: {
+    name?: string;
+    domain?: string;
+    limit?: number;
+  }): Promise<CapabilityResult<(CompanySearchHit | Firmographics)[]>>;
+  resolveCompanyDomain?(query: {
+    companyName: string;
+    country?: string;
+  }): Promise<CapabilityResult<DomainResolution>>;
+  listCompanyOfficers?(companyNumber: string): Promise<CapabilityResult<CompanyOfficer[]>>;
+  verifyEmail?(email: string): Promise<CapabilityResult<EmailVerification>>;
+  checkCredits?(): Promise<ProviderResult<CreditBalance, unknown>>;
+}
+
+/** The capabilities an adapter claims in its descriptor must each have a method, and no more. */
+export const CAPABILITY_METHODS: Record<Capability, keyof ProviderAdapter> = {
+  find_work_email: 'findWorkEmail',
+  find_phone: 'findPhone',
+  lookup_person: 'lookupPerson',
+  search_people: 'searchPeople',
+  lookup_company: 'lookupCompany',
+  search_companies: 'searchCompanies',
+  resolve_company_domain: 'resolveCompanyDomain',
+  list_company_officers: 'listCompanyOfficers',
+  verify_email: 'verifyEmail',
+  check_credits: 'checkCredits',
+};

@@ -1,0 +1,47 @@
+import {
+  normalizeDomain,
+  normalizeEmail,
+  normalizeLinkedinUrl,
+  normalizePhone,
+  phoneCountryOf,
+  phoneKindOf,
+} from './contact';
+
+describe('contact normalisation', () => {
+  it('lower-cases e-mails and refuses what is not one', () => {
+    expect(normalizeEmail('  Jane.Doe@Acme.CO.UK ')).toBe('jane.doe@acme.co.uk');
+    expect(normalizeEmail('jane.doe@')).toBeNull();
+    expect(normalizeEmail('not an email')).toBeNull();
+  });
+
+  it('takes the domain from a URL, an e-mail or a bare host, without www', () => {
+    expect(normalizeDomain('https://www.Acme.co.uk/about?x=1')).toBe('acme.co.uk');
+    expect(normalizeDomain('jane@acme.io')).toBe('acme.io');
+    expect(normalizeDomain('acme.com')).toBe('acme.com');
+    expect(normalizeDomain('localhost')).toBeNull();
+    expect(normalizeDomain('not a domain')).toBeNull();
+  });
+
+  it('writes valid phone numbers in E.164 and refuses invalid ones', () => {
+    expect(normalizePhone('07400 123456')).toBe('+447400123456');
+    expect(normalizePhone('+44 20 7946 0958')).toBe('+442079460958');
+    expect(normalizePhone('(415) 555-2671', 'US')).toBe('+14155552671');
+    expect(normalizePhone('12345')).toBeNull();
+  });
+
+  it('tells a UK mobile from a landline and names the country', () => {
+    expect(phoneKindOf('+447400123456')).toBe('mobile');
+    expect(phoneKindOf('+442079460958')).toBe('landline');
+    expect(phoneCountryOf('+442079460958')).toBe('GB');
+  });
+
+  it('writes LinkedIn profile URLs in one form', () => {
+    expect(normalizeLinkedinUrl('linkedin.com/in/Jane-Doe-123/')).toBe(
+      'https://www.linkedin.com/in/jane-doe-123',
+    );
+    expect(normalizeLinkedinUrl('https://uk.linkedin.com/in/jane?trk=x')).toBe(
+      'https://www.linkedin.com/in/jane',
+    );
+    expect(normalizeLinkedinUrl('https://www.linkedin.com/company/acme')).toBeNull();
+  });
+});

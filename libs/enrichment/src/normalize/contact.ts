@@ -1,0 +1,65 @@
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+
+const EMAIL = /^[^\s@]+@([a-z0-9-]+\.)+[a-z]{2,}$/;
+
+/** Lower-cased, trimmed e-mail, or `null` when it is not one. */
+export function normalizeEmail(value: string): string | null {
+  const email = value.trim().toLowerCase();
+  return EMAIL.test(email) && email.length <= 254 ? email : null;
+}
+
+/**
+ * A bare domain (`acme.co.uk`) from a domain, a URL or an e-mail address; `null` when there is
+ * none. `www.` is dropped: providers index companies by their registrable host.
+ */
+export function normalizeDomain(value: string): string | null {
+  let text = value.trim().toLowerCase();
+  if (text.includes('@') && !text.includes('/')) {
+    text = text.slice(text.lastIndexOf('@') + 1);
+  }
+  if (!/^[a-z][a-z0-9+.-]*:\/\//.test(text)) {
+    text = `http://${text}`;
+  }
+  let host: string;
+  try {
+    host = new URL(text).hostname;
+  } catch {
+    return null;
+  }
+  host = host.replace(/^www\./, '').replace(/\.$/, '');
+  return /^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/.test(host) ? host : null;
+}
+
+/** A phone number in E.164, or `null` when it is not a valid number (for `defaultCountry` when it has no `+`). */
+export function normalizePhone(value: string, defaultCountry: CountryCode = 'GB'): string | null {
+  const parsed = parsePhoneNumberFromString(value.trim(), defaultCountry);
+  return parsed?.isValid() ? parsed.number : null;
+}
+
+/** Whether an E.164 number is a mobile, as far as the numbering plan tells. */
+export function phoneKindOf(e164: string): 'mobile' | 'landline' | 'unknown' {
+  const type = parsePhoneNumberFromString(e164)?.getType();
+  if (type === 'MOBILE') {
+    return 'mobile';
+  }
+  if (type === 'FIXED_LINE') {
+    return 'landline';
+  }
+  return 'unknown';
+}
+
+/** The ISO country of an E.164 number, when the plan tells. */
+export function phoneCountryOf(e164: string): string | null {
+  return parsePhoneNumberFromString(e164)?.country ?? null;
+}
+
+/**
+ * A LinkedIn profile URL in one form (`https://www.linkedin.com/in/<slug>`), or `null` when the
+ * value is not a LinkedIn profile URL.
+ */
+export function normalizeLinkedinUrl(value: string): string | null {
+  const match = /^(?:https?:\/\/)?(?:[a-z]{2,3}\.)?linkedin\.com\/in\/([^/?#\s]+)\/?(?:[?#].*)?$/i.exec(
+    value.trim(),
+  );
+  return match ? `https://www.linkedin.com/in/${decodeURIComponent(match[1]).toLowerCase()}` : null;
+}

@@ -1,0 +1,359 @@
+import type { ProviderCallInfo } from '../call-info';
+import { ProviderError, type ProviderErrorKind } from '../errors';
+import { isRecord, parseJson } from '../json';
+import { parseRetryAfterMs } from '../retry-after';
+import { redactor, type Redactor } from './redaction';
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+const BODY_EXCERPT_CHARS = 200;
+
+/** One finished provider call, as the call log stores it. Never holds a credential. */
+export interface ProviderCallRecord extends ProviderCallInfo {
+  /** Credits the provider charged for this call (0 for failures and free calls). */
+  credits: number;
+  /** The provider's own id of the request, when it sends one (for support tickets). */
+  providerRequestId: string | null;
+  /** `null` when the call succeeded. */
+  errorKind: ProviderErrorKind | null;
+}
+
+/** Receives every call an adapter makes; the worker writes them to the provider call log. */
+export type CallSink = (record: ProviderCallRecord) => void;
+
+/** A non-2xx answer, handed to the adapter to be turned into its provider's error. */
+export interface HttpFailure {
+  status: number;
+  /** The parsed JSON body (secrets redacted), or `null` when it was not JSON. */
+  body: unknown;
+  /** The raw body text (secrets redacted), for providers that answer errors in plain text. */
+  text: string;
+  headers: Headers;
+  call: ProviderCallInfo;
+  /** What was asked for, in words, for messages. */
+  subject: string;
+  /** `Retry-After` in ms, when the answer had a readable one. */
+  retryAfterMs: number | null;
+}
+
+/** How a provider's error answers map to the taxonomy; returns the error to throw. */
+export type ErrorClassifier = (failure: HttpFailure) => {
+  kind: ProviderErrorKind;
+  message: string;
+  retryAfterMs?: number | null;
+};
+
+export interface ProviderHttpOptions {
+  /** Wire name (`snov`). */
+  provider: string;
+  /** Human name for messages (`Snov.io`). */
+  label: string;
+  /** Where the API lives; a path is kept and request paths are appended to it. */
+  baseUrl: string;
+  /**
+   * Limit on one HTTP call, body included.
+   * @defaultValue 10000
+   */
+  timeoutMs?: number;
+  /**
+   * The fetch implementation. Node's global fetch keeps connections alive between calls.
+   * @defaultValue the global `fetch`
+   */
+  fetch?: typeof fetch;
+  /** Strings that must never appear in a log, a message or a stored body (keys, tokens, secrets). */
+  secrets: () => readonly string[];
+  classify: ErrorClassifier;
+  /** Response header carrying the provider's request id. */
+  requestIdHeader?: string;
+  onCall?: CallSink;
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** The provider's method and path template, e.g. `GET /api/v2/person/lookup`: a metric label. */
+  endpoint: string;
+  path: string;
+  query?: Record<string, string | number | boolean | readonly string[] | undefined>;
+  headers?: Record<string, string>;
+  /** Sent as JSON. */
+  json?: unknown;
+  /** Sent as `application/x-www-form-urlencoded`. */
+  form?: Record<string, string>;
+  /** What was asked for, in words, for messages. */
+  subject: string;
+  /** Credits this call costs when it succeeds, from the parsed body (the adapter's cost table). */
+  charge?: (body: unknown) => number;
+}
+
+export interface HttpExchange {
+  status: number;
+  body: unknown;
+  headers: Headers;
+  call: ProviderCallInfo;
+  credits: number;
+}
+
+// Duck-typed rather than `instanceof Error`: fetch's errors come from Node's own realm, which is not
+// the caller's under test runners that sandbox modules (Jest), so `instanceof` silently fails there.
+function isTimeout(error: unknown, signal: AbortSignal): boolean {
+  return signal.aborted || (isRecord(error) && error.name === 'TimeoutError');
+}
+
+function transportCode(error: unknown): string {
+  if (!isRecord(error)) {
+    return String(error);
+  }
+  const cause = error.cause;
+  if (isRecord(cause) && typeof cause.code === 'string') {
+    return cause.code;
+  }
+  if (typeof error.code === 'string') {
+    return error.code;
+  }
+  return typeof error.message === 'string' ? error.message : 'unknown network error';
+}
+
+function excerpt(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const cut = flat.length > BODY_EXCERPT_CHARS ? `${flat.slice(0, BODY_EXCERPT_CHARS)}…` : flat;
+  return cut === '' ? 'empty body' : JSON.stringify(cut);
+}
+
+/**
+ * The HTTP half every adapter shares: URL building, a timeout on every call, JSON parsing, network
+ * failures and timeouts mapped to the taxonomy, secrets redacted from everything that leaves, and
+ * every call reported to the call sink. What differs per provider — auth headers, how its error
+ * bodies read, what a call costs — comes from the adapter.
+ */
+export class ProviderHttp {
+  readonly provider: string;
+  readonly label: string;
+  readonly timeoutMs: number;
+  private readonly baseUrl: string;
+  private readonly origin: string;
+  private readonly fetchImpl: typeof fetch;
+  private readonly redact: Redactor;
+
+  constructor(private readonly options: ProviderHttpOptions) {
+    let base: URL;
+    try {
+      base = new URL(options.baseUrl);
+    } catch {
+      throw new Error(`${options.label} baseUrl ${JSON.stringify(options.baseUrl)} is not a URL.`);
+    }
+    if (base.protocol !== 'http:' && base.protocol !== 'https:') {
+      throw new Error(`${options.label} baseUrl must be http(s), got ${base.protocol}`);
+    }
+    if (base.username || base.password) {
+      // Not echoed: the URL holds a credential.
+      throw new Error(`${options.label} baseUrl must not contain credentials; configure them separately.`);
+    }
+    if (base.search || base.hash) {
+      throw new Error(`${options.label} baseUrl must not have a query or fragment; the client adds its own.`);
+    }
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
+      throw new Error(`${options.label} timeoutMs must be a positive integer, got ${timeoutMs}`);
+    }
+    this.provider = options.provider;
+    this.label = options.label;
+    this.timeoutMs = timeoutMs;
+    this.baseUrl = base.toString().replace(/\/+$/, '');
+    this.origin = base.origin;
+    this.fetchImpl = options.fetch ?? fetch;
+    this.redact = redactor(options.secrets);
+  }
+
+  /** Sends one request; resolves with a 2xx answer, throws a `ProviderError` otherwise. */
+  async request(spec: HttpRequest): Promise<HttpExchange> {
+    const url = new URL(this.baseUrl + spec.path);
+    for (const [name, value] of Object.entries(spec.query ?? {})) {
+      if (value === undefined) {
+        continue;
+      }
+      if (Array.isArray(value)) {
+        for (const item of value as readonly string[]) {
+          url.searchParams.append(name, item);
+        }
+      } else {
+        url.searchParams.set(name, String(value as string | number | boolean));
+      }
+    }
+    const href = this.redact.text(url.toString());
+    const signal = AbortSignal.timeout(this.timeoutMs);
+    const started = performance.now();
+    const callInfo = (status: number | null): ProviderCallInfo => ({
+      provider: this.provider,
+      method: spec.method,
+      endpoint: spec.endpoint,
+      url: href,
+      status,
+      latencyMs: Math.round(performance.now() - started),
+    });
+    const headers: Record<string, string> = { Accept: 'application/json', ...spec.headers };
+    let body: string | undefined;
+    if (spec.json !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(spec.json);
+    } else if (spec.form) {
+      headers['Content-Type'] = 'application/x-www-form-urlencoded';
+      body = new URLSearchParams(spec.form).toString();
+    }
+
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.fetchImpl(url, { method: spec.method, headers, body, signal });
+      text = await response.text();
+    } catch (error) {
+      throw this.report(this.transportError(error, signal, callInfo(null)), null);
+    }
+    const call = callInfo(response.status);
+    const requestId = this.options.requestIdHeader
+      ? response.headers.get(this.options.requestIdHeader)
+      : null;
+    const parsed = parseJson(text);
+    if (!response.ok) {
+      const failure: HttpFailure = {
+        status: response.status,
+        body: parsed.ok ? this.redact.deep(parsed.value) : null,
+        text: this.redact.text(text),
+        headers: response.headers,
+        call,
+        subject: spec.subject,
+        retryAfterMs: parseRetryAfterMs(response.headers.get('retry-after'), Date.now()),
+      };
+      const mapped = this.options.classify(failure);
+      throw this.report(
+        new ProviderError({
+          provider: this.provider,
+          kind: mapped.kind,
+          message: this.redact.text(mapped.message),
+          status: response.status,
+          retryAfterMs: mapped.retryAfterMs ?? failure.retryAfterMs,
+          call,
+          body: failure.body ?? (failure.text === '' ? null : failure.text),
+        }),
+        requestId,
+      );
+    }
+    if (!parsed.ok) {
+      throw this.report(
+        this.invalidResponse(call, `a body that is not JSON (${excerpt(text)})`, null),
+        requestId,
+      );
+    }
+    const credits = spec.charge ? spec.charge(parsed.value) : 0;
+    this.options.onCall?.({ ...call, credits, providerRequestId: requestId, errorKind: null });
+    return { status: response.status, body: parsed.value, headers: response.headers, call, credits };
+  }
+
+  /** An answer that parsed but is not what the API documents. */
+  invalidResponse(call: ProviderCallInfo, what: string, body: unknown): ProviderError {
+    return new ProviderError({
+      provider: this.provider,
+      kind: 'invalid_response',
+      message: this.redact.text(
+        `${this.label} answered ${call.endpoint} with ${what}; check the base URL points at the ${this.label} API.`,
+      ),
+      status: call.status,
+      call,
+      body: this.redact.deep(body),
+    });
+  }
+
+  /** Input that would be wrong at any provider: refused before a request (or a credit) is spent. */
+  refused(endpoint: string, message: string): ProviderError {
+    return new ProviderError({
+      provider: this.provider,
+      kind: 'bad_request',
+      message: `${endpoint}: ${message}`,
+    });
+  }
+
+  /** Reports an adapter-level failure (e.g. an invalid body) found after the exchange succeeded. */
+  reportInvalid(error: ProviderError): ProviderError {
+    return this.report(error, null);
+  }
+
+  private report(error: ProviderError, requestId: string | null): ProviderError {
+    if (error.call) {
+      this.options.onCall?.({
+        ...error.call,
+        credits: 0,
+        providerRequestId: requestId,
+        errorKind: error.kind,
+      });
+    }
+    return error;
+  }
+
+  private transportError(error: unknown, signal: AbortSignal, call: ProviderCallInfo): ProviderError {
+    if (isTimeout(error, signal)) {
+      return new ProviderError({
+        provider: this.provider,
+        kind: 'timeout',
+        message: `${this.label} did not answer ${call.endpoint} within ${this.timeoutMs} ms; retry later, or raise the provider timeout if it keeps happening.`,
+        status: call.status,
+        call,
+        cause: error,
+      });
+    }
+    return new ProviderError({
+      provider: this.provider,
+      kind: 'unavailable',
+      message: this.redact.text(
+        `${this.label} could not be reached at ${this.origin} (${transportCode(error)}); check the base URL and the network, then retry.`,
+      ),
+      status: call.status,
+      call,
+      cause: error,
+    });
+  }
+}
+
+/**
+ * The classification most providers share, for statuses their own rules leave open: 401 auth,
+ * 403 forbidden, 404 not found, 429 rate limited, 5xx unavailable, other 4xx bad request.
+ */
+export function classifyByStatus(
+  failure: HttpFailure,
+  label: string,
+  detail = '',
+): {
+  kind: ProviderErrorKind;
+  message: string;
+} {
+  const { status, call, subject } = failure;
+  const suffix = detail ? `: ${detail}` : '';
+  if (status === 401) {
+    return {
+      kind: 'unauthorized',
+      message: `${label} rejected the credentials (HTTP 401${suffix}); check the configured key.`,
+    };
+  }
+  if (status === 403) {
+    return { kind: 'forbidden', message: `${label} refused access to ${call.endpoint} (HTTP 403${suffix}).` };
+  }
+  if (status === 404) {
+    return { kind: 'not_found', message: `${label} has no record for ${subject} (HTTP 404${suffix}).` };
+  }
+  if (status === 429) {
+    return { kind: 'rate_limited', message: `${label} rate limit reached (HTTP 429${suffix}); retry later.` };
+  }
+  if (status >= 500) {
+    return {
+      kind: 'unavailable',
+      message: `${label} is unavailable (HTTP ${status}${suffix}); retry later.`,
+    };
+  }
+  if (status >= 400) {
+    return {
+      kind: 'bad_request',
+      message: `${label} rejected ${call.endpoint} for ${subject} (HTTP ${status}${suffix}); check the input.`,
+    };
+  }
+  return {
+    kind: 'invalid_response',
+    message: `${label} answered ${call.endpoint} with unexpected HTTP ${status}; check the base URL.`,
+  };
+}
