@@ -175,7 +175,7 @@ export class ProviderHttp {
           url.searchParams.append(name, item);
         }
       } else {
-        url.searchParams.set(name, String(value as string | number | boolean));
+        url.searchParams.set(name, String(value));
       }
     }
     const href = this.redact.text(url.toString());

@@ -1,0 +1,210 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ProviderError } from '../errors';
+import { classifyByStatus, ProviderHttp, type ProviderCallRecord } from './provider-http';
+
+const SECRET = 'sk-live-0123456789';
+
+type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
+
+describe('ProviderHttp', () => {
+  let server: Server;
+  let baseUrl: string;
+  let handler: Handler;
+  let calls: ProviderCallRecord[];
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => handler(req, res, body));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  beforeEach(() => {
+    calls = [];
+  });
+
+  const http = (timeoutMs = 2000): ProviderHttp =>
+    new ProviderHttp({
+      provider: 'acme',
+      label: 'Acme',
+      baseUrl,
+      timeoutMs,
+      secrets: () => [SECRET],
+      requestIdHeader: 'x-request-id',
+      classify: (failure) => classifyByStatus(failure, 'Acme'),
+      onCall: (record) => calls.push(record),
+    });
+
+  const reply = (status: number, body: string, headers: Record<string, string> = {}): Handler => {
+    return (_req, res) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(body);
+    };
+  };
+
+  it('sends JSON and query parameters, and reports the call with its credits and request id', async () => {
+    let seen: { url?: string; body?: string; type?: string } = {};
+    handler = (req, res, body) => {
+      seen = { url: req.url, body, type: req.headers['content-type'] };
+      reply(200, '{"ok":true,"found":1}', { 'x-request-id': 'req-42' })(req, res, body);
+    };
+    const answer = await http().request({
+      method: 'POST',
+      endpoint: 'POST /people',
+      path: '/people',
+      query: { page: 2, tags: ['a', 'b'], skip: undefined },
+      json: { name: 'Jane' },
+      subject: 'Jane',
+      charge: (body) => ((body as { found: number }).found > 0 ? 1 : 0),
+    });
+    expect(seen).toEqual({
+      url: '/api/people?page=2&tags=a&tags=b',
+      body: '{"name":"Jane"}',
+      type: 'application/json',
+    });
+    expect(answer.body).toEqual({ ok: true, found: 1 });
+    expect(answer.credits).toBe(1);
+    expect(calls).toEqual([
+      expect.objectContaining({
+        provider: 'acme',
+        endpoint: 'POST /people',
+        status: 200,
+        credits: 1,
+        providerRequestId: 'req-42',
+        errorKind: null,
+      }),
+    ]);
+  });
+
+  it('sends forms URL-encoded', async () => {
+    let seen = '';
+    handler = (req, res, body) => {
+      seen = `${req.headers['content-type']} ${body}`;
+      reply(200, '{}')(req, res, body);
+    };
+    await http().request({
+      method: 'POST',
+      endpoint: 'POST /token',
+      path: '/token',
+      form: { a: '1 2', b: 'x&y' },
+      subject: 'a token',
+    });
+    expect(seen).toBe('application/x-www-form-urlencoded a=1+2&b=x%26y');
+  });
+
+  it('maps error statuses through the classifier, keeps Retry-After and redacts echoed secrets', async () => {
+    handler = reply(429, JSON.stringify({ error: `slow down, key ${SECRET}` }), { 'retry-after': '7' });
+    const error = await http()
+      .request({ method: 'GET', endpoint: 'GET /x', path: '/x', query: { api_key: SECRET }, subject: 'x' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderError);
+    const failure = error as ProviderError;
+    expect(failure.kind).toBe('rate_limited');
+    expect(failure.retryAfterMs).toBe(7000);
+    expect(failure.retryable).toBe(true);
+    expect(JSON.stringify(failure.body)).not.toContain(SECRET);
+    expect(failure.call?.url).not.toContain(SECRET);
+    expect(calls[0]).toMatchObject({ status: 429, credits: 0, errorKind: 'rate_limited' });
+    expect(JSON.stringify(calls)).not.toContain(SECRET);
+  });
+
+  it('keeps a plain-text error body as text', async () => {
+    handler = (_req, res) => {
+      res.writeHead(401, { 'content-type': 'text/plain' });
+      res.end('Invalid access credentials.');
+    };
+    const error = (await http()
+      .request({ method: 'GET', endpoint: 'GET /x', path: '/x', subject: 'x' })
+      .catch((e: unknown) => e)) as ProviderError;
+    expect(error.kind).toBe('unauthorized');
+    expect(error.body).toBe('Invalid access credentials.');
+  });
+
+  it('calls a 2xx answer that is not JSON an invalid response', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<html>login</html>');
+    };
+    const error = (await http()
+      .request({ method: 'GET', endpoint: 'GET /x', path: '/x', subject: 'x' })
+      .catch((e: unknown) => e)) as ProviderError;
+    expect(error.kind).toBe('invalid_response');
+    expect(error.message).toContain('<html>login</html>');
+  });
+
+  it('times out a provider that does not answer', async () => {
+    handler = () => undefined;
+    const error = (await http(150)
+      .request({ method: 'GET', endpoint: 'GET /slow', path: '/slow', subject: 'x' })
+      .catch((e: unknown) => e)) as ProviderError;
+    expect(error.kind).toBe('timeout');
+    expect(error.retryable).toBe(true);
+    expect(calls[0]).toMatchObject({ status: null, errorKind: 'timeout' });
+  });
+
+  it('calls an unreachable provider unavailable', async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const closed = new ProviderHttp({
+      provider: 'acme',
+      label: 'Acme',
+      baseUrl: `http://127.0.0.1:${port}`,
+      secrets: () => [],
+      classify: (failure) => classifyByStatus(failure, 'Acme'),
+    });
+    const error = (await closed
+      .request({ method: 'GET', endpoint: 'GET /x', path: '/x', subject: 'x' })
+      .catch((e: unknown) => e)) as ProviderError;
+    expect(error.kind).toBe('unavailable');
+    expect(error.message).toContain('ECONNREFUSED');
+  });
+
+  it('refuses a base URL with credentials without echoing them', () => {
+    expect(
+      () =>
+        new ProviderHttp({
+          provider: 'acme',
+          label: 'Acme',
+          baseUrl: `https://user:${SECRET}@api.acme.test`,
+          secrets: () => [],
+          classify: (failure) => classifyByStatus(failure, 'Acme'),
+        }),
+    ).toThrow(/must not contain credentials/);
+  });
+});
+
+describe('classifyByStatus', () => {
+  const failure = (status: number) => ({
+    status,
+    body: null,
+    text: '',
+    headers: new Headers(),
+    call: { provider: 'acme', method: 'GET', endpoint: 'GET /x', url: 'u', status, latencyMs: 1 },
+    subject: 'x',
+    retryAfterMs: null,
+  });
+
+  it.each([
+    [400, 'bad_request'],
+    [401, 'unauthorized'],
+    [403, 'forbidden'],
+    [404, 'not_found'],
+    [422, 'bad_request'],
+    [429, 'rate_limited'],
+    [500, 'unavailable'],
+    [503, 'unavailable'],
+    [302, 'invalid_response'],
+  ])('maps HTTP %i to %s', (status, kind) => {
+    expect(classifyByStatus(failure(status), 'Acme').kind).toBe(kind);
+  });
+});
