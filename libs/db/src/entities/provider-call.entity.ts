@@ -46,6 +46,10 @@ export class ProviderCall {
   @Column({ name: 'credits_charged', type: 'numeric', precision: 12, scale: 4, default: 0 })
   creditsCharged!: string;
 
+  /** The provider's own id of the request (e.g. RocketReach's `RR-Request-ID`), for support tickets. */
+  @Column({ name: 'provider_request_id', type: 'text', nullable: true })
+  providerRequestId!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

@@ -139,6 +139,7 @@ export class Init1795347031841 implements MigrationInterface {
                 "error_kind" text,
                 "latency_ms" integer NOT NULL,
                 "credits_charged" numeric(12, 4) NOT NULL DEFAULT '0',
+                "provider_request_id" text,
                 "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
                 CONSTRAINT "pk_provider_calls" PRIMARY KEY ("id")
             )
