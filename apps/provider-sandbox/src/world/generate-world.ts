@@ -1,3 +1,4 @@
+import { ContactsIndex } from './contacts-index';
 import { CompanyNumberIssuer, firstDateOf, type NumberSeries } from './company-numbers';
 import { WORLD_AS_OF, addDays, addYears, fromDayNumber, toDayNumber, yearOf } from './dates';
 import { SeededRandom, deriveSeed } from './prng';
@@ -102,6 +103,14 @@ export class World {
 
   get size(): number {
     return this.companies.length;
+  }
+
+  private contactsIndex: ContactsIndex | null = null;
+
+  /** The people side of the world, built on first use (the register-only suites never pay for it). */
+  get contacts(): ContactsIndex {
+    this.contactsIndex ??= new ContactsIndex(this.seed, this.companies);
+    return this.contactsIndex;
   }
 
   /** Looks a company up by number; letter prefixes match in any case (`sc123456`). */
