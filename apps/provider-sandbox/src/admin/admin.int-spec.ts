@@ -1,5 +1,5 @@
 import { startTestSandbox, type TestSandbox } from '../testing/test-sandbox';
-import type { WorldCompanyView } from './world-admin.controller';
+import type { WorldCompanyView, WorldPersonView } from './world-admin.controller';
 
 const DEFAULTS = {
   name: 'companies-house',
@@ -148,6 +148,8 @@ describe('the /_sandbox admin surface', () => {
           'company_status',
           'company_status_detail',
           'domain',
+          'domain_known_by',
+          'firmographics',
         ]);
         expect(
           company.company_status_detail === null ||
@@ -165,6 +167,42 @@ describe('the /_sandbox admin surface', () => {
       expect(all).toHaveLength(WORLD_SIZE);
       expect(all.slice(0, 5)).toEqual(five);
     });
+
+    it('pages companies with offset', async () => {
+      const page = await json<WorldCompanyView[]>(
+        await sandbox.request('/_sandbox/world/companies?limit=3&offset=2'),
+      );
+      const all = await json<WorldCompanyView[]>(await sandbox.request('/_sandbox/world/companies?limit=5'));
+      expect(page).toEqual(all.slice(2, 5));
+    });
+
+    it('lists people with canonical identifiers and the answer key of each provider', async () => {
+      const people = await json<WorldPersonView[]>(await sandbox.request('/_sandbox/world/people?limit=200'));
+      expect(people).toHaveLength(200);
+      for (const person of people) {
+        expect(person.email.endsWith(`@${person.domain}`)).toBe(true);
+        expect(person.full_name).toBe(`${person.first_name} ${person.last_name}`);
+        for (const [provider, phone] of Object.entries(person.phones)) {
+          expect(['rocketreach', 'apollo', 'orion-connect', 'astra-dialer', 'nimbus-lookup']).toContain(
+            provider,
+          );
+          expect(phone).toMatch(/^\+44\d{10}$/);
+        }
+      }
+      const snov = people.filter((p) => p.emails.snov).length;
+      const apollo = people.filter((p) => p.emails.apollo).length;
+      expect(snov).toBeGreaterThan(0);
+      expect(snov).not.toBe(apollo);
+    });
+
+    it.each(['people?offset=-1', 'people?limit=0', 'companies?offset=x'])(
+      'refuses %s with 400 naming the parameter',
+      async (query) => {
+        const response = await sandbox.request(`/_sandbox/world/${query}`);
+        expect(response.status).toBe(400);
+        expect((await json<{ message: string }>(response)).message).toMatch(/offset|limit/);
+      },
+    );
 
     it.each(['0', '-1', 'ten', '1.5', String(WORLD_SIZE + 1)])('refuses limit=%s with 400', async (limit) => {
       const response = await sandbox.request(`/_sandbox/world/companies?limit=${limit}`);

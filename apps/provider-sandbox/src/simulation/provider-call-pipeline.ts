@@ -2,7 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { SandboxState } from '../state/sandbox-state';
-import type { SimulatedProvider, SimulatedReply } from './simulated-provider';
+import {
+  isChargedReply,
+  type SimulatedAnswer,
+  type SimulatedProvider,
+  type SimulatedReply,
+} from './simulated-provider';
 
 /**
  * Runs one call to a simulated provider through the same steps a real provider's edge would:
@@ -19,7 +24,9 @@ export class ProviderCallPipeline {
     endpoint: string,
     request: Request,
     response: Response,
-    answer: () => SimulatedReply,
+    answer: () => SimulatedAnswer,
+    /** Credits the call may cost: refused with the provider's out-of-credits answer when the balance is lower. */
+    cost = 0,
   ): Promise<void> {
     const runtime = this.state.runtimeOf(provider);
     runtime.calls.record(endpoint);
@@ -44,6 +51,10 @@ export class ProviderCallPipeline {
         return;
       }
     }
+    if (cost > 0 && provider.outOfCredits && (settings.credits ?? 0) < cost) {
+      send(response, provider.outOfCredits(), rateHeaders);
+      return;
+    }
     if (runtime.drawFailure()) {
       send(response, provider.internalError(), rateHeaders);
       return;
@@ -51,7 +62,13 @@ export class ProviderCallPipeline {
     if (settings.latency_ms > 0) {
       await sleep(settings.latency_ms);
     }
-    send(response, answer(), rateHeaders);
+    const answered = answer();
+    if (isChargedReply(answered)) {
+      runtime.charge(answered.charge);
+      send(response, answered.reply, rateHeaders);
+      return;
+    }
+    send(response, answered, rateHeaders);
   }
 }
 

@@ -29,6 +29,21 @@ export interface SimulatedReply {
   headers?: Record<string, string>;
 }
 
+/**
+ * An answer that costs credits: `charge` is deducted after answering (0 for a free miss). A reply
+ * without a charge costs nothing.
+ */
+export interface ChargedReply {
+  reply: SimulatedReply;
+  charge: number;
+}
+
+export type SimulatedAnswer = SimulatedReply | ChargedReply;
+
+export function isChargedReply(answer: SimulatedAnswer): answer is ChargedReply {
+  return 'reply' in answer && 'charge' in answer;
+}
+
 /** The state of a caller's current rate-limit window. */
 export interface RateWindowView {
   limit: number;
@@ -62,4 +77,9 @@ export interface SimulatedProvider {
   unavailable(): SimulatedReply;
   /** The answer to an injected failure (`error_rate`). */
   internalError(): SimulatedReply;
+  /**
+   * The provider's own answer when the account cannot pay for a call (credit-selling providers).
+   * The pipeline gives it before doing any work when the balance is below the call's cost.
+   */
+  outOfCredits?(): SimulatedReply;
 }

@@ -28,6 +28,13 @@ export class ProviderRuntime {
     return this.failures.next() < this.settings.error_rate;
   }
 
+  /** Deducts what a call cost; balances never go below zero (the provider refuses first). */
+  charge(credits: number): void {
+    if (credits > 0 && this.settings.credits !== null) {
+      this.settings = { ...this.settings, credits: Math.max(0, this.settings.credits - credits) };
+    }
+  }
+
   update(settings: ProviderSettings): void {
     const limitChanged = JSON.stringify(settings.rate_limit) !== JSON.stringify(this.settings.rate_limit);
     this.settings = cloneSettings(settings);

@@ -193,7 +193,7 @@ function digits(random: SeededRandom, count: number): string {
  * Draws numbers until libphonenumber-js calls one valid (and of the wanted type): not every block
  * of a range is allocated, and clients validate with the same metadata.
  */
-function validNumber(random: SeededRandom, draw: () => string, type: 'MOBILE' | 'FIXED_LINE'): string {
+function validNumber(draw: () => string, type: 'MOBILE' | 'FIXED_LINE'): string {
   for (;;) {
     const candidate = draw();
     const parsed = parsePhoneNumberFromString(candidate);
@@ -204,23 +204,15 @@ function validNumber(random: SeededRandom, draw: () => string, type: 'MOBILE' | 
 }
 
 function mobile(random: SeededRandom): string {
-  return validNumber(
-    random,
-    () => `+447${random.pick(MOBILE_PREFIXES).slice(1)}${digits(random, 8)}`,
-    'MOBILE',
-  );
+  return validNumber(() => `+447${random.pick(MOBILE_PREFIXES).slice(1)}${digits(random, 8)}`, 'MOBILE');
 }
 
 function landline(random: SeededRandom): string {
-  return validNumber(
-    random,
-    () => {
-      const [area, length] = random.pick(AREA_CODES);
-      // Subscriber numbers never start with 0 or 1.
-      return `+44${area}${random.int(2, 9)}${digits(random, length - 1)}`;
-    },
-    'FIXED_LINE',
-  );
+  return validNumber(() => {
+    const [area, length] = random.pick(AREA_CODES);
+    // Subscriber numbers never start with 0 or 1.
+    return `+44${area}${random.int(2, 9)}${digits(random, length - 1)}`;
+  }, 'FIXED_LINE');
 }
 
 function slug(text: string): string {
