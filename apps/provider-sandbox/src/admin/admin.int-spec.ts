@@ -8,6 +8,7 @@ const DEFAULTS = {
   error_rate: 0,
   outage: false,
   rate_limit: { limit: 600, window_seconds: 300 },
+  task_delay_ms: 0,
 };
 
 async function json<T>(response: Response): Promise<T> {

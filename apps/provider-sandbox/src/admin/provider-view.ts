@@ -9,10 +9,11 @@ export interface ProviderView {
   error_rate: number;
   outage: boolean;
   rate_limit: RateLimitSetting | null;
+  task_delay_ms: number;
 }
 
 export function providerView(runtime: ProviderRuntime): ProviderView {
-  const { credits, latency_ms, error_rate, outage, rate_limit } = runtime.settings;
+  const { credits, latency_ms, error_rate, outage, rate_limit, task_delay_ms } = runtime.settings;
   return {
     name: runtime.provider.name,
     credits,
@@ -20,5 +21,6 @@ export function providerView(runtime: ProviderRuntime): ProviderView {
     error_rate,
     outage,
     rate_limit: rate_limit ? { ...rate_limit } : null,
+    task_delay_ms,
   };
 }

@@ -55,6 +55,15 @@ export function applySettingsPatch(
           next.latency_ms = value as number;
         }
         break;
+      case 'task_delay_ms':
+        if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > MAX_LATENCY_MS) {
+          problems.push(
+            `task_delay_ms must be a whole number of milliseconds from 0 to ${MAX_LATENCY_MS} (got ${describe(value)})`,
+          );
+        } else {
+          next.task_delay_ms = value as number;
+        }
+        break;
       case 'error_rate':
         if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
           problems.push(`error_rate must be a number from 0 to 1 (got ${describe(value)})`);

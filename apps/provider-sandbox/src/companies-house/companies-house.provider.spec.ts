@@ -46,6 +46,7 @@ describe('companiesHouse (simulated provider)', () => {
       error_rate: 0,
       outage: false,
       rate_limit: { limit: 600, window_seconds: 300 },
+      task_delay_ms: 0,
     });
     expect(companiesHouse.usesCredits).toBe(false);
   });

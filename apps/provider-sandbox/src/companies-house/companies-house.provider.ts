@@ -31,6 +31,7 @@ export const companiesHouse: SimulatedProvider = {
     error_rate: 0,
     outage: false,
     rate_limit: { limit: 600, window_seconds: 300 },
+    task_delay_ms: 0,
   },
 
   authenticate(request: Request) {

@@ -18,9 +18,18 @@ export interface ProviderSettings {
   outage: boolean;
   /** `null`: the provider publishes no limit. */
   rate_limit: RateLimitSetting | null;
+  /** How long asynchronous tasks (e.g. Snov.io's start → result) take to finish. */
+  task_delay_ms: number;
 }
 
-export const SETTING_NAMES = ['credits', 'latency_ms', 'error_rate', 'outage', 'rate_limit'] as const;
+export const SETTING_NAMES = [
+  'credits',
+  'latency_ms',
+  'error_rate',
+  'outage',
+  'rate_limit',
+  'task_delay_ms',
+] as const;
 
 /** One HTTP answer, in the provider's own shape. */
 export interface SimulatedReply {

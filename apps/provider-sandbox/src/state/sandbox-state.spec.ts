@@ -12,6 +12,7 @@ const fakeProvider = (name: string): SimulatedProvider => ({
     error_rate: 0,
     outage: false,
     rate_limit: { limit: 2, window_seconds: 60 },
+    task_delay_ms: 0,
   },
   authenticate: (_request: Request) => ({ key: 'k' }),
   rateLimitHeaders: () => ({}),
@@ -46,6 +47,19 @@ describe('SandboxState', () => {
     const failures = first.filter(Boolean).length;
     expect(failures).toBeGreaterThan(250);
     expect(failures).toBeLessThan(350);
+  });
+
+  it('charges credits exactly, never below zero, and never a provider without credits', () => {
+    const state = stateWith(1);
+    const alpha = state.find('alpha')!;
+    alpha.charge(3);
+    alpha.charge(0);
+    expect(alpha.settings.credits).toBe(97);
+    alpha.charge(500);
+    expect(alpha.settings.credits).toBe(0);
+    alpha.update({ ...alpha.settings, credits: null });
+    alpha.charge(1);
+    expect(alpha.settings.credits).toBeNull();
   });
 
   it('fails every call at error_rate 1 and none at 0', () => {
