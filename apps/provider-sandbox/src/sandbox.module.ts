@@ -6,6 +6,7 @@ import { SANDBOX_OPTIONS, SIMULATED_PROVIDERS, type SandboxOptions } from './san
 import { SIMULATED_PROVIDER_LIST } from './simulated-providers';
 import { ProviderCallPipeline } from './simulation/provider-call-pipeline';
 import { SandboxState } from './state/sandbox-state';
+import { TaskBoard } from './simulation/task-board';
 import { World, generateWorld } from './world/generate-world';
 
 /** What every provider simulation shares: the world, the state and the call pipeline. */
@@ -21,8 +22,9 @@ class SandboxCoreModule {
         { provide: World, useValue: generateWorld(options.seed, options.worldSize) },
         SandboxState,
         ProviderCallPipeline,
+        TaskBoard,
       ],
-      exports: [SANDBOX_OPTIONS, SIMULATED_PROVIDERS, World, SandboxState, ProviderCallPipeline],
+      exports: [SANDBOX_OPTIONS, SIMULATED_PROVIDERS, World, SandboxState, ProviderCallPipeline, TaskBoard],
     };
   }
 }

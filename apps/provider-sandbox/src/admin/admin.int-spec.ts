@@ -118,7 +118,7 @@ describe('the /_sandbox admin surface', () => {
     });
 
     it('opens fresh rate-limit windows', async () => {
-      const auth = { authorization: `Basic ${Buffer.from('k:').toString('base64')}` };
+      const auth = { authorization: `Basic ${Buffer.from('sandbox-k:').toString('base64')}` };
       await sandbox.send('PATCH', '/_sandbox/providers/companies-house', {
         rate_limit: { limit: 1, window_seconds: 60 },
       });

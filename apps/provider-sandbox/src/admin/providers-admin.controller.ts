@@ -1,4 +1,15 @@
-import { BadRequestException, Body, Controller, Get, NotFoundException, Param, Patch } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  Patch,
+  Post,
+} from '@nestjs/common';
+import { TaskBoard, type WebhookDelivery } from '../simulation/task-board';
 import type { CallCounts } from '../state/call-counter';
 import { SandboxState, type ProviderRuntime } from '../state/sandbox-state';
 import { providerView, type ProviderView } from './provider-view';
@@ -7,7 +18,10 @@ import { applySettingsPatch } from './settings-patch';
 /** Settings and call counters of the simulated providers. */
 @Controller('_sandbox/providers')
 export class ProvidersAdminController {
-  constructor(private readonly state: SandboxState) {}
+  constructor(
+    private readonly state: SandboxState,
+    private readonly tasks: TaskBoard,
+  ) {}
 
   @Get()
   list(): ProviderView[] {
@@ -28,6 +42,21 @@ export class ProvidersAdminController {
     }
     runtime.update(result.settings);
     return providerView(runtime);
+  }
+
+  /** Expires every token issued so far (OAuth providers): the next call with one gets the provider's 401. */
+  @Post(':name/revoke-tokens')
+  @HttpCode(200)
+  revokeTokens(@Param('name') name: string): { revoked_before: string } {
+    const runtime = this.runtimeNamed(name);
+    runtime.credentialsRevokedAt = Date.now();
+    return { revoked_before: new Date(runtime.credentialsRevokedAt).toISOString() };
+  }
+
+  /** Every webhook delivery attempt of the provider's asynchronous tasks. */
+  @Get(':name/webhooks')
+  webhooks(@Param('name') name: string): WebhookDelivery[] {
+    return this.tasks.deliveriesOf(this.runtimeNamed(name).provider.name);
   }
 
   @Get(':name/calls')

@@ -151,6 +151,7 @@ describe('Companies House simulation over HTTP', () => {
       ['no Authorization header', {}],
       ['a Bearer token', { authorization: 'Bearer sandbox-test-key' }],
       ['an empty user name', basicAuth('')],
+      ['a key without the sandbox- prefix', basicAuth('live-key-123')],
       ['a header that is not base64', { authorization: 'Basic ***' }],
     ])('answers %s with 401 Invalid Authorization', async (_case, headers: Record<string, string>) => {
       const response = await ch(`/company/${world[0].company_number}`, headers);
@@ -159,10 +160,10 @@ describe('Companies House simulation over HTTP', () => {
       expect(await json<unknown>(response)).toEqual({ error: 'Invalid Authorization', type: 'ch:service' });
     });
 
-    it('accepts any non-empty key', async () => {
-      expect((await ch(`/company/${world[0].company_number}`, basicAuth('anything-at-all'))).status).toBe(
-        200,
-      );
+    it('accepts any key that starts with sandbox-', async () => {
+      expect(
+        (await ch(`/company/${world[0].company_number}`, basicAuth('sandbox-anything-at-all'))).status,
+      ).toBe(200);
     });
   });
 
@@ -304,7 +305,9 @@ describe('Companies House simulation over HTTP', () => {
       await patch({ rate_limit: { limit: 1, window_seconds: 60 } });
       expect((await ch(`/company/${world[0].company_number}`)).status).toBe(200);
       expect((await ch(`/company/${world[0].company_number}`)).status).toBe(429);
-      expect((await ch(`/company/${world[0].company_number}`, basicAuth('another-key'))).status).toBe(200);
+      expect((await ch(`/company/${world[0].company_number}`, basicAuth('sandbox-another-key'))).status).toBe(
+        200,
+      );
     });
   });
 

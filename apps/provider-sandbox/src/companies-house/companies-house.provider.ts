@@ -4,6 +4,7 @@ import { apiKeyFromBasicAuth } from './basic-auth';
 import { chError } from './companies-house-errors';
 
 export const COMPANIES_HOUSE_PREFIX = 'companies-house';
+export const SANDBOX_KEY_PREFIX = 'sandbox-';
 
 /** `5m` for 300 seconds, as the `X-Ratelimit-Window` header prints it. */
 export function windowLabel(seconds: number): string {
@@ -36,7 +37,8 @@ export const companiesHouse: SimulatedProvider = {
 
   authenticate(request: Request) {
     const key = apiKeyFromBasicAuth(request.headers.authorization);
-    if (key === null) {
+    // The sandbox takes any key that is plainly a sandbox key, and refuses real-looking ones.
+    if (key === null || !key.startsWith(SANDBOX_KEY_PREFIX)) {
       // Only the start of the real body is on record ("{"error":"Invalid Author…"); the rest is ours.
       return { reply: { status: 401, body: { error: 'Invalid Authorization', type: 'ch:service' } } };
     }

@@ -9,7 +9,7 @@ interface BodyParserError extends Error {
 }
 
 /**
- * JSON request bodies, with body-parser's own failures (which happen before Nest's exception
+ * JSON (and form) request bodies, with body-parser's own failures (which happen before Nest's exception
  * filters see the request) answered as clear JSON 4xx. Non-strict, so that a body like `"yes"` or
  * `[1]` reaches the handler and is refused there with a message naming what was expected.
  */
@@ -21,6 +21,8 @@ export function useJsonBodies(app: INestApplication): void {
       type: ['application/json', 'application/*+json'],
     }),
   );
+  // Form bodies too: OAuth token endpoints (Snov.io) take application/x-www-form-urlencoded.
+  app.use(express.urlencoded({ limit: BODY_LIMIT_BYTES, extended: false }));
   app.use((error: BodyParserError | undefined, _request: Request, response: Response, next: NextFunction) => {
     if (!error) {
       next();

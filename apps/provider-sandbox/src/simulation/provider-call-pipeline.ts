@@ -33,7 +33,7 @@ export class ProviderCallPipeline {
     // Read once: a PATCH landing mid-call must not mix two sets of settings in one answer.
     const settings = runtime.settings;
 
-    const authentication = provider.authenticate(request);
+    const authentication = provider.authenticate(request, runtime.credentialsRevokedAt);
     if ('reply' in authentication) {
       send(response, authentication.reply);
       return;

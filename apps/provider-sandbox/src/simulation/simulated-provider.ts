@@ -77,8 +77,11 @@ export interface SimulatedProvider {
   readonly defaults: ProviderSettings;
   /** Whether the provider sells credits (else `credits` must stay `null`). */
   readonly usesCredits: boolean;
-  /** The caller's key, or the provider's own answer to a missing or malformed one. */
-  authenticate(request: Request): Authentication;
+  /**
+   * The caller's key, or the provider's own answer to a missing or malformed one. `revokedAt`: Unix
+   * ms before which issued tokens no longer count (set by `/_sandbox/providers/:name/revoke-tokens`).
+   */
+  authenticate(request: Request, revokedAt?: number): Authentication;
   /** Headers the provider puts on every answer that went through its rate limiter. */
   rateLimitHeaders(window: RateWindowView): Record<string, string>;
   rateLimited(window: RateWindowView): SimulatedReply;

@@ -9,6 +9,8 @@ import { FixedRateWindows } from './rate-windows';
 export class ProviderRuntime {
   settings: ProviderSettings;
   calls = new CallCounter();
+  /** Tokens issued before this (Unix ms) are refused, to simulate expiry on demand. */
+  credentialsRevokedAt = 0;
   readonly rateWindows = new FixedRateWindows();
   private failures: SeededRandom;
 
@@ -47,6 +49,7 @@ export class ProviderRuntime {
   reset(): void {
     this.settings = cloneSettings(this.provider.defaults);
     this.calls = new CallCounter();
+    this.credentialsRevokedAt = 0;
     this.rateWindows.clear();
     this.failures = this.newFailureStream();
   }
