@@ -2,6 +2,7 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { AdminModule } from './admin/admin.module';
 import { CompaniesHouseModule } from './companies-house/companies-house.module';
 import { HealthController } from './health.controller';
+import { SnovModule } from './snov/snov.module';
 import { SANDBOX_OPTIONS, SIMULATED_PROVIDERS, type SandboxOptions } from './sandbox-options';
 import { SIMULATED_PROVIDER_LIST } from './simulated-providers';
 import { ProviderCallPipeline } from './simulation/provider-call-pipeline';
@@ -35,7 +36,7 @@ export class SandboxModule {
     return {
       module: SandboxModule,
       // One module per simulated provider; add new providers' modules here.
-      imports: [SandboxCoreModule.forRoot(options), CompaniesHouseModule, AdminModule],
+      imports: [SandboxCoreModule.forRoot(options), CompaniesHouseModule, SnovModule, AdminModule],
       controllers: [HealthController],
     };
   }

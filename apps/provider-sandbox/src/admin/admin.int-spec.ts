@@ -31,11 +31,20 @@ describe('the /_sandbox admin surface', () => {
     await sandbox.request('/_sandbox/reset', { method: 'POST' });
   });
 
-  const providers = async (): Promise<unknown> => json<unknown>(await sandbox.request('/_sandbox/providers'));
+  const all = async (): Promise<{ name: string }[]> =>
+    json<{ name: string }[]>(await sandbox.request('/_sandbox/providers'));
+  /** Companies House's entry: the provider these specs exercise. */
+  const providers = async (): Promise<unknown> => [(await all()).find((p) => p.name === 'companies-house')];
 
   describe('providers', () => {
     it('lists every simulated provider with its default settings', async () => {
+      expect((await all()).map((p) => p.name)).toEqual(['companies-house', 'snov']);
       expect(await providers()).toEqual([DEFAULTS]);
+      expect((await all())[1]).toMatchObject({
+        name: 'snov',
+        credits: 1000,
+        rate_limit: { limit: 60, window_seconds: 60 },
+      });
     });
 
     it('applies a partial PATCH, answers the updated provider and keeps it', async () => {
@@ -63,7 +72,7 @@ describe('the /_sandbox admin surface', () => {
       ]) {
         expect(response.status).toBe(404);
         expect(await json<unknown>(response)).toEqual({
-          message: "unknown provider 'x'; known: companies-house",
+          message: "unknown provider 'x'; known: companies-house, snov",
         });
       }
     });
