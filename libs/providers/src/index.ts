@@ -6,3 +6,4 @@ export * from './retry-after';
 export * from './companies-house';
 export * from './http/provider-http';
 export * from './http/redaction';
+export * from './snov';

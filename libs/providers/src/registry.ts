@@ -1,8 +1,9 @@
 import { COMPANIES_HOUSE } from './companies-house/descriptor';
 import type { ProviderDescriptor } from './port';
+import { SNOV } from './snov/descriptor';
 
 /** Every provider Sluice has an adapter for. Adding a provider adds its descriptor here. */
-export const PROVIDER_DESCRIPTORS: readonly ProviderDescriptor[] = Object.freeze([COMPANIES_HOUSE]);
+export const PROVIDER_DESCRIPTORS: readonly ProviderDescriptor[] = Object.freeze([COMPANIES_HOUSE, SNOV]);
 
 /** The descriptor of the provider with this wire name, or `undefined` when Sluice has no such adapter. */
 export function descriptorOf(name: string): ProviderDescriptor | undefined {

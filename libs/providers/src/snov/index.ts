@@ -1,0 +1,6 @@
+export * from './adapter';
+export * from './client';
+export * from './descriptor';
+export * from './mapper';
+export * from './types';
+export * from './webhook';
