@@ -187,7 +187,10 @@ describe('Snov.io adapter against the sandbox', () => {
           lastName: person.last_name,
           domain: person.domain,
         });
-        const body = await eventually(async () => received[0], { what: 'the webhook', timeoutMs: 5000 });
+        const body = await eventually(() => Promise.resolve(received[0]), {
+          what: 'the webhook',
+          timeoutMs: 5000,
+        });
         const parsed = parseSnovWebhook(body);
         expect(parsed).toMatchObject({
           kind: 'email_finder',
@@ -279,7 +282,7 @@ describe('Snov.io adapter against the sandbox', () => {
         },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
-      return (await response.json()) as unknown;
+      return await response.json();
     };
 
     it('for the token, balance, e-mail finder and domain search', async () => {
