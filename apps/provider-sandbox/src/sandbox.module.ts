@@ -3,6 +3,7 @@ import { AdminModule } from './admin/admin.module';
 import { CompaniesHouseModule } from './companies-house/companies-house.module';
 import { HealthController } from './health.controller';
 import { SnovModule } from './snov/snov.module';
+import { EmailVerifierModule } from './email-verifier/email-verifier.module';
 import { SANDBOX_OPTIONS, SIMULATED_PROVIDERS, type SandboxOptions } from './sandbox-options';
 import { SIMULATED_PROVIDER_LIST } from './simulated-providers';
 import { ProviderCallPipeline } from './simulation/provider-call-pipeline';
@@ -36,7 +37,13 @@ export class SandboxModule {
     return {
       module: SandboxModule,
       // One module per simulated provider; add new providers' modules here.
-      imports: [SandboxCoreModule.forRoot(options), CompaniesHouseModule, SnovModule, AdminModule],
+      imports: [
+        SandboxCoreModule.forRoot(options),
+        CompaniesHouseModule,
+        SnovModule,
+        EmailVerifierModule,
+        AdminModule,
+      ],
       controllers: [HealthController],
     };
   }

@@ -7,3 +7,4 @@ export * from './companies-house';
 export * from './http/provider-http';
 export * from './http/redaction';
 export * from './snov';
+export * from './email-verifier';
