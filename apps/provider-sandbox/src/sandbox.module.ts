@@ -3,6 +3,7 @@ import { AdminModule } from './admin/admin.module';
 import { CompaniesHouseModule } from './companies-house/companies-house.module';
 import { HealthController } from './health.controller';
 import { SnovModule } from './snov/snov.module';
+import { PhonesModule } from './phones/phones.module';
 import { EmailVerifierModule } from './email-verifier/email-verifier.module';
 import { SANDBOX_OPTIONS, SIMULATED_PROVIDERS, type SandboxOptions } from './sandbox-options';
 import { SIMULATED_PROVIDER_LIST } from './simulated-providers';
@@ -41,6 +42,7 @@ export class SandboxModule {
         SandboxCoreModule.forRoot(options),
         CompaniesHouseModule,
         SnovModule,
+        PhonesModule,
         EmailVerifierModule,
         AdminModule,
       ],

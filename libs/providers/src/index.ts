@@ -8,3 +8,4 @@ export * from './http/provider-http';
 export * from './http/redaction';
 export * from './snov';
 export * from './email-verifier';
+export * from './phones';

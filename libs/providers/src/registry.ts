@@ -2,12 +2,20 @@ import { COMPANIES_HOUSE } from './companies-house/descriptor';
 import type { ProviderDescriptor } from './port';
 import { SNOV } from './snov/descriptor';
 import { EMAIL_VERIFIER } from './email-verifier/descriptor';
+import { ASTRA_DIALER_DEFAULTS } from './phones/astra-dialer';
+import { NIMBUS_LOOKUP_DEFAULTS } from './phones/nimbus-lookup';
+import { ORION_CONNECT_DEFAULTS } from './phones/orion-connect';
+import { phoneDescriptor } from './phones/phone-provider';
 
 /** Every provider Sluice has an adapter for. Adding a provider adds its descriptor here. */
 export const PROVIDER_DESCRIPTORS: readonly ProviderDescriptor[] = Object.freeze([
   COMPANIES_HOUSE,
   SNOV,
   EMAIL_VERIFIER,
+  // Phone providers at their default configuration; a deployment's own configuration may differ.
+  phoneDescriptor('orion-connect', ORION_CONNECT_DEFAULTS),
+  phoneDescriptor('astra-dialer', ASTRA_DIALER_DEFAULTS),
+  phoneDescriptor('nimbus-lookup', NIMBUS_LOOKUP_DEFAULTS),
 ]);
 
 /** The descriptor of the provider with this wire name, or `undefined` when Sluice has no such adapter. */

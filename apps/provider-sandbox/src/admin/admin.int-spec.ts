@@ -38,7 +38,14 @@ describe('the /_sandbox admin surface', () => {
 
   describe('providers', () => {
     it('lists every simulated provider with its default settings', async () => {
-      expect((await all()).map((p) => p.name)).toEqual(['companies-house', 'snov', 'email-verifier']);
+      expect((await all()).map((p) => p.name)).toEqual([
+        'companies-house',
+        'snov',
+        'orion-connect',
+        'astra-dialer',
+        'nimbus-lookup',
+        'email-verifier',
+      ]);
       expect(await providers()).toEqual([DEFAULTS]);
       expect((await all())[1]).toMatchObject({
         name: 'snov',
@@ -72,7 +79,8 @@ describe('the /_sandbox admin surface', () => {
       ]) {
         expect(response.status).toBe(404);
         expect(await json<unknown>(response)).toEqual({
-          message: "unknown provider 'x'; known: companies-house, snov, email-verifier",
+          message:
+            "unknown provider 'x'; known: companies-house, snov, orion-connect, astra-dialer, nimbus-lookup, email-verifier",
         });
       }
     });

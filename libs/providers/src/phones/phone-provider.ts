@@ -1,0 +1,128 @@
+import { normalizePhone, phoneCountryOf, type FoundPhone, type PersonQuery } from '@sluice/enrichment';
+import type { CountryCode } from 'libphonenumber-js';
+import { ProviderHttp, type CallSink, type ErrorClassifier } from '../http/provider-http';
+import type { CapabilityResult, ProviderAdapter, ProviderDescriptor } from '../port';
+
+/** Who may use a provider: a workspace's tier must be at least the provider's minimum. */
+export type UserTier = 'free' | 'pro' | 'enterprise';
+export const USER_TIERS: readonly UserTier[] = ['free', 'pro', 'enterprise'];
+
+/** How Sluice uses one phone provider; the waterfall's filters and ordering read these. */
+export interface PhoneProviderConfig {
+  enabled: boolean;
+  /** Lower goes first when the waterfall orders by configured priority. */
+  priority: number;
+  /** Lookups per hour the plan allows. */
+  hourlyLimit: number;
+  minimumTier: UserTier;
+  /** Credits one lookup costs. */
+  costPerLookup: number;
+  /** Whether a lookup that finds nothing is charged too. */
+  missCharged: boolean;
+}
+
+/** The phone-lookup port: three vendors with three API shapes behind one method. */
+export interface PhoneProvider extends ProviderAdapter {
+  readonly config: PhoneProviderConfig;
+  findPhone(query: PersonQuery): Promise<CapabilityResult<FoundPhone[]>>;
+}
+
+/** A phone provider's descriptor follows its configured cost and miss rule. */
+export function phoneDescriptor(name: string, config: PhoneProviderConfig): ProviderDescriptor {
+  return Object.freeze({
+    name,
+    capabilities: Object.freeze({
+      find_phone: Object.freeze({ credits: config.costPerLookup, chargedOnMiss: config.missCharged }),
+    }),
+  });
+}
+
+/** Whether a workspace of `tier` may use a provider that needs `minimum`. */
+export function tierAllows(tier: UserTier, minimum: UserTier): boolean {
+  return USER_TIERS.indexOf(tier) >= USER_TIERS.indexOf(minimum);
+}
+
+/** `first last` from a query, or `null` when the query names nobody. */
+export function personName(query: PersonQuery): { first: string; last: string } | null {
+  if (query.firstName?.trim() && query.lastName?.trim()) {
+    return { first: query.firstName.trim(), last: query.lastName.trim() };
+  }
+  const parts = query.fullName?.trim().split(/\s+/) ?? [];
+  return parts.length >= 2 ? { first: parts[0], last: parts.slice(1).join(' ') } : null;
+}
+
+/** What every phone client is built from. */
+export interface PhoneClientOptions {
+  baseUrl: string;
+  apiKey: string;
+  /** Overrides of the provider's defaults. */
+  config?: Partial<PhoneProviderConfig>;
+  /** @defaultValue 10000 */
+  timeoutMs?: number;
+  /** @defaultValue the global `fetch` */
+  fetch?: typeof fetch;
+  onCall?: CallSink;
+}
+
+/** The HTTP plumbing the three phone adapters share; each adds its own request and answer shapes. */
+export abstract class HttpPhoneProvider implements PhoneProvider {
+  readonly config: PhoneProviderConfig;
+  readonly descriptor: ProviderDescriptor;
+  protected readonly http: ProviderHttp;
+
+  protected constructor(
+    name: string,
+    label: string,
+    defaults: PhoneProviderConfig,
+    options: PhoneClientOptions,
+    classify: ErrorClassifier,
+  ) {
+    if (!options.apiKey) {
+      throw new Error(
+        `${label} needs an API key: configure ${name.toUpperCase().replace(/-/g, '_')}_API_KEY.`,
+      );
+    }
+    this.config = { ...defaults, ...options.config };
+    this.descriptor = phoneDescriptor(name, this.config);
+    this.http = new ProviderHttp({
+      provider: name,
+      label,
+      baseUrl: options.baseUrl,
+      timeoutMs: options.timeoutMs,
+      fetch: options.fetch,
+      onCall: options.onCall,
+      secrets: () => [options.apiKey],
+      classify,
+    });
+  }
+
+  abstract findPhone(query: PersonQuery): Promise<CapabilityResult<FoundPhone[]>>;
+
+  /** The person's name, or a refusal naming what the provider needs. */
+  protected requireName(
+    query: PersonQuery,
+    endpoint: string,
+    needs: string,
+  ): { first: string; last: string } {
+    const name = personName(query);
+    if (!name) {
+      throw this.http.refused(endpoint, `give first_name and last_name (or full_name)${needs}.`);
+    }
+    return name;
+  }
+}
+
+/** E.164 phones of a given kind, dropping what does not parse. */
+export function phonesOf(
+  numbers: readonly (readonly [string | null | undefined, FoundPhone['kind']])[],
+  country = 'GB',
+): FoundPhone[] {
+  const found: FoundPhone[] = [];
+  for (const [value, kind] of numbers) {
+    const number = value ? normalizePhone(value, country as CountryCode) : null;
+    if (number && !found.some((phone) => phone.number === number)) {
+      found.push({ number, kind, country: phoneCountryOf(number) });
+    }
+  }
+  return found;
+}
