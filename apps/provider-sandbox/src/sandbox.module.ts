@@ -3,6 +3,7 @@ import { AdminModule } from './admin/admin.module';
 import { CompaniesHouseModule } from './companies-house/companies-house.module';
 import { HealthController } from './health.controller';
 import { SnovModule } from './snov/snov.module';
+import { SerperModule } from './serper/serper.module';
 import { PhonesModule } from './phones/phones.module';
 import { EmailVerifierModule } from './email-verifier/email-verifier.module';
 import { SANDBOX_OPTIONS, SIMULATED_PROVIDERS, type SandboxOptions } from './sandbox-options';
@@ -42,6 +43,7 @@ export class SandboxModule {
         SandboxCoreModule.forRoot(options),
         CompaniesHouseModule,
         SnovModule,
+        SerperModule,
         PhonesModule,
         EmailVerifierModule,
         AdminModule,

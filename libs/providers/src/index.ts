@@ -9,3 +9,4 @@ export * from './http/redaction';
 export * from './snov';
 export * from './email-verifier';
 export * from './phones';
+export * from './serper';

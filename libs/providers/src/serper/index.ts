@@ -1,0 +1,4 @@
+export * from './client';
+export * from './descriptor';
+export * from './domain-discovery';
+export * from './types';
