@@ -10,3 +10,4 @@ export * from './snov';
 export * from './email-verifier';
 export * from './phones';
 export * from './serper';
+export * from './apollo';

@@ -1,6 +1,7 @@
 import { COMPANIES_HOUSE } from './companies-house/descriptor';
 import type { ProviderDescriptor } from './port';
 import { SNOV } from './snov/descriptor';
+import { APOLLO } from './apollo/descriptor';
 import { SERPER } from './serper/descriptor';
 import { EMAIL_VERIFIER } from './email-verifier/descriptor';
 import { ASTRA_DIALER_DEFAULTS } from './phones/astra-dialer';
@@ -12,6 +13,7 @@ import { phoneDescriptor } from './phones/phone-provider';
 export const PROVIDER_DESCRIPTORS: readonly ProviderDescriptor[] = Object.freeze([
   COMPANIES_HOUSE,
   SNOV,
+  APOLLO,
   SERPER,
   EMAIL_VERIFIER,
   // Phone providers at their default configuration; a deployment's own configuration may differ.

@@ -77,5 +77,9 @@ function send(response: Response, reply: SimulatedReply, extraHeaders: Record<st
   for (const [name, value] of Object.entries({ ...extraHeaders, ...reply.headers })) {
     response.setHeader(name, value);
   }
+  if (reply.raw) {
+    response.type(reply.raw.contentType).send(reply.raw.text);
+    return;
+  }
   response.json(reply.body);
 }

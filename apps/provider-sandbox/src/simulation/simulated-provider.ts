@@ -35,6 +35,11 @@ export const SETTING_NAMES = [
 export interface SimulatedReply {
   status: number;
   body: unknown;
+  /**
+   * Sent verbatim instead of `body`: for answers JSON.stringify cannot write (Apollo's 64-bit
+   * `request_id` numbers) and for providers that answer in plain text (Apollo's 401).
+   */
+  raw?: { contentType: string; text: string };
   headers?: Record<string, string>;
 }
 

@@ -87,6 +87,8 @@ export interface HttpRequest {
 export interface HttpExchange {
   status: number;
   body: unknown;
+  /** The body as received, for values JSON.parse would round (64-bit ids). */
+  text: string;
   headers: Headers;
   call: ProviderCallInfo;
   credits: number;
@@ -244,7 +246,7 @@ export class ProviderHttp {
     }
     const credits = spec.charge ? spec.charge(parsed.value) : 0;
     this.options.onCall?.({ ...call, credits, providerRequestId: requestId, errorKind: null });
-    return { status: response.status, body: parsed.value, headers: response.headers, call, credits };
+    return { status: response.status, body: parsed.value, text, headers: response.headers, call, credits };
   }
 
   /** An answer that parsed but is not what the API documents. */

@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { mapApolloPerson } from './mapper';
+import { requestIdFromText } from './request-id';
+import type { ApolloMatchResponse } from './types';
+
+const text = readFileSync(join(__dirname, '__fixtures__', 'people-match.response.200.json'), 'utf8');
+
+describe('Apollo people match, from the reference example', () => {
+  it('keeps request_id exact where JSON.parse would round it', () => {
+    expect(requestIdFromText(text)).toBe('1039995589705121900');
+    // The number JSON.parse makes is another integer: the next request would poll the wrong id.
+    expect(BigInt((JSON.parse(text) as { request_id: number }).request_id)).not.toBe(1039995589705121900n);
+    expect(requestIdFromText('{"request_id":"987654321987654321"}')).toBe('987654321987654321');
+    expect(requestIdFromText('{"person":null}')).toBeNull();
+  });
+
+  it('maps the person, a verified e-mail as valid and the organization domain as the company domain', () => {
+    const { person } = JSON.parse(text) as ApolloMatchResponse;
+    const mapped = mapApolloPerson(person!);
+    expect(mapped).toMatchObject({
+      firstName: 'Tim',
+      lastName: 'Zheng',
+      fullName: 'Tim Zheng',
+      title: 'Founder & CEO',
+      linkedinUrl: 'https://www.linkedin.com/in/tim-zheng-677ba010',
+      companyName: 'Apollo.io',
+      emails: [{ email: 'tim@apollo.io', kind: 'work', verdict: 'valid' }],
+    });
+    expect(mapped.companyDomain).toBe(person!.organization?.primary_domain);
+  });
+});

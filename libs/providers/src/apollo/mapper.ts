@@ -1,0 +1,79 @@
+import {
+  normalizeDomain,
+  normalizeEmail,
+  normalizeLinkedinUrl,
+  type EmailVerdict,
+  type FoundPhone,
+  type Person,
+  type Seniority,
+} from '@sluice/enrichment';
+import { phonesOf } from '../phones/phone-provider';
+import type { ApolloPerson, ApolloWebhookResult } from './types';
+
+const SENIORITIES: Record<string, Seniority> = {
+  c_suite: 'c_suite',
+  founder: 'c_suite',
+  owner: 'c_suite',
+  partner: 'c_suite',
+  vp: 'vp',
+  head: 'director',
+  director: 'director',
+  manager: 'manager',
+  senior: 'senior',
+  entry: 'entry',
+  intern: 'entry',
+};
+
+function emailVerdict(status: string | null | undefined): EmailVerdict | null {
+  if (!status) {
+    return null;
+  }
+  return status === 'verified' ? 'valid' : status === 'unavailable' ? 'invalid' : 'unknown';
+}
+
+/** Apollo's person in Sluice's words; the organization's domain is the person's company domain. */
+export function mapApolloPerson(person: ApolloPerson): Person {
+  const email = person.email ? normalizeEmail(person.email) : null;
+  const org = person.organization ?? null;
+  return {
+    firstName: person.first_name ?? null,
+    lastName: person.last_name ?? null,
+    fullName: person.name ?? null,
+    title: person.title ?? null,
+    seniority: person.seniority ? (SENIORITIES[person.seniority] ?? 'unknown') : null,
+    department: person.departments?.[0] ?? null,
+    linkedinUrl: person.linkedin_url ? normalizeLinkedinUrl(person.linkedin_url) : null,
+    companyName: org?.name ?? null,
+    companyDomain: org?.primary_domain ? normalizeDomain(org.primary_domain) : null,
+    location:
+      person.city || person.country
+        ? { locality: person.city ?? null, region: person.state ?? null, country: person.country ?? null }
+        : null,
+    emails: email
+      ? [
+          {
+            email,
+            kind: 'work',
+            verdict: emailVerdict(person.email_status),
+            confidence: person.email_status === 'verified' ? 0.95 : 0.6,
+          },
+        ]
+      : [],
+    phones: [],
+  };
+}
+
+/** The phones of a phone reveal (webhook body or `webhook_result`), E.164. */
+export function mapApolloPhones(result: ApolloWebhookResult): FoundPhone[] {
+  return phonesOf(
+    (result.webhook_result.people ?? []).flatMap((person) =>
+      (person.phone_numbers ?? []).map(
+        (phone) =>
+          [
+            phone.sanitized_number ?? phone.raw_number,
+            phone.type_cd === 'mobile' ? 'mobile' : 'direct',
+          ] as const,
+      ),
+    ),
+  );
+}
