@@ -3,6 +3,7 @@ import { AdminModule } from './admin/admin.module';
 import { CompaniesHouseModule } from './companies-house/companies-house.module';
 import { HealthController } from './health.controller';
 import { SnovModule } from './snov/snov.module';
+import { ApolloModule } from './apollo/apollo.module';
 import { SerperModule } from './serper/serper.module';
 import { PhonesModule } from './phones/phones.module';
 import { EmailVerifierModule } from './email-verifier/email-verifier.module';
@@ -43,6 +44,7 @@ export class SandboxModule {
         SandboxCoreModule.forRoot(options),
         CompaniesHouseModule,
         SnovModule,
+        ApolloModule,
         SerperModule,
         PhonesModule,
         EmailVerifierModule,

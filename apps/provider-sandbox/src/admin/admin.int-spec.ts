@@ -41,6 +41,7 @@ describe('the /_sandbox admin surface', () => {
       expect((await all()).map((p) => p.name)).toEqual([
         'companies-house',
         'snov',
+        'apollo',
         'serper',
         'orion-connect',
         'astra-dialer',
@@ -81,7 +82,7 @@ describe('the /_sandbox admin surface', () => {
         expect(response.status).toBe(404);
         expect(await json<unknown>(response)).toEqual({
           message:
-            "unknown provider 'x'; known: companies-house, snov, serper, orion-connect, astra-dialer, nimbus-lookup, email-verifier",
+            "unknown provider 'x'; known: companies-house, snov, apollo, serper, orion-connect, astra-dialer, nimbus-lookup, email-verifier",
         });
       }
     });

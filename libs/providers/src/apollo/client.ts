@@ -103,13 +103,25 @@ export function classifyApolloFailure(
   return classifyByStatus(failure, LABEL, code);
 }
 
+/** Apollo's per-window headers; the tightest window it reports (minute, then hour) wins. */
 function rateLimitOf(headers: Headers): RateLimitInfo | null {
-  const limit = Number(headers.get('x-rate-limit-minute'));
-  const left = Number(headers.get('x-minute-requests-left'));
-  if (!headers.has('x-rate-limit-minute') || !Number.isFinite(limit) || !Number.isFinite(left)) {
-    return null;
+  const windows = [
+    ['x-rate-limit-minute', 'x-minute-requests-left', 60_000, '1m'],
+    ['x-rate-limit-hourly', 'x-hourly-requests-left', 3_600_000, '1h'],
+  ] as const;
+  for (const [limitHeader, leftHeader, span, window] of windows) {
+    const limit = Number(headers.get(limitHeader));
+    const left = Number(headers.get(leftHeader));
+    if (
+      headers.get(limitHeader) &&
+      headers.get(leftHeader) &&
+      Number.isFinite(limit) &&
+      Number.isFinite(left)
+    ) {
+      return { limit, remaining: left, resetAt: new Date(Math.ceil(Date.now() / span) * span), window };
+    }
   }
-  return { limit, remaining: left, resetAt: new Date(Math.ceil(Date.now() / 60_000) * 60_000), window: '1m' };
+  return null;
 }
 
 function detailsOf(query: PersonQuery): ApolloMatchDetails {
