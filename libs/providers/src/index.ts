@@ -11,3 +11,4 @@ export * from './email-verifier';
 export * from './phones';
 export * from './serper';
 export * from './apollo';
+export * from './rocketreach';

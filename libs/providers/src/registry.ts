@@ -2,6 +2,7 @@ import { COMPANIES_HOUSE } from './companies-house/descriptor';
 import type { ProviderDescriptor } from './port';
 import { SNOV } from './snov/descriptor';
 import { APOLLO } from './apollo/descriptor';
+import { ROCKETREACH } from './rocketreach/descriptor';
 import { SERPER } from './serper/descriptor';
 import { EMAIL_VERIFIER } from './email-verifier/descriptor';
 import { ASTRA_DIALER_DEFAULTS } from './phones/astra-dialer';
@@ -13,6 +14,7 @@ import { phoneDescriptor } from './phones/phone-provider';
 export const PROVIDER_DESCRIPTORS: readonly ProviderDescriptor[] = Object.freeze([
   COMPANIES_HOUSE,
   SNOV,
+  ROCKETREACH,
   APOLLO,
   SERPER,
   EMAIL_VERIFIER,
