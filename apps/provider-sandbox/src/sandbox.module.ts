@@ -3,6 +3,7 @@ import { AdminModule } from './admin/admin.module';
 import { CompaniesHouseModule } from './companies-house/companies-house.module';
 import { HealthController } from './health.controller';
 import { SnovModule } from './snov/snov.module';
+import { RocketReachModule } from './rocketreach/rocketreach.module';
 import { ApolloModule } from './apollo/apollo.module';
 import { SerperModule } from './serper/serper.module';
 import { PhonesModule } from './phones/phones.module';
@@ -44,6 +45,7 @@ export class SandboxModule {
         SandboxCoreModule.forRoot(options),
         CompaniesHouseModule,
         SnovModule,
+        RocketReachModule,
         ApolloModule,
         SerperModule,
         PhonesModule,

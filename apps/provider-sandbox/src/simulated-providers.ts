@@ -1,6 +1,7 @@
 import { companiesHouse } from './companies-house/companies-house.provider';
 import type { SimulatedProvider } from './simulation/simulated-provider';
 import { snov } from './snov/snov.provider';
+import { rocketreach } from './rocketreach/rocketreach.provider';
 import { apollo } from './apollo/apollo.provider';
 import { serper } from './serper/serper.provider';
 import { emailVerifier } from './email-verifier/email-verifier.provider';
@@ -14,6 +15,7 @@ import { astraDialer, nimbusLookup, orionConnect } from './phones/phone-provider
 export const SIMULATED_PROVIDER_LIST: readonly SimulatedProvider[] = [
   companiesHouse,
   snov,
+  rocketreach,
   apollo,
   serper,
   orionConnect,

@@ -41,6 +41,7 @@ describe('the /_sandbox admin surface', () => {
       expect((await all()).map((p) => p.name)).toEqual([
         'companies-house',
         'snov',
+        'rocketreach',
         'apollo',
         'serper',
         'orion-connect',
@@ -82,7 +83,7 @@ describe('the /_sandbox admin surface', () => {
         expect(response.status).toBe(404);
         expect(await json<unknown>(response)).toEqual({
           message:
-            "unknown provider 'x'; known: companies-house, snov, apollo, serper, orion-connect, astra-dialer, nimbus-lookup, email-verifier",
+            "unknown provider 'x'; known: companies-house, snov, rocketreach, apollo, serper, orion-connect, astra-dialer, nimbus-lookup, email-verifier",
         });
       }
     });

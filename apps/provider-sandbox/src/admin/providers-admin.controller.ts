@@ -8,6 +8,7 @@ import {
   Param,
   Patch,
   Post,
+  Put,
 } from '@nestjs/common';
 import { TaskBoard, type WebhookDelivery } from '../simulation/task-board';
 import type { CallCounts } from '../state/call-counter';
@@ -51,6 +52,31 @@ export class ProvidersAdminController {
     const runtime = this.runtimeNamed(name);
     runtime.credentialsRevokedAt = Date.now();
     return { revoked_before: new Date(runtime.credentialsRevokedAt).toISOString() };
+  }
+
+  /**
+   * The account-level webhook (URL and signing secret) of providers that configure it in their UI,
+   * like RocketReach: `{"url": "...", "secret": "..."}`, or `null` to remove it.
+   */
+  @Put(':name/webhook')
+  setWebhook(
+    @Param('name') name: string,
+    @Body() body: unknown,
+  ): { url: string; secret: string | null } | null {
+    const runtime = this.runtimeNamed(name);
+    if (body === null || (typeof body === 'object' && body !== null && Object.keys(body).length === 0)) {
+      runtime.webhook = null;
+      return null;
+    }
+    const { url, secret } = (body ?? {}) as { url?: unknown; secret?: unknown };
+    if (typeof url !== 'string' || !/^https?:\/\/\S+$/.test(url)) {
+      throw new BadRequestException({ message: 'url must be an http(s) URL' });
+    }
+    if (secret !== undefined && secret !== null && typeof secret !== 'string') {
+      throw new BadRequestException({ message: 'secret must be a string or null' });
+    }
+    runtime.webhook = { url, secret: typeof secret === 'string' && secret !== '' ? secret : null };
+    return runtime.webhook;
   }
 
   /** Every webhook delivery attempt of the provider's asynchronous tasks. */

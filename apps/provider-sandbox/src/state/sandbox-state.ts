@@ -11,6 +11,11 @@ export class ProviderRuntime {
   calls = new CallCounter();
   /** Tokens issued before this (Unix ms) are refused, to simulate expiry on demand. */
   credentialsRevokedAt = 0;
+  /**
+   * The account's webhook, for providers configured in their web UI rather than per request
+   * (RocketReach): set through `PUT /_sandbox/providers/:name/webhook`.
+   */
+  webhook: { url: string; secret: string | null } | null = null;
   readonly rateWindows = new FixedRateWindows();
   private failures: SeededRandom;
 
@@ -50,6 +55,7 @@ export class ProviderRuntime {
     this.settings = cloneSettings(this.provider.defaults);
     this.calls = new CallCounter();
     this.credentialsRevokedAt = 0;
+    this.webhook = null;
     this.rateWindows.clear();
     this.failures = this.newFailureStream();
   }
