@@ -3,3 +3,5 @@ export * from './descriptor';
 export * from './mapper';
 export * from './rate-limit';
 export * from './types';
+export * from './adapter';
+export * from './officers';
