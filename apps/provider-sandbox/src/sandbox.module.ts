@@ -2,6 +2,7 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { AdminModule } from './admin/admin.module';
 import { CompaniesHouseModule } from './companies-house/companies-house.module';
 import { HealthController } from './health.controller';
+import { CompaniesStreamModule } from './companies-house-stream/companies-stream.module';
 import { SnovModule } from './snov/snov.module';
 import { RocketReachModule } from './rocketreach/rocketreach.module';
 import { ApolloModule } from './apollo/apollo.module';
@@ -44,6 +45,7 @@ export class SandboxModule {
       imports: [
         SandboxCoreModule.forRoot(options),
         CompaniesHouseModule,
+        CompaniesStreamModule,
         SnovModule,
         RocketReachModule,
         ApolloModule,

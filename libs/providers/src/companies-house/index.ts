@@ -5,3 +5,4 @@ export * from './rate-limit';
 export * from './types';
 export * from './adapter';
 export * from './officers';
+export * from './stream';
