@@ -1,0 +1,90 @@
+import { CompaniesHouseAdapter, CompaniesHouseClient, type ProviderError } from '@sluice/providers';
+import { startTestSandbox, type TestSandbox } from '../../apps/provider-sandbox/src/testing/test-sandbox';
+import type { WorldCompany } from '../support/sandbox-world';
+
+describe('Companies House adapter against the sandbox', () => {
+  let sandbox: TestSandbox;
+  let companies: WorldCompany[];
+
+  const adapter = (apiKey = 'sandbox-companies-house-key') =>
+    new CompaniesHouseAdapter(
+      new CompaniesHouseClient({ baseUrl: `${sandbox.url}/companies-house`, apiKey, timeoutMs: 5000 }),
+    );
+
+  beforeAll(async () => {
+    sandbox = await startTestSandbox({ worldSize: 300 });
+    companies = (await (
+      await sandbox.request('/_sandbox/world/companies?limit=300')
+    ).json()) as WorldCompany[];
+  });
+
+  afterAll(async () => {
+    await sandbox?.close();
+  });
+
+  beforeEach(async () => {
+    await sandbox.request('/_sandbox/reset', { method: 'POST' });
+  });
+
+  it('looks a company up, free, and misses one the register does not hold', async () => {
+    const company = companies[0];
+    expect((await adapter().lookupCompany({ companyNumber: company.company_number })).data).toMatchObject({
+      status: 'hit',
+      credits: 0,
+      data: { companyNumber: company.company_number, name: company.company_name },
+    });
+    expect((await adapter().lookupCompany({ companyNumber: '09999999' })).data).toMatchObject({
+      status: 'miss',
+      credits: 0,
+    });
+  });
+
+  it('lists every officer of a company in canonical form', async () => {
+    const company = companies.find((c) => c.company_status === 'active')!;
+    const raw = (await (
+      await sandbox.request(
+        `/companies-house/company/${company.company_number}/officers?items_per_page=100`,
+        {
+          headers: { authorization: `Basic ${Buffer.from('sandbox-k:').toString('base64')}` },
+        },
+      )
+    ).json()) as { total_results: number; items: { name: string }[] };
+    const result = await adapter().listCompanyOfficers(company.company_number);
+    expect(result.data.status).toBe('hit');
+    const officers = result.data.status === 'hit' ? result.data.data : [];
+    expect(officers).toHaveLength(raw.total_results);
+    expect(officers.map((o) => o.name)).toEqual(raw.items.map((i) => i.name));
+    for (const officer of officers.filter((o) => o.kind === 'individual')) {
+      expect(officer.firstName).toBeTruthy();
+      expect(officer.lastName).toBeTruthy();
+      expect(officer.active).toBe(officer.resignedOn === null);
+    }
+  });
+
+  it('searches companies by name', async () => {
+    const company = companies[10];
+    const result = await adapter().searchCompanies({ name: company.company_name, limit: 5 });
+    expect(result.data.status === 'hit' && result.data.data.map((h) => h.companyNumber)).toContain(
+      company.company_number,
+    );
+  });
+
+  it('reads its 429 with the X-Ratelimit reset as a wait, and refuses a non-sandbox key', async () => {
+    await sandbox.send('PATCH', '/_sandbox/providers/companies-house', {
+      rate_limit: { limit: 1, window_seconds: 300 },
+    });
+    await adapter().lookupCompany({ companyNumber: companies[0].company_number });
+    const limited = (await adapter()
+      .lookupCompany({ companyNumber: companies[1].company_number })
+      .catch((e: unknown) => e)) as ProviderError;
+    expect(limited.kind).toBe('rate_limited');
+    expect(limited.retryAfterMs).toBeGreaterThan(200_000);
+    expect(
+      await adapter('live-key-12345678')
+        .lookupCompany({ companyNumber: '00000001' })
+        .catch((e: unknown) => e),
+    ).toMatchObject({
+      kind: 'unauthorized',
+    });
+  });
+});
