@@ -6,8 +6,8 @@ import {
 } from '@sluice/enrichment';
 import type { ProviderCallInfo, ProviderResult, RateLimitInfo } from '../call-info';
 import { ProviderError, type ProviderErrorKind } from '../errors';
-import { isRecord, parseJson } from '../json';
-import { parseRetryAfterMs } from '../retry-after';
+import { ProviderHttp, type CallSink, type HttpFailure } from '../http/provider-http';
+import { isRecord } from '../json';
 import { COMPANIES_HOUSE } from './descriptor';
 import { mapCompanyProfile, mapSearchItem } from './mapper';
 import { parseRateLimit, rateLimitedWaitMs } from './rate-limit';
@@ -35,9 +35,6 @@ export const OFFICERS_PAGE_SIZE = 100;
  * (e.g. ignoring `start_index`), and stopping beats spending the whole rate window on one company.
  */
 const MAX_OFFICER_PAGES = 100;
-const DEFAULT_TIMEOUT_MS = 10_000;
-const REDACTED = '[redacted]';
-const BODY_EXCERPT_CHARS = 200;
 
 export interface CompaniesHouseClientOptions {
   /**
@@ -57,6 +54,8 @@ export interface CompaniesHouseClientOptions {
    * @defaultValue the global `fetch`
    */
   fetch?: typeof fetch;
+  /** Receives every call, for the provider call log. */
+  onCall?: CallSink;
 }
 
 export interface SearchCompaniesOptions {
@@ -94,26 +93,6 @@ function errorKey(body: unknown): string | null {
   return typeof body.error === 'string' ? body.error : null;
 }
 
-// Duck-typed rather than `instanceof Error`: fetch's errors come from Node's own realm, which is not
-// the caller's under test runners that sandbox modules (Jest), so `instanceof` silently fails there.
-function isTimeout(error: unknown, signal: AbortSignal): boolean {
-  return signal.aborted || (isRecord(error) && error.name === 'TimeoutError');
-}
-
-function transportCode(error: unknown): string {
-  if (!isRecord(error)) {
-    return String(error);
-  }
-  const cause = error.cause;
-  if (isRecord(cause) && typeof cause.code === 'string') {
-    return cause.code;
-  }
-  if (typeof error.code === 'string') {
-    return error.code;
-  }
-  return typeof error.message === 'string' ? error.message : 'unknown network error';
-}
-
 /**
  * HTTP client of the Companies House public data REST API. Returns canonical records beside the
  * raw payloads, and turns every failure into a `ProviderError` whose `kind` says what to do next.
@@ -121,47 +100,24 @@ function transportCode(error: unknown): string {
  * requests it makes.
  */
 export class CompaniesHouseClient {
-  private readonly baseUrl: string;
-  private readonly origin: string;
-  private readonly apiKey: string;
   private readonly authorization: string;
-  private readonly timeoutMs: number;
-  private readonly fetchImpl: typeof fetch;
+  private readonly http: ProviderHttp;
 
   constructor(options: CompaniesHouseClientOptions) {
     if (!options.apiKey) {
       throw new Error('CompaniesHouseClient needs an API key: configure a Companies House REST API key.');
     }
-    let base: URL;
-    try {
-      base = new URL(options.baseUrl);
-    } catch {
-      throw new Error(
-        `CompaniesHouseClient baseUrl ${JSON.stringify(options.baseUrl)} is not a URL; use e.g. https://api.company-information.service.gov.uk`,
-      );
-    }
-    if (base.username || base.password) {
-      // Not echoed: the URL holds a credential.
-      throw new Error('CompaniesHouseClient baseUrl must not contain credentials; pass the key as apiKey.');
-    }
-    if (base.protocol !== 'http:' && base.protocol !== 'https:') {
-      throw new Error(`CompaniesHouseClient baseUrl must be http(s), got ${base.protocol}`);
-    }
-    if (base.search || base.hash) {
-      throw new Error(
-        'CompaniesHouseClient baseUrl must not have a query or fragment; the client adds its own.',
-      );
-    }
-    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
-      throw new Error(`CompaniesHouseClient timeoutMs must be a positive integer, got ${timeoutMs}`);
-    }
-    this.baseUrl = base.toString().replace(/\/+$/, '');
-    this.origin = base.origin;
-    this.apiKey = options.apiKey;
     this.authorization = `Basic ${Buffer.from(`${options.apiKey}:`).toString('base64')}`;
-    this.timeoutMs = timeoutMs;
-    this.fetchImpl = options.fetch ?? fetch;
+    this.http = new ProviderHttp({
+      provider: PROVIDER,
+      label: PROVIDER_LABEL,
+      baseUrl: options.baseUrl,
+      timeoutMs: options.timeoutMs,
+      fetch: options.fetch,
+      onCall: options.onCall,
+      secrets: () => [options.apiKey],
+      classify: classifyCompaniesHouseFailure,
+    });
   }
 
   /**
@@ -284,185 +240,77 @@ export class CompaniesHouseClient {
   }
 
   private async get(spec: RequestSpec): Promise<Exchange> {
-    const url = new URL(this.baseUrl + spec.path);
-    for (const [name, value] of Object.entries(spec.query ?? {})) {
-      url.searchParams.set(name, value);
-    }
-    const href = this.redact(url.toString());
-    const signal = AbortSignal.timeout(this.timeoutMs);
-    const started = performance.now();
-    const callInfo = (status: number | null): ProviderCallInfo => ({
-      provider: PROVIDER,
+    const { body, call, headers } = await this.http.request({
       method: 'GET',
       endpoint: spec.endpoint,
-      url: href,
-      status,
-      latencyMs: Math.round(performance.now() - started),
+      path: spec.path,
+      query: spec.query,
+      headers: { Authorization: this.authorization },
+      subject: spec.subject,
     });
-
-    let response: Response;
-    let text: string;
-    try {
-      response = await this.fetchImpl(url, {
-        method: 'GET',
-        headers: { Authorization: this.authorization, Accept: 'application/json' },
-        signal,
-      });
-    } catch (error) {
-      throw this.transportError(error, signal, callInfo(null));
-    }
-    try {
-      text = await response.text();
-    } catch (error) {
-      throw this.transportError(error, signal, callInfo(response.status));
-    }
-    const call = callInfo(response.status);
-
-    if (!response.ok) {
-      throw this.httpError(response, text, call, spec.subject);
-    }
-    const parsed = parseJson(text);
-    if (!parsed.ok) {
-      throw this.invalidResponse(call, `a body that is not JSON (${this.excerpt(text)})`, null);
-    }
-    return { body: parsed.value, call, rateLimit: parseRateLimit(response.headers) };
-  }
-
-  private httpError(
-    response: Response,
-    text: string,
-    call: ProviderCallInfo,
-    subject: string,
-  ): ProviderError {
-    const { status, headers } = response;
-    const parsed = parseJson(text);
-    const body = parsed.ok ? this.redactDeep(parsed.value) : null;
-    const key = errorKey(body);
-    const detail = key ? `: ${key}` : '';
-    const make = (
-      kind: ProviderErrorKind,
-      message: string,
-      retryAfterMs: number | null = null,
-    ): ProviderError =>
-      new ProviderError({
-        provider: PROVIDER,
-        kind,
-        message: this.redact(message),
-        status,
-        retryAfterMs,
-        call,
-        body,
-      });
-
-    if (status === 401) {
-      return make(
-        'unauthorized',
-        `${PROVIDER_LABEL} rejected the API key (HTTP 401${detail}); configure a valid Companies House REST API key (streaming keys are not accepted).`,
-      );
-    }
-    if (status === 403) {
-      return make(
-        'forbidden',
-        `${PROVIDER_LABEL} refused access to ${call.endpoint} (HTTP 403${detail}); the key may lack access, or be blocked after repeated rate-limit breaches.`,
-      );
-    }
-    if (status === 404) {
-      return make('not_found', `${PROVIDER_LABEL} has no record for ${subject} (HTTP 404${detail}).`);
-    }
-    if (status === 429) {
-      const waitMs = rateLimitedWaitMs(headers, Date.now());
-      return make(
-        'rate_limited',
-        `${PROVIDER_LABEL} rate limit reached (HTTP 429${detail}); calls may resume in ${Math.ceil(waitMs / 1000)} s.`,
-        waitMs,
-      );
-    }
-    if (status >= 500) {
-      return make(
-        'unavailable',
-        `${PROVIDER_LABEL} is unavailable (HTTP ${status}${detail}); retry later.`,
-        parseRetryAfterMs(headers.get('retry-after'), Date.now()),
-      );
-    }
-    if (status >= 400) {
-      // 400 (malformed input) and 416 (out-of-range start_index or timepoint) alike: sending the same again fails again.
-      return make(
-        'bad_request',
-        `${PROVIDER_LABEL} rejected ${call.endpoint} for ${subject} (HTTP ${status}${detail}); check the input.`,
-      );
-    }
-    return make(
-      'invalid_response',
-      `${PROVIDER_LABEL} answered ${call.endpoint} with unexpected HTTP ${status}; check the base URL.`,
-    );
-  }
-
-  private transportError(error: unknown, signal: AbortSignal, call: ProviderCallInfo): ProviderError {
-    if (isTimeout(error, signal)) {
-      return new ProviderError({
-        provider: PROVIDER,
-        kind: 'timeout',
-        message: `${PROVIDER_LABEL} did not answer ${call.endpoint} within ${this.timeoutMs} ms; retry later, or raise the provider timeout if it keeps happening.`,
-        status: call.status,
-        call,
-        cause: error,
-      });
-    }
-    return new ProviderError({
-      provider: PROVIDER,
-      kind: 'unavailable',
-      message: this.redact(
-        `${PROVIDER_LABEL} could not be reached at ${this.origin} (${transportCode(error)}); check the base URL and the network, then retry.`,
-      ),
-      status: call.status,
-      call,
-      cause: error,
-    });
+    return { body, call, rateLimit: parseRateLimit(headers) };
   }
 
   private invalidResponse(call: ProviderCallInfo, what: string, body: unknown): ProviderError {
-    return new ProviderError({
-      provider: PROVIDER,
-      kind: 'invalid_response',
-      message: this.redact(
-        `${PROVIDER_LABEL} answered ${call.endpoint} with ${what}; check the base URL points at the Companies House API.`,
-      ),
-      status: call.status,
-      call,
-      body: this.redactDeep(body),
-    });
+    return this.http.reportInvalid(this.http.invalidResponse(call, what, body));
   }
 
   /** Input that would be wrong at any provider: refused before a request (and a rate-limit slot) is spent. */
   private refused(endpoint: Endpoint, message: string): ProviderError {
-    return new ProviderError({ provider: PROVIDER, kind: 'bad_request', message: `${endpoint}: ${message}` });
+    return this.http.refused(endpoint, message);
   }
+}
 
-  private excerpt(text: string): string {
-    const flat = text.replace(/\s+/g, ' ').trim();
-    const cut = flat.length > BODY_EXCERPT_CHARS ? `${flat.slice(0, BODY_EXCERPT_CHARS)}…` : flat;
-    return cut === '' ? 'empty body' : JSON.stringify(cut);
+/** Companies House's statuses in the taxonomy; a 429's wait comes from its `X-Ratelimit-*` headers. */
+export function classifyCompaniesHouseFailure(failure: HttpFailure): {
+  kind: ProviderErrorKind;
+  message: string;
+  retryAfterMs?: number | null;
+} {
+  const { status, headers, call, subject } = failure;
+  const key = errorKey(failure.body);
+  const detail = key ? `: ${key}` : '';
+  if (status === 401) {
+    return {
+      kind: 'unauthorized',
+      message: `${PROVIDER_LABEL} rejected the API key (HTTP 401${detail}); configure a valid Companies House REST API key (streaming keys are not accepted).`,
+    };
   }
-
-  // Providers sometimes echo what they were sent; the key must never reach logs through them.
-  private redact(text: string): string {
-    return text
-      .split(this.apiKey)
-      .join(REDACTED)
-      .split(this.authorization.slice('Basic '.length))
-      .join(REDACTED);
+  if (status === 403) {
+    return {
+      kind: 'forbidden',
+      message: `${PROVIDER_LABEL} refused access to ${call.endpoint} (HTTP 403${detail}); the key may lack access, or be blocked after repeated rate-limit breaches.`,
+    };
   }
-
-  private redactDeep(value: unknown): unknown {
-    if (typeof value === 'string') {
-      return this.redact(value);
-    }
-    if (Array.isArray(value)) {
-      return value.map((item) => this.redactDeep(item));
-    }
-    if (isRecord(value)) {
-      return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, this.redactDeep(item)]));
-    }
-    return value;
+  if (status === 404) {
+    return {
+      kind: 'not_found',
+      message: `${PROVIDER_LABEL} has no record for ${subject} (HTTP 404${detail}).`,
+    };
   }
+  if (status === 429) {
+    const waitMs = rateLimitedWaitMs(headers, Date.now());
+    return {
+      kind: 'rate_limited',
+      message: `${PROVIDER_LABEL} rate limit reached (HTTP 429${detail}); calls may resume in ${Math.ceil(waitMs / 1000)} s.`,
+      retryAfterMs: waitMs,
+    };
+  }
+  if (status >= 500) {
+    return {
+      kind: 'unavailable',
+      message: `${PROVIDER_LABEL} is unavailable (HTTP ${status}${detail}); retry later.`,
+    };
+  }
+  if (status >= 400) {
+    // 400 (malformed input) and 416 (out-of-range start_index or timepoint) alike: sending the same again fails again.
+    return {
+      kind: 'bad_request',
+      message: `${PROVIDER_LABEL} rejected ${call.endpoint} for ${subject} (HTTP ${status}${detail}); check the input.`,
+    };
+  }
+  return {
+    kind: 'invalid_response',
+    message: `${PROVIDER_LABEL} answered ${call.endpoint} with unexpected HTTP ${status}; check the base URL.`,
+  };
 }
