@@ -3,6 +3,7 @@ import { AdminModule } from './admin/admin.module';
 import { CompaniesHouseModule } from './companies-house/companies-house.module';
 import { HealthController } from './health.controller';
 import { CompaniesStreamModule } from './companies-house-stream/companies-stream.module';
+import { StreamHub } from './companies-house-stream/stream-hub';
 import { SnovModule } from './snov/snov.module';
 import { RocketReachModule } from './rocketreach/rocketreach.module';
 import { ApolloModule } from './apollo/apollo.module';
@@ -30,8 +31,17 @@ class SandboxCoreModule {
         SandboxState,
         ProviderCallPipeline,
         TaskBoard,
+        StreamHub,
       ],
-      exports: [SANDBOX_OPTIONS, SIMULATED_PROVIDERS, World, SandboxState, ProviderCallPipeline, TaskBoard],
+      exports: [
+        SANDBOX_OPTIONS,
+        SIMULATED_PROVIDERS,
+        World,
+        SandboxState,
+        ProviderCallPipeline,
+        TaskBoard,
+        StreamHub,
+      ],
     };
   }
 }

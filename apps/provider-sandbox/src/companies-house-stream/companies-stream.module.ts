@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CompaniesStreamController } from './companies-stream.controller';
-import { StreamHub } from './stream-hub';
 
-@Module({ controllers: [CompaniesStreamController], providers: [StreamHub], exports: [StreamHub] })
+/** The stream's routes; its `StreamHub` lives in the sandbox core so that `/_sandbox/reset` reaches it. */
+@Module({ controllers: [CompaniesStreamController] })
 export class CompaniesStreamModule {}
