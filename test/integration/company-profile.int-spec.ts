@@ -110,7 +110,15 @@ describe('company.profile, end to end over the sandbox', () => {
 
     const calls = await db.dataSource.getRepository(ProviderCall).findBy({ requestId: created.body.id });
     expect(calls).toEqual([
-      expect.objectContaining({ provider: 'companies-house', outcome: 'hit', httpStatus: 200 }),
+      expect.objectContaining({
+        provider: 'companies-house',
+        operation: 'company.profile',
+        endpoint: 'GET /company/{company_number}',
+        outcome: 'hit',
+        httpStatus: 200,
+        creditsCharged: '0.0000',
+        stepId: expect.any(String),
+      }),
     ]);
 
     const after = await call<{ total: number; by_endpoint: Record<string, number> }>(

@@ -8,6 +8,7 @@ import { ACTIVE_QUEUE_NAMES, QueueRootModule } from '@sluice/queue';
 import { PlanProcessor } from './orchestrator/plan.processor';
 import { RequestRecovery } from './orchestrator/request-recovery.service';
 import { CompaniesHouseProcessor } from './steps/companies-house.processor';
+import { ProviderCallLog } from './steps/provider-call-log';
 import { StepLedger } from './steps/step-ledger.service';
 import { DependencyWatchdog } from './ops/dependency-watchdog';
 import { WorkerMetrics } from './ops/worker-metrics';
@@ -32,18 +33,20 @@ export class WorkerModule {
       providers: [
         {
           provide: CompaniesHouseClient,
-          inject: [ProvidersConfig],
-          useFactory: (config: ProvidersConfig) =>
+          inject: [ProvidersConfig, ProviderCallLog],
+          useFactory: (config: ProvidersConfig, callLog: ProviderCallLog) =>
             new CompaniesHouseClient({
               baseUrl: config.companiesHouseBaseUrl,
               apiKey: config.companiesHouseApiKey,
               timeoutMs: config.providerTimeoutMs,
+              onCall: callLog.sink,
             }),
         },
         WorkerRegistry,
         WorkerMetrics,
         DependencyWatchdog,
         StepLedger,
+        ProviderCallLog,
         RequestRecovery,
         PlanProcessor,
         CompaniesHouseProcessor,

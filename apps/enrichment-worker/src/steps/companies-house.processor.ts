@@ -9,6 +9,7 @@ import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { WorkerRegistry } from '../ops/worker-registry';
 import { WorkerMetrics } from '../ops/worker-metrics';
+import { ProviderCallLog } from './provider-call-log';
 import { StepLedger } from './step-ledger.service';
 
 const QUEUE = providerQueueName('companies-house');
@@ -46,6 +47,7 @@ export class CompaniesHouseProcessor extends WorkerHost implements OnModuleInit,
     private readonly registry: WorkerRegistry,
     private readonly metrics: WorkerMetrics,
     private readonly config: WorkerConfig,
+    private readonly callLog: ProviderCallLog,
   ) {
     super();
   }
@@ -77,16 +79,9 @@ export class CompaniesHouseProcessor extends WorkerHost implements OnModuleInit,
     await this.ledger.countAttempt(step.id);
     const started = Date.now();
     try {
-      const result = await this.client.getCompanyProfile(companyNumber);
-      await this.record(
-        step.id,
-        request.id,
-        request.workspaceId,
-        result.call.endpoint,
-        result.call.status,
-        'hit',
-        null,
-        result.call.latencyMs,
+      const result = await this.callLog.around(
+        { workspaceId: request.workspaceId, requestId: request.id, stepId: step.id, operation: OPERATION },
+        () => this.client.getCompanyProfile(companyNumber),
       );
       const company = result.data;
       const view = companyResult(company);
@@ -147,16 +142,6 @@ export class CompaniesHouseProcessor extends WorkerHost implements OnModuleInit,
         throw error; // e.g. PostgreSQL away: BullMQ retries with backoff
       }
       const latencyMs = error.call?.latencyMs ?? Date.now() - started;
-      await this.record(
-        step.id,
-        request.id,
-        request.workspaceId,
-        error.call?.endpoint ?? 'GET /company/{company_number}',
-        error.status,
-        error.kind === 'not_found' ? 'miss' : 'error',
-        error.kind,
-        latencyMs,
-      );
       if (error.kind === 'rate_limited') {
         const waitMs = error.retryAfterMs ?? 60_000;
         this.logger.warn({ msg: 'Companies House rate limit reached; pausing the queue', ...log, waitMs });
@@ -178,31 +163,5 @@ export class CompaniesHouseProcessor extends WorkerHost implements OnModuleInit,
       this.metrics.jobs.inc({ queue: QUEUE, outcome: 'retry' });
       throw error;
     }
-  }
-
-  private async record(
-    stepId: string,
-    requestId: string,
-    workspaceId: string,
-    endpoint: string,
-    httpStatus: number | null,
-    outcome: 'hit' | 'miss' | 'error',
-    errorKind: string | null,
-    latencyMs: number,
-  ): Promise<void> {
-    this.metrics.providerCalls.observe({ provider: 'companies-house', endpoint, outcome }, latencyMs / 1000);
-    await this.ledger.recordCall({
-      workspaceId,
-      requestId,
-      stepId,
-      provider: 'companies-house',
-      operation: OPERATION,
-      endpoint,
-      httpStatus,
-      outcome,
-      errorKind,
-      latencyMs,
-      creditsCharged: 0,
-    });
   }
 }

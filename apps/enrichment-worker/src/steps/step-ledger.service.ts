@@ -1,24 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { EnrichmentRequest, EnrichmentStep, ProviderCall, type CallOutcome } from '@sluice/db';
+import { EnrichmentRequest, EnrichmentStep } from '@sluice/db';
 import { DataSource, type EntityManager, In, Not } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 
 const TERMINAL = ['completed', 'failed', 'cancelled'] as const;
-
-export interface CallRecord {
-  workspaceId: string;
-  requestId: string;
-  stepId: string;
-  provider: string;
-  operation: string;
-  endpoint: string;
-  httpStatus: number | null;
-  outcome: CallOutcome;
-  errorKind: string | null;
-  latencyMs: number;
-  creditsCharged: number;
-}
 
 /**
  * The writes that move a step and its request forward. Each transition is a conditional update
@@ -45,12 +31,6 @@ export class StepLedger {
     await this.dataSource
       .getRepository(EnrichmentStep)
       .increment({ id: stepId, state: 'pending' }, 'attempts', 1);
-  }
-
-  async recordCall(call: CallRecord): Promise<void> {
-    await this.dataSource
-      .getRepository(ProviderCall)
-      .insert({ ...call, creditsCharged: String(call.creditsCharged) });
   }
 
   /**
