@@ -117,9 +117,9 @@ describe('company.profile, end to end over the sandbox', () => {
         outcome: 'hit',
         httpStatus: 200,
         creditsCharged: '0.0000',
-        stepId: expect.any(String),
       }),
     ]);
+    expect(calls[0].stepId).toMatch(/^[0-9a-f-]{36}$/);
 
     const after = await call<{ total: number; by_endpoint: Record<string, number> }>(
       stack.sandboxUrl,
