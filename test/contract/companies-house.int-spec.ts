@@ -1,3 +1,4 @@
+import type { CompanyOfficer } from '@sluice/enrichment';
 import { CompaniesHouseAdapter, CompaniesHouseClient, type ProviderError } from '@sluice/providers';
 import { startTestSandbox, type TestSandbox } from '../../apps/provider-sandbox/src/testing/test-sandbox';
 import type { WorldCompany } from '../support/sandbox-world';
@@ -6,9 +7,14 @@ describe('Companies House adapter against the sandbox', () => {
   let sandbox: TestSandbox;
   let companies: WorldCompany[];
 
-  const adapter = (apiKey = 'sandbox-companies-house-key') =>
+  const adapter = (apiKey = 'sandbox-companies-house-key', officersPageSize?: number) =>
     new CompaniesHouseAdapter(
-      new CompaniesHouseClient({ baseUrl: `${sandbox.url}/companies-house`, apiKey, timeoutMs: 5000 }),
+      new CompaniesHouseClient({
+        baseUrl: `${sandbox.url}/companies-house`,
+        apiKey,
+        timeoutMs: 5000,
+        officersPageSize,
+      }),
     );
 
   beforeAll(async () => {
@@ -21,6 +27,13 @@ describe('Companies House adapter against the sandbox', () => {
   afterAll(async () => {
     await sandbox?.close();
   });
+
+  const officerCalls = async (): Promise<number> =>
+    (
+      (await (await sandbox.request('/_sandbox/providers/companies-house/calls')).json()) as {
+        by_endpoint: Record<string, number>;
+      }
+    ).by_endpoint['GET /company/{company_number}/officers'] ?? 0;
 
   beforeEach(async () => {
     await sandbox.request('/_sandbox/reset', { method: 'POST' });
@@ -59,6 +72,26 @@ describe('Companies House adapter against the sandbox', () => {
       expect(officer.lastName).toBeTruthy();
       expect(officer.active).toBe(officer.resignedOn === null);
     }
+  });
+
+  it('pages through the officers of a company until the last one', async () => {
+    let company: WorldCompany | undefined;
+    let officers: CompanyOfficer[] = [];
+    for (const candidate of companies.filter((c) => c.company_status === 'active')) {
+      const listed = await adapter().listCompanyOfficers(candidate.company_number);
+      officers = listed.data.status === 'hit' ? listed.data.data : [];
+      if (officers.length >= 5) {
+        company = candidate;
+        break;
+      }
+    }
+    expect(company).toBeDefined();
+    const before = await officerCalls();
+    const paged = await adapter('sandbox-companies-house-key', 2).listCompanyOfficers(
+      company!.company_number,
+    );
+    expect(paged.data.status === 'hit' && paged.data.data).toEqual(officers);
+    expect((await officerCalls()) - before).toBe(Math.ceil(officers.length / 2));
   });
 
   it('searches companies by name', async () => {

@@ -402,4 +402,12 @@ describe('CompaniesHouseClient construction', () => {
   it('refuses a timeout that is not a positive integer', () => {
     expect(() => new CompaniesHouseClient({ baseUrl, apiKey: API_KEY, timeoutMs: 0 })).toThrow(/timeoutMs/);
   });
+
+  it('refuses an officer page size Companies House would not serve', () => {
+    for (const officersPageSize of [0, 101, 2.5]) {
+      expect(() => new CompaniesHouseClient({ baseUrl, apiKey: API_KEY, officersPageSize })).toThrow(
+        /officersPageSize/,
+      );
+    }
+  });
 });

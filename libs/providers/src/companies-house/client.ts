@@ -56,6 +56,11 @@ export interface CompaniesHouseClientOptions {
   fetch?: typeof fetch;
   /** Receives every call, for the provider call log. */
   onCall?: CallSink;
+  /**
+   * Officers per page when listing officers (Companies House serves at most 100).
+   * @defaultValue 100
+   */
+  officersPageSize?: number;
 }
 
 export interface SearchCompaniesOptions {
@@ -102,12 +107,20 @@ function errorKey(body: unknown): string | null {
 export class CompaniesHouseClient {
   private readonly authorization: string;
   private readonly http: ProviderHttp;
+  private readonly officersPageSize: number;
 
   constructor(options: CompaniesHouseClientOptions) {
     if (!options.apiKey) {
       throw new Error('CompaniesHouseClient needs an API key: configure a Companies House REST API key.');
     }
     this.authorization = `Basic ${Buffer.from(`${options.apiKey}:`).toString('base64')}`;
+    const pageSize = options.officersPageSize ?? OFFICERS_PAGE_SIZE;
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > OFFICERS_PAGE_SIZE) {
+      throw new Error(
+        `CompaniesHouseClient officersPageSize must be 1 to ${OFFICERS_PAGE_SIZE}, got ${pageSize}`,
+      );
+    }
+    this.officersPageSize = pageSize;
     this.http = new ProviderHttp({
       provider: PROVIDER,
       label: PROVIDER_LABEL,
@@ -159,7 +172,7 @@ export class CompaniesHouseClient {
       const { body, call, rateLimit } = await this.get({
         endpoint: COMPANIES_HOUSE_ENDPOINTS.officers,
         path,
-        query: { items_per_page: String(OFFICERS_PAGE_SIZE), start_index: String(startIndex) },
+        query: { items_per_page: String(this.officersPageSize), start_index: String(startIndex) },
         subject: `company ${number}`,
       });
       firstCall ??= call;
@@ -173,7 +186,7 @@ export class CompaniesHouseClient {
       // Advance by what arrived, not by what was asked: the API may serve smaller pages.
       startIndex += items.length;
       const done =
-        items.length === 0 || (total !== null ? startIndex >= total : items.length < OFFICERS_PAGE_SIZE);
+        items.length === 0 || (total !== null ? startIndex >= total : items.length < this.officersPageSize);
       if (done) {
         const listing: ProviderCallInfo = { ...call, url: firstCall.url, latencyMs };
         return { data: officers, raw: [...officers], call: listing, rateLimit };
@@ -182,7 +195,7 @@ export class CompaniesHouseClient {
     throw new ProviderError({
       provider: PROVIDER,
       kind: 'invalid_response',
-      message: `${PROVIDER_LABEL} kept returning officer pages for company ${number} past ${MAX_OFFICER_PAGES * OFFICERS_PAGE_SIZE} officers; stopped to protect the rate limit. Check the API or the base URL.`,
+      message: `${PROVIDER_LABEL} kept returning officer pages for company ${number} past ${MAX_OFFICER_PAGES * this.officersPageSize} officers; stopped to protect the rate limit. Check the API or the base URL.`,
       status: null,
       call: firstCall && { ...firstCall, latencyMs },
     });
