@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EnrichmentRequest } from '@sluice/db';
+import { EnrichmentRequest, EnrichmentStep } from '@sluice/db';
+import { redisUrlOptions } from '@sluice/queue';
+import { Queue } from 'bullmq';
 import {
   freePort,
   startPrivatePostgres,
@@ -29,6 +31,33 @@ describe('when Redis or PostgreSQL goes away', () => {
   let key: string;
   let companies: string[];
   const accepted: string[] = [];
+  const prefix = uniquePrefix();
+
+  /** Where each unfinished accepted request stands, in PostgreSQL and in BullMQ: for the failure message. */
+  const diagnose = async (): Promise<string> => {
+    const rows = await db.dataSource.getRepository(EnrichmentRequest).find();
+    const steps = await db.dataSource.getRepository(EnrichmentStep).find();
+    const queues = ['enrichment', 'provider.companies-house'].map(
+      (name) => new Queue(name, { connection: redisUrlOptions(redis.url), prefix }),
+    );
+    try {
+      const lines: string[] = [];
+      for (const row of rows.filter(
+        (r) => accepted.includes(r.id) && !['completed', 'failed'].includes(r.status),
+      )) {
+        const plan = await queues[0].getJob(`plan-${row.id}`);
+        const step = steps.find((s) => s.requestId === row.id);
+        const stepJob = step ? await queues[1].getJob(`step-${step.id}`) : undefined;
+        lines.push(
+          `${row.id} ${row.status}; plan job ${plan ? `${await plan.getState()} (${plan.attemptsMade} attempts, ${plan.failedReason ?? ''})` : 'missing'}; ` +
+            `step ${step ? `${step.state} (${step.attempts} attempts)` : 'none'}; step job ${stepJob ? `${await stepJob.getState()} (${stepJob.attemptsMade} attempts, ${stepJob.failedReason ?? ''})` : 'missing'}`,
+        );
+      }
+      return lines.join('\n');
+    } finally {
+      await Promise.all(queues.map((q) => q.close()));
+    }
+  };
 
   beforeAll(async () => {
     redisPort = await freePort();
@@ -40,7 +69,7 @@ describe('when Redis or PostgreSQL goes away', () => {
       log: () => undefined,
     });
     db = await createTestDatabase(pg.url);
-    stack = await startStack({ databaseUrl: db.url, redisUrl: redis.url, prefix: uniquePrefix() });
+    stack = await startStack({ databaseUrl: db.url, redisUrl: redis.url, prefix });
     key = (await createWorkspace(stack.gatewayUrl, 'Outage Co')).apiKey;
     const world = await call<{ company_number: string }[]>(
       stack.sandboxUrl,
@@ -132,7 +161,9 @@ describe('when Redis or PostgreSQL goes away', () => {
           : undefined;
       },
       { what: 'all accepted jobs to finish', timeoutMs: 60_000, intervalMs: 500 },
-    );
+    ).catch(async (error: Error) => {
+      throw new Error(`${error.message}; unfinished:\n${await diagnose()}`);
+    });
     const statuses = await db.dataSource
       .getRepository(EnrichmentRequest)
       .find({ select: { id: true, status: true } });
