@@ -62,9 +62,29 @@ export class DependencyWatchdog implements OnApplicationBootstrap, OnApplication
         for (const worker of this.registry.all()) {
           worker.resume();
         }
+      } else if (healthy) {
+        this.restartStoppedWorkers();
       }
     } finally {
       this.checking = false;
+    }
+  }
+
+  /**
+   * A worker paused without waiting for its active jobs can end its main loop just after a quick
+   * `resume()` (BullMQ resumes only a loop that is still running or already stopped): it then sits
+   * idle, neither paused nor running, and its jobs wait forever. Restart any such worker.
+   */
+  private restartStoppedWorkers(): void {
+    for (const worker of this.registry.all()) {
+      if (!worker.isRunning() && !worker.isPaused() && !worker.closing) {
+        this.logger.warn({ msg: 'restarting a worker whose loop had stopped', queue: worker.name });
+        worker
+          .run()
+          .catch((error: unknown) =>
+            this.logger.error({ msg: 'worker failed to restart', queue: worker.name, error: String(error) }),
+          );
+      }
     }
   }
 

@@ -1,0 +1,80 @@
+import type { WorkerConfig } from '@sluice/config';
+import type { Worker } from 'bullmq';
+import type { DataSource } from 'typeorm';
+import { DependencyWatchdog } from './dependency-watchdog';
+import type { WorkerRegistry } from './worker-registry';
+
+/** The parts of a BullMQ worker the watchdog uses, recording what it was asked to do. */
+class FakeWorker {
+  name = 'provider.companies-house';
+  running = true;
+  paused = false;
+  closing: Promise<void> | undefined = undefined;
+  calls: string[] = [];
+  isRunning(): boolean {
+    return this.running;
+  }
+  isPaused(): boolean {
+    return this.paused;
+  }
+  pause(): Promise<void> {
+    this.calls.push('pause');
+    this.paused = true;
+    return Promise.resolve();
+  }
+  resume(): void {
+    this.calls.push('resume');
+    this.paused = false;
+  }
+  run(): Promise<void> {
+    this.calls.push('run');
+    this.running = true;
+    return Promise.resolve();
+  }
+}
+
+function watchdog(worker: FakeWorker, databaseUp: () => boolean): DependencyWatchdog {
+  const dataSource = {
+    query: () => (databaseUp() ? Promise.resolve([{ '?column?': 1 }]) : Promise.reject(new Error('down'))),
+  } as unknown as DataSource;
+  const registry = {
+    all: () => [worker as unknown as Worker],
+    queueNames: () => [worker.name],
+  } as unknown as WorkerRegistry;
+  return new DependencyWatchdog(dataSource, registry, { dependencyCheckIntervalMs: 1000 } as WorkerConfig);
+}
+
+describe('DependencyWatchdog', () => {
+  it('pauses workers while PostgreSQL is down and resumes them when it is back', async () => {
+    let up = false;
+    const worker = new FakeWorker();
+    const dog = watchdog(worker, () => up);
+    await dog.check();
+    expect(dog.isPaused).toBe(true);
+    up = true;
+    await dog.check();
+    expect(dog.isPaused).toBe(false);
+    expect(worker.calls).toEqual(['pause', 'resume']);
+  });
+
+  it('restarts a worker whose loop stopped right after a quick pause and resume', async () => {
+    const worker = new FakeWorker();
+    const dog = watchdog(worker, () => true);
+    await dog.check();
+    expect(worker.calls).toEqual([]);
+    worker.running = false; // the loop ended while paused; resume() did not restart it
+    await dog.check();
+    expect(worker.calls).toEqual(['run']);
+  });
+
+  it('leaves a closing or paused worker alone', async () => {
+    const worker = new FakeWorker();
+    worker.running = false;
+    worker.closing = Promise.resolve();
+    await watchdog(worker, () => true).check();
+    worker.closing = undefined;
+    worker.paused = true;
+    await watchdog(worker, () => true).check();
+    expect(worker.calls).toEqual([]);
+  });
+});
