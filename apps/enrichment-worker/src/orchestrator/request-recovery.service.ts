@@ -11,9 +11,10 @@ const SWEEP_BATCH = 500;
 
 /**
  * The gateway commits a request before it enqueues the request's plan job. A crash or a Redis
- * failure between the two would strand the request in `queued`; this sweep, run by a BullMQ job
- * scheduler (once per tick across all worker replicas), enqueues those requests again. The plan
- * job id derives from the request id, so a request whose job still exists is not planned twice.
+ * failure between the two would strand the request in `queued`; so would a plan job that used up
+ * its attempts during an outage. This sweep, run by a BullMQ job scheduler (once per tick across
+ * all worker replicas), enqueues the first kind again and retries the second. The plan job id
+ * derives from the request id, so a request whose job is still waiting is not planned twice.
  */
 @Injectable()
 export class RequestRecovery implements OnApplicationBootstrap {
@@ -51,6 +52,12 @@ export class RequestRecovery implements OnApplicationBootstrap {
     for (const request of stranded) {
       const job = await this.queue.getJob(`plan-${request.id}`);
       if (job) {
+        // A plan that ran out of attempts (e.g. through a long outage) while its request still
+        // waits: run it again. A request the plan refused is no longer `queued`.
+        if (await job.isFailed()) {
+          await job.retry('failed');
+          enqueued += 1;
+        }
         continue;
       }
       await this.queue.add(
