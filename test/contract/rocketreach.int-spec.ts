@@ -1,51 +1,96 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { INestApplication } from '@nestjs/common';
 import {
   ProviderError,
+  ROCKETREACH_ENDPOINTS,
   RocketReachAdapter,
+  RocketReachClient,
   parseRocketReachWebhook,
   verifyRocketReachSignature,
   type ProviderCallRecord,
 } from '@sluice/providers';
-import completeSample from '../../libs/providers/src/rocketreach/__fixtures__/person-lookup.response.200.complete.docs-example.json';
 import accountSample from '../../libs/providers/src/rocketreach/__fixtures__/account.response.200.legacy-sdk-example.json';
-import { startTestSandbox, type TestSandbox } from '../../apps/provider-sandbox/src/testing/test-sandbox';
+import checkStatusSample from '../../libs/providers/src/rocketreach/__fixtures__/person-checkstatus.response.200.searching.docs-example.json';
+import unauthorizedSample from '../../libs/providers/src/rocketreach/__fixtures__/error.401.docs-example.json';
+import completeSample from '../../libs/providers/src/rocketreach/__fixtures__/person-lookup.response.200.complete.docs-example.json';
+import searchingSample from '../../libs/providers/src/rocketreach/__fixtures__/person-lookup.response.200.searching.docs-example.json';
+import webhookHeadersSample from '../../libs/providers/src/rocketreach/__fixtures__/webhook.headers.docs-example.json';
+import { createSandboxApp } from '../../apps/provider-sandbox/src/sandbox';
 import { keyPaths, type WorldCompany, type WorldPerson } from '../support/sandbox-world';
 import { eventually } from '../support/wait';
 
+const KEY = 'sandbox-rocketreach-key';
+const SECRET = 'sandbox-rocketreach-webhook-secret';
+const START_CREDITS = 1000;
+const TASK_DELAY_MS = 100;
+
+interface Delivery {
+  headers: IncomingHttpHeaders;
+  raw: string;
+}
+
 describe('RocketReach adapter against the sandbox', () => {
-  let sandbox: TestSandbox;
+  let app: INestApplication;
+  let url: string;
   let people: WorldPerson[];
   let companies: WorldCompany[];
   let calls: ProviderCallRecord[];
   let hook: Server;
   let hookUrl: string;
-  const received: { headers: IncomingHttpHeaders; raw: string }[] = [];
+  const deliveries: Delivery[] = [];
 
-  const adapter = (apiKey = 'sandbox-rocketreach-key'): RocketReachAdapter =>
-    new RocketReachAdapter({
-      baseUrl: `${sandbox.url}/rocketreach/api/v2`,
+  const sandbox = (path: string, init: RequestInit = {}): Promise<Response> =>
+    fetch(`${url}${path}`, { ...init, signal: AbortSignal.timeout(10_000) });
+  const admin = (method: string, path: string, body: unknown): Promise<Response> =>
+    sandbox(path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const settings = (body: unknown) => admin('PATCH', '/_sandbox/providers/rocketreach', body);
+  const credits = async (): Promise<number> =>
+    ((await (await sandbox('/_sandbox/providers/rocketreach')).json()) as { credits: number }).credits;
+  const client = (apiKey = KEY): RocketReachClient =>
+    new RocketReachClient({
+      baseUrl: `${url}/rocketreach/api/v2`,
       apiKey,
       timeoutMs: 5000,
-      onCall: (r) => calls.push(r),
+      onCall: (record) => calls.push(record),
     });
-  const credits = async (): Promise<number> =>
-    ((await (await sandbox.request('/_sandbox/providers/rocketreach')).json()) as { credits: number })
-      .credits;
-  const patch = (body: unknown) => sandbox.send('PATCH', '/_sandbox/providers/rocketreach', body);
-  const knownBy = () => people.filter((p) => p.emails.rocketreach === p.email);
+  const adapter = (apiKey = KEY): RocketReachAdapter => new RocketReachAdapter(client(apiKey));
+  const raw = (path: string, init: RequestInit = {}): Promise<Response> =>
+    sandbox(`/rocketreach/api/v2${path}`, { ...init, headers: { 'api-key': KEY, ...init.headers } });
+  const failureOf = (run: () => Promise<unknown>): Promise<ProviderError> =>
+    run().then(
+      () => {
+        throw new Error('the call succeeded where a failure was expected');
+      },
+      (error: unknown) => {
+        expect(error).toBeInstanceOf(ProviderError);
+        return error as ProviderError;
+      },
+    );
 
+  /** People RocketReach holds a work e-mail for (its lookups answer and charge). */
+  const withWorkEmail = (): WorldPerson[] => people.filter((p) => p.emails.rocketreach === p.email);
   beforeAll(async () => {
-    sandbox = await startTestSandbox({ worldSize: 300 });
-    people = (await (await sandbox.request('/_sandbox/world/people?limit=1000')).json()) as WorldPerson[];
-    companies = (await (
-      await sandbox.request('/_sandbox/world/companies?limit=300')
-    ).json()) as WorldCompany[];
+    app = await createSandboxApp({ seed: 20261122, worldSize: 300 });
+    await app.listen(0, '127.0.0.1');
+    url = `http://127.0.0.1:${((app.getHttpServer() as Server).address() as AddressInfo).port}`;
+    people = [];
+    // The answer key pages; read it all so every kind of person can be picked.
+    for (let offset = 0; ; offset += 500) {
+      const page = (await (
+        await sandbox(`/_sandbox/world/people?limit=500&offset=${offset}`)
+      ).json()) as WorldPerson[];
+      people.push(...page);
+      if (page.length < 500) {
+        break;
+      }
+    }
+    companies = (await (await sandbox('/_sandbox/world/companies?limit=300')).json()) as WorldCompany[];
     hook = createServer((req, res) => {
-      let raw = '';
-      req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
       req.on('end', () => {
-        received.push({ headers: req.headers, raw });
+        deliveries.push({ headers: req.headers, raw: body });
         res.writeHead(200).end();
       });
     });
@@ -54,174 +99,424 @@ describe('RocketReach adapter against the sandbox', () => {
   });
 
   afterAll(async () => {
-    await sandbox?.close();
+    await app?.close();
     await new Promise<void>((resolve) => hook.close(() => resolve()));
   });
 
   beforeEach(async () => {
     calls = [];
-    received.length = 0;
-    await sandbox.request('/_sandbox/reset', { method: 'POST' });
-    await patch({ task_delay_ms: 50 });
+    deliveries.length = 0;
+    await sandbox('/_sandbox/reset', { method: 'POST' });
+    await settings({ task_delay_ms: TASK_DELAY_MS, credits: START_CREDITS });
+    await admin('PUT', '/_sandbox/providers/rocketreach/webhook', { url: hookUrl, secret: SECRET });
   });
 
-  /** Looks a person up to the end, through checkStatus when the lookup is still searching. */
-  const lookupToEnd = async (person: WorldPerson) => {
-    const rr = adapter();
-    const first = await rr.findWorkEmail({ linkedinUrl: person.linkedin_url });
-    if (first.data.status !== 'pending') {
-      return { first, final: first.data };
-    }
-    const taskId = first.data.taskId;
-    const final = await eventually(
-      async () => {
-        const next = await rr.completeLookup(taskId, 'email');
-        return next.data.status === 'pending' ? undefined : next.data;
-      },
-      { what: 'the lookup to complete', timeoutMs: 5000 },
-    );
-    return { first, final };
-  };
+  describe('the ten endpoints and the Universal variants', () => {
+    it('serves every endpoint, each through the client, with the paths RocketReach documents', async () => {
+      const rr = client();
+      const person = withWorkEmail()[0];
+      const company = companies.find((c) => c.company_status === 'active')!;
+      await settings({ credits: 50_000 });
 
-  it('looks people up (some searching first, completed through checkStatus), charging once per person found', async () => {
-    const sample = knownBy().slice(0, 9);
-    let searching = 0;
-    for (const person of sample) {
-      const { first, final } = await lookupToEnd(person);
-      if (first.data.status === 'pending') {
-        searching += 1;
+      expect((await rr.account()).data.remaining).toBe(50_000);
+      expect((await rr.createApiKey()).data.apiKey).toMatch(/^sandbox-/);
+      const looked = await rr.personLookup({ name: person.full_name, current_employer: person.company_name });
+      expect(looked.data.profile.name).toBe(person.full_name);
+      expect(looked.data.requestId).toMatch(/^[0-9a-f-]{36}$/);
+      const statuses = await rr.checkStatus([looked.data.profile.id, looked.data.profile.id + 1]);
+      expect(statuses.data.map((p) => p.id)).toEqual([looked.data.profile.id, looked.data.profile.id + 1]);
+      const search = await rr.personSearch({ company_name: [person.company_name] }, { pageSize: 100 });
+      expect(search.data.profiles.map((p) => p.name)).toContain(person.full_name);
+      expect(search.data.profiles[0]).toHaveProperty('teaser');
+      expect(search.data.profiles[0]).not.toHaveProperty('emails');
+      expect((await rr.companyLookup({ domain: company.domain })).data).toMatchObject({
+        name: company.company_name,
+        domain: company.domain,
+      });
+      expect((await rr.companySearch({ domain: [company.domain] })).data.companies).toHaveLength(1);
+      const withCompany = await rr.profileCompanyLookup({ email: person.email });
+      expect(withCompany.raw.company).toMatchObject({ domain: person.domain });
+      const bulk = await rr.bulkLookup(
+        withWorkEmail()
+          .slice(0, 10)
+          .map((p) => ({ email: p.email })),
+      );
+      expect(bulk.data.requestId).toMatch(/^[0-9a-f-]{36}$/);
+      expect((await rr.universalAccount()).data.remaining).toBeGreaterThan(0);
+      const universal = await rr.universalPersonLookup({ email: person.email }, { professionalEmail: true });
+      expect(universal.data.profile.name).toBe(person.full_name);
+      expect(
+        (await rr.universalPersonSearch({ name: [person.full_name] })).data.profiles.length,
+      ).toBeGreaterThan(0);
+      expect((await rr.universalCheckStatus([universal.data.profile.id])).data).toHaveLength(1);
+      expect(
+        (await rr.universalCompanySearch({ name: [company.company_name] })).data.companies.length,
+      ).toBeGreaterThan(0);
+      expect((await rr.universalCompanyLookup({ name: company.company_name })).data.domain).toBe(
+        company.domain,
+      );
+      expect(
+        (await rr.universalBulkLookup([{ linkedin_url: person.linkedin_url }], { profileList: 'Sluice' }))
+          .data.queries,
+      ).toBe(1);
+
+      expect(new Set(calls.map((c) => c.endpoint))).toEqual(new Set(Object.values(ROCKETREACH_ENDPOINTS)));
+      expect(calls.every((c) => c.errorKind === null && c.status !== null && c.status < 300)).toBe(true);
+      const served = (await (await sandbox('/_sandbox/providers/rocketreach/calls')).json()) as {
+        by_endpoint: Record<string, number>;
+      };
+      expect(Object.keys(served.by_endpoint).sort()).toEqual(Object.values(ROCKETREACH_ENDPOINTS).sort());
+    });
+
+    it('accepts each path with and without its trailing slash', async () => {
+      const company = companies[0];
+      for (const path of ['/account', '/account/', '/universal/account', '/universal/account/']) {
+        expect([path, (await raw(path)).status]).toEqual([path, 200]);
       }
-      expect(final).toMatchObject({ status: 'hit', data: { email: person.email } });
-    }
-    expect(searching).toBeGreaterThan(0);
-    expect(await credits()).toBe(1000 - sample.length);
+      for (const path of ['/company/lookup', '/company/lookup/']) {
+        expect([path, (await raw(`${path}?domain=${company.domain}`)).status]).toEqual([path, 200]);
+      }
+      for (const path of ['/account/key', '/account/key/']) {
+        expect([path, (await raw(path, { method: 'POST' })).status]).toEqual([path, 200]);
+      }
+    });
+
+    it('keeps each call’s RR-Request-ID for the call log, and never the API key', async () => {
+      const answer = await client().personLookup({ email: withWorkEmail()[1].email });
+      expect(calls[0].providerRequestId).toBe(answer.data.requestId);
+      const account = await client().account();
+      expect(JSON.stringify(account.raw)).not.toContain(KEY);
+      expect(JSON.stringify(calls)).not.toContain(KEY);
+    });
   });
 
-  it('answers 404 for a person it does not know, free of charge', async () => {
-    const stranger = people.find(
-      (p) => Object.keys(p.emails).length === 0 && !p.phones.rocketreach && !p.emails.rocketreach,
-    )!;
-    await expect(adapter().personLookup({ email: stranger.email })).rejects.toMatchObject({
-      kind: 'not_found',
+  describe('lookups and credits', () => {
+    it('completes a searching lookup through checkStatus: pending with the profile id, then a hit, charged once', async () => {
+      const rr = adapter();
+      let person: WorldPerson | undefined;
+      let taskId = '';
+      for (const candidate of withWorkEmail()) {
+        const first = await rr.findWorkEmail({ email: candidate.email });
+        if (first.data.status === 'pending') {
+          person = candidate;
+          taskId = first.data.taskId;
+          expect(first.data.credits).toBe(0);
+          expect(first.raw).toMatchObject({ status: 'searching', emails: null });
+          break;
+        }
+      }
+      expect(person).toBeDefined();
+      const beforeCompletion = await credits();
+      const still = await rr.completeLookup(taskId, 'email');
+      const final =
+        still.data.status === 'pending'
+          ? await eventually(
+              async () => {
+                const next = await rr.completeLookup(taskId, 'email');
+                return next.data.status === 'pending' ? undefined : next.data;
+              },
+              { what: 'the lookup to complete', timeoutMs: 5000 },
+            )
+          : still.data;
+      expect(final).toEqual({
+        status: 'hit',
+        data: expect.objectContaining({ email: person!.email, kind: 'work' }) as unknown,
+        credits: 1,
+      });
+      expect(await credits()).toBe(beforeCompletion - 1);
+      // Looking the unlocked profile up again answers complete at once and costs nothing.
+      const again = await rr.findWorkEmail({ email: person!.email });
+      expect(again.data.status).toBe('hit');
+      expect(await credits()).toBe(beforeCompletion - 1);
     });
-    expect(await credits()).toBe(1000);
+
+    it('delivers a searching lookup to the webhook under the RR-Request-ID of the lookup', async () => {
+      const rr = client();
+      let requestId: string | null = null;
+      for (const person of withWorkEmail()) {
+        const answer = await rr.personLookup({ linkedin_url: person.linkedin_url });
+        if (answer.data.profile.status === 'searching') {
+          requestId = answer.data.requestId;
+          break;
+        }
+      }
+      expect(requestId).not.toBeNull();
+      const delivery = await eventually(
+        () => Promise.resolve(deliveries.find((d) => d.headers['rr-request-id'] === requestId)),
+        { what: 'the lookup webhook', timeoutMs: 5000 },
+      );
+      expect(
+        verifyRocketReachSignature(delivery.raw, delivery.headers['x-rocketreach-signature'], SECRET),
+      ).toBe(true);
+      const parsed = parseRocketReachWebhook(delivery.raw, delivery.headers['rr-request-id']);
+      expect(parsed).toMatchObject({ requestId, bulk: false });
+      expect(parsed.results[0].person?.emails.length).toBeGreaterThan(0);
+    });
+
+    it('charges one credit per person found, whether complete at once or after searching', async () => {
+      const rr = adapter();
+      const sample = withWorkEmail().slice(0, 12);
+      const pending: string[] = [];
+      for (const person of sample) {
+        const outcome = await rr.lookupPerson({ linkedinUrl: person.linkedin_url });
+        if (outcome.data.status === 'pending') {
+          pending.push(outcome.data.taskId);
+        } else {
+          expect(outcome.data).toMatchObject({ status: 'hit', credits: 1 });
+        }
+      }
+      expect(pending.length).toBeGreaterThan(0);
+      expect(pending.length).toBeLessThan(sample.length);
+      await eventually(
+        async () => {
+          const statuses = await client().checkStatus(pending.map(Number));
+          return statuses.data.every((p) => p.status === 'complete') ? true : undefined;
+        },
+        { what: 'every searching lookup to complete', timeoutMs: 5000 },
+      );
+      expect(await credits()).toBe(START_CREDITS - sample.length);
+    });
+
+    it('answers a free miss for a person RocketReach does not know', async () => {
+      const stranger = people.find((p) => !p.emails.rocketreach && !p.phones.rocketreach)!;
+      const outcome = await adapter().findWorkEmail({ email: stranger.email });
+      expect(outcome.data).toMatchObject({ status: 'miss', credits: 0 });
+      expect(outcome.call.status).toBe(404);
+      expect(await credits()).toBe(START_CREDITS);
+    });
+
+    it('finds phones in E.164, and searches people and companies without spending credits', async () => {
+      const withPhone = people.find((p) => p.phones.rocketreach && p.emails.rocketreach === p.email)!;
+      const rr = adapter();
+      const phones = await rr.findPhone({ email: withPhone.email });
+      const settled =
+        phones.data.status === 'pending'
+          ? await eventually(
+              async () => {
+                const next = await rr.completeLookup((phones.data as { taskId: string }).taskId, 'phone');
+                return next.data.status === 'pending' ? undefined : next.data;
+              },
+              { what: 'the phone lookup', timeoutMs: 5000 },
+            )
+          : phones.data;
+      expect(settled).toMatchObject({ status: 'hit', data: [{ number: withPhone.phones.rocketreach }] });
+      const spent = START_CREDITS - (await credits());
+      expect(spent).toBe(1);
+
+      const found = await rr.searchPeople({ companyName: withPhone.company_name, limit: 50 });
+      expect(found.data.status).toBe('hit');
+      const company = companies.find((c) => c.company_status === 'active')!;
+      expect((await rr.searchCompanies({ domain: company.domain })).data).toMatchObject({
+        status: 'hit',
+        credits: 0,
+        data: [{ domain: company.domain }],
+      });
+      expect(START_CREDITS - (await credits())).toBe(spent);
+    });
+
+    it('charges a company lookup one credit when found and nothing when not', async () => {
+      const rr = adapter();
+      const company = companies[1];
+      expect((await rr.lookupCompany({ domain: company.domain })).data).toMatchObject({
+        status: 'hit',
+        credits: 1,
+        data: { name: company.company_name, domain: company.domain },
+      });
+      expect((await rr.lookupCompany({ domain: 'no-such-company.invalid' })).data).toMatchObject({
+        status: 'miss',
+        credits: 0,
+      });
+      expect(await credits()).toBe(START_CREDITS - 1);
+    });
+
+    it('charges Universal lookups per revealed kind and searches per page', async () => {
+      const rr = client();
+      const person = people.find((p) => p.phones.rocketreach && p.emails.rocketreach === p.email)!;
+      const revealed = await rr.universalPersonLookup(
+        { email: person.email },
+        { professionalEmail: true, phone: true },
+      );
+      const complete =
+        revealed.data.profile.status === 'complete'
+          ? revealed.data.profile
+          : await eventually(
+              async () => {
+                const [profile] = (await rr.universalCheckStatus([revealed.data.profile.id])).data;
+                return profile.status === 'complete' ? profile : undefined;
+              },
+              { what: 'the Universal lookup', timeoutMs: 5000 },
+            );
+      expect(complete.emails?.map((e) => e.type)).toEqual(['professional']);
+      expect(complete.phones).toHaveLength(1);
+      expect(await credits()).toBe(START_CREDITS - (2 + 6));
+
+      await rr.universalPersonSearch({ company_name: [person.company_name] });
+      expect(await credits()).toBe(START_CREDITS - 8 - 1);
+      await rr.universalCompanySearch({ domain: [person.domain] });
+      expect(await credits()).toBe(START_CREDITS - 9 - 2);
+      await rr.universalCompanySearch({ domain: ['no-such-company.invalid'] });
+      expect(await credits()).toBe(START_CREDITS - 11);
+      expect(calls.map((c) => c.credits).filter((n) => n > 0)).toEqual(
+        revealed.data.profile.status === 'complete' ? [8, 1, 2] : [1, 2],
+      );
+    });
   });
 
-  it('serves every one of the ten endpoints', async () => {
-    const rr = adapter();
-    const person = knownBy()[0];
-    const company = companies.find((c) => c.company_status === 'active')!;
-    expect((await rr.account()).data.remaining).toBe(1000);
-    expect((await rr.createApiKey()).data.apiKey).toMatch(/^sandbox-rr-/);
-    expect(
-      (await rr.personLookup({ name: person.full_name, current_employer: person.company_name })).data.id,
-    ).toBeGreaterThan(0);
-    expect((await rr.checkStatus([100_000, 100_001])).data).toHaveLength(2);
-    const search = await rr.personSearch({ current_employer: [person.company_name] }, { pageSize: 5 });
-    expect(search.data.profiles?.map((p) => p.name)).toContain(person.full_name);
-    expect(search.raw.pagination.start).toBe(1);
-    expect((await rr.companyLookup({ domain: company.domain })).data).toMatchObject({
-      name: company.company_name,
-      domain: company.domain,
+  describe('bulk lookups and webhooks', () => {
+    it('delivers a bulk lookup to the webhook as a signed list under its RR-Request-ID, charging per profile', async () => {
+      const batch = withWorkEmail().slice(20, 32);
+      const stranger = people.find((p) => !p.emails.rocketreach && !p.phones.rocketreach)!;
+      const queries = [...batch.map((p) => ({ linkedin_url: p.linkedin_url })), { email: stranger.email }];
+      const accepted = await client().bulkLookup(queries);
+      expect(calls[0]).toMatchObject({
+        endpoint: 'POST /bulkLookup',
+        credits: 0,
+        providerRequestId: accepted.data.requestId,
+      });
+      expect(await credits()).toBe(START_CREDITS);
+
+      const delivery = await eventually(() => Promise.resolve(deliveries[0]), {
+        what: 'the bulk webhook',
+        timeoutMs: 5000,
+      });
+      expect(delivery.headers['rr-request-id']).toBe(accepted.data.requestId);
+      const signature = delivery.headers['x-rocketreach-signature'];
+      expect(verifyRocketReachSignature(delivery.raw, signature, SECRET)).toBe(true);
+      expect(
+        verifyRocketReachSignature(delivery.raw.replace(/"complete"/, '"failed"'), signature, SECRET),
+      ).toBe(false);
+      expect(verifyRocketReachSignature(delivery.raw, signature, 'another-secret')).toBe(false);
+
+      const parsed = parseRocketReachWebhook(delivery.raw, delivery.headers['rr-request-id']);
+      expect(parsed.bulk).toBe(true);
+      expect(parsed.requestId).toBe(accepted.data.requestId);
+      expect(parsed.results.map((r) => r.person?.fullName).sort()).toEqual(
+        batch.map((p) => p.full_name).sort(),
+      );
+      expect(parsed.results.every((r) => r.profileList?.name === 'API Bulk Lookup')).toBe(true);
+      expect(await credits()).toBe(START_CREDITS - batch.length);
     });
-    expect((await rr.companySearch({ domain: [company.domain] })).data.companies).toHaveLength(1);
-    const withCompany = await rr.profileCompanyLookup({ email: person.email });
-    expect(withCompany.raw).toHaveProperty('company');
-    received.length = 0;
-    await sandbox.send('PUT', '/_sandbox/providers/rocketreach/webhook', {
-      url: hookUrl,
-      secret: 'hook-secret',
+
+    it('refuses a bulk lookup outside 10..100 before sending anything', async () => {
+      const one = [{ email: withWorkEmail()[0].email }];
+      expect(await failureOf(() => client().bulkLookup(one))).toMatchObject({
+        kind: 'bad_request',
+        call: null,
+      });
+      expect(calls).toEqual([]);
+      // RocketReach itself refuses the same batch: the check mirrors it rather than guessing.
+      const answer = await raw('/bulkLookup', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ queries: one }),
+      });
+      expect(answer.status).toBe(400);
+      expect(await answer.json()).toHaveProperty('queries');
     });
-    const bulk = await rr.bulkLookup(
-      knownBy()
-        .slice(0, 10)
-        .map((p) => ({ email: p.email })),
-    );
-    expect(bulk.data.requestId).toMatch(/^[0-9a-f-]{36}$/);
-    expect((await rr.universalAccount()).data.limit).toBe(1000);
-    expect((await rr.universalPersonLookup({ email: person.email }, { phone: true })).data.name).toBe(
-      person.full_name,
-    );
-    const endpoints = new Set(calls.map((c) => c.endpoint));
-    expect(endpoints.size).toBe(11);
   });
 
-  it('delivers a bulk lookup to the webhook, signed, with its RR-Request-ID', async () => {
-    await sandbox.send('PUT', '/_sandbox/providers/rocketreach/webhook', {
-      url: hookUrl,
-      secret: 'hook-secret',
+  describe('errors', () => {
+    it('maps the {status, message} body style: a key it refuses is unauthorized', async () => {
+      const error = await failureOf(() => client('live-key-0000').account());
+      expect(error).toMatchObject({ kind: 'unauthorized', status: 401, body: unauthorizedSample });
+      expect(error.message).toContain('ROCKETREACH_API_KEY');
     });
-    const batch = knownBy().slice(0, 12);
-    const { data } = await adapter().bulkLookup(batch.map((p) => ({ linkedin_url: p.linkedin_url })));
-    const delivery = await eventually(() => Promise.resolve(received[0]), {
-      what: 'the bulk webhook',
-      timeoutMs: 5000,
+
+    it('maps the {field: [messages]} body style: input RocketReach refuses is a bad request', async () => {
+      const error = await failureOf(() => client().personSearch({ title: ['CEO'] }));
+      expect(error).toMatchObject({ kind: 'bad_request', status: 400, retryable: false });
+      expect(error.body).toEqual({ query: [expect.any(String) as unknown] });
     });
-    expect(delivery.headers['rr-request-id']).toBe(data.requestId);
-    const signature = delivery.headers['x-rocketreach-signature'] as string;
-    expect(verifyRocketReachSignature(delivery.raw, signature, 'hook-secret')).toBe(true);
-    expect(
-      verifyRocketReachSignature(delivery.raw.replace('complete', 'tampered'), signature, 'hook-secret'),
-    ).toBe(false);
-    const profiles = parseRocketReachWebhook(JSON.parse(delivery.raw));
-    expect(profiles.map((p) => p.name).sort()).toEqual(batch.map((p) => p.full_name).sort());
-    expect(await credits()).toBe(1000 - batch.length);
+
+    it('maps the {detail} body style: unknown company 404, no credits 403, outage 503', async () => {
+      expect(
+        await failureOf(() => client().companyLookup({ domain: 'no-such-company.invalid' })),
+      ).toMatchObject({
+        kind: 'not_found',
+        status: 404,
+        body: { detail: 'Not found.' },
+      });
+      await settings({ credits: 0 });
+      const broke = await failureOf(() => client().personLookup({ email: withWorkEmail()[0].email }));
+      expect(broke).toMatchObject({ kind: 'out_of_credits', status: 403, retryable: false });
+      await settings({ credits: START_CREDITS, outage: true });
+      expect(await failureOf(() => client().account())).toMatchObject({
+        kind: 'unavailable',
+        status: 503,
+        retryable: true,
+      });
+    });
+
+    it('maps the {error} body style: an internal error is unavailable and retryable', async () => {
+      await settings({ error_rate: 1 });
+      expect(await failureOf(() => client().universalAccount())).toMatchObject({
+        kind: 'unavailable',
+        status: 500,
+        body: { error: expect.any(String) as unknown },
+      });
+    });
+
+    it('answers 429 with Retry-After and the throttle message once the plan’s limit is used up', async () => {
+      await settings({ rate_limit: { limit: 2, window_seconds: 30 } });
+      await client().account();
+      await client().account();
+      const throttled = await failureOf(() => client().account());
+      expect(throttled).toMatchObject({ kind: 'rate_limited', status: 429, retryable: true });
+      expect(throttled.retryAfterMs).toBeGreaterThanOrEqual(1000);
+      expect(throttled.retryAfterMs).toBeLessThanOrEqual(30_000);
+      const answer = await raw('/account/');
+      expect(answer.status).toBe(429);
+      expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(((await answer.json()) as { detail: string }).detail).toMatch(
+        /Expected available in \d+ seconds?/,
+      );
+    });
   });
 
-  it('refuses a bulk lookup outside 10..100 and a name without employer before calling', async () => {
-    await expect(adapter().bulkLookup([{ email: 'a@b.io' }])).rejects.toMatchObject({ kind: 'bad_request' });
-    await expect(adapter().personLookup({ name: 'Jane Doe' })).rejects.toMatchObject({ kind: 'bad_request' });
-    expect(calls).toEqual([]);
-  });
-
-  it('maps its error styles: {status,message} 401, {field:[...]} 400, {detail} 403 credits and 429 throttle', async () => {
-    const bad = (await adapter('live-key-00000000')
-      .account()
-      .catch((e: unknown) => e)) as ProviderError;
-    expect(bad).toMatchObject({ kind: 'unauthorized', body: { status: 401, message: 'Invalid API Key' } });
-    const raw = await sandbox.request('/rocketreach/api/v2/person/lookup?name=Jane%20Doe', {
-      headers: { 'api-key': 'sandbox-k' },
+  describe('answers have the fields of RocketReach’s own examples', () => {
+    it('account: every field of the legacy SDK example', async () => {
+      const body = await (await raw('/account/')).json();
+      expect(keyPaths(body)).toEqual(expect.arrayContaining(keyPaths(accountSample)));
     });
-    expect(raw.status).toBe(400);
-    expect(await raw.json()).toHaveProperty('current_employer');
-    await patch({ credits: 0 });
-    expect(
-      await adapter()
-        .personLookup({ email: knownBy()[0].email })
-        .catch((e: unknown) => e),
-    ).toMatchObject({ kind: 'out_of_credits' });
-    await patch({ credits: 10, rate_limit: { limit: 1, window_seconds: 60 } });
-    await adapter().account();
-    const throttled = (await adapter()
-      .account()
-      .catch((e: unknown) => e)) as ProviderError;
-    expect(throttled).toBeInstanceOf(ProviderError);
-    expect(throttled.kind).toBe('rate_limited');
-    expect(throttled.retryAfterMs).toBeGreaterThan(0);
-    // The window is 60 s; Retry-After is rounded up to a whole second.
-    expect(throttled.retryAfterMs).toBeLessThanOrEqual(61_000);
-  });
 
-  it('answers with the fields of the documented examples', async () => {
-    const headers = { 'api-key': 'sandbox-k' };
-    const account = await (await sandbox.request('/rocketreach/api/v2/account/', { headers })).json();
-    for (const path of keyPaths(accountSample).filter(
-      (p) => !p.startsWith('api_key') && !p.includes('daily') && !p.includes('lifetime'),
-    )) {
-      expect(keyPaths(account)).toContain(path);
-    }
-    const person = knownBy().find((p) => p.emails.rocketreach)!;
-    const profile = await eventually(
-      async () => {
-        const body = (await (
-          await sandbox.request(`/rocketreach/api/v2/person/lookup?email=${person.email}`, { headers })
-        ).json()) as { status: string };
-        return body.status === 'complete' ? body : undefined;
-      },
-      { what: 'a complete profile', timeoutMs: 5000 },
-    );
-    for (const path of keyPaths(completeSample).filter((p) => p !== 'emails[].valid')) {
-      expect(keyPaths(profile)).toContain(path);
-    }
+    it('lookup: every field of the complete and searching examples; checkStatus: of its example', async () => {
+      let searching: unknown;
+      let completeBody: unknown;
+      for (const person of withWorkEmail()) {
+        const answer = await raw(`/person/lookup?email=${encodeURIComponent(person.email)}`);
+        const body = (await answer.json()) as { status: string; id: number };
+        if (body.status === 'searching' && !searching) {
+          searching = body;
+          const statuses = await (await raw(`/person/checkStatus?ids=${body.id}`)).json();
+          expect(keyPaths(statuses)).toEqual(expect.arrayContaining(keyPaths(checkStatusSample)));
+        }
+        if (body.status === 'complete' && !completeBody) {
+          completeBody = body;
+        }
+        if (searching && completeBody) {
+          break;
+        }
+      }
+      // The docs print the searching lookup as a one-element list; the OpenAPI (and the sandbox) an object.
+      expect(keyPaths(searching)).toEqual(expect.arrayContaining(keyPaths(searchingSample[0])));
+      expect(keyPaths(completeBody)).toEqual(expect.arrayContaining(keyPaths(completeSample)));
+    });
+
+    it('errors and webhooks: the 401 body and the delivery headers of the examples', async () => {
+      const refused = await sandbox('/rocketreach/api/v2/account/', { headers: { 'api-key': 'live-key' } });
+      expect(keyPaths(await refused.json())).toEqual(keyPaths(unauthorizedSample));
+      await client().bulkLookup(
+        withWorkEmail()
+          .slice(0, 10)
+          .map((p) => ({ email: p.email })),
+      );
+      const delivery = await eventually(() => Promise.resolve(deliveries[0]), {
+        what: 'the bulk webhook',
+        timeoutMs: 5000,
+      });
+      for (const header of Object.keys(webhookHeadersSample)) {
+        expect(delivery.headers).toHaveProperty(header.toLowerCase());
+      }
+    });
   });
 });

@@ -22,12 +22,16 @@ describe('Snov.io adapter against the sandbox', () => {
   let companies: WorldCompany[];
   let calls: ProviderCallRecord[];
 
-  const client = (overrides: { clientSecret?: string } = {}): SnovClient =>
+  const client = (
+    overrides: { clientSecret?: string; now?: () => number; fetch?: typeof fetch; timeoutMs?: number } = {},
+  ): SnovClient =>
     new SnovClient({
       baseUrl: `${sandbox.url}/snov`,
       clientId: 'sandbox-snov-client-id',
       clientSecret: overrides.clientSecret ?? 'sandbox-snov-client-secret',
-      timeoutMs: 5000,
+      timeoutMs: overrides.timeoutMs ?? 5000,
+      now: overrides.now,
+      fetch: overrides.fetch,
       onCall: (record) => calls.push(record),
     });
 
@@ -42,7 +46,7 @@ describe('Snov.io adapter against the sandbox', () => {
   const patch = (body: unknown) => sandbox.send('PATCH', '/_sandbox/providers/snov', body);
 
   beforeAll(async () => {
-    sandbox = await startTestSandbox({ worldSize: 300 });
+    sandbox = await startTestSandbox({ seed: 20261122, worldSize: 300 });
     people = (await (await sandbox.request('/_sandbox/world/people?limit=1000')).json()) as WorldPerson[];
     companies = (await (
       await sandbox.request('/_sandbox/world/companies?limit=300')
@@ -96,6 +100,40 @@ describe('Snov.io adapter against the sandbox', () => {
       ]);
     });
 
+    it('gives up as unauthorized when the refreshed token is refused too', async () => {
+      // Spoils every token the client sends, so the sandbox refuses the call before and after the refresh.
+      const spoiling: typeof fetch = (input, init) => {
+        const headers = new Headers(init?.headers);
+        const auth = headers.get('authorization');
+        if (auth) {
+          headers.set('authorization', `${auth}-spoiled`);
+        }
+        return fetch(input, { ...init, headers });
+      };
+      const error = (await client({ fetch: spoiling })
+        .getBalance()
+        .catch((e: unknown) => e)) as ProviderError;
+      expect(error).toBeInstanceOf(ProviderError);
+      expect(error).toMatchObject({ kind: 'unauthorized', status: 401, retryable: false });
+      expect(await endpointCalls()).toEqual({
+        'POST /v1/oauth/access_token': 2,
+        'GET /v1/get-balance': 2,
+      });
+    });
+
+    it('is renewed before the hour Snov.io grants runs out', async () => {
+      let now = Date.now();
+      const snov = client({ now: () => now });
+      await snov.getBalance();
+      now += 30 * 60_000;
+      await snov.getBalance();
+      expect((await endpointCalls())['POST /v1/oauth/access_token']).toBe(1);
+      now += 30 * 60_000;
+      await snov.getBalance();
+      expect((await endpointCalls())['POST /v1/oauth/access_token']).toBe(2);
+      expect(calls.filter((c) => c.status === 401)).toEqual([]);
+    });
+
     it('fails as unauthorized with credentials Snov.io refuses, without leaking the secret', async () => {
       const error = (await client({ clientSecret: 'live-secret-value-123' })
         .getBalance()
@@ -127,6 +165,27 @@ describe('Snov.io adapter against the sandbox', () => {
       });
       expect(await credits()).toBe(999);
       expect(calls.at(-1)).toMatchObject({ endpoint: 'GET /v2/emails-by-domain-by-name/result', credits: 1 });
+    });
+
+    it('charges 1 credit per e-mail found across the rows of one task, nothing for the row it misses', async () => {
+      const known = people.filter((p) => p.emails.snov === p.email).slice(0, 2);
+      const unknown = people.find((p) => !p.emails.snov)!;
+      const snov = client();
+      const { data } = await snov.startEmailFinder(
+        [...known, unknown].map((p) => ({
+          first_name: p.first_name,
+          last_name: p.last_name,
+          domain: p.domain,
+        })),
+      );
+      const done = await settle(() => snov.getEmailFinderResult(data.taskHash));
+      expect(done.data).toMatchObject({ status: 'hit', credits: 2 });
+      expect(done.data.status === 'hit' ? done.data.data.map((row) => row.map((e) => e.email)) : []).toEqual([
+        [known[0].email],
+        [known[1].email],
+        [],
+      ]);
+      expect(await credits()).toBe(998);
     });
 
     it('misses a person Snov.io does not know, charging nothing', async () => {
@@ -191,12 +250,18 @@ describe('Snov.io adapter against the sandbox', () => {
           what: 'the webhook',
           timeoutMs: 5000,
         });
+        for (const path of keyPaths(finderSample).filter((p) => !p.includes('unknown_status_reason'))) {
+          expect(keyPaths(body)).toContain(path);
+        }
         const parsed = parseSnovWebhook(body);
         expect(parsed).toMatchObject({
           kind: 'email_finder',
-          status: 'completed',
+          state: 'completed',
           taskHash: (started.data as { taskId: string }).taskId,
+          credits: 1,
+          rows: [{ emails: [{ email: person.email }] }],
         });
+        expect(await credits()).toBe(999);
         const deliveries = (await (
           await sandbox.request('/_sandbox/providers/snov/webhooks')
         ).json()) as unknown[];
@@ -229,6 +294,53 @@ describe('Snov.io adapter against the sandbox', () => {
       expect(await credits()).toBe(999);
     });
 
+    it('charges a repeated search of the same domain once', async () => {
+      const company = companies.find(
+        (c) => c.company_status === 'active' && c.domain_known_by.includes('snov'),
+      )!;
+      const snov = client();
+      for (let round = 0; round < 2; round += 1) {
+        const { data } = await snov.startDomainSearch(company.domain);
+        const done = await settle(() => snov.getDomainSearchResult(data.taskHash));
+        expect(done.data.status).toBe('hit');
+      }
+      expect(await credits()).toBe(999);
+    });
+
+    it('sends the webhook_url a domain search result the parser reads', async () => {
+      const received: unknown[] = [];
+      const server: Server = createServer((req, res) => {
+        let body = '';
+        req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        req.on('end', () => {
+          received.push(JSON.parse(body));
+          res.writeHead(200).end();
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const company = companies.find(
+          (c) => c.company_status === 'active' && c.domain_known_by.includes('snov'),
+        )!;
+        const hook = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/snov/d0ma1n`;
+        const { data } = await client().startDomainSearch(company.domain, hook);
+        const body = await eventually(() => Promise.resolve(received[0]), {
+          what: 'the webhook',
+          timeoutMs: 5000,
+        });
+        expect(keyPaths(body)).toEqual(keyPaths(domainSample));
+        expect(parseSnovWebhook(body)).toMatchObject({
+          kind: 'domain_search',
+          taskHash: data.taskHash,
+          state: 'completed',
+          credits: 1,
+          company: { name: company.company_name, domain: company.domain },
+        });
+      } finally {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+    });
+
     it('charges nothing when it finds nothing', async () => {
       const company = companies.find((c) => !c.domain_known_by.includes('snov'))!;
       const snov = client();
@@ -246,7 +358,8 @@ describe('Snov.io adapter against the sandbox', () => {
       await snov.getBalance();
       const error = (await snov.getBalance().catch((e: unknown) => e)) as ProviderError;
       expect(error.kind).toBe('rate_limited');
-      expect(error.retryAfterMs).toBeGreaterThan(0);
+      // The sandbox sends Retry-After (the window's remaining seconds): it wins over the 1 s default.
+      expect(error.retryAfterMs).toBeGreaterThan(1000);
       expect(error.retryable).toBe(true);
     });
 
@@ -263,6 +376,21 @@ describe('Snov.io adapter against the sandbox', () => {
         kind: 'unavailable',
         status: 500,
       });
+    });
+
+    it('maps a request Snov.io refuses to bad_request', async () => {
+      await expect(client().startDomainSearch('snov.io', 'ftp://hooks.example/snov')).rejects.toMatchObject({
+        kind: 'bad_request',
+        status: 400,
+        retryable: false,
+      });
+    });
+
+    it('maps a slow answer to timeout', async () => {
+      const snov = client({ timeoutMs: 200 });
+      await snov.getBalance();
+      await patch({ latency_ms: 1000 });
+      await expect(snov.getBalance()).rejects.toMatchObject({ kind: 'timeout', retryable: true });
     });
 
     it('maps an unknown task to not_found', async () => {

@@ -4,7 +4,7 @@ import { EmailVerifierAdapter } from './email-verifier';
 import { AstraDialerAdapter, NimbusLookupAdapter, OrionConnectAdapter } from './phones';
 import { CAPABILITIES, CAPABILITY_METHODS, type ProviderAdapter } from './port';
 import { PROVIDER_DESCRIPTORS } from './registry';
-import { RocketReachAdapter } from './rocketreach';
+import { RocketReachAdapter, RocketReachClient } from './rocketreach';
 import { SerperAdapter } from './serper';
 import { SnovAdapter, SnovClient } from './snov';
 
@@ -16,7 +16,7 @@ const adapters: ProviderAdapter[] = [
   new SnovAdapter(
     new SnovClient({ baseUrl: base.baseUrl, clientId: 'sandbox-id', clientSecret: 'sandbox-secret' }),
   ),
-  new RocketReachAdapter(base),
+  new RocketReachAdapter(new RocketReachClient(base)),
   new ApolloAdapter(base),
   new SerperAdapter(base),
   new OrionConnectAdapter(base),

@@ -31,7 +31,8 @@ export const rocketreach: SimulatedProvider = {
   },
   rateLimitHeaders: () => ({}),
   rateLimited: (window: RateWindowView) => {
-    const wait = Math.max(1, window.resetsAt - Math.floor(Date.now() / 1000));
+    // Whole seconds, never longer than the window itself.
+    const wait = Math.max(1, Math.min(window.windowSeconds, window.resetsAt - Math.floor(Date.now() / 1000)));
     return {
       status: 429,
       body: { detail: `Request was throttled. Expected available in ${wait} seconds.` },

@@ -1,18 +1,36 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { Request } from 'express';
 import type { ChargedReply, SimulatedReply } from '../simulation/simulated-provider';
-import { TaskBoard } from '../simulation/task-board';
+import { TaskBoard, type TaskWebhook } from '../simulation/task-board';
 import { SandboxState } from '../state/sandbox-state';
 import type { WorldPerson } from '../world/contacts';
-import { deriveSeed } from '../world/prng';
 import { World } from '../world/generate-world';
+import { deriveSeed } from '../world/prng';
 import type { WorldCompany } from '../world/world-types';
 import { rocketreach } from './rocketreach.provider';
+import { REVEAL_ALL, RocketReachRenderer, type RocketReachReveal } from './rocketreach.render';
 
-const ID_OFFSET = 100_000;
 const BULK = { min: 10, max: 100 };
+const UNIVERSAL_BULK = { min: 1, max: 100 };
+
+/**
+ * Universal credits per action (provider-apis.md §1, "Credits"): searches per page with results,
+ * lookups per revealed kind of data that came back.
+ */
+export const UNIVERSAL_PRICES = Object.freeze({
+  personSearchPage: 1,
+  companySearchPage: 2,
+  professionalEmail: 2,
+  personalEmail: 3,
+  phone: 6,
+  company: 1,
+});
+
 const NOT_FOUND: SimulatedReply = { status: 404, body: { detail: 'Not found.' } };
+const IDENTIFIERS = ['id', 'linkedin_url', 'email', 'phone', 'npi_number', 'name'] as const;
+
+/** Person lookups: the legacy one, the one that adds the company, and the Universal one with reveal flags. */
+export type LookupVariant = 'person' | 'profile-company' | 'universal';
 
 type Params = Record<string, unknown>;
 
@@ -20,172 +38,272 @@ function text(value: unknown): string {
   return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
 }
 
-/** RocketReach's endpoints over the world; lookups of some people start `searching` and finish later. */
+function flag(value: unknown): boolean {
+  return value === true || text(value).toLowerCase() === 'true';
+}
+
+function values(query: Params, ...facets: string[]): string[] {
+  return facets.flatMap((facet) => {
+    const given = query[facet];
+    return Array.isArray(given) ? given.map(text).filter(Boolean) : [];
+  });
+}
+
+function revealOf(params: Params): RocketReachReveal {
+  return {
+    professionalEmail: flag(params.reveal_professional_email),
+    personalEmail: flag(params.reveal_personal_email),
+    phone: flag(params.reveal_phone),
+  };
+}
+
+/** Legacy credits: one when the profile came back with any contact data. */
+function legacyCharge(profile: Record<string, unknown>): number {
+  const emails = profile.emails as unknown[];
+  const phones = profile.phones as unknown[];
+  return emails.length > 0 || phones.length > 0 ? 1 : 0;
+}
+
+/** Universal credits: each revealed kind that came back, at its price. */
+function universalCharge(profile: Record<string, unknown>): number {
+  const emails = profile.emails as { type: string }[];
+  const phones = profile.phones as unknown[];
+  return (
+    (emails.some((e) => e.type === 'professional') ? UNIVERSAL_PRICES.professionalEmail : 0) +
+    (emails.some((e) => e.type === 'personal') ? UNIVERSAL_PRICES.personalEmail : 0) +
+    (phones.length > 0 ? UNIVERSAL_PRICES.phone : 0)
+  );
+}
+
+/**
+ * RocketReach's endpoints over the world. A lookup is charged once per profile (the first time it
+ * completes; re-looking-up an unlocked profile is free) and every lookup is a TaskBoard task: about
+ * a third of the people (fixed per person by the seed) start `searching` and complete after
+ * `task_delay_ms`, then answer `checkStatus` and reach the account's webhook; the rest complete at once.
+ */
 @Injectable()
 export class RocketReachSimulation {
+  private readonly render: RocketReachRenderer;
+
   constructor(
     private readonly world: World,
     private readonly tasks: TaskBoard,
     private readonly state: SandboxState,
-  ) {}
-
-  /** `GET /person/lookup`, `/universal/person/lookup` and `/profile-company/lookup`. */
-  lookup(params: Params, withCompany = false): SimulatedReply | ChargedReply {
-    if (text(params.name) && !text(params.current_employer)) {
-      return { status: 400, body: { current_employer: ['This field is required when name is given.'] } };
-    }
-    const person = this.find(params);
-    if (!person || !this.knowsAnything(person)) {
-      return NOT_FOUND;
-    }
-    const id = this.idOf(person);
-    const existing = this.tasks.status(rocketreach.name, String(id));
-    const slow = deriveSeed(this.world.seed, `rocketreach:slow:${person.person_id}`) % 3 === 0;
-    if (slow && !existing) {
-      const runtime = this.state.runtimeOf(rocketreach);
-      this.tasks.create({
-        provider: rocketreach.name,
-        id: String(id),
-        delayMs: runtime.settings.task_delay_ms,
-        finish: () => ({ body: this.profile(person, 'complete', withCompany), charge: 1 }),
-        webhook: runtime.webhook ? this.webhookFor(runtime.webhook, randomUUID()) : undefined,
-      });
-      return {
-        status: 200,
-        body: { ...this.profile(person, 'searching', withCompany), emails: null, phones: null },
-      };
-    }
-    if (existing?.state === 'pending') {
-      return { status: 200, body: { id, status: 'searching', name: person.full_name } };
-    }
-    return {
-      reply: { status: 200, body: this.profile(person, 'complete', withCompany) },
-      charge: existing ? 0 : 1,
-    };
+  ) {
+    this.render = new RocketReachRenderer(world);
   }
 
-  checkStatus(request: Request): SimulatedReply {
-    const raw = request.query.ids;
-    const ids = (Array.isArray(raw) ? raw : [raw]).map(text).filter(Boolean);
+  /** The most a Universal lookup can charge: what it asks to reveal (the pipeline refuses below it). */
+  universalLookupCost(params: Params): number {
+    const reveal = revealOf(params);
+    const cost =
+      (reveal.professionalEmail ? UNIVERSAL_PRICES.professionalEmail : 0) +
+      (reveal.personalEmail ? UNIVERSAL_PRICES.personalEmail : 0) +
+      (reveal.phone ? UNIVERSAL_PRICES.phone : 0);
+    return Math.max(1, cost);
+  }
+
+  /** `GET /person/lookup`, `/profile-company/lookup` and `/universal/person/lookup`. */
+  lookup(params: Params, variant: LookupVariant): SimulatedReply {
+    const invalid = this.invalidMatch(params);
+    if (invalid) {
+      return invalid;
+    }
+    const person = this.find(params);
+    if (!person || !this.render.knowsAnything(person)) {
+      return NOT_FOUND;
+    }
+    const universal = variant === 'universal';
+    const reveal = universal ? revealOf(params) : REVEAL_ALL;
+    const render = (status: string) =>
+      this.render.profile(person, status, { withCompany: variant === 'profile-company', reveal });
+    const id = this.render.profileIdOf(person);
+    const taskId = universal ? `universal:${id}` : String(id);
+    // Every answer carries RR-Request-ID; a webhook delivery repeats the one of the lookup that started it.
+    const requestId = randomUUID();
+    const headers = { 'RR-Request-ID': requestId };
+    if (!this.tasks.status(rocketreach.name, taskId)) {
+      const runtime = this.state.runtimeOf(rocketreach);
+      const slow = this.startsSearching(person);
+      this.tasks.create({
+        provider: rocketreach.name,
+        id: taskId,
+        delayMs: slow ? runtime.settings.task_delay_ms : 0,
+        finish: () => {
+          const body = render('complete');
+          return { body, charge: universal ? universalCharge(body) : legacyCharge(body) };
+        },
+        webhook: slow && runtime.webhook ? this.webhookFor(runtime.webhook, requestId) : undefined,
+      });
+    }
+    if (this.tasks.status(rocketreach.name, taskId)?.state !== 'done') {
+      return {
+        status: 200,
+        body: { ...render('searching'), emails: null, phones: null, recommended_email: null },
+        headers,
+      };
+    }
+    return { status: 200, body: render('complete'), headers };
+  }
+
+  /** `GET /person/checkStatus` and `/universal/person/check_status`: `ids` repeated or comma-separated. */
+  checkStatus(raw: unknown, universal: boolean): SimulatedReply {
+    const ids = (Array.isArray(raw) ? raw : [raw])
+      .flatMap((value) => text(value).split(','))
+      .map((id) => id.trim())
+      .filter(Boolean);
     if (ids.length === 0 || ids.some((id) => !/^\d+$/.test(id))) {
       return { status: 400, body: { ids: ['A list of profile ids is required.'] } };
     }
     return {
       status: 200,
       body: ids.map((id) => {
-        const status = this.tasks.status(rocketreach.name, id);
-        if (status?.state === 'done') {
-          return status.body;
+        const task = this.tasks.status(rocketreach.name, universal ? `universal:${id}` : id);
+        if (task?.state === 'done') {
+          return task.body;
         }
-        const person = this.world.contacts.people[Number(id) - ID_OFFSET];
-        return { id: Number(id), status: status ? 'searching' : person ? 'complete' : 'failed' };
+        if (task) {
+          return { id: Number(id), status: 'searching' };
+        }
+        return {
+          id: Number(id),
+          status: this.render.personByProfileId(Number(id)) ? 'not queued' : 'failed',
+        };
       }),
     };
   }
 
-  personSearch(body: Params): SimulatedReply {
-    const query = (body.query ?? {}) as Record<string, unknown>;
-    const names = Array.isArray(query.name) ? query.name.map(text) : [];
-    const employers = Array.isArray(query.current_employer) ? query.current_employer.map(text) : [];
-    const domains = Array.isArray(query.company_domain) ? query.company_domain.map(text) : [];
-    const { start, size } = this.page(body);
+  /** `POST /person/search` and `/universal/person/search`. */
+  personSearch(body: Params, universal: boolean): SimulatedReply | ChargedReply {
+    const query = (body.query ?? {}) as Params;
+    const names = values(query, 'name').map((n) => n.toLowerCase());
+    // The OpenAPI lists employer and company_name; the SDK's examples use current_employer.
+    const employers = values(query, 'current_employer', 'employer', 'company_name').map((e) =>
+      e.toLowerCase(),
+    );
+    const domains = values(query, 'company_domain');
+    const page = this.page(body);
+    if ('status' in page) {
+      return page;
+    }
+    if (names.length + employers.length + domains.length === 0) {
+      return {
+        status: 400,
+        body: { query: ['Give at least one of name, current_employer, company_domain.'] },
+      };
+    }
     const matches = this.world.contacts.people.filter((person) => {
       const company = this.world.contacts.companyOf(person);
       return (
-        (names.length === 0 || names.some((n) => person.full_name.toLowerCase().includes(n.toLowerCase()))) &&
-        (employers.length === 0 ||
-          employers.some((e) => company.company_name.toLowerCase().includes(e.toLowerCase()))) &&
+        (names.length === 0 || names.some((n) => person.full_name.toLowerCase().includes(n))) &&
+        (employers.length === 0 || employers.some((e) => company.company_name.toLowerCase().includes(e))) &&
         (domains.length === 0 || domains.includes(company.domain))
       );
     });
-    const slice = matches.slice(start - 1, start - 1 + size);
-    return {
+    const slice = matches.slice(page.start - 1, page.start - 1 + page.size);
+    const reply: SimulatedReply = {
       status: 201,
       body: {
-        profiles: slice.map((person) => ({
-          id: this.idOf(person),
-          name: person.full_name,
-          current_title: person.title,
-          current_employer: this.world.contacts.companyOf(person).company_name,
-          linkedin_url: person.linkedin_url,
-          city: person.city,
-          country: person.country,
-          teaser: {
-            emails: [],
-            professional_emails: [this.world.contacts.companyOf(person).domain],
-            phones: [],
-            is_premium_phone_available: this.world.contacts.knows(rocketreach.name, 'phone', person),
-          },
-        })),
-        pagination: {
-          start,
-          next: start + size <= matches.length ? start + size : null,
-          total: matches.length,
-        },
+        profiles: slice.map((person) => this.render.searchProfile(person)),
+        pagination: this.pagination(page, matches.length),
       },
     };
+    return universal && slice.length > 0 ? { reply, charge: UNIVERSAL_PRICES.personSearchPage } : reply;
   }
 
+  /** `GET /company/lookup/` and `/universal/company/lookup`: one credit when found. */
   companyLookup(params: Params): SimulatedReply | ChargedReply {
+    if (!['domain', 'id', 'linkedin_url', 'name', 'ticker'].some((key) => text(params[key]))) {
+      return { status: 400, body: { detail: 'Specify one of domain, id, linkedin_url, name or ticker.' } };
+    }
     const company = this.findCompany(params);
-    return company ? { reply: { status: 200, body: this.company(company) }, charge: 1 } : NOT_FOUND;
+    return company
+      ? { reply: { status: 200, body: this.render.company(company) }, charge: UNIVERSAL_PRICES.company }
+      : NOT_FOUND;
   }
 
-  companySearch(body: Params): SimulatedReply {
-    const query = (body.query ?? {}) as Record<string, unknown>;
-    const names = Array.isArray(query.name) ? query.name.map(text) : [];
-    const domains = Array.isArray(query.domain) ? query.domain.map(text) : [];
-    const { start, size } = this.page(body);
+  /** `POST /searchCompany` and `/universal/company/search`. */
+  companySearch(body: Params, universal: boolean): SimulatedReply | ChargedReply {
+    const query = (body.query ?? {}) as Params;
+    const names = values(query, 'name').map((n) => n.toLowerCase());
+    const domains = values(query, 'domain');
+    const page = this.page(body);
+    if ('status' in page) {
+      return page;
+    }
+    if (names.length + domains.length === 0) {
+      return { status: 400, body: { query: ['Give at least one of name, domain.'] } };
+    }
     const matches = this.world.companies.filter(
       (company) =>
-        (names.length === 0 ||
-          names.some((n) => company.company_name.toLowerCase().includes(n.toLowerCase()))) &&
+        (names.length === 0 || names.some((n) => company.company_name.toLowerCase().includes(n))) &&
         (domains.length === 0 || domains.includes(company.domain)),
     );
-    return {
+    const slice = matches.slice(page.start - 1, page.start - 1 + page.size);
+    const reply: SimulatedReply = {
       status: 201,
       body: {
-        companies: matches.slice(start - 1, start - 1 + size).map((company) => this.company(company)),
-        pagination: {
-          start,
-          next: start + size <= matches.length ? start + size : null,
-          total: matches.length,
-        },
+        companies: slice.map((company) => this.render.company(company)),
+        pagination: this.pagination(page, matches.length),
       },
     };
+    return universal && slice.length > 0 ? { reply, charge: UNIVERSAL_PRICES.companySearchPage } : reply;
   }
 
-  /** `POST /bulkLookup`: accepted with an `RR-Request-ID`; the list goes to the account's webhook. */
-  bulkLookup(body: Params): SimulatedReply {
+  /**
+   * `POST /bulkLookup` and `/universal/person/bulk_lookup`: accepted with an `RR-Request-ID` and no
+   * documented body; the list goes to the account's webhook after `task_delay_ms`, each found profile
+   * charged (as far as the credits go).
+   */
+  bulkLookup(body: Params, universal: boolean): SimulatedReply {
+    const bounds = universal ? UNIVERSAL_BULK : BULK;
     const queries = body.queries;
-    if (!Array.isArray(queries) || queries.length < BULK.min || queries.length > BULK.max) {
-      return { status: 400, body: { queries: [`Send between ${BULK.min} and ${BULK.max} queries.`] } };
+    if (!Array.isArray(queries) || queries.length < bounds.min || queries.length > bounds.max) {
+      return { status: 400, body: { queries: [`Send between ${bounds.min} and ${bounds.max} queries.`] } };
+    }
+    const invalid = queries
+      .map((query, index) => ({ index, refusal: this.invalidMatch((query ?? {}) as Params) }))
+      .find((entry) => entry.refusal !== null);
+    if (invalid) {
+      return { status: 400, body: { queries: [`Query ${invalid.index} identifies no one.`] } };
     }
     const requestId = randomUUID();
     const runtime = this.state.runtimeOf(rocketreach);
-    const people = queries.map((query) => this.find((query ?? {}) as Params));
+    const reveal = universal ? revealOf(body) : REVEAL_ALL;
+    const people = queries.map((query) => this.find(query as Params));
+    const listName = text(body.profile_list) || 'API Bulk Lookup';
     this.tasks.create({
       provider: rocketreach.name,
-      id: `bulk-${requestId}`,
+      id: `bulk:${requestId}`,
       delayMs: runtime.settings.task_delay_ms,
       finish: () => {
-        const found = people.filter((p): p is WorldPerson => p !== undefined && this.knowsAnything(p));
-        const affordable = found.slice(0, Math.max(0, Math.floor(runtime.settings.credits ?? 0)));
-        return {
-          body: affordable.map((person) => ({
-            ...this.profile(person, 'complete', false),
-            profile_list: { id: 1, name: text(body.profile_list) || 'API Bulk Lookup' },
-          })),
-          charge: affordable.length,
-        };
+        let credits = this.state.runtimeOf(rocketreach).settings.credits ?? 0;
+        let charge = 0;
+        const delivered: Record<string, unknown>[] = [];
+        for (const person of people) {
+          if (!person || !this.render.knowsAnything(person)) {
+            continue;
+          }
+          const profile = this.render.profile(person, 'complete', { reveal });
+          const price = universal ? universalCharge(profile) : legacyCharge(profile);
+          if (price > credits) {
+            break; // RocketReach stops a bulk job when the credits run out.
+          }
+          credits -= price;
+          charge += price;
+          delivered.push({ ...profile, profile_list: { id: 1, name: listName } });
+        }
+        return { body: delivered, charge };
       },
       webhook: runtime.webhook ? this.webhookFor(runtime.webhook, requestId) : undefined,
     });
     return { status: 200, body: {}, headers: { 'RR-Request-ID': requestId } };
   }
 
-  account(): SimulatedReply {
+  /** The current `UserModel` fields and the legacy ones the SDK documents (some "no longer maintained"). */
+  account(apiKey: string): SimulatedReply {
     const { remaining, used, allocated } = this.credits();
+    const window = this.state.runtimeOf(rocketreach).settings.rate_limit;
     return {
       status: 200,
       body: {
@@ -195,9 +313,25 @@ export class RocketReachSimulation {
         email: 'sandbox@example.com',
         state: 'registered',
         credit_usage: [{ credit_type: 'premium_lookup', allocated, used, remaining }],
-        rate_limits: [],
+        rate_limits: window
+          ? [
+              {
+                action: 'api',
+                duration: `${window.window_seconds}s`,
+                limit: window.limit,
+                used: 0,
+                remaining: window.limit,
+              },
+            ]
+          : [],
         lookup_credit_balance: remaining,
+        lifetime_credits_spent: used,
         plan: { id: 1, name: 'Custom', lookup_limit: allocated },
+        api_key: apiKey,
+        api_key_domain: '*',
+        daily_api_num_calls: 0,
+        daily_api_limit: 0,
+        lifetime_api_num_calls: 0,
       },
     };
   }
@@ -224,13 +358,36 @@ export class RocketReachSimulation {
     };
   }
 
+  /** RocketReach refuses a name without an employer, and a lookup that names no one, with a 400 field map. */
+  private invalidMatch(params: Params): SimulatedReply | null {
+    if (text(params.name) && !text(params.current_employer)) {
+      return { status: 400, body: { current_employer: ['This field is required when name is given.'] } };
+    }
+    if (!IDENTIFIERS.some((key) => text(params[key]))) {
+      return {
+        status: 400,
+        body: {
+          non_field_errors: [
+            'Specify id, linkedin_url, email, phone, npi_number, or name with current_employer.',
+          ],
+        },
+      };
+    }
+    return null;
+  }
+
+  private startsSearching(person: WorldPerson): boolean {
+    return deriveSeed(this.world.seed, `rocketreach:slow:${person.person_id}`) % 3 === 0;
+  }
+
   private credits(): { remaining: number; used: number; allocated: number } {
     const remaining = this.state.runtimeOf(rocketreach).settings.credits ?? 0;
     const allocated = Math.max(rocketreach.defaults.credits ?? 0, remaining);
     return { remaining, used: allocated - remaining, allocated };
   }
 
-  private webhookFor(hook: { url: string; secret: string | null }, requestId: string) {
+  /** RocketReach's delivery: `RR-Request-ID`, and `X-RocketReach-Signature` when the webhook has a secret. */
+  private webhookFor(hook: { url: string; secret: string | null }, requestId: string): TaskWebhook {
     return {
       url: hook.url,
       headers: (raw: string): Record<string, string> => ({
@@ -242,40 +399,37 @@ export class RocketReachSimulation {
     };
   }
 
-  private page(body: Params): { start: number; size: number } {
-    const start = typeof body.start === 'number' && body.start >= 1 ? Math.floor(body.start) : 1;
-    const size =
-      typeof body.page_size === 'number' && body.page_size >= 1
-        ? Math.min(100, Math.floor(body.page_size))
-        : 10;
+  private page(body: Params): { start: number; size: number } | SimulatedReply {
+    const start = body.start ?? 1;
+    const size = body.page_size ?? 10;
+    if (typeof start !== 'number' || !Number.isInteger(start) || start < 1 || start > 10_000) {
+      return { status: 400, body: { start: ['Ensure this value is between 1 and 10000.'] } };
+    }
+    if (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || size > 100) {
+      return { status: 400, body: { page_size: ['Ensure this value is between 1 and 100.'] } };
+    }
     return { start, size };
   }
 
-  private idOf(person: WorldPerson): number {
-    return ID_OFFSET + this.world.contacts.people.indexOf(person);
-  }
-
-  private knowsAnything(person: WorldPerson): boolean {
-    const { contacts } = this.world;
-    return (
-      contacts.knows(rocketreach.name, 'work_email', person) ||
-      contacts.knows(rocketreach.name, 'phone', person) ||
-      (person.personal_email !== null && contacts.knows(rocketreach.name, 'personal_email', person))
-    );
+  private pagination(page: { start: number; size: number }, total: number) {
+    return {
+      start: page.start,
+      next: page.start + page.size <= total ? page.start + page.size : null,
+      total,
+    };
   }
 
   private find(params: Params): WorldPerson | undefined {
     const { contacts } = this.world;
     const id = text(params.id);
     if (id) {
-      return /^\d+$/.test(id) ? contacts.people[Number(id) - ID_OFFSET] : undefined;
+      return /^\d+$/.test(id) ? this.render.personByProfileId(Number(id)) : undefined;
     }
     const linkedin = text(params.linkedin_url);
     const email = text(params.email);
     const phone = text(params.phone).replace(/[^\d+]/g, '');
-    const name = text(params.name);
+    const [first, ...rest] = text(params.name).split(/\s+/);
     const employer = text(params.current_employer);
-    const [first, ...rest] = name.split(/\s+/);
     return (
       (linkedin ? contacts.byLinkedinUrl(linkedin) : undefined) ??
       (email ? contacts.byEmailAddress(email) : undefined) ??
@@ -292,98 +446,7 @@ export class RocketReachSimulation {
     return (
       (domain ? contacts.companyByDomainName(domain) : undefined) ??
       (name ? contacts.companyByCompanyName(name) : undefined) ??
-      (id && /^\d+$/.test(id) ? this.world.companies[Number(id) - ID_OFFSET] : undefined)
+      (/^\d+$/.test(id) ? this.render.companyById(Number(id)) : undefined)
     );
-  }
-
-  private profile(person: WorldPerson, status: string, withCompany: boolean): Record<string, unknown> {
-    const { contacts } = this.world;
-    const company = contacts.companyOf(person);
-    const emails: Record<string, unknown>[] = [];
-    if (contacts.knows(rocketreach.name, 'work_email', person)) {
-      const truth = contacts.emailTruthOf(person.work_email);
-      emails.push({
-        email: person.work_email,
-        smtp_valid:
-          truth === 'catch_all'
-            ? 'accept-all'
-            : truth === 'valid'
-              ? 'valid'
-              : truth === 'invalid'
-                ? 'invalid'
-                : 'unknown',
-        type: 'professional',
-        grade: truth === 'valid' ? 'A' : 'B',
-        last_validation_check: '2026-11-01',
-      });
-    }
-    if (person.personal_email && contacts.knows(rocketreach.name, 'personal_email', person)) {
-      emails.push({
-        email: person.personal_email,
-        smtp_valid: 'valid',
-        type: 'personal',
-        grade: 'A-',
-        last_validation_check: '2026-11-01',
-      });
-    }
-    const phone = person.mobile_phone ?? person.direct_phone;
-    const phones =
-      phone && contacts.knows(rocketreach.name, 'phone', person)
-        ? [
-            {
-              number: phone,
-              e164: phone,
-              country_code: 'GB',
-              extension: null,
-              type: phone === person.mobile_phone ? 'mobile' : 'direct dial',
-              grade: 'A',
-              recommended: true,
-            },
-          ]
-        : [];
-    const professional = emails.find((e) => e.type === 'professional')?.email ?? null;
-    const personal = emails.find((e) => e.type === 'personal')?.email ?? null;
-    return {
-      id: this.idOf(person),
-      status,
-      name: person.full_name,
-      linkedin_url: person.linkedin_url,
-      city: person.city,
-      region: null,
-      country: person.country,
-      country_code: 'GB',
-      current_title: person.title,
-      current_employer: company.company_name,
-      current_employer_domain: company.domain,
-      current_employer_website: `https://www.${company.domain}`,
-      recommended_email: professional ?? personal,
-      recommended_professional_email: professional,
-      recommended_personal_email: personal,
-      current_work_email: professional,
-      current_personal_email: personal,
-      emails,
-      phones,
-      ...(withCompany ? { company: this.company(company) } : {}),
-    };
-  }
-
-  private company(company: WorldCompany): Record<string, unknown> {
-    const firm = this.world.contacts.firmographicsOf(company);
-    return {
-      id: ID_OFFSET + this.world.companies.indexOf(company),
-      name: company.company_name,
-      domain: company.domain,
-      email_domain: company.domain,
-      website_domain: company.domain,
-      industry: firm.industry,
-      num_employees: firm.employees,
-      revenue: firm.revenue_usd,
-      linkedin_url: firm.linkedin_url,
-      phone: firm.phone,
-      city: company.registered_office_address.locality,
-      region: null,
-      country_code: 'GB',
-      techstack: firm.technologies,
-    };
   }
 }

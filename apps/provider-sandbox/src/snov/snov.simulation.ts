@@ -39,6 +39,12 @@ function webhookUrl(body: Record<string, unknown>): string | null | { invalid: s
  */
 @Injectable()
 export class SnovSimulation {
+  /**
+   * Per domain, the search task that paid for it. Snov.io charges a domain search once per distinct
+   * request: a repeat costs nothing while the task that paid is still on the board (not reset).
+   */
+  private readonly paidSearches = new Map<string, string>();
+
   constructor(
     private readonly world: World,
     private readonly tasks: TaskBoard,
@@ -89,7 +95,7 @@ export class SnovSimulation {
       provider: snov.name,
       id: taskHash,
       delayMs: this.delay(),
-      finish: () => this.domainSearchResult(domain, taskHash, base),
+      finish: () => this.chargedOnce(domain, taskHash, this.domainSearchResult(domain, taskHash, base)),
       webhook: hook ? { url: hook } : undefined,
     });
     return {
@@ -174,6 +180,23 @@ export class SnovSimulation {
 
   private credits(): number {
     return this.state.runtimeOf(snov).settings.credits ?? 0;
+  }
+
+  private chargedOnce(
+    domain: string,
+    taskHash: string,
+    result: { body: unknown; charge: number },
+  ): { body: unknown; charge: number } {
+    if (result.charge === 0) {
+      return result;
+    }
+    const paid = this.paidSearches.get(domain);
+    // The paying task is finished, so asking for its status has no side effect (no second charge).
+    if (paid !== undefined && this.tasks.status(snov.name, paid) !== undefined) {
+      return { ...result, charge: 0 };
+    }
+    this.paidSearches.set(domain, taskHash);
+    return result;
   }
 
   private domainSearchResult(

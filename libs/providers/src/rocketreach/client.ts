@@ -1,32 +1,49 @@
-import type { Firmographics, FoundEmail, FoundPhone, Person, PersonQuery } from '@sluice/enrichment';
+import type { Firmographics } from '@sluice/enrichment';
 import type { ProviderResult } from '../call-info';
-import { ProviderError } from '../errors';
-import {
-  classifyByStatus,
-  ProviderHttp,
-  type CallSink,
-  type HttpFailure,
-  type HttpRequest,
-} from '../http/provider-http';
+import type { ProviderError } from '../errors';
+import { ProviderHttp, type CallSink, type HttpRequest } from '../http/provider-http';
 import { isRecord } from '../json';
-import type { CapabilityResult, CreditBalance, Outcome, ProviderAdapter } from '../port';
-import { ROCKETREACH, ROCKETREACH_DEFAULT_RATE_LIMITS, type RocketReachRateLimits } from './descriptor';
-import { lookupState, mapRocketReachCompany, mapRocketReachProfile } from './mapper';
+import type { CreditBalance } from '../port';
+import { classifyRocketReachFailure } from './classify';
+import { ROCKETREACH, ROCKETREACH_UNIVERSAL_PRICES } from './descriptor';
+import { accountBalance, mapRocketReachCompany, universalAccountBalance } from './mapper';
+import {
+  perMinuteLimitOf,
+  resolveRocketReachRateLimits,
+  type RocketReachLimitedAction,
+  type RocketReachRateLimits,
+} from './rate-limits';
 import type {
   RocketReachAccount,
   RocketReachCompany,
+  RocketReachCompanySearch,
+  RocketReachLookupType,
+  RocketReachPeopleSearch,
+  RocketReachPersonMatch,
   RocketReachProfile,
-  RocketReachSearchResponse,
+  RocketReachReveal,
+  RocketReachSearchPage,
+  RocketReachSearchQuery,
   RocketReachUniversalAccount,
 } from './types';
 
 const LABEL = 'RocketReach';
-const DEFAULT_THROTTLE_WAIT_MS = 60_000;
-export const ROCKETREACH_BULK = Object.freeze({ min: 10, max: 100 });
 
+/** Bulk lookups take 10 to 100 queries; the Universal bulk lookup up to 100. */
+export const ROCKETREACH_BULK_LIMITS = Object.freeze({
+  min: 10,
+  max: 100,
+  universalMin: 1,
+  universalMax: 100,
+});
+
+/** Search paging bounds RocketReach enforces. */
+export const ROCKETREACH_SEARCH_LIMITS = Object.freeze({ maxStart: 10_000, maxPageSize: 100 });
+
+/** Method and path template of each endpoint: the call log's and the metrics' label. */
 export const ROCKETREACH_ENDPOINTS = Object.freeze({
   account: 'GET /account/',
-  createKey: 'POST /account/key/',
+  createApiKey: 'POST /account/key/',
   personLookup: 'GET /person/lookup',
   checkStatus: 'GET /person/checkStatus',
   personSearch: 'POST /person/search',
@@ -36,120 +53,122 @@ export const ROCKETREACH_ENDPOINTS = Object.freeze({
   bulkLookup: 'POST /bulkLookup',
   universalAccount: 'GET /universal/account/',
   universalPersonLookup: 'GET /universal/person/lookup',
+  universalPersonSearch: 'POST /universal/person/search',
+  universalBulkLookup: 'POST /universal/person/bulk_lookup',
+  universalCheckStatus: 'GET /universal/person/check_status',
+  universalCompanySearch: 'POST /universal/company/search',
+  universalCompanyLookup: 'GET /universal/company/lookup',
 } as const);
 
-export interface RocketReachOptions {
-  /** `https://api.rocketreach.co/api/v2` or the sandbox's `http://127.0.0.1:4010/rocketreach/api/v2`. */
+export type RocketReachEndpoint = keyof typeof ROCKETREACH_ENDPOINTS;
+
+/** Which per-plan limit each endpoint counts against. */
+const LIMITED_AS: Record<RocketReachEndpoint, RocketReachLimitedAction> = {
+  account: 'other',
+  createApiKey: 'other',
+  personLookup: 'personLookup',
+  checkStatus: 'other',
+  personSearch: 'personSearch',
+  companyLookup: 'other',
+  companySearch: 'companySearch',
+  profileCompanyLookup: 'personLookup',
+  bulkLookup: 'bulkLookup',
+  universalAccount: 'other',
+  universalPersonLookup: 'personLookup',
+  universalPersonSearch: 'personSearch',
+  universalBulkLookup: 'bulkLookup',
+  universalCheckStatus: 'other',
+  universalCompanySearch: 'companySearch',
+  universalCompanyLookup: 'other',
+};
+
+export interface RocketReachClientOptions {
+  /** `https://api.rocketreach.co/api/v2` in production. */
   baseUrl: string;
+  /** Sent as the `Api-Key` header (never as the deprecated `api_key` query parameter). */
   apiKey: string;
-  /** Per-plan limits, exposed for the shared rate limiter. */
+  /**
+   * The plan's limits, for the shared rate limiter.
+   * @defaultValue {@link ROCKETREACH_DEFAULT_RATE_LIMITS} (the Custom plan)
+   */
   rateLimits?: Partial<RocketReachRateLimits>;
   /** @defaultValue 10000 */
   timeoutMs?: number;
   /** @defaultValue the global `fetch` */
   fetch?: typeof fetch;
+  /** Receives every call, with its credits and `RR-Request-ID`. */
   onCall?: CallSink;
 }
 
-/** Identifies a person: an id, a LinkedIn URL, an e-mail, a phone, or a name with the current employer. */
-export interface RocketReachPersonMatch {
-  id?: number;
-  linkedin_url?: string;
-  email?: string;
-  phone?: string;
-  name?: string;
-  current_employer?: string;
-  title?: string;
+/** A lookup's profile and the `RR-Request-ID` its webhook delivery will carry. */
+export interface RocketReachLookup {
+  profile: RocketReachProfile;
+  requestId: string | null;
+}
+
+export interface RocketReachLookupOptions {
+  /** The webhook (created in RocketReach's UI) to deliver to; without it, the top-most enabled one. */
+  webhookId?: number;
+  lookupType?: RocketReachLookupType;
+  /** `false` leaves e-mail fields empty until the lookup is `complete`. @defaultValue true */
+  returnCachedEmails?: boolean;
+}
+
+export interface RocketReachBulkOptions {
+  webhookId?: number;
+  /** @defaultValue "API Bulk Lookup" (RocketReach's default) */
+  profileList?: string;
+}
+
+/** An accepted bulk lookup: results arrive at the webhook under this `RR-Request-ID`. */
+export interface RocketReachBulkAccepted {
+  requestId: string;
+  queries: number;
+}
+
+function hasItems(value: unknown): boolean {
+  return Array.isArray(value) && value.length > 0;
+}
+
+/** Legacy model: one credit when a lookup ends with contact data; nothing while it runs or on none. */
+function legacyLookupCharge(body: unknown): number {
+  const profile = Array.isArray(body) ? (body[0] as unknown) : body;
+  return isRecord(profile) &&
+    profile.status === 'complete' &&
+    (hasItems(profile.emails) || hasItems(profile.phones))
+    ? (ROCKETREACH.capabilities.lookup_person?.credits ?? 1)
+    : 0;
+}
+
+/** Universal model: each revealed kind of data that came back, at its own price. */
+function universalLookupCharge(body: unknown): number {
+  if (!isRecord(body) || body.status !== 'complete') {
+    return 0;
+  }
+  const emails = Array.isArray(body.emails) ? body.emails.filter(isRecord) : [];
+  const prices = ROCKETREACH_UNIVERSAL_PRICES;
+  return (
+    (emails.some((e) => e.type !== 'personal') ? prices.professionalEmail : 0) +
+    (emails.some((e) => e.type === 'personal') ? prices.personalEmail : 0) +
+    (hasItems(body.phones) ? prices.phone : 0)
+  );
 }
 
 /**
- * The error text of any of RocketReach's three body styles: `{status, message}` (docs), `detail`
- * or `error` (the SDK), or a `{field: [messages]}` map (Django REST).
+ * RocketReach API v2: the ten endpoints (account, key creation, person lookup, status check, person
+ * search, company lookup, company search, profile-company lookup, bulk lookup, and the Universal
+ * account) plus the other Universal-credit variants. Input RocketReach would refuse is refused here,
+ * before a request is sent or a credit spent. Each call's `RR-Request-ID` goes to the call sink.
  */
-export function rocketReachErrorText(body: unknown): string {
-  if (!isRecord(body)) {
-    return typeof body === 'string' ? body : '';
-  }
-  for (const key of ['detail', 'error', 'message']) {
-    if (typeof body[key] === 'string') {
-      return body[key];
-    }
-  }
-  return Object.entries(body)
-    .filter(([, value]) => Array.isArray(value))
-    .map(([field, value]) => `${field}: ${(value as unknown[]).join(' ')}`)
-    .join('; ');
-}
-
-export function classifyRocketReachFailure(
-  failure: HttpFailure,
-): ReturnType<typeof classifyByStatus> & { retryAfterMs?: number | null } {
-  const text = rocketReachErrorText(failure.body ?? failure.text);
-  if (
-    failure.status === 402 ||
-    ((failure.status === 403 || failure.status === 400) && /credit/i.test(text))
-  ) {
-    return {
-      kind: 'out_of_credits',
-      message: `${LABEL} has no credits left for ${failure.call.endpoint} (${text || `HTTP ${failure.status}`}).`,
-    };
-  }
-  if (failure.status === 429) {
-    // Prefer Retry-After, then the throttle message ("Expected available in N seconds"), then a default.
-    const seconds = /available in (\d+) second/i.exec(text)?.[1];
-    return {
-      kind: 'rate_limited',
-      message: `${LABEL} throttled ${failure.call.endpoint}${text ? `: ${text}` : ''}`,
-      retryAfterMs: failure.retryAfterMs ?? (seconds ? Number(seconds) * 1000 : DEFAULT_THROTTLE_WAIT_MS),
-    };
-  }
-  if (failure.status === 401) {
-    return {
-      kind: 'unauthorized',
-      message: `${LABEL} refused the API key (${text || 'HTTP 401'}); check ROCKETREACH_API_KEY.`,
-    };
-  }
-  return classifyByStatus(failure, LABEL, text);
-}
-
-function personOutcome(
-  profile: RocketReachProfile,
-  pick: 'person' | 'email' | 'phone',
-): Outcome<Person | FoundEmail | FoundPhone[]> {
-  const state = lookupState(profile.status);
-  if (state === 'running') {
-    return { status: 'pending', taskId: String(profile.id), credits: 0 };
-  }
-  if (state === 'failed') {
-    return { status: 'miss', credits: 0, reason: 'lookup failed' };
-  }
-  const person = mapRocketReachProfile(profile);
-  const charged = person.emails.length > 0 || person.phones.length > 0 ? 1 : 0;
-  if (pick === 'email') {
-    const email = person.emails.find((e) => e.kind === 'work') ?? person.emails[0];
-    return email
-      ? { status: 'hit', data: email, credits: charged }
-      : { status: 'miss', credits: charged, reason: 'no e-mail' };
-  }
-  if (pick === 'phone') {
-    return person.phones.length > 0
-      ? { status: 'hit', data: person.phones, credits: charged }
-      : { status: 'miss', credits: charged, reason: 'no phone' };
-  }
-  return { status: 'hit', data: person, credits: charged };
-}
-
-/** RocketReach API v2: all ten endpoints, the Universal-credit account and lookup, and the port. */
-export class RocketReachAdapter implements ProviderAdapter {
-  readonly descriptor = ROCKETREACH;
-  readonly rateLimits: RocketReachRateLimits;
+export class RocketReachClient {
+  readonly rateLimits: Readonly<RocketReachRateLimits>;
   private readonly http: ProviderHttp;
 
-  constructor(private readonly options: RocketReachOptions) {
+  constructor(private readonly options: RocketReachClientOptions) {
     if (!options.apiKey) {
-      throw new Error('RocketReachAdapter needs an API key: configure ROCKETREACH_API_KEY.');
+      throw new Error('RocketReachClient needs an API key: configure ROCKETREACH_API_KEY.');
     }
-    this.rateLimits = { ...ROCKETREACH_DEFAULT_RATE_LIMITS, ...options.rateLimits };
+    this.rateLimits = resolveRocketReachRateLimits(options.rateLimits);
     this.http = new ProviderHttp({
       provider: ROCKETREACH.name,
       label: LABEL,
@@ -163,7 +182,12 @@ export class RocketReachAdapter implements ProviderAdapter {
     });
   }
 
-  /** 1. `GET /account/`: credits and rate-limit usage. */
+  /** Calls per minute the plan allows on one endpoint, for the shared limiter. */
+  perMinuteLimitOf(endpoint: RocketReachEndpoint): number {
+    return perMinuteLimitOf(this.rateLimits, LIMITED_AS[endpoint]);
+  }
+
+  /** 1. `GET /account/`: credits (`credit_usage`, else `lookup_credit_balance`) and rate-limit usage. */
   async account(): Promise<ProviderResult<CreditBalance, RocketReachAccount>> {
     const { body, call } = await this.send({
       method: 'GET',
@@ -171,349 +195,402 @@ export class RocketReachAdapter implements ProviderAdapter {
       path: '/account/',
       subject: 'the account',
     });
-    if (!isRecord(body)) {
-      throw this.http.reportInvalid(
-        this.http.invalidResponse(call, 'an account that is not an object', body),
-      );
+    if (
+      !isRecord(body) ||
+      (!Array.isArray(body.credit_usage) && typeof body.lookup_credit_balance !== 'number')
+    ) {
+      throw this.invalid(call, 'an account without credit_usage or lookup_credit_balance', body);
     }
-    const raw = body as unknown as RocketReachAccount;
+    // The legacy account echoes the API key; it must not reach the call log or stored payloads.
+    const raw = Object.fromEntries(
+      Object.entries(body).filter(([field]) => field !== 'api_key'),
+    ) as unknown as RocketReachAccount;
     return { data: accountBalance(raw), raw, call, rateLimit: null };
   }
 
-  /** 2. `POST /account/key/`: a new API key (returned once; never logged). */
+  /** 2. `POST /account/key/`: a new API key, returned once (the call sink never sees it). */
   async createApiKey(): Promise<ProviderResult<{ apiKey: string }, null>> {
     const { body, call } = await this.send({
       method: 'POST',
-      endpoint: ROCKETREACH_ENDPOINTS.createKey,
+      endpoint: ROCKETREACH_ENDPOINTS.createApiKey,
       path: '/account/key/',
       json: {},
-      subject: 'a new key',
+      subject: 'a new API key',
     });
-    if (!isRecord(body) || typeof body.api_key !== 'string') {
-      throw this.http.reportInvalid(this.http.invalidResponse(call, 'an answer without api_key', null));
+    if (!isRecord(body) || typeof body.api_key !== 'string' || body.api_key === '') {
+      throw this.invalid(call, 'an answer without api_key', null);
     }
     return { data: { apiKey: body.api_key }, raw: null, call, rateLimit: null };
   }
 
-  /** 3. `GET /person/lookup`: a profile, maybe still `searching`. Charged only when contact data comes back. */
+  /**
+   * 3. `GET /person/lookup`: a profile, maybe still `searching` (finish it with `checkStatus` or
+   * the webhook). One credit when it ends with contact data.
+   */
   async personLookup(
     match: RocketReachPersonMatch,
-    webhookId?: number,
-  ): Promise<ProviderResult<RocketReachProfile, RocketReachProfile>> {
-    this.checkMatch(match, ROCKETREACH_ENDPOINTS.personLookup);
-    return this.profile(ROCKETREACH_ENDPOINTS.personLookup, '/person/lookup', {
-      ...match,
-      ...(webhookId ? { webhook_id: webhookId } : {}),
-    });
-  }
-
-  /** 4. `GET /person/checkStatus?ids=`: the current state of lookups (free). */
-  async checkStatus(ids: number[]): Promise<ProviderResult<RocketReachProfile[], RocketReachProfile[]>> {
-    if (ids.length === 0 || ids.some((id) => !Number.isSafeInteger(id) || id <= 0)) {
-      throw this.http.refused(ROCKETREACH_ENDPOINTS.checkStatus, 'give one or more positive profile ids.');
-    }
-    const { body, call } = await this.send({
-      method: 'GET',
-      endpoint: ROCKETREACH_ENDPOINTS.checkStatus,
-      path: '/person/checkStatus',
-      query: { ids: ids.map(String) },
-      subject: `profiles ${ids.join(', ')}`,
-    });
-    if (!Array.isArray(body)) {
-      throw this.http.reportInvalid(
-        this.http.invalidResponse(call, 'a status answer that is not a list', body),
-      );
-    }
-    return { data: body as RocketReachProfile[], raw: body as RocketReachProfile[], call, rateLimit: null };
-  }
-
-  /** 5. `POST /person/search`: profiles without contact data (no lookup credits). */
-  personSearch(query: Record<string, string[]>, page: { start?: number; pageSize?: number } = {}) {
-    return this.search<RocketReachProfile>(ROCKETREACH_ENDPOINTS.personSearch, '/person/search', query, page);
-  }
-
-  /** 6. `GET /company/lookup/`: by domain (preferred), id, LinkedIn URL, name or ticker. */
-  async companyLookup(by: {
-    domain?: string;
-    id?: number;
-    linkedin_url?: string;
-    name?: string;
-    ticker?: string;
-  }): Promise<ProviderResult<Firmographics, RocketReachCompany>> {
-    if (Object.values(by).every((value) => value === undefined || value === '')) {
-      throw this.http.refused(
-        ROCKETREACH_ENDPOINTS.companyLookup,
-        'give a domain, id, LinkedIn URL, name or ticker.',
-      );
-    }
-    const { body, call } = await this.send({
-      method: 'GET',
-      endpoint: ROCKETREACH_ENDPOINTS.companyLookup,
-      path: '/company/lookup/',
-      query: by,
-      subject: `company ${by.domain ?? by.name ?? by.id ?? by.linkedin_url ?? by.ticker}`,
-      charge: (raw) => (isRecord(raw) && typeof raw.id === 'number' ? 1 : 0),
-    });
-    if (!isRecord(body) || typeof body.id !== 'number') {
-      throw this.http.reportInvalid(this.http.invalidResponse(call, 'a company without id', body));
-    }
-    const raw = body as unknown as RocketReachCompany;
-    return { data: mapRocketReachCompany(raw), raw, call, rateLimit: null };
-  }
-
-  /** 7. `POST /searchCompany` (not `/company/search`). */
-  companySearch(query: Record<string, string[]>, page: { start?: number; pageSize?: number } = {}) {
-    return this.search<RocketReachCompany>(
-      ROCKETREACH_ENDPOINTS.companySearch,
-      '/searchCompany',
-      query,
-      page,
+    options: RocketReachLookupOptions = {},
+  ): Promise<ProviderResult<RocketReachLookup, RocketReachProfile>> {
+    const endpoint = ROCKETREACH_ENDPOINTS.personLookup;
+    this.checkMatch(match, endpoint);
+    return this.lookup(
+      endpoint,
+      '/person/lookup',
+      { ...match, ...lookupParams(options) },
+      legacyLookupCharge,
     );
   }
 
-  /** 8. `GET /profile-company/lookup`: the profile plus its company. */
+  /** 4. `GET /person/checkStatus?ids=…&ids=…`: the current state of lookups; polling is free. */
+  checkStatus(ids: readonly number[]): Promise<ProviderResult<RocketReachProfile[], RocketReachProfile[]>> {
+    return this.statuses(ROCKETREACH_ENDPOINTS.checkStatus, '/person/checkStatus', ids);
+  }
+
+  /** 5. `POST /person/search`: profiles with a teaser but no contact data (no lookup credits). */
+  personSearch(
+    query: RocketReachSearchQuery,
+    page: RocketReachSearchPage = {},
+  ): Promise<ProviderResult<RocketReachPeopleSearch, RocketReachPeopleSearch>> {
+    return this.search(
+      ROCKETREACH_ENDPOINTS.personSearch,
+      '/person/search',
+      'profiles',
+      query,
+      page,
+      () => 0,
+    );
+  }
+
+  /** 6. `GET /company/lookup/`: by domain (preferred), id, LinkedIn URL, name or ticker. */
+  companyLookup(by: RocketReachCompanyMatch): Promise<ProviderResult<Firmographics, RocketReachCompany>> {
+    const price = ROCKETREACH.capabilities.lookup_company?.credits ?? 1;
+    return this.company(ROCKETREACH_ENDPOINTS.companyLookup, '/company/lookup/', by, price);
+  }
+
+  /** 7. `POST /searchCompany` (not `/company/search`). */
+  companySearch(
+    query: RocketReachSearchQuery,
+    page: RocketReachSearchPage = {},
+  ): Promise<ProviderResult<RocketReachCompanySearch, RocketReachCompanySearch>> {
+    return this.search(
+      ROCKETREACH_ENDPOINTS.companySearch,
+      '/searchCompany',
+      'companies',
+      query,
+      page,
+      () => 0,
+    );
+  }
+
+  /** 8. `GET /profile-company/lookup`: the profile plus its `company`. Charged like a person lookup. */
   async profileCompanyLookup(
     match: RocketReachPersonMatch,
-  ): Promise<ProviderResult<RocketReachProfile, RocketReachProfile>> {
-    this.checkMatch(match, ROCKETREACH_ENDPOINTS.profileCompanyLookup);
-    return this.profile(ROCKETREACH_ENDPOINTS.profileCompanyLookup, '/profile-company/lookup', { ...match });
+    options: RocketReachLookupOptions = {},
+  ): Promise<ProviderResult<RocketReachLookup, RocketReachProfile>> {
+    const endpoint = ROCKETREACH_ENDPOINTS.profileCompanyLookup;
+    this.checkMatch(match, endpoint);
+    return this.lookup(
+      endpoint,
+      '/profile-company/lookup',
+      { ...match, ...lookupParams(options) },
+      legacyLookupCharge,
+    );
   }
 
-  /** 9. `POST /bulkLookup`: 10 to 100 people, results to the webhook; the answer carries `RR-Request-ID`. */
-  async bulkLookup(
-    queries: RocketReachPersonMatch[],
-    webhookId?: number,
-  ): Promise<ProviderResult<{ requestId: string }, unknown>> {
-    if (queries.length < ROCKETREACH_BULK.min || queries.length > ROCKETREACH_BULK.max) {
-      throw this.http.refused(
-        ROCKETREACH_ENDPOINTS.bulkLookup,
-        `send ${ROCKETREACH_BULK.min} to ${ROCKETREACH_BULK.max} people per bulk lookup (got ${queries.length}).`,
-      );
-    }
-    queries.forEach((query) => this.checkMatch(query, ROCKETREACH_ENDPOINTS.bulkLookup));
-    const { body, call, headers } = await this.send({
-      method: 'POST',
-      endpoint: ROCKETREACH_ENDPOINTS.bulkLookup,
-      path: '/bulkLookup',
-      json: { queries, ...(webhookId ? { webhook_id: webhookId } : {}) },
-      subject: `${queries.length} people`,
-    });
-    const requestId = headers.get('rr-request-id');
-    if (!requestId) {
-      throw this.http.reportInvalid(
-        this.http.invalidResponse(call, 'a bulk answer without RR-Request-ID', body),
-      );
-    }
-    return { data: { requestId }, raw: body, call, rateLimit: null };
+  /**
+   * 9. `POST /bulkLookup`: 10 to 100 people; the results go to the webhook as one list under the
+   * `RR-Request-ID` returned here. Charged per profile delivered, not at acceptance.
+   */
+  bulkLookup(
+    queries: readonly RocketReachPersonMatch[],
+    options: RocketReachBulkOptions = {},
+  ): Promise<ProviderResult<RocketReachBulkAccepted, unknown>> {
+    const { min, max } = ROCKETREACH_BULK_LIMITS;
+    return this.bulk(ROCKETREACH_ENDPOINTS.bulkLookup, '/bulkLookup', queries, options, min, max);
   }
 
-  /** 10a. `GET /universal/account/`: the Universal-credit balance. */
+  /** 10. `GET /universal/account/`: the Universal-credit pool and its use per action. */
   async universalAccount(): Promise<ProviderResult<CreditBalance, RocketReachUniversalAccount>> {
     const { body, call } = await this.send({
       method: 'GET',
       endpoint: ROCKETREACH_ENDPOINTS.universalAccount,
       path: '/universal/account/',
-      subject: 'the account',
+      subject: 'the Universal account',
     });
     if (
       !isRecord(body) ||
       !isRecord(body.credit_usage) ||
       typeof body.credit_usage.credits_remaining !== 'number'
     ) {
-      throw this.http.reportInvalid(
-        this.http.invalidResponse(call, 'an account without credit_usage.credits_remaining', body),
-      );
+      throw this.invalid(call, 'an account without credit_usage.credits_remaining', body);
     }
     const raw = body as unknown as RocketReachUniversalAccount;
-    return {
-      data: {
-        remaining: raw.credit_usage.credits_remaining,
-        limit: raw.credit_usage.credits_allocated,
-        renewsAt: null,
-        details: { credits_used: raw.credit_usage.credits_used },
-      },
-      raw,
-      call,
-      rateLimit: null,
-    };
+    return { data: universalAccountBalance(raw), raw, call, rateLimit: null };
   }
 
-  /** 10b. `GET /universal/person/lookup`: what to reveal is chosen (and paid for) per call. */
-  universalPersonLookup(
+  /**
+   * `GET /universal/person/lookup`: what to reveal is chosen, and paid for, per call; RocketReach
+   * reveals nothing unless asked.
+   */
+  async universalPersonLookup(
     match: RocketReachPersonMatch,
-    reveal: { professionalEmail?: boolean; personalEmail?: boolean; phone?: boolean } = {},
-  ): Promise<ProviderResult<RocketReachProfile, RocketReachProfile>> {
-    this.checkMatch(match, ROCKETREACH_ENDPOINTS.universalPersonLookup);
-    return this.profile(ROCKETREACH_ENDPOINTS.universalPersonLookup, '/universal/person/lookup', {
-      ...match,
-      reveal_professional_email: reveal.professionalEmail ?? true,
-      reveal_personal_email: reveal.personalEmail ?? false,
-      reveal_phone: reveal.phone ?? false,
-    });
+    reveal: RocketReachReveal,
+    options: Pick<RocketReachLookupOptions, 'webhookId'> = {},
+  ): Promise<ProviderResult<RocketReachLookup, RocketReachProfile>> {
+    const endpoint = ROCKETREACH_ENDPOINTS.universalPersonLookup;
+    this.checkMatch(match, endpoint);
+    return this.lookup(
+      endpoint,
+      '/universal/person/lookup',
+      {
+        ...match,
+        reveal_professional_email: reveal.professionalEmail ?? false,
+        reveal_personal_email: reveal.personalEmail ?? false,
+        reveal_phone: reveal.phone ?? false,
+        reveal_detailed_person_enrichment: reveal.detailedPersonEnrichment ?? false,
+        reveal_healthcare_enrichment: reveal.healthcareEnrichment ?? false,
+        ...lookupParams(options),
+      },
+      universalLookupCharge,
+    );
   }
 
-  async lookupPerson(query: PersonQuery): Promise<CapabilityResult<Person>> {
-    const result = await this.personLookup(matchOf(query));
-    return { ...result, data: personOutcome(result.data, 'person') as Outcome<Person> };
+  /** `POST /universal/person/search`: a Universal credit per page that has results. */
+  universalPersonSearch(
+    query: RocketReachSearchQuery,
+    page: RocketReachSearchPage = {},
+  ): Promise<ProviderResult<RocketReachPeopleSearch, RocketReachPeopleSearch>> {
+    return this.search(
+      ROCKETREACH_ENDPOINTS.universalPersonSearch,
+      '/universal/person/search',
+      'profiles',
+      query,
+      page,
+      (found) => (found > 0 ? ROCKETREACH_UNIVERSAL_PRICES.personSearchPage : 0),
+    );
   }
 
-  async findWorkEmail(query: PersonQuery): Promise<CapabilityResult<FoundEmail>> {
-    const result = await this.personLookup(matchOf(query));
-    return { ...result, data: personOutcome(result.data, 'email') as Outcome<FoundEmail> };
+  /** `POST /universal/person/bulk_lookup`: up to 100 people, delivered to the webhook. */
+  universalBulkLookup(
+    queries: readonly RocketReachPersonMatch[],
+    options: RocketReachBulkOptions = {},
+  ): Promise<ProviderResult<RocketReachBulkAccepted, unknown>> {
+    const { universalMin, universalMax } = ROCKETREACH_BULK_LIMITS;
+    return this.bulk(
+      ROCKETREACH_ENDPOINTS.universalBulkLookup,
+      '/universal/person/bulk_lookup',
+      queries,
+      options,
+      universalMin,
+      universalMax,
+    );
   }
 
-  async findPhone(query: PersonQuery): Promise<CapabilityResult<FoundPhone[]>> {
-    const result = await this.personLookup(matchOf(query));
-    return { ...result, data: personOutcome(result.data, 'phone') as Outcome<FoundPhone[]> };
+  /** `GET /universal/person/check_status?ids=`: free, like `checkStatus`. */
+  universalCheckStatus(
+    ids: readonly number[],
+  ): Promise<ProviderResult<RocketReachProfile[], RocketReachProfile[]>> {
+    return this.statuses(ROCKETREACH_ENDPOINTS.universalCheckStatus, '/universal/person/check_status', ids);
   }
 
-  /** The outcome of a pending lookup (by its profile id), from `checkStatus`. */
-  async completeLookup(
-    profileId: string,
-    pick: 'person' | 'email' | 'phone' = 'person',
-  ): Promise<CapabilityResult<Person | FoundEmail | FoundPhone[]>> {
-    const result = await this.checkStatus([Number(profileId)]);
-    const profile = result.data.find((p) => String(p.id) === profileId);
-    if (!profile) {
-      throw this.http.reportInvalid(
-        this.http.invalidResponse(result.call, `a status answer without profile ${profileId}`, result.raw),
-      );
-    }
-    return { ...result, data: personOutcome(profile, pick) };
+  /** `POST /universal/company/search`: two Universal credits per page that has results. */
+  universalCompanySearch(
+    query: RocketReachSearchQuery,
+    page: RocketReachSearchPage = {},
+  ): Promise<ProviderResult<RocketReachCompanySearch, RocketReachCompanySearch>> {
+    return this.search(
+      ROCKETREACH_ENDPOINTS.universalCompanySearch,
+      '/universal/company/search',
+      'companies',
+      query,
+      page,
+      (found) => (found > 0 ? ROCKETREACH_UNIVERSAL_PRICES.companySearchPage : 0),
+    );
   }
 
-  async searchPeople(query: PersonQuery & { limit?: number }): Promise<CapabilityResult<Person[]>> {
-    const facets: Record<string, string[]> = {};
-    if (query.fullName || (query.firstName && query.lastName)) {
-      facets.name = [query.fullName ?? `${query.firstName} ${query.lastName}`];
-    }
-    if (query.companyName) {
-      facets.current_employer = [query.companyName];
-    }
-    if (query.domain) {
-      facets.company_domain = [query.domain];
-    }
-    const result = await this.personSearch(facets, { pageSize: query.limit ?? 10 });
-    const people = (result.data.profiles ?? []).map(mapRocketReachProfile);
-    return {
-      ...result,
-      data: people.length > 0 ? { status: 'hit', data: people, credits: 0 } : { status: 'miss', credits: 0 },
-    };
-  }
-
-  async lookupCompany(query: { domain?: string; name?: string }): Promise<CapabilityResult<Firmographics>> {
-    try {
-      const result = await this.companyLookup({
-        domain: query.domain,
-        name: query.domain ? undefined : query.name,
-      });
-      return { ...result, data: { status: 'hit', data: result.data, credits: 1 } };
-    } catch (error) {
-      if (error instanceof ProviderError && error.kind === 'not_found' && error.call) {
-        return { data: { status: 'miss', credits: 0 }, raw: error.body, call: error.call, rateLimit: null };
-      }
-      throw error;
-    }
-  }
-
-  async searchCompanies(query: {
-    name?: string;
-    domain?: string;
-    limit?: number;
-  }): Promise<CapabilityResult<Firmographics[]>> {
-    const facets: Record<string, string[]> = {};
-    if (query.name) {
-      facets.name = [query.name];
-    }
-    if (query.domain) {
-      facets.domain = [query.domain];
-    }
-    const result = await this.companySearch(facets, { pageSize: query.limit ?? 10 });
-    const companies = (result.data.companies ?? []).map(mapRocketReachCompany);
-    return {
-      ...result,
-      data:
-        companies.length > 0
-          ? { status: 'hit', data: companies, credits: 0 }
-          : { status: 'miss', credits: 0 },
-    };
-  }
-
-  checkCredits(): Promise<ProviderResult<CreditBalance, unknown>> {
-    return this.account();
+  /** `GET /universal/company/lookup`: one Universal credit when the company is found. */
+  universalCompanyLookup(
+    by: RocketReachCompanyMatch,
+  ): Promise<ProviderResult<Firmographics, RocketReachCompany>> {
+    const price = ROCKETREACH_UNIVERSAL_PRICES.company;
+    return this.company(ROCKETREACH_ENDPOINTS.universalCompanyLookup, '/universal/company/lookup', by, price);
   }
 
   private checkMatch(match: RocketReachPersonMatch, endpoint: string): void {
+    if (match.id !== undefined && (!Number.isSafeInteger(match.id) || match.id <= 0)) {
+      throw this.http.refused(endpoint, `id must be a positive profile id, got ${match.id}.`);
+    }
+    if (match.name?.trim() && !match.current_employer?.trim()) {
+      // RocketReach answers 400 for a name alone; saying so here saves the call.
+      throw this.http.refused(
+        endpoint,
+        'a name needs current_employer too; add the employer or identify the person otherwise.',
+      );
+    }
     const identified =
       match.id !== undefined ||
-      !!match.linkedin_url ||
-      !!match.email ||
-      !!match.phone ||
-      (!!match.name && !!match.current_employer);
+      [match.linkedin_url, match.email, match.phone, match.npi_number].some((value) => !!value?.trim()) ||
+      (!!match.name?.trim() && !!match.current_employer?.trim());
     if (!identified) {
       throw this.http.refused(
         endpoint,
-        'identify the person by id, linkedin_url, email, phone, or name together with current_employer.',
+        'identify the person by id, linkedin_url, email, phone, npi_number, or name together with current_employer.',
       );
     }
   }
 
-  private async profile(
+  private async lookup(
     endpoint: string,
     path: string,
     query: HttpRequest['query'],
-  ): Promise<ProviderResult<RocketReachProfile, RocketReachProfile>> {
-    const { body, call } = await this.send({
+    charge: (body: unknown) => number,
+  ): Promise<ProviderResult<RocketReachLookup, RocketReachProfile>> {
+    const { body, call, headers } = await this.send({
       method: 'GET',
       endpoint,
       path,
       query,
       subject: 'the person',
-      charge: (raw) =>
-        isRecord(raw) && raw.status === 'complete' && (hasItems(raw.emails) || hasItems(raw.phones)) ? 1 : 0,
+      charge,
     });
-    if (!isRecord(body) || typeof body.id !== 'number' || typeof body.status !== 'string') {
-      throw this.http.reportInvalid(this.http.invalidResponse(call, 'a profile without id and status', body));
+    // RocketReach's status-check guide prints a lookup answer as a one-element list; the OpenAPI an object.
+    const profile = Array.isArray(body) && body.length === 1 ? (body[0] as unknown) : body;
+    if (!isRecord(profile) || typeof profile.id !== 'number' || typeof profile.status !== 'string') {
+      throw this.invalid(call, 'a profile without id and status', body);
     }
-    const raw = body as unknown as RocketReachProfile;
+    const raw = profile as unknown as RocketReachProfile;
+    return { data: { profile: raw, requestId: headers.get('rr-request-id') }, raw, call, rateLimit: null };
+  }
+
+  private async statuses(
+    endpoint: string,
+    path: string,
+    ids: readonly number[],
+  ): Promise<ProviderResult<RocketReachProfile[], RocketReachProfile[]>> {
+    if (ids.length === 0 || ids.some((id) => !Number.isSafeInteger(id) || id <= 0)) {
+      throw this.http.refused(endpoint, `give one or more positive profile ids, got [${ids.join(', ')}].`);
+    }
+    const { body, call } = await this.send({
+      method: 'GET',
+      endpoint,
+      path,
+      // Repeated (`ids=1&ids=2`), as RocketReach's own SDK sends the list.
+      query: { ids: ids.map(String) },
+      subject: `profiles ${ids.join(', ')}`,
+    });
+    if (!Array.isArray(body) || !body.every((item) => isRecord(item) && typeof item.id === 'number')) {
+      throw this.invalid(call, 'a status answer that is not a list of profiles', body);
+    }
+    const raw = body as RocketReachProfile[];
     return { data: raw, raw, call, rateLimit: null };
   }
 
-  private async search<T>(
+  private async search<K extends 'profiles' | 'companies', T extends Record<K, unknown[]>>(
     endpoint: string,
     path: string,
-    query: Record<string, string[]>,
-    page: { start?: number; pageSize?: number },
-  ): Promise<ProviderResult<RocketReachSearchResponse<T>, RocketReachSearchResponse<T>>> {
+    listKey: K,
+    query: RocketReachSearchQuery,
+    page: RocketReachSearchPage,
+    charge: (found: number) => number,
+  ): Promise<ProviderResult<T, T>> {
     const start = page.start ?? 1;
     const pageSize = page.pageSize ?? 10;
-    if (
-      !Number.isInteger(start) ||
-      start < 1 ||
-      start > 10_000 ||
-      !Number.isInteger(pageSize) ||
-      pageSize < 1 ||
-      pageSize > 100
-    ) {
-      throw this.http.refused(endpoint, 'start must be 1..10000 and page_size 1..100.');
+    const { maxStart, maxPageSize } = ROCKETREACH_SEARCH_LIMITS;
+    if (!Number.isInteger(start) || start < 1 || start > maxStart) {
+      throw this.http.refused(endpoint, `start must be 1..${maxStart}, got ${start}.`);
     }
-    if (Object.keys(query).length === 0) {
-      throw this.http.refused(endpoint, 'give at least one search facet.');
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > maxPageSize) {
+      throw this.http.refused(endpoint, `page_size must be 1..${maxPageSize}, got ${pageSize}.`);
+    }
+    const facets = Object.entries(query);
+    if (
+      facets.length === 0 ||
+      facets.some(([, values]) => values.length === 0 || values.some((v) => !v.trim()))
+    ) {
+      throw this.http.refused(endpoint, 'give at least one facet, each with one or more non-empty values.');
     }
     const { body, call } = await this.send({
       method: 'POST',
       endpoint,
       path,
-      json: { query, start, page_size: pageSize },
+      json: { query, start, page_size: pageSize, ...(page.orderBy ? { order_by: page.orderBy } : {}) },
       subject: 'the search',
+      charge: (raw) => (isRecord(raw) && Array.isArray(raw[listKey]) ? charge(raw[listKey].length) : 0),
     });
-    if (!isRecord(body) || !isRecord(body.pagination)) {
-      throw this.http.reportInvalid(
-        this.http.invalidResponse(call, 'a search answer without pagination', body),
+    if (!isRecord(body) || !Array.isArray(body[listKey]) || !isRecord(body.pagination)) {
+      throw this.invalid(call, `a search answer without ${listKey} and pagination`, body);
+    }
+    const raw = body as unknown as T;
+    return { data: raw, raw, call, rateLimit: null };
+  }
+
+  private async company(
+    endpoint: string,
+    path: string,
+    by: RocketReachCompanyMatch,
+    price: number,
+  ): Promise<ProviderResult<Firmographics, RocketReachCompany>> {
+    const given = Object.entries(by).filter(
+      ([, value]) => value !== undefined && String(value).trim() !== '',
+    );
+    if (given.length === 0) {
+      throw this.http.refused(endpoint, 'give a domain, id, linkedin_url, name or ticker.');
+    }
+    const { body, call } = await this.send({
+      method: 'GET',
+      endpoint,
+      path,
+      query: Object.fromEntries(given),
+      subject: `company ${given.map(([, value]) => String(value)).join(' / ')}`,
+      charge: (raw) => (isRecord(raw) && typeof raw.id === 'number' ? price : 0),
+    });
+    if (!isRecord(body) || typeof body.id !== 'number' || typeof body.name !== 'string') {
+      throw this.invalid(call, 'a company without id and name', body);
+    }
+    const raw = body as unknown as RocketReachCompany;
+    return { data: mapRocketReachCompany(raw), raw, call, rateLimit: null };
+  }
+
+  private async bulk(
+    endpoint: string,
+    path: string,
+    queries: readonly RocketReachPersonMatch[],
+    options: RocketReachBulkOptions,
+    min: number,
+    max: number,
+  ): Promise<ProviderResult<RocketReachBulkAccepted, unknown>> {
+    if (queries.length < min || queries.length > max) {
+      throw this.http.refused(
+        endpoint,
+        `send ${min} to ${max} people per bulk lookup, got ${queries.length}; split or merge the batch.`,
       );
     }
-    const raw = body as unknown as RocketReachSearchResponse<T>;
-    return { data: raw, raw, call, rateLimit: null };
+    queries.forEach((query) => this.checkMatch(query, endpoint));
+    const { body, call, headers } = await this.send({
+      method: 'POST',
+      endpoint,
+      path,
+      json: {
+        queries,
+        ...(options.profileList ? { profile_list: options.profileList } : {}),
+        ...(options.webhookId !== undefined ? { webhook_id: options.webhookId } : {}),
+      },
+      subject: `${queries.length} people`,
+    });
+    const requestId = headers.get('rr-request-id');
+    if (!requestId) {
+      // Without it the webhook delivery cannot be matched to this batch.
+      throw this.invalid(call, 'an accepted bulk lookup without an RR-Request-ID header', body);
+    }
+    return { data: { requestId, queries: queries.length }, raw: body, call, rateLimit: null };
+  }
+
+  private invalid(
+    call: Parameters<ProviderHttp['invalidResponse']>[0],
+    what: string,
+    body: unknown,
+  ): ProviderError {
+    return this.http.reportInvalid(this.http.invalidResponse(call, what, body));
   }
 
   private send(spec: Omit<HttpRequest, 'headers'>) {
@@ -521,38 +598,19 @@ export class RocketReachAdapter implements ProviderAdapter {
   }
 }
 
-function hasItems(value: unknown): boolean {
-  return Array.isArray(value) && value.length > 0;
+/** Identifies a company for `/company/lookup/`. */
+export interface RocketReachCompanyMatch {
+  domain?: string;
+  id?: number;
+  linkedin_url?: string;
+  name?: string;
+  ticker?: string;
 }
 
-function matchOf(query: PersonQuery): RocketReachPersonMatch {
-  const name =
-    query.fullName ??
-    (query.firstName && query.lastName ? `${query.firstName} ${query.lastName}` : undefined);
+function lookupParams(options: RocketReachLookupOptions): HttpRequest['query'] {
   return {
-    ...(query.linkedinUrl ? { linkedin_url: query.linkedinUrl } : {}),
-    ...(query.email ? { email: query.email } : {}),
-    ...(query.phone ? { phone: query.phone } : {}),
-    ...(name && (query.companyName || query.domain)
-      ? { name, current_employer: query.companyName ?? query.domain }
-      : {}),
+    webhook_id: options.webhookId,
+    lookup_type: options.lookupType,
+    return_cached_emails: options.returnCachedEmails,
   };
-}
-
-/** `credit_usage` first (the current schema, `'inf'` when unlimited), `lookup_credit_balance` as the fallback. */
-export function accountBalance(account: RocketReachAccount): CreditBalance {
-  const usage = account.credit_usage ?? [];
-  const details: Record<string, number> = {};
-  for (const entry of usage) {
-    details[entry.credit_type] =
-      entry.remaining === 'inf' ? Number.POSITIVE_INFINITY : Number(entry.remaining);
-  }
-  const lookup = usage.find((entry) => entry.credit_type.includes('lookup'));
-  const remaining = lookup ? details[lookup.credit_type] : (account.lookup_credit_balance ?? 0);
-  const limit = lookup
-    ? lookup.allocated === 'inf'
-      ? null
-      : Number(lookup.allocated)
-    : (account.plan?.lookup_limit ?? null);
-  return { remaining, limit, renewsAt: null, details };
 }

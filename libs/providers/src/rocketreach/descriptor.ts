@@ -4,8 +4,9 @@ import type { ProviderDescriptor } from '../port';
 export const ROCKETREACH_ATTRIBUTION = 'Powered by RocketReach';
 
 /**
- * RocketReach charges a lookup only when contact data comes back (a 404 is free), a company lookup
- * when company data comes back; searches spend no lookup credits on legacy plans (provider-apis.md §1).
+ * The legacy credit model (provider-apis.md §1, "Credits"): a person lookup costs one credit only
+ * when contact data comes back (a 404 or an empty profile is free), a company lookup one credit when
+ * company data comes back, searches and status checks none. A lookup may finish later, hence `async`.
  */
 export const ROCKETREACH: ProviderDescriptor = Object.freeze({
   name: 'rocketreach',
@@ -20,15 +21,18 @@ export const ROCKETREACH: ProviderDescriptor = Object.freeze({
   }),
 });
 
-/** Requests per minute, per plan; Sluice's defaults are RocketReach's Custom plan. */
-export interface RocketReachRateLimits {
-  /** @defaultValue 100 */
-  perMinute: number;
-  /** @defaultValue 250 */
-  personLookupPerMinute: number;
-}
-
-export const ROCKETREACH_DEFAULT_RATE_LIMITS: RocketReachRateLimits = Object.freeze({
-  perMinute: 100,
-  personLookupPerMinute: 250,
+/**
+ * Universal credits per action (provider-apis.md §1; secondary sources only, so kept in one place
+ * to correct when RocketReach publishes them): searches per page of up to 100, lookups per revealed
+ * kind of data, charged only when that data comes back.
+ */
+export const ROCKETREACH_UNIVERSAL_PRICES = Object.freeze({
+  personSearchPage: 1,
+  companySearchPage: 2,
+  professionalEmail: 2,
+  personalEmail: 3,
+  phone: 6,
+  detailedPersonEnrichment: 1,
+  healthcareEnrichment: 1,
+  company: 1,
 });

@@ -1,132 +1,181 @@
-import complete from './__fixtures__/person-lookup.response.200.complete.docs-example.json';
 import account from './__fixtures__/account.response.200.legacy-sdk-example.json';
-import unauthorized from './__fixtures__/error.401.docs-example.json';
-import type { HttpFailure } from '../http/provider-http';
-import { accountBalance, classifyRocketReachFailure, rocketReachErrorText } from './client';
-import { lookupState, mapRocketReachProfile } from './mapper';
+import checkStatusSearching from './__fixtures__/person-checkstatus.response.200.searching.docs-example.json';
+import complete from './__fixtures__/person-lookup.response.200.complete.docs-example.json';
+import lookupSearching from './__fixtures__/person-lookup.response.200.searching.docs-example.json';
+import {
+  accountBalance,
+  lookupState,
+  mapRocketReachCompany,
+  mapRocketReachProfile,
+  universalAccountBalance,
+} from './mapper';
 import type { RocketReachAccount, RocketReachProfile } from './types';
-import { createHmac } from 'node:crypto';
-import { parseRocketReachWebhook, verifyRocketReachSignature } from './webhook';
 
-describe('RocketReach mapping of the reference examples', () => {
-  it('reads a complete lookup, the legacy valid flag as the verdict', () => {
-    expect(mapRocketReachProfile(complete as RocketReachProfile)).toMatchObject({
+describe('mapRocketReachProfile', () => {
+  it('reads the documented complete lookup, its legacy valid flag as the verdict', () => {
+    expect(mapRocketReachProfile(complete as RocketReachProfile)).toEqual({
       firstName: 'John',
       lastName: 'Doe',
+      fullName: 'John Doe',
       title: 'Software Engineer',
+      seniority: null,
+      department: null,
+      linkedinUrl: null,
       companyName: 'Google',
-      emails: [{ email: 'johndoe@google.com', kind: 'work', verdict: 'valid' }],
+      companyDomain: null,
+      location: null,
+      emails: [{ email: 'johndoe@google.com', kind: 'work', verdict: 'valid', confidence: 0.85 }],
       phones: [],
     });
   });
 
-  it('maps smtp_valid, personal e-mails and phone types', () => {
+  it('reads the documented searching lookup as a person without contact data yet', () => {
+    const [profile] = lookupSearching as RocketReachProfile[];
+    expect(lookupState(profile.status)).toBe('running');
+    expect(mapRocketReachProfile(profile)).toMatchObject({
+      fullName: 'Mark Benioff',
+      companyName: 'Salesforce',
+      title: 'CEO',
+      emails: [],
+      phones: [],
+    });
+  });
+
+  it('maps smtp_valid and grades, puts work e-mails first, and keeps unknown phone types as unknown', () => {
     const person = mapRocketReachProfile({
       id: 1,
       status: 'complete',
       name: 'Ann Lee',
+      linkedin_url: 'https://www.linkedin.com/in/ann-lee/',
+      current_employer_domain: 'WWW.Acme.io',
+      city: 'Leeds',
+      country: 'United Kingdom',
+      job_history: [{ title: 'CTO', department: 'Engineering', is_current: true }],
       emails: [
-        { email: 'ann@gmail.com', type: 'personal', smtp_valid: 'valid', grade: 'A' },
+        { email: 'Ann@Gmail.com', type: 'personal', smtp_valid: 'valid', grade: 'A' },
         { email: 'ann@acme.io', type: 'professional', smtp_valid: 'accept-all', grade: 'B' },
+        { email: 'info@acme.io', type: 'role-based', smtp_valid: 'strange-new-value', grade: null },
       ],
       phones: [
         { number: '+44 7400 123456', type: 'mobile' },
         { e164: '+442071234567', type: 'fax' },
+        { number: '+44 20 7946 0000', type: 'direct dial' },
+        { number: 'not a phone', type: null },
       ],
     });
-    expect(person.emails.map((e) => [e.email, e.kind, e.verdict])).toEqual([
-      ['ann@acme.io', 'work', 'catch_all'],
-      ['ann@gmail.com', 'personal', 'valid'],
+    expect(person.emails.map((e) => [e.email, e.kind, e.verdict, e.confidence])).toEqual([
+      ['ann@acme.io', 'work', 'catch_all', 0.7],
+      ['info@acme.io', 'work', 'unknown', null],
+      ['ann@gmail.com', 'personal', 'valid', 0.95],
     ]);
     expect(person.phones).toEqual([
       { number: '+447400123456', kind: 'mobile', country: 'GB' },
       { number: '+442071234567', kind: 'unknown', country: 'GB' },
+      { number: '+442079460000', kind: 'direct', country: 'GB' },
+    ]);
+    expect(person).toMatchObject({
+      companyDomain: 'acme.io',
+      department: 'Engineering',
+      location: { locality: 'Leeds', region: null, country: 'United Kingdom' },
+    });
+    expect(person.linkedinUrl).toContain('linkedin.com/in/ann-lee');
+  });
+});
+
+describe('lookupState', () => {
+  it('treats every status but complete and failed as still running', () => {
+    const statuses = ['complete', 'failed', 'searching', 'progress', 'waiting', 'queued', 'not queued'];
+    expect(statuses.map(lookupState)).toEqual([
+      'complete',
+      'failed',
+      'running',
+      'running',
+      'running',
+      'running',
+      'running',
+    ]);
+    expect((checkStatusSearching as RocketReachProfile[]).map((p) => lookupState(p.status))).toEqual([
+      'running',
     ]);
   });
+});
 
-  it('treats every status but complete and failed as still running', () => {
-    expect(['complete', 'failed', 'searching', 'progress', 'waiting', 'not queued'].map(lookupState)).toEqual(
-      ['complete', 'failed', 'running', 'running', 'running', 'running'],
-    );
+describe('mapRocketReachCompany', () => {
+  it('takes the first domain it has and the office phone in E.164', () => {
+    expect(
+      mapRocketReachCompany({
+        id: 7,
+        name: 'Acme Ltd',
+        email_domain: 'Acme.io',
+        industry: 'Software',
+        num_employees: 42,
+        revenue: 1_000_000,
+        phone: '020 7946 0000',
+        city: 'London',
+        country_code: 'GB',
+        techstack: ['React'],
+      }),
+    ).toEqual({
+      name: 'Acme Ltd',
+      domain: 'acme.io',
+      industry: 'Software',
+      employees: 42,
+      revenueUsd: 1_000_000,
+      technologies: ['React'],
+      linkedinUrl: null,
+      phone: '+442079460000',
+      location: { locality: 'London', region: null, country: 'GB' },
+    });
+  });
+});
+
+describe('account balances', () => {
+  it('reads the legacy SDK account example through lookup_credit_balance', () => {
+    expect(accountBalance(account as RocketReachAccount)).toEqual({
+      remaining: 123,
+      limit: 600,
+      renewsAt: null,
+      details: {},
+    });
   });
 
-  it('reads the legacy account balance, and credit_usage first when present', () => {
-    expect(accountBalance(account as RocketReachAccount)).toMatchObject({ remaining: 123, limit: 600 });
+  it('prefers credit_usage, reads inf as unlimited and skips credit types the plan lacks', () => {
     expect(
       accountBalance({
         id: 1,
         lookup_credit_balance: 5,
-        credit_usage: [{ credit_type: 'premium_lookup', allocated: 'inf', used: 3, remaining: 'inf' }],
+        credit_usage: [
+          { credit_type: 'person_export', allocated: 0, used: 0, remaining: 0 },
+          { credit_type: 'premium_lookup', allocated: 'inf', used: 3, remaining: 'inf' },
+        ],
       }),
-    ).toMatchObject({ remaining: Number.POSITIVE_INFINITY, limit: null });
-  });
-});
-
-describe('RocketReach errors in all three body styles', () => {
-  const failure = (status: number, body: unknown, retryAfterMs: number | null = null): HttpFailure => ({
-    status,
-    body,
-    text: JSON.stringify(body),
-    headers: new Headers(),
-    call: {
-      provider: 'rocketreach',
-      method: 'GET',
-      endpoint: 'GET /person/lookup',
-      url: 'u',
-      status,
-      latencyMs: 1,
-    },
-    subject: 'the person',
-    retryAfterMs,
+    ).toEqual({
+      remaining: Number.POSITIVE_INFINITY,
+      limit: null,
+      renewsAt: null,
+      details: { premium_lookup: Number.POSITIVE_INFINITY },
+    });
+    expect(
+      accountBalance({
+        id: 1,
+        credit_usage: [{ credit_type: 'standard_lookup', allocated: 500, used: 20, remaining: 480 }],
+      }),
+    ).toMatchObject({ remaining: 480, limit: 500 });
   });
 
-  it('reads message, detail/error and field maps', () => {
-    expect(rocketReachErrorText(unauthorized)).toBe('Invalid API Key');
-    expect(rocketReachErrorText({ detail: 'Not found.' })).toBe('Not found.');
-    expect(rocketReachErrorText({ error: 'bad' })).toBe('bad');
-    expect(rocketReachErrorText({ current_employer: ['This field is required with name.'] })).toBe(
-      'current_employer: This field is required with name.',
-    );
-  });
-
-  it.each([
-    [400, { name: ['requires current_employer'] }, 'bad_request'],
-    [401, unauthorized, 'unauthorized'],
-    [402, { detail: 'Insufficient credits' }, 'out_of_credits'],
-    [403, { detail: 'You do not have enough lookup credits' }, 'out_of_credits'],
-    [403, { detail: 'Your plan does not include this endpoint' }, 'forbidden'],
-    [404, { detail: 'Not found.' }, 'not_found'],
-    [429, { detail: 'Request was throttled. Expected available in 7 seconds.' }, 'rate_limited'],
-    [500, { error: 'boom' }, 'unavailable'],
-    [503, null, 'unavailable'],
-  ])('maps HTTP %i %j to %s', (status, body, kind) => {
-    expect(classifyRocketReachFailure(failure(status, body)).kind).toBe(kind);
-  });
-
-  it('waits per Retry-After, else per the throttle message, else a minute', () => {
-    const throttled = { detail: 'Request was throttled. Expected available in 7 seconds.' };
-    expect(classifyRocketReachFailure(failure(429, throttled, 3000)).retryAfterMs).toBe(3000);
-    expect(classifyRocketReachFailure(failure(429, throttled)).retryAfterMs).toBe(7000);
-    expect(classifyRocketReachFailure(failure(429, {})).retryAfterMs).toBe(60_000);
-  });
-});
-
-describe('RocketReach webhooks', () => {
-  const body = JSON.stringify([{ id: 5244, status: 'complete', name: 'John Doe' }]);
-  const signature = createHmac('sha256', 'hook-secret').update(body).digest('base64');
-
-  it('accepts its own signature over the raw body and nothing else', () => {
-    expect(verifyRocketReachSignature(body, signature, 'hook-secret')).toBe(true);
-    expect(verifyRocketReachSignature(`${body} `, signature, 'hook-secret')).toBe(false);
-    expect(verifyRocketReachSignature(body, signature, 'other-secret')).toBe(false);
-    expect(verifyRocketReachSignature(body, undefined, 'hook-secret')).toBe(false);
-    expect(verifyRocketReachSignature(body, 'not base64 at all', 'hook-secret')).toBe(false);
-  });
-
-  it('reads one profile or a bulk list, and refuses what is not a profile', () => {
-    expect(parseRocketReachWebhook(JSON.parse(body))).toHaveLength(1);
-    expect(parseRocketReachWebhook({ id: 1, status: 'complete' })).toHaveLength(1);
-    expect(() => parseRocketReachWebhook([{ name: 'x' }])).toThrow(/not a profile/);
-    expect(() => parseRocketReachWebhook([])).toThrow(/at least one/);
+  it('reads the Universal pool and what each action spent', () => {
+    expect(
+      universalAccountBalance({
+        credit_usage: { credits_allocated: 1000, credits_used: 40, credits_remaining: 960 },
+        credit_usage_by_action: [
+          { credit_action: 'PhoneEnrichment', attempted_count: 5, succeeded_count: 4, credits_used: 24 },
+        ],
+      }),
+    ).toEqual({
+      remaining: 960,
+      limit: 1000,
+      renewsAt: null,
+      details: { credits_used: 40, PhoneEnrichment: 24 },
+    });
   });
 });

@@ -5,10 +5,19 @@ import {
   type EmailVerdict,
   type Firmographics,
   type FoundEmail,
+  type FoundPhone,
   type Person,
 } from '@sluice/enrichment';
+import type { CreditBalance } from '../port';
 import { phonesOf } from '../phones/phone-provider';
-import type { RocketReachCompany, RocketReachEmail, RocketReachProfile } from './types';
+import type {
+  RocketReachAccount,
+  RocketReachCompany,
+  RocketReachEmail,
+  RocketReachPhone,
+  RocketReachProfile,
+  RocketReachUniversalAccount,
+} from './types';
 
 const SMTP_VERDICTS: Record<string, EmailVerdict> = {
   valid: 'valid',
@@ -17,62 +26,82 @@ const SMTP_VERDICTS: Record<string, EmailVerdict> = {
   unknown: 'unknown',
 };
 
+function verdictOf(entry: RocketReachEmail): EmailVerdict | null {
+  if (entry.smtp_valid) {
+    return SMTP_VERDICTS[entry.smtp_valid] ?? 'unknown';
+  }
+  // The docs' own example still carries the older `valid: "true"` flag instead of `smtp_valid`.
+  if (entry.valid === true || entry.valid === 'true') {
+    return 'valid';
+  }
+  return entry.valid === false || entry.valid === 'false' ? 'invalid' : null;
+}
+
+/** RocketReach grades an address A (best) to F; the grade is the only confidence it gives. */
+function confidenceOf(grade: string | null | undefined, verdict: EmailVerdict | null): number | null {
+  if (grade?.startsWith('A')) {
+    return grade === 'A' ? 0.95 : 0.9;
+  }
+  if (grade?.startsWith('B')) {
+    return 0.7;
+  }
+  if (grade) {
+    return 0.4;
+  }
+  return verdict === 'valid' ? 0.85 : null;
+}
+
 function emailOf(entry: RocketReachEmail): FoundEmail | null {
-  const email = normalizeEmail(entry.email);
+  const email = entry.email ? normalizeEmail(entry.email) : null;
   if (!email) {
     return null;
   }
-  const legacy =
-    entry.valid === true || entry.valid === 'true'
-      ? 'valid'
-      : entry.valid === false || entry.valid === 'false'
-        ? 'invalid'
-        : null;
-  const verdict = entry.smtp_valid ? (SMTP_VERDICTS[entry.smtp_valid] ?? 'unknown') : legacy;
-  const grade = entry.grade ?? '';
+  const verdict = verdictOf(entry);
   return {
     email,
+    // Disposable and role-based addresses are still at the employer's domain: work, not personal.
     kind: entry.type === 'personal' ? 'personal' : 'work',
     verdict,
-    confidence: grade.startsWith('A') ? 0.9 : grade.startsWith('B') ? 0.7 : verdict === 'valid' ? 0.85 : null,
+    confidence: confidenceOf(entry.grade, verdict),
   };
 }
 
+/** Unknown and older types (`professional`, `fax`, `null`) are kept as `unknown`, never rejected. */
+function phoneKindOf(type: string | null | undefined): FoundPhone['kind'] {
+  return type === 'mobile' ? 'mobile' : type === 'direct dial' ? 'direct' : 'unknown';
+}
+
+function phonesOfProfile(phones: readonly RocketReachPhone[]): FoundPhone[] {
+  return phonesOf(phones.map((phone) => [phone.e164 ?? phone.number, phoneKindOf(phone.type)] as const));
+}
+
 function splitName(name: string | null | undefined): [string | null, string | null] {
-  const parts = name?.trim().split(/\s+/) ?? [];
+  const parts = name?.trim().split(/\s+/).filter(Boolean) ?? [];
   return parts.length >= 2 ? [parts[0], parts.slice(1).join(' ')] : [parts[0] ?? null, null];
 }
 
-/** A RocketReach profile in Sluice's words: professional e-mails first, phones in E.164. */
+/** A RocketReach profile in Sluice's words: work e-mails first, phones in E.164. */
 export function mapRocketReachProfile(profile: RocketReachProfile): Person {
   const [firstName, lastName] = splitName(profile.name);
   const emails = (profile.emails ?? []).map(emailOf).filter((email): email is FoundEmail => email !== null);
   emails.sort((a, b) => Number(b.kind === 'work') - Number(a.kind === 'work'));
-  const phones = phonesOf(
-    (profile.phones ?? []).map(
-      (phone) =>
-        [
-          phone.e164 ?? phone.number,
-          phone.type === 'mobile' ? 'mobile' : phone.type === 'direct dial' ? 'direct' : 'unknown',
-        ] as const,
-    ),
-  );
+  const currentJob = profile.job_history?.find((job) => job.is_current) ?? null;
   return {
     firstName,
     lastName,
     fullName: profile.name ?? null,
     title: profile.current_title ?? null,
     seniority: null,
-    department: null,
+    department: currentJob?.department ?? null,
     linkedinUrl: profile.linkedin_url ? normalizeLinkedinUrl(profile.linkedin_url) : null,
     companyName: profile.current_employer ?? null,
     companyDomain: profile.current_employer_domain ? normalizeDomain(profile.current_employer_domain) : null,
     location:
-      profile.city || profile.country
+      profile.city || profile.region || profile.country
         ? { locality: profile.city ?? null, region: profile.region ?? null, country: profile.country ?? null }
         : null,
     emails,
-    phones,
+    phones: phonesOfProfile(profile.phones ?? []),
   };
 }
 
@@ -88,7 +117,7 @@ export function mapRocketReachCompany(company: RocketReachCompany): Firmographic
     linkedinUrl: company.linkedin_url ?? null,
     phone: phonesOf([[company.phone, 'office']])[0]?.number ?? null,
     location:
-      company.city || company.country_code
+      company.city || company.region || company.country_code
         ? {
             locality: company.city ?? null,
             region: company.region ?? null,
@@ -101,4 +130,49 @@ export function mapRocketReachCompany(company: RocketReachCompany): Firmographic
 /** `complete` is done, `failed` is a terminal miss; every other status means still running. */
 export function lookupState(status: string): 'complete' | 'failed' | 'running' {
   return status === 'complete' ? 'complete' : status === 'failed' ? 'failed' : 'running';
+}
+
+function countOf(value: number | 'inf'): number {
+  return value === 'inf' ? Number.POSITIVE_INFINITY : Number(value);
+}
+
+/**
+ * `credit_usage` first (the current schema; `'inf'` when unlimited), `lookup_credit_balance` as
+ * the fallback existing integrations read. The pool Sluice spends is the first lookup credit type.
+ */
+export function accountBalance(account: RocketReachAccount): CreditBalance {
+  const usage = (account.credit_usage ?? []).filter((entry) => countOf(entry.allocated) > 0);
+  const details: Record<string, number> = {};
+  for (const entry of usage) {
+    details[entry.credit_type] = countOf(entry.remaining);
+  }
+  const lookup = usage.find((entry) => entry.credit_type.includes('lookup'));
+  if (lookup) {
+    return {
+      remaining: countOf(lookup.remaining),
+      limit: lookup.allocated === 'inf' ? null : Number(lookup.allocated),
+      renewsAt: null,
+      details,
+    };
+  }
+  return {
+    remaining: account.lookup_credit_balance ?? 0,
+    limit: account.plan?.lookup_limit ?? null,
+    renewsAt: null,
+    details,
+  };
+}
+
+/** The Universal-credit pool, with what each action spent so far. */
+export function universalAccountBalance(account: RocketReachUniversalAccount): CreditBalance {
+  const details: Record<string, number> = { credits_used: account.credit_usage.credits_used };
+  for (const action of account.credit_usage_by_action ?? []) {
+    details[action.credit_action] = action.credits_used;
+  }
+  return {
+    remaining: account.credit_usage.credits_remaining,
+    limit: account.credit_usage.credits_allocated,
+    renewsAt: null,
+    details,
+  };
 }

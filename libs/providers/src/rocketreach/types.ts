@@ -1,22 +1,88 @@
 /** RocketReach API v2 shapes (provider-apis.md §1): the fields Sluice reads; the rest stays raw. */
+
+/**
+ * Identifies one person, as `/person/lookup`, `/profile-company/lookup` and each bulk query take it:
+ * an id, a LinkedIn URL, an e-mail, a phone, an NPI number, or a name together with the current
+ * employer; `title` only narrows a name search.
+ */
+export interface RocketReachPersonMatch {
+  id?: number;
+  linkedin_url?: string;
+  email?: string;
+  /** E.164 or international format. */
+  phone?: string;
+  npi_number?: string;
+  name?: string;
+  current_employer?: string;
+  title?: string;
+}
+
+/** `standard`, `premium`, `premium (feeds disabled)`, `bulk`, `phone` or `enrich`. */
+export type RocketReachLookupType =
+  'standard' | 'premium' | 'premium (feeds disabled)' | 'bulk' | 'phone' | 'enrich';
+
+/** What a Universal-credit lookup reveals (each revealed kind is paid for; all default to false). */
+export interface RocketReachReveal {
+  professionalEmail?: boolean;
+  personalEmail?: boolean;
+  phone?: boolean;
+  detailedPersonEnrichment?: boolean;
+  healthcareEnrichment?: boolean;
+}
+
+/** Search facets: each facet takes a list of values; an `exclude_` prefix negates it. */
+export type RocketReachSearchQuery = Record<string, readonly string[]>;
+
+export interface RocketReachSearchPage {
+  /** @defaultValue 1 */
+  start?: number;
+  /** @defaultValue 10 */
+  pageSize?: number;
+  orderBy?: 'relevance' | 'popularity' | 'score';
+}
+
 export interface RocketReachEmail {
   email: string;
   /** `valid|invalid|accept-all|unknown`. */
   smtp_valid?: string | null;
-  /** Older answers: `"true"`/`"false"`. */
+  /** Older answers (and the docs' example): `"true"`/`"false"`. */
   valid?: string | boolean | null;
   /** `personal|professional|disposable|role-based`. */
   type?: string | null;
   grade?: string | null;
+  last_validation_check?: string | null;
 }
 
 export interface RocketReachPhone {
+  /** International format. */
   number?: string | null;
   e164?: string | null;
+  country_code?: string | null;
+  extension?: string | null;
   /** `mobile|direct dial|other`; older answers `professional`, `fax`, `null`. */
   type?: string | null;
   grade?: string | null;
   recommended?: boolean | null;
+}
+
+export interface RocketReachJob {
+  title?: string | null;
+  company_name?: string | null;
+  department?: string | null;
+  sub_department?: string | null;
+  highest_level?: string | null;
+  is_current?: boolean | null;
+}
+
+/** What a search result says about contact data it does not give away. */
+export interface RocketReachTeaser {
+  emails?: string[];
+  professional_emails?: string[];
+  personal_emails?: string[];
+  phones?: unknown[];
+  office_phones?: unknown[];
+  is_premium_phone_available?: boolean;
+  preview?: string[];
 }
 
 export interface RocketReachProfile {
@@ -28,45 +94,25 @@ export interface RocketReachProfile {
   city?: string | null;
   region?: string | null;
   country?: string | null;
+  country_code?: string | null;
   current_title?: string | null;
   current_employer?: string | null;
+  current_employer_id?: number | null;
   current_employer_domain?: string | null;
+  current_employer_website?: string | null;
+  recommended_email?: string | null;
+  recommended_professional_email?: string | null;
+  recommended_personal_email?: string | null;
   emails?: RocketReachEmail[] | null;
   phones?: RocketReachPhone[] | null;
+  job_history?: RocketReachJob[] | null;
+  /** Search results only. */
+  teaser?: RocketReachTeaser | null;
+  /** Added to webhook deliveries. */
   profile_list?: { id: number; name: string } | null;
-  company?: Record<string, unknown> | null;
-}
-
-export interface RocketReachCreditUsage {
-  credit_type: string;
-  allocated: number | 'inf';
-  used: number;
-  remaining: number | 'inf';
-}
-
-export interface RocketReachAccount {
-  id: number;
-  credit_usage?: RocketReachCreditUsage[];
-  rate_limits?: { action: string; duration: string; limit: number; used: number; remaining: number }[];
-  /** Legacy field, still read by existing integrations. */
-  lookup_credit_balance?: number;
-  plan?: { id: number; name: string; lookup_limit?: number };
-}
-
-export interface RocketReachUniversalAccount {
-  credit_usage: {
-    credits_allocated: number;
-    credits_used: number;
-    credits_remaining: number;
-    last_synced?: string;
-  };
-  plan?: { id: number; name: string };
-}
-
-export interface RocketReachSearchResponse<T> {
-  profiles?: T[];
-  companies?: T[];
-  pagination: { start: number; next: number | null; total: number };
+  /** `/profile-company/lookup` only. */
+  company?: RocketReachCompany | null;
+  metadata?: Record<string, unknown> | null;
 }
 
 export interface RocketReachCompany {
@@ -84,4 +130,63 @@ export interface RocketReachCompany {
   region?: string | null;
   country_code?: string | null;
   techstack?: string[] | null;
+}
+
+export interface RocketReachPagination {
+  start: number;
+  next: number | null;
+  total: number;
+}
+
+export interface RocketReachPeopleSearch {
+  profiles: RocketReachProfile[];
+  pagination: RocketReachPagination;
+}
+
+export interface RocketReachCompanySearch {
+  companies: RocketReachCompany[];
+  pagination: RocketReachPagination;
+}
+
+export interface RocketReachCreditUsage {
+  credit_type: string;
+  /** The string `'inf'` when unlimited, although the schema types it integer. */
+  allocated: number | 'inf';
+  used: number;
+  remaining: number | 'inf';
+}
+
+export interface RocketReachRateLimitUsage {
+  action: string;
+  duration: string;
+  limit: number;
+  used: number;
+  remaining: number;
+}
+
+export interface RocketReachAccount {
+  id: number;
+  state?: string;
+  credit_usage?: RocketReachCreditUsage[];
+  rate_limits?: RocketReachRateLimitUsage[];
+  /** Legacy field, still read by existing integrations. */
+  lookup_credit_balance?: number;
+  plan?: { id: number; name: string; lookup_limit?: number };
+}
+
+export interface RocketReachUniversalAccount {
+  credit_usage: {
+    credits_allocated: number;
+    credits_used: number;
+    credits_remaining: number;
+    last_synced?: string;
+  };
+  credit_usage_by_action?: {
+    credit_action: string;
+    attempted_count: number;
+    succeeded_count: number;
+    credits_used: number;
+  }[];
+  plan?: { id: number; name: string; lookup_limit?: number; export_limit?: number };
+  rate_limits?: RocketReachRateLimitUsage[];
 }

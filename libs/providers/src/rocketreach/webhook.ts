@@ -1,6 +1,16 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { isRecord } from '../json';
+import type { Person } from '@sluice/enrichment';
+import { ProviderError } from '../errors';
+import { isRecord, parseJson } from '../json';
+import { ROCKETREACH } from './descriptor';
+import { lookupState, mapRocketReachProfile } from './mapper';
 import type { RocketReachProfile } from './types';
+
+/** The headers RocketReach puts on a webhook delivery (Node lower-cases them). */
+export const ROCKETREACH_WEBHOOK_HEADERS = Object.freeze({
+  requestId: 'rr-request-id',
+  signature: 'x-rocketreach-signature',
+});
 
 /**
  * `X-RocketReach-Signature` = base64(HMAC-SHA256(secret, raw body)) (provider-apis.md §1). Checked
@@ -9,32 +19,86 @@ import type { RocketReachProfile } from './types';
  */
 export function verifyRocketReachSignature(
   rawBody: string | Buffer,
-  signature: string | undefined | null,
+  signature: string | readonly string[] | undefined | null,
   secret: string,
 ): boolean {
-  if (!signature || !secret) {
+  const given = typeof signature === 'string' ? signature.trim() : undefined;
+  if (!given || !secret) {
     return false;
   }
   const expected = createHmac('sha256', secret).update(rawBody).digest();
-  let given: Buffer;
-  try {
-    given = Buffer.from(signature.trim(), 'base64');
-  } catch {
-    return false;
-  }
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  // Node's base64 decoder skips invalid characters rather than throwing, so compare the canonical
+  // re-encoding too: a signature with junk around valid base64 must not pass.
+  const decoded = Buffer.from(given, 'base64');
+  return (
+    decoded.length === expected.length &&
+    decoded.toString('base64') === given &&
+    timingSafeEqual(decoded, expected)
+  );
 }
 
-/** A webhook body: one profile (single lookup) or a list (bulk lookup). */
-export function parseRocketReachWebhook(body: unknown): RocketReachProfile[] {
-  const items = Array.isArray(body) ? body : [body];
-  if (items.length === 0) {
-    throw new Error('a RocketReach webhook body must hold at least one profile');
+/** One profile of a delivery: its state and, once complete, the person in Sluice's words. */
+export interface RocketReachWebhookResult {
+  profileId: number;
+  /** RocketReach's own status (`complete`, `failed`, …). */
+  status: string;
+  /** `null` unless the lookup is complete. */
+  person: Person | null;
+  profileList: { id: number; name: string } | null;
+  raw: RocketReachProfile;
+}
+
+/**
+ * A webhook delivery, keyed by the `RR-Request-ID` of the lookup or bulk lookup that caused it (the
+ * correlation and idempotency key: RocketReach may deliver twice).
+ */
+export interface RocketReachWebhookDelivery {
+  requestId: string;
+  /** A bulk lookup delivers a list; a single lookup one profile object. */
+  bulk: boolean;
+  results: RocketReachWebhookResult[];
+}
+
+function refuse(message: string): ProviderError {
+  return new ProviderError({ provider: ROCKETREACH.name, kind: 'invalid_response', message });
+}
+
+/**
+ * Parses a delivery (call after {@link verifyRocketReachSignature}): one profile object from a
+ * lookup, or a list of them from a bulk lookup (empty when it found no one).
+ */
+export function parseRocketReachWebhook(
+  rawBody: string | Buffer,
+  requestId: string | readonly string[] | undefined | null,
+): RocketReachWebhookDelivery {
+  const id = typeof requestId === 'string' ? requestId.trim() : '';
+  if (!id) {
+    throw refuse(
+      'A RocketReach webhook delivery needs its RR-Request-ID header to be matched to a lookup; refuse it.',
+    );
   }
-  return items.map((item, index) => {
+  const parsed = parseJson(Buffer.isBuffer(rawBody) ? rawBody.toString('utf8') : rawBody);
+  if (!parsed.ok) {
+    throw refuse(
+      `RocketReach webhook ${id} is not JSON; refuse it (RocketReach sends a profile or a list of profiles).`,
+    );
+  }
+  const bulk = Array.isArray(parsed.value);
+  const items: unknown[] = bulk ? (parsed.value as unknown[]) : [parsed.value];
+  const results = items.map((item, index): RocketReachWebhookResult => {
     if (!isRecord(item) || typeof item.id !== 'number' || typeof item.status !== 'string') {
-      throw new Error(`RocketReach webhook item ${index} is not a profile (needs numeric id and status)`);
+      throw refuse(
+        `RocketReach webhook ${id}: item ${index} is not a profile (a numeric id and a status are required).`,
+      );
     }
-    return item as unknown as RocketReachProfile;
+    const profile = item as unknown as RocketReachProfile;
+    return {
+      profileId: profile.id,
+      status: profile.status,
+      person: lookupState(profile.status) === 'complete' ? mapRocketReachProfile(profile) : null,
+      profileList: profile.profile_list ?? null,
+      raw: profile,
+    };
   });
+  return { requestId: id, bulk, results };
 }

@@ -17,6 +17,7 @@ describe('classifySnovFailure', () => {
     [401, { success: false, errors: 'Invalid access token' }, 'unauthorized'],
     [402, { success: false, errors: 'Not enough credits' }, 'out_of_credits'],
     [400, { success: false, message: 'You have no credits left' }, 'out_of_credits'],
+    [403, { success: false, errors: 'Insufficient permissions for this API' }, 'forbidden'],
     [404, { success: false, errors: 'No task' }, 'not_found'],
     [429, { success: false, errors: 'Too many requests' }, 'rate_limited'],
     [500, null, 'unavailable'],

@@ -10,7 +10,7 @@ import {
 } from '../http/provider-http';
 import { isRecord } from '../json';
 import type { CreditBalance, Outcome } from '../port';
-import { SNOV } from './descriptor';
+import { SNOV, SNOV_COSTS } from './descriptor';
 import { mapBalance, mapDomainSearchResult, mapEmailFinderResult } from './mapper';
 import type {
   SnovBalanceResponse,
@@ -84,7 +84,10 @@ export function classifySnovFailure(failure: HttpFailure): {
   retryAfterMs?: number | null;
 } {
   const detail = errorText(failure.body) ?? '';
-  if (failure.status === 402 || /not enough credits|no credits|insufficient/i.test(detail)) {
+  if (
+    failure.status === 402 ||
+    /not enough credits|no credits|insufficient (credits|balance)/i.test(detail)
+  ) {
     return {
       kind: 'out_of_credits',
       message: `${LABEL} has not enough credits for ${failure.call.endpoint} (HTTP ${failure.status}); top up or wait for the renewal.`,
@@ -121,6 +124,8 @@ export class SnovClient {
   private readonly http: ProviderHttp;
   private readonly now: () => number;
   private token: { value: string; expiresAt: number } | null = null;
+  /** The token a refresh replaced: an answer to a call made with it may still echo it. */
+  private retiredToken: string | null = null;
   private tokenRequest: Promise<string> | null = null;
 
   constructor(private readonly options: SnovClientOptions) {
@@ -137,7 +142,11 @@ export class SnovClient {
       timeoutMs: options.timeoutMs,
       fetch: options.fetch,
       onCall: options.onCall,
-      secrets: () => [options.clientSecret, ...(this.token ? [this.token.value] : [])],
+      secrets: () => [
+        options.clientSecret,
+        ...(this.token ? [this.token.value] : []),
+        ...(this.retiredToken ? [this.retiredToken] : []),
+      ],
       classify: classifySnovFailure,
     });
   }
@@ -185,7 +194,12 @@ export class SnovClient {
     return { data: { taskHash }, raw: body as SnovDomainSearchStartResponse, call, rateLimit: null };
   }
 
-  /** `GET /v2/domain-search/result/{task_hash}`: pending until Snov.io has finished. */
+  /**
+   * `GET /v2/domain-search/result/{task_hash}`: pending until Snov.io has finished; 1 credit when it
+   * found the company. Snov.io charges a task once, however often its result is read: stop polling at
+   * the first finished answer, whose `credits` is the task's price. That is the list price: Snov.io
+   * does not charge a repeat of the same search, which only reconciling with `getBalance()` shows.
+   */
   async getDomainSearchResult(
     taskHash: string,
   ): Promise<ProviderResult<Outcome<Firmographics>, SnovDomainSearchResult>> {
@@ -194,6 +208,11 @@ export class SnovClient {
       endpoint: SNOV_ENDPOINTS.domainSearchResult,
       path: `/v2/domain-search/result/${encodeURIComponent(this.taskHashOf(taskHash, SNOV_ENDPOINTS.domainSearchResult))}`,
       subject: `domain search task ${taskHash}`,
+      // Snov.io charges a search only when it found the company (provider-apis.md §2).
+      charge: (raw) =>
+        isRecord(raw) && raw.status === 'completed' && isRecord(raw.data)
+          ? SNOV_COSTS.domainSearchWithResults
+          : 0,
     });
     const raw = this.resultBody<SnovDomainSearchResult>(body, call);
     return { data: domainSearchOutcome(raw, taskHash), raw, call, rateLimit: null };
@@ -236,7 +255,8 @@ export class SnovClient {
 
   /**
    * `GET /v2/emails-by-domain-by-name/result?task_hash=`: per row, the e-mails found. Costs 1 credit
-   * per e-mail returned, which `credits` of a hit says.
+   * per e-mail returned, which `credits` of a hit says; as with the domain search, the task is
+   * charged once, so stop polling at the first finished answer.
    */
   async getEmailFinderResult(
     taskHash: string,
@@ -249,7 +269,7 @@ export class SnovClient {
       subject: `e-mail search task ${taskHash}`,
       charge: (raw) =>
         isRecord(raw) && raw.status === 'completed'
-          ? countEmails(raw as unknown as SnovEmailFinderResult)
+          ? countEmails(raw as unknown as SnovEmailFinderResult) * SNOV_COSTS.emailFinderPerEmail
           : 0,
     });
     const raw = this.resultBody<SnovEmailFinderResult>(body, call);
@@ -301,7 +321,9 @@ export class SnovClient {
       if (!(error instanceof ProviderError) || error.kind !== 'unauthorized') {
         throw error;
       }
+      // Only the token that failed is dropped: a concurrent caller may already have renewed it.
       if (this.token?.value === token) {
+        this.retiredToken = token;
         this.token = null;
       }
       const fresh = await this.accessToken();
@@ -339,6 +361,7 @@ export class SnovClient {
     }
     const raw = body as unknown as SnovTokenResponse;
     const lifetimeS = typeof raw.expires_in === 'number' && raw.expires_in > 0 ? raw.expires_in : 3600;
+    this.retiredToken = this.token?.value ?? this.retiredToken;
     this.token = { value: raw.access_token, expiresAt: this.now() + lifetimeS * 1000 };
     return raw.access_token;
   }
@@ -354,7 +377,7 @@ function domainSearchOutcome(raw: SnovDomainSearchResult, taskHash: string): Out
   }
   const company = mapDomainSearchResult(raw);
   return company
-    ? { status: 'hit', data: company, credits: 1 }
+    ? { status: 'hit', data: company, credits: SNOV_COSTS.domainSearchWithResults }
     : { status: 'miss', credits: 0, reason: 'no results' };
 }
 
@@ -363,7 +386,7 @@ function emailFinderOutcome(raw: SnovEmailFinderResult, taskHash: string): Outco
     return { status: 'pending', taskId: taskHash, credits: 0 };
   }
   const rows = mapEmailFinderResult(raw);
-  const credits = countEmails(raw);
+  const credits = countEmails(raw) * SNOV_COSTS.emailFinderPerEmail;
   return rows.some((emails) => emails.length > 0)
     ? { status: 'hit', data: rows, credits }
     : { status: 'miss', credits: 0, reason: 'no e-mail found' };

@@ -1,0 +1,135 @@
+import type { Request } from 'express';
+import type { ChargedReply, SimulatedReply } from '../simulation/simulated-provider';
+import { TaskBoard } from '../simulation/task-board';
+import { SandboxState } from '../state/sandbox-state';
+import { generateWorld } from '../world/generate-world';
+import { rocketreach } from './rocketreach.provider';
+import { RocketReachSimulation, UNIVERSAL_PRICES } from './rocketreach.simulation';
+
+const SEED = 20261122;
+const TASK_DELAY_MS = 1000;
+
+function simulationOf() {
+  const world = generateWorld(SEED, 60);
+  const state = new SandboxState({ seed: SEED, worldSize: 60 }, [rocketreach]);
+  const tasks = new TaskBoard(state);
+  state.runtimeOf(rocketreach).update({ ...rocketreach.defaults, task_delay_ms: TASK_DELAY_MS });
+  return { simulation: new RocketReachSimulation(world, tasks, state), world, state, tasks };
+}
+
+const reply = (answer: SimulatedReply | ChargedReply): SimulatedReply =>
+  'reply' in answer ? answer.reply : answer;
+const bodyOf = (answer: SimulatedReply | ChargedReply) => reply(answer).body as Record<string, unknown>;
+
+describe('rocketreach (simulated provider)', () => {
+  const requestWith = (headers: Record<string, string>, query: Record<string, string> = {}): Request =>
+    ({ headers, query }) as unknown as Request;
+
+  it('accepts sandbox- keys in the Api-Key header or the deprecated api_key parameter, and refuses others its way', () => {
+    expect(rocketreach.authenticate(requestWith({ 'api-key': 'sandbox-k' }))).toEqual({ key: 'sandbox-k' });
+    expect(rocketreach.authenticate(requestWith({}, { api_key: 'sandbox-q' }))).toEqual({ key: 'sandbox-q' });
+    expect(rocketreach.authenticate(requestWith({ 'api-key': 'live-key' }))).toEqual({
+      reply: { status: 401, body: { status: 401, message: 'Invalid API Key' } },
+    });
+  });
+
+  it('words a 429 as Django REST throttling, with a Retry-After no longer than the window', () => {
+    const now = Math.floor(Date.now() / 1000);
+    const answer = rocketreach.rateLimited({ limit: 1, remaining: 0, resetsAt: now + 90, windowSeconds: 60 });
+    expect(answer).toEqual({
+      status: 429,
+      body: { detail: 'Request was throttled. Expected available in 60 seconds.' },
+      headers: { 'Retry-After': '60' },
+    });
+  });
+});
+
+describe('RocketReachSimulation', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('starts the same people searching in every run, about a third of them', () => {
+    const statusesOf = () => {
+      const { simulation, world } = simulationOf();
+      return world.contacts.people.slice(0, 60).map((person) => {
+        const answer = bodyOf(simulation.lookup({ linkedin_url: person.linkedin_url }, 'person'));
+        return answer.status ?? answer.detail;
+      });
+    };
+    const first = statusesOf();
+    expect(statusesOf()).toEqual(first);
+    const searching = first.filter((status) => status === 'searching').length;
+    expect(searching).toBeGreaterThan(5);
+    expect(searching).toBeLessThan(35);
+  });
+
+  it('completes a searching lookup at checkStatus after the task delay and charges it once', () => {
+    // The TaskBoard reads the clock: fake it rather than wait.
+    jest.useFakeTimers({ now: Date.now() });
+    const { simulation, world, state } = simulationOf();
+    const person = world.contacts.people.find(
+      (p) => bodyOf(simulation.lookup({ email: p.work_email }, 'person')).status === 'searching',
+    )!;
+    const before = state.runtimeOf(rocketreach).settings.credits!;
+    const id = bodyOf(simulation.lookup({ email: person.work_email }, 'person')).id as number;
+    const [running] = reply(simulation.checkStatus([String(id)], false)).body as Record<string, unknown>[];
+    expect(running).toEqual({ id, status: 'searching' });
+    expect(state.runtimeOf(rocketreach).settings.credits).toBe(before);
+    jest.advanceTimersByTime(TASK_DELAY_MS);
+    const [status] = reply(simulation.checkStatus([String(id)], false)).body as Record<string, unknown>[];
+    expect(status).toMatchObject({ id, status: 'complete', name: person.full_name });
+    expect(bodyOf(simulation.lookup({ email: person.work_email }, 'person')).status).toBe('complete');
+    expect(state.runtimeOf(rocketreach).settings.credits).toBe(before - 1);
+  });
+
+  it('answers checkStatus for ids repeated or comma-separated, and refuses ids that are not numbers', () => {
+    const { simulation } = simulationOf();
+    const listed = reply(simulation.checkStatus(['100001', '100002,999999999'], false)).body as {
+      status: string;
+    }[];
+    expect(listed.map((p) => p.status)).toEqual(['not queued', 'not queued', 'failed']);
+    expect(reply(simulation.checkStatus(['abc'], false)).status).toBe(400);
+    expect(reply(simulation.checkStatus(undefined, false)).status).toBe(400);
+  });
+
+  it('refuses a name without an employer and a lookup naming no one, in the field-map style', () => {
+    const { simulation } = simulationOf();
+    expect(simulation.lookup({ name: 'Jane Doe' }, 'person')).toEqual({
+      status: 400,
+      body: { current_employer: [expect.any(String)] },
+    });
+    expect(reply(simulation.lookup({ title: 'CEO' }, 'person')).body).toHaveProperty('non_field_errors');
+  });
+
+  it('reveals on Universal only what was asked for', () => {
+    const { simulation, world } = simulationOf();
+    const person = world.contacts.people.find(
+      (p) =>
+        world.contacts.knows('rocketreach', 'work_email', p) &&
+        bodyOf(simulation.lookup({ email: p.work_email }, 'universal')).status === 'complete',
+    )!;
+    const nothing = bodyOf(simulation.lookup({ email: person.work_email }, 'universal'));
+    expect(nothing).toMatchObject({ emails: [], phones: [] });
+    expect(simulation.universalLookupCost({ reveal_professional_email: 'true', reveal_phone: 'true' })).toBe(
+      UNIVERSAL_PRICES.professionalEmail + UNIVERSAL_PRICES.phone,
+    );
+    expect(simulation.universalLookupCost({})).toBe(1);
+  });
+
+  it('charges Universal searches per page with results, legacy searches nothing', () => {
+    const { simulation, world } = simulationOf();
+    const company = world.companies[0];
+    const query = { query: { name: [company.company_name] } };
+    expect(simulation.companySearch(query, true)).toMatchObject({
+      charge: UNIVERSAL_PRICES.companySearchPage,
+    });
+    expect(simulation.companySearch(query, false)).not.toHaveProperty('charge');
+    expect(
+      simulation.companySearch({ query: { name: ['no such company at all'] } }, true),
+    ).not.toHaveProperty('charge');
+    expect(reply(simulation.personSearch({ query: { name: ['x'] }, page_size: 101 }, false)).status).toBe(
+      400,
+    );
+  });
+});

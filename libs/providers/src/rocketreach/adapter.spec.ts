@@ -1,0 +1,177 @@
+import { ProviderError } from '../errors';
+import checkStatusSearching from './__fixtures__/person-checkstatus.response.200.searching.docs-example.json';
+import complete from './__fixtures__/person-lookup.response.200.complete.docs-example.json';
+import { RocketReachAdapter, rocketReachLookupOutcome, rocketReachMatchOf } from './adapter';
+import { RocketReachClient } from './client';
+import { ROCKETREACH_ATTRIBUTION } from './descriptor';
+import type { RocketReachProfile } from './types';
+
+type Answer = { status: number; body: unknown };
+
+/** An adapter over a scripted RocketReach (one answer per path); the requested URLs are kept. */
+function adapterWith(script: Record<string, Answer>) {
+  const urls: URL[] = [];
+  const fetchImpl = ((input: string | URL | Request): Promise<Response> => {
+    const url = new URL(input instanceof Request ? input.url : input.toString());
+    urls.push(url);
+    const answer = script[url.pathname.replace('/api/v2', '')];
+    return answer
+      ? Promise.resolve(new Response(JSON.stringify(answer.body), { status: answer.status }))
+      : Promise.reject(new Error(`nothing scripted for ${url.pathname}`));
+  }) as typeof fetch;
+  const client = new RocketReachClient({
+    baseUrl: 'https://api.rocketreach.co/api/v2',
+    apiKey: 'key',
+    fetch: fetchImpl,
+  });
+  return { adapter: new RocketReachAdapter(client, { webhookId: 77 }), urls };
+}
+
+const withPhone: RocketReachProfile = {
+  ...(complete as RocketReachProfile),
+  emails: [],
+  phones: [{ number: '+44 7400 123456', type: 'mobile' }],
+};
+
+describe('rocketReachLookupOutcome', () => {
+  it('is pending with the profile id while RocketReach is still searching, and free', () => {
+    const [searching] = checkStatusSearching as RocketReachProfile[];
+    expect(rocketReachLookupOutcome(searching, 'email')).toEqual({
+      status: 'pending',
+      taskId: '5244',
+      credits: 0,
+    });
+    expect(rocketReachLookupOutcome({ id: 3, status: 'progress' }, 'person').status).toBe('pending');
+  });
+
+  it('is a hit, charged one credit, when a complete profile has what was asked for', () => {
+    expect(rocketReachLookupOutcome(complete as RocketReachProfile, 'email')).toEqual({
+      status: 'hit',
+      data: { email: 'johndoe@google.com', kind: 'work', verdict: 'valid', confidence: 0.85 },
+      credits: 1,
+    });
+    expect(rocketReachLookupOutcome(withPhone, 'phone')).toMatchObject({
+      status: 'hit',
+      data: [{ number: '+447400123456', kind: 'mobile' }],
+      credits: 1,
+    });
+  });
+
+  it('is a charged miss when the profile came with contact data but not the kind asked for', () => {
+    expect(rocketReachLookupOutcome(withPhone, 'email')).toMatchObject({ status: 'miss', credits: 1 });
+    expect(rocketReachLookupOutcome(complete as RocketReachProfile, 'phone')).toMatchObject({
+      status: 'miss',
+      credits: 1,
+    });
+  });
+
+  it('is a free miss when the lookup failed or came back empty', () => {
+    expect(rocketReachLookupOutcome({ id: 1, status: 'failed' }, 'person')).toMatchObject({
+      status: 'miss',
+      credits: 0,
+    });
+    expect(rocketReachLookupOutcome({ id: 1, status: 'complete', emails: [] }, 'email')).toMatchObject({
+      status: 'miss',
+      credits: 0,
+    });
+  });
+});
+
+describe('rocketReachMatchOf', () => {
+  it('sends every strong identifier, and a name only with an employer', () => {
+    expect(
+      rocketReachMatchOf({ email: 'a@acme.io', firstName: 'Ann', lastName: 'Lee', domain: 'acme.io' }),
+    ).toEqual({ email: 'a@acme.io', name: 'Ann Lee', current_employer: 'acme.io' });
+    expect(rocketReachMatchOf({ fullName: 'Ann Lee' })).toBeNull();
+    expect(rocketReachMatchOf({ fullName: 'Ann Lee', companyName: 'Acme' })).toEqual({
+      name: 'Ann Lee',
+      current_employer: 'Acme',
+    });
+  });
+});
+
+describe('RocketReachAdapter', () => {
+  it('carries RocketReach’s attribution', () => {
+    expect(adapterWith({}).adapter.attribution).toBe(ROCKETREACH_ATTRIBUTION);
+    expect(ROCKETREACH_ATTRIBUTION).toBe('Powered by RocketReach');
+  });
+
+  it('looks a person up through the configured webhook and answers pending while searching', async () => {
+    const { adapter, urls } = adapterWith({
+      '/person/lookup': { status: 200, body: { id: 5244, status: 'searching' } },
+    });
+    const result = await adapter.lookupPerson({ linkedinUrl: 'https://www.linkedin.com/in/ann' });
+    expect(result.data).toEqual({ status: 'pending', taskId: '5244', credits: 0 });
+    expect(urls[0].searchParams.get('webhook_id')).toBe('77');
+  });
+
+  it('completes a pending lookup from checkStatus', async () => {
+    const { adapter, urls } = adapterWith({
+      '/person/checkStatus': { status: 200, body: [complete] },
+    });
+    const result = await adapter.completeLookup('5244', 'email');
+    expect(result.data).toMatchObject({ status: 'hit', data: { email: 'johndoe@google.com' }, credits: 1 });
+    expect(urls[0].searchParams.getAll('ids')).toEqual(['5244']);
+  });
+
+  it('treats a checkStatus answer without the profile as invalid', async () => {
+    const { adapter } = adapterWith({ '/person/checkStatus': { status: 200, body: [] } });
+    await expect(adapter.completeLookup('5244', 'person')).rejects.toMatchObject({
+      kind: 'invalid_response',
+    });
+  });
+
+  it('answers a free miss for a person or company RocketReach does not know', async () => {
+    const { adapter } = adapterWith({
+      '/person/lookup': { status: 404, body: { detail: 'Not found.' } },
+      '/company/lookup/': { status: 404, body: { detail: 'Not found.' } },
+    });
+    expect((await adapter.findWorkEmail({ email: 'nobody@acme.io' })).data).toMatchObject({
+      status: 'miss',
+      credits: 0,
+    });
+    expect((await adapter.lookupCompany({ domain: 'acme.io' })).data).toMatchObject({
+      status: 'miss',
+      credits: 0,
+    });
+  });
+
+  it('lets other errors through', async () => {
+    const { adapter } = adapterWith({
+      '/person/lookup': { status: 401, body: { status: 401, message: 'x' } },
+    });
+    await expect(adapter.findPhone({ email: 'a@acme.io' })).rejects.toMatchObject({ kind: 'unauthorized' });
+  });
+
+  it('searches people by name, company and domain, and companies by name and domain, for free', async () => {
+    const pagination = { start: 1, next: null, total: 1 };
+    const { adapter } = adapterWith({
+      '/person/search': {
+        status: 201,
+        body: { profiles: [{ id: 1, status: 'complete', name: 'Ann Lee' }], pagination },
+      },
+      '/searchCompany': { status: 201, body: { companies: [], pagination: { ...pagination, total: 0 } } },
+    });
+    const found = await adapter.searchPeople({
+      fullName: 'Ann Lee',
+      companyName: 'Acme',
+      domain: 'acme.io',
+      limit: 5,
+    });
+    expect(found.data).toMatchObject({ status: 'hit', credits: 0, data: [{ fullName: 'Ann Lee' }] });
+    expect((await adapter.searchCompanies({ name: 'Acme' })).data).toEqual({ status: 'miss', credits: 0 });
+  });
+
+  it.each<[string, (adapter: RocketReachAdapter) => Promise<unknown>]>([
+    ['a lookup with only a name', (a) => a.lookupPerson({ fullName: 'Ann Lee' })],
+    ['a people search with nothing to search by', (a) => a.searchPeople({ email: 'a@acme.io' })],
+    ['a company lookup with neither domain nor name', (a) => a.lookupCompany({})],
+    ['a company search with neither name nor domain', (a) => a.searchCompanies({ limit: 5 })],
+  ])('refuses %s before any request', async (_what, run) => {
+    const { adapter, urls } = adapterWith({});
+    const error = await run(adapter).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ kind: 'bad_request' });
+    expect(urls).toEqual([]);
+  });
+});

@@ -1,0 +1,255 @@
+import type { Firmographics, FoundEmail, FoundPhone, Person, PersonQuery } from '@sluice/enrichment';
+import type { ProviderResult } from '../call-info';
+import { ProviderError } from '../errors';
+import type { CapabilityResult, CreditBalance, Outcome, ProviderAdapter } from '../port';
+import { ROCKETREACH_ENDPOINTS, type RocketReachClient } from './client';
+import { ROCKETREACH, ROCKETREACH_ATTRIBUTION } from './descriptor';
+import { lookupState, mapRocketReachCompany, mapRocketReachProfile } from './mapper';
+import type { RocketReachPersonMatch, RocketReachProfile, RocketReachSearchQuery } from './types';
+
+/** What a person lookup is asked for: the whole person, the work e-mail, or the phones. */
+export type RocketReachPick = 'person' | 'email' | 'phone';
+
+type Picked<P extends RocketReachPick> = P extends 'email'
+  ? FoundEmail
+  : P extends 'phone'
+    ? FoundPhone[]
+    : Person;
+
+export interface RocketReachAdapterOptions {
+  /**
+   * The RocketReach webhook (created in its UI) lookups should be delivered to.
+   * @defaultValue none: RocketReach delivers to the top-most enabled webhook
+   */
+  webhookId?: number;
+}
+
+/**
+ * The outcome of a lookup's profile: still running → `pending` with the profile id (finish it with
+ * `completeLookup` or from the webhook), `failed` → miss, `complete` → what was asked for. Credits:
+ * one when the profile came back with any contact data, whether or not it held the part asked for,
+ * because that is when RocketReach charges.
+ */
+export function rocketReachLookupOutcome<P extends RocketReachPick>(
+  profile: RocketReachProfile,
+  pick: P,
+): Outcome<Picked<P>> {
+  const state = lookupState(profile.status);
+  if (state === 'running') {
+    return { status: 'pending', taskId: String(profile.id), credits: 0 };
+  }
+  if (state === 'failed') {
+    return { status: 'miss', credits: 0, reason: 'RocketReach finished the lookup with errors' };
+  }
+  const person = mapRocketReachProfile(profile);
+  const credits =
+    person.emails.length > 0 || person.phones.length > 0
+      ? (ROCKETREACH.capabilities.lookup_person?.credits ?? 1)
+      : 0;
+  if (pick === 'email') {
+    const email = person.emails.find((e) => e.kind === 'work');
+    return email
+      ? { status: 'hit', data: email as Picked<P>, credits }
+      : { status: 'miss', credits, reason: 'RocketReach has no work e-mail for this person' };
+  }
+  if (pick === 'phone') {
+    return person.phones.length > 0
+      ? { status: 'hit', data: person.phones as Picked<P>, credits }
+      : { status: 'miss', credits, reason: 'RocketReach has no phone for this person' };
+  }
+  return { status: 'hit', data: person as Picked<P>, credits };
+}
+
+function fullNameOf(query: PersonQuery): string | undefined {
+  const full = query.fullName?.trim();
+  if (full) {
+    return full;
+  }
+  const first = query.firstName?.trim();
+  const last = query.lastName?.trim();
+  return first && last ? `${first} ${last}` : undefined;
+}
+
+/** RocketReach's identifiers for a canonical query, strongest first; `null` when none is usable. */
+export function rocketReachMatchOf(query: PersonQuery): RocketReachPersonMatch | null {
+  const name = fullNameOf(query);
+  const employer = query.companyName?.trim() || query.domain?.trim();
+  const match: RocketReachPersonMatch = {
+    ...(query.linkedinUrl ? { linkedin_url: query.linkedinUrl } : {}),
+    ...(query.email ? { email: query.email } : {}),
+    ...(query.phone ? { phone: query.phone } : {}),
+    ...(name && employer ? { name, current_employer: employer } : {}),
+  };
+  return Object.keys(match).length > 0 ? match : null;
+}
+
+/**
+ * RocketReach behind the capability port, on its legacy credit model. Lookups that RocketReach is
+ * still `searching` answer `pending` with the profile id. Data from it must be shown with
+ * {@link ROCKETREACH_ATTRIBUTION}.
+ */
+export class RocketReachAdapter implements ProviderAdapter {
+  readonly descriptor = ROCKETREACH;
+  readonly attribution = ROCKETREACH_ATTRIBUTION;
+
+  constructor(
+    readonly client: RocketReachClient,
+    private readonly options: RocketReachAdapterOptions = {},
+  ) {}
+
+  lookupPerson(query: PersonQuery): Promise<CapabilityResult<Person>> {
+    return this.lookup(query, 'person');
+  }
+
+  findWorkEmail(query: PersonQuery): Promise<CapabilityResult<FoundEmail>> {
+    return this.lookup(query, 'email');
+  }
+
+  findPhone(query: PersonQuery): Promise<CapabilityResult<FoundPhone[]>> {
+    return this.lookup(query, 'phone');
+  }
+
+  /** The outcome of a `pending` lookup, by its profile id, from `checkStatus` (free). */
+  async completeLookup<P extends RocketReachPick>(
+    profileId: string,
+    pick: P,
+  ): Promise<CapabilityResult<Picked<P>>> {
+    const id = Number(profileId);
+    const result = await this.client.checkStatus([id]);
+    const profile = result.data.find((p) => p.id === id);
+    if (!profile) {
+      throw new ProviderError({
+        provider: ROCKETREACH.name,
+        kind: 'invalid_response',
+        message: `RocketReach answered ${ROCKETREACH_ENDPOINTS.checkStatus} without profile ${profileId}; poll again, and check the task id is a profile id.`,
+        status: result.call.status,
+        call: result.call,
+        body: result.raw,
+      });
+    }
+    return { ...result, data: rocketReachLookupOutcome(profile, pick) };
+  }
+
+  /** A search by name, employer or domain; RocketReach gives no contact data here, and charges nothing. */
+  async searchPeople(query: PersonQuery & { limit?: number }): Promise<CapabilityResult<Person[]>> {
+    const facets: Record<string, string[]> = {};
+    const name = fullNameOf(query);
+    if (name) {
+      facets.name = [name];
+    }
+    if (query.companyName?.trim()) {
+      facets.company_name = [query.companyName.trim()];
+    }
+    if (query.domain?.trim()) {
+      facets.company_domain = [query.domain.trim()];
+    }
+    this.requireFacets(
+      facets,
+      ROCKETREACH_ENDPOINTS.personSearch,
+      'give a name, company_name or domain to search people.',
+    );
+    const result = await this.client.personSearch(facets, { pageSize: query.limit ?? 10 });
+    const people = result.data.profiles.map(mapRocketReachProfile);
+    return {
+      ...result,
+      data: people.length > 0 ? { status: 'hit', data: people, credits: 0 } : { status: 'miss', credits: 0 },
+    };
+  }
+
+  /** By domain when given (RocketReach's preferred key), else by name; a 404 is a free miss. */
+  async lookupCompany(query: { domain?: string; name?: string }): Promise<CapabilityResult<Firmographics>> {
+    const domain = query.domain?.trim();
+    const name = query.name?.trim();
+    if (!domain && !name) {
+      throw this.refused(
+        ROCKETREACH_ENDPOINTS.companyLookup,
+        'give a domain or a company name to look a company up.',
+      );
+    }
+    try {
+      const result = await this.client.companyLookup(domain ? { domain } : { name });
+      const credits = ROCKETREACH.capabilities.lookup_company?.credits ?? 1;
+      return { ...result, data: { status: 'hit', data: result.data, credits } };
+    } catch (error) {
+      return missOnNotFound(error);
+    }
+  }
+
+  async searchCompanies(query: {
+    name?: string;
+    domain?: string;
+    limit?: number;
+  }): Promise<CapabilityResult<Firmographics[]>> {
+    const facets: Record<string, string[]> = {};
+    if (query.name?.trim()) {
+      facets.name = [query.name.trim()];
+    }
+    if (query.domain?.trim()) {
+      facets.domain = [query.domain.trim()];
+    }
+    this.requireFacets(
+      facets,
+      ROCKETREACH_ENDPOINTS.companySearch,
+      'give a name or a domain to search companies.',
+    );
+    const result = await this.client.companySearch(facets, { pageSize: query.limit ?? 10 });
+    const companies = result.data.companies.map(mapRocketReachCompany);
+    return {
+      ...result,
+      data:
+        companies.length > 0
+          ? { status: 'hit', data: companies, credits: 0 }
+          : { status: 'miss', credits: 0 },
+    };
+  }
+
+  checkCredits(): Promise<ProviderResult<CreditBalance, unknown>> {
+    return this.client.account();
+  }
+
+  private async lookup<P extends RocketReachPick>(
+    query: PersonQuery,
+    pick: P,
+  ): Promise<CapabilityResult<Picked<P>>> {
+    const match = rocketReachMatchOf(query);
+    if (!match) {
+      throw this.refused(
+        ROCKETREACH_ENDPOINTS.personLookup,
+        'give linkedin_url, email or phone, or a name with company_name or domain, to look a person up.',
+      );
+    }
+    try {
+      const result = await this.client.personLookup(match, { webhookId: this.options.webhookId });
+      return { ...result, data: rocketReachLookupOutcome(result.data.profile, pick) };
+    } catch (error) {
+      return missOnNotFound(error);
+    }
+  }
+
+  private requireFacets(facets: RocketReachSearchQuery, endpoint: string, message: string): void {
+    if (Object.keys(facets).length === 0) {
+      throw this.refused(endpoint, message);
+    }
+  }
+
+  private refused(endpoint: string, message: string): ProviderError {
+    return new ProviderError({
+      provider: ROCKETREACH.name,
+      kind: 'bad_request',
+      message: `${endpoint}: ${message}`,
+    });
+  }
+}
+
+/** RocketReach's 404 means "no such person/company": a final miss that costs nothing, not a failure. */
+function missOnNotFound<T>(error: unknown): CapabilityResult<T> {
+  if (error instanceof ProviderError && error.kind === 'not_found' && error.call) {
+    return {
+      data: { status: 'miss', credits: 0, reason: error.message },
+      raw: error.body,
+      call: error.call,
+      rateLimit: null,
+    };
+  }
+  throw error;
+}
