@@ -3,3 +3,4 @@ export * from './load-config';
 export * from './sections';
 export * from './env-example';
 export * from './config.module';
+export * from './pipeline';

@@ -10,6 +10,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import { PipelineConfig } from './pipeline';
 import { Setting } from './setting';
 
 const PORT = { min: 1, max: 65535 };
@@ -351,6 +352,7 @@ export const ALL_CONFIG_SECTIONS = [
   GatewayConfig,
   WorkerConfig,
   ProvidersConfig,
+  PipelineConfig,
   WebhookReceiverConfig,
   CreditMonitorConfig,
   SandboxConfig,

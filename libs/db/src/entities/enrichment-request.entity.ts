@@ -42,6 +42,18 @@ export class EnrichmentRequest {
   @Column({ type: 'text', default: 'queued' })
   status!: RequestStatus;
 
+  /** Most credits the request may spend; no step starts that could exceed it. Null: no cap. */
+  @Column({ name: 'max_credits', type: 'numeric', precision: 12, scale: 4, nullable: true })
+  maxCredits!: string | null;
+
+  /** How the plan runs: verify, accept_catch_all, phone_type, wait_for_credits, fields. */
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  options!: Record<string, unknown>;
+
+  /** Workspace tier at the time of the request (decides which providers it may use). */
+  @Column({ type: 'text', default: 'pro' })
+  tier!: 'free' | 'pro' | 'enterprise';
+
   @Column({ name: 'callback_url', type: 'text', nullable: true })
   callbackUrl!: string | null;
 

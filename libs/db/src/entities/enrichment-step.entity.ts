@@ -40,6 +40,18 @@ export class EnrichmentStep {
   @Column({ type: 'text' })
   provider!: string;
 
+  /** The goal of the plan this step serves (e.g. `email`, `phone`, `verify`); a waterfall is one goal. */
+  @Column({ type: 'text', default: 'main' })
+  goal!: string;
+
+  /** Normalised-input key of the provider call (cache and coalescing). */
+  @Column({ name: 'cache_key', type: 'text', nullable: true })
+  cacheKey!: string | null;
+
+  /** Whether the answer came from the cache or the store rather than a provider call. */
+  @Column({ type: 'boolean', default: false })
+  cached!: boolean;
+
   @Column({ type: 'text' })
   operation!: string;
 

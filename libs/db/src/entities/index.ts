@@ -1,3 +1,9 @@
+import { CompanyDomain } from './company-domain.entity';
+import { CompanyOfficerRecord } from './company-officer.entity';
+import { CreditLedgerEntry } from './credit-ledger.entity';
+import { OfficerEmail } from './officer-email.entity';
+import { PersonPhone } from './person-phone.entity';
+import { PersonRecord } from './person.entity';
 import { ApiKey } from './api-key.entity';
 import { CompanyRecord } from './company.entity';
 import { EnrichmentRequest } from './enrichment-request.entity';
@@ -11,6 +17,25 @@ export * from './enrichment-request.entity';
 export * from './enrichment-step.entity';
 export * from './provider-call.entity';
 export * from './workspace.entity';
+export * from './company-domain.entity';
+export * from './company-officer.entity';
+export * from './credit-ledger.entity';
+export * from './officer-email.entity';
+export * from './person-phone.entity';
+export * from './person.entity';
 
 /** The explicit entity list: no globs, so a build never silently misses an entity. */
-export const ENTITIES = [Workspace, ApiKey, EnrichmentRequest, EnrichmentStep, ProviderCall, CompanyRecord];
+export const ENTITIES = [
+  Workspace,
+  ApiKey,
+  EnrichmentRequest,
+  EnrichmentStep,
+  ProviderCall,
+  CompanyRecord,
+  CreditLedgerEntry,
+  PersonRecord,
+  PersonPhone,
+  CompanyDomain,
+  CompanyOfficerRecord,
+  OfficerEmail,
+];

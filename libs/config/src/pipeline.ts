@@ -1,0 +1,238 @@
+import { IsBoolean, IsIn, IsInt, IsNumber, Max, Min, Validate, type ValidationArguments } from 'class-validator';
+import { Setting } from './setting';
+
+const DURATION_MS = { min: 1, max: 7 * 24 * 3_600_000 };
+const TTL_S = { min: 1, max: 365 * 24 * 3600 };
+
+/** One provider's overrides of its built-in defaults (`PROVIDER_OVERRIDES`). */
+export interface ProviderOverride {
+  enabled?: boolean;
+  /** Lower goes first in `priority` ordering. */
+  priority?: number;
+  /** Replaces the provider's published limits. */
+  rateLimits?: { name: string; limit: number; windowMs: number }[];
+  minimumTier?: 'free' | 'pro' | 'enterprise';
+}
+
+const OVERRIDE_KEYS = ['enabled', 'priority', 'rateLimits', 'minimumTier'];
+
+/** Why `PROVIDER_OVERRIDES` is unusable, or null when it is fine. */
+export function providerOverridesProblem(raw: string): string | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw === '' ? '{}' : raw);
+  } catch {
+    return 'PROVIDER_OVERRIDES must be a JSON object, e.g. {"snov":{"enabled":false}}';
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return 'PROVIDER_OVERRIDES must be a JSON object keyed by provider name';
+  }
+  for (const [provider, value] of Object.entries(parsed as Record<string, unknown>)) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      return `PROVIDER_OVERRIDES.${provider} must be an object`;
+    }
+    const entry = value as Record<string, unknown>;
+    const unknown = Object.keys(entry).filter((key) => !OVERRIDE_KEYS.includes(key));
+    if (unknown.length > 0) {
+      return `PROVIDER_OVERRIDES.${provider} has unknown key(s) ${unknown.join(', ')}; allowed: ${OVERRIDE_KEYS.join(', ')}`;
+    }
+    if (entry.enabled !== undefined && typeof entry.enabled !== 'boolean') {
+      return `PROVIDER_OVERRIDES.${provider}.enabled must be true or false`;
+    }
+    if (entry.priority !== undefined && !Number.isFinite(entry.priority)) {
+      return `PROVIDER_OVERRIDES.${provider}.priority must be a number`;
+    }
+    if (entry.minimumTier !== undefined && !['free', 'pro', 'enterprise'].includes(String(entry.minimumTier))) {
+      return `PROVIDER_OVERRIDES.${provider}.minimumTier must be free, pro or enterprise`;
+    }
+    if (entry.rateLimits !== undefined) {
+      const rules = entry.rateLimits;
+      const valid =
+        Array.isArray(rules) &&
+        rules.every(
+          (rule: unknown) =>
+            typeof rule === 'object' &&
+            rule !== null &&
+            typeof (rule as Record<string, unknown>).name === 'string' &&
+            Number.isInteger((rule as Record<string, unknown>).limit) &&
+            ((rule as Record<string, number>).limit ?? 0) > 0 &&
+            Number.isInteger((rule as Record<string, unknown>).windowMs) &&
+            ((rule as Record<string, number>).windowMs ?? 0) > 0,
+        );
+      if (!valid) {
+        return `PROVIDER_OVERRIDES.${provider}.rateLimits must be a list of {"name": string, "limit": positive integer, "windowMs": positive integer}`;
+      }
+    }
+  }
+  return null;
+}
+
+/** How requests become provider calls: selection, circuits, caching, credits, async waits. */
+export class PipelineConfig {
+  @Setting({
+    env: 'PIPELINE_ORDERING',
+    description:
+      'Order of eligible providers in a waterfall: "priority" (configured) or "cost_per_success" (measured from the call log).',
+  })
+  @IsIn(['priority', 'cost_per_success'], {
+    message: 'PIPELINE_ORDERING must be priority or cost_per_success',
+  })
+  ordering: 'priority' | 'cost_per_success' = 'priority';
+
+  @Setting({
+    env: 'PROVIDER_OVERRIDES',
+    description:
+      'JSON object of per-provider overrides: {"<provider>": {"enabled", "priority", "rateLimits": [{"name","limit","windowMs"}], "minimumTier"}}.',
+  })
+  @Validate(
+    (value: unknown) => typeof value === 'string' && providerOverridesProblem(value) === null,
+    { message: (args: ValidationArguments) => providerOverridesProblem(String(args.value)) ?? '' },
+  )
+  providerOverrides = '{}';
+
+  @Setting({
+    env: 'RATE_LIMITER',
+    description:
+      'Where provider rate windows are counted: "redis" (shared by all replicas) or "memory" (one process; local development only).',
+  })
+  @IsIn(['redis', 'memory'], { message: 'RATE_LIMITER must be redis or memory' })
+  rateLimiter: 'redis' | 'memory' = 'redis';
+
+  @Setting({ env: 'CIRCUIT_FAILURE_RATE', description: 'Failure rate (0..1) in the window that opens a circuit.' })
+  @IsNumber()
+  @Min(0.01)
+  @Max(1)
+  circuitFailureRate = 0.5;
+
+  @Setting({ env: 'CIRCUIT_MINIMUM_CALLS', description: 'Calls in the window before a circuit may open.' })
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  circuitMinimumCalls = 5;
+
+  @Setting({ env: 'CIRCUIT_WINDOW_MS', description: 'Window over which a circuit counts failures.' })
+  @IsInt()
+  @Min(DURATION_MS.min)
+  @Max(DURATION_MS.max)
+  circuitWindowMs = 60_000;
+
+  @Setting({ env: 'CIRCUIT_COOL_DOWN_MS', description: 'How long an open circuit waits before one probe call.' })
+  @IsInt()
+  @Min(DURATION_MS.min)
+  @Max(DURATION_MS.max)
+  circuitCoolDownMs = 30_000;
+
+  @Setting({ env: 'CACHE_TTL_PERSON_S', description: 'Redis cache lifetime of person lookups (seconds).' })
+  @IsInt()
+  @Min(TTL_S.min)
+  @Max(TTL_S.max)
+  cacheTtlPersonS = 24 * 3600;
+
+  @Setting({ env: 'CACHE_TTL_COMPANY_S', description: 'Redis cache lifetime of company lookups (seconds).' })
+  @IsInt()
+  @Min(TTL_S.min)
+  @Max(TTL_S.max)
+  cacheTtlCompanyS = 7 * 24 * 3600;
+
+  @Setting({ env: 'CACHE_TTL_SEARCH_S', description: 'Redis cache lifetime of searches (seconds).' })
+  @IsInt()
+  @Min(TTL_S.min)
+  @Max(TTL_S.max)
+  cacheTtlSearchS = 3600;
+
+  @Setting({ env: 'CACHE_TTL_BULK_S', description: 'Redis cache lifetime of bulk results (seconds).' })
+  @IsInt()
+  @Min(TTL_S.min)
+  @Max(TTL_S.max)
+  cacheTtlBulkS = 30 * 24 * 3600;
+
+  @Setting({ env: 'CACHE_TTL_ACCOUNT_S', description: 'Redis cache lifetime of account/balance answers (seconds).' })
+  @IsInt()
+  @Min(TTL_S.min)
+  @Max(TTL_S.max)
+  cacheTtlAccountS = 300;
+
+  @Setting({
+    env: 'STORE_FRESH_DAYS',
+    description: 'Age up to which a stored (PostgreSQL) result answers a request without a provider call.',
+  })
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  storeFreshDays = 90;
+
+  @Setting({
+    env: 'CREDIT_SYNC_INTERVAL_MS',
+    description:
+      'How often the worker reads balances of providers paused for credits (and resumes them when credits are back).',
+  })
+  @IsInt()
+  @Min(DURATION_MS.min)
+  @Max(DURATION_MS.max)
+  creditSyncIntervalMs = 60_000;
+
+  @Setting({
+    env: 'CREDIT_PROBE_AFTER_MS',
+    description:
+      'For providers without a balance endpoint: how long a credit pause lasts before calls are tried again.',
+  })
+  @IsInt()
+  @Min(DURATION_MS.min)
+  @Max(DURATION_MS.max)
+  creditProbeAfterMs = 15 * 60_000;
+
+  @Setting({ env: 'STEP_TIMEOUT_MS', description: 'Longest one provider step may run before it counts as a timeout.' })
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  stepTimeoutMs = 30_000;
+
+  @Setting({
+    env: 'ASYNC_POLL_INTERVAL_MS',
+    description: 'How often a step waiting for asynchronous provider work asks for its result.',
+  })
+  @IsInt()
+  @Min(10)
+  @Max(DURATION_MS.max)
+  asyncPollIntervalMs = 5000;
+
+  @Setting({
+    env: 'ASYNC_DEADLINE_MS',
+    description: 'How long a step waits for asynchronous provider work before it fails as a timeout.',
+  })
+  @IsInt()
+  @Min(100)
+  @Max(DURATION_MS.max)
+  asyncDeadlineMs = 15 * 60_000;
+
+  @Setting({
+    env: 'JOB_LOCK_DURATION_MS',
+    description: 'BullMQ job lock; a job whose worker died is taken up again after it expires.',
+  })
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  jobLockDurationMs = 30_000;
+
+  @Setting({ env: 'JOB_STALLED_INTERVAL_MS', description: 'How often workers look for stalled jobs.' })
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  jobStalledIntervalMs = 30_000;
+
+  @Setting({
+    env: 'WAIT_FOR_CREDITS_DEFAULT',
+    description:
+      'Whether requests wait for a provider paused for credits (true) or fall through to the next provider (false), unless they say.',
+  })
+  @IsBoolean()
+  waitForCreditsDefault = false;
+
+  /** PROVIDER_OVERRIDES, parsed (validated at load). */
+  get overrides(): Record<string, ProviderOverride> {
+    return JSON.parse(this.providerOverrides === '' ? '{}' : this.providerOverrides) as Record<
+      string,
+      ProviderOverride
+    >;
+  }
+}

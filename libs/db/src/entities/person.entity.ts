@@ -1,0 +1,52 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+/**
+ * A person as a workspace bought them: merged fields with the source and confidence of each.
+ * Person data is bought per workspace and stays in it (erasure and retention act per workspace).
+ */
+@Entity({ name: 'persons' })
+@Index('uq_persons_workspace_email', ['workspaceId', 'email'], { unique: true, where: 'email IS NOT NULL' })
+@Index('uq_persons_workspace_linkedin', ['workspaceId', 'linkedinUrl'], {
+  unique: true,
+  where: 'linkedin_url IS NOT NULL',
+})
+@Index('ix_persons_workspace_domain_name', ['workspaceId', 'companyDomain', 'fullName'])
+export class PersonRecord {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_persons' })
+  id!: string;
+
+  @Column({ name: 'workspace_id', type: 'uuid' })
+  workspaceId!: string;
+
+  /** Normalised (lower-case) work e-mail. */
+  @Column({ type: 'text', nullable: true })
+  email!: string | null;
+
+  @Column({ name: 'linkedin_url', type: 'text', nullable: true })
+  linkedinUrl!: string | null;
+
+  @Column({ name: 'full_name', type: 'text', nullable: true })
+  fullName!: string | null;
+
+  @Column({ name: 'company_domain', type: 'text', nullable: true })
+  companyDomain!: string | null;
+
+  /** The API's field names → values. */
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  data!: Record<string, unknown>;
+
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  sources!: Record<string, string>;
+
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  confidence!: Record<string, number>;
+
+  @Column({ name: 'fetched_at', type: 'timestamptz' })
+  fetchedAt!: Date;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}
