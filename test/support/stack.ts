@@ -29,6 +29,22 @@ function urlOf(app: INestApplication): string {
   return `http://127.0.0.1:${address.port}`;
 }
 
+/** Every provider's base URL pointed at the sandbox. */
+export function sandboxProviderEnv(sandboxUrl: string): Record<string, string> {
+  return {
+    COMPANIES_HOUSE_BASE_URL: `${sandboxUrl}/companies-house`,
+    COMPANIES_HOUSE_STREAM_URL: `${sandboxUrl}/companies-house-stream`,
+    SNOV_BASE_URL: `${sandboxUrl}/snov`,
+    ROCKETREACH_BASE_URL: `${sandboxUrl}/rocketreach/api/v2`,
+    APOLLO_BASE_URL: `${sandboxUrl}/apollo/api/v1`,
+    SERPER_BASE_URL: `${sandboxUrl}/serper`,
+    ORION_CONNECT_BASE_URL: `${sandboxUrl}/phone/orion-connect`,
+    ASTRA_DIALER_BASE_URL: `${sandboxUrl}/phone/astra-dialer`,
+    NIMBUS_LOOKUP_BASE_URL: `${sandboxUrl}/phone/nimbus-lookup`,
+    EMAIL_VERIFIER_BASE_URL: `${sandboxUrl}/email-verifier`,
+  };
+}
+
 /**
  * The real apps, in this process, on free ports: the sandbox, the gateway and the worker, talking
  * to each other over HTTP, Redis and PostgreSQL exactly as in production.
@@ -44,7 +60,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     DATABASE_URL: options.databaseUrl,
     QUEUE_PREFIX: options.prefix,
     SLUICE_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-    COMPANIES_HOUSE_BASE_URL: `${sandboxUrl}/companies-house`,
+    ...sandboxProviderEnv(sandboxUrl),
     DEPENDENCY_CHECK_INTERVAL_MS: '200',
     ...options.env,
   };

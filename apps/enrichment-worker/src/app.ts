@@ -1,15 +1,27 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { CoreConfig, loadConfigs, ProvidersConfig, WorkerConfig, type Env } from '@sluice/config';
+import {
+  CoreConfig,
+  loadConfigs,
+  PipelineConfig,
+  ProvidersConfig,
+  WorkerConfig,
+  type Env,
+} from '@sluice/config';
 import { WorkerModule } from './worker.module';
 
 /** Builds the worker (its HTTP side serves only /health and /metrics). */
 export async function createWorkerApp(
   env: Env = process.env,
 ): Promise<{ app: INestApplication; config: WorkerConfig }> {
-  const [core, worker, providers] = loadConfigs([CoreConfig, WorkerConfig, ProvidersConfig], env);
-  const app = await NestFactory.create(WorkerModule.forRoot(core, worker, providers), { bufferLogs: true });
+  const [core, worker, providers, pipeline] = loadConfigs(
+    [CoreConfig, WorkerConfig, ProvidersConfig, PipelineConfig],
+    env,
+  );
+  const app = await NestFactory.create(WorkerModule.forRoot(core, worker, providers, pipeline), {
+    bufferLogs: true,
+  });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   return { app, config: worker };

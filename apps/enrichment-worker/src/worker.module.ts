@@ -1,13 +1,30 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { type CoreConfig, ProvidersConfig, SluiceConfigModule, type WorkerConfig } from '@sluice/config';
+import {
+  type CoreConfig,
+  type PipelineConfig,
+  type ProvidersConfig,
+  SluiceConfigModule,
+  type WorkerConfig,
+} from '@sluice/config';
 import { DatabaseModule } from '@sluice/db';
 import { loggerParams, OpsModule } from '@sluice/platform';
-import { CompaniesHouseClient } from '@sluice/providers';
 import { ACTIVE_QUEUE_NAMES, QueueRootModule } from '@sluice/queue';
 import { PlanProcessor } from './orchestrator/plan.processor';
 import { RequestRecovery } from './orchestrator/request-recovery.service';
-import { CompaniesHouseProcessor } from './steps/companies-house.processor';
+import { CreditGate } from './pipeline/credit-gate';
+import { Orchestrator } from './pipeline/orchestrator';
+import {
+  PipelineGuards,
+  PipelineRedisCloser,
+  pipelineRedisProvider,
+  ResultCache,
+} from './pipeline/pipeline-redis';
+import { ProviderCatalog } from './pipeline/provider-catalog';
+import { ProviderInvoker } from './pipeline/provider-invoker';
+import { ProviderWorkers } from './pipeline/provider-workers';
+import { StepRunner } from './pipeline/step-runner';
+import { StoredResults } from './pipeline/stored-results';
 import { ProviderCallLog } from './steps/provider-call-log';
 import { StepLedger } from './steps/step-ledger.service';
 import { DependencyWatchdog } from './ops/dependency-watchdog';
@@ -16,11 +33,16 @@ import { WorkerRegistry } from './ops/worker-registry';
 
 @Module({})
 export class WorkerModule {
-  static forRoot(core: CoreConfig, worker: WorkerConfig, providers: ProvidersConfig): DynamicModule {
+  static forRoot(
+    core: CoreConfig,
+    worker: WorkerConfig,
+    providers: ProvidersConfig,
+    pipeline: PipelineConfig,
+  ): DynamicModule {
     return {
       module: WorkerModule,
       imports: [
-        SluiceConfigModule.forRoot([core, worker, providers]),
+        SluiceConfigModule.forRoot([core, worker, providers, pipeline]),
         LoggerModule.forRoot(loggerParams({ app: 'enrichment-worker', level: core.logLevel })),
         DatabaseModule.forApp('sluice-enrichment-worker'),
         QueueRootModule.forApp({
@@ -31,17 +53,6 @@ export class WorkerModule {
         OpsModule.forApp({ app: 'enrichment-worker', retryAfterSeconds: 5 }),
       ],
       providers: [
-        {
-          provide: CompaniesHouseClient,
-          inject: [ProvidersConfig, ProviderCallLog],
-          useFactory: (config: ProvidersConfig, callLog: ProviderCallLog) =>
-            new CompaniesHouseClient({
-              baseUrl: config.companiesHouseBaseUrl,
-              apiKey: config.companiesHouseApiKey,
-              timeoutMs: config.providerTimeoutMs,
-              onCall: callLog.sink,
-            }),
-        },
         WorkerRegistry,
         WorkerMetrics,
         DependencyWatchdog,
@@ -49,7 +60,17 @@ export class WorkerModule {
         ProviderCallLog,
         RequestRecovery,
         PlanProcessor,
-        CompaniesHouseProcessor,
+        pipelineRedisProvider,
+        PipelineRedisCloser,
+        PipelineGuards,
+        ResultCache,
+        ProviderCatalog,
+        ProviderInvoker,
+        CreditGate,
+        StoredResults,
+        Orchestrator,
+        StepRunner,
+        ProviderWorkers,
       ],
     };
   }

@@ -1,4 +1,13 @@
-import { IsBoolean, IsIn, IsInt, IsNumber, Max, Min, Validate, type ValidationArguments } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  Max,
+  Min,
+  Validate,
+  type ValidationArguments,
+} from 'class-validator';
 import { Setting } from './setting';
 
 const DURATION_MS = { min: 1, max: 7 * 24 * 3_600_000 };
@@ -42,7 +51,10 @@ export function providerOverridesProblem(raw: string): string | null {
     if (entry.priority !== undefined && !Number.isFinite(entry.priority)) {
       return `PROVIDER_OVERRIDES.${provider}.priority must be a number`;
     }
-    if (entry.minimumTier !== undefined && !['free', 'pro', 'enterprise'].includes(String(entry.minimumTier))) {
+    if (
+      entry.minimumTier !== undefined &&
+      !(typeof entry.minimumTier === 'string' && ['free', 'pro', 'enterprise'].includes(entry.minimumTier))
+    ) {
       return `PROVIDER_OVERRIDES.${provider}.minimumTier must be free, pro or enterprise`;
     }
     if (entry.rateLimits !== undefined) {
@@ -84,10 +96,9 @@ export class PipelineConfig {
     description:
       'JSON object of per-provider overrides: {"<provider>": {"enabled", "priority", "rateLimits": [{"name","limit","windowMs"}], "minimumTier"}}.',
   })
-  @Validate(
-    (value: unknown) => typeof value === 'string' && providerOverridesProblem(value) === null,
-    { message: (args: ValidationArguments) => providerOverridesProblem(String(args.value)) ?? '' },
-  )
+  @Validate((value: unknown) => typeof value === 'string' && providerOverridesProblem(value) === null, {
+    message: (args: ValidationArguments) => providerOverridesProblem(String(args.value)) ?? '',
+  })
   providerOverrides = '{}';
 
   @Setting({
@@ -98,7 +109,10 @@ export class PipelineConfig {
   @IsIn(['redis', 'memory'], { message: 'RATE_LIMITER must be redis or memory' })
   rateLimiter: 'redis' | 'memory' = 'redis';
 
-  @Setting({ env: 'CIRCUIT_FAILURE_RATE', description: 'Failure rate (0..1) in the window that opens a circuit.' })
+  @Setting({
+    env: 'CIRCUIT_FAILURE_RATE',
+    description: 'Failure rate (0..1) in the window that opens a circuit.',
+  })
   @IsNumber()
   @Min(0.01)
   @Max(1)
@@ -116,7 +130,10 @@ export class PipelineConfig {
   @Max(DURATION_MS.max)
   circuitWindowMs = 60_000;
 
-  @Setting({ env: 'CIRCUIT_COOL_DOWN_MS', description: 'How long an open circuit waits before one probe call.' })
+  @Setting({
+    env: 'CIRCUIT_COOL_DOWN_MS',
+    description: 'How long an open circuit waits before one probe call.',
+  })
   @IsInt()
   @Min(DURATION_MS.min)
   @Max(DURATION_MS.max)
@@ -146,7 +163,10 @@ export class PipelineConfig {
   @Max(TTL_S.max)
   cacheTtlBulkS = 30 * 24 * 3600;
 
-  @Setting({ env: 'CACHE_TTL_ACCOUNT_S', description: 'Redis cache lifetime of account/balance answers (seconds).' })
+  @Setting({
+    env: 'CACHE_TTL_ACCOUNT_S',
+    description: 'Redis cache lifetime of account/balance answers (seconds).',
+  })
   @IsInt()
   @Min(TTL_S.min)
   @Max(TTL_S.max)
@@ -181,7 +201,10 @@ export class PipelineConfig {
   @Max(DURATION_MS.max)
   creditProbeAfterMs = 15 * 60_000;
 
-  @Setting({ env: 'STEP_TIMEOUT_MS', description: 'Longest one provider step may run before it counts as a timeout.' })
+  @Setting({
+    env: 'STEP_TIMEOUT_MS',
+    description: 'Longest one provider step may run before it counts as a timeout.',
+  })
   @IsInt()
   @Min(100)
   @Max(600_000)

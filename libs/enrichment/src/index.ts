@@ -4,3 +4,8 @@ export * from './company-status';
 export * from './plan/request-types';
 export * from './records/person';
 export * from './normalize/contact';
+export * from './selection/select-providers';
+export * from './merge/fields';
+export * from './merge/merge';
+export * from './merge/acceptance';
+export * from './cache/cache-key';

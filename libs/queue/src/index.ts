@@ -4,3 +4,4 @@ export * from './job-options';
 export * from './connection';
 export * from './nest/queue-root.module';
 export * from './nest/queue-error-log';
+export * from './guards';

@@ -26,6 +26,7 @@ describe('queue and job names (a wire format: jobs in Redis carry them)', () => 
       enrichmentPlan: 'enrichment.plan',
       providerStep: 'provider.step',
       enrichmentRecover: 'enrichment.recover',
+      creditsSync: 'credits.sync',
     });
   });
 

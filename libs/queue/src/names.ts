@@ -58,14 +58,19 @@ export const JOB_NAMES = {
   providerStep: 'provider.step',
   /** Repeating sweep (a BullMQ job scheduler) that re-enqueues requests left without a plan job. */
   enrichmentRecover: 'enrichment.recover',
+  /** Repeating job (a BullMQ job scheduler): reads balances of providers paused for credits and resumes them. */
+  creditsSync: 'credits.sync',
 } as const;
-export type JobName = (typeof JOB_NAMES)[keyof typeof JOB_NAMES];
 
 /**
- * Providers whose adapter and worker exist today. Only their queues are registered, shown in Bull
- * Board and planned onto; the rest of PROVIDER_NAMES join as their adapters land.
+ * Redis stream (under the queue prefix) of pipeline events for the credit monitor: a provider
+ * paused or resumed for credits, a circuit opened or closed. Capped, oldest trimmed first.
  */
-export const ACTIVE_PROVIDERS: readonly ProviderName[] = ['companies-house'];
+export const PIPELINE_EVENTS_STREAM = 'events:pipeline';
+export type JobName = (typeof JOB_NAMES)[keyof typeof JOB_NAMES];
+
+/** Providers whose adapter and worker exist: their queues are registered, shown in Bull Board and planned onto. */
+export const ACTIVE_PROVIDERS: readonly ProviderName[] = PROVIDER_NAMES;
 
 export const ACTIVE_QUEUE_NAMES: readonly string[] = [
   QUEUE_NAMES.enrichment,

@@ -20,4 +20,5 @@ export interface JobPayloads {
   [JOB_NAMES.enrichmentPlan]: EnrichmentPlanPayload;
   [JOB_NAMES.providerStep]: ProviderStepPayload;
   [JOB_NAMES.enrichmentRecover]: Record<string, never>;
+  [JOB_NAMES.creditsSync]: Record<string, never>;
 }

@@ -1,11 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { METRICS_REGISTRY } from '@sluice/platform';
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 @Injectable()
 export class WorkerMetrics {
   readonly jobs: Counter<'queue' | 'outcome'>;
   readonly providerCalls: Histogram<'provider' | 'endpoint' | 'outcome'>;
+  readonly steps: Counter<'provider' | 'operation' | 'state' | 'reason'>;
+  readonly circuitTransitions: Counter<'provider' | 'to'>;
+  readonly circuitState: Gauge<'provider'>;
+  readonly creditPauses: Counter<'provider' | 'action'>;
+  readonly credits: Counter<'provider'>;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     this.jobs = new Counter({
@@ -19,6 +24,36 @@ export class WorkerMetrics {
       help: 'Provider HTTP calls, per provider, endpoint and outcome',
       labelNames: ['provider', 'endpoint', 'outcome'],
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    });
+    this.steps = new Counter({
+      name: 'sluice_steps_settled_total',
+      help: 'Pipeline steps settled, per provider, operation, final state and reason',
+      labelNames: ['provider', 'operation', 'state', 'reason'],
+      registers: [registry],
+    });
+    this.circuitTransitions = new Counter({
+      name: 'sluice_circuit_transitions_total',
+      help: 'Circuit breaker transitions made by this replica, per provider and new state',
+      labelNames: ['provider', 'to'],
+      registers: [registry],
+    });
+    this.circuitState = new Gauge({
+      name: 'sluice_circuit_state',
+      help: 'Last circuit state this replica saw per provider: 0 closed, 0.5 half-open, 1 open',
+      labelNames: ['provider'],
+      registers: [registry],
+    });
+    this.creditPauses = new Counter({
+      name: 'sluice_provider_credit_pauses_total',
+      help: 'Provider queues paused or resumed for credits by this replica',
+      labelNames: ['provider', 'action'],
+      registers: [registry],
+    });
+    this.credits = new Counter({
+      name: 'sluice_credits_charged_total',
+      help: 'Credits charged by providers for steps settled by this replica',
+      labelNames: ['provider'],
       registers: [registry],
     });
   }

@@ -1,14 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { EnrichmentRequest, EnrichmentStep } from '@sluice/db';
-import { DataSource, type EntityManager, In, Not } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { CreditLedgerEntry, EnrichmentRequest, EnrichmentStep, type StepState } from '@sluice/db';
+import { DataSource, type EntityManager } from 'typeorm';
 
-const TERMINAL = ['completed', 'failed', 'cancelled'] as const;
+export interface StepSettlement {
+  state: Exclude<StepState, 'pending'>;
+  /** Why it ended so (e.g. `not_found`, `circuit_open`, `rejected: catch_all`); null for an accepted answer. */
+  reason: string | null;
+  error?: string | null;
+  latencyMs: number | null;
+  /** Credits the provider charged for this step (0 for cached answers). */
+  credits: number;
+  output?: Record<string, unknown> | null;
+  cached?: boolean;
+}
 
 /**
- * The writes that move a step and its request forward. Each transition is a conditional update
- * (`WHERE state = 'pending'`), so a retried or duplicated job can never complete a step twice.
+ * The writes that move a step forward. Each transition is a conditional update
+ * (`WHERE state = 'pending'`), so a retried or duplicated job can never settle a step twice, and
+ * the credit ledger row's key is the step's, so it can never be charged twice either.
  */
 @Injectable()
 export class StepLedger {
@@ -27,103 +37,92 @@ export class StepLedger {
     return request ? { step, request } : null;
   }
 
+  stepsOf(requestId: string): Promise<EnrichmentStep[]> {
+    return this.dataSource
+      .getRepository(EnrichmentStep)
+      .find({ where: { requestId }, order: { seq: 'ASC' } });
+  }
+
+  async requestStatus(requestId: string, workspaceId: string): Promise<string | null> {
+    const row = await this.dataSource
+      .getRepository(EnrichmentRequest)
+      .findOne({ select: { status: true }, where: { id: requestId, workspaceId } });
+    return row?.status ?? null;
+  }
+
   async countAttempt(stepId: string): Promise<void> {
     await this.dataSource
       .getRepository(EnrichmentStep)
       .increment({ id: stepId, state: 'pending' }, 'attempts', 1);
   }
 
+  /** Keeps the provider's task id and a deadline while the step waits for asynchronous work. */
+  async markWaiting(stepId: string, taskId: string, deadline: Date): Promise<void> {
+    await this.dataSource
+      .getRepository(EnrichmentStep)
+      .update({ id: stepId, state: 'pending' }, { providerTaskId: taskId, deadlineAt: deadline });
+  }
+
   /**
-   * Completes the step and, in the same transaction, whatever `effects` writes (e.g. the company
-   * row). Returns false when the step was already settled; then nothing is written.
+   * Settles the step and, in the same transaction, its ledger row and whatever `effects` writes
+   * (stored records). Returns false when the step was already settled; then nothing is written.
    */
-  async complete(
+  async settle(
     stepId: string,
-    outcome: {
-      latencyMs: number;
-      credits: number;
-      output: Record<string, unknown>;
-      requestResult: Record<string, unknown>;
-    },
-    effects: (manager: EntityManager) => Promise<void>,
+    settlement: StepSettlement,
+    effects?: (manager: EntityManager, step: EnrichmentStep) => Promise<void>,
   ): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
       const claimed = await manager
         .createQueryBuilder()
         .update(EnrichmentStep)
         .set({
-          state: 'completed',
-          latencyMs: outcome.latencyMs,
-          credits: String(outcome.credits),
-          output: outcome.output,
-          error: null,
+          state: settlement.state,
+          reason: settlement.reason,
+          error: settlement.error ?? null,
+          latencyMs: settlement.latencyMs,
+          credits: String(settlement.credits),
+          output: settlement.output ?? null,
+          cached: settlement.cached ?? false,
           completedAt: () => 'now()',
         })
         .where({ id: stepId, state: 'pending' })
-        .returning(['requestId', 'workspaceId'])
+        .returning('*')
         .execute();
-      const row = (claimed.raw as { request_id: string; workspace_id: string }[])[0];
+      const row = (claimed.raw as Record<string, unknown>[])[0];
       if (!row) {
         return false;
       }
-      await effects(manager);
-      await this.finishRequestIfDone(manager, row.request_id, row.workspace_id, outcome.requestResult);
-      return true;
-    });
-  }
-
-  /** Fails the step and its request (this slice's plans have no fallback step). */
-  async fail(
-    stepId: string,
-    failure: { reason: string; error: string; latencyMs: number | null },
-  ): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
-      const claimed = await manager
-        .createQueryBuilder()
-        .update(EnrichmentStep)
-        .set({
-          state: 'failed',
-          reason: failure.reason,
-          error: failure.error,
-          latencyMs: failure.latencyMs,
-          completedAt: () => 'now()',
-        })
-        .where({ id: stepId, state: 'pending' })
-        .returning(['requestId', 'workspaceId'])
-        .execute();
-      const row = (claimed.raw as { request_id: string; workspace_id: string }[])[0];
-      if (!row) {
-        return false;
+      const step = manager.getRepository(EnrichmentStep).create({
+        id: String(row.id),
+        requestId: String(row.request_id),
+        workspaceId: String(row.workspace_id),
+        provider: String(row.provider),
+        operation: String(row.operation),
+        goal: String(row.goal),
+        cacheKey: (row.cache_key as string | null) ?? null,
+      });
+      if (settlement.credits > 0) {
+        await manager
+          .createQueryBuilder()
+          .insert()
+          .into(CreditLedgerEntry)
+          .values({
+            provider: step.provider,
+            workspaceId: step.workspaceId,
+            requestId: step.requestId,
+            stepId: step.id,
+            kind: 'charge',
+            credits: String(settlement.credits),
+            idempotencyKey: `step:${step.id}`,
+          })
+          .orIgnore()
+          .execute();
       }
-      await manager
-        .getRepository(EnrichmentRequest)
-        .update(
-          { id: row.request_id, workspaceId: row.workspace_id, status: Not(In([...TERMINAL])) },
-          { status: 'failed', error: failure.error, completedAt: () => 'now()' },
-        );
+      if (effects) {
+        await effects(manager, step);
+      }
       return true;
     });
-  }
-
-  /** When no step is pending any more, the request is complete with the result. */
-  private async finishRequestIfDone(
-    manager: EntityManager,
-    requestId: string,
-    workspaceId: string,
-    result: Record<string, unknown>,
-  ): Promise<void> {
-    const pending = await manager.getRepository(EnrichmentStep).countBy({ requestId, state: 'pending' });
-    const requests = manager.getRepository(EnrichmentRequest);
-    const where = { id: requestId, workspaceId, status: Not(In([...TERMINAL])) };
-    if (pending === 0) {
-      await requests.update(where, {
-        status: 'completed',
-        result,
-        error: null,
-        completedAt: () => 'now()',
-      } as QueryDeepPartialEntity<EnrichmentRequest>);
-    } else {
-      await requests.update(where, { status: 'running' });
-    }
   }
 }

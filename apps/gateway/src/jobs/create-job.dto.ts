@@ -1,6 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { SUPPORTED_REQUEST_TYPES } from '@sluice/enrichment';
-import { IsIn, IsNotEmpty, IsObject, IsOptional, IsString, IsUrl, MaxLength } from 'class-validator';
+import {
+  IsIn,
+  IsNotEmpty,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 
 export class CreateJobDto {
   @ApiProperty({ enum: SUPPORTED_REQUEST_TYPES, example: 'company.profile' })
@@ -11,7 +22,8 @@ export class CreateJobDto {
   type!: string;
 
   @ApiProperty({
-    description: 'Identifiers for the request type. company.profile: { company_number }.',
+    description:
+      'Identifiers for the request type (canonical names): company.* take company_number / company_name; person.* take first_name, last_name, full_name, domain, company_name, linkedin_url (and email for phone/profile); email.verify takes email.',
     example: { company_number: '07798925' },
   })
   @IsObject({ message: 'input is required and must be an object' })
@@ -22,6 +34,25 @@ export class CreateJobDto {
   @IsOptional()
   @IsIn(['interactive', 'bulk'], { message: 'priority must be interactive or bulk' })
   priority?: 'interactive' | 'bulk';
+
+  @ApiPropertyOptional({
+    description: 'Most credits this job may spend; no provider call starts that could exceed it.',
+    example: 5,
+  })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'max_credits must be a number' })
+  @Min(0, { message: 'max_credits must not be negative' })
+  @Max(1_000_000, { message: 'max_credits must be at most 1000000' })
+  max_credits?: number;
+
+  @ApiPropertyOptional({
+    description:
+      'verify (bool), accept_catch_all (bool), phone_type ("mobile" | "any"), wait_for_credits (bool: wait for a provider paused for credits instead of falling through).',
+    example: { verify: true },
+  })
+  @IsOptional()
+  @IsObject({ message: 'options must be an object' })
+  options?: Record<string, unknown>;
 
   @ApiPropertyOptional({
     description:

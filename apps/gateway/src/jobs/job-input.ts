@@ -1,40 +1,135 @@
 import { BadRequestException } from '@nestjs/common';
 import {
   COMPANY_NUMBER_HINT,
+  missingIdentifiers,
   normalizeCompanyNumber,
+  normalizeDomain,
+  normalizeEmail,
+  normalizeLinkedinUrl,
+  normalizePhone,
+  REQUEST_INPUT_FIELDS,
+  REQUEST_OPTION_NAMES,
   type RequestInput,
+  type RequestOptions,
   type RequestType,
 } from '@sluice/enrichment';
 
-const ALLOWED_FIELDS: Record<RequestType, readonly string[]> = {
-  'company.profile': ['company_number'],
-};
+const MAX_TEXT = 300;
+
+function text(field: string, raw: unknown): string {
+  if (typeof raw !== 'string') {
+    throw new BadRequestException(`input.${field} must be a string`);
+  }
+  const value = raw.trim().replace(/\s+/g, ' ');
+  if (value.length === 0) {
+    throw new BadRequestException(`input.${field} must not be empty`);
+  }
+  if (value.length > MAX_TEXT) {
+    throw new BadRequestException(`input.${field} is longer than ${MAX_TEXT} characters`);
+  }
+  return value;
+}
+
+function normalised(
+  field: string,
+  raw: unknown,
+  normalise: (v: string) => string | null,
+  what: string,
+): string {
+  const value = normalise(text(field, raw));
+  if (!value) {
+    throw new BadRequestException(`input.${field} ${JSON.stringify(raw)} is not ${what}`);
+  }
+  return value;
+}
 
 /**
  * Validates and normalises a job's `input` for its type. Unknown fields are refused rather than
  * ignored, so a typo never silently changes what is looked up (and paid for).
  */
 export function parseJobInput(type: RequestType, input: Record<string, unknown>): RequestInput {
-  const allowed: readonly string[] = ALLOWED_FIELDS[type];
+  const allowed: readonly string[] = REQUEST_INPUT_FIELDS[type];
   const unknown = Object.keys(input).filter((key) => !allowed.includes(key));
   if (unknown.length > 0) {
     throw new BadRequestException(
       `input has unknown field(s) ${unknown.map((k) => `'${k}'`).join(', ')}; ${type} accepts: ${allowed.join(', ')}`,
     );
   }
-  switch (type) {
-    case 'company.profile': {
-      const raw = input.company_number;
-      if (raw === undefined || raw === null || raw === '') {
-        throw new BadRequestException('input.company_number is required for company.profile');
+  const parsed: RequestInput = {};
+  for (const [field, raw] of Object.entries(input)) {
+    if (raw === undefined || raw === null || raw === '') {
+      continue;
+    }
+    switch (field) {
+      case 'company_number': {
+        const value = normalizeCompanyNumber(raw);
+        if (!value) {
+          throw new BadRequestException(
+            `input.company_number ${JSON.stringify(raw)} is not a company number: ${COMPANY_NUMBER_HINT}`,
+          );
+        }
+        parsed.company_number = value;
+        break;
       }
-      const companyNumber = normalizeCompanyNumber(raw);
-      if (!companyNumber) {
-        throw new BadRequestException(
-          `input.company_number ${JSON.stringify(raw)} is not a company number: ${COMPANY_NUMBER_HINT}`,
+      case 'email':
+        parsed.email = normalised(field, raw, normalizeEmail, 'an e-mail address');
+        break;
+      case 'domain':
+        parsed.domain = normalised(field, raw, normalizeDomain, 'a domain (e.g. example.com)');
+        break;
+      case 'linkedin_url':
+        parsed.linkedin_url = normalised(
+          field,
+          raw,
+          normalizeLinkedinUrl,
+          'a LinkedIn profile URL (https://www.linkedin.com/in/…)',
         );
-      }
-      return { company_number: companyNumber };
+        break;
+      case 'phone':
+        parsed.phone = normalised(field, raw, (v) => normalizePhone(v), 'a phone number');
+        break;
+      case 'company_name':
+      case 'first_name':
+      case 'last_name':
+      case 'full_name':
+        parsed[field] = text(field, raw);
+        break;
     }
   }
+  const missing = missingIdentifiers(type, parsed);
+  if (missing) {
+    throw new BadRequestException(missing);
+  }
+  return parsed;
+}
+
+/** Validates `options`: known names only, each of its type. */
+export function parseJobOptions(raw: Record<string, unknown> | undefined): RequestOptions {
+  if (raw === undefined) {
+    return {};
+  }
+  const unknown = Object.keys(raw).filter(
+    (key) => !(REQUEST_OPTION_NAMES as readonly string[]).includes(key),
+  );
+  if (unknown.length > 0) {
+    throw new BadRequestException(
+      `options has unknown field(s) ${unknown.map((k) => `'${k}'`).join(', ')}; accepted: ${REQUEST_OPTION_NAMES.join(', ')}`,
+    );
+  }
+  const options: RequestOptions = {};
+  for (const name of ['verify', 'accept_catch_all', 'wait_for_credits'] as const) {
+    if (raw[name] !== undefined) {
+      if (typeof raw[name] !== 'boolean') {
+        throw new BadRequestException(`options.${name} must be true or false`);
+      }
+      options[name] = raw[name];
+    }
+  }
+  if (raw.phone_type !== undefined) {
+    if (raw.phone_type !== 'mobile' && raw.phone_type !== 'any') {
+      throw new BadRequestException('options.phone_type must be mobile or any');
+    }
+    options.phone_type = raw.phone_type;
+  }
+  return options;
 }

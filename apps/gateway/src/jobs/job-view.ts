@@ -2,10 +2,12 @@ import type { EnrichmentRequest, EnrichmentStep } from '@sluice/db';
 
 export interface StepView {
   seq: number;
+  goal: string;
   provider: string;
   operation: string;
   state: string;
   reason: string | null;
+  cached: boolean;
   attempts: number;
   latency_ms: number | null;
   credits: number;
@@ -22,6 +24,8 @@ export interface JobView {
   result: Record<string, unknown> | null;
   error: string | null;
   credits_spent: number;
+  max_credits: number | null;
+  options: Record<string, unknown>;
   steps: StepView[];
   created_at: string;
   updated_at: string;
@@ -33,10 +37,12 @@ export function toJobView(request: EnrichmentRequest, steps: EnrichmentStep[]): 
     .sort((a, b) => a.seq - b.seq)
     .map((step) => ({
       seq: step.seq,
+      goal: step.goal,
       provider: step.provider,
       operation: step.operation,
       state: step.state,
       reason: step.reason,
+      cached: step.cached,
       attempts: step.attempts,
       latency_ms: step.latencyMs,
       credits: Number(step.credits),
@@ -52,6 +58,8 @@ export function toJobView(request: EnrichmentRequest, steps: EnrichmentStep[]): 
     result: request.result,
     error: request.error,
     credits_spent: stepViews.reduce((sum, step) => sum + step.credits, 0),
+    max_credits: request.maxCredits === null ? null : Number(request.maxCredits),
+    options: request.options,
     steps: stepViews,
     created_at: request.createdAt.toISOString(),
     updated_at: request.updatedAt.toISOString(),

@@ -14,7 +14,7 @@ import type { RequestType } from '@sluice/enrichment';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
 import { CreateJobDto, JobCreatedDto } from './create-job.dto';
-import { parseJobInput } from './job-input';
+import { parseJobInput, parseJobOptions } from './job-input';
 import type { JobView } from './job-view';
 import { JobsService } from './jobs.service';
 
@@ -45,9 +45,17 @@ export class JobsController {
   ): Promise<JobCreatedDto> {
     const type = body.type as RequestType;
     const input = parseJobInput(type, body.input);
+    const options = parseJobOptions(body.options);
     return this.jobs.create(
       caller,
-      { type, input, priority: body.priority ?? 'interactive', callbackUrl: body.callback_url ?? null },
+      {
+        type,
+        input,
+        priority: body.priority ?? 'interactive',
+        callbackUrl: body.callback_url ?? null,
+        maxCredits: body.max_credits ?? null,
+        options,
+      },
       correlationId,
     );
   }
@@ -62,6 +70,22 @@ export class JobsController {
     @CurrentCaller() caller: Caller,
   ): Promise<JobView> {
     return this.jobs.get(caller, id);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Cancel a job',
+    description:
+      'Stops all further provider calls (and spend) for the job; finished steps keep their results.',
+  })
+  @ApiResponse({ status: 404, description: 'No such job in this workspace.' })
+  @ApiResponse({ status: 409, description: 'The job had already finished.' })
+  async cancel(
+    @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new JobIdError() })) id: string,
+    @CurrentCaller() caller: Caller,
+  ): Promise<JobView> {
+    return this.jobs.cancel(caller, id);
   }
 }
 

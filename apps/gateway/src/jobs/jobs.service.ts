@@ -1,12 +1,12 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DependencyUnavailableError } from '@sluice/platform';
 import { EnrichmentRequest, EnrichmentStep } from '@sluice/db';
-import type { RequestInput, RequestType } from '@sluice/enrichment';
+import { providerTierOf, type RequestInput, type RequestOptions, type RequestType } from '@sluice/enrichment';
 import { JOB_NAMES, planJobOptions, QUEUE_NAMES, type EnrichmentPlanPayload } from '@sluice/queue';
 import type { Queue } from 'bullmq';
-import { DataSource } from 'typeorm';
+import { DataSource, In, Not } from 'typeorm';
 import type { Caller } from '../auth/request-context';
 import { toJobView, type JobView } from './job-view';
 
@@ -15,6 +15,8 @@ export interface NewJob {
   input: RequestInput;
   priority: 'interactive' | 'bulk';
   callbackUrl: string | null;
+  maxCredits: number | null;
+  options: RequestOptions;
 }
 
 @Injectable()
@@ -46,6 +48,9 @@ export class JobsService {
         priority: job.priority,
         status: 'queued',
         callbackUrl: job.callbackUrl,
+        maxCredits: job.maxCredits === null ? null : String(job.maxCredits),
+        options: { ...job.options },
+        tier: providerTierOf(caller.tier),
         correlationId,
       }),
     );
@@ -60,6 +65,36 @@ export class JobsService {
       throw error;
     }
     return { id: request.id, status: request.status };
+  }
+
+  /**
+   * Cancels a job that has not finished: its pending steps are skipped and workers check the
+   * request's status right before every provider call, so no further credit is spent on it.
+   */
+  async cancel(caller: Caller, id: string): Promise<JobView> {
+    await this.dataSource.transaction(async (manager) => {
+      const updated = await manager
+        .getRepository(EnrichmentRequest)
+        .update(
+          { id, workspaceId: caller.workspaceId, status: Not(In(['completed', 'failed', 'cancelled'])) },
+          { status: 'cancelled', error: 'cancelled by the caller', completedAt: () => 'now()' },
+        );
+      if (updated.affected) {
+        await manager
+          .getRepository(EnrichmentStep)
+          .update(
+            { requestId: id, workspaceId: caller.workspaceId, state: 'pending' },
+            { state: 'skipped', reason: 'cancelled', completedAt: () => 'now()' },
+          );
+      }
+    });
+    const view = await this.get(caller, id);
+    if (view.status !== 'cancelled') {
+      throw new ConflictException(
+        `Job ${id} is already ${view.status}; only unfinished jobs can be cancelled.`,
+      );
+    }
+    return view;
   }
 
   /** Another workspace's job is indistinguishable from a missing one. */

@@ -133,6 +133,7 @@ describe('the /_sandbox admin surface', () => {
         {
           total: 0,
           by_endpoint: {},
+          recent: [],
         },
       );
     });

@@ -2,15 +2,24 @@ export interface CallCounts {
   total: number;
   /** Keyed by the provider's real method and path template, e.g. `GET /company/{company_number}`. */
   by_endpoint: Record<string, number>;
+  /** When the most recent calls arrived (ms since the epoch, oldest first; the last 5,000 kept). */
+  recent: number[];
 }
+
+const RECENT_KEPT = 5000;
 
 /** How often each endpoint of one provider was called, failed calls included. */
 export class CallCounter {
   private total = 0;
   private readonly byEndpoint = new Map<string, number>();
+  private recent: number[] = [];
 
-  record(endpoint: string): void {
+  record(endpoint: string, at = Date.now()): void {
     this.total += 1;
+    this.recent.push(at);
+    if (this.recent.length > RECENT_KEPT * 2) {
+      this.recent = this.recent.slice(-RECENT_KEPT);
+    }
     this.byEndpoint.set(endpoint, (this.byEndpoint.get(endpoint) ?? 0) + 1);
   }
 
@@ -19,6 +28,6 @@ export class CallCounter {
     for (const [endpoint, count] of [...this.byEndpoint.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       byEndpoint[endpoint] = count;
     }
-    return { total: this.total, by_endpoint: byEndpoint };
+    return { total: this.total, by_endpoint: byEndpoint, recent: this.recent.slice(-RECENT_KEPT) };
   }
 }

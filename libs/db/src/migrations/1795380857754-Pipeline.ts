@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
 export class Pipeline1795380857754 implements MigrationInterface {
   name = 'Pipeline1795380857754';

@@ -1,0 +1,153 @@
+import { getQueueToken, InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { PipelineConfig } from '@sluice/config';
+import {
+  ACTIVE_PROVIDERS,
+  JOB_NAMES,
+  providerQueueName,
+  QUEUE_NAMES,
+  type ProviderName,
+} from '@sluice/queue';
+import type { Queue } from 'bullmq';
+import { WorkerMetrics } from '../ops/worker-metrics';
+import { PipelineGuards } from './pipeline-redis';
+import { ProviderCatalog } from './provider-catalog';
+import { ProviderInvoker } from './provider-invoker';
+
+interface PauseRecord {
+  since: number;
+  reason: string;
+}
+
+/**
+ * Pauses a provider's queue the moment it cannot pay for its next call, and resumes it when its
+ * balance is back. The pause is BullMQ's queue pause (every replica stops taking its jobs; jobs
+ * wait, none fail) plus a marker in Redis that planners read to route new work elsewhere. A BullMQ
+ * job scheduler runs {@link sync} once per tick across replicas: it reads the balance of each
+ * paused provider that has a balance endpoint (free) and resumes it when it can pay again;
+ * providers without one are tried again after CREDIT_PROBE_AFTER_MS.
+ */
+@Injectable()
+export class CreditGate implements OnApplicationBootstrap {
+  private readonly logger = new Logger(CreditGate.name);
+
+  constructor(
+    private readonly guards: PipelineGuards,
+    private readonly moduleRef: ModuleRef,
+    private readonly invoker: ProviderInvoker,
+    private readonly catalog: ProviderCatalog,
+    private readonly config: PipelineConfig,
+    private readonly metrics: WorkerMetrics,
+    @InjectQueue(QUEUE_NAMES.enrichment) private readonly planQueue: Queue,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.planQueue.upsertJobScheduler(
+      JOB_NAMES.creditsSync,
+      { every: this.config.creditSyncIntervalMs },
+      {
+        name: JOB_NAMES.creditsSync,
+        data: {},
+        opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+      },
+    );
+  }
+
+  private queue(provider: ProviderName): Queue {
+    return this.moduleRef.get<Queue>(getQueueToken(providerQueueName(provider)), { strict: false });
+  }
+
+  private markerKey(provider: ProviderName): string {
+    return `${this.guards.prefix}:paused:${provider}`;
+  }
+
+  async isPaused(provider: ProviderName): Promise<boolean> {
+    return (await this.guards.redis.exists(this.markerKey(provider))) === 1;
+  }
+
+  /** Pauses the provider's queue for credits (idempotent: one event per pause across replicas). */
+  async pause(provider: ProviderName, reason: string): Promise<void> {
+    const record: PauseRecord = { since: Date.now(), reason };
+    const first = await this.guards.redis.set(this.markerKey(provider), JSON.stringify(record), 'NX');
+    await this.queue(provider).pause();
+    if (first === 'OK') {
+      const snapshot = await this.guards.wallet.snapshot(provider);
+      this.logger.warn({
+        msg: 'provider paused: credits cannot pay for its next call',
+        provider,
+        reason,
+        ...snapshot,
+      });
+      this.metrics.creditPauses.inc({ provider, action: 'pause' });
+      await this.guards.emit({
+        type: 'provider.paused',
+        provider,
+        reason,
+        balance: snapshot.balance ?? 'unknown',
+        reserved: snapshot.reserved,
+      });
+    }
+  }
+
+  async resume(provider: ProviderName, balance: number | null): Promise<void> {
+    await this.queue(provider).resume();
+    const removed = await this.guards.redis.del(this.markerKey(provider));
+    if (removed === 1) {
+      this.logger.log({ msg: 'provider resumed: credits are back', provider, balance });
+      this.metrics.creditPauses.inc({ provider, action: 'resume' });
+      await this.guards.emit({ type: 'provider.resumed', provider, balance: balance ?? 'unknown' });
+    }
+  }
+
+  /** Reads balances: of paused providers (to resume them) and, at start, of every provider. */
+  async sync(all = false): Promise<{ resumed: string[]; paused: string[] }> {
+    const resumed: string[] = [];
+    const paused: string[] = [];
+    for (const provider of ACTIVE_PROVIDERS) {
+      const raw = await this.guards.redis.get(this.markerKey(provider));
+      if (!raw && !all) {
+        continue;
+      }
+      const minimum = Math.min(
+        ...this.catalog
+          .candidatesFor('find_work_email')
+          .concat(this.catalog.candidatesFor('find_phone'), this.catalog.candidatesFor('lookup_person'))
+          .concat(
+            this.catalog.candidatesFor('resolve_company_domain'),
+            this.catalog.candidatesFor('verify_email'),
+          )
+          .filter((c) => c.settings.name === provider && c.cost.credits > 0)
+          .map((c) => c.cost.credits),
+        1,
+      );
+      let balance: number | null = null;
+      try {
+        const reading = await this.invoker.balance(provider);
+        balance = reading?.remaining ?? null;
+      } catch (error) {
+        this.logger.warn({ msg: 'balance check failed', provider, error: String(error) });
+        continue;
+      }
+      if (balance !== null) {
+        await this.guards.wallet.setBalance(provider, balance);
+      }
+      if (!raw) {
+        continue;
+      }
+      const record = JSON.parse(raw) as PauseRecord;
+      const snapshot = await this.guards.wallet.snapshot(provider);
+      const canPay =
+        balance !== null
+          ? (snapshot.available ?? balance) >= minimum
+          : Date.now() - record.since >= this.config.creditProbeAfterMs;
+      if (canPay) {
+        await this.resume(provider, balance);
+        resumed.push(provider);
+      } else {
+        paused.push(provider);
+      }
+    }
+    return { resumed, paused };
+  }
+}

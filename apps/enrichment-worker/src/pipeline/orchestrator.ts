@@ -1,0 +1,416 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { PipelineConfig } from '@sluice/config';
+import { EnrichmentRequest, EnrichmentStep } from '@sluice/db';
+import {
+  cacheKeyOf,
+  emailFields,
+  goalsOf,
+  isSupportedRequestType,
+  mergeAnswers,
+  personFields,
+  phoneFields,
+  selectProviders,
+  type FoundEmail,
+  type FoundPhone,
+  type Goal,
+  type GoalKey,
+  type Person,
+  type ProviderAnswer,
+  type ProviderCandidate,
+  type ProviderStats,
+  type RequestInput,
+  type RequestOptions,
+  type SkipReason,
+} from '@sluice/enrichment';
+import { ROCKETREACH_ATTRIBUTION } from '@sluice/providers';
+import {
+  JOB_NAMES,
+  JOB_OPTIONS,
+  JOB_PRIORITY,
+  providerQueueName,
+  type ProviderName,
+  type ProviderStepPayload,
+} from '@sluice/queue';
+import type { Queue } from 'bullmq';
+import { DataSource, type EntityManager, In, Not } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { CreditGate } from './credit-gate';
+import { PipelineGuards } from './pipeline-redis';
+import { ProviderCatalog } from './provider-catalog';
+import type { GoalInput } from './provider-invoker';
+
+const TERMINAL = ['completed', 'failed', 'cancelled'] as const;
+
+/**
+ * Providers that can serve a goal. A goal keyed by company number only goes to the register; the
+ * phone waterfall runs over the phone-lookup providers.
+ */
+const GOAL_PROVIDERS: Partial<Record<GoalKey, readonly ProviderName[]>> = {
+  company: ['companies-house'],
+  officers: ['companies-house'],
+  phone: ['orion-connect', 'astra-dialer', 'nimbus-lookup'],
+};
+
+export type AdvanceResult =
+  | { action: 'waiting'; goal: string }
+  | { action: 'enqueued'; stepId: string; provider: string }
+  | { action: 'finished'; status: string }
+  | { action: 'skipped'; reason: string };
+
+/** An accepted answer: a completed step without a rejection reason. */
+function accepted(step: EnrichmentStep): boolean {
+  return step.state === 'completed' && step.reason === null && step.output !== null;
+}
+
+/**
+ * Turns a request into its waterfalls and chains, one step at a time: for the first goal not yet
+ * met it selects the next eligible provider (filters, then ordering), records the providers it
+ * skipped and why, writes the step and puts it on the provider's queue. When every goal is met or
+ * exhausted it merges the answers into the request's result. Runs under a row lock on the request,
+ * so two replicas advancing the same request cannot plan the same step twice.
+ */
+@Injectable()
+export class Orchestrator {
+  private readonly logger = new Logger(Orchestrator.name);
+  private stats: { at: number; byProvider: Map<string, ProviderStats> } | null = null;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly moduleRef: ModuleRef,
+    private readonly catalog: ProviderCatalog,
+    private readonly guards: PipelineGuards,
+    private readonly gate: CreditGate,
+    private readonly config: PipelineConfig,
+  ) {}
+
+  async advance(requestId: string, workspaceId: string, correlationId: string): Promise<AdvanceResult> {
+    let toEnqueue: { step: EnrichmentStep; priority: number } | null = null;
+    const result = await this.dataSource.transaction(async (manager): Promise<AdvanceResult> => {
+      const request = await manager
+        .getRepository(EnrichmentRequest)
+        .createQueryBuilder('r')
+        .setLock('pessimistic_write')
+        .where({ id: requestId, workspaceId })
+        .getOne();
+      if (!request) {
+        return { action: 'skipped', reason: 'request not found' };
+      }
+      if ((TERMINAL as readonly string[]).includes(request.status)) {
+        return { action: 'skipped', reason: `request already ${request.status}` };
+      }
+      if (!isSupportedRequestType(request.type)) {
+        await this.finish(manager, request, 'failed', null, `unsupported request type ${request.type}`);
+        return { action: 'finished', status: 'failed' };
+      }
+      const input = request.input as RequestInput;
+      const options = request.options as RequestOptions;
+      const steps = await manager
+        .getRepository(EnrichmentStep)
+        .find({ where: { requestId }, order: { seq: 'ASC' } });
+      const goals = goalsOf(request.type, input, options);
+      for (const goal of goals) {
+        const goalSteps = steps.filter((step) => step.goal === goal.key);
+        if (goalSteps.some((step) => step.state === 'pending')) {
+          return { action: 'waiting', goal: goal.key };
+        }
+        if (goalSteps.some(accepted)) {
+          continue;
+        }
+        const goalInput = this.goalInput(input, steps);
+        if (goal.key === 'verify' && !goalInput.email) {
+          continue; // nothing to verify: the e-mail goal found none
+        }
+        if (goal.key === 'domain' && !goalInput.companyName) {
+          continue; // the register did not give a name to search for
+        }
+        const next = await this.nextProvider(request, goal, goalSteps, steps, manager);
+        if (next) {
+          const step = await manager.getRepository(EnrichmentStep).save(
+            manager.getRepository(EnrichmentStep).create({
+              requestId,
+              workspaceId,
+              seq: this.nextSeq(steps),
+              goal: goal.key,
+              provider: next,
+              operation: goal.operation,
+              cacheKey: cacheKeyOf(next, goal.operation, this.cacheInput(goal, goalInput)),
+            }),
+          );
+          toEnqueue = { step, priority: JOB_PRIORITY[request.priority] };
+          if (request.status === 'queued') {
+            await manager.getRepository(EnrichmentRequest).update({ id: requestId }, { status: 'running' });
+          }
+          return { action: 'enqueued', stepId: step.id, provider: next };
+        }
+        if (goal.required) {
+          const last = goalSteps.at(-1);
+          const message =
+            last?.reason === 'not_found' && goal.key === 'company'
+              ? `Company ${input.company_number ?? ''} was not found at Companies House.`
+              : last?.reason === 'not_found' && goal.key === 'officers'
+                ? `Company ${input.company_number ?? ''} has no officers at Companies House.`
+                : (last?.error ?? `${goal.operation}: ${last?.reason ?? 'no eligible provider'}`);
+          await this.finish(manager, request, 'failed', this.result(goals, steps), message);
+          return { action: 'finished', status: 'failed' };
+        }
+      }
+      await this.finish(manager, request, 'completed', this.result(goals, steps), null);
+      return { action: 'finished', status: 'completed' };
+    });
+    const pending = toEnqueue as { step: EnrichmentStep; priority: number } | null;
+    if (pending) {
+      const queue = this.moduleRef.get<Queue<ProviderStepPayload>>(
+        getQueueToken(providerQueueName(pending.step.provider as ProviderName)),
+        { strict: false },
+      );
+      await queue.add(
+        JOB_NAMES.providerStep,
+        { stepId: pending.step.id, requestId, workspaceId, correlationId },
+        {
+          ...JOB_OPTIONS[JOB_NAMES.providerStep],
+          jobId: `step-${pending.step.id}`,
+          priority: pending.priority,
+        },
+      );
+    }
+    return result;
+  }
+
+  /** What a goal's call needs: the request's identifiers plus earlier goals' accepted answers. */
+  goalInput(input: RequestInput, steps: readonly EnrichmentStep[]): GoalInput {
+    const answer = (goal: GoalKey): Record<string, unknown> | null =>
+      steps.find((step) => step.goal === goal && accepted(step))?.output ?? null;
+    const company = answer('company');
+    const email = answer('email');
+    return {
+      companyNumber: input.company_number,
+      companyName: input.company_name ?? (company?.company_name as string | undefined),
+      email: input.email ?? (email?.email as string | undefined),
+      person: {
+        firstName: input.first_name,
+        lastName: input.last_name,
+        fullName: input.full_name,
+        email: input.email,
+        domain: input.domain,
+        companyName: input.company_name,
+        linkedinUrl: input.linkedin_url,
+        phone: input.phone,
+      },
+    };
+  }
+
+  /** The identifiers a goal's call depends on: the cache key is built from these only. */
+  cacheInput(goal: Goal, input: GoalInput): Record<string, unknown> {
+    switch (goal.key) {
+      case 'company':
+      case 'officers':
+        return { company_number: input.companyNumber };
+      case 'domain':
+        return { company_name: input.companyName };
+      case 'verify':
+        return { email: input.email };
+      default:
+        return {
+          first_name: input.person.firstName,
+          last_name: input.person.lastName,
+          full_name: input.person.fullName,
+          email: input.person.email,
+          domain: input.person.domain,
+          company_name: input.person.companyName,
+          linkedin_url: input.person.linkedinUrl,
+          phone: input.person.phone,
+        };
+    }
+  }
+
+  private nextSeq(steps: readonly EnrichmentStep[]): number {
+    return steps.reduce((max, step) => Math.max(max, step.seq + 1), 0);
+  }
+
+  /** Selects the goal's next provider and records, once, each provider skipped and why. */
+  private async nextProvider(
+    request: EnrichmentRequest,
+    goal: Goal,
+    goalSteps: readonly EnrichmentStep[],
+    steps: EnrichmentStep[],
+    manager: EntityManager,
+  ): Promise<ProviderName | null> {
+    const allowed = GOAL_PROVIDERS[goal.key];
+    const options = request.options as RequestOptions;
+    const candidates: ProviderCandidate[] = [];
+    const stats = this.config.ordering === 'cost_per_success' ? await this.providerStats() : null;
+    for (const { settings, cost } of this.catalog.candidatesFor(goal.capability)) {
+      if (allowed && !allowed.includes(settings.name)) {
+        continue;
+      }
+      const snapshot = cost.credits > 0 ? await this.guards.wallet.snapshot(settings.name) : null;
+      const remaining =
+        settings.rateLimits.length > 0
+          ? Math.min(
+              ...Object.values(await this.guards.limiter.remaining(settings.name, settings.rateLimits)),
+            )
+          : null;
+      candidates.push({
+        name: settings.name,
+        cost: cost.credits,
+        chargedOnMiss: cost.chargedOnMiss,
+        enabled: settings.enabled,
+        hasCredentials: settings.hasCredentials,
+        creditsAvailable: snapshot?.available ?? null,
+        paused: cost.credits > 0 ? await this.gate.isPaused(settings.name) : false,
+        circuit: await this.guards.circuits.state(settings.name),
+        rateBudgetLeft: remaining,
+        minimumTier: settings.minimumTier,
+        priority: settings.priority,
+        stats: stats?.get(settings.name) ?? null,
+        chargesForRejected: goal.key === 'phone' && options.phone_type === 'mobile' && cost.chargedOnMiss,
+      });
+    }
+    const spent = steps.reduce((sum, step) => sum + Number(step.credits), 0);
+    const selection = selectProviders(candidates, {
+      tier: request.tier,
+      ordering: this.config.ordering,
+      budgetLeft: request.maxCredits === null ? null : Number(request.maxCredits) - spent,
+      tried: goalSteps.map((step) => step.provider),
+      waitForCredits: options.wait_for_credits ?? this.config.waitForCreditsDefault,
+    });
+    const recorded = new Set(goalSteps.map((step) => step.provider));
+    const skipped = selection.skipped.filter(
+      (skip: { name: string; reason: SkipReason }) =>
+        skip.reason !== 'already_tried' && !recorded.has(skip.name),
+    );
+    for (const skip of skipped) {
+      const row = await manager.getRepository(EnrichmentStep).save(
+        manager.getRepository(EnrichmentStep).create({
+          requestId: request.id,
+          workspaceId: request.workspaceId,
+          seq: this.nextSeq(steps),
+          goal: goal.key,
+          provider: skip.name,
+          operation: goal.operation,
+          state: 'skipped',
+          reason: skip.reason,
+          completedAt: new Date(),
+        }),
+      );
+      steps.push(row);
+    }
+    const next = selection.ordered[0];
+    return next ? (next.name as ProviderName) : null;
+  }
+
+  /**
+   * Cost and success per provider over the last 7 days of steps (cached for a minute): the
+   * measured ordering's input.
+   */
+  private async providerStats(): Promise<Map<string, ProviderStats>> {
+    if (this.stats && Date.now() - this.stats.at < 60_000) {
+      return this.stats.byProvider;
+    }
+    const rows = await this.dataSource.query<
+      { provider: string; calls: string; hits: string; credits: string }[]
+    >(
+      `SELECT provider,
+              count(*) AS calls,
+              count(*) FILTER (WHERE state = 'completed' AND reason IS NULL) AS hits,
+              coalesce(sum(credits), 0) AS credits
+         FROM enrichment_steps
+        WHERE state IN ('completed', 'failed') AND cached = false
+          AND completed_at > now() - interval '7 days'
+        GROUP BY provider`,
+    );
+    const byProvider = new Map(
+      rows.map((row) => [
+        row.provider,
+        { calls: Number(row.calls), hits: Number(row.hits), credits: Number(row.credits) },
+      ]),
+    );
+    this.stats = { at: Date.now(), byProvider };
+    return byProvider;
+  }
+
+  /** The request's answer: each goal's accepted output, and for people the merged fields. */
+  private result(goals: readonly Goal[], steps: readonly EnrichmentStep[]): Record<string, unknown> {
+    const result: Record<string, unknown> = {};
+    const answers: ProviderAnswer[] = [];
+    const unresolved: { goal: string; reason: string }[] = [];
+    const attribution = new Set<string>();
+    for (const goal of goals) {
+      const step = steps.find((s) => s.goal === goal.key && accepted(s));
+      if (!step?.output) {
+        const last = [...steps].reverse().find((s) => s.goal === goal.key);
+        unresolved.push({ goal: goal.key, reason: last?.reason ?? last?.error ?? 'no eligible provider' });
+        continue;
+      }
+      const output = step.output;
+      if (step.provider === 'rocketreach') {
+        attribution.add(ROCKETREACH_ATTRIBUTION);
+      }
+      switch (goal.key) {
+        case 'company':
+          result.company = output;
+          break;
+        case 'officers':
+          result.officers = output.officers;
+          break;
+        case 'domain':
+          result.domain = { ...output, source: step.provider };
+          break;
+        case 'email':
+          result.email = { ...output, source: step.provider };
+          answers.push({ provider: step.provider, fields: emailFields(output as unknown as FoundEmail) });
+          break;
+        case 'phone':
+          result.phones = ((output.phones as FoundPhone[]) ?? []).map((phone) => ({
+            ...phone,
+            source: step.provider,
+          }));
+          answers.push({ provider: step.provider, fields: phoneFields(output.phones as FoundPhone[]) });
+          break;
+        case 'profile':
+          result.person = output.person;
+          answers.push({ provider: step.provider, fields: personFields(output.person as Person) });
+          break;
+        case 'verify':
+          result.verification = { ...output, source: step.provider };
+          answers.push({ provider: step.provider, fields: { email_status: output.verdict } });
+          break;
+      }
+    }
+    if (answers.length > 0) {
+      const merged = mergeAnswers(answers, null);
+      result.data = merged.data;
+      result.sources = merged.sources;
+      result.confidence = merged.confidence;
+    }
+    if (unresolved.length > 0) {
+      result.unresolved = unresolved;
+    }
+    if (attribution.size > 0) {
+      result.attribution = [...attribution];
+    }
+    result.credits_spent = steps.reduce((sum, step) => sum + Number(step.credits), 0);
+    return result;
+  }
+
+  private async finish(
+    manager: EntityManager,
+    request: EnrichmentRequest,
+    status: 'completed' | 'failed',
+    result: Record<string, unknown> | null,
+    error: string | null,
+  ): Promise<void> {
+    await manager
+      .getRepository(EnrichmentRequest)
+      .update({ id: request.id, workspaceId: request.workspaceId, status: Not(In([...TERMINAL])) }, {
+        status,
+        result,
+        error,
+        completedAt: () => 'now()',
+      } as QueryDeepPartialEntity<EnrichmentRequest>);
+    this.logger.log({ msg: `request ${status}`, requestId: request.id, type: request.type, error });
+  }
+}

@@ -1,0 +1,184 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { CoreConfig, PipelineConfig } from '@sluice/config';
+import { cacheClassOf } from '@sluice/enrichment';
+import {
+  connectionOptions,
+  CreditWallet,
+  InProcessSlidingWindowLimiter,
+  PIPELINE_EVENTS_STREAM,
+  RedisCircuitBreaker,
+  RedisSlidingWindowLimiter,
+  type CircuitTransition,
+  type RateLimiter,
+} from '@sluice/queue';
+import { Redis } from 'ioredis';
+import { WorkerMetrics } from '../ops/worker-metrics';
+import type { StepOutcome } from './provider-invoker';
+
+export const PIPELINE_REDIS = Symbol('PIPELINE_REDIS');
+
+/** The pipeline's own Redis connection (cache, guards, events), closed with the app. */
+export const pipelineRedisProvider = {
+  provide: PIPELINE_REDIS,
+  inject: [CoreConfig],
+  useFactory: (core: CoreConfig): Redis =>
+    new Redis(connectionOptions(core.redisUrl, 'producer', 'sluice-enrichment-worker-pipeline')),
+};
+
+@Injectable()
+export class PipelineRedisCloser implements OnApplicationShutdown {
+  constructor(@Inject(PIPELINE_REDIS) private readonly redis: Redis) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+/** The guards every replica shares: provider rate windows, circuit breakers, credit reservations. */
+@Injectable()
+export class PipelineGuards {
+  private readonly logger = new Logger(PipelineGuards.name);
+  readonly limiter: RateLimiter;
+  readonly circuits: RedisCircuitBreaker;
+  readonly wallet: CreditWallet;
+  readonly prefix: string;
+
+  constructor(
+    @Inject(PIPELINE_REDIS) readonly redis: Redis,
+    core: CoreConfig,
+    config: PipelineConfig,
+    private readonly metrics: WorkerMetrics,
+  ) {
+    this.prefix = `${core.queuePrefix}:pipeline`;
+    this.limiter =
+      config.rateLimiter === 'redis'
+        ? new RedisSlidingWindowLimiter(redis, `${this.prefix}:rate`)
+        : new InProcessSlidingWindowLimiter();
+    this.circuits = new RedisCircuitBreaker(
+      redis,
+      `${this.prefix}:circuit`,
+      {
+        failureRateThreshold: config.circuitFailureRate,
+        minimumCalls: config.circuitMinimumCalls,
+        windowMs: config.circuitWindowMs,
+        coolDownMs: config.circuitCoolDownMs,
+      },
+      (transition) => this.onTransition(transition),
+    );
+    this.wallet = new CreditWallet(redis, `${this.prefix}:credits`);
+  }
+
+  /** Appends an event for the credit monitor to the capped pipeline events stream. */
+  async emit(event: Record<string, string | number>): Promise<void> {
+    const fields = Object.entries({ ...event, at: new Date().toISOString() }).flatMap(([k, v]) => [
+      k,
+      String(v),
+    ]);
+    await this.redis
+      .xadd(`${this.prefix}:${PIPELINE_EVENTS_STREAM}`, 'MAXLEN', '~', '10000', '*', ...fields)
+      .catch((error: unknown) =>
+        this.logger.warn({ msg: 'could not emit pipeline event', error: String(error) }),
+      );
+  }
+
+  private onTransition(transition: CircuitTransition): void {
+    const level = transition.to === 'open' ? 'warn' : 'log';
+    this.logger[level]({
+      msg: `circuit ${transition.from} → ${transition.to}`,
+      provider: transition.key,
+      failureRate: transition.failureRate,
+    });
+    this.metrics.circuitTransitions.inc({ provider: transition.key, to: transition.to });
+    this.metrics.circuitState.set(
+      { provider: transition.key },
+      transition.to === 'closed' ? 0 : transition.to === 'open' ? 1 : 0.5,
+    );
+    void this.emit({ type: `circuit.${transition.to}`, provider: transition.key });
+  }
+}
+
+/**
+ * Redis cache of provider answers by normalised input, per workspace, and the claims that make
+ * identical in-flight calls coalesce onto one. Also remembers what a step already paid for, so a
+ * retry of that step reuses the paid answer instead of paying again.
+ */
+@Injectable()
+export class ResultCache {
+  constructor(
+    private readonly guards: PipelineGuards,
+    private readonly config: PipelineConfig,
+  ) {}
+
+  private key(kind: string, workspaceId: string, cacheKey: string): string {
+    return `${this.guards.prefix}:${kind}:${workspaceId}:${cacheKey}`;
+  }
+
+  ttlSeconds(operation: string): number {
+    switch (cacheClassOf(operation)) {
+      case 'person':
+        return this.config.cacheTtlPersonS;
+      case 'company':
+        return this.config.cacheTtlCompanyS;
+      case 'search':
+        return this.config.cacheTtlSearchS;
+      case 'bulk':
+        return this.config.cacheTtlBulkS;
+      case 'account':
+        return this.config.cacheTtlAccountS;
+    }
+  }
+
+  async get(workspaceId: string, cacheKey: string): Promise<StepOutcome | null> {
+    const raw = await this.guards.redis.get(this.key('cache', workspaceId, cacheKey));
+    return raw ? (JSON.parse(raw) as StepOutcome) : null;
+  }
+
+  async set(workspaceId: string, cacheKey: string, operation: string, outcome: StepOutcome): Promise<void> {
+    if (outcome.status === 'pending') {
+      return;
+    }
+    await this.guards.redis.set(
+      this.key('cache', workspaceId, cacheKey),
+      JSON.stringify(outcome),
+      'EX',
+      this.ttlSeconds(operation),
+    );
+  }
+
+  /** Claims the call for `cacheKey`; false when another step (any replica) is making it. */
+  async claim(workspaceId: string, cacheKey: string, owner: string, ttlMs: number): Promise<boolean> {
+    const key = this.key('inflight', workspaceId, cacheKey);
+    const set = await this.guards.redis.set(key, owner, 'PX', ttlMs, 'NX');
+    if (set === 'OK') {
+      return true;
+    }
+    // The owner itself (a retry of the same step) keeps its claim.
+    return (await this.guards.redis.get(key)) === owner;
+  }
+
+  async extendClaim(workspaceId: string, cacheKey: string, ttlMs: number): Promise<void> {
+    await this.guards.redis.pexpire(this.key('inflight', workspaceId, cacheKey), ttlMs);
+  }
+
+  async unclaim(workspaceId: string, cacheKey: string, owner: string): Promise<void> {
+    const key = this.key('inflight', workspaceId, cacheKey);
+    if ((await this.guards.redis.get(key)) === owner) {
+      await this.guards.redis.del(key);
+    }
+  }
+
+  /** What a step's provider call answered, kept (7 days) the moment it is known, before PostgreSQL. */
+  async rememberPaid(stepId: string, outcome: StepOutcome & { startedCredits?: number }): Promise<void> {
+    await this.guards.redis.set(
+      `${this.guards.prefix}:paid:${stepId}`,
+      JSON.stringify(outcome),
+      'EX',
+      7 * 24 * 3600,
+    );
+  }
+
+  async paid(stepId: string): Promise<(StepOutcome & { startedCredits?: number }) | null> {
+    const raw = await this.guards.redis.get(`${this.guards.prefix}:paid:${stepId}`);
+    return raw ? (JSON.parse(raw) as StepOutcome & { startedCredits?: number }) : null;
+  }
+}

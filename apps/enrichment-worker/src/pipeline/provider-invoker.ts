@@ -1,0 +1,309 @@
+import { Injectable } from '@nestjs/common';
+import { PipelineConfig, ProvidersConfig } from '@sluice/config';
+import type {
+  Company,
+  CompanyOfficer,
+  FoundEmail,
+  FoundPhone,
+  GoalCapability,
+  Person,
+  PersonQuery,
+} from '@sluice/enrichment';
+import {
+  ApolloAdapter,
+  AstraDialerAdapter,
+  CompaniesHouseAdapter,
+  CompaniesHouseClient,
+  EmailVerifierAdapter,
+  NimbusLookupAdapter,
+  OrionConnectAdapter,
+  ProviderError,
+  RocketReachAdapter,
+  RocketReachClient,
+  SerperAdapter,
+  SnovAdapter,
+  SnovClient,
+  type CapabilityResult,
+  type CreditBalance,
+  type DomainResolution,
+  type EmailVerification,
+  type Outcome,
+} from '@sluice/providers';
+import type { ProviderName } from '@sluice/queue';
+import { ProviderCallLog } from '../steps/provider-call-log';
+
+/** A step's answer in the form the pipeline stores, caches and merges (plain JSON). */
+export type StepOutcome =
+  | { status: 'hit'; output: Record<string, unknown>; credits: number }
+  | { status: 'miss'; credits: number; reason: string }
+  | { status: 'pending'; taskId: string; credits: number };
+
+/** What a goal's provider call needs: the request's identifiers plus earlier goals' answers. */
+export interface GoalInput {
+  companyNumber?: string;
+  companyName?: string;
+  email?: string;
+  person: PersonQuery;
+}
+
+/** The canonical company as the API shows it. */
+export function companyView(company: Company): Record<string, unknown> {
+  return {
+    company_number: company.companyNumber,
+    company_name: company.name,
+    company_status: company.status,
+    company_status_detail: company.statusDetail,
+    company_type: company.type,
+    jurisdiction: company.jurisdiction,
+    incorporated_on: company.incorporatedOn,
+    dissolved_on: company.dissolvedOn,
+    sic_codes: company.sicCodes,
+    registered_address: company.registeredAddress,
+    source: 'companies-house',
+  };
+}
+
+function officerView(officer: CompanyOfficer): Record<string, unknown> {
+  return {
+    name: officer.name,
+    first_name: officer.firstName,
+    last_name: officer.lastName,
+    kind: officer.kind,
+    role: officer.role,
+    appointed_on: officer.appointedOn,
+    resigned_on: officer.resignedOn,
+    active: officer.active,
+    officer_id: officer.officerId,
+  };
+}
+
+function mapOutcome<T>(outcome: Outcome<T>, view: (data: T) => Record<string, unknown>): StepOutcome {
+  switch (outcome.status) {
+    case 'hit':
+      return { status: 'hit', output: view(outcome.data), credits: outcome.credits };
+    case 'miss':
+      return { status: 'miss', credits: outcome.credits, reason: outcome.reason ?? 'not_found' };
+    case 'pending':
+      return outcome;
+  }
+}
+
+const emailView = (found: FoundEmail): Record<string, unknown> => ({ ...found });
+const phonesView = (phones: FoundPhone[]): Record<string, unknown> => ({ phones });
+const personView = (person: Person): Record<string, unknown> => ({ person });
+const domainView = (resolution: DomainResolution): Record<string, unknown> => ({
+  domain: resolution.domain,
+  company_name: resolution.companyName,
+});
+const verificationView = (verification: EmailVerification): Record<string, unknown> => ({
+  email: verification.email,
+  verdict: verification.verdict,
+  raw_verdict: verification.rawVerdict,
+});
+
+/** A provider answer with no phones is a miss, whatever the provider's status said. */
+function phonesOutcome(outcome: Outcome<FoundPhone[]>): StepOutcome {
+  if (outcome.status === 'hit' && outcome.data.length === 0) {
+    return { status: 'miss', credits: outcome.credits, reason: 'no phone numbers' };
+  }
+  return mapOutcome(outcome, phonesView);
+}
+
+function unsupported(provider: string, capability: string): never {
+  throw new ProviderError({
+    provider,
+    kind: 'bad_request',
+    message: `${provider} cannot serve ${capability}`,
+  });
+}
+
+/**
+ * Every provider adapter of this worker, behind one call per goal capability. Calls report to the
+ * provider call log through the adapters' call sink.
+ */
+@Injectable()
+export class ProviderInvoker {
+  private readonly companiesHouse: CompaniesHouseAdapter;
+  private readonly snov: SnovAdapter;
+  private readonly rocketreach: RocketReachAdapter;
+  private readonly apollo: ApolloAdapter;
+  private readonly serper: SerperAdapter;
+  private readonly orion: OrionConnectAdapter;
+  private readonly astra: AstraDialerAdapter;
+  private readonly nimbus: NimbusLookupAdapter;
+  private readonly verifier: EmailVerifierAdapter;
+
+  constructor(config: ProvidersConfig, _pipeline: PipelineConfig, callLog: ProviderCallLog) {
+    const common = { timeoutMs: config.providerTimeoutMs, onCall: callLog.sink };
+    this.companiesHouse = new CompaniesHouseAdapter(
+      new CompaniesHouseClient({
+        baseUrl: config.companiesHouseBaseUrl,
+        apiKey: config.companiesHouseApiKey,
+        ...common,
+      }),
+    );
+    this.snov = new SnovAdapter(
+      new SnovClient({
+        baseUrl: config.snovBaseUrl,
+        clientId: config.snovClientId,
+        clientSecret: config.snovClientSecret,
+        ...common,
+      }),
+    );
+    this.rocketreach = new RocketReachAdapter(
+      new RocketReachClient({
+        baseUrl: config.rocketreachBaseUrl,
+        apiKey: config.rocketreachApiKey,
+        ...common,
+      }),
+    );
+    this.apollo = new ApolloAdapter({
+      baseUrl: config.apolloBaseUrl,
+      apiKey: config.apolloApiKey,
+      ...common,
+    });
+    this.serper = new SerperAdapter({
+      baseUrl: config.serperBaseUrl,
+      apiKey: config.serperApiKey,
+      ...common,
+    });
+    this.orion = new OrionConnectAdapter({
+      baseUrl: config.orionConnectBaseUrl,
+      apiKey: config.orionConnectApiKey,
+      ...common,
+    });
+    this.astra = new AstraDialerAdapter({
+      baseUrl: config.astraDialerBaseUrl,
+      apiKey: config.astraDialerApiKey,
+      ...common,
+    });
+    this.nimbus = new NimbusLookupAdapter({
+      baseUrl: config.nimbusLookupBaseUrl,
+      apiKey: config.nimbusLookupApiKey,
+      ...common,
+    });
+    this.verifier = new EmailVerifierAdapter({
+      baseUrl: config.emailVerifierBaseUrl,
+      apiKey: config.emailVerifierApiKey,
+      ...common,
+    });
+  }
+
+  /** Starts (or, for synchronous providers, makes) the provider call of a goal. */
+  async call(provider: ProviderName, capability: GoalCapability, input: GoalInput): Promise<StepOutcome> {
+    switch (capability) {
+      case 'lookup_company': {
+        if (provider !== 'companies-house') {
+          return unsupported(provider, capability);
+        }
+        const result = await this.companiesHouse.lookupCompany({ companyNumber: input.companyNumber });
+        return mapOutcome(result.data, companyView);
+      }
+      case 'list_company_officers': {
+        if (provider !== 'companies-house' || !input.companyNumber) {
+          return unsupported(provider, capability);
+        }
+        const result = await this.companiesHouse.listCompanyOfficers(input.companyNumber);
+        return mapOutcome(result.data, (officers) => ({ officers: officers.map(officerView) }));
+      }
+      case 'resolve_company_domain': {
+        if (provider !== 'serper' || !input.companyName) {
+          return unsupported(provider, capability);
+        }
+        const result = await this.serper.resolveCompanyDomain({ companyName: input.companyName });
+        return mapOutcome(result.data, domainView);
+      }
+      case 'find_work_email':
+        return mapOutcome((await this.emailFinder(provider).findWorkEmail(input.person)).data, emailView);
+      case 'find_phone':
+        return phonesOutcome((await this.phoneFinder(provider).findPhone(input.person)).data);
+      case 'lookup_person': {
+        const adapter =
+          provider === 'apollo' ? this.apollo : provider === 'rocketreach' ? this.rocketreach : null;
+        if (!adapter) {
+          return unsupported(provider, capability);
+        }
+        return mapOutcome((await adapter.lookupPerson(input.person)).data, personView);
+      }
+      case 'verify_email': {
+        if (provider !== 'email-verifier' || !input.email) {
+          return unsupported(provider, capability);
+        }
+        return mapOutcome((await this.verifier.verifyEmail(input.email)).data, verificationView);
+      }
+    }
+  }
+
+  /** The outcome of asynchronous work started by {@link call}, asked for by its task id (free). */
+  async complete(provider: ProviderName, capability: GoalCapability, taskId: string): Promise<StepOutcome> {
+    if (provider === 'snov' && capability === 'find_work_email') {
+      return mapOutcome((await this.snov.completeWorkEmail(taskId)).data, emailView);
+    }
+    if (provider === 'rocketreach') {
+      if (capability === 'find_work_email') {
+        return mapOutcome((await this.rocketreach.completeLookup(taskId, 'email')).data, emailView);
+      }
+      if (capability === 'find_phone') {
+        return phonesOutcome((await this.rocketreach.completeLookup(taskId, 'phone')).data);
+      }
+      if (capability === 'lookup_person') {
+        return mapOutcome((await this.rocketreach.completeLookup(taskId, 'person')).data, personView);
+      }
+    }
+    if (provider === 'nimbus-lookup' && capability === 'find_phone') {
+      return phonesOutcome((await this.nimbus.completeFindPhone(taskId)).data);
+    }
+    if (provider === 'apollo' && capability === 'find_phone') {
+      return phonesOutcome((await this.apollo.webhookResult(taskId)).data);
+    }
+    return unsupported(provider, `${capability} completion`);
+  }
+
+  /** The provider's balance, for providers with a balance endpoint; null otherwise. */
+  async balance(provider: ProviderName): Promise<CreditBalance | null> {
+    const adapter =
+      provider === 'snov'
+        ? this.snov
+        : provider === 'rocketreach'
+          ? this.rocketreach
+          : provider === 'apollo'
+            ? this.apollo
+            : null;
+    if (!adapter?.checkCredits) {
+      return null;
+    }
+    return (await adapter.checkCredits()).data;
+  }
+
+  private emailFinder(provider: ProviderName): {
+    findWorkEmail(q: PersonQuery): Promise<CapabilityResult<FoundEmail>>;
+  } {
+    switch (provider) {
+      case 'snov':
+        return this.snov;
+      case 'rocketreach':
+        return this.rocketreach;
+      case 'apollo':
+        return this.apollo;
+      default:
+        return unsupported(provider, 'find_work_email');
+    }
+  }
+
+  private phoneFinder(provider: ProviderName): {
+    findPhone(q: PersonQuery): Promise<CapabilityResult<FoundPhone[]>>;
+  } {
+    switch (provider) {
+      case 'orion-connect':
+        return this.orion;
+      case 'astra-dialer':
+        return this.astra;
+      case 'nimbus-lookup':
+        return this.nimbus;
+      case 'rocketreach':
+        return this.rocketreach;
+      default:
+        return unsupported(provider, 'find_phone');
+    }
+  }
+}

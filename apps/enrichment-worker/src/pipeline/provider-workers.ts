@@ -1,0 +1,102 @@
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { CoreConfig, PipelineConfig, WorkerConfig } from '@sluice/config';
+import {
+  ACTIVE_PROVIDERS,
+  connectionOptions,
+  PROVIDER_PRIORITY_CLASS,
+  providerQueueName,
+  type ProviderStepPayload,
+} from '@sluice/queue';
+import { Worker } from 'bullmq';
+import { WorkerMetrics } from '../ops/worker-metrics';
+import { WorkerRegistry } from '../ops/worker-registry';
+import { CreditGate } from './credit-gate';
+import { StepRunner } from './step-runner';
+
+/**
+ * One BullMQ worker per provider queue, all running the same {@link StepRunner}. Concurrency comes
+ * from the queue's priority class: HIGH (Companies House) and LOW (credit-consuming providers) have
+ * their own slots, so LOW work can never starve HIGH work. Built by hand rather than with
+ * `@Processor` classes because the nine queues share one handler and differ only in settings.
+ */
+@Injectable()
+export class ProviderWorkers implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ProviderWorkers.name);
+  private readonly workers: Worker[] = [];
+
+  constructor(
+    private readonly runner: StepRunner,
+    private readonly registry: WorkerRegistry,
+    private readonly metrics: WorkerMetrics,
+    private readonly gate: CreditGate,
+    private readonly core: CoreConfig,
+    private readonly worker: WorkerConfig,
+    private readonly pipeline: PipelineConfig,
+  ) {}
+
+  /** Workers exist (and are registered) at module init; they start taking jobs at bootstrap. */
+  onModuleInit(): void {
+    for (const provider of ACTIVE_PROVIDERS) {
+      const queueName = providerQueueName(provider);
+      const concurrency =
+        PROVIDER_PRIORITY_CLASS[provider] === 'HIGH'
+          ? this.worker.highConcurrency
+          : this.worker.lowConcurrency;
+      const worker: Worker<ProviderStepPayload> = new Worker<ProviderStepPayload>(
+        queueName,
+        async (job, token) => {
+          try {
+            const result = await this.runner.run(job, worker, token);
+            this.metrics.jobs.inc({ queue: queueName, outcome: result.settled });
+            return result;
+          } catch (error) {
+            const name = error instanceof Error ? error.name : 'Error';
+            const outcome =
+              name === 'DelayedError' ? 'waiting' : name === 'RateLimitError' ? 'rate_limited' : 'retry';
+            this.metrics.jobs.inc({ queue: queueName, outcome });
+            throw error;
+          }
+        },
+        {
+          connection: connectionOptions(this.core.redisUrl, 'worker', 'sluice-enrichment-worker'),
+          prefix: this.core.queuePrefix,
+          concurrency,
+          lockDuration: this.pipeline.jobLockDurationMs,
+          stalledInterval: this.pipeline.jobStalledIntervalMs,
+          maxStalledCount: 2,
+          autorun: false,
+        },
+      );
+      this.registry.register(queueName, worker);
+      this.workers.push(worker);
+    }
+  }
+
+  onApplicationBootstrap(): void {
+    for (const worker of this.workers) {
+      worker.run().catch((error: unknown) =>
+        this.logger.error({
+          msg: 'worker stopped with an error',
+          queue: worker.name,
+          error: String(error),
+        }),
+      );
+    }
+    // Learn every provider's balance once at start (free account calls), then on the schedule.
+    void this.gate
+      .sync(true)
+      .catch((error: unknown) =>
+        this.logger.warn({ msg: 'initial balance check failed', error: String(error) }),
+      );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.close()));
+  }
+}

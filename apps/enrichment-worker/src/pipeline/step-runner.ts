@@ -1,0 +1,461 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { PipelineConfig } from '@sluice/config';
+import { EnrichmentRequest, EnrichmentStep } from '@sluice/db';
+import {
+  acceptEmail,
+  acceptPhones,
+  goalsOf,
+  isSupportedRequestType,
+  type FoundEmail,
+  type FoundPhone,
+  type Goal,
+  type RequestInput,
+  type RequestOptions,
+} from '@sluice/enrichment';
+import { ProviderError } from '@sluice/providers';
+import { JOB_NAMES, type ProviderName, type ProviderStepPayload } from '@sluice/queue';
+import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
+import { WorkerMetrics } from '../ops/worker-metrics';
+import { ProviderCallLog } from '../steps/provider-call-log';
+import { StepLedger, type StepSettlement } from '../steps/step-ledger.service';
+import { CreditGate } from './credit-gate';
+import { Orchestrator } from './orchestrator';
+import { PipelineGuards, ResultCache } from './pipeline-redis';
+import { ProviderCatalog } from './provider-catalog';
+import { ProviderInvoker, type StepOutcome } from './provider-invoker';
+import { StoredResults } from './stored-results';
+
+/** How long a step that found an identical call in flight waits before it looks at the cache again. */
+const COALESCE_WAIT_MS = 150;
+/** How long a step waiting for credits (its queue paused) sleeps before it checks again. */
+const CREDIT_WAIT_MS = 1000;
+
+class StepTimeoutError extends Error {}
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new StepTimeoutError(`step took longer than ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+type Settled = 'settled' | 'already';
+
+/**
+ * Runs one provider step, for every provider queue. In order: answer from the cache or from what
+ * this step already paid for; skip when the provider's circuit is open or the request's budget
+ * cannot pay; coalesce onto an identical call in flight; take a slot of the provider's shared rate
+ * window; reserve the credits; call; charge what the provider charged and release the rest; store
+ * and settle; advance the request to its next step. Asynchronous provider work is awaited by
+ * delaying the job (it holds no worker slot while it waits) and asking for the result.
+ */
+@Injectable()
+export class StepRunner {
+  private readonly logger = new Logger(StepRunner.name);
+
+  constructor(
+    private readonly ledger: StepLedger,
+    private readonly orchestrator: Orchestrator,
+    private readonly invoker: ProviderInvoker,
+    private readonly catalog: ProviderCatalog,
+    private readonly guards: PipelineGuards,
+    private readonly cache: ResultCache,
+    private readonly gate: CreditGate,
+    private readonly callLog: ProviderCallLog,
+    private readonly stored: StoredResults,
+    private readonly metrics: WorkerMetrics,
+    private readonly config: PipelineConfig,
+  ) {}
+
+  async run(
+    job: Job<ProviderStepPayload>,
+    worker: Worker,
+    token: string | undefined,
+  ): Promise<{ settled: string }> {
+    if (job.name !== JOB_NAMES.providerStep) {
+      throw new UnrecoverableError(`provider queues have no handler for job '${job.name}'`);
+    }
+    const loaded = await this.ledger.loadPending(job.data.stepId);
+    if (!loaded) {
+      return { settled: 'already' };
+    }
+    const { step, request } = loaded;
+    const provider = step.provider as ProviderName;
+    const goal = this.goalOf(request, step);
+    const settle = async (settlement: StepSettlement): Promise<Settled> => {
+      const done = await this.ledger.settle(step.id, settlement, (manager, settled) =>
+        settlement.output && settlement.state === 'completed' && settlement.reason === null
+          ? this.stored.write(manager, request, settled, settlement.output)
+          : Promise.resolve(),
+      );
+      if (done) {
+        this.metrics.steps.inc({
+          provider,
+          operation: step.operation,
+          state: settlement.state,
+          reason: settlement.reason ?? 'accepted',
+        });
+        if (settlement.credits > 0) {
+          this.metrics.credits.inc({ provider }, settlement.credits);
+        }
+      }
+      await this.orchestrator.advance(request.id, request.workspaceId, job.data.correlationId);
+      return done ? 'settled' : 'already';
+    };
+
+    if (request.status === 'cancelled' || !goal) {
+      return {
+        settled: await settle({
+          state: 'skipped',
+          reason: goal ? 'cancelled' : 'unknown goal',
+          latencyMs: null,
+          credits: 0,
+        }),
+      };
+    }
+    const options = request.options as RequestOptions;
+    const input = this.orchestrator.goalInput(request.input, await this.stepsOf(request.id));
+    const cacheKey = step.cacheKey ?? `${provider}:${step.operation}:${step.id}`;
+    const owner = `step:${step.id}`;
+    const cost = this.catalog.costOf(provider, goal.capability);
+    const started = Date.now();
+    const context = {
+      workspaceId: request.workspaceId,
+      requestId: request.id,
+      stepId: step.id,
+      operation: step.operation,
+    };
+    const finish = async (outcome: StepOutcome, credits: number, cached: boolean): Promise<Settled> => {
+      if (outcome.status === 'pending') {
+        throw new Error('a pending outcome cannot settle a step');
+      }
+      if (!cached) {
+        await this.cache.set(request.workspaceId, cacheKey, step.operation, outcome);
+      }
+      const latencyMs = cached ? 0 : Date.now() - started;
+      if (outcome.status === 'miss') {
+        // The provider answered and found nothing: the step failed to meet its goal (not an error).
+        return settle({
+          state: 'failed',
+          reason: 'not_found',
+          error: outcome.reason,
+          latencyMs,
+          credits,
+          cached,
+        });
+      }
+      const verdict = this.accept(goal, options, outcome.output);
+      return settle({
+        state: 'completed',
+        reason: verdict.rejection,
+        latencyMs,
+        credits,
+        cached,
+        output: verdict.rejection ? { ...outcome.output, accepted: false } : verdict.output,
+      });
+    };
+
+    // 1. Answers that cost nothing: the store, the cache, or what this very step already paid for.
+    const paid = await this.cache.paid(step.id);
+    if (paid && paid.status !== 'pending') {
+      await this.cache.unclaim(request.workspaceId, cacheKey, owner);
+      return { settled: await finish(paid, paid.credits + (paid.startedCredits ?? 0), false) };
+    }
+    if (!step.providerTaskId && !paid) {
+      const cached =
+        (await this.cache.get(request.workspaceId, cacheKey)) ??
+        (await this.stored.fresh(request.workspaceId, goal, input));
+      if (cached) {
+        return { settled: await finish(cached, 0, true) };
+      }
+    }
+    await this.ledger.countAttempt(step.id);
+
+    // 2. Asynchronous work already started: ask for its result (free), or wait without a slot.
+    const taskId = step.providerTaskId ?? (paid?.status === 'pending' ? paid.taskId : null);
+    if (taskId) {
+      return this.awaitTask(
+        job,
+        token,
+        step,
+        request,
+        provider,
+        goal,
+        taskId,
+        paid?.credits ?? 0,
+        finish,
+        settle,
+        owner,
+        cacheKey,
+      );
+    }
+
+    // 3. Guards: circuit, budget, identical call in flight, rate window, credits.
+    const permit = await this.guards.circuits.tryAcquire(provider);
+    if (!permit.allowed) {
+      return {
+        settled: await settle({ state: 'skipped', reason: 'circuit_open', latencyMs: null, credits: 0 }),
+      };
+    }
+    if (request.maxCredits !== null && cost.credits > 0) {
+      const spent = (await this.stepsOf(request.id)).reduce((sum, s) => sum + Number(s.credits), 0);
+      if (spent + cost.credits > Number(request.maxCredits)) {
+        return {
+          settled: await settle({ state: 'skipped', reason: 'over_budget', latencyMs: null, credits: 0 }),
+        };
+      }
+    }
+    const claimTtl = this.config.stepTimeoutMs + 5000;
+    if (!(await this.cache.claim(request.workspaceId, cacheKey, owner, claimTtl))) {
+      await job.moveToDelayed(Date.now() + COALESCE_WAIT_MS, token);
+      throw new DelayedError();
+    }
+    const settings = this.catalog.of(provider);
+    const slot = await this.guards.limiter.acquire(provider, settings.rateLimits);
+    if (!slot.allowed) {
+      await this.cache.unclaim(request.workspaceId, cacheKey, owner);
+      await worker.rateLimit(slot.retryAfterMs);
+      throw Worker.RateLimitError();
+    }
+    if (cost.credits > 0) {
+      const reservation = await this.guards.wallet.reserve(
+        provider,
+        step.id,
+        cost.credits,
+        this.config.asyncDeadlineMs + this.config.stepTimeoutMs,
+      );
+      if (!reservation.ok) {
+        await this.cache.unclaim(request.workspaceId, cacheKey, owner);
+        return this.outOfCredits(
+          job,
+          token,
+          provider,
+          options,
+          settle,
+          'balance cannot pay for the next call',
+        );
+      }
+    }
+    // A cancellation that arrived while this job waited stops the spend here, before the call.
+    if (await this.isCancelled(request)) {
+      await this.guards.wallet.release(provider, step.id);
+      await this.cache.unclaim(request.workspaceId, cacheKey, owner);
+      return {
+        settled: await settle({ state: 'skipped', reason: 'cancelled', latencyMs: null, credits: 0 }),
+      };
+    }
+
+    // 4. The call.
+    let outcome: StepOutcome;
+    try {
+      outcome = await withTimeout(
+        this.callLog.around(context, () => this.invoker.call(provider, goal.capability, input)),
+        this.config.stepTimeoutMs,
+      );
+    } catch (error) {
+      await this.guards.wallet.release(provider, step.id);
+      await this.cache.unclaim(request.workspaceId, cacheKey, owner);
+      return this.failed(job, token, worker, error, step, provider, options, settle, started);
+    }
+    await this.guards.circuits.recordSuccess(provider);
+    if (outcome.status === 'pending') {
+      await this.cache.rememberPaid(step.id, outcome);
+      await this.ledger.markWaiting(
+        step.id,
+        outcome.taskId,
+        new Date(Date.now() + this.config.asyncDeadlineMs),
+      );
+      await this.cache.extendClaim(request.workspaceId, cacheKey, this.config.asyncDeadlineMs);
+      await job.moveToDelayed(Date.now() + this.config.asyncPollIntervalMs, token);
+      throw new DelayedError();
+    }
+    await this.cache.rememberPaid(step.id, outcome);
+    await this.guards.wallet.commit(provider, step.id, outcome.credits);
+    const result = await finish(outcome, outcome.credits, false);
+    await this.cache.unclaim(request.workspaceId, cacheKey, owner);
+    return { settled: result };
+  }
+
+  private async awaitTask(
+    job: Job<ProviderStepPayload>,
+    token: string | undefined,
+    step: EnrichmentStep,
+    request: EnrichmentRequest,
+    provider: ProviderName,
+    goal: Goal,
+    taskId: string,
+    startedCredits: number,
+    finish: (outcome: StepOutcome, credits: number, cached: boolean) => Promise<Settled>,
+    settle: (settlement: StepSettlement) => Promise<Settled>,
+    owner: string,
+    cacheKey: string,
+  ): Promise<{ settled: string }> {
+    const context = {
+      workspaceId: request.workspaceId,
+      requestId: request.id,
+      stepId: step.id,
+      operation: step.operation,
+    };
+    let outcome: StepOutcome;
+    try {
+      outcome = await this.callLog.around(context, () =>
+        this.invoker.complete(provider, goal.capability, taskId),
+      );
+    } catch (error) {
+      if (error instanceof ProviderError && error.retryable) {
+        await job.moveToDelayed(Date.now() + this.config.asyncPollIntervalMs, token);
+        throw new DelayedError();
+      }
+      throw error;
+    }
+    if (outcome.status === 'pending') {
+      const deadline = step.deadlineAt?.getTime() ?? Date.now() + this.config.asyncDeadlineMs;
+      if (Date.now() > deadline) {
+        await this.guards.wallet.release(provider, step.id);
+        await this.cache.unclaim(request.workspaceId, cacheKey, owner);
+        return {
+          settled: await settle({
+            state: 'failed',
+            reason: 'timeout',
+            error: `${provider} did not finish task ${taskId} before its deadline`,
+            latencyMs: null,
+            credits: startedCredits,
+          }),
+        };
+      }
+      await job.moveToDelayed(Date.now() + this.config.asyncPollIntervalMs, token);
+      throw new DelayedError();
+    }
+    const credits = startedCredits + outcome.credits;
+    await this.cache.rememberPaid(step.id, { ...outcome, startedCredits });
+    await this.guards.wallet.commit(provider, step.id, credits);
+    const result = await finish(outcome, credits, false);
+    await this.cache.unclaim(request.workspaceId, cacheKey, owner);
+    return { settled: result };
+  }
+
+  /** A provider error: back off on 429, pause on credits, retry transient errors, fall through otherwise. */
+  private async failed(
+    job: Job<ProviderStepPayload>,
+    token: string | undefined,
+    worker: Worker,
+    error: unknown,
+    step: EnrichmentStep,
+    provider: ProviderName,
+    options: RequestOptions,
+    settle: (settlement: StepSettlement) => Promise<Settled>,
+    started: number,
+  ): Promise<{ settled: string }> {
+    const timedOut = error instanceof StepTimeoutError;
+    if (!(error instanceof ProviderError) && !timedOut) {
+      throw error; // e.g. PostgreSQL away: BullMQ retries with backoff
+    }
+    const kind = timedOut ? 'timeout' : error.kind;
+    const latencyMs =
+      (error instanceof ProviderError ? error.call?.latencyMs : undefined) ?? Date.now() - started;
+    if (error instanceof ProviderError && kind === 'rate_limited') {
+      const waitMs = error.retryAfterMs ?? 60_000;
+      this.logger.warn({
+        msg: 'provider rate limit reached; backing off',
+        provider,
+        waitMs,
+        stepId: step.id,
+      });
+      await worker.rateLimit(waitMs);
+      throw Worker.RateLimitError();
+    }
+    if (kind === 'out_of_credits') {
+      await this.guards.wallet.setBalance(provider, 0);
+      return this.outOfCredits(job, token, provider, options, settle, 'the provider answered out of credits');
+    }
+    if (kind === 'not_found') {
+      await this.guards.circuits.recordSuccess(provider);
+      return {
+        settled: await settle({
+          state: 'failed',
+          reason: 'not_found',
+          error: message(error),
+          latencyMs,
+          credits: 0,
+        }),
+      };
+    }
+    const detail = message(error);
+    const transient = timedOut || error.retryable;
+    if (transient) {
+      await this.guards.circuits.recordFailure(provider);
+      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      const open = (await this.guards.circuits.state(provider)) === 'open';
+      if (!lastAttempt && !open) {
+        throw error instanceof Error ? error : new Error(detail);
+      }
+    }
+    this.logger.warn({ msg: 'step failed; the waterfall moves on', provider, kind, stepId: step.id });
+    return {
+      settled: await settle({ state: 'failed', reason: kind, error: detail, latencyMs, credits: 0 }),
+    };
+  }
+
+  private async outOfCredits(
+    job: Job<ProviderStepPayload>,
+    token: string | undefined,
+    provider: ProviderName,
+    options: RequestOptions,
+    settle: (settlement: StepSettlement) => Promise<Settled>,
+    reason: string,
+  ): Promise<{ settled: string }> {
+    await this.gate.pause(provider, reason);
+    if (options.wait_for_credits ?? this.config.waitForCreditsDefault) {
+      // The queue is paused: the delayed job joins the paused jobs and runs once credits are back.
+      await job.moveToDelayed(Date.now() + CREDIT_WAIT_MS, token);
+      throw new DelayedError();
+    }
+    return {
+      settled: await settle({ state: 'skipped', reason: 'out_of_credits', latencyMs: null, credits: 0 }),
+    };
+  }
+
+  /** Whether a goal accepts an answer (and the part it accepts), with the reason when it does not. */
+  private accept(
+    goal: Goal,
+    options: RequestOptions,
+    output: Record<string, unknown>,
+  ): { rejection: string | null; output: Record<string, unknown> } {
+    if (goal.key === 'email') {
+      const verdict = acceptEmail(output as unknown as FoundEmail, {
+        acceptCatchAll: options.accept_catch_all ?? false,
+      });
+      return { rejection: verdict.accepted ? null : `rejected: ${verdict.reason ?? 'not accepted'}`, output };
+    }
+    if (goal.key === 'phone') {
+      const phones = (output.phones as FoundPhone[]) ?? [];
+      const verdict = acceptPhones(phones, options.phone_type ?? 'any');
+      return verdict.accepted.length > 0
+        ? { rejection: null, output: { ...output, phones: verdict.accepted } }
+        : { rejection: `rejected: ${verdict.rejected[0]?.reason ?? 'no acceptable number'}`, output };
+    }
+    return { rejection: null, output };
+  }
+
+  private goalOf(request: EnrichmentRequest, step: EnrichmentStep): Goal | undefined {
+    if (!isSupportedRequestType(request.type)) {
+      return undefined;
+    }
+    return goalsOf(request.type, request.input as RequestInput, request.options as RequestOptions).find(
+      (goal) => goal.key === step.goal,
+    );
+  }
+
+  private stepsOf(requestId: string): Promise<EnrichmentStep[]> {
+    return this.ledger.stepsOf(requestId);
+  }
+
+  private async isCancelled(request: EnrichmentRequest): Promise<boolean> {
+    return (await this.ledger.requestStatus(request.id, request.workspaceId)) === 'cancelled';
+  }
+}

@@ -1,0 +1,280 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { PipelineConfig } from '@sluice/config';
+import {
+  CompanyDomain,
+  CompanyOfficerRecord,
+  CompanyRecord,
+  type EnrichmentRequest,
+  type EnrichmentStep,
+  PersonPhone,
+} from '@sluice/db';
+import {
+  emailFields,
+  normalizeDomain,
+  personFields,
+  phoneKindOf,
+  type FoundEmail,
+  type FoundPhone,
+  type Goal,
+  type Person,
+} from '@sluice/enrichment';
+import { DataSource, type EntityManager, MoreThan } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { GoalInput, StepOutcome } from './provider-invoker';
+
+/**
+ * PostgreSQL as the long-term store of what providers answered: company profiles, officers and
+ * domains, persons and their phones. Written in the transaction that settles the step; read as a
+ * cache that outlives Redis for answers younger than STORE_FRESH_DAYS.
+ */
+@Injectable()
+export class StoredResults {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: PipelineConfig,
+  ) {}
+
+  /** A fresh stored answer for the goal, when the store has one. */
+  async fresh(workspaceId: string, goal: Goal, input: GoalInput): Promise<StepOutcome | null> {
+    if (this.config.storeFreshDays === 0) {
+      return null;
+    }
+    const since = new Date(Date.now() - this.config.storeFreshDays * 24 * 3600 * 1000);
+    if (goal.key === 'company' && input.companyNumber) {
+      const company = await this.dataSource
+        .getRepository(CompanyRecord)
+        .findOneBy({ companyNumber: input.companyNumber, fetchedAt: MoreThan(since) });
+      if (company) {
+        return {
+          status: 'hit',
+          credits: 0,
+          output: {
+            company_number: company.companyNumber,
+            company_name: company.name,
+            company_status: company.status,
+            company_status_detail: company.statusDetail,
+            company_type: company.type,
+            jurisdiction: company.jurisdiction,
+            incorporated_on: company.incorporatedOn,
+            dissolved_on: company.dissolvedOn,
+            sic_codes: company.sicCodes,
+            registered_address: company.registeredAddress,
+            source: 'companies-house',
+          },
+        };
+      }
+    }
+    if (goal.key === 'domain' && input.companyName) {
+      const row = await this.dataSource.getRepository(CompanyDomain).findOneBy({
+        workspaceId,
+        companyKey: companyKeyOf(input.companyNumber, input.companyName),
+        fetchedAt: MoreThan(since),
+      });
+      if (row) {
+        return { status: 'hit', credits: 0, output: { domain: row.domain, company_name: row.companyName } };
+      }
+    }
+    return null;
+  }
+
+  async write(
+    manager: EntityManager,
+    request: EnrichmentRequest,
+    step: EnrichmentStep,
+    output: Record<string, unknown>,
+  ): Promise<void> {
+    const workspaceId = request.workspaceId;
+    const input = request.input as Record<string, string | undefined>;
+    switch (step.goal) {
+      case 'company':
+        await manager
+          .createQueryBuilder()
+          .insert()
+          .into(CompanyRecord)
+          .values({
+            companyNumber: String(output.company_number),
+            name: String(output.company_name),
+            status: output.company_status,
+            statusDetail: output.company_status_detail,
+            type: output.company_type,
+            jurisdiction: output.jurisdiction,
+            incorporatedOn: output.incorporated_on,
+            dissolvedOn: output.dissolved_on,
+            sicCodes: output.sic_codes,
+            registeredAddress: output.registered_address,
+            source: 'companies-house',
+            raw: output,
+            fetchedAt: new Date(),
+          } as QueryDeepPartialEntity<CompanyRecord>)
+          .orUpdate(
+            [
+              'name',
+              'status',
+              'status_detail',
+              'type',
+              'jurisdiction',
+              'incorporated_on',
+              'dissolved_on',
+              'sic_codes',
+              'registered_address',
+              'raw',
+              'fetched_at',
+              'updated_at',
+            ],
+            ['company_number'],
+          )
+          .execute();
+        return;
+      case 'officers': {
+        const officers = (output.officers as Record<string, unknown>[]) ?? [];
+        if (officers.length === 0 || !input.company_number) {
+          return;
+        }
+        await manager
+          .createQueryBuilder()
+          .insert()
+          .into(CompanyOfficerRecord)
+          .values(
+            officers.map((officer) => ({
+              companyNumber: input.company_number as string,
+              officerKey:
+                typeof officer.officer_id === 'string'
+                  ? officer.officer_id
+                  : `${String(officer.name)}|${String(officer.appointed_on)}`,
+              name: String(officer.name),
+              role: (officer.role as string | null) ?? null,
+              appointedOn: (officer.appointed_on as string | null) ?? null,
+              resignedOn: (officer.resigned_on as string | null) ?? null,
+              details: officer,
+            })) as QueryDeepPartialEntity<CompanyOfficerRecord>[],
+          )
+          .orUpdate(
+            ['name', 'role', 'appointed_on', 'resigned_on', 'details', 'fetched_at'],
+            ['company_number', 'officer_key'],
+          )
+          .execute();
+        return;
+      }
+      case 'domain': {
+        const domain = typeof output.domain === 'string' ? normalizeDomain(output.domain) : null;
+        const companyName = input.company_name ?? (output.company_name as string | undefined) ?? null;
+        if (!domain) {
+          return;
+        }
+        await manager
+          .createQueryBuilder()
+          .insert()
+          .into(CompanyDomain)
+          .values({
+            workspaceId,
+            companyKey: companyKeyOf(input.company_number, companyName ?? domain),
+            companyNumber: input.company_number ?? null,
+            companyName,
+            domain,
+            provider: step.provider,
+          })
+          .orUpdate(['domain', 'company_name', 'provider', 'fetched_at'], ['workspace_id', 'company_key'])
+          .execute();
+        return;
+      }
+      case 'email':
+        await this.upsertPerson(manager, workspaceId, step.provider, {
+          email: String(output.email),
+          linkedinUrl: input.linkedin_url ?? null,
+          fullName:
+            input.full_name ?? ([input.first_name, input.last_name].filter(Boolean).join(' ') || null),
+          companyDomain: input.domain ?? null,
+          fields: emailFields(output as unknown as FoundEmail),
+        });
+        return;
+      case 'profile': {
+        const person = output.person as Person;
+        const email = person.emails.find((e) => e.kind === 'work')?.email ?? input.email ?? null;
+        await this.upsertPerson(manager, workspaceId, step.provider, {
+          email,
+          linkedinUrl: person.linkedinUrl ?? input.linkedin_url ?? null,
+          fullName: person.fullName,
+          companyDomain: person.companyDomain,
+          fields: personFields(person),
+        });
+        return;
+      }
+      case 'phone': {
+        const phones = (output.phones as FoundPhone[]) ?? [];
+        if (phones.length === 0 || !step.cacheKey) {
+          return;
+        }
+        await manager
+          .createQueryBuilder()
+          .insert()
+          .into(PersonPhone)
+          .values(
+            phones.map((phone) => ({
+              workspaceId,
+              subjectKey: step.cacheKey as string,
+              number: phone.number,
+              kind: phone.kind,
+              lineType: phoneKindOf(phone.number),
+              country: phone.country,
+              provider: step.provider,
+            })),
+          )
+          .orIgnore()
+          .execute();
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private async upsertPerson(
+    manager: EntityManager,
+    workspaceId: string,
+    provider: string,
+    person: {
+      email: string | null;
+      linkedinUrl: string | null;
+      fullName: string | null;
+      companyDomain: string | null;
+      fields: Record<string, unknown>;
+    },
+  ): Promise<void> {
+    const fields = Object.fromEntries(
+      Object.entries(person.fields).filter(([, value]) => value !== null && value !== undefined),
+    );
+    const sources = Object.fromEntries(Object.keys(fields).map((key) => [key, provider]));
+    const conflict = person.email ? 'email' : person.linkedinUrl ? 'linkedin_url' : null;
+    if (!conflict) {
+      return; // nothing to key the person by
+    }
+    // jsonb `||` merges what this provider found into what other providers found before.
+    await manager.query(
+      `INSERT INTO persons (workspace_id, email, linkedin_url, full_name, company_domain, data, sources, confidence, fetched_at)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, '{}'::jsonb, now())
+       ON CONFLICT (workspace_id, ${conflict}) WHERE ${conflict} IS NOT NULL
+       DO UPDATE SET data = persons.data || EXCLUDED.data,
+                     sources = persons.sources || EXCLUDED.sources,
+                     full_name = coalesce(EXCLUDED.full_name, persons.full_name),
+                     company_domain = coalesce(EXCLUDED.company_domain, persons.company_domain),
+                     fetched_at = now(), updated_at = now()`,
+      [
+        workspaceId,
+        person.email,
+        person.linkedinUrl,
+        person.fullName,
+        person.companyDomain,
+        JSON.stringify(fields),
+        JSON.stringify(sources),
+      ],
+    );
+  }
+}
+
+/** Company number when known, else the normalised name: how company_domains keys a company. */
+export function companyKeyOf(companyNumber: string | undefined | null, companyName: string): string {
+  return companyNumber
+    ? `number:${companyNumber}`
+    : `name:${companyName.trim().toLowerCase().replace(/\s+/g, ' ')}`;
+}

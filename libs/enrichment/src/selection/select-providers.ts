@@ -1,0 +1,154 @@
+export type WorkspaceTier = 'free' | 'pro' | 'enterprise';
+
+const TIER_RANK: Record<WorkspaceTier, number> = { free: 0, pro: 1, enterprise: 2 };
+
+export type SkipReason =
+  | 'already_tried'
+  | 'disabled'
+  | 'no_credentials'
+  | 'tier_not_allowed'
+  | 'over_budget'
+  | 'out_of_credits'
+  | 'circuit_open'
+  | 'rate_limited';
+
+/** Cost and success of a provider as measured from the call log. */
+export interface ProviderStats {
+  calls: number;
+  hits: number;
+  credits: number;
+}
+
+/** A provider that could serve a goal, with what the pipeline knows of it right now. */
+export interface ProviderCandidate {
+  name: string;
+  /** Credits one call of the goal's capability costs. */
+  cost: number;
+  chargedOnMiss: boolean;
+  enabled: boolean;
+  hasCredentials: boolean;
+  /** Credits left after reservations; null when the balance is unknown (not limited). */
+  creditsAvailable: number | null;
+  /** Its queue is paused because credits ran out. */
+  paused: boolean;
+  circuit: 'closed' | 'open' | 'half_open';
+  /** Calls left in its tightest rate window; null when it has no limit. */
+  rateBudgetLeft: number | null;
+  minimumTier: WorkspaceTier | null;
+  /** Configured; lower goes first. */
+  priority: number;
+  stats: ProviderStats | null;
+  /** Charges for answers the goal does not accept (e.g. landlines for a mobile goal): ranked down. */
+  chargesForRejected?: boolean;
+}
+
+export type Ordering = 'priority' | 'cost_per_success';
+
+export interface SelectionContext {
+  tier: WorkspaceTier;
+  ordering: Ordering;
+  /** max_credits minus what the request has spent; null when uncapped. */
+  budgetLeft: number | null;
+  /** Providers already attempted (or skipped) for this goal. */
+  tried: readonly string[];
+  /** The request prefers waiting for a provider paused for credits to falling through. */
+  waitForCredits: boolean;
+}
+
+export interface Selection {
+  ordered: ProviderCandidate[];
+  skipped: { name: string; reason: SkipReason }[];
+}
+
+interface SelectionFilter {
+  reason: SkipReason;
+  rejects(candidate: ProviderCandidate, ctx: SelectionContext): boolean;
+}
+
+/** The eligibility pipeline, in order; a candidate is skipped for the first filter that rejects it. */
+export const SELECTION_FILTERS: readonly SelectionFilter[] = [
+  { reason: 'already_tried', rejects: (c, ctx) => ctx.tried.includes(c.name) },
+  { reason: 'disabled', rejects: (c) => !c.enabled },
+  { reason: 'no_credentials', rejects: (c) => !c.hasCredentials },
+  {
+    reason: 'tier_not_allowed',
+    rejects: (c, ctx) => c.minimumTier !== null && TIER_RANK[ctx.tier] < TIER_RANK[c.minimumTier],
+  },
+  { reason: 'over_budget', rejects: (c, ctx) => ctx.budgetLeft !== null && c.cost > ctx.budgetLeft },
+  {
+    reason: 'out_of_credits',
+    rejects: (c, ctx) =>
+      !ctx.waitForCredits && (c.paused || (c.creditsAvailable !== null && c.creditsAvailable < c.cost)),
+  },
+  { reason: 'circuit_open', rejects: (c) => c.circuit === 'open' },
+  { reason: 'rate_limited', rejects: (c) => c.rateBudgetLeft === 0 },
+];
+
+/** Weight of the prior, in calls: how many measured calls it takes to outweigh the assumption. */
+const PRIOR_CALLS = 10;
+/** Hit rate assumed for a provider before it is measured. */
+const PRIOR_HIT_RATE = 0.5;
+
+/**
+ * Expected credits per successful answer: (credits spent + prior credits) / (hits + prior hits),
+ * where the prior is {@link PRIOR_CALLS} calls at the list price with a {@link PRIOR_HIT_RATE} hit
+ * rate (for providers that charge only for hits, the prior spends only on the hits). A provider
+ * with few calls stays near the prior, so one lucky or unlucky call neither favours nor buries it.
+ * Free providers cost 0 and always come first.
+ */
+export function expectedCostPerSuccess(c: ProviderCandidate): number {
+  if (c.cost === 0) {
+    return 0;
+  }
+  const priorHits = PRIOR_CALLS * PRIOR_HIT_RATE;
+  const priorCredits = c.cost * (c.chargedOnMiss ? PRIOR_CALLS : priorHits);
+  const credits = (c.stats?.credits ?? 0) + priorCredits;
+  const hits = (c.stats?.hits ?? 0) + priorHits;
+  return credits / hits;
+}
+
+/** Filters the candidates through {@link SELECTION_FILTERS}, then orders the eligible ones. */
+export function selectProviders(candidates: readonly ProviderCandidate[], ctx: SelectionContext): Selection {
+  const eligible: ProviderCandidate[] = [];
+  const skipped: Selection['skipped'] = [];
+  for (const candidate of candidates) {
+    const filter = SELECTION_FILTERS.find((f) => f.rejects(candidate, ctx));
+    if (filter) {
+      skipped.push({ name: candidate.name, reason: filter.reason });
+    } else {
+      eligible.push(candidate);
+    }
+  }
+  const key = (c: ProviderCandidate): number[] =>
+    ctx.ordering === 'priority'
+      ? [c.chargesForRejected ? 1 : 0, c.priority, c.cost]
+      : [c.chargesForRejected ? 1 : 0, expectedCostPerSuccess(c), c.priority];
+  eligible.sort((a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    for (let i = 0; i < ka.length; i += 1) {
+      if (ka[i] !== kb[i]) {
+        return (ka[i] ?? 0) - (kb[i] ?? 0);
+      }
+    }
+    return a.name.localeCompare(b.name);
+  });
+  return { ordered: eligible, skipped };
+}
+
+/**
+ * The provider tier a workspace plan may use: workspaces are `free`, `standard` or `premium`;
+ * provider minimum tiers speak `free`, `pro` and `enterprise`.
+ */
+export function providerTierOf(plan: string): WorkspaceTier {
+  switch (plan) {
+    case 'premium':
+    case 'enterprise':
+      return 'enterprise';
+    case 'standard':
+    case 'pro':
+      return 'pro';
+    default:
+      return 'free';
+  }
+}

@@ -1,0 +1,236 @@
+import type { Redis } from 'ioredis';
+import { hashTag, LUA_NOW_MS, LuaScript } from './redis-script';
+
+export interface WalletSnapshot {
+  /** null: unknown (never set). */
+  balance: number | null;
+  reserved: number;
+  /** balance - reserved; null while the balance is unknown. */
+  available: number | null;
+  /** ms epoch (Redis clock) of the last setBalance. */
+  updatedAt: number | null;
+}
+
+export type ReserveResult =
+  { ok: true; available: number | null } | { ok: false; available: number; needed: number };
+
+/**
+ * Credits are kept in Redis as integer millionths. Snov balances are decimals, and sums of binary
+ * floats drift (0.1 + 0.2); Redis's HINCRBY does the integer arithmetic exactly, and Lua never
+ * formats a number (its tostring switches to exponents beyond 14 digits). Amounts finer than a
+ * millionth are rounded; balances are exact up to about 9 billion credits.
+ */
+const UNITS_PER_CREDIT = 1_000_000;
+
+/** How long a commit stays idempotent: longer than any job retries for. */
+const COMMIT_MARKER_TTL_MS = 3 * 24 * 60 * 60 * 1000;
+
+function toUnits(credits: number, what: string, { negativeAllowed }: { negativeAllowed: boolean }): number {
+  const units = Math.round(credits * UNITS_PER_CREDIT);
+  if (!Number.isSafeInteger(units) || (!negativeAllowed && units < 0)) {
+    throw new Error(
+      `${what} must be a finite${negativeAllowed ? '' : ', non-negative'} number of credits, got ${credits}`,
+    );
+  }
+  // Math.round(-0.4) is -0; String(-0) is "0", but keep the value plain anyway.
+  return units === 0 ? 0 : units;
+}
+
+function fromUnits(units: number): number {
+  return units / UNITS_PER_CREDIT;
+}
+
+/*
+ * Keys per provider: KEYS[1] a hash { balance (absent = unknown), reserved, updatedAt }, KEYS[2] a
+ * hash reservationId → units, KEYS[3] a sorted set reservationId → expiry (ms, Redis TIME) and, for
+ * reserve and commit, KEYS[4] the commit marker of the reservation. Every script first purges
+ * expired reservations, so a crashed worker's credits come back by themselves.
+ * Replies end with the wallet: { ..., balance | nil, reserved, updatedAt | nil } as strings.
+ */
+const LUA_WALLET = `${LUA_NOW_MS}
+local now = now_ms()
+local expired = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now)
+for _, id in ipairs(expired) do
+  local units = redis.call('HGET', KEYS[2], id)
+  if units then
+    redis.call('HINCRBY', KEYS[1], 'reserved', '-' .. units)
+    redis.call('HDEL', KEYS[2], id)
+  end
+end
+if #expired > 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
+end
+local function wallet()
+  local v = redis.call('HMGET', KEYS[1], 'balance', 'reserved', 'updatedAt')
+  return v[1], v[2] or '0', v[3]
+end
+local function unreserve(id)
+  local units = redis.call('HGET', KEYS[2], id)
+  if units then
+    redis.call('HINCRBY', KEYS[1], 'reserved', '-' .. units)
+    redis.call('HDEL', KEYS[2], id)
+    redis.call('ZREM', KEYS[3], id)
+  end
+end
+`;
+
+/* ARGV: balance units. Reply: { balance, reserved, updatedAt }. */
+const SET_BALANCE = new LuaScript(`${LUA_WALLET}
+redis.call('HSET', KEYS[1], 'balance', ARGV[1], 'updatedAt', now)
+return { wallet() }
+`);
+
+/*
+ * ARGV: reservationId, units, ttlMs. Reply: { ok 0|1, balance, reserved, updatedAt } (the wallet
+ * after a reservation, or as it was when refused). Units are > 0 whenever they are stored, so
+ * '-' .. units above is always a valid integer.
+ */
+const RESERVE = new LuaScript(`${LUA_WALLET}
+local id = ARGV[1]
+if ARGV[2] == '0' or redis.call('EXISTS', KEYS[4]) == 1 or redis.call('HEXISTS', KEYS[2], id) == 1 then
+  return { 1, wallet() }
+end
+local balance, reserved = wallet()
+if balance and tonumber(balance) - tonumber(reserved) < tonumber(ARGV[2]) then
+  return { 0, wallet() }
+end
+redis.call('HSET', KEYS[2], id, ARGV[2])
+redis.call('ZADD', KEYS[3], now + tonumber(ARGV[3]), id)
+redis.call('HINCRBY', KEYS[1], 'reserved', ARGV[2])
+return { 1, wallet() }
+`);
+
+/* ARGV: reservationId, negated charged units, marker TTL ms. Reply: { balance, reserved, updatedAt }. */
+const COMMIT = new LuaScript(`${LUA_WALLET}
+if redis.call('EXISTS', KEYS[4]) == 1 then
+  return { wallet() }
+end
+unreserve(ARGV[1])
+if redis.call('HEXISTS', KEYS[1], 'balance') == 1 then
+  redis.call('HINCRBY', KEYS[1], 'balance', ARGV[2])
+end
+redis.call('SET', KEYS[4], '1', 'PX', ARGV[3])
+return { wallet() }
+`);
+
+/* ARGV: reservationId. Reply: { balance, reserved, updatedAt }. */
+const RELEASE = new LuaScript(`${LUA_WALLET}
+unreserve(ARGV[1])
+return { wallet() }
+`);
+
+/* Reply: { balance, reserved, updatedAt }. */
+const SNAPSHOT = new LuaScript(`${LUA_WALLET}
+return { wallet() }
+`);
+
+function toSnapshot(fields: unknown[]): WalletSnapshot {
+  const [balance, reserved, updatedAt] = fields;
+  const asNumber = (value: unknown): number | null => {
+    if (value === null) {
+      return null;
+    }
+    const n = typeof value === 'string' ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(n)) {
+      throw new Error(`Unexpected wallet value in Redis: ${JSON.stringify(value)}`);
+    }
+    return n;
+  };
+  const balanceUnits = asNumber(balance);
+  const reservedUnits = asNumber(reserved) ?? 0;
+  return {
+    balance: balanceUnits === null ? null : fromUnits(balanceUnits),
+    reserved: fromUnits(reservedUnits),
+    available: balanceUnits === null ? null : fromUnits(balanceUnits - reservedUnits),
+    updatedAt: asNumber(updatedAt),
+  };
+}
+
+function walletReply(reply: unknown, leading: number): { head: unknown[]; snapshot: WalletSnapshot } {
+  if (!Array.isArray(reply) || reply.length !== leading + 3) {
+    throw new Error(`Unexpected reply from the credit wallet script: ${JSON.stringify(reply)}`);
+  }
+  const fields = reply as unknown[];
+  return { head: fields.slice(0, leading), snapshot: toSnapshot(fields.slice(leading)) };
+}
+
+/**
+ * Provider credits shared by every replica: a provider-reported balance, minus reservations held
+ * by calls in flight, so concurrent workers never spend together more than the provider has left.
+ * Each operation is one Lua script; reservations expire, and commits are idempotent per
+ * reservationId for a few days.
+ */
+export class CreditWallet {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  /** A provider-reported balance (a snapshot). Open reservations stay. */
+  async setBalance(provider: string, balance: number): Promise<void> {
+    const units = toUnits(balance, 'balance', { negativeAllowed: true });
+    walletReply(await SET_BALANCE.run(this.redis, this.keys(provider), [String(units)]), 0);
+  }
+
+  /**
+   * Atomically reserves `amount` for `reservationId` when balance - reserved >= amount. An unknown
+   * balance (never set) does not limit, but the reservation is still held. Idempotent: the same
+   * reservationId twice reserves once (the first amount stands), and a reservationId already
+   * committed reserves nothing. Reservations expire after ttlMs; every call purges expired ones.
+   * amount 0 → ok without storing.
+   */
+  async reserve(
+    provider: string,
+    reservationId: string,
+    amount: number,
+    ttlMs: number,
+  ): Promise<ReserveResult> {
+    const units = toUnits(amount, 'amount', { negativeAllowed: false });
+    if (!Number.isInteger(ttlMs) || ttlMs < 1) {
+      throw new Error(`ttlMs must be an integer >= 1, got ${ttlMs}`);
+    }
+    const reply = await RESERVE.run(this.redis, this.keys(provider, reservationId), [
+      reservationId,
+      String(units),
+      ttlMs,
+    ]);
+    const { head, snapshot } = walletReply(reply, 1);
+    if (head[0] === 1) {
+      return { ok: true, available: snapshot.available };
+    }
+    return { ok: false, available: snapshot.available ?? 0, needed: fromUnits(units) };
+  }
+
+  /**
+   * Ends the reservation and subtracts what the provider actually charged from the balance (when
+   * known). Idempotent per reservationId: a second commit changes nothing. Works also when no
+   * reservation exists (charged anyway, once). Returns the snapshot after.
+   */
+  async commit(provider: string, reservationId: string, charged: number): Promise<WalletSnapshot> {
+    const units = toUnits(charged, 'charged', { negativeAllowed: false });
+    const reply = await COMMIT.run(this.redis, this.keys(provider, reservationId), [
+      reservationId,
+      String(-units),
+      COMMIT_MARKER_TTL_MS,
+    ]);
+    return walletReply(reply, 0).snapshot;
+  }
+
+  /** Ends the reservation without charge. Idempotent. */
+  async release(provider: string, reservationId: string): Promise<void> {
+    walletReply(await RELEASE.run(this.redis, this.keys(provider), [reservationId]), 0);
+  }
+
+  async snapshot(provider: string): Promise<WalletSnapshot> {
+    return walletReply(await SNAPSHOT.run(this.redis, this.keys(provider), []), 0).snapshot;
+  }
+
+  private keys(provider: string, reservationId?: string): string[] {
+    const base = `${this.prefix}:wallet:${hashTag(provider)}`;
+    const keys = [`${base}:balance`, `${base}:reservations`, `${base}:expiries`];
+    if (reservationId !== undefined) {
+      keys.push(`${base}:committed:${reservationId}`);
+    }
+    return keys;
+  }
+}

@@ -1,0 +1,463 @@
+import { Redis } from 'ioredis';
+import { RedisCircuitBreaker, type CircuitOptions, type CircuitTransition } from './circuit-breaker';
+import { CreditWallet } from './credit-wallet';
+import { RedisSlidingWindowLimiter, type RateDecision, type RateLimitRule } from './sliding-window';
+
+const redisUrl = process.env.REDIS_URL;
+if (!redisUrl) {
+  throw new Error(
+    'REDIS_URL is not set: the guards integration tests need a real Redis, e.g. redis://127.0.0.1:6379/7',
+  );
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const count = <T>(items: readonly T[], test: (item: T) => boolean): number => items.filter(test).length;
+
+/** Two connections stand for two worker replicas. */
+describe('Redis guards shared by worker replicas (real Redis)', () => {
+  const prefix = `sluice:guards:${process.pid}:${Date.now()}`;
+  let a: Redis;
+  let b: Redis;
+
+  beforeAll(() => {
+    a = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+    b = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  });
+
+  afterAll(async () => {
+    let cursor = '0';
+    do {
+      const [next, keys] = await a.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) {
+        await a.del(...keys);
+      }
+    } while (cursor !== '0');
+    await Promise.all([a.quit(), b.quit()]);
+  });
+
+  describe('RedisSlidingWindowLimiter', () => {
+    let limiterA: RedisSlidingWindowLimiter;
+    let limiterB: RedisSlidingWindowLimiter;
+
+    beforeAll(() => {
+      limiterA = new RedisSlidingWindowLimiter(a, prefix);
+      limiterB = new RedisSlidingWindowLimiter(b, prefix);
+    });
+
+    it('lets exactly `limit` through when two clients race (50 concurrent acquires, limit 10)', async () => {
+      const rule: RateLimitRule = { name: 'minute', limit: 10, windowMs: 60_000 };
+      const decisions = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? limiterA : limiterB).acquire('race', [rule])),
+      );
+      expect(count(decisions, (d) => d.allowed)).toBe(10);
+      const refused = decisions.filter((d) => !d.allowed);
+      expect(refused).toHaveLength(40);
+      for (const d of refused) {
+        expect(d.rule).toBe('minute');
+        // The oldest of the 10 entries leaves a minute after it came, a few ms ago at most.
+        expect(d.retryAfterMs).toBeGreaterThan(55_000);
+        expect(d.retryAfterMs).toBeLessThanOrEqual(60_000);
+      }
+      expect(await limiterB.remaining('race', [rule])).toEqual({ minute: 0 });
+      expect(
+        count(
+          decisions.filter((d) => d.allowed),
+          (d) => d.retryAfterMs === 0 && d.rule === null,
+        ),
+      ).toBe(10);
+    });
+
+    it('gives a sane retryAfterMs, and the slot is back once it has passed', async () => {
+      const rule: RateLimitRule = { name: 'burst', limit: 3, windowMs: 300 };
+      for (let i = 0; i < 3; i += 1) {
+        expect((await limiterA.acquire('retry', [rule])).allowed).toBe(true);
+      }
+      const refused = await limiterB.acquire('retry', [rule]);
+      expect(refused).toMatchObject({ allowed: false, rule: 'burst' });
+      expect(refused.retryAfterMs).toBeGreaterThanOrEqual(1);
+      expect(refused.retryAfterMs).toBeLessThanOrEqual(300);
+      expect(await limiterA.remaining('retry', [rule])).toEqual({ burst: 0 });
+
+      await sleep(refused.retryAfterMs + 20);
+      expect((await limiterB.acquire('retry', [rule])).allowed).toBe(true);
+      await sleep(320);
+      expect(await limiterA.remaining('retry', [rule])).toEqual({ burst: 3 });
+    });
+
+    it('slides: after the oldest entry leaves, only one slot is back, not a whole new window', async () => {
+      const rule: RateLimitRule = { name: 'pair', limit: 2, windowMs: 400 };
+      expect((await limiterA.acquire('slide', [rule])).allowed).toBe(true);
+      await sleep(200);
+      expect((await limiterB.acquire('slide', [rule])).allowed).toBe(true);
+      const refused = await limiterA.acquire('slide', [rule]);
+      expect(refused.allowed).toBe(false);
+      // The first entry leaves about 200 ms from now.
+      expect(refused.retryAfterMs).toBeLessThanOrEqual(200);
+      await sleep(refused.retryAfterMs + 20);
+      expect((await limiterA.acquire('slide', [rule])).allowed).toBe(true);
+      // A fixed window would have started afresh here; the entry taken 200 ms in still counts.
+      const again = await limiterB.acquire('slide', [rule]);
+      expect(again.allowed).toBe(false);
+      expect(again.retryAfterMs).toBeGreaterThan(100);
+    });
+
+    it('takes a slot from every rule or none: refused calls cost the other rule nothing', async () => {
+      const narrow: RateLimitRule = { name: 'narrow', limit: 3, windowMs: 60_000 };
+      const wide: RateLimitRule = { name: 'wide', limit: 10, windowMs: 60_000 };
+      const decisions = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          (i % 2 === 0 ? limiterA : limiterB).acquire('multi', [wide, narrow]),
+        ),
+      );
+      expect(count(decisions, (d) => d.allowed)).toBe(3);
+      expect(count(decisions, (d) => !d.allowed && d.rule === 'narrow')).toBe(17);
+      expect(await limiterA.remaining('multi', [narrow, wide])).toEqual({ narrow: 0, wide: 7 });
+      // The wide rule alone still has exactly the 7 slots the refused calls did not take.
+      const wideOnly = await Promise.all(Array.from({ length: 9 }, () => limiterB.acquire('multi', [wide])));
+      expect(count(wideOnly, (d) => d.allowed)).toBe(7);
+    });
+
+    it('reports the refusing rule that frees up last when several refuse', async () => {
+      const short: RateLimitRule = { name: 'short', limit: 1, windowMs: 1_000 };
+      const long: RateLimitRule = { name: 'long', limit: 1, windowMs: 30_000 };
+      expect((await limiterA.acquire('both', [short, long])).allowed).toBe(true);
+      const refused: RateDecision = await limiterB.acquire('both', [short, long]);
+      expect(refused.rule).toBe('long');
+      expect(refused.retryAfterMs).toBeGreaterThan(25_000);
+    });
+
+    it('always allows with no rules, and keeps keys apart', async () => {
+      expect(await limiterA.acquire('none', [])).toEqual({ allowed: true, retryAfterMs: 0, rule: null });
+      const one: RateLimitRule = { name: 'one', limit: 1, windowMs: 60_000 };
+      expect((await limiterA.acquire('apart-1', [one])).allowed).toBe(true);
+      expect((await limiterA.acquire('apart-1', [one])).allowed).toBe(false);
+      expect((await limiterB.acquire('apart-2', [one])).allowed).toBe(true);
+    });
+
+    it('keeps its logs in keys under the prefix that expire with the window', async () => {
+      await limiterA.acquire('ttl', [{ name: 'expiring', limit: 5, windowMs: 5_000 }]);
+      const keys = await a.keys(`${prefix}:rate:*ttl*expiring`);
+      expect(keys).toHaveLength(1);
+      const ttl = await a.pttl(keys[0] ?? '');
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(5_000);
+      expect(await a.zcard(keys[0] ?? '')).toBe(1);
+    });
+  });
+
+  describe('RedisCircuitBreaker', () => {
+    const options: CircuitOptions = {
+      failureRateThreshold: 0.5,
+      minimumCalls: 4,
+      windowMs: 10_000,
+      coolDownMs: 300,
+    };
+    let transitions: CircuitTransition[];
+    let breakerA: RedisCircuitBreaker;
+    let breakerB: RedisCircuitBreaker;
+
+    beforeEach(() => {
+      transitions = [];
+      breakerA = new RedisCircuitBreaker(a, prefix, options, (t) => transitions.push(t));
+      breakerB = new RedisCircuitBreaker(b, prefix, options, (t) => transitions.push(t));
+    });
+
+    const openIt = async (key: string): Promise<void> => {
+      await Promise.all(
+        Array.from({ length: 4 }, (_, i) => (i % 2 ? breakerA : breakerB).recordFailure(key)),
+      );
+      expect(await breakerA.state(key)).toBe('open');
+    };
+
+    it('opens at the threshold once minimumCalls are in, not before, and then refuses', async () => {
+      expect(await breakerA.recordFailure('p1')).toBe('closed');
+      expect(await breakerB.recordSuccess('p1')).toBe('closed');
+      expect(await breakerA.recordSuccess('p1')).toBe('closed');
+      expect(await breakerB.recordSuccess('p1')).toBe('closed'); // 1 of 4 failed
+      expect(await breakerA.recordFailure('p1')).toBe('closed'); // 2 of 5 = 0.4
+      expect(transitions).toEqual([]);
+      expect((await breakerB.tryAcquire('p1')).allowed).toBe(true);
+
+      expect(await breakerB.recordFailure('p1')).toBe('open'); // 3 of 6 = 0.5
+      expect(transitions).toEqual([{ key: 'p1', from: 'closed', to: 'open', failureRate: 0.5 }]);
+      const permit = await breakerA.tryAcquire('p1');
+      expect(permit).toMatchObject({ allowed: false, state: 'open' });
+      expect(permit.retryAfterMs).toBeGreaterThan(0);
+      expect(permit.retryAfterMs).toBeLessThanOrEqual(300);
+    });
+
+    it('does not open below minimumCalls even when every call failed', async () => {
+      for (let i = 0; i < 3; i += 1) {
+        expect(await breakerA.recordFailure('few')).toBe('closed');
+      }
+      expect((await breakerB.tryAcquire('few')).allowed).toBe(true);
+      expect(await breakerA.recordFailure('few')).toBe('open');
+    });
+
+    it('forgets outcomes older than the window', async () => {
+      const quick = new RedisCircuitBreaker(a, prefix, { ...options, windowMs: 300 }, (t) =>
+        transitions.push(t),
+      );
+      for (let i = 0; i < 3; i += 1) {
+        await quick.recordFailure('window');
+      }
+      await sleep(350);
+      // Only this failure is inside the window now: 1 call < minimumCalls.
+      expect(await quick.recordFailure('window')).toBe('closed');
+      expect(transitions).toEqual([]);
+    });
+
+    it('two replicas: one transition each, exactly one probe after the cool-down, closed on success', async () => {
+      await Promise.all(
+        Array.from({ length: 8 }, (_, i) => (i % 2 ? breakerA : breakerB).recordFailure('shared')),
+      );
+      expect(transitions).toEqual([{ key: 'shared', from: 'closed', to: 'open', failureRate: 1 }]);
+      expect((await breakerB.tryAcquire('shared')).allowed).toBe(false);
+
+      await sleep(options.coolDownMs + 30);
+      // state() has no side effects: it reports half_open but moves nothing.
+      expect(await breakerA.state('shared')).toBe('half_open');
+      expect(transitions).toHaveLength(1);
+
+      const permits = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => (i % 2 ? breakerA : breakerB).tryAcquire('shared')),
+      );
+      expect(count(permits, (p) => p.allowed)).toBe(1);
+      for (const p of permits) {
+        expect(p.state).toBe('half_open');
+        expect(p.allowed ? p.retryAfterMs === 0 : p.retryAfterMs > 0 && p.retryAfterMs <= 300).toBe(true);
+      }
+      expect(transitions.slice(1)).toEqual([
+        { key: 'shared', from: 'open', to: 'half_open', failureRate: null },
+      ]);
+
+      const closed = await Promise.all([breakerA.recordSuccess('shared'), breakerB.recordSuccess('shared')]);
+      expect(closed).toEqual(['closed', 'closed']);
+      expect(transitions.slice(2)).toEqual([
+        { key: 'shared', from: 'half_open', to: 'closed', failureRate: null },
+      ]);
+      expect(await breakerB.tryAcquire('shared')).toEqual({
+        allowed: true,
+        state: 'closed',
+        retryAfterMs: 0,
+      });
+      // Counting starts afresh: the window holds only the second success (counted while closed).
+      expect(await breakerA.recordFailure('shared')).toBe('closed');
+      expect(await breakerB.recordFailure('shared')).toBe('closed');
+      expect(await breakerA.recordFailure('shared')).toBe('open');
+      expect(transitions.slice(3)).toEqual([
+        { key: 'shared', from: 'closed', to: 'open', failureRate: 0.75 },
+      ]);
+    });
+
+    it('re-opens with a new cool-down when the probe fails', async () => {
+      await openIt('reopen');
+      await sleep(options.coolDownMs + 30);
+      expect((await breakerA.tryAcquire('reopen')).allowed).toBe(true);
+      expect(await breakerB.recordFailure('reopen')).toBe('open');
+      expect(transitions.map((t) => `${t.from}>${t.to}`)).toEqual([
+        'closed>open',
+        'open>half_open',
+        'half_open>open',
+      ]);
+
+      const refused = await breakerB.tryAcquire('reopen');
+      expect(refused).toMatchObject({ allowed: false, state: 'open' });
+      expect(refused.retryAfterMs).toBeGreaterThan(200);
+      expect(await breakerA.state('reopen')).toBe('open');
+      await sleep(refused.retryAfterMs + 30);
+      expect((await breakerB.tryAcquire('reopen')).allowed).toBe(true);
+    });
+
+    it('frees the probe slot after coolDownMs when the prober never reports', async () => {
+      await openIt('dead-prober');
+      await sleep(options.coolDownMs + 30);
+      expect((await breakerA.tryAcquire('dead-prober')).allowed).toBe(true);
+      const waiting = await breakerB.tryAcquire('dead-prober');
+      expect(waiting.allowed).toBe(false);
+      await sleep(waiting.retryAfterMs + 30);
+      expect(await breakerB.tryAcquire('dead-prober')).toEqual({
+        allowed: true,
+        state: 'half_open',
+        retryAfterMs: 0,
+      });
+    });
+
+    it('ignores late outcomes while open, and reset closes it', async () => {
+      await openIt('late');
+      expect(await breakerB.recordSuccess('late')).toBe('open');
+      expect(await breakerB.recordFailure('late')).toBe('open');
+      expect((await breakerA.tryAcquire('late')).allowed).toBe(false);
+      expect(transitions).toHaveLength(1);
+
+      await breakerA.reset('late');
+      expect(transitions.slice(1)).toEqual([{ key: 'late', from: 'open', to: 'closed', failureRate: null }]);
+      expect(await breakerB.state('late')).toBe('closed');
+      expect((await breakerB.tryAcquire('late')).allowed).toBe(true);
+    });
+
+    it('refuses options that make no sense', () => {
+      expect(() => new RedisCircuitBreaker(a, prefix, { ...options, failureRateThreshold: 1.5 })).toThrow(
+        /failureRateThreshold/,
+      );
+      expect(() => new RedisCircuitBreaker(a, prefix, { ...options, minimumCalls: 0 })).toThrow(
+        /minimumCalls/,
+      );
+    });
+  });
+
+  describe('CreditWallet', () => {
+    let walletA: CreditWallet;
+    let walletB: CreditWallet;
+
+    beforeAll(() => {
+      walletA = new CreditWallet(a, prefix);
+      walletB = new CreditWallet(b, prefix);
+    });
+
+    it('concurrent reserves from two clients never exceed the balance', async () => {
+      await walletA.setBalance('race', 10);
+      const results = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => (i % 2 ? walletA : walletB).reserve('race', `r${i}`, 1, 60_000)),
+      );
+      expect(count(results, (r) => r.ok)).toBe(10);
+      for (const r of results.filter((x) => !x.ok)) {
+        expect(r).toEqual({ ok: false, available: 0, needed: 1 });
+      }
+      expect(await walletB.snapshot('race')).toMatchObject({ balance: 10, reserved: 10, available: 0 });
+    });
+
+    it('reserves once per reservationId, even when asked twice at once', async () => {
+      await walletA.setBalance('idem', 5);
+      const [first, second] = await Promise.all([
+        walletA.reserve('idem', 'job-1', 2, 60_000),
+        walletB.reserve('idem', 'job-1', 2, 60_000),
+      ]);
+      expect(first).toEqual({ ok: true, available: 3 });
+      expect(second).toEqual({ ok: true, available: 3 });
+      expect(await walletA.snapshot('idem')).toMatchObject({ reserved: 2, available: 3 });
+    });
+
+    it('commits once: ends the reservation, charges what was actually charged, and a second commit changes nothing', async () => {
+      await walletA.setBalance('commit', 10);
+      await walletA.reserve('commit', 'job-1', 3, 60_000);
+      const after = await walletB.commit('commit', 'job-1', 2);
+      expect(after).toMatchObject({ balance: 8, reserved: 0, available: 8 });
+      expect(await walletA.commit('commit', 'job-1', 2)).toMatchObject({
+        balance: 8,
+        reserved: 0,
+        available: 8,
+      });
+      // A committed reservationId reserves nothing again.
+      expect(await walletA.reserve('commit', 'job-1', 3, 60_000)).toEqual({ ok: true, available: 8 });
+      expect((await walletA.snapshot('commit')).reserved).toBe(0);
+    });
+
+    it('charges a commit without a reservation, once', async () => {
+      await walletA.setBalance('no-res', 4);
+      const [x, y] = await Promise.all([
+        walletA.commit('no-res', 'walk-in', 1.5),
+        walletB.commit('no-res', 'walk-in', 1.5),
+      ]);
+      expect([x.balance, y.balance]).toEqual([2.5, 2.5]);
+      expect(await walletB.snapshot('no-res')).toMatchObject({ balance: 2.5, reserved: 0 });
+    });
+
+    it('releases without charge, idempotently', async () => {
+      await walletA.setBalance('release', 3);
+      await walletA.reserve('release', 'job-1', 2, 60_000);
+      await walletA.reserve('release', 'job-2', 1, 60_000);
+      await walletB.release('release', 'job-1');
+      await walletA.release('release', 'job-1');
+      expect(await walletA.snapshot('release')).toMatchObject({ balance: 3, reserved: 1, available: 2 });
+    });
+
+    it('frees the credits of an expired reservation (a crashed worker holds nothing for long)', async () => {
+      await walletA.setBalance('expiry', 5);
+      expect(await walletA.reserve('expiry', 'crashed', 5, 200)).toEqual({ ok: true, available: 0 });
+      expect(await walletB.reserve('expiry', 'other', 1, 60_000)).toEqual({
+        ok: false,
+        available: 0,
+        needed: 1,
+      });
+      await sleep(250);
+      expect(await walletB.reserve('expiry', 'other', 1, 60_000)).toEqual({ ok: true, available: 4 });
+      expect(await walletA.snapshot('expiry')).toMatchObject({ reserved: 1, available: 4 });
+    });
+
+    it('does not limit while the balance is unknown, but keeps the reservations', async () => {
+      expect(await walletA.snapshot('unknown')).toEqual({
+        balance: null,
+        reserved: 0,
+        available: null,
+        updatedAt: null,
+      });
+      expect(await walletA.reserve('unknown', 'big', 1_000_000, 60_000)).toEqual({
+        ok: true,
+        available: null,
+      });
+      expect(await walletB.commit('unknown', 'other', 3)).toEqual({
+        balance: null,
+        reserved: 1_000_000,
+        available: null,
+        updatedAt: null,
+      });
+      await walletB.setBalance('unknown', 1_000_002);
+      expect(await walletA.reserve('unknown', 'more', 3, 60_000)).toEqual({
+        ok: false,
+        available: 2,
+        needed: 3,
+      });
+    });
+
+    it('keeps fractional credits exact (0.5 + 0.25, 0.1 + 0.2)', async () => {
+      await walletA.setBalance('snov', 1);
+      expect(await walletA.reserve('snov', 'a', 0.5, 60_000)).toEqual({ ok: true, available: 0.5 });
+      expect(await walletB.reserve('snov', 'b', 0.25, 60_000)).toEqual({ ok: true, available: 0.25 });
+      expect(await walletA.reserve('snov', 'c', 0.26, 60_000)).toEqual({
+        ok: false,
+        available: 0.25,
+        needed: 0.26,
+      });
+      expect(await walletA.commit('snov', 'a', 0.1)).toMatchObject({
+        balance: 0.9,
+        reserved: 0.25,
+        available: 0.65,
+      });
+      expect(await walletB.commit('snov', 'b', 0.2)).toMatchObject({
+        balance: 0.7,
+        reserved: 0,
+        available: 0.7,
+      });
+    });
+
+    it('setBalance replaces the balance, keeps open reservations and stamps the time', async () => {
+      await walletA.setBalance('reset', 10);
+      await walletA.reserve('reset', 'open', 4, 60_000);
+      const before = Date.now();
+      await walletB.setBalance('reset', 6);
+      const snap = await walletA.snapshot('reset');
+      expect(snap).toMatchObject({ balance: 6, reserved: 4, available: 2 });
+      // Redis's clock, not ours: allow for a little skew.
+      expect(Math.abs((snap.updatedAt ?? 0) - before)).toBeLessThan(5_000);
+    });
+
+    it('treats amount 0 as ok without storing anything', async () => {
+      await walletA.setBalance('zero', 0);
+      expect(await walletA.reserve('zero', 'free', 0, 60_000)).toEqual({ ok: true, available: 0 });
+      expect(await walletA.snapshot('zero')).toMatchObject({ balance: 0, reserved: 0 });
+      expect(await walletA.reserve('zero', 'paid', 0.001, 60_000)).toEqual({
+        ok: false,
+        available: 0,
+        needed: 0.001,
+      });
+    });
+
+    it('refuses amounts that are not credits', async () => {
+      await expect(walletA.reserve('bad', 'x', -1, 1000)).rejects.toThrow(/amount/);
+      await expect(walletA.reserve('bad', 'x', Number.NaN, 1000)).rejects.toThrow(/amount/);
+      await expect(walletA.commit('bad', 'x', Number.POSITIVE_INFINITY)).rejects.toThrow(/charged/);
+    });
+  });
+});

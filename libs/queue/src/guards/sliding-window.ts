@@ -1,0 +1,231 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { hashTag, integerArray, LUA_NOW_MS, LuaScript } from './redis-script';
+
+/** One limit on calls, e.g. `{ name: 'minute', limit: 100, windowMs: 60_000 }`. */
+export interface RateLimitRule {
+  name: string;
+  limit: number;
+  windowMs: number;
+}
+
+export interface RateDecision {
+  allowed: boolean;
+  /** 0 when allowed; otherwise how long until every refusing rule has a free slot (at least 1). */
+  retryAfterMs: number;
+  /** The refusing rule that frees up last, null when allowed. */
+  rule: string | null;
+}
+
+export interface RateLimiter {
+  /**
+   * Takes one slot from every rule atomically, or none when any rule is full. Refused: retryAfterMs
+   * is when the entry that must leave the fullest refusing rule's window (the one that frees up
+   * last) leaves it, at least 1.
+   */
+  acquire(key: string, rules: readonly RateLimitRule[]): Promise<RateDecision>;
+  /** Slots left per rule name right now, without taking one. */
+  remaining(key: string, rules: readonly RateLimitRule[]): Promise<Record<string, number>>;
+}
+
+/** A fresh object each time: callers may keep or change what they get. */
+const allowed = (): RateDecision => ({ allowed: true, retryAfterMs: 0, rule: null });
+
+/** Refuses rules that would make a wrong decision quietly (NaN limits, shared names). */
+function checkRules(rules: readonly RateLimitRule[]): void {
+  const names = new Set<string>();
+  for (const rule of rules) {
+    if (names.has(rule.name)) {
+      throw new Error(`Rate limit rule "${rule.name}" is given twice`);
+    }
+    names.add(rule.name);
+    if (!Number.isInteger(rule.limit) || rule.limit < 0) {
+      throw new Error(`Rate limit rule "${rule.name}": limit must be an integer >= 0, got ${rule.limit}`);
+    }
+    if (!Number.isInteger(rule.windowMs) || rule.windowMs < 1) {
+      throw new Error(
+        `Rate limit rule "${rule.name}": windowMs must be an integer >= 1, got ${rule.windowMs}`,
+      );
+    }
+  }
+}
+
+/*
+ * One sorted set per key and rule: members are unique per acquire, scores are Redis TIME in ms.
+ * An entry is inside the window while score > now - windowMs. All rules are checked before any is
+ * written, so a refused call takes no slot anywhere.
+ * KEYS: one per rule. ARGV: member, then limit and windowMs per rule.
+ * Reply: { allowed 0|1, retryAfterMs, 1-based index of the refusing rule or 0 }.
+ */
+const ACQUIRE = new LuaScript(`${LUA_NOW_MS}
+local now = now_ms()
+local member = ARGV[1]
+local wait_most = -1
+local refusing = 0
+for i = 1, #KEYS do
+  local limit = tonumber(ARGV[2 * i])
+  local window = tonumber(ARGV[2 * i + 1])
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
+  local count = redis.call('ZCARD', KEYS[i])
+  if count >= limit then
+    local wait = window
+    if limit > 0 then
+      -- count - limit + 1 entries must leave; the last of them is at 0-based rank count - limit.
+      local entry = redis.call('ZRANGE', KEYS[i], count - limit, count - limit, 'WITHSCORES')
+      wait = tonumber(entry[2]) + window - now
+    end
+    if wait < 1 then wait = 1 end
+    if wait > wait_most then
+      wait_most = wait
+      refusing = i
+    end
+  end
+end
+if refusing > 0 then
+  return { 0, wait_most, refusing }
+end
+for i = 1, #KEYS do
+  redis.call('ZADD', KEYS[i], now, member)
+  redis.call('PEXPIRE', KEYS[i], ARGV[2 * i + 1])
+end
+return { 1, 0, 0 }
+`);
+
+/* KEYS: one per rule. ARGV: limit and windowMs per rule. Reply: slots left per rule. Read-only. */
+const REMAINING = new LuaScript(`${LUA_NOW_MS}
+local now = now_ms()
+local left = {}
+for i = 1, #KEYS do
+  local limit = tonumber(ARGV[2 * i - 1])
+  local window = tonumber(ARGV[2 * i])
+  local count = redis.call('ZCOUNT', KEYS[i], '(' .. (now - window), '+inf')
+  local n = limit - count
+  if n < 0 then n = 0 end
+  left[i] = n
+end
+return left
+`);
+
+/**
+ * A sliding-log rate limiter shared by every replica: each decision is one Lua script on Redis's
+ * clock, so two workers never both take the last slot.
+ */
+export class RedisSlidingWindowLimiter implements RateLimiter {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  async acquire(key: string, rules: readonly RateLimitRule[]): Promise<RateDecision> {
+    checkRules(rules);
+    if (rules.length === 0) {
+      return allowed();
+    }
+    const args: (string | number)[] = [randomUUID()];
+    for (const rule of rules) {
+      args.push(rule.limit, rule.windowMs);
+    }
+    const reply = await ACQUIRE.run(this.redis, this.keys(key, rules), args);
+    const [taken, retryAfterMs, refusing] = integerArray(reply, 3, 'rate limit');
+    if (taken === 1) {
+      return allowed();
+    }
+    return { allowed: false, retryAfterMs, rule: rules[refusing - 1]?.name ?? null };
+  }
+
+  async remaining(key: string, rules: readonly RateLimitRule[]): Promise<Record<string, number>> {
+    checkRules(rules);
+    if (rules.length === 0) {
+      return {};
+    }
+    const args = rules.flatMap((rule) => [rule.limit, rule.windowMs]);
+    const reply = await REMAINING.run(this.redis, this.keys(key, rules), args);
+    const left = integerArray(reply, rules.length, 'rate limit');
+    return Object.fromEntries(rules.map((rule, i) => [rule.name, left[i] ?? 0]));
+  }
+
+  private keys(key: string, rules: readonly RateLimitRule[]): string[] {
+    return rules.map((rule) => `${this.prefix}:rate:${hashTag(key)}:${rule.name}`);
+  }
+}
+
+/**
+ * The same sliding log in this process's memory. A local-development fallback only: every replica
+ * would count on its own, so N replicas let N times the limit through. Production uses
+ * {@link RedisSlidingWindowLimiter}. `now` is injectable so tests control the clock.
+ */
+export class InProcessSlidingWindowLimiter implements RateLimiter {
+  /** Sorted timestamps per key and rule. */
+  private readonly logs = new Map<string, number[]>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  acquire(key: string, rules: readonly RateLimitRule[]): Promise<RateDecision> {
+    // An executor that throws rejects the promise, as the Redis limiter's would.
+    return new Promise((resolve) => resolve(this.decide(key, rules)));
+  }
+
+  remaining(key: string, rules: readonly RateLimitRule[]): Promise<Record<string, number>> {
+    return new Promise((resolve) => {
+      checkRules(rules);
+      const now = this.now();
+      resolve(
+        Object.fromEntries(
+          rules.map((rule) => [rule.name, Math.max(0, rule.limit - this.trimmed(key, rule, now).length)]),
+        ),
+      );
+    });
+  }
+
+  private decide(key: string, rules: readonly RateLimitRule[]): RateDecision {
+    checkRules(rules);
+    const now = this.now();
+    let refusing: { rule: string; wait: number } | null = null;
+    const logs: number[][] = [];
+    for (const rule of rules) {
+      const log = this.trimmed(key, rule, now);
+      logs.push(log);
+      if (log.length >= rule.limit) {
+        const leaving = log[log.length - rule.limit];
+        const wait = Math.max(
+          1,
+          rule.limit > 0 && leaving !== undefined ? leaving + rule.windowMs - now : rule.windowMs,
+        );
+        if (refusing === null || wait > refusing.wait) {
+          refusing = { rule: rule.name, wait };
+        }
+      }
+    }
+    if (refusing !== null) {
+      return { allowed: false, retryAfterMs: refusing.wait, rule: refusing.rule };
+    }
+    rules.forEach((rule, i) => {
+      const log = logs[i] ?? [];
+      log.push(now);
+      // A clock that stepped back would leave the log unsorted, and trimming relies on the order.
+      if (log.length > 1 && (log[log.length - 2] ?? 0) > now) {
+        log.sort((a, b) => a - b);
+      }
+      this.logs.set(this.logKey(key, rule), log);
+    });
+    return allowed();
+  }
+
+  /** The log without entries that have left the window; empty logs are dropped, not kept. */
+  private trimmed(key: string, rule: RateLimitRule, now: number): number[] {
+    const logKey = this.logKey(key, rule);
+    const log = this.logs.get(logKey) ?? [];
+    const firstLive = log.findIndex((at) => at > now - rule.windowMs);
+    const live = firstLive === -1 ? [] : log.slice(firstLive);
+    if (live.length === 0) {
+      this.logs.delete(logKey);
+    } else {
+      this.logs.set(logKey, live);
+    }
+    return live;
+  }
+
+  private logKey(key: string, rule: RateLimitRule): string {
+    return JSON.stringify([key, rule.name]);
+  }
+}
