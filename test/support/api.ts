@@ -44,6 +44,7 @@ export async function call<T = Record<string, unknown>>(
 export async function createWorkspace(
   gatewayUrl: string,
   name: string,
+  tier?: 'free' | 'standard' | 'premium',
 ): Promise<{ id: string; apiKey: string }> {
   const answer = await call<{ workspace: { id: string }; api_key: string }>(
     gatewayUrl,
@@ -51,7 +52,7 @@ export async function createWorkspace(
     '/v1/admin/workspaces',
     {
       token: TEST_ADMIN_TOKEN,
-      body: { name },
+      body: tier ? { name, tier } : { name },
     },
   );
   if (answer.status !== 201) {

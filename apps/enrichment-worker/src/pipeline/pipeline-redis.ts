@@ -177,6 +177,10 @@ export class ResultCache {
     );
   }
 
+  async forgetPaid(stepId: string): Promise<void> {
+    await this.guards.redis.del(`${this.guards.prefix}:paid:${stepId}`);
+  }
+
   async paid(stepId: string): Promise<(StepOutcome & { startedCredits?: number }) | null> {
     const raw = await this.guards.redis.get(`${this.guards.prefix}:paid:${stepId}`);
     return raw ? (JSON.parse(raw) as StepOutcome & { startedCredits?: number }) : null;

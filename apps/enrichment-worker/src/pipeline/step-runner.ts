@@ -307,11 +307,38 @@ export class StepRunner {
         this.invoker.complete(provider, goal.capability, taskId),
       );
     } catch (error) {
-      if (error instanceof ProviderError && error.retryable) {
+      if (!(error instanceof ProviderError)) {
+        throw error;
+      }
+      if (error.retryable) {
         await job.moveToDelayed(Date.now() + this.config.asyncPollIntervalMs, token);
         throw new DelayedError();
       }
-      throw error;
+      // The task ended without an answer: forget it, so that a later run starts a new one.
+      await this.ledger.clearWaiting(step.id);
+      await this.cache.forgetPaid(step.id);
+      await this.guards.wallet.release(provider, step.id);
+      await this.cache.unclaim(request.workspaceId, cacheKey, owner);
+      if (error.kind === 'out_of_credits') {
+        await this.guards.wallet.setBalance(provider, 0);
+        return this.outOfCredits(
+          job,
+          token,
+          provider,
+          request.options as RequestOptions,
+          settle,
+          error.message,
+        );
+      }
+      return {
+        settled: await settle({
+          state: 'failed',
+          reason: error.kind,
+          error: error.message,
+          latencyMs: null,
+          credits: startedCredits,
+        }),
+      };
     }
     if (outcome.status === 'pending') {
       const deadline = step.deadlineAt?.getTime() ?? Date.now() + this.config.asyncDeadlineMs;

@@ -63,6 +63,13 @@ export class StepLedger {
       .update({ id: stepId, state: 'pending' }, { providerTaskId: taskId, deadlineAt: deadline });
   }
 
+  /** Forgets a provider task that ended without an answer, so the step starts a new one. */
+  async clearWaiting(stepId: string): Promise<void> {
+    await this.dataSource
+      .getRepository(EnrichmentStep)
+      .update({ id: stepId, state: 'pending' }, { providerTaskId: null, deadlineAt: null });
+  }
+
   /**
    * Settles the step and, in the same transaction, its ledger row and whatever `effects` writes
    * (stored records). Returns false when the step was already settled; then nothing is written.

@@ -1,0 +1,411 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { CreditLedgerEntry, EnrichmentStep } from '@sluice/db';
+import type { Queue } from 'bullmq';
+import { call, createWorkspace } from '../support/api';
+import { createTestDatabase, requireEnv, type TestDatabase } from '../support/database';
+import { deletePrefix, uniquePrefix } from '../support/redis';
+import type { WorldCompany, WorldPerson } from '../support/sandbox-world';
+import { startStack, type Stack } from '../support/stack';
+import { eventually } from '../support/wait';
+
+interface StepView {
+  seq: number;
+  goal: string;
+  provider: string;
+  state: string;
+  reason: string | null;
+  credits: number;
+  cached: boolean;
+}
+interface JobView {
+  id: string;
+  status: string;
+  error: string | null;
+  result: Record<string, unknown> | null;
+  steps: StepView[];
+}
+interface CallCounts {
+  total: number;
+  by_endpoint: Record<string, number>;
+  recent: number[];
+}
+
+const FAST = {
+  ASYNC_POLL_INTERVAL_MS: '100',
+  CREDIT_SYNC_INTERVAL_MS: '300',
+  CIRCUIT_MINIMUM_CALLS: '2',
+  CIRCUIT_COOL_DOWN_MS: '1500',
+  REQUEST_RECOVERY_INTERVAL_MS: '60000',
+};
+
+async function setUp(
+  env: Record<string, string>,
+): Promise<{ stack: Stack; db: TestDatabase; prefix: string }> {
+  const db = await createTestDatabase();
+  const prefix = uniquePrefix();
+  const stack = await startStack({
+    databaseUrl: db.url,
+    redisUrl: requireEnv('REDIS_URL'),
+    prefix,
+    env: { ...FAST, ...env },
+  });
+  return { stack, db, prefix };
+}
+
+async function tearDown(ctx: { stack: Stack; db: TestDatabase; prefix: string } | undefined): Promise<void> {
+  await ctx?.stack.close();
+  await ctx?.db.drop();
+  if (ctx) {
+    await deletePrefix(requireEnv('REDIS_URL'), ctx.prefix);
+  }
+}
+
+async function people(sandboxUrl: string): Promise<WorldPerson[]> {
+  return (await call<WorldPerson[]>(sandboxUrl, 'GET', '/_sandbox/world/people?limit=300')).body;
+}
+
+async function sandboxPatch(
+  sandboxUrl: string,
+  provider: string,
+  settings: Record<string, unknown>,
+): Promise<void> {
+  const answer = await call(sandboxUrl, 'PATCH', `/_sandbox/providers/${provider}`, { body: settings });
+  expect(answer.status).toBe(200);
+}
+
+async function calls(sandboxUrl: string, provider: string): Promise<CallCounts> {
+  return (await call<CallCounts>(sandboxUrl, 'GET', `/_sandbox/providers/${provider}/calls`)).body;
+}
+
+function paidCalls(counts: CallCounts, endpoint: string): number {
+  return counts.by_endpoint[endpoint] ?? 0;
+}
+
+async function enqueue(stack: Stack, apiKey: string, body: Record<string, unknown>): Promise<string> {
+  const created = await call<{ id: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', { token: apiKey, body });
+  expect(created.status).toBe(202);
+  return created.body.id;
+}
+
+async function job(stack: Stack, apiKey: string, id: string): Promise<JobView> {
+  return (await call<JobView>(stack.gatewayUrl, 'GET', `/v1/jobs/${id}`, { token: apiKey })).body;
+}
+
+async function finished(stack: Stack, apiKey: string, id: string, timeoutMs = 20_000): Promise<JobView> {
+  return eventually(
+    async () => {
+      const view = await job(stack, apiKey, id);
+      if (!['completed', 'failed', 'cancelled'].includes(view.status)) {
+        throw new Error(`job ${id} is ${view.status}: ${JSON.stringify(view.steps)}`);
+      }
+      return view;
+    },
+    { timeoutMs },
+  );
+}
+
+function personInput(person: WorldPerson): Record<string, string> {
+  return { first_name: person.first_name, last_name: person.last_name, domain: person.domain };
+}
+
+describe('the e-mail waterfall', () => {
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+  let apiKey: string;
+  let world: WorldPerson[];
+
+  beforeAll(async () => {
+    ctx = await setUp({});
+    apiKey = (await createWorkspace(ctx.stack.gatewayUrl, 'Waterfall Co')).apiKey;
+    world = await people(ctx.stack.sandboxUrl);
+  });
+  afterAll(() => tearDown(ctx));
+
+  it('falls through a provider that does not know the person to the next, records every step and merges the answer', async () => {
+    const person = world.find((p) => !p.emails.snov && p.emails.apollo === p.email);
+    expect(person).toBeDefined();
+    const id = await enqueue(ctx.stack, apiKey, {
+      type: 'person.email',
+      input: personInput(person as WorldPerson),
+    });
+    const view = await finished(ctx.stack, apiKey, id);
+    expect(view.status).toBe('completed');
+    const email = view.steps.filter((s) => s.goal === 'email');
+    expect(email.map((s) => [s.provider, s.state, s.reason])).toEqual([
+      ['snov', 'failed', 'not_found'],
+      ['apollo', 'completed', null],
+    ]);
+    expect(view.result?.email).toMatchObject({ email: person?.email, source: 'apollo' });
+    expect(view.result?.data).toMatchObject({ business_email: person?.email });
+    expect(view.result?.sources).toMatchObject({ business_email: 'apollo' });
+    expect(view.result?.credits_spent).toBe(1);
+    const ledger = await ctx.db.dataSource.getRepository(CreditLedgerEntry).findBy({ requestId: id });
+    expect(ledger.map((row) => [row.provider, Number(row.credits)])).toEqual([['apollo', 1]]);
+  });
+
+  it('coalesces 20 identical concurrent requests onto one provider call', async () => {
+    const person = world.find((p) => p.emails.snov === p.email && p.email !== world[0]?.email) as WorldPerson;
+    const before = paidCalls(
+      await calls(ctx.stack.sandboxUrl, 'snov'),
+      'POST /v2/emails-by-domain-by-name/start',
+    );
+    const ids = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        enqueue(ctx.stack, apiKey, {
+          type: 'person.email',
+          // Written differently each time: the same normalised question.
+          input: {
+            first_name: i % 2 ? person.first_name.toUpperCase() : ` ${person.first_name}`,
+            last_name: person.last_name,
+            domain: i % 3 ? person.domain : `https://www.${person.domain}/`,
+          },
+        }),
+      ),
+    );
+    const views = await Promise.all(ids.map((id) => finished(ctx.stack, apiKey, id, 30_000)));
+    for (const view of views) {
+      expect(view.status).toBe('completed');
+      expect(view.result?.email).toMatchObject({ email: person.email, source: 'snov' });
+    }
+    const after = paidCalls(
+      await calls(ctx.stack.sandboxUrl, 'snov'),
+      'POST /v2/emails-by-domain-by-name/start',
+    );
+    expect(after - before).toBe(1);
+    expect(views.filter((v) => v.steps.some((s) => s.cached)).length).toBe(19);
+    const charged = await ctx.db.dataSource
+      .getRepository(CreditLedgerEntry)
+      .createQueryBuilder('l')
+      .where('l.request_id IN (:...ids)', { ids })
+      .getMany();
+    expect(charged.reduce((sum, row) => sum + Number(row.credits), 0)).toBe(1);
+  });
+
+  it('never starts a step that could exceed max_credits', async () => {
+    const person = world.find((p) => !p.emails.snov && p.emails.apollo) as WorldPerson;
+    const id = await enqueue(ctx.stack, apiKey, {
+      type: 'person.email',
+      input: { ...personInput(person), first_name: `${person.first_name}x` },
+      max_credits: 0,
+    });
+    const view = await finished(ctx.stack, apiKey, id);
+    expect(view.status).toBe('completed');
+    expect(view.steps.every((s) => s.credits === 0)).toBe(true);
+    expect(view.steps.some((s) => s.reason === 'over_budget')).toBe(true);
+    expect(view.result?.unresolved).toEqual([{ goal: 'email', reason: expect.any(String) }]);
+  });
+
+  it('refuses a person request without a usable identifier, naming what is missing', async () => {
+    const answer = await call<{ message: string }>(ctx.stack.gatewayUrl, 'POST', '/v1/jobs', {
+      token: apiKey,
+      body: { type: 'person.email', input: { first_name: 'Ada' } },
+    });
+    expect(answer.status).toBe(400);
+    expect(JSON.stringify(answer.body)).toMatch(/domain or company_name/);
+    const options = await call(ctx.stack.gatewayUrl, 'POST', '/v1/jobs', {
+      token: apiKey,
+      body: {
+        type: 'person.phone',
+        input: { email: 'ada@example.com' },
+        options: { phone_type: 'landline' },
+      },
+    });
+    expect(options.status).toBe(400);
+    expect(JSON.stringify(options.body)).toMatch(/phone_type must be mobile or any/);
+  });
+});
+
+describe('credits running out', () => {
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+  let apiKey: string;
+  let world: WorldPerson[];
+
+  beforeAll(async () => {
+    // Only Snov.io finds e-mails here, so waiting work has nowhere else to go.
+    ctx = await setUp({
+      PROVIDER_OVERRIDES: JSON.stringify({ apollo: { enabled: false }, rocketreach: { enabled: false } }),
+    });
+    apiKey = (await createWorkspace(ctx.stack.gatewayUrl, 'Credits Co')).apiKey;
+    world = await people(ctx.stack.sandboxUrl);
+  });
+  afterAll(() => tearDown(ctx));
+
+  it('pauses the provider queue, keeps Companies House flowing, calls the provider no more, and resumes on top-up', async () => {
+    await sandboxPatch(ctx.stack.sandboxUrl, 'snov', { credits: 2, task_delay_ms: 20 });
+    const known = world.filter((p) => p.emails.snov === p.email).slice(0, 6);
+    expect(known).toHaveLength(6);
+    const ids: string[] = [];
+    for (const person of known) {
+      ids.push(
+        await enqueue(ctx.stack, apiKey, {
+          type: 'person.email',
+          input: personInput(person),
+          priority: 'bulk',
+          options: { wait_for_credits: true },
+        }),
+      );
+    }
+    const queue = ctx.stack.worker?.get<Queue>(getQueueToken('provider.snov'), { strict: false }) as Queue;
+    await eventually(async () => (await queue.isPaused()) || undefined, {
+      timeoutMs: 20_000,
+      what: 'snov paused',
+    });
+    const finders = (c: CallCounts): number =>
+      paidCalls(c, 'POST /v2/emails-by-domain-by-name/start') +
+      paidCalls(c, 'GET /v2/emails-by-domain-by-name/result');
+    const atPause = finders(await calls(ctx.stack.sandboxUrl, 'snov'));
+
+    const companies = (
+      await call<WorldCompany[]>(ctx.stack.sandboxUrl, 'GET', '/_sandbox/world/companies?limit=3')
+    ).body;
+    const profiles = await Promise.all(
+      companies.map((c) =>
+        enqueue(ctx.stack, apiKey, { type: 'company.profile', input: { company_number: c.company_number } }),
+      ),
+    );
+    for (const id of profiles) {
+      expect((await finished(ctx.stack, apiKey, id)).status).toBe('completed');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(finders(await calls(ctx.stack.sandboxUrl, 'snov'))).toBe(atPause);
+    const waiting = await Promise.all(ids.map((id) => job(ctx.stack, apiKey, id)));
+    expect(waiting.filter((v) => v.status === 'completed').length).toBeLessThanOrEqual(2);
+    expect(waiting.filter((v) => v.status === 'failed')).toEqual([]);
+
+    await sandboxPatch(ctx.stack.sandboxUrl, 'snov', { credits: 100 });
+    const done = await Promise.all(ids.map((id) => finished(ctx.stack, apiKey, id, 30_000)));
+    expect(await queue.isPaused()).toBe(false);
+    done.forEach((view, i) => {
+      expect(view.status).toBe('completed');
+      expect(view.result?.email).toMatchObject({ email: known[i]?.email });
+    });
+    const steps = await ctx.db.dataSource
+      .getRepository(EnrichmentStep)
+      .findBy({ provider: 'snov', state: 'completed' });
+    expect(steps.filter((s) => ids.includes(s.requestId))).toHaveLength(6);
+  });
+});
+
+describe('circuit breakers', () => {
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+  let apiKey: string;
+  let world: WorldPerson[];
+
+  beforeAll(async () => {
+    ctx = await setUp({
+      PROVIDER_OVERRIDES: JSON.stringify({ 'nimbus-lookup': { enabled: false } }),
+    });
+    apiKey = (await createWorkspace(ctx.stack.gatewayUrl, 'Circuit Co', 'premium')).apiKey;
+    world = await people(ctx.stack.sandboxUrl);
+  });
+  afterAll(() => tearDown(ctx));
+
+  it('opens on an outage, lets the waterfall fall through, and closes again after it', async () => {
+    const phoned = world.filter((p) => p.phones['orion-connect'] && p.phones['astra-dialer']);
+    expect(phoned.length).toBeGreaterThanOrEqual(3);
+    await sandboxPatch(ctx.stack.sandboxUrl, 'orion-connect', { outage: true });
+
+    const first = await finished(
+      ctx.stack,
+      apiKey,
+      await enqueue(ctx.stack, apiKey, {
+        type: 'person.phone',
+        input: personInput(phoned[0] as WorldPerson),
+      }),
+      30_000,
+    );
+    expect(first.status).toBe('completed');
+    expect(first.steps.map((s) => [s.provider, s.state])).toEqual([
+      ['nimbus-lookup', 'skipped'],
+      ['orion-connect', 'failed'],
+      ['astra-dialer', 'completed'],
+    ]);
+
+    const second = await finished(
+      ctx.stack,
+      apiKey,
+      await enqueue(ctx.stack, apiKey, {
+        type: 'person.phone',
+        input: personInput(phoned[1] as WorldPerson),
+      }),
+    );
+    expect(second.steps.map((s) => [s.provider, s.state, s.reason])).toEqual([
+      ['orion-connect', 'skipped', 'circuit_open'],
+      ['nimbus-lookup', 'skipped', 'disabled'],
+      ['astra-dialer', 'completed', null],
+    ]);
+    const metrics = await (await fetch(`${ctx.stack.workerUrl}/metrics`)).text();
+    expect(metrics).toMatch(/sluice_circuit_transitions_total\{provider="orion-connect",to="open"[^}]*\} 1/);
+
+    await sandboxPatch(ctx.stack.sandboxUrl, 'orion-connect', { outage: false });
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    const third = await finished(
+      ctx.stack,
+      apiKey,
+      await enqueue(ctx.stack, apiKey, {
+        type: 'person.phone',
+        input: personInput(phoned[2] as WorldPerson),
+      }),
+    );
+    expect(third.steps.map((s) => [s.provider, s.state])).toEqual([
+      ['nimbus-lookup', 'skipped'],
+      ['orion-connect', 'completed'],
+    ]);
+    const after = await (await fetch(`${ctx.stack.workerUrl}/metrics`)).text();
+    expect(after).toMatch(/sluice_circuit_transitions_total\{provider="orion-connect",to="closed"[^}]*\} 1/);
+  });
+});
+
+describe('cancellation', () => {
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+  let apiKey: string;
+
+  beforeAll(async () => {
+    ctx = await setUp({});
+    apiKey = (await createWorkspace(ctx.stack.gatewayUrl, 'Cancel Co')).apiKey;
+  });
+  afterAll(() => tearDown(ctx));
+
+  it('stops all further spend on a cancelled job', async () => {
+    const world = await people(ctx.stack.sandboxUrl);
+    const person = world.find((p) => p.emails.snov) as WorldPerson;
+    await sandboxPatch(ctx.stack.sandboxUrl, 'snov', { latency_ms: 1500 });
+    const before = await calls(ctx.stack.sandboxUrl, 'snov');
+    const id = await enqueue(ctx.stack, apiKey, {
+      type: 'person.email',
+      input: personInput(person),
+      priority: 'bulk',
+    });
+    const cancelled = await call<JobView>(ctx.stack.gatewayUrl, 'POST', `/v1/jobs/${id}/cancel`, {
+      token: apiKey,
+    });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('cancelled');
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const view = await job(ctx.stack, apiKey, id);
+    expect(view.status).toBe('cancelled');
+    expect(view.steps.every((s) => s.state !== 'pending' && s.credits === 0)).toBe(true);
+    const after = await calls(ctx.stack.sandboxUrl, 'snov');
+    expect(paidCalls(after, 'POST /v2/emails-by-domain-by-name/start')).toBe(
+      paidCalls(before, 'POST /v2/emails-by-domain-by-name/start'),
+    );
+    const again = await call<JobView>(ctx.stack.gatewayUrl, 'POST', `/v1/jobs/${id}/cancel`, {
+      token: apiKey,
+    });
+    expect(again.status).toBe(200);
+    expect(again.body.status).toBe('cancelled');
+  });
+
+  it('refuses to cancel a job that already finished', async () => {
+    const company = (
+      await call<WorldCompany[]>(ctx.stack.sandboxUrl, 'GET', '/_sandbox/world/companies?limit=1')
+    ).body[0] as WorldCompany;
+    const id = await enqueue(ctx.stack, apiKey, {
+      type: 'company.profile',
+      input: { company_number: company.company_number },
+    });
+    expect((await finished(ctx.stack, apiKey, id)).status).toBe('completed');
+    const answer = await call(ctx.stack.gatewayUrl, 'POST', `/v1/jobs/${id}/cancel`, { token: apiKey });
+    expect(answer.status).toBe(409);
+    expect(JSON.stringify(answer.body)).toMatch(/already completed/);
+  });
+});
