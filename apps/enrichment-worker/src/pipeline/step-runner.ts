@@ -325,7 +325,7 @@ export class StepRunner {
           job,
           token,
           provider,
-          request.options as RequestOptions,
+          request.options,
           settle,
           error.message,
         );
