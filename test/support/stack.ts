@@ -20,6 +20,8 @@ export interface Stack {
   workerUrl: string | null;
   gateway: INestApplication;
   worker: INestApplication | null;
+  /** The environment the apps were started with (for worker processes started beside them). */
+  env: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -77,6 +79,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     workerUrl: worker ? urlOf(worker) : null,
     gateway,
     worker,
+    env,
     close: async () => {
       await worker?.close();
       await gateway.close();

@@ -1,9 +1,19 @@
-import { InjectQueue } from '@nestjs/bullmq';
+import { getQueueToken, InjectQueue } from '@nestjs/bullmq';
+import { ModuleRef } from '@nestjs/core';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { WorkerConfig } from '@sluice/config';
-import { EnrichmentRequest } from '@sluice/db';
-import { JOB_NAMES, planJobOptions, QUEUE_NAMES, type EnrichmentPlanPayload } from '@sluice/queue';
+import { EnrichmentRequest, EnrichmentStep } from '@sluice/db';
+import {
+  JOB_NAMES,
+  JOB_OPTIONS,
+  JOB_PRIORITY,
+  planJobOptions,
+  providerQueueName,
+  QUEUE_NAMES,
+  type EnrichmentPlanPayload,
+  type ProviderName,
+} from '@sluice/queue';
 import type { Queue } from 'bullmq';
 import { DataSource, LessThan } from 'typeorm';
 
@@ -25,6 +35,7 @@ export class RequestRecovery implements OnApplicationBootstrap {
     @InjectQueue(QUEUE_NAMES.enrichment)
     private readonly queue: Queue<EnrichmentPlanPayload | Record<string, never>>,
     private readonly config: WorkerConfig,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -67,9 +78,87 @@ export class RequestRecovery implements OnApplicationBootstrap {
       );
       enqueued += 1;
     }
+    enqueued += await this.unstickRunning(cutoff);
+    enqueued += await this.requeueLostSteps(cutoff);
     if (enqueued > 0) {
       this.logger.warn({ msg: 're-enqueued stranded requests', count: enqueued });
     }
     return enqueued;
+  }
+
+  /**
+   * A worker killed between settling a step and planning the next leaves its request `running`
+   * with nothing pending: plan it again (the orchestrator is idempotent under its row lock).
+   */
+  private async unstickRunning(cutoff: Date): Promise<number> {
+    const rows = await this.dataSource.query<
+      {
+        id: string;
+        workspace_id: string;
+        correlation_id: string;
+        priority: 'interactive' | 'bulk';
+        updated_at: Date;
+      }[]
+    >(
+      `SELECT r.id, r.workspace_id, r.correlation_id, r.priority, r.updated_at
+         FROM enrichment_requests r
+        WHERE r.status = 'running' AND r.updated_at < $1
+          AND NOT EXISTS (SELECT 1 FROM enrichment_steps s WHERE s.request_id = r.id AND s.state = 'pending')
+          AND NOT EXISTS (SELECT 1 FROM enrichment_steps s WHERE s.request_id = r.id AND s.completed_at >= $1)
+        ORDER BY r.updated_at
+        LIMIT ${SWEEP_BATCH}`,
+      [cutoff],
+    );
+    for (const row of rows) {
+      await this.queue.add(
+        JOB_NAMES.enrichmentPlan,
+        { requestId: row.id, workspaceId: row.workspace_id, correlationId: row.correlation_id },
+        { ...planJobOptions(row.id, row.priority), jobId: `replan-${row.id}-${Date.now()}` },
+      );
+    }
+    return rows.length;
+  }
+
+  /** A pending step whose job is gone (removed, or failed for good through an outage) gets it back. */
+  private async requeueLostSteps(cutoff: Date): Promise<number> {
+    const steps = await this.dataSource.getRepository(EnrichmentStep).find({
+      where: { state: 'pending', createdAt: LessThan(cutoff) },
+      order: { createdAt: 'ASC' },
+      take: SWEEP_BATCH,
+    });
+    let requeued = 0;
+    for (const step of steps) {
+      const queue = this.moduleRef.get<Queue>(
+        getQueueToken(providerQueueName(step.provider as ProviderName)),
+        {
+          strict: false,
+        },
+      );
+      const job = await queue.getJob(`step-${step.id}`);
+      if (job && (await job.isFailed())) {
+        await job.retry('failed');
+        requeued += 1;
+      } else if (!job) {
+        const request = await this.dataSource
+          .getRepository(EnrichmentRequest)
+          .findOne({ select: { correlationId: true, priority: true }, where: { id: step.requestId } });
+        await queue.add(
+          JOB_NAMES.providerStep,
+          {
+            stepId: step.id,
+            requestId: step.requestId,
+            workspaceId: step.workspaceId,
+            correlationId: request?.correlationId ?? '',
+          },
+          {
+            ...JOB_OPTIONS[JOB_NAMES.providerStep],
+            jobId: `step-${step.id}`,
+            priority: JOB_PRIORITY[request?.priority ?? 'bulk'],
+          },
+        );
+        requeued += 1;
+      }
+    }
+    return requeued;
   }
 }

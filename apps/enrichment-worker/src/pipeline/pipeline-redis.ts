@@ -21,8 +21,13 @@ export const PIPELINE_REDIS = Symbol('PIPELINE_REDIS');
 export const pipelineRedisProvider = {
   provide: PIPELINE_REDIS,
   inject: [CoreConfig],
+  // Producer options (commands fail fast while Redis is away, so jobs retry with backoff) but with
+  // the offline queue on, so commands issued while the connection is still opening wait for it.
   useFactory: (core: CoreConfig): Redis =>
-    new Redis(connectionOptions(core.redisUrl, 'producer', 'sluice-enrichment-worker-pipeline')),
+    new Redis({
+      ...connectionOptions(core.redisUrl, 'producer', 'sluice-enrichment-worker-pipeline'),
+      enableOfflineQueue: true,
+    }),
 };
 
 @Injectable()

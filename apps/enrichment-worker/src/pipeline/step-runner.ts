@@ -321,14 +321,7 @@ export class StepRunner {
       await this.cache.unclaim(request.workspaceId, cacheKey, owner);
       if (error.kind === 'out_of_credits') {
         await this.guards.wallet.setBalance(provider, 0);
-        return this.outOfCredits(
-          job,
-          token,
-          provider,
-          request.options,
-          settle,
-          error.message,
-        );
+        return this.outOfCredits(job, token, provider, request.options, settle, error.message);
       }
       return {
         settled: await settle({

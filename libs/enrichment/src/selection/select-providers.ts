@@ -84,6 +84,12 @@ export const SELECTION_FILTERS: readonly SelectionFilter[] = [
   { reason: 'rate_limited', rejects: (c) => c.rateBudgetLeft === 0 },
 ];
 
+/**
+ * A provider whose rate window is full is not skipped for good: others go first, and when none is
+ * left the request waits for the window rather than giving up (its step backs off at call time).
+ */
+const DEFERRABLE: ReadonlySet<SkipReason> = new Set(['rate_limited']);
+
 /** Weight of the prior, in calls: how many measured calls it takes to outweigh the assumption. */
 const PRIOR_CALLS = 10;
 /** Hit rate assumed for a provider before it is measured. */
@@ -110,20 +116,23 @@ export function expectedCostPerSuccess(c: ProviderCandidate): number {
 /** Filters the candidates through {@link SELECTION_FILTERS}, then orders the eligible ones. */
 export function selectProviders(candidates: readonly ProviderCandidate[], ctx: SelectionContext): Selection {
   const eligible: ProviderCandidate[] = [];
+  const deferred: ProviderCandidate[] = [];
   const skipped: Selection['skipped'] = [];
   for (const candidate of candidates) {
     const filter = SELECTION_FILTERS.find((f) => f.rejects(candidate, ctx));
-    if (filter) {
-      skipped.push({ name: candidate.name, reason: filter.reason });
-    } else {
+    if (!filter) {
       eligible.push(candidate);
+    } else if (DEFERRABLE.has(filter.reason)) {
+      deferred.push(candidate);
+    } else {
+      skipped.push({ name: candidate.name, reason: filter.reason });
     }
   }
   const key = (c: ProviderCandidate): number[] =>
     ctx.ordering === 'priority'
       ? [c.chargesForRejected ? 1 : 0, c.priority, c.cost]
       : [c.chargesForRejected ? 1 : 0, expectedCostPerSuccess(c), c.priority];
-  eligible.sort((a, b) => {
+  const byKey = (a: ProviderCandidate, b: ProviderCandidate): number => {
     const ka = key(a);
     const kb = key(b);
     for (let i = 0; i < ka.length; i += 1) {
@@ -132,8 +141,8 @@ export function selectProviders(candidates: readonly ProviderCandidate[], ctx: S
       }
     }
     return a.name.localeCompare(b.name);
-  });
-  return { ordered: eligible, skipped };
+  };
+  return { ordered: [...eligible.sort(byKey), ...deferred.sort(byKey)], skipped };
 }
 
 /**

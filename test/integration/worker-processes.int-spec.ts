@@ -1,0 +1,170 @@
+import { CreditLedgerEntry, EnrichmentRequest, EnrichmentStep } from '@sluice/db';
+import { In } from 'typeorm';
+import { call, createWorkspace } from '../support/api';
+import { createTestDatabase, requireEnv, type TestDatabase } from '../support/database';
+import { deletePrefix, uniquePrefix } from '../support/redis';
+import type { WorldPerson } from '../support/sandbox-world';
+import { startStack, type Stack } from '../support/stack';
+import { eventually } from '../support/wait';
+import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
+
+interface CallCounts {
+  total: number;
+  by_endpoint: Record<string, number>;
+  recent: number[];
+}
+
+async function calls(stack: Stack, provider: string): Promise<CallCounts> {
+  return (await call<CallCounts>(stack.sandboxUrl, 'GET', `/_sandbox/providers/${provider}/calls`)).body;
+}
+
+async function people(stack: Stack): Promise<WorldPerson[]> {
+  return (await call<WorldPerson[]>(stack.sandboxUrl, 'GET', '/_sandbox/world/people?limit=300')).body;
+}
+
+async function enqueueAll(
+  stack: Stack,
+  apiKey: string,
+  bodies: Record<string, unknown>[],
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (const body of bodies) {
+    const created = await call<{ id: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', { token: apiKey, body });
+    expect(created.status).toBe(202);
+    ids.push(created.body.id);
+  }
+  return ids;
+}
+
+/** Most calls inside any window of `windowMs`, from the call timestamps. */
+function busiestWindow(times: readonly number[], windowMs: number): number {
+  let best = 0;
+  let start = 0;
+  for (let end = 0; end < times.length; end += 1) {
+    while ((times[end] ?? 0) - (times[start] ?? 0) >= windowMs) {
+      start += 1;
+    }
+    best = Math.max(best, end - start + 1);
+  }
+  return best;
+}
+
+describe('worker replicas as separate processes', () => {
+  const redisUrl = requireEnv('REDIS_URL');
+  let db: TestDatabase;
+  let prefix: string;
+  let stack: Stack;
+  const workers: WorkerProcess[] = [];
+
+  beforeEach(async () => {
+    db = await createTestDatabase();
+    prefix = uniquePrefix();
+    stack = await startStack({ databaseUrl: db.url, redisUrl, prefix, worker: false });
+  });
+
+  afterEach(async () => {
+    await Promise.all(workers.splice(0).map((worker) => worker.stop()));
+    await stack?.close();
+    await db?.drop();
+    await deletePrefix(redisUrl, prefix);
+  });
+
+  it('never lets more than a provider’s per-minute limit through, with two workers sharing it', async () => {
+    const env = {
+      ...stack.env,
+      PROVIDER_OVERRIDES: JSON.stringify({
+        'orion-connect': { enabled: false },
+        'nimbus-lookup': { enabled: false },
+        'astra-dialer': { rateLimits: [{ name: 'minute', limit: 5, windowMs: 60_000 }] },
+      }),
+    };
+    workers.push(await startWorkerProcess(env), await startWorkerProcess(env));
+    const { apiKey } = await createWorkspace(stack.gatewayUrl, 'Limits Co');
+    const world = (await people(stack)).slice(0, 12);
+    const ids = await enqueueAll(
+      stack,
+      apiKey,
+      world.map((p) => ({
+        type: 'person.phone',
+        input: { first_name: p.first_name, last_name: p.last_name, domain: p.domain },
+        priority: 'bulk',
+      })),
+    );
+    await eventually(async () => (await calls(stack, 'astra-dialer')).total >= 5 || undefined, {
+      timeoutMs: 20_000,
+      what: 'five Astra Dialer calls',
+    });
+    // Give both workers time to try (and be refused) further calls.
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    const counts = await calls(stack, 'astra-dialer');
+    expect(counts.total).toBe(5);
+    expect(busiestWindow(counts.recent, 60_000)).toBeLessThanOrEqual(5);
+    const requests = await db.dataSource.getRepository(EnrichmentRequest).findBy({ id: In(ids) });
+    // Five answered (found or not); the other seven wait for the window, none gave up or failed.
+    expect(requests.filter((r) => r.status === 'completed')).toHaveLength(5);
+    expect(requests.filter((r) => r.status === 'running')).toHaveLength(7);
+    // Both replicas took Astra Dialer jobs: the window is shared, not per process.
+    for (const worker of workers) {
+      expect(await worker.metrics()).toMatch(/sluice_jobs_processed_total\{queue="provider.astra-dialer"/);
+    }
+  });
+
+  it('completes every job exactly once and charges no credit twice when a worker is killed mid-batch', async () => {
+    const env = {
+      ...stack.env,
+      PROVIDER_OVERRIDES: JSON.stringify({ snov: { enabled: false }, rocketreach: { enabled: false } }),
+      JOB_LOCK_DURATION_MS: '3000',
+      JOB_STALLED_INTERVAL_MS: '1000',
+      REQUEST_RECOVERY_INTERVAL_MS: '1000',
+      REQUEST_RECOVERY_AFTER_MS: '4000',
+      WORKER_LOW_CONCURRENCY: '4',
+    };
+    const patched = await call(stack.sandboxUrl, 'PATCH', '/_sandbox/providers/apollo', {
+      body: { latency_ms: 80, credits: 1000 },
+    });
+    expect(patched.status).toBe(200);
+    const first = await startWorkerProcess(env);
+    workers.push(first);
+    const { apiKey } = await createWorkspace(stack.gatewayUrl, 'Kill Co');
+    const batch = (await people(stack)).filter((p) => p.emails.apollo).slice(0, 40);
+    expect(batch).toHaveLength(40);
+    const ids = await enqueueAll(
+      stack,
+      apiKey,
+      batch.map((p) => ({
+        type: 'person.email',
+        input: { first_name: p.first_name, last_name: p.last_name, domain: p.domain },
+        priority: 'bulk',
+      })),
+    );
+    const requests = db.dataSource.getRepository(EnrichmentRequest);
+    await eventually(
+      async () => (await requests.countBy({ id: In(ids), status: 'completed' })) >= 8 || undefined,
+      { timeoutMs: 30_000, what: 'eight completed requests' },
+    );
+    await first.kill();
+    const killedAt = (await calls(stack, 'apollo')).by_endpoint['POST /people/match'] ?? 0;
+    workers.push(await startWorkerProcess(env));
+    await eventually(
+      async () => (await requests.countBy({ id: In(ids), status: 'completed' })) === 40 || undefined,
+      { timeoutMs: 60_000, what: 'all 40 requests completed' },
+    );
+
+    const steps = await db.dataSource
+      .getRepository(EnrichmentStep)
+      .findBy({ requestId: In(ids), provider: 'apollo' });
+    // One apollo step per request, each settled once.
+    expect(steps).toHaveLength(40);
+    expect(steps.every((s) => s.state === 'completed')).toBe(true);
+    const ledger = await db.dataSource.getRepository(CreditLedgerEntry).findBy({ requestId: In(ids) });
+    expect(new Set(ledger.map((row) => row.stepId)).size).toBe(ledger.length);
+    const charged = ledger.reduce((sum, row) => sum + Number(row.credits), 0);
+    expect(charged).toBe(40);
+    // At the provider: a call in flight at the kill may have been paid and then made again; nothing else.
+    const matches = (await calls(stack, 'apollo')).by_endpoint['POST /people/match'] ?? 0;
+    expect(matches - 40).toBeLessThanOrEqual(4);
+    expect(matches).toBeGreaterThanOrEqual(killedAt);
+    const balance = await call<{ credits: number }>(stack.sandboxUrl, 'GET', '/_sandbox/providers/apollo');
+    expect(1000 - balance.body.credits - charged).toBeLessThanOrEqual(4);
+  });
+});

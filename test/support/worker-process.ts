@@ -1,0 +1,72 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { eventually } from './wait';
+
+const MAIN = join(__dirname, '..', '..', 'dist', 'apps', 'enrichment-worker', 'src', 'main.js');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface WorkerProcess {
+  url: string;
+  child: ChildProcess;
+  /** SIGKILL: no shutdown hook runs, active jobs are left locked until their lock expires. */
+  kill(): Promise<void>;
+  stop(): Promise<void>;
+  metrics(): Promise<string>;
+}
+
+/**
+ * The compiled enrichment worker as its own process (as in production), for tests that need two
+ * replicas or a hard kill. `npm test` compiles before it runs the tests.
+ */
+export async function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
+  if (!existsSync(MAIN)) {
+    throw new Error(
+      'dist/apps/enrichment-worker/src/main.js is missing: run `npm run build` first (npm test does).',
+    );
+  }
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--enable-source-maps', MAIN], {
+    env: { ...process.env, ...env, WORKER_HEALTH_PORT: String(port), LOG_LEVEL: env.LOG_LEVEL ?? 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  await eventually(
+    async () => {
+      if (child.exitCode !== null) {
+        throw new Error(`worker process exited with ${child.exitCode}`);
+      }
+      const response = await fetch(`${url}/health`).catch(() => null);
+      return response?.status === 200;
+    },
+    { timeoutMs: 30_000, what: 'worker process healthy' },
+  );
+  return {
+    url,
+    child,
+    kill: async () => {
+      child.kill('SIGKILL');
+      await exited;
+    },
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+    },
+    metrics: async () => (await fetch(`${url}/metrics`)).text(),
+  };
+}
