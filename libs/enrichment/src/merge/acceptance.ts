@@ -1,9 +1,11 @@
+import { parsePhoneNumberFromString, type PhoneNumberType } from 'libphonenumber-js/max';
 import { normalizePhone, phoneKindOf } from '../normalize/contact';
 import type { FoundEmail, FoundPhone } from '../records/person';
 
 /**
  * Whether an e-mail goal accepts a found address: never an invalid one; a catch-all (the domain
- * accepts every address, so nothing is proven) only when the request allows it.
+ * accepts every address, so nothing is proven) only when the request allows it; `valid`, `risky`,
+ * `unknown` and no verdict at all are accepted.
  */
 export function acceptEmail(
   found: FoundEmail,
@@ -18,10 +20,33 @@ export function acceptEmail(
   return { accepted: true, reason: null };
 }
 
+/** Whether `value` is already a valid number written in E.164 (`+` and digits, nothing else). */
+function isE164(value: unknown): value is string {
+  return typeof value === 'string' && /^\+[1-9]\d{1,14}$/.test(value) && normalizePhone(value) === value;
+}
+
+/** Number types the plan gives that are certainly not a mobile (nor a landline), as a reason names them. */
+const NOT_MOBILE: ReadonlyMap<PhoneNumberType, string> = new Map<PhoneNumberType, string>([
+  ['TOLL_FREE', 'toll-free number'],
+  ['PREMIUM_RATE', 'premium-rate number'],
+  ['SHARED_COST', 'shared-cost number'],
+  ['VOIP', 'VoIP number'],
+  ['PERSONAL_NUMBER', 'personal number'],
+  ['PAGER', 'pager'],
+  ['UAN', 'universal access number'],
+  ['VOICEMAIL', 'voicemail number'],
+]);
+
 /**
- * The numbers a phone goal accepts. A mobile goal never accepts a landline: whatever the provider
- * calls a number, the numbering plan (libphonenumber) has the last word. Numbers that are not
- * valid E.164 are never accepted.
+ * The numbers a phone goal accepts, in order, and the others with why.
+ *
+ * Numbers that are not valid E.164 are never accepted. `any` accepts every other number. `mobile`
+ * never accepts a landline, whatever the provider calls it: the numbering plan (libphonenumber) has
+ * the last word. So it rejects any number the plan calls a landline (including one the provider
+ * labelled `mobile`), an `office` or `direct` line unless the plan says it is a mobile, and a number
+ * the plan says is a service number (toll-free, premium rate, VoIP, personal, pager, …). A `mobile`
+ * or `unknown` number the plan says is a mobile, or cannot place (e.g. North American numbers,
+ * which may be either), is accepted.
  */
 export function acceptPhones(
   phones: readonly FoundPhone[],
@@ -30,14 +55,27 @@ export function acceptPhones(
   const accepted: FoundPhone[] = [];
   const rejected: { phone: FoundPhone; reason: string }[] = [];
   for (const phone of phones) {
-    if (normalizePhone(phone.number) !== phone.number) {
+    if (!isE164(phone.number)) {
       rejected.push({ phone, reason: 'not a valid E.164 number' });
       continue;
     }
     if (goal === 'mobile') {
       const line = phoneKindOf(phone.number);
-      if (line === 'landline' || (line === 'unknown' && phone.kind !== 'mobile')) {
-        rejected.push({ phone, reason: 'landline' });
+      if (line === 'landline') {
+        rejected.push({
+          phone,
+          reason: phone.kind === 'mobile' ? 'landline (the provider called it mobile)' : 'landline',
+        });
+        continue;
+      }
+      if ((phone.kind === 'office' || phone.kind === 'direct') && line !== 'mobile') {
+        rejected.push({ phone, reason: `${phone.kind} line, not a mobile` });
+        continue;
+      }
+      const type = parsePhoneNumberFromString(phone.number)?.getType();
+      const service = type === undefined ? undefined : NOT_MOBILE.get(type);
+      if (service) {
+        rejected.push({ phone, reason: `${service}, not a mobile` });
         continue;
       }
     }

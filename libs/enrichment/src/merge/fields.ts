@@ -1,5 +1,7 @@
+import type { Address } from '../records/company';
 import type { Firmographics, FoundEmail, FoundPhone, Person } from '../records/person';
 import { phoneKindOf } from '../normalize/contact';
+import { acceptPhones } from './acceptance';
 
 /** The fields `POST /v1/enrich` and results speak, in one fixed list. */
 export const ENRICH_FIELDS = [
@@ -29,22 +31,48 @@ export const ENRICH_FIELDS = [
 ] as const;
 export type EnrichField = (typeof ENRICH_FIELDS)[number];
 
+/** The present parts joined with `, `, or `null` when none is. */
 function joined(...parts: (string | null | undefined)[]): string | null {
-  const present = parts.filter((p): p is string => Boolean(p));
+  const present = parts.map((p) => p?.trim()).filter((p): p is string => Boolean(p));
   return present.length > 0 ? present.join(', ') : null;
 }
 
+type Place = Pick<Address, 'locality' | 'region' | 'country'> | null;
+
+function placeFields(place: Place): Record<string, unknown> {
+  return {
+    location: joined(place?.locality, place?.region, place?.country),
+    city: place?.locality ?? null,
+    state: place?.region ?? null,
+    country: place?.country ?? null,
+  };
+}
+
+/** One found e-mail: `business_email` or `personal_email` by its kind, and its verdict as `email_status`. */
 export function emailFields(email: FoundEmail): Record<string, unknown> {
   return email.kind === 'personal'
     ? { personal_email: email.email, email_status: email.verdict }
     : { business_email: email.email, email_status: email.verdict };
 }
 
+/**
+ * `phone` is the first number of any kind; `mobile_phone` the first that is a mobile: one the
+ * numbering plan calls mobile, or one the provider calls mobile that a mobile goal accepts (so never
+ * a landline or a service number, see {@link acceptPhones}).
+ */
 export function phoneFields(phones: readonly FoundPhone[]): Record<string, unknown> {
-  const mobile = phones.find((p) => p.kind === 'mobile' && phoneKindOf(p.number) !== 'landline');
+  const mobile = phones.find(
+    (p) =>
+      phoneKindOf(p.number) === 'mobile' ||
+      (p.kind === 'mobile' && acceptPhones([p], 'mobile').accepted.length > 0),
+  );
   return { phone: phones[0]?.number ?? null, mobile_phone: mobile?.number ?? null };
 }
 
+/**
+ * A person by API field name. `business_email` is the first work e-mail and `email_status` its
+ * verdict; `personal_email` the first personal one; `location` is "city, region, country".
+ */
 export function personFields(person: Person): Record<string, unknown> {
   const work = person.emails.find((e) => e.kind === 'work');
   const personal = person.emails.find((e) => e.kind === 'personal');
@@ -58,10 +86,7 @@ export function personFields(person: Person): Record<string, unknown> {
     company_name: person.companyName,
     company_domain: person.companyDomain,
     linkedin_url: person.linkedinUrl,
-    location: joined(person.location?.locality, person.location?.region, person.location?.country),
-    city: person.location?.locality ?? null,
-    state: person.location?.region ?? null,
-    country: person.location?.country ?? null,
+    ...placeFields(person.location),
     business_email: work?.email ?? null,
     personal_email: personal?.email ?? null,
     email_status: work?.verdict ?? null,
@@ -69,6 +94,7 @@ export function personFields(person: Person): Record<string, unknown> {
   };
 }
 
+/** A company's firmographics by API field name; `company_size` is its head count. */
 export function firmographicsFields(firm: Firmographics): Record<string, unknown> {
   return {
     company_name: firm.name,
@@ -78,8 +104,7 @@ export function firmographicsFields(firm: Firmographics): Record<string, unknown
     company_revenue: firm.revenueUsd,
     technologies: firm.technologies,
     linkedin_url: firm.linkedinUrl,
-    city: firm.location?.locality ?? null,
-    state: firm.location?.region ?? null,
-    country: firm.location?.country ?? null,
+    phone: firm.phone,
+    ...placeFields(firm.location),
   };
 }

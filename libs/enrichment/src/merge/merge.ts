@@ -1,4 +1,4 @@
-import { normalizeDomain, normalizeEmail } from '../normalize/contact';
+import { normalizeDomain, normalizeEmail, normalizeLinkedinUrl, normalizePhone } from '../normalize/contact';
 
 /** One provider's answer, by API field name; null, undefined, '' and [] mean unknown. */
 export interface ProviderAnswer {
@@ -14,73 +14,126 @@ export interface Merged {
   confidence: Record<string, number>;
 }
 
-const DEFAULT_RELIABILITY = 0.7;
-const MAX_CONFIDENCE = 0.99;
+/** Confidence of a provider that gave none and has no configured reliability. */
+export const DEFAULT_RELIABILITY = 0.7;
+/** Agreement never makes a value certain. */
+export const MAX_CONFIDENCE = 0.99;
+/** Combined confidences closer than this are a tie (floating-point products rarely compare equal). */
+const TIE = 1e-9;
 
-function unknown(value: unknown): boolean {
+function isUnknown(value: unknown): boolean {
   return (
-    value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)
+    value === null ||
+    value === undefined ||
+    (typeof value === 'string' && value.trim() === '') ||
+    (Array.isArray(value) && value.length === 0)
   );
 }
 
-/** The form two values are compared in: e-mails and domains normalised, strings folded. */
+const fold = (text: string): string => text.trim().replace(/\s+/g, ' ').toLowerCase();
+
+/**
+ * The form two values of a field are compared in: e-mails, domains, phones and LinkedIn URLs through
+ * their normalisers, other strings (and numbers, so `250` agrees with `'250'`) trimmed and
+ * lower-cased, lists as sets, objects by their sorted entries.
+ */
 function comparable(field: string, value: unknown): string {
   if (typeof value === 'string') {
-    if (field.endsWith('email')) {
-      return normalizeEmail(value) ?? value.trim().toLowerCase();
+    let normal: string | null = null;
+    if (field === 'email' || field.endsWith('_email')) {
+      normal = normalizeEmail(value);
+    } else if (field === 'domain' || field.endsWith('_domain')) {
+      normal = normalizeDomain(value);
+    } else if (field === 'phone' || field.endsWith('_phone')) {
+      normal = normalizePhone(value);
+    } else if (field === 'linkedin_url' || field.endsWith('_linkedin_url')) {
+      normal = normalizeLinkedinUrl(value);
     }
-    if (field === 'company_domain') {
-      return normalizeDomain(value) ?? value.trim().toLowerCase();
-    }
-    return value.trim().toLowerCase();
+    return `s:${normal ?? fold(value)}`;
   }
-  return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+    return `s:${String(value)}`;
+  }
+  if (Array.isArray(value)) {
+    return `a:${JSON.stringify([...new Set(value.map((item) => comparable(field, item)))].sort())}`;
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined && v !== null)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => [k, comparable(k, v)]);
+    return `o:${JSON.stringify(entries)}`;
+  }
+  return `x:${String(value)}`;
+}
+
+/** A probability in 0..1, or `null` when `value` is not a number. */
+function probability(value: number | undefined): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : null;
 }
 
 const round = (n: number): number => Math.round(n * 100) / 100;
 
+interface Member {
+  provider: string;
+  value: unknown;
+  c: number;
+}
+
 /**
- * Merges answers field by field. Values that agree (compared normalised) reinforce each other:
- * their confidences combine as 1 − Π(1 − cᵢ) (capped at 0.99), as independent witnesses would.
- * The group with the highest combined confidence wins (ties: the earlier answer); its source is the
- * member with the highest own confidence. Every requested field is present, null when unknown.
+ * Merges answers field by field.
+ *
+ * Each answer that knows a field is a witness with confidence: the answer's own per-field confidence,
+ * else `reliability[provider]`, else {@link DEFAULT_RELIABILITY} (clamped to 0..1). Witnesses whose
+ * values agree once normalised (e-mails, domains, phones and LinkedIn URLs by their normalisers, other
+ * strings trimmed and lower-cased) form a group, whose confidence is 1 − Π(1 − cᵢ) capped at
+ * {@link MAX_CONFIDENCE}, as independent witnesses would give. The group with the highest combined
+ * confidence wins (a tie goes to the group whose first member answered earlier). Its source is its
+ * member with the highest own confidence (earlier on a tie), and the value is that member's, as
+ * written. Confidences are rounded to 2 decimals.
+ *
+ * Every requested field is in `data`, `null` when no answer knows it (and then has no source or
+ * confidence). With `requested` null, the fields are those any answer knows, in order of appearance.
  */
 export function mergeAnswers(
   answers: readonly ProviderAnswer[],
   requested: readonly string[] | null,
   reliability: Readonly<Record<string, number>> = {},
 ): Merged {
-  const fields = requested ?? [
-    ...new Set(answers.flatMap((a) => Object.keys(a.fields).filter((f) => !unknown(a.fields[f])))),
+  const fields = [
+    ...new Set(
+      requested ?? answers.flatMap((a) => Object.keys(a.fields).filter((f) => !isUnknown(a.fields[f]))),
+    ),
   ];
   const merged: Merged = { data: {}, sources: {}, confidence: {} };
   for (const field of fields) {
-    const groups = new Map<
-      string,
-      { value: unknown; members: { provider: string; c: number }[]; order: number }
-    >();
-    answers.forEach((answer, order) => {
+    const groups = new Map<string, Member[]>();
+    for (const answer of answers) {
       const value = answer.fields[field];
-      if (unknown(value)) {
-        return;
+      if (isUnknown(value)) {
+        continue;
       }
-      const c = answer.confidence?.[field] ?? reliability[answer.provider] ?? DEFAULT_RELIABILITY;
+      const c =
+        probability(answer.confidence?.[field]) ??
+        probability(reliability[answer.provider]) ??
+        DEFAULT_RELIABILITY;
       const key = comparable(field, value);
-      const group = groups.get(key) ?? { value, members: [], order };
-      group.members.push({ provider: answer.provider, c });
+      const group = groups.get(key) ?? [];
+      group.push({ provider: answer.provider, value, c });
       groups.set(key, group);
-    });
-    let best: { value: unknown; provider: string; confidence: number; order: number } | null = null;
-    for (const group of groups.values()) {
-      const combined = Math.min(MAX_CONFIDENCE, 1 - group.members.reduce((p, m) => p * (1 - m.c), 1));
-      const top = group.members.reduce((a, b) => (b.c > a.c ? b : a));
-      if (!best || combined > best.confidence || (combined === best.confidence && group.order < best.order)) {
-        best = { value: group.value, provider: top.provider, confidence: combined, order: group.order };
+    }
+    // Map iteration follows insertion, so groups come in the order their first member answered.
+    let best: { member: Member; confidence: number } | null = null;
+    for (const members of groups.values()) {
+      const combined = Math.min(MAX_CONFIDENCE, 1 - members.reduce((p, m) => p * (1 - m.c), 1));
+      if (!best || combined > best.confidence + TIE) {
+        const top = members.reduce((a, b) => (b.c > a.c ? b : a));
+        best = { member: top, confidence: combined };
       }
     }
-    merged.data[field] = best ? best.value : null;
+    merged.data[field] = best ? best.member.value : null;
     if (best) {
-      merged.sources[field] = best.provider;
+      merged.sources[field] = best.member.provider;
       merged.confidence[field] = round(best.confidence);
     }
   }

@@ -22,6 +22,40 @@ describe('contact normalisation', () => {
     expect(normalizeDomain('not a domain')).toBeNull();
   });
 
+  it('reduces a host to its registrable domain by the Public Suffix List', () => {
+    expect(normalizeDomain('https://www.shop.example.co.uk/x')).toBe('example.co.uk');
+    expect(normalizeDomain('shop.example.co.uk')).toBe('example.co.uk');
+    expect(normalizeDomain('a.b.c.example.com')).toBe('example.com');
+    expect(normalizeDomain('Jane@Mail.Example.CO.UK')).toBe('example.co.uk');
+    expect(normalizeDomain('  HTTP://Blog.Acme.com:8080/path#top ')).toBe('acme.com');
+    expect(normalizeDomain('example.com.')).toBe('example.com');
+    expect(normalizeDomain('www.gov.uk')).toBe('www.gov.uk');
+    expect(normalizeDomain('city.kawasaki.jp')).toBe('city.kawasaki.jp');
+  });
+
+  it('keeps a company on a private suffix as itself, not the platform', () => {
+    expect(normalizeDomain('https://acme.github.io/docs')).toBe('acme.github.io');
+    expect(normalizeDomain('www.acme.myshopify.com')).toBe('acme.myshopify.com');
+    expect(normalizeDomain('https://hmrc.service.gov.uk/')).toBe('hmrc.service.gov.uk');
+    expect(normalizeDomain('github.io')).toBeNull();
+  });
+
+  it('writes internationalised domains in their ASCII form', () => {
+    expect(normalizeDomain('https://www.münchen.de/')).toBe('xn--mnchen-3ya.de');
+  });
+
+  it('refuses hosts that have no registrable domain', () => {
+    expect(normalizeDomain('co.uk')).toBeNull();
+    expect(normalizeDomain('com')).toBeNull();
+    expect(normalizeDomain('http://192.168.0.1/admin')).toBeNull();
+    expect(normalizeDomain('8.8.8.8')).toBeNull();
+    expect(normalizeDomain('http://[::1]:3000/')).toBeNull();
+    expect(normalizeDomain('jane@10.0.0.1')).toBeNull();
+    expect(normalizeDomain('intranet.acme.internal')).toBeNull();
+    expect(normalizeDomain('')).toBeNull();
+    expect(normalizeDomain('https://')).toBeNull();
+  });
+
   it('writes valid phone numbers in E.164 and refuses invalid ones', () => {
     expect(normalizePhone('07400 123456')).toBe('+447400123456');
     expect(normalizePhone('+44 20 7946 0958')).toBe('+442079460958');

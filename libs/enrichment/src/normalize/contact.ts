@@ -1,6 +1,9 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { parse as parseHost } from 'tldts';
 
 const EMAIL = /^[^\s@]+@([a-z0-9-]+\.)+[a-z]{2,}$/;
+/** Dot-separated LDH labels (IDNs arrive in their `xn--` form from `URL`). */
+const HOST = /^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
 /** Lower-cased, trimmed e-mail, or `null` when it is not one. */
 export function normalizeEmail(value: string): string | null {
@@ -9,8 +12,11 @@ export function normalizeEmail(value: string): string | null {
 }
 
 /**
- * A bare domain (`acme.co.uk`) from a domain, a URL or an e-mail address; `null` when there is
- * none. `www.` is dropped: providers index companies by their registrable host.
+ * The registrable domain (`example.co.uk`) of a domain, a URL or an e-mail address, by the Public
+ * Suffix List: `https://www.shop.example.co.uk/x` and `Jane@Mail.Example.co.uk` both give
+ * `example.co.uk`, since providers index companies by it. Private suffixes count too, so a shop at
+ * `acme.myshopify.com` stays itself rather than becoming `myshopify.com`. `null` when there is none:
+ * IP addresses, bare suffixes (`co.uk`), single labels (`localhost`) and unknown top-level domains.
  */
 export function normalizeDomain(value: string): string | null {
   let text = value.trim().toLowerCase();
@@ -26,8 +32,11 @@ export function normalizeDomain(value: string): string | null {
   } catch {
     return null;
   }
-  host = host.replace(/^www\./, '').replace(/\.$/, '');
-  return /^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/.test(host) ? host : null;
+  const parsed = parseHost(host.replace(/\.$/, ''), { allowPrivateDomains: true });
+  if (parsed.isIp || !(parsed.isIcann || parsed.isPrivate) || !parsed.domain) {
+    return null;
+  }
+  return HOST.test(parsed.domain) ? parsed.domain : null;
 }
 
 /** A phone number in E.164, or `null` when it is not a valid number (for `defaultCountry` when it has no `+`). */

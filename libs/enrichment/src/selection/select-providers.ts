@@ -60,7 +60,8 @@ export interface Selection {
   skipped: { name: string; reason: SkipReason }[];
 }
 
-interface SelectionFilter {
+/** One eligibility check: `rejects` is true when the candidate must be skipped for `reason`. */
+export interface SelectionFilter {
   reason: SkipReason;
   rejects(candidate: ProviderCandidate, ctx: SelectionContext): boolean;
 }
@@ -96,24 +97,34 @@ const PRIOR_CALLS = 10;
 const PRIOR_HIT_RATE = 0.5;
 
 /**
- * Expected credits per successful answer: (credits spent + prior credits) / (hits + prior hits),
- * where the prior is {@link PRIOR_CALLS} calls at the list price with a {@link PRIOR_HIT_RATE} hit
- * rate (for providers that charge only for hits, the prior spends only on the hits). A provider
- * with few calls stays near the prior, so one lucky or unlucky call neither favours nor buries it.
- * Free providers cost 0 and always come first.
+ * Expected credits per successful answer, smoothed with a prior of `k` = {@link PRIOR_CALLS} calls
+ * at the list price and a hit rate `p` = {@link PRIOR_HIT_RATE}:
+ *
+ *     (credits + cost × k × m) / (hits + p × k)      m = 1 when charged on a miss, else p
+ *
+ * `credits` and `hits` are measured from the call log (0 when unmeasured). The prior spends what `k`
+ * calls would: every call when a miss is charged, only the hits otherwise. So an unmeasured provider
+ * is priced at `cost / p` (charged on a miss) or `cost` (charged per hit), and a provider with few
+ * calls stays near that, so one lucky or unlucky call neither favours nor buries it; with many calls
+ * the measured ratio dominates. A free provider (cost 0) is 0 whatever it measured, so it goes first.
  */
 export function expectedCostPerSuccess(c: ProviderCandidate): number {
-  if (c.cost === 0) {
+  if (c.cost <= 0) {
     return 0;
   }
   const priorHits = PRIOR_CALLS * PRIOR_HIT_RATE;
   const priorCredits = c.cost * (c.chargedOnMiss ? PRIOR_CALLS : priorHits);
-  const credits = (c.stats?.credits ?? 0) + priorCredits;
-  const hits = (c.stats?.hits ?? 0) + priorHits;
+  const credits = Math.max(0, c.stats?.credits ?? 0) + priorCredits;
+  const hits = Math.max(0, c.stats?.hits ?? 0) + priorHits;
   return credits / hits;
 }
 
-/** Filters the candidates through {@link SELECTION_FILTERS}, then orders the eligible ones. */
+/**
+ * Filters the candidates through {@link SELECTION_FILTERS}, then orders the eligible ones:
+ * `priority` by configured priority, then cost, then name; `cost_per_success` by
+ * {@link expectedCostPerSuccess}, then priority, then name. In both, providers that charge for
+ * answers the goal rejects go after the others, and rate-limited ones (see `DEFERRABLE`) after all.
+ */
 export function selectProviders(candidates: readonly ProviderCandidate[], ctx: SelectionContext): Selection {
   const eligible: ProviderCandidate[] = [];
   const deferred: ProviderCandidate[] = [];
@@ -140,7 +151,7 @@ export function selectProviders(candidates: readonly ProviderCandidate[], ctx: S
         return (ka[i] ?? 0) - (kb[i] ?? 0);
       }
     }
-    return a.name.localeCompare(b.name);
+    return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
   };
   return { ordered: [...eligible.sort(byKey), ...deferred.sort(byKey)], skipped };
 }

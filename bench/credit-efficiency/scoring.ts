@@ -1,0 +1,342 @@
+/**
+ * Pure scoring of the credit-efficiency benchmark: what the pipeline spent and found, next to two
+ * baselines computed from the sandbox's answer key (which provider knows which person's e-mail and
+ * phone) and the providers' own cost tables (`descriptorOf`, the same tables the planner reads).
+ */
+import { descriptorOf, type CapabilityCost } from '@sluice/providers';
+import type { WorldPerson } from '../../test/support/sandbox-world';
+
+export type GoalName = 'email' | 'phone';
+
+/** The waterfall of each goal: the providers the pipeline may call for it. */
+export const GOAL_PROVIDERS: Record<GoalName, readonly string[]> = {
+  email: ['snov', 'apollo', 'rocketreach'],
+  phone: ['orion-connect', 'astra-dialer', 'nimbus-lookup'],
+};
+
+const GOAL_CAPABILITY = { email: 'find_work_email', phone: 'find_phone' } as const;
+
+/** A provider's price for the goal's capability, from its descriptor. */
+export function costOf(provider: string, goal: GoalName): CapabilityCost {
+  const cost = descriptorOf(provider)?.capabilities[GOAL_CAPABILITY[goal]];
+  if (!cost) {
+    throw new Error(
+      `${provider} lists no ${GOAL_CAPABILITY[goal]} cost: the benchmark's provider list is stale`,
+    );
+  }
+  return cost;
+}
+
+/** What the answer key says each provider returns for a person and goal (provider → value). */
+export function knownBy(person: WorldPerson, goal: GoalName): Record<string, string> {
+  const all = goal === 'email' ? person.emails : person.phones;
+  const known: Record<string, string> = {};
+  for (const provider of GOAL_PROVIDERS[goal]) {
+    const value = all[provider];
+    if (value) {
+      known[provider] = value;
+    }
+  }
+  return known;
+}
+
+export interface Baseline {
+  hits: number;
+  credits: number;
+}
+
+/** Every provider called for every person: hit-charged providers pay when they know, the rest always. */
+export function naive(people: readonly WorldPerson[], goal: GoalName): Baseline {
+  let hits = 0;
+  let credits = 0;
+  for (const person of people) {
+    const known = knownBy(person, goal);
+    if (Object.keys(known).length > 0) {
+      hits += 1;
+    }
+    for (const provider of GOAL_PROVIDERS[goal]) {
+      const cost = costOf(provider, goal);
+      if (cost.chargedOnMiss || provider in known) {
+        credits += cost.credits;
+      }
+    }
+  }
+  return { hits, credits };
+}
+
+/**
+ * RocketReach charges a lookup whenever the profile holds any contact data, whether or not it holds
+ * the part asked for (see `rocketReachLookupOutcome`): an e-mail lookup of someone it knows only a
+ * phone of is a charged miss. The naive e-mail baseline priced that way, for reference.
+ */
+export function naiveEmailAsCharged(people: readonly WorldPerson[]): Baseline {
+  const base = naive(people, 'email');
+  const extra = people.filter((person) => !person.emails.rocketreach && person.phones.rocketreach).length;
+  return { hits: base.hits, credits: base.credits + extra * costOf('rocketreach', 'email').credits };
+}
+
+/** The answer-key optimum: for each person only the cheapest provider that knows them; nobody else. */
+export function best(people: readonly WorldPerson[], goal: GoalName): Baseline {
+  let hits = 0;
+  let credits = 0;
+  for (const person of people) {
+    const prices = Object.keys(knownBy(person, goal)).map((provider) => costOf(provider, goal).credits);
+    if (prices.length > 0) {
+      hits += 1;
+      credits += Math.min(...prices);
+    }
+  }
+  return { hits, credits };
+}
+
+function permutations<T>(items: readonly T[]): T[][] {
+  if (items.length <= 1) {
+    return [[...items]];
+  }
+  return items.flatMap((item, i) =>
+    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
+  );
+}
+
+/**
+ * The cheapest waterfall a planner without the answer key could run: one fixed provider order for
+ * everybody, stopping at the first provider that knows the person. Every order reaches the same
+ * hit rate; this is the one that pays least, priced like {@link naive}.
+ */
+export function bestFixedOrder(
+  people: readonly WorldPerson[],
+  goal: GoalName,
+): Baseline & { order: string[] } {
+  let cheapest: (Baseline & { order: string[] }) | null = null;
+  for (const order of permutations(GOAL_PROVIDERS[goal])) {
+    let hits = 0;
+    let credits = 0;
+    for (const person of people) {
+      const known = knownBy(person, goal);
+      for (const provider of order) {
+        const cost = costOf(provider, goal);
+        if (provider in known) {
+          credits += cost.credits;
+          hits += 1;
+          break;
+        }
+        if (cost.chargedOnMiss) {
+          credits += cost.credits;
+        }
+      }
+    }
+    if (!cheapest || credits < cheapest.credits) {
+      cheapest = { hits, credits, order };
+    }
+  }
+  return cheapest ?? { hits: 0, credits: 0, order: [] };
+}
+
+/** One step of a job as `GET /v1/jobs/:id` shows it. */
+export interface StepView {
+  seq: number;
+  goal: string;
+  provider: string;
+  state: string;
+  reason: string | null;
+  cached: boolean;
+  credits: number;
+  error: string | null;
+}
+
+/** The part of a job view the benchmark reads. */
+export interface JobView {
+  id: string;
+  type: string;
+  status: string;
+  error: string | null;
+  result: {
+    email?: { email?: string; source?: string };
+    phones?: { number?: string; source?: string }[];
+    credits_spent?: number;
+  } | null;
+  credits_spent: number;
+  steps: StepView[];
+}
+
+/** A finished job of one person and goal. */
+export interface Outcome {
+  person: WorldPerson;
+  goal: GoalName;
+  job: JobView;
+}
+
+/** The value the pipeline found for the goal, or null. */
+export function foundValue(outcome: Outcome): string | null {
+  const result = outcome.job.result;
+  if (outcome.goal === 'email') {
+    return result?.email?.email ?? null;
+  }
+  return result?.phones?.find((phone) => typeof phone.number === 'string')?.number ?? null;
+}
+
+/** Credits the job spent by its result (the ledger's sum of its steps), else by its steps. */
+export function jobCredits(job: JobView): number {
+  return typeof job.result?.credits_spent === 'number' ? job.result.credits_spent : job.credits_spent;
+}
+
+export interface ProviderUse {
+  provider: string;
+  /** Steps that reached the provider (not skipped, not served from cache). */
+  calls: number;
+  /** Answers the goal accepted. */
+  accepted: number;
+  /** Answers the provider gave that the goal rejected (charged anyway when the provider charges). */
+  rejected: number;
+  credits: number;
+}
+
+export interface GoalScore {
+  goal: GoalName;
+  people: number;
+  jobs: { completed: number; failed: number; other: number };
+  pipeline: { hits: number; credits: number; stepCreditsSum: number };
+  /** Found values that no provider's answer-key entry matches. */
+  wrong: number;
+  naive: Baseline;
+  best: Baseline;
+  bestFixed: Baseline & { order: string[] };
+  providers: ProviderUse[];
+  /** People the answer key says are findable that the pipeline did not find, by cause. */
+  missCauses: Record<string, number>;
+  /** Credits spent on answers the goal rejected. */
+  rejectedCredits: number;
+  /** Credits spent on calls that found nothing (providers charging misses). */
+  missCredits: number;
+}
+
+function isCall(step: StepView): boolean {
+  return step.state !== 'skipped' && !step.cached;
+}
+
+/** Why a findable person went unfound: the steps tell whether answers were refused or never asked for. */
+function missCause(outcome: Outcome, known: Record<string, string>): string {
+  const steps = outcome.job.steps.filter((step) => step.goal === outcome.goal);
+  const rejected = steps.find((step) => step.reason?.startsWith('rejected'));
+  if (rejected) {
+    return `answer ${rejected.reason ?? 'rejected'} (${rejected.provider})`;
+  }
+  if (outcome.goal === 'email' && Object.values(known).every((value) => value !== outcome.person.email)) {
+    return `only a personal address is known (${Object.keys(known).join(', ')}); the goal takes work e-mails`;
+  }
+  const tried = new Set(steps.filter(isCall).map((step) => step.provider));
+  const knowing = Object.keys(known);
+  if (!knowing.some((provider) => tried.has(provider))) {
+    const skipped = steps.find((step) => knowing.includes(step.provider) && step.state === 'skipped');
+    return skipped ? `knowing provider skipped: ${skipped.reason ?? '?'}` : 'knowing provider never called';
+  }
+  const failed = steps.find((step) => knowing.includes(step.provider) && step.state === 'failed');
+  if (failed) {
+    return `knowing provider failed: ${failed.reason ?? failed.error ?? '?'}`;
+  }
+  return `job ${outcome.job.status}`;
+}
+
+export function scoreGoal(
+  goal: GoalName,
+  people: readonly WorldPerson[],
+  outcomes: readonly Outcome[],
+): GoalScore {
+  const mine = outcomes.filter((outcome) => outcome.goal === goal);
+  const score: GoalScore = {
+    goal,
+    people: people.length,
+    jobs: { completed: 0, failed: 0, other: 0 },
+    pipeline: { hits: 0, credits: 0, stepCreditsSum: 0 },
+    wrong: 0,
+    naive: naive(people, goal),
+    best: best(people, goal),
+    bestFixed: bestFixedOrder(people, goal),
+    providers: [],
+    missCauses: {},
+    rejectedCredits: 0,
+    missCredits: 0,
+  };
+  const uses = new Map<string, ProviderUse>(
+    GOAL_PROVIDERS[goal].map((provider) => [
+      provider,
+      { provider, calls: 0, accepted: 0, rejected: 0, credits: 0 },
+    ]),
+  );
+  for (const outcome of mine) {
+    const { job } = outcome;
+    if (job.status === 'completed') {
+      score.jobs.completed += 1;
+    } else if (job.status === 'failed') {
+      score.jobs.failed += 1;
+    } else {
+      score.jobs.other += 1;
+    }
+    score.pipeline.credits += jobCredits(job);
+    const known = knownBy(outcome.person, goal);
+    const value = foundValue(outcome);
+    if (value !== null) {
+      score.pipeline.hits += 1;
+      if (!Object.values(known).includes(value)) {
+        score.wrong += 1;
+      }
+    } else if (Object.keys(known).length > 0) {
+      const cause = missCause(outcome, known);
+      score.missCauses[cause] = (score.missCauses[cause] ?? 0) + 1;
+    }
+    for (const step of job.steps) {
+      score.pipeline.stepCreditsSum += step.credits;
+      if (step.goal !== goal || !isCall(step)) {
+        continue;
+      }
+      const use = uses.get(step.provider) ?? {
+        provider: step.provider,
+        calls: 0,
+        accepted: 0,
+        rejected: 0,
+        credits: 0,
+      };
+      uses.set(step.provider, use);
+      use.calls += 1;
+      use.credits += step.credits;
+      if (step.state === 'completed' && step.reason === null) {
+        use.accepted += 1;
+      } else if (step.reason?.startsWith('rejected')) {
+        use.rejected += 1;
+        score.rejectedCredits += step.credits;
+      } else {
+        score.missCredits += step.credits;
+      }
+    }
+  }
+  score.providers = [...uses.values()];
+  return score;
+}
+
+export interface Verdicts {
+  hitRateVsBest: number;
+  creditsVsBest: number;
+  creditsVsNaive: number;
+  hitTarget: boolean;
+  bestCreditTarget: boolean;
+  naiveCreditTarget: boolean;
+}
+
+/** The requirement: ≥ 99 % of the best hit rate at ≤ 1.1× its credits, and < half the naive credits. */
+export const TARGETS = { hitRateVsBest: 0.99, creditsVsBest: 1.1, creditsVsNaive: 0.5 } as const;
+
+const ratio = (a: number, b: number): number => (b === 0 ? (a === 0 ? 1 : Number.POSITIVE_INFINITY) : a / b);
+
+export function verdicts(score: GoalScore): Verdicts {
+  const hitRateVsBest = ratio(score.pipeline.hits, score.best.hits);
+  const creditsVsBest = ratio(score.pipeline.credits, score.best.credits);
+  const creditsVsNaive = ratio(score.pipeline.credits, score.naive.credits);
+  return {
+    hitRateVsBest,
+    creditsVsBest,
+    creditsVsNaive,
+    hitTarget: hitRateVsBest >= TARGETS.hitRateVsBest,
+    bestCreditTarget: creditsVsBest <= TARGETS.creditsVsBest,
+    naiveCreditTarget: creditsVsNaive < TARGETS.creditsVsNaive,
+  };
+}

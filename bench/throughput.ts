@@ -1,0 +1,125 @@
+/**
+ * Throughput: end-to-end jobs per second through Sluice (HTTP enqueue → plan → provider step
+ * against an instant sandbox → stored result) next to a bare pipeline measured in the same run (a
+ * minimal HTTP endpoint adding one BullMQ job per request, a no-op BullMQ worker, the same Redis).
+ *
+ *   npm run build && npm run bench:throughput -- [jobs=3000] [clients=64]
+ */
+import { createServer } from 'node:http';
+import { Queue, Worker } from 'bullmq';
+import { connectionOptions } from '@sluice/queue';
+import { deletePrefix, uniquePrefix } from '../test/support/redis';
+import { json, machine, pool, REDIS_URL, report, sleep, startBenchStack, workspace } from './support';
+
+const JOBS = Number(process.argv[2] ?? 3000);
+const CLIENTS = Number(process.argv[3] ?? 64);
+
+async function bare(): Promise<number> {
+  const prefix = uniquePrefix();
+  const connection = connectionOptions(REDIS_URL, 'worker');
+  const queue = new Queue('bare', { connection: connectionOptions(REDIS_URL, 'producer'), prefix });
+  let done = 0;
+  let finished!: () => void;
+  const allDone = new Promise<void>((resolve) => (finished = resolve));
+  const worker = new Worker(
+    'bare',
+    () => {
+      done += 1;
+      if (done === JOBS) {
+        finished();
+      }
+      return Promise.resolve(null);
+    },
+    { connection, prefix, concurrency: 64, removeOnComplete: { count: 1000 } },
+  );
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      void queue.add('job', { n: 1 }, { removeOnComplete: { count: 1000 } }).then(
+        (job) => {
+          res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ id: job.id }));
+        },
+        () => res.writeHead(503).end(),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/jobs`;
+  const started = performance.now();
+  await pool(JOBS, CLIENTS, async () => {
+    const response = await fetch(url, { method: 'POST', body: '{}' });
+    await response.text();
+  });
+  await allDone;
+  const seconds = (performance.now() - started) / 1000;
+  await worker.close();
+  await queue.close();
+  server.close();
+  await deletePrefix(REDIS_URL, prefix);
+  return JOBS / seconds;
+}
+
+async function sluice(): Promise<{ rate: number; failed: number; enqueueRate: number }> {
+  const stack = await startBenchStack({
+    env: { WORKER_LOW_CONCURRENCY: '64', ORCHESTRATOR_CONCURRENCY: '64', STORE_FRESH_DAYS: '0' },
+  });
+  try {
+    await json(`${stack.sandboxUrl}/_sandbox/providers/email-verifier`, {
+      method: 'PATCH',
+      body: JSON.stringify({ credits: 100_000_000, latency_ms: 0, rate_limit: null }),
+    });
+    const apiKey = await workspace(stack.gatewayUrl, 'Throughput');
+    const started = performance.now();
+    await pool(JOBS, CLIENTS, async (i) => {
+      await json(`${stack.gatewayUrl}/v1/jobs`, {
+        method: 'POST',
+        token: apiKey,
+        body: JSON.stringify({ type: 'email.verify', input: { email: `person${i}@bench-${i % 97}.example.com` } }),
+      });
+    });
+    const enqueued = performance.now();
+    for (;;) {
+      const [row] = await stack.db.dataSource.query<{ done: string; failed: string }[]>(
+        `SELECT count(*) FILTER (WHERE status IN ('completed','failed')) AS done,
+                count(*) FILTER (WHERE status = 'failed') AS failed
+           FROM enrichment_requests`,
+      );
+      if (Number(row?.done) >= JOBS) {
+        const seconds = (performance.now() - started) / 1000;
+        return {
+          rate: JOBS / seconds,
+          failed: Number(row?.failed),
+          enqueueRate: JOBS / ((enqueued - started) / 1000),
+        };
+      }
+      await sleep(50);
+    }
+  } finally {
+    await stack.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const base = await bare();
+  const ours = await sluice();
+  const ratio = ours.rate / base;
+  const lines = [
+    `Throughput (${new Date().toISOString().slice(0, 10)}; ${machine()})`,
+    `  jobs: ${JOBS}, concurrent clients: ${CLIENTS}`,
+    `  bare BullMQ pipeline:        ${base.toFixed(0)} jobs/s`,
+    `  Sluice end to end:           ${ours.rate.toFixed(0)} jobs/s (${ours.failed} failed)`,
+    `  of which enqueue (HTTP 202): ${ours.enqueueRate.toFixed(0)} requests/s`,
+    `  ratio Sluice / bare:         ${(ratio * 100).toFixed(1)} % (target ≥ 40 %)`,
+    `  target ≥ 1,000 jobs/s:       ${ours.rate >= 1000 ? 'met' : 'NOT met'}`,
+  ];
+  report('throughput', lines);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
