@@ -25,7 +25,11 @@ async function main(): Promise<void> {
   try {
     await json(`${stack.sandboxUrl}/_sandbox/providers/astra-dialer`, {
       method: 'PATCH',
-      body: JSON.stringify({ credits: 1_000_000, latency_ms: 300, rate_limit: { limit: LIMIT, window_seconds: 60 } }),
+      body: JSON.stringify({
+        credits: 1_000_000,
+        latency_ms: 300,
+        rate_limit: { limit: LIMIT, window_seconds: 60 },
+      }),
     });
     const apiKey = await workspace(stack.gatewayUrl, 'Rate limits');
     // More work than the limit allows in the period, so the limit (not the work) is the bound.
@@ -43,7 +47,9 @@ async function main(): Promise<void> {
       });
     });
     await sleep(Math.max(0, started + SECONDS * 1000 - Date.now()));
-    const calls = await json<{ recent: number[] }>(`${stack.sandboxUrl}/_sandbox/providers/astra-dialer/calls`);
+    const calls = await json<{ recent: number[] }>(
+      `${stack.sandboxUrl}/_sandbox/providers/astra-dialer/calls`,
+    );
     const inPeriod = calls.recent.filter((t) => t >= started && t < started + SECONDS * 1000).length;
     const [row] = await stack.db.dataSource.query<{ limited: string; total: string }[]>(
       `SELECT count(*) FILTER (WHERE status = 429) AS limited, count(*) AS total

@@ -77,7 +77,10 @@ export async function startBenchStack(options: {
   };
 }
 
-export async function json<T>(url: string, init: RequestInit & { token?: string; body?: string } = {}): Promise<T> {
+export async function json<T>(
+  url: string,
+  init: RequestInit & { token?: string; body?: string } = {},
+): Promise<T> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (init.token) {
     headers.authorization = `Bearer ${init.token}`;
@@ -100,7 +103,11 @@ export async function workspace(gatewayUrl: string, name: string, tier = 'premiu
 }
 
 /** Runs `total` tasks with at most `concurrency` at once. */
-export async function pool(total: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
+export async function pool(
+  total: number,
+  concurrency: number,
+  task: (i: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, total) }, async () => {
@@ -116,7 +123,9 @@ export async function pool(total: number, concurrency: number, task: (i: number)
 export function machine(): string {
   let commit = 'unknown';
   try {
-    commit = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    commit = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     // not a git checkout
   }

@@ -75,7 +75,10 @@ async function sluice(): Promise<{ rate: number; failed: number; enqueueRate: nu
       await json(`${stack.gatewayUrl}/v1/jobs`, {
         method: 'POST',
         token: apiKey,
-        body: JSON.stringify({ type: 'email.verify', input: { email: `person${i}@bench-${i % 97}.example.com` } }),
+        body: JSON.stringify({
+          type: 'email.verify',
+          input: { email: `person${i}@bench-${i % 97}.example.com` },
+        }),
       });
     });
     const enqueued = performance.now();
