@@ -240,35 +240,41 @@ export class Orchestrator {
   ): Promise<ProviderName | null> {
     const allowed = GOAL_PROVIDERS[goal.key];
     const options = request.options as RequestOptions;
-    const candidates: ProviderCandidate[] = [];
     const stats = this.config.ordering === 'cost_per_success' ? await this.providerStats() : null;
-    for (const { settings, cost } of this.catalog.candidatesFor(goal.capability)) {
-      if (allowed && !allowed.includes(settings.name)) {
-        continue;
-      }
-      const snapshot = cost.credits > 0 ? await this.guards.wallet.snapshot(settings.name) : null;
-      const remaining =
-        settings.rateLimits.length > 0
-          ? Math.min(
-              ...Object.values(await this.guards.limiter.remaining(settings.name, settings.rateLimits)),
-            )
-          : null;
-      candidates.push({
-        name: settings.name,
-        cost: cost.credits,
-        chargedOnMiss: cost.chargedOnMiss,
-        enabled: settings.enabled,
-        hasCredentials: settings.hasCredentials,
-        creditsAvailable: snapshot?.available ?? null,
-        paused: cost.credits > 0 ? await this.gate.isPaused(settings.name) : false,
-        circuit: await this.guards.circuits.state(settings.name),
-        rateBudgetLeft: remaining,
-        minimumTier: settings.minimumTier,
-        priority: settings.priority,
-        stats: stats?.get(settings.name) ?? null,
-        chargesForRejected: goal.key === 'phone' && options.phone_type === 'mobile' && cost.chargedOnMiss,
-      });
-    }
+    // What the shared guards say of each candidate, read concurrently (all Redis, all cheap).
+    const relevant = this.catalog
+      .candidatesFor(goal.capability)
+      .filter(({ settings }) => !allowed || allowed.includes(settings.name));
+    const candidates: ProviderCandidate[] = await Promise.all(
+      relevant.map(async ({ settings, cost }): Promise<ProviderCandidate> => {
+        const paid = cost.credits > 0;
+        const [snapshot, remaining, paused, circuit] = await Promise.all([
+          paid ? this.guards.wallet.snapshot(settings.name) : null,
+          settings.rateLimits.length > 0
+            ? this.guards.limiter
+                .remaining(settings.name, settings.rateLimits)
+                .then((left) => Math.min(...Object.values(left)))
+            : null,
+          paid ? this.gate.isPaused(settings.name) : false,
+          this.guards.circuits.state(settings.name),
+        ]);
+        return {
+          name: settings.name,
+          cost: cost.credits,
+          chargedOnMiss: cost.chargedOnMiss,
+          enabled: settings.enabled,
+          hasCredentials: settings.hasCredentials,
+          creditsAvailable: snapshot?.available ?? null,
+          paused,
+          circuit,
+          rateBudgetLeft: remaining,
+          minimumTier: settings.minimumTier,
+          priority: settings.priority,
+          stats: stats?.get(settings.name) ?? null,
+          chargesForRejected: goal.key === 'phone' && options.phone_type === 'mobile' && cost.chargedOnMiss,
+        };
+      }),
+    );
     const spent = steps.reduce((sum, step) => sum + Number(step.credits), 0);
     const selection = selectProviders(candidates, {
       tier: request.tier,

@@ -119,7 +119,11 @@ export class StepRunner {
       };
     }
     const options = request.options as RequestOptions;
-    const input = this.orchestrator.goalInput(request.input, await this.stepsOf(request.id));
+    // Earlier goals' answers matter only to goals that build on them (a domain after the company, a
+    // verification after the e-mail) and to a budget: read the request's steps only then.
+    const needsSteps = goal.key === 'domain' || goal.key === 'verify' || request.maxCredits !== null;
+    const steps = needsSteps ? await this.stepsOf(request.id) : [];
+    const input = this.orchestrator.goalInput(request.input, steps);
     const cacheKey = step.cacheKey ?? `${provider}:${step.operation}:${step.id}`;
     const owner = `step:${step.id}`;
     const cost = this.catalog.costOf(provider, goal.capability);
@@ -161,15 +165,16 @@ export class StepRunner {
     };
 
     // 1. Answers that cost nothing: the store, the cache, or what this very step already paid for.
-    const paid = await this.cache.paid(step.id);
+    const [paid, cachedAnswer] = await Promise.all([
+      this.cache.paid(step.id),
+      step.providerTaskId ? null : this.cache.get(request.workspaceId, cacheKey),
+    ]);
     if (paid && paid.status !== 'pending') {
       await this.cache.unclaim(request.workspaceId, cacheKey, owner);
       return { settled: await finish(paid, paid.credits + (paid.startedCredits ?? 0), false) };
     }
     if (!step.providerTaskId && !paid) {
-      const cached =
-        (await this.cache.get(request.workspaceId, cacheKey)) ??
-        (await this.stored.fresh(request.workspaceId, goal, input));
+      const cached = cachedAnswer ?? (await this.stored.fresh(request.workspaceId, goal, input));
       if (cached) {
         return { settled: await finish(cached, 0, true) };
       }
@@ -203,7 +208,7 @@ export class StepRunner {
       };
     }
     if (request.maxCredits !== null && cost.credits > 0) {
-      const spent = (await this.stepsOf(request.id)).reduce((sum, s) => sum + Number(s.credits), 0);
+      const spent = steps.reduce((sum, s) => sum + Number(s.credits), 0);
       if (spent + cost.credits > Number(request.maxCredits)) {
         return {
           settled: await settle({ state: 'skipped', reason: 'over_budget', latencyMs: null, credits: 0 }),

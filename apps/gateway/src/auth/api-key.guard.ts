@@ -18,14 +18,18 @@ export class ApiKeyGuard implements CanActivate {
         'Missing API key: send the header "Authorization: Bearer <your API key>".',
       );
     }
-    const key = await this.dataSource.getRepository(ApiKey).findOne({
-      where: { keyHash: hashApiKey(token), revokedAt: IsNull() },
-    });
+    // One round trip: the key and its workspace's tier together.
+    const key = await this.dataSource
+      .getRepository(ApiKey)
+      .createQueryBuilder('k')
+      .innerJoin(Workspace, 'w', 'w.id = k.workspace_id')
+      .select(['k.id AS id', 'k.workspace_id AS workspace_id', 'w.tier AS tier'])
+      .where({ keyHash: hashApiKey(token), revokedAt: IsNull() })
+      .getRawOne<{ id: string; workspace_id: string; tier: string }>();
     if (!key) {
       throw new UnauthorizedException('Invalid or revoked API key.');
     }
-    const workspace = await this.dataSource.getRepository(Workspace).findOneByOrFail({ id: key.workspaceId });
-    request.caller = { workspaceId: key.workspaceId, apiKeyId: key.id, tier: workspace.tier };
+    request.caller = { workspaceId: key.workspace_id, apiKeyId: key.id, tier: key.tier };
     return true;
   }
 }

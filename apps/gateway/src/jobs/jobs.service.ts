@@ -39,8 +39,11 @@ export class JobsService {
       throw new DependencyUnavailableError('redis');
     }
     const requests = this.dataSource.getRepository(EnrichmentRequest);
-    const request = await requests.save(
-      requests.create({
+    // A single INSERT … RETURNING (no wrapping transaction: one statement is atomic by itself).
+    const inserted = await requests
+      .createQueryBuilder()
+      .insert()
+      .values({
         workspaceId: caller.workspaceId,
         apiKeyId: caller.apiKeyId,
         type: job.type,
@@ -52,8 +55,10 @@ export class JobsService {
         options: { ...job.options },
         tier: providerTierOf(caller.tier),
         correlationId,
-      }),
-    );
+      })
+      .returning(['id', 'status'])
+      .execute();
+    const request = (inserted.raw as { id: string; status: string }[])[0];
     try {
       await this.planQueue.add(
         JOB_NAMES.enrichmentPlan,
