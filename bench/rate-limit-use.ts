@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     );
     const inPeriod = calls.recent.filter((t) => t >= started && t < started + SECONDS * 1000).length;
     const [row] = await stack.db.dataSource.query<{ limited: string; total: string }[]>(
-      `SELECT count(*) FILTER (WHERE status = 429) AS limited, count(*) AS total
+      `SELECT count(*) FILTER (WHERE http_status = 429) AS limited, count(*) AS total
          FROM provider_calls WHERE provider = 'astra-dialer'`,
     );
     const allowed = (LIMIT * SECONDS) / 60;

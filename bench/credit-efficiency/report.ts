@@ -183,6 +183,14 @@ function markdownGoal(score: GoalScore, result: RunResult): string[] {
   facts.push(
     `Jobs: ${score.jobs.completed} completed, ${score.jobs.failed} failed, ${score.jobs.other} not finished. Found values matching no provider's answer-key entry: ${score.wrong}.`,
   );
+  const undeliverable = Object.entries(score.acceptedUndeliverable).sort((a, b) => b[1] - a[1]);
+  if (undeliverable.length > 0) {
+    facts.push(
+      `Found addresses the answer key marks catch-all or invalid (accepted because their provider did not flag them): ` +
+        undeliverable.map(([what, count]) => `${count} × ${what}`).join('; ') +
+        '.',
+    );
+  }
   if (score.rejectedCredits > 0) {
     facts.push(`Credits paid for answers the goal then rejected: ${n(score.rejectedCredits, 1)}.`);
   }
@@ -203,6 +211,36 @@ function markdownGoal(score: GoalScore, result: RunResult): string[] {
   lines.push(...facts.map((fact) => `- ${fact}`));
   lines.push('');
   return lines;
+}
+
+/** One sentence per ordering and goal: which targets failed, and what the figures say about why. */
+function readingOf(ordering: string, score: GoalScore): string {
+  const v = verdicts(score);
+  const parts: string[] = [];
+  if (!v.hitTarget) {
+    const causes = Object.entries(score.missCauses).sort((a, b) => b[1] - a[1]);
+    parts.push(
+      `hit rate ${pct(v.hitRateVsBest, 2)} of best: ${n(score.best.hits - score.pipeline.hits)} findable people not found — ` +
+        causes.map(([cause, count]) => `${count} ${cause}`).join(', '),
+    );
+  }
+  if (!v.bestCreditTarget) {
+    const floor = score.bestFixed.credits / score.best.credits;
+    parts.push(
+      `credits ${x(v.creditsVsBest)} best, while the cheapest fixed order already costs ${x(floor)} best ` +
+        `(${score.bestFixed.order.join(' → ')}; the pipeline is at ${x(score.pipeline.credits / score.bestFixed.credits)} of it)` +
+        (score.missCredits > 0 ? `; ${n(score.missCredits, 1)} credits went on charged misses` : ''),
+    );
+  }
+  if (!v.naiveCreditTarget) {
+    const bestVsNaive = score.best.credits / score.naive.credits;
+    parts.push(
+      `credits ${x(v.creditsVsNaive)} naive; even the answer-key optimum is ${x(bestVsNaive)} naive` +
+        (bestVsNaive >= TARGETS.creditsVsNaive ? ', so no strategy can meet this target on this sample' : ''),
+    );
+  }
+  const verdict = parts.length === 0 ? 'every target met' : parts.join('; ');
+  return `**${ordering}, ${score.goal}:** ${verdict}.`;
 }
 
 /** The whole Markdown document (overwritten on every run). */
@@ -255,7 +293,7 @@ export function markdownReport(results: readonly RunResult[], ctx: ReportContext
     '- Before the worker starts, each provider of the two waterfalls gets 1,000,000 credits, no sandbox rate limit, ' +
       'no injected errors, no latency and a 20 ms task delay (asynchronous providers); the pipeline’s own rate ' +
       'windows for them are lifted with `PROVIDER_OVERRIDES`. The workspace is `premium`, so every phone provider is allowed. ' +
-      'Requests carry only `first_name`, `last_name` and `domain`, with default options (so catch-all and invalid e-mails are not accepted).',
+      'Requests carry only `first_name`, `last_name` and `domain`, with default options: the e-mail goal rejects an answer its provider flags as catch-all or invalid (and then tries the next provider).',
   );
   lines.push(
     '- **Pipeline:** a person counts as found when the finished job has `result.email.email` (e-mail) or at least one ' +
@@ -276,6 +314,11 @@ export function markdownReport(results: readonly RunResult[], ctx: ReportContext
     '- **Best fixed order** (for reference, not a target): the cheapest single provider order used for everybody ' +
       '(every order tried), stopping at the first provider that knows the person, priced like naive — the floor for a ' +
       'waterfall that cannot see the answer key.',
+  );
+  lines.push(
+    '- `cost_per_success` orders by statistics measured from the step log, which the worker caches for up to a minute; ' +
+      'on the fresh database of a run this short it plans largely with its prior, so compare the providers’ call counts ' +
+      'between the two orderings before reading much into their difference.',
   );
   lines.push(
     '- Ratios: pipeline hit rate / best hit rate, pipeline credits / best credits, pipeline credits / naive credits (totals over the N people).',
@@ -303,6 +346,14 @@ export function markdownReport(results: readonly RunResult[], ctx: ReportContext
       lines.push(
         `| ${result.ordering} | ${score.goal} | ${pct(v.hitRateVsBest, 2)} ${v.hitTarget ? '✓' : '✗'} | ${x(v.creditsVsBest)} ${v.bestCreditTarget ? '✓' : '✗'} | ${x(v.creditsVsNaive)} ${v.naiveCreditTarget ? '✓' : '✗'} | ${passFail(ok)} |`,
       );
+    }
+  }
+  lines.push('');
+  lines.push('### Reading the results');
+  lines.push('');
+  for (const result of results) {
+    for (const score of result.scores) {
+      lines.push(`- ${readingOf(result.ordering, score)}`);
     }
   }
   lines.push('');

@@ -198,6 +198,11 @@ export interface GoalScore {
   pipeline: { hits: number; credits: number; stepCreditsSum: number };
   /** Found values that no provider's answer-key entry matches. */
   wrong: number;
+  /**
+   * Found work addresses whose deliverability (the answer key's `email_status`) is catch_all or
+   * invalid, by source: what the goal accepted from a provider that did not flag them.
+   */
+  acceptedUndeliverable: Record<string, number>;
   naive: Baseline;
   best: Baseline;
   bestFixed: Baseline & { order: string[] };
@@ -222,7 +227,7 @@ function missCause(outcome: Outcome, known: Record<string, string>): string {
     return `answer ${rejected.reason ?? 'rejected'} (${rejected.provider})`;
   }
   if (outcome.goal === 'email' && Object.values(known).every((value) => value !== outcome.person.email)) {
-    return `only a personal address is known (${Object.keys(known).join(', ')}); the goal takes work e-mails`;
+    return `only a personal address known (${Object.keys(known).join(', ')}): the goal takes work e-mails`;
   }
   const tried = new Set(steps.filter(isCall).map((step) => step.provider));
   const knowing = Object.keys(known);
@@ -249,6 +254,7 @@ export function scoreGoal(
     jobs: { completed: 0, failed: 0, other: 0 },
     pipeline: { hits: 0, credits: 0, stepCreditsSum: 0 },
     wrong: 0,
+    acceptedUndeliverable: {},
     naive: naive(people, goal),
     best: best(people, goal),
     bestFixed: bestFixedOrder(people, goal),
@@ -279,6 +285,15 @@ export function scoreGoal(
       score.pipeline.hits += 1;
       if (!Object.values(known).includes(value)) {
         score.wrong += 1;
+      }
+      const status = outcome.person.email_status;
+      if (
+        goal === 'email' &&
+        value === outcome.person.email &&
+        (status === 'catch_all' || status === 'invalid')
+      ) {
+        const key = `${status} from ${outcome.job.result?.email?.source ?? '?'}`;
+        score.acceptedUndeliverable[key] = (score.acceptedUndeliverable[key] ?? 0) + 1;
       }
     } else if (Object.keys(known).length > 0) {
       const cause = missCause(outcome, known);

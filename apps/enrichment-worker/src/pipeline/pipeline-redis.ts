@@ -70,7 +70,10 @@ export class PipelineGuards {
       },
       (transition) => this.onTransition(transition),
     );
-    this.wallet = new CreditWallet(redis, `${this.prefix}:credits`);
+    // A step retries for minutes, not hours; the PostgreSQL ledger (unique per step) guards beyond.
+    this.wallet = new CreditWallet(redis, `${this.prefix}:credits`, {
+      commitMarkerTtlMs: Math.max(3_600_000, 2 * config.asyncDeadlineMs),
+    });
   }
 
   /** Appends an event for the credit monitor to the capped pipeline events stream. */

@@ -94,6 +94,8 @@ export class StepRunner {
           : Promise.resolve(),
       );
       if (done) {
+        // Settled in PostgreSQL: the paid answer kept for retries is no longer needed.
+        await this.cache.forgetPaid(step.id);
         this.metrics.steps.inc({
           provider,
           operation: step.operation,

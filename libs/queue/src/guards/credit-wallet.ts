@@ -22,8 +22,18 @@ export type ReserveResult =
  */
 const UNITS_PER_CREDIT = 1_000_000;
 
-/** How long a commit stays idempotent: longer than any job retries for. */
+/** How long a commit stays idempotent by default: longer than any job retries for. */
 const COMMIT_MARKER_TTL_MS = 3 * 24 * 60 * 60 * 1000;
+
+export interface CreditWalletOptions {
+  /**
+   * How long a commit stays idempotent. Each paid call leaves one marker for this long, so under
+   * steady traffic Redis holds about rate × TTL of them: keep it just above the longest a step can
+   * be retried for (its attempts, backoff and stalled-job recovery).
+   * @defaultValue 3 days
+   */
+  commitMarkerTtlMs?: number;
+}
 
 function toUnits(credits: number, what: string, { negativeAllowed }: { negativeAllowed: boolean }): number {
   const units = Math.round(credits * UNITS_PER_CREDIT);
@@ -164,6 +174,7 @@ export class CreditWallet {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
+    private readonly options: CreditWalletOptions = {},
   ) {}
 
   /** A provider-reported balance (a snapshot). Open reservations stay. */
@@ -211,7 +222,7 @@ export class CreditWallet {
     const reply = await COMMIT.run(this.redis, this.keys(provider, reservationId), [
       reservationId,
       String(-units),
-      COMMIT_MARKER_TTL_MS,
+      this.options.commitMarkerTtlMs ?? COMMIT_MARKER_TTL_MS,
     ]);
     return walletReply(reply, 0).snapshot;
   }
