@@ -76,8 +76,8 @@ async function main(): Promise<void> {
     redis.disconnect();
     await stack.close();
   }
-  const warm = samples[Math.floor(samples.length / 4)] as { jobs: number; rss: number; redis: number };
-  const last = samples[samples.length - 1] as { jobs: number; rss: number; redis: number };
+  const warm = samples[Math.floor(samples.length / 4)];
+  const last = samples[samples.length - 1];
   const lines = [
     `Memory (${new Date().toISOString().slice(0, 10)}; ${machine()})`,
     `  jobs: ${JOBS} email.verify over ${DISTINCT} distinct inputs, one worker process`,

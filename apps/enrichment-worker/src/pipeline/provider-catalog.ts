@@ -68,6 +68,16 @@ function defaultRateLimits(name: ProviderName): RateLimitRule[] {
   }
 }
 
+/**
+ * Our window is counted when a call leaves; the provider counts when it arrives, a few
+ * milliseconds later. A window a little longer than the provider's (1 %, at least 100 ms, at most
+ * 1 s) keeps a call freed at the very edge of our window from landing inside the provider's.
+ */
+export function withSafetyMargin(rule: RateLimitRule): RateLimitRule {
+  const margin = Math.min(1000, Math.max(100, Math.round(rule.windowMs * 0.01)));
+  return { ...rule, windowMs: rule.windowMs + margin };
+}
+
 /** Default waterfall order within a capability: cheapest and broadest first. */
 const DEFAULT_PRIORITY: Record<ProviderName, number> = {
   'companies-house': 0,
@@ -107,7 +117,7 @@ export class ProviderCatalog {
           priorityClass: PROVIDER_PRIORITY_CLASS[name],
           enabled: override.enabled ?? phone?.enabled ?? true,
           priority: override.priority ?? DEFAULT_PRIORITY[name],
-          rateLimits: override.rateLimits ?? defaultRateLimits(name),
+          rateLimits: (override.rateLimits ?? defaultRateLimits(name)).map(withSafetyMargin),
           minimumTier: override.minimumTier ?? phone?.minimumTier ?? null,
           hasCredentials: credentials[name].every((value) => value.trim().length > 0),
         };

@@ -9,6 +9,9 @@ import type { WorldPerson } from '../world/contacts';
 import { World } from '../world/generate-world';
 import { nimbusLookup } from './phone-providers';
 
+/** Nimbus Lookup's price per finished lookup (hit or miss), as its cost table says. */
+const NIMBUS_PRICE = 0.5;
+
 function text(value: unknown): string {
   return typeof value === 'string' ? value.trim() : '';
 }
@@ -108,7 +111,7 @@ export class PhonesSimulation {
       id,
       delayMs: runtime.settings.task_delay_ms,
       finish: () => {
-        if ((runtime.settings.credits ?? 0) < 1) {
+        if ((runtime.settings.credits ?? 0) < NIMBUS_PRICE) {
           return { body: { id, state: 'failed', numbers: [], error: 'payment_required' }, charge: 0 };
         }
         const numbers = person
@@ -117,7 +120,8 @@ export class PhonesSimulation {
               person.direct_phone && { e164: person.direct_phone, type: 'direct' },
             ].filter(Boolean)
           : [];
-        return { body: { id, state: 'done', numbers, error: null }, charge: 1 };
+        // Nimbus Lookup's price: half a credit per finished lookup, found or not.
+        return { body: { id, state: 'done', numbers, error: null }, charge: NIMBUS_PRICE };
       },
       webhook: callback ? { url: callback } : undefined,
     });

@@ -1,0 +1,60 @@
+import { PipelineConfig, ProvidersConfig } from '@sluice/config';
+import { ProviderCatalog, withSafetyMargin } from './provider-catalog';
+
+function catalog(
+  overrides: Record<string, unknown> = {},
+  providers: Partial<ProvidersConfig> = {},
+): ProviderCatalog {
+  const pipeline = Object.assign(new PipelineConfig(), { providerOverrides: JSON.stringify(overrides) });
+  return new ProviderCatalog(pipeline, Object.assign(new ProvidersConfig(), providers));
+}
+
+describe('ProviderCatalog', () => {
+  it('puts Companies House in HIGH and paid providers in LOW, with their published limits', () => {
+    const providers = catalog();
+    expect(providers.of('companies-house')).toMatchObject({ priorityClass: 'HIGH', enabled: true });
+    expect(providers.of('snov')).toMatchObject({
+      priorityClass: 'LOW',
+      rateLimits: [{ name: 'minute', limit: 60, windowMs: 60_600 }],
+    });
+    expect(providers.of('orion-connect').minimumTier).toBe('pro');
+  });
+
+  it('applies overrides: disabled, priority, limits and tier', () => {
+    const providers = catalog({
+      snov: { enabled: false, priority: 9 },
+      'astra-dialer': {
+        rateLimits: [{ name: 'minute', limit: 5, windowMs: 60_000 }],
+        minimumTier: 'enterprise',
+      },
+    });
+    expect(providers.of('snov')).toMatchObject({ enabled: false, priority: 9 });
+    expect(providers.of('astra-dialer')).toMatchObject({
+      rateLimits: [{ name: 'minute', limit: 5, windowMs: 60_600 }],
+      minimumTier: 'enterprise',
+    });
+  });
+
+  it('marks a provider without credentials', () => {
+    expect(catalog({}, { serperApiKey: ' ' }).of('serper').hasCredentials).toBe(false);
+  });
+
+  it('lists the providers of a capability with what a call costs', () => {
+    const emails = catalog()
+      .candidatesFor('find_work_email')
+      .map((c) => [c.settings.name, c.cost.credits]);
+    expect(emails).toEqual([
+      ['snov', 1],
+      ['rocketreach', 1],
+      ['apollo', 1],
+    ]);
+  });
+});
+
+describe('withSafetyMargin', () => {
+  it('lengthens a window by 1 %, at least 100 ms and at most 1 s', () => {
+    expect(withSafetyMargin({ name: 'm', limit: 1, windowMs: 60_000 }).windowMs).toBe(60_600);
+    expect(withSafetyMargin({ name: 's', limit: 1, windowMs: 1000 }).windowMs).toBe(1100);
+    expect(withSafetyMargin({ name: 'h', limit: 1, windowMs: 3_600_000 }).windowMs).toBe(3_601_000);
+  });
+});
