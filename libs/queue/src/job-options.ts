@@ -18,14 +18,14 @@ export const JOB_OPTIONS: Record<EnqueuedJobName, JobsOptions> = {
     attempts: 5,
     backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
     removeOnComplete: { age: 24 * 3600, count: 10_000 },
-    removeOnFail: { age: 14 * 24 * 3600 },
+    removeOnFail: { age: 14 * 24 * 3600, count: 50_000 },
   },
   [JOB_NAMES.providerStep]: {
     /** @defaultValue 6 attempts, exponential backoff from 2 s, with jitter */
     attempts: 6,
     backoff: { type: 'exponential', delay: 2000, jitter: 0.5 },
     removeOnComplete: { age: 24 * 3600, count: 10_000 },
-    removeOnFail: { age: 14 * 24 * 3600 },
+    removeOnFail: { age: 14 * 24 * 3600, count: 50_000 },
   },
 };
 
