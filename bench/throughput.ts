@@ -62,7 +62,11 @@ async function bare(): Promise<number> {
 
 async function sluice(): Promise<{ rate: number; failed: number; enqueueRate: number }> {
   const stack = await startBenchStack({
-    env: { WORKER_LOW_CONCURRENCY: '64', ORCHESTRATOR_CONCURRENCY: '64', STORE_FRESH_DAYS: '0' },
+    env: {
+      WORKER_LOW_CONCURRENCY: '64',
+      ORCHESTRATOR_CONCURRENCY: '64',
+      STORE_FRESH_DAYS: '0',
+    },
   });
   try {
     await json(`${stack.sandboxUrl}/_sandbox/providers/email-verifier`, {

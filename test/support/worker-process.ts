@@ -38,7 +38,9 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
     );
   }
   const port = await freePort();
-  const child = spawn(process.execPath, ['--enable-source-maps', MAIN], {
+  // Extra Node flags for the worker (e.g. `--cpu-prof` to profile it in a benchmark).
+  const nodeArgs = (process.env.WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, MAIN], {
     env: { ...process.env, ...env, WORKER_HEALTH_PORT: String(port), LOG_LEVEL: env.LOG_LEVEL ?? 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
