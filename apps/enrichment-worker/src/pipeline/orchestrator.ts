@@ -54,6 +54,12 @@ const GOAL_PROVIDERS: Partial<Record<GoalKey, readonly ProviderName[]>> = {
   phone: ['orion-connect', 'astra-dialer', 'nimbus-lookup'],
 };
 
+/** What {@link Orchestrator.advanceIn} decided, and the step to enqueue once its transaction commits. */
+export interface Planned {
+  result: AdvanceResult;
+  toEnqueue: { step: EnrichmentStep; priority: number } | null;
+}
+
 export type AdvanceResult =
   | { action: 'waiting'; goal: string }
   | { action: 'enqueued'; stepId: string; provider: string }
@@ -87,8 +93,51 @@ export class Orchestrator {
   ) {}
 
   async advance(requestId: string, workspaceId: string, correlationId: string): Promise<AdvanceResult> {
+    const planned = await this.dataSource.transaction((manager) =>
+      this.advanceIn(manager, requestId, workspaceId),
+    );
+    await this.enqueue(planned, requestId, workspaceId, correlationId);
+    return planned.result;
+  }
+
+  /**
+   * Puts the step that {@link advanceIn} planned on its provider's queue. Runs after the transaction
+   * commits, so a worker never takes a step it cannot see; the job id derives from the step, so a
+   * second enqueue (a retry) is a no-op.
+   */
+  async enqueue(
+    planned: Planned,
+    requestId: string,
+    workspaceId: string,
+    correlationId: string,
+  ): Promise<void> {
+    const pending = planned.toEnqueue;
+    if (!pending) {
+      return;
+    }
+    const queue = this.moduleRef.get<Queue<ProviderStepPayload>>(
+      getQueueToken(providerQueueName(pending.step.provider as ProviderName)),
+      { strict: false },
+    );
+    await queue.add(
+      JOB_NAMES.providerStep,
+      { stepId: pending.step.id, requestId, workspaceId, correlationId },
+      {
+        ...JOB_OPTIONS[JOB_NAMES.providerStep],
+        jobId: `step-${pending.step.id}`,
+        priority: pending.priority,
+      },
+    );
+  }
+
+  /**
+   * Plans the request's next step inside `manager`'s transaction, under a row lock on the request
+   * (taken here, or already held by the caller): a step settles and the next is planned in one
+   * transaction.
+   */
+  async advanceIn(manager: EntityManager, requestId: string, workspaceId: string): Promise<Planned> {
     let toEnqueue: { step: EnrichmentStep; priority: number } | null = null;
-    const result = await this.dataSource.transaction(async (manager): Promise<AdvanceResult> => {
+    const result = await (async (): Promise<AdvanceResult> => {
       const request = await manager
         .getRepository(EnrichmentRequest)
         .createQueryBuilder('r')
@@ -159,24 +208,8 @@ export class Orchestrator {
       }
       await this.finish(manager, request, 'completed', this.result(goals, steps), null);
       return { action: 'finished', status: 'completed' };
-    });
-    const pending = toEnqueue as { step: EnrichmentStep; priority: number } | null;
-    if (pending) {
-      const queue = this.moduleRef.get<Queue<ProviderStepPayload>>(
-        getQueueToken(providerQueueName(pending.step.provider as ProviderName)),
-        { strict: false },
-      );
-      await queue.add(
-        JOB_NAMES.providerStep,
-        { stepId: pending.step.id, requestId, workspaceId, correlationId },
-        {
-          ...JOB_OPTIONS[JOB_NAMES.providerStep],
-          jobId: `step-${pending.step.id}`,
-          priority: pending.priority,
-        },
-      );
-    }
-    return result;
+    })();
+    return { result, toEnqueue: toEnqueue as { step: EnrichmentStep; priority: number } | null };
   }
 
   /** What a goal's call needs: the request's identifiers plus earlier goals' accepted answers. */

@@ -80,6 +80,7 @@ export class StepRunner {
     if (job.name !== JOB_NAMES.providerStep) {
       throw new UnrecoverableError(`provider queues have no handler for job '${job.name}'`);
     }
+    const readAt = Date.now();
     const loaded = await this.ledger.loadPending(job.data.stepId);
     if (!loaded) {
       return { settled: 'already' };
@@ -88,10 +89,16 @@ export class StepRunner {
     const provider = step.provider as ProviderName;
     const goal = this.goalOf(request, step);
     const settle = async (settlement: StepSettlement): Promise<Settled> => {
-      const done = await this.ledger.settle(step.id, settlement, (manager, settled) =>
-        settlement.output && settlement.state === 'completed' && settlement.reason === null
-          ? this.stored.write(manager, request, settled, settlement.output)
-          : Promise.resolve(),
+      const { settled: done, after: planned } = await this.ledger.settle(
+        step.id,
+        request.id,
+        settlement,
+        (manager, settled) =>
+          settlement.output && settlement.state === 'completed' && settlement.reason === null
+            ? this.stored.write(manager, request, settled, settlement.output)
+            : Promise.resolve(),
+        // The next step is planned in the transaction that settles this one.
+        (manager) => this.orchestrator.advanceIn(manager, request.id, request.workspaceId),
       );
       if (done) {
         // Settled in PostgreSQL: the paid answer kept for retries is no longer needed.
@@ -106,7 +113,11 @@ export class StepRunner {
           this.metrics.credits.inc({ provider }, settlement.credits);
         }
       }
-      await this.orchestrator.advance(request.id, request.workspaceId, job.data.correlationId);
+      if (planned) {
+        await this.orchestrator.enqueue(planned, request.id, request.workspaceId, job.data.correlationId);
+      } else {
+        await this.orchestrator.advance(request.id, request.workspaceId, job.data.correlationId);
+      }
       return done ? 'settled' : 'already';
     };
 
@@ -249,7 +260,7 @@ export class StepRunner {
       }
     }
     // A cancellation that arrived while this job waited stops the spend here, before the call.
-    if (await this.isCancelled(request)) {
+    if (await this.isCancelled(request, readAt)) {
       await this.guards.wallet.release(provider, step.id);
       await this.cache.unclaim(request.workspaceId, cacheKey, owner);
       return {
@@ -482,7 +493,14 @@ export class StepRunner {
     return this.ledger.stepsOf(requestId);
   }
 
-  private async isCancelled(request: EnrichmentRequest): Promise<boolean> {
+  /**
+   * Whether the request was cancelled since it was read at `readAt`. A read younger than a second
+   * is trusted (cancelling stops spend within a second), which saves a query on the fast path.
+   */
+  private async isCancelled(request: EnrichmentRequest, readAt: number): Promise<boolean> {
+    if (Date.now() - readAt < 1000) {
+      return request.status === 'cancelled';
+    }
     return (await this.ledger.requestStatus(request.id, request.workspaceId)) === 'cancelled';
   }
 }

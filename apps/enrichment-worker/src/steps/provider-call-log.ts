@@ -50,7 +50,14 @@ export class ProviderCallLog {
     );
     const scope = this.scopes.getStore();
     if (!scope) {
-      this.logger.warn({ msg: 'provider call outside a step scope; not logged', endpoint: record.endpoint });
+      // A call made for the pipeline itself (a balance check): logged without a step.
+      this.insert(null, record, outcome).catch((error: unknown) =>
+        this.logger.warn({
+          msg: 'could not log a provider call',
+          endpoint: record.endpoint,
+          error: String(error),
+        }),
+      );
       return;
     }
     scope.writes.push(this.insert(scope.context, record, outcome));
@@ -67,16 +74,16 @@ export class ProviderCallLog {
   }
 
   private async insert(
-    context: CallContext,
+    context: CallContext | null,
     record: ProviderCallRecord,
     outcome: CallOutcome,
   ): Promise<void> {
     await this.dataSource.getRepository(ProviderCall).insert({
-      workspaceId: context.workspaceId,
-      requestId: context.requestId,
-      stepId: context.stepId,
+      workspaceId: context?.workspaceId ?? null,
+      requestId: context?.requestId ?? null,
+      stepId: context?.stepId ?? null,
       provider: record.provider,
-      operation: context.operation,
+      operation: context?.operation ?? 'account.balance',
       endpoint: record.endpoint,
       httpStatus: record.status,
       outcome,

@@ -24,17 +24,17 @@ export interface StepSettlement {
 export class StepLedger {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /** The pending step with its request, in one query. */
   async loadPending(stepId: string): Promise<{ step: EnrichmentStep; request: EnrichmentRequest } | null> {
     const step = await this.dataSource
       .getRepository(EnrichmentStep)
-      .findOneBy({ id: stepId, state: 'pending' });
-    if (!step) {
+      .findOne({ where: { id: stepId, state: 'pending' }, relations: { request: true } });
+    if (!step?.request || step.request.workspaceId !== step.workspaceId) {
       return null;
     }
-    const request = await this.dataSource
-      .getRepository(EnrichmentRequest)
-      .findOneBy({ id: step.requestId, workspaceId: step.workspaceId });
-    return request ? { step, request } : null;
+    const { request } = step;
+    delete step.request;
+    return { step, request };
   }
 
   stepsOf(requestId: string): Promise<EnrichmentStep[]> {
@@ -71,15 +71,20 @@ export class StepLedger {
   }
 
   /**
-   * Settles the step and, in the same transaction, its ledger row and whatever `effects` writes
-   * (stored records). Returns false when the step was already settled; then nothing is written.
+   * Settles the step and, in the same transaction, its ledger row, whatever `effects` writes
+   * (stored records) and what `after` does (planning the next step). When the step was already
+   * settled nothing is written and `settled` is false.
    */
-  async settle(
+  async settle<T = undefined>(
     stepId: string,
+    requestId: string,
     settlement: StepSettlement,
     effects?: (manager: EntityManager, step: EnrichmentStep) => Promise<void>,
-  ): Promise<boolean> {
+    after?: (manager: EntityManager) => Promise<T>,
+  ): Promise<{ settled: boolean; after: T | undefined }> {
     return this.dataSource.transaction(async (manager) => {
+      // The request's row lock first (as cancelling and planning take it), then the step's.
+      await manager.query('SELECT 1 FROM enrichment_requests WHERE id = $1 FOR UPDATE', [requestId]);
       const claimed = await manager
         .createQueryBuilder()
         .update(EnrichmentStep)
@@ -98,7 +103,7 @@ export class StepLedger {
         .execute();
       const row = (claimed.raw as Record<string, unknown>[])[0];
       if (!row) {
-        return false;
+        return { settled: false, after: undefined };
       }
       const step = manager.getRepository(EnrichmentStep).create({
         id: String(row.id),
@@ -129,7 +134,7 @@ export class StepLedger {
       if (effects) {
         await effects(manager, step);
       }
-      return true;
+      return { settled: true, after: after ? await after(manager) : undefined };
     });
   }
 }
