@@ -142,6 +142,35 @@ describe('the e-mail waterfall', () => {
     expect(ledger.map((row) => [row.provider, Number(row.credits)])).toEqual([['apollo', 1]]);
   });
 
+  it('verifies the e-mail found when asked, and the verifier’s verdict outranks the finder’s', async () => {
+    const person = world.find(
+      (p) => p.emails.apollo === p.email && p.email_status === 'valid',
+    ) as WorldPerson;
+    const id = await enqueue(ctx.stack, apiKey, {
+      type: 'person.email',
+      input: {
+        first_name: person.first_name,
+        last_name: person.last_name,
+        company_name: person.company_name,
+        domain: person.domain,
+      },
+      options: { verify: true },
+    });
+    const view = await finished(ctx.stack, apiKey, id);
+    expect(view.status).toBe('completed');
+    expect(view.steps.filter((s) => s.state === 'completed').map((s) => [s.goal, s.provider])).toEqual([
+      ['email', expect.any(String)],
+      ['verify', 'email-verifier'],
+    ]);
+    expect(view.result?.verification).toMatchObject({
+      email: person.email,
+      verdict: 'valid',
+      source: 'email-verifier',
+    });
+    expect(view.result?.sources).toMatchObject({ email_status: 'email-verifier' });
+    expect(view.result?.data).toMatchObject({ business_email: person.email, email_status: 'valid' });
+  });
+
   it('coalesces 20 identical concurrent requests onto one provider call', async () => {
     const person = world.find((p) => p.emails.snov === p.email && p.email !== world[0]?.email) as WorldPerson;
     const before = paidCalls(

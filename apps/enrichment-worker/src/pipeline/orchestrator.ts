@@ -66,6 +66,19 @@ export type AdvanceResult =
   | { action: 'finished'; status: string }
   | { action: 'skipped'; reason: string };
 
+/** Confidence of a verification verdict: a verifier checks the mailbox, a finder only guesses. */
+const VERIFIER_CONFIDENCE = 0.95;
+
+/** A finder's e-mail as merge input, with the confidence the provider gave the address, if any. */
+function emailAnswer(provider: string, found: FoundEmail): ProviderAnswer {
+  const fields = emailFields(found);
+  if (found.confidence === null) {
+    return { provider, fields };
+  }
+  const field = found.kind === 'personal' ? 'personal_email' : 'business_email';
+  return { provider, fields, confidence: { [field]: found.confidence } };
+}
+
 /** An accepted answer: a completed step without a rejection reason. */
 function accepted(step: EnrichmentStep): boolean {
   return step.state === 'completed' && step.reason === null && step.output !== null;
@@ -400,7 +413,7 @@ export class Orchestrator {
           break;
         case 'email':
           result.email = { ...output, source: step.provider };
-          answers.push({ provider: step.provider, fields: emailFields(output as unknown as FoundEmail) });
+          answers.push(emailAnswer(step.provider, output as unknown as FoundEmail));
           break;
         case 'phone':
           result.phones = ((output.phones as FoundPhone[]) ?? []).map((phone) => ({
@@ -415,7 +428,12 @@ export class Orchestrator {
           break;
         case 'verify':
           result.verification = { ...output, source: step.provider };
-          answers.push({ provider: step.provider, fields: { email_status: output.verdict } });
+          // A verifier's verdict outranks the finder's own guess at deliverability.
+          answers.push({
+            provider: step.provider,
+            fields: { email_status: output.verdict },
+            confidence: { email_status: VERIFIER_CONFIDENCE },
+          });
           break;
       }
     }
