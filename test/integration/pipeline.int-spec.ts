@@ -1,6 +1,7 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { CreditLedgerEntry, EnrichmentStep } from '@sluice/db';
 import type { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { call, createWorkspace } from '../support/api';
 import { createTestDatabase, requireEnv, type TestDatabase } from '../support/database';
 import { deletePrefix, uniquePrefix } from '../support/redis';
@@ -311,6 +312,63 @@ describe('credits running out', () => {
       .getRepository(EnrichmentStep)
       .findBy({ provider: 'snov', state: 'completed' });
     expect(steps.filter((s) => ids.includes(s.requestId))).toHaveLength(6);
+
+    // The credit monitor hears of both: one pause and one resume for Snov.io.
+    const redis = new Redis(requireEnv('REDIS_URL'));
+    try {
+      const events = await redis.xrange(`${ctx.prefix}:pipeline:events:pipeline`, '-', '+');
+      const snov = events
+        .map(([, fields]) =>
+          Object.fromEntries(fields.flatMap((v, i, all) => (i % 2 ? [] : [[v, all[i + 1]]]))),
+        )
+        .filter((event: Record<string, string>) => event.provider === 'snov')
+        .map((event: Record<string, string>) => event.type);
+      expect(snov).toEqual(['provider.paused', 'provider.resumed']);
+    } finally {
+      redis.disconnect();
+    }
+  });
+});
+
+describe('priority classes', () => {
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+  let apiKey: string;
+
+  beforeAll(async () => {
+    ctx = await setUp({ WORKER_LOW_CONCURRENCY: '2' });
+    apiKey = (await createWorkspace(ctx.stack.gatewayUrl, 'Classes Co')).apiKey;
+  });
+  afterAll(() => tearDown(ctx));
+
+  it('keeps Companies House (HIGH) answering while LOW queues are saturated with slow work', async () => {
+    await sandboxPatch(ctx.stack.sandboxUrl, 'email-verifier', { latency_ms: 3000, rate_limit: null });
+    const slow = [];
+    for (let i = 0; i < 8; i += 1) {
+      slow.push(
+        await enqueue(ctx.stack, apiKey, {
+          type: 'email.verify',
+          input: { email: `slow${i}@example.com` },
+          priority: 'bulk',
+        }),
+      );
+    }
+    const company = (
+      await call<WorldCompany[]>(ctx.stack.sandboxUrl, 'GET', '/_sandbox/world/companies?limit=1')
+    ).body[0];
+    const started = Date.now();
+    const profile = await finished(
+      ctx.stack,
+      apiKey,
+      await enqueue(ctx.stack, apiKey, {
+        type: 'company.profile',
+        input: { company_number: company.company_number },
+      }),
+    );
+    expect(profile.status).toBe('completed');
+    // The LOW queue needs 4 rounds of 3 s for its 8 jobs; the HIGH job did not wait for any of them.
+    expect(Date.now() - started).toBeLessThan(2500);
+    const views = await Promise.all(slow.map((id) => job(ctx.stack, apiKey, id)));
+    expect(views.filter((v) => v.status === 'completed').length).toBeLessThan(8);
   });
 });
 
