@@ -143,6 +143,32 @@ describe('the e-mail waterfall', () => {
     expect(ledger.map((row) => [row.provider, Number(row.credits)])).toEqual([['apollo', 1]]);
   });
 
+  it('answers from the PostgreSQL store once the Redis cache has forgotten, naming who found it and paying nothing', async () => {
+    const person = world.find((p) => !p.emails.snov && p.emails.apollo === p.email) as WorldPerson;
+    const redis = new Redis(requireEnv('REDIS_URL'));
+    try {
+      const keys = await redis.keys(`${ctx.prefix}:pipeline:cache:*`);
+      expect(keys.length).toBeGreaterThan(0);
+      await redis.del(...keys);
+    } finally {
+      redis.disconnect();
+    }
+    const before = [await calls(ctx.stack.sandboxUrl, 'snov'), await calls(ctx.stack.sandboxUrl, 'apollo')];
+    const view = await finished(
+      ctx.stack,
+      apiKey,
+      await enqueue(ctx.stack, apiKey, { type: 'person.email', input: personInput(person) }),
+    );
+    expect(view.status).toBe('completed');
+    expect(view.steps.map((s) => [s.provider, s.state, s.cached, s.credits])).toEqual([
+      ['snov', 'completed', true, 0],
+    ]);
+    expect(view.result?.email).toMatchObject({ email: person.email, source: 'apollo' });
+    expect(view.result?.credits_spent).toBe(0);
+    const after = [await calls(ctx.stack.sandboxUrl, 'snov'), await calls(ctx.stack.sandboxUrl, 'apollo')];
+    expect(after.map((c) => c.total)).toEqual(before.map((c) => c.total));
+  });
+
   it('verifies the e-mail found when asked, and the verifier’s verdict outranks the finder’s', async () => {
     const person = world.find(
       (p) => p.emails.apollo === p.email && p.email_status === 'valid',

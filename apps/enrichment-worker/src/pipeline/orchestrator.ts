@@ -398,7 +398,9 @@ export class Orchestrator {
         continue;
       }
       const output = step.output;
-      if (step.provider === 'rocketreach') {
+      // An answer from the store names the provider that found it.
+      const source = typeof output.found_by === 'string' ? output.found_by : step.provider;
+      if (source === 'rocketreach') {
         attribution.add(ROCKETREACH_ATTRIBUTION);
       }
       switch (goal.key) {
@@ -412,8 +414,8 @@ export class Orchestrator {
           result.domain = { ...output, source: step.provider };
           break;
         case 'email':
-          result.email = { ...output, source: step.provider };
-          answers.push(emailAnswer(step.provider, output as unknown as FoundEmail));
+          result.email = { ...output, source };
+          answers.push(emailAnswer(source, output as unknown as FoundEmail));
           break;
         case 'phone':
           result.phones = ((output.phones as FoundPhone[]) ?? []).map((phone) => ({

@@ -8,6 +8,7 @@ import {
   type EnrichmentRequest,
   type EnrichmentStep,
   PersonPhone,
+  PersonRecord,
 } from '@sluice/db';
 import {
   emailFields,
@@ -75,7 +76,59 @@ export class StoredResults {
         return { status: 'hit', credits: 0, output: { domain: row.domain, company_name: row.companyName } };
       }
     }
+    if (goal.key === 'email') {
+      const person = await this.storedPerson(workspaceId, input, since);
+      const email = person?.data.business_email;
+      if (typeof email === 'string') {
+        const verdict = person?.data.email_status;
+        return {
+          status: 'hit',
+          credits: 0,
+          output: {
+            email,
+            kind: 'work',
+            verdict: typeof verdict === 'string' ? verdict : null,
+            confidence: null,
+            // Who found it first: the answer is theirs, whichever provider's step reads it here.
+            found_by: person?.sources.business_email ?? null,
+          },
+        };
+      }
+    }
     return null;
+  }
+
+  /**
+   * The stored person a person query names: by LinkedIn URL, else by name at a domain (the
+   * identifiers the e-mail goal stores them under). Case is ignored in names.
+   */
+  private async storedPerson(
+    workspaceId: string,
+    input: GoalInput,
+    since: Date,
+  ): Promise<PersonRecord | null> {
+    const query = input.person;
+    const repository = this.dataSource.getRepository(PersonRecord);
+    if (query.linkedinUrl) {
+      return repository.findOneBy({
+        workspaceId,
+        linkedinUrl: query.linkedinUrl,
+        fetchedAt: MoreThan(since),
+      });
+    }
+    const name = query.fullName ?? [query.firstName, query.lastName].filter(Boolean).join(' ');
+    if (!name || !query.domain) {
+      return null;
+    }
+    return repository
+      .createQueryBuilder('p')
+      .where('p.workspace_id = :workspaceId AND p.company_domain = :domain', {
+        workspaceId,
+        domain: query.domain,
+      })
+      .andWhere('lower(p.full_name) = lower(:name) AND p.fetched_at > :since', { name, since })
+      .orderBy('p.fetched_at', 'DESC')
+      .getOne();
   }
 
   async write(
