@@ -109,18 +109,7 @@ export class CreditGate implements OnApplicationBootstrap {
       if (!raw && !all) {
         continue;
       }
-      const minimum = Math.min(
-        ...this.catalog
-          .candidatesFor('find_work_email')
-          .concat(this.catalog.candidatesFor('find_phone'), this.catalog.candidatesFor('lookup_person'))
-          .concat(
-            this.catalog.candidatesFor('resolve_company_domain'),
-            this.catalog.candidatesFor('verify_email'),
-          )
-          .filter((c) => c.settings.name === provider && c.cost.credits > 0)
-          .map((c) => c.cost.credits),
-        1,
-      );
+      const minimum = this.catalog.cheapestCall(provider);
       let balance: number | null = null;
       try {
         const reading = await this.invoker.balance(provider);

@@ -51,6 +51,15 @@ describe('ProviderCatalog', () => {
   });
 });
 
+describe('cheapestCall', () => {
+  it('is the fewest credits a paid call costs at the provider', () => {
+    const providers = catalog();
+    expect(providers.cheapestCall('nimbus-lookup')).toBe(0.5);
+    expect(providers.cheapestCall('apollo')).toBe(1);
+    expect(providers.cheapestCall('companies-house')).toBe(1);
+  });
+});
+
 describe('withSafetyMargin', () => {
   it('lengthens a window by 1 %, at least 100 ms and at most 1 s', () => {
     expect(withSafetyMargin({ name: 'm', limit: 1, windowMs: 60_000 }).windowMs).toBe(60_600);

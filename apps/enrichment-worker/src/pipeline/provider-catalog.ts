@@ -146,6 +146,14 @@ export class ProviderCatalog {
     return result;
   }
 
+  /** The fewest credits any paid call at `provider` costs: what its balance must cover to resume. */
+  cheapestCall(provider: ProviderName): number {
+    const costs = Object.values(descriptorOf(provider)?.capabilities ?? {})
+      .map((cost) => cost.credits)
+      .filter((credits) => credits > 0);
+    return costs.length > 0 ? Math.min(...costs) : 1;
+  }
+
   /** What one call of `capability` costs at `provider` (0 when the provider does not list it). */
   costOf(provider: ProviderName, capability: GoalCapability): CapabilityCost {
     return descriptorOf(provider)?.capabilities[capability] ?? { credits: 0, chargedOnMiss: false };
