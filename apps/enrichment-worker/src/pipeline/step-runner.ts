@@ -267,6 +267,12 @@ export class StepRunner {
         settled: await settle({ state: 'skipped', reason: 'cancelled', latencyMs: null, credits: 0 }),
       };
     }
+    // Another step (any replica) may have paused this provider since: no further call reaches it.
+    if (cost.credits > 0 && (await this.gate.isPaused(provider))) {
+      await this.guards.wallet.release(provider, step.id);
+      await this.cache.unclaim(request.workspaceId, cacheKey, owner);
+      return this.outOfCredits(job, token, provider, options, settle, 'the provider is paused for credits');
+    }
 
     // 4. The call.
     let outcome: StepOutcome;
@@ -319,6 +325,11 @@ export class StepRunner {
       stepId: step.id,
       operation: step.operation,
     };
+    // A provider paused for credits is not asked either, even for work it started: the job waits.
+    if (this.catalog.costOf(provider, goal.capability).credits > 0 && (await this.gate.isPaused(provider))) {
+      await job.moveToDelayed(Date.now() + this.config.asyncPollIntervalMs, token);
+      throw new DelayedError();
+    }
     let outcome: StepOutcome;
     try {
       outcome = await this.callLog.around(context, () =>
