@@ -6,6 +6,7 @@
  *
  *   TS_NODE_PROJECT=tsconfig.json node -r ts-node/register/transpile-only -r tsconfig-paths/register \
  *     bench/credit-efficiency/run.ts [--people 2000] [--ordering priority|cost_per_success|both]
+ *       [--accept-catch-all] [--out <file>] [--note <text>]
  *     [--batch 400] [--no-doc | --out report.md] [--note text]
  *
  * Needs Redis and PostgreSQL: REDIS_URL (default redis://127.0.0.1:6379/9) and DATABASE_URL (a
@@ -49,6 +50,8 @@ interface Args {
   /** Where the Markdown report goes (default docs/benchmarks/credit-efficiency.md). */
   out: string;
   note: string | null;
+  /** Send `options.accept_catch_all` with e-mail jobs, as the answer key counts catch-all addresses. */
+  acceptCatchAll: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -79,6 +82,7 @@ function parseArgs(argv: readonly string[]): Args {
     doc: !argv.includes('--no-doc'),
     out: value('--out') ?? DOC,
     note: value('--note') ?? null,
+    acceptCatchAll: argv.includes('--accept-catch-all'),
   };
 }
 
@@ -137,8 +141,14 @@ interface Task {
   goal: GoalName;
 }
 
-async function enqueue(stack: BenchStack, apiKey: string, task: Task): Promise<string> {
+async function enqueue(
+  stack: BenchStack,
+  apiKey: string,
+  task: Task,
+  acceptCatchAll: boolean,
+): Promise<string> {
   const body = {
+    ...(task.goal === 'email' && acceptCatchAll ? { options: { accept_catch_all: true } } : {}),
     type: task.goal === 'email' ? 'person.email' : 'person.phone',
     input: {
       first_name: task.person.first_name,
@@ -235,7 +245,7 @@ async function runOrdering(ordering: Ordering, args: Args, worldSize: number): P
       const batch = tasks.slice(from, from + args.batch);
       const ids: string[] = new Array<string>(batch.length);
       await pool(batch.length, CLIENTS, async (i) => {
-        ids[i] = await enqueue(stack, apiKey, batch[i]);
+        ids[i] = await enqueue(stack, apiKey, batch[i], args.acceptCatchAll);
       });
       await awaitBatch(stack, ids);
       await pool(batch.length, CLIENTS, async (i) => {
