@@ -168,11 +168,15 @@ export class ResultCache {
     await this.guards.redis.pexpire(this.key('inflight', workspaceId, cacheKey), ttlMs);
   }
 
+  /** Releases the claim if `owner` still holds it (compare and delete in one step, so an expired
+   * claim another step took meanwhile is never released by mistake). */
   async unclaim(workspaceId: string, cacheKey: string, owner: string): Promise<void> {
-    const key = this.key('inflight', workspaceId, cacheKey);
-    if ((await this.guards.redis.get(key)) === owner) {
-      await this.guards.redis.del(key);
-    }
+    await this.guards.redis.eval(
+      "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0",
+      1,
+      this.key('inflight', workspaceId, cacheKey),
+      owner,
+    );
   }
 
   /** What a step's provider call answered, kept (7 days) the moment it is known, before PostgreSQL. */

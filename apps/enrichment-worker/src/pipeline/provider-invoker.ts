@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PipelineConfig, ProvidersConfig } from '@sluice/config';
+import { ProvidersConfig } from '@sluice/config';
 import type {
   Company,
   CompanyOfficer,
@@ -28,6 +28,7 @@ import {
   type DomainResolution,
   type EmailVerification,
   type Outcome,
+  type ProviderAdapter,
 } from '@sluice/providers';
 import type { ProviderName } from '@sluice/queue';
 import { ProviderCallLog } from '../steps/provider-call-log';
@@ -133,7 +134,7 @@ export class ProviderInvoker {
   private readonly nimbus: NimbusLookupAdapter;
   private readonly verifier: EmailVerifierAdapter;
 
-  constructor(config: ProvidersConfig, _pipeline: PipelineConfig, callLog: ProviderCallLog) {
+  constructor(config: ProvidersConfig, callLog: ProviderCallLog) {
     const common = { timeoutMs: config.providerTimeoutMs, onCall: callLog.sink };
     this.companiesHouse = new CompaniesHouseAdapter(
       new CompaniesHouseClient({
@@ -261,18 +262,13 @@ export class ProviderInvoker {
 
   /** The provider's balance, for providers with a balance endpoint; null otherwise. */
   async balance(provider: ProviderName): Promise<CreditBalance | null> {
-    const adapter =
-      provider === 'snov'
-        ? this.snov
-        : provider === 'rocketreach'
-          ? this.rocketreach
-          : provider === 'apollo'
-            ? this.apollo
-            : null;
-    if (!adapter?.checkCredits) {
-      return null;
-    }
-    return (await adapter.checkCredits()).data;
+    const withBalance: Partial<Record<ProviderName, ProviderAdapter>> = {
+      snov: this.snov,
+      rocketreach: this.rocketreach,
+      apollo: this.apollo,
+    };
+    const adapter = withBalance[provider];
+    return adapter?.checkCredits ? (await adapter.checkCredits()).data : null;
   }
 
   private emailFinder(provider: ProviderName): {

@@ -22,7 +22,7 @@ import {
 } from '@sluice/enrichment';
 import { DataSource, type EntityManager, MoreThan } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import type { GoalInput, StepOutcome } from './provider-invoker';
+import { companyView, type GoalInput, type StepOutcome } from './provider-invoker';
 
 /**
  * PostgreSQL as the long-term store of what providers answered: company profiles, officers and
@@ -50,19 +50,8 @@ export class StoredResults {
         return {
           status: 'hit',
           credits: 0,
-          output: {
-            company_number: company.companyNumber,
-            company_name: company.name,
-            company_status: company.status,
-            company_status_detail: company.statusDetail,
-            company_type: company.type,
-            jurisdiction: company.jurisdiction,
-            incorporated_on: company.incorporatedOn,
-            dissolved_on: company.dissolvedOn,
-            sic_codes: company.sicCodes,
-            registered_address: company.registeredAddress,
-            source: 'companies-house',
-          },
+          // The register's columns are the canonical company's fields: one view for both.
+          output: companyView(company),
         };
       }
     }
