@@ -30,6 +30,27 @@ export interface BenchStack {
   close(): Promise<void>;
 }
 
+/** The apps' settings for a benchmark: production mode, quiet logs, every provider at the sandbox. */
+export function benchAppEnv(options: {
+  redisUrl: string;
+  databaseUrl: string;
+  prefix: string;
+  sandboxUrl: string;
+  env?: Record<string, string>;
+}): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'error',
+    REDIS_URL: options.redisUrl,
+    DATABASE_URL: options.databaseUrl,
+    QUEUE_PREFIX: options.prefix,
+    COMPANIES_HOUSE_STREAM_ENABLED: 'false',
+    SLUICE_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    ...sandboxProviderEnv(options.sandboxUrl),
+    ...options.env,
+  };
+}
+
 /**
  * Sandbox and gateway in this process, the worker as its own process (as deployed), on a private
  * database and Redis prefix. The worker is the compiled one: run `npm run build` first.
@@ -44,16 +65,7 @@ export async function startBenchStack(options: {
   const sandbox = await createSandboxApp({ seed: 20261122, worldSize: options.worldSize ?? 300 });
   await sandbox.listen(0, '127.0.0.1');
   const sandboxUrl = urlOf(sandbox);
-  const env: Record<string, string> = {
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'error',
-    REDIS_URL,
-    DATABASE_URL: db.url,
-    QUEUE_PREFIX: prefix,
-    SLUICE_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-    ...sandboxProviderEnv(sandboxUrl),
-    ...options.env,
-  };
+  const env = benchAppEnv({ redisUrl: REDIS_URL, databaseUrl: db.url, prefix, sandboxUrl, env: options.env });
   const { app: gateway } = await createGatewayApp(env);
   await gateway.listen(0, '127.0.0.1');
   const workers: WorkerProcess[] = [];

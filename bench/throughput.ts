@@ -8,14 +8,37 @@
 import { createServer } from 'node:http';
 import { Queue, Worker } from 'bullmq';
 import { connectionOptions } from '@sluice/queue';
+import { Pool } from 'pg';
+import { createTestDatabase } from '../test/support/database';
 import { deletePrefix, uniquePrefix } from '../test/support/redis';
-import { json, machine, pool, REDIS_URL, report, sleep, startBenchStack, workspace } from './support';
+import {
+  DATABASE_URL,
+  json,
+  machine,
+  pool,
+  REDIS_URL,
+  report,
+  sleep,
+  startBenchStack,
+  workspace,
+} from './support';
 
 const JOBS = Number(process.argv[2] ?? 3000);
 const CLIENTS = Number(process.argv[3] ?? 64);
 
-async function bare(): Promise<number> {
+/**
+ * The bare pipeline: an HTTP endpoint adding one BullMQ job per request, a no-op worker. With
+ * `durable`, the least a pipeline that keeps its jobs can do on top: the endpoint inserts the job's
+ * row in PostgreSQL before adding it, and the worker marks the row done (two autocommitted
+ * statements per job) — the floor for anything that records its jobs and results durably.
+ */
+async function bare(durable: boolean): Promise<number> {
   const prefix = uniquePrefix();
+  const db = durable ? await createTestDatabase(DATABASE_URL) : null;
+  const pg = db ? new Pool({ connectionString: db.url, max: 20 }) : null;
+  await pg?.query(
+    'CREATE TABLE bare_jobs (id bigserial PRIMARY KEY, payload jsonb NOT NULL, done_at timestamptz)',
+  );
   const connection = connectionOptions(REDIS_URL, 'worker');
   const queue = new Queue('bare', { connection: connectionOptions(REDIS_URL, 'producer'), prefix });
   let done = 0;
@@ -23,24 +46,36 @@ async function bare(): Promise<number> {
   const allDone = new Promise<void>((resolve) => (finished = resolve));
   const worker = new Worker(
     'bare',
-    () => {
+    async (job) => {
+      if (pg) {
+        await pg.query('UPDATE bare_jobs SET done_at = now() WHERE id = $1', [
+          (job.data as { row: string }).row,
+        ]);
+      }
       done += 1;
       if (done === JOBS) {
         finished();
       }
-      return Promise.resolve(null);
+      return null;
     },
     { connection, prefix, concurrency: 64, removeOnComplete: { count: 1000 } },
   );
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
-      void queue.add('job', { n: 1 }, { removeOnComplete: { count: 1000 } }).then(
-        (job) => {
-          res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ id: job.id }));
-        },
-        () => res.writeHead(503).end(),
-      );
+      const row = pg
+        ? pg
+            .query<{ id: string }>('INSERT INTO bare_jobs (payload) VALUES ($1) RETURNING id', ['{"n":1}'])
+            .then((result) => result.rows[0]?.id ?? null)
+        : Promise.resolve(null);
+      void row
+        .then((id) => queue.add('job', { n: 1, row: id }, { removeOnComplete: { count: 1000 } }))
+        .then(
+          (job) => {
+            res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ id: job.id }));
+          },
+          () => res.writeHead(503).end(),
+        );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -56,6 +91,8 @@ async function bare(): Promise<number> {
   await worker.close();
   await queue.close();
   server.close();
+  await pg?.end();
+  await db?.drop();
   await deletePrefix(REDIS_URL, prefix);
   return JOBS / seconds;
 }
@@ -108,16 +145,19 @@ async function sluice(): Promise<{ rate: number; failed: number; enqueueRate: nu
 }
 
 async function main(): Promise<void> {
-  const base = await bare();
+  const base = await bare(false);
+  const durable = await bare(true);
   const ours = await sluice();
   const ratio = ours.rate / base;
   const lines = [
     `Throughput (${new Date().toISOString().slice(0, 10)}; ${machine()})`,
     `  jobs: ${JOBS}, concurrent clients: ${CLIENTS}`,
     `  bare BullMQ pipeline:        ${base.toFixed(0)} jobs/s`,
+    `  bare + 2 PostgreSQL writes:  ${durable.toFixed(0)} jobs/s (${((durable / base) * 100).toFixed(1)} % of bare)`,
     `  Sluice end to end:           ${ours.rate.toFixed(0)} jobs/s (${ours.failed} failed)`,
     `  of which enqueue (HTTP 202): ${ours.enqueueRate.toFixed(0)} requests/s`,
     `  ratio Sluice / bare:         ${(ratio * 100).toFixed(1)} % (target ≥ 40 %)`,
+    `  ratio Sluice / bare + PG:    ${((ours.rate / durable) * 100).toFixed(1)} %`,
     `  target ≥ 1,000 jobs/s:       ${ours.rate >= 1000 ? 'met' : 'NOT met'}`,
   ];
   report('throughput', lines);

@@ -40,6 +40,8 @@ export interface ReportContext {
   seed: number;
   batch: number;
   command: string;
+  /** Whether the e-mail jobs sent `options.accept_catch_all: true`. */
+  acceptCatchAll: boolean;
   settings: Record<string, string>;
   /** Why the run used fewer people than asked, when it did. */
   note: string | null;
@@ -92,6 +94,9 @@ export function consoleReport(result: RunResult, ctx: ReportContext): string {
     const row = (name: string, hits: number, credits: number): string =>
       `    ${name.padEnd(10)} ${String(hits).padStart(6)} ${pct(hits / N).padStart(9)} ${n(credits, 1).padStart(10)} ${perHit(credits, hits).padStart(8)}`;
     lines.push(row('pipeline', score.pipeline.hits, score.pipeline.credits));
+    if (score.pipeline.returned !== score.pipeline.hits) {
+      lines.push(row('(returned)', score.pipeline.returned, score.pipeline.credits));
+    }
     lines.push(row('best', score.best.hits, score.best.credits));
     lines.push(row('best fixed', score.bestFixed.hits, score.bestFixed.credits));
     lines.push(row('naive', score.naive.hits, score.naive.credits));
@@ -132,6 +137,15 @@ function markdownGoal(score: GoalScore, result: RunResult): string[] {
   const row = (name: string, hits: number, credits: number): string =>
     `| ${name} | ${n(hits)} | ${pct(hits / N)} | ${n(credits, 1)} | ${perHit(credits, hits)} |`;
   lines.push(row('**Sluice pipeline**', score.pipeline.hits, score.pipeline.credits));
+  if (score.pipeline.returned !== score.pipeline.hits) {
+    lines.push(
+      row(
+        'Sluice pipeline, every value returned (for reference)',
+        score.pipeline.returned,
+        score.pipeline.credits,
+      ),
+    );
+  }
   lines.push(row('best (answer key)', score.best.hits, score.best.credits));
   lines.push(
     row(
@@ -167,7 +181,7 @@ function markdownGoal(score: GoalScore, result: RunResult): string[] {
       `pipeline / best fixed order = ${x(score.pipeline.credits / score.bestFixed.credits)}.`,
   );
   if (score.goal === 'email') {
-    const charged = naiveEmailAsCharged(result.people);
+    const charged = naiveEmailAsCharged(result.people, score.options);
     facts.push(
       `RocketReach also charges e-mail lookups of people it knows only a phone of; priced that way, naive would cost ${n(charged.credits, 1)} credits and pipeline / naive would be ${x(score.pipeline.credits / charged.credits)}.`,
     );
@@ -183,11 +197,12 @@ function markdownGoal(score: GoalScore, result: RunResult): string[] {
   facts.push(
     `Jobs: ${score.jobs.completed} completed, ${score.jobs.failed} failed, ${score.jobs.other} not finished. Found values matching no provider's answer-key entry: ${score.wrong}.`,
   );
-  const undeliverable = Object.entries(score.acceptedUndeliverable).sort((a, b) => b[1] - a[1]);
-  if (undeliverable.length > 0) {
+  const unacceptable = Object.entries(score.returnedUnacceptable).sort((a, b) => b[1] - a[1]);
+  if (unacceptable.length > 0) {
     facts.push(
-      `Found addresses the answer key marks catch-all or invalid (accepted because their provider did not flag them): ` +
-        undeliverable.map(([what, count]) => `${count} × ${what}`).join('; ') +
+      `Returned addresses the goal's rule refuses on the answer key's truth — accepted because their provider did not flag them, ` +
+        `not counted as found (their credits are counted): ` +
+        unacceptable.map(([what, count]) => `${count} × ${what}`).join('; ') +
         '.',
     );
   }
@@ -293,26 +308,40 @@ export function markdownReport(results: readonly RunResult[], ctx: ReportContext
     '- Before the worker starts, each provider of the two waterfalls gets 1,000,000 credits, no sandbox rate limit, ' +
       'no injected errors, no latency and a 20 ms task delay (asynchronous providers); the pipeline’s own rate ' +
       'windows for them are lifted with `PROVIDER_OVERRIDES`. The workspace is `premium`, so every phone provider is allowed. ' +
-      'Requests carry only `first_name`, `last_name` and `domain`, with default options: the e-mail goal rejects an answer its provider flags as catch-all or invalid (and then tries the next provider).',
+      'Requests carry only `first_name`, `last_name` and `domain`, ' +
+      (ctx.acceptCatchAll
+        ? 'and the e-mail jobs `options.accept_catch_all: true`: the e-mail goal rejects an answer its provider flags as invalid, and takes catch-all ones'
+        : 'with default options: the e-mail goal rejects an answer its provider flags as catch-all or invalid') +
+      ' (and then tries the next provider). Phone jobs ask the default `phone_type: any`.',
+  );
+  lines.push(
+    '- **Acceptance (all strategies):** an answer counts as found only when the goal accepts it, by the pipeline’s own rule ' +
+      '(`acceptEmail` in `libs/enrichment`) judged on the answer key (`GET /_sandbox/world/people`: which provider returns which ' +
+      'e-mail and phone, and `email_status`, the truth about the work address). `person.email` asks for a work address, so a ' +
+      'provider that knows only a personal one cannot satisfy it; an `invalid` address is never accepted; a `catch_all` one only ' +
+      `with \`accept_catch_all\` (${ctx.acceptCatchAll ? 'sent in this run' : 'not sent in this run'}); \`valid\`, \`risky\` and \`unknown\` are. ` +
+      'The pipeline applies the rule to the verdict its finder gives, which can differ from the truth; what it returns that ' +
+      'the truth refuses is listed below, not counted as found. Every phone number of the answer key is valid E.164, which ' +
+      '`phone_type: any` accepts.',
   );
   lines.push(
     '- **Pipeline:** a person counts as found when the finished job has `result.email.email` (e-mail) or at least one ' +
-      '`result.phones[]` number (phone). Credits are the jobs’ `result.credits_spent` summed; they are cross-checked ' +
+      '`result.phones[]` number (phone) that the goal accepts as above. Credits are the jobs’ `result.credits_spent` summed; they are cross-checked ' +
       'against the `credit_ledger` table and the sandbox balances (1,000,000 minus the balance after the run).',
   );
   lines.push(
-    '- **Naive:** every provider of the waterfall called for every person, priced from the answer key ' +
-      '(`GET /_sandbox/world/people`, which says which provider knows which e-mail and phone) and the providers’ cost tables ' +
-      '(`descriptorOf(...)` in `libs/providers`): providers that charge only for hits pay when they know the person, ' +
-      'providers that charge misses always pay. Hit rate = share of people at least one provider knows.',
+    '- **Naive:** every provider of the waterfall called for every person, priced from the answer key and the providers’ cost tables ' +
+      '(`descriptorOf(...)` in `libs/providers`): providers that charge only for hits pay whenever they return an answer, ' +
+      'accepted or not, providers that charge misses always pay. Hit rate = share of people at least one provider gives an acceptable answer.',
   );
   lines.push(
-    '- **Best:** the answer-key optimum — for each person only the cheapest provider that knows them (0 credits and a miss ' +
-      'when nobody does). Its hit rate equals the naive one; no real waterfall can beat it, since it knows the answer before asking.',
+    '- **Best:** the answer-key optimum — for each person only the cheapest provider whose answer the goal accepts (0 credits and a miss ' +
+      'when none would). Its hit rate equals the naive one; no real waterfall can beat it, since it knows the answer before asking.',
   );
   lines.push(
     '- **Best fixed order** (for reference, not a target): the cheapest single provider order used for everybody ' +
-      '(every order tried), stopping at the first provider that knows the person, priced like naive — the floor for a ' +
+      '(every order tried), stopping at the first provider whose answer the goal accepts — a provider returning an ' +
+      'answer the goal refuses is paid and the waterfall moves on — priced like naive: the floor for a ' +
       'waterfall that cannot see the answer key.',
   );
   lines.push(

@@ -6,8 +6,7 @@
  *
  *   TS_NODE_PROJECT=tsconfig.json node -r ts-node/register/transpile-only -r tsconfig-paths/register \
  *     bench/credit-efficiency/run.ts [--people 2000] [--ordering priority|cost_per_success|both]
- *       [--accept-catch-all] [--out <file>] [--note <text>]
- *     [--batch 400] [--no-doc | --out report.md] [--note text]
+ *       [--accept-catch-all] [--batch 400] [--no-doc | --out report.md] [--note text]
  *
  * Needs Redis and PostgreSQL: REDIS_URL (default redis://127.0.0.1:6379/9) and DATABASE_URL (a
  * server the benchmark may create and drop a database on; default postgres://postgres@127.0.0.1:5432/test).
@@ -16,7 +15,7 @@ import 'reflect-metadata';
 import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { call, createWorkspace } from '../../test/support/api';
 import type { WorldPerson } from '../../test/support/sandbox-world';
 import {
@@ -27,10 +26,9 @@ import {
   type RunResult,
 } from './report';
 import { GOAL_PROVIDERS, scoreGoal, type GoalName, type JobView, type Outcome } from './scoring';
+import { DATABASE_URL, pool, REDIS_URL, sleep } from '../support';
 import { SEED, START_CREDITS, startBenchStack, worldSizeFor, type BenchStack } from './stack';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/9';
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REPO_ROOT = join(__dirname, '..', '..');
 const DOC = join(REPO_ROOT, 'docs', 'benchmarks', 'credit-efficiency.md');
 const ORDERINGS = ['priority', 'cost_per_success'] as const;
@@ -50,7 +48,7 @@ interface Args {
   /** Where the Markdown report goes (default docs/benchmarks/credit-efficiency.md). */
   out: string;
   note: string | null;
-  /** Send `options.accept_catch_all` with e-mail jobs, as the answer key counts catch-all addresses. */
+  /** Send `options.accept_catch_all` with e-mail jobs (the scoring then accepts catch-all addresses too). */
   acceptCatchAll: boolean;
 }
 
@@ -84,22 +82,6 @@ function parseArgs(argv: readonly string[]): Args {
     note: value('--note') ?? null,
     acceptCatchAll: argv.includes('--accept-catch-all'),
   };
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Runs `total` tasks with at most `concurrency` at once. */
-async function pool(total: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, total) }, async () => {
-      while (next < total) {
-        const i = next;
-        next += 1;
-        await task(i);
-      }
-    }),
-  );
 }
 
 function pipelineEnv(ordering: Ordering): Record<string, string> {
@@ -268,6 +250,18 @@ async function runOrdering(ordering: Ordering, args: Args, worldSize: number): P
     const ledgerRows = await stack.db.dataSource.query<{ provider: string; kind: string; credits: string }[]>(
       `SELECT provider, kind, sum(credits) AS credits FROM credit_ledger GROUP BY provider, kind`,
     );
+    // Steps that may have paid twice: charged by more than one call, or with a call that timed out
+    // (the provider may have charged an answer that never arrived).
+    const suspect = await stack.db.dataSource.query<{ provider: string; step_id: string; calls: string[] }[]>(
+      `SELECT provider, step_id, array_agg(endpoint || ' ' || coalesce(http_status::text, '-') || ' ' ||
+              coalesce(error_kind, 'ok') || ' ' || credits_charged ORDER BY created_at) AS calls
+         FROM provider_calls WHERE step_id IS NOT NULL
+        GROUP BY provider, step_id
+       HAVING count(*) FILTER (WHERE credits_charged > 0) > 1 OR bool_or(error_kind = 'timeout')`,
+    );
+    if (suspect.length > 0) {
+      process.stderr.write(`  steps that may have paid twice: ${JSON.stringify(suspect.slice(0, 10))}\n`);
+    }
     const otherKinds = ledgerRows.filter((row) => row.kind !== 'charge');
     if (otherKinds.length > 0) {
       process.stderr.write(`  ledger rows other than charges: ${JSON.stringify(otherKinds)}\n`);
@@ -290,7 +284,9 @@ async function runOrdering(ordering: Ordering, args: Args, worldSize: number): P
       people,
       seconds,
       jobs: tasks.length,
-      scores: (['email', 'phone'] as const).map((goal) => scoreGoal(goal, people, outcomes)),
+      scores: (['email', 'phone'] as const).map((goal) =>
+        scoreGoal(goal, people, outcomes, { acceptCatchAll: args.acceptCatchAll }),
+      ),
       credits,
     };
   } finally {
@@ -343,7 +339,10 @@ async function main(): Promise<void> {
     batch: args.batch,
     command:
       'TS_NODE_PROJECT=tsconfig.json node -r ts-node/register/transpile-only -r tsconfig-paths/register ' +
-      `bench/credit-efficiency/run.ts --people ${args.people} --ordering ${args.orderings.length > 1 ? 'both' : args.orderings[0]}`,
+      `bench/credit-efficiency/run.ts --people ${args.people} --ordering ${args.orderings.length > 1 ? 'both' : args.orderings[0]}` +
+      (args.acceptCatchAll ? ' --accept-catch-all' : '') +
+      (resolve(args.out) === DOC ? '' : ` --out ${relative(REPO_ROOT, resolve(args.out))}`),
+    acceptCatchAll: args.acceptCatchAll,
     settings: {
       ASYNC_POLL_INTERVAL_MS: settings.ASYNC_POLL_INTERVAL_MS ?? '',
       WORKER_LOW_CONCURRENCY: settings.WORKER_LOW_CONCURRENCY ?? '',
@@ -359,7 +358,7 @@ async function main(): Promise<void> {
   if (args.doc) {
     mkdirSync(dirname(args.out), { recursive: true });
     writeFileSync(args.out, markdownReport(results, ctx));
-    console.log(`written: ${args.out === DOC ? DOC.slice(REPO_ROOT.length + 1) : args.out}`);
+    console.log(`written: ${relative(REPO_ROOT, resolve(args.out))}`);
   }
 }
 

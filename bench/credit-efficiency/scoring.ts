@@ -1,8 +1,11 @@
 /**
  * Pure scoring of the credit-efficiency benchmark: what the pipeline spent and found, next to two
  * baselines computed from the sandbox's answer key (which provider knows which person's e-mail and
- * phone) and the providers' own cost tables (`descriptorOf`, the same tables the planner reads).
+ * phone, and the truth about each work address) and the providers' own cost tables (`descriptorOf`,
+ * the same tables the planner reads). Pipeline and baselines count an answer as found only when the
+ * goal accepts it, by the pipeline's own rule judged on the answer key's truth ({@link rejectionOf}).
  */
+import { acceptEmail, EMAIL_VERDICTS, type EmailVerdict } from '@sluice/enrichment';
 import { descriptorOf, type CapabilityCost } from '@sluice/providers';
 import type { WorldPerson } from '../../test/support/sandbox-world';
 
@@ -40,18 +43,77 @@ export function knownBy(person: WorldPerson, goal: GoalName): Record<string, str
   return known;
 }
 
+/** The request options the goals' acceptance rules read (the benchmark sends no others). */
+export interface GoalOptions {
+  /** `options.accept_catch_all` of the e-mail jobs. */
+  acceptCatchAll: boolean;
+}
+
+/**
+ * Why the goal would refuse `value` as the answer for `person`, judged on the answer key; `null`
+ * when it accepts it.
+ *
+ * E-mail: `person.email` asks for the work address (the finders' `find_work_email` returns a miss
+ * when a provider holds only a personal one), so any other address is refused; the work address
+ * then goes through the pipeline's own rule, `acceptEmail`, with the answer key's truth about it
+ * (`email_status`) as the verdict — never `invalid`, `catch_all` only with `accept_catch_all`. The
+ * pipeline itself applies that rule to the verdict the finder gives, which can differ from the truth.
+ *
+ * Phone: the benchmark asks the default `phone_type: any`, which accepts every valid E.164 number,
+ * and every number of the answer key is one, so every answer is acceptable.
+ */
+export function rejectionOf(
+  person: WorldPerson,
+  goal: GoalName,
+  value: string,
+  options: GoalOptions,
+): string | null {
+  if (goal === 'phone') {
+    return null;
+  }
+  if (value !== person.email) {
+    return 'not the work address';
+  }
+  const truth = person.email_status;
+  if (!(EMAIL_VERDICTS as readonly string[]).includes(truth)) {
+    throw new Error(`answer key: email_status ${JSON.stringify(truth)} of ${person.person_id} is no verdict`);
+  }
+  const verdict = acceptEmail(
+    { email: value, kind: 'work', verdict: truth as EmailVerdict, confidence: null },
+    { acceptCatchAll: options.acceptCatchAll },
+  );
+  return verdict.accepted ? null : (verdict.reason ?? 'not accepted');
+}
+
+/** The providers whose answer for the person the goal would accept (provider → value). */
+export function acceptableBy(
+  person: WorldPerson,
+  goal: GoalName,
+  options: GoalOptions,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(knownBy(person, goal)).filter(
+      ([, value]) => rejectionOf(person, goal, value, options) === null,
+    ),
+  );
+}
+
 export interface Baseline {
   hits: number;
   credits: number;
 }
 
-/** Every provider called for every person: hit-charged providers pay when they know, the rest always. */
-export function naive(people: readonly WorldPerson[], goal: GoalName): Baseline {
+/**
+ * Every provider called for every person, paying as it charges: hit-charged providers whenever they
+ * return an address, accepted or not; providers that charge misses always. A hit is a person at
+ * least one provider gives an answer the goal accepts.
+ */
+export function naive(people: readonly WorldPerson[], goal: GoalName, options: GoalOptions): Baseline {
   let hits = 0;
   let credits = 0;
   for (const person of people) {
     const known = knownBy(person, goal);
-    if (Object.keys(known).length > 0) {
+    if (Object.keys(acceptableBy(person, goal, options)).length > 0) {
       hits += 1;
     }
     for (const provider of GOAL_PROVIDERS[goal]) {
@@ -69,18 +131,23 @@ export function naive(people: readonly WorldPerson[], goal: GoalName): Baseline 
  * the part asked for (see `rocketReachLookupOutcome`): an e-mail lookup of someone it knows only a
  * phone of is a charged miss. The naive e-mail baseline priced that way, for reference.
  */
-export function naiveEmailAsCharged(people: readonly WorldPerson[]): Baseline {
-  const base = naive(people, 'email');
+export function naiveEmailAsCharged(people: readonly WorldPerson[], options: GoalOptions): Baseline {
+  const base = naive(people, 'email', options);
   const extra = people.filter((person) => !person.emails.rocketreach && person.phones.rocketreach).length;
   return { hits: base.hits, credits: base.credits + extra * costOf('rocketreach', 'email').credits };
 }
 
-/** The answer-key optimum: for each person only the cheapest provider that knows them; nobody else. */
-export function best(people: readonly WorldPerson[], goal: GoalName): Baseline {
+/**
+ * The answer-key optimum: for each person only the cheapest provider whose answer the goal accepts;
+ * nobody else (0 credits and not found when no provider's answer would be accepted).
+ */
+export function best(people: readonly WorldPerson[], goal: GoalName, options: GoalOptions): Baseline {
   let hits = 0;
   let credits = 0;
   for (const person of people) {
-    const prices = Object.keys(knownBy(person, goal)).map((provider) => costOf(provider, goal).credits);
+    const prices = Object.keys(acceptableBy(person, goal, options)).map(
+      (provider) => costOf(provider, goal).credits,
+    );
     if (prices.length > 0) {
       hits += 1;
       credits += Math.min(...prices);
@@ -100,12 +167,15 @@ function permutations<T>(items: readonly T[]): T[][] {
 
 /**
  * The cheapest waterfall a planner without the answer key could run: one fixed provider order for
- * everybody, stopping at the first provider that knows the person. Every order reaches the same
- * hit rate; this is the one that pays least, priced like {@link naive}.
+ * everybody, stopping at the first provider whose answer the goal accepts. A provider that returns
+ * an answer the goal refuses is paid (like a miss of a provider that charges misses) and the
+ * waterfall moves on. Every order reaches the same hit rate; this is the one that pays least,
+ * priced like {@link naive}.
  */
 export function bestFixedOrder(
   people: readonly WorldPerson[],
   goal: GoalName,
+  options: GoalOptions,
 ): Baseline & { order: string[] } {
   let cheapest: (Baseline & { order: string[] }) | null = null;
   for (const order of permutations(GOAL_PROVIDERS[goal])) {
@@ -115,13 +185,12 @@ export function bestFixedOrder(
       const known = knownBy(person, goal);
       for (const provider of order) {
         const cost = costOf(provider, goal);
-        if (provider in known) {
+        if (provider in known || cost.chargedOnMiss) {
           credits += cost.credits;
+        }
+        if (provider in known && rejectionOf(person, goal, known[provider], options) === null) {
           hits += 1;
           break;
-        }
-        if (cost.chargedOnMiss) {
-          credits += cost.credits;
         }
       }
     }
@@ -193,16 +262,22 @@ export interface ProviderUse {
 
 export interface GoalScore {
   goal: GoalName;
+  /** The request options the goal ran with (its acceptance rule reads them). */
+  options: GoalOptions;
   people: number;
   jobs: { completed: number; failed: number; other: number };
-  pipeline: { hits: number; credits: number; stepCreditsSum: number };
-  /** Found values that no provider's answer-key entry matches. */
+  /**
+   * `returned`: jobs that returned a value; `hits`: those whose value the goal's rule accepts judged
+   * on the answer key ({@link rejectionOf}), the count compared with the baselines.
+   */
+  pipeline: { returned: number; hits: number; credits: number; stepCreditsSum: number };
+  /** Returned values that no provider's answer-key entry matches. */
   wrong: number;
   /**
-   * Found work addresses whose deliverability (the answer key's `email_status`) is catch_all or
-   * invalid, by source: what the goal accepted from a provider that did not flag them.
+   * Returned values the goal's rule refuses on the answer key's truth (not counted as hits), by
+   * reason and source: what the pipeline accepted on the verdict of a provider that did not flag them.
    */
-  acceptedUndeliverable: Record<string, number>;
+  returnedUnacceptable: Record<string, number>;
   naive: Baseline;
   best: Baseline;
   bestFixed: Baseline & { order: string[] };
@@ -219,18 +294,18 @@ function isCall(step: StepView): boolean {
   return step.state !== 'skipped' && !step.cached;
 }
 
-/** Why a findable person went unfound: the steps tell whether answers were refused or never asked for. */
-function missCause(outcome: Outcome, known: Record<string, string>): string {
+/**
+ * Why a findable person went unfound (`acceptable`: the providers whose answer the goal would
+ * accept): the steps tell whether answers were refused or never asked for.
+ */
+function missCause(outcome: Outcome, acceptable: Record<string, string>): string {
   const steps = outcome.job.steps.filter((step) => step.goal === outcome.goal);
   const rejected = steps.find((step) => step.reason?.startsWith('rejected'));
   if (rejected) {
     return `answer ${rejected.reason ?? 'rejected'} (${rejected.provider})`;
   }
-  if (outcome.goal === 'email' && Object.values(known).every((value) => value !== outcome.person.email)) {
-    return `only a personal address known (${Object.keys(known).join(', ')}): the goal takes work e-mails`;
-  }
   const tried = new Set(steps.filter(isCall).map((step) => step.provider));
-  const knowing = Object.keys(known);
+  const knowing = Object.keys(acceptable);
   if (!knowing.some((provider) => tried.has(provider))) {
     const skipped = steps.find((step) => knowing.includes(step.provider) && step.state === 'skipped');
     return skipped ? `knowing provider skipped: ${skipped.reason ?? '?'}` : 'knowing provider never called';
@@ -246,18 +321,20 @@ export function scoreGoal(
   goal: GoalName,
   people: readonly WorldPerson[],
   outcomes: readonly Outcome[],
+  options: GoalOptions,
 ): GoalScore {
   const mine = outcomes.filter((outcome) => outcome.goal === goal);
   const score: GoalScore = {
     goal,
+    options,
     people: people.length,
     jobs: { completed: 0, failed: 0, other: 0 },
-    pipeline: { hits: 0, credits: 0, stepCreditsSum: 0 },
+    pipeline: { returned: 0, hits: 0, credits: 0, stepCreditsSum: 0 },
     wrong: 0,
-    acceptedUndeliverable: {},
-    naive: naive(people, goal),
-    best: best(people, goal),
-    bestFixed: bestFixedOrder(people, goal),
+    returnedUnacceptable: {},
+    naive: naive(people, goal, options),
+    best: best(people, goal, options),
+    bestFixed: bestFixedOrder(people, goal, options),
     providers: [],
     missCauses: {},
     rejectedCredits: 0,
@@ -280,23 +357,27 @@ export function scoreGoal(
     }
     score.pipeline.credits += jobCredits(job);
     const known = knownBy(outcome.person, goal);
+    const acceptable = acceptableBy(outcome.person, goal, options);
     const value = foundValue(outcome);
+    const rejection = value === null ? null : rejectionOf(outcome.person, goal, value, options);
     if (value !== null) {
-      score.pipeline.hits += 1;
+      score.pipeline.returned += 1;
       if (!Object.values(known).includes(value)) {
         score.wrong += 1;
       }
-      const status = outcome.person.email_status;
-      if (
-        goal === 'email' &&
-        value === outcome.person.email &&
-        (status === 'catch_all' || status === 'invalid')
-      ) {
-        const key = `${status} from ${outcome.job.result?.email?.source ?? '?'}`;
-        score.acceptedUndeliverable[key] = (score.acceptedUndeliverable[key] ?? 0) + 1;
+      if (rejection === null) {
+        score.pipeline.hits += 1;
+      } else {
+        const source = goal === 'email' ? outcome.job.result?.email?.source : undefined;
+        const key = `${rejection} from ${source ?? '?'}`;
+        score.returnedUnacceptable[key] = (score.returnedUnacceptable[key] ?? 0) + 1;
       }
-    } else if (Object.keys(known).length > 0) {
-      const cause = missCause(outcome, known);
+    }
+    if ((value === null || rejection !== null) && Object.keys(acceptable).length > 0) {
+      const cause =
+        value === null
+          ? missCause(outcome, acceptable)
+          : `returned an address the goal refuses (${rejection})`;
       score.missCauses[cause] = (score.missCauses[cause] ?? 0) + 1;
     }
     for (const step of job.steps) {

@@ -9,10 +9,10 @@ import { createGatewayApp } from '../../apps/gateway/src/app';
 import { createWorkerApp } from '../../apps/enrichment-worker/src/app';
 import { createSandboxApp } from '../../apps/provider-sandbox/src/sandbox';
 import { generateWorld } from '../../apps/provider-sandbox/src/world/generate-world';
-import { call } from '../../test/support/api';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database';
 import { deletePrefix, uniquePrefix } from '../../test/support/redis';
-import { sandboxProviderEnv, TEST_ADMIN_TOKEN } from '../../test/support/stack';
+import { sandboxPatch } from '../../test/support/pipeline';
+import { benchAppEnv } from '../support';
 
 export const SEED = 20261122;
 
@@ -39,17 +39,6 @@ export function worldSizeFor(people: number): number {
       return size;
     }
     size = Math.ceil(size * 1.34);
-  }
-}
-
-export async function sandboxPatch(
-  sandboxUrl: string,
-  provider: string,
-  settings: Record<string, unknown>,
-): Promise<void> {
-  const answer = await call(sandboxUrl, 'PATCH', `/_sandbox/providers/${provider}`, { body: settings });
-  if (answer.status !== 200) {
-    throw new Error(`PATCH sandbox ${provider}: ${answer.status} ${JSON.stringify(answer.body)}`);
   }
 }
 
@@ -88,16 +77,13 @@ export async function startBenchStack(options: {
         ...(options.asyncProviders.includes(provider) ? { task_delay_ms: 20 } : {}),
       });
     }
-    const env: Record<string, string> = {
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'error',
-      REDIS_URL: options.redisUrl,
-      DATABASE_URL: db.url,
-      QUEUE_PREFIX: prefix,
-      SLUICE_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-      ...sandboxProviderEnv(sandboxUrl),
-      ...options.env,
-    };
+    const env = benchAppEnv({
+      redisUrl: options.redisUrl,
+      databaseUrl: db.url,
+      prefix,
+      sandboxUrl,
+      env: options.env,
+    });
     const { app: gateway } = await createGatewayApp(env);
     await gateway.listen(0, '127.0.0.1');
     opened.push(gateway);

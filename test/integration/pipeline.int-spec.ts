@@ -1,113 +1,30 @@
 import { getQueueToken } from '@nestjs/bullmq';
+import type { INestApplication } from '@nestjs/common';
+import { Orchestrator } from '../../apps/enrichment-worker/src/pipeline/orchestrator';
+import { Client } from 'pg';
 import { CreditLedgerEntry, EnrichmentStep } from '@sluice/db';
 import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { call, createWorkspace } from '../support/api';
-import { createTestDatabase, requireEnv, type TestDatabase } from '../support/database';
-import { deletePrefix, uniquePrefix } from '../support/redis';
+import {
+  answerKey,
+  calls,
+  enqueue,
+  finished,
+  job,
+  paidCalls,
+  people,
+  personInput,
+  sandboxPatch,
+  setUp,
+  tearDown,
+  type CallCounts,
+  type JobView,
+} from '../support/pipeline';
+import { requireEnv } from '../support/database';
 import type { WorldCompany, WorldPerson } from '../support/sandbox-world';
-import { startStack, type Stack } from '../support/stack';
+import { TEST_ADMIN_TOKEN } from '../support/stack';
 import { eventually } from '../support/wait';
-
-interface StepView {
-  seq: number;
-  goal: string;
-  provider: string;
-  state: string;
-  reason: string | null;
-  credits: number;
-  cached: boolean;
-}
-interface JobView {
-  id: string;
-  status: string;
-  error: string | null;
-  result: Record<string, unknown> | null;
-  steps: StepView[];
-}
-interface CallCounts {
-  total: number;
-  by_endpoint: Record<string, number>;
-  recent: number[];
-}
-
-const FAST = {
-  ASYNC_POLL_INTERVAL_MS: '100',
-  CREDIT_SYNC_INTERVAL_MS: '300',
-  CIRCUIT_MINIMUM_CALLS: '2',
-  CIRCUIT_COOL_DOWN_MS: '1500',
-  REQUEST_RECOVERY_INTERVAL_MS: '60000',
-};
-
-async function setUp(
-  env: Record<string, string>,
-): Promise<{ stack: Stack; db: TestDatabase; prefix: string }> {
-  const db = await createTestDatabase();
-  const prefix = uniquePrefix();
-  const stack = await startStack({
-    databaseUrl: db.url,
-    redisUrl: requireEnv('REDIS_URL'),
-    prefix,
-    env: { ...FAST, ...env },
-  });
-  return { stack, db, prefix };
-}
-
-async function tearDown(ctx: { stack: Stack; db: TestDatabase; prefix: string } | undefined): Promise<void> {
-  await ctx?.stack.close();
-  await ctx?.db.drop();
-  if (ctx) {
-    await deletePrefix(requireEnv('REDIS_URL'), ctx.prefix);
-  }
-}
-
-async function people(sandboxUrl: string): Promise<WorldPerson[]> {
-  return (await call<WorldPerson[]>(sandboxUrl, 'GET', '/_sandbox/world/people?limit=300')).body;
-}
-
-async function sandboxPatch(
-  sandboxUrl: string,
-  provider: string,
-  settings: Record<string, unknown>,
-): Promise<void> {
-  const answer = await call(sandboxUrl, 'PATCH', `/_sandbox/providers/${provider}`, { body: settings });
-  expect(answer.status).toBe(200);
-}
-
-async function calls(sandboxUrl: string, provider: string): Promise<CallCounts> {
-  return (await call<CallCounts>(sandboxUrl, 'GET', `/_sandbox/providers/${provider}/calls`)).body;
-}
-
-function paidCalls(counts: CallCounts, endpoint: string): number {
-  return counts.by_endpoint[endpoint] ?? 0;
-}
-
-async function enqueue(stack: Stack, apiKey: string, body: Record<string, unknown>): Promise<string> {
-  const created = await call<{ id: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', { token: apiKey, body });
-  expect(created.status).toBe(202);
-  return created.body.id;
-}
-
-async function job(stack: Stack, apiKey: string, id: string): Promise<JobView> {
-  return (await call<JobView>(stack.gatewayUrl, 'GET', `/v1/jobs/${id}`, { token: apiKey })).body;
-}
-
-async function finished(stack: Stack, apiKey: string, id: string, timeoutMs = 20_000): Promise<JobView> {
-  return eventually(
-    async () => {
-      const view = await job(stack, apiKey, id);
-      if (!['completed', 'failed', 'cancelled'].includes(view.status)) {
-        throw new Error(`job ${id} is ${view.status}: ${JSON.stringify(view.steps)}`);
-      }
-      return view;
-    },
-    { timeoutMs },
-  );
-}
-
-function personInput(person: WorldPerson): Record<string, string> {
-  return { first_name: person.first_name, last_name: person.last_name, domain: person.domain };
-}
 
 describe('the e-mail waterfall', () => {
   let ctx: Awaited<ReturnType<typeof setUp>>;
@@ -196,6 +113,74 @@ describe('the e-mail waterfall', () => {
     });
     expect(view.result?.sources).toMatchObject({ email_status: 'email-verifier' });
     expect(view.result?.data).toMatchObject({ business_email: person.email, email_status: 'valid' });
+  });
+
+  it('stops paying for e-mails at a domain once it is known to accept every address', async () => {
+    // Two people at one catch-all domain, the first known to a finder that flags catch-all
+    // (Snov.io, or RocketReach when Apollo, which calls such addresses "unverified", does not know them).
+    const flags = (p: WorldPerson): boolean =>
+      p.emails.snov === p.email || (p.emails.rocketreach === p.email && p.emails.apollo !== p.email);
+    const everyone = await answerKey<WorldPerson>(ctx.stack.sandboxUrl, 'people');
+    const domains = new Map<string, WorldPerson[]>();
+    for (const p of everyone.filter((w) => w.email_status === 'catch_all')) {
+      domains.set(p.domain, [...(domains.get(p.domain) ?? []), p]);
+    }
+    const pair = [...domains.values()]
+      .map((people) => {
+        const flagged = people.find(flags);
+        return [flagged, people.find((p) => p !== flagged)];
+      })
+      .find(([first, second]) => first && second) as [WorldPerson, WorldPerson];
+    expect(pair).toBeDefined();
+    const [first, second] = pair;
+
+    const firstView = await finished(
+      ctx.stack,
+      apiKey,
+      await enqueue(ctx.stack, apiKey, { type: 'person.email', input: personInput(first) }),
+    );
+    // The finder that flagged the address was paid; every finder after it was skipped unpaid.
+    const steps = firstView.steps.filter((s) => s.goal === 'email');
+    const flagged = steps.findIndex((s) => s.reason === 'rejected: catch_all');
+    expect(flagged).toBeGreaterThanOrEqual(0);
+    expect(steps.slice(flagged + 1).map((s) => [s.state, s.reason])).toEqual(
+      steps.slice(flagged + 1).map(() => ['skipped', 'catch_all_domain']),
+    );
+    expect(steps).toHaveLength(3);
+    expect(firstView.result?.credits_spent).toBe(steps[flagged].credits);
+
+    const before = await Promise.all(
+      ['snov', 'apollo', 'rocketreach'].map((p) => calls(ctx.stack.sandboxUrl, p)),
+    );
+    const secondView = await finished(
+      ctx.stack,
+      apiKey,
+      await enqueue(ctx.stack, apiKey, { type: 'person.email', input: personInput(second) }),
+    );
+    expect(secondView.status).toBe('completed');
+    expect(secondView.steps.map((s) => [s.state, s.reason])).toEqual([
+      ['skipped', 'catch_all_domain'],
+      ['skipped', 'catch_all_domain'],
+      ['skipped', 'catch_all_domain'],
+    ]);
+    expect(secondView.result?.credits_spent).toBe(0);
+    expect(secondView.result?.unresolved).toEqual([{ goal: 'email', reason: 'catch_all_domain' }]);
+    const after = await Promise.all(
+      ['snov', 'apollo', 'rocketreach'].map((p) => calls(ctx.stack.sandboxUrl, p)),
+    );
+    expect(after.map((c) => c.total)).toEqual(before.map((c) => c.total));
+
+    // A caller who accepts catch-all addresses is still served there.
+    const accepting = await finished(
+      ctx.stack,
+      apiKey,
+      await enqueue(ctx.stack, apiKey, {
+        type: 'person.email',
+        input: personInput(first),
+        options: { accept_catch_all: true },
+      }),
+    );
+    expect(accepting.result?.email).toMatchObject({ email: first.email });
   });
 
   it('coalesces 20 identical concurrent requests onto one provider call', async () => {
@@ -522,5 +507,235 @@ describe('cancellation', () => {
     const answer = await call(ctx.stack.gatewayUrl, 'POST', `/v1/jobs/${id}/cancel`, { token: apiKey });
     expect(answer.status).toBe(409);
     expect(JSON.stringify(answer.body)).toMatch(/already completed/);
+  });
+});
+
+describe('planning', () => {
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+  let workspace: { id: string; apiKey: string };
+
+  beforeAll(async () => {
+    ctx = await setUp({});
+    workspace = await createWorkspace(ctx.stack.gatewayUrl, 'Planning Co');
+  });
+  afterAll(() => tearDown(ctx));
+
+  it('plans a request once when several planners race, and every planner returns', async () => {
+    const pg = new Client({ connectionString: ctx.db.url });
+    await pg.connect();
+    try {
+      // A request as the gateway stores it, without its plan job: the planners below are the only ones.
+      const inserted = await pg.query<{ id: string }>(
+        `INSERT INTO enrichment_requests (workspace_id, type, input, priority, status, options, tier, correlation_id)
+         VALUES ($1, 'email.verify', '{"email":"ada@example.com"}', 'bulk', 'queued', '{}', 'pro', 'race')
+         RETURNING id`,
+        [workspace.id],
+      );
+      const id = inserted.rows[0].id;
+      const orchestrator = (ctx.stack.worker as INestApplication).get(Orchestrator);
+      const results = await Promise.all(
+        Array.from({ length: 6 }, () => orchestrator.advance(id, workspace.id, 'race')),
+      );
+      expect(results.filter((r) => r.action === 'enqueued')).toHaveLength(1);
+      const view = await finished(ctx.stack, workspace.apiKey, id);
+      expect(view.status).toBe('completed');
+      expect(view.steps.map((s) => [s.seq, s.goal, s.provider])).toEqual([[0, 'verify', 'email-verifier']]);
+    } finally {
+      await pg.end();
+    }
+  });
+});
+
+describe('a step taken twice at once', () => {
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+  let workspace: { id: string; apiKey: string };
+
+  beforeAll(async () => {
+    ctx = await setUp({});
+    workspace = await createWorkspace(ctx.stack.gatewayUrl, 'Stalled Co');
+  });
+  afterAll(() => tearDown(ctx));
+
+  it('calls and charges the provider once when a second run of the step starts while the first still calls', async () => {
+    // A slow provider, so the first run is still on the wire when the second starts (as when a
+    // stalled job is taken again by another worker).
+    await sandboxPatch(ctx.stack.sandboxUrl, 'email-verifier', { latency_ms: 1500 });
+    const before = await calls(ctx.stack.sandboxUrl, 'email-verifier');
+    const id = await enqueue(ctx.stack, workspace.apiKey, {
+      type: 'email.verify',
+      input: { email: 'grace.hopper@example.com' },
+    });
+    const step = await eventually(async () => {
+      const pending = await ctx.db.dataSource
+        .getRepository(EnrichmentStep)
+        .findOneBy({ requestId: id, state: 'pending' });
+      if (!pending) {
+        throw new Error('no pending step yet');
+      }
+      return pending;
+    });
+    // The first run takes the step and calls within a few milliseconds; its answer takes 1.5 s.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const queue = ctx.stack.worker?.get<Queue>(getQueueToken('provider.email-verifier'), {
+      strict: false,
+    }) as Queue;
+    await queue.add(
+      'provider.step',
+      { stepId: step.id, requestId: id, workspaceId: workspace.id, correlationId: 'second-run' },
+      { jobId: `second-run-${step.id}` },
+    );
+    const view = await finished(ctx.stack, workspace.apiKey, id);
+    expect(view.status).toBe('completed');
+    await eventually(
+      async () => {
+        const state = await queue.getJobState(`second-run-${step.id}`);
+        if (state !== 'completed') {
+          throw new Error(`the second run is ${state}`);
+        }
+        return state;
+      },
+      { what: 'the second run to complete' },
+    );
+    const after = await calls(ctx.stack.sandboxUrl, 'email-verifier');
+    expect(after.total - before.total).toBe(1);
+    const ledger = await ctx.db.dataSource.getRepository(CreditLedgerEntry).findBy({ requestId: id });
+    expect(ledger.map((row) => Number(row.credits))).toEqual([view.steps[0].credits]);
+    expect(view.steps[0].credits).toBeGreaterThan(0);
+  });
+});
+
+describe('a tier’s share of a provider’s rate limit', () => {
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+  let world: WorldPerson[];
+
+  beforeAll(async () => {
+    ctx = await setUp({
+      // Astra Dialer alone serves phones; workspaces of the free tier get one call an hour of it.
+      PROVIDER_OVERRIDES: JSON.stringify({
+        'orion-connect': { enabled: false },
+        'nimbus-lookup': { enabled: false },
+        'astra-dialer': {
+          rateLimits: [
+            { name: 'hour', limit: 1000, windowMs: 3_600_000 },
+            { name: 'free-hour', limit: 1, windowMs: 3_600_000, tier: 'free' },
+          ],
+        },
+      }),
+    });
+    world = await people(ctx.stack.sandboxUrl);
+  });
+  afterAll(() => tearDown(ctx));
+
+  it('holds back only that tier’s calls once its share is used, while other tiers go on', async () => {
+    const known = world.filter((p) => p.phones['astra-dialer']);
+    expect(known.length).toBeGreaterThanOrEqual(3);
+    const free = await createWorkspace(ctx.stack.gatewayUrl, 'Free Co', 'free');
+    const premium = await createWorkspace(ctx.stack.gatewayUrl, 'Premium Co', 'premium');
+    const before = await calls(ctx.stack.sandboxUrl, 'astra-dialer');
+
+    const first = await finished(
+      ctx.stack,
+      free.apiKey,
+      await enqueue(ctx.stack, free.apiKey, { type: 'person.phone', input: personInput(known[0]) }),
+    );
+    expect(first.status).toBe('completed');
+    expect(first.result?.phones).toEqual([expect.objectContaining({ source: 'astra-dialer' })]);
+
+    // The free tier's hour is used up: its next request waits, without a call.
+    const waiting = await enqueue(ctx.stack, free.apiKey, {
+      type: 'person.phone',
+      input: personInput(known[1]),
+    });
+    // Once the waiting request's step has been taken and refused its slot …
+    await eventually(async () => {
+      const view = await job(ctx.stack, free.apiKey, waiting);
+      const step = view.steps.find((x) => x.provider === 'astra-dialer');
+      return step && step.attempts >= 1 ? step : null;
+    });
+    // A premium request right after is not held back by the free tier's share.
+    const other = await finished(
+      ctx.stack,
+      premium.apiKey,
+      await enqueue(ctx.stack, premium.apiKey, { type: 'person.phone', input: personInput(known[2]) }),
+    );
+    expect(other.status).toBe('completed');
+    expect(other.result?.phones).toEqual([expect.objectContaining({ source: 'astra-dialer' })]);
+
+    const held = await job(ctx.stack, free.apiKey, waiting);
+    expect(held.status).toBe('running');
+    expect(held.steps.filter((s) => s.state !== 'skipped').map((s) => [s.provider, s.state])).toEqual([
+      ['astra-dialer', 'pending'],
+    ]);
+    const after = await calls(ctx.stack.sandboxUrl, 'astra-dialer');
+    expect(after.total - before.total).toBe(2);
+  });
+});
+
+describe('operators pausing and resuming a provider', () => {
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+  let apiKey: string;
+
+  beforeAll(async () => {
+    ctx = await setUp({});
+    apiKey = (await createWorkspace(ctx.stack.gatewayUrl, 'Ops Co')).apiKey;
+  });
+  afterAll(() => tearDown(ctx));
+
+  const admin = (path: string) =>
+    call<Record<string, unknown>>(ctx.stack.gatewayUrl, 'POST', path, { token: TEST_ADMIN_TOKEN });
+
+  it('keeps every call from a paused provider until an operator resumes it, whatever its balance', async () => {
+    expect((await admin('/v1/admin/providers/nope/pause')).status).toBe(404);
+    const before = await calls(ctx.stack.sandboxUrl, 'email-verifier');
+    expect(await admin('/v1/admin/providers/email-verifier/pause')).toMatchObject({
+      status: 200,
+      body: { provider: 'email-verifier', paused: true },
+    });
+    const queue = ctx.stack.worker?.get<Queue>(getQueueToken('provider.email-verifier'), {
+      strict: false,
+    }) as Queue;
+    expect(await queue.isPaused()).toBe(true);
+
+    const held = await finished(
+      ctx.stack,
+      apiKey,
+      await enqueue(ctx.stack, apiKey, { type: 'email.verify', input: { email: 'ada@example.com' } }),
+    );
+    expect(held.steps.map((s) => [s.provider, s.state, s.reason])).toEqual([
+      ['email-verifier', 'skipped', 'paused_by_operator'],
+    ]);
+    // The credit sync (every 300 ms here) and an on-demand balance check leave an operator's pause alone.
+    expect((await admin('/v1/admin/credits/check')).status).toBe(202);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await queue.isPaused()).toBe(true);
+    expect((await calls(ctx.stack.sandboxUrl, 'email-verifier')).total).toBe(before.total);
+
+    expect(await admin('/v1/admin/providers/email-verifier/resume')).toMatchObject({
+      status: 200,
+      body: { paused: false },
+    });
+    expect(await queue.isPaused()).toBe(false);
+    const answered = await finished(
+      ctx.stack,
+      apiKey,
+      await enqueue(ctx.stack, apiKey, { type: 'email.verify', input: { email: 'grace@example.com' } }),
+    );
+    expect(answered.steps.map((s) => [s.provider, s.state])).toEqual([['email-verifier', 'completed']]);
+
+    const redis = new Redis(requireEnv('REDIS_URL'));
+    try {
+      const events = (await redis.xrange(`${ctx.prefix}:pipeline:events:pipeline`, '-', '+'))
+        .map(([, fields]) =>
+          Object.fromEntries(fields.flatMap((v, i, all) => (i % 2 ? [] : [[v, all[i + 1]]]))),
+        )
+        .filter((event: Record<string, string>) => event.provider === 'email-verifier')
+        .map((event: Record<string, string>) => [event.type, event.reason]);
+      expect(events).toEqual([
+        ['provider.paused', 'paused by an operator'],
+        ['provider.resumed', 'resumed by an operator'],
+      ]);
+    } finally {
+      redis.disconnect();
+    }
   });
 });

@@ -115,6 +115,9 @@ describe('worker replicas as separate processes', () => {
       PROVIDER_OVERRIDES: JSON.stringify({ snov: { enabled: false }, rocketreach: { enabled: false } }),
       JOB_LOCK_DURATION_MS: '3000',
       JOB_STALLED_INTERVAL_MS: '1000',
+      // A killed worker's in-flight claims expire a step timeout (plus 5 s) after they were taken;
+      // until then a retried step waits rather than risk paying twice.
+      STEP_TIMEOUT_MS: '5000',
       REQUEST_RECOVERY_INTERVAL_MS: '1000',
       REQUEST_RECOVERY_AFTER_MS: '4000',
       WORKER_LOW_CONCURRENCY: '4',

@@ -45,8 +45,8 @@ export async function createWorkspace(
   gatewayUrl: string,
   name: string,
   tier?: 'free' | 'standard' | 'premium',
-): Promise<{ id: string; apiKey: string }> {
-  const answer = await call<{ workspace: { id: string }; api_key: string }>(
+): Promise<{ id: string; apiKey: string; webhookSecret: string | null }> {
+  const answer = await call<{ workspace: { id: string }; api_key: string; webhook_secret: string | null }>(
     gatewayUrl,
     'POST',
     '/v1/admin/workspaces',
@@ -58,5 +58,9 @@ export async function createWorkspace(
   if (answer.status !== 201) {
     throw new Error(`creating workspace failed: ${answer.status} ${JSON.stringify(answer.body)}`);
   }
-  return { id: answer.body.workspace.id, apiKey: answer.body.api_key };
+  return {
+    id: answer.body.workspace.id,
+    apiKey: answer.body.api_key,
+    webhookSecret: answer.body.webhook_secret,
+  };
 }

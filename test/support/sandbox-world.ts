@@ -13,6 +13,7 @@ export interface WorldPerson {
   title: string;
   seniority: string;
   department: string;
+  officer_id: string | null;
   emails: Record<string, string>;
   phones: Record<string, string>;
   email_status: string;

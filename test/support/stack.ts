@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
+import { createWebhookReceiverApp } from '../../apps/webhook-receiver/src/app';
 import { createGatewayApp } from '../../apps/gateway/src/app';
 import { createWorkerApp } from '../../apps/enrichment-worker/src/app';
 import { createSandboxApp } from '../../apps/provider-sandbox/src/sandbox';
@@ -18,7 +20,10 @@ export interface Stack {
   gatewayUrl: string;
   sandboxUrl: string;
   workerUrl: string | null;
+  /** The webhook receiver, where providers call back (WEBHOOK_PUBLIC_URL unless a test sets it). */
+  receiverUrl: string;
   gateway: INestApplication;
+  /** The running worker; a test that restarts it puts the new one here. */
   worker: INestApplication | null;
   /** The environment the apps were started with (for worker processes started beside them). */
   env: Record<string, string>;
@@ -55,7 +60,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const sandbox = await createSandboxApp({ seed: 20261122, worldSize: 300 });
   await sandbox.listen(0, '127.0.0.1');
   const sandboxUrl = urlOf(sandbox);
-  const env = {
+  const env: Record<string, string> = {
     NODE_ENV: 'test',
     LOG_LEVEL: 'warn',
     REDIS_URL: options.redisUrl,
@@ -64,8 +69,21 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     SLUICE_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     ...sandboxProviderEnv(sandboxUrl),
     DEPENDENCY_CHECK_INTERVAL_MS: '200',
+    // A fresh key per stack: sealed secrets never outlive the test that made them.
+    SLUICE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    // Test callback sinks listen on the loopback interface.
+    CALLBACK_ALLOW_PRIVATE: 'true',
+    // Tests that follow the companies stream say so.
+    COMPANIES_HOUSE_STREAM_ENABLED: 'false',
     ...options.env,
   };
+  // The webhook receiver first: the worker gives providers callback URLs under its address.
+  const { app: receiver } = await createWebhookReceiverApp(env);
+  await receiver.listen(0, '127.0.0.1');
+  const receiverUrl = urlOf(receiver);
+  if (options.env?.WEBHOOK_PUBLIC_URL === undefined) {
+    env.WEBHOOK_PUBLIC_URL = receiverUrl;
+  }
   const { app: gateway } = await createGatewayApp(env);
   await gateway.listen(0, '127.0.0.1');
   let worker: INestApplication | null = null;
@@ -73,17 +91,21 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     worker = (await createWorkerApp(env)).app;
     await worker.listen(0, '127.0.0.1');
   }
-  return {
+  const stack: Stack = {
     gatewayUrl: urlOf(gateway),
     sandboxUrl,
     workerUrl: worker ? urlOf(worker) : null,
+    receiverUrl,
     gateway,
     worker,
     env,
     close: async () => {
-      await worker?.close();
+      // The worker a test has in place now (a test may restart it).
+      await stack.worker?.close();
       await gateway.close();
+      await receiver.close();
       await sandbox.close();
     },
   };
+  return stack;
 }

@@ -105,6 +105,11 @@ async function main(): Promise<void> {
   const appEnv: NodeJS.ProcessEnv = {
     NODE_ENV: 'development',
     COMPANIES_HOUSE_BASE_URL: `${sandboxUrl}/companies-house`,
+    // Locally the providers (the sandbox) call the receiver directly.
+    WEBHOOK_PUBLIC_URL: `http://127.0.0.1:${ports.webhooks}`,
+    // Local runs deliver callbacks to local services.
+    CALLBACK_ALLOW_PRIVATE: 'true',
+    SLUICE_ENCRYPTION_KEY: Buffer.from(localSecret(dataRoot, 'encryption-key', 32), 'hex').toString('base64'),
     ...env,
     REDIS_URL: services.redisUrl,
     DATABASE_URL: services.databaseUrl,

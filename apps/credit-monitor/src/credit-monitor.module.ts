@@ -16,7 +16,9 @@ export class CreditMonitorModule {
       module: CreditMonitorModule,
       imports: [
         SluiceConfigModule.forRoot([core, monitor]),
-        LoggerModule.forRoot(loggerParams({ app: 'credit-monitor', level: core.logLevel })),
+        LoggerModule.forRoot(
+          loggerParams({ app: 'credit-monitor', level: core.logLevel, flushMs: core.logFlushMs }),
+        ),
         DatabaseModule.forApp('sluice-credit-monitor', 5),
         QueueRootModule.forApp({
           role: 'worker',

@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import {
+  CallbackConfig,
   CoreConfig,
   loadConfigs,
   PipelineConfig,
@@ -15,11 +16,11 @@ import { WorkerModule } from './worker.module';
 export async function createWorkerApp(
   env: Env = process.env,
 ): Promise<{ app: INestApplication; config: WorkerConfig }> {
-  const [core, worker, providers, pipeline] = loadConfigs(
-    [CoreConfig, WorkerConfig, ProvidersConfig, PipelineConfig],
+  const [core, worker, providers, pipeline, callbacks] = loadConfigs(
+    [CoreConfig, WorkerConfig, ProvidersConfig, PipelineConfig, CallbackConfig],
     env,
   );
-  const app = await NestFactory.create(WorkerModule.forRoot(core, worker, providers, pipeline), {
+  const app = await NestFactory.create(WorkerModule.forRoot(core, worker, providers, pipeline, callbacks), {
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));

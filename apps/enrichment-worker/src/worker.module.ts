@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import {
+  type CallbackConfig,
   type CoreConfig,
   type PipelineConfig,
   type ProvidersConfig,
@@ -24,6 +25,9 @@ import { ProviderCatalog } from './pipeline/provider-catalog';
 import { ProviderInvoker } from './pipeline/provider-invoker';
 import { ProviderWorkers } from './pipeline/provider-workers';
 import { StepRunner } from './pipeline/step-runner';
+import { WebhookCompletion } from './pipeline/webhook-completion';
+import { CallbackSender } from './pipeline/callback-sender';
+import { CompaniesStreamConsumer } from './pipeline/companies-stream';
 import { StoredResults } from './pipeline/stored-results';
 import { ProviderCallLog } from './steps/provider-call-log';
 import { StepLedger } from './steps/step-ledger.service';
@@ -38,12 +42,15 @@ export class WorkerModule {
     worker: WorkerConfig,
     providers: ProvidersConfig,
     pipeline: PipelineConfig,
+    callbacks: CallbackConfig,
   ): DynamicModule {
     return {
       module: WorkerModule,
       imports: [
-        SluiceConfigModule.forRoot([core, worker, providers, pipeline]),
-        LoggerModule.forRoot(loggerParams({ app: 'enrichment-worker', level: core.logLevel })),
+        SluiceConfigModule.forRoot([core, worker, providers, pipeline, callbacks]),
+        LoggerModule.forRoot(
+          loggerParams({ app: 'enrichment-worker', level: core.logLevel, flushMs: core.logFlushMs }),
+        ),
         DatabaseModule.forApp('sluice-enrichment-worker'),
         QueueRootModule.forApp({
           role: 'worker',
@@ -70,6 +77,9 @@ export class WorkerModule {
         StoredResults,
         Orchestrator,
         StepRunner,
+        WebhookCompletion,
+        CallbackSender,
+        CompaniesStreamConsumer,
         ProviderWorkers,
       ],
     };

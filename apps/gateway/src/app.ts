@@ -2,7 +2,7 @@ import { type INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { CoreConfig, GatewayConfig, loadConfigs, type Env } from '@sluice/config';
+import { CallbackConfig, CoreConfig, GatewayConfig, loadConfigs, type Env } from '@sluice/config';
 import { useJsonBodies } from '@sluice/platform';
 import { GatewayModule } from './gateway.module';
 
@@ -10,8 +10,8 @@ import { GatewayModule } from './gateway.module';
 export async function createGatewayApp(
   env: Env = process.env,
 ): Promise<{ app: INestApplication; config: GatewayConfig }> {
-  const [core, gateway] = loadConfigs([CoreConfig, GatewayConfig], env);
-  const app = await NestFactory.create(GatewayModule.forRoot(core, gateway), {
+  const [core, gateway, callbacks] = loadConfigs([CoreConfig, GatewayConfig, CallbackConfig], env);
+  const app = await NestFactory.create(GatewayModule.forRoot(core, gateway, callbacks), {
     bufferLogs: true,
     bodyParser: false,
   });

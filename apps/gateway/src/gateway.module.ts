@@ -3,7 +3,7 @@ import { BullBoardModule } from '@bull-board/nestjs';
 import { ExpressAdapter } from '@bull-board/express';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { LoggerModule } from 'nestjs-pino';
-import { type CoreConfig, type GatewayConfig, SluiceConfigModule } from '@sluice/config';
+import { type CallbackConfig, type CoreConfig, type GatewayConfig, SluiceConfigModule } from '@sluice/config';
 import { DatabaseModule } from '@sluice/db';
 import { HttpMetricsMiddleware, loggerParams, OpsModule } from '@sluice/platform';
 import { ACTIVE_QUEUE_NAMES, QueueRootModule } from '@sluice/queue';
@@ -13,16 +13,21 @@ import { JobsController } from './jobs/jobs.controller';
 import { JobsService } from './jobs/jobs.service';
 import { WorkspacesController } from './admin/workspaces.controller';
 import { WorkspacesService } from './admin/workspaces.service';
+import { ProvidersAdminController } from './admin/providers-admin.controller';
 import { QueueMetrics } from './ops/queue-metrics';
+import { CallbacksController } from './callbacks/callbacks.controller';
+import { WebhookSecrets } from './callbacks/webhook-secrets.service';
 
 @Module({})
 export class GatewayModule implements NestModule {
-  static forRoot(core: CoreConfig, gateway: GatewayConfig): DynamicModule {
+  static forRoot(core: CoreConfig, gateway: GatewayConfig, callbacks: CallbackConfig): DynamicModule {
     return {
       module: GatewayModule,
       imports: [
-        SluiceConfigModule.forRoot([core, gateway]),
-        LoggerModule.forRoot(loggerParams({ app: 'gateway', level: core.logLevel })),
+        SluiceConfigModule.forRoot([core, gateway, callbacks]),
+        LoggerModule.forRoot(
+          loggerParams({ app: 'gateway', level: core.logLevel, flushMs: core.logFlushMs }),
+        ),
         DatabaseModule.forApp('sluice-gateway'),
         QueueRootModule.forApp({
           role: 'producer',
@@ -37,7 +42,7 @@ export class GatewayModule implements NestModule {
         }),
         BullBoardModule.forFeature(...ACTIVE_QUEUE_NAMES.map((name) => ({ name, adapter: BullMQAdapter }))),
       ],
-      controllers: [JobsController, WorkspacesController],
+      controllers: [JobsController, WorkspacesController, CallbacksController, ProvidersAdminController],
       providers: [
         HttpMetricsMiddleware,
         QueueMetrics,
@@ -45,6 +50,7 @@ export class GatewayModule implements NestModule {
         AdminTokenGuard,
         JobsService,
         WorkspacesService,
+        WebhookSecrets,
       ],
     };
   }

@@ -1,22 +1,35 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { type CoreConfig, SluiceConfigModule, type WebhookReceiverConfig } from '@sluice/config';
+import {
+  type CoreConfig,
+  type ProvidersConfig,
+  SluiceConfigModule,
+  type WebhookReceiverConfig,
+} from '@sluice/config';
 import { DatabaseModule } from '@sluice/db';
 import { loggerParams, OpsModule } from '@sluice/platform';
 import { QUEUE_NAMES, QueueRootModule } from '@sluice/queue';
+import { WebhookIntake } from './webhooks/webhook-intake.service';
+import { WebhooksController } from './webhooks/webhooks.controller';
 
 /**
- * Receives provider callbacks. Provider webhook routes (`POST /webhooks/:provider`) arrive with the
- * asynchronous providers; today the app serves /health and /metrics so deployments can wire it.
+ * Receives provider callbacks (`POST /webhooks/rocketreach`, `POST /webhooks/:provider/:token`),
+ * stores each before anything else and queues it for the worker; also /health and /metrics.
  */
 @Module({})
 export class WebhookReceiverModule {
-  static forRoot(core: CoreConfig, receiver: WebhookReceiverConfig): DynamicModule {
+  static forRoot(
+    core: CoreConfig,
+    receiver: WebhookReceiverConfig,
+    providers: ProvidersConfig,
+  ): DynamicModule {
     return {
       module: WebhookReceiverModule,
       imports: [
-        SluiceConfigModule.forRoot([core, receiver]),
-        LoggerModule.forRoot(loggerParams({ app: 'webhook-receiver', level: core.logLevel })),
+        SluiceConfigModule.forRoot([core, receiver, providers]),
+        LoggerModule.forRoot(
+          loggerParams({ app: 'webhook-receiver', level: core.logLevel, flushMs: core.logFlushMs }),
+        ),
         DatabaseModule.forApp('sluice-webhook-receiver', 5),
         QueueRootModule.forApp({
           role: 'producer',
@@ -25,6 +38,8 @@ export class WebhookReceiverModule {
         }),
         OpsModule.forApp({ app: 'webhook-receiver', retryAfterSeconds: 5 }),
       ],
+      controllers: [WebhooksController],
+      providers: [WebhookIntake],
     };
   }
 }

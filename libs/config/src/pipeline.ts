@@ -19,11 +19,14 @@ export interface ProviderOverride {
   /** Lower goes first in `priority` ordering. */
   priority?: number;
   /** Replaces the provider's published limits. */
-  rateLimits?: { name: string; limit: number; windowMs: number }[];
+  /** How often a task waiting at this provider is polled (ms); ASYNC_POLL_INTERVAL_MS when absent. */
+  pollIntervalMs?: number;
+  /** `tier`: the rule counts (and limits) only calls made for workspaces of that tier. */
+  rateLimits?: { name: string; limit: number; windowMs: number; tier?: 'free' | 'pro' | 'enterprise' }[];
   minimumTier?: 'free' | 'pro' | 'enterprise';
 }
 
-const OVERRIDE_KEYS = ['enabled', 'priority', 'rateLimits', 'minimumTier'];
+const OVERRIDE_KEYS = ['enabled', 'priority', 'rateLimits', 'minimumTier', 'pollIntervalMs'];
 
 /** Why `PROVIDER_OVERRIDES` is unusable, or null when it is fine. */
 export function providerOverridesProblem(raw: string): string | null {
@@ -48,6 +51,13 @@ export function providerOverridesProblem(raw: string): string | null {
     if (entry.enabled !== undefined && typeof entry.enabled !== 'boolean') {
       return `PROVIDER_OVERRIDES.${provider}.enabled must be true or false`;
     }
+    const poll: unknown = entry.pollIntervalMs;
+    if (
+      poll !== undefined &&
+      !(typeof poll === 'number' && Number.isInteger(poll) && poll >= 10 && poll <= 86_400_000)
+    ) {
+      return `PROVIDER_OVERRIDES.${provider}.pollIntervalMs must be a whole number of milliseconds from 10 to 86400000`;
+    }
     if (entry.priority !== undefined && !Number.isFinite(entry.priority)) {
       return `PROVIDER_OVERRIDES.${provider}.priority must be a number`;
     }
@@ -69,10 +79,13 @@ export function providerOverridesProblem(raw: string): string | null {
             Number.isInteger((rule as Record<string, unknown>).limit) &&
             ((rule as Record<string, number>).limit ?? 0) > 0 &&
             Number.isInteger((rule as Record<string, unknown>).windowMs) &&
-            ((rule as Record<string, number>).windowMs ?? 0) > 0,
+            ((rule as Record<string, number>).windowMs ?? 0) > 0 &&
+            [undefined, 'free', 'pro', 'enterprise'].includes(
+              (rule as Record<string, unknown>).tier as string,
+            ),
         );
       if (!valid) {
-        return `PROVIDER_OVERRIDES.${provider}.rateLimits must be a list of {"name": string, "limit": positive integer, "windowMs": positive integer}`;
+        return `PROVIDER_OVERRIDES.${provider}.rateLimits must be a list of {"name": string, "limit": positive integer, "windowMs": positive integer, "tier"?: free|pro|enterprise}`;
       }
     }
   }
@@ -94,7 +107,7 @@ export class PipelineConfig {
   @Setting({
     env: 'PROVIDER_OVERRIDES',
     description:
-      'JSON object of per-provider overrides: {"<provider>": {"enabled", "priority", "rateLimits": [{"name","limit","windowMs"}], "minimumTier"}}.',
+      'JSON object of per-provider overrides: {"<provider>": {"enabled", "priority", "rateLimits": [{"name","limit","windowMs","tier"?}], "minimumTier", "pollIntervalMs"}}; a rule with a tier limits only calls for workspaces of that tier (their share of the provider); pollIntervalMs is how often that provider\'s waiting tasks are polled (e.g. every 15 minutes for RocketReach when its webhooks arrive).',
   })
   @Validate((value: unknown) => typeof value === 'string' && providerOverridesProblem(value) === null, {
     message: (args: ValidationArguments) => providerOverridesProblem(String(args.value)) ?? '',
@@ -162,6 +175,16 @@ export class PipelineConfig {
   @Min(TTL_S.min)
   @Max(TTL_S.max)
   cacheTtlBulkS = 30 * 24 * 3600;
+
+  @Setting({
+    env: 'CACHE_TTL_CATCH_ALL_S',
+    description:
+      'How long a domain seen accepting every address (catch-all) is remembered, so e-mail searches there that would be refused are not paid for (seconds).',
+  })
+  @IsInt()
+  @Min(TTL_S.min)
+  @Max(TTL_S.max)
+  cacheTtlCatchAllS = 30 * 24 * 3600;
 
   @Setting({
     env: 'CACHE_TTL_ACCOUNT_S',

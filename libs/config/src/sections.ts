@@ -27,6 +27,16 @@ export class CoreConfig {
   logLevel = 'info';
 
   @Setting({
+    env: 'LOG_FLUSH_MS',
+    description:
+      'Log lines are buffered and written at least this often (and at exit); 0 writes every line at once (one system call per line).',
+  })
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  logFlushMs = 200;
+
+  @Setting({
     env: 'REDIS_URL',
     description: 'Redis for BullMQ queues, caches and rate windows (redis:// or rediss://).',
     sensitive: true,
@@ -177,6 +187,14 @@ export class ProvidersConfig {
   @IsNotEmpty()
   companiesHouseStreamKey = 'sandbox-companies-house-stream-key';
 
+  @Setting({
+    env: 'COMPANIES_HOUSE_STREAM_ENABLED',
+    description:
+      'Follow the companies stream: a company turning dissolved or proposed for strike-off is refreshed in the store and its pending paid work cancelled. One worker replica at a time follows it.',
+  })
+  @IsBoolean()
+  companiesHouseStreamEnabled = true;
+
   @Setting({ env: 'SNOV_BASE_URL', description: 'Snov.io API (https://api.snov.io in production).' })
   @Matches(/^https?:\/\/\S+$/, { message: 'SNOV_BASE_URL must be an http(s) URL' })
   snovBaseUrl = 'http://127.0.0.1:4010/snov';
@@ -294,6 +312,14 @@ export class ProvidersConfig {
   @Min(100)
   @Max(120_000)
   providerTimeoutMs = 10_000;
+
+  @Setting({
+    env: 'WEBHOOK_PUBLIC_URL',
+    description:
+      'Base URL at which providers reach the webhook receiver (e.g. https://hooks.example.com); asynchronous work is given callback URLs under it. Empty: no callbacks, results are polled.',
+  })
+  @Matches(/^(https?:\/\/\S+)?$/, { message: 'WEBHOOK_PUBLIC_URL must be an http(s) URL or empty' })
+  webhookPublicUrl = '';
 }
 
 export class WebhookReceiverConfig {
@@ -307,6 +333,74 @@ export class WebhookReceiverConfig {
   @Min(PORT.min)
   @Max(PORT.max)
   port = 3002;
+
+  @Setting({
+    env: 'WEBHOOK_BODY_LIMIT_BYTES',
+    description: 'Largest callback body accepted; larger ones are answered 413.',
+  })
+  @IsInt()
+  @Min(1024)
+  @Max(10 * 1024 * 1024)
+  bodyLimitBytes = 256 * 1024;
+}
+
+/** Callbacks upstream: the signed deliveries of a job's result to its `callback_url`. */
+export class CallbackConfig {
+  @Setting({
+    env: 'SLUICE_ENCRYPTION_KEY',
+    description:
+      'Key that seals secrets Sluice must read back (workspace webhook signing secrets): base64 of 32 random bytes, e.g. `openssl rand -base64 32`. Empty: callbacks are off (jobs with a callback_url are refused).',
+    sensitive: true,
+  })
+  @Matches(/^([A-Za-z0-9+/]{43}=)?$/, {
+    message: 'SLUICE_ENCRYPTION_KEY must be base64 of 32 bytes (openssl rand -base64 32) or empty',
+  })
+  encryptionKey = '';
+
+  @Setting({
+    env: 'CALLBACK_ALLOW_PRIVATE',
+    description:
+      'Allow callback URLs that resolve to private, loopback or link-local addresses (local runs only: otherwise a caller could make Sluice reach internal services).',
+  })
+  @IsBoolean()
+  allowPrivate = false;
+
+  @Setting({
+    env: 'CALLBACK_MAX_ATTEMPTS',
+    description: 'Delivery attempts of one callback; with the backoff below, 15 span about a day.',
+  })
+  @IsInt()
+  @Min(1)
+  @Max(30)
+  maxAttempts = 15;
+
+  @Setting({
+    env: 'CALLBACK_BACKOFF_MS',
+    description: 'First retry delay of a failed callback; each next one doubles (with jitter).',
+  })
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  backoffMs = 5000;
+
+  @Setting({
+    env: 'CALLBACK_TIMEOUT_MS',
+    description: 'How long one delivery waits for the receiver’s answer.',
+  })
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  timeoutMs = 15_000;
+
+  @Setting({
+    env: 'WEBHOOK_SECRET_GRACE_S',
+    description:
+      'How long a rotated-out workspace webhook secret keeps signing beside the new one (seconds).',
+  })
+  @IsInt()
+  @Min(0)
+  @Max(30 * 24 * 3600)
+  secretGraceS = 24 * 3600;
 }
 
 export class CreditMonitorConfig {
@@ -354,6 +448,7 @@ export const ALL_CONFIG_SECTIONS = [
   ProvidersConfig,
   PipelineConfig,
   WebhookReceiverConfig,
+  CallbackConfig,
   CreditMonitorConfig,
   SandboxConfig,
 ] as const;

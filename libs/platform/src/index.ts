@@ -7,3 +7,6 @@ export * from './health/redis.health';
 export * from './metrics/metrics';
 export * from './health/health.controller';
 export * from './ops.module';
+export * from './webhooks/standard-webhooks';
+export * from './crypto/secret-box';
+export * from './net/public-address';

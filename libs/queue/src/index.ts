@@ -5,3 +5,4 @@ export * from './connection';
 export * from './nest/queue-root.module';
 export * from './nest/queue-error-log';
 export * from './guards';
+export * from './signals';

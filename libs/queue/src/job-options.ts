@@ -10,13 +10,23 @@ export type RequestPriority = keyof typeof JOB_PRIORITY;
  * and retry them in Bull Board; nothing is removed on failure.
  */
 /** Jobs enqueued one by one (the recovery sweep is a job scheduler and has its own template). */
-export type EnqueuedJobName = typeof JOB_NAMES.enrichmentPlan | typeof JOB_NAMES.providerStep;
+export type EnqueuedJobName =
+  typeof JOB_NAMES.enrichmentPlan | typeof JOB_NAMES.providerStep | typeof JOB_NAMES.webhookProcess;
 
 export const JOB_OPTIONS: Record<EnqueuedJobName, JobsOptions> = {
   [JOB_NAMES.enrichmentPlan]: {
     /** @defaultValue 5 attempts, exponential backoff from 1 s, with jitter */
     attempts: 5,
     backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
+    removeOnComplete: { age: 24 * 3600, count: 10_000 },
+    removeOnFail: { age: 14 * 24 * 3600, count: 50_000 },
+  },
+  [JOB_NAMES.webhookProcess]: {
+    /** @defaultValue 8 attempts, exponential backoff from 1 s (the step is polled meanwhile anyway) */
+    attempts: 8,
+    backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
+    // A callback wakes a waiting step ahead of new plans.
+    priority: 1,
     removeOnComplete: { age: 24 * 3600, count: 10_000 },
     removeOnFail: { age: 14 * 24 * 3600, count: 50_000 },
   },
@@ -35,5 +45,25 @@ export function planJobOptions(requestId: string, priority: RequestPriority): Jo
     ...JOB_OPTIONS[JOB_NAMES.enrichmentPlan],
     jobId: `plan-${requestId}`,
     priority: JOB_PRIORITY[priority],
+  };
+}
+
+/**
+ * A callback delivery of a request's result: retried with exponential backoff from `backoffMs`
+ * (jittered) up to `maxAttempts` times — by default 15 attempts from 5 s, about a day. One job per
+ * request (and per redelivery), so finishing twice cannot send it twice.
+ */
+export function callbackJobOptions(
+  requestId: string,
+  config: { maxAttempts: number; backoffMs: number },
+  suffix = 'first',
+): JobsOptions {
+  return {
+    jobId: `callback-${requestId}-${suffix}`,
+    attempts: config.maxAttempts,
+    backoff: { type: 'exponential', delay: config.backoffMs, jitter: 0.3 },
+    priority: 5,
+    removeOnComplete: { age: 24 * 3600, count: 10_000 },
+    removeOnFail: { age: 14 * 24 * 3600, count: 50_000 },
   };
 }

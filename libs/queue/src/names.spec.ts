@@ -27,6 +27,8 @@ describe('queue and job names (a wire format: jobs in Redis carry them)', () => 
       providerStep: 'provider.step',
       enrichmentRecover: 'enrichment.recover',
       creditsSync: 'credits.sync',
+      webhookProcess: 'webhook.process',
+      callbackDeliver: 'callback.deliver',
     });
   });
 

@@ -60,6 +60,10 @@ export const JOB_NAMES = {
   enrichmentRecover: 'enrichment.recover',
   /** Repeating job (a BullMQ job scheduler): reads balances of providers paused for credits and resumes them. */
   creditsSync: 'credits.sync',
+  /** A stored provider callback to apply: wakes the step waiting for that provider's work. */
+  webhookProcess: 'webhook.process',
+  /** Deliver a finished job's result to its callback URL, signed (Standard Webhooks). */
+  callbackDeliver: 'callback.deliver',
 } as const;
 
 /**
@@ -67,6 +71,37 @@ export const JOB_NAMES = {
  * paused or resumed for credits, a circuit opened or closed. Capped, oldest trimmed first.
  */
 export const PIPELINE_EVENTS_STREAM = 'events:pipeline';
+
+/**
+ * Redis key marking a request cancelled (set by the gateway when it cancels, read by every worker
+ * right before a provider call): the stop reaches a step that was already taken, at once.
+ */
+export function cancelMarkerKey(queuePrefix: string, requestId: string): string {
+  return `${queuePrefix}:pipeline:cancelled:${requestId}`;
+}
+
+/**
+ * Redis key marking a provider paused (its queue is paused too): by the pipeline when its credits
+ * cannot pay for a call, or by an operator. Every worker checks it right before a paid call.
+ */
+export function pauseMarkerKey(queuePrefix: string, provider: string): string {
+  return `${queuePrefix}:pipeline:paused:${provider}`;
+}
+
+/** What a pause marker holds. An operator's pause (`manual`) is lifted only by an operator. */
+export interface PauseRecord {
+  since: number;
+  reason: string;
+  manual?: boolean;
+}
+
+/** The pipeline's event stream key (see {@link PIPELINE_EVENTS_STREAM}). */
+export function pipelineEventsKey(queuePrefix: string): string {
+  return `${queuePrefix}:pipeline:${PIPELINE_EVENTS_STREAM}`;
+}
+
+/** How long a cancel marker is kept: longer than any step can wait to be called. */
+export const CANCEL_MARKER_TTL_S = 7 * 24 * 3600;
 export type JobName = (typeof JOB_NAMES)[keyof typeof JOB_NAMES];
 
 /** Providers whose adapter and worker exist: their queues are registered, shown in Bull Board and planned onto. */

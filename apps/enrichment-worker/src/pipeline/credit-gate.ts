@@ -7,6 +7,7 @@ import {
   JOB_NAMES,
   providerQueueName,
   QUEUE_NAMES,
+  type PauseRecord,
   type ProviderName,
 } from '@sluice/queue';
 import type { Queue } from 'bullmq';
@@ -14,11 +15,6 @@ import { WorkerMetrics } from '../ops/worker-metrics';
 import { PipelineGuards } from './pipeline-redis';
 import { ProviderCatalog } from './provider-catalog';
 import { ProviderInvoker } from './provider-invoker';
-
-interface PauseRecord {
-  since: number;
-  reason: string;
-}
 
 /**
  * Pauses a provider's queue the moment it cannot pay for its next call, and resumes it when its
@@ -62,6 +58,12 @@ export class CreditGate implements OnApplicationBootstrap {
     return `${this.guards.prefix}:paused:${provider}`;
   }
 
+  /** The provider's pause, if it is paused: for credits, or by an operator (`manual`). */
+  async pauseOf(provider: ProviderName): Promise<PauseRecord | null> {
+    const raw = await this.guards.redis.get(this.markerKey(provider));
+    return raw ? (JSON.parse(raw) as PauseRecord) : null;
+  }
+
   async isPaused(provider: ProviderName): Promise<boolean> {
     return (await this.guards.redis.exists(this.markerKey(provider))) === 1;
   }
@@ -100,6 +102,24 @@ export class CreditGate implements OnApplicationBootstrap {
     }
   }
 
+  /**
+   * Whether the provider's balance, read now, pays for its cheapest call (and the wallet learns it).
+   * For answers that speak of the past: a task that ended for lack of credits before a top-up.
+   */
+  async canPayNow(provider: ProviderName): Promise<boolean> {
+    try {
+      const balance = (await this.invoker.balance(provider))?.remaining ?? null;
+      if (balance === null) {
+        return false;
+      }
+      await this.guards.wallet.setBalance(provider, balance);
+      return balance >= this.catalog.cheapestCall(provider);
+    } catch (error) {
+      this.logger.warn({ msg: 'balance check failed', provider, error: String(error) });
+      return false;
+    }
+  }
+
   /** Reads balances: of paused providers (to resume them) and, at start, of every provider. */
   async sync(all = false): Promise<{ resumed: string[]; paused: string[] }> {
     const resumed: string[] = [];
@@ -125,6 +145,10 @@ export class CreditGate implements OnApplicationBootstrap {
         continue;
       }
       const record = JSON.parse(raw) as PauseRecord;
+      if (record.manual) {
+        paused.push(provider); // an operator paused it: only an operator resumes it
+        continue;
+      }
       const snapshot = await this.guards.wallet.snapshot(provider);
       const canPay =
         balance !== null

@@ -2,10 +2,11 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { PipelineConfig } from '@sluice/config';
+import { CallbackConfig, PipelineConfig } from '@sluice/config';
 import { EnrichmentRequest, EnrichmentStep } from '@sluice/db';
 import {
   cacheKeyOf,
+  chainStopReason,
   emailFields,
   goalsOf,
   isSupportedRequestType,
@@ -27,18 +28,20 @@ import {
 } from '@sluice/enrichment';
 import { ROCKETREACH_ATTRIBUTION } from '@sluice/providers';
 import {
+  callbackJobOptions,
   JOB_NAMES,
   JOB_OPTIONS,
   JOB_PRIORITY,
   providerQueueName,
+  QUEUE_NAMES,
   type ProviderName,
   type ProviderStepPayload,
 } from '@sluice/queue';
 import type { Queue } from 'bullmq';
-import { DataSource, type EntityManager, In, Not } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { DataSource, type EntityManager } from 'typeorm';
+import { insertSteps, loadRequestWithSteps, type NewStep, type RequestWithSteps } from '../steps/rows';
 import { CreditGate } from './credit-gate';
-import { PipelineGuards } from './pipeline-redis';
+import { PipelineGuards, ResultCache } from './pipeline-redis';
 import { ProviderCatalog } from './provider-catalog';
 import type { GoalInput } from './provider-invoker';
 
@@ -58,6 +61,8 @@ const GOAL_PROVIDERS: Partial<Record<GoalKey, readonly ProviderName[]>> = {
 export interface Planned {
   result: AdvanceResult;
   toEnqueue: { step: EnrichmentStep; priority: number } | null;
+  /** The request finished here and has a callback URL: its result is to be delivered. */
+  callback: boolean;
 }
 
 export type AdvanceResult =
@@ -65,6 +70,12 @@ export type AdvanceResult =
   | { action: 'enqueued'; stepId: string; provider: string }
   | { action: 'finished'; status: string }
   | { action: 'skipped'; reason: string };
+
+/** Whether an error is the unique `(request_id, seq)` index refusing a step another planner wrote first. */
+function isDuplicateStep(error: unknown): boolean {
+  const driverError = (error as { driverError?: { code?: string; constraint?: string } }).driverError;
+  return driverError?.code === '23505' && driverError.constraint === 'uq_enrichment_steps_request_seq';
+}
 
 /** Confidence of a verification verdict: a verifier checks the mailbox, a finder only guesses. */
 const VERIFIER_CONFIDENCE = 0.95;
@@ -88,8 +99,9 @@ function accepted(step: EnrichmentStep): boolean {
  * Turns a request into its waterfalls and chains, one step at a time: for the first goal not yet
  * met it selects the next eligible provider (filters, then ordering), records the providers it
  * skipped and why, writes the step and puts it on the provider's queue. When every goal is met or
- * exhausted it merges the answers into the request's result. Runs under a row lock on the request,
- * so two replicas advancing the same request cannot plan the same step twice.
+ * exhausted it merges the answers into the request's result. Two replicas advancing the same
+ * request cannot plan the same step twice: a settlement plans under the request's row lock, and the
+ * unique `(request_id, seq)` index refuses a duplicate from a planner without it.
  */
 @Injectable()
 export class Orchestrator {
@@ -102,15 +114,36 @@ export class Orchestrator {
     private readonly catalog: ProviderCatalog,
     private readonly guards: PipelineGuards,
     private readonly gate: CreditGate,
+    private readonly cache: ResultCache,
     private readonly config: PipelineConfig,
+    private readonly callbacks: CallbackConfig,
   ) {}
 
+  /**
+   * Plans the request's next step on its own (a new request, or one the recovery sweep found). No
+   * transaction or row lock: every write is one statement, and the unique `(request_id, seq)` index
+   * turns a concurrent planner's duplicate into an error, after which the loser plans again from
+   * what the winner wrote. (A step's settlement plans under the request lock instead, in its own
+   * transaction.)
+   */
   async advance(requestId: string, workspaceId: string, correlationId: string): Promise<AdvanceResult> {
-    const planned = await this.dataSource.transaction((manager) =>
-      this.advanceIn(manager, requestId, workspaceId),
-    );
-    await this.enqueue(planned, requestId, workspaceId, correlationId);
-    return planned.result;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const planned = await this.advanceIn(
+          this.dataSource.manager,
+          requestId,
+          workspaceId,
+          undefined,
+          false,
+        );
+        await this.enqueue(planned, requestId, workspaceId, correlationId);
+        return planned.result;
+      } catch (error) {
+        if (attempt >= 3 || !isDuplicateStep(error)) {
+          throw error;
+        }
+      }
+    }
   }
 
   /**
@@ -124,6 +157,14 @@ export class Orchestrator {
     workspaceId: string,
     correlationId: string,
   ): Promise<void> {
+    if (planned.callback) {
+      const queue = this.moduleRef.get<Queue>(getQueueToken(QUEUE_NAMES.enrichment), { strict: false });
+      await queue.add(
+        JOB_NAMES.callbackDeliver,
+        { requestId, workspaceId },
+        callbackJobOptions(requestId, this.callbacks),
+      );
+    }
     const pending = planned.toEnqueue;
     if (!pending) {
       return;
@@ -144,68 +185,104 @@ export class Orchestrator {
   }
 
   /**
-   * Plans the request's next step inside `manager`'s transaction, under a row lock on the request
-   * (taken here, or already held by the caller): a step settles and the next is planned in one
-   * transaction.
+   * Plans the request's next step with `manager`: inside a settlement's transaction under the
+   * request's row lock (`locked`: the request and steps as read under it), so a step settles and the
+   * next is planned in one transaction; or on its own (`lock` false, see {@link advance}).
    */
-  async advanceIn(manager: EntityManager, requestId: string, workspaceId: string): Promise<Planned> {
+  async advanceIn(
+    manager: EntityManager,
+    requestId: string,
+    workspaceId: string,
+    locked?: RequestWithSteps,
+    lock = true,
+  ): Promise<Planned> {
     let toEnqueue: { step: EnrichmentStep; priority: number } | null = null;
+    let callback = false;
+    const finish = async (
+      request: EnrichmentRequest,
+      status: 'completed' | 'failed',
+      result: Record<string, unknown> | null,
+      error: string | null,
+    ): Promise<void> => {
+      if ((await this.finish(manager, request, status, result, error)) && request.callbackUrl) {
+        callback = true;
+      }
+    };
     const result = await (async (): Promise<AdvanceResult> => {
-      const request = await manager
-        .getRepository(EnrichmentRequest)
-        .createQueryBuilder('r')
-        .setLock('pessimistic_write')
-        .where({ id: requestId, workspaceId })
-        .getOne();
-      if (!request) {
+      const loaded = locked ?? (await loadRequestWithSteps(manager, requestId, workspaceId, lock));
+      if (!loaded) {
         return { action: 'skipped', reason: 'request not found' };
       }
+      const { request, steps } = loaded;
       if ((TERMINAL as readonly string[]).includes(request.status)) {
         return { action: 'skipped', reason: `request already ${request.status}` };
       }
       if (!isSupportedRequestType(request.type)) {
-        await this.finish(manager, request, 'failed', null, `unsupported request type ${request.type}`);
+        await finish(request, 'failed', null, `unsupported request type ${request.type}`);
         return { action: 'finished', status: 'failed' };
       }
       const input = request.input as RequestInput;
-      const options = request.options as RequestOptions;
-      const steps = await manager
-        .getRepository(EnrichmentStep)
-        .find({ where: { requestId }, order: { seq: 'ASC' } });
-      const goals = goalsOf(request.type, input, options);
+      const goals = this.goalsFor(request, steps);
       for (const goal of goals) {
-        const goalSteps = steps.filter((step) => step.goal === goal.key);
+        const goalSteps = steps.filter((step) => step.goal === goal.id);
         if (goalSteps.some((step) => step.state === 'pending')) {
-          return { action: 'waiting', goal: goal.key };
+          return { action: 'waiting', goal: goal.id };
         }
-        if (goalSteps.some(accepted)) {
+        const answer = goalSteps.find(accepted);
+        if (answer) {
+          const stop =
+            request.type === 'company.officer_emails' && goal.key === 'company' && answer.output
+              ? chainStopReason(answer.output)
+              : null;
+          if (stop) {
+            // Nobody at a dissolved or striking-off company is worth a credit: stop before any is spent.
+            await this.finish(
+              manager,
+              request,
+              'completed',
+              { ...this.result(goals, steps), stopped: stop },
+              null,
+            );
+            return { action: 'finished', status: 'completed' };
+          }
           continue;
         }
-        const goalInput = this.goalInput(input, steps);
+        const goalInput = this.goalInput(input, steps, goal);
         if (goal.key === 'verify' && !goalInput.email) {
           continue; // nothing to verify: the e-mail goal found none
         }
         if (goal.key === 'domain' && !goalInput.companyName) {
           continue; // the register did not give a name to search for
         }
-        const next = await this.nextProvider(request, goal, goalSteps, steps, manager);
+        if (goal.officer && !goalInput.person.domain) {
+          continue; // no company domain to search the officer's mailbox at
+        }
+        const { next, skipped } = await this.nextProvider(request, goal, goalSteps, steps, goalInput);
         if (next) {
-          const step = await manager.getRepository(EnrichmentStep).save(
-            manager.getRepository(EnrichmentStep).create({
-              requestId,
-              workspaceId,
-              seq: this.nextSeq(steps),
-              goal: goal.key,
-              provider: next,
-              operation: goal.operation,
-              cacheKey: cacheKeyOf(next, goal.operation, this.cacheInput(goal, goalInput)),
-            }),
+          // The providers skipped and the step planned, and the request marked running: one statement.
+          const rows = await insertSteps(
+            manager,
+            [
+              ...skipped,
+              {
+                request_id: requestId,
+                workspace_id: workspaceId,
+                seq: this.nextSeq(steps) + skipped.length,
+                goal: goal.id,
+                provider: next,
+                operation: goal.operation,
+                cache_key: cacheKeyOf(next, goal.operation, this.cacheInput(goal, goalInput)),
+              },
+            ],
+            request.status === 'queued' ? requestId : null,
           );
+          const step = rows.at(-1) as EnrichmentStep;
+          steps.push(...rows);
           toEnqueue = { step, priority: JOB_PRIORITY[request.priority] };
-          if (request.status === 'queued') {
-            await manager.getRepository(EnrichmentRequest).update({ id: requestId }, { status: 'running' });
-          }
           return { action: 'enqueued', stepId: step.id, provider: next };
+        }
+        if (skipped.length > 0) {
+          steps.push(...(await insertSteps(manager, skipped, null)));
         }
         if (goal.required) {
           const last = goalSteps.at(-1);
@@ -215,21 +292,62 @@ export class Orchestrator {
               : last?.reason === 'not_found' && goal.key === 'officers'
                 ? `Company ${input.company_number ?? ''} has no officers at Companies House.`
                 : (last?.error ?? `${goal.operation}: ${last?.reason ?? 'no eligible provider'}`);
-          await this.finish(manager, request, 'failed', this.result(goals, steps), message);
+          await finish(request, 'failed', this.result(goals, steps), message);
           return { action: 'finished', status: 'failed' };
         }
       }
-      await this.finish(manager, request, 'completed', this.result(goals, steps), null);
+      await finish(request, 'completed', this.result(goals, steps), null);
       return { action: 'finished', status: 'completed' };
     })();
-    return { result, toEnqueue: toEnqueue as { step: EnrichmentStep; priority: number } | null };
+    return {
+      result,
+      toEnqueue: toEnqueue as { step: EnrichmentStep; priority: number } | null,
+      callback,
+    };
   }
 
-  /** What a goal's call needs: the request's identifiers plus earlier goals' accepted answers. */
-  goalInput(input: RequestInput, steps: readonly EnrichmentStep[]): GoalInput {
-    const answer = (goal: GoalKey): Record<string, unknown> | null =>
-      steps.find((step) => step.goal === goal && accepted(step))?.output ?? null;
+  /**
+   * The request's goals; a chain's per-officer goals appear once the officers goal has its answer.
+   * Unknown types have none (the caller finishes them).
+   */
+  goalsFor(request: EnrichmentRequest, steps: readonly EnrichmentStep[]): Goal[] {
+    if (!isSupportedRequestType(request.type)) {
+      return [];
+    }
+    const officers =
+      request.type === 'company.officer_emails'
+        ? (steps.find((step) => step.goal === 'officers' && accepted(step))?.output?.officers as
+            Record<string, unknown>[] | undefined)
+        : undefined;
+    return goalsOf(request.type, request.input, request.options, {
+      officers: officers ?? null,
+    });
+  }
+
+  /**
+   * What a goal's call needs: the request's identifiers plus earlier goals' accepted answers. A
+   * chain's officer goal asks for that officer at the company's domain (the caller's, or the one the
+   * domain goal found).
+   */
+  goalInput(input: RequestInput, steps: readonly EnrichmentStep[], goal?: Goal): GoalInput {
+    const answer = (id: string): Record<string, unknown> | null =>
+      steps.find((step) => step.goal === id && accepted(step))?.output ?? null;
     const company = answer('company');
+    const officer = goal?.officer;
+    if (officer) {
+      const found = answer(`email:${officer.key}`);
+      return {
+        companyNumber: input.company_number,
+        companyName: (company?.company_name as string | undefined) ?? input.company_name,
+        email: found?.email as string | undefined,
+        person: {
+          firstName: officer.firstName,
+          lastName: officer.lastName,
+          domain: input.domain ?? (answer('domain')?.domain as string | undefined),
+          companyName: (company?.company_name as string | undefined) ?? input.company_name,
+        },
+      };
+    }
     const email = answer('email');
     return {
       companyNumber: input.company_number,
@@ -276,17 +394,22 @@ export class Orchestrator {
     return steps.reduce((max, step) => Math.max(max, step.seq + 1), 0);
   }
 
-  /** Selects the goal's next provider and records, once, each provider skipped and why. */
+  /** Selects the goal's next provider, and the skipped-provider rows still to record (once each). */
   private async nextProvider(
     request: EnrichmentRequest,
     goal: Goal,
     goalSteps: readonly EnrichmentStep[],
-    steps: EnrichmentStep[],
-    manager: EntityManager,
-  ): Promise<ProviderName | null> {
+    steps: readonly EnrichmentStep[],
+    goalInput: GoalInput,
+  ): Promise<{ next: ProviderName | null; skipped: NewStep[] }> {
     const allowed = GOAL_PROVIDERS[goal.key];
     const options = request.options as RequestOptions;
     const stats = this.config.ordering === 'cost_per_success' ? await this.providerStats() : null;
+    const domain = goalInput.person.domain;
+    const catchAllDomain =
+      goal.key === 'email' && !options.accept_catch_all && domain
+        ? await this.cache.isCatchAll(request.workspaceId, domain)
+        : false;
     // What the shared guards say of each candidate, read concurrently (all Redis, all cheap).
     const relevant = this.catalog
       .candidatesFor(goal.capability)
@@ -298,10 +421,10 @@ export class Orchestrator {
           paid ? this.guards.wallet.snapshot(settings.name) : null,
           settings.rateLimits.length > 0
             ? this.guards.limiter
-                .remaining(settings.name, settings.rateLimits)
+                .remaining(settings.name, this.catalog.rateLimitsFor(settings.name, request.tier))
                 .then((left) => Math.min(...Object.values(left)))
             : null,
-          paid ? this.gate.isPaused(settings.name) : false,
+          paid ? this.gate.pauseOf(settings.name) : null,
           this.guards.circuits.state(settings.name),
         ]);
         return {
@@ -311,7 +434,8 @@ export class Orchestrator {
           enabled: settings.enabled,
           hasCredentials: settings.hasCredentials,
           creditsAvailable: snapshot?.available ?? null,
-          paused,
+          paused: paused !== null && paused.manual !== true,
+          pausedByOperator: paused?.manual === true,
           circuit,
           rateBudgetLeft: remaining,
           minimumTier: settings.minimumTier,
@@ -328,30 +452,26 @@ export class Orchestrator {
       budgetLeft: request.maxCredits === null ? null : Number(request.maxCredits) - spent,
       tried: goalSteps.map((step) => step.provider),
       waitForCredits: options.wait_for_credits ?? this.config.waitForCreditsDefault,
+      catchAllDomain,
     });
     const recorded = new Set(goalSteps.map((step) => step.provider));
     const skipped = selection.skipped.filter(
       (skip: { name: string; reason: SkipReason }) =>
         skip.reason !== 'already_tried' && !recorded.has(skip.name),
     );
-    for (const skip of skipped) {
-      const row = await manager.getRepository(EnrichmentStep).save(
-        manager.getRepository(EnrichmentStep).create({
-          requestId: request.id,
-          workspaceId: request.workspaceId,
-          seq: this.nextSeq(steps),
-          goal: goal.key,
-          provider: skip.name,
-          operation: goal.operation,
-          state: 'skipped',
-          reason: skip.reason,
-          completedAt: new Date(),
-        }),
-      );
-      steps.push(row);
-    }
+    const first = this.nextSeq(steps);
+    const rows: NewStep[] = skipped.map((skip, index) => ({
+      request_id: request.id,
+      workspace_id: request.workspaceId,
+      seq: first + index,
+      goal: goal.id,
+      provider: skip.name,
+      operation: goal.operation,
+      state: 'skipped',
+      reason: skip.reason,
+    }));
     const next = selection.ordered[0];
-    return next ? (next.name as ProviderName) : null;
+    return { next: next ? (next.name as ProviderName) : null, skipped: rows };
   }
 
   /**
@@ -390,11 +510,28 @@ export class Orchestrator {
     const answers: ProviderAnswer[] = [];
     const unresolved: { goal: string; reason: string }[] = [];
     const attribution = new Set<string>();
+    const officerEmails = new Map<string, Record<string, unknown>>();
     for (const goal of goals) {
-      const step = steps.find((s) => s.goal === goal.key && accepted(s));
+      const step = steps.find((s) => s.goal === goal.id && accepted(s));
+      const officer = goal.officer;
+      if (officer && !officerEmails.has(officer.key)) {
+        officerEmails.set(officer.key, {
+          officer_key: officer.key,
+          name: officer.name,
+          role: officer.role,
+          email: null,
+        });
+      }
       if (!step?.output) {
-        const last = [...steps].reverse().find((s) => s.goal === goal.key);
-        unresolved.push({ goal: goal.key, reason: last?.reason ?? last?.error ?? 'no eligible provider' });
+        const last = [...steps].reverse().find((s) => s.goal === goal.id);
+        const reason =
+          last?.reason ??
+          last?.error ??
+          (officer && goal.key === 'email' ? 'no company domain' : 'no eligible provider');
+        unresolved.push({ goal: goal.id, reason });
+        if (officer && goal.key === 'email') {
+          (officerEmails.get(officer.key) as Record<string, unknown>).reason = reason;
+        }
         continue;
       }
       const output = step.output;
@@ -402,6 +539,16 @@ export class Orchestrator {
       const source = typeof output.found_by === 'string' ? output.found_by : step.provider;
       if (source === 'rocketreach') {
         attribution.add(ROCKETREACH_ATTRIBUTION);
+      }
+      if (officer) {
+        // A chain's officer answers stay with their officer: they are not one person's data to merge.
+        const entry = officerEmails.get(officer.key) as Record<string, unknown>;
+        if (goal.key === 'email') {
+          Object.assign(entry, { email: output.email, email_verdict: output.verdict ?? null, source });
+        } else {
+          entry.verification = { verdict: output.verdict, raw: output.raw ?? null, source: step.provider };
+        }
+        continue;
       }
       switch (goal.key) {
         case 'company':
@@ -439,6 +586,9 @@ export class Orchestrator {
           break;
       }
     }
+    if (officerEmails.size > 0) {
+      result.officer_emails = [...officerEmails.values()];
+    }
     if (answers.length > 0) {
       const merged = mergeAnswers(answers, null);
       result.data = merged.data;
@@ -461,15 +611,16 @@ export class Orchestrator {
     status: 'completed' | 'failed',
     result: Record<string, unknown> | null,
     error: string | null,
-  ): Promise<void> {
-    await manager
-      .getRepository(EnrichmentRequest)
-      .update({ id: request.id, workspaceId: request.workspaceId, status: Not(In([...TERMINAL])) }, {
-        status,
-        result,
-        error,
-        completedAt: () => 'now()',
-      } as QueryDeepPartialEntity<EnrichmentRequest>);
-    this.logger.log({ msg: `request ${status}`, requestId: request.id, type: request.type, error });
+  ): Promise<boolean> {
+    const [, affected] = await manager.query<[unknown, number]>(
+      `UPDATE enrichment_requests
+          SET status = $3, result = $4::jsonb, error = $5, completed_at = now(), updated_at = now()
+        WHERE id = $1 AND workspace_id = $2 AND status NOT IN ('completed', 'failed', 'cancelled')`,
+      [request.id, request.workspaceId, status, result === null ? null : JSON.stringify(result), error],
+    );
+    if (affected > 0) {
+      this.logger.log({ msg: `request ${status}`, requestId: request.id, type: request.type, error });
+    }
+    return affected > 0;
   }
 }

@@ -2,10 +2,11 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { CoreConfig, PipelineConfig } from '@sluice/config';
 import { cacheClassOf } from '@sluice/enrichment';
 import {
+  cancelMarkerKey,
   connectionOptions,
+  emitPipelineEvent,
   CreditWallet,
   InProcessSlidingWindowLimiter,
-  PIPELINE_EVENTS_STREAM,
   RedisCircuitBreaker,
   RedisSlidingWindowLimiter,
   type CircuitTransition,
@@ -27,6 +28,9 @@ export const pipelineRedisProvider = {
     new Redis({
       ...connectionOptions(core.redisUrl, 'producer', 'sluice-enrichment-worker-pipeline'),
       enableOfflineQueue: true,
+      // Commands issued in the same tick by concurrent steps go out in one write: on small machines
+      // a socket write costs more than the command itself.
+      enableAutoPipelining: true,
     }),
 };
 
@@ -47,6 +51,7 @@ export class PipelineGuards {
   readonly circuits: RedisCircuitBreaker;
   readonly wallet: CreditWallet;
   readonly prefix: string;
+  readonly queuePrefix: string;
 
   constructor(
     @Inject(PIPELINE_REDIS) readonly redis: Redis,
@@ -54,6 +59,7 @@ export class PipelineGuards {
     config: PipelineConfig,
     private readonly metrics: WorkerMetrics,
   ) {
+    this.queuePrefix = core.queuePrefix;
     this.prefix = `${core.queuePrefix}:pipeline`;
     this.limiter =
       config.rateLimiter === 'redis'
@@ -78,15 +84,9 @@ export class PipelineGuards {
 
   /** Appends an event for the credit monitor to the capped pipeline events stream. */
   async emit(event: Record<string, string | number>): Promise<void> {
-    const fields = Object.entries({ ...event, at: new Date().toISOString() }).flatMap(([k, v]) => [
-      k,
-      String(v),
-    ]);
-    await this.redis
-      .xadd(`${this.prefix}:${PIPELINE_EVENTS_STREAM}`, 'MAXLEN', '~', '10000', '*', ...fields)
-      .catch((error: unknown) =>
-        this.logger.warn({ msg: 'could not emit pipeline event', error: String(error) }),
-      );
+    await emitPipelineEvent(this.redis, this.queuePrefix, event).catch((error: unknown) =>
+      this.logger.warn({ msg: 'could not emit pipeline event', error: String(error) }),
+    );
   }
 
   private onTransition(transition: CircuitTransition): void {
@@ -154,28 +154,56 @@ export class ResultCache {
   }
 
   /** Claims the call for `cacheKey`; false when another step (any replica) is making it. */
+  /**
+   * Remembers that `domain` accepts every address (a finder or verifier said catch-all): the
+   * mailbox server's behaviour, true of any address there.
+   */
+  async rememberCatchAll(workspaceId: string, domain: string): Promise<void> {
+    await this.guards.redis.set(
+      this.key('catchall', workspaceId, domain),
+      '1',
+      'EX',
+      this.config.cacheTtlCatchAllS,
+    );
+  }
+
+  /** Whether the gateway marked the request cancelled. */
+  async isCancelled(requestId: string): Promise<boolean> {
+    return (await this.guards.redis.exists(cancelMarkerKey(this.guards.queuePrefix, requestId))) === 1;
+  }
+
+  async isCatchAll(workspaceId: string, domain: string): Promise<boolean> {
+    return (await this.guards.redis.exists(this.key('catchall', workspaceId, domain))) === 1;
+  }
+
+  /**
+   * Claims the call for `cacheKey` for one run of a step (`owner`: the step and the run). Not
+   * re-entrant: a second run of the same step (a stalled job taken again while the first still
+   * calls) waits like any identical request instead of paying for the call a second time. A run
+   * that died holding a claim leaves it to expire.
+   */
   async claim(workspaceId: string, cacheKey: string, owner: string, ttlMs: number): Promise<boolean> {
-    const key = this.key('inflight', workspaceId, cacheKey);
-    const set = await this.guards.redis.set(key, owner, 'PX', ttlMs, 'NX');
-    if (set === 'OK') {
-      return true;
-    }
-    // The owner itself (a retry of the same step) keeps its claim.
-    return (await this.guards.redis.get(key)) === owner;
+    return (
+      (await this.guards.redis.set(this.key('inflight', workspaceId, cacheKey), owner, 'PX', ttlMs, 'NX')) ===
+      'OK'
+    );
   }
 
   async extendClaim(workspaceId: string, cacheKey: string, ttlMs: number): Promise<void> {
     await this.guards.redis.pexpire(this.key('inflight', workspaceId, cacheKey), ttlMs);
   }
 
-  /** Releases the claim if `owner` still holds it (compare and delete in one step, so an expired
-   * claim another step took meanwhile is never released by mistake). */
-  async unclaim(workspaceId: string, cacheKey: string, owner: string): Promise<void> {
+  /**
+   * Releases the claim if a run of the step still holds it (`stepOwner`: the owners' common prefix),
+   * compared and deleted in one step, so a claim another step took after this one's expired is never
+   * released by mistake.
+   */
+  async unclaim(workspaceId: string, cacheKey: string, stepOwner: string): Promise<void> {
     await this.guards.redis.eval(
-      "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0",
+      "local v = redis.call('get', KEYS[1]) if v and string.sub(v, 1, #ARGV[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0",
       1,
       this.key('inflight', workspaceId, cacheKey),
-      owner,
+      stepOwner,
     );
   }
 

@@ -1,4 +1,4 @@
-import { PipelineConfig, ProvidersConfig } from '@sluice/config';
+import { PipelineConfig, providerOverridesProblem, ProvidersConfig } from '@sluice/config';
 import { ProviderCatalog, withSafetyMargin } from './provider-catalog';
 
 function catalog(
@@ -33,6 +33,50 @@ describe('ProviderCatalog', () => {
       rateLimits: [{ name: 'minute', limit: 5, windowMs: 60_600 }],
       minimumTier: 'enterprise',
     });
+  });
+
+  it('counts a tier’s share of a provider only against calls for that tier', () => {
+    const providers = catalog({
+      'orion-connect': {
+        rateLimits: [
+          { name: 'hour', limit: 100, windowMs: 3_600_000 },
+          { name: 'free-hour', limit: 10, windowMs: 3_600_000, tier: 'free' },
+        ],
+      },
+    });
+    expect(providers.rateLimitsFor('orion-connect', 'free')).toEqual([
+      { name: 'hour', limit: 100, windowMs: 3_601_000 },
+      { name: 'free-hour', limit: 10, windowMs: 3_601_000 },
+    ]);
+    expect(providers.rateLimitsFor('orion-connect', 'pro')).toEqual([
+      { name: 'hour', limit: 100, windowMs: 3_601_000 },
+    ]);
+  });
+
+  it('refuses a rate rule for an unknown tier, naming the setting', () => {
+    expect(
+      providerOverridesProblem(
+        JSON.stringify({
+          'orion-connect': { rateLimits: [{ name: 'h', limit: 1, windowMs: 1000, tier: 'gold' }] },
+        }),
+      ),
+    ).toMatch(/PROVIDER_OVERRIDES.orion-connect.rateLimits .*tier/);
+    expect(
+      providerOverridesProblem(
+        JSON.stringify({
+          'orion-connect': { rateLimits: [{ name: 'h', limit: 1, windowMs: 1000, tier: 'free' }] },
+        }),
+      ),
+    ).toBeNull();
+  });
+
+  it('polls each provider’s waiting tasks at its own interval, the global one by default', () => {
+    const providers = catalog({ rocketreach: { pollIntervalMs: 900_000 } });
+    expect(providers.of('rocketreach').pollIntervalMs).toBe(900_000);
+    expect(providers.of('snov').pollIntervalMs).toBe(new PipelineConfig().asyncPollIntervalMs);
+    expect(providerOverridesProblem(JSON.stringify({ snov: { pollIntervalMs: 5 } }))).toMatch(
+      /pollIntervalMs/,
+    );
   });
 
   it('marks a provider without credentials', () => {

@@ -25,10 +25,15 @@ export interface ProviderSettings {
   enabled: boolean;
   /** Lower goes first in `priority` ordering. */
   priority: number;
-  rateLimits: RateLimitRule[];
+  /** Rules with a `tier` count and limit only calls for workspaces of that tier. */
+  rateLimits: TieredRateLimitRule[];
   minimumTier: WorkspaceTier | null;
   hasCredentials: boolean;
+  /** How often a task waiting at this provider is polled: the fallback for a callback that never came. */
+  pollIntervalMs: number;
 }
+
+export type TieredRateLimitRule = RateLimitRule & { tier?: WorkspaceTier };
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -73,7 +78,7 @@ function defaultRateLimits(name: ProviderName): RateLimitRule[] {
  * milliseconds later. A window a little longer than the provider's (1 %, at least 100 ms, at most
  * 1 s) keeps a call freed at the very edge of our window from landing inside the provider's.
  */
-export function withSafetyMargin(rule: RateLimitRule): RateLimitRule {
+export function withSafetyMargin<T extends RateLimitRule>(rule: T): T {
   const margin = Math.min(1000, Math.max(100, Math.round(rule.windowMs * 0.01)));
   return { ...rule, windowMs: rule.windowMs + margin };
 }
@@ -94,6 +99,7 @@ const DEFAULT_PRIORITY: Record<ProviderName, number> = {
 @Injectable()
 export class ProviderCatalog {
   private readonly settings: ReadonlyMap<ProviderName, ProviderSettings>;
+  private readonly tierRules = new Map<string, RateLimitRule[]>();
 
   constructor(pipeline: PipelineConfig, providers: ProvidersConfig) {
     const overrides = pipeline.overrides;
@@ -120,9 +126,33 @@ export class ProviderCatalog {
           rateLimits: (override.rateLimits ?? defaultRateLimits(name)).map(withSafetyMargin),
           minimumTier: override.minimumTier ?? phone?.minimumTier ?? null,
           hasCredentials: credentials[name].every((value) => value.trim().length > 0),
+          pollIntervalMs: override.pollIntervalMs ?? pipeline.asyncPollIntervalMs,
         };
         return [name, settings];
       }),
+    );
+  }
+
+  /**
+   * The rules a call for a workspace of `tier` counts against: the provider's own limits, and its
+   * tier's share where one is configured (a window of its own, named after the rule).
+   */
+  rateLimitsFor(name: ProviderName, tier: WorkspaceTier): RateLimitRule[] {
+    const key = `${name}:${tier}`;
+    let rules = this.tierRules.get(key);
+    if (!rules) {
+      rules = this.of(name)
+        .rateLimits.filter((rule) => rule.tier === undefined || rule.tier === tier)
+        .map(({ name: rule, limit, windowMs }) => ({ name: rule, limit, windowMs }));
+      this.tierRules.set(key, rules); // settings never change while the worker runs
+    }
+    return rules;
+  }
+
+  /** Whether the rule named `rule` is a tier's share (it holds back only that tier's calls). */
+  isTierRule(name: ProviderName, rule: string | null): boolean {
+    return this.of(name).rateLimits.some(
+      (candidate) => candidate.name === rule && candidate.tier !== undefined,
     );
   }
 

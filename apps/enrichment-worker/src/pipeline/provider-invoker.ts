@@ -136,6 +136,12 @@ export class ProviderInvoker {
 
   constructor(config: ProvidersConfig, callLog: ProviderCallLog) {
     const common = { timeoutMs: config.providerTimeoutMs, onCall: callLog.sink };
+    // A callback URL names the provider and the step's unguessable token (see the webhook receiver).
+    const base = config.webhookPublicUrl.replace(/\/+$/, '');
+    const callbackUrl = (provider: ProviderName) => (): string | undefined => {
+      const token = callLog.current()?.callbackToken;
+      return base && token ? `${base}/webhooks/${provider}/${token}` : undefined;
+    };
     this.companiesHouse = new CompaniesHouseAdapter(
       new CompaniesHouseClient({
         baseUrl: config.companiesHouseBaseUrl,
@@ -150,6 +156,7 @@ export class ProviderInvoker {
         clientSecret: config.snovClientSecret,
         ...common,
       }),
+      callbackUrl('snov'),
     );
     this.rocketreach = new RocketReachAdapter(
       new RocketReachClient({
@@ -162,6 +169,7 @@ export class ProviderInvoker {
       baseUrl: config.apolloBaseUrl,
       apiKey: config.apolloApiKey,
       ...common,
+      webhookUrl: callbackUrl('apollo'),
     });
     this.serper = new SerperAdapter({
       baseUrl: config.serperBaseUrl,
@@ -178,11 +186,14 @@ export class ProviderInvoker {
       apiKey: config.astraDialerApiKey,
       ...common,
     });
-    this.nimbus = new NimbusLookupAdapter({
-      baseUrl: config.nimbusLookupBaseUrl,
-      apiKey: config.nimbusLookupApiKey,
-      ...common,
-    });
+    this.nimbus = new NimbusLookupAdapter(
+      {
+        baseUrl: config.nimbusLookupBaseUrl,
+        apiKey: config.nimbusLookupApiKey,
+        ...common,
+      },
+      callbackUrl('nimbus-lookup'),
+    );
     this.verifier = new EmailVerifierAdapter({
       baseUrl: config.emailVerifierBaseUrl,
       apiKey: config.emailVerifierApiKey,

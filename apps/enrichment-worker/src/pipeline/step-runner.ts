@@ -1,15 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { PipelineConfig } from '@sluice/config';
 import { EnrichmentRequest, EnrichmentStep } from '@sluice/db';
 import {
   acceptEmail,
+  normalizeDomain,
   acceptPhones,
-  goalsOf,
-  isSupportedRequestType,
   type FoundEmail,
   type FoundPhone,
   type Goal,
-  type RequestInput,
   type RequestOptions,
 } from '@sluice/enrichment';
 import { ProviderError } from '@sluice/providers';
@@ -80,6 +79,20 @@ export class StepRunner {
     if (job.name !== JOB_NAMES.providerStep) {
       throw new UnrecoverableError(`provider queues have no handler for job '${job.name}'`);
     }
+    // Provider calls made by this run are written with its settlement, or when it ends without one.
+    this.callLog.begin(job.data.stepId);
+    try {
+      return await this.runStep(job, worker, token);
+    } finally {
+      await this.callLog.flush(job.data.stepId);
+    }
+  }
+
+  private async runStep(
+    job: Job<ProviderStepPayload>,
+    worker: Worker,
+    token: string | undefined,
+  ): Promise<{ settled: string }> {
     const readAt = Date.now();
     const loaded = await this.ledger.loadPending(job.data.stepId);
     if (!loaded) {
@@ -87,18 +100,26 @@ export class StepRunner {
     }
     const { step, request } = loaded;
     const provider = step.provider as ProviderName;
-    const goal = this.goalOf(request, step);
+    // Earlier goals' answers matter only to goals that build on them (a domain after the company, a
+    // verification after the e-mail, a chain's officer goals) and to a budget: read the request's
+    // steps only then.
+    const needsSteps =
+      step.goal.includes(':') ||
+      step.goal === 'domain' ||
+      step.goal === 'verify' ||
+      request.maxCredits !== null;
+    const steps = needsSteps ? await this.stepsOf(request.id) : [];
+    const goal = this.orchestrator.goalsFor(request, steps).find((candidate) => candidate.id === step.goal);
     const settle = async (settlement: StepSettlement): Promise<Settled> => {
       const { settled: done, after: planned } = await this.ledger.settle(
-        step.id,
-        request.id,
+        step,
         settlement,
         (manager, settled) =>
           settlement.output && settlement.state === 'completed' && settlement.reason === null
-            ? this.stored.write(manager, request, settled, settlement.output)
+            ? this.stored.write(manager, request, settled, settlement.output, goal)
             : Promise.resolve(),
         // The next step is planned in the transaction that settles this one.
-        (manager) => this.orchestrator.advanceIn(manager, request.id, request.workspaceId),
+        (manager, locked) => this.orchestrator.advanceIn(manager, request.id, request.workspaceId, locked),
       );
       if (done) {
         // Settled in PostgreSQL: the paid answer kept for retries is no longer needed.
@@ -132,13 +153,11 @@ export class StepRunner {
       };
     }
     const options = request.options as RequestOptions;
-    // Earlier goals' answers matter only to goals that build on them (a domain after the company, a
-    // verification after the e-mail) and to a budget: read the request's steps only then.
-    const needsSteps = goal.key === 'domain' || goal.key === 'verify' || request.maxCredits !== null;
-    const steps = needsSteps ? await this.stepsOf(request.id) : [];
-    const input = this.orchestrator.goalInput(request.input, steps);
+    const input = this.orchestrator.goalInput(request.input, steps, goal);
     const cacheKey = step.cacheKey ?? `${provider}:${step.operation}:${step.id}`;
-    const owner = `step:${step.id}`;
+    // Claims name the step and this run of it; releases match any run of the step.
+    const owner = `step:${step.id}:`;
+    const runOwner = `${owner}${token ?? randomUUID()}`;
     const cost = this.catalog.costOf(provider, goal.capability);
     const started = Date.now();
     const context = {
@@ -146,6 +165,7 @@ export class StepRunner {
       requestId: request.id,
       stepId: step.id,
       operation: step.operation,
+      callbackToken: step.callbackToken,
     };
     const finish = async (outcome: StepOutcome, credits: number, cached: boolean): Promise<Settled> => {
       if (outcome.status === 'pending') {
@@ -165,6 +185,17 @@ export class StepRunner {
           credits,
           cached,
         });
+      }
+      if (
+        (goal.key === 'email' || goal.key === 'verify') &&
+        outcome.output.verdict === 'catch_all' &&
+        typeof outcome.output.email === 'string'
+      ) {
+        // The domain accepts every address: later searches there that refuse catch-all pay for nothing.
+        const domain = normalizeDomain(outcome.output.email.split('@')[1] ?? '');
+        if (domain) {
+          await this.cache.rememberCatchAll(request.workspaceId, domain);
+        }
       }
       const verdict = this.accept(goal, options, outcome.output);
       return settle({
@@ -192,7 +223,6 @@ export class StepRunner {
         return { settled: await finish(cached, 0, true) };
       }
     }
-    await this.ledger.countAttempt(step.id);
 
     // 2. Asynchronous work already started: ask for its result (free), or wait without a slot.
     const taskId = step.providerTaskId ?? (paid?.status === 'pending' ? paid.taskId : null);
@@ -229,14 +259,21 @@ export class StepRunner {
       }
     }
     const claimTtl = this.config.stepTimeoutMs + 5000;
-    if (!(await this.cache.claim(request.workspaceId, cacheKey, owner, claimTtl))) {
+    if (!(await this.cache.claim(request.workspaceId, cacheKey, runOwner, claimTtl))) {
       await job.moveToDelayed(Date.now() + COALESCE_WAIT_MS, token);
       throw new DelayedError();
     }
-    const settings = this.catalog.of(provider);
-    const slot = await this.guards.limiter.acquire(provider, settings.rateLimits);
+    const slot = await this.guards.limiter.acquire(
+      provider,
+      this.catalog.rateLimitsFor(provider, request.tier),
+    );
     if (!slot.allowed) {
       await this.cache.unclaim(request.workspaceId, cacheKey, owner);
+      if (this.catalog.isTierRule(provider, slot.rule)) {
+        // Only this tier's share of the provider is used up: this job waits, other tiers go on.
+        await job.moveToDelayed(Date.now() + slot.retryAfterMs, token);
+        throw new DelayedError();
+      }
       await worker.rateLimit(slot.retryAfterMs);
       throw Worker.RateLimitError();
     }
@@ -259,16 +296,20 @@ export class StepRunner {
         );
       }
     }
-    // A cancellation that arrived while this job waited stops the spend here, before the call.
-    if (await this.isCancelled(request, readAt)) {
+    // A cancellation that arrived while this job waited stops the spend here, before the call; and
+    // another step (any replica) may have paused this provider since: no further call reaches it.
+    const [cancelled, paused] = await Promise.all([
+      this.isCancelled(request, readAt),
+      cost.credits > 0 ? this.gate.isPaused(provider) : false,
+    ]);
+    if (cancelled) {
       await this.guards.wallet.release(provider, step.id);
       await this.cache.unclaim(request.workspaceId, cacheKey, owner);
       return {
         settled: await settle({ state: 'skipped', reason: 'cancelled', latencyMs: null, credits: 0 }),
       };
     }
-    // Another step (any replica) may have paused this provider since: no further call reaches it.
-    if (cost.credits > 0 && (await this.gate.isPaused(provider))) {
+    if (paused) {
       await this.guards.wallet.release(provider, step.id);
       await this.cache.unclaim(request.workspaceId, cacheKey, owner);
       return this.outOfCredits(job, token, provider, options, settle, 'the provider is paused for credits');
@@ -295,7 +336,7 @@ export class StepRunner {
         new Date(Date.now() + this.config.asyncDeadlineMs),
       );
       await this.cache.extendClaim(request.workspaceId, cacheKey, this.config.asyncDeadlineMs);
-      await job.moveToDelayed(Date.now() + this.config.asyncPollIntervalMs, token);
+      await job.moveToDelayed(Date.now() + this.catalog.of(provider).pollIntervalMs, token);
       throw new DelayedError();
     }
     await this.cache.rememberPaid(step.id, outcome);
@@ -324,10 +365,11 @@ export class StepRunner {
       requestId: request.id,
       stepId: step.id,
       operation: step.operation,
+      callbackToken: step.callbackToken,
     };
     // A provider paused for credits is not asked either, even for work it started: the job waits.
     if (this.catalog.costOf(provider, goal.capability).credits > 0 && (await this.gate.isPaused(provider))) {
-      await job.moveToDelayed(Date.now() + this.config.asyncPollIntervalMs, token);
+      await job.moveToDelayed(Date.now() + this.catalog.of(provider).pollIntervalMs, token);
       throw new DelayedError();
     }
     let outcome: StepOutcome;
@@ -340,7 +382,7 @@ export class StepRunner {
         throw error;
       }
       if (error.retryable) {
-        await job.moveToDelayed(Date.now() + this.config.asyncPollIntervalMs, token);
+        await job.moveToDelayed(Date.now() + this.catalog.of(provider).pollIntervalMs, token);
         throw new DelayedError();
       }
       // The task ended without an answer: forget it, so that a later run starts a new one.
@@ -349,6 +391,12 @@ export class StepRunner {
       await this.guards.wallet.release(provider, step.id);
       await this.cache.unclaim(request.workspaceId, cacheKey, owner);
       if (error.kind === 'out_of_credits') {
+        // The task ended for lack of credits, perhaps before a top-up: pause only if the balance
+        // still cannot pay; otherwise the step starts a new task.
+        if (!(await this.gate.isPaused(provider)) && (await this.gate.canPayNow(provider))) {
+          await job.moveToDelayed(Date.now() + CREDIT_WAIT_MS / 10, token);
+          throw new DelayedError();
+        }
         await this.guards.wallet.setBalance(provider, 0);
         return this.outOfCredits(job, token, provider, request.options, settle, error.message);
       }
@@ -377,7 +425,7 @@ export class StepRunner {
           }),
         };
       }
-      await job.moveToDelayed(Date.now() + this.config.asyncPollIntervalMs, token);
+      await job.moveToDelayed(Date.now() + this.catalog.of(provider).pollIntervalMs, token);
       throw new DelayedError();
     }
     const credits = startedCredits + outcome.credits;
@@ -491,24 +539,18 @@ export class StepRunner {
     return { rejection: null, output };
   }
 
-  private goalOf(request: EnrichmentRequest, step: EnrichmentStep): Goal | undefined {
-    if (!isSupportedRequestType(request.type)) {
-      return undefined;
-    }
-    return goalsOf(request.type, request.input as RequestInput, request.options as RequestOptions).find(
-      (goal) => goal.key === step.goal,
-    );
-  }
-
   private stepsOf(requestId: string): Promise<EnrichmentStep[]> {
     return this.ledger.stepsOf(requestId);
   }
 
   /**
-   * Whether the request was cancelled since it was read at `readAt`. A read younger than a second
-   * is trusted (cancelling stops spend within a second), which saves a query on the fast path.
+   * Whether the request was cancelled since it was read at `readAt`: the gateway's marker in Redis,
+   * else the status read (trusted while younger than a second; re-read after).
    */
   private async isCancelled(request: EnrichmentRequest, readAt: number): Promise<boolean> {
+    if (await this.cache.isCancelled(request.id)) {
+      return true; // the gateway marks a cancellation in Redis the moment it commits it
+    }
     if (Date.now() - readAt < 1000) {
       return request.status === 'cancelled';
     }

@@ -6,6 +6,7 @@ import {
   CompanyOfficerRecord,
   CompanyRecord,
   type EnrichmentRequest,
+  OfficerEmail,
   type EnrichmentStep,
   PersonPhone,
   PersonRecord,
@@ -13,6 +14,7 @@ import {
 import {
   emailFields,
   normalizeDomain,
+  officerKeyOf,
   personFields,
   phoneKindOf,
   type FoundEmail,
@@ -125,48 +127,16 @@ export class StoredResults {
     request: EnrichmentRequest,
     step: EnrichmentStep,
     output: Record<string, unknown>,
+    goal?: Goal,
   ): Promise<void> {
     const workspaceId = request.workspaceId;
     const input = request.input as Record<string, string | undefined>;
+    if (goal?.officer) {
+      return this.writeOfficerAnswer(manager, request, step, output, goal);
+    }
     switch (step.goal) {
       case 'company':
-        await manager
-          .createQueryBuilder()
-          .insert()
-          .into(CompanyRecord)
-          .values({
-            companyNumber: String(output.company_number),
-            name: String(output.company_name),
-            status: output.company_status,
-            statusDetail: output.company_status_detail,
-            type: output.company_type,
-            jurisdiction: output.jurisdiction,
-            incorporatedOn: output.incorporated_on,
-            dissolvedOn: output.dissolved_on,
-            sicCodes: output.sic_codes,
-            registeredAddress: output.registered_address,
-            source: 'companies-house',
-            raw: output,
-            fetchedAt: new Date(),
-          } as QueryDeepPartialEntity<CompanyRecord>)
-          .orUpdate(
-            [
-              'name',
-              'status',
-              'status_detail',
-              'type',
-              'jurisdiction',
-              'incorporated_on',
-              'dissolved_on',
-              'sic_codes',
-              'registered_address',
-              'raw',
-              'fetched_at',
-              'updated_at',
-            ],
-            ['company_number'],
-          )
-          .execute();
+        await this.upsertCompany(manager, output);
         return;
       case 'officers': {
         const officers = (output.officers as Record<string, unknown>[]) ?? [];
@@ -180,10 +150,7 @@ export class StoredResults {
           .values(
             officers.map((officer) => ({
               companyNumber: input.company_number as string,
-              officerKey:
-                typeof officer.officer_id === 'string'
-                  ? officer.officer_id
-                  : `${String(officer.name)}|${String(officer.appointed_on)}`,
+              officerKey: officerKeyOf(officer),
               name: String(officer.name),
               role: (officer.role as string | null) ?? null,
               appointedOn: (officer.appointed_on as string | null) ?? null,
@@ -269,6 +236,99 @@ export class StoredResults {
       default:
         return;
     }
+  }
+
+  /**
+   * A chain's officer answer: the e-mail into `officer_emails` (and the officer as a person), a
+   * verification's verdict onto the officer's e-mail.
+   */
+  private async writeOfficerAnswer(
+    manager: EntityManager,
+    request: EnrichmentRequest,
+    step: EnrichmentStep,
+    output: Record<string, unknown>,
+    goal: Goal,
+  ): Promise<void> {
+    const officer = goal.officer;
+    const companyNumber = (request.input as Record<string, string | undefined>).company_number;
+    if (!officer || !companyNumber || typeof output.email !== 'string') {
+      return;
+    }
+    if (goal.key === 'verify') {
+      await manager
+        .getRepository(OfficerEmail)
+        .update(
+          { workspaceId: request.workspaceId, companyNumber, officerKey: officer.key, email: output.email },
+          { verdict: typeof output.verdict === 'string' ? output.verdict : null },
+        );
+      return;
+    }
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(OfficerEmail)
+      .values({
+        workspaceId: request.workspaceId,
+        companyNumber,
+        officerKey: officer.key,
+        email: output.email,
+        verdict: null,
+        provider: typeof output.found_by === 'string' ? output.found_by : step.provider,
+      })
+      .orUpdate(
+        ['email', 'verdict', 'provider', 'fetched_at'],
+        ['workspace_id', 'company_number', 'officer_key'],
+      )
+      .execute();
+    const domain = output.email.split('@')[1] ?? null;
+    await this.upsertPerson(manager, request.workspaceId, step.provider, {
+      email: output.email,
+      linkedinUrl: null,
+      fullName: `${officer.firstName} ${officer.lastName}`,
+      companyDomain: domain,
+      fields: emailFields(output as unknown as FoundEmail),
+    });
+  }
+
+  /** A company profile (the register's answer, or an event of its stream) into the store. */
+  async upsertCompany(manager: EntityManager, output: Record<string, unknown>): Promise<void> {
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(CompanyRecord)
+      .values({
+        companyNumber: String(output.company_number),
+        name: String(output.company_name),
+        status: output.company_status,
+        statusDetail: output.company_status_detail,
+        type: output.company_type,
+        jurisdiction: output.jurisdiction,
+        incorporatedOn: output.incorporated_on,
+        dissolvedOn: output.dissolved_on,
+        sicCodes: output.sic_codes,
+        registeredAddress: output.registered_address,
+        source: 'companies-house',
+        raw: output,
+        fetchedAt: new Date(),
+      } as QueryDeepPartialEntity<CompanyRecord>)
+      .orUpdate(
+        [
+          'name',
+          'status',
+          'status_detail',
+          'type',
+          'jurisdiction',
+          'incorporated_on',
+          'dissolved_on',
+          'sic_codes',
+          'registered_address',
+          'raw',
+          'fetched_at',
+          'updated_at',
+        ],
+        ['company_number'],
+      )
+      .execute();
   }
 
   private async upsertPerson(

@@ -1,7 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { CreditLedgerEntry, EnrichmentRequest, EnrichmentStep, type StepState } from '@sluice/db';
+import { EnrichmentRequest, EnrichmentStep, type StepState } from '@sluice/db';
 import { DataSource, type EntityManager } from 'typeorm';
+import { insertCallsSql, ProviderCallLog } from './provider-call-log';
+import { loadRequestWithSteps, type RequestWithSteps, stepsFromRows, takePendingStep } from './rows';
+
+/**
+ * A step's settlement in one statement: the step (only if still pending), its ledger row (only if it
+ * charged; the key is the step's, so never twice) and its provider calls (whatever the step's state).
+ */
+const SETTLE_SQL = `WITH s AS (
+    UPDATE enrichment_steps
+       SET state = $2, reason = $3, error = $4, latency_ms = $5, credits = $6, output = $7::jsonb, cached = $8,
+           completed_at = now(), updated_at = now()
+     WHERE id = $1 AND state = 'pending'
+     RETURNING *
+  ), ledger AS (
+    INSERT INTO credit_ledger (provider, workspace_id, request_id, step_id, kind, credits, idempotency_key)
+    SELECT provider, workspace_id, request_id, id, 'charge', credits, 'step:' || id FROM s WHERE credits > 0
+    ON CONFLICT (idempotency_key) DO NOTHING
+  ), calls AS (
+    ${insertCallsSql('$9')}
+  )
+  SELECT * FROM s`;
 
 export interface StepSettlement {
   state: Exclude<StepState, 'pending'>;
@@ -22,19 +43,17 @@ export interface StepSettlement {
  */
 @Injectable()
 export class StepLedger {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly callLog: ProviderCallLog,
+  ) {}
 
-  /** The pending step with its request, in one query. */
-  async loadPending(stepId: string): Promise<{ step: EnrichmentStep; request: EnrichmentRequest } | null> {
-    const step = await this.dataSource
-      .getRepository(EnrichmentStep)
-      .findOne({ where: { id: stepId, state: 'pending' }, relations: { request: true } });
-    if (!step?.request || step.request.workspaceId !== step.workspaceId) {
-      return null;
-    }
-    const { request } = step;
-    delete step.request;
-    return { step, request };
+  /**
+   * Takes the pending step for a run, with its request, counting the attempt (`attempts` is how many
+   * times a worker took the step), in one statement. Null once the step is settled.
+   */
+  loadPending(stepId: string): Promise<{ step: EnrichmentStep; request: EnrichmentRequest } | null> {
+    return takePendingStep(this.dataSource, stepId);
   }
 
   stepsOf(requestId: string): Promise<EnrichmentStep[]> {
@@ -48,12 +67,6 @@ export class StepLedger {
       .getRepository(EnrichmentRequest)
       .findOne({ select: { status: true }, where: { id: requestId, workspaceId } });
     return row?.status ?? null;
-  }
-
-  async countAttempt(stepId: string): Promise<void> {
-    await this.dataSource
-      .getRepository(EnrichmentStep)
-      .increment({ id: stepId, state: 'pending' }, 'attempts', 1);
   }
 
   /** Keeps the provider's task id and a deadline while the step waits for asynchronous work. */
@@ -71,70 +84,46 @@ export class StepLedger {
   }
 
   /**
-   * Settles the step and, in the same transaction, its ledger row, whatever `effects` writes
-   * (stored records) and what `after` does (planning the next step). When the step was already
-   * settled nothing is written and `settled` is false.
+   * Settles the step and, in the same transaction, its ledger row, its provider calls, whatever
+   * `effects` writes (stored records) and what `after` does (planning the next step, given the
+   * request as locked here with its steps, this one settled). When the step was already settled its
+   * calls are still written but nothing else, and `settled` is false.
    */
   async settle<T = undefined>(
-    stepId: string,
-    requestId: string,
+    step: Pick<EnrichmentStep, 'id' | 'requestId' | 'workspaceId'>,
     settlement: StepSettlement,
     effects?: (manager: EntityManager, step: EnrichmentStep) => Promise<void>,
-    after?: (manager: EntityManager) => Promise<T>,
+    after?: (manager: EntityManager, locked: RequestWithSteps) => Promise<T>,
   ): Promise<{ settled: boolean; after: T | undefined }> {
-    return this.dataSource.transaction(async (manager) => {
-      // The request's row lock first (as cancelling and planning take it), then the step's.
-      await manager.query('SELECT 1 FROM enrichment_requests WHERE id = $1 FOR UPDATE', [requestId]);
-      const claimed = await manager
-        .createQueryBuilder()
-        .update(EnrichmentStep)
-        .set({
-          state: settlement.state,
-          reason: settlement.reason,
-          error: settlement.error ?? null,
-          latencyMs: settlement.latencyMs,
-          credits: String(settlement.credits),
-          output: settlement.output ?? null,
-          cached: settlement.cached ?? false,
-          completedAt: () => 'now()',
-        })
-        .where({ id: stepId, state: 'pending' })
-        .returning('*')
-        .execute();
-      const row = (claimed.raw as Record<string, unknown>[])[0];
-      if (!row) {
-        return { settled: false, after: undefined };
-      }
-      const step = manager.getRepository(EnrichmentStep).create({
-        id: String(row.id),
-        requestId: String(row.request_id),
-        workspaceId: String(row.workspace_id),
-        provider: String(row.provider),
-        operation: String(row.operation),
-        goal: String(row.goal),
-        cacheKey: (row.cache_key as string | null) ?? null,
+    const calls = this.callLog.take(step.id);
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        // The request's row lock first (as cancelling and planning take it), then the step's.
+        const locked = await loadRequestWithSteps(manager, step.requestId, step.workspaceId, true);
+        const rows = await manager.query<Record<string, unknown>[]>(SETTLE_SQL, [
+          step.id,
+          settlement.state,
+          settlement.reason,
+          settlement.error ?? null,
+          settlement.latencyMs === null ? null : Math.round(settlement.latencyMs),
+          String(settlement.credits),
+          settlement.output ? JSON.stringify(settlement.output) : null,
+          settlement.cached ?? false,
+          calls.length > 0 ? JSON.stringify(calls) : null,
+        ]);
+        const settled = stepsFromRows(manager, rows)[0];
+        if (!settled || !locked) {
+          return { settled: false, after: undefined };
+        }
+        locked.steps = locked.steps.map((s) => (s.id === settled.id ? settled : s));
+        if (effects) {
+          await effects(manager, settled);
+        }
+        return { settled: true, after: after ? await after(manager, locked) : undefined };
       });
-      if (settlement.credits > 0) {
-        await manager
-          .createQueryBuilder()
-          .insert()
-          .into(CreditLedgerEntry)
-          .values({
-            provider: step.provider,
-            workspaceId: step.workspaceId,
-            requestId: step.requestId,
-            stepId: step.id,
-            kind: 'charge',
-            credits: String(settlement.credits),
-            idempotencyKey: `step:${step.id}`,
-          })
-          .orIgnore()
-          .execute();
-      }
-      if (effects) {
-        await effects(manager, step);
-      }
-      return { settled: true, after: after ? await after(manager) : undefined };
-    });
+    } catch (error) {
+      this.callLog.restore(step.id, calls);
+      throw error;
+    }
   }
 }

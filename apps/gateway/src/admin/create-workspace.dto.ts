@@ -21,4 +21,12 @@ export class WorkspaceCreatedDto {
 
   @ApiProperty({ description: 'Shown once: only its hash is stored.', example: 'slk_…' })
   api_key!: string;
+
+  @ApiProperty({
+    description:
+      'Signs the callbacks Sluice sends this workspace (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature). Shown once; rotate with POST /v1/webhook-secret/rotate. Null when callbacks are not enabled on the deployment.',
+    example: 'whsec_…',
+    nullable: true,
+  })
+  webhook_secret!: string | null;
 }

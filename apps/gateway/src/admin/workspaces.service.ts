@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiKey, Workspace, type WorkspaceTier } from '@sluice/db';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { displayPrefix, generateApiKey, hashApiKey } from '../auth/api-keys';
+import { WebhookSecrets } from '../callbacks/webhook-secrets.service';
 import type { WorkspaceCreatedDto } from './create-workspace.dto';
 
 function slugOf(name: string): string {
@@ -17,9 +18,15 @@ function slugOf(name: string): string {
 
 @Injectable()
 export class WorkspacesService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly secrets: WebhookSecrets,
+  ) {}
 
-  /** Creates a workspace and its first API key in one transaction; the key is returned once. */
+  /**
+   * Creates a workspace, its first API key and its webhook signing secret in one transaction; the
+   * key and the secret are returned once.
+   */
   async create(name: string, tier: WorkspaceTier = 'standard'): Promise<WorkspaceCreatedDto> {
     const key = generateApiKey();
     try {
@@ -36,6 +43,7 @@ export class WorkspacesService {
             scopes: ['jobs:write', 'jobs:read'],
           }),
         );
+        const webhookSecret = await this.secrets.issue(manager, workspace.id);
         return {
           workspace: {
             id: workspace.id,
@@ -45,6 +53,7 @@ export class WorkspacesService {
             created_at: workspace.createdAt.toISOString(),
           },
           api_key: key,
+          webhook_secret: webhookSecret,
         };
       });
     } catch (error) {

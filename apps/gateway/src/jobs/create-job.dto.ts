@@ -56,7 +56,7 @@ export class CreateJobDto {
 
   @ApiPropertyOptional({
     description:
-      'Where Sluice will deliver the result when it is ready (signed callbacks arrive with a later release; the URL is stored now).',
+      'Where Sluice delivers the result when the job finishes: a POST signed per Standard Webhooks with the workspace’s webhook secret, retried with backoff for about a day. Private, loopback and link-local addresses are refused unless the deployment allows them.',
     example: 'https://crm.example.com/hooks/sluice',
   })
   @IsOptional()

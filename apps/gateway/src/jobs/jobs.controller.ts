@@ -17,13 +17,17 @@ import { CreateJobDto, JobCreatedDto } from './create-job.dto';
 import { parseJobInput, parseJobOptions } from './job-input';
 import type { JobView } from './job-view';
 import { JobsService } from './jobs.service';
+import { WebhookSecrets } from '../callbacks/webhook-secrets.service';
 
 @ApiTags('jobs')
 @ApiBearerAuth()
 @UseGuards(ApiKeyGuard)
 @Controller('v1/jobs')
 export class JobsController {
-  constructor(private readonly jobs: JobsService) {}
+  constructor(
+    private readonly jobs: JobsService,
+    private readonly secrets: WebhookSecrets,
+  ) {}
 
   @Post()
   @HttpCode(202)
@@ -46,6 +50,9 @@ export class JobsController {
     const type = body.type as RequestType;
     const input = parseJobInput(type, body.input);
     const options = parseJobOptions(body.options);
+    if (body.callback_url) {
+      await this.secrets.checkUrl(body.callback_url);
+    }
     return this.jobs.create(
       caller,
       {

@@ -1,11 +1,19 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { CoreConfig } from '@sluice/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DependencyUnavailableError } from '@sluice/platform';
 import { EnrichmentRequest, EnrichmentStep } from '@sluice/db';
 import { providerTierOf, type RequestInput, type RequestOptions, type RequestType } from '@sluice/enrichment';
-import { JOB_NAMES, planJobOptions, QUEUE_NAMES, type EnrichmentPlanPayload } from '@sluice/queue';
+import {
+  JOB_NAMES,
+  markCancelled,
+  planJobOptions,
+  QUEUE_NAMES,
+  type EnrichmentPlanPayload,
+} from '@sluice/queue';
 import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { DataSource, In, Not } from 'typeorm';
 import type { Caller } from '../auth/request-context';
 import { toJobView, type JobView } from './job-view';
@@ -21,9 +29,11 @@ export interface NewJob {
 
 @Injectable()
 export class JobsService {
+  private readonly logger = new Logger(JobsService.name);
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue(QUEUE_NAMES.enrichment) private readonly planQueue: Queue<EnrichmentPlanPayload>,
+    private readonly core: CoreConfig,
   ) {}
 
   /**
@@ -77,6 +87,7 @@ export class JobsService {
    * request's status right before every provider call, so no further credit is spent on it.
    */
   async cancel(caller: Caller, id: string): Promise<JobView> {
+    let cancelledNow = false;
     await this.dataSource.transaction(async (manager) => {
       const updated = await manager
         .getRepository(EnrichmentRequest)
@@ -85,6 +96,7 @@ export class JobsService {
           { status: 'cancelled', error: 'cancelled by the caller', completedAt: () => 'now()' },
         );
       if (updated.affected) {
+        cancelledNow = true;
         await manager
           .getRepository(EnrichmentStep)
           .update(
@@ -93,6 +105,16 @@ export class JobsService {
           );
       }
     });
+    if (cancelledNow) {
+      // A step a worker already took checks this marker right before it calls its provider.
+      // Without Redis the cancellation still holds: workers re-read a request's status before
+      // calling once their read of it is a second old.
+      // BullMQ types its connection minimally; it is the ioredis client the queue was given.
+      const client = (await this.planQueue.client) as unknown as Redis;
+      await markCancelled(client, this.core.queuePrefix, [id]).catch((error: unknown) =>
+        this.logger.warn({ msg: 'cancel marker not set', id, error: String(error) }),
+      );
+    }
     const view = await this.get(caller, id);
     if (view.status !== 'cancelled') {
       throw new ConflictException(
@@ -102,14 +124,19 @@ export class JobsService {
     return view;
   }
 
-  /** Another workspace's job is indistinguishable from a missing one. */
-  async get(caller: Caller, id: string): Promise<JobView> {
+  /** The caller's job; another workspace's job is indistinguishable from a missing one (404). */
+  async find(caller: Caller, id: string): Promise<EnrichmentRequest> {
     const request = await this.dataSource
       .getRepository(EnrichmentRequest)
       .findOneBy({ id, workspaceId: caller.workspaceId });
     if (!request) {
       throw new NotFoundException(`No job ${id} in this workspace.`);
     }
+    return request;
+  }
+
+  async get(caller: Caller, id: string): Promise<JobView> {
+    const request = await this.find(caller, id);
     const steps = await this.dataSource
       .getRepository(EnrichmentStep)
       .findBy({ requestId: id, workspaceId: caller.workspaceId });

@@ -33,6 +33,8 @@ export interface WorldPersonView {
   title: string;
   seniority: string;
   department: string;
+  /** Companies House officer id when the person is an officer of their company, else null. */
+  officer_id: string | null;
   /** Provider → the e-mail it returns (work e-mail, or personal where only that is known). */
   emails: Record<string, string>;
   /** Provider → the phone it returns. */
@@ -103,6 +105,7 @@ export class WorldAdminController {
       title: person.title,
       seniority: person.seniority,
       department: person.department,
+      officer_id: person.officer_id,
       emails,
       phones,
       email_status: contacts.emailTruthOf(person.work_email),

@@ -40,7 +40,13 @@ export class CompaniesStreamController {
       }
       from = timepoint;
     }
-    this.hub.open(response, from, runtime.settings.task_delay_ms);
+    this.hub.open(response, from, runtime.settings.task_delay_ms, raw === undefined ? null : from);
+  }
+
+  /** Every connection opened: the timepoint it asked to resume from (null: the head) and where it started. */
+  @Get('_sandbox/providers/companies-house/stream/connections')
+  connections(): { timepoint: number | null; from: number; at: string }[] {
+    return this.hub.opened;
   }
 
   /** Drops every open stream connection, so clients' reconnect and resume can be tested. */

@@ -32,6 +32,8 @@ export class StreamHub implements OnModuleDestroy {
   private readonly connections = new Set<{ response: Response; timers: NodeJS.Timeout[] }>();
   /** Events published so far (the head of the stream). */
   private published = 0;
+  /** Where each connection asked to start (`null`: at the head), so tests can check resumption. */
+  readonly opened: { timepoint: number | null; from: number; at: string }[] = [];
 
   constructor(private readonly world: World) {}
 
@@ -45,7 +47,8 @@ export class StreamHub implements OnModuleDestroy {
     return timepoint >= FIRST_TIMEPOINT && timepoint <= this.head;
   }
 
-  open(response: Response, from: number, intervalMs: number): void {
+  open(response: Response, from: number, intervalMs: number, requested: number | null = null): void {
+    this.opened.push({ timepoint: requested, from, at: new Date().toISOString() });
     response.status(200);
     response.setHeader('Content-Type', 'application/json');
     response.setHeader('Cache-Control', 'no-cache');
@@ -84,6 +87,7 @@ export class StreamHub implements OnModuleDestroy {
   reset(): void {
     this.disconnectAll();
     this.published = 0;
+    this.opened.length = 0;
   }
 
   onModuleDestroy(): void {

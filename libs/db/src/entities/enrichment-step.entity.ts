@@ -16,6 +16,7 @@ export type StepState = (typeof STEP_STATES)[number];
 @Entity({ name: 'enrichment_steps' })
 @Index('uq_enrichment_steps_request_seq', ['requestId', 'seq'], { unique: true })
 @Index('ix_enrichment_steps_workspace', ['workspaceId'])
+@Index('uq_enrichment_steps_callback_token', ['callbackToken'], { unique: true })
 @Index('ix_enrichment_steps_pending_deadline', ['deadlineAt'], {
   where: "state = 'pending' AND deadline_at IS NOT NULL",
 })
@@ -75,6 +76,13 @@ export class EnrichmentStep {
   error!: string | null;
 
   /** A provider's task id while the step waits for asynchronous work. */
+  /**
+   * Unguessable token in the callback URL of the step's asynchronous provider work: how a provider
+   * that does not sign its webhooks proves which step a callback is for.
+   */
+  @Column({ name: 'callback_token', type: 'text', nullable: true })
+  callbackToken!: string | null;
+
   @Column({ name: 'provider_task_id', type: 'text', nullable: true })
   providerTaskId!: string | null;
 

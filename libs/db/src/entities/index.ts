@@ -9,6 +9,10 @@ import { CompanyRecord } from './company.entity';
 import { EnrichmentRequest } from './enrichment-request.entity';
 import { EnrichmentStep } from './enrichment-step.entity';
 import { ProviderCall } from './provider-call.entity';
+import { CallbackDelivery } from './callback-delivery.entity';
+import { StreamPosition } from './stream-position.entity';
+import { WebhookEvent } from './webhook-event.entity';
+import { WorkspaceWebhookSecret } from './workspace-webhook-secret.entity';
 import { Workspace } from './workspace.entity';
 
 export * from './api-key.entity';
@@ -23,6 +27,10 @@ export * from './credit-ledger.entity';
 export * from './officer-email.entity';
 export * from './person-phone.entity';
 export * from './person.entity';
+export * from './webhook-event.entity';
+export * from './stream-position.entity';
+export * from './callback-delivery.entity';
+export * from './workspace-webhook-secret.entity';
 
 /** The explicit entity list: no globs, so a build never silently misses an entity. */
 export const ENTITIES = [
@@ -38,4 +46,8 @@ export const ENTITIES = [
   CompanyDomain,
   CompanyOfficerRecord,
   OfficerEmail,
+  WebhookEvent,
+  WorkspaceWebhookSecret,
+  CallbackDelivery,
+  StreamPosition,
 ];

@@ -1,5 +1,14 @@
 import { Init1795347031841 } from './1795347031841-Init';
 import { Pipeline1795380857754 } from './1795380857754-Pipeline';
+import { Webhooks1795392268737 } from './1795392268737-Webhooks';
+import { Callbacks1795392986849 } from './1795392986849-Callbacks';
+import { CompaniesStream1795394102494 } from './1795394102494-CompaniesStream';
 
 /** Every migration, in order. Listed explicitly (no glob) so that compiled and test runs agree. */
-export const MIGRATIONS: (new () => object)[] = [Init1795347031841, Pipeline1795380857754];
+export const MIGRATIONS: (new () => object)[] = [
+  Init1795347031841,
+  Pipeline1795380857754,
+  Webhooks1795392268737,
+  Callbacks1795392986849,
+  CompaniesStream1795394102494,
+];

@@ -1,4 +1,11 @@
-import { goalsOf, isSupportedRequestType, missingIdentifiers } from './request-types';
+import {
+  chainOfficers,
+  chainStopReason,
+  goalsOf,
+  isSupportedRequestType,
+  missingIdentifiers,
+  officerKeyOf,
+} from './request-types';
 
 describe('request types', () => {
   it('accepts the supported types and rejects unknown or non-string types', () => {
@@ -43,5 +50,117 @@ describe('request types', () => {
     expect(missingIdentifiers('person.email', { email: 'ada@example.com' })).not.toBeNull();
     expect(missingIdentifiers('email.verify', {})).toMatch(/input.email/);
     expect(missingIdentifiers('company.domain', {})).toMatch(/company_name or input.company_number/);
+  });
+
+  describe('the company → officers → e-mails chain', () => {
+    const officers = [
+      {
+        name: 'SMITH, Jane Anne',
+        first_name: 'Jane',
+        last_name: 'Smith',
+        kind: 'individual',
+        role: 'director',
+        active: true,
+        resigned_on: null,
+        officer_id: 'abc',
+      },
+      {
+        name: 'SMITH, Jane Anne',
+        first_name: 'Jane',
+        last_name: 'Smith',
+        kind: 'individual',
+        role: 'secretary',
+        active: true,
+        resigned_on: null,
+        officer_id: 'abc',
+      },
+      {
+        name: 'JONES, Tom',
+        first_name: 'Tom',
+        last_name: 'Jones',
+        kind: 'individual',
+        role: 'director',
+        active: false,
+        resigned_on: '2020-01-01',
+        officer_id: 'old',
+      },
+      {
+        name: 'ACME SECRETARIES LIMITED',
+        first_name: null,
+        last_name: null,
+        kind: 'corporate',
+        role: 'corporate-secretary',
+        active: true,
+        resigned_on: null,
+        officer_id: 'corp',
+      },
+      {
+        name: 'BROWN, Li',
+        first_name: 'Li',
+        last_name: 'Brown',
+        kind: 'individual',
+        role: 'director',
+        active: true,
+        resigned_on: null,
+        officer_id: null,
+        appointed_on: '2019-05-01',
+      },
+    ];
+
+    it('searches only active natural persons, each once', () => {
+      expect(chainOfficers(officers).map((o) => [o.key, o.firstName, o.lastName])).toEqual([
+        ['abc', 'Jane', 'Smith'],
+        ['BROWN, Li|2019-05-01', 'Li', 'Brown'],
+      ]);
+    });
+
+    it('keys an officer by the register id, else by name and appointment', () => {
+      expect(officerKeyOf({ officer_id: 'xyz', name: 'A, B' })).toBe('xyz');
+      expect(officerKeyOf({ officer_id: null, name: 'A, B', appointed_on: '2001-02-03' })).toBe(
+        'A, B|2001-02-03',
+      );
+    });
+
+    it('plans the register first, then the domain, then one e-mail (and verification) goal per officer', () => {
+      const input = { company_number: '07798925' };
+      expect(goalsOf('company.officer_emails', input).map((g) => g.id)).toEqual([
+        'company',
+        'officers',
+        'domain',
+      ]);
+      expect(
+        goalsOf('company.officer_emails', input, { verify: true }, { officers }).map((g) => g.id),
+      ).toEqual([
+        'company',
+        'officers',
+        'domain',
+        'email:abc',
+        'verify:abc',
+        'email:BROWN, Li|2019-05-01',
+        'verify:BROWN, Li|2019-05-01',
+      ]);
+      // A caller who knows the domain saves the search.
+      expect(
+        goalsOf('company.officer_emails', { ...input, domain: 'acme.co.uk' }, {}, { officers }).map(
+          (g) => g.id,
+        ),
+      ).toEqual(['company', 'officers', 'email:abc', 'email:BROWN, Li|2019-05-01']);
+    });
+
+    it('stops at dissolved and striking-off companies, and only those', () => {
+      expect(chainStopReason({ company_status: 'dissolved' })).toBe('company_dissolved');
+      expect(
+        chainStopReason({ company_status: 'active', company_status_detail: 'active-proposal-to-strike-off' }),
+      ).toBe('proposed_strike_off');
+      expect(chainStopReason({ company_status: 'active', company_status_detail: null })).toBeNull();
+      expect(chainStopReason({ company_status: 'liquidation', company_status_detail: null })).toBeNull();
+    });
+
+    it('needs a company number', () => {
+      expect(missingIdentifiers('company.officer_emails', { domain: 'acme.co.uk' })).toMatch(
+        /company_number/,
+      );
+      expect(missingIdentifiers('company.officer_emails', { company_number: '07798925' })).toBeNull();
+    });
   });
 });

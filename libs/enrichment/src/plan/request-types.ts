@@ -7,6 +7,7 @@ export const SUPPORTED_REQUEST_TYPES = [
   'company.profile',
   'company.officers',
   'company.domain',
+  'company.officer_emails',
   'person.email',
   'person.phone',
   'person.profile',
@@ -58,6 +59,11 @@ export type GoalCapability =
 export type GoalKey = 'company' | 'officers' | 'domain' | 'email' | 'phone' | 'profile' | 'verify';
 
 export interface Goal {
+  /**
+   * The goal's id within its request, recorded on its steps: the key itself, or for a chain's
+   * per-officer goals the key and the officer (`email:<officer key>`).
+   */
+  id: string;
   key: GoalKey;
   capability: GoalCapability;
   /** Our name for the operation, recorded on the step and used for caching (e.g. `person.email`). */
@@ -67,34 +73,97 @@ export interface Goal {
    * failures (the answer is "unknown"); a missing company is, because nothing else can follow.
    */
   required: boolean;
+  /** The officer a chain's per-officer goal is about. */
+  officer?: ChainOfficer;
+}
+
+/** An officer the company → officers → e-mails chain looks for: an active natural person. */
+export interface ChainOfficer {
+  /** The officer's key in `company_officers` / `officer_emails` (see {@link officerKeyOf}). */
+  key: string;
+  name: string;
+  firstName: string;
+  lastName: string;
+  role: string | null;
+}
+
+/** Answers of earlier goals that decide which goals a chain has. */
+export interface ChainAnswers {
+  /** The officers goal's accepted output (`officers`), once it has one. */
+  officers?: readonly Record<string, unknown>[] | null;
 }
 
 const GOALS: Record<GoalKey, Goal> = {
-  company: { key: 'company', capability: 'lookup_company', operation: 'company.profile', required: true },
+  company: {
+    id: 'company',
+    key: 'company',
+    capability: 'lookup_company',
+    operation: 'company.profile',
+    required: true,
+  },
   officers: {
+    id: 'officers',
     key: 'officers',
     capability: 'list_company_officers',
     operation: 'company.officers',
     required: true,
   },
   domain: {
+    id: 'domain',
     key: 'domain',
     capability: 'resolve_company_domain',
     operation: 'company.domain',
     required: false,
   },
-  email: { key: 'email', capability: 'find_work_email', operation: 'person.email', required: false },
-  phone: { key: 'phone', capability: 'find_phone', operation: 'person.phone', required: false },
-  profile: { key: 'profile', capability: 'lookup_person', operation: 'person.profile', required: false },
-  verify: { key: 'verify', capability: 'verify_email', operation: 'email.verify', required: false },
+  email: {
+    id: 'email',
+    key: 'email',
+    capability: 'find_work_email',
+    operation: 'person.email',
+    required: false,
+  },
+  phone: { id: 'phone', key: 'phone', capability: 'find_phone', operation: 'person.phone', required: false },
+  profile: {
+    id: 'profile',
+    key: 'profile',
+    capability: 'lookup_person',
+    operation: 'person.profile',
+    required: false,
+  },
+  verify: {
+    id: 'verify',
+    key: 'verify',
+    capability: 'verify_email',
+    operation: 'email.verify',
+    required: false,
+  },
 };
 
 /**
  * The goals of a request, in order. `company.domain` by number first asks the register for the
  * name (free) before a paid search; `person.email` with `verify` adds a verification of the answer.
  */
-export function goalsOf(type: RequestType, input: RequestInput, options: RequestOptions = {}): Goal[] {
+export function goalsOf(
+  type: RequestType,
+  input: RequestInput,
+  options: RequestOptions = {},
+  chain: ChainAnswers = {},
+): Goal[] {
   switch (type) {
+    case 'company.officer_emails': {
+      // The register first (free); the domain search only when the caller did not give the domain;
+      // then one e-mail waterfall per active officer, each verified when asked.
+      const goals = input.domain
+        ? [GOALS.company, GOALS.officers]
+        : [GOALS.company, GOALS.officers, GOALS.domain];
+      for (const officer of chainOfficers(chain.officers ?? [])) {
+        goals.push({ ...GOALS.email, id: `email:${officer.key}`, officer });
+        if (options.verify) {
+          goals.push({ ...GOALS.verify, id: `verify:${officer.key}`, officer });
+        }
+      }
+      return goals;
+    }
     case 'company.profile':
       return [GOALS.company];
     case 'company.officers':
@@ -117,6 +186,7 @@ export const REQUEST_INPUT_FIELDS: Record<RequestType, readonly (keyof RequestIn
   'company.profile': ['company_number'],
   'company.officers': ['company_number'],
   'company.domain': ['company_number', 'company_name'],
+  'company.officer_emails': ['company_number', 'domain'],
   'person.email': ['first_name', 'last_name', 'full_name', 'domain', 'company_name', 'linkedin_url'],
   'person.phone': ['first_name', 'last_name', 'full_name', 'domain', 'company_name', 'linkedin_url', 'email'],
   'person.profile': [
@@ -141,6 +211,7 @@ export function missingIdentifiers(type: RequestType, input: RequestInput): stri
   switch (type) {
     case 'company.profile':
     case 'company.officers':
+    case 'company.officer_emails':
       return input.company_number ? null : `input.company_number is required for ${type}`;
     case 'company.domain':
       return input.company_number || input.company_name
@@ -158,4 +229,63 @@ export function missingIdentifiers(type: RequestType, input: RequestInput): stri
     case 'email.verify':
       return input.email ? null : 'input.email is required for email.verify';
   }
+}
+
+/**
+ * How `company_officers` and `officer_emails` key an officer: the register's officer id, else name
+ * and appointment date (the register gives no id for some appointments).
+ */
+export function officerKeyOf(officer: Record<string, unknown>): string {
+  return typeof officer.officer_id === 'string' && officer.officer_id
+    ? officer.officer_id
+    : `${String(officer.name)}|${typeof officer.appointed_on === 'string' ? officer.appointed_on : ''}`;
+}
+
+/**
+ * The officers worth an e-mail search: active (not resigned) natural persons whose first and last
+ * names the register gives. Corporate officers have no mailbox; former officers are not asked for.
+ */
+export function chainOfficers(officers: readonly Record<string, unknown>[]): ChainOfficer[] {
+  const seen = new Set<string>();
+  const result: ChainOfficer[] = [];
+  for (const officer of officers) {
+    const firstName = typeof officer.first_name === 'string' ? officer.first_name.trim() : '';
+    const lastName = typeof officer.last_name === 'string' ? officer.last_name.trim() : '';
+    if (
+      officer.kind === 'corporate' ||
+      officer.active === false ||
+      officer.resigned_on ||
+      !firstName ||
+      !lastName
+    ) {
+      continue;
+    }
+    const key = officerKeyOf(officer);
+    if (seen.has(key)) {
+      continue; // one person appointed twice (e.g. director and secretary) is searched once
+    }
+    seen.add(key);
+    result.push({
+      key,
+      name: String(officer.name),
+      firstName,
+      lastName,
+      role: typeof officer.role === 'string' ? officer.role : null,
+    });
+  }
+  return result;
+}
+
+/**
+ * Why the chain stops at the company, before any credit is spent, or null: a dissolved company, or
+ * one the register proposes to strike off, has no one worth paying to find.
+ */
+export function chainStopReason(company: Record<string, unknown>): string | null {
+  if (company.company_status === 'dissolved') {
+    return 'company_dissolved';
+  }
+  if (company.company_status_detail === 'active-proposal-to-strike-off') {
+    return 'proposed_strike_off';
+  }
+  return null;
 }

@@ -45,14 +45,29 @@ describe('SELECTION_FILTERS', () => {
   it('runs the filters in the documented order', () => {
     expect(SELECTION_FILTERS.map((f) => f.reason)).toEqual([
       'already_tried',
+      'catch_all_domain',
       'disabled',
       'no_credentials',
       'tier_not_allowed',
       'over_budget',
+      'paused_by_operator',
       'out_of_credits',
       'circuit_open',
       'rate_limited',
     ]);
+  });
+
+  it('skips every paid finder at a domain known to be catch-all, and only there', () => {
+    expect(reasonFor(candidate('snov'), { catchAllDomain: true })).toBe('catch_all_domain');
+    expect(reasonFor(candidate('free', { cost: 0 }), { catchAllDomain: true })).toBeNull();
+    expect(reasonFor(candidate('snov'), { catchAllDomain: false })).toBeNull();
+  });
+
+  it('skips a provider an operator paused, waiting for credits or not', () => {
+    expect(reasonFor(candidate('snov', { pausedByOperator: true }))).toBe('paused_by_operator');
+    expect(reasonFor(candidate('snov', { pausedByOperator: true }), { waitForCredits: true })).toBe(
+      'paused_by_operator',
+    );
   });
 
   it('lets a healthy candidate through every filter', () => {

@@ -10,7 +10,9 @@ export type SkipReason =
   | 'over_budget'
   | 'out_of_credits'
   | 'circuit_open'
-  | 'rate_limited';
+  | 'rate_limited'
+  | 'catch_all_domain'
+  | 'paused_by_operator';
 
 /** Cost and success of a provider as measured from the call log. */
 export interface ProviderStats {
@@ -31,6 +33,8 @@ export interface ProviderCandidate {
   creditsAvailable: number | null;
   /** Its queue is paused because credits ran out. */
   paused: boolean;
+  /** An operator paused it (POST /v1/admin/providers/:name/pause): skipped until resumed. */
+  pausedByOperator?: boolean;
   circuit: 'closed' | 'open' | 'half_open';
   /** Calls left in its tightest rate window; null when it has no limit. */
   rateBudgetLeft: number | null;
@@ -53,6 +57,11 @@ export interface SelectionContext {
   tried: readonly string[];
   /** The request prefers waiting for a provider paused for credits to falling through. */
   waitForCredits: boolean;
+  /**
+   * An e-mail goal that refuses catch-all answers, at a domain known to accept every address: any
+   * address a finder returns there is catch-all, so no paid finder is asked.
+   */
+  catchAllDomain?: boolean;
 }
 
 export interface Selection {
@@ -69,6 +78,7 @@ export interface SelectionFilter {
 /** The eligibility pipeline, in order; a candidate is skipped for the first filter that rejects it. */
 export const SELECTION_FILTERS: readonly SelectionFilter[] = [
   { reason: 'already_tried', rejects: (c, ctx) => ctx.tried.includes(c.name) },
+  { reason: 'catch_all_domain', rejects: (c, ctx) => ctx.catchAllDomain === true && c.cost > 0 },
   { reason: 'disabled', rejects: (c) => !c.enabled },
   { reason: 'no_credentials', rejects: (c) => !c.hasCredentials },
   {
@@ -76,6 +86,7 @@ export const SELECTION_FILTERS: readonly SelectionFilter[] = [
     rejects: (c, ctx) => c.minimumTier !== null && TIER_RANK[ctx.tier] < TIER_RANK[c.minimumTier],
   },
   { reason: 'over_budget', rejects: (c, ctx) => ctx.budgetLeft !== null && c.cost > ctx.budgetLeft },
+  { reason: 'paused_by_operator', rejects: (c) => c.pausedByOperator === true },
   {
     reason: 'out_of_credits',
     rejects: (c, ctx) =>

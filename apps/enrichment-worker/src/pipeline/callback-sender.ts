@@ -1,0 +1,160 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { CallbackConfig } from '@sluice/config';
+import { CallbackDelivery, EnrichmentRequest, WorkspaceWebhookSecret } from '@sluice/db';
+import { checkCallbackUrl, publicOnlyLookup, SecretBox, webhookHeaders } from '@sluice/platform';
+import { UnrecoverableError } from 'bullmq';
+import { DataSource, IsNull, MoreThan } from 'typeorm';
+
+export interface CallbackOutcome {
+  requestId: string;
+  status: number | null;
+}
+
+/**
+ * Delivers a finished job's result to its `callback_url`: a JSON POST signed per Standard Webhooks
+ * (`webhook-id`, `webhook-timestamp`, `webhook-signature`) with every secret of the workspace that
+ * still signs (during a rotation, the old one and the new). Any 2xx is success; anything else is
+ * retried by the job's backoff, except `410 Gone` (the receiver asks to stop). Redirects are not
+ * followed, and the URL's addresses are checked again at each attempt and once more by the
+ * connection itself, since DNS may have changed since the job was accepted. Every attempt is
+ * logged in `callback_deliveries`.
+ */
+@Injectable()
+export class CallbackSender {
+  private readonly logger = new Logger(CallbackSender.name);
+  private readonly box: SecretBox | null;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: CallbackConfig,
+  ) {
+    this.box = config.encryptionKey ? new SecretBox(config.encryptionKey) : null;
+  }
+
+  async deliver(requestId: string, workspaceId: string, attempt: number): Promise<CallbackOutcome> {
+    const request = await this.dataSource
+      .getRepository(EnrichmentRequest)
+      .findOneBy({ id: requestId, workspaceId });
+    if (!request?.callbackUrl) {
+      return { requestId, status: null };
+    }
+    const webhookId = `msg_${request.id.replace(/-/g, '')}`;
+    const record = async (
+      status: number | null,
+      error: string | null,
+      latencyMs: number | null,
+    ): Promise<void> => {
+      await this.dataSource.getRepository(CallbackDelivery).insert({
+        workspaceId,
+        requestId,
+        webhookId,
+        url: request.callbackUrl as string,
+        attempt,
+        status,
+        error,
+        latencyMs,
+      });
+    };
+    if (!this.box) {
+      await record(null, 'callbacks are not enabled (SLUICE_ENCRYPTION_KEY is not set)', null);
+      throw new UnrecoverableError('callbacks are not enabled: SLUICE_ENCRYPTION_KEY is not set');
+    }
+    const problem = await checkCallbackUrl(request.callbackUrl, { allowPrivate: this.config.allowPrivate });
+    if (problem) {
+      await record(null, `refused: ${problem}`, null);
+      if (/does not resolve/.test(problem)) {
+        throw new Error(`callback_url: ${problem}`); // DNS may be back by the next attempt
+      }
+      throw new UnrecoverableError(`callback_url refused: ${problem}`);
+    }
+    const rows = await this.dataSource.getRepository(WorkspaceWebhookSecret).find({
+      where: [
+        { workspaceId, expiresAt: IsNull() },
+        { workspaceId, expiresAt: MoreThan(new Date()) },
+      ],
+      order: { createdAt: 'DESC' },
+    });
+    const box = this.box;
+    const secrets = rows.map((row) => box.open(row.secretSealed));
+    if (secrets.length === 0) {
+      await record(null, 'the workspace has no webhook secret', null);
+      throw new UnrecoverableError('the workspace has no webhook secret to sign with');
+    }
+    const body = JSON.stringify({
+      type: `job.${request.status}`,
+      timestamp: new Date().toISOString(),
+      data: {
+        id: request.id,
+        type: request.type,
+        status: request.status,
+        input: request.input,
+        result: request.result,
+        error: request.error,
+        created_at: request.createdAt.toISOString(),
+        completed_at: request.completedAt?.toISOString() ?? null,
+      },
+    });
+    const headers = webhookHeaders({
+      id: webhookId,
+      timestamp: Math.floor(Date.now() / 1000),
+      body,
+      secrets,
+    });
+    const started = Date.now();
+    let status: number;
+    try {
+      status = await this.post(request.callbackUrl, body, {
+        'content-type': 'application/json',
+        'user-agent': 'Sluice-Webhooks/1',
+        ...headers,
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await record(null, message, Date.now() - started);
+      throw new Error(`callback to ${new URL(request.callbackUrl).host} failed: ${message}`);
+    }
+    const latencyMs = Date.now() - started;
+    if (status >= 200 && status < 300) {
+      await record(status, null, latencyMs);
+      return { requestId, status };
+    }
+    await record(status, `answered ${status}`, latencyMs);
+    if (status === 410) {
+      throw new UnrecoverableError('the callback receiver answered 410 Gone: no more attempts');
+    }
+    this.logger.warn({ msg: 'callback not accepted; will retry', requestId, status, attempt });
+    throw new Error(`callback answered ${status}`);
+  }
+
+  /**
+   * One POST, answered with its status. Written over node:http rather than fetch so that the
+   * connection uses a lookup that refuses private addresses at connect time (a DNS answer cannot
+   * change between the check and the call); redirects are never followed.
+   */
+  private post(url: string, body: string, headers: Record<string, string>): Promise<number> {
+    const target = new URL(url);
+    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      const req = send(
+        target,
+        {
+          method: 'POST',
+          headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+          timeout: this.config.timeoutMs,
+          ...(this.config.allowPrivate ? {} : { lookup: publicOnlyLookup() }),
+        },
+        (res) => {
+          res.resume(); // the answer's body is not needed
+          res.on('end', () => resolve(res.statusCode ?? 0));
+          res.on('error', reject);
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`no answer within ${this.config.timeoutMs} ms`)));
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+}

@@ -1,0 +1,225 @@
+import { randomUUID } from 'node:crypto';
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type BeforeApplicationShutdown,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ProvidersConfig } from '@sluice/config';
+import { cacheKeyOf, chainStopReason } from '@sluice/enrichment';
+import { CompaniesHouseStream, mapCompanyProfile, type CompanyStreamEvent } from '@sluice/providers';
+import { markCancelled } from '@sluice/queue';
+import { DataSource } from 'typeorm';
+import { PipelineGuards } from './pipeline-redis';
+import { companyView } from './provider-invoker';
+import { StoredResults } from './stored-results';
+
+const STREAM = 'companies-house:companies';
+const LEASE_MS = 30_000;
+
+/** Request types whose remaining work is paid (LOW) work about the company in their input. */
+const PAID_COMPANY_WORK = ['company.domain', 'company.officer_emails'];
+
+/**
+ * Follows the Companies House companies stream. One worker replica at a time holds the lease (a
+ * Redis key renewed while it streams); the last timepoint handled is kept in PostgreSQL, and a
+ * restart, or another replica taking over, resumes from it. When a company turns dissolved or
+ * proposed for strike-off, the event's profile refreshes the store at once (it is the register's
+ * newest word), cached copies are dropped, and unfinished requests that would still pay for work
+ * about that company are cancelled: nobody there is worth a credit any more.
+ */
+@Injectable()
+export class CompaniesStreamConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(CompaniesStreamConsumer.name);
+  private readonly owner = randomUUID();
+  private stream: CompaniesHouseStream | null = null;
+  private stopped = false;
+  private loop: Promise<void> | null = null;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly guards: PipelineGuards,
+    private readonly stored: StoredResults,
+    private readonly config: ProvidersConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.companiesHouseStreamEnabled) {
+      this.loop = this.run();
+    }
+  }
+
+  /** Stops and hands the lease back while Redis and PostgreSQL are still open. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    this.stream?.stop();
+    await this.loop;
+    await this.release();
+  }
+
+  private get leaseKey(): string {
+    return `${this.guards.prefix}:lease:${STREAM}`;
+  }
+
+  /** Takes or renews the lease; false when another replica holds it. */
+  private async lease(): Promise<boolean> {
+    const renewed = (await this.guards.redis.eval(
+      `local v = redis.call('get', KEYS[1])
+       if v == ARGV[1] then redis.call('pexpire', KEYS[1], ARGV[2]) return 1 end
+       if not v then redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
+       return 0`,
+      1,
+      this.leaseKey,
+      this.owner,
+      LEASE_MS,
+    )) as number;
+    return renewed === 1;
+  }
+
+  private async release(): Promise<void> {
+    await this.guards.redis
+      .eval(
+        "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0",
+        1,
+        this.leaseKey,
+        this.owner,
+      )
+      .catch(() => undefined);
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        if (!(await this.lease())) {
+          await this.sleep(LEASE_MS / 3);
+          continue;
+        }
+        await this.follow();
+      } catch (error) {
+        this.logger.warn({ msg: 'companies stream interrupted; will resume', error: String(error) });
+        await this.sleep(5000);
+      }
+    }
+  }
+
+  /** Streams from the stored position while the lease holds. */
+  private async follow(): Promise<void> {
+    const [row] = await this.dataSource.query<{ timepoint: string }[]>(
+      'SELECT timepoint FROM stream_positions WHERE stream = $1',
+      [STREAM],
+    );
+    const stream = new CompaniesHouseStream({
+      baseUrl: this.config.companiesHouseStreamUrl,
+      streamKey: this.config.companiesHouseStreamKey,
+      timepoint: row ? Number(row.timepoint) : undefined,
+      onDisconnect: (reason, attempt) =>
+        this.logger.warn({ msg: 'companies stream disconnected; resuming', reason, attempt }),
+    });
+    this.stream = stream;
+    const renewal = setInterval(() => {
+      void this.lease().then(
+        (held) => {
+          if (!held) {
+            this.logger.warn({ msg: 'companies stream lease lost; stopping' });
+            stream.stop();
+          }
+        },
+        () => stream.stop(),
+      );
+    }, LEASE_MS / 3);
+    try {
+      for await (const event of stream) {
+        try {
+          await this.handle(event);
+        } catch (error) {
+          // PostgreSQL away: stop here, and resume from the last saved timepoint once it is back.
+          await this.dataSource.query('SELECT 1');
+          // One event that cannot be applied must not stop the stream (it would replay forever).
+          this.logger.error({
+            msg: 'companies stream event not applied',
+            timepoint: event.event.timepoint,
+            company: event.resourceId,
+            error: String(error),
+          });
+        }
+        await this.dataSource.query(
+          `INSERT INTO stream_positions (stream, timepoint) VALUES ($1, $2)
+           ON CONFLICT (stream) DO UPDATE SET timepoint = EXCLUDED.timepoint, updated_at = now()`,
+          [STREAM, event.event.timepoint],
+        );
+        if (this.stopped) {
+          break;
+        }
+      }
+    } finally {
+      clearInterval(renewal);
+      this.stream = null;
+    }
+  }
+
+  /** Applies one event (idempotent: a replayed event changes nothing more). */
+  async handle(event: CompanyStreamEvent): Promise<void> {
+    if (event.resourceKind !== 'company-profile' || event.event.type !== 'changed' || !event.data) {
+      return;
+    }
+    const view = companyView(mapCompanyProfile(event.data));
+    const stop = chainStopReason(view);
+    if (!stop) {
+      return;
+    }
+    const companyNumber = String(view.company_number);
+    const cancelled = await this.dataSource.transaction(async (manager) => {
+      await this.stored.upsertCompany(manager, view);
+      // An UPDATE through TypeORM answers [rows, affected count].
+      const [requests] = await manager.query<[{ id: string }[], number]>(
+        `UPDATE enrichment_requests
+            SET status = 'cancelled', error = $2, completed_at = now(), updated_at = now()
+          WHERE input->>'company_number' = $1 AND type = ANY($3)
+            AND status IN ('queued', 'running')
+          RETURNING id`,
+        [companyNumber, `cancelled: the register now says ${stop.replace(/_/g, ' ')}`, PAID_COMPANY_WORK],
+      );
+      const ids = requests.map((r) => r.id);
+      if (ids.length > 0) {
+        await manager.query(
+          `UPDATE enrichment_steps SET state = 'skipped', reason = $2, completed_at = now(), updated_at = now()
+            WHERE request_id = ANY($1) AND state = 'pending'`,
+          [ids, stop],
+        );
+      }
+      return ids;
+    });
+    await markCancelled(this.guards.redis, this.guards.queuePrefix, cancelled);
+    await this.forgetCached(companyNumber);
+    this.logger.log({
+      msg: 'company struck off the paid work',
+      companyNumber,
+      status: stop,
+      cancelled: cancelled.length,
+    });
+  }
+
+  /** Drops every workspace's cached profile of the company, so nothing answers with the old status. */
+  private async forgetCached(companyNumber: string): Promise<void> {
+    const key = cacheKeyOf('companies-house', 'company.profile', { company_number: companyNumber });
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.guards.redis.scan(
+        cursor,
+        'MATCH',
+        `${this.guards.prefix}:cache:*:${key}`,
+        'COUNT',
+        500,
+      );
+      cursor = next;
+      if (keys.length > 0) {
+        await this.guards.redis.del(...keys);
+      }
+    } while (cursor !== '0');
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms).unref());
+  }
+}

@@ -1,0 +1,69 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { providerQueueName, type ProviderName } from '@sluice/queue';
+import type { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+
+export interface WebhookOutcome {
+  event: string;
+  /** What the callback did: woke the waiting step, found it already settled or running, or nothing. */
+  effect: 'woken' | 'already_settled' | 'step_running' | 'not_found' | 'already_processed';
+}
+
+/**
+ * Applies a stored provider callback: the step waiting for that provider's work is woken at once
+ * (its delayed job promoted), and asks the provider for the result the same way its polling does —
+ * the callback is a signal, the provider's result endpoint the authority. A step settles once
+ * whatever number of callbacks and polls arrive (its settlement is conditional on being pending),
+ * so applying an event twice changes nothing.
+ */
+@Injectable()
+export class WebhookCompletion {
+  private readonly logger = new Logger(WebhookCompletion.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  async apply(eventId: string): Promise<WebhookOutcome> {
+    const [event] = await this.dataSource.query<{ id: string; status: string; step_id: string | null }[]>(
+      'SELECT id, status, step_id FROM webhook_events WHERE id = $1',
+      [eventId],
+    );
+    if (!event) {
+      return { event: eventId, effect: 'not_found' };
+    }
+    if (event.status !== 'received' || !event.step_id) {
+      return { event: eventId, effect: 'already_processed' };
+    }
+    const [step] = await this.dataSource.query<{ id: string; provider: string; state: string }[]>(
+      'SELECT id, provider, state FROM enrichment_steps WHERE id = $1',
+      [event.step_id],
+    );
+    let effect: WebhookOutcome['effect'] = 'already_settled';
+    if (step?.state === 'pending') {
+      const queue = this.moduleRef.get<Queue>(
+        getQueueToken(providerQueueName(step.provider as ProviderName)),
+        {
+          strict: false,
+        },
+      );
+      const job = await queue.getJob(`step-${step.id}`);
+      if (job && (await job.isDelayed())) {
+        await job.promote();
+        effect = 'woken';
+      } else {
+        effect = 'step_running'; // waiting or active: it asks the provider on its own, now
+      }
+    }
+    await this.dataSource.query(
+      `UPDATE webhook_events SET status = 'processed', processed_at = now() WHERE id = $1 AND status = 'received'`,
+      [eventId],
+    );
+    this.logger.debug({ msg: 'webhook applied', eventId, stepId: event.step_id, effect });
+    return { event: eventId, effect };
+  }
+}

@@ -1,0 +1,168 @@
+import { EnrichmentRequest, EnrichmentStep } from '@sluice/db';
+import type { DataSource, EntityManager, EntityMetadata } from 'typeorm';
+
+/**
+ * Raw SQL for the pipeline's hot path. Every job reads and writes its request and steps a few
+ * times; built through TypeORM's query builder each statement cost more CPU than PostgreSQL spent
+ * on it, and on small machines each round trip's socket write costs more still. These statements
+ * read a request with all its steps in one round trip and map the rows back to the entities with
+ * TypeORM's own column metadata (so a renamed column cannot silently drift), which TypeORM offers
+ * no public API for.
+ */
+export interface RequestWithSteps {
+  request: EnrichmentRequest;
+  steps: EnrichmentStep[];
+}
+
+const columnLists = new WeakMap<EntityMetadata, Map<string, string>>();
+
+/** `alias.column AS "prefix_column", …` for every column of the entity. */
+export function selectList(metadata: EntityMetadata, alias: string, prefix: string): string {
+  let lists = columnLists.get(metadata);
+  if (!lists) {
+    lists = new Map();
+    columnLists.set(metadata, lists);
+  }
+  const key = `${alias}:${prefix}`;
+  let list = lists.get(key);
+  if (!list) {
+    list = metadata.columns
+      .map((column) => `${alias}."${column.databaseName}" AS "${prefix}${column.databaseName}"`)
+      .join(', ');
+    lists.set(key, list);
+  }
+  return list;
+}
+
+/** An entity from a raw row whose columns carry `prefix`; null when the row has none of it (outer join). */
+export function fromRow<T>(metadata: EntityMetadata, row: Record<string, unknown>, prefix = ''): T | null {
+  const primary = metadata.primaryColumns[0];
+  if (primary && (row[`${prefix}${primary.databaseName}`] ?? null) === null) {
+    return null;
+  }
+  const entity = metadata.create() as Record<string, unknown>;
+  for (const column of metadata.columns) {
+    entity[column.propertyName] = row[`${prefix}${column.databaseName}`];
+  }
+  return entity as T;
+}
+
+function metadataOf(source: DataSource | EntityManager): { request: EntityMetadata; step: EntityMetadata } {
+  const connection = 'connection' in source ? source.connection : source;
+  return { request: connection.getMetadata(EnrichmentRequest), step: connection.getMetadata(EnrichmentStep) };
+}
+
+/**
+ * The request (row-locked when `lock`, inside the caller's transaction) and its steps in `seq`
+ * order, in one statement. Null when the request is not in the workspace.
+ */
+export async function loadRequestWithSteps(
+  manager: EntityManager,
+  requestId: string,
+  workspaceId: string,
+  lock: boolean,
+): Promise<RequestWithSteps | null> {
+  const meta = metadataOf(manager);
+  const rows = await manager.query<Record<string, unknown>[]>(
+    `SELECT ${selectList(meta.request, 'r', 'r_')}, ${selectList(meta.step, 's', 's_')}
+       FROM enrichment_requests r
+       LEFT JOIN enrichment_steps s ON s.request_id = r.id
+      WHERE r.id = $1 AND r.workspace_id = $2
+      ORDER BY s.seq
+      ${lock ? 'FOR UPDATE OF r' : ''}`,
+    [requestId, workspaceId],
+  );
+  const first = rows[0];
+  if (!first) {
+    return null;
+  }
+  const request = fromRow<EnrichmentRequest>(meta.request, first, 'r_') as EnrichmentRequest;
+  const steps = rows
+    .map((row) => fromRow<EnrichmentStep>(meta.step, row, 's_'))
+    .filter((step): step is EnrichmentStep => step !== null);
+  return { request, steps };
+}
+
+/**
+ * Takes a pending step for a run: counts the attempt and returns the step with its request, in one
+ * statement. Null when the step is no longer pending (settled, or cancelled with its request).
+ */
+export async function takePendingStep(
+  dataSource: DataSource,
+  stepId: string,
+): Promise<{ step: EnrichmentStep; request: EnrichmentRequest } | null> {
+  const meta = metadataOf(dataSource);
+  const rows = await dataSource.query<Record<string, unknown>[]>(
+    `WITH s AS (
+       UPDATE enrichment_steps SET attempts = attempts + 1, updated_at = now()
+        WHERE id = $1 AND state = 'pending'
+        RETURNING *
+     )
+     SELECT ${selectList(meta.step, 's', 's_')}, ${selectList(meta.request, 'r', 'r_')}
+       FROM s JOIN enrichment_requests r ON r.id = s.request_id AND r.workspace_id = s.workspace_id`,
+    [stepId],
+  );
+  const row = rows[0];
+  if (!row) {
+    return null;
+  }
+  return {
+    step: fromRow<EnrichmentStep>(meta.step, row, 's_') as EnrichmentStep,
+    request: fromRow<EnrichmentRequest>(meta.request, row, 'r_') as EnrichmentRequest,
+  };
+}
+
+/** Maps rows `RETURNING *` of enrichment_steps to entities. */
+export function stepsFromRows(
+  source: DataSource | EntityManager,
+  rows: Record<string, unknown>[],
+): EnrichmentStep[] {
+  const meta = metadataOf(source);
+  return rows
+    .map((row) => fromRow<EnrichmentStep>(meta.step, row))
+    .filter((step): step is EnrichmentStep => step !== null);
+}
+
+/** A step row to insert: pending unless it records a skipped provider. */
+export interface NewStep {
+  request_id: string;
+  workspace_id: string;
+  seq: number;
+  goal: string;
+  provider: string;
+  operation: string;
+  cache_key?: string | null;
+  state?: 'pending' | 'skipped';
+  reason?: string | null;
+}
+
+/**
+ * Inserts steps in one statement and returns them; with `running`, also moves that request from
+ * `queued` to `running` in the same statement.
+ */
+export async function insertSteps(
+  manager: EntityManager,
+  rows: readonly NewStep[],
+  running: string | null,
+): Promise<EnrichmentStep[]> {
+  const inserted = await manager.query<Record<string, unknown>[]>(
+    `WITH ins AS (
+       INSERT INTO enrichment_steps (request_id, workspace_id, seq, goal, provider, operation, cache_key, state, reason,
+              completed_at, callback_token)
+       SELECT request_id, workspace_id, seq, goal, provider, operation, cache_key, coalesce(state, 'pending'), reason,
+              CASE WHEN state = 'skipped' THEN now() END,
+              -- 244 random bits (gen_random_uuid draws from a cryptographic source) for the callback URL
+              CASE WHEN state IS DISTINCT FROM 'skipped'
+                   THEN replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '') END
+         FROM jsonb_to_recordset($1::jsonb) AS x(request_id uuid, workspace_id uuid, seq int, goal text, provider text,
+              operation text, cache_key text, state text, reason text)
+       RETURNING *
+     ), running AS (
+       UPDATE enrichment_requests SET status = 'running', updated_at = now()
+        WHERE id = $2 AND status = 'queued'
+     )
+     SELECT * FROM ins ORDER BY seq`,
+    [JSON.stringify(rows), running],
+  );
+  return stepsFromRows(manager, inserted);
+}

@@ -1,0 +1,105 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Controller, HttpCode, NotFoundException, Param, Post, UseGuards } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { getQueueToken } from '@nestjs/bullmq';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CoreConfig } from '@sluice/config';
+import {
+  JOB_NAMES,
+  PROVIDER_NAMES,
+  QUEUE_NAMES,
+  pauseMarkerKey,
+  emitPipelineEvent,
+  providerQueueName,
+  type PauseRecord,
+  type ProviderName,
+} from '@sluice/queue';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { AdminTokenGuard } from '../auth/admin-token.guard';
+
+function providerOf(name: string): ProviderName {
+  if (!(PROVIDER_NAMES as readonly string[]).includes(name)) {
+    throw new NotFoundException(`No provider '${name}'; providers: ${PROVIDER_NAMES.join(', ')}.`);
+  }
+  return name as ProviderName;
+}
+
+/**
+ * Ops controls over providers: pause or resume one by hand (its queue and the marker every worker
+ * checks before a paid call; an operator's pause is not lifted by the credit sync), and read every
+ * provider's balance now instead of at the next scheduled check.
+ */
+@ApiTags('admin')
+@ApiBearerAuth('admin')
+@UseGuards(AdminTokenGuard)
+@Controller('v1/admin')
+export class ProvidersAdminController {
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    @InjectQueue(QUEUE_NAMES.enrichment) private readonly planQueue: Queue,
+    private readonly core: CoreConfig,
+  ) {}
+
+  @Post('providers/:name/pause')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Pause a provider: no call reaches it until an operator resumes it' })
+  async pause(@Param('name') name: string): Promise<{ provider: string; paused: true }> {
+    const provider = providerOf(name);
+    const record: PauseRecord = { since: Date.now(), reason: 'paused by an operator', manual: true };
+    const redis = await this.redis();
+    await redis.set(pauseMarkerKey(this.core.queuePrefix, provider), JSON.stringify(record));
+    await this.queueOf(provider).pause();
+    await emitPipelineEvent(redis, this.core.queuePrefix, {
+      type: 'provider.paused',
+      provider,
+      reason: record.reason,
+    });
+    return { provider, paused: true };
+  }
+
+  @Post('providers/:name/resume')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Resume a provider paused by hand or for credits' })
+  async resume(@Param('name') name: string): Promise<{ provider: string; paused: false }> {
+    const provider = providerOf(name);
+    const redis = await this.redis();
+    await this.queueOf(provider).resume();
+    if ((await redis.del(pauseMarkerKey(this.core.queuePrefix, provider))) === 1) {
+      await emitPipelineEvent(redis, this.core.queuePrefix, {
+        type: 'provider.resumed',
+        provider,
+        reason: 'resumed by an operator',
+      });
+    }
+    return { provider, paused: false };
+  }
+
+  @Post('credits/check')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Read every provider’s balance now (and resume those paused for credits that can pay)',
+  })
+  async check(): Promise<{ status: 'queued'; job_id: string }> {
+    const job = await this.planQueue.add(
+      JOB_NAMES.creditsSync,
+      { all: true },
+      {
+        jobId: `credits-check-${Date.now()}`,
+        priority: 1,
+        removeOnComplete: { count: 1000 },
+        removeOnFail: { count: 1000 },
+      },
+    );
+    return { status: 'queued', job_id: String(job.id) };
+  }
+
+  private queueOf(provider: ProviderName): Queue {
+    return this.moduleRef.get<Queue>(getQueueToken(providerQueueName(provider)), { strict: false });
+  }
+
+  /** BullMQ types its connection minimally; it is the ioredis client the queue was given. */
+  private async redis(): Promise<Redis> {
+    return (await this.planQueue.client) as unknown as Redis;
+  }
+}

@@ -1,0 +1,101 @@
+import {
+  BadRequestException,
+  ConflictException,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  UseGuards,
+} from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CallbackDelivery } from '@sluice/db';
+import { callbackJobOptions, JOB_NAMES, QUEUE_NAMES } from '@sluice/queue';
+import type { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { CallbackConfig } from '@sluice/config';
+import { ApiKeyGuard } from '../auth/api-key.guard';
+import { type Caller, CurrentCaller } from '../auth/request-context';
+import { JobsService } from '../jobs/jobs.service';
+import { WebhookSecrets } from './webhook-secrets.service';
+
+/** Signed callbacks upstream: the workspace's signing secret, a job's deliveries, redelivery. */
+@ApiTags('callbacks')
+@ApiBearerAuth()
+@UseGuards(ApiKeyGuard)
+@Controller('v1')
+export class CallbacksController {
+  constructor(
+    private readonly secrets: WebhookSecrets,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue(QUEUE_NAMES.enrichment) private readonly queue: Queue,
+    private readonly config: CallbackConfig,
+    private readonly jobs: JobsService,
+  ) {}
+
+  @Post('webhook-secret/rotate')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Rotate the workspace’s webhook signing secret',
+    description:
+      'Returns the new secret once. Until `previous_valid_until` callbacks carry signatures by both the old and the new secret.',
+  })
+  async rotate(
+    @CurrentCaller() caller: Caller,
+  ): Promise<{ webhook_secret: string; previous_valid_until: string | null }> {
+    const rotated = await this.secrets.rotate(caller.workspaceId);
+    return { webhook_secret: rotated.secret, previous_valid_until: rotated.previousValidUntil };
+  }
+
+  @Get('jobs/:id/callback/deliveries')
+  @ApiOperation({ summary: 'Every attempt to deliver the job’s result to its callback_url' })
+  async deliveries(
+    @CurrentCaller() caller: Caller,
+    @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException('id must be a UUID') }))
+    id: string,
+  ): Promise<{ deliveries: Record<string, unknown>[] }> {
+    await this.jobs.find(caller, id);
+    const rows = await this.dataSource
+      .getRepository(CallbackDelivery)
+      .find({ where: { requestId: id, workspaceId: caller.workspaceId }, order: { createdAt: 'ASC' } });
+    return {
+      deliveries: rows.map((row) => ({
+        webhook_id: row.webhookId,
+        url: row.url,
+        attempt: row.attempt,
+        status: row.status,
+        error: row.error,
+        latency_ms: row.latencyMs,
+        at: row.createdAt.toISOString(),
+      })),
+    };
+  }
+
+  @Post('jobs/:id/callback/redeliver')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Deliver the finished job’s result to its callback_url again' })
+  async redeliver(
+    @CurrentCaller() caller: Caller,
+    @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException('id must be a UUID') }))
+    id: string,
+  ): Promise<{ status: 'queued' }> {
+    const request = await this.jobs.find(caller, id);
+    if (!request.callbackUrl) {
+      throw new BadRequestException(`Job ${id} has no callback_url.`);
+    }
+    if (!['completed', 'failed'].includes(request.status)) {
+      throw new ConflictException(
+        `Job ${id} is ${request.status}; its result is delivered when it finishes.`,
+      );
+    }
+    await this.queue.add(
+      JOB_NAMES.callbackDeliver,
+      { requestId: id, workspaceId: caller.workspaceId },
+      callbackJobOptions(id, this.config, `redeliver-${Date.now()}`),
+    );
+    return { status: 'queued' };
+  }
+}

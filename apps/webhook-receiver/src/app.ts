@@ -1,0 +1,22 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { CoreConfig, loadConfigs, ProvidersConfig, WebhookReceiverConfig, type Env } from '@sluice/config';
+import { useJsonBodies } from '@sluice/platform';
+import { WebhookReceiverModule } from './webhook-receiver.module';
+
+/** Builds the webhook receiver (not yet listening), so tests run exactly what production runs. */
+export async function createWebhookReceiverApp(
+  env: Env = process.env,
+): Promise<{ app: INestApplication; config: WebhookReceiverConfig }> {
+  const [core, receiver, providers] = loadConfigs([CoreConfig, WebhookReceiverConfig, ProvidersConfig], env);
+  const app = await NestFactory.create(WebhookReceiverModule.forRoot(core, receiver, providers), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  // Signatures are checked over the exact bytes received, so the raw body is kept.
+  useJsonBodies(app, receiver.bodyLimitBytes, { rawBody: true });
+  return { app, config: receiver };
+}

@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+
+/** Providers that do not sign callbacks: the step's unguessable token in the URL is the proof. */
+export const TOKEN_PROVIDERS = ['snov', 'apollo', 'nimbus-lookup'] as const;
+export type TokenProvider = (typeof TOKEN_PROVIDERS)[number];
+
+export function isTokenProvider(value: string): value is TokenProvider {
+  return (TOKEN_PROVIDERS as readonly string[]).includes(value);
+}
+
+/** Callback tokens are 64 lower-case hex digits (see the step's `callback_token`). */
+export const CALLBACK_TOKEN = /^[0-9a-f]{64}$/;
+
+function parse(raw: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(raw);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+const text = (value: unknown): string | null =>
+  typeof value === 'string' && value.length > 0 ? value : typeof value === 'number' ? String(value) : null;
+
+/**
+ * The provider's own id of an event, which its retries repeat: Snov.io's task hash, Apollo's
+ * `request_id` (read from the raw text: it is a 64-bit number JSON.parse would round), Nimbus
+ * Lookup's lookup id, RocketReach's `RR-Request-ID`. A body without one is identified by its hash
+ * (a retry repeats the same bytes).
+ */
+export function eventIdOf(provider: string, raw: string, headers: Record<string, string>): string {
+  const body = parse(raw);
+  let id: string | null = null;
+  switch (provider) {
+    case 'snov': {
+      const meta = body?.meta as Record<string, unknown> | undefined;
+      const data = body?.data as Record<string, unknown> | undefined;
+      id = text(meta?.task_hash) ?? text(data?.task_hash) ?? text(body?.task_hash);
+      break;
+    }
+    case 'apollo':
+      id = /"request_id"\s*:\s*"?(\d+)"?/.exec(raw)?.[1] ?? null;
+      break;
+    case 'nimbus-lookup':
+      id = text(body?.id);
+      break;
+    case 'rocketreach': {
+      const request = headers['rr-request-id'];
+      const profile = text(body?.id);
+      const status = text(body?.status) ?? '';
+      id = request
+        ? `${request}:${profile ?? ''}:${status}`
+        : profile
+          ? `profile:${profile}:${status}`
+          : null;
+      break;
+    }
+  }
+  return id ?? `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+}

@@ -1,0 +1,52 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+export const WEBHOOK_EVENT_STATUSES = ['received', 'processed', 'unmatched'] as const;
+export type WebhookEventStatus = (typeof WEBHOOK_EVENT_STATUSES)[number];
+
+/**
+ * A provider callback exactly as it arrived, stored before anything else is done with it. The
+ * provider's event id is unique per provider, so a delivery repeated (senders retry the same event
+ * for days) is recognised and never processed twice; the table is the durable replay memory.
+ * `unmatched`: a verified event for no task Sluice knows, kept and flagged rather than dropped.
+ */
+@Entity({ name: 'webhook_events' })
+@Index('uq_webhook_events_provider_event', ['provider', 'eventId'], { unique: true })
+@Index('ix_webhook_events_step', ['stepId'])
+@Index('ix_webhook_events_status_received', ['status', 'receivedAt'])
+export class WebhookEvent {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_webhook_events' })
+  id!: string;
+
+  @Column({ type: 'text' })
+  provider!: string;
+
+  /** The provider's id of the event (task hash, request id, …), or a hash of the body when it has none. */
+  @Column({ name: 'event_id', type: 'text' })
+  eventId!: string;
+
+  @Column({ name: 'step_id', type: 'uuid', nullable: true })
+  stepId!: string | null;
+
+  @Column({ name: 'workspace_id', type: 'uuid', nullable: true })
+  workspaceId!: string | null;
+
+  @Column({ type: 'text', default: 'received' })
+  status!: WebhookEventStatus;
+
+  /** The headers that matter to verification and tracing (never credentials). */
+  @Column({ type: 'jsonb' })
+  headers!: Record<string, string>;
+
+  /** The raw body, byte for byte as text. */
+  @Column({ type: 'text' })
+  body!: string;
+
+  @Column({ type: 'text', nullable: true })
+  error!: string | null;
+
+  @CreateDateColumn({ name: 'received_at', type: 'timestamptz' })
+  receivedAt!: Date;
+
+  @Column({ name: 'processed_at', type: 'timestamptz', nullable: true })
+  processedAt!: Date | null;
+}

@@ -1,0 +1,211 @@
+import { createHmac } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { PipelineGuards } from '../../apps/enrichment-worker/src/pipeline/pipeline-redis';
+import { EnrichmentStep, WebhookEvent } from '@sluice/db';
+import { call, createWorkspace } from '../support/api';
+import { enqueue, finished, people, personInput, sandboxPatch, setUp, tearDown } from '../support/pipeline';
+import type { WorldPerson } from '../support/sandbox-world';
+import { eventually } from '../support/wait';
+
+interface Delivery {
+  task_id: string;
+  url: string;
+  attempt: number;
+  status: number | null;
+}
+
+async function post(
+  url: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe('provider callbacks through the webhook receiver', () => {
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+  let apiKey: string;
+  let world: WorldPerson[];
+
+  beforeAll(async () => {
+    // Polling so slow that only a callback can finish a step within the test's time.
+    ctx = await setUp({ ASYNC_POLL_INTERVAL_MS: '120000' });
+    apiKey = (await createWorkspace(ctx.stack.gatewayUrl, 'Callback Co')).apiKey;
+    world = await people(ctx.stack.sandboxUrl);
+    await sandboxPatch(ctx.stack.sandboxUrl, 'snov', { task_delay_ms: 400 });
+  });
+  afterAll(() => tearDown(ctx));
+
+  it('completes a waiting Snov.io step when its callback arrives, stored first and applied once', async () => {
+    const person = world.find((p) => p.emails.snov === p.email && p.email_status === 'valid') as WorldPerson;
+    const started = Date.now();
+    const id = await enqueue(ctx.stack, apiKey, { type: 'person.email', input: personInput(person) });
+    const view = await finished(ctx.stack, apiKey, id, 15_000);
+    expect(view.status).toBe('completed');
+    expect(view.result?.email).toMatchObject({ email: person.email, source: 'snov' });
+    expect(Date.now() - started).toBeLessThan(15_000); // far sooner than the next poll (120 s)
+
+    const step = await ctx.db.dataSource
+      .getRepository(EnrichmentStep)
+      .findOneByOrFail({ requestId: id, provider: 'snov' });
+    const events = await ctx.db.dataSource.getRepository(WebhookEvent).findBy({ stepId: step.id });
+    expect(events.map((e) => [e.provider, e.status])).toEqual([['snov', 'processed']]);
+    const deliveries = (
+      await call<Delivery[]>(ctx.stack.sandboxUrl, 'GET', '/_sandbox/providers/snov/webhooks')
+    ).body.filter((d) => d.url.endsWith(`/webhooks/snov/${step.callbackToken}`));
+    expect(deliveries.map((d) => d.status)).toEqual([202]);
+
+    // The same event four more times (providers retry for days): recognised, never applied again.
+    for (let i = 0; i < 4; i += 1) {
+      const again = await post(
+        `${ctx.stack.receiverUrl}/webhooks/snov/${step.callbackToken}`,
+        events[0]?.body ?? '',
+      );
+      expect(again).toMatchObject({ status: 202, body: { status: 'duplicate', id: events[0]?.id } });
+    }
+
+    expect(await ctx.db.dataSource.getRepository(WebhookEvent).countBy({ stepId: step.id })).toBe(1);
+    const after = await finished(ctx.stack, apiKey, id);
+    expect(after.result).toEqual(view.result);
+  });
+
+  it('stores 1,000 deliveries from 50 concurrent senders and processes each exactly once', async () => {
+    const steps = await ctx.db.dataSource.getRepository(EnrichmentStep).find({ where: { provider: 'snov' } });
+    expect(steps.length).toBeGreaterThan(0);
+    const deliveries = Array.from({ length: 1000 }, (_, i) => ({
+      url: `${ctx.stack.receiverUrl}/webhooks/snov/${steps[i % steps.length]?.callbackToken ?? ''}`,
+      body: JSON.stringify({ data: [], meta: { task_hash: `load-${i}` } }),
+    }));
+    const send = async (all: typeof deliveries): Promise<string[]> => {
+      const answers: string[] = [];
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 50 }, async () => {
+          while (next < all.length) {
+            const item = all[next++];
+            if (item) {
+              const answer = await post(item.url, item.body);
+              answers.push(`${answer.status} ${String(answer.body.status)}`);
+            }
+          }
+        }),
+      );
+      return answers;
+    };
+    expect(new Set(await send(deliveries))).toEqual(new Set(['202 accepted']));
+    // Every one of them again: all recognised, none stored or queued a second time.
+    expect(new Set(await send(deliveries))).toEqual(new Set(['202 duplicate']));
+    const settled = await eventually(
+      async () => {
+        const rows = await ctx.db.dataSource.query<{ status: string; n: string; stamped: string }[]>(
+          `SELECT status, count(*) AS n, count(processed_at) AS stamped
+             FROM webhook_events WHERE event_id LIKE 'load-%' GROUP BY status`,
+        );
+        return rows.length === 1 && rows[0]?.status === 'processed' ? rows[0] : null;
+      },
+      { timeoutMs: 60_000, what: '1,000 events processed' },
+    );
+    expect(settled).toEqual({ status: 'processed', n: '1000', stamped: '1000' });
+  });
+
+  it('refuses a callback whose token names no step, or another provider’s step, and stores nothing', async () => {
+    const before = await ctx.db.dataSource.getRepository(WebhookEvent).count();
+    const unknown = await post(`${ctx.stack.receiverUrl}/webhooks/snov/${'0'.repeat(64)}`, '{"meta":{}}');
+    expect(unknown.status).toBe(401);
+    const malformed = await post(`${ctx.stack.receiverUrl}/webhooks/snov/not-a-token`, '{}');
+    expect(malformed.status).toBe(401);
+    const step = await ctx.db.dataSource
+      .getRepository(EnrichmentStep)
+      .findOneByOrFail({ provider: 'snov', state: 'completed' });
+    const crossed = await post(`${ctx.stack.receiverUrl}/webhooks/apollo/${step.callbackToken}`, '{}');
+    expect(crossed.status).toBe(401);
+    const nobody = await post(`${ctx.stack.receiverUrl}/webhooks/serper/${step.callbackToken}`, '{}');
+    expect(nobody.status).toBe(404);
+    expect(JSON.stringify(nobody.body)).toMatch(/rocketreach/);
+    expect(await ctx.db.dataSource.getRepository(WebhookEvent).count()).toBe(before);
+  });
+
+  it('checks RocketReach’s signature over the raw body; a signed event for no known task is kept and flagged', async () => {
+    const raw = '{"id": 987654321, "status": "complete", "name": "Nobody Known"}';
+    const forged = await post(`${ctx.stack.receiverUrl}/webhooks/rocketreach`, raw, {
+      'x-rocketreach-signature': createHmac('sha256', 'wrong-secret').update(raw).digest('base64'),
+    });
+    expect(forged.status).toBe(401);
+    const signature = createHmac('sha256', 'sandbox-rocketreach-webhook-secret').update(raw).digest('base64');
+    // The same JSON re-serialised is not what was signed.
+    const reserialised = await post(
+      `${ctx.stack.receiverUrl}/webhooks/rocketreach`,
+      JSON.stringify(JSON.parse(raw)),
+      { 'x-rocketreach-signature': signature },
+    );
+    expect(reserialised.status).toBe(401);
+    const signed = await post(`${ctx.stack.receiverUrl}/webhooks/rocketreach`, raw, {
+      'x-rocketreach-signature': signature,
+      'rr-request-id': 'rr-test-1',
+    });
+    expect(signed).toMatchObject({ status: 202, body: { status: 'unmatched' } });
+    const stored = await ctx.db.dataSource
+      .getRepository(WebhookEvent)
+      .findOneByOrFail({ id: signed.body.id as string });
+    expect(stored).toMatchObject({ provider: 'rocketreach', status: 'unmatched', stepId: null, body: raw });
+    expect(stored.headers).toMatchObject({ 'rr-request-id': 'rr-test-1' });
+  });
+
+  it('answers a body over the limit with 413 and a malformed one with 400', async () => {
+    const big = JSON.stringify({ pad: 'x'.repeat(300 * 1024) });
+    expect((await post(`${ctx.stack.receiverUrl}/webhooks/rocketreach`, big)).status).toBe(413);
+    expect((await post(`${ctx.stack.receiverUrl}/webhooks/rocketreach`, '{"id": ')).status).toBe(400);
+  });
+});
+
+describe('a provider callback that never arrives', () => {
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+
+  beforeAll(async () => {
+    // Providers are told to call back where nothing listens: only polling can finish the work.
+    ctx = await setUp({
+      WEBHOOK_PUBLIC_URL: 'http://127.0.0.1:9',
+      ASYNC_POLL_INTERVAL_MS: '200',
+      ASYNC_DEADLINE_MS: '2000',
+    });
+  });
+  afterAll(() => tearDown(ctx));
+
+  it('is made up for by polling the provider, which completes the task', async () => {
+    const apiKey = (await createWorkspace(ctx.stack.gatewayUrl, 'Deaf Co')).apiKey;
+    await sandboxPatch(ctx.stack.sandboxUrl, 'snov', { task_delay_ms: 300 });
+    const person = (await people(ctx.stack.sandboxUrl)).find(
+      (p) => p.emails.snov === p.email && p.email_status === 'valid',
+    ) as WorldPerson;
+    const id = await enqueue(ctx.stack, apiKey, { type: 'person.email', input: personInput(person) });
+    const view = await finished(ctx.stack, apiKey, id, 15_000);
+    expect(view.result?.email).toMatchObject({ email: person.email, source: 'snov' });
+    const deliveries = (
+      await call<Delivery[]>(ctx.stack.sandboxUrl, 'GET', '/_sandbox/providers/snov/webhooks')
+    ).body;
+    expect(deliveries.length).toBeGreaterThan(0);
+    expect(deliveries.every((d) => d.status === null)).toBe(true); // never reached anyone
+    expect(await ctx.db.dataSource.getRepository(WebhookEvent).count()).toBe(0);
+  });
+
+  it('fails a task that never finishes at its deadline, with the reason, releasing what it reserved', async () => {
+    const apiKey = (await createWorkspace(ctx.stack.gatewayUrl, 'Patient Co')).apiKey;
+    await sandboxPatch(ctx.stack.sandboxUrl, 'snov', { task_delay_ms: 60_000 });
+    const person = (await people(ctx.stack.sandboxUrl)).find(
+      (p) => p.emails.snov === p.email && p.emails.apollo === p.email,
+    ) as WorldPerson;
+    const id = await enqueue(ctx.stack, apiKey, { type: 'person.email', input: personInput(person) });
+    const view = await finished(ctx.stack, apiKey, id, 20_000);
+    const snov = view.steps.find((s) => s.provider === 'snov');
+    expect(snov).toMatchObject({ state: 'failed', reason: 'timeout', credits: 0 });
+    // The waterfall moved on to the next provider.
+    expect(view.result?.email).toMatchObject({ email: person.email, source: 'apollo' });
+    const guards = (ctx.stack.worker as INestApplication).get(PipelineGuards);
+    expect((await guards.wallet.snapshot('snov')).reserved).toBe(0);
+  });
+});

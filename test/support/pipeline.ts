@@ -1,0 +1,132 @@
+/** Helpers of the pipeline's integration tests: a stack on its own database and Redis prefix, jobs, the sandbox. */
+import { call } from './api';
+import { createTestDatabase, requireEnv, type TestDatabase } from './database';
+import { deletePrefix, uniquePrefix } from './redis';
+import type { WorldPerson } from './sandbox-world';
+import { startStack, type Stack } from './stack';
+import { eventually } from './wait';
+
+export interface StepView {
+  seq: number;
+  attempts: number;
+  goal: string;
+  provider: string;
+  state: string;
+  reason: string | null;
+  credits: number;
+  cached: boolean;
+}
+export interface JobView {
+  id: string;
+  status: string;
+  error: string | null;
+  result: Record<string, unknown> | null;
+  steps: StepView[];
+}
+export interface CallCounts {
+  total: number;
+  by_endpoint: Record<string, number>;
+  recent: number[];
+}
+
+export const FAST = {
+  ASYNC_POLL_INTERVAL_MS: '100',
+  CREDIT_SYNC_INTERVAL_MS: '300',
+  CIRCUIT_MINIMUM_CALLS: '2',
+  CIRCUIT_COOL_DOWN_MS: '1500',
+  REQUEST_RECOVERY_INTERVAL_MS: '60000',
+};
+
+export async function setUp(
+  env: Record<string, string>,
+): Promise<{ stack: Stack; db: TestDatabase; prefix: string }> {
+  const db = await createTestDatabase();
+  const prefix = uniquePrefix();
+  const stack = await startStack({
+    databaseUrl: db.url,
+    redisUrl: requireEnv('REDIS_URL'),
+    prefix,
+    env: { ...FAST, ...env },
+  });
+  return { stack, db, prefix };
+}
+
+export async function tearDown(
+  ctx: { stack: Stack; db: TestDatabase; prefix: string } | undefined,
+): Promise<void> {
+  await ctx?.stack.close();
+  await ctx?.db.drop();
+  if (ctx) {
+    await deletePrefix(requireEnv('REDIS_URL'), ctx.prefix);
+  }
+}
+
+export async function people(sandboxUrl: string): Promise<WorldPerson[]> {
+  return (await call<WorldPerson[]>(sandboxUrl, 'GET', '/_sandbox/world/people?limit=300')).body;
+}
+
+export async function sandboxPatch(
+  sandboxUrl: string,
+  provider: string,
+  settings: Record<string, unknown>,
+): Promise<void> {
+  const answer = await call(sandboxUrl, 'PATCH', `/_sandbox/providers/${provider}`, { body: settings });
+  if (answer.status !== 200) {
+    throw new Error(`PATCH sandbox ${provider}: ${answer.status} ${JSON.stringify(answer.body)}`);
+  }
+}
+
+export async function calls(sandboxUrl: string, provider: string): Promise<CallCounts> {
+  return (await call<CallCounts>(sandboxUrl, 'GET', `/_sandbox/providers/${provider}/calls`)).body;
+}
+
+export function paidCalls(counts: CallCounts, endpoint: string): number {
+  return counts.by_endpoint[endpoint] ?? 0;
+}
+
+export async function enqueue(stack: Stack, apiKey: string, body: Record<string, unknown>): Promise<string> {
+  const created = await call<{ id: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', { token: apiKey, body });
+  expect(created.status).toBe(202);
+  return created.body.id;
+}
+
+export async function job(stack: Stack, apiKey: string, id: string): Promise<JobView> {
+  return (await call<JobView>(stack.gatewayUrl, 'GET', `/v1/jobs/${id}`, { token: apiKey })).body;
+}
+
+export async function finished(
+  stack: Stack,
+  apiKey: string,
+  id: string,
+  timeoutMs = 20_000,
+): Promise<JobView> {
+  return eventually(
+    async () => {
+      const view = await job(stack, apiKey, id);
+      if (!['completed', 'failed', 'cancelled'].includes(view.status)) {
+        throw new Error(`job ${id} is ${view.status}: ${JSON.stringify(view.steps)}`);
+      }
+      return view;
+    },
+    { timeoutMs },
+  );
+}
+
+export function personInput(person: WorldPerson): Record<string, string> {
+  return { first_name: person.first_name, last_name: person.last_name, domain: person.domain };
+}
+
+/** A whole list of the answer key (`people` or `companies`), page by page. */
+export async function answerKey<T>(sandboxUrl: string, list: 'people' | 'companies'): Promise<T[]> {
+  const all: T[] = [];
+  for (;;) {
+    const page = await call<T[]>(sandboxUrl, 'GET', `/_sandbox/world/${list}?limit=100&offset=${all.length}`);
+    if (page.status !== 200) {
+      return all; // the offset went past the last person
+    }
+    all.push(...page.body);
+    if (page.body.length < 100) {
+      return all;
+    }
+  }
+}
