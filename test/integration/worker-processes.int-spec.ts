@@ -1,6 +1,7 @@
 import { CreditLedgerEntry, EnrichmentRequest, EnrichmentStep } from '@sluice/db';
 import { In } from 'typeorm';
 import { call, createWorkspace } from '../support/api';
+import { describeUnfinished } from '../support/diagnose';
 import { createTestDatabase, requireEnv, type TestDatabase } from '../support/database';
 import { deletePrefix, uniquePrefix } from '../support/redis';
 import type { WorldPerson } from '../support/sandbox-world';
@@ -151,7 +152,11 @@ describe('worker replicas as separate processes', () => {
     await eventually(
       async () => (await requests.countBy({ id: In(ids), status: 'completed' })) === 40 || undefined,
       { timeoutMs: 60_000, what: 'all 40 requests completed' },
-    );
+    ).catch(async (error: Error) => {
+      throw new Error(
+        `${error.message}; unfinished:\n${await describeUnfinished(db.dataSource, redisUrl, prefix, ids)}`,
+      );
+    });
 
     const steps = await db.dataSource
       .getRepository(EnrichmentStep)

@@ -28,7 +28,7 @@ export class DependencyWatchdog implements OnApplicationBootstrap, OnApplication
     const missing = ACTIVE_QUEUE_NAMES.filter((name) => !this.registry.queueNames().includes(name));
     if (missing.length > 0) {
       throw new Error(
-        `No processor for queue(s) ${missing.join(', ')}: add a @Processor for each to the worker module.`,
+        `No processor for queue(s) ${missing.join(', ')}: give each a worker in ProviderWorkers.`,
       );
     }
     this.timer = setInterval(() => void this.check(), this.config.dependencyCheckIntervalMs);

@@ -1,9 +1,6 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
-import { WorkerConfig } from '@sluice/config';
+import { Injectable, Logger } from '@nestjs/common';
 import { JOB_NAMES, QUEUE_NAMES, type EnrichmentPlanPayload } from '@sluice/queue';
 import type { Job } from 'bullmq';
-import { WorkerRegistry } from '../ops/worker-registry';
 import { WorkerMetrics } from '../ops/worker-metrics';
 import { CreditGate } from '../pipeline/credit-gate';
 import { Orchestrator, type AdvanceResult } from '../pipeline/orchestrator';
@@ -12,34 +9,24 @@ import { CallbackSender } from '../pipeline/callback-sender';
 import { RequestRecovery } from './request-recovery.service';
 
 /**
- * The orchestrator queue: plans (and re-plans) requests into provider steps, and runs the
- * pipeline's periodic jobs (recovery sweep, credit sync), each a BullMQ job scheduler, and applies
- * provider callbacks the webhook receiver stored.
+ * The orchestrator queue's handler: plans (and re-plans) requests into provider steps, runs the
+ * pipeline's periodic jobs (recovery sweep, credit sync), each a BullMQ job scheduler, applies
+ * provider callbacks the webhook receiver stored and delivers callbacks upstream. Its worker is
+ * built with the provider workers ({@link ProviderWorkers}), with the same lock and stalled-job
+ * settings, so a job a killed worker left active is taken up as soon as a provider step would be.
  */
-@Processor(QUEUE_NAMES.enrichment)
-export class PlanProcessor extends WorkerHost implements OnModuleInit, OnApplicationBootstrap {
+@Injectable()
+export class PlanProcessor {
   private readonly logger = new Logger(PlanProcessor.name);
 
   constructor(
     private readonly orchestrator: Orchestrator,
-    private readonly registry: WorkerRegistry,
     private readonly metrics: WorkerMetrics,
     private readonly recovery: RequestRecovery,
     private readonly gate: CreditGate,
     private readonly webhooks: WebhookCompletion,
     private readonly callbacks: CallbackSender,
-    private readonly config: WorkerConfig,
-  ) {
-    super();
-  }
-
-  onModuleInit(): void {
-    this.registry.register(QUEUE_NAMES.enrichment, this.worker);
-  }
-
-  onApplicationBootstrap(): void {
-    this.worker.concurrency = this.config.orchestratorConcurrency;
-  }
+  ) {}
 
   async process(job: Job<EnrichmentPlanPayload>): Promise<AdvanceResult | { recovered: number } | object> {
     try {

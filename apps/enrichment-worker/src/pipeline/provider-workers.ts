@@ -11,19 +11,25 @@ import {
   connectionOptions,
   PROVIDER_PRIORITY_CLASS,
   providerQueueName,
+  QUEUE_NAMES,
+  type EnrichmentPlanPayload,
   type ProviderStepPayload,
 } from '@sluice/queue';
-import { Worker } from 'bullmq';
+import { Worker, type WorkerOptions } from 'bullmq';
 import { WorkerMetrics } from '../ops/worker-metrics';
 import { WorkerRegistry } from '../ops/worker-registry';
+import { PlanProcessor } from '../orchestrator/plan.processor';
 import { CreditGate } from './credit-gate';
 import { StepRunner } from './step-runner';
 
 /**
- * One BullMQ worker per provider queue, all running the same {@link StepRunner}. Concurrency comes
- * from the queue's priority class: HIGH (Companies House) and LOW (credit-consuming providers) have
- * their own slots, so LOW work can never starve HIGH work. Built by hand rather than with
- * `@Processor` classes because the nine queues share one handler and differ only in settings.
+ * One BullMQ worker per provider queue, all running the same {@link StepRunner}, and the
+ * orchestrator queue's worker running {@link PlanProcessor}. Concurrency comes from the queue's
+ * priority class: HIGH (Companies House) and LOW (credit-consuming providers) have their own slots,
+ * so LOW work can never starve HIGH work. Built by hand rather than with `@Processor` classes
+ * because the provider queues share one handler and differ only in settings, and because a
+ * `@Processor`'s worker options are fixed at import time, before the configuration (lock duration,
+ * stalled-job interval) is read.
  */
 @Injectable()
 export class ProviderWorkers implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
@@ -32,6 +38,7 @@ export class ProviderWorkers implements OnModuleInit, OnApplicationBootstrap, On
 
   constructor(
     private readonly runner: StepRunner,
+    private readonly planner: PlanProcessor,
     private readonly registry: WorkerRegistry,
     private readonly metrics: WorkerMetrics,
     private readonly gate: CreditGate,
@@ -40,8 +47,27 @@ export class ProviderWorkers implements OnModuleInit, OnApplicationBootstrap, On
     private readonly pipeline: PipelineConfig,
   ) {}
 
+  private options(concurrency: number): WorkerOptions {
+    return {
+      connection: connectionOptions(this.core.redisUrl, 'worker', 'sluice-enrichment-worker'),
+      prefix: this.core.queuePrefix,
+      concurrency,
+      lockDuration: this.pipeline.jobLockDurationMs,
+      stalledInterval: this.pipeline.jobStalledIntervalMs,
+      maxStalledCount: 2,
+      autorun: false,
+    };
+  }
+
   /** Workers exist (and are registered) at module init; they start taking jobs at bootstrap. */
   onModuleInit(): void {
+    const orchestrator = new Worker<EnrichmentPlanPayload>(
+      QUEUE_NAMES.enrichment,
+      (job) => this.planner.process(job),
+      this.options(this.worker.orchestratorConcurrency),
+    );
+    this.registry.register(QUEUE_NAMES.enrichment, orchestrator);
+    this.workers.push(orchestrator);
     for (const provider of ACTIVE_PROVIDERS) {
       const queueName = providerQueueName(provider);
       const concurrency =
@@ -63,15 +89,7 @@ export class ProviderWorkers implements OnModuleInit, OnApplicationBootstrap, On
             throw error;
           }
         },
-        {
-          connection: connectionOptions(this.core.redisUrl, 'worker', 'sluice-enrichment-worker'),
-          prefix: this.core.queuePrefix,
-          concurrency,
-          lockDuration: this.pipeline.jobLockDurationMs,
-          stalledInterval: this.pipeline.jobStalledIntervalMs,
-          maxStalledCount: 2,
-          autorun: false,
-        },
+        this.options(concurrency),
       );
       this.registry.register(queueName, worker);
       this.workers.push(worker);
