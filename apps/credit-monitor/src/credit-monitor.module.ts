@@ -1,21 +1,35 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { type CoreConfig, SluiceConfigModule, type CreditMonitorConfig } from '@sluice/config';
+import {
+  type CoreConfig,
+  type CreditMonitorConfig,
+  type ProvidersConfig,
+  SluiceConfigModule,
+} from '@sluice/config';
 import { DatabaseModule } from '@sluice/db';
 import { loggerParams, OpsModule } from '@sluice/platform';
-import { QUEUE_NAMES, QueueRootModule } from '@sluice/queue';
+import { ACTIVE_PROVIDERS, providerQueueName, QUEUE_NAMES, QueueRootModule } from '@sluice/queue';
+import { AlertBook } from './alerts/alert-book';
+import { AlertDelivery } from './alerts/alert-delivery';
+import { BalanceCheck } from './credits/balance-check';
+import { BalanceReaders } from './credits/balance-readers';
+import { MonitorWorker } from './monitor-worker';
+import { OpsChecks } from './ops/ops-checks';
+import { PipelineEvents } from './ops/pipeline-events';
+import { UsageReport } from './reports/usage-report';
 
 /**
- * Watches provider credits. Balance checks, forecasts and alerts arrive with the credit work; today
- * the app serves /health and /metrics so deployments can wire it.
+ * Watches provider credits: scheduled balance checks with snapshots and ledger reconciliation,
+ * thresholds, forecasts, operational alerts, the daily usage report, and pausing or resuming a
+ * provider's queue by its balance. Alerts go to a Slack-compatible webhook, e-mail and the log.
  */
 @Module({})
 export class CreditMonitorModule {
-  static forRoot(core: CoreConfig, monitor: CreditMonitorConfig): DynamicModule {
+  static forRoot(core: CoreConfig, monitor: CreditMonitorConfig, providers: ProvidersConfig): DynamicModule {
     return {
       module: CreditMonitorModule,
       imports: [
-        SluiceConfigModule.forRoot([core, monitor]),
+        SluiceConfigModule.forRoot([core, monitor, providers]),
         LoggerModule.forRoot(
           loggerParams({ app: 'credit-monitor', level: core.logLevel, flushMs: core.logFlushMs }),
         ),
@@ -23,9 +37,20 @@ export class CreditMonitorModule {
         QueueRootModule.forApp({
           role: 'worker',
           connectionName: 'sluice-credit-monitor',
-          queues: [QUEUE_NAMES.enrichment],
+          // Its own queue, and the provider queues it pauses and resumes.
+          queues: [QUEUE_NAMES.creditMonitor, ...ACTIVE_PROVIDERS.map(providerQueueName)],
         }),
         OpsModule.forApp({ app: 'credit-monitor', retryAfterSeconds: 5 }),
+      ],
+      providers: [
+        AlertBook,
+        AlertDelivery,
+        BalanceReaders,
+        BalanceCheck,
+        OpsChecks,
+        UsageReport,
+        PipelineEvents,
+        MonitorWorker,
       ],
     };
   }

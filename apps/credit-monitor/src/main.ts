@@ -1,13 +1,15 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { CoreConfig, CreditMonitorConfig, loadConfigs } from '@sluice/config';
+import { CoreConfig, CreditMonitorConfig, loadConfigs, ProvidersConfig } from '@sluice/config';
 import { runApp } from '@sluice/platform';
 import { CreditMonitorModule } from './credit-monitor.module';
 
 runApp('credit-monitor', async () => {
-  const [core, monitor] = loadConfigs([CoreConfig, CreditMonitorConfig]);
-  const app = await NestFactory.create(CreditMonitorModule.forRoot(core, monitor), { bufferLogs: true });
+  const [core, monitor, providers] = loadConfigs([CoreConfig, CreditMonitorConfig, ProvidersConfig]);
+  const app = await NestFactory.create(CreditMonitorModule.forRoot(core, monitor, providers), {
+    bufferLogs: true,
+  });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   await app.listen(monitor.port, '0.0.0.0');

@@ -6,7 +6,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { type CallbackConfig, type CoreConfig, type GatewayConfig, SluiceConfigModule } from '@sluice/config';
 import { DatabaseModule } from '@sluice/db';
 import { HttpMetricsMiddleware, loggerParams, OpsModule } from '@sluice/platform';
-import { ACTIVE_QUEUE_NAMES, QueueRootModule } from '@sluice/queue';
+import { ACTIVE_QUEUE_NAMES, QUEUE_NAMES, QueueRootModule } from '@sluice/queue';
 import { adminTokenMiddleware, AdminTokenGuard } from './auth/admin-token.guard';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { JobsController } from './jobs/jobs.controller';
@@ -17,6 +17,9 @@ import { ProvidersAdminController } from './admin/providers-admin.controller';
 import { QueueMetrics } from './ops/queue-metrics';
 import { CallbacksController } from './callbacks/callbacks.controller';
 import { WebhookSecrets } from './callbacks/webhook-secrets.service';
+
+/** The workers' queues and the credit monitor's: the gateway enqueues to both and Bull Board shows both. */
+const GATEWAY_QUEUES = [...ACTIVE_QUEUE_NAMES, QUEUE_NAMES.creditMonitor];
 
 @Module({})
 export class GatewayModule implements NestModule {
@@ -32,7 +35,7 @@ export class GatewayModule implements NestModule {
         QueueRootModule.forApp({
           role: 'producer',
           connectionName: 'sluice-gateway',
-          queues: ACTIVE_QUEUE_NAMES,
+          queues: GATEWAY_QUEUES,
         }),
         OpsModule.forApp({ app: 'gateway', retryAfterSeconds: gateway.retryAfterSeconds }),
         BullBoardModule.forRoot({
@@ -40,7 +43,7 @@ export class GatewayModule implements NestModule {
           adapter: ExpressAdapter,
           middleware: adminTokenMiddleware(gateway.adminToken),
         }),
-        BullBoardModule.forFeature(...ACTIVE_QUEUE_NAMES.map((name) => ({ name, adapter: BullMQAdapter }))),
+        BullBoardModule.forFeature(...GATEWAY_QUEUES.map((name) => ({ name, adapter: BullMQAdapter }))),
       ],
       controllers: [JobsController, WorkspacesController, CallbacksController, ProvidersAdminController],
       providers: [

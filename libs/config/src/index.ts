@@ -4,3 +4,4 @@ export * from './sections';
 export * from './env-example';
 export * from './config.module';
 export * from './pipeline';
+export * from './credit-monitor';

@@ -10,6 +10,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import { CreditMonitorConfig } from './credit-monitor';
 import { PipelineConfig } from './pipeline';
 import { Setting } from './setting';
 
@@ -401,14 +402,6 @@ export class CallbackConfig {
   @Min(0)
   @Max(30 * 24 * 3600)
   secretGraceS = 24 * 3600;
-}
-
-export class CreditMonitorConfig {
-  @Setting({ env: 'CREDIT_MONITOR_PORT', description: 'Port of the credit monitor’s /health and /metrics.' })
-  @IsInt()
-  @Min(PORT.min)
-  @Max(PORT.max)
-  port = 3003;
 }
 
 export class SandboxConfig {

@@ -3,3 +3,4 @@ export * from './data-source';
 export * from './migrations';
 export * from './unit-of-work';
 export * from './nest/database.module';
+export * from './usage';

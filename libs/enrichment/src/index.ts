@@ -9,3 +9,4 @@ export * from './merge/fields';
 export * from './merge/merge';
 export * from './merge/acceptance';
 export * from './cache/cache-key';
+export * from './credits/forecast';

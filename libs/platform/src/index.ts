@@ -10,3 +10,4 @@ export * from './ops.module';
 export * from './webhooks/standard-webhooks';
 export * from './crypto/secret-box';
 export * from './net/public-address';
+export * from './alerts';

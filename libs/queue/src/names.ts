@@ -44,10 +44,13 @@ export function providerQueueName(provider: ProviderName): ProviderQueueName {
 export const QUEUE_NAMES = {
   /** Upstream requests, turned into plans of provider steps. */
   enrichment: 'enrichment',
+  /** The credit monitor's work: balance checks, operational checks, reports, alert deliveries. */
+  creditMonitor: 'credit-monitor',
 } as const;
 
 export const ALL_QUEUE_NAMES: readonly string[] = [
   QUEUE_NAMES.enrichment,
+  QUEUE_NAMES.creditMonitor,
   ...PROVIDER_NAMES.map(providerQueueName),
 ];
 
@@ -64,6 +67,14 @@ export const JOB_NAMES = {
   webhookProcess: 'webhook.process',
   /** Deliver a finished job's result to its callback URL, signed (Standard Webhooks). */
   callbackDeliver: 'callback.deliver',
+  /** Read one provider's balance (a job scheduler per provider, or at once by an operator): snapshot, thresholds, forecast, pause or resume. */
+  creditsCheck: 'credits.check',
+  /** Repeating job: failure rates, webhook failures, stuck tasks, long pauses. */
+  opsCheck: 'monitor.ops-check',
+  /** Repeating job: the daily usage report. */
+  usageReport: 'monitor.usage-report',
+  /** Send one alert to one channel (webhook, e-mail), retried with backoff. */
+  alertDeliver: 'alert.deliver',
 } as const;
 
 /**

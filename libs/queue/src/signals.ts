@@ -1,5 +1,11 @@
 import type { Redis } from 'ioredis';
-import { CANCEL_MARKER_TTL_S, cancelMarkerKey, pipelineEventsKey } from './names';
+import {
+  CANCEL_MARKER_TTL_S,
+  cancelMarkerKey,
+  pauseMarkerKey,
+  pipelineEventsKey,
+  type PauseRecord,
+} from './names';
 
 /**
  * Signals between the apps that go through Redis rather than a queue: events for the credit monitor
@@ -34,4 +40,102 @@ export async function markCancelled(
     batch.set(cancelMarkerKey(queuePrefix, id), '1', 'EX', CANCEL_MARKER_TTL_S);
   }
   await batch.exec();
+}
+
+/** What BullMQ's queue offers for pausing; the provider's own queue. */
+interface PausableQueue {
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+}
+
+/**
+ * Pauses a provider: the marker every worker reads right before a paid call, then its queue (every
+ * replica stops taking its jobs; they wait, none fail), then an event for the credit monitor. A
+ * pause for credits does not replace a pause already in place (first writer wins, one event); an
+ * operator's pause (`manual`) always stands. Returns whether this call paused it.
+ */
+export async function pauseProvider(
+  redis: Redis,
+  queue: PausableQueue,
+  queuePrefix: string,
+  provider: string,
+  record: PauseRecord,
+): Promise<boolean> {
+  const key = pauseMarkerKey(queuePrefix, provider);
+  const value = JSON.stringify(record);
+  const first = record.manual
+    ? (await redis.set(key, value, 'GET')) === null
+    : (await redis.set(key, value, 'NX')) === 'OK';
+  await queue.pause();
+  if (first) {
+    await emitPipelineEvent(redis, queuePrefix, {
+      type: 'provider.paused',
+      provider,
+      reason: record.reason,
+      manual: record.manual ? 1 : 0,
+    });
+  }
+  return first;
+}
+
+/**
+ * Resumes a provider paused for credits or by an operator. With `creditOnly`, an operator's pause is
+ * left alone (only an operator lifts it). Returns whether this call lifted a pause.
+ */
+export async function resumeProvider(
+  redis: Redis,
+  queue: PausableQueue,
+  queuePrefix: string,
+  provider: string,
+  reason: string,
+  { creditOnly }: { creditOnly: boolean },
+): Promise<boolean> {
+  const key = pauseMarkerKey(queuePrefix, provider);
+  if (creditOnly) {
+    const raw = await redis.get(key);
+    if (raw && (JSON.parse(raw) as PauseRecord).manual) {
+      return false;
+    }
+  }
+  await queue.resume();
+  const removed = (await redis.del(key)) === 1;
+  if (removed) {
+    await emitPipelineEvent(redis, queuePrefix, { type: 'provider.resumed', provider, reason });
+  }
+  return removed;
+}
+
+/** The provider's pause, if it is paused. */
+export async function pauseOf(
+  redis: Redis,
+  queuePrefix: string,
+  provider: string,
+): Promise<PauseRecord | null> {
+  const raw = await redis.get(pauseMarkerKey(queuePrefix, provider));
+  return raw ? (JSON.parse(raw) as PauseRecord) : null;
+}
+
+/** Redis sorted set (by time) of provider webhooks the receiver refused, for the credit monitor. */
+export function webhookRefusalsKey(queuePrefix: string): string {
+  return `${queuePrefix}:monitor:webhook-refusals`;
+}
+
+/**
+ * Notes a refused provider webhook (bad signature, unknown token): refused calls are never stored
+ * as events, so this is how the monitor learns that verification keeps failing. Entries older than
+ * a day are trimmed as new ones arrive.
+ */
+export async function recordWebhookRefusal(
+  redis: Redis,
+  queuePrefix: string,
+  provider: string,
+  reason: string,
+): Promise<void> {
+  const key = webhookRefusalsKey(queuePrefix);
+  const now = Date.now();
+  await redis
+    .multi()
+    .zadd(key, now, `${now}:${provider}:${reason}:${Math.random().toString(36).slice(2, 10)}`)
+    .zremrangebyscore(key, 0, now - 24 * 3_600_000)
+    .exec();
 }

@@ -5,11 +5,12 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CoreConfig } from '@sluice/config';
 import {
+  ACTIVE_PROVIDERS,
   JOB_NAMES,
   PROVIDER_NAMES,
   QUEUE_NAMES,
-  pauseMarkerKey,
-  emitPipelineEvent,
+  pauseProvider,
+  resumeProvider,
   providerQueueName,
   type PauseRecord,
   type ProviderName,
@@ -38,6 +39,7 @@ export class ProvidersAdminController {
   constructor(
     private readonly moduleRef: ModuleRef,
     @InjectQueue(QUEUE_NAMES.enrichment) private readonly planQueue: Queue,
+    @InjectQueue(QUEUE_NAMES.creditMonitor) private readonly monitorQueue: Queue<{ provider: string }>,
     private readonly core: CoreConfig,
   ) {}
 
@@ -47,14 +49,7 @@ export class ProvidersAdminController {
   async pause(@Param('name') name: string): Promise<{ provider: string; paused: true }> {
     const provider = providerOf(name);
     const record: PauseRecord = { since: Date.now(), reason: 'paused by an operator', manual: true };
-    const redis = await this.redis();
-    await redis.set(pauseMarkerKey(this.core.queuePrefix, provider), JSON.stringify(record));
-    await this.queueOf(provider).pause();
-    await emitPipelineEvent(redis, this.core.queuePrefix, {
-      type: 'provider.paused',
-      provider,
-      reason: record.reason,
-    });
+    await pauseProvider(await this.redis(), this.queueOf(provider), this.core.queuePrefix, provider, record);
     return { provider, paused: true };
   }
 
@@ -63,15 +58,14 @@ export class ProvidersAdminController {
   @ApiOperation({ summary: 'Resume a provider paused by hand or for credits' })
   async resume(@Param('name') name: string): Promise<{ provider: string; paused: false }> {
     const provider = providerOf(name);
-    const redis = await this.redis();
-    await this.queueOf(provider).resume();
-    if ((await redis.del(pauseMarkerKey(this.core.queuePrefix, provider))) === 1) {
-      await emitPipelineEvent(redis, this.core.queuePrefix, {
-        type: 'provider.resumed',
-        provider,
-        reason: 'resumed by an operator',
-      });
-    }
+    await resumeProvider(
+      await this.redis(),
+      this.queueOf(provider),
+      this.core.queuePrefix,
+      provider,
+      'resumed by an operator',
+      { creditOnly: false },
+    );
     return { provider, paused: false };
   }
 
@@ -80,18 +74,32 @@ export class ProvidersAdminController {
   @ApiOperation({
     summary: 'Read every provider’s balance now (and resume those paused for credits that can pay)',
   })
-  async check(): Promise<{ status: 'queued'; job_id: string }> {
-    const job = await this.planQueue.add(
+  async check(): Promise<{ status: 'queued'; job_id: string; providers: string[] }> {
+    const at = Date.now();
+    const options = {
+      priority: 1,
+      removeOnComplete: { count: 1000 },
+      removeOnFail: { count: 1000 },
+    };
+    // The credit monitor reads, records and alerts on each balance; the workers' credit sync
+    // resumes what can pay again even when no monitor runs.
+    const jobs = await this.monitorQueue.addBulk(
+      ACTIVE_PROVIDERS.map((provider) => ({
+        name: JOB_NAMES.creditsCheck,
+        data: { provider },
+        opts: { ...options, jobId: `credits-check-${provider}-${at}` },
+      })),
+    );
+    await this.planQueue.add(
       JOB_NAMES.creditsSync,
       { all: true },
-      {
-        jobId: `credits-check-${Date.now()}`,
-        priority: 1,
-        removeOnComplete: { count: 1000 },
-        removeOnFail: { count: 1000 },
-      },
+      { ...options, jobId: `credits-sync-${at}` },
     );
-    return { status: 'queued', job_id: String(job.id) };
+    return {
+      status: 'queued',
+      job_id: `credits-check-${at}`,
+      providers: jobs.map((job) => job.data.provider),
+    };
   }
 
   private queueOf(provider: ProviderName): Queue {

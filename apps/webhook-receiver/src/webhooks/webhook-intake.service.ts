@@ -1,9 +1,10 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ProvidersConfig } from '@sluice/config';
+import { CoreConfig, ProvidersConfig } from '@sluice/config';
 import { verifyRocketReachSignature } from '@sluice/providers';
-import { JOB_NAMES, JOB_OPTIONS, QUEUE_NAMES } from '@sluice/queue';
+import { JOB_NAMES, JOB_OPTIONS, QUEUE_NAMES, recordWebhookRefusal } from '@sluice/queue';
+import type { Redis } from 'ioredis';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { CALLBACK_TOKEN, eventIdOf, isTokenProvider, TOKEN_PROVIDERS } from './event-id';
@@ -49,7 +50,18 @@ export class WebhookIntake {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue(QUEUE_NAMES.enrichment) private readonly queue: Queue,
     private readonly providers: ProvidersConfig,
+    private readonly core: CoreConfig,
   ) {}
+
+  /** Tells the credit monitor (best effort: a Redis hiccup must not turn a 401 into a 500). */
+  private async refused(provider: string, reason: string): Promise<void> {
+    try {
+      const redis = (await this.queue.client) as unknown as Redis;
+      await recordWebhookRefusal(redis, this.core.queuePrefix, provider, reason);
+    } catch (error) {
+      this.logger.warn({ msg: 'could not record a refused callback', error: String(error) });
+    }
+  }
 
   /** A callback to a step's URL (`/webhooks/:provider/:token`). */
   async byToken(
@@ -72,6 +84,7 @@ export class WebhookIntake {
     const step = rows[0];
     if (!step || step.provider !== provider) {
       this.logger.warn({ msg: 'callback refused: unknown token', provider });
+      await this.refused(provider, 'unknown token');
       throw new UnauthorizedException('Unknown callback token.');
     }
     const kept = keptHeaders(headers);
@@ -92,6 +105,7 @@ export class WebhookIntake {
       )
     ) {
       this.logger.warn({ msg: 'callback refused: bad signature', provider: 'rocketreach' });
+      await this.refused('rocketreach', 'bad signature');
       throw new UnauthorizedException('X-RocketReach-Signature does not match the body.');
     }
     const kept = keptHeaders(headers);

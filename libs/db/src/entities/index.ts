@@ -14,6 +14,10 @@ import { StreamPosition } from './stream-position.entity';
 import { WebhookEvent } from './webhook-event.entity';
 import { WorkspaceWebhookSecret } from './workspace-webhook-secret.entity';
 import { Workspace } from './workspace.entity';
+import { Alert } from './alert.entity';
+import { AlertState } from './alert-state.entity';
+import { CreditSnapshot } from './credit-snapshot.entity';
+import { WorkspaceQuota } from './workspace-quota.entity';
 
 export * from './api-key.entity';
 export * from './company.entity';
@@ -31,6 +35,10 @@ export * from './webhook-event.entity';
 export * from './stream-position.entity';
 export * from './callback-delivery.entity';
 export * from './workspace-webhook-secret.entity';
+export * from './alert.entity';
+export * from './alert-state.entity';
+export * from './credit-snapshot.entity';
+export * from './workspace-quota.entity';
 
 /** The explicit entity list: no globs, so a build never silently misses an entity. */
 export const ENTITIES = [
@@ -50,4 +58,8 @@ export const ENTITIES = [
   WorkspaceWebhookSecret,
   CallbackDelivery,
   StreamPosition,
+  CreditSnapshot,
+  Alert,
+  AlertState,
+  WorkspaceQuota,
 ];

@@ -3,6 +3,7 @@ import { Pipeline1795380857754 } from './1795380857754-Pipeline';
 import { Webhooks1795392268737 } from './1795392268737-Webhooks';
 import { Callbacks1795392986849 } from './1795392986849-Callbacks';
 import { CompaniesStream1795394102494 } from './1795394102494-CompaniesStream';
+import { CreditMonitor1796227551028 } from './1796227551028-CreditMonitor';
 
 /** Every migration, in order. Listed explicitly (no glob) so that compiled and test runs agree. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -11,4 +12,5 @@ export const MIGRATIONS: (new () => object)[] = [
   Webhooks1795392268737,
   Callbacks1795392986849,
   CompaniesStream1795394102494,
+  CreditMonitor1796227551028,
 ];

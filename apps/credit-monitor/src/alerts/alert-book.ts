@@ -1,0 +1,175 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { CreditMonitorConfig } from '@sluice/config';
+import type { AlertSeverityLevel } from '@sluice/db';
+import { routeAlert, type ChannelName } from '@sluice/platform';
+import { JOB_NAMES, QUEUE_NAMES } from '@sluice/queue';
+import type { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+
+export interface NewAlert {
+  kind: string;
+  severity: AlertSeverityLevel;
+  title: string;
+  text: string;
+  provider?: string | null;
+  workspaceId?: string | null;
+  details?: Record<string, unknown>;
+}
+
+export interface AlertDeliveryPayload {
+  alertId: string;
+  channel: Exclude<ChannelName, 'log'>;
+}
+
+/**
+ * Raises alerts once. A condition (a threshold crossed, a failure rate high) has a state row; an
+ * alert goes out only when one conditional statement flips that row from armed to fired, so two
+ * monitors looking at the same balance at once send one alert, and none again until the condition
+ * clears and re-arms it. The alert is stored with its state flip in one transaction; each channel's
+ * delivery is then a queued job of its own, retried with backoff, so a slow SMTP server never holds
+ * up a balance check and a webhook outage loses nothing.
+ */
+@Injectable()
+export class AlertBook {
+  private readonly logger = new Logger(AlertBook.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue(QUEUE_NAMES.creditMonitor) private readonly queue: Queue<AlertDeliveryPayload>,
+    private readonly config: CreditMonitorConfig,
+  ) {}
+
+  /** Raises `alert` if the condition `key` is armed; returns the alert id, or null when already fired. */
+  async fire(key: string, alert: NewAlert): Promise<string | null> {
+    const id = await this.dataSource.transaction(async (manager) => {
+      const flipped = await manager.query<{ key: string }[]>(
+        `INSERT INTO alert_states (key, fired, updated_at) VALUES ($1, true, now())
+         ON CONFLICT (key) DO UPDATE SET fired = true, updated_at = now() WHERE alert_states.fired = false
+         RETURNING key`,
+        [key],
+      );
+      if (flipped.length === 0) {
+        return null;
+      }
+      const alertId = await this.insert(manager, alert);
+      await manager.query('UPDATE alert_states SET alert_id = $2 WHERE key = $1', [key, alertId]);
+      return alertId;
+    });
+    if (id) {
+      await this.dispatch(id, alert);
+    }
+    return id;
+  }
+
+  /** Marks the condition fired without an alert (a worse one went out for the same cause). */
+  async silence(key: string): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO alert_states (key, fired, updated_at) VALUES ($1, true, now())
+       ON CONFLICT (key) DO UPDATE SET fired = true, updated_at = now()`,
+      [key],
+    );
+  }
+
+  /** Re-arms the condition: the next crossing alerts again. Returns whether it was fired. */
+  async clear(key: string): Promise<boolean> {
+    const [, affected] = await this.dataSource.query<[unknown, number]>(
+      'UPDATE alert_states SET fired = false, updated_at = now() WHERE key = $1 AND fired',
+      [key],
+    );
+    return affected > 0;
+  }
+
+  /** Raises an alert that has no condition to re-arm (a report, an event): always sent. */
+  async raise(alert: NewAlert): Promise<string> {
+    const id = await this.insert(this.dataSource.manager, alert);
+    await this.dispatch(id, alert);
+    return id;
+  }
+
+  /**
+   * Queues the deliveries of alerts stored but not (yet) handed to every channel they route to:
+   * a monitor that died between storing an alert and queueing it. Job ids derive from the alert and
+   * the channel, so an alert already queued is not queued twice.
+   */
+  async redispatch(olderThanMs: number): Promise<number> {
+    const rows = await this.dataSource.query<
+      { id: string; kind: string; severity: AlertSeverityLevel; deliveries: Record<string, unknown> }[]
+    >(
+      `SELECT id, kind, severity, deliveries FROM alerts
+        WHERE created_at < now() - make_interval(secs => $1::double precision / 1000)
+          AND created_at > now() - interval '1 day'
+        ORDER BY created_at LIMIT 500`,
+      [olderThanMs],
+    );
+    let queued = 0;
+    for (const row of rows) {
+      const missing = this.channelsFor(row).filter((channel) => !(channel in row.deliveries));
+      if (missing.length > 0) {
+        await this.enqueue(row.id, missing);
+        queued += missing.length;
+      }
+    }
+    return queued;
+  }
+
+  private async insert(manager: DataSource['manager'], alert: NewAlert): Promise<string> {
+    const rows = await manager.query<{ id: string }[]>(
+      `INSERT INTO alerts (kind, severity, provider, workspace_id, title, text, details)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) RETURNING id`,
+      [
+        alert.kind,
+        alert.severity,
+        alert.provider ?? null,
+        alert.workspaceId ?? null,
+        alert.title,
+        alert.text,
+        JSON.stringify(alert.details ?? {}),
+      ],
+    );
+    return (rows[0] as { id: string }).id;
+  }
+
+  private channelsFor(alert: Pick<NewAlert, 'kind' | 'severity'>): Exclude<ChannelName, 'log'>[] {
+    return routeAlert(alert, {
+      webhookUrl: this.config.alertWebhookUrl,
+      smtpUrl: this.config.smtpUrl,
+      emailTo: this.config.emailTo,
+    }).filter((channel): channel is Exclude<ChannelName, 'log'> => channel !== 'log');
+  }
+
+  private async dispatch(id: string, alert: NewAlert): Promise<void> {
+    // The log channel is written here and now: it cannot fail in a way worth retrying.
+    this.logger[alert.severity === 'info' ? 'log' : 'warn']({
+      msg: 'alert',
+      id,
+      kind: alert.kind,
+      severity: alert.severity,
+      title: alert.title,
+      provider: alert.provider ?? undefined,
+      workspaceId: alert.workspaceId ?? undefined,
+      details: alert.details,
+    });
+    await this.enqueue(id, this.channelsFor(alert));
+  }
+
+  private async enqueue(id: string, channels: Exclude<ChannelName, 'log'>[]): Promise<void> {
+    if (channels.length === 0) {
+      return;
+    }
+    await this.queue.addBulk(
+      channels.map((channel) => ({
+        name: JOB_NAMES.alertDeliver,
+        data: { alertId: id, channel },
+        opts: {
+          jobId: `alert-${id}-${channel}`,
+          attempts: this.config.alertDeliveryAttempts,
+          backoff: { type: 'exponential', delay: 5000, jitter: 0.3 },
+          removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
+          removeOnFail: { age: 30 * 24 * 3600, count: 10_000 },
+        },
+      })),
+    );
+  }
+}

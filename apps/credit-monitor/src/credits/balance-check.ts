@@ -1,0 +1,283 @@
+import { getQueueToken, InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { CoreConfig, CreditMonitorConfig } from '@sluice/config';
+import {
+  BURN_WINDOW_DAYS,
+  forecastCredits,
+  nextRenewal,
+  thresholdLevel,
+  thresholdsFor,
+  type CreditForecast,
+} from '@sluice/enrichment';
+import { descriptorOf } from '@sluice/providers';
+import {
+  CreditWallet,
+  pauseOf,
+  pauseProvider,
+  providerQueueName,
+  QUEUE_NAMES,
+  resumeProvider,
+  type ProviderName,
+} from '@sluice/queue';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
+import { AlertBook } from '../alerts/alert-book';
+import { BalanceReaders } from './balance-readers';
+
+export interface BalanceCheckResult {
+  provider: string;
+  balance?: number;
+  level?: 'warning' | 'critical' | null;
+  drift?: number | null;
+  forecast?: CreditForecast;
+  action?: 'paused' | 'resumed' | null;
+  skipped?: string;
+}
+
+const round = (value: number): number => Math.round(value * 10_000) / 10_000;
+
+/** The cheapest paid call at the provider: below it, the provider cannot be used at all. */
+export function cheapestCall(provider: string): number {
+  const costs = Object.values(descriptorOf(provider)?.capabilities ?? {})
+    .map((cost) => cost.credits)
+    .filter((credits) => credits > 0);
+  return costs.length > 0 ? Math.min(...costs) : 1;
+}
+
+/**
+ * One provider's balance check: reads the balance at its account endpoint, stores the snapshot and
+ * reconciles the ledger against it, tells the workers' wallet, raises or re-arms the threshold,
+ * drift, forecast and renewal alerts, and pauses the provider's queue when its credits cannot pay
+ * for a call (resuming it when they can, unless an operator paused it).
+ */
+@Injectable()
+export class BalanceCheck {
+  private readonly logger = new Logger(BalanceCheck.name);
+  private wallet: CreditWallet | null = null;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue(QUEUE_NAMES.creditMonitor) private readonly queue: Queue,
+    private readonly moduleRef: ModuleRef,
+    private readonly readers: BalanceReaders,
+    private readonly alerts: AlertBook,
+    private readonly core: CoreConfig,
+    private readonly config: CreditMonitorConfig,
+  ) {}
+
+  async redis(): Promise<Redis> {
+    return (await this.queue.client) as unknown as Redis;
+  }
+
+  private async walletOf(): Promise<CreditWallet> {
+    this.wallet ??= new CreditWallet(await this.redis(), `${this.core.queuePrefix}:pipeline:credits`);
+    return this.wallet;
+  }
+
+  async check(provider: string, now = new Date()): Promise<BalanceCheckResult> {
+    if (!this.readers.has(provider)) {
+      return { provider, skipped: 'no balance endpoint' };
+    }
+    const reading = await this.readers.read(provider);
+    const balance = reading.remaining;
+    const wallet = await this.walletOf();
+    await wallet.setBalance(provider, balance);
+    const { reserved } = await wallet.snapshot(provider);
+    const drift = await this.snapshot(provider, balance, reserved);
+    const policy = this.config.policies[provider] ?? {};
+
+    // Thresholds: the worst level crossed alerts once; a better balance re-arms.
+    const level = thresholdLevel(balance, thresholdsFor(policy));
+    const thresholds = thresholdsFor(policy);
+    const key = (name: string): string => `credits.threshold:${provider}:${name}`;
+    if (level === 'critical') {
+      await this.alerts.fire(key('critical'), {
+        kind: 'credits.threshold',
+        severity: 'critical',
+        provider,
+        title: `${provider}: ${balance} credits left (critical at ${thresholds.critical})`,
+        text: `${provider}'s balance is ${balance} credits, at or below the critical threshold of ${thresholds.critical}. Top it up, or its queue pauses when a call can no longer be paid.`,
+        details: { balance, reserved, threshold: thresholds.critical, level: 'critical' },
+      });
+      // The warning's cause is covered by the critical alert: no late warning after a top-up to between.
+      await this.alerts.silence(key('warning'));
+    } else {
+      await this.alerts.clear(key('critical'));
+      if (level === 'warning') {
+        await this.alerts.fire(key('warning'), {
+          kind: 'credits.threshold',
+          severity: 'warning',
+          provider,
+          title: `${provider}: ${balance} credits left (warning at ${thresholds.warning})`,
+          text: `${provider}'s balance is ${balance} credits, at or below the warning threshold of ${thresholds.warning}.`,
+          details: { balance, reserved, threshold: thresholds.warning, level: 'warning' },
+        });
+      } else {
+        await this.alerts.clear(key('warning'));
+      }
+    }
+
+    // Drift: the provider took noticeably more (or less) than the ledger charged.
+    const driftKey = `credits.drift:${provider}`;
+    if (drift !== null && Math.abs(drift) > this.config.driftTolerance) {
+      await this.alerts.fire(driftKey, {
+        kind: 'credits.drift',
+        severity: 'warning',
+        provider,
+        title: `${provider}: the balance moved ${drift > 0 ? 'more' : 'less'} than the ledger by ${Math.abs(drift)} credits`,
+        text: `Between the last two readings ${provider} took ${drift > 0 ? `${drift} credits more` : `${-drift} credits fewer`} than Sluice's ledger charged (tolerance ${this.config.driftTolerance}). Spend outside Sluice on the same account, a charge the adapter does not know of, or a retry the provider billed twice.`,
+        details: { drift, tolerance: this.config.driftTolerance },
+      });
+    } else if (drift !== null) {
+      await this.alerts.clear(driftKey);
+    }
+
+    const forecast = await this.forecast(provider, balance - reserved, reading.renewsAt, now);
+    await this.forecastAlerts(provider, balance, forecast, now);
+    const action = await this.pauseOrResume(provider, balance - reserved);
+    return { provider, balance, level, drift, forecast, action };
+  }
+
+  /**
+   * Stores the reading with what the provider took since the previous one and what the ledger
+   * charged over the same period. Returns the drift (null for a first reading or a top-up).
+   */
+  private async snapshot(provider: string, balance: number, reserved: number): Promise<number | null> {
+    return this.dataSource.transaction(async (manager) => {
+      // One reconciliation at a time per provider: two monitors must not both claim a period.
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`credit_snapshots:${provider}`]);
+      const [previous] = await manager.query<{ balance: string; reserved: string; taken_at: Date }[]>(
+        `SELECT balance, reserved, taken_at FROM credit_snapshots WHERE provider = $1
+          ORDER BY taken_at DESC LIMIT 1`,
+        [provider],
+      );
+      let providerSpent: number | null = null;
+      let ledgerSpent: number | null = null;
+      let drift: number | null = null;
+      if (previous) {
+        const [{ spent }] = await manager.query<[{ spent: string }]>(
+          `SELECT COALESCE(SUM(credits), 0) AS spent FROM credit_ledger
+            WHERE provider = $1 AND kind = 'charge' AND created_at > $2 AND created_at <= now()`,
+          [provider, previous.taken_at],
+        );
+        ledgerSpent = Number(spent);
+        const took = Number(previous.balance) - balance;
+        if (took >= 0) {
+          providerSpent = round(took);
+          // Calls in flight may be charged at the provider but not yet settled in the ledger:
+          // count the change in reservations on the ledger's side.
+          drift = round(took - ledgerSpent - (reserved - Number(previous.reserved)));
+        }
+      }
+      await manager.query(
+        `INSERT INTO credit_snapshots (provider, balance, reserved, provider_spent, ledger_spent, drift)
+         VALUES ($1, $2, $3, $4, $5, $6)`,
+        [provider, balance, reserved, providerSpent, ledgerSpent, drift],
+      );
+      return drift;
+    });
+  }
+
+  private async forecast(
+    provider: string,
+    available: number,
+    reportedRenewal: Date | null,
+    now: Date,
+  ): Promise<CreditForecast> {
+    const [{ spent }] = await this.dataSource.query<[{ spent: string }]>(
+      `SELECT COALESCE(SUM(credits), 0) AS spent FROM credit_ledger
+        WHERE provider = $1 AND kind = 'charge' AND created_at > $2`,
+      [provider, new Date(now.getTime() - BURN_WINDOW_DAYS * 86_400_000)],
+    );
+    const day = this.config.policies[provider]?.renewalDay;
+    return forecastCredits({
+      balance: available,
+      spentLastWindow: Number(spent),
+      now,
+      renewsAt: day ? nextRenewal(now, day) : reportedRenewal,
+    });
+  }
+
+  private async forecastAlerts(
+    provider: string,
+    balance: number,
+    forecast: CreditForecast,
+    now: Date,
+  ): Promise<void> {
+    if (!forecast.renewsAt) {
+      return;
+    }
+    const renewal = forecast.renewsAt.toISOString().slice(0, 10);
+    const exhaustionKey = `forecast.exhaustion:${provider}:${renewal}`;
+    if (forecast.exhaustsBeforeRenewal && forecast.exhaustsAt) {
+      const exhausts = forecast.exhaustsAt.toISOString().slice(0, 10);
+      await this.alerts.fire(exhaustionKey, {
+        kind: 'forecast.exhaustion',
+        severity: 'warning',
+        provider,
+        title: `${provider}: credits run out around ${exhausts}, before the renewal on ${renewal}`,
+        text: `At ${round(forecast.burnPerDay)} credits a day (the last ${BURN_WINDOW_DAYS} days), ${provider}'s ${balance} credits last about ${round(forecast.daysLeft ?? 0)} days: until ${exhausts}, before the plan renews on ${renewal}.`,
+        details: {
+          burn_per_day: round(forecast.burnPerDay),
+          days_left: forecast.daysLeft === null ? null : round(forecast.daysLeft),
+          exhausts_at: forecast.exhaustsAt.toISOString(),
+          renews_at: forecast.renewsAt.toISOString(),
+        },
+      });
+    } else {
+      await this.alerts.clear(exhaustionKey);
+    }
+    const daysToRenewal = (forecast.renewsAt.getTime() - now.getTime()) / 86_400_000;
+    if (this.config.renewalReminderDays > 0 && daysToRenewal <= this.config.renewalReminderDays) {
+      // One reminder per renewal: the key names the renewal date and is never re-armed.
+      await this.alerts.fire(`renewal.reminder:${provider}:${renewal}`, {
+        kind: 'renewal.reminder',
+        severity: 'warning',
+        provider,
+        title: `${provider}: the plan renews on ${renewal}`,
+        text: `${provider}'s plan renews in ${Math.ceil(daysToRenewal)} day(s), on ${renewal}. Balance now: ${balance} credits; burn ${round(forecast.burnPerDay)} a day.`,
+        details: { renews_at: forecast.renewsAt.toISOString(), balance },
+      });
+    }
+  }
+
+  /** Pauses the provider when its credits cannot pay for its cheapest call; resumes it when they can. */
+  private async pauseOrResume(provider: string, available: number): Promise<'paused' | 'resumed' | null> {
+    const redis = await this.redis();
+    const queue = this.moduleRef.get<Queue>(getQueueToken(providerQueueName(provider as ProviderName)), {
+      strict: false,
+    });
+    const minimum = cheapestCall(provider);
+    if (available < minimum) {
+      const paused = await pauseProvider(redis, queue, this.core.queuePrefix, provider, {
+        since: Date.now(),
+        reason: `balance ${available} cannot pay for a call (${minimum} credits)`,
+      });
+      if (paused) {
+        this.logger.warn({ msg: 'provider paused: credits cannot pay for a call', provider, available });
+      }
+      return paused ? 'paused' : null;
+    }
+    const pause = await pauseOf(redis, this.core.queuePrefix, provider);
+    if (pause && !pause.manual) {
+      const resumed = await resumeProvider(
+        redis,
+        queue,
+        this.core.queuePrefix,
+        provider,
+        'credits are back',
+        {
+          creditOnly: true,
+        },
+      );
+      if (resumed) {
+        this.logger.log({ msg: 'provider resumed: credits are back', provider, available });
+      }
+      return resumed ? 'resumed' : null;
+    }
+    return null;
+  }
+}

@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { ProvidersConfig } from '@sluice/config';
+import {
+  ApolloAdapter,
+  RocketReachAdapter,
+  RocketReachClient,
+  SnovAdapter,
+  SnovClient,
+  type CreditBalance,
+} from '@sluice/providers';
+
+/**
+ * The providers with an account or balance endpoint (free to call), each read through its adapter.
+ * The others publish none; their spend is known from the ledger only.
+ */
+@Injectable()
+export class BalanceReaders {
+  private readonly readers: Record<string, () => Promise<CreditBalance>>;
+
+  constructor(config: ProvidersConfig) {
+    const common = { timeoutMs: config.providerTimeoutMs };
+    const snov = new SnovAdapter(
+      new SnovClient({
+        baseUrl: config.snovBaseUrl,
+        clientId: config.snovClientId,
+        clientSecret: config.snovClientSecret,
+        ...common,
+      }),
+    );
+    const rocketreach = new RocketReachAdapter(
+      new RocketReachClient({
+        baseUrl: config.rocketreachBaseUrl,
+        apiKey: config.rocketreachApiKey,
+        ...common,
+      }),
+    );
+    const apollo = new ApolloAdapter({
+      baseUrl: config.apolloBaseUrl,
+      apiKey: config.apolloApiKey,
+      ...common,
+    });
+    this.readers = {
+      snov: async () => (await snov.checkCredits()).data,
+      rocketreach: async () => (await rocketreach.checkCredits()).data,
+      apollo: async () => (await apollo.checkCredits()).data,
+    };
+  }
+
+  has(provider: string): boolean {
+    return provider in this.readers;
+  }
+
+  get providers(): string[] {
+    return Object.keys(this.readers);
+  }
+
+  async read(provider: string): Promise<CreditBalance> {
+    const reader = this.readers[provider];
+    if (!reader) {
+      throw new Error(`${provider} has no balance endpoint`);
+    }
+    return reader();
+  }
+}

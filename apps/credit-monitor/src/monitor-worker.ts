@@ -1,0 +1,97 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { CoreConfig, CreditMonitorConfig } from '@sluice/config';
+import { connectionOptions, JOB_NAMES, QUEUE_NAMES } from '@sluice/queue';
+import { type Job, type Queue, Worker } from 'bullmq';
+import type { AlertDeliveryPayload } from './alerts/alert-book';
+import { AlertDelivery } from './alerts/alert-delivery';
+import { BalanceCheck } from './credits/balance-check';
+import { BalanceReaders } from './credits/balance-readers';
+import { OpsChecks } from './ops/ops-checks';
+import { UsageReport } from './reports/usage-report';
+
+/** Snov.io credits are the cheapest and burn fastest: its balance is read more often by default. */
+const DEFAULT_CHECK_EVERY_MS: Record<string, number> = { snov: 30 * 60_000 };
+
+/**
+ * The monitor's queue: its periodic work is BullMQ job schedulers (a balance check per provider, the
+ * operational checks, the daily report), so each tick runs once however many monitors run; alert
+ * deliveries are jobs of the same queue. Built by hand, not with `@Processor`, as its worker's
+ * settings come from configuration.
+ */
+@Injectable()
+export class MonitorWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(MonitorWorker.name);
+  private worker: Worker | null = null;
+
+  constructor(
+    @InjectQueue(QUEUE_NAMES.creditMonitor) private readonly queue: Queue,
+    private readonly readers: BalanceReaders,
+    private readonly balances: BalanceCheck,
+    private readonly ops: OpsChecks,
+    private readonly report: UsageReport,
+    private readonly delivery: AlertDelivery,
+    private readonly core: CoreConfig,
+    private readonly config: CreditMonitorConfig,
+  ) {}
+
+  checkEveryMs(provider: string): number {
+    return (
+      this.config.policies[provider]?.checkEveryMs ??
+      DEFAULT_CHECK_EVERY_MS[provider] ??
+      this.config.checkIntervalMs
+    );
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const template = { removeOnComplete: { count: 200 }, removeOnFail: { count: 500 } };
+    for (const provider of this.readers.providers) {
+      await this.queue.upsertJobScheduler(
+        `${JOB_NAMES.creditsCheck}:${provider}`,
+        { every: this.checkEveryMs(provider) },
+        { name: JOB_NAMES.creditsCheck, data: { provider }, opts: template },
+      );
+    }
+    await this.queue.upsertJobScheduler(
+      JOB_NAMES.opsCheck,
+      { every: this.config.opsCheckIntervalMs },
+      { name: JOB_NAMES.opsCheck, data: {}, opts: template },
+    );
+    if (this.config.usageReportCron) {
+      await this.queue.upsertJobScheduler(
+        JOB_NAMES.usageReport,
+        { pattern: this.config.usageReportCron, tz: 'UTC' },
+        { name: JOB_NAMES.usageReport, data: {}, opts: template },
+      );
+    } else {
+      await this.queue.removeJobScheduler(JOB_NAMES.usageReport);
+    }
+    this.worker = new Worker(QUEUE_NAMES.creditMonitor, (job) => this.process(job), {
+      connection: connectionOptions(this.core.redisUrl, 'worker', 'sluice-credit-monitor'),
+      prefix: this.core.queuePrefix,
+      concurrency: this.config.concurrency,
+    });
+    this.worker.on('failed', (job, error) =>
+      this.logger.warn({ msg: 'monitor job failed', name: job?.name, id: job?.id, error: error.message }),
+    );
+  }
+
+  private async process(job: Job): Promise<unknown> {
+    switch (job.name) {
+      case JOB_NAMES.creditsCheck:
+        return this.balances.check(String((job.data as { provider: string }).provider));
+      case JOB_NAMES.opsCheck:
+        return this.ops.run();
+      case JOB_NAMES.usageReport:
+        return { alertId: (await this.report.send()).alertId };
+      case JOB_NAMES.alertDeliver:
+        return this.delivery.deliver(job as Job<AlertDeliveryPayload>);
+      default:
+        throw new Error(`the credit monitor has no handler for job '${job.name}'`);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+  }
+}

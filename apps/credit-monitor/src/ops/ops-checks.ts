@@ -1,0 +1,150 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { CoreConfig, CreditMonitorConfig } from '@sluice/config';
+import { ACTIVE_PROVIDERS, pauseOf, webhookRefusalsKey } from '@sluice/queue';
+import { DataSource } from 'typeorm';
+import { AlertBook } from '../alerts/alert-book';
+import { BalanceCheck } from '../credits/balance-check';
+
+/** Call outcomes that say nothing bad about the provider: it answered, it found nothing. */
+const NOT_FAILURES = ['not_found', 'bad_request'];
+
+export interface OpsCheckResult {
+  failureRates: Record<string, number>;
+  webhookFailures: number;
+  stuckTasks: number;
+  longPauses: string[];
+  redispatched: number;
+}
+
+/**
+ * The operational checks, run by a job scheduler (once per tick across monitors): each condition
+ * alerts once while it holds and re-arms when it clears. A provider failing more than the
+ * threshold of its calls in the window; provider webhooks refused or failing processing; async
+ * tasks left unfinished past their deadline; a provider paused for credits for too long.
+ */
+@Injectable()
+export class OpsChecks {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly alerts: AlertBook,
+    private readonly balances: BalanceCheck,
+    private readonly core: CoreConfig,
+    private readonly config: CreditMonitorConfig,
+  ) {}
+
+  async run(): Promise<OpsCheckResult> {
+    const since = new Date(Date.now() - this.config.failureRateWindowMs);
+    const windowMinutes = Math.round(this.config.failureRateWindowMs / 60_000);
+    const failureRates = await this.failureRates(since, windowMinutes);
+    const webhookFailures = await this.webhookFailures(since, windowMinutes);
+    const stuckTasks = await this.stuckTasks();
+    const longPauses = await this.longPauses();
+    const redispatched = await this.alerts.redispatch(60_000);
+    return { failureRates, webhookFailures, stuckTasks, longPauses, redispatched };
+  }
+
+  private async failureRates(since: Date, windowMinutes: number): Promise<Record<string, number>> {
+    const rows = await this.dataSource.query<{ provider: string; calls: string; failed: string }[]>(
+      `SELECT provider, count(*) AS calls,
+              count(*) FILTER (WHERE error_kind IS NOT NULL AND error_kind <> ALL($2::text[])) AS failed
+         FROM provider_calls WHERE created_at > $1 GROUP BY provider`,
+      [since, NOT_FAILURES],
+    );
+    const rates: Record<string, number> = {};
+    for (const provider of ACTIVE_PROVIDERS) {
+      const row = rows.find((r) => r.provider === provider);
+      const calls = Number(row?.calls ?? 0);
+      const failed = Number(row?.failed ?? 0);
+      const rate = calls > 0 ? failed / calls : 0;
+      rates[provider] = rate;
+      const key = `provider.failure_rate:${provider}`;
+      if (calls >= this.config.failureRateMinCalls && rate > this.config.failureRateThreshold) {
+        const percent = Math.round(rate * 1000) / 10;
+        await this.alerts.fire(key, {
+          kind: 'provider.failure_rate',
+          severity: 'critical',
+          provider,
+          title: `${provider}: ${percent}% of calls failed in the last ${windowMinutes} minutes`,
+          text: `${failed} of ${calls} calls to ${provider} failed in the last ${windowMinutes} minutes (threshold ${this.config.failureRateThreshold * 100}%). Its circuit may open; the waterfalls route around it meanwhile.`,
+          details: { calls, failed, rate },
+        });
+      } else if (rate <= this.config.failureRateThreshold) {
+        await this.alerts.clear(key);
+      }
+    }
+    return rates;
+  }
+
+  private async webhookFailures(since: Date, windowMinutes: number): Promise<number> {
+    const redis = await this.balances.redis();
+    const refused = await redis.zcount(webhookRefusalsKey(this.core.queuePrefix), since.getTime(), '+inf');
+    const [{ failing }] = await this.dataSource.query<[{ failing: string }]>(
+      `SELECT count(*) AS failing FROM webhook_events
+        WHERE received_at > $1 AND (status = 'unmatched' OR (status = 'received' AND error IS NOT NULL))`,
+      [since],
+    );
+    const total = refused + Number(failing);
+    const key = 'webhooks.failing';
+    if (total >= this.config.webhookFailureAlertCount) {
+      await this.alerts.fire(key, {
+        kind: 'webhooks.failing',
+        severity: 'warning',
+        title: `${total} provider webhooks refused or failing in the last ${windowMinutes} minutes`,
+        text: `${refused} provider callbacks were refused (bad signature or unknown token) and ${failing} stored callbacks could not be applied in the last ${windowMinutes} minutes. Check the providers' webhook secrets and WEBHOOK_PUBLIC_URL.`,
+        details: { refused, failing: Number(failing) },
+      });
+    } else if (total === 0) {
+      await this.alerts.clear(key);
+    }
+    return total;
+  }
+
+  private async stuckTasks(): Promise<number> {
+    const rows = await this.dataSource.query<{ provider: string; stuck: string; oldest: Date }[]>(
+      `SELECT provider, count(*) AS stuck, min(deadline_at) AS oldest FROM enrichment_steps
+        WHERE state = 'pending' AND deadline_at IS NOT NULL
+          AND deadline_at < now() - make_interval(secs => $1::double precision / 1000)
+        GROUP BY provider`,
+      [this.config.stuckTaskGraceMs],
+    );
+    const total = rows.reduce((sum, row) => sum + Number(row.stuck), 0);
+    const key = 'tasks.stuck';
+    if (total > 0) {
+      await this.alerts.fire(key, {
+        kind: 'tasks.stuck',
+        severity: 'warning',
+        title: `${total} asynchronous provider task(s) unfinished past their deadline`,
+        text: `Tasks waiting for a provider are past their deadline by more than ${Math.round(this.config.stuckTaskGraceMs / 60_000)} minutes: ${rows.map((r) => `${r.provider} ${r.stuck}`).join(', ')}. The poller should have finished or failed them: check the workers.`,
+        details: { by_provider: Object.fromEntries(rows.map((r) => [r.provider, Number(r.stuck)])) },
+      });
+    } else {
+      await this.alerts.clear(key);
+    }
+    return total;
+  }
+
+  private async longPauses(): Promise<string[]> {
+    const redis = await this.balances.redis();
+    const long: string[] = [];
+    for (const provider of ACTIVE_PROVIDERS) {
+      const pause = await pauseOf(redis, this.core.queuePrefix, provider);
+      const key = `provider.paused_long:${provider}`;
+      if (pause && !pause.manual && Date.now() - pause.since >= this.config.pauseAlertAfterMs) {
+        long.push(provider);
+        const minutes = Math.round((Date.now() - pause.since) / 60_000);
+        await this.alerts.fire(key, {
+          kind: 'provider.paused_long',
+          severity: 'critical',
+          provider,
+          title: `${provider} has been paused for credits for ${minutes} minutes`,
+          text: `${provider}'s queue has been paused since ${new Date(pause.since).toISOString()} (${pause.reason}). Its work waits or goes to other providers; top up the account, then POST /v1/admin/credits/check.`,
+          details: { since: new Date(pause.since).toISOString(), reason: pause.reason },
+        });
+      } else if (!pause) {
+        await this.alerts.clear(key);
+      }
+    }
+    return long;
+  }
+}

@@ -1,0 +1,111 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { CoreConfig } from '@sluice/config';
+import { connectionOptions, pipelineEventsKey } from '@sluice/queue';
+import { Redis } from 'ioredis';
+import { AlertBook } from '../alerts/alert-book';
+
+const GROUP = 'credit-monitor';
+
+/**
+ * Reads the pipeline's event stream (a provider paused or resumed for credits) as one consumer
+ * group shared by every monitor, so each event is handled by one of them: a pause raises a
+ * critical alert at once, a resume re-arms it. Events are acknowledged once handled; an event a
+ * crashed monitor took is claimed by another after a minute.
+ */
+@Injectable()
+export class PipelineEvents implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(PipelineEvents.name);
+  private readonly consumer = `monitor-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  private redis: Redis | null = null;
+  private running = false;
+  private loop: Promise<void> | null = null;
+
+  constructor(
+    private readonly core: CoreConfig,
+    private readonly alerts: AlertBook,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    // A connection of its own: XREADGROUP blocks it.
+    this.redis = new Redis({
+      ...connectionOptions(this.core.redisUrl, 'worker', 'sluice-credit-monitor-events'),
+    });
+    const key = pipelineEventsKey(this.core.queuePrefix);
+    try {
+      await this.redis.xgroup('CREATE', key, GROUP, '$', 'MKSTREAM');
+    } catch (error) {
+      if (!String(error).includes('BUSYGROUP')) {
+        throw error;
+      }
+    }
+    this.running = true;
+    this.loop = this.run(key);
+  }
+
+  private async run(key: string): Promise<void> {
+    const redis = this.redis as Redis;
+    while (this.running) {
+      try {
+        // First what another consumer took and never acknowledged, then new events.
+        const claimed = (await redis.xautoclaim(key, GROUP, this.consumer, 60_000, '0-0', 'COUNT', 50)) as [
+          string,
+          [string, string[]][],
+        ];
+        for (const [id, fields] of claimed[1] ?? []) {
+          await this.handle(key, id, fields);
+        }
+        const reply = (await redis.xreadgroup(
+          'GROUP',
+          GROUP,
+          this.consumer,
+          'COUNT',
+          50,
+          'BLOCK',
+          1000,
+          'STREAMS',
+          key,
+          '>',
+        )) as [string, [string, string[]][]][] | null;
+        for (const [, entries] of reply ?? []) {
+          for (const [id, fields] of entries) {
+            await this.handle(key, id, fields);
+          }
+        }
+      } catch (error) {
+        if (!this.running) {
+          return;
+        }
+        this.logger.warn({ msg: 'pipeline events: read failed', error: String(error) });
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+  }
+
+  private async handle(key: string, id: string, fields: string[]): Promise<void> {
+    const event: Record<string, string> = {};
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+      event[fields[i] as string] = fields[i + 1] as string;
+    }
+    const provider = event.provider ?? '';
+    if (event.type === 'provider.paused' && provider) {
+      await this.alerts.fire(`provider.paused:${provider}`, {
+        kind: 'provider.paused',
+        // An operator's pause is news to the others, not an emergency.
+        severity: event.manual === '1' ? 'info' : 'critical',
+        provider,
+        title: `${provider} paused: ${event.reason ?? 'credits cannot pay for its next call'}`,
+        text: `No further call reaches ${provider} until it is resumed (${event.reason ?? 'credits'}). New work goes to the next eligible provider, or waits where the request asked to wait. Balance: ${event.balance ?? 'unknown'}.`,
+        details: event,
+      });
+    } else if (event.type === 'provider.resumed' && provider) {
+      await this.alerts.clear(`provider.paused:${provider}`);
+    }
+    await (this.redis as Redis).xack(key, GROUP, id);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.running = false;
+    this.redis?.disconnect();
+    await this.loop?.catch(() => undefined);
+  }
+}

@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { usageBetween, type UsageRow } from '@sluice/db';
+import { DataSource } from 'typeorm';
+import { AlertBook } from '../alerts/alert-book';
+
+const DAY_MS = 86_400_000;
+
+/** The daily usage report: per provider and workspace, calls, hits, credits and cost per hit. */
+@Injectable()
+export class UsageReport {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly alerts: AlertBook,
+  ) {}
+
+  /** Reports the UTC day before `now`; returns the alert id and the rows. */
+  async send(now = new Date()): Promise<{ alertId: string; rows: UsageRow[] }> {
+    const to = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+    const from = new Date(to.getTime() - DAY_MS);
+    const rows = await usageBetween(this.dataSource.manager, { from, to });
+    const names = await this.dataSource.query<{ id: string; name: string }[]>(
+      'SELECT id, name FROM workspaces WHERE id = ANY($1::uuid[])',
+      [[...new Set(rows.map((row) => row.workspace_id))]],
+    );
+    const nameOf = new Map(names.map((w) => [w.id, w.name]));
+    const day = from.toISOString().slice(0, 10);
+    const totals = rows.reduce(
+      (sum, row) => ({
+        calls: sum.calls + row.calls,
+        hits: sum.hits + row.hits,
+        credits: sum.credits + row.credits,
+      }),
+      { calls: 0, hits: 0, credits: 0 },
+    );
+    const lines = rows.map(
+      (row) =>
+        `${row.provider.padEnd(16)} ${(nameOf.get(row.workspace_id) ?? row.workspace_id).padEnd(24)} calls ${row.calls}, hits ${row.hits}, credits ${row.credits}, cost per hit ${row.cost_per_hit ?? '-'}`,
+    );
+    const alertId = await this.alerts.raise({
+      kind: 'usage.daily',
+      severity: 'info',
+      title: `Usage on ${day}: ${totals.calls} calls, ${totals.hits} hits, ${totals.credits} credits`,
+      text:
+        rows.length > 0 ? ['provider         workspace', ...lines].join('\n') : 'No provider calls that day.',
+      details: {
+        day,
+        totals,
+        rows: rows.map((row) => ({ ...row, workspace: nameOf.get(row.workspace_id) ?? null })),
+      },
+    });
+    return { alertId, rows };
+  }
+}

@@ -1,0 +1,246 @@
+import { IsInt, IsNumber, IsString, Max, Min, Validate, type ValidationArguments } from 'class-validator';
+import { Setting } from './setting';
+
+const HOUR_MS = 3_600_000;
+
+/** One provider's credit policy (`CREDIT_POLICIES`): when to look, when to warn, when it renews. */
+export interface CreditPolicy {
+  /** How often its balance is read (ms). */
+  checkEveryMs?: number;
+  /** Absolute thresholds (credits): at or below, a warning / a critical alert. */
+  warning?: number;
+  critical?: number;
+  /** Thresholds as a percentage of `allowance` (the plan's monthly credits); the higher threshold wins. */
+  warningPercent?: number;
+  criticalPercent?: number;
+  allowance?: number;
+  /** Day of the month (1–28) the plan renews; no forecast or reminder against a renewal without it. */
+  renewalDay?: number;
+}
+
+const POLICY_KEYS = [
+  'checkEveryMs',
+  'warning',
+  'critical',
+  'warningPercent',
+  'criticalPercent',
+  'allowance',
+  'renewalDay',
+];
+
+/** Why `CREDIT_POLICIES` is unusable, or null when it is fine. */
+export function creditPoliciesProblem(raw: string): string | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw === '' ? '{}' : raw);
+  } catch {
+    return 'CREDIT_POLICIES must be a JSON object, e.g. {"snov":{"warning":100,"renewalDay":1}}';
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return 'CREDIT_POLICIES must be a JSON object keyed by provider name';
+  }
+  for (const [provider, value] of Object.entries(parsed as Record<string, unknown>)) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      return `CREDIT_POLICIES.${provider} must be an object`;
+    }
+    const entry = value as Record<string, unknown>;
+    const unknown = Object.keys(entry).filter((key) => !POLICY_KEYS.includes(key));
+    if (unknown.length > 0) {
+      return `CREDIT_POLICIES.${provider} has unknown key(s) ${unknown.join(', ')}; allowed: ${POLICY_KEYS.join(', ')}`;
+    }
+    for (const key of ['warning', 'critical', 'allowance']) {
+      const v = entry[key];
+      if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0)) {
+        return `CREDIT_POLICIES.${provider}.${key} must be a number of credits >= 0`;
+      }
+    }
+    for (const key of ['warningPercent', 'criticalPercent']) {
+      const v = entry[key];
+      if (v !== undefined && !(typeof v === 'number' && v >= 0 && v <= 100)) {
+        return `CREDIT_POLICIES.${provider}.${key} must be a percentage from 0 to 100`;
+      }
+    }
+    const every = entry.checkEveryMs;
+    if (
+      every !== undefined &&
+      !(typeof every === 'number' && Number.isInteger(every) && every >= 100 && every <= 7 * 24 * HOUR_MS)
+    ) {
+      return `CREDIT_POLICIES.${provider}.checkEveryMs must be a whole number of milliseconds from 100 to 604800000`;
+    }
+    const day = entry.renewalDay;
+    if (day !== undefined && !(typeof day === 'number' && Number.isInteger(day) && day >= 1 && day <= 28)) {
+      return `CREDIT_POLICIES.${provider}.renewalDay must be a day of the month from 1 to 28`;
+    }
+  }
+  return null;
+}
+
+/** Balances, thresholds, forecasts, operational alerts and where alerts go. */
+export class CreditMonitorConfig {
+  @Setting({ env: 'CREDIT_MONITOR_PORT', description: 'Port of the credit monitor’s /health and /metrics.' })
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  port = 3003;
+
+  @Setting({
+    env: 'CREDIT_CHECK_INTERVAL_MS',
+    description: 'How often each provider’s balance is read, unless CREDIT_POLICIES says otherwise.',
+  })
+  @IsInt()
+  @Min(100)
+  @Max(7 * 24 * HOUR_MS)
+  checkIntervalMs = 2 * HOUR_MS;
+
+  @Setting({
+    env: 'CREDIT_POLICIES',
+    description:
+      'JSON object of per-provider credit policies: {"<provider>": {"checkEveryMs", "warning", "critical", "warningPercent", "criticalPercent", "allowance", "renewalDay"}}. Defaults: warning at 25 credits, critical at 5; Snov.io (cheapest credits, fastest burn) read every 30 minutes.',
+  })
+  @Validate((value: unknown) => typeof value === 'string' && creditPoliciesProblem(value) === null, {
+    message: (args: ValidationArguments) => creditPoliciesProblem(String(args.value)) ?? '',
+  })
+  creditPolicies = '{}';
+
+  @Setting({
+    env: 'CREDIT_DRIFT_TOLERANCE',
+    description:
+      'Credits the provider may have taken beyond (or short of) the ledger between two readings before a drift alert.',
+  })
+  @IsNumber()
+  @Min(0)
+  driftTolerance = 5;
+
+  @Setting({
+    env: 'RENEWAL_REMINDER_DAYS',
+    description: 'Days before a provider’s monthly renewal that a reminder goes out (0: none).',
+  })
+  @IsInt()
+  @Min(0)
+  @Max(27)
+  renewalReminderDays = 3;
+
+  @Setting({
+    env: 'OPS_CHECK_INTERVAL_MS',
+    description: 'How often failure rates, webhooks, stuck tasks and long pauses are checked.',
+  })
+  @IsInt()
+  @Min(100)
+  @Max(24 * HOUR_MS)
+  opsCheckIntervalMs = 60_000;
+
+  @Setting({
+    env: 'FAILURE_RATE_THRESHOLD',
+    description:
+      'A provider’s share of failed calls (0..1) over FAILURE_RATE_WINDOW_MS that raises an alert.',
+  })
+  @IsNumber()
+  @Min(0.001)
+  @Max(1)
+  failureRateThreshold = 0.1;
+
+  @Setting({ env: 'FAILURE_RATE_WINDOW_MS', description: 'The window failure rates are measured over.' })
+  @IsInt()
+  @Min(1000)
+  @Max(24 * HOUR_MS)
+  failureRateWindowMs = 15 * 60_000;
+
+  @Setting({
+    env: 'FAILURE_RATE_MIN_CALLS',
+    description: 'Calls in the window before a failure rate counts (a few calls prove nothing).',
+  })
+  @IsInt()
+  @Min(1)
+  failureRateMinCalls = 20;
+
+  @Setting({
+    env: 'WEBHOOK_FAILURE_ALERT_COUNT',
+    description:
+      'Provider webhooks refused (bad signature or token) or failing processing within FAILURE_RATE_WINDOW_MS that raise an alert.',
+  })
+  @IsInt()
+  @Min(1)
+  webhookFailureAlertCount = 5;
+
+  @Setting({
+    env: 'STUCK_TASK_GRACE_MS',
+    description:
+      'How long past its deadline an asynchronous provider task may stay unfinished before an alert.',
+  })
+  @IsInt()
+  @Min(0)
+  @Max(7 * 24 * HOUR_MS)
+  stuckTaskGraceMs = 15 * 60_000;
+
+  @Setting({
+    env: 'PAUSE_ALERT_AFTER_MS',
+    description: 'How long a provider may stay paused for credits before an alert says so.',
+  })
+  @IsInt()
+  @Min(0)
+  @Max(7 * 24 * HOUR_MS)
+  pauseAlertAfterMs = 30 * 60_000;
+
+  @Setting({
+    env: 'USAGE_REPORT_CRON',
+    description:
+      'When the daily usage report goes out (cron, UTC; empty: never). It covers the previous UTC day.',
+  })
+  @IsString()
+  usageReportCron = '0 7 * * *';
+
+  @Setting({
+    env: 'ALERT_WEBHOOK_URL',
+    description: 'Slack-compatible incoming webhook for warning and critical alerts (empty: none).',
+    sensitive: true,
+  })
+  @IsString()
+  alertWebhookUrl = '';
+
+  @Setting({
+    env: 'SMTP_URL',
+    description:
+      'SMTP server for critical alerts and reports, e.g. smtp://user:pass@mail.example.com:587 (empty: none).',
+    sensitive: true,
+  })
+  @IsString()
+  smtpUrl = '';
+
+  @Setting({ env: 'ALERT_EMAIL_TO', description: 'Comma-separated recipients of alert e-mails.' })
+  @IsString()
+  alertEmailTo = '';
+
+  @Setting({ env: 'ALERT_EMAIL_FROM', description: 'Sender of alert e-mails.' })
+  @IsString()
+  alertEmailFrom = 'Sluice alerts <alerts@sluice.local>';
+
+  @Setting({
+    env: 'ALERT_DELIVERY_ATTEMPTS',
+    description: 'Attempts per alert and channel (exponential backoff from 5 s) before it is given up.',
+  })
+  @IsInt()
+  @Min(1)
+  @Max(30)
+  alertDeliveryAttempts = 8;
+
+  @Setting({ env: 'CREDIT_MONITOR_CONCURRENCY', description: 'Monitor jobs run at once per process.' })
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  concurrency = 4;
+
+  /** CREDIT_POLICIES, parsed (validated at load). */
+  get policies(): Record<string, CreditPolicy> {
+    return JSON.parse(this.creditPolicies === '' ? '{}' : this.creditPolicies) as Record<
+      string,
+      CreditPolicy
+    >;
+  }
+
+  get emailTo(): string[] {
+    return this.alertEmailTo
+      .split(',')
+      .map((address) => address.trim())
+      .filter(Boolean);
+  }
+}

@@ -1,0 +1,38 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * A provider's balance as its account endpoint reported it, with the reconciliation against the
+ * credit ledger since the previous reading: what the provider took, what the ledger charged, and
+ * the difference (drift). Top-ups (the balance rose) are recorded without a drift.
+ */
+@Entity({ name: 'credit_snapshots' })
+@Index('ix_credit_snapshots_provider_taken', ['provider', 'takenAt'])
+export class CreditSnapshot {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_credit_snapshots' })
+  id!: string;
+
+  @Column({ type: 'text' })
+  provider!: string;
+
+  @Column({ type: 'numeric', precision: 14, scale: 4 })
+  balance!: string;
+
+  /** Credits reserved by calls in flight when the balance was read. */
+  @Column({ type: 'numeric', precision: 14, scale: 4, default: 0 })
+  reserved!: string;
+
+  /** Credits the provider took since the previous snapshot (null: first reading, or a top-up). */
+  @Column({ name: 'provider_spent', type: 'numeric', precision: 14, scale: 4, nullable: true })
+  providerSpent!: string | null;
+
+  /** Credits the ledger charged for this provider over the same period. */
+  @Column({ name: 'ledger_spent', type: 'numeric', precision: 14, scale: 4, nullable: true })
+  ledgerSpent!: string | null;
+
+  /** providerSpent - ledgerSpent: positive when the provider took more than we recorded. */
+  @Column({ type: 'numeric', precision: 14, scale: 4, nullable: true })
+  drift!: string | null;
+
+  @CreateDateColumn({ name: 'taken_at', type: 'timestamptz' })
+  takenAt!: Date;
+}

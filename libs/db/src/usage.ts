@@ -1,0 +1,54 @@
+import type { EntityManager } from 'typeorm';
+
+export interface UsageRow {
+  provider: string;
+  workspace_id: string;
+  /** Set when grouped by API key (null: requests made without one, e.g. by the system). */
+  api_key_id?: string | null;
+  /** Provider calls made (cached answers and skipped providers are not calls). */
+  calls: number;
+  /** Calls whose answer was accepted. */
+  hits: number;
+  credits: number;
+  /** credits / hits; null when nothing was found. */
+  cost_per_hit: number | null;
+}
+
+/**
+ * Usage per provider and workspace (and API key, with `byApiKey`) over [from, to): the steps that
+ * reached a provider, the ones that found what was asked, and the credits charged. One query for
+ * the daily report and the usage API; `workspaceId` scopes it to one workspace.
+ */
+export async function usageBetween(
+  manager: EntityManager,
+  options: { from: Date; to: Date; workspaceId?: string; byApiKey?: boolean },
+): Promise<UsageRow[]> {
+  const byKey = options.byApiKey === true;
+  const rows = await manager.query<Record<string, string | null>[]>(
+    `SELECT s.provider, s.workspace_id${byKey ? ', r.api_key_id' : ''},
+            count(*) FILTER (WHERE NOT s.cached) AS calls,
+            count(*) FILTER (WHERE s.state = 'completed' AND s.reason IS NULL) AS hits,
+            COALESCE(sum(s.credits), 0) AS credits
+       FROM enrichment_steps s
+       ${byKey ? 'JOIN enrichment_requests r ON r.id = s.request_id' : ''}
+      WHERE s.completed_at >= $1 AND s.completed_at < $2
+        AND s.state IN ('completed', 'failed')
+        AND ($3::uuid IS NULL OR s.workspace_id = $3)
+      GROUP BY s.provider, s.workspace_id${byKey ? ', r.api_key_id' : ''}
+      ORDER BY s.provider, s.workspace_id`,
+    [options.from, options.to, options.workspaceId ?? null],
+  );
+  return rows.map((row) => {
+    const hits = Number(row.hits);
+    const credits = Number(row.credits);
+    return {
+      provider: String(row.provider),
+      workspace_id: String(row.workspace_id),
+      ...(byKey ? { api_key_id: row.api_key_id } : {}),
+      calls: Number(row.calls),
+      hits,
+      credits,
+      cost_per_hit: hits > 0 ? Math.round((credits / hits) * 10_000) / 10_000 : null,
+    };
+  });
+}

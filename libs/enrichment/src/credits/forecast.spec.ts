@@ -1,0 +1,79 @@
+import { forecastCredits, nextRenewal, thresholdLevel, thresholdsFor } from './forecast';
+
+describe('nextRenewal', () => {
+  it('is later this month when the day is still ahead, else next month', () => {
+    expect(nextRenewal(new Date('2026-12-02T15:00:00Z'), 10).toISOString()).toBe('2026-12-10T00:00:00.000Z');
+    expect(nextRenewal(new Date('2026-12-10T00:00:00Z'), 10).toISOString()).toBe('2027-01-10T00:00:00.000Z');
+    expect(nextRenewal(new Date('2026-12-20T08:00:00Z'), 1).toISOString()).toBe('2027-01-01T00:00:00.000Z');
+  });
+});
+
+describe('forecastCredits', () => {
+  const now = new Date('2026-12-02T00:00:00Z');
+
+  it('burns the last seven days’ spend per day and dates the exhaustion', () => {
+    // 700 credits in 7 days: 100 a day; 450 left: 4.5 days.
+    const f = forecastCredits({
+      balance: 450,
+      spentLastWindow: 700,
+      now,
+      renewsAt: new Date('2026-12-10T00:00:00Z'),
+    });
+    expect(f.burnPerDay).toBe(100);
+    expect(f.daysLeft).toBe(4.5);
+    expect(f.exhaustsAt?.toISOString()).toBe('2026-12-06T12:00:00.000Z');
+    expect(f.exhaustsBeforeRenewal).toBe(true);
+  });
+
+  it('does not warn when the credits outlast the renewal', () => {
+    const f = forecastCredits({
+      balance: 5000,
+      spentLastWindow: 70,
+      now,
+      renewsAt: new Date('2026-12-10T00:00:00Z'),
+    });
+    expect(f.daysLeft).toBe(500);
+    expect(f.exhaustsBeforeRenewal).toBe(false);
+  });
+
+  it('has no exhaustion date when nothing is spent', () => {
+    const f = forecastCredits({ balance: 10, spentLastWindow: 0, now, renewsAt: null });
+    expect(f).toMatchObject({
+      burnPerDay: 0,
+      daysLeft: null,
+      exhaustsAt: null,
+      exhaustsBeforeRenewal: false,
+    });
+  });
+
+  it('counts an overdrawn balance as already exhausted', () => {
+    const f = forecastCredits({ balance: -3, spentLastWindow: 14, now, renewsAt: null });
+    expect(f.daysLeft).toBe(0);
+    expect(f.exhaustsAt?.toISOString()).toBe(now.toISOString());
+  });
+});
+
+describe('thresholds', () => {
+  it('defaults to a warning at 25 credits and critical at 5', () => {
+    expect(thresholdsFor({})).toEqual({ warning: 25, critical: 5 });
+  });
+
+  it('takes the higher of the absolute and the percentage of the allowance', () => {
+    expect(thresholdsFor({ allowance: 1000, warningPercent: 10, criticalPercent: 0.1 })).toEqual({
+      warning: 100,
+      critical: 5,
+    });
+    expect(thresholdsFor({ warning: 50, critical: 10, warningPercent: 10 })).toEqual({
+      warning: 50,
+      critical: 10,
+    });
+  });
+
+  it('names the worst threshold the balance is at or below', () => {
+    const t = { warning: 25, critical: 5 };
+    expect(thresholdLevel(26, t)).toBeNull();
+    expect(thresholdLevel(25, t)).toBe('warning');
+    expect(thresholdLevel(5, t)).toBe('critical');
+    expect(thresholdLevel(-1, t)).toBe('critical');
+  });
+});
