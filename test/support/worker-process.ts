@@ -4,7 +4,13 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { eventually } from './wait';
 
-const MAIN = join(__dirname, '..', '..', 'dist', 'apps', 'enrichment-worker', 'src', 'main.js');
+const APPS = {
+  'enrichment-worker': 'WORKER_HEALTH_PORT',
+  'credit-monitor': 'CREDIT_MONITOR_PORT',
+} as const;
+
+const mainOf = (app: keyof typeof APPS): string =>
+  join(__dirname, '..', '..', 'dist', 'apps', app, 'src', 'main.js');
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -32,16 +38,23 @@ export interface WorkerProcess {
  * replicas or a hard kill. `npm test` compiles before it runs the tests.
  */
 export async function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
+  return startAppProcess('enrichment-worker', env);
+}
+
+/** A compiled app (the worker or the credit monitor) as its own process, answering /health. */
+export async function startAppProcess(
+  app: keyof typeof APPS,
+  env: Record<string, string>,
+): Promise<WorkerProcess> {
+  const MAIN = mainOf(app);
   if (!existsSync(MAIN)) {
-    throw new Error(
-      'dist/apps/enrichment-worker/src/main.js is missing: run `npm run build` first (npm test does).',
-    );
+    throw new Error(`dist/apps/${app}/src/main.js is missing: run \`npm run build\` first (npm test does).`);
   }
   const port = await freePort();
   // Extra Node flags for the worker (e.g. `--cpu-prof` to profile it in a benchmark).
   const nodeArgs = (process.env.WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, MAIN], {
-    env: { ...process.env, ...env, WORKER_HEALTH_PORT: String(port), LOG_LEVEL: env.LOG_LEVEL ?? 'warn' },
+    env: { ...process.env, ...env, [APPS[app]]: String(port), LOG_LEVEL: env.LOG_LEVEL ?? 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -49,12 +62,12 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
   await eventually(
     async () => {
       if (child.exitCode !== null) {
-        throw new Error(`worker process exited with ${child.exitCode}`);
+        throw new Error(`${app} process exited with ${child.exitCode}`);
       }
       const response = await fetch(`${url}/health`).catch(() => null);
       return response?.status === 200;
     },
-    { timeoutMs: 30_000, what: 'worker process healthy' },
+    { timeoutMs: 30_000, what: `${app} process healthy` },
   );
   return {
     url,

@@ -25,6 +25,7 @@ import { ProviderCatalog } from './pipeline/provider-catalog';
 import { ProviderInvoker } from './pipeline/provider-invoker';
 import { ProviderWorkers } from './pipeline/provider-workers';
 import { StepRunner } from './pipeline/step-runner';
+import { WorkspaceQuotas } from './pipeline/workspace-quotas';
 import { WebhookCompletion } from './pipeline/webhook-completion';
 import { CallbackSender } from './pipeline/callback-sender';
 import { CompaniesStreamConsumer } from './pipeline/companies-stream';
@@ -75,6 +76,7 @@ export class WorkerModule {
         ProviderInvoker,
         CreditGate,
         StoredResults,
+        WorkspaceQuotas,
         Orchestrator,
         StepRunner,
         WebhookCompletion,

@@ -2,7 +2,14 @@ import { type INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { CallbackConfig, CoreConfig, GatewayConfig, loadConfigs, type Env } from '@sluice/config';
+import {
+  CallbackConfig,
+  CoreConfig,
+  CreditMonitorConfig,
+  GatewayConfig,
+  loadConfigs,
+  type Env,
+} from '@sluice/config';
 import { useJsonBodies } from '@sluice/platform';
 import { GatewayModule } from './gateway.module';
 
@@ -10,8 +17,11 @@ import { GatewayModule } from './gateway.module';
 export async function createGatewayApp(
   env: Env = process.env,
 ): Promise<{ app: INestApplication; config: GatewayConfig }> {
-  const [core, gateway, callbacks] = loadConfigs([CoreConfig, GatewayConfig, CallbackConfig], env);
-  const app = await NestFactory.create(GatewayModule.forRoot(core, gateway, callbacks), {
+  const [core, gateway, callbacks, monitor] = loadConfigs(
+    [CoreConfig, GatewayConfig, CallbackConfig, CreditMonitorConfig],
+    env,
+  );
+  const app = await NestFactory.create(GatewayModule.forRoot(core, gateway, callbacks, monitor), {
     bufferLogs: true,
     bodyParser: false,
   });

@@ -3,7 +3,13 @@ import { BullBoardModule } from '@bull-board/nestjs';
 import { ExpressAdapter } from '@bull-board/express';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { LoggerModule } from 'nestjs-pino';
-import { type CallbackConfig, type CoreConfig, type GatewayConfig, SluiceConfigModule } from '@sluice/config';
+import {
+  type CallbackConfig,
+  type CoreConfig,
+  type CreditMonitorConfig,
+  type GatewayConfig,
+  SluiceConfigModule,
+} from '@sluice/config';
 import { DatabaseModule } from '@sluice/db';
 import { HttpMetricsMiddleware, loggerParams, OpsModule } from '@sluice/platform';
 import { ACTIVE_QUEUE_NAMES, QUEUE_NAMES, QueueRootModule } from '@sluice/queue';
@@ -14,6 +20,9 @@ import { JobsService } from './jobs/jobs.service';
 import { WorkspacesController } from './admin/workspaces.controller';
 import { WorkspacesService } from './admin/workspaces.service';
 import { ProvidersAdminController } from './admin/providers-admin.controller';
+import { CreditsController } from './credits/credits.controller';
+import { QuotasAdminController } from './credits/quotas-admin.controller';
+import { Quotas } from './credits/quotas.service';
 import { QueueMetrics } from './ops/queue-metrics';
 import { CallbacksController } from './callbacks/callbacks.controller';
 import { WebhookSecrets } from './callbacks/webhook-secrets.service';
@@ -23,11 +32,16 @@ const GATEWAY_QUEUES = [...ACTIVE_QUEUE_NAMES, QUEUE_NAMES.creditMonitor];
 
 @Module({})
 export class GatewayModule implements NestModule {
-  static forRoot(core: CoreConfig, gateway: GatewayConfig, callbacks: CallbackConfig): DynamicModule {
+  static forRoot(
+    core: CoreConfig,
+    gateway: GatewayConfig,
+    callbacks: CallbackConfig,
+    monitor: CreditMonitorConfig,
+  ): DynamicModule {
     return {
       module: GatewayModule,
       imports: [
-        SluiceConfigModule.forRoot([core, gateway, callbacks]),
+        SluiceConfigModule.forRoot([core, gateway, callbacks, monitor]),
         LoggerModule.forRoot(
           loggerParams({ app: 'gateway', level: core.logLevel, flushMs: core.logFlushMs }),
         ),
@@ -45,7 +59,14 @@ export class GatewayModule implements NestModule {
         }),
         BullBoardModule.forFeature(...GATEWAY_QUEUES.map((name) => ({ name, adapter: BullMQAdapter }))),
       ],
-      controllers: [JobsController, WorkspacesController, CallbacksController, ProvidersAdminController],
+      controllers: [
+        JobsController,
+        WorkspacesController,
+        CallbacksController,
+        ProvidersAdminController,
+        CreditsController,
+        QuotasAdminController,
+      ],
       providers: [
         HttpMetricsMiddleware,
         QueueMetrics,
@@ -54,6 +75,7 @@ export class GatewayModule implements NestModule {
         JobsService,
         WorkspacesService,
         WebhookSecrets,
+        Quotas,
       ],
     };
   }

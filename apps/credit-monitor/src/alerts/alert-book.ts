@@ -128,7 +128,7 @@ export class AlertBook {
         JSON.stringify(alert.details ?? {}),
       ],
     );
-    return (rows[0] as { id: string }).id;
+    return rows[0].id;
   }
 
   private channelsFor(alert: Pick<NewAlert, 'kind' | 'severity'>): Exclude<ChannelName, 'log'>[] {

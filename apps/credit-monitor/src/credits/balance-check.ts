@@ -193,11 +193,13 @@ export class BalanceCheck {
       [provider, new Date(now.getTime() - BURN_WINDOW_DAYS * 86_400_000)],
     );
     const day = this.config.policies[provider]?.renewalDay;
+    // A renewal the provider reports is used only when it lies ahead (a stale one says nothing).
+    const reported = reportedRenewal && reportedRenewal.getTime() > now.getTime() ? reportedRenewal : null;
     return forecastCredits({
       balance: available,
       spentLastWindow: Number(spent),
       now,
-      renewsAt: day ? nextRenewal(now, day) : reportedRenewal,
+      renewsAt: day ? nextRenewal(now, day) : reported,
     });
   }
 
@@ -231,7 +233,11 @@ export class BalanceCheck {
       await this.alerts.clear(exhaustionKey);
     }
     const daysToRenewal = (forecast.renewsAt.getTime() - now.getTime()) / 86_400_000;
-    if (this.config.renewalReminderDays > 0 && daysToRenewal <= this.config.renewalReminderDays) {
+    if (
+      this.config.renewalReminderDays > 0 &&
+      daysToRenewal > 0 &&
+      daysToRenewal <= this.config.renewalReminderDays
+    ) {
       // One reminder per renewal: the key names the renewal date and is never re-armed.
       await this.alerts.fire(`renewal.reminder:${provider}:${renewal}`, {
         kind: 'renewal.reminder',

@@ -84,7 +84,7 @@ export class PipelineEvents implements OnApplicationBootstrap, OnApplicationShut
   private async handle(key: string, id: string, fields: string[]): Promise<void> {
     const event: Record<string, string> = {};
     for (let i = 0; i + 1 < fields.length; i += 2) {
-      event[fields[i] as string] = fields[i + 1] as string;
+      event[fields[i]] = fields[i + 1];
     }
     const provider = event.provider ?? '';
     if (event.type === 'provider.paused' && provider) {

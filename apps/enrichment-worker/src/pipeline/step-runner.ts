@@ -23,9 +23,12 @@ import { PipelineGuards, ResultCache } from './pipeline-redis';
 import { ProviderCatalog } from './provider-catalog';
 import { ProviderInvoker, type StepOutcome } from './provider-invoker';
 import { StoredResults } from './stored-results';
+import { WorkspaceQuotas } from './workspace-quotas';
 
 /** How long a step that found an identical call in flight waits before it looks at the cache again. */
 const COALESCE_WAIT_MS = 150;
+/** How long a step held by its workspace's quota waits before it looks again. */
+const QUOTA_HOLD_MS = 60_000;
 /** How long a step waiting for credits (its queue paused) sleeps before it checks again. */
 const CREDIT_WAIT_MS = 1000;
 
@@ -69,7 +72,25 @@ export class StepRunner {
     private readonly stored: StoredResults,
     private readonly metrics: WorkerMetrics,
     private readonly config: PipelineConfig,
+    private readonly quotas: WorkspaceQuotas,
   ) {}
+
+  /** Gives back a step's reservation: of the provider's credits and of the workspace's quota. */
+  private async releaseCredits(workspaceId: string, provider: ProviderName, stepId: string): Promise<void> {
+    await this.guards.wallet.release(provider, stepId);
+    await this.quotas.release(workspaceId, provider, stepId);
+  }
+
+  /** Charges what the provider charged: to its balance and to the workspace's quota. */
+  private async commitCredits(
+    workspaceId: string,
+    provider: ProviderName,
+    stepId: string,
+    charged: number,
+  ): Promise<void> {
+    await this.guards.wallet.commit(provider, stepId, charged);
+    await this.quotas.commit(workspaceId, provider, stepId, charged);
+  }
 
   async run(
     job: Job<ProviderStepPayload>,
@@ -278,6 +299,30 @@ export class StepRunner {
       throw Worker.RateLimitError();
     }
     if (cost.credits > 0) {
+      const quota = await this.quotas.reserve(
+        request.workspaceId,
+        provider,
+        step.id,
+        cost.credits,
+        this.config.asyncDeadlineMs + this.config.stepTimeoutMs,
+      );
+      if (!quota.ok) {
+        await this.cache.unclaim(request.workspaceId, cacheKey, owner);
+        if (quota.policy === 'hold') {
+          // Held: the step waits until the quota is raised or the month turns.
+          await job.moveToDelayed(Date.now() + QUOTA_HOLD_MS, token);
+          throw new DelayedError();
+        }
+        return {
+          settled: await settle({
+            state: 'skipped',
+            reason: 'quota_exceeded',
+            error: `The workspace's monthly quota at ${provider} (${quota.limit} credits) is used up.`,
+            latencyMs: null,
+            credits: 0,
+          }),
+        };
+      }
       const reservation = await this.guards.wallet.reserve(
         provider,
         step.id,
@@ -285,6 +330,7 @@ export class StepRunner {
         this.config.asyncDeadlineMs + this.config.stepTimeoutMs,
       );
       if (!reservation.ok) {
+        await this.quotas.release(request.workspaceId, provider, step.id);
         await this.cache.unclaim(request.workspaceId, cacheKey, owner);
         return this.outOfCredits(
           job,
@@ -303,14 +349,14 @@ export class StepRunner {
       cost.credits > 0 ? this.gate.isPaused(provider) : false,
     ]);
     if (cancelled) {
-      await this.guards.wallet.release(provider, step.id);
+      await this.releaseCredits(request.workspaceId, provider, step.id);
       await this.cache.unclaim(request.workspaceId, cacheKey, owner);
       return {
         settled: await settle({ state: 'skipped', reason: 'cancelled', latencyMs: null, credits: 0 }),
       };
     }
     if (paused) {
-      await this.guards.wallet.release(provider, step.id);
+      await this.releaseCredits(request.workspaceId, provider, step.id);
       await this.cache.unclaim(request.workspaceId, cacheKey, owner);
       return this.outOfCredits(job, token, provider, options, settle, 'the provider is paused for credits');
     }
@@ -323,7 +369,7 @@ export class StepRunner {
         this.config.stepTimeoutMs,
       );
     } catch (error) {
-      await this.guards.wallet.release(provider, step.id);
+      await this.releaseCredits(request.workspaceId, provider, step.id);
       await this.cache.unclaim(request.workspaceId, cacheKey, owner);
       return this.failed(job, token, worker, error, step, provider, options, settle, started);
     }
@@ -340,7 +386,7 @@ export class StepRunner {
       throw new DelayedError();
     }
     await this.cache.rememberPaid(step.id, outcome);
-    await this.guards.wallet.commit(provider, step.id, outcome.credits);
+    await this.commitCredits(request.workspaceId, provider, step.id, outcome.credits);
     const result = await finish(outcome, outcome.credits, false);
     await this.cache.unclaim(request.workspaceId, cacheKey, owner);
     return { settled: result };
@@ -388,7 +434,7 @@ export class StepRunner {
       // The task ended without an answer: forget it, so that a later run starts a new one.
       await this.ledger.clearWaiting(step.id);
       await this.cache.forgetPaid(step.id);
-      await this.guards.wallet.release(provider, step.id);
+      await this.releaseCredits(request.workspaceId, provider, step.id);
       await this.cache.unclaim(request.workspaceId, cacheKey, owner);
       if (error.kind === 'out_of_credits') {
         // The task ended for lack of credits, perhaps before a top-up: pause only if the balance
@@ -413,7 +459,7 @@ export class StepRunner {
     if (outcome.status === 'pending') {
       const deadline = step.deadlineAt?.getTime() ?? Date.now() + this.config.asyncDeadlineMs;
       if (Date.now() > deadline) {
-        await this.guards.wallet.release(provider, step.id);
+        await this.releaseCredits(request.workspaceId, provider, step.id);
         await this.cache.unclaim(request.workspaceId, cacheKey, owner);
         return {
           settled: await settle({
@@ -430,7 +476,7 @@ export class StepRunner {
     }
     const credits = startedCredits + outcome.credits;
     await this.cache.rememberPaid(step.id, { ...outcome, startedCredits });
-    await this.guards.wallet.commit(provider, step.id, credits);
+    await this.commitCredits(request.workspaceId, provider, step.id, credits);
     const result = await finish(outcome, credits, false);
     await this.cache.unclaim(request.workspaceId, cacheKey, owner);
     return { settled: result };

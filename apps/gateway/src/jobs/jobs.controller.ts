@@ -18,6 +18,7 @@ import { parseJobInput, parseJobOptions } from './job-input';
 import type { JobView } from './job-view';
 import { JobsService } from './jobs.service';
 import { WebhookSecrets } from '../callbacks/webhook-secrets.service';
+import { Quotas } from '../credits/quotas.service';
 
 @ApiTags('jobs')
 @ApiBearerAuth()
@@ -27,6 +28,7 @@ export class JobsController {
   constructor(
     private readonly jobs: JobsService,
     private readonly secrets: WebhookSecrets,
+    private readonly quotas: Quotas,
   ) {}
 
   @Post()
@@ -38,6 +40,11 @@ export class JobsController {
   @ApiResponse({ status: 202, type: JobCreatedDto })
   @ApiResponse({ status: 400, description: 'Unknown type, malformed input, unknown fields, malformed JSON.' })
   @ApiResponse({ status: 401, description: 'Missing or invalid API key.' })
+  @ApiResponse({
+    status: 402,
+    description:
+      '`quota_exceeded`: the workspace’s monthly quota (policy refuse) is used up at every provider that can answer; nothing was queued or spent.',
+  })
   @ApiResponse({
     status: 503,
     description: 'Redis or PostgreSQL unavailable; nothing was written. Retry-After is set.',
@@ -53,6 +60,7 @@ export class JobsController {
     if (body.callback_url) {
       await this.secrets.checkUrl(body.callback_url);
     }
+    await this.quotas.assertRoom(caller.workspaceId, type, input, options);
     return this.jobs.create(
       caller,
       {

@@ -33,10 +33,10 @@ export class Alert {
   @Column({ type: 'text' })
   text!: string;
 
-  @Column({ type: 'jsonb', default: () => `'{}'::jsonb` })
+  @Column({ type: 'jsonb', default: () => "'{}'" })
   details!: Record<string, unknown>;
 
-  @Column({ type: 'jsonb', default: () => `'{}'::jsonb` })
+  @Column({ type: 'jsonb', default: () => "'{}'" })
   deliveries!: AlertDeliveries;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

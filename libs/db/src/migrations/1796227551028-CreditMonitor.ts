@@ -13,8 +13,8 @@ export class CreditMonitor1796227551028 implements MigrationInterface {
                 "workspace_id" uuid,
                 "title" text NOT NULL,
                 "text" text NOT NULL,
-                "details" jsonb NOT NULL DEFAULT '{}'::jsonb,
-                "deliveries" jsonb NOT NULL DEFAULT '{}'::jsonb,
+                "details" jsonb NOT NULL DEFAULT '{}',
+                "deliveries" jsonb NOT NULL DEFAULT '{}',
                 "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
                 CONSTRAINT "pk_alerts" PRIMARY KEY ("id")
             )

@@ -42,11 +42,29 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const raw = exception.getResponse();
-      const message =
-        typeof raw === 'string'
-          ? raw
-          : ((raw as { message?: string | string[] }).message ?? exception.message);
-      return { status, body: { statusCode: status, error: reasonOf(status), message } };
+      if (typeof raw === 'string') {
+        return { status, body: { statusCode: status, error: reasonOf(status), message: raw } };
+      }
+      // Fields an answer adds beyond the standard three (e.g. a machine-readable `code`) stay.
+      const {
+        message,
+        statusCode: _status,
+        error: _error,
+        ...extra
+      } = raw as {
+        message?: string | string[];
+        statusCode?: unknown;
+        error?: unknown;
+      };
+      return {
+        status,
+        body: {
+          ...extra,
+          statusCode: status,
+          error: reasonOf(status),
+          message: message ?? exception.message,
+        },
+      };
     }
     const dependency = unavailableDependency(exception);
     if (dependency) {

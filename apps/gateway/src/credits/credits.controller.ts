@@ -1,0 +1,189 @@
+import { BadRequestException, Controller, Get, Query, UseGuards } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CoreConfig, CreditMonitorConfig } from '@sluice/config';
+import { usageBetween, type UsageRow } from '@sluice/db';
+import { BURN_WINDOW_DAYS, forecastCredits, nextRenewal } from '@sluice/enrichment';
+import { ACTIVE_PROVIDERS, CreditWallet, pauseOf, QUEUE_NAMES } from '@sluice/queue';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
+import { ApiKeyGuard } from '../auth/api-key.guard';
+import { type Caller, CurrentCaller } from '../auth/request-context';
+import { monthStart, Quotas, type QuotaView } from './quotas.service';
+
+const DAY_MS = 86_400_000;
+
+export interface ProviderCredits {
+  provider: string;
+  /** The provider account's balance as last read (shared by every workspace); null: never read. */
+  balance: number | null;
+  balance_read_at: string | null;
+  /** Credits held by calls in flight. */
+  reserved: number;
+  /** What this workspace spent at the provider today and this calendar month (UTC). */
+  spent_today: number;
+  spent_this_month: number;
+  /** Credits a day at the provider over the last seven days (every workspace: it drains the shared balance). */
+  burn_rate_per_day: number;
+  forecast_exhaustion: string | null;
+  renewal_date: string | null;
+  queue: { state: 'running' | 'paused'; paused_since: string | null; reason: string | null };
+  quota: QuotaView | null;
+}
+
+function parseDate(value: string | undefined, name: string, fallback: Date): Date {
+  if (value === undefined || value === '') {
+    return fallback;
+  }
+  const date = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) {
+    throw new BadRequestException(`${name} must be an ISO 8601 date or date-time, e.g. 2026-12-01.`);
+  }
+  return date;
+}
+
+/** Credits, usage and alerts, as a workspace sees them. */
+@ApiTags('credits')
+@ApiBearerAuth()
+@UseGuards(ApiKeyGuard)
+@Controller('v1')
+export class CreditsController {
+  private wallet: CreditWallet | null = null;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue(QUEUE_NAMES.enrichment) private readonly queue: Queue,
+    private readonly quotas: Quotas,
+    private readonly core: CoreConfig,
+    private readonly monitor: CreditMonitorConfig,
+  ) {}
+
+  private async redis(): Promise<Redis> {
+    return (await this.queue.client) as unknown as Redis;
+  }
+
+  @Get('credits')
+  @ApiOperation({
+    summary:
+      'Per provider: balance, reserved, spend, burn rate, forecast exhaustion, renewal, queue state, quota',
+  })
+  async credits(@CurrentCaller() caller: Caller): Promise<{ providers: ProviderCredits[] }> {
+    const now = new Date();
+    const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+    const redis = await this.redis();
+    this.wallet ??= new CreditWallet(redis, `${this.core.queuePrefix}:pipeline:credits`);
+    const [spend, snapshots, quotas] = await Promise.all([
+      this.dataSource.query<{ provider: string; today: string; month: string; burn: string }[]>(
+        `SELECT provider,
+                COALESCE(sum(credits) FILTER (WHERE workspace_id = $1 AND created_at >= $2), 0) AS today,
+                COALESCE(sum(credits) FILTER (WHERE workspace_id = $1 AND created_at >= $3), 0) AS month,
+                COALESCE(sum(credits) FILTER (WHERE created_at > $4), 0) AS burn
+           FROM credit_ledger WHERE kind = 'charge' AND created_at >= LEAST($3, $4)
+          GROUP BY provider`,
+        [caller.workspaceId, today, monthStart(now), new Date(now.getTime() - BURN_WINDOW_DAYS * DAY_MS)],
+      ),
+      this.dataSource.query<{ provider: string; balance: string; taken_at: Date }[]>(
+        `SELECT DISTINCT ON (provider) provider, balance, taken_at FROM credit_snapshots
+          ORDER BY provider, taken_at DESC`,
+      ),
+      this.quotas.list(caller.workspaceId),
+    ]);
+    const providers: ProviderCredits[] = [];
+    for (const provider of ACTIVE_PROVIDERS) {
+      const wallet = await this.wallet.snapshot(provider);
+      const snapshot = snapshots.find((row) => row.provider === provider);
+      const spent = spend.find((row) => row.provider === provider);
+      // The wallet holds the freshest reading (the monitor and the workers set it); the snapshot
+      // table is the record of readings.
+      const balance = wallet.balance ?? (snapshot ? Number(snapshot.balance) : null);
+      const readAt =
+        wallet.updatedAt !== null
+          ? new Date(wallet.updatedAt)
+          : snapshot
+            ? new Date(snapshot.taken_at)
+            : null;
+      const day = this.monitor.policies[provider]?.renewalDay;
+      const renewsAt = day ? nextRenewal(now, day) : null;
+      const forecast =
+        balance === null
+          ? null
+          : forecastCredits({
+              balance: balance - wallet.reserved,
+              spentLastWindow: Number(spent?.burn ?? 0),
+              now,
+              renewsAt,
+            });
+      const pause = await pauseOf(redis, this.core.queuePrefix, provider);
+      providers.push({
+        provider,
+        balance,
+        balance_read_at: readAt?.toISOString() ?? null,
+        reserved: wallet.reserved,
+        spent_today: Number(spent?.today ?? 0),
+        spent_this_month: Number(spent?.month ?? 0),
+        burn_rate_per_day: Math.round((forecast?.burnPerDay ?? 0) * 10_000) / 10_000,
+        forecast_exhaustion: forecast?.exhaustsAt?.toISOString() ?? null,
+        renewal_date: renewsAt?.toISOString() ?? null,
+        queue: pause
+          ? { state: 'paused', paused_since: new Date(pause.since).toISOString(), reason: pause.reason }
+          : { state: 'running', paused_since: null, reason: null },
+        quota: quotas.find((quota) => quota.provider === provider) ?? null,
+      });
+    }
+    return { providers };
+  }
+
+  @Get('credits/usage')
+  @ApiOperation({
+    summary: 'This workspace’s usage per provider and API key: calls, hits, credits, cost per hit',
+  })
+  @ApiQuery({ name: 'from', required: false, description: 'ISO date; default: 30 days ago' })
+  @ApiQuery({ name: 'to', required: false, description: 'ISO date (exclusive); default: now' })
+  @ApiResponse({ status: 400, description: 'from or to malformed, or from not before to.' })
+  async usage(
+    @CurrentCaller() caller: Caller,
+    @Query('from') fromRaw?: string,
+    @Query('to') toRaw?: string,
+  ): Promise<{ from: string; to: string; by_provider: UsageRow[]; by_api_key: UsageRow[] }> {
+    const now = new Date();
+    const to = parseDate(toRaw, 'to', now);
+    const from = parseDate(fromRaw, 'from', new Date(to.getTime() - 30 * DAY_MS));
+    if (from.getTime() >= to.getTime()) {
+      throw new BadRequestException('from must be before to.');
+    }
+    if (to.getTime() - from.getTime() > 366 * DAY_MS) {
+      throw new BadRequestException('from and to may be at most 366 days apart.');
+    }
+    const scope = { from, to, workspaceId: caller.workspaceId };
+    const [byProvider, byKey] = await Promise.all([
+      usageBetween(this.dataSource.manager, scope),
+      usageBetween(this.dataSource.manager, { ...scope, byApiKey: true }),
+    ]);
+    return { from: from.toISOString(), to: to.toISOString(), by_provider: byProvider, by_api_key: byKey };
+  }
+
+  @Get('alerts')
+  @ApiOperation({
+    summary: 'Recent alerts: about the providers, and about this workspace (its quotas)',
+    description: 'Usage reports cover every workspace and go to ops only.',
+  })
+  @ApiQuery({ name: 'limit', required: false, description: '1–500, default 100' })
+  async alerts(
+    @CurrentCaller() caller: Caller,
+    @Query('limit') limitRaw?: string,
+  ): Promise<{ alerts: Record<string, unknown>[] }> {
+    const limit = limitRaw === undefined ? 100 : Number(limitRaw);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
+      throw new BadRequestException('limit must be a whole number from 1 to 500.');
+    }
+    const rows = await this.dataSource.query<Record<string, unknown>[]>(
+      `SELECT id, kind, severity, provider, title, text, details, deliveries, created_at FROM alerts
+        WHERE (workspace_id IS NULL OR workspace_id = $1) AND kind NOT LIKE 'usage.%'
+        ORDER BY created_at DESC LIMIT $2`,
+      [caller.workspaceId, limit],
+    );
+    return { alerts: rows };
+  }
+}

@@ -1,0 +1,396 @@
+import { CreditLedgerEntry, EnrichmentRequest } from '@sluice/db';
+import { nextRenewal } from '@sluice/enrichment';
+import { alertsOf, startHttpSink, startSmtpSink, type HttpSink, type SmtpSink } from '../support/alert-sinks';
+import { call, createWorkspace } from '../support/api';
+import type { TestDatabase } from '../support/database';
+import {
+  calls,
+  enqueue,
+  finished,
+  paidCalls,
+  people,
+  personInput,
+  sandboxPatch,
+  setUp,
+  tearDown,
+  type JobView,
+} from '../support/pipeline';
+import { TEST_ADMIN_TOKEN, type Stack } from '../support/stack';
+import { eventually } from '../support/wait';
+import { startAppProcess, type WorkerProcess } from '../support/worker-process';
+
+const APOLLO_ONLY = JSON.stringify({ snov: { enabled: false }, rocketreach: { enabled: false } });
+const MATCH = 'POST /people/match';
+
+interface ProviderCredits {
+  provider: string;
+  balance: number | null;
+  reserved: number;
+  spent_today: number;
+  spent_this_month: number;
+  burn_rate_per_day: number;
+  forecast_exhaustion: string | null;
+  renewal_date: string | null;
+  queue: { state: string; reason: string | null };
+  quota: { monthly_credits: number; used: number; remaining: number; policy: string } | null;
+}
+
+describe('the credit monitor', () => {
+  let ctx: { stack: Stack; db: TestDatabase; prefix: string } | undefined;
+  let sink: HttpSink;
+  let smtp: SmtpSink;
+  const monitors: WorkerProcess[] = [];
+
+  beforeEach(async () => {
+    sink = await startHttpSink();
+    smtp = await startSmtpSink();
+  });
+
+  afterEach(async () => {
+    await Promise.all(monitors.splice(0).map((monitor) => monitor.stop()));
+    await tearDown(ctx);
+    ctx = undefined;
+    await sink.close();
+    await smtp.close();
+  });
+
+  const alertEnv = (): Record<string, string> => ({
+    ALERT_WEBHOOK_URL: sink.url,
+    SMTP_URL: smtp.url,
+    ALERT_EMAIL_TO: 'ops@example.com',
+    PROVIDER_OVERRIDES: APOLLO_ONLY,
+  });
+
+  const snapshots = async (db: TestDatabase): Promise<number> =>
+    Number(
+      (
+        await db.dataSource.query<{ n: string }[]>(
+          `SELECT count(*) AS n FROM credit_snapshots WHERE provider = 'apollo'`,
+        )
+      )[0]?.n ?? 0,
+    );
+
+  /** Asks for a balance check now (as ops would) and waits until the monitor has taken the reading. */
+  const check = async (stack: Stack, db: TestDatabase): Promise<void> => {
+    const before = await snapshots(db);
+    const answer = await call(stack.gatewayUrl, 'POST', '/v1/admin/credits/check', {
+      token: TEST_ADMIN_TOKEN,
+    });
+    expect(answer.status).toBe(202);
+    await eventually(async () => (await snapshots(db)) > before || undefined, {
+      timeoutMs: 15_000,
+      what: 'a new apollo snapshot',
+    });
+  };
+
+  /** Spends one Apollo credit per person through the real pipeline. */
+  const drain = async (stack: Stack, apiKey: string, batch: { first_name: string }[]): Promise<JobView[]> => {
+    const ids: string[] = [];
+    for (const person of batch) {
+      ids.push(
+        await enqueue(stack, apiKey, {
+          type: 'person.email',
+          input: personInput(person as never),
+          priority: 'bulk',
+        }),
+      );
+    }
+    return Promise.all(ids.map((id) => finished(stack, apiKey, id, 30_000)));
+  };
+
+  /** Gives in-flight deliveries time to land, so "still one" is not checked too early. */
+  const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 800));
+
+  it('alerts once per threshold crossing, by webhook and (critical) e-mail, re-arms after a top-up, and reconciles the ledger', async () => {
+    ctx = await setUp({ ...alertEnv(), OPS_CHECK_INTERVAL_MS: '500', WEBHOOK_FAILURE_ALERT_COUNT: '3' });
+    const { stack, db } = ctx;
+    await sandboxPatch(stack.sandboxUrl, 'apollo', { credits: 31 });
+    monitors.push(await startAppProcess('credit-monitor', stack.env));
+    const { apiKey } = await createWorkspace(stack.gatewayUrl, 'Monitor Co');
+    const world = (await people(stack.sandboxUrl)).filter((p) => p.emails.apollo);
+    expect(world.length).toBeGreaterThanOrEqual(27);
+
+    await check(stack, db);
+    await settle();
+    expect(alertsOf(sink, 'credits.threshold')).toHaveLength(0);
+
+    // 31 → 24: past the warning threshold (25).
+    const first = await drain(stack, apiKey, world.slice(0, 7));
+    expect(first.every((view) => view.status === 'completed')).toBe(true);
+    await check(stack, db);
+    await eventually(() => alertsOf(sink, 'credits.threshold').length === 1 || undefined, {
+      what: 'the warning',
+    });
+    expect(alertsOf(sink, 'credits.threshold')[0]).toMatchObject({ severity: 'warning', provider: 'apollo' });
+    await check(stack, db);
+    await settle();
+    expect(alertsOf(sink, 'credits.threshold')).toHaveLength(1);
+    expect(smtp.mails).toHaveLength(0); // a warning goes to the webhook only
+
+    // 24 → 4: past critical (5). One critical alert, also by e-mail.
+    await drain(stack, apiKey, world.slice(7, 27));
+    await check(stack, db);
+    await eventually(() => alertsOf(sink, 'credits.threshold').length === 2 || undefined, {
+      what: 'the critical alert',
+    });
+    expect(alertsOf(sink, 'credits.threshold')[1]).toMatchObject({
+      severity: 'critical',
+      provider: 'apollo',
+    });
+    await eventually(() => smtp.mails.length === 1 || undefined, { what: 'the critical e-mail' });
+    expect(smtp.mails[0]?.to).toEqual(['ops@example.com']);
+    expect(smtp.mails[0]?.raw).toMatch(/Subject: .*\[CRITICAL\].*apollo/);
+    // The real drain: what Apollo took matches what the ledger charged, so no drift alert.
+    expect(alertsOf(sink, 'credits.drift')).toHaveLength(0);
+    const ledger = await db.dataSource.getRepository(CreditLedgerEntry).findBy({ provider: 'apollo' });
+    expect(ledger.reduce((sum, row) => sum + Number(row.credits), 0)).toBe(27);
+
+    // A top-up re-arms both thresholds without an alert.
+    await sandboxPatch(stack.sandboxUrl, 'apollo', { credits: 40 });
+    await check(stack, db);
+    await settle();
+    expect(alertsOf(sink, 'credits.threshold')).toHaveLength(2);
+
+    // A second drain (spent outside Sluice this time) alerts again, and the drift is reported once.
+    await sandboxPatch(stack.sandboxUrl, 'apollo', { credits: 20 });
+    await check(stack, db);
+    await sandboxPatch(stack.sandboxUrl, 'apollo', { credits: 3 });
+    await check(stack, db);
+    await eventually(() => alertsOf(sink, 'credits.threshold').length === 4 || undefined, {
+      what: 'the second warning and critical alert',
+    });
+    expect(alertsOf(sink, 'credits.threshold').map((a) => a.severity)).toEqual([
+      'warning',
+      'critical',
+      'warning',
+      'critical',
+    ]);
+    await eventually(() => smtp.mails.length === 2 || undefined, {
+      what: 'the second critical e-mail',
+    });
+    expect(alertsOf(sink, 'credits.drift')).toHaveLength(1);
+
+    // Empty: the monitor pauses Apollo's queue, and the pause itself is a critical alert.
+    await sandboxPatch(stack.sandboxUrl, 'apollo', { credits: 0 });
+    await check(stack, db);
+    await eventually(() => alertsOf(sink, 'provider.paused').length === 1 || undefined, {
+      what: 'the pause alert',
+    });
+    const paused = await call<{ providers: ProviderCredits[] }>(stack.gatewayUrl, 'GET', '/v1/credits', {
+      token: apiKey,
+    });
+    const apollo = paused.body.providers.find((p) => p.provider === 'apollo');
+    expect(apollo).toMatchObject({ balance: 0, spent_this_month: 27, queue: { state: 'paused' } });
+    await sandboxPatch(stack.sandboxUrl, 'apollo', { credits: 50 });
+    await check(stack, db);
+    const resumed = await call<{ providers: ProviderCredits[] }>(stack.gatewayUrl, 'GET', '/v1/credits', {
+      token: apiKey,
+    });
+    expect(resumed.body.providers.find((p) => p.provider === 'apollo')?.queue.state).toBe('running');
+
+    // Usage as the workspace sees it.
+    const usage = await call<{
+      by_provider: { provider: string; calls: number; hits: number; credits: number }[];
+    }>(stack.gatewayUrl, 'GET', '/v1/credits/usage', { token: apiKey });
+    expect(usage.status).toBe(200);
+    expect(usage.body.by_provider.find((row) => row.provider === 'apollo')).toMatchObject({
+      calls: 27,
+      hits: 27,
+      credits: 27,
+    });
+    expect(
+      (await call(stack.gatewayUrl, 'GET', '/v1/credits/usage?from=yesterday', { token: apiKey })).status,
+    ).toBe(400);
+
+    // Webhooks failing verification: three refused callbacks raise one operational alert.
+    for (let i = 0; i < 3; i += 1) {
+      const refused = await call(stack.receiverUrl, 'POST', '/webhooks/rocketreach', {
+        body: { id: 1, status: 'complete' },
+        headers: { 'x-rocketreach-signature': 'forged' },
+      });
+      expect(refused.status).toBe(401);
+    }
+    await eventually(() => alertsOf(sink, 'webhooks.failing').length === 1 || undefined, {
+      what: 'the webhook failure alert',
+    });
+
+    // Every alert is listed with where it went.
+    const listed = await call<{ alerts: { kind: string; deliveries: Record<string, { ok: boolean }> }[] }>(
+      stack.gatewayUrl,
+      'GET',
+      '/v1/alerts',
+      { token: apiKey },
+    );
+    const critical = listed.body.alerts.filter((a) => a.kind === 'credits.threshold');
+    expect(critical).toHaveLength(4);
+    await eventually(
+      async () => {
+        const again = await call<{
+          alerts: { kind: string; severity: string; deliveries: Record<string, { ok: boolean }> }[];
+        }>(stack.gatewayUrl, 'GET', '/v1/alerts', { token: apiKey });
+        const last = again.body.alerts.find(
+          (a) => a.kind === 'credits.threshold' && a.severity === 'critical',
+        );
+        return last?.deliveries.email?.ok && last.deliveries.webhook?.ok ? last : undefined;
+      },
+      { what: 'deliveries recorded on the alert' },
+    );
+  });
+
+  it('sends each alert once with two monitor processes checking at the same time', async () => {
+    ctx = await setUp({
+      ...alertEnv(),
+      CREDIT_POLICIES: JSON.stringify({ apollo: { checkEveryMs: 250 } }),
+    });
+    const { stack, db } = ctx;
+    await sandboxPatch(stack.sandboxUrl, 'apollo', { credits: 100 });
+    monitors.push(
+      await startAppProcess('credit-monitor', stack.env),
+      await startAppProcess('credit-monitor', stack.env),
+    );
+    await eventually(async () => (await snapshots(db)) >= 2 || undefined, { what: 'scheduled checks' });
+    await sandboxPatch(stack.sandboxUrl, 'apollo', { credits: 20 });
+    // Ops ask for checks on top of the schedule: jobs run side by side in both processes.
+    for (let i = 0; i < 3; i += 1) {
+      await call(stack.gatewayUrl, 'POST', '/v1/admin/credits/check', { token: TEST_ADMIN_TOKEN });
+    }
+    await eventually(() => alertsOf(sink, 'credits.threshold').length >= 1 || undefined, {
+      what: 'the warning',
+    });
+    await sandboxPatch(stack.sandboxUrl, 'apollo', { credits: 3 });
+    for (let i = 0; i < 3; i += 1) {
+      await call(stack.gatewayUrl, 'POST', '/v1/admin/credits/check', { token: TEST_ADMIN_TOKEN });
+    }
+    await eventually(() => alertsOf(sink, 'credits.threshold').length >= 2 || undefined, {
+      what: 'the critical',
+    });
+    const after = await snapshots(db);
+    await eventually(async () => (await snapshots(db)) >= after + 8 || undefined, { what: 'more checks' });
+    await settle();
+    expect(alertsOf(sink, 'credits.threshold').map((a) => a.severity)).toEqual(['warning', 'critical']);
+    expect(smtp.mails).toHaveLength(1);
+  });
+
+  it('forecasts exhaustion from the last seven days of spend', async () => {
+    const now = new Date();
+    const inSixDays = new Date(now.getTime() + 6 * 86_400_000);
+    const renewalDay = inSixDays.getUTCDate() > 28 ? 1 : inSixDays.getUTCDate();
+    const policies = JSON.stringify({ apollo: { renewalDay } });
+    ctx = await setUp({ ...alertEnv(), CREDIT_POLICIES: policies, RENEWAL_REMINDER_DAYS: '10' });
+    const { stack, db } = ctx;
+    // 700 credits over the last week (100 a day), and an older charge the forecast must ignore.
+    for (let day = 0; day < 7; day += 1) {
+      await db.dataSource.query(
+        `INSERT INTO credit_ledger (provider, kind, credits, idempotency_key, created_at)
+         VALUES ('apollo', 'charge', 100, $1, now() - make_interval(hours => $2))`,
+        [`synthetic-${day}`, day * 24 + 12],
+      );
+    }
+    await db.dataSource.query(
+      `INSERT INTO credit_ledger (provider, kind, credits, idempotency_key, created_at)
+       VALUES ('apollo', 'charge', 5000, 'synthetic-old', now() - interval '9 days')`,
+    );
+    await sandboxPatch(stack.sandboxUrl, 'apollo', { credits: 450 });
+    monitors.push(await startAppProcess('credit-monitor', stack.env));
+    await check(stack, db);
+    const { apiKey } = await createWorkspace(stack.gatewayUrl, 'Forecast Co');
+    const answer = await call<{ providers: ProviderCredits[] }>(stack.gatewayUrl, 'GET', '/v1/credits', {
+      token: apiKey,
+    });
+    const apollo = answer.body.providers.find((p) => p.provider === 'apollo') as ProviderCredits;
+    expect(apollo.burn_rate_per_day).toBe(100);
+    // 450 credits at 100 a day: four and a half days from now.
+    const expected = Date.now() + 4.5 * 86_400_000;
+    expect(Math.abs(new Date(apollo.forecast_exhaustion as string).getTime() - expected)).toBeLessThan(
+      120_000,
+    );
+    expect(apollo.renewal_date).toBe(nextRenewal(new Date(), renewalDay).toISOString());
+    // The credits run out before the renewal (at least six days away): one forecast alert.
+    await eventually(() => alertsOf(sink, 'forecast.exhaustion').length === 1 || undefined, {
+      what: 'the forecast alert',
+    });
+    expect(alertsOf(sink, 'credits.threshold')).toHaveLength(0);
+    // The renewal is within the ten days' notice asked for: one reminder, not one per check.
+    await check(stack, db);
+    await eventually(() => alertsOf(sink, 'renewal.reminder').length === 1 || undefined, {
+      what: 'the renewal reminder',
+    });
+    await settle();
+    expect(alertsOf(sink, 'renewal.reminder')).toHaveLength(1);
+    expect(alertsOf(sink, 'forecast.exhaustion')).toHaveLength(1);
+  });
+
+  it('refuses work beyond a workspace’s quota with 402 and spends nothing; a quota stops spend mid-month', async () => {
+    ctx = await setUp({ PROVIDER_OVERRIDES: APOLLO_ONLY });
+    const { stack, db } = ctx;
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Quota Co');
+    const quota = (provider: string, body: Record<string, unknown>) =>
+      call(stack.gatewayUrl, 'PUT', `/v1/admin/workspaces/${workspaceId}/quotas/${provider}`, {
+        token: TEST_ADMIN_TOKEN,
+        body,
+      });
+    expect((await quota('apollo', { monthly_credits: -1 })).status).toBe(400);
+    expect((await quota('apollo', { monthly_credits: 5, policy: 'later' })).status).toBe(400);
+    expect((await quota('nobody', { monthly_credits: 5 })).status).toBe(404);
+    for (const provider of ['snov', 'rocketreach', 'apollo']) {
+      expect((await quota(provider, { monthly_credits: 0 })).status).toBe(200);
+    }
+    const world = (await people(stack.sandboxUrl)).filter((p) => p.emails.apollo);
+    const refused = await call<{ code: string; message: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
+      token: apiKey,
+      body: { type: 'person.email', input: personInput(world[0]) },
+    });
+    expect(refused.status).toBe(402);
+    expect(refused.body.code).toBe('quota_exceeded');
+    expect(refused.body.message).toMatch(/apollo \(0 of 0 credits used\)/);
+    expect(await db.dataSource.getRepository(EnrichmentRequest).countBy({ workspaceId })).toBe(0);
+    expect(paidCalls(await calls(stack.sandboxUrl, 'apollo'), MATCH)).toBe(0);
+
+    // Two credits at Apollo: two requests are answered, the others skip Apollo without a call.
+    expect((await quota('apollo', { monthly_credits: 2 })).status).toBe(200);
+    const ids: string[] = [];
+    for (const person of world.slice(0, 4)) {
+      ids.push(await enqueue(stack, apiKey, { type: 'person.email', input: personInput(person) }));
+    }
+    const views = await Promise.all(ids.map((id) => finished(stack, apiKey, id)));
+    const apolloSteps = views.flatMap((view) => view.steps.filter((step) => step.provider === 'apollo'));
+    expect(apolloSteps.filter((step) => step.state === 'completed')).toHaveLength(2);
+    expect(apolloSteps.filter((step) => step.reason === 'quota_exceeded')).toHaveLength(2);
+    expect(paidCalls(await calls(stack.sandboxUrl, 'apollo'), MATCH)).toBe(2);
+    const credits = await call<{ providers: ProviderCredits[] }>(stack.gatewayUrl, 'GET', '/v1/credits', {
+      token: apiKey,
+    });
+    expect(credits.body.providers.find((p) => p.provider === 'apollo')?.quota).toMatchObject({
+      monthly_credits: 2,
+      used: 2,
+      remaining: 0,
+      policy: 'refuse',
+    });
+    expect(
+      (
+        await call(stack.gatewayUrl, 'POST', '/v1/jobs', {
+          token: apiKey,
+          body: { type: 'person.email', input: personInput(world[5] as never) },
+        })
+      ).status,
+    ).toBe(402);
+
+    // Hold: work beyond the quota waits instead (after the workers' quota cache of 5 s lapses).
+    expect((await quota('apollo', { monthly_credits: 3, policy: 'hold' })).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 5500));
+    const answered = await enqueue(stack, apiKey, {
+      type: 'person.email',
+      input: personInput(world[6]),
+    });
+    expect((await finished(stack, apiKey, answered)).status).toBe('completed');
+    const held = await enqueue(stack, apiKey, {
+      type: 'person.email',
+      input: personInput(world[7]),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(
+      (await call<JobView>(stack.gatewayUrl, 'GET', `/v1/jobs/${held}`, { token: apiKey })).body.status,
+    ).toBe('running');
+    expect(paidCalls(await calls(stack.sandboxUrl, 'apollo'), MATCH)).toBe(3);
+  });
+});
