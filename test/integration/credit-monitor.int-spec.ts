@@ -202,6 +202,36 @@ describe('the credit monitor', () => {
       (await call(stack.gatewayUrl, 'GET', '/v1/credits/usage?from=yesterday', { token: apiKey })).status,
     ).toBe(400);
 
+    // The usage report, sent at once for today (the schedule sends yesterday's): webhook and e-mail.
+    const today = new Date().toISOString().slice(0, 10);
+    const report = (body: Record<string, unknown>) =>
+      call(stack.gatewayUrl, 'POST', '/v1/admin/reports/usage', { token: TEST_ADMIN_TOKEN, body });
+    expect((await report({ day: 'monday' })).status).toBe(400);
+    const mailsBefore = smtp.mails.length;
+    expect((await report({ day: today })).status).toBe(202);
+    await eventually(() => alertsOf(sink, 'usage.daily').length === 1 || undefined, {
+      what: 'the usage report',
+    });
+    const sent = sink.bodies.find((body) => (body.sluice as { kind?: string }).kind === 'usage.daily') as {
+      text: string;
+      sluice: { details: { rows: Record<string, unknown>[] } };
+    };
+    expect(sent.sluice.details.rows).toEqual([
+      expect.objectContaining({
+        provider: 'apollo',
+        workspace: 'Monitor Co',
+        calls: 27,
+        hits: 27,
+        credits: 27,
+        cost_per_hit: 1,
+      }),
+    ]);
+    expect(sent.text).toContain('Monitor Co');
+    await eventually(() => smtp.mails.length === mailsBefore + 1 || undefined, {
+      what: 'the report by e-mail',
+    });
+    expect(smtp.mails.at(-1)?.raw).toMatch(/Subject: .*Usage on/);
+
     // Webhooks failing verification: three refused callbacks raise one operational alert.
     for (let i = 0; i < 3; i += 1) {
       const refused = await call(stack.receiverUrl, 'POST', '/webhooks/rocketreach', {

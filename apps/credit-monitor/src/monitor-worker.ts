@@ -83,7 +83,7 @@ export class MonitorWorker implements OnApplicationBootstrap, OnApplicationShutd
       case JOB_NAMES.opsCheck:
         return this.ops.run();
       case JOB_NAMES.usageReport:
-        return { alertId: (await this.report.send()).alertId };
+        return { alertId: (await this.report.send((job.data as { day?: string }).day)).alertId };
       case JOB_NAMES.alertDeliver:
         return this.delivery.deliver(job as Job<AlertDeliveryPayload>);
       default:

@@ -60,6 +60,8 @@ export async function pauseProvider(
   queuePrefix: string,
   provider: string,
   record: PauseRecord,
+  /** More for the event (e.g. the balance that could not pay). */
+  detail: Record<string, string | number> = {},
 ): Promise<boolean> {
   const key = pauseMarkerKey(queuePrefix, provider);
   const value = JSON.stringify(record);
@@ -73,6 +75,7 @@ export async function pauseProvider(
       provider,
       reason: record.reason,
       manual: record.manual ? 1 : 0,
+      ...detail,
     });
   }
   return first;
@@ -88,7 +91,7 @@ export async function resumeProvider(
   queuePrefix: string,
   provider: string,
   reason: string,
-  { creditOnly }: { creditOnly: boolean },
+  { creditOnly, detail = {} }: { creditOnly: boolean; detail?: Record<string, string | number> },
 ): Promise<boolean> {
   const key = pauseMarkerKey(queuePrefix, provider);
   if (creditOnly) {
@@ -100,7 +103,7 @@ export async function resumeProvider(
   await queue.resume();
   const removed = (await redis.del(key)) === 1;
   if (removed) {
-    await emitPipelineEvent(redis, queuePrefix, { type: 'provider.resumed', provider, reason });
+    await emitPipelineEvent(redis, queuePrefix, { type: 'provider.resumed', provider, reason, ...detail });
   }
   return removed;
 }

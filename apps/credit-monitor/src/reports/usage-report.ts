@@ -14,17 +14,25 @@ export class UsageReport {
     private readonly alerts: AlertBook,
   ) {}
 
-  /** Reports the UTC day before `now`; returns the alert id and the rows. */
-  async send(now = new Date()): Promise<{ alertId: string; rows: UsageRow[] }> {
-    const to = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-    const from = new Date(to.getTime() - DAY_MS);
+  /**
+   * Reports one UTC day (`day`, YYYY-MM-DD; by default the day before `now`, as the schedule sends
+   * it); returns the alert id and the rows.
+   */
+  async send(day?: string, now = new Date()): Promise<{ alertId: string; rows: UsageRow[] }> {
+    const from = day
+      ? new Date(`${day}T00:00:00Z`)
+      : new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - DAY_MS);
+    if (Number.isNaN(from.getTime())) {
+      throw new Error(`day must be YYYY-MM-DD, got ${day}`);
+    }
+    const to = new Date(from.getTime() + DAY_MS);
     const rows = await usageBetween(this.dataSource.manager, { from, to });
     const names = await this.dataSource.query<{ id: string; name: string }[]>(
       'SELECT id, name FROM workspaces WHERE id = ANY($1::uuid[])',
       [[...new Set(rows.map((row) => row.workspace_id))]],
     );
     const nameOf = new Map(names.map((w) => [w.id, w.name]));
-    const day = from.toISOString().slice(0, 10);
+    const label = from.toISOString().slice(0, 10);
     const totals = rows.reduce(
       (sum, row) => ({
         calls: sum.calls + row.calls,
@@ -40,7 +48,7 @@ export class UsageReport {
     const alertId = await this.alerts.raise({
       kind: 'usage.daily',
       severity: 'info',
-      title: `Usage on ${day}: ${totals.calls} calls, ${totals.hits} hits, ${totals.credits} credits`,
+      title: `Usage on ${label}: ${totals.calls} calls, ${totals.hits} hits, ${totals.credits} credits`,
       text:
         rows.length > 0 ? ['provider         workspace', ...lines].join('\n') : 'No provider calls that day.',
       details: {

@@ -7,6 +7,9 @@ import {
   JOB_NAMES,
   providerQueueName,
   QUEUE_NAMES,
+  pauseMarkerKey,
+  pauseProvider,
+  resumeProvider,
   type PauseRecord,
   type ProviderName,
 } from '@sluice/queue';
@@ -55,7 +58,7 @@ export class CreditGate implements OnApplicationBootstrap {
   }
 
   private markerKey(provider: ProviderName): string {
-    return `${this.guards.prefix}:paused:${provider}`;
+    return pauseMarkerKey(this.guards.queuePrefix, provider);
   }
 
   /** The provider's pause, if it is paused: for credits, or by an operator (`manual`). */
@@ -70,11 +73,16 @@ export class CreditGate implements OnApplicationBootstrap {
 
   /** Pauses the provider's queue for credits (idempotent: one event per pause across replicas). */
   async pause(provider: ProviderName, reason: string): Promise<void> {
-    const record: PauseRecord = { since: Date.now(), reason };
-    const first = await this.guards.redis.set(this.markerKey(provider), JSON.stringify(record), 'NX');
-    await this.queue(provider).pause();
-    if (first === 'OK') {
-      const snapshot = await this.guards.wallet.snapshot(provider);
+    const snapshot = await this.guards.wallet.snapshot(provider);
+    const first = await pauseProvider(
+      this.guards.redis,
+      this.queue(provider),
+      this.guards.queuePrefix,
+      provider,
+      { since: Date.now(), reason },
+      { balance: snapshot.balance ?? 'unknown', reserved: snapshot.reserved },
+    );
+    if (first) {
       this.logger.warn({
         msg: 'provider paused: credits cannot pay for its next call',
         provider,
@@ -82,23 +90,21 @@ export class CreditGate implements OnApplicationBootstrap {
         ...snapshot,
       });
       this.metrics.creditPauses.inc({ provider, action: 'pause' });
-      await this.guards.emit({
-        type: 'provider.paused',
-        provider,
-        reason,
-        balance: snapshot.balance ?? 'unknown',
-        reserved: snapshot.reserved,
-      });
     }
   }
 
   async resume(provider: ProviderName, balance: number | null): Promise<void> {
-    await this.queue(provider).resume();
-    const removed = await this.guards.redis.del(this.markerKey(provider));
-    if (removed === 1) {
+    const resumed = await resumeProvider(
+      this.guards.redis,
+      this.queue(provider),
+      this.guards.queuePrefix,
+      provider,
+      'credits are back',
+      { creditOnly: false, detail: { balance: balance ?? 'unknown' } },
+    );
+    if (resumed) {
       this.logger.log({ msg: 'provider resumed: credits are back', provider, balance });
       this.metrics.creditPauses.inc({ provider, action: 'resume' });
-      await this.guards.emit({ type: 'provider.resumed', provider, balance: balance ?? 'unknown' });
     }
   }
 

@@ -1,8 +1,17 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Controller, HttpCode, NotFoundException, Param, Post, UseGuards } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  HttpCode,
+  NotFoundException,
+  Param,
+  Post,
+  UseGuards,
+} from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { getQueueToken } from '@nestjs/bullmq';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CoreConfig } from '@sluice/config';
 import {
   ACTIVE_PROVIDERS,
@@ -39,7 +48,8 @@ export class ProvidersAdminController {
   constructor(
     private readonly moduleRef: ModuleRef,
     @InjectQueue(QUEUE_NAMES.enrichment) private readonly planQueue: Queue,
-    @InjectQueue(QUEUE_NAMES.creditMonitor) private readonly monitorQueue: Queue<{ provider: string }>,
+    @InjectQueue(QUEUE_NAMES.creditMonitor)
+    private readonly monitorQueue: Queue<{ provider?: string; day?: string }>,
     private readonly core: CoreConfig,
   ) {}
 
@@ -98,8 +108,31 @@ export class ProvidersAdminController {
     return {
       status: 'queued',
       job_id: `credits-check-${at}`,
-      providers: jobs.map((job) => job.data.provider),
+      providers: jobs.map((job) => String(job.data.provider)),
     };
+  }
+
+  @Post('reports/usage')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Send the usage report now (per provider and workspace: calls, hits, credits, cost per hit)',
+    description: 'Body `{"day": "YYYY-MM-DD"}` (UTC); yesterday by default, as the daily schedule sends it.',
+  })
+  @ApiResponse({ status: 400, description: 'day is not a YYYY-MM-DD date.' })
+  async usageReport(@Body() body: { day?: unknown } = {}): Promise<{ status: 'queued'; job_id: string }> {
+    const day = body?.day;
+    if (
+      day !== undefined &&
+      (typeof day !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(day)))
+    ) {
+      throw new BadRequestException('day must be a date as YYYY-MM-DD.');
+    }
+    const job = await this.monitorQueue.add(JOB_NAMES.usageReport, day === undefined ? {} : { day }, {
+      jobId: `usage-report-${Date.now()}`,
+      removeOnComplete: { count: 100 },
+      removeOnFail: { count: 100 },
+    });
+    return { status: 'queued', job_id: String(job.id) };
   }
 
   private queueOf(provider: ProviderName): Queue {
