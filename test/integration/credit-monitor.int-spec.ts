@@ -350,6 +350,55 @@ describe('the credit monitor', () => {
     expect(alertsOf(sink, 'forecast.exhaustion')).toHaveLength(1);
   });
 
+  it('raises operational alerts: a failing provider, tasks stuck past their deadline, a long pause', async () => {
+    ctx = await setUp({
+      ...alertEnv(),
+      OPS_CHECK_INTERVAL_MS: '300',
+      FAILURE_RATE_MIN_CALLS: '3',
+      STUCK_TASK_GRACE_MS: '0',
+      PAUSE_ALERT_AFTER_MS: '1000',
+    });
+    const { stack, db } = ctx;
+    monitors.push(await startAppProcess('credit-monitor', stack.env));
+    const { apiKey } = await createWorkspace(stack.gatewayUrl, 'Ops Co');
+    // Apollo down: every call fails, and its steps keep retrying.
+    await sandboxPatch(stack.sandboxUrl, 'apollo', { outage: true });
+    const world = (await people(stack.sandboxUrl)).filter((p) => p.emails.apollo);
+    for (const person of world.slice(0, 4)) {
+      await enqueue(stack, apiKey, { type: 'person.email', input: personInput(person), priority: 'bulk' });
+    }
+    await eventually(() => alertsOf(sink, 'provider.failure_rate').length === 1 || undefined, {
+      what: 'the failure-rate alert',
+    });
+    expect(alertsOf(sink, 'provider.failure_rate')[0]).toMatchObject({
+      provider: 'apollo',
+      severity: 'critical',
+    });
+
+    // A task whose deadline passed while it was never finished.
+    const [, stuck] = await db.dataSource.query<[unknown, number]>(
+      `UPDATE enrichment_steps SET provider_task_id = 'task-1', deadline_at = now() - interval '1 hour'
+        WHERE id = (SELECT id FROM enrichment_steps WHERE provider = 'apollo' LIMIT 1)`,
+    );
+    expect(stuck).toBe(1);
+    await eventually(() => alertsOf(sink, 'tasks.stuck').length === 1 || undefined, {
+      what: 'the stuck-task alert',
+    });
+
+    // Paused for credits longer than allowed: one alert, besides the pause's own.
+    await sandboxPatch(stack.sandboxUrl, 'apollo', { outage: false, credits: 0 });
+    await check(stack, db);
+    await eventually(() => alertsOf(sink, 'provider.paused_long').length === 1 || undefined, {
+      what: 'the long-pause alert',
+      timeoutMs: 10_000,
+    });
+    await settle();
+    expect(alertsOf(sink, 'provider.paused')).toHaveLength(1);
+    expect(alertsOf(sink, 'provider.failure_rate')).toHaveLength(1);
+    expect(alertsOf(sink, 'tasks.stuck')).toHaveLength(1);
+    expect(alertsOf(sink, 'provider.paused_long')).toHaveLength(1);
+  });
+
   it('refuses work beyond a workspace’s quota with 402 and spends nothing; a quota stops spend mid-month', async () => {
     ctx = await setUp({ PROVIDER_OVERRIDES: APOLLO_ONLY });
     const { stack, db } = ctx;
