@@ -46,6 +46,10 @@ export function benchAppEnv(options: {
     QUEUE_PREFIX: options.prefix,
     COMPANIES_HOUSE_STREAM_ENABLED: 'false',
     SLUICE_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    // A benchmark's one workspace sends far more than a customer's default limits allow.
+    WORKSPACE_RATE_LIMIT_PER_MINUTE: '100000000',
+    WORKSPACE_RATE_LIMIT_PER_HOUR: '100000000',
+    WORKSPACE_RATE_LIMIT_PER_DAY: '100000000',
     ...sandboxProviderEnv(options.sandboxUrl),
     ...options.env,
   };

@@ -67,6 +67,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     DATABASE_URL: options.databaseUrl,
     QUEUE_PREFIX: options.prefix,
     SLUICE_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    // Tests poll their jobs far faster than a customer's default limits allow; the limits' own
+    // test sets them per workspace.
+    WORKSPACE_RATE_LIMIT_PER_MINUTE: '1000000',
+    WORKSPACE_RATE_LIMIT_PER_HOUR: '1000000',
+    WORKSPACE_RATE_LIMIT_PER_DAY: '1000000',
     ...sandboxProviderEnv(sandboxUrl),
     DEPENDENCY_CHECK_INTERVAL_MS: '200',
     // A fresh key per stack: sealed secrets never outlive the test that made them.

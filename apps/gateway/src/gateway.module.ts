@@ -1,3 +1,4 @@
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { BullBoardModule } from '@bull-board/nestjs';
 import { ExpressAdapter } from '@bull-board/express';
@@ -19,6 +20,8 @@ import { JobsController } from './jobs/jobs.controller';
 import { JobsService } from './jobs/jobs.service';
 import { WorkspacesController } from './admin/workspaces.controller';
 import { WorkspacesService } from './admin/workspaces.service';
+import { ApiKeysController } from './admin/api-keys.controller';
+import { IdempotencyInterceptor } from './auth/idempotency.interceptor';
 import { ProvidersAdminController } from './admin/providers-admin.controller';
 import { CreditsController } from './credits/credits.controller';
 import { QuotasAdminController } from './credits/quotas-admin.controller';
@@ -66,6 +69,7 @@ export class GatewayModule implements NestModule {
         ProvidersAdminController,
         CreditsController,
         QuotasAdminController,
+        ApiKeysController,
       ],
       providers: [
         HttpMetricsMiddleware,
@@ -76,6 +80,7 @@ export class GatewayModule implements NestModule {
         WorkspacesService,
         WebhookSecrets,
         Quotas,
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };
   }

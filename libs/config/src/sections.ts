@@ -98,6 +98,37 @@ export class GatewayConfig {
   @Min(1)
   @Max(600)
   retryAfterSeconds = 5;
+
+  @Setting({
+    env: 'WORKSPACE_RATE_LIMIT_PER_MINUTE',
+    description:
+      'API requests a workspace may make per minute (all its keys, every gateway replica), unless set for it.',
+  })
+  @IsInt()
+  @Min(1)
+  rateLimitPerMinute = 100;
+
+  @Setting({
+    env: 'WORKSPACE_RATE_LIMIT_PER_HOUR',
+    description: 'API requests a workspace may make per hour.',
+  })
+  @IsInt()
+  @Min(1)
+  rateLimitPerHour = 1000;
+
+  @Setting({ env: 'WORKSPACE_RATE_LIMIT_PER_DAY', description: 'API requests a workspace may make per day.' })
+  @IsInt()
+  @Min(1)
+  rateLimitPerDay = 10_000;
+
+  @Setting({
+    env: 'IDEMPOTENCY_TTL_S',
+    description: 'How long the answer to a POST with an Idempotency-Key is kept for replays (seconds).',
+  })
+  @IsInt()
+  @Min(60)
+  @Max(30 * 24 * 3600)
+  idempotencyTtlS = 24 * 3600;
 }
 
 /** The per-provider workers and the orchestrator. */

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiKey, Workspace, type WorkspaceTier } from '@sluice/db';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { displayPrefix, generateApiKey, hashApiKey } from '../auth/api-keys';
+import { API_SCOPES } from '../auth/scopes';
 import { WebhookSecrets } from '../callbacks/webhook-secrets.service';
 import type { WorkspaceCreatedDto } from './create-workspace.dto';
 
@@ -40,7 +41,7 @@ export class WorkspacesService {
             name: 'default',
             keyPrefix: displayPrefix(key),
             keyHash: hashApiKey(key),
-            scopes: ['jobs:write', 'jobs:read'],
+            scopes: [...API_SCOPES],
           }),
         );
         const webhookSecret = await this.secrets.issue(manager, workspace.id);

@@ -1,14 +1,55 @@
-import { type CanActivate, type ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import {
+  type CanActivate,
+  type ExecutionContext,
+  ForbiddenException,
+  HttpException,
+  HttpStatus,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Reflector } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ApiKey, Workspace } from '@sluice/db';
+import { CoreConfig, GatewayConfig } from '@sluice/config';
+import { ApiKey, Workspace, type WorkspaceRateLimits } from '@sluice/db';
+import { QUEUE_NAMES, RedisSlidingWindowLimiter, type RateLimitRule } from '@sluice/queue';
+import type { Queue } from 'bullmq';
+import type { Response } from 'express';
+import type { Redis } from 'ioredis';
 import { DataSource, IsNull } from 'typeorm';
 import { bearerToken, hashApiKey } from './api-keys';
 import type { AuthenticatedRequest } from './request-context';
+import { type ApiScope, SCOPES_KEY } from './scopes';
 
-/** Authenticates `Authorization: Bearer <workspace API key>` and records who is calling. */
+const MINUTE = 60_000;
+
+/** The workspace's limits: its own where set, the gateway's defaults otherwise. */
+export function workspaceRules(own: WorkspaceRateLimits | null, defaults: GatewayConfig): RateLimitRule[] {
+  return [
+    { name: 'minute', limit: own?.per_minute ?? defaults.rateLimitPerMinute, windowMs: MINUTE },
+    { name: 'hour', limit: own?.per_hour ?? defaults.rateLimitPerHour, windowMs: 60 * MINUTE },
+    { name: 'day', limit: own?.per_day ?? defaults.rateLimitPerDay, windowMs: 24 * 60 * MINUTE },
+  ];
+}
+
+/**
+ * Authenticates `Authorization: Bearer <workspace API key>`, checks the key holds the scope the
+ * route needs, and counts the request against the workspace's limits (per minute, hour and day) in
+ * a Redis sliding window shared by every gateway replica. Every answer carries `RateLimit-Limit`,
+ * `RateLimit-Remaining` and `RateLimit-Reset` for the tightest window; a request over a limit gets
+ * `429` with `Retry-After` and nothing behind it runs.
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private limiter: RedisSlidingWindowLimiter | null = null;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue(QUEUE_NAMES.enrichment) private readonly queue: Queue,
+    private readonly reflector: Reflector,
+    private readonly core: CoreConfig,
+    private readonly config: GatewayConfig,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
@@ -18,18 +59,74 @@ export class ApiKeyGuard implements CanActivate {
         'Missing API key: send the header "Authorization: Bearer <your API key>".',
       );
     }
-    // One round trip: the key and its workspace's tier together.
+    // One round trip: the key with its workspace's tier and limits.
     const key = await this.dataSource
       .getRepository(ApiKey)
       .createQueryBuilder('k')
       .innerJoin(Workspace, 'w', 'w.id = k.workspace_id')
-      .select(['k.id AS id', 'k.workspace_id AS workspace_id', 'w.tier AS tier'])
+      .select([
+        'k.id AS id',
+        'k.workspace_id AS workspace_id',
+        'k.scopes AS scopes',
+        'w.tier AS tier',
+        'w.rate_limits AS rate_limits',
+      ])
       .where({ keyHash: hashApiKey(token), revokedAt: IsNull() })
-      .getRawOne<{ id: string; workspace_id: string; tier: string }>();
+      .getRawOne<{
+        id: string;
+        workspace_id: string;
+        scopes: string[];
+        tier: string;
+        rate_limits: WorkspaceRateLimits | null;
+      }>();
     if (!key) {
       throw new UnauthorizedException('Invalid or revoked API key.');
     }
+    const needed = this.reflector.getAllAndOverride<ApiScope | undefined>(SCOPES_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (needed && !key.scopes.includes(needed)) {
+      throw new ForbiddenException(
+        `This API key lacks the scope '${needed}' (it has: ${key.scopes.join(', ') || 'none'}).`,
+      );
+    }
+    await this.countRequest(key.workspace_id, workspaceRules(key.rate_limits, this.config), context);
     request.caller = { workspaceId: key.workspace_id, apiKeyId: key.id, tier: key.tier };
     return true;
+  }
+
+  private async countRequest(
+    workspaceId: string,
+    rules: RateLimitRule[],
+    context: ExecutionContext,
+  ): Promise<void> {
+    this.limiter ??= new RedisSlidingWindowLimiter(
+      (await this.queue.client) as unknown as Redis,
+      `${this.core.queuePrefix}:api:rate`,
+    );
+    const decision = await this.limiter.acquire(workspaceId, rules);
+    const remaining = await this.limiter.remaining(workspaceId, rules);
+    // The window with the fewest requests left is the one to report.
+    const tightest = rules.reduce((a, b) => ((remaining[a.name] ?? 0) <= (remaining[b.name] ?? 0) ? a : b));
+    const response = context.switchToHttp().getResponse<Response>();
+    response.setHeader('RateLimit-Limit', String(tightest.limit));
+    response.setHeader('RateLimit-Remaining', String(Math.max(0, remaining[tightest.name] ?? 0)));
+    if (!decision.allowed) {
+      const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+      const refusing = rules.find((rule) => rule.name === decision.rule) ?? tightest;
+      response.setHeader('RateLimit-Limit', String(refusing.limit));
+      response.setHeader('RateLimit-Remaining', '0');
+      response.setHeader('RateLimit-Reset', String(seconds));
+      response.setHeader('Retry-After', String(seconds));
+      throw new HttpException(
+        {
+          code: 'rate_limited',
+          message: `This workspace made ${refusing.limit} requests in the last ${refusing.name}, its limit; retry after ${seconds} s.`,
+        },
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    }
+    response.setHeader('RateLimit-Reset', String(Math.ceil(tightest.windowMs / 1000)));
   }
 }

@@ -18,6 +18,7 @@ import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { CallbackConfig } from '@sluice/config';
 import { ApiKeyGuard } from '../auth/api-key.guard';
+import { RequireScope } from '../auth/scopes';
 import { type Caller, CurrentCaller } from '../auth/request-context';
 import { JobsService } from '../jobs/jobs.service';
 import { WebhookSecrets } from './webhook-secrets.service';
@@ -37,6 +38,7 @@ export class CallbacksController {
   ) {}
 
   @Post('webhook-secret/rotate')
+  @RequireScope('admin')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Rotate the workspace’s webhook signing secret',
@@ -51,6 +53,7 @@ export class CallbacksController {
   }
 
   @Get('jobs/:id/callback/deliveries')
+  @RequireScope('jobs:read')
   @ApiOperation({ summary: 'Every attempt to deliver the job’s result to its callback_url' })
   async deliveries(
     @CurrentCaller() caller: Caller,
@@ -75,6 +78,7 @@ export class CallbacksController {
   }
 
   @Post('jobs/:id/callback/redeliver')
+  @RequireScope('enrich')
   @HttpCode(202)
   @ApiOperation({ summary: 'Deliver the finished job’s result to its callback_url again' })
   async redeliver(

@@ -10,6 +10,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { ApiKeyGuard } from '../auth/api-key.guard';
+import { RequireScope } from '../auth/scopes';
 import { type Caller, CurrentCaller } from '../auth/request-context';
 import { monthStart, Quotas, type QuotaView } from './quotas.service';
 
@@ -65,6 +66,7 @@ export class CreditsController {
   }
 
   @Get('credits')
+  @RequireScope('jobs:read')
   @ApiOperation({
     summary:
       'Per provider: balance, reserved, spend, burn rate, forecast exhaustion, renewal, queue state, quota',
@@ -136,6 +138,7 @@ export class CreditsController {
   }
 
   @Get('credits/usage')
+  @RequireScope('jobs:read')
   @ApiOperation({
     summary: 'This workspace’s usage per provider and API key: calls, hits, credits, cost per hit',
   })
@@ -165,6 +168,7 @@ export class CreditsController {
   }
 
   @Get('alerts')
+  @RequireScope('jobs:read')
   @ApiOperation({
     summary: 'Recent alerts: about the providers, and about this workspace (its quotas)',
     description: 'Usage reports cover every workspace and go to ops only.',

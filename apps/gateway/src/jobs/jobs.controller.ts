@@ -12,6 +12,7 @@ import {
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { RequestType } from '@sluice/enrichment';
 import { ApiKeyGuard } from '../auth/api-key.guard';
+import { RequireScope } from '../auth/scopes';
 import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
 import { CreateJobDto, JobCreatedDto } from './create-job.dto';
 import { parseJobInput, parseJobOptions } from './job-input';
@@ -32,6 +33,7 @@ export class JobsController {
   ) {}
 
   @Post()
+  @RequireScope('enrich')
   @HttpCode(202)
   @ApiOperation({
     summary: 'Enqueue an enrichment job',
@@ -76,6 +78,7 @@ export class JobsController {
   }
 
   @Get(':id')
+  @RequireScope('jobs:read')
   @ApiOperation({
     summary: 'A job: status, steps (provider, operation, state, latency, credits, error) and result',
   })
@@ -88,6 +91,7 @@ export class JobsController {
   }
 
   @Post(':id/cancel')
+  @RequireScope('enrich')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Cancel a job',

@@ -4,6 +4,7 @@ import { Webhooks1795392268737 } from './1795392268737-Webhooks';
 import { Callbacks1795392986849 } from './1795392986849-Callbacks';
 import { CompaniesStream1795394102494 } from './1795394102494-CompaniesStream';
 import { CreditMonitor1796227551028 } from './1796227551028-CreditMonitor';
+import { ApiLimits1796229405598 } from './1796229405598-ApiLimits';
 
 /** Every migration, in order. Listed explicitly (no glob) so that compiled and test runs agree. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -13,4 +14,5 @@ export const MIGRATIONS: (new () => object)[] = [
   Callbacks1795392986849,
   CompaniesStream1795394102494,
   CreditMonitor1796227551028,
+  ApiLimits1796229405598,
 ];

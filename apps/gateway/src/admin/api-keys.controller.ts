@@ -1,0 +1,190 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  UseGuards,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  ApiBearerAuth,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { GatewayConfig } from '@sluice/config';
+import { ApiKey, Workspace, type WorkspaceRateLimits } from '@sluice/db';
+import {
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  Min,
+} from 'class-validator';
+import { DataSource, IsNull } from 'typeorm';
+import { AdminTokenGuard } from '../auth/admin-token.guard';
+import { workspaceRules } from '../auth/api-key.guard';
+import { displayPrefix, generateApiKey, hashApiKey } from '../auth/api-keys';
+import { API_SCOPES, type ApiScope } from '../auth/scopes';
+
+export class CreateApiKeyDto {
+  @ApiProperty({ example: 'crm-sync' })
+  @IsString({ message: 'name must be a string' })
+  @Length(1, 100, { message: 'name must be 1 to 100 characters' })
+  name!: string;
+
+  @ApiProperty({ enum: API_SCOPES, isArray: true, example: ['enrich', 'jobs:read'] })
+  @IsArray({ message: 'scopes must be a list' })
+  @ArrayMinSize(1, { message: 'scopes must name at least one scope' })
+  @ArrayUnique({ message: 'scopes must not repeat' })
+  @IsIn(API_SCOPES, { each: true, message: `each scope must be one of: ${API_SCOPES.join(', ')}` })
+  scopes!: ApiScope[];
+}
+
+export class RateLimitsDto {
+  @ApiPropertyOptional({ example: 300, nullable: true, description: 'null: back to the default' })
+  @IsOptional()
+  @IsInt({ message: 'per_minute must be a whole number' })
+  @Min(1, { message: 'per_minute must be at least 1' })
+  @Max(1_000_000, { message: 'per_minute must be at most 1000000' })
+  per_minute?: number | null;
+
+  @ApiPropertyOptional({ example: 5000, nullable: true })
+  @IsOptional()
+  @IsInt({ message: 'per_hour must be a whole number' })
+  @Min(1, { message: 'per_hour must be at least 1' })
+  @Max(100_000_000, { message: 'per_hour must be at most 100000000' })
+  per_hour?: number | null;
+
+  @ApiPropertyOptional({ example: 50000, nullable: true })
+  @IsOptional()
+  @IsInt({ message: 'per_day must be a whole number' })
+  @Min(1, { message: 'per_day must be at least 1' })
+  @Max(1_000_000_000, { message: 'per_day must be at most 1000000000' })
+  per_day?: number | null;
+}
+
+interface KeyView {
+  id: string;
+  name: string;
+  key_prefix: string;
+  scopes: string[];
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+const view = (key: ApiKey): KeyView => ({
+  id: key.id,
+  name: key.name,
+  key_prefix: key.keyPrefix,
+  scopes: key.scopes,
+  created_at: key.createdAt.toISOString(),
+  last_used_at: key.lastUsedAt?.toISOString() ?? null,
+  revoked_at: key.revokedAt?.toISOString() ?? null,
+});
+
+/** Ops manage a workspace's API keys (shown once, stored hashed) and its API rate limits. */
+@ApiTags('admin')
+@ApiBearerAuth('admin')
+@UseGuards(AdminTokenGuard)
+@Controller('v1/admin/workspaces/:workspace')
+export class ApiKeysController {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: GatewayConfig,
+  ) {}
+
+  private async workspace(id: string): Promise<Workspace> {
+    const found = await this.dataSource.getRepository(Workspace).findOneBy({ id });
+    if (!found) {
+      throw new NotFoundException(`No workspace ${id}.`);
+    }
+    return found;
+  }
+
+  @Post('keys')
+  @ApiOperation({ summary: 'Create an API key with scopes; the key is in this answer only' })
+  @ApiResponse({ status: 201, description: 'The key, once: `api_key`.' })
+  async create(
+    @Param('workspace', new ParseUUIDPipe()) workspaceId: string,
+    @Body() body: CreateApiKeyDto,
+  ): Promise<KeyView & { api_key: string }> {
+    await this.workspace(workspaceId);
+    const secret = generateApiKey();
+    const repo = this.dataSource.getRepository(ApiKey);
+    const saved = await repo.save(
+      repo.create({
+        workspaceId,
+        name: body.name.trim(),
+        keyPrefix: displayPrefix(secret),
+        keyHash: hashApiKey(secret),
+        scopes: body.scopes,
+      }),
+    );
+    return { ...view(saved), api_key: secret };
+  }
+
+  @Get('keys')
+  @ApiOperation({ summary: 'The workspace’s API keys (prefixes and scopes; never the keys)' })
+  async list(@Param('workspace', new ParseUUIDPipe()) workspaceId: string): Promise<{ keys: KeyView[] }> {
+    await this.workspace(workspaceId);
+    const keys = await this.dataSource
+      .getRepository(ApiKey)
+      .find({ where: { workspaceId }, order: { createdAt: 'ASC' } });
+    return { keys: keys.map(view) };
+  }
+
+  @Delete('keys/:key')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Revoke an API key: it is refused from the next request on' })
+  async revoke(
+    @Param('workspace', new ParseUUIDPipe()) workspaceId: string,
+    @Param('key', new ParseUUIDPipe()) keyId: string,
+  ): Promise<KeyView> {
+    const repo = this.dataSource.getRepository(ApiKey);
+    // Scoped to the workspace: a key id of another workspace is not found here.
+    await repo.update({ id: keyId, workspaceId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    const key = await repo.findOneBy({ id: keyId, workspaceId });
+    if (!key) {
+      throw new NotFoundException(`Workspace ${workspaceId} has no API key ${keyId}.`);
+    }
+    return view(key);
+  }
+
+  @Patch('limits')
+  @ApiOperation({ summary: 'Set the workspace’s API rate limits (null: back to the default)' })
+  async limits(
+    @Param('workspace', new ParseUUIDPipe()) workspaceId: string,
+    @Body() body: RateLimitsDto,
+  ): Promise<{ rate_limits: Required<Record<keyof WorkspaceRateLimits, number>> }> {
+    const workspace = await this.workspace(workspaceId);
+    const merged: WorkspaceRateLimits = { ...(workspace.rateLimits ?? {}) };
+    for (const name of ['per_minute', 'per_hour', 'per_day'] as const) {
+      const value = body[name];
+      if (value === null) {
+        delete merged[name];
+      } else if (value !== undefined) {
+        merged[name] = value;
+      }
+    }
+    await this.dataSource
+      .getRepository(Workspace)
+      .update({ id: workspaceId }, { rateLimits: Object.keys(merged).length > 0 ? merged : null });
+    const [minute, hour, day] = workspaceRules(merged, this.config);
+    return { rate_limits: { per_minute: minute.limit, per_hour: hour.limit, per_day: day.limit } };
+  }
+}

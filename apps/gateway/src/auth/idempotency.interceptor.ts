@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import {
+  BadRequestException,
+  type CallHandler,
+  ConflictException,
+  type ExecutionContext,
+  HttpStatus,
+  Injectable,
+  type NestInterceptor,
+} from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
+import { Reflector } from '@nestjs/core';
+import { CoreConfig, GatewayConfig } from '@sluice/config';
+import { QUEUE_NAMES } from '@sluice/queue';
+import type { Queue } from 'bullmq';
+import type { Response } from 'express';
+import type { Redis } from 'ioredis';
+import { from, lastValueFrom, type Observable } from 'rxjs';
+import type { AuthenticatedRequest } from './request-context';
+
+interface Stored {
+  state: 'pending' | 'done';
+  fingerprint: string;
+  status?: number;
+  body?: unknown;
+}
+
+/** What a key may look like: visible ASCII, as in Stripe's and the IETF draft's examples. */
+const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * `Idempotency-Key` on any POST: the first answer is kept (per workspace, for IDEMPOTENCY_TTL_S) and
+ * the same key with the same body gets it again (`Idempotent-Replayed: true`) without doing the work
+ * twice; the same key with another body is `409`, and so is a repeat while the first is still
+ * running. Only successful answers are kept: a refused request did nothing, so retrying it is safe.
+ * Kept in Redis: one key per (workspace, idempotency key), claimed with SET NX so two concurrent
+ * repeats never both run.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(
+    @InjectQueue(QUEUE_NAMES.enrichment) private readonly queue: Queue,
+    private readonly reflector: Reflector,
+    private readonly core: CoreConfig,
+    private readonly config: GatewayConfig,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const header = request.headers['idempotency-key'];
+    if (request.method !== 'POST' || header === undefined) {
+      return next.handle();
+    }
+    return from(this.handle(context, next, request, Array.isArray(header) ? header.join(',') : header));
+  }
+
+  private async handle(
+    context: ExecutionContext,
+    next: CallHandler,
+    request: AuthenticatedRequest,
+    key: string,
+  ): Promise<unknown> {
+    if (!KEY_FORMAT.test(key)) {
+      throw new BadRequestException('Idempotency-Key must be 1 to 255 visible ASCII characters.');
+    }
+    const redis = (await this.queue.client) as unknown as Redis;
+    const scope = request.caller?.workspaceId ?? 'admin';
+    const redisKey = `${this.core.queuePrefix}:idempotency:${scope}:${createHash('sha256').update(key).digest('hex')}`;
+    const fingerprint = createHash('sha256')
+      .update(
+        `${request.method} ${request.originalUrl ?? request.url}\n${JSON.stringify(request.body ?? null)}`,
+      )
+      .digest('hex');
+    const ttl = this.config.idempotencyTtlS;
+    const claimed = await redis.set(
+      redisKey,
+      JSON.stringify({ state: 'pending', fingerprint }),
+      'EX',
+      ttl,
+      'NX',
+    );
+    if (claimed !== 'OK') {
+      const stored = JSON.parse((await redis.get(redisKey)) ?? 'null') as Stored | null;
+      if (!stored) {
+        throw new ConflictException('The request with this Idempotency-Key has just expired; send it again.');
+      }
+      if (stored.fingerprint !== fingerprint) {
+        throw new ConflictException(
+          'This Idempotency-Key was used with a different request (method, path or body); use a new key.',
+        );
+      }
+      if (stored.state === 'pending') {
+        throw new ConflictException(
+          'A request with this Idempotency-Key is still being processed; retry shortly.',
+        );
+      }
+      const response = context.switchToHttp().getResponse<Response>();
+      response.setHeader('Idempotent-Replayed', 'true');
+      response.status(stored.status ?? HttpStatus.OK);
+      return stored.body;
+    }
+    try {
+      const body: unknown = await lastValueFrom(next.handle() as Observable<unknown>, {
+        defaultValue: undefined,
+      });
+      const status =
+        this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ??
+        HttpStatus.CREATED;
+      await redis.set(redisKey, JSON.stringify({ state: 'done', fingerprint, status, body }), 'EX', ttl);
+      return body;
+    } catch (error) {
+      await redis.del(redisKey).catch(() => undefined);
+      throw error;
+    }
+  }
+}

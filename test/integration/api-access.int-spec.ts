@@ -1,0 +1,184 @@
+import { EnrichmentRequest } from '@sluice/db';
+import { call, createWorkspace } from '../support/api';
+import type { TestDatabase } from '../support/database';
+import { setUp, tearDown } from '../support/pipeline';
+import { TEST_ADMIN_TOKEN, type Stack } from '../support/stack';
+
+const JOB = { type: 'company.profile', input: { company_number: '00000001' }, priority: 'bulk' };
+
+/** API keys with scopes, per-workspace rate limits and idempotency keys, over real HTTP. */
+describe('API access', () => {
+  let ctx: { stack: Stack; db: TestDatabase; prefix: string } | undefined;
+
+  afterEach(async () => {
+    await tearDown(ctx);
+    ctx = undefined;
+  });
+
+  const admin = (stack: Stack, method: string, path: string, body?: unknown) =>
+    call<Record<string, unknown>>(stack.gatewayUrl, method, path, { token: TEST_ADMIN_TOKEN, body });
+
+  it('creates scoped keys shown once, enforces their scopes, lists them without secrets and revokes them', async () => {
+    ctx = await setUp({});
+    const { stack } = ctx;
+    const { id: workspaceId, apiKey: owner } = await createWorkspace(stack.gatewayUrl, 'Keys Co');
+    const created = await admin(stack, 'POST', `/v1/admin/workspaces/${workspaceId}/keys`, {
+      name: 'dashboard',
+      scopes: ['jobs:read'],
+    });
+    expect(created.status).toBe(201);
+    const readOnly = String(created.body.api_key);
+    expect(readOnly).toMatch(/^slk_/);
+    for (const [body, problem] of [
+      [{ name: 'x', scopes: ['everything'] }, /each scope must be one of/],
+      [{ name: 'x', scopes: [] }, /at least one scope/],
+      [{ scopes: ['enrich'] }, /name/],
+    ] as const) {
+      const refused = await admin(stack, 'POST', `/v1/admin/workspaces/${workspaceId}/keys`, body);
+      expect(refused.status).toBe(400);
+      expect(JSON.stringify(refused.body.message)).toMatch(problem);
+    }
+    expect(
+      (
+        await admin(stack, 'POST', '/v1/admin/workspaces/00000000-0000-4000-8000-000000000000/keys', {
+          name: 'x',
+          scopes: ['enrich'],
+        })
+      ).status,
+    ).toBe(404);
+
+    // The read-only key reads but cannot submit work; the owner key does both.
+    const submitted = await call<{ id: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
+      token: owner,
+      body: JOB,
+    });
+    expect(submitted.status).toBe(202);
+    const refused = await call<{ message: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
+      token: readOnly,
+      body: JOB,
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.body.message).toMatch(/lacks the scope 'enrich'/);
+    expect(
+      (await call(stack.gatewayUrl, 'GET', `/v1/jobs/${submitted.body.id}`, { token: readOnly })).status,
+    ).toBe(200);
+    expect(
+      (await call(stack.gatewayUrl, 'POST', '/v1/webhook-secret/rotate', { token: readOnly })).status,
+    ).toBe(403);
+
+    const listed = await admin(stack, 'GET', `/v1/admin/workspaces/${workspaceId}/keys`);
+    const keys = listed.body.keys as Record<string, unknown>[];
+    expect(keys.map((k) => k.name)).toEqual(['default', 'dashboard']);
+    expect(keys[0]?.scopes).toEqual(['enrich', 'jobs:read', 'export', 'admin']);
+    expect(JSON.stringify(listed.body)).not.toContain(readOnly);
+    expect(JSON.stringify(listed.body)).not.toContain(owner);
+
+    // Another workspace cannot revoke it through its own path.
+    const other = await createWorkspace(stack.gatewayUrl, 'Other Co');
+    const keyId = String(created.body.id);
+    expect((await admin(stack, 'DELETE', `/v1/admin/workspaces/${other.id}/keys/${keyId}`)).status).toBe(404);
+    const revoked = await admin(stack, 'DELETE', `/v1/admin/workspaces/${workspaceId}/keys/${keyId}`);
+    expect(revoked.status).toBe(200);
+    expect(revoked.body.revoked_at).toEqual(expect.any(String));
+    expect(
+      (await call(stack.gatewayUrl, 'GET', `/v1/jobs/${submitted.body.id}`, { token: readOnly })).status,
+    ).toBe(401);
+  });
+
+  it('limits each workspace across its keys with 429, Retry-After and RateLimit headers; others go on', async () => {
+    ctx = await setUp({});
+    const { stack } = ctx;
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Busy Co');
+    const second = await admin(stack, 'POST', `/v1/admin/workspaces/${workspaceId}/keys`, {
+      name: 'second',
+      scopes: ['jobs:read'],
+    });
+    const set = await admin(stack, 'PATCH', `/v1/admin/workspaces/${workspaceId}/limits`, { per_minute: 5 });
+    expect(set.status).toBe(200);
+    expect(set.body.rate_limits).toEqual({ per_minute: 5, per_hour: 1_000_000, per_day: 1_000_000 });
+    expect(
+      (await admin(stack, 'PATCH', `/v1/admin/workspaces/${workspaceId}/limits`, { per_minute: 0 })).status,
+    ).toBe(400);
+    const quiet = await createWorkspace(stack.gatewayUrl, 'Quiet Co');
+
+    const remaining: string[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      // Both keys of the workspace count against the same limit.
+      const answer = await call(stack.gatewayUrl, 'GET', '/v1/credits', {
+        token: i % 2 === 0 ? apiKey : String(second.body.api_key),
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('ratelimit-limit')).toBe('5');
+      remaining.push(answer.headers.get('ratelimit-remaining') ?? '');
+    }
+    expect(remaining).toEqual(['4', '3', '2', '1', '0']);
+    const limited = await call<{ code: string; message: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
+      token: apiKey,
+      body: JOB,
+    });
+    expect(limited.status).toBe(429);
+    expect(limited.body.code).toBe('rate_limited');
+    expect(limited.body.message).toMatch(/5 requests in the last minute/);
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(61);
+    expect(limited.headers.get('ratelimit-remaining')).toBe('0');
+    // Refused before anything ran: no request was stored.
+    expect(await ctx.db.dataSource.getRepository(EnrichmentRequest).countBy({ workspaceId })).toBe(0);
+    // Another workspace is not affected.
+    expect((await call(stack.gatewayUrl, 'GET', '/v1/credits', { token: quiet.apiKey })).status).toBe(200);
+    // Back to the default: the workspace may go on at once.
+    await admin(stack, 'PATCH', `/v1/admin/workspaces/${workspaceId}/limits`, { per_minute: null });
+    expect((await call(stack.gatewayUrl, 'GET', '/v1/credits', { token: apiKey })).status).toBe(200);
+  });
+
+  it('replays the first answer for a repeated Idempotency-Key and refuses the key with another body', async () => {
+    ctx = await setUp({});
+    const { stack, db } = ctx;
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Retry Co');
+    const post = (key: string, body: unknown) =>
+      call<{ id: string; message?: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
+        token: apiKey,
+        body,
+        headers: { 'idempotency-key': key },
+      });
+    const first = await post('order-42', JOB);
+    expect(first.status).toBe(202);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    const again = await Promise.all([post('order-42', JOB), post('order-42', JOB)]);
+    for (const answer of again) {
+      expect(answer.status).toBe(202);
+      expect(answer.body.id).toBe(first.body.id);
+      expect(answer.headers.get('idempotent-replayed')).toBe('true');
+    }
+    const other = await post('order-42', { ...JOB, input: { company_number: '00000002' } });
+    expect(other.status).toBe(409);
+    expect(other.body.message).toMatch(/different request/);
+    expect(await db.dataSource.getRepository(EnrichmentRequest).countBy({ workspaceId })).toBe(1);
+
+    // A refused request keeps nothing: the same key works once the body is right.
+    const bad = await post('order-43', { type: 'company.profile', input: {} });
+    expect(bad.status).toBe(400);
+    const fixed = await post('order-43', JOB);
+    expect(fixed.status).toBe(202);
+    expect(fixed.body.id).not.toBe(first.body.id);
+    // Keys are per workspace: another workspace's same key is its own.
+    const elsewhere = await createWorkspace(stack.gatewayUrl, 'Elsewhere Co');
+    const theirs = await call<{ id: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
+      token: elsewhere.apiKey,
+      body: JOB,
+      headers: { 'idempotency-key': 'order-42' },
+    });
+    expect(theirs.status).toBe(202);
+    expect(theirs.body.id).not.toBe(first.body.id);
+    expect(
+      (
+        await call(stack.gatewayUrl, 'POST', '/v1/jobs', {
+          token: apiKey,
+          body: JOB,
+          headers: { 'idempotency-key': 'x'.repeat(300) },
+        })
+      ).status,
+    ).toBe(400);
+  });
+});
