@@ -1,7 +1,7 @@
 import { EnrichmentRequest } from '@sluice/db';
 import { call, createWorkspace } from '../support/api';
 import type { TestDatabase } from '../support/database';
-import { setUp, tearDown } from '../support/pipeline';
+import { finished, setUp, tearDown } from '../support/pipeline';
 import { TEST_ADMIN_TOKEN, type Stack } from '../support/stack';
 
 const JOB = { type: 'company.profile', input: { company_number: '00000001' }, priority: 'bulk' };
@@ -180,5 +180,87 @@ describe('API access', () => {
         })
       ).status,
     ).toBe(400);
+  });
+
+  it('lists a workspace’s jobs newest first, page by page with a cursor, filtered; retries a failed one', async () => {
+    ctx = await setUp({});
+    const { stack } = ctx;
+    const { apiKey } = await createWorkspace(stack.gatewayUrl, 'List Co');
+    const other = await createWorkspace(stack.gatewayUrl, 'Unlisted Co');
+    const world = (
+      await call<{ company_number: string }[]>(stack.sandboxUrl, 'GET', '/_sandbox/world/companies?limit=4')
+    ).body.map((company) => company.company_number);
+    const ids: string[] = [];
+    // The fourth is not on the register: that job fails.
+    for (const number of [world[0], world[1], world[2], '99999998', world[3]]) {
+      const created = await call<{ id: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
+        token: apiKey,
+        body: { ...JOB, input: { company_number: number } },
+      });
+      ids.push(created.body.id);
+    }
+    await call(stack.gatewayUrl, 'POST', '/v1/jobs', { token: other.apiKey, body: JOB });
+    const views = await Promise.all(ids.map((id) => finished(stack, apiKey, id)));
+    const failed = views.find((view) => view.status === 'failed');
+    expect(failed?.id).toBe(ids[3]);
+
+    type Page = { data: { id: string; status: string }[]; next_cursor: string | null };
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page: { status: number; body: Page } = await call<Page>(
+        stack.gatewayUrl,
+        'GET',
+        `/v1/jobs?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        { token: apiKey },
+      );
+      expect(page.status).toBe(200);
+      seen.push(...page.body.data.map((job) => job.id));
+      cursor = page.body.next_cursor;
+      pages += 1;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(seen).toEqual([...ids].reverse());
+
+    const onlyFailed = await call<Page>(
+      stack.gatewayUrl,
+      'GET',
+      '/v1/jobs?status=failed&type=company.profile',
+      {
+        token: apiKey,
+      },
+    );
+    expect(onlyFailed.body.data.map((job) => job.id)).toEqual([ids[3]]);
+    for (const query of [
+      'limit=0',
+      'status=done',
+      'type=person.anything',
+      'cursor=bm9wZQ',
+      'colour=red',
+      'created_after=soon',
+    ]) {
+      const refused = await call<{ message: string }>(stack.gatewayUrl, 'GET', `/v1/jobs?${query}`, {
+        token: apiKey,
+      });
+      expect(refused.status).toBe(400);
+    }
+
+    const retried = await call<{ id: string; retry_of: string }>(
+      stack.gatewayUrl,
+      'POST',
+      `/v1/jobs/${ids[3]}/retry`,
+      { token: apiKey },
+    );
+    expect(retried.status).toBe(202);
+    expect(retried.body.retry_of).toBe(ids[3]);
+    expect(retried.body.id).not.toBe(ids[3]);
+    expect((await finished(stack, apiKey, retried.body.id)).status).toBe('failed');
+    expect((await call(stack.gatewayUrl, 'POST', `/v1/jobs/${ids[0]}/retry`, { token: apiKey })).status).toBe(
+      409,
+    );
+    expect(
+      (await call(stack.gatewayUrl, 'POST', `/v1/jobs/${ids[3]}/retry`, { token: other.apiKey })).status,
+    ).toBe(404);
   });
 });

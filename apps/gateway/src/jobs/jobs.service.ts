@@ -16,7 +16,21 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DataSource, In, Not } from 'typeorm';
 import type { Caller } from '../auth/request-context';
+import { encodeCursor, type JobListQuery } from './job-list';
 import { toJobView, type JobView } from './job-view';
+
+/** A job in a list: what it is and how it stands (the steps and result are at GET /v1/jobs/:id). */
+export interface JobSummary {
+  id: string;
+  type: string;
+  status: string;
+  priority: string;
+  input: Record<string, unknown>;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+  completed_at: string | null;
+}
 
 export interface NewJob {
   type: RequestType;
@@ -122,6 +136,66 @@ export class JobsService {
       );
     }
     return view;
+  }
+
+  /**
+   * The caller's jobs, newest first, a page at a time: keyset pagination on (created_at, id), so a
+   * page costs the same however deep it is and jobs arriving meanwhile never shift it.
+   */
+  async list(
+    caller: Caller,
+    query: JobListQuery,
+  ): Promise<{ data: JobSummary[]; next_cursor: string | null }> {
+    const rows = await this.dataSource.query<
+      {
+        id: string;
+        type: string;
+        status: string;
+        priority: string;
+        input: Record<string, unknown>;
+        error: string | null;
+        created_at: Date;
+        updated_at: Date;
+        completed_at: Date | null;
+      }[]
+    >(
+      `SELECT id, type, status, priority, input, error, created_at, updated_at, completed_at
+         FROM enrichment_requests
+        WHERE workspace_id = $1
+          AND ($2::text IS NULL OR status = $2)
+          AND ($3::text IS NULL OR type = $3)
+          AND ($4::timestamptz IS NULL OR created_at >= $4)
+          AND ($5::timestamptz IS NULL OR created_at < $5)
+          AND ($6::timestamptz IS NULL OR (created_at, id) < ($6, $7::uuid))
+        ORDER BY created_at DESC, id DESC
+        LIMIT $8`,
+      [
+        caller.workspaceId,
+        query.status ?? null,
+        query.type ?? null,
+        query.createdAfter ?? null,
+        query.createdBefore ?? null,
+        query.after?.createdAt ?? null,
+        query.after?.id ?? null,
+        query.limit + 1,
+      ],
+    );
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      data: page.map((row) => ({
+        id: row.id,
+        type: row.type,
+        status: row.status,
+        priority: row.priority,
+        input: row.input,
+        error: row.error,
+        created_at: row.created_at.toISOString(),
+        updated_at: row.updated_at.toISOString(),
+        completed_at: row.completed_at?.toISOString() ?? null,
+      })),
+      next_cursor: rows.length > query.limit && last ? encodeCursor(last.created_at, last.id) : null,
+    };
   }
 
   /** The caller's job; another workspace's job is indistinguishable from a missing one (404). */

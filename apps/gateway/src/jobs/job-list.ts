@@ -1,0 +1,86 @@
+import { BadRequestException } from '@nestjs/common';
+import { SUPPORTED_REQUEST_TYPES } from '@sluice/enrichment';
+
+export const JOB_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
+
+export interface JobListQuery {
+  status?: (typeof JOB_STATUSES)[number];
+  type?: string;
+  createdAfter?: Date;
+  createdBefore?: Date;
+  limit: number;
+  /** Where the previous page ended: its last job's creation time and id. */
+  after?: { createdAt: Date; id: string };
+}
+
+/** The cursor handed out with a page: opaque to callers, the last job's (created_at, id) inside. */
+export function encodeCursor(createdAt: Date, id: string): string {
+  return Buffer.from(`${createdAt.toISOString()}|${id}`, 'utf8').toString('base64url');
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const createdAt = new Date(at ?? '');
+  if (!id || !UUID.test(id) || Number.isNaN(createdAt.getTime())) {
+    throw new BadRequestException('cursor is not one this API handed out; pass next_cursor as it came.');
+  }
+  return { createdAt, id };
+}
+
+function dateParam(value: string | undefined, name: string): Date | undefined {
+  if (value === undefined || value === '') {
+    return undefined;
+  }
+  const date = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) {
+    throw new BadRequestException(
+      `${name} must be an ISO 8601 date or date-time, e.g. 2026-12-01T00:00:00Z.`,
+    );
+  }
+  return date;
+}
+
+/** Validates `GET /v1/jobs`'s query: each problem named, never a 500. */
+export function parseJobListQuery(raw: Record<string, unknown>): JobListQuery {
+  const known = ['status', 'type', 'created_after', 'created_before', 'limit', 'cursor'];
+  const unknown = Object.keys(raw).filter((key) => !known.includes(key));
+  if (unknown.length > 0) {
+    throw new BadRequestException(
+      `Unknown query parameter(s) ${unknown.join(', ')}; allowed: ${known.join(', ')}.`,
+    );
+  }
+  const text = (name: string): string | undefined => {
+    const value = raw[name];
+    if (value === undefined) {
+      return undefined;
+    }
+    if (typeof value !== 'string') {
+      throw new BadRequestException(`${name} may be given once.`);
+    }
+    return value;
+  };
+  const status = text('status');
+  if (status !== undefined && !(JOB_STATUSES as readonly string[]).includes(status)) {
+    throw new BadRequestException(`status must be one of: ${JOB_STATUSES.join(', ')}.`);
+  }
+  const type = text('type');
+  if (type !== undefined && !(SUPPORTED_REQUEST_TYPES as readonly string[]).includes(type)) {
+    throw new BadRequestException(`type must be one of: ${SUPPORTED_REQUEST_TYPES.join(', ')}.`);
+  }
+  const limitText = text('limit');
+  const limit = limitText === undefined ? 50 : Number(limitText);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 200) {
+    throw new BadRequestException('limit must be a whole number from 1 to 200.');
+  }
+  const cursor = text('cursor');
+  return {
+    status: status as JobListQuery['status'],
+    type,
+    createdAfter: dateParam(text('created_after'), 'created_after'),
+    createdBefore: dateParam(text('created_before'), 'created_before'),
+    limit,
+    after: cursor ? decodeCursor(cursor) : undefined,
+  };
+}
