@@ -1,7 +1,7 @@
 import { EnrichmentRequest } from '@sluice/db';
 import { call, createWorkspace } from '../support/api';
 import type { TestDatabase } from '../support/database';
-import { finished, setUp, tearDown } from '../support/pipeline';
+import { finished, sandboxPatch, setUp, tearDown } from '../support/pipeline';
 import { TEST_ADMIN_TOKEN, type Stack } from '../support/stack';
 
 const JOB = { type: 'company.profile', input: { company_number: '00000001' }, priority: 'bulk' };
@@ -263,4 +263,62 @@ describe('API access', () => {
       (await call(stack.gatewayUrl, 'POST', `/v1/jobs/${ids[3]}/retry`, { token: other.apiKey })).status,
     ).toBe(404);
   });
+
+  it('streams a job’s progress as server-sent events until its outcome', async () => {
+    ctx = await setUp({});
+    const { stack } = ctx;
+    const { apiKey } = await createWorkspace(stack.gatewayUrl, 'Stream Co');
+    const [company] = (
+      await call<{ company_number: string }[]>(stack.sandboxUrl, 'GET', '/_sandbox/world/companies?limit=1')
+    ).body;
+    await sandboxPatch(stack.sandboxUrl, 'companies-house', { latency_ms: 700 });
+    const created = await call<{ id: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
+      token: apiKey,
+      body: { ...JOB, input: { company_number: company?.company_number } },
+    });
+    const events = await readEvents(`${stack.gatewayUrl}/v1/jobs/${created.body.id}/events`, apiKey);
+    const types = events.map((event) => event.event);
+    expect(types[0]).toBe('snapshot');
+    expect(['queued', 'running']).toContain(events[0]?.data.status);
+    expect(types).toContain('step');
+    expect(types.at(-1)).toBe('completed');
+    const step = events.find((event) => event.event === 'step' && event.data.state === 'completed');
+    expect(step?.data).toMatchObject({ provider: 'companies-house', operation: 'company.profile' });
+    expect((events.at(-1)?.data.result as { company?: unknown }).company).toBeDefined();
+
+    // A finished job: its snapshot and its outcome, then the stream ends.
+    const again = await readEvents(`${stack.gatewayUrl}/v1/jobs/${created.body.id}/events`, apiKey);
+    expect(again.map((event) => event.event)).toEqual(['snapshot', 'completed']);
+    const stranger = await createWorkspace(stack.gatewayUrl, 'Stranger Co');
+    const refused = await fetch(`${stack.gatewayUrl}/v1/jobs/${created.body.id}/events`, {
+      headers: { authorization: `Bearer ${stranger.apiKey}` },
+    });
+    expect(refused.status).toBe(404);
+  });
 });
+
+/** Reads a server-sent event stream to its end (with a deadline): each event's name and JSON data. */
+async function readEvents(
+  url: string,
+  token: string,
+): Promise<{ event: string; data: Record<string, unknown> }[]> {
+  const response = await fetch(url, {
+    headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+    signal: AbortSignal.timeout(20_000),
+  });
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
+  const text = await response.text();
+  return text
+    .split('\n\n')
+    .filter((block) => block.trim().length > 0)
+    .map((block) => {
+      const lines = block.split('\n');
+      const event = lines.find((line) => line.startsWith('event: '))?.slice(7) ?? 'message';
+      const data = lines
+        .filter((line) => line.startsWith('data: '))
+        .map((line) => line.slice(6))
+        .join('\n');
+      return { event, data: JSON.parse(data) as Record<string, unknown> };
+    });
+}

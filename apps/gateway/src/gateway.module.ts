@@ -22,6 +22,7 @@ import { WorkspacesController } from './admin/workspaces.controller';
 import { WorkspacesService } from './admin/workspaces.service';
 import { ApiKeysController } from './admin/api-keys.controller';
 import { IdempotencyInterceptor } from './auth/idempotency.interceptor';
+import { JobEventsHub } from './jobs/job-events';
 import { ProvidersAdminController } from './admin/providers-admin.controller';
 import { CreditsController } from './credits/credits.controller';
 import { QuotasAdminController } from './credits/quotas-admin.controller';
@@ -80,6 +81,7 @@ export class GatewayModule implements NestModule {
         WorkspacesService,
         WebhookSecrets,
         Quotas,
+        JobEventsHub,
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };

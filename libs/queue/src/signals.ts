@@ -142,3 +142,17 @@ export async function recordWebhookRefusal(
     .zremrangebyscore(key, 0, now - 24 * 3_600_000)
     .exec();
 }
+
+/** Redis pub/sub channel telling gateways that a job changed (a step settled or planned, the job ended). */
+export function jobEventsChannel(queuePrefix: string): string {
+  return `${queuePrefix}:events:jobs`;
+}
+
+/**
+ * Tells every gateway that the job changed, after the change is committed; the message is only
+ * the job's id (listeners read the job itself). Best effort: a lost message delays an update until
+ * the listener's next periodic read.
+ */
+export async function publishJobChanged(redis: Redis, queuePrefix: string, requestId: string): Promise<void> {
+  await redis.publish(jobEventsChannel(queuePrefix), requestId).catch(() => undefined);
+}

@@ -33,6 +33,7 @@ import {
   JOB_OPTIONS,
   JOB_PRIORITY,
   providerQueueName,
+  publishJobChanged,
   QUEUE_NAMES,
   type ProviderName,
   type ProviderStepPayload,
@@ -157,6 +158,8 @@ export class Orchestrator {
     workspaceId: string,
     correlationId: string,
   ): Promise<void> {
+    // Committed by now: gateways streaming this job's events read it again.
+    await publishJobChanged(this.guards.redis, this.guards.queuePrefix, requestId);
     if (planned.callback) {
       const queue = this.moduleRef.get<Queue>(getQueueToken(QUEUE_NAMES.enrichment), { strict: false });
       await queue.add(

@@ -66,3 +66,50 @@ export function toJobView(request: EnrichmentRequest, steps: EnrichmentStep[]): 
     completed_at: request.completedAt?.toISOString() ?? null,
   };
 }
+
+export const TERMINAL_STATUSES = ['completed', 'failed', 'cancelled'];
+
+export interface JobEvent {
+  type: 'snapshot' | 'step' | 'status' | 'completed' | 'failed' | 'cancelled';
+  data: Record<string, unknown>;
+}
+
+/**
+ * What changed between two reads of a job, as server-sent events: the whole job first, then each
+ * step that appeared or changed state, the status when it moved, and at the end the outcome with
+ * the result.
+ */
+export function jobEvents(before: JobView | null, after: JobView): JobEvent[] {
+  if (!before) {
+    const events: JobEvent[] = [{ type: 'snapshot', data: after as unknown as Record<string, unknown> }];
+    return TERMINAL_STATUSES.includes(after.status) ? [...events, outcome(after)] : events;
+  }
+  const events: JobEvent[] = [];
+  for (const step of after.steps) {
+    const previous = before.steps.find((s) => s.seq === step.seq);
+    if (!previous || previous.state !== step.state) {
+      events.push({ type: 'step', data: { job_id: after.id, ...step } });
+    }
+  }
+  if (before.status !== after.status) {
+    events.push(
+      TERMINAL_STATUSES.includes(after.status)
+        ? outcome(after)
+        : { type: 'status', data: { job_id: after.id, status: after.status } },
+    );
+  }
+  return events;
+}
+
+function outcome(view: JobView): JobEvent {
+  return {
+    type: view.status as JobEvent['type'],
+    data: {
+      job_id: view.id,
+      status: view.status,
+      result: view.result,
+      error: view.error,
+      credits_spent: view.credits_spent,
+    },
+  };
+}

@@ -4,10 +4,13 @@ import {
   Controller,
   Get,
   HttpCode,
+  Logger,
   Param,
   ParseUUIDPipe,
   Post,
   Query,
+  Req,
+  Res,
   UseGuards,
   ConflictException,
 } from '@nestjs/common';
@@ -18,7 +21,9 @@ import { RequireScope } from '../auth/scopes';
 import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
 import { CreateJobDto, JobCreatedDto } from './create-job.dto';
 import { parseJobInput, parseJobOptions } from './job-input';
-import type { JobView } from './job-view';
+import { jobEvents, TERMINAL_STATUSES, type JobEvent, type JobView } from './job-view';
+import { JobEventsHub } from './job-events';
+import type { Request, Response } from 'express';
 import { parseJobListQuery } from './job-list';
 import { JobsService, type JobSummary } from './jobs.service';
 import { WebhookSecrets } from '../callbacks/webhook-secrets.service';
@@ -29,10 +34,13 @@ import { Quotas } from '../credits/quotas.service';
 @UseGuards(ApiKeyGuard)
 @Controller('v1/jobs')
 export class JobsController {
+  private readonly logger = new Logger(JobsController.name);
+
   constructor(
     private readonly jobs: JobsService,
     private readonly secrets: WebhookSecrets,
     private readonly quotas: Quotas,
+    private readonly hub: JobEventsHub,
   ) {}
 
   @Post()
@@ -132,6 +140,93 @@ export class JobsController {
       correlationId,
     );
     return { ...created, retry_of: id };
+  }
+
+  @Get(':id/events')
+  @RequireScope('jobs:read')
+  @ApiOperation({
+    summary:
+      'Server-sent events of a job: `snapshot`, then `step` and `status` as they happen, then `completed`, `failed` or `cancelled` with the result',
+    description:
+      'The stream ends after the outcome. A page can show a lead’s e-mail or phone appear without polling. Workers announce each change over Redis; the gateway also re-reads the job every 5 s in case a message was lost.',
+  })
+  @ApiResponse({ status: 200, description: '`text/event-stream`' })
+  @ApiResponse({ status: 404, description: 'No such job in this workspace.' })
+  async events(
+    @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new JobIdError() })) id: string,
+    @CurrentCaller() caller: Caller,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    // Read before the stream opens: another workspace's job is a plain 404.
+    let last = await this.jobs.get(caller, id);
+    response.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    let closed = false;
+    let stop: (() => void) | null = null;
+    const timers: NodeJS.Timeout[] = [];
+    const close = (): void => {
+      if (!closed) {
+        closed = true;
+        timers.forEach((timer) => clearInterval(timer));
+        stop?.();
+        response.end();
+      }
+    };
+    request.on('close', close);
+    const send = (events: JobEvent[]): void => {
+      for (const event of events) {
+        response.write(`event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
+      }
+      if (TERMINAL_STATUSES.includes(last.status)) {
+        close();
+      }
+    };
+    // One read at a time; a change announced during a read is read right after it.
+    let reading = false;
+    let again = false;
+    const refresh = async (): Promise<void> => {
+      if (reading) {
+        again = true;
+        return;
+      }
+      reading = true;
+      try {
+        do {
+          again = false;
+          const view = await this.jobs.get(caller, id);
+          const events = jobEvents(last, view);
+          last = view;
+          if (!closed) {
+            send(events);
+          }
+        } while (again && !closed);
+      } catch (error) {
+        this.logger.warn({ msg: 'job event stream failed', id, error: String(error) });
+        response.write(
+          `event: error\ndata: ${JSON.stringify({ message: 'The job could not be read; reconnect.' })}\n\n`,
+        );
+        close();
+      } finally {
+        reading = false;
+      }
+    };
+    send(jobEvents(null, last));
+    if (!closed) {
+      timers.push(setInterval(() => void refresh(), 5000));
+    }
+    if (!closed) {
+      stop = await this.hub.listen(id, () => void refresh());
+      if (closed) {
+        stop();
+      } else {
+        await refresh(); // what changed while subscribing
+      }
+    }
   }
 
   @Get(':id')

@@ -1,0 +1,60 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { CoreConfig } from '@sluice/config';
+import { connectionOptions, jobEventsChannel } from '@sluice/queue';
+import { Redis } from 'ioredis';
+
+/**
+ * One Redis subscription per gateway for the workers' "job changed" messages, fanned out to the
+ * event streams open on this gateway. Subscribed lazily (on the first stream), so a gateway nobody
+ * streams from holds no extra connection.
+ */
+@Injectable()
+export class JobEventsHub implements OnApplicationShutdown {
+  private readonly logger = new Logger(JobEventsHub.name);
+  private readonly listeners = new Map<string, Set<() => void>>();
+  private subscriber: Redis | null = null;
+  private ready: Promise<void> | null = null;
+
+  constructor(private readonly core: CoreConfig) {}
+
+  /** Calls `onChange` whenever the job changes, until the returned function is called. */
+  async listen(requestId: string, onChange: () => void): Promise<() => void> {
+    await this.connect();
+    let set = this.listeners.get(requestId);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(requestId, set);
+    }
+    set.add(onChange);
+    return () => {
+      set.delete(onChange);
+      if (set.size === 0) {
+        this.listeners.delete(requestId);
+      }
+    };
+  }
+
+  private connect(): Promise<void> {
+    this.ready ??= (async () => {
+      const subscriber = new Redis(connectionOptions(this.core.redisUrl, 'worker', 'sluice-gateway-events'));
+      subscriber.on('error', (error: Error) =>
+        this.logger.warn({ msg: 'job events subscription error', error: error.message }),
+      );
+      subscriber.on('message', (_channel: string, requestId: string) => {
+        for (const listener of this.listeners.get(requestId) ?? []) {
+          listener();
+        }
+      });
+      await subscriber.subscribe(jobEventsChannel(this.core.queuePrefix));
+      this.subscriber = subscriber;
+    })().catch((error: unknown) => {
+      this.ready = null; // the next stream tries again
+      throw error;
+    });
+    return this.ready;
+  }
+
+  onApplicationShutdown(): void {
+    this.subscriber?.disconnect();
+  }
+}

@@ -1,0 +1,57 @@
+import { jobEvents, type JobView, type StepView } from './job-view';
+
+const step = (seq: number, state: string): StepView => ({
+  seq,
+  goal: 'company',
+  provider: 'companies-house',
+  operation: 'company.profile',
+  state,
+  reason: null,
+  cached: false,
+  attempts: 1,
+  latency_ms: null,
+  credits: 0,
+  error: null,
+  completed_at: null,
+});
+
+const job = (status: string, steps: StepView[], result: Record<string, unknown> | null = null): JobView => ({
+  id: 'job-1',
+  type: 'company.profile',
+  status,
+  priority: 'bulk',
+  input: {},
+  result,
+  error: null,
+  credits_spent: 0,
+  max_credits: null,
+  options: {},
+  steps,
+  created_at: '2026-12-02T00:00:00.000Z',
+  updated_at: '2026-12-02T00:00:00.000Z',
+  completed_at: null,
+});
+
+describe('jobEvents', () => {
+  it('starts with the whole job, and ends at once for a finished one', () => {
+    expect(jobEvents(null, job('running', [])).map((e) => e.type)).toEqual(['snapshot']);
+    expect(jobEvents(null, job('completed', [step(1, 'completed')])).map((e) => e.type)).toEqual([
+      'snapshot',
+      'completed',
+    ]);
+  });
+
+  it('sends each step that appeared or changed state, then the status', () => {
+    const before = job('queued', []);
+    const planned = job('running', [step(1, 'pending')]);
+    expect(jobEvents(before, planned).map((e) => [e.type, e.data.state ?? e.data.status])).toEqual([
+      ['step', 'pending'],
+      ['status', 'running'],
+    ]);
+    expect(jobEvents(planned, planned)).toEqual([]);
+    const done = job('completed', [step(1, 'completed')], { company: {} });
+    const events = jobEvents(planned, done);
+    expect(events.map((e) => e.type)).toEqual(['step', 'completed']);
+    expect(events[1]?.data).toMatchObject({ job_id: 'job-1', status: 'completed', result: { company: {} } });
+  });
+});
