@@ -295,6 +295,51 @@ describe('API access', () => {
     });
     expect(refused.status).toBe(404);
   });
+
+  it('enqueues a bulk list, each job checked on its own, the invalid ones listed by index', async () => {
+    ctx = await setUp({});
+    const { stack, db } = ctx;
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Bulk Co');
+    const numbers = (
+      await call<{ company_number: string }[]>(stack.sandboxUrl, 'GET', '/_sandbox/world/companies?limit=3')
+    ).body.map((company) => company.company_number);
+    const bulk = (body: unknown, headers: Record<string, string> = {}) =>
+      call<{
+        accepted: { index: number; id: string }[];
+        rejected: { index: number; errors: string[] }[];
+        message?: string;
+      }>(stack.gatewayUrl, 'POST', '/v1/jobs/bulk', { token: apiKey, body, headers });
+    const jobs = [
+      { type: 'company.profile', input: { company_number: numbers[0] } },
+      { type: 'company.nothing', input: { company_number: numbers[1] } },
+      { type: 'company.profile', input: { company_number: numbers[1] }, colour: 'red' },
+      { type: 'company.profile', input: { company_number: numbers[2] }, priority: 'interactive' },
+      'not a job',
+      { type: 'company.officers', input: { company_number: numbers[0] } },
+    ];
+    const answer = await bulk({ jobs }, { 'idempotency-key': 'bulk-1' });
+    expect(answer.status).toBe(202);
+    expect(answer.body.accepted.map((a) => a.index)).toEqual([0, 3, 5]);
+    expect(answer.body.rejected.map((r) => r.index)).toEqual([1, 2, 4]);
+    expect(answer.body.rejected[0]?.errors.join(' ')).toMatch(/type must be one of/);
+    expect(answer.body.rejected[1]?.errors.join(' ')).toMatch(/unknown field colour/);
+    expect(answer.body.rejected[2]?.errors).toEqual(['each job must be an object']);
+    const views = await Promise.all(answer.body.accepted.map((a) => finished(stack, apiKey, a.id)));
+    expect(views.map((view) => view.status)).toEqual(['completed', 'completed', 'completed']);
+    expect(views.map((view) => view.priority)).toEqual(['bulk', 'interactive', 'bulk']);
+    // The same submission again with its key: the first answer, nothing enqueued twice.
+    const replay = await bulk({ jobs }, { 'idempotency-key': 'bulk-1' });
+    expect(replay.body.accepted).toEqual(answer.body.accepted);
+    expect(await db.dataSource.getRepository(EnrichmentRequest).countBy({ workspaceId })).toBe(3);
+
+    for (const body of [{ jobs: [] }, { jobs: 'all of them' }, [], { jobs: [jobs[0]], extra: 1 }]) {
+      expect((await bulk(body)).status).toBe(400);
+    }
+    const none = await bulk({ jobs: [jobs[1], jobs[4]] });
+    expect(none.status).toBe(400);
+    expect(none.body.rejected.map((r) => r.index)).toEqual([0, 1]);
+    expect(await db.dataSource.getRepository(EnrichmentRequest).countBy({ workspaceId })).toBe(3);
+  });
 });
 
 /** Reads a server-sent event stream to its end (with a deadline): each event's name and JSON data. */

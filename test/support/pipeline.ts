@@ -19,6 +19,7 @@ export interface StepView {
 export interface JobView {
   id: string;
   status: string;
+  priority: string;
   error: string | null;
   result: Record<string, unknown> | null;
   steps: StepView[];

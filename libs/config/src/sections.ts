@@ -121,6 +121,12 @@ export class GatewayConfig {
   @Min(1)
   rateLimitPerDay = 10_000;
 
+  @Setting({ env: 'JOBS_BULK_MAX', description: 'Most jobs one POST /v1/jobs/bulk may carry.' })
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  bulkMax = 1000;
+
   @Setting({
     env: 'IDEMPOTENCY_TTL_S',
     description: 'How long the answer to a POST with an Idempotency-Key is kept for replays (seconds).',

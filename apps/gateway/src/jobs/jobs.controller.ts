@@ -4,6 +4,7 @@ import {
   Controller,
   Get,
   HttpCode,
+  HttpException,
   Logger,
   Param,
   ParseUUIDPipe,
@@ -14,6 +15,7 @@ import {
   UseGuards,
   ConflictException,
 } from '@nestjs/common';
+import { GatewayConfig } from '@sluice/config';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { RequestInput, RequestOptions, RequestType } from '@sluice/enrichment';
 import { ApiKeyGuard } from '../auth/api-key.guard';
@@ -25,7 +27,8 @@ import { jobEvents, TERMINAL_STATUSES, type JobEvent, type JobView } from './job
 import { JobEventsHub } from './job-events';
 import type { Request, Response } from 'express';
 import { parseJobListQuery } from './job-list';
-import { JobsService, type JobSummary } from './jobs.service';
+import { bulkJobsOf, checkBulkJob, type RejectedJob } from './bulk-jobs';
+import { JobsService, type JobSummary, type NewJob } from './jobs.service';
 import { WebhookSecrets } from '../callbacks/webhook-secrets.service';
 import { Quotas } from '../credits/quotas.service';
 
@@ -41,6 +44,7 @@ export class JobsController {
     private readonly secrets: WebhookSecrets,
     private readonly quotas: Quotas,
     private readonly hub: JobEventsHub,
+    private readonly config: GatewayConfig,
   ) {}
 
   @Post()
@@ -86,6 +90,76 @@ export class JobsController {
       },
       correlationId,
     );
+  }
+
+  @Post('bulk')
+  @RequireScope('enrich')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Enqueue many jobs at once',
+    description:
+      'Body `{"jobs": [...]}`, each job as POST /v1/jobs takes it (priority defaults to bulk), up to JOBS_BULK_MAX. Each job is checked on its own: the valid ones are enqueued together, the others are listed with their problems by index.',
+  })
+  @ApiResponse({
+    status: 202,
+    description: '`{"accepted": [{"index", "id"}], "rejected": [{"index", "errors"}]}`',
+  })
+  @ApiResponse({
+    status: 400,
+    description: 'Not a list of jobs, too many, or not one job valid (all listed).',
+  })
+  async bulk(
+    @Body() body: Record<string, unknown>,
+    @CurrentCaller() caller: Caller,
+    @CorrelationId() correlationId: string,
+  ): Promise<{ accepted: { index: number; id: string }[]; rejected: RejectedJob[] }> {
+    const raw = bulkJobsOf(body, this.config.bulkMax);
+    const rejected: RejectedJob[] = [];
+    const valid: { index: number; job: NewJob }[] = [];
+    const quotas = (await this.quotas.list(caller.workspaceId)).some((quota) => quota.policy === 'refuse');
+    for (const [index, item] of raw.entries()) {
+      const checked = await checkBulkJob(item);
+      if (Array.isArray(checked)) {
+        rejected.push({ index, errors: checked });
+        continue;
+      }
+      try {
+        if (checked.callbackUrl) {
+          await this.secrets.checkUrl(checked.callbackUrl);
+        }
+        if (quotas) {
+          await this.quotas.assertRoom(
+            caller.workspaceId,
+            checked.job.type,
+            checked.job.input,
+            checked.job.options,
+          );
+        }
+        valid.push({ index, job: checked.job });
+      } catch (error) {
+        if (!(error instanceof HttpException)) {
+          throw error;
+        }
+        const answer = error.getResponse();
+        const message = typeof answer === 'string' ? answer : (answer as { message?: unknown }).message;
+        rejected.push({ index, errors: Array.isArray(message) ? message.map(String) : [String(message)] });
+      }
+    }
+    if (valid.length === 0) {
+      throw new BadRequestException({
+        message: 'No job in the list could be accepted; nothing was enqueued.',
+        rejected,
+      });
+    }
+    const created = await this.jobs.createMany(
+      caller,
+      valid.map((entry) => entry.job),
+      correlationId,
+    );
+    return {
+      accepted: created.map((job, i) => ({ index: (valid[i] as { index: number }).index, id: job.id })),
+      rejected,
+    };
   }
 
   @Get()

@@ -57,6 +57,18 @@ export class JobsService {
    * went away too), the request stays `queued` and the worker's recovery sweep enqueues it later.
    */
   async create(caller: Caller, job: NewJob, correlationId: string): Promise<{ id: string; status: string }> {
+    return (await this.createMany(caller, [job], correlationId))[0];
+  }
+
+  /**
+   * Stores many jobs in one INSERT, then enqueues their plans in one call; if Redis refuses, the
+   * rows are deleted again and the caller gets a 503 (all or nothing).
+   */
+  async createMany(
+    caller: Caller,
+    jobs: readonly NewJob[],
+    correlationId: string,
+  ): Promise<{ id: string; status: string }[]> {
     const client = await this.planQueue.client;
     if (client.status !== 'ready') {
       // Fail before touching PostgreSQL: the caller retries, nothing is half-written.
@@ -67,33 +79,39 @@ export class JobsService {
     const inserted = await requests
       .createQueryBuilder()
       .insert()
-      .values({
-        workspaceId: caller.workspaceId,
-        apiKeyId: caller.apiKeyId,
-        type: job.type,
-        input: { ...job.input },
-        priority: job.priority,
-        status: 'queued',
-        callbackUrl: job.callbackUrl,
-        maxCredits: job.maxCredits === null ? null : String(job.maxCredits),
-        options: { ...job.options },
-        tier: providerTierOf(caller.tier),
-        correlationId,
-      })
-      .returning(['id', 'status'])
+      .values(
+        jobs.map((job) => ({
+          workspaceId: caller.workspaceId,
+          apiKeyId: caller.apiKeyId,
+          type: job.type,
+          input: { ...job.input },
+          priority: job.priority,
+          status: 'queued' as const,
+          callbackUrl: job.callbackUrl,
+          maxCredits: job.maxCredits === null ? null : String(job.maxCredits),
+          options: { ...job.options },
+          tier: providerTierOf(caller.tier),
+          correlationId,
+        })),
+      )
+      .returning(['id', 'status', 'priority'])
       .execute();
-    const request = (inserted.raw as { id: string; status: string }[])[0];
+    const rows = inserted.raw as { id: string; status: string; priority: 'interactive' | 'bulk' }[];
     try {
-      await this.planQueue.add(
-        JOB_NAMES.enrichmentPlan,
-        { requestId: request.id, workspaceId: caller.workspaceId, correlationId },
-        planJobOptions(request.id, job.priority),
+      await this.planQueue.addBulk(
+        rows.map((row) => ({
+          name: JOB_NAMES.enrichmentPlan,
+          data: { requestId: row.id, workspaceId: caller.workspaceId, correlationId },
+          opts: planJobOptions(row.id, row.priority),
+        })),
       );
     } catch (error) {
-      await requests.delete({ id: request.id, workspaceId: caller.workspaceId }).catch(() => undefined);
+      await requests
+        .delete({ id: In(rows.map((row) => row.id)), workspaceId: caller.workspaceId })
+        .catch(() => undefined);
       throw error;
     }
-    return { id: request.id, status: request.status };
+    return rows.map((row) => ({ id: row.id, status: row.status }));
   }
 
   /**
