@@ -364,7 +364,7 @@ describe('the credit monitor', () => {
     // Apollo down: every call fails, and its steps keep retrying.
     await sandboxPatch(stack.sandboxUrl, 'apollo', { outage: true });
     const world = (await people(stack.sandboxUrl)).filter((p) => p.emails.apollo);
-    for (const person of world.slice(0, 4)) {
+    for (const person of world.slice(0, 8)) {
       await enqueue(stack, apiKey, { type: 'person.email', input: personInput(person), priority: 'bulk' });
     }
     await eventually(() => alertsOf(sink, 'provider.failure_rate').length === 1 || undefined, {
@@ -425,16 +425,16 @@ describe('the credit monitor', () => {
     expect(await db.dataSource.getRepository(EnrichmentRequest).countBy({ workspaceId })).toBe(0);
     expect(paidCalls(await calls(stack.sandboxUrl, 'apollo'), MATCH)).toBe(0);
 
-    // Two credits at Apollo: two requests are answered, the others skip Apollo without a call.
+    // Two credits at Apollo, eight requests at once: two are answered, the others skip Apollo without a call.
     expect((await quota('apollo', { monthly_credits: 2 })).status).toBe(200);
     const ids: string[] = [];
-    for (const person of world.slice(0, 4)) {
+    for (const person of world.slice(0, 8)) {
       ids.push(await enqueue(stack, apiKey, { type: 'person.email', input: personInput(person) }));
     }
     const views = await Promise.all(ids.map((id) => finished(stack, apiKey, id)));
     const apolloSteps = views.flatMap((view) => view.steps.filter((step) => step.provider === 'apollo'));
     expect(apolloSteps.filter((step) => step.state === 'completed')).toHaveLength(2);
-    expect(apolloSteps.filter((step) => step.reason === 'quota_exceeded')).toHaveLength(2);
+    expect(apolloSteps.filter((step) => step.reason === 'quota_exceeded')).toHaveLength(6);
     expect(paidCalls(await calls(stack.sandboxUrl, 'apollo'), MATCH)).toBe(2);
     const credits = await call<{ providers: ProviderCredits[] }>(stack.gatewayUrl, 'GET', '/v1/credits', {
       token: apiKey,
@@ -449,7 +449,7 @@ describe('the credit monitor', () => {
       (
         await call(stack.gatewayUrl, 'POST', '/v1/jobs', {
           token: apiKey,
-          body: { type: 'person.email', input: personInput(world[5] as never) },
+          body: { type: 'person.email', input: personInput(world[9] as never) },
         })
       ).status,
     ).toBe(402);
@@ -459,12 +459,12 @@ describe('the credit monitor', () => {
     await new Promise((resolve) => setTimeout(resolve, 5500));
     const answered = await enqueue(stack, apiKey, {
       type: 'person.email',
-      input: personInput(world[6]),
+      input: personInput(world[10]),
     });
     expect((await finished(stack, apiKey, answered)).status).toBe('completed');
     const held = await enqueue(stack, apiKey, {
       type: 'person.email',
-      input: personInput(world[7]),
+      input: personInput(world[11]),
     });
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { QuotaPolicy } from '@sluice/db';
 import { CreditWallet } from '@sluice/queue';
+import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { PipelineGuards } from './pipeline-redis';
 
@@ -33,14 +34,16 @@ export function quotaMonth(now = new Date()): string {
 export class WorkspaceQuotas {
   private readonly wallet: CreditWallet;
   private readonly quotas = new Map<string, { at: number; quota: Quota | null }>();
-  /** Which quota version each month's wallet was last set from (per process; a restart re-reads the ledger). */
-  private readonly loaded = new Map<string, string>();
+  private readonly redis: Redis;
+  private readonly prefix: string;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     guards: PipelineGuards,
   ) {
     this.wallet = new CreditWallet(guards.redis, `${guards.prefix}:quota`);
+    this.redis = guards.redis;
+    this.prefix = guards.prefix;
   }
 
   private async quotaOf(workspaceId: string, provider: string): Promise<Quota | null> {
@@ -62,20 +65,42 @@ export class WorkspaceQuotas {
     return quota;
   }
 
+  /**
+   * The month's wallet, its balance set once per quota version across every replica: the first
+   * replica to claim the initialisation sets it from the ledger, the others wait for it (an unknown
+   * balance would not limit, and setting it twice could undo commits the ledger has not caught up
+   * with yet).
+   */
   private async walletKey(workspaceId: string, provider: string, quota: Quota): Promise<string> {
     const month = quotaMonth();
     const key = `${workspaceId}:${provider}:${month}`;
-    const snapshot = await this.wallet.snapshot(key);
-    if (snapshot.balance === null || this.loaded.get(key) !== quota.version) {
+    const versionKey = `${this.prefix}:quota-version:${key}`;
+    const ready = async (): Promise<boolean> =>
+      (await this.redis.get(versionKey)) === quota.version &&
+      (await this.wallet.snapshot(key)).balance !== null;
+    if (await ready()) {
+      return key;
+    }
+    const claimed = await this.redis.set(`${versionKey}:init:${quota.version}`, '1', 'PX', 30_000, 'NX');
+    if (claimed === 'OK') {
       const [{ spent }] = await this.dataSource.query<[{ spent: string }]>(
         `SELECT COALESCE(SUM(credits), 0) AS spent FROM credit_ledger
           WHERE workspace_id = $1 AND provider = $2 AND kind = 'charge' AND created_at >= $3`,
         [workspaceId, provider, `${month}-01T00:00:00Z`],
       );
       await this.wallet.setBalance(key, quota.limit - Number(spent));
-      this.loaded.set(key, quota.version);
+      await this.redis.set(versionKey, quota.version, 'PX', 40 * 24 * 3_600_000);
+      return key;
     }
-    return key;
+    for (let waited = 0; waited < 5000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      if (await ready()) {
+        return key;
+      }
+    }
+    throw new Error(
+      `the quota of ${workspaceId} at ${provider} was not initialised in time; the step retries`,
+    );
   }
 
   /** Reserves `credits` of the workspace's quota at the provider for the step (always ok without a quota). */
