@@ -427,10 +427,16 @@ describe('the credit monitor', () => {
 
     // Two credits at Apollo, eight requests at once: two are answered, the others skip Apollo without a call.
     expect((await quota('apollo', { monthly_credits: 2 })).status).toBe(200);
-    const ids: string[] = [];
-    for (const person of world.slice(0, 8)) {
-      ids.push(await enqueue(stack, apiKey, { type: 'person.email', input: personInput(person) }));
-    }
+    // In one submission, so that none is refused at the gateway once the first two have paid.
+    const submitted = await call<{ accepted: { id: string }[] }>(stack.gatewayUrl, 'POST', '/v1/jobs/bulk', {
+      token: apiKey,
+      body: {
+        jobs: world.slice(0, 8).map((person) => ({ type: 'person.email', input: personInput(person) })),
+      },
+    });
+    expect(submitted.status).toBe(202);
+    const ids = submitted.body.accepted.map((job) => job.id);
+    expect(ids).toHaveLength(8);
     const views = await Promise.all(ids.map((id) => finished(stack, apiKey, id)));
     const apolloSteps = views.flatMap((view) => view.steps.filter((step) => step.provider === 'apollo'));
     expect(apolloSteps.filter((step) => step.state === 'completed')).toHaveLength(2);
