@@ -154,6 +154,10 @@ describe('the credit monitor', () => {
     // A second drain (spent outside Sluice this time) alerts again, and the drift is reported once.
     await sandboxPatch(stack.sandboxUrl, 'apollo', { credits: 20 });
     await check(stack, db);
+    // Deliveries run side by side: wait for the warning before the fall that makes it critical.
+    await eventually(() => alertsOf(sink, 'credits.threshold').length === 3 || undefined, {
+      what: 'the second warning',
+    });
     await sandboxPatch(stack.sandboxUrl, 'apollo', { credits: 3 });
     await check(stack, db);
     await eventually(() => alertsOf(sink, 'credits.threshold').length === 4 || undefined, {
@@ -183,10 +187,18 @@ describe('the credit monitor', () => {
     expect(apollo).toMatchObject({ balance: 0, spent_this_month: 27, queue: { state: 'paused' } });
     await sandboxPatch(stack.sandboxUrl, 'apollo', { credits: 50 });
     await check(stack, db);
-    const resumed = await call<{ providers: ProviderCredits[] }>(stack.gatewayUrl, 'GET', '/v1/credits', {
-      token: apiKey,
-    });
-    expect(resumed.body.providers.find((p) => p.provider === 'apollo')?.queue.state).toBe('running');
+    // The check records its reading first and resumes the queue after: wait for the resume.
+    await eventually(
+      async () => {
+        const resumed = await call<{ providers: ProviderCredits[] }>(stack.gatewayUrl, 'GET', '/v1/credits', {
+          token: apiKey,
+        });
+        return (
+          resumed.body.providers.find((p) => p.provider === 'apollo')?.queue.state === 'running' || undefined
+        );
+      },
+      { what: 'Apollo resumed' },
+    );
 
     // Usage as the workspace sees it.
     const usage = await call<{
