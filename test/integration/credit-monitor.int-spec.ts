@@ -387,13 +387,14 @@ describe('the credit monitor', () => {
       severity: 'critical',
     });
 
-    // A task whose deadline passed while no worker finished it (the workers are gone: a running
-    // worker would fail it at its deadline, as it should).
+    // A task waiting at Apollo whose deadline passed while no worker finished it (the workers are
+    // gone: a running worker would fail it at its deadline, as it should).
     await stack.worker?.close();
     stack.worker = null;
     const [, stuck] = await db.dataSource.query<[unknown, number]>(
-      `UPDATE enrichment_steps SET provider_task_id = 'task-1', deadline_at = now() - interval '1 hour'
-        WHERE id = (SELECT id FROM enrichment_steps WHERE provider = 'apollo' AND state = 'pending' LIMIT 1)`,
+      `UPDATE enrichment_steps
+          SET state = 'pending', provider_task_id = 'task-1', deadline_at = now() - interval '1 hour'
+        WHERE id = (SELECT id FROM enrichment_steps WHERE provider = 'apollo' LIMIT 1)`,
     );
     expect(stuck).toBe(1);
     await eventually(() => alertsOf(sink, 'tasks.stuck').length === 1 || undefined, {
