@@ -24,6 +24,14 @@ export const PROVIDER_DESCRIPTORS: readonly ProviderDescriptor[] = Object.freeze
   phoneDescriptor('nimbus-lookup', NIMBUS_LOOKUP_DEFAULTS),
 ]);
 
+/** The cheapest paid call at the provider (1 when it lists none): below it, the provider cannot be used. */
+export function cheapestCallOf(name: string): number {
+  const costs = Object.values(descriptorOf(name)?.capabilities ?? {})
+    .map((cost) => cost.credits)
+    .filter((credits) => credits > 0);
+  return costs.length > 0 ? Math.min(...costs) : 1;
+}
+
 /** The descriptor of the provider with this wire name, or `undefined` when Sluice has no such adapter. */
 export function descriptorOf(name: string): ProviderDescriptor | undefined {
   return PROVIDER_DESCRIPTORS.find((descriptor) => descriptor.name === name);

@@ -99,6 +99,11 @@ export function pauseMarkerKey(queuePrefix: string, provider: string): string {
   return `${queuePrefix}:pipeline:paused:${provider}`;
 }
 
+/** Key prefix of the providers' credit wallets (balance, reservations), shared by every app. */
+export function creditWalletPrefix(queuePrefix: string): string {
+  return `${queuePrefix}:pipeline:credits`;
+}
+
 /** What a pause marker holds. An operator's pause (`manual`) is lifted only by an operator. */
 export interface PauseRecord {
   since: number;

@@ -27,9 +27,7 @@ export class PipelineEvents implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationBootstrap(): Promise<void> {
     // A connection of its own: XREADGROUP blocks it.
-    this.redis = new Redis({
-      ...connectionOptions(this.core.redisUrl, 'worker', 'sluice-credit-monitor-events'),
-    });
+    this.redis = new Redis(connectionOptions(this.core.redisUrl, 'worker', 'sluice-credit-monitor-events'));
     const key = pipelineEventsKey(this.core.queuePrefix);
     try {
       await this.redis.xgroup('CREATE', key, GROUP, '$', 'MKSTREAM');

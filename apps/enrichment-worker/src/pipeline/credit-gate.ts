@@ -8,6 +8,7 @@ import {
   providerQueueName,
   QUEUE_NAMES,
   pauseMarkerKey,
+  pauseOf,
   pauseProvider,
   resumeProvider,
   type PauseRecord,
@@ -62,9 +63,8 @@ export class CreditGate implements OnApplicationBootstrap {
   }
 
   /** The provider's pause, if it is paused: for credits, or by an operator (`manual`). */
-  async pauseOf(provider: ProviderName): Promise<PauseRecord | null> {
-    const raw = await this.guards.redis.get(this.markerKey(provider));
-    return raw ? (JSON.parse(raw) as PauseRecord) : null;
+  pauseOf(provider: ProviderName): Promise<PauseRecord | null> {
+    return pauseOf(this.guards.redis, this.guards.queuePrefix, provider);
   }
 
   async isPaused(provider: ProviderName): Promise<boolean> {
@@ -131,8 +131,8 @@ export class CreditGate implements OnApplicationBootstrap {
     const resumed: string[] = [];
     const paused: string[] = [];
     for (const provider of ACTIVE_PROVIDERS) {
-      const raw = await this.guards.redis.get(this.markerKey(provider));
-      if (!raw && !all) {
+      const record = await this.pauseOf(provider);
+      if (!record && !all) {
         continue;
       }
       const minimum = this.catalog.cheapestCall(provider);
@@ -147,10 +147,9 @@ export class CreditGate implements OnApplicationBootstrap {
       if (balance !== null) {
         await this.guards.wallet.setBalance(provider, balance);
       }
-      if (!raw) {
+      if (!record) {
         continue;
       }
-      const record = JSON.parse(raw) as PauseRecord;
       if (record.manual) {
         paused.push(provider); // an operator paused it: only an operator resumes it
         continue;

@@ -6,6 +6,7 @@ import {
   connectionOptions,
   emitPipelineEvent,
   CreditWallet,
+  creditWalletPrefix,
   InProcessSlidingWindowLimiter,
   RedisCircuitBreaker,
   RedisSlidingWindowLimiter,
@@ -77,7 +78,7 @@ export class PipelineGuards {
       (transition) => this.onTransition(transition),
     );
     // A step retries for minutes, not hours; the PostgreSQL ledger (unique per step) guards beyond.
-    this.wallet = new CreditWallet(redis, `${this.prefix}:credits`, {
+    this.wallet = new CreditWallet(redis, creditWalletPrefix(core.queuePrefix), {
       commitMarkerTtlMs: Math.max(3_600_000, 2 * config.asyncDeadlineMs),
     });
   }

@@ -3,6 +3,7 @@ import { PipelineConfig, ProvidersConfig } from '@sluice/config';
 import type { GoalCapability, WorkspaceTier } from '@sluice/enrichment';
 import {
   ASTRA_DIALER_DEFAULTS,
+  cheapestCallOf,
   descriptorOf,
   NIMBUS_LOOKUP_DEFAULTS,
   ORION_CONNECT_DEFAULTS,
@@ -178,10 +179,7 @@ export class ProviderCatalog {
 
   /** The fewest credits any paid call at `provider` costs: what its balance must cover to resume. */
   cheapestCall(provider: ProviderName): number {
-    const costs = Object.values(descriptorOf(provider)?.capabilities ?? {})
-      .map((cost) => cost.credits)
-      .filter((credits) => credits > 0);
-    return costs.length > 0 ? Math.min(...costs) : 1;
+    return cheapestCallOf(provider);
   }
 
   /** What one call of `capability` costs at `provider` (0 when the provider does not list it). */

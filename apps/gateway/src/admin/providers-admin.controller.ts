@@ -1,14 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import {
-  BadRequestException,
-  Body,
-  Controller,
-  HttpCode,
-  NotFoundException,
-  Param,
-  Post,
-  UseGuards,
-} from '@nestjs/common';
+import { BadRequestException, Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { getQueueToken } from '@nestjs/bullmq';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
@@ -16,7 +7,6 @@ import { CoreConfig } from '@sluice/config';
 import {
   ACTIVE_PROVIDERS,
   JOB_NAMES,
-  PROVIDER_NAMES,
   QUEUE_NAMES,
   pauseProvider,
   resumeProvider,
@@ -27,13 +17,7 @@ import {
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
-
-function providerOf(name: string): ProviderName {
-  if (!(PROVIDER_NAMES as readonly string[]).includes(name)) {
-    throw new NotFoundException(`No provider '${name}'; providers: ${PROVIDER_NAMES.join(', ')}.`);
-  }
-  return name as ProviderName;
-}
+import { providerOf } from '../http-params';
 
 /**
  * Ops controls over providers: pause or resume one by hand (its queue and the marker every worker

@@ -5,13 +5,14 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@ne
 import { CoreConfig, CreditMonitorConfig } from '@sluice/config';
 import { usageBetween, type UsageRow } from '@sluice/db';
 import { BURN_WINDOW_DAYS, forecastCredits, nextRenewal } from '@sluice/enrichment';
-import { ACTIVE_PROVIDERS, CreditWallet, pauseOf, QUEUE_NAMES } from '@sluice/queue';
+import { ACTIVE_PROVIDERS, CreditWallet, creditWalletPrefix, pauseOf, QUEUE_NAMES } from '@sluice/queue';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { RequireScope } from '../auth/scopes';
 import { type Caller, CurrentCaller } from '../auth/request-context';
+import { isoDateParam } from '../http-params';
 import { monthStart, Quotas, type QuotaView } from './quotas.service';
 
 const DAY_MS = 86_400_000;
@@ -32,17 +33,6 @@ export interface ProviderCredits {
   renewal_date: string | null;
   queue: { state: 'running' | 'paused'; paused_since: string | null; reason: string | null };
   quota: QuotaView | null;
-}
-
-function parseDate(value: string | undefined, name: string, fallback: Date): Date {
-  if (value === undefined || value === '') {
-    return fallback;
-  }
-  const date = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) {
-    throw new BadRequestException(`${name} must be an ISO 8601 date or date-time, e.g. 2026-12-01.`);
-  }
-  return date;
 }
 
 /** Credits, usage and alerts, as a workspace sees them. */
@@ -75,7 +65,7 @@ export class CreditsController {
     const now = new Date();
     const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
     const redis = await this.redis();
-    this.wallet ??= new CreditWallet(redis, `${this.core.queuePrefix}:pipeline:credits`);
+    this.wallet ??= new CreditWallet(redis, creditWalletPrefix(this.core.queuePrefix));
     const [spend, snapshots, quotas] = await Promise.all([
       this.dataSource.query<{ provider: string; today: string; month: string; burn: string }[]>(
         `SELECT provider,
@@ -92,48 +82,52 @@ export class CreditsController {
       ),
       this.quotas.list(caller.workspaceId),
     ]);
-    const providers: ProviderCredits[] = [];
-    for (const provider of ACTIVE_PROVIDERS) {
-      const wallet = await this.wallet.snapshot(provider);
-      const snapshot = snapshots.find((row) => row.provider === provider);
-      const spent = spend.find((row) => row.provider === provider);
-      // The wallet holds the freshest reading (the monitor and the workers set it); the snapshot
-      // table is the record of readings.
-      const balance = wallet.balance ?? (snapshot ? Number(snapshot.balance) : null);
-      const readAt =
-        wallet.updatedAt !== null
-          ? new Date(wallet.updatedAt)
-          : snapshot
-            ? new Date(snapshot.taken_at)
-            : null;
-      const day = this.monitor.policies[provider]?.renewalDay;
-      const renewsAt = day ? nextRenewal(now, day) : null;
-      const forecast =
-        balance === null
-          ? null
-          : forecastCredits({
-              balance: balance - wallet.reserved,
-              spentLastWindow: Number(spent?.burn ?? 0),
-              now,
-              renewsAt,
-            });
-      const pause = await pauseOf(redis, this.core.queuePrefix, provider);
-      providers.push({
-        provider,
-        balance,
-        balance_read_at: readAt?.toISOString() ?? null,
-        reserved: wallet.reserved,
-        spent_today: Number(spent?.today ?? 0),
-        spent_this_month: Number(spent?.month ?? 0),
-        burn_rate_per_day: Math.round((forecast?.burnPerDay ?? 0) * 10_000) / 10_000,
-        forecast_exhaustion: forecast?.exhaustsAt?.toISOString() ?? null,
-        renewal_date: renewsAt?.toISOString() ?? null,
-        queue: pause
-          ? { state: 'paused', paused_since: new Date(pause.since).toISOString(), reason: pause.reason }
-          : { state: 'running', paused_since: null, reason: null },
-        quota: quotas.find((quota) => quota.provider === provider) ?? null,
-      });
-    }
+    const wallets = this.wallet;
+    const providers = await Promise.all(
+      ACTIVE_PROVIDERS.map(async (provider): Promise<ProviderCredits> => {
+        const [wallet, pause] = await Promise.all([
+          wallets.snapshot(provider),
+          pauseOf(redis, this.core.queuePrefix, provider),
+        ]);
+        const snapshot = snapshots.find((row) => row.provider === provider);
+        const spent = spend.find((row) => row.provider === provider);
+        // The wallet holds the freshest reading (the monitor and the workers set it); the snapshot
+        // table is the record of readings.
+        const balance = wallet.balance ?? (snapshot ? Number(snapshot.balance) : null);
+        const readAt =
+          wallet.updatedAt !== null
+            ? new Date(wallet.updatedAt)
+            : snapshot
+              ? new Date(snapshot.taken_at)
+              : null;
+        const day = this.monitor.policies[provider]?.renewalDay;
+        const renewsAt = day ? nextRenewal(now, day) : null;
+        const forecast =
+          balance === null
+            ? null
+            : forecastCredits({
+                balance: balance - wallet.reserved,
+                spentLastWindow: Number(spent?.burn ?? 0),
+                now,
+                renewsAt,
+              });
+        return {
+          provider,
+          balance,
+          balance_read_at: readAt?.toISOString() ?? null,
+          reserved: wallet.reserved,
+          spent_today: Number(spent?.today ?? 0),
+          spent_this_month: Number(spent?.month ?? 0),
+          burn_rate_per_day: Math.round((forecast?.burnPerDay ?? 0) * 10_000) / 10_000,
+          forecast_exhaustion: forecast?.exhaustsAt?.toISOString() ?? null,
+          renewal_date: renewsAt?.toISOString() ?? null,
+          queue: pause
+            ? { state: 'paused', paused_since: new Date(pause.since).toISOString(), reason: pause.reason }
+            : { state: 'running', paused_since: null, reason: null },
+          quota: quotas.find((quota) => quota.provider === provider) ?? null,
+        };
+      }),
+    );
     return { providers };
   }
 
@@ -151,8 +145,8 @@ export class CreditsController {
     @Query('to') toRaw?: string,
   ): Promise<{ from: string; to: string; by_provider: UsageRow[]; by_api_key: UsageRow[] }> {
     const now = new Date();
-    const to = parseDate(toRaw, 'to', now);
-    const from = parseDate(fromRaw, 'from', new Date(to.getTime() - 30 * DAY_MS));
+    const to = isoDateParam(toRaw, 'to') ?? now;
+    const from = isoDateParam(fromRaw, 'from') ?? new Date(to.getTime() - 30 * DAY_MS);
     if (from.getTime() >= to.getTime()) {
       throw new BadRequestException('from must be before to.');
     }

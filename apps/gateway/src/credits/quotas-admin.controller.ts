@@ -12,10 +12,10 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { PROVIDER_NAMES } from '@sluice/queue';
 import { IsIn, IsNumber, IsOptional, Max, Min } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
+import { providerOf } from '../http-params';
 import { Quotas, type QuotaView } from './quotas.service';
 
 export class SetQuotaDto {
@@ -36,13 +36,6 @@ export class SetQuotaDto {
   @IsOptional()
   @IsIn(['refuse', 'hold'], { message: 'policy must be refuse or hold' })
   policy?: 'refuse' | 'hold';
-}
-
-function providerOf(name: string): string {
-  if (!(PROVIDER_NAMES as readonly string[]).includes(name)) {
-    throw new NotFoundException(`No provider '${name}'; providers: ${PROVIDER_NAMES.join(', ')}.`);
-  }
-  return name;
 }
 
 /** Ops set each workspace's monthly credit quota per provider. */

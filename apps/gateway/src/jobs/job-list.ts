@@ -1,5 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import { SUPPORTED_REQUEST_TYPES } from '@sluice/enrichment';
+import { isoDateParam } from '../http-params';
 
 export const JOB_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 
@@ -27,19 +28,6 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
     throw new BadRequestException('cursor is not one this API handed out; pass next_cursor as it came.');
   }
   return { createdAt, id };
-}
-
-function dateParam(value: string | undefined, name: string): Date | undefined {
-  if (value === undefined || value === '') {
-    return undefined;
-  }
-  const date = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) {
-    throw new BadRequestException(
-      `${name} must be an ISO 8601 date or date-time, e.g. 2026-12-01T00:00:00Z.`,
-    );
-  }
-  return date;
 }
 
 /** Validates `GET /v1/jobs`'s query: each problem named, never a 500. */
@@ -78,8 +66,8 @@ export function parseJobListQuery(raw: Record<string, unknown>): JobListQuery {
   return {
     status: status as JobListQuery['status'],
     type,
-    createdAfter: dateParam(text('created_after'), 'created_after'),
-    createdBefore: dateParam(text('created_before'), 'created_before'),
+    createdAfter: isoDateParam(text('created_after'), 'created_after'),
+    createdBefore: isoDateParam(text('created_before'), 'created_before'),
     limit,
     after: cursor ? decodeCursor(cursor) : undefined,
   };
