@@ -6,7 +6,7 @@ import type { AlertSeverityLevel } from '@sluice/db';
 import { routeAlert, type ChannelName } from '@sluice/platform';
 import { JOB_NAMES, QUEUE_NAMES } from '@sluice/queue';
 import type { Queue } from 'bullmq';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 export interface NewAlert {
   kind: string;
@@ -16,6 +16,15 @@ export interface NewAlert {
   provider?: string | null;
   workspaceId?: string | null;
   details?: Record<string, unknown>;
+}
+
+/** The book inside one transaction (see {@link AlertBook.within}). */
+export interface ScopedAlerts {
+  fire(key: string, alert: NewAlert): Promise<string | null>;
+  silence(key: string): Promise<void>;
+  clear(key: string): Promise<boolean>;
+  /** Queues the deliveries of the alerts fired, once the transaction has committed. */
+  dispatch(): Promise<void>;
 }
 
 export interface AlertDeliveryPayload {
@@ -41,31 +50,59 @@ export class AlertBook {
     private readonly config: CreditMonitorConfig,
   ) {}
 
+  /**
+   * The same book working inside the caller's transaction (`manager`): a balance check applies its
+   * reading and its alerts under one lock and on one connection. Deliveries are queued by
+   * `dispatch`, to be called once that transaction has committed (a delivery must find its alert).
+   */
+  within(manager: EntityManager): ScopedAlerts {
+    const pending: [string, NewAlert][] = [];
+    return {
+      fire: async (key, alert) => {
+        const id = await this.flip(key, alert, manager);
+        if (id) {
+          pending.push([id, alert]);
+        }
+        return id;
+      },
+      silence: (key) => this.silence(key, manager),
+      clear: (key) => this.clear(key, manager),
+      dispatch: async () => {
+        for (const [id, alert] of pending.splice(0)) {
+          await this.dispatch(id, alert);
+        }
+      },
+    };
+  }
+
   /** Raises `alert` if the condition `key` is armed; returns the alert id, or null when already fired. */
   async fire(key: string, alert: NewAlert): Promise<string | null> {
-    const id = await this.dataSource.transaction(async (manager) => {
-      const flipped = await manager.query<{ key: string }[]>(
-        `INSERT INTO alert_states (key, fired, updated_at) VALUES ($1, true, now())
-         ON CONFLICT (key) DO UPDATE SET fired = true, updated_at = now() WHERE alert_states.fired = false
-         RETURNING key`,
-        [key],
-      );
-      if (flipped.length === 0) {
-        return null;
-      }
-      const alertId = await this.insert(manager, alert);
-      await manager.query('UPDATE alert_states SET alert_id = $2 WHERE key = $1', [key, alertId]);
-      return alertId;
-    });
+    const id = await this.dataSource.transaction((manager) => this.flip(key, alert, manager));
     if (id) {
       await this.dispatch(id, alert);
     }
     return id;
   }
 
+  /** Flips the condition to fired and stores the alert, in `manager`'s transaction; null when already fired. */
+  private async flip(key: string, alert: NewAlert, manager: EntityManager): Promise<string | null> {
+    const flipped = await manager.query<{ key: string }[]>(
+      `INSERT INTO alert_states (key, fired, updated_at) VALUES ($1, true, now())
+         ON CONFLICT (key) DO UPDATE SET fired = true, updated_at = now() WHERE alert_states.fired = false
+         RETURNING key`,
+      [key],
+    );
+    if (flipped.length === 0) {
+      return null;
+    }
+    const alertId = await this.insert(manager, alert);
+    await manager.query('UPDATE alert_states SET alert_id = $2 WHERE key = $1', [key, alertId]);
+    return alertId;
+  }
+
   /** Marks the condition fired without an alert (a worse one went out for the same cause). */
-  async silence(key: string): Promise<void> {
-    await this.dataSource.query(
+  async silence(key: string, manager: EntityManager = this.dataSource.manager): Promise<void> {
+    await manager.query(
       `INSERT INTO alert_states (key, fired, updated_at) VALUES ($1, true, now())
        ON CONFLICT (key) DO UPDATE SET fired = true, updated_at = now()`,
       [key],
@@ -73,8 +110,8 @@ export class AlertBook {
   }
 
   /** Re-arms the condition: the next crossing alerts again. Returns whether it was fired. */
-  async clear(key: string): Promise<boolean> {
-    const [, affected] = await this.dataSource.query<[unknown, number]>(
+  async clear(key: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const [, affected] = await manager.query<[unknown, number]>(
       'UPDATE alert_states SET fired = false, updated_at = now() WHERE key = $1 AND fired',
       [key],
     );

@@ -11,9 +11,10 @@ import {
   thresholdsFor,
   type CreditForecast,
 } from '@sluice/enrichment';
-import { descriptorOf } from '@sluice/providers';
+import { cheapestCallOf, type CreditBalance } from '@sluice/providers';
 import {
   CreditWallet,
+  creditWalletPrefix,
   pauseOf,
   pauseProvider,
   providerQueueName,
@@ -23,8 +24,8 @@ import {
 } from '@sluice/queue';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { DataSource } from 'typeorm';
-import { AlertBook } from '../alerts/alert-book';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AlertBook, type ScopedAlerts } from '../alerts/alert-book';
 import { BalanceReaders } from './balance-readers';
 
 export interface BalanceCheckResult {
@@ -38,14 +39,6 @@ export interface BalanceCheckResult {
 }
 
 const round = (value: number): number => Math.round(value * 10_000) / 10_000;
-
-/** The cheapest paid call at the provider: below it, the provider cannot be used at all. */
-export function cheapestCall(provider: string): number {
-  const costs = Object.values(descriptorOf(provider)?.capabilities ?? {})
-    .map((cost) => cost.credits)
-    .filter((credits) => credits > 0);
-  return costs.length > 0 ? Math.min(...costs) : 1;
-}
 
 /**
  * One provider's balance check: reads the balance at its account endpoint, stores the snapshot and
@@ -73,7 +66,7 @@ export class BalanceCheck {
   }
 
   private async walletOf(): Promise<CreditWallet> {
-    this.wallet ??= new CreditWallet(await this.redis(), `${this.core.queuePrefix}:pipeline:credits`);
+    this.wallet ??= new CreditWallet(await this.redis(), creditWalletPrefix(this.core.queuePrefix));
     return this.wallet;
   }
 
@@ -81,20 +74,49 @@ export class BalanceCheck {
     if (!this.readers.has(provider)) {
       return { provider, skipped: 'no balance endpoint' };
     }
+    const readAt = new Date();
     const reading = await this.readers.read(provider);
+    // One provider's readings are applied one at a time, in the order they were taken, under a
+    // lock held to the end: checks running side by side (replicas, a manual check beside the
+    // schedule) could otherwise apply an older balance after a newer one and re-arm an alert
+    // that had just fired.
+    const { result, alerts } = await this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`credit_snapshots:${provider}`]);
+      const scoped = this.alerts.within(manager);
+      return { result: await this.apply(manager, scoped, provider, reading, readAt, now), alerts: scoped };
+    });
+    await alerts.dispatch();
+    return result;
+  }
+
+  private async apply(
+    manager: EntityManager,
+    alerts: ScopedAlerts,
+    provider: string,
+    reading: CreditBalance,
+    readAt: Date,
+    now: Date,
+  ): Promise<BalanceCheckResult> {
     const balance = reading.remaining;
+    const [latest] = await manager.query<{ taken_at: Date }[]>(
+      'SELECT taken_at FROM credit_snapshots WHERE provider = $1 ORDER BY taken_at DESC LIMIT 1',
+      [provider],
+    );
+    if (latest && latest.taken_at.getTime() > readAt.getTime()) {
+      return { provider, skipped: 'a newer reading was applied meanwhile' };
+    }
     const wallet = await this.walletOf();
     await wallet.setBalance(provider, balance);
     const { reserved } = await wallet.snapshot(provider);
-    const drift = await this.snapshot(provider, balance, reserved);
+    const drift = await this.snapshot(manager, provider, balance, reserved, readAt);
     const policy = this.config.policies[provider] ?? {};
 
     // Thresholds: the worst level crossed alerts once; a better balance re-arms.
-    const level = thresholdLevel(balance, thresholdsFor(policy));
     const thresholds = thresholdsFor(policy);
+    const level = thresholdLevel(balance, thresholds);
     const key = (name: string): string => `credits.threshold:${provider}:${name}`;
     if (level === 'critical') {
-      await this.alerts.fire(key('critical'), {
+      await alerts.fire(key('critical'), {
         kind: 'credits.threshold',
         severity: 'critical',
         provider,
@@ -103,11 +125,11 @@ export class BalanceCheck {
         details: { balance, reserved, threshold: thresholds.critical, level: 'critical' },
       });
       // The warning's cause is covered by the critical alert: no late warning after a top-up to between.
-      await this.alerts.silence(key('warning'));
+      await alerts.silence(key('warning'));
     } else {
-      await this.alerts.clear(key('critical'));
+      await alerts.clear(key('critical'));
       if (level === 'warning') {
-        await this.alerts.fire(key('warning'), {
+        await alerts.fire(key('warning'), {
           kind: 'credits.threshold',
           severity: 'warning',
           provider,
@@ -116,14 +138,14 @@ export class BalanceCheck {
           details: { balance, reserved, threshold: thresholds.warning, level: 'warning' },
         });
       } else {
-        await this.alerts.clear(key('warning'));
+        await alerts.clear(key('warning'));
       }
     }
 
     // Drift: the provider took noticeably more (or less) than the ledger charged.
     const driftKey = `credits.drift:${provider}`;
     if (drift !== null && Math.abs(drift) > this.config.driftTolerance) {
-      await this.alerts.fire(driftKey, {
+      await alerts.fire(driftKey, {
         kind: 'credits.drift',
         severity: 'warning',
         provider,
@@ -132,62 +154,65 @@ export class BalanceCheck {
         details: { drift, tolerance: this.config.driftTolerance },
       });
     } else if (drift !== null) {
-      await this.alerts.clear(driftKey);
+      await alerts.clear(driftKey);
     }
 
-    const forecast = await this.forecast(provider, balance - reserved, reading.renewsAt, now);
-    await this.forecastAlerts(provider, balance, forecast, now);
+    const forecast = await this.forecast(manager, provider, balance - reserved, reading.renewsAt, now);
+    await this.forecastAlerts(alerts, provider, balance, forecast, now);
     const action = await this.pauseOrResume(provider, balance - reserved);
     return { provider, balance, level, drift, forecast, action };
   }
 
   /**
-   * Stores the reading with what the provider took since the previous one and what the ledger
+   * Stores the reading (under the provider's lock) with what the provider took since the previous one and what the ledger
    * charged over the same period. Returns the drift (null for a first reading or a top-up).
    */
-  private async snapshot(provider: string, balance: number, reserved: number): Promise<number | null> {
-    return this.dataSource.transaction(async (manager) => {
-      // One reconciliation at a time per provider: two monitors must not both claim a period.
-      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`credit_snapshots:${provider}`]);
-      const [previous] = await manager.query<{ balance: string; reserved: string; taken_at: Date }[]>(
-        `SELECT balance, reserved, taken_at FROM credit_snapshots WHERE provider = $1
+  private async snapshot(
+    manager: EntityManager,
+    provider: string,
+    balance: number,
+    reserved: number,
+    readAt: Date,
+  ): Promise<number | null> {
+    const [previous] = await manager.query<{ balance: string; reserved: string; taken_at: Date }[]>(
+      `SELECT balance, reserved, taken_at FROM credit_snapshots WHERE provider = $1
           ORDER BY taken_at DESC LIMIT 1`,
-        [provider],
-      );
-      let providerSpent: number | null = null;
-      let ledgerSpent: number | null = null;
-      let drift: number | null = null;
-      if (previous) {
-        const [{ spent }] = await manager.query<[{ spent: string }]>(
-          `SELECT COALESCE(SUM(credits), 0) AS spent FROM credit_ledger
+      [provider],
+    );
+    let providerSpent: number | null = null;
+    let ledgerSpent: number | null = null;
+    let drift: number | null = null;
+    if (previous) {
+      const [{ spent }] = await manager.query<[{ spent: string }]>(
+        `SELECT COALESCE(SUM(credits), 0) AS spent FROM credit_ledger
             WHERE provider = $1 AND kind = 'charge' AND created_at > $2 AND created_at <= now()`,
-          [provider, previous.taken_at],
-        );
-        ledgerSpent = Number(spent);
-        const took = Number(previous.balance) - balance;
-        if (took >= 0) {
-          providerSpent = round(took);
-          // Calls in flight may be charged at the provider but not yet settled in the ledger:
-          // count the change in reservations on the ledger's side.
-          drift = round(took - ledgerSpent - (reserved - Number(previous.reserved)));
-        }
-      }
-      await manager.query(
-        `INSERT INTO credit_snapshots (provider, balance, reserved, provider_spent, ledger_spent, drift)
-         VALUES ($1, $2, $3, $4, $5, $6)`,
-        [provider, balance, reserved, providerSpent, ledgerSpent, drift],
+        [provider, previous.taken_at],
       );
-      return drift;
-    });
+      ledgerSpent = Number(spent);
+      const took = Number(previous.balance) - balance;
+      if (took >= 0) {
+        providerSpent = round(took);
+        // Calls in flight may be charged at the provider but not yet settled in the ledger:
+        // count the change in reservations on the ledger's side.
+        drift = round(took - ledgerSpent - (reserved - Number(previous.reserved)));
+      }
+    }
+    await manager.query(
+      `INSERT INTO credit_snapshots (provider, balance, reserved, provider_spent, ledger_spent, drift, taken_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [provider, balance, reserved, providerSpent, ledgerSpent, drift, readAt],
+    );
+    return drift;
   }
 
   private async forecast(
+    manager: EntityManager,
     provider: string,
     available: number,
     reportedRenewal: Date | null,
     now: Date,
   ): Promise<CreditForecast> {
-    const [{ spent }] = await this.dataSource.query<[{ spent: string }]>(
+    const [{ spent }] = await manager.query<[{ spent: string }]>(
       `SELECT COALESCE(SUM(credits), 0) AS spent FROM credit_ledger
         WHERE provider = $1 AND kind = 'charge' AND created_at > $2`,
       [provider, new Date(now.getTime() - BURN_WINDOW_DAYS * 86_400_000)],
@@ -204,6 +229,7 @@ export class BalanceCheck {
   }
 
   private async forecastAlerts(
+    alerts: ScopedAlerts,
     provider: string,
     balance: number,
     forecast: CreditForecast,
@@ -216,7 +242,7 @@ export class BalanceCheck {
     const exhaustionKey = `forecast.exhaustion:${provider}:${renewal}`;
     if (forecast.exhaustsBeforeRenewal && forecast.exhaustsAt) {
       const exhausts = forecast.exhaustsAt.toISOString().slice(0, 10);
-      await this.alerts.fire(exhaustionKey, {
+      await alerts.fire(exhaustionKey, {
         kind: 'forecast.exhaustion',
         severity: 'warning',
         provider,
@@ -230,7 +256,7 @@ export class BalanceCheck {
         },
       });
     } else {
-      await this.alerts.clear(exhaustionKey);
+      await alerts.clear(exhaustionKey);
     }
     const daysToRenewal = (forecast.renewsAt.getTime() - now.getTime()) / 86_400_000;
     if (
@@ -239,7 +265,7 @@ export class BalanceCheck {
       daysToRenewal <= this.config.renewalReminderDays
     ) {
       // One reminder per renewal: the key names the renewal date and is never re-armed.
-      await this.alerts.fire(`renewal.reminder:${provider}:${renewal}`, {
+      await alerts.fire(`renewal.reminder:${provider}:${renewal}`, {
         kind: 'renewal.reminder',
         severity: 'warning',
         provider,
@@ -256,7 +282,7 @@ export class BalanceCheck {
     const queue = this.moduleRef.get<Queue>(getQueueToken(providerQueueName(provider as ProviderName)), {
       strict: false,
     });
-    const minimum = cheapestCall(provider);
+    const minimum = cheapestCallOf(provider);
     if (available < minimum) {
       const paused = await pauseProvider(redis, queue, this.core.queuePrefix, provider, {
         since: Date.now(),
