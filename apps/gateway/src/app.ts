@@ -8,6 +8,7 @@ import {
   CreditMonitorConfig,
   GatewayConfig,
   loadConfigs,
+  ProvidersConfig,
   type Env,
 } from '@sluice/config';
 import { useJsonBodies } from '@sluice/platform';
@@ -17,11 +18,11 @@ import { GatewayModule } from './gateway.module';
 export async function createGatewayApp(
   env: Env = process.env,
 ): Promise<{ app: INestApplication; config: GatewayConfig }> {
-  const [core, gateway, callbacks, monitor] = loadConfigs(
-    [CoreConfig, GatewayConfig, CallbackConfig, CreditMonitorConfig],
+  const [core, gateway, callbacks, monitor, providers] = loadConfigs(
+    [CoreConfig, GatewayConfig, CallbackConfig, CreditMonitorConfig, ProvidersConfig],
     env,
   );
-  const app = await NestFactory.create(GatewayModule.forRoot(core, gateway, callbacks, monitor), {
+  const app = await NestFactory.create(GatewayModule.forRoot(core, gateway, callbacks, monitor, providers), {
     bufferLogs: true,
     bodyParser: false,
   });

@@ -9,6 +9,7 @@ import {
   type CoreConfig,
   type CreditMonitorConfig,
   type GatewayConfig,
+  type ProvidersConfig,
   SluiceConfigModule,
 } from '@sluice/config';
 import { DatabaseModule } from '@sluice/db';
@@ -30,6 +31,8 @@ import { Quotas } from './credits/quotas.service';
 import { QueueMetrics } from './ops/queue-metrics';
 import { CallbacksController } from './callbacks/callbacks.controller';
 import { WebhookSecrets } from './callbacks/webhook-secrets.service';
+import { EnrichController } from './enrich/enrich.controller';
+import { EnrichService } from './enrich/enrich.service';
 
 /** The workers' queues and the credit monitor's: the gateway enqueues to both and Bull Board shows both. */
 const GATEWAY_QUEUES = [...ACTIVE_QUEUE_NAMES, QUEUE_NAMES.creditMonitor];
@@ -41,11 +44,12 @@ export class GatewayModule implements NestModule {
     gateway: GatewayConfig,
     callbacks: CallbackConfig,
     monitor: CreditMonitorConfig,
+    providers: ProvidersConfig,
   ): DynamicModule {
     return {
       module: GatewayModule,
       imports: [
-        SluiceConfigModule.forRoot([core, gateway, callbacks, monitor]),
+        SluiceConfigModule.forRoot([core, gateway, callbacks, monitor, providers]),
         LoggerModule.forRoot(
           loggerParams({ app: 'gateway', level: core.logLevel, flushMs: core.logFlushMs }),
         ),
@@ -71,6 +75,7 @@ export class GatewayModule implements NestModule {
         CreditsController,
         QuotasAdminController,
         ApiKeysController,
+        EnrichController,
       ],
       providers: [
         HttpMetricsMiddleware,
@@ -82,6 +87,7 @@ export class GatewayModule implements NestModule {
         WebhookSecrets,
         Quotas,
         JobEventsHub,
+        EnrichService,
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };

@@ -135,6 +135,44 @@ export class GatewayConfig {
   @Min(60)
   @Max(30 * 24 * 3600)
   idempotencyTtlS = 24 * 3600;
+
+  @Setting({
+    env: 'ENRICH_TIMEOUT_MS',
+    description:
+      'How long POST /v1/enrich waits for an answer by default before it answers 202 with the job id (ms; callers set timeout_ms).',
+  })
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  enrichTimeoutMs = 2_000;
+
+  @Setting({
+    env: 'ENRICH_TIMEOUT_MAX_MS',
+    description: 'The largest timeout_ms POST /v1/enrich accepts (ms).',
+  })
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  enrichTimeoutMaxMs = 30_000;
+
+  @Setting({
+    env: 'ENRICH_CACHE_TTL_S',
+    description:
+      'How long a workspace’s real-time enrichment answers are served from its answer cache (seconds); the provider-level cache and the store still answer after.',
+  })
+  @IsInt()
+  @Min(0)
+  @Max(30 * 24 * 3600)
+  enrichCacheTtlS = 24 * 3600;
+
+  @Setting({
+    env: 'ENRICH_ENQUEUE_MAX',
+    description: 'Most records one POST /v1/enrich/enqueue may carry.',
+  })
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  enrichEnqueueMax = 1000;
 }
 
 /** The per-provider workers and the orchestrator. */

@@ -19,6 +19,8 @@ import {
   type Goal,
   type GoalKey,
   type Person,
+  type Firmographics,
+  firmographicsFields,
   type ProviderAnswer,
   type ProviderCandidate,
   type ProviderStats,
@@ -56,6 +58,8 @@ const GOAL_PROVIDERS: Partial<Record<GoalKey, readonly ProviderName[]>> = {
   company: ['companies-house'],
   officers: ['companies-house'],
   phone: ['orion-connect', 'astra-dialer', 'nimbus-lookup'],
+  // The register's lookup is by company number; firmographics by domain or name are bought.
+  firmographics: ['rocketreach'],
 };
 
 /** What {@link Orchestrator.advanceIn} decided, and the step to enqueue once its transaction commits. */
@@ -243,7 +247,7 @@ export class Orchestrator {
               manager,
               request,
               'completed',
-              { ...this.result(goals, steps), stopped: stop },
+              { ...this.result(request, goals, steps), stopped: stop },
               null,
             );
             return { action: 'finished', status: 'completed' };
@@ -259,6 +263,9 @@ export class Orchestrator {
         }
         if (goal.officer && !goalInput.person.domain) {
           continue; // no company domain to search the officer's mailbox at
+        }
+        if (goal.key === 'firmographics' && !goalInput.person.domain && !goalInput.companyName) {
+          continue; // neither the caller nor the person's profile names the company
         }
         const { next, skipped } = await this.nextProvider(request, goal, goalSteps, steps, goalInput);
         if (next) {
@@ -295,11 +302,11 @@ export class Orchestrator {
               : last?.reason === 'not_found' && goal.key === 'officers'
                 ? `Company ${input.company_number ?? ''} has no officers at Companies House.`
                 : (last?.error ?? `${goal.operation}: ${last?.reason ?? 'no eligible provider'}`);
-          await finish(request, 'failed', this.result(goals, steps), message);
+          await finish(request, 'failed', this.result(request, goals, steps), message);
           return { action: 'finished', status: 'failed' };
         }
       }
-      await finish(request, 'completed', this.result(goals, steps), null);
+      await finish(request, 'completed', this.result(request, goals, steps), null);
       return { action: 'finished', status: 'completed' };
     })();
     return {
@@ -352,6 +359,14 @@ export class Orchestrator {
       };
     }
     const email = answer('email');
+    if (goal?.key === 'firmographics') {
+      // The caller's company identifiers, else the company the person's profile names.
+      const person = answer('profile')?.person as Person | undefined;
+      return {
+        companyName: input.company_name ?? person?.companyName ?? undefined,
+        person: { domain: input.domain ?? person?.companyDomain ?? undefined },
+      };
+    }
     return {
       companyNumber: input.company_number,
       companyName: input.company_name ?? (company?.company_name as string | undefined),
@@ -379,6 +394,8 @@ export class Orchestrator {
         return { company_name: input.companyName };
       case 'verify':
         return { email: input.email };
+      case 'firmographics':
+        return { domain: input.person.domain, company_name: input.companyName };
       default:
         return {
           first_name: input.person.firstName,
@@ -508,9 +525,24 @@ export class Orchestrator {
   }
 
   /** The request's answer: each goal's accepted output, and for people the merged fields. */
-  private result(goals: readonly Goal[], steps: readonly EnrichmentStep[]): Record<string, unknown> {
+  private result(
+    request: EnrichmentRequest,
+    goals: readonly Goal[],
+    steps: readonly EnrichmentStep[],
+  ): Record<string, unknown> {
     const result: Record<string, unknown> = {};
     const answers: ProviderAnswer[] = [];
+    // `enrich` answers exactly the fields asked (null when unknown); other types every field known.
+    const requested = request.type === 'enrich' ? ((request.options as RequestOptions).fields ?? []) : null;
+    const input = request.input as RequestInput;
+    if (requested?.includes('business_email') && input.email) {
+      // The caller gave the address (only its verification was looked for): it is theirs to source.
+      answers.push({
+        provider: 'input',
+        fields: { business_email: input.email },
+        confidence: { business_email: 1 },
+      });
+    }
     const unresolved: { goal: string; reason: string }[] = [];
     const attribution = new Set<string>();
     const officerEmails = new Map<string, Record<string, unknown>>();
@@ -578,6 +610,13 @@ export class Orchestrator {
           result.person = output.person;
           answers.push({ provider: step.provider, fields: personFields(output.person as Person) });
           break;
+        case 'firmographics':
+          result.firmographics = output.company;
+          answers.push({
+            provider: step.provider,
+            fields: firmographicsFields(output.company as Firmographics),
+          });
+          break;
         case 'verify':
           result.verification = { ...output, source: step.provider };
           // A verifier's verdict outranks the finder's own guess at deliverability.
@@ -592,8 +631,8 @@ export class Orchestrator {
     if (officerEmails.size > 0) {
       result.officer_emails = [...officerEmails.values()];
     }
-    if (answers.length > 0) {
-      const merged = mergeAnswers(answers, null);
+    if (answers.length > 0 || requested) {
+      const merged = mergeAnswers(answers, requested);
       result.data = merged.data;
       result.sources = merged.sources;
       result.confidence = merged.confidence;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ProvidersConfig } from '@sluice/config';
 import type {
+  Firmographics,
   Company,
   CompanyOfficer,
   FoundEmail,
@@ -205,6 +206,13 @@ export class ProviderInvoker {
   async call(provider: ProviderName, capability: GoalCapability, input: GoalInput): Promise<StepOutcome> {
     switch (capability) {
       case 'lookup_company': {
+        if (provider === 'rocketreach') {
+          // Firmographics by the company's domain (or name): the `firmographics` goal.
+          const query = input.person.domain ? { domain: input.person.domain } : { name: input.companyName };
+          return mapOutcome((await this.rocketreach.lookupCompany(query)).data, (company: Firmographics) => ({
+            company,
+          }));
+        }
         if (provider !== 'companies-house') {
           return unsupported(provider, capability);
         }

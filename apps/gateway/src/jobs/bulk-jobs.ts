@@ -3,7 +3,7 @@ import type { RequestType } from '@sluice/enrichment';
 import { plainToInstance } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
 import { CreateJobDto } from './create-job.dto';
-import { parseJobInput, parseJobOptions } from './job-input';
+import { parseJobRequest } from './job-input';
 import type { NewJob } from './jobs.service';
 
 export interface RejectedJob {
@@ -36,14 +36,15 @@ export async function checkBulkJob(
   }
   try {
     const type = dto.type as RequestType;
+    const { input, options } = parseJobRequest(type, dto.input, dto.options);
     return {
       job: {
         type,
-        input: parseJobInput(type, dto.input),
+        input,
         priority: dto.priority ?? 'bulk',
         callbackUrl: dto.callback_url ?? null,
         maxCredits: dto.max_credits ?? null,
-        options: parseJobOptions(dto.options),
+        options,
       },
       callbackUrl: dto.callback_url ?? null,
     };

@@ -9,6 +9,9 @@ import {
   normalizePhone,
   REQUEST_INPUT_FIELDS,
   REQUEST_OPTION_NAMES,
+  ENRICH_FIELDS,
+  unreachableFields,
+  type EnrichField,
   type RequestInput,
   type RequestOptions,
   type RequestType,
@@ -131,5 +134,63 @@ export function parseJobOptions(raw: Record<string, unknown> | undefined): Reque
     }
     options.phone_type = raw.phone_type;
   }
+  if (raw.fields !== undefined) {
+    options.fields = parseEnrichFields(raw.fields, 'options.fields');
+  }
   return options;
+}
+
+/**
+ * The fields an `enrich` request asks for: a non-empty list of names from {@link ENRICH_FIELDS},
+ * each once (duplicates are dropped, order kept). `where` names the parameter in messages.
+ */
+export function parseEnrichFields(raw: unknown, where: string): EnrichField[] {
+  if (!Array.isArray(raw) || raw.length === 0) {
+    throw new BadRequestException(
+      `${where} must be a non-empty list of fields, from: ${ENRICH_FIELDS.join(', ')}`,
+    );
+  }
+  const unknown = raw.filter((field) => !(ENRICH_FIELDS as readonly unknown[]).includes(field));
+  if (unknown.length > 0) {
+    throw new BadRequestException(
+      `${where} has unknown field(s) ${unknown.map((field) => JSON.stringify(field)).join(', ')}; known fields: ${ENRICH_FIELDS.join(', ')}`,
+    );
+  }
+  return [...new Set(raw as EnrichField[])];
+}
+
+/**
+ * A job's input and options, checked together: for `enrich`, the fields are required and each must
+ * be reachable from the identifiers given (a field nothing could find is refused before it costs).
+ */
+export function parseJobRequest(
+  type: RequestType,
+  rawInput: Record<string, unknown>,
+  rawOptions: Record<string, unknown> | undefined,
+): { input: RequestInput; options: RequestOptions } {
+  const input = parseJobInput(type, rawInput);
+  const options = parseJobOptions(rawOptions);
+  if (type === 'enrich') {
+    if (!options.fields) {
+      throw new BadRequestException(
+        `enrich needs options.fields, a list of fields from: ${ENRICH_FIELDS.join(', ')}`,
+      );
+    }
+    assertReachable(input, options.fields);
+  } else if (options.fields) {
+    throw new BadRequestException(`options.fields applies to enrich only, not to ${type}`);
+  }
+  return { input, options };
+}
+
+/** Refuses fields the identifiers cannot reach, naming each and what it needs. */
+export function assertReachable(input: RequestInput, fields: readonly string[]): void {
+  const unreachable = unreachableFields(input, fields);
+  if (unreachable.length > 0) {
+    throw new BadRequestException(
+      unreachable.map(
+        ({ field, needs }) => `${field} cannot be looked up from the identifiers given: it needs ${needs}`,
+      ),
+    );
+  }
 }

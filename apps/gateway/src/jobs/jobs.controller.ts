@@ -22,7 +22,7 @@ import { ApiKeyGuard } from '../auth/api-key.guard';
 import { RequireScope } from '../auth/scopes';
 import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
 import { CreateJobDto, JobCreatedDto } from './create-job.dto';
-import { parseJobInput, parseJobOptions } from './job-input';
+import { parseJobRequest } from './job-input';
 import { jobEvents, TERMINAL_STATUSES, type JobEvent, type JobView } from './job-view';
 import { JobEventsHub } from './job-events';
 import type { Request, Response } from 'express';
@@ -72,8 +72,7 @@ export class JobsController {
     @CorrelationId() correlationId: string,
   ): Promise<JobCreatedDto> {
     const type = body.type as RequestType;
-    const input = parseJobInput(type, body.input);
-    const options = parseJobOptions(body.options);
+    const { input, options } = parseJobRequest(type, body.input, body.options);
     if (body.callback_url) {
       await this.secrets.checkUrl(body.callback_url);
     }

@@ -1,10 +1,12 @@
 import {
   chainOfficers,
   chainStopReason,
+  enrichGoals,
   goalsOf,
   isSupportedRequestType,
   missingIdentifiers,
   officerKeyOf,
+  unreachableFields,
 } from './request-types';
 
 describe('request types', () => {
@@ -161,6 +163,51 @@ describe('request types', () => {
         /company_number/,
       );
       expect(missingIdentifiers('company.officer_emails', { company_number: '07798925' })).toBeNull();
+    });
+  });
+
+  describe('enrich', () => {
+    const person = { first_name: 'Ada', last_name: 'Lovelace', domain: 'acme.com' };
+
+    it('plans only the goals the asked fields need, profile first', () => {
+      expect(enrichGoals(person, ['title'])).toEqual(['profile']);
+      expect(enrichGoals(person, ['business_email'])).toEqual(['email']);
+      expect(enrichGoals(person, ['business_email', 'email_status', 'mobile_phone', 'industry'])).toEqual([
+        'email',
+        'verify',
+        'phone',
+        'firmographics',
+      ]);
+      expect(enrichGoals(person, ['title', 'company_size'])).toEqual(['profile', 'firmographics']);
+      expect(goalsOf('enrich', person, { fields: ['phone'] }).map((goal) => goal.capability)).toEqual([
+        'find_phone',
+      ]);
+    });
+
+    it('verifies a given e-mail instead of searching for one', () => {
+      expect(enrichGoals({ email: 'ada@acme.com' }, ['business_email', 'email_status'])).toEqual(['verify']);
+      expect(enrichGoals({ email: 'ada@acme.com' }, ['business_email'])).toEqual([]);
+    });
+
+    it('takes the company from the profile when the caller names none', () => {
+      const byLinkedin = { linkedin_url: 'https://www.linkedin.com/in/ada' };
+      expect(enrichGoals(byLinkedin, ['company_domain'])).toEqual(['profile']);
+      expect(enrichGoals(byLinkedin, ['industry'])).toEqual(['profile', 'firmographics']);
+      expect(enrichGoals({ domain: 'acme.com' }, ['company_domain', 'industry'])).toEqual(['firmographics']);
+    });
+
+    it('names each field the identifiers cannot reach, and what it needs', () => {
+      const problems = unreachableFields({ domain: 'acme.com' }, ['industry', 'title', 'business_email']);
+      expect(problems.map((problem) => problem.field)).toEqual(['title', 'business_email']);
+      expect(problems.every((problem) => problem.needs.includes('linkedin_url'))).toBe(true);
+      expect(unreachableFields(person, ['title', 'industry', 'business_email', 'phone'])).toEqual([]);
+      // A first name alone identifies nobody.
+      expect(unreachableFields({ first_name: 'Ada' }, ['company_name'])).toHaveLength(1);
+    });
+
+    it('needs at least one identifier', () => {
+      expect(missingIdentifiers('enrich', {})).toMatch(/at least one identifier/);
+      expect(missingIdentifiers('enrich', { phone: '+447700900123' })).toBeNull();
     });
   });
 });

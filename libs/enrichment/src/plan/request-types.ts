@@ -1,3 +1,5 @@
+import type { EnrichField } from '../merge/fields';
+
 /**
  * The request types Sluice answers. Each becomes a list of goals; a goal is met by the first
  * eligible provider that answers it (a waterfall), and later goals may use earlier goals' answers
@@ -12,6 +14,7 @@ export const SUPPORTED_REQUEST_TYPES = [
   'person.phone',
   'person.profile',
   'email.verify',
+  'enrich',
 ] as const;
 export type RequestType = (typeof SUPPORTED_REQUEST_TYPES)[number];
 
@@ -42,9 +45,17 @@ export interface RequestOptions {
   phone_type?: 'mobile' | 'any';
   /** Wait for a provider paused for credits instead of falling through to the next. */
   wait_for_credits?: boolean;
+  /** `enrich`: the fields asked for (from {@link ENRICH_FIELDS}); they decide the request's goals. */
+  fields?: readonly EnrichField[];
 }
 
-export const REQUEST_OPTION_NAMES = ['verify', 'accept_catch_all', 'phone_type', 'wait_for_credits'] as const;
+export const REQUEST_OPTION_NAMES = [
+  'verify',
+  'accept_catch_all',
+  'phone_type',
+  'wait_for_credits',
+  'fields',
+] as const;
 
 /** What a goal asks of a provider, in the provider port's terms. */
 export type GoalCapability =
@@ -56,7 +67,8 @@ export type GoalCapability =
   | 'lookup_person'
   | 'verify_email';
 
-export type GoalKey = 'company' | 'officers' | 'domain' | 'email' | 'phone' | 'profile' | 'verify';
+export type GoalKey =
+  'company' | 'officers' | 'domain' | 'email' | 'phone' | 'profile' | 'verify' | 'firmographics';
 
 export interface Goal {
   /**
@@ -137,6 +149,15 @@ const GOALS: Record<GoalKey, Goal> = {
     operation: 'email.verify',
     required: false,
   },
+  // A company by its domain or name at a B2B data provider (industry, size, revenue, technologies),
+  // as opposed to `company`, the register's record by company number.
+  firmographics: {
+    id: 'firmographics',
+    key: 'firmographics',
+    capability: 'lookup_company',
+    operation: 'company.firmographics',
+    required: false,
+  },
 };
 
 /**
@@ -178,6 +199,8 @@ export function goalsOf(
       return [GOALS.profile];
     case 'email.verify':
       return [GOALS.verify];
+    case 'enrich':
+      return enrichGoals(input, options.fields ?? []).map((key) => GOALS[key]);
   }
 }
 
@@ -199,6 +222,16 @@ export const REQUEST_INPUT_FIELDS: Record<RequestType, readonly (keyof RequestIn
     'email',
   ],
   'email.verify': ['email'],
+  enrich: [
+    'email',
+    'domain',
+    'company_name',
+    'linkedin_url',
+    'first_name',
+    'last_name',
+    'full_name',
+    'phone',
+  ],
 };
 
 /**
@@ -228,7 +261,110 @@ export function missingIdentifiers(type: RequestType, input: RequestInput): stri
         : `${type} needs input.linkedin_url, input.email, or a name (first_name and last_name, or full_name) with domain or company_name`;
     case 'email.verify':
       return input.email ? null : 'input.email is required for email.verify';
+    case 'enrich':
+      return input.linkedin_url || input.email || input.phone || employer || named
+        ? null
+        : 'enrich needs at least one identifier: email, domain, company_name, linkedin_url, phone, or a name';
   }
+}
+
+/** Fields that only a person lookup (a profile) answers. */
+const PROFILE_FIELDS: readonly EnrichField[] = [
+  'first_name',
+  'last_name',
+  'full_name',
+  'title',
+  'seniority',
+  'department',
+  'linkedin_url',
+  'location',
+  'city',
+  'state',
+  'country',
+  'personal_email',
+];
+/** Fields of the company, answered by a firmographics lookup. */
+const COMPANY_FIELDS: readonly EnrichField[] = [
+  'industry',
+  'company_size',
+  'company_revenue',
+  'technologies',
+  'zip_code',
+];
+
+/** Whether the identifiers can find a person: a LinkedIn URL, an e-mail, or a name at an employer. */
+export function identifiesPerson(input: RequestInput): boolean {
+  const named = Boolean(input.full_name || (input.first_name && input.last_name));
+  return Boolean(input.linkedin_url || input.email || (named && (input.domain || input.company_name)));
+}
+
+/**
+ * The goals an `enrich` request needs for the fields asked, cheapest information first: the
+ * person's profile (which also names their company), their work e-mail unless the caller gave one,
+ * its verification, their phone, then the company's firmographics. A field the identifiers cannot
+ * reach adds no goal (the gateway refuses such a request up front; see {@link unreachableFields}).
+ */
+export function enrichGoals(input: RequestInput, fields: readonly string[]): GoalKey[] {
+  const wants = (list: readonly string[]): boolean => fields.some((field) => list.includes(field));
+  const person = identifiesPerson(input);
+  const company = Boolean(input.domain || input.company_name);
+  const goals: GoalKey[] = [];
+  // With no company identifier, the company (its name and domain, and the domain its firmographics
+  // are looked up by) comes from the person's profile.
+  const companyWanted = wants(['company_name', 'company_domain', ...COMPANY_FIELDS]);
+  if (person && (wants(PROFILE_FIELDS) || (!company && companyWanted))) {
+    goals.push('profile');
+  }
+  // A caller who gives the e-mail has it already: it is only verified.
+  if (!input.email && person && wants(['business_email', 'email_status'])) {
+    goals.push('email');
+  }
+  if (wants(['email_status']) && (input.email || goals.includes('email'))) {
+    goals.push('verify');
+  }
+  if (person && wants(['phone', 'mobile_phone'])) {
+    goals.push('phone');
+  }
+  if (
+    (company || person) &&
+    (wants(COMPANY_FIELDS) || (company && wants(['company_name', 'company_domain'])))
+  ) {
+    goals.push('firmographics');
+  }
+  return goals;
+}
+
+/**
+ * Fields asked of an `enrich` request that its identifiers cannot reach, each with what it needs;
+ * empty when every field can be looked for.
+ */
+export function unreachableFields(
+  input: RequestInput,
+  fields: readonly string[],
+): { field: string; needs: string }[] {
+  const person = identifiesPerson(input);
+  const company = Boolean(input.domain || input.company_name);
+  const needsPerson =
+    'linkedin_url, email, or a name (first_name and last_name, or full_name) with domain or company_name';
+  const problems: { field: string; needs: string }[] = [];
+  for (const field of fields) {
+    if (field === 'business_email' || field === 'email_status') {
+      if (!person) {
+        problems.push({ field, needs: needsPerson });
+      }
+    } else if (
+      COMPANY_FIELDS.includes(field as EnrichField) ||
+      field === 'company_name' ||
+      field === 'company_domain'
+    ) {
+      if (!person && !company) {
+        problems.push({ field, needs: `domain, company_name, or ${needsPerson}` });
+      }
+    } else if (!person) {
+      problems.push({ field, needs: needsPerson });
+    }
+  }
+  return problems;
 }
 
 /**

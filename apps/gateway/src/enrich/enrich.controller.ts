@@ -1,0 +1,264 @@
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  HttpException,
+  HttpStatus,
+  Post,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { GatewayConfig } from '@sluice/config';
+import { ENRICH_FIELDS } from '@sluice/enrichment';
+import type { Response } from 'express';
+import { ApiKeyGuard } from '../auth/api-key.guard';
+import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
+import { RequireScope } from '../auth/scopes';
+import { WebhookSecrets } from '../callbacks/webhook-secrets.service';
+import { Quotas } from '../credits/quotas.service';
+import type { RejectedJob } from '../jobs/bulk-jobs';
+import { JobsService, type NewJob } from '../jobs/jobs.service';
+import { SANDBOX_NOTICE, type EnrichAnswer } from './enrich-answer';
+import {
+  ENRICH_IDENTIFIERS,
+  parseEnrichBody,
+  parseEnrichQuery,
+  parseEnrichSettings,
+  parseMaxCredits,
+} from './enrich-input';
+import { EnrichService } from './enrich.service';
+
+const ANSWER_EXAMPLE = {
+  job_id: '6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f',
+  status: 'completed',
+  cached: false,
+  data: { business_email: 'ada.lovelace@acme.com', title: 'CTO', mobile_phone: null },
+  sources: { business_email: 'snov', title: 'rocketreach' },
+  confidence: { business_email: 0.9, title: 0.7 },
+  attribution: ['Powered by RocketReach'],
+  sandbox: true,
+  notice: SANDBOX_NOTICE,
+  credits_spent: 2,
+  error: null,
+};
+
+function messagesOf(error: HttpException): string[] {
+  const body = error.getResponse();
+  const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
+  return Array.isArray(message)
+    ? message.map(String)
+    : [typeof message === 'string' ? message : error.message];
+}
+
+@ApiTags('enrich')
+@ApiBearerAuth()
+@UseGuards(ApiKeyGuard)
+@Controller('v1/enrich')
+export class EnrichController {
+  constructor(
+    private readonly enrichment: EnrichService,
+    private readonly jobs: JobsService,
+    private readonly quotas: Quotas,
+    private readonly secrets: WebhookSecrets,
+    private readonly config: GatewayConfig,
+  ) {}
+
+  @Post()
+  @RequireScope('enrich')
+  @ApiOperation({
+    summary: 'Enrich one person or company in real time',
+    description: `Identifiers at the top level (${ENRICH_IDENTIFIERS.join(', ')}; at least one usable) and \`enrich\`, the fields wanted, from: ${ENRICH_FIELDS.join(', ')}. Answers from the workspace’s answer cache at once (\`cached: true\`); otherwise runs the waterfalls and waits up to \`timeout_ms\` (default ENRICH_TIMEOUT_MS, 2,000), then answers 202 with the job id to poll (GET /v1/jobs/{id}) or stream (GET /v1/jobs/{id}/events). Every field asked is in \`data\`, null when unknown; \`sources\` names the provider of each known field and \`confidence\` its confidence; data from RocketReach carries "Powered by RocketReach" in \`attribution\`; data from the provider sandbox has \`sandbox: true\` and a notice.`,
+  })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['enrich'],
+      properties: {
+        ...Object.fromEntries(ENRICH_IDENTIFIERS.map((name) => [name, { type: 'string' }])),
+        enrich: { type: 'array', items: { type: 'string', enum: [...ENRICH_FIELDS] } },
+        timeout_ms: { type: 'integer', minimum: 0 },
+        options: { type: 'object', description: 'accept_catch_all, phone_type, wait_for_credits' },
+        max_credits: { type: 'number', minimum: 0 },
+      },
+      example: {
+        first_name: 'Ada',
+        last_name: 'Lovelace',
+        domain: 'acme.com',
+        enrich: ['business_email', 'title', 'mobile_phone'],
+        timeout_ms: 2000,
+      },
+    },
+  })
+  @ApiResponse({ status: 200, description: 'The answer.', schema: { example: ANSWER_EXAMPLE } })
+  @ApiResponse({
+    status: 202,
+    description: 'Not finished within timeout_ms: poll or stream the job.',
+    schema: {
+      example: {
+        job_id: '6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f',
+        status: 'running',
+        cached: false,
+        poll: '/v1/jobs/6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f',
+        events: '/v1/jobs/6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f/events',
+      },
+    },
+  })
+  @ApiResponse({
+    status: 400,
+    description:
+      'Unknown field or member, no usable identifier, a malformed identifier, or a field the identifiers cannot reach.',
+  })
+  @ApiResponse({ status: 402, description: '`quota_exceeded`: no provider able to answer has quota left.' })
+  async enrich(
+    @Body() body: Record<string, unknown>,
+    @CurrentCaller() caller: Caller,
+    @CorrelationId() correlationId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<EnrichAnswer | Record<string, unknown>> {
+    const request = parseEnrichBody(body, {
+      defaultTimeoutMs: this.config.enrichTimeoutMs,
+      maxTimeoutMs: this.config.enrichTimeoutMaxMs,
+    });
+    await this.quotas.assertRoom(caller.workspaceId, 'enrich', request.input, request.options);
+    const outcome = await this.enrichment.enrich(caller, request, correlationId);
+    if (outcome.kind === 'answer') {
+      response.status(HttpStatus.OK);
+      return outcome.answer;
+    }
+    response.status(HttpStatus.ACCEPTED);
+    return {
+      job_id: outcome.jobId,
+      status: outcome.status,
+      cached: false,
+      poll: `/v1/jobs/${outcome.jobId}`,
+      events: `/v1/jobs/${outcome.jobId}/events`,
+    };
+  }
+
+  @Post('enqueue')
+  @RequireScope('enrich')
+  @ApiOperation({
+    summary: 'Enrich many records asynchronously',
+    description:
+      'Body `{"records": [{identifiers}], "enrich": [fields], "options"?, "priority"? (default bulk), "callback_url"?, "max_credits"? (per record)}`, up to ENRICH_ENQUEUE_MAX records. Each record is checked on its own: the valid ones become `enrich` jobs together, the others are listed with their problems by index. Results: GET /v1/jobs/{id}, its events, or the callback.',
+  })
+  @ApiBody({
+    schema: {
+      example: {
+        records: [
+          { first_name: 'Ada', last_name: 'Lovelace', domain: 'acme.com' },
+          { linkedin_url: 'https://www.linkedin.com/in/grace-hopper' },
+        ],
+        enrich: ['business_email', 'phone'],
+        priority: 'bulk',
+      },
+    },
+  })
+  @ApiResponse({
+    status: 202,
+    description: 'The jobs made, and the records refused.',
+    schema: {
+      example: {
+        accepted: [{ index: 0, id: '6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f' }],
+        rejected: [{ index: 1, errors: ['linkedin_url "x" is not a LinkedIn profile URL'] }],
+      },
+    },
+  })
+  @ApiResponse({
+    status: 400,
+    description: 'Not a list of records, too many, bad settings, or not one record valid.',
+  })
+  async enqueue(
+    @Body() body: Record<string, unknown>,
+    @CurrentCaller() caller: Caller,
+    @CorrelationId() correlationId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<{ accepted: { index: number; id: string }[]; rejected: RejectedJob[] }> {
+    const settings = ['records', 'enrich', 'options', 'priority', 'callback_url', 'max_credits'];
+    const unknown = Object.keys(body).filter((key) => !settings.includes(key));
+    if (unknown.length > 0) {
+      throw new BadRequestException(
+        `unknown member(s) ${unknown.map((key) => `'${key}'`).join(', ')}; accepted: ${settings.join(', ')}`,
+      );
+    }
+    const records: unknown = body.records;
+    if (!Array.isArray(records) || records.length === 0) {
+      throw new BadRequestException('records must be a non-empty list of records (objects of identifiers)');
+    }
+    if (records.length > this.config.enrichEnqueueMax) {
+      throw new BadRequestException(
+        `records has ${records.length} records; at most ${this.config.enrichEnqueueMax} per call`,
+      );
+    }
+    const priority = body.priority ?? 'bulk';
+    if (priority !== 'bulk' && priority !== 'interactive') {
+      throw new BadRequestException('priority must be interactive or bulk');
+    }
+    let callbackUrl: string | null = null;
+    if (body.callback_url !== undefined) {
+      if (typeof body.callback_url !== 'string' || !/^https?:\/\/\S+$/.test(body.callback_url)) {
+        throw new BadRequestException('callback_url must be an http(s) URL');
+      }
+      await this.secrets.checkUrl(body.callback_url);
+      callbackUrl = body.callback_url;
+    }
+    const maxCredits = parseMaxCredits(body.max_credits);
+    // The shared settings first: one mistake there is every record's, so it is the request's 400.
+    parseEnrichSettings(body.enrich, body.options);
+    const quotas = (await this.quotas.list(caller.workspaceId)).some((quota) => quota.policy === 'refuse');
+    const valid: { index: number; job: NewJob }[] = [];
+    const rejected: RejectedJob[] = [];
+    for (const [index, record] of (records as unknown[]).entries()) {
+      try {
+        if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+          throw new BadRequestException('each record must be an object of identifiers');
+        }
+        const unknownIds = Object.keys(record).filter(
+          (key) => !(ENRICH_IDENTIFIERS as readonly string[]).includes(key),
+        );
+        if (unknownIds.length > 0) {
+          throw new BadRequestException(
+            `unknown identifier(s) ${unknownIds.map((key) => `'${key}'`).join(', ')}; identifiers: ${ENRICH_IDENTIFIERS.join(', ')}`,
+          );
+        }
+        const query = parseEnrichQuery(record as Record<string, unknown>, body.enrich, body.options);
+        if (quotas) {
+          await this.quotas.assertRoom(caller.workspaceId, 'enrich', query.input, query.options);
+        }
+        valid.push({
+          index,
+          job: {
+            type: 'enrich',
+            input: query.input,
+            priority,
+            callbackUrl,
+            maxCredits,
+            options: query.options,
+          },
+        });
+      } catch (error) {
+        if (!(error instanceof HttpException)) {
+          throw error;
+        }
+        rejected.push({ index, errors: messagesOf(error) });
+      }
+    }
+    if (valid.length === 0) {
+      throw new BadRequestException({
+        message: 'No record could be accepted; nothing was enqueued.',
+        rejected,
+      });
+    }
+    const created = await this.jobs.createMany(
+      caller,
+      valid.map((entry) => entry.job),
+      correlationId,
+    );
+    response.status(HttpStatus.ACCEPTED);
+    return {
+      accepted: created.map((job, i) => ({ index: (valid[i] as { index: number }).index, id: job.id })),
+      rejected,
+    };
+  }
+}

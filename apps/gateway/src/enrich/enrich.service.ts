@@ -1,0 +1,147 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import { CoreConfig, GatewayConfig, ProvidersConfig, sandboxedProviders } from '@sluice/config';
+import { QUEUE_NAMES, type EnrichmentPlanPayload } from '@sluice/queue';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Caller } from '../auth/request-context';
+import { JobEventsHub } from '../jobs/job-events';
+import { TERMINAL_STATUSES, type JobView } from '../jobs/job-view';
+import { JobsService } from '../jobs/jobs.service';
+import { enrichAnswer, type EnrichAnswer } from './enrich-answer';
+import { enrichQueryKey, type EnrichRequest } from './enrich-input';
+
+export type EnrichOutcome =
+  { kind: 'answer'; answer: EnrichAnswer } | { kind: 'pending'; jobId: string; status: string };
+
+/**
+ * Real-time enrichment: the workspace's answer cache first (one Redis GET), then an identical query
+ * already in flight, then a new `enrich` job; it waits for the job's outcome up to the caller's
+ * timeout, then hands back the job id instead of hanging.
+ */
+@Injectable()
+export class EnrichService {
+  private readonly logger = new Logger(EnrichService.name);
+  private readonly sandboxed: ReadonlySet<string>;
+
+  constructor(
+    @InjectQueue(QUEUE_NAMES.enrichment) private readonly planQueue: Queue<EnrichmentPlanPayload>,
+    private readonly jobs: JobsService,
+    private readonly hub: JobEventsHub,
+    private readonly core: CoreConfig,
+    private readonly gateway: GatewayConfig,
+    providers: ProvidersConfig,
+  ) {
+    this.sandboxed = new Set(sandboxedProviders(providers));
+  }
+
+  private redis(): Promise<Redis> {
+    // BullMQ types its connection minimally; it is the ioredis client the queue was given.
+    return this.planQueue.client as unknown as Promise<Redis>;
+  }
+
+  // Keys are per workspace: one workspace's answers (and job ids) are never another's.
+  private answerKey(workspaceId: string, key: string): string {
+    return `${this.core.queuePrefix}:enrich:answer:${workspaceId}:${key}`;
+  }
+
+  private inFlightKey(workspaceId: string, key: string): string {
+    return `${this.core.queuePrefix}:enrich:inflight:${workspaceId}:${key}`;
+  }
+
+  async enrich(caller: Caller, request: EnrichRequest, correlationId: string): Promise<EnrichOutcome> {
+    const redis = await this.redis();
+    const key = enrichQueryKey(request);
+    const cached = await redis.get(this.answerKey(caller.workspaceId, key));
+    if (cached) {
+      return { kind: 'answer', answer: { ...(JSON.parse(cached) as EnrichAnswer), cached: true } };
+    }
+    const jobId = await this.jobFor(caller, request, key, correlationId);
+    const view = await this.waitFor(caller, jobId, request.timeoutMs);
+    if (!TERMINAL_STATUSES.includes(view.status)) {
+      return { kind: 'pending', jobId, status: view.status };
+    }
+    const answer = enrichAnswer(view, request.fields, this.sandboxed);
+    if (view.status === 'completed' && this.gateway.enrichCacheTtlS > 0) {
+      await redis
+        .set(
+          this.answerKey(caller.workspaceId, key),
+          JSON.stringify(answer),
+          'EX',
+          this.gateway.enrichCacheTtlS,
+        )
+        .catch((error: unknown) =>
+          this.logger.warn({ msg: 'enrich answer not cached', error: String(error) }),
+        );
+    }
+    return { kind: 'answer', answer };
+  }
+
+  /**
+   * The job answering this query: one already running for the same workspace and query (so a burst
+   * of identical calls makes one job), else a new one. The in-flight marker lives a little longer
+   * than the longest wait; a job that failed to enqueue never leaves one behind.
+   */
+  private async jobFor(
+    caller: Caller,
+    request: EnrichRequest,
+    key: string,
+    correlationId: string,
+  ): Promise<string> {
+    const redis = await this.redis();
+    const inFlight = this.inFlightKey(caller.workspaceId, key);
+    const running = await redis.get(inFlight);
+    if (running) {
+      return running;
+    }
+    const created = await this.jobs.create(
+      caller,
+      {
+        type: 'enrich',
+        input: request.input,
+        priority: 'interactive',
+        callbackUrl: null,
+        maxCredits: request.maxCredits,
+        options: request.options,
+      },
+      correlationId,
+    );
+    // First writer wins; a concurrent twin already created its own job, which simply runs too (the
+    // pipeline coalesces their provider calls, so nothing is paid twice).
+    await redis
+      .set(inFlight, created.id, 'PX', this.gateway.enrichTimeoutMaxMs + 5_000, 'NX')
+      .catch(() => undefined);
+    return created.id;
+  }
+
+  /** The job once it has finished, or as it stands when `timeoutMs` runs out. */
+  private async waitFor(caller: Caller, jobId: string, timeoutMs: number): Promise<JobView> {
+    let view = await this.jobs.get(caller, jobId);
+    if (TERMINAL_STATUSES.includes(view.status) || timeoutMs === 0) {
+      return view;
+    }
+    let wake: (() => void) | null = null;
+    const stop = await this.hub.listen(jobId, () => wake?.());
+    const deadline = Date.now() + timeoutMs;
+    try {
+      for (;;) {
+        // Re-read after subscribing (a change may have come before) and after each announcement.
+        view = await this.jobs.get(caller, jobId);
+        const left = deadline - Date.now();
+        if (TERMINAL_STATUSES.includes(view.status) || left <= 0) {
+          return view;
+        }
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.min(left, 1_000)); // a lost message costs 1 s at most
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = null;
+      }
+    } finally {
+      stop();
+    }
+  }
+}

@@ -1,0 +1,179 @@
+import { EnrichmentRequest } from '@sluice/db';
+import { call, createWorkspace } from '../support/api';
+import { calls, finished, people, personInput, sandboxPatch, setUp, tearDown } from '../support/pipeline';
+import type { WorldPerson } from '../support/sandbox-world';
+
+interface EnrichAnswer {
+  job_id: string;
+  status: string;
+  cached: boolean;
+  data: Record<string, unknown>;
+  sources: Record<string, string>;
+  confidence: Record<string, number>;
+  attribution: string[];
+  sandbox: boolean;
+  notice?: string;
+  poll?: string;
+}
+
+const PROVIDERS = [
+  'snov',
+  'apollo',
+  'rocketreach',
+  'orion-connect',
+  'astra-dialer',
+  'nimbus-lookup',
+  'email-verifier',
+];
+
+describe('real-time enrichment (POST /v1/enrich)', () => {
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+  let apiKey: string;
+  let world: WorldPerson[];
+
+  beforeAll(async () => {
+    ctx = await setUp({});
+    apiKey = (await createWorkspace(ctx.stack.gatewayUrl, 'Realtime Co')).apiKey;
+    world = await people(ctx.stack.sandboxUrl);
+  });
+  afterAll(() => tearDown(ctx));
+
+  const enrich = (body: Record<string, unknown>, token = apiKey) =>
+    call<EnrichAnswer>(ctx.stack.gatewayUrl, 'POST', '/v1/enrich', { token, body });
+
+  const totalCalls = async (): Promise<number> =>
+    (await Promise.all(PROVIDERS.map((provider) => calls(ctx.stack.sandboxUrl, provider)))).reduce(
+      (sum, counts) => sum + counts.total,
+      0,
+    );
+
+  it('answers every field asked, with its source and confidence, attributed and marked as sandbox data', async () => {
+    const person = world.find((p) => p.emails.snov === p.email) as WorldPerson;
+    const fields = ['business_email', 'industry', 'company_size', 'zip_code'];
+    const answer = await enrich({ ...personInput(person), enrich: fields, timeout_ms: 15_000 });
+    expect(answer.status).toBe(200);
+    expect(answer.body.status).toBe('completed');
+    expect(answer.body.cached).toBe(false);
+    expect(Object.keys(answer.body.data).sort()).toEqual([...fields].sort());
+    expect(answer.body.data.business_email).toBe(person.email);
+    expect(answer.body.sources.business_email).toBe('snov');
+    // Firmographics come from RocketReach, whose data must carry its attribution.
+    expect(answer.body.data.industry).toEqual(expect.any(String));
+    expect(answer.body.sources.industry).toBe('rocketreach');
+    expect(answer.body.attribution).toContain('Powered by RocketReach');
+    for (const field of Object.keys(answer.body.sources)) {
+      expect(answer.body.data[field]).not.toBeNull();
+      expect(answer.body.confidence[field]).toBeGreaterThan(0);
+      expect(answer.body.confidence[field]).toBeLessThanOrEqual(1);
+    }
+    // Nothing knows a zip code here: present, null, without a source.
+    expect(answer.body.data.zip_code).toBeNull();
+    expect(answer.body.sources.zip_code).toBeUndefined();
+    expect(answer.body.sandbox).toBe(true);
+    expect(answer.body.notice).toMatch(/sandbox/i);
+
+    // The same question again (identifiers written differently): from the cache, no provider touched.
+    const before = await totalCalls();
+    const again = await enrich({
+      first_name: person.first_name.toUpperCase(),
+      last_name: ` ${person.last_name} `,
+      domain: person.domain.toUpperCase(),
+      enrich: [...fields].reverse(),
+    });
+    expect(again.status).toBe(200);
+    expect(again.body.cached).toBe(true);
+    expect(again.body.job_id).toBe(answer.body.job_id);
+    expect(again.body.data).toEqual(answer.body.data);
+    expect(await totalCalls()).toBe(before);
+
+    // Another workspace does not get this workspace's answer (nor its job id).
+    const other = (await createWorkspace(ctx.stack.gatewayUrl, 'Other Co')).apiKey;
+    const theirs = await enrich({ ...personInput(person), enrich: fields, timeout_ms: 15_000 }, other);
+    expect(theirs.body.cached).toBe(false);
+    expect(theirs.body.job_id).not.toBe(answer.body.job_id);
+  });
+
+  it('answers 202 with the job id at the timeout when a provider is slow, and the job still finishes', async () => {
+    await sandboxPatch(ctx.stack.sandboxUrl, 'rocketreach', { latency_ms: 4_000 });
+    try {
+      const person = world[5];
+      const started = Date.now();
+      const answer = await enrich({ domain: person.domain, enrich: ['industry'], timeout_ms: 300 });
+      const elapsed = Date.now() - started;
+      expect(answer.status).toBe(202);
+      expect(answer.body.job_id).toEqual(expect.any(String));
+      expect(answer.body.poll).toBe(`/v1/jobs/${answer.body.job_id}`);
+      // It answered at its timeout, not when the provider did (a loose bound on a busy machine).
+      expect(elapsed).toBeGreaterThanOrEqual(300);
+      expect(elapsed).toBeLessThan(3_500);
+      const view = await finished(ctx.stack, apiKey, answer.body.job_id, 30_000);
+      expect(view.status).toBe('completed');
+      expect(typeof (view.result?.data as Record<string, unknown> | undefined)?.industry).toBe('string');
+    } finally {
+      await sandboxPatch(ctx.stack.sandboxUrl, 'rocketreach', { latency_ms: 0 });
+    }
+  });
+
+  it('refuses bad input with a 400 naming the problem, and writes nothing', async () => {
+    const requests = ctx.db.dataSource.getRepository(EnrichmentRequest);
+    const before = await requests.count();
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ email: 'ada@acme.com', enrich: ['shoe_size'] }, /unknown field.*shoe_size/],
+      [{ enrich: ['title'] }, /no identifier/],
+      [{ email: 'not-an-email', enrich: ['title'] }, /email "not-an-email" is not an e-mail address/],
+      [{ domain: 'acme.com', enrich: ['title'] }, /title cannot be looked up.*linkedin_url/],
+      [{ email: 'ada@acme.com' }, /enrich must be a non-empty list/],
+      [{ email: 'ada@acme.com', enrich: ['title'], colour: 'red' }, /unknown member.*colour/],
+      [{ email: 'ada@acme.com', enrich: ['title'], timeout_ms: -1 }, /timeout_ms/],
+      [{ email: 'ada@acme.com', enrich: ['title'], options: { phone_type: 'fax' } }, /phone_type/],
+    ];
+    for (const [body, message] of cases) {
+      const answer = await enrich(body);
+      expect({ body, status: answer.status }).toEqual({ body, status: 400 });
+      expect(String((answer.body as unknown as { message: unknown }).message)).toMatch(message);
+    }
+    expect(await requests.count()).toBe(before);
+  });
+
+  it('enqueues records in bulk, reports the bad ones by index, and answers each with the fields asked', async () => {
+    const [a, b] = world.filter((p) => p.emails.snov === p.email);
+    const answer = await call<{
+      accepted: { index: number; id: string }[];
+      rejected: { index: number; errors: string[] }[];
+    }>(ctx.stack.gatewayUrl, 'POST', '/v1/enrich/enqueue', {
+      token: apiKey,
+      body: {
+        records: [personInput(a), { email: 'nope' }, personInput(b), { shoe: 1 }],
+        enrich: ['business_email', 'company_name'],
+      },
+    });
+    expect(answer.status).toBe(202);
+    expect(answer.body.accepted.map((entry) => entry.index)).toEqual([0, 2]);
+    expect(answer.body.rejected.map((entry) => entry.index)).toEqual([1, 3]);
+    expect(answer.body.rejected[0]?.errors.join(' ')).toMatch(/email/);
+    expect(answer.body.rejected[1]?.errors.join(' ')).toMatch(/unknown identifier.*shoe/);
+    for (const [i, person] of [a, b].entries()) {
+      const view = await finished(ctx.stack, apiKey, (answer.body.accepted[i] as { id: string }).id, 30_000);
+      expect(view.status).toBe('completed');
+      const data = view.result?.data as Record<string, unknown>;
+      expect(Object.keys(data).sort()).toEqual(['business_email', 'company_name']);
+      expect(data.business_email).toBe(person?.email);
+      expect(typeof data.company_name).toBe('string');
+    }
+  });
+
+  it('takes enrich jobs through POST /v1/jobs too, and requires their fields', async () => {
+    const missing = await call(ctx.stack.gatewayUrl, 'POST', '/v1/jobs', {
+      token: apiKey,
+      body: { type: 'enrich', input: { email: 'ada@acme.com' } },
+    });
+    expect(missing.status).toBe(400);
+    expect(JSON.stringify(missing.body)).toMatch(/options\.fields/);
+    const misplaced = await call(ctx.stack.gatewayUrl, 'POST', '/v1/jobs', {
+      token: apiKey,
+      body: { type: 'email.verify', input: { email: 'ada@acme.com' }, options: { fields: ['title'] } },
+    });
+    expect(misplaced.status).toBe(400);
+    expect(JSON.stringify(misplaced.body)).toMatch(/enrich only/);
+  });
+});
