@@ -147,7 +147,7 @@ async function main(): Promise<void> {
     const people = await json<{ first_name: string; last_name: string; domain: string }[]>(
       `${urlOf(sandbox)}/_sandbox/world/people?limit=5`,
     );
-    const person = people[0] as { first_name: string; last_name: string; domain: string };
+    const person = people[0];
     const body = JSON.stringify({
       first_name: person.first_name,
       last_name: person.last_name,
