@@ -5,3 +5,4 @@ export * from './env-example';
 export * from './config.module';
 export * from './pipeline';
 export * from './credit-monitor';
+export * from './provider-credentials';
