@@ -30,6 +30,8 @@ import { Quotas } from './credits/quotas.service';
 import { QueueMetrics } from './ops/queue-metrics';
 import { CallbacksController } from './callbacks/callbacks.controller';
 import { WebhookSecrets } from './callbacks/webhook-secrets.service';
+import { ProvidersController } from './providers/providers.controller';
+import { WorkspaceCredentials } from './providers/workspace-credentials.service';
 
 /** The workers' queues and the credit monitor's: the gateway enqueues to both and Bull Board shows both. */
 const GATEWAY_QUEUES = [...ACTIVE_QUEUE_NAMES, QUEUE_NAMES.creditMonitor];
@@ -41,11 +43,13 @@ export class GatewayModule implements NestModule {
     gateway: GatewayConfig,
     callbacks: CallbackConfig,
     monitor: CreditMonitorConfig,
+    /** Further loaded sections the gateway's services inject (credentials, providers, pipeline). */
+    more: object[] = [],
   ): DynamicModule {
     return {
       module: GatewayModule,
       imports: [
-        SluiceConfigModule.forRoot([core, gateway, callbacks, monitor]),
+        SluiceConfigModule.forRoot([core, gateway, callbacks, monitor, ...more]),
         LoggerModule.forRoot(
           loggerParams({ app: 'gateway', level: core.logLevel, flushMs: core.logFlushMs }),
         ),
@@ -71,6 +75,7 @@ export class GatewayModule implements NestModule {
         CreditsController,
         QuotasAdminController,
         ApiKeysController,
+        ProvidersController,
       ],
       providers: [
         HttpMetricsMiddleware,
@@ -82,6 +87,7 @@ export class GatewayModule implements NestModule {
         WebhookSecrets,
         Quotas,
         JobEventsHub,
+        WorkspaceCredentials,
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };

@@ -24,8 +24,8 @@ describe('CredentialKeyring', () => {
     const ring = new CredentialKeyring(key());
     const parts = ring.seal(SECRET, A).ciphertext.split('.');
     for (const index of [2, 3, 4]) {
-      const bytes = Buffer.from(parts[index] as string, 'base64url');
-      bytes[0] = (bytes[0] as number) ^ 1;
+      const bytes = Buffer.from(parts[index], 'base64url');
+      bytes[0] = bytes[0] ^ 1;
       const tampered = parts.map((part, i) => (i === index ? bytes.toString('base64url') : part)).join('.');
       expect(() => ring.open(tampered, A)).toThrow(/could not be decrypted/);
     }
