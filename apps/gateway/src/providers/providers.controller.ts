@@ -2,12 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Put, UseGuards } from '
 import { InjectQueue } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
-import {
-  CoreConfig,
-  hasPlatformCredentials,
-  PipelineConfig,
-  ProvidersConfig,
-} from '@sluice/config';
+import { CoreConfig, hasPlatformCredentials, PipelineConfig, ProvidersConfig } from '@sluice/config';
 import {
   ASTRA_DIALER_DEFAULTS,
   descriptorOf,
