@@ -110,6 +110,8 @@ async function main(): Promise<void> {
     // Local runs deliver callbacks to local services.
     CALLBACK_ALLOW_PRIVATE: 'true',
     SLUICE_ENCRYPTION_KEY: Buffer.from(localSecret(dataRoot, 'encryption-key', 32), 'hex').toString('base64'),
+    // Workspaces' own provider credentials: a local key kept under .data/, like the one above.
+    CREDENTIALS_MASTER_KEY: localSecret(dataRoot, 'credentials-master-key', 32),
     ...env,
     REDIS_URL: services.redisUrl,
     DATABASE_URL: services.databaseUrl,

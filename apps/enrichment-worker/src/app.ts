@@ -4,6 +4,7 @@ import { Logger } from 'nestjs-pino';
 import {
   CallbackConfig,
   CoreConfig,
+  CredentialsConfig,
   loadConfigs,
   PipelineConfig,
   ProvidersConfig,
@@ -16,13 +17,14 @@ import { WorkerModule } from './worker.module';
 export async function createWorkerApp(
   env: Env = process.env,
 ): Promise<{ app: INestApplication; config: WorkerConfig }> {
-  const [core, worker, providers, pipeline, callbacks] = loadConfigs(
-    [CoreConfig, WorkerConfig, ProvidersConfig, PipelineConfig, CallbackConfig],
+  const [core, worker, providers, pipeline, callbacks, credentials] = loadConfigs(
+    [CoreConfig, WorkerConfig, ProvidersConfig, PipelineConfig, CallbackConfig, CredentialsConfig],
     env,
   );
-  const app = await NestFactory.create(WorkerModule.forRoot(core, worker, providers, pipeline, callbacks), {
-    bufferLogs: true,
-  });
+  const app = await NestFactory.create(
+    WorkerModule.forRoot(core, worker, providers, pipeline, callbacks, credentials),
+    { bufferLogs: true },
+  );
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   return { app, config: worker };

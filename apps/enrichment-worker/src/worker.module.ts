@@ -3,6 +3,7 @@ import { LoggerModule } from 'nestjs-pino';
 import {
   type CallbackConfig,
   type CoreConfig,
+  type CredentialsConfig,
   type PipelineConfig,
   type ProvidersConfig,
   SluiceConfigModule,
@@ -25,6 +26,7 @@ import { ProviderCatalog } from './pipeline/provider-catalog';
 import { ProviderInvoker } from './pipeline/provider-invoker';
 import { ProviderWorkers } from './pipeline/provider-workers';
 import { StepRunner } from './pipeline/step-runner';
+import { WorkspaceAccounts } from './pipeline/workspace-accounts';
 import { WorkspaceQuotas } from './pipeline/workspace-quotas';
 import { WebhookCompletion } from './pipeline/webhook-completion';
 import { CallbackSender } from './pipeline/callback-sender';
@@ -44,11 +46,12 @@ export class WorkerModule {
     providers: ProvidersConfig,
     pipeline: PipelineConfig,
     callbacks: CallbackConfig,
+    credentials: CredentialsConfig,
   ): DynamicModule {
     return {
       module: WorkerModule,
       imports: [
-        SluiceConfigModule.forRoot([core, worker, providers, pipeline, callbacks]),
+        SluiceConfigModule.forRoot([core, worker, providers, pipeline, callbacks, credentials]),
         LoggerModule.forRoot(
           loggerParams({ app: 'enrichment-worker', level: core.logLevel, flushMs: core.logFlushMs }),
         ),
@@ -77,6 +80,7 @@ export class WorkerModule {
         CreditGate,
         StoredResults,
         WorkspaceQuotas,
+        WorkspaceAccounts,
         Orchestrator,
         StepRunner,
         WebhookCompletion,

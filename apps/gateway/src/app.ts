@@ -6,8 +6,10 @@ import {
   CallbackConfig,
   CoreConfig,
   CreditMonitorConfig,
+  CredentialsConfig,
   GatewayConfig,
   loadConfigs,
+  PipelineConfig,
   ProvidersConfig,
   type Env,
 } from '@sluice/config';
@@ -18,14 +20,26 @@ import { GatewayModule } from './gateway.module';
 export async function createGatewayApp(
   env: Env = process.env,
 ): Promise<{ app: INestApplication; config: GatewayConfig }> {
-  const [core, gateway, callbacks, monitor, providers] = loadConfigs(
-    [CoreConfig, GatewayConfig, CallbackConfig, CreditMonitorConfig, ProvidersConfig],
+  const [core, gateway, callbacks, monitor, credentials, providers, pipeline] = loadConfigs(
+    [
+      CoreConfig,
+      GatewayConfig,
+      CallbackConfig,
+      CreditMonitorConfig,
+      // GET /v1/providers: whose credentials, enabled, circuit settings. The gateway only seals.
+      CredentialsConfig,
+      ProvidersConfig,
+      PipelineConfig,
+    ],
     env,
   );
-  const app = await NestFactory.create(GatewayModule.forRoot(core, gateway, callbacks, monitor, providers), {
-    bufferLogs: true,
-    bodyParser: false,
-  });
+  const app = await NestFactory.create(
+    GatewayModule.forRoot(core, gateway, callbacks, monitor, [credentials, providers, pipeline]),
+    {
+      bufferLogs: true,
+      bodyParser: false,
+    },
+  );
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   useJsonBodies(app, gateway.bodyLimitBytes);

@@ -9,7 +9,6 @@ import {
   type CoreConfig,
   type CreditMonitorConfig,
   type GatewayConfig,
-  type ProvidersConfig,
   SluiceConfigModule,
 } from '@sluice/config';
 import { DatabaseModule } from '@sluice/db';
@@ -34,6 +33,8 @@ import { CallbacksController } from './callbacks/callbacks.controller';
 import { WebhookSecrets } from './callbacks/webhook-secrets.service';
 import { EnrichController } from './enrich/enrich.controller';
 import { EnrichService } from './enrich/enrich.service';
+import { ProvidersController } from './providers/providers.controller';
+import { WorkspaceCredentials } from './providers/workspace-credentials.service';
 
 /** The workers' queues and the credit monitor's: the gateway enqueues to both and Bull Board shows both. */
 const GATEWAY_QUEUES = [...ACTIVE_QUEUE_NAMES, QUEUE_NAMES.creditMonitor];
@@ -45,12 +46,13 @@ export class GatewayModule implements NestModule {
     gateway: GatewayConfig,
     callbacks: CallbackConfig,
     monitor: CreditMonitorConfig,
-    providers: ProvidersConfig,
+    /** Further loaded sections the gateway's services inject (credentials, providers, pipeline). */
+    more: object[] = [],
   ): DynamicModule {
     return {
       module: GatewayModule,
       imports: [
-        SluiceConfigModule.forRoot([core, gateway, callbacks, monitor, providers]),
+        SluiceConfigModule.forRoot([core, gateway, callbacks, monitor, ...more]),
         LoggerModule.forRoot(
           loggerParams({ app: 'gateway', level: core.logLevel, flushMs: core.logFlushMs }),
         ),
@@ -77,6 +79,7 @@ export class GatewayModule implements NestModule {
         QuotasAdminController,
         ApiKeysController,
         EnrichController,
+        ProvidersController,
       ],
       providers: [
         HttpMetricsMiddleware,
@@ -90,6 +93,7 @@ export class GatewayModule implements NestModule {
         Quotas,
         JobEventsHub,
         EnrichService,
+        WorkspaceCredentials,
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };

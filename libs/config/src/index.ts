@@ -6,3 +6,4 @@ export * from './config.module';
 export * from './pipeline';
 export * from './credit-monitor';
 export * from './sandbox-providers';
+export * from './provider-credentials';

@@ -489,6 +489,49 @@ export class CallbackConfig {
   secretGraceS = 24 * 3600;
 }
 
+/**
+ * A 32-byte key written as base64 (`openssl rand -base64 32`) or hex (`openssl rand -hex 32`); the
+ * keyring checks the decoded length again, since a regex cannot tell a 32-byte base64 from a typo.
+ */
+const MASTER_KEY = '(?:[A-Za-z0-9+/]{43}=|[0-9a-fA-F]{64})';
+
+/** Workspaces' own provider credentials, encrypted at rest. */
+export class CredentialsConfig {
+  @Setting({
+    env: 'CREDENTIALS_MASTER_KEY',
+    description:
+      'Key that encrypts workspaces’ own provider credentials at rest (AES-256-GCM): 32 random bytes as base64 (`openssl rand -base64 32`) or hex (`openssl rand -hex 32`). Empty: workspaces cannot store credentials and every call uses the platform ones. To rotate, see CREDENTIALS_MASTER_KEY_PREVIOUS.',
+    sensitive: true,
+  })
+  @Matches(new RegExp(`^(${MASTER_KEY})?$`), {
+    message:
+      'CREDENTIALS_MASTER_KEY must be 32 bytes as base64 (openssl rand -base64 32) or hex (openssl rand -hex 32), or empty',
+  })
+  masterKey = '';
+
+  @Setting({
+    env: 'CREDENTIALS_MASTER_KEY_PREVIOUS',
+    description:
+      'Earlier master keys, comma-separated, still accepted for reading while a rotation is under way: set the new key as CREDENTIALS_MASTER_KEY and the old one here, restart, run `npm run credentials:reencrypt`, then remove it.',
+    sensitive: true,
+  })
+  @Matches(new RegExp(`^(${MASTER_KEY}(,${MASTER_KEY})*)?$`), {
+    message:
+      'CREDENTIALS_MASTER_KEY_PREVIOUS must be a comma-separated list of 32-byte keys (base64 or hex), or empty',
+  })
+  previousKeys = '';
+
+  @Setting({
+    env: 'CREDENTIALS_CACHE_TTL_MS',
+    description:
+      'How long a worker reuses a workspace’s credentials read from PostgreSQL: a change (PUT or DELETE) takes effect within this time.',
+  })
+  @IsInt()
+  @Min(0)
+  @Max(300_000)
+  cacheTtlMs = 5000;
+}
+
 export class SandboxConfig {
   @Setting({ env: 'SANDBOX_HOST', description: 'Interface the provider sandbox listens on.' })
   @IsString()
@@ -527,6 +570,7 @@ export const ALL_CONFIG_SECTIONS = [
   PipelineConfig,
   WebhookReceiverConfig,
   CallbackConfig,
+  CredentialsConfig,
   CreditMonitorConfig,
   SandboxConfig,
 ] as const;

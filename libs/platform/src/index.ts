@@ -11,3 +11,4 @@ export * from './webhooks/standard-webhooks';
 export * from './crypto/secret-box';
 export * from './net/public-address';
 export * from './alerts';
+export * from './crypto/credential-keyring';

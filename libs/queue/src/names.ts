@@ -104,6 +104,11 @@ export function creditWalletPrefix(queuePrefix: string): string {
   return `${queuePrefix}:pipeline:credits`;
 }
 
+/** Key prefix of the providers' circuit breakers (shared by every replica; the gateway reads them). */
+export function circuitBreakerPrefix(queuePrefix: string): string {
+  return `${queuePrefix}:pipeline:circuit`;
+}
+
 /** What a pause marker holds. An operator's pause (`manual`) is lifted only by an operator. */
 export interface PauseRecord {
   since: number;

@@ -3,6 +3,7 @@ import { CoreConfig, PipelineConfig } from '@sluice/config';
 import { cacheClassOf } from '@sluice/enrichment';
 import {
   cancelMarkerKey,
+  circuitBreakerPrefix,
   connectionOptions,
   emitPipelineEvent,
   CreditWallet,
@@ -68,7 +69,7 @@ export class PipelineGuards {
         : new InProcessSlidingWindowLimiter();
     this.circuits = new RedisCircuitBreaker(
       redis,
-      `${this.prefix}:circuit`,
+      circuitBreakerPrefix(core.queuePrefix),
       {
         failureRateThreshold: config.circuitFailureRate,
         minimumCalls: config.circuitMinimumCalls,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ProvidersConfig } from '@sluice/config';
+import { ProvidersConfig, withWorkspaceCredentials } from '@sluice/config';
 import type {
   Firmographics,
   Company,
@@ -33,6 +33,7 @@ import {
 } from '@sluice/providers';
 import type { ProviderName } from '@sluice/queue';
 import { ProviderCallLog } from '../steps/provider-call-log';
+import type { WorkspaceAccount } from './workspace-accounts';
 
 /** A step's answer in the form the pipeline stores, caches and merges (plain JSON). */
 export type StepOutcome =
@@ -120,11 +121,10 @@ function unsupported(provider: string, capability: string): never {
 }
 
 /**
- * Every provider adapter of this worker, behind one call per goal capability. Calls report to the
- * provider call log through the adapters' call sink.
+ * Every provider adapter built from one set of provider settings, behind one call per goal
+ * capability. Calls report to the provider call log through the adapters' call sink.
  */
-@Injectable()
-export class ProviderInvoker {
+class AdapterSet {
   private readonly companiesHouse: CompaniesHouseAdapter;
   private readonly snov: SnovAdapter;
   private readonly rocketreach: RocketReachAdapter;
@@ -320,5 +320,73 @@ export class ProviderInvoker {
       default:
         return unsupported(provider, 'find_phone');
     }
+  }
+}
+
+/** Adapter sets built on workspaces' own credentials kept at once (oldest dropped first). */
+const WORKSPACE_ADAPTER_SETS = 1000;
+
+/**
+ * The provider adapters of this worker: those on the platform's credentials, and those built on a
+ * workspace's own credentials for one provider when the step's workspace has them. A workspace's
+ * set is built once per version of its credentials (their `updated_at`) and reused, so that an
+ * OAuth provider's token is kept across calls and a PUT gives a new set.
+ */
+@Injectable()
+export class ProviderInvoker {
+  private readonly platform: AdapterSet;
+  // Insertion order is age: a Map is enough for dropping the oldest of a bounded set.
+  private readonly workspaceSets = new Map<string, AdapterSet>();
+
+  constructor(
+    private readonly config: ProvidersConfig,
+    private readonly callLog: ProviderCallLog,
+  ) {
+    this.platform = new AdapterSet(config, callLog);
+  }
+
+  /** Starts (or, for synchronous providers, makes) the provider call of a goal. */
+  call(
+    provider: ProviderName,
+    capability: GoalCapability,
+    input: GoalInput,
+    account: WorkspaceAccount | null = null,
+  ): Promise<StepOutcome> {
+    return this.adapters(account).call(provider, capability, input);
+  }
+
+  /** The outcome of asynchronous work started by {@link call} (on the same account), by its task id. */
+  complete(
+    provider: ProviderName,
+    capability: GoalCapability,
+    taskId: string,
+    account: WorkspaceAccount | null = null,
+  ): Promise<StepOutcome> {
+    return this.adapters(account).complete(provider, capability, taskId);
+  }
+
+  /** The platform account's balance, for providers with a balance endpoint; null otherwise. */
+  balance(provider: ProviderName): Promise<CreditBalance | null> {
+    return this.platform.balance(provider);
+  }
+
+  private adapters(account: WorkspaceAccount | null): AdapterSet {
+    if (!account) {
+      return this.platform;
+    }
+    const key = `${account.workspaceId}:${account.provider}:${account.version}`;
+    let set = this.workspaceSets.get(key);
+    if (!set) {
+      const config = withWorkspaceCredentials(this.config, account.provider, account.values);
+      set = new AdapterSet(config, this.callLog);
+      this.workspaceSets.set(key, set);
+      if (this.workspaceSets.size > WORKSPACE_ADAPTER_SETS) {
+        const oldest = this.workspaceSets.keys().next().value;
+        if (oldest !== undefined) {
+          this.workspaceSets.delete(oldest);
+        }
+      }
+    }
+    return set;
   }
 }

@@ -23,6 +23,7 @@ import { PipelineGuards, ResultCache } from './pipeline-redis';
 import { ProviderCatalog } from './provider-catalog';
 import { ProviderInvoker, type StepOutcome } from './provider-invoker';
 import { StoredResults } from './stored-results';
+import { type WorkspaceAccount, WorkspaceAccounts } from './workspace-accounts';
 import { WorkspaceQuotas } from './workspace-quotas';
 
 /** How long a step that found an identical call in flight waits before it looks at the cache again. */
@@ -55,6 +56,12 @@ type Settled = 'settled' | 'already';
  * window; reserve the credits; call; charge what the provider charged and release the rest; store
  * and settle; advance the request to its next step. Asynchronous provider work is awaited by
  * delaying the job (it holds no worker slot while it waits) and asking for the result.
+ *
+ * On a workspace's own credentials (its own account at the provider) the call is the workspace's
+ * spend, not the platform's: no platform credits are reserved or charged, the workspace's platform
+ * quota does not apply, its rate window is its own, and an out-of-credits or 429 answer holds back
+ * only this step (never the platform's queue): the step fails over to the next provider. What it
+ * spent is still recorded, on the step and in the ledger as `workspace_charge`.
  */
 @Injectable()
 export class StepRunner {
@@ -73,21 +80,41 @@ export class StepRunner {
     private readonly metrics: WorkerMetrics,
     private readonly config: PipelineConfig,
     private readonly quotas: WorkspaceQuotas,
+    private readonly accounts: WorkspaceAccounts,
   ) {}
 
-  /** Gives back a step's reservation: of the provider's credits and of the workspace's quota. */
-  private async releaseCredits(workspaceId: string, provider: ProviderName, stepId: string): Promise<void> {
+  /**
+   * Gives back a step's reservation: of the provider's credits and of the workspace's quota (none
+   * was taken for a call on the workspace's own account).
+   */
+  private async releaseCredits(
+    workspaceId: string,
+    provider: ProviderName,
+    stepId: string,
+    account: WorkspaceAccount | null,
+  ): Promise<void> {
+    if (account) {
+      return;
+    }
     await this.guards.wallet.release(provider, stepId);
     await this.quotas.release(workspaceId, provider, stepId);
   }
 
-  /** Charges what the provider charged: to its balance and to the workspace's quota. */
+  /**
+   * Charges what the provider charged: to its balance and to the workspace's quota. A call on the
+   * workspace's own account charged the workspace's account: the platform's is untouched (the
+   * settlement records it as the workspace's spend).
+   */
   private async commitCredits(
     workspaceId: string,
     provider: ProviderName,
     stepId: string,
     charged: number,
+    account: WorkspaceAccount | null,
   ): Promise<void> {
+    if (account) {
+      return;
+    }
     await this.guards.wallet.commit(provider, stepId, charged);
     await this.quotas.commit(workspaceId, provider, stepId, charged);
   }
@@ -131,10 +158,12 @@ export class StepRunner {
       request.maxCredits !== null;
     const steps = needsSteps ? await this.stepsOf(request.id) : [];
     const goal = this.orchestrator.goalsFor(request, steps).find((candidate) => candidate.id === step.goal);
+    // The workspace's own account at this provider, if it stored credentials (read below).
+    let account: WorkspaceAccount | null = null;
     const settle = async (settlement: StepSettlement): Promise<Settled> => {
       const { settled: done, after: planned } = await this.ledger.settle(
         step,
-        settlement,
+        { ...settlement, ledgerKind: account ? 'workspace_charge' : 'charge' },
         (manager, settled) =>
           settlement.output && settlement.state === 'completed' && settlement.reason === null
             ? this.stored.write(manager, request, settled, settlement.output, goal)
@@ -173,6 +202,8 @@ export class StepRunner {
         }),
       };
     }
+    // Cached per workspace for a few seconds: one small query per workspace, not per step.
+    account = await this.accounts.of(request.workspaceId, provider);
     const options = request.options as RequestOptions;
     const input = this.orchestrator.goalInput(request.input, steps, goal);
     const cacheKey = step.cacheKey ?? `${provider}:${step.operation}:${step.id}`;
@@ -261,6 +292,7 @@ export class StepRunner {
         settle,
         owner,
         cacheKey,
+        account,
       );
     }
 
@@ -284,13 +316,14 @@ export class StepRunner {
       await job.moveToDelayed(Date.now() + COALESCE_WAIT_MS, token);
       throw new DelayedError();
     }
+    // A workspace's own account has its own limits at the provider: its own window.
     const slot = await this.guards.limiter.acquire(
-      provider,
+      account ? `${provider}:workspace:${request.workspaceId}` : provider,
       this.catalog.rateLimitsFor(provider, request.tier),
     );
     if (!slot.allowed) {
       await this.cache.unclaim(request.workspaceId, cacheKey, owner);
-      if (this.catalog.isTierRule(provider, slot.rule)) {
+      if (account || this.catalog.isTierRule(provider, slot.rule)) {
         // Only this tier's share of the provider is used up: this job waits, other tiers go on.
         await job.moveToDelayed(Date.now() + slot.retryAfterMs, token);
         throw new DelayedError();
@@ -298,7 +331,7 @@ export class StepRunner {
       await worker.rateLimit(slot.retryAfterMs);
       throw Worker.RateLimitError();
     }
-    if (cost.credits > 0) {
+    if (cost.credits > 0 && !account) {
       const quota = await this.quotas.reserve(
         request.workspaceId,
         provider,
@@ -346,18 +379,28 @@ export class StepRunner {
     // another step (any replica) may have paused this provider since: no further call reaches it.
     const [cancelled, paused] = await Promise.all([
       this.isCancelled(request, readAt),
-      cost.credits > 0 ? this.gate.isPaused(provider) : false,
+      cost.credits > 0 ? this.isPausedFor(provider, account) : false,
     ]);
     if (cancelled) {
-      await this.releaseCredits(request.workspaceId, provider, step.id);
+      await this.releaseCredits(request.workspaceId, provider, step.id, account);
       await this.cache.unclaim(request.workspaceId, cacheKey, owner);
       return {
         settled: await settle({ state: 'skipped', reason: 'cancelled', latencyMs: null, credits: 0 }),
       };
     }
     if (paused) {
-      await this.releaseCredits(request.workspaceId, provider, step.id);
+      await this.releaseCredits(request.workspaceId, provider, step.id, account);
       await this.cache.unclaim(request.workspaceId, cacheKey, owner);
+      if (account) {
+        return {
+          settled: await settle({
+            state: 'skipped',
+            reason: 'paused_by_operator',
+            latencyMs: null,
+            credits: 0,
+          }),
+        };
+      }
       return this.outOfCredits(job, token, provider, options, settle, 'the provider is paused for credits');
     }
 
@@ -365,13 +408,13 @@ export class StepRunner {
     let outcome: StepOutcome;
     try {
       outcome = await withTimeout(
-        this.callLog.around(context, () => this.invoker.call(provider, goal.capability, input)),
+        this.callLog.around(context, () => this.invoker.call(provider, goal.capability, input, account)),
         this.config.stepTimeoutMs,
       );
     } catch (error) {
-      await this.releaseCredits(request.workspaceId, provider, step.id);
+      await this.releaseCredits(request.workspaceId, provider, step.id, account);
       await this.cache.unclaim(request.workspaceId, cacheKey, owner);
-      return this.failed(job, token, worker, error, step, provider, options, settle, started);
+      return this.failed(job, token, worker, error, step, provider, options, settle, started, account);
     }
     await this.guards.circuits.recordSuccess(provider);
     if (outcome.status === 'pending') {
@@ -386,7 +429,7 @@ export class StepRunner {
       throw new DelayedError();
     }
     await this.cache.rememberPaid(step.id, outcome);
-    await this.commitCredits(request.workspaceId, provider, step.id, outcome.credits);
+    await this.commitCredits(request.workspaceId, provider, step.id, outcome.credits, account);
     const result = await finish(outcome, outcome.credits, false);
     await this.cache.unclaim(request.workspaceId, cacheKey, owner);
     return { settled: result };
@@ -405,6 +448,7 @@ export class StepRunner {
     settle: (settlement: StepSettlement) => Promise<Settled>,
     owner: string,
     cacheKey: string,
+    account: WorkspaceAccount | null,
   ): Promise<{ settled: string }> {
     const context = {
       workspaceId: request.workspaceId,
@@ -414,14 +458,17 @@ export class StepRunner {
       callbackToken: step.callbackToken,
     };
     // A provider paused for credits is not asked either, even for work it started: the job waits.
-    if (this.catalog.costOf(provider, goal.capability).credits > 0 && (await this.gate.isPaused(provider))) {
+    if (
+      this.catalog.costOf(provider, goal.capability).credits > 0 &&
+      (await this.isPausedFor(provider, account))
+    ) {
       await job.moveToDelayed(Date.now() + this.catalog.of(provider).pollIntervalMs, token);
       throw new DelayedError();
     }
     let outcome: StepOutcome;
     try {
       outcome = await this.callLog.around(context, () =>
-        this.invoker.complete(provider, goal.capability, taskId),
+        this.invoker.complete(provider, goal.capability, taskId, account),
       );
     } catch (error) {
       if (!(error instanceof ProviderError)) {
@@ -434,9 +481,9 @@ export class StepRunner {
       // The task ended without an answer: forget it, so that a later run starts a new one.
       await this.ledger.clearWaiting(step.id);
       await this.cache.forgetPaid(step.id);
-      await this.releaseCredits(request.workspaceId, provider, step.id);
+      await this.releaseCredits(request.workspaceId, provider, step.id, account);
       await this.cache.unclaim(request.workspaceId, cacheKey, owner);
-      if (error.kind === 'out_of_credits') {
+      if (error.kind === 'out_of_credits' && !account) {
         // The task ended for lack of credits, perhaps before a top-up: pause only if the balance
         // still cannot pay; otherwise the step starts a new task.
         if (!(await this.gate.isPaused(provider)) && (await this.gate.canPayNow(provider))) {
@@ -459,7 +506,7 @@ export class StepRunner {
     if (outcome.status === 'pending') {
       const deadline = step.deadlineAt?.getTime() ?? Date.now() + this.config.asyncDeadlineMs;
       if (Date.now() > deadline) {
-        await this.releaseCredits(request.workspaceId, provider, step.id);
+        await this.releaseCredits(request.workspaceId, provider, step.id, account);
         await this.cache.unclaim(request.workspaceId, cacheKey, owner);
         return {
           settled: await settle({
@@ -476,7 +523,7 @@ export class StepRunner {
     }
     const credits = startedCredits + outcome.credits;
     await this.cache.rememberPaid(step.id, { ...outcome, startedCredits });
-    await this.commitCredits(request.workspaceId, provider, step.id, credits);
+    await this.commitCredits(request.workspaceId, provider, step.id, credits, account);
     const result = await finish(outcome, credits, false);
     await this.cache.unclaim(request.workspaceId, cacheKey, owner);
     return { settled: result };
@@ -493,6 +540,7 @@ export class StepRunner {
     options: RequestOptions,
     settle: (settlement: StepSettlement) => Promise<Settled>,
     started: number,
+    account: WorkspaceAccount | null,
   ): Promise<{ settled: string }> {
     const timedOut = error instanceof StepTimeoutError;
     if (!(error instanceof ProviderError) && !timedOut) {
@@ -501,6 +549,23 @@ export class StepRunner {
     const kind = timedOut ? 'timeout' : error.kind;
     const latencyMs =
       (error instanceof ProviderError ? error.call?.latencyMs : undefined) ?? Date.now() - started;
+    if (error instanceof ProviderError && kind === 'rate_limited' && account) {
+      // The workspace's own account is at its limit: only this step waits, not the provider's queue.
+      await job.moveToDelayed(Date.now() + (error.retryAfterMs ?? 60_000), token);
+      throw new DelayedError();
+    }
+    if (error instanceof ProviderError && kind === 'out_of_credits' && account) {
+      // The workspace's own account ran dry: the platform's balance and queue are not concerned.
+      return {
+        settled: await settle({
+          state: 'failed',
+          reason: 'out_of_credits',
+          error: `the workspace's own ${provider} account is out of credits`,
+          latencyMs,
+          credits: 0,
+        }),
+      };
+    }
     if (error instanceof ProviderError && kind === 'rate_limited') {
       const waitMs = error.retryAfterMs ?? 60_000;
       this.logger.warn({
@@ -583,6 +648,17 @@ export class StepRunner {
         : { rejection: `rejected: ${verdict.rejected[0]?.reason ?? 'no acceptable number'}`, output };
     }
     return { rejection: null, output };
+  }
+
+  /**
+   * Whether a paid call to `provider` must wait: any pause on the platform's credentials; only an
+   * operator's pause on the workspace's own account (a pause for credits is the platform's).
+   */
+  private async isPausedFor(provider: ProviderName, account: WorkspaceAccount | null): Promise<boolean> {
+    if (!account) {
+      return this.gate.isPaused(provider);
+    }
+    return (await this.gate.pauseOf(provider))?.manual === true;
   }
 
   private stepsOf(requestId: string): Promise<EnrichmentStep[]> {

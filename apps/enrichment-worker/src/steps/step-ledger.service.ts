@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { EnrichmentRequest, EnrichmentStep, type StepState } from '@sluice/db';
+import { EnrichmentRequest, EnrichmentStep, type LedgerKind, type StepState } from '@sluice/db';
 import { DataSource, type EntityManager } from 'typeorm';
 import { insertCallsSql, ProviderCallLog } from './provider-call-log';
 import { loadRequestWithSteps, type RequestWithSteps, stepsFromRows, takePendingStep } from './rows';
@@ -17,7 +17,7 @@ const SETTLE_SQL = `WITH s AS (
      RETURNING *
   ), ledger AS (
     INSERT INTO credit_ledger (provider, workspace_id, request_id, step_id, kind, credits, idempotency_key)
-    SELECT provider, workspace_id, request_id, id, 'charge', credits, 'step:' || id FROM s WHERE credits > 0
+    SELECT provider, workspace_id, request_id, id, $10, credits, 'step:' || id FROM s WHERE credits > 0
     ON CONFLICT (idempotency_key) DO NOTHING
   ), calls AS (
     ${insertCallsSql('$9')}
@@ -34,6 +34,11 @@ export interface StepSettlement {
   credits: number;
   output?: Record<string, unknown> | null;
   cached?: boolean;
+  /**
+   * The ledger row's kind: `charge` (the platform's account, the default) or `workspace_charge` (a
+   * call on the workspace's own credentials).
+   */
+  ledgerKind?: Extract<LedgerKind, 'charge' | 'workspace_charge'>;
 }
 
 /**
@@ -110,6 +115,7 @@ export class StepLedger {
           settlement.output ? JSON.stringify(settlement.output) : null,
           settlement.cached ?? false,
           calls.length > 0 ? JSON.stringify(calls) : null,
+          settlement.ledgerKind ?? 'charge',
         ]);
         const settled = stepsFromRows(manager, rows)[0];
         if (!settled || !locked) {

@@ -13,6 +13,7 @@ import { ApiKeyGuard } from '../auth/api-key.guard';
 import { RequireScope } from '../auth/scopes';
 import { type Caller, CurrentCaller } from '../auth/request-context';
 import { isoDateParam } from '../http-params';
+import { type ProviderBalance, readProviderBalances } from './provider-balances';
 import { monthStart, Quotas, type QuotaView } from './quotas.service';
 
 const DAY_MS = 86_400_000;
@@ -66,7 +67,7 @@ export class CreditsController {
     const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
     const redis = await this.redis();
     this.wallet ??= new CreditWallet(redis, creditWalletPrefix(this.core.queuePrefix));
-    const [spend, snapshots, quotas] = await Promise.all([
+    const [spend, balances, quotas] = await Promise.all([
       this.dataSource.query<{ provider: string; today: string; month: string; burn: string }[]>(
         `SELECT provider,
                 COALESCE(sum(credits) FILTER (WHERE workspace_id = $1 AND created_at >= $2), 0) AS today,
@@ -76,30 +77,14 @@ export class CreditsController {
           GROUP BY provider`,
         [caller.workspaceId, today, monthStart(now), new Date(now.getTime() - BURN_WINDOW_DAYS * DAY_MS)],
       ),
-      this.dataSource.query<{ provider: string; balance: string; taken_at: Date }[]>(
-        `SELECT DISTINCT ON (provider) provider, balance, taken_at FROM credit_snapshots
-          ORDER BY provider, taken_at DESC`,
-      ),
+      readProviderBalances(this.dataSource, this.wallet),
       this.quotas.list(caller.workspaceId),
     ]);
-    const wallets = this.wallet;
     const providers = await Promise.all(
       ACTIVE_PROVIDERS.map(async (provider): Promise<ProviderCredits> => {
-        const [wallet, pause] = await Promise.all([
-          wallets.snapshot(provider),
-          pauseOf(redis, this.core.queuePrefix, provider),
-        ]);
-        const snapshot = snapshots.find((row) => row.provider === provider);
+        const pause = await pauseOf(redis, this.core.queuePrefix, provider);
+        const { balance, readAt, wallet } = balances.get(provider) as ProviderBalance;
         const spent = spend.find((row) => row.provider === provider);
-        // The wallet holds the freshest reading (the monitor and the workers set it); the snapshot
-        // table is the record of readings.
-        const balance = wallet.balance ?? (snapshot ? Number(snapshot.balance) : null);
-        const readAt =
-          wallet.updatedAt !== null
-            ? new Date(wallet.updatedAt)
-            : snapshot
-              ? new Date(snapshot.taken_at)
-              : null;
         const day = this.monitor.policies[provider]?.renewalDay;
         const renewsAt = day ? nextRenewal(now, day) : null;
         const forecast =

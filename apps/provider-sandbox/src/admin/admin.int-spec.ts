@@ -134,6 +134,7 @@ describe('the /_sandbox admin surface', () => {
           total: 0,
           by_endpoint: {},
           recent: [],
+          by_credential: {},
         },
       );
     });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WorldCompanyView } from '../admin/world-admin.controller';
+import { credentialTag } from '../state/call-counter';
 import { basicAuth, startTestSandbox, type TestSandbox } from '../testing/test-sandbox';
 import recordedProfile from './__fixtures__/company-profile.response.200.active.json';
 
@@ -389,6 +390,8 @@ describe('Companies House simulation over HTTP', () => {
         total: 1,
         by_endpoint: { 'GET /search/companies': 1 },
         recent: [expect.any(Number)],
+        // The call authenticated with the test key, counted under its tag.
+        by_credential: { [credentialTag('sandbox-test-key')]: 1 },
       });
     });
   });

@@ -38,6 +38,7 @@ export class ProviderCallPipeline {
       send(response, authentication.reply);
       return;
     }
+    runtime.calls.recordCredential(authentication.key);
     if (settings.outage) {
       send(response, provider.unavailable());
       return;

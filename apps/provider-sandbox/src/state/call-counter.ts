@@ -1,9 +1,21 @@
+import { createHash } from 'node:crypto';
+
 export interface CallCounts {
   total: number;
   /** Keyed by the provider's real method and path template, e.g. `GET /company/{company_number}`. */
   by_endpoint: Record<string, number>;
   /** When the most recent calls arrived (ms since the epoch, oldest first; the last 5,000 kept). */
   recent: number[];
+  /**
+   * Authenticated calls per credential, keyed by {@link credentialTag} (never the credential itself),
+   * as a provider's dashboard shows usage per API key.
+   */
+  by_credential: Record<string, number>;
+}
+
+/** How `by_credential` names a credential: the first 12 hex digits of its SHA-256. */
+export function credentialTag(credential: string): string {
+  return createHash('sha256').update(credential).digest('hex').slice(0, 12);
 }
 
 const RECENT_KEPT = 5000;
@@ -13,6 +25,7 @@ export class CallCounter {
   private total = 0;
   private readonly byEndpoint = new Map<string, number>();
   private recent: number[] = [];
+  private readonly byCredential = new Map<string, number>();
 
   record(endpoint: string, at = Date.now()): void {
     this.total += 1;
@@ -23,11 +36,22 @@ export class CallCounter {
     this.byEndpoint.set(endpoint, (this.byEndpoint.get(endpoint) ?? 0) + 1);
   }
 
+  /** Counts a call that authenticated with `credential` (an API key, or an OAuth client's id). */
+  recordCredential(credential: string): void {
+    const tag = credentialTag(credential);
+    this.byCredential.set(tag, (this.byCredential.get(tag) ?? 0) + 1);
+  }
+
   snapshot(): CallCounts {
     const byEndpoint: Record<string, number> = {};
     for (const [endpoint, count] of [...this.byEndpoint.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       byEndpoint[endpoint] = count;
     }
-    return { total: this.total, by_endpoint: byEndpoint, recent: this.recent.slice(-RECENT_KEPT) };
+    return {
+      total: this.total,
+      by_endpoint: byEndpoint,
+      recent: this.recent.slice(-RECENT_KEPT),
+      by_credential: Object.fromEntries(this.byCredential),
+    };
   }
 }

@@ -1,6 +1,11 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export const LEDGER_KINDS = ['charge', 'refund', 'adjustment'] as const;
+/**
+ * `charge`: credits of the platform's provider accounts. `workspace_charge`: credits a call spent at a
+ * workspace's own account (its own credentials): recorded as the workspace's spend, never reconciled
+ * against, forecast from or counted towards the platform's balances and quotas, which read `charge` only.
+ */
+export const LEDGER_KINDS = ['charge', 'refund', 'adjustment', 'workspace_charge'] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 
 /**

@@ -18,6 +18,7 @@ import { Alert } from './alert.entity';
 import { AlertState } from './alert-state.entity';
 import { CreditSnapshot } from './credit-snapshot.entity';
 import { WorkspaceQuota } from './workspace-quota.entity';
+import { WorkspaceProviderCredential } from './workspace-provider-credential.entity';
 
 export * from './api-key.entity';
 export * from './company.entity';
@@ -39,6 +40,7 @@ export * from './alert.entity';
 export * from './alert-state.entity';
 export * from './credit-snapshot.entity';
 export * from './workspace-quota.entity';
+export * from './workspace-provider-credential.entity';
 
 /** The explicit entity list: no globs, so a build never silently misses an entity. */
 export const ENTITIES = [
@@ -62,4 +64,5 @@ export const ENTITIES = [
   Alert,
   AlertState,
   WorkspaceQuota,
+  WorkspaceProviderCredential,
 ];

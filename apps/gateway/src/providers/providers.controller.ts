@@ -1,0 +1,239 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Put, UseGuards } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CoreConfig, hasPlatformCredentials, PipelineConfig, ProvidersConfig } from '@sluice/config';
+import {
+  ASTRA_DIALER_DEFAULTS,
+  descriptorOf,
+  NIMBUS_LOOKUP_DEFAULTS,
+  ORION_CONNECT_DEFAULTS,
+} from '@sluice/providers';
+import {
+  ACTIVE_PROVIDERS,
+  circuitBreakerPrefix,
+  CreditWallet,
+  creditWalletPrefix,
+  pauseOf,
+  QUEUE_NAMES,
+  RedisCircuitBreaker,
+  type CircuitState,
+  type ProviderName,
+} from '@sluice/queue';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
+import { ApiKeyGuard } from '../auth/api-key.guard';
+import { type Caller, CurrentCaller } from '../auth/request-context';
+import { RequireScope } from '../auth/scopes';
+import { type ProviderBalance, readProviderBalances } from '../credits/provider-balances';
+import { providerOf } from '../http-params';
+import { credentialFieldsOf, parseCredentialsBody } from './credentials-body';
+import { type StoredCredentialView, WorkspaceCredentials } from './workspace-credentials.service';
+
+/** One provider as a workspace sees it. Never a secret. */
+export interface ProviderView {
+  name: string;
+  capabilities: string[];
+  /** The fields `PUT /v1/providers/:name/credentials` takes. */
+  credential_fields: string[];
+  /** Credentials are present: the workspace's own or the platform's. */
+  configured: boolean;
+  credentials: 'workspace' | 'platform' | null;
+  /** The workspace's credentials: a non-secret hint and when they were set; null on the platform's. */
+  workspace_credentials: { fingerprint: string; updated_at: string } | null;
+  /** Switched on on this deployment, not paused by an operator, credentials present. */
+  enabled: boolean;
+  paused: boolean;
+  pause: { since: string; reason: string; by: 'operator' | 'credits' } | null;
+  circuit: CircuitState;
+  /** The platform account's credits; null on the workspace's own credentials (its balance is not read). */
+  credits: { balance: number | null; balance_read_at: string | null; reserved: number } | null;
+}
+
+const PHONE_ENABLED: Partial<Record<ProviderName, boolean>> = {
+  'orion-connect': ORION_CONNECT_DEFAULTS.enabled,
+  'astra-dialer': ASTRA_DIALER_DEFAULTS.enabled,
+  'nimbus-lookup': NIMBUS_LOOKUP_DEFAULTS.enabled,
+};
+
+const VIEW_EXAMPLE: ProviderView = {
+  name: 'apollo',
+  capabilities: ['find_work_email', 'lookup_person', 'find_phone'],
+  credential_fields: ['api_key'],
+  configured: true,
+  credentials: 'workspace',
+  workspace_credentials: { fingerprint: '…9f3a', updated_at: '2026-12-02T10:00:00.000Z' },
+  enabled: true,
+  paused: false,
+  pause: null,
+  circuit: 'closed',
+  credits: null,
+};
+
+/** The providers a workspace can use, and its own credentials for them. */
+@ApiTags('providers')
+@ApiBearerAuth()
+@UseGuards(ApiKeyGuard)
+@Controller('v1/providers')
+export class ProvidersController {
+  private wallet: CreditWallet | null = null;
+  private circuits: RedisCircuitBreaker | null = null;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue(QUEUE_NAMES.enrichment) private readonly queue: Queue,
+    private readonly credentials: WorkspaceCredentials,
+    private readonly core: CoreConfig,
+    private readonly providers: ProvidersConfig,
+    private readonly pipeline: PipelineConfig,
+  ) {}
+
+  /** BullMQ types its connection minimally; it is the ioredis client the queue was given. */
+  private async redis(): Promise<Redis> {
+    return (await this.queue.client) as unknown as Redis;
+  }
+
+  @Get()
+  @RequireScope('jobs:read')
+  @ApiOperation({
+    summary: 'Every provider: capabilities, whose credentials, enabled, paused, circuit state and credits',
+    description:
+      '`credentials` is `workspace` when this workspace stored its own (PUT /v1/providers/:name/credentials), `platform` when calls use the deployment’s, null when there are none. No secret is ever shown.',
+  })
+  @ApiResponse({
+    status: 200,
+    description: 'The providers.',
+    schema: { example: { providers: [VIEW_EXAMPLE] } },
+  })
+  @ApiResponse({ status: 401, description: 'No valid API key.' })
+  async list(@CurrentCaller() caller: Caller): Promise<{ providers: ProviderView[] }> {
+    const redis = await this.redis();
+    this.wallet ??= new CreditWallet(redis, creditWalletPrefix(this.core.queuePrefix));
+    this.circuits ??= new RedisCircuitBreaker(redis, circuitBreakerPrefix(this.core.queuePrefix), {
+      failureRateThreshold: this.pipeline.circuitFailureRate,
+      minimumCalls: this.pipeline.circuitMinimumCalls,
+      windowMs: this.pipeline.circuitWindowMs,
+      coolDownMs: this.pipeline.circuitCoolDownMs,
+    });
+    const circuits = this.circuits;
+    const [own, balances, states] = await Promise.all([
+      this.credentials.list(caller.workspaceId),
+      readProviderBalances(this.dataSource, this.wallet),
+      Promise.all(
+        ACTIVE_PROVIDERS.map(async (provider) => ({
+          pause: await pauseOf(redis, this.core.queuePrefix, provider),
+          circuit: await circuits.state(provider),
+        })),
+      ),
+    ]);
+    const overrides = this.pipeline.overrides;
+    const providers = ACTIVE_PROVIDERS.map((provider, index): ProviderView => {
+      const { pause, circuit } = states[index];
+      const mine = own.find((row) => row.provider === provider);
+      const platform = hasPlatformCredentials(this.providers, provider);
+      const source = mine ? 'workspace' : platform ? 'platform' : null;
+      const switchedOn = overrides[provider]?.enabled ?? PHONE_ENABLED[provider] ?? true;
+      const balance = balances.get(provider) as ProviderBalance;
+      return {
+        name: provider,
+        capabilities: Object.keys(descriptorOf(provider)?.capabilities ?? {}),
+        credential_fields: credentialFieldsOf(provider),
+        configured: source !== null,
+        credentials: source,
+        workspace_credentials: mine ? { fingerprint: mine.fingerprint, updated_at: mine.updated_at } : null,
+        enabled: switchedOn && source !== null && pause?.manual !== true,
+        paused: pause !== null,
+        pause: pause
+          ? {
+              since: new Date(pause.since).toISOString(),
+              reason: pause.reason,
+              by: pause.manual ? 'operator' : 'credits',
+            }
+          : null,
+        circuit,
+        credits:
+          source === 'platform'
+            ? {
+                balance: balance.balance,
+                balance_read_at: balance.readAt?.toISOString() ?? null,
+                reserved: balance.wallet.reserved,
+              }
+            : null,
+      };
+    });
+    return { providers };
+  }
+
+  @Put(':name/credentials')
+  @RequireScope('admin')
+  @ApiOperation({
+    summary: 'Store this workspace’s own credentials for a provider (encrypted at rest)',
+    description:
+      'Calls for this workspace then use these credentials instead of the platform’s (within seconds), and what they spend is the workspace’s own, not the platform’s credits. The body has exactly the provider’s fields: `client_id` and `client_secret` for snov, `api_key` for every other provider. The answer never contains the secret.',
+  })
+  @ApiParam({ name: 'name', example: 'apollo', enum: [...ACTIVE_PROVIDERS] })
+  @ApiBody({
+    schema: { type: 'object', additionalProperties: { type: 'string' } },
+    examples: {
+      apollo: { value: { api_key: 'your-apollo-api-key' } },
+      snov: { value: { client_id: 'your-snov-client-id', client_secret: 'your-snov-client-secret' } },
+    },
+  })
+  @ApiResponse({
+    status: 200,
+    description: 'Stored.',
+    schema: {
+      example: {
+        provider: 'apollo',
+        configured: true,
+        credentials: 'workspace',
+        fingerprint: '…9f3a',
+        created_at: '2026-12-02T10:00:00.000Z',
+        updated_at: '2026-12-02T10:00:00.000Z',
+      },
+    },
+  })
+  @ApiResponse({
+    status: 400,
+    description: 'A field is missing, unknown or malformed (each named), or credentials are not enabled.',
+    schema: { example: { statusCode: 400, message: ['api_key is required'], error: 'Bad Request' } },
+  })
+  @ApiResponse({ status: 403, description: 'The API key lacks the admin scope.' })
+  @ApiResponse({ status: 404, description: 'No such provider.' })
+  async put(
+    @CurrentCaller() caller: Caller,
+    @Param('name') name: string,
+    // Validated by parseCredentialsBody: the allowed fields depend on the provider in the path.
+    @Body() body: unknown,
+  ): Promise<StoredCredentialView & { configured: true; credentials: 'workspace' }> {
+    const provider = providerOf(name);
+    const values = parseCredentialsBody(provider, body);
+    const stored = await this.credentials.put(caller.workspaceId, caller.apiKeyId, provider, values);
+    return { ...stored, configured: true, credentials: 'workspace' };
+  }
+
+  @Delete(':name/credentials')
+  @HttpCode(200)
+  @RequireScope('admin')
+  @ApiOperation({
+    summary: 'Remove this workspace’s credentials for a provider: its calls use the platform’s again',
+  })
+  @ApiParam({ name: 'name', example: 'apollo', enum: [...ACTIVE_PROVIDERS] })
+  @ApiResponse({
+    status: 200,
+    description: 'Removed (or there were none: `removed` is false).',
+    schema: { example: { provider: 'apollo', removed: true, configured: true, credentials: 'platform' } },
+  })
+  @ApiResponse({ status: 403, description: 'The API key lacks the admin scope.' })
+  @ApiResponse({ status: 404, description: 'No such provider.' })
+  async remove(
+    @CurrentCaller() caller: Caller,
+    @Param('name') name: string,
+  ): Promise<{ provider: string; removed: boolean; configured: boolean; credentials: 'platform' | null }> {
+    const provider = providerOf(name);
+    const removed = await this.credentials.remove(caller.workspaceId, caller.apiKeyId, provider);
+    const platform = hasPlatformCredentials(this.providers, provider);
+    return { provider, removed, configured: platform, credentials: platform ? 'platform' : null };
+  }
+}
