@@ -18,6 +18,8 @@ import { Alert } from './alert.entity';
 import { AlertState } from './alert-state.entity';
 import { CreditSnapshot } from './credit-snapshot.entity';
 import { WorkspaceQuota } from './workspace-quota.entity';
+import { Batch } from './batch.entity';
+import { BatchRecord } from './batch-record.entity';
 
 export * from './api-key.entity';
 export * from './company.entity';
@@ -39,6 +41,8 @@ export * from './alert.entity';
 export * from './alert-state.entity';
 export * from './credit-snapshot.entity';
 export * from './workspace-quota.entity';
+export * from './batch.entity';
+export * from './batch-record.entity';
 
 /** The explicit entity list: no globs, so a build never silently misses an entity. */
 export const ENTITIES = [
@@ -62,4 +66,6 @@ export const ENTITIES = [
   Alert,
   AlertState,
   WorkspaceQuota,
+  Batch,
+  BatchRecord,
 ];

@@ -5,6 +5,7 @@ import { Callbacks1795392986849 } from './1795392986849-Callbacks';
 import { CompaniesStream1795394102494 } from './1795394102494-CompaniesStream';
 import { CreditMonitor1796227551028 } from './1796227551028-CreditMonitor';
 import { ApiLimits1796229405598 } from './1796229405598-ApiLimits';
+import { Batches1796237000567 } from './1796237000567-Batches';
 
 /** Every migration, in order. Listed explicitly (no glob) so that compiled and test runs agree. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -15,4 +16,5 @@ export const MIGRATIONS: (new () => object)[] = [
   CompaniesStream1795394102494,
   CreditMonitor1796227551028,
   ApiLimits1796229405598,
+  Batches1796237000567,
 ];
