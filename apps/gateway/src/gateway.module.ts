@@ -33,6 +33,8 @@ import { CallbacksController } from './callbacks/callbacks.controller';
 import { WebhookSecrets } from './callbacks/webhook-secrets.service';
 import { EnrichController } from './enrich/enrich.controller';
 import { EnrichService } from './enrich/enrich.service';
+import { BatchesController } from './batches/batches.controller';
+import { BatchesService } from './batches/batches.service';
 
 /** The workers' queues and the credit monitor's: the gateway enqueues to both and Bull Board shows both. */
 const GATEWAY_QUEUES = [...ACTIVE_QUEUE_NAMES, QUEUE_NAMES.creditMonitor];
@@ -76,6 +78,7 @@ export class GatewayModule implements NestModule {
         QuotasAdminController,
         ApiKeysController,
         EnrichController,
+        BatchesController,
       ],
       providers: [
         HttpMetricsMiddleware,
@@ -88,6 +91,7 @@ export class GatewayModule implements NestModule {
         Quotas,
         JobEventsHub,
         EnrichService,
+        BatchesService,
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };
