@@ -6,6 +6,7 @@ import { CoreConfig, GatewayConfig } from '@sluice/config';
 import {
   Batch,
   BatchRecord,
+  EnrichmentRequest,
   insertBatchRequests,
   type BatchRunRequest,
   type BatchSchedule,
@@ -398,13 +399,18 @@ export class BatchesService {
   async cancel(caller: Caller, id: string): Promise<{ cancelled: number; batch: BatchView }> {
     const batch = await this.find(caller, id);
     const ids = await this.dataSource.transaction(async (manager) => {
-      const rows = await manager.query<{ id: string }[]>(
-        `UPDATE enrichment_requests
-            SET status = 'cancelled', error = 'cancelled by the caller', completed_at = now(), updated_at = now()
-          WHERE batch_id = $1 AND workspace_id = $2 AND status NOT IN ('completed', 'failed', 'cancelled')
-          RETURNING id`,
-        [batch.id, caller.workspaceId],
-      );
+      const updated = await manager
+        .createQueryBuilder()
+        .update(EnrichmentRequest)
+        .set({ status: 'cancelled', error: 'cancelled by the caller', completedAt: () => 'now()' })
+        .where('batch_id = :batchId AND workspace_id = :workspaceId', {
+          batchId: batch.id,
+          workspaceId: caller.workspaceId,
+        })
+        .andWhere("status NOT IN ('completed', 'failed', 'cancelled')")
+        .returning(['id'])
+        .execute();
+      const rows = updated.raw as { id: string }[];
       const cancelled = rows.map((row) => row.id);
       if (cancelled.length > 0) {
         await manager.query(
