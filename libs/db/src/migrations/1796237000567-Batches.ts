@@ -4,7 +4,6 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * Batches over a record set: the batch, its records (each pointing at the job enriching it now), and
  * the batch of each request, for the batch's credits and cancellation.
  */
-
 export class Batches1796237000567 implements MigrationInterface {
   name = 'Batches1796237000567';
 
