@@ -17,6 +17,7 @@ import { HttpMetricsMiddleware, loggerParams, OpsModule } from '@sluice/platform
 import { ACTIVE_QUEUE_NAMES, QUEUE_NAMES, QueueRootModule } from '@sluice/queue';
 import { adminTokenMiddleware, AdminTokenGuard } from './auth/admin-token.guard';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { ApiKeyCache } from './auth/api-key-cache';
 import { JobsController } from './jobs/jobs.controller';
 import { JobsService } from './jobs/jobs.service';
 import { WorkspacesController } from './admin/workspaces.controller';
@@ -84,6 +85,7 @@ export class GatewayModule implements NestModule {
         HttpMetricsMiddleware,
         QueueMetrics,
         ApiKeyGuard,
+        ApiKeyCache,
         AdminTokenGuard,
         JobsService,
         WorkspacesService,

@@ -137,6 +137,16 @@ export class GatewayConfig {
   idempotencyTtlS = 24 * 3600;
 
   @Setting({
+    env: 'API_KEY_CACHE_MS',
+    description:
+      'How long a gateway remembers a valid API key and its workspace’s limits (ms). Revocations through this gateway apply at once, on other replicas within this time; 0 looks every request up.',
+  })
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  apiKeyCacheMs = 5_000;
+
+  @Setting({
     env: 'ENRICH_TIMEOUT_MS',
     description:
       'How long POST /v1/enrich waits for an answer by default before it answers 202 with the job id (ms; callers set timeout_ms).',

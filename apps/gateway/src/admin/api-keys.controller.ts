@@ -1,3 +1,4 @@
+import { ApiKeyCache } from '../auth/api-key-cache';
 import {
   Body,
   Controller,
@@ -106,6 +107,7 @@ export class ApiKeysController {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: GatewayConfig,
+    private readonly keys: ApiKeyCache,
   ) {}
 
   private async workspace(id: string): Promise<Workspace> {
@@ -158,6 +160,7 @@ export class ApiKeysController {
     const repo = this.dataSource.getRepository(ApiKey);
     // Scoped to the workspace: a key id of another workspace is not found here.
     await repo.update({ id: keyId, workspaceId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    this.keys.forget({ keyId });
     const key = await repo.findOneBy({ id: keyId, workspaceId });
     if (!key) {
       throw new NotFoundException(`Workspace ${workspaceId} has no API key ${keyId}.`);
@@ -184,6 +187,7 @@ export class ApiKeysController {
     await this.dataSource
       .getRepository(Workspace)
       .update({ id: workspaceId }, { rateLimits: Object.keys(merged).length > 0 ? merged : null });
+    this.keys.forget({ workspaceId });
     const [minute, hour, day] = workspaceRules(merged, this.config);
     return { rate_limits: { per_minute: minute.limit, per_hour: hour.limit, per_day: day.limit } };
   }

@@ -12,6 +12,7 @@ import { Reflector } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CoreConfig, GatewayConfig } from '@sluice/config';
 import { ApiKey, Workspace, type WorkspaceRateLimits } from '@sluice/db';
+import { ApiKeyCache, type KnownKey } from './api-key-cache';
 import { QUEUE_NAMES, RedisSlidingWindowLimiter, type RateLimitRule } from '@sluice/queue';
 import type { Queue } from 'bullmq';
 import type { Response } from 'express';
@@ -49,6 +50,7 @@ export class ApiKeyGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly core: CoreConfig,
     private readonly config: GatewayConfig,
+    private readonly keys: ApiKeyCache,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -59,26 +61,8 @@ export class ApiKeyGuard implements CanActivate {
         'Missing API key: send the header "Authorization: Bearer <your API key>".',
       );
     }
-    // One round trip: the key with its workspace's tier and limits.
-    const key = await this.dataSource
-      .getRepository(ApiKey)
-      .createQueryBuilder('k')
-      .innerJoin(Workspace, 'w', 'w.id = k.workspace_id')
-      .select([
-        'k.id AS id',
-        'k.workspace_id AS workspace_id',
-        'k.scopes AS scopes',
-        'w.tier AS tier',
-        'w.rate_limits AS rate_limits',
-      ])
-      .where({ keyHash: hashApiKey(token), revokedAt: IsNull() })
-      .getRawOne<{
-        id: string;
-        workspace_id: string;
-        scopes: string[];
-        tier: string;
-        rate_limits: WorkspaceRateLimits | null;
-      }>();
+    const hash = hashApiKey(token);
+    const key = this.keys.get(hash) ?? (await this.lookUp(hash));
     if (!key) {
       throw new UnauthorizedException('Invalid or revoked API key.');
     }
@@ -96,6 +80,27 @@ export class ApiKeyGuard implements CanActivate {
     return true;
   }
 
+  /** One round trip: the key with its workspace's tier and limits; remembered when valid. */
+  private async lookUp(hash: string): Promise<KnownKey | null> {
+    const key = await this.dataSource
+      .getRepository(ApiKey)
+      .createQueryBuilder('k')
+      .innerJoin(Workspace, 'w', 'w.id = k.workspace_id')
+      .select([
+        'k.id AS id',
+        'k.workspace_id AS workspace_id',
+        'k.scopes AS scopes',
+        'w.tier AS tier',
+        'w.rate_limits AS rate_limits',
+      ])
+      .where({ keyHash: hash, revokedAt: IsNull() })
+      .getRawOne<KnownKey>();
+    if (key) {
+      this.keys.set(hash, key);
+    }
+    return key ?? null;
+  }
+
   private async countRequest(
     workspaceId: string,
     rules: RateLimitRule[],
@@ -106,7 +111,7 @@ export class ApiKeyGuard implements CanActivate {
       `${this.core.queuePrefix}:api:rate`,
     );
     const decision = await this.limiter.acquire(workspaceId, rules);
-    const remaining = await this.limiter.remaining(workspaceId, rules);
+    const remaining = decision.remaining ?? (await this.limiter.remaining(workspaceId, rules));
     // The window with the fewest requests left is the one to report.
     const tightest = rules.reduce((a, b) => ((remaining[a.name] ?? 0) <= (remaining[b.name] ?? 0) ? a : b));
     const response = context.switchToHttp().getResponse<Response>();

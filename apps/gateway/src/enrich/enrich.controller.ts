@@ -120,8 +120,10 @@ export class EnrichController {
       defaultTimeoutMs: this.config.enrichTimeoutMs,
       maxTimeoutMs: this.config.enrichTimeoutMaxMs,
     });
-    await this.quotas.assertRoom(caller.workspaceId, 'enrich', request.input, request.options);
-    const outcome = await this.enrichment.enrich(caller, request, correlationId);
+    // A cached answer costs nothing: the workspace's quotas are checked only before a job is made.
+    const outcome = await this.enrichment.enrich(caller, request, correlationId, () =>
+      this.quotas.assertRoom(caller.workspaceId, 'enrich', request.input, request.options),
+    );
     if (outcome.kind === 'answer') {
       response.status(HttpStatus.OK);
       return outcome.answer;

@@ -49,14 +49,20 @@ export class EnrichService {
     return `${this.core.queuePrefix}:enrich:inflight:${workspaceId}:${key}`;
   }
 
-  async enrich(caller: Caller, request: EnrichRequest, correlationId: string): Promise<EnrichOutcome> {
+  /** `beforeJob` runs only when a new job is about to be made (the quota check: it may refuse). */
+  async enrich(
+    caller: Caller,
+    request: EnrichRequest,
+    correlationId: string,
+    beforeJob: () => Promise<void>,
+  ): Promise<EnrichOutcome> {
     const redis = await this.redis();
     const key = enrichQueryKey(request);
     const cached = await redis.get(this.answerKey(caller.workspaceId, key));
     if (cached) {
       return { kind: 'answer', answer: { ...(JSON.parse(cached) as EnrichAnswer), cached: true } };
     }
-    const jobId = await this.jobFor(caller, request, key, correlationId);
+    const jobId = await this.jobFor(caller, request, key, correlationId, beforeJob);
     const view = await this.waitFor(caller, jobId, request.timeoutMs);
     if (!TERMINAL_STATUSES.includes(view.status)) {
       return { kind: 'pending', jobId, status: view.status };
@@ -87,6 +93,7 @@ export class EnrichService {
     request: EnrichRequest,
     key: string,
     correlationId: string,
+    beforeJob: () => Promise<void>,
   ): Promise<string> {
     const redis = await this.redis();
     const inFlight = this.inFlightKey(caller.workspaceId, key);
@@ -94,6 +101,7 @@ export class EnrichService {
     if (running) {
       return running;
     }
+    await beforeJob();
     const created = await this.jobs.create(
       caller,
       {

@@ -118,6 +118,22 @@ describe('Redis guards shared by worker replicas (real Redis)', () => {
       expect(count(wideOnly, (d) => d.allowed)).toBe(7);
     });
 
+    it('tells the slots left per rule with each decision, as remaining() would', async () => {
+      const minute: RateLimitRule = { name: 'minute', limit: 3, windowMs: 60_000 };
+      const hour: RateLimitRule = { name: 'hour', limit: 5, windowMs: 3_600_000 };
+      const lefts = [];
+      for (let i = 0; i < 4; i += 1) {
+        lefts.push((await limiterA.acquire('told', [minute, hour])).remaining);
+      }
+      expect(lefts).toEqual([
+        { minute: 2, hour: 4 },
+        { minute: 1, hour: 3 },
+        { minute: 0, hour: 2 },
+        { minute: 0, hour: 2 }, // refused: nothing taken
+      ]);
+      expect(await limiterB.remaining('told', [minute, hour])).toEqual({ minute: 0, hour: 2 });
+    });
+
     it('reports the refusing rule that frees up last when several refuse', async () => {
       const short: RateLimitRule = { name: 'short', limit: 1, windowMs: 1_000 };
       const long: RateLimitRule = { name: 'long', limit: 1, windowMs: 30_000 };

@@ -15,6 +15,11 @@ export interface RateDecision {
   retryAfterMs: number;
   /** The refusing rule that frees up last, null when allowed. */
   rule: string | null;
+  /**
+   * Slots left per rule name right after this decision, when the limiter learns them with it (the
+   * Redis limiter does, in the same script), so a caller that reports them needs no second trip.
+   */
+  remaining?: Record<string, number>;
 }
 
 export interface RateLimiter {
@@ -55,18 +60,21 @@ function checkRules(rules: readonly RateLimitRule[]): void {
  * An entry is inside the window while score > now - windowMs. All rules are checked before any is
  * written, so a refused call takes no slot anywhere.
  * KEYS: one per rule. ARGV: member, then limit and windowMs per rule.
- * Reply: { allowed 0|1, retryAfterMs, 1-based index of the refusing rule or 0 }.
+ * Reply: { allowed 0|1, retryAfterMs, 1-based index of the refusing rule or 0, then the slots left
+ * per rule after the decision }.
  */
 const ACQUIRE = new LuaScript(`${LUA_NOW_MS}
 local now = now_ms()
 local member = ARGV[1]
 local wait_most = -1
 local refusing = 0
+local counts = {}
 for i = 1, #KEYS do
   local limit = tonumber(ARGV[2 * i])
   local window = tonumber(ARGV[2 * i + 1])
   redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
   local count = redis.call('ZCARD', KEYS[i])
+  counts[i] = count
   if count >= limit then
     local wait = window
     if limit > 0 then
@@ -81,14 +89,21 @@ for i = 1, #KEYS do
     end
   end
 end
-if refusing > 0 then
-  return { 0, wait_most, refusing }
+local reply = { 0, wait_most, refusing }
+if refusing == 0 then
+  reply = { 1, 0, 0 }
 end
 for i = 1, #KEYS do
-  redis.call('ZADD', KEYS[i], now, member)
-  redis.call('PEXPIRE', KEYS[i], ARGV[2 * i + 1])
+  local left = tonumber(ARGV[2 * i]) - counts[i]
+  if refusing == 0 then
+    redis.call('ZADD', KEYS[i], now, member)
+    redis.call('PEXPIRE', KEYS[i], ARGV[2 * i + 1])
+    left = left - 1
+  end
+  if left < 0 then left = 0 end
+  reply[3 + i] = left
 end
-return { 1, 0, 0 }
+return reply
 `);
 
 /* KEYS: one per rule. ARGV: limit and windowMs per rule. Reply: slots left per rule. Read-only. */
@@ -126,11 +141,12 @@ export class RedisSlidingWindowLimiter implements RateLimiter {
       args.push(rule.limit, rule.windowMs);
     }
     const reply = await ACQUIRE.run(this.redis, this.keys(key, rules), args);
-    const [taken, retryAfterMs, refusing] = integerArray(reply, 3, 'rate limit');
+    const [taken, retryAfterMs, refusing, ...left] = integerArray(reply, 3 + rules.length, 'rate limit');
+    const remaining = Object.fromEntries(rules.map((rule, i) => [rule.name, left[i] ?? 0]));
     if (taken === 1) {
-      return allowed();
+      return { ...allowed(), remaining };
     }
-    return { allowed: false, retryAfterMs, rule: rules[refusing - 1]?.name ?? null };
+    return { allowed: false, retryAfterMs, rule: rules[refusing - 1]?.name ?? null, remaining };
   }
 
   async remaining(key: string, rules: readonly RateLimitRule[]): Promise<Record<string, number>> {

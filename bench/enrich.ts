@@ -1,0 +1,210 @@
+/*
+ * POST /v1/enrich served from the answer cache, under autocannon, next to a bare endpoint on the
+ * same HTTP stack (bench/bare-server.ts) in the same run. The gateway and the bare server each run
+ * as their own process (the compiled gateway, as deployed: run `npm run build` first), so the load
+ * generator in this process does not share their event loop.
+ *
+ * Targets (issue 7): at 50 connections at least half the bare endpoint's requests per second; at a
+ * fixed 1,000 requests per second a p99 under 10 ms; with 1,000 concurrent connections no error and
+ * no request dropped.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { createSandboxApp } from '../apps/provider-sandbox/src/sandbox';
+import { createTestDatabase } from '../test/support/database';
+import { deletePrefix, uniquePrefix } from '../test/support/redis';
+import { startWorkerProcess } from '../test/support/worker-process';
+import {
+  benchAppEnv,
+  DATABASE_URL,
+  json,
+  machine,
+  REDIS_URL,
+  report,
+  sleep,
+  urlOf,
+  workspace,
+} from './support';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+
+function freePort(): number {
+  return 20_000 + Math.floor(Math.random() * 20_000);
+}
+
+async function startProcess(
+  args: string[],
+  env: Record<string, string>,
+  healthUrl: string,
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  for (let i = 0; i < 300; i += 1) {
+    if (child.exitCode !== null) {
+      throw new Error(`${args.join(' ')} exited with ${child.exitCode}`);
+    }
+    const ok = await fetch(healthUrl, { method: healthUrl.endsWith('/bare') ? 'POST' : 'GET' })
+      .then((response) => response.status < 500)
+      .catch(() => false);
+    if (ok) {
+      return child;
+    }
+    await sleep(100);
+  }
+  throw new Error(`${healthUrl} did not come up`);
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode === null) {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+interface Run {
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+}
+
+async function load(
+  url: string,
+  body: string,
+  token: string | null,
+  options: { connections: number; overallRate?: number },
+): Promise<Run> {
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    connections: options.connections,
+    overallRate: options.overallRate,
+    duration: SECONDS,
+    timeout: 10,
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+const describe = (run: Run): string =>
+  `${run.rps.toFixed(0)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms, ${run.requests} requests, ${run.errors} errors, ${run.timeouts} timeouts, ${run.non2xx} non-2xx`;
+
+async function main(): Promise<void> {
+  const db = await createTestDatabase(DATABASE_URL);
+  const prefix = uniquePrefix();
+  const sandbox = await createSandboxApp({ seed: 20261122, worldSize: 300 });
+  await sandbox.listen(0, '127.0.0.1');
+  const gatewayPort = freePort();
+  const barePort = gatewayPort + 1;
+  const env = benchAppEnv({
+    redisUrl: REDIS_URL,
+    databaseUrl: db.url,
+    prefix,
+    sandboxUrl: urlOf(sandbox),
+    env: { GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: '127.0.0.1' },
+  });
+  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+  const gateway = await startProcess(
+    [
+      '--enable-source-maps',
+      // Extra Node flags for the gateway (e.g. `--cpu-prof` to profile it).
+      ...(process.env.GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      join(__dirname, '..', 'dist', 'apps', 'gateway', 'src', 'main.js'),
+    ],
+    env,
+    `${gatewayUrl}/health`,
+  );
+  const bare = await startProcess(
+    [
+      '-r',
+      'ts-node/register/transpile-only',
+      '-r',
+      'tsconfig-paths/register',
+      join(__dirname, 'bare-server.ts'),
+    ],
+    { BARE_PORT: String(barePort), TS_NODE_PROJECT: 'tsconfig.json' },
+    `http://127.0.0.1:${barePort}/bare`,
+  );
+  const worker = await startWorkerProcess(env);
+  try {
+    const token = await workspace(gatewayUrl, 'Enrich bench');
+    const people = await json<{ first_name: string; last_name: string; domain: string }[]>(
+      `${urlOf(sandbox)}/_sandbox/world/people?limit=5`,
+    );
+    const person = people[0];
+    const body = JSON.stringify({
+      first_name: person.first_name,
+      last_name: person.last_name,
+      domain: person.domain,
+      enrich: ['business_email', 'title', 'industry', 'company_size'],
+    });
+    // Fill the cache: the first answer runs the waterfalls.
+    const first = await json<{ status: string }>(`${gatewayUrl}/v1/enrich`, {
+      method: 'POST',
+      token,
+      body: JSON.stringify({ ...JSON.parse(body), timeout_ms: 30_000 }),
+    });
+    const cached = await json<{ cached: boolean }>(`${gatewayUrl}/v1/enrich`, {
+      method: 'POST',
+      token,
+      body,
+    });
+    if (first.status !== 'completed' || !cached.cached) {
+      throw new Error(`the answer was not cached (first ${first.status}, then cached=${cached.cached})`);
+    }
+    const bareUrl = `http://127.0.0.1:${barePort}/bare`;
+    const enrichUrl = `${gatewayUrl}/v1/enrich`;
+    // Warm both (JIT, connection pools) before measuring.
+    await load(bareUrl, body, null, { connections: 10 });
+    await load(enrichUrl, body, token, { connections: 10 });
+
+    const bare50 = await load(bareUrl, body, null, { connections: 50 });
+    const enrich50 = await load(enrichUrl, body, token, { connections: 50 });
+    const bareFixed = await load(bareUrl, body, null, { connections: 50, overallRate: 1000 });
+    const enrichFixed = await load(enrichUrl, body, token, { connections: 50, overallRate: 1000 });
+    const enrich1000 = await load(enrichUrl, body, token, { connections: 1000 });
+    const ratio = enrich50.rps / bare50.rps;
+    report('enrich', [
+      `POST /v1/enrich from the cache (${new Date().toISOString().slice(0, 10)}; ${machine()}; ${SECONDS} s per run)`,
+      `  50 connections, bare endpoint:      ${describe(bare50)}`,
+      `  50 connections, POST /v1/enrich:    ${describe(enrich50)}`,
+      `  ratio enrich / bare:                ${(ratio * 100).toFixed(1)} % (target ≥ 50 %: ${ratio >= 0.5 ? 'met' : 'NOT met'})`,
+      `  1,000 req/s fixed, bare endpoint:   ${describe(bareFixed)}`,
+      `  1,000 req/s fixed, POST /v1/enrich: ${describe(enrichFixed)}`,
+      `  p99 at 1,000 req/s:                 ${enrichFixed.p99} ms (target < 10 ms: ${enrichFixed.p99 < 10 ? 'met' : 'NOT met'})`,
+      `  1,000 connections, POST /v1/enrich: ${describe(enrich1000)}`,
+      `  errors or dropped at 1,000 conns:   ${enrich1000.errors + enrich1000.timeouts + enrich1000.non2xx} (target 0: ${enrich1000.errors + enrich1000.timeouts + enrich1000.non2xx === 0 ? 'met' : 'NOT met'})`,
+    ]);
+  } finally {
+    await worker.stop();
+    await stop(gateway);
+    await stop(bare);
+    await sandbox.close();
+    await db.drop();
+    await deletePrefix(REDIS_URL, prefix);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
