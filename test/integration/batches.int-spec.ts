@@ -380,6 +380,16 @@ describe('batches (POST /v1/batches, progress, summary, cancel, scheduled re-enr
     expect(set.status).toBe(200);
     expect(set.body.schedule).toEqual({ every_days: 7 });
     expect(await scheduler()).toBe(3600 * 1000);
+    // A scheduler with an interval ticks at once: that first tick finds nothing stale yet.
+    const firstTick = await eventually(
+      async () =>
+        (await queue().getJobs(['completed'])).find(
+          (job) =>
+            job.name === JOB_NAMES.batchRefresh && (job.data as { batchId?: string }).batchId === batchId,
+        ),
+      { timeoutMs: 30_000, what: "the scheduler's first tick" },
+    );
+    expect(firstTick.returnvalue).toEqual({ reenqueued: 0 });
 
     // Three records were last enriched 10 days ago; the others just now.
     const before = await allRecords(batchId);

@@ -430,13 +430,15 @@ export class BatchesService {
     return { cancelled: ids.length, batch: await this.toView(batch) };
   }
 
-  /** Sets (or replaces) the batch's re-enrichment schedule and its job scheduler. */
+  /** Sets (or replaces) the batch's re-enrichment schedule and its job scheduler (whose first tick is at once). */
   async setSchedule(caller: Caller, id: string, schedule: BatchSchedule): Promise<BatchView> {
     const batch = await this.find(caller, id);
-    await this.upsertScheduler(caller.workspaceId, batch.id);
+    // The schedule first: a scheduler with `every` ticks at once, and a tick that finds no
+    // schedule removes its scheduler.
     await this.dataSource
       .getRepository(Batch)
       .update({ id: batch.id, workspaceId: caller.workspaceId }, { schedule });
+    await this.upsertScheduler(caller.workspaceId, batch.id);
     return this.view(caller, id);
   }
 
