@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bullmq';
-import { BadRequestException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { BadRequestException, HttpException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CoreConfig, GatewayConfig } from '@sluice/config';
 import {
@@ -124,7 +124,12 @@ export class BatchesService {
         try {
           await this.quotas.assertRoom(caller.workspaceId, 'enrich', record.input, settings.options);
         } catch (error) {
-          rejected.push({ index: record.index, errors: [String((error as Error).message)] });
+          // A record no provider could serve within the quotas is refused by index, like a bad one;
+          // anything else (PostgreSQL away) is the request's failure.
+          if (!(error instanceof HttpException)) {
+            throw error;
+          }
+          rejected.push({ index: record.index, errors: [error.message] });
           continue;
         }
       }
