@@ -14,6 +14,7 @@ import { loggerParams, OpsModule } from '@sluice/platform';
 import { ACTIVE_QUEUE_NAMES, QueueRootModule } from '@sluice/queue';
 import { PlanProcessor } from './orchestrator/plan.processor';
 import { RequestRecovery } from './orchestrator/request-recovery.service';
+import { BatchRefresh } from './orchestrator/batch-refresh.service';
 import { CreditGate } from './pipeline/credit-gate';
 import { Orchestrator } from './pipeline/orchestrator';
 import {
@@ -70,6 +71,7 @@ export class WorkerModule {
         StepLedger,
         ProviderCallLog,
         RequestRecovery,
+        BatchRefresh,
         PlanProcessor,
         pipelineRedisProvider,
         PipelineRedisCloser,

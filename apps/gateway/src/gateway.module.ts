@@ -35,6 +35,8 @@ import { EnrichController } from './enrich/enrich.controller';
 import { EnrichService } from './enrich/enrich.service';
 import { ProvidersController } from './providers/providers.controller';
 import { WorkspaceCredentials } from './providers/workspace-credentials.service';
+import { BatchesController } from './batches/batches.controller';
+import { BatchesService } from './batches/batches.service';
 
 /** The workers' queues and the credit monitor's: the gateway enqueues to both and Bull Board shows both. */
 const GATEWAY_QUEUES = [...ACTIVE_QUEUE_NAMES, QUEUE_NAMES.creditMonitor];
@@ -80,6 +82,7 @@ export class GatewayModule implements NestModule {
         ApiKeysController,
         EnrichController,
         ProvidersController,
+        BatchesController,
       ],
       providers: [
         HttpMetricsMiddleware,
@@ -94,6 +97,7 @@ export class GatewayModule implements NestModule {
         JobEventsHub,
         EnrichService,
         WorkspaceCredentials,
+        BatchesService,
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };

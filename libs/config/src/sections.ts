@@ -183,6 +183,25 @@ export class GatewayConfig {
   @Min(1)
   @Max(100_000)
   enrichEnqueueMax = 1000;
+
+  @Setting({
+    env: 'BATCHES_MAX_RECORDS',
+    description: 'Most records one POST /v1/batches may carry (and the largest `limit` it takes).',
+  })
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  batchesMaxRecords = 10_000;
+
+  @Setting({
+    env: 'BATCH_REFRESH_TICK_MS',
+    description:
+      'How often a scheduled batch looks for records whose last enrichment is older than its `every_days` (ms); each look re-enqueues only those.',
+  })
+  @IsInt()
+  @Min(1000)
+  @Max(7 * 24 * 3600 * 1000)
+  batchRefreshTickMs = 3600 * 1000;
 }
 
 /** The per-provider workers and the orchestrator. */

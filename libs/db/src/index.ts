@@ -4,3 +4,4 @@ export * from './migrations';
 export * from './unit-of-work';
 export * from './nest/database.module';
 export * from './usage';
+export * from './batch-runs';

@@ -34,6 +34,7 @@ describe('queue and job names (a wire format: jobs in Redis carry them)', () => 
       opsCheck: 'monitor.ops-check',
       usageReport: 'monitor.usage-report',
       alertDeliver: 'alert.deliver',
+      batchRefresh: 'batches.refresh',
     });
   });
 

@@ -75,6 +75,8 @@ export const JOB_NAMES = {
   usageReport: 'monitor.usage-report',
   /** Send one alert to one channel (webhook, e-mail), retried with backoff. */
   alertDeliver: 'alert.deliver',
+  /** A scheduled batch's tick (a job scheduler per batch on the enrichment queue): re-enqueues its stale records. */
+  batchRefresh: 'batches.refresh',
 } as const;
 
 /**
@@ -114,6 +116,11 @@ export interface PauseRecord {
   since: number;
   reason: string;
   manual?: boolean;
+}
+
+/** The job scheduler id of a batch's re-enrichment tick (one per batch, so each batch is isolated). */
+export function batchRefreshSchedulerId(batchId: string): string {
+  return `${JOB_NAMES.batchRefresh}:${batchId}`;
 }
 
 /** The pipeline's event stream key (see {@link PIPELINE_EVENTS_STREAM}). */

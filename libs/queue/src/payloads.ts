@@ -15,10 +15,17 @@ export interface ProviderStepPayload {
   correlationId: string;
 }
 
+/** A scheduled batch's re-enrichment tick: the batch, scoped by its workspace. */
+export interface BatchRefreshPayload {
+  batchId: string;
+  workspaceId: string;
+}
+
 /** Job name → payload type, shared by producers and consumers so a wrong payload fails to compile. */
 export interface JobPayloads {
   [JOB_NAMES.enrichmentPlan]: EnrichmentPlanPayload;
   [JOB_NAMES.providerStep]: ProviderStepPayload;
   [JOB_NAMES.enrichmentRecover]: Record<string, never>;
   [JOB_NAMES.creditsSync]: Record<string, never>;
+  [JOB_NAMES.batchRefresh]: BatchRefreshPayload;
 }

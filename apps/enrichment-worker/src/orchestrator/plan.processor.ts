@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { JOB_NAMES, QUEUE_NAMES, type EnrichmentPlanPayload } from '@sluice/queue';
+import { JOB_NAMES, QUEUE_NAMES, type BatchRefreshPayload, type EnrichmentPlanPayload } from '@sluice/queue';
 import type { Job } from 'bullmq';
 import { WorkerMetrics } from '../ops/worker-metrics';
 import { CreditGate } from '../pipeline/credit-gate';
@@ -7,10 +7,11 @@ import { Orchestrator, type AdvanceResult } from '../pipeline/orchestrator';
 import { WebhookCompletion } from '../pipeline/webhook-completion';
 import { CallbackSender } from '../pipeline/callback-sender';
 import { RequestRecovery } from './request-recovery.service';
+import { BatchRefresh } from './batch-refresh.service';
 
 /**
  * The orchestrator queue's handler: plans (and re-plans) requests into provider steps, runs the
- * pipeline's periodic jobs (recovery sweep, credit sync), each a BullMQ job scheduler, applies
+ * pipeline's periodic jobs (recovery sweep, credit sync, scheduled batch refreshes), each a BullMQ job scheduler, applies
  * provider callbacks the webhook receiver stored and delivers callbacks upstream. Its worker is
  * built with the provider workers ({@link ProviderWorkers}), with the same lock and stalled-job
  * settings, so a job a killed worker left active is taken up as soon as a provider step would be.
@@ -26,6 +27,7 @@ export class PlanProcessor {
     private readonly gate: CreditGate,
     private readonly webhooks: WebhookCompletion,
     private readonly callbacks: CallbackSender,
+    private readonly batches: BatchRefresh,
   ) {}
 
   async process(job: Job<EnrichmentPlanPayload>): Promise<AdvanceResult | { recovered: number } | object> {
@@ -33,6 +35,8 @@ export class PlanProcessor {
       let result: AdvanceResult | { recovered: number } | object;
       if (job.name === JOB_NAMES.enrichmentRecover) {
         result = { recovered: await this.recovery.sweep() };
+      } else if (job.name === JOB_NAMES.batchRefresh) {
+        result = await this.batches.refresh(job.data as unknown as BatchRefreshPayload);
       } else if (job.name === JOB_NAMES.creditsSync) {
         // `all`: an operator asked for every balance now (POST /v1/admin/credits/check).
         result = await this.gate.sync((job.data as { all?: boolean }).all === true);

@@ -16,6 +16,7 @@ export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 @Entity({ name: 'enrichment_requests' })
 @Index('ix_enrichment_requests_workspace_created', ['workspaceId', 'createdAt'])
 @Index('ix_enrichment_requests_status', ['status'])
+@Index('ix_enrichment_requests_batch', ['batchId'], { where: 'batch_id IS NOT NULL' })
 export class EnrichmentRequest {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_enrichment_requests' })
   id!: string;
@@ -62,6 +63,10 @@ export class EnrichmentRequest {
 
   @Column({ type: 'text', nullable: true })
   error!: string | null;
+
+  /** The batch this request enriches a record of (every run of it), if any. */
+  @Column({ name: 'batch_id', type: 'uuid', nullable: true })
+  batchId!: string | null;
 
   @Column({ name: 'correlation_id', type: 'text' })
   correlationId!: string;

@@ -19,6 +19,8 @@ import { AlertState } from './alert-state.entity';
 import { CreditSnapshot } from './credit-snapshot.entity';
 import { WorkspaceQuota } from './workspace-quota.entity';
 import { WorkspaceProviderCredential } from './workspace-provider-credential.entity';
+import { Batch } from './batch.entity';
+import { BatchRecord } from './batch-record.entity';
 
 export * from './api-key.entity';
 export * from './company.entity';
@@ -41,6 +43,8 @@ export * from './alert-state.entity';
 export * from './credit-snapshot.entity';
 export * from './workspace-quota.entity';
 export * from './workspace-provider-credential.entity';
+export * from './batch.entity';
+export * from './batch-record.entity';
 
 /** The explicit entity list: no globs, so a build never silently misses an entity. */
 export const ENTITIES = [
@@ -65,4 +69,6 @@ export const ENTITIES = [
   AlertState,
   WorkspaceQuota,
   WorkspaceProviderCredential,
+  Batch,
+  BatchRecord,
 ];

@@ -6,6 +6,7 @@ import { CompaniesStream1795394102494 } from './1795394102494-CompaniesStream';
 import { CreditMonitor1796227551028 } from './1796227551028-CreditMonitor';
 import { ApiLimits1796229405598 } from './1796229405598-ApiLimits';
 import { WorkspaceCredentials1796236358620 } from './1796236358620-WorkspaceCredentials';
+import { Batches1796237000567 } from './1796237000567-Batches';
 
 /** Every migration, in order. Listed explicitly (no glob) so that compiled and test runs agree. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -17,4 +18,5 @@ export const MIGRATIONS: (new () => object)[] = [
   CreditMonitor1796227551028,
   ApiLimits1796229405598,
   WorkspaceCredentials1796236358620,
+  Batches1796237000567,
 ];

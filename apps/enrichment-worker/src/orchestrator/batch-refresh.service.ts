@@ -1,0 +1,95 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Batch, insertBatchRequests, type BatchRunRequest } from '@sluice/db';
+import {
+  batchRefreshSchedulerId,
+  JOB_NAMES,
+  planJobOptions,
+  QUEUE_NAMES,
+  type BatchRefreshPayload,
+  type EnrichmentPlanPayload,
+} from '@sluice/queue';
+import type { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+
+/** Records re-enqueued per transaction: a big batch is refreshed in slices, each committed on its own. */
+const SLICE = 500;
+
+/**
+ * A scheduled batch's tick (the job scheduler `batches.refresh:<batch id>` the gateway keeps, one per
+ * batch so each is isolated): the records whose current job finished more than `every_days` ago get
+ * a new ordinary `enrich` job (the provider cache and store answer what is still fresh without
+ * paying); records still being enriched, or enriched recently, are left alone. Records are claimed
+ * with `FOR UPDATE SKIP LOCKED` and re-pointed in the same transaction, so two ticks never enqueue
+ * one record twice. A plan job that fails to enqueue after commit leaves its request `queued`, which
+ * the recovery sweep enqueues.
+ */
+@Injectable()
+export class BatchRefresh {
+  private readonly logger = new Logger(BatchRefresh.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue(QUEUE_NAMES.enrichment) private readonly queue: Queue<EnrichmentPlanPayload>,
+  ) {}
+
+  async refresh(payload: BatchRefreshPayload): Promise<{ reenqueued: number; stopped?: boolean }> {
+    const batch = await this.dataSource
+      .getRepository(Batch)
+      .findOneBy({ id: payload.batchId, workspaceId: payload.workspaceId });
+    if (!batch?.schedule) {
+      // Deleted, or its schedule removed while a tick was due: nothing to do, and no more ticks.
+      await this.queue.removeJobScheduler(batchRefreshSchedulerId(payload.batchId));
+      return { reenqueued: 0, stopped: true };
+    }
+    const correlationId = `batch-refresh-${batch.id}-${Date.now()}`;
+    let total = 0;
+    for (;;) {
+      const run = await this.dataSource.transaction(async (manager): Promise<BatchRunRequest[]> => {
+        const stale = await manager.query<{ index: number; input: Record<string, unknown> }[]>(
+          `SELECT br.index, br.input
+             FROM batch_records br JOIN enrichment_requests r ON r.id = br.request_id
+            WHERE br.batch_id = $1 AND br.workspace_id = $2
+              AND r.status IN ('completed', 'failed', 'cancelled')
+              AND r.completed_at < now() - make_interval(days => $3)
+            ORDER BY br.index
+            LIMIT ${SLICE}
+              FOR UPDATE OF br SKIP LOCKED`,
+          [batch.id, batch.workspaceId, batch.schedule?.every_days],
+        );
+        const made = await insertBatchRequests(manager, batch, stale, correlationId);
+        if (made.length > 0) {
+          await manager.query(
+            `UPDATE batch_records br SET request_id = v.request_id, enqueued_at = now()
+               FROM unnest($3::int[], $4::uuid[]) AS v(index, request_id)
+              WHERE br.batch_id = $1 AND br.workspace_id = $2 AND br.index = v.index`,
+            [batch.id, batch.workspaceId, made.map((m) => m.index), made.map((m) => m.requestId)],
+          );
+          await manager.query(`UPDATE batches SET last_run_at = now() WHERE id = $1 AND workspace_id = $2`, [
+            batch.id,
+            batch.workspaceId,
+          ]);
+        }
+        return made;
+      });
+      if (run.length > 0) {
+        await this.queue.addBulk(
+          run.map((entry) => ({
+            name: JOB_NAMES.enrichmentPlan,
+            data: { requestId: entry.requestId, workspaceId: batch.workspaceId, correlationId },
+            opts: planJobOptions(entry.requestId, entry.priority),
+          })),
+        );
+      }
+      total += run.length;
+      if (run.length < SLICE) {
+        break;
+      }
+    }
+    if (total > 0) {
+      this.logger.log({ msg: 'batch records re-enqueued', batchId: batch.id, count: total });
+    }
+    return { reenqueued: total };
+  }
+}

@@ -1,0 +1,279 @@
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Put,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ENRICH_FIELDS } from '@sluice/enrichment';
+import { ApiKeyGuard } from '../auth/api-key.guard';
+import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
+import { RequireScope } from '../auth/scopes';
+import { ENRICH_IDENTIFIERS } from '../enrich/enrich-input';
+import { EVERY_DAYS, parseSchedule, SINCE_DAYS } from './batch-input';
+import { BatchesService } from './batches.service';
+
+const BATCH_ID = '0d5e2c1a-7b3f-4e6a-9c2d-1f0e9a8b7c6d';
+const JOB_ID = '6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f';
+const BATCH_EXAMPLE = {
+  id: BATCH_ID,
+  name: 'Closed-won, last quarter',
+  status: 'running',
+  fields: ['business_email', 'industry', 'company_size'],
+  options: { fields: ['business_email', 'industry', 'company_size'] },
+  filters: { since_days: 90, limit: 500 },
+  priority: 'bulk',
+  max_credits: 100,
+  max_credits_per_record: 0.2,
+  records_received: 520,
+  record_count: 500,
+  schedule: { every_days: 30 },
+  progress: { total: 500, by_status: { completed: 320, running: 30, queued: 150 }, finished: 320 },
+  credits_spent: 41,
+  last_run_at: '2026-12-01T09:00:00.000Z',
+  created_at: '2026-12-01T09:00:00.000Z',
+};
+
+/** A bounded integer query parameter; absent is the default, anything else malformed is a 400 naming it. */
+function intParam(raw: string | undefined, name: string, min: number, max: number, fallback: number): number {
+  if (raw === undefined || raw === '') {
+    return fallback;
+  }
+  const value = Number(raw);
+  if (!/^-?\d+$/.test(raw) || value < min || value > max) {
+    throw new BadRequestException(`${name} must be an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+@ApiTags('batches')
+@ApiBearerAuth()
+@UseGuards(ApiKeyGuard)
+@Controller('v1/batches')
+export class BatchesController {
+  constructor(private readonly batches: BatchesService) {}
+
+  @Post()
+  @RequireScope('enrich')
+  @ApiOperation({
+    summary: 'Enrich a set of records as one batch',
+    description: `Body: \`records\` (each with identifiers — ${ENRICH_IDENTIFIERS.join(', ')} — and optionally \`external_id\` and \`occurred_at\`, an ISO date such as when the deal closed), \`enrich\` (fields, from: ${ENRICH_FIELDS.join(', ')}), and optionally \`name\`, \`options\`, \`since_days\` (${SINCE_DAYS.min}–${SINCE_DAYS.max}: only records whose occurred_at is within that many days; records without occurred_at are left out), \`limit\` (1–BATCHES_MAX_RECORDS: at most that many records, the most recent occurred_at first), \`priority\` (default bulk), \`max_credits\` (for the whole batch per run: each record's job may spend an equal share, rounded down to 4 decimals; a budget below 0.0001 per record is a 400) and \`schedule\` (\`{"every_days": n}\`, ${EVERY_DAYS.min}–${EVERY_DAYS.max}: records whose last enrichment is older are enriched again). Each record becomes an ordinary \`enrich\` job; invalid records are reported by index and not fatal; a bad batch setting is a 400 and nothing is written.`,
+  })
+  @ApiBody({
+    schema: {
+      example: {
+        name: 'Closed-won, last quarter',
+        records: [
+          {
+            external_id: 'deal-1042',
+            first_name: 'Ada',
+            last_name: 'Lovelace',
+            domain: 'acme.com',
+            occurred_at: '2026-11-20',
+          },
+          { external_id: 'deal-1043', email: 'grace@navy.example', occurred_at: '2026-10-02T14:00:00Z' },
+        ],
+        enrich: ['business_email', 'industry', 'company_size'],
+        since_days: 90,
+        limit: 500,
+        max_credits: 100,
+        schedule: { every_days: 30 },
+      },
+    },
+  })
+  @ApiResponse({
+    status: 201,
+    description:
+      'The batch, the records accepted (with their job ids), refused (by index, with why) and filtered out.',
+    schema: {
+      example: {
+        batch: BATCH_EXAMPLE,
+        accepted: [{ index: 0, external_id: 'deal-1042', job_id: JOB_ID }],
+        rejected: [{ index: 1, errors: ['records[1]: email "grace@" is not an e-mail address'] }],
+        filtered_out: [{ index: 2, reason: 'since_days' }],
+      },
+    },
+  })
+  @ApiResponse({
+    status: 400,
+    description:
+      'A bad setting (named), too many records, a budget too small to split, or no record left to enrich.',
+    schema: {
+      example: {
+        statusCode: 400,
+        message: 'since_days must be an integer from 1 to 3650',
+        error: 'Bad Request',
+      },
+    },
+  })
+  @ApiResponse({ status: 503, description: 'Redis unavailable: nothing was written; retry.' })
+  create(
+    @Body() body: unknown,
+    @CurrentCaller() caller: Caller,
+    @CorrelationId() correlationId: string,
+  ): ReturnType<BatchesService['create']> {
+    return this.batches.create(caller, body, correlationId);
+  }
+
+  @Get()
+  @RequireScope('jobs:read')
+  @ApiOperation({
+    summary: "The workspace's batches, newest first",
+    description: 'Query: `limit` (1–100, default 20), `offset` (default 0).',
+  })
+  @ApiResponse({ status: 200, schema: { example: { data: [BATCH_EXAMPLE], next_offset: 20 } } })
+  @ApiResponse({ status: 400, description: 'limit or offset out of bounds.' })
+  list(
+    @CurrentCaller() caller: Caller,
+    @Query('limit') limit?: string,
+    @Query('offset') offset?: string,
+  ): ReturnType<BatchesService['list']> {
+    return this.batches.list(
+      caller,
+      intParam(limit, 'limit', 1, 100, 20),
+      intParam(offset, 'offset', 0, 1_000_000, 0),
+    );
+  }
+
+  @Get(':id')
+  @RequireScope('jobs:read')
+  @ApiOperation({
+    summary: 'A batch: status, progress and its records with their jobs and steps',
+    description:
+      'Progress counts the records’ current jobs by status; credits_spent covers every run. `records` is a page in index order: `limit` (1–500, default 100) records after the index `after` (the previous page’s `next_cursor`).',
+  })
+  @ApiResponse({
+    status: 200,
+    schema: {
+      example: {
+        ...BATCH_EXAMPLE,
+        records: {
+          data: [
+            {
+              index: 0,
+              external_id: 'deal-1042',
+              input: { first_name: 'Ada', last_name: 'Lovelace', domain: 'acme.com' },
+              occurred_at: '2026-11-20T00:00:00.000Z',
+              job_id: JOB_ID,
+              status: 'completed',
+              error: null,
+              last_enriched_at: '2026-12-01T09:00:03.000Z',
+              steps: [{ provider: 'snov', goal: 'email', state: 'completed', reason: null, credits: 1 }],
+            },
+          ],
+          next_cursor: 0,
+        },
+      },
+    },
+  })
+  @ApiResponse({ status: 404, description: 'No such batch in this workspace.' })
+  async get(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentCaller() caller: Caller,
+    @Query('limit') limit?: string,
+    @Query('after') after?: string,
+  ): Promise<Record<string, unknown>> {
+    const pageLimit = intParam(limit, 'limit', 1, 500, 100);
+    const cursor = intParam(after, 'after', -1, 10_000_000, -1);
+    const batch = await this.batches.view(caller, id);
+    return { ...batch, records: await this.batches.records(caller, id, pageLimit, cursor) };
+  }
+
+  @Get(':id/summary')
+  @RequireScope('jobs:read')
+  @ApiOperation({
+    summary: 'What a batch found',
+    description:
+      'Over the records’ current jobs: coverage per provider (records answered and fields supplied), per field (share of records with a value), failures (jobs and steps, top reasons), top industries, company sizes (1-10 … 5001+), seniority and departments — each distribution only when its field was asked — credits spent (last run and all runs) and the last run.',
+  })
+  @ApiResponse({
+    status: 200,
+    schema: {
+      example: {
+        batch_id: BATCH_ID,
+        records: 500,
+        jobs: { completed: 480, failed: 12, cancelled: 0, unfinished: 8 },
+        providers: [{ provider: 'snov', records: 410, fields: 410 }],
+        fields: { business_email: { answered: 410, share: 0.82 } },
+        failures: {
+          jobs: 12,
+          top_reasons: [{ reason: 'no provider could answer', count: 12 }],
+          steps: 30,
+          top_step_reasons: [{ provider: 'apollo', reason: 'not_found', count: 30 }],
+        },
+        top_industries: [{ value: 'Software', count: 120 }],
+        company_sizes: [{ value: '51-200', count: 140 }],
+        credits_spent: { last_run: 41, all_runs: 41 },
+        last_run_at: '2026-12-01T09:00:00.000Z',
+      },
+    },
+  })
+  @ApiResponse({ status: 404, description: 'No such batch in this workspace.' })
+  summary(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentCaller() caller: Caller,
+  ): ReturnType<BatchesService['summary']> {
+    return this.batches.summary(caller, id);
+  }
+
+  @Post(':id/cancel')
+  @RequireScope('enrich')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Cancel a batch's unfinished jobs",
+    description:
+      'Every unfinished job of the batch is cancelled at once; finished ones keep their results. The schedule stays: DELETE it to stop re-enrichment.',
+  })
+  @ApiResponse({
+    status: 200,
+    schema: { example: { cancelled: 150, batch: { ...BATCH_EXAMPLE, status: 'completed' } } },
+  })
+  @ApiResponse({ status: 404, description: 'No such batch in this workspace.' })
+  cancel(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentCaller() caller: Caller,
+  ): ReturnType<BatchesService['cancel']> {
+    return this.batches.cancel(caller, id);
+  }
+
+  @Put(':id/schedule')
+  @RequireScope('enrich')
+  @ApiOperation({
+    summary: "Set a batch's re-enrichment schedule",
+    description: `Body \`{"every_days": n}\` (${EVERY_DAYS.min}–${EVERY_DAYS.max}): records whose last enrichment finished more than n days ago are enriched again by ordinary enrich jobs (the provider cache and store answer what is still fresh without paying). Checked every BATCH_REFRESH_TICK_MS.`,
+  })
+  @ApiBody({ schema: { example: { every_days: 30 } } })
+  @ApiResponse({ status: 200, schema: { example: { ...BATCH_EXAMPLE, schedule: { every_days: 30 } } } })
+  @ApiResponse({ status: 400, description: 'every_days missing or out of bounds.' })
+  @ApiResponse({ status: 404, description: 'No such batch in this workspace.' })
+  setSchedule(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: unknown,
+    @CurrentCaller() caller: Caller,
+  ): ReturnType<BatchesService['setSchedule']> {
+    return this.batches.setSchedule(caller, id, parseSchedule(body, 'body'));
+  }
+
+  @Delete(':id/schedule')
+  @RequireScope('enrich')
+  @ApiOperation({
+    summary: "Stop a batch's re-enrichment",
+    description: 'Removes the schedule and its job scheduler.',
+  })
+  @ApiResponse({ status: 200, schema: { example: { ...BATCH_EXAMPLE, schedule: null } } })
+  @ApiResponse({ status: 404, description: 'No such batch in this workspace.' })
+  deleteSchedule(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentCaller() caller: Caller,
+  ): ReturnType<BatchesService['deleteSchedule']> {
+    return this.batches.deleteSchedule(caller, id);
+  }
+}

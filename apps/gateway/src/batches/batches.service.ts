@@ -1,0 +1,582 @@
+import { randomUUID } from 'node:crypto';
+import { InjectQueue } from '@nestjs/bullmq';
+import { BadRequestException, HttpException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { CoreConfig, GatewayConfig } from '@sluice/config';
+import {
+  Batch,
+  BatchRecord,
+  EnrichmentRequest,
+  insertBatchRequests,
+  type BatchRunRequest,
+  type BatchSchedule,
+} from '@sluice/db';
+import { providerTierOf } from '@sluice/enrichment';
+import { DependencyUnavailableError } from '@sluice/platform';
+import {
+  batchRefreshSchedulerId,
+  JOB_NAMES,
+  markCancelled,
+  planJobOptions,
+  QUEUE_NAMES,
+  type BatchRefreshPayload,
+  type EnrichmentPlanPayload,
+} from '@sluice/queue';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
+import type { Caller } from '../auth/request-context';
+import { Quotas } from '../credits/quotas.service';
+import {
+  parseBatchSettings,
+  perRecordCredits,
+  selectRecords,
+  type FilteredRecord,
+  type ParsedRecord,
+  type RejectedRecord,
+} from './batch-input';
+import { companySizeBucketSql, DISTRIBUTED_FIELDS, TOP_VALUES } from './batch-summary';
+
+const TERMINAL = ['completed', 'failed', 'cancelled'];
+
+export interface BatchView {
+  id: string;
+  name: string | null;
+  status: string;
+  fields: string[];
+  options: Record<string, unknown>;
+  filters: Record<string, unknown>;
+  priority: string;
+  max_credits: number | null;
+  max_credits_per_record: number | null;
+  records_received: number;
+  record_count: number;
+  schedule: BatchSchedule | null;
+  progress: { total: number; by_status: Record<string, number>; finished: number };
+  credits_spent: number;
+  last_run_at: string | null;
+  created_at: string;
+}
+
+export interface BatchRecordView {
+  index: number;
+  external_id: string | null;
+  input: Record<string, unknown>;
+  occurred_at: string | null;
+  job_id: string;
+  status: string;
+  error: string | null;
+  last_enriched_at: string | null;
+  steps: { provider: string; goal: string; state: string; reason: string | null; credits: number }[];
+}
+
+/** Status of a batch from the counts of its records' current jobs. */
+export function batchStatusOf(byStatus: Record<string, number>, total: number): string {
+  const finished = TERMINAL.reduce((sum, status) => sum + (byStatus[status] ?? 0), 0);
+  if (total > 0 && (byStatus.cancelled ?? 0) === total) {
+    return 'cancelled';
+  }
+  if (finished === total) {
+    return 'completed';
+  }
+  return (byStatus.queued ?? 0) === total ? 'queued' : 'running';
+}
+
+/**
+ * Batches: a record set enriched by ordinary `enrich` jobs (one per record, tagged with the batch),
+ * its progress and summary read in SQL from those jobs, and its re-enrichment schedule (a BullMQ job
+ * scheduler per batch on the enrichment queue; the enrichment worker runs the tick).
+ */
+@Injectable()
+export class BatchesService {
+  private readonly logger = new Logger(BatchesService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue(QUEUE_NAMES.enrichment)
+    private readonly queue: Queue<EnrichmentPlanPayload | BatchRefreshPayload>,
+    private readonly quotas: Quotas,
+    private readonly core: CoreConfig,
+    private readonly config: GatewayConfig,
+  ) {}
+
+  /**
+   * Checks the batch, writes it with its records and their jobs in one transaction, then enqueues
+   * the plans (and the schedule). If Redis refuses, everything written is deleted again and the
+   * caller gets a 503: a batch exists whole or not at all.
+   */
+  async create(
+    caller: Caller,
+    body: unknown,
+    correlationId: string,
+  ): Promise<{
+    batch: BatchView;
+    accepted: { index: number; external_id: string | null; job_id: string }[];
+    rejected: RejectedRecord[];
+    filtered_out: FilteredRecord[];
+  }> {
+    const settings = parseBatchSettings(body, this.config.batchesMaxRecords);
+    const { kept, rejected, filtered } = selectRecords(settings, new Date());
+    const quotas = (await this.quotas.list(caller.workspaceId)).some((quota) => quota.policy === 'refuse');
+    const records: ParsedRecord[] = [];
+    for (const record of kept) {
+      if (quotas) {
+        try {
+          await this.quotas.assertRoom(caller.workspaceId, 'enrich', record.input, settings.options);
+        } catch (error) {
+          // A record no provider could serve within the quotas is refused by index, like a bad one;
+          // anything else (PostgreSQL away) is the request's failure.
+          if (!(error instanceof HttpException)) {
+            throw error;
+          }
+          rejected.push({ index: record.index, errors: [error.message] });
+          continue;
+        }
+      }
+      records.push(record);
+    }
+    rejected.sort((a, b) => a.index - b.index);
+    if (records.length === 0) {
+      throw new BadRequestException({
+        message: 'No record could be accepted (invalid or filtered out); no batch was made.',
+        rejected,
+        filtered_out: filtered,
+      });
+    }
+    const share = perRecordCredits(settings.maxCredits, records.length);
+    const client = (await this.queue.client) as unknown as Redis;
+    if (client.status !== 'ready') {
+      throw new DependencyUnavailableError('redis');
+    }
+    const batchId = randomUUID();
+    const batch: Batch = this.dataSource.getRepository(Batch).create({
+      id: batchId,
+      workspaceId: caller.workspaceId,
+      apiKeyId: caller.apiKeyId,
+      name: settings.name,
+      fields: settings.fields,
+      options: { ...settings.options },
+      filters: {
+        ...(settings.sinceDays !== null ? { since_days: settings.sinceDays } : {}),
+        ...(settings.limit !== null ? { limit: settings.limit } : {}),
+      },
+      priority: settings.priority,
+      maxCredits: settings.maxCredits === null ? null : String(settings.maxCredits),
+      maxCreditsPerRecord: share === null ? null : String(share),
+      recordsReceived: settings.records.length,
+      recordCount: records.length,
+      schedule: settings.schedule,
+      tier: providerTierOf(caller.tier),
+      correlationId,
+    });
+    let run: BatchRunRequest[] = [];
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(Batch).insert({ ...batch, lastRunAt: () => 'now()' } as never);
+      run = await insertBatchRequests(manager, batch, records, correlationId);
+      const requestOf = new Map(run.map((entry) => [entry.index, entry.requestId]));
+      // Chunked: one INSERT per 1,000 records keeps each statement's parameters well under PostgreSQL's limit.
+      for (let start = 0; start < records.length; start += 1000) {
+        await manager.getRepository(BatchRecord).insert(
+          records.slice(start, start + 1000).map((record) => ({
+            batchId,
+            index: record.index,
+            workspaceId: caller.workspaceId,
+            externalId: record.externalId,
+            input: { ...record.input },
+            occurredAt: record.occurredAt,
+            requestId: requestOf.get(record.index) as string,
+          })),
+        );
+      }
+    });
+    try {
+      await this.enqueuePlans(caller.workspaceId, run, correlationId);
+      if (settings.schedule) {
+        await this.upsertScheduler(caller.workspaceId, batchId);
+      }
+    } catch (error) {
+      await this.dataSource
+        .transaction(async (manager) => {
+          await manager.query('DELETE FROM batches WHERE id = $1 AND workspace_id = $2', [
+            batchId,
+            caller.workspaceId,
+          ]);
+          await manager.query('DELETE FROM enrichment_requests WHERE batch_id = $1 AND workspace_id = $2', [
+            batchId,
+            caller.workspaceId,
+          ]);
+        })
+        .catch(() => undefined);
+      throw error;
+    }
+    const externalIds = new Map(records.map((record) => [record.index, record.externalId]));
+    return {
+      batch: await this.view(caller, batchId),
+      accepted: run.map((entry) => ({
+        index: entry.index,
+        external_id: externalIds.get(entry.index) ?? null,
+        job_id: entry.requestId,
+      })),
+      rejected,
+      filtered_out: filtered,
+    };
+  }
+
+  private async enqueuePlans(
+    workspaceId: string,
+    run: BatchRunRequest[],
+    correlationId: string,
+  ): Promise<void> {
+    for (let start = 0; start < run.length; start += 1000) {
+      await this.queue.addBulk(
+        run.slice(start, start + 1000).map((entry) => ({
+          name: JOB_NAMES.enrichmentPlan,
+          data: { requestId: entry.requestId, workspaceId, correlationId },
+          opts: planJobOptions(entry.requestId, entry.priority),
+        })),
+      );
+    }
+  }
+
+  private async upsertScheduler(workspaceId: string, batchId: string): Promise<void> {
+    await this.queue.upsertJobScheduler(
+      batchRefreshSchedulerId(batchId),
+      { every: this.config.batchRefreshTickMs },
+      {
+        name: JOB_NAMES.batchRefresh,
+        data: { batchId, workspaceId },
+        opts: { removeOnComplete: { count: 20 }, removeOnFail: { count: 50 } },
+      },
+    );
+  }
+
+  /** The caller's batch; another workspace's batch is indistinguishable from a missing one (404). */
+  async find(caller: Caller, id: string): Promise<Batch> {
+    const batch = await this.dataSource
+      .getRepository(Batch)
+      .findOneBy({ id, workspaceId: caller.workspaceId });
+    if (!batch) {
+      throw new NotFoundException(`No batch ${id} in this workspace.`);
+    }
+    return batch;
+  }
+
+  async view(caller: Caller, id: string): Promise<BatchView> {
+    return this.toView(await this.find(caller, id));
+  }
+
+  private async toView(batch: Batch): Promise<BatchView> {
+    const counts = await this.dataSource.query<{ status: string; count: number }[]>(
+      `SELECT r.status, count(*)::int AS count
+         FROM batch_records br JOIN enrichment_requests r ON r.id = br.request_id
+        WHERE br.batch_id = $1 AND br.workspace_id = $2
+        GROUP BY r.status`,
+      [batch.id, batch.workspaceId],
+    );
+    const [credits] = await this.dataSource.query<{ spent: string }[]>(
+      `SELECT COALESCE(sum(s.credits), 0) AS spent
+         FROM enrichment_requests r JOIN enrichment_steps s ON s.request_id = r.id
+        WHERE r.batch_id = $1 AND r.workspace_id = $2`,
+      [batch.id, batch.workspaceId],
+    );
+    const byStatus = Object.fromEntries(counts.map((row) => [row.status, row.count]));
+    const total = counts.reduce((sum, row) => sum + row.count, 0);
+    return {
+      id: batch.id,
+      name: batch.name,
+      status: batchStatusOf(byStatus, total),
+      fields: batch.fields,
+      options: batch.options,
+      filters: batch.filters,
+      priority: batch.priority,
+      max_credits: batch.maxCredits === null ? null : Number(batch.maxCredits),
+      max_credits_per_record: batch.maxCreditsPerRecord === null ? null : Number(batch.maxCreditsPerRecord),
+      records_received: batch.recordsReceived,
+      record_count: batch.recordCount,
+      schedule: batch.schedule,
+      progress: {
+        total,
+        by_status: byStatus,
+        finished: TERMINAL.reduce((sum, status) => sum + (byStatus[status] ?? 0), 0),
+      },
+      credits_spent: Number(credits?.spent ?? 0),
+      last_run_at: batch.lastRunAt?.toISOString() ?? null,
+      created_at: batch.createdAt.toISOString(),
+    };
+  }
+
+  /** The caller's batches, newest first, by limit and offset. */
+  async list(
+    caller: Caller,
+    limit: number,
+    offset: number,
+  ): Promise<{ data: BatchView[]; next_offset: number | null }> {
+    const batches = await this.dataSource.getRepository(Batch).find({
+      where: { workspaceId: caller.workspaceId },
+      order: { createdAt: 'DESC', id: 'DESC' },
+      take: limit + 1,
+      skip: offset,
+    });
+    const page = batches.slice(0, limit);
+    return {
+      data: await Promise.all(page.map((batch) => this.toView(batch))),
+      next_offset: batches.length > limit ? offset + limit : null,
+    };
+  }
+
+  /** A page of the batch's records (by index, after `after`), each with its current job and steps. */
+  async records(
+    caller: Caller,
+    id: string,
+    limit: number,
+    after: number,
+  ): Promise<{ data: BatchRecordView[]; next_cursor: number | null }> {
+    const batch = await this.find(caller, id);
+    const rows = await this.dataSource.query<
+      {
+        index: number;
+        external_id: string | null;
+        input: Record<string, unknown>;
+        occurred_at: Date | null;
+        request_id: string;
+        status: string;
+        error: string | null;
+        completed_at: Date | null;
+      }[]
+    >(
+      `SELECT br.index, br.external_id, br.input, br.occurred_at, br.request_id, r.status, r.error, r.completed_at
+         FROM batch_records br JOIN enrichment_requests r ON r.id = br.request_id
+        WHERE br.batch_id = $1 AND br.workspace_id = $2 AND br.index > $3
+        ORDER BY br.index
+        LIMIT $4`,
+      [batch.id, caller.workspaceId, after, limit + 1],
+    );
+    const page = rows.slice(0, limit);
+    const steps = await this.dataSource.query<
+      {
+        request_id: string;
+        provider: string;
+        goal: string;
+        state: string;
+        reason: string | null;
+        credits: string;
+      }[]
+    >(
+      `SELECT request_id, provider, goal, state, reason, credits
+         FROM enrichment_steps
+        WHERE workspace_id = $1 AND request_id = ANY($2::uuid[])
+        ORDER BY request_id, seq`,
+      [caller.workspaceId, page.map((row) => row.request_id)],
+    );
+    const stepsOf = new Map<string, BatchRecordView['steps']>();
+    for (const step of steps) {
+      const list = stepsOf.get(step.request_id) ?? [];
+      list.push({
+        provider: step.provider,
+        goal: step.goal,
+        state: step.state,
+        reason: step.reason,
+        credits: Number(step.credits),
+      });
+      stepsOf.set(step.request_id, list);
+    }
+    return {
+      data: page.map((row) => ({
+        index: row.index,
+        external_id: row.external_id,
+        input: row.input,
+        occurred_at: row.occurred_at?.toISOString() ?? null,
+        job_id: row.request_id,
+        status: row.status,
+        error: row.error,
+        last_enriched_at: row.completed_at?.toISOString() ?? null,
+        steps: stepsOf.get(row.request_id) ?? [],
+      })),
+      next_cursor: rows.length > limit ? (page.at(-1)?.index ?? null) : null,
+    };
+  }
+
+  /**
+   * Cancels every unfinished job of the batch (of any run) in one transaction, as
+   * `POST /v1/jobs/:id/cancel` does one: pending steps skipped, then the Redis cancel markers so a
+   * step already taken stops before its provider call. The schedule stays (DELETE it to stop it).
+   */
+  async cancel(caller: Caller, id: string): Promise<{ cancelled: number; batch: BatchView }> {
+    const batch = await this.find(caller, id);
+    const ids = await this.dataSource.transaction(async (manager) => {
+      const updated = await manager
+        .createQueryBuilder()
+        .update(EnrichmentRequest)
+        .set({ status: 'cancelled', error: 'cancelled by the caller', completedAt: () => 'now()' })
+        .where('batch_id = :batchId AND workspace_id = :workspaceId', {
+          batchId: batch.id,
+          workspaceId: caller.workspaceId,
+        })
+        .andWhere("status NOT IN ('completed', 'failed', 'cancelled')")
+        .returning(['id'])
+        .execute();
+      const rows = updated.raw as { id: string }[];
+      const cancelled = rows.map((row) => row.id);
+      if (cancelled.length > 0) {
+        await manager.query(
+          `UPDATE enrichment_steps SET state = 'skipped', reason = 'cancelled', completed_at = now()
+            WHERE workspace_id = $1 AND request_id = ANY($2::uuid[]) AND state = 'pending'`,
+          [caller.workspaceId, cancelled],
+        );
+      }
+      return cancelled;
+    });
+    if (ids.length > 0) {
+      const client = (await this.queue.client) as unknown as Redis;
+      await markCancelled(client, this.core.queuePrefix, ids).catch((error: unknown) =>
+        this.logger.warn({ msg: 'cancel markers not set', batchId: batch.id, error: String(error) }),
+      );
+    }
+    return { cancelled: ids.length, batch: await this.toView(batch) };
+  }
+
+  /** Sets (or replaces) the batch's re-enrichment schedule and its job scheduler (whose first tick is at once). */
+  async setSchedule(caller: Caller, id: string, schedule: BatchSchedule): Promise<BatchView> {
+    const batch = await this.find(caller, id);
+    // The schedule first: a scheduler with `every` ticks at once, and a tick that finds no
+    // schedule removes its scheduler.
+    await this.dataSource
+      .getRepository(Batch)
+      .update({ id: batch.id, workspaceId: caller.workspaceId }, { schedule });
+    await this.upsertScheduler(caller.workspaceId, batch.id);
+    return this.view(caller, id);
+  }
+
+  /** Stops the batch's re-enrichment: no schedule, no job scheduler. */
+  async deleteSchedule(caller: Caller, id: string): Promise<BatchView> {
+    const batch = await this.find(caller, id);
+    await this.dataSource
+      .getRepository(Batch)
+      .update({ id: batch.id, workspaceId: caller.workspaceId }, { schedule: null });
+    await this.queue.removeJobScheduler(batchRefreshSchedulerId(batch.id));
+    return this.view(caller, id);
+  }
+
+  /**
+   * The batch's summary over its records' current jobs, computed in PostgreSQL from the jobs'
+   * results (jsonb): coverage per provider and per field, failures, distributions of the fields
+   * asked, credits. Nothing is loaded into memory beyond the aggregates.
+   */
+  async summary(caller: Caller, id: string): Promise<Record<string, unknown>> {
+    const batch = await this.find(caller, id);
+    const latest = `SELECT r.id, r.status, r.error, r.result FROM batch_records br
+                      JOIN enrichment_requests r ON r.id = br.request_id
+                     WHERE br.batch_id = $1 AND br.workspace_id = $2`;
+    const params = [batch.id, caller.workspaceId];
+    const fields = batch.fields;
+    // A field is known when the result's data holds a non-null value for it.
+    const known = (field: string) => `jsonb_typeof(l.result->'data'->${field}) NOT IN ('null')`;
+    const [totals] = await this.dataSource.query<
+      { records: number; completed: number; failed: number; cancelled: number; unfinished: number }[]
+    >(
+      `WITH l AS (${latest})
+       SELECT count(*)::int AS records,
+              count(*) FILTER (WHERE status = 'completed')::int AS completed,
+              count(*) FILTER (WHERE status = 'failed')::int AS failed,
+              count(*) FILTER (WHERE status = 'cancelled')::int AS cancelled,
+              count(*) FILTER (WHERE status NOT IN ('completed', 'failed', 'cancelled'))::int AS unfinished
+         FROM l`,
+      params,
+    );
+    const providers = await this.dataSource.query<{ provider: string; records: number; fields: number }[]>(
+      `WITH l AS (${latest})
+       SELECT src.value AS provider, count(DISTINCT l.id)::int AS records, count(*)::int AS fields
+         FROM l CROSS JOIN LATERAL jsonb_each_text(COALESCE(l.result->'sources', '{}'::jsonb)) src
+        WHERE src.key = ANY($3::text[]) AND ${known('src.key')}
+        GROUP BY src.value
+        ORDER BY fields DESC, provider`,
+      [...params, fields],
+    );
+    const coverage = await this.dataSource.query<{ field: string; answered: number }[]>(
+      `WITH l AS (${latest})
+       SELECT f.field, count(l.id) FILTER (WHERE ${known('f.field')})::int AS answered
+         FROM unnest($3::text[]) AS f(field) CROSS JOIN l
+        GROUP BY f.field`,
+      [...params, fields],
+    );
+    const jobErrors = await this.dataSource.query<{ reason: string; count: number }[]>(
+      `WITH l AS (${latest})
+       SELECT COALESCE(error, 'unknown') AS reason, count(*)::int AS count
+         FROM l WHERE status = 'failed'
+        GROUP BY 1 ORDER BY count DESC, reason LIMIT ${TOP_VALUES}`,
+      params,
+    );
+    const stepFailures = await this.dataSource.query<
+      { provider: string; reason: string; count: number; total: number }[]
+    >(
+      `WITH l AS (${latest})
+       SELECT s.provider, COALESCE(s.reason, s.error, 'unknown') AS reason, count(*)::int AS count,
+              (sum(count(*)) OVER ())::int AS total
+         FROM l JOIN enrichment_steps s ON s.request_id = l.id AND s.workspace_id = $2
+        WHERE s.state = 'failed'
+        GROUP BY 1, 2 ORDER BY count DESC, provider, reason LIMIT ${TOP_VALUES}`,
+      params,
+    );
+    const [credits] = await this.dataSource.query<{ last_run: string; all_runs: string }[]>(
+      `SELECT COALESCE(sum(s.credits) FILTER (WHERE br.request_id IS NOT NULL), 0) AS last_run,
+              COALESCE(sum(s.credits), 0) AS all_runs
+         FROM enrichment_requests r
+         JOIN enrichment_steps s ON s.request_id = r.id
+         LEFT JOIN batch_records br ON br.request_id = r.id AND br.batch_id = r.batch_id
+        WHERE r.batch_id = $1 AND r.workspace_id = $2`,
+      params,
+    );
+    const distributions: Record<string, { value: string; count: number }[]> = {};
+    for (const [field, key] of Object.entries(DISTRIBUTED_FIELDS)) {
+      if (fields.includes(field)) {
+        distributions[key] = await this.dataSource.query(
+          `WITH l AS (${latest})
+           SELECT l.result->'data'->>$3 AS value, count(*)::int AS count
+             FROM l WHERE jsonb_typeof(l.result->'data'->$3) IN ('string', 'number', 'boolean')
+            GROUP BY 1 ORDER BY count DESC, value LIMIT ${TOP_VALUES}`,
+          [...params, field],
+        );
+      }
+    }
+    if (fields.includes('company_size')) {
+      const size = "(l.result->'data'->>'company_size')::numeric";
+      distributions.company_sizes = await this.dataSource.query(
+        `WITH l AS (${latest})
+         SELECT b.bucket AS value, count(*)::int AS count
+           FROM (SELECT ${companySizeBucketSql(size)} AS bucket, floor(${size}) AS size
+                   FROM l WHERE jsonb_typeof(l.result->'data'->'company_size') = 'number') b
+          WHERE b.bucket IS NOT NULL
+          GROUP BY b.bucket ORDER BY min(b.size)`,
+        params,
+      );
+    }
+    const records = totals?.records ?? 0;
+    const answered = new Map(coverage.map((row) => [row.field, row.answered]));
+    return {
+      batch_id: batch.id,
+      records,
+      jobs: {
+        completed: totals?.completed ?? 0,
+        failed: totals?.failed ?? 0,
+        cancelled: totals?.cancelled ?? 0,
+        unfinished: totals?.unfinished ?? 0,
+      },
+      providers,
+      fields: Object.fromEntries(
+        fields.map((field) => {
+          const count = answered.get(field) ?? 0;
+          return [field, { answered: count, share: records === 0 ? 0 : count / records }];
+        }),
+      ),
+      failures: {
+        jobs: totals?.failed ?? 0,
+        top_reasons: jobErrors,
+        steps: stepFailures[0]?.total ?? 0,
+        top_step_reasons: stepFailures.map(({ total: _total, ...row }) => row),
+      },
+      ...distributions,
+      credits_spent: { last_run: Number(credits?.last_run ?? 0), all_runs: Number(credits?.all_runs ?? 0) },
+      last_run_at: batch.lastRunAt?.toISOString() ?? null,
+    };
+  }
+}
