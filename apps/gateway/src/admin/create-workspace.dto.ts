@@ -9,7 +9,7 @@ export class CreateWorkspaceDto {
   @Matches(/\S/, { message: 'name must not be blank' })
   name!: string;
 
-  @ApiPropertyOptional({ enum: WORKSPACE_TIERS, default: 'standard' })
+  @ApiPropertyOptional({ enum: WORKSPACE_TIERS, default: 'standard', example: 'standard' })
   @IsOptional()
   @IsIn(WORKSPACE_TIERS, { message: `tier must be one of: ${WORKSPACE_TIERS.join(', ')}` })
   tier?: WorkspaceTier;

@@ -30,7 +30,7 @@ export class CreateJobDto {
   @IsNotEmpty({ message: 'input must not be empty' })
   input!: Record<string, unknown>;
 
-  @ApiPropertyOptional({ enum: ['interactive', 'bulk'], default: 'interactive' })
+  @ApiPropertyOptional({ enum: ['interactive', 'bulk'], default: 'interactive', example: 'interactive' })
   @IsOptional()
   @IsIn(['interactive', 'bulk'], { message: 'priority must be interactive or bulk' })
   priority?: 'interactive' | 'bulk';
