@@ -482,13 +482,15 @@ export interface components {
        *       "company_number": "07798925"
        *     }
        */
-      input: Record<string, never>;
+      input: {
+        [key: string]: unknown;
+      };
       /**
        * @default interactive
        * @example interactive
        * @enum {string}
        */
-      priority: 'interactive' | 'bulk';
+      priority?: 'interactive' | 'bulk';
       /**
        * @description Most credits this job may spend; no provider call starts that could exceed it.
        * @example 5
@@ -500,7 +502,9 @@ export interface components {
        *       "verify": true
        *     }
        */
-      options?: Record<string, never>;
+      options?: {
+        [key: string]: unknown;
+      };
       /**
        * @description Where Sluice delivers the result when the job finishes: a POST signed per Standard Webhooks with the workspace’s webhook secret, retried with backoff for about a day. Private, loopback and link-local addresses are refused unless the deployment allows them.
        * @example https://crm.example.com/hooks/sluice
@@ -524,7 +528,7 @@ export interface components {
        * @example standard
        * @enum {string}
        */
-      tier: 'free' | 'standard' | 'premium';
+      tier?: 'free' | 'standard' | 'premium';
     };
     SetQuotaDto: {
       /**

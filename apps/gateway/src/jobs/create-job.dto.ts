@@ -22,6 +22,8 @@ export class CreateJobDto {
   type!: string;
 
   @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
     description:
       'Identifiers for the request type (canonical names): company.* take company_number / company_name; person.* take first_name, last_name, full_name, domain, company_name, linkedin_url (and email for phone/profile); email.verify takes email.',
     example: { company_number: '07798925' },
@@ -46,6 +48,8 @@ export class CreateJobDto {
   max_credits?: number;
 
   @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
     description:
       'verify (bool), accept_catch_all (bool), phone_type ("mobile" | "any"), wait_for_credits (bool: wait for a provider paused for credits instead of falling through).',
     example: { verify: true },
