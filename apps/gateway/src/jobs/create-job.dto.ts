@@ -11,6 +11,7 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateIf,
 } from 'class-validator';
 
 export class CreateJobDto {
@@ -54,7 +55,8 @@ export class CreateJobDto {
       'verify (bool), accept_catch_all (bool), phone_type ("mobile" | "any"), wait_for_credits (bool: wait for a provider paused for credits instead of falling through).',
     example: { verify: true },
   })
-  @IsOptional()
+  // Not @IsOptional(): it lets null through too, and options are read as an object (null was a 500).
+  @ValidateIf((_dto: unknown, value: unknown) => value !== undefined)
   @IsObject({ message: 'options must be an object' })
   options?: Record<string, unknown>;
 
