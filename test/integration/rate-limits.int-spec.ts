@@ -50,7 +50,7 @@ describe('rate limits across gateway replicas', () => {
     const remaining: number[] = [];
     for (let i = 0; i < 100; i += 1) {
       // Alternating replicas: each answer counts the other's requests too.
-      const { response } = await (replicas[i % 2] ?? replicas[0])!.GET('/v1/credits');
+      const { response } = await replicas[i % 2].GET('/v1/credits');
       expect(response.status).toBe(200);
       expect(response.headers.get('ratelimit-limit')).toBe('100');
       remaining.push(Number(response.headers.get('ratelimit-remaining')));
@@ -60,10 +60,8 @@ describe('rate limits across gateway replicas', () => {
     for (const replica of replicas) {
       const { response, error } = await replica.GET('/v1/jobs');
       expect(response.status).toBe(429);
-      expect(error).toMatchObject({
-        code: 'rate_limited',
-        message: expect.stringMatching(/100 requests in the last minute/),
-      });
+      expect(error?.code).toBe('rate_limited');
+      expect(String(error?.message)).toMatch(/100 requests in the last minute/);
       const retryAfter = Number(response.headers.get('retry-after'));
       expect(retryAfter).toBeGreaterThanOrEqual(1);
       expect(retryAfter).toBeLessThanOrEqual(60);

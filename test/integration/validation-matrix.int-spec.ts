@@ -454,7 +454,7 @@ describe(`validation matrix (seed ${SEED}: rerun with FC_SEED=${SEED})`, () => {
   const prototypeBefore = Object.getOwnPropertyNames(Object.prototype).sort();
 
   beforeAll(async () => {
-    // eslint-disable-next-line no-console -- the seed is what makes a failure reproducible
+    // The seed is what makes a failure reproducible.
     console.log(
       `validation matrix: fast-check seed ${SEED}, ${RUNS} runs per route (FC_SEED / FC_RUNS to change)`,
     );
@@ -602,7 +602,7 @@ describe(`validation matrix (seed ${SEED}: rerun with FC_SEED=${SEED})`, () => {
             if (idempotencyKey !== null) {
               headers['idempotency-key'] = idempotencyKey;
             }
-            const path = route.path(segments as string[]);
+            const path = route.path(segments);
             return {
               method: route.method,
               path: search ? `${path}?${search}` : path,

@@ -27,11 +27,13 @@ async function formatted(path: string, text: string): Promise<string> {
 export async function clientFiles(document: OpenAPIObject): Promise<GeneratedFile[]> {
   const json = JSON.stringify(document, null, 2);
   // openapi-typescript reads the document as the JSON text (not the object), exactly as committed.
-  const types = astToString(await openapiTS(json, {
+  const types = astToString(
+    await openapiTS(json, {
       alphabetize: false,
       // A property with a default may be left out of a request: keep it optional in the types.
       defaultNonNullable: false,
-    }));
+    }),
+  );
   return [
     { path: 'libs/client/openapi.json', text: await formatted('libs/client/openapi.json', json) },
     {
