@@ -3046,6 +3046,22 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
+      /** @description The body is larger than HTTP_BODY_LIMIT_BYTES. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 413,
+           *       "error": "Payload Too Large",
+           *       "message": "Request body is larger than the limit of 1048576 bytes."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
       /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
       503: {
         headers: {
@@ -3554,6 +3570,22 @@ export interface operations {
            *       "statusCode": 404,
            *       "error": "Not Found",
            *       "message": "No workspace b0c1d2e3-f4a5-4b6c-8d7e-9f0a1b2c3d4e."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The body is larger than HTTP_BODY_LIMIT_BYTES. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 413,
+           *       "error": "Payload Too Large",
+           *       "message": "Request body is larger than the limit of 1048576 bytes."
            *     }
            */
           'application/json': components['schemas']['ApiErrorBody'];

@@ -13,7 +13,7 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { AdminErrors, ApiAnswer, ApiError, ApiPost } from '../openapi/decorators';
+import { AdminErrors, ApiAnswer, ApiBodyLimit, ApiError, ApiPost } from '../openapi/decorators';
 import {
   KEY_CREATED_EXAMPLE,
   KEY_REVOKED_EXAMPLE,
@@ -186,6 +186,7 @@ export class ApiKeysController {
   @Patch('limits')
   @ApiOperation({ summary: 'Set the workspace’s API rate limits (null: back to the default)' })
   @ApiAnswer(200, RATE_LIMITS_EXAMPLE, { description: 'The limits now in force.' })
+  @ApiBodyLimit()
   async limits(
     @Param('workspace', new ParseUUIDPipe()) workspaceId: string,
     @Body() body: RateLimitsDto,

@@ -172,6 +172,15 @@ export function AdminErrors(): ClassDecorator {
   );
 }
 
+/** A route taking a JSON body can be refused for its size (413) before anything reads it. */
+export function ApiBodyLimit(): MethodDecorator & ClassDecorator {
+  return ApiError(
+    413,
+    'The body is larger than HTTP_BODY_LIMIT_BYTES.',
+    'Request body is larger than the limit of 1048576 bytes.',
+  );
+}
+
 /**
  * What every POST takes and can answer besides its own: the optional `Idempotency-Key` header and
  * its 409s; with a body, malformed JSON (400) and a body over the size limit (413).
@@ -192,13 +201,7 @@ export function ApiPost(options: { body: boolean }): MethodDecorator {
     ),
   ];
   if (options.body) {
-    decorators.push(
-      ApiError(
-        413,
-        'The body is larger than HTTP_BODY_LIMIT_BYTES.',
-        'Request body is larger than the limit of 1048576 bytes.',
-      ),
-    );
+    decorators.push(ApiBodyLimit());
   }
   return applyDecorators(...decorators);
 }
