@@ -57,6 +57,8 @@ export default tseslint.config(
             },
             { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:data', 'type:infra'] },
             { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:infra'] },
+            // The typed API client is for other systems: it stands on the OpenAPI document alone.
+            { sourceTag: 'type:client', onlyDependOnLibsWithTags: [], bannedExternalImports: serverOnly },
             // The sandbox is written from the providers' documentation, never from our adapters.
             { sourceTag: 'scope:sandbox', onlyDependOnLibsWithTags: ['type:infra'] },
           ],

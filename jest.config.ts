@@ -1,7 +1,7 @@
 import type { Config } from 'jest';
 
 const moduleNameMapper: Config['moduleNameMapper'] = {
-  '^@sluice/(config|db|queue|enrichment|providers|platform)$': '<rootDir>/libs/$1/src/index.ts',
+  '^@sluice/(config|db|queue|enrichment|providers|platform|client)$': '<rootDir>/libs/$1/src/index.ts',
 };
 // Tests are transpiled only (fast); `npm run typecheck` type-checks them.
 const transform: Config['transform'] = {

@@ -7,6 +7,8 @@ import { eventually } from './wait';
 const APPS = {
   'enrichment-worker': 'WORKER_HEALTH_PORT',
   'credit-monitor': 'CREDIT_MONITOR_PORT',
+  // A second gateway replica, for limits shared across replicas.
+  gateway: 'GATEWAY_PORT',
 } as const;
 
 const mainOf = (app: keyof typeof APPS): string =>
@@ -41,7 +43,7 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
   return startAppProcess('enrichment-worker', env);
 }
 
-/** A compiled app (the worker or the credit monitor) as its own process, answering /health. */
+/** A compiled app (the worker, the credit monitor or the gateway) as its own process, answering /health. */
 export async function startAppProcess(
   app: keyof typeof APPS,
   env: Record<string, string>,

@@ -1,6 +1,6 @@
 import { type INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import {
   CallbackConfig,
@@ -15,6 +15,7 @@ import {
 } from '@sluice/config';
 import { useJsonBodies } from '@sluice/platform';
 import { GatewayModule } from './gateway.module';
+import { gatewayOpenApiDocument } from './openapi/document';
 
 /** Builds the gateway (not yet listening), so tests run exactly what production runs. */
 export async function createGatewayApp(
@@ -51,18 +52,7 @@ export async function createGatewayApp(
       stopAtFirstError: false,
     }),
   );
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Sluice API')
-      .setDescription(
-        'Contact and company enrichment from paid providers. Authenticate with `Authorization: Bearer <workspace API key>`; admin routes take the admin token.',
-      )
-      .setVersion('0.1.0')
-      .addBearerAuth()
-      .addBearerAuth(undefined, 'admin')
-      .build(),
-  );
+  const document = gatewayOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document);
   return { app, config: gateway };
 }

@@ -13,14 +13,15 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { AdminErrors, ApiAnswer, ApiBodyLimit, ApiError, ApiPost } from '../openapi/decorators';
 import {
-  ApiBearerAuth,
-  ApiOperation,
-  ApiProperty,
-  ApiPropertyOptional,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+  KEY_CREATED_EXAMPLE,
+  KEY_REVOKED_EXAMPLE,
+  KEY_VIEW_NULLABLE,
+  KEYS_EXAMPLE,
+  RATE_LIMITS_EXAMPLE,
+} from '../openapi/examples';
 import { GatewayConfig } from '@sluice/config';
 import { ApiKey, Workspace, type WorkspaceRateLimits } from '@sluice/db';
 import {
@@ -101,6 +102,17 @@ const view = (key: ApiKey): KeyView => ({
 /** Ops manage a workspace's API keys (shown once, stored hashed) and its API rate limits. */
 @ApiTags('admin')
 @ApiBearerAuth('admin')
+@AdminErrors()
+@ApiError(
+  400,
+  'The workspace or key id is not a UUID, or the body is invalid.',
+  'Validation failed (uuid is expected)',
+)
+@ApiError(
+  404,
+  'No such workspace (or no such key in it).',
+  'No workspace b0c1d2e3-f4a5-4b6c-8d7e-9f0a1b2c3d4e.',
+)
 @UseGuards(AdminTokenGuard)
 @Controller('v1/admin/workspaces/:workspace')
 export class ApiKeysController {
@@ -120,7 +132,11 @@ export class ApiKeysController {
 
   @Post('keys')
   @ApiOperation({ summary: 'Create an API key with scopes; the key is in this answer only' })
-  @ApiResponse({ status: 201, description: 'The key, once: `api_key`.' })
+  @ApiPost({ body: true })
+  @ApiAnswer(201, KEY_CREATED_EXAMPLE, {
+    nullable: KEY_VIEW_NULLABLE,
+    description: 'The key, once: `api_key`.',
+  })
   async create(
     @Param('workspace', new ParseUUIDPipe()) workspaceId: string,
     @Body() body: CreateApiKeyDto,
@@ -142,6 +158,7 @@ export class ApiKeysController {
 
   @Get('keys')
   @ApiOperation({ summary: 'The workspace’s API keys (prefixes and scopes; never the keys)' })
+  @ApiAnswer(200, KEYS_EXAMPLE, { nullable: KEY_VIEW_NULLABLE })
   async list(@Param('workspace', new ParseUUIDPipe()) workspaceId: string): Promise<{ keys: KeyView[] }> {
     await this.workspace(workspaceId);
     const keys = await this.dataSource
@@ -153,6 +170,7 @@ export class ApiKeysController {
   @Delete('keys/:key')
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke an API key: it is refused from the next request on' })
+  @ApiAnswer(200, KEY_REVOKED_EXAMPLE, { nullable: KEY_VIEW_NULLABLE })
   async revoke(
     @Param('workspace', new ParseUUIDPipe()) workspaceId: string,
     @Param('key', new ParseUUIDPipe()) keyId: string,
@@ -170,6 +188,8 @@ export class ApiKeysController {
 
   @Patch('limits')
   @ApiOperation({ summary: 'Set the workspace’s API rate limits (null: back to the default)' })
+  @ApiAnswer(200, RATE_LIMITS_EXAMPLE, { description: 'The limits now in force.' })
+  @ApiBodyLimit()
   async limits(
     @Param('workspace', new ParseUUIDPipe()) workspaceId: string,
     @Body() body: RateLimitsDto,

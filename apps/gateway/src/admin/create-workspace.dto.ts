@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { WORKSPACE_TIERS, type WorkspaceTier } from '@sluice/db';
-import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsString, Length, Matches, ValidateIf } from 'class-validator';
 
 export class CreateWorkspaceDto {
   @ApiProperty({ example: 'Acme RevOps' })
@@ -9,8 +9,9 @@ export class CreateWorkspaceDto {
   @Matches(/\S/, { message: 'name must not be blank' })
   name!: string;
 
-  @ApiPropertyOptional({ enum: WORKSPACE_TIERS, default: 'standard' })
-  @IsOptional()
+  @ApiPropertyOptional({ enum: WORKSPACE_TIERS, default: 'standard', example: 'standard' })
+  // Not @IsOptional(): it lets null through too, which reached the NOT NULL column (a 500).
+  @ValidateIf((_dto: unknown, value: unknown) => value !== undefined)
   @IsIn(WORKSPACE_TIERS, { message: `tier must be one of: ${WORKSPACE_TIERS.join(', ')}` })
   tier?: WorkspaceTier;
 }

@@ -2,11 +2,19 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { BadRequestException, Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { getQueueToken } from '@nestjs/bullmq';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { AdminErrors, ApiAnswer, ApiError, ApiJsonBody, ApiPost } from '../openapi/decorators';
+import {
+  CREDITS_CHECK_EXAMPLE,
+  PAUSED_EXAMPLE,
+  RESUMED_EXAMPLE,
+  USAGE_REPORT_EXAMPLE,
+} from '../openapi/examples';
 import { CoreConfig } from '@sluice/config';
 import {
   ACTIVE_PROVIDERS,
   JOB_NAMES,
+  PROVIDER_NAMES,
   QUEUE_NAMES,
   pauseProvider,
   resumeProvider,
@@ -26,6 +34,7 @@ import { providerOf } from '../http-params';
  */
 @ApiTags('admin')
 @ApiBearerAuth('admin')
+@AdminErrors()
 @UseGuards(AdminTokenGuard)
 @Controller('v1/admin')
 export class ProvidersAdminController {
@@ -40,6 +49,10 @@ export class ProvidersAdminController {
   @Post('providers/:name/pause')
   @HttpCode(200)
   @ApiOperation({ summary: 'Pause a provider: no call reaches it until an operator resumes it' })
+  @ApiParam({ name: 'name', enum: PROVIDER_NAMES, example: 'snov' })
+  @ApiPost({ body: false })
+  @ApiAnswer(200, PAUSED_EXAMPLE)
+  @ApiError(404, 'No such provider.', "No provider 'acme'; providers: companies-house, snov, …")
   async pause(@Param('name') name: string): Promise<{ provider: string; paused: true }> {
     const provider = providerOf(name);
     const record: PauseRecord = { since: Date.now(), reason: 'paused by an operator', manual: true };
@@ -50,6 +63,10 @@ export class ProvidersAdminController {
   @Post('providers/:name/resume')
   @HttpCode(200)
   @ApiOperation({ summary: 'Resume a provider paused by hand or for credits' })
+  @ApiParam({ name: 'name', enum: PROVIDER_NAMES, example: 'snov' })
+  @ApiPost({ body: false })
+  @ApiAnswer(200, RESUMED_EXAMPLE)
+  @ApiError(404, 'No such provider.', "No provider 'acme'; providers: companies-house, snov, …")
   async resume(@Param('name') name: string): Promise<{ provider: string; paused: false }> {
     const provider = providerOf(name);
     await resumeProvider(
@@ -68,6 +85,8 @@ export class ProvidersAdminController {
   @ApiOperation({
     summary: 'Read every provider’s balance now (and resume those paused for credits that can pay)',
   })
+  @ApiPost({ body: false })
+  @ApiAnswer(202, CREDITS_CHECK_EXAMPLE)
   async check(): Promise<{ status: 'queued'; job_id: string; providers: string[] }> {
     const at = Date.now();
     const options = {
@@ -102,7 +121,10 @@ export class ProvidersAdminController {
     summary: 'Send the usage report now (per provider and workspace: calls, hits, credits, cost per hit)',
     description: 'Body `{"day": "YYYY-MM-DD"}` (UTC); yesterday by default, as the daily schedule sends it.',
   })
-  @ApiResponse({ status: 400, description: 'day is not a YYYY-MM-DD date.' })
+  @ApiPost({ body: true })
+  @ApiJsonBody({ day: '2026-11-30' }, { required: false, optional: ['day'] })
+  @ApiAnswer(202, USAGE_REPORT_EXAMPLE)
+  @ApiError(400, 'day is not a YYYY-MM-DD date.', 'day must be a date as YYYY-MM-DD.')
   async usageReport(@Body() body: { day?: unknown } = {}): Promise<{ status: 'queued'; job_id: string }> {
     const day = body?.day;
     if (

@@ -1,11 +1,14 @@
 import { Body, Controller, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AdminErrors, ApiAnswer, ApiError, ApiPost } from '../openapi/decorators';
+import { WORKSPACE_CREATED_EXAMPLE } from '../openapi/examples';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
 import { CreateWorkspaceDto, WorkspaceCreatedDto } from './create-workspace.dto';
 import { WorkspacesService } from './workspaces.service';
 
 @ApiTags('admin')
 @ApiBearerAuth('admin')
+@AdminErrors()
 @UseGuards(AdminTokenGuard)
 @Controller('v1/admin/workspaces')
 export class WorkspacesController {
@@ -13,9 +16,17 @@ export class WorkspacesController {
 
   @Post()
   @ApiOperation({ summary: 'Create a workspace and its API key (shown once; only a hash is stored)' })
-  @ApiResponse({ status: 201, type: WorkspaceCreatedDto })
-  @ApiResponse({ status: 401, description: 'Missing or wrong admin token.' })
-  @ApiResponse({ status: 409, description: 'A workspace with that name exists.' })
+  @ApiPost({ body: true })
+  @ApiAnswer(201, WORKSPACE_CREATED_EXAMPLE, {
+    nullable: ['webhook_secret'],
+    description: 'The workspace, its first API key (all scopes) and its webhook secret, shown once.',
+  })
+  @ApiError(400, 'name missing, blank or too long; tier unknown.', ['name must not be blank'])
+  @ApiError(
+    409,
+    'A workspace with that name exists.',
+    "A workspace named like 'Acme RevOps' already exists (slug 'acme-revops').",
+  )
   async create(@Body() body: CreateWorkspaceDto): Promise<WorkspaceCreatedDto> {
     return this.workspaces.create(body.name, body.tier);
   }

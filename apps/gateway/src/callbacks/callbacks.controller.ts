@@ -12,6 +12,8 @@ import {
 import { InjectQueue } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAnswer, ApiError, ApiKeyErrors, ApiPost } from '../openapi/decorators';
+import { DELIVERIES_EXAMPLE, WEBHOOK_SECRET_EXAMPLE } from '../openapi/examples';
 import { CallbackDelivery } from '@sluice/db';
 import { callbackJobOptions, JOB_NAMES, QUEUE_NAMES } from '@sluice/queue';
 import type { Queue } from 'bullmq';
@@ -26,6 +28,7 @@ import { WebhookSecrets } from './webhook-secrets.service';
 /** Signed callbacks upstream: the workspace's signing secret, a job's deliveries, redelivery. */
 @ApiTags('callbacks')
 @ApiBearerAuth()
+@ApiKeyErrors()
 @UseGuards(ApiKeyGuard)
 @Controller('v1')
 export class CallbacksController {
@@ -45,6 +48,8 @@ export class CallbacksController {
     description:
       'Returns the new secret once. Until `previous_valid_until` callbacks carry signatures by both the old and the new secret.',
   })
+  @ApiPost({ body: false })
+  @ApiAnswer(200, WEBHOOK_SECRET_EXAMPLE, { nullable: ['previous_valid_until'] })
   async rotate(
     @CurrentCaller() caller: Caller,
   ): Promise<{ webhook_secret: string; previous_valid_until: string | null }> {
@@ -55,6 +60,13 @@ export class CallbacksController {
   @Get('jobs/:id/callback/deliveries')
   @RequireScope('jobs:read')
   @ApiOperation({ summary: 'Every attempt to deliver the job’s result to its callback_url' })
+  @ApiAnswer(200, DELIVERIES_EXAMPLE, { nullable: ['status', 'error', 'latency_ms'] })
+  @ApiError(400, 'The id is not a UUID.', 'id must be a UUID')
+  @ApiError(
+    404,
+    'No such job in this workspace.',
+    'No job 6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f in this workspace.',
+  )
   async deliveries(
     @CurrentCaller() caller: Caller,
     @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException('id must be a UUID') }))
@@ -81,6 +93,23 @@ export class CallbacksController {
   @RequireScope('enrich')
   @HttpCode(202)
   @ApiOperation({ summary: 'Deliver the finished job’s result to its callback_url again' })
+  @ApiPost({ body: false })
+  @ApiAnswer(202, { status: 'queued' })
+  @ApiError(
+    400,
+    'The id is not a UUID, or the job has no callback_url.',
+    'Job 6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f has no callback_url.',
+  )
+  @ApiError(
+    404,
+    'No such job in this workspace.',
+    'No job 6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f in this workspace.',
+  )
+  @ApiError(
+    409,
+    'The job has not finished yet.',
+    'Job 6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f is running; its result is delivered when it finishes.',
+  )
   async redeliver(
     @CurrentCaller() caller: Caller,
     @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException('id must be a UUID') }))

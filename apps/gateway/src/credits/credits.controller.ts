@@ -1,7 +1,9 @@
 import { BadRequestException, Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiAnswer, ApiError, ApiKeyErrors } from '../openapi/decorators';
+import { ALERTS_EXAMPLE, CREDITS_EXAMPLE, CREDITS_NULLABLE, USAGE_EXAMPLE } from '../openapi/examples';
 import { CoreConfig, CreditMonitorConfig } from '@sluice/config';
 import { usageBetween, type UsageRow } from '@sluice/db';
 import { BURN_WINDOW_DAYS, forecastCredits, nextRenewal } from '@sluice/enrichment';
@@ -39,6 +41,7 @@ export interface ProviderCredits {
 /** Credits, usage and alerts, as a workspace sees them. */
 @ApiTags('credits')
 @ApiBearerAuth()
+@ApiKeyErrors()
 @UseGuards(ApiKeyGuard)
 @Controller('v1')
 export class CreditsController {
@@ -62,6 +65,7 @@ export class CreditsController {
     summary:
       'Per provider: balance, reserved, spend, burn rate, forecast exhaustion, renewal, queue state, quota',
   })
+  @ApiAnswer(200, CREDITS_EXAMPLE, { nullable: CREDITS_NULLABLE })
   async credits(@CurrentCaller() caller: Caller): Promise<{ providers: ProviderCredits[] }> {
     const now = new Date();
     const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
@@ -123,7 +127,8 @@ export class CreditsController {
   })
   @ApiQuery({ name: 'from', required: false, description: 'ISO date; default: 30 days ago' })
   @ApiQuery({ name: 'to', required: false, description: 'ISO date (exclusive); default: now' })
-  @ApiResponse({ status: 400, description: 'from or to malformed, or from not before to.' })
+  @ApiAnswer(200, USAGE_EXAMPLE, { nullable: ['cost_per_hit', 'api_key_id'], optional: ['api_key_id'] })
+  @ApiError(400, 'from or to malformed, or from not before to.', 'from must be before to.')
   async usage(
     @CurrentCaller() caller: Caller,
     @Query('from') fromRaw?: string,
@@ -152,7 +157,9 @@ export class CreditsController {
     summary: 'Recent alerts: about the providers, and about this workspace (its quotas)',
     description: 'Usage reports cover every workspace and go to ops only.',
   })
-  @ApiQuery({ name: 'limit', required: false, description: '1–500, default 100' })
+  @ApiQuery({ name: 'limit', required: false, description: '1–500, default 100', example: 100 })
+  @ApiAnswer(200, ALERTS_EXAMPLE, { nullable: ['provider'], freeform: ['details', 'deliveries'] })
+  @ApiError(400, 'limit is not a whole number from 1 to 500.', 'limit must be a whole number from 1 to 500.')
   async alerts(
     @CurrentCaller() caller: Caller,
     @Query('limit') limitRaw?: string,

@@ -11,7 +11,10 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { PROVIDER_NAMES } from '@sluice/queue';
+import { AdminErrors, ApiAnswer, ApiBodyLimit, ApiError } from '../openapi/decorators';
+import { QUOTA_EXAMPLE, QUOTAS_EXAMPLE } from '../openapi/examples';
 import { IsIn, IsNumber, IsOptional, Max, Min } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
@@ -31,6 +34,7 @@ export class SetQuotaDto {
   @ApiProperty({
     enum: ['refuse', 'hold'],
     required: false,
+    example: 'refuse',
     description: 'refuse: work beyond the quota is refused (402) or the provider skipped; hold: it waits.',
   })
   @IsOptional()
@@ -41,6 +45,8 @@ export class SetQuotaDto {
 /** Ops set each workspace's monthly credit quota per provider. */
 @ApiTags('admin')
 @ApiBearerAuth('admin')
+@AdminErrors()
+@ApiError(400, 'The workspace id is not a UUID.', 'Validation failed (uuid is expected)')
 @UseGuards(AdminTokenGuard)
 @Controller('v1/admin/workspaces/:workspace/quotas')
 export class QuotasAdminController {
@@ -59,6 +65,8 @@ export class QuotasAdminController {
 
   @Get()
   @ApiOperation({ summary: 'A workspace’s quotas with what it used this month' })
+  @ApiAnswer(200, QUOTAS_EXAMPLE)
+  @ApiError(404, 'No such workspace.', 'No workspace b0c1d2e3-f4a5-4b6c-8d7e-9f0a1b2c3d4e.')
   async list(@Param('workspace', new ParseUUIDPipe()) workspace: string): Promise<{ quotas: QuotaView[] }> {
     return { quotas: await this.quotas.list(await this.workspace(workspace)) };
   }
@@ -66,8 +74,11 @@ export class QuotasAdminController {
   @Put(':provider')
   @HttpCode(200)
   @ApiOperation({ summary: 'Set a workspace’s monthly credit quota at a provider' })
-  @ApiResponse({ status: 400, description: 'monthly_credits or policy invalid.' })
-  @ApiResponse({ status: 404, description: 'No such workspace or provider.' })
+  @ApiParam({ name: 'provider', enum: PROVIDER_NAMES, example: 'snov' })
+  @ApiAnswer(200, QUOTA_EXAMPLE, { description: 'The quota with what was used of it this month.' })
+  @ApiBodyLimit()
+  @ApiError(400, 'monthly_credits or policy invalid.', ['monthly_credits must be 0 or more'])
+  @ApiError(404, 'No such workspace or provider.', "No provider 'acme'; providers: companies-house, snov, …")
   async set(
     @Param('workspace', new ParseUUIDPipe()) workspace: string,
     @Param('provider') provider: string,
@@ -84,6 +95,13 @@ export class QuotasAdminController {
   @Delete(':provider')
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove a workspace’s quota at a provider' })
+  @ApiParam({ name: 'provider', enum: PROVIDER_NAMES, example: 'snov' })
+  @ApiResponse({ status: 204, description: 'Removed; nothing in the answer.' })
+  @ApiError(
+    404,
+    'No such workspace, provider, or quota.',
+    'Workspace b0c1d2e3-f4a5-4b6c-8d7e-9f0a1b2c3d4e has no quota at snov.',
+  )
   async remove(
     @Param('workspace', new ParseUUIDPipe()) workspace: string,
     @Param('provider') provider: string,

@@ -11,6 +11,7 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateIf,
 } from 'class-validator';
 
 export class CreateJobDto {
@@ -22,6 +23,8 @@ export class CreateJobDto {
   type!: string;
 
   @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
     description:
       'Identifiers for the request type (canonical names): company.* take company_number / company_name; person.* take first_name, last_name, full_name, domain, company_name, linkedin_url (and email for phone/profile); email.verify takes email.',
     example: { company_number: '07798925' },
@@ -30,7 +33,7 @@ export class CreateJobDto {
   @IsNotEmpty({ message: 'input must not be empty' })
   input!: Record<string, unknown>;
 
-  @ApiPropertyOptional({ enum: ['interactive', 'bulk'], default: 'interactive' })
+  @ApiPropertyOptional({ enum: ['interactive', 'bulk'], default: 'interactive', example: 'interactive' })
   @IsOptional()
   @IsIn(['interactive', 'bulk'], { message: 'priority must be interactive or bulk' })
   priority?: 'interactive' | 'bulk';
@@ -46,11 +49,14 @@ export class CreateJobDto {
   max_credits?: number;
 
   @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
     description:
       'verify (bool), accept_catch_all (bool), phone_type ("mobile" | "any"), wait_for_credits (bool: wait for a provider paused for credits instead of falling through).',
     example: { verify: true },
   })
-  @IsOptional()
+  // Not @IsOptional(): it lets null through too, and options are read as an object (null was a 500).
+  @ValidateIf((_dto: unknown, value: unknown) => value !== undefined)
   @IsObject({ message: 'options must be an object' })
   options?: Record<string, unknown>;
 

@@ -16,7 +16,18 @@ import {
   ConflictException,
 } from '@nestjs/common';
 import { GatewayConfig } from '@sluice/config';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAnswer, ApiError, ApiJsonBody, ApiKeyErrors, ApiPost } from '../openapi/decorators';
+import {
+  BULK_ANSWER_EXAMPLE,
+  BULK_BODY_EXAMPLE,
+  JOB_CREATED_EXAMPLE,
+  JOB_EVENTS_EXAMPLE,
+  JOB_LIST_EXAMPLE,
+  JOB_VIEW_EXAMPLE,
+  JOB_VIEW_FREEFORM,
+  JOB_VIEW_NULLABLE,
+} from '../openapi/examples';
 import type { RequestInput, RequestOptions, RequestType } from '@sluice/enrichment';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { RequireScope } from '../auth/scopes';
@@ -34,6 +45,7 @@ import { Quotas } from '../credits/quotas.service';
 
 @ApiTags('jobs')
 @ApiBearerAuth()
+@ApiKeyErrors()
 @UseGuards(ApiKeyGuard)
 @Controller('v1/jobs')
 export class JobsController {
@@ -54,18 +66,18 @@ export class JobsController {
     summary: 'Enqueue an enrichment job',
     description: 'Answers at once with the job id; poll GET /v1/jobs/{id}.',
   })
-  @ApiResponse({ status: 202, type: JobCreatedDto })
-  @ApiResponse({ status: 400, description: 'Unknown type, malformed input, unknown fields, malformed JSON.' })
-  @ApiResponse({ status: 401, description: 'Missing or invalid API key.' })
-  @ApiResponse({
-    status: 402,
-    description:
-      '`quota_exceeded`: the workspace’s monthly quota (policy refuse) is used up at every provider that can answer; nothing was queued or spent.',
-  })
-  @ApiResponse({
-    status: 503,
-    description: 'Redis or PostgreSQL unavailable; nothing was written. Retry-After is set.',
-  })
+  @ApiPost({ body: true })
+  @ApiResponse({ status: 202, type: JobCreatedDto, example: JOB_CREATED_EXAMPLE })
+  @ApiError(400, 'Unknown type, malformed input, unknown fields, malformed JSON.', [
+    'type must be one of: company.profile, company.officers, …',
+    'property colour should not exist',
+  ])
+  @ApiError(
+    402,
+    '`quota_exceeded`: the workspace’s monthly quota (policy refuse) is used up at every provider that can answer; nothing was queued or spent.',
+    'The workspace’s monthly quota is used up at every provider that can answer company.profile.',
+    { code: 'quota_exceeded' },
+  )
   async create(
     @Body() body: CreateJobDto,
     @CurrentCaller() caller: Caller,
@@ -99,14 +111,16 @@ export class JobsController {
     description:
       'Body `{"jobs": [...]}`, each job as POST /v1/jobs takes it (priority defaults to bulk), up to JOBS_BULK_MAX. Each job is checked on its own: the valid ones are enqueued together, the others are listed with their problems by index.',
   })
-  @ApiResponse({
-    status: 202,
-    description: '`{"accepted": [{"index", "id"}], "rejected": [{"index", "errors"}]}`',
+  @ApiPost({ body: true })
+  @ApiJsonBody(BULK_BODY_EXAMPLE, { freeform: ['input'] })
+  @ApiAnswer(202, BULK_ANSWER_EXAMPLE, {
+    description: 'The jobs enqueued (by index in the list) and those refused with their problems.',
   })
-  @ApiResponse({
-    status: 400,
-    description: 'Not a list of jobs, too many, or not one job valid (all listed).',
-  })
+  @ApiError(
+    400,
+    'Not a list of jobs, too many, or not one job valid (all listed).',
+    'No job in the list could be accepted; nothing was enqueued.',
+  )
   async bulk(
     @Body() body: Record<string, unknown>,
     @CurrentCaller() caller: Caller,
@@ -168,7 +182,26 @@ export class JobsController {
     description:
       'Filters: `status`, `type`, `created_after`, `created_before` (ISO 8601); `limit` 1–200 (default 50). Pass `next_cursor` back as `cursor` for the next page; null on the last.',
   })
-  @ApiResponse({ status: 400, description: 'An unknown or malformed filter, limit or cursor.' })
+  @ApiQuery({
+    name: 'status',
+    required: false,
+    enum: ['queued', 'running', 'completed', 'failed', 'cancelled'],
+  })
+  @ApiQuery({ name: 'type', required: false, example: 'company.profile' })
+  @ApiQuery({ name: 'created_after', required: false, example: '2026-12-01T00:00:00Z' })
+  @ApiQuery({ name: 'created_before', required: false, example: '2026-12-02T00:00:00Z' })
+  @ApiQuery({ name: 'limit', required: false, example: 50, description: '1–200, default 50' })
+  @ApiQuery({ name: 'cursor', required: false, description: 'next_cursor of the previous page' })
+  @ApiAnswer(200, JOB_LIST_EXAMPLE, {
+    nullable: ['error', 'completed_at', 'next_cursor'],
+    freeform: ['input'],
+    description: 'A page of jobs, newest first.',
+  })
+  @ApiError(
+    400,
+    'An unknown or malformed filter, limit or cursor.',
+    'Unknown query parameter(s) colour; allowed: status, type, created_after, created_before, limit, cursor.',
+  )
   async list(
     @Query() query: Record<string, unknown>,
     @CurrentCaller() caller: Caller,
@@ -183,8 +216,23 @@ export class JobsController {
     summary: 'Run a failed or cancelled job again, as a new job with the same type, input and options',
     description: 'Answers with the new job. The cache and the store answer what was already paid for.',
   })
-  @ApiResponse({ status: 404, description: 'No such job in this workspace.' })
-  @ApiResponse({ status: 409, description: 'The job has not failed or been cancelled.' })
+  @ApiPost({ body: false })
+  @ApiAnswer(
+    202,
+    { ...JOB_CREATED_EXAMPLE, retry_of: '0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e' },
+    { description: 'The new job.' },
+  )
+  @ApiError(400, 'The id is not a UUID.', 'Job id must be a UUID, as returned by POST /v1/jobs.')
+  @ApiError(
+    404,
+    'No such job in this workspace.',
+    'No job 6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f in this workspace.',
+  )
+  @ApiError(
+    409,
+    'The job has not failed or been cancelled.',
+    'Job 6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f is completed; only failed or cancelled jobs can be retried.',
+  )
   async retry(
     @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new JobIdError() })) id: string,
     @CurrentCaller() caller: Caller,
@@ -223,8 +271,18 @@ export class JobsController {
     description:
       'The stream ends after the outcome. A page can show a lead’s e-mail or phone appear without polling. Workers announce each change over Redis; the gateway also re-reads the job every 5 s in case a message was lost.',
   })
-  @ApiResponse({ status: 200, description: '`text/event-stream`' })
-  @ApiResponse({ status: 404, description: 'No such job in this workspace.' })
+  @ApiProduces('text/event-stream')
+  @ApiResponse({
+    status: 200,
+    description: '`text/event-stream`: one `event:` and `data:` (JSON) per event.',
+    content: { 'text/event-stream': { schema: { type: 'string' }, example: JOB_EVENTS_EXAMPLE } },
+  })
+  @ApiError(400, 'The id is not a UUID.', 'Job id must be a UUID, as returned by POST /v1/jobs.')
+  @ApiError(
+    404,
+    'No such job in this workspace.',
+    'No job 6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f in this workspace.',
+  )
   async events(
     @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new JobIdError() })) id: string,
     @CurrentCaller() caller: Caller,
@@ -307,7 +365,13 @@ export class JobsController {
   @ApiOperation({
     summary: 'A job: status, steps (provider, operation, state, latency, credits, error) and result',
   })
-  @ApiResponse({ status: 404, description: 'No such job in this workspace.' })
+  @ApiAnswer(200, JOB_VIEW_EXAMPLE, { nullable: JOB_VIEW_NULLABLE, freeform: JOB_VIEW_FREEFORM })
+  @ApiError(400, 'The id is not a UUID.', 'Job id must be a UUID, as returned by POST /v1/jobs.')
+  @ApiError(
+    404,
+    'No such job in this workspace.',
+    'No job 6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f in this workspace.',
+  )
   async get(
     @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new JobIdError() })) id: string,
     @CurrentCaller() caller: Caller,
@@ -323,8 +387,23 @@ export class JobsController {
     description:
       'Stops all further provider calls (and spend) for the job; finished steps keep their results.',
   })
-  @ApiResponse({ status: 404, description: 'No such job in this workspace.' })
-  @ApiResponse({ status: 409, description: 'The job had already finished.' })
+  @ApiPost({ body: false })
+  @ApiAnswer(
+    200,
+    { ...JOB_VIEW_EXAMPLE, status: 'cancelled', result: null },
+    { nullable: JOB_VIEW_NULLABLE, freeform: JOB_VIEW_FREEFORM, description: 'The job, cancelled.' },
+  )
+  @ApiError(400, 'The id is not a UUID.', 'Job id must be a UUID, as returned by POST /v1/jobs.')
+  @ApiError(
+    404,
+    'No such job in this workspace.',
+    'No job 6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f in this workspace.',
+  )
+  @ApiError(
+    409,
+    'The job had already finished.',
+    'Job 6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f is already completed; only unfinished jobs can be cancelled.',
+  )
   async cancel(
     @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new JobIdError() })) id: string,
     @CurrentCaller() caller: Caller,

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckService,
@@ -27,6 +27,33 @@ export class HealthController {
 
   @Get()
   @HealthCheck()
+  @ApiOperation({ summary: 'Whether Redis and PostgreSQL answer this process' })
+  @ApiResponse({
+    status: 200,
+    description: 'Both answer.',
+    schema: {
+      type: 'object',
+      example: {
+        status: 'ok',
+        info: { postgres: { status: 'up' }, redis: { status: 'up' } },
+        error: {},
+        details: { postgres: { status: 'up' }, redis: { status: 'up' } },
+      },
+    },
+  })
+  @ApiResponse({
+    status: 503,
+    description: 'Redis or PostgreSQL does not answer; the failing one is named.',
+    schema: {
+      type: 'object',
+      example: {
+        status: 'error',
+        info: { postgres: { status: 'up' } },
+        error: { redis: { status: 'down', message: 'Connection is closed.' } },
+        details: { postgres: { status: 'up' }, redis: { status: 'down', message: 'Connection is closed.' } },
+      },
+    },
+  })
   check(): Promise<HealthCheckResult> {
     return this.health.check([
       () => this.db.pingCheck('postgres', { timeout: 1500 }),

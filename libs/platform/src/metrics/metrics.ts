@@ -1,3 +1,4 @@
+import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Controller, Get, Inject, Injectable, type NestMiddleware, Res } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
@@ -44,11 +45,25 @@ export class HttpMetricsMiddleware implements NestMiddleware {
   }
 }
 
+@ApiTags('operations')
 @Controller()
 export class MetricsController {
   constructor(@Inject(METRICS_REGISTRY) private readonly registry: Registry) {}
 
   @Get('metrics')
+  @ApiOperation({ summary: 'Prometheus metrics of this process (text exposition format)' })
+  @ApiProduces('text/plain')
+  @ApiResponse({
+    status: 200,
+    description: 'Prometheus text format.',
+    content: {
+      'text/plain': {
+        schema: { type: 'string' },
+        example:
+          '# TYPE sluice_http_request_duration_seconds histogram\nsluice_http_request_duration_seconds_count{app="gateway",method="GET",route="/v1/jobs/:id",status="200"} 42\n',
+      },
+    },
+  })
   async metrics(@Res() res: Response): Promise<void> {
     const body = await this.registry.metrics();
     res.setHeader('Content-Type', this.registry.contentType);

@@ -1,0 +1,207 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+
+/** Every error answer of the API (see ApiExceptionFilter): the problem is named in `message`. */
+export class ApiErrorBody {
+  @ApiProperty({ example: 400 })
+  statusCode!: number;
+
+  @ApiProperty({ example: 'Bad Request' })
+  error!: string;
+
+  @ApiProperty({
+    oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
+    example: 'type must be one of: company.profile, company.officers',
+    description: 'What was wrong; validation errors list every problem.',
+  })
+  message!: string | string[];
+
+  @ApiPropertyOptional({
+    example: 'rate_limited',
+    description: 'A machine-readable code, where there is one.',
+  })
+  code?: string;
+}
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  402: 'Payment Required',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  503: 'Service Unavailable',
+};
+
+export interface ExampleSchemaOptions {
+  /** Property names (at any depth) whose value may also be null. */
+  nullable?: readonly string[];
+  /** Property names (at any depth) holding a free-form object: its example keys are not a contract. */
+  freeform?: readonly string[];
+  /** Property names (at any depth) that may be absent. */
+  optional?: readonly string[];
+}
+
+/**
+ * A JSON schema read off an example answer, so that the generated client types the answers of
+ * routes that return plain objects (writing a DTO class per answer would only restate the example).
+ * Every key of the example is required unless listed as optional.
+ */
+export function schemaOfExample(example: unknown, options: ExampleSchemaOptions = {}): SchemaObject {
+  const of = (value: unknown, name: string | null): SchemaObject => {
+    const nullable = name !== null && (options.nullable ?? []).includes(name) ? { nullable: true } : {};
+    if (name !== null && (options.freeform ?? []).includes(name)) {
+      return { type: 'object', additionalProperties: true, ...nullable };
+    }
+    if (value === null) {
+      // Every null our answers hold stands for a string not known yet (a time, a reason, an
+      // error); an example shows a value where a null stands for something else.
+      return { type: 'string', nullable: true };
+    }
+    if (Array.isArray(value)) {
+      return { type: 'array', items: value.length > 0 ? of(value[0], null) : {}, ...nullable };
+    }
+    switch (typeof value) {
+      case 'string':
+        return { type: 'string', ...nullable };
+      case 'number':
+        return { type: Number.isInteger(value) ? 'integer' : 'number', ...nullable };
+      case 'boolean':
+        return { type: 'boolean', ...nullable };
+      case 'object': {
+        const entries = Object.entries(value as Record<string, unknown>);
+        const required = entries.map(([key]) => key).filter((key) => !(options.optional ?? []).includes(key));
+        return {
+          type: 'object',
+          properties: Object.fromEntries(entries.map(([key, inner]) => [key, of(inner, key)])),
+          ...(required.length > 0 ? { required } : {}),
+          ...nullable,
+        };
+      }
+      default:
+        return {};
+    }
+  };
+  return { ...of(example, null), example };
+}
+
+/** A successful JSON answer with its example (and a schema read off it). */
+export function ApiAnswer(
+  status: number,
+  example: unknown,
+  options: ExampleSchemaOptions & { description?: string } = {},
+): MethodDecorator & ClassDecorator {
+  return ApiResponse({
+    status,
+    description: options.description ?? '',
+    schema: schemaOfExample(example, options),
+  });
+}
+
+/** A JSON request body that is not a DTO class, with its example. */
+export function ApiJsonBody(
+  example: unknown,
+  options: ExampleSchemaOptions & { description?: string; required?: boolean } = {},
+): MethodDecorator {
+  return ApiBody({
+    required: options.required ?? true,
+    description: options.description ?? '',
+    schema: schemaOfExample(example, options),
+  });
+}
+
+/** An error answer, with an example body naming the problem. */
+export function ApiError(
+  status: number,
+  description: string,
+  message: string | string[],
+  extra: Record<string, unknown> = {},
+): MethodDecorator & ClassDecorator {
+  return ApiResponse({
+    status,
+    description,
+    type: ApiErrorBody,
+    example: { ...extra, statusCode: status, error: REASONS[status] ?? 'Error', message },
+  });
+}
+
+/** The errors every route behind a workspace API key can answer. */
+export function ApiKeyErrors(): ClassDecorator {
+  return applyDecorators(
+    ApiError(
+      401,
+      'Missing, invalid or revoked API key.',
+      'Missing API key: send the header "Authorization: Bearer <your API key>".',
+    ),
+    ApiError(
+      403,
+      'The API key lacks the scope this route needs.',
+      "This API key lacks the scope 'enrich' (it has: jobs:read).",
+    ),
+    ApiError(
+      429,
+      'Over the workspace’s rate limit (per minute, hour or day); see Retry-After and RateLimit-* headers.',
+      'This workspace made 100 requests in the last minute, its limit; retry after 12 s.',
+      { code: 'rate_limited' },
+    ),
+    ApiError(
+      503,
+      'Redis or PostgreSQL unavailable; nothing was written. Retry-After is set.',
+      'PostgreSQL is temporarily unavailable; nothing was written. Retry after the Retry-After delay.',
+    ),
+  );
+}
+
+/** The errors every admin route can answer. */
+export function AdminErrors(): ClassDecorator {
+  return applyDecorators(
+    ApiError(
+      401,
+      'Missing or wrong admin token.',
+      'Admin token required: send "Authorization: Bearer <SLUICE_ADMIN_TOKEN>".',
+    ),
+    ApiError(
+      503,
+      'Redis or PostgreSQL unavailable; nothing was written. Retry-After is set.',
+      'Redis is temporarily unavailable; nothing was written. Retry after the Retry-After delay.',
+    ),
+  );
+}
+
+/** A route taking a JSON body can be refused for its size (413) before anything reads it. */
+export function ApiBodyLimit(): MethodDecorator & ClassDecorator {
+  return ApiError(
+    413,
+    'The body is larger than HTTP_BODY_LIMIT_BYTES.',
+    'Request body is larger than the limit of 1048576 bytes.',
+  );
+}
+
+/**
+ * What every POST takes and can answer besides its own: the optional `Idempotency-Key` header and
+ * its 409s; with a body, malformed JSON (400) and a body over the size limit (413).
+ */
+export function ApiPost(options: { body: boolean }): MethodDecorator {
+  const decorators: (MethodDecorator & ClassDecorator)[] = [
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description:
+        'Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again.',
+      example: 'order-42',
+    }),
+    ApiError(
+      409,
+      'The Idempotency-Key was used with another request, or its first request is still running.',
+      'This Idempotency-Key was used with a different request (method, path or body); use a new key.',
+    ),
+  ];
+  if (options.body) {
+    decorators.push(ApiBodyLimit());
+  }
+  return applyDecorators(...decorators);
+}

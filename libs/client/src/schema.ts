@@ -1,0 +1,3762 @@
+/**
+ * GENERATED FILE: do not edit. The gateway's OpenAPI document (libs/client/openapi.json) as types,
+ * by openapi-typescript. Regenerate with `npm run client:generate` after changing a controller or a DTO.
+ */
+
+export interface paths {
+  '/v1/jobs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List jobs, newest first
+     * @description Filters: `status`, `type`, `created_after`, `created_before` (ISO 8601); `limit` 1–200 (default 50). Pass `next_cursor` back as `cursor` for the next page; null on the last.
+     */
+    get: operations['JobsController_list'];
+    put?: never;
+    /**
+     * Enqueue an enrichment job
+     * @description Answers at once with the job id; poll GET /v1/jobs/{id}.
+     */
+    post: operations['JobsController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/jobs/bulk': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Enqueue many jobs at once
+     * @description Body `{"jobs": [...]}`, each job as POST /v1/jobs takes it (priority defaults to bulk), up to JOBS_BULK_MAX. Each job is checked on its own: the valid ones are enqueued together, the others are listed with their problems by index.
+     */
+    post: operations['JobsController_bulk'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/jobs/{id}/retry': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Run a failed or cancelled job again, as a new job with the same type, input and options
+     * @description Answers with the new job. The cache and the store answer what was already paid for.
+     */
+    post: operations['JobsController_retry'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/jobs/{id}/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Server-sent events of a job: `snapshot`, then `step` and `status` as they happen, then `completed`, `failed` or `cancelled` with the result
+     * @description The stream ends after the outcome. A page can show a lead’s e-mail or phone appear without polling. Workers announce each change over Redis; the gateway also re-reads the job every 5 s in case a message was lost.
+     */
+    get: operations['JobsController_events'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/jobs/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A job: status, steps (provider, operation, state, latency, credits, error) and result */
+    get: operations['JobsController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/jobs/{id}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Cancel a job
+     * @description Stops all further provider calls (and spend) for the job; finished steps keep their results.
+     */
+    post: operations['JobsController_cancel'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/workspaces': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Create a workspace and its API key (shown once; only a hash is stored) */
+    post: operations['WorkspacesController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhook-secret/rotate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Rotate the workspace’s webhook signing secret
+     * @description Returns the new secret once. Until `previous_valid_until` callbacks carry signatures by both the old and the new secret.
+     */
+    post: operations['CallbacksController_rotate'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/jobs/{id}/callback/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every attempt to deliver the job’s result to its callback_url */
+    get: operations['CallbacksController_deliveries'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/jobs/{id}/callback/redeliver': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Deliver the finished job’s result to its callback_url again */
+    post: operations['CallbacksController_redeliver'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/providers/{name}/pause': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Pause a provider: no call reaches it until an operator resumes it */
+    post: operations['ProvidersAdminController_pause'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/providers/{name}/resume': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Resume a provider paused by hand or for credits */
+    post: operations['ProvidersAdminController_resume'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/credits/check': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Read every provider’s balance now (and resume those paused for credits that can pay) */
+    post: operations['ProvidersAdminController_check'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/reports/usage': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Send the usage report now (per provider and workspace: calls, hits, credits, cost per hit)
+     * @description Body `{"day": "YYYY-MM-DD"}` (UTC); yesterday by default, as the daily schedule sends it.
+     */
+    post: operations['ProvidersAdminController_usageReport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/credits': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Per provider: balance, reserved, spend, burn rate, forecast exhaustion, renewal, queue state, quota */
+    get: operations['CreditsController_credits'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/credits/usage': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** This workspace’s usage per provider and API key: calls, hits, credits, cost per hit */
+    get: operations['CreditsController_usage'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/alerts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Recent alerts: about the providers, and about this workspace (its quotas)
+     * @description Usage reports cover every workspace and go to ops only.
+     */
+    get: operations['CreditsController_alerts'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/workspaces/{workspace}/quotas': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A workspace’s quotas with what it used this month */
+    get: operations['QuotasAdminController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/workspaces/{workspace}/quotas/{provider}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Set a workspace’s monthly credit quota at a provider */
+    put: operations['QuotasAdminController_set'];
+    post?: never;
+    /** Remove a workspace’s quota at a provider */
+    delete: operations['QuotasAdminController_remove'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/workspaces/{workspace}/keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The workspace’s API keys (prefixes and scopes; never the keys) */
+    get: operations['ApiKeysController_list'];
+    put?: never;
+    /** Create an API key with scopes; the key is in this answer only */
+    post: operations['ApiKeysController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/workspaces/{workspace}/keys/{key}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Revoke an API key: it is refused from the next request on */
+    delete: operations['ApiKeysController_revoke'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/workspaces/{workspace}/limits': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Set the workspace’s API rate limits (null: back to the default) */
+    patch: operations['ApiKeysController_limits'];
+    trace?: never;
+  };
+  '/health': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Whether Redis and PostgreSQL answer this process */
+    get: operations['HealthController_check'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/metrics': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Prometheus metrics of this process (text exposition format) */
+    get: operations['MetricsController_metrics'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+  schemas: {
+    ApiErrorBody: {
+      /** @example 400 */
+      statusCode: number;
+      /** @example Bad Request */
+      error: string;
+      /**
+       * @description What was wrong; validation errors list every problem.
+       * @example type must be one of: company.profile, company.officers
+       */
+      message: string | string[];
+      /**
+       * @description A machine-readable code, where there is one.
+       * @example rate_limited
+       */
+      code?: string;
+    };
+    CreateJobDto: {
+      /**
+       * @example company.profile
+       * @enum {string}
+       */
+      type:
+        | 'company.profile'
+        | 'company.officers'
+        | 'company.domain'
+        | 'company.officer_emails'
+        | 'person.email'
+        | 'person.phone'
+        | 'person.profile'
+        | 'email.verify';
+      /**
+       * @description Identifiers for the request type (canonical names): company.* take company_number / company_name; person.* take first_name, last_name, full_name, domain, company_name, linkedin_url (and email for phone/profile); email.verify takes email.
+       * @example {
+       *       "company_number": "07798925"
+       *     }
+       */
+      input: {
+        [key: string]: unknown;
+      };
+      /**
+       * @default interactive
+       * @example interactive
+       * @enum {string}
+       */
+      priority?: 'interactive' | 'bulk';
+      /**
+       * @description Most credits this job may spend; no provider call starts that could exceed it.
+       * @example 5
+       */
+      max_credits?: number;
+      /**
+       * @description verify (bool), accept_catch_all (bool), phone_type ("mobile" | "any"), wait_for_credits (bool: wait for a provider paused for credits instead of falling through).
+       * @example {
+       *       "verify": true
+       *     }
+       */
+      options?: {
+        [key: string]: unknown;
+      };
+      /**
+       * @description Where Sluice delivers the result when the job finishes: a POST signed per Standard Webhooks with the workspace’s webhook secret, retried with backoff for about a day. Private, loopback and link-local addresses are refused unless the deployment allows them.
+       * @example https://crm.example.com/hooks/sluice
+       */
+      callback_url?: string;
+    };
+    JobCreatedDto: {
+      /**
+       * Format: uuid
+       * @example 6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f
+       */
+      id: string;
+      /** @example queued */
+      status: string;
+    };
+    CreateWorkspaceDto: {
+      /** @example Acme RevOps */
+      name: string;
+      /**
+       * @default standard
+       * @example standard
+       * @enum {string}
+       */
+      tier?: 'free' | 'standard' | 'premium';
+    };
+    SetQuotaDto: {
+      /**
+       * @description Credits the workspace may spend at the provider per calendar month (UTC).
+       * @example 500
+       */
+      monthly_credits: number;
+      /**
+       * @description refuse: work beyond the quota is refused (402) or the provider skipped; hold: it waits.
+       * @example refuse
+       * @enum {string}
+       */
+      policy?: 'refuse' | 'hold';
+    };
+    CreateApiKeyDto: {
+      /** @example crm-sync */
+      name: string;
+      /**
+       * @example [
+       *       "enrich",
+       *       "jobs:read"
+       *     ]
+       */
+      scopes: ('enrich' | 'jobs:read' | 'export' | 'admin')[];
+    };
+    RateLimitsDto: {
+      /**
+       * @description null: back to the default
+       * @example 300
+       */
+      per_minute?: Record<string, never> | null;
+      /** @example 5000 */
+      per_hour?: Record<string, never> | null;
+      /** @example 50000 */
+      per_day?: Record<string, never> | null;
+    };
+  };
+  responses: never;
+  parameters: never;
+  requestBodies: never;
+  headers: never;
+  pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+  JobsController_list: {
+    parameters: {
+      query?: {
+        /** @description next_cursor of the previous page */
+        cursor?: unknown;
+        /** @description 1–200, default 50 */
+        limit?: unknown;
+        created_before?: unknown;
+        created_after?: unknown;
+        type?: unknown;
+        status?: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of jobs, newest first. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              id: string;
+              type: string;
+              status: string;
+              priority: string;
+              input: {
+                [key: string]: unknown;
+              };
+              error: string | null;
+              created_at: string;
+              updated_at: string;
+              completed_at: string | null;
+            }[];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description An unknown or malformed filter, limit or cursor. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "Unknown query parameter(s) colour; allowed: status, type, created_after, created_before, limit, cursor."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or revoked API key. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Missing API key: send the header \"Authorization: Bearer <your API key>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The API key lacks the scope this route needs. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 403,
+           *       "error": "Forbidden",
+           *       "message": "This API key lacks the scope 'enrich' (it has: jobs:read)."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Over the workspace’s rate limit (per minute, hour or day); see Retry-After and RateLimit-* headers. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "rate_limited",
+           *       "statusCode": 429,
+           *       "error": "Too Many Requests",
+           *       "message": "This workspace made 100 requests in the last minute, its limit; retry after 12 s."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "PostgreSQL is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  JobsController_create: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateJobDto'];
+      };
+    };
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "id": "6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f",
+           *       "status": "queued"
+           *     }
+           */
+          'application/json': components['schemas']['JobCreatedDto'];
+        };
+      };
+      /** @description Unknown type, malformed input, unknown fields, malformed JSON. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": [
+           *         "type must be one of: company.profile, company.officers, …",
+           *         "property colour should not exist"
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or revoked API key. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Missing API key: send the header \"Authorization: Bearer <your API key>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description `quota_exceeded`: the workspace’s monthly quota (policy refuse) is used up at every provider that can answer; nothing was queued or spent. */
+      402: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "quota_exceeded",
+           *       "statusCode": 402,
+           *       "error": "Payment Required",
+           *       "message": "The workspace’s monthly quota is used up at every provider that can answer company.profile."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The API key lacks the scope this route needs. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 403,
+           *       "error": "Forbidden",
+           *       "message": "This API key lacks the scope 'enrich' (it has: jobs:read)."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 409,
+           *       "error": "Conflict",
+           *       "message": "This Idempotency-Key was used with a different request (method, path or body); use a new key."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The body is larger than HTTP_BODY_LIMIT_BYTES. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 413,
+           *       "error": "Payload Too Large",
+           *       "message": "Request body is larger than the limit of 1048576 bytes."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Over the workspace’s rate limit (per minute, hour or day); see Retry-After and RateLimit-* headers. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "rate_limited",
+           *       "statusCode": 429,
+           *       "error": "Too Many Requests",
+           *       "message": "This workspace made 100 requests in the last minute, its limit; retry after 12 s."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "PostgreSQL is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  JobsController_bulk: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          jobs: {
+            type: string;
+            input: {
+              [key: string]: unknown;
+            };
+          }[];
+        };
+      };
+    };
+    responses: {
+      /** @description The jobs enqueued (by index in the list) and those refused with their problems. */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            accepted: {
+              index: number;
+              id: string;
+            }[];
+            rejected: {
+              index: number;
+              errors: string[];
+            }[];
+          };
+        };
+      };
+      /** @description Not a list of jobs, too many, or not one job valid (all listed). */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "No job in the list could be accepted; nothing was enqueued."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or revoked API key. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Missing API key: send the header \"Authorization: Bearer <your API key>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The API key lacks the scope this route needs. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 403,
+           *       "error": "Forbidden",
+           *       "message": "This API key lacks the scope 'enrich' (it has: jobs:read)."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 409,
+           *       "error": "Conflict",
+           *       "message": "This Idempotency-Key was used with a different request (method, path or body); use a new key."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The body is larger than HTTP_BODY_LIMIT_BYTES. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 413,
+           *       "error": "Payload Too Large",
+           *       "message": "Request body is larger than the limit of 1048576 bytes."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Over the workspace’s rate limit (per minute, hour or day); see Retry-After and RateLimit-* headers. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "rate_limited",
+           *       "statusCode": 429,
+           *       "error": "Too Many Requests",
+           *       "message": "This workspace made 100 requests in the last minute, its limit; retry after 12 s."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "PostgreSQL is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  JobsController_retry: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The new job. */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            id: string;
+            status: string;
+            retry_of: string;
+          };
+        };
+      };
+      /** @description The id is not a UUID. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "Job id must be a UUID, as returned by POST /v1/jobs."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or revoked API key. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Missing API key: send the header \"Authorization: Bearer <your API key>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The API key lacks the scope this route needs. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 403,
+           *       "error": "Forbidden",
+           *       "message": "This API key lacks the scope 'enrich' (it has: jobs:read)."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description No such job in this workspace. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 404,
+           *       "error": "Not Found",
+           *       "message": "No job 6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f in this workspace."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /**
+       * @description The job has not failed or been cancelled.
+       *
+       *     The Idempotency-Key was used with another request, or its first request is still running.
+       */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 409,
+           *       "error": "Conflict",
+           *       "message": "This Idempotency-Key was used with a different request (method, path or body); use a new key."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Over the workspace’s rate limit (per minute, hour or day); see Retry-After and RateLimit-* headers. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "rate_limited",
+           *       "statusCode": 429,
+           *       "error": "Too Many Requests",
+           *       "message": "This workspace made 100 requests in the last minute, its limit; retry after 12 s."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "PostgreSQL is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  JobsController_events: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description `text/event-stream`: one `event:` and `data:` (JSON) per event. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example event: snapshot
+           *     data: {"id":"6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f","status":"running","steps":[]}
+           *
+           *     event: step
+           *     data: {"job_id":"6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f","seq":1,"provider":"companies-house","state":"completed"}
+           *
+           *     event: completed
+           *     data: {"job_id":"6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f","status":"completed","result":{"company":{}},"error":null,"credits_spent":0}
+           */
+          'text/event-stream': string;
+        };
+      };
+      /** @description The id is not a UUID. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "Job id must be a UUID, as returned by POST /v1/jobs."
+           *     }
+           */
+          'text/event-stream': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or revoked API key. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Missing API key: send the header \"Authorization: Bearer <your API key>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The API key lacks the scope this route needs. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 403,
+           *       "error": "Forbidden",
+           *       "message": "This API key lacks the scope 'enrich' (it has: jobs:read)."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description No such job in this workspace. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 404,
+           *       "error": "Not Found",
+           *       "message": "No job 6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f in this workspace."
+           *     }
+           */
+          'text/event-stream': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Over the workspace’s rate limit (per minute, hour or day); see Retry-After and RateLimit-* headers. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "rate_limited",
+           *       "statusCode": 429,
+           *       "error": "Too Many Requests",
+           *       "message": "This workspace made 100 requests in the last minute, its limit; retry after 12 s."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "PostgreSQL is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  JobsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            id: string;
+            type: string;
+            status: string;
+            priority: string;
+            input: {
+              [key: string]: unknown;
+            };
+            result: {
+              [key: string]: unknown;
+            } | null;
+            error: string | null;
+            credits_spent: number;
+            max_credits: number | null;
+            options: {
+              [key: string]: unknown;
+            };
+            steps: {
+              seq: number;
+              goal: string;
+              provider: string;
+              operation: string;
+              state: string;
+              reason: string | null;
+              cached: boolean;
+              attempts: number;
+              latency_ms: number | null;
+              credits: number;
+              error: string | null;
+              completed_at: string | null;
+            }[];
+            created_at: string;
+            updated_at: string;
+            completed_at: string | null;
+          };
+        };
+      };
+      /** @description The id is not a UUID. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "Job id must be a UUID, as returned by POST /v1/jobs."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or revoked API key. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Missing API key: send the header \"Authorization: Bearer <your API key>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The API key lacks the scope this route needs. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 403,
+           *       "error": "Forbidden",
+           *       "message": "This API key lacks the scope 'enrich' (it has: jobs:read)."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description No such job in this workspace. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 404,
+           *       "error": "Not Found",
+           *       "message": "No job 6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f in this workspace."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Over the workspace’s rate limit (per minute, hour or day); see Retry-After and RateLimit-* headers. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "rate_limited",
+           *       "statusCode": 429,
+           *       "error": "Too Many Requests",
+           *       "message": "This workspace made 100 requests in the last minute, its limit; retry after 12 s."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "PostgreSQL is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  JobsController_cancel: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The job, cancelled. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            id: string;
+            type: string;
+            status: string;
+            priority: string;
+            input: {
+              [key: string]: unknown;
+            };
+            result: {
+              [key: string]: unknown;
+            } | null;
+            error: string | null;
+            credits_spent: number;
+            max_credits: number | null;
+            options: {
+              [key: string]: unknown;
+            };
+            steps: {
+              seq: number;
+              goal: string;
+              provider: string;
+              operation: string;
+              state: string;
+              reason: string | null;
+              cached: boolean;
+              attempts: number;
+              latency_ms: number | null;
+              credits: number;
+              error: string | null;
+              completed_at: string | null;
+            }[];
+            created_at: string;
+            updated_at: string;
+            completed_at: string | null;
+          };
+        };
+      };
+      /** @description The id is not a UUID. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "Job id must be a UUID, as returned by POST /v1/jobs."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or revoked API key. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Missing API key: send the header \"Authorization: Bearer <your API key>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The API key lacks the scope this route needs. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 403,
+           *       "error": "Forbidden",
+           *       "message": "This API key lacks the scope 'enrich' (it has: jobs:read)."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description No such job in this workspace. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 404,
+           *       "error": "Not Found",
+           *       "message": "No job 6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f in this workspace."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /**
+       * @description The job had already finished.
+       *
+       *     The Idempotency-Key was used with another request, or its first request is still running.
+       */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 409,
+           *       "error": "Conflict",
+           *       "message": "This Idempotency-Key was used with a different request (method, path or body); use a new key."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Over the workspace’s rate limit (per minute, hour or day); see Retry-After and RateLimit-* headers. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "rate_limited",
+           *       "statusCode": 429,
+           *       "error": "Too Many Requests",
+           *       "message": "This workspace made 100 requests in the last minute, its limit; retry after 12 s."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "PostgreSQL is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  WorkspacesController_create: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateWorkspaceDto'];
+      };
+    };
+    responses: {
+      /** @description The workspace, its first API key (all scopes) and its webhook secret, shown once. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            workspace: {
+              id: string;
+              name: string;
+              slug: string;
+              tier: string;
+              created_at: string;
+            };
+            api_key: string;
+            webhook_secret: string | null;
+          };
+        };
+      };
+      /** @description name missing, blank or too long; tier unknown. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": [
+           *         "name must not be blank"
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Missing or wrong admin token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Admin token required: send \"Authorization: Bearer <SLUICE_ADMIN_TOKEN>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /**
+       * @description A workspace with that name exists.
+       *
+       *     The Idempotency-Key was used with another request, or its first request is still running.
+       */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 409,
+           *       "error": "Conflict",
+           *       "message": "This Idempotency-Key was used with a different request (method, path or body); use a new key."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The body is larger than HTTP_BODY_LIMIT_BYTES. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 413,
+           *       "error": "Payload Too Large",
+           *       "message": "Request body is larger than the limit of 1048576 bytes."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "Redis is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  CallbacksController_rotate: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            webhook_secret: string;
+            previous_valid_until: string | null;
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked API key. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Missing API key: send the header \"Authorization: Bearer <your API key>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The API key lacks the scope this route needs. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 403,
+           *       "error": "Forbidden",
+           *       "message": "This API key lacks the scope 'enrich' (it has: jobs:read)."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 409,
+           *       "error": "Conflict",
+           *       "message": "This Idempotency-Key was used with a different request (method, path or body); use a new key."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Over the workspace’s rate limit (per minute, hour or day); see Retry-After and RateLimit-* headers. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "rate_limited",
+           *       "statusCode": 429,
+           *       "error": "Too Many Requests",
+           *       "message": "This workspace made 100 requests in the last minute, its limit; retry after 12 s."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "PostgreSQL is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  CallbacksController_deliveries: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            deliveries: {
+              webhook_id: string;
+              url: string;
+              attempt: number;
+              status: number | null;
+              error: string | null;
+              latency_ms: number | null;
+              at: string;
+            }[];
+          };
+        };
+      };
+      /** @description The id is not a UUID. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "id must be a UUID"
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or revoked API key. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Missing API key: send the header \"Authorization: Bearer <your API key>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The API key lacks the scope this route needs. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 403,
+           *       "error": "Forbidden",
+           *       "message": "This API key lacks the scope 'enrich' (it has: jobs:read)."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description No such job in this workspace. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 404,
+           *       "error": "Not Found",
+           *       "message": "No job 6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f in this workspace."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Over the workspace’s rate limit (per minute, hour or day); see Retry-After and RateLimit-* headers. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "rate_limited",
+           *       "statusCode": 429,
+           *       "error": "Too Many Requests",
+           *       "message": "This workspace made 100 requests in the last minute, its limit; retry after 12 s."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "PostgreSQL is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  CallbacksController_redeliver: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            status: string;
+          };
+        };
+      };
+      /** @description The id is not a UUID, or the job has no callback_url. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "Job 6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f has no callback_url."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or revoked API key. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Missing API key: send the header \"Authorization: Bearer <your API key>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The API key lacks the scope this route needs. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 403,
+           *       "error": "Forbidden",
+           *       "message": "This API key lacks the scope 'enrich' (it has: jobs:read)."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description No such job in this workspace. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 404,
+           *       "error": "Not Found",
+           *       "message": "No job 6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f in this workspace."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /**
+       * @description The job has not finished yet.
+       *
+       *     The Idempotency-Key was used with another request, or its first request is still running.
+       */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 409,
+           *       "error": "Conflict",
+           *       "message": "This Idempotency-Key was used with a different request (method, path or body); use a new key."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Over the workspace’s rate limit (per minute, hour or day); see Retry-After and RateLimit-* headers. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "rate_limited",
+           *       "statusCode": 429,
+           *       "error": "Too Many Requests",
+           *       "message": "This workspace made 100 requests in the last minute, its limit; retry after 12 s."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "PostgreSQL is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  ProvidersAdminController_pause: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        name:
+          | 'companies-house'
+          | 'snov'
+          | 'rocketreach'
+          | 'apollo'
+          | 'serper'
+          | 'orion-connect'
+          | 'astra-dialer'
+          | 'nimbus-lookup'
+          | 'email-verifier';
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            provider: string;
+            paused: boolean;
+          };
+        };
+      };
+      /** @description Missing or wrong admin token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Admin token required: send \"Authorization: Bearer <SLUICE_ADMIN_TOKEN>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description No such provider. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 404,
+           *       "error": "Not Found",
+           *       "message": "No provider 'acme'; providers: companies-house, snov, …"
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 409,
+           *       "error": "Conflict",
+           *       "message": "This Idempotency-Key was used with a different request (method, path or body); use a new key."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "Redis is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  ProvidersAdminController_resume: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        name:
+          | 'companies-house'
+          | 'snov'
+          | 'rocketreach'
+          | 'apollo'
+          | 'serper'
+          | 'orion-connect'
+          | 'astra-dialer'
+          | 'nimbus-lookup'
+          | 'email-verifier';
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            provider: string;
+            paused: boolean;
+          };
+        };
+      };
+      /** @description Missing or wrong admin token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Admin token required: send \"Authorization: Bearer <SLUICE_ADMIN_TOKEN>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description No such provider. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 404,
+           *       "error": "Not Found",
+           *       "message": "No provider 'acme'; providers: companies-house, snov, …"
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 409,
+           *       "error": "Conflict",
+           *       "message": "This Idempotency-Key was used with a different request (method, path or body); use a new key."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "Redis is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  ProvidersAdminController_check: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            status: string;
+            job_id: string;
+            providers: string[];
+          };
+        };
+      };
+      /** @description Missing or wrong admin token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Admin token required: send \"Authorization: Bearer <SLUICE_ADMIN_TOKEN>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 409,
+           *       "error": "Conflict",
+           *       "message": "This Idempotency-Key was used with a different request (method, path or body); use a new key."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "Redis is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  ProvidersAdminController_usageReport: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': {
+          day?: string;
+        };
+      };
+    };
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            status: string;
+            job_id: string;
+          };
+        };
+      };
+      /** @description day is not a YYYY-MM-DD date. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "day must be a date as YYYY-MM-DD."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Missing or wrong admin token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Admin token required: send \"Authorization: Bearer <SLUICE_ADMIN_TOKEN>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 409,
+           *       "error": "Conflict",
+           *       "message": "This Idempotency-Key was used with a different request (method, path or body); use a new key."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The body is larger than HTTP_BODY_LIMIT_BYTES. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 413,
+           *       "error": "Payload Too Large",
+           *       "message": "Request body is larger than the limit of 1048576 bytes."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "Redis is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  CreditsController_credits: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            providers: {
+              provider: string;
+              balance: number | null;
+              balance_read_at: string | null;
+              reserved: number;
+              spent_today: number;
+              spent_this_month: number;
+              burn_rate_per_day: number;
+              forecast_exhaustion: string | null;
+              renewal_date: string | null;
+              queue: {
+                state: string;
+                paused_since: string | null;
+                reason: string | null;
+              };
+              quota: {
+                provider: string;
+                monthly_credits: number;
+                policy: string;
+                used: number;
+                remaining: number;
+                month: string;
+              } | null;
+            }[];
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked API key. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Missing API key: send the header \"Authorization: Bearer <your API key>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The API key lacks the scope this route needs. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 403,
+           *       "error": "Forbidden",
+           *       "message": "This API key lacks the scope 'enrich' (it has: jobs:read)."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Over the workspace’s rate limit (per minute, hour or day); see Retry-After and RateLimit-* headers. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "rate_limited",
+           *       "statusCode": 429,
+           *       "error": "Too Many Requests",
+           *       "message": "This workspace made 100 requests in the last minute, its limit; retry after 12 s."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "PostgreSQL is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  CreditsController_usage: {
+    parameters: {
+      query?: {
+        /** @description ISO date; default: 30 days ago */
+        from?: string;
+        /** @description ISO date (exclusive); default: now */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            from: string;
+            to: string;
+            by_provider: {
+              provider: string;
+              workspace_id: string;
+              calls: number;
+              hits: number;
+              credits: number;
+              cost_per_hit: number | null;
+            }[];
+            by_api_key: {
+              provider: string;
+              workspace_id: string;
+              calls: number;
+              hits: number;
+              credits: number;
+              cost_per_hit: number | null;
+              api_key_id?: string | null;
+            }[];
+          };
+        };
+      };
+      /** @description from or to malformed, or from not before to. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "from must be before to."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or revoked API key. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Missing API key: send the header \"Authorization: Bearer <your API key>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The API key lacks the scope this route needs. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 403,
+           *       "error": "Forbidden",
+           *       "message": "This API key lacks the scope 'enrich' (it has: jobs:read)."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Over the workspace’s rate limit (per minute, hour or day); see Retry-After and RateLimit-* headers. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "rate_limited",
+           *       "statusCode": 429,
+           *       "error": "Too Many Requests",
+           *       "message": "This workspace made 100 requests in the last minute, its limit; retry after 12 s."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "PostgreSQL is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  CreditsController_alerts: {
+    parameters: {
+      query?: {
+        /** @description 1–500, default 100 */
+        limit?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            alerts: {
+              id: string;
+              kind: string;
+              severity: string;
+              provider: string | null;
+              title: string;
+              text: string;
+              details: {
+                [key: string]: unknown;
+              };
+              deliveries: {
+                [key: string]: unknown;
+              };
+              created_at: string;
+            }[];
+          };
+        };
+      };
+      /** @description limit is not a whole number from 1 to 500. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "limit must be a whole number from 1 to 500."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or revoked API key. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Missing API key: send the header \"Authorization: Bearer <your API key>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The API key lacks the scope this route needs. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 403,
+           *       "error": "Forbidden",
+           *       "message": "This API key lacks the scope 'enrich' (it has: jobs:read)."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Over the workspace’s rate limit (per minute, hour or day); see Retry-After and RateLimit-* headers. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "rate_limited",
+           *       "statusCode": 429,
+           *       "error": "Too Many Requests",
+           *       "message": "This workspace made 100 requests in the last minute, its limit; retry after 12 s."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "PostgreSQL is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  QuotasAdminController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        workspace: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            quotas: {
+              provider: string;
+              monthly_credits: number;
+              policy: string;
+              used: number;
+              remaining: number;
+              month: string;
+            }[];
+          };
+        };
+      };
+      /** @description The workspace id is not a UUID. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "Validation failed (uuid is expected)"
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Missing or wrong admin token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Admin token required: send \"Authorization: Bearer <SLUICE_ADMIN_TOKEN>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description No such workspace. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 404,
+           *       "error": "Not Found",
+           *       "message": "No workspace b0c1d2e3-f4a5-4b6c-8d7e-9f0a1b2c3d4e."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "Redis is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  QuotasAdminController_set: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        workspace: string;
+        provider:
+          | 'companies-house'
+          | 'snov'
+          | 'rocketreach'
+          | 'apollo'
+          | 'serper'
+          | 'orion-connect'
+          | 'astra-dialer'
+          | 'nimbus-lookup'
+          | 'email-verifier';
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SetQuotaDto'];
+      };
+    };
+    responses: {
+      /** @description The quota with what was used of it this month. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            provider: string;
+            monthly_credits: number;
+            policy: string;
+            used: number;
+            remaining: number;
+            month: string;
+          };
+        };
+      };
+      /** @description monthly_credits or policy invalid. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": [
+           *         "monthly_credits must be 0 or more"
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Missing or wrong admin token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Admin token required: send \"Authorization: Bearer <SLUICE_ADMIN_TOKEN>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description No such workspace or provider. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 404,
+           *       "error": "Not Found",
+           *       "message": "No provider 'acme'; providers: companies-house, snov, …"
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The body is larger than HTTP_BODY_LIMIT_BYTES. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 413,
+           *       "error": "Payload Too Large",
+           *       "message": "Request body is larger than the limit of 1048576 bytes."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "Redis is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  QuotasAdminController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        workspace: string;
+        provider:
+          | 'companies-house'
+          | 'snov'
+          | 'rocketreach'
+          | 'apollo'
+          | 'serper'
+          | 'orion-connect'
+          | 'astra-dialer'
+          | 'nimbus-lookup'
+          | 'email-verifier';
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Removed; nothing in the answer. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The workspace id is not a UUID. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "Validation failed (uuid is expected)"
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Missing or wrong admin token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Admin token required: send \"Authorization: Bearer <SLUICE_ADMIN_TOKEN>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description No such workspace, provider, or quota. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 404,
+           *       "error": "Not Found",
+           *       "message": "Workspace b0c1d2e3-f4a5-4b6c-8d7e-9f0a1b2c3d4e has no quota at snov."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "Redis is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  ApiKeysController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        workspace: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            keys: {
+              id: string;
+              name: string;
+              key_prefix: string;
+              scopes: string[];
+              created_at: string;
+              last_used_at: string | null;
+              revoked_at: string | null;
+            }[];
+          };
+        };
+      };
+      /** @description The workspace or key id is not a UUID, or the body is invalid. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "Validation failed (uuid is expected)"
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Missing or wrong admin token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Admin token required: send \"Authorization: Bearer <SLUICE_ADMIN_TOKEN>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description No such workspace (or no such key in it). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 404,
+           *       "error": "Not Found",
+           *       "message": "No workspace b0c1d2e3-f4a5-4b6c-8d7e-9f0a1b2c3d4e."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "Redis is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  ApiKeysController_create: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        workspace: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateApiKeyDto'];
+      };
+    };
+    responses: {
+      /** @description The key, once: `api_key`. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            id: string;
+            name: string;
+            key_prefix: string;
+            scopes: string[];
+            created_at: string;
+            last_used_at: string | null;
+            revoked_at: string | null;
+            api_key: string;
+          };
+        };
+      };
+      /** @description The workspace or key id is not a UUID, or the body is invalid. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "Validation failed (uuid is expected)"
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Missing or wrong admin token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Admin token required: send \"Authorization: Bearer <SLUICE_ADMIN_TOKEN>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description No such workspace (or no such key in it). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 404,
+           *       "error": "Not Found",
+           *       "message": "No workspace b0c1d2e3-f4a5-4b6c-8d7e-9f0a1b2c3d4e."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 409,
+           *       "error": "Conflict",
+           *       "message": "This Idempotency-Key was used with a different request (method, path or body); use a new key."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The body is larger than HTTP_BODY_LIMIT_BYTES. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 413,
+           *       "error": "Payload Too Large",
+           *       "message": "Request body is larger than the limit of 1048576 bytes."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "Redis is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  ApiKeysController_revoke: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        workspace: string;
+        key: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            id: string;
+            name: string;
+            key_prefix: string;
+            scopes: string[];
+            created_at: string;
+            last_used_at: string | null;
+            revoked_at: string | null;
+          };
+        };
+      };
+      /** @description The workspace or key id is not a UUID, or the body is invalid. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "Validation failed (uuid is expected)"
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Missing or wrong admin token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Admin token required: send \"Authorization: Bearer <SLUICE_ADMIN_TOKEN>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description No such workspace (or no such key in it). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 404,
+           *       "error": "Not Found",
+           *       "message": "No workspace b0c1d2e3-f4a5-4b6c-8d7e-9f0a1b2c3d4e."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "Redis is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  ApiKeysController_limits: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        workspace: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RateLimitsDto'];
+      };
+    };
+    responses: {
+      /** @description The limits now in force. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            rate_limits: {
+              per_minute: number;
+              per_hour: number;
+              per_day: number;
+            };
+          };
+        };
+      };
+      /** @description The workspace or key id is not a UUID, or the body is invalid. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "Validation failed (uuid is expected)"
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Missing or wrong admin token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Admin token required: send \"Authorization: Bearer <SLUICE_ADMIN_TOKEN>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description No such workspace (or no such key in it). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 404,
+           *       "error": "Not Found",
+           *       "message": "No workspace b0c1d2e3-f4a5-4b6c-8d7e-9f0a1b2c3d4e."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The body is larger than HTTP_BODY_LIMIT_BYTES. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 413,
+           *       "error": "Payload Too Large",
+           *       "message": "Request body is larger than the limit of 1048576 bytes."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "Redis is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  HealthController_check: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /**
+       * @description Both answer.
+       *
+       *     The Health Check is successful
+       */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @example ok */
+            status?: string;
+            /**
+             * @example {
+             *       "database": {
+             *         "status": "up"
+             *       }
+             *     }
+             */
+            info?: {
+              [key: string]: {
+                status: string;
+              } & {
+                [key: string]: unknown;
+              };
+            } | null;
+            /** @example {} */
+            error?: {
+              [key: string]: {
+                status: string;
+              } & {
+                [key: string]: unknown;
+              };
+            } | null;
+            /**
+             * @example {
+             *       "database": {
+             *         "status": "up"
+             *       }
+             *     }
+             */
+            details?: {
+              [key: string]: {
+                status: string;
+              } & {
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+      };
+      /**
+       * @description Redis or PostgreSQL does not answer; the failing one is named.
+       *
+       *     The Health Check is not successful
+       */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @example error */
+            status?: string;
+            /**
+             * @example {
+             *       "database": {
+             *         "status": "up"
+             *       }
+             *     }
+             */
+            info?: {
+              [key: string]: {
+                status: string;
+              } & {
+                [key: string]: unknown;
+              };
+            } | null;
+            /**
+             * @example {
+             *       "redis": {
+             *         "status": "down",
+             *         "message": "Could not connect"
+             *       }
+             *     }
+             */
+            error?: {
+              [key: string]: {
+                status: string;
+              } & {
+                [key: string]: unknown;
+              };
+            } | null;
+            /**
+             * @example {
+             *       "database": {
+             *         "status": "up"
+             *       },
+             *       "redis": {
+             *         "status": "down",
+             *         "message": "Could not connect"
+             *       }
+             *     }
+             */
+            details?: {
+              [key: string]: {
+                status: string;
+              } & {
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+  };
+  MetricsController_metrics: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Prometheus text format. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example # TYPE sluice_http_request_duration_seconds histogram
+           *     sluice_http_request_duration_seconds_count{app="gateway",method="GET",route="/v1/jobs/:id",status="200"} 42
+           */
+          'text/plain': string;
+        };
+      };
+    };
+  };
+}

@@ -1,0 +1,647 @@
+import fc from 'fast-check';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { PROVIDER_NAMES } from '@sluice/queue';
+import { createWorkspace } from '../support/api';
+import { createTestDatabase, requireEnv, type TestDatabase } from '../support/database';
+import { deletePrefix, uniquePrefix } from '../support/redis';
+import { startStack, TEST_ADMIN_TOKEN, type Stack } from '../support/stack';
+
+/**
+ * Property-based: every route that takes input (body, path, query, headers) gets arbitrary and
+ * hostile input. Whatever it is, the answer is never a 5xx; a 4xx names the problem; and a refused
+ * request writes nothing (no row in any table the API writes, no queued job, no prototype
+ * pollution). Seeded: a failure prints the seed and the input; rerun with FC_SEED=<seed>.
+ */
+
+const SEED = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const RUNS = Number(process.env.FC_RUNS ?? 60);
+/**
+ * Generated path segments and query values stay under this many characters: Node's HTTP parser
+ * itself answers 431 (with no body, before any of our code runs) to a request line over 16 KB, and
+ * percent-encoding can make one character 12 bytes.
+ */
+const URL_PART_CHARS = 200;
+/** The first URL_PART_CHARS code points (slicing UTF-16 units could split a pair, which no URL can hold). */
+const urlPart = (s: string): string => Array.from(s).slice(0, URL_PART_CHARS).join('');
+/** Small enough to reach with a generated body, so "too large" is exercised too. */
+const BODY_LIMIT = 64 * 1024;
+
+// ---- arbitraries -------------------------------------------------------------------------------
+
+/** Strings that break naive code: NUL, lone surrogates' replacements, RTL, emoji, SQL and path bits. */
+const NASTY = [
+  '',
+  ' ',
+  '\u0000',
+  'a\u0000b',
+  '\uFFFD',
+  '\u202Egnp.exe',
+  '👩‍👩‍👧‍👦',
+  'Ω≈ç√∫',
+  "'; DROP TABLE workspaces; --",
+  '../../etc/passwd',
+  '%00',
+  '%',
+  '%E0%A4%A',
+  'null',
+  'undefined',
+  'NaN',
+  '-1',
+  '1e309',
+  '0x1F',
+  '__proto__',
+  'constructor',
+  '{}',
+  '[]',
+  'true',
+  '2026-02-30',
+  '9999-99-99T99:99:99Z',
+  '00000000-0000-0000-0000-000000000000',
+];
+const nasty = fc.constantFrom(...NASTY);
+const text = fc.oneof(
+  { weight: 3, arbitrary: fc.string() },
+  { weight: 2, arbitrary: fc.string({ unit: 'binary' }) },
+  { weight: 2, arbitrary: nasty },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 3 }), fc.nat(20_000))
+      .map(([s, n]) => s.repeat(n)),
+  },
+);
+const hostileKey = fc.oneof(
+  fc.string(),
+  fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf'),
+);
+/** Nested n levels deep, as JSON text (building it as an object would only test this process). */
+const deepJson = fc
+  .tuple(fc.integer({ min: 10, max: 20_000 }), fc.constantFrom('object', 'array'))
+  .map(([depth, kind]) =>
+    kind === 'object'
+      ? `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`
+      : `${'['.repeat(depth)}1${']'.repeat(depth)}`,
+  );
+const value: fc.Arbitrary<unknown> = fc.oneof(
+  { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
+  { weight: 2, arbitrary: text },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(null, true, false, 0, -1, 0.5, 1e308, -1e308, 2 ** 53 + 1, [], {}, [null], {
+      a: null,
+    }),
+  },
+  { weight: 1, arbitrary: fc.dictionary(hostileKey, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }) },
+);
+
+type Json = Record<string, unknown>;
+
+/** The valid body with one field replaced, removed or one field added, or a nested field replaced. */
+function mutated(valid: Json): fc.Arbitrary<string> {
+  const keys = Object.keys(valid);
+  const nested = keys.filter(
+    (key) => typeof valid[key] === 'object' && valid[key] !== null && !Array.isArray(valid[key]),
+  );
+  const variants: fc.Arbitrary<string>[] = [
+    fc.tuple(fc.constantFrom(...keys), value).map(([key, v]) => JSON.stringify({ ...valid, [key]: v })),
+    fc
+      .constantFrom(...keys)
+      .map((key) => JSON.stringify(Object.fromEntries(Object.entries(valid).filter(([k]) => k !== key)))),
+    // A computed key makes `__proto__` an own property, so it is really sent.
+    fc.tuple(hostileKey, value).map(([key, v]) => JSON.stringify({ ...valid, [key]: v })),
+    // The valid body with one field nested thousands of levels deep.
+    fc.tuple(fc.constantFrom(...keys), deepJson).map(([key, deep]) => {
+      const rest = JSON.stringify({ ...valid, [key]: 0 });
+      return rest.replace(`"${key}":0`, `"${key}":${deep}`);
+    }),
+  ];
+  if (nested.length > 0) {
+    variants.push(
+      fc
+        .tuple(fc.constantFrom(...nested), hostileKey, value)
+        .map(([outer, key, v]) =>
+          JSON.stringify({ ...valid, [outer]: { ...(valid[outer] as Json), [key]: v } }),
+        ),
+    );
+  }
+  if (Array.isArray(valid.jobs)) {
+    const [job] = valid.jobs as Json[];
+    variants.push(
+      fc
+        .array(
+          fc.oneof(
+            value,
+            fc.tuple(fc.constantFrom(...Object.keys(job ?? {})), value).map(([k, v]) => ({ ...job, [k]: v })),
+          ),
+          {
+            maxLength: 5,
+          },
+        )
+        .map((jobs) => JSON.stringify({ jobs })),
+    );
+  }
+  return fc.oneof(...variants);
+}
+
+const malformed = fc.oneof(
+  fc.string(),
+  fc.constantFrom(
+    '{',
+    '{"a":',
+    '{"a" 1}',
+    "{'a':1}",
+    '[1,]',
+    '{"a":1}garbage',
+    'null',
+    '"just a string"',
+    '12',
+    '{"__proto__":{"polluted":"yes"}}',
+    '{"constructor":{"prototype":{"polluted":"yes"}}}',
+    '\u0000',
+    '\uFEFF{}',
+  ),
+  deepJson,
+  fc.nat(BODY_LIMIT * 2).map((n) => JSON.stringify({ padding: 'x'.repeat(n) })),
+);
+
+function body(valid: Json | null): fc.Arbitrary<string | undefined> {
+  const arbitraries: fc.WeightedArbitrary<string | undefined>[] = [
+    { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)) },
+    { weight: 2, arbitrary: malformed },
+    { weight: 1, arbitrary: fc.constant(undefined) },
+  ];
+  if (valid) {
+    arbitraries.push({ weight: 6, arbitrary: mutated(valid) });
+  }
+  return fc.oneof(...arbitraries);
+}
+
+const contentType = fc.oneof(
+  { weight: 8, arbitrary: fc.constant('application/json') },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=xyz',
+      'application/json; charset=utf-16',
+      'application/json; charset=nope',
+      'application/merge-patch+json',
+      'application/xml',
+      'application/octet-stream',
+      '*/*',
+      'application/json; charset=utf-8; x=""',
+    ),
+  },
+);
+
+/** A printable header value (fetch refuses others before sending). */
+const headerValue = fc.oneof(
+  fc.string({ unit: 'binary-ascii' }).map((s) => s.replace(/[^\x20-\x7e]/g, '')),
+  fc.constantFrom('', ' ', 'x'.repeat(300), 'order-42', '\t', '%00', '"quoted"'),
+);
+
+/** Path segments: well-formed ids, hostile strings (percent-encoded), and raw malformed escapes. */
+const segment = fc.oneof(
+  { weight: 3, arbitrary: fc.uuid() },
+  { weight: 3, arbitrary: text.map((s) => encodeURIComponent(urlPart(s))) },
+  { weight: 1, arbitrary: fc.constantFrom('%', '%E0%A4%A', '%00', '%2F', '..', '%2e%2e', 'a%20b', '%FF') },
+);
+
+function query(known: string[]): fc.Arbitrary<string> {
+  const key = fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...(known.length > 0 ? known : ['q'])) },
+    {
+      weight: 1,
+      arbitrary: fc.oneof(
+        fc.string(),
+        fc.constantFrom(
+          '__proto__',
+          'constructor',
+          'a[b]',
+          'a[]',
+          `${known[0] ?? 'q'}[]`,
+          `${known[0] ?? 'q'}[x]`,
+        ),
+      ),
+    },
+  );
+  const val = fc.oneof(
+    text.map(urlPart),
+    fc.constantFrom(
+      '1',
+      '0',
+      '-1',
+      '201',
+      '1.5',
+      '2026-12-01',
+      '2026-12-01T00:00:00Z',
+      'failed',
+      'company.profile',
+    ),
+  );
+  return fc.array(fc.tuple(key, val), { maxLength: 5 }).map((pairs) => {
+    const params = new URLSearchParams();
+    for (const [k, v] of pairs) {
+      params.append(k, v);
+    }
+    return params.toString();
+  });
+}
+
+// ---- the routes --------------------------------------------------------------------------------
+
+interface Ids {
+  /** The workspace the admin routes change (not the one whose key calls the API). */
+  victim: string;
+  provider: fc.Arbitrary<string>;
+  workspace: fc.Arbitrary<string>;
+}
+
+/**
+ * Every route that takes input. `path` builds the path from generated segments; `body` is a valid
+ * body that mutations start from (null: the route reads no body, but gets one anyway); `query` the
+ * parameters it knows. Add new routes here.
+ */
+interface Route {
+  name: string;
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  auth: 'key' | 'admin';
+  segments: (ids: Ids) => fc.Arbitrary<string>[];
+  path: (segments: string[]) => string;
+  body?: Json | null;
+  query?: string[];
+}
+
+const providerSegment = (): fc.Arbitrary<string> => fc.oneof(fc.constantFrom(...PROVIDER_NAMES), segment);
+
+const ROUTES: Route[] = [
+  {
+    name: 'POST /v1/jobs',
+    method: 'POST',
+    auth: 'key',
+    segments: () => [],
+    path: () => '/v1/jobs',
+    body: {
+      type: 'company.profile',
+      input: { company_number: '07798925' },
+      priority: 'bulk',
+      max_credits: 5,
+      options: { verify: true },
+      callback_url: 'https://crm.example.com/hooks/sluice',
+    },
+  },
+  {
+    name: 'POST /v1/jobs/bulk',
+    method: 'POST',
+    auth: 'key',
+    segments: () => [],
+    path: () => '/v1/jobs/bulk',
+    body: { jobs: [{ type: 'company.profile', input: { company_number: '07798925' } }] },
+  },
+  {
+    name: 'GET /v1/jobs',
+    method: 'GET',
+    auth: 'key',
+    segments: () => [],
+    path: () => '/v1/jobs',
+    query: ['status', 'type', 'created_after', 'created_before', 'limit', 'cursor'],
+  },
+  ...(['', '/events', '/callback/deliveries'] as const).map((suffix): Route => ({
+    name: `GET /v1/jobs/{id}${suffix}`,
+    method: 'GET',
+    auth: 'key',
+    segments: () => [segment],
+    path: ([id]) => `/v1/jobs/${id}${suffix}`,
+  })),
+  ...(['/cancel', '/retry', '/callback/redeliver'] as const).map((suffix): Route => ({
+    name: `POST /v1/jobs/{id}${suffix}`,
+    method: 'POST',
+    auth: 'key',
+    segments: () => [segment],
+    path: ([id]) => `/v1/jobs/${id}${suffix}`,
+    body: null,
+  })),
+  {
+    name: 'POST /v1/webhook-secret/rotate',
+    method: 'POST',
+    auth: 'key',
+    segments: () => [],
+    path: () => '/v1/webhook-secret/rotate',
+    body: null,
+  },
+  {
+    name: 'GET /v1/credits',
+    method: 'GET',
+    auth: 'key',
+    segments: () => [],
+    path: () => '/v1/credits',
+    query: [],
+  },
+  {
+    name: 'GET /v1/credits/usage',
+    method: 'GET',
+    auth: 'key',
+    segments: () => [],
+    path: () => '/v1/credits/usage',
+    query: ['from', 'to'],
+  },
+  {
+    name: 'GET /v1/alerts',
+    method: 'GET',
+    auth: 'key',
+    segments: () => [],
+    path: () => '/v1/alerts',
+    query: ['limit'],
+  },
+  {
+    name: 'POST /v1/admin/workspaces',
+    method: 'POST',
+    auth: 'admin',
+    segments: () => [],
+    path: () => '/v1/admin/workspaces',
+    body: { name: 'Matrix Co', tier: 'standard' },
+  },
+  {
+    name: 'POST /v1/admin/workspaces/{workspace}/keys',
+    method: 'POST',
+    auth: 'admin',
+    segments: (ids) => [ids.workspace],
+    path: ([ws]) => `/v1/admin/workspaces/${ws}/keys`,
+    body: { name: 'matrix', scopes: ['enrich', 'jobs:read'] },
+  },
+  {
+    name: 'GET /v1/admin/workspaces/{workspace}/keys',
+    method: 'GET',
+    auth: 'admin',
+    segments: (ids) => [ids.workspace],
+    path: ([ws]) => `/v1/admin/workspaces/${ws}/keys`,
+  },
+  {
+    name: 'DELETE /v1/admin/workspaces/{workspace}/keys/{key}',
+    method: 'DELETE',
+    auth: 'admin',
+    segments: (ids) => [ids.workspace, segment],
+    path: ([ws, key]) => `/v1/admin/workspaces/${ws}/keys/${key}`,
+  },
+  {
+    name: 'PATCH /v1/admin/workspaces/{workspace}/limits',
+    method: 'PATCH',
+    auth: 'admin',
+    segments: (ids) => [ids.workspace],
+    path: ([ws]) => `/v1/admin/workspaces/${ws}/limits`,
+    body: { per_minute: 300, per_hour: 5000, per_day: 50000 },
+  },
+  {
+    name: 'GET /v1/admin/workspaces/{workspace}/quotas',
+    method: 'GET',
+    auth: 'admin',
+    segments: (ids) => [ids.workspace],
+    path: ([ws]) => `/v1/admin/workspaces/${ws}/quotas`,
+  },
+  {
+    name: 'PUT /v1/admin/workspaces/{workspace}/quotas/{provider}',
+    method: 'PUT',
+    auth: 'admin',
+    segments: (ids) => [ids.workspace, ids.provider],
+    path: ([ws, provider]) => `/v1/admin/workspaces/${ws}/quotas/${provider}`,
+    body: { monthly_credits: 500, policy: 'refuse' },
+  },
+  {
+    name: 'DELETE /v1/admin/workspaces/{workspace}/quotas/{provider}',
+    method: 'DELETE',
+    auth: 'admin',
+    segments: (ids) => [ids.workspace, ids.provider],
+    path: ([ws, provider]) => `/v1/admin/workspaces/${ws}/quotas/${provider}`,
+  },
+  ...(['pause', 'resume'] as const).map((action): Route => ({
+    name: `POST /v1/admin/providers/{name}/${action}`,
+    method: 'POST',
+    auth: 'admin',
+    segments: (ids) => [ids.provider],
+    path: ([name]) => `/v1/admin/providers/${name}/${action}`,
+    body: null,
+  })),
+  {
+    name: 'POST /v1/admin/reports/usage',
+    method: 'POST',
+    auth: 'admin',
+    segments: () => [],
+    path: () => '/v1/admin/reports/usage',
+    body: { day: '2026-11-30' },
+  },
+];
+
+// ---- the suite ---------------------------------------------------------------------------------
+
+interface Sent {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+describe(`validation matrix (seed ${SEED}: rerun with FC_SEED=${SEED})`, () => {
+  const redisUrl = requireEnv('REDIS_URL');
+  const prefix = uniquePrefix();
+  let db: TestDatabase;
+  let stack: Stack;
+  let apiKey: string;
+  let victim: string;
+  let redis: Redis;
+  let queue: Queue;
+  const prototypeBefore = Object.getOwnPropertyNames(Object.prototype).sort();
+
+  beforeAll(async () => {
+    // The seed is what makes a failure reproducible.
+    console.log(
+      `validation matrix: fast-check seed ${SEED}, ${RUNS} runs per route (FC_SEED / FC_RUNS to change)`,
+    );
+    db = await createTestDatabase();
+    // No worker: a job that got through stays visible in the queue.
+    stack = await startStack({
+      databaseUrl: db.url,
+      redisUrl,
+      prefix,
+      worker: false,
+      env: { HTTP_BODY_LIMIT_BYTES: String(BODY_LIMIT) },
+    });
+    apiKey = (await createWorkspace(stack.gatewayUrl, 'Matrix Caller')).apiKey;
+    victim = (await createWorkspace(stack.gatewayUrl, 'Matrix Victim')).id;
+    redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    queue = new Queue('enrichment', { connection: redis, prefix });
+  });
+
+  afterAll(async () => {
+    await queue?.close();
+    redis?.disconnect();
+    await stack?.close();
+    await db?.drop();
+    await deletePrefix(redisUrl, prefix);
+  });
+
+  /** Everything a request could leave behind: rows of every table the API writes, limits, queued jobs. */
+  async function footprint(): Promise<string> {
+    const [row] = await db.dataSource.query<Record<string, string>[]>(
+      `SELECT (SELECT count(*) FROM workspaces) AS workspaces,
+              (SELECT md5(COALESCE(string_agg(COALESCE(rate_limits::text, '-'), ',' ORDER BY id), '')) FROM workspaces) AS limits,
+              (SELECT count(*) FROM api_keys) AS api_keys,
+              (SELECT count(*) FROM api_keys WHERE revoked_at IS NOT NULL) AS revoked,
+              (SELECT count(*) FROM enrichment_requests) AS requests,
+              (SELECT count(*) FROM enrichment_steps) AS steps,
+              (SELECT count(*) FROM workspace_quotas) AS quotas,
+              (SELECT md5(COALESCE(string_agg(workspace_id::text || provider || monthly_credits::text || policy, ',' ORDER BY workspace_id, provider), '')) FROM workspace_quotas) AS quota_values,
+              (SELECT count(*) FROM workspace_webhook_secrets) AS secrets,
+              (SELECT count(*) FROM callback_deliveries) AS deliveries`,
+    );
+    return JSON.stringify({ ...row, queued: await queue.count() });
+  }
+
+  async function send(request: Sent): Promise<{ status: number; text: string }> {
+    const response = await fetch(`${stack.gatewayUrl}${request.path}`, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      signal: AbortSignal.timeout(20_000),
+    });
+    return { status: response.status, text: await response.text() };
+  }
+
+  function messageOf(text: string): unknown {
+    try {
+      return (JSON.parse(text) as { message?: unknown }).message;
+    } catch {
+      return undefined;
+    }
+  }
+
+  it('answers the inputs the matrix once found 500s for with a 400 naming the problem', async () => {
+    const before = await footprint();
+    const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    for (const [path, token, raw, problem] of [
+      [
+        '/v1/jobs',
+        apiKey,
+        '{"type":"company.profile","input":{"company_number":"07798925"},"options":null}',
+        /options must be an object/,
+      ],
+      [
+        '/v1/jobs/bulk',
+        apiKey,
+        '{"jobs":[{"type":"company.profile","input":{"company_number":"07798925"},"options":null}]}',
+        /options must be an object/,
+      ],
+      [
+        '/v1/admin/workspaces',
+        TEST_ADMIN_TOKEN,
+        '{"name":"Null Tier Co","tier":null}',
+        /tier must be one of/,
+      ],
+      [
+        '/v1/jobs',
+        apiKey,
+        `{"type":"company.profile","input":{"company_number":"07798925"},"options":{"a":${deep}}}`,
+        /nested deeper than 32 levels/,
+      ],
+      ['/v1/webhook-secret/rotate', apiKey, deep, /nested deeper than 32 levels/],
+      ['/v1/admin/workspaces', TEST_ADMIN_TOKEN, `{"name":${deep}}`, /nested deeper than 32 levels/],
+    ] as const) {
+      const answer = await send({
+        method: 'POST',
+        path,
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'idempotency-key': 'regression',
+        },
+        body: raw,
+      });
+      expect({ path, status: answer.status }).toEqual({ path, status: 400 });
+      expect(answer.text).toMatch(problem);
+    }
+    expect(await footprint()).toBe(before);
+  });
+
+  it.each(ROUTES.map((route) => [route.name, route] as const))(
+    '%s: never 5xx, 4xx names the problem, a refusal writes nothing',
+    async (_name, route) => {
+      const ids: Ids = {
+        victim,
+        provider: providerSegment(),
+        workspace: fc.oneof({ weight: 2, arbitrary: fc.constant(victim) }, { weight: 1, arbitrary: segment }),
+      };
+      const sent = fc
+        .record({
+          segments: fc.tuple(...route.segments(ids)),
+          query: route.query ? query(route.query) : fc.constant(''),
+          body: route.body === undefined ? fc.constant(undefined) : body(route.body),
+          contentType,
+          idempotencyKey: route.method === 'POST' ? fc.option(headerValue, { freq: 3 }) : fc.constant(null),
+          authorization: fc.oneof(
+            { weight: 12, arbitrary: fc.constant<string | null>(null) },
+            { weight: 1, arbitrary: headerValue.map((v) => `Bearer ${v}`) },
+            { weight: 1, arbitrary: headerValue },
+          ),
+        })
+        .map(
+          ({
+            segments,
+            query: search,
+            body: payload,
+            contentType: type,
+            idempotencyKey,
+            authorization,
+          }): Sent => {
+            const headers: Record<string, string> = {
+              authorization: authorization ?? `Bearer ${route.auth === 'admin' ? TEST_ADMIN_TOKEN : apiKey}`,
+            };
+            if (payload !== undefined) {
+              headers['content-type'] = type;
+            }
+            if (idempotencyKey !== null) {
+              headers['idempotency-key'] = idempotencyKey;
+            }
+            const path = route.path(segments);
+            return {
+              method: route.method,
+              path: search ? `${path}?${search}` : path,
+              headers,
+              body: payload,
+            };
+          },
+        );
+
+      await fc.assert(
+        fc.asyncProperty(sent, async (request) => {
+          const before = await footprint();
+          const answer = await send(request);
+          if (answer.status >= 500) {
+            throw new Error(`${answer.status} ${answer.text.slice(0, 500)}`);
+          }
+          if (answer.status >= 400) {
+            const message = messageOf(answer.text);
+            const named =
+              (typeof message === 'string' && message.trim().length > 0) ||
+              (Array.isArray(message) &&
+                message.length > 0 &&
+                message.every((m) => typeof m === 'string' && m.trim().length > 0));
+            if (!named) {
+              throw new Error(
+                `${answer.status} without a message naming the problem: ${answer.text.slice(0, 500)}`,
+              );
+            }
+            const after = await footprint();
+            if (after !== before) {
+              throw new Error(`${answer.status} refused, yet something was written: ${before} -> ${after}`);
+            }
+          }
+          if (Object.getOwnPropertyNames(Object.prototype).sort().join() !== prototypeBefore.join()) {
+            throw new Error('Object.prototype was polluted');
+          }
+        }),
+        { seed: SEED, numRuns: RUNS, endOnFailure: true },
+      );
+    },
+  );
+});

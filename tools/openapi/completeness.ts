@@ -1,0 +1,81 @@
+import type { OpenAPIObject } from '@nestjs/swagger';
+
+type Json = Record<string, unknown>;
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'];
+
+function resolve(document: OpenAPIObject, schema: unknown): Json | undefined {
+  const ref = (schema as { $ref?: unknown } | undefined)?.$ref;
+  if (typeof ref === 'string') {
+    const name = ref.replace('#/components/schemas/', '');
+    return document.components?.schemas?.[name] as Json | undefined;
+  }
+  return schema as Json | undefined;
+}
+
+/** An example for a media type: its own, its schema's, or one on every property of its schema. */
+function hasExample(document: OpenAPIObject, media: Json): boolean {
+  if (media.example !== undefined || (media.examples && Object.keys(media.examples).length > 0)) {
+    return true;
+  }
+  const schema = resolve(document, media.schema);
+  if (!schema) {
+    return false;
+  }
+  if (schema.example !== undefined) {
+    return true;
+  }
+  const properties = Object.values((schema.properties ?? {}) as Record<string, Json>);
+  return (
+    properties.length > 0 &&
+    properties.every((property) => {
+      const resolved = resolve(document, property);
+      return resolved?.example !== undefined || resolved?.default !== undefined;
+    })
+  );
+}
+
+function contentHasExample(document: OpenAPIObject, content: unknown): boolean {
+  const media = Object.values((content ?? {}) as Record<string, Json>);
+  return media.length > 0 && media.every((entry) => hasExample(document, entry));
+}
+
+/**
+ * What the document leaves out, one line per gap: an operation without a summary, without an
+ * example of its 2xx answer (204 has none to give), without a documented error answer (any `/v1`
+ * route), or taking a body without an example of it.
+ */
+export function incompleteOperations(document: OpenAPIObject): string[] {
+  const gaps: string[] = [];
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const method of METHODS) {
+      const operation = (item as Record<string, Json | undefined>)[method];
+      if (!operation) {
+        continue;
+      }
+      const name = `${method.toUpperCase()} ${path}`;
+      if (typeof operation.summary !== 'string' || operation.summary.trim() === '') {
+        gaps.push(`${name}: no summary (@ApiOperation({ summary }))`);
+      }
+      const responses = (operation.responses ?? {}) as Record<string, Json>;
+      const success = Object.entries(responses).filter(([status]) => /^2\d\d$/.test(status));
+      if (success.length === 0) {
+        gaps.push(`${name}: no 2xx answer documented`);
+      }
+      for (const [status, response] of success) {
+        if (status !== '204' && !contentHasExample(document, response.content)) {
+          gaps.push(`${name}: no example of its ${status} answer`);
+        }
+      }
+      // Every route of the API can refuse (credentials at least); /metrics cannot.
+      if (path.startsWith('/v1/') && !Object.keys(responses).some((status) => /^[45]\d\d$/.test(status))) {
+        gaps.push(`${name}: no error answer documented`);
+      }
+      const body = operation.requestBody as Json | undefined;
+      if (body && !contentHasExample(document, body.content)) {
+        gaps.push(`${name}: no example of its request body`);
+      }
+    }
+  }
+  return gaps;
+}
