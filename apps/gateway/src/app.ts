@@ -2,17 +2,7 @@ import { type INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import {
-  CallbackConfig,
-  CoreConfig,
-  CreditMonitorConfig,
-  CredentialsConfig,
-  GatewayConfig,
-  loadConfigs,
-  PipelineConfig,
-  ProvidersConfig,
-  type Env,
-} from '@sluice/config';
+import type { Env, GatewayConfig } from '@sluice/config';
 import { useJsonBodies } from '@sluice/platform';
 import { GatewayModule } from './gateway.module';
 import { gatewayOpenApiDocument } from './openapi/document';
@@ -21,26 +11,11 @@ import { gatewayOpenApiDocument } from './openapi/document';
 export async function createGatewayApp(
   env: Env = process.env,
 ): Promise<{ app: INestApplication; config: GatewayConfig }> {
-  const [core, gateway, callbacks, monitor, credentials, providers, pipeline] = loadConfigs(
-    [
-      CoreConfig,
-      GatewayConfig,
-      CallbackConfig,
-      CreditMonitorConfig,
-      // GET /v1/providers: whose credentials, enabled, circuit settings. The gateway only seals.
-      CredentialsConfig,
-      ProvidersConfig,
-      PipelineConfig,
-    ],
-    env,
-  );
-  const app = await NestFactory.create(
-    GatewayModule.forRoot(core, gateway, callbacks, monitor, [credentials, providers, pipeline]),
-    {
-      bufferLogs: true,
-      bodyParser: false,
-    },
-  );
+  const { module, gateway } = GatewayModule.fromEnv(env);
+  const app = await NestFactory.create(module, {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   useJsonBodies(app, gateway.bodyLimitBytes);

@@ -5,11 +5,16 @@ import { ExpressAdapter } from '@bull-board/express';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { LoggerModule } from 'nestjs-pino';
 import {
-  type CallbackConfig,
-  type CoreConfig,
-  type CreditMonitorConfig,
-  type GatewayConfig,
+  CallbackConfig,
+  CoreConfig,
+  CreditMonitorConfig,
+  CredentialsConfig,
+  GatewayConfig,
+  loadConfigs,
+  PipelineConfig,
+  ProvidersConfig,
   SluiceConfigModule,
+  type Env,
 } from '@sluice/config';
 import { DatabaseModule } from '@sluice/db';
 import { HttpMetricsMiddleware, loggerParams, OpsModule } from '@sluice/platform';
@@ -43,6 +48,28 @@ const GATEWAY_QUEUES = [...ACTIVE_QUEUE_NAMES, QUEUE_NAMES.creditMonitor];
 
 @Module({})
 export class GatewayModule implements NestModule {
+  /** The module with every setting section it needs, loaded from `env` (the app and the API document). */
+  static fromEnv(env: Env): { module: DynamicModule; gateway: GatewayConfig } {
+    const [core, gateway, callbacks, monitor, credentials, providers, pipeline] = loadConfigs(
+      [
+        CoreConfig,
+        GatewayConfig,
+        CallbackConfig,
+        CreditMonitorConfig,
+        // GET /v1/providers: whose credentials, enabled, circuit settings. The gateway only seals.
+        CredentialsConfig,
+        // Which providers are served by the sandbox (answers marked as sandbox data).
+        ProvidersConfig,
+        PipelineConfig,
+      ],
+      env,
+    );
+    return {
+      module: GatewayModule.forRoot(core, gateway, callbacks, monitor, [credentials, providers, pipeline]),
+      gateway,
+    };
+  }
+
   static forRoot(
     core: CoreConfig,
     gateway: GatewayConfig,

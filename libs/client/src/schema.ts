@@ -408,6 +408,195 @@ export interface paths {
     patch: operations['ApiKeysController_limits'];
     trace?: never;
   };
+  '/v1/enrich': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Enrich one person or company in real time
+     * @description Identifiers at the top level (email, domain, company_name, linkedin_url, first_name, last_name, full_name, phone; at least one usable) and `enrich`, the fields wanted, from: first_name, last_name, full_name, title, seniority, department, company_name, company_domain, industry, company_size, company_revenue, technologies, location, city, state, country, zip_code, linkedin_url, phone, mobile_phone, business_email, personal_email, email_status. Answers from the workspace’s answer cache at once (`cached: true`); otherwise runs the waterfalls and waits up to `timeout_ms` (default ENRICH_TIMEOUT_MS, 2,000), then answers 202 with the job id to poll (GET /v1/jobs/{id}) or stream (GET /v1/jobs/{id}/events). Every field asked is in `data`, null when unknown; `sources` names the provider of each known field and `confidence` its confidence; data from RocketReach carries "Powered by RocketReach" in `attribution`; data from the provider sandbox has `sandbox: true` and a notice.
+     */
+    post: operations['EnrichController_enrich'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/enrich/enqueue': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Enrich many records asynchronously
+     * @description Body `{"records": [{identifiers}], "enrich": [fields], "options"?, "priority"? (default bulk), "callback_url"?, "max_credits"? (per record)}`, up to ENRICH_ENQUEUE_MAX records. Each record is checked on its own: the valid ones become `enrich` jobs together, the others are listed with their problems by index. Results: GET /v1/jobs/{id}, its events, or the callback.
+     */
+    post: operations['EnrichController_enqueue'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/providers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Every provider: capabilities, whose credentials, enabled, paused, circuit state and credits
+     * @description `credentials` is `workspace` when this workspace stored its own (PUT /v1/providers/:name/credentials), `platform` when calls use the deployment’s, null when there are none. No secret is ever shown.
+     */
+    get: operations['ProvidersController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/providers/{name}/credentials': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Store this workspace’s own credentials for a provider (encrypted at rest)
+     * @description Calls for this workspace then use these credentials instead of the platform’s (within seconds), and what they spend is the workspace’s own, not the platform’s credits. The body has exactly the provider’s fields: `client_id` and `client_secret` for snov, `api_key` for every other provider. The answer never contains the secret.
+     */
+    put: operations['ProvidersController_put'];
+    post?: never;
+    /** Remove this workspace’s credentials for a provider: its calls use the platform’s again */
+    delete: operations['ProvidersController_remove'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/batches': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The workspace's batches, newest first
+     * @description Query: `limit` (1–100, default 20), `offset` (default 0).
+     */
+    get: operations['BatchesController_list'];
+    put?: never;
+    /**
+     * Enrich a set of records as one batch
+     * @description Body: `records` (each with identifiers — email, domain, company_name, linkedin_url, first_name, last_name, full_name, phone — and optionally `external_id` and `occurred_at`, an ISO date such as when the deal closed), `enrich` (fields, from: first_name, last_name, full_name, title, seniority, department, company_name, company_domain, industry, company_size, company_revenue, technologies, location, city, state, country, zip_code, linkedin_url, phone, mobile_phone, business_email, personal_email, email_status), and optionally `name`, `options`, `since_days` (1–3650: only records whose occurred_at is within that many days; records without occurred_at are left out), `limit` (1–BATCHES_MAX_RECORDS: at most that many records, the most recent occurred_at first), `priority` (default bulk), `max_credits` (for the whole batch per run: each record's job may spend an equal share, rounded down to 4 decimals; a budget below 0.0001 per record is a 400) and `schedule` (`{"every_days": n}`, 1–365: records whose last enrichment is older are enriched again). Each record becomes an ordinary `enrich` job; invalid records are reported by index and not fatal; a bad batch setting is a 400 and nothing is written.
+     */
+    post: operations['BatchesController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/batches/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A batch: status, progress and its records with their jobs and steps
+     * @description Progress counts the records’ current jobs by status; credits_spent covers every run. `records` is a page in index order: `limit` (1–500, default 100) records after the index `after` (the previous page’s `next_cursor`).
+     */
+    get: operations['BatchesController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/batches/{id}/summary': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * What a batch found
+     * @description Over the records’ current jobs: coverage per provider (records answered and fields supplied), per field (share of records with a value), failures (jobs and steps, top reasons), top industries, company sizes (1-10 … 5001+), seniority and departments — each distribution only when its field was asked — credits spent (last run and all runs) and the last run.
+     */
+    get: operations['BatchesController_summary'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/batches/{id}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Cancel a batch's unfinished jobs
+     * @description Every unfinished job of the batch is cancelled at once; finished ones keep their results. The schedule stays: DELETE it to stop re-enrichment.
+     */
+    post: operations['BatchesController_cancel'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/batches/{id}/schedule': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Set a batch's re-enrichment schedule
+     * @description Body `{"every_days": n}` (1–365): records whose last enrichment finished more than n days ago are enriched again by ordinary enrich jobs (the provider cache and store answer what is still fresh without paying). Checked every BATCH_REFRESH_TICK_MS.
+     */
+    put: operations['BatchesController_setSchedule'];
+    post?: never;
+    /**
+     * Stop a batch's re-enrichment
+     * @description Removes the schedule and its job scheduler.
+     */
+    delete: operations['BatchesController_deleteSchedule'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/health': {
     parameters: {
       query?: never;
@@ -475,7 +664,8 @@ export interface components {
         | 'person.email'
         | 'person.phone'
         | 'person.profile'
-        | 'email.verify';
+        | 'email.verify'
+        | 'enrich';
       /**
        * @description Identifiers for the request type (canonical names): company.* take company_number / company_name; person.* take first_name, last_name, full_name, domain, company_name, linkedin_url (and email for phone/profile); email.verify takes email.
        * @example {
@@ -3606,6 +3796,477 @@ export interface operations {
            */
           'application/json': components['schemas']['ApiErrorBody'];
         };
+      };
+    };
+  };
+  EnrichController_enrich: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          email?: string;
+          domain?: string;
+          company_name?: string;
+          linkedin_url?: string;
+          first_name?: string;
+          last_name?: string;
+          full_name?: string;
+          phone?: string;
+          enrich: (
+            | 'first_name'
+            | 'last_name'
+            | 'full_name'
+            | 'title'
+            | 'seniority'
+            | 'department'
+            | 'company_name'
+            | 'company_domain'
+            | 'industry'
+            | 'company_size'
+            | 'company_revenue'
+            | 'technologies'
+            | 'location'
+            | 'city'
+            | 'state'
+            | 'country'
+            | 'zip_code'
+            | 'linkedin_url'
+            | 'phone'
+            | 'mobile_phone'
+            | 'business_email'
+            | 'personal_email'
+            | 'email_status'
+          )[];
+          timeout_ms?: number;
+          /** @description accept_catch_all, phone_type, wait_for_credits */
+          options?: Record<string, never>;
+          max_credits?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description The answer. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': unknown;
+        };
+      };
+      /** @description Not finished within timeout_ms: poll or stream the job. */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': unknown;
+        };
+      };
+      /** @description Unknown field or member, no usable identifier, a malformed identifier, or a field the identifiers cannot reach. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description `quota_exceeded`: no provider able to answer has quota left. */
+      402: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  EnrichController_enqueue: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': unknown;
+      };
+    };
+    responses: {
+      /** @description The jobs made, and the records refused. */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': unknown;
+        };
+      };
+      /** @description Not a list of records, too many, bad settings, or not one record valid. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ProvidersController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The providers. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': unknown;
+        };
+      };
+      /** @description No valid API key. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ProvidersController_put: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        name:
+          | 'companies-house'
+          | 'snov'
+          | 'rocketreach'
+          | 'apollo'
+          | 'serper'
+          | 'orion-connect'
+          | 'astra-dialer'
+          | 'nimbus-lookup'
+          | 'email-verifier';
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          [key: string]: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Stored. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': unknown;
+        };
+      };
+      /** @description A field is missing, unknown or malformed (each named), or credentials are not enabled. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': unknown;
+        };
+      };
+      /** @description The API key lacks the admin scope. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No such provider. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ProvidersController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        name:
+          | 'companies-house'
+          | 'snov'
+          | 'rocketreach'
+          | 'apollo'
+          | 'serper'
+          | 'orion-connect'
+          | 'astra-dialer'
+          | 'nimbus-lookup'
+          | 'email-verifier';
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Removed (or there were none: `removed` is false). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': unknown;
+        };
+      };
+      /** @description The API key lacks the admin scope. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No such provider. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  BatchesController_list: {
+    parameters: {
+      query: {
+        limit: string;
+        offset: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': unknown;
+        };
+      };
+      /** @description limit or offset out of bounds. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  BatchesController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': unknown;
+      };
+    };
+    responses: {
+      /** @description The batch, the records accepted (with their job ids), refused (by index, with why) and filtered out. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': unknown;
+        };
+      };
+      /** @description A bad setting (named), too many records, a budget too small to split, or no record left to enrich. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': unknown;
+        };
+      };
+      /** @description Redis unavailable: nothing was written; retry. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  BatchesController_get: {
+    parameters: {
+      query: {
+        limit: string;
+        after: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': unknown;
+        };
+      };
+      /** @description No such batch in this workspace. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  BatchesController_summary: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': unknown;
+        };
+      };
+      /** @description No such batch in this workspace. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  BatchesController_cancel: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': unknown;
+        };
+      };
+      /** @description No such batch in this workspace. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  BatchesController_setSchedule: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': unknown;
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': unknown;
+        };
+      };
+      /** @description every_days missing or out of bounds. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No such batch in this workspace. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  BatchesController_deleteSchedule: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': unknown;
+        };
+      };
+      /** @description No such batch in this workspace. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
     };
   };

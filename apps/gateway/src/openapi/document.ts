@@ -1,7 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { CallbackConfig, CoreConfig, CreditMonitorConfig, GatewayConfig, loadConfigs } from '@sluice/config';
 import { GatewayModule } from '../gateway.module';
 
 /** The gateway's OpenAPI document, as `/docs` serves it and `libs/client` is generated from it. */
@@ -36,11 +35,7 @@ const DOCUMENT_ENV = {
  * guards, DTOs) without instantiating any provider, so no connection is ever opened.
  */
 export async function previewGatewayDocument(): Promise<OpenAPIObject> {
-  const [core, gateway, callbacks, monitor] = loadConfigs(
-    [CoreConfig, GatewayConfig, CallbackConfig, CreditMonitorConfig],
-    DOCUMENT_ENV,
-  );
-  const app = await NestFactory.create(GatewayModule.forRoot(core, gateway, callbacks, monitor), {
+  const app = await NestFactory.create(GatewayModule.fromEnv(DOCUMENT_ENV).module, {
     preview: true,
     logger: false,
     abortOnError: false,
