@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -257,6 +258,8 @@ interface Ids {
   victim: string;
   provider: fc.Arbitrary<string>;
   workspace: fc.Arbitrary<string>;
+  /** A batch of the calling workspace, or a generated segment. */
+  batch: fc.Arbitrary<string>;
 }
 
 /**
@@ -356,6 +359,132 @@ const ROUTES: Route[] = [
     query: ['limit'],
   },
   {
+    name: 'POST /v1/enrich',
+    method: 'POST',
+    auth: 'key',
+    segments: () => [],
+    path: () => '/v1/enrich',
+    // timeout_ms 0: no worker runs here, so the answer is the 202 at once.
+    body: {
+      first_name: 'Ada',
+      last_name: 'Lovelace',
+      domain: 'acme.com',
+      enrich: ['business_email', 'title'],
+      timeout_ms: 0,
+      options: { accept_catch_all: true },
+      max_credits: 5,
+    },
+  },
+  {
+    name: 'POST /v1/enrich/enqueue',
+    method: 'POST',
+    auth: 'key',
+    segments: () => [],
+    path: () => '/v1/enrich/enqueue',
+    body: {
+      records: [{ email: 'ada@acme.com' }, { linkedin_url: 'https://www.linkedin.com/in/grace-hopper' }],
+      enrich: ['business_email', 'phone'],
+      priority: 'bulk',
+      options: { accept_catch_all: true },
+      callback_url: 'https://crm.example.com/hooks/sluice',
+      max_credits: 5,
+    },
+  },
+  {
+    name: 'GET /v1/providers',
+    method: 'GET',
+    auth: 'key',
+    segments: () => [],
+    path: () => '/v1/providers',
+    query: [],
+  },
+  {
+    name: 'PUT /v1/providers/{name}/credentials',
+    method: 'PUT',
+    auth: 'key',
+    segments: (ids) => [ids.provider],
+    path: ([name]) => `/v1/providers/${name}/credentials`,
+    body: { api_key: 'matrix-apollo-key-0001' },
+  },
+  {
+    name: 'DELETE /v1/providers/{name}/credentials',
+    method: 'DELETE',
+    auth: 'key',
+    segments: (ids) => [ids.provider],
+    path: ([name]) => `/v1/providers/${name}/credentials`,
+  },
+  {
+    name: 'POST /v1/batches',
+    method: 'POST',
+    auth: 'key',
+    segments: () => [],
+    path: () => '/v1/batches',
+    body: {
+      name: 'Matrix batch',
+      records: [
+        {
+          external_id: 'deal-1',
+          first_name: 'Ada',
+          last_name: 'Lovelace',
+          domain: 'acme.com',
+          occurred_at: '2026-11-20',
+        },
+        { external_id: 'deal-2', email: 'grace@navy.example', occurred_at: '2026-10-02T14:00:00Z' },
+      ],
+      enrich: ['business_email', 'industry'],
+      since_days: 365,
+      limit: 10,
+      max_credits: 10,
+      schedule: { every_days: 30 },
+    },
+  },
+  {
+    name: 'GET /v1/batches',
+    method: 'GET',
+    auth: 'key',
+    segments: () => [],
+    path: () => '/v1/batches',
+    query: ['limit', 'offset'],
+  },
+  {
+    name: 'GET /v1/batches/{id}',
+    method: 'GET',
+    auth: 'key',
+    segments: (ids) => [ids.batch],
+    path: ([id]) => `/v1/batches/${id}`,
+    query: ['limit', 'after'],
+  },
+  {
+    name: 'GET /v1/batches/{id}/summary',
+    method: 'GET',
+    auth: 'key',
+    segments: (ids) => [ids.batch],
+    path: ([id]) => `/v1/batches/${id}/summary`,
+  },
+  {
+    name: 'POST /v1/batches/{id}/cancel',
+    method: 'POST',
+    auth: 'key',
+    segments: (ids) => [ids.batch],
+    path: ([id]) => `/v1/batches/${id}/cancel`,
+    body: null,
+  },
+  {
+    name: 'PUT /v1/batches/{id}/schedule',
+    method: 'PUT',
+    auth: 'key',
+    segments: (ids) => [ids.batch],
+    path: ([id]) => `/v1/batches/${id}/schedule`,
+    body: { every_days: 30 },
+  },
+  {
+    name: 'DELETE /v1/batches/{id}/schedule',
+    method: 'DELETE',
+    auth: 'key',
+    segments: (ids) => [ids.batch],
+    path: ([id]) => `/v1/batches/${id}/schedule`,
+  },
+  {
     name: 'POST /v1/admin/workspaces',
     method: 'POST',
     auth: 'admin',
@@ -449,6 +578,7 @@ describe(`validation matrix (seed ${SEED}: rerun with FC_SEED=${SEED})`, () => {
   let stack: Stack;
   let apiKey: string;
   let victim: string;
+  let batchId: string;
   let redis: Redis;
   let queue: Queue;
   const prototypeBefore = Object.getOwnPropertyNames(Object.prototype).sort();
@@ -465,10 +595,29 @@ describe(`validation matrix (seed ${SEED}: rerun with FC_SEED=${SEED})`, () => {
       redisUrl,
       prefix,
       worker: false,
-      env: { HTTP_BODY_LIMIT_BYTES: String(BODY_LIMIT) },
+      // No worker answers an enrichment: POST /v1/enrich answers its 202 at once, whatever timeout_ms.
+      // A master key: PUT /v1/providers/{name}/credentials gets past "not enabled" to its own checks.
+      env: {
+        HTTP_BODY_LIMIT_BYTES: String(BODY_LIMIT),
+        ENRICH_TIMEOUT_MS: '0',
+        ENRICH_TIMEOUT_MAX_MS: '0',
+        CREDENTIALS_MASTER_KEY: randomBytes(32).toString('base64'),
+      },
     });
     apiKey = (await createWorkspace(stack.gatewayUrl, 'Matrix Caller')).apiKey;
     victim = (await createWorkspace(stack.gatewayUrl, 'Matrix Victim')).id;
+    // A batch of the caller's, so the batch routes are reached past their 404 too.
+    const batch = await fetch(`${stack.gatewayUrl}/v1/batches`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'Matrix target',
+        records: [{ email: 'ada@acme.com' }],
+        enrich: ['title'],
+      }),
+    });
+    expect(batch.status).toBe(201);
+    batchId = ((await batch.json()) as { batch: { id: string } }).batch.id;
     redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
     queue = new Queue('enrichment', { connection: redis, prefix });
   });
@@ -493,7 +642,13 @@ describe(`validation matrix (seed ${SEED}: rerun with FC_SEED=${SEED})`, () => {
               (SELECT count(*) FROM workspace_quotas) AS quotas,
               (SELECT md5(COALESCE(string_agg(workspace_id::text || provider || monthly_credits::text || policy, ',' ORDER BY workspace_id, provider), '')) FROM workspace_quotas) AS quota_values,
               (SELECT count(*) FROM workspace_webhook_secrets) AS secrets,
-              (SELECT count(*) FROM callback_deliveries) AS deliveries`,
+              (SELECT count(*) FROM callback_deliveries) AS deliveries,
+              (SELECT count(*) FROM batches) AS batches,
+              (SELECT md5(COALESCE(string_agg(id::text || COALESCE(schedule::text, '-'), ',' ORDER BY id), '')) FROM batches) AS schedules,
+              (SELECT count(*) FROM batch_records) AS batch_records,
+              (SELECT md5(COALESCE(string_agg(status, ',' ORDER BY id), '')) FROM enrichment_requests) AS request_states,
+              (SELECT count(*) FROM workspace_provider_credentials) AS credentials,
+              (SELECT md5(COALESCE(string_agg(workspace_id::text || provider || fingerprint || updated_at::text, ',' ORDER BY workspace_id, provider), '')) FROM workspace_provider_credentials) AS credential_values`,
     );
     return JSON.stringify({ ...row, queued: await queue.count() });
   }
@@ -570,6 +725,7 @@ describe(`validation matrix (seed ${SEED}: rerun with FC_SEED=${SEED})`, () => {
         victim,
         provider: providerSegment(),
         workspace: fc.oneof({ weight: 2, arbitrary: fc.constant(victim) }, { weight: 1, arbitrary: segment }),
+        batch: fc.oneof({ weight: 2, arbitrary: fc.constant(batchId) }, { weight: 1, arbitrary: segment }),
       };
       const sent = fc
         .record({

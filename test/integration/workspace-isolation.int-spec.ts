@@ -1,8 +1,15 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createSluiceClient, type SluiceClient } from '@sluice/client';
-import { Alert, CreditLedgerEntry, EnrichmentRequest, WorkspaceWebhookSecret } from '@sluice/db';
+import {
+  Alert,
+  Batch,
+  CreditLedgerEntry,
+  EnrichmentRequest,
+  WorkspaceProviderCredential,
+  WorkspaceWebhookSecret,
+} from '@sluice/db';
 import { call, createWorkspace } from '../support/api';
-import { finished, setUp, tearDown } from '../support/pipeline';
+import { finished, people, personInput, setUp, tearDown } from '../support/pipeline';
 import { TEST_ADMIN_TOKEN, type Stack } from '../support/stack';
 import type { TestDatabase } from '../support/database';
 
@@ -16,6 +23,8 @@ interface Objects {
   waitingJob: string;
   /** An API key besides the workspace's first. */
   extraKeyId: string;
+  /** A batch whose jobs all finished. */
+  batch: string;
 }
 
 interface Tenant {
@@ -39,6 +48,8 @@ interface Answer {
 interface ObjectCase {
   name: string;
   object: keyof Objects;
+  /** What the 404 says (with the id as `<id>`); a job's unless told. */
+  missing?: RegExp;
   touch(client: SluiceClient, id: string): Promise<Answer>;
 }
 
@@ -72,6 +83,38 @@ const OBJECT_CASES: ObjectCase[] = [
     name: 'POST /v1/jobs/{id}/callback/redeliver',
     object: 'completedJob',
     touch: (client, id) => client.POST('/v1/jobs/{id}/callback/redeliver', { params: { path: { id } } }),
+  },
+  {
+    name: 'GET /v1/batches/{id}',
+    object: 'batch',
+    missing: /No batch <id>/,
+    touch: (client, id) =>
+      client.GET('/v1/batches/{id}', { params: { path: { id }, query: { limit: '100', after: '-1' } } }),
+  },
+  {
+    name: 'GET /v1/batches/{id}/summary',
+    object: 'batch',
+    missing: /No batch <id>/,
+    touch: (client, id) => client.GET('/v1/batches/{id}/summary', { params: { path: { id } } }),
+  },
+  {
+    name: 'POST /v1/batches/{id}/cancel',
+    object: 'batch',
+    missing: /No batch <id>/,
+    touch: (client, id) => client.POST('/v1/batches/{id}/cancel', { params: { path: { id } } }),
+  },
+  {
+    name: 'PUT /v1/batches/{id}/schedule',
+    object: 'batch',
+    missing: /No batch <id>/,
+    touch: (client, id) =>
+      client.PUT('/v1/batches/{id}/schedule', { params: { path: { id } }, body: { every_days: 7 } }),
+  },
+  {
+    name: 'DELETE /v1/batches/{id}/schedule',
+    object: 'batch',
+    missing: /No batch <id>/,
+    touch: (client, id) => client.DELETE('/v1/batches/{id}/schedule', { params: { path: { id } } }),
   },
 ];
 
@@ -114,16 +157,43 @@ describe('workspace isolation: a workspace sees and touches only its own objects
       scopes: ['jobs:read'],
     });
     expect(key.status).toBe(201);
+    // A batch with a schedule; its jobs finish before the cases run, so no state moves under them.
+    const batch = await call<{ batch: { id: string }; accepted: { job_id: string }[] }>(
+      stack.gatewayUrl,
+      'POST',
+      '/v1/batches',
+      {
+        token: created.apiKey,
+        body: {
+          name: `${name} batch`,
+          records: [{ domain: 'acme.com' }],
+          enrich: ['industry'],
+          schedule: { every_days: 30 },
+        },
+      },
+    );
+    expect(batch.status).toBe(201);
+    expect(batch.body.accepted).toHaveLength(1);
+    for (const { job_id } of batch.body.accepted) {
+      await finished(stack, created.apiKey, job_id);
+    }
     return {
       id: created.id,
       apiKey: created.apiKey,
       client,
-      objects: { completedJob, failedJob, waitingJob: '', extraKeyId: String(key.body.id) },
+      objects: {
+        completedJob,
+        failedJob,
+        waitingJob: '',
+        extraKeyId: String(key.body.id),
+        batch: batch.body.batch.id,
+      },
     };
   }
 
   beforeAll(async () => {
-    ctx = await setUp({});
+    // A master key enables workspace provider credentials (whose isolation is checked below).
+    ctx = await setUp({ CREDENTIALS_MASTER_KEY: randomBytes(32).toString('base64') });
     const { stack } = ctx;
     const companies = (
       await call<{ company_number: string }[]>(stack.sandboxUrl, 'GET', '/_sandbox/world/companies?limit=2')
@@ -147,13 +217,20 @@ describe('workspace isolation: a workspace sees and touches only its own objects
     await tearDown(ctx);
   });
 
-  /** Every job's id and state; queued and running are one state here (the worker moves them on its own). */
+  /**
+   * Every job's id and state (queued and running are one state here: the worker moves them on its
+   * own), and every batch's id and schedule.
+   */
   async function requestStates(): Promise<string[]> {
     const rows =
       (await ctx?.db.dataSource.getRepository(EnrichmentRequest).find({ order: { id: 'ASC' } })) ?? [];
-    return rows.map(
-      (row) => `${row.id} ${['queued', 'running'].includes(row.status) ? 'unfinished' : row.status}`,
-    );
+    const batches = (await ctx?.db.dataSource.getRepository(Batch).find({ order: { id: 'ASC' } })) ?? [];
+    return [
+      ...rows.map(
+        (row) => `${row.id} ${['queued', 'running'].includes(row.status) ? 'unfinished' : row.status}`,
+      ),
+      ...batches.map((batch) => `batch ${batch.id} ${JSON.stringify(batch.schedule)}`),
+    ];
   }
 
   const directions = (): [string, () => Tenant, () => Tenant][] => [
@@ -170,8 +247,8 @@ describe('workspace isolation: a workspace sees and touches only its own objects
       const missing = neutral(await c.touch(caller().client, missingId), missingId);
       expect(foreign.status).toBe(404);
       expect(foreign).toEqual(missing);
-      expect(foreign.body).toMatch(/No job <id>/);
-      // Nothing was created, cancelled or retried anywhere.
+      expect(foreign.body).toMatch(c.missing ?? /No job <id>/);
+      // Nothing was created, cancelled, retried or rescheduled anywhere.
       expect(await requestStates()).toEqual(before);
       // The owner reaches it (a refusal of its own, e.g. no callback_url to redeliver to, is not a 404).
       expect((await c.touch(owner().client, theirs)).response.status).not.toBe(404);
@@ -190,6 +267,16 @@ describe('workspace isolation: a workspace sees and touches only its own objects
         expect(ids.filter((id) => others.has(id))).toEqual([]);
         expect(ids.every((id) => mine.includes(id))).toBe(true);
       }
+    });
+
+    it('the batch list holds only the caller’s batches', async () => {
+      const { data, response } = await caller().client.GET('/v1/batches', {
+        params: { query: { limit: '100', offset: '0' } },
+      });
+      expect(response.status).toBe(200);
+      const ids = (data as { data: { id: string }[] } | undefined)?.data.map((batch) => batch.id) ?? [];
+      expect(ids).toContain(caller().objects.batch);
+      expect(ids).not.toContain(owner().objects.batch);
     });
 
     it('the other workspace’s key ids cannot be revoked through the caller’s admin path', async () => {
@@ -298,5 +385,99 @@ describe('workspace isolation: a workspace sees and touches only its own objects
       before?.map((s) => [s.id, s.secretSealed, s.expiresAt]),
     );
     expect(((await secrets?.countBy({ workspaceId: a.id })) ?? 0) > 1).toBe(true);
+  });
+
+  it('POST /v1/enrich never answers from the other workspace’s cache nor with its job', async () => {
+    const stack = ctx?.stack;
+    if (!stack) {
+      throw new Error('no stack');
+    }
+    const [person] = await people(stack.sandboxUrl);
+    if (!person) {
+      throw new Error('the sandbox world has no people');
+    }
+    const body = { ...personInput(person), enrich: ['business_email', 'title'], timeout_ms: 15_000 };
+    const enrich = (t: Tenant) =>
+      call<{ job_id: string; status: string; cached: boolean }>(stack.gatewayUrl, 'POST', '/v1/enrich', {
+        token: t.apiKey,
+        body,
+      });
+    const first = await enrich(a);
+    expect(first.status).toBe(200);
+    expect(first.body.cached).toBe(false);
+    // A's own second call is answered from the cache: the cache works, so B's miss below means something.
+    const again = await enrich(a);
+    expect(again.body).toMatchObject({ cached: true, job_id: first.body.job_id });
+
+    const theirs = await enrich(b);
+    expect([200, 202]).toContain(theirs.status);
+    expect(theirs.body.cached).toBe(false);
+    expect(theirs.body.job_id).not.toBe(first.body.job_id);
+    const row = await ctx?.db.dataSource
+      .getRepository(EnrichmentRequest)
+      .findOneBy({ id: theirs.body.job_id });
+    expect(row?.workspaceId).toBe(b.id);
+    // Let B's job finish, so nothing moves under the other tests.
+    await finished(stack, b.apiKey, theirs.body.job_id);
+  });
+
+  it('provider credentials: B never sees A’s fingerprint and cannot remove A’s credentials', async () => {
+    const stack = ctx?.stack;
+    if (!stack) {
+      throw new Error('no stack');
+    }
+    const providers = (t: Tenant) =>
+      call<{
+        providers: {
+          name: string;
+          credentials: string | null;
+          workspace_credentials: { fingerprint: string } | null;
+        }[];
+      }>(stack.gatewayUrl, 'GET', '/v1/providers', { token: t.apiKey });
+    const put = await call<{ fingerprint: string }>(
+      stack.gatewayUrl,
+      'PUT',
+      '/v1/providers/apollo/credentials',
+      {
+        token: a.apiKey,
+        body: { api_key: 'isolation-alpha-apollo-key-51c9' },
+      },
+    );
+    expect(put.status).toBe(200);
+    const fingerprint = put.body.fingerprint;
+    expect(fingerprint).toEqual(expect.any(String));
+    try {
+      const mine = await providers(a);
+      expect(mine.body.providers.find((p) => p.name === 'apollo')).toMatchObject({
+        credentials: 'workspace',
+        workspace_credentials: { fingerprint },
+      });
+      const seen = await providers(b);
+      expect(seen.status).toBe(200);
+      expect(seen.body.providers.find((p) => p.name === 'apollo')).toMatchObject({
+        credentials: 'platform',
+        workspace_credentials: null,
+      });
+      expect(JSON.stringify(seen.body)).not.toContain(fingerprint);
+      expect(JSON.stringify(seen.body)).not.toContain('isolation-alpha');
+
+      // B's DELETE removes only B's (none): A's credentials stay.
+      const removed = await call<{ removed: boolean }>(
+        stack.gatewayUrl,
+        'DELETE',
+        '/v1/providers/apollo/credentials',
+        {
+          token: b.apiKey,
+        },
+      );
+      expect(removed.status).toBe(200);
+      expect(removed.body.removed).toBe(false);
+      const stored = await ctx?.db.dataSource
+        .getRepository(WorkspaceProviderCredential)
+        .findBy({ provider: 'apollo' });
+      expect(stored?.map((row) => row.workspaceId)).toEqual([a.id]);
+    } finally {
+      await call(stack.gatewayUrl, 'DELETE', '/v1/providers/apollo/credentials', { token: a.apiKey });
+    }
   });
 });

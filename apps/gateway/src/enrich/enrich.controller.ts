@@ -177,6 +177,10 @@ export class EnrichController {
     @CorrelationId() correlationId: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<{ accepted: { index: number; id: string }[]; rejected: RejectedJob[] }> {
+    // No body, or a JSON string, number or list, reaches here as-is: refuse it before reading members.
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new BadRequestException('The body must be a JSON object with "records" and "enrich".');
+    }
     const settings = ['records', 'enrich', 'options', 'priority', 'callback_url', 'max_credits'];
     const unknown = Object.keys(body).filter((key) => !settings.includes(key));
     if (unknown.length > 0) {
