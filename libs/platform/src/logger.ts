@@ -68,7 +68,10 @@ export function loggerParams(options: {
           response.setHeader(CORRELATION_HEADER, id);
           return id;
         },
-        customProps: (request) => ({ correlationId: (request as IncomingMessage & { id?: unknown }).id }),
+        // The request's correlation id on every line it logs, bound once per request (customProps
+        // would bind it again, and re-check it at the response: two more child loggers a request).
+        quietReqLogger: true,
+        customAttributeKeys: { reqId: 'correlationId' },
         redact: {
           paths: [
             'req.headers.authorization',

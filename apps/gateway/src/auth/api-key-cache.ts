@@ -24,6 +24,7 @@ const MAX_ENTRIES = 10_000;
 @Injectable()
 export class ApiKeyCache {
   private readonly entries = new Map<string, { key: KnownKey; until: number }>();
+  private readonly loading = new Map<string, Promise<KnownKey | null>>();
 
   constructor(private readonly config: GatewayConfig) {}
 
@@ -37,6 +38,31 @@ export class ApiKeyCache {
       return null;
     }
     return entry.key;
+  }
+
+  /**
+   * The key from the cache, else from `lookUp` — one lookup per key at a time: when an entry expires
+   * under load, the requests arriving meanwhile wait for that one query instead of each sending
+   * their own (a thousand at once would exhaust the database pool).
+   */
+  async resolve(hash: string, lookUp: () => Promise<KnownKey | null>): Promise<KnownKey | null> {
+    const known = this.get(hash);
+    if (known) {
+      return known;
+    }
+    let pending = this.loading.get(hash);
+    if (!pending) {
+      pending = lookUp()
+        .then((key) => {
+          if (key) {
+            this.set(hash, key);
+          }
+          return key;
+        })
+        .finally(() => this.loading.delete(hash));
+      this.loading.set(hash, pending);
+    }
+    return pending;
   }
 
   set(hash: string, key: KnownKey): void {

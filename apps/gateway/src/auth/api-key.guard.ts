@@ -62,7 +62,7 @@ export class ApiKeyGuard implements CanActivate {
       );
     }
     const hash = hashApiKey(token);
-    const key = this.keys.get(hash) ?? (await this.lookUp(hash));
+    const key = await this.keys.resolve(hash, () => this.lookUp(hash));
     if (!key) {
       throw new UnauthorizedException('Invalid or revoked API key.');
     }
@@ -80,7 +80,7 @@ export class ApiKeyGuard implements CanActivate {
     return true;
   }
 
-  /** One round trip: the key with its workspace's tier and limits; remembered when valid. */
+  /** One round trip: the key with its workspace's tier and limits. */
   private async lookUp(hash: string): Promise<KnownKey | null> {
     const key = await this.dataSource
       .getRepository(ApiKey)
@@ -95,9 +95,6 @@ export class ApiKeyGuard implements CanActivate {
       ])
       .where({ keyHash: hash, revokedAt: IsNull() })
       .getRawOne<KnownKey>();
-    if (key) {
-      this.keys.set(hash, key);
-    }
     return key ?? null;
   }
 
