@@ -4049,9 +4049,11 @@ export interface operations {
   };
   BatchesController_list: {
     parameters: {
-      query: {
-        limit: string;
-        offset: string;
+      query?: {
+        /** @description 1–100, default 20 */
+        limit?: string;
+        /** @description default 0 */
+        offset?: string;
       };
       header?: never;
       path?: never;
@@ -4118,9 +4120,11 @@ export interface operations {
   };
   BatchesController_get: {
     parameters: {
-      query: {
-        limit: string;
-        after: string;
+      query?: {
+        /** @description records per page, 1–500, default 100 */
+        limit?: string;
+        /** @description next_cursor of the previous page */
+        after?: string;
       };
       header?: never;
       path: {

@@ -12,7 +12,7 @@ import {
   Query,
   UseGuards,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ENRICH_FIELDS } from '@sluice/enrichment';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
@@ -131,6 +131,8 @@ export class BatchesController {
   })
   @ApiResponse({ status: 200, schema: { example: { data: [BATCH_EXAMPLE], next_offset: 20 } } })
   @ApiResponse({ status: 400, description: 'limit or offset out of bounds.' })
+  @ApiQuery({ name: 'limit', required: false, example: 20, description: '1–100, default 20' })
+  @ApiQuery({ name: 'offset', required: false, example: 0, description: 'default 0' })
   list(
     @CurrentCaller() caller: Caller,
     @Query('limit') limit?: string,
@@ -175,6 +177,13 @@ export class BatchesController {
     },
   })
   @ApiResponse({ status: 404, description: 'No such batch in this workspace.' })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    example: 100,
+    description: 'records per page, 1–500, default 100',
+  })
+  @ApiQuery({ name: 'after', required: false, description: 'next_cursor of the previous page' })
   async get(
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentCaller() caller: Caller,
