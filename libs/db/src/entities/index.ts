@@ -18,6 +18,8 @@ import { Alert } from './alert.entity';
 import { AlertState } from './alert-state.entity';
 import { CreditSnapshot } from './credit-snapshot.entity';
 import { WorkspaceQuota } from './workspace-quota.entity';
+import { ImportRecord } from './import.entity';
+import { ExportRecord } from './export.entity';
 
 export * from './api-key.entity';
 export * from './company.entity';
@@ -39,6 +41,8 @@ export * from './alert.entity';
 export * from './alert-state.entity';
 export * from './credit-snapshot.entity';
 export * from './workspace-quota.entity';
+export * from './import.entity';
+export * from './export.entity';
 
 /** The explicit entity list: no globs, so a build never silently misses an entity. */
 export const ENTITIES = [
@@ -62,4 +66,6 @@ export const ENTITIES = [
   Alert,
   AlertState,
   WorkspaceQuota,
+  ImportRecord,
+  ExportRecord,
 ];

@@ -5,6 +5,7 @@ import { Callbacks1795392986849 } from './1795392986849-Callbacks';
 import { CompaniesStream1795394102494 } from './1795394102494-CompaniesStream';
 import { CreditMonitor1796227551028 } from './1796227551028-CreditMonitor';
 import { ApiLimits1796229405598 } from './1796229405598-ApiLimits';
+import { Imports1796236280384 } from './1796236280384-Imports';
 
 /** Every migration, in order. Listed explicitly (no glob) so that compiled and test runs agree. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -15,4 +16,5 @@ export const MIGRATIONS: (new () => object)[] = [
   CompaniesStream1795394102494,
   CreditMonitor1796227551028,
   ApiLimits1796229405598,
+  Imports1796236280384,
 ];
