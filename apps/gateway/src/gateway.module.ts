@@ -30,6 +30,11 @@ import { Quotas } from './credits/quotas.service';
 import { QueueMetrics } from './ops/queue-metrics';
 import { CallbacksController } from './callbacks/callbacks.controller';
 import { WebhookSecrets } from './callbacks/webhook-secrets.service';
+import { ImportsController } from './imports/imports.controller';
+import { ImportsService } from './imports/imports.service';
+import { ImportCancellation } from './imports/import-cancellation';
+import { ExportsController } from './exports/exports.controller';
+import { ExportsService } from './exports/exports.service';
 
 /** The workers' queues and the credit monitor's: the gateway enqueues to both and Bull Board shows both. */
 const GATEWAY_QUEUES = [...ACTIVE_QUEUE_NAMES, QUEUE_NAMES.creditMonitor];
@@ -71,6 +76,8 @@ export class GatewayModule implements NestModule {
         CreditsController,
         QuotasAdminController,
         ApiKeysController,
+        ImportsController,
+        ExportsController,
       ],
       providers: [
         HttpMetricsMiddleware,
@@ -82,6 +89,9 @@ export class GatewayModule implements NestModule {
         WebhookSecrets,
         Quotas,
         JobEventsHub,
+        ImportsService,
+        ImportCancellation,
+        ExportsService,
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };

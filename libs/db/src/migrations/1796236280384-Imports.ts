@@ -4,7 +4,6 @@ import { type MigrationInterface, type QueryRunner } from 'typeorm';
  * CSV imports and saved exports: the `imports` and `exports` tables, and `enrichment_requests.import_id`
  * (the import a job came from; nulled if the import row is ever deleted).
  */
-
 export class Imports1796236280384 implements MigrationInterface {
   name = 'Imports1796236280384';
 
