@@ -71,16 +71,16 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const redis = (await this.queue.client) as unknown as Redis;
     const scope = request.caller?.workspaceId ?? 'admin';
     const redisKey = `${this.core.queuePrefix}:idempotency:${scope}:${createHash('sha256').update(key).digest('hex')}`;
-    const fingerprintOf = (body: string): string =>
-      createHash('sha256')
-        .update(`${request.method} ${request.originalUrl ?? request.url}\n${body}`)
-        .digest('hex');
     // A streamed body (a CSV upload) is unread until its handler reads it: its fingerprint is known
-    // only afterwards, from the handler, or for a repeat by reading the repeat's body.
+    // only afterwards, from the handler, or for a repeat by reading the repeat's body. Its digest
+    // covers its settings wherever they were given, so the query string is left out of its URL.
     const streamed = this.reflector.get<StreamedBodyDigest | undefined>(
       STREAMED_BODY_KEY,
       context.getHandler(),
     );
+    const url = streamed ? request.path : (request.originalUrl ?? request.url);
+    const fingerprintOf = (body: string): string =>
+      createHash('sha256').update(`${request.method} ${url}\n${body}`).digest('hex');
     let fingerprint = streamed ? null : fingerprintOf(JSON.stringify(request.body ?? null));
     const ttl = this.config.idempotencyTtlS;
     const claimed = await redis.set(
