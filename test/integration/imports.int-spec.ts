@@ -8,7 +8,7 @@ import { createTestDatabase, requireEnv, type TestDatabase } from '../support/da
 import { answerKey, setUp, tearDown } from '../support/pipeline';
 import { deletePrefix, uniquePrefix } from '../support/redis';
 import type { WorldPerson } from '../support/sandbox-world';
-import { startStack, type Stack } from '../support/stack';
+import { startStack, TEST_ADMIN_TOKEN, type Stack } from '../support/stack';
 import { eventually } from '../support/wait';
 
 interface ImportAnswer {
@@ -61,7 +61,7 @@ async function upload(
     // Node's fetch streams a ReadableStream body only in half-duplex mode.
     duplex: 'half',
     signal: signal ?? AbortSignal.timeout(120_000),
-  } as RequestInit);
+  });
   return {
     status: response.status,
     body: (await response.json()) as ImportAnswer,
@@ -191,11 +191,11 @@ describe('CSV import of 100,000 rows (no worker: the jobs stay queued)', () => {
     expect(answer.body.errors).toContainEqual({
       line: 9,
       column: 'domain',
-      message: expect.stringMatching(/input\.domain "not a domain" is not a domain/),
+      message: expect.stringMatching(/input\.domain "not a domain" is not a domain/) as string,
     });
     expect(answer.body.errors).toContainEqual({
       line: 502,
-      message: expect.stringMatching(/person\.email needs input\.linkedin_url, or a name/),
+      message: expect.stringMatching(/person\.email needs input\.linkedin_url, or a name/) as string,
     });
     expect(answer.body.errors).toContainEqual({
       line: 125,
@@ -291,7 +291,7 @@ describe('CSV imports with a worker, and exports', () => {
       rows_total: 4,
       rows_accepted: 3,
       rows_rejected: 1,
-      errors: [{ line: 5, message: expect.stringMatching(/needs input\.linkedin_url, or a name/) }],
+      errors: [{ line: 5, message: expect.stringMatching(/needs input\.linkedin_url, or a name/) as string }],
     });
     const importId = imported.body.id;
 
@@ -325,7 +325,7 @@ describe('CSV imports with a worker, and exports', () => {
     expect(csvAnswer.headers.get('content-disposition')).toBe(
       `attachment; filename="sluice-export-${created.body.id}.csv"`,
     );
-    const table = parse(await csvAnswer.text(), { columns: true }) as Record<string, string>[];
+    const table = parse<Record<string, string>>(await csvAnswer.text(), { columns: true });
     expect(table).toHaveLength(3);
     expect(Object.keys(table[0] ?? {})).toEqual(
       expect.arrayContaining([
@@ -446,7 +446,7 @@ describe('CSV imports with a worker, and exports', () => {
       const { status, body } = await answer;
       expect({ status, message: body.message }).toEqual({
         status: 400,
-        message: expect.stringMatching(problem),
+        message: expect.stringMatching(problem) as string,
       });
     }
     // A JSON body is read as JSON before it arrives here: still a 400, still nothing written.
@@ -575,6 +575,37 @@ describe('CSV imports with a worker, and exports', () => {
     expect(await counts(workspaceId)).toEqual([1, 2]);
   });
 
+  it('rejects, row by row, the rows a used-up quota (policy refuse) leaves no provider for', async () => {
+    const { stack } = ctx;
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Frugal Co');
+    const set = await call(
+      stack.gatewayUrl,
+      'PUT',
+      `/v1/admin/workspaces/${workspaceId}/quotas/email-verifier`,
+      {
+        token: TEST_ADMIN_TOKEN,
+        body: { monthly_credits: 0, policy: 'refuse' },
+      },
+    );
+    expect(set.status).toBe(200);
+    const answer = await upload(stack, apiKey, 'type=email.verify', 'email\nada@example.com\nnot-an-email\n');
+    expect(answer.status).toBe(201);
+    expect(answer.body).toMatchObject({
+      status: 'completed',
+      rows_total: 2,
+      rows_accepted: 0,
+      rows_rejected: 2,
+    });
+    expect(answer.body.errors).toEqual([
+      {
+        line: 2,
+        message: expect.stringMatching(/quota is used up at every provider.*email-verifier/) as string,
+      },
+      { line: 3, column: 'email', message: expect.stringMatching(/is not an e-mail address/) as string },
+    ]);
+    expect(await ctx.db.dataSource.getRepository(EnrichmentRequest).countBy({ workspaceId })).toBe(0);
+  });
+
   it('validates an export’s filters and its download’s query', async () => {
     const { stack } = ctx;
     const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Picky Co');
@@ -597,7 +628,7 @@ describe('CSV imports with a worker, and exports', () => {
       });
       expect({ status: refused.status, message: JSON.stringify(refused.body.message) }).toEqual({
         status: 400,
-        message: expect.stringMatching(problem),
+        message: expect.stringMatching(problem) as string,
       });
     }
     const missing = await call(stack.gatewayUrl, 'POST', '/v1/exports', {

@@ -32,7 +32,7 @@ const job = (overrides: Partial<ExportedJob> = {}): ExportedJob => ({
 });
 
 const byColumn = (row: string[]): Record<string, string> =>
-  Object.fromEntries(EXPORT_CSV_COLUMNS.map((column, i) => [column, row[i] as string]));
+  Object.fromEntries(EXPORT_CSV_COLUMNS.map((column, i) => [column, row[i]]));
 
 describe('the CSV export row', () => {
   it('has a fixed header: the job, every input field, every result field, then provenance', () => {

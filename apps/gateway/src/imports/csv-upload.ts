@@ -164,7 +164,7 @@ function openForm(request: Request, fromQuery: RawImportSettings, maxBytes: numb
       reject(new BadRequestException(`Malformed multipart request: ${(error as Error).message}`));
       return;
     }
-    const settings: Record<string, string> = { ...fromQuery };
+    const settings: RawImportSettings = { ...fromQuery };
     let tap: UploadTap | null = null;
     let refusal: BadRequestException | null = null;
     let late: string | null = null;

@@ -49,7 +49,10 @@ describe('jobOfRow', () => {
 
   it('treats empty cells as absent, and says what is missing when nothing identifies the person', () => {
     expect(jobOfRow(['Ada', '  ', '', 'x'], 3, COLUMNS, SETTINGS, IMPORT_ID)).toEqual({
-      error: { line: 3, message: expect.stringMatching(/^person\.email needs input\.linkedin_url/) },
+      error: {
+        line: 3,
+        message: expect.stringMatching(/^person\.email needs input\.linkedin_url/) as string,
+      },
     });
   });
 

@@ -10,7 +10,7 @@ import { parseJobOptions } from '../jobs/job-input';
 
 /** The settings of an import, as form fields or query parameters: every value a string. */
 export const IMPORT_SETTING_NAMES = ['type', 'mapping', 'options', 'priority', 'callback_url'] as const;
-export type RawImportSettings = Partial<Record<(typeof IMPORT_SETTING_NAMES)[number], string>>;
+export type RawImportSettings = Partial<Record<string, string>>;
 
 export interface ImportSettings {
   type: RequestType;
