@@ -259,6 +259,24 @@ describe('batches (POST /v1/batches, progress, summary, cancel, scheduled re-enr
     expect(summary.body.departments?.length).toBeGreaterThan(0);
     expect(summary.body.credits_spent.last_run).toBeCloseTo(credits, 4);
     expect(summary.body.last_run_at).toBe(progress.body.last_run_at);
+
+    // An export of the batch holds exactly its jobs; another workspace cannot export it.
+    const saved = await api<{ id: string; url: string }>('POST', '/v1/exports', {
+      format: 'jsonl',
+      batch_id: batchId,
+    });
+    expect(saved.status).toBe(201);
+    const file = await fetch(`${ctx.stack.gatewayUrl}${saved.body.url}`, {
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
+    expect(file.status).toBe(200);
+    const lines = (await file.text())
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { id: string });
+    expect(lines.map((line) => line.id).sort()).toEqual(accepted.map((entry) => entry.job_id).sort());
+    const theirs = await api('POST', '/v1/exports', { format: 'csv', batch_id: batchId }, otherKey);
+    expect(theirs.status).toBe(404);
   });
 
   it('has no distribution for a field that was not asked', async () => {

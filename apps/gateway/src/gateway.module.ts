@@ -42,6 +42,11 @@ import { ProvidersController } from './providers/providers.controller';
 import { WorkspaceCredentials } from './providers/workspace-credentials.service';
 import { BatchesController } from './batches/batches.controller';
 import { BatchesService } from './batches/batches.service';
+import { ImportsController } from './imports/imports.controller';
+import { ImportsService } from './imports/imports.service';
+import { ImportCancellation } from './imports/import-cancellation';
+import { ExportsController } from './exports/exports.controller';
+import { ExportsService } from './exports/exports.service';
 
 /** The workers' queues and the credit monitor's: the gateway enqueues to both and Bull Board shows both. */
 const GATEWAY_QUEUES = [...ACTIVE_QUEUE_NAMES, QUEUE_NAMES.creditMonitor];
@@ -110,6 +115,8 @@ export class GatewayModule implements NestModule {
         EnrichController,
         ProvidersController,
         BatchesController,
+        ImportsController,
+        ExportsController,
       ],
       providers: [
         HttpMetricsMiddleware,
@@ -125,6 +132,9 @@ export class GatewayModule implements NestModule {
         EnrichService,
         WorkspaceCredentials,
         BatchesService,
+        ImportsService,
+        ImportCancellation,
+        ExportsService,
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };

@@ -13,7 +13,7 @@ export interface paths {
     };
     /**
      * List jobs, newest first
-     * @description Filters: `status`, `type`, `created_after`, `created_before` (ISO 8601); `limit` 1–200 (default 50). Pass `next_cursor` back as `cursor` for the next page; null on the last.
+     * @description Filters: `status`, `type`, `import_id` (the jobs of one CSV import), `created_after`, `created_before` (ISO 8601); `limit` 1–200 (default 50). Pass `next_cursor` back as `cursor` for the next page; null on the last.
      */
     get: operations['JobsController_list'];
     put?: never;
@@ -597,6 +597,96 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/imports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import a CSV: one job per valid row, the file streamed (any number of rows up to IMPORT_MAX_ROWS)
+     * @description Send `multipart/form-data` with the settings as form fields **before** a file part named `file`, or the CSV itself as a `text/csv` body with the settings as query parameters. The first line is the header.
+     *
+     *     Settings: `type` (required; the request type every row becomes), `mapping` (JSON: CSV column → input field, e.g. `{"Work Email":"email"}`; without it, columns named after an input field of the type are used), `options` (JSON, as POST /v1/jobs takes them), `priority` (`bulk` by default) and `callback_url`.
+     *
+     *     Each row is checked as POST /v1/jobs checks a job: a bad row is listed with its line (and column) and skipped, never fatal; valid rows are enqueued as the file arrives. The answer comes when the whole file has been read. A problem with the file as a whole (no file, not CSV, no header, a mapping naming a missing column, more rows than IMPORT_MAX_ROWS, a file over IMPORT_MAX_BYTES) is a 400 (413 for size); when it is found part-way, the import is marked `failed` and the jobs it had queued are cancelled. If the upload itself breaks off, the import is marked `failed` and the rows accepted before stay queued (see GET /v1/jobs?import_id=).
+     *
+     *     Idempotency-Key: the fingerprint is the settings and the file’s bytes (not the multipart envelope); a repeat of a finished import is read, not run, and replays the first answer.
+     */
+    post: operations['ImportsController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/imports/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * An import: status, row counts and the first rejected rows with their line and reason
+     * @description Its jobs: GET /v1/jobs?import_id={id}; its results: POST /v1/exports with import_id.
+     */
+    get: operations['ImportsController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/exports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Save an export of jobs and their results: the format and which jobs
+     * @description Filters, all optional and combined: `import_id` (the jobs of one CSV import), `batch_id` (the jobs of one batch, every run), `status`, `type`, `created_after`, `created_before` (ISO 8601). GET the answer’s `url` for the file; it is read afresh each time.
+     */
+    post: operations['ExportsController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/exports/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Download an export: its jobs, oldest first, streamed as CSV or JSON Lines
+     * @description CSV: a fixed header — `job_id`, `type`, `status`, the input fields (`input_email`...), every result field of POST /v1/enrich (empty when unknown; lists joined with "; "), `sources` (JSON: field → provider), `attribution` (e.g. "Powered by RocketReach", which data from RocketReach must carry), `error`, `credits_spent`, `created_at`, `completed_at`.
+     *
+     *     JSON Lines: one object per job with `id`, `type`, `status`, `input`, `data`, `sources`, `confidence`, `attribution`, `error`, `credits_spent`, `created_at`, `completed_at`.
+     *
+     *     Streamed from the database as the client reads; a download cut short ends early rather than with an error row.
+     */
+    get: operations['ExportsController_download'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/health': {
     parameters: {
       query?: never;
@@ -754,6 +844,78 @@ export interface components {
       per_hour?: Record<string, never> | null;
       /** @example 50000 */
       per_day?: Record<string, never> | null;
+    };
+    CreateExportDto: {
+      /**
+       * @example csv
+       * @enum {string}
+       */
+      format: 'csv' | 'jsonl';
+      /**
+       * Format: uuid
+       * @description Only the jobs of this CSV import.
+       * @example 0b9f4c1e-2d3a-4e5f-8a7b-6c5d4e3f2a1b
+       */
+      import_id?: string;
+      /**
+       * Format: uuid
+       * @description Only the jobs of this batch (every run of it).
+       * @example 5d1e2f3a-4b5c-4d6e-9f8a-7b6c5d4e3f2a
+       */
+      batch_id?: string;
+      /**
+       * @example completed
+       * @enum {string}
+       */
+      status?: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+      /**
+       * @example person.email
+       * @enum {string}
+       */
+      type?:
+        | 'company.profile'
+        | 'company.officers'
+        | 'company.domain'
+        | 'company.officer_emails'
+        | 'person.email'
+        | 'person.phone'
+        | 'person.profile'
+        | 'email.verify'
+        | 'enrich';
+      /**
+       * @description ISO 8601; jobs created at or after it.
+       * @example 2026-12-01T00:00:00Z
+       */
+      created_after?: string;
+      /**
+       * @description ISO 8601; jobs created before it.
+       * @example 2026-12-31T00:00:00Z
+       */
+      created_before?: string;
+    };
+    ExportCreatedDto: {
+      /**
+       * Format: uuid
+       * @example 3c9a1e7b-5d2f-4a6c-8e0b-1f3d5a7c9e2b
+       */
+      id: string;
+      /**
+       * @description GET it for the file.
+       * @example /v1/exports/3c9a1e7b-5d2f-4a6c-8e0b-1f3d5a7c9e2b
+       */
+      url: string;
+      /**
+       * @example csv
+       * @enum {string}
+       */
+      format: 'csv' | 'jsonl';
+      /**
+       * @example {
+       *       "status": "completed",
+       *       "type": "person.email"
+       *     }
+       */
+      filters: Record<string, never>;
     };
   };
   responses: never;
@@ -4266,6 +4428,236 @@ export interface operations {
         };
       };
       /** @description No such batch in this workspace. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ImportsController_create: {
+    parameters: {
+      query?: {
+        callback_url?: unknown;
+        priority?: 'interactive' | 'bulk';
+        /** @description With a text/csv body (JSON). */
+        options?: unknown;
+        /** @description With a text/csv body (JSON). */
+        mapping?: unknown;
+        /** @description With a text/csv body. */
+        type?: unknown;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': {
+          /**
+           * @example person.email
+           * @enum {string}
+           */
+          type:
+            | 'company.profile'
+            | 'company.officers'
+            | 'company.domain'
+            | 'company.officer_emails'
+            | 'person.email'
+            | 'person.phone'
+            | 'person.profile'
+            | 'email.verify'
+            | 'enrich';
+          /**
+           * @description JSON object
+           * @example {"First":"first_name","Last":"last_name","Work Domain":"domain"}
+           */
+          mapping?: string;
+          /**
+           * @description JSON object
+           * @example {"verify":true}
+           */
+          options?: string;
+          /**
+           * @default bulk
+           * @enum {string}
+           */
+          priority?: 'interactive' | 'bulk';
+          /** @example https://crm.example.com/hooks/sluice */
+          callback_url?: string;
+          /** Format: binary */
+          file: string;
+        };
+        'text/csv': {
+          /**
+           * @example person.email
+           * @enum {string}
+           */
+          type:
+            | 'company.profile'
+            | 'company.officers'
+            | 'company.domain'
+            | 'company.officer_emails'
+            | 'person.email'
+            | 'person.phone'
+            | 'person.profile'
+            | 'email.verify'
+            | 'enrich';
+          /**
+           * @description JSON object
+           * @example {"First":"first_name","Last":"last_name","Work Domain":"domain"}
+           */
+          mapping?: string;
+          /**
+           * @description JSON object
+           * @example {"verify":true}
+           */
+          options?: string;
+          /**
+           * @default bulk
+           * @enum {string}
+           */
+          priority?: 'interactive' | 'bulk';
+          /** @example https://crm.example.com/hooks/sluice */
+          callback_url?: string;
+          /** Format: binary */
+          file: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The import, finished. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': unknown;
+        };
+      };
+      /** @description Bad settings, no file, not CSV, no header, a mapping naming a missing column, too many rows. When found part-way the body holds the failed `import`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': unknown;
+        };
+      };
+      /** @description The file is larger than IMPORT_MAX_BYTES. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ImportsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': unknown;
+        };
+      };
+      /** @description No such import in this workspace. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ExportsController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateExportDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ExportCreatedDto'];
+        };
+      };
+      /** @description An unknown field, a bad format, status, type or date, or created_after not before created_before. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': unknown;
+        };
+      };
+      /** @description import_id or batch_id names no import or batch of this workspace. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ExportsController_download: {
+    parameters: {
+      query?: {
+        /** @description Overrides the saved format. */
+        format?: 'csv' | 'jsonl';
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file, as an attachment. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example job_id,type,status,input_company_number,...,business_email,...,sources,attribution,error,credits_spent,created_at,completed_at
+           *     6f1c…,person.email,completed,,...,ada@example.com,...,"{""business_email"":""rocketreach""}",Powered by RocketReach,,1,2026-12-02T10:00:00.000Z,2026-12-02T10:00:02.000Z
+           */
+          'text/csv': unknown;
+          /** @example {"id":"6f1c…","type":"person.email","status":"completed","input":{"first_name":"Ada","last_name":"Lovelace","domain":"example.com"},"data":{"business_email":"ada@example.com","email_status":"valid"},"sources":{"business_email":"rocketreach"},"confidence":{"business_email":0.9},"attribution":["Powered by RocketReach"],"error":null,"credits_spent":1,"created_at":"2026-12-02T10:00:00.000Z","completed_at":"2026-12-02T10:00:02.000Z"} */
+          'application/x-ndjson': unknown;
+        };
+      };
+      /** @description A malformed id, an unknown query parameter or format. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No such export in this workspace. */
       404: {
         headers: {
           [name: string]: unknown;

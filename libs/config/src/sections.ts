@@ -202,6 +202,44 @@ export class GatewayConfig {
   @Min(1000)
   @Max(7 * 24 * 3600 * 1000)
   batchRefreshTickMs = 3600 * 1000;
+
+  @Setting({
+    env: 'IMPORT_MAX_ROWS',
+    description:
+      'Most data rows one CSV import (POST /v1/imports) may hold; a longer file is refused and the jobs it had queued are cancelled.',
+  })
+  @IsInt()
+  @Min(1)
+  @Max(100_000_000)
+  importMaxRows = 1_000_000;
+
+  @Setting({
+    env: 'IMPORT_MAX_BYTES',
+    description: 'Largest CSV file one import may upload (bytes of the file itself).',
+  })
+  @IsInt()
+  @Min(1024)
+  @Max(100 * 1024 * 1024 * 1024)
+  importMaxBytes = 512 * 1024 * 1024;
+
+  @Setting({
+    env: 'IMPORT_CHUNK_SIZE',
+    description:
+      'Valid rows an import enqueues together (one INSERT and one queue call); the upload waits while a chunk is written.',
+  })
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  importChunkSize = 500;
+
+  @Setting({
+    env: 'IMPORT_MAX_ERRORS',
+    description: 'Rejected rows an import lists with their line and reason (the counts are always complete).',
+  })
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  importMaxErrors = 1000;
 }
 
 /** The per-provider workers and the orchestrator. */

@@ -18,10 +18,12 @@ import type { Response } from 'express';
 import type { Redis } from 'ioredis';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import type { AuthenticatedRequest } from './request-context';
+import { STREAMED_BODY_KEY, streamedDigestOf, type StreamedBodyDigest } from './streamed-body';
 
 interface Stored {
   state: 'pending' | 'done';
-  fingerprint: string;
+  /** Null while a streamed body is still being read. */
+  fingerprint: string | null;
   status?: number;
   body?: unknown;
 }
@@ -35,7 +37,9 @@ const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
  * twice; the same key with another body is `409`, and so is a repeat while the first is still
  * running. Only successful answers are kept: a refused request did nothing, so retrying it is safe.
  * Kept in Redis: one key per (workspace, idempotency key), claimed with SET NX so two concurrent
- * repeats never both run.
+ * repeats never both run. A route that streams its body (`@StreamedBody`, the CSV import) is
+ * fingerprinted on what its handler read — the settings and the file's bytes, not the multipart
+ * envelope — and a repeat of a finished one is read (not run) to compare.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -67,11 +71,17 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const redis = (await this.queue.client) as unknown as Redis;
     const scope = request.caller?.workspaceId ?? 'admin';
     const redisKey = `${this.core.queuePrefix}:idempotency:${scope}:${createHash('sha256').update(key).digest('hex')}`;
-    const fingerprint = createHash('sha256')
-      .update(
-        `${request.method} ${request.originalUrl ?? request.url}\n${JSON.stringify(request.body ?? null)}`,
-      )
-      .digest('hex');
+    // A streamed body (a CSV upload) is unread until its handler reads it: its fingerprint is known
+    // only afterwards, from the handler, or for a repeat by reading the repeat's body. Its digest
+    // covers its settings wherever they were given, so the query string is left out of its URL.
+    const streamed = this.reflector.get<StreamedBodyDigest | undefined>(
+      STREAMED_BODY_KEY,
+      context.getHandler(),
+    );
+    const url = streamed ? request.path : (request.originalUrl ?? request.url);
+    const fingerprintOf = (body: string): string =>
+      createHash('sha256').update(`${request.method} ${url}\n${body}`).digest('hex');
+    let fingerprint = streamed ? null : fingerprintOf(JSON.stringify(request.body ?? null));
     const ttl = this.config.idempotencyTtlS;
     const claimed = await redis.set(
       redisKey,
@@ -84,6 +94,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
       const stored = JSON.parse((await redis.get(redisKey)) ?? 'null') as Stored | null;
       if (!stored) {
         throw new ConflictException('The request with this Idempotency-Key has just expired; send it again.');
+      }
+      if (streamed && stored.state === 'pending') {
+        throw new ConflictException(
+          'A request with this Idempotency-Key is still being processed; retry shortly.',
+        );
+      }
+      if (streamed) {
+        fingerprint = fingerprintOf(await streamed(request));
       }
       if (stored.fingerprint !== fingerprint) {
         throw new ConflictException(
@@ -107,6 +125,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
       const status =
         this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ??
         HttpStatus.CREATED;
+      if (streamed) {
+        const digest = streamedDigestOf(request);
+        if (digest === undefined) {
+          throw new Error('A streamed-body handler answered without recording what it read');
+        }
+        fingerprint = fingerprintOf(digest);
+      }
       await redis.set(redisKey, JSON.stringify({ state: 'done', fingerprint, status, body }), 'EX', ttl);
       return body;
     } catch (error) {

@@ -10,6 +10,8 @@ export interface JobListQuery {
   createdAfter?: Date;
   createdBefore?: Date;
   limit: number;
+  /** Only the jobs of this CSV import. */
+  importId?: string;
   /** Where the previous page ended: its last job's creation time and id. */
   after?: { createdAt: Date; id: string };
 }
@@ -32,7 +34,7 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
 
 /** Validates `GET /v1/jobs`'s query: each problem named, never a 500. */
 export function parseJobListQuery(raw: Record<string, unknown>): JobListQuery {
-  const known = ['status', 'type', 'created_after', 'created_before', 'limit', 'cursor'];
+  const known = ['status', 'type', 'import_id', 'created_after', 'created_before', 'limit', 'cursor'];
   const unknown = Object.keys(raw).filter((key) => !known.includes(key));
   if (unknown.length > 0) {
     throw new BadRequestException(
@@ -62,10 +64,15 @@ export function parseJobListQuery(raw: Record<string, unknown>): JobListQuery {
   if (!Number.isInteger(limit) || limit < 1 || limit > 200) {
     throw new BadRequestException('limit must be a whole number from 1 to 200.');
   }
+  const importId = text('import_id');
+  if (importId !== undefined && !UUID.test(importId)) {
+    throw new BadRequestException('import_id must be a UUID, as returned by POST /v1/imports.');
+  }
   const cursor = text('cursor');
   return {
     status: status as JobListQuery['status'],
     type,
+    importId,
     createdAfter: isoDateParam(text('created_after'), 'created_after'),
     createdBefore: isoDateParam(text('created_before'), 'created_before'),
     limit,

@@ -180,7 +180,7 @@ export class JobsController {
   @ApiOperation({
     summary: 'List jobs, newest first',
     description:
-      'Filters: `status`, `type`, `created_after`, `created_before` (ISO 8601); `limit` 1–200 (default 50). Pass `next_cursor` back as `cursor` for the next page; null on the last.',
+      'Filters: `status`, `type`, `import_id` (the jobs of one CSV import), `created_after`, `created_before` (ISO 8601); `limit` 1–200 (default 50). Pass `next_cursor` back as `cursor` for the next page; null on the last.',
   })
   @ApiQuery({
     name: 'status',

@@ -39,6 +39,8 @@ export interface NewJob {
   callbackUrl: string | null;
   maxCredits: number | null;
   options: RequestOptions;
+  /** The CSV import the job comes from (`POST /v1/imports`). */
+  importId?: string;
 }
 
 @Injectable()
@@ -90,6 +92,7 @@ export class JobsService {
           callbackUrl: job.callbackUrl,
           maxCredits: job.maxCredits === null ? null : String(job.maxCredits),
           options: { ...job.options },
+          importId: job.importId ?? null,
           tier: providerTierOf(caller.tier),
           correlationId,
         })),
@@ -185,6 +188,7 @@ export class JobsService {
           AND ($4::timestamptz IS NULL OR created_at >= $4)
           AND ($5::timestamptz IS NULL OR created_at < $5)
           AND ($6::timestamptz IS NULL OR (created_at, id) < ($6, $7::uuid))
+          AND ($9::uuid IS NULL OR import_id = $9)
         ORDER BY created_at DESC, id DESC
         LIMIT $8`,
       [
@@ -196,6 +200,7 @@ export class JobsService {
         query.after?.createdAt ?? null,
         query.after?.id ?? null,
         query.limit + 1,
+        query.importId ?? null,
       ],
     );
     const page = rows.slice(0, query.limit);

@@ -8,6 +8,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
+import { ImportRecord } from './import.entity';
 import { Workspace } from './workspace.entity';
 
 export const REQUEST_STATUSES = ['queued', 'running', 'waiting', 'completed', 'failed', 'cancelled'] as const;
@@ -17,6 +18,7 @@ export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 @Index('ix_enrichment_requests_workspace_created', ['workspaceId', 'createdAt'])
 @Index('ix_enrichment_requests_status', ['status'])
 @Index('ix_enrichment_requests_batch', ['batchId'], { where: 'batch_id IS NOT NULL' })
+@Index('ix_enrichment_requests_import', ['importId'], { where: 'import_id IS NOT NULL' })
 export class EnrichmentRequest {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_enrichment_requests' })
   id!: string;
@@ -30,6 +32,14 @@ export class EnrichmentRequest {
 
   @Column({ name: 'api_key_id', type: 'uuid', nullable: true })
   apiKeyId!: string | null;
+
+  /** The CSV import (`POST /v1/imports`) the job came from, if any. */
+  @Column({ name: 'import_id', type: 'uuid', nullable: true })
+  importId!: string | null;
+
+  @ManyToOne(() => ImportRecord, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'import_id', foreignKeyConstraintName: 'fk_enrichment_requests_import' })
+  importRecord?: ImportRecord;
 
   @Column({ type: 'text' })
   type!: string;

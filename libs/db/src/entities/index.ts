@@ -21,6 +21,8 @@ import { WorkspaceQuota } from './workspace-quota.entity';
 import { WorkspaceProviderCredential } from './workspace-provider-credential.entity';
 import { Batch } from './batch.entity';
 import { BatchRecord } from './batch-record.entity';
+import { ImportRecord } from './import.entity';
+import { ExportRecord } from './export.entity';
 
 export * from './api-key.entity';
 export * from './company.entity';
@@ -45,6 +47,8 @@ export * from './workspace-quota.entity';
 export * from './workspace-provider-credential.entity';
 export * from './batch.entity';
 export * from './batch-record.entity';
+export * from './import.entity';
+export * from './export.entity';
 
 /** The explicit entity list: no globs, so a build never silently misses an entity. */
 export const ENTITIES = [
@@ -71,4 +75,6 @@ export const ENTITIES = [
   WorkspaceProviderCredential,
   Batch,
   BatchRecord,
+  ImportRecord,
+  ExportRecord,
 ];

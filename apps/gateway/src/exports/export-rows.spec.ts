@@ -1,0 +1,128 @@
+import { ENRICH_FIELDS } from '@sluice/enrichment';
+import {
+  csvRowOf,
+  EXPORT_CSV_COLUMNS,
+  EXPORT_INPUT_FIELDS,
+  jsonLineOf,
+  type ExportedJob,
+} from './export-rows';
+
+const job = (overrides: Partial<ExportedJob> = {}): ExportedJob => ({
+  id: '6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f',
+  type: 'person.email',
+  status: 'completed',
+  input: { first_name: 'Ada', last_name: 'Lovelace', domain: 'example.com' },
+  result: {
+    data: {
+      business_email: 'ada@example.com',
+      email_status: 'valid',
+      technologies: ['React', 'Go'],
+      first_name: null,
+    },
+    sources: { business_email: 'rocketreach', email_status: 'rocketreach' },
+    confidence: { business_email: 0.9 },
+    attribution: ['Powered by RocketReach'],
+    email: { email: 'ada@example.com' },
+  },
+  error: null,
+  credits_spent: '1.5000',
+  created_at: new Date('2026-12-02T10:00:00Z'),
+  completed_at: new Date('2026-12-02T10:00:02Z'),
+  ...overrides,
+});
+
+const byColumn = (row: string[]): Record<string, string> =>
+  Object.fromEntries(EXPORT_CSV_COLUMNS.map((column, i) => [column, row[i]]));
+
+describe('the CSV export row', () => {
+  it('has a fixed header: the job, every input field, every result field, then provenance', () => {
+    expect(EXPORT_INPUT_FIELDS).toEqual(
+      expect.arrayContaining([
+        'company_number',
+        'company_name',
+        'domain',
+        'first_name',
+        'email',
+        'linkedin_url',
+      ]),
+    );
+    expect(new Set(EXPORT_CSV_COLUMNS).size).toBe(EXPORT_CSV_COLUMNS.length);
+    expect(EXPORT_CSV_COLUMNS.slice(0, 3)).toEqual(['job_id', 'type', 'status']);
+    expect(EXPORT_CSV_COLUMNS).toEqual(expect.arrayContaining([...ENRICH_FIELDS, 'input_first_name']));
+    expect(EXPORT_CSV_COLUMNS.slice(-6)).toEqual([
+      'sources',
+      'attribution',
+      'error',
+      'credits_spent',
+      'created_at',
+      'completed_at',
+    ]);
+  });
+
+  it('puts each value under its column, with the attribution RocketReach data must carry', () => {
+    const row = csvRowOf(job());
+    expect(row).toHaveLength(EXPORT_CSV_COLUMNS.length);
+    expect(byColumn(row)).toMatchObject({
+      job_id: '6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f',
+      input_first_name: 'Ada',
+      input_company_number: '',
+      business_email: 'ada@example.com',
+      technologies: 'React; Go',
+      first_name: '',
+      sources: '{"business_email":"rocketreach","email_status":"rocketreach"}',
+      attribution: 'Powered by RocketReach',
+      error: '',
+      credits_spent: '1.5',
+      created_at: '2026-12-02T10:00:00.000Z',
+      completed_at: '2026-12-02T10:00:02.000Z',
+    });
+  });
+
+  it('leaves the result columns empty for a job without data', () => {
+    const row = byColumn(
+      csvRowOf(
+        job({
+          status: 'failed',
+          result: null,
+          error: 'no eligible provider',
+          credits_spent: 0,
+          completed_at: null,
+        }),
+      ),
+    );
+    expect(row).toMatchObject({
+      status: 'failed',
+      business_email: '',
+      sources: '',
+      attribution: '',
+      error: 'no eligible provider',
+      credits_spent: '0',
+      completed_at: '',
+    });
+  });
+});
+
+describe('the JSON Lines export object', () => {
+  it('carries the input, data, sources, confidence and attribution', () => {
+    expect(jsonLineOf(job())).toEqual({
+      id: '6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f',
+      type: 'person.email',
+      status: 'completed',
+      input: { first_name: 'Ada', last_name: 'Lovelace', domain: 'example.com' },
+      data: {
+        business_email: 'ada@example.com',
+        email_status: 'valid',
+        technologies: ['React', 'Go'],
+        first_name: null,
+      },
+      sources: { business_email: 'rocketreach', email_status: 'rocketreach' },
+      confidence: { business_email: 0.9 },
+      attribution: ['Powered by RocketReach'],
+      error: null,
+      credits_spent: 1.5,
+      created_at: '2026-12-02T10:00:00.000Z',
+      completed_at: '2026-12-02T10:00:02.000Z',
+    });
+    expect(jsonLineOf(job({ result: null }))).toMatchObject({ data: null, sources: null, attribution: [] });
+  });
+});

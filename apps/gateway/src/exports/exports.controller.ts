@@ -1,0 +1,129 @@
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { EXPORT_FORMATS, type ExportFormat } from '@sluice/db';
+import type { Response } from 'express';
+import { ApiKeyGuard } from '../auth/api-key.guard';
+import { type Caller, CurrentCaller } from '../auth/request-context';
+import { RequireScope } from '../auth/scopes';
+import { CreateExportDto, ExportCreatedDto } from './create-export.dto';
+import { ExportsService, type ExportView } from './exports.service';
+
+const CONTENT_TYPES: Record<ExportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  jsonl: 'application/x-ndjson; charset=utf-8',
+};
+
+function formatOf(query: Record<string, unknown>, saved: ExportFormat): ExportFormat {
+  const unknown = Object.keys(query).filter((key) => key !== 'format');
+  if (unknown.length > 0) {
+    throw new BadRequestException(`Unknown query parameter(s) ${unknown.join(', ')}; allowed: format.`);
+  }
+  if (query.format === undefined) {
+    return saved;
+  }
+  if (typeof query.format !== 'string' || !(EXPORT_FORMATS as readonly string[]).includes(query.format)) {
+    throw new BadRequestException('format must be csv or jsonl.');
+  }
+  return query.format as ExportFormat;
+}
+
+@ApiTags('exports')
+@ApiBearerAuth()
+@UseGuards(ApiKeyGuard)
+@Controller('v1/exports')
+export class ExportsController {
+  constructor(private readonly exports: ExportsService) {}
+
+  @Post()
+  @RequireScope('export')
+  @ApiOperation({
+    summary: 'Save an export of jobs and their results: the format and which jobs',
+    description:
+      'Filters, all optional and combined: `import_id` (the jobs of one CSV import), `batch_id` (the jobs of one batch, every run), `status`, `type`, `created_after`, `created_before` (ISO 8601). GET the answer’s `url` for the file; it is read afresh each time.',
+  })
+  @ApiResponse({ status: 201, type: ExportCreatedDto })
+  @ApiResponse({
+    status: 400,
+    description:
+      'An unknown field, a bad format, status, type or date, or created_after not before created_before.',
+    schema: { example: { statusCode: 400, message: ['format must be csv or jsonl'], error: 'Bad Request' } },
+  })
+  @ApiResponse({
+    status: 404,
+    description: 'import_id or batch_id names no import or batch of this workspace.',
+  })
+  async create(@Body() body: CreateExportDto, @CurrentCaller() caller: Caller): Promise<ExportView> {
+    return this.exports.create(caller, body);
+  }
+
+  @Get(':id')
+  @RequireScope('export')
+  @ApiOperation({
+    summary: 'Download an export: its jobs, oldest first, streamed as CSV or JSON Lines',
+    description: [
+      'CSV: a fixed header — `job_id`, `type`, `status`, the input fields (`input_email`...), every result field of POST /v1/enrich (empty when unknown; lists joined with "; "), `sources` (JSON: field → provider), `attribution` (e.g. "Powered by RocketReach", which data from RocketReach must carry), `error`, `credits_spent`, `created_at`, `completed_at`.',
+      'JSON Lines: one object per job with `id`, `type`, `status`, `input`, `data`, `sources`, `confidence`, `attribution`, `error`, `credits_spent`, `created_at`, `completed_at`.',
+      'Streamed from the database as the client reads; a download cut short ends early rather than with an error row.',
+    ].join('\n\n'),
+  })
+  @ApiQuery({
+    name: 'format',
+    required: false,
+    enum: EXPORT_FORMATS,
+    description: 'Overrides the saved format.',
+  })
+  @ApiProduces('text/csv', 'application/x-ndjson')
+  @ApiResponse({
+    status: 200,
+    description: 'The file, as an attachment.',
+    content: {
+      'text/csv': {
+        example:
+          'job_id,type,status,input_company_number,...,business_email,...,sources,attribution,error,credits_spent,created_at,completed_at\n6f1c…,person.email,completed,,...,ada@example.com,...,"{""business_email"":""rocketreach""}",Powered by RocketReach,,1,2026-12-02T10:00:00.000Z,2026-12-02T10:00:02.000Z\n',
+      },
+      'application/x-ndjson': {
+        example:
+          '{"id":"6f1c…","type":"person.email","status":"completed","input":{"first_name":"Ada","last_name":"Lovelace","domain":"example.com"},"data":{"business_email":"ada@example.com","email_status":"valid"},"sources":{"business_email":"rocketreach"},"confidence":{"business_email":0.9},"attribution":["Powered by RocketReach"],"error":null,"credits_spent":1,"created_at":"2026-12-02T10:00:00.000Z","completed_at":"2026-12-02T10:00:02.000Z"}\n',
+      },
+    },
+  })
+  @ApiResponse({ status: 400, description: 'A malformed id, an unknown query parameter or format.' })
+  @ApiResponse({ status: 404, description: 'No such export in this workspace.' })
+  async download(
+    @Param(
+      'id',
+      new ParseUUIDPipe({
+        exceptionFactory: () =>
+          new BadRequestException('Export id must be a UUID, as returned by POST /v1/exports.'),
+      }),
+    )
+    id: string,
+    @Query() query: Record<string, unknown>,
+    @CurrentCaller() caller: Caller,
+    @Res() response: Response,
+  ): Promise<void> {
+    const saved = await this.exports.find(caller, id);
+    const format = formatOf(query, saved.format);
+    response.status(200);
+    response.setHeader('content-type', CONTENT_TYPES[format]);
+    response.setHeader('content-disposition', `attachment; filename="sluice-export-${saved.id}.${format}"`);
+    response.setHeader('cache-control', 'no-store');
+    try {
+      await this.exports.write(caller, saved, format, response);
+    } catch {
+      // Already logged; the headers are gone, so the only way to say so is to cut the download.
+      response.destroy();
+    }
+  }
+}

@@ -1,0 +1,261 @@
+import { createHash, type Hash } from 'node:crypto';
+import { type Readable, Transform, type TransformCallback } from 'node:stream';
+import { BadRequestException, PayloadTooLargeException } from '@nestjs/common';
+import busboy from 'busboy';
+import type { Request } from 'express';
+import { IMPORT_SETTING_NAMES, type RawImportSettings } from './import-settings';
+
+/** The upload itself broke off (the client went away, the form ended early): not the file's fault. */
+export class UploadBrokenError extends Error {}
+
+/** Media types browsers and tools give a `.csv` file part. */
+const CSV_PART_TYPES = [
+  'text/csv',
+  'text/plain',
+  'application/csv',
+  'application/vnd.ms-excel',
+  'application/octet-stream',
+];
+/** Raw bodies: the CSV itself. */
+const CSV_BODY_TYPES = ['text/csv', 'application/csv', 'text/plain'];
+/** Room for the multipart envelope and the form fields around the file. */
+const FORM_OVERHEAD_BYTES = 1024 * 1024;
+
+/** An import's CSV, arriving: its settings and its bytes, read only as fast as they are consumed. */
+export interface CsvUpload {
+  settings: RawImportSettings;
+  /** The file's bytes, counted against the limit and hashed as they pass. */
+  file: Readable;
+  /** Settles once the whole request has been read; rejects when a form part followed the file. */
+  finished(): Promise<void>;
+  /** Drops the rest of the upload unread (after a refusal), so the answer can go out. */
+  discard(): void;
+  /** SHA-256 of the settings and the file's bytes; complete once `file` has been read to its end. */
+  digest(): string;
+}
+
+/**
+ * Counts and hashes the file's bytes on their way to the CSV parser, refusing a file over the size
+ * limit or one holding NUL bytes (a spreadsheet workbook or UTF-16 text, not CSV). Hand-written
+ * because it is a dozen lines: a pass-through with two checks.
+ */
+class UploadTap extends Transform {
+  private bytes = 0;
+  private readonly hash: Hash;
+  private digested: string | null = null;
+
+  constructor(
+    private readonly maxBytes: number,
+    settings: RawImportSettings,
+  ) {
+    super();
+    this.hash = createHash('sha256').update(`${canonicalSettings(settings)}\n`);
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.bytes += chunk.length;
+    if (this.bytes > this.maxBytes) {
+      done(
+        new PayloadTooLargeException(
+          `The file is larger than the import limit of ${this.maxBytes} bytes; split it into smaller imports.`,
+        ),
+      );
+      return;
+    }
+    if (chunk.includes(0)) {
+      done(
+        new BadRequestException(
+          'The file is not CSV text: it holds binary data (a spreadsheet workbook, or UTF-16 text?). Save it as CSV in UTF-8.',
+        ),
+      );
+      return;
+    }
+    this.hash.update(chunk);
+    done(null, chunk);
+  }
+
+  digest(): string {
+    this.digested ??= this.hash.digest('hex');
+    return this.digested;
+  }
+}
+
+/** The settings in a fixed order, so the same settings always hash the same. */
+function canonicalSettings(settings: RawImportSettings): string {
+  return JSON.stringify(Object.entries(settings).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function querySettings(request: Request): RawImportSettings {
+  const settings: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.query)) {
+    if (typeof value !== 'string') {
+      throw new BadRequestException(`Query parameter ${name} may be given once, as text.`);
+    }
+    settings[name] = value;
+  }
+  return settings;
+}
+
+function mediaTypeOf(header: string | undefined): string {
+  return (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+/** Calls `broke` when the client goes away before its request was fully read. */
+function watchAbort(request: Request, broke: (error: Error) => void): void {
+  request.on('error', (error) => broke(new UploadBrokenError(`The upload broke off: ${error.message}`)));
+  request.on('close', () => {
+    if (!request.complete) {
+      broke(new UploadBrokenError('The upload broke off: the client closed the connection.'));
+    }
+  });
+}
+
+/**
+ * Opens an import's upload: `multipart/form-data` (the settings as form fields before a file part,
+ * or as query parameters) or a raw `text/csv` body (the settings as query parameters). Resolves as
+ * soon as the file starts; nothing of it is buffered beyond the streams' own small buffers.
+ */
+export async function openCsvUpload(request: Request, maxBytes: number): Promise<CsvUpload> {
+  const settings = querySettings(request);
+  const mediaType = mediaTypeOf(request.headers['content-type']);
+  const length = Number(request.headers['content-length'] ?? Number.NaN);
+  if (mediaType === 'multipart/form-data') {
+    if (length > maxBytes + FORM_OVERHEAD_BYTES) {
+      throw new PayloadTooLargeException(
+        `The upload is larger than the import limit of ${maxBytes} bytes; split it into smaller imports.`,
+      );
+    }
+    return openForm(request, settings, maxBytes);
+  }
+  if (CSV_BODY_TYPES.includes(mediaType)) {
+    if (length > maxBytes) {
+      throw new PayloadTooLargeException(
+        `The file is larger than the import limit of ${maxBytes} bytes; split it into smaller imports.`,
+      );
+    }
+    const tap = new UploadTap(maxBytes, settings);
+    watchAbort(request, (error) => tap.destroy(error));
+    request.pipe(tap);
+    return {
+      settings,
+      file: tap,
+      finished: () => Promise.resolve(),
+      discard: () => {
+        request.unpipe(tap);
+        request.resume();
+      },
+      digest: () => tap.digest(),
+    };
+  }
+  throw new BadRequestException(
+    `POST /v1/imports takes multipart/form-data with the CSV as a file part, or a text/csv body; the request is ${mediaType || 'without a Content-Type'}.`,
+  );
+}
+
+function openForm(request: Request, fromQuery: RawImportSettings, maxBytes: number): Promise<CsvUpload> {
+  return new Promise<CsvUpload>((resolve, reject) => {
+    let form: busboy.Busboy;
+    try {
+      form = busboy({
+        headers: request.headers,
+        limits: { fieldSize: 64 * 1024, fields: 20, parts: 40 },
+      });
+    } catch (error) {
+      reject(new BadRequestException(`Malformed multipart request: ${(error as Error).message}`));
+      return;
+    }
+    const settings: RawImportSettings = { ...fromQuery };
+    let tap: UploadTap | null = null;
+    let refusal: BadRequestException | null = null;
+    let late: string | null = null;
+    let fileStream: Readable | null = null;
+    const closed = new Promise<void>((resolveClosed, rejectClosed) => {
+      form.on('close', () => resolveClosed());
+      form.on('error', (error: Error) => rejectClosed(error));
+    });
+    closed.catch(() => undefined); // read through finished()
+    const broke = (error: Error): void => {
+      if (tap) {
+        tap.destroy(error);
+      } else {
+        reject(error instanceof UploadBrokenError ? new BadRequestException(error.message) : error);
+      }
+    };
+    form.on('field', (name: string, value: string, info: busboy.FieldInfo) => {
+      if (tap) {
+        late ??= `form field '${name}'`;
+        return;
+      }
+      if (info.valueTruncated) {
+        refusal ??= new BadRequestException(`Form field ${name} is longer than 64 KiB.`);
+      } else if (settings[name] !== undefined) {
+        refusal ??= new BadRequestException(`Setting ${name} is given more than once.`);
+      } else if (!(IMPORT_SETTING_NAMES as readonly string[]).includes(name)) {
+        refusal ??= new BadRequestException(
+          `Unknown form field ${name}; the settings are: ${IMPORT_SETTING_NAMES.join(', ')}, and the file part.`,
+        );
+      }
+      settings[name] = value;
+    });
+    form.on('file', (name: string, stream: Readable, info: busboy.FileInfo) => {
+      if (tap) {
+        late ??= `a second file part ('${name}')`;
+        stream.resume();
+        return;
+      }
+      if (refusal === null && !CSV_PART_TYPES.includes(info.mimeType.toLowerCase())) {
+        refusal = new BadRequestException(
+          `The file part is ${info.mimeType}, not CSV; send a .csv file (text/csv).`,
+        );
+      }
+      if (refusal) {
+        stream.resume();
+        request.unpipe(form);
+        request.resume();
+        reject(refusal);
+        return;
+      }
+      fileStream = stream;
+      const current = new UploadTap(maxBytes, settings);
+      tap = current;
+      stream.on('error', (error: Error) =>
+        current.destroy(new UploadBrokenError(`The upload broke off: ${error.message}`)),
+      );
+      stream.pipe(current);
+      resolve({
+        settings,
+        file: current,
+        finished: async () => {
+          await closed.catch((error: Error) => {
+            throw new UploadBrokenError(`The upload broke off: ${error.message}`);
+          });
+          if (late) {
+            throw new BadRequestException(
+              `The form sent ${late} after the file; send the settings before the file part, and one file.`,
+            );
+          }
+        },
+        discard: () => {
+          fileStream?.unpipe(current);
+          fileStream?.resume();
+          request.unpipe(form);
+          request.resume();
+        },
+        digest: () => current.digest(),
+      });
+    });
+    form.on('close', () => {
+      if (!tap) {
+        reject(
+          refusal ??
+            new BadRequestException('The form has no file part; send the CSV as a file part named "file".'),
+        );
+      }
+    });
+    form.on('error', (error: Error) =>
+      broke(new UploadBrokenError(`Malformed multipart body: ${error.message}`)),
+    );
+    watchAbort(request, broke);
+    request.pipe(form);
+  });
+}

@@ -1,0 +1,65 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { CoreConfig } from '@sluice/config';
+import { markCancelled, QUEUE_NAMES } from '@sluice/queue';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
+
+/** Ids cancelled per statement: bounded, however many rows the import had queued. */
+const BATCH = 1000;
+
+/**
+ * Cancels the unfinished jobs of an import that was refused part-way (too many rows, a file that
+ * stops being CSV): a refused upload leaves nothing to run. The same effect as cancelling each job
+ * (`POST /v1/jobs/:id/cancel`), in batches.
+ */
+@Injectable()
+export class ImportCancellation {
+  private readonly logger = new Logger(ImportCancellation.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue(QUEUE_NAMES.enrichment) private readonly planQueue: Queue,
+    private readonly core: CoreConfig,
+  ) {}
+
+  /** Returns how many jobs were cancelled. */
+  async cancelJobs(workspaceId: string, importId: string, reason: string): Promise<number> {
+    let cancelled = 0;
+    for (;;) {
+      const ids = await this.dataSource.transaction(async (manager) => {
+        const [rows] = await manager.query<[{ id: string }[], number]>(
+          `UPDATE enrichment_requests
+              SET status = 'cancelled', error = $3, completed_at = now(), updated_at = now()
+            WHERE id IN (SELECT id FROM enrichment_requests
+                          WHERE import_id = $1 AND workspace_id = $2
+                            AND status NOT IN ('completed', 'failed', 'cancelled')
+                          LIMIT ${BATCH})
+              AND status NOT IN ('completed', 'failed', 'cancelled')
+          RETURNING id`,
+          [importId, workspaceId, reason],
+        );
+        const batch = rows.map((row) => row.id);
+        if (batch.length > 0) {
+          await manager.query(
+            `UPDATE enrichment_steps SET state = 'skipped', reason = 'cancelled', completed_at = now()
+              WHERE request_id = ANY($1::uuid[]) AND workspace_id = $2 AND state = 'pending'`,
+            [batch, workspaceId],
+          );
+        }
+        return batch;
+      });
+      if (ids.length === 0) {
+        return cancelled;
+      }
+      cancelled += ids.length;
+      // A step a worker already took checks this marker right before it calls its provider.
+      const client = (await this.planQueue.client) as unknown as Redis;
+      await markCancelled(client, this.core.queuePrefix, ids).catch((error: unknown) =>
+        this.logger.warn({ msg: 'cancel markers not set', importId, error: String(error) }),
+      );
+    }
+  }
+}

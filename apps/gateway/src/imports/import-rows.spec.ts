@@ -1,0 +1,77 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { jobOfRow, refusalMessage } from './import-rows';
+import type { ColumnMap, ImportSettings } from './import-settings';
+
+const SETTINGS: ImportSettings = {
+  type: 'person.email',
+  mapping: null,
+  options: { verify: true },
+  priority: 'bulk',
+  callbackUrl: 'https://crm.example.com/hooks',
+};
+const COLUMNS: ColumnMap = {
+  width: 4,
+  fields: [
+    { index: 0, column: 'First', field: 'first_name' },
+    { index: 1, column: 'Last', field: 'last_name' },
+    { index: 2, column: 'Work Domain', field: 'domain' },
+  ],
+  ignored: ['Notes'],
+};
+const IMPORT_ID = '0b7e6f1c-2a4d-4e8f-9c1b-3d5a7e9f1b2c';
+
+describe('jobOfRow', () => {
+  it('builds the job from the mapped cells, normalised, with the import’s settings and id', () => {
+    expect(
+      jobOfRow([' Ada ', 'Lovelace', 'WWW.Example.COM', 'met at a fair'], 2, COLUMNS, SETTINGS, IMPORT_ID),
+    ).toEqual({
+      job: {
+        type: 'person.email',
+        input: { first_name: 'Ada', last_name: 'Lovelace', domain: 'example.com' },
+        priority: 'bulk',
+        callbackUrl: 'https://crm.example.com/hooks',
+        maxCredits: null,
+        options: { verify: true },
+        importId: IMPORT_ID,
+      },
+    });
+  });
+
+  it('names the column of a malformed cell', () => {
+    expect(jobOfRow(['Ada', 'Lovelace', 'not a domain', ''], 7, COLUMNS, SETTINGS, IMPORT_ID)).toEqual({
+      error: {
+        line: 7,
+        column: 'Work Domain',
+        message: 'input.domain "not a domain" is not a domain (e.g. example.com)',
+      },
+    });
+  });
+
+  it('treats empty cells as absent, and says what is missing when nothing identifies the person', () => {
+    expect(jobOfRow(['Ada', '  ', '', 'x'], 3, COLUMNS, SETTINGS, IMPORT_ID)).toEqual({
+      error: {
+        line: 3,
+        message: expect.stringMatching(/^person\.email needs input\.linkedin_url/) as string,
+      },
+    });
+  });
+
+  it('refuses a row whose field count differs from the header’s', () => {
+    expect(jobOfRow(['Ada', 'Lovelace', 'example.com'], 4, COLUMNS, SETTINGS, IMPORT_ID)).toEqual({
+      error: { line: 4, message: 'The row has 3 field(s); the header has 4.' },
+    });
+  });
+});
+
+describe('refusalMessage', () => {
+  it('reads the message of an HTTP refusal, joined when it is a list; null for anything else', () => {
+    expect(
+      refusalMessage(
+        new HttpException({ code: 'quota_exceeded', message: 'used up' }, HttpStatus.PAYMENT_REQUIRED),
+      ),
+    ).toBe('used up');
+    expect(refusalMessage(new HttpException({ message: ['a', 'b'] }, HttpStatus.BAD_REQUEST))).toBe('a; b');
+    expect(refusalMessage(new HttpException('plain', HttpStatus.BAD_REQUEST))).toBe('plain');
+    expect(refusalMessage(new Error('boom'))).toBeNull();
+  });
+});

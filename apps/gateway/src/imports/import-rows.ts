@@ -1,0 +1,71 @@
+import { HttpException } from '@nestjs/common';
+import type { ImportRowError } from '@sluice/db';
+import type { RequestInput } from '@sluice/enrichment';
+import { parseJobInput } from '../jobs/job-input';
+import type { NewJob } from '../jobs/jobs.service';
+import type { ColumnMap, ImportSettings } from './import-settings';
+
+/** The message of a refusal thrown by the job checks (a Nest HTTP exception), else null. */
+export function refusalMessage(error: unknown): string | null {
+  if (!(error instanceof HttpException)) {
+    return null;
+  }
+  const body = error.getResponse();
+  const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
+  if (Array.isArray(message)) {
+    return message.map(String).join('; ');
+  }
+  return typeof message === 'string' ? message : error.message;
+}
+
+/**
+ * One CSV row as a job, checked exactly as `POST /v1/jobs` checks a job's input (the same parsing,
+ * normalisation and identifier rules), or why not, with the column at fault when one is. Empty
+ * cells are absent fields.
+ */
+export function jobOfRow(
+  cells: readonly string[],
+  line: number,
+  columns: ColumnMap,
+  settings: ImportSettings,
+  importId: string,
+): { job: NewJob } | { error: ImportRowError } {
+  if (cells.length !== columns.width) {
+    return {
+      error: {
+        line,
+        message: `The row has ${cells.length} field(s); the header has ${columns.width}.`,
+      },
+    };
+  }
+  const input: Record<string, unknown> = {};
+  for (const { index, field } of columns.fields) {
+    const value = cells[index] ?? '';
+    if (value.trim() !== '') {
+      input[field] = value;
+    }
+  }
+  let parsed: RequestInput;
+  try {
+    parsed = parseJobInput(settings.type, input);
+  } catch (error) {
+    const message = refusalMessage(error);
+    if (message === null) {
+      throw error;
+    }
+    const field = /^input\.(\w+)/.exec(message)?.[1];
+    const column = columns.fields.find((entry) => entry.field === field)?.column;
+    return { error: column === undefined ? { line, message } : { line, column, message } };
+  }
+  return {
+    job: {
+      type: settings.type,
+      input: parsed,
+      priority: settings.priority,
+      callbackUrl: settings.callbackUrl,
+      maxCredits: null,
+      options: settings.options,
+      importId,
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import { BadRequestException } from '@nestjs/common';
+import { type ImportSettings, parseImportSettings, resolveColumns } from './import-settings';
+
+const settings = (overrides: Partial<ImportSettings> = {}): ImportSettings => ({
+  type: 'person.email',
+  mapping: null,
+  options: {},
+  priority: 'bulk',
+  callbackUrl: null,
+  ...overrides,
+});
+
+describe('parseImportSettings', () => {
+  it('reads the type, a mapping, options, priority (bulk by default) and a callback URL', () => {
+    expect(parseImportSettings({ type: 'person.email' })).toEqual(settings());
+    expect(
+      parseImportSettings({
+        type: 'person.phone',
+        mapping: '{"Work Email":"email","LinkedIn":"linkedin_url"}',
+        options: '{"phone_type":"mobile"}',
+        priority: 'interactive',
+        callback_url: 'https://crm.example.com/hooks',
+      }),
+    ).toEqual({
+      type: 'person.phone',
+      mapping: { 'Work Email': 'email', LinkedIn: 'linkedin_url' },
+      options: { phone_type: 'mobile' },
+      priority: 'interactive',
+      callbackUrl: 'https://crm.example.com/hooks',
+    });
+  });
+
+  it('refuses each bad setting with a 400 naming it', () => {
+    for (const [raw, problem] of [
+      [{}, /type is required/],
+      [{ type: 'person.anything' }, /type must be one of/],
+      [{ type: 'person.email', mapping: '{' }, /mapping must be a JSON object; it is not valid JSON/],
+      [{ type: 'person.email', mapping: '["email"]' }, /mapping must be a JSON object/],
+      [{ type: 'person.email', mapping: '{}' }, /at least one CSV column/],
+      [
+        { type: 'person.email', mapping: '{"Mail":"email"}' },
+        /'Mail' to "email", which is not an input field of person\.email/,
+      ],
+      [{ type: 'person.email', mapping: '{"A":"domain","B":"domain"}' }, /both 'A' and 'B' to domain/],
+      [{ type: 'person.email', options: '{"fast":true}' }, /options has unknown field\(s\) 'fast'/],
+      [{ type: 'person.email', options: '{"verify":"yes"}' }, /options\.verify must be true or false/],
+      [{ type: 'person.email', priority: 'now' }, /priority must be interactive or bulk/],
+      [
+        { type: 'person.email', callback_url: 'ftp://x.example.com' },
+        /callback_url must be an http\(s\) URL/,
+      ],
+      [{ type: 'person.email', colour: 'red' }, /Unknown import setting\(s\) colour/],
+    ] as const) {
+      expect(() => parseImportSettings(raw)).toThrow(BadRequestException);
+      expect(() => parseImportSettings(raw)).toThrow(problem);
+    }
+  });
+});
+
+describe('resolveColumns', () => {
+  it('without a mapping, takes the columns named after an input field of the type, in any case', () => {
+    expect(resolveColumns(['First_Name', ' last_name ', 'Domain', 'email', 'Notes'], settings())).toEqual({
+      width: 5,
+      fields: [
+        { index: 0, column: 'First_Name', field: 'first_name' },
+        { index: 1, column: 'last_name', field: 'last_name' },
+        { index: 2, column: 'Domain', field: 'domain' },
+      ],
+      // person.email takes no e-mail: that column is ignored like any other
+      ignored: ['email', 'Notes'],
+    });
+  });
+
+  it('with a mapping, takes exactly the mapped columns', () => {
+    const mapped = settings({ mapping: { 'Work Domain': 'domain', Name: 'full_name' } });
+    expect(resolveColumns(['Name', 'first_name', 'Work Domain'], mapped)).toEqual({
+      width: 3,
+      fields: [
+        { index: 0, column: 'Name', field: 'full_name' },
+        { index: 2, column: 'Work Domain', field: 'domain' },
+      ],
+      ignored: ['first_name'],
+    });
+  });
+
+  it('refuses a header that feeds no field, lacks a mapped column, or is ambiguous', () => {
+    expect(() => resolveColumns(['colour', 'size'], settings())).toThrow(
+      /No column of the header is an input field of person\.email/,
+    );
+    expect(() => resolveColumns(['', ''], settings())).toThrow(/first line must be a header/);
+    expect(() => resolveColumns(['Name'], settings({ mapping: { Mail: 'domain' } }))).toThrow(
+      /mapping names column 'Mail', which the header lacks; the header is: Name/,
+    );
+    expect(() => resolveColumns(['Mail', 'Mail'], settings({ mapping: { Mail: 'domain' } }))).toThrow(
+      /column 'Mail' more than once/,
+    );
+    expect(() => resolveColumns(['domain', 'DOMAIN'], settings())).toThrow(/more than one column for domain/);
+  });
+});

@@ -1,0 +1,175 @@
+import { BadRequestException } from '@nestjs/common';
+import {
+  REQUEST_INPUT_FIELDS,
+  SUPPORTED_REQUEST_TYPES,
+  type RequestInput,
+  type RequestOptions,
+  type RequestType,
+} from '@sluice/enrichment';
+import { parseJobOptions } from '../jobs/job-input';
+
+/** The settings of an import, as form fields or query parameters: every value a string. */
+export const IMPORT_SETTING_NAMES = ['type', 'mapping', 'options', 'priority', 'callback_url'] as const;
+export type RawImportSettings = Partial<Record<string, string>>;
+
+export interface ImportSettings {
+  type: RequestType;
+  /** CSV column → canonical input field, or null to take the columns already named after a field. */
+  mapping: Record<string, keyof RequestInput> | null;
+  options: RequestOptions;
+  priority: 'interactive' | 'bulk';
+  callbackUrl: string | null;
+}
+
+function json(name: string, raw: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw new BadRequestException(`${name} must be a JSON object; it is not valid JSON.`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new BadRequestException(`${name} must be a JSON object.`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function callbackUrlOf(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new BadRequestException('callback_url must be an http(s) URL.');
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || raw.length > 2048 || !url.hostname) {
+    throw new BadRequestException('callback_url must be an http(s) URL of at most 2048 characters.');
+  }
+  // Which hosts may be called is decided by WebhookSecrets.checkUrl, as for POST /v1/jobs.
+  return raw;
+}
+
+/**
+ * Validates an import's settings before a byte of the file is read: the request type, the mapping
+ * (its targets must be input fields of that type), the options (as POST /v1/jobs takes them), the
+ * priority (default `bulk`) and the callback URL. Each problem is a 400 naming it.
+ */
+export function parseImportSettings(raw: RawImportSettings): ImportSettings {
+  const unknown = Object.keys(raw).filter(
+    (name) => !(IMPORT_SETTING_NAMES as readonly string[]).includes(name),
+  );
+  if (unknown.length > 0) {
+    throw new BadRequestException(
+      `Unknown import setting(s) ${unknown.join(', ')}; the settings are: ${IMPORT_SETTING_NAMES.join(', ')}.`,
+    );
+  }
+  if (raw.type === undefined || raw.type === '') {
+    throw new BadRequestException(
+      `type is required: the request type every row becomes, one of ${SUPPORTED_REQUEST_TYPES.join(', ')}.`,
+    );
+  }
+  if (!(SUPPORTED_REQUEST_TYPES as readonly string[]).includes(raw.type)) {
+    throw new BadRequestException(`type must be one of: ${SUPPORTED_REQUEST_TYPES.join(', ')}.`);
+  }
+  const type = raw.type as RequestType;
+  const fields: readonly string[] = REQUEST_INPUT_FIELDS[type];
+  let mapping: ImportSettings['mapping'] = null;
+  if (raw.mapping !== undefined && raw.mapping !== '') {
+    const entries = Object.entries(json('mapping', raw.mapping));
+    if (entries.length === 0) {
+      throw new BadRequestException('mapping must map at least one CSV column to an input field.');
+    }
+    mapping = {};
+    const targets = new Map<string, string>();
+    for (const [column, field] of entries) {
+      if (typeof field !== 'string' || !fields.includes(field)) {
+        throw new BadRequestException(
+          `mapping maps column '${column}' to ${JSON.stringify(field)}, which is not an input field of ${type}; its fields are: ${fields.join(', ')}.`,
+        );
+      }
+      const earlier = targets.get(field);
+      if (earlier !== undefined) {
+        throw new BadRequestException(
+          `mapping maps both '${earlier}' and '${column}' to ${field}; map one column to each field.`,
+        );
+      }
+      targets.set(field, column);
+      mapping[column] = field as keyof RequestInput;
+    }
+  }
+  const options = parseJobOptions(raw.options === undefined ? undefined : json('options', raw.options));
+  const priority = raw.priority ?? 'bulk';
+  if (priority !== 'bulk' && priority !== 'interactive') {
+    throw new BadRequestException('priority must be interactive or bulk.');
+  }
+  return {
+    type,
+    mapping,
+    options,
+    priority,
+    callbackUrl: raw.callback_url ? callbackUrlOf(raw.callback_url) : null,
+  };
+}
+
+/** Which cell of a row feeds which input field. */
+export interface ColumnMap {
+  /** The header's column count: a row with another count is refused. */
+  width: number;
+  fields: { index: number; column: string; field: keyof RequestInput }[];
+  /** Header columns not mapped to anything (ignored). */
+  ignored: string[];
+}
+
+/**
+ * Matches the CSV header to input fields: the mapping's columns, which must all be in the header
+ * (once); without a mapping, every column whose name (trimmed, any case) is an input field of the
+ * type. At least one column must feed a field.
+ */
+export function resolveColumns(header: readonly string[], settings: ImportSettings): ColumnMap {
+  const names = header.map((name) => name.trim());
+  if (names.every((name) => name === '')) {
+    throw new BadRequestException('The first line must be a header naming the columns; it is empty.');
+  }
+  const fields: ColumnMap['fields'] = [];
+  const accepted: readonly string[] = REQUEST_INPUT_FIELDS[settings.type];
+  if (settings.mapping) {
+    for (const [column, field] of Object.entries(settings.mapping)) {
+      const at = names.reduce<number[]>(
+        (found, name, i) => (name === column.trim() ? [...found, i] : found),
+        [],
+      );
+      if (at.length === 0) {
+        throw new BadRequestException(
+          `mapping names column '${column}', which the header lacks; the header is: ${names.join(', ')}.`,
+        );
+      }
+      if (at.length > 1) {
+        throw new BadRequestException(`The header has column '${column}' more than once; rename one.`);
+      }
+      const [index] = at;
+      fields.push({ index, column: names[index], field });
+    }
+  } else {
+    names.forEach((name, index) => {
+      const field = name.toLowerCase();
+      if (accepted.includes(field)) {
+        if (fields.some((entry) => entry.field === field)) {
+          throw new BadRequestException(
+            `The header has more than one column for ${field}; pass a mapping naming the one to use.`,
+          );
+        }
+        fields.push({ index, column: name, field: field as keyof RequestInput });
+      }
+    });
+    if (fields.length === 0) {
+      throw new BadRequestException(
+        `No column of the header is an input field of ${settings.type} (${accepted.join(', ')}); name the columns so, or pass a mapping such as {"Work Email": "email"}. The header is: ${names.join(', ')}.`,
+      );
+    }
+  }
+  fields.sort((a, b) => a.index - b.index);
+  return {
+    width: names.length,
+    fields,
+    ignored: names.filter((_, index) => !fields.some((entry) => entry.index === index)),
+  };
+}

@@ -1,0 +1,666 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { ImportRecord, EnrichmentRequest } from '@sluice/db';
+import { parse } from 'csv-parse/sync';
+import { IsNull, Not } from 'typeorm';
+import { call, createWorkspace } from '../support/api';
+import { createTestDatabase, requireEnv, type TestDatabase } from '../support/database';
+import { answerKey, setUp, tearDown } from '../support/pipeline';
+import { deletePrefix, uniquePrefix } from '../support/redis';
+import type { WorldPerson } from '../support/sandbox-world';
+import { startStack, TEST_ADMIN_TOKEN, type Stack } from '../support/stack';
+import { eventually } from '../support/wait';
+
+interface ImportAnswer {
+  id: string;
+  status: string;
+  rows_total: number;
+  rows_accepted: number;
+  rows_rejected: number;
+  errors: { line: number; column?: string; message: string }[];
+  errors_truncated: boolean;
+  error: string | null;
+  message?: string;
+  import?: ImportAnswer;
+}
+
+/** A CSV body produced line by line as the upload asks for more: never the whole file at once. */
+function csvBody(lines: Iterator<string>, linesPerChunk = 500): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      let text = '';
+      for (let i = 0; i < linesPerChunk; i += 1) {
+        const next = lines.next();
+        if (next.done) {
+          if (text) {
+            controller.enqueue(encoder.encode(text));
+          }
+          controller.close();
+          return;
+        }
+        text += `${next.value}\n`;
+      }
+      controller.enqueue(encoder.encode(text));
+    },
+  });
+}
+
+async function upload(
+  stack: Stack,
+  apiKey: string,
+  query: string,
+  body: ReadableStream<Uint8Array> | string,
+  headers: Record<string, string> = {},
+  signal?: AbortSignal,
+): Promise<{ status: number; body: ImportAnswer; headers: Headers }> {
+  const response = await fetch(`${stack.gatewayUrl}/v1/imports?${query}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'text/csv', ...headers },
+    body,
+    // Node's fetch streams a ReadableStream body only in half-duplex mode.
+    duplex: 'half',
+    signal: signal ?? AbortSignal.timeout(120_000),
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as ImportAnswer,
+    headers: response.headers,
+  };
+}
+
+async function uploadForm(
+  stack: Stack,
+  apiKey: string,
+  fields: Record<string, string>,
+  file: { text: string; type?: string } | null,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: ImportAnswer; headers: Headers }> {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) {
+    form.append(name, value);
+  }
+  if (file) {
+    form.append('file', new Blob([file.text], { type: file.type ?? 'text/csv' }), 'leads.csv');
+  }
+  const response = await fetch(`${stack.gatewayUrl}/v1/imports`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}`, ...headers },
+    body: form,
+    signal: AbortSignal.timeout(60_000),
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as ImportAnswer,
+    headers: response.headers,
+  };
+}
+
+setFlagsFromString('--expose-gc');
+/** V8's collector, to measure what is live rather than what is merely not yet collected. */
+const collectGarbage = runInNewContext('gc') as () => void;
+function liveHeap(): number {
+  collectGarbage();
+  return process.memoryUsage().heapUsed;
+}
+
+const ROWS = 100_000;
+
+/** Row `i` of the big file; every kind of bad row recurs at a fixed stride. */
+function bigRow(i: number): string {
+  if (i % 1000 === 7) {
+    return `Ann${i},Bad,not a domain,`; // a malformed domain: its column is named
+  }
+  if (i % 1000 === 500) {
+    return `Solo${i},,,`; // no last name, no LinkedIn URL: not enough to find anyone
+  }
+  if (i % 5000 === 123) {
+    return `Eve${i},Extra,e${i}.example.com,,surplus`; // a field more than the header
+  }
+  return `P${i},Tester,c${i % 997}.example.com,`; // stored as its registrable domain, example.com
+}
+const BAD_DOMAIN = ROWS / 1000;
+const UNIDENTIFIED = ROWS / 1000;
+const TOO_WIDE = ROWS / 5000;
+
+function* bigFile(): Generator<string> {
+  yield 'first_name,last_name,domain,linkedin_url';
+  for (let i = 0; i < ROWS; i += 1) {
+    yield bigRow(i);
+  }
+}
+
+describe('CSV import of 100,000 rows (no worker: the jobs stay queued)', () => {
+  let stack: Stack;
+  let db: TestDatabase;
+  let prefix: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    prefix = uniquePrefix();
+    stack = await startStack({
+      databaseUrl: db.url,
+      redisUrl: requireEnv('REDIS_URL'),
+      prefix,
+      worker: false,
+      env: { IMPORT_MAX_ROWS: String(ROWS) },
+    });
+  });
+  afterAll(async () => {
+    await stack?.close();
+    await db?.drop();
+    await deletePrefix(requireEnv('REDIS_URL'), prefix);
+  });
+
+  it('reports the bad rows by line, enqueues every good one, and keeps the gateway’s memory flat', async () => {
+    const { apiKey } = await createWorkspace(stack.gatewayUrl, 'Big Import Co');
+    // A small import first, so that code loaded on first use is not counted as the upload's memory.
+    const warm = await upload(
+      stack,
+      apiKey,
+      'type=person.email',
+      'first_name,last_name,domain\nA,B,a.example.com\n',
+    );
+    expect(warm.status).toBe(201);
+
+    const baseline = liveHeap();
+    let peak = baseline;
+    // Sampled while the upload runs: live heap after a full collection, once a second.
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, liveHeap());
+    }, 1000);
+    let answer: Awaited<ReturnType<typeof upload>>;
+    try {
+      answer = await upload(stack, apiKey, 'type=person.email', csvBody(bigFile()));
+    } finally {
+      clearInterval(sampler);
+    }
+    peak = Math.max(peak, liveHeap());
+
+    expect(answer.status).toBe(201);
+    const rejected = BAD_DOMAIN + UNIDENTIFIED + TOO_WIDE;
+    expect(answer.body).toMatchObject({
+      status: 'completed',
+      rows_total: ROWS,
+      rows_accepted: ROWS - rejected,
+      rows_rejected: rejected,
+      errors_truncated: false,
+    });
+    expect(answer.body.errors).toHaveLength(rejected);
+    // Line 1 is the header: row i is on line i + 2.
+    expect(answer.body.errors).toContainEqual({
+      line: 9,
+      column: 'domain',
+      message: expect.stringMatching(/input\.domain "not a domain" is not a domain/) as string,
+    });
+    expect(answer.body.errors).toContainEqual({
+      line: 502,
+      message: expect.stringMatching(/person\.email needs input\.linkedin_url, or a name/) as string,
+    });
+    expect(answer.body.errors).toContainEqual({
+      line: 125,
+      message: 'The row has 5 field(s); the header has 4.',
+    });
+    expect(answer.body.errors.map((error) => error.line)).toEqual(
+      [...answer.body.errors.map((error) => error.line)].sort((a, b) => a - b),
+    );
+
+    // Every accepted row is a queued job of this import.
+    const requests = db.dataSource.getRepository(EnrichmentRequest);
+    expect(await requests.countBy({ importId: answer.body.id })).toBe(ROWS - rejected);
+    expect(await requests.countBy({ importId: answer.body.id, status: Not('queued') })).toBe(0);
+    const sample = await requests
+      .createQueryBuilder('r')
+      .where('r.import_id = :id', { id: answer.body.id })
+      .andWhere("r.input->>'first_name' = 'P99999'")
+      .getOneOrFail();
+    expect(sample).toMatchObject({
+      type: 'person.email',
+      priority: 'bulk',
+      input: { first_name: 'P99999', last_name: 'Tester', domain: 'example.com' },
+    });
+    const listed = await call<{ data: { id: string }[] }>(
+      stack.gatewayUrl,
+      'GET',
+      `/v1/jobs?import_id=${answer.body.id}&limit=3`,
+      { token: apiKey },
+    );
+    expect(listed.body.data).toHaveLength(3);
+    expect(await requests.countBy({ importId: IsNull() })).toBe(0); // the warm-up's job has its import too
+    const stored = await call<ImportAnswer>(stack.gatewayUrl, 'GET', `/v1/imports/${answer.body.id}`, {
+      token: apiKey,
+    });
+    expect(stored.body).toEqual(answer.body);
+
+    // What holding the rows would take: the same 100,000 rows parsed into cells, as any reader that
+    // kept them would have them at the very least (before even building their jobs).
+    const before = liveHeap();
+    const held: string[][] = [];
+    for (let i = 0; i < ROWS; i += 1) {
+      held.push(bigRow(i).split(','));
+    }
+    const holding = liveHeap() - before;
+    expect(held).toHaveLength(ROWS);
+    // The gateway holds one chunk of rows at a time (IMPORT_CHUNK_SIZE = 500), the first errors
+    // (220 small objects) and its connections' buffers: its live heap grew by about 4 MB here,
+    // against about 21 MB for the bare parsed rows (a reader that kept the rows would hold those and
+    // their jobs besides). A third of the bare rows leaves room for noise and still fails clearly
+    // if the rows, or even a large share of them, were kept.
+    const growth = peak - baseline;
+    expect({ growth, holding, ok: growth < holding / 3 }).toMatchObject({ ok: true });
+  });
+});
+
+describe('CSV imports with a worker, and exports', () => {
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+  let people: WorldPerson[];
+
+  beforeAll(async () => {
+    // Only RocketReach finds e-mails here, so its results must carry its attribution.
+    ctx = await setUp({
+      PROVIDER_OVERRIDES: JSON.stringify({ snov: { enabled: false }, apollo: { enabled: false } }),
+      IMPORT_MAX_ROWS: '30',
+      IMPORT_CHUNK_SIZE: '10',
+    });
+    people = (await answerKey<WorldPerson>(ctx.stack.sandboxUrl, 'people')).filter(
+      (person) => person.emails.rocketreach === person.email,
+    );
+  });
+  afterAll(() => tearDown(ctx));
+
+  const counts = async (workspaceId: string): Promise<[number, number]> => [
+    await ctx.db.dataSource.getRepository(ImportRecord).countBy({ workspaceId }),
+    await ctx.db.dataSource.getRepository(EnrichmentRequest).countBy({ workspaceId }),
+  ];
+
+  it('imports with a mapping, runs the jobs, and exports them as CSV and JSON Lines with attribution; other workspaces get 404', async () => {
+    const { stack } = ctx;
+    const { apiKey } = await createWorkspace(stack.gatewayUrl, 'Mapped Co');
+    const chosen = people.slice(0, 3);
+    expect(chosen).toHaveLength(3);
+    const csv = [
+      'First,Last,Work Domain,Notes',
+      ...chosen.map((p) => `${p.first_name},"${p.last_name}",${p.domain},"met at a fair, 2026"`),
+      'Nobody,Known,,no domain',
+    ].join('\r\n');
+    const mapping = JSON.stringify({ First: 'first_name', Last: 'last_name', 'Work Domain': 'domain' });
+    const imported = await uploadForm(stack, apiKey, { type: 'person.email', mapping }, { text: csv });
+    expect(imported.status).toBe(201);
+    expect(imported.body).toMatchObject({
+      status: 'completed',
+      rows_total: 4,
+      rows_accepted: 3,
+      rows_rejected: 1,
+      errors: [{ line: 5, message: expect.stringMatching(/needs input\.linkedin_url, or a name/) as string }],
+    });
+    const importId = imported.body.id;
+
+    const jobs = await eventually(
+      async () => {
+        const page = await call<{ data: { id: string; status: string }[] }>(
+          stack.gatewayUrl,
+          'GET',
+          `/v1/jobs?import_id=${importId}`,
+          { token: apiKey },
+        );
+        return page.body.data.length === 3 && page.body.data.every((job) => job.status === 'completed')
+          ? page.body.data
+          : undefined;
+      },
+      { timeoutMs: 45_000, what: 'the imported jobs to complete' },
+    );
+    expect(jobs).toHaveLength(3);
+
+    const created = await call<{ id: string; url: string }>(stack.gatewayUrl, 'POST', '/v1/exports', {
+      token: apiKey,
+      body: { format: 'csv', import_id: importId },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.url).toBe(`/v1/exports/${created.body.id}`);
+    const csvAnswer = await fetch(`${stack.gatewayUrl}${created.body.url}`, {
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
+    expect(csvAnswer.status).toBe(200);
+    expect(csvAnswer.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(csvAnswer.headers.get('content-disposition')).toBe(
+      `attachment; filename="sluice-export-${created.body.id}.csv"`,
+    );
+    const table = parse<Record<string, string>>(await csvAnswer.text(), { columns: true });
+    expect(table).toHaveLength(3);
+    expect(Object.keys(table[0] ?? {})).toEqual(
+      expect.arrayContaining([
+        'job_id',
+        'input_first_name',
+        'business_email',
+        'sources',
+        'attribution',
+        'credits_spent',
+      ]),
+    );
+    for (const person of chosen) {
+      const row = table.find(
+        (r) => r.input_first_name === person.first_name && r.input_last_name === person.last_name,
+      );
+      expect(row).toMatchObject({
+        type: 'person.email',
+        status: 'completed',
+        input_domain: person.domain,
+        business_email: person.email,
+        attribution: 'Powered by RocketReach',
+      });
+      expect(JSON.parse(row?.sources ?? '{}')).toMatchObject({ business_email: 'rocketreach' });
+      expect(Number(row?.credits_spent)).toBeGreaterThan(0);
+    }
+    expect(table.map((row) => row.job_id).sort()).toEqual(jobs.map((job) => job.id).sort());
+
+    const jsonl = await fetch(`${stack.gatewayUrl}${created.body.url}?format=jsonl`, {
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
+    expect(jsonl.headers.get('content-disposition')).toMatch(/sluice-export-.*\.jsonl"$/);
+    const lines = (await jsonl.text())
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toHaveLength(3);
+    for (const line of lines) {
+      const person = chosen.find((p) => (line.input as { first_name?: string }).first_name === p.first_name);
+      expect(line).toMatchObject({
+        type: 'person.email',
+        status: 'completed',
+        data: { business_email: person?.email },
+        sources: { business_email: 'rocketreach' },
+        attribution: ['Powered by RocketReach'],
+        error: null,
+      });
+      expect(Object.keys(line)).toEqual(
+        expect.arrayContaining(['id', 'confidence', 'credits_spent', 'created_at', 'completed_at']),
+      );
+    }
+
+    // Another workspace sees none of it.
+    const stranger = await createWorkspace(stack.gatewayUrl, 'Stranger Co');
+    const as = (path: string) => call(stack.gatewayUrl, 'GET', path, { token: stranger.apiKey });
+    expect((await as(`/v1/imports/${importId}`)).status).toBe(404);
+    expect((await as(created.body.url)).status).toBe(404);
+    expect((await as(`/v1/jobs?import_id=${importId}`)).body).toMatchObject({ data: [] });
+    const theirs = await call(stack.gatewayUrl, 'POST', '/v1/exports', {
+      token: stranger.apiKey,
+      body: { format: 'csv', import_id: importId },
+    });
+    expect(theirs.status).toBe(404);
+    // Their own empty export is a header and nothing else.
+    const empty = await call<{ url: string }>(stack.gatewayUrl, 'POST', '/v1/exports', {
+      token: stranger.apiKey,
+      body: { format: 'csv' },
+    });
+    const emptyFile = await fetch(`${stack.gatewayUrl}${empty.body.url}`, {
+      headers: { authorization: `Bearer ${stranger.apiKey}` },
+    });
+    expect((await emptyFile.text()).trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('refuses bad settings and bad files with a 400 naming the problem, writing nothing', async () => {
+    const { stack } = ctx;
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Careless Co');
+    const good = 'first_name,last_name,domain\nAda,Lovelace,example.com\n';
+    const raw = async (query: string, body: string, type = 'text/csv') =>
+      upload(stack, apiKey, query, body, { 'content-type': type });
+    const cases: [Promise<{ status: number; body: ImportAnswer }>, RegExp][] = [
+      [raw('', good), /type is required/],
+      [raw('type=person.anything', good), /type must be one of/],
+      [raw('type=person.email&mapping=%7Bnope', good), /mapping must be a JSON object/],
+      [
+        raw(`type=person.email&mapping=${encodeURIComponent('{"Email":"favourite_colour"}')}`, good),
+        /not an input field of person\.email/,
+      ],
+      [
+        raw(`type=person.email&mapping=${encodeURIComponent('{"Work Email":"email"}')}`, good),
+        /not an input field of person\.email/,
+      ],
+      [
+        raw(`type=person.phone&mapping=${encodeURIComponent('{"Work Email":"email"}')}`, good),
+        /mapping names column 'Work Email', which the header lacks/,
+      ],
+      [
+        raw(`type=person.email&options=${encodeURIComponent('{"speed":"max"}')}`, good),
+        /options has unknown field/,
+      ],
+      [raw('type=person.email&priority=urgent', good), /priority must be interactive or bulk/],
+      [raw('type=person.email&colour=red', good), /Unknown import setting\(s\) colour/],
+      [raw('type=person.email', ''), /The file is empty/],
+      [raw('type=person.email', 'colour,size\nred,9\n'), /No column of the header is an input field/],
+      [raw('type=person.email', 'PK\u0003\u0004\u0000\u0000binary'), /not CSV text/],
+      [
+        raw('type=person.email', good, 'application/xml'),
+        /takes multipart\/form-data .* or a text\/csv body/,
+      ],
+      [raw('type=person.email', '"first_name,last_name\nAda,Lovelace\n'), /not valid CSV/],
+      [uploadForm(stack, apiKey, { type: 'person.email' }, null), /no file part/],
+      [
+        uploadForm(stack, apiKey, { type: 'person.email' }, { text: good, type: 'image/png' }),
+        /The file part is image\/png, not CSV/,
+      ],
+      [uploadForm(stack, apiKey, {}, { text: good }), /type is required/],
+    ];
+    for (const [answer, problem] of cases) {
+      const { status, body } = await answer;
+      expect({ status, message: body.message }).toEqual({
+        status: 400,
+        message: expect.stringMatching(problem) as string,
+      });
+    }
+    // A JSON body is read as JSON before it arrives here: still a 400, still nothing written.
+    const json = await call<{ message: string }>(stack.gatewayUrl, 'POST', '/v1/imports?type=person.email', {
+      token: apiKey,
+      body: { rows: [] },
+    });
+    expect(json.status).toBe(400);
+    expect(await counts(workspaceId)).toEqual([0, 0]);
+  });
+
+  it('refuses a file longer than IMPORT_MAX_ROWS part-way: the import fails and the jobs it queued are cancelled', async () => {
+    const { stack } = ctx;
+    const { apiKey } = await createWorkspace(stack.gatewayUrl, 'Long File Co');
+    function* rows(): Generator<string> {
+      yield 'company_number';
+      for (let i = 0; i < 45; i += 1) {
+        yield `9${String(i).padStart(7, '0')}`;
+      }
+    }
+    const answer = await upload(stack, apiKey, 'type=company.profile', csvBody(rows(), 5));
+    expect(answer.status).toBe(400);
+    expect(answer.body.message).toMatch(
+      /more than 30 data rows.*IMPORT_MAX_ROWS.*Nothing of this import will run/,
+    );
+    expect(answer.body.import).toMatchObject({ status: 'failed', rows_total: 30, rows_accepted: 30 });
+    const importId = String(answer.body.import?.id);
+    const requests = ctx.db.dataSource.getRepository(EnrichmentRequest);
+    expect(await requests.countBy({ importId })).toBe(30);
+    // Nothing of it is left to run: cancelled, or finished in the moment before the refusal.
+    const left = await requests.countBy({ importId, status: Not('cancelled') });
+    const finished = await requests
+      .createQueryBuilder('r')
+      .where('r.import_id = :importId', { importId })
+      .andWhere("r.status IN ('completed', 'failed')")
+      .getCount();
+    expect(left).toBe(finished);
+    expect(await requests.countBy({ importId, status: 'cancelled' })).toBeGreaterThan(0);
+  });
+
+  it('marks an import failed when its upload breaks off, keeping the rows accepted so far queued', async () => {
+    const { stack } = ctx;
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Flaky Line Co');
+    const encoder = new TextEncoder();
+    // The file's first rows, then nothing more: the stream stays open until the client gives up.
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        // 25 rows: the parser keeps a row's end until it sees what follows, so the 20th is whole.
+        const lines = [
+          'company_number',
+          ...Array.from({ length: 25 }, (_, i) => `8${String(i).padStart(7, '0')}`),
+        ];
+        controller.enqueue(encoder.encode(`${lines.join('\n')}\n`));
+      },
+    });
+    const abort = new AbortController();
+    const pending = upload(stack, apiKey, 'type=company.profile', body, {}, abort.signal).catch(
+      (error: unknown) => error,
+    );
+    let record: ImportRecord;
+    try {
+      // Two chunks of ten are written while the client still holds the connection open...
+      record = await eventually(
+        async () => {
+          const found = await ctx.db.dataSource.getRepository(ImportRecord).findOneBy({ workspaceId });
+          return found && found.rowsAccepted === 20 ? found : undefined;
+        },
+        { what: 'the first rows to be enqueued' },
+      );
+    } finally {
+      // ...then it goes away.
+      abort.abort();
+    }
+    expect(await pending).toMatchObject({ name: 'AbortError' });
+    const failed = await eventually(
+      async () => {
+        const view = await call<ImportAnswer>(stack.gatewayUrl, 'GET', `/v1/imports/${record.id}`, {
+          token: apiKey,
+        });
+        return view.body.status === 'failed' ? view.body : undefined;
+      },
+      { what: 'the import to be marked failed' },
+    );
+    // The rows read after the last chunk was written were never enqueued.
+    expect(failed).toMatchObject({ rows_accepted: 20 });
+    expect(failed.rows_total).toBeGreaterThanOrEqual(20);
+    expect(failed.error).toMatch(/broke off.*20 row\(s\) accepted before stay queued/);
+    const requests = ctx.db.dataSource.getRepository(EnrichmentRequest);
+    expect(await requests.countBy({ importId: record.id })).toBe(20);
+    expect(await requests.countBy({ importId: record.id, status: 'cancelled' })).toBe(0);
+  });
+
+  it('replays an import for a repeated Idempotency-Key and the same file; another file with that key is 409', async () => {
+    const { stack } = ctx;
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Retrying Co');
+    const file = { text: 'company_number\n70000001\n70000002\n' };
+    const first = await uploadForm(stack, apiKey, { type: 'company.profile' }, file, {
+      'idempotency-key': 'upload-1',
+    });
+    expect(first.status).toBe(201);
+    // FormData picks a new boundary each time: the envelope differs, the import does not.
+    const again = await uploadForm(stack, apiKey, { type: 'company.profile' }, file, {
+      'idempotency-key': 'upload-1',
+    });
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body.id).toBe(first.body.id);
+    // The same file sent raw, with the settings in the query, is the same import too.
+    const raw = await upload(stack, apiKey, 'type=company.profile', file.text, {
+      'idempotency-key': 'upload-1',
+    });
+    expect(raw.body.id).toBe(first.body.id);
+    const other = await uploadForm(
+      stack,
+      apiKey,
+      { type: 'company.profile' },
+      { text: 'company_number\n70000003\n' },
+      { 'idempotency-key': 'upload-1' },
+    );
+    expect(other.status).toBe(409);
+    expect(other.body.message).toMatch(/different request/);
+    const otherSettings = await uploadForm(stack, apiKey, { type: 'company.officers' }, file, {
+      'idempotency-key': 'upload-1',
+    });
+    expect(otherSettings.status).toBe(409);
+    expect(await counts(workspaceId)).toEqual([1, 2]);
+  });
+
+  it('rejects, row by row, the rows a used-up quota (policy refuse) leaves no provider for', async () => {
+    const { stack } = ctx;
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Frugal Co');
+    const set = await call(
+      stack.gatewayUrl,
+      'PUT',
+      `/v1/admin/workspaces/${workspaceId}/quotas/email-verifier`,
+      {
+        token: TEST_ADMIN_TOKEN,
+        body: { monthly_credits: 0, policy: 'refuse' },
+      },
+    );
+    expect(set.status).toBe(200);
+    const answer = await upload(stack, apiKey, 'type=email.verify', 'email\nada@example.com\nnot-an-email\n');
+    expect(answer.status).toBe(201);
+    expect(answer.body).toMatchObject({
+      status: 'completed',
+      rows_total: 2,
+      rows_accepted: 0,
+      rows_rejected: 2,
+    });
+    expect(answer.body.errors).toEqual([
+      {
+        line: 2,
+        message: expect.stringMatching(/quota is used up at every provider.*email-verifier/) as string,
+      },
+      { line: 3, column: 'email', message: expect.stringMatching(/is not an e-mail address/) as string },
+    ]);
+    expect(await ctx.db.dataSource.getRepository(EnrichmentRequest).countBy({ workspaceId })).toBe(0);
+  });
+
+  it('validates an export’s filters and its download’s query', async () => {
+    const { stack } = ctx;
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Picky Co');
+    for (const [body, problem] of [
+      [{}, /format/],
+      [{ format: 'xlsx' }, /format must be csv or jsonl/],
+      [{ format: 'csv', status: 'done' }, /status must be one of/],
+      [{ format: 'csv', type: 'person.anything' }, /type must be one of/],
+      [{ format: 'csv', import_id: 'nope' }, /import_id must be a UUID/],
+      [{ format: 'csv', created_after: 'soon' }, /created_after must be an ISO 8601/],
+      [
+        { format: 'csv', created_after: '2026-12-02T00:00:00Z', created_before: '2026-12-01T00:00:00Z' },
+        /created_after must be earlier than created_before/,
+      ],
+      [{ format: 'csv', colour: 'red' }, /colour should not exist/],
+    ] as const) {
+      const refused = await call<{ message: unknown }>(stack.gatewayUrl, 'POST', '/v1/exports', {
+        token: apiKey,
+        body,
+      });
+      expect({ status: refused.status, message: JSON.stringify(refused.body.message) }).toEqual({
+        status: 400,
+        message: expect.stringMatching(problem) as string,
+      });
+    }
+    const missing = await call(stack.gatewayUrl, 'POST', '/v1/exports', {
+      token: apiKey,
+      body: { format: 'jsonl', import_id: '00000000-0000-4000-8000-000000000000' },
+    });
+    expect(missing.status).toBe(404);
+    const saved = await call<{ id: string; url: string }>(stack.gatewayUrl, 'POST', '/v1/exports', {
+      token: apiKey,
+      body: { format: 'jsonl', status: 'completed', created_after: '2026-01-01' },
+    });
+    expect(saved.status).toBe(201);
+    for (const query of ['format=xlsx', 'colour=red']) {
+      expect(
+        (await call(stack.gatewayUrl, 'GET', `${saved.body.url}?${query}`, { token: apiKey })).status,
+      ).toBe(400);
+    }
+    expect((await call(stack.gatewayUrl, 'GET', '/v1/exports/not-an-id', { token: apiKey })).status).toBe(
+      400,
+    );
+    expect(
+      (
+        await call(stack.gatewayUrl, 'GET', '/v1/exports/00000000-0000-4000-8000-000000000000', {
+          token: apiKey,
+        })
+      ).status,
+    ).toBe(404);
+    const file = await fetch(`${stack.gatewayUrl}${saved.body.url}`, {
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
+    expect(file.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
+    expect(await file.text()).toBe('');
+    expect(await ctx.db.dataSource.getRepository(EnrichmentRequest).countBy({ workspaceId })).toBe(0);
+  });
+});
