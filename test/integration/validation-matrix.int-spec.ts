@@ -455,6 +455,29 @@ const ROUTES: Route[] = [
     query: ['limit', 'after'],
   },
   {
+    name: 'POST /v1/exports',
+    method: 'POST',
+    auth: 'key',
+    segments: () => [],
+    path: () => '/v1/exports',
+    body: { format: 'csv', status: 'completed', type: 'person.email', created_after: '2026-12-01T00:00:00Z' },
+  },
+  {
+    name: 'GET /v1/exports/{id}',
+    method: 'GET',
+    auth: 'key',
+    segments: () => [segment],
+    path: ([id]) => `/v1/exports/${id}`,
+    query: ['format'],
+  },
+  {
+    name: 'GET /v1/imports/{id}',
+    method: 'GET',
+    auth: 'key',
+    segments: () => [segment],
+    path: ([id]) => `/v1/imports/${id}`,
+  },
+  {
     name: 'GET /v1/batches/{id}/summary',
     method: 'GET',
     auth: 'key',
@@ -648,6 +671,7 @@ describe(`validation matrix (seed ${SEED}: rerun with FC_SEED=${SEED})`, () => {
               (SELECT count(*) FROM batch_records) AS batch_records,
               (SELECT md5(COALESCE(string_agg(status, ',' ORDER BY id), '')) FROM enrichment_requests) AS request_states,
               (SELECT count(*) FROM workspace_provider_credentials) AS credentials,
+              (SELECT count(*) FROM exports) AS exports,
               (SELECT md5(COALESCE(string_agg(workspace_id::text || provider || fingerprint || updated_at::text, ',' ORDER BY workspace_id, provider), '')) FROM workspace_provider_credentials) AS credential_values`,
     );
     return JSON.stringify({ ...row, queued: await queue.count() });
@@ -800,4 +824,90 @@ describe(`validation matrix (seed ${SEED}: rerun with FC_SEED=${SEED})`, () => {
       );
     },
   );
+
+  it('POST /v1/imports: no upload gives a 5xx, a refusal names its problem and leaves no live job', async () => {
+    const csvText = fc.oneof(
+      text,
+      fc
+        .tuple(
+          fc.constantFrom(
+            'company_number',
+            'email',
+            'Work Email,First',
+            'first_name,last_name,domain',
+            '',
+            '"',
+          ),
+          fc.array(fc.oneof(text, fc.constantFrom('07798925', 'a@b.co', '"unclosed', ',,,', '\u0000')), {
+            maxLength: 6,
+          }),
+        )
+        .map(([header, rows]) => [header, ...rows].join('\n')),
+    );
+    const settings = fc.record(
+      {
+        type: fc.oneof(fc.constantFrom('company.profile', 'person.email', 'email.verify', 'enrich'), text),
+        mapping: fc.oneof(
+          fc.constantFrom('{"Work Email":"email"}', '{}', '[]', '{"a":"nope"}', 'null'),
+          text,
+        ),
+        options: fc.oneof(fc.constantFrom('{"verify":true}', '{"fields":["title"]}', '1'), text),
+        priority: fc.oneof(fc.constantFrom('bulk', 'interactive'), text),
+      },
+      { requiredKeys: [] },
+    );
+    const upload = fc.record({
+      settings,
+      csv: csvText,
+      contentType: fc.constantFrom(
+        'text/csv',
+        'text/csv; charset=utf-8',
+        'multipart/form-data; boundary=x',
+        'application/json',
+      ),
+    });
+    const live = async (): Promise<number> =>
+      Number(
+        (
+          await db.dataSource.query<{ n: string }[]>(
+            `SELECT count(*) AS n FROM enrichment_requests WHERE status <> 'cancelled'`,
+          )
+        )[0]?.n,
+      );
+    await fc.assert(
+      fc.asyncProperty(upload, async ({ settings: given, csv, contentType: type }) => {
+        const before = await live();
+        const search = new URLSearchParams(
+          Object.entries(given).map(([k, v]): [string, string] => [k, urlPart(String(v))]),
+        );
+        const answer = await send({
+          method: 'POST',
+          path: `/v1/imports?${search.toString()}`,
+          headers: { authorization: `Bearer ${apiKey}`, 'content-type': type },
+          body: csv,
+        });
+        if (answer.status >= 500) {
+          throw new Error(`${answer.status} ${answer.text.slice(0, 500)}`);
+        }
+        if (answer.status >= 400) {
+          const message = messageOf(answer.text);
+          if (
+            !(typeof message === 'string' && message.trim()) &&
+            !(Array.isArray(message) && message.length > 0)
+          ) {
+            throw new Error(
+              `${answer.status} without a message naming the problem: ${answer.text.slice(0, 500)}`,
+            );
+          }
+          // A refused file leaves no job to run (one refused part-way cancels what it had queued).
+          if ((await live()) !== before) {
+            throw new Error(
+              `${answer.status} refused, yet jobs were left to run: ${answer.text.slice(0, 300)}`,
+            );
+          }
+        }
+      }),
+      { seed: SEED, numRuns: RUNS, endOnFailure: true },
+    );
+  });
 });

@@ -25,6 +25,10 @@ interface Objects {
   extraKeyId: string;
   /** A batch whose jobs all finished. */
   batch: string;
+  /** A CSV import (one row) whose job finished. */
+  csvImport: string;
+  /** A saved export of that import. */
+  savedExport: string;
 }
 
 interface Tenant {
@@ -116,6 +120,31 @@ const OBJECT_CASES: ObjectCase[] = [
     missing: /No batch <id>/,
     touch: (client, id) => client.DELETE('/v1/batches/{id}/schedule', { params: { path: { id } } }),
   },
+  {
+    name: 'GET /v1/imports/{id}',
+    object: 'csvImport',
+    missing: /No import <id>/,
+    touch: (client, id) => client.GET('/v1/imports/{id}', { params: { path: { id } } }),
+  },
+  {
+    name: 'POST /v1/exports of an import',
+    object: 'csvImport',
+    missing: /No import <id>/,
+    touch: (client, id) => client.POST('/v1/exports', { body: { format: 'csv', import_id: id } }),
+  },
+  {
+    name: 'POST /v1/exports of a batch',
+    object: 'batch',
+    missing: /No batch <id>/,
+    touch: (client, id) => client.POST('/v1/exports', { body: { format: 'jsonl', batch_id: id } }),
+  },
+  {
+    name: 'GET /v1/exports/{id}',
+    object: 'savedExport',
+    missing: /No export <id>/,
+    touch: (client, id) =>
+      client.GET('/v1/exports/{id}', { params: { path: { id }, query: {} }, parseAs: 'text' }),
+  },
 ];
 
 /** The answer with the id it names made neutral, to compare a foreign object's 404 with a missing one's. */
@@ -177,6 +206,26 @@ describe('workspace isolation: a workspace sees and touches only its own objects
     for (const { job_id } of batch.body.accepted) {
       await finished(stack, created.apiKey, job_id);
     }
+    // A one-row CSV import and a saved export of it.
+    const uploaded = await fetch(`${stack.gatewayUrl}/v1/imports?type=company.profile`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${created.apiKey}`, 'content-type': 'text/csv' },
+      body: `company_number\n${companyNumber}\n`,
+    });
+    expect(uploaded.status).toBe(201);
+    const csvImport = ((await uploaded.json()) as { id: string; rows_accepted: number }).id;
+    const importJobs = await call<{ data: { id: string }[] }>(
+      stack.gatewayUrl,
+      'GET',
+      `/v1/jobs?import_id=${csvImport}`,
+      { token: created.apiKey },
+    );
+    expect(importJobs.body.data).toHaveLength(1);
+    for (const { id } of importJobs.body.data) {
+      await finished(stack, created.apiKey, id); // no state moves under the cases
+    }
+    const saved = await client.POST('/v1/exports', { body: { format: 'csv', import_id: csvImport } });
+    expect(saved.response.status).toBe(201);
     return {
       id: created.id,
       apiKey: created.apiKey,
@@ -187,6 +236,8 @@ describe('workspace isolation: a workspace sees and touches only its own objects
         waitingJob: '',
         extraKeyId: String(key.body.id),
         batch: batch.body.batch.id,
+        csvImport,
+        savedExport: (saved.data as { id: string }).id,
       },
     };
   }
