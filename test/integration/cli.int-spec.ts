@@ -1,0 +1,150 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EnrichmentRequest, ImportRecord } from '@sluice/db';
+import { parse } from 'csv-parse/sync';
+import { call, createWorkspace } from '../support/api';
+import { answerKey, setUp, tearDown } from '../support/pipeline';
+import type { WorldPerson } from '../support/sandbox-world';
+import { eventually } from '../support/wait';
+
+const CLI = join(__dirname, '..', '..', 'dist', 'tools', 'cli', 'main.js');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The compiled `sluice` command as its own process, as a user runs it. */
+async function sluice(args: string[], env: Record<string, string>): Promise<Run> {
+  if (!existsSync(CLI)) {
+    throw new Error('dist/tools/cli/main.js is missing: run `npm run build` first (npm test does).');
+  }
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  return { code, stdout, stderr };
+}
+
+describe('the sluice CLI against a running stack', () => {
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+  let people: WorldPerson[];
+  let dir: string;
+
+  beforeAll(async () => {
+    ctx = await setUp({
+      PROVIDER_OVERRIDES: JSON.stringify({ snov: { enabled: false }, apollo: { enabled: false } }),
+    });
+    people = (await answerKey<WorldPerson>(ctx.stack.sandboxUrl, 'people')).filter(
+      (person) => person.emails.rocketreach === person.email,
+    );
+    dir = await mkdtemp(join(tmpdir(), 'sluice-cli-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+    await tearDown(ctx);
+  });
+
+  it('imports a CSV once (a re-run is replayed, no duplicate jobs) and exports its results to a file', async () => {
+    const { stack, db } = ctx;
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'CLI Co');
+    const chosen = people.slice(0, 3);
+    expect(chosen).toHaveLength(3);
+    const csvPath = join(dir, 'leads.csv');
+    await writeFile(
+      csvPath,
+      [
+        'First,Last,Work Domain',
+        ...chosen.map((p) => `${p.first_name},"${p.last_name}",${p.domain}`),
+        'Nobody,Known,',
+      ].join('\n') + '\n',
+    );
+    const mapping = JSON.stringify({ First: 'first_name', Last: 'last_name', 'Work Domain': 'domain' });
+    const env = { SLUICE_API_URL: stack.gatewayUrl, SLUICE_API_KEY: apiKey };
+
+    const first = await sluice(['import', csvPath, '--type', 'person.email', '--mapping', mapping], env);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(/uploading: 100%/);
+    expect(first.stderr).toMatch(/import [0-9a-f-]{36}: completed\n/);
+    expect(first.stderr).toMatch(/rows: 4 read, 3 accepted, 1 rejected/);
+    expect(first.stderr).toMatch(/line 5: .*needs input\.linkedin_url, or a name/);
+    expect(first.stderr).not.toContain(apiKey);
+    const importId = /import ([0-9a-f-]{36}): completed/.exec(first.stderr)?.[1] ?? '';
+    const requests = db.dataSource.getRepository(EnrichmentRequest);
+    expect(await requests.countBy({ workspaceId })).toBe(3);
+
+    // Run again, as after an interruption: the gateway replays the finished import.
+    const again = await sluice(['import', csvPath, '--type', 'person.email', '--mapping', mapping], env);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain(`import ${importId}: completed (already imported earlier`);
+    expect(await requests.countBy({ workspaceId })).toBe(3);
+    expect(await db.dataSource.getRepository(ImportRecord).countBy({ workspaceId })).toBe(1);
+
+    await eventually(
+      async () => {
+        const page = await call<{ data: { status: string }[] }>(
+          stack.gatewayUrl,
+          'GET',
+          `/v1/jobs?import_id=${importId}`,
+          { token: apiKey },
+        );
+        return page.body.data.length === 3 && page.body.data.every((job) => job.status === 'completed');
+      },
+      { timeoutMs: 60_000, what: 'the imported jobs to complete' },
+    );
+
+    const out = join(dir, 'out.csv');
+    const exported = await sluice(['export', '--format', 'csv', '--import', importId, '-o', out], env);
+    expect(exported.code).toBe(0);
+    expect(exported.stderr).toMatch(
+      new RegExp(`export [0-9a-f-]{36}: written to ${out.replace(/[.]/g, '\\.')}`),
+    );
+    expect(existsSync(`${out}.partial`)).toBe(false);
+    const table = parse<Record<string, string>>(await readFile(out, 'utf8'), { columns: true });
+    expect(table).toHaveLength(3);
+    for (const person of chosen) {
+      const row = table.find((r) => r.input_first_name === person.first_name);
+      expect(row).toMatchObject({ status: 'completed', business_email: person.email });
+      expect(row?.attribution).toMatch(/RocketReach/);
+    }
+
+    const lines = await sluice(['export', '--format', 'jsonl', '--import', importId], env);
+    expect(lines.code).toBe(0);
+    const objects = lines.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { status: string; input: { first_name: string } });
+    expect(objects.map((o) => o.input.first_name).sort()).toEqual(chosen.map((p) => p.first_name).sort());
+  });
+
+  it('refuses bad command lines and bad keys with a message, never echoing the key', async () => {
+    const { stack } = ctx;
+    const noKey = await sluice(['import', 'x.csv', '--type', 'person.email'], {
+      SLUICE_API_URL: stack.gatewayUrl,
+    });
+    expect(noKey.code).toBe(2);
+    expect(noKey.stderr).toContain('No API key: pass --key or set SLUICE_API_KEY.');
+
+    const badFormat = await sluice(['export', '--format', 'xml', '--key', 'k'], {});
+    expect(badFormat.code).toBe(2);
+    expect(badFormat.stderr).toContain('--format is required: csv or jsonl.');
+
+    const secret = 'slk_not_a_real_key_0123456789';
+    const refused = await sluice(
+      ['export', '--format', 'csv', '--api', stack.gatewayUrl, '--key', secret],
+      {},
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/export refused \(401\)/);
+    expect(refused.stderr).not.toContain(secret);
+  });
+});

@@ -1,0 +1,91 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_API_URL, parseCommand, UsageError } from './args';
+import { importKeyOf } from './import';
+import { renderBar } from './progress';
+
+describe('sluice command line', () => {
+  it('reads import settings, the key from --key or SLUICE_API_KEY and the URL with its default', () => {
+    expect(parseCommand(['import', 'a.csv', '--type', 'person.email'], { SLUICE_API_KEY: 'k1' })).toEqual({
+      command: 'import',
+      file: 'a.csv',
+      type: 'person.email',
+      mapping: undefined,
+      api: DEFAULT_API_URL,
+      key: 'k1',
+    });
+    expect(
+      parseCommand(['import', 'a.csv', '--type', 't', '--key', 'k2', '--api', 'https://s.example.com'], {
+        SLUICE_API_KEY: 'k1',
+        SLUICE_API_URL: 'http://other',
+      }),
+    ).toMatchObject({ key: 'k2', api: 'https://s.example.com' });
+    expect(
+      parseCommand(['export', '--format', 'jsonl', '--batch', 'b', '-o', 'out.jsonl'], {
+        SLUICE_API_KEY: 'k',
+        SLUICE_API_URL: 'http://h:1',
+      }),
+    ).toEqual({
+      command: 'export',
+      format: 'jsonl',
+      importId: undefined,
+      batchId: 'b',
+      output: 'out.jsonl',
+      api: 'http://h:1',
+      key: 'k',
+    });
+    expect(parseCommand([], {})).toEqual({ command: 'help' });
+  });
+
+  it.each([
+    [['import', 'a.csv'], /--type is required/],
+    [['import', '--type', 't'], /exactly one CSV file/],
+    [['import', 'a.csv', '--type', 't', '--mapping', '{bad'], /--mapping must be JSON/],
+    [['import', 'a.csv', '--type', 't', '--mapping', '[1]'], /JSON object/],
+    [['export', '--format', 'xml'], /--format is required: csv or jsonl/],
+    [['export', '--format', 'csv', '--import', 'a', '--batch', 'b'], /not both/],
+    [['export', '--format', 'csv', '--api', 'ftp://x'], /--api must be an http/],
+    [['export', '--format', 'csv', '--bogus'], /Unknown option/],
+    [['frobnicate'], /Unknown command "frobnicate"/],
+  ])('refuses %j with a usage error', (argv, message) => {
+    expect(() => parseCommand(argv, { SLUICE_API_KEY: 'k' })).toThrow(UsageError);
+    expect(() => parseCommand(argv, { SLUICE_API_KEY: 'k' })).toThrow(message);
+  });
+
+  it('asks for a key without one and never names the key in a message', () => {
+    expect(() => parseCommand(['export', '--format', 'csv'], {})).toThrow('No API key');
+    try {
+      parseCommand(['export', '--format', 'nope', '--key', 'slk_secret'], {});
+    } catch (error) {
+      expect(String(error)).not.toContain('slk_secret');
+    }
+  });
+
+  it('derives one Idempotency-Key per file content and settings', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-cli-spec-'));
+    try {
+      const a = join(dir, 'a.csv');
+      const b = join(dir, 'b.csv');
+      await writeFile(a, 'email\nada@example.com\n');
+      await writeFile(b, 'email\nada@example.com\n');
+      const key = await importKeyOf(a, 'person.email', undefined);
+      expect(key).toMatch(/^cli-import-[0-9a-f]{64}$/);
+      expect(await importKeyOf(b, 'person.email', undefined)).toBe(key);
+      expect(await importKeyOf(a, 'person.email', '{ "email" : "email" }')).toBe(
+        await importKeyOf(a, 'person.email', '{"email":"email"}'),
+      );
+      expect(await importKeyOf(a, 'person.email', '{"email":"email"}')).not.toBe(key);
+      expect(await importKeyOf(a, 'person.phone', undefined)).not.toBe(key);
+      await writeFile(b, 'email\nbob@example.com\n');
+      expect(await importKeyOf(b, 'person.email', undefined)).not.toBe(key);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('draws the progress bar', () => {
+    expect(renderBar(0.5, 'uploading', 512, 1024, 10)).toBe('uploading [#####-----]  50% 512 B/1.0 KiB');
+    expect(renderBar(2, 'x', 10, 5, 4)).toBe('x [####] 100% 10 B/5 B');
+  });
+});

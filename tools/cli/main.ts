@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+/*
+ * `sluice`: the command-line client of a Sluice gateway, with a workspace API key.
+ *   sluice import leads.csv --type person.email [--mapping JSON] [--api URL] [--key KEY]
+ *   sluice export --format csv|jsonl [--import ID | --batch ID] [-o FILE]
+ * The key (--key or SLUICE_API_KEY) is sent as a bearer token and never printed.
+ */
+import { parseCommand, UsageError, USAGE } from './args';
+import { runExport } from './export';
+import { runImport } from './import';
+
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  let command;
+  try {
+    command = parseCommand(argv, env);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`sluice: ${error.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  switch (command.command) {
+    case 'help':
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    case 'import':
+      return runImport(command);
+    case 'export':
+      return runExport(command);
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), process.env).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      // A network or file error: its message names the problem (the key is never part of it).
+      const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
+      process.stderr.write(`sluice: ${error instanceof Error ? error.message : String(error)}${cause}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
