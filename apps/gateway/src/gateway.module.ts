@@ -49,6 +49,9 @@ import { ExportsController } from './exports/exports.controller';
 import { ExportsService } from './exports/exports.service';
 import { AdminAuditController, AuditController } from './audit/audit.controller';
 import { AuditLog, AuditReader } from './audit/audit-log.service';
+import { AdminOpsController } from './admin-ops/admin-ops.controller';
+import { AdminOps } from './admin-ops/admin-ops.service';
+import { DataQuality } from './admin-ops/data-quality';
 
 /** The workers' queues and the credit monitor's: the gateway enqueues to both and Bull Board shows both. */
 const GATEWAY_QUEUES = [...ACTIVE_QUEUE_NAMES, QUEUE_NAMES.creditMonitor];
@@ -121,6 +124,7 @@ export class GatewayModule implements NestModule {
         ExportsController,
         AdminAuditController,
         AuditController,
+        AdminOpsController,
       ],
       providers: [
         HttpMetricsMiddleware,
@@ -141,6 +145,8 @@ export class GatewayModule implements NestModule {
         ExportsService,
         AuditLog,
         AuditReader,
+        AdminOps,
+        DataQuality,
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };
