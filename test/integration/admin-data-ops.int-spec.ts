@@ -180,7 +180,7 @@ describe('admin data quality and operations', () => {
     const { stack } = ctx;
     const ws = await createWorkspace(stack.gatewayUrl, 'Cache Co');
     // A company on the sandbox's register that no other test here looks up.
-    const companyNumber = (world[world.length - 1] as WorldPerson).company_number;
+    const companyNumber = world[world.length - 1].company_number;
     const run = async (): Promise<JobView> => {
       const created = await call<{ id: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
         token: ws.apiKey,

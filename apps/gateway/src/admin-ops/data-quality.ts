@@ -56,7 +56,7 @@ export function parseDataQualityQuery(query: Record<string, unknown>, now = new 
   return {
     from,
     to,
-    workspaceId: (workspace as string | undefined) ?? null,
+    workspaceId: workspace ?? null,
     segment: (segment as Segment | undefined) ?? null,
   };
 }

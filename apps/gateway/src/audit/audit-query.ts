@@ -94,9 +94,10 @@ export function parseAuditQuery(query: Record<string, unknown>, options: { admin
     throw new BadRequestException('action must be an action name like job.read or api_key.create.');
   }
   let limit = 50;
-  if (query.limit !== undefined) {
-    limit = Number(query.limit);
-    if (!/^\d+$/.test(String(query.limit)) || limit < 1 || limit > 200) {
+  const rawLimit = query.limit as string | undefined; // a single string: checked above
+  if (rawLimit !== undefined) {
+    limit = Number(rawLimit);
+    if (!/^\d+$/.test(rawLimit) || limit < 1 || limit > 200) {
       throw new BadRequestException('limit must be a whole number from 1 to 200.');
     }
   }
