@@ -129,6 +129,19 @@ describe('admin data quality and operations', () => {
     }
     expect(report.body.phones.by_kind).toEqual(kinds);
 
+    // The worker's metrics saw the same verdicts and phones (this suite's only jobs so far).
+    const metrics = await (await fetch(`${stack.workerUrl}/metrics`)).text();
+    const sum = (name: string, label: string): Record<string, number> => {
+      const totals: Record<string, number> = {};
+      for (const line of metrics.split('\n').filter((l) => l.startsWith(`${name}{`))) {
+        const value = new RegExp(`${label}="([^"]*)"`).exec(line)?.[1] ?? '';
+        totals[value] = (totals[value] ?? 0) + Number(line.split(' ').pop());
+      }
+      return totals;
+    };
+    expect(sum('sluice_email_verifications_total', 'verdict')).toEqual(verdicts);
+    expect(sum('sluice_phones_found_total', 'kind')).toEqual(kinds);
+
     // By segment: the industry of each answer.
     const bySegment = await admin<Report>(
       'GET',
