@@ -330,6 +330,19 @@ describe('workspace isolation: a workspace sees and touches only its own objects
       expect(ids).not.toContain(owner().objects.batch);
     });
 
+    it('the audit trail holds only the caller’s events', async () => {
+      const { data, response } = await caller().client.GET('/v1/audit', {
+        params: { query: { limit: '200' } },
+      });
+      expect(response.status).toBe(200);
+      const events = data?.data ?? [];
+      // Its creation at least, and the reads of its own jobs by the cases above.
+      expect(events.length).toBeGreaterThan(0);
+      expect(events.every((event) => event.workspace_id === caller().id)).toBe(true);
+      const theirs = new Set(Object.values(owner().objects));
+      expect(events.filter((event) => theirs.has(String(event.target_id)))).toEqual([]);
+    });
+
     it('the other workspace’s key ids cannot be revoked through the caller’s admin path', async () => {
       const revoked = await admin(
         'DELETE',

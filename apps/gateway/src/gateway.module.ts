@@ -47,6 +47,11 @@ import { ImportsService } from './imports/imports.service';
 import { ImportCancellation } from './imports/import-cancellation';
 import { ExportsController } from './exports/exports.controller';
 import { ExportsService } from './exports/exports.service';
+import { AdminAuditController, AuditController } from './audit/audit.controller';
+import { AuditLog, AuditReader } from './audit/audit-log.service';
+import { AdminOpsController } from './admin-ops/admin-ops.controller';
+import { AdminOps } from './admin-ops/admin-ops.service';
+import { DataQuality } from './admin-ops/data-quality';
 
 /** The workers' queues and the credit monitor's: the gateway enqueues to both and Bull Board shows both. */
 const GATEWAY_QUEUES = [...ACTIVE_QUEUE_NAMES, QUEUE_NAMES.creditMonitor];
@@ -117,6 +122,9 @@ export class GatewayModule implements NestModule {
         BatchesController,
         ImportsController,
         ExportsController,
+        AdminAuditController,
+        AuditController,
+        AdminOpsController,
       ],
       providers: [
         HttpMetricsMiddleware,
@@ -135,6 +143,10 @@ export class GatewayModule implements NestModule {
         ImportsService,
         ImportCancellation,
         ExportsService,
+        AuditLog,
+        AuditReader,
+        AdminOps,
+        DataQuality,
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };

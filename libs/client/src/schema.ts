@@ -687,6 +687,123 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/admin/audit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The audit trail: who read or exported person data, admin actions
+     * @description Newest first. Actions: `job.read`, `job.events.read`, `enrich.read`, `export.create`, `export.download`, `workspace.create`, `api_key.create`, `api_key.revoke`, `workspace.limits`, `quota.set`, `quota.delete`, `provider.pause`, `provider.resume`, `credentials.put`, `credentials.delete`, `cache.clear`, `jobs.retry_failed`. `actor` is the API key id, or `admin`. Filters: `action`, `from` (inclusive) and `to` (exclusive) as ISO 8601; `limit` 1–200 (default 50). Pass `next_cursor` back as `cursor` for the next page; null on the last. `workspace_id` narrows to one workspace.
+     */
+    get: operations['AdminAuditController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/audit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * This workspace’s audit trail: who read or exported its person data, and its settings changes
+     * @description Newest first. Actions: `job.read`, `job.events.read`, `enrich.read`, `export.create`, `export.download`, `workspace.create`, `api_key.create`, `api_key.revoke`, `workspace.limits`, `quota.set`, `quota.delete`, `provider.pause`, `provider.resume`, `credentials.put`, `credentials.delete`, `cache.clear`, `jobs.retry_failed`. `actor` is the API key id, or `admin`. Filters: `action`, `from` (inclusive) and `to` (exclusive) as ISO 8601; `limit` 1–200 (default 50). Pass `next_cursor` back as `cursor` for the next page; null on the last.
+     */
+    get: operations['AuditController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/data-quality': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Data quality: e-mail verdicts, phone validity, field completeness, hit rate and cost per hit
+     * @description Over `from`–`to` (ISO 8601; default the last 30 days), for one `workspace_id` or all. E-mail verification: verdicts of the verification steps. Phones: the numbers found, by kind, valid when in E.164 form. Completeness: of the finished POST /v1/enrich results, how many know each field. Providers: calls (cached answers are not calls), hits, credits, hit rate and cost per hit; with `segment` (industry or country, from the result) the same per segment.
+     */
+    get: operations['AdminOpsController_dataQuality'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/compliance': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Compliance status: results carrying RocketReach’s attribution, audit events recorded */
+    get: operations['AdminOpsController_compliance'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/cache/clear': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Clear cached provider answers, by provider, operation or workspace (all when none given)
+     * @description The next identical request calls the provider again. Workspaces’ real-time answer caches (POST /v1/enrich) are cleared with them, since an answer cannot be told apart by provider. Walks Redis with SCAN, never blocking it.
+     */
+    post: operations['AdminOpsController_clearCache'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/jobs/retry-failed': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Run failed jobs again as new jobs, oldest first, up to `limit`
+     * @description Filters: `workspace_id`, `since` (created since, ISO 8601), `type`. Each job is retried like POST /v1/jobs/{id}/retry, for its workspace and key; a job its workspace’s quotas refuse is listed in `refusals`. Send an Idempotency-Key to make a repeat harmless.
+     */
+    post: operations['AdminOpsController_retryFailed'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/health': {
     parameters: {
       query?: never;
@@ -916,6 +1033,61 @@ export interface components {
        *     }
        */
       filters: Record<string, never>;
+    };
+    CacheClearDto: {
+      /**
+       * @description Only this provider’s answers.
+       * @example snov
+       * @enum {string}
+       */
+      provider?:
+        | 'companies-house'
+        | 'snov'
+        | 'rocketreach'
+        | 'apollo'
+        | 'serper'
+        | 'orion-connect'
+        | 'astra-dialer'
+        | 'nimbus-lookup'
+        | 'email-verifier';
+      /**
+       * @description Only answers of this operation.
+       * @example person.email
+       */
+      operation?: string;
+      /**
+       * @description Only this workspace’s.
+       * @example b0c1d2e3-f4a5-4b6c-8d7e-9f0a1b2c3d4e
+       */
+      workspace_id?: string;
+    };
+    RetryFailedDto: {
+      /**
+       * @description At most this many failed jobs, oldest first (1–1000).
+       * @example 100
+       */
+      limit: number;
+      /** @example b0c1d2e3-f4a5-4b6c-8d7e-9f0a1b2c3d4e */
+      workspace_id?: string;
+      /**
+       * @description Only jobs created since then.
+       * @example 2026-12-01T00:00:00Z
+       */
+      since?: string;
+      /**
+       * @example person.email
+       * @enum {string}
+       */
+      type?:
+        | 'company.profile'
+        | 'company.officers'
+        | 'company.domain'
+        | 'company.officer_emails'
+        | 'person.email'
+        | 'person.phone'
+        | 'person.profile'
+        | 'email.verify'
+        | 'enrich';
     };
   };
   responses: never;
@@ -4663,6 +4835,637 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  AdminAuditController_list: {
+    parameters: {
+      query?: {
+        /** @description next_cursor of the previous page */
+        cursor?: unknown;
+        /** @description 1–200, default 50 */
+        limit?: unknown;
+        to?: unknown;
+        from?: unknown;
+        action?: unknown;
+        workspace_id?: unknown;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of events. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              id: string;
+              at: string;
+              workspace_id: string | null;
+              actor: string;
+              action: string;
+              target_type: string | null;
+              target_id: string | null;
+              details: {
+                [key: string]: unknown;
+              };
+              correlation_id: string | null;
+            }[];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description An unknown or malformed filter, limit or cursor. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "workspace_id must be a UUID."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Missing or wrong admin token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Admin token required: send \"Authorization: Bearer <SLUICE_ADMIN_TOKEN>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "Redis is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  AuditController_list: {
+    parameters: {
+      query?: {
+        /** @description next_cursor of the previous page */
+        cursor?: unknown;
+        /** @description 1–200, default 50 */
+        limit?: unknown;
+        to?: unknown;
+        from?: unknown;
+        action?: unknown;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of this workspace’s events. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              id: string;
+              at: string;
+              workspace_id: string | null;
+              actor: string;
+              action: string;
+              target_type: string | null;
+              target_id: string | null;
+              details: {
+                [key: string]: unknown;
+              };
+              correlation_id: string | null;
+            }[];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description An unknown or malformed filter, limit or cursor. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "Unknown query parameter(s) workspace_id; allowed: action, from, to, limit, cursor."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or revoked API key. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Missing API key: send the header \"Authorization: Bearer <your API key>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The API key lacks the scope this route needs. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 403,
+           *       "error": "Forbidden",
+           *       "message": "This API key lacks the scope 'enrich' (it has: jobs:read)."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Over the workspace’s rate limit (per minute, hour or day); see Retry-After and RateLimit-* headers. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "rate_limited",
+           *       "statusCode": 429,
+           *       "error": "Too Many Requests",
+           *       "message": "This workspace made 100 requests in the last minute, its limit; retry after 12 s."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "PostgreSQL is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  AdminOpsController_dataQuality: {
+    parameters: {
+      query?: {
+        segment?: 'industry' | 'country';
+        workspace_id?: unknown;
+        to?: unknown;
+        from?: unknown;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The figures; `segments` only with `segment`. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            window: {
+              from: string;
+              to: string;
+            };
+            workspace_id: string | null;
+            email_verification: {
+              total: number;
+              by_verdict: {
+                [key: string]: unknown;
+              };
+            };
+            phones: {
+              total: number;
+              valid: number;
+              invalid: number;
+              valid_rate: number | null;
+              by_kind: {
+                [key: string]: unknown;
+              };
+            };
+            completeness: {
+              results: number;
+              fields: {
+                [key: string]: unknown;
+              };
+            };
+            providers: {
+              provider: string;
+              calls: number;
+              hits: number;
+              credits: number;
+              hit_rate: number | null;
+              cost_per_hit: number | null;
+            }[];
+            segments: {
+              provider: string;
+              calls: number;
+              hits: number;
+              credits: number;
+              hit_rate: number | null;
+              cost_per_hit: number | null;
+              segment: string;
+            }[];
+          };
+        };
+      };
+      /** @description An unknown or malformed parameter. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "segment must be one of: industry, country."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Missing or wrong admin token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Admin token required: send \"Authorization: Bearer <SLUICE_ADMIN_TOKEN>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "Redis is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  AdminOpsController_compliance: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            attribution: {
+              text: string;
+              results: number;
+            };
+            audit_events: number;
+          };
+        };
+      };
+      /** @description Missing or wrong admin token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Admin token required: send \"Authorization: Bearer <SLUICE_ADMIN_TOKEN>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "Redis is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  AdminOpsController_clearCache: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CacheClearDto'];
+      };
+    };
+    responses: {
+      /** @description How many entries were deleted. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            deleted: number;
+            answers_deleted: number;
+          };
+        };
+      };
+      /** @description provider, operation or workspace_id invalid. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": [
+           *         "provider must be one of: companies-house, snov, …"
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Missing or wrong admin token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Admin token required: send \"Authorization: Bearer <SLUICE_ADMIN_TOKEN>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 409,
+           *       "error": "Conflict",
+           *       "message": "This Idempotency-Key was used with a different request (method, path or body); use a new key."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /**
+       * @description The body is larger than HTTP_BODY_LIMIT_BYTES.
+       *
+       *     The body is larger than HTTP_BODY_LIMIT_BYTES.
+       */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 413,
+           *       "error": "Payload Too Large",
+           *       "message": "Request body is larger than the limit of 1048576 bytes."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "Redis is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  AdminOpsController_retryFailed: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RetryFailedDto'];
+      };
+    };
+    responses: {
+      /** @description What was matched, retried (with the new job ids) and refused. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            matched: number;
+            retried: number;
+            refused: number;
+            jobs: {
+              retry_of: string;
+              id: string;
+            }[];
+            refusals: {
+              job_id: string;
+              reason: string;
+            }[];
+          };
+        };
+      };
+      /** @description limit missing or out of range, or a filter invalid. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": [
+           *         "limit must be at least 1"
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Missing or wrong admin token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Admin token required: send \"Authorization: Bearer <SLUICE_ADMIN_TOKEN>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 409,
+           *       "error": "Conflict",
+           *       "message": "This Idempotency-Key was used with a different request (method, path or body); use a new key."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /**
+       * @description The body is larger than HTTP_BODY_LIMIT_BYTES.
+       *
+       *     The body is larger than HTTP_BODY_LIMIT_BYTES.
+       */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 413,
+           *       "error": "Payload Too Large",
+           *       "message": "Request body is larger than the limit of 1048576 bytes."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "Redis is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
       };
     };
   };

@@ -11,6 +11,8 @@ export class WorkerMetrics {
   readonly circuitState: Gauge<'provider'>;
   readonly creditPauses: Counter<'provider' | 'action'>;
   readonly credits: Counter<'provider'>;
+  readonly emailVerifications: Counter<'provider' | 'verdict'>;
+  readonly phonesFound: Counter<'provider' | 'kind' | 'valid'>;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     this.jobs = new Counter({
@@ -54,6 +56,18 @@ export class WorkerMetrics {
       name: 'sluice_credits_charged_total',
       help: 'Credits charged by providers for steps settled by this replica',
       labelNames: ['provider'],
+      registers: [registry],
+    });
+    this.emailVerifications = new Counter({
+      name: 'sluice_email_verifications_total',
+      help: 'E-mail verification steps completed by this replica, per provider and verdict',
+      labelNames: ['provider', 'verdict'],
+      registers: [registry],
+    });
+    this.phonesFound = new Counter({
+      name: 'sluice_phones_found_total',
+      help: 'Phone numbers in steps completed by this replica, per provider, kind and validity (E.164)',
+      labelNames: ['provider', 'kind', 'valid'],
       registers: [registry],
     });
   }

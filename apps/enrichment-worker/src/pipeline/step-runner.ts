@@ -15,6 +15,7 @@ import { ProviderError } from '@sluice/providers';
 import { JOB_NAMES, type ProviderName, type ProviderStepPayload } from '@sluice/queue';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import { WorkerMetrics } from '../ops/worker-metrics';
+import { qualityOf } from '../ops/quality-metrics';
 import { ProviderCallLog } from '../steps/provider-call-log';
 import { StepLedger, type StepSettlement } from '../steps/step-ledger.service';
 import { CreditGate } from './credit-gate';
@@ -182,6 +183,15 @@ export class StepRunner {
         });
         if (settlement.credits > 0) {
           this.metrics.credits.inc({ provider }, settlement.credits);
+        }
+        if (settlement.state === 'completed') {
+          const quality = qualityOf(settlement.output);
+          if (quality.verdict !== null) {
+            this.metrics.emailVerifications.inc({ provider, verdict: quality.verdict });
+          }
+          for (const phone of quality.phones) {
+            this.metrics.phonesFound.inc({ provider, kind: phone.kind, valid: String(phone.valid) });
+          }
         }
       }
       if (planned) {

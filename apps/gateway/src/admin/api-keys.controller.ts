@@ -41,6 +41,8 @@ import { AdminTokenGuard } from '../auth/admin-token.guard';
 import { workspaceRules } from '../auth/api-key.guard';
 import { displayPrefix, generateApiKey, hashApiKey } from '../auth/api-keys';
 import { API_SCOPES, type ApiScope } from '../auth/scopes';
+import { AuditLog } from '../audit/audit-log.service';
+import { CorrelationId } from '../auth/request-context';
 
 export class CreateApiKeyDto {
   @ApiProperty({ example: 'crm-sync' })
@@ -120,6 +122,7 @@ export class ApiKeysController {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: GatewayConfig,
     private readonly keys: ApiKeyCache,
+    private readonly audit: AuditLog,
   ) {}
 
   private async workspace(id: string): Promise<Workspace> {
@@ -140,6 +143,7 @@ export class ApiKeysController {
   async create(
     @Param('workspace', new ParseUUIDPipe()) workspaceId: string,
     @Body() body: CreateApiKeyDto,
+    @CorrelationId() correlationId: string,
   ): Promise<KeyView & { api_key: string }> {
     await this.workspace(workspaceId);
     const secret = generateApiKey();
@@ -153,6 +157,15 @@ export class ApiKeysController {
         scopes: body.scopes,
       }),
     );
+    await this.audit.record({
+      workspaceId,
+      actor: 'admin',
+      action: 'api_key.create',
+      targetType: 'api_key',
+      targetId: saved.id,
+      details: { name: saved.name, scopes: saved.scopes, key_prefix: saved.keyPrefix },
+      correlationId,
+    });
     return { ...view(saved), api_key: secret };
   }
 
@@ -174,14 +187,29 @@ export class ApiKeysController {
   async revoke(
     @Param('workspace', new ParseUUIDPipe()) workspaceId: string,
     @Param('key', new ParseUUIDPipe()) keyId: string,
+    @CorrelationId() correlationId: string,
   ): Promise<KeyView> {
     const repo = this.dataSource.getRepository(ApiKey);
     // Scoped to the workspace: a key id of another workspace is not found here.
-    await repo.update({ id: keyId, workspaceId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    const result = await repo.update(
+      { id: keyId, workspaceId, revokedAt: IsNull() },
+      { revokedAt: new Date() },
+    );
     this.keys.forget({ keyId });
     const key = await repo.findOneBy({ id: keyId, workspaceId });
     if (!key) {
       throw new NotFoundException(`Workspace ${workspaceId} has no API key ${keyId}.`);
+    }
+    if ((result.affected ?? 0) > 0) {
+      await this.audit.record({
+        workspaceId,
+        actor: 'admin',
+        action: 'api_key.revoke',
+        targetType: 'api_key',
+        targetId: keyId,
+        details: { name: key.name, key_prefix: key.keyPrefix },
+        correlationId,
+      });
     }
     return view(key);
   }
@@ -193,6 +221,7 @@ export class ApiKeysController {
   async limits(
     @Param('workspace', new ParseUUIDPipe()) workspaceId: string,
     @Body() body: RateLimitsDto,
+    @CorrelationId() correlationId: string,
   ): Promise<{ rate_limits: Required<Record<keyof WorkspaceRateLimits, number>> }> {
     const workspace = await this.workspace(workspaceId);
     const merged: WorkspaceRateLimits = { ...(workspace.rateLimits ?? {}) };
@@ -209,6 +238,16 @@ export class ApiKeysController {
       .update({ id: workspaceId }, { rateLimits: Object.keys(merged).length > 0 ? merged : null });
     this.keys.forget({ workspaceId });
     const [minute, hour, day] = workspaceRules(merged, this.config);
-    return { rate_limits: { per_minute: minute.limit, per_hour: hour.limit, per_day: day.limit } };
+    const limits = { per_minute: minute.limit, per_hour: hour.limit, per_day: day.limit };
+    await this.audit.record({
+      workspaceId,
+      actor: 'admin',
+      action: 'workspace.limits',
+      targetType: 'workspace',
+      targetId: workspaceId,
+      details: { changed: body, rate_limits: limits },
+      correlationId,
+    });
+    return { rate_limits: limits };
   }
 }

@@ -1,3 +1,5 @@
+import { AuditLog } from '../audit/audit-log.service';
+import { CorrelationId } from '../auth/request-context';
 import { InjectQueue } from '@nestjs/bullmq';
 import { BadRequestException, Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
@@ -44,6 +46,7 @@ export class ProvidersAdminController {
     @InjectQueue(QUEUE_NAMES.creditMonitor)
     private readonly monitorQueue: Queue<{ provider?: string; day?: string }>,
     private readonly core: CoreConfig,
+    private readonly audit: AuditLog,
   ) {}
 
   @Post('providers/:name/pause')
@@ -53,10 +56,21 @@ export class ProvidersAdminController {
   @ApiPost({ body: false })
   @ApiAnswer(200, PAUSED_EXAMPLE)
   @ApiError(404, 'No such provider.', "No provider 'acme'; providers: companies-house, snov, …")
-  async pause(@Param('name') name: string): Promise<{ provider: string; paused: true }> {
+  async pause(
+    @Param('name') name: string,
+    @CorrelationId() correlationId: string,
+  ): Promise<{ provider: string; paused: true }> {
     const provider = providerOf(name);
     const record: PauseRecord = { since: Date.now(), reason: 'paused by an operator', manual: true };
     await pauseProvider(await this.redis(), this.queueOf(provider), this.core.queuePrefix, provider, record);
+    await this.audit.record({
+      workspaceId: null,
+      actor: 'admin',
+      action: 'provider.pause',
+      targetType: 'provider',
+      targetId: provider,
+      correlationId,
+    });
     return { provider, paused: true };
   }
 
@@ -67,7 +81,10 @@ export class ProvidersAdminController {
   @ApiPost({ body: false })
   @ApiAnswer(200, RESUMED_EXAMPLE)
   @ApiError(404, 'No such provider.', "No provider 'acme'; providers: companies-house, snov, …")
-  async resume(@Param('name') name: string): Promise<{ provider: string; paused: false }> {
+  async resume(
+    @Param('name') name: string,
+    @CorrelationId() correlationId: string,
+  ): Promise<{ provider: string; paused: false }> {
     const provider = providerOf(name);
     await resumeProvider(
       await this.redis(),
@@ -77,6 +94,14 @@ export class ProvidersAdminController {
       'resumed by an operator',
       { creditOnly: false },
     );
+    await this.audit.record({
+      workspaceId: null,
+      actor: 'admin',
+      action: 'provider.resume',
+      targetType: 'provider',
+      targetId: provider,
+      correlationId,
+    });
     return { provider, paused: false };
   }
 

@@ -5,6 +5,8 @@ import { WORKSPACE_CREATED_EXAMPLE } from '../openapi/examples';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
 import { CreateWorkspaceDto, WorkspaceCreatedDto } from './create-workspace.dto';
 import { WorkspacesService } from './workspaces.service';
+import { AuditLog } from '../audit/audit-log.service';
+import { CorrelationId } from '../auth/request-context';
 
 @ApiTags('admin')
 @ApiBearerAuth('admin')
@@ -12,7 +14,10 @@ import { WorkspacesService } from './workspaces.service';
 @UseGuards(AdminTokenGuard)
 @Controller('v1/admin/workspaces')
 export class WorkspacesController {
-  constructor(private readonly workspaces: WorkspacesService) {}
+  constructor(
+    private readonly workspaces: WorkspacesService,
+    private readonly audit: AuditLog,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Create a workspace and its API key (shown once; only a hash is stored)' })
@@ -27,7 +32,20 @@ export class WorkspacesController {
     'A workspace with that name exists.',
     "A workspace named like 'Acme RevOps' already exists (slug 'acme-revops').",
   )
-  async create(@Body() body: CreateWorkspaceDto): Promise<WorkspaceCreatedDto> {
-    return this.workspaces.create(body.name, body.tier);
+  async create(
+    @Body() body: CreateWorkspaceDto,
+    @CorrelationId() correlationId: string,
+  ): Promise<WorkspaceCreatedDto> {
+    const created = await this.workspaces.create(body.name, body.tier);
+    await this.audit.record({
+      workspaceId: created.workspace.id,
+      actor: 'admin',
+      action: 'workspace.create',
+      targetType: 'workspace',
+      targetId: created.workspace.id,
+      details: { name: created.workspace.name, tier: created.workspace.tier },
+      correlationId,
+    });
+    return created;
   }
 }

@@ -20,6 +20,8 @@ import { DataSource } from 'typeorm';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
 import { providerOf } from '../http-params';
 import { Quotas, type QuotaView } from './quotas.service';
+import { AuditLog } from '../audit/audit-log.service';
+import { CorrelationId } from '../auth/request-context';
 
 export class SetQuotaDto {
   @ApiProperty({
@@ -53,6 +55,7 @@ export class QuotasAdminController {
   constructor(
     private readonly quotas: Quotas,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditLog,
   ) {}
 
   private async workspace(id: string): Promise<string> {
@@ -83,13 +86,25 @@ export class QuotasAdminController {
     @Param('workspace', new ParseUUIDPipe()) workspace: string,
     @Param('provider') provider: string,
     @Body() body: SetQuotaDto,
+    @CorrelationId() correlationId: string,
   ): Promise<QuotaView> {
-    return this.quotas.set(
+    const name = providerOf(provider);
+    const quota = await this.quotas.set(
       await this.workspace(workspace),
-      providerOf(provider),
+      name,
       body.monthly_credits,
       body.policy ?? 'refuse',
     );
+    await this.audit.record({
+      workspaceId: workspace,
+      actor: 'admin',
+      action: 'quota.set',
+      targetType: 'provider',
+      targetId: name,
+      details: { monthly_credits: body.monthly_credits, policy: body.policy ?? 'refuse' },
+      correlationId,
+    });
+    return quota;
   }
 
   @Delete(':provider')
@@ -105,9 +120,19 @@ export class QuotasAdminController {
   async remove(
     @Param('workspace', new ParseUUIDPipe()) workspace: string,
     @Param('provider') provider: string,
+    @CorrelationId() correlationId: string,
   ): Promise<void> {
-    if (!(await this.quotas.remove(await this.workspace(workspace), providerOf(provider)))) {
+    const name = providerOf(provider);
+    if (!(await this.quotas.remove(await this.workspace(workspace), name))) {
       throw new NotFoundException(`Workspace ${workspace} has no quota at ${provider}.`);
     }
+    await this.audit.record({
+      workspaceId: workspace,
+      actor: 'admin',
+      action: 'quota.delete',
+      targetType: 'provider',
+      targetId: name,
+      correlationId,
+    });
   }
 }

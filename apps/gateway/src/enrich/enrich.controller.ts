@@ -1,3 +1,4 @@
+import { AuditLog } from '../audit/audit-log.service';
 import {
   BadRequestException,
   Body,
@@ -62,6 +63,7 @@ export class EnrichController {
     private readonly quotas: Quotas,
     private readonly secrets: WebhookSecrets,
     private readonly config: GatewayConfig,
+    private readonly audit: AuditLog,
   ) {}
 
   @Post()
@@ -126,6 +128,15 @@ export class EnrichController {
     );
     if (outcome.kind === 'answer') {
       response.status(HttpStatus.OK);
+      await this.audit.record({
+        workspaceId: caller.workspaceId,
+        actor: caller.apiKeyId,
+        action: 'enrich.read',
+        targetType: 'job',
+        targetId: outcome.answer.job_id,
+        details: { fields: request.fields, cached: outcome.answer.cached },
+        correlationId,
+      });
       return outcome.answer;
     }
     response.status(HttpStatus.ACCEPTED);

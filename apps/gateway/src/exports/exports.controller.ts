@@ -14,7 +14,8 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTag
 import { EXPORT_FORMATS, type ExportFormat } from '@sluice/db';
 import type { Response } from 'express';
 import { ApiKeyGuard } from '../auth/api-key.guard';
-import { type Caller, CurrentCaller } from '../auth/request-context';
+import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
+import { AuditLog } from '../audit/audit-log.service';
 import { RequireScope } from '../auth/scopes';
 import { CreateExportDto, ExportCreatedDto } from './create-export.dto';
 import { ExportsService, type ExportView } from './exports.service';
@@ -43,7 +44,10 @@ function formatOf(query: Record<string, unknown>, saved: ExportFormat): ExportFo
 @UseGuards(ApiKeyGuard)
 @Controller('v1/exports')
 export class ExportsController {
-  constructor(private readonly exports: ExportsService) {}
+  constructor(
+    private readonly exports: ExportsService,
+    private readonly audit: AuditLog,
+  ) {}
 
   @Post()
   @RequireScope('export')
@@ -63,8 +67,22 @@ export class ExportsController {
     status: 404,
     description: 'import_id or batch_id names no import or batch of this workspace.',
   })
-  async create(@Body() body: CreateExportDto, @CurrentCaller() caller: Caller): Promise<ExportView> {
-    return this.exports.create(caller, body);
+  async create(
+    @Body() body: CreateExportDto,
+    @CurrentCaller() caller: Caller,
+    @CorrelationId() correlationId: string,
+  ): Promise<ExportView> {
+    const saved = await this.exports.create(caller, body);
+    await this.audit.record({
+      workspaceId: caller.workspaceId,
+      actor: caller.apiKeyId,
+      action: 'export.create',
+      targetType: 'export',
+      targetId: saved.id,
+      details: { format: saved.format, filters: saved.filters },
+      correlationId,
+    });
+    return saved;
   }
 
   @Get(':id')
@@ -111,10 +129,21 @@ export class ExportsController {
     id: string,
     @Query() query: Record<string, unknown>,
     @CurrentCaller() caller: Caller,
+    @CorrelationId() correlationId: string,
     @Res() response: Response,
   ): Promise<void> {
     const saved = await this.exports.find(caller, id);
     const format = formatOf(query, saved.format);
+    // Audited before the file streams: the person data leaves with the first bytes.
+    await this.audit.record({
+      workspaceId: caller.workspaceId,
+      actor: caller.apiKeyId,
+      action: 'export.download',
+      targetType: 'export',
+      targetId: saved.id,
+      details: { format, filters: saved.filters },
+      correlationId,
+    });
     response.status(200);
     response.setHeader('content-type', CONTENT_TYPES[format]);
     response.setHeader('content-disposition', `attachment; filename="sluice-export-${saved.id}.${format}"`);

@@ -42,6 +42,7 @@ import { bulkJobsOf, checkBulkJob, type RejectedJob } from './bulk-jobs';
 import { JobsService, type JobSummary, type NewJob } from './jobs.service';
 import { WebhookSecrets } from '../callbacks/webhook-secrets.service';
 import { Quotas } from '../credits/quotas.service';
+import { AuditLog } from '../audit/audit-log.service';
 
 @ApiTags('jobs')
 @ApiBearerAuth()
@@ -57,6 +58,7 @@ export class JobsController {
     private readonly quotas: Quotas,
     private readonly hub: JobEventsHub,
     private readonly config: GatewayConfig,
+    private readonly audit: AuditLog,
   ) {}
 
   @Post()
@@ -286,11 +288,21 @@ export class JobsController {
   async events(
     @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new JobIdError() })) id: string,
     @CurrentCaller() caller: Caller,
+    @CorrelationId() correlationId: string,
     @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
     // Read before the stream opens: another workspace's job is a plain 404.
     let last = await this.jobs.get(caller, id);
+    await this.audit.record({
+      workspaceId: caller.workspaceId,
+      actor: caller.apiKeyId,
+      action: 'job.events.read',
+      targetType: 'job',
+      targetId: id,
+      details: { type: last.type, status: last.status },
+      correlationId,
+    });
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
@@ -375,8 +387,19 @@ export class JobsController {
   async get(
     @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new JobIdError() })) id: string,
     @CurrentCaller() caller: Caller,
+    @CorrelationId() correlationId: string,
   ): Promise<JobView> {
-    return this.jobs.get(caller, id);
+    const view = await this.jobs.get(caller, id);
+    await this.audit.record({
+      workspaceId: caller.workspaceId,
+      actor: caller.apiKeyId,
+      action: 'job.read',
+      targetType: 'job',
+      targetId: id,
+      details: { type: view.type, status: view.status },
+      correlationId,
+    });
+    return view;
   }
 
   @Post(':id/cancel')

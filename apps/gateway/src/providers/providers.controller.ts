@@ -24,7 +24,8 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { ApiKeyGuard } from '../auth/api-key.guard';
-import { type Caller, CurrentCaller } from '../auth/request-context';
+import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
+import { AuditLog } from '../audit/audit-log.service';
 import { RequireScope } from '../auth/scopes';
 import { type ProviderBalance, readProviderBalances } from '../credits/provider-balances';
 import { providerOf } from '../http-params';
@@ -87,6 +88,7 @@ export class ProvidersController {
     private readonly core: CoreConfig,
     private readonly providers: ProvidersConfig,
     private readonly pipeline: PipelineConfig,
+    private readonly audit: AuditLog,
   ) {}
 
   /** BullMQ types its connection minimally; it is the ioredis client the queue was given. */
@@ -206,10 +208,21 @@ export class ProvidersController {
     @Param('name') name: string,
     // Validated by parseCredentialsBody: the allowed fields depend on the provider in the path.
     @Body() body: unknown,
+    @CorrelationId() correlationId: string,
   ): Promise<StoredCredentialView & { configured: true; credentials: 'workspace' }> {
     const provider = providerOf(name);
     const values = parseCredentialsBody(provider, body);
     const stored = await this.credentials.put(caller.workspaceId, caller.apiKeyId, provider, values);
+    // The fingerprint only: never the credential values.
+    await this.audit.record({
+      workspaceId: caller.workspaceId,
+      actor: caller.apiKeyId,
+      action: 'credentials.put',
+      targetType: 'provider',
+      targetId: provider,
+      details: { fingerprint: stored.fingerprint },
+      correlationId,
+    });
     return { ...stored, configured: true, credentials: 'workspace' };
   }
 
@@ -230,9 +243,20 @@ export class ProvidersController {
   async remove(
     @CurrentCaller() caller: Caller,
     @Param('name') name: string,
+    @CorrelationId() correlationId: string,
   ): Promise<{ provider: string; removed: boolean; configured: boolean; credentials: 'platform' | null }> {
     const provider = providerOf(name);
     const removed = await this.credentials.remove(caller.workspaceId, caller.apiKeyId, provider);
+    if (removed) {
+      await this.audit.record({
+        workspaceId: caller.workspaceId,
+        actor: caller.apiKeyId,
+        action: 'credentials.delete',
+        targetType: 'provider',
+        targetId: provider,
+        correlationId,
+      });
+    }
     const platform = hasPlatformCredentials(this.providers, provider);
     return { provider, removed, configured: platform, credentials: platform ? 'platform' : null };
   }

@@ -23,6 +23,7 @@ import { Batch } from './batch.entity';
 import { BatchRecord } from './batch-record.entity';
 import { ImportRecord } from './import.entity';
 import { ExportRecord } from './export.entity';
+import { AuditEvent } from './audit-event.entity';
 
 export * from './api-key.entity';
 export * from './company.entity';
@@ -49,6 +50,7 @@ export * from './batch.entity';
 export * from './batch-record.entity';
 export * from './import.entity';
 export * from './export.entity';
+export * from './audit-event.entity';
 
 /** The explicit entity list: no globs, so a build never silently misses an entity. */
 export const ENTITIES = [
@@ -77,4 +79,5 @@ export const ENTITIES = [
   BatchRecord,
   ImportRecord,
   ExportRecord,
+  AuditEvent,
 ];

@@ -8,6 +8,7 @@ import { ApiLimits1796229405598 } from './1796229405598-ApiLimits';
 import { WorkspaceCredentials1796236358620 } from './1796236358620-WorkspaceCredentials';
 import { Batches1796237000567 } from './1796237000567-Batches';
 import { Imports1796236280384 } from './1796236280384-Imports';
+import { AuditEvents1796239530947 } from './1796239530947-AuditEvents';
 
 /** Every migration, in order. Listed explicitly (no glob) so that compiled and test runs agree. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -21,4 +22,5 @@ export const MIGRATIONS: (new () => object)[] = [
   Imports1796236280384,
   WorkspaceCredentials1796236358620,
   Batches1796237000567,
+  AuditEvents1796239530947,
 ];

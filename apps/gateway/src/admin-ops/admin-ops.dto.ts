@@ -1,0 +1,66 @@
+import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
+import { SUPPORTED_REQUEST_TYPES } from '@sluice/enrichment';
+import { PROVIDER_NAMES } from '@sluice/queue';
+import {
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+
+export class CacheClearDto {
+  @ApiPropertyOptional({
+    enum: PROVIDER_NAMES,
+    example: 'snov',
+    description: 'Only this provider’s answers.',
+  })
+  @IsOptional()
+  @IsIn(PROVIDER_NAMES, { message: `provider must be one of: ${PROVIDER_NAMES.join(', ')}` })
+  provider?: string;
+
+  @ApiPropertyOptional({ example: 'person.email', description: 'Only answers of this operation.' })
+  @IsOptional()
+  @IsString({ message: 'operation must be a string' })
+  @MaxLength(100, { message: 'operation must be at most 100 characters' })
+  @Matches(/^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)*$/, {
+    message: 'operation must be an operation name like person.email or company.profile',
+  })
+  operation?: string;
+
+  @ApiPropertyOptional({
+    example: 'b0c1d2e3-f4a5-4b6c-8d7e-9f0a1b2c3d4e',
+    description: 'Only this workspace’s.',
+  })
+  @IsOptional()
+  @IsUUID('all', { message: 'workspace_id must be a UUID' })
+  workspace_id?: string;
+}
+
+export class RetryFailedDto {
+  @ApiProperty({ example: 100, description: 'At most this many failed jobs, oldest first (1–1000).' })
+  @IsInt({ message: 'limit must be a whole number' })
+  @Min(1, { message: 'limit must be at least 1' })
+  @Max(1000, { message: 'limit must be at most 1000' })
+  limit!: number;
+
+  @ApiPropertyOptional({ example: 'b0c1d2e3-f4a5-4b6c-8d7e-9f0a1b2c3d4e' })
+  @IsOptional()
+  @IsUUID('all', { message: 'workspace_id must be a UUID' })
+  workspace_id?: string;
+
+  @ApiPropertyOptional({ example: '2026-12-01T00:00:00Z', description: 'Only jobs created since then.' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'since must be an ISO 8601 date or time' })
+  since?: string;
+
+  @ApiPropertyOptional({ enum: SUPPORTED_REQUEST_TYPES, example: 'person.email' })
+  @IsOptional()
+  @IsIn(SUPPORTED_REQUEST_TYPES, { message: `type must be one of: ${SUPPORTED_REQUEST_TYPES.join(', ')}` })
+  type?: string;
+}

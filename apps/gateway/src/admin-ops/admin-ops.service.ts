@@ -1,0 +1,151 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, HttpException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { CoreConfig } from '@sluice/config';
+import type { RequestInput, RequestOptions, RequestType } from '@sluice/enrichment';
+import { QUEUE_NAMES } from '@sluice/queue';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
+import { Quotas } from '../credits/quotas.service';
+import { JobsService } from '../jobs/jobs.service';
+
+/** Redis glob metacharacters, escaped so that a filter value matches only itself. */
+const escapeGlob = (text: string): string => text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+
+export interface RetryFilter {
+  workspaceId?: string;
+  since?: Date;
+  type?: string;
+  limit: number;
+}
+
+export interface RetryOutcome {
+  matched: number;
+  retried: number;
+  refused: number;
+  jobs: { retry_of: string; id: string }[];
+  refusals: { job_id: string; reason: string }[];
+}
+
+/** Ops actions over the whole platform: cache clearing and bulk retries. */
+@Injectable()
+export class AdminOps {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue(QUEUE_NAMES.enrichment) private readonly planQueue: Queue,
+    private readonly core: CoreConfig,
+    private readonly jobs: JobsService,
+    private readonly quotas: Quotas,
+  ) {}
+
+  private redis(): Promise<Redis> {
+    // BullMQ types its connection minimally; it is the ioredis client the queue was given.
+    return this.planQueue.client as unknown as Promise<Redis>;
+  }
+
+  /**
+   * Deletes the pipeline's cached provider answers (`<prefix>:pipeline:cache:<workspace>:<provider>:
+   * <operation>:<hash>`) matching the filters, walking the keys with SCAN (never KEYS, which blocks
+   * Redis), and the real-time answer cache of the workspaces concerned: an answer there is built from
+   * provider answers and cannot be told apart by provider, so it goes with them.
+   */
+  async clearCache(filter: {
+    provider?: string;
+    operation?: string;
+    workspaceId?: string;
+  }): Promise<{ deleted: number; answers_deleted: number }> {
+    const redis = await this.redis();
+    const workspace = filter.workspaceId ? escapeGlob(filter.workspaceId) : '*';
+    const provider = filter.provider ? escapeGlob(filter.provider) : '*';
+    const operation = filter.operation ? escapeGlob(filter.operation) : '*';
+    const prefix = escapeGlob(this.core.queuePrefix);
+    const deleted = await this.deleteMatching(
+      redis,
+      `${prefix}:pipeline:cache:${workspace}:${provider}:${operation}:*`,
+    );
+    const answers = await this.deleteMatching(redis, `${prefix}:enrich:answer:${workspace}:*`);
+    return { deleted, answers_deleted: answers };
+  }
+
+  private async deleteMatching(redis: Redis, pattern: string): Promise<number> {
+    let deleted = 0;
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) {
+        deleted += await redis.unlink(...keys);
+      }
+    } while (cursor !== '0');
+    return deleted;
+  }
+
+  /**
+   * Runs failed jobs again as new jobs (like POST /v1/jobs/:id/retry), oldest first, each on behalf
+   * of its workspace and API key. A job the workspace's quotas refuse is counted, not retried.
+   */
+  async retryFailed(filter: RetryFilter, correlationId: string): Promise<RetryOutcome> {
+    const rows = await this.dataSource.query<
+      {
+        id: string;
+        workspace_id: string;
+        api_key_id: string | null;
+        type: string;
+        input: Record<string, unknown>;
+        options: Record<string, unknown>;
+        priority: 'interactive' | 'bulk';
+        callback_url: string | null;
+        max_credits: string | null;
+        tier: string;
+      }[]
+    >(
+      `SELECT r.id, r.workspace_id, r.api_key_id, r.type, r.input, r.options, r.priority, r.callback_url,
+              r.max_credits, w.tier
+         FROM enrichment_requests r JOIN workspaces w ON w.id = r.workspace_id
+        WHERE r.status = 'failed'
+          AND ($1::uuid IS NULL OR r.workspace_id = $1)
+          AND ($2::timestamptz IS NULL OR r.created_at >= $2)
+          AND ($3::text IS NULL OR r.type = $3)
+        ORDER BY r.created_at, r.id
+        LIMIT $4`,
+      [filter.workspaceId ?? null, filter.since ?? null, filter.type ?? null, filter.limit],
+    );
+    const outcome: RetryOutcome = { matched: rows.length, retried: 0, refused: 0, jobs: [], refusals: [] };
+    for (const row of rows) {
+      const type = row.type as RequestType;
+      const input = row.input as RequestInput;
+      const options = row.options as RequestOptions;
+      try {
+        await this.quotas.assertRoom(row.workspace_id, type, input, options);
+      } catch (error) {
+        if (!(error instanceof HttpException)) {
+          throw error;
+        }
+        const answer = error.getResponse();
+        const reason =
+          typeof answer === 'string' ? answer : String((answer as { message?: unknown }).message);
+        outcome.refused += 1;
+        outcome.refusals.push({ job_id: row.id, reason });
+        continue;
+      }
+      // The original key may be gone (null): the new job is then the workspace's, made by no key.
+      const caller = { workspaceId: row.workspace_id, apiKeyId: row.api_key_id as string, tier: row.tier };
+      const created = await this.jobs.create(
+        caller,
+        {
+          type,
+          input,
+          priority: row.priority,
+          callbackUrl: row.callback_url,
+          maxCredits: row.max_credits === null ? null : Number(row.max_credits),
+          options,
+        },
+        correlationId,
+      );
+      outcome.retried += 1;
+      outcome.jobs.push({ retry_of: row.id, id: created.id });
+    }
+    return outcome;
+  }
+}

@@ -1,0 +1,219 @@
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ROCKETREACH_ATTRIBUTION } from '@sluice/providers';
+import { DataSource } from 'typeorm';
+
+export const SEGMENTS = ['industry', 'country'] as const;
+export type Segment = (typeof SEGMENTS)[number];
+
+export interface DataQualityQuery {
+  from: Date;
+  to: Date;
+  workspaceId: string | null;
+  segment: Segment | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DAY_MS = 24 * 3600 * 1000;
+/** E.164: what a normalised, dialable number looks like. */
+const E164 = '^\\+[1-9][0-9]{6,14}$';
+
+const rate = (part: number, whole: number): number | null =>
+  whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : null;
+
+function dateParam(name: string, value: unknown): Date | null {
+  if (value === undefined) {
+    return null;
+  }
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(Date.parse(value))) {
+    throw new BadRequestException(`${name} must be an ISO 8601 date or time, like 2026-12-01T00:00:00Z.`);
+  }
+  return new Date(value);
+}
+
+/** `from`/`to` (default: the last 30 days), `workspace_id`, `segment` (industry or country). */
+export function parseDataQualityQuery(query: Record<string, unknown>, now = new Date()): DataQualityQuery {
+  const allowed = ['from', 'to', 'workspace_id', 'segment'];
+  const unknown = Object.keys(query).filter((key) => !allowed.includes(key));
+  if (unknown.length > 0) {
+    throw new BadRequestException(
+      `Unknown query parameter(s) ${unknown.join(', ')}; allowed: ${allowed.join(', ')}.`,
+    );
+  }
+  const to = dateParam('to', query.to) ?? now;
+  const from = dateParam('from', query.from) ?? new Date(to.getTime() - 30 * DAY_MS);
+  if (from >= to) {
+    throw new BadRequestException('from must be before to.');
+  }
+  const workspace = query.workspace_id;
+  if (workspace !== undefined && (typeof workspace !== 'string' || !UUID.test(workspace))) {
+    throw new BadRequestException('workspace_id must be a UUID.');
+  }
+  const segment = query.segment;
+  if (segment !== undefined && !(SEGMENTS as readonly unknown[]).includes(segment)) {
+    throw new BadRequestException(`segment must be one of: ${SEGMENTS.join(', ')}.`);
+  }
+  return {
+    from,
+    to,
+    workspaceId: workspace ?? null,
+    segment: (segment as Segment | undefined) ?? null,
+  };
+}
+
+interface ProviderFigures {
+  provider: string;
+  segment?: string;
+  /** Steps that reached the provider (cached answers are not calls). */
+  calls: number;
+  /** Of those, the ones whose answer was accepted. */
+  hits: number;
+  credits: number;
+  hit_rate: number | null;
+  cost_per_hit: number | null;
+}
+
+export interface DataQualityReport {
+  window: { from: string; to: string };
+  workspace_id: string | null;
+  email_verification: { total: number; by_verdict: Record<string, number> };
+  phones: {
+    total: number;
+    valid: number;
+    invalid: number;
+    valid_rate: number | null;
+    by_kind: Record<string, number>;
+  };
+  completeness: { results: number; fields: Record<string, { known: number; rate: number | null }> };
+  providers: ProviderFigures[];
+  segments?: ProviderFigures[];
+}
+
+/**
+ * Data quality over a window, from the steps (provider answers) and the finished requests. Hit rate
+ * and cost per hit count provider calls only: a cached answer costs nothing and says nothing about
+ * the provider, unlike usage reports (which count what a workspace was served).
+ */
+@Injectable()
+export class DataQuality {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async report(query: DataQualityQuery): Promise<DataQualityReport> {
+    const params = [query.from, query.to, query.workspaceId];
+    const stepWindow = `s.completed_at >= $1 AND s.completed_at < $2 AND ($3::uuid IS NULL OR s.workspace_id = $3)`;
+    const [verdicts, phones, results, fields, providers] = await Promise.all([
+      this.dataSource.query<{ verdict: string; n: string }[]>(
+        `SELECT s.output->>'verdict' AS verdict, count(*) AS n
+           FROM enrichment_steps s
+          WHERE s.state = 'completed' AND s.output ? 'verdict' AND ${stepWindow}
+          GROUP BY 1`,
+        params,
+      ),
+      this.dataSource.query<{ kind: string; valid: boolean; n: string }[]>(
+        `SELECT COALESCE(p->>'kind', 'unknown') AS kind, COALESCE(p->>'number', '') ~ '${E164}' AS valid,
+                count(*) AS n
+           FROM enrichment_steps s, jsonb_array_elements(s.output->'phones') p
+          WHERE s.state = 'completed' AND jsonb_typeof(s.output->'phones') = 'array' AND ${stepWindow}
+          GROUP BY 1, 2`,
+        params,
+      ),
+      this.dataSource.query<{ n: string }[]>(
+        `SELECT count(*) AS n FROM enrichment_requests r
+          WHERE r.type = 'enrich' AND r.status = 'completed'
+            AND r.completed_at >= $1 AND r.completed_at < $2 AND ($3::uuid IS NULL OR r.workspace_id = $3)`,
+        params,
+      ),
+      this.dataSource.query<{ field: string; n: string }[]>(
+        `SELECT e.key AS field, count(*) AS n
+           FROM enrichment_requests r, jsonb_each(r.result->'data') e
+          WHERE r.type = 'enrich' AND r.status = 'completed' AND jsonb_typeof(r.result->'data') = 'object'
+            AND e.value NOT IN ('null'::jsonb, '""'::jsonb, '[]'::jsonb)
+            AND r.completed_at >= $1 AND r.completed_at < $2 AND ($3::uuid IS NULL OR r.workspace_id = $3)
+          GROUP BY 1 ORDER BY 1`,
+        params,
+      ),
+      this.providerFigures(query, null),
+    ]);
+    const byKind: Record<string, number> = {};
+    let valid = 0;
+    let total = 0;
+    for (const row of phones) {
+      const n = Number(row.n);
+      byKind[row.kind] = (byKind[row.kind] ?? 0) + n;
+      total += n;
+      valid += row.valid ? n : 0;
+    }
+    const resultCount = Number(results[0]?.n ?? 0);
+    return {
+      window: { from: query.from.toISOString(), to: query.to.toISOString() },
+      workspace_id: query.workspaceId,
+      email_verification: {
+        total: verdicts.reduce((sum, row) => sum + Number(row.n), 0),
+        by_verdict: Object.fromEntries(verdicts.map((row) => [row.verdict, Number(row.n)])),
+      },
+      phones: { total, valid, invalid: total - valid, valid_rate: rate(valid, total), by_kind: byKind },
+      completeness: {
+        results: resultCount,
+        fields: Object.fromEntries(
+          fields.map((row) => [row.field, { known: Number(row.n), rate: rate(Number(row.n), resultCount) }]),
+        ),
+      },
+      providers,
+      ...(query.segment ? { segments: await this.providerFigures(query, query.segment) } : {}),
+    };
+  }
+
+  private async providerFigures(
+    query: DataQualityQuery,
+    segment: Segment | null,
+  ): Promise<ProviderFigures[]> {
+    // The segment is one of SEGMENTS (checked), passed as a parameter all the same.
+    const rows = await this.dataSource.query<
+      { provider: string; segment: string | null; calls: string; hits: string; credits: string }[]
+    >(
+      `SELECT s.provider,
+              ${segment ? `COALESCE(NULLIF(r.result->'data'->>$4, ''), 'unknown')` : 'NULL'} AS segment,
+              count(*) AS calls,
+              count(*) FILTER (WHERE s.state = 'completed' AND s.reason IS NULL) AS hits,
+              COALESCE(sum(s.credits), 0) AS credits
+         FROM enrichment_steps s
+         ${segment ? 'JOIN enrichment_requests r ON r.id = s.request_id' : ''}
+        WHERE NOT s.cached AND s.state IN ('completed', 'failed')
+          AND s.completed_at >= $1 AND s.completed_at < $2 AND ($3::uuid IS NULL OR s.workspace_id = $3)
+        GROUP BY 1, 2
+        ORDER BY 1, 2`,
+      segment
+        ? [query.from, query.to, query.workspaceId, segment]
+        : [query.from, query.to, query.workspaceId],
+    );
+    return rows.map((row) => {
+      const calls = Number(row.calls);
+      const hits = Number(row.hits);
+      const credits = Number(row.credits);
+      return {
+        provider: row.provider,
+        ...(segment ? { segment: String(row.segment) } : {}),
+        calls,
+        hits,
+        credits,
+        hit_rate: rate(hits, calls),
+        cost_per_hit: rate(credits, hits),
+      };
+    });
+  }
+
+  /** Compliance figures this deployment has: finished results carrying RocketReach's attribution. */
+  async compliance(): Promise<{ attribution: { text: string; results: number }; audit_events: number }> {
+    const [row] = await this.dataSource.query<{ attributed: string; audited: string }[]>(
+      `SELECT (SELECT count(*) FROM enrichment_requests r
+                WHERE r.status = 'completed' AND jsonb_typeof(r.result->'sources') = 'object'
+                  AND EXISTS (SELECT 1 FROM jsonb_each_text(r.result->'sources') e WHERE e.value = 'rocketreach'))
+                AS attributed,
+              (SELECT count(*) FROM audit_events) AS audited`,
+    );
+    return {
+      attribution: { text: ROCKETREACH_ATTRIBUTION, results: Number(row?.attributed ?? 0) },
+      audit_events: Number(row?.audited ?? 0),
+    };
+  }
+}

@@ -1,0 +1,76 @@
+import { Logger } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { AuditLog } from './audit-log.service';
+
+const ENTRY = {
+  workspaceId: '3d6f0a1b-2c3d-4e5f-8a9b-0c1d2e3f4a5b',
+  actor: 'admin',
+  action: 'api_key.create',
+  targetType: 'api_key',
+  targetId: 'k1',
+  details: { name: 'crm', api_key: 'slk_secret' },
+  correlationId: 'req-1',
+};
+
+/** A stand-in for the database: only `query` is used by the audit log. */
+function dataSource(query: (sql: string, params: unknown[]) => Promise<unknown>): DataSource {
+  return { query } as unknown as DataSource;
+}
+
+describe('AuditLog.record', () => {
+  afterEach(() => {
+    jest.restoreAllMocks();
+    jest.useRealTimers();
+  });
+
+  it('inserts the event with its details stripped of secrets', async () => {
+    const calls: unknown[][] = [];
+    const log = new AuditLog(
+      dataSource((_sql, params) => {
+        calls.push(params);
+        return Promise.resolve([]);
+      }),
+    );
+    await log.record(ENTRY);
+    expect(calls).toEqual([
+      [
+        ENTRY.workspaceId,
+        'admin',
+        'api_key.create',
+        'api_key',
+        'k1',
+        JSON.stringify({ name: 'crm' }),
+        'req-1',
+      ],
+    ]);
+  });
+
+  it('never throws when the write fails, and logs the lost event as an error', async () => {
+    const errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const log = new AuditLog(dataSource(() => Promise.reject(new Error('connection refused'))));
+    await expect(log.record(ENTRY)).resolves.toBeUndefined();
+    expect(errors).toHaveBeenCalledWith(
+      expect.objectContaining({
+        event: 'audit.failed',
+        action: 'api_key.create',
+        error: 'Error: connection refused',
+      }),
+    );
+    expect(JSON.stringify(errors.mock.calls)).not.toContain('slk_secret');
+  });
+
+  it('answers without waiting for a write that hangs', async () => {
+    jest.useFakeTimers();
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const log = new AuditLog(dataSource(() => new Promise(() => undefined)));
+    let done = false;
+    const recording = log.record(ENTRY).then(() => {
+      done = true;
+    });
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(done).toBe(false);
+    await jest.advanceTimersByTimeAsync(1500);
+    await recording;
+    expect(done).toBe(true);
+  });
+});

@@ -1,0 +1,117 @@
+import { BadRequestException } from '@nestjs/common';
+
+/** Detail keys that could carry a secret: dropped from every audit row, whatever the caller passed. */
+const SECRET_KEY = /secret|token|password|api_?key$|key_hash|ciphertext|credential_values|authorization/i;
+
+/** `details` without any member whose name looks like it holds a secret (at any depth). */
+export function withoutSecrets(details: Record<string, unknown>): Record<string, unknown> {
+  const clean = (value: unknown): unknown => {
+    if (Array.isArray(value)) {
+      return value.map(clean);
+    }
+    if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+      return Object.fromEntries(
+        Object.entries(value as Record<string, unknown>)
+          .filter(([key]) => !SECRET_KEY.test(key))
+          .map(([key, inner]) => [key, clean(inner)]),
+      );
+    }
+    return value;
+  };
+  return clean(details) as Record<string, unknown>;
+}
+
+export interface AuditQuery {
+  workspaceId: string | null;
+  action: string | null;
+  from: Date | null;
+  to: Date | null;
+  limit: number;
+  /** Keyset position: the `at` (full precision, as text) and id of the last row of the previous page. */
+  after: { at: string; id: string } | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ACTION = /^[a-z_]+(\.[a-z_]+)*$/;
+
+export function encodeCursor(at: string, id: string): string {
+  return Buffer.from(JSON.stringify([at, id]), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): { at: string; id: string } {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(parsed) &&
+      parsed.length === 2 &&
+      typeof parsed[0] === 'string' &&
+      !Number.isNaN(Date.parse(parsed[0])) &&
+      typeof parsed[1] === 'string' &&
+      UUID.test(parsed[1])
+    ) {
+      return { at: parsed[0], id: parsed[1] };
+    }
+  } catch {
+    // falls through to the 400 below
+  }
+  throw new BadRequestException('cursor is not a next_cursor of this list; start again without it.');
+}
+
+function dateOf(name: string, value: unknown): Date | null {
+  if (value === undefined) {
+    return null;
+  }
+  const date = typeof value === 'string' ? new Date(value) : new Date(Number.NaN);
+  if (Number.isNaN(date.getTime()) || typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(value)) {
+    throw new BadRequestException(`${name} must be an ISO 8601 date or time, like 2026-12-01T00:00:00Z.`);
+  }
+  return date;
+}
+
+/**
+ * The filters of an audit list: `workspace_id` (admin only), `action`, `from`/`to` (ISO 8601, from
+ * inclusive, to exclusive), `limit` 1–200 (default 50), `cursor`. Anything else is refused by name.
+ */
+export function parseAuditQuery(query: Record<string, unknown>, options: { admin: boolean }): AuditQuery {
+  const allowed = [...(options.admin ? ['workspace_id'] : []), 'action', 'from', 'to', 'limit', 'cursor'];
+  const unknown = Object.keys(query).filter((key) => !allowed.includes(key));
+  if (unknown.length > 0) {
+    throw new BadRequestException(
+      `Unknown query parameter(s) ${unknown.join(', ')}; allowed: ${allowed.join(', ')}.`,
+    );
+  }
+  for (const [key, value] of Object.entries(query)) {
+    if (typeof value !== 'string') {
+      throw new BadRequestException(`${key} must be given once, as a single value.`);
+    }
+  }
+  const workspace = query.workspace_id as string | undefined;
+  if (workspace !== undefined && !UUID.test(workspace)) {
+    throw new BadRequestException('workspace_id must be a UUID.');
+  }
+  const action = query.action as string | undefined;
+  if (action !== undefined && (!ACTION.test(action) || action.length > 100)) {
+    throw new BadRequestException('action must be an action name like job.read or api_key.create.');
+  }
+  let limit = 50;
+  const rawLimit = query.limit as string | undefined; // a single string: checked above
+  if (rawLimit !== undefined) {
+    limit = Number(rawLimit);
+    if (!/^\d+$/.test(rawLimit) || limit < 1 || limit > 200) {
+      throw new BadRequestException('limit must be a whole number from 1 to 200.');
+    }
+  }
+  const from = dateOf('from', query.from);
+  const to = dateOf('to', query.to);
+  if (from && to && from >= to) {
+    throw new BadRequestException('from must be before to.');
+  }
+  return {
+    workspaceId: workspace ?? null,
+    action: action ?? null,
+    from,
+    to,
+    limit,
+    after: query.cursor === undefined ? null : decodeCursor(query.cursor as string),
+  };
+}

@@ -1,0 +1,325 @@
+import { call, createWorkspace } from '../support/api';
+import { calls, finished, people, personInput, setUp, tearDown, type JobView } from '../support/pipeline';
+import type { WorldPerson } from '../support/sandbox-world';
+import { TEST_ADMIN_TOKEN } from '../support/stack';
+
+interface Figures {
+  provider: string;
+  segment?: string;
+  calls: number;
+  hits: number;
+  credits: number;
+  hit_rate: number | null;
+  cost_per_hit: number | null;
+}
+interface Report {
+  email_verification: { total: number; by_verdict: Record<string, number> };
+  phones: { total: number; valid: number; invalid: number; by_kind: Record<string, number> };
+  completeness: { results: number; fields: Record<string, { known: number; rate: number | null }> };
+  providers: Figures[];
+  segments?: Figures[];
+}
+type Step = JobView['steps'][number] & { credits: number };
+
+const round = (value: number): number => Math.round(value * 10_000) / 10_000;
+
+/** Provider figures computed here from job views: calls are uncached finished steps. */
+function figuresOf(jobs: JobView[], segmentOf?: (job: JobView) => string): Figures[] {
+  const byKey = new Map<string, Figures>();
+  for (const job of jobs) {
+    for (const step of job.steps as Step[]) {
+      if (step.cached || !['completed', 'failed'].includes(step.state)) {
+        continue;
+      }
+      const segment = segmentOf?.(job);
+      const key = `${step.provider}|${segment ?? ''}`;
+      const entry = byKey.get(key) ?? {
+        provider: step.provider,
+        ...(segment === undefined ? {} : { segment }),
+        calls: 0,
+        hits: 0,
+        credits: 0,
+        hit_rate: null,
+        cost_per_hit: null,
+      };
+      entry.calls += 1;
+      entry.hits += step.state === 'completed' && step.reason === null ? 1 : 0;
+      entry.credits += Number(step.credits);
+      byKey.set(key, entry);
+    }
+  }
+  return [...byKey.values()]
+    .map((entry) => ({
+      ...entry,
+      hit_rate: entry.calls > 0 ? round(entry.hits / entry.calls) : null,
+      cost_per_hit: entry.hits > 0 ? round(entry.credits / entry.hits) : null,
+    }))
+    .sort((a, b) => `${a.provider}|${a.segment ?? ''}`.localeCompare(`${b.provider}|${b.segment ?? ''}`));
+}
+
+/** Admin operations: data quality from real jobs, cache clearing, bulk retries of failed jobs. */
+describe('admin data quality and operations', () => {
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+  let world: WorldPerson[];
+
+  beforeAll(async () => {
+    // No PostgreSQL store answers: a cleared Redis cache means the provider is called again.
+    ctx = await setUp({ STORE_FRESH_DAYS: '0' });
+    world = await people(ctx.stack.sandboxUrl);
+  });
+  afterAll(() => tearDown(ctx));
+
+  const admin = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
+    call<T>(ctx.stack.gatewayUrl, method, path, { token: TEST_ADMIN_TOKEN, body });
+
+  it('reports e-mail verdicts, phones, completeness, hit rate and cost per hit matching the jobs run', async () => {
+    const { stack } = ctx;
+    const ws = await createWorkspace(stack.gatewayUrl, 'Quality Co');
+    const fields = ['business_email', 'email_status', 'mobile_phone', 'industry', 'country'];
+    const chosen = world.slice(0, 6);
+    const jobs: JobView[] = [];
+    for (const person of chosen) {
+      const answer = await call<{ job_id: string }>(stack.gatewayUrl, 'POST', '/v1/enrich', {
+        token: ws.apiKey,
+        body: { ...personInput(person), enrich: fields, timeout_ms: 20_000 },
+      });
+      expect(answer.status).toBe(200);
+      jobs.push(await finished(stack, ws.apiKey, answer.body.job_id));
+    }
+    const completed = jobs.filter((job) => job.status === 'completed');
+    expect(completed.length).toBeGreaterThan(0);
+
+    const report = await admin<Report>('GET', `/v1/admin/data-quality?workspace_id=${ws.id}`);
+    expect(report.status).toBe(200);
+    expect(report.body.providers).toEqual(figuresOf(jobs));
+    expect(report.body.providers.length).toBeGreaterThan(0);
+
+    // Completeness: of the finished answers, how many know each field.
+    expect(report.body.completeness.results).toBe(completed.length);
+    for (const field of fields) {
+      const known = completed.filter((job) => {
+        const value = (job.result?.data as Record<string, unknown> | undefined)?.[field];
+        return value !== null && value !== undefined && value !== '';
+      }).length;
+      expect([field, report.body.completeness.fields[field]?.known ?? 0]).toEqual([field, known]);
+    }
+
+    // E-mail verdicts and phones, from the steps' stored outputs.
+    const outputs = (
+      await ctx.db.dataSource.query<{ output: Record<string, unknown> | null }[]>(
+        `SELECT output FROM enrichment_steps WHERE workspace_id = $1 AND state = 'completed'`,
+        [ws.id],
+      )
+    ).map((row) => row.output ?? {});
+    const verdicts: Record<string, number> = {};
+    for (const output of outputs.filter((o) => typeof o.verdict === 'string')) {
+      verdicts[output.verdict as string] = (verdicts[output.verdict as string] ?? 0) + 1;
+    }
+    expect(report.body.email_verification.by_verdict).toEqual(verdicts);
+    expect(report.body.email_verification.total).toBeGreaterThan(0);
+    const phones = outputs.flatMap((o) =>
+      Array.isArray(o.phones) ? (o.phones as { number: string; kind: string }[]) : [],
+    );
+    expect(report.body.phones.total).toBe(phones.length);
+    expect(phones.length).toBeGreaterThan(0);
+    expect(report.body.phones.valid).toBe(phones.filter((p) => /^\+[1-9]\d{6,14}$/.test(p.number)).length);
+    const kinds: Record<string, number> = {};
+    for (const phone of phones) {
+      kinds[phone.kind] = (kinds[phone.kind] ?? 0) + 1;
+    }
+    expect(report.body.phones.by_kind).toEqual(kinds);
+
+    // The worker's metrics saw the same verdicts and phones (this suite's only jobs so far).
+    const metrics = await (await fetch(`${stack.workerUrl}/metrics`)).text();
+    const sum = (name: string, label: string): Record<string, number> => {
+      const totals: Record<string, number> = {};
+      for (const line of metrics.split('\n').filter((l) => l.startsWith(`${name}{`))) {
+        const value = new RegExp(`${label}="([^"]*)"`).exec(line)?.[1] ?? '';
+        totals[value] = (totals[value] ?? 0) + Number(line.split(' ').pop());
+      }
+      return totals;
+    };
+    expect(sum('sluice_email_verifications_total', 'verdict')).toEqual(verdicts);
+    expect(sum('sluice_phones_found_total', 'kind')).toEqual(kinds);
+
+    // By segment: the industry of each answer.
+    const bySegment = await admin<Report>(
+      'GET',
+      `/v1/admin/data-quality?workspace_id=${ws.id}&segment=industry`,
+    );
+    expect(bySegment.body.segments).toEqual(
+      figuresOf(jobs, (job) => {
+        const industry = (job.result?.data as Record<string, unknown> | undefined)?.industry;
+        return typeof industry === 'string' && industry !== '' ? industry : 'unknown';
+      }),
+    );
+
+    // Another workspace's figures are empty; a window in the past is empty.
+    const other = await createWorkspace(stack.gatewayUrl, 'Empty Co');
+    const empty = await admin<Report>('GET', `/v1/admin/data-quality?workspace_id=${other.id}`);
+    expect(empty.body.providers).toEqual([]);
+    expect(empty.body.completeness.results).toBe(0);
+    const past = await admin<Report>('GET', '/v1/admin/data-quality?from=2020-01-01&to=2020-02-01');
+    expect(past.body.providers).toEqual([]);
+
+    // Compliance: results carrying RocketReach's attribution, counted here from the job views.
+    const attributed = jobs.filter(
+      (job) =>
+        job.status === 'completed' &&
+        Object.values((job.result?.sources as Record<string, string> | undefined) ?? {}).includes(
+          'rocketreach',
+        ),
+    ).length;
+    const compliance = await admin<{ attribution: { text: string; results: number }; audit_events: number }>(
+      'GET',
+      '/v1/admin/compliance',
+    );
+    expect(compliance.status).toBe(200);
+    expect(compliance.body.attribution).toEqual({ text: 'Powered by RocketReach', results: attributed });
+    expect(compliance.body.audit_events).toBeGreaterThanOrEqual(jobs.length);
+
+    for (const query of [
+      'segment=colour',
+      'from=soon',
+      'workspace_id=1',
+      'colour=red',
+      'from=2026-02-01&to=2026-01-01',
+    ]) {
+      expect([query, (await admin('GET', `/v1/admin/data-quality?${query}`)).status]).toEqual([query, 400]);
+    }
+  });
+
+  it('clears cached provider answers by provider so the next identical request calls the provider again', async () => {
+    const { stack } = ctx;
+    const ws = await createWorkspace(stack.gatewayUrl, 'Cache Co');
+    // A company on the sandbox's register that no other test here looks up.
+    const companyNumber = world[world.length - 1].company_number;
+    const run = async (): Promise<JobView> => {
+      const created = await call<{ id: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
+        token: ws.apiKey,
+        body: { type: 'company.profile', input: { company_number: companyNumber }, priority: 'interactive' },
+      });
+      expect(created.status).toBe(202);
+      const view = await finished(stack, ws.apiKey, created.body.id);
+      expect(view.status).toBe('completed');
+      return view;
+    };
+    const calledBefore = (await calls(stack.sandboxUrl, 'companies-house')).total;
+    await run();
+    const afterFirst = (await calls(stack.sandboxUrl, 'companies-house')).total;
+    expect(afterFirst).toBeGreaterThan(calledBefore);
+    const second = await run();
+    expect(second.steps.every((step) => step.cached)).toBe(true);
+    expect((await calls(stack.sandboxUrl, 'companies-house')).total).toBe(afterFirst);
+
+    // Another provider's entries only: nothing of companies-house goes.
+    const none = await admin<{ deleted: number }>('POST', '/v1/admin/cache/clear', {
+      provider: 'snov',
+      workspace_id: ws.id,
+    });
+    expect(none.status).toBe(200);
+    expect(none.body.deleted).toBe(0);
+    const cleared = await admin<{ deleted: number }>('POST', '/v1/admin/cache/clear', {
+      provider: 'companies-house',
+      operation: 'company.profile',
+    });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.deleted).toBeGreaterThanOrEqual(1);
+    const third = await run();
+    expect(third.steps.some((step) => !step.cached)).toBe(true);
+    expect((await calls(stack.sandboxUrl, 'companies-house')).total).toBeGreaterThan(afterFirst);
+    // The first test's Snov.io answers were left alone by the companies-house clear.
+    const others = await admin<{ deleted: number }>('POST', '/v1/admin/cache/clear', { provider: 'snov' });
+    expect(others.body.deleted).toBeGreaterThan(0);
+
+    for (const body of [
+      { provider: 'acme' },
+      { operation: 'x*' },
+      { workspace_id: 'nope' },
+      { colour: 'red' },
+    ]) {
+      expect([body, (await admin('POST', '/v1/admin/cache/clear', body)).status]).toEqual([body, 400]);
+    }
+    const audited = await admin<{ data: { action: string; details: Record<string, unknown> }[] }>(
+      'GET',
+      '/v1/admin/audit?action=cache.clear',
+    );
+    expect(audited.body.data.map((e) => [e.details.provider, e.details.deleted])).toEqual([
+      ['snov', others.body.deleted],
+      ['companies-house', cleared.body.deleted],
+      ['snov', 0],
+    ]);
+  });
+
+  it('retries failed jobs as new jobs, filtered by workspace and up to the limit', async () => {
+    const { stack } = ctx;
+    const a = await createWorkspace(stack.gatewayUrl, 'Retry A');
+    const b = await createWorkspace(stack.gatewayUrl, 'Retry B');
+    const fail = async (apiKey: string): Promise<string> => {
+      const created = await call<{ id: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
+        token: apiKey,
+        body: { type: 'company.profile', input: { company_number: '99999998' }, priority: 'interactive' },
+      });
+      expect(created.status).toBe(202);
+      expect((await finished(stack, apiKey, created.body.id)).status).toBe('failed');
+      return created.body.id;
+    };
+    const failedA = [await fail(a.apiKey), await fail(a.apiKey), await fail(a.apiKey)];
+    const failedB = await fail(b.apiKey);
+
+    interface Outcome {
+      matched: number;
+      retried: number;
+      refused: number;
+      jobs: { retry_of: string; id: string }[];
+    }
+    const first = await admin<Outcome>('POST', '/v1/admin/jobs/retry-failed', {
+      workspace_id: a.id,
+      limit: 2,
+    });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ matched: 2, retried: 2, refused: 0 });
+    expect(first.body.jobs.map((job) => job.retry_of)).toEqual(failedA.slice(0, 2));
+    for (const job of first.body.jobs) {
+      // The new job is A's (B cannot see it) and runs: it fails again, as its company does not exist.
+      expect((await call(stack.gatewayUrl, 'GET', `/v1/jobs/${job.id}`, { token: b.apiKey })).status).toBe(
+        404,
+      );
+      const view = await finished(stack, a.apiKey, job.id);
+      expect(view.status).toBe('failed');
+    }
+    const byType = await admin<Outcome>('POST', '/v1/admin/jobs/retry-failed', {
+      type: 'person.email',
+      limit: 10,
+    });
+    expect(byType.body).toMatchObject({ matched: 0, retried: 0 });
+    const since = await admin<Outcome>('POST', '/v1/admin/jobs/retry-failed', {
+      workspace_id: b.id,
+      since: new Date().toISOString(),
+      limit: 10,
+    });
+    expect(since.body.matched).toBe(0);
+    const forB = await admin<Outcome>('POST', '/v1/admin/jobs/retry-failed', {
+      workspace_id: b.id,
+      limit: 10,
+    });
+    expect(forB.body.jobs.map((job) => job.retry_of)).toEqual([failedB]);
+
+    const before = Number(
+      (await ctx.db.dataSource.query<{ n: string }[]>('SELECT count(*) AS n FROM enrichment_requests'))[0]?.n,
+    );
+    for (const body of [
+      {},
+      { limit: 0 },
+      { limit: 1001 },
+      { limit: 1, since: 'yesterday' },
+      { limit: 1, type: 'x' },
+    ]) {
+      expect([body, (await admin('POST', '/v1/admin/jobs/retry-failed', body)).status]).toEqual([body, 400]);
+    }
+    const after = Number(
+      (await ctx.db.dataSource.query<{ n: string }[]>('SELECT count(*) AS n FROM enrichment_requests'))[0]?.n,
+    );
+    expect(after).toBe(before);
+  });
+});
