@@ -34,15 +34,38 @@ describe('AuditLog.record', () => {
     await log.record(ENTRY);
     expect(calls).toEqual([
       [
-        ENTRY.workspaceId,
-        'admin',
-        'api_key.create',
-        'api_key',
-        'k1',
-        JSON.stringify({ name: 'crm' }),
-        'req-1',
+        [ENTRY.workspaceId],
+        ['admin'],
+        ['api_key.create'],
+        ['api_key'],
+        ['k1'],
+        [JSON.stringify({ name: 'crm' })],
+        ['req-1'],
       ],
     ]);
+  });
+
+  it('writes reads of person data in one batch, without holding the answers, and lists after writing them', async () => {
+    jest.useFakeTimers();
+    const calls: unknown[][] = [];
+    const log = new AuditLog(
+      dataSource((_sql, params) => {
+        calls.push(params);
+        return Promise.resolve([]);
+      }),
+    );
+    for (const target of ['j1', 'j2', 'j3']) {
+      await log.record({ ...ENTRY, action: 'job.read', targetType: 'job', targetId: target });
+    }
+    expect(calls).toHaveLength(0); // answered before any write
+    await jest.advanceTimersByTimeAsync(60);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.[4]).toEqual(['j1', 'j2', 'j3']);
+    // An admin action is written at once, with whatever reads are still held.
+    await log.record({ ...ENTRY, action: 'enrich.read', targetId: 'j4' });
+    await log.record(ENTRY);
+    expect(calls).toHaveLength(2);
+    expect(calls[1]?.[2]).toEqual(['enrich.read', 'api_key.create']);
   });
 
   it('never throws when the write fails, and logs the lost event as an error', async () => {
