@@ -47,6 +47,9 @@ import { ImportsService } from './imports/imports.service';
 import { ImportCancellation } from './imports/import-cancellation';
 import { ExportsController } from './exports/exports.controller';
 import { ExportsService } from './exports/exports.service';
+import { DashboardController } from './dashboard/dashboard.controller';
+import { DashboardService } from './dashboard/dashboard.service';
+import { DashboardSessionGuard } from './dashboard/dashboard-session.guard';
 
 /** The workers' queues and the credit monitor's: the gateway enqueues to both and Bull Board shows both. */
 const GATEWAY_QUEUES = [...ACTIVE_QUEUE_NAMES, QUEUE_NAMES.creditMonitor];
@@ -117,6 +120,7 @@ export class GatewayModule implements NestModule {
         BatchesController,
         ImportsController,
         ExportsController,
+        DashboardController,
       ],
       providers: [
         HttpMetricsMiddleware,
@@ -135,6 +139,8 @@ export class GatewayModule implements NestModule {
         ImportsService,
         ImportCancellation,
         ExportsService,
+        DashboardService,
+        DashboardSessionGuard,
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };
