@@ -16,7 +16,13 @@ interface Summary {
   providers: { provider: string; balance: number | null; paused: boolean; circuit: string }[];
   balance_history: { provider: string; points: { at: string; balance: number }[] }[];
   burn: { day: string; provider: string; credits: number }[];
-  spend_by_provider: { provider: string; calls: number; hits: number; credits: number; hit_rate: number | null }[];
+  spend_by_provider: {
+    provider: string;
+    calls: number;
+    hits: number;
+    credits: number;
+    hit_rate: number | null;
+  }[];
   spend_by_workspace: { workspace: string; calls: number; credits: number }[];
   queues: { name: string; counts: Record<string, number> }[];
   alerts: { kind: string; severity: string; title: string }[];
@@ -52,7 +58,9 @@ describe('the ops dashboard', () => {
   /** Asks for a balance check now (as ops would) and waits until the monitor has taken the reading. */
   const check = async (stack: Stack, db: TestDatabase): Promise<void> => {
     const before = await snapshots(db);
-    const answer = await call(stack.gatewayUrl, 'POST', '/v1/admin/credits/check', { token: TEST_ADMIN_TOKEN });
+    const answer = await call(stack.gatewayUrl, 'POST', '/v1/admin/credits/check', {
+      token: TEST_ADMIN_TOKEN,
+    });
     expect(answer.status).toBe(202);
     await eventually(async () => (await snapshots(db)) > before || undefined, {
       timeoutMs: 15_000,
@@ -83,7 +91,9 @@ describe('the ops dashboard', () => {
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
 
-    const wrong = await call(url, 'POST', '/dashboard/login', { body: { token: 'not-the-admin-token-at-all' } });
+    const wrong = await call(url, 'POST', '/dashboard/login', {
+      body: { token: 'not-the-admin-token-at-all' },
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get('set-cookie')).toBeNull();
     const missing = await call(url, 'POST', '/dashboard/login', { body: {} });
@@ -98,17 +108,25 @@ describe('the ops dashboard', () => {
     expect(cookie).toContain('SameSite=Strict');
     expect(cookie).not.toContain(TEST_ADMIN_TOKEN);
     const session = cookie.split(';')[0];
-    const withSession = await call<Summary>(url, 'GET', '/dashboard/api/summary', { headers: { cookie: session } });
+    const withSession = await call<Summary>(url, 'GET', '/dashboard/api/summary', {
+      headers: { cookie: session },
+    });
     expect(withSession.status).toBe(200);
     expect(withSession.body.providers.map((p) => p.provider)).toContain('apollo');
     expect(withSession.body.queues.map((q) => q.name)).toContain('credit-monitor');
     // A forged or altered session is refused.
     const forged = session.replace(/\.[\w-]+$/, '.' + 'A'.repeat(43));
-    expect((await call(url, 'GET', '/dashboard/api/summary', { headers: { cookie: forged } })).status).toBe(401);
+    expect((await call(url, 'GET', '/dashboard/api/summary', { headers: { cookie: forged } })).status).toBe(
+      401,
+    );
 
     expect((await fetch(`${url}/dashboard/static/chart.umd.min.js`)).status).toBe(200);
     expect((await fetch(`${url}/dashboard/static/..%2Fsession.ts`)).status).toBe(404);
     expect((await fetch(`${url}/dashboard/static/toString`)).status).toBe(404);
+
+    // An operators' page, not public API: absent from the OpenAPI document (and the client).
+    const spec = await call<{ paths: Record<string, unknown> }>(url, 'GET', '/docs-json');
+    expect(Object.keys(spec.body.paths).filter((path) => path.startsWith('/dashboard'))).toEqual([]);
   });
 
   it('logs in with the admin token in Chromium, shows balances, spend and queues, and follows a drained balance without a reload', async () => {
@@ -123,13 +141,19 @@ describe('the ops dashboard', () => {
     const world = (await people(stack.sandboxUrl)).filter((p) => p.emails.apollo).slice(0, 3);
     const ids: string[] = [];
     for (const person of world) {
-      ids.push(await enqueue(stack, apiKey, { type: 'person.email', input: personInput(person), priority: 'bulk' }));
+      ids.push(
+        await enqueue(stack, apiKey, { type: 'person.email', input: personInput(person), priority: 'bulk' }),
+      );
     }
     const views = await Promise.all(ids.map((id) => finished(stack, apiKey, id, 30_000)));
     expect(views.every((view) => view.status === 'completed')).toBe(true);
     await check(stack, db);
 
-    browser = await chromium.launch({ executablePath: ensureChromium(), headless: true, args: ['--no-sandbox'] });
+    browser = await chromium.launch({
+      executablePath: ensureChromium(),
+      headless: true,
+      args: ['--no-sandbox'],
+    });
     const context = await browser.newContext({ viewport: { width: 1400, height: 1100 } });
     const page = await context.newPage();
     const problems: string[] = [];
@@ -154,7 +178,12 @@ describe('the ops dashboard', () => {
     await page.fill('#token', TEST_ADMIN_TOKEN);
     await Promise.all([page.waitForURL(`${stack.gatewayUrl}/dashboard`), page.click('#login-button')]);
     const [cookie] = await context.cookies();
-    expect(cookie).toMatchObject({ name: 'sluice_dashboard', httpOnly: true, sameSite: 'Strict', path: '/dashboard' });
+    expect(cookie).toMatchObject({
+      name: 'sluice_dashboard',
+      httpOnly: true,
+      sameSite: 'Strict',
+      path: '/dashboard',
+    });
     expect(cookie.value).not.toContain(TEST_ADMIN_TOKEN);
 
     // The balances the monitor read: 40 - 3 credits spent.
@@ -165,7 +194,9 @@ describe('the ops dashboard', () => {
     });
     expect(await text(page, `${apolloRow} .queue-state`)).toBe('running');
     expect(await text(page, `${apolloRow} .circuit`)).toBe('closed');
-    expect(await page.evaluate(() => typeof (globalThis as unknown as { Chart?: unknown }).Chart)).toBe('function');
+    expect(await page.evaluate(() => typeof (globalThis as unknown as { Chart?: unknown }).Chart)).toBe(
+      'function',
+    );
     expect(await page.locator('#balance-chart').getAttribute('height')).not.toBeNull();
     const spendRow = await text(page, '#spend-workspaces tbody tr');
     expect(spendRow).toContain('Dashboard Co');
@@ -186,7 +217,9 @@ describe('the ops dashboard', () => {
       { timeoutMs: 20_000, what: 'the page to show apollo drained and paused' },
     );
     expect(await text(page, `${apolloRow} .queue-state`)).toBe('paused (credits)');
-    expect(await page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    expect(await page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).toBe(
+      true,
+    );
     await eventually(async () => (await text(page, '#alerts')).includes('critical') || undefined, {
       timeoutMs: 15_000,
       what: 'the pause alert in the list',

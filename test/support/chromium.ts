@@ -13,7 +13,9 @@ export function ensureChromium(): string {
     return CHROMIUM_PATH;
   }
   if (process.getuid?.() !== 0) {
-    throw new Error(`${CHROMIUM_PATH} is missing: run \`apt-get install -y chromium\` as root (or run the tests as root).`);
+    throw new Error(
+      `${CHROMIUM_PATH} is missing: run \`apt-get install -y chromium\` as root (or run the tests as root).`,
+    );
   }
   const apt = (args: string[]): void => {
     execFileSync('apt-get', args, {

@@ -124,7 +124,11 @@ export class DashboardController {
   /** Trades the admin token for a signed, expiring session cookie; the token is never stored. */
   @Post('login')
   @HttpCode(204)
-  login(@Body() body: DashboardLoginDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): void {
+  login(
+    @Body() body: DashboardLoginDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): void {
     if (!secretsEqual(body.token, this.config.adminToken)) {
       throw new UnauthorizedException('Wrong admin token.');
     }

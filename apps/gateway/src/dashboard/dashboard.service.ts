@@ -124,46 +124,56 @@ export class DashboardService {
     const circuits = this.circuits;
     const since = new Date(now.getTime() - DASHBOARD_WINDOW_DAYS * DAY_MS);
     const burnSince = new Date(now.getTime() - BURN_WINDOW_DAYS * DAY_MS);
-    const [balances, states, history, burn, recentBurn, usage, workspaces, queues, alerts] = await Promise.all([
-      readProviderBalances(this.dataSource, this.wallet),
-      Promise.all(
-        ACTIVE_PROVIDERS.map(async (provider) => ({
-          pause: await pauseOf(redis, this.core.queuePrefix, provider),
-          circuit: await circuits.state(provider),
-        })),
-      ),
-      // The latest 200 readings per provider in the window: enough for a chart, bounded in size.
-      this.dataSource.query<{ provider: string; balance: string; taken_at: Date }[]>(
-        `SELECT provider, balance, taken_at FROM (
+    const [balances, states, history, burn, recentBurn, usage, workspaces, queues, alerts] =
+      await Promise.all([
+        readProviderBalances(this.dataSource, this.wallet),
+        Promise.all(
+          ACTIVE_PROVIDERS.map(async (provider) => ({
+            pause: await pauseOf(redis, this.core.queuePrefix, provider),
+            circuit: await circuits.state(provider),
+          })),
+        ),
+        // The latest 200 readings per provider in the window: enough for a chart, bounded in size.
+        this.dataSource.query<{ provider: string; balance: string; taken_at: Date }[]>(
+          `SELECT provider, balance, taken_at FROM (
            SELECT provider, balance, taken_at,
                   row_number() OVER (PARTITION BY provider ORDER BY taken_at DESC) AS n
              FROM credit_snapshots WHERE taken_at >= $1) latest
           WHERE n <= 200 ORDER BY provider, taken_at`,
-        [since],
-      ),
-      this.dataSource.query<{ day: string; provider: string; credits: string }[]>(
-        `SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, provider, sum(credits) AS credits
+          [since],
+        ),
+        this.dataSource.query<{ day: string; provider: string; credits: string }[]>(
+          `SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, provider, sum(credits) AS credits
            FROM credit_ledger WHERE kind = 'charge' AND created_at >= $1
           GROUP BY 1, 2 ORDER BY 1, 2`,
-        [since],
-      ),
-      this.dataSource.query<{ provider: string; credits: string }[]>(
-        `SELECT provider, sum(credits) AS credits FROM credit_ledger
+          [since],
+        ),
+        this.dataSource.query<{ provider: string; credits: string }[]>(
+          `SELECT provider, sum(credits) AS credits FROM credit_ledger
           WHERE kind = 'charge' AND created_at > $1 GROUP BY provider`,
-        [burnSince],
-      ),
-      usageBetween(this.dataSource.manager, { from: since, to: now }),
-      this.dataSource.query<{ id: string; name: string }[]>(`SELECT id, name FROM workspaces`),
-      Promise.all(
-        [...ACTIVE_QUEUE_NAMES, QUEUE_NAMES.creditMonitor].map(async (name) => ({
-          name,
-          counts: await this.queue(name).getJobCounts(...QUEUE_STATES),
-        })),
-      ),
-      this.dataSource.query<
-        { id: string; kind: string; severity: string; provider: string | null; title: string; created_at: Date }[]
-      >(`SELECT id, kind, severity, provider, title, created_at FROM alerts ORDER BY created_at DESC LIMIT 20`),
-    ]);
+          [burnSince],
+        ),
+        usageBetween(this.dataSource.manager, { from: since, to: now }),
+        this.dataSource.query<{ id: string; name: string }[]>(`SELECT id, name FROM workspaces`),
+        Promise.all(
+          [...ACTIVE_QUEUE_NAMES, QUEUE_NAMES.creditMonitor].map(async (name) => ({
+            name,
+            counts: await this.queue(name).getJobCounts(...QUEUE_STATES),
+          })),
+        ),
+        this.dataSource.query<
+          {
+            id: string;
+            kind: string;
+            severity: string;
+            provider: string | null;
+            title: string;
+            created_at: Date;
+          }[]
+        >(
+          `SELECT id, kind, severity, provider, title, created_at FROM alerts ORDER BY created_at DESC LIMIT 20`,
+        ),
+      ]);
 
     const providers = ACTIVE_PROVIDERS.map((provider, index): DashboardProvider => {
       const { pause, circuit } = states[index];

@@ -34,7 +34,9 @@ describe('dashboard sessions', () => {
 
   it('sets an HttpOnly, SameSite=Strict cookie and clears it', () => {
     const set = sessionCookie(signSession(TOKEN), false);
-    expect(set).toMatch(/^sluice_dashboard=v1\.\d+\.[\w-]+; Max-Age=\d+; Path=\/dashboard; HttpOnly; SameSite=Strict$/);
+    expect(set).toMatch(
+      /^sluice_dashboard=v1\.\d+\.[\w-]+; Max-Age=\d+; Path=\/dashboard; HttpOnly; SameSite=Strict$/,
+    );
     expect(sessionCookie(null, true)).toBe(
       'sluice_dashboard=; Max-Age=0; Path=/dashboard; HttpOnly; SameSite=Strict; Secure',
     );

@@ -23,13 +23,20 @@ function signatureOf(adminToken: string, expiresAt: number): string {
  * node:crypto) rather than a session library: there is no server-side state to keep, only an
  * expiring proof that the admin token was presented.
  */
-export function signSession(adminToken: string, now: number = Date.now()): { value: string; expiresAt: number } {
+export function signSession(
+  adminToken: string,
+  now: number = Date.now(),
+): { value: string; expiresAt: number } {
   const expiresAt = now + SESSION_TTL_MS;
   return { value: `v1.${expiresAt}.${signatureOf(adminToken, expiresAt)}`, expiresAt };
 }
 
 /** True when `value` was signed with this admin token and has not expired. */
-export function verifySession(value: string | undefined, adminToken: string, now: number = Date.now()): boolean {
+export function verifySession(
+  value: string | undefined,
+  adminToken: string,
+  now: number = Date.now(),
+): boolean {
   if (!value) {
     return false;
   }

@@ -4,7 +4,18 @@
 
 (function () {
   var REFRESH_MS = 3000;
-  var COLORS = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#4b5563', '#65a30d', '#9333ea'];
+  var COLORS = [
+    '#2563eb',
+    '#dc2626',
+    '#16a34a',
+    '#d97706',
+    '#7c3aed',
+    '#0891b2',
+    '#db2777',
+    '#4b5563',
+    '#65a30d',
+    '#9333ea',
+  ];
   var charts = { balance: null, burn: null };
   var colorOf = {};
 
@@ -36,7 +47,9 @@
   }
 
   function number(value) {
-    return value === null || value === undefined ? '—' : Number(value).toLocaleString('en-US', { maximumFractionDigits: 2 });
+    return value === null || value === undefined
+      ? '—'
+      : Number(value).toLocaleString('en-US', { maximumFractionDigits: 2 });
   }
 
   function percent(value) {
@@ -114,8 +127,20 @@
       charts.balance.update();
     }
 
-    var days = Array.from(new Set(summary.burn.map(function (b) { return b.day; }))).sort();
-    var providers = Array.from(new Set(summary.burn.map(function (b) { return b.provider; }))).sort();
+    var days = Array.from(
+      new Set(
+        summary.burn.map(function (b) {
+          return b.day;
+        }),
+      ),
+    ).sort();
+    var providers = Array.from(
+      new Set(
+        summary.burn.map(function (b) {
+          return b.provider;
+        }),
+      ),
+    ).sort();
     var burnData = {
       labels: days,
       datasets: providers.map(function (provider) {
@@ -123,7 +148,9 @@
           label: provider,
           backgroundColor: color(provider),
           data: days.map(function (day) {
-            var found = summary.burn.find(function (b) { return b.day === day && b.provider === provider; });
+            var found = summary.burn.find(function (b) {
+              return b.day === day && b.provider === provider;
+            });
             return found ? found.credits : 0;
           }),
         };

@@ -19,7 +19,8 @@ document.addEventListener('DOMContentLoaded', function () {
           return;
         }
         return answer.json().then(function (body) {
-          error.textContent = answer.status === 401 ? 'Wrong admin token.' : String(body.message || answer.status);
+          error.textContent =
+            answer.status === 401 ? 'Wrong admin token.' : String(body.message || answer.status);
           error.hidden = false;
         });
       })
