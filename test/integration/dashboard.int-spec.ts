@@ -103,7 +103,7 @@ describe('the ops dashboard', () => {
     const right = await call(url, 'POST', '/dashboard/login', { body: { token: TEST_ADMIN_TOKEN } });
     expect(right.status).toBe(204);
     const cookie = right.headers.get('set-cookie') ?? '';
-    expect(cookie).toMatch(/^sluice_dashboard=v1\.\d+\.[\w-]+;/);
+    expect(cookie).toMatch(/^sluice_dashboard=v1\.\d+\.[\w-]{22}\.[\w-]{43};/);
     expect(cookie).toContain('HttpOnly');
     expect(cookie).toContain('SameSite=Strict');
     expect(cookie).not.toContain(TEST_ADMIN_TOKEN);
@@ -123,6 +123,22 @@ describe('the ops dashboard', () => {
     expect((await fetch(`${url}/dashboard/static/chart.umd.min.js`)).status).toBe(200);
     expect((await fetch(`${url}/dashboard/static/..%2Fsession.ts`)).status).toBe(404);
     expect((await fetch(`${url}/dashboard/static/toString`)).status).toBe(404);
+
+    // Logging out revokes that session on the server too: a copy of the cookie is refused after.
+    const another = await call(url, 'POST', '/dashboard/login', { body: { token: TEST_ADMIN_TOKEN } });
+    const otherSession = (another.headers.get('set-cookie') ?? '').split(';')[0];
+    const logout = await call(url, 'POST', '/dashboard/logout', { headers: { cookie: session } });
+    expect(logout.status).toBe(204);
+    expect(logout.headers.get('set-cookie')).toMatch(/^sluice_dashboard=; Max-Age=0;/);
+    expect((await call(url, 'GET', '/dashboard/api/summary', { headers: { cookie: session } })).status).toBe(
+      401,
+    );
+    const page = await fetch(`${url}/dashboard`, { redirect: 'manual', headers: { cookie: session } });
+    expect(page.status).toBe(303);
+    // Only that one: another login's session still works.
+    expect(
+      (await call(url, 'GET', '/dashboard/api/summary', { headers: { cookie: otherSession } })).status,
+    ).toBe(200);
 
     // An operators' page, not public API: absent from the OpenAPI document (and the client).
     const spec = await call<{ paths: Record<string, unknown> }>(url, 'GET', '/docs-json');

@@ -49,7 +49,7 @@ import { ExportsController } from './exports/exports.controller';
 import { ExportsService } from './exports/exports.service';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { DashboardService } from './dashboard/dashboard.service';
-import { DashboardSessionGuard } from './dashboard/dashboard-session.guard';
+import { DashboardSessionGuard, DashboardSessions } from './dashboard/dashboard-session.guard';
 
 /** The workers' queues and the credit monitor's: the gateway enqueues to both and Bull Board shows both. */
 const GATEWAY_QUEUES = [...ACTIVE_QUEUE_NAMES, QUEUE_NAMES.creditMonitor];
@@ -140,6 +140,7 @@ export class GatewayModule implements NestModule {
         ImportCancellation,
         ExportsService,
         DashboardService,
+        DashboardSessions,
         DashboardSessionGuard,
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],

@@ -19,7 +19,7 @@ import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import { secretsEqual } from '../auth/api-keys';
 import { DashboardService, type DashboardSummary } from './dashboard.service';
-import { DashboardSessionGuard, hasDashboardAccess } from './dashboard-session.guard';
+import { DashboardSessionGuard, DashboardSessions } from './dashboard-session.guard';
 import { sessionCookie, signSession } from './session';
 
 export class DashboardLoginDto {
@@ -85,6 +85,7 @@ export class DashboardController {
   constructor(
     private readonly config: GatewayConfig,
     private readonly dashboard: DashboardService,
+    private readonly sessions: DashboardSessions,
   ) {}
 
   private send(res: Response, asset: Asset, cache: string): void {
@@ -99,8 +100,8 @@ export class DashboardController {
   }
 
   @Get()
-  page(@Req() req: Request, @Res() res: Response): void {
-    if (!hasDashboardAccess(req, this.config.adminToken)) {
+  async page(@Req() req: Request, @Res() res: Response): Promise<void> {
+    if (!(await this.sessions.allows(req))) {
       res.redirect(303, '/dashboard/login');
       return;
     }
@@ -138,7 +139,8 @@ export class DashboardController {
 
   @Post('logout')
   @HttpCode(204)
-  logout(@Req() req: Request, @Res({ passthrough: true }) res: Response): void {
+  async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
+    await this.sessions.revoke(req);
     res.setHeader('Set-Cookie', sessionCookie(null, isHttps(req)));
   }
 

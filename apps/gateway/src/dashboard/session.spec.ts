@@ -1,4 +1,11 @@
-import { cookieValue, SESSION_TTL_MS, sessionCookie, signSession, verifySession } from './session';
+import {
+  cookieValue,
+  SESSION_TTL_MS,
+  sessionCookie,
+  signSession,
+  verifiedSession,
+  verifySession,
+} from './session';
 
 const TOKEN = 'admin-token-0123456789abcdefghij';
 
@@ -11,8 +18,15 @@ describe('dashboard sessions', () => {
     expect(verifySession(value, TOKEN, expiresAt)).toBe(false);
   });
 
-  it('never contains the admin token', () => {
+  it('never contains the admin token, and differs per login', () => {
     expect(signSession(TOKEN).value).not.toContain(TOKEN);
+    expect(signSession(TOKEN, 1).value).not.toBe(signSession(TOKEN, 1).value);
+  });
+
+  it('hands back the signature of a valid session (what logout revokes)', () => {
+    const { value, expiresAt } = signSession(TOKEN, 1000);
+    expect(verifiedSession(value, TOKEN, 1000)).toEqual({ expiresAt, signature: value.split('.')[3] });
+    expect(verifiedSession(value, 'another-token-0123456789abcdef', 1000)).toBeNull();
   });
 
   it('refuses another token’s signature, a changed expiry and garbage', () => {
@@ -35,7 +49,7 @@ describe('dashboard sessions', () => {
   it('sets an HttpOnly, SameSite=Strict cookie and clears it', () => {
     const set = sessionCookie(signSession(TOKEN), false);
     expect(set).toMatch(
-      /^sluice_dashboard=v1\.\d+\.[\w-]+; Max-Age=\d+; Path=\/dashboard; HttpOnly; SameSite=Strict$/,
+      /^sluice_dashboard=v1\.\d+\.[\w-]{22}\.[\w-]{43}; Max-Age=\d+; Path=\/dashboard; HttpOnly; SameSite=Strict$/,
     );
     expect(sessionCookie(null, true)).toBe(
       'sluice_dashboard=; Max-Age=0; Path=/dashboard; HttpOnly; SameSite=Strict; Secure',

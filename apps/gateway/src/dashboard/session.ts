@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** The dashboard's session cookie. */
 export const SESSION_COOKIE = 'sluice_dashboard';
@@ -14,12 +14,12 @@ function sessionKey(adminToken: string): Buffer {
   return createHmac('sha256', adminToken).update('sluice dashboard session v1').digest();
 }
 
-function signatureOf(adminToken: string, expiresAt: number): string {
-  return createHmac('sha256', sessionKey(adminToken)).update(`v1.${expiresAt}`).digest('base64url');
+function signatureOf(adminToken: string, expiresAt: number, nonce: string): string {
+  return createHmac('sha256', sessionKey(adminToken)).update(`v1.${expiresAt}.${nonce}`).digest('base64url');
 }
 
 /**
- * A session value: `v1.<expiry in ms>.<HMAC-SHA256 of both>`. Hand-written (a dozen lines of
+ * A session value: `v1.<expiry in ms>.<nonce>.<HMAC-SHA256 of the rest>`. Hand-written (a dozen lines of
  * node:crypto) rather than a session library: there is no server-side state to keep, only an
  * expiring proof that the admin token was presented.
  */
@@ -28,7 +28,36 @@ export function signSession(
   now: number = Date.now(),
 ): { value: string; expiresAt: number } {
   const expiresAt = now + SESSION_TTL_MS;
-  return { value: `v1.${expiresAt}.${signatureOf(adminToken, expiresAt)}`, expiresAt };
+  // A nonce per login: each session has its own signature, so logging out revokes that one only.
+  const nonce = randomBytes(16).toString('base64url');
+  return { value: `v1.${expiresAt}.${nonce}.${signatureOf(adminToken, expiresAt, nonce)}`, expiresAt };
+}
+
+/**
+ * The session's expiry and signature when `value` was signed with this admin token and has not
+ * expired; null otherwise.
+ */
+export function verifiedSession(
+  value: string | undefined,
+  adminToken: string,
+  now: number = Date.now(),
+): { expiresAt: number; signature: string } | null {
+  if (!value) {
+    return null;
+  }
+  const match = /^v1\.(\d{1,15})\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/.exec(value);
+  if (!match) {
+    return null;
+  }
+  const expiresAt = Number(match[1]);
+  if (!(expiresAt > now)) {
+    return null;
+  }
+  const expected = Buffer.from(signatureOf(adminToken, expiresAt, match[2]));
+  const given = Buffer.from(match[3]);
+  return expected.length === given.length && timingSafeEqual(expected, given)
+    ? { expiresAt, signature: match[3] }
+    : null;
 }
 
 /** True when `value` was signed with this admin token and has not expired. */
@@ -37,20 +66,7 @@ export function verifySession(
   adminToken: string,
   now: number = Date.now(),
 ): boolean {
-  if (!value) {
-    return false;
-  }
-  const match = /^v1\.(\d{1,15})\.([A-Za-z0-9_-]{43})$/.exec(value);
-  if (!match) {
-    return false;
-  }
-  const expiresAt = Number(match[1]);
-  if (!(expiresAt > now)) {
-    return false;
-  }
-  const expected = Buffer.from(signatureOf(adminToken, expiresAt));
-  const given = Buffer.from(match[2]);
-  return expected.length === given.length && timingSafeEqual(expected, given);
+  return verifiedSession(value, adminToken, now) !== null;
 }
 
 /** One cookie's value from a Cookie header (no cookie-parser dependency for a single cookie). */
