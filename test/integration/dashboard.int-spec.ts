@@ -165,6 +165,24 @@ describe('the ops dashboard', () => {
     expect(views.every((view) => view.status === 'completed')).toBe(true);
     await check(stack, db);
 
+    // What the page is fed: the readings before and after, the ledger's burn, usage per provider and workspace.
+    const summary = await call<Summary>(stack.gatewayUrl, 'GET', '/dashboard/api/summary', {
+      token: TEST_ADMIN_TOKEN,
+    });
+    expect(summary.status).toBe(200);
+    const readings =
+      summary.body.balance_history.find((series) => series.provider === 'apollo')?.points ?? [];
+    expect(readings.map((point) => point.balance)).toEqual(expect.arrayContaining([40, 37]));
+    expect(summary.body.burn).toEqual([
+      { day: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) as unknown, provider: 'apollo', credits: 3 },
+    ]);
+    expect(summary.body.spend_by_provider).toEqual([
+      { provider: 'apollo', calls: 3, hits: 3, credits: 3, hit_rate: 1 },
+    ]);
+    expect(summary.body.spend_by_workspace).toEqual([
+      expect.objectContaining({ workspace: 'Dashboard Co', calls: 3, credits: 3 }),
+    ]);
+
     browser = await chromium.launch({
       executablePath: ensureChromium(),
       headless: true,
