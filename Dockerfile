@@ -12,7 +12,8 @@ COPY tsconfig.base.json tsconfig.build.json nx.json ./
 COPY apps ./apps
 COPY libs ./libs
 COPY tools ./tools
-RUN npx tsc -p tsconfig.build.json && npx tsc-alias -p tsconfig.build.json
+COPY scripts/copy-assets.mjs ./scripts/
+RUN npx tsc -p tsconfig.build.json && npx tsc-alias -p tsconfig.build.json && node scripts/copy-assets.mjs
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production

@@ -32,6 +32,7 @@ export function build() {
     '-p',
     'tsconfig.build.json',
   ]);
+  run(process.execPath, [join(root, 'scripts/copy-assets.mjs')]);
 }
 
 /**

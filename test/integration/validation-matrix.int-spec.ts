@@ -631,6 +631,22 @@ const ROUTES: Route[] = [
     path: () => '/v1/admin/reports/usage',
     body: { day: '2026-11-30' },
   },
+  {
+    // The ops dashboard's login: the admin token in the body, whatever the Authorization header.
+    name: 'POST /dashboard/login',
+    method: 'POST',
+    auth: 'admin',
+    segments: () => [],
+    path: () => '/dashboard/login',
+    body: { token: TEST_ADMIN_TOKEN },
+  },
+  {
+    name: 'GET /dashboard/static/{file}',
+    method: 'GET',
+    auth: 'admin',
+    segments: () => [fc.oneof(fc.constantFrom('dashboard.js', 'chart.umd.min.js', '__proto__'), segment)],
+    path: ([file]) => `/dashboard/static/${file}`,
+  },
 ];
 
 // ---- the suite ---------------------------------------------------------------------------------

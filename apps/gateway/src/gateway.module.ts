@@ -52,6 +52,9 @@ import { AuditLog, AuditReader } from './audit/audit-log.service';
 import { AdminOpsController } from './admin-ops/admin-ops.controller';
 import { AdminOps } from './admin-ops/admin-ops.service';
 import { DataQuality } from './admin-ops/data-quality';
+import { DashboardController } from './dashboard/dashboard.controller';
+import { DashboardService } from './dashboard/dashboard.service';
+import { DashboardSessionGuard, DashboardSessions } from './dashboard/dashboard-session.guard';
 
 /** The workers' queues and the credit monitor's: the gateway enqueues to both and Bull Board shows both. */
 const GATEWAY_QUEUES = [...ACTIVE_QUEUE_NAMES, QUEUE_NAMES.creditMonitor];
@@ -125,6 +128,7 @@ export class GatewayModule implements NestModule {
         AdminAuditController,
         AuditController,
         AdminOpsController,
+        DashboardController,
       ],
       providers: [
         HttpMetricsMiddleware,
@@ -147,6 +151,9 @@ export class GatewayModule implements NestModule {
         AuditReader,
         AdminOps,
         DataQuality,
+        DashboardService,
+        DashboardSessions,
+        DashboardSessionGuard,
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };
