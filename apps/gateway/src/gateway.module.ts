@@ -30,6 +30,7 @@ import { ApiKeysController } from './admin/api-keys.controller';
 import { IdempotencyInterceptor } from './auth/idempotency.interceptor';
 import { JobEventsHub } from './jobs/job-events';
 import { ProvidersAdminController } from './admin/providers-admin.controller';
+import { RetentionAdminController } from './admin/retention-admin.controller';
 import { CreditsController } from './credits/credits.controller';
 import { QuotasAdminController } from './credits/quotas-admin.controller';
 import { Quotas } from './credits/quotas.service';
@@ -109,6 +110,7 @@ export class GatewayModule implements NestModule {
         WorkspacesController,
         CallbacksController,
         ProvidersAdminController,
+        RetentionAdminController,
         CreditsController,
         QuotasAdminController,
         ApiKeysController,

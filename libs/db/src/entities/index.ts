@@ -23,6 +23,8 @@ import { Batch } from './batch.entity';
 import { BatchRecord } from './batch-record.entity';
 import { ImportRecord } from './import.entity';
 import { ExportRecord } from './export.entity';
+import { RetentionRun } from './retention-run.entity';
+import { Suppression } from './suppression.entity';
 
 export * from './api-key.entity';
 export * from './company.entity';
@@ -49,6 +51,8 @@ export * from './batch.entity';
 export * from './batch-record.entity';
 export * from './import.entity';
 export * from './export.entity';
+export * from './retention-run.entity';
+export * from './suppression.entity';
 
 /** The explicit entity list: no globs, so a build never silently misses an entity. */
 export const ENTITIES = [
@@ -77,4 +81,6 @@ export const ENTITIES = [
   BatchRecord,
   ImportRecord,
   ExportRecord,
+  RetentionRun,
+  Suppression,
 ];
