@@ -267,6 +267,27 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/admin/retention/runs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List retention runs, newest first: when, rows deleted per table, error */
+    get: operations['RetentionAdminController_list'];
+    put?: never;
+    /**
+     * Run retention now (the credit monitor deletes data past its retention, in small batches)
+     * @description The run is queued for the credit monitor; its report row appears in GET /v1/admin/retention/runs.
+     */
+    post: operations['RetentionAdminController_runNow'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/credits': {
     parameters: {
       query?: never;
@@ -2837,6 +2858,172 @@ export interface operations {
            *       "statusCode": 413,
            *       "error": "Payload Too Large",
            *       "message": "Request body is larger than the limit of 1048576 bytes."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "Redis is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  RetentionAdminController_list: {
+    parameters: {
+      query?: {
+        /** @description 1 to 200; 20 by default. */
+        limit?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              id: string;
+              trigger: string;
+              status: string;
+              started_at: string;
+              finished_at: string;
+              deleted: {
+                person_phones: number;
+                officer_emails: number;
+                persons: number;
+                company_domains: number;
+                company_officers: number;
+                companies: number;
+                provider_calls: number;
+                enrichment_steps: number;
+                enrichment_requests: number;
+                callback_deliveries: number;
+                webhook_events: number;
+              };
+              total_deleted: number;
+              error: string | null;
+            }[];
+          };
+        };
+      };
+      /** @description limit is not a whole number from 1 to 200. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "limit must be a whole number from 1 to 200."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Missing or wrong admin token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Admin token required: send \"Authorization: Bearer <SLUICE_ADMIN_TOKEN>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "Redis is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  RetentionAdminController_runNow: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            status: string;
+            job_id: string;
+          };
+        };
+      };
+      /** @description Missing or wrong admin token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Admin token required: send \"Authorization: Bearer <SLUICE_ADMIN_TOKEN>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 409,
+           *       "error": "Conflict",
+           *       "message": "This Idempotency-Key was used with a different request (method, path or body); use a new key."
            *     }
            */
           'application/json': components['schemas']['ApiErrorBody'];

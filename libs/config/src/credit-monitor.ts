@@ -247,13 +247,17 @@ export class CreditMonitorConfig {
 
   @Setting({
     env: 'RETENTION_COMPANY_DAYS',
-    description: 'Days company data (companies, company_domains, company_officers) is kept after it was fetched.',
+    description:
+      'Days company data (companies, company_domains, company_officers) is kept after it was fetched.',
   })
   @IsInt()
   @Min(1)
   retentionCompanyDays = 365;
 
-  @Setting({ env: 'RETENTION_PROVIDER_CALL_DAYS', description: 'Days provider call logs (provider_calls) are kept.' })
+  @Setting({
+    env: 'RETENTION_PROVIDER_CALL_DAYS',
+    description: 'Days provider call logs (provider_calls) are kept.',
+  })
   @IsInt()
   @Min(1)
   retentionProviderCallDays = 730;

@@ -39,7 +39,8 @@ export class RetentionAdminController {
   @HttpCode(202)
   @ApiOperation({
     summary: 'Run retention now (the credit monitor deletes data past its retention, in small batches)',
-    description: 'The run is queued for the credit monitor; its report row appears in GET /v1/admin/retention/runs.',
+    description:
+      'The run is queued for the credit monitor; its report row appears in GET /v1/admin/retention/runs.',
   })
   @ApiPost({ body: false })
   @ApiAnswer(202, RETENTION_RUN_EXAMPLE)
@@ -47,7 +48,11 @@ export class RetentionAdminController {
     const job = await this.monitorQueue.add(
       JOB_NAMES.retentionRun,
       { trigger: 'manual' },
-      { jobId: `retention-run-${Date.now()}`, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+      {
+        jobId: `retention-run-${Date.now()}`,
+        removeOnComplete: { count: 100 },
+        removeOnFail: { count: 100 },
+      },
     );
     return { status: 'queued', job_id: String(job.id) };
   }
