@@ -24,6 +24,9 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeyCache } from './auth/api-key-cache';
 import { JobsController } from './jobs/jobs.controller';
 import { JobsService } from './jobs/jobs.service';
+import { PersonsController } from './persons/persons.controller';
+import { ErasureService } from './persons/erasure.service';
+import { SuppressionCheck } from './persons/suppression-check';
 import { WorkspacesController } from './admin/workspaces.controller';
 import { WorkspacesService } from './admin/workspaces.service';
 import { ApiKeysController } from './admin/api-keys.controller';
@@ -111,6 +114,7 @@ export class GatewayModule implements NestModule {
         CallbacksController,
         ProvidersAdminController,
         RetentionAdminController,
+        PersonsController,
         CreditsController,
         QuotasAdminController,
         ApiKeysController,
@@ -127,6 +131,8 @@ export class GatewayModule implements NestModule {
         ApiKeyCache,
         AdminTokenGuard,
         JobsService,
+        ErasureService,
+        SuppressionCheck,
         WorkspacesService,
         WebhookSecrets,
         Quotas,

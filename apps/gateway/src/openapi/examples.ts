@@ -242,3 +242,22 @@ export const RETENTION_RUNS_EXAMPLE = {
     },
   ],
 };
+
+export const ERASURE_EXAMPLE = {
+  erased: {
+    batch_records: 0,
+    enrichment_steps: 3,
+    enrichment_requests: 1,
+    callback_deliveries: 1,
+    provider_calls: 0,
+    webhook_events: 0,
+    person_phones: 1,
+    officer_emails: 0,
+    persons: 1,
+    company_officers: 0,
+    companies: 0,
+    imports: 0,
+    redis_cache_entries: 2,
+  },
+  suppressed: [{ kind: 'email' }, { kind: 'linkedin_url' }],
+};
