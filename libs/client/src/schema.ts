@@ -288,6 +288,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/persons': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Erase a person everywhere and never enrich them again
+     * @description Give exactly one of `email` or `linkedin_url`. Deletes every stored row of this workspace mentioning the person (people, phones, officer e-mails, jobs with their steps and results, provider call logs, callback logs, webhook bodies, the import row errors quoting them) and the shared stores holding them, drops the cached provider answers about them, and records a suppression (a SHA-256 of the normalised identifier, never the identifier): later jobs for them are refused with `suppressed` before any credit is spent. Answers with what was erased.
+     */
+    delete: operations['PersonsController_erase'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/credits': {
     parameters: {
       query?: never;
@@ -3040,6 +3060,128 @@ export interface operations {
            *       "statusCode": 503,
            *       "error": "Service Unavailable",
            *       "message": "Redis is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  PersonsController_erase: {
+    parameters: {
+      query?: {
+        linkedin_url?: unknown;
+        email?: unknown;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            erased: {
+              batch_records: number;
+              enrichment_steps: number;
+              enrichment_requests: number;
+              callback_deliveries: number;
+              provider_calls: number;
+              webhook_events: number;
+              person_phones: number;
+              officer_emails: number;
+              persons: number;
+              company_officers: number;
+              companies: number;
+              imports: number;
+              redis_cache_entries: number;
+            };
+            suppressed: {
+              kind: string;
+            }[];
+          };
+        };
+      };
+      /** @description Neither or both identifiers given, or the identifier is not an e-mail address / LinkedIn profile URL. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "Give exactly one of email or linkedin_url."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or revoked API key. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Missing API key: send the header \"Authorization: Bearer <your API key>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The API key lacks the scope this route needs. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 403,
+           *       "error": "Forbidden",
+           *       "message": "This API key lacks the scope 'enrich' (it has: jobs:read)."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Over the workspace’s rate limit (per minute, hour or day); see Retry-After and RateLimit-* headers. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "rate_limited",
+           *       "statusCode": 429,
+           *       "error": "Too Many Requests",
+           *       "message": "This workspace made 100 requests in the last minute, its limit; retry after 12 s."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "PostgreSQL is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
            *     }
            */
           'application/json': components['schemas']['ApiErrorBody'];

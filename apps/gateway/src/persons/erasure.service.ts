@@ -31,8 +31,8 @@ const TABLES: { table: string; scope: string }[] = [
   { table: 'person_phones', scope: 't.workspace_id = $1' },
   { table: 'officer_emails', scope: 't.workspace_id = $1' },
   { table: 'persons', scope: 't.workspace_id = $1' },
-  { table: 'company_officers', scope: 'true' },
-  { table: 'companies', scope: 'true' },
+  { table: 'company_officers', scope: '$1::uuid IS NOT NULL' },
+  { table: 'companies', scope: '$1::uuid IS NOT NULL' },
 ];
 
 const BATCH = 500;
@@ -123,16 +123,17 @@ export class ErasureService {
   ): Promise<number> {
     let total = 0;
     for (;;) {
-      // By id batches: a person's rows are few, but a store may be large and each batch is short.
+      // By batches of row addresses (not every table has an \`id\`): a person's rows are few, but a
+      // store may be large and each statement stays short. Until a batch finds nothing more.
       const [, affected] = await manager.query<[unknown, number]>(
-        `DELETE FROM ${table} WHERE id IN (
-           SELECT id FROM ${table} t WHERE ${scope}
+        `DELETE FROM ${table} WHERE ctid = ANY(ARRAY(
+           SELECT t.ctid FROM ${table} t WHERE ${scope}
               AND EXISTS (SELECT 1 FROM unnest($2::text[]) n WHERE strpos(lower(t::text), n) > 0)
-            LIMIT ${BATCH})`,
+            LIMIT ${BATCH}))`,
         [workspaceId, needles],
       );
       total += affected;
-      if (affected < BATCH) {
+      if (affected === 0) {
         return total;
       }
     }
