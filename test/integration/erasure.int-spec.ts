@@ -151,6 +151,13 @@ describe('erasure and suppression', () => {
       [ws, JSON.stringify({ result: { email: email.toUpperCase() } })],
     );
 
+    // Someone else whose address merely contains the subject's: not the subject, so it stays.
+    const nearMiss = `j${email}`;
+    await db.dataSource.query(
+      `INSERT INTO persons (workspace_id, email, fetched_at) VALUES ($1, $2, now())`,
+      [ws, nearMiss],
+    );
+
     // Before: the subject is in several tables and in the pipeline's cache.
     const before = await mentionsInDatabase(db, email);
     expect(Object.keys(before)).toEqual(
@@ -179,6 +186,11 @@ describe('erasure and suppression', () => {
     expect(erased.body.erased.webhook_events).toBeGreaterThanOrEqual(1);
     expect(erased.body.erased.redis_cache_entries).toBeGreaterThan(0);
     expect(erased.body.suppressed).toContainEqual({ kind: 'email' });
+
+    expect(
+      await db.dataSource.query('SELECT count(*)::int AS n FROM persons WHERE email = $1', [nearMiss]),
+    ).toEqual([{ n: 1 }]);
+    await db.dataSource.query('DELETE FROM persons WHERE email = $1', [nearMiss]);
 
     // After: no column of any table and no Redis key or value holds the e-mail.
     expect(await mentionsInDatabase(db, email)).toEqual({});

@@ -37,6 +37,26 @@ const TABLES: { table: string; scope: string }[] = [
 
 const BATCH = 500;
 
+const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * A pattern matching `needle` only as a whole identifier (PostgreSQL and JavaScript regular
+ * expressions read it alike): `an@x.com` must not match inside `jan@x.com`, nor
+ * `linkedin.com/in/jane` inside `linkedin.com/in/jane-doe`. Hand-written: no library matches
+ * identifiers inside arbitrary JSON and text.
+ */
+export function wholeIdentifierPattern(needle: string): string {
+  // A LinkedIn URL's core may follow any host prefix (`www.`, `uk.`, `//`); an e-mail address
+  // starts at a character no address may hold.
+  const before = needle.startsWith('linkedin.com/') ? '' : '(?<![a-z0-9._%+-])';
+  return `${before}${escapeRegex(needle)}(?![a-z0-9_%+-]|\\.[a-z0-9])`;
+}
+
+/** SQL: `expr` mentions one of the needles ($2) as a whole identifier (their patterns: $3). */
+const mentions = (expr: string): string =>
+  `EXISTS (SELECT 1 FROM unnest($2::text[], $3::text[]) AS n(needle, pattern)
+            WHERE strpos(lower(${expr}::text), n.needle) > 0 AND lower(${expr}::text) ~ n.pattern)`;
+
 /**
  * Erases one person from a workspace (`DELETE /v1/persons`): every row of the workspace's data and
  * of the shared stores that mentions them, the pipeline's cached provider answers about them, and
@@ -87,17 +107,18 @@ export class ErasureService {
         }
       }
       const needleList = [...needles];
+      const patterns = needleList.map(wholeIdentifierPattern);
       const steps = await manager.query<{ cache_key: string }[]>(
         `SELECT DISTINCT cache_key FROM enrichment_steps t
           WHERE t.workspace_id = $1 AND t.cache_key IS NOT NULL
-            AND EXISTS (SELECT 1 FROM unnest($2::text[]) n WHERE strpos(lower(t::text), n) > 0)`,
-        [workspaceId, needleList],
+            AND ${mentions('t')}`,
+        [workspaceId, needleList, patterns],
       );
       steps.forEach((step) => cacheKeys.add(step.cache_key));
       for (const { table, scope } of TABLES) {
-        erased[table] = await this.deleteMentions(manager, table, scope, workspaceId, needleList);
+        erased[table] = await this.deleteMentions(manager, table, scope, [workspaceId, needleList, patterns]);
       }
-      erased.imports = await this.scrubImportErrors(manager, workspaceId, needleList);
+      erased.imports = await this.scrubImportErrors(manager, [workspaceId, needleList, patterns]);
       for (const [k, values] of identifiers) {
         for (const value of values) {
           await manager.query(
@@ -118,19 +139,18 @@ export class ErasureService {
     manager: EntityManager,
     table: string,
     scope: string,
-    workspaceId: string,
-    needles: string[],
+    params: [string, string[], string[]],
   ): Promise<number> {
     let total = 0;
     for (;;) {
-      // By batches of row addresses (not every table has an \`id\`): a person's rows are few, but a
+      // By batches of row addresses (not every table has an id): a person's rows are few, but a
       // store may be large and each statement stays short. Until a batch finds nothing more.
       const [, affected] = await manager.query<[unknown, number]>(
         `DELETE FROM ${table} WHERE ctid = ANY(ARRAY(
            SELECT t.ctid FROM ${table} t WHERE ${scope}
-              AND EXISTS (SELECT 1 FROM unnest($2::text[]) n WHERE strpos(lower(t::text), n) > 0)
+              AND ${mentions('t')}
             LIMIT ${BATCH}))`,
-        [workspaceId, needles],
+        params,
       );
       total += affected;
       if (affected === 0) {
@@ -142,16 +162,14 @@ export class ErasureService {
   /** An import keeps its counts; the row errors that quote the person are dropped from it. */
   private async scrubImportErrors(
     manager: EntityManager,
-    workspaceId: string,
-    needles: string[],
+    params: [string, string[], string[]],
   ): Promise<number> {
-    const mentions = `EXISTS (SELECT 1 FROM unnest($2::text[]) n WHERE strpos(lower(%s::text), n) > 0)`;
     const [, affected] = await manager.query<[unknown, number]>(
       `UPDATE imports t SET errors = COALESCE(
-         (SELECT jsonb_agg(e) FROM jsonb_array_elements(t.errors) e WHERE NOT ${mentions.replace('%s', 'e')}),
+         (SELECT jsonb_agg(e) FROM jsonb_array_elements(t.errors) e WHERE NOT ${mentions('e')}),
          '[]'::jsonb)
-        WHERE t.workspace_id = $1 AND ${mentions.replace('%s', 't.errors')}`,
-      [workspaceId, needles],
+        WHERE t.workspace_id = $1 AND ${mentions('t.errors')}`,
+      params,
     );
     return affected;
   }
@@ -169,6 +187,7 @@ export class ErasureService {
     const redis = (await this.queue.client) as unknown as Redis;
     const base = `${this.core.queuePrefix}:pipeline:cache:${workspaceId}:`;
     const doomed = new Set([...cacheKeys].map((key) => base + key));
+    const patterns = [...needles].map((needle) => new RegExp(wholeIdentifierPattern(needle)));
     let cursor = '0';
     do {
       const [next, keys] = await redis.scan(cursor, 'MATCH', `${base}*`, 'COUNT', 500);
@@ -177,7 +196,7 @@ export class ErasureService {
         const values = await redis.mget(...keys);
         keys.forEach((key, i) => {
           const value = values[i]?.toLowerCase();
-          if (value && [...needles].some((needle) => value.includes(needle))) {
+          if (value && patterns.some((pattern) => pattern.test(value))) {
             doomed.add(key);
           }
         });

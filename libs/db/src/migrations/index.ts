@@ -7,7 +7,7 @@ import { CreditMonitor1796227551028 } from './1796227551028-CreditMonitor';
 import { ApiLimits1796229405598 } from './1796229405598-ApiLimits';
 import { WorkspaceCredentials1796236358620 } from './1796236358620-WorkspaceCredentials';
 import { Batches1796237000567 } from './1796237000567-Batches';
-import { Retention1796239573990 } from './1796239573990-Retention';
+import { Retention1796241159522 } from './1796241159522-Retention';
 import { Imports1796236280384 } from './1796236280384-Imports';
 
 /** Every migration, in order. Listed explicitly (no glob) so that compiled and test runs agree. */
@@ -22,5 +22,5 @@ export const MIGRATIONS: (new () => object)[] = [
   Imports1796236280384,
   WorkspaceCredentials1796236358620,
   Batches1796237000567,
-  Retention1796239573990,
+  Retention1796241159522,
 ];

@@ -1,12 +1,12 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Retention and erasure: a report row per retention run, and the suppression list (hashes of erased
- * identifiers, per workspace).
+ * Retention and erasure: a report row per retention run, indexes the retention run finds old rows
+ * by, and the suppression list (hashes of erased identifiers, per workspace).
  */
 
-export class Retention1796239573990 implements MigrationInterface {
-  name = 'Retention1796239573990';
+export class Retention1796241159522 implements MigrationInterface {
+  name = 'Retention1796241159522';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`
@@ -38,9 +38,34 @@ export class Retention1796239573990 implements MigrationInterface {
     await queryRunner.query(`
             CREATE UNIQUE INDEX "uq_suppressions_workspace_kind_hash" ON "suppressions" ("workspace_id", "kind", "identifier_hash")
         `);
+    await queryRunner.query(`
+            CREATE INDEX "ix_persons_fetched" ON "persons" ("fetched_at")
+        `);
+    await queryRunner.query(`
+            CREATE INDEX "ix_enrichment_requests_completed" ON "enrichment_requests" ("completed_at")
+            WHERE completed_at IS NOT NULL
+        `);
+    await queryRunner.query(`
+            CREATE INDEX "ix_provider_calls_created" ON "provider_calls" ("created_at")
+        `);
+    await queryRunner.query(`
+            CREATE INDEX "ix_webhook_events_received" ON "webhook_events" ("received_at")
+        `);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
+            DROP INDEX "public"."ix_webhook_events_received"
+        `);
+    await queryRunner.query(`
+            DROP INDEX "public"."ix_provider_calls_created"
+        `);
+    await queryRunner.query(`
+            DROP INDEX "public"."ix_enrichment_requests_completed"
+        `);
+    await queryRunner.query(`
+            DROP INDEX "public"."ix_persons_fetched"
+        `);
     await queryRunner.query(`
             DROP INDEX "public"."uq_suppressions_workspace_kind_hash"
         `);
