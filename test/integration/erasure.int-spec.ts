@@ -237,6 +237,42 @@ describe('erasure and suppression', () => {
     for (const row of bulk.body.rejected) {
       expect(row.errors.join(' ')).toContain('suppressed');
     }
+    // Every other way in refuses them too: enrich, enrich/enqueue, imports (a row error), batches.
+    const enriched = await call<{ message: string }>(stack.gatewayUrl, 'POST', '/v1/enrich', {
+      token: apiKey,
+      body: { email, enrich: ['title'], timeout_ms: 0 },
+    });
+    expect(enriched.status).toBe(422);
+    expect(enriched.body.message).toContain('suppressed');
+    const enqueued = await call<{ rejected: { index: number; errors: string[] }[] }>(
+      stack.gatewayUrl,
+      'POST',
+      '/v1/enrich/enqueue',
+      { token: apiKey, body: { records: [{ email }], enrich: ['title'] } },
+    );
+    expect(enqueued.status).toBe(400);
+    expect(enqueued.body.rejected[0]?.errors.join(' ')).toContain('suppressed');
+    const imported = await fetch(`${stack.gatewayUrl}/v1/imports?type=email.verify`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'text/csv' },
+      body: `email\n${email.toUpperCase()}\n`,
+    });
+    expect(imported.status).toBe(201);
+    expect(await imported.json()).toMatchObject({
+      status: 'completed',
+      rows_total: 1,
+      rows_accepted: 0,
+      rows_rejected: 1,
+      errors: [{ line: 2, message: expect.stringContaining('suppressed') as unknown }],
+    });
+    const batch = await call<{ rejected: { index: number; errors: string[] }[] }>(
+      stack.gatewayUrl,
+      'POST',
+      '/v1/batches',
+      { token: apiKey, body: { name: 'Erased', records: [{ email }], enrich: ['title'] } },
+    );
+    expect(batch.status).toBe(400);
+    expect(batch.body.rejected[0]?.errors.join(' ')).toContain('suppressed');
     expect(await mentionsInDatabase(db, email)).toEqual({});
 
     // Defence in depth: a request that reached the worker anyway (here written behind the gateway's
