@@ -96,7 +96,8 @@ export class MonitorWorker implements OnApplicationBootstrap, OnApplicationShutd
       case JOB_NAMES.usageReport:
         return { alertId: (await this.report.send((job.data as { day?: string }).day)).alertId };
       case JOB_NAMES.retentionRun: {
-        const trigger = (job.data as Partial<RetentionRunPayload>).trigger === 'manual' ? 'manual' : 'schedule';
+        const trigger =
+          (job.data as Partial<RetentionRunPayload>).trigger === 'manual' ? 'manual' : 'schedule';
         const result = await this.retention.run(trigger);
         return { runId: result.runId, total: result.total, alertId: result.alertId };
       }
