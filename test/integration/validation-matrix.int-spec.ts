@@ -647,6 +647,30 @@ const ROUTES: Route[] = [
     segments: () => [fc.oneof(fc.constantFrom('dashboard.js', 'chart.umd.min.js', '__proto__'), segment)],
     path: ([file]) => `/dashboard/static/${file}`,
   },
+  {
+    name: 'DELETE /v1/persons',
+    method: 'DELETE',
+    auth: 'key',
+    segments: () => [],
+    path: () => '/v1/persons',
+    query: ['email', 'linkedin_url'],
+  },
+  {
+    name: 'POST /v1/admin/retention/runs',
+    method: 'POST',
+    auth: 'admin',
+    segments: () => [],
+    path: () => '/v1/admin/retention/runs',
+    body: null,
+  },
+  {
+    name: 'GET /v1/admin/retention/runs',
+    method: 'GET',
+    auth: 'admin',
+    segments: () => [],
+    path: () => '/v1/admin/retention/runs',
+    query: ['limit'],
+  },
 ];
 
 // ---- the suite ---------------------------------------------------------------------------------
@@ -737,6 +761,9 @@ describe(`validation matrix (seed ${SEED}: rerun with FC_SEED=${SEED})`, () => {
               (SELECT count(*) FROM workspace_provider_credentials) AS credentials,
               (SELECT count(*) FROM exports) AS exports,
               (SELECT count(*) FROM audit_events) AS audit_events,
+              (SELECT count(*) FROM suppressions) AS suppressions,
+              (SELECT count(*) FROM persons) AS persons,
+              (SELECT count(*) FROM retention_runs) AS retention_runs,
               (SELECT md5(COALESCE(string_agg(workspace_id::text || provider || fingerprint || updated_at::text, ',' ORDER BY workspace_id, provider), '')) FROM workspace_provider_credentials) AS credential_values`,
     );
     return JSON.stringify({ ...row, queued: await queue.count() });

@@ -544,4 +544,29 @@ describe('workspace isolation: a workspace sees and touches only its own objects
       await call(stack.gatewayUrl, 'DELETE', '/v1/providers/apollo/credentials', { token: a.apiKey });
     }
   });
+
+  it('erasing a person in one workspace leaves the other workspace’s copy and suppresses them only there', async () => {
+    const db = ctx?.db.dataSource;
+    const email = `erase-${randomUUID().slice(0, 8)}@isolation.example`;
+    for (const tenant of [a, b]) {
+      await db?.query(`INSERT INTO persons (workspace_id, email, fetched_at) VALUES ($1, $2, now())`, [
+        tenant.id,
+        email,
+      ]);
+    }
+    const before = await requestStates();
+    const erased = await call<{ erased: Record<string, number> }>(
+      ctx?.stack.gatewayUrl ?? '',
+      'DELETE',
+      `/v1/persons?email=${encodeURIComponent(email)}`,
+      { token: a.apiKey },
+    );
+    expect(erased.status).toBe(200);
+    expect(erased.body.erased.persons).toBe(1);
+    expect(await db?.query('SELECT workspace_id FROM persons WHERE email = $1', [email])).toEqual([
+      { workspace_id: b.id },
+    ]);
+    expect(await db?.query('SELECT workspace_id FROM suppressions')).toEqual([{ workspace_id: a.id }]);
+    expect(await requestStates()).toEqual(before);
+  });
 });

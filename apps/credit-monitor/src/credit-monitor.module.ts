@@ -17,6 +17,7 @@ import { MonitorWorker } from './monitor-worker';
 import { OpsChecks } from './ops/ops-checks';
 import { PipelineEvents } from './ops/pipeline-events';
 import { UsageReport } from './reports/usage-report';
+import { RetentionRunner } from './retention/retention-runner';
 
 /**
  * Watches provider credits: scheduled balance checks with snapshots and ledger reconciliation,
@@ -49,6 +50,7 @@ export class CreditMonitorModule {
         BalanceCheck,
         OpsChecks,
         UsageReport,
+        RetentionRunner,
         PipelineEvents,
         MonitorWorker,
       ],

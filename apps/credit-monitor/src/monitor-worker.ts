@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CoreConfig, CreditMonitorConfig } from '@sluice/config';
-import { connectionOptions, JOB_NAMES, QUEUE_NAMES } from '@sluice/queue';
+import { connectionOptions, JOB_NAMES, QUEUE_NAMES, type RetentionRunPayload } from '@sluice/queue';
 import { type Job, type Queue, Worker } from 'bullmq';
 import type { AlertDeliveryPayload } from './alerts/alert-book';
 import { AlertDelivery } from './alerts/alert-delivery';
@@ -9,6 +9,7 @@ import { BalanceCheck } from './credits/balance-check';
 import { BalanceReaders } from './credits/balance-readers';
 import { OpsChecks } from './ops/ops-checks';
 import { UsageReport } from './reports/usage-report';
+import { RetentionRunner } from './retention/retention-runner';
 
 /** Snov.io credits are the cheapest and burn fastest: its balance is read more often by default. */
 const DEFAULT_CHECK_EVERY_MS: Record<string, number> = { snov: 30 * 60_000 };
@@ -31,6 +32,7 @@ export class MonitorWorker implements OnApplicationBootstrap, OnApplicationShutd
     private readonly ops: OpsChecks,
     private readonly report: UsageReport,
     private readonly delivery: AlertDelivery,
+    private readonly retention: RetentionRunner,
     private readonly core: CoreConfig,
     private readonly config: CreditMonitorConfig,
   ) {}
@@ -66,6 +68,15 @@ export class MonitorWorker implements OnApplicationBootstrap, OnApplicationShutd
     } else {
       await this.queue.removeJobScheduler(JOB_NAMES.usageReport);
     }
+    if (this.config.retentionCron) {
+      await this.queue.upsertJobScheduler(
+        JOB_NAMES.retentionRun,
+        { pattern: this.config.retentionCron, tz: 'UTC' },
+        { name: JOB_NAMES.retentionRun, data: { trigger: 'schedule' }, opts: template },
+      );
+    } else {
+      await this.queue.removeJobScheduler(JOB_NAMES.retentionRun);
+    }
     this.worker = new Worker(QUEUE_NAMES.creditMonitor, (job) => this.process(job), {
       connection: connectionOptions(this.core.redisUrl, 'worker', 'sluice-credit-monitor'),
       prefix: this.core.queuePrefix,
@@ -84,6 +95,12 @@ export class MonitorWorker implements OnApplicationBootstrap, OnApplicationShutd
         return this.ops.run();
       case JOB_NAMES.usageReport:
         return { alertId: (await this.report.send((job.data as { day?: string }).day)).alertId };
+      case JOB_NAMES.retentionRun: {
+        const trigger =
+          (job.data as Partial<RetentionRunPayload>).trigger === 'manual' ? 'manual' : 'schedule';
+        const result = await this.retention.run(trigger);
+        return { runId: result.runId, total: result.total, alertId: result.alertId };
+      }
       case JOB_NAMES.alertDeliver:
         return this.delivery.deliver(job as Job<AlertDeliveryPayload>);
       default:

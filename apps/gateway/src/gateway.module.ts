@@ -24,12 +24,16 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeyCache } from './auth/api-key-cache';
 import { JobsController } from './jobs/jobs.controller';
 import { JobsService } from './jobs/jobs.service';
+import { PersonsController } from './persons/persons.controller';
+import { ErasureService } from './persons/erasure.service';
+import { SuppressionCheck } from './persons/suppression-check';
 import { WorkspacesController } from './admin/workspaces.controller';
 import { WorkspacesService } from './admin/workspaces.service';
 import { ApiKeysController } from './admin/api-keys.controller';
 import { IdempotencyInterceptor } from './auth/idempotency.interceptor';
 import { JobEventsHub } from './jobs/job-events';
 import { ProvidersAdminController } from './admin/providers-admin.controller';
+import { RetentionAdminController } from './admin/retention-admin.controller';
 import { CreditsController } from './credits/credits.controller';
 import { QuotasAdminController } from './credits/quotas-admin.controller';
 import { Quotas } from './credits/quotas.service';
@@ -117,6 +121,8 @@ export class GatewayModule implements NestModule {
         WorkspacesController,
         CallbacksController,
         ProvidersAdminController,
+        RetentionAdminController,
+        PersonsController,
         CreditsController,
         QuotasAdminController,
         ApiKeysController,
@@ -137,6 +143,8 @@ export class GatewayModule implements NestModule {
         ApiKeyCache,
         AdminTokenGuard,
         JobsService,
+        ErasureService,
+        SuppressionCheck,
         WorkspacesService,
         WebhookSecrets,
         Quotas,

@@ -267,6 +267,47 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/admin/retention/runs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List retention runs, newest first: when, rows deleted per table, error */
+    get: operations['RetentionAdminController_list'];
+    put?: never;
+    /**
+     * Run retention now (the credit monitor deletes data past its retention, in small batches)
+     * @description The run is queued for the credit monitor; its report row appears in GET /v1/admin/retention/runs.
+     */
+    post: operations['RetentionAdminController_runNow'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/persons': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Erase a person everywhere and never enrich them again
+     * @description Give exactly one of `email` or `linkedin_url`. Deletes every stored row of this workspace mentioning the person (people, phones, officer e-mails, jobs with their steps and results, provider call logs, callback logs, webhook bodies, the import row errors quoting them) and the shared stores holding them, drops the cached provider answers about them, and records a suppression (a SHA-256 of the normalised identifier, never the identifier): later jobs for them are refused with `suppressed` before any credit is spent. Answers with what was erased.
+     */
+    delete: operations['PersonsController_erase'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/credits': {
     parameters: {
       query?: never;
@@ -3025,6 +3066,294 @@ export interface operations {
            *       "statusCode": 503,
            *       "error": "Service Unavailable",
            *       "message": "Redis is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  RetentionAdminController_list: {
+    parameters: {
+      query?: {
+        /** @description 1 to 200; 20 by default. */
+        limit?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              id: string;
+              trigger: string;
+              status: string;
+              started_at: string;
+              finished_at: string;
+              deleted: {
+                person_phones: number;
+                officer_emails: number;
+                persons: number;
+                company_domains: number;
+                company_officers: number;
+                companies: number;
+                provider_calls: number;
+                enrichment_steps: number;
+                enrichment_requests: number;
+                callback_deliveries: number;
+                webhook_events: number;
+              };
+              total_deleted: number;
+              error: string | null;
+            }[];
+          };
+        };
+      };
+      /** @description limit is not a whole number from 1 to 200. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "limit must be a whole number from 1 to 200."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Missing or wrong admin token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Admin token required: send \"Authorization: Bearer <SLUICE_ADMIN_TOKEN>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "Redis is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  RetentionAdminController_runNow: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            status: string;
+            job_id: string;
+          };
+        };
+      };
+      /** @description Missing or wrong admin token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Admin token required: send \"Authorization: Bearer <SLUICE_ADMIN_TOKEN>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 409,
+           *       "error": "Conflict",
+           *       "message": "This Idempotency-Key was used with a different request (method, path or body); use a new key."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "Redis is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  PersonsController_erase: {
+    parameters: {
+      query?: {
+        linkedin_url?: unknown;
+        email?: unknown;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            erased: {
+              batch_records: number;
+              enrichment_steps: number;
+              enrichment_requests: number;
+              callback_deliveries: number;
+              provider_calls: number;
+              webhook_events: number;
+              person_phones: number;
+              officer_emails: number;
+              persons: number;
+              company_officers: number;
+              companies: number;
+              imports: number;
+              redis_cache_entries: number;
+            };
+            suppressed: {
+              kind: string;
+            }[];
+          };
+        };
+      };
+      /** @description Neither or both identifiers given, or the identifier is not an e-mail address / LinkedIn profile URL. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "Give exactly one of email or linkedin_url."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or revoked API key. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Missing API key: send the header \"Authorization: Bearer <your API key>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The API key lacks the scope this route needs. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 403,
+           *       "error": "Forbidden",
+           *       "message": "This API key lacks the scope 'enrich' (it has: jobs:read)."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Over the workspace’s rate limit (per minute, hour or day); see Retry-After and RateLimit-* headers. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "rate_limited",
+           *       "statusCode": 429,
+           *       "error": "Too Many Requests",
+           *       "message": "This workspace made 100 requests in the last minute, its limit; retry after 12 s."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "PostgreSQL is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
            *     }
            */
           'application/json': components['schemas']['ApiErrorBody'];

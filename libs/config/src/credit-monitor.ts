@@ -229,6 +229,70 @@ export class CreditMonitorConfig {
   @Max(64)
   concurrency = 4;
 
+  @Setting({
+    env: 'RETENTION_CRON',
+    description:
+      'When the nightly retention run deletes data older than its retention (cron, UTC; empty: never on a schedule).',
+  })
+  @IsString()
+  retentionCron = '30 2 * * *';
+
+  @Setting({
+    env: 'RETENTION_PERSON_DAYS',
+    description: 'Days person data (persons, person_phones, officer_emails) is kept after it was fetched.',
+  })
+  @IsInt()
+  @Min(1)
+  retentionPersonDays = 365;
+
+  @Setting({
+    env: 'RETENTION_COMPANY_DAYS',
+    description:
+      'Days company data (companies, company_domains, company_officers) is kept after it was fetched.',
+  })
+  @IsInt()
+  @Min(1)
+  retentionCompanyDays = 365;
+
+  @Setting({
+    env: 'RETENTION_PROVIDER_CALL_DAYS',
+    description: 'Days provider call logs (provider_calls) are kept.',
+  })
+  @IsInt()
+  @Min(1)
+  retentionProviderCallDays = 730;
+
+  @Setting({
+    env: 'RETENTION_RESULT_DAYS',
+    description:
+      'Days finished enrichment requests (with their steps) and callback delivery logs are kept after they finished.',
+  })
+  @IsInt()
+  @Min(1)
+  retentionResultDays = 90;
+
+  @Setting({ env: 'RETENTION_WEBHOOK_EVENT_DAYS', description: 'Days raw provider webhook events are kept.' })
+  @IsInt()
+  @Min(1)
+  retentionWebhookEventDays = 30;
+
+  @Setting({
+    env: 'RETENTION_BATCH_ROWS',
+    description: 'Rows one retention delete statement removes (each batch is its own short transaction).',
+  })
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  retentionBatchRows = 1000;
+
+  @Setting({
+    env: 'RETENTION_ALERT_ROWS',
+    description: 'A retention run deleting more rows than this (all kinds together) raises an alert.',
+  })
+  @IsInt()
+  @Min(0)
+  retentionAlertRows = 100_000;
+
   /** CREDIT_POLICIES, parsed (validated at load). */
   get policies(): Record<string, CreditPolicy> {
     return JSON.parse(this.creditPolicies === '' ? '{}' : this.creditPolicies) as Record<

@@ -10,3 +10,4 @@ export * from './merge/merge';
 export * from './merge/acceptance';
 export * from './cache/cache-key';
 export * from './credits/forecast';
+export * from './suppression/suppression';

@@ -35,6 +35,7 @@ describe('queue and job names (a wire format: jobs in Redis carry them)', () => 
       usageReport: 'monitor.usage-report',
       alertDeliver: 'alert.deliver',
       batchRefresh: 'batches.refresh',
+      retentionRun: 'retention.run',
     });
   });
 

@@ -77,6 +77,8 @@ export const JOB_NAMES = {
   alertDeliver: 'alert.deliver',
   /** A scheduled batch's tick (a job scheduler per batch on the enrichment queue): re-enqueues its stale records. */
   batchRefresh: 'batches.refresh',
+  /** Delete data past its retention in small batches (a nightly job scheduler, or by an operator); one report row per run. */
+  retentionRun: 'retention.run',
 } as const;
 
 /**

@@ -21,6 +21,11 @@ export interface BatchRefreshPayload {
   workspaceId: string;
 }
 
+/** A retention run (credit-monitor queue): by the nightly job scheduler or started by an operator. */
+export interface RetentionRunPayload {
+  trigger: 'schedule' | 'manual';
+}
+
 /** Job name → payload type, shared by producers and consumers so a wrong payload fails to compile. */
 export interface JobPayloads {
   [JOB_NAMES.enrichmentPlan]: EnrichmentPlanPayload;
@@ -28,4 +33,5 @@ export interface JobPayloads {
   [JOB_NAMES.enrichmentRecover]: Record<string, never>;
   [JOB_NAMES.creditsSync]: Record<string, never>;
   [JOB_NAMES.batchRefresh]: BatchRefreshPayload;
+  [JOB_NAMES.retentionRun]: RetentionRunPayload;
 }

@@ -387,10 +387,25 @@ export class StepRunner {
     }
     // A cancellation that arrived while this job waited stops the spend here, before the call; and
     // another step (any replica) may have paused this provider since: no further call reaches it.
-    const [cancelled, paused] = await Promise.all([
+    // And a person erased since the request was accepted is never paid for (defence in depth: the
+    // gateway refuses them at job creation).
+    const [cancelled, paused, suppressed] = await Promise.all([
       this.isCancelled(request, readAt),
       cost.credits > 0 ? this.isPausedFor(provider, account) : false,
+      cost.credits > 0
+        ? this.ledger.isSuppressed(request.workspaceId, [
+            request.input,
+            { email: input.email ?? input.person.email, linkedin_url: input.person.linkedinUrl },
+          ])
+        : false,
     ]);
+    if (suppressed) {
+      await this.releaseCredits(request.workspaceId, provider, step.id, account);
+      await this.cache.unclaim(request.workspaceId, cacheKey, owner);
+      return {
+        settled: await settle({ state: 'skipped', reason: 'suppressed', latencyMs: null, credits: 0 }),
+      };
+    }
     if (cancelled) {
       await this.releaseCredits(request.workspaceId, provider, step.id, account);
       await this.cache.unclaim(request.workspaceId, cacheKey, owner);

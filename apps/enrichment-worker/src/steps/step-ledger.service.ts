@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { suppressionHashesOf } from '@sluice/enrichment';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { EnrichmentRequest, EnrichmentStep, type LedgerKind, type StepState } from '@sluice/db';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -65,6 +66,25 @@ export class StepLedger {
     return this.dataSource
       .getRepository(EnrichmentStep)
       .find({ where: { requestId }, order: { seq: 'ASC' } });
+  }
+
+  /**
+   * Whether any of `inputs` names a person erased from the workspace (the suppression list holds
+   * SHA-256 hashes of normalised identifiers): no paid call is made for them.
+   */
+  async isSuppressed(
+    workspaceId: string,
+    inputs: readonly Readonly<Record<string, unknown>>[],
+  ): Promise<boolean> {
+    const hashes = [...new Set(inputs.flatMap((input) => suppressionHashesOf(input).map((h) => h.hash)))];
+    if (hashes.length === 0) {
+      return false;
+    }
+    const rows = await this.dataSource.query<unknown[]>(
+      'SELECT 1 FROM suppressions WHERE workspace_id = $1 AND identifier_hash = ANY($2::text[]) LIMIT 1',
+      [workspaceId, hashes],
+    );
+    return rows.length > 0;
   }
 
   async requestStatus(requestId: string, workspaceId: string): Promise<string | null> {

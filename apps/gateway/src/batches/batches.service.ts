@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { SUPPRESSED_MESSAGE, SuppressionCheck } from '../persons/suppression-check';
 import { InjectQueue } from '@nestjs/bullmq';
 import { BadRequestException, HttpException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -98,6 +99,7 @@ export class BatchesService {
     private readonly quotas: Quotas,
     private readonly core: CoreConfig,
     private readonly config: GatewayConfig,
+    private readonly suppression: SuppressionCheck,
   ) {}
 
   /**
@@ -135,6 +137,14 @@ export class BatchesService {
       }
       records.push(record);
     }
+    // Records naming an erased person are refused by index (`suppressed`), before anything is written.
+    const { allowed, refused } = await this.suppression.partition(
+      caller.workspaceId,
+      records,
+      (record) => record.input as Record<string, unknown>,
+    );
+    rejected.push(...refused.map((record) => ({ index: record.index, errors: [SUPPRESSED_MESSAGE] })));
+    records.splice(0, records.length, ...allowed);
     rejected.sort((a, b) => a.index - b.index);
     if (records.length === 0) {
       throw new BadRequestException({

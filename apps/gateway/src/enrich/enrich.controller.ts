@@ -9,6 +9,7 @@ import {
   Res,
   UseGuards,
 } from '@nestjs/common';
+import { SUPPRESSED_MESSAGE, SuppressionCheck } from '../persons/suppression-check';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { GatewayConfig } from '@sluice/config';
 import { ENRICH_FIELDS } from '@sluice/enrichment';
@@ -64,6 +65,7 @@ export class EnrichController {
     private readonly secrets: WebhookSecrets,
     private readonly config: GatewayConfig,
     private readonly audit: AuditLog,
+    private readonly suppression: SuppressionCheck,
   ) {}
 
   @Post()
@@ -224,7 +226,7 @@ export class EnrichController {
     // The shared settings first: one mistake there is every record's, so it is the request's 400.
     parseEnrichSettings(body.enrich, body.options);
     const quotas = (await this.quotas.list(caller.workspaceId)).some((quota) => quota.policy === 'refuse');
-    const valid: { index: number; job: NewJob }[] = [];
+    let valid: { index: number; job: NewJob }[] = [];
     const rejected: RejectedJob[] = [];
     for (const [index, record] of (records as unknown[]).entries()) {
       try {
@@ -260,6 +262,16 @@ export class EnrichController {
         }
         rejected.push({ index, errors: messagesOf(error) });
       }
+    }
+    const { allowed, refused } = await this.suppression.partition(
+      caller.workspaceId,
+      valid,
+      (entry) => entry.job.input as Record<string, unknown>,
+    );
+    valid = allowed;
+    if (refused.length > 0) {
+      rejected.push(...refused.map((entry) => ({ index: entry.index, errors: [SUPPRESSED_MESSAGE] })));
+      rejected.sort((a, b) => a.index - b.index);
     }
     if (valid.length === 0) {
       throw new BadRequestException({

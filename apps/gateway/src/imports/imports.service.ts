@@ -6,6 +6,7 @@ import {
   NotFoundException,
   PayloadTooLargeException,
 } from '@nestjs/common';
+import { SUPPRESSED_MESSAGE, SuppressionCheck } from '../persons/suppression-check';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { GatewayConfig } from '@sluice/config';
 import { ImportRecord, type ImportRowError } from '@sluice/db';
@@ -60,6 +61,7 @@ export class ImportsService {
     private readonly quotas: Quotas,
     private readonly cancellation: ImportCancellation,
     private readonly config: GatewayConfig,
+    private readonly suppression: SuppressionCheck,
   ) {}
 
   async run(
@@ -111,6 +113,7 @@ export class ImportsService {
 
     const progress: Progress = { total: 0, accepted: 0, rejected: 0, errors: [] };
     let chunk: NewJob[] = [];
+    let chunkLines: number[] = [];
     let errorsWritten = 0;
     const save = async (): Promise<void> => {
       await imports.update(
@@ -125,12 +128,27 @@ export class ImportsService {
       errorsWritten = progress.errors.length;
     };
     const flush = async (): Promise<void> => {
-      if (chunk.length > 0) {
-        await this.jobs.createMany(caller, chunk, correlationId);
-        progress.accepted += chunk.length;
-        chunk = [];
-        await save();
+      if (chunk.length === 0) {
+        return;
       }
+      // Rows naming an erased person are refused (row error `suppressed`), one query per chunk.
+      const flags = await this.suppression.suppressed(
+        caller.workspaceId,
+        chunk.map((job) => job.input as Record<string, unknown>),
+      );
+      flags.forEach((refused, i) => {
+        if (refused) {
+          reject({ line: chunkLines[i], message: SUPPRESSED_MESSAGE });
+        }
+      });
+      const allowed = chunk.filter((_, i) => !flags[i]);
+      chunk = [];
+      chunkLines = [];
+      if (allowed.length > 0) {
+        await this.jobs.createMany(caller, allowed, correlationId);
+        progress.accepted += allowed.length;
+      }
+      await save();
     };
     const reject = (error: ImportRowError): void => {
       progress.rejected += 1;
@@ -168,6 +186,7 @@ export class ImportsService {
           continue;
         }
         chunk.push(outcome.job);
+        chunkLines.push(line);
         if (chunk.length >= this.config.importChunkSize) {
           await flush();
         }

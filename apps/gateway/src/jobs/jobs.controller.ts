@@ -15,6 +15,7 @@ import {
   UseGuards,
   ConflictException,
 } from '@nestjs/common';
+import { SUPPRESSED_MESSAGE, SuppressionCheck } from '../persons/suppression-check';
 import { GatewayConfig } from '@sluice/config';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiAnswer, ApiError, ApiJsonBody, ApiKeyErrors, ApiPost } from '../openapi/decorators';
@@ -59,6 +60,7 @@ export class JobsController {
     private readonly hub: JobEventsHub,
     private readonly config: GatewayConfig,
     private readonly audit: AuditLog,
+    private readonly suppression: SuppressionCheck,
   ) {}
 
   @Post()
@@ -130,7 +132,7 @@ export class JobsController {
   ): Promise<{ accepted: { index: number; id: string }[]; rejected: RejectedJob[] }> {
     const raw = bulkJobsOf(body, this.config.bulkMax);
     const rejected: RejectedJob[] = [];
-    const valid: { index: number; job: NewJob }[] = [];
+    let valid: { index: number; job: NewJob }[] = [];
     const quotas = (await this.quotas.list(caller.workspaceId)).some((quota) => quota.policy === 'refuse');
     for (const [index, item] of raw.entries()) {
       const checked = await checkBulkJob(item);
@@ -159,6 +161,16 @@ export class JobsController {
         const message = typeof answer === 'string' ? answer : (answer as { message?: unknown }).message;
         rejected.push({ index, errors: Array.isArray(message) ? message.map(String) : [String(message)] });
       }
+    }
+    const { allowed, refused } = await this.suppression.partition(
+      caller.workspaceId,
+      valid,
+      (entry) => entry.job.input as Record<string, unknown>,
+    );
+    valid = allowed;
+    if (refused.length > 0) {
+      rejected.push(...refused.map((entry) => ({ index: entry.index, errors: [SUPPRESSED_MESSAGE] })));
+      rejected.sort((a, b) => a.index - b.index);
     }
     if (valid.length === 0) {
       throw new BadRequestException({

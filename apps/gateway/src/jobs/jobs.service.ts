@@ -16,6 +16,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DataSource, In, Not } from 'typeorm';
 import type { Caller } from '../auth/request-context';
+import { SuppressionCheck } from '../persons/suppression-check';
 import { encodeCursor, type JobListQuery } from './job-list';
 import { toJobView, type JobView } from './job-view';
 
@@ -50,6 +51,7 @@ export class JobsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue(QUEUE_NAMES.enrichment) private readonly planQueue: Queue<EnrichmentPlanPayload>,
     private readonly core: CoreConfig,
+    private readonly suppression: SuppressionCheck,
   ) {}
 
   /**
@@ -76,6 +78,11 @@ export class JobsService {
       // Fail before touching PostgreSQL: the caller retries, nothing is half-written.
       throw new DependencyUnavailableError('redis');
     }
+    // Erased people are refused before anything is written or spent (lists filter them out first).
+    await this.suppression.assertAllowed(
+      caller.workspaceId,
+      jobs.map((job) => job.input as Record<string, unknown>),
+    );
     const requests = this.dataSource.getRepository(EnrichmentRequest);
     // A single INSERT … RETURNING (no wrapping transaction: one statement is atomic by itself).
     const inserted = await requests

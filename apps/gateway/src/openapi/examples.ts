@@ -213,3 +213,51 @@ export const CREDITS_CHECK_EXAMPLE = {
   providers: ['companies-house', 'snov', 'rocketreach'],
 };
 export const USAGE_REPORT_EXAMPLE = { status: 'queued', job_id: 'usage-report-1796227551028' };
+
+export const RETENTION_RUN_EXAMPLE = { status: 'queued', job_id: 'retention-run-1796239573990' };
+
+export const RETENTION_RUNS_EXAMPLE = {
+  data: [
+    {
+      id: '4b0c8a39-2f7e-4f57-9d51-0c1c1f2b9a10',
+      trigger: 'schedule',
+      status: 'finished',
+      started_at: '2026-12-02T02:30:00.012Z',
+      finished_at: '2026-12-02T02:30:04.873Z',
+      deleted: {
+        person_phones: 12,
+        officer_emails: 3,
+        persons: 40,
+        company_domains: 0,
+        company_officers: 0,
+        companies: 5,
+        provider_calls: 1800,
+        enrichment_steps: 950,
+        enrichment_requests: 310,
+        callback_deliveries: 120,
+        webhook_events: 75,
+      },
+      total_deleted: 3315,
+      error: null,
+    },
+  ],
+};
+
+export const ERASURE_EXAMPLE = {
+  erased: {
+    batch_records: 0,
+    enrichment_steps: 3,
+    enrichment_requests: 1,
+    callback_deliveries: 1,
+    provider_calls: 0,
+    webhook_events: 0,
+    person_phones: 1,
+    officer_emails: 0,
+    persons: 1,
+    company_officers: 0,
+    companies: 0,
+    imports: 0,
+    redis_cache_entries: 2,
+  },
+  suppressed: [{ kind: 'email' }, { kind: 'linkedin_url' }],
+};

@@ -19,6 +19,8 @@ export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 @Index('ix_enrichment_requests_status', ['status'])
 @Index('ix_enrichment_requests_batch', ['batchId'], { where: 'batch_id IS NOT NULL' })
 @Index('ix_enrichment_requests_import', ['importId'], { where: 'import_id IS NOT NULL' })
+/** The retention run finds finished requests past their retention by it. */
+@Index('ix_enrichment_requests_completed', ['completedAt'], { where: 'completed_at IS NOT NULL' })
 export class EnrichmentRequest {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_enrichment_requests' })
   id!: string;

@@ -24,6 +24,8 @@ import { BatchRecord } from './batch-record.entity';
 import { ImportRecord } from './import.entity';
 import { ExportRecord } from './export.entity';
 import { AuditEvent } from './audit-event.entity';
+import { RetentionRun } from './retention-run.entity';
+import { Suppression } from './suppression.entity';
 
 export * from './api-key.entity';
 export * from './company.entity';
@@ -51,6 +53,8 @@ export * from './batch-record.entity';
 export * from './import.entity';
 export * from './export.entity';
 export * from './audit-event.entity';
+export * from './retention-run.entity';
+export * from './suppression.entity';
 
 /** The explicit entity list: no globs, so a build never silently misses an entity. */
 export const ENTITIES = [
@@ -80,4 +84,6 @@ export const ENTITIES = [
   ImportRecord,
   ExportRecord,
   AuditEvent,
+  RetentionRun,
+  Suppression,
 ];

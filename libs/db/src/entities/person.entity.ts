@@ -11,6 +11,8 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Update
   where: 'linkedin_url IS NOT NULL',
 })
 @Index('ix_persons_workspace_domain_name', ['workspaceId', 'companyDomain', 'fullName'])
+/** The retention run finds people past their retention by it. */
+@Index('ix_persons_fetched', ['fetchedAt'])
 export class PersonRecord {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_persons' })
   id!: string;

@@ -8,6 +8,8 @@ export type CallOutcome = (typeof CALL_OUTCOMES)[number];
 @Index('ix_provider_calls_provider_created', ['provider', 'createdAt'])
 @Index('ix_provider_calls_workspace_created', ['workspaceId', 'createdAt'])
 @Index('ix_provider_calls_step', ['stepId'])
+/** The retention run finds call logs past their retention by it. */
+@Index('ix_provider_calls_created', ['createdAt'])
 export class ProviderCall {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_provider_calls' })
   id!: string;

@@ -13,6 +13,8 @@ export type WebhookEventStatus = (typeof WEBHOOK_EVENT_STATUSES)[number];
 @Index('uq_webhook_events_provider_event', ['provider', 'eventId'], { unique: true })
 @Index('ix_webhook_events_step', ['stepId'])
 @Index('ix_webhook_events_status_received', ['status', 'receivedAt'])
+/** The retention run finds raw events past their retention by it. */
+@Index('ix_webhook_events_received', ['receivedAt'])
 export class WebhookEvent {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_webhook_events' })
   id!: string;

@@ -7,6 +7,7 @@ import { CreditMonitor1796227551028 } from './1796227551028-CreditMonitor';
 import { ApiLimits1796229405598 } from './1796229405598-ApiLimits';
 import { WorkspaceCredentials1796236358620 } from './1796236358620-WorkspaceCredentials';
 import { Batches1796237000567 } from './1796237000567-Batches';
+import { Retention1796241159522 } from './1796241159522-Retention';
 import { Imports1796236280384 } from './1796236280384-Imports';
 import { AuditEvents1796239530947 } from './1796239530947-AuditEvents';
 
@@ -23,4 +24,5 @@ export const MIGRATIONS: (new () => object)[] = [
   WorkspaceCredentials1796236358620,
   Batches1796237000567,
   AuditEvents1796239530947,
+  Retention1796241159522,
 ];

@@ -1,0 +1,102 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { BadRequestException, Controller, Get, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { JOB_NAMES, QUEUE_NAMES, type RetentionRunPayload } from '@sluice/queue';
+import type { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { AdminTokenGuard } from '../auth/admin-token.guard';
+import { AdminErrors, ApiAnswer, ApiError, ApiPost } from '../openapi/decorators';
+import { RETENTION_RUN_EXAMPLE, RETENTION_RUNS_EXAMPLE } from '../openapi/examples';
+
+export interface RetentionRunView {
+  id: string;
+  trigger: string;
+  status: string;
+  started_at: string;
+  finished_at: string | null;
+  deleted: Record<string, number>;
+  total_deleted: number;
+  error: string | null;
+}
+
+/**
+ * Retention (data past its retention period deleted in small batches by the credit monitor, nightly):
+ * start a run now, and read the report row of each run.
+ */
+@ApiTags('admin')
+@ApiBearerAuth('admin')
+@AdminErrors()
+@UseGuards(AdminTokenGuard)
+@Controller('v1/admin/retention')
+export class RetentionAdminController {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue(QUEUE_NAMES.creditMonitor) private readonly monitorQueue: Queue<RetentionRunPayload>,
+  ) {}
+
+  @Post('runs')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Run retention now (the credit monitor deletes data past its retention, in small batches)',
+    description:
+      'The run is queued for the credit monitor; its report row appears in GET /v1/admin/retention/runs.',
+  })
+  @ApiPost({ body: false })
+  @ApiAnswer(202, RETENTION_RUN_EXAMPLE)
+  async runNow(): Promise<{ status: 'queued'; job_id: string }> {
+    const job = await this.monitorQueue.add(
+      JOB_NAMES.retentionRun,
+      { trigger: 'manual' },
+      {
+        jobId: `retention-run-${Date.now()}`,
+        removeOnComplete: { count: 100 },
+        removeOnFail: { count: 100 },
+      },
+    );
+    return { status: 'queued', job_id: String(job.id) };
+  }
+
+  @Get('runs')
+  @ApiOperation({ summary: 'List retention runs, newest first: when, rows deleted per table, error' })
+  @ApiQuery({ name: 'limit', required: false, example: 20, description: '1 to 200; 20 by default.' })
+  @ApiAnswer(200, RETENTION_RUNS_EXAMPLE)
+  @ApiError(400, 'limit is not a whole number from 1 to 200.', 'limit must be a whole number from 1 to 200.')
+  async list(@Query('limit') limitRaw?: string): Promise<{ data: RetentionRunView[] }> {
+    let limit = 20;
+    if (limitRaw !== undefined) {
+      limit = Number(limitRaw);
+      if (!/^\d+$/.test(limitRaw) || limit < 1 || limit > 200) {
+        throw new BadRequestException('limit must be a whole number from 1 to 200.');
+      }
+    }
+    const rows = await this.dataSource.query<
+      {
+        id: string;
+        trigger: string;
+        status: string;
+        started_at: Date;
+        finished_at: Date | null;
+        deleted: Record<string, number>;
+        total_deleted: string;
+        error: string | null;
+      }[]
+    >(
+      `SELECT id, trigger, status, started_at, finished_at, deleted, total_deleted, error
+         FROM retention_runs ORDER BY started_at DESC, id LIMIT $1`,
+      [limit],
+    );
+    return {
+      data: rows.map((row) => ({
+        id: row.id,
+        trigger: row.trigger,
+        status: row.status,
+        started_at: row.started_at.toISOString(),
+        finished_at: row.finished_at?.toISOString() ?? null,
+        deleted: row.deleted,
+        total_deleted: Number(row.total_deleted),
+        error: row.error,
+      })),
+    };
+  }
+}

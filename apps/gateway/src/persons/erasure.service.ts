@@ -1,0 +1,207 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { CoreConfig } from '@sluice/config';
+import { normalizeIdentifier, suppressionHash, type SuppressionIdentifierKind } from '@sluice/enrichment';
+import { QUEUE_NAMES } from '@sluice/queue';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { DataSource, type EntityManager } from 'typeorm';
+
+/** What an erasure removed: rows per table, Redis cache entries, and the suppressions recorded. */
+export interface ErasureReport {
+  erased: Record<string, number>;
+  suppressed: { kind: SuppressionIdentifierKind }[];
+}
+
+/**
+ * Tables searched for the person, in deletion order (children first), with which rows of them
+ * belong to the workspace. A row is erased when its whole text form (`t::text`: every column,
+ * jsonb payloads included) contains one of the person's identifiers. Shared stores (the company
+ * register's officers and companies, unattributed webhook events) are searched whatever the
+ * workspace, since they hold people for every workspace.
+ */
+const TABLES: { table: string; scope: string }[] = [
+  { table: 'batch_records', scope: 't.workspace_id = $1' },
+  { table: 'enrichment_steps', scope: 't.workspace_id = $1' },
+  { table: 'enrichment_requests', scope: 't.workspace_id = $1' },
+  { table: 'callback_deliveries', scope: 't.workspace_id = $1' },
+  { table: 'provider_calls', scope: '(t.workspace_id = $1 OR t.workspace_id IS NULL)' },
+  { table: 'webhook_events', scope: '(t.workspace_id = $1 OR t.workspace_id IS NULL)' },
+  { table: 'person_phones', scope: 't.workspace_id = $1' },
+  { table: 'officer_emails', scope: 't.workspace_id = $1' },
+  { table: 'persons', scope: 't.workspace_id = $1' },
+  { table: 'company_officers', scope: '$1::uuid IS NOT NULL' },
+  { table: 'companies', scope: '$1::uuid IS NOT NULL' },
+];
+
+const BATCH = 500;
+
+const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * A pattern matching `needle` only as a whole identifier (PostgreSQL and JavaScript regular
+ * expressions read it alike): `an@x.com` must not match inside `jan@x.com`, nor
+ * `linkedin.com/in/jane` inside `linkedin.com/in/jane-doe`. Hand-written: no library matches
+ * identifiers inside arbitrary JSON and text.
+ */
+export function wholeIdentifierPattern(needle: string): string {
+  // A LinkedIn URL's core may follow any host prefix (`www.`, `uk.`, `//`); an e-mail address
+  // starts at a character no address may hold.
+  const before = needle.startsWith('linkedin.com/') ? '' : '(?<![a-z0-9._%+-])';
+  return `${before}${escapeRegex(needle)}(?![a-z0-9_%+-]|\\.[a-z0-9])`;
+}
+
+/** SQL: `expr` mentions one of the needles ($2) as a whole identifier (their patterns: $3). */
+const mentions = (expr: string): string =>
+  `EXISTS (SELECT 1 FROM unnest($2::text[], $3::text[]) AS n(needle, pattern)
+            WHERE strpos(lower(${expr}::text), n.needle) > 0 AND lower(${expr}::text) ~ n.pattern)`;
+
+/**
+ * Erases one person from a workspace (`DELETE /v1/persons`): every row of the workspace's data and
+ * of the shared stores that mentions them, the pipeline's cached provider answers about them, and
+ * records the suppression so they are never enriched again. The database part is one transaction:
+ * the suppression and the deletions commit together or not at all.
+ */
+@Injectable()
+export class ErasureService {
+  private readonly logger = new Logger(ErasureService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue(QUEUE_NAMES.enrichment) private readonly queue: Queue,
+    private readonly core: CoreConfig,
+  ) {}
+
+  async erase(
+    workspaceId: string,
+    kind: SuppressionIdentifierKind,
+    normalised: string,
+  ): Promise<ErasureReport> {
+    const erased: Record<string, number> = {};
+    const cacheKeys = new Set<string>();
+    const needles = new Set<string>();
+    const identifiers = new Map<SuppressionIdentifierKind, Set<string>>([
+      ['email', new Set()],
+      ['linkedin_url', new Set()],
+    ]);
+    identifiers.get(kind)?.add(normalised);
+    await this.dataSource.transaction(async (manager) => {
+      // The person's other identifiers (the LinkedIn URL of an e-mail and vice versa) go too.
+      const people = await manager.query<{ email: string | null; linkedin_url: string | null }[]>(
+        `SELECT email, linkedin_url FROM persons WHERE workspace_id = $1 AND (lower(email) = $2 OR lower(linkedin_url) = $2)`,
+        [workspaceId, normalised],
+      );
+      for (const person of people) {
+        for (const k of ['email', 'linkedin_url'] as const) {
+          const value = person[k] ? normalizeIdentifier(k, person[k]) : null;
+          if (value) {
+            identifiers.get(k)?.add(value);
+          }
+        }
+      }
+      for (const [k, values] of identifiers) {
+        for (const value of values) {
+          // A LinkedIn URL is stored in many spellings: search by its `linkedin.com/in/<slug>` core.
+          needles.add(k === 'linkedin_url' ? value.replace(/^https:\/\/www\./, '') : value);
+        }
+      }
+      const needleList = [...needles];
+      const patterns = needleList.map(wholeIdentifierPattern);
+      const steps = await manager.query<{ cache_key: string }[]>(
+        `SELECT DISTINCT cache_key FROM enrichment_steps t
+          WHERE t.workspace_id = $1 AND t.cache_key IS NOT NULL
+            AND ${mentions('t')}`,
+        [workspaceId, needleList, patterns],
+      );
+      steps.forEach((step) => cacheKeys.add(step.cache_key));
+      for (const { table, scope } of TABLES) {
+        erased[table] = await this.deleteMentions(manager, table, scope, [workspaceId, needleList, patterns]);
+      }
+      erased.imports = await this.scrubImportErrors(manager, [workspaceId, needleList, patterns]);
+      for (const [k, values] of identifiers) {
+        for (const value of values) {
+          await manager.query(
+            `INSERT INTO suppressions (workspace_id, kind, identifier_hash) VALUES ($1, $2, $3)
+             ON CONFLICT (workspace_id, kind, identifier_hash) DO NOTHING`,
+            [workspaceId, k, suppressionHash(value)],
+          );
+        }
+      }
+    });
+    erased.redis_cache_entries = await this.eraseCache(workspaceId, needles, cacheKeys);
+    const suppressed = [...identifiers].flatMap(([k, values]) => [...values].map(() => ({ kind: k })));
+    this.logger.log({ msg: 'person erased', workspaceId, kind, erased });
+    return { erased, suppressed };
+  }
+
+  private async deleteMentions(
+    manager: EntityManager,
+    table: string,
+    scope: string,
+    params: [string, string[], string[]],
+  ): Promise<number> {
+    let total = 0;
+    for (;;) {
+      // By batches of row addresses (not every table has an id): a person's rows are few, but a
+      // store may be large and each statement stays short. Until a batch finds nothing more.
+      const [, affected] = await manager.query<[unknown, number]>(
+        `DELETE FROM ${table} WHERE ctid = ANY(ARRAY(
+           SELECT t.ctid FROM ${table} t WHERE ${scope}
+              AND ${mentions('t')}
+            LIMIT ${BATCH}))`,
+        params,
+      );
+      total += affected;
+      if (affected === 0) {
+        return total;
+      }
+    }
+  }
+
+  /** An import keeps its counts; the row errors that quote the person are dropped from it. */
+  private async scrubImportErrors(
+    manager: EntityManager,
+    params: [string, string[], string[]],
+  ): Promise<number> {
+    const [, affected] = await manager.query<[unknown, number]>(
+      `UPDATE imports t SET errors = COALESCE(
+         (SELECT jsonb_agg(e) FROM jsonb_array_elements(t.errors) e WHERE NOT ${mentions('e')}),
+         '[]'::jsonb)
+        WHERE t.workspace_id = $1 AND ${mentions('t.errors')}`,
+      params,
+    );
+    return affected;
+  }
+
+  /**
+   * The pipeline's result cache of this workspace (`<prefix>:pipeline:cache:<workspace>:<key>`):
+   * entries of the erased steps' cache keys, and any other entry whose answer mentions the person.
+   * Scanned with SCAN (never KEYS) so Redis is not blocked.
+   */
+  private async eraseCache(
+    workspaceId: string,
+    needles: Set<string>,
+    cacheKeys: Set<string>,
+  ): Promise<number> {
+    const redis = (await this.queue.client) as unknown as Redis;
+    const base = `${this.core.queuePrefix}:pipeline:cache:${workspaceId}:`;
+    const doomed = new Set([...cacheKeys].map((key) => base + key));
+    const patterns = [...needles].map((needle) => new RegExp(wholeIdentifierPattern(needle)));
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${base}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) {
+        const values = await redis.mget(...keys);
+        keys.forEach((key, i) => {
+          const value = values[i]?.toLowerCase();
+          if (value && patterns.some((pattern) => pattern.test(value))) {
+            doomed.add(key);
+          }
+        });
+      }
+    } while (cursor !== '0');
+    return doomed.size > 0 ? redis.del(...doomed) : 0;
+  }
+}

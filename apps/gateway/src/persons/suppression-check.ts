@@ -1,0 +1,58 @@
+import { Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { suppressionHashesOf } from '@sluice/enrichment';
+import { DataSource } from 'typeorm';
+
+/** The error a suppressed input is refused with (the whole request, or one row of a list). */
+export const SUPPRESSED_MESSAGE =
+  'suppressed: this person was erased from this workspace (DELETE /v1/persons) and is never enriched again';
+
+/**
+ * Refuses work for people erased from the workspace before any credit is spent: every path that
+ * creates enrichment jobs asks here first (and the worker asks again right before a paid call).
+ */
+@Injectable()
+export class SuppressionCheck {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** For each input, whether it names a suppressed person (one query for the whole list). */
+  async suppressed(
+    workspaceId: string,
+    inputs: readonly Readonly<Record<string, unknown>>[],
+  ): Promise<boolean[]> {
+    const hashes = inputs.map((input) => suppressionHashesOf(input));
+    const all = [...new Set(hashes.flat().map((h) => h.hash))];
+    if (all.length === 0) {
+      return inputs.map(() => false);
+    }
+    const rows = await this.dataSource.query<{ identifier_hash: string }[]>(
+      'SELECT identifier_hash FROM suppressions WHERE workspace_id = $1 AND identifier_hash = ANY($2::text[])',
+      [workspaceId, all],
+    );
+    const found = new Set(rows.map((row) => row.identifier_hash));
+    return hashes.map((list) => list.some((h) => found.has(h.hash)));
+  }
+
+  /** Splits `items` into those allowed and those naming a suppressed person (one query). */
+  async partition<T>(
+    workspaceId: string,
+    items: readonly T[],
+    inputOf: (item: T) => Readonly<Record<string, unknown>>,
+  ): Promise<{ allowed: T[]; refused: T[] }> {
+    const flags = await this.suppressed(workspaceId, items.map(inputOf));
+    return {
+      allowed: items.filter((_, i) => !flags[i]),
+      refused: items.filter((_, i) => flags[i]),
+    };
+  }
+
+  /** Throws a 422 `suppressed` when any input names a suppressed person. */
+  async assertAllowed(
+    workspaceId: string,
+    inputs: readonly Readonly<Record<string, unknown>>[],
+  ): Promise<void> {
+    if ((await this.suppressed(workspaceId, inputs)).some(Boolean)) {
+      throw new UnprocessableEntityException(SUPPRESSED_MESSAGE);
+    }
+  }
+}

@@ -1,0 +1,30 @@
+import { createHash } from 'node:crypto';
+import { normalizeEmail, normalizeLinkedinUrl } from '../normalize/contact';
+
+/** The identifiers a person can be erased and suppressed by. */
+export type SuppressionIdentifierKind = 'email' | 'linkedin_url';
+
+/** An identifier in its one normalised form (lower-cased e-mail, canonical LinkedIn URL), or null. */
+export function normalizeIdentifier(kind: SuppressionIdentifierKind, value: string): string | null {
+  return kind === 'email' ? normalizeEmail(value) : normalizeLinkedinUrl(value);
+}
+
+/** Hex SHA-256 of an identifier already normalised: what the suppression list stores. */
+export function suppressionHash(normalised: string): string {
+  return createHash('sha256').update(normalised).digest('hex');
+}
+
+/** The suppressible identifiers an enrichment input carries (`email`, `linkedin_url`), hashed. */
+export function suppressionHashesOf(
+  input: Readonly<Record<string, unknown>>,
+): { kind: SuppressionIdentifierKind; hash: string }[] {
+  const found: { kind: SuppressionIdentifierKind; hash: string }[] = [];
+  for (const kind of ['email', 'linkedin_url'] as const) {
+    const value = input[kind];
+    const normalised = typeof value === 'string' ? normalizeIdentifier(kind, value) : null;
+    if (normalised) {
+      found.push({ kind, hash: suppressionHash(normalised) });
+    }
+  }
+  return found;
+}

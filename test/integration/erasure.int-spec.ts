@@ -1,0 +1,300 @@
+import { createHash } from 'node:crypto';
+import { planJobOptions } from '@sluice/queue';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { call, createWorkspace } from '../support/api';
+import type { TestDatabase } from '../support/database';
+import { requireEnv } from '../support/database';
+import {
+  calls,
+  enqueue,
+  finished,
+  people,
+  personInput,
+  setUp,
+  tearDown,
+  type JobView,
+} from '../support/pipeline';
+import type { Stack } from '../support/stack';
+
+const PROVIDERS = [
+  'companies-house',
+  'snov',
+  'rocketreach',
+  'apollo',
+  'serper',
+  'orion-connect',
+  'astra-dialer',
+  'nimbus-lookup',
+  'email-verifier',
+];
+
+interface ErasureAnswer {
+  erased: Record<string, number>;
+  suppressed: { kind: string }[];
+}
+
+/** Every sandbox call so far, all providers together. */
+const sandboxTotal = async (sandboxUrl: string): Promise<number> =>
+  (await Promise.all(PROVIDERS.map((provider) => calls(sandboxUrl, provider)))).reduce(
+    (sum, counts) => sum + counts.total,
+    0,
+  );
+
+/** Every (table, column) of the schema that can hold text: text, varchar, json, jsonb, arrays. */
+const textColumns = async (db: TestDatabase): Promise<{ table: string; column: string }[]> =>
+  db.dataSource.query<{ table: string; column: string }[]>(
+    `SELECT c.table_name AS table, c.column_name AS column
+       FROM information_schema.columns c
+       JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+      WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
+        AND (c.data_type IN ('text', 'character varying', 'json', 'jsonb', 'ARRAY'))
+      ORDER BY 1, 2`,
+  );
+
+/** Where in PostgreSQL `needle` still appears: `table.column` → rows. */
+const mentionsInDatabase = async (db: TestDatabase, needle: string): Promise<Record<string, number>> => {
+  const found: Record<string, number> = {};
+  for (const { table, column } of await textColumns(db)) {
+    const [{ n }] = await db.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM "${table}" WHERE strpos(lower("${column}"::text), $1) > 0`,
+      [needle],
+    );
+    if (n > 0) {
+      found[`${table}.${column}`] = n;
+    }
+  }
+  return found;
+};
+
+/** Redis keys under the prefix whose name or value holds `needle` (every data type read). */
+const mentionsInRedis = async (redis: Redis, prefix: string, needle: string): Promise<string[]> => {
+  const found: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+    cursor = next;
+    for (const key of keys) {
+      const type = await redis.type(key);
+      let value: unknown = null;
+      if (type === 'string') {
+        value = await redis.get(key);
+      } else if (type === 'hash') {
+        value = await redis.hgetall(key);
+      } else if (type === 'list') {
+        value = await redis.lrange(key, 0, -1);
+      } else if (type === 'set') {
+        value = await redis.smembers(key);
+      } else if (type === 'zset') {
+        value = await redis.zrange(key, 0, -1);
+      } else if (type === 'stream') {
+        value = await redis.xrange(key, '-', '+');
+      }
+      if (`${key} ${JSON.stringify(value)}`.toLowerCase().includes(needle)) {
+        found.push(key);
+      }
+    }
+  } while (cursor !== '0');
+  return found;
+};
+
+describe('erasure and suppression', () => {
+  let ctx: { stack: Stack; db: TestDatabase; prefix: string } | undefined;
+  let redis: Redis | undefined;
+  let queue: Queue | undefined;
+
+  afterEach(async () => {
+    await queue?.close();
+    redis?.disconnect();
+    await tearDown(ctx);
+    ctx = undefined;
+  });
+
+  it('erases a person from every table, payload and cache, and refuses them afterwards at no cost', async () => {
+    ctx = await setUp({});
+    const { stack, db, prefix } = ctx;
+    redis = new Redis(requireEnv('REDIS_URL'), { maxRetriesPerRequest: null });
+    const { id: ws, apiKey } = await createWorkspace(stack.gatewayUrl, 'Erasure Co');
+    const world = (await people(stack.sandboxUrl)).filter((p) => p.emails.apollo);
+    const [subject, bystander] = world;
+
+    // The subject is looked up twice (found by name, then profiled by e-mail); a bystander once.
+    const found = await finished(
+      stack,
+      apiKey,
+      await enqueue(stack, apiKey, { type: 'person.email', input: personInput(subject) }),
+      30_000,
+    );
+    expect(found.status).toBe('completed');
+    const email = String((found.result?.email as { email?: unknown }).email).toLowerCase();
+    expect(email).toContain('@');
+    const profiled: JobView = await finished(
+      stack,
+      apiKey,
+      await enqueue(stack, apiKey, { type: 'person.profile', input: { email } }),
+      30_000,
+    );
+    expect(['completed', 'failed']).toContain(profiled.status);
+    const other = await finished(
+      stack,
+      apiKey,
+      await enqueue(stack, apiKey, { type: 'person.email', input: personInput(bystander) }),
+      30_000,
+    );
+    expect(other.status).toBe('completed');
+    const otherEmail = String((other.result?.email as { email?: unknown }).email).toLowerCase();
+    expect(otherEmail).not.toBe(email);
+    // A provider callback quoting the subject, as an asynchronous provider would send it.
+    await db.dataSource.query(
+      `INSERT INTO webhook_events (provider, event_id, workspace_id, status, headers, body)
+       VALUES ('nimbus-lookup', 'evt-erasure', $1, 'processed', '{}', $2)`,
+      [ws, JSON.stringify({ result: { email: email.toUpperCase() } })],
+    );
+
+    // Someone else whose address merely contains the subject's: not the subject, so it stays.
+    const nearMiss = `j${email}`;
+    await db.dataSource.query(
+      `INSERT INTO persons (workspace_id, email, fetched_at) VALUES ($1, $2, now())`,
+      [ws, nearMiss],
+    );
+
+    // Before: the subject is in several tables and in the pipeline's cache.
+    const before = await mentionsInDatabase(db, email);
+    expect(Object.keys(before)).toEqual(
+      expect.arrayContaining(['persons.email', 'enrichment_requests.input', 'webhook_events.body']),
+    );
+    expect((await mentionsInRedis(redis, prefix, email)).length).toBeGreaterThan(0);
+
+    // Only a key with the admin scope may erase; the identifier is checked.
+    const bad = await call(stack.gatewayUrl, 'DELETE', '/v1/persons?email=not-an-email', { token: apiKey });
+    expect(bad.status).toBe(400);
+    const both = await call(stack.gatewayUrl, 'DELETE', `/v1/persons?email=${email}&linkedin_url=x`, {
+      token: apiKey,
+    });
+    expect(both.status).toBe(400);
+
+    const erased = await call<ErasureAnswer>(
+      stack.gatewayUrl,
+      'DELETE',
+      `/v1/persons?email=${encodeURIComponent(`  ${email.toUpperCase()} `)}`,
+      { token: apiKey },
+    );
+    expect(erased.status).toBe(200);
+    expect(erased.body.erased.persons).toBe(1);
+    expect(erased.body.erased.enrichment_requests).toBeGreaterThanOrEqual(2);
+    expect(erased.body.erased.enrichment_steps).toBeGreaterThanOrEqual(2);
+    expect(erased.body.erased.webhook_events).toBeGreaterThanOrEqual(1);
+    expect(erased.body.erased.redis_cache_entries).toBeGreaterThan(0);
+    expect(erased.body.suppressed).toContainEqual({ kind: 'email' });
+
+    expect(
+      await db.dataSource.query('SELECT count(*)::int AS n FROM persons WHERE email = $1', [nearMiss]),
+    ).toEqual([{ n: 1 }]);
+    await db.dataSource.query('DELETE FROM persons WHERE email = $1', [nearMiss]);
+
+    // After: no column of any table and no Redis key or value holds the e-mail.
+    expect(await mentionsInDatabase(db, email)).toEqual({});
+    expect(await mentionsInRedis(redis, prefix, email)).toEqual([]);
+    // The suppression holds only the hash of the normalised e-mail.
+    const hash = createHash('sha256').update(email).digest('hex');
+    expect(
+      await db.dataSource.query(
+        `SELECT kind FROM suppressions WHERE workspace_id = $1 AND identifier_hash = $2`,
+        [ws, hash],
+      ),
+    ).toEqual([{ kind: 'email' }]);
+    // The bystander is untouched.
+    expect(
+      await db.dataSource.query('SELECT count(*)::int AS n FROM persons WHERE lower(email) = $1', [
+        otherEmail,
+      ]),
+    ).toEqual([{ n: 1 }]);
+
+    // A new request for them is refused before anything is written or spent.
+    const callsBefore = await sandboxTotal(stack.sandboxUrl);
+    const refused = await call<{ message: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
+      token: apiKey,
+      body: { type: 'person.profile', input: { email: email.toUpperCase() } },
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.message).toContain('suppressed');
+    const bulk = await call<{ message: string; rejected: { index: number; errors: string[] }[] }>(
+      stack.gatewayUrl,
+      'POST',
+      '/v1/jobs/bulk',
+      {
+        token: apiKey,
+        body: {
+          jobs: [
+            { type: 'person.phone', input: { email } },
+            { type: 'email.verify', input: { email: ` ${email.toUpperCase()}` } },
+          ],
+        },
+      },
+    );
+    expect(bulk.status).toBe(400);
+    expect(bulk.body.rejected.map((row) => row.index)).toEqual([0, 1]);
+    for (const row of bulk.body.rejected) {
+      expect(row.errors.join(' ')).toContain('suppressed');
+    }
+    // Every other way in refuses them too: enrich, enrich/enqueue, imports (a row error), batches.
+    const enriched = await call<{ message: string }>(stack.gatewayUrl, 'POST', '/v1/enrich', {
+      token: apiKey,
+      body: { email, enrich: ['title'], timeout_ms: 0 },
+    });
+    expect(enriched.status).toBe(422);
+    expect(enriched.body.message).toContain('suppressed');
+    const enqueued = await call<{ rejected: { index: number; errors: string[] }[] }>(
+      stack.gatewayUrl,
+      'POST',
+      '/v1/enrich/enqueue',
+      { token: apiKey, body: { records: [{ email }], enrich: ['title'] } },
+    );
+    expect(enqueued.status).toBe(400);
+    expect(enqueued.body.rejected[0]?.errors.join(' ')).toContain('suppressed');
+    const imported = await fetch(`${stack.gatewayUrl}/v1/imports?type=email.verify`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'text/csv' },
+      body: `email\n${email.toUpperCase()}\n`,
+    });
+    expect(imported.status).toBe(201);
+    expect(await imported.json()).toMatchObject({
+      status: 'completed',
+      rows_total: 1,
+      rows_accepted: 0,
+      rows_rejected: 1,
+      errors: [{ line: 2, message: expect.stringContaining('suppressed') as unknown }],
+    });
+    const batch = await call<{ rejected: { index: number; errors: string[] }[] }>(
+      stack.gatewayUrl,
+      'POST',
+      '/v1/batches',
+      { token: apiKey, body: { name: 'Erased', records: [{ email }], enrich: ['title'] } },
+    );
+    expect(batch.status).toBe(400);
+    expect(batch.body.rejected[0]?.errors.join(' ')).toContain('suppressed');
+    expect(await mentionsInDatabase(db, email)).toEqual({});
+
+    // Defence in depth: a request that reached the worker anyway (here written behind the gateway's
+    // back) makes no paid call for them.
+    const [{ id: sneaked }] = await db.dataSource.query<{ id: string }[]>(
+      `INSERT INTO enrichment_requests (workspace_id, type, input, status, correlation_id)
+       VALUES ($1, 'person.profile', $2, 'queued', 'erasure-test') RETURNING id`,
+      [ws, JSON.stringify({ email })],
+    );
+    queue = new Queue('enrichment', { connection: redis, prefix });
+    await queue.add(
+      'enrichment.plan',
+      { requestId: sneaked, workspaceId: ws, correlationId: 'erasure-test' },
+      planJobOptions(sneaked, 'interactive'),
+    );
+    const sneakedView = await finished(stack, apiKey, sneaked, 30_000);
+    expect(sneakedView.steps.length).toBeGreaterThan(0);
+    for (const step of sneakedView.steps) {
+      expect(step.state).toBe('skipped');
+      expect(step.reason).toBe('suppressed');
+      expect(step.credits).toBe(0);
+    }
+    expect(await sandboxTotal(stack.sandboxUrl)).toBe(callsBefore);
+  });
+});

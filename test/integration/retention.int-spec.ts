@@ -1,0 +1,274 @@
+import { call, createWorkspace } from '../support/api';
+import type { TestDatabase } from '../support/database';
+import { setUp, tearDown } from '../support/pipeline';
+import { TEST_ADMIN_TOKEN, type Stack } from '../support/stack';
+import { eventually } from '../support/wait';
+import { startAppProcess, type WorkerProcess } from '../support/worker-process';
+
+interface RunView {
+  id: string;
+  trigger: string;
+  status: string;
+  started_at: string;
+  finished_at: string | null;
+  deleted: Record<string, number>;
+  total_deleted: number;
+  error: string | null;
+}
+
+describe('retention', () => {
+  let ctx: { stack: Stack; db: TestDatabase; prefix: string } | undefined;
+  const monitors: WorkerProcess[] = [];
+
+  afterEach(async () => {
+    await Promise.all(monitors.splice(0).map((monitor) => monitor.stop()));
+    await tearDown(ctx);
+    ctx = undefined;
+  });
+
+  const count = async (db: TestDatabase, sql: string, params: unknown[] = []): Promise<number> =>
+    Number((await db.dataSource.query<{ n: string }[]>(sql, params))[0].n);
+
+  const runs = async (stack: Stack): Promise<RunView[]> => {
+    const answer = await call<{ data: RunView[] }>(stack.gatewayUrl, 'GET', '/v1/admin/retention/runs', {
+      token: TEST_ADMIN_TOKEN,
+    });
+    expect(answer.status).toBe(200);
+    return answer.body.data;
+  };
+
+  const startRun = async (stack: Stack): Promise<void> => {
+    const answer = await call<{ status: string; job_id: string }>(
+      stack.gatewayUrl,
+      'POST',
+      '/v1/admin/retention/runs',
+      { token: TEST_ADMIN_TOKEN },
+    );
+    expect(answer.status).toBe(202);
+    expect(answer.body.status).toBe('queued');
+  };
+
+  const finishedRun = (stack: Stack, timeoutMs: number): Promise<RunView> =>
+    eventually(
+      async () => {
+        const [latest] = await runs(stack);
+        return latest && latest.status !== 'running' ? latest : undefined;
+      },
+      { timeoutMs, intervalMs: 200, what: 'a finished retention run' },
+    );
+
+  it('deletes what is past its retention (children first), keeps younger and unfinished data, reports and alerts', async () => {
+    ctx = await setUp({ RETENTION_CRON: '', RETENTION_ALERT_ROWS: '5', RETENTION_WEBHOOK_EVENT_DAYS: '14' });
+    const { stack, db } = ctx;
+    const { id: ws } = await createWorkspace(stack.gatewayUrl, 'Retention Co');
+    const q = (sql: string, params: unknown[] = []): Promise<unknown> => db.dataSource.query(sql, params);
+    const ago = (days: number): string => `now() - interval '${days} days'`;
+
+    for (const [tag, days] of [
+      ['old', 400],
+      ['young', 300],
+    ] as const) {
+      await q(`INSERT INTO persons (workspace_id, email, fetched_at) VALUES ($1, $2, ${ago(days)})`, [
+        ws,
+        `${tag}@example.com`,
+      ]);
+      await q(
+        `INSERT INTO person_phones (workspace_id, subject_key, number, kind, line_type, provider, fetched_at)
+         VALUES ($1, $2, '+15550000', 'direct', 'mobile', 'apollo', ${ago(days)})`,
+        [ws, `email:${tag}@example.com`],
+      );
+      await q(
+        `INSERT INTO officer_emails (workspace_id, company_number, officer_key, email, provider, fetched_at)
+         VALUES ($1, '0001', $2, $3, 'snov', ${ago(days)})`,
+        [ws, tag, `${tag}.officer@example.com`],
+      );
+      await q(
+        `INSERT INTO companies (company_number, name, status, source, raw, fetched_at)
+         VALUES ($1, 'Acme', 'active', 'companies-house', '{}', ${ago(days)})`,
+        [`C-${tag}`],
+      );
+      await q(
+        `INSERT INTO company_domains (workspace_id, company_key, domain, provider, fetched_at)
+         VALUES ($1, $2, 'acme.example', 'serper', ${ago(days)})`,
+        [ws, tag],
+      );
+      await q(
+        `INSERT INTO company_officers (company_number, officer_key, name, fetched_at)
+         VALUES ('0001', $1, 'A. Officer', ${ago(days)})`,
+        [tag],
+      );
+    }
+    // Provider call logs: two years.
+    await q(
+      `INSERT INTO provider_calls (workspace_id, provider, operation, endpoint, outcome, latency_ms, created_at)
+       VALUES ($1, 'apollo', 'person.email', 'POST /people/match', 'hit', 5, ${ago(800)}),
+              ($1, 'apollo', 'person.email', 'POST /people/match', 'hit', 5, ${ago(700)})`,
+      [ws],
+    );
+    // Results: finished requests 90 days after they finished, with their steps; unfinished ones stay.
+    const request = async (status: string, completedDaysAgo: number | null): Promise<string> => {
+      const [{ id }] = (await q(
+        `INSERT INTO enrichment_requests (workspace_id, type, input, status, correlation_id, created_at, completed_at)
+         VALUES ($1, 'person.email', '{}', $2, 'c', ${ago(200)}, ${completedDaysAgo === null ? 'NULL' : ago(completedDaysAgo)})
+         RETURNING id`,
+        [ws, status],
+      )) as { id: string }[];
+      for (const seq of [1, 2]) {
+        await q(
+          `INSERT INTO enrichment_steps (request_id, workspace_id, seq, provider, operation, created_at)
+           VALUES ($1, $2, $3, 'apollo', 'person.email', ${ago(200)})`,
+          [id, ws, seq],
+        );
+      }
+      return id;
+    };
+    const oldDone = await request('completed', 100);
+    const oldFailed = await request('failed', 95);
+    const youngDone = await request('completed', 80);
+    const stillRunning = await request('running', null);
+    await q(
+      `INSERT INTO callback_deliveries (workspace_id, request_id, webhook_id, url, attempt, created_at)
+       VALUES ($1, $2, 'msg_1', 'https://example.com/hook', 1, ${ago(100)}),
+              ($1, $3, 'msg_2', 'https://example.com/hook', 1, ${ago(10)})`,
+      [ws, oldDone, youngDone],
+    );
+    // Raw webhook events: RETENTION_WEBHOOK_EVENT_DAYS (14 here).
+    await q(
+      `INSERT INTO webhook_events (provider, event_id, headers, body, received_at)
+       VALUES ('nimbus-lookup', 'e-old', '{}', '{}', ${ago(20)}), ('nimbus-lookup', 'e-young', '{}', '{}', ${ago(7)})`,
+    );
+
+    monitors.push(await startAppProcess('credit-monitor', stack.env));
+    await startRun(stack);
+    const run = await finishedRun(stack, 30_000);
+
+    expect(run).toMatchObject({ trigger: 'manual', status: 'finished', error: null });
+    expect(run.finished_at).not.toBeNull();
+    expect(run.deleted).toEqual({
+      person_phones: 1,
+      officer_emails: 1,
+      persons: 1,
+      company_domains: 1,
+      company_officers: 1,
+      companies: 1,
+      provider_calls: 1,
+      enrichment_steps: 4,
+      enrichment_requests: 2,
+      callback_deliveries: 1,
+      webhook_events: 1,
+    });
+    expect(run.total_deleted).toBe(15);
+
+    expect(await db.dataSource.query('SELECT email FROM persons')).toEqual([{ email: 'young@example.com' }]);
+    expect(await db.dataSource.query('SELECT subject_key FROM person_phones')).toEqual([
+      { subject_key: 'email:young@example.com' },
+    ]);
+    expect(await db.dataSource.query('SELECT officer_key FROM officer_emails')).toEqual([
+      { officer_key: 'young' },
+    ]);
+    expect(await db.dataSource.query('SELECT company_number FROM companies')).toEqual([
+      { company_number: 'C-young' },
+    ]);
+    expect(await db.dataSource.query('SELECT company_key FROM company_domains')).toEqual([
+      { company_key: 'young' },
+    ]);
+    expect(await db.dataSource.query('SELECT officer_key FROM company_officers')).toEqual([
+      { officer_key: 'young' },
+    ]);
+    expect(
+      await count(
+        db,
+        `SELECT count(*) AS n FROM provider_calls WHERE created_at < now() - interval '750 days'`,
+      ),
+    ).toBe(0);
+    expect(await count(db, 'SELECT count(*) AS n FROM provider_calls WHERE workspace_id = $1', [ws])).toBe(1);
+    const left = await db.dataSource.query<{ id: string }[]>(
+      'SELECT id FROM enrichment_requests ORDER BY id',
+    );
+    expect(left.map((r) => r.id).sort()).toEqual([youngDone, stillRunning].sort());
+    expect(
+      await count(db, 'SELECT count(*) AS n FROM enrichment_steps WHERE request_id = ANY($1::uuid[])', [
+        [oldDone, oldFailed],
+      ]),
+    ).toBe(0);
+    expect(await count(db, 'SELECT count(*) AS n FROM enrichment_steps')).toBe(4);
+    expect(await db.dataSource.query('SELECT webhook_id FROM callback_deliveries')).toEqual([
+      { webhook_id: 'msg_2' },
+    ]);
+    expect(await db.dataSource.query('SELECT event_id FROM webhook_events')).toEqual([
+      { event_id: 'e-young' },
+    ]);
+
+    // 15 rows > RETENTION_ALERT_ROWS (5): one alert, naming the run.
+    const alerts = await db.dataSource.query<{ title: string; details: { runId: string; total: number } }[]>(
+      `SELECT title, details FROM alerts WHERE kind = 'retention.large-run'`,
+    );
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0].details).toMatchObject({ runId: run.id, total: 15 });
+    expect(alerts[0].title).toContain('15 rows');
+
+    // A second run finds nothing more to delete, and raises no alert.
+    await startRun(stack);
+    const second = await eventually(
+      async () => {
+        const list = await runs(stack);
+        return list.length === 2 && list[0].status !== 'running' ? list[0] : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 200, what: 'a second finished run' },
+    );
+    expect(second.total_deleted).toBe(0);
+    expect(await count(db, `SELECT count(*) AS n FROM alerts WHERE kind = 'retention.large-run'`)).toBe(1);
+  });
+
+  it('deletes over 100,000 rows in small batches while other queries on the table stay fast', async () => {
+    ctx = await setUp({ RETENTION_CRON: '', RETENTION_BATCH_ROWS: '500', RETENTION_ALERT_ROWS: '1000000' });
+    const { stack, db } = ctx;
+    const { id: ws } = await createWorkspace(stack.gatewayUrl, 'Big Co');
+    await db.dataSource.query(
+      `INSERT INTO provider_calls (workspace_id, provider, operation, endpoint, outcome, latency_ms, created_at)
+       SELECT $1, 'apollo', 'person.email', 'POST /people/match', 'hit', 5, now() - interval '800 days'
+         FROM generate_series(1, 120000)`,
+      [ws],
+    );
+    const [young] = await db.dataSource.query<{ id: string }[]>(
+      `INSERT INTO provider_calls (workspace_id, provider, operation, endpoint, outcome, latency_ms)
+       VALUES ($1, 'apollo', 'person.email', 'POST /people/match', 'hit', 5) RETURNING id`,
+      [ws],
+    );
+
+    monitors.push(await startAppProcess('credit-monitor', stack.env));
+    await startRun(stack);
+    // Wait until the run is under way, then query the table again and again until it ends.
+    await eventually(async () => (await runs(stack))[0], { timeoutMs: 30_000, what: 'the run to start' });
+    let during = 0;
+    const slowest: number[] = [];
+    for (;;) {
+      const [latest] = await runs(stack);
+      if (latest.status !== 'running') {
+        expect(latest.status).toBe('finished');
+        break;
+      }
+      // A reader (by primary key and a count over an index) and a writer on a row the run keeps.
+      const started = Date.now();
+      await db.dataSource.transaction(async (manager) => {
+        await manager.query(`SET LOCAL lock_timeout = '1s'`);
+        await manager.query('SELECT id, outcome FROM provider_calls WHERE id = $1', [young.id]);
+        await manager.query(`UPDATE provider_calls SET latency_ms = latency_ms + 1 WHERE id = $1`, [
+          young.id,
+        ]);
+      });
+      await db.dataSource.query(`SELECT id FROM provider_calls WHERE workspace_id = $1 LIMIT 10`, [ws]);
+      slowest.push(Date.now() - started);
+      during += 1;
+    }
+    expect(during).toBeGreaterThan(0);
+    for (const ms of slowest) {
+      expect(ms).toBeLessThan(1000);
+    }
+    const [run] = await runs(stack);
+    expect(run.deleted.provider_calls).toBe(120_000);
+    expect(
+      await db.dataSource.query('SELECT id, latency_ms FROM provider_calls WHERE workspace_id = $1', [ws]),
+    ).toEqual([{ id: young.id, latency_ms: 5 + during }]);
+  });
+});
