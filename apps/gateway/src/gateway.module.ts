@@ -30,6 +30,8 @@ import { ApiKeysController } from './admin/api-keys.controller';
 import { IdempotencyInterceptor } from './auth/idempotency.interceptor';
 import { JobEventsHub } from './jobs/job-events';
 import { ProvidersAdminController } from './admin/providers-admin.controller';
+import { ProviderSettingsController } from './admin/provider-settings.controller';
+import { ProviderSettingsService } from './admin/provider-settings.service';
 import { CreditsController } from './credits/credits.controller';
 import { QuotasAdminController } from './credits/quotas-admin.controller';
 import { Quotas } from './credits/quotas.service';
@@ -109,6 +111,7 @@ export class GatewayModule implements NestModule {
         WorkspacesController,
         CallbacksController,
         ProvidersAdminController,
+        ProviderSettingsController,
         CreditsController,
         QuotasAdminController,
         ApiKeysController,
@@ -128,6 +131,7 @@ export class GatewayModule implements NestModule {
         WorkspacesService,
         WebhookSecrets,
         Quotas,
+        ProviderSettingsService,
         JobEventsHub,
         EnrichService,
         WorkspaceCredentials,

@@ -23,6 +23,7 @@ import { Batch } from './batch.entity';
 import { BatchRecord } from './batch-record.entity';
 import { ImportRecord } from './import.entity';
 import { ExportRecord } from './export.entity';
+import { ProviderSettingsRow } from './provider-settings.entity';
 
 export * from './api-key.entity';
 export * from './company.entity';
@@ -43,6 +44,7 @@ export * from './workspace-webhook-secret.entity';
 export * from './alert.entity';
 export * from './alert-state.entity';
 export * from './credit-snapshot.entity';
+export * from './provider-settings.entity';
 export * from './workspace-quota.entity';
 export * from './workspace-provider-credential.entity';
 export * from './batch.entity';
@@ -77,4 +79,5 @@ export const ENTITIES = [
   BatchRecord,
   ImportRecord,
   ExportRecord,
+  ProviderSettingsRow,
 ];

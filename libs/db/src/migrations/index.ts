@@ -7,6 +7,7 @@ import { CreditMonitor1796227551028 } from './1796227551028-CreditMonitor';
 import { ApiLimits1796229405598 } from './1796229405598-ApiLimits';
 import { WorkspaceCredentials1796236358620 } from './1796236358620-WorkspaceCredentials';
 import { Batches1796237000567 } from './1796237000567-Batches';
+import { ProviderSettings1796240536805 } from './1796240536805-ProviderSettings';
 import { Imports1796236280384 } from './1796236280384-Imports';
 
 /** Every migration, in order. Listed explicitly (no glob) so that compiled and test runs agree. */
@@ -21,4 +22,5 @@ export const MIGRATIONS: (new () => object)[] = [
   Imports1796236280384,
   WorkspaceCredentials1796236358620,
   Batches1796237000567,
+  ProviderSettings1796240536805,
 ];
