@@ -73,6 +73,13 @@ describe('provider settings', () => {
     }
   });
 
+  it('treats inherited names as unknown fields', () => {
+    const body = JSON.parse('{"__proto__": {"enabled": false}, "toString": 1}') as unknown;
+    const { patch, problems } = parseSettingsPatch(body);
+    expect(problems[0]).toContain('unknown field(s) __proto__, toString');
+    expect(patch).toEqual({});
+  });
+
   it('refuses a body that is not an object or names nothing', () => {
     expect(parseSettingsPatch([]).problems).toEqual(['the body must be a JSON object of settings']);
     expect(parseSettingsPatch({}).problems[0]).toContain('names no setting');

@@ -145,7 +145,7 @@ export function mergeSettings(
  */
 export type SettingsPatch = { [K in SettingsField]?: OverridableSettings[K] | null };
 
-const API_FIELDS: Record<string, SettingsField> = {
+const API_FIELDS: Readonly<Record<string, SettingsField>> = {
   enabled: 'enabled',
   priority: 'priority',
   minimum_tier: 'minimumTier',
@@ -173,7 +173,7 @@ export function parseSettingsPatch(body: unknown): { patch: SettingsPatch; probl
     return { patch, problems: ['the body must be a JSON object of settings'] };
   }
   const entries = Object.entries(body as Record<string, unknown>);
-  const unknown = entries.map(([key]) => key).filter((key) => !(key in API_FIELDS));
+  const unknown = entries.map(([key]) => key).filter((key) => !Object.hasOwn(API_FIELDS, key));
   if (unknown.length > 0) {
     problems.push(`unknown field(s) ${unknown.join(', ')}; allowed: ${Object.keys(API_FIELDS).join(', ')}`);
   }
@@ -181,7 +181,8 @@ export function parseSettingsPatch(body: unknown): { patch: SettingsPatch; probl
     problems.push(`the body names no setting; allowed: ${Object.keys(API_FIELDS).join(', ')}`);
   }
   for (const [key, value] of entries) {
-    const field = API_FIELDS[key];
+    // Own keys only: `toString` or `__proto__` in a body are unknown fields, not inherited ones.
+    const field = Object.hasOwn(API_FIELDS, key) ? API_FIELDS[key] : undefined;
     if (!field) {
       continue;
     }
