@@ -116,6 +116,15 @@ describe('provider settings edited live through the admin API', () => {
       from_database: ['enabled'],
       updated_by: 'jane.ops',
     });
+    // The workspace's view of the providers says so too.
+    const listed = await call<{ providers: { name: string; enabled: boolean }[] }>(
+      stack.gatewayUrl,
+      'GET',
+      '/v1/providers',
+      { token: apiKey },
+    );
+    expect(listed.body.providers.find((p) => p.name === 'snov')?.enabled).toBe(false);
+    expect(listed.body.providers.find((p) => p.name === 'apollo')?.enabled).toBe(true);
     await eventually(
       async () => {
         const steps = emailSteps(await lookUp());
