@@ -1,12 +1,23 @@
 import { ProviderSettingsRow } from '@sluice/db';
 import { call, createWorkspace } from '../support/api';
 import { createTestDatabase, requireEnv, type TestDatabase } from '../support/database';
-import { calls, enqueue, FAST, finished, job, people, personInput, type JobView } from '../support/pipeline';
+import { alertsOf, startHttpSink } from '../support/alert-sinks';
+import {
+  calls,
+  enqueue,
+  FAST,
+  finished,
+  job,
+  people,
+  personInput,
+  sandboxPatch,
+  type JobView,
+} from '../support/pipeline';
 import { deletePrefix, uniquePrefix } from '../support/redis';
 import type { WorldPerson } from '../support/sandbox-world';
 import { startStack, TEST_ADMIN_TOKEN, type Stack } from '../support/stack';
 import { eventually } from '../support/wait';
-import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
+import { startAppProcess, startWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
 interface SettingsView {
   name: string;
@@ -272,6 +283,60 @@ describe('provider settings edited live through the admin API', () => {
       );
     } finally {
       await reset('snov');
+    }
+  });
+
+  it('the credit monitor alerts on thresholds stored through the API at its next balance check', async () => {
+    const sink = await startHttpSink();
+    const monitor = await startAppProcess('credit-monitor', { ...stack.env, ALERT_WEBHOOK_URL: sink.url });
+    const snapshots = async (): Promise<number> =>
+      Number(
+        (
+          await db.dataSource.query<{ n: string }[]>(
+            `SELECT count(*) AS n FROM credit_snapshots WHERE provider = 'apollo'`,
+          )
+        )[0]?.n ?? 0,
+      );
+    const check = async (): Promise<void> => {
+      const before = await snapshots();
+      const answer = await call(stack.gatewayUrl, 'POST', '/v1/admin/credits/check', {
+        token: TEST_ADMIN_TOKEN,
+      });
+      expect(answer.status).toBe(202);
+      await eventually(async () => (await snapshots()) > before || undefined, {
+        timeoutMs: 15_000,
+        what: 'a new apollo snapshot',
+      });
+      // Deliveries follow the snapshot's commit: give them a moment to land.
+      await new Promise((resolve) => setTimeout(resolve, 800));
+    };
+    try {
+      await sandboxPatch(stack.sandboxUrl, 'apollo', { credits: 50 });
+      await check();
+      // 50 credits is well above the environment's thresholds (25 and 5).
+      expect(alertsOf(sink, 'credits.threshold').filter((a) => a.provider === 'apollo')).toHaveLength(0);
+
+      const raised = await put('apollo', { credit_warning: 60, credit_critical: 10 });
+      expect(raised.status).toBe(200);
+      expect(raised.body).toMatchObject({
+        settings: { credit_warning: 60, credit_critical: 10 },
+        defaults: { credit_warning: 25, credit_critical: 5 },
+        from_database: ['credit_warning', 'credit_critical'],
+      });
+      await check();
+      await eventually(
+        () =>
+          alertsOf(sink, 'credits.threshold').filter((a) => a.provider === 'apollo').length === 1 ||
+          undefined,
+        { what: 'the warning at the stored threshold' },
+      );
+      expect(alertsOf(sink, 'credits.threshold').find((a) => a.provider === 'apollo')).toMatchObject({
+        severity: 'warning',
+      });
+    } finally {
+      await reset('apollo');
+      await monitor.stop();
+      await sink.close();
     }
   });
 });

@@ -586,6 +586,8 @@ const ROUTES: Route[] = [
       minimum_tier: 'pro',
       rate_limits: [{ name: 'minute', limit: 30, window_ms: 60000, tier: 'free' }],
       poll_interval_ms: 15000,
+      credit_warning: 100,
+      credit_critical: 10,
     },
   },
   {

@@ -297,7 +297,7 @@ export interface paths {
     get?: never;
     /**
      * Override some of a provider’s settings (live in every worker, no restart)
-     * @description A partial update: fields left out keep their value, a field set to null goes back to the environment’s value. Fields: `enabled` (boolean), `priority` (whole number, lower goes first), `minimum_tier` (free, pro, enterprise), `rate_limits` (list of `{name, limit, window_ms, tier?}`, replacing the provider’s limits), `poll_interval_ms`. Unknown or invalid fields are refused (400) and nothing is written.
+     * @description A partial update: fields left out keep their value, a field set to null goes back to the environment’s value. Fields: `enabled` (boolean), `priority` (whole number, lower goes first), `minimum_tier` (free, pro, enterprise), `rate_limits` (list of `{name, limit, window_ms, tier?}`, replacing the provider’s limits), `poll_interval_ms` (workers apply these live), `credit_warning` and `credit_critical` (balances in credits at or below which the credit monitor alerts, applied at its next balance check). Unknown or invalid fields are refused (400) and nothing is written.
      */
     put: operations['ProviderSettingsController_update'];
     post?: never;
@@ -2928,6 +2928,8 @@ export interface operations {
                   window_ms: number;
                 }[];
                 poll_interval_ms: number;
+                credit_warning: number;
+                credit_critical: number;
               };
               from_database: string[];
               defaults: {
@@ -2940,6 +2942,8 @@ export interface operations {
                   window_ms: number;
                 }[];
                 poll_interval_ms: number;
+                credit_warning: number;
+                credit_critical: number;
               };
               updated_at: string | null;
               updated_by: string | null;
@@ -3002,7 +3006,7 @@ export interface operations {
       };
       cookie?: never;
     };
-    /** @description Any of enabled, priority, minimum_tier, rate_limits, poll_interval_ms; null resets one. */
+    /** @description Any of enabled, priority, minimum_tier, rate_limits, poll_interval_ms, credit_warning, credit_critical; null resets one. */
     requestBody: {
       content: {
         'application/json': {
@@ -3036,6 +3040,8 @@ export interface operations {
                 window_ms: number;
               }[];
               poll_interval_ms: number;
+              credit_warning: number;
+              credit_critical: number;
             };
             from_database: string[];
             defaults: {
@@ -3048,6 +3054,8 @@ export interface operations {
                 window_ms: number;
               }[];
               poll_interval_ms: number;
+              credit_warning: number;
+              credit_critical: number;
             };
             updated_at: string | null;
             updated_by: string | null;
@@ -3065,7 +3073,7 @@ export interface operations {
            *       "statusCode": 400,
            *       "error": "Bad Request",
            *       "message": [
-           *         "unknown field(s) colour; allowed: enabled, priority, minimum_tier, rate_limits, poll_interval_ms",
+           *         "unknown field(s) colour; allowed: enabled, priority, minimum_tier, rate_limits, poll_interval_ms, credit_warning, credit_critical",
            *         "priority must be a whole number from -1000 to 1000, or null"
            *       ]
            *     }
@@ -3177,6 +3185,8 @@ export interface operations {
                 window_ms: number;
               }[];
               poll_interval_ms: number;
+              credit_warning: number;
+              credit_critical: number;
             };
             from_database: unknown[];
             defaults: {
@@ -3189,6 +3199,8 @@ export interface operations {
                 window_ms: number;
               }[];
               poll_interval_ms: number;
+              credit_warning: number;
+              credit_critical: number;
             };
             updated_at: string | null;
             updated_by: string | null;

@@ -12,6 +12,8 @@ const SETTINGS_EXAMPLE = {
   minimum_tier: null,
   rate_limits: [{ name: 'minute', limit: 60, window_ms: 60000 }],
   poll_interval_ms: 5000,
+  credit_warning: 25,
+  credit_critical: 5,
 };
 
 const VIEW_EXAMPLE = {
@@ -38,8 +40,8 @@ function actorOf(header: string | undefined): string {
 
 /**
  * Provider settings operators change while the system runs (enabled, priority, minimum tier, rate
- * limits, poll interval): stored in PostgreSQL over the environment's values, applied by every
- * running worker within moments without a restart.
+ * limits, poll interval; the credit monitor's thresholds): stored in PostgreSQL over the
+ * environment's values, applied by every running worker within moments without a restart.
  */
 @ApiTags('admin')
 @ApiBearerAuth('admin')
@@ -65,7 +67,7 @@ export class ProviderSettingsController {
   @ApiOperation({
     summary: 'Override some of a provider’s settings (live in every worker, no restart)',
     description:
-      'A partial update: fields left out keep their value, a field set to null goes back to the environment’s value. Fields: `enabled` (boolean), `priority` (whole number, lower goes first), `minimum_tier` (free, pro, enterprise), `rate_limits` (list of `{name, limit, window_ms, tier?}`, replacing the provider’s limits), `poll_interval_ms`. Unknown or invalid fields are refused (400) and nothing is written.',
+      'A partial update: fields left out keep their value, a field set to null goes back to the environment’s value. Fields: `enabled` (boolean), `priority` (whole number, lower goes first), `minimum_tier` (free, pro, enterprise), `rate_limits` (list of `{name, limit, window_ms, tier?}`, replacing the provider’s limits), `poll_interval_ms` (workers apply these live), `credit_warning` and `credit_critical` (balances in credits at or below which the credit monitor alerts, applied at its next balance check). Unknown or invalid fields are refused (400) and nothing is written.',
   })
   @ApiParam({ name: 'name', enum: PROVIDER_NAMES, example: 'snov' })
   @ApiHeader({
@@ -82,13 +84,14 @@ export class ProviderSettingsController {
     },
     {
       optional: ['enabled', 'priority', 'rate_limits', 'tier'],
-      description: 'Any of enabled, priority, minimum_tier, rate_limits, poll_interval_ms; null resets one.',
+      description:
+        'Any of enabled, priority, minimum_tier, rate_limits, poll_interval_ms, credit_warning, credit_critical; null resets one.',
     },
   )
   @ApiAnswer(200, VIEW_EXAMPLE, { ...VIEW_OPTIONS, description: 'The provider’s settings after the change.' })
   @ApiBodyLimit()
   @ApiError(400, 'Unknown or invalid fields (each named); nothing was written.', [
-    'unknown field(s) colour; allowed: enabled, priority, minimum_tier, rate_limits, poll_interval_ms',
+    'unknown field(s) colour; allowed: enabled, priority, minimum_tier, rate_limits, poll_interval_ms, credit_warning, credit_critical',
     'priority must be a whole number from -1000 to 1000, or null',
   ])
   @ApiError(404, 'No such provider.', NO_PROVIDER)

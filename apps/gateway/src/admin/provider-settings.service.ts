@@ -1,7 +1,8 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { CoreConfig, PipelineConfig } from '@sluice/config';
+import { CoreConfig, CreditMonitorConfig, PipelineConfig } from '@sluice/config';
+import { thresholdsFor } from '@sluice/enrichment';
 import { ProviderSettingsRow } from '@sluice/db';
 import {
   apiFieldOf,
@@ -47,6 +48,7 @@ export class ProviderSettingsService {
     @InjectQueue(QUEUE_NAMES.enrichment) private readonly planQueue: Queue,
     private readonly core: CoreConfig,
     private readonly pipeline: PipelineConfig,
+    private readonly monitor: CreditMonitorConfig,
   ) {}
 
   async list(): Promise<ProviderSettingsView[]> {
@@ -109,7 +111,12 @@ export class ProviderSettingsService {
   }
 
   private viewOf(name: ProviderName, row: ProviderSettingsRow | undefined): ProviderSettingsView {
-    const base = environmentSettings(name, this.pipeline.overrides[name], this.pipeline.asyncPollIntervalMs);
+    const base = environmentSettings(
+      name,
+      this.pipeline.overrides[name],
+      this.pipeline.asyncPollIntervalMs,
+      thresholdsFor(this.monitor.policies[name] ?? {}),
+    );
     const stored: StoredOverrides = sanitizeStored(row?.overrides);
     const { settings, fromDatabase } = mergeSettings(base, stored);
     return {

@@ -17,6 +17,12 @@ describe('provider settings', () => {
       minimumTier: null,
       rateLimits: [{ name: 'minute', limit: 60, windowMs: 60_000 }],
       pollIntervalMs: 5000,
+      creditWarning: null,
+      creditCritical: null,
+    });
+    expect(environmentSettings('snov', undefined, 5000, { warning: 25, critical: 5 })).toMatchObject({
+      creditWarning: 25,
+      creditCritical: 5,
     });
     expect(environmentSettings('snov', { enabled: false, priority: 7 }, 5000)).toMatchObject({
       enabled: false,
@@ -57,6 +63,7 @@ describe('provider settings', () => {
       priority: 1.5,
       minimum_tier: 'gold',
       poll_interval_ms: 1,
+      credit_warning: -1,
       rate_limits: [{ name: 'minute', limit: 0, window_ms: 60000, burst: 3 }],
     });
     const text = problems.join('\n');
@@ -66,6 +73,7 @@ describe('provider settings', () => {
       'priority must',
       'minimum_tier must',
       'poll_interval_ms must',
+      'credit_warning must',
       'rate_limits[0] has unknown field(s) burst',
       'rate_limits[0].limit must',
     ]) {
@@ -105,6 +113,8 @@ describe('provider settings', () => {
       minimum_tier: null,
       rate_limits: [{ name: 'minute', limit: 60, window_ms: 60_000 }],
       poll_interval_ms: 5000,
+      credit_warning: null,
+      credit_critical: null,
     });
   });
 });

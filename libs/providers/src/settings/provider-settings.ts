@@ -32,6 +32,12 @@ export interface OverridableSettings {
   rateLimits: SettingsRateLimitRule[];
   /** How often a task waiting at this provider is polled (ms). */
   pollIntervalMs: number;
+  /**
+   * Balances (credits) at or below which the credit monitor warns / alerts critically. Read by the
+   * credit monitor at each balance check (not by workers); null where the layer does not know them.
+   */
+  creditWarning: number | null;
+  creditCritical: number | null;
 }
 
 export type SettingsField = keyof OverridableSettings;
@@ -41,6 +47,8 @@ export const SETTINGS_FIELDS: readonly SettingsField[] = [
   'minimumTier',
   'rateLimits',
   'pollIntervalMs',
+  'creditWarning',
+  'creditCritical',
 ];
 
 /** One stored override row's fields: absent means "the environment's value". */
@@ -110,6 +118,8 @@ export function environmentSettings(
   name: string,
   env: EnvOverride | undefined,
   asyncPollIntervalMs: number,
+  /** The credit monitor's thresholds from CREDIT_POLICIES, where the caller knows them. */
+  credit?: { warning: number; critical: number },
 ): OverridableSettings {
   const override = env ?? {};
   const phone = PHONE_DEFAULTS[name];
@@ -119,6 +129,8 @@ export function environmentSettings(
     minimumTier: override.minimumTier ?? phone?.minimumTier ?? null,
     rateLimits: override.rateLimits ?? defaultRateLimits(name),
     pollIntervalMs: override.pollIntervalMs ?? asyncPollIntervalMs,
+    creditWarning: credit?.warning ?? null,
+    creditCritical: credit?.critical ?? null,
   };
 }
 
@@ -151,6 +163,8 @@ const API_FIELDS: Readonly<Record<string, SettingsField>> = {
   minimum_tier: 'minimumTier',
   rate_limits: 'rateLimits',
   poll_interval_ms: 'pollIntervalMs',
+  credit_warning: 'creditWarning',
+  credit_critical: 'creditCritical',
 };
 const RULE_KEYS = ['name', 'limit', 'window_ms', 'tier'];
 const MAX_RULES = 10;
@@ -219,6 +233,14 @@ export function parseSettingsPatch(body: unknown): { patch: SettingsPatch; probl
           problems.push(
             'poll_interval_ms must be a whole number of milliseconds from 10 to 86400000, or null',
           );
+        }
+        break;
+      case 'creditWarning':
+      case 'creditCritical':
+        if (typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 1_000_000_000) {
+          patch[field] = value;
+        } else {
+          problems.push(`${apiFieldOf(field)} must be a number of credits from 0 to 1000000000, or null`);
         }
         break;
       case 'rateLimits': {
