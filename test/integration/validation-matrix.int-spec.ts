@@ -567,6 +567,36 @@ const ROUTES: Route[] = [
     segments: (ids) => [ids.workspace, ids.provider],
     path: ([ws, provider]) => `/v1/admin/workspaces/${ws}/quotas/${provider}`,
   },
+  {
+    name: 'GET /v1/admin/providers/settings',
+    method: 'GET',
+    auth: 'admin',
+    segments: () => [],
+    path: () => '/v1/admin/providers/settings',
+  },
+  {
+    name: 'PUT /v1/admin/providers/{name}/settings',
+    method: 'PUT',
+    auth: 'admin',
+    segments: (ids) => [ids.provider],
+    path: ([name]) => `/v1/admin/providers/${name}/settings`,
+    body: {
+      enabled: false,
+      priority: 5,
+      minimum_tier: 'pro',
+      rate_limits: [{ name: 'minute', limit: 30, window_ms: 60000, tier: 'free' }],
+      poll_interval_ms: 15000,
+      credit_warning: 100,
+      credit_critical: 10,
+    },
+  },
+  {
+    name: 'DELETE /v1/admin/providers/{name}/settings',
+    method: 'DELETE',
+    auth: 'admin',
+    segments: (ids) => [ids.provider],
+    path: ([name]) => `/v1/admin/providers/${name}/settings`,
+  },
   ...(['pause', 'resume'] as const).map((action): Route => ({
     name: `POST /v1/admin/providers/{name}/${action}`,
     method: 'POST',
@@ -764,6 +794,7 @@ describe(`validation matrix (seed ${SEED}: rerun with FC_SEED=${SEED})`, () => {
               (SELECT count(*) FROM suppressions) AS suppressions,
               (SELECT count(*) FROM persons) AS persons,
               (SELECT count(*) FROM retention_runs) AS retention_runs,
+              (SELECT md5(COALESCE(string_agg(provider || overrides::text || updated_by || updated_at::text, ',' ORDER BY provider), '')) FROM provider_settings) AS provider_settings,
               (SELECT md5(COALESCE(string_agg(workspace_id::text || provider || fingerprint || updated_at::text, ',' ORDER BY workspace_id, provider), '')) FROM workspace_provider_credentials) AS credential_values`,
     );
     return JSON.stringify({ ...row, queued: await queue.count() });

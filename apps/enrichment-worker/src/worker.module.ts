@@ -24,6 +24,7 @@ import {
   ResultCache,
 } from './pipeline/pipeline-redis';
 import { ProviderCatalog } from './pipeline/provider-catalog';
+import { ProviderSettingsReloader } from './pipeline/provider-settings-reloader';
 import { ProviderInvoker } from './pipeline/provider-invoker';
 import { ProviderWorkers } from './pipeline/provider-workers';
 import { StepRunner } from './pipeline/step-runner';
@@ -78,6 +79,7 @@ export class WorkerModule {
         PipelineGuards,
         ResultCache,
         ProviderCatalog,
+        ProviderSettingsReloader,
         ProviderInvoker,
         CreditGate,
         StoredResults,

@@ -34,6 +34,8 @@ import { IdempotencyInterceptor } from './auth/idempotency.interceptor';
 import { JobEventsHub } from './jobs/job-events';
 import { ProvidersAdminController } from './admin/providers-admin.controller';
 import { RetentionAdminController } from './admin/retention-admin.controller';
+import { ProviderSettingsController } from './admin/provider-settings.controller';
+import { ProviderSettingsService } from './admin/provider-settings.service';
 import { CreditsController } from './credits/credits.controller';
 import { QuotasAdminController } from './credits/quotas-admin.controller';
 import { Quotas } from './credits/quotas.service';
@@ -123,6 +125,7 @@ export class GatewayModule implements NestModule {
         ProvidersAdminController,
         RetentionAdminController,
         PersonsController,
+        ProviderSettingsController,
         CreditsController,
         QuotasAdminController,
         ApiKeysController,
@@ -148,6 +151,7 @@ export class GatewayModule implements NestModule {
         WorkspacesService,
         WebhookSecrets,
         Quotas,
+        ProviderSettingsService,
         JobEventsHub,
         EnrichService,
         WorkspaceCredentials,

@@ -308,6 +308,47 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/admin/providers/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Every provider’s effective settings, and which of them come from the database
+     * @description `settings` is what the workers run with; `defaults` the environment’s values (PROVIDER_OVERRIDES over the built-in ones); `from_database` names the fields an operator overrode.
+     */
+    get: operations['ProviderSettingsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/providers/{name}/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Override some of a provider’s settings (live in every worker, no restart)
+     * @description A partial update: fields left out keep their value, a field set to null goes back to the environment’s value. Fields: `enabled` (boolean), `priority` (whole number, lower goes first), `minimum_tier` (free, pro, enterprise), `rate_limits` (list of `{name, limit, window_ms, tier?}`, replacing the provider’s limits), `poll_interval_ms` (workers apply these live), `credit_warning` and `credit_critical` (balances in credits at or below which the credit monitor alerts, applied at its next balance check). Unknown or invalid fields are refused (400) and nothing is written.
+     */
+    put: operations['ProviderSettingsController_update'];
+    post?: never;
+    /** Drop every override of a provider: it runs with the environment’s settings again */
+    delete: operations['ProviderSettingsController_reset'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/credits': {
     parameters: {
       query?: never;
@@ -3354,6 +3395,362 @@ export interface operations {
            *       "statusCode": 503,
            *       "error": "Service Unavailable",
            *       "message": "PostgreSQL is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  ProviderSettingsController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            providers: {
+              name: string;
+              settings: {
+                enabled: boolean;
+                priority: number;
+                minimum_tier: string | null;
+                rate_limits: {
+                  name: string;
+                  limit: number;
+                  window_ms: number;
+                }[];
+                poll_interval_ms: number;
+                credit_warning: number;
+                credit_critical: number;
+              };
+              from_database: string[];
+              defaults: {
+                enabled: boolean;
+                priority: number;
+                minimum_tier: string | null;
+                rate_limits: {
+                  name: string;
+                  limit: number;
+                  window_ms: number;
+                }[];
+                poll_interval_ms: number;
+                credit_warning: number;
+                credit_critical: number;
+              };
+              updated_at: string | null;
+              updated_by: string | null;
+            }[];
+          };
+        };
+      };
+      /** @description Missing or wrong admin token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Admin token required: send \"Authorization: Bearer <SLUICE_ADMIN_TOKEN>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "Redis is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  ProviderSettingsController_update: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Who makes the change, recorded as updated_by (default `admin`). */
+        'X-Admin-User'?: string;
+      };
+      path: {
+        name:
+          | 'companies-house'
+          | 'snov'
+          | 'rocketreach'
+          | 'apollo'
+          | 'serper'
+          | 'orion-connect'
+          | 'astra-dialer'
+          | 'nimbus-lookup'
+          | 'email-verifier';
+      };
+      cookie?: never;
+    };
+    /** @description Any of enabled, priority, minimum_tier, rate_limits, poll_interval_ms, credit_warning, credit_critical; null resets one. */
+    requestBody: {
+      content: {
+        'application/json': {
+          enabled?: boolean;
+          priority?: number;
+          rate_limits?: {
+            name: string;
+            limit: number;
+            window_ms: number;
+            tier?: string;
+          }[];
+        };
+      };
+    };
+    responses: {
+      /** @description The provider’s settings after the change. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            name: string;
+            settings: {
+              enabled: boolean;
+              priority: number;
+              minimum_tier: string | null;
+              rate_limits: {
+                name: string;
+                limit: number;
+                window_ms: number;
+              }[];
+              poll_interval_ms: number;
+              credit_warning: number;
+              credit_critical: number;
+            };
+            from_database: string[];
+            defaults: {
+              enabled: boolean;
+              priority: number;
+              minimum_tier: string | null;
+              rate_limits: {
+                name: string;
+                limit: number;
+                window_ms: number;
+              }[];
+              poll_interval_ms: number;
+              credit_warning: number;
+              credit_critical: number;
+            };
+            updated_at: string | null;
+            updated_by: string | null;
+          };
+        };
+      };
+      /** @description Unknown or invalid fields (each named); nothing was written. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": [
+           *         "unknown field(s) colour; allowed: enabled, priority, minimum_tier, rate_limits, poll_interval_ms, credit_warning, credit_critical",
+           *         "priority must be a whole number from -1000 to 1000, or null"
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Missing or wrong admin token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Admin token required: send \"Authorization: Bearer <SLUICE_ADMIN_TOKEN>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description No such provider. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 404,
+           *       "error": "Not Found",
+           *       "message": "No provider 'acme'; providers: companies-house, snov, …"
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The body is larger than HTTP_BODY_LIMIT_BYTES. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 413,
+           *       "error": "Payload Too Large",
+           *       "message": "Request body is larger than the limit of 1048576 bytes."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "Redis is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  ProviderSettingsController_reset: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        name:
+          | 'companies-house'
+          | 'snov'
+          | 'rocketreach'
+          | 'apollo'
+          | 'serper'
+          | 'orion-connect'
+          | 'astra-dialer'
+          | 'nimbus-lookup'
+          | 'email-verifier';
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The provider’s settings after the reset. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            name: string;
+            settings: {
+              enabled: boolean;
+              priority: number;
+              minimum_tier: string | null;
+              rate_limits: {
+                name: string;
+                limit: number;
+                window_ms: number;
+              }[];
+              poll_interval_ms: number;
+              credit_warning: number;
+              credit_critical: number;
+            };
+            from_database: unknown[];
+            defaults: {
+              enabled: boolean;
+              priority: number;
+              minimum_tier: string | null;
+              rate_limits: {
+                name: string;
+                limit: number;
+                window_ms: number;
+              }[];
+              poll_interval_ms: number;
+              credit_warning: number;
+              credit_critical: number;
+            };
+            updated_at: string | null;
+            updated_by: string | null;
+          };
+        };
+      };
+      /** @description Missing or wrong admin token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Admin token required: send \"Authorization: Bearer <SLUICE_ADMIN_TOKEN>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description No such provider. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 404,
+           *       "error": "Not Found",
+           *       "message": "No provider 'acme'; providers: companies-house, snov, …"
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "Redis is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
            *     }
            */
           'application/json': components['schemas']['ApiErrorBody'];

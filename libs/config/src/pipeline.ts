@@ -243,6 +243,16 @@ export class PipelineConfig {
   asyncPollIntervalMs = 5000;
 
   @Setting({
+    env: 'PROVIDER_SETTINGS_RELOAD_MS',
+    description:
+      'How often each worker re-reads the provider settings operators store through the admin API (a safety net: a change is also announced over Redis and applied at once).',
+  })
+  @IsInt()
+  @Min(1000)
+  @Max(DURATION_MS.max)
+  providerSettingsReloadMs = 30_000;
+
+  @Setting({
     env: 'ASYNC_DEADLINE_MS',
     description: 'How long a step waits for asynchronous provider work before it fails as a timeout.',
   })

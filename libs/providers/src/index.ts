@@ -12,3 +12,4 @@ export * from './phones';
 export * from './serper';
 export * from './apollo';
 export * from './rocketreach';
+export * from './settings/provider-settings';

@@ -156,3 +156,21 @@ export function jobEventsChannel(queuePrefix: string): string {
 export async function publishJobChanged(redis: Redis, queuePrefix: string, requestId: string): Promise<void> {
   await redis.publish(jobEventsChannel(queuePrefix), requestId).catch(() => undefined);
 }
+
+/** Redis pub/sub channel telling every worker that an operator changed provider settings. */
+export function providerSettingsChannel(queuePrefix: string): string {
+  return `${queuePrefix}:events:provider-settings`;
+}
+
+/**
+ * Tells every worker to reload provider settings, after the write is committed; the message is
+ * the provider's name (listeners reload every row). Best effort: a lost message delays the change
+ * until the workers' periodic reload.
+ */
+export async function publishProviderSettingsChanged(
+  redis: Redis,
+  queuePrefix: string,
+  provider: string,
+): Promise<void> {
+  await redis.publish(providerSettingsChannel(queuePrefix), provider).catch(() => undefined);
+}

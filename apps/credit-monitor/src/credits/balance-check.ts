@@ -11,7 +11,7 @@ import {
   thresholdsFor,
   type CreditForecast,
 } from '@sluice/enrichment';
-import { cheapestCallOf, type CreditBalance } from '@sluice/providers';
+import { cheapestCallOf, sanitizeStored, type CreditBalance } from '@sluice/providers';
 import {
   CreditWallet,
   creditWalletPrefix,
@@ -112,7 +112,18 @@ export class BalanceCheck {
     const policy = this.config.policies[provider] ?? {};
 
     // Thresholds: the worst level crossed alerts once; a better balance re-arms.
-    const thresholds = thresholdsFor(policy);
+    // Thresholds an operator stored through the admin API replace the environment's, read at each
+    // check so a change applies at the next one.
+    const [stored] = await manager.query<{ overrides: unknown }[]>(
+      'SELECT overrides FROM provider_settings WHERE provider = $1',
+      [provider],
+    );
+    const overrides = sanitizeStored(stored?.overrides);
+    const fromPolicy = thresholdsFor(policy);
+    const thresholds = {
+      warning: overrides.creditWarning ?? fromPolicy.warning,
+      critical: overrides.creditCritical ?? fromPolicy.critical,
+    };
     const level = thresholdLevel(balance, thresholds);
     const key = (name: string): string => `credits.threshold:${provider}:${name}`;
     if (level === 'critical') {

@@ -110,4 +110,20 @@ describe('withSafetyMargin', () => {
     expect(withSafetyMargin({ name: 's', limit: 1, windowMs: 1000 }).windowMs).toBe(1100);
     expect(withSafetyMargin({ name: 'h', limit: 1, windowMs: 3_600_000 }).windowMs).toBe(3_601_000);
   });
+
+  it('applies stored overrides over the environment live, and drops them when their row goes', () => {
+    const providers = catalog({ snov: { priority: 4 } });
+    expect(providers.rateLimitsFor('snov', 'free')).toEqual([
+      { name: 'minute', limit: 60, windowMs: 60_600 },
+    ]);
+    providers.applyStored(
+      new Map([['snov', { enabled: false, rateLimits: [{ name: 'minute', limit: 1, windowMs: 60_000 }] }]]),
+    );
+    expect(providers.of('snov')).toMatchObject({ enabled: false, priority: 4 });
+    // The per-tier rules are recomputed, not served from before the change.
+    expect(providers.rateLimitsFor('snov', 'free')).toEqual([{ name: 'minute', limit: 1, windowMs: 60_600 }]);
+    providers.applyStored(new Map());
+    expect(providers.of('snov')).toMatchObject({ enabled: true, priority: 4 });
+    expect(providers.rateLimitsFor('snov', 'free')[0]?.limit).toBe(60);
+  });
 });

@@ -2,14 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { PipelineConfig, ProvidersConfig } from '@sluice/config';
 import type { GoalCapability, WorkspaceTier } from '@sluice/enrichment';
 import {
-  ASTRA_DIALER_DEFAULTS,
   cheapestCallOf,
   descriptorOf,
-  NIMBUS_LOOKUP_DEFAULTS,
-  ORION_CONNECT_DEFAULTS,
-  ROCKETREACH_DEFAULT_RATE_LIMITS,
+  environmentSettings,
+  mergeSettings,
   type CapabilityCost,
-  type PhoneProviderConfig,
+  type OverridableSettings,
+  type StoredOverrides,
 } from '@sluice/providers';
 import {
   PROVIDER_NAMES,
@@ -36,44 +35,6 @@ export interface ProviderSettings {
 
 export type TieredRateLimitRule = RateLimitRule & { tier?: WorkspaceTier };
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-
-const PHONE_DEFAULTS: Partial<Record<ProviderName, PhoneProviderConfig>> = {
-  'orion-connect': ORION_CONNECT_DEFAULTS,
-  'astra-dialer': ASTRA_DIALER_DEFAULTS,
-  'nimbus-lookup': NIMBUS_LOOKUP_DEFAULTS,
-};
-
-/**
- * Published limits (see provider-apis.md): Companies House 600 per 5 minutes per key; Snov.io 60 per
- * minute; RocketReach per plan (Custom: 100/min, 10/s); Apollo per endpoint per team (600/hour for
- * people match); phone providers per hour as configured. Serper and the self-hosted verifier
- * publish none.
- */
-function defaultRateLimits(name: ProviderName): RateLimitRule[] {
-  switch (name) {
-    case 'companies-house':
-      return [{ name: '5min', limit: 600, windowMs: 5 * MINUTE }];
-    case 'snov':
-      return [{ name: 'minute', limit: 60, windowMs: MINUTE }];
-    case 'rocketreach':
-      return [
-        { name: 'minute', limit: ROCKETREACH_DEFAULT_RATE_LIMITS.perMinute, windowMs: MINUTE },
-        { name: 'second', limit: ROCKETREACH_DEFAULT_RATE_LIMITS.globalPerSecond, windowMs: 1000 },
-      ];
-    case 'apollo':
-      return [{ name: 'hour', limit: 600, windowMs: HOUR }];
-    case 'orion-connect':
-    case 'astra-dialer':
-    case 'nimbus-lookup':
-      return [{ name: 'hour', limit: PHONE_DEFAULTS[name]?.hourlyLimit ?? 100, windowMs: HOUR }];
-    case 'serper':
-    case 'email-verifier':
-      return [];
-  }
-}
-
 /**
  * Our window is counted when a call leaves; the provider counts when it arrives, a few
  * milliseconds later. A window a little longer than the provider's (1 %, at least 100 ms, at most
@@ -84,23 +45,17 @@ export function withSafetyMargin<T extends RateLimitRule>(rule: T): T {
   return { ...rule, windowMs: rule.windowMs + margin };
 }
 
-/** Default waterfall order within a capability: cheapest and broadest first. */
-const DEFAULT_PRIORITY: Record<ProviderName, number> = {
-  'companies-house': 0,
-  snov: 1,
-  apollo: 2,
-  rocketreach: 3,
-  serper: 1,
-  'orion-connect': ORION_CONNECT_DEFAULTS.priority,
-  'astra-dialer': ASTRA_DIALER_DEFAULTS.priority,
-  'nimbus-lookup': NIMBUS_LOOKUP_DEFAULTS.priority,
-  'email-verifier': 1,
-};
-
+/**
+ * Every provider's settings, held merged in memory (the hot path reads only this): the built-in
+ * defaults, the environment's PROVIDER_OVERRIDES, then operators' overrides from the
+ * `provider_settings` table, which {@link ProviderSettingsReloader} applies while the worker runs.
+ */
 @Injectable()
 export class ProviderCatalog {
-  private readonly settings: ReadonlyMap<ProviderName, ProviderSettings>;
-  private readonly tierRules = new Map<string, RateLimitRule[]>();
+  private settings: ReadonlyMap<ProviderName, ProviderSettings>;
+  private readonly environment: ReadonlyMap<ProviderName, OverridableSettings>;
+  private readonly hasCredentials: ReadonlyMap<ProviderName, boolean>;
+  private tierRules = new Map<string, RateLimitRule[]>();
 
   constructor(pipeline: PipelineConfig, providers: ProvidersConfig) {
     const overrides = pipeline.overrides;
@@ -115,19 +70,43 @@ export class ProviderCatalog {
       'nimbus-lookup': [providers.nimbusLookupApiKey],
       'email-verifier': [providers.emailVerifierApiKey],
     };
-    this.settings = new Map(
+    this.environment = new Map(
+      PROVIDER_NAMES.map((name) => [
+        name,
+        environmentSettings(name, overrides[name], pipeline.asyncPollIntervalMs),
+      ]),
+    );
+    this.hasCredentials = new Map(
+      PROVIDER_NAMES.map((name) => [name, credentials[name].every((value) => value.trim().length > 0)]),
+    );
+    this.settings = this.build(new Map());
+  }
+
+  /**
+   * Replaces the operators' overrides (every provider at once: a provider without a row goes back
+   * to the environment's settings). Cheap and synchronous, so no call ever sees half an update.
+   */
+  applyStored(stored: ReadonlyMap<string, StoredOverrides>): void {
+    this.settings = this.build(stored);
+    this.tierRules = new Map();
+  }
+
+  private build(stored: ReadonlyMap<string, StoredOverrides>): Map<ProviderName, ProviderSettings> {
+    return new Map(
       PROVIDER_NAMES.map((name) => {
-        const override = overrides[name] ?? {};
-        const phone = PHONE_DEFAULTS[name];
+        const { settings: merged } = mergeSettings(
+          this.environment.get(name) as OverridableSettings,
+          stored.get(name),
+        );
         const settings: ProviderSettings = {
           name,
           priorityClass: PROVIDER_PRIORITY_CLASS[name],
-          enabled: override.enabled ?? phone?.enabled ?? true,
-          priority: override.priority ?? DEFAULT_PRIORITY[name],
-          rateLimits: (override.rateLimits ?? defaultRateLimits(name)).map(withSafetyMargin),
-          minimumTier: override.minimumTier ?? phone?.minimumTier ?? null,
-          hasCredentials: credentials[name].every((value) => value.trim().length > 0),
-          pollIntervalMs: override.pollIntervalMs ?? pipeline.asyncPollIntervalMs,
+          enabled: merged.enabled,
+          priority: merged.priority,
+          rateLimits: merged.rateLimits.map(withSafetyMargin),
+          minimumTier: merged.minimumTier,
+          hasCredentials: this.hasCredentials.get(name) ?? false,
+          pollIntervalMs: merged.pollIntervalMs,
         };
         return [name, settings];
       }),
@@ -145,7 +124,7 @@ export class ProviderCatalog {
       rules = this.of(name)
         .rateLimits.filter((rule) => rule.tier === undefined || rule.tier === tier)
         .map(({ name: rule, limit, windowMs }) => ({ name: rule, limit, windowMs }));
-      this.tierRules.set(key, rules); // settings never change while the worker runs
+      this.tierRules.set(key, rules); // cleared whenever the settings change
     }
     return rules;
   }

@@ -3,12 +3,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CoreConfig, hasPlatformCredentials, PipelineConfig, ProvidersConfig } from '@sluice/config';
-import {
-  ASTRA_DIALER_DEFAULTS,
-  descriptorOf,
-  NIMBUS_LOOKUP_DEFAULTS,
-  ORION_CONNECT_DEFAULTS,
-} from '@sluice/providers';
+import { descriptorOf } from '@sluice/providers';
 import {
   ACTIVE_PROVIDERS,
   circuitBreakerPrefix,
@@ -18,7 +13,6 @@ import {
   QUEUE_NAMES,
   RedisCircuitBreaker,
   type CircuitState,
-  type ProviderName,
 } from '@sluice/queue';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -29,6 +23,7 @@ import { AuditLog } from '../audit/audit-log.service';
 import { RequireScope } from '../auth/scopes';
 import { type ProviderBalance, readProviderBalances } from '../credits/provider-balances';
 import { providerOf } from '../http-params';
+import { ProviderSettingsService } from '../admin/provider-settings.service';
 import { credentialFieldsOf, parseCredentialsBody } from './credentials-body';
 import { type StoredCredentialView, WorkspaceCredentials } from './workspace-credentials.service';
 
@@ -51,12 +46,6 @@ export interface ProviderView {
   /** The platform account's credits; null on the workspace's own credentials (its balance is not read). */
   credits: { balance: number | null; balance_read_at: string | null; reserved: number } | null;
 }
-
-const PHONE_ENABLED: Partial<Record<ProviderName, boolean>> = {
-  'orion-connect': ORION_CONNECT_DEFAULTS.enabled,
-  'astra-dialer': ASTRA_DIALER_DEFAULTS.enabled,
-  'nimbus-lookup': NIMBUS_LOOKUP_DEFAULTS.enabled,
-};
 
 const VIEW_EXAMPLE: ProviderView = {
   name: 'apollo',
@@ -89,6 +78,7 @@ export class ProvidersController {
     private readonly providers: ProvidersConfig,
     private readonly pipeline: PipelineConfig,
     private readonly audit: AuditLog,
+    private readonly settings: ProviderSettingsService,
   ) {}
 
   /** BullMQ types its connection minimally; it is the ioredis client the queue was given. */
@@ -119,7 +109,7 @@ export class ProvidersController {
       coolDownMs: this.pipeline.circuitCoolDownMs,
     });
     const circuits = this.circuits;
-    const [own, balances, states] = await Promise.all([
+    const [own, balances, states, settings] = await Promise.all([
       this.credentials.list(caller.workspaceId),
       readProviderBalances(this.dataSource, this.wallet),
       Promise.all(
@@ -128,14 +118,15 @@ export class ProvidersController {
           circuit: await circuits.state(provider),
         })),
       ),
+      // The environment's settings with the overrides operators stored (as the workers run them).
+      this.settings.list(),
     ]);
-    const overrides = this.pipeline.overrides;
     const providers = ACTIVE_PROVIDERS.map((provider, index): ProviderView => {
       const { pause, circuit } = states[index];
       const mine = own.find((row) => row.provider === provider);
       const platform = hasPlatformCredentials(this.providers, provider);
       const source = mine ? 'workspace' : platform ? 'platform' : null;
-      const switchedOn = overrides[provider]?.enabled ?? PHONE_ENABLED[provider] ?? true;
+      const switchedOn = settings.find((entry) => entry.name === provider)?.settings.enabled === true;
       const balance = balances.get(provider) as ProviderBalance;
       return {
         name: provider,

@@ -26,6 +26,7 @@ import { ExportRecord } from './export.entity';
 import { AuditEvent } from './audit-event.entity';
 import { RetentionRun } from './retention-run.entity';
 import { Suppression } from './suppression.entity';
+import { ProviderSettingsRow } from './provider-settings.entity';
 
 export * from './api-key.entity';
 export * from './company.entity';
@@ -46,6 +47,7 @@ export * from './workspace-webhook-secret.entity';
 export * from './alert.entity';
 export * from './alert-state.entity';
 export * from './credit-snapshot.entity';
+export * from './provider-settings.entity';
 export * from './workspace-quota.entity';
 export * from './workspace-provider-credential.entity';
 export * from './batch.entity';
@@ -86,4 +88,5 @@ export const ENTITIES = [
   AuditEvent,
   RetentionRun,
   Suppression,
+  ProviderSettingsRow,
 ];

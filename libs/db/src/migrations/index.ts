@@ -8,6 +8,7 @@ import { ApiLimits1796229405598 } from './1796229405598-ApiLimits';
 import { WorkspaceCredentials1796236358620 } from './1796236358620-WorkspaceCredentials';
 import { Batches1796237000567 } from './1796237000567-Batches';
 import { Retention1796241159522 } from './1796241159522-Retention';
+import { ProviderSettings1796240536805 } from './1796240536805-ProviderSettings';
 import { Imports1796236280384 } from './1796236280384-Imports';
 import { AuditEvents1796239530947 } from './1796239530947-AuditEvents';
 
@@ -24,5 +25,6 @@ export const MIGRATIONS: (new () => object)[] = [
   WorkspaceCredentials1796236358620,
   Batches1796237000567,
   AuditEvents1796239530947,
+  ProviderSettings1796240536805,
   Retention1796241159522,
 ];

@@ -1,0 +1,378 @@
+import { ASTRA_DIALER_DEFAULTS } from '../phones/astra-dialer';
+import { NIMBUS_LOOKUP_DEFAULTS } from '../phones/nimbus-lookup';
+import { ORION_CONNECT_DEFAULTS } from '../phones/orion-connect';
+import type { PhoneProviderConfig } from '../phones/phone-provider';
+import { ROCKETREACH_DEFAULT_RATE_LIMITS } from '../rocketreach/rate-limits';
+
+/**
+ * A provider's operational settings in three layers: the built-in defaults, the deployment's
+ * environment (PROVIDER_OVERRIDES, ASYNC_POLL_INTERVAL_MS) and the operators' overrides stored in
+ * the `provider_settings` table (edited through the admin API, applied by running workers live).
+ * Each layer overrides the one below field by field.
+ */
+
+export type SettingsTier = 'free' | 'pro' | 'enterprise';
+export const SETTINGS_TIERS: readonly SettingsTier[] = ['free', 'pro', 'enterprise'];
+
+export interface SettingsRateLimitRule {
+  name: string;
+  limit: number;
+  windowMs: number;
+  /** The rule counts (and limits) only calls made for workspaces of that tier. */
+  tier?: SettingsTier;
+}
+
+/** The fields an operator may override, as the pipeline reads them. */
+export interface OverridableSettings {
+  enabled: boolean;
+  /** Lower goes first in `priority` ordering. */
+  priority: number;
+  minimumTier: SettingsTier | null;
+  /** Without any safety margin: as configured. */
+  rateLimits: SettingsRateLimitRule[];
+  /** How often a task waiting at this provider is polled (ms). */
+  pollIntervalMs: number;
+  /**
+   * Balances (credits) at or below which the credit monitor warns / alerts critically. Read by the
+   * credit monitor at each balance check (not by workers); null where the layer does not know them.
+   */
+  creditWarning: number | null;
+  creditCritical: number | null;
+}
+
+export type SettingsField = keyof OverridableSettings;
+export const SETTINGS_FIELDS: readonly SettingsField[] = [
+  'enabled',
+  'priority',
+  'minimumTier',
+  'rateLimits',
+  'pollIntervalMs',
+  'creditWarning',
+  'creditCritical',
+];
+
+/** One stored override row's fields: absent means "the environment's value". */
+export type StoredOverrides = Partial<OverridableSettings>;
+
+/** The environment layer (PROVIDER_OVERRIDES' entry for one provider). */
+export interface EnvOverride {
+  enabled?: boolean;
+  priority?: number;
+  rateLimits?: SettingsRateLimitRule[];
+  minimumTier?: SettingsTier;
+  pollIntervalMs?: number;
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+const PHONE_DEFAULTS: Record<string, PhoneProviderConfig> = {
+  'orion-connect': ORION_CONNECT_DEFAULTS,
+  'astra-dialer': ASTRA_DIALER_DEFAULTS,
+  'nimbus-lookup': NIMBUS_LOOKUP_DEFAULTS,
+};
+
+/**
+ * Published limits (see provider-apis.md): Companies House 600 per 5 minutes per key; Snov.io 60 per
+ * minute; RocketReach per plan (Custom: 100/min, 10/s); Apollo per endpoint per team (600/hour for
+ * people match); phone providers per hour as configured. Serper and the self-hosted verifier
+ * publish none.
+ */
+export function defaultRateLimits(name: string): SettingsRateLimitRule[] {
+  switch (name) {
+    case 'companies-house':
+      return [{ name: '5min', limit: 600, windowMs: 5 * MINUTE }];
+    case 'snov':
+      return [{ name: 'minute', limit: 60, windowMs: MINUTE }];
+    case 'rocketreach':
+      return [
+        { name: 'minute', limit: ROCKETREACH_DEFAULT_RATE_LIMITS.perMinute, windowMs: MINUTE },
+        { name: 'second', limit: ROCKETREACH_DEFAULT_RATE_LIMITS.globalPerSecond, windowMs: 1000 },
+      ];
+    case 'apollo':
+      return [{ name: 'hour', limit: 600, windowMs: HOUR }];
+    case 'orion-connect':
+    case 'astra-dialer':
+    case 'nimbus-lookup':
+      return [{ name: 'hour', limit: PHONE_DEFAULTS[name]?.hourlyLimit ?? 100, windowMs: HOUR }];
+    default:
+      return [];
+  }
+}
+
+/** Default waterfall order within a capability: cheapest and broadest first. */
+const DEFAULT_PRIORITY: Record<string, number> = {
+  'companies-house': 0,
+  snov: 1,
+  apollo: 2,
+  rocketreach: 3,
+  serper: 1,
+  'orion-connect': ORION_CONNECT_DEFAULTS.priority,
+  'astra-dialer': ASTRA_DIALER_DEFAULTS.priority,
+  'nimbus-lookup': NIMBUS_LOOKUP_DEFAULTS.priority,
+  'email-verifier': 1,
+};
+
+/** The built-in defaults overlaid with the environment: what a provider runs with when no row overrides it. */
+export function environmentSettings(
+  name: string,
+  env: EnvOverride | undefined,
+  asyncPollIntervalMs: number,
+  /** The credit monitor's thresholds from CREDIT_POLICIES, where the caller knows them. */
+  credit?: { warning: number; critical: number },
+): OverridableSettings {
+  const override = env ?? {};
+  const phone = PHONE_DEFAULTS[name];
+  return {
+    enabled: override.enabled ?? phone?.enabled ?? true,
+    priority: override.priority ?? DEFAULT_PRIORITY[name] ?? 1,
+    minimumTier: override.minimumTier ?? phone?.minimumTier ?? null,
+    rateLimits: override.rateLimits ?? defaultRateLimits(name),
+    pollIntervalMs: override.pollIntervalMs ?? asyncPollIntervalMs,
+    creditWarning: credit?.warning ?? null,
+    creditCritical: credit?.critical ?? null,
+  };
+}
+
+/** The environment's settings with a stored row's fields on top, and which fields the row supplied. */
+export function mergeSettings(
+  base: OverridableSettings,
+  stored: StoredOverrides | null | undefined,
+): { settings: OverridableSettings; fromDatabase: SettingsField[] } {
+  const settings: OverridableSettings = { ...base };
+  const fromDatabase: SettingsField[] = [];
+  for (const field of SETTINGS_FIELDS) {
+    const value = stored?.[field];
+    if (value !== undefined) {
+      (settings as unknown as Record<string, unknown>)[field] = value;
+      fromDatabase.push(field);
+    }
+  }
+  return { settings, fromDatabase };
+}
+
+/**
+ * A partial update as the admin API takes it (snake_case, as every API body): a value sets the
+ * field, null resets it to the environment's value, an absent field is left as it is.
+ */
+export type SettingsPatch = { [K in SettingsField]?: OverridableSettings[K] | null };
+
+const API_FIELDS: Readonly<Record<string, SettingsField>> = {
+  enabled: 'enabled',
+  priority: 'priority',
+  minimum_tier: 'minimumTier',
+  rate_limits: 'rateLimits',
+  poll_interval_ms: 'pollIntervalMs',
+  credit_warning: 'creditWarning',
+  credit_critical: 'creditCritical',
+};
+const RULE_KEYS = ['name', 'limit', 'window_ms', 'tier'];
+const MAX_RULES = 10;
+const MAX_WINDOW_MS = 7 * 24 * HOUR;
+
+/** The API's name of a field (snake_case). */
+export function apiFieldOf(field: SettingsField): string {
+  return Object.entries(API_FIELDS).find(([, value]) => value === field)?.[0] ?? field;
+}
+
+/**
+ * Validates an admin API body; every problem is named (field and why). Hand-written rather than a
+ * class-validator DTO because a field's null ("reset") and absence ("keep") mean different things
+ * and unknown fields must be refused by name, not stripped.
+ */
+export function parseSettingsPatch(body: unknown): { patch: SettingsPatch; problems: string[] } {
+  const patch: SettingsPatch = {};
+  const problems: string[] = [];
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { patch, problems: ['the body must be a JSON object of settings'] };
+  }
+  const entries = Object.entries(body as Record<string, unknown>);
+  const unknown = entries.map(([key]) => key).filter((key) => !Object.hasOwn(API_FIELDS, key));
+  if (unknown.length > 0) {
+    problems.push(`unknown field(s) ${unknown.join(', ')}; allowed: ${Object.keys(API_FIELDS).join(', ')}`);
+  }
+  if (entries.length === 0) {
+    problems.push(`the body names no setting; allowed: ${Object.keys(API_FIELDS).join(', ')}`);
+  }
+  for (const [key, value] of entries) {
+    // Own keys only: `toString` or `__proto__` in a body are unknown fields, not inherited ones.
+    const field = Object.hasOwn(API_FIELDS, key) ? API_FIELDS[key] : undefined;
+    if (!field) {
+      continue;
+    }
+    if (value === null) {
+      patch[field] = null;
+      continue;
+    }
+    switch (field) {
+      case 'enabled':
+        if (typeof value === 'boolean') {
+          patch.enabled = value;
+        } else {
+          problems.push('enabled must be true, false or null');
+        }
+        break;
+      case 'priority':
+        if (typeof value === 'number' && Number.isInteger(value) && value >= -1000 && value <= 1000) {
+          patch.priority = value;
+        } else {
+          problems.push('priority must be a whole number from -1000 to 1000, or null');
+        }
+        break;
+      case 'minimumTier':
+        if (typeof value === 'string' && (SETTINGS_TIERS as readonly string[]).includes(value)) {
+          patch.minimumTier = value as SettingsTier;
+        } else {
+          problems.push('minimum_tier must be free, pro, enterprise or null');
+        }
+        break;
+      case 'pollIntervalMs':
+        if (typeof value === 'number' && Number.isInteger(value) && value >= 10 && value <= 86_400_000) {
+          patch.pollIntervalMs = value;
+        } else {
+          problems.push(
+            'poll_interval_ms must be a whole number of milliseconds from 10 to 86400000, or null',
+          );
+        }
+        break;
+      case 'creditWarning':
+      case 'creditCritical':
+        if (typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 1_000_000_000) {
+          patch[field] = value;
+        } else {
+          problems.push(`${apiFieldOf(field)} must be a number of credits from 0 to 1000000000, or null`);
+        }
+        break;
+      case 'rateLimits': {
+        const rules = parseRules(value, problems);
+        if (rules) {
+          patch.rateLimits = rules;
+        }
+        break;
+      }
+    }
+  }
+  return { patch, problems };
+}
+
+function parseRules(value: unknown, problems: string[]): SettingsRateLimitRule[] | null {
+  if (!Array.isArray(value) || value.length > MAX_RULES) {
+    problems.push(`rate_limits must be a list of at most ${MAX_RULES} rules, or null`);
+    return null;
+  }
+  const rules: SettingsRateLimitRule[] = [];
+  const before = problems.length;
+  value.forEach((raw: unknown, index) => {
+    const at = `rate_limits[${index}]`;
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      problems.push(`${at} must be an object {name, limit, window_ms, tier?}`);
+      return;
+    }
+    const rule = raw as Record<string, unknown>;
+    const unknown = Object.keys(rule).filter((key) => !RULE_KEYS.includes(key));
+    if (unknown.length > 0) {
+      problems.push(`${at} has unknown field(s) ${unknown.join(', ')}; allowed: ${RULE_KEYS.join(', ')}`);
+    }
+    const { name, limit, window_ms: windowMs, tier } = rule;
+    if (typeof name !== 'string' || !/^[a-z0-9_-]{1,40}$/i.test(name)) {
+      problems.push(`${at}.name must be 1 to 40 letters, digits, - or _`);
+    } else if (rules.some((other) => other.name === name && other.tier === tier)) {
+      problems.push(`${at}.name '${name}' is used twice`);
+    }
+    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 1_000_000_000) {
+      problems.push(`${at}.limit must be a whole number from 1 to 1000000000`);
+    }
+    if (
+      typeof windowMs !== 'number' ||
+      !Number.isInteger(windowMs) ||
+      windowMs < 1 ||
+      windowMs > MAX_WINDOW_MS
+    ) {
+      problems.push(`${at}.window_ms must be a whole number of milliseconds from 1 to ${MAX_WINDOW_MS}`);
+    }
+    if (
+      tier !== undefined &&
+      !(typeof tier === 'string' && (SETTINGS_TIERS as readonly string[]).includes(tier))
+    ) {
+      problems.push(`${at}.tier must be free, pro or enterprise when given`);
+    }
+    if (problems.length === before) {
+      rules.push({
+        name: name as string,
+        limit: limit as number,
+        windowMs: windowMs as number,
+        ...(tier === undefined ? {} : { tier: tier as SettingsTier }),
+      });
+    }
+  });
+  return problems.length === before ? rules : null;
+}
+
+/** A stored row's fields after a patch: set fields replaced, null fields removed. */
+export function applyPatch(stored: StoredOverrides, patch: SettingsPatch): StoredOverrides {
+  const next: Record<string, unknown> = { ...stored };
+  for (const field of SETTINGS_FIELDS) {
+    const value = patch[field];
+    if (value === null) {
+      delete next[field];
+    } else if (value !== undefined) {
+      next[field] = value;
+    }
+  }
+  return next;
+}
+
+/**
+ * A stored row as read back: only known fields of the right shape are kept (a row written by a
+ * newer version, or by hand, never breaks a worker; what is dropped falls back to the environment).
+ */
+export function sanitizeStored(raw: unknown): StoredOverrides {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return {};
+  }
+  const api: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+    const field = SETTINGS_FIELDS.find((candidate) => candidate === key);
+    if (field) {
+      api[apiFieldOf(field)] =
+        field === 'rateLimits' && Array.isArray(value)
+          ? value.map((rule: unknown) =>
+              typeof rule === 'object' && rule !== null
+                ? (({ windowMs, ...rest }: Record<string, unknown>) => ({ ...rest, window_ms: windowMs }))(
+                    rule as Record<string, unknown>,
+                  )
+                : rule,
+            )
+          : value;
+    }
+  }
+  const stored: StoredOverrides = {};
+  for (const [key, value] of Object.entries(api)) {
+    const { patch, problems } = parseSettingsPatch({ [key]: value });
+    if (problems.length === 0) {
+      Object.assign(stored, applyPatch({}, patch));
+    }
+  }
+  return stored;
+}
+
+/** Settings as the admin API shows them (snake_case). */
+export function settingsView(settings: Partial<OverridableSettings>): Record<string, unknown> {
+  const view: Record<string, unknown> = {};
+  for (const field of SETTINGS_FIELDS) {
+    const value = settings[field];
+    if (value === undefined) {
+      continue;
+    }
+    view[apiFieldOf(field)] =
+      field === 'rateLimits'
+        ? (value as SettingsRateLimitRule[]).map((rule) => ({
+            name: rule.name,
+            limit: rule.limit,
+            window_ms: rule.windowMs,
+            ...(rule.tier ? { tier: rule.tier } : {}),
+          }))
+        : value;
+  }
+  return view;
+}
