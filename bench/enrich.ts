@@ -183,6 +183,7 @@ async function main(): Promise<void> {
     // A fixed rate from 20 connections: enough to carry 1,000 req/s at a few ms each.
     const bareFixed = await load(bareUrl, body, null, { connections: 20, overallRate: 1000 });
     const enrichFixed = await load(enrichUrl, body, token, { connections: 20, overallRate: 1000 });
+    const bare1000 = await load(bareUrl, body, null, { connections: 1000 });
     const enrich1000 = await load(enrichUrl, body, token, { connections: 1000 });
     const ratio = enrich50.rps / bare50.rps;
     report('enrich', [
@@ -193,6 +194,7 @@ async function main(): Promise<void> {
       `  1,000 req/s fixed, bare endpoint:   ${describe(bareFixed)}`,
       `  1,000 req/s fixed, POST /v1/enrich: ${describe(enrichFixed)}`,
       `  p99 at 1,000 req/s:                 ${enrichFixed.p99} ms (target < 10 ms: ${enrichFixed.p99 < 10 ? 'met' : 'NOT met'})`,
+      `  1,000 connections, bare endpoint:   ${describe(bare1000)}`,
       `  1,000 connections, POST /v1/enrich: ${describe(enrich1000)}`,
       `  errors or dropped at 1,000 conns:   ${enrich1000.errors + enrich1000.timeouts + enrich1000.non2xx} (target 0: ${enrich1000.errors + enrich1000.timeouts + enrich1000.non2xx === 0 ? 'met' : 'NOT met'})`,
     ]);
