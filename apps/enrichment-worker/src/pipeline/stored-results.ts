@@ -351,6 +351,10 @@ export class StoredResults {
     if (!conflict) {
       return; // nothing to key the person by
     }
+    if (person.email && person.linkedinUrl) {
+      await this.upsertIdentifiedTwice(manager, workspaceId, person, fields, sources);
+      return;
+    }
     // jsonb `||` merges what this provider found into what other providers found before.
     await manager.query(
       `INSERT INTO persons (workspace_id, email, linkedin_url, full_name, company_domain, data, sources, confidence, fetched_at)
@@ -370,6 +374,100 @@ export class StoredResults {
         JSON.stringify(fields),
         JSON.stringify(sources),
       ],
+    );
+  }
+
+  /**
+   * A person known by both an e-mail and a LinkedIn URL. Rows keyed by either are the same person:
+   * the oldest is kept with both identifiers and the others are folded into it (their fields merged
+   * oldest first, then this answer on top) and deleted. Without this, a person first stored by
+   * e-mail and again by LinkedIn URL stayed two people, and an answer naming both broke the unique
+   * index of the one the upsert did not target.
+   */
+  private async upsertIdentifiedTwice(
+    manager: EntityManager,
+    workspaceId: string,
+    person: {
+      email: string | null;
+      linkedinUrl: string | null;
+      fullName: string | null;
+      companyDomain: string | null;
+    },
+    fields: Record<string, unknown>,
+    sources: Record<string, string>,
+  ): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const rows = await manager.query<
+        {
+          id: string;
+          data: Record<string, unknown>;
+          sources: Record<string, string>;
+          full_name: string | null;
+          company_domain: string | null;
+        }[]
+      >(
+        `SELECT id, data, sources, full_name, company_domain FROM persons
+          WHERE workspace_id = $1 AND (email = $2 OR linkedin_url = $3)
+          ORDER BY created_at, id
+          FOR UPDATE`,
+        [workspaceId, person.email, person.linkedinUrl],
+      );
+      const [keep, ...others] = rows;
+      if (!keep) {
+        // A concurrent insert of the same person makes this one do nothing; the next round merges.
+        const inserted = await manager.query<unknown[]>(
+          `INSERT INTO persons (workspace_id, email, linkedin_url, full_name, company_domain, data, sources, confidence, fetched_at)
+           VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, '{}'::jsonb, now())
+           ON CONFLICT DO NOTHING
+           RETURNING id`,
+          [
+            workspaceId,
+            person.email,
+            person.linkedinUrl,
+            person.fullName,
+            person.companyDomain,
+            JSON.stringify(fields),
+            JSON.stringify(sources),
+          ],
+        );
+        if (inserted.length > 0) {
+          return;
+        }
+        continue;
+      }
+      if (others.length > 0) {
+        // Deleted first: the kept row takes over their identifiers.
+        await manager.query(`DELETE FROM persons WHERE workspace_id = $1 AND id = ANY($2::uuid[])`, [
+          workspaceId,
+          others.map((row) => row.id),
+        ]);
+      }
+      const merged = rows.reduce<Record<string, unknown>>((acc, row) => ({ ...acc, ...row.data }), {});
+      const mergedSources = rows.reduce<Record<string, string>>(
+        (acc, row) => ({ ...acc, ...row.sources }),
+        {},
+      );
+      const newest = [...rows].reverse();
+      await manager.query(
+        `UPDATE persons
+            SET email = $3, linkedin_url = $4, full_name = $5, company_domain = $6,
+                data = $7::jsonb, sources = $8::jsonb, fetched_at = now(), updated_at = now()
+          WHERE workspace_id = $1 AND id = $2`,
+        [
+          workspaceId,
+          keep.id,
+          person.email,
+          person.linkedinUrl,
+          person.fullName ?? newest.find((row) => row.full_name)?.full_name ?? null,
+          person.companyDomain ?? newest.find((row) => row.company_domain)?.company_domain ?? null,
+          JSON.stringify({ ...merged, ...fields }),
+          JSON.stringify({ ...mergedSources, ...sources }),
+        ],
+      );
+      return;
+    }
+    throw new Error(
+      `person ${person.email ?? ''} could not be stored: it kept changing under this transaction`,
     );
   }
 }
