@@ -1,3 +1,4 @@
+import { messagesOf } from '../http-errors';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, HttpException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -122,9 +123,7 @@ export class AdminOps {
         if (!(error instanceof HttpException)) {
           throw error;
         }
-        const answer = error.getResponse();
-        const reason =
-          typeof answer === 'string' ? answer : String((answer as { message?: unknown }).message);
+        const reason = messagesOf(error).join('; ');
         outcome.refused += 1;
         outcome.refusals.push({ job_id: row.id, reason });
         continue;

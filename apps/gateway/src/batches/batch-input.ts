@@ -1,3 +1,4 @@
+import { messagesOf } from '../http-errors';
 import { BadRequestException, HttpException } from '@nestjs/common';
 import type { BatchSchedule } from '@sluice/db';
 import type { EnrichField, RequestInput, RequestOptions } from '@sluice/enrichment';
@@ -136,14 +137,6 @@ export function parseBatchSettings(body: unknown, maxRecords: number): BatchSett
     schedule,
     records,
   };
-}
-
-function messagesOf(error: HttpException): string[] {
-  const body = error.getResponse();
-  const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
-  return Array.isArray(message)
-    ? message.map(String)
-    : [typeof message === 'string' ? message : error.message];
 }
 
 /** One record: identifiers checked as `POST /v1/enrich/enqueue` checks them, plus external_id and occurred_at. */

@@ -9,7 +9,6 @@ import {
   Res,
   UseGuards,
 } from '@nestjs/common';
-import { SUPPRESSED_MESSAGE, SuppressionCheck } from '../persons/suppression-check';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { GatewayConfig } from '@sluice/config';
 import { ENRICH_FIELDS } from '@sluice/enrichment';
@@ -21,6 +20,7 @@ import { WebhookSecrets } from '../callbacks/webhook-secrets.service';
 import { Quotas } from '../credits/quotas.service';
 import type { RejectedJob } from '../jobs/bulk-jobs';
 import { JobsService, type NewJob } from '../jobs/jobs.service';
+import { messagesOf } from '../http-errors';
 import { SANDBOX_NOTICE, type EnrichAnswer } from './enrich-answer';
 import {
   ENRICH_IDENTIFIERS,
@@ -45,14 +45,6 @@ const ANSWER_EXAMPLE = {
   error: null,
 };
 
-function messagesOf(error: HttpException): string[] {
-  const body = error.getResponse();
-  const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
-  return Array.isArray(message)
-    ? message.map(String)
-    : [typeof message === 'string' ? message : error.message];
-}
-
 @ApiTags('enrich')
 @ApiBearerAuth()
 @UseGuards(ApiKeyGuard)
@@ -65,7 +57,6 @@ export class EnrichController {
     private readonly secrets: WebhookSecrets,
     private readonly config: GatewayConfig,
     private readonly audit: AuditLog,
-    private readonly suppression: SuppressionCheck,
   ) {}
 
   @Post()
@@ -226,7 +217,7 @@ export class EnrichController {
     // The shared settings first: one mistake there is every record's, so it is the request's 400.
     parseEnrichSettings(body.enrich, body.options);
     const quotas = (await this.quotas.list(caller.workspaceId)).some((quota) => quota.policy === 'refuse');
-    let valid: { index: number; job: NewJob }[] = [];
+    const valid: { index: number; job: NewJob }[] = [];
     const rejected: RejectedJob[] = [];
     for (const [index, record] of (records as unknown[]).entries()) {
       try {
@@ -263,31 +254,14 @@ export class EnrichController {
         rejected.push({ index, errors: messagesOf(error) });
       }
     }
-    const { allowed, refused } = await this.suppression.partition(
-      caller.workspaceId,
-      valid,
-      (entry) => entry.job.input as Record<string, unknown>,
-    );
-    valid = allowed;
-    if (refused.length > 0) {
-      rejected.push(...refused.map((entry) => ({ index: entry.index, errors: [SUPPRESSED_MESSAGE] })));
-      rejected.sort((a, b) => a.index - b.index);
-    }
-    if (valid.length === 0) {
-      throw new BadRequestException({
-        message: 'No record could be accepted; nothing was enqueued.',
-        rejected,
-      });
-    }
-    const created = await this.jobs.createMany(
+    const listed = await this.jobs.createListed(
       caller,
-      valid.map((entry) => entry.job),
+      valid,
+      rejected,
       correlationId,
+      'No record could be accepted; nothing was enqueued.',
     );
     response.status(HttpStatus.ACCEPTED);
-    return {
-      accepted: created.map((job, i) => ({ index: (valid[i] as { index: number }).index, id: job.id })),
-      rejected,
-    };
+    return listed;
   }
 }

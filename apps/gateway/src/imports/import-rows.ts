@@ -1,3 +1,4 @@
+import { messagesOf } from '../http-errors';
 import { HttpException } from '@nestjs/common';
 import type { ImportRowError } from '@sluice/db';
 import type { RequestInput } from '@sluice/enrichment';
@@ -10,12 +11,7 @@ export function refusalMessage(error: unknown): string | null {
   if (!(error instanceof HttpException)) {
     return null;
   }
-  const body = error.getResponse();
-  const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
-  if (Array.isArray(message)) {
-    return message.map(String).join('; ');
-  }
-  return typeof message === 'string' ? message : error.message;
+  return messagesOf(error).join('; ');
 }
 
 /**

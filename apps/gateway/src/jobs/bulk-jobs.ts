@@ -1,3 +1,4 @@
+import { messagesOf } from '../http-errors';
 import { BadRequestException, HttpException } from '@nestjs/common';
 import type { RequestType } from '@sluice/enrichment';
 import { plainToInstance } from 'class-transformer';
@@ -50,9 +51,7 @@ export async function checkBulkJob(
     };
   } catch (error) {
     if (error instanceof HttpException) {
-      const body = error.getResponse();
-      const message = typeof body === 'string' ? body : (body as { message?: string | string[] }).message;
-      return Array.isArray(message) ? message : [String(message ?? error.message)];
+      return messagesOf(error);
     }
     throw error;
   }

@@ -1,3 +1,4 @@
+import { messagesOf } from '../http-errors';
 import {
   BadRequestException,
   Body,
@@ -15,7 +16,6 @@ import {
   UseGuards,
   ConflictException,
 } from '@nestjs/common';
-import { SUPPRESSED_MESSAGE, SuppressionCheck } from '../persons/suppression-check';
 import { GatewayConfig } from '@sluice/config';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiAnswer, ApiError, ApiJsonBody, ApiKeyErrors, ApiPost } from '../openapi/decorators';
@@ -60,7 +60,6 @@ export class JobsController {
     private readonly hub: JobEventsHub,
     private readonly config: GatewayConfig,
     private readonly audit: AuditLog,
-    private readonly suppression: SuppressionCheck,
   ) {}
 
   @Post()
@@ -132,7 +131,7 @@ export class JobsController {
   ): Promise<{ accepted: { index: number; id: string }[]; rejected: RejectedJob[] }> {
     const raw = bulkJobsOf(body, this.config.bulkMax);
     const rejected: RejectedJob[] = [];
-    let valid: { index: number; job: NewJob }[] = [];
+    const valid: { index: number; job: NewJob }[] = [];
     const quotas = (await this.quotas.list(caller.workspaceId)).some((quota) => quota.policy === 'refuse');
     for (const [index, item] of raw.entries()) {
       const checked = await checkBulkJob(item);
@@ -157,36 +156,16 @@ export class JobsController {
         if (!(error instanceof HttpException)) {
           throw error;
         }
-        const answer = error.getResponse();
-        const message = typeof answer === 'string' ? answer : (answer as { message?: unknown }).message;
-        rejected.push({ index, errors: Array.isArray(message) ? message.map(String) : [String(message)] });
+        rejected.push({ index, errors: messagesOf(error) });
       }
     }
-    const { allowed, refused } = await this.suppression.partition(
-      caller.workspaceId,
-      valid,
-      (entry) => entry.job.input as Record<string, unknown>,
-    );
-    valid = allowed;
-    if (refused.length > 0) {
-      rejected.push(...refused.map((entry) => ({ index: entry.index, errors: [SUPPRESSED_MESSAGE] })));
-      rejected.sort((a, b) => a.index - b.index);
-    }
-    if (valid.length === 0) {
-      throw new BadRequestException({
-        message: 'No job in the list could be accepted; nothing was enqueued.',
-        rejected,
-      });
-    }
-    const created = await this.jobs.createMany(
+    return this.jobs.createListed(
       caller,
-      valid.map((entry) => entry.job),
-      correlationId,
-    );
-    return {
-      accepted: created.map((job, i) => ({ index: (valid[i] as { index: number }).index, id: job.id })),
+      valid,
       rejected,
-    };
+      correlationId,
+      'No job in the list could be accepted; nothing was enqueued.',
+    );
   }
 
   @Get()

@@ -1,5 +1,11 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  Injectable,
+  Logger,
+  NotFoundException,
+} from '@nestjs/common';
 import { CoreConfig } from '@sluice/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DependencyUnavailableError } from '@sluice/platform';
@@ -16,7 +22,8 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DataSource, In, Not } from 'typeorm';
 import type { Caller } from '../auth/request-context';
-import { SuppressionCheck } from '../persons/suppression-check';
+import { SUPPRESSED_MESSAGE, SuppressionCheck } from '../persons/suppression-check';
+import type { RejectedJob } from './bulk-jobs';
 import { encodeCursor, type JobListQuery } from './job-list';
 import { toJobView, type JobView } from './job-view';
 
@@ -73,16 +80,60 @@ export class JobsService {
     jobs: readonly NewJob[],
     correlationId: string,
   ): Promise<{ id: string; status: string }[]> {
+    // Erased people are refused before anything is written or spent.
+    await this.suppression.assertAllowed(
+      caller.workspaceId,
+      jobs.map((job) => job.input as Record<string, unknown>),
+    );
+    return this.insert(caller, jobs, correlationId);
+  }
+
+  /**
+   * The checked jobs of a list (bulk jobs, enrich records), each with its index in the list: those
+   * naming a suppressed person join `rejected`, the others are created together. Not one left: a
+   * 400 listing every refusal, and nothing written.
+   */
+  async createListed(
+    caller: Caller,
+    valid: readonly { index: number; job: NewJob }[],
+    rejected: readonly RejectedJob[],
+    correlationId: string,
+    nothingAccepted: string,
+  ): Promise<{ accepted: { index: number; id: string }[]; rejected: RejectedJob[] }> {
+    const { allowed, refused } = await this.suppression.partition(
+      caller.workspaceId,
+      valid,
+      (entry) => entry.job.input as Record<string, unknown>,
+    );
+    const refusals = [
+      ...rejected,
+      ...refused.map((entry) => ({ index: entry.index, errors: [SUPPRESSED_MESSAGE] })),
+    ].sort((a, b) => a.index - b.index);
+    if (allowed.length === 0) {
+      throw new BadRequestException({ message: nothingAccepted, rejected: refusals });
+    }
+    // Already checked for suppression above: straight to the insert.
+    const created = await this.insert(
+      caller,
+      allowed.map((entry) => entry.job),
+      correlationId,
+    );
+    return {
+      accepted: created.map((job, i) => ({ index: (allowed[i] as { index: number }).index, id: job.id })),
+      rejected: refusals,
+    };
+  }
+
+  private async insert(
+    caller: Caller,
+    jobs: readonly NewJob[],
+    correlationId: string,
+  ): Promise<{ id: string; status: string }[]> {
     const client = await this.planQueue.client;
     if (client.status !== 'ready') {
       // Fail before touching PostgreSQL: the caller retries, nothing is half-written.
       throw new DependencyUnavailableError('redis');
     }
-    // Erased people are refused before anything is written or spent (lists filter them out first).
-    await this.suppression.assertAllowed(
-      caller.workspaceId,
-      jobs.map((job) => job.input as Record<string, unknown>),
-    );
     const requests = this.dataSource.getRepository(EnrichmentRequest);
     // A single INSERT … RETURNING (no wrapping transaction: one statement is atomic by itself).
     const inserted = await requests
