@@ -272,6 +272,7 @@ export class Orchestrator {
           // The providers skipped and the step planned, and the request marked running: one statement.
           const rows = await insertSteps(
             manager,
+            requestId,
             [
               ...skipped,
               {
@@ -284,15 +285,22 @@ export class Orchestrator {
                 cache_key: cacheKeyOf(next, goal.operation, this.cacheInput(goal, goalInput)),
               },
             ],
-            request.status === 'queued' ? requestId : null,
+            request.status === 'queued',
           );
-          const step = rows.at(-1) as EnrichmentStep;
+          const step = rows.at(-1);
+          if (!step) {
+            return { action: 'skipped', reason: 'request finished meanwhile' };
+          }
           steps.push(...rows);
           toEnqueue = { step, priority: JOB_PRIORITY[request.priority] };
           return { action: 'enqueued', stepId: step.id, provider: next };
         }
         if (skipped.length > 0) {
-          steps.push(...(await insertSteps(manager, skipped, null)));
+          const rows = await insertSteps(manager, requestId, skipped, false);
+          if (rows.length === 0) {
+            return { action: 'skipped', reason: 'request finished meanwhile' };
+          }
+          steps.push(...rows);
         }
         if (goal.required) {
           const last = goalSteps.at(-1);

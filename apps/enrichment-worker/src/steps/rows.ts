@@ -137,16 +137,25 @@ export interface NewStep {
 }
 
 /**
- * Inserts steps in one statement and returns them; with `running`, also moves that request from
- * `queued` to `running` in the same statement.
+ * Inserts a request's steps in one statement and returns them; with `running`, also moves the
+ * request from `queued` to `running` in the same statement. Inserts nothing (and returns `[]`) once
+ * the request has finished: the statement takes a share lock on the request's row, so a
+ * cancellation committing meanwhile is waited for and seen (its UPDATE holds the row), and one
+ * that comes after sees these steps and skips them. Without the lock a planner that read the
+ * request before the cancel could add a pending step to a cancelled request.
  */
 export async function insertSteps(
   manager: EntityManager,
+  requestId: string,
   rows: readonly NewStep[],
-  running: string | null,
+  running: boolean,
 ): Promise<EnrichmentStep[]> {
   const inserted = await manager.query<Record<string, unknown>[]>(
-    `WITH ins AS (
+    `WITH live AS (
+       SELECT id FROM enrichment_requests
+        WHERE id = $2 AND status NOT IN ('completed', 'failed', 'cancelled')
+        FOR SHARE
+     ), ins AS (
        INSERT INTO enrichment_steps (request_id, workspace_id, seq, goal, provider, operation, cache_key, state, reason,
               completed_at, callback_token)
        SELECT request_id, workspace_id, seq, goal, provider, operation, cache_key, coalesce(state, 'pending'), reason,
@@ -156,13 +165,14 @@ export async function insertSteps(
                    THEN replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '') END
          FROM jsonb_to_recordset($1::jsonb) AS x(request_id uuid, workspace_id uuid, seq int, goal text, provider text,
               operation text, cache_key text, state text, reason text)
+        WHERE x.request_id = $2 AND EXISTS (SELECT 1 FROM live)
        RETURNING *
      ), running AS (
        UPDATE enrichment_requests SET status = 'running', updated_at = now()
-        WHERE id = $2 AND status = 'queued'
+        WHERE $3 AND id = $2 AND status = 'queued' AND EXISTS (SELECT 1 FROM live)
      )
      SELECT * FROM ins ORDER BY seq`,
-    [JSON.stringify(rows), running],
+    [JSON.stringify(rows), requestId, running],
   );
   return stepsFromRows(manager, inserted);
 }
