@@ -229,6 +229,83 @@ describe('provider settings edited live through the admin API', () => {
     }
   });
 
+  it('a changed per-call cost is what the ledger charges, and max_credits and the view follow it', async () => {
+    const dearer = await put('snov', { costs: { find_work_email: { credits: 3 } } });
+    expect(dearer.status).toBe(200);
+    expect(dearer.body).toMatchObject({
+      settings: { costs: { find_work_email: { credits: 3, charged_on_miss: false } } },
+      defaults: { costs: { find_work_email: { credits: 1, charged_on_miss: false } } },
+      from_database: ['costs'],
+    });
+    // The other capability keeps its published price.
+    expect(dearer.body.settings.costs).toMatchObject({ lookup_company: { credits: 1 } });
+    const charged = async (view: JobView): Promise<number[]> =>
+      (
+        await db.dataSource.query<{ credits: string }[]>(
+          `SELECT credits FROM credit_ledger WHERE request_id = $1 AND provider = 'snov' AND kind = 'charge'`,
+          [view.id],
+        )
+      ).map((row) => Number(row.credits));
+    try {
+      const paid = await eventually(
+        async () => {
+          const view = await lookUp();
+          const snov = view.steps.find((s) => s.goal === 'email' && s.provider === 'snov');
+          if (snov?.credits !== 3) {
+            throw new Error(`snov not at 3 credits yet: ${JSON.stringify(view.steps)}`);
+          }
+          return view;
+        },
+        { timeoutMs: 10_000, what: 'Snov.io charged at the new price' },
+      );
+      expect(await charged(paid)).toEqual([3]);
+
+      // A budget of 2 credits no longer covers Snov.io: the waterfall goes on to Apollo (1 credit).
+      const budgeted = await finished(
+        stack,
+        apiKey,
+        await enqueue(stack, apiKey, {
+          type: 'person.email',
+          input: personInput(nextPerson()),
+          max_credits: 2,
+        }),
+      );
+      expect(emailSteps(budgeted)).toEqual([
+        ['snov', 'skipped', 'over_budget'],
+        ['apollo', 'completed', null],
+      ]);
+
+      // A capability the provider does not have, or a bad price, is refused by name.
+      const bad = await put('snov', {
+        costs: { find_phone: { credits: 1 }, find_work_email: { credits: -2 } },
+      });
+      expect(bad.status).toBe(400);
+      const message = (bad.body.message ?? []).join('\n');
+      expect(message).toContain("snov has no priced capability 'find_phone'");
+      expect(message).toContain('costs.find_work_email.credits must be a number');
+
+      const back = await put('snov', { costs: { find_work_email: null } });
+      expect(back.body).toMatchObject({
+        settings: { costs: { find_work_email: { credits: 1 } } },
+        from_database: [],
+      });
+      await eventually(
+        async () => {
+          const view = await lookUp();
+          const snov = view.steps.find((s) => s.goal === 'email' && s.provider === 'snov');
+          if (snov?.credits !== 1) {
+            throw new Error(`snov not back at 1 credit: ${JSON.stringify(view.steps)}`);
+          }
+          expect(await charged(view)).toEqual([1]);
+          return true;
+        },
+        { timeoutMs: 10_000, what: 'Snov.io at its published price again' },
+      );
+    } finally {
+      await reset('snov');
+    }
+  });
+
   it('refuses unknown or invalid fields by name and writes nothing; an unknown provider is a 404', async () => {
     const rows = () => db.dataSource.getRepository(ProviderSettingsRow).count();
     expect((await put('apollo', { priority: 4 })).status).toBe(200);

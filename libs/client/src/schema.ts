@@ -338,7 +338,7 @@ export interface paths {
     get?: never;
     /**
      * Override some of a provider’s settings (live in every worker, no restart)
-     * @description A partial update: fields left out keep their value, a field set to null goes back to the environment’s value. Fields: `enabled` (boolean), `priority` (whole number, lower goes first), `minimum_tier` (free, pro, enterprise), `rate_limits` (list of `{name, limit, window_ms, tier?}`, replacing the provider’s limits), `poll_interval_ms` (workers apply these live), `credit_warning` and `credit_critical` (balances in credits at or below which the credit monitor alerts, applied at its next balance check). Unknown or invalid fields are refused (400) and nothing is written.
+     * @description A partial update: fields left out keep their value, a field set to null goes back to the environment’s value. Fields: `enabled` (boolean), `priority` (whole number, lower goes first), `minimum_tier` (free, pro, enterprise), `rate_limits` (list of `{name, limit, window_ms, tier?}`, replacing the provider’s limits), `poll_interval_ms` (workers apply these live), `credit_warning` and `credit_critical` (balances in credits at or below which the credit monitor alerts, applied at its next balance check), `costs` (per capability `{credits, charged_on_miss}`: what one call costs, for when a provider changes its prices; a capability left out keeps its price, one set to null goes back to the published price. Reservations, `max_credits`, cost ordering, pausing and what the ledger charges follow it). Unknown or invalid fields are refused (400) and nothing is written.
      */
     put: operations['ProviderSettingsController_update'];
     post?: never;
@@ -3431,6 +3431,16 @@ export interface operations {
                 poll_interval_ms: number;
                 credit_warning: number;
                 credit_critical: number;
+                costs: {
+                  find_work_email: {
+                    credits: number;
+                    charged_on_miss: boolean;
+                  };
+                  lookup_company: {
+                    credits: number;
+                    charged_on_miss: boolean;
+                  };
+                };
               };
               from_database: string[];
               defaults: {
@@ -3445,6 +3455,16 @@ export interface operations {
                 poll_interval_ms: number;
                 credit_warning: number;
                 credit_critical: number;
+                costs: {
+                  find_work_email: {
+                    credits: number;
+                    charged_on_miss: boolean;
+                  };
+                  lookup_company: {
+                    credits: number;
+                    charged_on_miss: boolean;
+                  };
+                };
               };
               updated_at: string | null;
               updated_by: string | null;
@@ -3507,7 +3527,7 @@ export interface operations {
       };
       cookie?: never;
     };
-    /** @description Any of enabled, priority, minimum_tier, rate_limits, poll_interval_ms, credit_warning, credit_critical; null resets one. */
+    /** @description Any of enabled, priority, minimum_tier, rate_limits, poll_interval_ms, credit_warning, credit_critical, costs; null resets one. */
     requestBody: {
       content: {
         'application/json': {
@@ -3519,6 +3539,12 @@ export interface operations {
             window_ms: number;
             tier?: string;
           }[];
+          costs?: {
+            find_work_email: {
+              credits: number;
+              charged_on_miss?: boolean;
+            };
+          };
         };
       };
     };
@@ -3543,6 +3569,16 @@ export interface operations {
               poll_interval_ms: number;
               credit_warning: number;
               credit_critical: number;
+              costs: {
+                find_work_email: {
+                  credits: number;
+                  charged_on_miss: boolean;
+                };
+                lookup_company: {
+                  credits: number;
+                  charged_on_miss: boolean;
+                };
+              };
             };
             from_database: string[];
             defaults: {
@@ -3557,6 +3593,16 @@ export interface operations {
               poll_interval_ms: number;
               credit_warning: number;
               credit_critical: number;
+              costs: {
+                find_work_email: {
+                  credits: number;
+                  charged_on_miss: boolean;
+                };
+                lookup_company: {
+                  credits: number;
+                  charged_on_miss: boolean;
+                };
+              };
             };
             updated_at: string | null;
             updated_by: string | null;
@@ -3574,7 +3620,7 @@ export interface operations {
            *       "statusCode": 400,
            *       "error": "Bad Request",
            *       "message": [
-           *         "unknown field(s) colour; allowed: enabled, priority, minimum_tier, rate_limits, poll_interval_ms, credit_warning, credit_critical",
+           *         "unknown field(s) colour; allowed: enabled, priority, minimum_tier, rate_limits, poll_interval_ms, credit_warning, credit_critical, costs",
            *         "priority must be a whole number from -1000 to 1000, or null"
            *       ]
            *     }
@@ -3688,6 +3734,16 @@ export interface operations {
               poll_interval_ms: number;
               credit_warning: number;
               credit_critical: number;
+              costs: {
+                find_work_email: {
+                  credits: number;
+                  charged_on_miss: boolean;
+                };
+                lookup_company: {
+                  credits: number;
+                  charged_on_miss: boolean;
+                };
+              };
             };
             from_database: unknown[];
             defaults: {
@@ -3702,6 +3758,16 @@ export interface operations {
               poll_interval_ms: number;
               credit_warning: number;
               credit_critical: number;
+              costs: {
+                find_work_email: {
+                  credits: number;
+                  charged_on_miss: boolean;
+                };
+                lookup_company: {
+                  credits: number;
+                  charged_on_miss: boolean;
+                };
+              };
             };
             updated_at: string | null;
             updated_by: string | null;

@@ -24,12 +24,18 @@ export const PROVIDER_DESCRIPTORS: readonly ProviderDescriptor[] = Object.freeze
   phoneDescriptor('nimbus-lookup', NIMBUS_LOOKUP_DEFAULTS),
 ]);
 
-/** The cheapest paid call at the provider (1 when it lists none): below it, the provider cannot be used. */
-export function cheapestCallOf(name: string): number {
-  const costs = Object.values(descriptorOf(name)?.capabilities ?? {})
-    .map((cost) => cost.credits)
+/**
+ * The cheapest paid call at the provider (1 when it lists none): below it, the provider cannot be
+ * used. `costs`, when given, is the price list in force (an operator's changed prices included).
+ */
+export function cheapestCallOf(
+  name: string,
+  costs: Readonly<Record<string, { credits: number } | undefined>> = descriptorOf(name)?.capabilities ?? {},
+): number {
+  const paid = Object.values(costs)
+    .map((cost) => cost?.credits ?? 0)
     .filter((credits) => credits > 0);
-  return costs.length > 0 ? Math.min(...costs) : 1;
+  return paid.length > 0 ? Math.min(...paid) : 1;
 }
 
 /** The descriptor of the provider with this wire name, or `undefined` when Sluice has no such adapter. */

@@ -11,7 +11,7 @@ import {
   thresholdsFor,
   type CreditForecast,
 } from '@sluice/enrichment';
-import { cheapestCallOf, sanitizeStored, type CreditBalance } from '@sluice/providers';
+import { cheapestCallOf, costsInForce, sanitizeStored, type CreditBalance } from '@sluice/providers';
 import {
   CreditWallet,
   creditWalletPrefix,
@@ -118,7 +118,7 @@ export class BalanceCheck {
       'SELECT overrides FROM provider_settings WHERE provider = $1',
       [provider],
     );
-    const overrides = sanitizeStored(stored?.overrides);
+    const overrides = sanitizeStored(stored?.overrides, provider);
     const fromPolicy = thresholdsFor(policy);
     const thresholds = {
       warning: overrides.creditWarning ?? fromPolicy.warning,
@@ -170,7 +170,9 @@ export class BalanceCheck {
 
     const forecast = await this.forecast(manager, provider, balance - reserved, reading.renewsAt, now);
     await this.forecastAlerts(alerts, provider, balance, forecast, now);
-    const action = await this.pauseOrResume(provider, balance - reserved);
+    // The cheapest call at the prices in force (an operator may have changed them).
+    const minimum = cheapestCallOf(provider, costsInForce(provider, overrides));
+    const action = await this.pauseOrResume(provider, balance - reserved, minimum);
     return { provider, balance, level, drift, forecast, action };
   }
 
@@ -288,12 +290,15 @@ export class BalanceCheck {
   }
 
   /** Pauses the provider when its credits cannot pay for its cheapest call; resumes it when they can. */
-  private async pauseOrResume(provider: string, available: number): Promise<'paused' | 'resumed' | null> {
+  private async pauseOrResume(
+    provider: string,
+    available: number,
+    minimum: number,
+  ): Promise<'paused' | 'resumed' | null> {
     const redis = await this.redis();
     const queue = this.moduleRef.get<Queue>(getQueueToken(providerQueueName(provider as ProviderName)), {
       strict: false,
     });
-    const minimum = cheapestCallOf(provider);
     if (available < minimum) {
       const paused = await pauseProvider(redis, queue, this.core.queuePrefix, provider, {
         since: Date.now(),

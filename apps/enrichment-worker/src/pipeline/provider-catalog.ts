@@ -2,11 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { PipelineConfig, ProvidersConfig } from '@sluice/config';
 import type { GoalCapability, WorkspaceTier } from '@sluice/enrichment';
 import {
+  chargedCredits,
   cheapestCallOf,
   descriptorOf,
   environmentSettings,
   mergeSettings,
   type CapabilityCost,
+  type CostTable,
   type OverridableSettings,
   type StoredOverrides,
 } from '@sluice/providers';
@@ -31,6 +33,8 @@ export interface ProviderSettings {
   hasCredentials: boolean;
   /** How often a task waiting at this provider is polled: the fallback for a callback that never came. */
   pollIntervalMs: number;
+  /** What a call of each capability costs: the published prices with an operator's changes. */
+  costs: CostTable;
 }
 
 export type TieredRateLimitRule = RateLimitRule & { tier?: WorkspaceTier };
@@ -107,6 +111,7 @@ export class ProviderCatalog {
           minimumTier: merged.minimumTier,
           hasCredentials: this.hasCredentials.get(name) ?? false,
           pollIntervalMs: merged.pollIntervalMs,
+          costs: merged.costs,
         };
         return [name, settings];
       }),
@@ -148,9 +153,8 @@ export class ProviderCatalog {
   candidatesFor(capability: GoalCapability): { settings: ProviderSettings; cost: CapabilityCost }[] {
     const result: { settings: ProviderSettings; cost: CapabilityCost }[] = [];
     for (const name of PROVIDER_NAMES) {
-      const cost = descriptorOf(name)?.capabilities[capability];
-      if (cost) {
-        result.push({ settings: this.of(name), cost });
+      if (descriptorOf(name)?.capabilities[capability]) {
+        result.push({ settings: this.of(name), cost: this.costOf(name, capability) });
       }
     }
     return result;
@@ -158,11 +162,28 @@ export class ProviderCatalog {
 
   /** The fewest credits any paid call at `provider` costs: what its balance must cover to resume. */
   cheapestCall(provider: ProviderName): number {
-    return cheapestCallOf(provider);
+    return cheapestCallOf(provider, this.of(provider).costs);
   }
 
-  /** What one call of `capability` costs at `provider` (0 when the provider does not list it). */
+  /**
+   * What one call of `capability` costs at `provider` (0 when the provider does not list it): its
+   * published price, or the one an operator set.
+   */
   costOf(provider: ProviderName, capability: GoalCapability): CapabilityCost {
-    return descriptorOf(provider)?.capabilities[capability] ?? { credits: 0, chargedOnMiss: false };
+    const published = descriptorOf(provider)?.capabilities[capability];
+    if (!published) {
+      return { credits: 0, chargedOnMiss: false };
+    }
+    const current = this.of(provider).costs[capability];
+    return current ? { ...published, ...current } : published;
+  }
+
+  /** The credits the ledger charges for a settled call (the adapter's count, or the price an operator set). */
+  charged(
+    provider: ProviderName,
+    capability: GoalCapability,
+    outcome: { status: 'hit' | 'miss'; credits: number },
+  ): number {
+    return chargedCredits(provider, capability, this.of(provider).costs, outcome);
   }
 }

@@ -71,7 +71,7 @@ export class ProviderSettingsReloader implements OnModuleInit, OnApplicationShut
     try {
       const rows = await this.dataSource.getRepository(ProviderSettingsRow).find();
       const stored = new Map<string, StoredOverrides>(
-        rows.map((row) => [row.provider, sanitizeStored(row.overrides)]),
+        rows.map((row) => [row.provider, sanitizeStored(row.overrides, row.provider)]),
       );
       this.catalog.applyStored(stored);
     } catch (error) {

@@ -453,9 +453,11 @@ export class StepRunner {
       await job.moveToDelayed(Date.now() + this.catalog.of(provider).pollIntervalMs, token);
       throw new DelayedError();
     }
-    await this.cache.rememberPaid(step.id, outcome);
-    await this.commitCredits(request.workspaceId, provider, step.id, outcome.credits, account);
-    const result = await finish(outcome, outcome.credits, false);
+    // What the ledger charges: the adapter's count, or the price an operator set for the capability.
+    const charged = { ...outcome, credits: this.catalog.charged(provider, goal.capability, outcome) };
+    await this.cache.rememberPaid(step.id, charged);
+    await this.commitCredits(request.workspaceId, provider, step.id, charged.credits, account);
+    const result = await finish(charged, charged.credits, false);
     await this.cache.unclaim(request.workspaceId, cacheKey, owner);
     return { settled: result };
   }
@@ -546,10 +548,11 @@ export class StepRunner {
       await job.moveToDelayed(Date.now() + this.catalog.of(provider).pollIntervalMs, token);
       throw new DelayedError();
     }
-    const credits = startedCredits + outcome.credits;
-    await this.cache.rememberPaid(step.id, { ...outcome, startedCredits });
+    const charged = { ...outcome, credits: this.catalog.charged(provider, goal.capability, outcome) };
+    const credits = startedCredits + charged.credits;
+    await this.cache.rememberPaid(step.id, { ...charged, startedCredits });
     await this.commitCredits(request.workspaceId, provider, step.id, credits, account);
-    const result = await finish(outcome, credits, false);
+    const result = await finish(charged, credits, false);
     await this.cache.unclaim(request.workspaceId, cacheKey, owner);
     return { settled: result };
   }

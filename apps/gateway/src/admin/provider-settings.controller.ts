@@ -15,6 +15,10 @@ const SETTINGS_EXAMPLE = {
   poll_interval_ms: 5000,
   credit_warning: 25,
   credit_critical: 5,
+  costs: {
+    find_work_email: { credits: 1, charged_on_miss: false },
+    lookup_company: { credits: 1, charged_on_miss: false },
+  },
 };
 
 const VIEW_EXAMPLE = {
@@ -41,7 +45,7 @@ function actorOf(header: string | undefined): string {
 
 /**
  * Provider settings operators change while the system runs (enabled, priority, minimum tier, rate
- * limits, poll interval; the credit monitor's thresholds): stored in PostgreSQL over the
+ * limits, poll interval, per-call costs; the credit monitor's thresholds): stored in PostgreSQL over the
  * environment's values, applied by every running worker within moments without a restart.
  */
 @ApiTags('admin')
@@ -71,7 +75,7 @@ export class ProviderSettingsController {
   @ApiOperation({
     summary: 'Override some of a provider’s settings (live in every worker, no restart)',
     description:
-      'A partial update: fields left out keep their value, a field set to null goes back to the environment’s value. Fields: `enabled` (boolean), `priority` (whole number, lower goes first), `minimum_tier` (free, pro, enterprise), `rate_limits` (list of `{name, limit, window_ms, tier?}`, replacing the provider’s limits), `poll_interval_ms` (workers apply these live), `credit_warning` and `credit_critical` (balances in credits at or below which the credit monitor alerts, applied at its next balance check). Unknown or invalid fields are refused (400) and nothing is written.',
+      'A partial update: fields left out keep their value, a field set to null goes back to the environment’s value. Fields: `enabled` (boolean), `priority` (whole number, lower goes first), `minimum_tier` (free, pro, enterprise), `rate_limits` (list of `{name, limit, window_ms, tier?}`, replacing the provider’s limits), `poll_interval_ms` (workers apply these live), `credit_warning` and `credit_critical` (balances in credits at or below which the credit monitor alerts, applied at its next balance check), `costs` (per capability `{credits, charged_on_miss}`: what one call costs, for when a provider changes its prices; a capability left out keeps its price, one set to null goes back to the published price. Reservations, `max_credits`, cost ordering, pausing and what the ledger charges follow it). Unknown or invalid fields are refused (400) and nothing is written.',
   })
   @ApiParam({ name: 'name', enum: PROVIDER_NAMES, example: 'snov' })
   @ApiHeader({
@@ -85,17 +89,18 @@ export class ProviderSettingsController {
       enabled: false,
       priority: 5,
       rate_limits: [{ name: 'minute', limit: 30, window_ms: 60000, tier: 'free' }],
+      costs: { find_work_email: { credits: 2, charged_on_miss: false } },
     },
     {
-      optional: ['enabled', 'priority', 'rate_limits', 'tier'],
+      optional: ['enabled', 'priority', 'rate_limits', 'tier', 'costs', 'charged_on_miss'],
       description:
-        'Any of enabled, priority, minimum_tier, rate_limits, poll_interval_ms, credit_warning, credit_critical; null resets one.',
+        'Any of enabled, priority, minimum_tier, rate_limits, poll_interval_ms, credit_warning, credit_critical, costs; null resets one.',
     },
   )
   @ApiAnswer(200, VIEW_EXAMPLE, { ...VIEW_OPTIONS, description: 'The provider’s settings after the change.' })
   @ApiBodyLimit()
   @ApiError(400, 'Unknown or invalid fields (each named); nothing was written.', [
-    'unknown field(s) colour; allowed: enabled, priority, minimum_tier, rate_limits, poll_interval_ms, credit_warning, credit_critical',
+    'unknown field(s) colour; allowed: enabled, priority, minimum_tier, rate_limits, poll_interval_ms, credit_warning, credit_critical, costs',
     'priority must be a whole number from -1000 to 1000, or null',
   ])
   @ApiError(404, 'No such provider.', NO_PROVIDER)

@@ -68,7 +68,7 @@ export class ProviderSettingsService {
 
   /** Applies a partial update (null resets a field); 400 naming every problem, nothing written then. */
   async update(name: ProviderName, body: unknown, actor: string): Promise<ProviderSettingsView> {
-    const { patch, problems } = parseSettingsPatch(body);
+    const { patch, problems } = parseSettingsPatch(body, name);
     if (problems.length > 0) {
       throw new BadRequestException(problems);
     }
@@ -83,7 +83,7 @@ export class ProviderSettingsService {
         'SELECT overrides FROM provider_settings WHERE provider = $1 FOR UPDATE',
         [name],
       );
-      const next = applyPatch(sanitizeStored(current?.overrides), patch);
+      const next = applyPatch(sanitizeStored(current?.overrides, name), patch);
       if (Object.keys(next).length === 0) {
         await manager.delete(ProviderSettingsRow, { provider: name });
       } else {
@@ -117,7 +117,7 @@ export class ProviderSettingsService {
       this.pipeline.asyncPollIntervalMs,
       thresholdsFor(this.monitor.policies[name] ?? {}),
     );
-    const stored: StoredOverrides = sanitizeStored(row?.overrides);
+    const stored: StoredOverrides = sanitizeStored(row?.overrides, name);
     const { settings, fromDatabase } = mergeSettings(base, stored);
     return {
       name,

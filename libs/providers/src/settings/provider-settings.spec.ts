@@ -1,5 +1,8 @@
+import { cheapestCallOf } from '../registry';
 import {
   applyPatch,
+  chargedCredits,
+  costsInForce,
   environmentSettings,
   mergeSettings,
   parseSettingsPatch,
@@ -19,6 +22,10 @@ describe('provider settings', () => {
       pollIntervalMs: 5000,
       creditWarning: null,
       creditCritical: null,
+      costs: {
+        find_work_email: { credits: 1, chargedOnMiss: false },
+        lookup_company: { credits: 1, chargedOnMiss: false },
+      },
     });
     expect(environmentSettings('snov', undefined, 5000, { warning: 25, critical: 5 })).toMatchObject({
       creditWarning: 25,
@@ -38,11 +45,14 @@ describe('provider settings', () => {
   });
 
   it('parses a partial update: values set fields, null resets them', () => {
-    const { patch, problems } = parseSettingsPatch({
-      enabled: false,
-      priority: null,
-      rate_limits: [{ name: 'minute', limit: 1, window_ms: 60000, tier: 'free' }],
-    });
+    const { patch, problems } = parseSettingsPatch(
+      {
+        enabled: false,
+        priority: null,
+        rate_limits: [{ name: 'minute', limit: 1, window_ms: 60000, tier: 'free' }],
+      },
+      'snov',
+    );
     expect(problems).toEqual([]);
     expect(patch).toEqual({
       enabled: false,
@@ -57,15 +67,18 @@ describe('provider settings', () => {
   });
 
   it('names every unknown or invalid field', () => {
-    const { problems } = parseSettingsPatch({
-      colour: 'red',
-      enabled: 'yes',
-      priority: 1.5,
-      minimum_tier: 'gold',
-      poll_interval_ms: 1,
-      credit_warning: -1,
-      rate_limits: [{ name: 'minute', limit: 0, window_ms: 60000, burst: 3 }],
-    });
+    const { problems } = parseSettingsPatch(
+      {
+        colour: 'red',
+        enabled: 'yes',
+        priority: 1.5,
+        minimum_tier: 'gold',
+        poll_interval_ms: 1,
+        credit_warning: -1,
+        rate_limits: [{ name: 'minute', limit: 0, window_ms: 60000, burst: 3 }],
+      },
+      'snov',
+    );
     const text = problems.join('\n');
     for (const named of [
       'unknown field(s) colour',
@@ -83,27 +96,32 @@ describe('provider settings', () => {
 
   it('treats inherited names as unknown fields', () => {
     const body = JSON.parse('{"__proto__": {"enabled": false}, "toString": 1}') as unknown;
-    const { patch, problems } = parseSettingsPatch(body);
+    const { patch, problems } = parseSettingsPatch(body, 'snov');
     expect(problems[0]).toContain('unknown field(s) __proto__, toString');
     expect(patch).toEqual({});
   });
 
   it('refuses a body that is not an object or names nothing', () => {
-    expect(parseSettingsPatch([]).problems).toEqual(['the body must be a JSON object of settings']);
-    expect(parseSettingsPatch({}).problems[0]).toContain('names no setting');
-    expect(parseSettingsPatch({ rate_limits: 'fast' }).problems[0]).toContain('rate_limits must be a list');
+    expect(parseSettingsPatch([], 'snov').problems).toEqual(['the body must be a JSON object of settings']);
+    expect(parseSettingsPatch({}, 'snov').problems[0]).toContain('names no setting');
+    expect(parseSettingsPatch({ rate_limits: 'fast' }, 'snov').problems[0]).toContain(
+      'rate_limits must be a list',
+    );
   });
 
   it('keeps only well-formed fields of a stored row', () => {
     expect(
-      sanitizeStored({
-        enabled: false,
-        priority: 'high',
-        surprise: 1,
-        rateLimits: [{ name: 'minute', limit: 2, windowMs: 1000 }],
-      }),
+      sanitizeStored(
+        {
+          enabled: false,
+          priority: 'high',
+          surprise: 1,
+          rateLimits: [{ name: 'minute', limit: 2, windowMs: 1000 }],
+        },
+        'snov',
+      ),
     ).toEqual({ enabled: false, rateLimits: [{ name: 'minute', limit: 2, windowMs: 1000 }] });
-    expect(sanitizeStored(null)).toEqual({});
+    expect(sanitizeStored(null, 'snov')).toEqual({});
   });
 
   it('shows settings with the API field names', () => {
@@ -115,6 +133,107 @@ describe('provider settings', () => {
       poll_interval_ms: 5000,
       credit_warning: null,
       credit_critical: null,
+      costs: {
+        find_work_email: { credits: 1, charged_on_miss: false },
+        lookup_company: { credits: 1, charged_on_miss: false },
+      },
+    });
+  });
+
+  describe('costs', () => {
+    it('changes one capability’s price, keeps the rest published, and resets by capability', () => {
+      const { patch, problems } = parseSettingsPatch(
+        { costs: { find_work_email: { credits: 2.5 } } },
+        'snov',
+      );
+      expect(problems).toEqual([]);
+      const stored = applyPatch({}, patch);
+      expect(stored).toEqual({ costs: { find_work_email: { credits: 2.5 } } });
+      const { settings, fromDatabase } = mergeSettings(base, stored);
+      expect(settings.costs).toEqual({
+        find_work_email: { credits: 2.5, chargedOnMiss: false },
+        lookup_company: { credits: 1, chargedOnMiss: false },
+      });
+      expect(fromDatabase).toEqual(['costs']);
+      expect(costsInForce('snov', stored)).toEqual(settings.costs);
+
+      // A second change merges into the first; null drops one capability, then the whole field.
+      const more = applyPatch(
+        stored,
+        parseSettingsPatch({ costs: { find_work_email: { charged_on_miss: true } } }, 'snov').patch,
+      );
+      expect(more).toEqual({ costs: { find_work_email: { credits: 2.5, chargedOnMiss: true } } });
+      expect(
+        applyPatch(more, parseSettingsPatch({ costs: { find_work_email: null } }, 'snov').patch),
+      ).toEqual({});
+      expect(applyPatch({ ...more, priority: 2 }, parseSettingsPatch({ costs: null }, 'snov').patch)).toEqual(
+        { priority: 2 },
+      );
+      // Stored and read back as a worker reads it.
+      expect(sanitizeStored(JSON.parse(JSON.stringify(more)), 'snov')).toEqual(more);
+    });
+
+    it('names a capability the provider does not have, and malformed prices', () => {
+      const { problems } = parseSettingsPatch(
+        {
+          costs: {
+            find_phone: { credits: 1 },
+            check_credits: { credits: 1 },
+            find_work_email: { credits: -1, charged_on_miss: 'yes', per: 'call' },
+            lookup_company: {},
+          },
+        },
+        'snov',
+      );
+      const text = problems.join('\n');
+      for (const named of [
+        "costs.find_phone: snov has no priced capability 'find_phone'; it has find_work_email, lookup_company",
+        'costs.check_credits: snov has no priced capability',
+        'costs.find_work_email has unknown field(s) per',
+        'costs.find_work_email.credits must be a number from 0 to 10000',
+        'costs.find_work_email.charged_on_miss must be true or false',
+        'costs.lookup_company names neither credits nor charged_on_miss',
+      ]) {
+        expect(text).toContain(named);
+      }
+      expect(
+        parseSettingsPatch({ costs: { find_work_email: { credits: 0.00001 } } }, 'snov').problems,
+      ).toHaveLength(1);
+      expect(parseSettingsPatch({ costs: [1] }, 'snov').problems[0]).toContain('costs must be an object');
+      // A stored row naming a capability the provider lacks is dropped, not applied.
+      expect(sanitizeStored({ costs: { find_phone: { credits: 3 } } }, 'snov')).toEqual({});
+    });
+
+    it('charges the adapter’s count at published prices, and the changed price when the call was charged', () => {
+      const published = costsInForce('snov', {});
+      expect(chargedCredits('snov', 'find_work_email', published, { status: 'hit', credits: 1 })).toBe(1);
+      const dearer = costsInForce('snov', { costs: { find_work_email: { credits: 3 } } });
+      expect(chargedCredits('snov', 'find_work_email', dearer, { status: 'hit', credits: 1 })).toBe(3);
+      // A hit the adapter says was free stays free; a miss is charged only when misses are.
+      expect(chargedCredits('snov', 'find_work_email', dearer, { status: 'hit', credits: 0 })).toBe(0);
+      expect(chargedCredits('snov', 'find_work_email', dearer, { status: 'miss', credits: 0 })).toBe(0);
+      const missesToo = costsInForce('snov', {
+        costs: { find_work_email: { credits: 3, chargedOnMiss: true } },
+      });
+      expect(chargedCredits('snov', 'find_work_email', missesToo, { status: 'miss', credits: 0 })).toBe(3);
+      // A capability published as free costs the new price on every hit.
+      const register = costsInForce('companies-house', { costs: { lookup_company: { credits: 0.5 } } });
+      expect(
+        chargedCredits('companies-house', 'lookup_company', register, { status: 'hit', credits: 0 }),
+      ).toBe(0.5);
+    });
+
+    it('finds the cheapest call at the prices in force', () => {
+      expect(cheapestCallOf('snov')).toBe(1);
+      expect(
+        cheapestCallOf(
+          'snov',
+          costsInForce('snov', {
+            costs: { find_work_email: { credits: 4 }, lookup_company: { credits: 2 } },
+          }),
+        ),
+      ).toBe(2);
+      expect(cheapestCallOf('companies-house')).toBe(1);
     });
   });
 });

@@ -2,6 +2,8 @@ import { ASTRA_DIALER_DEFAULTS } from '../phones/astra-dialer';
 import { NIMBUS_LOOKUP_DEFAULTS } from '../phones/nimbus-lookup';
 import { ORION_CONNECT_DEFAULTS } from '../phones/orion-connect';
 import type { PhoneProviderConfig } from '../phones/phone-provider';
+import type { Capability } from '../port';
+import { descriptorOf } from '../registry';
 import { ROCKETREACH_DEFAULT_RATE_LIMITS } from '../rocketreach/rate-limits';
 
 /**
@@ -38,7 +40,24 @@ export interface OverridableSettings {
    */
   creditWarning: number | null;
   creditCritical: number | null;
+  /**
+   * What one call of each capability costs: the published prices (the provider's descriptor) with
+   * an operator's per-capability changes on top, for when a provider changes its prices or a
+   * contract has its own. Reservations, the max_credits check, cost ordering, pausing and what the
+   * ledger charges all follow it.
+   */
+  costs: CostTable;
 }
+
+/** A capability's price as the settings hold it. */
+export interface SettingsCost {
+  /** Credits one call takes. */
+  credits: number;
+  /** Whether a call that finds nothing is charged too. */
+  chargedOnMiss: boolean;
+}
+
+export type CostTable = Partial<Record<Capability, SettingsCost>>;
 
 export type SettingsField = keyof OverridableSettings;
 export const SETTINGS_FIELDS: readonly SettingsField[] = [
@@ -49,10 +68,16 @@ export const SETTINGS_FIELDS: readonly SettingsField[] = [
   'pollIntervalMs',
   'creditWarning',
   'creditCritical',
+  'costs',
 ];
 
-/** One stored override row's fields: absent means "the environment's value". */
-export type StoredOverrides = Partial<OverridableSettings>;
+/**
+ * One stored override row's fields: absent means "the environment's value". `costs` holds only the
+ * capabilities an operator changed (each merged over its published price).
+ */
+export type StoredOverrides = Partial<Omit<OverridableSettings, 'costs'>> & {
+  costs?: Partial<Record<Capability, Partial<SettingsCost>>>;
+};
 
 /** The environment layer (PROVIDER_OVERRIDES' entry for one provider). */
 export interface EnvOverride {
@@ -113,6 +138,26 @@ const DEFAULT_PRIORITY: Record<string, number> = {
   'email-verifier': 1,
 };
 
+/** The capabilities of a provider whose price an operator may change (the balance check is always free). */
+export function pricedCapabilities(name: string): Capability[] {
+  return Object.keys(descriptorOf(name)?.capabilities ?? {}).filter(
+    (capability): capability is Capability => capability !== 'check_credits',
+  );
+}
+
+/** The provider's published prices (its descriptor). */
+export function publishedCosts(name: string): CostTable {
+  const table: CostTable = {};
+  const capabilities = descriptorOf(name)?.capabilities ?? {};
+  for (const capability of pricedCapabilities(name)) {
+    const cost = capabilities[capability];
+    if (cost) {
+      table[capability] = { credits: cost.credits, chargedOnMiss: cost.chargedOnMiss };
+    }
+  }
+  return table;
+}
+
 /** The built-in defaults overlaid with the environment: what a provider runs with when no row overrides it. */
 export function environmentSettings(
   name: string,
@@ -131,7 +176,25 @@ export function environmentSettings(
     pollIntervalMs: override.pollIntervalMs ?? asyncPollIntervalMs,
     creditWarning: credit?.warning ?? null,
     creditCritical: credit?.critical ?? null,
+    costs: publishedCosts(name),
   };
+}
+
+/** Capability by capability: a changed price replaces only its own fields, and only for a capability listed. */
+function mergeCosts(base: CostTable, changed: StoredOverrides['costs']): CostTable {
+  const costs: CostTable = { ...base };
+  for (const [capability, cost] of Object.entries(changed ?? {})) {
+    const listed = costs[capability as Capability];
+    if (listed && cost) {
+      costs[capability as Capability] = { ...listed, ...cost };
+    }
+  }
+  return costs;
+}
+
+/** The provider's prices in force: the published ones with a stored row's changes. */
+export function costsInForce(name: string, stored: StoredOverrides | null | undefined): CostTable {
+  return mergeCosts(publishedCosts(name), stored?.costs);
 }
 
 /** The environment's settings with a stored row's fields on top, and which fields the row supplied. */
@@ -143,10 +206,15 @@ export function mergeSettings(
   const fromDatabase: SettingsField[] = [];
   for (const field of SETTINGS_FIELDS) {
     const value = stored?.[field];
-    if (value !== undefined) {
-      (settings as unknown as Record<string, unknown>)[field] = value;
-      fromDatabase.push(field);
+    if (value === undefined) {
+      continue;
     }
+    if (field === 'costs') {
+      settings.costs = mergeCosts(base.costs, stored?.costs);
+    } else {
+      (settings as unknown as Record<string, unknown>)[field] = value;
+    }
+    fromDatabase.push(field);
   }
   return { settings, fromDatabase };
 }
@@ -155,7 +223,12 @@ export function mergeSettings(
  * A partial update as the admin API takes it (snake_case, as every API body): a value sets the
  * field, null resets it to the environment's value, an absent field is left as it is.
  */
-export type SettingsPatch = { [K in SettingsField]?: OverridableSettings[K] | null };
+export type SettingsPatch = {
+  [K in Exclude<SettingsField, 'costs'>]?: OverridableSettings[K] | null;
+} & {
+  /** Per capability: a price (fields left out keep theirs), or null for the published one again. */
+  costs?: Partial<Record<Capability, Partial<SettingsCost> | null>> | null;
+};
 
 const API_FIELDS: Readonly<Record<string, SettingsField>> = {
   enabled: 'enabled',
@@ -165,8 +238,11 @@ const API_FIELDS: Readonly<Record<string, SettingsField>> = {
   poll_interval_ms: 'pollIntervalMs',
   credit_warning: 'creditWarning',
   credit_critical: 'creditCritical',
+  costs: 'costs',
 };
 const RULE_KEYS = ['name', 'limit', 'window_ms', 'tier'];
+const COST_KEYS = ['credits', 'charged_on_miss'];
+const MAX_CREDITS_PER_CALL = 10_000;
 const MAX_RULES = 10;
 const MAX_WINDOW_MS = 7 * 24 * HOUR;
 
@@ -180,7 +256,10 @@ export function apiFieldOf(field: SettingsField): string {
  * class-validator DTO because a field's null ("reset") and absence ("keep") mean different things
  * and unknown fields must be refused by name, not stripped.
  */
-export function parseSettingsPatch(body: unknown): { patch: SettingsPatch; problems: string[] } {
+export function parseSettingsPatch(
+  body: unknown,
+  provider: string,
+): { patch: SettingsPatch; problems: string[] } {
   const patch: SettingsPatch = {};
   const problems: string[] = [];
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -250,6 +329,13 @@ export function parseSettingsPatch(body: unknown): { patch: SettingsPatch; probl
         }
         break;
       }
+      case 'costs': {
+        const costs = parseCosts(value, provider, problems);
+        if (costs) {
+          patch.costs = costs;
+        }
+        break;
+      }
     }
   }
   return { patch, problems };
@@ -308,6 +394,70 @@ function parseRules(value: unknown, problems: string[]): SettingsRateLimitRule[]
   return problems.length === before ? rules : null;
 }
 
+function parseCosts(value: unknown, provider: string, problems: string[]): SettingsPatch['costs'] {
+  const priced = pricedCapabilities(provider);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    problems.push(
+      `costs must be an object of capability: {credits, charged_on_miss?} (capabilities of ${provider}: ${priced.join(', ')}), or null`,
+    );
+    return null;
+  }
+  const before = problems.length;
+  const costs: NonNullable<SettingsPatch['costs']> = {};
+  for (const [capability, raw] of Object.entries(value as Record<string, unknown>)) {
+    const at = `costs.${capability}`;
+    if (!(priced as string[]).includes(capability)) {
+      problems.push(
+        `${at}: ${provider} has no priced capability '${capability}'; it has ${priced.join(', ')}`,
+      );
+      continue;
+    }
+    if (raw === null) {
+      costs[capability as Capability] = null;
+      continue;
+    }
+    if (typeof raw !== 'object' || Array.isArray(raw)) {
+      problems.push(`${at} must be an object {credits, charged_on_miss?}, or null`);
+      continue;
+    }
+    const entry = raw as Record<string, unknown>;
+    const unknown = Object.keys(entry).filter((key) => !COST_KEYS.includes(key));
+    if (unknown.length > 0) {
+      problems.push(`${at} has unknown field(s) ${unknown.join(', ')}; allowed: ${COST_KEYS.join(', ')}`);
+    }
+    const cost: Partial<SettingsCost> = {};
+    const { credits, charged_on_miss: chargedOnMiss } = entry;
+    if (credits !== undefined) {
+      // The ledger keeps four decimals.
+      if (
+        typeof credits === 'number' &&
+        Number.isFinite(credits) &&
+        credits >= 0 &&
+        credits <= MAX_CREDITS_PER_CALL &&
+        Math.round(credits * 10_000) === credits * 10_000
+      ) {
+        cost.credits = credits;
+      } else {
+        problems.push(
+          `${at}.credits must be a number from 0 to ${MAX_CREDITS_PER_CALL} with at most 4 decimals`,
+        );
+      }
+    }
+    if (chargedOnMiss !== undefined) {
+      if (typeof chargedOnMiss === 'boolean') {
+        cost.chargedOnMiss = chargedOnMiss;
+      } else {
+        problems.push(`${at}.charged_on_miss must be true or false`);
+      }
+    }
+    if (credits === undefined && chargedOnMiss === undefined) {
+      problems.push(`${at} names neither credits nor charged_on_miss`);
+    }
+    costs[capability as Capability] = cost;
+  }
+  return problems.length === before ? costs : null;
+}
+
 /** A stored row's fields after a patch: set fields replaced, null fields removed. */
 export function applyPatch(stored: StoredOverrides, patch: SettingsPatch): StoredOverrides {
   const next: Record<string, unknown> = { ...stored };
@@ -315,6 +465,21 @@ export function applyPatch(stored: StoredOverrides, patch: SettingsPatch): Store
     const value = patch[field];
     if (value === null) {
       delete next[field];
+    } else if (field === 'costs' && value !== undefined) {
+      // Per capability: a price merges into the stored one, null drops it.
+      const costs: Record<string, Partial<SettingsCost>> = { ...(stored.costs ?? {}) };
+      for (const [capability, cost] of Object.entries(value as NonNullable<SettingsPatch['costs']>)) {
+        if (cost === null) {
+          delete costs[capability];
+        } else if (cost) {
+          costs[capability] = { ...costs[capability], ...cost };
+        }
+      }
+      if (Object.keys(costs).length > 0) {
+        next.costs = costs;
+      } else {
+        delete next.costs;
+      }
     } else if (value !== undefined) {
       next[field] = value;
     }
@@ -326,7 +491,7 @@ export function applyPatch(stored: StoredOverrides, patch: SettingsPatch): Store
  * A stored row as read back: only known fields of the right shape are kept (a row written by a
  * newer version, or by hand, never breaks a worker; what is dropped falls back to the environment).
  */
-export function sanitizeStored(raw: unknown): StoredOverrides {
+export function sanitizeStored(raw: unknown, provider: string): StoredOverrides {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return {};
   }
@@ -335,20 +500,22 @@ export function sanitizeStored(raw: unknown): StoredOverrides {
     const field = SETTINGS_FIELDS.find((candidate) => candidate === key);
     if (field) {
       api[apiFieldOf(field)] =
-        field === 'rateLimits' && Array.isArray(value)
-          ? value.map((rule: unknown) =>
-              typeof rule === 'object' && rule !== null
-                ? (({ windowMs, ...rest }: Record<string, unknown>) => ({ ...rest, window_ms: windowMs }))(
-                    rule as Record<string, unknown>,
-                  )
-                : rule,
-            )
-          : value;
+        field === 'costs'
+          ? costsView(value)
+          : field === 'rateLimits' && Array.isArray(value)
+            ? value.map((rule: unknown) =>
+                typeof rule === 'object' && rule !== null
+                  ? (({ windowMs, ...rest }: Record<string, unknown>) => ({ ...rest, window_ms: windowMs }))(
+                      rule as Record<string, unknown>,
+                    )
+                  : rule,
+              )
+            : value;
     }
   }
   const stored: StoredOverrides = {};
   for (const [key, value] of Object.entries(api)) {
-    const { patch, problems } = parseSettingsPatch({ [key]: value });
+    const { patch, problems } = parseSettingsPatch({ [key]: value }, provider);
     if (problems.length === 0) {
       Object.assign(stored, applyPatch({}, patch));
     }
@@ -365,14 +532,61 @@ export function settingsView(settings: Partial<OverridableSettings>): Record<str
       continue;
     }
     view[apiFieldOf(field)] =
-      field === 'rateLimits'
-        ? (value as SettingsRateLimitRule[]).map((rule) => ({
-            name: rule.name,
-            limit: rule.limit,
-            window_ms: rule.windowMs,
-            ...(rule.tier ? { tier: rule.tier } : {}),
-          }))
-        : value;
+      field === 'costs'
+        ? costsView(value)
+        : field === 'rateLimits'
+          ? (value as SettingsRateLimitRule[]).map((rule) => ({
+              name: rule.name,
+              limit: rule.limit,
+              window_ms: rule.windowMs,
+              ...(rule.tier ? { tier: rule.tier } : {}),
+            }))
+          : value;
   }
   return view;
+}
+
+/** A cost table in the API's words (`charged_on_miss`); anything not an object is passed on to be refused. */
+function costsView(costs: unknown): unknown {
+  if (typeof costs !== 'object' || costs === null || Array.isArray(costs)) {
+    return costs;
+  }
+  return Object.fromEntries(
+    Object.entries(costs as Record<string, unknown>).map(([capability, cost]) => {
+      if (typeof cost !== 'object' || cost === null || Array.isArray(cost)) {
+        return [capability, cost];
+      }
+      const { chargedOnMiss, ...rest } = cost as Record<string, unknown>;
+      return [
+        capability,
+        { ...rest, ...(chargedOnMiss === undefined ? {} : { charged_on_miss: chargedOnMiss }) },
+      ];
+    }),
+  );
+}
+
+/**
+ * What the ledger charges for a call: the adapter's own count at the published price; at a changed
+ * price, that price when the adapter says the call was charged (a hit the provider bills, or any
+ * call of a capability published as free) or when it found nothing and misses are charged.
+ */
+export function chargedCredits(
+  provider: string,
+  capability: Capability,
+  costs: CostTable,
+  outcome: { status: 'hit' | 'miss'; credits: number },
+): number {
+  const published = descriptorOf(provider)?.capabilities[capability];
+  const current = costs[capability];
+  if (
+    !published ||
+    !current ||
+    (current.credits === published.credits && current.chargedOnMiss === published.chargedOnMiss)
+  ) {
+    return outcome.credits;
+  }
+  if (outcome.status === 'miss') {
+    return current.chargedOnMiss ? current.credits : 0;
+  }
+  return outcome.credits > 0 || published.credits === 0 ? current.credits : 0;
 }
