@@ -1,5 +1,6 @@
 import { EnrichmentRequest } from '@sluice/db';
 import { call, createWorkspace } from '../support/api';
+import { TEST_ADMIN_TOKEN } from '../support/stack';
 import { calls, finished, people, personInput, sandboxPatch, setUp, tearDown } from '../support/pipeline';
 import type { WorldPerson } from '../support/sandbox-world';
 
@@ -91,6 +92,96 @@ describe('real-time enrichment (POST /v1/enrich)', () => {
     const theirs = await enrich({ ...personInput(person), enrich: fields, timeout_ms: 15_000 }, other);
     expect(theirs.body.cached).toBe(false);
     expect(theirs.body.job_id).not.toBe(answer.body.job_id);
+  });
+
+  it('serves cached answers under the same key scopes, rate limit, audit, metrics and headers as any request', async () => {
+    const { stack, db } = ctx;
+    const admin = (method: string, path: string, body?: unknown) =>
+      call<Record<string, unknown>>(stack.gatewayUrl, method, path, { token: TEST_ADMIN_TOKEN, body });
+    const { id: workspaceId, apiKey: key } = await createWorkspace(stack.gatewayUrl, 'Cached Co');
+    const person = world.find((p) => p.emails.snov === p.email && p !== world[0]) as WorldPerson;
+    const question = { ...personInput(person), enrich: ['business_email'] };
+    const first = await enrich({ ...question, timeout_ms: 15_000 }, key);
+    expect(first.body.cached).toBe(false);
+    expect(
+      (await admin('PATCH', `/v1/admin/workspaces/${workspaceId}/limits`, { per_minute: 4 })).status,
+    ).toBe(200);
+
+    // Three cached answers use the minute's last three requests, each with its headers.
+    const remaining: string[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const cached = await call<EnrichAnswer>(stack.gatewayUrl, 'POST', '/v1/enrich', {
+        token: key,
+        body: question,
+        headers: { 'x-request-id': `cached-read-${i}` },
+      });
+      expect(cached.status).toBe(200);
+      expect(cached.body.cached).toBe(true);
+      expect(cached.body.data.business_email).toBe(person.email);
+      expect(cached.headers.get('x-request-id')).toBe(`cached-read-${i}`);
+      expect(cached.headers.get('content-type')).toMatch(/^application\/json/);
+      remaining.push(String(cached.headers.get('ratelimit-remaining')));
+    }
+    expect(remaining).toEqual(['2', '1', '0']);
+    // The fifth request of the minute is refused, cached answer or not, and takes no slot.
+    const refused = await call<{ code: string }>(stack.gatewayUrl, 'POST', '/v1/enrich', {
+      token: key,
+      body: question,
+    });
+    expect(refused.status).toBe(429);
+    expect(refused.body.code).toBe('rate_limited');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(refused.headers.get('ratelimit-remaining')).toBe('0');
+    await admin('PATCH', `/v1/admin/workspaces/${workspaceId}/limits`, { per_minute: null });
+
+    // Each cached read is audited with the key that made it.
+    let audited = 0;
+    for (let i = 0; i < 40 && audited < 3; i += 1) {
+      const rows = await db.dataSource.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM audit_events
+          WHERE workspace_id = $1 AND action = 'enrich.read' AND details->>'cached' = 'true'`,
+        [workspaceId],
+      );
+      audited = rows[0]?.n ?? 0;
+      if (audited < 3) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+    expect(audited).toBe(3);
+
+    // A key without the enrich scope is refused even for a cached answer; no key at all is a 401.
+    const reader = await admin('POST', `/v1/admin/workspaces/${workspaceId}/keys`, {
+      name: 'reader',
+      scopes: ['jobs:read'],
+    });
+    const forbidden = await enrich(question, String(reader.body.api_key));
+    expect(forbidden.status).toBe(403);
+    const anonymous = await call(stack.gatewayUrl, 'POST', '/v1/enrich', { body: question });
+    expect(anonymous.status).toBe(401);
+    // A bad body is still named, whatever the cache holds.
+    const bad = await enrich({ ...question, colour: 'red' }, key);
+    expect(bad.status).toBe(400);
+
+    // An Idempotency-Key replays its first answer.
+    const keyed = (body: unknown) =>
+      call<EnrichAnswer>(stack.gatewayUrl, 'POST', '/v1/enrich', {
+        token: key,
+        body,
+        headers: { 'idempotency-key': 'cached-read-once' },
+      });
+    const once = await keyed(question);
+    expect(once.status).toBe(200);
+    const twice = await keyed(question);
+    expect(twice.headers.get('idempotent-replayed')).toBe('true');
+    expect(twice.body.job_id).toBe(once.body.job_id);
+
+    // Cached answers are timed under their route like every other request.
+    const metrics = await fetch(`${stack.gatewayUrl}/metrics`).then((response) => response.text());
+    const served =
+      /sluice_http_request_duration_seconds_count\{[^}]*route="\/v1\/enrich",status="200"[^}]*\} (\d+)/.exec(
+        metrics,
+      );
+    expect(Number(served?.[1])).toBeGreaterThanOrEqual(5);
   });
 
   it('answers 202 with the job id at the timeout when a provider is slow, and the job still finishes', async () => {

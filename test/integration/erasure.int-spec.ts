@@ -151,6 +151,27 @@ describe('erasure and suppression', () => {
       [ws, JSON.stringify({ result: { email: email.toUpperCase() } })],
     );
 
+    // A real-time answer about the subject, asked by name: cached, and it quotes their e-mail.
+    const question = {
+      first_name: subject.first_name,
+      last_name: subject.last_name,
+      domain: subject.domain,
+      enrich: ['business_email'],
+    };
+    const asked = await call<{ cached: boolean; data: Record<string, unknown> }>(
+      stack.gatewayUrl,
+      'POST',
+      '/v1/enrich',
+      { token: apiKey, body: { ...question, timeout_ms: 30_000 } },
+    );
+    expect(asked.status).toBe(200);
+    expect(String(asked.body.data.business_email).toLowerCase()).toBe(email);
+    const again = await call<{ cached: boolean }>(stack.gatewayUrl, 'POST', '/v1/enrich', {
+      token: apiKey,
+      body: question,
+    });
+    expect(again.body.cached).toBe(true);
+
     // Someone else whose address merely contains the subject's: not the subject, so it stays.
     const nearMiss = `j${email}`;
     await db.dataSource.query(
@@ -195,6 +216,12 @@ describe('erasure and suppression', () => {
     // After: no column of any table and no Redis key or value holds the e-mail.
     expect(await mentionsInDatabase(db, email)).toEqual({});
     expect(await mentionsInRedis(redis, prefix, email)).toEqual([]);
+    // The real-time answer asked by name is gone too: the same question is not answered from the cache.
+    const afterwards = await call<{ cached?: boolean }>(stack.gatewayUrl, 'POST', '/v1/enrich', {
+      token: apiKey,
+      body: { ...question, timeout_ms: 0 },
+    });
+    expect(afterwards.body.cached).not.toBe(true);
     // The suppression holds only the hash of the normalised e-mail.
     const hash = createHash('sha256').update(email).digest('hex');
     expect(

@@ -4,6 +4,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { Env, GatewayConfig } from '@sluice/config';
 import { useJsonBodies } from '@sluice/platform';
+import { EnrichFastPath } from './enrich/enrich-fast-path';
 import { GatewayModule } from './gateway.module';
 import { gatewayOpenApiDocument } from './openapi/document';
 
@@ -19,6 +20,8 @@ export async function createGatewayApp(
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   useJsonBodies(app, gateway.bodyLimitBytes);
+  // Cached real-time answers go out before Nest's router (it passes on everything else).
+  app.use(app.get(EnrichFastPath).middleware);
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

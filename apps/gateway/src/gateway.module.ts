@@ -43,6 +43,7 @@ import { QueueMetrics } from './ops/queue-metrics';
 import { CallbacksController } from './callbacks/callbacks.controller';
 import { WebhookSecrets } from './callbacks/webhook-secrets.service';
 import { EnrichController } from './enrich/enrich.controller';
+import { EnrichFastPath } from './enrich/enrich-fast-path';
 import { EnrichService } from './enrich/enrich.service';
 import { ProvidersController } from './providers/providers.controller';
 import { WorkspaceCredentials } from './providers/workspace-credentials.service';
@@ -154,6 +155,7 @@ export class GatewayModule implements NestModule {
         ProviderSettingsService,
         JobEventsHub,
         EnrichService,
+        EnrichFastPath,
         WorkspaceCredentials,
         BatchesService,
         ImportsService,

@@ -19,10 +19,21 @@ import type { Response } from 'express';
 import type { Redis } from 'ioredis';
 import { DataSource, IsNull } from 'typeorm';
 import { bearerToken, hashApiKey } from './api-keys';
-import type { AuthenticatedRequest } from './request-context';
+import type { AuthenticatedRequest, Caller } from './request-context';
 import { type ApiScope, SCOPES_KEY } from './scopes';
 
 const MINUTE = 60_000;
+
+/** The body of a 429 for a workspace over one of its limits. */
+export interface RateLimitRefusal {
+  code: 'rate_limited';
+  message: string;
+}
+
+/** Who calls with this key, as handlers see it. */
+export function callerOf(key: KnownKey): Caller {
+  return { workspaceId: key.workspace_id, apiKeyId: key.id, tier: key.tier };
+}
 
 /** The workspace's limits: its own where set, the gateway's defaults otherwise. */
 export function workspaceRules(own: WorkspaceRateLimits | null, defaults: GatewayConfig): RateLimitRule[] {
@@ -61,8 +72,7 @@ export class ApiKeyGuard implements CanActivate {
         'Missing API key: send the header "Authorization: Bearer <your API key>".',
       );
     }
-    const hash = hashApiKey(token);
-    const key = await this.keys.resolve(hash, () => this.lookUp(hash));
+    const key = await this.authenticate(token);
     if (!key) {
       throw new UnauthorizedException('Invalid or revoked API key.');
     }
@@ -75,9 +85,19 @@ export class ApiKeyGuard implements CanActivate {
         `This API key lacks the scope '${needed}' (it has: ${key.scopes.join(', ') || 'none'}).`,
       );
     }
-    await this.countRequest(key.workspace_id, workspaceRules(key.rate_limits, this.config), context);
-    request.caller = { workspaceId: key.workspace_id, apiKeyId: key.id, tier: key.tier };
+    const response = context.switchToHttp().getResponse<Response>();
+    const refused = await this.count(key, response);
+    if (refused) {
+      throw new HttpException(refused, HttpStatus.TOO_MANY_REQUESTS);
+    }
+    request.caller = callerOf(key);
     return true;
+  }
+
+  /** The live key behind a presented token (cached for API_KEY_CACHE_MS), or null. */
+  authenticate(token: string): Promise<KnownKey | null> {
+    const hash = hashApiKey(token);
+    return this.keys.resolve(hash, () => this.lookUp(hash));
   }
 
   /** One round trip: the key with its workspace's tier and limits. */
@@ -98,11 +118,14 @@ export class ApiKeyGuard implements CanActivate {
     return key ?? null;
   }
 
-  private async countRequest(
-    workspaceId: string,
-    rules: RateLimitRule[],
-    context: ExecutionContext,
-  ): Promise<void> {
+  /**
+   * Counts one request of the key's workspace against its limits and sets the `RateLimit-*`
+   * headers (and `Retry-After` when refused). Returns null when the request may go on, else the
+   * body of the 429 to answer (a refused request takes no slot).
+   */
+  async count(key: KnownKey, response: Response): Promise<RateLimitRefusal | null> {
+    const workspaceId = key.workspace_id;
+    const rules = workspaceRules(key.rate_limits, this.config);
     this.limiter ??= new RedisSlidingWindowLimiter(
       (await this.queue.client) as unknown as Redis,
       `${this.core.queuePrefix}:api:rate`,
@@ -111,7 +134,6 @@ export class ApiKeyGuard implements CanActivate {
     const remaining = decision.remaining ?? (await this.limiter.remaining(workspaceId, rules));
     // The window with the fewest requests left is the one to report.
     const tightest = rules.reduce((a, b) => ((remaining[a.name] ?? 0) <= (remaining[b.name] ?? 0) ? a : b));
-    const response = context.switchToHttp().getResponse<Response>();
     response.setHeader('RateLimit-Limit', String(tightest.limit));
     response.setHeader('RateLimit-Remaining', String(Math.max(0, remaining[tightest.name] ?? 0)));
     if (!decision.allowed) {
@@ -121,14 +143,12 @@ export class ApiKeyGuard implements CanActivate {
       response.setHeader('RateLimit-Remaining', '0');
       response.setHeader('RateLimit-Reset', String(seconds));
       response.setHeader('Retry-After', String(seconds));
-      throw new HttpException(
-        {
-          code: 'rate_limited',
-          message: `This workspace made ${refusing.limit} requests in the last ${refusing.name}, its limit; retry after ${seconds} s.`,
-        },
-        HttpStatus.TOO_MANY_REQUESTS,
-      );
+      return {
+        code: 'rate_limited',
+        message: `This workspace made ${refusing.limit} requests in the last ${refusing.name}, its limit; retry after ${seconds} s.`,
+      };
     }
     response.setHeader('RateLimit-Reset', String(Math.ceil(tightest.windowMs / 1000)));
+    return null;
   }
 }

@@ -58,9 +58,9 @@ export class EnrichService {
   ): Promise<EnrichOutcome> {
     const redis = await this.redis();
     const key = enrichQueryKey(request);
-    const cached = await redis.get(this.answerKey(caller.workspaceId, key));
+    const cached = await this.cachedAnswer(caller.workspaceId, key);
     if (cached) {
-      return { kind: 'answer', answer: { ...(JSON.parse(cached) as EnrichAnswer), cached: true } };
+      return { kind: 'answer', answer: cached };
     }
     const jobId = await this.jobFor(caller, request, key, correlationId, beforeJob);
     const view = await this.waitFor(caller, jobId, request.timeoutMs);
@@ -81,6 +81,12 @@ export class EnrichService {
         );
     }
     return { kind: 'answer', answer };
+  }
+
+  /** The workspace's cached answer to the query with this key (see `enrichQueryKey`), or null. */
+  async cachedAnswer(workspaceId: string, key: string): Promise<EnrichAnswer | null> {
+    const cached = await (await this.redis()).get(this.answerKey(workspaceId, key));
+    return cached ? { ...(JSON.parse(cached) as EnrichAnswer), cached: true } : null;
   }
 
   /**

@@ -202,6 +202,16 @@ export class ErasureService {
         });
       }
     } while (cursor !== '0');
+    // Real-time answers (POST /v1/enrich) are keyed by a hash of the question and need not quote
+    // the identifier they were asked by: every one of the workspace's goes. They are a short-lived
+    // cache of what the pipeline still knows, so the next question is answered again at no cost.
+    const answers = `${this.core.queuePrefix}:enrich:answer:${workspaceId}:*`;
+    cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', answers, 'COUNT', 500);
+      cursor = next;
+      keys.forEach((key) => doomed.add(key));
+    } while (cursor !== '0');
     return doomed.size > 0 ? redis.del(...doomed) : 0;
   }
 }

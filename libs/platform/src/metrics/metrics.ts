@@ -31,17 +31,29 @@ export class HttpMetricsMiddleware implements NestMiddleware {
   }
 
   use(req: Request, res: Response, next: NextFunction): void {
-    const end = this.histogram.startTimer();
+    this.track(req, res);
+    next();
+  }
+
+  /** Starts a request's timer (for {@link track}, when the request may yet go elsewhere). */
+  startTimer(): (labels: Partial<Record<'method' | 'route' | 'status', string>>) => number {
+    return this.histogram.startTimer();
+  }
+
+  /**
+   * Times the request until its answer is sent (from `end`'s start, else from now). `route` names
+   * a route served outside Nest's router; otherwise the route Nest matched is used.
+   */
+  track(req: Request, res: Response, route?: string, end = this.startTimer()): void {
     res.on('finish', () => {
       // The route template (e.g. /v1/jobs/:id), never the raw URL: ids would explode the label set.
-      const route = (req.route as { path?: string } | undefined)?.path;
+      const matched = (req.route as { path?: string } | undefined)?.path;
       end({
         method: req.method,
-        route: route ? `${req.baseUrl}${route}` : 'unmatched',
+        route: route ?? (matched ? `${req.baseUrl}${matched}` : 'unmatched'),
         status: String(res.statusCode),
       });
     });
-    next();
   }
 }
 
