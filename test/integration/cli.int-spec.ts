@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EnrichmentRequest, ImportRecord } from '@sluice/db';
 import { parse } from 'csv-parse/sync';
+import { importKeyOf } from '../../tools/cli/import';
 import { call, createWorkspace } from '../support/api';
 import { answerKey, setUp, tearDown } from '../support/pipeline';
 import type { WorldPerson } from '../support/sandbox-world';
@@ -43,6 +44,7 @@ describe('the sluice CLI against a running stack', () => {
   beforeAll(async () => {
     ctx = await setUp({
       PROVIDER_OVERRIDES: JSON.stringify({ snov: { enabled: false }, apollo: { enabled: false } }),
+      IMPORT_CHUNK_SIZE: '10',
     });
     people = (await answerKey<WorldPerson>(ctx.stack.sandboxUrl, 'people')).filter(
       (person) => person.emails.rocketreach === person.email,
@@ -124,6 +126,70 @@ describe('the sluice CLI against a running stack', () => {
       .split('\n')
       .map((line) => JSON.parse(line) as { status: string; input: { first_name: string } });
     expect(objects.map((o) => o.input.first_name).sort()).toEqual(chosen.map((p) => p.first_name).sort());
+  });
+
+  it('resumes an import whose upload was cut off: the rows are enqueued once in total', async () => {
+    const { stack, db } = ctx;
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'CLI Resume Co');
+    const numbers = Array.from({ length: 25 }, (_, i) => `5${String(i).padStart(7, '0')}`);
+    const lines = ['company_number', ...numbers];
+    const csvPath = join(dir, 'companies.csv');
+    await writeFile(csvPath, `${lines.join('\n')}\n`);
+    // The CLI labels its import with this; an earlier run's upload is cut off after 15 rows.
+    const reference = await importKeyOf(csvPath, 'company.profile', undefined);
+    const encoder = new TextEncoder();
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(encoder.encode(`${lines.slice(0, 16).join('\n')}\n`));
+      },
+    });
+    const abort = new AbortController();
+    const pending = fetch(`${stack.gatewayUrl}/v1/imports?type=company.profile&reference=${reference}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'text/csv' },
+      body,
+      duplex: 'half',
+      signal: abort.signal,
+    }).catch((error: unknown) => error);
+    const imports = db.dataSource.getRepository(ImportRecord);
+    let cut: ImportRecord;
+    try {
+      cut = await eventually(
+        async () => {
+          const found = await imports.findOneBy({ workspaceId });
+          return found && found.rowsAccepted === 10 ? found : undefined;
+        },
+        { what: 'the first chunk to be enqueued' },
+      );
+    } finally {
+      abort.abort();
+    }
+    await pending;
+    await eventually(async () => (await imports.findOneBy({ id: cut.id }))?.status === 'failed', {
+      what: 'the cut-off import to be marked failed',
+    });
+
+    const env = { SLUICE_API_URL: stack.gatewayUrl, SLUICE_API_KEY: apiKey };
+    const resumed = await sluice(['import', csvPath, '--type', 'company.profile'], env);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toContain(`resuming import ${cut.id} after row 10`);
+    expect(resumed.stderr).toMatch(/uploading: 100%/);
+    expect(resumed.stderr).toContain(`resumed import ${cut.id}: its first 10 data row(s)`);
+    expect(resumed.stderr).toMatch(/rows: 15 read, 15 accepted, 0 rejected/);
+    const perNumber = async () =>
+      db.dataSource.query<{ number: string; jobs: number }[]>(
+        `SELECT input->>'company_number' AS number, count(*)::int AS jobs
+           FROM enrichment_requests WHERE workspace_id = $1 GROUP BY 1 ORDER BY 1`,
+        [workspaceId],
+      );
+    expect(await perNumber()).toEqual(numbers.map((number) => ({ number, jobs: 1 })));
+
+    // Once more: the completed resume is reported, nothing is imported again.
+    const again = await sluice(['import', csvPath, '--type', 'company.profile'], env);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(/import [0-9a-f-]{36}: completed \(already imported earlier/);
+    expect(await perNumber()).toEqual(numbers.map((number) => ({ number, jobs: 1 })));
+    expect(await imports.countBy({ workspaceId })).toBe(2);
   });
 
   it('refuses bad command lines and bad keys with a message, never echoing the key', async () => {

@@ -20,8 +20,61 @@ interface ImportAnswer {
   errors: { line: number; column?: string; message: string }[];
   errors_truncated: boolean;
   error: string | null;
+  reference: string | null;
+  rows_skipped: number;
+  rows_committed: number;
+  resumable: boolean;
+  resumed_from: string | null;
+  resumed_by: string | null;
   message?: string;
   import?: ImportAnswer;
+}
+
+/**
+ * Starts an upload of `lines` and keeps its connection open, as a client whose line went quiet,
+ * until the import has accepted `accepted` rows; then the client goes away. Returns the import,
+ * once the gateway has marked it failed.
+ */
+async function cutUpload(
+  ctx: { stack: Stack; db: TestDatabase },
+  apiKey: string,
+  workspaceId: string,
+  query: string,
+  lines: readonly string[],
+  accepted: number,
+): Promise<ImportAnswer> {
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode(`${lines.join('\n')}\n`));
+    },
+  });
+  const abort = new AbortController();
+  const pending = upload(ctx.stack, apiKey, query, body, {}, abort.signal).catch((error: unknown) => error);
+  let record: ImportRecord;
+  try {
+    record = await eventually(
+      async () => {
+        const found = await ctx.db.dataSource
+          .getRepository(ImportRecord)
+          .findOne({ where: { workspaceId, status: 'running' } });
+        return found && found.rowsAccepted === accepted ? found : undefined;
+      },
+      { what: `the first ${accepted} rows to be enqueued` },
+    );
+  } finally {
+    abort.abort();
+  }
+  expect(await pending).toMatchObject({ name: 'AbortError' });
+  return eventually(
+    async () => {
+      const view = await call<ImportAnswer>(ctx.stack.gatewayUrl, 'GET', `/v1/imports/${record.id}`, {
+        token: apiKey,
+      });
+      return view.body.status === 'failed' ? view.body : undefined;
+    },
+    { what: 'the import to be marked failed' },
+  );
 }
 
 /** A CSV body produced line by line as the upload asks for more: never the whole file at once. */
@@ -262,6 +315,9 @@ describe('CSV imports with a worker, and exports', () => {
       PROVIDER_OVERRIDES: JSON.stringify({ snov: { enabled: false }, apollo: { enabled: false } }),
       IMPORT_MAX_ROWS: '30',
       IMPORT_CHUNK_SIZE: '10',
+      // Short, so the sweep for imports whose gateway died is seen at work; uploads held open by
+      // the tests stay alive through the heartbeat.
+      IMPORT_STALE_AFTER_MS: '3000',
     });
     people = (await answerKey<WorldPerson>(ctx.stack.sandboxUrl, 'people')).filter(
       (person) => person.emails.rocketreach === person.email,
@@ -538,6 +594,146 @@ describe('CSV imports with a worker, and exports', () => {
     const requests = ctx.db.dataSource.getRepository(EnrichmentRequest);
     expect(await requests.countBy({ importId: record.id })).toBe(20);
     expect(await requests.countBy({ importId: record.id, status: 'cancelled' })).toBe(0);
+  });
+
+  it('resumes a cut-off import from its last committed row: every good row enqueued once, lines those of the file; refuses what cannot be resumed', async () => {
+    const { stack } = ctx;
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Resuming Co');
+    // 28 rows; rows 4 and 22 (lines 6 and 24) are not company numbers.
+    const rows = Array.from({ length: 28 }, (_, i) =>
+      i === 4 || i === 22 ? `bad number ${i}` : `7${String(i).padStart(7, '0')}`,
+    );
+    const file = ['company_number', ...rows];
+    const reference = 'companies-2026-12-02';
+    const failed = await cutUpload(
+      ctx,
+      apiKey,
+      workspaceId,
+      `type=company.profile&reference=${reference}`,
+      file.slice(0, 26),
+      20,
+    );
+    // Chunks were written when the 10th and 20th good rows were read: rows 0–20 are committed.
+    expect(failed).toMatchObject({
+      reference,
+      rows_accepted: 20,
+      rows_committed: 21,
+      resumable: true,
+      resumed_by: null,
+    });
+    expect(failed.error).toMatch(
+      /broke off.*20 row\(s\) accepted before stay queued.*resume=.*first 21 data row/,
+    );
+    const listed = await call<{ data: ImportAnswer[]; next_cursor: string | null }>(
+      stack.gatewayUrl,
+      'GET',
+      `/v1/imports?reference=${reference}`,
+      { token: apiKey },
+    );
+    expect(listed.body).toMatchObject({ data: [{ id: failed.id, status: 'failed' }], next_cursor: null });
+
+    const whole = `${file.join('\n')}\n`;
+    const resume = (query: string, body = whole, key = apiKey) =>
+      upload(stack, key, `${query}&resume=${failed.id}`, body);
+    // Another workspace cannot see it; another type, another file, cannot resume it.
+    const stranger = await createWorkspace(stack.gatewayUrl, 'Resume Stranger Co');
+    expect((await resume('type=company.profile', whole, stranger.apiKey)).status).toBe(404);
+    const otherType = await resume('type=company.officers');
+    expect(otherType.status).toBe(409);
+    expect(otherType.body.message).toMatch(/ran with another type/);
+    const otherFile = await resume('type=company.profile', whole.replace('70000003', '79999999'));
+    expect(otherFile.status).toBe(409);
+    expect(otherFile.body.message).toMatch(/first 21 data row\(s\) differ/);
+    expect(await ctx.db.dataSource.getRepository(ImportRecord).countBy({ workspaceId })).toBe(1);
+
+    const resumed = await resume(`type=company.profile&reference=${reference}`);
+    expect(resumed.status).toBe(201);
+    expect(resumed.body).toMatchObject({
+      status: 'completed',
+      reference,
+      resumed_from: failed.id,
+      rows_skipped: 21,
+      rows_total: 7,
+      rows_accepted: 6,
+      rows_rejected: 1,
+      rows_committed: 28,
+      errors: [{ line: 24, column: 'company_number' }],
+    });
+    const before = await call<ImportAnswer>(stack.gatewayUrl, 'GET', `/v1/imports/${failed.id}`, {
+      token: apiKey,
+    });
+    expect(before.body).toMatchObject({ resumed_by: resumed.body.id, resumable: false });
+
+    // Every good row of the file is a job exactly once across the two imports.
+    const perInput = await ctx.db.dataSource.query<{ number: string; jobs: number }[]>(
+      `SELECT input->>'company_number' AS number, count(*)::int AS jobs
+         FROM enrichment_requests WHERE workspace_id = $1 GROUP BY 1 ORDER BY 1`,
+      [workspaceId],
+    );
+    expect(perInput).toEqual(
+      rows.filter((row) => !row.startsWith('bad')).map((number) => ({ number, jobs: 1 })),
+    );
+
+    const again = await resume('type=company.profile');
+    expect(again.status).toBe(409);
+    expect(again.body.message).toMatch(/already resumed by import/);
+
+    // A refused import (too many rows: its content) cannot be resumed.
+    const tooLong = [
+      'company_number',
+      ...Array.from({ length: 31 }, (_, i) => `6${String(i).padStart(7, '0')}`),
+    ].join('\n');
+    const refused = await upload(stack, apiKey, 'type=company.profile', tooLong);
+    expect(refused.status).toBe(400);
+    const refusedId = refused.body.import?.id ?? '';
+    expect(refused.body.import).toMatchObject({ status: 'failed', resumable: false });
+    const notResumable = await upload(stack, apiKey, `type=company.profile&resume=${refusedId}`, tooLong);
+    expect(notResumable.status).toBe(409);
+    expect(notResumable.body.message).toMatch(/refused for its content, so it cannot be resumed/);
+  });
+
+  it('marks failed and resumable a running import whose gateway stopped refreshing it', async () => {
+    const { stack } = ctx;
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Orphaned Co');
+    const [stale] = await ctx.db.dataSource.query<{ id: string }[]>(
+      `INSERT INTO imports (workspace_id, type, status, rows_total, rows_accepted, rows_committed, updated_at)
+       VALUES ($1, 'company.profile', 'running', 0, 0, 0, now() - interval '1 hour') RETURNING id`,
+      [workspaceId],
+    );
+    // One whose gateway died between storing a chunk's jobs and counting them: not resumable.
+    const counted = await upload(stack, apiKey, 'type=company.profile', 'company_number\n71000001\n');
+    expect(counted.status).toBe(201);
+    await ctx.db.dataSource.query(
+      `UPDATE imports SET status = 'running', rows_accepted = 0, completed_at = NULL,
+              updated_at = now() - interval '1 hour' WHERE id = $1`,
+      [counted.body.id],
+    );
+    const view = (id: string) =>
+      call<ImportAnswer>(stack.gatewayUrl, 'GET', `/v1/imports/${id}`, { token: apiKey });
+    const swept = await eventually(
+      async () => {
+        const found = await view(stale?.id ?? '');
+        return found.body.status === 'failed' ? found.body : undefined;
+      },
+      { what: 'the sweep to mark the stale import failed' },
+    );
+    expect(swept).toMatchObject({ resumable: true, rows_committed: 0 });
+    expect(swept.error).toMatch(/gateway handling this import stopped.*resume=/);
+    const unsure = await eventually(
+      async () => {
+        const found = await view(counted.body.id);
+        return found.body.status === 'failed' ? found.body : undefined;
+      },
+      { what: 'the sweep to mark the miscounted import failed' },
+    );
+    expect(unsure).toMatchObject({ resumable: false });
+    expect(unsure.error).toMatch(/stored but not counted, so it cannot be resumed/);
+    // A fresh running import (a live upload refreshes it) is left alone.
+    const [live] = await ctx.db.dataSource.query<{ id: string }[]>(
+      `INSERT INTO imports (workspace_id, type, status) VALUES ($1, 'company.profile', 'running') RETURNING id`,
+      [workspaceId],
+    );
+    expect((await view(live?.id ?? '')).body.status).toBe('running');
   });
 
   it('replays an import for a repeated Idempotency-Key and the same file; another file with that key is 409', async () => {

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_API_URL, parseCommand, UsageError } from './args';
-import { importKeyOf } from './import';
+import { type ImportSummary, importKeyOf, planImport } from './import';
 import { renderBar } from './progress';
 
 describe('sluice command line', () => {
@@ -87,5 +87,31 @@ describe('sluice command line', () => {
   it('draws the progress bar', () => {
     expect(renderBar(0.5, 'uploading', 512, 1024, 10)).toBe('uploading [#####-----]  50% 512 B/1.0 KiB');
     expect(renderBar(2, 'x', 10, 5, 4)).toBe('x [####] 100% 10 B/5 B');
+  });
+
+  it('reports a completed import, waits for a running one, resumes a resumable failed one, else imports afresh', () => {
+    const summary = (overrides: Partial<ImportSummary>): ImportSummary => ({
+      id: '0b7e6f1c-2a4d-4e8f-9c1b-3d5a7e9f1b2c',
+      status: 'failed',
+      rows_total: 25,
+      rows_accepted: 20,
+      rows_rejected: 0,
+      errors: [],
+      errors_truncated: false,
+      error: 'The upload broke off.',
+      rows_committed: 20,
+      resumable: true,
+      ...overrides,
+    });
+    const completed = summary({ status: 'completed', error: null, resumable: false });
+    expect(planImport(completed)).toEqual({ action: 'report', summary: completed });
+    expect(planImport(summary({ status: 'running', error: null, resumable: false }))).toEqual({
+      action: 'wait',
+      id: completed.id,
+    });
+    expect(planImport(summary({}))).toEqual({ action: 'resume', id: completed.id, after: 20 });
+    expect(planImport(summary({ resumable: false }))).toEqual({ action: 'fresh' });
+    expect(planImport(null)).toEqual({ action: 'fresh' });
+    expect(planImport(undefined)).toEqual({ action: 'fresh' });
   });
 });

@@ -14,6 +14,11 @@ export interface ImportSummary {
   errors: { line: number; column?: string; message: string }[];
   errors_truncated: boolean;
   error: string | null;
+  /** Older gateways leave these out. */
+  rows_skipped?: number;
+  rows_committed?: number;
+  resumable?: boolean;
+  resumed_from?: string | null;
 }
 
 export interface ImportOptions {
@@ -43,11 +48,37 @@ export async function importKeyOf(file: string, type: string, mapping: string | 
   return `cli-import-${hash.digest('hex')}`;
 }
 
-/** Uploads the CSV as a `text/csv` stream (never whole in memory), the settings as query parameters. */
+/**
+ * The latest import labelled `reference` in the workspace, null when there is none, or undefined
+ * when the gateway would not say (a key without `jobs:read`, an older gateway): then the upload's
+ * Idempotency-Key alone keeps a finished import from running twice.
+ */
+async function latestImport(
+  options: ImportOptions,
+  reference: string,
+): Promise<ImportSummary | null | undefined> {
+  const query = new URLSearchParams({ reference, limit: '1' });
+  const response = await fetch(`${options.api.replace(/\/+$/, '')}/v1/imports?${query.toString()}`, {
+    headers: { authorization: `Bearer ${options.key}` },
+  });
+  if (response.status !== 200) {
+    await response.body?.cancel();
+    return undefined;
+  }
+  const page = (await response.json()) as { data?: ImportSummary[] };
+  return page.data?.[0] ?? null;
+}
+
+/**
+ * Uploads the CSV as a `text/csv` stream (never whole in memory), the settings as query parameters,
+ * labelled `reference`; with `resume`, the gateway skips the rows that failed import committed.
+ */
 async function upload(
   options: ImportOptions,
   key: string,
   size: number,
+  reference: string,
+  resume: string | null,
 ): Promise<{ status: number; replayed: boolean; body: Record<string, unknown> }> {
   const bar = new ProgressBar(size, 'uploading');
   let sent = 0;
@@ -62,6 +93,10 @@ async function upload(
   const query = new URLSearchParams({ type: options.type });
   if (options.mapping !== undefined) {
     query.set('mapping', options.mapping);
+  }
+  query.set('reference', reference);
+  if (resume !== null) {
+    query.set('resume', resume);
   }
   const response = await fetch(`${options.api.replace(/\/+$/, '')}/v1/imports?${query.toString()}`, {
     method: 'POST',
@@ -97,8 +132,13 @@ function messageOf(body: Record<string, unknown>): string {
 /** Prints the import's counts and its first rejected rows; returns the process exit code. */
 export function printSummary(summary: ImportSummary, replayed: boolean, log: (line: string) => void): number {
   log(
-    `import ${summary.id}: ${summary.status}${replayed ? ' (already imported earlier: answer replayed, nothing imported again)' : ''}`,
+    `import ${summary.id}: ${summary.status}${replayed ? ' (already imported earlier: nothing imported again)' : ''}`,
   );
+  if (summary.resumed_from) {
+    log(
+      `resumed import ${summary.resumed_from}: its first ${summary.rows_skipped ?? 0} data row(s), already handled by it, were skipped`,
+    );
+  }
   log(
     `rows: ${summary.rows_total} read, ${summary.rows_accepted} accepted, ${summary.rows_rejected} rejected`,
   );
@@ -115,29 +155,83 @@ export function printSummary(summary: ImportSummary, replayed: boolean, log: (li
   return summary.status === 'completed' ? 0 : 1;
 }
 
+/** What to do given the latest import labelled with this file's reference. */
+export type ImportPlan =
+  | { action: 'report'; summary: ImportSummary }
+  | { action: 'wait'; id: string }
+  | { action: 'resume'; id: string; after: number }
+  | { action: 'fresh' };
+
+export function planImport(latest: ImportSummary | null | undefined): ImportPlan {
+  if (latest?.status === 'completed') {
+    return { action: 'report', summary: latest };
+  }
+  if (latest?.status === 'running') {
+    return { action: 'wait', id: latest.id };
+  }
+  if (latest?.status === 'failed' && latest.resumable === true) {
+    return { action: 'resume', id: latest.id, after: latest.rows_committed ?? 0 };
+  }
+  // None, none visible, or one refused for its content (or resumed already): a new import.
+  return { action: 'fresh' };
+}
+
 /**
- * `sluice import`: uploads the file once per (file, settings). A re-run after a finished import is
- * replayed by the gateway (no row is imported twice); a re-run while the first is still being
- * processed waits for it. Returns the exit code.
+ * `sluice import`: imports the file once per (file, settings), labelling the import with the hash
+ * of both (`reference`). Before uploading it looks that label up: a completed import is reported
+ * (nothing imported again), a running one is waited for, and a failed one that can be resumed —
+ * its upload was cut off or its gateway died — is resumed: the file is sent again and the gateway
+ * skips the rows that import already handled. Otherwise the file is imported afresh; its
+ * Idempotency-Key still replays a finished import when the lookup is not allowed. Returns the exit
+ * code.
  */
 export async function runImport(options: ImportOptions): Promise<number> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const size = (await stat(options.file)).size;
   const key = await importKeyOf(options.file, options.type, options.mapping);
   const deadline = Date.now() + (options.pendingWaitMs ?? 10 * 60_000);
+  const wait = async (what: string): Promise<boolean> => {
+    if (Date.now() >= deadline) {
+      log(`${what} is still being processed; run the command again later.`);
+      return false;
+    }
+    log(`${what} is still being processed; waiting for it…`);
+    await sleep(2000);
+    return true;
+  };
   for (;;) {
-    const answer = await upload(options, key, size);
+    const latest = await latestImport(options, key);
+    if (latest?.status === 'completed') {
+      return printSummary(latest, true, log);
+    }
+    if (latest?.status === 'running') {
+      if (await wait(`an earlier run of this import (${latest.id})`)) {
+        continue;
+      }
+      return 1;
+    }
+    const resume = latest?.status === 'failed' && latest.resumable === true ? latest : null;
+    if (resume) {
+      log(
+        `resuming import ${resume.id} after row ${resume.rows_committed ?? 0} (the rows it already handled)`,
+      );
+    }
+    // A resume is another request than the first upload: it gets its own Idempotency-Key.
+    const answer = await upload(
+      options,
+      resume ? `${key}-resume-${resume.id}` : key,
+      size,
+      key,
+      resume?.id ?? null,
+    );
     if (answer.status === 201 || answer.status === 200) {
       return printSummary(answer.body as unknown as ImportSummary, answer.replayed, log);
     }
-    if (
-      answer.status === 409 &&
-      /still being processed/.test(messageOf(answer.body)) &&
-      Date.now() < deadline
-    ) {
-      log('an earlier run of this import is still being processed; waiting for it…');
-      await sleep(2000);
-      continue;
+    if (answer.status === 409 && /still being processed/.test(messageOf(answer.body))) {
+      if (await wait('an earlier run of this import')) {
+        continue;
+      }
+      return 1;
     }
     const failed = answer.body.import as ImportSummary | undefined;
     log(`import refused (${answer.status}): ${messageOf(answer.body)}`);

@@ -52,6 +52,7 @@ import { BatchesService } from './batches/batches.service';
 import { ImportsController } from './imports/imports.controller';
 import { ImportsService } from './imports/imports.service';
 import { ImportCancellation } from './imports/import-cancellation';
+import { StaleImportSweep } from './imports/stale-import-sweep';
 import { ExportsController } from './exports/exports.controller';
 import { ExportsService } from './exports/exports.service';
 import { AdminAuditController, AuditController } from './audit/audit.controller';
@@ -159,6 +160,7 @@ export class GatewayModule implements NestModule {
         WorkspaceCredentials,
         BatchesService,
         ImportsService,
+        StaleImportSweep,
         ImportCancellation,
         ExportsService,
         AuditLog,

@@ -686,15 +686,21 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /**
+     * List imports, newest first
+     * @description Filters: `reference` (the label given at upload: how a client whose upload was cut off finds the import to resume), `status` (`running`, `completed`, `failed`); `limit` 1–100 (default 20). Pass `next_cursor` back as `cursor` for the next page; null on the last.
+     */
+    get: operations['ImportsController_list'];
     put?: never;
     /**
      * Import a CSV: one job per valid row, the file streamed (any number of rows up to IMPORT_MAX_ROWS)
      * @description Send `multipart/form-data` with the settings as form fields **before** a file part named `file`, or the CSV itself as a `text/csv` body with the settings as query parameters. The first line is the header.
      *
-     *     Settings: `type` (required; the request type every row becomes), `mapping` (JSON: CSV column → input field, e.g. `{"Work Email":"email"}`; without it, columns named after an input field of the type are used), `options` (JSON, as POST /v1/jobs takes them), `priority` (`bulk` by default) and `callback_url`.
+     *     Settings: `type` (required; the request type every row becomes), `mapping` (JSON: CSV column → input field, e.g. `{"Work Email":"email"}`; without it, columns named after an input field of the type are used), `options` (JSON, as POST /v1/jobs takes them), `priority` (`bulk` by default), `callback_url`, `reference` (a label of 1–128 visible ASCII characters to find the import again without its id: GET /v1/imports?reference=) and `resume` (the id of a failed import to resume).
      *
-     *     Each row is checked as POST /v1/jobs checks a job: a bad row is listed with its line (and column) and skipped, never fatal; valid rows are enqueued as the file arrives. The answer comes when the whole file has been read. A problem with the file as a whole (no file, not CSV, no header, a mapping naming a missing column, more rows than IMPORT_MAX_ROWS, a file over IMPORT_MAX_BYTES) is a 400 (413 for size); when it is found part-way, the import is marked `failed` and the jobs it had queued are cancelled. If the upload itself breaks off, the import is marked `failed` and the rows accepted before stay queued (see GET /v1/jobs?import_id=).
+     *     Each row is checked as POST /v1/jobs checks a job: a bad row is listed with its line (and column) and skipped, never fatal; valid rows are enqueued as the file arrives. The answer comes when the whole file has been read. A problem with the file as a whole (no file, not CSV, no header, a mapping naming a missing column, more rows than IMPORT_MAX_ROWS, a file over IMPORT_MAX_BYTES) is a 400 (413 for size); when it is found part-way, the import is marked `failed` and the jobs it had queued are cancelled. If the upload itself breaks off (or its gateway dies: a running import left unrefreshed for IMPORT_STALE_AFTER_MS), the import is marked `failed`, the rows accepted before stay queued (see GET /v1/jobs?import_id=) and it is `resumable`.
+     *
+     *     Resuming: send the whole file again with `resume={id}` and the same type, mapping, options, priority and callback_url. Its first `rows_committed` data rows (those the failed import handled) are read, checked to be the same rows, and skipped without enqueuing anything; the rest is a new import with `resumed_from` and `rows_skipped` (its counts cover the rows it read; line numbers stay those of the file), and the failed import shows `resumed_by`. Another workspace’s import is a 404; an import refused for its content, not failed, already resumed, run with other settings, or a different file is a 409 naming why.
      *
      *     Idempotency-Key: the fingerprint is the settings and the file’s bytes (not the multipart envelope); a repeat of a finished import is read, not run, and replays the first answer.
      */
@@ -5400,9 +5406,77 @@ export interface operations {
       };
     };
   };
+  ImportsController_list: {
+    parameters: {
+      query?: {
+        /** @description next_cursor of the previous page */
+        cursor?: unknown;
+        /** @description 1–100, default 20 */
+        limit?: unknown;
+        status?: 'running' | 'completed' | 'failed';
+        reference?: unknown;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of imports, newest first. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              id: string;
+              type: string;
+              status: string;
+              reference: string | null;
+              rows_total: number;
+              rows_accepted: number;
+              rows_rejected: number;
+              rows_skipped: number;
+              rows_committed: number;
+              errors: unknown[];
+              errors_truncated: boolean;
+              error: string | null;
+              resumable: boolean;
+              resumed_from: string | null;
+              resumed_by: string | null;
+              created_at: string;
+              completed_at: string | null;
+            }[];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description An unknown or malformed filter, limit or cursor. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "Unknown query parameter(s) colour; allowed: reference, status, limit, cursor."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
   ImportsController_create: {
     parameters: {
       query?: {
+        /** @description The id of a failed, resumable import of this workspace: its committed rows are skipped. */
+        resume?: unknown;
+        /** @description A label of 1–128 visible ASCII characters, to find the import again: GET /v1/imports?reference=. */
+        reference?: unknown;
         callback_url?: unknown;
         priority?: 'interactive' | 'bulk';
         /** @description With a text/csv body (JSON). */
@@ -5450,6 +5524,13 @@ export interface operations {
           priority?: 'interactive' | 'bulk';
           /** @example https://crm.example.com/hooks/sluice */
           callback_url?: string;
+          /** @example leads-2026-12-02 */
+          reference?: string;
+          /**
+           * Format: uuid
+           * @example 0b7e6f1c-2a4d-4e8f-9c1b-3d5a7e9f1b2c
+           */
+          resume?: string;
           /** Format: binary */
           file: string;
         };
@@ -5485,6 +5566,13 @@ export interface operations {
           priority?: 'interactive' | 'bulk';
           /** @example https://crm.example.com/hooks/sluice */
           callback_url?: string;
+          /** @example leads-2026-12-02 */
+          reference?: string;
+          /**
+           * Format: uuid
+           * @example 0b7e6f1c-2a4d-4e8f-9c1b-3d5a7e9f1b2c
+           */
+          resume?: string;
           /** Format: binary */
           file: string;
         };
@@ -5507,6 +5595,38 @@ export interface operations {
         };
         content: {
           'application/json': unknown;
+        };
+      };
+      /** @description resume names no import of this workspace. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 404,
+           *       "error": "Not Found",
+           *       "message": "No import 0b7e6f1c-2a4d-4e8f-9c1b-3d5a7e9f1b2c in this workspace to resume."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description resume names an import that cannot be resumed (refused for its content, not failed, already resumed, other settings, another file), or the Idempotency-Key was used with another request or is still running. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 409,
+           *       "error": "Conflict",
+           *       "message": "Import 0b7e6f1c-2a4d-4e8f-9c1b-3d5a7e9f1b2c was already resumed by import 5d1c9a7e-3b2f-4c6d-8e1a-9f0b2c4d6e8a; resume that one if it failed too."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
         };
       };
       /** @description The file is larger than IMPORT_MAX_BYTES. */

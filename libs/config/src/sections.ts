@@ -240,6 +240,16 @@ export class GatewayConfig {
   @Min(1)
   @Max(100_000)
   importMaxErrors = 1000;
+
+  @Setting({
+    env: 'IMPORT_STALE_AFTER_MS',
+    description:
+      'A running import whose row was not refreshed for this long (ms) is taken for one whose gateway died: it is marked failed and can be resumed. A live upload refreshes it every third of this; every gateway looks for stale imports every half of it.',
+  })
+  @IsInt()
+  @Min(1000)
+  @Max(24 * 3600 * 1000)
+  importStaleAfterMs = 5 * 60 * 1000;
 }
 
 /** The per-provider workers and the orchestrator. */

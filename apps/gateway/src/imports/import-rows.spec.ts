@@ -8,6 +8,8 @@ const SETTINGS: ImportSettings = {
   options: { verify: true },
   priority: 'bulk',
   callbackUrl: 'https://crm.example.com/hooks',
+  reference: null,
+  resume: null,
 };
 const COLUMNS: ColumnMap = {
   width: 4,

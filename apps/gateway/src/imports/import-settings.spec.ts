@@ -7,6 +7,8 @@ const settings = (overrides: Partial<ImportSettings> = {}): ImportSettings => ({
   options: {},
   priority: 'bulk',
   callbackUrl: null,
+  reference: null,
+  resume: null,
   ...overrides,
 });
 
@@ -27,7 +29,27 @@ describe('parseImportSettings', () => {
       options: { phone_type: 'mobile' },
       priority: 'interactive',
       callbackUrl: 'https://crm.example.com/hooks',
+      reference: null,
+      resume: null,
     });
+  });
+
+  it('reads a reference and the import to resume, refusing malformed ones', () => {
+    expect(
+      parseImportSettings({
+        type: 'person.email',
+        reference: 'cli-import-0a1b',
+        resume: '0B7E6F1C-2A4D-4E8F-9C1B-3D5A7E9F1B2C',
+      }),
+    ).toEqual(settings({ reference: 'cli-import-0a1b', resume: '0b7e6f1c-2a4d-4e8f-9c1b-3d5a7e9f1b2c' }));
+    for (const [raw, problem] of [
+      [{ type: 'person.email', reference: '' }, /reference must be 1 to 128 visible ASCII/],
+      [{ type: 'person.email', reference: 'two words' }, /reference must be 1 to 128 visible ASCII/],
+      [{ type: 'person.email', reference: 'x'.repeat(129) }, /reference must be 1 to 128/],
+      [{ type: 'person.email', resume: 'yesterday' }, /resume must be the id \(a UUID\)/],
+    ] as const) {
+      expect(() => parseImportSettings(raw)).toThrow(problem);
+    }
   });
 
   it('refuses each bad setting with a 400 naming it', () => {

@@ -7,9 +7,18 @@ import {
   type RequestType,
 } from '@sluice/enrichment';
 import { parseJobOptions } from '../jobs/job-input';
+import { UUID } from '../jobs/job-list';
 
 /** The settings of an import, as form fields or query parameters: every value a string. */
-export const IMPORT_SETTING_NAMES = ['type', 'mapping', 'options', 'priority', 'callback_url'] as const;
+export const IMPORT_SETTING_NAMES = [
+  'type',
+  'mapping',
+  'options',
+  'priority',
+  'callback_url',
+  'reference',
+  'resume',
+] as const;
 export type RawImportSettings = Partial<Record<string, string>>;
 
 export interface ImportSettings {
@@ -19,6 +28,23 @@ export interface ImportSettings {
   options: RequestOptions;
   priority: 'interactive' | 'bulk';
   callbackUrl: string | null;
+  /** The client's label for the import, to find it again without its id (`GET /v1/imports?reference=`). */
+  reference: string | null;
+  /** The import this upload resumes: its committed rows are skipped. */
+  resume: string | null;
+}
+
+/** What a reference may look like: visible ASCII, as an Idempotency-Key, but shorter. */
+const REFERENCE_FORMAT = /^[\x21-\x7e]{1,128}$/;
+
+/** A `reference` as a setting or a filter: 1 to 128 visible ASCII characters, else a 400. */
+export function referenceOf(raw: string): string {
+  if (!REFERENCE_FORMAT.test(raw)) {
+    throw new BadRequestException(
+      'reference must be 1 to 128 visible ASCII characters (no spaces), e.g. leads-2026-12-02.',
+    );
+  }
+  return raw;
 }
 
 function json(name: string, raw: string): Record<string, unknown> {
@@ -48,10 +74,19 @@ function callbackUrlOf(raw: string): string {
   return raw;
 }
 
+function resumeOf(raw: string): string {
+  if (!UUID.test(raw)) {
+    throw new BadRequestException(
+      'resume must be the id (a UUID) of the failed import to resume, as GET /v1/imports?reference= lists it.',
+    );
+  }
+  return raw.toLowerCase();
+}
+
 /**
  * Validates an import's settings before a byte of the file is read: the request type, the mapping
  * (its targets must be input fields of that type), the options (as POST /v1/jobs takes them), the
- * priority (default `bulk`) and the callback URL. Each problem is a 400 naming it.
+ * priority (default `bulk`), the callback URL, the reference and the import to resume. Each problem is a 400 naming it.
  */
 export function parseImportSettings(raw: RawImportSettings): ImportSettings {
   const unknown = Object.keys(raw).filter(
@@ -107,6 +142,8 @@ export function parseImportSettings(raw: RawImportSettings): ImportSettings {
     options,
     priority,
     callbackUrl: raw.callback_url ? callbackUrlOf(raw.callback_url) : null,
+    reference: raw.reference === undefined ? null : referenceOf(raw.reference),
+    resume: raw.resume === undefined ? null : resumeOf(raw.resume),
   };
 }
 

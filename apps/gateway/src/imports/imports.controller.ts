@@ -5,6 +5,7 @@ import {
   Param,
   ParseUUIDPipe,
   Post,
+  Query,
   Req,
   UseGuards,
 } from '@nestjs/common';
@@ -25,7 +26,9 @@ import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-conte
 import { RequireScope } from '../auth/scopes';
 import { recordStreamedDigest, StreamedBody } from '../auth/streamed-body';
 import { WebhookSecrets } from '../callbacks/webhook-secrets.service';
+import { ApiAnswer, ApiError } from '../openapi/decorators';
 import { openCsvUpload } from './csv-upload';
+import { parseImportListQuery } from './import-list';
 import { parseImportSettings } from './import-settings';
 import type { ImportView } from './import-view';
 import { ImportsService } from './imports.service';
@@ -34,9 +37,12 @@ const IMPORT_EXAMPLE: ImportView = {
   id: '0b7e6f1c-2a4d-4e8f-9c1b-3d5a7e9f1b2c',
   type: 'person.email',
   status: 'completed',
+  reference: 'leads-2026-12-02',
   rows_total: 3,
   rows_accepted: 2,
   rows_rejected: 1,
+  rows_skipped: 0,
+  rows_committed: 3,
   errors: [
     {
       line: 3,
@@ -46,8 +52,42 @@ const IMPORT_EXAMPLE: ImportView = {
   ],
   errors_truncated: false,
   error: null,
+  resumable: false,
+  resumed_from: null,
+  resumed_by: null,
   created_at: '2026-12-02T10:00:00.000Z',
   completed_at: '2026-12-02T10:00:01.000Z',
+};
+
+const IMPORT_LIST_EXAMPLE: { data: ImportView[]; next_cursor: string | null } = {
+  data: [
+    {
+      ...IMPORT_EXAMPLE,
+      id: '5d1c9a7e-3b2f-4c6d-8e1a-9f0b2c4d6e8a',
+      rows_total: 1,
+      rows_accepted: 1,
+      rows_rejected: 0,
+      rows_skipped: 2,
+      rows_committed: 3,
+      errors: [],
+      resumed_from: '0b7e6f1c-2a4d-4e8f-9c1b-3d5a7e9f1b2c',
+      created_at: '2026-12-02T10:05:00.000Z',
+      completed_at: '2026-12-02T10:05:01.000Z',
+    },
+    {
+      ...IMPORT_EXAMPLE,
+      status: 'failed',
+      rows_total: 2,
+      rows_accepted: 2,
+      rows_rejected: 0,
+      rows_committed: 2,
+      errors: [],
+      error:
+        'The upload broke off: the client closed the connection. The 2 row(s) accepted before stay queued (GET /v1/jobs?import_id=0b7e6f1c-2a4d-4e8f-9c1b-3d5a7e9f1b2c). To import the rest, send the same file with resume=0b7e6f1c-2a4d-4e8f-9c1b-3d5a7e9f1b2c: its first 2 data row(s), already handled, are skipped.',
+      resumed_by: '5d1c9a7e-3b2f-4c6d-8e1a-9f0b2c4d6e8a',
+    },
+  ],
+  next_cursor: null,
 };
 
 /** Reads a repeated upload to its end to compare it with the first (Idempotency-Key); runs nothing. */
@@ -82,9 +122,11 @@ export class ImportsController {
     description: [
       'Send `multipart/form-data` with the settings as form fields **before** a file part named `file`, or the CSV itself as a `text/csv` body with the settings as query parameters. The first line is the header.',
       '',
-      'Settings: `type` (required; the request type every row becomes), `mapping` (JSON: CSV column → input field, e.g. `{"Work Email":"email"}`; without it, columns named after an input field of the type are used), `options` (JSON, as POST /v1/jobs takes them), `priority` (`bulk` by default) and `callback_url`.',
+      'Settings: `type` (required; the request type every row becomes), `mapping` (JSON: CSV column → input field, e.g. `{"Work Email":"email"}`; without it, columns named after an input field of the type are used), `options` (JSON, as POST /v1/jobs takes them), `priority` (`bulk` by default), `callback_url`, `reference` (a label of 1–128 visible ASCII characters to find the import again without its id: GET /v1/imports?reference=) and `resume` (the id of a failed import to resume).',
       '',
-      'Each row is checked as POST /v1/jobs checks a job: a bad row is listed with its line (and column) and skipped, never fatal; valid rows are enqueued as the file arrives. The answer comes when the whole file has been read. A problem with the file as a whole (no file, not CSV, no header, a mapping naming a missing column, more rows than IMPORT_MAX_ROWS, a file over IMPORT_MAX_BYTES) is a 400 (413 for size); when it is found part-way, the import is marked `failed` and the jobs it had queued are cancelled. If the upload itself breaks off, the import is marked `failed` and the rows accepted before stay queued (see GET /v1/jobs?import_id=).',
+      'Each row is checked as POST /v1/jobs checks a job: a bad row is listed with its line (and column) and skipped, never fatal; valid rows are enqueued as the file arrives. The answer comes when the whole file has been read. A problem with the file as a whole (no file, not CSV, no header, a mapping naming a missing column, more rows than IMPORT_MAX_ROWS, a file over IMPORT_MAX_BYTES) is a 400 (413 for size); when it is found part-way, the import is marked `failed` and the jobs it had queued are cancelled. If the upload itself breaks off (or its gateway dies: a running import left unrefreshed for IMPORT_STALE_AFTER_MS), the import is marked `failed`, the rows accepted before stay queued (see GET /v1/jobs?import_id=) and it is `resumable`.',
+      '',
+      'Resuming: send the whole file again with `resume={id}` and the same type, mapping, options, priority and callback_url. Its first `rows_committed` data rows (those the failed import handled) are read, checked to be the same rows, and skipped without enqueuing anything; the rest is a new import with `resumed_from` and `rows_skipped` (its counts cover the rows it read; line numbers stay those of the file), and the failed import shows `resumed_by`. Another workspace’s import is a 404; an import refused for its content, not failed, already resumed, run with other settings, or a different file is a 409 naming why.',
       '',
       'Idempotency-Key: the fingerprint is the settings and the file’s bytes (not the multipart envelope); a repeat of a finished import is read, not run, and replays the first answer.',
     ].join('\n'),
@@ -109,6 +151,8 @@ export class ImportsController {
         options: { type: 'string', description: 'JSON object', example: '{"verify":true}' },
         priority: { type: 'string', enum: ['interactive', 'bulk'], default: 'bulk' },
         callback_url: { type: 'string', example: 'https://crm.example.com/hooks/sluice' },
+        reference: { type: 'string', example: 'leads-2026-12-02' },
+        resume: { type: 'string', format: 'uuid', example: '0b7e6f1c-2a4d-4e8f-9c1b-3d5a7e9f1b2c' },
         file: { type: 'string', format: 'binary' },
       },
     },
@@ -118,6 +162,19 @@ export class ImportsController {
   @ApiQuery({ name: 'options', required: false, description: 'With a text/csv body (JSON).' })
   @ApiQuery({ name: 'priority', required: false, enum: ['interactive', 'bulk'] })
   @ApiQuery({ name: 'callback_url', required: false })
+  @ApiQuery({
+    name: 'reference',
+    required: false,
+    example: 'leads-2026-12-02',
+    description:
+      'A label of 1–128 visible ASCII characters, to find the import again: GET /v1/imports?reference=.',
+  })
+  @ApiQuery({
+    name: 'resume',
+    required: false,
+    example: '0b7e6f1c-2a4d-4e8f-9c1b-3d5a7e9f1b2c',
+    description: 'The id of a failed, resumable import of this workspace: its committed rows are skipped.',
+  })
   @ApiResponse({ status: 201, description: 'The import, finished.', schema: { example: IMPORT_EXAMPLE } })
   @ApiResponse({
     status: 400,
@@ -132,6 +189,16 @@ export class ImportsController {
     },
   })
   @ApiResponse({ status: 413, description: 'The file is larger than IMPORT_MAX_BYTES.' })
+  @ApiError(
+    404,
+    'resume names no import of this workspace.',
+    'No import 0b7e6f1c-2a4d-4e8f-9c1b-3d5a7e9f1b2c in this workspace to resume.',
+  )
+  @ApiError(
+    409,
+    'resume names an import that cannot be resumed (refused for its content, not failed, already resumed, other settings, another file), or the Idempotency-Key was used with another request or is still running.',
+    'Import 0b7e6f1c-2a4d-4e8f-9c1b-3d5a7e9f1b2c was already resumed by import 5d1c9a7e-3b2f-4c6d-8e1a-9f0b2c4d6e8a; resume that one if it failed too.',
+  )
   async create(
     @Req() request: Request,
     @CurrentCaller() caller: Caller,
@@ -151,6 +218,34 @@ export class ImportsController {
     const view = await this.imports.run(caller, upload, settings, correlationId);
     recordStreamedDigest(request, upload.digest());
     return view;
+  }
+
+  @Get()
+  @RequireScope('jobs:read')
+  @ApiOperation({
+    summary: 'List imports, newest first',
+    description:
+      'Filters: `reference` (the label given at upload: how a client whose upload was cut off finds the import to resume), `status` (`running`, `completed`, `failed`); `limit` 1–100 (default 20). Pass `next_cursor` back as `cursor` for the next page; null on the last.',
+  })
+  @ApiQuery({ name: 'reference', required: false, example: 'leads-2026-12-02' })
+  @ApiQuery({ name: 'status', required: false, enum: ['running', 'completed', 'failed'] })
+  @ApiQuery({ name: 'limit', required: false, example: 20, description: '1–100, default 20' })
+  @ApiQuery({ name: 'cursor', required: false, description: 'next_cursor of the previous page' })
+  @ApiAnswer(200, IMPORT_LIST_EXAMPLE, {
+    nullable: ['reference', 'error', 'resumed_from', 'resumed_by', 'completed_at', 'next_cursor'],
+    optional: ['column'],
+    description: 'A page of imports, newest first.',
+  })
+  @ApiError(
+    400,
+    'An unknown or malformed filter, limit or cursor.',
+    'Unknown query parameter(s) colour; allowed: reference, status, limit, cursor.',
+  )
+  async list(
+    @Query() query: Record<string, unknown>,
+    @CurrentCaller() caller: Caller,
+  ): Promise<{ data: ImportView[]; next_cursor: string | null }> {
+    return this.imports.list(caller, parseImportListQuery(query));
   }
 
   @Get(':id')

@@ -1,5 +1,6 @@
 import {
   BadRequestException,
+  ConflictException,
   HttpException,
   Injectable,
   Logger,
@@ -9,14 +10,17 @@ import {
 import { SUPPRESSED_MESSAGE, SuppressionCheck } from '../persons/suppression-check';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { GatewayConfig } from '@sluice/config';
-import { ImportRecord, type ImportRowError } from '@sluice/db';
+import { EnrichmentRequest, ImportRecord, type ImportRowError } from '@sluice/db';
 import { CsvError, parse } from 'csv-parse';
-import { DataSource } from 'typeorm';
+import { DataSource, In, QueryFailedError } from 'typeorm';
 import type { Caller } from '../auth/request-context';
 import { Quotas } from '../credits/quotas.service';
+import { encodeCursor } from '../jobs/job-list';
 import { JobsService, type NewJob } from '../jobs/jobs.service';
 import { type CsvUpload, UploadBrokenError } from './csv-upload';
 import { ImportCancellation } from './import-cancellation';
+import type { ImportListQuery } from './import-list';
+import { resumeRefusal, resumeSettingsOf, RowDigest } from './import-resume';
 import { jobOfRow, refusalMessage } from './import-rows';
 import { type ColumnMap, type ImportSettings, resolveColumns } from './import-settings';
 import { toImportView, type ImportView } from './import-view';
@@ -29,12 +33,34 @@ interface ParsedRow {
   info: { lines: number };
 }
 
+/** An upload whose header was read (and, for a resume, the rows it skips). */
+interface OpenFile {
+  upload: CsvUpload;
+  rows: AsyncIterator<ParsedRow>;
+  /** Drops the rest of the upload unread. */
+  stop: () => void;
+  digest: RowDigest;
+  columns: ColumnMap;
+  room: Awaited<ReturnType<Quotas['roomCheck']>>;
+}
+
 /** How far an import has got; only counts and the first errors, never the rows themselves. */
 interface Progress {
   total: number;
   accepted: number;
   rejected: number;
   errors: ImportRowError[];
+  /** Data rows of the file with a stored outcome (skipped ones included): where a resume starts. */
+  committed: number;
+}
+
+function isResumeTaken(error: unknown): boolean {
+  const driverError = (error as { driverError?: { code?: string; constraint?: string } }).driverError;
+  return (
+    error instanceof QueryFailedError &&
+    driverError?.code === '23505' &&
+    driverError.constraint === 'ux_imports_resumed_from'
+  );
 }
 
 function csvProblem(error: CsvError): string {
@@ -70,6 +96,16 @@ export class ImportsService {
     settings: ImportSettings,
     correlationId: string,
   ): Promise<ImportView> {
+    // The import to resume is checked before a byte of the file is read.
+    let origin: ImportRecord | null = null;
+    if (settings.resume !== null) {
+      try {
+        origin = await this.resumeOrigin(caller, settings.resume, settings);
+      } catch (error) {
+        upload.discard();
+        throw error;
+      }
+    }
     const parser = parse({
       bom: true,
       skip_empty_lines: true,
@@ -86,8 +122,14 @@ export class ImportsService {
       parser.destroy();
     };
 
-    // Everything about the file as a whole is checked before anything is written.
+    // Everything about the file as a whole is checked before anything is written; a resume also
+    // reads past the rows the import it resumes committed, checking they are the same rows.
+    const digest = new RowDigest();
+    const skipped = origin?.rowsCommitted ?? 0;
     let columns: ColumnMap;
+    const imports = this.dataSource.getRepository(ImportRecord);
+    let record: ImportRecord;
+    let room: Awaited<ReturnType<Quotas['roomCheck']>>;
     try {
       const header = await rows.next();
       if (header.done) {
@@ -96,25 +138,131 @@ export class ImportsService {
         );
       }
       columns = resolveColumns(header.value.record, settings);
+      digest.add(header.value.record);
+      if (origin) {
+        await this.skipCommitted(rows, digest, origin);
+      }
+      room = await this.quotas.roomCheck(caller.workspaceId);
+      record = await imports.save(
+        imports.create({
+          workspaceId: caller.workspaceId,
+          apiKeyId: caller.apiKeyId,
+          type: settings.type,
+          status: 'running',
+          reference: settings.reference,
+          settings: resumeSettingsOf(settings),
+          resumedFrom: origin?.id ?? null,
+          rowsSkipped: skipped,
+          rowsCommitted: skipped,
+          rowsDigest: digest.current(),
+        }),
+      );
     } catch (error) {
       stop();
+      if (isResumeTaken(error)) {
+        throw new ConflictException(
+          `Import ${origin?.id} was resumed by another upload meanwhile; only one resume of an import runs.`,
+        );
+      }
       throw error instanceof CsvError ? new BadRequestException(csvProblem(error)) : error;
     }
-    const room = await this.quotas.roomCheck(caller.workspaceId);
-    const imports = this.dataSource.getRepository(ImportRecord);
-    const record = await imports.save(
-      imports.create({
-        workspaceId: caller.workspaceId,
-        apiKeyId: caller.apiKeyId,
-        type: settings.type,
-        status: 'running',
-      }),
-    );
 
-    const progress: Progress = { total: 0, accepted: 0, rejected: 0, errors: [] };
+    // The row's heartbeat while the upload is open, even when chunks come slowly: the sweep takes a
+    // running import left unrefreshed for IMPORT_STALE_AFTER_MS for one whose gateway died.
+    const heartbeat = setInterval(
+      () =>
+        void this.dataSource
+          .query(`UPDATE imports SET updated_at = now() WHERE id = $1 AND status = 'running'`, [record.id])
+          .catch((error: unknown) =>
+            this.logger.warn({
+              msg: 'import heartbeat not written',
+              importId: record.id,
+              error: String(error),
+            }),
+          ),
+      Math.max(1000, Math.floor(this.config.importStaleAfterMs / 3)),
+    );
+    heartbeat.unref();
+    try {
+      return await this.readRows(
+        caller,
+        record,
+        { upload, rows, stop, digest, columns, room },
+        settings,
+        correlationId,
+      );
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  /**
+   * The failed import `id` of the caller's workspace that an upload resumes: 404 when it is not the
+   * workspace's, 409 naming why it cannot be resumed (refused for its content, resumed already, not
+   * failed, other settings).
+   */
+  private async resumeOrigin(caller: Caller, id: string, settings: ImportSettings): Promise<ImportRecord> {
+    const imports = this.dataSource.getRepository(ImportRecord);
+    const origin = await imports.findOneBy({ id, workspaceId: caller.workspaceId });
+    if (!origin) {
+      throw new NotFoundException(`No import ${id} in this workspace to resume.`);
+    }
+    const resumedBy = await imports.findOne({ select: { id: true }, where: { resumedFrom: id } });
+    const refusal = resumeRefusal(origin, resumedBy?.id ?? null, settings);
+    if (refusal !== null) {
+      throw new ConflictException(refusal);
+    }
+    // A gateway that died between storing a chunk's jobs and recording them leaves more jobs than
+    // the import counts: where to resume is then unknown, and guessing could enqueue rows twice.
+    const stored = await this.dataSource
+      .getRepository(EnrichmentRequest)
+      .countBy({ importId: id, workspaceId: caller.workspaceId });
+    if (stored > origin.rowsAccepted) {
+      throw new ConflictException(
+        `Import ${id} stored ${stored} job(s) but recorded ${origin.rowsAccepted}: its gateway stopped while writing a chunk, so where to resume is unknown. Import the rest of the file as a new import (its jobs: GET /v1/jobs?import_id=${id}).`,
+      );
+    }
+    return origin;
+  }
+
+  /** Reads past the rows `origin` committed, enqueuing nothing; they must be the rows it read. */
+  private async skipCommitted(
+    rows: AsyncIterator<ParsedRow>,
+    digest: RowDigest,
+    origin: ImportRecord,
+  ): Promise<void> {
+    for (let read = 0; read < origin.rowsCommitted; read += 1) {
+      const next = await rows.next();
+      if (next.done) {
+        throw new ConflictException(
+          `The file has ${read} data row(s), but import ${origin.id} had committed ${origin.rowsCommitted}: resume it with the same file.`,
+        );
+      }
+      digest.add(next.value.record);
+    }
+    if (origin.rowsDigest !== null && digest.current() !== origin.rowsDigest) {
+      throw new ConflictException(
+        `The file's header or first ${origin.rowsCommitted} data row(s) differ from those import ${origin.id} read: resume it with the same file.`,
+      );
+    }
+  }
+
+  /** Reads the rest of the file into the import `record`: rows checked, chunks enqueued and counted. */
+  private async readRows(
+    caller: Caller,
+    record: ImportRecord,
+    file: OpenFile,
+    settings: ImportSettings,
+    correlationId: string,
+  ): Promise<ImportView> {
+    const { upload, rows, stop, digest, columns, room } = file;
+    const imports = this.dataSource.getRepository(ImportRecord);
+    const skipped = record.rowsSkipped;
+    const progress: Progress = { total: 0, accepted: 0, rejected: 0, errors: [], committed: skipped };
     let chunk: NewJob[] = [];
     let chunkLines: number[] = [];
     let errorsWritten = 0;
+    // Every row read so far has its outcome in `progress` when a chunk is written: committed.
     const save = async (): Promise<void> => {
       await imports.update(
         { id: record.id, workspaceId: caller.workspaceId },
@@ -122,10 +270,13 @@ export class ImportsService {
           rowsTotal: progress.total,
           rowsAccepted: progress.accepted,
           rowsRejected: progress.rejected,
+          rowsCommitted: skipped + progress.total,
+          rowsDigest: digest.current(),
           ...(progress.errors.length > errorsWritten ? { errors: progress.errors } : {}),
         },
       );
       errorsWritten = progress.errors.length;
+      progress.committed = skipped + progress.total;
     };
     const flush = async (): Promise<void> => {
       if (chunk.length === 0) {
@@ -160,12 +311,13 @@ export class ImportsService {
     try {
       for (let next = await rows.next(); !next.done; next = await rows.next()) {
         progress.total += 1;
-        if (progress.total > this.config.importMaxRows) {
+        if (skipped + progress.total > this.config.importMaxRows) {
           progress.total -= 1; // the rows counted are the rows read in full
           throw new BadRequestException(
             `The file has more than ${this.config.importMaxRows} data rows, the most one import may hold (IMPORT_MAX_ROWS); split it.`,
           );
         }
+        digest.add(next.value.record);
         // The parser counts the line a row ends on; a quoted cell may span lines, so step back.
         const line =
           next.value.info.lines -
@@ -204,6 +356,8 @@ export class ImportsService {
         rowsTotal: progress.total,
         rowsAccepted: progress.accepted,
         rowsRejected: progress.rejected,
+        rowsCommitted: skipped + progress.total,
+        rowsDigest: digest.current(),
         errors: progress.errors,
         completedAt: () => 'now()',
       },
@@ -213,8 +367,9 @@ export class ImportsService {
 
   /**
    * Marks an import failed and says why. A refusal (the file broke a rule part-way) cancels the jobs
-   * the import had queued, so a refused upload runs nothing; when the upload itself broke off, the
-   * rows accepted so far stay queued, as the answer and the import's `error` say.
+   * the import had queued, so a refused upload runs nothing; when the upload itself broke off (or
+   * PostgreSQL or Redis went away), the rows accepted so far stay queued and the import can be
+   * resumed from its last committed row, as the answer and the import's `error` say.
    */
   private async fail(
     caller: Caller,
@@ -238,10 +393,12 @@ export class ImportsService {
         cancelled === null
           ? `${problem} The jobs it had queued could not all be cancelled; cancel them through GET /v1/jobs?import_id=${record.id}.`
           : `${problem} Nothing of this import will run: the ${cancelled} job(s) it had queued were cancelled.`;
-    } else if (error instanceof UploadBrokenError) {
-      reason = `${error.message} The ${progress.accepted} row(s) accepted before stay queued (GET /v1/jobs?import_id=${record.id}); the rest of the file was not read.`;
     } else {
-      reason = `The import stopped: ${error instanceof Error ? error.message : String(error)}. The ${progress.accepted} row(s) accepted before stay queued (GET /v1/jobs?import_id=${record.id}).`;
+      const cause =
+        error instanceof UploadBrokenError
+          ? error.message
+          : `The import stopped: ${error instanceof Error ? error.message : String(error)}.`;
+      reason = `${cause} The ${progress.accepted} row(s) accepted before stay queued (GET /v1/jobs?import_id=${record.id}). To import the rest, send the same file with resume=${record.id}: its first ${progress.committed} data row(s), already handled, are skipped.`;
     }
     await this.dataSource
       .getRepository(ImportRecord)
@@ -250,6 +407,7 @@ export class ImportsService {
         {
           status: 'failed',
           error: reason,
+          resumable: !refused,
           rowsTotal: progress.total,
           rowsAccepted: progress.accepted,
           rowsRejected: progress.rejected,
@@ -270,12 +428,53 @@ export class ImportsService {
 
   /** The caller's import; another workspace's is indistinguishable from a missing one (404). */
   async get(caller: Caller, id: string): Promise<ImportView> {
-    const record = await this.dataSource
-      .getRepository(ImportRecord)
-      .findOneBy({ id, workspaceId: caller.workspaceId });
+    const imports = this.dataSource.getRepository(ImportRecord);
+    const record = await imports.findOneBy({ id, workspaceId: caller.workspaceId });
     if (!record) {
       throw new NotFoundException(`No import ${id} in this workspace.`);
     }
-    return toImportView(record);
+    const resumedBy = await imports.findOne({ select: { id: true }, where: { resumedFrom: id } });
+    return toImportView(record, resumedBy?.id ?? null);
+  }
+
+  /** The caller's imports, newest first, a page at a time (`GET /v1/imports`). */
+  async list(
+    caller: Caller,
+    query: ImportListQuery,
+  ): Promise<{ data: ImportView[]; next_cursor: string | null }> {
+    const imports = this.dataSource.getRepository(ImportRecord);
+    const builder = imports
+      .createQueryBuilder('i')
+      .where('i.workspace_id = :workspaceId', { workspaceId: caller.workspaceId })
+      .orderBy('i.created_at', 'DESC')
+      .addOrderBy('i.id', 'DESC')
+      .limit(query.limit + 1);
+    if (query.reference !== undefined) {
+      builder.andWhere('i.reference = :reference', { reference: query.reference });
+    }
+    if (query.status !== undefined) {
+      builder.andWhere('i.status = :status', { status: query.status });
+    }
+    if (query.after) {
+      builder.andWhere('(i.created_at, i.id) < (:afterAt, :afterId::uuid)', {
+        afterAt: query.after.createdAt,
+        afterId: query.after.id,
+      });
+    }
+    const rows = await builder.getMany();
+    const page = rows.slice(0, query.limit);
+    const resumers =
+      page.length === 0
+        ? []
+        : await imports.find({
+            select: { id: true, resumedFrom: true },
+            where: { resumedFrom: In(page.map((row) => row.id)) },
+          });
+    const resumedBy = new Map(resumers.map((row) => [row.resumedFrom, row.id]));
+    const last = page.at(-1);
+    return {
+      data: page.map((row) => toImportView(row, resumedBy.get(row.id) ?? null)),
+      next_cursor: rows.length > query.limit && last ? encodeCursor(last.createdAt, last.id) : null,
+    };
   }
 }

@@ -10,6 +10,7 @@ import { Batches1796237000567 } from './1796237000567-Batches';
 import { Retention1796241159522 } from './1796241159522-Retention';
 import { ProviderSettings1796240536805 } from './1796240536805-ProviderSettings';
 import { Imports1796236280384 } from './1796236280384-Imports';
+import { ImportResume1796249651359 } from './1796249651359-ImportResume';
 import { AuditEvents1796239530947 } from './1796239530947-AuditEvents';
 
 /** Every migration, in order. Listed explicitly (no glob) so that compiled and test runs agree. */
@@ -27,4 +28,5 @@ export const MIGRATIONS: (new () => object)[] = [
   AuditEvents1796239530947,
   ProviderSettings1796240536805,
   Retention1796241159522,
+  ImportResume1796249651359,
 ];
