@@ -170,11 +170,48 @@ describe('admin data quality and operations', () => {
           'rocketreach',
         ),
     ).length;
-    const compliance = await admin<{ attribution: { text: string; results: number }; audit_events: number }>(
-      'GET',
-      '/v1/admin/compliance',
+    interface Compliance {
+      retention: {
+        policies_days: Record<string, number>;
+        schedule: string | null;
+        last_run: { id: string; status: string; total_deleted: number; error: string | null } | null;
+        last_finished_run: { id: string } | null;
+      };
+      suppressions: { total: number; by_kind: Record<string, number> };
+      attribution: { text: string; results: number };
+      audit_events: number;
+    }
+    const before = await admin<Compliance>('GET', '/v1/admin/compliance');
+    expect(before.status).toBe(200);
+    expect(before.body.retention).toEqual({
+      policies_days: { person: 365, company: 365, provider_calls: 730, results: 90, webhook_events: 30 },
+      schedule: '30 2 * * *',
+      last_run: null,
+      last_finished_run: null,
+    });
+    expect(before.body.suppressions).toEqual({ total: 0, by_kind: {} });
+    // A finished run, then one that failed after it; one erased person.
+    const [doneRun] = await ctx.db.dataSource.query<{ id: string }[]>(
+      `INSERT INTO retention_runs (trigger, status, started_at, finished_at, total_deleted)
+       VALUES ('schedule', 'finished', now() - interval '2 days', now() - interval '2 days', 12) RETURNING id`,
     );
-    expect(compliance.status).toBe(200);
+    const [failedRun] = await ctx.db.dataSource.query<{ id: string }[]>(
+      `INSERT INTO retention_runs (trigger, status, started_at, finished_at, error)
+       VALUES ('manual', 'failed', now() - interval '1 day', now() - interval '1 day', 'the database went away') RETURNING id`,
+    );
+    const erasing = await createWorkspace(stack.gatewayUrl, 'Erasing Co');
+    const erased = await call(stack.gatewayUrl, 'DELETE', '/v1/persons?email=gone@example.com', {
+      token: erasing.apiKey,
+    });
+    expect(erased.status).toBe(200);
+    const compliance = await admin<Compliance>('GET', '/v1/admin/compliance');
+    expect(compliance.body.retention.last_run).toMatchObject({
+      id: failedRun.id,
+      status: 'failed',
+      error: 'the database went away',
+    });
+    expect(compliance.body.retention.last_finished_run).toMatchObject({ id: doneRun.id, total_deleted: 12 });
+    expect(compliance.body.suppressions).toEqual({ total: 1, by_kind: { email: 1 } });
     expect(compliance.body.attribution).toEqual({ text: 'Powered by RocketReach', results: attributed });
     expect(compliance.body.audit_events).toBeGreaterThanOrEqual(jobs.length);
 

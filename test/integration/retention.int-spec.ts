@@ -1,5 +1,7 @@
+import { QUEUE_NAMES, redisUrlOptions } from '@sluice/queue';
+import { Queue } from 'bullmq';
 import { call, createWorkspace } from '../support/api';
-import type { TestDatabase } from '../support/database';
+import { requireEnv, type TestDatabase } from '../support/database';
 import { setUp, tearDown } from '../support/pipeline';
 import { TEST_ADMIN_TOKEN, type Stack } from '../support/stack';
 import { eventually } from '../support/wait';
@@ -218,6 +220,50 @@ describe('retention', () => {
     );
     expect(second.total_deleted).toBe(0);
     expect(await count(db, `SELECT count(*) AS n FROM alerts WHERE kind = 'retention.large-run'`)).toBe(1);
+  });
+
+  it('runs one at a time, and marks a run whose process died failed as interrupted', async () => {
+    ctx = await setUp({});
+    const { stack, db } = ctx;
+    // A run left `running` by a credit monitor killed mid-way (its lock went with its connection).
+    const [dead] = await db.dataSource.query<{ id: string }[]>(
+      `INSERT INTO retention_runs (trigger, status, started_at) VALUES ('schedule', 'running', now() - interval '1 hour')
+       RETURNING id`,
+    );
+    // Another credit monitor's run in progress holds the lock: a run asked for meanwhile does not start.
+    const holder = db.dataSource.createQueryRunner();
+    await holder.connect();
+    monitors.push(await startAppProcess('credit-monitor', stack.env));
+    const queue = new Queue(QUEUE_NAMES.creditMonitor, {
+      connection: redisUrlOptions(requireEnv('REDIS_URL')),
+      prefix: ctx.prefix,
+    });
+    try {
+      await holder.query('SELECT pg_advisory_lock(731904211)');
+      const answer = await call<{ job_id: string }>(stack.gatewayUrl, 'POST', '/v1/admin/retention/runs', {
+        token: TEST_ADMIN_TOKEN,
+      });
+      const result = await eventually(
+        async () => (await queue.getJob(answer.body.job_id))?.returnvalue as { skipped?: string } | undefined,
+        { timeoutMs: 15_000, what: 'the retention job done' },
+      );
+      expect(result.skipped).toBe('another retention run is in progress');
+      expect((await runs(stack)).map((run) => [run.id, run.status])).toEqual([[dead.id, 'running']]);
+    } finally {
+      await holder.query('SELECT pg_advisory_unlock(731904211)');
+      await holder.release();
+      await queue.close();
+    }
+    // With the lock free, the next run takes it, marks the dead run interrupted and finishes.
+    await startRun(stack);
+    const finished = await finishedRun(stack, 30_000);
+    expect(finished.status).toBe('finished');
+    const list = await runs(stack);
+    expect(list).toHaveLength(2);
+    const old = list.find((run) => run.id === dead.id);
+    expect(old?.status).toBe('failed');
+    expect(old?.error).toContain('interrupted');
+    expect(old?.finished_at).not.toBeNull();
   });
 
   it('deletes over 100,000 rows in small batches while other queries on the table stay fast', async () => {

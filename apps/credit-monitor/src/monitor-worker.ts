@@ -99,7 +99,12 @@ export class MonitorWorker implements OnApplicationBootstrap, OnApplicationShutd
         const trigger =
           (job.data as Partial<RetentionRunPayload>).trigger === 'manual' ? 'manual' : 'schedule';
         const result = await this.retention.run(trigger);
-        return { runId: result.runId, total: result.total, alertId: result.alertId };
+        return {
+          runId: result.runId,
+          total: result.total,
+          alertId: result.alertId,
+          ...(result.skipped ? { skipped: result.skipped } : {}),
+        };
       }
       case JOB_NAMES.alertDeliver:
         return this.delivery.deliver(job as Job<AlertDeliveryPayload>);

@@ -842,7 +842,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Compliance status: results carrying RocketReach’s attribution, audit events recorded */
+    /** Compliance status: retention policies and last runs, suppressions, results carrying RocketReach’s attribution, audit events */
     get: operations['AdminOpsController_compliance'];
     put?: never;
     post?: never;
@@ -6098,6 +6098,41 @@ export interface operations {
         };
         content: {
           'application/json': {
+            retention: {
+              policies_days: {
+                person: number;
+                company: number;
+                provider_calls: number;
+                results: number;
+                webhook_events: number;
+              };
+              schedule: string | null;
+              last_run: {
+                id: string;
+                trigger: string;
+                status: string;
+                started_at: string;
+                finished_at: string | null;
+                total_deleted: number;
+                error: string | null;
+              } | null;
+              last_finished_run: {
+                id: string;
+                trigger: string;
+                status: string;
+                started_at: string;
+                finished_at: string | null;
+                total_deleted: number;
+                error: string | null;
+              } | null;
+            };
+            suppressions: {
+              total: number;
+              by_kind: {
+                email: number;
+                linkedin_url: number;
+              };
+            };
             attribution: {
               text: string;
               results: number;

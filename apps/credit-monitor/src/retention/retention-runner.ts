@@ -6,11 +6,20 @@ import { AlertBook } from '../alerts/alert-book';
 import { retentionTargets, type RetentionTarget } from './retention-policy';
 
 export interface RetentionRunResult {
-  runId: string;
+  /** The run's report row; null when the run did not start (see `skipped`). */
+  runId: string | null;
   deleted: Record<string, number>;
   total: number;
   alertId: string | null;
+  /** Why the run did not start: another run holds the retention lock. */
+  skipped?: string;
 }
+
+/**
+ * The PostgreSQL advisory lock one retention run holds while it runs (any number: it only has to
+ * be the same in every credit monitor; advisory locks are per database).
+ */
+const RETENTION_LOCK = 731_904_211;
 
 /**
  * Deletes data past its retention (see {@link retentionTargets}) in small batches: each batch is one
@@ -33,7 +42,53 @@ export class RetentionRunner {
     private readonly config: CreditMonitorConfig,
   ) {}
 
+  /**
+   * One run at a time, across every credit monitor: a run holds a PostgreSQL advisory lock on its
+   * own connection while it goes on, so a second run (a manual one during the nightly one) does not
+   * start, and a run whose process died releases it with its connection. Whoever takes the lock
+   * next therefore knows that a report row still `running` belongs to a dead run, and marks it
+   * failed as interrupted rather than leaving it running for ever.
+   */
   async run(trigger: 'schedule' | 'manual', now = new Date()): Promise<RetentionRunResult> {
+    const lock = this.dataSource.createQueryRunner();
+    await lock.connect();
+    try {
+      const [{ locked }] = (await lock.query('SELECT pg_try_advisory_lock($1) AS locked', [
+        RETENTION_LOCK,
+      ])) as { locked: boolean }[];
+      if (!locked) {
+        this.logger.warn({ msg: 'retention run not started: another run is in progress', trigger });
+        return {
+          runId: null,
+          deleted: {},
+          total: 0,
+          alertId: null,
+          skipped: 'another retention run is in progress',
+        };
+      }
+      try {
+        const interrupted = await this.dataSource.query<{ id: string }[]>(
+          `UPDATE retention_runs
+              SET status = 'failed', finished_at = now(),
+                  error = 'interrupted: the process running it stopped before it finished; the next run went on'
+            WHERE status = 'running'
+        RETURNING id`,
+        );
+        // TypeORM hands an UPDATE … RETURNING back as [rows, count].
+        const ids = (Array.isArray(interrupted[0]) ? interrupted[0] : interrupted) as { id: string }[];
+        if (ids.length > 0) {
+          this.logger.warn({ msg: 'retention runs marked interrupted', runIds: ids.map((row) => row.id) });
+        }
+        return await this.runLocked(trigger, now);
+      } finally {
+        await lock.query('SELECT pg_advisory_unlock($1)', [RETENTION_LOCK]);
+      }
+    } finally {
+      await lock.release();
+    }
+  }
+
+  private async runLocked(trigger: 'schedule' | 'manual', now: Date): Promise<RetentionRunResult> {
     const [{ id: runId }] = await this.dataSource.query<{ id: string }[]>(
       `INSERT INTO retention_runs (trigger, status, started_at) VALUES ($1, 'running', $2) RETURNING id`,
       [trigger, now],

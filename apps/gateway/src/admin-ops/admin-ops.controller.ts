@@ -6,7 +6,13 @@ import { CorrelationId } from '../auth/request-context';
 import { AdminErrors, ApiAnswer, ApiBodyLimit, ApiError, ApiPost } from '../openapi/decorators';
 import { CacheClearDto, RetryFailedDto } from './admin-ops.dto';
 import { AdminOps, type RetryOutcome } from './admin-ops.service';
-import { DataQuality, type DataQualityReport, parseDataQualityQuery, SEGMENTS } from './data-quality';
+import {
+  type ComplianceReport,
+  DataQuality,
+  type DataQualityReport,
+  parseDataQualityQuery,
+  SEGMENTS,
+} from './data-quality';
 
 const PROVIDER_FIGURES = {
   provider: 'snov',
@@ -82,10 +88,41 @@ export class AdminOpsController {
 
   @Get('compliance')
   @ApiOperation({
-    summary: 'Compliance status: results carrying RocketReach’s attribution, audit events recorded',
+    summary:
+      'Compliance status: retention policies and last runs, suppressions, results carrying RocketReach’s attribution, audit events',
   })
-  @ApiAnswer(200, { attribution: { text: 'Powered by RocketReach', results: 1234 }, audit_events: 56789 })
-  async compliance(): Promise<Awaited<ReturnType<DataQuality['compliance']>>> {
+  @ApiAnswer(
+    200,
+    {
+      retention: {
+        policies_days: { person: 365, company: 365, provider_calls: 730, results: 90, webhook_events: 30 },
+        schedule: '30 2 * * *',
+        last_run: {
+          id: '0b5e7a1c-2f4d-4c8e-9a6b-1d2e3f4a5b6c',
+          trigger: 'schedule',
+          status: 'finished',
+          started_at: '2026-12-01T02:30:00.000Z',
+          finished_at: '2026-12-01T02:31:12.000Z',
+          total_deleted: 18234,
+          error: null,
+        },
+        last_finished_run: {
+          id: '0b5e7a1c-2f4d-4c8e-9a6b-1d2e3f4a5b6c',
+          trigger: 'schedule',
+          status: 'finished',
+          started_at: '2026-12-01T02:30:00.000Z',
+          finished_at: '2026-12-01T02:31:12.000Z',
+          total_deleted: 18234,
+          error: null,
+        },
+      },
+      suppressions: { total: 3, by_kind: { email: 2, linkedin_url: 1 } },
+      attribution: { text: 'Powered by RocketReach', results: 1234 },
+      audit_events: 56789,
+    },
+    { nullable: ['schedule', 'last_run', 'last_finished_run', 'finished_at', 'error'] },
+  )
+  async compliance(): Promise<ComplianceReport> {
     return this.quality.compliance();
   }
 

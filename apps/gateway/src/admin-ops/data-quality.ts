@@ -1,5 +1,6 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { CreditMonitorConfig } from '@sluice/config';
 import { ROCKETREACH_ATTRIBUTION } from '@sluice/providers';
 import { DataSource } from 'typeorm';
 
@@ -94,9 +95,48 @@ export interface DataQualityReport {
  * and cost per hit count provider calls only: a cached answer costs nothing and says nothing about
  * the provider, unlike usage reports (which count what a workspace was served).
  */
+interface RunRow {
+  id: string;
+  trigger: string;
+  status: string;
+  started_at: Date;
+  finished_at: Date | null;
+  total_deleted: string;
+  error: string | null;
+  which: string;
+}
+
+/** One retention run as the compliance status shows it. */
+export interface RetentionRunSummary {
+  id: string;
+  trigger: string;
+  status: string;
+  started_at: string;
+  finished_at: string | null;
+  total_deleted: number;
+  error: string | null;
+}
+
+export interface ComplianceReport {
+  retention: {
+    /** Days each kind of data is kept (the credit monitor's RETENTION_*_DAYS). */
+    policies_days: Record<'person' | 'company' | 'provider_calls' | 'results' | 'webhook_events', number>;
+    /** RETENTION_CRON, or null when runs are only started by hand. */
+    schedule: string | null;
+    last_run: RetentionRunSummary | null;
+    last_finished_run: RetentionRunSummary | null;
+  };
+  suppressions: { total: number; by_kind: Record<string, number> };
+  attribution: { text: string; results: number };
+  audit_events: number;
+}
+
 @Injectable()
 export class DataQuality {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly monitor: CreditMonitorConfig,
+  ) {}
 
   async report(query: DataQualityQuery): Promise<DataQualityReport> {
     const params = [query.from, query.to, query.workspaceId];
@@ -202,16 +242,63 @@ export class DataQuality {
     });
   }
 
-  /** Compliance figures this deployment has: finished results carrying RocketReach's attribution. */
-  async compliance(): Promise<{ attribution: { text: string; results: number }; audit_events: number }> {
-    const [row] = await this.dataSource.query<{ attributed: string; audited: string }[]>(
-      `SELECT (SELECT count(*) FROM enrichment_requests r
-                WHERE r.status = 'completed' AND jsonb_typeof(r.result->'sources') = 'object'
-                  AND EXISTS (SELECT 1 FROM jsonb_each_text(r.result->'sources') e WHERE e.value = 'rocketreach'))
-                AS attributed,
-              (SELECT count(*) FROM audit_events) AS audited`,
-    );
+  /**
+   * Compliance status: the retention policies in force and the last run (and the last one that
+   * finished), suppressions recorded per kind of identifier, finished results carrying RocketReach's
+   * attribution, and audit events recorded.
+   */
+  async compliance(): Promise<ComplianceReport> {
+    const [[row], runs, suppressions] = await Promise.all([
+      this.dataSource.query<{ attributed: string; audited: string }[]>(
+        `SELECT (SELECT count(*) FROM enrichment_requests r
+                  WHERE r.status = 'completed' AND jsonb_typeof(r.result->'sources') = 'object'
+                    AND EXISTS (SELECT 1 FROM jsonb_each_text(r.result->'sources') e WHERE e.value = 'rocketreach'))
+                  AS attributed,
+                (SELECT count(*) FROM audit_events) AS audited`,
+      ),
+      this.dataSource.query<RunRow[]>(
+        `(SELECT id, trigger, status, started_at, finished_at, total_deleted, error, 'last' AS which
+            FROM retention_runs ORDER BY started_at DESC LIMIT 1)
+         UNION ALL
+         (SELECT id, trigger, status, started_at, finished_at, total_deleted, error, 'finished' AS which
+            FROM retention_runs WHERE status = 'finished' ORDER BY started_at DESC LIMIT 1)`,
+      ),
+      this.dataSource.query<{ kind: string; n: string }[]>(
+        'SELECT kind, count(*) AS n FROM suppressions GROUP BY kind ORDER BY kind',
+      ),
+    ]);
+    const run = (which: string): RetentionRunSummary | null => {
+      const found = runs.find((candidate) => candidate.which === which);
+      return found
+        ? {
+            id: found.id,
+            trigger: found.trigger,
+            status: found.status,
+            started_at: found.started_at.toISOString(),
+            finished_at: found.finished_at?.toISOString() ?? null,
+            total_deleted: Number(found.total_deleted),
+            error: found.error,
+          }
+        : null;
+    };
+    const byKind = Object.fromEntries(suppressions.map((entry) => [entry.kind, Number(entry.n)]));
     return {
+      retention: {
+        policies_days: {
+          person: this.monitor.retentionPersonDays,
+          company: this.monitor.retentionCompanyDays,
+          provider_calls: this.monitor.retentionProviderCallDays,
+          results: this.monitor.retentionResultDays,
+          webhook_events: this.monitor.retentionWebhookEventDays,
+        },
+        schedule: this.monitor.retentionCron || null,
+        last_run: run('last'),
+        last_finished_run: run('finished'),
+      },
+      suppressions: {
+        total: Object.values(byKind).reduce((sum, n) => sum + n, 0),
+        by_kind: byKind,
+      },
       attribution: { text: ROCKETREACH_ATTRIBUTION, results: Number(row?.attributed ?? 0) },
       audit_events: Number(row?.audited ?? 0),
     };
