@@ -166,12 +166,12 @@ export const ALERTS_EXAMPLE = {
   alerts: [
     {
       id: 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d',
-      kind: 'credits.low',
+      kind: 'credits.threshold',
       severity: 'warning',
       provider: 'snov',
-      title: 'snov credits low',
-      text: 'snov has 180 credits left (below 200); at the current rate they last 5 days.',
-      details: { balance: 180, threshold: 200 },
+      title: 'snov: 20 credits left (warning at 25)',
+      text: "snov's balance is 20 credits, at or below the warning threshold of 25.",
+      details: { balance: 20, reserved: 0, threshold: 25, level: 'warning' },
       deliveries: { slack: 'sent' },
       created_at: '2026-12-01T09:00:00.000Z',
     },
