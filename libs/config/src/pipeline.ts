@@ -105,6 +105,26 @@ export class PipelineConfig {
   ordering: 'priority' | 'cost_per_success' = 'priority';
 
   @Setting({
+    env: 'PIPELINE_SEGMENT_MIN_CALLS',
+    description:
+      "cost_per_success ordering: calls of a provider for an operation within a segment (industry or country of the request) before that segment's figures replace the operation's.",
+  })
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  segmentMinCalls = 30;
+
+  @Setting({
+    env: 'PIPELINE_SEGMENT_MAX_ROWS',
+    description:
+      'cost_per_success ordering: most (provider, operation, segment) figures loaded from the call log, the most called first.',
+  })
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  segmentMaxRows = 5_000;
+
+  @Setting({
     env: 'PROVIDER_OVERRIDES',
     description:
       'JSON object of per-provider overrides: {"<provider>": {"enabled", "priority", "rateLimits": [{"name","limit","windowMs","tier"?}], "minimumTier", "pollIntervalMs"}}; a rule with a tier limits only calls for workspaces of that tier (their share of the provider); pollIntervalMs is how often that provider\'s waiting tasks are polled (e.g. every 15 minutes for RocketReach when its webhooks arrive).',

@@ -5,6 +5,7 @@ export * from './plan/request-types';
 export * from './records/person';
 export * from './normalize/contact';
 export * from './selection/select-providers';
+export * from './selection/segments';
 export * from './merge/fields';
 export * from './merge/merge';
 export * from './merge/acceptance';

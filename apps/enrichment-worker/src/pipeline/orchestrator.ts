@@ -7,12 +7,16 @@ import { EnrichmentRequest, EnrichmentStep } from '@sluice/db';
 import {
   cacheKeyOf,
   chainStopReason,
+  chooseStats,
+  requestSegments,
+  statsKey,
   emailFields,
   goalsOf,
   isSupportedRequestType,
   mergeAnswers,
   personFields,
   phoneFields,
+  expectedCostPerSuccess,
   selectProviders,
   type FoundEmail,
   type FoundPhone,
@@ -24,6 +28,7 @@ import {
   type ProviderAnswer,
   type ProviderCandidate,
   type ProviderStats,
+  type ProviderStatsTable,
   type RequestInput,
   type RequestOptions,
   type SkipReason,
@@ -111,7 +116,7 @@ function accepted(step: EnrichmentStep): boolean {
 @Injectable()
 export class Orchestrator {
   private readonly logger = new Logger(Orchestrator.name);
-  private stats: { at: number; byProvider: Map<string, ProviderStats> } | null = null;
+  private stats: { at: number; table: ProviderStatsTable } | null = null;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -433,6 +438,7 @@ export class Orchestrator {
     const allowed = GOAL_PROVIDERS[goal.key];
     const options = request.options as RequestOptions;
     const stats = this.config.ordering === 'cost_per_success' ? await this.providerStats() : null;
+    const segments = stats ? this.segmentsOf(request.input, steps) : [];
     const domain = goalInput.person.domain;
     const catchAllDomain =
       goal.key === 'email' && !options.accept_catch_all && domain
@@ -468,7 +474,9 @@ export class Orchestrator {
           rateBudgetLeft: remaining,
           minimumTier: settings.minimumTier,
           priority: settings.priority,
-          stats: stats?.get(settings.name) ?? null,
+          stats: stats
+            ? chooseStats(stats, settings.name, goal.operation, segments, this.config.segmentMinCalls).stats
+            : null,
           chargesForRejected: goal.key === 'phone' && options.phone_type === 'mobile' && cost.chargedOnMiss,
         };
       }),
@@ -499,37 +507,119 @@ export class Orchestrator {
       reason: skip.reason,
     }));
     const next = selection.ordered[0];
+    if (stats) {
+      // Which figures priced each candidate: the request's segment's, the operation's, or the prior alone.
+      this.logger.debug({
+        msg: 'measured ordering',
+        requestId: request.id,
+        goal: goal.id,
+        operation: goal.operation,
+        segments,
+        candidates: selection.ordered.map((c) => {
+          const choice = chooseStats(stats, c.name, goal.operation, segments, this.config.segmentMinCalls);
+          return {
+            provider: c.name,
+            basis: choice.segment ?? choice.basis,
+            calls: choice.stats?.calls ?? 0,
+            expectedCostPerSuccess: expectedCostPerSuccess(c),
+          };
+        }),
+      });
+    }
     return { next: next ? (next.name as ProviderName) : null, skipped: rows };
   }
 
   /**
-   * Cost and success per provider over the last 7 days of steps (cached for a minute): the
-   * measured ordering's input.
+   * The segments of the request known before its next goal runs (see `requestSegments`): from its
+   * input and its own accepted profile, firmographics and phone answers.
    */
-  private async providerStats(): Promise<Map<string, ProviderStats>> {
+  private segmentsOf(input: RequestInput, steps: readonly EnrichmentStep[]): string[] {
+    const answer = (id: string): Record<string, unknown> | null =>
+      steps.find((step) => step.goal === id && accepted(step))?.output ?? null;
+    return requestSegments(input, {
+      person: answer('profile')?.person as Person | undefined,
+      firmographics: answer('firmographics')?.company as Firmographics | undefined,
+      phones: answer('phone')?.phones as FoundPhone[] | undefined,
+    });
+  }
+
+  /**
+   * Cost and success over the last 7 days of provider calls (cached for a minute), the measured
+   * ordering's input: per provider and operation, and per provider, operation and segment. A
+   * step's segments are those of its request once finished: the industry and country its result
+   * gives (`data`, which `enrich` fills only with the fields asked, else its firmographics, person
+   * or first phone, the same answers `requestSegments` reads while the request runs). Only segments
+   * with PIPELINE_SEGMENT_MIN_CALLS calls are loaded, at most PIPELINE_SEGMENT_MAX_ROWS of them.
+   */
+  private async providerStats(): Promise<ProviderStatsTable> {
     if (this.stats && Date.now() - this.stats.at < 60_000) {
-      return this.stats.byProvider;
+      return this.stats.table;
     }
-    const rows = await this.dataSource.query<
-      { provider: string; calls: string; hits: string; credits: string }[]
-    >(
-      `SELECT provider,
-              count(*) AS calls,
-              count(*) FILTER (WHERE state = 'completed' AND reason IS NULL) AS hits,
-              coalesce(sum(credits), 0) AS credits
-         FROM enrichment_steps
-        WHERE state IN ('completed', 'failed') AND cached = false
-          AND completed_at > now() - interval '7 days'
-        GROUP BY provider`,
-    );
-    const byProvider = new Map(
-      rows.map((row) => [
-        row.provider,
-        { calls: Number(row.calls), hits: Number(row.hits), credits: Number(row.credits) },
-      ]),
-    );
-    this.stats = { at: Date.now(), byProvider };
-    return byProvider;
+    type Row = {
+      provider: string;
+      operation: string;
+      segment: string;
+      calls: string;
+      hits: string;
+      credits: string;
+    };
+    const figures = (row: Row): ProviderStats => ({
+      calls: Number(row.calls),
+      hits: Number(row.hits),
+      credits: Number(row.credits),
+    });
+    const fold = (value: string): string =>
+      `NULLIF(lower(regexp_replace(btrim(${value}), '\\s+', ' ', 'g')), '')`;
+    const [operations, segments] = await Promise.all([
+      this.dataSource.query<Row[]>(
+        `SELECT provider, operation,
+                count(*) AS calls,
+                count(*) FILTER (WHERE state = 'completed' AND reason IS NULL) AS hits,
+                coalesce(sum(credits), 0) AS credits
+           FROM enrichment_steps
+          WHERE state IN ('completed', 'failed') AND cached = false
+            AND completed_at > now() - interval '7 days'
+          GROUP BY provider, operation`,
+      ),
+      this.config.segmentMaxRows === 0
+        ? Promise.resolve([] as Row[])
+        : this.dataSource.query<Row[]>(
+            `SELECT s.provider, s.operation, seg.segment,
+                    count(*) AS calls,
+                    count(*) FILTER (WHERE s.state = 'completed' AND s.reason IS NULL) AS hits,
+                    coalesce(sum(s.credits), 0) AS credits
+               FROM enrichment_steps s
+               JOIN enrichment_requests r ON r.id = s.request_id
+              CROSS JOIN LATERAL (VALUES
+                      ('industry:' || ${fold(
+                        `COALESCE(NULLIF(r.result->'data'->>'industry', ''), r.result->'firmographics'->>'industry')`,
+                      )}),
+                      ('country:' || ${fold(
+                        `COALESCE(NULLIF(r.result->'data'->>'country', ''),
+                                  NULLIF(r.result->'firmographics'->'location'->>'country', ''),
+                                  NULLIF(r.result->'person'->'location'->>'country', ''),
+                                  r.result->'phones'->0->>'country')`,
+                      )})
+                    ) AS seg(segment)
+              WHERE s.state IN ('completed', 'failed') AND s.cached = false
+                AND s.completed_at > now() - interval '7 days'
+                AND r.status IN ('completed', 'failed') AND jsonb_typeof(r.result) = 'object'
+                AND seg.segment IS NOT NULL
+              GROUP BY 1, 2, 3
+             HAVING count(*) >= $1
+              ORDER BY calls DESC, 1, 2, 3
+              LIMIT $2`,
+            [this.config.segmentMinCalls, this.config.segmentMaxRows],
+          ),
+    ]);
+    const table: ProviderStatsTable = {
+      byOperation: new Map(operations.map((row) => [statsKey(row.provider, row.operation), figures(row)])),
+      bySegment: new Map(
+        segments.map((row) => [statsKey(row.provider, row.operation, row.segment), figures(row)]),
+      ),
+    };
+    this.stats = { at: Date.now(), table };
+    return table;
   }
 
   /** The request's answer: each goal's accepted output, and for people the merged fields. */

@@ -14,7 +14,7 @@ export type SkipReason =
   | 'catch_all_domain'
   | 'paused_by_operator';
 
-/** Cost and success of a provider as measured from the call log. */
+/** Cost and success of a provider as measured from the call log (calls, accepted answers, credits spent). */
 export interface ProviderStats {
   calls: number;
   hits: number;
@@ -41,6 +41,11 @@ export interface ProviderCandidate {
   minimumTier: WorkspaceTier | null;
   /** Configured; lower goes first. */
   priority: number;
+  /**
+   * What the call log measured of it, for the goal's operation: the request's segment's figures
+   * when they have enough calls, else the operation's over every segment, else null (the prior
+   * alone); see `chooseStats`. Never another operation's: a phone hit rate says nothing of e-mails.
+   */
   stats: ProviderStats | null;
   /** Charges for answers the goal does not accept (e.g. landlines for a mobile goal): ranked down. */
   chargesForRejected?: boolean;
@@ -113,7 +118,8 @@ const PRIOR_HIT_RATE = 0.5;
  *
  *     (credits + cost × k × m) / (hits + p × k)      m = 1 when charged on a miss, else p
  *
- * `credits` and `hits` are measured from the call log (0 when unmeasured). The prior spends what `k`
+ * `credits` and `hits` are the candidate's `stats` (0 when unmeasured): the provider's calls of the
+ * goal's operation, in the request's segment when that segment has enough calls. The prior spends what `k`
  * calls would: every call when a miss is charged, only the hits otherwise. So an unmeasured provider
  * is priced at `cost / p` (charged on a miss) or `cost` (charged per hit), and a provider with few
  * calls stays near that, so one lucky or unlucky call neither favours nor buries it; with many calls
