@@ -256,8 +256,15 @@ describe('retention', () => {
     }
     // With the lock free, the next run takes it, marks the dead run interrupted and finishes.
     await startRun(stack);
-    const finished = await finishedRun(stack, 30_000);
-    expect(finished.status).toBe('finished');
+    // Not `finishedRun`: the dead run is marked failed a moment before the new run's row exists.
+    const finished = await eventually(
+      async () => {
+        const fresh = (await runs(stack)).find((run) => run.id !== dead.id);
+        return fresh && fresh.status !== 'running' ? fresh : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 200, what: 'the new run finished' },
+    );
+    expect({ status: finished.status, error: finished.error }).toEqual({ status: 'finished', error: null });
     const list = await runs(stack);
     expect(list).toHaveLength(2);
     const old = list.find((run) => run.id === dead.id);
