@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { GatewayConfig } from '@sluice/config';
 import { correlationIdOf, HttpMetricsMiddleware } from '@sluice/platform';
 import type { NextFunction, Request, Response } from 'express';
@@ -28,6 +28,8 @@ const ROUTE = '/v1/enrich';
  */
 @Injectable()
 export class EnrichFastPath {
+  private readonly logger = new Logger(EnrichFastPath.name);
+
   constructor(
     private readonly keys: ApiKeyGuard,
     private readonly enrichment: EnrichService,
@@ -44,12 +46,19 @@ export class EnrichFastPath {
     }
     this.serve(req, res).then(
       (served) => {
-        if (!served) {
+        if (!served && !res.headersSent) {
           next();
         }
       },
-      // Whatever went wrong, the controller answers (and maps an outage to its 503).
-      () => next(),
+      (error: unknown) => {
+        if (res.headersSent) {
+          // Answered already: passing it on would run it a second time.
+          this.logger.warn({ msg: 'cached answer sent, then an error', error: String(error) });
+          return;
+        }
+        // Whatever went wrong before answering, the controller answers (an outage becomes its 503).
+        next();
+      },
     );
   };
 
@@ -97,8 +106,8 @@ export class EnrichFastPath {
     });
     res.status(200).json(answer);
     // The access line pino-http writes for every other request, at its level and in its shape.
-    const log = PinoLogger.root;
-    if (log.isLevelEnabled('info')) {
+    const log = PinoLogger.root as PinoLogger['logger'] | undefined;
+    if (log?.isLevelEnabled('info')) {
       log.info(
         {
           correlationId,
