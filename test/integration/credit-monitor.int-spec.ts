@@ -415,6 +415,46 @@ describe('the credit monitor', () => {
     expect(alertsOf(sink, 'provider.paused_long')).toHaveLength(1);
   });
 
+  it('a quota set after jobs were accepted refuses the next job at once (the gateway forgets it had none)', async () => {
+    ctx = await setUp({ PROVIDER_OVERRIDES: APOLLO_ONLY });
+    const { stack } = ctx;
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Late Quota Co');
+    const world = (await people(stack.sandboxUrl)).filter((p) => p.emails.apollo);
+    const post = (i: number) =>
+      call<{ code?: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
+        token: apiKey,
+        body: { type: 'person.email', input: personInput(world[i]) },
+      });
+    // Accepted: the gateway now remembers, for a few seconds, that this workspace has no quota.
+    expect((await post(0)).status).toBe(202);
+    for (const provider of ['snov', 'rocketreach', 'apollo']) {
+      const set = await call(
+        stack.gatewayUrl,
+        'PUT',
+        `/v1/admin/workspaces/${workspaceId}/quotas/${provider}`,
+        {
+          token: TEST_ADMIN_TOKEN,
+          body: { monthly_credits: 0 },
+        },
+      );
+      expect(set.status).toBe(200);
+    }
+    const refused = await post(1);
+    expect(refused.status).toBe(402);
+    expect(refused.body.code).toBe('quota_exceeded');
+    // And removing them lets work in again at once.
+    for (const provider of ['snov', 'rocketreach', 'apollo']) {
+      const removed = await call(
+        stack.gatewayUrl,
+        'DELETE',
+        `/v1/admin/workspaces/${workspaceId}/quotas/${provider}`,
+        { token: TEST_ADMIN_TOKEN },
+      );
+      expect(removed.status).toBeLessThan(300);
+    }
+    expect((await post(2)).status).toBe(202);
+  });
+
   it('refuses work beyond a workspace’s quota with 402 and spends nothing; a quota stops spend mid-month', async () => {
     ctx = await setUp({ PROVIDER_OVERRIDES: APOLLO_ONLY });
     const { stack, db } = ctx;

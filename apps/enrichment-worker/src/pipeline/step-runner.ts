@@ -9,6 +9,7 @@ import {
   type FoundEmail,
   type FoundPhone,
   type Goal,
+  type RequestInput,
   type RequestOptions,
 } from '@sluice/enrichment';
 import { ProviderError } from '@sluice/providers';
@@ -150,12 +151,12 @@ export class StepRunner {
     const { step, request } = loaded;
     const provider = step.provider as ProviderName;
     // Earlier goals' answers matter only to goals that build on them (a domain after the company, a
-    // verification after the e-mail, a chain's officer goals) and to a budget: read the request's
-    // steps only then.
+    // verification of the e-mail a goal found — not of one the caller gave —, a chain's officer
+    // goals) and to a budget: read the request's steps only then.
     const needsSteps =
       step.goal.includes(':') ||
       step.goal === 'domain' ||
-      step.goal === 'verify' ||
+      (step.goal === 'verify' && !(request.input as RequestInput).email) ||
       request.maxCredits !== null;
     const steps = needsSteps ? await this.stepsOf(request.id) : [];
     const goal = this.orchestrator.goalsFor(request, steps).find((candidate) => candidate.id === step.goal);

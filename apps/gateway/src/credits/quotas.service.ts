@@ -21,8 +21,22 @@ export function monthStart(now = new Date()): Date {
 }
 
 /** A workspace's monthly credit quotas: read them, set them, and refuse work no provider may do. */
+/**
+ * How long this gateway trusts that a workspace has no `refuse` quota before reading again. Most
+ * workspaces have none, and reading them costs a statement (with a sum over the month's ledger) per
+ * job made. A quota set or removed through this gateway applies at once; through another replica,
+ * within this time. The gateway's check is only the early `402`: workers enforce quotas at the
+ * moment of every call (their own cache is 5 s too), so nothing is spent beyond a quota meanwhile.
+ */
+const NO_QUOTA_CACHE_MS = 5000;
+/** Workspaces remembered at most (all are forgotten at once past it: they are read again). */
+const MAX_REMEMBERED = 10_000;
+
 @Injectable()
 export class Quotas {
+  /** Workspaces known to have no `refuse` quota, and until when that is trusted. */
+  private readonly withoutRefuse = new Map<string, number>();
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async list(workspaceId: string): Promise<QuotaView[]> {
@@ -60,10 +74,12 @@ export class Quotas {
        DO UPDATE SET monthly_credits = EXCLUDED.monthly_credits, policy = EXCLUDED.policy, updated_at = now()`,
       [workspaceId, provider, monthlyCredits, policy],
     );
+    this.withoutRefuse.delete(workspaceId);
     return (await this.list(workspaceId)).find((quota) => quota.provider === provider) as QuotaView;
   }
 
   async remove(workspaceId: string, provider: string): Promise<boolean> {
+    this.withoutRefuse.delete(workspaceId);
     const [, affected] = await this.dataSource.query<[unknown, number]>(
       'DELETE FROM workspace_quotas WHERE workspace_id = $1 AND provider = $2',
       [workspaceId, provider],
@@ -95,10 +111,19 @@ export class Quotas {
   async roomCheck(
     workspaceId: string,
   ): Promise<((type: RequestType, input: RequestInput, options: RequestOptions) => void) | null> {
-    const quotas = (await this.list(workspaceId)).filter((quota) => quota.policy === 'refuse');
-    if (quotas.length === 0) {
+    const known = this.withoutRefuse.get(workspaceId);
+    if (known !== undefined && known > Date.now()) {
       return null;
     }
+    const quotas = (await this.list(workspaceId)).filter((quota) => quota.policy === 'refuse');
+    if (quotas.length === 0) {
+      if (this.withoutRefuse.size >= MAX_REMEMBERED) {
+        this.withoutRefuse.clear();
+      }
+      this.withoutRefuse.set(workspaceId, Date.now() + NO_QUOTA_CACHE_MS);
+      return null;
+    }
+    this.withoutRefuse.delete(workspaceId);
     return (type, input, options) => refuseWithoutRoom(quotas, type, input, options);
   }
 }
