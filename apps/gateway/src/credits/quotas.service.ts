@@ -26,7 +26,7 @@ export function monthStart(now = new Date()): Date {
  * workspaces have none, and reading them costs a statement (with a sum over the month's ledger) per
  * job made. A quota set or removed through this gateway applies at once; through another replica,
  * within this time. The gateway's check is only the early `402`: workers enforce quotas at the
- * moment of every call (their own cache is 5 s too), so nothing is spent beyond a quota meanwhile.
+ * moment of every call, with the same 5 s for a quota to reach them.
  */
 const NO_QUOTA_CACHE_MS = 5000;
 /** Workspaces remembered at most (all are forgotten at once past it: they are read again). */
