@@ -318,6 +318,8 @@ describe('CSV imports with a worker, and exports', () => {
       // Short, so the sweep for imports whose gateway died is seen at work; uploads held open by
       // the tests stay alive through the heartbeat.
       IMPORT_STALE_AFTER_MS: '3000',
+      // One download at a time, so that a held one shows the bound.
+      EXPORT_MAX_CONCURRENT: '1',
     });
     people = (await answerKey<WorldPerson>(ctx.stack.sandboxUrl, 'people')).filter(
       (person) => person.emails.rocketreach === person.email,
@@ -802,6 +804,59 @@ describe('CSV imports with a worker, and exports', () => {
     ]);
     expect(await ctx.db.dataSource.getRepository(EnrichmentRequest).countBy({ workspaceId })).toBe(0);
   });
+
+  it('streams a bounded number of downloads at once: beyond it a 503 with Retry-After, and the API keeps answering', async () => {
+    const { stack, db } = ctx;
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Big Export Co');
+    // Far more than socket buffers hold, so a client that does not read keeps the stream open.
+    await db.dataSource.query(
+      `INSERT INTO enrichment_requests (workspace_id, type, input, status, correlation_id)
+       SELECT $1, 'person.email',
+              jsonb_build_object('first_name', 'p' || i, 'last_name', repeat('x', 1000), 'domain', 'example.com'),
+              'queued', 'big-' || i
+         FROM generate_series(1, 20000) AS i`,
+      [workspaceId],
+    );
+    const saved = await call<{ id: string }>(stack.gatewayUrl, 'POST', '/v1/exports', {
+      token: apiKey,
+      body: { format: 'jsonl' },
+    });
+    expect(saved.status).toBe(201);
+    const url = `${stack.gatewayUrl}/v1/exports/${saved.body.id}`;
+    const held = new AbortController();
+    const first = await fetch(url, { headers: { authorization: `Bearer ${apiKey}` }, signal: held.signal });
+    expect(first.status).toBe(200);
+    try {
+      // The first download is held open (its body unread): a second is refused, nothing half-sent.
+      const second = await call<{ code: string; message: string }>(
+        stack.gatewayUrl,
+        'GET',
+        `/v1/exports/${saved.body.id}`,
+        { token: apiKey },
+      );
+      expect(second.status).toBe(503);
+      expect(second.body.code).toBe('exports_busy');
+      expect(second.headers.get('retry-after')).toBe('5');
+      // Everything else still answers while it streams.
+      expect((await call(stack.gatewayUrl, 'GET', '/v1/jobs?limit=1', { token: apiKey })).status).toBe(200);
+    } finally {
+      held.abort();
+    }
+    // Once the first ends, the slot is free again.
+    const third = await eventually(
+      async () => {
+        const answer = await fetch(url, { headers: { authorization: `Bearer ${apiKey}` } });
+        if (answer.status !== 200) {
+          await answer.body?.cancel();
+          return undefined;
+        }
+        return answer;
+      },
+      { timeoutMs: 10_000, what: 'a download after the held one ended' },
+    );
+    const lines = (await third.text()).trimEnd().split('\n');
+    expect(lines).toHaveLength(20_000);
+  }, 60_000);
 
   it('validates an export’s filters and its download’s query', async () => {
     const { stack } = ctx;

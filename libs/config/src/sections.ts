@@ -233,6 +233,16 @@ export class GatewayConfig {
   importChunkSize = 500;
 
   @Setting({
+    env: 'EXPORT_MAX_CONCURRENT',
+    description:
+      'Export downloads one gateway streams at once; each holds a database connection while the client reads, so this keeps the pool (10) for the API. Beyond it: 503 with Retry-After.',
+  })
+  @IsInt()
+  @Min(1)
+  @Max(8)
+  exportMaxConcurrent = 4;
+
+  @Setting({
     env: 'IMPORT_MAX_ERRORS',
     description: 'Rejected rows an import lists with their line and reason (the counts are always complete).',
   })

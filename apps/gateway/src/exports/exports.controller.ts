@@ -9,9 +9,10 @@ import {
   Query,
   Res,
   UseGuards,
+  ServiceUnavailableException,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { EXPORT_FORMATS, type ExportFormat } from '@sluice/db';
+import { EXPORT_FORMATS, type ExportFormat, type ExportRecord } from '@sluice/db';
 import type { Response } from 'express';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
@@ -19,6 +20,9 @@ import { AuditLog } from '../audit/audit-log.service';
 import { RequireScope } from '../auth/scopes';
 import { CreateExportDto, ExportCreatedDto } from './create-export.dto';
 import { ExportsService, type ExportView } from './exports.service';
+
+/** How soon a download refused for a full house may try again (seconds). */
+const EXPORT_RETRY_AFTER_S = 5;
 
 const CONTENT_TYPES: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
@@ -134,6 +138,28 @@ export class ExportsController {
   ): Promise<void> {
     const saved = await this.exports.find(caller, id);
     const format = formatOf(query, saved.format);
+    const release = this.exports.reserveStream();
+    if (!release) {
+      response.setHeader('Retry-After', String(EXPORT_RETRY_AFTER_S));
+      throw new ServiceUnavailableException({
+        code: 'exports_busy',
+        message: `This gateway is streaming as many exports as it may at once (EXPORT_MAX_CONCURRENT); retry in ${EXPORT_RETRY_AFTER_S} s.`,
+      });
+    }
+    try {
+      await this.stream(caller, saved, format, correlationId, response);
+    } finally {
+      release();
+    }
+  }
+
+  private async stream(
+    caller: Caller,
+    saved: ExportRecord,
+    format: ExportFormat,
+    correlationId: string,
+    response: Response,
+  ): Promise<void> {
     // Audited before the file streams: the person data leaves with the first bytes.
     await this.audit.record({
       workspaceId: caller.workspaceId,

@@ -2,6 +2,7 @@ import { Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BadRequestException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { GatewayConfig } from '@sluice/config';
 import { Batch, ExportRecord, ImportRecord, type ExportFilters, type ExportFormat } from '@sluice/db';
 import { stringify } from 'csv-stringify';
 import type { Pool, PoolClient } from 'pg';
@@ -27,7 +28,13 @@ export interface ExportView {
 export class ExportsService {
   private readonly logger = new Logger(ExportsService.name);
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  /** Downloads streaming from this gateway now. */
+  private streaming = 0;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: GatewayConfig,
+  ) {}
 
   async create(caller: Caller, body: CreateExportDto): Promise<ExportView> {
     const after = body.created_after === undefined ? undefined : new Date(body.created_after);
@@ -80,6 +87,26 @@ export class ExportsService {
       throw new NotFoundException(`No export ${id} in this workspace.`);
     }
     return found;
+  }
+
+  /**
+   * A slot to stream one export, or null when EXPORT_MAX_CONCURRENT downloads already stream from
+   * this gateway. A stream holds a pooled connection for as long as its client takes to read, so
+   * slow downloads without a bound would take the whole pool and stall every other request.
+   * Release the slot when the stream ends, however it ends.
+   */
+  reserveStream(): (() => void) | null {
+    if (this.streaming >= this.config.exportMaxConcurrent) {
+      return null;
+    }
+    this.streaming += 1;
+    let released = false;
+    return () => {
+      if (!released) {
+        released = true;
+        this.streaming -= 1;
+      }
+    };
   }
 
   /**

@@ -32,7 +32,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
       return;
     }
     const { status, body } = this.toAnswer(exception);
-    if (status === 503) {
+    if (status === 503 && response.getHeader('Retry-After') === undefined) {
+      // A handler that knows better (a busy resource) set its own.
       response.setHeader('Retry-After', String(this.retryAfterSeconds));
     }
     response.status(status).json(body);
