@@ -5748,6 +5748,13 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description `exports_busy`: this gateway already streams EXPORT_MAX_CONCURRENT downloads; retry after the Retry-After delay. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
     };
   };
   AdminAuditController_list: {

@@ -122,6 +122,11 @@ export class ExportsController {
   })
   @ApiResponse({ status: 400, description: 'A malformed id, an unknown query parameter or format.' })
   @ApiResponse({ status: 404, description: 'No such export in this workspace.' })
+  @ApiResponse({
+    status: 503,
+    description:
+      '`exports_busy`: this gateway already streams EXPORT_MAX_CONCURRENT downloads; retry after the Retry-After delay.',
+  })
   async download(
     @Param(
       'id',
