@@ -200,30 +200,22 @@ export async function runImport(options: ImportOptions): Promise<number> {
     return true;
   };
   for (;;) {
-    const latest = await latestImport(options, key);
-    if (latest?.status === 'completed') {
-      return printSummary(latest, true, log);
+    const plan = planImport(await latestImport(options, key));
+    if (plan.action === 'report') {
+      return printSummary(plan.summary, true, log);
     }
-    if (latest?.status === 'running') {
-      if (await wait(`an earlier run of this import (${latest.id})`)) {
+    if (plan.action === 'wait') {
+      if (await wait(`an earlier run of this import (${plan.id})`)) {
         continue;
       }
       return 1;
     }
-    const resume = latest?.status === 'failed' && latest.resumable === true ? latest : null;
-    if (resume) {
-      log(
-        `resuming import ${resume.id} after row ${resume.rows_committed ?? 0} (the rows it already handled)`,
-      );
+    const resume = plan.action === 'resume' ? plan.id : null;
+    if (plan.action === 'resume') {
+      log(`resuming import ${plan.id} after row ${plan.after} (the rows it already handled)`);
     }
     // A resume is another request than the first upload: it gets its own Idempotency-Key.
-    const answer = await upload(
-      options,
-      resume ? `${key}-resume-${resume.id}` : key,
-      size,
-      key,
-      resume?.id ?? null,
-    );
+    const answer = await upload(options, resume ? `${key}-resume-${resume}` : key, size, key, resume);
     if (answer.status === 201 || answer.status === 200) {
       return printSummary(answer.body as unknown as ImportSummary, answer.replayed, log);
     }

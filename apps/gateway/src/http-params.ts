@@ -22,3 +22,39 @@ export function isoDateParam(value: string | undefined, name: string): Date | un
   }
   return date;
 }
+
+/** Refuses, with a 400 naming them, query parameters not in `allowed`. */
+export function refuseUnknownParams(raw: Record<string, unknown>, allowed: readonly string[]): void {
+  const unknown = Object.keys(raw).filter((key) => !allowed.includes(key));
+  if (unknown.length > 0) {
+    throw new BadRequestException(
+      `Unknown query parameter(s) ${unknown.join(', ')}; allowed: ${allowed.join(', ')}.`,
+    );
+  }
+}
+
+/**
+ * A reader of single-valued query parameters: undefined when absent, a 400 when given more than
+ * once (the query parser then hands over a list).
+ */
+export function singleParams(raw: Record<string, unknown>): (name: string) => string | undefined {
+  return (name) => {
+    const value = raw[name];
+    if (value === undefined) {
+      return undefined;
+    }
+    if (typeof value !== 'string') {
+      throw new BadRequestException(`${name} may be given once.`);
+    }
+    return value;
+  };
+}
+
+/** A `limit` query parameter: `fallback` when absent, else a whole number from 1 to `max`. */
+export function limitParam(value: string | undefined, fallback: number, max: number): number {
+  const limit = value === undefined ? fallback : Number(value);
+  if (!Number.isInteger(limit) || limit < 1 || limit > max) {
+    throw new BadRequestException(`limit must be a whole number from 1 to ${max}.`);
+  }
+  return limit;
+}

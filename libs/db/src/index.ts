@@ -5,3 +5,4 @@ export * from './unit-of-work';
 export * from './nest/database.module';
 export * from './usage';
 export * from './batch-runs';
+export * from './errors';

@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CallbackConfig, PipelineConfig } from '@sluice/config';
-import { EnrichmentRequest, EnrichmentStep } from '@sluice/db';
+import { EnrichmentRequest, EnrichmentStep, isUniqueViolation } from '@sluice/db';
 import {
   cacheKeyOf,
   chainStopReason,
@@ -29,6 +29,7 @@ import {
   type ProviderCandidate,
   type ProviderStats,
   type ProviderStatsTable,
+  type StatsChoice,
   type RequestInput,
   type RequestOptions,
   type SkipReason,
@@ -83,8 +84,7 @@ export type AdvanceResult =
 
 /** Whether an error is the unique `(request_id, seq)` index refusing a step another planner wrote first. */
 function isDuplicateStep(error: unknown): boolean {
-  const driverError = (error as { driverError?: { code?: string; constraint?: string } }).driverError;
-  return driverError?.code === '23505' && driverError.constraint === 'uq_enrichment_steps_request_seq';
+  return isUniqueViolation(error, 'uq_enrichment_steps_request_seq');
 }
 
 /** Confidence of a verification verdict: a verifier checks the mailbox, a finder only guesses. */
@@ -439,6 +439,8 @@ export class Orchestrator {
     const options = request.options as RequestOptions;
     const stats = this.config.ordering === 'cost_per_success' ? await this.providerStats() : null;
     const segments = stats ? this.segmentsOf(request.input, steps) : [];
+    // Which figures price each candidate (kept for the debug line below).
+    const choices = new Map<string, StatsChoice>();
     const domain = goalInput.person.domain;
     const catchAllDomain =
       goal.key === 'email' && !options.accept_catch_all && domain
@@ -474,9 +476,7 @@ export class Orchestrator {
           rateBudgetLeft: remaining,
           minimumTier: settings.minimumTier,
           priority: settings.priority,
-          stats: stats
-            ? chooseStats(stats, settings.name, goal.operation, segments, this.config.segmentMinCalls).stats
-            : null,
+          stats: stats ? this.choose(choices, stats, settings.name, goal.operation, segments) : null,
           chargesForRejected: goal.key === 'phone' && options.phone_type === 'mobile' && cost.chargedOnMiss,
         };
       }),
@@ -516,17 +516,30 @@ export class Orchestrator {
         operation: goal.operation,
         segments,
         candidates: selection.ordered.map((c) => {
-          const choice = chooseStats(stats, c.name, goal.operation, segments, this.config.segmentMinCalls);
+          const choice = choices.get(c.name);
           return {
             provider: c.name,
-            basis: choice.segment ?? choice.basis,
-            calls: choice.stats?.calls ?? 0,
+            basis: choice?.segment ?? choice?.basis ?? 'none',
+            calls: choice?.stats?.calls ?? 0,
             expectedCostPerSuccess: expectedCostPerSuccess(c),
           };
         }),
       });
     }
     return { next: next ? (next.name as ProviderName) : null, skipped: rows };
+  }
+
+  /** The figures `provider` is priced with (see `chooseStats`), remembered in `choices`. */
+  private choose(
+    choices: Map<string, StatsChoice>,
+    table: ProviderStatsTable,
+    provider: string,
+    operation: string,
+    segments: readonly string[],
+  ): ProviderStats | null {
+    const choice = chooseStats(table, provider, operation, segments, this.config.segmentMinCalls);
+    choices.set(provider, choice);
+    return choice.stats;
   }
 
   /**

@@ -31,6 +31,29 @@ import { companyView, type GoalInput, type StepOutcome } from './provider-invoke
  * domains, persons and their phones. Written in the transaction that settles the step; read as a
  * cache that outlives Redis for answers younger than STORE_FRESH_DAYS.
  */
+/** The parameters of a persons INSERT: ($1 workspace, $2 e-mail, $3 LinkedIn URL, $4 name, $5 domain, $6 data, $7 sources). */
+function personRow(
+  workspaceId: string,
+  person: {
+    email: string | null;
+    linkedinUrl: string | null;
+    fullName: string | null;
+    companyDomain: string | null;
+  },
+  fields: Record<string, unknown>,
+  sources: Record<string, string>,
+): unknown[] {
+  return [
+    workspaceId,
+    person.email,
+    person.linkedinUrl,
+    person.fullName,
+    person.companyDomain,
+    JSON.stringify(fields),
+    JSON.stringify(sources),
+  ];
+}
+
 @Injectable()
 export class StoredResults {
   constructor(
@@ -365,15 +388,7 @@ export class StoredResults {
                      full_name = coalesce(EXCLUDED.full_name, persons.full_name),
                      company_domain = coalesce(EXCLUDED.company_domain, persons.company_domain),
                      fetched_at = now(), updated_at = now()`,
-      [
-        workspaceId,
-        person.email,
-        person.linkedinUrl,
-        person.fullName,
-        person.companyDomain,
-        JSON.stringify(fields),
-        JSON.stringify(sources),
-      ],
+      personRow(workspaceId, person, fields, sources),
     );
   }
 
@@ -420,15 +435,7 @@ export class StoredResults {
            VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, '{}'::jsonb, now())
            ON CONFLICT DO NOTHING
            RETURNING id`,
-          [
-            workspaceId,
-            person.email,
-            person.linkedinUrl,
-            person.fullName,
-            person.companyDomain,
-            JSON.stringify(fields),
-            JSON.stringify(sources),
-          ],
+          personRow(workspaceId, person, fields, sources),
         );
         if (inserted.length > 0) {
           return;

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { CreditMonitorConfig } from '@sluice/config';
 import { ROCKETREACH_ATTRIBUTION } from '@sluice/providers';
 import { DataSource } from 'typeorm';
+import { refuseUnknownParams } from '../http-params';
 
 export const SEGMENTS = ['industry', 'country'] as const;
 export type Segment = (typeof SEGMENTS)[number];
@@ -35,12 +36,7 @@ function dateParam(name: string, value: unknown): Date | null {
 /** `from`/`to` (default: the last 30 days), `workspace_id`, `segment` (industry or country). */
 export function parseDataQualityQuery(query: Record<string, unknown>, now = new Date()): DataQualityQuery {
   const allowed = ['from', 'to', 'workspace_id', 'segment'];
-  const unknown = Object.keys(query).filter((key) => !allowed.includes(key));
-  if (unknown.length > 0) {
-    throw new BadRequestException(
-      `Unknown query parameter(s) ${unknown.join(', ')}; allowed: ${allowed.join(', ')}.`,
-    );
-  }
+  refuseUnknownParams(query, allowed);
   const to = dateParam('to', query.to) ?? now;
   const from = dateParam('from', query.from) ?? new Date(to.getTime() - 30 * DAY_MS);
   if (from >= to) {

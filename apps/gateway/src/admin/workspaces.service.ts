@@ -1,7 +1,7 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ApiKey, Workspace, type WorkspaceTier } from '@sluice/db';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { ApiKey, isUniqueViolation, Workspace, type WorkspaceTier } from '@sluice/db';
+import { DataSource } from 'typeorm';
 import { displayPrefix, generateApiKey, hashApiKey } from '../auth/api-keys';
 import { API_SCOPES } from '../auth/scopes';
 import { WebhookSecrets } from '../callbacks/webhook-secrets.service';
@@ -58,7 +58,7 @@ export class WorkspacesService {
         };
       });
     } catch (error) {
-      if (error instanceof QueryFailedError && (error as { code?: string }).code === '23505') {
+      if (isUniqueViolation(error)) {
         throw new ConflictException(
           `A workspace named like '${name}' already exists (slug '${slugOf(name)}').`,
         );

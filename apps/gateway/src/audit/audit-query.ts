@@ -1,4 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
+import { refuseUnknownParams } from '../http-params';
 
 /** Detail keys that could carry a secret: dropped from every audit row, whatever the caller passed. */
 const SECRET_KEY = /secret|token|password|api_?key$|key_hash|ciphertext|credential_values|authorization/i;
@@ -74,12 +75,7 @@ function dateOf(name: string, value: unknown): Date | null {
  */
 export function parseAuditQuery(query: Record<string, unknown>, options: { admin: boolean }): AuditQuery {
   const allowed = [...(options.admin ? ['workspace_id'] : []), 'action', 'from', 'to', 'limit', 'cursor'];
-  const unknown = Object.keys(query).filter((key) => !allowed.includes(key));
-  if (unknown.length > 0) {
-    throw new BadRequestException(
-      `Unknown query parameter(s) ${unknown.join(', ')}; allowed: ${allowed.join(', ')}.`,
-    );
-  }
+  refuseUnknownParams(query, allowed);
   for (const [key, value] of Object.entries(query)) {
     if (typeof value !== 'string') {
       throw new BadRequestException(`${key} must be given once, as a single value.`);

@@ -119,12 +119,13 @@ export class BatchesService {
   }> {
     const settings = parseBatchSettings(body, this.config.batchesMaxRecords);
     const { kept, rejected, filtered } = selectRecords(settings, new Date());
-    const quotas = (await this.quotas.list(caller.workspaceId)).some((quota) => quota.policy === 'refuse');
+    // One read of the workspace's quotas for the whole batch.
+    const room = await this.quotas.roomCheck(caller.workspaceId);
     const records: ParsedRecord[] = [];
     for (const record of kept) {
-      if (quotas) {
+      if (room) {
         try {
-          await this.quotas.assertRoom(caller.workspaceId, 'enrich', record.input, settings.options);
+          room('enrich', record.input, settings.options);
         } catch (error) {
           // A record no provider could serve within the quotas is refused by index, like a bad one;
           // anything else (PostgreSQL away) is the request's failure.

@@ -216,7 +216,8 @@ export class EnrichController {
     const maxCredits = parseMaxCredits(body.max_credits);
     // The shared settings first: one mistake there is every record's, so it is the request's 400.
     parseEnrichSettings(body.enrich, body.options);
-    const quotas = (await this.quotas.list(caller.workspaceId)).some((quota) => quota.policy === 'refuse');
+    // One read of the workspace's quotas for the whole list.
+    const room = await this.quotas.roomCheck(caller.workspaceId);
     const valid: { index: number; job: NewJob }[] = [];
     const rejected: RejectedJob[] = [];
     for (const [index, record] of (records as unknown[]).entries()) {
@@ -233,9 +234,7 @@ export class EnrichController {
           );
         }
         const query = parseEnrichQuery(record as Record<string, unknown>, body.enrich, body.options);
-        if (quotas) {
-          await this.quotas.assertRoom(caller.workspaceId, 'enrich', query.input, query.options);
-        }
+        room?.('enrich', query.input, query.options);
         valid.push({
           index,
           job: {

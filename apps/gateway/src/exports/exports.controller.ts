@@ -20,6 +20,7 @@ import { AuditLog } from '../audit/audit-log.service';
 import { RequireScope } from '../auth/scopes';
 import { CreateExportDto, ExportCreatedDto } from './create-export.dto';
 import { ExportsService, type ExportView } from './exports.service';
+import { refuseUnknownParams } from '../http-params';
 
 /** How soon a download refused for a full house may try again (seconds). */
 const EXPORT_RETRY_AFTER_S = 5;
@@ -30,10 +31,7 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
 };
 
 function formatOf(query: Record<string, unknown>, saved: ExportFormat): ExportFormat {
-  const unknown = Object.keys(query).filter((key) => key !== 'format');
-  if (unknown.length > 0) {
-    throw new BadRequestException(`Unknown query parameter(s) ${unknown.join(', ')}; allowed: format.`);
-  }
+  refuseUnknownParams(query, ['format']);
   if (query.format === undefined) {
     return saved;
   }

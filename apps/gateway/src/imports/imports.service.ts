@@ -10,9 +10,9 @@ import {
 import { SUPPRESSED_MESSAGE, SuppressionCheck } from '../persons/suppression-check';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { GatewayConfig } from '@sluice/config';
-import { EnrichmentRequest, ImportRecord, type ImportRowError } from '@sluice/db';
+import { EnrichmentRequest, ImportRecord, isUniqueViolation, type ImportRowError } from '@sluice/db';
 import { CsvError, parse } from 'csv-parse';
-import { DataSource, In, QueryFailedError } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import type { Caller } from '../auth/request-context';
 import { Quotas } from '../credits/quotas.service';
 import { encodeCursor } from '../jobs/job-list';
@@ -52,15 +52,6 @@ interface Progress {
   errors: ImportRowError[];
   /** Data rows of the file with a stored outcome (skipped ones included): where a resume starts. */
   committed: number;
-}
-
-function isResumeTaken(error: unknown): boolean {
-  const driverError = (error as { driverError?: { code?: string; constraint?: string } }).driverError;
-  return (
-    error instanceof QueryFailedError &&
-    driverError?.code === '23505' &&
-    driverError.constraint === 'ux_imports_resumed_from'
-  );
 }
 
 function csvProblem(error: CsvError): string {
@@ -159,7 +150,7 @@ export class ImportsService {
       );
     } catch (error) {
       stop();
-      if (isResumeTaken(error)) {
+      if (isUniqueViolation(error, 'ux_imports_resumed_from')) {
         throw new ConflictException(
           `Import ${origin?.id} was resumed by another upload meanwhile; only one resume of an import runs.`,
         );

@@ -1,6 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import { SUPPORTED_REQUEST_TYPES } from '@sluice/enrichment';
-import { isoDateParam } from '../http-params';
+import { isoDateParam, limitParam, refuseUnknownParams, singleParams } from '../http-params';
 
 export const JOB_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 
@@ -34,23 +34,16 @@ export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
 
 /** Validates `GET /v1/jobs`'s query: each problem named, never a 500. */
 export function parseJobListQuery(raw: Record<string, unknown>): JobListQuery {
-  const known = ['status', 'type', 'import_id', 'created_after', 'created_before', 'limit', 'cursor'];
-  const unknown = Object.keys(raw).filter((key) => !known.includes(key));
-  if (unknown.length > 0) {
-    throw new BadRequestException(
-      `Unknown query parameter(s) ${unknown.join(', ')}; allowed: ${known.join(', ')}.`,
-    );
-  }
-  const text = (name: string): string | undefined => {
-    const value = raw[name];
-    if (value === undefined) {
-      return undefined;
-    }
-    if (typeof value !== 'string') {
-      throw new BadRequestException(`${name} may be given once.`);
-    }
-    return value;
-  };
+  refuseUnknownParams(raw, [
+    'status',
+    'type',
+    'import_id',
+    'created_after',
+    'created_before',
+    'limit',
+    'cursor',
+  ]);
+  const text = singleParams(raw);
   const status = text('status');
   if (status !== undefined && !(JOB_STATUSES as readonly string[]).includes(status)) {
     throw new BadRequestException(`status must be one of: ${JOB_STATUSES.join(', ')}.`);
@@ -59,11 +52,7 @@ export function parseJobListQuery(raw: Record<string, unknown>): JobListQuery {
   if (type !== undefined && !(SUPPORTED_REQUEST_TYPES as readonly string[]).includes(type)) {
     throw new BadRequestException(`type must be one of: ${SUPPORTED_REQUEST_TYPES.join(', ')}.`);
   }
-  const limitText = text('limit');
-  const limit = limitText === undefined ? 50 : Number(limitText);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 200) {
-    throw new BadRequestException('limit must be a whole number from 1 to 200.');
-  }
+  const limit = limitParam(text('limit'), 50, 200);
   const importId = text('import_id');
   if (importId !== undefined && !UUID.test(importId)) {
     throw new BadRequestException('import_id must be a UUID, as returned by POST /v1/imports.');

@@ -132,7 +132,8 @@ export class JobsController {
     const raw = bulkJobsOf(body, this.config.bulkMax);
     const rejected: RejectedJob[] = [];
     const valid: { index: number; job: NewJob }[] = [];
-    const quotas = (await this.quotas.list(caller.workspaceId)).some((quota) => quota.policy === 'refuse');
+    // One read of the workspace's quotas for the whole list.
+    const room = await this.quotas.roomCheck(caller.workspaceId);
     for (const [index, item] of raw.entries()) {
       const checked = await checkBulkJob(item);
       if (Array.isArray(checked)) {
@@ -143,14 +144,7 @@ export class JobsController {
         if (checked.callbackUrl) {
           await this.secrets.checkUrl(checked.callbackUrl);
         }
-        if (quotas) {
-          await this.quotas.assertRoom(
-            caller.workspaceId,
-            checked.job.type,
-            checked.job.input,
-            checked.job.options,
-          );
-        }
+        room?.(checked.job.type, checked.job.input, checked.job.options);
         valid.push({ index, job: checked.job });
       } catch (error) {
         if (!(error instanceof HttpException)) {
