@@ -139,10 +139,12 @@ export interface NewStep {
 /**
  * Inserts a request's steps in one statement and returns them; with `running`, also moves the
  * request from `queued` to `running` in the same statement. Inserts nothing (and returns `[]`) once
- * the request has finished: the statement takes a share lock on the request's row, so a
- * cancellation committing meanwhile is waited for and seen (its UPDATE holds the row), and one
- * that comes after sees these steps and skips them. Without the lock a planner that read the
- * request before the cancel could add a pending step to a cancelled request.
+ * the request has finished: the statement locks the request's row, so a cancellation committing
+ * meanwhile is waited for and seen (its UPDATE holds the row), and one that comes after sees these
+ * steps and skips them. Without the lock a planner that read the request before the cancel could
+ * add a pending step to a cancelled request. The lock is the one the `running` UPDATE needs
+ * anyway (FOR NO KEY UPDATE): a weaker share lock upgraded by that UPDATE deadlocked two planners
+ * racing on one request, each holding a share the other's UPDATE waited for.
  */
 export async function insertSteps(
   manager: EntityManager,
@@ -154,7 +156,7 @@ export async function insertSteps(
     `WITH live AS (
        SELECT id FROM enrichment_requests
         WHERE id = $2 AND status NOT IN ('completed', 'failed', 'cancelled')
-        FOR SHARE
+        FOR NO KEY UPDATE
      ), ins AS (
        INSERT INTO enrichment_steps (request_id, workspace_id, seq, goal, provider, operation, cache_key, state, reason,
               completed_at, callback_token)
