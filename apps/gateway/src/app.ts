@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { Env, GatewayConfig } from '@sluice/config';
-import { useJsonBodies } from '@sluice/platform';
+import { shareConnections, useJsonBodies } from '@sluice/platform';
 import { EnrichFastPath } from './enrich/enrich-fast-path';
 import { GatewayModule } from './gateway.module';
 import { gatewayOpenApiDocument } from './openapi/document';
@@ -19,6 +19,8 @@ export async function createGatewayApp(
   });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
+  // Under saturation Node accepts one connection per event-loop turn: see shareConnections.
+  shareConnections(app.getHttpServer(), { activeMax: gateway.activeConnections });
   useJsonBodies(app, gateway.bodyLimitBytes);
   // Cached real-time answers go out before Nest's router (it passes on everything else).
   app.use(app.get(EnrichFastPath).middleware);

@@ -91,6 +91,16 @@ export class GatewayConfig {
   bodyLimitBytes = 1024 * 1024;
 
   @Setting({
+    env: 'HTTP_ACTIVE_CONNECTIONS',
+    description:
+      'Connections a gateway reads at once; beyond it, answered connections take turns, so a saturated gateway still accepts new ones promptly. 0 reads every connection.',
+  })
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  activeConnections = 64;
+
+  @Setting({
     env: 'DEPENDENCY_RETRY_AFTER_SECONDS',
     description: 'Retry-After sent with a 503 while Redis or PostgreSQL is unreachable.',
   })

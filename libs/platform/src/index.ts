@@ -12,3 +12,4 @@ export * from './crypto/secret-box';
 export * from './net/public-address';
 export * from './alerts';
 export * from './crypto/credential-keyring';
+export * from './http/connection-sharing';

@@ -1,0 +1,168 @@
+import { createServer, type Server } from 'node:http';
+import { type AddressInfo, connect, type Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type ConnectionSharing, shareConnections } from './connection-sharing';
+
+/**
+ * A keep-alive client connection written by hand: Node's own Agent obeys the server's Keep-Alive
+ * hint and drops sockets on its own, which would hide what the server does.
+ */
+class Connection {
+  private received = '';
+  private waiter: (() => void) | undefined;
+  closed = false;
+
+  constructor(readonly socket: Socket) {
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      this.received += chunk;
+      this.waiter?.();
+    });
+    socket.on('close', () => {
+      this.closed = true;
+      this.waiter?.();
+    });
+  }
+
+  static open(port: number): Promise<Connection> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => resolve(new Connection(socket)));
+      socket.once('error', reject);
+    });
+  }
+
+  /** One GET; resolves with the status line's code once the whole answer ("ok") is in. */
+  get(path = '/'): Promise<number> {
+    this.socket.write(`GET ${path} HTTP/1.1\r\nHost: test\r\n\r\n`);
+    return new Promise((resolve, reject) => {
+      if (this.closed) {
+        reject(new Error('connection closed by the server'));
+        return;
+      }
+      const timer = setTimeout(() => reject(new Error('no answer within 5 s')), 5_000);
+      this.waiter = () => {
+        const end = this.received.indexOf('\r\n\r\nok');
+        if (end >= 0) {
+          const status = Number(this.received.slice(9, 12));
+          this.received = this.received.slice(end + 6);
+          this.waiter = undefined;
+          clearTimeout(timer);
+          resolve(status);
+        } else if (this.closed) {
+          clearTimeout(timer);
+          reject(new Error('connection closed by the server'));
+        }
+      };
+    });
+  }
+}
+
+/** Waits until `condition` holds (the server sees an answer finish a moment after its client). */
+async function until(condition: () => boolean): Promise<void> {
+  for (let waited = 0; !condition(); waited += 5) {
+    if (waited > 2_000) {
+      throw new Error('condition not reached within 2 s');
+    }
+    await sleep(5);
+  }
+}
+
+describe('shareConnections', () => {
+  let server: Server;
+  let sharing: ConnectionSharing | undefined;
+  let port: number;
+  let connections: number;
+  let inProgress: number;
+  const clients: Connection[] = [];
+  const open = async (): Promise<Connection> => {
+    const made = await Connection.open(port);
+    clients.push(made);
+    return made;
+  };
+
+  const start = async (handlerDelayMs: number): Promise<void> => {
+    connections = 0;
+    inProgress = 0;
+    server = createServer((req, res) => {
+      inProgress += 1;
+      setTimeout(() => {
+        inProgress -= 1;
+        res.end('ok');
+      }, req.url === '/slow' ? 1_500 : handlerDelayMs);
+    });
+    server.on('connection', () => (connections += 1));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  };
+
+  afterEach(async () => {
+    sharing?.stop();
+    sharing = undefined;
+    for (const made of clients.splice(0)) {
+      made.socket.destroy();
+    }
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('answers every request of more connections than it reads at once, reading at most that many', async () => {
+    await start(3);
+    sharing = shareConnections(server, { activeMax: 2, idleCheckMs: 1_000 });
+    const many = await Promise.all(Array.from({ length: 8 }, () => open()));
+    // Every connection answered once before measuring: a new connection is read before it is parked.
+    expect(await Promise.all(many.map((client) => client.get()))).toEqual(Array(8).fill(200));
+    let mostInProgress = 0;
+    let mostParked = 0;
+    const statuses = await Promise.all(
+      many.map(async (client) => {
+        const seen: number[] = [];
+        for (let i = 0; i < 15; i += 1) {
+          const status = client.get();
+          await sleep(0);
+          mostInProgress = Math.max(mostInProgress, inProgress);
+          mostParked = Math.max(mostParked, sharing?.stats().parked ?? 0);
+          seen.push(await status);
+        }
+        return seen;
+      }),
+    );
+    expect(statuses.flat()).toEqual(Array(8 * 15).fill(200));
+    expect(connections).toBe(8);
+    expect(mostParked).toBeGreaterThan(0);
+    expect(mostInProgress).toBeLessThanOrEqual(2);
+  });
+
+  it('reads a parked connection again once the connections being read go quiet', async () => {
+    await start(0);
+    sharing = shareConnections(server, { activeMax: 1, idleCheckMs: 50 });
+    const quiet = await open();
+    const parkedClient = await open();
+    expect(await quiet.get()).toBe(200);
+    expect(await parkedClient.get()).toBe(200);
+    await until(() => sharing?.stats().parked === 1);
+    expect(sharing.stats()).toEqual({ open: 2, parked: 1 });
+    // The quiet connection never answers again, so only the idle check can let this one be read.
+    expect(await parkedClient.get()).toBe(200);
+    expect(connections).toBe(2);
+  });
+
+  it('does not let the keep-alive timeout close a parked connection', async () => {
+    await start(0);
+    // Node closes an idle connection about a second after the keep-alive timeout: here at ~1.1 s.
+    server.keepAliveTimeout = 100;
+    sharing = shareConnections(server, { activeMax: 1, idleCheckMs: 10_000 });
+    const busy = await open();
+    const waiting = await open();
+    expect(await waiting.get()).toBe(200);
+    await until(() => sharing?.stats().parked === 1);
+    // `busy` is read and answers nothing for 1.5 s: nothing reads `waiting` again before that.
+    const slow = busy.get('/slow');
+    await sleep(1_300);
+    // Past its keep-alive timeout, its request waits in the kernel and is answered once `busy` has
+    // answered and takes its turn parked.
+    expect(await waiting.get()).toBe(200);
+    expect(await slow).toBe(200);
+    expect(waiting.closed).toBe(false);
+    expect(connections).toBe(2);
+  });
+});
