@@ -1,4 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createGatewayApp } from '../../apps/gateway/src/app';
+import { AuditLog } from '../../apps/gateway/src/audit/audit-log.service';
 import { call, createWorkspace } from '../support/api';
 import { people, personInput, setUp, tearDown } from '../support/pipeline';
 import type { WorldPerson } from '../support/sandbox-world';
@@ -222,5 +224,26 @@ describe('audit trail', () => {
       `SELECT DISTINCT actor FROM audit_events WHERE actor = 'someone else'`,
     );
     expect(actors).toEqual([]);
+  });
+
+  it('writes the reads a gateway still holds in its batch when it shuts down', async () => {
+    const { app } = await createGatewayApp(ctx.stack.env);
+    await app.init();
+    const correlationId = randomUUID();
+    // A read joins the batch (written within 50 ms), and the gateway stops at once.
+    void app.get(AuditLog).record({
+      workspaceId: null,
+      actor: 'admin',
+      action: 'enrich.read',
+      targetType: 'job',
+      targetId: randomUUID(),
+      correlationId,
+    });
+    await app.close();
+    const rows = await ctx.db.dataSource.query<{ action: string }[]>(
+      'SELECT action FROM audit_events WHERE correlation_id = $1',
+      [correlationId],
+    );
+    expect(rows).toEqual([{ action: 'enrich.read' }]);
   });
 });

@@ -1,4 +1,5 @@
 import { type INestApplication, ValidationPipe } from '@nestjs/common';
+import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
@@ -20,7 +21,7 @@ export async function createGatewayApp(
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   // Under saturation Node accepts one connection per event-loop turn: see shareConnections.
-  shareConnections(app.getHttpServer(), { activeMax: gateway.activeConnections });
+  shareConnections(app.getHttpServer() as Server, { activeMax: gateway.activeConnections });
   useJsonBodies(app, gateway.bodyLimitBytes);
   // Cached real-time answers go out before Nest's router (it passes on everything else).
   app.use(app.get(EnrichFastPath).middleware);
