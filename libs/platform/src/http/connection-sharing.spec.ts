@@ -72,6 +72,7 @@ describe('shareConnections', () => {
   let sharing: ConnectionSharing | undefined;
   let port: number;
   let connections: number;
+  let serverSockets: Socket[];
   let inProgress: number;
   const clients: Connection[] = [];
   const open = async (): Promise<Connection> => {
@@ -82,15 +83,22 @@ describe('shareConnections', () => {
 
   const start = async (handlerDelayMs: number): Promise<void> => {
     connections = 0;
+    serverSockets = [];
     inProgress = 0;
     server = createServer((req, res) => {
       inProgress += 1;
-      setTimeout(() => {
-        inProgress -= 1;
-        res.end('ok');
-      }, req.url === '/slow' ? 1_500 : handlerDelayMs);
+      setTimeout(
+        () => {
+          inProgress -= 1;
+          res.end('ok');
+        },
+        req.url === '/slow' ? 1_500 : handlerDelayMs,
+      );
     });
-    server.on('connection', () => (connections += 1));
+    server.on('connection', (socket: Socket) => {
+      connections += 1;
+      serverSockets.push(socket);
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
   };
@@ -141,7 +149,11 @@ describe('shareConnections', () => {
     expect(await parkedClient.get()).toBe(200);
     await until(() => sharing?.stats().parked === 1);
     expect(sharing.stats()).toEqual({ open: 2, parked: 1 });
-    // The quiet connection never answers again, so only the idle check can let this one be read.
+    expect(serverSockets[1].timeout).toBe(0);
+    // The quiet connection never answers again, so only the idle check lets this one be read, with
+    // the keep-alive timer Node had set (the timeout plus Node's one-second margin).
+    await until(() => sharing?.stats().parked === 0);
+    expect(serverSockets[1].timeout).toBe(server.keepAliveTimeout + 1_000);
     expect(await parkedClient.get()).toBe(200);
     expect(connections).toBe(2);
   });

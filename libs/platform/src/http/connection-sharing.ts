@@ -27,8 +27,8 @@ export interface ConnectionSharing {
  * parked before their first answer, so they are served at once.
  *
  * Parked connections are not idle connections: their keep-alive timer is suspended while parked
- * (the server would otherwise close a connection with a request waiting in it) and restored when
- * they are read again. When no answer has gone out for `idleCheckMs` — every read connection is
+ * (the server would otherwise close a connection with a request waiting in it) and restored, as
+ * Node had set it, when they are read again. When no answer has gone out for `idleCheckMs` — every read connection is
  * idle — all parked ones are read again, so a parked request never waits on quiet neighbours.
  *
  * Written here because no HTTP library for Node offers it: the cure elsewhere is an accept loop
@@ -40,28 +40,30 @@ export function shareConnections(server: Server, options: ConnectionSharingOptio
     return { stats: () => ({ open: 0, parked: 0 }), stop: () => undefined };
   }
   let open = 0;
-  // Insertion-ordered: the first entry is the connection parked longest.
-  const parked = new Set<Socket>();
+  // Parked connections and the socket timeout each had (Node's keep-alive timer), insertion-ordered:
+  // the first entry is the connection parked longest.
+  const parked = new Map<Socket, number>();
   let answeredSinceCheck = false;
 
   const read = (socket: Socket): void => {
+    const timeout = parked.get(socket) ?? 0;
     parked.delete(socket);
     if (socket.destroyed) {
       return;
     }
-    socket.setTimeout(server.keepAliveTimeout);
+    socket.setTimeout(timeout);
     socket.resume();
   };
   const readLongestParked = (): void => {
-    const first = parked.values().next();
+    const first = parked.keys().next();
     if (!first.done) {
       read(first.value);
     }
   };
   const park = (socket: Socket): void => {
+    parked.set(socket, socket.timeout ?? 0);
     socket.pause();
     socket.setTimeout(0);
-    parked.add(socket);
   };
 
   const onConnection = (socket: Socket): void => {
@@ -93,7 +95,7 @@ export function shareConnections(server: Server, options: ConnectionSharingOptio
   server.on('request', onRequest);
   const timer = setInterval(() => {
     if (!answeredSinceCheck) {
-      for (const socket of [...parked]) {
+      for (const socket of [...parked.keys()]) {
         read(socket);
       }
     }
@@ -107,7 +109,7 @@ export function shareConnections(server: Server, options: ConnectionSharingOptio
       clearInterval(timer);
       server.off('connection', onConnection);
       server.off('request', onRequest);
-      for (const socket of [...parked]) {
+      for (const socket of [...parked.keys()]) {
         read(socket);
       }
     },
