@@ -132,6 +132,45 @@ describe('API access', () => {
     expect((await call(stack.gatewayUrl, 'GET', '/v1/credits', { token: apiKey })).status).toBe(200);
   });
 
+  it('counts the hour and the day as well, and names the window that refused', async () => {
+    ctx = await setUp({});
+    const { stack } = ctx;
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Hourly Co');
+    const set = await admin(stack, 'PATCH', `/v1/admin/workspaces/${workspaceId}/limits`, {
+      per_minute: 10,
+      per_hour: 3,
+      per_day: 20,
+    });
+    expect(set.status).toBe(200);
+    const remaining: string[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const answer = await call(stack.gatewayUrl, 'GET', '/v1/credits', { token: apiKey });
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('ratelimit-limit')).toBe('3');
+      remaining.push(answer.headers.get('ratelimit-remaining') ?? '');
+    }
+    expect(remaining).toEqual(['2', '1', '0']);
+    const limited = await call<{ code: string; message: string }>(stack.gatewayUrl, 'GET', '/v1/credits', {
+      token: apiKey,
+    });
+    expect(limited.status).toBe(429);
+    expect(limited.body.message).toMatch(/3 requests in the last hour/);
+    expect(limited.headers.get('ratelimit-limit')).toBe('3');
+    // Counted per clock hour, the next hour weighs this one's three: free within 1 h 20 min.
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(4_800);
+    // The refusal took no slot in the minute or the day.
+    const widened = await admin(stack, 'PATCH', `/v1/admin/workspaces/${workspaceId}/limits`, {
+      per_hour: 100,
+    });
+    expect(widened.status).toBe(200);
+    const next = await call(stack.gatewayUrl, 'GET', '/v1/credits', { token: apiKey });
+    expect(next.status).toBe(200);
+    expect(next.headers.get('ratelimit-limit')).toBe('10');
+    expect(next.headers.get('ratelimit-remaining')).toBe('6');
+  });
+
   it('replays the first answer for a repeated Idempotency-Key and refuses the key with another body', async () => {
     ctx = await setUp({});
     const { stack, db } = ctx;

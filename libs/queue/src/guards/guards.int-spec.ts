@@ -162,6 +162,96 @@ describe('Redis guards shared by worker replicas (real Redis)', () => {
     });
   });
 
+  describe('RedisSlidingWindowLimiter, windows counted rather than logged', () => {
+    let countedA: RedisSlidingWindowLimiter;
+    let countedB: RedisSlidingWindowLimiter;
+    /** Redis's clock, which the scripts use. */
+    const redisNow = async (): Promise<number> => {
+      const [seconds, micros] = await a.time();
+      return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    };
+    /** Waits until `offset` ms into the next fixed window of `windowMs` (on Redis's clock). */
+    const intoNextWindow = async (windowMs: number, offset: number): Promise<void> => {
+      const now = await redisNow();
+      await sleep(windowMs - (now % windowMs) + offset);
+    };
+
+    beforeAll(() => {
+      countedA = new RedisSlidingWindowLimiter(a, `${prefix}:counted`, { countAboveMs: 1_000 });
+      countedB = new RedisSlidingWindowLimiter(b, `${prefix}:counted`, { countAboveMs: 1_000 });
+    });
+
+    it('lets exactly `limit` through when two clients race, in one hash of counts per rule', async () => {
+      const day: RateLimitRule = { name: 'day', limit: 10, windowMs: 86_400_000 };
+      const decisions = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? countedA : countedB).acquire('race', [day])),
+      );
+      expect(count(decisions, (d) => d.allowed)).toBe(10);
+      for (const d of decisions.filter((refused) => !refused.allowed)) {
+        expect(d.rule).toBe('day');
+        // Not before this day's count stops counting fully: the rest of the day at least.
+        expect(d.retryAfterMs).toBeGreaterThan(0);
+        expect(d.retryAfterMs).toBeLessThanOrEqual(1.1 * day.windowMs);
+      }
+      expect(await countedB.remaining('race', [day])).toEqual({ day: 0 });
+      const keys = await a.keys(`${prefix}:counted:rate:*race*`);
+      expect(keys).toHaveLength(1);
+      expect(await a.type(keys[0] ?? '')).toBe('hash');
+      expect(await a.hlen(keys[0] ?? '')).toBe(1);
+      expect(await a.pttl(keys[0] ?? '')).toBeLessThanOrEqual(2 * day.windowMs);
+    });
+
+    it("weighs the previous window's count by how much of it the sliding window still covers", async () => {
+      const rule: RateLimitRule = { name: 'slow', limit: 5, windowMs: 2_000 };
+      await intoNextWindow(rule.windowMs, 50);
+      for (let i = 0; i < 5; i += 1) {
+        expect((await countedA.acquire('weigh', [rule])).allowed).toBe(true);
+      }
+      expect((await countedB.acquire('weigh', [rule])).allowed).toBe(false);
+      // Halfway into the next window the five weigh 2.5: two more fit under the limit of 5.
+      await intoNextWindow(rule.windowMs, 1_000);
+      expect((await countedA.acquire('weigh', [rule])).allowed).toBe(true);
+      expect((await countedB.acquire('weigh', [rule])).allowed).toBe(true);
+      const refused = await countedA.acquire('weigh', [rule]);
+      expect(refused).toMatchObject({ allowed: false, rule: 'slow' });
+      expect(refused.remaining).toEqual({ slow: 0 });
+      // Free again once the previous window weighs 2 (at 1,200 ms into this one), not a window later.
+      expect(refused.retryAfterMs).toBeGreaterThanOrEqual(1);
+      expect(refused.retryAfterMs).toBeLessThanOrEqual(450);
+      await sleep(refused.retryAfterMs + 20);
+      expect((await countedB.acquire('weigh', [rule])).allowed).toBe(true);
+    });
+
+    it('decides counted and logged rules together: a refusal by either takes no slot in the other', async () => {
+      const short: RateLimitRule = { name: 'short', limit: 3, windowMs: 1_000 };
+      const long: RateLimitRule = { name: 'long', limit: 100, windowMs: 3_600_000 };
+      for (let i = 0; i < 3; i += 1) {
+        expect((await countedA.acquire('mixed', [short, long])).allowed).toBe(true);
+      }
+      const byShort = await countedB.acquire('mixed', [short, long]);
+      expect(byShort).toMatchObject({ allowed: false, rule: 'short', remaining: { short: 0, long: 97 } });
+      const tight: RateLimitRule = { name: 'long', limit: 2, windowMs: 3_600_000 };
+      expect((await countedA.acquire('mixed-2', [short, tight])).allowed).toBe(true);
+      expect((await countedA.acquire('mixed-2', [short, tight])).allowed).toBe(true);
+      const byLong = await countedB.acquire('mixed-2', [short, tight]);
+      expect(byLong).toMatchObject({ allowed: false, rule: 'long', remaining: { short: 1, long: 0 } });
+      expect(await countedA.remaining('mixed-2', [short, tight])).toEqual({ short: 1, long: 0 });
+    });
+
+    it('keeps two counts per rule however many windows pass, in a key that expires', async () => {
+      const rule: RateLimitRule = { name: 'rolling', limit: 1_000, windowMs: 1_001 };
+      const started = Date.now();
+      while (Date.now() - started < 3_500) {
+        expect((await countedA.acquire('rolling', [rule])).allowed).toBe(true);
+        await sleep(100);
+      }
+      const keys = await a.keys(`${prefix}:counted:rate:*rolling*`);
+      expect(keys).toHaveLength(1);
+      expect(await a.hlen(keys[0] ?? '')).toBeLessThanOrEqual(2);
+      expect(await a.pttl(keys[0] ?? '')).toBeLessThanOrEqual(2 * rule.windowMs);
+    });
+  });
+
   describe('RedisCircuitBreaker', () => {
     const options: CircuitOptions = {
       failureRateThreshold: 0.5,

@@ -56,31 +56,74 @@ function checkRules(rules: readonly RateLimitRule[]): void {
 }
 
 /*
- * One sorted set per key and rule: members are unique per acquire, scores are Redis TIME in ms.
- * An entry is inside the window while score > now - windowMs. All rules are checked before any is
- * written, so a refused call takes no slot anywhere.
- * KEYS: one per rule. ARGV: member, then limit and windowMs per rule.
+ * Two ways of counting a rule, chosen per rule (mode 0 or 1), in one script so every rule is checked
+ * before any is written and a refused call takes no slot anywhere.
+ *
+ * Mode 0, a sliding log: one sorted set per key and rule, members unique per acquire, scores Redis
+ * TIME in ms; an entry is inside the window while score > now - windowMs. Exact, and it holds one
+ * entry per call in the window: right for provider limits (a few hundred calls) and short windows.
+ *
+ * Mode 1, a sliding-window counter: one hash per key and rule with a count per fixed window (field:
+ * the window's index), the previous window's count weighed by how much of it the sliding window
+ * still covers: estimate = previous × (windowMs − elapsed) / windowMs + current. Two numbers per rule
+ * whatever the limit, where a sliding log of a 1,000,000-a-day limit would hold a million entries;
+ * the estimate assumes the previous window's calls were spread evenly, so a burst at its very end
+ * can let a few more through across the boundary. A call is allowed while estimate + 1 <= limit.
+ *
+ * KEYS: one per rule. ARGV: member, then limit, windowMs and mode per rule.
  * Reply: { allowed 0|1, retryAfterMs, 1-based index of the refusing rule or 0, then the slots left
  * per rule after the decision }.
  */
-const ACQUIRE = new LuaScript(`${LUA_NOW_MS}
+const COUNT_RULE = `
+-- How many calls the rule has in its sliding window now (a fraction in mode 1), and for mode 1 the
+-- current and previous fixed windows' counts and the time elapsed in the current one.
+local function counted(key, window, mode, now)
+  if mode == 0 then
+    redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+    return redis.call('ZCARD', key), 0, 0, 0, 0
+  end
+  local index = math.floor(now / window)
+  local elapsed = now - index * window
+  local got = redis.call('HMGET', key, tostring(index), tostring(index - 1))
+  local current = tonumber(got[1]) or 0
+  local previous = tonumber(got[2]) or 0
+  return previous * (window - elapsed) / window + current, current, previous, elapsed, index
+end
+`;
+
+const ACQUIRE = new LuaScript(`${LUA_NOW_MS}${COUNT_RULE}
 local now = now_ms()
 local member = ARGV[1]
 local wait_most = -1
 local refusing = 0
 local counts = {}
+local indexes = {}
 for i = 1, #KEYS do
-  local limit = tonumber(ARGV[2 * i])
-  local window = tonumber(ARGV[2 * i + 1])
-  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
-  local count = redis.call('ZCARD', KEYS[i])
+  local limit = tonumber(ARGV[3 * i - 1])
+  local window = tonumber(ARGV[3 * i])
+  local mode = tonumber(ARGV[3 * i + 1])
+  local count, current, previous, elapsed, index = counted(KEYS[i], window, mode, now)
   counts[i] = count
-  if count >= limit then
+  indexes[i] = index
+  if count + 1 > limit then
     local wait = window
-    if limit > 0 then
+    if limit > 0 and mode == 0 then
       -- count - limit + 1 entries must leave; the last of them is at 0-based rank count - limit.
       local entry = redis.call('ZRANGE', KEYS[i], count - limit, count - limit, 'WITHSCORES')
       wait = tonumber(entry[2]) + window - now
+    elseif limit > 0 then
+      local room = limit - 1 - current
+      if previous > 0 and room > 0 then
+        -- Within this window, once the previous window's weight has fallen to the room left.
+        wait = (window - elapsed) - window * room / previous
+      else
+        -- In the next window, where this window's count is the previous one.
+        wait = window - elapsed
+        if current > limit - 1 then
+          wait = wait + window * (1 - (limit - 1) / current)
+        end
+      end
+      wait = math.ceil(wait)
     end
     if wait < 1 then wait = 1 end
     if wait > wait_most then
@@ -94,41 +137,68 @@ if refusing == 0 then
   reply = { 1, 0, 0 }
 end
 for i = 1, #KEYS do
-  local left = tonumber(ARGV[2 * i]) - counts[i]
+  local window = tonumber(ARGV[3 * i])
+  local left = tonumber(ARGV[3 * i - 1]) - counts[i]
   if refusing == 0 then
-    redis.call('ZADD', KEYS[i], now, member)
-    redis.call('PEXPIRE', KEYS[i], ARGV[2 * i + 1])
+    if tonumber(ARGV[3 * i + 1]) == 0 then
+      redis.call('ZADD', KEYS[i], now, member)
+      redis.call('PEXPIRE', KEYS[i], window)
+    else
+      redis.call('HINCRBY', KEYS[i], tostring(indexes[i]), 1)
+      -- Only the current and the previous window are ever read.
+      redis.call('HDEL', KEYS[i], tostring(indexes[i] - 2))
+      redis.call('PEXPIRE', KEYS[i], 2 * window)
+    end
     left = left - 1
   end
+  left = math.floor(left)
   if left < 0 then left = 0 end
   reply[3 + i] = left
 end
 return reply
 `);
 
-/* KEYS: one per rule. ARGV: limit and windowMs per rule. Reply: slots left per rule. Read-only. */
+/* KEYS: one per rule. ARGV: limit, windowMs and mode per rule. Reply: slots left per rule. Read-only. */
 const REMAINING = new LuaScript(`${LUA_NOW_MS}
 local now = now_ms()
 local left = {}
 for i = 1, #KEYS do
-  local limit = tonumber(ARGV[2 * i - 1])
-  local window = tonumber(ARGV[2 * i])
-  local count = redis.call('ZCOUNT', KEYS[i], '(' .. (now - window), '+inf')
-  local n = limit - count
+  local limit = tonumber(ARGV[3 * i - 2])
+  local window = tonumber(ARGV[3 * i - 1])
+  local count
+  if tonumber(ARGV[3 * i]) == 0 then
+    count = redis.call('ZCOUNT', KEYS[i], '(' .. (now - window), '+inf')
+  else
+    local index = math.floor(now / window)
+    local got = redis.call('HMGET', KEYS[i], tostring(index), tostring(index - 1))
+    count = (tonumber(got[2]) or 0) * (window - (now - index * window)) / window + (tonumber(got[1]) or 0)
+  end
+  local n = math.floor(limit - count)
   if n < 0 then n = 0 end
   left[i] = n
 end
 return left
 `);
 
+export interface RedisLimiterOptions {
+  /**
+   * Rules with a longer window than this are counted as sliding-window counters (two counts per
+   * rule) instead of sliding logs (one entry per call). Unset: every rule is a sliding log.
+   */
+  countAboveMs?: number;
+}
+
 /**
- * A sliding-log rate limiter shared by every replica: each decision is one Lua script on Redis's
- * clock, so two workers never both take the last slot.
+ * A rate limiter shared by every replica: each decision is one Lua script on Redis's clock, so two
+ * workers never both take the last slot. Written here rather than taken from a library: the
+ * sliding-window limiters for Node decide one window per call, and a workspace's minute, hour and
+ * day limits must be decided together (a refused call takes no slot in any of them).
  */
 export class RedisSlidingWindowLimiter implements RateLimiter {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
+    private readonly options: RedisLimiterOptions = {},
   ) {}
 
   async acquire(key: string, rules: readonly RateLimitRule[]): Promise<RateDecision> {
@@ -138,7 +208,7 @@ export class RedisSlidingWindowLimiter implements RateLimiter {
     }
     const args: (string | number)[] = [randomUUID()];
     for (const rule of rules) {
-      args.push(rule.limit, rule.windowMs);
+      args.push(rule.limit, rule.windowMs, this.counted(rule) ? 1 : 0);
     }
     const reply = await ACQUIRE.run(this.redis, this.keys(key, rules), args);
     const [taken, retryAfterMs, refusing, ...left] = integerArray(reply, 3 + rules.length, 'rate limit');
@@ -154,14 +224,21 @@ export class RedisSlidingWindowLimiter implements RateLimiter {
     if (rules.length === 0) {
       return {};
     }
-    const args = rules.flatMap((rule) => [rule.limit, rule.windowMs]);
+    const args = rules.flatMap((rule) => [rule.limit, rule.windowMs, this.counted(rule) ? 1 : 0]);
     const reply = await REMAINING.run(this.redis, this.keys(key, rules), args);
     const left = integerArray(reply, rules.length, 'rate limit');
     return Object.fromEntries(rules.map((rule, i) => [rule.name, left[i] ?? 0]));
   }
 
+  private counted(rule: RateLimitRule): boolean {
+    return this.options.countAboveMs !== undefined && rule.windowMs > this.options.countAboveMs;
+  }
+
+  /** A counted rule has its own key name: a sliding log's sorted set may still hold the other. */
   private keys(key: string, rules: readonly RateLimitRule[]): string[] {
-    return rules.map((rule) => `${this.prefix}:rate:${hashTag(key)}:${rule.name}`);
+    return rules.map(
+      (rule) => `${this.prefix}:rate:${hashTag(key)}:${rule.name}${this.counted(rule) ? ':counts' : ''}`,
+    );
   }
 }
 
