@@ -177,4 +177,24 @@ describe('shareConnections', () => {
     expect(waiting.closed).toBe(false);
     expect(connections).toBe(2);
   });
+
+  it('reads the requests waiting in parked connections before the server closes, so none is dropped', async () => {
+    await start(0);
+    sharing = shareConnections(server, { activeMax: 1, idleCheckMs: 10_000 });
+    const busy = await open();
+    const waiting = await open();
+    expect(await waiting.get()).toBe(200);
+    await until(() => sharing?.stats().parked === 1);
+    const slow = busy.get('/slow');
+    const waited = waiting.get();
+    await sleep(100);
+    // Shutting down: Node closes connections between requests at once, and a parked one looks so.
+    const closed = new Promise((resolve) => server.close(resolve));
+    expect(await waited).toBe(200);
+    expect(await slow).toBe(200);
+    // The server closes once its clients have gone.
+    busy.socket.destroy();
+    waiting.socket.destroy();
+    await closed;
+  });
 });

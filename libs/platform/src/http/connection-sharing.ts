@@ -28,8 +28,9 @@ export interface ConnectionSharing {
  *
  * Parked connections are not idle connections: their keep-alive timer is suspended while parked
  * (the server would otherwise close a connection with a request waiting in it) and restored, as
- * Node had set it, when they are read again. When no answer has gone out for `idleCheckMs` — every read connection is
- * idle — all parked ones are read again, so a parked request never waits on quiet neighbours.
+ * Node had set it, when they are read again. When no answer has gone out for `idleCheckMs` (every
+ * read connection is idle) all parked ones are read again, so a parked request never waits on quiet
+ * neighbours; so they are too when the server closes.
  *
  * Written here because no HTTP library for Node offers it: the cure elsewhere is an accept loop
  * (nginx's multi_accept), which libuv no longer has and Node does not expose.
@@ -44,6 +45,7 @@ export function shareConnections(server: Server, options: ConnectionSharingOptio
   // the first entry is the connection parked longest.
   const parked = new Map<Socket, number>();
   let answeredSinceCheck = false;
+  let closing = false;
 
   const read = (socket: Socket): void => {
     const timeout = parked.get(socket) ?? 0;
@@ -80,7 +82,7 @@ export function shareConnections(server: Server, options: ConnectionSharingOptio
     res.once('finish', () => {
       answeredSinceCheck = true;
       const socket = req.socket;
-      if (socket.destroyed || parked.has(socket)) {
+      if (closing || socket.destroyed || parked.has(socket)) {
         return;
       }
       if (open - parked.size > activeMax) {
@@ -103,10 +105,29 @@ export function shareConnections(server: Server, options: ConnectionSharingOptio
   }, options.idleCheckMs ?? 100);
   timer.unref();
 
+  // Closing, Node drops the connections it sees between requests at once, parked ones too, with
+  // whatever their clients sent waiting unread. So parking stops, every parked connection is read
+  // again, and the close waits one turn of the event loop, in which their requests start and keep
+  // their connections open until answered.
+  const close = server.close.bind(server);
+  server.close = (callback?: (error?: Error) => void): Server => {
+    closing = true;
+    clearInterval(timer);
+    if (parked.size === 0) {
+      return close(callback);
+    }
+    for (const socket of [...parked.keys()]) {
+      read(socket);
+    }
+    setImmediate(() => setImmediate(() => close(callback)));
+    return server;
+  };
+
   return {
     stats: () => ({ open, parked: parked.size }),
     stop: () => {
       clearInterval(timer);
+      server.close = close;
       server.off('connection', onConnection);
       server.off('request', onRequest);
       for (const socket of [...parked.keys()]) {
