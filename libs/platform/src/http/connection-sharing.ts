@@ -2,15 +2,21 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
 export interface ConnectionSharingOptions {
-  /** Connections read at once; beyond it answered connections take turns. 0 turns sharing off. */
+  /**
+   * Connections read at once between requests; beyond it, answered connections take turns. 0
+   * turns sharing off.
+   */
   activeMax: number;
   /** How often parked connections are let go when no answer has gone out since (ms). */
   idleCheckMs?: number;
 }
 
 export interface ConnectionSharing {
-  /** Open connections and, of those, the ones parked (not read) right now. */
-  stats(): { open: number; parked: number };
+  /**
+   * Open connections; of those, the ones parked (not read) and the ones with a request in
+   * progress, right now.
+   */
+  stats(): { open: number; parked: number; inProgress: number };
   stop(): void;
 }
 
@@ -21,16 +27,21 @@ export interface ConnectionSharing {
  * every connection that has a request waiting. With many busy keep-alive connections a turn lasts
  * tens to hundreds of milliseconds, so connections opened meanwhile wait in the accept queue for
  * seconds (a closed-loop load of 1,000 connections left hundreds unanswered after 10 s). Bounding
- * the connections read at once bounds the turn: once more than `activeMax` are open, a connection
- * whose answer has just gone out is parked (its socket stops reading; what its client sends waits
- * in the kernel) and the longest-parked one is read again, round robin. New connections are never
- * parked before their first answer, so they are served at once.
+ * the connections read at once bounds the turn.
+ *
+ * The connections that count are those read between requests: a client sends its next request
+ * only once answered, so a connection with a request in progress (a server-sent event stream, a
+ * real-time call waiting for its answer) adds nothing to a turn and does not count. Once more than
+ * `activeMax` count, a connection whose answer has just gone out is parked (its socket stops
+ * reading; what its client sends waits in the kernel), and whenever fewer count the longest-parked
+ * connections are read again, round robin. A new connection is read at once, so it is accepted and
+ * answered within a few short turns.
  *
  * Parked connections are not idle connections: their keep-alive timer is suspended while parked
  * (the server would otherwise close a connection with a request waiting in it) and restored, as
  * Node had set it, when they are read again. When no answer has gone out for `idleCheckMs` (every
- * read connection is idle) all parked ones are read again, so a parked request never waits on quiet
- * neighbours; so they are too when the server closes.
+ * connection read is quiet) all parked ones are read again, so a parked request never waits on
+ * quiet neighbours; so they are too when the server closes.
  *
  * Written here because no HTTP library for Node offers it: the cure elsewhere is an accept loop
  * (nginx's multi_accept), which libuv no longer has and Node does not expose.
@@ -38,15 +49,19 @@ export interface ConnectionSharing {
 export function shareConnections(server: Server, options: ConnectionSharingOptions): ConnectionSharing {
   const activeMax = options.activeMax;
   if (activeMax <= 0) {
-    return { stats: () => ({ open: 0, parked: 0 }), stop: () => undefined };
+    return { stats: () => ({ open: 0, parked: 0, inProgress: 0 }), stop: () => undefined };
   }
   let open = 0;
   // Parked connections and the socket timeout each had (Node's keep-alive timer), insertion-ordered:
   // the first entry is the connection parked longest.
   const parked = new Map<Socket, number>();
+  // Connections with a request in progress (Node answers one request of a connection at a time).
+  const inProgress = new Set<Socket>();
   let answeredSinceCheck = false;
   let closing = false;
 
+  /** Connections read between requests: the ones a turn of the event loop may have to read. */
+  const reading = (): number => open - parked.size - inProgress.size;
   const read = (socket: Socket): void => {
     const timeout = parked.get(socket) ?? 0;
     parked.delete(socket);
@@ -56,11 +71,26 @@ export function shareConnections(server: Server, options: ConnectionSharingOptio
     socket.setTimeout(timeout);
     socket.resume();
   };
-  const readLongestParked = (): void => {
-    const first = parked.keys().next();
-    if (!first.done) {
-      read(first.value);
+  /**
+   * Reads the longest-parked connections again while fewer than `activeMax` are read, in the check
+   * phase of this turn: resumed while the turn's sockets are being read, a parked connection whose
+   * readiness the same poll reported would be read in this very turn, then pull in the next.
+   */
+  let filling = false;
+  const fill = (): void => {
+    if (filling || parked.size === 0) {
+      return;
     }
+    filling = true;
+    setImmediate(() => {
+      filling = false;
+      for (const socket of parked.keys()) {
+        if (reading() >= activeMax) {
+          return;
+        }
+        read(socket);
+      }
+    });
   };
   const park = (socket: Socket): void => {
     parked.set(socket, socket.timeout ?? 0);
@@ -73,23 +103,26 @@ export function shareConnections(server: Server, options: ConnectionSharingOptio
     socket.once('close', () => {
       open -= 1;
       parked.delete(socket);
-      if (open - parked.size < activeMax) {
-        readLongestParked();
-      }
+      inProgress.delete(socket);
+      fill();
     });
   };
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    const socket = req.socket;
+    inProgress.add(socket);
+    fill();
     res.once('finish', () => {
       answeredSinceCheck = true;
-      const socket = req.socket;
+      inProgress.delete(socket);
       if (closing || socket.destroyed || parked.has(socket)) {
         return;
       }
-      if (open - parked.size > activeMax) {
+      if (parked.size > 0) {
+        // Others are waiting: this one goes to the back of the line.
         park(socket);
-      } else if (parked.size > 0) {
+        fill();
+      } else if (reading() > activeMax) {
         park(socket);
-        readLongestParked();
       }
     });
   };
@@ -124,7 +157,7 @@ export function shareConnections(server: Server, options: ConnectionSharingOptio
   };
 
   return {
-    stats: () => ({ open, parked: parked.size }),
+    stats: () => ({ open, parked: parked.size, inProgress: inProgress.size }),
     stop: () => {
       clearInterval(timer);
       server.close = close;
