@@ -2,21 +2,20 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
 export interface ConnectionSharingOptions {
-  /**
-   * Connections read at once between requests; beyond it, answered connections take turns. 0
-   * turns sharing off.
-   */
+  /** Connections read at once; beyond it, answered connections take turns. 0 turns sharing off. */
   activeMax: number;
   /** How often parked connections are let go when no answer has gone out since (ms). */
   idleCheckMs?: number;
+  /** A request in progress for longer than this is waiting, not working, and stops counting (ms). */
+  longRequestMs?: number;
 }
 
 export interface ConnectionSharing {
   /**
-   * Open connections; of those, the ones parked (not read) and the ones with a request in
-   * progress, right now.
+   * Open connections; of those, the ones parked (not read), with a request in progress, and with
+   * one in progress for longer than `longRequestMs`, right now.
    */
-  stats(): { open: number; parked: number; inProgress: number };
+  stats(): { open: number; parked: number; inProgress: number; long: number };
   stop(): void;
 }
 
@@ -29,18 +28,18 @@ export interface ConnectionSharing {
  * seconds (a closed-loop load of 1,000 connections left hundreds unanswered after 10 s). Bounding
  * the connections read at once bounds the turn.
  *
- * The connections that count are those read between requests: a client sends its next request
- * only once answered, so a connection with a request in progress (a server-sent event stream, a
- * real-time call waiting for its answer) adds nothing to a turn and does not count. Once more than
- * `activeMax` count, a connection whose answer has just gone out is parked (its socket stops
- * reading; what its client sends waits in the kernel), and whenever fewer count the longest-parked
- * connections are read again, round robin. A new connection is read at once, so it is accepted and
- * answered within a few short turns.
+ * Once more than `activeMax` connections are read, a connection whose answer has just gone out is
+ * parked (its socket stops reading; what its client sends waits in the kernel) and the
+ * longest-parked one is read again, round robin. A new connection is read at once, so it is
+ * accepted and answered within a few short turns. A request in progress for more than
+ * `longRequestMs` (a server-sent event stream, a real-time call waiting for its answer) is waiting,
+ * not working, and its connection stops counting, so many such requests never hold the others up;
+ * a request in progress for less counts, as the work still to do for it is part of the turns.
  *
  * Parked connections are not idle connections: their keep-alive timer is suspended while parked
  * (the server would otherwise close a connection with a request waiting in it) and restored, as
  * Node had set it, when they are read again. When no answer has gone out for `idleCheckMs` (every
- * connection read is quiet) all parked ones are read again, so a parked request never waits on
+ * connection read is quiet or waiting) all parked ones are read again, so a parked request never waits on
  * quiet neighbours; so they are too when the server closes.
  *
  * Written here because no HTTP library for Node offers it: the cure elsewhere is an accept loop
@@ -49,19 +48,22 @@ export interface ConnectionSharing {
 export function shareConnections(server: Server, options: ConnectionSharingOptions): ConnectionSharing {
   const activeMax = options.activeMax;
   if (activeMax <= 0) {
-    return { stats: () => ({ open: 0, parked: 0, inProgress: 0 }), stop: () => undefined };
+    return { stats: () => ({ open: 0, parked: 0, inProgress: 0, long: 0 }), stop: () => undefined };
   }
   let open = 0;
   // Parked connections and the socket timeout each had (Node's keep-alive timer), insertion-ordered:
   // the first entry is the connection parked longest.
   const parked = new Map<Socket, number>();
-  // Connections with a request in progress (Node answers one request of a connection at a time).
-  const inProgress = new Set<Socket>();
+  // Connections with a request in progress and when it started (Node answers one request of a
+  // connection at a time), and those in progress for longer than longRequestMs.
+  const inProgress = new Map<Socket, number>();
+  const long = new Set<Socket>();
+  const longRequestMs = options.longRequestMs ?? 500;
   let answeredSinceCheck = false;
   let closing = false;
 
-  /** Connections read between requests: the ones a turn of the event loop may have to read. */
-  const reading = (): number => open - parked.size - inProgress.size;
+  /** Connections read, but for those with a request in progress that only waits. */
+  const reading = (): number => open - parked.size - long.size;
   const read = (socket: Socket): void => {
     const timeout = parked.get(socket) ?? 0;
     parked.delete(socket);
@@ -104,16 +106,17 @@ export function shareConnections(server: Server, options: ConnectionSharingOptio
       open -= 1;
       parked.delete(socket);
       inProgress.delete(socket);
+      long.delete(socket);
       fill();
     });
   };
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const socket = req.socket;
-    inProgress.add(socket);
-    fill();
+    inProgress.set(socket, Date.now());
     res.once('finish', () => {
       answeredSinceCheck = true;
       inProgress.delete(socket);
+      long.delete(socket);
       if (closing || socket.destroyed || parked.has(socket)) {
         return;
       }
@@ -129,6 +132,13 @@ export function shareConnections(server: Server, options: ConnectionSharingOptio
   server.on('connection', onConnection);
   server.on('request', onRequest);
   const timer = setInterval(() => {
+    const since = Date.now() - longRequestMs;
+    for (const [socket, startedAt] of inProgress) {
+      if (startedAt < since && !long.has(socket)) {
+        long.add(socket);
+        fill();
+      }
+    }
     if (!answeredSinceCheck) {
       for (const socket of [...parked.keys()]) {
         read(socket);
@@ -157,7 +167,7 @@ export function shareConnections(server: Server, options: ConnectionSharingOptio
   };
 
   return {
-    stats: () => ({ open, parked: parked.size, inProgress: inProgress.size }),
+    stats: () => ({ open, parked: parked.size, inProgress: inProgress.size, long: long.size }),
     stop: () => {
       clearInterval(timer);
       server.close = close;
