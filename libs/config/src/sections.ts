@@ -93,7 +93,7 @@ export class GatewayConfig {
   @Setting({
     env: 'HTTP_ACTIVE_CONNECTIONS',
     description:
-      'Connections a gateway reads at once; beyond it, answered connections take turns, so a saturated gateway still accepts new ones promptly. 0 reads every connection.',
+      'Connections a saturated gateway reads at once (its event loop busy over 90 % of the time); beyond it, answered connections take turns, so it still accepts new ones promptly. 0 reads every connection.',
   })
   @IsInt()
   @Min(0)

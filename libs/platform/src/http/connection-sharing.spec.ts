@@ -83,7 +83,8 @@ describe('shareConnections', () => {
     return made;
   };
 
-  const start = async (handlerDelayMs: number): Promise<void> => {
+  /** A server answering "ok" after `handlerDelayMs`, having first spent `spinMs` of CPU. */
+  const start = async (handlerDelayMs: number, spinMs = 0): Promise<void> => {
     connections = 0;
     serverSockets = [];
     startsThisTurn = 0;
@@ -97,6 +98,10 @@ describe('shareConnections', () => {
         });
       }
       startsThisTurn += 1;
+      const spinUntil = Date.now() + spinMs;
+      while (Date.now() < spinUntil) {
+        // CPU work
+      }
       setTimeout(() => res.end('ok'), req.url === '/slow' ? 1_500 : handlerDelayMs);
     });
     server.on('connection', (socket: Socket) => {
@@ -119,7 +124,7 @@ describe('shareConnections', () => {
 
   it('answers every request of more connections than it reads at once, reading at most that many a turn', async () => {
     await start(3);
-    sharing = shareConnections(server, { activeMax: 2, idleCheckMs: 1_000 });
+    sharing = shareConnections(server, { activeMax: 2, idleCheckMs: 1_000, busyAbove: 0 });
     const many = await Promise.all(Array.from({ length: 8 }, () => open()));
     // Every connection answered once before measuring: a new connection is read before it is parked.
     expect(await Promise.all(many.map((client) => client.get()))).toEqual(Array(8).fill(200));
@@ -148,7 +153,7 @@ describe('shareConnections', () => {
 
   it('stops counting connections whose request only waits: long requests never hold up short ones', async () => {
     await start(0);
-    sharing = shareConnections(server, { activeMax: 1, idleCheckMs: 50, longRequestMs: 100 });
+    sharing = shareConnections(server, { activeMax: 1, idleCheckMs: 50, longRequestMs: 100, busyAbove: 0 });
     const long = await Promise.all([open(), open(), open()]);
     const quick = await open();
     const slow = long.map((client) => client.get('/slow'));
@@ -170,13 +175,13 @@ describe('shareConnections', () => {
 
   it('reads a parked connection again once the connections being read go quiet, with its keep-alive timer', async () => {
     await start(0);
-    sharing = shareConnections(server, { activeMax: 1, idleCheckMs: 50 });
+    sharing = shareConnections(server, { activeMax: 1, idleCheckMs: 50, busyAbove: 0 });
     const quiet = await open();
     const parkedClient = await open();
     expect(await quiet.get()).toBe(200);
     expect(await parkedClient.get()).toBe(200);
     await until(() => sharing?.stats().parked === 1);
-    expect(sharing.stats()).toEqual({ open: 2, parked: 1, inProgress: 0, long: 0 });
+    expect(sharing.stats()).toEqual({ open: 2, parked: 1, inProgress: 0, long: 0, busy: true });
     // Parked, its keep-alive timer is off: the server would close it with a request waiting in it.
     expect(serverSockets[1].timeout).toBe(0);
     // The quiet connection never sends again, so only the idle check lets this one be read, with
@@ -189,7 +194,7 @@ describe('shareConnections', () => {
 
   it('reads the requests waiting in parked connections before the server closes, so none is dropped', async () => {
     await start(0);
-    sharing = shareConnections(server, { activeMax: 1, idleCheckMs: 10_000 });
+    sharing = shareConnections(server, { activeMax: 1, idleCheckMs: 10_000, busyAbove: 0 });
     const quiet = await open();
     const waiting = await open();
     expect(await quiet.get()).toBe(200);
@@ -205,5 +210,46 @@ describe('shareConnections', () => {
     quiet.socket.destroy();
     waiting.socket.destroy();
     await closed;
+  });
+
+  it('parks nothing while the event loop is not busy: a quiet pool of connections is read as it is', async () => {
+    await start(0);
+    // Never busier than 100 % of the time: sharing never starts (see the next test for the switch).
+    sharing = shareConnections(server, { activeMax: 1, idleCheckMs: 50, busyAbove: 1 });
+    const pool = await Promise.all([open(), open(), open(), open()]);
+    let mostParked = 0;
+    for (let round = 0; round < 5; round += 1) {
+      for (const client of pool) {
+        expect(await client.get()).toBe(200);
+        await sleep(5);
+        mostParked = Math.max(mostParked, sharing.stats().parked);
+      }
+    }
+    expect(mostParked).toBe(0);
+    expect(sharing.stats()).toMatchObject({ open: 4, parked: 0, busy: false });
+  });
+
+  it('shares while the event loop is busy, and stops once it is not', async () => {
+    // Requests that take 4 ms of CPU each, four connections asking back to back: a busy loop.
+    await start(0, 4);
+    sharing = shareConnections(server, { activeMax: 1, idleCheckMs: 50, busyAbove: 0.5 });
+    const clients = await Promise.all([open(), open(), open(), open()]);
+    let sawBusy = false;
+    let mostParked = 0;
+    const stopAt = Date.now() + 800;
+    await Promise.all(
+      clients.map(async (client) => {
+        while (Date.now() < stopAt) {
+          expect(await client.get()).toBe(200);
+          const stats = sharing?.stats();
+          sawBusy ||= stats?.busy ?? false;
+          mostParked = Math.max(mostParked, stats?.parked ?? 0);
+        }
+      }),
+    );
+    expect(sawBusy).toBe(true);
+    expect(mostParked).toBeGreaterThan(0);
+    await until(() => sharing?.stats().busy === false);
+    expect(sharing.stats().parked).toBe(0);
   });
 });

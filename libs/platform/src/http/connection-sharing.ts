@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 
 export interface ConnectionSharingOptions {
   /** Connections read at once; beyond it, answered connections take turns. 0 turns sharing off. */
@@ -8,14 +9,19 @@ export interface ConnectionSharingOptions {
   idleCheckMs?: number;
   /** A request in progress for longer than this is waiting, not working, and stops counting (ms). */
   longRequestMs?: number;
+  /**
+   * Share only while the event loop is busier than this share of the time (measured every
+   * `idleCheckMs`; sharing stops again below three quarters of it). 0 shares at any load.
+   */
+  busyAbove?: number;
 }
 
 export interface ConnectionSharing {
   /**
    * Open connections; of those, the ones parked (not read), with a request in progress, and with
-   * one in progress for longer than `longRequestMs`, right now.
+   * one in progress for longer than `longRequestMs`, right now; and whether sharing is on.
    */
-  stats(): { open: number; parked: number; inProgress: number; long: number };
+  stats(): { open: number; parked: number; inProgress: number; long: number; busy: boolean };
   stop(): void;
 }
 
@@ -36,6 +42,12 @@ export interface ConnectionSharing {
  * not working, and its connection stops counting, so many such requests never hold the others up;
  * a request in progress for less counts, as the work still to do for it is part of the turns.
  *
+ * Only a saturated server needs it: sharing starts once the event loop has been busy more than
+ * `busyAbove` (90 %) of the last `idleCheckMs`, and stops, reading every parked connection again,
+ * once it is busy less than three quarters of that. Below, a connection is never parked: a quiet
+ * pool of keep-alive connections costs a turn nothing, and parking it would only delay its
+ * requests.
+ *
  * Parked connections are not idle connections: their keep-alive timer is suspended while parked
  * (the server would otherwise close a connection with a request waiting in it) and restored, as
  * Node had set it, when they are read again. When no answer has gone out for `idleCheckMs` (every
@@ -48,7 +60,10 @@ export interface ConnectionSharing {
 export function shareConnections(server: Server, options: ConnectionSharingOptions): ConnectionSharing {
   const activeMax = options.activeMax;
   if (activeMax <= 0) {
-    return { stats: () => ({ open: 0, parked: 0, inProgress: 0, long: 0 }), stop: () => undefined };
+    return {
+      stats: () => ({ open: 0, parked: 0, inProgress: 0, long: 0, busy: false }),
+      stop: () => undefined,
+    };
   }
   let open = 0;
   // Parked connections and the socket timeout each had (Node's keep-alive timer), insertion-ordered:
@@ -61,6 +76,9 @@ export function shareConnections(server: Server, options: ConnectionSharingOptio
   const longRequestMs = options.longRequestMs ?? 500;
   let answeredSinceCheck = false;
   let closing = false;
+  const busyAbove = options.busyAbove ?? 0.9;
+  let busy = busyAbove <= 0;
+  let utilization = performance.eventLoopUtilization();
 
   /** Connections read, but for those with a request in progress that only waits. */
   const reading = (): number => open - parked.size - long.size;
@@ -117,7 +135,7 @@ export function shareConnections(server: Server, options: ConnectionSharingOptio
       answeredSinceCheck = true;
       inProgress.delete(socket);
       long.delete(socket);
-      if (closing || socket.destroyed || parked.has(socket)) {
+      if (!busy || closing || socket.destroyed || parked.has(socket)) {
         return;
       }
       if (parked.size > 0) {
@@ -131,7 +149,20 @@ export function shareConnections(server: Server, options: ConnectionSharingOptio
   };
   server.on('connection', onConnection);
   server.on('request', onRequest);
+  const readAll = (): void => {
+    for (const socket of [...parked.keys()]) {
+      read(socket);
+    }
+  };
   const timer = setInterval(() => {
+    if (busyAbove > 0) {
+      const recent = performance.eventLoopUtilization(utilization).utilization;
+      utilization = performance.eventLoopUtilization();
+      busy = busy ? recent >= busyAbove * 0.75 : recent > busyAbove;
+      if (!busy) {
+        readAll();
+      }
+    }
     const since = Date.now() - longRequestMs;
     for (const [socket, startedAt] of inProgress) {
       if (startedAt < since && !long.has(socket)) {
@@ -140,9 +171,7 @@ export function shareConnections(server: Server, options: ConnectionSharingOptio
       }
     }
     if (!answeredSinceCheck) {
-      for (const socket of [...parked.keys()]) {
-        read(socket);
-      }
+      readAll();
     }
     answeredSinceCheck = false;
   }, options.idleCheckMs ?? 100);
@@ -159,23 +188,19 @@ export function shareConnections(server: Server, options: ConnectionSharingOptio
     if (parked.size === 0) {
       return close(callback);
     }
-    for (const socket of [...parked.keys()]) {
-      read(socket);
-    }
+    readAll();
     setImmediate(() => setImmediate(() => close(callback)));
     return server;
   };
 
   return {
-    stats: () => ({ open, parked: parked.size, inProgress: inProgress.size, long: long.size }),
+    stats: () => ({ open, parked: parked.size, inProgress: inProgress.size, long: long.size, busy }),
     stop: () => {
       clearInterval(timer);
       server.close = close;
       server.off('connection', onConnection);
       server.off('request', onRequest);
-      for (const socket of [...parked.keys()]) {
-        read(socket);
-      }
+      readAll();
     },
   };
 }
