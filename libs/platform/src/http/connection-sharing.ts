@@ -51,8 +51,8 @@ export interface ConnectionSharing {
  * Parked connections are not idle connections: their keep-alive timer is suspended while parked
  * (the server would otherwise close a connection with a request waiting in it) and restored, as
  * Node had set it, when they are read again. When no answer has gone out for `idleCheckMs` (every
- * connection read is quiet or waiting) all parked ones are read again, so a parked request never waits on
- * quiet neighbours; so they are too when the server closes.
+ * connection read is quiet or waiting) all parked ones are read again, so a parked request never
+ * waits on quiet neighbours; so they are too when the server closes.
  *
  * Written here because no HTTP library for Node offers it: the cure elsewhere is an accept loop
  * (nginx's multi_accept), which libuv no longer has and Node does not expose.
