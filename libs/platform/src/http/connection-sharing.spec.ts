@@ -153,7 +153,7 @@ describe('shareConnections', () => {
 
   it('stops counting connections whose request only waits: long requests never hold up short ones', async () => {
     await start(0);
-    sharing = shareConnections(server, { activeMax: 1, idleCheckMs: 50, longRequestMs: 100, busyAbove: 0 });
+    sharing = shareConnections(server, { activeMax: 1, idleCheckMs: 200, longRequestMs: 300, busyAbove: 0 });
     const long = await Promise.all([open(), open(), open()]);
     const quick = await open();
     const slow = long.map((client) => client.get('/slow'));
@@ -162,7 +162,7 @@ describe('shareConnections', () => {
     // parked after its answer (and only the idle check lets it go).
     expect(await quick.get()).toBe(200);
     await until(() => sharing?.stats().parked === 1);
-    // Past 100 ms the three only wait and stop counting: the quick connection is read, and stays so.
+    // Past 300 ms the three only wait and stop counting: the quick connection is read, and stays so.
     await until(() => sharing?.stats().long === 3);
     await until(() => sharing?.stats().parked === 0);
     for (let i = 0; i < 5; i += 1) {
