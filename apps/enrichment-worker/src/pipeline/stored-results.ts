@@ -26,20 +26,18 @@ import { DataSource, type EntityManager, MoreThan } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { companyView, type GoalInput, type StepOutcome } from './provider-invoker';
 
-/**
- * PostgreSQL as the long-term store of what providers answered: company profiles, officers and
- * domains, persons and their phones. Written in the transaction that settles the step; read as a
- * cache that outlives Redis for answers younger than STORE_FRESH_DAYS.
- */
+/** Who a stored person is: the identifiers and name an answer gave. */
+interface PersonIdentity {
+  email: string | null;
+  linkedinUrl: string | null;
+  fullName: string | null;
+  companyDomain: string | null;
+}
+
 /** The parameters of a persons INSERT: ($1 workspace, $2 e-mail, $3 LinkedIn URL, $4 name, $5 domain, $6 data, $7 sources). */
 function personRow(
   workspaceId: string,
-  person: {
-    email: string | null;
-    linkedinUrl: string | null;
-    fullName: string | null;
-    companyDomain: string | null;
-  },
+  person: PersonIdentity,
   fields: Record<string, unknown>,
   sources: Record<string, string>,
 ): unknown[] {
@@ -54,6 +52,11 @@ function personRow(
   ];
 }
 
+/**
+ * PostgreSQL as the long-term store of what providers answered: company profiles, officers and
+ * domains, persons and their phones. Written in the transaction that settles the step; read as a
+ * cache that outlives Redis for answers younger than STORE_FRESH_DAYS.
+ */
 @Injectable()
 export class StoredResults {
   constructor(
@@ -358,13 +361,7 @@ export class StoredResults {
     manager: EntityManager,
     workspaceId: string,
     provider: string,
-    person: {
-      email: string | null;
-      linkedinUrl: string | null;
-      fullName: string | null;
-      companyDomain: string | null;
-      fields: Record<string, unknown>;
-    },
+    person: PersonIdentity & { fields: Record<string, unknown> },
   ): Promise<void> {
     const fields = Object.fromEntries(
       Object.entries(person.fields).filter(([, value]) => value !== null && value !== undefined),
@@ -402,12 +399,7 @@ export class StoredResults {
   private async upsertIdentifiedTwice(
     manager: EntityManager,
     workspaceId: string,
-    person: {
-      email: string | null;
-      linkedinUrl: string | null;
-      fullName: string | null;
-      companyDomain: string | null;
-    },
+    person: PersonIdentity,
     fields: Record<string, unknown>,
     sources: Record<string, string>,
   ): Promise<void> {

@@ -83,6 +83,19 @@ describe('shareConnections', () => {
     return made;
   };
 
+  /**
+   * Two connections answered once, the first then quiet: with one connection read at once the
+   * second is parked behind it.
+   */
+  const parkBehindQuiet = async (): Promise<{ quiet: Connection; parked: Connection }> => {
+    const quiet = await open();
+    const parked = await open();
+    expect(await quiet.get()).toBe(200);
+    expect(await parked.get()).toBe(200);
+    await until(() => sharing?.stats().parked === 1);
+    return { quiet, parked };
+  };
+
   /** A server answering "ok" after `handlerDelayMs`, having first spent `spinMs` of CPU. */
   const start = async (handlerDelayMs: number, spinMs = 0): Promise<void> => {
     connections = 0;
@@ -176,11 +189,7 @@ describe('shareConnections', () => {
   it('reads a parked connection again once the connections being read go quiet, with its keep-alive timer', async () => {
     await start(0);
     sharing = shareConnections(server, { activeMax: 1, idleCheckMs: 50, busyAbove: 0 });
-    const quiet = await open();
-    const parkedClient = await open();
-    expect(await quiet.get()).toBe(200);
-    expect(await parkedClient.get()).toBe(200);
-    await until(() => sharing?.stats().parked === 1);
+    const { parked: parkedClient } = await parkBehindQuiet();
     expect(sharing.stats()).toEqual({ open: 2, parked: 1, inProgress: 0, long: 0, busy: true });
     // Parked, its keep-alive timer is off: the server would close it with a request waiting in it.
     expect(serverSockets[1].timeout).toBe(0);
@@ -195,11 +204,7 @@ describe('shareConnections', () => {
   it('reads the requests waiting in parked connections before the server closes, so none is dropped', async () => {
     await start(0);
     sharing = shareConnections(server, { activeMax: 1, idleCheckMs: 10_000, busyAbove: 0 });
-    const quiet = await open();
-    const waiting = await open();
-    expect(await quiet.get()).toBe(200);
-    expect(await waiting.get()).toBe(200);
-    await until(() => sharing?.stats().parked === 1);
+    const { quiet, parked: waiting } = await parkBehindQuiet();
     const waited = waiting.get();
     await sleep(100);
     expect(sharing.stats().parked).toBe(1);

@@ -164,11 +164,14 @@ export function shareConnections(server: Server, options: ConnectionSharingOptio
       }
     }
     const since = Date.now() - longRequestMs;
+    const waitingBefore = long.size;
     for (const [socket, startedAt] of inProgress) {
-      if (startedAt < since && !long.has(socket)) {
+      if (startedAt < since) {
         long.add(socket);
-        fill();
       }
+    }
+    if (long.size > waitingBefore) {
+      fill();
     }
     if (!answeredSinceCheck) {
       readAll();

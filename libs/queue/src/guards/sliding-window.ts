@@ -159,19 +159,19 @@ return reply
 `);
 
 /* KEYS: one per rule. ARGV: limit, windowMs and mode per rule. Reply: slots left per rule. Read-only. */
-const REMAINING = new LuaScript(`${LUA_NOW_MS}
+const REMAINING = new LuaScript(`${LUA_NOW_MS}${COUNT_RULE}
 local now = now_ms()
 local left = {}
 for i = 1, #KEYS do
   local limit = tonumber(ARGV[3 * i - 2])
   local window = tonumber(ARGV[3 * i - 1])
+  local mode = tonumber(ARGV[3 * i])
   local count
-  if tonumber(ARGV[3 * i]) == 0 then
+  if mode == 0 then
+    -- Counted without trimming: this script writes nothing.
     count = redis.call('ZCOUNT', KEYS[i], '(' .. (now - window), '+inf')
   else
-    local index = math.floor(now / window)
-    local got = redis.call('HMGET', KEYS[i], tostring(index), tostring(index - 1))
-    count = (tonumber(got[2]) or 0) * (window - (now - index * window)) / window + (tonumber(got[1]) or 0)
+    count = counted(KEYS[i], window, mode, now)
   end
   local n = math.floor(limit - count)
   if n < 0 then n = 0 end
