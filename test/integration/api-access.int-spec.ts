@@ -335,6 +335,48 @@ describe('API access', () => {
     expect(refused.status).toBe(404);
   });
 
+  it('stores every field of a new job, with the key, tier and request id that submitted it', async () => {
+    ctx = await setUp({});
+    const { stack, db } = ctx;
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Fields Co', 'premium');
+    const submitted = await call<{ id: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
+      token: apiKey,
+      headers: { 'x-request-id': 'fields-1' },
+      body: {
+        type: 'person.email',
+        input: { first_name: 'Ada', last_name: 'Lovelace', domain: 'example.com' },
+        priority: 'bulk',
+        max_credits: 2.5,
+        options: { accept_catch_all: true },
+        callback_url: 'https://hooks.example.com/sluice',
+      },
+    });
+    expect(submitted.status).toBe(202);
+    const row = await db.dataSource
+      .getRepository(EnrichmentRequest)
+      .findOneByOrFail({ id: submitted.body.id });
+    const [key] = await db.dataSource.query<{ id: string }[]>(
+      'SELECT id FROM api_keys WHERE workspace_id = $1',
+      [workspaceId],
+    );
+    expect(row).toMatchObject({
+      workspaceId,
+      apiKeyId: key?.id,
+      importId: null,
+      type: 'person.email',
+      input: { first_name: 'Ada', last_name: 'Lovelace', domain: 'example.com' },
+      priority: 'bulk',
+      maxCredits: '2.5000',
+      options: { accept_catch_all: true },
+      callbackUrl: 'https://hooks.example.com/sluice',
+      tier: 'enterprise',
+      correlationId: 'fields-1',
+      batchId: null,
+      result: null,
+    });
+    expect(['queued', 'running', 'completed', 'failed']).toContain(row.status);
+  });
+
   it('enqueues a bulk list, each job checked on its own, the invalid ones listed by index', async () => {
     ctx = await setUp({});
     const { stack, db } = ctx;
@@ -366,6 +408,12 @@ describe('API access', () => {
     const views = await Promise.all(answer.body.accepted.map((a) => finished(stack, apiKey, a.id)));
     expect(views.map((view) => view.status)).toEqual(['completed', 'completed', 'completed']);
     expect(views.map((view) => view.priority)).toEqual(['bulk', 'interactive', 'bulk']);
+    // Each accepted id is the job at its index.
+    expect(views.map((view) => [view.type, view.input])).toEqual([
+      ['company.profile', { company_number: numbers[0] }],
+      ['company.profile', { company_number: numbers[2] }],
+      ['company.officers', { company_number: numbers[0] }],
+    ]);
     // The same submission again with its key: the first answer, nothing enqueued twice.
     const replay = await bulk({ jobs }, { 'idempotency-key': 'bulk-1' });
     expect(replay.body.accepted).toEqual(answer.body.accepted);

@@ -18,6 +18,8 @@ export interface StepView {
 }
 export interface JobView {
   id: string;
+  type: string;
+  input: Record<string, unknown>;
   status: string;
   priority: string;
   error: string | null;

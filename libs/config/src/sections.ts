@@ -55,6 +55,14 @@ export class CoreConfig {
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
   databaseUrl!: string;
 
+  @Setting({
+    env: 'DATABASE_PREPARED_STATEMENTS',
+    description:
+      'Run the hot-path statements as named prepared statements (parsed and planned once per connection). Turn off behind a pooler that cannot keep them, such as PgBouncer in transaction mode before 1.21 or with max_prepared_statements = 0.',
+  })
+  @IsBoolean()
+  databasePreparedStatements = true;
+
   @Setting({ env: 'QUEUE_PREFIX', description: 'Redis key prefix for every BullMQ queue.' })
   @Matches(/^[a-zA-Z0-9_-]{1,64}$/, { message: 'QUEUE_PREFIX must be 1-64 letters, digits, - or _' })
   queuePrefix = 'sluice';

@@ -1,6 +1,7 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+import { preparedStatementsOption } from './prepared';
 
 export interface DatabaseOptions {
   url: string;
@@ -9,6 +10,8 @@ export interface DatabaseOptions {
   /** Pool size per process. */
   poolSize?: number;
   logging?: boolean;
+  /** Run the hot-path statements as named prepared statements (default true). */
+  preparedStatements?: boolean;
 }
 
 /**
@@ -32,7 +35,12 @@ export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
     poolSize: options.poolSize ?? 10,
     // Fail fast while PostgreSQL is away: callers answer 503 instead of hanging.
     connectTimeoutMS: 2000,
-    extra: { connectionTimeoutMillis: 2000, query_timeout: 15_000, idleTimeoutMillis: 30_000 },
+    extra: {
+      connectionTimeoutMillis: 2000,
+      query_timeout: 15_000,
+      idleTimeoutMillis: 30_000,
+      ...preparedStatementsOption(options.preparedStatements ?? true),
+    },
   };
 }
 

@@ -6,3 +6,4 @@ export * from './nest/database.module';
 export * from './usage';
 export * from './batch-runs';
 export * from './errors';
+export * from './prepared';

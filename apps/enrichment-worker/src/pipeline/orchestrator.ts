@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CallbackConfig, PipelineConfig } from '@sluice/config';
-import { EnrichmentRequest, EnrichmentStep, isUniqueViolation } from '@sluice/db';
+import { EnrichmentRequest, EnrichmentStep, isUniqueViolation, preparedSql, queryPrepared } from '@sluice/db';
 import {
   cacheKeyOf,
   chainStopReason,
@@ -81,6 +81,13 @@ export type AdvanceResult =
   | { action: 'enqueued'; stepId: string; provider: string }
   | { action: 'finished'; status: string }
   | { action: 'skipped'; reason: string };
+
+/** Finishes a request that is still open. */
+const FINISH_SQL = preparedSql(
+  `UPDATE enrichment_requests
+      SET status = $3, result = $4::jsonb, error = $5, completed_at = now(), updated_at = now()
+    WHERE id = $1 AND workspace_id = $2 AND status NOT IN ('completed', 'failed', 'cancelled')`,
+);
 
 /** Whether an error is the unique `(request_id, seq)` index refusing a step another planner wrote first. */
 function isDuplicateStep(error: unknown): boolean {
@@ -765,12 +772,13 @@ export class Orchestrator {
     result: Record<string, unknown> | null,
     error: string | null,
   ): Promise<boolean> {
-    const [, affected] = await manager.query<[unknown, number]>(
-      `UPDATE enrichment_requests
-          SET status = $3, result = $4::jsonb, error = $5, completed_at = now(), updated_at = now()
-        WHERE id = $1 AND workspace_id = $2 AND status NOT IN ('completed', 'failed', 'cancelled')`,
-      [request.id, request.workspaceId, status, result === null ? null : JSON.stringify(result), error],
-    );
+    const [, affected] = await queryPrepared<[unknown, number]>(manager, FINISH_SQL, [
+      request.id,
+      request.workspaceId,
+      status,
+      result === null ? null : JSON.stringify(result),
+      error,
+    ]);
     if (affected > 0) {
       this.logger.log({ msg: `request ${status}`, requestId: request.id, type: request.type, error });
     }

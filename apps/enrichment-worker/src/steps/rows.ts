@@ -1,4 +1,4 @@
-import { EnrichmentRequest, EnrichmentStep } from '@sluice/db';
+import { EnrichmentRequest, EnrichmentStep, preparedSql, queryPrepared, type PreparedSql } from '@sluice/db';
 import type { DataSource, EntityManager, EntityMetadata } from 'typeorm';
 
 /**
@@ -34,6 +34,21 @@ export function selectList(metadata: EntityMetadata, alias: string, prefix: stri
   return list;
 }
 
+const statements = new Map<string, PreparedSql>();
+
+/**
+ * The prepared statement for a text built here. The texts come from the entities' metadata, so
+ * there are as many as there are statements below (two for the locked and unlocked read).
+ */
+function statement(text: string): PreparedSql {
+  let sql = statements.get(text);
+  if (!sql) {
+    sql = preparedSql(text);
+    statements.set(text, sql);
+  }
+  return sql;
+}
+
 /** An entity from a raw row whose columns carry `prefix`; null when the row has none of it (outer join). */
 export function fromRow<T>(metadata: EntityMetadata, row: Record<string, unknown>, prefix = ''): T | null {
   const primary = metadata.primaryColumns[0];
@@ -63,13 +78,16 @@ export async function loadRequestWithSteps(
   lock: boolean,
 ): Promise<RequestWithSteps | null> {
   const meta = metadataOf(manager);
-  const rows = await manager.query<Record<string, unknown>[]>(
-    `SELECT ${selectList(meta.request, 'r', 'r_')}, ${selectList(meta.step, 's', 's_')}
-       FROM enrichment_requests r
-       LEFT JOIN enrichment_steps s ON s.request_id = r.id
-      WHERE r.id = $1 AND r.workspace_id = $2
-      ORDER BY s.seq
-      ${lock ? 'FOR UPDATE OF r' : ''}`,
+  const rows = await queryPrepared<Record<string, unknown>[]>(
+    manager,
+    statement(
+      `SELECT ${selectList(meta.request, 'r', 'r_')}, ${selectList(meta.step, 's', 's_')}
+         FROM enrichment_requests r
+         LEFT JOIN enrichment_steps s ON s.request_id = r.id
+        WHERE r.id = $1 AND r.workspace_id = $2
+        ORDER BY s.seq
+        ${lock ? 'FOR UPDATE OF r' : ''}`,
+    ),
     [requestId, workspaceId],
   );
   const first = rows[0];
@@ -92,14 +110,17 @@ export async function takePendingStep(
   stepId: string,
 ): Promise<{ step: EnrichmentStep; request: EnrichmentRequest } | null> {
   const meta = metadataOf(dataSource);
-  const rows = await dataSource.query<Record<string, unknown>[]>(
-    `WITH s AS (
-       UPDATE enrichment_steps SET attempts = attempts + 1, updated_at = now()
-        WHERE id = $1 AND state = 'pending'
-        RETURNING *
-     )
-     SELECT ${selectList(meta.step, 's', 's_')}, ${selectList(meta.request, 'r', 'r_')}
-       FROM s JOIN enrichment_requests r ON r.id = s.request_id AND r.workspace_id = s.workspace_id`,
+  const rows = await queryPrepared<Record<string, unknown>[]>(
+    dataSource,
+    statement(
+      `WITH s AS (
+         UPDATE enrichment_steps SET attempts = attempts + 1, updated_at = now()
+          WHERE id = $1 AND state = 'pending'
+          RETURNING *
+       )
+       SELECT ${selectList(meta.step, 's', 's_')}, ${selectList(meta.request, 'r', 'r_')}
+         FROM s JOIN enrichment_requests r ON r.id = s.request_id AND r.workspace_id = s.workspace_id`,
+    ),
     [stepId],
   );
   const row = rows[0];
@@ -136,24 +157,7 @@ export interface NewStep {
   reason?: string | null;
 }
 
-/**
- * Inserts a request's steps in one statement and returns them; with `running`, also moves the
- * request from `queued` to `running` in the same statement. Inserts nothing (and returns `[]`) once
- * the request has finished: the statement locks the request's row, so a cancellation committing
- * meanwhile is waited for and seen (its UPDATE holds the row), and one that comes after sees these
- * steps and skips them. Without the lock a planner that read the request before the cancel could
- * add a pending step to a cancelled request. The lock is the one the `running` UPDATE needs
- * anyway (FOR NO KEY UPDATE): a weaker share lock upgraded by that UPDATE deadlocked two planners
- * racing on one request, each holding a share the other's UPDATE waited for.
- */
-export async function insertSteps(
-  manager: EntityManager,
-  requestId: string,
-  rows: readonly NewStep[],
-  running: boolean,
-): Promise<EnrichmentStep[]> {
-  const inserted = await manager.query<Record<string, unknown>[]>(
-    `WITH live AS (
+const INSERT_STEPS_SQL = preparedSql(`WITH live AS (
        SELECT id FROM enrichment_requests
         WHERE id = $2 AND status NOT IN ('completed', 'failed', 'cancelled')
         FOR NO KEY UPDATE
@@ -173,8 +177,28 @@ export async function insertSteps(
        UPDATE enrichment_requests SET status = 'running', updated_at = now()
         WHERE $3 AND id = $2 AND status = 'queued' AND EXISTS (SELECT 1 FROM live)
      )
-     SELECT * FROM ins ORDER BY seq`,
-    [JSON.stringify(rows), requestId, running],
-  );
+     SELECT * FROM ins ORDER BY seq`);
+
+/**
+ * Inserts a request's steps in one statement and returns them; with `running`, also moves the
+ * request from `queued` to `running` in the same statement. Inserts nothing (and returns `[]`) once
+ * the request has finished: the statement locks the request's row, so a cancellation committing
+ * meanwhile is waited for and seen (its UPDATE holds the row), and one that comes after sees these
+ * steps and skips them. Without the lock a planner that read the request before the cancel could
+ * add a pending step to a cancelled request. The lock is the one the `running` UPDATE needs
+ * anyway (FOR NO KEY UPDATE): a weaker share lock upgraded by that UPDATE deadlocked two planners
+ * racing on one request, each holding a share the other's UPDATE waited for.
+ */
+export async function insertSteps(
+  manager: EntityManager,
+  requestId: string,
+  rows: readonly NewStep[],
+  running: boolean,
+): Promise<EnrichmentStep[]> {
+  const inserted = await queryPrepared<Record<string, unknown>[]>(manager, INSERT_STEPS_SQL, [
+    JSON.stringify(rows),
+    requestId,
+    running,
+  ]);
   return stepsFromRows(manager, inserted);
 }

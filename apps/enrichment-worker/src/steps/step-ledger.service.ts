@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { suppressionHashesOf } from '@sluice/enrichment';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { EnrichmentRequest, EnrichmentStep, type LedgerKind, type StepState } from '@sluice/db';
+import {
+  EnrichmentRequest,
+  EnrichmentStep,
+  preparedSql,
+  queryPrepared,
+  type LedgerKind,
+  type StepState,
+} from '@sluice/db';
 import { DataSource, type EntityManager } from 'typeorm';
 import { insertCallsSql, ProviderCallLog } from './provider-call-log';
 import { loadRequestWithSteps, type RequestWithSteps, stepsFromRows, takePendingStep } from './rows';
@@ -10,7 +17,7 @@ import { loadRequestWithSteps, type RequestWithSteps, stepsFromRows, takePending
  * A step's settlement in one statement: the step (only if still pending), its ledger row (only if it
  * charged; the key is the step's, so never twice) and its provider calls (whatever the step's state).
  */
-const SETTLE_SQL = `WITH s AS (
+const SETTLE_SQL = preparedSql(`WITH s AS (
     UPDATE enrichment_steps
        SET state = $2, reason = $3, error = $4, latency_ms = $5, credits = $6, output = $7::jsonb, cached = $8,
            completed_at = now(), updated_at = now()
@@ -23,7 +30,11 @@ const SETTLE_SQL = `WITH s AS (
   ), calls AS (
     ${insertCallsSql('$9')}
   )
-  SELECT * FROM s`;
+  SELECT * FROM s`);
+
+const SUPPRESSED_SQL = preparedSql(
+  'SELECT 1 FROM suppressions WHERE workspace_id = $1 AND identifier_hash = ANY($2::text[]) LIMIT 1',
+);
 
 export interface StepSettlement {
   state: Exclude<StepState, 'pending'>;
@@ -80,10 +91,7 @@ export class StepLedger {
     if (hashes.length === 0) {
       return false;
     }
-    const rows = await this.dataSource.query<unknown[]>(
-      'SELECT 1 FROM suppressions WHERE workspace_id = $1 AND identifier_hash = ANY($2::text[]) LIMIT 1',
-      [workspaceId, hashes],
-    );
+    const rows = await queryPrepared<unknown[]>(this.dataSource, SUPPRESSED_SQL, [workspaceId, hashes]);
     return rows.length > 0;
   }
 
@@ -125,7 +133,7 @@ export class StepLedger {
       return await this.dataSource.transaction(async (manager) => {
         // The request's row lock first (as cancelling and planning take it), then the step's.
         const locked = await loadRequestWithSteps(manager, step.requestId, step.workspaceId, true);
-        const rows = await manager.query<Record<string, unknown>[]>(SETTLE_SQL, [
+        const rows = await queryPrepared<Record<string, unknown>[]>(manager, SETTLE_SQL, [
           step.id,
           settlement.state,
           settlement.reason,

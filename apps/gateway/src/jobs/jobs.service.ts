@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bullmq';
 import {
   BadRequestException,
@@ -9,7 +10,7 @@ import {
 import { CoreConfig } from '@sluice/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DependencyUnavailableError } from '@sluice/platform';
-import { EnrichmentRequest, EnrichmentStep } from '@sluice/db';
+import { EnrichmentRequest, EnrichmentStep, preparedSql, queryPrepared } from '@sluice/db';
 import { providerTierOf, type RequestInput, type RequestOptions, type RequestType } from '@sluice/enrichment';
 import {
   JOB_NAMES,
@@ -50,6 +51,16 @@ export interface NewJob {
   /** The CSV import the job comes from (`POST /v1/imports`). */
   importId?: string;
 }
+
+/** New requests from a JSON array of rows (the caller's workspace, key, tier and correlation id apply to all). */
+const INSERT_REQUESTS_SQL = preparedSql(
+  `INSERT INTO enrichment_requests (id, workspace_id, api_key_id, tier, correlation_id, import_id, type, input,
+          priority, status, max_credits, options, callback_url)
+   SELECT x.id, $1, $2, $3, $4, x.import_id, x.type, x.input, x.priority, 'queued', x.max_credits, x.options,
+          x.callback_url
+     FROM jsonb_to_recordset($5::jsonb) AS x(id uuid, import_id uuid, type text, input jsonb, priority text,
+          max_credits numeric, options jsonb, callback_url text)`,
+);
 
 @Injectable()
 export class JobsService {
@@ -135,35 +146,33 @@ export class JobsService {
       throw new DependencyUnavailableError('redis');
     }
     const requests = this.dataSource.getRepository(EnrichmentRequest);
-    // A single INSERT … RETURNING (no wrapping transaction: one statement is atomic by itself).
-    const inserted = await requests
-      .createQueryBuilder()
-      .insert()
-      .values(
-        jobs.map((job) => ({
-          workspaceId: caller.workspaceId,
-          apiKeyId: caller.apiKeyId,
+    // The ids are drawn here, so the one INSERT needs no RETURNING and its text is the same for
+    // any number of rows: one prepared statement (no wrapping transaction: one statement is atomic).
+    const rows = jobs.map((job) => ({ id: randomUUID(), job }));
+    await queryPrepared(this.dataSource, INSERT_REQUESTS_SQL, [
+      caller.workspaceId,
+      caller.apiKeyId,
+      providerTierOf(caller.tier),
+      correlationId,
+      JSON.stringify(
+        rows.map(({ id, job }) => ({
+          id,
+          import_id: job.importId ?? null,
           type: job.type,
-          input: { ...job.input },
+          input: job.input,
           priority: job.priority,
-          status: 'queued' as const,
-          callbackUrl: job.callbackUrl,
-          maxCredits: job.maxCredits === null ? null : String(job.maxCredits),
-          options: { ...job.options },
-          importId: job.importId ?? null,
-          tier: providerTierOf(caller.tier),
-          correlationId,
+          max_credits: job.maxCredits,
+          options: job.options,
+          callback_url: job.callbackUrl,
         })),
-      )
-      .returning(['id', 'status', 'priority'])
-      .execute();
-    const rows = inserted.raw as { id: string; status: string; priority: 'interactive' | 'bulk' }[];
+      ),
+    ]);
     try {
       await this.planQueue.addBulk(
-        rows.map((row) => ({
+        rows.map(({ id, job }) => ({
           name: JOB_NAMES.enrichmentPlan,
-          data: { requestId: row.id, workspaceId: caller.workspaceId, correlationId },
-          opts: planJobOptions(row.id, row.priority),
+          data: { requestId: id, workspaceId: caller.workspaceId, correlationId },
+          opts: planJobOptions(id, job.priority),
         })),
       );
     } catch (error) {
@@ -172,7 +181,7 @@ export class JobsService {
         .catch(() => undefined);
       throw error;
     }
-    return rows.map((row) => ({ id: row.id, status: row.status }));
+    return rows.map(({ id }) => ({ id, status: 'queued' }));
   }
 
   /**

@@ -1,11 +1,16 @@
 import { Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { suppressionHashesOf } from '@sluice/enrichment';
+import { preparedSql, queryPrepared } from '@sluice/db';
 import { DataSource } from 'typeorm';
 
 /** The error a suppressed input is refused with (the whole request, or one row of a list). */
 export const SUPPRESSED_MESSAGE =
   'suppressed: this person was erased from this workspace (DELETE /v1/persons) and is never enriched again';
+
+const SUPPRESSED_SQL = preparedSql(
+  'SELECT identifier_hash FROM suppressions WHERE workspace_id = $1 AND identifier_hash = ANY($2::text[])',
+);
 
 /**
  * Refuses work for people erased from the workspace before any credit is spent: every path that
@@ -25,10 +30,10 @@ export class SuppressionCheck {
     if (all.length === 0) {
       return inputs.map(() => false);
     }
-    const rows = await this.dataSource.query<{ identifier_hash: string }[]>(
-      'SELECT identifier_hash FROM suppressions WHERE workspace_id = $1 AND identifier_hash = ANY($2::text[])',
-      [workspaceId, all],
-    );
+    const rows = await queryPrepared<{ identifier_hash: string }[]>(this.dataSource, SUPPRESSED_SQL, [
+      workspaceId,
+      all,
+    ]);
     const found = new Set(rows.map((row) => row.identifier_hash));
     return hashes.map((list) => list.some((h) => found.has(h.hash)));
   }

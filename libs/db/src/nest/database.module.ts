@@ -13,7 +13,12 @@ export class DatabaseModule {
         TypeOrmModule.forRootAsync({
           inject: [CoreConfig],
           useFactory: (core: CoreConfig) => ({
-            ...dataSourceOptions({ url: core.databaseUrl, applicationName, poolSize }),
+            ...dataSourceOptions({
+              url: core.databaseUrl,
+              applicationName,
+              poolSize,
+              preparedStatements: core.databasePreparedStatements,
+            }),
             // At start-up, wait for PostgreSQL a little instead of crashing on the first refusal.
             retryAttempts: 10,
             retryDelay: 1000,
