@@ -1,5 +1,5 @@
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { insertSteps, type NewStep } from '../../apps/enrichment-worker/src/steps/rows';
+import { insertSteps, takePendingStep, type NewStep } from '../../apps/enrichment-worker/src/steps/rows';
 
 describe('insertSteps and a cancellation racing it', () => {
   let db: TestDatabase;
@@ -89,5 +89,25 @@ describe('insertSteps and a cancellation racing it', () => {
     const other = await newRequest();
     expect(await insertSteps(db.dataSource.manager, requestId, [step(other, 1)], false)).toEqual([]);
     expect(await stateOf(other)).toEqual([{ status: 'queued', steps: '0' }]);
+  });
+
+  it('takes a pending step once, counting the attempt, and says whether the workspace erased anybody', async () => {
+    const requestId = await newRequest();
+    const [inserted] = await insertSteps(db.dataSource.manager, requestId, [step(requestId, 1)], true);
+    const taken = await takePendingStep(db.dataSource, String(inserted?.id));
+    expect(taken).toMatchObject({
+      step: { id: inserted?.id, attempts: 1, state: 'pending' },
+      request: { id: requestId, workspaceId, status: 'running' },
+      workspaceSuppresses: false,
+    });
+    await db.dataSource.query(
+      `INSERT INTO suppressions (workspace_id, kind, identifier_hash) VALUES ($1, 'email', 'x')`,
+      [workspaceId],
+    );
+    expect((await takePendingStep(db.dataSource, String(inserted?.id)))?.step.attempts).toBe(2);
+    expect((await takePendingStep(db.dataSource, String(inserted?.id)))?.workspaceSuppresses).toBe(true);
+    await db.dataSource.query(`UPDATE enrichment_steps SET state = 'skipped' WHERE id = $1`, [inserted?.id]);
+    expect(await takePendingStep(db.dataSource, String(inserted?.id))).toBeNull();
+    await db.dataSource.query('DELETE FROM suppressions WHERE workspace_id = $1', [workspaceId]);
   });
 });

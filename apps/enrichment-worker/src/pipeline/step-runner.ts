@@ -389,11 +389,12 @@ export class StepRunner {
     // A cancellation that arrived while this job waited stops the spend here, before the call; and
     // another step (any replica) may have paused this provider since: no further call reaches it.
     // And a person erased since the request was accepted is never paid for (defence in depth: the
-    // gateway refuses them at job creation).
+    // gateway refuses them at job creation). A workspace that had erased nobody when the step was
+    // taken, under a second ago, has nobody to check for (as with the status read above).
     const [cancelled, paused, suppressed] = await Promise.all([
       this.isCancelled(request, readAt),
       cost.credits > 0 ? this.isPausedFor(provider, account) : false,
-      cost.credits > 0
+      cost.credits > 0 && (loaded.workspaceSuppresses || Date.now() - readAt >= 1000)
         ? this.ledger.isSuppressed(request.workspaceId, [
             request.input,
             { email: input.email ?? input.person.email, linkedin_url: input.person.linkedinUrl },

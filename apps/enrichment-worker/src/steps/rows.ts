@@ -101,14 +101,22 @@ export async function loadRequestWithSteps(
   return { request, steps };
 }
 
+/** A pending step taken for a run, with its request. */
+export interface TakenStep {
+  step: EnrichmentStep;
+  request: EnrichmentRequest;
+  /**
+   * Whether the workspace had erased anybody (any suppression) when the step was taken: when it had
+   * not, the check of this step's people before a paid call needs no statement of its own.
+   */
+  workspaceSuppresses: boolean;
+}
+
 /**
  * Takes a pending step for a run: counts the attempt and returns the step with its request, in one
  * statement. Null when the step is no longer pending (settled, or cancelled with its request).
  */
-export async function takePendingStep(
-  dataSource: DataSource,
-  stepId: string,
-): Promise<{ step: EnrichmentStep; request: EnrichmentRequest } | null> {
+export async function takePendingStep(dataSource: DataSource, stepId: string): Promise<TakenStep | null> {
   const meta = metadataOf(dataSource);
   const rows = await queryPrepared<Record<string, unknown>[]>(
     dataSource,
@@ -118,7 +126,8 @@ export async function takePendingStep(
           WHERE id = $1 AND state = 'pending'
           RETURNING *
        )
-       SELECT ${selectList(meta.step, 's', 's_')}, ${selectList(meta.request, 'r', 'r_')}
+       SELECT ${selectList(meta.step, 's', 's_')}, ${selectList(meta.request, 'r', 'r_')},
+              EXISTS (SELECT 1 FROM suppressions x WHERE x.workspace_id = s.workspace_id) AS workspace_suppresses
          FROM s JOIN enrichment_requests r ON r.id = s.request_id AND r.workspace_id = s.workspace_id`,
     ),
     [stepId],
@@ -130,6 +139,7 @@ export async function takePendingStep(
   return {
     step: fromRow<EnrichmentStep>(meta.step, row, 's_') as EnrichmentStep,
     request: fromRow<EnrichmentRequest>(meta.request, row, 'r_') as EnrichmentRequest,
+    workspaceSuppresses: row.workspace_suppresses === true,
   };
 }
 

@@ -11,7 +11,13 @@ import {
 } from '@sluice/db';
 import { DataSource, type EntityManager } from 'typeorm';
 import { insertCallsSql, ProviderCallLog } from './provider-call-log';
-import { loadRequestWithSteps, type RequestWithSteps, stepsFromRows, takePendingStep } from './rows';
+import {
+  loadRequestWithSteps,
+  type RequestWithSteps,
+  stepsFromRows,
+  takePendingStep,
+  type TakenStep,
+} from './rows';
 
 /**
  * A step's settlement in one statement: the step (only if still pending), its ledger row (only if it
@@ -69,7 +75,7 @@ export class StepLedger {
    * Takes the pending step for a run, with its request, counting the attempt (`attempts` is how many
    * times a worker took the step), in one statement. Null once the step is settled.
    */
-  loadPending(stepId: string): Promise<{ step: EnrichmentStep; request: EnrichmentRequest } | null> {
+  loadPending(stepId: string): Promise<TakenStep | null> {
     return takePendingStep(this.dataSource, stepId);
   }
 

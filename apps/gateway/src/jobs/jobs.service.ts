@@ -6,6 +6,7 @@ import {
   Injectable,
   Logger,
   NotFoundException,
+  UnprocessableEntityException,
 } from '@nestjs/common';
 import { CoreConfig } from '@sluice/config';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -52,14 +53,19 @@ export interface NewJob {
   importId?: string;
 }
 
-/** New requests from a JSON array of rows (the caller's workspace, key, tier and correlation id apply to all). */
+/**
+ * New requests from a JSON array of rows (the caller's workspace, key, tier and correlation id apply
+ * to all), none if the workspace has suppressed any of the identifier hashes `$6`.
+ */
 const INSERT_REQUESTS_SQL = preparedSql(
   `INSERT INTO enrichment_requests (id, workspace_id, api_key_id, tier, correlation_id, import_id, type, input,
           priority, status, max_credits, options, callback_url)
    SELECT x.id, $1, $2, $3, $4, x.import_id, x.type, x.input, x.priority, 'queued', x.max_credits, x.options,
           x.callback_url
      FROM jsonb_to_recordset($5::jsonb) AS x(id uuid, import_id uuid, type text, input jsonb, priority text,
-          max_credits numeric, options jsonb, callback_url text)`,
+          max_credits numeric, options jsonb, callback_url text)
+    WHERE NOT EXISTS (SELECT 1 FROM suppressions WHERE workspace_id = $1 AND identifier_hash = ANY($6::text[]))
+   RETURNING id`,
 );
 
 @Injectable()
@@ -91,12 +97,9 @@ export class JobsService {
     jobs: readonly NewJob[],
     correlationId: string,
   ): Promise<{ id: string; status: string }[]> {
-    // Erased people are refused before anything is written or spent.
-    await this.suppression.assertAllowed(
-      caller.workspaceId,
-      jobs.map((job) => job.input as Record<string, unknown>),
-    );
-    return this.insert(caller, jobs, correlationId);
+    // Erased people are refused before anything is written or spent: the insert itself checks.
+    const hashes = this.suppression.hashes(jobs.map((job) => job.input as Record<string, unknown>));
+    return this.insert(caller, jobs, correlationId, hashes);
   }
 
   /**
@@ -128,6 +131,7 @@ export class JobsService {
       caller,
       allowed.map((entry) => entry.job),
       correlationId,
+      [],
     );
     return {
       accepted: created.map((job, i) => ({ index: (allowed[i] as { index: number }).index, id: job.id })),
@@ -135,10 +139,15 @@ export class JobsService {
     };
   }
 
+  /**
+   * Inserts the jobs and enqueues their plans — or nothing, with a 422, when the workspace has
+   * suppressed any of `suppressionHashes` (checked by the insert itself: one round trip).
+   */
   private async insert(
     caller: Caller,
     jobs: readonly NewJob[],
     correlationId: string,
+    suppressionHashes: readonly string[],
   ): Promise<{ id: string; status: string }[]> {
     const client = await this.planQueue.client;
     if (client.status !== 'ready') {
@@ -149,7 +158,7 @@ export class JobsService {
     // The ids are drawn here, so the one INSERT needs no RETURNING and its text is the same for
     // any number of rows: one prepared statement (no wrapping transaction: one statement is atomic).
     const rows = jobs.map((job) => ({ id: randomUUID(), job }));
-    await queryPrepared(this.dataSource, INSERT_REQUESTS_SQL, [
+    const inserted = await queryPrepared<unknown[]>(this.dataSource, INSERT_REQUESTS_SQL, [
       caller.workspaceId,
       caller.apiKeyId,
       providerTierOf(caller.tier),
@@ -166,7 +175,11 @@ export class JobsService {
           callback_url: job.callbackUrl,
         })),
       ),
+      suppressionHashes,
     ]);
+    if (inserted.length < rows.length) {
+      throw new UnprocessableEntityException(SUPPRESSED_MESSAGE);
+    }
     try {
       await this.planQueue.addBulk(
         rows.map(({ id, job }) => ({

@@ -1,4 +1,4 @@
-import { Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { suppressionHashesOf } from '@sluice/enrichment';
 import { preparedSql, queryPrepared } from '@sluice/db';
@@ -26,7 +26,7 @@ export class SuppressionCheck {
     inputs: readonly Readonly<Record<string, unknown>>[],
   ): Promise<boolean[]> {
     const hashes = inputs.map((input) => suppressionHashesOf(input));
-    const all = [...new Set(hashes.flat().map((h) => h.hash))];
+    const all = this.hashes(inputs);
     if (all.length === 0) {
       return inputs.map(() => false);
     }
@@ -36,6 +36,11 @@ export class SuppressionCheck {
     ]);
     const found = new Set(rows.map((row) => row.identifier_hash));
     return hashes.map((list) => list.some((h) => found.has(h.hash)));
+  }
+
+  /** The identifier hashes that `inputs` name, each once: what a suppression is looked up by. */
+  hashes(inputs: readonly Readonly<Record<string, unknown>>[]): string[] {
+    return [...new Set(inputs.flatMap((input) => suppressionHashesOf(input).map((h) => h.hash)))];
   }
 
   /** Splits `items` into those allowed and those naming a suppressed person (one query). */
@@ -49,15 +54,5 @@ export class SuppressionCheck {
       allowed: items.filter((_, i) => !flags[i]),
       refused: items.filter((_, i) => flags[i]),
     };
-  }
-
-  /** Throws a 422 `suppressed` when any input names a suppressed person. */
-  async assertAllowed(
-    workspaceId: string,
-    inputs: readonly Readonly<Record<string, unknown>>[],
-  ): Promise<void> {
-    if ((await this.suppressed(workspaceId, inputs)).some(Boolean)) {
-      throw new UnprocessableEntityException(SUPPRESSED_MESSAGE);
-    }
   }
 }
