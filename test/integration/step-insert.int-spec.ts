@@ -110,4 +110,21 @@ describe('insertSteps and a cancellation racing it', () => {
     expect(await takePendingStep(db.dataSource, String(inserted?.id))).toBeNull();
     await db.dataSource.query('DELETE FROM suppressions WHERE workspace_id = $1', [workspaceId]);
   });
+
+  it('keeps working on a connection that prepared it after a migration adds a column', async () => {
+    const rolledBack = new Error('roll back the probe column');
+    const [first, second] = [await newRequest(), await newRequest()];
+    const outcome = await db.dataSource
+      .transaction(async (manager) => {
+        expect(await insertSteps(manager, first, [step(first, 1)], true)).toHaveLength(1);
+        // What an additive migration does while replicas run (here on the same connection).
+        await manager.query('ALTER TABLE enrichment_steps ADD COLUMN probe int');
+        await manager.query('ALTER TABLE enrichment_requests ADD COLUMN probe int');
+        const rows = await insertSteps(manager, second, [step(second, 1)], true);
+        expect(rows.map((row) => [row.requestId, row.seq, row.state])).toEqual([[second, 1, 'pending']]);
+        throw rolledBack;
+      })
+      .catch((error: unknown) => error);
+    expect(outcome).toBe(rolledBack);
+  });
 });

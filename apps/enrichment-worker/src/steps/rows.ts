@@ -37,10 +37,13 @@ export function selectList(metadata: EntityMetadata, alias: string, prefix: stri
 const statements = new Map<string, PreparedSql>();
 
 /**
- * The prepared statement for a text built here. The texts come from the entities' metadata, so
- * there are as many as there are statements below (two for the locked and unlocked read).
+ * The prepared statement for a hot-path text built from the entities' metadata (so there are as
+ * many as there are such statements: two for the locked and unlocked read, one each for the
+ * others). Their results name every column rather than `*`: a prepared statement whose result
+ * columns change fails ("cached plan must not change result type"), so with `*` a migration adding
+ * a column while replicas run would break every connection that had prepared it.
  */
-function statement(text: string): PreparedSql {
+export function statement(text: string): PreparedSql {
   let sql = statements.get(text);
   if (!sql) {
     sql = preparedSql(text);
@@ -62,7 +65,10 @@ export function fromRow<T>(metadata: EntityMetadata, row: Record<string, unknown
   return entity as T;
 }
 
-function metadataOf(source: DataSource | EntityManager): { request: EntityMetadata; step: EntityMetadata } {
+export function metadataOf(source: DataSource | EntityManager): {
+  request: EntityMetadata;
+  step: EntityMetadata;
+} {
   const connection = 'connection' in source ? source.connection : source;
   return { request: connection.getMetadata(EnrichmentRequest), step: connection.getMetadata(EnrichmentStep) };
 }
@@ -167,7 +173,8 @@ export interface NewStep {
   reason?: string | null;
 }
 
-const INSERT_STEPS_SQL = preparedSql(`WITH live AS (
+function insertStepsSql(step: EntityMetadata): PreparedSql {
+  return statement(`WITH live AS (
        SELECT id FROM enrichment_requests
         WHERE id = $2 AND status NOT IN ('completed', 'failed', 'cancelled')
         FOR NO KEY UPDATE
@@ -187,7 +194,8 @@ const INSERT_STEPS_SQL = preparedSql(`WITH live AS (
        UPDATE enrichment_requests SET status = 'running', updated_at = now()
         WHERE $3 AND id = $2 AND status = 'queued' AND EXISTS (SELECT 1 FROM live)
      )
-     SELECT * FROM ins ORDER BY seq`);
+     SELECT ${selectList(step, 'ins', '')} FROM ins ORDER BY seq`);
+}
 
 /**
  * Inserts a request's steps in one statement and returns them; with `running`, also moves the
@@ -205,10 +213,10 @@ export async function insertSteps(
   rows: readonly NewStep[],
   running: boolean,
 ): Promise<EnrichmentStep[]> {
-  const inserted = await queryPrepared<Record<string, unknown>[]>(manager, INSERT_STEPS_SQL, [
-    JSON.stringify(rows),
-    requestId,
-    running,
-  ]);
+  const inserted = await queryPrepared<Record<string, unknown>[]>(
+    manager,
+    insertStepsSql(metadataOf(manager).step),
+    [JSON.stringify(rows), requestId, running],
+  );
   return stepsFromRows(manager, inserted);
 }

@@ -6,14 +6,18 @@ import {
   EnrichmentStep,
   preparedSql,
   queryPrepared,
+  type PreparedSql,
   type LedgerKind,
   type StepState,
 } from '@sluice/db';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, type EntityMetadata } from 'typeorm';
 import { insertCallsSql, ProviderCallLog } from './provider-call-log';
 import {
   loadRequestWithSteps,
+  metadataOf,
   type RequestWithSteps,
+  selectList,
+  statement,
   stepsFromRows,
   takePendingStep,
   type TakenStep,
@@ -23,7 +27,8 @@ import {
  * A step's settlement in one statement: the step (only if still pending), its ledger row (only if it
  * charged; the key is the step's, so never twice) and its provider calls (whatever the step's state).
  */
-const SETTLE_SQL = preparedSql(`WITH s AS (
+function settleSql(step: EntityMetadata): PreparedSql {
+  return statement(`WITH s AS (
     UPDATE enrichment_steps
        SET state = $2, reason = $3, error = $4, latency_ms = $5, credits = $6, output = $7::jsonb, cached = $8,
            completed_at = now(), updated_at = now()
@@ -36,7 +41,8 @@ const SETTLE_SQL = preparedSql(`WITH s AS (
   ), calls AS (
     ${insertCallsSql('$9')}
   )
-  SELECT * FROM s`);
+  SELECT ${selectList(step, 's', '')} FROM s`);
+}
 
 const SUPPRESSED_SQL = preparedSql(
   'SELECT 1 FROM suppressions WHERE workspace_id = $1 AND identifier_hash = ANY($2::text[]) LIMIT 1',
@@ -139,18 +145,22 @@ export class StepLedger {
       return await this.dataSource.transaction(async (manager) => {
         // The request's row lock first (as cancelling and planning take it), then the step's.
         const locked = await loadRequestWithSteps(manager, step.requestId, step.workspaceId, true);
-        const rows = await queryPrepared<Record<string, unknown>[]>(manager, SETTLE_SQL, [
-          step.id,
-          settlement.state,
-          settlement.reason,
-          settlement.error ?? null,
-          settlement.latencyMs === null ? null : Math.round(settlement.latencyMs),
-          String(settlement.credits),
-          settlement.output ? JSON.stringify(settlement.output) : null,
-          settlement.cached ?? false,
-          calls.length > 0 ? JSON.stringify(calls) : null,
-          settlement.ledgerKind ?? 'charge',
-        ]);
+        const rows = await queryPrepared<Record<string, unknown>[]>(
+          manager,
+          settleSql(metadataOf(manager).step),
+          [
+            step.id,
+            settlement.state,
+            settlement.reason,
+            settlement.error ?? null,
+            settlement.latencyMs === null ? null : Math.round(settlement.latencyMs),
+            String(settlement.credits),
+            settlement.output ? JSON.stringify(settlement.output) : null,
+            settlement.cached ?? false,
+            calls.length > 0 ? JSON.stringify(calls) : null,
+            settlement.ledgerKind ?? 'charge',
+          ],
+        );
         const settled = stepsFromRows(manager, rows)[0];
         if (!settled || !locked) {
           return { settled: false, after: undefined };
