@@ -848,6 +848,18 @@ describe(`validation matrix (seed ${SEED}: rerun with FC_SEED=${SEED})`, () => {
       ],
       ['/v1/webhook-secret/rotate', apiKey, deep, /nested deeper than 32 levels/],
       ['/v1/admin/workspaces', TEST_ADMIN_TOKEN, `{"name":${deep}}`, /nested deeper than 32 levels/],
+      [
+        '/v1/enrich',
+        apiKey,
+        '{"first_name":"Ada","last_name":"a\\u0000b","domain":"acme.com","enrich":["business_email"],"timeout_ms":0}',
+        /last_name contains a NUL character/,
+      ],
+      [
+        '/v1/jobs',
+        apiKey,
+        '{"type":"person.email","input":{"full_name":"Ada\\u0000","domain":"acme.com"}}',
+        /input\.full_name contains a NUL character/,
+      ],
     ] as const) {
       const answer = await send({
         method: 'POST',

@@ -1,4 +1,7 @@
-import { jsonDepthExceeds, MAX_JSON_DEPTH } from './body-parsing';
+import { jsonBodyProblem, MAX_JSON_DEPTH } from './body-parsing';
+
+const jsonDepthExceeds = (value: unknown, limit: number): boolean =>
+  jsonBodyProblem(value, limit)?.startsWith('JSON body is nested deeper') === true;
 
 const nested = (depth: number, kind: 'object' | 'array'): unknown =>
   JSON.parse(
@@ -25,5 +28,34 @@ describe('JSON nesting limit', () => {
 
   it('walks a body nested far deeper than the stack allows without overflowing', () => {
     expect(jsonDepthExceeds(nested(200_000, 'array'), MAX_JSON_DEPTH)).toBe(true);
+  });
+});
+
+describe('NUL characters in a JSON body', () => {
+  it('names where a NUL sits, in a value or a key, however deep', () => {
+    expect(jsonBodyProblem(JSON.parse('{"last_name":"a\\u0000b"}'), MAX_JSON_DEPTH)).toBe(
+      'last_name contains a NUL character (\\u0000), which no text field can hold.',
+    );
+    expect(
+      jsonBodyProblem(JSON.parse('{"records":[{"email":"x"},{"email":"\\u0000"}]}'), MAX_JSON_DEPTH),
+    ).toMatch(/^records\[1\]\.email contains a NUL character/);
+    expect(jsonBodyProblem(JSON.parse('[{"a":["ok","\\u0000"]}]'), MAX_JSON_DEPTH)).toMatch(
+      /^\[0\]\.a\[1\] contains a NUL/,
+    );
+    expect(jsonBodyProblem(JSON.parse('"\\u0000"'), MAX_JSON_DEPTH)).toMatch(/^the body contains a NUL/);
+    expect(jsonBodyProblem(JSON.parse('{"input":{"a\\u0000":1}}'), MAX_JSON_DEPTH)).toMatch(
+      /^A key in input contains a NUL/,
+    );
+  });
+
+  it('lets through text that only spells the escape, and other control characters', () => {
+    for (const text of [
+      '{"note":"\\\\u0000"}',
+      '{"note":"tab\\there"}',
+      '{"note":"%00"}',
+      '{"note":"\\u0001"}',
+    ]) {
+      expect(jsonBodyProblem(JSON.parse(text), MAX_JSON_DEPTH)).toBeNull();
+    }
   });
 });

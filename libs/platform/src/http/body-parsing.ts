@@ -14,26 +14,60 @@ interface BodyParserError extends Error {
  */
 export const MAX_JSON_DEPTH = 32;
 
+interface Walked {
+  value: unknown;
+  depth: number;
+  key: string | number | null;
+  parent: Walked | null;
+}
+
+/** Where a walked value sits in the body: `records[3].email`. */
+function pathOf(node: Walked): string {
+  const parts: string[] = [];
+  for (let at: Walked | null = node; at && at.key !== null; at = at.parent) {
+    parts.unshift(typeof at.key === 'number' ? `[${at.key}]` : `.${at.key}`);
+  }
+  return parts.join('').replace(/^\./, '');
+}
+
 /**
- * How deep a parsed JSON value nests, stopping as soon as it passes `limit`. Iterative on purpose:
- * a recursive walk would overflow on exactly the bodies it is there to refuse (body-parser has no
- * depth option, hence this check).
+ * What makes a parsed JSON body unacceptable before any route sees it, or null: nesting deeper than
+ * `depthLimit`, or a NUL character (`\u0000`) in a string or a key. PostgreSQL's text and jsonb
+ * cannot hold NUL, so such a value would fail at the first insert (a 500) wherever it went.
+ * Iterative on purpose: a recursive walk would overflow on exactly the bodies it is there to refuse
+ * (body-parser has no depth option, hence this check).
  */
-export function jsonDepthExceeds(value: unknown, limit: number): boolean {
-  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+export function jsonBodyProblem(value: unknown, depthLimit: number): string | null {
+  const stack: Walked[] = [{ value, depth: 0, key: null, parent: null }];
   while (stack.length > 0) {
-    const { value: current, depth } = stack.pop() as { value: unknown; depth: number };
+    const node = stack.pop() as Walked;
+    const current = node.value;
+    if (typeof current === 'string') {
+      if (current.includes('\0')) {
+        return `${pathOf(node) || 'the body'} contains a NUL character (\\u0000), which no text field can hold.`;
+      }
+      continue;
+    }
     if (current === null || typeof current !== 'object') {
       continue;
     }
-    if (depth + 1 > limit) {
-      return true;
+    if (node.depth + 1 > depthLimit) {
+      return `JSON body is nested deeper than ${depthLimit} levels.`;
     }
-    for (const inner of Object.values(current as Record<string, unknown>)) {
-      stack.push({ value: inner, depth: depth + 1 });
+    if (Array.isArray(current)) {
+      current.forEach((inner, index) =>
+        stack.push({ value: inner, depth: node.depth + 1, key: index, parent: node }),
+      );
+      continue;
+    }
+    for (const [key, inner] of Object.entries(current as Record<string, unknown>)) {
+      if (key.includes('\0')) {
+        return `A key in ${pathOf(node) || 'the body'} contains a NUL character (\\u0000), which no text field can hold.`;
+      }
+      stack.push({ value: inner, depth: node.depth + 1, key, parent: node });
     }
   }
-  return false;
+  return null;
 }
 
 /**
@@ -60,12 +94,9 @@ export function useJsonBodies(
     }),
   );
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if (jsonDepthExceeds(req.body, MAX_JSON_DEPTH)) {
-      res.status(400).json({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: `JSON body is nested deeper than ${MAX_JSON_DEPTH} levels.`,
-      });
+    const problem = jsonBodyProblem(req.body, MAX_JSON_DEPTH);
+    if (problem !== null) {
+      res.status(400).json({ statusCode: 400, error: 'Bad Request', message: problem });
       return;
     }
     next();
