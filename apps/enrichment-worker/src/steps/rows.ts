@@ -96,6 +96,18 @@ export async function loadRequestWithSteps(
     ),
     [requestId, workspaceId],
   );
+  return requestWithStepsOf(manager, rows);
+}
+
+/**
+ * The request (columns `r_…`) and its steps (`s_…`, in row order) from the rows of a read that
+ * joins them; null when there are no rows.
+ */
+export function requestWithStepsOf(
+  source: DataSource | EntityManager,
+  rows: Record<string, unknown>[],
+): RequestWithSteps | null {
+  const meta = metadataOf(source);
   const first = rows[0];
   if (!first) {
     return null;

@@ -13,26 +13,34 @@ import {
 import { DataSource, type EntityManager, type EntityMetadata } from 'typeorm';
 import { insertCallsSql, ProviderCallLog } from './provider-call-log';
 import {
-  loadRequestWithSteps,
+  fromRow,
   metadataOf,
+  requestWithStepsOf,
   type RequestWithSteps,
   selectList,
   statement,
-  stepsFromRows,
   takePendingStep,
   type TakenStep,
 } from './rows';
 
 /**
- * A step's settlement in one statement: the step (only if still pending), its ledger row (only if it
- * charged; the key is the step's, so never twice) and its provider calls (whatever the step's state).
+ * A step's settlement in one statement: the request's row lock, then the step (only if still
+ * pending), its ledger row (only if it charged; the key is the step's, so never twice) and its
+ * provider calls (whatever the step's state); it answers the request with its steps as read under
+ * the lock (`r_…`, `s_…`) and the step as settled (`u_…`, null when it was not pending).
+ *
+ * The lock comes first, as cancelling and planning take it: the step's UPDATE waits on `r` (its
+ * one-time EXISTS), which locks the request's row before any step row is touched. The steps read
+ * beside it are the statement's snapshot, so the settled one appears as it was; `u_…` replaces it.
  */
-function settleSql(step: EntityMetadata): PreparedSql {
-  return statement(`WITH s AS (
+function settleSql(meta: { request: EntityMetadata; step: EntityMetadata }): PreparedSql {
+  return statement(`WITH r AS (
+    SELECT * FROM enrichment_requests WHERE id = $11 AND workspace_id = $12 FOR UPDATE
+  ), s AS (
     UPDATE enrichment_steps
        SET state = $2, reason = $3, error = $4, latency_ms = $5, credits = $6, output = $7::jsonb, cached = $8,
            completed_at = now(), updated_at = now()
-     WHERE id = $1 AND state = 'pending'
+     WHERE id = $1 AND state = 'pending' AND EXISTS (SELECT 1 FROM r)
      RETURNING *
   ), ledger AS (
     INSERT INTO credit_ledger (provider, workspace_id, request_id, step_id, kind, credits, idempotency_key)
@@ -41,7 +49,12 @@ function settleSql(step: EntityMetadata): PreparedSql {
   ), calls AS (
     ${insertCallsSql('$9')}
   )
-  SELECT ${selectList(step, 's', '')} FROM s`);
+  SELECT ${selectList(meta.request, 'r', 'r_')}, ${selectList(meta.step, 'st', 's_')},
+         ${selectList(meta.step, 'u', 'u_')}
+    FROM r
+    LEFT JOIN enrichment_steps st ON st.request_id = r.id
+    LEFT JOIN s u ON true
+   ORDER BY st.seq`);
 }
 
 const SUPPRESSED_SQL = preparedSql(
@@ -143,25 +156,23 @@ export class StepLedger {
     const calls = this.callLog.take(step.id);
     try {
       return await this.dataSource.transaction(async (manager) => {
-        // The request's row lock first (as cancelling and planning take it), then the step's.
-        const locked = await loadRequestWithSteps(manager, step.requestId, step.workspaceId, true);
-        const rows = await queryPrepared<Record<string, unknown>[]>(
-          manager,
-          settleSql(metadataOf(manager).step),
-          [
-            step.id,
-            settlement.state,
-            settlement.reason,
-            settlement.error ?? null,
-            settlement.latencyMs === null ? null : Math.round(settlement.latencyMs),
-            String(settlement.credits),
-            settlement.output ? JSON.stringify(settlement.output) : null,
-            settlement.cached ?? false,
-            calls.length > 0 ? JSON.stringify(calls) : null,
-            settlement.ledgerKind ?? 'charge',
-          ],
-        );
-        const settled = stepsFromRows(manager, rows)[0];
+        const meta = metadataOf(manager);
+        const rows = await queryPrepared<Record<string, unknown>[]>(manager, settleSql(meta), [
+          step.id,
+          settlement.state,
+          settlement.reason,
+          settlement.error ?? null,
+          settlement.latencyMs === null ? null : Math.round(settlement.latencyMs),
+          String(settlement.credits),
+          settlement.output ? JSON.stringify(settlement.output) : null,
+          settlement.cached ?? false,
+          calls.length > 0 ? JSON.stringify(calls) : null,
+          settlement.ledgerKind ?? 'charge',
+          step.requestId,
+          step.workspaceId,
+        ]);
+        const locked = requestWithStepsOf(manager, rows);
+        const settled = rows[0] ? fromRow<EnrichmentStep>(meta.step, rows[0], 'u_') : null;
         if (!settled || !locked) {
           return { settled: false, after: undefined };
         }
