@@ -10,7 +10,9 @@
  * side alternating; OPEN_LOOP_DUMP=<file> writes every request's due time and latency to find stalls.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import ts from 'typescript';
 import autocannon from 'autocannon';
 import { openLoop, type OpenLoopResult } from './open-loop';
 import { createSandboxApp } from '../apps/provider-sandbox/src/sandbox';
@@ -57,6 +59,31 @@ async function startProcess(
     await sleep(100);
   }
   throw new Error(`${healthUrl} did not come up`);
+}
+
+/**
+ * bench/bare-server.ts compiled next to the compiled gateway (dist/bench), so both sides run as
+ * deployed: under ts-node the bare side would carry ts-node's REPL module, which loads Node's
+ * `domain` and with it a wrapper around every event the process emits.
+ */
+function compiledBareServer(): string {
+  const source = readFileSync(join(__dirname, 'bare-server.ts'), 'utf8');
+  const { outputText } = ts.transpileModule(source, {
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      experimentalDecorators: true,
+      emitDecoratorMetadata: true,
+      esModuleInterop: true,
+    },
+  });
+  const out = join(__dirname, '..', 'dist', 'bench', 'bare-server.js');
+  mkdirSync(join(out, '..'), { recursive: true });
+  writeFileSync(
+    out,
+    outputText.replace(/require\("@sluice\/platform"\)/g, 'require("../libs/platform/src")'),
+  );
+  return out;
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -139,14 +166,8 @@ async function main(): Promise<void> {
     `${gatewayUrl}/health`,
   );
   const bare = await startProcess(
-    [
-      '-r',
-      'ts-node/register/transpile-only',
-      '-r',
-      'tsconfig-paths/register',
-      join(__dirname, 'bare-server.ts'),
-    ],
-    { BARE_PORT: String(barePort), TS_NODE_PROJECT: 'tsconfig.json' },
+    ['--enable-source-maps', compiledBareServer()],
+    { BARE_PORT: String(barePort) },
     `http://127.0.0.1:${barePort}/bare`,
   );
   const worker = await startWorkerProcess(env);
