@@ -34,6 +34,8 @@ const COALESCE_WAIT_MS = 150;
 const QUOTA_HOLD_MS = 60_000;
 /** How long a step waiting for credits (its queue paused) sleeps before it checks again. */
 const CREDIT_WAIT_MS = 1000;
+/** How long what the step's take read (the request's status, whether its workspace erased anybody) is trusted. */
+const TAKE_TRUSTED_MS = 1000;
 
 class StepTimeoutError extends Error {}
 
@@ -394,7 +396,7 @@ export class StepRunner {
     const [cancelled, paused, suppressed] = await Promise.all([
       this.isCancelled(request, readAt),
       cost.credits > 0 ? this.isPausedFor(provider, account) : false,
-      cost.credits > 0 && (loaded.workspaceSuppresses || Date.now() - readAt >= 1000)
+      cost.credits > 0 && (loaded.workspaceSuppresses || Date.now() - readAt >= TAKE_TRUSTED_MS)
         ? this.ledger.isSuppressed(request.workspaceId, [
             request.input,
             { email: input.email ?? input.person.email, linkedin_url: input.person.linkedinUrl },
@@ -703,7 +705,7 @@ export class StepRunner {
     if (await this.cache.isCancelled(request.id)) {
       return true; // the gateway marks a cancellation in Redis the moment it commits it
     }
-    if (Date.now() - readAt < 1000) {
+    if (Date.now() - readAt < TAKE_TRUSTED_MS) {
       return request.status === 'cancelled';
     }
     return (await this.ledger.requestStatus(request.id, request.workspaceId)) === 'cancelled';

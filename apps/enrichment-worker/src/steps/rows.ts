@@ -34,22 +34,32 @@ export function selectList(metadata: EntityMetadata, alias: string, prefix: stri
   return list;
 }
 
-const statements = new Map<string, PreparedSql>();
+/** The metadata the hot-path statements are built from. */
+export interface RowsMetadata {
+  request: EntityMetadata;
+  step: EntityMetadata;
+}
 
 /**
- * The prepared statement for a hot-path text built from the entities' metadata (so there are as
- * many as there are such statements: two for the locked and unlocked read, one each for the
- * others). Their results name every column rather than `*`: a prepared statement whose result
- * columns change fails ("cached plan must not change result type"), so with `*` a migration adding
- * a column while replicas run would break every connection that had prepared it.
+ * A hot-path statement whose text comes from the entities' metadata, built once per data source
+ * (the metadata is fixed for its life) rather than at every call. Results name every column rather
+ * than `*`: a prepared statement whose result columns change fails ("cached plan must not change
+ * result type"), so with `*` a migration adding a column while replicas run would break every
+ * connection that had prepared it.
  */
-export function statement(text: string): PreparedSql {
-  let sql = statements.get(text);
-  if (!sql) {
-    sql = preparedSql(text);
-    statements.set(text, sql);
-  }
-  return sql;
+export function statementFor(
+  build: (meta: RowsMetadata) => string,
+): (source: DataSource | EntityManager) => PreparedSql {
+  const built = new WeakMap<DataSource, PreparedSql>();
+  return (source) => {
+    const connection = connectionOf(source);
+    let sql = built.get(connection);
+    if (!sql) {
+      sql = preparedSql(build(metadataOf(connection)));
+      built.set(connection, sql);
+    }
+    return sql;
+  };
 }
 
 /** An entity from a raw row whose columns carry `prefix`; null when the row has none of it (outer join). */
@@ -65,13 +75,26 @@ export function fromRow<T>(metadata: EntityMetadata, row: Record<string, unknown
   return entity as T;
 }
 
-export function metadataOf(source: DataSource | EntityManager): {
-  request: EntityMetadata;
-  step: EntityMetadata;
-} {
-  const connection = 'connection' in source ? source.connection : source;
+function connectionOf(source: DataSource | EntityManager): DataSource {
+  return 'connection' in source ? source.connection : source;
+}
+
+export function metadataOf(source: DataSource | EntityManager): RowsMetadata {
+  const connection = connectionOf(source);
   return { request: connection.getMetadata(EnrichmentRequest), step: connection.getMetadata(EnrichmentStep) };
 }
+
+const loadSql = (lock: boolean) =>
+  statementFor(
+    (meta) => `SELECT ${selectList(meta.request, 'r', 'r_')}, ${selectList(meta.step, 's', 's_')}
+                 FROM enrichment_requests r
+                 LEFT JOIN enrichment_steps s ON s.request_id = r.id
+                WHERE r.id = $1 AND r.workspace_id = $2
+                ORDER BY s.seq
+                ${lock ? 'FOR UPDATE OF r' : ''}`,
+  );
+const LOAD_LOCKED_SQL = loadSql(true);
+const LOAD_SQL = loadSql(false);
 
 /**
  * The request (row-locked when `lock`, inside the caller's transaction) and its steps in `seq`
@@ -83,17 +106,9 @@ export async function loadRequestWithSteps(
   workspaceId: string,
   lock: boolean,
 ): Promise<RequestWithSteps | null> {
-  const meta = metadataOf(manager);
   const rows = await queryPrepared<Record<string, unknown>[]>(
     manager,
-    statement(
-      `SELECT ${selectList(meta.request, 'r', 'r_')}, ${selectList(meta.step, 's', 's_')}
-         FROM enrichment_requests r
-         LEFT JOIN enrichment_steps s ON s.request_id = r.id
-        WHERE r.id = $1 AND r.workspace_id = $2
-        ORDER BY s.seq
-        ${lock ? 'FOR UPDATE OF r' : ''}`,
-    ),
+    (lock ? LOAD_LOCKED_SQL : LOAD_SQL)(manager),
     [requestId, workspaceId],
   );
   return requestWithStepsOf(manager, rows);
@@ -130,16 +145,8 @@ export interface TakenStep {
   workspaceSuppresses: boolean;
 }
 
-/**
- * Takes a pending step for a run: counts the attempt and returns the step with its request, in one
- * statement. Null when the step is no longer pending (settled, or cancelled with its request).
- */
-export async function takePendingStep(dataSource: DataSource, stepId: string): Promise<TakenStep | null> {
-  const meta = metadataOf(dataSource);
-  const rows = await queryPrepared<Record<string, unknown>[]>(
-    dataSource,
-    statement(
-      `WITH s AS (
+const TAKE_SQL = statementFor(
+  (meta) => `WITH s AS (
          UPDATE enrichment_steps SET attempts = attempts + 1, updated_at = now()
           WHERE id = $1 AND state = 'pending'
           RETURNING *
@@ -147,9 +154,15 @@ export async function takePendingStep(dataSource: DataSource, stepId: string): P
        SELECT ${selectList(meta.step, 's', 's_')}, ${selectList(meta.request, 'r', 'r_')},
               EXISTS (SELECT 1 FROM suppressions x WHERE x.workspace_id = s.workspace_id) AS workspace_suppresses
          FROM s JOIN enrichment_requests r ON r.id = s.request_id AND r.workspace_id = s.workspace_id`,
-    ),
-    [stepId],
-  );
+);
+
+/**
+ * Takes a pending step for a run: counts the attempt and returns the step with its request, in one
+ * statement. Null when the step is no longer pending (settled, or cancelled with its request).
+ */
+export async function takePendingStep(dataSource: DataSource, stepId: string): Promise<TakenStep | null> {
+  const meta = metadataOf(dataSource);
+  const rows = await queryPrepared<Record<string, unknown>[]>(dataSource, TAKE_SQL(dataSource), [stepId]);
   const row = rows[0];
   if (!row) {
     return null;
@@ -185,8 +198,8 @@ export interface NewStep {
   reason?: string | null;
 }
 
-function insertStepsSql(step: EntityMetadata): PreparedSql {
-  return statement(`WITH live AS (
+const INSERT_STEPS_SQL = statementFor(
+  (meta) => `WITH live AS (
        SELECT id FROM enrichment_requests
         WHERE id = $2 AND status NOT IN ('completed', 'failed', 'cancelled')
         FOR NO KEY UPDATE
@@ -206,8 +219,8 @@ function insertStepsSql(step: EntityMetadata): PreparedSql {
        UPDATE enrichment_requests SET status = 'running', updated_at = now()
         WHERE $3 AND id = $2 AND status = 'queued' AND EXISTS (SELECT 1 FROM live)
      )
-     SELECT ${selectList(step, 'ins', '')} FROM ins ORDER BY seq`);
-}
+     SELECT ${selectList(meta.step, 'ins', '')} FROM ins ORDER BY seq`,
+);
 
 /**
  * Inserts a request's steps in one statement and returns them; with `running`, also moves the
@@ -225,10 +238,10 @@ export async function insertSteps(
   rows: readonly NewStep[],
   running: boolean,
 ): Promise<EnrichmentStep[]> {
-  const inserted = await queryPrepared<Record<string, unknown>[]>(
-    manager,
-    insertStepsSql(metadataOf(manager).step),
-    [JSON.stringify(rows), requestId, running],
-  );
+  const inserted = await queryPrepared<Record<string, unknown>[]>(manager, INSERT_STEPS_SQL(manager), [
+    JSON.stringify(rows),
+    requestId,
+    running,
+  ]);
   return stepsFromRows(manager, inserted);
 }

@@ -6,11 +6,10 @@ import {
   EnrichmentStep,
   preparedSql,
   queryPrepared,
-  type PreparedSql,
   type LedgerKind,
   type StepState,
 } from '@sluice/db';
-import { DataSource, type EntityManager, type EntityMetadata } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { insertCallsSql, ProviderCallLog } from './provider-call-log';
 import {
   fromRow,
@@ -18,7 +17,7 @@ import {
   requestWithStepsOf,
   type RequestWithSteps,
   selectList,
-  statement,
+  statementFor,
   takePendingStep,
   type TakenStep,
 } from './rows';
@@ -33,8 +32,8 @@ import {
  * one-time EXISTS), which locks the request's row before any step row is touched. The steps read
  * beside it are the statement's snapshot, so the settled one appears as it was; `u_…` replaces it.
  */
-function settleSql(meta: { request: EntityMetadata; step: EntityMetadata }): PreparedSql {
-  return statement(`WITH r AS (
+const SETTLE_SQL = statementFor(
+  (meta) => `WITH r AS (
     SELECT * FROM enrichment_requests WHERE id = $11 AND workspace_id = $12 FOR UPDATE
   ), s AS (
     UPDATE enrichment_steps
@@ -54,8 +53,8 @@ function settleSql(meta: { request: EntityMetadata; step: EntityMetadata }): Pre
     FROM r
     LEFT JOIN enrichment_steps st ON st.request_id = r.id
     LEFT JOIN s u ON true
-   ORDER BY st.seq`);
-}
+   ORDER BY st.seq`,
+);
 
 const SUPPRESSED_SQL = preparedSql(
   'SELECT 1 FROM suppressions WHERE workspace_id = $1 AND identifier_hash = ANY($2::text[]) LIMIT 1',
@@ -157,7 +156,7 @@ export class StepLedger {
     try {
       return await this.dataSource.transaction(async (manager) => {
         const meta = metadataOf(manager);
-        const rows = await queryPrepared<Record<string, unknown>[]>(manager, settleSql(meta), [
+        const rows = await queryPrepared<Record<string, unknown>[]>(manager, SETTLE_SQL(manager), [
           step.id,
           settlement.state,
           settlement.reason,

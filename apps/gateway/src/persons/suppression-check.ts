@@ -26,7 +26,7 @@ export class SuppressionCheck {
     inputs: readonly Readonly<Record<string, unknown>>[],
   ): Promise<boolean[]> {
     const hashes = inputs.map((input) => suppressionHashesOf(input));
-    const all = this.hashes(inputs);
+    const all = [...new Set(hashes.flat().map((h) => h.hash))];
     if (all.length === 0) {
       return inputs.map(() => false);
     }
