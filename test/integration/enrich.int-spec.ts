@@ -1,4 +1,7 @@
+import { request as httpRequest } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { EnrichmentRequest } from '@sluice/db';
+import { AuditLog } from '../../apps/gateway/src/audit/audit-log.service';
 import { call, createWorkspace } from '../support/api';
 import { TEST_ADMIN_TOKEN } from '../support/stack';
 import { calls, finished, people, personInput, sandboxPatch, setUp, tearDown } from '../support/pipeline';
@@ -182,6 +185,101 @@ describe('real-time enrichment (POST /v1/enrich)', () => {
         metrics,
       );
     expect(Number(served?.[1])).toBeGreaterThanOrEqual(5);
+  });
+
+  it('reads the body of a cached request as the JSON parser does, however it is sent', async () => {
+    const { id: workspaceId, apiKey: key } = await createWorkspace(ctx.stack.gatewayUrl, 'Bodies Co');
+    const person = world.find(
+      (p) => p.emails.snov === p.email && p !== world[0] && p !== world[1],
+    ) as WorldPerson;
+    const question = { ...personInput(person), enrich: ['business_email'] };
+    expect((await enrich({ ...question, timeout_ms: 15_000 }, key)).body.cached).toBe(false);
+    const { port } = new URL(ctx.stack.gatewayUrl);
+    const send = (
+      headers: Record<string, string>,
+      body: Buffer,
+      options: { chunked?: boolean } = {},
+    ): Promise<{ status: number; body: Record<string, unknown> }> =>
+      new Promise((resolve, reject) => {
+        const request = httpRequest(
+          {
+            host: '127.0.0.1',
+            port: Number(port),
+            method: 'POST',
+            path: '/v1/enrich',
+            headers: {
+              authorization: `Bearer ${key}`,
+              ...(options.chunked ? {} : { 'content-length': String(body.length) }),
+              ...headers,
+            },
+          },
+          (response) => {
+            const chunks: Buffer[] = [];
+            response.on('data', (chunk: Buffer) => chunks.push(chunk));
+            response.on('end', () =>
+              resolve({
+                status: response.statusCode ?? 0,
+                body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,
+              }),
+            );
+          },
+        );
+        request.on('error', reject);
+        if (options.chunked) {
+          // Two chunks, no Content-Length: Express's parser reads it.
+          request.write(body.subarray(0, 10));
+          request.end(body.subarray(10));
+        } else {
+          request.end(body);
+        }
+      });
+    const json = Buffer.from(JSON.stringify(question));
+    const cachedWith = async (
+      headers: Record<string, string>,
+      body: Buffer,
+      chunked = false,
+    ): Promise<void> => {
+      const answer = await send(headers, body, { chunked });
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({ cached: true, data: { business_email: person.email } });
+    };
+    // The same cached answer, whether this path reads the body or Express's parser does.
+    await cachedWith({ 'content-type': 'application/json' }, json);
+    await cachedWith(
+      { 'content-type': 'application/json; charset=utf-8' },
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), json]),
+    );
+    await cachedWith({ 'content-type': 'application/json' }, json, true);
+    await cachedWith({ 'content-type': 'application/json', 'content-encoding': 'gzip' }, gzipSync(json));
+    await cachedWith({ 'content-type': 'application/merge-patch+json' }, json);
+
+    // Bad bodies get the same 4xx, naming the problem, and are neither counted nor audited.
+    const malformed = await send({ 'content-type': 'application/json' }, Buffer.from('{"email": "ada@'));
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.message).toMatch(/^Malformed JSON body: /);
+    const nul = await send(
+      { 'content-type': 'application/json' },
+      Buffer.from(JSON.stringify({ ...question, first_name: 'A\u0000da' })),
+    );
+    expect(nul.status).toBe(400);
+    expect(nul.body.message).toContain('first_name contains a NUL');
+    const large = await send(
+      { 'content-type': 'application/json' },
+      Buffer.from(JSON.stringify({ ...question, pad: 'x'.repeat(1_100_000) })),
+    );
+    expect(large.status).toBe(413);
+    const text = await send({ 'content-type': 'text/plain' }, json);
+    expect(text.status).toBe(400);
+    const latin1 = await send({ 'content-type': 'application/json; charset=latin1' }, json);
+    expect(latin1.status).toBe(415);
+
+    // Five served from the cache, each audited once; the refused ones left no row.
+    await ctx.stack.gateway.get(AuditLog).flush();
+    const rows = await ctx.db.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM audit_events WHERE workspace_id = $1 AND action = 'enrich.read'`,
+      [workspaceId],
+    );
+    expect(rows[0]?.n).toBe(5 + 1);
   });
 
   it('answers 202 with the job id at the timeout when a provider is slow, and the job still finishes', async () => {

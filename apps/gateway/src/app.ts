@@ -1,5 +1,5 @@
 import { type INestApplication, ValidationPipe } from '@nestjs/common';
-import type { Server } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
@@ -23,8 +23,10 @@ export async function createGatewayApp(
   // Under saturation Node accepts one connection per event-loop turn: see shareConnections.
   shareConnections(app.getHttpServer() as Server, { activeMax: gateway.activeConnections });
   useJsonBodies(app, gateway.bodyLimitBytes);
-  // Cached real-time answers go out before Nest's router (it passes on everything else).
-  app.use(app.get(EnrichFastPath).middleware);
+  // Cached real-time answers go out before Express and Nest (it passes on everything else).
+  app
+    .get(EnrichFastPath)
+    .install(app.getHttpServer() as Server, app.getHttpAdapter().getInstance() as RequestListener);
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

@@ -15,6 +15,7 @@ import { ApiKey, Workspace, type WorkspaceRateLimits } from '@sluice/db';
 import { ApiKeyCache, type KnownKey } from './api-key-cache';
 import { QUEUE_NAMES, RedisSlidingWindowLimiter, type RateLimitRule } from '@sluice/queue';
 import type { Queue } from 'bullmq';
+import type { ServerResponse } from 'node:http';
 import type { Response } from 'express';
 import type { Redis } from 'ioredis';
 import { DataSource, IsNull } from 'typeorm';
@@ -123,7 +124,7 @@ export class ApiKeyGuard implements CanActivate {
    * headers (and `Retry-After` when refused). Returns null when the request may go on, else the
    * body of the 429 to answer (a refused request takes no slot).
    */
-  async count(key: KnownKey, response: Response): Promise<RateLimitRefusal | null> {
+  async count(key: KnownKey, response: Pick<ServerResponse, 'setHeader'>): Promise<RateLimitRefusal | null> {
     const workspaceId = key.workspace_id;
     const rules = workspaceRules(key.rate_limits, this.config);
     // The minute is a sliding log (exact, at most a minute's limit of entries); the hour and the day

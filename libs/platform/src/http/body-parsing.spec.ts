@@ -1,4 +1,5 @@
-import { jsonBodyProblem, MAX_JSON_DEPTH } from './body-parsing';
+import type { IncomingMessage } from 'node:http';
+import { jsonBodyProblem, MAX_JSON_DEPTH, parsePlainJson, plainJsonLength } from './body-parsing';
 
 const jsonDepthExceeds = (value: unknown, limit: number): boolean =>
   jsonBodyProblem(value, limit)?.startsWith('JSON body is nested deeper') === true;
@@ -57,5 +58,51 @@ describe('NUL characters in a JSON body', () => {
     ]) {
       expect(jsonBodyProblem(JSON.parse(text), MAX_JSON_DEPTH)).toBeNull();
     }
+  });
+});
+
+describe('plain JSON bodies read ahead of Express', () => {
+  const request = (headers: Record<string, string>): IncomingMessage =>
+    ({ headers: { 'content-length': '10', ...headers } }) as unknown as IncomingMessage;
+
+  it('takes JSON and +json types in UTF-8 with a length within the limit, and nothing else', () => {
+    expect(plainJsonLength(request({ 'content-type': 'application/json' }), 100)).toBe(10);
+    expect(plainJsonLength(request({ 'content-type': 'Application/JSON; charset="UTF-8"' }), 100)).toBe(10);
+    expect(plainJsonLength(request({ 'content-type': 'application/vnd.api+json' }), 100)).toBe(10);
+    expect(
+      plainJsonLength(request({ 'content-type': 'application/json', 'content-encoding': 'identity' }), 100),
+    ).toBe(10);
+    const refused: Record<string, string>[] = [
+      {},
+      { 'content-type': 'text/plain' },
+      { 'content-type': 'application/json; charset=utf-16le' },
+      { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+      { 'content-type': 'application/json', 'content-length': '1e3' },
+    ];
+    for (const headers of refused) {
+      expect(plainJsonLength(request(headers), 100)).toBeNull();
+    }
+    expect(plainJsonLength(request({ 'content-type': 'application/json' }), 9)).toBeNull();
+  });
+
+  it('parses with the JSON parser’s rules: strict, an empty body is {}, a BOM is dropped', () => {
+    expect(parsePlainJson('')).toEqual({ ok: true, value: {} });
+    expect(parsePlainJson('\ufeff {"a":[1]}')).toEqual({ ok: true, value: { a: [1] } });
+    const refusal = (text: string): string => {
+      const parsed = parsePlainJson(text);
+      if (parsed.ok) {
+        throw new Error(`${JSON.stringify(text)} was accepted`);
+      }
+      expect(parsed.status).toBe(400);
+      return parsed.message;
+    };
+    expect(refusal('"text"')).toMatch(/^Malformed JSON body: .*starting with """/);
+    expect(refusal('   ')).toMatch(/^Malformed JSON body: /);
+    expect(refusal('{"a":')).toMatch(/^Malformed JSON body: /);
+    expect(refusal('{"a":"x\\u0000"}')).toContain('a contains a NUL');
+    expect(refusal(`${'['.repeat(MAX_JSON_DEPTH + 1)}${']'.repeat(MAX_JSON_DEPTH + 1)}`)).toContain(
+      'nested deeper',
+    );
   });
 });

@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 
 interface BodyParserError extends Error {
@@ -68,6 +69,100 @@ export function jsonBodyProblem(value: unknown, depthLimit: number): string | nu
     }
   }
   return null;
+}
+
+/** Sends `body` as JSON with `status`, as Express's `res.json` would, on a bare Node response. */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('content-length', Buffer.byteLength(text));
+  res.end(text);
+}
+
+/**
+ * The body's length when it is the plain case of a JSON body — `application/json` or
+ * `application/*+json`, UTF-8, not compressed, with a `Content-Length` within `limitBytes` — or
+ * null for anything else (compressed, chunked, another charset, too large, not JSON), which
+ * {@link useJsonBodies}'s parser handles and answers.
+ */
+export function plainJsonLength(req: IncomingMessage, limitBytes: number): number | null {
+  const { headers } = req;
+  const type = headers['content-type'];
+  const length = headers['content-length'];
+  if (type === undefined || length === undefined || headers['transfer-encoding'] !== undefined) {
+    return null;
+  }
+  const encoding = headers['content-encoding'];
+  if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+    return null;
+  }
+  const [media, ...parameters] = type.split(';');
+  const mediaType = media.trim().toLowerCase();
+  if (mediaType !== 'application/json' && !/^application\/[a-z0-9.!#$&^_-]+\+json$/.test(mediaType)) {
+    return null;
+  }
+  for (const parameter of parameters) {
+    const [name, value = ''] = parameter.split('=');
+    if (
+      name.trim().toLowerCase() === 'charset' &&
+      value.trim().replace(/^"|"$/g, '').toLowerCase() !== 'utf-8'
+    ) {
+      return null;
+    }
+  }
+  if (!/^\d+$/.test(length)) {
+    return null;
+  }
+  const bytes = Number(length);
+  return bytes <= limitBytes ? bytes : null;
+}
+
+/** A JSON body read by {@link readPlainJsonBody}: its value, or the 400 that refuses it. */
+export type PlainJsonBody = { ok: true; value: unknown } | { ok: false; status: 400; message: string };
+
+/**
+ * Parses a JSON body's text with the rules of {@link useJsonBodies}: strict (an object or an
+ * array; an empty body is `{}`), then {@link jsonBodyProblem}. The 400s carry the same messages.
+ */
+export function parsePlainJson(text: string, depthLimit = MAX_JSON_DEPTH): PlainJsonBody {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // a UTF-8 BOM, as iconv drops it
+  if (body.length === 0) {
+    return { ok: true, value: {} };
+  }
+  const first = /\S/.exec(body)?.[0];
+  if (first !== '{' && first !== '[') {
+    return {
+      ok: false,
+      status: 400,
+      message: `Malformed JSON body: a JSON body is an object or an array, not ${first === undefined ? 'blank' : `one starting with "${first}"`}.`,
+    };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (error) {
+    return { ok: false, status: 400, message: `Malformed JSON body: ${(error as Error).message}` };
+  }
+  const problem = jsonBodyProblem(value, depthLimit);
+  return problem === null ? { ok: true, value } : { ok: false, status: 400, message: problem };
+}
+
+/**
+ * Reads a body that {@link plainJsonLength} accepted and parses it ({@link parsePlainJson}); null
+ * when the client went away before sending all of it (nobody is left to answer). For a route
+ * served ahead of Express: once read here, the body is gone from the stream, and Express's JSON
+ * parser skips a request whose body has been read, so set `req.body` before passing it on.
+ */
+export function readPlainJsonBody(req: IncomingMessage): Promise<PlainJsonBody | null> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.once('end', () => resolve(parsePlainJson(Buffer.concat(chunks).toString('utf8'))));
+    // After 'end' these change nothing: a promise settles once.
+    req.once('error', () => resolve(null));
+    req.once('close', () => resolve(null));
+  });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Controller, Get, Inject, Injectable, type NestMiddleware, Res } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
@@ -44,13 +45,18 @@ export class HttpMetricsMiddleware implements NestMiddleware {
    * Times the request until its answer is sent (from `end`'s start, else from now). `route` names
    * a route served outside Nest's router; otherwise the route Nest matched is used.
    */
-  track(req: Request, res: Response, route?: string, end = this.startTimer()): void {
+  track(
+    req: IncomingMessage & Partial<Pick<Request, 'route' | 'baseUrl'>>,
+    res: ServerResponse,
+    route?: string,
+    end = this.startTimer(),
+  ): void {
     res.on('finish', () => {
       // The route template (e.g. /v1/jobs/:id), never the raw URL: ids would explode the label set.
       const matched = (req.route as { path?: string } | undefined)?.path;
       end({
         method: req.method,
-        route: route ?? (matched ? `${req.baseUrl}${matched}` : 'unmatched'),
+        route: route ?? (matched ? `${req.baseUrl ?? ''}${matched}` : 'unmatched'),
         status: String(res.statusCode),
       });
     });
