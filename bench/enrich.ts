@@ -1,8 +1,10 @@
 /*
  * POST /v1/enrich served from the answer cache, under autocannon, next to a bare endpoint on the
- * same HTTP stack (bench/bare-server.ts) in the same run. The gateway and the bare server each run
- * as their own process (the compiled gateway, as deployed: run `npm run build` first), so the load
- * generator in this process does not share their event loop.
+ * same HTTP stack (bench/bare-server.ts: a NestJS controller on Express) in the same run, and
+ * Node's HTTP server alone (bench/plain-server.ts), the floor of the cached path, which is served
+ * ahead of Express. The gateway and both baselines run as their own processes (the compiled
+ * gateway, as deployed: run `npm run build` first), so the load generator in this process does not
+ * share their event loop.
  *
  * Targets (issue 7): at 50 connections at least half the bare endpoint's requests per second; at a
  * fixed 1,000 requests per second a p99 under 10 ms; with 1,000 concurrent connections no error and
@@ -62,12 +64,12 @@ async function startProcess(
 }
 
 /**
- * bench/bare-server.ts compiled next to the compiled gateway (dist/bench), so both sides run as
+ * A baseline server (bench/bare-server.ts, bench/plain-server.ts) compiled next to the compiled gateway (dist/bench), so both sides run as
  * deployed: under ts-node the bare side would carry ts-node's REPL module, which loads Node's
  * `domain` and with it a wrapper around every event the process emits.
  */
-function compiledBareServer(): string {
-  const source = readFileSync(join(__dirname, 'bare-server.ts'), 'utf8');
+function compiledBaseline(name: 'bare-server' | 'plain-server'): string {
+  const source = readFileSync(join(__dirname, `${name}.ts`), 'utf8');
   const { outputText } = ts.transpileModule(source, {
     compilerOptions: {
       module: ts.ModuleKind.CommonJS,
@@ -77,13 +79,19 @@ function compiledBareServer(): string {
       esModuleInterop: true,
     },
   });
-  const out = join(__dirname, '..', 'dist', 'bench', 'bare-server.js');
+  const out = join(__dirname, '..', 'dist', 'bench', `${name}.js`);
   mkdirSync(join(out, '..'), { recursive: true });
   writeFileSync(
     out,
     outputText.replace(/require\("@sluice\/platform"\)/g, 'require("../libs/platform/src")'),
   );
   return out;
+}
+
+/** A child process's CPU time so far, user and system (s), from /proc (Linux; 100 ticks a second). */
+function cpuSeconds(child: ChildProcess): number {
+  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -147,6 +155,7 @@ async function main(): Promise<void> {
   await sandbox.listen(0, '127.0.0.1');
   const gatewayPort = freePort();
   const barePort = gatewayPort + 1;
+  const plainPort = gatewayPort + 2;
   const env = benchAppEnv({
     redisUrl: REDIS_URL,
     databaseUrl: db.url,
@@ -166,9 +175,14 @@ async function main(): Promise<void> {
     `${gatewayUrl}/health`,
   );
   const bare = await startProcess(
-    ['--enable-source-maps', compiledBareServer()],
+    ['--enable-source-maps', compiledBaseline('bare-server')],
     { BARE_PORT: String(barePort) },
     `http://127.0.0.1:${barePort}/bare`,
+  );
+  const plain = await startProcess(
+    ['--enable-source-maps', compiledBaseline('plain-server')],
+    { BARE_PORT: String(plainPort) },
+    `http://127.0.0.1:${plainPort}/bare`,
   );
   const worker = await startWorkerProcess(env);
   try {
@@ -198,12 +212,15 @@ async function main(): Promise<void> {
       throw new Error(`the answer was not cached (first ${first.status}, then cached=${cached.cached})`);
     }
     const bareUrl = `http://127.0.0.1:${barePort}/bare`;
+    const plainUrl = `http://127.0.0.1:${plainPort}/bare`;
     const enrichUrl = `${gatewayUrl}/v1/enrich`;
-    // Warm both (JIT, connection pools) before measuring.
+    // Warm them all (JIT, connection pools) before measuring.
     await load(bareUrl, body, null, { connections: 10 });
+    await load(plainUrl, body, null, { connections: 10 });
     await load(enrichUrl, body, token, { connections: 10 });
 
     const bare50 = await load(bareUrl, body, null, { connections: 50 });
+    const plain50 = await load(plainUrl, body, null, { connections: 50 });
     const enrich50 = await load(enrichUrl, body, token, { connections: 50 });
     // A fixed rate, evenly spaced (open loop: see bench/open-loop.ts for why not autocannon's).
     const fixed = (url: string, auth: string | null): Promise<OpenLoopResult> =>
@@ -216,17 +233,33 @@ async function main(): Promise<void> {
         connections: 50,
         dump: process.env.OPEN_LOOP_DUMP,
       });
+    // Each server's CPU time over a fixed-rate run, per request answered: steadier than latency on
+    // a noisy machine, and what decides how close to saturation 1,000 requests per second runs it.
+    const fixedRun = async (
+      url: string,
+      auth: string | null,
+      child: ChildProcess,
+    ): Promise<OpenLoopResult & { cpuMs: number }> => {
+      const before = cpuSeconds(child);
+      const run = await fixed(url, auth);
+      return { ...run, cpuMs: ((cpuSeconds(child) - before) * 1000) / Math.max(1, run.requests) };
+    };
     // Three of each, alternating, so a noisy moment of the machine does not land on one side only;
     // the median run of each is reported.
-    const bareRuns: OpenLoopResult[] = [];
-    const enrichRuns: OpenLoopResult[] = [];
+    const bareRuns: (OpenLoopResult & { cpuMs: number })[] = [];
+    const plainRuns: (OpenLoopResult & { cpuMs: number })[] = [];
+    const enrichRuns: (OpenLoopResult & { cpuMs: number })[] = [];
     for (let i = 0; i < 3; i += 1) {
-      bareRuns.push(await fixed(bareUrl, null));
-      enrichRuns.push(await fixed(enrichUrl, token));
+      bareRuns.push(await fixedRun(bareUrl, null, bare));
+      plainRuns.push(await fixedRun(plainUrl, null, plain));
+      enrichRuns.push(await fixedRun(enrichUrl, token, gateway));
     }
-    const median = (runs: OpenLoopResult[]): OpenLoopResult =>
+    const median = <T extends OpenLoopResult>(runs: T[]): T =>
       [...runs].sort((a, b) => a.p99 - b.p99)[Math.floor(runs.length / 2)];
+    const medianCpu = (runs: { cpuMs: number }[]): string =>
+      [...runs].sort((a, b) => a.cpuMs - b.cpuMs)[Math.floor(runs.length / 2)].cpuMs.toFixed(2);
     const bareFixed = median(bareRuns);
+    const plainFixed = median(plainRuns);
     const enrichFixed = median(enrichRuns);
     const p99s = (runs: OpenLoopResult[]): string => runs.map((run) => run.p99).join(', ');
     // Longer than the client's 10 s timeout, so a request left unanswered is counted, not cut off
@@ -235,14 +268,19 @@ async function main(): Promise<void> {
     const bare1000 = await load(bareUrl, body, null, { connections: 1000, seconds: longRun });
     const enrich1000 = await load(enrichUrl, body, token, { connections: 1000, seconds: longRun });
     const ratio = enrich50.rps / bare50.rps;
+    const plainRatio = enrich50.rps / plain50.rps;
     report('enrich', [
       `POST /v1/enrich from the cache (${new Date().toISOString().slice(0, 10)}; ${machine()}; ${SECONDS} s per run)`,
       `  50 connections, bare endpoint:      ${describe(bare50)}`,
+      `  50 connections, plain node:http:    ${describe(plain50)}`,
       `  50 connections, POST /v1/enrich:    ${describe(enrich50)}`,
       `  ratio enrich / bare:                ${(ratio * 100).toFixed(1)} % (target ≥ 50 %: ${ratio >= 0.5 ? 'met' : 'NOT met'})`,
+      `  ratio enrich / plain node:http:     ${(plainRatio * 100).toFixed(1)} % (the cached path is served ahead of Express)`,
       `  1,000 req/s fixed, bare (median):   ${describeFixed(bareFixed)}`,
+      `  1,000 req/s fixed, plain (median):  ${describeFixed(plainFixed)}`,
       `  1,000 req/s fixed, enrich (median): ${describeFixed(enrichFixed)}`,
-      `  p99 of each run (ms):               bare ${p99s(bareRuns)}; enrich ${p99s(enrichRuns)}`,
+      `  p99 of each run (ms):               bare ${p99s(bareRuns)}; plain ${p99s(plainRuns)}; enrich ${p99s(enrichRuns)}`,
+      `  server CPU per request (median, ms): bare ${medianCpu(bareRuns)}, plain ${medianCpu(plainRuns)}, enrich ${medianCpu(enrichRuns)} (the gateway's; Redis and PostgreSQL not counted)`,
       `  p99 at 1,000 req/s (median run):    ${enrichFixed.p99} ms (target < 10 ms: ${enrichFixed.p99 < 10 ? 'met' : 'NOT met'}; bare ${bareFixed.p99} ms)`,
       `  1,000 connections (${longRun} s), bare:      ${describe(bare1000)}`,
       `  1,000 connections (${longRun} s), enrich:    ${describe(enrich1000)}`,
@@ -252,6 +290,7 @@ async function main(): Promise<void> {
     await worker.stop();
     await stop(gateway);
     await stop(bare);
+    await stop(plain);
     await sandbox.close();
     await db.drop();
     await deletePrefix(REDIS_URL, prefix);

@@ -29,6 +29,7 @@ describe('EnrichFastPath', () => {
     answer?: EnrichAnswer | null;
     refuse?: boolean;
     endThrows?: boolean;
+    passOnThrows?: boolean;
   }
 
   interface Sent {
@@ -115,6 +116,9 @@ describe('EnrichFastPath', () => {
       fast.handle(req as unknown as IncomingMessage, res as unknown as ServerResponse, () => {
         passOn();
         resolve();
+        if (setup.passOnThrows) {
+          throw new Error('Express failed');
+        }
       });
       // Served or not, the request settles within a few turns of the event loop.
       setTimeout(resolve, 50);
@@ -211,5 +215,12 @@ describe('EnrichFastPath', () => {
     const outcome = await run({ endThrows: true });
     expect(outcome.sent).toHaveLength(1);
     expect(outcome.passOn).not.toHaveBeenCalled();
+  });
+
+  it('answers a 500 rather than ending the process when handing over to Express fails', async () => {
+    const outcome = await run({ answer: null, passOnThrows: true });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(outcome.passOn).toHaveBeenCalledTimes(1);
+    expect(outcome.sent.map((sent) => sent.status)).toEqual([500]);
   });
 });

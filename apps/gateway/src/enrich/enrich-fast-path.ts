@@ -68,30 +68,46 @@ export class EnrichFastPath {
       passOn();
       return;
     }
-    void readPlainJsonBody(req).then(async (body) => {
-      if (body === null) {
-        return; // the client went away before sending its body: nobody to answer
-      }
-      if (!body.ok) {
-        sendJson(res, body.status, { statusCode: body.status, error: 'Bad Request', message: body.message });
-        return;
-      }
-      (req as IncomingMessage & { body?: unknown }).body = body.value;
-      let served = false;
-      try {
-        served = await this.serve(req, body.value, res);
-      } catch (error) {
-        if (res.headersSent) {
-          // Answered already: passing it on would run it a second time.
-          this.logger.warn({ msg: 'cached answer sent, then an error', error: String(error) });
+    void readPlainJsonBody(req)
+      .then(async (body) => {
+        if (body === null) {
+          return; // the client went away before sending its body: nobody to answer
+        }
+        if (!body.ok) {
+          sendJson(res, body.status, {
+            statusCode: body.status,
+            error: 'Bad Request',
+            message: body.message,
+          });
           return;
         }
-        // Whatever went wrong before answering, the controller answers (an outage becomes its 503).
-      }
-      if (!served && !res.headersSent) {
-        passOn();
-      }
-    });
+        (req as IncomingMessage & { body?: unknown }).body = body.value;
+        let served = false;
+        try {
+          served = await this.serve(req, body.value, res);
+        } catch (error) {
+          if (res.headersSent) {
+            // Answered already: passing it on would run it a second time.
+            this.logger.warn({ msg: 'cached answer sent, then an error', error: String(error) });
+            return;
+          }
+          // Whatever went wrong before answering, the controller answers (an outage becomes its 503).
+        }
+        if (!served && !res.headersSent) {
+          passOn();
+        }
+      })
+      .catch((error: unknown) => {
+        // Only a fault of Express itself gets here: an event handler's rejection must not end the process.
+        this.logger.error({ msg: 'request failed ahead of the router', error: String(error) });
+        if (!res.headersSent) {
+          sendJson(res, 500, {
+            statusCode: 500,
+            error: 'Internal Server Error',
+            message: 'Internal server error',
+          });
+        }
+      });
   }
 
   /** Answers the request from the cache and returns true, or returns false having written nothing. */
