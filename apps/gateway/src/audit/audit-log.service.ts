@@ -44,6 +44,8 @@ export class AuditLog implements OnApplicationShutdown {
   private readonly logger = new Logger('Audit');
   private pending: Pending[] = [];
   private timer: NodeJS.Timeout | null = null;
+  /** The last batch's write: each batch is written after the one before (see flush). */
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -67,7 +69,12 @@ export class AuditLog implements OnApplicationShutdown {
     clearTimeout(timer);
   }
 
-  /** Writes every row held so far, in one statement. */
+  /**
+   * Writes every row held so far, in one statement, after the statements of earlier flushes: rows
+   * get their time (`clock_timestamp()`) as they are written, so two batches written at once on two
+   * connections could land in the wrong order (a read batch whose timer fired, then an admin action
+   * flushed right behind it).
+   */
   async flush(): Promise<void> {
     if (this.timer) {
       clearTimeout(this.timer);
@@ -76,8 +83,15 @@ export class AuditLog implements OnApplicationShutdown {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) {
-      return;
+      return this.writing;
     }
+    const written = this.writing.then(() => this.write(batch));
+    this.writing = written;
+    return written;
+  }
+
+  /** Writes one batch; never throws (a lost row is logged as an error, the action stands). */
+  private async write(batch: Pending[]): Promise<void> {
     try {
       await this.insert(batch.map((item) => item.entry));
     } catch (error) {

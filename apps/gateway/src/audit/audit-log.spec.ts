@@ -96,4 +96,27 @@ describe('AuditLog.record', () => {
     await recording;
     expect(done).toBe(true);
   });
+
+  it('writes batches one after another, in the order their events were recorded', async () => {
+    const started: string[][] = [];
+    let releaseFirst: () => void = () => undefined;
+    const log = new AuditLog(
+      dataSource((_sql, params) => {
+        started.push(params[2] as string[]);
+        // The first batch (the reads) is slow to write; the admin action comes while it is in flight.
+        return started.length === 1
+          ? new Promise((resolve) => (releaseFirst = () => resolve([])))
+          : Promise.resolve([]);
+      }),
+    );
+    void log.record({ ...ENTRY, action: 'enrich.read' });
+    const reads = log.flush();
+    const action = log.record({ ...ENTRY, action: 'export.create' });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // The action's row waits for the batch before it (its clock_timestamp() would come first).
+    expect(started).toEqual([['enrich.read']]);
+    releaseFirst();
+    await Promise.all([reads, action]);
+    expect(started).toEqual([['enrich.read'], ['export.create']]);
+  });
 });
