@@ -68,7 +68,10 @@ async function startProcess(
  * deployed: under ts-node the bare side would carry ts-node's REPL module, which loads Node's
  * `domain` and with it a wrapper around every event the process emits.
  */
-function compiledBaseline(name: 'bare-server' | 'plain-server'): string {
+function compiledBaseline(name: 'bare-server' | 'plain-server' | 'baseline-answer'): string {
+  if (name !== 'baseline-answer') {
+    compiledBaseline('baseline-answer'); // the answer both baselines import
+  }
   const source = readFileSync(join(__dirname, `${name}.ts`), 'utf8');
   const { outputText } = ts.transpileModule(source, {
     compilerOptions: {

@@ -5,17 +5,9 @@
  * handling costs at the least; bare-server.ts is what every other gateway route's stack costs.
  */
 import { createServer } from 'node:http';
+import { ANSWER as BASELINE_ANSWER } from './baseline-answer';
 
-const ANSWER = JSON.stringify({
-  job_id: '00000000-0000-4000-8000-000000000000',
-  status: 'completed',
-  cached: true,
-  data: { business_email: 'ada@acme.com', title: 'CTO', industry: 'Software' },
-  sources: { business_email: 'snov', title: 'apollo', industry: 'rocketreach' },
-  confidence: { business_email: 0.9, title: 0.7, industry: 0.7 },
-  attribution: ['Powered by RocketReach'],
-  sandbox: true,
-});
+const ANSWER = JSON.stringify(BASELINE_ANSWER);
 
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
