@@ -26,6 +26,7 @@ import {
   DATABASE_URL,
   json,
   machine,
+  median,
   REDIS_URL,
   report,
   sleep,
@@ -257,13 +258,12 @@ async function main(): Promise<void> {
       plainRuns.push(await fixedRun(plainUrl, null, plain));
       enrichRuns.push(await fixedRun(enrichUrl, token, gateway));
     }
-    const median = <T extends OpenLoopResult>(runs: T[]): T =>
+    const medianRun = <T extends OpenLoopResult>(runs: T[]): T =>
       [...runs].sort((a, b) => a.p99 - b.p99)[Math.floor(runs.length / 2)];
-    const medianCpu = (runs: { cpuMs: number }[]): string =>
-      [...runs].sort((a, b) => a.cpuMs - b.cpuMs)[Math.floor(runs.length / 2)].cpuMs.toFixed(2);
-    const bareFixed = median(bareRuns);
-    const plainFixed = median(plainRuns);
-    const enrichFixed = median(enrichRuns);
+    const medianCpu = (runs: { cpuMs: number }[]): string => median(runs.map((run) => run.cpuMs)).toFixed(2);
+    const bareFixed = medianRun(bareRuns);
+    const plainFixed = medianRun(plainRuns);
+    const enrichFixed = medianRun(enrichRuns);
     const p99s = (runs: OpenLoopResult[]): string => runs.map((run) => run.p99).join(', ');
     // Longer than the client's 10 s timeout, so a request left unanswered is counted, not cut off
     // by the end of the run.

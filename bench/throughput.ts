@@ -18,6 +18,7 @@ import {
   DATABASE_URL,
   json,
   machine,
+  median,
   pool,
   REDIS_URL,
   report,
@@ -29,12 +30,6 @@ import {
 const JOBS = Number(process.argv[2] ?? 3000);
 const CLIENTS = Number(process.argv[3] ?? 64);
 const ROUNDS = Number(process.argv[4] ?? 3);
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 /**
  * The bare pipeline: an HTTP endpoint adding one BullMQ job per request, a no-op worker. With

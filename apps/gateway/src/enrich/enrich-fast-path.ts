@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { GatewayConfig } from '@sluice/config';
 import {
+  bodyProblem,
   correlationIdOf,
   HttpMetricsMiddleware,
   plainJsonLength,
@@ -58,11 +59,12 @@ export class EnrichFastPath {
 
   /** Serves the request from the cache, or hands it to `passOn` (at once, or with its body read). */
   handle(req: IncomingMessage, res: ServerResponse, passOn: () => void): void {
+    const token = bearerToken(req.headers.authorization);
     if (
       req.method !== 'POST' ||
       req.url !== ROUTE ||
       req.headers['idempotency-key'] !== undefined ||
-      !bearerToken(req.headers.authorization) ||
+      !token ||
       plainJsonLength(req, this.config.bodyLimitBytes) === null
     ) {
       passOn();
@@ -74,17 +76,13 @@ export class EnrichFastPath {
           return; // the client went away before sending its body: nobody to answer
         }
         if (!body.ok) {
-          sendJson(res, body.status, {
-            statusCode: body.status,
-            error: 'Bad Request',
-            message: body.message,
-          });
+          sendJson(res, body.status, bodyProblem(body.status, body.message));
           return;
         }
         (req as IncomingMessage & { body?: unknown }).body = body.value;
         let served = false;
         try {
-          served = await this.serve(req, body.value, res);
+          served = await this.serve(req, token, body.value, res);
         } catch (error) {
           if (res.headersSent) {
             // Answered already: passing it on would run it a second time.
@@ -111,10 +109,15 @@ export class EnrichFastPath {
   }
 
   /** Answers the request from the cache and returns true, or returns false having written nothing. */
-  private async serve(req: IncomingMessage, body: unknown, res: ServerResponse): Promise<boolean> {
+  private async serve(
+    req: IncomingMessage,
+    token: string,
+    body: unknown,
+    res: ServerResponse,
+  ): Promise<boolean> {
     const end = this.metrics.startTimer();
     const started = Date.now();
-    const key = await this.keys.authenticate(bearerToken(req.headers.authorization) ?? '');
+    const key = await this.keys.authenticate(token);
     if (!key || !key.scopes.includes('enrich')) {
       return false;
     }

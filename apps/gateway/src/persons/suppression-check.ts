@@ -12,6 +12,11 @@ const SUPPRESSED_SQL = preparedSql(
   'SELECT identifier_hash FROM suppressions WHERE workspace_id = $1 AND identifier_hash = ANY($2::text[])',
 );
 
+/** The distinct hashes of some inputs' identifiers (`suppressionHashesOf` of each). */
+const distinct = (lists: readonly { hash: string }[][]): string[] => [
+  ...new Set(lists.flatMap((list) => list.map((h) => h.hash))),
+];
+
 /**
  * Refuses work for people erased from the workspace before any credit is spent: every path that
  * creates enrichment jobs asks here first (and the worker asks again right before a paid call).
@@ -26,7 +31,7 @@ export class SuppressionCheck {
     inputs: readonly Readonly<Record<string, unknown>>[],
   ): Promise<boolean[]> {
     const hashes = inputs.map((input) => suppressionHashesOf(input));
-    const all = [...new Set(hashes.flat().map((h) => h.hash))];
+    const all = distinct(hashes);
     if (all.length === 0) {
       return inputs.map(() => false);
     }
@@ -40,7 +45,7 @@ export class SuppressionCheck {
 
   /** The identifier hashes that `inputs` name, each once: what a suppression is looked up by. */
   hashes(inputs: readonly Readonly<Record<string, unknown>>[]): string[] {
-    return [...new Set(inputs.flatMap((input) => suppressionHashesOf(input).map((h) => h.hash)))];
+    return distinct(inputs.map((input) => suppressionHashesOf(input)));
   }
 
   /** Splits `items` into those allowed and those naming a suppressed person (one query). */

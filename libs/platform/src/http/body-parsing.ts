@@ -71,6 +71,20 @@ export function jsonBodyProblem(value: unknown, depthLimit: number): string | nu
   return null;
 }
 
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+};
+
+/** The JSON answer to a body refused before any route: `{statusCode, error, message}`. */
+export function bodyProblem(
+  status: 400 | 413 | 415,
+  message: string,
+): { statusCode: number; error: string; message: string } {
+  return { statusCode: status, error: STATUS_TEXT[status], message };
+}
+
 /** Sends `body` as JSON with `status`, as Express's `res.json` would, on a bare Node response. */
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -191,7 +205,7 @@ export function useJsonBodies(
   app.use((req: Request, res: Response, next: NextFunction) => {
     const problem = jsonBodyProblem(req.body, MAX_JSON_DEPTH);
     if (problem !== null) {
-      res.status(400).json({ statusCode: 400, error: 'Bad Request', message: problem });
+      res.status(400).json(bodyProblem(400, problem));
       return;
     }
     next();
@@ -201,10 +215,8 @@ export function useJsonBodies(
       next();
       return;
     }
-    const answer = (status: number, message: string): void => {
-      res
-        .status(status)
-        .json({ statusCode: status, error: status === 413 ? 'Payload Too Large' : 'Bad Request', message });
+    const answer = (status: 400 | 413 | 415, message: string): void => {
+      res.status(status).json(bodyProblem(status, message));
     };
     switch (error.type) {
       case 'entity.parse.failed':
@@ -215,7 +227,7 @@ export function useJsonBodies(
         return;
       case 'encoding.unsupported':
       case 'charset.unsupported':
-        res.status(415).json({ statusCode: 415, error: 'Unsupported Media Type', message: error.message });
+        answer(415, error.message);
         return;
       case 'request.aborted':
       case 'request.size.invalid':
