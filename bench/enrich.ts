@@ -179,12 +179,21 @@ async function main(): Promise<void> {
     `${gatewayUrl}/health`,
   );
   const bare = await startProcess(
-    ['--enable-source-maps', compiledBaseline('bare-server')],
+    [
+      '--enable-source-maps',
+      // Extra Node flags for the baselines (e.g. the V8 flags the gateway sets: apps/gateway/src/v8-flags.ts).
+      ...(process.env.BASELINE_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      compiledBaseline('bare-server'),
+    ],
     { BARE_PORT: String(barePort) },
     `http://127.0.0.1:${barePort}/bare`,
   );
   const plain = await startProcess(
-    ['--enable-source-maps', compiledBaseline('plain-server')],
+    [
+      '--enable-source-maps',
+      ...(process.env.BASELINE_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      compiledBaseline('plain-server'),
+    ],
     { BARE_PORT: String(plainPort) },
     `http://127.0.0.1:${plainPort}/bare`,
   );

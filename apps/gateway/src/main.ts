@@ -1,3 +1,4 @@
+import './v8-flags';
 import 'reflect-metadata';
 import { runApp } from '@sluice/platform';
 import { createGatewayApp } from './app';
