@@ -11,16 +11,21 @@
  * no request dropped. The fixed rate is an open-loop load (bench/open-loop.ts), three runs of each
  * side alternating; OPEN_LOOP_DUMP=<file> writes every request's due time and latency to find stalls.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import ts from 'typescript';
+import type { ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
 import { openLoop, type OpenLoopResult } from './open-loop';
 import { createSandboxApp } from '../apps/provider-sandbox/src/sandbox';
 import { createTestDatabase } from '../test/support/database';
 import { deletePrefix, uniquePrefix } from '../test/support/redis';
-import { startWorkerProcess } from '../test/support/worker-process';
+import { freePort, startWorkerProcess } from '../test/support/worker-process';
+import {
+  compiledBaseline,
+  cpuSeconds,
+  GATEWAY_MAIN,
+  nodeArgs,
+  startProcess,
+  stopProcess as stop,
+} from './processes';
 import {
   benchAppEnv,
   DATABASE_URL,
@@ -29,82 +34,11 @@ import {
   median,
   REDIS_URL,
   report,
-  sleep,
   urlOf,
   workspace,
 } from './support';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-
-function freePort(): number {
-  return 20_000 + Math.floor(Math.random() * 20_000);
-}
-
-async function startProcess(
-  args: string[],
-  env: Record<string, string>,
-  healthUrl: string,
-): Promise<ChildProcess> {
-  const child = spawn(process.execPath, args, {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  for (let i = 0; i < 300; i += 1) {
-    if (child.exitCode !== null) {
-      throw new Error(`${args.join(' ')} exited with ${child.exitCode}`);
-    }
-    const ok = await fetch(healthUrl, { method: healthUrl.endsWith('/bare') ? 'POST' : 'GET' })
-      .then((response) => response.status < 500)
-      .catch(() => false);
-    if (ok) {
-      return child;
-    }
-    await sleep(100);
-  }
-  throw new Error(`${healthUrl} did not come up`);
-}
-
-/**
- * A baseline server (bench/bare-server.ts, bench/plain-server.ts) compiled next to the compiled gateway (dist/bench), so both sides run as
- * deployed: under ts-node the bare side would carry ts-node's REPL module, which loads Node's
- * `domain` and with it a wrapper around every event the process emits.
- */
-function compiledBaseline(name: 'bare-server' | 'plain-server' | 'baseline-answer'): string {
-  if (name !== 'baseline-answer') {
-    compiledBaseline('baseline-answer'); // the answer both baselines import
-  }
-  const source = readFileSync(join(__dirname, `${name}.ts`), 'utf8');
-  const { outputText } = ts.transpileModule(source, {
-    compilerOptions: {
-      module: ts.ModuleKind.CommonJS,
-      target: ts.ScriptTarget.ES2022,
-      experimentalDecorators: true,
-      emitDecoratorMetadata: true,
-      esModuleInterop: true,
-    },
-  });
-  const out = join(__dirname, '..', 'dist', 'bench', `${name}.js`);
-  mkdirSync(join(out, '..'), { recursive: true });
-  writeFileSync(
-    out,
-    outputText.replace(/require\("@sluice\/platform"\)/g, 'require("../libs/platform/src")'),
-  );
-  return out;
-}
-
-/** A child process's CPU time so far, user and system (s), from /proc (Linux; 100 ticks a second). */
-function cpuSeconds(child: ChildProcess): number {
-  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode === null) {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
-}
 
 interface Run {
   rps: number;
@@ -157,9 +91,9 @@ async function main(): Promise<void> {
   const prefix = uniquePrefix();
   const sandbox = await createSandboxApp({ seed: 20261122, worldSize: 300 });
   await sandbox.listen(0, '127.0.0.1');
-  const gatewayPort = freePort();
-  const barePort = gatewayPort + 1;
-  const plainPort = gatewayPort + 2;
+  const gatewayPort = await freePort();
+  const barePort = await freePort();
+  const plainPort = await freePort();
   const env = benchAppEnv({
     redisUrl: REDIS_URL,
     databaseUrl: db.url,
@@ -172,8 +106,8 @@ async function main(): Promise<void> {
     [
       '--enable-source-maps',
       // Extra Node flags for the gateway (e.g. `--cpu-prof` to profile it).
-      ...(process.env.GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean),
-      join(__dirname, '..', 'dist', 'apps', 'gateway', 'src', 'main.js'),
+      ...nodeArgs('GATEWAY_NODE_ARGS'),
+      GATEWAY_MAIN,
     ],
     env,
     `${gatewayUrl}/health`,
@@ -182,18 +116,14 @@ async function main(): Promise<void> {
     [
       '--enable-source-maps',
       // Extra Node flags for the baselines (e.g. the V8 flags the gateway sets: apps/gateway/src/v8-flags.ts).
-      ...(process.env.BASELINE_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      ...nodeArgs('BASELINE_NODE_ARGS'),
       compiledBaseline('bare-server'),
     ],
     { BARE_PORT: String(barePort) },
     `http://127.0.0.1:${barePort}/bare`,
   );
   const plain = await startProcess(
-    [
-      '--enable-source-maps',
-      ...(process.env.BASELINE_NODE_ARGS ?? '').split(' ').filter(Boolean),
-      compiledBaseline('plain-server'),
-    ],
+    ['--enable-source-maps', ...nodeArgs('BASELINE_NODE_ARGS'), compiledBaseline('plain-server')],
     { BARE_PORT: String(plainPort) },
     `http://127.0.0.1:${plainPort}/bare`,
   );

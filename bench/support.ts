@@ -1,6 +1,6 @@
 /* Shared plumbing of the benchmarks: the real apps on free ports, a private database and Redis prefix. */
 import 'reflect-metadata';
-import { execSync } from 'node:child_process';
+import { type ChildProcess, execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
@@ -10,7 +10,8 @@ import { createSandboxApp } from '../apps/provider-sandbox/src/sandbox';
 import { createTestDatabase, type TestDatabase } from '../test/support/database';
 import { deletePrefix, uniquePrefix } from '../test/support/redis';
 import { sandboxProviderEnv, TEST_ADMIN_TOKEN } from '../test/support/stack';
-import { startWorkerProcess, type WorkerProcess } from '../test/support/worker-process';
+import { freePort, startWorkerProcess, type WorkerProcess } from '../test/support/worker-process';
+import { GATEWAY_MAIN, nodeArgs, startProcess, stopProcess } from './processes';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/9';
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -27,6 +28,8 @@ export interface BenchStack {
   prefix: string;
   env: Record<string, string>;
   workers: WorkerProcess[];
+  /** The gateway's process, when it runs as one (`gatewayProcess`). */
+  gateway: ChildProcess | null;
   close(): Promise<void>;
 }
 
@@ -56,13 +59,16 @@ export function benchAppEnv(options: {
 }
 
 /**
- * Sandbox and gateway in this process, the worker as its own process (as deployed), on a private
- * database and Redis prefix. The worker is the compiled one: run `npm run build` first.
+ * The sandbox in this process, the worker as its own process (as deployed), and the gateway in this
+ * process or, with `gatewayProcess`, as its own process too (the compiled one, with
+ * GATEWAY_NODE_ARGS), on a private database and Redis prefix. The worker is the compiled one: run
+ * `npm run build` first.
  */
 export async function startBenchStack(options: {
   env?: Record<string, string>;
   worldSize?: number;
   workers?: number;
+  gatewayProcess?: boolean;
 }): Promise<BenchStack> {
   const db = await createTestDatabase(DATABASE_URL);
   const prefix = uniquePrefix();
@@ -70,22 +76,40 @@ export async function startBenchStack(options: {
   await sandbox.listen(0, '127.0.0.1');
   const sandboxUrl = urlOf(sandbox);
   const env = benchAppEnv({ redisUrl: REDIS_URL, databaseUrl: db.url, prefix, sandboxUrl, env: options.env });
-  const { app: gateway } = await createGatewayApp(env);
-  await gateway.listen(0, '127.0.0.1');
+  let gatewayUrl: string;
+  let closeGateway: () => Promise<void>;
+  let gatewayChild: ChildProcess | null = null;
+  if (options.gatewayProcess) {
+    const port = await freePort();
+    gatewayUrl = `http://127.0.0.1:${port}`;
+    const child = await startProcess(
+      ['--enable-source-maps', ...nodeArgs('GATEWAY_NODE_ARGS'), GATEWAY_MAIN],
+      { ...env, GATEWAY_PORT: String(port), GATEWAY_HOST: '127.0.0.1' },
+      `${gatewayUrl}/health`,
+    );
+    gatewayChild = child;
+    closeGateway = () => stopProcess(child);
+  } else {
+    const { app: gateway } = await createGatewayApp(env);
+    await gateway.listen(0, '127.0.0.1');
+    gatewayUrl = urlOf(gateway);
+    closeGateway = () => gateway.close();
+  }
   const workers: WorkerProcess[] = [];
   for (let i = 0; i < (options.workers ?? 1); i += 1) {
     workers.push(await startWorkerProcess(env));
   }
   return {
     sandboxUrl,
-    gatewayUrl: urlOf(gateway),
+    gatewayUrl,
+    gateway: gatewayChild,
     db,
     prefix,
     env,
     workers,
     close: async () => {
       await Promise.all(workers.map((w) => w.stop()));
-      await gateway.close();
+      await closeGateway();
       await sandbox.close();
       await db.drop();
       await deletePrefix(REDIS_URL, prefix);

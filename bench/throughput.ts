@@ -2,18 +2,28 @@
  * Throughput: end-to-end jobs per second through Sluice (HTTP enqueue → plan → provider step
  * against an instant sandbox → stored result) next to a bare pipeline measured in the same run (a
  * minimal HTTP endpoint adding one BullMQ job per request, a no-op BullMQ worker, the same Redis).
+ * Both run as deployed, each part a process of its own: Sluice's compiled gateway and worker, the
+ * bare endpoint and worker (bench/bare-pipeline.ts, compiled); this process only sends the
+ * requests (and runs the sandbox, which stands in for the providers).
  * The bare pipeline and Sluice run in alternating rounds (three by default) and each figure is the
  * median of its rounds, with every round's ratio printed: on a small shared machine the bare
  * pipeline alone moves by half from one run to the next, so one pair of runs says little.
  *
  *   npm run build && npm run bench:throughput -- [jobs=3000] [clients=64] [rounds=3]
  */
-import { createServer } from 'node:http';
-import { Queue, Worker } from 'bullmq';
-import { connectionOptions } from '@sluice/queue';
 import { Pool } from 'pg';
 import { createTestDatabase } from '../test/support/database';
 import { deletePrefix, uniquePrefix } from '../test/support/redis';
+import { freePort } from '../test/support/worker-process';
+import type { ChildProcess } from 'node:child_process';
+import {
+  commandCpuSeconds,
+  compiledBaseline,
+  cpuSeconds,
+  nodeArgs,
+  startProcess,
+  stopProcess,
+} from './processes';
 import {
   DATABASE_URL,
   json,
@@ -31,61 +41,76 @@ const JOBS = Number(process.argv[2] ?? 3000);
 const CLIENTS = Number(process.argv[3] ?? 64);
 const ROUNDS = Number(process.argv[4] ?? 3);
 
+/** CPU time per job (ms) of each process of a pipeline over a run. */
+type CpuPerJob = Record<string, number>;
+
 /**
- * The bare pipeline: an HTTP endpoint adding one BullMQ job per request, a no-op worker. With
- * `durable`, the least a pipeline that keeps its jobs can do on top: the endpoint inserts the job's
- * row in PostgreSQL before adding it, and the worker marks the row done (two autocommitted
- * statements per job) — the floor for anything that records its jobs and results durably.
+ * Starts counting the CPU time of the named processes (children of this one, or `this` for this
+ * process), and of the machine's Redis and PostgreSQL; the returned function gives each one's CPU
+ * time per job since. Steadier than the rates on a shared machine, and it says where the time goes.
  */
-async function bare(durable: boolean): Promise<number> {
+function countCpu(parts: Record<string, ChildProcess | 'this'>): () => CpuPerJob {
+  const read = (): Record<string, number> => {
+    const seconds: Record<string, number> = {};
+    for (const [name, part] of Object.entries(parts)) {
+      if (part === 'this') {
+        const usage = process.cpuUsage();
+        seconds[name] = (usage.user + usage.system) / 1e6;
+      } else {
+        seconds[name] = cpuSeconds(part);
+      }
+    }
+    seconds.redis = commandCpuSeconds('redis-server');
+    seconds.postgres = commandCpuSeconds('postgres');
+    return seconds;
+  };
+  const before = read();
+  return () => {
+    const after = read();
+    return Object.fromEntries(
+      Object.keys(after).map((name) => [name, ((after[name] - before[name]) * 1000) / JOBS]),
+    );
+  };
+}
+
+/**
+ * The bare pipeline (bench/bare-pipeline.ts): an HTTP endpoint adding one BullMQ job per request
+ * and a no-op worker, each a process of its own as Sluice's gateway and worker are. With `durable`,
+ * the least a pipeline that keeps its jobs can do on top: the endpoint inserts the job's row in
+ * PostgreSQL before adding it, and the worker marks the row done (two autocommitted statements per
+ * job) — the floor for anything that records its jobs and results durably.
+ */
+async function bare(durable: boolean): Promise<{ rate: number; cpu: CpuPerJob }> {
   const prefix = uniquePrefix();
   const db = durable ? await createTestDatabase(DATABASE_URL) : null;
-  const pg = db ? new Pool({ connectionString: db.url, max: 20 }) : null;
-  await pg?.query(
-    'CREATE TABLE bare_jobs (id bigserial PRIMARY KEY, payload jsonb NOT NULL, done_at timestamptz)',
+  if (db) {
+    const pg = new Pool({ connectionString: db.url, max: 1 });
+    await pg.query(
+      'CREATE TABLE bare_jobs (id bigserial PRIMARY KEY, payload jsonb NOT NULL, done_at timestamptz)',
+    );
+    await pg.end();
+  }
+  const port = await freePort();
+  const script = compiledBaseline('bare-pipeline');
+  const args = ['--enable-source-maps', ...nodeArgs('BASELINE_NODE_ARGS'), script];
+  const env = {
+    REDIS_URL,
+    BARE_PREFIX: prefix,
+    BARE_PORT: String(port),
+    BARE_JOBS: String(JOBS),
+    ...(db ? { BARE_DATABASE_URL: db.url } : {}),
+  };
+  const worker = await startProcess(args, { ...env, BARE_ROLE: 'worker' }, null);
+  const allDone = new Promise<void>((resolve) =>
+    worker.on('message', (message) => message === 'done' && resolve()),
   );
-  const connection = connectionOptions(REDIS_URL, 'worker');
-  const queue = new Queue('bare', { connection: connectionOptions(REDIS_URL, 'producer'), prefix });
-  let done = 0;
-  let finished!: () => void;
-  const allDone = new Promise<void>((resolve) => (finished = resolve));
-  const worker = new Worker(
-    'bare',
-    async (job) => {
-      if (pg) {
-        await pg.query('UPDATE bare_jobs SET done_at = now() WHERE id = $1', [
-          (job.data as { row: string }).row,
-        ]);
-      }
-      done += 1;
-      if (done === JOBS) {
-        finished();
-      }
-      return null;
-    },
-    { connection, prefix, concurrency: 64, removeOnComplete: { count: 1000 } },
+  const endpoint = await startProcess(
+    args,
+    { ...env, BARE_ROLE: 'endpoint' },
+    `http://127.0.0.1:${port}/ready`,
   );
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      const row = pg
-        ? pg
-            .query<{ id: string }>('INSERT INTO bare_jobs (payload) VALUES ($1) RETURNING id', ['{"n":1}'])
-            .then((result) => result.rows[0]?.id ?? null)
-        : Promise.resolve(null);
-      void row
-        .then((id) => queue.add('job', { n: 1, row: id }, { removeOnComplete: { count: 1000 } }))
-        .then(
-          (job) => {
-            res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ id: job.id }));
-          },
-          () => res.writeHead(503).end(),
-        );
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/jobs`;
+  const url = `http://127.0.0.1:${port}/jobs`;
+  const cpu = countCpu({ endpoint, worker, load: 'this' });
   const started = performance.now();
   await pool(JOBS, CLIENTS, async () => {
     const response = await fetch(url, { method: 'POST', body: '{}' });
@@ -93,17 +118,17 @@ async function bare(durable: boolean): Promise<number> {
   });
   await allDone;
   const seconds = (performance.now() - started) / 1000;
-  await worker.close();
-  await queue.close();
-  server.close();
-  await pg?.end();
+  const cpuPerJob = cpu();
+  await stopProcess(endpoint);
+  await stopProcess(worker);
   await db?.drop();
   await deletePrefix(REDIS_URL, prefix);
-  return JOBS / seconds;
+  return { rate: JOBS / seconds, cpu: cpuPerJob };
 }
 
-async function sluice(): Promise<{ rate: number; failed: number; enqueueRate: number }> {
+async function sluice(): Promise<{ rate: number; failed: number; enqueueRate: number; cpu: CpuPerJob }> {
   const stack = await startBenchStack({
+    gatewayProcess: true,
     env: {
       WORKER_LOW_CONCURRENCY: '64',
       ORCHESTRATOR_CONCURRENCY: '64',
@@ -116,6 +141,11 @@ async function sluice(): Promise<{ rate: number; failed: number; enqueueRate: nu
       body: JSON.stringify({ credits: 100_000_000, latency_ms: 0, rate_limit: null }),
     });
     const apiKey = await workspace(stack.gatewayUrl, 'Throughput');
+    const cpu = countCpu({
+      ...(stack.gateway ? { gateway: stack.gateway } : {}),
+      worker: stack.workers[0].child,
+      'load+sandbox': 'this',
+    });
     const started = performance.now();
     await pool(JOBS, CLIENTS, async (i) => {
       await json(`${stack.gatewayUrl}/v1/jobs`, {
@@ -140,6 +170,7 @@ async function sluice(): Promise<{ rate: number; failed: number; enqueueRate: nu
           rate: JOBS / seconds,
           failed: Number(row?.failed),
           enqueueRate: JOBS / ((enqueued - started) / 1000),
+          cpu: cpu(),
         };
       }
       await sleep(50);
@@ -150,13 +181,30 @@ async function sluice(): Promise<{ rate: number; failed: number; enqueueRate: nu
 }
 
 async function main(): Promise<void> {
-  const rounds: { base: number; durable: number; ours: Awaited<ReturnType<typeof sluice>> }[] = [];
+  const rounds: {
+    base: number;
+    durable: number;
+    ours: Awaited<ReturnType<typeof sluice>>;
+    cpu: { base: CpuPerJob; durable: CpuPerJob };
+  }[] = [];
   for (let round = 0; round < ROUNDS; round += 1) {
     const base = await bare(false);
     const durable = await bare(true);
     const ours = await sluice();
-    rounds.push({ base, durable, ours });
+    rounds.push({
+      base: base.rate,
+      durable: durable.rate,
+      ours,
+      cpu: { base: base.cpu, durable: durable.cpu },
+    });
   }
+  // Each process's CPU per job, the median over the rounds, and their sum.
+  const cpuLine = (runs: CpuPerJob[]): string => {
+    const names = Object.keys(runs[0]);
+    const each = names.map((name) => `${name} ${median(runs.map((run) => run[name])).toFixed(2)}`);
+    const total = median(runs.map((run) => Object.values(run).reduce((sum, ms) => sum + ms, 0)));
+    return `${total.toFixed(2)} ms (${each.join(', ')})`;
+  };
   const base = median(rounds.map((r) => r.base));
   const durable = median(rounds.map((r) => r.durable));
   const rate = median(rounds.map((r) => r.ours.rate));
@@ -174,6 +222,9 @@ async function main(): Promise<void> {
     `  ratio Sluice / bare:         ${percent(ratio)} (rounds: ${ratios.map(percent).join(', ')}; target ≥ 40 %)`,
     `  ratio Sluice / bare + PG:    ${percent(median(rounds.map((r) => r.ours.rate / r.durable)))}`,
     `  target ≥ 1,000 jobs/s:       ${rate >= 1000 ? 'met' : 'NOT met'}`,
+    `  CPU per job, bare:           ${cpuLine(rounds.map((r) => r.cpu.base))}`,
+    `  CPU per job, bare + PG:      ${cpuLine(rounds.map((r) => r.cpu.durable))}`,
+    `  CPU per job, Sluice:         ${cpuLine(rounds.map((r) => r.ours.cpu))}`,
   ];
   report('throughput', lines);
 }

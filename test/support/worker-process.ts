@@ -14,7 +14,8 @@ const APPS = {
 const mainOf = (app: keyof typeof APPS): string =>
   join(__dirname, '..', '..', 'dist', 'apps', app, 'src', 'main.js');
 
-async function freePort(): Promise<number> {
+/** A port free on the loopback interface right now. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
