@@ -1,5 +1,14 @@
-import { createDataSource, isUniqueViolation, preparedSql, queryPrepared } from '@sluice/db';
-import type { DataSource, EntityManager } from 'typeorm';
+import { NestFactory } from '@nestjs/core';
+import { CoreConfig, loadConfig, SluiceConfigModule } from '@sluice/config';
+import {
+  createDataSource,
+  DatabaseModule,
+  isUniqueViolation,
+  preparedSql,
+  queryPrepared,
+  preparesStatements,
+} from '@sluice/db';
+import { DataSource, type EntityManager } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 const INSERT = preparedSql(
@@ -86,4 +95,35 @@ describe('prepared statements', () => {
       expect(await preparedOn(manager)).toEqual([]);
     });
   });
+
+  it.each([
+    ['false', 5, false],
+    ['unset', 6, true],
+  ])(
+    "an app's data source follows DATABASE_PREPARED_STATEMENTS=%s (the setting reaches DatabaseModule)",
+    async (setting, id, prepares) => {
+      const core = loadConfig(CoreConfig, {
+        REDIS_URL: 'redis://127.0.0.1:6379',
+        DATABASE_URL: db.url,
+        ...(setting === 'unset' ? {} : { DATABASE_PREPARED_STATEMENTS: setting }),
+      });
+      const app = await NestFactory.createApplicationContext(
+        {
+          module: class PreparedStatementsProbe {},
+          imports: [SluiceConfigModule.forRoot([core]), DatabaseModule.forApp('sluice-tests', 1)],
+        },
+        { logger: false },
+      );
+      try {
+        const dataSource = app.get(DataSource);
+        expect(preparesStatements(dataSource)).toBe(prepares);
+        await dataSource.transaction(async (manager) => {
+          await queryPrepared(manager, INSERT, [id, 'from the app']);
+          expect((await preparedOn(manager)).includes(INSERT.name)).toBe(prepares);
+        });
+      } finally {
+        await app.close();
+      }
+    },
+  );
 });
