@@ -18,13 +18,17 @@ async function post(
   url: string,
   body: string,
   headers: Record<string, string> = {},
-): Promise<{ status: number; body: Record<string, unknown> }> {
+): Promise<{ status: number; body: Record<string, unknown>; retryAfter: string | null }> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body,
   });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  return {
+    status: response.status,
+    body: (await response.json()) as Record<string, unknown>,
+    retryAfter: response.headers.get('retry-after'),
+  };
 }
 
 describe('provider callbacks through the webhook receiver', () => {
@@ -81,6 +85,9 @@ describe('provider callbacks through the webhook receiver', () => {
       url: `${ctx.stack.receiverUrl}/webhooks/snov/${steps[i % steps.length]?.callbackToken ?? ''}`,
       body: JSON.stringify({ data: [], meta: { task_hash: `load-${i}` } }),
     }));
+    // Each sender behaves as a provider does: a 503 (the receiver could not get at PostgreSQL in
+    // time, e.g. its pool queue during a stall of the machine; nothing was written) is delivered
+    // again, a little later. It must carry Retry-After. The final answers are what is checked.
     const send = async (all: typeof deliveries): Promise<string[]> => {
       const answers: string[] = [];
       let next = 0;
@@ -89,7 +96,12 @@ describe('provider callbacks through the webhook receiver', () => {
           while (next < all.length) {
             const item = all[next++];
             if (item) {
-              const answer = await post(item.url, item.body);
+              let answer = await post(item.url, item.body);
+              for (let retry = 0; answer.status === 503 && retry < 5; retry += 1) {
+                expect(Number(answer.retryAfter)).toBeGreaterThan(0);
+                await new Promise((resolve) => setTimeout(resolve, 250));
+                answer = await post(item.url, item.body);
+              }
               answers.push(`${answer.status} ${String(answer.body.status)}`);
             }
           }
