@@ -11,11 +11,11 @@
  *
  *   npm run build && npm run bench:throughput -- [jobs=3000] [clients=64] [rounds=3]
  */
+import type { ChildProcess } from 'node:child_process';
 import { Pool } from 'pg';
 import { createTestDatabase } from '../test/support/database';
 import { deletePrefix, uniquePrefix } from '../test/support/redis';
 import { freePort } from '../test/support/worker-process';
-import type { ChildProcess } from 'node:child_process';
 import {
   commandCpuSeconds,
   compiledBaseline,
