@@ -33,9 +33,17 @@ class FakeWorker {
   }
 }
 
-function watchdog(worker: FakeWorker, databaseUp: () => boolean): DependencyWatchdog {
+/** pg's pool behind TypeORM, as the watchdog reads it: how many connections, how many idle. */
+interface FakePool {
+  totalCount: number;
+  idleCount: number;
+  options: { max: number };
+}
+
+function watchdog(worker: FakeWorker, databaseUp: () => boolean, pool?: FakePool): DependencyWatchdog {
   const dataSource = {
     query: () => (databaseUp() ? Promise.resolve([{ '?column?': 1 }]) : Promise.reject(new Error('down'))),
+    driver: { master: pool },
   } as unknown as DataSource;
   const registry = {
     all: () => [worker as unknown as Worker],
@@ -76,5 +84,19 @@ describe('DependencyWatchdog', () => {
     worker.paused = true;
     await watchdog(worker, () => true).check();
     expect(worker.calls).toEqual([]);
+  });
+
+  it('does not pause the workers when the check only waited for a busy pool', async () => {
+    const worker = new FakeWorker();
+    // Every connection checked out: the check's query times out in the pool's queue.
+    const busy: FakePool = { totalCount: 10, idleCount: 0, options: { max: 10 } };
+    const dog = watchdog(worker, () => false, busy);
+    await dog.check();
+    expect(dog.isPaused).toBe(false);
+    // No connection left at all (an outage ended them): paused.
+    busy.totalCount = 0;
+    await dog.check();
+    expect(dog.isPaused).toBe(true);
+    expect(worker.calls).toEqual(['pause']);
   });
 });

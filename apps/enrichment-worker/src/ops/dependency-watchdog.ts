@@ -96,7 +96,21 @@ export class DependencyWatchdog implements OnApplicationBootstrap, OnApplication
       ]);
       return true;
     } catch {
-      return false;
+      // With every connection of the pool checked out (a burst of work, a stalled machine), the
+      // check only waited in the pool's queue: those connections are in use, not gone, and pausing
+      // the workers would stop the very work that frees them. An outage ends them (socket errors,
+      // query_timeout), and the next check tells.
+      return this.poolSaturated();
     }
+  }
+
+  /** Whether the pool has no idle connection and may open no more (pg's Pool behind TypeORM). */
+  private poolSaturated(): boolean {
+    const pool = (
+      this.dataSource as {
+        driver?: { master?: { totalCount: number; idleCount: number; options?: { max?: number } } };
+      }
+    ).driver?.master;
+    return pool !== undefined && pool.idleCount === 0 && pool.totalCount >= (pool.options?.max ?? 10);
   }
 }
