@@ -18,14 +18,7 @@ import { createSandboxApp } from '../apps/provider-sandbox/src/sandbox';
 import { createTestDatabase } from '../test/support/database';
 import { deletePrefix, uniquePrefix } from '../test/support/redis';
 import { freePort, startWorkerProcess } from '../test/support/worker-process';
-import {
-  compiledBaseline,
-  cpuSeconds,
-  GATEWAY_MAIN,
-  nodeArgs,
-  startProcess,
-  stopProcess as stop,
-} from './processes';
+import { compiledBaseline, cpuSeconds, GATEWAY_MAIN, nodeArgs, startProcess, stopProcess } from './processes';
 import {
   benchAppEnv,
   DATABASE_URL,
@@ -232,9 +225,9 @@ async function main(): Promise<void> {
     ]);
   } finally {
     await worker.stop();
-    await stop(gateway);
-    await stop(bare);
-    await stop(plain);
+    await stopProcess(gateway);
+    await stopProcess(bare);
+    await stopProcess(plain);
     await sandbox.close();
     await db.drop();
     await deletePrefix(REDIS_URL, prefix);

@@ -61,10 +61,20 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
   }
 }
 
-/** A child process's CPU time so far, user and system (s), from /proc (Linux; 100 ticks a second). */
+/** A process's command name and CPU time so far, user and system (s), from /proc/<pid>/stat (Linux; 100 ticks a second). */
+function procStat(pid: number | string): { command: string; cpuSeconds: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name is in parentheses and may hold spaces or parentheses itself.
+  const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+  return {
+    command: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+    cpuSeconds: (Number(fields[11]) + Number(fields[12])) / 100,
+  };
+}
+
+/** A child process's CPU time so far, user and system (s). */
 export function cpuSeconds(child: ChildProcess): number {
-  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return procStat(child.pid ?? 0).cpuSeconds;
 }
 
 /**
@@ -107,11 +117,9 @@ export function commandCpuSeconds(command: string): number {
       continue;
     }
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      if (name === command) {
-        const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-        total += (Number(fields[11]) + Number(fields[12])) / 100;
+      const stat = procStat(entry);
+      if (stat.command === command) {
+        total += stat.cpuSeconds;
       }
     } catch {
       // the process ended while we looked

@@ -76,45 +76,47 @@ export async function startBenchStack(options: {
   await sandbox.listen(0, '127.0.0.1');
   const sandboxUrl = urlOf(sandbox);
   const env = benchAppEnv({ redisUrl: REDIS_URL, databaseUrl: db.url, prefix, sandboxUrl, env: options.env });
-  let gatewayUrl: string;
-  let closeGateway: () => Promise<void>;
-  let gatewayChild: ChildProcess | null = null;
-  if (options.gatewayProcess) {
-    const port = await freePort();
-    gatewayUrl = `http://127.0.0.1:${port}`;
-    const child = await startProcess(
-      ['--enable-source-maps', ...nodeArgs('GATEWAY_NODE_ARGS'), GATEWAY_MAIN],
-      { ...env, GATEWAY_PORT: String(port), GATEWAY_HOST: '127.0.0.1' },
-      `${gatewayUrl}/health`,
-    );
-    gatewayChild = child;
-    closeGateway = () => stopProcess(child);
-  } else {
-    const { app: gateway } = await createGatewayApp(env);
-    await gateway.listen(0, '127.0.0.1');
-    gatewayUrl = urlOf(gateway);
-    closeGateway = () => gateway.close();
-  }
+  const gateway = await startGateway(env, options.gatewayProcess ?? false);
   const workers: WorkerProcess[] = [];
   for (let i = 0; i < (options.workers ?? 1); i += 1) {
     workers.push(await startWorkerProcess(env));
   }
   return {
     sandboxUrl,
-    gatewayUrl,
-    gateway: gatewayChild,
+    gatewayUrl: gateway.url,
+    gateway: gateway.child,
     db,
     prefix,
     env,
     workers,
     close: async () => {
       await Promise.all(workers.map((w) => w.stop()));
-      await closeGateway();
+      await gateway.close();
       await sandbox.close();
       await db.drop();
       await deletePrefix(REDIS_URL, prefix);
     },
   };
+}
+
+/** The gateway in this process, or as its own process (the compiled one, with GATEWAY_NODE_ARGS). */
+async function startGateway(
+  env: Record<string, string>,
+  asProcess: boolean,
+): Promise<{ url: string; child: ChildProcess | null; close(): Promise<void> }> {
+  if (!asProcess) {
+    const { app } = await createGatewayApp(env);
+    await app.listen(0, '127.0.0.1');
+    return { url: urlOf(app), child: null, close: () => app.close() };
+  }
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = await startProcess(
+    ['--enable-source-maps', ...nodeArgs('GATEWAY_NODE_ARGS'), GATEWAY_MAIN],
+    { ...env, GATEWAY_PORT: String(port), GATEWAY_HOST: '127.0.0.1' },
+    `${url}/health`,
+  );
+  return { url, child, close: () => stopProcess(child) };
 }
 
 export async function json<T>(

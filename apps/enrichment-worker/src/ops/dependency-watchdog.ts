@@ -108,9 +108,9 @@ export class DependencyWatchdog implements OnApplicationBootstrap, OnApplication
   private poolSaturated(): boolean {
     const pool = (
       this.dataSource as {
-        driver?: { master?: { totalCount: number; idleCount: number; options?: { max?: number } } };
+        driver?: { master?: { totalCount: number; idleCount: number; options: { max: number } } };
       }
     ).driver?.master;
-    return pool !== undefined && pool.idleCount === 0 && pool.totalCount >= (pool.options?.max ?? 10);
+    return pool !== undefined && pool.idleCount === 0 && pool.totalCount >= pool.options.max;
   }
 }

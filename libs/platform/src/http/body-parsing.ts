@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 
 interface BodyParserError extends Error {
@@ -71,18 +71,12 @@ export function jsonBodyProblem(value: unknown, depthLimit: number): string | nu
   return null;
 }
 
-const STATUS_TEXT: Readonly<Record<number, string>> = {
-  400: 'Bad Request',
-  413: 'Payload Too Large',
-  415: 'Unsupported Media Type',
-};
-
 /** The JSON answer to a body refused before any route: `{statusCode, error, message}`. */
 export function bodyProblem(
   status: 400 | 413 | 415,
   message: string,
 ): { statusCode: number; error: string; message: string } {
-  return { statusCode: status, error: STATUS_TEXT[status], message };
+  return { statusCode: status, error: STATUS_CODES[status] ?? 'Bad Request', message };
 }
 
 /** Sends `body` as JSON with `status`, as Express's `res.json` would, on a bare Node response. */
