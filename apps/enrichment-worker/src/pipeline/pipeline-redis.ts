@@ -9,6 +9,7 @@ import {
   CreditWallet,
   creditWalletPrefix,
   InProcessSlidingWindowLimiter,
+  LuaScript,
   RedisCircuitBreaker,
   RedisSlidingWindowLimiter,
   type CircuitTransition,
@@ -19,6 +20,11 @@ import { WorkerMetrics } from '../ops/worker-metrics';
 import type { StepOutcome } from './provider-invoker';
 
 export const PIPELINE_REDIS = Symbol('PIPELINE_REDIS');
+
+/** Deletes KEYS[1] if its value starts with ARGV[1]: compared and deleted in one step. */
+const UNCLAIM = new LuaScript(
+  "local v = redis.call('get', KEYS[1]) if v and string.sub(v, 1, #ARGV[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0",
+);
 
 /** The pipeline's own Redis connection (cache, guards, events), closed with the app. */
 export const pipelineRedisProvider = {
@@ -201,12 +207,8 @@ export class ResultCache {
    * released by mistake.
    */
   async unclaim(workspaceId: string, cacheKey: string, stepOwner: string): Promise<void> {
-    await this.guards.redis.eval(
-      "local v = redis.call('get', KEYS[1]) if v and string.sub(v, 1, #ARGV[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0",
-      1,
-      this.key('inflight', workspaceId, cacheKey),
-      stepOwner,
-    );
+    // By its SHA (EVALSHA): every step runs it, and EVAL would send and hash the script each time.
+    await UNCLAIM.run(this.guards.redis, [this.key('inflight', workspaceId, cacheKey)], [stepOwner]);
   }
 
   /** What a step's provider call answered, kept (7 days) the moment it is known, before PostgreSQL. */

@@ -11,3 +11,4 @@
 export * from './sliding-window';
 export * from './circuit-breaker';
 export * from './credit-wallet';
+export { LuaScript } from './redis-script';
