@@ -19,6 +19,19 @@ export class DependencyUnavailableError extends Error {
 }
 
 /**
+ * Whether the error is pg-pool's answer to a caller that waited its whole connection timeout for a
+ * connection while every one was in use: PostgreSQL is busy (or slow), not necessarily away. Still
+ * a 503 — nothing was written and a retry will do — but worded for what happened.
+ */
+export function databaseBusy(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    /^timeout exceeded when trying to connect$/i.test(String((error as { message?: unknown }).message))
+  );
+}
+
+/**
  * Tells "the database or Redis is away" apart from "this request is wrong", so that the first
  * becomes a 503 with Retry-After and the second a 4xx.
  */

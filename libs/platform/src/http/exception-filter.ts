@@ -7,7 +7,8 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { Response } from 'express';
-import { unavailableDependency } from '../dependency-errors';
+import { STATUS_CODES } from 'node:http';
+import { databaseBusy, unavailableDependency } from '../dependency-errors';
 
 export interface ErrorBody {
   statusCode: number;
@@ -70,13 +71,16 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const dependency = unavailableDependency(exception);
     if (dependency) {
       const name = dependency === 'redis' ? 'Redis' : 'PostgreSQL';
-      this.logger.warn(`${name} unavailable: ${(exception as Error).message}`);
+      const busy = dependency === 'postgres' && databaseBusy(exception);
+      this.logger.warn(`${name} ${busy ? 'busy' : 'unavailable'}: ${(exception as Error).message}`);
       return {
         status: HttpStatus.SERVICE_UNAVAILABLE,
         body: {
           statusCode: HttpStatus.SERVICE_UNAVAILABLE,
           error: 'Service Unavailable',
-          message: `${name} is temporarily unavailable; nothing was written. Retry after the Retry-After delay.`,
+          message: busy
+            ? 'PostgreSQL is busy: no connection came free in time; nothing was written. Retry after the Retry-After delay.'
+            : `${name} is temporarily unavailable; nothing was written. Retry after the Retry-After delay.`,
         },
       };
     }
@@ -95,17 +99,5 @@ export class ApiExceptionFilter implements ExceptionFilter {
 }
 
 function reasonOf(status: number): string {
-  const names: Record<number, string> = {
-    400: 'Bad Request',
-    401: 'Unauthorized',
-    403: 'Forbidden',
-    404: 'Not Found',
-    409: 'Conflict',
-    413: 'Payload Too Large',
-    415: 'Unsupported Media Type',
-    422: 'Unprocessable Entity',
-    429: 'Too Many Requests',
-    503: 'Service Unavailable',
-  };
-  return names[status] ?? (status >= 500 ? 'Internal Server Error' : 'Error');
+  return STATUS_CODES[status] ?? (status >= 500 ? 'Internal Server Error' : 'Error');
 }

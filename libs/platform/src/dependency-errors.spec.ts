@@ -1,0 +1,125 @@
+import type { ArgumentsHost } from '@nestjs/common';
+import { BadRequestException, Logger } from '@nestjs/common';
+import { createServer, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { Pool } from 'pg';
+import { databaseBusy, DependencyUnavailableError, unavailableDependency } from './dependency-errors';
+import { ApiExceptionFilter } from './http/exception-filter';
+
+/** What pg-pool really says, from a pool of one connection to a server that never answers. */
+async function poolErrors(): Promise<{ waiting: Error; connecting: Error }> {
+  const sockets: Socket[] = [];
+  // Reads and drops what the client sends, so a client's close is seen (a paused socket never ends).
+  const server: Server = createServer((socket) => sockets.push(socket.resume()));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const pool = new Pool({
+    host: '127.0.0.1',
+    port,
+    user: 'x',
+    database: 'x',
+    max: 1,
+    connectionTimeoutMillis: 150,
+  });
+  pool.on('error', () => undefined);
+  try {
+    // The first takes the pool's only connection and waits for the server; the second waits for it.
+    const connecting = pool.connect().then(
+      () => new Error('connected'),
+      (error: Error) => error,
+    );
+    const waiting = pool.connect().then(
+      () => new Error('connected'),
+      (error: Error) => error,
+    );
+    return { waiting: await waiting, connecting: await connecting };
+  } finally {
+    // The pool may open one more connection for the waiter while it ends: close every one after.
+    await pool.end().catch(() => undefined);
+    sockets.forEach((socket) => socket.destroy());
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+/** The filter's answer to `exception`, through a response that records it. */
+function answer(exception: unknown): { status: number; body: { message: string }; retryAfter: unknown } {
+  const headers: Record<string, unknown> = {};
+  const seen = { status: 0, body: { message: '' } };
+  const response: Record<string, unknown> = {
+    headersSent: false,
+    getHeader: (name: string) => headers[name],
+    setHeader: (name: string, value: unknown) => {
+      headers[name] = value;
+    },
+    status: (code: number) => {
+      seen.status = code;
+      return response;
+    },
+    json: (body: { message: string }) => {
+      seen.body = body;
+      return response;
+    },
+  };
+  const host = { switchToHttp: () => ({ getResponse: () => response }) } as unknown as ArgumentsHost;
+  new ApiExceptionFilter(7).catch(exception, host);
+  return { ...seen, retryAfter: headers['Retry-After'] };
+}
+
+// The filter logs what it answers; the answers are what these tests read.
+beforeAll(() => {
+  Logger.overrideLogger(false);
+});
+
+describe('unavailableDependency and databaseBusy', () => {
+  it("tells pg-pool's wait for a busy pool from a connection that cannot be made", async () => {
+    const { waiting, connecting } = await poolErrors();
+    expect(waiting.message).toBe('timeout exceeded when trying to connect');
+    expect(unavailableDependency(waiting)).toBe('postgres');
+    expect(databaseBusy(waiting)).toBe(true);
+    expect(connecting.message).toMatch(/Connection terminated due to connection timeout/);
+    expect(unavailableDependency(connecting)).toBe('postgres');
+    expect(databaseBusy(connecting)).toBe(false);
+  });
+
+  it('names Redis and PostgreSQL outages and leaves other errors alone', () => {
+    expect(
+      unavailableDependency(
+        Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+      ),
+    ).toBe('postgres');
+    expect(unavailableDependency({ message: 'x', driverError: { code: '57P01' } })).toBe('postgres');
+    expect(
+      unavailableDependency(new Error("Stream isn't writeable and enableOfflineQueue options is false")),
+    ).toBe('redis');
+    expect(unavailableDependency(new DependencyUnavailableError('redis'))).toBe('redis');
+    expect(unavailableDependency(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBeNull();
+    expect(unavailableDependency('timeout exceeded when trying to connect')).toBeNull();
+    expect(databaseBusy(new Error('query timeout exceeded when trying to connect to x'))).toBe(false);
+  });
+});
+
+describe('ApiExceptionFilter', () => {
+  it('answers a busy pool 503 with Retry-After, saying the database is busy rather than away', async () => {
+    const { waiting, connecting } = await poolErrors();
+    const busy = answer(waiting);
+    expect(busy.status).toBe(503);
+    expect(busy.retryAfter).toBe('7');
+    expect(busy.body.message).toMatch(/^PostgreSQL is busy: .*nothing was written/);
+    const away = answer(connecting);
+    expect(away.status).toBe(503);
+    expect(away.body.message).toMatch(/^PostgreSQL is temporarily unavailable; nothing was written/);
+  });
+
+  it("names the status of an HTTP error by Node's own reason phrases", () => {
+    expect(answer(new BadRequestException('input.email: not an e-mail address'))).toMatchObject({
+      status: 400,
+      body: { statusCode: 400, error: 'Bad Request', message: 'input.email: not an e-mail address' },
+    });
+    const internal = answer(new Error('boom'));
+    expect(internal.status).toBe(500);
+    expect(internal.body).toMatchObject({
+      error: 'Internal Server Error',
+      message: 'Internal error; it has been logged.',
+    });
+  });
+});
