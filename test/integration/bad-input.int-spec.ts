@@ -139,6 +139,27 @@ describe('bad input is refused with a 4xx that names the problem, and nothing is
     expect(answer.status).toBe(400);
   });
 
+  it('a lone UTF-16 surrogate escape in a string or a key is 400 and names where it sits', async () => {
+    // JSON's "\ud800" parses to half a surrogate pair, which jsonb refuses (it was a 500).
+    const value = await post(undefined, {
+      rawBody:
+        '{"type":"person.email","input":{"first_name":"\\ud800","last_name":"Lovelace","domain":"example.com"}}',
+    });
+    expect(value.status).toBe(400);
+    expect(text(value.body.message)).toContain('input.first_name contains an unpaired UTF-16 surrogate');
+    const key = await post(undefined, {
+      rawBody: '{"type":"person.email","input":{"first_name":"Ada","x\\udc00":1}}',
+    });
+    expect(key.status).toBe(400);
+    expect(text(key.body.message)).toContain('A key in input contains an unpaired UTF-16 surrogate');
+  });
+
+  it('a body that does not decode as its Content-Encoding says is 400 and says so', async () => {
+    const answer = await post(undefined, { rawBody: '{}', headers: { 'content-encoding': 'gzip' } });
+    expect(answer.status).toBe(400);
+    expect(text(answer.body.message)).toContain('Content-Encoding (gzip)');
+  });
+
   it('a body over the size limit is 413 and states the limit', async () => {
     const answer = await post({
       type: 'company.profile',
@@ -200,6 +221,14 @@ describe('bad input is refused with a 4xx that names the problem, and nothing is
     });
     expect(extra.status).toBe(400);
     expect(text(extra.body.message)).toContain('plan');
+    // Stored, a lone surrogate became U+FFFD (a name other than the one answered) and its audit row
+    // was lost: jsonb refused it.
+    const halfPair = await call<ErrorBody>(stack.gatewayUrl, 'POST', '/v1/admin/workspaces', {
+      token: TEST_ADMIN_TOKEN,
+      rawBody: '{"name":"Evil \\ud800 Corp"}',
+    });
+    expect(halfPair.status).toBe(400);
+    expect(text(halfPair.body.message)).toContain('name contains an unpaired UTF-16 surrogate');
     expect(await db.dataSource.getRepository(Workspace).count()).toBe(workspaces);
   });
 });

@@ -61,6 +61,25 @@ describe('NUL characters in a JSON body', () => {
   });
 });
 
+describe('lone surrogates in a JSON body', () => {
+  it('names where half a surrogate pair sits, in a value or a key, and lets whole pairs through', () => {
+    expect(jsonBodyProblem(JSON.parse('{"name":"Evil \\ud800 Corp"}'), MAX_JSON_DEPTH)).toBe(
+      'name contains an unpaired UTF-16 surrogate (\\ud800), which no text field can hold.',
+    );
+    expect(jsonBodyProblem(JSON.parse('{"a":["ok","x\\udc00"]}'), MAX_JSON_DEPTH)).toMatch(
+      /^a\[1\] contains an unpaired UTF-16 surrogate \(\\udc00\)/,
+    );
+    expect(jsonBodyProblem(JSON.parse('{"input":{"\\udbff":1}}'), MAX_JSON_DEPTH)).toMatch(
+      /^A key in input contains an unpaired UTF-16 surrogate/,
+    );
+    // Reversed halves are two lone ones.
+    expect(jsonBodyProblem(JSON.parse('{"a":"\\udc00\\ud800"}'), MAX_JSON_DEPTH)).toMatch(/\\udc00/);
+    for (const whole of ['{"a":"\\ud83d\\ude00"}', '{"a":"😀 Ünïcödé"}', '{"\\ud83d\\ude00":"x"}']) {
+      expect(jsonBodyProblem(JSON.parse(whole), MAX_JSON_DEPTH)).toBeNull();
+    }
+  });
+});
+
 describe('plain JSON bodies read ahead of Express', () => {
   const request = (headers: Record<string, string>): IncomingMessage =>
     ({ headers: { 'content-length': '10', ...headers } }) as unknown as IncomingMessage;

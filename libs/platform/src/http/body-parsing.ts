@@ -31,10 +31,30 @@ function pathOf(node: Walked): string {
   return parts.join('').replace(/^\./, '');
 }
 
+/** A lone half of a UTF-16 surrogate pair: a high half not followed by a low one, or a low one alone. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Why a string from a JSON body cannot be stored as text, or null. PostgreSQL's text and jsonb hold
+ * neither a NUL character nor a lone surrogate (JSON's `"\ud800"` escape parses to one): jsonb
+ * refuses the statement (a 500 where it reached an insert) and text stores U+FFFD instead, so a
+ * name would be stored other than as answered.
+ */
+function textProblem(text: string): string | null {
+  if (text.includes('\0')) {
+    return 'a NUL character (\\u0000)';
+  }
+  const lone = LONE_SURROGATE.exec(text);
+  if (lone) {
+    return `an unpaired UTF-16 surrogate (\\u${lone[0].charCodeAt(0).toString(16)})`;
+  }
+  return null;
+}
+
 /**
  * What makes a parsed JSON body unacceptable before any route sees it, or null: nesting deeper than
- * `depthLimit`, or a NUL character (`\u0000`) in a string or a key. PostgreSQL's text and jsonb
- * cannot hold NUL, so such a value would fail at the first insert (a 500) wherever it went.
+ * `depthLimit`, or a string or a key that no text field can hold ({@link textProblem}): such a
+ * value would fail at the first insert (a 500) wherever it went, or be stored altered.
  * Iterative on purpose: a recursive walk would overflow on exactly the bodies it is there to refuse
  * (body-parser has no depth option, hence this check).
  */
@@ -44,8 +64,9 @@ export function jsonBodyProblem(value: unknown, depthLimit: number): string | nu
     const node = stack.pop() as Walked;
     const current = node.value;
     if (typeof current === 'string') {
-      if (current.includes('\0')) {
-        return `${pathOf(node) || 'the body'} contains a NUL character (\\u0000), which no text field can hold.`;
+      const problem = textProblem(current);
+      if (problem !== null) {
+        return `${pathOf(node) || 'the body'} contains ${problem}, which no text field can hold.`;
       }
       continue;
     }
@@ -62,8 +83,9 @@ export function jsonBodyProblem(value: unknown, depthLimit: number): string | nu
       continue;
     }
     for (const [key, inner] of Object.entries(current as Record<string, unknown>)) {
-      if (key.includes('\0')) {
-        return `A key in ${pathOf(node) || 'the body'} contains a NUL character (\\u0000), which no text field can hold.`;
+      const problem = textProblem(key);
+      if (problem !== null) {
+        return `A key in ${pathOf(node) || 'the body'} contains ${problem}, which no text field can hold.`;
       }
       stack.push({ value: inner, depth: node.depth + 1, key, parent: node });
     }
@@ -204,7 +226,7 @@ export function useJsonBodies(
     }
     next();
   });
-  app.use((error: BodyParserError, _req: Request, res: Response, next: NextFunction) => {
+  app.use((error: BodyParserError, req: Request, res: Response, next: NextFunction) => {
     if (!error) {
       next();
       return;
@@ -228,6 +250,18 @@ export function useJsonBodies(
         answer(400, error.message);
         return;
       default:
+        if (typeof error.status === 'number' && error.status >= 400 && error.status < 500) {
+          // body-parser's other refusals carry a 4xx status but no type: a body that does not
+          // decompress as its Content-Encoding says (zlib's "incorrect header check"), for one.
+          const encoding = req.headers['content-encoding'];
+          answer(
+            400,
+            encoding
+              ? `Request body could not be decoded as its Content-Encoding (${encoding}) says: ${error.message}`
+              : `Request body could not be read: ${error.message}`,
+          );
+          return;
+        }
         next(error);
     }
   });
