@@ -86,7 +86,8 @@ export type AdvanceResult =
 const FINISH_SQL = preparedSql(
   `UPDATE enrichment_requests
       SET status = $3, result = $4::jsonb, error = $5, completed_at = now(), updated_at = now()
-    WHERE id = $1 AND workspace_id = $2 AND status NOT IN ('completed', 'failed', 'cancelled')`,
+    WHERE id = $1 AND workspace_id IS NOT DISTINCT FROM $2 -- see WORKSPACE_BESIDE_KEY (libs/db/src/prepared.ts)
+      AND status NOT IN ('completed', 'failed', 'cancelled')`,
 );
 
 /** Whether an error is the unique `(request_id, seq)` index refusing a step another planner wrote first. */

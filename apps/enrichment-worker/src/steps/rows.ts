@@ -89,7 +89,7 @@ const loadSql = (lock: boolean) =>
     (meta) => `SELECT ${selectList(meta.request, 'r', 'r_')}, ${selectList(meta.step, 's', 's_')}
                  FROM enrichment_requests r
                  LEFT JOIN enrichment_steps s ON s.request_id = r.id
-                WHERE r.id = $1 AND r.workspace_id = $2
+                WHERE r.id = $1 AND r.workspace_id IS NOT DISTINCT FROM $2 -- see WORKSPACE_BESIDE_KEY (libs/db/src/prepared.ts)
                 ORDER BY s.seq
                 ${lock ? 'FOR UPDATE OF r' : ''}`,
   );
@@ -153,7 +153,8 @@ const TAKE_SQL = statementFor(
        )
        SELECT ${selectList(meta.step, 's', 's_')}, ${selectList(meta.request, 'r', 'r_')},
               EXISTS (SELECT 1 FROM suppressions x WHERE x.workspace_id = s.workspace_id) AS workspace_suppresses
-         FROM s JOIN enrichment_requests r ON r.id = s.request_id AND r.workspace_id = s.workspace_id`,
+         FROM s JOIN enrichment_requests r
+           ON r.id = s.request_id AND r.workspace_id IS NOT DISTINCT FROM s.workspace_id -- see WORKSPACE_BESIDE_KEY (libs/db/src/prepared.ts)`,
 );
 
 /**

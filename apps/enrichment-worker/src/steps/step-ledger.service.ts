@@ -34,7 +34,8 @@ import {
  */
 const SETTLE_SQL = statementFor(
   (meta) => `WITH r AS (
-    SELECT * FROM enrichment_requests WHERE id = $11 AND workspace_id = $12 FOR UPDATE
+    -- workspace_id: see WORKSPACE_BESIDE_KEY (libs/db/src/prepared.ts)
+    SELECT * FROM enrichment_requests WHERE id = $11 AND workspace_id IS NOT DISTINCT FROM $12 FOR UPDATE
   ), s AS (
     UPDATE enrichment_steps
        SET state = $2, reason = $3, error = $4, latency_ms = $5, credits = $6, output = $7::jsonb, cached = $8,
