@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { PipelineGuards } from '../../apps/enrichment-worker/src/pipeline/pipeline-redis';
 import { EnrichmentStep, WebhookEvent } from '@sluice/db';
@@ -166,6 +166,22 @@ describe('provider callbacks through the webhook receiver', () => {
       .findOneByOrFail({ id: signed.body.id as string });
     expect(stored).toMatchObject({ provider: 'rocketreach', status: 'unmatched', stepId: null, body: raw });
     expect(stored.headers).toMatchObject({ 'rr-request-id': 'rr-test-1' });
+  });
+
+  it('stores an event whose provider id is longer than an index entry holds, and knows its retry', async () => {
+    // A 6,000-character RR-Request-ID (random: PostgreSQL compresses a repetitive one to fit) failed
+    // the insert into the unique (provider, event id) index with a 500, and so did every retry.
+    const raw = '{"id": 123456789, "status": "complete"}';
+    const headers = {
+      'x-rocketreach-signature': createHmac('sha256', 'sandbox-rocketreach-webhook-secret')
+        .update(raw)
+        .digest('base64'),
+      'rr-request-id': randomBytes(3000).toString('hex'),
+    };
+    const first = await post(`${ctx.stack.receiverUrl}/webhooks/rocketreach`, raw, headers);
+    expect(first).toMatchObject({ status: 202, body: { status: 'unmatched' } });
+    const again = await post(`${ctx.stack.receiverUrl}/webhooks/rocketreach`, raw, headers);
+    expect(again).toMatchObject({ status: 202, body: { status: 'duplicate', id: first.body.id } });
   });
 
   it('answers a body over the limit with 413 and a malformed one with 400', async () => {

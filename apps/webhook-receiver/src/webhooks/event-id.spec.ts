@@ -1,4 +1,4 @@
-import { eventIdOf, isTokenProvider } from './event-id';
+import { eventIdOf, isTokenProvider, MAX_EVENT_ID_LENGTH } from './event-id';
 
 describe('eventIdOf', () => {
   it('uses each provider’s own id, which its retries repeat', () => {
@@ -21,6 +21,17 @@ describe('eventIdOf', () => {
     expect(eventIdOf('snov', '{"unexpected":true}', {})).toBe(id);
     expect(eventIdOf('snov', '{"unexpected":false}', {})).not.toBe(id);
     expect(eventIdOf('nimbus-lookup', 'not json', {})).toMatch(/^sha256:/);
+  });
+
+  it('keeps an id longer than a unique index can hold as its hash, the same for the same id', () => {
+    const long = 'x'.repeat(6000);
+    const id = eventIdOf('nimbus-lookup', JSON.stringify({ id: long }), {});
+    expect(id).toMatch(/^id-sha256:[0-9a-f]{64}$/);
+    expect(eventIdOf('nimbus-lookup', JSON.stringify({ id: long, state: 'done' }), {})).toBe(id);
+    expect(eventIdOf('nimbus-lookup', JSON.stringify({ id: `${long}y` }), {})).not.toBe(id);
+    expect(eventIdOf('apollo', `{"request_id": ${'9'.repeat(5000)}}`, {})).toMatch(/^id-sha256:/);
+    const atLimit = 'z'.repeat(MAX_EVENT_ID_LENGTH);
+    expect(eventIdOf('nimbus-lookup', JSON.stringify({ id: atLimit }), {})).toBe(atLimit);
   });
 
   it('knows which providers prove themselves by the URL token', () => {

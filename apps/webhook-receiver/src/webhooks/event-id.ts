@@ -59,5 +59,15 @@ export function eventIdOf(provider: string, raw: string, headers: Record<string,
       break;
     }
   }
-  return id ?? `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+  if (id === null) {
+    return `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+  }
+  // The id is a unique index's key, and a btree entry holds at most about 2.7 kB: a longer id (any
+  // caller holding a step's token can send one) failed the insert with a 500, and a provider's
+  // retries never landed. Kept as given up to a length no real id nears; beyond it, its hash,
+  // which the retries repeat as they repeat the id.
+  return id.length <= MAX_EVENT_ID_LENGTH ? id : `id-sha256:${createHash('sha256').update(id).digest('hex')}`;
 }
+
+/** Longest event id stored as given (real ones are tens of characters). */
+export const MAX_EVENT_ID_LENGTH = 200;
