@@ -4,6 +4,7 @@ import { createWebhookReceiverApp } from '../../apps/webhook-receiver/src/app';
 import { createGatewayApp } from '../../apps/gateway/src/app';
 import { createWorkerApp } from '../../apps/enrichment-worker/src/app';
 import { createSandboxApp } from '../../apps/provider-sandbox/src/sandbox';
+import { sandboxProviderEnv } from '../../tools/dev/sandbox-env';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 
@@ -36,21 +37,7 @@ function urlOf(app: INestApplication): string {
   return `http://127.0.0.1:${address.port}`;
 }
 
-/** Every provider's base URL pointed at the sandbox. */
-export function sandboxProviderEnv(sandboxUrl: string): Record<string, string> {
-  return {
-    COMPANIES_HOUSE_BASE_URL: `${sandboxUrl}/companies-house`,
-    COMPANIES_HOUSE_STREAM_URL: `${sandboxUrl}/companies-house-stream`,
-    SNOV_BASE_URL: `${sandboxUrl}/snov`,
-    ROCKETREACH_BASE_URL: `${sandboxUrl}/rocketreach/api/v2`,
-    APOLLO_BASE_URL: `${sandboxUrl}/apollo/api/v1`,
-    SERPER_BASE_URL: `${sandboxUrl}/serper`,
-    ORION_CONNECT_BASE_URL: `${sandboxUrl}/phone/orion-connect`,
-    ASTRA_DIALER_BASE_URL: `${sandboxUrl}/phone/astra-dialer`,
-    NIMBUS_LOOKUP_BASE_URL: `${sandboxUrl}/phone/nimbus-lookup`,
-    EMAIL_VERIFIER_BASE_URL: `${sandboxUrl}/email-verifier`,
-  };
-}
+export { sandboxProviderEnv };
 
 /**
  * The real apps, in this process, on free ports: the sandbox, the gateway and the worker, talking

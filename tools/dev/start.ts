@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { localSecret, provisionServices, type Services } from './services';
 import { startApp, stopAll, waitForOk, type ManagedProcess } from './processes';
+import { sandboxProviderEnv } from './sandbox-env';
 
 const root = resolve(__dirname, '..', '..', '..');
 const dataRoot = join(root, '.data');
@@ -104,7 +105,8 @@ async function main(): Promise<void> {
   const sandboxUrl = `http://127.0.0.1:${ports.sandbox}`;
   const appEnv: NodeJS.ProcessEnv = {
     NODE_ENV: 'development',
-    COMPANIES_HOUSE_BASE_URL: `${sandboxUrl}/companies-house`,
+    // Every provider at the local sandbox (SANDBOX_PORT moves all of them, not one).
+    ...sandboxProviderEnv(sandboxUrl),
     // Locally the providers (the sandbox) call the receiver directly.
     WEBHOOK_PUBLIC_URL: `http://127.0.0.1:${ports.webhooks}`,
     // Local runs deliver callbacks to local services.
