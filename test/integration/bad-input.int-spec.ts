@@ -128,6 +128,16 @@ describe('bad input is refused with a 4xx that names the problem, and nothing is
     expect(text(callback.body.message)).toContain('callback_url');
   });
 
+  it('a max_credits finer than the ledger keeps (4 decimals) is 400, not stored as another budget', async () => {
+    const answer = await post({
+      type: 'company.profile',
+      input: { company_number: '07798925' },
+      max_credits: 1e-7,
+    });
+    expect(answer.status).toBe(400);
+    expect(text(answer.body.message)).toContain('max_credits must have at most 4 decimal places');
+  });
+
   it('malformed JSON is 400 and says so', async () => {
     const answer = await post(undefined, { rawBody: '{"type": "company.profile", "input": {' });
     expect(answer.status).toBe(400);

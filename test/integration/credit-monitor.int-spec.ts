@@ -465,6 +465,9 @@ describe('the credit monitor', () => {
         body,
       });
     expect((await quota('apollo', { monthly_credits: -1 })).status).toBe(400);
+    const fine = await quota('apollo', { monthly_credits: 1e-7 });
+    expect(fine.status).toBe(400);
+    expect(JSON.stringify(fine.body)).toContain('at most 4 decimal places');
     expect((await quota('apollo', { monthly_credits: 5, policy: 'later' })).status).toBe(400);
     expect((await quota('nobody', { monthly_credits: 5 })).status).toBe(404);
     for (const provider of ['snov', 'rocketreach', 'apollo']) {

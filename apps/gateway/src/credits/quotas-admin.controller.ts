@@ -16,6 +16,7 @@ import { PROVIDER_NAMES } from '@sluice/queue';
 import { AdminErrors, ApiAnswer, ApiBodyLimit, ApiError } from '../openapi/decorators';
 import { QUOTA_EXAMPLE, QUOTAS_EXAMPLE } from '../openapi/examples';
 import { IsIn, IsNumber, IsOptional, Max, Min } from 'class-validator';
+import { FitsCreditColumn } from '../credit-figures';
 import { DataSource } from 'typeorm';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
 import { providerOf } from '../http-params';
@@ -29,6 +30,7 @@ export class SetQuotaDto {
     description: 'Credits the workspace may spend at the provider per calendar month (UTC).',
   })
   @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'monthly_credits must be a number' })
+  @FitsCreditColumn('monthly_credits')
   @Min(0, { message: 'monthly_credits must be 0 or more' })
   @Max(1_000_000_000, { message: 'monthly_credits must be at most 1000000000' })
   monthly_credits!: number;

@@ -7,6 +7,7 @@ import {
   type RequestOptions,
 } from '@sluice/enrichment';
 import { assertReachable, parseEnrichFields, parseJobInput, parseJobOptions } from '../jobs/job-input';
+import { fitsCreditColumn } from '../credit-figures';
 
 /** The identifiers `POST /v1/enrich` takes, at the top level of its body. */
 export const ENRICH_IDENTIFIERS = REQUEST_INPUT_FIELDS.enrich;
@@ -132,6 +133,9 @@ export function parseMaxCredits(raw: unknown): number | null {
   }
   if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < 0 || raw > 1_000_000) {
     throw new BadRequestException('max_credits must be a number from 0 to 1000000');
+  }
+  if (!fitsCreditColumn(raw)) {
+    throw new BadRequestException('max_credits must have at most 4 decimal places');
   }
   return raw;
 }

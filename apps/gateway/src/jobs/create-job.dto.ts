@@ -13,6 +13,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
+import { FitsCreditColumn } from '../credit-figures';
 
 export class CreateJobDto {
   @ApiProperty({ enum: SUPPORTED_REQUEST_TYPES, example: 'company.profile' })
@@ -44,6 +45,7 @@ export class CreateJobDto {
   })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'max_credits must be a number' })
+  @FitsCreditColumn('max_credits')
   @Min(0, { message: 'max_credits must not be negative' })
   @Max(1_000_000, { message: 'max_credits must be at most 1000000' })
   max_credits?: number;
