@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ImportRecord, EnrichmentRequest } from '@sluice/db';
@@ -147,6 +150,39 @@ async function uploadForm(
     body: (await response.json()) as ImportAnswer,
     headers: response.headers,
   };
+}
+
+/**
+ * Sends the head of an upload announcing far more bytes than follow, and `partial` of its body;
+ * after `afterMs` the client goes away without a word, as a dropped connection does. A raw socket,
+ * because fetch will not send a Content-Length it does not keep.
+ */
+async function abandonUpload(
+  stack: Stack,
+  apiKey: string,
+  path: string,
+  contentType: string,
+  partial: string,
+  afterMs: number,
+): Promise<void> {
+  const { hostname, port } = new URL(stack.gatewayUrl);
+  const socket = connect(Number(port), hostname);
+  await once(socket, 'connect');
+  socket.write(
+    [
+      `POST ${path} HTTP/1.1`,
+      `Host: ${hostname}:${port}`,
+      `Authorization: Bearer ${apiKey}`,
+      `Content-Type: ${contentType}`,
+      'Content-Length: 100000',
+      '',
+      partial,
+    ].join('\r\n'),
+  );
+  // How long the client lasts is what is varied: each moment falls in another step of the
+  // gateway's work on the upload.
+  await delay(afterMs);
+  socket.destroy();
 }
 
 setFlagsFromString('--expose-gc');
@@ -517,6 +553,72 @@ describe('CSV imports with a worker, and exports', () => {
     expect(await counts(workspaceId)).toEqual([0, 0]);
   });
 
+  it('refuses the settings POST /v1/jobs refuses, in its words, and rejects the rows whose identifiers cannot reach the fields asked', async () => {
+    const { stack } = ctx;
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Enriching Co');
+    const job = (body: Record<string, unknown>) =>
+      call<{ message: string | string[] }>(stack.gatewayUrl, 'POST', '/v1/jobs', { token: apiKey, body });
+
+    // Options wrong for the type whatever the rows: both refuse them with the same 400.
+    const wrongForType: [Record<string, string>, string, Record<string, unknown>, RegExp][] = [
+      [{ type: 'enrich' }, 'email\na@acme.com\n', { email: 'a@acme.com' }, /^enrich needs options\.fields/],
+      [
+        { type: 'person.email', options: JSON.stringify({ fields: ['title'] }) },
+        'first_name,last_name,domain\nAda,Lovelace,acme.com\n',
+        { first_name: 'Ada', last_name: 'Lovelace', domain: 'acme.com' },
+        /^options\.fields applies to enrich only, not to person\.email/,
+      ],
+    ];
+    for (const [settings, csv, input, problem] of wrongForType) {
+      const imported = await uploadForm(stack, apiKey, settings, { text: csv });
+      expect({ status: imported.status, message: imported.body.message }).toEqual({
+        status: 400,
+        message: expect.stringMatching(problem) as string,
+      });
+      const direct = await job({
+        type: settings.type,
+        input,
+        ...(settings.options === undefined ? {} : { options: JSON.parse(settings.options) as unknown }),
+      });
+      expect({ status: direct.status, message: direct.body.message }).toEqual({
+        status: 400,
+        message: imported.body.message,
+      });
+    }
+    expect(await counts(workspaceId)).toEqual([0, 0]);
+
+    // Whether the fields can be reached depends on each row's identifiers: a row /v1/jobs would
+    // refuse is a row error with its message; a row it would accept is accepted.
+    const options = { fields: ['mobile_phone', 'business_email'] };
+    const unreachable = await job({ type: 'enrich', input: { company_name: 'Acme Ltd' }, options });
+    expect(unreachable.status).toBe(400);
+    expect(unreachable.body.message).toEqual([
+      expect.stringMatching(/^mobile_phone cannot be looked up from the identifiers given/),
+      expect.stringMatching(/^business_email cannot be looked up from the identifiers given/),
+    ]);
+    const imported = await uploadForm(
+      stack,
+      apiKey,
+      { type: 'enrich', options: JSON.stringify(options) },
+      { text: 'company_name,email\nAcme Ltd,\nAcme Ltd,ada@acme.com\n' },
+    );
+    expect(imported.status).toBe(201);
+    expect(imported.body).toMatchObject({
+      status: 'completed',
+      rows_total: 2,
+      rows_accepted: 1,
+      rows_rejected: 1,
+      errors: [{ line: 2, message: [unreachable.body.message].flat().join('; ') }],
+    });
+    const reachable = await job({
+      type: 'enrich',
+      input: { company_name: 'Acme Ltd', email: 'ada@acme.com' },
+      options,
+    });
+    expect(reachable.status).toBe(202);
+    expect(await counts(workspaceId)).toEqual([1, 2]);
+  });
+
   it('refuses a file longer than IMPORT_MAX_ROWS part-way: the import fails and the jobs it queued are cancelled', async () => {
     const { stack } = ctx;
     const { apiKey } = await createWorkspace(stack.gatewayUrl, 'Long File Co');
@@ -596,6 +698,132 @@ describe('CSV imports with a worker, and exports', () => {
     const requests = ctx.db.dataSource.getRepository(EnrichmentRequest);
     expect(await requests.countBy({ importId: record.id })).toBe(20);
     expect(await requests.countBy({ importId: record.id, status: 'cancelled' })).toBe(0);
+  });
+
+  it('answers a form cut off before its closing boundary with a 400, leaves no import running and the gateway up', async () => {
+    const { stack } = ctx;
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Cut Form Co');
+    const form = [
+      '--XB',
+      'Content-Disposition: form-data; name="type"',
+      '',
+      'person.email',
+      '--XB',
+      'Content-Disposition: form-data; name="file"; filename="a.csv"',
+      'Content-Type: text/csv',
+      '',
+      'first_name,last_name,domain\nAda,Lovelace,acme.com\n',
+    ].join('\r\n');
+    const answer = await upload(stack, apiKey, '', form, {
+      'content-type': 'multipart/form-data; boundary=XB',
+    });
+    expect({ status: answer.status, message: answer.body.message }).toEqual({
+      status: 400,
+      message: expect.stringMatching(/^The upload broke off: Unexpected end of form/) as string,
+    });
+    expect((await call(stack.gatewayUrl, 'GET', '/health')).status).toBe(200);
+    // Found before its import was recorded, nothing is written; found after, the import is the
+    // failed, resumable one a broken-off upload leaves, never one left running.
+    const imports = await ctx.db.dataSource.getRepository(ImportRecord).findBy({ workspaceId });
+    expect(imports.length).toBeLessThanOrEqual(1);
+    for (const record of imports) {
+      expect(record).toMatchObject({ id: answer.body.import?.id, status: 'failed', resumable: true });
+    }
+    expect(await ctx.db.dataSource.getRepository(EnrichmentRequest).countBy({ workspaceId })).toBe(0);
+
+    // A repeat under the Idempotency-Key of a finished import is only read, to compare: cut off
+    // the same way, it is the same 400, and the import it repeats is untouched.
+    const key = { 'idempotency-key': 'cut-form-1' };
+    const first = await upload(
+      stack,
+      apiKey,
+      'type=person.email',
+      'first_name,last_name,domain\nAda,Lovelace,acme.com\n',
+      key,
+    );
+    expect(first.status).toBe(201);
+    const repeat = await upload(stack, apiKey, '', form, {
+      'content-type': 'multipart/form-data; boundary=XB',
+      ...key,
+    });
+    expect({ status: repeat.status, message: repeat.body.message }).toEqual({
+      status: 400,
+      message: expect.stringMatching(/^The upload broke off: Unexpected end of form/) as string,
+    });
+    expect((await call(stack.gatewayUrl, 'GET', '/health')).status).toBe(200);
+    expect(await counts(workspaceId)).toEqual([imports.length + 1, 1]);
+  });
+
+  it('outlives clients that go away mid-body during a resume: whatever the moment, the imports stay failed and resumable, and every row is imported once', async () => {
+    const { stack } = ctx;
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Dropped Resume Co');
+    const file = ['company_number', '71100001', '71100002'];
+    // Cut off as soon as its import began: nothing committed.
+    const failed = await cutUpload(ctx, apiKey, workspaceId, 'type=company.profile', file.slice(0, 2), 0);
+    expect(failed).toMatchObject({ resumable: true, rows_committed: 0 });
+
+    // Both bodies stop inside the header line: whenever the client goes, no import has begun.
+    const form = [
+      '--XB',
+      'Content-Disposition: form-data; name="type"',
+      '',
+      'company.profile',
+      '--XB',
+      'Content-Disposition: form-data; name="resume"',
+      '',
+      failed.id,
+      '--XB',
+      'Content-Disposition: form-data; name="file"; filename="a.csv"',
+      'Content-Type: text/csv',
+      '',
+      'company_n',
+    ].join('\r\n');
+    for (const afterMs of [0, 1, 2, 5, 10, 20, 50]) {
+      await abandonUpload(
+        stack,
+        apiKey,
+        `/v1/imports?type=company.profile&resume=${failed.id}`,
+        'text/csv',
+        'company_n',
+        afterMs,
+      );
+      await abandonUpload(stack, apiKey, '/v1/imports', 'multipart/form-data; boundary=XB', form, afterMs);
+      expect((await call(stack.gatewayUrl, 'GET', '/health')).status).toBe(200);
+    }
+
+    // The failed import is as it was.
+    const view = (id: string) =>
+      call<ImportAnswer>(stack.gatewayUrl, 'GET', `/v1/imports/${id}`, { token: apiKey });
+    expect((await view(failed.id)).body).toEqual(failed);
+    expect(await ctx.db.dataSource.getRepository(ImportRecord).countBy({ workspaceId })).toBe(1);
+
+    // A resume whose client goes once its import has begun leaves that import failed and
+    // resumable in turn, and resuming it imports every row once.
+    const cutResume = await cutUpload(
+      ctx,
+      apiKey,
+      workspaceId,
+      `type=company.profile&resume=${failed.id}`,
+      file.slice(0, 2),
+      0,
+    );
+    expect(cutResume).toMatchObject({ resumed_from: failed.id, resumable: true, rows_committed: 0 });
+    expect((await view(failed.id)).body).toMatchObject({ resumed_by: cutResume.id });
+    const resumed = await upload(
+      stack,
+      apiKey,
+      `type=company.profile&resume=${cutResume.id}`,
+      `${file.join('\n')}\n`,
+    );
+    expect(resumed.status).toBe(201);
+    expect(resumed.body).toMatchObject({
+      status: 'completed',
+      resumed_from: cutResume.id,
+      rows_skipped: 0,
+      rows_accepted: 2,
+    });
+    expect((await view(cutResume.id)).body).toMatchObject({ resumed_by: resumed.body.id });
+    expect(await ctx.db.dataSource.getRepository(EnrichmentRequest).countBy({ workspaceId })).toBe(2);
   });
 
   it('resumes a cut-off import from its last committed row: every good row enqueued once, lines those of the file; refuses what cannot be resumed', async () => {

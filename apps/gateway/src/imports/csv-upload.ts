@@ -8,6 +8,14 @@ import { IMPORT_SETTING_NAMES, type RawImportSettings } from './import-settings'
 /** The upload itself broke off (the client went away, the form ended early): not the file's fault. */
 export class UploadBrokenError extends Error {}
 
+/**
+ * An upload that broke off before anything of it was written is answered as the request's fault: a
+ * 400 saying so (heard only by a client that is still there). Other errors are left as they are.
+ */
+export function asBadRequest<E>(error: E): E | BadRequestException {
+  return error instanceof UploadBrokenError ? new BadRequestException(error.message) : error;
+}
+
 /** Media types browsers and tools give a `.csv` file part. */
 const CSV_PART_TYPES = [
   'text/csv',
@@ -24,7 +32,11 @@ const FORM_OVERHEAD_BYTES = 1024 * 1024;
 /** An import's CSV, arriving: its settings and its bytes, read only as fast as they are consumed. */
 export interface CsvUpload {
   settings: RawImportSettings;
-  /** The file's bytes, counted against the limit and hashed as they pass. */
+  /**
+   * The file's bytes, counted against the limit and hashed as they pass. Read it through
+   * `pipeline()` or `finished()`: it may have failed (the upload broke off) before anyone reads it,
+   * and only those report an error that came before them.
+   */
   file: Readable;
   /** Settles once the whole request has been read; rejects when a form part followed the file. */
   finished(): Promise<void>;
@@ -50,6 +62,12 @@ class UploadTap extends Transform {
   ) {
     super();
     this.hash = createHash('sha256').update(`${canonicalSettings(settings)}\n`);
+    // The upload can break off (or its file be refused) from the moment the tap exists, while its
+    // reader is still awaiting other things: the settings' callback URL, the import to resume. An
+    // 'error' event nobody listens for would end the process, so it is always listened for here;
+    // the error stays on the stream (`errored`), and the reader's pipeline() or finished() reports
+    // it even when it came before they were called.
+    this.on('error', () => undefined);
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
@@ -102,6 +120,11 @@ function mediaTypeOf(header: string | undefined): string {
 
 /** Calls `broke` when the client goes away before its request was fully read. */
 function watchAbort(request: Request, broke: (error: Error) => void): void {
+  // A client gone while its key was checked has had its 'close' already: no event would come.
+  if (request.destroyed && !request.complete) {
+    broke(new UploadBrokenError('The upload broke off: the client closed the connection.'));
+    return;
+  }
   request.on('error', (error) => broke(new UploadBrokenError(`The upload broke off: ${error.message}`)));
   request.on('close', () => {
     if (!request.complete) {
@@ -178,7 +201,7 @@ function openForm(request: Request, fromQuery: RawImportSettings, maxBytes: numb
       if (tap) {
         tap.destroy(error);
       } else {
-        reject(error instanceof UploadBrokenError ? new BadRequestException(error.message) : error);
+        reject(asBadRequest(error));
       }
     };
     form.on('field', (name: string, value: string, info: busboy.FieldInfo) => {

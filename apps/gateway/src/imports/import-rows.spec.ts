@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import { parseJobRequest } from '../jobs/job-input';
 import { jobOfRow, refusalMessage } from './import-rows';
 import type { ColumnMap, ImportSettings } from './import-settings';
 
@@ -55,6 +56,35 @@ describe('jobOfRow', () => {
         line: 3,
         message: expect.stringMatching(/^person\.email needs input\.linkedin_url/) as string,
       },
+    });
+  });
+
+  it('refuses, as POST /v1/jobs does, an enrich row whose identifiers cannot reach the fields asked', () => {
+    const enrich: ImportSettings = {
+      ...SETTINGS,
+      type: 'enrich',
+      options: { fields: ['mobile_phone', 'industry'] },
+    };
+    const columns: ColumnMap = {
+      width: 2,
+      fields: [
+        { index: 0, column: 'company_name', field: 'company_name' },
+        { index: 1, column: 'email', field: 'email' },
+      ],
+      ignored: [],
+    };
+    let refused: unknown;
+    try {
+      parseJobRequest('enrich', { company_name: 'Acme Ltd' }, { fields: ['mobile_phone', 'industry'] });
+    } catch (error) {
+      refused = error;
+    }
+    expect(jobOfRow(['Acme Ltd', ''], 2, columns, enrich, IMPORT_ID)).toEqual({
+      error: { line: 2, message: refusalMessage(refused) },
+    });
+    expect(refusalMessage(refused)).toMatch(/^mobile_phone cannot be looked up from the identifiers given/);
+    expect(jobOfRow(['Acme Ltd', 'ada@acme.com'], 3, columns, enrich, IMPORT_ID)).toMatchObject({
+      job: { input: { company_name: 'Acme Ltd', email: 'ada@acme.com' } },
     });
   });
 

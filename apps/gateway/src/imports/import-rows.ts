@@ -2,7 +2,7 @@ import { messagesOf } from '../http-errors';
 import { HttpException } from '@nestjs/common';
 import type { ImportRowError } from '@sluice/db';
 import type { RequestInput } from '@sluice/enrichment';
-import { parseJobInput } from '../jobs/job-input';
+import { assertOptionsReachable, parseJobInput } from '../jobs/job-input';
 import type { NewJob } from '../jobs/jobs.service';
 import type { ColumnMap, ImportSettings } from './import-settings';
 
@@ -16,8 +16,8 @@ export function refusalMessage(error: unknown): string | null {
 
 /**
  * One CSV row as a job, checked exactly as `POST /v1/jobs` checks a job's input (the same parsing,
- * normalisation and identifier rules), or why not, with the column at fault when one is. Empty
- * cells are absent fields.
+ * normalisation and identifier rules, and for `enrich` that its identifiers reach the fields asked
+ * for), or why not, with the column at fault when one is. Empty cells are absent fields.
  */
 export function jobOfRow(
   cells: readonly string[],
@@ -44,6 +44,7 @@ export function jobOfRow(
   let parsed: RequestInput;
   try {
     parsed = parseJobInput(settings.type, input);
+    assertOptionsReachable(parsed, settings.options);
   } catch (error) {
     const message = refusalMessage(error);
     if (message === null) {

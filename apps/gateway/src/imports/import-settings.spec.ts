@@ -34,6 +34,12 @@ describe('parseImportSettings', () => {
     });
   });
 
+  it('reads the fields an enrich import asks for', () => {
+    expect(
+      parseImportSettings({ type: 'enrich', options: '{"fields":["mobile_phone","business_email"]}' }),
+    ).toEqual(settings({ type: 'enrich', options: { fields: ['mobile_phone', 'business_email'] } }));
+  });
+
   it('reads a reference and the import to resume, refusing malformed ones', () => {
     expect(
       parseImportSettings({
@@ -66,6 +72,13 @@ describe('parseImportSettings', () => {
       [{ type: 'person.email', mapping: '{"A":"domain","B":"domain"}' }, /both 'A' and 'B' to domain/],
       [{ type: 'person.email', options: '{"fast":true}' }, /options has unknown field\(s\) 'fast'/],
       [{ type: 'person.email', options: '{"verify":"yes"}' }, /options\.verify must be true or false/],
+      // What POST /v1/jobs refuses for the type, whatever the input: refused before any row.
+      [{ type: 'enrich' }, /^enrich needs options\.fields/],
+      [{ type: 'enrich', options: '{"fields":[]}' }, /options\.fields must be a non-empty list/],
+      [
+        { type: 'person.email', options: '{"fields":["title"]}' },
+        /^options\.fields applies to enrich only, not to person\.email/,
+      ],
       [{ type: 'person.email', priority: 'now' }, /priority must be interactive or bulk/],
       [
         { type: 'person.email', callback_url: 'ftp://x.example.com' },

@@ -6,7 +6,7 @@ import {
   type RequestOptions,
   type RequestType,
 } from '@sluice/enrichment';
-import { parseJobOptions } from '../jobs/job-input';
+import { parseJobOptionsFor } from '../jobs/job-input';
 import { UUID } from '../jobs/job-list';
 
 /** The settings of an import, as form fields or query parameters: every value a string. */
@@ -85,8 +85,9 @@ function resumeOf(raw: string): string {
 
 /**
  * Validates an import's settings before a byte of the file is read: the request type, the mapping
- * (its targets must be input fields of that type), the options (as POST /v1/jobs takes them), the
- * priority (default `bulk`), the callback URL, the reference and the import to resume. Each problem is a 400 naming it.
+ * (its targets must be input fields of that type), the options (as POST /v1/jobs takes them for
+ * that type), the priority (default `bulk`), the callback URL, the reference and the import to
+ * resume. Each problem is a 400 naming it.
  */
 export function parseImportSettings(raw: RawImportSettings): ImportSettings {
   const unknown = Object.keys(raw).filter(
@@ -131,7 +132,11 @@ export function parseImportSettings(raw: RawImportSettings): ImportSettings {
       mapping[column] = field as keyof RequestInput;
     }
   }
-  const options = parseJobOptions(raw.options === undefined ? undefined : json('options', raw.options));
+  // As POST /v1/jobs takes them for this type; whether each row reaches the fields is the row's.
+  const options = parseJobOptionsFor(
+    type,
+    raw.options === undefined ? undefined : json('options', raw.options),
+  );
   const priority = raw.priority ?? 'bulk';
   if (priority !== 'bulk' && priority !== 'interactive') {
     throw new BadRequestException('priority must be interactive or bulk.');

@@ -1,3 +1,4 @@
+import { finished } from 'node:stream/promises';
 import {
   BadRequestException,
   Controller,
@@ -27,7 +28,7 @@ import { RequireScope } from '../auth/scopes';
 import { recordStreamedDigest, StreamedBody } from '../auth/streamed-body';
 import { WebhookSecrets } from '../callbacks/webhook-secrets.service';
 import { ApiAnswer, ApiError } from '../openapi/decorators';
-import { openCsvUpload } from './csv-upload';
+import { asBadRequest, openCsvUpload } from './csv-upload';
 import { parseImportListQuery } from './import-list';
 import { parseImportSettings } from './import-settings';
 import type { ImportView } from './import-view';
@@ -93,12 +94,14 @@ const IMPORT_LIST_EXAMPLE: { data: ImportView[]; next_cursor: string | null } = 
 /** Reads a repeated upload to its end to compare it with the first (Idempotency-Key); runs nothing. */
 async function digestImportUpload(request: Request): Promise<string> {
   const upload = await openCsvUpload(request, Number.MAX_SAFE_INTEGER);
-  upload.file.resume();
-  await new Promise<void>((resolve, reject) => {
-    upload.file.on('end', resolve);
-    upload.file.on('error', reject);
-  });
-  await upload.finished();
+  try {
+    // finished() also reports an upload that broke off before it was called.
+    await finished(upload.file.resume());
+    await upload.finished();
+  } catch (error) {
+    upload.discard();
+    throw asBadRequest(error);
+  }
   return upload.digest();
 }
 

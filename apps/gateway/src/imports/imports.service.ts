@@ -1,3 +1,4 @@
+import { pipeline } from 'node:stream';
 import {
   BadRequestException,
   ConflictException,
@@ -17,7 +18,7 @@ import type { Caller } from '../auth/request-context';
 import { Quotas } from '../credits/quotas.service';
 import { encodeCursor } from '../jobs/job-list';
 import { JobsService, type NewJob } from '../jobs/jobs.service';
-import { type CsvUpload, UploadBrokenError } from './csv-upload';
+import { asBadRequest, type CsvUpload, UploadBrokenError } from './csv-upload';
 import { ImportCancellation } from './import-cancellation';
 import type { ImportListQuery } from './import-list';
 import { resumeRefusal, resumeSettingsOf, RowDigest } from './import-resume';
@@ -105,8 +106,10 @@ export class ImportsService {
       max_record_size: MAX_ROW_BYTES,
       info: true,
     });
-    upload.file.on('error', (error) => parser.destroy(error));
-    upload.file.pipe(parser);
+    // pipeline() hands the parser the upload's error even when the upload broke off before this
+    // point (while the import to resume was looked up); the rows read below fail with it, so its
+    // own callback has nothing to add.
+    pipeline(upload.file, parser, () => undefined);
     const rows = parser[Symbol.asyncIterator]() as AsyncIterator<ParsedRow>;
     const stop = (): void => {
       upload.discard();
@@ -155,7 +158,8 @@ export class ImportsService {
           `Import ${origin?.id} was resumed by another upload meanwhile; only one resume of an import runs.`,
         );
       }
-      throw error instanceof CsvError ? new BadRequestException(csvProblem(error)) : error;
+      // Nothing is written yet: an upload that broke off is a 400, and nothing is left to mark failed.
+      throw error instanceof CsvError ? new BadRequestException(csvProblem(error)) : asBadRequest(error);
     }
 
     // The row's heartbeat while the upload is open, even when chunks come slowly: the sweep takes a

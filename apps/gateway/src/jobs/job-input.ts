@@ -169,6 +169,20 @@ export function parseJobRequest(
   rawOptions: Record<string, unknown> | undefined,
 ): { input: RequestInput; options: RequestOptions } {
   const input = parseJobInput(type, rawInput);
+  const options = parseJobOptionsFor(type, rawOptions);
+  assertOptionsReachable(input, options);
+  return { input, options };
+}
+
+/**
+ * `options` as {@link parseJobOptions} reads them, and as the type takes them: `enrich` needs its
+ * fields, no other type has any. What holds for every job of a type, whatever its input: a CSV
+ * import checks it once, for all its rows.
+ */
+export function parseJobOptionsFor(
+  type: RequestType,
+  rawOptions: Record<string, unknown> | undefined,
+): RequestOptions {
   const options = parseJobOptions(rawOptions);
   if (type === 'enrich') {
     if (!options.fields) {
@@ -176,11 +190,20 @@ export function parseJobRequest(
         `enrich needs options.fields, a list of fields from: ${ENRICH_FIELDS.join(', ')}`,
       );
     }
-    assertReachable(input, options.fields);
   } else if (options.fields) {
     throw new BadRequestException(`options.fields applies to enrich only, not to ${type}`);
   }
-  return { input, options };
+  return options;
+}
+
+/**
+ * Refuses a job whose input cannot reach the fields its options ask for (`enrich`); the part of
+ * {@link parseJobRequest} that depends on each job's input, so on each row of an import.
+ */
+export function assertOptionsReachable(input: RequestInput, options: RequestOptions): void {
+  if (options.fields) {
+    assertReachable(input, options.fields);
+  }
 }
 
 /** Refuses fields the identifiers cannot reach, naming each and what it needs. */
