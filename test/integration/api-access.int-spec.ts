@@ -1,6 +1,7 @@
 import { EnrichmentRequest } from '@sluice/db';
+import { Redis } from 'ioredis';
 import { call, createWorkspace } from '../support/api';
-import type { TestDatabase } from '../support/database';
+import { requireEnv, type TestDatabase } from '../support/database';
 import { finished, sandboxPatch, setUp, tearDown } from '../support/pipeline';
 import { TEST_ADMIN_TOKEN, type Stack } from '../support/stack';
 
@@ -219,6 +220,86 @@ describe('API access', () => {
         })
       ).status,
     ).toBe(400);
+  });
+
+  /** Every answer the gateway keeps for Idempotency-Key replays, as Redis holds it. */
+  const keptAnswers = async (prefix: string): Promise<string[]> => {
+    const redis = new Redis(requireEnv('REDIS_URL'));
+    try {
+      const keys = await redis.keys(`${prefix}:idempotency:*`);
+      return await Promise.all(keys.map(async (key) => (await redis.get(key)) ?? ''));
+    } finally {
+      redis.disconnect();
+    }
+  };
+
+  it('replays an answer holding a secret from a sealed copy: Redis never holds the secret', async () => {
+    ctx = await setUp({});
+    const { stack, prefix } = ctx;
+    const { id: workspaceId } = await createWorkspace(stack.gatewayUrl, 'Sealed Co');
+    const create = () =>
+      call<{ api_key: string }>(stack.gatewayUrl, 'POST', `/v1/admin/workspaces/${workspaceId}/keys`, {
+        token: TEST_ADMIN_TOKEN,
+        body: { name: 'ci', scopes: ['jobs:read'] },
+        headers: { 'idempotency-key': 'key-once' },
+      });
+    const first = await create();
+    expect(first.status).toBe(201);
+    const again = await create();
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body.api_key).toBe(first.body.api_key);
+    const kept = await keptAnswers(prefix);
+    expect(kept.length).toBeGreaterThan(0);
+    for (const value of kept) {
+      expect(value).not.toContain(first.body.api_key);
+      expect(value).not.toContain('slk_');
+    }
+  });
+
+  it('keeps no answer holding a secret when no encryption key is set; a repeat is 409, nothing done twice', async () => {
+    ctx = await setUp({ SLUICE_ENCRYPTION_KEY: '' });
+    const { stack, prefix } = ctx;
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Plain Co');
+    const create = () =>
+      call<{ api_key?: string; message?: string }>(
+        stack.gatewayUrl,
+        'POST',
+        `/v1/admin/workspaces/${workspaceId}/keys`,
+        {
+          token: TEST_ADMIN_TOKEN,
+          body: { name: 'ci', scopes: ['jobs:read'] },
+          headers: { 'idempotency-key': 'k' },
+        },
+      );
+    const first = await create();
+    expect(first.status).toBe(201);
+    const again = await create();
+    expect(again.status).toBe(409);
+    expect(again.body.message).toMatch(/held a secret, which is shown once and not kept/);
+    const keys = await call<{ data: unknown[] }>(
+      stack.gatewayUrl,
+      'GET',
+      `/v1/admin/workspaces/${workspaceId}/keys`,
+      {
+        token: TEST_ADMIN_TOKEN,
+      },
+    );
+    expect(JSON.stringify(keys.body).match(/"name":"ci"/g)).toHaveLength(1);
+    for (const value of await keptAnswers(prefix)) {
+      expect(value).not.toContain(String(first.body.api_key));
+    }
+    // Answers without a secret are replayed as before.
+    const job = () =>
+      call<{ id: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
+        token: apiKey,
+        body: JOB,
+        headers: { 'idempotency-key': 'job-1' },
+      });
+    const queued = await job();
+    const replayed = await job();
+    expect(replayed.status).toBe(202);
+    expect(replayed.body.id).toBe(queued.body.id);
   });
 
   it('lists a workspace’s jobs newest first, page by page with a cursor, filtered; retries a failed one', async () => {

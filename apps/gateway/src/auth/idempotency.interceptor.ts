@@ -11,7 +11,8 @@ import {
 import { InjectQueue } from '@nestjs/bullmq';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
-import { CoreConfig, GatewayConfig } from '@sluice/config';
+import { CallbackConfig, CoreConfig, GatewayConfig } from '@sluice/config';
+import { SecretBox } from '@sluice/platform';
 import { QUEUE_NAMES } from '@sluice/queue';
 import type { Queue } from 'bullmq';
 import type { Response } from 'express';
@@ -26,6 +27,26 @@ interface Stored {
   fingerprint: string | null;
   status?: number;
   body?: unknown;
+  /** The answer sealed with SLUICE_ENCRYPTION_KEY (in place of `body`). */
+  sealed?: string;
+  /** The answer held a secret and no key was set to seal it: kept nowhere, not replayed. */
+  withheld?: boolean;
+}
+
+/** Answer fields that hold a secret shown once (a new API key, a webhook signing secret). */
+const SECRET_FIELDS = new Set(['api_key', 'webhook_secret', 'secret', 'token']);
+
+/** Whether an answer holds a secret anywhere in it (answers are small: a plain walk will do). */
+function carriesSecret(value: unknown): boolean {
+  if (Array.isArray(value)) {
+    return value.some(carriesSecret);
+  }
+  if (value === null || typeof value !== 'object') {
+    return false;
+  }
+  return Object.entries(value as Record<string, unknown>).some(
+    ([key, inner]) => (SECRET_FIELDS.has(key) && typeof inner === 'string') || carriesSecret(inner),
+  );
 }
 
 /** What a key may look like: visible ASCII, as in Stripe's and the IETF draft's examples. */
@@ -43,12 +64,22 @@ const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
+  /**
+   * Seals the answers kept for replay: some hold a secret shown once (a workspace's first API key,
+   * a new key, a rotated webhook secret), which PostgreSQL keeps only hashed or sealed, and Redis —
+   * its replicas, its backups — must not hold in the clear either.
+   */
+  private readonly box: SecretBox | null;
+
   constructor(
     @InjectQueue(QUEUE_NAMES.enrichment) private readonly queue: Queue,
     private readonly reflector: Reflector,
     private readonly core: CoreConfig,
     private readonly config: GatewayConfig,
-  ) {}
+    callbacks: CallbackConfig,
+  ) {
+    this.box = callbacks.encryptionKey ? new SecretBox(callbacks.encryptionKey) : null;
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
@@ -113,10 +144,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
           'A request with this Idempotency-Key is still being processed; retry shortly.',
         );
       }
+      const body = this.replayOf(stored);
       const response = context.switchToHttp().getResponse<Response>();
       response.setHeader('Idempotent-Replayed', 'true');
       response.status(stored.status ?? HttpStatus.OK);
-      return stored.body;
+      return body;
     }
     try {
       const body: unknown = await lastValueFrom(next.handle() as Observable<unknown>, {
@@ -132,11 +164,50 @@ export class IdempotencyInterceptor implements NestInterceptor {
         }
         fingerprint = fingerprintOf(digest);
       }
-      await redis.set(redisKey, JSON.stringify({ state: 'done', fingerprint, status, body }), 'EX', ttl);
+      await redis.set(redisKey, JSON.stringify(this.keep(fingerprint, status, body)), 'EX', ttl);
       return body;
     } catch (error) {
       await redis.del(redisKey).catch(() => undefined);
       throw error;
+    }
+  }
+
+  /**
+   * What is kept of a finished request's answer: sealed when a key is set; else as it is, unless it
+   * holds a secret.
+   */
+  private keep(fingerprint: string | null, status: number, body: unknown): Stored {
+    if (body === undefined) {
+      return { state: 'done', fingerprint, status };
+    }
+    if (this.box) {
+      return { state: 'done', fingerprint, status, sealed: this.box.seal(JSON.stringify(body)) };
+    }
+    return carriesSecret(body)
+      ? { state: 'done', fingerprint, status, withheld: true }
+      : { state: 'done', fingerprint, status, body };
+  }
+
+  /** The kept answer, for a repeat; a 409 when it cannot be given again. */
+  private replayOf(stored: Stored): unknown {
+    if (stored.withheld) {
+      throw new ConflictException(
+        'The request with this Idempotency-Key was done; its answer held a secret, which is shown once and not kept. Nothing was done again.',
+      );
+    }
+    if (stored.sealed === undefined) {
+      return stored.body;
+    }
+    try {
+      if (!this.box) {
+        throw new Error('no key');
+      }
+      return JSON.parse(this.box.open(stored.sealed)) as unknown;
+    } catch {
+      // Sealed under another SLUICE_ENCRYPTION_KEY (rotated since), or by no key this gateway has.
+      throw new ConflictException(
+        'The request with this Idempotency-Key was done, but its answer can no longer be read back (the encryption key changed). Nothing was done again.',
+      );
     }
   }
 }
