@@ -13,6 +13,48 @@ export function correlationIdOf(request: IncomingMessage): string {
   return value && SAFE_ID.test(value) ? value : randomUUID();
 }
 
+/** Query parameters whose values are secrets (a callback URL may carry its own token). */
+const SECRET_QUERY_PARAMETERS = new Set(['callback_url', 'token', 'api_key', 'key', 'secret', 'password']);
+
+/** A path segment that is a bearer token: a step's callback token (64 hex digits) in a webhook URL. */
+const TOKEN_SEGMENT = /^[0-9a-f]{64}$/i;
+
+/**
+ * A request's URL as access logs may keep it: the values of secret query parameters and token path
+ * segments replaced by `***`. The API refuses credentials in a callback URL's user part and asks
+ * for a secret path or query parameter instead, and a CSV import takes its callback URL as a
+ * query parameter; a provider's callback names its step's token in the path.
+ */
+export function loggableUrl(url: string): string {
+  const queryAt = url.indexOf('?');
+  const path = queryAt === -1 ? url : url.slice(0, queryAt);
+  const safePath = path
+    .split('/')
+    .map((segment) => (TOKEN_SEGMENT.test(segment) ? '***' : segment))
+    .join('/');
+  if (queryAt === -1) {
+    return safePath;
+  }
+  const query = url
+    .slice(queryAt + 1)
+    .split('&')
+    .map((pair) => {
+      const equals = pair.indexOf('=');
+      const rawName = equals === -1 ? pair : pair.slice(0, equals);
+      let name = rawName;
+      try {
+        name = decodeURIComponent(rawName.replace(/\+/g, ' '));
+      } catch {
+        // A malformed escape: judged by its raw text.
+      }
+      return equals !== -1 && SECRET_QUERY_PARAMETERS.has(name.trim().toLowerCase())
+        ? `${rawName}=***`
+        : pair;
+    })
+    .join('&');
+  return `${safePath}?${query}`;
+}
+
 /**
  * Where an app's logs go: standard output, buffered and flushed every `flushMs` and at exit, since
  * on small machines one write system call per line costs more than the line itself. `flushMs` 0
@@ -91,7 +133,7 @@ export function loggerParams(options: {
           req: (req: { id: unknown; method: unknown; url: unknown }) => ({
             id: req.id,
             method: req.method,
-            url: req.url,
+            url: typeof req.url === 'string' ? loggableUrl(req.url) : req.url,
           }),
         },
       },

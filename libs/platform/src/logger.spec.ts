@@ -1,0 +1,23 @@
+import { loggableUrl } from './logger';
+
+describe('loggableUrl', () => {
+  it('hides the values of secret query parameters, however the name is escaped', () => {
+    const callback = encodeURIComponent('https://hooks.example.com/in?token=CBTOKEN-42');
+    expect(loggableUrl(`/v1/imports?type=person.email&callback_url=${callback}&priority=bulk`)).toBe(
+      '/v1/imports?type=person.email&callback_url=***&priority=bulk',
+    );
+    expect(loggableUrl('/v1/x?callback%5Furl=secret&Token=abc&page=2')).toBe(
+      '/v1/x?callback%5Furl=***&Token=***&page=2',
+    );
+    expect(loggableUrl('/v1/x?%E0%A4%A=1&key=abc')).toBe('/v1/x?%E0%A4%A=1&key=***');
+  });
+
+  it('hides a token in the path and leaves ids and plain URLs alone', () => {
+    const token = 'ab'.repeat(32);
+    expect(loggableUrl(`/webhooks/snov/${token}`)).toBe('/webhooks/snov/***');
+    expect(loggableUrl(`/webhooks/apollo/${token}?x=1`)).toBe('/webhooks/apollo/***?x=1');
+    const plain = '/v1/jobs/6f1c2a4e-8b1d-4c55-9d0e-3a2b1c0d9e8f?status=queued';
+    expect(loggableUrl(plain)).toBe(plain);
+    expect(loggableUrl('/health')).toBe('/health');
+  });
+});
