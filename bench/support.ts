@@ -9,7 +9,8 @@ import { createGatewayApp } from '../apps/gateway/src/app';
 import { createSandboxApp } from '../apps/provider-sandbox/src/sandbox';
 import { createTestDatabase, type TestDatabase } from '../test/support/database';
 import { deletePrefix, uniquePrefix } from '../test/support/redis';
-import { sandboxProviderEnv, TEST_ADMIN_TOKEN } from '../test/support/stack';
+import { TEST_ADMIN_TOKEN } from '../test/support/stack';
+import { sandboxProviderEnv } from '../tools/dev/sandbox-env';
 import { freePort, startWorkerProcess, type WorkerProcess } from '../test/support/worker-process';
 import { GATEWAY_MAIN, nodeArgs, startProcess, stopProcess } from './processes';
 

@@ -37,8 +37,6 @@ function urlOf(app: INestApplication): string {
   return `http://127.0.0.1:${address.port}`;
 }
 
-export { sandboxProviderEnv };
-
 /**
  * The real apps, in this process, on free ports: the sandbox, the gateway and the worker, talking
  * to each other over HTTP, Redis and PostgreSQL exactly as in production.

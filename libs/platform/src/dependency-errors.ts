@@ -18,6 +18,9 @@ export class DependencyUnavailableError extends Error {
   }
 }
 
+/** pg-pool's message to a caller whose wait for a free connection ran out. */
+const POOL_WAIT_TIMED_OUT = 'timeout exceeded when trying to connect';
+
 /**
  * Whether the error is pg-pool's answer to a caller that waited its whole connection timeout for a
  * connection while every one was in use: PostgreSQL is busy (or slow), not necessarily away. Still
@@ -27,7 +30,7 @@ export function databaseBusy(error: unknown): boolean {
   return (
     typeof error === 'object' &&
     error !== null &&
-    /^timeout exceeded when trying to connect$/i.test(String((error as { message?: unknown }).message))
+    (error as { message?: unknown }).message === POOL_WAIT_TIMED_OUT
   );
 }
 
@@ -69,7 +72,8 @@ export function unavailableDependency(error: unknown): UnavailableDependency | n
     return 'postgres';
   }
   if (
-    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|terminating connection|the database system is (starting up|shutting down|in recovery mode)|Connection is not established|connect ECONNREFUSED/i.test(
+    message.includes(POOL_WAIT_TIMED_OUT) ||
+    /Connection terminated|Client has encountered a connection error|terminating connection|the database system is (starting up|shutting down|in recovery mode)|Connection is not established|connect ECONNREFUSED/i.test(
       message,
     )
   ) {

@@ -198,16 +198,17 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (stored.sealed === undefined) {
       return stored.body;
     }
+    // Sealed under another SLUICE_ENCRYPTION_KEY (rotated since), or none is set any more.
+    const unreadable = new ConflictException(
+      'The request with this Idempotency-Key was done, but its answer can no longer be read back (the encryption key changed). Nothing was done again.',
+    );
+    if (!this.box) {
+      throw unreadable;
+    }
     try {
-      if (!this.box) {
-        throw new Error('no key');
-      }
       return JSON.parse(this.box.open(stored.sealed)) as unknown;
     } catch {
-      // Sealed under another SLUICE_ENCRYPTION_KEY (rotated since), or by no key this gateway has.
-      throw new ConflictException(
-        'The request with this Idempotency-Key was done, but its answer can no longer be read back (the encryption key changed). Nothing was done again.',
-      );
+      throw unreadable;
     }
   }
 }
