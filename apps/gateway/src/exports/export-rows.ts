@@ -66,8 +66,34 @@ function cell(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** A job as one CSV row, in the order of {@link EXPORT_CSV_COLUMNS}. */
+/** Signs that make a spreadsheet read a cell as a formula, ASCII and full-width. */
+const FORMULA_START = /^[=@\t\r\uFF1D\uFF20]/;
+const SIGN_START = /^[+\-\uFF0B\uFF0D]/;
+/** A sign followed only by digits and number punctuation: a phone number or a figure, never a call. */
+const SIGNED_FIGURE = /^[+-][\d\s().\-/]*$/;
+
+/**
+ * A cell a spreadsheet will not run (CSV or formula injection, OWASP): names, titles and company
+ * data come from upstream systems and providers, and `=HYPERLINK(…)` or `@SUM(…)|cmd` in a name
+ * would run when a RevOps user opens the export. Such a cell is written with a leading `'`, which
+ * spreadsheets read as "text". Written here rather than with csv-stringify's `escape_formulas`,
+ * which also marks every value starting with `+`: every E.164 phone number would be exported as
+ * `'+44…`. A sign before nothing but digits and number punctuation is arithmetic at worst, so
+ * phone numbers and figures are left as they are. JSON Lines exports carry the values untouched.
+ */
+export function spreadsheetSafe(value: string): string {
+  if (FORMULA_START.test(value) || (SIGN_START.test(value) && !SIGNED_FIGURE.test(value))) {
+    return `'${value}`;
+  }
+  return value;
+}
+
+/** A job as one CSV row, in the order of {@link EXPORT_CSV_COLUMNS}; see {@link spreadsheetSafe}. */
 export function csvRowOf(job: ExportedJob): string[] {
+  return csvValuesOf(job).map(spreadsheetSafe);
+}
+
+function csvValuesOf(job: ExportedJob): string[] {
   const data = record(job.result?.data) ?? {};
   const sources = record(job.result?.sources);
   return [
