@@ -5,7 +5,7 @@ import { CoreConfig, CreditMonitorConfig, loadConfigs, ProvidersConfig } from '@
 import { runApp } from '@sluice/platform';
 import { CreditMonitorModule } from './credit-monitor.module';
 
-runApp('credit-monitor', async () => {
+runApp({ name: 'credit-monitor', portSetting: 'CREDIT_MONITOR_PORT' }, async () => {
   const [core, monitor, providers] = loadConfigs([CoreConfig, CreditMonitorConfig, ProvidersConfig]);
   const app = await NestFactory.create(CreditMonitorModule.forRoot(core, monitor, providers), {
     bufferLogs: true,

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { runApp } from '@sluice/platform';
 import { createWorkerApp } from './app';
 
-runApp('enrichment-worker', async () => {
+runApp({ name: 'enrichment-worker', portSetting: 'WORKER_HEALTH_PORT' }, async () => {
   const { app, config } = await createWorkerApp();
   await app.listen(config.healthPort, '0.0.0.0');
 });

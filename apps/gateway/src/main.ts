@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { runApp } from '@sluice/platform';
 import { createGatewayApp } from './app';
 
-runApp('gateway', async () => {
+runApp({ name: 'gateway', portSetting: 'GATEWAY_PORT' }, async () => {
   const { app, config } = await createGatewayApp();
   await app.listen(config.port, config.host);
 });

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
-import { ConfigError, SandboxConfig, loadConfig } from '@sluice/config';
+import { SandboxConfig, loadConfig } from '@sluice/config';
+import { runApp } from '@sluice/platform';
 import pino from 'pino';
 import { createSandboxApp } from './sandbox';
 
-async function main(): Promise<void> {
+runApp({ name: 'provider-sandbox', portSetting: 'SANDBOX_PORT' }, async () => {
   const config = loadConfig(SandboxConfig);
   const app = await createSandboxApp({
     seed: config.seed,
@@ -17,16 +18,4 @@ async function main(): Promise<void> {
     { seed: config.seed, worldSize: config.worldSize },
     `provider sandbox listening on http://${config.host}:${config.port} (admin: /_sandbox/providers)`,
   );
-}
-
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    console.error(`provider-sandbox cannot start. ${error.message}`);
-  } else {
-    console.error(
-      'provider-sandbox failed to start:',
-      error instanceof Error ? (error.stack ?? error.message) : error,
-    );
-  }
-  process.exit(1);
 });

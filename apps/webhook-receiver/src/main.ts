@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { runApp } from '@sluice/platform';
 import { createWebhookReceiverApp } from './app';
 
-runApp('webhook-receiver', async () => {
+runApp({ name: 'webhook-receiver', portSetting: 'WEBHOOK_RECEIVER_PORT' }, async () => {
   const { app, config } = await createWebhookReceiverApp();
   await app.listen(config.port, config.host);
 });
