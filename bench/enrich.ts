@@ -158,7 +158,7 @@ async function main(): Promise<void> {
     const bare50 = await load(bareUrl, body, null, { connections: 50 });
     const plain50 = await load(plainUrl, body, null, { connections: 50 });
     const enrich50 = await load(enrichUrl, body, token, { connections: 50 });
-    // A fixed rate, evenly spaced (open loop: see bench/open-loop.ts for why not autocannon's).
+    // A fixed rate, evenly spaced (open loop: see bench/open-loop-sender.ts for why not autocannon's).
     const fixed = (url: string, auth: string | null): Promise<OpenLoopResult> =>
       openLoop({
         url,

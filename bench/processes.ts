@@ -81,10 +81,11 @@ export function cpuSeconds(child: ChildProcess): number {
  * A baseline (bench/<name>.ts) compiled next to the compiled gateway (dist/bench), so both sides
  * run as deployed: under ts-node a baseline would carry ts-node's REPL module, which loads Node's
  * `domain` and with it a wrapper around every event the process emits. Imports of `@sluice/*`
- * libraries point at their compiled copies.
+ * libraries point at their compiled copies. The open-loop sender is compiled the same way, for the
+ * same reason.
  */
 export function compiledBaseline(
-  name: 'bare-server' | 'plain-server' | 'baseline-answer' | 'bare-pipeline',
+  name: 'bare-server' | 'plain-server' | 'baseline-answer' | 'bare-pipeline' | 'open-loop-sender',
 ): string {
   if (name === 'bare-server' || name === 'plain-server') {
     compiledBaseline('baseline-answer'); // the answer both import
