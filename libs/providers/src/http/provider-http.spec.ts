@@ -31,12 +31,13 @@ describe('ProviderHttp', () => {
     calls = [];
   });
 
-  const http = (timeoutMs = 2000): ProviderHttp =>
+  const http = (timeoutMs = 2000, maxBodyBytes?: number): ProviderHttp =>
     new ProviderHttp({
       provider: 'acme',
       label: 'Acme',
       baseUrl,
       timeoutMs,
+      maxBodyBytes,
       secrets: () => [SECRET],
       requestIdHeader: 'x-request-id',
       classify: (failure) => classifyByStatus(failure, 'Acme'),
@@ -140,6 +141,96 @@ describe('ProviderHttp', () => {
     expect(error.message).toContain('<html>login</html>');
   });
 
+  it('calls an answer whose charge cannot be read an invalid response, and logs the call once', async () => {
+    handler = reply(200, '{"found":null}');
+    const error = await http()
+      .request({
+        method: 'GET',
+        endpoint: 'GET /x',
+        path: '/x',
+        subject: 'x',
+        charge: (body) => (body as { found: unknown[] }).found.length,
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect((error as ProviderError).kind).toBe('invalid_response');
+    expect(calls).toEqual([
+      expect.objectContaining({ status: 200, credits: 0, errorKind: 'invalid_response' }),
+    ]);
+  });
+
+  it('does not follow a redirect: the key stays home and the answer is an invalid response', async () => {
+    const elsewhere: string[] = [];
+    const other = createServer((req, res) => {
+      elsewhere.push(`${req.method} ${req.url} ${String(req.headers['x-api-key'])}`);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const otherUrl = `http://localhost:${(other.address() as AddressInfo).port}/moved`;
+    try {
+      handler = (_req, res) => {
+        res.writeHead(302, { location: otherUrl });
+        res.end();
+      };
+      const error = (await http()
+        .request({
+          method: 'POST',
+          endpoint: 'POST /x',
+          path: '/x',
+          headers: { 'x-api-key': SECRET },
+          json: { q: 1 },
+          subject: 'x',
+        })
+        .catch((e: unknown) => e)) as ProviderError;
+      expect(error).toBeInstanceOf(ProviderError);
+      expect(error).toMatchObject({ kind: 'invalid_response', status: 302 });
+      expect(elsewhere).toEqual([]);
+    } finally {
+      await new Promise<void>((resolve) => other.close(() => resolve()));
+    }
+  });
+
+  it('stops reading a body larger than the limit instead of buffering it', async () => {
+    let sent = 0;
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('["');
+      const chunk = 'x'.repeat(64 * 1024);
+      // Streams for as long as the client reads: only the client's limit ends it.
+      const pump = (): void => {
+        while (!res.destroyed && sent < 512 * 1024 * 1024) {
+          sent += chunk.length;
+          if (!res.write(chunk)) {
+            res.once('drain', pump);
+            return;
+          }
+        }
+      };
+      pump();
+    };
+    const error = (await http(5000, 1024 * 1024)
+      .request({ method: 'GET', endpoint: 'GET /big', path: '/big', subject: 'x' })
+      .catch((e: unknown) => e)) as ProviderError;
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error.kind).toBe('invalid_response');
+    expect(error.message).toContain('1048576 bytes');
+    expect(sent).toBeLessThan(64 * 1024 * 1024);
+    expect(calls).toEqual([expect.objectContaining({ status: 200, errorKind: 'invalid_response' })]);
+  });
+
+  it('refuses a body whose declared length is over the limit without waiting for it', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(300 * 1024 * 1024) });
+      res.write('[');
+    };
+    const error = (await http(5000, 1024 * 1024)
+      .request({ method: 'GET', endpoint: 'GET /big', path: '/big', subject: 'x' })
+      .catch((e: unknown) => e)) as ProviderError;
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error.kind).toBe('invalid_response');
+  });
+
   it('times out a provider that does not answer', async () => {
     handler = () => undefined;
     const error = (await http(150)
@@ -200,6 +291,7 @@ describe('classifyByStatus', () => {
     [403, 'forbidden'],
     [404, 'not_found'],
     [422, 'bad_request'],
+    [402, 'out_of_credits'],
     [429, 'rate_limited'],
     [500, 'unavailable'],
     [503, 'unavailable'],

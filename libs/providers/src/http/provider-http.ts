@@ -5,6 +5,8 @@ import { parseRetryAfterMs } from '../retry-after';
 import { redactor, type Redactor } from './redaction';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+/** Far above any documented answer (a page of 100 profiles is well under 1 MB), far below a worker's memory. */
+const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 const BODY_EXCERPT_CHARS = 200;
 
 /** One finished provider call, as the call log stores it. Never holds a credential. */
@@ -54,6 +56,11 @@ export interface ProviderHttpOptions {
    * @defaultValue 10000
    */
   timeoutMs?: number;
+  /**
+   * Largest response body read, in bytes; a longer one is cut off and the answer is not understood.
+   * @defaultValue 8388608 (8 MiB)
+   */
+  maxBodyBytes?: number;
   /**
    * The fetch implementation. Node's global fetch keeps connections alive between calls.
    * @defaultValue the global `fetch`
@@ -114,6 +121,33 @@ function transportCode(error: unknown): string {
   return typeof error.message === 'string' ? error.message : 'unknown network error';
 }
 
+/**
+ * The body as text, or `null` when it is longer than `maxBytes`: read chunk by chunk so that a
+ * provider answering without end (or with a huge page) costs at most `maxBytes` of memory. Decoded
+ * as `Response.text()` does (UTF-8, a leading BOM dropped).
+ */
+async function readBody(response: Response, maxBytes: number): Promise<string | null> {
+  const declared = Number(response.headers.get('content-length'));
+  if (!response.body || declared > maxBytes) {
+    await response.body?.cancel();
+    return response.body ? null : '';
+  }
+  // Node types fetch's body as a stream of `any`; it carries bytes.
+  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    length += read.value.byteLength;
+    if (length > maxBytes) {
+      // Cancelling the stream closes the connection: nothing more is received.
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(read.value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
 function excerpt(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   const cut = flat.length > BODY_EXCERPT_CHARS ? `${flat.slice(0, BODY_EXCERPT_CHARS)}…` : flat;
@@ -130,6 +164,7 @@ export class ProviderHttp {
   readonly provider: string;
   readonly label: string;
   readonly timeoutMs: number;
+  private readonly maxBodyBytes: number;
   private readonly baseUrl: string;
   private readonly origin: string;
   private readonly fetchImpl: typeof fetch;
@@ -156,7 +191,12 @@ export class ProviderHttp {
     if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
       throw new Error(`${options.label} timeoutMs must be a positive integer, got ${timeoutMs}`);
     }
+    const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) {
+      throw new Error(`${options.label} maxBodyBytes must be a positive integer, got ${maxBodyBytes}`);
+    }
     this.provider = options.provider;
+    this.maxBodyBytes = maxBodyBytes;
     this.label = options.label;
     this.timeoutMs = timeoutMs;
     this.baseUrl = base.toString().replace(/\/+$/, '');
@@ -202,10 +242,18 @@ export class ProviderHttp {
     }
 
     let response: Response;
-    let text: string;
+    let received: string | null;
     try {
-      response = await this.fetchImpl(url, { method: spec.method, headers, body, signal });
-      text = await response.text();
+      // A provider API that redirects is misconfigured (or not the API): following would send the
+      // key headers to wherever it points, and turn a POST into a GET. The 3xx is classified instead.
+      response = await this.fetchImpl(url, {
+        method: spec.method,
+        headers,
+        body,
+        signal,
+        redirect: 'manual',
+      });
+      received = await readBody(response, this.maxBodyBytes);
     } catch (error) {
       throw this.report(this.transportError(error, signal, callInfo(null)), null);
     }
@@ -213,7 +261,8 @@ export class ProviderHttp {
     const requestId = this.options.requestIdHeader
       ? response.headers.get(this.options.requestIdHeader)
       : null;
-    const parsed = parseJson(text);
+    const text = received ?? '';
+    const parsed = received === null ? ({ ok: false } as const) : parseJson(text);
     if (!response.ok) {
       const failure: HttpFailure = {
         status: response.status,
@@ -238,13 +287,29 @@ export class ProviderHttp {
         requestId,
       );
     }
+    if (received === null) {
+      throw this.report(
+        this.invalidResponse(call, `a body larger than ${this.maxBodyBytes} bytes`, null),
+        requestId,
+      );
+    }
     if (!parsed.ok) {
       throw this.report(
         this.invalidResponse(call, `a body that is not JSON (${excerpt(text)})`, null),
         requestId,
       );
     }
-    const credits = spec.charge ? spec.charge(parsed.value) : 0;
+    let credits: number;
+    try {
+      credits = spec.charge ? spec.charge(parsed.value) : 0;
+    } catch {
+      // The cost table reads the answer before the adapter checks its shape: a field of the wrong
+      // type there is an answer not understood, not a crash (and not a call left out of the log).
+      throw this.report(
+        this.invalidResponse(call, 'an answer whose cost could not be read', parsed.value),
+        requestId,
+      );
+    }
     this.options.onCall?.({ ...call, credits, providerRequestId: requestId, errorKind: null });
     return { status: response.status, body: parsed.value, text, headers: response.headers, call, credits };
   }
@@ -315,7 +380,8 @@ export class ProviderHttp {
 
 /**
  * The classification most providers share, for statuses their own rules leave open: 401 auth,
- * 403 forbidden, 404 not found, 429 rate limited, 5xx unavailable, other 4xx bad request.
+ * 402 out of credits, 403 forbidden, 404 not found, 429 rate limited, 5xx unavailable, other 4xx
+ * bad request.
  */
 export function classifyByStatus(
   failure: HttpFailure,
@@ -331,6 +397,14 @@ export function classifyByStatus(
     return {
       kind: 'unauthorized',
       message: `${label} rejected the credentials (HTTP 401${suffix}); check the configured key.`,
+    };
+  }
+  if (status === 402) {
+    // Payment Required means the same at every provider: every call fails until a top-up. As
+    // `bad_request` each request would still call (and fail) instead of the queue pausing for credits.
+    return {
+      kind: 'out_of_credits',
+      message: `${label} wants payment for ${call.endpoint} (HTTP 402${suffix}); top up the account or wait for the renewal.`,
     };
   }
   if (status === 403) {
