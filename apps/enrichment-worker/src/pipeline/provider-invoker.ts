@@ -121,6 +121,30 @@ function unsupported(provider: string, capability: string): never {
 }
 
 /**
+ * Runs adapter work, turning anything it throws that is not a `ProviderError` into the provider's
+ * invalid response. The adapters check the outline of an answer, not every field: a field of the
+ * wrong type deeper in (a number where a string is documented, a list of nulls) fails in mapping
+ * code as a TypeError. Left as it is, the step runner takes it for an infrastructure failure and
+ * BullMQ retries the step, paying the provider again for the same answer each time, until the
+ * attempts run out and the step is left unsettled. Retrying cannot make the answer readable.
+ */
+async function understood<T>(provider: ProviderName, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ProviderError) {
+      throw error;
+    }
+    throw new ProviderError({
+      provider,
+      kind: 'invalid_response',
+      message: `${provider}'s answer could not be read (${error instanceof Error ? error.message : String(error)}); its API may have changed, or the base URL may not point at it.`,
+      cause: error,
+    });
+  }
+}
+
+/**
  * Every provider adapter built from one set of provider settings, behind one call per goal
  * capability. Calls report to the provider call log through the adapters' call sink.
  */
@@ -352,7 +376,9 @@ export class ProviderInvoker {
     input: GoalInput,
     account: WorkspaceAccount | null = null,
   ): Promise<StepOutcome> {
-    return this.adapters(account).call(provider, capability, input);
+    // Built outside: an adapter that cannot be built (a credential missing) is no provider answer.
+    const adapters = this.adapters(account);
+    return understood(provider, () => adapters.call(provider, capability, input));
   }
 
   /** The outcome of asynchronous work started by {@link call} (on the same account), by its task id. */
@@ -362,7 +388,8 @@ export class ProviderInvoker {
     taskId: string,
     account: WorkspaceAccount | null = null,
   ): Promise<StepOutcome> {
-    return this.adapters(account).complete(provider, capability, taskId);
+    const adapters = this.adapters(account);
+    return understood(provider, () => adapters.complete(provider, capability, taskId));
   }
 
   /** The platform account's balance, for providers with a balance endpoint; null otherwise. */
