@@ -264,6 +264,22 @@ describe('SnovClient tasks', () => {
     await expect(snov.getEmailFinderResult('h1')).rejects.toMatchObject({ kind: 'out_of_credits' });
   });
 
+  it('charges nothing for a finished e-mail search whose rows are not lists of e-mails, and calls it invalid', async () => {
+    const calls: ProviderCallRecord[] = [];
+    const fake = withToken({
+      '/v2/emails-by-domain-by-name/result': [
+        {
+          status: 200,
+          body: { status: 'completed', data: [{ people: 'Jane Doe', result: 'jane@acme.io' }], meta: {} },
+        },
+      ],
+    });
+    await expect(clientOf(fake, { calls }).getEmailFinderResult('h1')).rejects.toMatchObject({
+      kind: 'invalid_response',
+    });
+    expect(calls.every((call) => call.credits === 0)).toBe(true);
+  });
+
   it('calls a body without the documented fields an invalid response', async () => {
     const fake = withToken({ '/v2/domain-search/start': [{ status: 200, body: { data: [], meta: {} } }] });
     await expect(clientOf(fake).startDomainSearch('snov.io')).rejects.toMatchObject({

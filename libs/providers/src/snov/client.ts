@@ -273,6 +273,11 @@ export class SnovClient {
           : 0,
     });
     const raw = this.resultBody<SnovEmailFinderResult>(body, call);
+    if (raw.status === 'completed' && !isFinderRows(raw.data)) {
+      throw this.http.reportInvalid(
+        this.http.invalidResponse(call, 'a finished e-mail search whose rows are not lists of e-mails', body),
+      );
+    }
     return { data: emailFinderOutcome(raw, taskHash), raw, call, rateLimit: null };
   }
 
@@ -367,8 +372,27 @@ export class SnovClient {
   }
 }
 
+/** Rows as documented: each an object whose `result`, when present, is a list of e-mail objects. */
+function isFinderRows(data: unknown): boolean {
+  return (
+    Array.isArray(data) &&
+    data.every(
+      (row) =>
+        isRecord(row) && (row.result == null || (Array.isArray(row.result) && row.result.every(isRecord))),
+    )
+  );
+}
+
+/**
+ * E-mails returned, as Snov.io charges them. Only lists of e-mail objects count: the cost is read
+ * before the shape is checked, and a string's length is no number of e-mails.
+ */
 function countEmails(result: SnovEmailFinderResult): number {
-  return (result.data ?? []).reduce((sum, row) => sum + (row.result?.length ?? 0), 0);
+  const rows: unknown[] = Array.isArray(result.data) ? result.data : [];
+  return rows.reduce<number>(
+    (sum, row) => sum + (isRecord(row) && Array.isArray(row.result) ? row.result.filter(isRecord).length : 0),
+    0,
+  );
 }
 
 function domainSearchOutcome(raw: SnovDomainSearchResult, taskHash: string): Outcome<Firmographics> {
