@@ -236,4 +236,35 @@ describe('a provider callback that never arrives', () => {
     const guards = (ctx.stack.worker as INestApplication).get(PipelineGuards);
     expect((await guards.wallet.snapshot('snov')).reserved).toBe(0);
   });
+
+  it('fails a task whose provider keeps failing every poll at its deadline, instead of polling forever', async () => {
+    const apiKey = (await createWorkspace(ctx.stack.gatewayUrl, 'Outage Co')).apiKey;
+    await sandboxPatch(ctx.stack.sandboxUrl, 'snov', { task_delay_ms: 60_000, outage: false });
+    const person = (await people(ctx.stack.sandboxUrl)).find(
+      (p) => p.emails.snov === p.email && p.emails.apollo === p.email,
+    ) as WorldPerson;
+    const id = await enqueue(ctx.stack, apiKey, { type: 'person.email', input: personInput(person) });
+    const steps = ctx.db.dataSource.getRepository(EnrichmentStep);
+    // Started (the task is Snov.io's now), then every poll of it answers 503: retryable, each time.
+    await eventually(
+      async () => (await steps.findOneBy({ requestId: id, provider: 'snov' }))?.providerTaskId,
+      {
+        timeoutMs: 10_000,
+      },
+    );
+    await sandboxPatch(ctx.stack.sandboxUrl, 'snov', { outage: true });
+    try {
+      const view = await finished(ctx.stack, apiKey, id, 20_000);
+      expect(view.steps.find((s) => s.provider === 'snov')).toMatchObject({
+        state: 'failed',
+        reason: 'timeout',
+        credits: 0,
+      });
+      expect(view.result?.email).toMatchObject({ email: person.email, source: 'apollo' });
+      const guards = (ctx.stack.worker as INestApplication).get(PipelineGuards);
+      expect((await guards.wallet.snapshot('snov')).reserved).toBe(0);
+    } finally {
+      await sandboxPatch(ctx.stack.sandboxUrl, 'snov', { outage: false });
+    }
+  });
 });

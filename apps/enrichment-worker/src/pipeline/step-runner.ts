@@ -505,9 +505,25 @@ export class StepRunner {
       if (!(error instanceof ProviderError)) {
         throw error;
       }
-      if (error.retryable) {
+      const deadline = step.deadlineAt?.getTime() ?? Date.now() + this.config.asyncDeadlineMs;
+      if (error.retryable && Date.now() <= deadline) {
         await job.moveToDelayed(Date.now() + this.catalog.of(provider).pollIntervalMs, token);
         throw new DelayedError();
+      }
+      if (error.retryable) {
+        // The deadline holds whatever the polls answer: a result endpoint that keeps failing (an
+        // outage, a body that stalls to the timeout) would otherwise be polled for ever.
+        await this.releaseCredits(request.workspaceId, provider, step.id, account);
+        await this.cache.unclaim(request.workspaceId, cacheKey, owner);
+        return {
+          settled: await settle({
+            state: 'failed',
+            reason: 'timeout',
+            error: `${provider} did not finish task ${taskId} before its deadline (last poll: ${error.message})`,
+            latencyMs: null,
+            credits: startedCredits,
+          }),
+        };
       }
       // The task ended without an answer: forget it, so that a later run starts a new one.
       await this.ledger.clearWaiting(step.id);
