@@ -1144,3 +1144,66 @@ describe('CSV imports with a worker, and exports', () => {
     expect(await ctx.db.dataSource.getRepository(EnrichmentRequest).countBy({ workspaceId })).toBe(0);
   });
 });
+
+describe('CSV imports of spreadsheet exports (no worker: the jobs stay queued)', () => {
+  let stack: Stack;
+  let db: TestDatabase;
+  let prefix: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    prefix = uniquePrefix();
+    stack = await startStack({
+      databaseUrl: db.url,
+      redisUrl: requireEnv('REDIS_URL'),
+      prefix,
+      worker: false,
+      // Two rows a chunk: a file refused on its fifth line has had a chunk enqueued before.
+      env: { IMPORT_CHUNK_SIZE: '2' },
+    });
+  });
+  afterAll(async () => {
+    await stack?.close();
+    await db?.drop();
+    await deletePrefix(requireEnv('REDIS_URL'), prefix);
+  });
+
+  const counts = async (workspaceId: string): Promise<[number, number]> => [
+    await db.dataSource.getRepository(ImportRecord).countBy({ workspaceId }),
+    await db.dataSource.getRepository(EnrichmentRequest).countBy({ workspaceId }),
+  ];
+  const inputsOf = async (importId: string): Promise<Record<string, unknown>[]> =>
+    (await db.dataSource.getRepository(EnrichmentRequest).find({ where: { importId } }))
+      .map((request) => request.input)
+      .sort((a, b) => String(a.first_name).localeCompare(String(b.first_name)));
+
+  it('reads "First Name" as first_name, and refuses a semicolon-separated file with a 400 naming the separator', async () => {
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'HubSpot Export Co');
+    const named = await upload(
+      stack,
+      apiKey,
+      'type=person.email',
+      'First Name,Last Name,Domain,Lifecycle Stage\nAda,Lovelace,example.com,lead\n',
+    );
+    expect(named.status).toBe(201);
+    expect(named.body).toMatchObject({ rows_accepted: 1, rows_rejected: 0 });
+    expect(await inputsOf(named.body.id)).toEqual([
+      { first_name: 'Ada', last_name: 'Lovelace', domain: 'example.com' },
+    ]);
+
+    // Excel in many European locales saves "CSV" with semicolons.
+    const semicolons = await upload(
+      stack,
+      apiKey,
+      'type=person.email',
+      'first_name;last_name;domain\r\nAda;Lovelace;example.com\r\n',
+    );
+    expect({ status: semicolons.status, message: semicolons.body.message }).toEqual({
+      status: 400,
+      message: expect.stringMatching(
+        /^The file is semicolon-separated .*imports read comma-separated CSV/,
+      ) as string,
+    });
+    expect(await counts(workspaceId)).toEqual([1, 1]);
+  });
+});

@@ -106,6 +106,33 @@ describe('resolveColumns', () => {
     });
   });
 
+  it('without a mapping, reads a column named with spaces or hyphens as the field with underscores', () => {
+    expect(resolveColumns(['Email', 'First Name', 'last-name', ' Company  Domain '], settings())).toEqual({
+      width: 4,
+      fields: [
+        { index: 1, column: 'First Name', field: 'first_name' },
+        { index: 2, column: 'last-name', field: 'last_name' },
+      ],
+      ignored: ['Email', 'Company  Domain'],
+    });
+    expect(() => resolveColumns(['First Name', 'first_name'], settings())).toThrow(
+      /more than one column for first_name/,
+    );
+  });
+
+  it('refuses a header read as one column holding semicolons or tabs, naming the separator', () => {
+    for (const mapping of [null, { 'Work Domain': 'domain' as const }]) {
+      expect(() => resolveColumns(['first_name;last_name;Work Domain'], settings({ mapping }))).toThrow(
+        /The file is semicolon-separated \(its header is one column: 'first_name;last_name;Work Domain'\); imports read comma-separated CSV/,
+      );
+    }
+    expect(() => resolveColumns(['first_name\tdomain'], settings())).toThrow(/The file is tab-separated/);
+    // One column is a header like any other.
+    expect(resolveColumns(['domain'], settings()).fields).toEqual([
+      { index: 0, column: 'domain', field: 'domain' },
+    ]);
+  });
+
   it('with a mapping, takes exactly the mapped columns', () => {
     const mapped = settings({ mapping: { 'Work Domain': 'domain', Name: 'full_name' } });
     expect(resolveColumns(['Name', 'first_name', 'Work Domain'], mapped)).toEqual({
