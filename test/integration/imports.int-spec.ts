@@ -1206,4 +1206,77 @@ describe('CSV imports of spreadsheet exports (no worker: the jobs stay queued)',
     });
     expect(await counts(workspaceId)).toEqual([1, 1]);
   });
+
+  it('takes the CSV only from a file part named file: another name, or a file part without a filename, is a 400 naming the part', async () => {
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Form Co');
+    const csv = 'first_name,last_name,domain\nAda,Lovelace,example.com\n';
+    const post = async (body: FormData | string, contentType?: string) => {
+      const response = await fetch(`${stack.gatewayUrl}/v1/imports`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${apiKey}`,
+          ...(contentType ? { 'content-type': contentType } : {}),
+        },
+        body,
+      });
+      return { status: response.status, message: ((await response.json()) as ImportAnswer).message };
+    };
+    const form = (parts: [string, string | Blob, string?][]): FormData => {
+      const body = new FormData();
+      for (const [name, value, filename] of parts) {
+        if (typeof value === 'string') {
+          body.append(name, value);
+        } else {
+          body.append(name, value, filename);
+        }
+      }
+      return body;
+    };
+    const csvFile = new Blob([csv], { type: 'text/csv' });
+
+    expect(
+      await post(
+        form([
+          ['type', 'person.email'],
+          ['upload', csvFile, 'leads.csv'],
+        ]),
+      ),
+    ).toEqual({
+      status: 400,
+      message: expect.stringMatching(
+        /file part is named 'upload'; send the CSV as a file part named "file"/,
+      ) as string,
+    });
+    // curl -F mapping=@mapping.json: a setting sent as a file is not taken for the CSV.
+    const mappingFile = new Blob(['{"First":"first_name"}'], { type: 'application/json' });
+    expect(
+      await post(
+        form([
+          ['type', 'person.email'],
+          ['mapping', mappingFile, 'mapping.json'],
+          ['file', csvFile, 'leads.csv'],
+        ]),
+      ),
+    ).toEqual({ status: 400, message: expect.stringMatching(/file part is named 'mapping'/) as string });
+    // curl -F 'file=<leads.csv' sends the file without a filename: a text field to multipart.
+    const boundary = 'sluice-test-boundary';
+    const withoutFilename = [
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="type"',
+      '',
+      'person.email',
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="file"',
+      'Content-Type: text/csv',
+      '',
+      csv,
+      `--${boundary}--`,
+      '',
+    ].join('\r\n');
+    expect(await post(withoutFilename, `multipart/form-data; boundary=${boundary}`)).toEqual({
+      status: 400,
+      message: expect.stringMatching(/"file" part has no filename.*-F file=@leads\.csv/) as string,
+    });
+    expect(await counts(workspaceId)).toEqual([0, 0]);
+  });
 });

@@ -24,6 +24,8 @@ const CSV_PART_TYPES = [
   'application/vnd.ms-excel',
   'application/octet-stream',
 ];
+/** The form part that holds the CSV. */
+const FILE_PART = 'file';
 /** Raw bodies: the CSV itself. */
 const CSV_BODY_TYPES = ['text/csv', 'application/csv', 'text/plain'];
 /** Room for the multipart envelope and the form fields around the file. */
@@ -209,7 +211,12 @@ function openForm(request: Request, fromQuery: RawImportSettings, maxBytes: numb
         late ??= `form field '${name}'`;
         return;
       }
-      if (info.valueTruncated) {
+      if (name === FILE_PART) {
+        // busboy reads a part without a filename (and not application/octet-stream) as a text field.
+        refusal ??= new BadRequestException(
+          `The "${FILE_PART}" part has no filename, so it arrived as a text field; send the CSV as a file part with a filename (curl: -F ${FILE_PART}=@leads.csv).`,
+        );
+      } else if (info.valueTruncated) {
         refusal ??= new BadRequestException(`Form field ${name} is longer than 64 KiB.`);
       } else if (settings[name] !== undefined) {
         refusal ??= new BadRequestException(`Setting ${name} is given more than once.`);
@@ -225,6 +232,11 @@ function openForm(request: Request, fromQuery: RawImportSettings, maxBytes: numb
         late ??= `a second file part ('${name}')`;
         stream.resume();
         return;
+      }
+      if (refusal === null && name !== FILE_PART) {
+        refusal = new BadRequestException(
+          `The form's file part is named '${name}'; send the CSV as a file part named "${FILE_PART}", and the settings as text fields.`,
+        );
       }
       if (refusal === null && !CSV_PART_TYPES.includes(info.mimeType.toLowerCase())) {
         refusal = new BadRequestException(
@@ -271,7 +283,9 @@ function openForm(request: Request, fromQuery: RawImportSettings, maxBytes: numb
       if (!tap) {
         reject(
           refusal ??
-            new BadRequestException('The form has no file part; send the CSV as a file part named "file".'),
+            new BadRequestException(
+              `The form has no file part; send the CSV as a file part named "${FILE_PART}".`,
+            ),
         );
       }
     });
