@@ -1177,6 +1177,44 @@ describe('CSV imports of spreadsheet exports (no worker: the jobs stay queued)',
       .map((request) => request.input)
       .sort((a, b) => String(a.first_name).localeCompare(String(b.first_name)));
 
+  it('reads a file as spreadsheets write it — BOM, CRLF, LF and CR mixed, blank lines, quoted commas, quotes and line breaks — naming the lines of the file', async () => {
+    const { apiKey } = await createWorkspace(stack.gatewayUrl, 'Spreadsheet Co');
+    const file =
+      '\uFEFFfirst_name,last_name,domain,Notes\r\n' +
+      'Ada,Lovelace,ada.example.com,"met at a fair, 2026"\r\n' +
+      'Bob,Smith,bob.example.com,"said ""call me""\r\non two lines"\r\n' +
+      '\r\n' +
+      'Cy,Young,not a domain,appended by another program\n' +
+      'Di,Jones,di.example.com,classic Mac OS\r' +
+      'Eve,Stone,eve.example.com,the last line';
+    for (const ending of ['', '\r\n\r\n\n']) {
+      const answer = await upload(stack, apiKey, 'type=person.email', `${file}${ending}`);
+      expect({ status: answer.status, body: answer.body }).toMatchObject({
+        status: 201,
+        body: {
+          status: 'completed',
+          rows_total: 5,
+          rows_accepted: 4,
+          rows_rejected: 1,
+          errors: [
+            {
+              line: 6,
+              column: 'domain',
+              message: expect.stringMatching(/"not a domain" is not a domain/) as string,
+            },
+          ],
+        },
+      });
+      expect(await inputsOf(answer.body.id)).toEqual(
+        ['Ada', 'Bob', 'Di', 'Eve'].map((first) => ({
+          first_name: first,
+          last_name: { Ada: 'Lovelace', Bob: 'Smith', Di: 'Jones', Eve: 'Stone' }[first],
+          domain: 'example.com',
+        })),
+      );
+    }
+  });
+
   it('reads "First Name" as first_name, and refuses a semicolon-separated file with a 400 naming the separator', async () => {
     const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'HubSpot Export Co');
     const named = await upload(
@@ -1205,6 +1243,41 @@ describe('CSV imports of spreadsheet exports (no worker: the jobs stay queued)',
       ) as string,
     });
     expect(await counts(workspaceId)).toEqual([1, 1]);
+  });
+
+  it('refuses a file that is not UTF-8 with a 400 naming the line: in the header nothing is written; part-way the import fails and the jobs it queued are cancelled', async () => {
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Windows Excel Co');
+    // As Excel on Windows saves "CSV (Comma delimited)": Windows-1252, é is the byte 0xE9.
+    const send = (text: string) =>
+      fetch(`${stack.gatewayUrl}/v1/imports?type=person.email`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'text/csv' },
+        body: Buffer.from(text, 'latin1'),
+      }).then(async (response) => ({
+        status: response.status,
+        body: (await response.json()) as ImportAnswer,
+      }));
+
+    const header = await send('Pr\u00e9nom,last_name,domain\nAda,Lovelace,example.com\n');
+    expect({ status: header.status, message: header.body.message }).toEqual({
+      status: 400,
+      message: expect.stringMatching(
+        /not UTF-8 text: line 1 \(the header\) holds byte 0xE9.*"CSV UTF-8"/,
+      ) as string,
+    });
+    expect(await counts(workspaceId)).toEqual([0, 0]);
+
+    const rows = await send(
+      'first_name,last_name,domain\nAda,Lovelace,example.com\nBob,Smith,example.com\nCy,Young,example.com\nR\u00e9my,Dupont,example.com\n',
+    );
+    expect(rows.status).toBe(400);
+    expect(rows.body.message).toMatch(
+      /not UTF-8 text: line 5 \(column 'first_name'\) holds byte 0xE9.*Nothing of this import will run: the 2 job\(s\) it had queued were cancelled/,
+    );
+    expect(rows.body.import).toMatchObject({ status: 'failed', resumable: false });
+    const requests = db.dataSource.getRepository(EnrichmentRequest);
+    expect(await requests.countBy({ workspaceId })).toBe(2);
+    expect(await requests.countBy({ workspaceId, status: 'cancelled' })).toBe(2);
   });
 
   it('takes the CSV only from a file part named file: another name, or a file part without a filename, is a 400 naming the part', async () => {

@@ -1,4 +1,3 @@
-import { pipeline } from 'node:stream';
 import {
   BadRequestException,
   ConflictException,
@@ -12,12 +11,13 @@ import { SUPPRESSED_MESSAGE, SuppressionCheck } from '../persons/suppression-che
 import { InjectDataSource } from '@nestjs/typeorm';
 import { GatewayConfig } from '@sluice/config';
 import { EnrichmentRequest, ImportRecord, isUniqueViolation, type ImportRowError } from '@sluice/db';
-import { CsvError, parse } from 'csv-parse';
+import { CsvError } from 'csv-parse';
 import { DataSource, In } from 'typeorm';
 import type { Caller } from '../auth/request-context';
 import { Quotas } from '../credits/quotas.service';
 import { encodeCursor } from '../jobs/job-list';
 import { JobsService, type NewJob } from '../jobs/jobs.service';
+import { type CsvRow, MAX_ROW_BYTES, readCsvRows } from './csv-rows';
 import { asBadRequest, type CsvUpload, UploadBrokenError } from './csv-upload';
 import { ImportCancellation } from './import-cancellation';
 import type { ImportListQuery } from './import-list';
@@ -26,18 +26,10 @@ import { jobOfRow, refusalMessage } from './import-rows';
 import { type ColumnMap, type ImportSettings, resolveColumns } from './import-settings';
 import { toImportView, type ImportView } from './import-view';
 
-/** Longest CSV row accepted: bounds what one row (or an unclosed quote) can make the parser hold. */
-const MAX_ROW_BYTES = 64 * 1024;
-
-interface ParsedRow {
-  record: string[];
-  info: { lines: number };
-}
-
 /** An upload whose header was read (and, for a resume, the rows it skips). */
 interface OpenFile {
   upload: CsvUpload;
-  rows: AsyncIterator<ParsedRow>;
+  rows: AsyncIterator<CsvRow>;
   /** Drops the rest of the upload unread. */
   stop: () => void;
   digest: RowDigest;
@@ -98,22 +90,11 @@ export class ImportsService {
         throw error;
       }
     }
-    const parser = parse({
-      bom: true,
-      skip_empty_lines: true,
-      skip_records_with_empty_values: true,
-      relax_column_count: true,
-      max_record_size: MAX_ROW_BYTES,
-      info: true,
-    });
-    // pipeline() hands the parser the upload's error even when the upload broke off before this
-    // point (while the import to resume was looked up); the rows read below fail with it, so its
-    // own callback has nothing to add.
-    pipeline(upload.file, parser, () => undefined);
-    const rows = parser[Symbol.asyncIterator]() as AsyncIterator<ParsedRow>;
+    const csv = readCsvRows(upload.file);
+    const { rows } = csv;
     const stop = (): void => {
       upload.discard();
-      parser.destroy();
+      csv.destroy();
     };
 
     // Everything about the file as a whole is checked before anything is written; a resume also
@@ -131,8 +112,8 @@ export class ImportsService {
           'The file is empty; its first line must be a header naming the columns.',
         );
       }
-      columns = resolveColumns(header.value.record, settings);
-      digest.add(header.value.record);
+      columns = resolveColumns(header.value.cells, settings);
+      digest.add(header.value.cells);
       if (origin) {
         await this.skipCommitted(rows, digest, origin);
       }
@@ -222,7 +203,7 @@ export class ImportsService {
 
   /** Reads past the rows `origin` committed, enqueuing nothing; they must be the rows it read. */
   private async skipCommitted(
-    rows: AsyncIterator<ParsedRow>,
+    rows: AsyncIterator<CsvRow>,
     digest: RowDigest,
     origin: ImportRecord,
   ): Promise<void> {
@@ -233,7 +214,7 @@ export class ImportsService {
           `The file has ${read} data row(s), but import ${origin.id} had committed ${origin.rowsCommitted}: resume it with the same file.`,
         );
       }
-      digest.add(next.value.record);
+      digest.add(next.value.cells);
     }
     if (origin.rowsDigest !== null && digest.current() !== origin.rowsDigest) {
       throw new ConflictException(
@@ -312,12 +293,9 @@ export class ImportsService {
             `The file has more than ${this.config.importMaxRows} data rows, the most one import may hold (IMPORT_MAX_ROWS); split it.`,
           );
         }
-        digest.add(next.value.record);
-        // The parser counts the line a row ends on; a quoted cell may span lines, so step back.
-        const line =
-          next.value.info.lines -
-          next.value.record.reduce((breaks, value) => breaks + (value.match(/\n/g)?.length ?? 0), 0);
-        const outcome = jobOfRow(next.value.record, line, columns, settings, record.id);
+        digest.add(next.value.cells);
+        const { line } = next.value;
+        const outcome = jobOfRow(next.value.cells, line, columns, settings, record.id);
         if ('error' in outcome) {
           reject(outcome.error);
           continue;

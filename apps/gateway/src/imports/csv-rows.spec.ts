@@ -1,0 +1,78 @@
+import { Readable } from 'node:stream';
+import { BadRequestException } from '@nestjs/common';
+import { type CsvRow, readCsvRows } from './csv-rows';
+
+/** Every row of a file sent in `chunks`, or the error reading them ended with. */
+async function rowsOf(...chunks: (string | Buffer)[]): Promise<CsvRow[]> {
+  const { rows } = readCsvRows(Readable.from(chunks.map((chunk) => Buffer.from(chunk))));
+  const read: CsvRow[] = [];
+  for (let next = await rows.next(); !next.done; next = await rows.next()) {
+    read.push(next.value);
+  }
+  return read;
+}
+
+describe('readCsvRows', () => {
+  it('reads CRLF, LF and CR line ends, mixed in one file, a last line without one, and skips blank lines', async () => {
+    expect(await rowsOf('email,name\r\na@x.com,Ada\nb@x.com,Bob\r\n\r\n\nc@x.com,Cy\rd@x.com,Di')).toEqual([
+      { cells: ['email', 'name'], line: 1 },
+      { cells: ['a@x.com', 'Ada'], line: 2 },
+      { cells: ['b@x.com', 'Bob'], line: 3 },
+      { cells: ['c@x.com', 'Cy'], line: 6 },
+      { cells: ['d@x.com', 'Di'], line: 7 },
+    ]);
+    // A CRLF split between two chunks is one line end.
+    expect(await rowsOf('email,name\r', '\na@x.com,Ada\r', '\n')).toEqual([
+      { cells: ['email', 'name'], line: 1 },
+      { cells: ['a@x.com', 'Ada'], line: 2 },
+    ]);
+  });
+
+  it('gives a row the line it starts on, whatever line breaks its quoted cells hold', async () => {
+    const file = [
+      'email,note',
+      '"a@x.com","two\r\nlines, ""quoted"""',
+      'b@x.com,"three\nshort\rlines"',
+      '',
+      'c@x.com,plain',
+    ].join('\r\n');
+    expect(await rowsOf(file)).toEqual([
+      { cells: ['email', 'note'], line: 1 },
+      { cells: ['a@x.com', 'two\r\nlines, "quoted"'], line: 2 },
+      { cells: ['b@x.com', 'three\nshort\rlines'], line: 4 },
+      { cells: ['c@x.com', 'plain'], line: 8 },
+    ]);
+  });
+
+  it('drops a UTF-8 byte order mark, even one split across chunks, before a quoted header', async () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    const expected = [
+      { cells: ['email', 'name'], line: 1 },
+      { cells: ['a@x.com', 'Zoë'], line: 2 },
+    ];
+    expect(await rowsOf(bom, '"email",name\na@x.com,Zoë\n')).toEqual(expected);
+    expect(await rowsOf(bom.subarray(0, 1), bom.subarray(1), '"email",name\na@x.com,Zoë\n')).toEqual(
+      expected,
+    );
+    expect(await rowsOf('e')).toEqual([{ cells: ['e'], line: 1 }]);
+  });
+
+  it('refuses bytes that are not UTF-8 with a 400 naming the line, the column and the byte', async () => {
+    // "Rémy" as Excel on Windows saves it (Windows-1252).
+    const latin1 = Buffer.from('email,first_name\na@x.com,Ann\n\nb@x.com,"R\xe9my"\n', 'latin1');
+    const refusal = rowsOf(latin1);
+    await expect(refusal).rejects.toBeInstanceOf(BadRequestException);
+    await expect(refusal).rejects.toThrow(
+      /not UTF-8 text: line 4 \(column 'first_name'\) holds byte 0xE9.*save it as "CSV UTF-8"/,
+    );
+    await expect(rowsOf(Buffer.from('Pr\xe9nom,email\n', 'latin1'))).rejects.toThrow(
+      /line 1 \(the header\) holds byte 0xE9/,
+    );
+    // A character split between two chunks is still UTF-8.
+    const e = Buffer.from('é');
+    expect(await rowsOf(Buffer.concat([Buffer.from('name\nZo'), e.subarray(0, 1)]), e.subarray(1))).toEqual([
+      { cells: ['name'], line: 1 },
+      { cells: ['Zoé'], line: 2 },
+    ]);
+  });
+});
