@@ -123,11 +123,13 @@ export class ImportsController {
     summary:
       'Import a CSV: one job per valid row, the file streamed (any number of rows up to IMPORT_MAX_ROWS)',
     description: [
-      'Send `multipart/form-data` with the settings as form fields **before** a file part named `file`, or the CSV itself as a `text/csv` body with the settings as query parameters. The first line is the header.',
+      'Send `multipart/form-data` with the settings as form fields **before** a file part named `file` (with a filename; a file part under another name is a 400), or the CSV itself as a `text/csv` body with the settings as query parameters. The first line is the header.',
       '',
-      'Settings: `type` (required; the request type every row becomes), `mapping` (JSON: CSV column → input field, e.g. `{"Work Email":"email"}`; without it, columns named after an input field of the type are used), `options` (JSON, as POST /v1/jobs takes them), `priority` (`bulk` by default), `callback_url`, `reference` (a label of 1–128 visible ASCII characters to find the import again without its id: GET /v1/imports?reference=) and `resume` (the id of a failed import to resume).',
+      'The file is comma-separated UTF-8, with or without a byte order mark (Excel: "CSV UTF-8"); lines may end in CRLF, LF or CR, even mixed; blank lines are skipped; quoted cells may hold commas, quotes and line breaks. A file that is not UTF-8 is a 400 naming the first line that is not; a semicolon- or tab-separated file is a 400 naming its separator.',
       '',
-      'Each row is checked as POST /v1/jobs checks a job: a bad row is listed with its line (and column) and skipped, never fatal; valid rows are enqueued as the file arrives. The answer comes when the whole file has been read. A problem with the file as a whole (no file, not CSV, no header, a mapping naming a missing column, more rows than IMPORT_MAX_ROWS, a file over IMPORT_MAX_BYTES) is a 400 (413 for size); when it is found part-way, the import is marked `failed` and the jobs it had queued are cancelled. If the upload itself breaks off (or its gateway dies: a running import left unrefreshed for IMPORT_STALE_AFTER_MS), the import is marked `failed`, the rows accepted before stay queued (see GET /v1/jobs?import_id=) and it is `resumable`.',
+      'Settings: `type` (required; the request type every row becomes), `mapping` (JSON: CSV column → input field, e.g. `{"Work Email":"email"}`; without it, columns named after an input field of the type are used, in any case, with spaces or hyphens for underscores: `First Name` is `first_name`), `options` (JSON, as POST /v1/jobs takes them), `priority` (`bulk` by default), `callback_url`, `reference` (a label of 1–128 visible ASCII characters to find the import again without its id: GET /v1/imports?reference=) and `resume` (the id of a failed import to resume).',
+      '',
+      'Each row is checked as POST /v1/jobs checks a job: a bad row is listed with its line (and column) and skipped, never fatal; valid rows are enqueued as the file arrives. The answer comes when the whole file has been read. A problem with the file as a whole (no file, not CSV, not UTF-8, not comma-separated, no header, a mapping naming a missing column, more rows than IMPORT_MAX_ROWS, a file over IMPORT_MAX_BYTES) is a 400 (413 for size); when it is found part-way, the import is marked `failed` and the jobs it had queued are cancelled. If the upload itself breaks off (or its gateway dies: a running import left unrefreshed for IMPORT_STALE_AFTER_MS), the import is marked `failed`, the rows accepted before stay queued (see GET /v1/jobs?import_id=) and it is `resumable`.',
       '',
       'Resuming: send the whole file again with `resume={id}` and the same type, mapping, options, priority and callback_url. Its first `rows_committed` data rows (those the failed import handled) are read, checked to be the same rows, and skipped without enqueuing anything; the rest is a new import with `resumed_from` and `rows_skipped` (its counts cover the rows it read; line numbers stay those of the file), and the failed import shows `resumed_by`. Another workspace’s import is a 404; an import refused for its content, not failed, already resumed, run with other settings, or a different file is a 409 naming why.',
       '',
@@ -182,7 +184,7 @@ export class ImportsController {
   @ApiResponse({
     status: 400,
     description:
-      'Bad settings, no file, not CSV, no header, a mapping naming a missing column, too many rows. When found part-way the body holds the failed `import`.',
+      'Bad settings, no file part named `file`, not CSV, not UTF-8, not comma-separated, no header, a mapping naming a missing column, too many rows. When found part-way the body holds the failed `import`.',
     schema: {
       example: {
         statusCode: 400,
