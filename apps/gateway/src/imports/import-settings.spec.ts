@@ -60,7 +60,10 @@ describe('parseImportSettings', () => {
 
   it('refuses each bad setting with a 400 naming it', () => {
     for (const [raw, problem] of [
-      [{}, /type is required/],
+      [
+        {},
+        /type is required: .* \(a form sends it as a field before the file part; a raw CSV body as \?type=\)\.$/,
+      ],
       [{ type: 'person.anything' }, /type must be one of/],
       [{ type: 'person.email', mapping: '{' }, /mapping must be a JSON object; it is not valid JSON/],
       [{ type: 'person.email', mapping: '["email"]' }, /mapping must be a JSON object/],

@@ -100,7 +100,8 @@ export function parseImportSettings(raw: RawImportSettings): ImportSettings {
   }
   if (raw.type === undefined || raw.type === '') {
     throw new BadRequestException(
-      `type is required: the request type every row becomes, one of ${SUPPORTED_REQUEST_TYPES.join(', ')}.`,
+      // A form's settings are read when its file part begins, so a type sent after the file is unseen.
+      `type is required: the request type every row becomes, one of ${SUPPORTED_REQUEST_TYPES.join(', ')} (a form sends it as a field before the file part; a raw CSV body as ?type=).`,
     );
   }
   if (!(SUPPORTED_REQUEST_TYPES as readonly string[]).includes(raw.type)) {
