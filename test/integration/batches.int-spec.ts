@@ -447,6 +447,16 @@ describe('batches (POST /v1/batches, progress, summary, cancel, scheduled re-enr
     }
     const refreshed = (await api<BatchView>('GET', `/v1/batches/${batchId}`)).body;
     expect(refreshed.progress).toMatchObject({ total: 10, finished: 10 });
+    // The summary's last run is this tick's three jobs, not every record's current job.
+    let rerunCredits = 0;
+    for (const record of after.filter((r) => [0, 4, 11].includes(r.index))) {
+      rerunCredits += (await api<{ credits_spent: number }>('GET', `/v1/jobs/${record.job_id}`)).body
+        .credits_spent;
+    }
+    const rerun = (await api<Summary>('GET', `/v1/batches/${batchId}/summary`)).body;
+    expect(rerun.credits_spent.last_run).toBeCloseTo(rerunCredits, 4);
+    expect(rerun.credits_spent.all_runs).toBeCloseTo(refreshed.credits_spent, 4);
+    expect(rerun.last_run_at).toBe(refreshed.last_run_at);
     expect(new Date(refreshed.last_run_at as string).getTime()).toBeGreaterThan(
       new Date(lastRun as string).getTime(),
     );

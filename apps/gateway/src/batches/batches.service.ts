@@ -528,12 +528,16 @@ export class BatchesService {
         GROUP BY 1, 2 ORDER BY count DESC, provider, reason LIMIT ${TOP_VALUES}`,
       params,
     );
+    // A run's jobs share its correlation id (the first run's request, or the tick's): the last run is
+    // the newest job's, which may have re-enqueued only some records (their other jobs are older runs').
     const [credits] = await this.dataSource.query<{ last_run: string; all_runs: string }[]>(
-      `SELECT COALESCE(sum(s.credits) FILTER (WHERE br.request_id IS NOT NULL), 0) AS last_run,
+      `SELECT COALESCE(sum(s.credits) FILTER (WHERE r.correlation_id = (
+                SELECT n.correlation_id FROM enrichment_requests n
+                 WHERE n.batch_id = $1 AND n.workspace_id = $2
+                 ORDER BY n.created_at DESC, n.id DESC LIMIT 1)), 0) AS last_run,
               COALESCE(sum(s.credits), 0) AS all_runs
          FROM enrichment_requests r
          JOIN enrichment_steps s ON s.request_id = r.id
-         LEFT JOIN batch_records br ON br.request_id = r.id AND br.batch_id = r.batch_id
         WHERE r.batch_id = $1 AND r.workspace_id = $2`,
       params,
     );
