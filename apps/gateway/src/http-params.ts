@@ -9,13 +9,28 @@ export function providerOf(name: string): ProviderName {
   return name as ProviderName;
 }
 
-/** An optional ISO 8601 date (or date-time) query parameter; malformed is a 400 naming it. */
+/** Whether the month has that day: `Date` would take 2026-02-30 for 2 March. */
+function isCalendarDay(year: number, month: number, day: number): boolean {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/**
+ * An optional ISO 8601 date (or date-time) query parameter; malformed, or a day its month does not
+ * have, is a 400 naming it.
+ */
 export function isoDateParam(value: string | undefined, name: string): Date | undefined {
   if (value === undefined || value === '') {
     return undefined;
   }
   const date = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) {
+  const day = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
+  if (
+    !day ||
+    Number.isNaN(date.getTime()) ||
+    !isCalendarDay(Number(day[1]), Number(day[2]), Number(day[3]))
+  ) {
     throw new BadRequestException(
       `${name} must be an ISO 8601 date or date-time, e.g. 2026-12-01T00:00:00Z.`,
     );

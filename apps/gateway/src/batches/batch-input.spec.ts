@@ -79,17 +79,20 @@ describe('record selection', () => {
         { email: 'b@acme.com', occurred_at: 'yesterday' },
         { email: 'c@acme.com', colour: 'red' },
         {},
+        { email: 'd@acme.com', occurred_at: '2026-02-30' },
       ]),
       NOW,
     );
     expect(kept.map((record) => [record.index, record.externalId])).toEqual([[0, 'd-1']]);
-    expect(rejected.map((record) => record.index)).toEqual([1, 2, 3, 4, 5]);
+    expect(rejected.map((record) => record.index)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(rejected[0]?.errors.join()).toMatch(
       /^records\[1\]: email "not-an-email" is not an e-mail address/,
     );
     expect(rejected[2]?.errors.join()).toMatch(/records\[3\]: occurred_at must be an ISO 8601/);
     expect(rejected[3]?.errors.join()).toMatch(/records\[4\]: unknown member.*colour/);
     expect(rejected[4]?.errors.join()).toMatch(/records\[5\]: no identifier/);
+    // Not 2 March: a day the month lacks is refused by index.
+    expect(rejected[5]?.errors.join()).toMatch(/records\[6\]: occurred_at must be an ISO 8601/);
   });
 
   it('keeps records within since_days, then the most recent up to limit', () => {
