@@ -2,9 +2,12 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { Batch, BatchRecord, EnrichmentRequest } from '@sluice/db';
 import { batchRefreshSchedulerId, JOB_NAMES, QUEUE_NAMES } from '@sluice/queue';
 import type { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { companySizeBucket } from '../../apps/gateway/src/batches/batch-input';
 import { call, createWorkspace } from '../support/api';
+import { requireEnv } from '../support/database';
 import {
+  calls,
   finished,
   people,
   personInput,
@@ -56,6 +59,15 @@ interface Summary {
   last_run_at: string | null;
 }
 
+const PAID_PROVIDERS = [
+  'snov',
+  'apollo',
+  'rocketreach',
+  'orion-connect',
+  'astra-dialer',
+  'nimbus-lookup',
+  'email-verifier',
+];
 const FIELDS = ['business_email', 'industry', 'company_size', 'seniority', 'department'];
 const DAY = 24 * 3600 * 1000;
 const daysAgo = (days: number) => new Date(Date.now() - days * DAY).toISOString();
@@ -105,6 +117,12 @@ describe('batches (POST /v1/batches, progress, summary, cancel, scheduled re-enr
   const api = <T>(method: string, path: string, body?: unknown, token = apiKey) =>
     call<T>(ctx.stack.gatewayUrl, method, path, { token, body });
   const queue = () => ctx.stack.gateway.get<Queue>(getQueueToken(QUEUE_NAMES.enrichment), { strict: false });
+  /** Calls every paid provider of the sandbox has received. */
+  const totalCalls = async (): Promise<number> =>
+    (await Promise.all(PAID_PROVIDERS.map((provider) => calls(ctx.stack.sandboxUrl, provider)))).reduce(
+      (sum, counts) => sum + counts.total,
+      0,
+    );
 
   const allRecords = async (id: string, token = apiKey): Promise<RecordView[]> => {
     const all: RecordView[] = [];
@@ -416,10 +434,27 @@ describe('batches (POST /v1/batches, progress, summary, cancel, scheduled re-enr
       `UPDATE enrichment_requests SET completed_at = now() - interval '10 days' WHERE id = ANY($1::uuid[])`,
       [stale.map((record) => record.job_id)],
     );
+    // And so were the answers they got: the store's rows and the provider cache's entries (kept by
+    // the longer TTLs, such as bulk's 30 days) are 10 days old too.
+    const { workspaceId } = await ctx.db.dataSource.getRepository(Batch).findOneByOrFail({ id: batchId });
+    for (const table of ['persons', 'companies', 'company_domains']) {
+      await ctx.db.dataSource.query(`UPDATE ${table} SET fetched_at = now() - interval '10 days'`);
+    }
+    const redis = new Redis(requireEnv('REDIS_URL'));
+    try {
+      const keys = await redis.keys(`${ctx.prefix}:pipeline:cache:${workspaceId}:*`);
+      expect(keys.length).toBeGreaterThan(0);
+      for (const key of keys) {
+        const entry = JSON.parse((await redis.get(key)) as string) as Record<string, unknown>;
+        await redis.set(key, JSON.stringify({ ...entry, answeredAt: Date.now() - 10 * DAY }), 'KEEPTTL');
+      }
+    } finally {
+      redis.disconnect();
+    }
+    const callsBefore = await totalCalls();
     const lastRun = (await api<BatchView>('GET', `/v1/batches/${batchId}`)).body.last_run_at;
 
     // The tick, as the scheduler would send it.
-    const { workspaceId } = await ctx.db.dataSource.getRepository(Batch).findOneByOrFail({ id: batchId });
     const tick = await queue().add(JOB_NAMES.batchRefresh, { batchId, workspaceId });
     await eventually(async () => (await tick.getState()) === 'completed', {
       timeoutMs: 30_000,
@@ -444,6 +479,8 @@ describe('batches (POST /v1/batches, progress, summary, cancel, scheduled re-enr
         .findOneByOrFail({ id: record.job_id });
       expect(request.batchId).toBe(batchId);
       expect(request.type).toBe('enrich');
+      // Asked again for what is older than the schedule: the batch's options stay as the batch has them.
+      expect(request.options).toMatchObject({ max_age_days: 7 });
     }
     const refreshed = (await api<BatchView>('GET', `/v1/batches/${batchId}`)).body;
     expect(refreshed.progress).toMatchObject({ total: 10, finished: 10 });
@@ -453,6 +490,9 @@ describe('batches (POST /v1/batches, progress, summary, cancel, scheduled re-enr
       rerunCredits += (await api<{ credits_spent: number }>('GET', `/v1/jobs/${record.job_id}`)).body
         .credits_spent;
     }
+    // The 10-day-old answers were not reused: the providers were asked, and paid, again.
+    expect(rerunCredits).toBeGreaterThan(0);
+    expect(await totalCalls()).toBeGreaterThan(callsBefore);
     const rerun = (await api<Summary>('GET', `/v1/batches/${batchId}/summary`)).body;
     expect(rerun.credits_spent.last_run).toBeCloseTo(rerunCredits, 4);
     expect(rerun.credits_spent.all_runs).toBeCloseTo(refreshed.credits_spent, 4);

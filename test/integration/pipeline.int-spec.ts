@@ -86,6 +86,40 @@ describe('the e-mail waterfall', () => {
     expect(after.map((c) => c.total)).toEqual(before.map((c) => c.total));
   });
 
+  it('asks the provider again with max_age_days 0 although the cache is warm; without it the cache answers', async () => {
+    const person = world.find((p) => p.emails.snov === p.email) as WorldPerson;
+    const run = async (options?: Record<string, unknown>) => {
+      const before = await calls(ctx.stack.sandboxUrl, 'snov');
+      const view = await finished(
+        ctx.stack,
+        apiKey,
+        await enqueue(ctx.stack, apiKey, {
+          type: 'person.email',
+          input: personInput(person),
+          ...(options ? { options } : {}),
+        }),
+      );
+      expect(view.status).toBe('completed');
+      expect(view.result?.email).toMatchObject({ email: person.email, source: 'snov' });
+      const after = await calls(ctx.stack.sandboxUrl, 'snov');
+      return { view, snovCalls: after.total - before.total };
+    };
+    // The first job fills the cache (and the store), unless an earlier one did.
+    await run();
+    // Without max_age_days, and with one the answer is young enough for, the cache answers.
+    for (const options of [undefined, { max_age_days: 1 }]) {
+      const again = await run(options);
+      expect(again.view.steps.map((s) => [s.provider, s.cached, s.credits])).toEqual([['snov', true, 0]]);
+      expect(again.view.result?.credits_spent).toBe(0);
+      expect(again.snovCalls).toBe(0);
+    }
+    // max_age_days 0: the answer in the cache (and the store) predates the job, so snov is asked again.
+    const fresh = await run({ max_age_days: 0 });
+    expect(fresh.view.steps.map((s) => [s.provider, s.cached])).toEqual([['snov', false]]);
+    expect(fresh.view.result?.credits_spent).toBeGreaterThan(0);
+    expect(fresh.snovCalls).toBeGreaterThan(0);
+  });
+
   it('verifies the e-mail found when asked, and the verifier’s verdict outranks the finder’s', async () => {
     const person = world.find(
       (p) => p.emails.apollo === p.email && p.email_status === 'valid',
@@ -252,6 +286,16 @@ describe('the e-mail waterfall', () => {
     });
     expect(options.status).toBe(400);
     expect(JSON.stringify(options.body)).toMatch(/phone_type must be mobile or any/);
+    const age = await call(ctx.stack.gatewayUrl, 'POST', '/v1/jobs', {
+      token: apiKey,
+      body: {
+        type: 'person.email',
+        input: { first_name: 'Ada', last_name: 'Lovelace', domain: 'example.com' },
+        options: { max_age_days: -1 },
+      },
+    });
+    expect(age.status).toBe(400);
+    expect(JSON.stringify(age.body)).toMatch(/options.max_age_days must be a whole number from 0 to 3650/);
   });
 });
 

@@ -984,7 +984,7 @@ export interface components {
        */
       max_credits?: number;
       /**
-       * @description verify (bool), accept_catch_all (bool), phone_type ("mobile" | "any"), wait_for_credits (bool: wait for a provider paused for credits instead of falling through).
+       * @description verify (bool), accept_catch_all (bool), phone_type ("mobile" | "any"), wait_for_credits (bool: wait for a provider paused for credits instead of falling through), max_age_days (whole number, 0–3650: cached and stored answers older than this are not reused, the provider is asked again; 0: every step asks again).
        * @example {
        *       "verify": true
        *     }
@@ -4977,7 +4977,7 @@ export interface operations {
             | 'email_status'
           )[];
           timeout_ms?: number;
-          /** @description accept_catch_all, phone_type, wait_for_credits */
+          /** @description accept_catch_all, phone_type, wait_for_credits, max_age_days (0–3650) */
           options?: Record<string, never>;
           max_credits?: number;
         };

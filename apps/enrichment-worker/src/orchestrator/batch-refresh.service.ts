@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Batch, insertBatchRequests, type BatchRunRequest } from '@sluice/db';
+import type { RequestOptions } from '@sluice/enrichment';
 import {
   batchRefreshSchedulerId,
   JOB_NAMES,
@@ -19,10 +20,10 @@ const SLICE = 500;
 /**
  * A scheduled batch's tick (the job scheduler `batches.refresh:<batch id>` the gateway keeps, one per
  * batch so each is isolated): the records whose current job finished more than `every_days` ago get
- * a new ordinary `enrich` job (the provider cache and store answer what is still fresh without
- * paying); records still being enriched, or enriched recently, are left alone. Records are claimed
- * with `FOR UPDATE SKIP LOCKED` and re-pointed in the same transaction, so two ticks never enqueue
- * one record twice. A plan job that fails to enqueue after commit leaves its request `queued`, which
+ * a new ordinary `enrich` job whose `max_age_days` is `every_days` (the provider cache and store
+ * answer only what was fetched more recently, without paying); records still being enriched, or
+ * enriched recently, are left alone. Records are claimed with `FOR UPDATE SKIP LOCKED` and
+ * re-pointed in the same transaction, so two ticks never enqueue one record twice. A plan job that fails to enqueue after commit leaves its request `queued`, which
  * the recovery sweep enqueues.
  */
 @Injectable()
@@ -44,6 +45,19 @@ export class BatchRefresh {
       return { reenqueued: 0, stopped: true };
     }
     const correlationId = `batch-refresh-${batch.id}-${Date.now()}`;
+    // A re-run asks the providers again for what is older than the schedule: without an age limit
+    // the provider cache and the store would answer it (for up to STORE_FRESH_DAYS) for free, and a
+    // weekly refresh would serve months-old data. Answers fetched more recently (by another job) are
+    // still reused. The batch's own, smaller, max_age_days stands.
+    const everyDays = batch.schedule.every_days;
+    const own = (batch.options as RequestOptions).max_age_days;
+    const rerun = {
+      ...batch,
+      options: {
+        ...batch.options,
+        max_age_days: Math.min(own ?? everyDays, everyDays),
+      },
+    };
     let total = 0;
     for (;;) {
       const run = await this.dataSource.transaction(async (manager): Promise<BatchRunRequest[]> => {
@@ -56,9 +70,9 @@ export class BatchRefresh {
             ORDER BY br.index
             LIMIT ${SLICE}
               FOR UPDATE OF br SKIP LOCKED`,
-          [batch.id, batch.workspaceId, batch.schedule?.every_days],
+          [batch.id, batch.workspaceId, everyDays],
         );
-        const made = await insertBatchRequests(manager, batch, stale, correlationId);
+        const made = await insertBatchRequests(manager, rerun, stale, correlationId);
         if (made.length > 0) {
           await manager.query(
             `UPDATE batch_records br SET request_id = v.request_id, enqueued_at = now()

@@ -144,9 +144,25 @@ export class ResultCache {
     }
   }
 
-  async get(workspaceId: string, cacheKey: string): Promise<StepOutcome | null> {
+  /**
+   * The cached answer for `cacheKey`, unless it was answered before `notBefore` (epoch ms; null: any
+   * age). Entries written before answers carried their time (no `answeredAt`) are of unknown age:
+   * the TTL bounds it only from above, so they are not reused when an age limit is set.
+   */
+  async get(
+    workspaceId: string,
+    cacheKey: string,
+    notBefore: number | null = null,
+  ): Promise<StepOutcome | null> {
     const raw = await this.guards.redis.get(this.key('cache', workspaceId, cacheKey));
-    return raw ? (JSON.parse(raw) as StepOutcome) : null;
+    if (!raw) {
+      return null;
+    }
+    const { answeredAt, ...outcome } = JSON.parse(raw) as StepOutcome & { answeredAt?: number };
+    if (notBefore !== null && (typeof answeredAt !== 'number' || answeredAt < notBefore)) {
+      return null;
+    }
+    return outcome;
   }
 
   async set(workspaceId: string, cacheKey: string, operation: string, outcome: StepOutcome): Promise<void> {
@@ -155,7 +171,8 @@ export class ResultCache {
     }
     await this.guards.redis.set(
       this.key('cache', workspaceId, cacheKey),
-      JSON.stringify(outcome),
+      // With the time of the answer, so a request's max_age_days can refuse what is too old.
+      JSON.stringify({ ...outcome, answeredAt: Date.now() }),
       'EX',
       this.ttlSeconds(operation),
     );

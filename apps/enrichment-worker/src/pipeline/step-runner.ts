@@ -19,6 +19,7 @@ import { WorkerMetrics } from '../ops/worker-metrics';
 import { qualityOf } from '../ops/quality-metrics';
 import { ProviderCallLog } from '../steps/provider-call-log';
 import { StepLedger, type StepSettlement } from '../steps/step-ledger.service';
+import { answersNotBefore } from './answer-age';
 import { CreditGate } from './credit-gate';
 import { Orchestrator } from './orchestrator';
 import { PipelineGuards, ResultCache } from './pipeline-redis';
@@ -274,16 +275,18 @@ export class StepRunner {
     };
 
     // 1. Answers that cost nothing: the store, the cache, or what this very step already paid for.
+    // The caller's max_age_days refuses older cached and stored answers; not what this step paid for.
+    const notBefore = answersNotBefore(options, request.createdAt);
     const [paid, cachedAnswer] = await Promise.all([
       this.cache.paid(step.id),
-      step.providerTaskId ? null : this.cache.get(request.workspaceId, cacheKey),
+      step.providerTaskId ? null : this.cache.get(request.workspaceId, cacheKey, notBefore),
     ]);
     if (paid && paid.status !== 'pending') {
       await this.cache.unclaim(request.workspaceId, cacheKey, owner);
       return { settled: await finish(paid, paid.credits + (paid.startedCredits ?? 0), false) };
     }
     if (!step.providerTaskId && !paid) {
-      const cached = cachedAnswer ?? (await this.stored.fresh(request.workspaceId, goal, input));
+      const cached = cachedAnswer ?? (await this.stored.fresh(request.workspaceId, goal, input, notBefore));
       if (cached) {
         return { settled: await finish(cached, 0, true) };
       }

@@ -64,12 +64,22 @@ export class StoredResults {
     private readonly config: PipelineConfig,
   ) {}
 
-  /** A fresh stored answer for the goal, when the store has one. */
-  async fresh(workspaceId: string, goal: Goal, input: GoalInput): Promise<StepOutcome | null> {
+  /**
+   * A fresh stored answer for the goal, when the store has one: younger than STORE_FRESH_DAYS, and
+   * fetched at or after `notBefore` (epoch ms, the request's max_age_days) when that is later.
+   */
+  async fresh(
+    workspaceId: string,
+    goal: Goal,
+    input: GoalInput,
+    notBefore: number | null = null,
+  ): Promise<StepOutcome | null> {
     if (this.config.storeFreshDays === 0) {
       return null;
     }
-    const since = new Date(Date.now() - this.config.storeFreshDays * 24 * 3600 * 1000);
+    const since = new Date(
+      Math.max(Date.now() - this.config.storeFreshDays * 24 * 3600 * 1000, notBefore ?? -Infinity),
+    );
     if (goal.key === 'company' && input.companyNumber) {
       const company = await this.dataSource
         .getRepository(CompanyRecord)

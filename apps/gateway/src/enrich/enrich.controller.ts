@@ -73,7 +73,10 @@ export class EnrichController {
         ...Object.fromEntries(ENRICH_IDENTIFIERS.map((name) => [name, { type: 'string' }])),
         enrich: { type: 'array', items: { type: 'string', enum: [...ENRICH_FIELDS] } },
         timeout_ms: { type: 'integer', minimum: 0 },
-        options: { type: 'object', description: 'accept_catch_all, phone_type, wait_for_credits' },
+        options: {
+          type: 'object',
+          description: 'accept_catch_all, phone_type, wait_for_credits, max_age_days (0–3650)',
+        },
         max_credits: { type: 'number', minimum: 0 },
       },
       example: {

@@ -54,7 +54,7 @@ export class CreateJobDto {
     type: 'object',
     additionalProperties: true,
     description:
-      'verify (bool), accept_catch_all (bool), phone_type ("mobile" | "any"), wait_for_credits (bool: wait for a provider paused for credits instead of falling through).',
+      'verify (bool), accept_catch_all (bool), phone_type ("mobile" | "any"), wait_for_credits (bool: wait for a provider paused for credits instead of falling through), max_age_days (whole number, 0–3650: cached and stored answers older than this are not reused, the provider is asked again; 0: every step asks again).',
     example: { verify: true },
   })
   // Not @IsOptional(): it lets null through too, and options are read as an object (null was a 500).

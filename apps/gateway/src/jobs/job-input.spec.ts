@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { parseJobInput } from './job-input';
+import { parseJobInput, parseJobOptions } from './job-input';
 
 describe('parseJobInput (company.profile)', () => {
   it('normalises the company number', () => {
@@ -28,5 +28,23 @@ describe('parseJobInput (company.profile)', () => {
     expect(() => parseJobInput('company.profile', { company_number: '07798925', domain: 'x.com' })).toThrow(
       /'domain'/,
     );
+  });
+});
+
+describe('parseJobOptions (max_age_days)', () => {
+  it('takes a whole number of days from 0 to 3650', () => {
+    for (const days of [0, 7, 3650]) {
+      expect(parseJobOptions({ max_age_days: days })).toEqual({ max_age_days: days });
+    }
+    expect(parseJobOptions({ verify: true })).toEqual({ verify: true });
+  });
+
+  it('refuses anything else with a 400 naming the option', () => {
+    for (const days of [-1, 3651, 1.5, '7', null, true, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => parseJobOptions({ max_age_days: days })).toThrow(BadRequestException);
+      expect(() => parseJobOptions({ max_age_days: days })).toThrow(
+        'options.max_age_days must be a whole number from 0 to 3650',
+      );
+    }
   });
 });

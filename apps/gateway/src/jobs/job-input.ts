@@ -106,6 +106,9 @@ export function parseJobInput(type: RequestType, input: Record<string, unknown>)
   return parsed;
 }
 
+/** The most `options.max_age_days` accepts: ten years, as far back as `since_days`. */
+export const MAX_AGE_DAYS = 3650;
+
 /** Validates `options`: known names only, each of its type. */
 export function parseJobOptions(raw: Record<string, unknown> | undefined): RequestOptions {
   if (raw === undefined) {
@@ -133,6 +136,13 @@ export function parseJobOptions(raw: Record<string, unknown> | undefined): Reque
       throw new BadRequestException('options.phone_type must be mobile or any');
     }
     options.phone_type = raw.phone_type;
+  }
+  if (raw.max_age_days !== undefined) {
+    const days = raw.max_age_days;
+    if (typeof days !== 'number' || !Number.isInteger(days) || days < 0 || days > MAX_AGE_DAYS) {
+      throw new BadRequestException(`options.max_age_days must be a whole number from 0 to ${MAX_AGE_DAYS}`);
+    }
+    options.max_age_days = days;
   }
   if (raw.fields !== undefined) {
     options.fields = parseEnrichFields(raw.fields, 'options.fields');

@@ -45,6 +45,13 @@ export interface RequestOptions {
   phone_type?: 'mobile' | 'any';
   /** Wait for a provider paused for credits instead of falling through to the next. */
   wait_for_credits?: boolean;
+  /**
+   * Answers older than this many days (0–3650) are not reused, from the Redis provider cache nor
+   * the store: the step asks the provider again. 0: every step asks again. Absent: the cache TTLs
+   * and STORE_FRESH_DAYS alone decide. Answers fetched since the request was made are always
+   * reused, so identical calls in flight still coalesce.
+   */
+  max_age_days?: number;
   /** `enrich`: the fields asked for (from {@link ENRICH_FIELDS}); they decide the request's goals. */
   fields?: readonly EnrichField[];
 }
@@ -54,6 +61,7 @@ export const REQUEST_OPTION_NAMES = [
   'accept_catch_all',
   'phone_type',
   'wait_for_credits',
+  'max_age_days',
   'fields',
 ] as const;
 
