@@ -59,7 +59,7 @@ export class EnrichmentRequest {
   @Column({ name: 'max_credits', type: 'numeric', precision: 12, scale: 4, nullable: true })
   maxCredits!: string | null;
 
-  /** How the plan runs: verify, accept_catch_all, phone_type, wait_for_credits, fields. */
+  /** How the plan runs: verify, accept_catch_all, phone_type, wait_for_credits, max_age_days, fields. */
   @Column({ type: 'jsonb', default: () => "'{}'" })
   options!: Record<string, unknown>;
 
