@@ -23,8 +23,8 @@ const SLICE = 500;
  * a new ordinary `enrich` job whose `max_age_days` is `every_days` (the provider cache and store
  * answer only what was fetched more recently, without paying); records still being enriched, or
  * enriched recently, are left alone. Records are claimed with `FOR UPDATE SKIP LOCKED` and
- * re-pointed in the same transaction, so two ticks never enqueue one record twice. A plan job that fails to enqueue after commit leaves its request `queued`, which
- * the recovery sweep enqueues.
+ * re-pointed in the same transaction, so two ticks never enqueue one record twice. A plan job that
+ * fails to enqueue after commit leaves its request `queued`, which the recovery sweep enqueues.
  */
 @Injectable()
 export class BatchRefresh {
