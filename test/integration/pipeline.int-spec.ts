@@ -554,6 +554,64 @@ describe('cancellation', () => {
   });
 });
 
+describe('cancelling while a paid call is on the wire', () => {
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+  let apiKey: string;
+
+  beforeAll(async () => {
+    // Apollo alone finds e-mails here: the step's one call is the one the cancellation races.
+    ctx = await setUp({
+      PROVIDER_OVERRIDES: JSON.stringify({ snov: { enabled: false }, rocketreach: { enabled: false } }),
+    });
+    apiKey = (await createWorkspace(ctx.stack.gatewayUrl, 'Cancel In Flight Co')).apiKey;
+  });
+  afterAll(() => tearDown(ctx));
+
+  it('records in the ledger what the provider charged for a call that was already on its way', async () => {
+    const person = (await people(ctx.stack.sandboxUrl)).find((p) => p.emails.apollo) as WorldPerson;
+    const balance = async (): Promise<number> =>
+      (await call<{ credits: number }>(ctx.stack.sandboxUrl, 'GET', '/_sandbox/providers/apollo')).body
+        .credits;
+    // Slow enough that the cancellation lands while the sandbox holds the call (it charges as it answers).
+    await sandboxPatch(ctx.stack.sandboxUrl, 'apollo', { credits: 100, latency_ms: 1500 });
+    const id = await enqueue(ctx.stack, apiKey, { type: 'person.email', input: personInput(person) });
+    await eventually(
+      async () =>
+        paidCalls(await calls(ctx.stack.sandboxUrl, 'apollo'), 'POST /people/match') === 1 || undefined,
+      { what: 'the match call on the wire' },
+    );
+    const cancelled = await call<JobView>(ctx.stack.gatewayUrl, 'POST', `/v1/jobs/${id}/cancel`, {
+      token: apiKey,
+    });
+    expect(cancelled.body.status).toBe('cancelled');
+    // The run has ended once its provider call is written (with its settlement, or as the run ends).
+    await eventually(
+      async () =>
+        Number(
+          (
+            await ctx.db.dataSource.query<{ n: string }[]>(
+              'SELECT count(*) AS n FROM provider_calls WHERE request_id = $1',
+              [id],
+            )
+          )[0]?.n,
+        ) === 1 || undefined,
+      { what: 'the call written' },
+    );
+    const charged = 100 - (await balance());
+    expect(charged).toBe(1);
+    const ledger = await ctx.db.dataSource.getRepository(CreditLedgerEntry).findBy({ requestId: id });
+    expect(ledger.map((row) => Number(row.credits))).toEqual([charged]);
+    // The job stays cancelled, and says what it cost.
+    const view = await job(ctx.stack, apiKey, id);
+    expect(view.status).toBe('cancelled');
+    expect(view.steps.find((s) => s.provider === 'apollo')).toMatchObject({
+      state: 'skipped',
+      reason: 'cancelled',
+      credits: charged,
+    });
+  });
+});
+
 describe('planning', () => {
   let ctx: Awaited<ReturnType<typeof setUp>>;
   let workspace: { id: string; apiKey: string };

@@ -92,7 +92,7 @@ describe('StepLedger.settle', () => {
     expect(await ledgerRows(step.id)).toHaveLength(1);
   });
 
-  it('waits for a cancellation holding the request, then settles nothing and charges nothing', async () => {
+  it('waits for a cancellation holding the request, then settles nothing but records what the provider charged', async () => {
     const step = await pendingStep();
     const runner = db.dataSource.createQueryRunner();
     try {
@@ -120,7 +120,8 @@ describe('StepLedger.settle', () => {
       await runner.release();
     }
     expect(await stateOf(step.id)).toBe('skipped');
-    expect(await ledgerRows(step.id)).toEqual([]);
+    // The call this settlement reports was on the wire when the cancellation fell: it was paid for.
+    expect(await ledgerRows(step.id)).toEqual([{ credits: '2.0000', idempotency_key: `step:${step.id}` }]);
   });
 
   it('settles nothing for a request of another workspace', async () => {

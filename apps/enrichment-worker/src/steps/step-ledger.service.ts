@@ -57,6 +57,27 @@ const SETTLE_SQL = statementFor(
    ORDER BY st.seq`,
 );
 
+/**
+ * What a provider charged for a step that was settled meanwhile by someone else — a cancellation
+ * (of the job, its batch or import, or by the companies stream) skips pending steps, and a call
+ * already on the wire is charged all the same. The step keeps its state and reason; it takes the
+ * credits and their ledger row (the step's key: never twice), so the ledger stays what the provider
+ * charged. A step that already shows credits was settled by a run that recorded its own charge.
+ * Run after SETTLE_SQL in its transaction: the request's lock is held, and this statement sees the
+ * cancellation that SETTLE_SQL waited for.
+ */
+const CHARGE_SETTLED_SQL = preparedSql(
+  `WITH s AS (
+    UPDATE enrichment_steps SET credits = $3, updated_at = now()
+     WHERE id = $1 AND workspace_id IS NOT DISTINCT FROM $2 -- see WORKSPACE_BESIDE_KEY (libs/db/src/prepared.ts)
+       AND state <> 'pending' AND credits = 0
+     RETURNING provider, workspace_id, request_id, id, credits
+  )
+  INSERT INTO credit_ledger (provider, workspace_id, request_id, step_id, kind, credits, idempotency_key)
+  SELECT provider, workspace_id, request_id, id, $4, credits, 'step:' || id FROM s
+  ON CONFLICT (idempotency_key) DO NOTHING`,
+);
+
 const SUPPRESSED_SQL = preparedSql(
   'SELECT 1 FROM suppressions WHERE workspace_id = $1 AND identifier_hash = ANY($2::text[]) LIMIT 1',
 );
@@ -145,7 +166,8 @@ export class StepLedger {
    * Settles the step and, in the same transaction, its ledger row, its provider calls, whatever
    * `effects` writes (stored records) and what `after` does (planning the next step, given the
    * request as locked here with its steps, this one settled). When the step was already settled its
-   * calls are still written but nothing else, and `settled` is false.
+   * calls are still written, and what the provider charged is recorded on a step that shows none
+   * (see CHARGE_SETTLED_SQL), but nothing else, and `settled` is false.
    */
   async settle<T = undefined>(
     step: Pick<EnrichmentStep, 'id' | 'requestId' | 'workspaceId'>,
@@ -173,6 +195,15 @@ export class StepLedger {
         ]);
         const locked = requestWithStepsOf(manager, rows);
         const settled = rows[0] ? fromRow<EnrichmentStep>(meta.step, rows[0], 'u_') : null;
+        if (locked && !settled && settlement.credits > 0) {
+          // Settled elsewhere while this run's call was on the wire: the call is paid for even so.
+          await queryPrepared(manager, CHARGE_SETTLED_SQL, [
+            step.id,
+            step.workspaceId,
+            String(settlement.credits),
+            settlement.ledgerKind ?? 'charge',
+          ]);
+        }
         if (!settled || !locked) {
           return { settled: false, after: undefined };
         }
