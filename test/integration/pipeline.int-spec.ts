@@ -612,6 +612,68 @@ describe('cancelling while a paid call is on the wire', () => {
   });
 });
 
+describe('cancelling while a provider works on a paid search', () => {
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+  let apiKey: string;
+
+  beforeAll(async () => {
+    // Snov.io alone finds e-mails here; it calls back (the stack's receiver) when a search is done.
+    ctx = await setUp({
+      PROVIDER_OVERRIDES: JSON.stringify({ apollo: { enabled: false }, rocketreach: { enabled: false } }),
+    });
+    apiKey = (await createWorkspace(ctx.stack.gatewayUrl, 'Cancel Task Co')).apiKey;
+  });
+  afterAll(() => tearDown(ctx));
+
+  it('records in the ledger what the provider charged for the search it finished after the cancellation', async () => {
+    const person = (await people(ctx.stack.sandboxUrl)).find((p) => p.emails.snov === p.email) as WorldPerson;
+    const balance = async (): Promise<number> =>
+      (await call<{ credits: number }>(ctx.stack.sandboxUrl, 'GET', '/_sandbox/providers/snov')).body.credits;
+    await sandboxPatch(ctx.stack.sandboxUrl, 'snov', { credits: 100, task_delay_ms: 1500 });
+    const id = await enqueue(ctx.stack, apiKey, { type: 'person.email', input: personInput(person) });
+    await eventually(
+      async () =>
+        paidCalls(await calls(ctx.stack.sandboxUrl, 'snov'), 'POST /v2/emails-by-domain-by-name/start') ===
+          1 || undefined,
+      { what: 'the search started' },
+    );
+    const cancelled = await call<JobView>(ctx.stack.gatewayUrl, 'POST', `/v1/jobs/${id}/cancel`, {
+      token: apiKey,
+    });
+    expect(cancelled.body.status).toBe('cancelled');
+    // Snov.io finishes the search and charges for it as it calls back, whoever asks.
+    await eventually(async () => (await balance()) < 100 || undefined, { what: 'the search charged' });
+    const ledger = await eventually(
+      async () => {
+        const rows = await ctx.db.dataSource.getRepository(CreditLedgerEntry).findBy({ requestId: id });
+        return rows.length > 0 ? rows : undefined;
+      },
+      { timeoutMs: 10_000, what: 'the charge in the ledger' },
+    );
+    const charged = 100 - (await balance());
+    expect(charged).toBe(1);
+    expect(ledger.map((row) => Number(row.credits))).toEqual([charged]);
+    const view = await job(ctx.stack, apiKey, id);
+    expect(view.status).toBe('cancelled');
+    expect(view.steps.find((s) => s.provider === 'snov')).toMatchObject({
+      state: 'skipped',
+      reason: 'cancelled',
+      credits: charged,
+    });
+    // The paid answer serves an identical request for nothing.
+    const again = await finished(
+      ctx.stack,
+      apiKey,
+      await enqueue(ctx.stack, apiKey, { type: 'person.email', input: personInput(person) }),
+    );
+    expect(again.result?.email).toMatchObject({ email: person.email });
+    expect(again.steps.find((s) => s.provider === 'snov')).toMatchObject({ cached: true, credits: 0 });
+    expect(
+      paidCalls(await calls(ctx.stack.sandboxUrl, 'snov'), 'POST /v2/emails-by-domain-by-name/start'),
+    ).toBe(1);
+  });
+});
+
 describe('planning', () => {
   let ctx: Awaited<ReturnType<typeof setUp>>;
   let workspace: { id: string; apiKey: string };

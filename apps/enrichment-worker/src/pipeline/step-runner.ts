@@ -149,7 +149,7 @@ export class StepRunner {
     const readAt = Date.now();
     const loaded = await this.ledger.loadPending(job.data.stepId);
     if (!loaded) {
-      return { settled: 'already' };
+      return { settled: await this.collectCancelledTask(job, token) };
     }
     const { step, request } = loaded;
     const provider = step.provider as ProviderName;
@@ -578,6 +578,82 @@ export class StepRunner {
     const result = await finish(charged, credits, false);
     await this.cache.unclaim(request.workspaceId, cacheKey, owner);
     return { settled: result };
+  }
+
+  /**
+   * A step cancelled (its job, batch or import, or by the companies stream) while its provider's
+   * asynchronous work ran: the cancellation skipped the step, but the provider charges for that work
+   * when it finishes, asked or not. Once the provider has called back for it (finished, and charged),
+   * its result is asked for (free) and what it charged goes on the skipped step and into the ledger,
+   * the wallet and the quota; the paid answer is cached for identical requests. Until then the job
+   * waits, up to the task's deadline, without asking the provider: a provider that finishes work
+   * only when asked is not made to finish (and charge for) a cancelled search. The step stays
+   * skipped, and its request cancelled.
+   */
+  private async collectCancelledTask(
+    job: Job<ProviderStepPayload>,
+    token: string | undefined,
+  ): Promise<Settled> {
+    const left = await this.ledger.cancelledTask(job.data.stepId);
+    if (!left) {
+      return 'already';
+    }
+    const { step, request } = left;
+    const provider = step.provider as ProviderName;
+    const taskId = step.providerTaskId as string;
+    const account = await this.accounts.of(request.workspaceId, provider);
+    const cacheKey = step.cacheKey ?? `${provider}:${step.operation}:${step.id}`;
+    const owner = `step:${step.id}:`;
+    const done = async (): Promise<Settled> => {
+      await this.releaseCredits(request.workspaceId, provider, step.id, account);
+      await this.cache.unclaim(request.workspaceId, cacheKey, owner);
+      await this.cache.forgetPaid(step.id);
+      return 'already';
+    };
+    const wait = async (): Promise<never> => {
+      await job.moveToDelayed(Date.now() + this.catalog.of(provider).pollIntervalMs, token);
+      throw new DelayedError();
+    };
+    const deadline = step.deadlineAt?.getTime() ?? 0;
+    if (Date.now() > deadline) {
+      return done();
+    }
+    if (!(await this.ledger.calledBack(step.id))) {
+      return wait();
+    }
+    const goal = this.orchestrator
+      .goalsFor(request, await this.stepsOf(request.id))
+      .find((candidate) => candidate.id === step.goal);
+    if (!goal) {
+      return done();
+    }
+    const context = {
+      workspaceId: request.workspaceId,
+      requestId: request.id,
+      stepId: step.id,
+      operation: step.operation,
+      callbackToken: step.callbackToken,
+    };
+    let outcome: StepOutcome;
+    try {
+      outcome = await this.callLog.around(context, () =>
+        this.invoker.complete(provider, goal.capability, taskId, account),
+      );
+    } catch (error) {
+      if (!(error instanceof ProviderError)) {
+        throw error;
+      }
+      return error.retryable ? wait() : done();
+    }
+    if (outcome.status === 'pending') {
+      return wait();
+    }
+    const started = (await this.cache.paid(step.id))?.credits ?? 0;
+    const credits = started + this.catalog.charged(provider, goal.capability, outcome);
+    await this.commitCredits(request.workspaceId, provider, step.id, credits, account);
+    await this.ledger.chargeSettled(step, credits, account ? 'workspace_charge' : 'charge');
+    await this.cache.set(request.workspaceId, cacheKey, step.operation, outcome);
+    return done();
   }
 
   /** A provider error: back off on 429, pause on credits, retry transient errors, fall through otherwise. */

@@ -141,6 +141,48 @@ export class StepLedger {
     return rows.length > 0;
   }
 
+  /**
+   * A step skipped (cancelled) while its provider's asynchronous work ran, with no charge recorded
+   * yet, and its request; null for any other step.
+   */
+  async cancelledTask(stepId: string): Promise<{ step: EnrichmentStep; request: EnrichmentRequest } | null> {
+    const step = await this.dataSource
+      .getRepository(EnrichmentStep)
+      .findOne({ where: { id: stepId, state: 'skipped' } });
+    if (!step?.providerTaskId || Number(step.credits) !== 0) {
+      return null;
+    }
+    const request = await this.dataSource
+      .getRepository(EnrichmentRequest)
+      .findOne({ where: { id: step.requestId, workspaceId: step.workspaceId } });
+    return request ? { step, request } : null;
+  }
+
+  /** Whether the provider called back for the step's work (it has finished it, and charged for it). */
+  async calledBack(stepId: string): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>(
+      'SELECT 1 FROM webhook_events WHERE step_id = $1 LIMIT 1',
+      [stepId],
+    );
+    return rows.length > 0;
+  }
+
+  /** Records what the provider charged for a step settled meanwhile (see CHARGE_SETTLED_SQL). */
+  async chargeSettled(
+    step: Pick<EnrichmentStep, 'id' | 'workspaceId'>,
+    credits: number,
+    ledgerKind: Extract<LedgerKind, 'charge' | 'workspace_charge'>,
+  ): Promise<void> {
+    if (credits > 0) {
+      await queryPrepared(this.dataSource, CHARGE_SETTLED_SQL, [
+        step.id,
+        step.workspaceId,
+        String(credits),
+        ledgerKind,
+      ]);
+    }
+  }
+
   async requestStatus(requestId: string, workspaceId: string): Promise<string | null> {
     const row = await this.dataSource
       .getRepository(EnrichmentRequest)
