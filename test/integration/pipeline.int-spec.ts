@@ -387,6 +387,60 @@ describe('credits running out', () => {
   });
 });
 
+describe('credits running out at a provider that has no balance endpoint', () => {
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+  let apiKey: string;
+
+  beforeAll(async () => {
+    // Orion Connect alone finds phones here, and nothing tells its balance but its answers.
+    ctx = await setUp({
+      PROVIDER_OVERRIDES: JSON.stringify({
+        'astra-dialer': { enabled: false },
+        'nimbus-lookup': { enabled: false },
+      }),
+      CREDIT_PROBE_AFTER_MS: '500',
+    });
+    apiKey = (await createWorkspace(ctx.stack.gatewayUrl, 'Probe Co')).apiKey;
+  });
+  afterAll(() => tearDown(ctx));
+
+  it('pauses on its out-of-credits answer, and resumes by itself once a probe finds the balance back', async () => {
+    const found = (await people(ctx.stack.sandboxUrl)).filter((p) => p.phones['orion-connect']).slice(0, 5);
+    expect(found).toHaveLength(5);
+    await sandboxPatch(ctx.stack.sandboxUrl, 'orion-connect', { credits: 2 });
+    const ids: string[] = [];
+    for (const person of found) {
+      ids.push(
+        await enqueue(ctx.stack, apiKey, {
+          type: 'person.phone',
+          input: personInput(person),
+          priority: 'bulk',
+          options: { wait_for_credits: true },
+        }),
+      );
+    }
+    const queue = ctx.stack.worker?.get<Queue>(getQueueToken('provider.orion-connect'), {
+      strict: false,
+    }) as Queue;
+    await eventually(async () => (await queue.isPaused()) || undefined, { what: 'orion-connect paused' });
+    await sandboxPatch(ctx.stack.sandboxUrl, 'orion-connect', { credits: 100 });
+    const done = await Promise.all(ids.map((id) => finished(ctx.stack, apiKey, id, 15_000)));
+    expect(done.map((view) => view.status)).toEqual(ids.map(() => 'completed'));
+    // Two credits before the top-up and three after: the ledger is what the provider charged.
+    const balance = await call<{ credits: number }>(
+      ctx.stack.sandboxUrl,
+      'GET',
+      '/_sandbox/providers/orion-connect',
+    );
+    const ledger = await ctx.db.dataSource
+      .getRepository(CreditLedgerEntry)
+      .createQueryBuilder('l')
+      .where('l.request_id IN (:...ids)', { ids })
+      .getMany();
+    expect(ledger.reduce((sum, row) => sum + Number(row.credits), 0)).toBe(2 + 100 - balance.body.credits);
+  });
+});
+
 describe('priority classes', () => {
   let ctx: Awaited<ReturnType<typeof setUp>>;
   let apiKey: string;

@@ -160,6 +160,13 @@ export class CreditGate implements OnApplicationBootstrap {
           ? (snapshot.available ?? balance) >= minimum
           : Date.now() - record.since >= this.config.creditProbeAfterMs;
       if (canPay) {
+        if (balance === null) {
+          // Only its answers tell this provider's balance, and the out-of-credits one left it at 0 in
+          // the wallet, which would refuse every call, the probe included: the queue would pause
+          // again at once, for good. Unknown again, the next calls go out; if the provider still
+          // cannot pay, its first refusal (free) pauses it again.
+          await this.guards.wallet.forgetBalance(provider);
+        }
         await this.resume(provider, balance);
         resumed.push(provider);
       } else {

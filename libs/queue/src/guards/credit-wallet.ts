@@ -90,6 +90,12 @@ redis.call('HSET', KEYS[1], 'balance', ARGV[1], 'updatedAt', now)
 return { wallet() }
 `);
 
+/* Reply: { balance, reserved, updatedAt }. */
+const FORGET_BALANCE = new LuaScript(`${LUA_WALLET}
+redis.call('HDEL', KEYS[1], 'balance', 'updatedAt')
+return { wallet() }
+`);
+
 /*
  * ARGV: reservationId, units, ttlMs. Reply: { ok 0|1, balance, reserved, updatedAt } (the wallet
  * after a reservation, or as it was when refused). Units are > 0 whenever they are stored, so
@@ -181,6 +187,14 @@ export class CreditWallet {
   async setBalance(provider: string, balance: number): Promise<void> {
     const units = toUnits(balance, 'balance', { negativeAllowed: true });
     walletReply(await SET_BALANCE.run(this.redis, this.keys(provider), [String(units)]), 0);
+  }
+
+  /**
+   * Forgets the balance: unknown again, so it no longer limits (for a provider whose balance only
+   * its answers tell). Open reservations stay.
+   */
+  async forgetBalance(provider: string): Promise<void> {
+    walletReply(await FORGET_BALANCE.run(this.redis, this.keys(provider), []), 0);
   }
 
   /**
