@@ -17,7 +17,7 @@ import { JOB_NAMES, type ProviderName, type ProviderStepPayload } from '@sluice/
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import { WorkerMetrics } from '../ops/worker-metrics';
 import { qualityOf } from '../ops/quality-metrics';
-import { ProviderCallLog } from '../steps/provider-call-log';
+import { type CallContext, ProviderCallLog } from '../steps/provider-call-log';
 import { StepLedger, type StepSettlement } from '../steps/step-ledger.service';
 import { answersNotBefore } from './answer-age';
 import { CreditGate } from './credit-gate';
@@ -68,6 +68,17 @@ type Settled = 'settled' | 'already';
  * only this step (never the platform's queue): the step fails over to the next provider. What it
  * spent is still recorded, on the step and in the ledger as `workspace_charge`.
  */
+/** The step a provider call is made for, for the provider call log (and the callback URL's token). */
+function callContext(request: EnrichmentRequest, step: EnrichmentStep): CallContext {
+  return {
+    workspaceId: request.workspaceId,
+    requestId: request.id,
+    stepId: step.id,
+    operation: step.operation,
+    callbackToken: step.callbackToken,
+  };
+}
+
 @Injectable()
 export class StepRunner {
   private readonly logger = new Logger(StepRunner.name);
@@ -226,13 +237,7 @@ export class StepRunner {
     const runOwner = `${owner}${token ?? randomUUID()}`;
     const cost = this.catalog.costOf(provider, goal.capability);
     const started = Date.now();
-    const context = {
-      workspaceId: request.workspaceId,
-      requestId: request.id,
-      stepId: step.id,
-      operation: step.operation,
-      callbackToken: step.callbackToken,
-    };
+    const context = callContext(request, step);
     const finish = async (outcome: StepOutcome, credits: number, cached: boolean): Promise<Settled> => {
       if (outcome.status === 'pending') {
         throw new Error('a pending outcome cannot settle a step');
@@ -484,13 +489,6 @@ export class StepRunner {
     cacheKey: string,
     account: WorkspaceAccount | null,
   ): Promise<{ settled: string }> {
-    const context = {
-      workspaceId: request.workspaceId,
-      requestId: request.id,
-      stepId: step.id,
-      operation: step.operation,
-      callbackToken: step.callbackToken,
-    };
     // A provider paused for credits is not asked either, even for work it started: the job waits.
     if (
       this.catalog.costOf(provider, goal.capability).credits > 0 &&
@@ -501,9 +499,7 @@ export class StepRunner {
     }
     let outcome: StepOutcome;
     try {
-      outcome = await this.callLog.around(context, () =>
-        this.invoker.complete(provider, goal.capability, taskId, account),
-      );
+      outcome = await this.askForResult(request, step, provider, goal, taskId, account);
     } catch (error) {
       if (!(error instanceof ProviderError)) {
         throw error;
@@ -580,6 +576,20 @@ export class StepRunner {
     return { settled: result };
   }
 
+  /** Asks the provider for the outcome of the step's asynchronous work (free), its calls logged for the step. */
+  private askForResult(
+    request: EnrichmentRequest,
+    step: EnrichmentStep,
+    provider: ProviderName,
+    goal: Goal,
+    taskId: string,
+    account: WorkspaceAccount | null,
+  ): Promise<StepOutcome> {
+    return this.callLog.around(callContext(request, step), () =>
+      this.invoker.complete(provider, goal.capability, taskId, account),
+    );
+  }
+
   /**
    * A step cancelled (its job, batch or import, or by the companies stream) while its provider's
    * asynchronous work ran: the cancellation skipped the step, but the provider charges for that work
@@ -627,18 +637,9 @@ export class StepRunner {
     if (!goal) {
       return done();
     }
-    const context = {
-      workspaceId: request.workspaceId,
-      requestId: request.id,
-      stepId: step.id,
-      operation: step.operation,
-      callbackToken: step.callbackToken,
-    };
     let outcome: StepOutcome;
     try {
-      outcome = await this.callLog.around(context, () =>
-        this.invoker.complete(provider, goal.capability, taskId, account),
-      );
+      outcome = await this.askForResult(request, step, provider, goal, taskId, account);
     } catch (error) {
       if (!(error instanceof ProviderError)) {
         throw error;
