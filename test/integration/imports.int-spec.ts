@@ -553,6 +553,33 @@ describe('CSV imports with a worker, and exports', () => {
     expect(await counts(workspaceId)).toEqual([0, 0]);
   });
 
+  it('takes a CSV under the other media types clients give it', async () => {
+    const { stack } = ctx;
+    const { apiKey } = await createWorkspace(stack.gatewayUrl, 'Legacy Browser Co');
+    const good = 'first_name,last_name,domain\nAda,Lovelace,example.com\n';
+    for (const type of [
+      'text/x-csv',
+      'application/x-csv',
+      'text/comma-separated-values',
+      'application/vnd.ms-excel',
+    ]) {
+      const form = await uploadForm(stack, apiKey, { type: 'person.email' }, { text: good, type });
+      expect({ type, status: form.status, rows: form.body.rows_accepted }).toEqual({
+        type,
+        status: 201,
+        rows: 1,
+      });
+    }
+    for (const type of ['text/x-csv', 'text/comma-separated-values']) {
+      const raw = await upload(stack, apiKey, 'type=person.email', good, { 'content-type': type });
+      expect({ type, status: raw.status, rows: raw.body.rows_accepted }).toEqual({
+        type,
+        status: 201,
+        rows: 1,
+      });
+    }
+  });
+
   it('refuses the settings POST /v1/jobs refuses, in its words, and rejects the rows whose identifiers cannot reach the fields asked', async () => {
     const { stack } = ctx;
     const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Enriching Co');

@@ -17,17 +17,23 @@ export function asBadRequest<E>(error: E): E | BadRequestException {
 }
 
 /** Media types browsers and tools give a `.csv` file part. */
+/**
+ * The names clients give a CSV file: browsers on Windows with Excel installed send .csv files as
+ * application/vnd.ms-excel, older browsers and tools as text/x-csv or text/comma-separated-values.
+ */
+const LEGACY_CSV_TYPES = ['text/x-csv', 'application/x-csv', 'text/comma-separated-values'];
 const CSV_PART_TYPES = [
   'text/csv',
   'text/plain',
   'application/csv',
   'application/vnd.ms-excel',
   'application/octet-stream',
+  ...LEGACY_CSV_TYPES,
 ];
 /** The form part that holds the CSV. */
 const FILE_PART = 'file';
 /** Raw bodies: the CSV itself. */
-const CSV_BODY_TYPES = ['text/csv', 'application/csv', 'text/plain'];
+const CSV_BODY_TYPES = ['text/csv', 'application/csv', 'text/plain', ...LEGACY_CSV_TYPES];
 /** Room for the multipart envelope and the form fields around the file. */
 const FORM_OVERHEAD_BYTES = 1024 * 1024;
 
