@@ -416,6 +416,28 @@ describe('API access', () => {
     expect(refused.status).toBe(404);
   });
 
+  it('keeps a quiet event stream alive with comment lines until the job ends', async () => {
+    ctx = await setUp({ JOB_EVENTS_KEEPALIVE_MS: '200' });
+    const { stack } = ctx;
+    const { apiKey } = await createWorkspace(stack.gatewayUrl, 'Patient Co');
+    const [company] = (
+      await call<{ company_number: string }[]>(stack.sandboxUrl, 'GET', '/_sandbox/world/companies?limit=1')
+    ).body;
+    // Nothing changes for 2 s while Companies House answers.
+    await sandboxPatch(stack.sandboxUrl, 'companies-house', { latency_ms: 2000 });
+    const created = await call<{ id: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
+      token: apiKey,
+      body: { ...JOB, input: { company_number: company?.company_number } },
+    });
+    const response = await fetch(`${stack.gatewayUrl}/v1/jobs/${created.body.id}/events`, {
+      headers: { authorization: `Bearer ${apiKey}`, accept: 'text/event-stream' },
+      signal: AbortSignal.timeout(20_000),
+    });
+    const text = await response.text();
+    expect(text.match(/^: keep-alive$/gm)?.length ?? 0).toBeGreaterThanOrEqual(4);
+    expect(eventsOf(text).at(-1)?.event).toBe('completed');
+  });
+
   it('stores every field of a new job, with the key, tier and request id that submitted it', async () => {
     ctx = await setUp({});
     const { stack, db } = ctx;
@@ -521,10 +543,14 @@ async function readEvents(
   });
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
-  const text = await response.text();
+  return eventsOf(await response.text());
+}
+
+/** The events of a server-sent event stream; comment lines (`: keep-alive`) are not events. */
+function eventsOf(text: string): { event: string; data: Record<string, unknown> }[] {
   return text
     .split('\n\n')
-    .filter((block) => block.trim().length > 0)
+    .filter((block) => block.split('\n').some((line) => line.length > 0 && !line.startsWith(':')))
     .map((block) => {
       const lines = block.split('\n');
       const event = lines.find((line) => line.startsWith('event: '))?.slice(7) ?? 'message';

@@ -165,6 +165,16 @@ export class GatewayConfig {
   apiKeyCacheMs = 5_000;
 
   @Setting({
+    env: 'JOB_EVENTS_KEEPALIVE_MS',
+    description:
+      'How often GET /v1/jobs/:id/events writes a comment line while nothing changes, so proxies and load balancers do not close an idle stream (ms).',
+  })
+  @IsInt()
+  @Min(100)
+  @Max(300_000)
+  jobEventsKeepaliveMs = 15_000;
+
+  @Setting({
     env: 'ENRICH_TIMEOUT_MS',
     description:
       'How long POST /v1/enrich waits for an answer by default before it answers 202 with the job id (ms; callers set timeout_ms).',

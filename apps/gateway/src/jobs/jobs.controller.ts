@@ -346,6 +346,16 @@ export class JobsController {
     send(jobEvents(null, last));
     if (!closed) {
       timers.push(setInterval(() => void refresh(), 5000));
+      // A job can wait a long time (for credits, a provider's asynchronous work) with nothing to
+      // say; a proxy or load balancer closes a connection idle for its timeout (often 60 s), so a
+      // comment line, which EventSource ignores, keeps the stream alive.
+      timers.push(
+        setInterval(() => {
+          if (!closed) {
+            response.write(': keep-alive\n\n');
+          }
+        }, this.config.jobEventsKeepaliveMs),
+      );
     }
     if (!closed) {
       stop = await this.hub.listen(id, () => void refresh());
