@@ -1,6 +1,7 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { INestApplication } from '@nestjs/common';
 import { Orchestrator } from '../../apps/enrichment-worker/src/pipeline/orchestrator';
+import { ResultCache } from '../../apps/enrichment-worker/src/pipeline/pipeline-redis';
 import { Client } from 'pg';
 import { CreditLedgerEntry, EnrichmentStep } from '@sluice/db';
 import type { Queue } from 'bullmq';
@@ -819,6 +820,72 @@ describe('a step taken twice at once', () => {
     const ledger = await ctx.db.dataSource.getRepository(CreditLedgerEntry).findBy({ requestId: id });
     expect(ledger.map((row) => Number(row.credits))).toEqual([view.steps[0].credits]);
     expect(view.steps[0].credits).toBeGreaterThan(0);
+  });
+});
+
+describe('an identical call finishing between the cache read and the claim', () => {
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+  let workspace: { id: string; apiKey: string };
+
+  beforeAll(async () => {
+    ctx = await setUp({});
+    workspace = await createWorkspace(ctx.stack.gatewayUrl, 'Window Co');
+  });
+  afterAll(() => tearDown(ctx));
+
+  it('settles from the answer cached meanwhile, once the claim is held, instead of paying again', async () => {
+    const input = { email: 'katherine.johnson@example.com' };
+    // A first request pays for the answer: it is in the cache and the store.
+    const first = await finished(
+      ctx.stack,
+      workspace.apiKey,
+      await enqueue(ctx.stack, workspace.apiKey, { type: 'email.verify', input }),
+    );
+    expect(first.status).toBe('completed');
+    expect(first.steps.map((s) => [s.provider, s.cached])).toEqual([['email-verifier', false]]);
+    const [paidStep] = await ctx.db.dataSource.getRepository(EnrichmentStep).findBy({ requestId: first.id });
+    const cacheKey = paidStep.cacheKey as string;
+    const cache = ctx.stack.worker?.get(ResultCache, { strict: false }) as ResultCache;
+    const answer = await cache.get(workspace.id, cacheKey);
+    expect(answer?.status).toBe('hit');
+
+    // The second request refuses answers older than itself (max_age_days 0): the cache and the
+    // store have nothing for it, so it goes on to claim the call. Just before its claim, an
+    // identical call finishes: it caches its answer and releases its claim (here: the answer
+    // written the moment before the claim is taken), exactly in the window between read and claim.
+    const claim = cache.claim.bind(cache);
+    const spy = jest.spyOn(cache, 'claim').mockImplementationOnce(async (workspaceId, key, owner, ttlMs) => {
+      await cache.set(workspaceId, key, 'email.verify', answer as NonNullable<typeof answer>);
+      return claim(workspaceId, key, owner, ttlMs);
+    });
+    try {
+      const before = await calls(ctx.stack.sandboxUrl, 'email-verifier');
+      const second = await finished(
+        ctx.stack,
+        workspace.apiKey,
+        await enqueue(ctx.stack, workspace.apiKey, {
+          type: 'email.verify',
+          input,
+          options: { max_age_days: 0 },
+        }),
+      );
+      expect(spy).toHaveBeenCalledWith(workspace.id, cacheKey, expect.any(String), expect.any(Number));
+      expect(second.status).toBe('completed');
+      expect(second.steps.map((s) => [s.provider, s.state, s.cached, s.credits])).toEqual([
+        ['email-verifier', 'completed', true, 0],
+      ]);
+      expect(second.result?.credits_spent).toBe(0);
+      const after = await calls(ctx.stack.sandboxUrl, 'email-verifier');
+      expect(after.total - before.total).toBe(0);
+      const ledger = await ctx.db.dataSource
+        .getRepository(CreditLedgerEntry)
+        .findBy({ requestId: second.id });
+      expect(ledger).toEqual([]);
+      // The claim it took to look again was released.
+      expect(await cache.claim(workspace.id, cacheKey, 'test:', 1000)).toBe(true);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
 

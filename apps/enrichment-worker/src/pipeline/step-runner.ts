@@ -337,6 +337,14 @@ export class StepRunner {
       await job.moveToDelayed(Date.now() + COALESCE_WAIT_MS, token);
       throw new DelayedError();
     }
+    // The cache was read before the claim was taken: an identical call that finished in between
+    // cached its answer and then released its claim, so this step found the cache empty and the
+    // claim free. Look once more now that the claim is held (same age rule): what is there is free.
+    const answeredMeanwhile = await this.cache.get(request.workspaceId, cacheKey, notBefore);
+    if (answeredMeanwhile) {
+      await this.cache.unclaim(request.workspaceId, cacheKey, owner);
+      return { settled: await finish(answeredMeanwhile, 0, true) };
+    }
     // A workspace's own account has its own limits at the provider: its own window.
     const slot = await this.guards.limiter.acquire(
       account ? `${provider}:workspace:${request.workspaceId}` : provider,
