@@ -14,6 +14,7 @@ import {
 import { cheapestCallOf, costsInForce, sanitizeStored, type CreditBalance } from '@sluice/providers';
 import {
   CreditWallet,
+  type BalanceMark,
   creditWalletPrefix,
   pauseOf,
   pauseProvider,
@@ -75,6 +76,9 @@ export class BalanceCheck {
       return { provider, skipped: 'no balance endpoint' };
     }
     const readAt = new Date();
+    // Marked before the read: charges the workers commit while the balance is on its way (or while
+    // this check waits for the lock below) are kept when the reading is written to the wallet.
+    const mark = await (await this.walletOf()).mark(provider);
     const reading = await this.readers.read(provider);
     // One provider's readings are applied one at a time, in the order they were taken, under a
     // lock held to the end: checks running side by side (replicas, a manual check beside the
@@ -83,7 +87,10 @@ export class BalanceCheck {
     const { result, alerts } = await this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`credit_snapshots:${provider}`]);
       const scoped = this.alerts.within(manager);
-      return { result: await this.apply(manager, scoped, provider, reading, readAt, now), alerts: scoped };
+      return {
+        result: await this.apply(manager, scoped, provider, reading, readAt, now, mark),
+        alerts: scoped,
+      };
     });
     await alerts.dispatch();
     return result;
@@ -96,6 +103,7 @@ export class BalanceCheck {
     reading: CreditBalance,
     readAt: Date,
     now: Date,
+    mark: BalanceMark,
   ): Promise<BalanceCheckResult> {
     const balance = reading.remaining;
     const [latest] = await manager.query<{ taken_at: Date }[]>(
@@ -106,7 +114,7 @@ export class BalanceCheck {
       return { provider, skipped: 'a newer reading was applied meanwhile' };
     }
     const wallet = await this.walletOf();
-    await wallet.setBalance(provider, balance);
+    await wallet.setBalance(provider, balance, mark);
     const { reserved } = await wallet.snapshot(provider);
     const drift = await this.snapshot(manager, provider, balance, reserved, readAt);
     const policy = this.config.policies[provider] ?? {};

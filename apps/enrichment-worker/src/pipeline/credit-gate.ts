@@ -114,11 +114,13 @@ export class CreditGate implements OnApplicationBootstrap {
    */
   async canPayNow(provider: ProviderName): Promise<boolean> {
     try {
+      // Marked before the read: a charge committed while the balance is on its way is kept.
+      const mark = await this.guards.wallet.mark(provider);
       const balance = (await this.invoker.balance(provider))?.remaining ?? null;
       if (balance === null) {
         return false;
       }
-      await this.guards.wallet.setBalance(provider, balance);
+      await this.guards.wallet.setBalance(provider, balance, mark);
       return balance >= this.catalog.cheapestCall(provider);
     } catch (error) {
       this.logger.warn({ msg: 'balance check failed', provider, error: String(error) });
@@ -137,6 +139,9 @@ export class CreditGate implements OnApplicationBootstrap {
       }
       const minimum = this.catalog.cheapestCall(provider);
       let balance: number | null = null;
+      // Commits that land in the wallet between the read and the write below are charges the
+      // reading may miss: the mark, taken before the read, lets setBalance keep them.
+      const mark = await this.guards.wallet.mark(provider);
       try {
         const reading = await this.invoker.balance(provider);
         balance = reading?.remaining ?? null;
@@ -145,7 +150,7 @@ export class CreditGate implements OnApplicationBootstrap {
         continue;
       }
       if (balance !== null) {
-        await this.guards.wallet.setBalance(provider, balance);
+        await this.guards.wallet.setBalance(provider, balance, mark);
       }
       if (!record) {
         continue;

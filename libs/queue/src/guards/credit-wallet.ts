@@ -11,6 +11,12 @@ export interface WalletSnapshot {
   updatedAt: number | null;
 }
 
+/** The wallet's commit counter at a moment (see {@link CreditWallet.mark}); opaque to callers. */
+export interface BalanceMark {
+  /** Units committed, in all, when the mark was taken. */
+  readonly committed: string;
+}
+
 export type ReserveResult =
   { ok: true; available: number | null } | { ok: false; available: number; needed: number };
 
@@ -84,9 +90,22 @@ local function unreserve(id)
 end
 `;
 
-/* ARGV: balance units. Reply: { balance, reserved, updatedAt }. */
+/*
+ * ARGV: balance units, and optionally the commit mark taken before the balance was read (the
+ * 'committed' counter then). Commits that landed since the mark are charges the reading may not
+ * include: they are subtracted, in the same script as the write, so none is lost between the
+ * provider's answer and this write. Reply: { balance, reserved, updatedAt }.
+ */
 const SET_BALANCE = new LuaScript(`${LUA_WALLET}
 redis.call('HSET', KEYS[1], 'balance', ARGV[1], 'updatedAt', now)
+if ARGV[2] then
+  -- Integers below 2^53 are exact in Lua; '%d' formats them whole (a plain number could turn
+  -- into an exponent).
+  local since = tonumber(redis.call('HGET', KEYS[1], 'committed') or '0') - tonumber(ARGV[2])
+  if since > 0 then
+    redis.call('HINCRBY', KEYS[1], 'balance', string.format('-%d', since))
+  end
+end
 return { wallet() }
 `);
 
@@ -125,6 +144,8 @@ unreserve(ARGV[1])
 if redis.call('HEXISTS', KEYS[1], 'balance') == 1 then
   redis.call('HINCRBY', KEYS[1], 'balance', ARGV[2])
 end
+-- Every commit counts, balance known or not: a balance being read now (see SET_BALANCE) learns it.
+redis.call('HINCRBY', KEYS[1], 'committed', string.sub(ARGV[2], 1, 1) == '-' and string.sub(ARGV[2], 2) or ARGV[2])
 redis.call('SET', KEYS[4], '1', 'PX', ARGV[3])
 return { wallet() }
 `);
@@ -183,10 +204,27 @@ export class CreditWallet {
     private readonly options: CreditWalletOptions = {},
   ) {}
 
-  /** A provider-reported balance (a snapshot). Open reservations stay. */
-  async setBalance(provider: string, balance: number): Promise<void> {
+  /**
+   * Where the wallet's commits stand now: take it just before reading the provider's balance, and
+   * pass it to {@link setBalance} with what was read. A charge committed between the read and the
+   * write would otherwise be overwritten (the wallet overstating the balance, letting calls reach a
+   * provider that is dry); with the mark it is subtracted from the reading. A charge the provider
+   * already counted when it answered the read but committed here after the mark is subtracted too:
+   * the wallet then understates by that much until the next reading, the safe side.
+   */
+  async mark(provider: string): Promise<BalanceMark> {
+    const committed = await this.redis.hget(this.keys(provider)[0], 'committed');
+    return { committed: committed ?? '0' };
+  }
+
+  /**
+   * A provider-reported balance (a snapshot). Open reservations stay. With the {@link mark} taken
+   * before the balance was read, charges committed since are subtracted from it (atomically).
+   */
+  async setBalance(provider: string, balance: number, mark?: BalanceMark): Promise<void> {
     const units = toUnits(balance, 'balance', { negativeAllowed: true });
-    walletReply(await SET_BALANCE.run(this.redis, this.keys(provider), [String(units)]), 0);
+    const args = mark ? [String(units), mark.committed] : [String(units)];
+    walletReply(await SET_BALANCE.run(this.redis, this.keys(provider), args), 0);
   }
 
   /**

@@ -550,6 +550,30 @@ describe('Redis guards shared by worker replicas (real Redis)', () => {
       expect(Math.abs((snap.updatedAt ?? 0) - before)).toBeLessThan(5_000);
     });
 
+    it('setBalance with a mark taken before the read keeps the charges committed after it', async () => {
+      await walletA.setBalance('sync', 12);
+      await walletA.reserve('sync', 'before', 2, 60_000);
+      await walletA.commit('sync', 'before', 2); // before the mark: the reading includes it
+      // A balance sync: the mark, then the provider's balance read over HTTP (10 credits)...
+      const mark = await walletB.mark('sync');
+      // ...while another worker's charge of 2.5 credits lands in Redis before the sync writes...
+      await walletA.reserve('sync', 'during', 3, 60_000);
+      await walletA.commit('sync', 'during', 2.5);
+      // ...so the sync's 10 (read before that charge) must not overwrite it.
+      await walletB.setBalance('sync', 10, mark);
+      expect(await walletA.snapshot('sync')).toMatchObject({ balance: 7.5, reserved: 0, available: 7.5 });
+      // A commit repeated after the write (idempotent) changes nothing; a fresh mark subtracts nothing.
+      await walletA.commit('sync', 'during', 2.5);
+      await walletB.setBalance('sync', 7.5, await walletB.mark('sync'));
+      expect(await walletA.snapshot('sync')).toMatchObject({ balance: 7.5 });
+      // Commits made while the balance was unknown count too.
+      await walletA.forgetBalance('sync');
+      const unknownMark = await walletA.mark('sync');
+      await walletA.commit('sync', 'unknown', 1);
+      await walletA.setBalance('sync', 9, unknownMark);
+      expect(await walletA.snapshot('sync')).toMatchObject({ balance: 8 });
+    });
+
     it('treats amount 0 as ok without storing anything', async () => {
       await walletA.setBalance('zero', 0);
       expect(await walletA.reserve('zero', 'free', 0, 60_000)).toEqual({ ok: true, available: 0 });
