@@ -457,9 +457,31 @@ export class StepRunner {
         this.config.stepTimeoutMs,
       );
     } catch (error) {
-      await this.releaseCredits(request.workspaceId, provider, step.id, account);
+      // A provider can charge for an answer that then cannot be read (a 2xx its cost rule charged,
+      // whose body the adapter refused: `invalid_response`). That spend is real: it is charged to
+      // the wallet and the quota and recorded on the failed step, not released. Only for a final
+      // failure: a retryable one is retried (its reservation released) and not settled here.
+      const charged =
+        error instanceof ProviderError && !error.retryable ? this.callLog.chargedFor(step.id) : 0;
+      if (charged > 0) {
+        await this.commitCredits(request.workspaceId, provider, step.id, charged, account);
+      } else {
+        await this.releaseCredits(request.workspaceId, provider, step.id, account);
+      }
       await this.cache.unclaim(request.workspaceId, cacheKey, owner);
-      return this.failed(job, token, worker, error, step, provider, options, settle, started, account);
+      return this.failed(
+        job,
+        token,
+        worker,
+        error,
+        step,
+        provider,
+        options,
+        settle,
+        started,
+        account,
+        charged,
+      );
     }
     await this.guards.circuits.recordSuccess(provider);
     if (outcome.status === 'pending') {
@@ -677,6 +699,8 @@ export class StepRunner {
     settle: (settlement: StepSettlement) => Promise<Settled>,
     started: number,
     account: WorkspaceAccount | null,
+    /** What the provider charged for the failed call (already committed): recorded on the step. */
+    charged = 0,
   ): Promise<{ settled: string }> {
     const timedOut = error instanceof StepTimeoutError;
     if (!(error instanceof ProviderError) && !timedOut) {
@@ -725,7 +749,7 @@ export class StepRunner {
           reason: 'not_found',
           error: message(error),
           latencyMs,
-          credits: 0,
+          credits: charged,
         }),
       };
     }
@@ -741,7 +765,7 @@ export class StepRunner {
     }
     this.logger.warn({ msg: 'step failed; the waterfall moves on', provider, kind, stepId: step.id });
     return {
-      settled: await settle({ state: 'failed', reason: kind, error: detail, latencyMs, credits: 0 }),
+      settled: await settle({ state: 'failed', reason: kind, error: detail, latencyMs, credits: charged }),
     };
   }
 

@@ -148,6 +148,17 @@ export class ProviderCallLog {
     return rows;
   }
 
+  /**
+   * What the provider charged for the step's calls this run has made and not yet written (the calls
+   * it answered: a charge rule counts only 2xx answers). Non-zero after a failure when the provider
+   * charged for an answer that could not then be read (an `invalid_response` after a 2xx).
+   */
+  chargedFor(stepId: string): number {
+    return (this.unwritten.get(stepId) ?? [])
+      .filter((row) => row.outcome === 'hit')
+      .reduce((sum, row) => sum + row.credits_charged, 0);
+  }
+
   /** Puts calls back that a settlement taken them for did not write (its transaction rolled back). */
   restore(stepId: string, rows: CallRow[]): void {
     if (rows.length > 0) {

@@ -1,0 +1,79 @@
+import { createServer, type Server } from 'node:http';
+import { CreditLedgerEntry } from '@sluice/db';
+import { PipelineGuards } from '../../apps/enrichment-worker/src/pipeline/pipeline-redis';
+import { createWorkspace } from '../support/api';
+import { enqueue, finished, setUp, tearDown } from '../support/pipeline';
+
+/**
+ * A stand-in for Serper's search endpoint that answers 200 with JSON its cost rule charges for
+ * (`credits`) but that is no search answer (no `organic` results): the adapter cannot read it.
+ */
+class ChargingGarbage {
+  searches = 0;
+  private server!: Server;
+  url = '';
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        if (req.method === 'POST' && req.url?.startsWith('/search')) {
+          this.searches += 1;
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ credits: 2 }));
+          return;
+        }
+        res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"not found"}');
+      });
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    const address = this.server.address();
+    this.url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+describe('a provider that charged for an answer that could not be read', () => {
+  const serper = new ChargingGarbage();
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+  let workspace: { id: string; apiKey: string };
+
+  beforeAll(async () => {
+    await serper.start();
+    ctx = await setUp({ SERPER_BASE_URL: serper.url });
+    workspace = await createWorkspace(ctx.stack.gatewayUrl, 'Unreadable Co');
+  });
+  afterAll(async () => {
+    await tearDown(ctx);
+    await serper.stop();
+  });
+
+  it('records what it charged on the failed step, in the ledger and in the wallet, instead of releasing it', async () => {
+    const guards = ctx.stack.worker?.get(PipelineGuards, { strict: false }) as PipelineGuards;
+    // Serper has no balance endpoint: the wallet knows its balance only when told.
+    await guards.wallet.setBalance('serper', 100);
+    const id = await enqueue(ctx.stack, workspace.apiKey, {
+      type: 'company.domain',
+      input: { company_name: 'Unreadable Answers Ltd' },
+    });
+    const view = await finished(ctx.stack, workspace.apiKey, id);
+    expect(serper.searches).toBe(1);
+    const step = view.steps.find((s) => s.provider === 'serper');
+    expect(step).toMatchObject({ state: 'failed', reason: 'invalid_response', credits: 2 });
+    const ledger = await ctx.db.dataSource.getRepository(CreditLedgerEntry).findBy({ requestId: id });
+    expect(ledger.map((row) => [row.provider, Number(row.credits)])).toEqual([['serper', 2]]);
+    // Charged to the wallet, not released: nothing held, the balance down by the charge.
+    expect(await guards.wallet.snapshot('serper')).toMatchObject({ balance: 98, reserved: 0 });
+    // The call log's record of the charge stays as it was: the answer charged, then refused.
+    const logged = await ctx.db.dataSource.query<{ outcome: string; credits_charged: string }[]>(
+      'SELECT outcome, credits_charged FROM provider_calls WHERE request_id = $1 ORDER BY outcome',
+      [id],
+    );
+    expect(logged.map((r) => [r.outcome, Number(r.credits_charged)])).toEqual([
+      ['error', 0],
+      ['hit', 2],
+    ]);
+  });
+});
