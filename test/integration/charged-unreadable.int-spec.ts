@@ -31,6 +31,8 @@ class ChargingGarbage {
   }
 
   stop(): Promise<void> {
+    // The worker's fetch keeps its connection alive: close it too, or close() waits for its timeout.
+    this.server.closeAllConnections();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }
