@@ -527,6 +527,20 @@ export class StepRunner {
       await job.moveToDelayed(Date.now() + this.catalog.of(provider).pollIntervalMs, token);
       throw new DelayedError();
     }
+    /** The task's deadline passed: the step fails (`timeout`), its reservation and claim released. */
+    const pastDeadline = async (lastPoll: string): Promise<{ settled: string }> => {
+      await this.releaseCredits(request.workspaceId, provider, step.id, account);
+      await this.cache.unclaim(request.workspaceId, cacheKey, owner);
+      return {
+        settled: await settle({
+          state: 'failed',
+          reason: 'timeout',
+          error: `${provider} did not finish task ${taskId} before its deadline${lastPoll}`,
+          latencyMs: null,
+          credits: startedCredits,
+        }),
+      };
+    };
     let outcome: StepOutcome;
     try {
       outcome = await this.askForResult(request, step, provider, goal, taskId, account);
@@ -542,17 +556,7 @@ export class StepRunner {
       if (error.retryable) {
         // The deadline holds whatever the polls answer: a result endpoint that keeps failing (an
         // outage, a body that stalls to the timeout) would otherwise be polled for ever.
-        await this.releaseCredits(request.workspaceId, provider, step.id, account);
-        await this.cache.unclaim(request.workspaceId, cacheKey, owner);
-        return {
-          settled: await settle({
-            state: 'failed',
-            reason: 'timeout',
-            error: `${provider} did not finish task ${taskId} before its deadline (last poll: ${error.message})`,
-            latencyMs: null,
-            credits: startedCredits,
-          }),
-        };
+        return pastDeadline(` (last poll: ${error.message})`);
       }
       // The task ended without an answer: forget it, so that a later run starts a new one.
       await this.ledger.clearWaiting(step.id);
@@ -582,17 +586,7 @@ export class StepRunner {
     if (outcome.status === 'pending') {
       const deadline = step.deadlineAt?.getTime() ?? Date.now() + this.config.asyncDeadlineMs;
       if (Date.now() > deadline) {
-        await this.releaseCredits(request.workspaceId, provider, step.id, account);
-        await this.cache.unclaim(request.workspaceId, cacheKey, owner);
-        return {
-          settled: await settle({
-            state: 'failed',
-            reason: 'timeout',
-            error: `${provider} did not finish task ${taskId} before its deadline`,
-            latencyMs: null,
-            credits: startedCredits,
-          }),
-        };
+        return pastDeadline('');
       }
       await job.moveToDelayed(Date.now() + this.catalog.of(provider).pollIntervalMs, token);
       throw new DelayedError();
