@@ -7,11 +7,10 @@ import { ImportRecord, EnrichmentRequest } from '@sluice/db';
 import { parse } from 'csv-parse/sync';
 import { IsNull, Not } from 'typeorm';
 import { call, createWorkspace } from '../support/api';
-import { createTestDatabase, requireEnv, type TestDatabase } from '../support/database';
+import type { TestDatabase } from '../support/database';
 import { answerKey, setUp, tearDown } from '../support/pipeline';
-import { deletePrefix, uniquePrefix } from '../support/redis';
 import type { WorldPerson } from '../support/sandbox-world';
-import { startStack, TEST_ADMIN_TOKEN, type Stack } from '../support/stack';
+import { TEST_ADMIN_TOKEN, type Stack } from '../support/stack';
 import { eventually } from '../support/wait';
 
 interface ImportAnswer {
@@ -220,26 +219,15 @@ function* bigFile(): Generator<string> {
 }
 
 describe('CSV import of 100,000 rows (no worker: the jobs stay queued)', () => {
+  let ctx: Awaited<ReturnType<typeof setUp>>;
   let stack: Stack;
   let db: TestDatabase;
-  let prefix: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    prefix = uniquePrefix();
-    stack = await startStack({
-      databaseUrl: db.url,
-      redisUrl: requireEnv('REDIS_URL'),
-      prefix,
-      worker: false,
-      env: { IMPORT_MAX_ROWS: String(ROWS) },
-    });
+    ctx = await setUp({ IMPORT_MAX_ROWS: String(ROWS) }, { worker: false });
+    ({ stack, db } = ctx);
   });
-  afterAll(async () => {
-    await stack?.close();
-    await db?.drop();
-    await deletePrefix(requireEnv('REDIS_URL'), prefix);
-  });
+  afterAll(() => tearDown(ctx));
 
   it('reports the bad rows by line, enqueues every good one, and keeps the gateway’s memory flat', async () => {
     const { apiKey } = await createWorkspace(stack.gatewayUrl, 'Big Import Co');
@@ -1173,27 +1161,16 @@ describe('CSV imports with a worker, and exports', () => {
 });
 
 describe('CSV imports of spreadsheet exports (no worker: the jobs stay queued)', () => {
+  let ctx: Awaited<ReturnType<typeof setUp>>;
   let stack: Stack;
   let db: TestDatabase;
-  let prefix: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    prefix = uniquePrefix();
-    stack = await startStack({
-      databaseUrl: db.url,
-      redisUrl: requireEnv('REDIS_URL'),
-      prefix,
-      worker: false,
-      // Two rows a chunk: a file refused on its fifth line has had a chunk enqueued before.
-      env: { IMPORT_CHUNK_SIZE: '2' },
-    });
+    // Two rows a chunk: a file refused on its fifth line has had a chunk enqueued before.
+    ctx = await setUp({ IMPORT_CHUNK_SIZE: '2' }, { worker: false });
+    ({ stack, db } = ctx);
   });
-  afterAll(async () => {
-    await stack?.close();
-    await db?.drop();
-    await deletePrefix(requireEnv('REDIS_URL'), prefix);
-  });
+  afterAll(() => tearDown(ctx));
 
   const counts = async (workspaceId: string): Promise<[number, number]> => [
     await db.dataSource.getRepository(ImportRecord).countBy({ workspaceId }),

@@ -854,9 +854,9 @@ describe('an identical call finishing between the cache read and the claim', () 
     // identical call finishes: it caches its answer and releases its claim (here: the answer
     // written the moment before the claim is taken), exactly in the window between read and claim.
     const claim = cache.claim.bind(cache);
-    const spy = jest.spyOn(cache, 'claim').mockImplementationOnce(async (workspaceId, key, owner, ttlMs) => {
+    const spy = jest.spyOn(cache, 'claim').mockImplementationOnce(async (workspaceId, key, ...rest) => {
       await cache.set(workspaceId, key, 'email.verify', answer as NonNullable<typeof answer>);
-      return claim(workspaceId, key, owner, ttlMs);
+      return claim(workspaceId, key, ...rest);
     });
     try {
       const before = await calls(ctx.stack.sandboxUrl, 'email-verifier');
@@ -869,7 +869,13 @@ describe('an identical call finishing between the cache read and the claim', () 
           options: { max_age_days: 0 },
         }),
       );
-      expect(spy).toHaveBeenCalledWith(workspace.id, cacheKey, expect.any(String), expect.any(Number));
+      expect(spy).toHaveBeenCalledWith(
+        workspace.id,
+        cacheKey,
+        expect.any(String),
+        expect.any(Number),
+        expect.any(Number), // the age limit its max_age_days sets
+      );
       expect(second.status).toBe('completed');
       expect(second.steps.map((s) => [s.provider, s.state, s.cached, s.credits])).toEqual([
         ['email-verifier', 'completed', true, 0],
@@ -882,7 +888,7 @@ describe('an identical call finishing between the cache read and the claim', () 
         .findBy({ requestId: second.id });
       expect(ledger).toEqual([]);
       // The claim it took to look again was released.
-      expect(await cache.claim(workspace.id, cacheKey, 'test:', 1000)).toBe(true);
+      expect((await cache.claim(workspace.id, cacheKey, 'test:', 1000)).claimed).toBe(true);
     } finally {
       spy.mockRestore();
     }

@@ -42,6 +42,7 @@ export const FAST = {
 
 export async function setUp(
   env: Record<string, string>,
+  options: { worker?: boolean } = {},
 ): Promise<{ stack: Stack; db: TestDatabase; prefix: string }> {
   const db = await createTestDatabase();
   const prefix = uniquePrefix();
@@ -50,6 +51,7 @@ export async function setUp(
     redisUrl: requireEnv('REDIS_URL'),
     prefix,
     env: { ...FAST, ...env },
+    ...options,
   });
   return { stack, db, prefix };
 }

@@ -114,6 +114,21 @@ export class PipelineGuards {
 }
 
 /**
+ * A cached answer as stored (with `answeredAt`), unless it was answered before `notBefore` (epoch
+ * ms; null: any age). Entries written before answers carried their time are of unknown age: the
+ * TTL bounds it only from above, so they are not reused when an age limit is set.
+ */
+function youngEnough(raw: string | null, notBefore: number | null): StepOutcome | null {
+  if (!raw) {
+    return null;
+  }
+  const { answeredAt, ...outcome } = JSON.parse(raw) as StepOutcome & { answeredAt?: number };
+  if (notBefore !== null && (typeof answeredAt !== 'number' || answeredAt < notBefore)) {
+    return null;
+  }
+  return outcome;
+}
+/**
  * Redis cache of provider answers by normalised input, per workspace, and the claims that make
  * identical in-flight calls coalesce onto one. Also remembers what a step already paid for, so a
  * retry of that step reuses the paid answer instead of paying again.
@@ -144,25 +159,13 @@ export class ResultCache {
     }
   }
 
-  /**
-   * The cached answer for `cacheKey`, unless it was answered before `notBefore` (epoch ms; null: any
-   * age). Entries written before answers carried their time (no `answeredAt`) are of unknown age:
-   * the TTL bounds it only from above, so they are not reused when an age limit is set.
-   */
+  /** The cached answer for `cacheKey`, if young enough for `notBefore` (see {@link youngEnough}). */
   async get(
     workspaceId: string,
     cacheKey: string,
     notBefore: number | null = null,
   ): Promise<StepOutcome | null> {
-    const raw = await this.guards.redis.get(this.key('cache', workspaceId, cacheKey));
-    if (!raw) {
-      return null;
-    }
-    const { answeredAt, ...outcome } = JSON.parse(raw) as StepOutcome & { answeredAt?: number };
-    if (notBefore !== null && (typeof answeredAt !== 'number' || answeredAt < notBefore)) {
-      return null;
-    }
-    return outcome;
+    return youngEnough(await this.guards.redis.get(this.key('cache', workspaceId, cacheKey)), notBefore);
   }
 
   async set(workspaceId: string, cacheKey: string, operation: string, outcome: StepOutcome): Promise<void> {
@@ -206,12 +209,29 @@ export class ResultCache {
    * re-entrant: a second run of the same step (a stalled job taken again while the first still
    * calls) waits like any identical request instead of paying for the call a second time. A run
    * that died holding a claim leaves it to expire.
+   *
+   * In the same round trip (MULTI) it reads the cache again, by {@link get}'s age rule: a caller
+   * read the cache before claiming, and an identical call that finished in between cached its
+   * answer and released its claim; `cached` is that answer, free.
    */
-  async claim(workspaceId: string, cacheKey: string, owner: string, ttlMs: number): Promise<boolean> {
-    return (
-      (await this.guards.redis.set(this.key('inflight', workspaceId, cacheKey), owner, 'PX', ttlMs, 'NX')) ===
-      'OK'
-    );
+  async claim(
+    workspaceId: string,
+    cacheKey: string,
+    owner: string,
+    ttlMs: number,
+    notBefore: number | null = null,
+  ): Promise<{ claimed: boolean; cached: StepOutcome | null }> {
+    const replies = await this.guards.redis
+      .multi()
+      .set(this.key('inflight', workspaceId, cacheKey), owner, 'PX', ttlMs, 'NX')
+      .get(this.key('cache', workspaceId, cacheKey))
+      .exec();
+    // exec() is null only for a transaction WATCH discarded, and none is watched here.
+    const [[claimError, claimed], [readError, raw]] = replies as [Error | null, unknown][];
+    if (claimError || readError) {
+      throw (claimError ?? readError) as Error;
+    }
+    return { claimed: claimed === 'OK', cached: youngEnough(raw as string | null, notBefore) };
   }
 
   async extendClaim(workspaceId: string, cacheKey: string, ttlMs: number): Promise<void> {

@@ -333,14 +333,15 @@ export class StepRunner {
       }
     }
     const claimTtl = this.config.stepTimeoutMs + 5000;
-    if (!(await this.cache.claim(request.workspaceId, cacheKey, runOwner, claimTtl))) {
+    const claim = await this.cache.claim(request.workspaceId, cacheKey, runOwner, claimTtl, notBefore);
+    if (!claim.claimed) {
       await job.moveToDelayed(Date.now() + COALESCE_WAIT_MS, token);
       throw new DelayedError();
     }
     // The cache was read before the claim was taken: an identical call that finished in between
     // cached its answer and then released its claim, so this step found the cache empty and the
-    // claim free. Look once more now that the claim is held (same age rule): what is there is free.
-    const answeredMeanwhile = await this.cache.get(request.workspaceId, cacheKey, notBefore);
+    // claim free. The claim read the cache again (same age rule): what is there is free.
+    const answeredMeanwhile = claim.cached;
     if (answeredMeanwhile) {
       await this.cache.unclaim(request.workspaceId, cacheKey, owner);
       return { settled: await finish(answeredMeanwhile, 0, true) };
