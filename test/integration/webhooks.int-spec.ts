@@ -1,7 +1,8 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { PipelineGuards } from '../../apps/enrichment-worker/src/pipeline/pipeline-redis';
 import { EnrichmentStep, WebhookEvent } from '@sluice/db';
+import { CallbackTokens, callbackTokenKeyName } from '@sluice/queue';
 import { call, createWorkspace } from '../support/api';
 import { enqueue, finished, people, personInput, sandboxPatch, setUp, tearDown } from '../support/pipeline';
 import type { WorldPerson } from '../support/sandbox-world';
@@ -29,6 +30,13 @@ async function post(
     body: (await response.json()) as Record<string, unknown>,
     retryAfter: response.headers.get('retry-after'),
   };
+}
+
+/** The callback token the worker gives providers for a step (the key is the stack's SLUICE_ENCRYPTION_KEY). */
+function tokenOf(ctx: Awaited<ReturnType<typeof setUp>>, step: EnrichmentStep): string {
+  return new CallbackTokens(CallbackTokens.derive(ctx.stack.env.SLUICE_ENCRYPTION_KEY ?? '')).tokenFor(
+    step.id,
+  );
 }
 
 describe('provider callbacks through the webhook receiver', () => {
@@ -61,13 +69,19 @@ describe('provider callbacks through the webhook receiver', () => {
     expect(events.map((e) => [e.provider, e.status])).toEqual([['snov', 'processed']]);
     const deliveries = (
       await call<Delivery[]>(ctx.stack.sandboxUrl, 'GET', '/_sandbox/providers/snov/webhooks')
-    ).body.filter((d) => d.url.endsWith(`/webhooks/snov/${step.callbackToken}`));
+    ).body.filter((d) => d.url.endsWith(`/webhooks/snov/${tokenOf(ctx, step)}`));
     expect(deliveries.map((d) => d.status)).toEqual([202]);
+    // The token is not kept anywhere in the step's row: a copy of the database cannot forge a callback.
+    const [row] = await ctx.db.dataSource.query<{ row: unknown }[]>(
+      'SELECT to_jsonb(s) AS row FROM enrichment_steps s WHERE id = $1',
+      [step.id],
+    );
+    expect(JSON.stringify(row?.row)).not.toContain(tokenOf(ctx, step).slice(32));
 
     // The same event four more times (providers retry for days): recognised, never applied again.
     for (let i = 0; i < 4; i += 1) {
       const again = await post(
-        `${ctx.stack.receiverUrl}/webhooks/snov/${step.callbackToken}`,
+        `${ctx.stack.receiverUrl}/webhooks/snov/${tokenOf(ctx, step)}`,
         events[0]?.body ?? '',
       );
       expect(again).toMatchObject({ status: 202, body: { status: 'duplicate', id: events[0]?.id } });
@@ -82,7 +96,7 @@ describe('provider callbacks through the webhook receiver', () => {
     const steps = await ctx.db.dataSource.getRepository(EnrichmentStep).find({ where: { provider: 'snov' } });
     expect(steps.length).toBeGreaterThan(0);
     const deliveries = Array.from({ length: 1000 }, (_, i) => ({
-      url: `${ctx.stack.receiverUrl}/webhooks/snov/${steps[i % steps.length]?.callbackToken ?? ''}`,
+      url: `${ctx.stack.receiverUrl}/webhooks/snov/${tokenOf(ctx, steps[i % steps.length] as EnrichmentStep)}`,
       body: JSON.stringify({ data: [], meta: { task_hash: `load-${i}` } }),
     }));
     // Each sender behaves as a provider does: a 503 (the receiver could not get at PostgreSQL in
@@ -134,12 +148,41 @@ describe('provider callbacks through the webhook receiver', () => {
     const step = await ctx.db.dataSource
       .getRepository(EnrichmentStep)
       .findOneByOrFail({ provider: 'snov', state: 'completed' });
-    const crossed = await post(`${ctx.stack.receiverUrl}/webhooks/apollo/${step.callbackToken}`, '{}');
+    const crossed = await post(`${ctx.stack.receiverUrl}/webhooks/apollo/${tokenOf(ctx, step)}`, '{}');
     expect(crossed.status).toBe(401);
-    const nobody = await post(`${ctx.stack.receiverUrl}/webhooks/serper/${step.callbackToken}`, '{}');
+    // A token whose id is the step's but whose signature is not (one digit changed), and one with
+    // the step's signature after another id.
+    const token = tokenOf(ctx, step);
+    const flipped = `${token.slice(0, 63)}${token.endsWith('0') ? '1' : '0'}`;
+    expect((await post(`${ctx.stack.receiverUrl}/webhooks/snov/${flipped}`, '{}')).status).toBe(401);
+    const moved = randomBytes(16).toString('hex') + token.slice(32);
+    expect((await post(`${ctx.stack.receiverUrl}/webhooks/snov/${moved}`, '{}')).status).toBe(401);
+    const nobody = await post(`${ctx.stack.receiverUrl}/webhooks/serper/${tokenOf(ctx, step)}`, '{}');
     expect(nobody.status).toBe(404);
     expect(JSON.stringify(nobody.body)).toMatch(/rocketreach/);
     expect(await ctx.db.dataSource.getRepository(WebhookEvent).count()).toBe(before);
+  });
+
+  it('still accepts a token handed out before tokens were made from step ids, through its stored digest', async () => {
+    const step = await ctx.db.dataSource
+      .getRepository(EnrichmentStep)
+      .findOneByOrFail({ provider: 'snov', state: 'completed' });
+    // What the migration leaves for a step that was waiting: the SHA-256 of its old random token.
+    const legacy = randomBytes(32).toString('hex');
+    await ctx.db.dataSource.query(
+      `UPDATE enrichment_steps SET callback_token_sha256 = encode(sha256(convert_to($1, 'UTF8')), 'hex') WHERE id = $2`,
+      [legacy, step.id],
+    );
+    const body = JSON.stringify({ data: [], meta: { task_hash: `legacy-${legacy.slice(0, 8)}` } });
+    const answer = await post(`${ctx.stack.receiverUrl}/webhooks/snov/${legacy}`, body);
+    expect(answer).toMatchObject({ status: 202, body: { status: 'accepted' } });
+    const event = await ctx.db.dataSource
+      .getRepository(WebhookEvent)
+      .findOneByOrFail({ id: String(answer.body.id) });
+    expect(event.stepId).toBe(step.id);
+    // Its digest is no token: sent as one, it is refused.
+    const digest = createHash('sha256').update(legacy).digest('hex');
+    expect((await post(`${ctx.stack.receiverUrl}/webhooks/snov/${digest}`, body)).status).toBe(401);
   });
 
   it('checks RocketReach’s signature over the raw body; a signed event for no known task is kept and flagged', async () => {
@@ -188,6 +231,38 @@ describe('provider callbacks through the webhook receiver', () => {
     const big = JSON.stringify({ pad: 'x'.repeat(300 * 1024) });
     expect((await post(`${ctx.stack.receiverUrl}/webhooks/rocketreach`, big)).status).toBe(413);
     expect((await post(`${ctx.stack.receiverUrl}/webhooks/rocketreach`, '{"id": ')).status).toBe(400);
+  });
+});
+
+describe('provider callbacks on a deployment without SLUICE_ENCRYPTION_KEY', () => {
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+
+  beforeAll(async () => {
+    ctx = await setUp({ SLUICE_ENCRYPTION_KEY: '', ASYNC_POLL_INTERVAL_MS: '120000' });
+  });
+  afterAll(() => tearDown(ctx));
+
+  it('signs tokens with a key the worker and the receiver share through Redis, and a callback completes the step', async () => {
+    const apiKey = (await createWorkspace(ctx.stack.gatewayUrl, 'Keyless Co')).apiKey;
+    await sandboxPatch(ctx.stack.sandboxUrl, 'snov', { task_delay_ms: 300 });
+    const person = (await people(ctx.stack.sandboxUrl)).find(
+      (p) => p.emails.snov === p.email && p.email_status === 'valid',
+    ) as WorldPerson;
+    const id = await enqueue(ctx.stack, apiKey, { type: 'person.email', input: personInput(person) });
+    // Only the callback can finish the step in time: the next poll is two minutes away.
+    const view = await finished(ctx.stack, apiKey, id, 15_000);
+    expect(view.result?.email).toMatchObject({ email: person.email, source: 'snov' });
+    const step = await ctx.db.dataSource
+      .getRepository(EnrichmentStep)
+      .findOneByOrFail({ requestId: id, provider: 'snov' });
+    const redis = ctx.stack.worker?.get(PipelineGuards).redis;
+    const key = await redis?.get(callbackTokenKeyName(ctx.prefix));
+    expect(key).toMatch(/^[0-9a-f]{64}$/);
+    const token = new CallbackTokens(Buffer.from(key ?? '', 'hex')).tokenFor(step.id);
+    const deliveries = (
+      await call<Delivery[]>(ctx.stack.sandboxUrl, 'GET', '/_sandbox/providers/snov/webhooks')
+    ).body;
+    expect(deliveries.map((d) => [d.url.split('/').pop(), d.status])).toEqual([[token, 202]]);
   });
 });
 

@@ -20,6 +20,7 @@ import { Orchestrator } from './pipeline/orchestrator';
 import {
   PipelineGuards,
   PipelineRedisCloser,
+  callbackTokensProvider,
   pipelineRedisProvider,
   ResultCache,
 } from './pipeline/pipeline-redis';
@@ -75,6 +76,7 @@ export class WorkerModule {
         BatchRefresh,
         PlanProcessor,
         pipelineRedisProvider,
+        callbackTokensProvider,
         PipelineRedisCloser,
         PipelineGuards,
         ResultCache,

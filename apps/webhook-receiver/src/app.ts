@@ -1,7 +1,14 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { CoreConfig, loadConfigs, ProvidersConfig, WebhookReceiverConfig, type Env } from '@sluice/config';
+import {
+  CallbackConfig,
+  CoreConfig,
+  loadConfigs,
+  ProvidersConfig,
+  WebhookReceiverConfig,
+  type Env,
+} from '@sluice/config';
 import { useJsonBodies } from '@sluice/platform';
 import { WebhookReceiverModule } from './webhook-receiver.module';
 
@@ -9,8 +16,11 @@ import { WebhookReceiverModule } from './webhook-receiver.module';
 export async function createWebhookReceiverApp(
   env: Env = process.env,
 ): Promise<{ app: INestApplication; config: WebhookReceiverConfig }> {
-  const [core, receiver, providers] = loadConfigs([CoreConfig, WebhookReceiverConfig, ProvidersConfig], env);
-  const app = await NestFactory.create(WebhookReceiverModule.forRoot(core, receiver, providers), {
+  const [core, receiver, providers, callbacks] = loadConfigs(
+    [CoreConfig, WebhookReceiverConfig, ProvidersConfig, CallbackConfig],
+    env,
+  );
+  const app = await NestFactory.create(WebhookReceiverModule.forRoot(core, receiver, providers, callbacks), {
     bufferLogs: true,
     bodyParser: false,
   });

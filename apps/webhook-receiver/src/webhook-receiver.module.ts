@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import {
+  type CallbackConfig,
   type CoreConfig,
   type ProvidersConfig,
   SluiceConfigModule,
@@ -22,11 +23,12 @@ export class WebhookReceiverModule {
     core: CoreConfig,
     receiver: WebhookReceiverConfig,
     providers: ProvidersConfig,
+    callbacks: CallbackConfig,
   ): DynamicModule {
     return {
       module: WebhookReceiverModule,
       imports: [
-        SluiceConfigModule.forRoot([core, receiver, providers]),
+        SluiceConfigModule.forRoot([core, receiver, providers, callbacks]),
         LoggerModule.forRoot(
           loggerParams({ app: 'webhook-receiver', level: core.logLevel, flushMs: core.logFlushMs }),
         ),

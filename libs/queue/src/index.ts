@@ -6,3 +6,4 @@ export * from './nest/queue-root.module';
 export * from './nest/queue-error-log';
 export * from './guards';
 export * from './signals';
+export * from './callback-tokens';

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { CoreConfig, PipelineConfig } from '@sluice/config';
+import { CallbackConfig, CoreConfig, PipelineConfig } from '@sluice/config';
 import { cacheClassOf } from '@sluice/enrichment';
 import {
+  CallbackTokens,
   cancelMarkerKey,
   circuitBreakerPrefix,
   connectionOptions,
@@ -40,6 +41,14 @@ export const pipelineRedisProvider = {
       // a socket write costs more than the command itself.
       enableAutoPipelining: true,
     }),
+};
+
+/** The tokens of the callback URLs given to providers (see {@link CallbackTokens}). */
+export const callbackTokensProvider = {
+  provide: CallbackTokens,
+  inject: [CallbackConfig, CoreConfig, PIPELINE_REDIS],
+  useFactory: (callbacks: CallbackConfig, core: CoreConfig, redis: Redis): Promise<CallbackTokens> =>
+    CallbackTokens.load(callbacks.encryptionKey, redis, core.queuePrefix),
 };
 
 @Injectable()

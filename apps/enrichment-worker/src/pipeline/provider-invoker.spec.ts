@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ProvidersConfig } from '@sluice/config';
 import type { GoalCapability } from '@sluice/enrichment';
 import { ProviderError, type ProviderCallRecord } from '@sluice/providers';
-import type { ProviderName } from '@sluice/queue';
+import { CallbackTokens, type ProviderName } from '@sluice/queue';
 import type { ProviderCallLog } from '../steps/provider-call-log';
 import { ProviderInvoker, type GoalInput } from './provider-invoker';
 
@@ -78,7 +79,7 @@ describe('ProviderInvoker', () => {
       sink: (record) => calls.push(record),
       current: () => undefined,
     };
-    invoker = new ProviderInvoker(config, callLog as ProviderCallLog);
+    invoker = new ProviderInvoker(config, callLog as ProviderCallLog, new CallbackTokens(randomBytes(32)));
   });
 
   afterAll(async () => {

@@ -31,7 +31,7 @@ import {
   type Outcome,
   type ProviderAdapter,
 } from '@sluice/providers';
-import type { ProviderName } from '@sluice/queue';
+import { CallbackTokens, type ProviderName } from '@sluice/queue';
 import { ProviderCallLog } from '../steps/provider-call-log';
 import type { WorkspaceAccount } from './workspace-accounts';
 
@@ -159,13 +159,13 @@ class AdapterSet {
   private readonly nimbus: NimbusLookupAdapter;
   private readonly verifier: EmailVerifierAdapter;
 
-  constructor(config: ProvidersConfig, callLog: ProviderCallLog) {
+  constructor(config: ProvidersConfig, callLog: ProviderCallLog, tokens: CallbackTokens) {
     const common = { timeoutMs: config.providerTimeoutMs, onCall: callLog.sink };
     // A callback URL names the provider and the step's unguessable token (see the webhook receiver).
     const base = config.webhookPublicUrl.replace(/\/+$/, '');
     const callbackUrl = (provider: ProviderName) => (): string | undefined => {
-      const token = callLog.current()?.callbackToken;
-      return base && token ? `${base}/webhooks/${provider}/${token}` : undefined;
+      const stepId = callLog.current()?.stepId;
+      return base && stepId ? `${base}/webhooks/${provider}/${tokens.tokenFor(stepId)}` : undefined;
     };
     this.companiesHouse = new CompaniesHouseAdapter(
       new CompaniesHouseClient({
@@ -365,8 +365,9 @@ export class ProviderInvoker {
   constructor(
     private readonly config: ProvidersConfig,
     private readonly callLog: ProviderCallLog,
+    private readonly tokens: CallbackTokens,
   ) {
-    this.platform = new AdapterSet(config, callLog);
+    this.platform = new AdapterSet(config, callLog, tokens);
   }
 
   /** Starts (or, for synchronous providers, makes) the provider call of a goal. */
@@ -405,7 +406,7 @@ export class ProviderInvoker {
     let set = this.workspaceSets.get(key);
     if (!set) {
       const config = withWorkspaceCredentials(this.config, account.provider, account.values);
-      set = new AdapterSet(config, this.callLog);
+      set = new AdapterSet(config, this.callLog, this.tokens);
       this.workspaceSets.set(key, set);
       if (this.workspaceSets.size > WORKSPACE_ADAPTER_SETS) {
         const oldest = this.workspaceSets.keys().next().value;

@@ -75,7 +75,6 @@ function callContext(request: EnrichmentRequest, step: EnrichmentStep): CallCont
     requestId: request.id,
     stepId: step.id,
     operation: step.operation,
-    callbackToken: step.callbackToken,
   };
 }
 

@@ -12,8 +12,6 @@ export interface CallContext {
   requestId: string;
   stepId: string;
   operation: string;
-  /** The step's callback token, for the callback URLs of asynchronous provider work. */
-  callbackToken?: string | null;
 }
 
 interface Scope {

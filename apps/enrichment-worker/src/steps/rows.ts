@@ -206,12 +206,9 @@ const INSERT_STEPS_SQL = statementFor(
         FOR NO KEY UPDATE
      ), ins AS (
        INSERT INTO enrichment_steps (request_id, workspace_id, seq, goal, provider, operation, cache_key, state, reason,
-              completed_at, callback_token)
+              completed_at)
        SELECT request_id, workspace_id, seq, goal, provider, operation, cache_key, coalesce(state, 'pending'), reason,
-              CASE WHEN state = 'skipped' THEN now() END,
-              -- 244 random bits (gen_random_uuid draws from a cryptographic source) for the callback URL
-              CASE WHEN state IS DISTINCT FROM 'skipped'
-                   THEN replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '') END
+              CASE WHEN state = 'skipped' THEN now() END
          FROM jsonb_to_recordset($1::jsonb) AS x(request_id uuid, workspace_id uuid, seq int, goal text, provider text,
               operation text, cache_key text, state text, reason text)
         WHERE x.request_id = $2 AND EXISTS (SELECT 1 FROM live)

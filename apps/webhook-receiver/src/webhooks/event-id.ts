@@ -8,7 +8,7 @@ export function isTokenProvider(value: string): value is TokenProvider {
   return (TOKEN_PROVIDERS as readonly string[]).includes(value);
 }
 
-/** Callback tokens are 64 lower-case hex digits (see the step's `callback_token`). */
+/** Callback tokens are 64 lower-case hex digits (see CallbackTokens in @sluice/queue). */
 export const CALLBACK_TOKEN = /^[0-9a-f]{64}$/;
 
 function parse(raw: string): Record<string, unknown> | null {

@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { CoreConfig, ProvidersConfig } from '@sluice/config';
+import { CallbackConfig, CoreConfig, ProvidersConfig } from '@sluice/config';
 import { verifyRocketReachSignature } from '@sluice/providers';
-import { JOB_NAMES, JOB_OPTIONS, QUEUE_NAMES, recordWebhookRefusal } from '@sluice/queue';
+import { CallbackTokens, JOB_NAMES, JOB_OPTIONS, QUEUE_NAMES, recordWebhookRefusal } from '@sluice/queue';
 import type { Redis } from 'ioredis';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
@@ -51,7 +52,41 @@ export class WebhookIntake {
     @InjectQueue(QUEUE_NAMES.enrichment) private readonly queue: Queue,
     private readonly providers: ProvidersConfig,
     private readonly core: CoreConfig,
+    private readonly callbacks: CallbackConfig,
   ) {}
+
+  private tokens: Promise<CallbackTokens> | null = null;
+
+  /** The deployment's callback tokens: loaded once (from Redis when no SLUICE_ENCRYPTION_KEY), again after a failure. */
+  private callbackTokens(): Promise<CallbackTokens> {
+    this.tokens ??= (async () =>
+      CallbackTokens.load(
+        this.callbacks.encryptionKey,
+        (await this.queue.client) as unknown as Redis,
+        this.core.queuePrefix,
+      ))().catch((error: unknown) => {
+      this.tokens = null;
+      throw error;
+    });
+    return this.tokens;
+  }
+
+  /** The step a callback token is for: made from the step's id, or (steps older than that) a stored digest. */
+  private async stepOfToken(
+    token: string,
+  ): Promise<{ id: string; workspace_id: string; provider: string } | undefined> {
+    if (!CALLBACK_TOKEN.test(token)) {
+      return undefined;
+    }
+    const stepId = (await this.callbackTokens()).stepOf(token);
+    const rows = await this.dataSource.query<{ id: string; workspace_id: string; provider: string }[]>(
+      stepId
+        ? 'SELECT id, workspace_id, provider FROM enrichment_steps WHERE id = $1'
+        : 'SELECT id, workspace_id, provider FROM enrichment_steps WHERE callback_token_sha256 = $1',
+      [stepId ?? createHash('sha256').update(token).digest('hex')],
+    );
+    return rows[0];
+  }
 
   /** Tells the credit monitor (best effort: a Redis hiccup must not turn a 401 into a 500). */
   private async refused(provider: string, reason: string): Promise<void> {
@@ -75,13 +110,7 @@ export class WebhookIntake {
         `No callback route for provider '${provider}': ${TOKEN_PROVIDERS.join(', ')} call back to /webhooks/<provider>/<token>; RocketReach to /webhooks/rocketreach.`,
       );
     }
-    const rows = CALLBACK_TOKEN.test(token)
-      ? await this.dataSource.query<{ id: string; workspace_id: string; provider: string }[]>(
-          'SELECT id, workspace_id, provider FROM enrichment_steps WHERE callback_token = $1',
-          [token],
-        )
-      : [];
-    const step = rows[0];
+    const step = await this.stepOfToken(token);
     if (!step || step.provider !== provider) {
       this.logger.warn({ msg: 'callback refused: unknown token', provider });
       await this.refused(provider, 'unknown token');

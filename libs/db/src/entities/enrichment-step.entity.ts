@@ -16,7 +16,7 @@ export type StepState = (typeof STEP_STATES)[number];
 @Entity({ name: 'enrichment_steps' })
 @Index('uq_enrichment_steps_request_seq', ['requestId', 'seq'], { unique: true })
 @Index('ix_enrichment_steps_workspace', ['workspaceId'])
-@Index('uq_enrichment_steps_callback_token', ['callbackToken'], { unique: true })
+@Index('uq_enrichment_steps_callback_token_sha256', ['callbackTokenSha256'], { unique: true })
 @Index('ix_enrichment_steps_pending_deadline', ['deadlineAt'], {
   where: "state = 'pending' AND deadline_at IS NOT NULL",
 })
@@ -77,11 +77,12 @@ export class EnrichmentStep {
 
   /** A provider's task id while the step waits for asynchronous work. */
   /**
-   * Unguessable token in the callback URL of the step's asynchronous provider work: how a provider
-   * that does not sign its webhooks proves which step a callback is for.
+   * SHA-256 (hex) of the callback token given to the provider, for steps made before tokens were
+   * derived from the step's id (see CallbackTokens in @sluice/queue); null for every newer step. The
+   * token itself is never stored.
    */
-  @Column({ name: 'callback_token', type: 'text', nullable: true })
-  callbackToken!: string | null;
+  @Column({ name: 'callback_token_sha256', type: 'text', nullable: true })
+  callbackTokenSha256!: string | null;
 
   @Column({ name: 'provider_task_id', type: 'text', nullable: true })
   providerTaskId!: string | null;

@@ -11,6 +11,7 @@ import { Retention1796241159522 } from './1796241159522-Retention';
 import { ProviderSettings1796240536805 } from './1796240536805-ProviderSettings';
 import { Imports1796236280384 } from './1796236280384-Imports';
 import { ImportResume1796249651359 } from './1796249651359-ImportResume';
+import { CallbackTokenDigests1796330000000 } from './1796330000000-CallbackTokenDigests';
 import { AuditEvents1796239530947 } from './1796239530947-AuditEvents';
 
 /** Every migration, in order. Listed explicitly (no glob) so that compiled and test runs agree. */
@@ -29,4 +30,5 @@ export const MIGRATIONS: (new () => object)[] = [
   ProviderSettings1796240536805,
   Retention1796241159522,
   ImportResume1796249651359,
+  CallbackTokenDigests1796330000000,
 ];
