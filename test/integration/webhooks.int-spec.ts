@@ -96,7 +96,7 @@ describe('provider callbacks through the webhook receiver', () => {
     const steps = await ctx.db.dataSource.getRepository(EnrichmentStep).find({ where: { provider: 'snov' } });
     expect(steps.length).toBeGreaterThan(0);
     const deliveries = Array.from({ length: 1000 }, (_, i) => ({
-      url: `${ctx.stack.receiverUrl}/webhooks/snov/${tokenOf(ctx, steps[i % steps.length] as EnrichmentStep)}`,
+      url: `${ctx.stack.receiverUrl}/webhooks/snov/${tokenOf(ctx, steps[i % steps.length])}`,
       body: JSON.stringify({ data: [], meta: { task_hash: `load-${i}` } }),
     }));
     // Each sender behaves as a provider does: a 503 (the receiver could not get at PostgreSQL in
