@@ -61,6 +61,67 @@ describe('the e-mail waterfall', () => {
     expect(ledger.map((row) => [row.provider, Number(row.credits)])).toEqual([['apollo', 1]]);
   });
 
+  it('skips a provider that could only refuse the input, saying so, instead of queueing a step it fails', async () => {
+    // Snov.io finds e-mails by name and domain; the caller gave the company's name instead.
+    const person = world.find((p) => p.emails.apollo === p.email && p.full_name.includes(' ')) as WorldPerson;
+    const id = await enqueue(ctx.stack, apiKey, {
+      type: 'person.email',
+      input: { full_name: person.full_name, company_name: person.company_name },
+    });
+    const view = await finished(ctx.stack, apiKey, id);
+    expect(view.steps.map((s) => [s.provider, s.state, s.reason])).toEqual([
+      ['snov', 'skipped', 'insufficient_input'],
+      ['apollo', 'completed', null],
+    ]);
+    expect(view.result?.email).toMatchObject({ email: person.email, source: 'apollo' });
+  });
+
+  it('looks a person known only by a LinkedIn URL up, then searches their phone under the name found', async () => {
+    const phoneProviders = ['orion-connect', 'astra-dialer', 'nimbus-lookup'];
+    // Apollo's profile (no phones without a paid reveal) names them; a phone provider knows their number.
+    const person = world.find(
+      (p) => p.emails.apollo && Object.keys(p.phones).some((provider) => phoneProviders.includes(provider)),
+    ) as WorldPerson;
+    expect(person).toBeDefined();
+    const id = await enqueue(ctx.stack, apiKey, {
+      type: 'person.phone',
+      input: { linkedin_url: person.linkedin_url },
+    });
+    const view = await finished(ctx.stack, apiKey, id, 15_000);
+    expect(view.status).toBe('completed');
+    expect(view.steps.filter((s) => s.goal === 'profile').map((s) => [s.provider, s.state])).toEqual([
+      ['apollo', 'completed'],
+    ]);
+    const phone = view.steps.filter((s) => s.goal === 'phone');
+    expect(phone.map((s) => s.reason)).not.toContain('bad_request');
+    expect(phone.filter((s) => s.state === 'completed')).toHaveLength(1);
+    const number = Object.entries(person.phones).find(([provider]) => phoneProviders.includes(provider))?.[1];
+    expect(JSON.stringify(view.result?.phones)).toContain(number);
+  });
+
+  it('buys no phone that the person’s profile already gave', async () => {
+    // RocketReach's profile carries the person's phones.
+    const person = world.find(
+      (p) => !p.emails.apollo && p.emails.rocketreach && p.phones.rocketreach,
+    ) as WorldPerson;
+    expect(person).toBeDefined();
+    const id = await enqueue(ctx.stack, apiKey, {
+      type: 'person.phone',
+      input: { linkedin_url: person.linkedin_url },
+    });
+    const view = await finished(ctx.stack, apiKey, id, 15_000);
+    expect(view.status).toBe('completed');
+    expect(view.steps.map((s) => [s.goal, s.provider, s.state])).toEqual([
+      ['profile', 'apollo', 'failed'],
+      ['profile', 'rocketreach', 'completed'],
+    ]);
+    expect(view.result?.phones).toEqual([
+      expect.objectContaining({ number: person.phones.rocketreach, source: 'rocketreach' }),
+    ]);
+    expect(view.result?.unresolved).toBeUndefined();
+    expect(view.result?.credits_spent).toBe(1);
+  });
+
   it('answers from the PostgreSQL store once the Redis cache has forgotten, naming who found it and paying nothing', async () => {
     const person = world.find((p) => !p.emails.snov && p.emails.apollo === p.email) as WorldPerson;
     const redis = new Redis(requireEnv('REDIS_URL'));

@@ -12,4 +12,5 @@ export * from './phones';
 export * from './serper';
 export * from './apollo';
 export * from './rocketreach';
+export * from './person-input';
 export * from './settings/provider-settings';

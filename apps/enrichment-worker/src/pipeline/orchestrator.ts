@@ -12,6 +12,7 @@ import {
   statsKey,
   emailFields,
   goalsOf,
+  acceptPhones,
   isSupportedRequestType,
   mergeAnswers,
   personFields,
@@ -23,6 +24,7 @@ import {
   type Goal,
   type GoalKey,
   type Person,
+  type PersonQuery,
   type Firmographics,
   firmographicsFields,
   type ProviderAnswer,
@@ -34,7 +36,7 @@ import {
   type RequestOptions,
   type SkipReason,
 } from '@sluice/enrichment';
-import { ROCKETREACH_ATTRIBUTION } from '@sluice/providers';
+import { personInputProblem, ROCKETREACH_ATTRIBUTION } from '@sluice/providers';
 import {
   callbackJobOptions,
   JOB_NAMES,
@@ -56,6 +58,9 @@ import type { GoalInput } from './provider-invoker';
 
 const TERMINAL = ['completed', 'failed', 'cancelled'] as const;
 
+/** Capabilities that look a person up: each provider's PERSON_INPUT_RULES decide whether it can. */
+const PERSON_CAPABILITIES: ReadonlySet<string> = new Set(['find_work_email', 'find_phone', 'lookup_person']);
+
 /**
  * Providers that can serve a goal. A goal keyed by company number only goes to the register; the
  * phone waterfall runs over the phone-lookup providers.
@@ -67,6 +72,50 @@ const GOAL_PROVIDERS: Partial<Record<GoalKey, readonly ProviderName[]>> = {
   // The register's lookup is by company number; firmographics by domain or name are bought.
   firmographics: ['rocketreach'],
 };
+
+/**
+ * A phone search's identifiers completed from the person's profile: the phone providers search by
+ * name, so a person the caller knew only by a LinkedIn URL or an e-mail is searched under the name
+ * (and company) the profile gave. What the caller gave is kept as given.
+ */
+function withProfile(query: PersonQuery, profile: Person): PersonQuery {
+  const named = Boolean(query.fullName || (query.firstName && query.lastName));
+  const pick = (given: string | undefined, found: string | null): string | undefined =>
+    given ?? (found || undefined);
+  return {
+    ...query,
+    ...(named
+      ? {}
+      : {
+          firstName: profile.firstName || undefined,
+          lastName: profile.lastName || undefined,
+          fullName: profile.fullName || undefined,
+        }),
+    domain: pick(query.domain, profile.companyDomain),
+    companyName: pick(query.companyName, profile.companyName),
+    linkedinUrl: pick(query.linkedinUrl, profile.linkedinUrl),
+  };
+}
+
+/**
+ * The numbers of the request's accepted profile that its phone goal accepts (mobile only when it
+ * asks for mobile), with the provider that gave them; null when there are none. A profile lookup
+ * (RocketReach's, for one) often returns the person's phones: buying them again from a phone
+ * provider would pay twice for the same number.
+ */
+function profilePhones(
+  request: EnrichmentRequest,
+  steps: readonly EnrichmentStep[],
+): { provider: string; phones: FoundPhone[] } | null {
+  const profile = steps.find((step) => step.goal === 'profile' && accepted(step));
+  const phones = (profile?.output?.person as Person | undefined)?.phones ?? [];
+  if (!profile || phones.length === 0) {
+    return null;
+  }
+  const { accepted: kept } = acceptPhones(phones, (request.options as RequestOptions).phone_type ?? 'any');
+  const source = typeof profile.output?.found_by === 'string' ? profile.output.found_by : profile.provider;
+  return kept.length > 0 ? { provider: source, phones: kept } : null;
+}
 
 /** What {@link Orchestrator.advanceIn} decided, and the step to enqueue once its transaction commits. */
 export interface Planned {
@@ -267,6 +316,9 @@ export class Orchestrator {
           }
           continue;
         }
+        if (goal.key === 'phone' && profilePhones(request, steps)) {
+          continue; // the person's profile already gave a number the goal accepts: none is bought
+        }
         const goalInput = this.goalInput(input, steps, goal);
         if (goal.key === 'verify' && !goalInput.email) {
           continue; // nothing to verify: the e-mail goal found none
@@ -388,20 +440,22 @@ export class Orchestrator {
         person: { domain: input.domain ?? person?.companyDomain ?? undefined },
       };
     }
+    const person: PersonQuery = {
+      firstName: input.first_name,
+      lastName: input.last_name,
+      fullName: input.full_name,
+      email: input.email,
+      domain: input.domain,
+      companyName: input.company_name,
+      linkedinUrl: input.linkedin_url,
+      phone: input.phone,
+    };
+    const profile = goal?.key === 'phone' ? (answer('profile')?.person as Person | undefined) : undefined;
     return {
       companyNumber: input.company_number,
       companyName: input.company_name ?? (company?.company_name as string | undefined),
       email: input.email ?? (email?.email as string | undefined),
-      person: {
-        firstName: input.first_name,
-        lastName: input.last_name,
-        fullName: input.full_name,
-        email: input.email,
-        domain: input.domain,
-        companyName: input.company_name,
-        linkedinUrl: input.linkedin_url,
-        phone: input.phone,
-      },
+      person: profile ? withProfile(person, profile) : person,
     };
   }
 
@@ -486,6 +540,9 @@ export class Orchestrator {
           priority: settings.priority,
           stats: stats ? this.choose(choices, stats, settings.name, goal.operation, segments) : null,
           chargesForRejected: goal.key === 'phone' && options.phone_type === 'mobile' && cost.chargedOnMiss,
+          lacksInput:
+            PERSON_CAPABILITIES.has(goal.capability) &&
+            personInputProblem(settings.name, goalInput.person) !== null,
         };
       }),
     );
@@ -675,6 +732,12 @@ export class Orchestrator {
           role: officer.role,
           email: null,
         });
+      }
+      const fromProfile = goal.key === 'phone' && !step ? profilePhones(request, steps) : null;
+      if (fromProfile) {
+        result.phones = fromProfile.phones.map((phone) => ({ ...phone, source: fromProfile.provider }));
+        answers.push({ provider: fromProfile.provider, fields: phoneFields(fromProfile.phones) });
+        continue;
       }
       if (!step?.output) {
         const last = [...steps].reverse().find((s) => s.goal === goal.id);

@@ -6,6 +6,7 @@ import {
   acceptEmail,
   normalizeDomain,
   acceptPhones,
+  namesPerson,
   type FoundEmail,
   type FoundPhone,
   type Goal,
@@ -165,10 +166,12 @@ export class StepRunner {
     const provider = step.provider as ProviderName;
     // Earlier goals' answers matter only to goals that build on them (a domain after the company, a
     // verification of the e-mail a goal found — not of one the caller gave —, a chain's officer
-    // goals) and to a budget: read the request's steps only then.
+    // goals, a phone search under the name a profile gave) and to a budget: read the request's
+    // steps only then.
     const needsSteps =
       step.goal.includes(':') ||
       step.goal === 'domain' ||
+      (step.goal === 'phone' && !namesPerson(request.input)) ||
       (step.goal === 'verify' && !(request.input as RequestInput).email) ||
       request.maxCredits !== null;
     const steps = needsSteps ? await this.stepsOf(request.id) : [];

@@ -189,6 +189,24 @@ describe('request types', () => {
       expect(enrichGoals({ email: 'ada@acme.com' }, ['business_email'])).toEqual([]);
     });
 
+    it('looks a person known only by a LinkedIn URL or an e-mail up before searching their phone', () => {
+      const byLinkedin = { linkedin_url: 'https://www.linkedin.com/in/ada' };
+      expect(enrichGoals(byLinkedin, ['mobile_phone'])).toEqual(['profile', 'phone']);
+      expect(enrichGoals({ email: 'ada@acme.com', company_name: 'Acme' }, ['phone'])).toEqual([
+        'profile',
+        'phone',
+      ]);
+      expect(
+        enrichGoals({ full_name: 'Ada Lovelace', linkedin_url: byLinkedin.linkedin_url }, ['phone']),
+      ).toEqual(['phone']);
+      expect(goalsOf('person.phone', byLinkedin).map((goal) => goal.key)).toEqual(['profile', 'phone']);
+      expect(goalsOf('person.phone', { email: 'ada@acme.com' }).map((goal) => goal.key)).toEqual([
+        'profile',
+        'phone',
+      ]);
+      expect(goalsOf('person.phone', person).map((goal) => goal.key)).toEqual(['phone']);
+    });
+
     it('takes the company from the profile when the caller names none', () => {
       const byLinkedin = { linkedin_url: 'https://www.linkedin.com/in/ada' };
       expect(enrichGoals(byLinkedin, ['company_domain'])).toEqual(['profile']);

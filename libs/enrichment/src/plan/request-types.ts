@@ -202,7 +202,7 @@ export function goalsOf(
     case 'person.email':
       return options.verify ? [GOALS.email, GOALS.verify] : [GOALS.email];
     case 'person.phone':
-      return [GOALS.phone];
+      return namesPerson(input) ? [GOALS.phone] : [GOALS.profile, GOALS.phone];
     case 'person.profile':
       return [GOALS.profile];
     case 'email.verify':
@@ -300,6 +300,11 @@ const COMPANY_FIELDS: readonly EnrichField[] = [
   'zip_code',
 ];
 
+/** Whether the caller named the person: first and last name, or a full name. */
+export function namesPerson(input: RequestInput): boolean {
+  return Boolean(input.full_name || (input.first_name && input.last_name));
+}
+
 /** Whether the identifiers can find a person: a LinkedIn URL, an e-mail, or a name at an employer. */
 export function identifiesPerson(input: RequestInput): boolean {
   const named = Boolean(input.full_name || (input.first_name && input.last_name));
@@ -320,7 +325,12 @@ export function enrichGoals(input: RequestInput, fields: readonly string[]): Goa
   // With no company identifier, the company (its name and domain, and the domain its firmographics
   // are looked up by) comes from the person's profile.
   const companyWanted = wants(['company_name', 'company_domain', ...COMPANY_FIELDS]);
-  if (person && (wants(PROFILE_FIELDS) || (!company && companyWanted))) {
+  // Phone providers search by name: a person known by a LinkedIn URL or an e-mail is looked up first.
+  const phoneWanted = wants(['phone', 'mobile_phone']);
+  if (
+    person &&
+    (wants(PROFILE_FIELDS) || (!company && companyWanted) || (phoneWanted && !namesPerson(input)))
+  ) {
     goals.push('profile');
   }
   // A caller who gives the e-mail has it already: it is only verified.
@@ -330,7 +340,7 @@ export function enrichGoals(input: RequestInput, fields: readonly string[]): Goa
   if (wants(['email_status']) && (input.email || goals.includes('email'))) {
     goals.push('verify');
   }
-  if (person && wants(['phone', 'mobile_phone'])) {
+  if (person && phoneWanted) {
     goals.push('phone');
   }
   if (

@@ -45,6 +45,7 @@ describe('SELECTION_FILTERS', () => {
   it('runs the filters in the documented order', () => {
     expect(SELECTION_FILTERS.map((f) => f.reason)).toEqual([
       'already_tried',
+      'insufficient_input',
       'catch_all_domain',
       'disabled',
       'no_credentials',
@@ -61,6 +62,14 @@ describe('SELECTION_FILTERS', () => {
     expect(reasonFor(candidate('snov'), { catchAllDomain: true })).toBe('catch_all_domain');
     expect(reasonFor(candidate('free', { cost: 0 }), { catchAllDomain: true })).toBeNull();
     expect(reasonFor(candidate('snov'), { catchAllDomain: false })).toBeNull();
+  });
+
+  it('skips a provider the request cannot give what it needs, before any other reason', () => {
+    expect(reasonFor(candidate('snov', { lacksInput: true }))).toBe('insufficient_input');
+    expect(reasonFor(candidate('snov', { lacksInput: true, enabled: false, circuit: 'open' }))).toBe(
+      'insufficient_input',
+    );
+    expect(reasonFor(candidate('snov', { lacksInput: false }))).toBeNull();
   });
 
   it('skips a provider an operator paused, waiting for credits or not', () => {

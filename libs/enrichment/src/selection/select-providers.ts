@@ -4,6 +4,7 @@ const TIER_RANK: Record<WorkspaceTier, number> = { free: 0, pro: 1, enterprise: 
 
 export type SkipReason =
   | 'already_tried'
+  | 'insufficient_input'
   | 'disabled'
   | 'no_credentials'
   | 'tier_not_allowed'
@@ -49,6 +50,8 @@ export interface ProviderCandidate {
   stats: ProviderStats | null;
   /** Charges for answers the goal does not accept (e.g. landlines for a mobile goal): ranked down. */
   chargesForRejected?: boolean;
+  /** The request does not hold what this provider needs to look the person up (it would refuse the call). */
+  lacksInput?: boolean;
 }
 
 export type Ordering = 'priority' | 'cost_per_success';
@@ -83,6 +86,7 @@ export interface SelectionFilter {
 /** The eligibility pipeline, in order; a candidate is skipped for the first filter that rejects it. */
 export const SELECTION_FILTERS: readonly SelectionFilter[] = [
   { reason: 'already_tried', rejects: (c, ctx) => ctx.tried.includes(c.name) },
+  { reason: 'insufficient_input', rejects: (c) => c.lacksInput === true },
   { reason: 'catch_all_domain', rejects: (c, ctx) => ctx.catchAllDomain === true && c.cost > 0 },
   { reason: 'disabled', rejects: (c) => !c.enabled },
   { reason: 'no_credentials', rejects: (c) => !c.hasCredentials },

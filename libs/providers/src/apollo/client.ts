@@ -4,6 +4,7 @@ import { ProviderError } from '../errors';
 import { classifyByStatus, ProviderHttp, type CallSink, type HttpFailure } from '../http/provider-http';
 import { isRecord } from '../json';
 import type { CapabilityResult, CreditBalance, Outcome, ProviderAdapter } from '../port';
+import { personInputProblem } from '../person-input';
 import { APOLLO, APOLLO_COSTS } from './descriptor';
 import { mapApolloPerson, mapApolloPhones } from './mapper';
 import { requestIdFromText } from './request-id';
@@ -271,8 +272,17 @@ export class ApolloAdapter implements ProviderAdapter {
     }
   }
 
+  /** What to match a person by, once the query meets Apollo's rule in PERSON_INPUT_RULES. */
+  private personDetails(query: PersonQuery): ApolloMatchDetails {
+    const problem = personInputProblem(APOLLO.name, query);
+    if (problem) {
+      throw this.http.refused(APOLLO_ENDPOINTS.match, `Apollo matches a person by ${problem}.`);
+    }
+    return detailsOf(query);
+  }
+
   async lookupPerson(query: PersonQuery): Promise<CapabilityResult<Person>> {
-    const result = await this.match(detailsOf(query));
+    const result = await this.match(this.personDetails(query));
     const person = result.data.person;
     return {
       ...result,
@@ -293,7 +303,7 @@ export class ApolloAdapter implements ProviderAdapter {
 
   /** Starts a phone reveal: `pending` with the exact request id; the phones arrive by webhook or poll. */
   async findPhone(query: PersonQuery): Promise<CapabilityResult<FoundPhone[]>> {
-    const result = await this.match(detailsOf(query), { phone: true });
+    const result = await this.match(this.personDetails(query), { phone: true });
     const { person, requestId } = result.data;
     if (!person) {
       return { ...result, data: { status: 'miss', credits: 0 } };

@@ -53,20 +53,15 @@ export class AstraDialerAdapter extends HttpPhoneProvider {
   }
 
   async findPhone(query: PersonQuery): Promise<CapabilityResult<FoundPhone[]>> {
-    const name = this.requireName(query, ENDPOINT, ' and a company domain');
-    if (!query.domain) {
-      throw this.http.refused(
-        ENDPOINT,
-        'Astra Dialer looks people up by name and company domain; give domain.',
-      );
-    }
+    const name = this.requireName(query, ENDPOINT);
+    const domain = query.domain ?? '';
     const { body, call, headers, credits } = await this.http.request({
       method: 'GET',
       endpoint: ENDPOINT,
       path: '/api/find-phone',
-      query: { name: `${name.first} ${name.last}`, domain: query.domain },
+      query: { name: `${name.first} ${name.last}`, domain },
       headers: { 'X-Api-Token': this.token },
-      subject: `${name.first} ${name.last} at ${query.domain}`,
+      subject: `${name.first} ${name.last} at ${domain}`,
       charge: (raw) => (isRecord(raw) && raw.status === 'found' ? this.config.costPerLookup : 0),
     });
     if (!isRecord(body) || (body.status !== 'found' && body.status !== 'not_found')) {

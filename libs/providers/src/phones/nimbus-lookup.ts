@@ -61,7 +61,7 @@ export class NimbusLookupAdapter extends HttpPhoneProvider {
 
   /** Starts a lookup: `pending` with the lookup id. */
   async findPhone(query: PersonQuery): Promise<CapabilityResult<FoundPhone[]>> {
-    const name = this.requireName(query, START, '');
+    const name = this.requireName(query, START);
     const callback = this.callbackUrl?.();
     const { body, call } = await this.http.request({
       method: 'POST',

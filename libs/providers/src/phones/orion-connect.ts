@@ -50,10 +50,7 @@ export class OrionConnectAdapter extends HttpPhoneProvider {
   }
 
   async findPhone(query: PersonQuery): Promise<CapabilityResult<FoundPhone[]>> {
-    const name = this.requireName(query, ENDPOINT, ' plus a company domain, LinkedIn URL or e-mail');
-    if (!query.domain && !query.linkedinUrl && !query.email) {
-      throw this.http.refused(ENDPOINT, 'give a company domain, LinkedIn URL or e-mail with the name.');
-    }
+    const name = this.requireName(query, ENDPOINT);
     try {
       const { body, call, credits } = await this.http.request({
         method: 'POST',

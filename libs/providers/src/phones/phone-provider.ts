@@ -1,6 +1,7 @@
 import { normalizePhone, phoneCountryOf, type FoundPhone, type PersonQuery } from '@sluice/enrichment';
 import type { CountryCode } from 'libphonenumber-js';
 import { ProviderHttp, type CallSink, type ErrorClassifier } from '../http/provider-http';
+import { personInputProblem } from '../person-input';
 import type { CapabilityResult, ProviderAdapter, ProviderDescriptor } from '../port';
 
 /** Who may use a provider: a workspace's tier must be at least the provider's minimum. */
@@ -72,7 +73,7 @@ export abstract class HttpPhoneProvider implements PhoneProvider {
 
   protected constructor(
     name: string,
-    label: string,
+    private readonly label: string,
     defaults: PhoneProviderConfig,
     options: PhoneClientOptions,
     classify: ErrorClassifier,
@@ -98,15 +99,15 @@ export abstract class HttpPhoneProvider implements PhoneProvider {
 
   abstract findPhone(query: PersonQuery): Promise<CapabilityResult<FoundPhone[]>>;
 
-  /** The person's name, or a refusal naming what the provider needs. */
-  protected requireName(
-    query: PersonQuery,
-    endpoint: string,
-    needs: string,
-  ): { first: string; last: string } {
+  /**
+   * The person's name, once the query meets what this provider needs (its rule in
+   * PERSON_INPUT_RULES, which the planner checks too); otherwise a refusal naming what it needs.
+   */
+  protected requireName(query: PersonQuery, endpoint: string): { first: string; last: string } {
     const name = personName(query);
-    if (!name) {
-      throw this.http.refused(endpoint, `give first_name and last_name (or full_name)${needs}.`);
+    const problem = personInputProblem(this.descriptor.name, query);
+    if (problem || !name) {
+      throw this.http.refused(endpoint, `${this.label} needs ${problem ?? 'a name'}.`);
     }
     return name;
   }

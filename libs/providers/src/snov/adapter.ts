@@ -1,6 +1,7 @@
 import type { Firmographics, FoundEmail, PersonQuery } from '@sluice/enrichment';
 import type { ProviderResult } from '../call-info';
 import { ProviderError } from '../errors';
+import { personInputProblem } from '../person-input';
 import type { CapabilityResult, CreditBalance, Outcome, ProviderAdapter } from '../port';
 import { type SnovClient, SNOV_ENDPOINTS } from './client';
 import { SNOV } from './descriptor';
@@ -29,11 +30,12 @@ export class SnovAdapter implements ProviderAdapter {
 
   async findWorkEmail(query: PersonQuery): Promise<CapabilityResult<FoundEmail>> {
     const name = nameParts(query);
-    if (!name || !query.domain) {
+    const problem = personInputProblem(SNOV.name, query);
+    if (problem || !name || !query.domain) {
       throw new ProviderError({
         provider: SNOV.name,
         kind: 'bad_request',
-        message: `${SNOV_ENDPOINTS.emailFinderStart}: Snov.io finds an e-mail from a first and last name and a company domain; give first_name, last_name (or full_name) and domain.`,
+        message: `${SNOV_ENDPOINTS.emailFinderStart}: Snov.io finds an e-mail from ${problem ?? 'a name and the company domain'}.`,
       });
     }
     const started = await this.client.startEmailFinder(
