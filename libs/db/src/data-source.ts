@@ -1,5 +1,6 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
+import { GuardedClient } from './guarded-client';
 import { MIGRATIONS } from './migrations';
 import { preparedStatementsOption } from './prepared';
 
@@ -36,6 +37,8 @@ export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
     // Fail fast while PostgreSQL is away: callers answer 503 instead of hanging.
     connectTimeoutMS: 2000,
     extra: {
+      // pg-pool builds its connections with this class (see GuardedClient).
+      Client: GuardedClient,
       connectionTimeoutMillis: 2000,
       query_timeout: 15_000,
       idleTimeoutMillis: 30_000,

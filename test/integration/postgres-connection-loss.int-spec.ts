@@ -1,0 +1,66 @@
+import { Client } from 'pg';
+import { call, createWorkspace } from '../support/api';
+import { requireEnv } from '../support/database';
+import { setUp, tearDown } from '../support/pipeline';
+import { PostgresAmbush } from '../support/postgres-ambush';
+import { eventually } from '../support/wait';
+import { startAppProcess, type WorkerProcess } from '../support/worker-process';
+
+/**
+ * PostgreSQL terminating connections (an operator killing sessions, a restart, a failover): the
+ * apps get new connections and carry on, whatever state each connection was in.
+ */
+describe('when PostgreSQL terminates connections', () => {
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+  let ambush: PostgresAmbush;
+  let gateway: WorkerProcess;
+  let apiKey: string;
+
+  /** Terminates every other session of the test's own database. */
+  const terminateAll = async (): Promise<void> => {
+    const admin = new Client({ connectionString: ctx.db.url });
+    await admin.connect();
+    try {
+      await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+      );
+    } finally {
+      await admin.end();
+    }
+  };
+
+  beforeAll(async () => {
+    ctx = await setUp({}, { worker: false });
+    const server = new URL(requireEnv('DATABASE_URL'));
+    ambush = new PostgresAmbush({ host: server.hostname, port: Number(server.port || 5432) }, ctx.db.url);
+    await ambush.start();
+    gateway = await startAppProcess('gateway', { ...ctx.stack.env, DATABASE_URL: ambush.urlFor(ctx.db.url) });
+    apiKey = (await createWorkspace(gateway.url, 'Terminated Sessions Ltd')).apiKey;
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    await ambush?.stop();
+    await tearDown(ctx);
+  });
+
+  it('a gateway whose new connection is terminated as it opens answers 503, stays up and answers the next request', async () => {
+    expect((await call(gateway.url, 'GET', '/v1/jobs', { token: apiKey })).status).toBe(200);
+    await terminateAll();
+    // The gateway's pool has dropped the terminated connections: the next query opens a new one.
+    await eventually(() => ambush.open === 0, { what: 'the terminated connections to close' });
+    ambush.arm();
+    const during = await call(gateway.url, 'GET', '/v1/jobs', { token: apiKey });
+    expect(ambush.sprung).toBe(1);
+    expect(during.status).toBe(503);
+    expect(JSON.stringify(during.body)).toContain('PostgreSQL');
+    // Still the same process, answering from a fresh connection.
+    const after = await call(gateway.url, 'GET', '/v1/jobs', { token: apiKey });
+    expect(gateway.child.exitCode).toBeNull();
+    expect(after.status).toBe(200);
+    const created = await call(gateway.url, 'POST', '/v1/jobs', {
+      token: apiKey,
+      body: { type: 'company.profile', input: { company_number: '00000001' } },
+    });
+    expect(created.status).toBe(202);
+  });
+});
