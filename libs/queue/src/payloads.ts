@@ -13,6 +13,11 @@ export interface ProviderStepPayload {
   requestId: string;
   workspaceId: string;
   correlationId: string;
+  /**
+   * Set by the worker: since when (epoch ms) the step has waited for credits that calls in flight
+   * hold (its provider's balance pays, their reservations leave too little).
+   */
+  creditsWaitSince?: number;
 }
 
 /** A scheduled batch's re-enrichment tick: the batch, scoped by its workspace. */

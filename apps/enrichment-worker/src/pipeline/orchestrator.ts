@@ -531,7 +531,7 @@ export class Orchestrator {
           chargedOnMiss: cost.chargedOnMiss,
           enabled: settings.enabled,
           hasCredentials: settings.hasCredentials,
-          creditsAvailable: snapshot?.available ?? null,
+          creditsBalance: snapshot?.balance ?? null,
           paused: paused !== null && paused.manual !== true,
           pausedByOperator: paused?.manual === true,
           circuit,

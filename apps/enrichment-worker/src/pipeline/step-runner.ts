@@ -34,6 +34,12 @@ import { WorkspaceQuotas } from './workspace-quotas';
 const COALESCE_WAIT_MS = 150;
 /** How long a step held by its workspace's quota waits before it looks again. */
 const QUOTA_HOLD_MS = 60_000;
+/**
+ * How long a step whose credits are held by calls in flight waits before it tries again: a quarter
+ * of what it has waited so far, within these bounds.
+ */
+const RESERVATION_WAIT_MIN_MS = 100;
+const RESERVATION_WAIT_MAX_MS = 5000;
 /** How long a step waiting for credits (its queue paused) sleeps before it checks again. */
 const CREDIT_WAIT_MS = 1000;
 /** How long what the step's take read (the request's status, whether its workspace erased anybody) is trusted. */
@@ -319,7 +325,7 @@ export class StepRunner {
       );
     }
 
-    // 3. Guards: circuit, budget, identical call in flight, rate window, credits.
+    // 3. Guards: circuit, budget, identical call in flight, credits, rate window.
     const permit = await this.guards.circuits.tryAcquire(provider);
     if (!permit.allowed) {
       return {
@@ -347,21 +353,6 @@ export class StepRunner {
     if (answeredMeanwhile) {
       await this.cache.unclaim(request.workspaceId, cacheKey, owner);
       return { settled: await finish(answeredMeanwhile, 0, true) };
-    }
-    // A workspace's own account has its own limits at the provider: its own window.
-    const slot = await this.guards.limiter.acquire(
-      account ? `${provider}:workspace:${request.workspaceId}` : provider,
-      this.catalog.rateLimitsFor(provider, request.tier),
-    );
-    if (!slot.allowed) {
-      await this.cache.unclaim(request.workspaceId, cacheKey, owner);
-      if (account || this.catalog.isTierRule(provider, slot.rule)) {
-        // Only this tier's share of the provider is used up: this job waits, other tiers go on.
-        await job.moveToDelayed(Date.now() + slot.retryAfterMs, token);
-        throw new DelayedError();
-      }
-      await worker.rateLimit(slot.retryAfterMs);
-      throw Worker.RateLimitError();
     }
     if (cost.credits > 0 && !account) {
       const quota = await this.quotas.reserve(
@@ -397,6 +388,10 @@ export class StepRunner {
       if (!reservation.ok) {
         await this.quotas.release(request.workspaceId, provider, step.id);
         await this.cache.unclaim(request.workspaceId, cacheKey, owner);
+        if (reservation.balance >= reservation.needed) {
+          // The balance pays; only calls in flight hold it. They settle soon, and many for nothing.
+          return this.awaitReservations(job, token, provider, options, settle, reservation);
+        }
         return this.outOfCredits(
           job,
           token,
@@ -406,6 +401,29 @@ export class StepRunner {
           'balance cannot pay for the next call',
         );
       }
+      if (job.data.creditsWaitSince !== undefined) {
+        // Its wait is over: a later one (after a retry) is measured afresh.
+        const { creditsWaitSince: _over, ...data } = job.data;
+        await job.updateData(data);
+      }
+    }
+    // The rate slot is taken once the credits are held: a step that waits for credits takes none
+    // (each slot is a call the window counts, made or not). A workspace's own account has its own
+    // limits at the provider: its own window.
+    const slot = await this.guards.limiter.acquire(
+      account ? `${provider}:workspace:${request.workspaceId}` : provider,
+      this.catalog.rateLimitsFor(provider, request.tier),
+    );
+    if (!slot.allowed) {
+      await this.releaseCredits(request.workspaceId, provider, step.id, account);
+      await this.cache.unclaim(request.workspaceId, cacheKey, owner);
+      if (account || this.catalog.isTierRule(provider, slot.rule)) {
+        // Only this tier's share of the provider is used up: this job waits, other tiers go on.
+        await job.moveToDelayed(Date.now() + slot.retryAfterMs, token);
+        throw new DelayedError();
+      }
+      await worker.rateLimit(slot.retryAfterMs);
+      throw Worker.RateLimitError();
     }
     // A cancellation that arrived while this job waited stops the spend here, before the call; and
     // another step (any replica) may have paused this provider since: no further call reaches it.
@@ -764,6 +782,47 @@ export class StepRunner {
     return {
       settled: await settle({ state: 'failed', reason: kind, error: detail, latencyMs, credits: charged }),
     };
+  }
+
+  /**
+   * The provider's balance pays for the call, but reservations of calls in flight leave too little
+   * of it. Those calls settle within seconds (asynchronous ones by their deadline) and often charge
+   * nothing (a miss is free at most providers), so the step waits for them whatever
+   * `wait_for_credits` says — that option is about waiting for a top-up — and the provider is not
+   * paused. The job is delayed (no worker slot held, no attempt spent), first briefly, then longer
+   * the longer it has waited. No reservation outlives ASYNC_DEADLINE_MS + STEP_TIMEOUT_MS: a step
+   * that has waited longer than that without wait_for_credits is skipped as `out_of_credits`.
+   */
+  private async awaitReservations(
+    job: Job<ProviderStepPayload>,
+    token: string | undefined,
+    provider: ProviderName,
+    options: RequestOptions,
+    settle: (settlement: StepSettlement) => Promise<Settled>,
+    refusal: { balance: number; available: number; needed: number },
+  ): Promise<{ settled: string }> {
+    const now = Date.now();
+    const since = job.data.creditsWaitSince ?? now;
+    const waited = now - since;
+    const longest = this.config.asyncDeadlineMs + this.config.stepTimeoutMs;
+    if (waited > longest && !(options.wait_for_credits ?? this.config.waitForCreditsDefault)) {
+      return {
+        settled: await settle({
+          state: 'skipped',
+          reason: 'out_of_credits',
+          error: `${provider}'s balance (${refusal.balance}) was held by calls in flight for ${waited} ms`,
+          latencyMs: null,
+          credits: 0,
+        }),
+      };
+    }
+    if (job.data.creditsWaitSince === undefined) {
+      await job.updateData({ ...job.data, creditsWaitSince: since });
+    }
+    const delay = Math.min(RESERVATION_WAIT_MAX_MS, Math.max(RESERVATION_WAIT_MIN_MS, waited / 4));
+    // Jittered, so that steps refused together do not all come back together.
+    await job.moveToDelayed(now + Math.round(delay * (0.75 + Math.random() / 2)), token);
+    throw new DelayedError();
   }
 
   private async outOfCredits(

@@ -152,7 +152,7 @@ describe('measured ordering by segment', () => {
     chargedOnMiss: true,
     enabled: true,
     hasCredentials: true,
-    creditsAvailable: null,
+    creditsBalance: null,
     paused: false,
     circuit: 'closed',
     rateBudgetLeft: null,

@@ -14,7 +14,7 @@ function candidate(name: string, overrides: Partial<ProviderCandidate> = {}): Pr
     chargedOnMiss: false,
     enabled: true,
     hasCredentials: true,
-    creditsAvailable: null,
+    creditsBalance: null,
     paused: false,
     circuit: 'closed',
     rateBudgetLeft: null,
@@ -95,7 +95,7 @@ describe('selectProviders', () => {
         candidate('nokey', { hasCredentials: false }),
         candidate('ent', { minimumTier: 'enterprise' }),
         candidate('dear', { cost: 5 }),
-        candidate('broke', { creditsAvailable: 0.5 }),
+        candidate('broke', { creditsBalance: 0.5 }),
         candidate('paused', { paused: true }),
         candidate('open', { circuit: 'open' }),
         candidate('busy', { rateBudgetLeft: 0 }),
@@ -178,18 +178,18 @@ describe('selectProviders', () => {
   });
 
   it('skips a provider out of credits when paused or its known balance is below the cost', () => {
-    expect(reasonFor(candidate('c', { cost: 2, creditsAvailable: 2 }))).toBeNull();
-    expect(reasonFor(candidate('c', { cost: 2, creditsAvailable: 1.99 }))).toBe('out_of_credits');
-    expect(reasonFor(candidate('c', { cost: 2, creditsAvailable: null }))).toBeNull();
-    expect(reasonFor(candidate('c', { paused: true, creditsAvailable: 100 }))).toBe('out_of_credits');
-    expect(reasonFor(candidate('free', { cost: 0, creditsAvailable: 0 }))).toBeNull();
+    expect(reasonFor(candidate('c', { cost: 2, creditsBalance: 2 }))).toBeNull();
+    expect(reasonFor(candidate('c', { cost: 2, creditsBalance: 1.99 }))).toBe('out_of_credits');
+    expect(reasonFor(candidate('c', { cost: 2, creditsBalance: null }))).toBeNull();
+    expect(reasonFor(candidate('c', { paused: true, creditsBalance: 100 }))).toBe('out_of_credits');
+    expect(reasonFor(candidate('free', { cost: 0, creditsBalance: 0 }))).toBeNull();
   });
 
   it('keeps a provider paused for credits when the request waits for credits', () => {
     const selection = selectProviders(
       [
-        candidate('paused', { paused: true, creditsAvailable: 0 }),
-        candidate('low', { creditsAvailable: 0, priority: 0 }),
+        candidate('paused', { paused: true, creditsBalance: 0 }),
+        candidate('low', { creditsBalance: 0, priority: 0 }),
       ],
       { ...ctx, waitForCredits: true },
     );

@@ -30,9 +30,13 @@ export interface ProviderCandidate {
   chargedOnMiss: boolean;
   enabled: boolean;
   hasCredentials: boolean;
-  /** Credits left after reservations; null when the balance is unknown (not limited). */
-  creditsAvailable: number | null;
-  /** Its queue is paused because credits ran out. */
+  /**
+   * Its balance as last known; null when unknown (not limited). Reservations held by calls in flight
+   * are not subtracted: they settle soon, often for less (a miss is free at most providers), and a
+   * step waits for them rather than giving up on a provider whose balance pays.
+   */
+  creditsBalance: number | null;
+  /** Its queue is paused because its balance cannot pay its next call. */
   paused: boolean;
   /** An operator paused it (POST /v1/admin/providers/:name/pause): skipped until resumed. */
   pausedByOperator?: boolean;
@@ -99,7 +103,7 @@ export const SELECTION_FILTERS: readonly SelectionFilter[] = [
   {
     reason: 'out_of_credits',
     rejects: (c, ctx) =>
-      !ctx.waitForCredits && (c.paused || (c.creditsAvailable !== null && c.creditsAvailable < c.cost)),
+      !ctx.waitForCredits && (c.paused || (c.creditsBalance !== null && c.creditsBalance < c.cost)),
   },
   { reason: 'circuit_open', rejects: (c) => c.circuit === 'open' },
   { reason: 'rate_limited', rejects: (c) => c.rateBudgetLeft === 0 },

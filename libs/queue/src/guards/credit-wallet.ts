@@ -17,8 +17,14 @@ export interface BalanceMark {
   readonly committed: string;
 }
 
+/**
+ * A refusal tells why: `balance` is what the provider has, `available` what reservations of calls
+ * in flight leave of it. With `balance >= needed` the call is only waiting on those calls, which
+ * settle (or expire) soon and often charge less than they reserved; with `balance < needed` the
+ * provider itself cannot pay.
+ */
 export type ReserveResult =
-  { ok: true; available: number | null } | { ok: false; available: number; needed: number };
+  { ok: true; available: number | null } | { ok: false; available: number; balance: number; needed: number };
 
 /**
  * Credits are kept in Redis as integer millionths. Snov balances are decimals, and sums of binary
@@ -240,7 +246,8 @@ export class CreditWallet {
    * balance (never set) does not limit, but the reservation is still held. Idempotent: the same
    * reservationId twice reserves once (the first amount stands), and a reservationId already
    * committed reserves nothing. Reservations expire after ttlMs; every call purges expired ones.
-   * amount 0 → ok without storing.
+   * amount 0 → ok without storing. A refusal says whether the balance itself cannot pay or only
+   * the reservations held leave too little (see {@link ReserveResult}).
    */
   async reserve(
     provider: string,
@@ -261,7 +268,13 @@ export class CreditWallet {
     if (head[0] === 1) {
       return { ok: true, available: snapshot.available };
     }
-    return { ok: false, available: snapshot.available ?? 0, needed: fromUnits(units) };
+    // Refused only against a known balance.
+    return {
+      ok: false,
+      available: snapshot.available ?? 0,
+      balance: snapshot.balance ?? 0,
+      needed: fromUnits(units),
+    };
   }
 
   /**

@@ -430,7 +430,7 @@ describe('Redis guards shared by worker replicas (real Redis)', () => {
       );
       expect(count(results, (r) => r.ok)).toBe(10);
       for (const r of results.filter((x) => !x.ok)) {
-        expect(r).toEqual({ ok: false, available: 0, needed: 1 });
+        expect(r).toEqual({ ok: false, available: 0, balance: 10, needed: 1 });
       }
       expect(await walletB.snapshot('race')).toMatchObject({ balance: 10, reserved: 10, available: 0 });
     });
@@ -486,6 +486,7 @@ describe('Redis guards shared by worker replicas (real Redis)', () => {
       expect(await walletB.reserve('expiry', 'other', 1, 60_000)).toEqual({
         ok: false,
         available: 0,
+        balance: 5,
         needed: 1,
       });
       await sleep(250);
@@ -514,6 +515,7 @@ describe('Redis guards shared by worker replicas (real Redis)', () => {
       expect(await walletA.reserve('unknown', 'more', 3, 60_000)).toEqual({
         ok: false,
         available: 2,
+        balance: 1_000_002,
         needed: 3,
       });
     });
@@ -525,6 +527,7 @@ describe('Redis guards shared by worker replicas (real Redis)', () => {
       expect(await walletA.reserve('snov', 'c', 0.26, 60_000)).toEqual({
         ok: false,
         available: 0.25,
+        balance: 1,
         needed: 0.26,
       });
       expect(await walletA.commit('snov', 'a', 0.1)).toMatchObject({
@@ -581,6 +584,7 @@ describe('Redis guards shared by worker replicas (real Redis)', () => {
       expect(await walletA.reserve('zero', 'paid', 0.001, 60_000)).toEqual({
         ok: false,
         available: 0,
+        balance: 0,
         needed: 0.001,
       });
     });
