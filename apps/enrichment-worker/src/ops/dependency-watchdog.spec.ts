@@ -99,4 +99,17 @@ describe('DependencyWatchdog', () => {
     expect(dog.isPaused).toBe(true);
     expect(worker.calls).toEqual(['pause']);
   });
+
+  it('leaves no timer running once a check is decided, so a closing process is not held open', async () => {
+    jest.useFakeTimers();
+    try {
+      for (const up of [true, false]) {
+        await watchdog(new FakeWorker(), () => up).check();
+        // The check's own deadline is cleared whether the database answered or failed.
+        expect(jest.getTimerCount()).toBe(0);
+      }
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

@@ -89,10 +89,13 @@ export class DependencyWatchdog implements OnApplicationBootstrap, OnApplication
   }
 
   private async databaseAnswers(): Promise<boolean> {
+    let deadline: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
         this.dataSource.query('SELECT 1'),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1500)),
+        new Promise((_, reject) => {
+          deadline = setTimeout(() => reject(new Error('timeout')), 1500);
+        }),
       ]);
       return true;
     } catch {
@@ -101,6 +104,10 @@ export class DependencyWatchdog implements OnApplicationBootstrap, OnApplication
       // the workers would stop the very work that frees them. An outage ends them (socket errors,
       // query_timeout), and the next check tells.
       return this.poolSaturated();
+    } finally {
+      // Left running, each check's deadline would hold the event loop for 1.5 s after the check:
+      // a process closing its apps could not exit until the last one fired.
+      clearTimeout(deadline);
     }
   }
 
