@@ -1,8 +1,10 @@
 import { request as httpRequest } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { EnrichmentRequest } from '@sluice/db';
+import { Redis } from 'ioredis';
 import { AuditLog } from '../../apps/gateway/src/audit/audit-log.service';
 import { call, createWorkspace } from '../support/api';
+import { requireEnv } from '../support/database';
 import { TEST_ADMIN_TOKEN } from '../support/stack';
 import { calls, finished, people, personInput, sandboxPatch, setUp, tearDown } from '../support/pipeline';
 import type { WorldPerson } from '../support/sandbox-world';
@@ -289,6 +291,65 @@ describe('real-time enrichment (POST /v1/enrich)', () => {
       [workspaceId],
     );
     expect(rows[0]?.n).toBe(5 + 1);
+  });
+
+  it('serves a cached answer only to a query whose max_age_days it is young enough for; never with 0', async () => {
+    const { id: workspaceId, apiKey: key } = await createWorkspace(ctx.stack.gatewayUrl, 'Fresh Answers Co');
+    const person = world.filter((p) => p.emails.snov === p.email)[6];
+    const question = { ...personInput(person), enrich: ['business_email'], timeout_ms: 15_000 };
+    const ask = async (options?: Record<string, unknown>) => {
+      const answer = await enrich(options ? { ...question, options } : question, key);
+      expect(answer.status).toBe(200);
+      expect(answer.body.data.business_email).toBe(person.email);
+      return answer.body;
+    };
+
+    expect((await ask()).cached).toBe(false);
+    let before = await totalCalls();
+    // Without max_age_days: from the cache, no provider touched.
+    expect((await ask()).cached).toBe(true);
+    expect(await totalCalls()).toBe(before);
+
+    // max_age_days: 0 asks the provider, every time: its answer is never served from the cache.
+    for (let i = 0; i < 2; i += 1) {
+      const fresh = await ask({ max_age_days: 0 });
+      expect(fresh.cached).toBe(false);
+      const now = await totalCalls();
+      expect(now).toBeGreaterThan(before);
+      before = now;
+    }
+
+    // max_age_days: 1 is served an answer cached a moment ago, not one cached two days ago.
+    expect((await ask({ max_age_days: 1 })).cached).toBe(false);
+    before = await totalCalls();
+    const recent = await ask({ max_age_days: 1 });
+    expect(recent.cached).toBe(true);
+    expect(await totalCalls()).toBe(before);
+    const redis = new Redis(requireEnv('REDIS_URL'));
+    try {
+      const keys = await redis.keys(`${ctx.prefix}:enrich:answer:${workspaceId}:*`);
+      expect(keys.length).toBeGreaterThan(0);
+      for (const entryKey of keys) {
+        const entry = JSON.parse((await redis.get(entryKey)) as string) as Record<string, unknown>;
+        expect(entry.cached_at).toEqual(expect.any(Number));
+        const twoDaysAgo = Date.now() - 2 * 24 * 3600 * 1000;
+        await redis.set(entryKey, JSON.stringify({ ...entry, cached_at: twoDaysAgo }), 'KEEPTTL');
+      }
+      // Two days on, the markers of the jobs that made them (kept for seconds) are long gone too.
+      const markers = await redis.keys(`${ctx.prefix}:enrich:inflight:${workspaceId}:*`);
+      expect(markers.length).toBeGreaterThan(0);
+      await redis.del(...markers);
+    } finally {
+      redis.disconnect();
+    }
+    const refetched = await ask({ max_age_days: 1 });
+    expect(refetched.cached).toBe(false);
+    // A new job: the provider cache and the store answer it as max_age_days allows (fetched today).
+    expect(refetched.job_id).not.toBe(recent.job_id);
+    // The two-day-old answer still serves a query that accepts it.
+    before = await totalCalls();
+    expect((await ask()).cached).toBe(true);
+    expect(await totalCalls()).toBe(before);
   });
 
   it('answers 202 with the job id at the timeout when a provider is slow, and the job still finishes', async () => {

@@ -130,7 +130,11 @@ export class EnrichFastPath {
     } catch {
       return false; // the controller names the problem
     }
-    const answer = await this.enrichment.cachedAnswer(key.workspace_id, enrichQueryKey(request));
+    const answer = await this.enrichment.cachedAnswer(
+      key.workspace_id,
+      enrichQueryKey(request),
+      request.options.max_age_days,
+    );
     if (!answer) {
       return false;
     }

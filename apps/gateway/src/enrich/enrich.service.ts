@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { CoreConfig, GatewayConfig, ProvidersConfig, sandboxedProviders } from '@sluice/config';
 import { QUEUE_NAMES, type EnrichmentPlanPayload } from '@sluice/queue';
 import type { Queue } from 'bullmq';
@@ -9,6 +9,7 @@ import { JobEventsHub } from '../jobs/job-events';
 import { TERMINAL_STATUSES, type JobView } from '../jobs/job-view';
 import { JobsService } from '../jobs/jobs.service';
 import { enrichAnswer, type EnrichAnswer } from './enrich-answer';
+import { answerCacheTtlS, cacheEntryOf, servedFromCache } from './enrich-answer-cache';
 import { enrichQueryKey, type EnrichRequest } from './enrich-input';
 
 export type EnrichOutcome =
@@ -58,7 +59,7 @@ export class EnrichService {
   ): Promise<EnrichOutcome> {
     const redis = await this.redis();
     const key = enrichQueryKey(request);
-    const cached = await this.cachedAnswer(caller.workspaceId, key);
+    const cached = await this.cachedAnswer(caller.workspaceId, key, request.options.max_age_days);
     if (cached) {
       return { kind: 'answer', answer: cached };
     }
@@ -68,14 +69,10 @@ export class EnrichService {
       return { kind: 'pending', jobId, status: view.status };
     }
     const answer = enrichAnswer(view, request.fields, this.sandboxed);
-    if (view.status === 'completed' && this.gateway.enrichCacheTtlS > 0) {
+    const ttlS = answerCacheTtlS(this.gateway.enrichCacheTtlS, request.options.max_age_days);
+    if (view.status === 'completed' && ttlS > 0) {
       await redis
-        .set(
-          this.answerKey(caller.workspaceId, key),
-          JSON.stringify(answer),
-          'EX',
-          this.gateway.enrichCacheTtlS,
-        )
+        .set(this.answerKey(caller.workspaceId, key), cacheEntryOf(answer), 'EX', ttlS)
         .catch((error: unknown) =>
           this.logger.warn({ msg: 'enrich answer not cached', error: String(error) }),
         );
@@ -83,16 +80,29 @@ export class EnrichService {
     return { kind: 'answer', answer };
   }
 
-  /** The workspace's cached answer to the query with this key (see `enrichQueryKey`), or null. */
-  async cachedAnswer(workspaceId: string, key: string): Promise<EnrichAnswer | null> {
+  /**
+   * The workspace's cached answer to the query with this key (see `enrichQueryKey`), or null; with
+   * the query's `max_age_days`, only an answer cached at most that many days ago (with 0, none: not
+   * even the one Redis GET is made).
+   */
+  async cachedAnswer(
+    workspaceId: string,
+    key: string,
+    maxAgeDays: number | undefined,
+  ): Promise<EnrichAnswer | null> {
+    if (maxAgeDays === 0) {
+      return null;
+    }
     const cached = await (await this.redis()).get(this.answerKey(workspaceId, key));
-    return cached ? { ...(JSON.parse(cached) as EnrichAnswer), cached: true } : null;
+    return cached ? servedFromCache(cached, maxAgeDays) : null;
   }
 
   /**
    * The job answering this query: one already running for the same workspace and query (so a burst
    * of identical calls makes one job), else a new one. The in-flight marker lives a little longer
-   * than the longest wait; a job that failed to enqueue never leaves one behind.
+   * than the longest wait; a job that failed to enqueue never leaves one behind. A query with
+   * `max_age_days: 0` joins only a job still running: one already finished holds an answer from
+   * before the query, which is exactly what 0 refuses (and its new job replaces the marker).
    */
   private async jobFor(
     caller: Caller,
@@ -104,7 +114,8 @@ export class EnrichService {
     const redis = await this.redis();
     const inFlight = this.inFlightKey(caller.workspaceId, key);
     const running = await redis.get(inFlight);
-    if (running) {
+    const fresh = request.options.max_age_days === 0;
+    if (running && !(fresh && (await this.finished(caller, running)))) {
       return running;
     }
     await beforeJob();
@@ -121,11 +132,27 @@ export class EnrichService {
       correlationId,
     );
     // First writer wins; a concurrent twin already created its own job, which simply runs too (the
-    // pipeline coalesces their provider calls, so nothing is paid twice).
-    await redis
-      .set(inFlight, created.id, 'PX', this.gateway.enrichTimeoutMaxMs + 5_000, 'NX')
-      .catch(() => undefined);
+    // pipeline coalesces their provider calls, so nothing is paid twice). A marker naming a finished
+    // job that this query would not join is replaced.
+    const markerMs = this.gateway.enrichTimeoutMaxMs + 5_000;
+    await (
+      running
+        ? redis.set(inFlight, created.id, 'PX', markerMs)
+        : redis.set(inFlight, created.id, 'PX', markerMs, 'NX')
+    ).catch(() => undefined);
     return created.id;
+  }
+
+  /** Whether the job has finished (a job no longer there, erased or expired, counts as finished). */
+  private async finished(caller: Caller, jobId: string): Promise<boolean> {
+    try {
+      return TERMINAL_STATUSES.includes((await this.jobs.find(caller, jobId)).status);
+    } catch (error) {
+      if (error instanceof NotFoundException) {
+        return true;
+      }
+      throw error;
+    }
   }
 
   /** The job once it has finished, or as it stands when `timeoutMs` runs out. */
