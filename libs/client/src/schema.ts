@@ -624,7 +624,7 @@ export interface paths {
     };
     /**
      * What a batch found
-     * @description Over the records’ current jobs: coverage per provider (records answered and fields supplied), per field (share of records with a value), failures (jobs and steps, top reasons), top industries, company sizes (1-10 … 5001+), seniority and departments — each distribution only when its field was asked — credits spent (last run and all runs) and the last run.
+     * @description Over the records’ current jobs: coverage per provider (records answered and fields supplied), per field (share of records with a value), failures (jobs and steps, top reasons), top industries, company sizes (1-10 … 5001+), seniority and departments — each distribution only when its field was asked — credits spent (last run and all runs), the last run, and when the batch was cancelled (`cancelled_at`, null unless it was).
      */
     get: operations['BatchesController_summary'];
     put?: never;
@@ -645,8 +645,8 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Cancel a batch's unfinished jobs
-     * @description Every unfinished job of the batch is cancelled at once; finished ones keep their results. The schedule stays: DELETE it to stop re-enrichment.
+     * Cancel a batch
+     * @description Every unfinished job of the batch is cancelled at once; finished ones keep their results. The batch is cancelled for good: its schedule and job scheduler are removed, a scheduled run already under way enqueues nothing more, and setting a schedule again is a 409. The batch shows `status: "cancelled"` and `cancelled_at` (its summary too). Cancelling again changes nothing.
      */
     post: operations['BatchesController_cancel'];
     delete?: never;
@@ -5373,6 +5373,13 @@ export interface operations {
       };
       /** @description No such batch in this workspace. */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The batch was cancelled: a cancelled batch is not enriched again. */
+      409: {
         headers: {
           [name: string]: unknown;
         };

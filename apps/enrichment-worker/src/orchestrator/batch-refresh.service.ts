@@ -25,6 +25,9 @@ const SLICE = 500;
  * enriched recently, are left alone. Records are claimed with `FOR UPDATE SKIP LOCKED` and
  * re-pointed in the same transaction, so two ticks never enqueue one record twice. A plan job that
  * fails to enqueue after commit leaves its request `queued`, which the recovery sweep enqueues.
+ * Each transaction first locks the batch's row and checks it is still scheduled and not cancelled:
+ * a tick already queued or running when the batch is cancelled (or its schedule removed) enqueues
+ * nothing more, and a cancel waits for a slice in progress, then cancels the jobs it made.
  */
 @Injectable()
 export class BatchRefresh {
@@ -39,8 +42,8 @@ export class BatchRefresh {
     const batch = await this.dataSource
       .getRepository(Batch)
       .findOneBy({ id: payload.batchId, workspaceId: payload.workspaceId });
-    if (!batch?.schedule) {
-      // Deleted, or its schedule removed while a tick was due: nothing to do, and no more ticks.
+    if (!batch?.schedule || batch.cancelledAt !== null) {
+      // Deleted, cancelled, or its schedule removed while a tick was due: nothing to do, and no more ticks.
       await this.queue.removeJobScheduler(batchRefreshSchedulerId(payload.batchId));
       return { reenqueued: 0, stopped: true };
     }
@@ -60,7 +63,17 @@ export class BatchRefresh {
     };
     let total = 0;
     for (;;) {
-      const run = await this.dataSource.transaction(async (manager): Promise<BatchRunRequest[]> => {
+      const run = await this.dataSource.transaction(async (manager): Promise<BatchRunRequest[] | null> => {
+        // Locked as an UPDATE of the row would: a cancel (or a schedule change) waits for this slice.
+        const live = await manager.query<unknown[]>(
+          `SELECT 1 FROM batches
+            WHERE id = $1 AND workspace_id = $2 AND cancelled_at IS NULL AND jsonb_typeof(schedule) = 'object'
+              FOR NO KEY UPDATE`,
+          [batch.id, batch.workspaceId],
+        );
+        if (live.length === 0) {
+          return null;
+        }
         const stale = await manager.query<{ index: number; input: Record<string, unknown> }[]>(
           `SELECT br.index, br.input
              FROM batch_records br JOIN enrichment_requests r ON r.id = br.request_id
@@ -87,6 +100,11 @@ export class BatchRefresh {
         }
         return made;
       });
+      if (run === null) {
+        // Cancelled (or unscheduled) since this tick began: a cancel cancelled the slices committed before.
+        await this.queue.removeJobScheduler(batchRefreshSchedulerId(batch.id));
+        return { reenqueued: total, stopped: true };
+      }
       if (run.length > 0) {
         await this.queue.addBulk(
           run.map((entry) => ({

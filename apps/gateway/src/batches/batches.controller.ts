@@ -39,6 +39,7 @@ const BATCH_EXAMPLE = {
   progress: { total: 500, by_status: { completed: 320, running: 30, queued: 150 }, finished: 320 },
   credits_spent: 41,
   last_run_at: '2026-12-01T09:00:00.000Z',
+  cancelled_at: null,
   created_at: '2026-12-01T09:00:00.000Z',
 };
 
@@ -201,7 +202,7 @@ export class BatchesController {
   @ApiOperation({
     summary: 'What a batch found',
     description:
-      'Over the records’ current jobs: coverage per provider (records answered and fields supplied), per field (share of records with a value), failures (jobs and steps, top reasons), top industries, company sizes (1-10 … 5001+), seniority and departments — each distribution only when its field was asked — credits spent (last run and all runs) and the last run.',
+      'Over the records’ current jobs: coverage per provider (records answered and fields supplied), per field (share of records with a value), failures (jobs and steps, top reasons), top industries, company sizes (1-10 … 5001+), seniority and departments — each distribution only when its field was asked — credits spent (last run and all runs), the last run, and when the batch was cancelled (`cancelled_at`, null unless it was).',
   })
   @ApiResponse({
     status: 200,
@@ -222,6 +223,7 @@ export class BatchesController {
         company_sizes: [{ value: '51-200', count: 140 }],
         credits_spent: { last_run: 41, all_runs: 41 },
         last_run_at: '2026-12-01T09:00:00.000Z',
+        cancelled_at: null,
       },
     },
   })
@@ -237,13 +239,24 @@ export class BatchesController {
   @RequireScope('enrich')
   @HttpCode(200)
   @ApiOperation({
-    summary: "Cancel a batch's unfinished jobs",
+    summary: 'Cancel a batch',
     description:
-      'Every unfinished job of the batch is cancelled at once; finished ones keep their results. The schedule stays: DELETE it to stop re-enrichment.',
+      'Every unfinished job of the batch is cancelled at once; finished ones keep their results. The batch is cancelled for good: its schedule and job scheduler are removed, a scheduled run already under way enqueues nothing more, and setting a schedule again is a 409. The batch shows `status: "cancelled"` and `cancelled_at` (its summary too). Cancelling again changes nothing.',
   })
   @ApiResponse({
     status: 200,
-    schema: { example: { cancelled: 150, batch: { ...BATCH_EXAMPLE, status: 'completed' } } },
+    schema: {
+      example: {
+        cancelled: 150,
+        batch: {
+          ...BATCH_EXAMPLE,
+          status: 'cancelled',
+          schedule: null,
+          progress: { total: 500, by_status: { completed: 350, cancelled: 150 }, finished: 500 },
+          cancelled_at: '2026-12-01T10:00:00.000Z',
+        },
+      },
+    },
   })
   @ApiResponse({ status: 404, description: 'No such batch in this workspace.' })
   cancel(
@@ -263,6 +276,10 @@ export class BatchesController {
   @ApiResponse({ status: 200, schema: { example: { ...BATCH_EXAMPLE, schedule: { every_days: 30 } } } })
   @ApiResponse({ status: 400, description: 'every_days missing or out of bounds.' })
   @ApiResponse({ status: 404, description: 'No such batch in this workspace.' })
+  @ApiResponse({
+    status: 409,
+    description: 'The batch was cancelled: a cancelled batch is not enriched again.',
+  })
   setSchedule(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: unknown,

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { SUPPRESSED_MESSAGE, SuppressionCheck } from '../persons/suppression-check';
 import { InjectQueue } from '@nestjs/bullmq';
-import { BadRequestException, HttpException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  HttpException,
+  Injectable,
+  Logger,
+  NotFoundException,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CoreConfig, GatewayConfig } from '@sluice/config';
 import {
@@ -25,7 +32,7 @@ import {
 } from '@sluice/queue';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { DataSource } from 'typeorm';
+import { DataSource, IsNull } from 'typeorm';
 import type { Caller } from '../auth/request-context';
 import { Quotas } from '../credits/quotas.service';
 import {
@@ -56,6 +63,7 @@ export interface BatchView {
   progress: { total: number; by_status: Record<string, number>; finished: number };
   credits_spent: number;
   last_run_at: string | null;
+  cancelled_at: string | null;
   created_at: string;
 }
 
@@ -71,10 +79,13 @@ export interface BatchRecordView {
   steps: { provider: string; goal: string; state: string; reason: string | null; credits: number }[];
 }
 
-/** Status of a batch from the counts of its records' current jobs. */
-export function batchStatusOf(byStatus: Record<string, number>, total: number): string {
+/**
+ * Status of a batch from the counts of its records' current jobs; a batch cancelled by its caller
+ * is `cancelled` whatever its jobs had finished as.
+ */
+export function batchStatusOf(byStatus: Record<string, number>, total: number, cancelled = false): string {
   const finished = TERMINAL.reduce((sum, status) => sum + (byStatus[status] ?? 0), 0);
-  if (total > 0 && (byStatus.cancelled ?? 0) === total) {
+  if (cancelled || (total > 0 && (byStatus.cancelled ?? 0) === total)) {
     return 'cancelled';
   }
   if (finished === total) {
@@ -295,7 +306,7 @@ export class BatchesService {
     return {
       id: batch.id,
       name: batch.name,
-      status: batchStatusOf(byStatus, total),
+      status: batchStatusOf(byStatus, total, batch.cancelledAt !== null),
       fields: batch.fields,
       options: batch.options,
       filters: batch.filters,
@@ -312,6 +323,7 @@ export class BatchesService {
       },
       credits_spent: Number(credits?.spent ?? 0),
       last_run_at: batch.lastRunAt?.toISOString() ?? null,
+      cancelled_at: batch.cancelledAt?.toISOString() ?? null,
       created_at: batch.createdAt.toISOString(),
     };
   }
@@ -408,13 +420,21 @@ export class BatchesService {
   }
 
   /**
-   * Cancels every unfinished job of the batch (of any run) in one transaction, as
-   * `POST /v1/jobs/:id/cancel` does one: pending steps skipped, then the Redis cancel markers so a
-   * step already taken stops before its provider call. The schedule stays (DELETE it to stop it).
+   * Cancels the batch: it is marked cancelled and loses its schedule, and every unfinished job of
+   * it (of any run) is cancelled in the same transaction, as `POST /v1/jobs/:id/cancel` does one:
+   * pending steps skipped, then the Redis cancel markers so a step already taken stops before its
+   * provider call, and the batch's job scheduler removed. The batch row is written first: a tick
+   * holds it locked while it re-enqueues records (and checks it is not cancelled), so the jobs of a
+   * tick that got there first are committed, and cancelled here, before this reads them.
    */
   async cancel(caller: Caller, id: string): Promise<{ cancelled: number; batch: BatchView }> {
     const batch = await this.find(caller, id);
     const ids = await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `UPDATE batches SET cancelled_at = COALESCE(cancelled_at, now()), schedule = NULL
+          WHERE id = $1 AND workspace_id = $2`,
+        [batch.id, caller.workspaceId],
+      );
       const updated = await manager
         .createQueryBuilder()
         .update(EnrichmentRequest)
@@ -443,17 +463,33 @@ export class BatchesService {
         this.logger.warn({ msg: 'cancel markers not set', batchId: batch.id, error: String(error) }),
       );
     }
-    return { cancelled: ids.length, batch: await this.toView(batch) };
+    // A scheduler left behind (Redis away) enqueues nothing: its tick finds the batch cancelled and
+    // removes it.
+    await this.queue
+      .removeJobScheduler(batchRefreshSchedulerId(batch.id))
+      .catch((error: unknown) =>
+        this.logger.warn({ msg: 'batch scheduler not removed', batchId: batch.id, error: String(error) }),
+      );
+    return { cancelled: ids.length, batch: await this.view(caller, id) };
   }
 
-  /** Sets (or replaces) the batch's re-enrichment schedule and its job scheduler (whose first tick is at once). */
+  /**
+   * Sets (or replaces) the batch's re-enrichment schedule and its job scheduler (whose first tick is
+   * at once); a cancelled batch is a 409.
+   */
   async setSchedule(caller: Caller, id: string, schedule: BatchSchedule): Promise<BatchView> {
     const batch = await this.find(caller, id);
     // The schedule first: a scheduler with `every` ticks at once, and a tick that finds no
-    // schedule removes its scheduler.
-    await this.dataSource
+    // schedule (or the batch cancelled) removes its scheduler.
+    const set = await this.dataSource
       .getRepository(Batch)
-      .update({ id: batch.id, workspaceId: caller.workspaceId }, { schedule });
+      .update({ id: batch.id, workspaceId: caller.workspaceId, cancelledAt: IsNull() }, { schedule });
+    if (!set.affected) {
+      const cancelledAt = (await this.find(caller, id)).cancelledAt ?? batch.cancelledAt;
+      throw new ConflictException(
+        `Batch ${batch.id} was cancelled${cancelledAt ? ` at ${cancelledAt.toISOString()}` : ''}: a cancelled batch is not enriched again. Create a new batch with its records to enrich them again.`,
+      );
+    }
     await this.upsertScheduler(caller.workspaceId, batch.id);
     return this.view(caller, id);
   }
@@ -592,6 +628,7 @@ export class BatchesService {
       ...distributions,
       credits_spent: { last_run: Number(credits?.last_run ?? 0), all_runs: Number(credits?.all_runs ?? 0) },
       last_run_at: batch.lastRunAt?.toISOString() ?? null,
+      cancelled_at: batch.cancelledAt?.toISOString() ?? null,
     };
   }
 }

@@ -80,6 +80,10 @@ export class Batch {
   @Column({ name: 'last_run_at', type: 'timestamptz', nullable: true })
   lastRunAt!: Date | null;
 
+  /** When the batch was cancelled: its unfinished jobs were cancelled and it is never re-enriched. */
+  @Column({ name: 'cancelled_at', type: 'timestamptz', nullable: true })
+  cancelledAt!: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

@@ -13,6 +13,7 @@ import { Imports1796236280384 } from './1796236280384-Imports';
 import { ImportResume1796249651359 } from './1796249651359-ImportResume';
 import { CallbackTokenDigests1796330000000 } from './1796330000000-CallbackTokenDigests';
 import { AuditEvents1796239530947 } from './1796239530947-AuditEvents';
+import { BatchCancel1796327781211 } from './1796327781211-BatchCancel';
 
 /** Every migration, in order. Listed explicitly (no glob) so that compiled and test runs agree. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -30,5 +31,6 @@ export const MIGRATIONS: (new () => object)[] = [
   ProviderSettings1796240536805,
   Retention1796241159522,
   ImportResume1796249651359,
+  BatchCancel1796327781211,
   CallbackTokenDigests1796330000000,
 ];
