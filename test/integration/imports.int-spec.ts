@@ -1219,7 +1219,7 @@ describe('CSV imports of spreadsheet exports (no worker: the jobs stay queued)',
     }
   });
 
-  it('reads "First Name" as first_name, and refuses a semicolon-separated file with a 400 naming the separator', async () => {
+  it('reads "First Name" as first_name, and refuses a header whose separator cannot be told with a 400 saying why', async () => {
     const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'HubSpot Export Co');
     const named = await upload(
       stack,
@@ -1233,20 +1233,72 @@ describe('CSV imports of spreadsheet exports (no worker: the jobs stay queued)',
       { first_name: 'Ada', last_name: 'Lovelace', domain: 'example.com' },
     ]);
 
-    // Excel in many European locales saves "CSV" with semicolons.
-    const semicolons = await upload(
+    // Semicolons and tabs, and no comma: either could separate the columns.
+    const ambiguous = await upload(
       stack,
       apiKey,
       'type=person.email',
-      'first_name;last_name;domain\r\nAda;Lovelace;example.com\r\n',
+      'first_name;last_name\tdomain\r\nAda;Lovelace\texample.com\r\n',
     );
-    expect({ status: semicolons.status, message: semicolons.body.message }).toEqual({
+    expect({ status: ambiguous.status, message: ambiguous.body.message }).toEqual({
       status: 400,
       message: expect.stringMatching(
-        /^The file is semicolon-separated .*imports read comma-separated CSV/,
+        /^The file's separator cannot be told: its header line holds no comma but both semicolons \(1\) and tabs \(1\)/,
       ) as string,
     });
     expect(await counts(workspaceId)).toEqual([1, 1]);
+  });
+
+  it('reads a semicolon-separated file as Excel in many European locales saves "CSV", naming the lines of the file', async () => {
+    const { apiKey } = await createWorkspace(stack.gatewayUrl, 'Europäische Tabellen GmbH');
+    const file =
+      '\uFEFFVorname;Nachname;Domain;Notiz\r\n' +
+      'Zoë;Müller;zoe.example.de;"Kunde seit 2019; Rabatt 5,5 %"\r\n' +
+      'Jean;Dupont;"dupont.example.fr";"zwei\r\nZeilen"\r\n' +
+      '\r\n' +
+      'Hans;Schmidt;keine Domain;Komma, im Text\r\n' +
+      'Ana;Costa;ana.example.pt;\r\n' +
+      'Li;Wei;li.example.cn;ohne Zeilenende';
+    const answer = await upload(
+      stack,
+      apiKey,
+      `type=person.email&mapping=${encodeURIComponent(JSON.stringify({ Vorname: 'first_name', Nachname: 'last_name', Domain: 'domain' }))}`,
+      file,
+    );
+    expect({ status: answer.status, body: answer.body }).toMatchObject({
+      status: 201,
+      body: {
+        status: 'completed',
+        rows_total: 5,
+        rows_accepted: 4,
+        rows_rejected: 1,
+        errors: [
+          {
+            line: 6,
+            column: 'Domain',
+            message: expect.stringMatching(/"keine Domain" is not a domain/) as string,
+          },
+        ],
+      },
+    });
+    expect(await inputsOf(answer.body.id)).toEqual([
+      { first_name: 'Ana', last_name: 'Costa', domain: 'example.pt' },
+      { first_name: 'Jean', last_name: 'Dupont', domain: 'example.fr' },
+      { first_name: 'Li', last_name: 'Wei', domain: 'example.cn' },
+      { first_name: 'Zoë', last_name: 'Müller', domain: 'example.de' },
+    ]);
+    // A tab-separated file is read the same way, its columns named after the input fields.
+    const tabs = await upload(
+      stack,
+      apiKey,
+      'type=person.email',
+      'first_name\tlast_name\tdomain\nAda\tLovelace\tada.example.com\nBob\tSmith\tnot a domain\n',
+    );
+    expect(tabs.status).toBe(201);
+    expect(tabs.body).toMatchObject({ rows_accepted: 1, rows_rejected: 1, errors: [{ line: 3 }] });
+    expect(await inputsOf(tabs.body.id)).toEqual([
+      { first_name: 'Ada', last_name: 'Lovelace', domain: 'example.com' },
+    ]);
   });
 
   it('refuses a file that is not UTF-8 with a 400 naming the line: in the header nothing is written; part-way the import fails and the jobs it queued are cancelled', async () => {

@@ -75,4 +75,46 @@ describe('readCsvRows', () => {
       { cells: ['Zoé'], line: 2 },
     ]);
   });
+
+  it('reads a semicolon- or tab-separated file, told from its header, with the same line numbers, quotes and BOM', async () => {
+    const bom = '\uFEFF';
+    const semicolons = [
+      'email;note;amount',
+      'a@x.com;"two\r\nlines; ""quoted""";1,5',
+      '',
+      'b@x.com;plain, with a comma;2,25',
+    ].join('\r\n');
+    const expected = [
+      { cells: ['email', 'note', 'amount'], line: 1 },
+      { cells: ['a@x.com', 'two\r\nlines; "quoted"', '1,5'], line: 2 },
+      { cells: ['b@x.com', 'plain, with a comma', '2,25'], line: 5 },
+    ];
+    expect(await rowsOf(`${bom}${semicolons}`)).toEqual(expected);
+    // The header line split across chunks, and the BOM too.
+    const bytes = Buffer.from(`${bom}${semicolons}`);
+    expect(
+      await rowsOf(bytes.subarray(0, 2), bytes.subarray(2, 9), bytes.subarray(9, 20), bytes.subarray(20)),
+    ).toEqual(expected);
+    expect(await rowsOf('email\tname\na@x.com\tAda, Countess\n')).toEqual([
+      { cells: ['email', 'name'], line: 1 },
+      { cells: ['a@x.com', 'Ada, Countess'], line: 2 },
+    ]);
+    // Commas in the header: comma-separated, semicolons and all.
+    expect(await rowsOf('email,note\na@x.com,a;b\n')).toEqual([
+      { cells: ['email', 'note'], line: 1 },
+      { cells: ['a@x.com', 'a;b'], line: 2 },
+    ]);
+  });
+
+  it('refuses a header that holds semicolons and tabs but no comma with a 400, reading nothing', async () => {
+    const refusal = rowsOf('email;name\tdomain\na@x.com;Ada\tx.com\n');
+    await expect(refusal).rejects.toBeInstanceOf(BadRequestException);
+    await expect(refusal).rejects.toThrow(/separator cannot be told/);
+  });
+
+  it('keeps checking UTF-8 in a semicolon-separated file', async () => {
+    await expect(rowsOf(Buffer.from('email;first_name\na@x.com;R\xe9my\n', 'latin1'))).rejects.toThrow(
+      /not UTF-8 text: line 2 \(column 'first_name'\) holds byte 0xE9/,
+    );
+  });
 });

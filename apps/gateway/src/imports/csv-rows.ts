@@ -1,6 +1,7 @@
 import { type Readable, Transform, type TransformCallback, pipeline } from 'node:stream';
 import { BadRequestException } from '@nestjs/common';
-import { parse } from 'csv-parse';
+import { type Parser, parse } from 'csv-parse';
+import { SeparatorSniff } from './csv-separator';
 
 /** Longest CSV row accepted: bounds what one row (or an unclosed quote) can make the parser hold. */
 export const MAX_ROW_BYTES = 64 * 1024;
@@ -113,28 +114,47 @@ async function* csvRows(
 }
 
 /**
- * Reads an upload's CSV: comma-separated, UTF-8 (with or without a BOM), lines ended by CRLF, LF
- * or CR — even mixed in one file, as when rows were appended by another program. Blank lines and
- * rows of empty cells are skipped; a row of another width than the header is left to the caller.
+ * Reads an upload's CSV: UTF-8 (with or without a BOM), separated by commas — or by semicolons or
+ * tabs, as Excel in many European locales and TSV exports write it, when the header line holds no
+ * comma (see `HeaderLine`) — lines ended by CRLF, LF or CR, even mixed in one file, as when rows
+ * were appended by another program. Blank lines and rows of empty cells are skipped; a row of
+ * another width than the header is left to the caller. The separator is told from the header
+ * line alone, held back (at most `MAX_ROW_BYTES`) until it is read; the rest streams through.
  */
 export function readCsvRows(file: Readable): CsvRows {
-  const parser = parse({
-    // Cells stay bytes until csvRows decodes them, so that bytes that are not UTF-8 are seen.
-    encoding: null,
-    bom: false,
-    record_delimiter: ['\r\n', '\n', '\r'],
-    skip_empty_lines: true,
-    skip_records_with_empty_values: true,
-    relax_column_count: true,
-    max_record_size: MAX_ROW_BYTES,
-    info: true,
-  });
-  // pipeline() hands the parser the upload's error even when the upload broke off before this
-  // point (while the import to resume was looked up); the rows read fail with it, so its own
-  // callback has nothing to add.
-  pipeline(file, new ByteOrderMarkDrop(), parser, () => undefined);
+  const sniff = new SeparatorSniff(MAX_ROW_BYTES);
+  let parser: Parser | null = null;
+  let destroyed = false;
+  // pipeline() hands the separator's sniffer the upload's error even when the upload broke off
+  // before this point (while the import to resume was looked up); the rows read fail with it, so
+  // the callbacks have nothing to add.
+  pipeline(file, new ByteOrderMarkDrop(), sniff, () => undefined);
+  async function* rows(): AsyncGenerator<CsvRow> {
+    const delimiter = await sniff.separator;
+    if (destroyed) {
+      return;
+    }
+    parser = parse({
+      // Cells stay bytes until csvRows decodes them, so that bytes that are not UTF-8 are seen.
+      encoding: null,
+      bom: false,
+      delimiter,
+      record_delimiter: ['\r\n', '\n', '\r'],
+      skip_empty_lines: true,
+      skip_records_with_empty_values: true,
+      relax_column_count: true,
+      max_record_size: MAX_ROW_BYTES,
+      info: true,
+    });
+    pipeline(sniff, parser, () => undefined);
+    yield* csvRows(parser as AsyncIterable<{ record: Buffer[]; info: { lines: number } }>);
+  }
   return {
-    rows: csvRows(parser as AsyncIterable<{ record: Buffer[]; info: { lines: number } }>),
-    destroy: () => parser.destroy(),
+    rows: rows(),
+    destroy: () => {
+      destroyed = true;
+      sniff.destroy();
+      parser?.destroy();
+    },
   };
 }

@@ -123,17 +123,22 @@ describe('resolveColumns', () => {
     );
   });
 
-  it('refuses a header read as one column holding semicolons or tabs, naming the separator', () => {
-    for (const mapping of [null, { 'Work Domain': 'domain' as const }]) {
-      expect(() => resolveColumns(['first_name;last_name;Work Domain'], settings({ mapping }))).toThrow(
-        /The file is semicolon-separated \(its header is one column: 'first_name;last_name;Work Domain'\); imports read comma-separated CSV/,
-      );
-    }
-    expect(() => resolveColumns(['first_name\tdomain'], settings())).toThrow(/The file is tab-separated/);
-    // One column is a header like any other.
+  it('takes a header of one column, or columns named with semicolons or tabs, like any other (the separator was told when the file was read)', () => {
     expect(resolveColumns(['domain'], settings()).fields).toEqual([
       { index: 0, column: 'domain', field: 'domain' },
     ]);
+    // A quoted column name may hold a semicolon or a tab, even as the header's only column.
+    expect(resolveColumns(['Notes; misc', 'domain'], settings())).toEqual({
+      width: 2,
+      fields: [{ index: 1, column: 'domain', field: 'domain' }],
+      ignored: ['Notes; misc'],
+    });
+    expect(resolveColumns(['Domain; work'], settings({ mapping: { 'Domain; work': 'domain' } }))).toEqual({
+      width: 1,
+      fields: [{ index: 0, column: 'Domain; work', field: 'domain' }],
+      ignored: [],
+    });
+    expect(resolveColumns(['Web\tsite'], settings({ mapping: { 'Web\tsite': 'domain' } })).width).toBe(1);
   });
 
   it('with a mapping, takes exactly the mapped columns', () => {

@@ -162,12 +162,6 @@ export interface ColumnMap {
   ignored: string[];
 }
 
-/** Separators spreadsheets write in place of the comma: Excel in many European locales, TSV. */
-const OTHER_SEPARATORS: [string, string][] = [
-  [';', 'semicolon'],
-  ['\t', 'tab'],
-];
-
 /** The input field a header column is named after: any case, spaces or hyphens for underscores. */
 function fieldNamed(column: string): string {
   return column.toLowerCase().replace(/[\s-]+/g, '_');
@@ -177,20 +171,13 @@ function fieldNamed(column: string): string {
  * Matches the CSV header to input fields: the mapping's columns, which must all be in the header
  * (once); without a mapping, every column whose name is an input field of the type, trimmed, in any
  * case, with spaces or hyphens for underscores ("First Name" is first_name). At least one column
- * must feed a field. A header read as one column holding semicolons or tabs is a file separated by
- * them, refused rather than read as one column.
+ * must feed a field. (The separator, comma, semicolon or tab, was told from the header line when
+ * the file was read: see `HeaderLine`.)
  */
 export function resolveColumns(header: readonly string[], settings: ImportSettings): ColumnMap {
   const names = header.map((name) => name.trim());
   if (names.every((name) => name === '')) {
     throw new BadRequestException('The first line must be a header naming the columns; it is empty.');
-  }
-  const separator =
-    names.length === 1 ? OTHER_SEPARATORS.find(([char]) => names[0]?.includes(char)) : undefined;
-  if (separator) {
-    throw new BadRequestException(
-      `The file is ${separator[1]}-separated (its header is one column: '${names[0]}'); imports read comma-separated CSV. Save it as "CSV UTF-8 (Comma delimited)" or export it with commas.`,
-    );
   }
   const fields: ColumnMap['fields'] = [];
   const accepted: readonly string[] = REQUEST_INPUT_FIELDS[settings.type];
