@@ -99,6 +99,33 @@ describe('the e-mail waterfall', () => {
     expect(JSON.stringify(view.result?.phones)).toContain(number);
   });
 
+  it('searches the phone of a person the caller named under the caller’s identifiers alone, planned as run', async () => {
+    // Named with their company's name only: the phone providers that need a domain are skipped,
+    // though the profile looked up for the title knows the domain.
+    // From the end of the world: the people other tests pick come first, and a profile answer
+    // stores what it found of them.
+    const person = [...world].reverse().find((p) => p.emails.apollo && !p.phones.apollo) as WorldPerson;
+    const id = await enqueue(ctx.stack, apiKey, {
+      type: 'enrich',
+      input: {
+        first_name: person.first_name,
+        last_name: person.last_name,
+        company_name: person.company_name,
+      },
+      options: { fields: ['title', 'mobile_phone'] },
+    });
+    const view = await finished(ctx.stack, apiKey, id, 15_000);
+    expect(view.steps.filter((s) => s.goal === 'profile' && s.state === 'completed')).toHaveLength(1);
+    const phone = view.steps.filter((s) => s.goal === 'phone');
+    expect(phone.map((s) => s.reason)).not.toContain('bad_request');
+    expect(
+      phone
+        .filter((s) => s.reason === 'insufficient_input')
+        .map((s) => s.provider)
+        .sort(),
+    ).toEqual(['astra-dialer', 'orion-connect']);
+  });
+
   it('buys no phone that the person’s profile already gave', async () => {
     // RocketReach's profile carries the person's phones.
     const person = world.find(

@@ -14,6 +14,7 @@ import {
   goalsOf,
   acceptPhones,
   isSupportedRequestType,
+  namesPerson,
   mergeAnswers,
   personFields,
   phoneFields,
@@ -76,21 +77,16 @@ const GOAL_PROVIDERS: Partial<Record<GoalKey, readonly ProviderName[]>> = {
 /**
  * A phone search's identifiers completed from the person's profile: the phone providers search by
  * name, so a person the caller knew only by a LinkedIn URL or an e-mail is searched under the name
- * (and company) the profile gave. What the caller gave is kept as given.
+ * (and company) the profile gave; the other identifiers the caller gave are kept as given.
  */
 function withProfile(query: PersonQuery, profile: Person): PersonQuery {
-  const named = Boolean(query.fullName || (query.firstName && query.lastName));
   const pick = (given: string | undefined, found: string | null): string | undefined =>
     given ?? (found || undefined);
   return {
     ...query,
-    ...(named
-      ? {}
-      : {
-          firstName: profile.firstName || undefined,
-          lastName: profile.lastName || undefined,
-          fullName: profile.fullName || undefined,
-        }),
+    firstName: profile.firstName || undefined,
+    lastName: profile.lastName || undefined,
+    fullName: profile.fullName || undefined,
     domain: pick(query.domain, profile.companyDomain),
     companyName: pick(query.companyName, profile.companyName),
     linkedinUrl: pick(query.linkedinUrl, profile.linkedinUrl),
@@ -450,7 +446,11 @@ export class Orchestrator {
       linkedinUrl: input.linkedin_url,
       phone: input.phone,
     };
-    const profile = goal?.key === 'phone' ? (answer('profile')?.person as Person | undefined) : undefined;
+    // Only for a person the caller did not name (the step runner reads the request's steps then).
+    const profile =
+      goal?.key === 'phone' && !namesPerson(input)
+        ? (answer('profile')?.person as Person | undefined)
+        : undefined;
     return {
       companyNumber: input.company_number,
       companyName: input.company_name ?? (company?.company_name as string | undefined),
