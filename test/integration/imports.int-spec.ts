@@ -566,6 +566,19 @@ describe('CSV imports with a worker, and exports', () => {
         rows: 1,
       });
     }
+    // A .tsv file as a browser labels it, in a form and as the body.
+    const tsv = good.replace(/,/g, '\t');
+    const tsvForm = await uploadForm(
+      stack,
+      apiKey,
+      { type: 'person.email' },
+      { text: tsv, type: 'text/tab-separated-values' },
+    );
+    expect([tsvForm.status, tsvForm.body.rows_accepted]).toEqual([201, 1]);
+    const tsvRaw = await upload(stack, apiKey, 'type=person.email', tsv, {
+      'content-type': 'text/tab-separated-values',
+    });
+    expect([tsvRaw.status, tsvRaw.body.rows_accepted]).toEqual([201, 1]);
   });
 
   it('refuses the settings POST /v1/jobs refuses, in its words, and rejects the rows whose identifiers cannot reach the fields asked', async () => {

@@ -16,12 +16,18 @@ export function asBadRequest<E>(error: E): E | BadRequestException {
   return error instanceof UploadBrokenError ? new BadRequestException(error.message) : error;
 }
 
-/** Media types browsers and tools give a `.csv` file part. */
 /**
  * The names clients give a CSV file: browsers on Windows with Excel installed send .csv files as
- * application/vnd.ms-excel, older browsers and tools as text/x-csv or text/comma-separated-values.
+ * application/vnd.ms-excel, older browsers and tools as text/x-csv or text/comma-separated-values,
+ * and browsers send a .tsv file (read with its tab separator) as text/tab-separated-values.
  */
-const LEGACY_CSV_TYPES = ['text/x-csv', 'application/x-csv', 'text/comma-separated-values'];
+const LEGACY_CSV_TYPES = [
+  'text/x-csv',
+  'application/x-csv',
+  'text/comma-separated-values',
+  'text/tab-separated-values',
+];
+/** Media types browsers and tools give a `.csv` file part. */
 const CSV_PART_TYPES = [
   'text/csv',
   'text/plain',
