@@ -373,6 +373,30 @@ describe('real-time enrichment (POST /v1/enrich)', () => {
     }
   });
 
+  it('gives an identical query a new job once the one it would join was cancelled, and joins one still running', async () => {
+    await sandboxPatch(ctx.stack.sandboxUrl, 'rocketreach', { latency_ms: 4_000 });
+    try {
+      const query = { domain: (world.at(-1) as WorldPerson).domain, enrich: ['industry'], timeout_ms: 200 };
+      const first = await enrich(query);
+      expect(first.status).toBe(202);
+      const cancel = await call(ctx.stack.gatewayUrl, 'POST', `/v1/jobs/${first.body.job_id}/cancel`, {
+        token: apiKey,
+      });
+      expect(cancel.status).toBe(200);
+      // Within the in-flight marker's life: the cancelled job is not handed back.
+      const second = await enrich(query);
+      expect(second.status).toBe(202);
+      expect(second.body.job_id).not.toBe(first.body.job_id);
+      // A third, while the second runs, joins it.
+      const third = await enrich(query);
+      expect(third.body.job_id).toBe(second.body.job_id);
+      const view = await finished(ctx.stack, apiKey, second.body.job_id, 30_000);
+      expect(view.status).toBe('completed');
+    } finally {
+      await sandboxPatch(ctx.stack.sandboxUrl, 'rocketreach', { latency_ms: 0 });
+    }
+  });
+
   it('refuses bad input with a 400 naming the problem, and writes nothing', async () => {
     const requests = ctx.db.dataSource.getRepository(EnrichmentRequest);
     const before = await requests.count();

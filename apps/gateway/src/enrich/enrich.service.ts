@@ -100,9 +100,11 @@ export class EnrichService {
   /**
    * The job answering this query: one already running for the same workspace and query (so a burst
    * of identical calls makes one job), else a new one. The in-flight marker lives a little longer
-   * than the longest wait; a job that failed to enqueue never leaves one behind. A query with
-   * `max_age_days: 0` joins only a job still running: one already finished holds an answer from
-   * before the query, which is exactly what 0 refuses (and its new job replaces the marker).
+   * than the longest wait; a job that failed to enqueue never leaves one behind. A job that has
+   * since failed or been cancelled is not joined (its failure may have been passing: out of
+   * credits, an outage, a cancel), nor, by a query with `max_age_days: 0`, one that has completed:
+   * it holds an answer from before the query, which is exactly what 0 refuses. Either way the new
+   * job replaces the marker.
    */
   private async jobFor(
     caller: Caller,
@@ -114,8 +116,7 @@ export class EnrichService {
     const redis = await this.redis();
     const inFlight = this.inFlightKey(caller.workspaceId, key);
     const running = await redis.get(inFlight);
-    const fresh = request.options.max_age_days === 0;
-    if (running && !(fresh && (await this.finished(caller, running)))) {
+    if (running && (await this.joinable(caller, running, request.options.max_age_days === 0))) {
       return running;
     }
     await beforeJob();
@@ -143,13 +144,17 @@ export class EnrichService {
     return created.id;
   }
 
-  /** Whether the job has finished (a job no longer there, erased or expired, counts as finished). */
-  private async finished(caller: Caller, jobId: string): Promise<boolean> {
+  /**
+   * Whether an identical query's job may answer this one: while it runs, or once completed unless
+   * `fresh` (max_age_days 0). A job no longer there (erased, expired) may not.
+   */
+  private async joinable(caller: Caller, jobId: string, fresh: boolean): Promise<boolean> {
     try {
-      return TERMINAL_STATUSES.includes((await this.jobs.find(caller, jobId)).status);
+      const { status } = await this.jobs.find(caller, jobId);
+      return !TERMINAL_STATUSES.includes(status) || (status === 'completed' && !fresh);
     } catch (error) {
       if (error instanceof NotFoundException) {
-        return true;
+        return false;
       }
       throw error;
     }
