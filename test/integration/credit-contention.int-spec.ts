@@ -121,3 +121,100 @@ describe('a small balance held by calls in flight, with wait_for_credits false',
     expect(await guards.wallet.snapshot('apollo')).toMatchObject({ balance: 0, reserved: 0 });
   });
 });
+
+describe('a small workspace quota held by calls in flight, policy refuse', () => {
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+  let workspaceId: string;
+  let apiKey: string;
+  let world: WorldPerson[];
+
+  beforeAll(async () => {
+    // Apollo alone finds e-mails here (one credit per match, a miss is free); its balance is ample.
+    ctx = await setUp({
+      PROVIDER_OVERRIDES: JSON.stringify({ snov: { enabled: false }, rocketreach: { enabled: false } }),
+    });
+    ({ id: workspaceId, apiKey } = await createWorkspace(ctx.stack.gatewayUrl, 'Quota Contention Co'));
+    world = await people(ctx.stack.sandboxUrl);
+  });
+  afterAll(() => tearDown(ctx));
+
+  const apolloSteps = async (ids: string[]): Promise<EnrichmentStep[]> =>
+    ctx.db.dataSource.getRepository(EnrichmentStep).findBy({ requestId: In(ids), provider: 'apollo' });
+
+  const charged = async (): Promise<number> =>
+    (await ctx.db.dataSource.getRepository(CreditLedgerEntry).findBy({ workspaceId, kind: 'charge' })).reduce(
+      (sum, row) => sum + Number(row.credits),
+      0,
+    );
+
+  const run = async (persons: WorldPerson[]): Promise<string[]> => {
+    // In one submission, so that the gateway's early check sees the quota as it stands before any call.
+    const submitted = await call<{ accepted: { id: string }[] }>(
+      ctx.stack.gatewayUrl,
+      'POST',
+      '/v1/jobs/bulk',
+      {
+        token: apiKey,
+        body: {
+          jobs: persons.map((person) => ({
+            type: 'person.email',
+            input: personInput(person),
+            priority: 'bulk',
+            options: { wait_for_credits: false },
+          })),
+        },
+      },
+    );
+    expect(submitted.status).toBe(202);
+    const ids = submitted.body.accepted.map((accepted) => accepted.id);
+    expect(ids).toHaveLength(persons.length);
+    for (const view of await Promise.all(ids.map((id) => finished(ctx.stack, apiKey, id, 60_000)))) {
+      expect(view.status).toBe('completed');
+    }
+    return ids;
+  };
+
+  it('asks the provider for every step the quota pays, waiting out the reservations of the workspace’s calls in flight, and never passes the quota', async () => {
+    const unknown = world.filter((p) => !p.emails.apollo).slice(0, 40);
+    const known = world.filter((p) => p.emails.apollo === p.email).slice(0, 3);
+    expect(unknown).toHaveLength(40);
+    expect(known).toHaveLength(3);
+    await sandboxPatch(ctx.stack.sandboxUrl, 'apollo', { rate_limit: null });
+    // Two credits a month: at most two of the workspace's calls can hold a reservation at a time.
+    const quota = await call(
+      ctx.stack.gatewayUrl,
+      'PUT',
+      `/v1/admin/workspaces/${workspaceId}/quotas/apollo`,
+      {
+        token: TEST_ADMIN_TOKEN,
+        body: { monthly_credits: 2, policy: 'refuse' },
+      },
+    );
+    expect(quota.status).toBe(200);
+    const matchesBefore = paidCalls(await calls(ctx.stack.sandboxUrl, 'apollo'), MATCH);
+
+    // 40 people Apollo does not know (free misses) and one it knows (one credit), all at once.
+    const ids = await run([...unknown, known[0]]);
+    expect(tally(await apolloSteps(ids))).toEqual({ 'completed null': 1, 'failed not_found': 40 });
+    expect(paidCalls(await calls(ctx.stack.sandboxUrl, 'apollo'), MATCH) - matchesBefore).toBe(41);
+    expect(await charged()).toBe(1);
+
+    // Two people it knows and one credit left: one is paid for, the other finds the quota itself
+    // used up (not merely held) and is skipped, never passing the quota.
+    const last = await run(known.slice(1));
+    expect(tally(await apolloSteps(last))).toEqual({ 'completed null': 1, 'skipped quota_exceeded': 1 });
+    expect(paidCalls(await calls(ctx.stack.sandboxUrl, 'apollo'), MATCH) - matchesBefore).toBe(42);
+    expect(await charged()).toBe(2);
+    const credits = await call<{ providers: { provider: string; quota: unknown }[] }>(
+      ctx.stack.gatewayUrl,
+      'GET',
+      '/v1/credits',
+      { token: apiKey },
+    );
+    expect(credits.body.providers.find((p) => p.provider === 'apollo')?.quota).toMatchObject({
+      monthly_credits: 2,
+      used: 2,
+      remaining: 0,
+    });
+  });
+});

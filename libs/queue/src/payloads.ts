@@ -18,6 +18,11 @@ export interface ProviderStepPayload {
    * hold (its provider's balance pays, their reservations leave too little).
    */
   creditsWaitSince?: number;
+  /**
+   * Set by the worker: since when (epoch ms) the step has waited for its workspace's quota that
+   * other steps in flight hold (the month's allowance pays, their reservations leave too little).
+   */
+  quotaWaitSince?: number;
 }
 
 /** A scheduled batch's re-enrichment tick: the batch, scoped by its workspace. */

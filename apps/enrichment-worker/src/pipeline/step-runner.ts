@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { PipelineConfig } from '@sluice/config';
-import { EnrichmentRequest, EnrichmentStep } from '@sluice/db';
+import { EnrichmentRequest, EnrichmentStep, type QuotaPolicy } from '@sluice/db';
 import {
   acceptEmail,
   normalizeDomain,
@@ -364,6 +364,10 @@ export class StepRunner {
       );
       if (!quota.ok) {
         await this.cache.unclaim(request.workspaceId, cacheKey, owner);
+        if (quota.balance >= quota.needed) {
+          // The allowance pays; only the workspace's steps in flight hold it, and many miss for nothing.
+          return this.awaitReservations(job, token, provider, options, settle, { by: 'quota', ...quota });
+        }
         if (quota.policy === 'hold') {
           // Held: the step waits until the quota is raised or the month turns.
           await job.moveToDelayed(Date.now() + QUOTA_HOLD_MS, token);
@@ -390,7 +394,10 @@ export class StepRunner {
         await this.cache.unclaim(request.workspaceId, cacheKey, owner);
         if (reservation.balance >= reservation.needed) {
           // The balance pays; only calls in flight hold it. They settle soon, and many for nothing.
-          return this.awaitReservations(job, token, provider, options, settle, reservation);
+          return this.awaitReservations(job, token, provider, options, settle, {
+            by: 'credits',
+            balance: reservation.balance,
+          });
         }
         return this.outOfCredits(
           job,
@@ -401,9 +408,9 @@ export class StepRunner {
           'balance cannot pay for the next call',
         );
       }
-      if (job.data.creditsWaitSince !== undefined) {
-        // Its wait is over: a later one (after a retry) is measured afresh.
-        const { creditsWaitSince: _over, ...data } = job.data;
+      if (job.data.creditsWaitSince !== undefined || job.data.quotaWaitSince !== undefined) {
+        // Its waits are over: a later one (after a retry) is measured afresh.
+        const { creditsWaitSince: _credits, quotaWaitSince: _quota, ...data } = job.data;
         await job.updateData(data);
       }
     }
@@ -785,13 +792,15 @@ export class StepRunner {
   }
 
   /**
-   * The provider's balance pays for the call, but reservations of calls in flight leave too little
-   * of it. Those calls settle within seconds (asynchronous ones by their deadline) and often charge
-   * nothing (a miss is free at most providers), so the step waits for them whatever
-   * `wait_for_credits` says — that option is about waiting for a top-up — and the provider is not
-   * paused. The job is delayed (no worker slot held, no attempt spent), first briefly, then longer
-   * the longer it has waited. No reservation outlives ASYNC_DEADLINE_MS + STEP_TIMEOUT_MS: a step
-   * that has waited longer than that without wait_for_credits is skipped as `out_of_credits`.
+   * The provider's balance (or, `held.by` 'quota', the workspace's monthly quota at it) pays for the
+   * call, but reservations of calls in flight leave too little of it. Those calls settle within seconds
+   * (asynchronous ones by their deadline) and often charge nothing (a miss is free at most
+   * providers), so the step waits for them whatever `wait_for_credits` or the quota's policy says —
+   * those are about a balance or an allowance that cannot pay — and the provider is not paused. The
+   * job is delayed (no worker slot held, no attempt spent), first briefly, then longer the longer it
+   * has waited. No reservation outlives ASYNC_DEADLINE_MS + STEP_TIMEOUT_MS: a step that has waited
+   * longer than that is skipped as `out_of_credits` (unless it waits for credits) or, for a quota,
+   * `quota_exceeded` (unless the quota holds).
    */
   private async awaitReservations(
     job: Job<ProviderStepPayload>,
@@ -799,25 +808,46 @@ export class StepRunner {
     provider: ProviderName,
     options: RequestOptions,
     settle: (settlement: StepSettlement) => Promise<Settled>,
-    refusal: { balance: number; available: number; needed: number },
+    held:
+      | { by: 'credits'; balance: number }
+      | { by: 'quota'; balance: number; limit: number; policy: QuotaPolicy },
   ): Promise<{ settled: string }> {
     const now = Date.now();
-    const since = job.data.creditsWaitSince ?? now;
+    const field = held.by === 'quota' ? 'quotaWaitSince' : 'creditsWaitSince';
+    const since = job.data[field] ?? now;
     const waited = now - since;
     const longest = this.config.asyncDeadlineMs + this.config.stepTimeoutMs;
-    if (waited > longest && !(options.wait_for_credits ?? this.config.waitForCreditsDefault)) {
+    const waitsAnyway =
+      held.by === 'quota'
+        ? held.policy === 'hold'
+        : (options.wait_for_credits ?? this.config.waitForCreditsDefault);
+    if (waited > longest && !waitsAnyway) {
       return {
-        settled: await settle({
-          state: 'skipped',
-          reason: 'out_of_credits',
-          error: `${provider}'s balance (${refusal.balance}) was held by calls in flight for ${waited} ms`,
-          latencyMs: null,
-          credits: 0,
-        }),
+        settled: await settle(
+          held.by === 'quota'
+            ? {
+                state: 'skipped',
+                reason: 'quota_exceeded',
+                error: `The workspace's monthly quota at ${provider} (${held.limit} credits, ${held.balance} left) was held by its calls in flight for ${waited} ms.`,
+                latencyMs: null,
+                credits: 0,
+              }
+            : {
+                state: 'skipped',
+                reason: 'out_of_credits',
+                error: `${provider}'s balance (${held.balance}) was held by calls in flight for ${waited} ms`,
+                latencyMs: null,
+                credits: 0,
+              },
+        ),
       };
     }
-    if (job.data.creditsWaitSince === undefined) {
-      await job.updateData({ ...job.data, creditsWaitSince: since });
+    // The provider's credits are reserved once the quota is: a step waiting for them no longer
+    // waits for its quota.
+    const quotaWaitOver = held.by === 'credits' && job.data.quotaWaitSince !== undefined;
+    if (job.data[field] === undefined || quotaWaitOver) {
+      const { quotaWaitSince: _over, ...rest } = job.data;
+      await job.updateData({ ...(quotaWaitOver ? rest : job.data), [field]: since });
     }
     const delay = Math.min(RESERVATION_WAIT_MAX_MS, Math.max(RESERVATION_WAIT_MIN_MS, waited / 4));
     // Jittered, so that steps refused together do not all come back together.

@@ -16,8 +16,15 @@ interface Quota {
   version: string;
 }
 
+/**
+ * A refusal tells why, as the provider's wallet does: `balance` is what the month's allowance has
+ * left (the quota minus what was charged), `available` what the reservations of the workspace's
+ * steps in flight leave of it. With `balance >= needed` the step only waits on those steps, which
+ * settle (or expire) soon and often charge nothing; with `balance < needed` the quota is used up.
+ */
 export type QuotaReservation =
-  { ok: true } | { ok: false; policy: QuotaPolicy; limit: number; available: number };
+  | { ok: true }
+  | { ok: false; policy: QuotaPolicy; limit: number; available: number; balance: number; needed: number };
 
 /** The calendar month (UTC) a quota counts in. */
 export function quotaMonth(now = new Date()): string {
@@ -103,7 +110,11 @@ export class WorkspaceQuotas {
     );
   }
 
-  /** Reserves `credits` of the workspace's quota at the provider for the step (always ok without a quota). */
+  /**
+   * Reserves `credits` of the workspace's quota at the provider for the step (always ok without a
+   * quota). A refusal says whether the month's allowance itself cannot pay or only the reservations
+   * of the workspace's steps in flight leave too little (see {@link QuotaReservation}).
+   */
   async reserve(
     workspaceId: string,
     provider: string,
@@ -119,7 +130,14 @@ export class WorkspaceQuotas {
     const reserved = await this.wallet.reserve(key, stepId, credits, ttlMs);
     return reserved.ok
       ? { ok: true }
-      : { ok: false, policy: quota.policy, limit: quota.limit, available: reserved.available };
+      : {
+          ok: false,
+          policy: quota.policy,
+          limit: quota.limit,
+          available: reserved.available,
+          balance: reserved.balance,
+          needed: reserved.needed,
+        };
   }
 
   async commit(workspaceId: string, provider: string, stepId: string, charged: number): Promise<void> {
