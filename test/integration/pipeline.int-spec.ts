@@ -76,6 +76,17 @@ describe('the e-mail waterfall', () => {
     expect(view.result?.email).toMatchObject({ email: person.email, source: 'apollo' });
   });
 
+  /** A phone search for a person given by their LinkedIn URL alone, waited for. */
+  const phoneByLinkedin = async (person: WorldPerson): Promise<JobView> => {
+    const id = await enqueue(ctx.stack, apiKey, {
+      type: 'person.phone',
+      input: { linkedin_url: person.linkedin_url },
+    });
+    const view = await finished(ctx.stack, apiKey, id, 15_000);
+    expect(view.status).toBe('completed');
+    return view;
+  };
+
   it('looks a person known only by a LinkedIn URL up, then searches their phone under the name found', async () => {
     const phoneProviders = ['orion-connect', 'astra-dialer', 'nimbus-lookup'];
     // Apollo's profile (no phones without a paid reveal) names them; a phone provider knows their number.
@@ -83,12 +94,7 @@ describe('the e-mail waterfall', () => {
       (p) => p.emails.apollo && Object.keys(p.phones).some((provider) => phoneProviders.includes(provider)),
     ) as WorldPerson;
     expect(person).toBeDefined();
-    const id = await enqueue(ctx.stack, apiKey, {
-      type: 'person.phone',
-      input: { linkedin_url: person.linkedin_url },
-    });
-    const view = await finished(ctx.stack, apiKey, id, 15_000);
-    expect(view.status).toBe('completed');
+    const view = await phoneByLinkedin(person);
     expect(view.steps.filter((s) => s.goal === 'profile').map((s) => [s.provider, s.state])).toEqual([
       ['apollo', 'completed'],
     ]);
@@ -132,12 +138,7 @@ describe('the e-mail waterfall', () => {
       (p) => !p.emails.apollo && p.emails.rocketreach && p.phones.rocketreach,
     ) as WorldPerson;
     expect(person).toBeDefined();
-    const id = await enqueue(ctx.stack, apiKey, {
-      type: 'person.phone',
-      input: { linkedin_url: person.linkedin_url },
-    });
-    const view = await finished(ctx.stack, apiKey, id, 15_000);
-    expect(view.status).toBe('completed');
+    const view = await phoneByLinkedin(person);
     expect(view.steps.map((s) => [s.goal, s.provider, s.state])).toEqual([
       ['profile', 'apollo', 'failed'],
       ['profile', 'rocketreach', 'completed'],

@@ -32,6 +32,23 @@ async function post(
   };
 }
 
+/**
+ * A Snov.io e-mail search (a task the sandbox finishes after 300 ms) for a person Snov.io knows,
+ * in a new workspace, waited for.
+ */
+async function snovSearch(
+  ctx: Awaited<ReturnType<typeof setUp>>,
+  workspace: string,
+): Promise<{ person: WorldPerson; id: string; view: Awaited<ReturnType<typeof finished>> }> {
+  const apiKey = (await createWorkspace(ctx.stack.gatewayUrl, workspace)).apiKey;
+  await sandboxPatch(ctx.stack.sandboxUrl, 'snov', { task_delay_ms: 300 });
+  const person = (await people(ctx.stack.sandboxUrl)).find(
+    (p) => p.emails.snov === p.email && p.email_status === 'valid',
+  ) as WorldPerson;
+  const id = await enqueue(ctx.stack, apiKey, { type: 'person.email', input: personInput(person) });
+  return { person, id, view: await finished(ctx.stack, apiKey, id, 15_000) };
+}
+
 /** The callback token the worker gives providers for a step (the key is the stack's SLUICE_ENCRYPTION_KEY). */
 function tokenOf(ctx: Awaited<ReturnType<typeof setUp>>, step: EnrichmentStep): string {
   return new CallbackTokens(CallbackTokens.derive(ctx.stack.env.SLUICE_ENCRYPTION_KEY ?? '')).tokenFor(
@@ -243,14 +260,8 @@ describe('provider callbacks on a deployment without SLUICE_ENCRYPTION_KEY', () 
   afterAll(() => tearDown(ctx));
 
   it('signs tokens with a key the worker and the receiver share through Redis, and a callback completes the step', async () => {
-    const apiKey = (await createWorkspace(ctx.stack.gatewayUrl, 'Keyless Co')).apiKey;
-    await sandboxPatch(ctx.stack.sandboxUrl, 'snov', { task_delay_ms: 300 });
-    const person = (await people(ctx.stack.sandboxUrl)).find(
-      (p) => p.emails.snov === p.email && p.email_status === 'valid',
-    ) as WorldPerson;
-    const id = await enqueue(ctx.stack, apiKey, { type: 'person.email', input: personInput(person) });
     // Only the callback can finish the step in time: the next poll is two minutes away.
-    const view = await finished(ctx.stack, apiKey, id, 15_000);
+    const { person, id, view } = await snovSearch(ctx, 'Keyless Co');
     expect(view.result?.email).toMatchObject({ email: person.email, source: 'snov' });
     const step = await ctx.db.dataSource
       .getRepository(EnrichmentStep)
@@ -280,13 +291,7 @@ describe('a provider callback that never arrives', () => {
   afterAll(() => tearDown(ctx));
 
   it('is made up for by polling the provider, which completes the task', async () => {
-    const apiKey = (await createWorkspace(ctx.stack.gatewayUrl, 'Deaf Co')).apiKey;
-    await sandboxPatch(ctx.stack.sandboxUrl, 'snov', { task_delay_ms: 300 });
-    const person = (await people(ctx.stack.sandboxUrl)).find(
-      (p) => p.emails.snov === p.email && p.email_status === 'valid',
-    ) as WorldPerson;
-    const id = await enqueue(ctx.stack, apiKey, { type: 'person.email', input: personInput(person) });
-    const view = await finished(ctx.stack, apiKey, id, 15_000);
+    const { person, view } = await snovSearch(ctx, 'Deaf Co');
     expect(view.result?.email).toMatchObject({ email: person.email, source: 'snov' });
     const deliveries = (
       await call<Delivery[]>(ctx.stack.sandboxUrl, 'GET', '/_sandbox/providers/snov/webhooks')
