@@ -6,8 +6,17 @@ import { AuditLog } from '../../apps/gateway/src/audit/audit-log.service';
 import { call, createWorkspace } from '../support/api';
 import { requireEnv } from '../support/database';
 import { TEST_ADMIN_TOKEN } from '../support/stack';
-import { calls, finished, people, personInput, sandboxPatch, setUp, tearDown } from '../support/pipeline';
-import type { WorldPerson } from '../support/sandbox-world';
+import {
+  answerKey,
+  calls,
+  finished,
+  people,
+  personInput,
+  sandboxPatch,
+  setUp,
+  tearDown,
+} from '../support/pipeline';
+import type { WorldCompany, WorldPerson } from '../support/sandbox-world';
 
 interface EnrichAnswer {
   job_id: string;
@@ -350,6 +359,32 @@ describe('real-time enrichment (POST /v1/enrich)', () => {
     before = await totalCalls();
     expect((await ask()).cached).toBe(true);
     expect(await totalCalls()).toBe(before);
+  });
+
+  it('looks up the firmographics of the company the profile names when the caller gives only an e-mail', async () => {
+    const companies = await answerKey<WorldCompany>(ctx.stack.sandboxUrl, 'companies');
+    const person = world.find(
+      (p) => p.emails.apollo === p.email && p.emails.rocketreach === p.email && p !== world[0],
+    ) as WorldPerson;
+    const company = companies.find((c) => c.domain === person.domain) as WorldCompany;
+    const answer = await enrich({
+      email: person.email,
+      enrich: ['industry', 'company_size'],
+      timeout_ms: 15_000,
+    });
+    expect(answer.status).toBe(200);
+    // The firmographics step asks by the domain the person's profile gave, not by nothing at all.
+    expect(answer.body.data).toEqual({
+      industry: company.firmographics.industry,
+      company_size: company.firmographics.employees,
+    });
+    expect(answer.body.sources).toEqual({ industry: 'rocketreach', company_size: 'rocketreach' });
+    const view = await finished(ctx.stack, apiKey, answer.body.job_id);
+    expect(view.steps.find((step) => step.goal === 'firmographics')).toMatchObject({
+      provider: 'rocketreach',
+      state: 'completed',
+      reason: null,
+    });
   });
 
   it('answers 202 with the job id at the timeout when a provider is slow, and the job still finishes', async () => {

@@ -172,13 +172,15 @@ export class StepRunner {
     const provider = step.provider as ProviderName;
     // Earlier goals' answers matter only to goals that build on them (a domain after the company, a
     // verification of the e-mail a goal found — not of one the caller gave —, a chain's officer
-    // goals, a phone search under the name a profile gave) and to a budget: read the request's
-    // steps only then.
+    // goals, a phone search under the name a profile gave, firmographics of the company a profile
+    // named when the caller named none) and to a budget: read the request's steps only then.
+    const given = request.input as RequestInput;
     const needsSteps =
       step.goal.includes(':') ||
       step.goal === 'domain' ||
-      (step.goal === 'phone' && !namesPerson(request.input)) ||
-      (step.goal === 'verify' && !(request.input as RequestInput).email) ||
+      (step.goal === 'phone' && !namesPerson(given)) ||
+      (step.goal === 'verify' && !given.email) ||
+      (step.goal === 'firmographics' && !given.domain && !given.company_name) ||
       request.maxCredits !== null;
     const steps = needsSteps ? await this.stepsOf(request.id) : [];
     const goal = this.orchestrator.goalsFor(request, steps).find((candidate) => candidate.id === step.goal);
