@@ -387,6 +387,31 @@ describe('real-time enrichment (POST /v1/enrich)', () => {
     });
   });
 
+  it('replays an Idempotency-Key with the status of the first answer: 200, or 202 for a job still running', async () => {
+    const [done, slow, queued] = world.filter((p) => p.emails.snov === p.email).slice(3, 6);
+    const keyed = (path: string, key: string, body: unknown) =>
+      call<Record<string, unknown>>(ctx.stack.gatewayUrl, 'POST', path, {
+        token: apiKey,
+        body,
+        headers: { 'idempotency-key': key },
+      });
+    const answered = { ...personInput(done), enrich: ['business_email'], timeout_ms: 15_000 };
+    const unfinished = { ...personInput(slow), enrich: ['business_email'], timeout_ms: 0 };
+    const records = { records: [personInput(queued)], enrich: ['business_email'] };
+    for (const [path, key, body, status] of [
+      ['/v1/enrich', 'replay-200', answered, 200],
+      ['/v1/enrich', 'replay-202', unfinished, 202],
+      ['/v1/enrich/enqueue', 'replay-enqueue', records, 202],
+    ] as const) {
+      const first = await keyed(path, key, body);
+      expect(first.status).toBe(status);
+      const again = await keyed(path, key, body);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect(again.status).toBe(status);
+      expect(again.body).toEqual(first.body);
+    }
+  });
+
   it('answers 202 with the job id at the timeout when a provider is slow, and the job still finishes', async () => {
     await sandboxPatch(ctx.stack.sandboxUrl, 'rocketreach', { latency_ms: 4_000 });
     try {

@@ -9,7 +9,6 @@ import {
   type NestInterceptor,
 } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
-import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import { CallbackConfig, CoreConfig, GatewayConfig } from '@sluice/config';
 import { SecretBox } from '@sluice/platform';
@@ -154,9 +153,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
       const body: unknown = await lastValueFrom(next.handle() as Observable<unknown>, {
         defaultValue: undefined,
       });
-      const status =
-        this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ??
-        HttpStatus.CREATED;
+      // The status the answer goes out with, as the response holds it now: the route's @HttpCode
+      // (Nest sets it before the handler runs), or the one a handler picked itself (200 or 202 for
+      // POST /v1/enrich, 202 for /v1/enrich/enqueue).
+      const status = context.switchToHttp().getResponse<Response>().statusCode;
       if (streamed) {
         const digest = streamedDigestOf(request);
         if (digest === undefined) {
