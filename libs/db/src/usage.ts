@@ -7,7 +7,7 @@ export interface UsageRow {
   api_key_id?: string | null;
   /** Provider calls made (cached answers and skipped providers are not calls). */
   calls: number;
-  /** Calls whose answer was accepted. */
+  /** Calls whose answer was accepted (an answer served from the cache is neither a call nor a hit). */
   hits: number;
   credits: number;
   /** credits / hits; null when nothing was found. */
@@ -27,7 +27,7 @@ export async function usageBetween(
   const rows = await manager.query<Record<string, string | null>[]>(
     `SELECT s.provider, s.workspace_id${byKey ? ', r.api_key_id' : ''},
             count(*) FILTER (WHERE NOT s.cached) AS calls,
-            count(*) FILTER (WHERE s.state = 'completed' AND s.reason IS NULL) AS hits,
+            count(*) FILTER (WHERE NOT s.cached AND s.state = 'completed' AND s.reason IS NULL) AS hits,
             COALESCE(sum(s.credits), 0) AS credits
        FROM enrichment_steps s
        ${byKey ? 'JOIN enrichment_requests r ON r.id = s.request_id' : ''}
