@@ -40,10 +40,14 @@ function contentHasExample(document: OpenAPIObject, content: unknown): boolean {
   return media.length > 0 && media.every((entry) => hasExample(document, entry));
 }
 
+/** What every route behind a workspace API key can answer (ApiKeyErrors). */
+const API_KEY_ERRORS = ['401', '403', '429', '503'];
+
 /**
  * What the document leaves out, one line per gap: an operation without a summary, without an
  * example of its 2xx answer (204 has none to give), without a documented error answer (any `/v1`
- * route), or taking a body without an example of it.
+ * route), without the errors any API-key route can answer, a `/v1` POST without its optional
+ * `Idempotency-Key` header, or taking a body without an example of it.
  */
 export function incompleteOperations(document: OpenAPIObject): string[] {
   const gaps: string[] = [];
@@ -70,6 +74,24 @@ export function incompleteOperations(document: OpenAPIObject): string[] {
       // Every route of the API can refuse (credentials at least); /metrics cannot.
       if (path.startsWith('/v1/') && !Object.keys(responses).some((status) => /^[45]\d\d$/.test(status))) {
         gaps.push(`${name}: no error answer documented`);
+      }
+      const security = (operation.security ?? []) as Record<string, unknown>[];
+      if (security.some((scheme) => 'bearer' in scheme)) {
+        const missing = API_KEY_ERRORS.filter((status) => !(status in responses));
+        if (missing.length > 0) {
+          gaps.push(`${name}: API-key errors ${missing.join(', ')} not documented (@ApiKeyErrors())`);
+        }
+      }
+      const parameters = (operation.parameters ?? []) as Json[];
+      if (
+        method === 'post' &&
+        path.startsWith('/v1/') &&
+        !parameters.some(
+          (parameter) =>
+            parameter.in === 'header' && String(parameter.name).toLowerCase() === 'idempotency-key',
+        )
+      ) {
+        gaps.push(`${name}: no Idempotency-Key header documented (@ApiPost())`);
       }
       const body = operation.requestBody as Json | undefined;
       if (body && !contentHasExample(document, body.content)) {

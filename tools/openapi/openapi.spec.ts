@@ -57,6 +57,7 @@ describe('the OpenAPI document and the typed client', () => {
       paths: {
         '/v1/a': {
           post: {
+            security: [{ bearer: [] }],
             responses: { '201': { description: '', content: { 'application/json': { schema: {} } } } },
             requestBody: {
               content: { 'application/json': { schema: { $ref: '#/components/schemas/Dto' } } },
@@ -82,6 +83,8 @@ describe('the OpenAPI document and the typed client', () => {
       'POST /v1/a: no summary (@ApiOperation({ summary }))',
       'POST /v1/a: no example of its 201 answer',
       'POST /v1/a: no error answer documented',
+      'POST /v1/a: API-key errors 401, 403, 429, 503 not documented (@ApiKeyErrors())',
+      'POST /v1/a: no Idempotency-Key header documented (@ApiPost())',
       'POST /v1/a: no example of its request body',
     ]);
   });

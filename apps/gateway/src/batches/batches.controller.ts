@@ -13,6 +13,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiKeyErrors, ApiPost } from '../openapi/decorators';
 import { ENRICH_FIELDS } from '@sluice/enrichment';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
@@ -58,11 +59,13 @@ function intParam(raw: string | undefined, name: string, min: number, max: numbe
 @ApiTags('batches')
 @ApiBearerAuth()
 @UseGuards(ApiKeyGuard)
+@ApiKeyErrors()
 @Controller('v1/batches')
 export class BatchesController {
   constructor(private readonly batches: BatchesService) {}
 
   @Post()
+  @ApiPost({ body: true })
   @RequireScope('enrich')
   @ApiOperation({
     summary: 'Enrich a set of records as one batch',
@@ -236,6 +239,7 @@ export class BatchesController {
   }
 
   @Post(':id/cancel')
+  @ApiPost({ body: false })
   @RequireScope('enrich')
   @HttpCode(200)
   @ApiOperation({

@@ -10,6 +10,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiKeyErrors, ApiPost } from '../openapi/decorators';
 import { GatewayConfig } from '@sluice/config';
 import { ENRICH_FIELDS } from '@sluice/enrichment';
 import type { Response } from 'express';
@@ -48,6 +49,7 @@ const ANSWER_EXAMPLE = {
 @ApiTags('enrich')
 @ApiBearerAuth()
 @UseGuards(ApiKeyGuard)
+@ApiKeyErrors()
 @Controller('v1/enrich')
 export class EnrichController {
   constructor(
@@ -60,6 +62,7 @@ export class EnrichController {
   ) {}
 
   @Post()
+  @ApiPost({ body: true })
   @RequireScope('enrich')
   @ApiOperation({
     summary: 'Enrich one person or company in real time',
@@ -146,6 +149,7 @@ export class EnrichController {
   }
 
   @Post('enqueue')
+  @ApiPost({ body: true })
   @RequireScope('enrich')
   @ApiOperation({
     summary: 'Enrich many records asynchronously',

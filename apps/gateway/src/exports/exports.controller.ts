@@ -12,6 +12,7 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiKeyErrors, ApiPost } from '../openapi/decorators';
 import { EXPORT_FORMATS, type ExportFormat, type ExportRecord } from '@sluice/db';
 import type { Response } from 'express';
 import { ApiKeyGuard } from '../auth/api-key.guard';
@@ -44,6 +45,7 @@ function formatOf(query: Record<string, unknown>, saved: ExportFormat): ExportFo
 @ApiTags('exports')
 @ApiBearerAuth()
 @UseGuards(ApiKeyGuard)
+@ApiKeyErrors()
 @Controller('v1/exports')
 export class ExportsController {
   constructor(
@@ -52,6 +54,7 @@ export class ExportsController {
   ) {}
 
   @Post()
+  @ApiPost({ body: true })
   @RequireScope('export')
   @ApiOperation({
     summary: 'Save an export of jobs and their results: the format and which jobs',

@@ -27,7 +27,7 @@ import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-conte
 import { RequireScope } from '../auth/scopes';
 import { recordStreamedDigest, StreamedBody } from '../auth/streamed-body';
 import { WebhookSecrets } from '../callbacks/webhook-secrets.service';
-import { ApiAnswer, ApiError } from '../openapi/decorators';
+import { ApiAnswer, ApiError, ApiKeyErrors, ApiPost } from '../openapi/decorators';
 import { asBadRequest, openCsvUpload } from './csv-upload';
 import { parseImportListQuery } from './import-list';
 import { parseImportSettings } from './import-settings';
@@ -108,6 +108,7 @@ async function digestImportUpload(request: Request): Promise<string> {
 @ApiTags('imports')
 @ApiBearerAuth()
 @UseGuards(ApiKeyGuard)
+@ApiKeyErrors()
 @Controller('v1/imports')
 export class ImportsController {
   constructor(
@@ -117,6 +118,7 @@ export class ImportsController {
   ) {}
 
   @Post()
+  @ApiPost({ body: false })
   @RequireScope('enrich')
   @StreamedBody(digestImportUpload)
   @ApiOperation({

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Put, UseGuards } from '
 import { InjectQueue } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiKeyErrors } from '../openapi/decorators';
 import { CoreConfig, hasPlatformCredentials, PipelineConfig, ProvidersConfig } from '@sluice/config';
 import { descriptorOf } from '@sluice/providers';
 import {
@@ -65,6 +66,7 @@ const VIEW_EXAMPLE: ProviderView = {
 @ApiTags('providers')
 @ApiBearerAuth()
 @UseGuards(ApiKeyGuard)
+@ApiKeyErrors()
 @Controller('v1/providers')
 export class ProvidersController {
   private wallet: CreditWallet | null = null;
@@ -98,7 +100,6 @@ export class ProvidersController {
     description: 'The providers.',
     schema: { example: { providers: [VIEW_EXAMPLE] } },
   })
-  @ApiResponse({ status: 401, description: 'No valid API key.' })
   async list(@CurrentCaller() caller: Caller): Promise<{ providers: ProviderView[] }> {
     const redis = await this.redis();
     this.wallet ??= new CreditWallet(redis, creditWalletPrefix(this.core.queuePrefix));
@@ -192,7 +193,6 @@ export class ProvidersController {
     description: 'A field is missing, unknown or malformed (each named), or credentials are not enabled.',
     schema: { example: { statusCode: 400, message: ['api_key is required'], error: 'Bad Request' } },
   })
-  @ApiResponse({ status: 403, description: 'The API key lacks the admin scope.' })
   @ApiResponse({ status: 404, description: 'No such provider.' })
   async put(
     @CurrentCaller() caller: Caller,
@@ -229,7 +229,6 @@ export class ProvidersController {
     description: 'Removed (or there were none: `removed` is false).',
     schema: { example: { provider: 'apollo', removed: true, configured: true, credentials: 'platform' } },
   })
-  @ApiResponse({ status: 403, description: 'The API key lacks the admin scope.' })
   @ApiResponse({ status: 404, description: 'No such provider.' })
   async remove(
     @CurrentCaller() caller: Caller,
