@@ -44,6 +44,35 @@ function contentHasExample(document: OpenAPIObject, content: unknown): boolean {
 const API_KEY_ERRORS = ['401', '403', '429', '503'];
 
 /**
+ * Where a schema is an object with neither properties nor additional properties: the generated
+ * client types it `Record<string, never>`, which takes no value at all (a DTO field typed
+ * `number | null` without `type`, or a free-form object without `additionalProperties`).
+ */
+function emptyObjects(node: unknown, where: string, found: string[]): void {
+  if (Array.isArray(node)) {
+    node.forEach((item, index) => emptyObjects(item, `${where}[${index}]`, found));
+    return;
+  }
+  if (typeof node !== 'object' || node === null) {
+    return;
+  }
+  const schema = node as Json;
+  if (
+    schema.type === 'object' &&
+    schema.properties === undefined &&
+    schema.additionalProperties === undefined
+  ) {
+    found.push(where);
+  }
+  for (const [key, value] of Object.entries(schema)) {
+    // Examples are values, not schemas.
+    if (key !== 'example' && key !== 'examples') {
+      emptyObjects(value, `${where}.${key}`, found);
+    }
+  }
+}
+
+/**
  * What the document leaves out, one line per gap: an operation without a summary, without an
  * example of its 2xx answer (204 has none to give), without a documented error answer (any `/v1`
  * route), without the errors any API-key route can answer, a `/v1` POST without its optional
@@ -98,6 +127,12 @@ export function incompleteOperations(document: OpenAPIObject): string[] {
         gaps.push(`${name}: no example of its request body`);
       }
     }
+  }
+  const empty: string[] = [];
+  emptyObjects(document.paths, 'paths', empty);
+  emptyObjects(document.components?.schemas ?? {}, 'components.schemas', empty);
+  for (const where of empty) {
+    gaps.push(`${where}: an object with no properties types as Record<string, never> (give its type)`);
   }
   return gaps;
 }

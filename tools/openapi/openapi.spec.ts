@@ -76,7 +76,12 @@ describe('the OpenAPI document and the typed client', () => {
         },
       },
       components: {
-        schemas: { Dto: { type: 'object', properties: { a: { type: 'string', example: 'x' }, b: {} } } },
+        schemas: {
+          Dto: {
+            type: 'object',
+            properties: { a: { type: 'string', example: 'x' }, b: {}, c: { type: 'object', example: {} } },
+          },
+        },
       },
     } as unknown as OpenAPIObject;
     expect(incompleteOperations(incomplete)).toEqual([
@@ -86,6 +91,7 @@ describe('the OpenAPI document and the typed client', () => {
       'POST /v1/a: API-key errors 401, 403, 429, 503 not documented (@ApiKeyErrors())',
       'POST /v1/a: no Idempotency-Key header documented (@ApiPost())',
       'POST /v1/a: no example of its request body',
+      'components.schemas.Dto.properties.c: an object with no properties types as Record<string, never> (give its type)',
     ]);
   });
 });

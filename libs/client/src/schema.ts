@@ -1046,11 +1046,11 @@ export interface components {
        * @description null: back to the default
        * @example 300
        */
-      per_minute?: Record<string, never> | null;
+      per_minute?: number | null;
       /** @example 5000 */
-      per_hour?: Record<string, never> | null;
+      per_hour?: number | null;
       /** @example 50000 */
-      per_day?: Record<string, never> | null;
+      per_day?: number | null;
     };
     CreateExportDto: {
       /**
@@ -1122,7 +1122,9 @@ export interface components {
        *       "type": "person.email"
        *     }
        */
-      filters: Record<string, never>;
+      filters: {
+        [key: string]: string;
+      };
     };
     CacheClearDto: {
       /**
@@ -4981,7 +4983,13 @@ export interface operations {
           )[];
           timeout_ms?: number;
           /** @description accept_catch_all, phone_type, wait_for_credits, max_age_days (0–3650) */
-          options?: Record<string, never>;
+          options?: {
+            accept_catch_all?: boolean;
+            /** @enum {string} */
+            phone_type?: 'mobile' | 'any';
+            wait_for_credits?: boolean;
+            max_age_days?: number;
+          };
           max_credits?: number;
         };
       };

@@ -59,21 +59,26 @@ export class CreateApiKeyDto {
 }
 
 export class RateLimitsDto {
-  @ApiPropertyOptional({ example: 300, nullable: true, description: 'null: back to the default' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    example: 300,
+    nullable: true,
+    description: 'null: back to the default',
+  })
   @IsOptional()
   @IsInt({ message: 'per_minute must be a whole number' })
   @Min(1, { message: 'per_minute must be at least 1' })
   @Max(1_000_000, { message: 'per_minute must be at most 1000000' })
   per_minute?: number | null;
 
-  @ApiPropertyOptional({ example: 5000, nullable: true })
+  @ApiPropertyOptional({ type: 'integer', example: 5000, nullable: true })
   @IsOptional()
   @IsInt({ message: 'per_hour must be a whole number' })
   @Min(1, { message: 'per_hour must be at least 1' })
   @Max(100_000_000, { message: 'per_hour must be at most 100000000' })
   per_hour?: number | null;
 
-  @ApiPropertyOptional({ example: 50000, nullable: true })
+  @ApiPropertyOptional({ type: 'integer', example: 50000, nullable: true })
   @IsOptional()
   @IsInt({ message: 'per_day must be a whole number' })
   @Min(1, { message: 'per_day must be at least 1' })

@@ -78,6 +78,12 @@ export class EnrichController {
         timeout_ms: { type: 'integer', minimum: 0 },
         options: {
           type: 'object',
+          properties: {
+            accept_catch_all: { type: 'boolean' },
+            phone_type: { type: 'string', enum: ['mobile', 'any'] },
+            wait_for_credits: { type: 'boolean' },
+            max_age_days: { type: 'integer', minimum: 0, maximum: 3650 },
+          },
           description: 'accept_catch_all, phone_type, wait_for_credits, max_age_days (0–3650)',
         },
         max_credits: { type: 'number', minimum: 0 },

@@ -65,6 +65,10 @@ export class ExportCreatedDto {
   @ApiProperty({ enum: EXPORT_FORMATS, example: 'csv' })
   format!: string;
 
-  @ApiProperty({ example: { status: 'completed', type: 'person.email' } })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { status: 'completed', type: 'person.email' },
+  })
   filters!: Record<string, string>;
 }
