@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { JOB_LIST_PARAMS } from '../../apps/gateway/src/jobs/job-list';
 import { previewGatewayDocument } from '../../apps/gateway/src/openapi/document';
 import { incompleteOperations } from './completeness';
 
@@ -48,6 +49,14 @@ describe('the OpenAPI document and the typed client', () => {
   it('documents every operation with a summary, an example answer, its errors and an example body', () => {
     expect(Object.keys(document.paths).length).toBeGreaterThan(20);
     expect(incompleteOperations(document)).toEqual([]);
+  });
+
+  it('lists every query parameter GET /v1/jobs takes, so the typed client can filter by import', () => {
+    const parameters = (document.paths['/v1/jobs']?.get?.parameters ?? []) as { in: string; name: string }[];
+    const documented = parameters
+      .filter((parameter) => parameter.in === 'query')
+      .map((parameter) => parameter.name);
+    expect(documented.sort()).toEqual([...JOB_LIST_PARAMS].sort());
   });
 
   it('reports each kind of gap it looks for', () => {

@@ -1199,6 +1199,8 @@ export interface operations {
         limit?: unknown;
         created_before?: unknown;
         created_after?: unknown;
+        /** @description the jobs of one CSV import (its id, from POST /v1/imports) */
+        import_id?: unknown;
         type?: unknown;
         status?: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
       };
@@ -1242,7 +1244,7 @@ export interface operations {
            * @example {
            *       "statusCode": 400,
            *       "error": "Bad Request",
-           *       "message": "Unknown query parameter(s) colour; allowed: status, type, created_after, created_before, limit, cursor."
+           *       "message": "Unknown query parameter(s) colour; allowed: status, type, import_id, created_after, created_before, limit, cursor."
            *     }
            */
           'application/json': components['schemas']['ApiErrorBody'];

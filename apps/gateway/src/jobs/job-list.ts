@@ -32,17 +32,20 @@ export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   return { createdAt, id };
 }
 
+/** The query parameters `GET /v1/jobs` takes (the OpenAPI document lists the same). */
+export const JOB_LIST_PARAMS = [
+  'status',
+  'type',
+  'import_id',
+  'created_after',
+  'created_before',
+  'limit',
+  'cursor',
+] as const;
+
 /** Validates `GET /v1/jobs`'s query: each problem named, never a 500. */
 export function parseJobListQuery(raw: Record<string, unknown>): JobListQuery {
-  refuseUnknownParams(raw, [
-    'status',
-    'type',
-    'import_id',
-    'created_after',
-    'created_before',
-    'limit',
-    'cursor',
-  ]);
+  refuseUnknownParams(raw, JOB_LIST_PARAMS);
   const text = singleParams(raw);
   const status = text('status');
   if (status !== undefined && !(JOB_STATUSES as readonly string[]).includes(status)) {

@@ -175,6 +175,12 @@ export class JobsController {
     enum: ['queued', 'running', 'completed', 'failed', 'cancelled'],
   })
   @ApiQuery({ name: 'type', required: false, example: 'company.profile' })
+  @ApiQuery({
+    name: 'import_id',
+    required: false,
+    example: '46674076-4bea-47eb-ac08-a9da86562f6a',
+    description: 'the jobs of one CSV import (its id, from POST /v1/imports)',
+  })
   @ApiQuery({ name: 'created_after', required: false, example: '2026-12-01T00:00:00Z' })
   @ApiQuery({ name: 'created_before', required: false, example: '2026-12-02T00:00:00Z' })
   @ApiQuery({ name: 'limit', required: false, example: 50, description: '1–200, default 50' })
@@ -187,7 +193,7 @@ export class JobsController {
   @ApiError(
     400,
     'An unknown or malformed filter, limit or cursor.',
-    'Unknown query parameter(s) colour; allowed: status, type, created_after, created_before, limit, cursor.',
+    'Unknown query parameter(s) colour; allowed: status, type, import_id, created_after, created_before, limit, cursor.',
   )
   async list(
     @Query() query: Record<string, unknown>,
