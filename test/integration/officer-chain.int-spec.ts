@@ -194,6 +194,11 @@ describe('the company → officers → e-mails chain', () => {
     const view = await finished(ctx.stack, apiKey, id);
     expect(view.status).toBe('completed');
     expect(view.result?.stopped).toBe(reason);
+    // The goals it never tried say why: the company, not a lack of providers.
+    expect(view.result?.unresolved).toEqual([
+      { goal: 'officers', reason },
+      { goal: 'domain', reason },
+    ]);
     expect(view.result?.credits_spent).toBe(0);
     expect(view.steps.map((s) => [s.goal, s.provider])).toEqual([['company', 'companies-house']]);
     const after = await Promise.all(['serper', 'snov'].map((p) => calls(ctx.stack.sandboxUrl, p)));

@@ -305,7 +305,7 @@ export class Orchestrator {
               manager,
               request,
               'completed',
-              { ...this.result(request, goals, steps), stopped: stop },
+              { ...this.result(request, goals, steps, stop), stopped: stop },
               null,
             );
             return { action: 'finished', status: 'completed' };
@@ -701,10 +701,15 @@ export class Orchestrator {
   }
 
   /** The request's answer: each goal's accepted output, and for people the merged fields. */
+  /**
+   * The request's result. `stopped` (why a chain stopped early) is the reason given for the goals
+   * it never tried: their providers were not wanting, the company was.
+   */
   private result(
     request: EnrichmentRequest,
     goals: readonly Goal[],
     steps: readonly EnrichmentStep[],
+    stopped?: string,
   ): Record<string, unknown> {
     const result: Record<string, unknown> = {};
     const answers: ProviderAnswer[] = [];
@@ -744,6 +749,7 @@ export class Orchestrator {
         const reason =
           last?.reason ??
           last?.error ??
+          stopped ??
           (officer && goal.key === 'email' ? 'no company domain' : 'no eligible provider');
         unresolved.push({ goal: goal.id, reason });
         if (officer && goal.key === 'email') {
