@@ -59,6 +59,34 @@ describe('the OpenAPI document and the typed client', () => {
     expect(documented.sort()).toEqual([...JOB_LIST_PARAMS].sort());
   });
 
+  it('types the answers and bodies of POST /v1/enrich and /v1/enrich/enqueue, so the client checks them', () => {
+    type Media = { content?: Record<string, { schema?: Record<string, unknown> }> };
+    const schemaOf = (entry: Media | undefined) => entry?.content?.['application/json']?.schema ?? {};
+    const enrich = document.paths['/v1/enrich']?.post as unknown as {
+      responses: Record<string, Media>;
+      requestBody: Media;
+    };
+    const enqueue = document.paths['/v1/enrich/enqueue']?.post as unknown as {
+      responses: Record<string, Media>;
+      requestBody: Media;
+    };
+    const answer = schemaOf(enrich.responses['200']);
+    expect(answer.type).toBe('object');
+    expect(Object.keys(answer.properties as object)).toEqual(
+      expect.arrayContaining(['job_id', 'data', 'sources', 'confidence', 'attribution', 'sandbox', 'cached']),
+    );
+    expect(Object.keys(schemaOf(enrich.responses['202']).properties as object)).toEqual(
+      expect.arrayContaining(['job_id', 'status', 'poll', 'events']),
+    );
+    expect(Object.keys(schemaOf(enqueue.responses['202']).properties as object)).toEqual([
+      'accepted',
+      'rejected',
+    ]);
+    expect(Object.keys(schemaOf(enqueue.requestBody).properties as object)).toEqual(
+      expect.arrayContaining(['records', 'enrich', 'options', 'priority', 'callback_url', 'max_credits']),
+    );
+  });
+
   it('reports each kind of gap it looks for', () => {
     const incomplete = {
       openapi: '3.0.0',

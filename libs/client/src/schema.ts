@@ -5003,7 +5003,26 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            job_id: string;
+            status: string;
+            cached: boolean;
+            /** @description Every field asked, null when unknown. */
+            data: {
+              [key: string]: unknown;
+            };
+            sources: {
+              [key: string]: string;
+            };
+            confidence: {
+              [key: string]: number;
+            };
+            attribution: string[];
+            sandbox: boolean;
+            notice?: string;
+            credits_spent: number;
+            error: string | null;
+          };
         };
       };
       /** @description Not finished within timeout_ms: poll or stream the job. */
@@ -5012,7 +5031,13 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            job_id: string;
+            status: string;
+            cached: boolean;
+            poll: string;
+            events: string;
+          };
         };
       };
       /** @description Unknown field or member, no usable identifier, a malformed identifier, or a field the identifiers cannot reach. */
@@ -5140,7 +5165,55 @@ export interface operations {
     };
     requestBody: {
       content: {
-        'application/json': unknown;
+        'application/json': {
+          records: {
+            email?: string;
+            domain?: string;
+            company_name?: string;
+            linkedin_url?: string;
+            first_name?: string;
+            last_name?: string;
+            full_name?: string;
+            phone?: string;
+          }[];
+          enrich: (
+            | 'first_name'
+            | 'last_name'
+            | 'full_name'
+            | 'title'
+            | 'seniority'
+            | 'department'
+            | 'company_name'
+            | 'company_domain'
+            | 'industry'
+            | 'company_size'
+            | 'company_revenue'
+            | 'technologies'
+            | 'location'
+            | 'city'
+            | 'state'
+            | 'country'
+            | 'zip_code'
+            | 'linkedin_url'
+            | 'phone'
+            | 'mobile_phone'
+            | 'business_email'
+            | 'personal_email'
+            | 'email_status'
+          )[];
+          /** @description accept_catch_all, phone_type, wait_for_credits, max_age_days (0–3650) */
+          options?: {
+            accept_catch_all?: boolean;
+            /** @enum {string} */
+            phone_type?: 'mobile' | 'any';
+            wait_for_credits?: boolean;
+            max_age_days?: number;
+          };
+          /** @enum {string} */
+          priority?: 'interactive' | 'bulk';
+          callback_url?: string;
+          max_credits?: number;
+        };
       };
     };
     responses: {
@@ -5150,7 +5223,16 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            accepted: {
+              index: number;
+              id: string;
+            }[];
+            rejected: {
+              index: number;
+              errors: string[];
+            }[];
+          };
         };
       };
       /** @description Not a list of records, too many, bad settings, or not one record valid. */

@@ -10,7 +10,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ApiKeyErrors, ApiPost } from '../openapi/decorators';
+import { ApiAnswer, ApiKeyErrors, ApiPost } from '../openapi/decorators';
 import { GatewayConfig } from '@sluice/config';
 import { ENRICH_FIELDS } from '@sluice/enrichment';
 import type { Response } from 'express';
@@ -46,6 +46,64 @@ const ANSWER_EXAMPLE = {
   error: null,
 };
 
+const OPTIONS_SCHEMA = {
+  type: 'object',
+  properties: {
+    accept_catch_all: { type: 'boolean' },
+    phone_type: { type: 'string', enum: ['mobile', 'any'] },
+    wait_for_credits: { type: 'boolean' },
+    max_age_days: { type: 'integer', minimum: 0, maximum: 3650 },
+  },
+  description: 'accept_catch_all, phone_type, wait_for_credits, max_age_days (0–3650)',
+};
+
+const FIELDS_SCHEMA = { type: 'array', items: { type: 'string', enum: [...ENRICH_FIELDS] } };
+
+const IDENTIFIERS_SCHEMA = Object.fromEntries(ENRICH_IDENTIFIERS.map((name) => [name, { type: 'string' }]));
+
+/** The real-time answer (200), typed so that the generated client checks what it reads. */
+const ANSWER_SCHEMA = {
+  type: 'object',
+  required: [
+    'job_id',
+    'status',
+    'cached',
+    'data',
+    'sources',
+    'confidence',
+    'attribution',
+    'sandbox',
+    'credits_spent',
+    'error',
+  ],
+  properties: {
+    job_id: { type: 'string' },
+    status: { type: 'string' },
+    cached: { type: 'boolean' },
+    data: {
+      type: 'object',
+      additionalProperties: true,
+      description: 'Every field asked, null when unknown.',
+    },
+    sources: { type: 'object', additionalProperties: { type: 'string' } },
+    confidence: { type: 'object', additionalProperties: { type: 'number' } },
+    attribution: { type: 'array', items: { type: 'string' } },
+    sandbox: { type: 'boolean' },
+    notice: { type: 'string' },
+    credits_spent: { type: 'number' },
+    error: { type: 'string', nullable: true },
+  },
+  example: ANSWER_EXAMPLE,
+};
+
+const PENDING_EXAMPLE = {
+  job_id: '6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f',
+  status: 'running',
+  cached: false,
+  poll: '/v1/jobs/6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f',
+  events: '/v1/jobs/6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f/events',
+};
+
 @ApiTags('enrich')
 @ApiBearerAuth()
 @UseGuards(ApiKeyGuard)
@@ -73,19 +131,10 @@ export class EnrichController {
       type: 'object',
       required: ['enrich'],
       properties: {
-        ...Object.fromEntries(ENRICH_IDENTIFIERS.map((name) => [name, { type: 'string' }])),
-        enrich: { type: 'array', items: { type: 'string', enum: [...ENRICH_FIELDS] } },
+        ...IDENTIFIERS_SCHEMA,
+        enrich: FIELDS_SCHEMA,
         timeout_ms: { type: 'integer', minimum: 0 },
-        options: {
-          type: 'object',
-          properties: {
-            accept_catch_all: { type: 'boolean' },
-            phone_type: { type: 'string', enum: ['mobile', 'any'] },
-            wait_for_credits: { type: 'boolean' },
-            max_age_days: { type: 'integer', minimum: 0, maximum: 3650 },
-          },
-          description: 'accept_catch_all, phone_type, wait_for_credits, max_age_days (0–3650)',
-        },
+        options: OPTIONS_SCHEMA,
         max_credits: { type: 'number', minimum: 0 },
       },
       example: {
@@ -97,19 +146,9 @@ export class EnrichController {
       },
     },
   })
-  @ApiResponse({ status: 200, description: 'The answer.', schema: { example: ANSWER_EXAMPLE } })
-  @ApiResponse({
-    status: 202,
+  @ApiResponse({ status: 200, description: 'The answer.', schema: ANSWER_SCHEMA })
+  @ApiAnswer(202, PENDING_EXAMPLE, {
     description: 'Not finished within timeout_ms: poll or stream the job.',
-    schema: {
-      example: {
-        job_id: '6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f',
-        status: 'running',
-        cached: false,
-        poll: '/v1/jobs/6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f',
-        events: '/v1/jobs/6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f/events',
-      },
-    },
   })
   @ApiResponse({
     status: 400,
@@ -164,6 +203,16 @@ export class EnrichController {
   })
   @ApiBody({
     schema: {
+      type: 'object',
+      required: ['records', 'enrich'],
+      properties: {
+        records: { type: 'array', items: { type: 'object', properties: IDENTIFIERS_SCHEMA } },
+        enrich: FIELDS_SCHEMA,
+        options: OPTIONS_SCHEMA,
+        priority: { type: 'string', enum: ['interactive', 'bulk'] },
+        callback_url: { type: 'string' },
+        max_credits: { type: 'number', minimum: 0 },
+      },
       example: {
         records: [
           { first_name: 'Ada', last_name: 'Lovelace', domain: 'acme.com' },
@@ -174,16 +223,14 @@ export class EnrichController {
       },
     },
   })
-  @ApiResponse({
-    status: 202,
-    description: 'The jobs made, and the records refused.',
-    schema: {
-      example: {
-        accepted: [{ index: 0, id: '6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f' }],
-        rejected: [{ index: 1, errors: ['linkedin_url "x" is not a LinkedIn profile URL'] }],
-      },
+  @ApiAnswer(
+    202,
+    {
+      accepted: [{ index: 0, id: '6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f' }],
+      rejected: [{ index: 1, errors: ['linkedin_url "x" is not a LinkedIn profile URL'] }],
     },
-  })
+    { description: 'The jobs made, and the records refused.' },
+  )
   @ApiResponse({
     status: 400,
     description: 'Not a list of records, too many, bad settings, or not one record valid.',
