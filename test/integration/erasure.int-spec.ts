@@ -110,6 +110,46 @@ describe('erasure and suppression', () => {
     ctx = undefined;
   });
 
+  it('keeps nothing of an answer naming an erased person who was asked for by name, and asks no further', async () => {
+    ctx = await setUp({});
+    const { stack, db, prefix } = ctx;
+    redis = new Redis(requireEnv('REDIS_URL'), { maxRetriesPerRequest: null });
+    const { apiKey } = await createWorkspace(stack.gatewayUrl, 'Erased By Name Co');
+    // Apollo (synchronous) finds them; Snov.io, asked first, does not know them.
+    const subject = (await people(stack.sandboxUrl)).find(
+      (p) => !p.emails.snov && p.emails.apollo === p.email,
+    );
+    expect(subject).toBeDefined();
+    const email = String(subject?.email).toLowerCase();
+    const erased = await call(stack.gatewayUrl, 'DELETE', `/v1/persons?email=${encodeURIComponent(email)}`, {
+      token: apiKey,
+    });
+    expect(erased.status).toBe(200);
+    // Asked for by name and domain: nothing in the request names the erased e-mail.
+    const view = await finished(
+      stack,
+      apiKey,
+      await enqueue(stack, apiKey, {
+        type: 'person.email',
+        input: personInput(subject as NonNullable<typeof subject>),
+        options: { verify: true },
+      }),
+      30_000,
+    );
+    expect(view.status).toBe('completed');
+    expect(view.steps.map((s) => [s.provider, s.state, s.reason, Number(s.credits)])).toEqual([
+      ['snov', 'failed', 'not_found', 0],
+      ['apollo', 'failed', 'suppressed', 1], // paid for, and recorded
+    ]);
+    expect(view.result?.unresolved).toEqual([
+      { goal: 'email', reason: 'suppressed' },
+      { goal: 'verify', reason: 'suppressed' },
+    ]);
+    expect(JSON.stringify(view).toLowerCase()).not.toContain(email);
+    expect(await mentionsInDatabase(db, email)).toEqual({});
+    expect(await mentionsInRedis(redis, prefix, email)).toEqual([]);
+  });
+
   it('erases a person from every table, payload and cache, and refuses them afterwards at no cost', async () => {
     ctx = await setUp({});
     const { stack, db, prefix } = ctx;
@@ -217,11 +257,23 @@ describe('erasure and suppression', () => {
     expect(await mentionsInDatabase(db, email)).toEqual({});
     expect(await mentionsInRedis(redis, prefix, email)).toEqual([]);
     // The real-time answer asked by name is gone too: the same question is not answered from the cache.
-    const afterwards = await call<{ cached?: boolean }>(stack.gatewayUrl, 'POST', '/v1/enrich', {
-      token: apiKey,
-      body: { ...question, timeout_ms: 0 },
-    });
+    const afterwards = await call<{ cached?: boolean; job_id: string }>(
+      stack.gatewayUrl,
+      'POST',
+      '/v1/enrich',
+      {
+        token: apiKey,
+        body: { ...question, timeout_ms: 0 },
+      },
+    );
     expect(afterwards.body.cached).not.toBe(true);
+    // Asked by name, nothing in the question names the erased e-mail, so a provider is asked (and
+    // paid) again; its answer names the erased person, and nothing of it is kept or returned.
+    const rerun = await finished(stack, apiKey, afterwards.body.job_id, 30_000);
+    expect(rerun.steps.map((step) => step.reason)).toContain('suppressed');
+    expect(JSON.stringify(rerun).toLowerCase()).not.toContain(email);
+    expect(await mentionsInDatabase(db, email)).toEqual({});
+    expect(await mentionsInRedis(redis, prefix, email)).toEqual([]);
     // The suppression holds only the hash of the normalised e-mail.
     const hash = createHash('sha256').update(email).digest('hex');
     expect(

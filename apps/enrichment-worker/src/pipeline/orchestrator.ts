@@ -288,10 +288,15 @@ export class Orchestrator {
       }
       const input = request.input as RequestInput;
       const goals = this.goalsFor(request, steps);
+      // A person erased from the workspace (an answer named them): nothing more is asked about them.
+      const erased = steps.some((step) => step.reason === 'suppressed');
       for (const goal of goals) {
         const goalSteps = steps.filter((step) => step.goal === goal.id);
         if (goalSteps.some((step) => step.state === 'pending')) {
           return { action: 'waiting', goal: goal.id };
+        }
+        if (erased) {
+          break;
         }
         const answer = goalSteps.find(accepted);
         if (answer) {
@@ -750,6 +755,8 @@ export class Orchestrator {
           last?.reason ??
           last?.error ??
           stopped ??
+          // Left untried because an answer named a person erased from the workspace.
+          (steps.some((s) => s.reason === 'suppressed') ? 'suppressed' : null) ??
           (officer && goal.key === 'email' ? 'no company domain' : 'no eligible provider');
         unresolved.push({ goal: goal.id, reason });
         if (officer && goal.key === 'email') {

@@ -10,6 +10,7 @@ import {
   type FoundEmail,
   type FoundPhone,
   type Goal,
+  type Person,
   type RequestInput,
   type RequestOptions,
 } from '@sluice/enrichment';
@@ -75,6 +76,19 @@ type Settled = 'settled' | 'already';
  * only this step (never the platform's queue): the step fails over to the next provider. What it
  * spent is still recorded, on the step and in the ledger as `workspace_charge`.
  */
+/**
+ * The identifiers a person can be erased by (e-mail, LinkedIn URL) that an answer names: an e-mail
+ * found or verified, a profile's e-mails and LinkedIn URL.
+ */
+function identifiersIn(output: Record<string, unknown>): Record<string, unknown>[] {
+  const person = output.person as Partial<Person> | undefined;
+  return [
+    { email: output.email },
+    { linkedin_url: person?.linkedinUrl },
+    ...(person?.emails ?? []).map((found) => ({ email: found.email })),
+  ];
+}
+
 /** The step a provider call is made for, for the provider call log (and the callback URL's token). */
 function callContext(request: EnrichmentRequest, step: EnrichmentStep): CallContext {
   return {
@@ -251,6 +265,24 @@ export class StepRunner {
     const finish = async (outcome: StepOutcome, credits: number, cached: boolean): Promise<Settled> => {
       if (outcome.status === 'pending') {
         throw new Error('a pending outcome cannot settle a step');
+      }
+      if (
+        outcome.status === 'hit' &&
+        (loaded.workspaceSuppresses || Date.now() - readAt >= TAKE_TRUSTED_MS) &&
+        (await this.ledger.isSuppressed(request.workspaceId, identifiersIn(outcome.output)))
+      ) {
+        // The answer names a person erased from the workspace (asked for by name, say): what was
+        // paid is recorded, nothing of the answer is kept, cached or returned, and the request
+        // stops here (see the orchestrator).
+        await this.ledger.forgetCallbacks(step);
+        return settle({
+          state: 'failed',
+          reason: 'suppressed',
+          error: 'the answer names a person erased from this workspace: it was not kept',
+          latencyMs: cached ? 0 : Date.now() - started,
+          credits,
+          cached,
+        });
       }
       if (!cached) {
         await this.cache.set(request.workspaceId, cacheKey, step.operation, outcome);

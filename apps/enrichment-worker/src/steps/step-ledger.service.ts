@@ -167,6 +167,17 @@ export class StepLedger {
     return rows.length > 0;
   }
 
+  /**
+   * Drops the provider callbacks stored for a step (their bodies quote the answer): for a step
+   * whose answer named a person erased from the workspace.
+   */
+  async forgetCallbacks(step: Pick<EnrichmentStep, 'id' | 'workspaceId'>): Promise<void> {
+    await this.dataSource.query('DELETE FROM webhook_events WHERE step_id = $1 AND workspace_id = $2', [
+      step.id,
+      step.workspaceId,
+    ]);
+  }
+
   /** Records what the provider charged for a step settled meanwhile (see CHARGE_SETTLED_SQL). */
   async chargeSettled(
     step: Pick<EnrichmentStep, 'id' | 'workspaceId'>,
