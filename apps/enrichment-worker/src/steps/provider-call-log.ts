@@ -1,11 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomUUID } from 'node:crypto';
-import {
-  type BeforeApplicationShutdown,
-  Injectable,
-  Logger,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { CallOutcome } from '@sluice/db';
 import type { CallSink, ProviderCallRecord } from '@sluice/providers';
@@ -27,11 +21,6 @@ interface Scope {
 
 /** A call log row, as `jsonb_to_recordset` reads it. */
 export interface CallRow {
-  /**
-   * Given when the call is recorded, so that writing the row again (a retry after a write whose
-   * answer was lost) never makes a second one.
-   */
-  id: string;
   workspace_id: string | null;
   request_id: string | null;
   step_id: string | null;
@@ -55,7 +44,6 @@ function outcomeOf(record: ProviderCallRecord): CallOutcome {
 
 function rowOf(context: CallContext | null, record: ProviderCallRecord): CallRow {
   return {
-    id: randomUUID(),
     workspace_id: context?.workspaceId ?? null,
     request_id: context?.requestId ?? null,
     step_id: context?.stepId ?? null,
@@ -73,29 +61,17 @@ function rowOf(context: CallContext | null, record: ProviderCallRecord): CallRow
 
 /**
  * The statement that writes call rows given as one JSON parameter (`$n`): any number of rows in one
- * round trip, usable as a CTE in a step's settlement. Idempotent: a row already written (its id) is
- * not written again.
+ * round trip, usable as a CTE in a step's settlement.
  */
 export function insertCallsSql(param: string): string {
-  return `INSERT INTO provider_calls (id, workspace_id, request_id, step_id, provider, operation, endpoint,
+  return `INSERT INTO provider_calls (workspace_id, request_id, step_id, provider, operation, endpoint,
          http_status, outcome, error_kind, latency_ms, credits_charged, provider_request_id)
-  SELECT id, workspace_id, request_id, step_id, provider, operation, endpoint, http_status, outcome, error_kind,
+  SELECT workspace_id, request_id, step_id, provider, operation, endpoint, http_status, outcome, error_kind,
          latency_ms, credits_charged, provider_request_id
-    FROM jsonb_to_recordset(${param}::jsonb) AS c(id uuid, workspace_id uuid, request_id uuid, step_id uuid,
-         provider text, operation text, endpoint text, http_status int, outcome text, error_kind text,
-         latency_ms int, credits_charged numeric, provider_request_id text)
-  ON CONFLICT (id) DO NOTHING`;
+    FROM jsonb_to_recordset(${param}::jsonb) AS c(workspace_id uuid, request_id uuid, step_id uuid, provider text,
+         operation text, endpoint text, http_status int, outcome text, error_kind text, latency_ms int,
+         credits_charged numeric, provider_request_id text)`;
 }
-
-/** Rows that could not be written kept for another try, at most (the oldest are given up beyond). */
-const RETRY_MAX_ROWS = 10_000;
-/** Rows written per statement when retrying. */
-const RETRY_BATCH_ROWS = 500;
-/** The first retry's delay; each failed retry doubles it, up to RETRY_MAX_DELAY_MS. */
-const RETRY_FIRST_DELAY_MS = 250;
-const RETRY_MAX_DELAY_MS = 30_000;
-/** Failed writes after which a row is given up (about four minutes of retries). */
-const RETRY_MAX_ATTEMPTS = 15;
 
 /**
  * Writes every provider HTTP call to the provider call log. Adapters report each call to
@@ -103,27 +79,16 @@ const RETRY_MAX_ATTEMPTS = 15;
  * {@link around}, so one adapter instance serves every job at once. A step's calls are written in
  * the transaction that settles it ({@link take}); whatever a run leaves unsettled (a retry, a wait
  * for asynchronous work) is written when the run ends ({@link flush}). A step does not settle, and
- * a run does not end, before its calls are written — or, when PostgreSQL refuses that write (its
- * connections dropped), before they are kept for another try: they are written again in the
- * background, with backoff, until PostgreSQL takes them (at most RETRY_MAX_ROWS kept, each for
- * RETRY_MAX_ATTEMPTS tries). Every row has its id from the moment of the call, so a write repeated
- * after its answer was lost adds nothing.
+ * a run does not end, before its calls are written.
  */
 @Injectable()
-export class ProviderCallLog implements BeforeApplicationShutdown, OnApplicationShutdown {
+export class ProviderCallLog {
   private readonly logger = new Logger(ProviderCallLog.name);
   private readonly scopes = new AsyncLocalStorage<Scope>();
   /** Calls made for a step and not yet written, by step id. */
   private readonly unwritten = new Map<string, CallRow[]>();
   /** Steps whose run is under way: their calls wait for the settlement or the run's end. */
   private readonly running = new Set<string>();
-  /** Rows whose write failed, oldest first, with how many writes of each failed. */
-  private retrying: { row: CallRow; attempts: number }[] = [];
-  private retryTimer: NodeJS.Timeout | null = null;
-  /** Consecutive failed retries: the next one waits longer. */
-  private retryFailures = 0;
-  private retryRunning: Promise<void> | null = null;
-  private stopped = false;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -138,7 +103,13 @@ export class ProviderCallLog implements BeforeApplicationShutdown, OnApplication
     const scope = this.scopes.getStore();
     if (!scope) {
       // A call made for the pipeline itself (a balance check): logged without a step.
-      void this.write([rowOf(null, record)], null);
+      this.insert([rowOf(null, record)]).catch((error: unknown) =>
+        this.logger.warn({
+          msg: 'could not log a provider call',
+          endpoint: record.endpoint,
+          error: String(error),
+        }),
+      );
       return;
     }
     scope.records.push(record);
@@ -156,7 +127,13 @@ export class ProviderCallLog implements BeforeApplicationShutdown, OnApplication
           this.unwritten.set(context.stepId, [...(this.unwritten.get(context.stepId) ?? []), ...rows]);
         } else {
           // The run already ended (it timed out waiting for this call): write the calls now.
-          await this.write(rows, context.stepId);
+          await this.insert(rows).catch((error: unknown) =>
+            this.logger.warn({
+              msg: 'could not log provider calls',
+              stepId: context.stepId,
+              error: String(error),
+            }),
+          );
         }
       }
     }
@@ -197,7 +174,7 @@ export class ProviderCallLog implements BeforeApplicationShutdown, OnApplication
     this.running.add(stepId);
   }
 
-  /** The run of the step ends: writes what it left unwritten (or keeps it for another try). */
+  /** The run of the step ends: writes what it left unwritten. */
   async flush(stepId: string): Promise<void> {
     this.running.delete(stepId);
     const rows = this.unwritten.get(stepId);
@@ -205,112 +182,16 @@ export class ProviderCallLog implements BeforeApplicationShutdown, OnApplication
       return;
     }
     this.unwritten.delete(stepId);
-    await this.write(rows, stepId);
-  }
-
-  /** Before the workers stop: one last try for the rows kept (PostgreSQL is still open). */
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.retryRunning;
-    if (this.retrying.length > 0) {
-      await this.retry();
-    }
-  }
-
-  onApplicationShutdown(): void {
-    this.stopped = true;
-    if (this.retryTimer) {
-      clearTimeout(this.retryTimer);
-      this.retryTimer = null;
-    }
-    if (this.retrying.length > 0) {
-      this.giveUp(this.retrying.length, 'the worker stopped');
-      this.retrying = [];
-    }
-  }
-
-  /** Writes the rows, or keeps them for another try when PostgreSQL refuses. */
-  private async write(rows: CallRow[], stepId: string | null): Promise<void> {
     try {
       await this.insert(rows);
     } catch (error) {
       this.logger.warn({
-        msg: 'could not log provider calls; they are kept and written again',
+        msg: 'could not log provider calls',
         stepId,
         calls: rows.length,
         error: String(error),
       });
-      this.keep(rows.map((row) => ({ row, attempts: 1 })));
     }
-  }
-
-  private keep(entries: { row: CallRow; attempts: number }[]): void {
-    if (this.stopped) {
-      this.giveUp(entries.length, 'the worker stopped');
-      return;
-    }
-    const kept = entries.filter((entry) => entry.attempts < RETRY_MAX_ATTEMPTS);
-    if (kept.length < entries.length) {
-      this.giveUp(entries.length - kept.length, `${RETRY_MAX_ATTEMPTS} writes failed`);
-    }
-    this.retrying.push(...kept);
-    const over = this.retrying.length - RETRY_MAX_ROWS;
-    if (over > 0) {
-      this.retrying.splice(0, over);
-      this.giveUp(over, `more than ${RETRY_MAX_ROWS} calls were waiting to be written`);
-    }
-    this.schedule();
-  }
-
-  private giveUp(calls: number, why: string): void {
-    this.metrics.providerCallsUnlogged.inc(calls);
-    this.logger.error({ msg: 'provider calls were not logged', calls, why });
-  }
-
-  private schedule(): void {
-    if (this.stopped || this.retryTimer || this.retryRunning || this.retrying.length === 0) {
-      return;
-    }
-    const delay = Math.min(RETRY_MAX_DELAY_MS, RETRY_FIRST_DELAY_MS * 2 ** this.retryFailures);
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      void this.retry();
-    }, delay);
-    this.retryTimer.unref();
-  }
-
-  /** Writes the rows kept, a batch at a time; stops at the first failure and tries again later. */
-  private retry(): Promise<void> {
-    if (this.retryRunning) {
-      return this.retryRunning;
-    }
-    this.retryRunning = (async () => {
-      while (this.retrying.length > 0) {
-        const batch = this.retrying.splice(0, RETRY_BATCH_ROWS);
-        try {
-          await this.insert(batch.map((entry) => entry.row));
-          this.retryFailures = 0;
-        } catch (error) {
-          this.retryFailures += 1;
-          this.logger.warn({
-            msg: 'could not log provider calls again; they are kept',
-            calls: batch.length + this.retrying.length,
-            error: String(error),
-          });
-          // Back in front, oldest first, one more failure each.
-          const failed = batch.map((entry) => ({ row: entry.row, attempts: entry.attempts + 1 }));
-          const kept = failed.filter((entry) => entry.attempts < RETRY_MAX_ATTEMPTS);
-          if (kept.length < failed.length) {
-            this.giveUp(failed.length - kept.length, `${RETRY_MAX_ATTEMPTS} writes failed`);
-          }
-          this.retrying.unshift(...kept);
-          break;
-        }
-      }
-    })().finally(() => {
-      this.retryRunning = null;
-      this.schedule();
-    });
-    return this.retryRunning;
   }
 
   private async insert(rows: CallRow[]): Promise<void> {
