@@ -13,12 +13,18 @@ export interface PersonInputRule {
   accepts(query: PersonQuery): boolean;
 }
 
-/** First and last name, or a full name of at least two words. */
-export function hasPersonName(query: PersonQuery): boolean {
+/** `first last` from a query, or `null` when the query names nobody. */
+export function personName(query: PersonQuery): { first: string; last: string } | null {
   if (query.firstName?.trim() && query.lastName?.trim()) {
-    return true;
+    return { first: query.firstName.trim(), last: query.lastName.trim() };
   }
-  return (query.fullName?.trim().split(/\s+/).length ?? 0) >= 2;
+  const parts = query.fullName?.trim().split(/\s+/) ?? [];
+  return parts.length >= 2 ? { first: parts[0], last: parts.slice(1).join(' ') } : null;
+}
+
+/** First and last name, or a full name of at least two words (what the phone adapters search by). */
+export function hasPersonName(query: PersonQuery): boolean {
+  return personName(query) !== null;
 }
 
 const present = (value: string | undefined): boolean => Boolean(value?.trim());

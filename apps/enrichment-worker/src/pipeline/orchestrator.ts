@@ -730,6 +730,8 @@ export class Orchestrator {
       });
     }
     const unresolved: { goal: string; reason: string }[] = [];
+    // Goals left untried because an answer named a person erased from the workspace.
+    const erased = steps.some((step) => step.reason === 'suppressed');
     const attribution = new Set<string>();
     const officerEmails = new Map<string, Record<string, unknown>>();
     for (const goal of goals) {
@@ -755,8 +757,7 @@ export class Orchestrator {
           last?.reason ??
           last?.error ??
           stopped ??
-          // Left untried because an answer named a person erased from the workspace.
-          (steps.some((s) => s.reason === 'suppressed') ? 'suppressed' : null) ??
+          (erased ? 'suppressed' : null) ??
           (officer && goal.key === 'email' ? 'no company domain' : 'no eligible provider');
         unresolved.push({ goal: goal.id, reason });
         if (officer && goal.key === 'email') {

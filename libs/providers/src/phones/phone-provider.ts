@@ -1,7 +1,7 @@
 import { normalizePhone, phoneCountryOf, type FoundPhone, type PersonQuery } from '@sluice/enrichment';
 import type { CountryCode } from 'libphonenumber-js';
 import { ProviderHttp, type CallSink, type ErrorClassifier } from '../http/provider-http';
-import { personInputProblem } from '../person-input';
+import { personInputProblem, personName } from '../person-input';
 import type { CapabilityResult, ProviderAdapter, ProviderDescriptor } from '../port';
 
 /** Who may use a provider: a workspace's tier must be at least the provider's minimum. */
@@ -41,15 +41,6 @@ export function phoneDescriptor(name: string, config: PhoneProviderConfig): Prov
 /** Whether a workspace of `tier` may use a provider that needs `minimum`. */
 export function tierAllows(tier: UserTier, minimum: UserTier): boolean {
   return USER_TIERS.indexOf(tier) >= USER_TIERS.indexOf(minimum);
-}
-
-/** `first last` from a query, or `null` when the query names nobody. */
-export function personName(query: PersonQuery): { first: string; last: string } | null {
-  if (query.firstName?.trim() && query.lastName?.trim()) {
-    return { first: query.firstName.trim(), last: query.lastName.trim() };
-  }
-  const parts = query.fullName?.trim().split(/\s+/) ?? [];
-  return parts.length >= 2 ? { first: parts[0], last: parts.slice(1).join(' ') } : null;
 }
 
 /** What every phone client is built from. */
