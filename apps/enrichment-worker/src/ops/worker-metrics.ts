@@ -13,6 +13,8 @@ export class WorkerMetrics {
   readonly credits: Counter<'provider'>;
   readonly emailVerifications: Counter<'provider' | 'verdict'>;
   readonly phonesFound: Counter<'provider' | 'kind' | 'valid'>;
+  readonly providerCallsUnlogged: Counter;
+  readonly providerCallsWaiting: Gauge;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     this.jobs = new Counter({
@@ -68,6 +70,16 @@ export class WorkerMetrics {
       name: 'sluice_phones_found_total',
       help: 'Phone numbers in steps completed by this replica, per provider, kind and validity (E.164)',
       labelNames: ['provider', 'kind', 'valid'],
+      registers: [registry],
+    });
+    this.providerCallsUnlogged = new Counter({
+      name: 'sluice_provider_calls_unlogged_total',
+      help: 'Provider calls this replica gave up writing to the provider call log (PostgreSQL refused them for too long)',
+      registers: [registry],
+    });
+    this.providerCallsWaiting = new Gauge({
+      name: 'sluice_provider_calls_unwritten',
+      help: 'Provider calls this replica holds to write to the provider call log again (PostgreSQL refused their write)',
       registers: [registry],
     });
   }

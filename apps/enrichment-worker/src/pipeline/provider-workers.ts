@@ -19,6 +19,7 @@ import { Worker, type WorkerOptions } from 'bullmq';
 import { WorkerMetrics } from '../ops/worker-metrics';
 import { WorkerRegistry } from '../ops/worker-registry';
 import { PlanProcessor } from '../orchestrator/plan.processor';
+import { ProviderCallLog } from '../steps/provider-call-log';
 import { CreditGate } from './credit-gate';
 import { StepRunner } from './step-runner';
 
@@ -45,6 +46,7 @@ export class ProviderWorkers implements OnModuleInit, OnApplicationBootstrap, On
     private readonly core: CoreConfig,
     private readonly worker: WorkerConfig,
     private readonly pipeline: PipelineConfig,
+    private readonly callLog: ProviderCallLog,
   ) {}
 
   private options(concurrency: number): WorkerOptions {
@@ -116,5 +118,8 @@ export class ProviderWorkers implements OnModuleInit, OnApplicationBootstrap, On
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.all(this.workers.map((worker) => worker.close()));
+    // Only now, with every job run ended, is nothing more added to the rows the call log keeps for
+    // another write: its last try comes after the workers, not beside them.
+    await this.callLog.close();
   }
 }
