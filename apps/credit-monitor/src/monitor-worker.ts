@@ -1,7 +1,14 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CoreConfig, CreditMonitorConfig } from '@sluice/config';
-import { connectionOptions, JOB_NAMES, QUEUE_NAMES, type RetentionRunPayload } from '@sluice/queue';
+import {
+  connectionOptions,
+  JOB_NAMES,
+  JobSchedulerKeeper,
+  QUEUE_NAMES,
+  type KeptScheduler,
+  type RetentionRunPayload,
+} from '@sluice/queue';
 import { type Job, type Queue, Worker } from 'bullmq';
 import type { AlertDeliveryPayload } from './alerts/alert-book';
 import { AlertDelivery } from './alerts/alert-delivery';
@@ -24,6 +31,7 @@ const DEFAULT_CHECK_EVERY_MS: Record<string, number> = { snov: 30 * 60_000 };
 export class MonitorWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(MonitorWorker.name);
   private worker: Worker | null = null;
+  private keeper: JobSchedulerKeeper | null = null;
 
   constructor(
     @InjectQueue(QUEUE_NAMES.creditMonitor) private readonly queue: Queue,
@@ -47,36 +55,39 @@ export class MonitorWorker implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationBootstrap(): Promise<void> {
     const template = { removeOnComplete: { count: 200 }, removeOnFail: { count: 500 } };
-    for (const provider of this.readers.providers) {
-      await this.queue.upsertJobScheduler(
-        `${JOB_NAMES.creditsCheck}:${provider}`,
-        { every: this.checkEveryMs(provider) },
-        { name: JOB_NAMES.creditsCheck, data: { provider }, opts: template },
-      );
-    }
-    await this.queue.upsertJobScheduler(
-      JOB_NAMES.opsCheck,
-      { every: this.config.opsCheckIntervalMs },
-      { name: JOB_NAMES.opsCheck, data: {}, opts: template },
-    );
+    const schedulers: KeptScheduler[] = this.readers.providers.map((provider) => ({
+      id: `${JOB_NAMES.creditsCheck}:${provider}`,
+      repeat: { every: this.checkEveryMs(provider) },
+      template: { name: JOB_NAMES.creditsCheck, data: { provider }, opts: template },
+    }));
+    schedulers.push({
+      id: JOB_NAMES.opsCheck,
+      repeat: { every: this.config.opsCheckIntervalMs },
+      template: { name: JOB_NAMES.opsCheck, data: {}, opts: template },
+    });
     if (this.config.usageReportCron) {
-      await this.queue.upsertJobScheduler(
-        JOB_NAMES.usageReport,
-        { pattern: this.config.usageReportCron, tz: 'UTC' },
-        { name: JOB_NAMES.usageReport, data: {}, opts: template },
-      );
+      schedulers.push({
+        id: JOB_NAMES.usageReport,
+        repeat: { pattern: this.config.usageReportCron, tz: 'UTC' },
+        template: { name: JOB_NAMES.usageReport, data: {}, opts: template },
+      });
     } else {
       await this.queue.removeJobScheduler(JOB_NAMES.usageReport);
     }
     if (this.config.retentionCron) {
-      await this.queue.upsertJobScheduler(
-        JOB_NAMES.retentionRun,
-        { pattern: this.config.retentionCron, tz: 'UTC' },
-        { name: JOB_NAMES.retentionRun, data: { trigger: 'schedule' }, opts: template },
-      );
+      schedulers.push({
+        id: JOB_NAMES.retentionRun,
+        repeat: { pattern: this.config.retentionCron, tz: 'UTC' },
+        template: { name: JOB_NAMES.retentionRun, data: { trigger: 'schedule' }, opts: template },
+      });
     } else {
       await this.queue.removeJobScheduler(JOB_NAMES.retentionRun);
     }
+    // Kept: a Redis that lost its data would otherwise end every check and report until a restart.
+    this.keeper = new JobSchedulerKeeper(this.queue, schedulers, {
+      log: (level, entry) => this.logger[level](entry),
+    });
+    await this.keeper.start();
     this.worker = new Worker(QUEUE_NAMES.creditMonitor, (job) => this.process(job), {
       connection: connectionOptions(this.core.redisUrl, 'worker', 'sluice-credit-monitor'),
       prefix: this.core.queuePrefix,
@@ -114,6 +125,7 @@ export class MonitorWorker implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.keeper?.stop();
     await this.worker?.close();
   }
 }

@@ -7,3 +7,4 @@ export * from './nest/queue-error-log';
 export * from './guards';
 export * from './signals';
 export * from './callback-tokens';
+export * from './job-scheduler-keeper';

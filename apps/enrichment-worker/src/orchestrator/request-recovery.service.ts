@@ -1,6 +1,6 @@
 import { getQueueToken, InjectQueue } from '@nestjs/bullmq';
 import { ModuleRef } from '@nestjs/core';
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { WorkerConfig } from '@sluice/config';
 import { EnrichmentRequest, EnrichmentStep } from '@sluice/db';
@@ -8,6 +8,7 @@ import {
   JOB_NAMES,
   JOB_OPTIONS,
   JOB_PRIORITY,
+  JobSchedulerKeeper,
   planJobOptions,
   providerQueueName,
   QUEUE_NAMES,
@@ -25,10 +26,13 @@ const SWEEP_BATCH = 500;
  * its attempts during an outage. This sweep, run by a BullMQ job scheduler (once per tick across
  * all worker replicas), enqueues the first kind again and retries the second. The plan job id
  * derives from the request id, so a request whose job is still waiting is not planned twice.
+ * When Redis loses its data, the scheduler is put back (see {@link JobSchedulerKeeper}) and the
+ * sweep enqueues again, from PostgreSQL, every request and step whose job was lost with it.
  */
 @Injectable()
-export class RequestRecovery implements OnApplicationBootstrap {
+export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(RequestRecovery.name);
+  private keeper: JobSchedulerKeeper | null = null;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -39,15 +43,26 @@ export class RequestRecovery implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.upsertJobScheduler(
-      JOB_NAMES.enrichmentRecover,
-      { every: this.config.requestRecoveryIntervalMs },
-      {
-        name: JOB_NAMES.enrichmentRecover,
-        data: {},
-        opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
-      },
+    this.keeper = new JobSchedulerKeeper(
+      this.queue as Queue,
+      [
+        {
+          id: JOB_NAMES.enrichmentRecover,
+          repeat: { every: this.config.requestRecoveryIntervalMs },
+          template: {
+            name: JOB_NAMES.enrichmentRecover,
+            data: {},
+            opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+          },
+        },
+      ],
+      { log: (level, entry) => this.logger[level](entry) },
     );
+    await this.keeper.start();
+  }
+
+  onApplicationShutdown(): void {
+    this.keeper?.stop();
   }
 
   /** Re-enqueues stranded requests; returns how many were enqueued. */

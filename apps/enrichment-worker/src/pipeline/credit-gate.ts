@@ -1,10 +1,11 @@
 import { getQueueToken, InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { PipelineConfig } from '@sluice/config';
 import {
   ACTIVE_PROVIDERS,
   JOB_NAMES,
+  JobSchedulerKeeper,
   providerQueueName,
   QUEUE_NAMES,
   pauseMarkerKey,
@@ -26,11 +27,14 @@ import { ProviderInvoker } from './provider-invoker';
  * wait, none fail) plus a marker in Redis that planners read to route new work elsewhere. A BullMQ
  * job scheduler runs {@link sync} once per tick across replicas: it reads the balance of each
  * paused provider that has a balance endpoint (free) and resumes it when it can pay again;
- * providers without one are tried again after CREDIT_PROBE_AFTER_MS.
+ * providers without one are tried again after CREDIT_PROBE_AFTER_MS. When Redis loses its data
+ * (the wallets with it), the scheduler is put back and every provider's balance is read again, so
+ * the wallets limit spending again at once rather than at the credit monitor's next check.
  */
 @Injectable()
-export class CreditGate implements OnApplicationBootstrap {
+export class CreditGate implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(CreditGate.name);
+  private keeper: JobSchedulerKeeper | null = null;
 
   constructor(
     private readonly guards: PipelineGuards,
@@ -43,15 +47,32 @@ export class CreditGate implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.planQueue.upsertJobScheduler(
-      JOB_NAMES.creditsSync,
-      { every: this.config.creditSyncIntervalMs },
+    this.keeper = new JobSchedulerKeeper(
+      this.planQueue,
+      [
+        {
+          id: JOB_NAMES.creditsSync,
+          repeat: { every: this.config.creditSyncIntervalMs },
+          template: {
+            name: JOB_NAMES.creditsSync,
+            data: {},
+            opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+          },
+        },
+      ],
       {
-        name: JOB_NAMES.creditsSync,
-        data: {},
-        opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+        log: (level, entry) => this.logger[level](entry),
+        // The wallets went with the scheduler: unknown balances would limit nothing.
+        onRestored: async () => {
+          await this.sync(true);
+        },
       },
     );
+    await this.keeper.start();
+  }
+
+  onApplicationShutdown(): void {
+    this.keeper?.stop();
   }
 
   private queue(provider: ProviderName): Queue {

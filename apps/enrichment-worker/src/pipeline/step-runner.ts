@@ -285,7 +285,9 @@ export class StepRunner {
         });
       }
       if (!cached) {
-        await this.cache.set(request.workspaceId, cacheKey, step.operation, outcome);
+        await this.afterCall(step.id, 'cache the answer', () =>
+          this.cache.set(request.workspaceId, cacheKey, step.operation, outcome),
+        );
       }
       const latencyMs = cached ? 0 : Date.now() - started;
       if (outcome.status === 'miss') {
@@ -307,7 +309,9 @@ export class StepRunner {
         // The domain accepts every address: later searches there that refuse catch-all pay for nothing.
         const domain = normalizeDomain(outcome.output.email.split('@')[1] ?? '');
         if (domain) {
-          await this.cache.rememberCatchAll(request.workspaceId, domain);
+          await this.afterCall(step.id, 'remember the catch-all domain', () =>
+            this.cache.rememberCatchAll(request.workspaceId, domain),
+          );
         }
       }
       const verdict = this.accept(goal, options, outcome.output);
@@ -545,25 +549,55 @@ export class StepRunner {
         charged,
       );
     }
-    await this.guards.circuits.recordSuccess(provider);
+    // The provider has answered, and may have charged: PostgreSQL learns what a later run needs (the
+    // task started, or the step settled) whatever Redis does meanwhile. Redis may be away, or come
+    // back empty, and with it the paid answer kept there for retries: a run that stopped at a Redis
+    // error would leave the step as if never called, and the sweep's new run would call (and pay)
+    // again. So the task id goes to PostgreSQL first, and Redis's part before a settlement (circuit,
+    // paid answer, wallet, cache) is only tried (see afterCall).
+    await this.afterCall(step.id, 'record the success on the circuit', () =>
+      this.guards.circuits.recordSuccess(provider),
+    );
     if (outcome.status === 'pending') {
-      await this.cache.rememberPaid(step.id, outcome);
       await this.ledger.markWaiting(
         step.id,
         outcome.taskId,
         new Date(Date.now() + this.config.asyncDeadlineMs),
       );
+      await this.cache.rememberPaid(step.id, outcome);
       await this.cache.extendClaim(request.workspaceId, cacheKey, this.config.asyncDeadlineMs);
       await job.moveToDelayed(Date.now() + this.catalog.of(provider).pollIntervalMs, token);
       throw new DelayedError();
     }
     // What the ledger charges: the adapter's count, or the price an operator set for the capability.
     const charged = { ...outcome, credits: this.catalog.charged(provider, goal.capability, outcome) };
-    await this.cache.rememberPaid(step.id, charged);
-    await this.commitCredits(request.workspaceId, provider, step.id, charged.credits, account);
+    await this.afterCall(step.id, 'keep the paid answer', () => this.cache.rememberPaid(step.id, charged));
+    await this.afterCall(step.id, 'charge the wallet', () =>
+      this.commitCredits(request.workspaceId, provider, step.id, charged.credits, account),
+    );
     const result = await finish(charged, charged.credits, false);
     await this.cache.unclaim(request.workspaceId, cacheKey, owner);
     return { settled: result };
+  }
+
+  /**
+   * Redis's part of a paid answer, tried but not required: the step is then settled in PostgreSQL
+   * (the durable record: step, ledger, call log) whether or not Redis took it. Not a job error
+   * swallowed: the job goes on to its settlement, and a settlement that fails still fails the job.
+   * What is lost when Redis is away: the cached answer (asked again by a later request), and a
+   * wallet charge (the wallet overstates the balance until its next reading; its reservation
+   * expires by itself).
+   */
+  private async afterCall(stepId: string, what: string, write: () => Promise<unknown>): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      this.logger.warn({
+        msg: `could not ${what} in Redis; settling the step anyway`,
+        stepId,
+        error: message(error),
+      });
+    }
   }
 
   private async awaitTask(
