@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { planJobOptions } from '@sluice/queue';
+import { EnrichmentStep, WebhookEvent } from '@sluice/db';
+import { CallbackTokens, planJobOptions } from '@sluice/queue';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { call, createWorkspace } from '../support/api';
@@ -11,6 +12,7 @@ import {
   finished,
   people,
   personInput,
+  sandboxPatch,
   setUp,
   tearDown,
   type JobView,
@@ -148,6 +150,76 @@ describe('erasure and suppression', () => {
     expect(JSON.stringify(view).toLowerCase()).not.toContain(email);
     expect(await mentionsInDatabase(db, email)).toEqual({});
     expect(await mentionsInRedis(redis, prefix, email)).toEqual([]);
+  });
+
+  it('keeps nothing of a provider callback that arrives after its step was settled for naming an erased person, and answers it 2xx', async () => {
+    // Polling so slow that the provider's callback is what finishes the step.
+    ctx = await setUp({ ASYNC_POLL_INTERVAL_MS: '120000' });
+    const { stack, db } = ctx;
+    await sandboxPatch(stack.sandboxUrl, 'snov', { task_delay_ms: 300 });
+    const { apiKey } = await createWorkspace(stack.gatewayUrl, 'Late Callback Co');
+    // Snov.io (asynchronous, asked first) finds them.
+    const subject = (await people(stack.sandboxUrl)).find((p) => p.emails.snov === p.email);
+    expect(subject).toBeDefined();
+    const person = subject as NonNullable<typeof subject>;
+    const email = String(person.email).toLowerCase();
+    const erased = await call(stack.gatewayUrl, 'DELETE', `/v1/persons?email=${encodeURIComponent(email)}`, {
+      token: apiKey,
+    });
+    expect(erased.status).toBe(200);
+    const id = await enqueue(stack, apiKey, { type: 'person.email', input: personInput(person) });
+    const view = await finished(stack, apiKey, id, 30_000);
+    expect(view.steps.map((s) => [s.provider, s.state, s.reason])).toEqual([
+      ['snov', 'failed', 'suppressed'],
+    ]);
+    const step = await db.dataSource
+      .getRepository(EnrichmentStep)
+      .findOneByOrFail({ requestId: id, provider: 'snov' });
+    const url = `${stack.receiverUrl}/webhooks/snov/${new CallbackTokens(
+      CallbackTokens.derive(stack.env.SLUICE_ENCRYPTION_KEY ?? ''),
+    ).tokenFor(step.id)}`;
+    // Snov.io's own delivery came while the step waited; it went with the settlement.
+    const deliveries = (
+      await call<{ url: string; status: number | null }[]>(
+        stack.sandboxUrl,
+        'GET',
+        '/_sandbox/providers/snov/webhooks',
+      )
+    ).body.filter((d) => d.url === url);
+    expect(deliveries.map((d) => d.status)).toEqual([202]);
+    expect(await db.dataSource.getRepository(WebhookEvent).countBy({ stepId: step.id })).toBe(0);
+
+    // The provider delivers the finished task again (a retry), quoting the erased person.
+    const body = JSON.stringify({
+      status: 'completed',
+      data: [
+        {
+          people: `${person.first_name} ${person.last_name}`,
+          result: [{ email: person.email, smtp_status: 'valid', is_valid_format: true }],
+        },
+      ],
+      meta: { task_hash: step.providerTaskId },
+    });
+    const post = async (): Promise<{ status: number; body: Record<string, unknown> }> => {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const late = await post();
+    expect(late).toMatchObject({ status: 202, body: { status: 'late' } });
+    expect(await post()).toMatchObject({ status: 202, body: { status: 'duplicate', id: late.body.id } });
+    expect(await mentionsInDatabase(db, email)).toEqual({});
+    // The delivery is recorded (without its body) and counted.
+    expect(await db.dataSource.getRepository(WebhookEvent).findBy({ stepId: step.id })).toMatchObject([
+      { provider: 'snov', status: 'late', body: '' },
+    ]);
+    const metrics = await (await fetch(`${stack.receiverUrl}/metrics`)).text();
+    expect(metrics).toMatch(/sluice_webhook_callbacks_total\{provider="snov",outcome="late"[^}]*\} 1\n/);
+    // The step and its job are as the settlement left them.
+    expect(await finished(stack, apiKey, id)).toEqual(view);
   });
 
   it('erases a person from every table, payload and cache, and refuses them afterwards at no cost', async () => {

@@ -11,6 +11,7 @@ import { DatabaseModule } from '@sluice/db';
 import { loggerParams, OpsModule } from '@sluice/platform';
 import { QUEUE_NAMES, QueueRootModule } from '@sluice/queue';
 import { WebhookIntake } from './webhooks/webhook-intake.service';
+import { WebhookMetrics } from './webhooks/webhook-metrics';
 import { WebhooksController } from './webhooks/webhooks.controller';
 
 /**
@@ -41,7 +42,7 @@ export class WebhookReceiverModule {
         OpsModule.forApp({ app: 'webhook-receiver', retryAfterSeconds: 5 }),
       ],
       controllers: [WebhooksController],
-      providers: [WebhookIntake],
+      providers: [WebhookIntake, WebhookMetrics],
     };
   }
 }

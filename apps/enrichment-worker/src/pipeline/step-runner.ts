@@ -204,10 +204,17 @@ export class StepRunner {
       const { settled: done, after: planned } = await this.ledger.settle(
         step,
         { ...settlement, ledgerKind: account ? 'workspace_charge' : 'charge' },
-        (manager, settled) =>
-          settlement.output && settlement.state === 'completed' && settlement.reason === null
-            ? this.stored.write(manager, request, settled, settlement.output, goal)
-            : Promise.resolve(),
+        async (manager, settled) => {
+          if (settlement.reason === 'suppressed') {
+            // In the settlement's transaction: the receiver stores a callback's body only while the
+            // step is pending (it locks the step's row to check), so none stored before is missed
+            // here and none is stored after.
+            await this.ledger.forgetCallbacks(step, manager);
+          }
+          if (settlement.output && settlement.state === 'completed' && settlement.reason === null) {
+            await this.stored.write(manager, request, settled, settlement.output, goal);
+          }
+        },
         // The next step is planned in the transaction that settles this one.
         (manager, locked) => this.orchestrator.advanceIn(manager, request.id, request.workspaceId, locked),
       );
@@ -273,9 +280,8 @@ export class StepRunner {
       ) {
         // The answer names a person erased from the workspace (asked for by name, say): what was
         // paid is recorded, nothing of the answer is kept, cached or returned, and the request
-        // stops here (see the orchestrator).
-        await this.ledger.forgetCallbacks(step);
-        return settle({
+        // stops here (see the orchestrator). Its stored callbacks go with the settlement.
+        const suppressed = await settle({
           state: 'failed',
           reason: 'suppressed',
           error: 'the answer names a person erased from this workspace: it was not kept',
@@ -283,6 +289,11 @@ export class StepRunner {
           credits,
           cached,
         });
+        if (suppressed === 'already') {
+          // Settled meanwhile (a cancellation): what its callbacks quote goes all the same.
+          await this.ledger.forgetCallbacks(step);
+        }
+        return suppressed;
       }
       if (!cached) {
         await this.afterCall(step.id, 'cache the answer', () =>

@@ -171,8 +171,11 @@ export class StepLedger {
    * Drops the provider callbacks stored for a step (their bodies quote the answer): for a step
    * whose answer named a person erased from the workspace.
    */
-  async forgetCallbacks(step: Pick<EnrichmentStep, 'id' | 'workspaceId'>): Promise<void> {
-    await this.dataSource.query('DELETE FROM webhook_events WHERE step_id = $1 AND workspace_id = $2', [
+  async forgetCallbacks(
+    step: Pick<EnrichmentStep, 'id' | 'workspaceId'>,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
+    await manager.query('DELETE FROM webhook_events WHERE step_id = $1 AND workspace_id = $2', [
       step.id,
       step.workspaceId,
     ]);

@@ -9,11 +9,22 @@ import type { Redis } from 'ioredis';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { CALLBACK_TOKEN, eventIdOf, isTokenProvider, TOKEN_PROVIDERS } from './event-id';
+import { type CallbackOutcome, WebhookMetrics } from './webhook-metrics';
 
-/** What the receiver answers a provider: any 2xx stops its retries. */
+/**
+ * What the receiver answers a provider: any 2xx stops its retries. `late`: the step the callback is
+ * for was already settled (or is no longer kept); its body was not stored, `id` is the row that
+ * records the delivery (null when there is no step left to record it for).
+ */
 export interface IntakeAnswer {
-  status: 'accepted' | 'duplicate' | 'unmatched';
+  status: CallbackOutcome;
+  id: string | null;
+}
+
+/** The step a verified callback is for. */
+interface CallbackStep {
   id: string;
+  workspace_id: string;
 }
 
 /** Headers kept with an event: what identifies and verifies it. Never credentials. */
@@ -42,6 +53,11 @@ function keptHeaders(headers: Record<string, string | string[] | undefined>): Re
  * before anything else, and hands it to the worker through a queue, so the provider gets a fast
  * 2xx. The provider's event id is unique per provider: a repeated delivery is answered
  * `duplicate` and never applied twice.
+ *
+ * Only a step still waiting for its provider keeps a callback's body. A callback for a step already
+ * settled — a redelivery after the step finished, or one after an answer naming a person erased
+ * from the workspace was dropped with the step's callbacks — is answered 2xx (`late`), so the
+ * provider stops, and recorded without its body: nothing of the person it quotes is stored again.
  */
 @Injectable()
 export class WebhookIntake {
@@ -53,6 +69,7 @@ export class WebhookIntake {
     private readonly providers: ProvidersConfig,
     private readonly core: CoreConfig,
     private readonly callbacks: CallbackConfig,
+    private readonly metrics: WebhookMetrics,
   ) {}
 
   private tokens: Promise<CallbackTokens> | null = null;
@@ -71,21 +88,25 @@ export class WebhookIntake {
     return this.tokens;
   }
 
-  /** The step a callback token is for: made from the step's id, or (steps older than that) a stored digest. */
+  /**
+   * The step a callback token is for: made from the step's id, or (steps older than that) a stored
+   * digest. `gone`: the token is one this deployment made, for a step no longer kept (erased, or
+   * past its retention).
+   */
   private async stepOfToken(
     token: string,
-  ): Promise<{ id: string; workspace_id: string; provider: string } | undefined> {
+  ): Promise<(CallbackStep & { provider: string }) | 'gone' | undefined> {
     if (!CALLBACK_TOKEN.test(token)) {
       return undefined;
     }
     const stepId = (await this.callbackTokens()).stepOf(token);
-    const rows = await this.dataSource.query<{ id: string; workspace_id: string; provider: string }[]>(
+    const rows = await this.dataSource.query<(CallbackStep & { provider: string })[]>(
       stepId
         ? 'SELECT id, workspace_id, provider FROM enrichment_steps WHERE id = $1'
         : 'SELECT id, workspace_id, provider FROM enrichment_steps WHERE callback_token_sha256 = $1',
       [stepId ?? createHash('sha256').update(token).digest('hex')],
     );
-    return rows[0];
+    return rows[0] ?? (stepId ? 'gone' : undefined);
   }
 
   /** Tells the credit monitor (best effort: a Redis hiccup must not turn a 401 into a 500). */
@@ -111,6 +132,12 @@ export class WebhookIntake {
       );
     }
     const step = await this.stepOfToken(token);
+    if (step === 'gone') {
+      // Its token proves the work was ours, but the step is gone: nothing to store it for.
+      this.logger.log({ msg: 'callback for a step no longer kept: not stored', provider });
+      this.metrics.callbacks.inc({ provider, outcome: 'late' });
+      return { status: 'late', id: null };
+    }
     if (!step || step.provider !== provider) {
       this.logger.warn({ msg: 'callback refused: unknown token', provider });
       await this.refused(provider, 'unknown token');
@@ -118,7 +145,7 @@ export class WebhookIntake {
     }
     const kept = keptHeaders(headers);
     const body = raw.toString('utf8');
-    return this.store(provider, eventIdOf(provider, body, kept), step.id, step.workspace_id, kept, body);
+    return this.store(provider, eventIdOf(provider, body, kept), step, kept, body);
   }
 
   /** RocketReach's account webhook: signed, and matched to the step by the lookup's profile id. */
@@ -147,48 +174,80 @@ export class WebhookIntake {
       profileId = null; // stored as it came, flagged unmatched
     }
     const rows = profileId
-      ? await this.dataSource.query<{ id: string; workspace_id: string }[]>(
+      ? await this.dataSource.query<CallbackStep[]>(
           `SELECT id, workspace_id FROM enrichment_steps
             WHERE provider = 'rocketreach' AND provider_task_id = $1
             ORDER BY created_at DESC LIMIT 1`,
           [profileId],
         )
       : [];
-    const step = rows[0] ?? null;
-    return this.store(
-      'rocketreach',
-      eventIdOf('rocketreach', body, kept),
-      step?.id ?? null,
-      step?.workspace_id ?? null,
-      kept,
-      body,
-    );
+    return this.store('rocketreach', eventIdOf('rocketreach', body, kept), rows[0] ?? null, kept, body);
   }
 
+  /**
+   * Stores a verified callback. For a step, the step's row is read FOR SHARE in the same
+   * transaction: a settlement (which updates that row) cannot commit between the check that the
+   * step still waits and the insert of the body, so a settlement that drops the step's callbacks
+   * after committing its state sees every body stored while it waited, and none arrives after.
+   */
   private async store(
     provider: string,
     eventId: string,
-    stepId: string | null,
-    workspaceId: string | null,
+    step: CallbackStep | null,
     headers: Record<string, string>,
     body: string,
   ): Promise<IntakeAnswer> {
-    const status = stepId ? 'received' : 'unmatched';
-    const inserted = await this.dataSource.query<{ id: string }[]>(
-      `INSERT INTO webhook_events (provider, event_id, step_id, workspace_id, status, headers, body)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)
-       ON CONFLICT (provider, event_id) DO NOTHING
-       RETURNING id`,
-      [provider, eventId, stepId, workspaceId, status, JSON.stringify(headers), body],
-    );
-    if (inserted[0]) {
-      if (status === 'unmatched') {
-        this.logger.warn({ msg: 'callback for no known task: stored and flagged', provider, eventId });
-        return { status: 'unmatched', id: inserted[0].id };
+    const stored = await this.dataSource.transaction(async (manager) => {
+      let status: 'received' | 'unmatched' | 'late' = 'unmatched';
+      if (step) {
+        const [row] = await manager.query<{ state: string }[]>(
+          'SELECT state FROM enrichment_steps WHERE id = $1 FOR SHARE',
+          [step.id],
+        );
+        status = row?.state === 'pending' ? 'received' : 'late';
       }
-      await this.enqueue(inserted[0].id);
-      return { status: 'accepted', id: inserted[0].id };
+      const late = status === 'late';
+      const inserted = await manager.query<{ id: string }[]>(
+        `INSERT INTO webhook_events (provider, event_id, step_id, workspace_id, status, headers, body, processed_at)
+         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, CASE WHEN $5 = 'late' THEN now() END)
+         ON CONFLICT (provider, event_id) DO NOTHING
+         RETURNING id`,
+        [
+          provider,
+          eventId,
+          step?.id ?? null,
+          step?.workspace_id ?? null,
+          status,
+          JSON.stringify(headers),
+          // A settled step's callback is recorded (its arrival tells a cancelled step's collection
+          // that the provider finished and charged) without the body: it may name an erased person.
+          late ? '' : body,
+        ],
+      );
+      return { status, id: inserted[0]?.id ?? null };
+    });
+    if (stored.id) {
+      this.metrics.callbacks.inc({
+        provider,
+        outcome: stored.status === 'received' ? 'accepted' : stored.status,
+      });
+      if (stored.status === 'unmatched') {
+        this.logger.warn({ msg: 'callback for no known task: stored and flagged', provider, eventId });
+        return { status: 'unmatched', id: stored.id };
+      }
+      if (stored.status === 'late') {
+        this.logger.log({
+          msg: 'callback for a step already settled: recorded without its body',
+          provider,
+          stepId: step?.id,
+          eventId,
+        });
+        return { status: 'late', id: stored.id };
+      }
+      await this.enqueue(stored.id);
+      return { status: 'accepted', id: stored.id };
     }
+    this.metrics.callbacks.inc({ provider, outcome: 'duplicate' });
     // Seen before. If it was never applied (the queue was away when it first came), try again:
     // the job id is the event's, so this cannot apply it twice.
     const [existing] = await this.dataSource.query<{ id: string; status: string }[]>(
@@ -198,7 +257,7 @@ export class WebhookIntake {
     if (existing?.status === 'received') {
       await this.enqueue(existing.id);
     }
-    return { status: 'duplicate', id: existing?.id ?? '' };
+    return { status: 'duplicate', id: existing?.id ?? null };
   }
 
   private async enqueue(eventId: string): Promise<void> {

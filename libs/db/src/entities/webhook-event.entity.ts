@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export const WEBHOOK_EVENT_STATUSES = ['received', 'processed', 'unmatched'] as const;
+export const WEBHOOK_EVENT_STATUSES = ['received', 'processed', 'unmatched', 'late'] as const;
 export type WebhookEventStatus = (typeof WEBHOOK_EVENT_STATUSES)[number];
 
 /**
@@ -8,6 +8,8 @@ export type WebhookEventStatus = (typeof WEBHOOK_EVENT_STATUSES)[number];
  * provider's event id is unique per provider, so a delivery repeated (senders retry the same event
  * for days) is recognised and never processed twice; the table is the durable replay memory.
  * `unmatched`: a verified event for no task Sluice knows, kept and flagged rather than dropped.
+ * `late`: an event for a step already settled, recorded without its body (it may quote a person
+ * erased from the workspace) and never applied.
  */
 @Entity({ name: 'webhook_events' })
 @Index('uq_webhook_events_provider_event', ['provider', 'eventId'], { unique: true })
@@ -39,7 +41,7 @@ export class WebhookEvent {
   @Column({ type: 'jsonb' })
   headers!: Record<string, string>;
 
-  /** The raw body, byte for byte as text. */
+  /** The raw body, byte for byte as text; empty for a `late` event (not kept). */
   @Column({ type: 'text' })
   body!: string;
 
