@@ -39,6 +39,7 @@ import { ProviderSettingsService } from './admin/provider-settings.service';
 import { CreditsController } from './credits/credits.controller';
 import { QuotasAdminController } from './credits/quotas-admin.controller';
 import { Quotas } from './credits/quotas.service';
+import { QuotaHoldWaker } from './credits/quota-hold-waker';
 import { QueueMetrics } from './ops/queue-metrics';
 import { CallbacksController } from './callbacks/callbacks.controller';
 import { WebhookSecrets } from './callbacks/webhook-secrets.service';
@@ -153,6 +154,7 @@ export class GatewayModule implements NestModule {
         WorkspacesService,
         WebhookSecrets,
         Quotas,
+        QuotaHoldWaker,
         ProviderSettingsService,
         JobEventsHub,
         EnrichService,

@@ -8,3 +8,4 @@ export * from './guards';
 export * from './signals';
 export * from './callback-tokens';
 export * from './job-scheduler-keeper';
+export * from './quota-holds';

@@ -23,6 +23,11 @@ export interface ProviderStepPayload {
    * other steps in flight hold (the month's allowance pays, their reservations leave too little).
    */
   quotaWaitSince?: number;
+  /**
+   * Set by the worker: since when (epoch ms) the step has been held by its workspace's used-up
+   * quota (policy `hold`), until the quota resets, is raised or is removed.
+   */
+  quotaHeldSince?: number;
 }
 
 /** A scheduled batch's re-enrichment tick: the batch, scoped by its workspace. */

@@ -183,7 +183,7 @@ export class CompaniesStreamConsumer implements OnApplicationBootstrap, BeforeAp
       const ids = requests.map((r) => r.id);
       if (ids.length > 0) {
         await manager.query(
-          `UPDATE enrichment_steps SET state = 'skipped', reason = $2, completed_at = now(), updated_at = now()
+          `UPDATE enrichment_steps SET state = 'skipped', reason = $2, error = NULL, completed_at = now(), updated_at = now()
             WHERE request_id = ANY($1) AND state = 'pending'`,
           [ids, stop],
         );

@@ -15,7 +15,7 @@ import {
   type RequestOptions,
 } from '@sluice/enrichment';
 import { ProviderError } from '@sluice/providers';
-import { JOB_NAMES, type ProviderName, type ProviderStepPayload } from '@sluice/queue';
+import { JOB_NAMES, quotaResetAt, type ProviderName, type ProviderStepPayload } from '@sluice/queue';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import { WorkerMetrics } from '../ops/worker-metrics';
 import { qualityOf } from '../ops/quality-metrics';
@@ -33,8 +33,15 @@ import { WorkspaceQuotas } from './workspace-quotas';
 
 /** How long a step that found an identical call in flight waits before it looks at the cache again. */
 const COALESCE_WAIT_MS = 150;
-/** How long a step held by its workspace's quota waits before it looks again. */
-const QUOTA_HOLD_MS = 60_000;
+/**
+ * How long a step held by its workspace's used-up quota (policy `hold`) sleeps at most before it
+ * looks again. Raising or removing the quota wakes it at once (the gateway promotes its job), and
+ * it sleeps no later than the month's reset; this only bounds a wake-up that was missed (a raise
+ * landing while the step was being held) and how long a cancelled step's job lingers.
+ */
+const QUOTA_HOLD_RECHECK_MS = 15 * 60_000;
+/** Held steps wake at the month's reset spread over this long, not all in the same instant. */
+const QUOTA_RESET_SPREAD_MS = 60_000;
 /**
  * How long a step whose credits are held by calls in flight waits before it tries again: a quarter
  * of what it has waited so far, within these bounds.
@@ -410,6 +417,7 @@ export class StepRunner {
         step.id,
         cost.credits,
         this.config.asyncDeadlineMs + this.config.stepTimeoutMs,
+        job.data.quotaHeldSince !== undefined,
       );
       if (!quota.ok) {
         await this.cache.unclaim(request.workspaceId, cacheKey, owner);
@@ -418,9 +426,7 @@ export class StepRunner {
           return this.awaitReservations(job, token, provider, options, settle, { by: 'quota', ...quota });
         }
         if (quota.policy === 'hold') {
-          // Held: the step waits until the quota is raised or the month turns.
-          await job.moveToDelayed(Date.now() + QUOTA_HOLD_MS, token);
-          throw new DelayedError();
+          return this.holdForQuota(job, token, step, request.workspaceId, provider, quota.limit);
         }
         return {
           settled: await settle({
@@ -462,6 +468,13 @@ export class StepRunner {
         const { creditsWaitSince: _credits, quotaWaitSince: _quota, ...data } = job.data;
         await job.updateData(data);
       }
+    }
+    if (job.data.quotaHeldSince !== undefined) {
+      // Its quota holds it no longer (raised, removed, reset, or a call on the workspace's own account).
+      await this.ledger.clearHeld(step.id);
+      await this.quotas.forgetHold(request.workspaceId, provider, step.id);
+      const { quotaHeldSince: _held, ...data } = job.data;
+      await job.updateData(data);
     }
     // The rate slot is taken once the credits are held: a step that waits for credits takes none
     // (each slot is a call the window counts, made or not). A workspace's own account has its own
@@ -931,6 +944,40 @@ export class StepRunner {
     const delay = Math.min(RESERVATION_WAIT_MAX_MS, Math.max(RESERVATION_WAIT_MIN_MS, waited / 4));
     // Jittered, so that steps refused together do not all come back together.
     await job.moveToDelayed(now + Math.round(delay * (0.75 + Math.random() / 2)), token);
+    throw new DelayedError();
+  }
+
+  /**
+   * The workspace's quota at the provider is used up and its policy is `hold`: the step waits, its
+   * job delayed (no worker slot, no attempt spent, no polling) until the quota resets at the turn of
+   * the month, or until the quota is raised or removed (which wakes it: see `wakeQuotaHolds`),
+   * looking again at the latest every QUOTA_HOLD_RECHECK_MS. Its status says so meanwhile (reason
+   * `quota_held`, and until when), and cancelling its job ends the wait.
+   */
+  private async holdForQuota(
+    job: Job<ProviderStepPayload>,
+    token: string | undefined,
+    step: EnrichmentStep,
+    workspaceId: string,
+    provider: ProviderName,
+    limit: number,
+  ): Promise<never> {
+    const now = Date.now();
+    const resetAt = quotaResetAt(now);
+    await this.quotas.recordHold(workspaceId, provider, step.id);
+    await this.ledger.markHeld(
+      step.id,
+      `The workspace's monthly quota at ${provider} (${limit} credits) is used up: the step waits until it resets on ${new Date(resetAt).toISOString()}, or until the quota is raised or removed. Cancel the job to stop waiting.`,
+    );
+    if (job.data.quotaHeldSince === undefined) {
+      const { quotaWaitSince: _waited, ...data } = job.data;
+      await job.updateData({ ...data, quotaHeldSince: now });
+    }
+    const wakeAt = Math.min(
+      resetAt + Math.round(Math.random() * QUOTA_RESET_SPREAD_MS),
+      now + QUOTA_HOLD_RECHECK_MS,
+    );
+    await job.moveToDelayed(wakeAt, token);
     throw new DelayedError();
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { QuotaPolicy } from '@sluice/db';
-import { CreditWallet } from '@sluice/queue';
+import { CreditWallet, forgetQuotaHold, recordQuotaHold } from '@sluice/queue';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { PipelineGuards } from './pipeline-redis';
@@ -43,6 +43,7 @@ export class WorkspaceQuotas {
   private readonly quotas = new Map<string, { at: number; quota: Quota | null }>();
   private readonly redis: Redis;
   private readonly prefix: string;
+  private readonly queuePrefix: string;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -51,12 +52,13 @@ export class WorkspaceQuotas {
     this.wallet = new CreditWallet(guards.redis, `${guards.prefix}:quota`);
     this.redis = guards.redis;
     this.prefix = guards.prefix;
+    this.queuePrefix = guards.queuePrefix;
   }
 
-  private async quotaOf(workspaceId: string, provider: string): Promise<Quota | null> {
+  private async quotaOf(workspaceId: string, provider: string, fresh = false): Promise<Quota | null> {
     const id = `${workspaceId}:${provider}`;
     const cached = this.quotas.get(id);
-    if (cached && Date.now() - cached.at < QUOTA_CACHE_MS) {
+    if (!fresh && cached && Date.now() - cached.at < QUOTA_CACHE_MS) {
       return cached.quota;
     }
     const [row] = await this.dataSource.query<
@@ -113,7 +115,9 @@ export class WorkspaceQuotas {
   /**
    * Reserves `credits` of the workspace's quota at the provider for the step (always ok without a
    * quota). A refusal says whether the month's allowance itself cannot pay or only the reservations
-   * of the workspace's steps in flight leave too little (see {@link QuotaReservation}).
+   * of the workspace's steps in flight leave too little (see {@link QuotaReservation}). `fresh`: the
+   * quota is read from PostgreSQL, not from this replica's few seconds' cache (a held step woken
+   * because its quota was raised must see the raise).
    */
   async reserve(
     workspaceId: string,
@@ -121,8 +125,9 @@ export class WorkspaceQuotas {
     stepId: string,
     credits: number,
     ttlMs: number,
+    fresh = false,
   ): Promise<QuotaReservation> {
-    const quota = await this.quotaOf(workspaceId, provider);
+    const quota = await this.quotaOf(workspaceId, provider, fresh);
     if (!quota) {
       return { ok: true };
     }
@@ -145,6 +150,15 @@ export class WorkspaceQuotas {
     if (quota) {
       await this.wallet.commit(await this.walletKey(workspaceId, provider, quota), stepId, charged);
     }
+  }
+
+  /** Notes that the workspace's used-up quota holds the step (raising or removing the quota wakes it). */
+  async recordHold(workspaceId: string, provider: string, stepId: string): Promise<void> {
+    await recordQuotaHold(this.redis, this.queuePrefix, workspaceId, provider, stepId);
+  }
+
+  async forgetHold(workspaceId: string, provider: string, stepId: string): Promise<void> {
+    await forgetQuotaHold(this.redis, this.queuePrefix, workspaceId, provider, stepId);
   }
 
   async release(workspaceId: string, provider: string, stepId: string): Promise<void> {

@@ -211,6 +211,27 @@ export class StepLedger {
       .update({ id: stepId, state: 'pending' }, { providerTaskId: taskId, deadlineAt: deadline });
   }
 
+  /**
+   * Shows on the pending step that its workspace's used-up quota holds it (`reason` `quota_held`,
+   * `error` saying until when), for the job's status; its settlement replaces both.
+   */
+  async markHeld(stepId: string, detail: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE enrichment_steps SET reason = 'quota_held', error = $2, updated_at = now()
+        WHERE id = $1 AND state = 'pending'`,
+      [stepId, detail],
+    );
+  }
+
+  /** The step is no longer held by its quota (it goes on): its status says so no more. */
+  async clearHeld(stepId: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE enrichment_steps SET reason = NULL, error = NULL, updated_at = now()
+        WHERE id = $1 AND state = 'pending' AND reason = 'quota_held'`,
+      [stepId],
+    );
+  }
+
   /** Forgets a provider task that ended without an answer, so the step starts a new one. */
   async clearWaiting(stepId: string): Promise<void> {
     await this.dataSource

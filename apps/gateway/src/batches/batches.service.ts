@@ -450,7 +450,7 @@ export class BatchesService {
       const cancelled = rows.map((row) => row.id);
       if (cancelled.length > 0) {
         await manager.query(
-          `UPDATE enrichment_steps SET state = 'skipped', reason = 'cancelled', completed_at = now()
+          `UPDATE enrichment_steps SET state = 'skipped', reason = 'cancelled', error = NULL, completed_at = now()
             WHERE workspace_id = $1 AND request_id = ANY($2::uuid[]) AND state = 'pending'`,
           [caller.workspaceId, cancelled],
         );

@@ -21,6 +21,7 @@ import { DataSource } from 'typeorm';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
 import { providerOf } from '../http-params';
 import { Quotas, type QuotaView } from './quotas.service';
+import { QuotaHoldWaker } from './quota-hold-waker';
 import { AuditLog } from '../audit/audit-log.service';
 import { CorrelationId } from '../auth/request-context';
 
@@ -58,6 +59,7 @@ export class QuotasAdminController {
     private readonly quotas: Quotas,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditLog,
+    private readonly holds: QuotaHoldWaker,
   ) {}
 
   private async workspace(id: string): Promise<string> {
@@ -106,6 +108,8 @@ export class QuotasAdminController {
       details: { monthly_credits: body.monthly_credits, policy: body.policy ?? 'refuse' },
       correlationId,
     });
+    // Steps the quota held look at it again now (raised: they go on; refuse: they are skipped).
+    await this.holds.wake(workspace, name);
     return quota;
   }
 
@@ -136,5 +140,6 @@ export class QuotasAdminController {
       targetId: name,
       correlationId,
     });
+    await this.holds.wake(workspace, name);
   }
 }

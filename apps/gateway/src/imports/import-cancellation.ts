@@ -44,7 +44,7 @@ export class ImportCancellation {
         const batch = rows.map((row) => row.id);
         if (batch.length > 0) {
           await manager.query(
-            `UPDATE enrichment_steps SET state = 'skipped', reason = 'cancelled', completed_at = now()
+            `UPDATE enrichment_steps SET state = 'skipped', reason = 'cancelled', error = NULL, completed_at = now()
               WHERE request_id = ANY($1::uuid[]) AND workspace_id = $2 AND state = 'pending'`,
             [batch, workspaceId],
           );

@@ -212,12 +212,11 @@ export class JobsService {
         );
       if (updated.affected) {
         cancelledNow = true;
-        await manager
-          .getRepository(EnrichmentStep)
-          .update(
-            { requestId: id, workspaceId: caller.workspaceId, state: 'pending' },
-            { state: 'skipped', reason: 'cancelled', completedAt: () => 'now()' },
-          );
+        await manager.getRepository(EnrichmentStep).update(
+          { requestId: id, workspaceId: caller.workspaceId, state: 'pending' },
+          // error: a step held by its quota said why it waited; it waits no more.
+          { state: 'skipped', reason: 'cancelled', error: null, completedAt: () => 'now()' },
+        );
       }
     });
     if (cancelledNow) {
