@@ -590,8 +590,7 @@ export class StepRunner {
       );
       await this.cache.rememberPaid(step.id, outcome);
       await this.cache.extendClaim(request.workspaceId, cacheKey, this.config.asyncDeadlineMs);
-      await job.moveToDelayed(Date.now() + this.catalog.of(provider).pollIntervalMs, token);
-      throw new DelayedError();
+      return this.sleepOnTask(job, token, request.workspaceId, provider, step.id, cost.credits, account);
     }
     // What the ledger charges: the adapter's count, or the price an operator set for the capability.
     const charged = { ...outcome, credits: this.catalog.charged(provider, goal.capability, outcome) };
@@ -639,13 +638,13 @@ export class StepRunner {
     cacheKey: string,
     account: WorkspaceAccount | null,
   ): Promise<{ settled: string }> {
+    const reserved = this.catalog.costOf(provider, goal.capability).credits;
+    /** Waits for the next poll, the task's credits held meanwhile. */
+    const sleep = (): Promise<never> =>
+      this.sleepOnTask(job, token, request.workspaceId, provider, step.id, reserved, account);
     // A provider paused for credits is not asked either, even for work it started: the job waits.
-    if (
-      this.catalog.costOf(provider, goal.capability).credits > 0 &&
-      (await this.isPausedFor(provider, account))
-    ) {
-      await job.moveToDelayed(Date.now() + this.catalog.of(provider).pollIntervalMs, token);
-      throw new DelayedError();
+    if (reserved > 0 && (await this.isPausedFor(provider, account))) {
+      return sleep();
     }
     /** The task's deadline passed: the step fails (`timeout`), its reservation and claim released. */
     const pastDeadline = async (lastPoll: string): Promise<{ settled: string }> => {
@@ -670,8 +669,7 @@ export class StepRunner {
       }
       const deadline = step.deadlineAt?.getTime() ?? Date.now() + this.config.asyncDeadlineMs;
       if (error.retryable && Date.now() <= deadline) {
-        await job.moveToDelayed(Date.now() + this.catalog.of(provider).pollIntervalMs, token);
-        throw new DelayedError();
+        return sleep();
       }
       if (error.retryable) {
         // The deadline holds whatever the polls answer: a result endpoint that keeps failing (an
@@ -708,8 +706,7 @@ export class StepRunner {
       if (Date.now() > deadline) {
         return pastDeadline('');
       }
-      await job.moveToDelayed(Date.now() + this.catalog.of(provider).pollIntervalMs, token);
-      throw new DelayedError();
+      return sleep();
     }
     const charged = { ...outcome, credits: this.catalog.charged(provider, goal.capability, outcome) };
     const credits = startedCredits + charged.credits;
@@ -718,6 +715,34 @@ export class StepRunner {
     const result = await finish(charged, credits, false);
     await this.cache.unclaim(request.workspaceId, cacheKey, owner);
     return { settled: result };
+  }
+
+  /**
+   * Puts a step whose provider works on its task to sleep until its next poll. Its reservations (of
+   * the provider's credits and of the workspace's quota) are first held for the sleep, the poll and
+   * a deadline's slack beyond: they were made with a TTL for one call, and a step that outlives it —
+   * polls far apart, a queue backlog or a pause keeping its job from running — would otherwise see
+   * them expire while the provider still works, and other calls spend the credits its answer is
+   * then charged against (a quota passed, a balance overspent). One that expired already is made
+   * again (`credits`; 0: only an existing one is kept).
+   */
+  private async sleepOnTask(
+    job: Job<ProviderStepPayload>,
+    token: string | undefined,
+    workspaceId: string,
+    provider: ProviderName,
+    stepId: string,
+    credits: number,
+    account: WorkspaceAccount | null,
+  ): Promise<never> {
+    const pollMs = this.catalog.of(provider).pollIntervalMs;
+    if (!account) {
+      const ttlMs = pollMs + this.config.stepTimeoutMs + this.config.asyncDeadlineMs;
+      await this.guards.wallet.renew(provider, stepId, credits, ttlMs);
+      await this.quotas.renew(workspaceId, provider, stepId, credits, ttlMs);
+    }
+    await job.moveToDelayed(Date.now() + pollMs, token);
+    throw new DelayedError();
   }
 
   /** Asks the provider for the outcome of the step's asynchronous work (free), its calls logged for the step. */
@@ -764,10 +789,9 @@ export class StepRunner {
       await this.cache.forgetPaid(step.id);
       return 'already';
     };
-    const wait = async (): Promise<never> => {
-      await job.moveToDelayed(Date.now() + this.catalog.of(provider).pollIntervalMs, token);
-      throw new DelayedError();
-    };
+    // Its reservation is kept while it lasts (none is made again: the step no longer runs).
+    const wait = (): Promise<never> =>
+      this.sleepOnTask(job, token, request.workspaceId, provider, step.id, 0, account);
     const deadline = step.deadlineAt?.getTime() ?? 0;
     if (Date.now() > deadline) {
       return done();

@@ -145,6 +145,20 @@ export class WorkspaceQuotas {
         };
   }
 
+  /** Keeps the step's reservation of the quota held for another `ttlMs` (see CreditWallet.renew). */
+  async renew(
+    workspaceId: string,
+    provider: string,
+    stepId: string,
+    credits: number,
+    ttlMs: number,
+  ): Promise<void> {
+    const quota = await this.quotaOf(workspaceId, provider);
+    if (quota) {
+      await this.wallet.renew(await this.walletKey(workspaceId, provider, quota), stepId, credits, ttlMs);
+    }
+  }
+
   async commit(workspaceId: string, provider: string, stepId: string, charged: number): Promise<void> {
     const quota = await this.quotaOf(workspaceId, provider);
     if (quota) {

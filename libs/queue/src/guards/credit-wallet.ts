@@ -141,6 +141,30 @@ redis.call('HINCRBY', KEYS[1], 'reserved', ARGV[2])
 return { 1, wallet() }
 `);
 
+/*
+ * ARGV: reservationId, units, ttlMs. Reply: { state, balance, reserved, updatedAt }; state 1: the
+ * reservation's expiry moved to now + ttlMs; 2: it had expired (purged above) or was never made,
+ * and is made again whatever the balance leaves (the work it pays for is under way: hiding it
+ * would let other calls take the same credits); 0: nothing to hold (committed already, or 0 units).
+ */
+const RENEW = new LuaScript(`${LUA_WALLET}
+local id = ARGV[1]
+if redis.call('EXISTS', KEYS[4]) == 1 then
+  return { 0, wallet() }
+end
+if redis.call('HEXISTS', KEYS[2], id) == 1 then
+  redis.call('ZADD', KEYS[3], now + tonumber(ARGV[3]), id)
+  return { 1, wallet() }
+end
+if ARGV[2] == '0' then
+  return { 0, wallet() }
+end
+redis.call('HSET', KEYS[2], id, ARGV[2])
+redis.call('ZADD', KEYS[3], now + tonumber(ARGV[3]), id)
+redis.call('HINCRBY', KEYS[1], 'reserved', ARGV[2])
+return { 2, wallet() }
+`);
+
 /* ARGV: reservationId, negated charged units, marker TTL ms. Reply: { balance, reserved, updatedAt }. */
 const COMMIT = new LuaScript(`${LUA_WALLET}
 if redis.call('EXISTS', KEYS[4]) == 1 then
@@ -275,6 +299,31 @@ export class CreditWallet {
       balance: snapshot.balance ?? 0,
       needed: fromUnits(units),
     };
+  }
+
+  /**
+   * Keeps `reservationId` held for another `ttlMs` (from now): for a call whose asynchronous work
+   * outlasts the reservation's first expiry. A reservation that expired meanwhile is made again for
+   * `amount`, even beyond what the balance leaves: the provider is doing the work and will charge
+   * for it. Nothing is held for a reservation already committed. Answers which of these it did.
+   */
+  async renew(
+    provider: string,
+    reservationId: string,
+    amount: number,
+    ttlMs: number,
+  ): Promise<'renewed' | 'restored' | 'committed'> {
+    const units = toUnits(amount, 'amount', { negativeAllowed: false });
+    if (!Number.isInteger(ttlMs) || ttlMs < 1) {
+      throw new Error(`ttlMs must be an integer >= 1, got ${ttlMs}`);
+    }
+    const reply = await RENEW.run(this.redis, this.keys(provider, reservationId), [
+      reservationId,
+      String(units),
+      ttlMs,
+    ]);
+    const { head } = walletReply(reply, 1);
+    return head[0] === 1 ? 'renewed' : head[0] === 2 ? 'restored' : 'committed';
   }
 
   /**

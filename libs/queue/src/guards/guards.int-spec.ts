@@ -494,6 +494,26 @@ describe('Redis guards shared by worker replicas (real Redis)', () => {
       expect(await walletA.snapshot('expiry')).toMatchObject({ reserved: 1, available: 4 });
     });
 
+    it('renews a reservation past its first expiry, makes an expired one again, and holds nothing once committed', async () => {
+      await walletA.setBalance('renew', 2);
+      await walletA.reserve('renew', 'slow', 2, 200);
+      expect(await walletB.renew('renew', 'slow', 2, 60_000)).toBe('renewed');
+      await sleep(250);
+      // Still held past its first 200 ms: nobody else takes the credits.
+      expect(await walletB.reserve('renew', 'other', 1, 60_000)).toMatchObject({ ok: false, available: 0 });
+      // Expired (never renewed): made again, even where the balance no longer leaves room for it.
+      await walletA.reserve('renew-gone', 'late', 1, 100);
+      await walletA.setBalance('renew-gone', 1);
+      await sleep(150);
+      await walletB.reserve('renew-gone', 'taker', 1, 60_000);
+      expect(await walletA.renew('renew-gone', 'late', 1, 60_000)).toBe('restored');
+      expect(await walletA.snapshot('renew-gone')).toMatchObject({ balance: 1, reserved: 2, available: -1 });
+      // Committed: nothing is held again for it.
+      await walletA.commit('renew', 'slow', 2);
+      expect(await walletA.renew('renew', 'slow', 2, 60_000)).toBe('committed');
+      expect(await walletA.snapshot('renew')).toMatchObject({ balance: 0, reserved: 0 });
+    });
+
     it('does not limit while the balance is unknown, but keeps the reservations', async () => {
       expect(await walletA.snapshot('unknown')).toEqual({
         balance: null,
