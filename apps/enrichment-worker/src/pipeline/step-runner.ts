@@ -351,8 +351,14 @@ export class StepRunner {
       step.providerTaskId ? null : this.cache.get(request.workspaceId, cacheKey, notBefore),
     ]);
     if (paid && paid.status !== 'pending') {
+      // A run that paid and then died (or failed before settling) may have charged the provider's
+      // balance and not the workspace's quota, or neither: they are two Redis writes, on keys that
+      // cannot share a script (their slots differ). Both commits are idempotent per step, so they
+      // are made again here, and only the one that never landed changes anything.
+      const credits = paid.credits + (paid.startedCredits ?? 0);
+      await this.commitCredits(request.workspaceId, provider, step.id, credits, account);
       await this.cache.unclaim(request.workspaceId, cacheKey, owner);
-      return { settled: await finish(paid, paid.credits + (paid.startedCredits ?? 0), false) };
+      return { settled: await finish(paid, credits, false) };
     }
     if (!step.providerTaskId && !paid) {
       const cached = cachedAnswer ?? (await this.stored.fresh(request.workspaceId, goal, input, notBefore));
