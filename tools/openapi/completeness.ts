@@ -40,6 +40,43 @@ function contentHasExample(document: OpenAPIObject, content: unknown): boolean {
   return media.length > 0 && media.every((entry) => hasExample(document, entry));
 }
 
+/**
+ * Why a media type's schema leaves the generated client without a type, or null when it has one:
+ * no schema at all (`unknown`), a schema with neither a type nor a composition (an example only,
+ * or `{}`), or an object with no properties and no additional properties (`Record<string, never>`).
+ */
+function untypedSchema(document: OpenAPIObject, media: Json): string | null {
+  if (media.schema === undefined) {
+    return 'has no schema';
+  }
+  const schema = resolve(document, media.schema);
+  if (!schema) {
+    return `names a schema the document lacks (${String((media.schema as Json).$ref)})`;
+  }
+  const composed = Boolean(schema.oneOf ?? schema.anyOf ?? schema.allOf);
+  if (schema.type === undefined && !composed) {
+    return 'has a schema without a type (an example alone types as unknown)';
+  }
+  const properties = schema.properties as Json | undefined;
+  if (
+    schema.type === 'object' &&
+    !composed &&
+    (properties === undefined || Object.keys(properties).length === 0) &&
+    schema.additionalProperties === undefined
+  ) {
+    return 'is an empty object';
+  }
+  return null;
+}
+
+/** One gap per media type of `content` whose schema gives the client no type. */
+function untypedContent(document: OpenAPIObject, content: unknown, what: string): string[] {
+  return Object.entries((content ?? {}) as Record<string, Json>).flatMap(([type, media]) => {
+    const why = untypedSchema(document, media);
+    return why === null ? [] : [`${what} (${type}) ${why}: type it with a DTO class or a schema`];
+  });
+}
+
 /** What every route behind a workspace API key can answer (ApiKeyErrors). */
 const API_KEY_ERRORS = ['401', '403', '429', '503'];
 
@@ -60,7 +97,11 @@ function emptyObjects(node: unknown, where: string, found: string[]): void {
   if (
     schema.type === 'object' &&
     schema.properties === undefined &&
-    schema.additionalProperties === undefined
+    schema.additionalProperties === undefined &&
+    // Nest writes a nullable DTO property as `{ type: 'object', nullable, allOf: [{ $ref }] }`.
+    !schema.allOf &&
+    !schema.oneOf &&
+    !schema.anyOf
   ) {
     found.push(where);
   }
@@ -76,7 +117,8 @@ function emptyObjects(node: unknown, where: string, found: string[]): void {
  * What the document leaves out, one line per gap: an operation without a summary, without an
  * example of its 2xx answer (204 has none to give), without a documented error answer (any `/v1`
  * route), without the errors any API-key route can answer, a `/v1` POST without its optional
- * `Idempotency-Key` header, or taking a body without an example of it.
+ * `Idempotency-Key` header, taking a body without an example of it, or whose 2xx answer or body
+ * has no typed schema (see {@link untypedSchema}).
  */
 export function incompleteOperations(document: OpenAPIObject): string[] {
   const gaps: string[] = [];
@@ -98,6 +140,9 @@ export function incompleteOperations(document: OpenAPIObject): string[] {
       for (const [status, response] of success) {
         if (status !== '204' && !contentHasExample(document, response.content)) {
           gaps.push(`${name}: no example of its ${status} answer`);
+        }
+        if (status !== '204') {
+          gaps.push(...untypedContent(document, response.content, `${name}: its ${status} answer`));
         }
       }
       // Every route of the API can refuse (credentials at least); /metrics cannot.
@@ -125,6 +170,9 @@ export function incompleteOperations(document: OpenAPIObject): string[] {
       const body = operation.requestBody as Json | undefined;
       if (body && !contentHasExample(document, body.content)) {
         gaps.push(`${name}: no example of its request body`);
+      }
+      if (body) {
+        gaps.push(...untypedContent(document, body.content, `${name}: its request body`));
       }
     }
   }

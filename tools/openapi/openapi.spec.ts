@@ -87,6 +87,40 @@ describe('the OpenAPI document and the typed client', () => {
     );
   });
 
+  it('types every answer and body of the provider, batch and import routes with a named schema', () => {
+    type Media = { content?: Record<string, { schema?: { $ref?: string } }> };
+    type Operation = { responses: Record<string, Media>; requestBody?: Media };
+    const refOf = (entry: Media | undefined) =>
+      entry?.content?.['application/json']?.schema?.$ref?.replace('#/components/schemas/', '');
+    const operation = (path: string, method: 'get' | 'put' | 'post' | 'delete') =>
+      (document.paths[path] as Record<string, Operation>)[method];
+    const answers: [string, 'get' | 'put' | 'post' | 'delete', string, string][] = [
+      ['/v1/providers', 'get', '200', 'ProviderListDto'],
+      ['/v1/providers/{name}/credentials', 'put', '200', 'CredentialsStoredDto'],
+      ['/v1/providers/{name}/credentials', 'delete', '200', 'CredentialsRemovedDto'],
+      ['/v1/batches', 'post', '201', 'BatchCreatedDto'],
+      ['/v1/batches', 'get', '200', 'BatchListDto'],
+      ['/v1/batches/{id}', 'get', '200', 'BatchDetailDto'],
+      ['/v1/batches/{id}/summary', 'get', '200', 'BatchSummaryDto'],
+      ['/v1/batches/{id}/cancel', 'post', '200', 'BatchCancelledDto'],
+      ['/v1/batches/{id}/schedule', 'put', '200', 'BatchDto'],
+      ['/v1/batches/{id}/schedule', 'delete', '200', 'BatchDto'],
+      ['/v1/imports', 'post', '201', 'ImportDto'],
+      ['/v1/imports', 'get', '200', 'ImportListDto'],
+      ['/v1/imports/{id}', 'get', '200', 'ImportDto'],
+    ];
+    expect(
+      answers.map(([path, method, status]) => refOf(operation(path, method)?.responses[status])),
+    ).toEqual(answers.map(([, , , dto]) => dto));
+    expect(refOf(operation('/v1/batches', 'post')?.requestBody)).toBe('CreateBatchBodyDto');
+    expect(refOf(operation('/v1/batches/{id}/schedule', 'put')?.requestBody)).toBe('BatchScheduleDto');
+    // Operators pause providers: the answer tells that apart from a provider switched off.
+    const provider = document.components?.schemas?.ProviderDto as { properties?: object } | undefined;
+    expect(Object.keys(provider?.properties ?? {})).toEqual(
+      expect.arrayContaining(['enabled', 'paused', 'pause', 'available']),
+    );
+  });
+
   it('reports each kind of gap it looks for', () => {
     const incomplete = {
       openapi: '3.0.0',
@@ -110,6 +144,34 @@ describe('the OpenAPI document and the typed client', () => {
             },
           },
           delete: { summary: 'gone', responses: { '204': { description: '' }, '404': { description: '' } } },
+          put: {
+            summary: 'C',
+            requestBody: { content: { 'application/json': { schema: { example: { on: true } } } } },
+            responses: {
+              '200': {
+                description: '',
+                content: { 'application/json': { schema: { type: 'object', properties: {}, example: {} } } },
+              },
+              '201': {
+                description: '',
+                content: { 'application/json': { schema: { $ref: '#/components/schemas/Gone' } } },
+              },
+              '202': {
+                description: '',
+                content: {
+                  'application/json': {
+                    schema: {
+                      type: 'object',
+                      nullable: true,
+                      allOf: [{ $ref: '#/components/schemas/Dto' }],
+                      example: { a: 'x' },
+                    },
+                  },
+                },
+              },
+              '404': { description: 'none' },
+            },
+          },
         },
       },
       components: {
@@ -124,10 +186,16 @@ describe('the OpenAPI document and the typed client', () => {
     expect(incompleteOperations(incomplete)).toEqual([
       'POST /v1/a: no summary (@ApiOperation({ summary }))',
       'POST /v1/a: no example of its 201 answer',
+      'POST /v1/a: its 201 answer (application/json) has a schema without a type (an example alone types as unknown): type it with a DTO class or a schema',
       'POST /v1/a: no error answer documented',
       'POST /v1/a: API-key errors 401, 403, 429, 503 not documented (@ApiKeyErrors())',
       'POST /v1/a: no Idempotency-Key header documented (@ApiPost())',
       'POST /v1/a: no example of its request body',
+      'GET /b: its 200 answer (application/json) has no schema: type it with a DTO class or a schema',
+      'PUT /b: its 200 answer (application/json) is an empty object: type it with a DTO class or a schema',
+      'PUT /b: no example of its 201 answer',
+      'PUT /b: its 201 answer (application/json) names a schema the document lacks (#/components/schemas/Gone): type it with a DTO class or a schema',
+      'PUT /b: its request body (application/json) has a schema without a type (an example alone types as unknown): type it with a DTO class or a schema',
       'components.schemas.Dto.properties.c: an object with no properties types as Record<string, never> (give its type)',
     ]);
   });

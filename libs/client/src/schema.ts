@@ -539,7 +539,7 @@ export interface paths {
     };
     /**
      * Every provider: capabilities, whose credentials, enabled, paused, circuit state and credits
-     * @description `credentials` is `workspace` when this workspace stored its own (PUT /v1/providers/:name/credentials), `platform` when calls use the deployment’s, null when there are none. No secret is ever shown.
+     * @description `credentials` is `workspace` when this workspace stored its own (PUT /v1/providers/:name/credentials), `platform` when calls use the deployment’s, null when there are none. `enabled` says the provider is switched on and configured; a pause leaves it as it is: `paused` and `pause` say by whom (`operator` or `credits`), why and since when, and `available` whether waterfalls route new work to it now. No secret is ever shown.
      */
     get: operations['ProvidersController_list'];
     put?: never;
@@ -1051,6 +1051,764 @@ export interface components {
       per_hour?: number | null;
       /** @example 50000 */
       per_day?: number | null;
+    };
+    WorkspaceCredentialsHintDto: {
+      /**
+       * @description The last four characters of the key, or `…` alone.
+       * @example …9f3a
+       */
+      fingerprint: string;
+      /**
+       * Format: date-time
+       * @example 2026-12-02T10:00:00.000Z
+       */
+      updated_at: string;
+    };
+    ProviderPauseDto: {
+      /**
+       * Format: date-time
+       * @example 2026-12-02T10:00:00.000Z
+       */
+      since: string;
+      /** @example paused by an operator */
+      reason: string;
+      /**
+       * @description `operator`: POST /v1/admin/providers/:name/pause, lifted only by .../resume. `credits`: the platform account cannot pay for the next call; resumed by itself when it can.
+       * @example operator
+       * @enum {string}
+       */
+      by: 'operator' | 'credits';
+    };
+    ProviderCreditsDto: {
+      /**
+       * @description The last balance read; null before the first reading.
+       * @example 1250
+       */
+      balance: number | null;
+      /**
+       * Format: date-time
+       * @example 2026-12-02T09:55:00.000Z
+       */
+      balance_read_at: string | null;
+      /**
+       * @description Credits held for calls in flight.
+       * @example 3
+       */
+      reserved: number;
+    };
+    ProviderDto: {
+      /**
+       * @example apollo
+       * @enum {string}
+       */
+      name:
+        | 'companies-house'
+        | 'snov'
+        | 'rocketreach'
+        | 'apollo'
+        | 'serper'
+        | 'orion-connect'
+        | 'astra-dialer'
+        | 'nimbus-lookup'
+        | 'email-verifier';
+      /**
+       * @example [
+       *       "find_work_email",
+       *       "lookup_person",
+       *       "find_phone"
+       *     ]
+       */
+      capabilities: string[];
+      /**
+       * @description The fields PUT /v1/providers/:name/credentials takes.
+       * @example [
+       *       "api_key"
+       *     ]
+       */
+      credential_fields: string[];
+      /**
+       * @description Credentials are present: the workspace’s own or the platform’s.
+       * @example true
+       */
+      configured: boolean;
+      /**
+       * @example workspace
+       * @enum {string|null}
+       */
+      credentials: 'workspace' | 'platform' | null;
+      /** @description The workspace’s own credentials; null on the platform’s. */
+      workspace_credentials: components['schemas']['WorkspaceCredentialsHintDto'] | null;
+      /**
+       * @description Switched on on this deployment (provider settings) and configured. A pause does not change it: see `paused` and `available`.
+       * @example true
+       */
+      enabled: boolean;
+      /**
+       * @description Paused by an operator or for credits (see `pause`).
+       * @example false
+       */
+      paused: boolean;
+      /** @description Why and since when it is paused; null when it is not. */
+      pause: components['schemas']['ProviderPauseDto'] | null;
+      /**
+       * @example closed
+       * @enum {string}
+       */
+      circuit: 'closed' | 'open' | 'half_open';
+      /**
+       * @description Waterfalls route new work to it now: enabled, not paused and its circuit not open (a rate limit or a workspace quota may still hold a call back).
+       * @example true
+       */
+      available: boolean;
+      /** @description The platform account’s credits; null on the workspace’s own credentials (their balance is not read). */
+      credits: components['schemas']['ProviderCreditsDto'] | null;
+    };
+    ProviderListDto: {
+      providers: components['schemas']['ProviderDto'][];
+    };
+    CredentialsStoredDto: {
+      /** @example apollo */
+      provider: string;
+      /** @example …9f3a */
+      fingerprint: string;
+      /**
+       * Format: date-time
+       * @example 2026-12-02T10:00:00.000Z
+       */
+      created_at: string;
+      /**
+       * Format: date-time
+       * @example 2026-12-02T10:00:00.000Z
+       */
+      updated_at: string;
+      /** @example true */
+      configured: boolean;
+      /**
+       * @example workspace
+       * @enum {string}
+       */
+      credentials: 'workspace';
+    };
+    CredentialsRemovedDto: {
+      /** @example apollo */
+      provider: string;
+      /**
+       * @description False when the workspace had no credentials stored.
+       * @example true
+       */
+      removed: boolean;
+      /**
+       * @description The platform’s credentials are present.
+       * @example true
+       */
+      configured: boolean;
+      /**
+       * @example platform
+       * @enum {string|null}
+       */
+      credentials: 'platform' | null;
+    };
+    BatchScheduleDto: {
+      /** @example 30 */
+      every_days: number;
+    };
+    CreateBatchBodyDto: {
+      /** @example Closed-won, last quarter */
+      name?: string;
+      /**
+       * @description Up to BATCHES_MAX_RECORDS records, each with at least one identifier.
+       * @example [
+       *       {
+       *         "external_id": "deal-1042",
+       *         "first_name": "Ada",
+       *         "last_name": "Lovelace",
+       *         "domain": "acme.com",
+       *         "occurred_at": "2026-11-20"
+       *       },
+       *       {
+       *         "external_id": "deal-1043",
+       *         "email": "grace@navy.example",
+       *         "occurred_at": "2026-10-02T14:00:00Z"
+       *       }
+       *     ]
+       */
+      records: {
+        email?: string;
+        domain?: string;
+        company_name?: string;
+        linkedin_url?: string;
+        first_name?: string;
+        last_name?: string;
+        full_name?: string;
+        phone?: string;
+        external_id?: string;
+        occurred_at?: string;
+      }[];
+      /**
+       * @example [
+       *       "business_email",
+       *       "industry",
+       *       "company_size"
+       *     ]
+       */
+      enrich: (
+        | 'first_name'
+        | 'last_name'
+        | 'full_name'
+        | 'title'
+        | 'seniority'
+        | 'department'
+        | 'company_name'
+        | 'company_domain'
+        | 'industry'
+        | 'company_size'
+        | 'company_revenue'
+        | 'technologies'
+        | 'location'
+        | 'city'
+        | 'state'
+        | 'country'
+        | 'zip_code'
+        | 'linkedin_url'
+        | 'phone'
+        | 'mobile_phone'
+        | 'business_email'
+        | 'personal_email'
+        | 'email_status'
+      )[];
+      /**
+       * @description accept_catch_all, phone_type, wait_for_credits, max_age_days (0–3650)
+       * @example {
+       *       "accept_catch_all": false
+       *     }
+       */
+      options?: {
+        accept_catch_all?: boolean;
+        /** @enum {string} */
+        phone_type?: 'mobile' | 'any';
+        wait_for_credits?: boolean;
+        max_age_days?: number;
+      };
+      /** @example 90 */
+      since_days?: number;
+      /** @example 500 */
+      limit?: number;
+      /**
+       * @default bulk
+       * @enum {string}
+       */
+      priority?: 'interactive' | 'bulk';
+      /** @example 100 */
+      max_credits?: number;
+      schedule?: components['schemas']['BatchScheduleDto'];
+    };
+    BatchFiltersDto: {
+      /** @example 90 */
+      since_days?: number;
+      /** @example 500 */
+      limit?: number;
+    };
+    BatchProgressDto: {
+      /** @example 500 */
+      total: number;
+      /**
+       * @description The records’ current jobs, by status.
+       * @example {
+       *       "completed": 320,
+       *       "running": 30,
+       *       "queued": 150
+       *     }
+       */
+      by_status: {
+        [key: string]: number;
+      };
+      /** @example 320 */
+      finished: number;
+    };
+    BatchDto: {
+      /**
+       * Format: uuid
+       * @example 0d5e2c1a-7b3f-4e6a-9c2d-1f0e9a8b7c6d
+       */
+      id: string;
+      /** @example Closed-won, last quarter */
+      name: string | null;
+      /**
+       * @example running
+       * @enum {string}
+       */
+      status: 'queued' | 'running' | 'completed' | 'cancelled';
+      /**
+       * @example [
+       *       "business_email",
+       *       "industry"
+       *     ]
+       */
+      fields: (
+        | 'first_name'
+        | 'last_name'
+        | 'full_name'
+        | 'title'
+        | 'seniority'
+        | 'department'
+        | 'company_name'
+        | 'company_domain'
+        | 'industry'
+        | 'company_size'
+        | 'company_revenue'
+        | 'technologies'
+        | 'location'
+        | 'city'
+        | 'state'
+        | 'country'
+        | 'zip_code'
+        | 'linkedin_url'
+        | 'phone'
+        | 'mobile_phone'
+        | 'business_email'
+        | 'personal_email'
+        | 'email_status'
+      )[];
+      /**
+       * @description The options every record’s job runs with (as POST /v1/jobs takes them).
+       * @example {
+       *       "fields": [
+       *         "business_email",
+       *         "industry"
+       *       ]
+       *     }
+       */
+      options: {
+        [key: string]: unknown;
+      };
+      filters: components['schemas']['BatchFiltersDto'];
+      /**
+       * @example bulk
+       * @enum {string}
+       */
+      priority: 'interactive' | 'bulk';
+      /** @example 100 */
+      max_credits: number | null;
+      /** @example 0.2 */
+      max_credits_per_record: number | null;
+      /** @example 520 */
+      records_received: number;
+      /** @example 500 */
+      record_count: number;
+      schedule: components['schemas']['BatchScheduleDto'] | null;
+      progress: components['schemas']['BatchProgressDto'];
+      /** @example 41 */
+      credits_spent: number;
+      /**
+       * Format: date-time
+       * @example 2026-12-01T09:00:00.000Z
+       */
+      last_run_at: string | null;
+      /**
+       * Format: date-time
+       * @example null
+       */
+      cancelled_at: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-12-01T09:00:00.000Z
+       */
+      created_at: string;
+    };
+    BatchAcceptedRecordDto: {
+      /** @example 0 */
+      index: number;
+      /** @example deal-1042 */
+      external_id: string | null;
+      /**
+       * Format: uuid
+       * @example 6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f
+       */
+      job_id: string;
+    };
+    BatchRejectedRecordDto: {
+      /** @example 1 */
+      index: number;
+      /**
+       * @example [
+       *       "records[1]: email \"grace@\" is not an e-mail address"
+       *     ]
+       */
+      errors: string[];
+    };
+    BatchFilteredRecordDto: {
+      /** @example 2 */
+      index: number;
+      /**
+       * @example since_days
+       * @enum {string}
+       */
+      reason: 'since_days' | 'limit';
+    };
+    BatchCreatedDto: {
+      batch: components['schemas']['BatchDto'];
+      accepted: components['schemas']['BatchAcceptedRecordDto'][];
+      rejected: components['schemas']['BatchRejectedRecordDto'][];
+      filtered_out: components['schemas']['BatchFilteredRecordDto'][];
+    };
+    BatchListDto: {
+      data: components['schemas']['BatchDto'][];
+      /**
+       * @description null on the last page
+       * @example 20
+       */
+      next_offset: number | null;
+    };
+    BatchRecordStepDto: {
+      /** @example snov */
+      provider: string;
+      /** @example email */
+      goal: string;
+      /** @example completed */
+      state: string;
+      /** @example null */
+      reason: string | null;
+      /** @example 1 */
+      credits: number;
+    };
+    BatchRecordDto: {
+      /** @example 0 */
+      index: number;
+      /** @example deal-1042 */
+      external_id: string | null;
+      /**
+       * @example {
+       *       "first_name": "Ada",
+       *       "last_name": "Lovelace",
+       *       "domain": "acme.com"
+       *     }
+       */
+      input: {
+        [key: string]: unknown;
+      };
+      /**
+       * Format: date-time
+       * @example 2026-11-20T00:00:00.000Z
+       */
+      occurred_at: string | null;
+      /**
+       * Format: uuid
+       * @description The record’s current job.
+       * @example 6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f
+       */
+      job_id: string;
+      /** @example completed */
+      status: string;
+      /** @example null */
+      error: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-12-01T09:00:03.000Z
+       */
+      last_enriched_at: string | null;
+      steps: components['schemas']['BatchRecordStepDto'][];
+    };
+    BatchRecordPageDto: {
+      data: components['schemas']['BatchRecordDto'][];
+      /**
+       * @description Pass it as `after` for the next page; null on the last.
+       * @example 0
+       */
+      next_cursor: number | null;
+    };
+    BatchDetailDto: {
+      /**
+       * Format: uuid
+       * @example 0d5e2c1a-7b3f-4e6a-9c2d-1f0e9a8b7c6d
+       */
+      id: string;
+      /** @example Closed-won, last quarter */
+      name: string | null;
+      /**
+       * @example running
+       * @enum {string}
+       */
+      status: 'queued' | 'running' | 'completed' | 'cancelled';
+      /**
+       * @example [
+       *       "business_email",
+       *       "industry"
+       *     ]
+       */
+      fields: (
+        | 'first_name'
+        | 'last_name'
+        | 'full_name'
+        | 'title'
+        | 'seniority'
+        | 'department'
+        | 'company_name'
+        | 'company_domain'
+        | 'industry'
+        | 'company_size'
+        | 'company_revenue'
+        | 'technologies'
+        | 'location'
+        | 'city'
+        | 'state'
+        | 'country'
+        | 'zip_code'
+        | 'linkedin_url'
+        | 'phone'
+        | 'mobile_phone'
+        | 'business_email'
+        | 'personal_email'
+        | 'email_status'
+      )[];
+      /**
+       * @description The options every record’s job runs with (as POST /v1/jobs takes them).
+       * @example {
+       *       "fields": [
+       *         "business_email",
+       *         "industry"
+       *       ]
+       *     }
+       */
+      options: {
+        [key: string]: unknown;
+      };
+      filters: components['schemas']['BatchFiltersDto'];
+      /**
+       * @example bulk
+       * @enum {string}
+       */
+      priority: 'interactive' | 'bulk';
+      /** @example 100 */
+      max_credits: number | null;
+      /** @example 0.2 */
+      max_credits_per_record: number | null;
+      /** @example 520 */
+      records_received: number;
+      /** @example 500 */
+      record_count: number;
+      schedule: components['schemas']['BatchScheduleDto'] | null;
+      progress: components['schemas']['BatchProgressDto'];
+      /** @example 41 */
+      credits_spent: number;
+      /**
+       * Format: date-time
+       * @example 2026-12-01T09:00:00.000Z
+       */
+      last_run_at: string | null;
+      /**
+       * Format: date-time
+       * @example null
+       */
+      cancelled_at: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-12-01T09:00:00.000Z
+       */
+      created_at: string;
+      records: components['schemas']['BatchRecordPageDto'];
+    };
+    BatchFieldCoverageDto: {
+      /** @example 410 */
+      answered: number;
+      /**
+       * @description answered / records
+       * @example 0.82
+       */
+      share: number;
+    };
+    BatchJobCountsDto: {
+      /** @example 480 */
+      completed: number;
+      /** @example 12 */
+      failed: number;
+      /** @example 0 */
+      cancelled: number;
+      /** @example 8 */
+      unfinished: number;
+    };
+    BatchProviderCoverageDto: {
+      /** @example snov */
+      provider: string;
+      /**
+       * @description Records it answered.
+       * @example 410
+       */
+      records: number;
+      /**
+       * @description Fields it supplied.
+       * @example 410
+       */
+      fields: number;
+    };
+    BatchFailureReasonDto: {
+      /** @example no provider could answer */
+      reason: string;
+      /** @example 12 */
+      count: number;
+    };
+    BatchStepFailureReasonDto: {
+      /** @example apollo */
+      provider: string;
+      /** @example not_found */
+      reason: string;
+      /** @example 30 */
+      count: number;
+    };
+    BatchFailuresDto: {
+      /** @example 12 */
+      jobs: number;
+      top_reasons: components['schemas']['BatchFailureReasonDto'][];
+      /** @example 30 */
+      steps: number;
+      top_step_reasons: components['schemas']['BatchStepFailureReasonDto'][];
+    };
+    BatchValueCountDto: {
+      /** @example Software */
+      value: string;
+      /** @example 120 */
+      count: number;
+    };
+    BatchCreditsSpentDto: {
+      /** @example 41 */
+      last_run: number;
+      /** @example 41 */
+      all_runs: number;
+    };
+    BatchSummaryDto: {
+      /**
+       * Format: uuid
+       * @example 0d5e2c1a-7b3f-4e6a-9c2d-1f0e9a8b7c6d
+       */
+      batch_id: string;
+      /** @example 500 */
+      records: number;
+      jobs: components['schemas']['BatchJobCountsDto'];
+      providers: components['schemas']['BatchProviderCoverageDto'][];
+      /**
+       * @description Per field asked.
+       * @example {
+       *       "business_email": {
+       *         "answered": 410,
+       *         "share": 0.82
+       *       }
+       *     }
+       */
+      fields: {
+        [key: string]: components['schemas']['BatchFieldCoverageDto'];
+      };
+      failures: components['schemas']['BatchFailuresDto'];
+      /** @description When `industry` was asked. */
+      top_industries?: components['schemas']['BatchValueCountDto'][];
+      /** @description When `company_size` was asked: 1-10 … 5001+, smallest first. */
+      company_sizes?: components['schemas']['BatchValueCountDto'][];
+      /** @description When `seniority` was asked. */
+      seniority?: components['schemas']['BatchValueCountDto'][];
+      /** @description When `department` was asked. */
+      departments?: components['schemas']['BatchValueCountDto'][];
+      credits_spent: components['schemas']['BatchCreditsSpentDto'];
+      /**
+       * Format: date-time
+       * @example 2026-12-01T09:00:00.000Z
+       */
+      last_run_at: string | null;
+      /**
+       * Format: date-time
+       * @example null
+       */
+      cancelled_at: string | null;
+    };
+    BatchCancelledDto: {
+      /**
+       * @description Unfinished jobs cancelled now.
+       * @example 150
+       */
+      cancelled: number;
+      batch: components['schemas']['BatchDto'];
+    };
+    ImportRowErrorDto: {
+      /** @example 3 */
+      line: number;
+      /** @example Work Domain */
+      column?: string;
+      /** @example input.domain "not a domain" is not a domain (e.g. example.com) */
+      message: string;
+    };
+    ImportDto: {
+      /**
+       * Format: uuid
+       * @example 0b7e6f1c-2a4d-4e8f-9c1b-3d5a7e9f1b2c
+       */
+      id: string;
+      /**
+       * @example person.email
+       * @enum {string}
+       */
+      type:
+        | 'company.profile'
+        | 'company.officers'
+        | 'company.domain'
+        | 'company.officer_emails'
+        | 'person.email'
+        | 'person.phone'
+        | 'person.profile'
+        | 'email.verify'
+        | 'enrich';
+      /**
+       * @example completed
+       * @enum {string}
+       */
+      status: 'running' | 'completed' | 'failed';
+      /** @example leads-2026-12-02 */
+      reference: string | null;
+      /** @example 3 */
+      rows_total: number;
+      /** @example 2 */
+      rows_accepted: number;
+      /** @example 1 */
+      rows_rejected: number;
+      /** @example 0 */
+      rows_skipped: number;
+      /** @example 3 */
+      rows_committed: number;
+      /** @description The first rejected rows, in file order. */
+      errors: components['schemas']['ImportRowErrorDto'][];
+      /** @example false */
+      errors_truncated: boolean;
+      /**
+       * @description Why a failed import stopped.
+       * @example null
+       */
+      error: string | null;
+      /** @example false */
+      resumable: boolean;
+      /**
+       * Format: uuid
+       * @example null
+       */
+      resumed_from: string | null;
+      /**
+       * Format: uuid
+       * @example null
+       */
+      resumed_by: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-12-02T10:00:00.000Z
+       */
+      created_at: string;
+      /**
+       * Format: date-time
+       * @example 2026-12-02T10:00:01.000Z
+       */
+      completed_at: string | null;
+    };
+    ImportListDto: {
+      data: components['schemas']['ImportDto'][];
+      /**
+       * @description Pass it as `cursor` for the next page; null on the last.
+       * @example null
+       */
+      next_cursor: string | null;
     };
     CreateExportDto: {
       /**
@@ -5356,7 +6114,64 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          /**
+           * @example {
+           *       "providers": [
+           *         {
+           *           "name": "apollo",
+           *           "capabilities": [
+           *             "find_work_email",
+           *             "lookup_person",
+           *             "find_phone"
+           *           ],
+           *           "credential_fields": [
+           *             "api_key"
+           *           ],
+           *           "configured": true,
+           *           "credentials": "workspace",
+           *           "workspace_credentials": {
+           *             "fingerprint": "…9f3a",
+           *             "updated_at": "2026-12-02T10:00:00.000Z"
+           *           },
+           *           "enabled": true,
+           *           "paused": false,
+           *           "pause": null,
+           *           "circuit": "closed",
+           *           "available": true,
+           *           "credits": null
+           *         },
+           *         {
+           *           "name": "snov",
+           *           "capabilities": [
+           *             "find_work_email",
+           *             "find_domain"
+           *           ],
+           *           "credential_fields": [
+           *             "client_id",
+           *             "client_secret"
+           *           ],
+           *           "configured": true,
+           *           "credentials": "platform",
+           *           "workspace_credentials": null,
+           *           "enabled": true,
+           *           "paused": true,
+           *           "pause": {
+           *             "since": "2026-12-02T11:00:00.000Z",
+           *             "reason": "paused by an operator",
+           *             "by": "operator"
+           *           },
+           *           "circuit": "closed",
+           *           "available": false,
+           *           "credits": {
+           *             "balance": 1250,
+           *             "balance_read_at": "2026-12-02T10:55:00.000Z",
+           *             "reserved": 0
+           *           }
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['ProviderListDto'];
         };
       };
       /** @description Missing, invalid or revoked API key. */
@@ -5458,7 +6273,17 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          /**
+           * @example {
+           *       "provider": "apollo",
+           *       "configured": true,
+           *       "credentials": "workspace",
+           *       "fingerprint": "…9f3a",
+           *       "created_at": "2026-12-02T10:00:00.000Z",
+           *       "updated_at": "2026-12-02T10:00:00.000Z"
+           *     }
+           */
+          'application/json': components['schemas']['CredentialsStoredDto'];
         };
       };
       /** @description A field is missing, unknown or malformed (each named), or credentials are not enabled. */
@@ -5570,7 +6395,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          /**
+           * @example {
+           *       "provider": "apollo",
+           *       "removed": true,
+           *       "configured": true,
+           *       "credentials": "platform"
+           *     }
+           */
+          'application/json': components['schemas']['CredentialsRemovedDto'];
         };
       };
       /** @description Missing, invalid or revoked API key. */
@@ -5661,12 +6494,62 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description A page of batches, newest first. */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "0d5e2c1a-7b3f-4e6a-9c2d-1f0e9a8b7c6d",
+           *           "name": "Closed-won, last quarter",
+           *           "status": "running",
+           *           "fields": [
+           *             "business_email",
+           *             "industry",
+           *             "company_size"
+           *           ],
+           *           "options": {
+           *             "fields": [
+           *               "business_email",
+           *               "industry",
+           *               "company_size"
+           *             ]
+           *           },
+           *           "filters": {
+           *             "since_days": 90,
+           *             "limit": 500
+           *           },
+           *           "priority": "bulk",
+           *           "max_credits": 100,
+           *           "max_credits_per_record": 0.2,
+           *           "records_received": 520,
+           *           "record_count": 500,
+           *           "schedule": {
+           *             "every_days": 30
+           *           },
+           *           "progress": {
+           *             "total": 500,
+           *             "by_status": {
+           *               "completed": 320,
+           *               "running": 30,
+           *               "queued": 150
+           *             },
+           *             "finished": 320
+           *           },
+           *           "credits_spent": 41,
+           *           "last_run_at": "2026-12-01T09:00:00.000Z",
+           *           "cancelled_at": null,
+           *           "created_at": "2026-12-01T09:00:00.000Z"
+           *         }
+           *       ],
+           *       "next_offset": 20
+           *     }
+           */
+          'application/json': components['schemas']['BatchListDto'];
         };
       };
       /** @description limit or offset out of bounds. */
@@ -5755,7 +6638,7 @@ export interface operations {
     };
     requestBody: {
       content: {
-        'application/json': unknown;
+        'application/json': components['schemas']['CreateBatchBodyDto'];
       };
     };
     responses: {
@@ -5765,7 +6648,74 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          /**
+           * @example {
+           *       "batch": {
+           *         "id": "0d5e2c1a-7b3f-4e6a-9c2d-1f0e9a8b7c6d",
+           *         "name": "Closed-won, last quarter",
+           *         "status": "running",
+           *         "fields": [
+           *           "business_email",
+           *           "industry",
+           *           "company_size"
+           *         ],
+           *         "options": {
+           *           "fields": [
+           *             "business_email",
+           *             "industry",
+           *             "company_size"
+           *           ]
+           *         },
+           *         "filters": {
+           *           "since_days": 90,
+           *           "limit": 500
+           *         },
+           *         "priority": "bulk",
+           *         "max_credits": 100,
+           *         "max_credits_per_record": 0.2,
+           *         "records_received": 520,
+           *         "record_count": 500,
+           *         "schedule": {
+           *           "every_days": 30
+           *         },
+           *         "progress": {
+           *           "total": 500,
+           *           "by_status": {
+           *             "completed": 320,
+           *             "running": 30,
+           *             "queued": 150
+           *           },
+           *           "finished": 320
+           *         },
+           *         "credits_spent": 41,
+           *         "last_run_at": "2026-12-01T09:00:00.000Z",
+           *         "cancelled_at": null,
+           *         "created_at": "2026-12-01T09:00:00.000Z"
+           *       },
+           *       "accepted": [
+           *         {
+           *           "index": 0,
+           *           "external_id": "deal-1042",
+           *           "job_id": "6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f"
+           *         }
+           *       ],
+           *       "rejected": [
+           *         {
+           *           "index": 1,
+           *           "errors": [
+           *             "records[1]: email \"grace@\" is not an e-mail address"
+           *           ]
+           *         }
+           *       ],
+           *       "filtered_out": [
+           *         {
+           *           "index": 2,
+           *           "reason": "since_days"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['BatchCreatedDto'];
         };
       };
       /** @description A bad setting (named), too many records, a budget too small to split, or no record left to enrich. */
@@ -5883,12 +6833,85 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The batch, with a page of its records. */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          /**
+           * @example {
+           *       "id": "0d5e2c1a-7b3f-4e6a-9c2d-1f0e9a8b7c6d",
+           *       "name": "Closed-won, last quarter",
+           *       "status": "running",
+           *       "fields": [
+           *         "business_email",
+           *         "industry",
+           *         "company_size"
+           *       ],
+           *       "options": {
+           *         "fields": [
+           *           "business_email",
+           *           "industry",
+           *           "company_size"
+           *         ]
+           *       },
+           *       "filters": {
+           *         "since_days": 90,
+           *         "limit": 500
+           *       },
+           *       "priority": "bulk",
+           *       "max_credits": 100,
+           *       "max_credits_per_record": 0.2,
+           *       "records_received": 520,
+           *       "record_count": 500,
+           *       "schedule": {
+           *         "every_days": 30
+           *       },
+           *       "progress": {
+           *         "total": 500,
+           *         "by_status": {
+           *           "completed": 320,
+           *           "running": 30,
+           *           "queued": 150
+           *         },
+           *         "finished": 320
+           *       },
+           *       "credits_spent": 41,
+           *       "last_run_at": "2026-12-01T09:00:00.000Z",
+           *       "cancelled_at": null,
+           *       "created_at": "2026-12-01T09:00:00.000Z",
+           *       "records": {
+           *         "data": [
+           *           {
+           *             "index": 0,
+           *             "external_id": "deal-1042",
+           *             "input": {
+           *               "first_name": "Ada",
+           *               "last_name": "Lovelace",
+           *               "domain": "acme.com"
+           *             },
+           *             "occurred_at": "2026-11-20T00:00:00.000Z",
+           *             "job_id": "6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f",
+           *             "status": "completed",
+           *             "error": null,
+           *             "last_enriched_at": "2026-12-01T09:00:03.000Z",
+           *             "steps": [
+           *               {
+           *                 "provider": "snov",
+           *                 "goal": "email",
+           *                 "state": "completed",
+           *                 "reason": null,
+           *                 "credits": 1
+           *               }
+           *             ]
+           *           }
+           *         ],
+           *         "next_cursor": 0
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['BatchDetailDto'];
         };
       };
       /** @description Missing, invalid or revoked API key. */
@@ -5976,12 +6999,73 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description What the batch found. */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          /**
+           * @example {
+           *       "batch_id": "0d5e2c1a-7b3f-4e6a-9c2d-1f0e9a8b7c6d",
+           *       "records": 500,
+           *       "jobs": {
+           *         "completed": 480,
+           *         "failed": 12,
+           *         "cancelled": 0,
+           *         "unfinished": 8
+           *       },
+           *       "providers": [
+           *         {
+           *           "provider": "snov",
+           *           "records": 410,
+           *           "fields": 410
+           *         }
+           *       ],
+           *       "fields": {
+           *         "business_email": {
+           *           "answered": 410,
+           *           "share": 0.82
+           *         }
+           *       },
+           *       "failures": {
+           *         "jobs": 12,
+           *         "top_reasons": [
+           *           {
+           *             "reason": "no provider could answer",
+           *             "count": 12
+           *           }
+           *         ],
+           *         "steps": 30,
+           *         "top_step_reasons": [
+           *           {
+           *             "provider": "apollo",
+           *             "reason": "not_found",
+           *             "count": 30
+           *           }
+           *         ]
+           *       },
+           *       "top_industries": [
+           *         {
+           *           "value": "Software",
+           *           "count": 120
+           *         }
+           *       ],
+           *       "company_sizes": [
+           *         {
+           *           "value": "51-200",
+           *           "count": 140
+           *         }
+           *       ],
+           *       "credits_spent": {
+           *         "last_run": 41,
+           *         "all_runs": 41
+           *       },
+           *       "last_run_at": "2026-12-01T09:00:00.000Z",
+           *       "cancelled_at": null
+           *     }
+           */
+          'application/json': components['schemas']['BatchSummaryDto'];
         };
       };
       /** @description Missing, invalid or revoked API key. */
@@ -6072,12 +7156,57 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description How many unfinished jobs were cancelled, and the batch. */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          /**
+           * @example {
+           *       "cancelled": 150,
+           *       "batch": {
+           *         "id": "0d5e2c1a-7b3f-4e6a-9c2d-1f0e9a8b7c6d",
+           *         "name": "Closed-won, last quarter",
+           *         "status": "cancelled",
+           *         "fields": [
+           *           "business_email",
+           *           "industry",
+           *           "company_size"
+           *         ],
+           *         "options": {
+           *           "fields": [
+           *             "business_email",
+           *             "industry",
+           *             "company_size"
+           *           ]
+           *         },
+           *         "filters": {
+           *           "since_days": 90,
+           *           "limit": 500
+           *         },
+           *         "priority": "bulk",
+           *         "max_credits": 100,
+           *         "max_credits_per_record": 0.2,
+           *         "records_received": 520,
+           *         "record_count": 500,
+           *         "schedule": null,
+           *         "progress": {
+           *           "total": 500,
+           *           "by_status": {
+           *             "completed": 350,
+           *             "cancelled": 150
+           *           },
+           *           "finished": 500
+           *         },
+           *         "credits_spent": 41,
+           *         "last_run_at": "2026-12-01T09:00:00.000Z",
+           *         "cancelled_at": "2026-12-01T10:00:00.000Z",
+           *         "created_at": "2026-12-01T09:00:00.000Z"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['BatchCancelledDto'];
         };
       };
       /** @description Missing, invalid or revoked API key. */
@@ -6181,16 +7310,61 @@ export interface operations {
     };
     requestBody: {
       content: {
-        'application/json': unknown;
+        'application/json': components['schemas']['BatchScheduleDto'];
       };
     };
     responses: {
+      /** @description The batch, with its schedule. */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          /**
+           * @example {
+           *       "id": "0d5e2c1a-7b3f-4e6a-9c2d-1f0e9a8b7c6d",
+           *       "name": "Closed-won, last quarter",
+           *       "status": "running",
+           *       "fields": [
+           *         "business_email",
+           *         "industry",
+           *         "company_size"
+           *       ],
+           *       "options": {
+           *         "fields": [
+           *           "business_email",
+           *           "industry",
+           *           "company_size"
+           *         ]
+           *       },
+           *       "filters": {
+           *         "since_days": 90,
+           *         "limit": 500
+           *       },
+           *       "priority": "bulk",
+           *       "max_credits": 100,
+           *       "max_credits_per_record": 0.2,
+           *       "records_received": 520,
+           *       "record_count": 500,
+           *       "schedule": {
+           *         "every_days": 30
+           *       },
+           *       "progress": {
+           *         "total": 500,
+           *         "by_status": {
+           *           "completed": 320,
+           *           "running": 30,
+           *           "queued": 150
+           *         },
+           *         "finished": 320
+           *       },
+           *       "credits_spent": 41,
+           *       "last_run_at": "2026-12-01T09:00:00.000Z",
+           *       "cancelled_at": null,
+           *       "created_at": "2026-12-01T09:00:00.000Z"
+           *     }
+           */
+          'application/json': components['schemas']['BatchDto'];
         };
       };
       /** @description every_days missing or out of bounds. */
@@ -6292,12 +7466,55 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The batch, without a schedule. */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          /**
+           * @example {
+           *       "id": "0d5e2c1a-7b3f-4e6a-9c2d-1f0e9a8b7c6d",
+           *       "name": "Closed-won, last quarter",
+           *       "status": "running",
+           *       "fields": [
+           *         "business_email",
+           *         "industry",
+           *         "company_size"
+           *       ],
+           *       "options": {
+           *         "fields": [
+           *           "business_email",
+           *           "industry",
+           *           "company_size"
+           *         ]
+           *       },
+           *       "filters": {
+           *         "since_days": 90,
+           *         "limit": 500
+           *       },
+           *       "priority": "bulk",
+           *       "max_credits": 100,
+           *       "max_credits_per_record": 0.2,
+           *       "records_received": 520,
+           *       "record_count": 500,
+           *       "schedule": null,
+           *       "progress": {
+           *         "total": 500,
+           *         "by_status": {
+           *           "completed": 320,
+           *           "running": 30,
+           *           "queued": 150
+           *         },
+           *         "finished": 320
+           *       },
+           *       "credits_spent": 41,
+           *       "last_run_at": "2026-12-01T09:00:00.000Z",
+           *       "cancelled_at": null,
+           *       "created_at": "2026-12-01T09:00:00.000Z"
+           *     }
+           */
+          'application/json': components['schemas']['BatchDto'];
         };
       };
       /** @description Missing, invalid or revoked API key. */
@@ -6396,28 +7613,52 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: {
-              id: string;
-              type: string;
-              status: string;
-              reference: string | null;
-              rows_total: number;
-              rows_accepted: number;
-              rows_rejected: number;
-              rows_skipped: number;
-              rows_committed: number;
-              errors: unknown[];
-              errors_truncated: boolean;
-              error: string | null;
-              resumable: boolean;
-              resumed_from: string | null;
-              resumed_by: string | null;
-              created_at: string;
-              completed_at: string | null;
-            }[];
-            next_cursor: string | null;
-          };
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "5d1c9a7e-3b2f-4c6d-8e1a-9f0b2c4d6e8a",
+           *           "type": "person.email",
+           *           "status": "completed",
+           *           "reference": "leads-2026-12-02",
+           *           "rows_total": 1,
+           *           "rows_accepted": 1,
+           *           "rows_rejected": 0,
+           *           "rows_skipped": 2,
+           *           "rows_committed": 3,
+           *           "errors": [],
+           *           "errors_truncated": false,
+           *           "error": null,
+           *           "resumable": false,
+           *           "resumed_from": "0b7e6f1c-2a4d-4e8f-9c1b-3d5a7e9f1b2c",
+           *           "resumed_by": null,
+           *           "created_at": "2026-12-02T10:05:00.000Z",
+           *           "completed_at": "2026-12-02T10:05:01.000Z"
+           *         },
+           *         {
+           *           "id": "0b7e6f1c-2a4d-4e8f-9c1b-3d5a7e9f1b2c",
+           *           "type": "person.email",
+           *           "status": "failed",
+           *           "reference": "leads-2026-12-02",
+           *           "rows_total": 2,
+           *           "rows_accepted": 2,
+           *           "rows_rejected": 0,
+           *           "rows_skipped": 0,
+           *           "rows_committed": 2,
+           *           "errors": [],
+           *           "errors_truncated": false,
+           *           "error": "The upload broke off: the client closed the connection. The 2 row(s) accepted before stay queued (GET /v1/jobs?import_id=0b7e6f1c-2a4d-4e8f-9c1b-3d5a7e9f1b2c). To import the rest, send the same file with resume=0b7e6f1c-2a4d-4e8f-9c1b-3d5a7e9f1b2c: its first 2 data row(s), already handled, are skipped.",
+           *           "resumable": false,
+           *           "resumed_from": null,
+           *           "resumed_by": "5d1c9a7e-3b2f-4c6d-8e1a-9f0b2c4d6e8a",
+           *           "created_at": "2026-12-02T10:00:00.000Z",
+           *           "completed_at": "2026-12-02T10:00:01.000Z"
+           *         }
+           *       ],
+           *       "next_cursor": null
+           *     }
+           */
+          'application/json': components['schemas']['ImportListDto'];
         };
       };
       /** @description An unknown or malformed filter, limit or cursor. */
@@ -6621,7 +7862,34 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          /**
+           * @example {
+           *       "id": "0b7e6f1c-2a4d-4e8f-9c1b-3d5a7e9f1b2c",
+           *       "type": "person.email",
+           *       "status": "completed",
+           *       "reference": "leads-2026-12-02",
+           *       "rows_total": 3,
+           *       "rows_accepted": 2,
+           *       "rows_rejected": 1,
+           *       "rows_skipped": 0,
+           *       "rows_committed": 3,
+           *       "errors": [
+           *         {
+           *           "line": 3,
+           *           "column": "Work Domain",
+           *           "message": "input.domain \"not a domain\" is not a domain (e.g. example.com)"
+           *         }
+           *       ],
+           *       "errors_truncated": false,
+           *       "error": null,
+           *       "resumable": false,
+           *       "resumed_from": null,
+           *       "resumed_by": null,
+           *       "created_at": "2026-12-02T10:00:00.000Z",
+           *       "completed_at": "2026-12-02T10:00:01.000Z"
+           *     }
+           */
+          'application/json': components['schemas']['ImportDto'];
         };
       };
       /** @description Bad settings, no file part named `file`, not CSV, not UTF-8, a separator that cannot be told, no header, a mapping naming a missing column, too many rows. When found part-way the body holds the failed `import`. */
@@ -6754,12 +8022,40 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The import. */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          /**
+           * @example {
+           *       "id": "0b7e6f1c-2a4d-4e8f-9c1b-3d5a7e9f1b2c",
+           *       "type": "person.email",
+           *       "status": "completed",
+           *       "reference": "leads-2026-12-02",
+           *       "rows_total": 3,
+           *       "rows_accepted": 2,
+           *       "rows_rejected": 1,
+           *       "rows_skipped": 0,
+           *       "rows_committed": 3,
+           *       "errors": [
+           *         {
+           *           "line": 3,
+           *           "column": "Work Domain",
+           *           "message": "input.domain \"not a domain\" is not a domain (e.g. example.com)"
+           *         }
+           *       ],
+           *       "errors_truncated": false,
+           *       "error": null,
+           *       "resumable": false,
+           *       "resumed_from": null,
+           *       "resumed_by": null,
+           *       "created_at": "2026-12-02T10:00:00.000Z",
+           *       "completed_at": "2026-12-02T10:00:01.000Z"
+           *     }
+           */
+          'application/json': components['schemas']['ImportDto'];
         };
       };
       /** @description Missing, invalid or revoked API key. */
@@ -6999,9 +8295,9 @@ export interface operations {
            * @example job_id,type,status,input_company_number,...,business_email,...,sources,attribution,error,credits_spent,created_at,completed_at
            *     6f1c…,person.email,completed,,...,ada@example.com,...,"{""business_email"":""rocketreach""}",Powered by RocketReach,,1,2026-12-02T10:00:00.000Z,2026-12-02T10:00:02.000Z
            */
-          'text/csv': unknown;
+          'text/csv': string;
           /** @example {"id":"6f1c…","type":"person.email","status":"completed","input":{"first_name":"Ada","last_name":"Lovelace","domain":"example.com"},"data":{"business_email":"ada@example.com","email_status":"valid"},"sources":{"business_email":"rocketreach"},"confidence":{"business_email":0.9},"attribution":["Powered by RocketReach"],"error":null,"credits_spent":1,"created_at":"2026-12-02T10:00:00.000Z","completed_at":"2026-12-02T10:00:02.000Z"} */
-          'application/x-ndjson': unknown;
+          'application/x-ndjson': string;
         };
       };
       /** @description A malformed id, an unknown query parameter or format. */

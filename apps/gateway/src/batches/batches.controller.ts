@@ -12,7 +12,16 @@ import {
   Query,
   UseGuards,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ApiKeyErrors, ApiPost } from '../openapi/decorators';
 import { ENRICH_FIELDS } from '@sluice/enrichment';
 import { ApiKeyGuard } from '../auth/api-key.guard';
@@ -20,6 +29,16 @@ import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-conte
 import { RequireScope } from '../auth/scopes';
 import { ENRICH_IDENTIFIERS } from '../enrich/enrich-input';
 import { EVERY_DAYS, parseSchedule, SINCE_DAYS } from './batch-input';
+import {
+  BatchCancelledDto,
+  BatchCreatedDto,
+  BatchDetailDto,
+  BatchDto,
+  BatchListDto,
+  BatchScheduleDto,
+  BatchSummaryDto,
+  CreateBatchBodyDto,
+} from './batch.dto';
 import { BatchesService } from './batches.service';
 
 const BATCH_ID = '0d5e2c1a-7b3f-4e6a-9c2d-1f0e9a8b7c6d';
@@ -72,38 +91,39 @@ export class BatchesController {
     description: `Body: \`records\` (each with identifiers — ${ENRICH_IDENTIFIERS.join(', ')} — and optionally \`external_id\` and \`occurred_at\`, an ISO date such as when the deal closed), \`enrich\` (fields, from: ${ENRICH_FIELDS.join(', ')}), and optionally \`name\`, \`options\`, \`since_days\` (${SINCE_DAYS.min}–${SINCE_DAYS.max}: only records whose occurred_at is within that many days; records without occurred_at are left out), \`limit\` (1–BATCHES_MAX_RECORDS: at most that many records, the most recent occurred_at first), \`priority\` (default bulk), \`max_credits\` (for the whole batch per run: each record's job may spend an equal share, rounded down to 4 decimals; a budget below 0.0001 per record is a 400) and \`schedule\` (\`{"every_days": n}\`, ${EVERY_DAYS.min}–${EVERY_DAYS.max}: records whose last enrichment is older are enriched again). Each record becomes an ordinary \`enrich\` job; invalid records are reported by index and not fatal; a bad batch setting is a 400 and nothing is written.`,
   })
   @ApiBody({
-    schema: {
-      example: {
-        name: 'Closed-won, last quarter',
-        records: [
-          {
-            external_id: 'deal-1042',
-            first_name: 'Ada',
-            last_name: 'Lovelace',
-            domain: 'acme.com',
-            occurred_at: '2026-11-20',
-          },
-          { external_id: 'deal-1043', email: 'grace@navy.example', occurred_at: '2026-10-02T14:00:00Z' },
-        ],
-        enrich: ['business_email', 'industry', 'company_size'],
-        since_days: 90,
-        limit: 500,
-        max_credits: 100,
-        schedule: { every_days: 30 },
+    type: CreateBatchBodyDto,
+    examples: {
+      batch: {
+        value: {
+          name: 'Closed-won, last quarter',
+          records: [
+            {
+              external_id: 'deal-1042',
+              first_name: 'Ada',
+              last_name: 'Lovelace',
+              domain: 'acme.com',
+              occurred_at: '2026-11-20',
+            },
+            { external_id: 'deal-1043', email: 'grace@navy.example', occurred_at: '2026-10-02T14:00:00Z' },
+          ],
+          enrich: ['business_email', 'industry', 'company_size'],
+          since_days: 90,
+          limit: 500,
+          max_credits: 100,
+          schedule: { every_days: 30 },
+        },
       },
     },
   })
-  @ApiResponse({
-    status: 201,
+  @ApiCreatedResponse({
     description:
       'The batch, the records accepted (with their job ids), refused (by index, with why) and filtered out.',
-    schema: {
-      example: {
-        batch: BATCH_EXAMPLE,
-        accepted: [{ index: 0, external_id: 'deal-1042', job_id: JOB_ID }],
-        rejected: [{ index: 1, errors: ['records[1]: email "grace@" is not an e-mail address'] }],
-        filtered_out: [{ index: 2, reason: 'since_days' }],
-      },
+    type: BatchCreatedDto,
+    example: {
+      batch: BATCH_EXAMPLE,
+      accepted: [{ index: 0, external_id: 'deal-1042', job_id: JOB_ID }],
+      rejected: [{ index: 1, errors: ['records[1]: email "grace@" is not an e-mail address'] }],
+      filtered_out: [{ index: 2, reason: 'since_days' }],
     },
   })
   @ApiResponse({
@@ -123,7 +143,7 @@ export class BatchesController {
     @Body() body: unknown,
     @CurrentCaller() caller: Caller,
     @CorrelationId() correlationId: string,
-  ): ReturnType<BatchesService['create']> {
+  ): Promise<BatchCreatedDto> {
     return this.batches.create(caller, body, correlationId);
   }
 
@@ -133,7 +153,11 @@ export class BatchesController {
     summary: "The workspace's batches, newest first",
     description: 'Query: `limit` (1–100, default 20), `offset` (default 0).',
   })
-  @ApiResponse({ status: 200, schema: { example: { data: [BATCH_EXAMPLE], next_offset: 20 } } })
+  @ApiOkResponse({
+    description: 'A page of batches, newest first.',
+    type: BatchListDto,
+    example: { data: [BATCH_EXAMPLE], next_offset: 20 },
+  })
   @ApiResponse({ status: 400, description: 'limit or offset out of bounds.' })
   @ApiQuery({ name: 'limit', required: false, example: 20, description: '1–100, default 20' })
   @ApiQuery({ name: 'offset', required: false, example: 0, description: 'default 0' })
@@ -141,7 +165,7 @@ export class BatchesController {
     @CurrentCaller() caller: Caller,
     @Query('limit') limit?: string,
     @Query('offset') offset?: string,
-  ): ReturnType<BatchesService['list']> {
+  ): Promise<BatchListDto> {
     return this.batches.list(
       caller,
       intParam(limit, 'limit', 1, 100, 20),
@@ -156,27 +180,26 @@ export class BatchesController {
     description:
       'Progress counts the records’ current jobs by status; credits_spent covers every run. `records` is a page in index order: `limit` (1–500, default 100) records after the index `after` (the previous page’s `next_cursor`).',
   })
-  @ApiResponse({
-    status: 200,
-    schema: {
-      example: {
-        ...BATCH_EXAMPLE,
-        records: {
-          data: [
-            {
-              index: 0,
-              external_id: 'deal-1042',
-              input: { first_name: 'Ada', last_name: 'Lovelace', domain: 'acme.com' },
-              occurred_at: '2026-11-20T00:00:00.000Z',
-              job_id: JOB_ID,
-              status: 'completed',
-              error: null,
-              last_enriched_at: '2026-12-01T09:00:03.000Z',
-              steps: [{ provider: 'snov', goal: 'email', state: 'completed', reason: null, credits: 1 }],
-            },
-          ],
-          next_cursor: 0,
-        },
+  @ApiOkResponse({
+    description: 'The batch, with a page of its records.',
+    type: BatchDetailDto,
+    example: {
+      ...BATCH_EXAMPLE,
+      records: {
+        data: [
+          {
+            index: 0,
+            external_id: 'deal-1042',
+            input: { first_name: 'Ada', last_name: 'Lovelace', domain: 'acme.com' },
+            occurred_at: '2026-11-20T00:00:00.000Z',
+            job_id: JOB_ID,
+            status: 'completed',
+            error: null,
+            last_enriched_at: '2026-12-01T09:00:03.000Z',
+            steps: [{ provider: 'snov', goal: 'email', state: 'completed', reason: null, credits: 1 }],
+          },
+        ],
+        next_cursor: 0,
       },
     },
   })
@@ -193,7 +216,7 @@ export class BatchesController {
     @CurrentCaller() caller: Caller,
     @Query('limit') limit?: string,
     @Query('after') after?: string,
-  ): Promise<Record<string, unknown>> {
+  ): Promise<BatchDetailDto> {
     const pageLimit = intParam(limit, 'limit', 1, 500, 100);
     const cursor = intParam(after, 'after', -1, 10_000_000, -1);
     const batch = await this.batches.view(caller, id);
@@ -207,34 +230,33 @@ export class BatchesController {
     description:
       'Over the records’ current jobs: coverage per provider (records answered and fields supplied), per field (share of records with a value), failures (jobs and steps, top reasons), top industries, company sizes (1-10 … 5001+), seniority and departments — each distribution only when its field was asked — credits spent (last run and all runs), the last run, and when the batch was cancelled (`cancelled_at`, null unless it was).',
   })
-  @ApiResponse({
-    status: 200,
-    schema: {
-      example: {
-        batch_id: BATCH_ID,
-        records: 500,
-        jobs: { completed: 480, failed: 12, cancelled: 0, unfinished: 8 },
-        providers: [{ provider: 'snov', records: 410, fields: 410 }],
-        fields: { business_email: { answered: 410, share: 0.82 } },
-        failures: {
-          jobs: 12,
-          top_reasons: [{ reason: 'no provider could answer', count: 12 }],
-          steps: 30,
-          top_step_reasons: [{ provider: 'apollo', reason: 'not_found', count: 30 }],
-        },
-        top_industries: [{ value: 'Software', count: 120 }],
-        company_sizes: [{ value: '51-200', count: 140 }],
-        credits_spent: { last_run: 41, all_runs: 41 },
-        last_run_at: '2026-12-01T09:00:00.000Z',
-        cancelled_at: null,
+  @ApiOkResponse({
+    description: 'What the batch found.',
+    type: BatchSummaryDto,
+    example: {
+      batch_id: BATCH_ID,
+      records: 500,
+      jobs: { completed: 480, failed: 12, cancelled: 0, unfinished: 8 },
+      providers: [{ provider: 'snov', records: 410, fields: 410 }],
+      fields: { business_email: { answered: 410, share: 0.82 } },
+      failures: {
+        jobs: 12,
+        top_reasons: [{ reason: 'no provider could answer', count: 12 }],
+        steps: 30,
+        top_step_reasons: [{ provider: 'apollo', reason: 'not_found', count: 30 }],
       },
+      top_industries: [{ value: 'Software', count: 120 }],
+      company_sizes: [{ value: '51-200', count: 140 }],
+      credits_spent: { last_run: 41, all_runs: 41 },
+      last_run_at: '2026-12-01T09:00:00.000Z',
+      cancelled_at: null,
     },
   })
   @ApiResponse({ status: 404, description: 'No such batch in this workspace.' })
   summary(
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentCaller() caller: Caller,
-  ): ReturnType<BatchesService['summary']> {
+  ): Promise<BatchSummaryDto> {
     return this.batches.summary(caller, id);
   }
 
@@ -247,18 +269,17 @@ export class BatchesController {
     description:
       'Every unfinished job of the batch is cancelled at once; finished ones keep their results. The batch is cancelled for good: its schedule and job scheduler are removed, a scheduled run already under way enqueues nothing more, and setting a schedule again is a 409. The batch shows `status: "cancelled"` and `cancelled_at` (its summary too). Cancelling again changes nothing.',
   })
-  @ApiResponse({
-    status: 200,
-    schema: {
-      example: {
-        cancelled: 150,
-        batch: {
-          ...BATCH_EXAMPLE,
-          status: 'cancelled',
-          schedule: null,
-          progress: { total: 500, by_status: { completed: 350, cancelled: 150 }, finished: 500 },
-          cancelled_at: '2026-12-01T10:00:00.000Z',
-        },
+  @ApiOkResponse({
+    description: 'How many unfinished jobs were cancelled, and the batch.',
+    type: BatchCancelledDto,
+    example: {
+      cancelled: 150,
+      batch: {
+        ...BATCH_EXAMPLE,
+        status: 'cancelled',
+        schedule: null,
+        progress: { total: 500, by_status: { completed: 350, cancelled: 150 }, finished: 500 },
+        cancelled_at: '2026-12-01T10:00:00.000Z',
       },
     },
   })
@@ -266,7 +287,7 @@ export class BatchesController {
   cancel(
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentCaller() caller: Caller,
-  ): ReturnType<BatchesService['cancel']> {
+  ): Promise<BatchCancelledDto> {
     return this.batches.cancel(caller, id);
   }
 
@@ -276,8 +297,12 @@ export class BatchesController {
     summary: "Set a batch's re-enrichment schedule",
     description: `Body \`{"every_days": n}\` (${EVERY_DAYS.min}–${EVERY_DAYS.max}): records whose last enrichment finished more than n days ago are enriched again by ordinary enrich jobs (the provider cache and store answer what is still fresh without paying). Checked every BATCH_REFRESH_TICK_MS.`,
   })
-  @ApiBody({ schema: { example: { every_days: 30 } } })
-  @ApiResponse({ status: 200, schema: { example: { ...BATCH_EXAMPLE, schedule: { every_days: 30 } } } })
+  @ApiBody({ type: BatchScheduleDto, examples: { monthly: { value: { every_days: 30 } } } })
+  @ApiOkResponse({
+    description: 'The batch, with its schedule.',
+    type: BatchDto,
+    example: { ...BATCH_EXAMPLE, schedule: { every_days: 30 } },
+  })
   @ApiResponse({ status: 400, description: 'every_days missing or out of bounds.' })
   @ApiResponse({ status: 404, description: 'No such batch in this workspace.' })
   @ApiResponse({
@@ -288,7 +313,7 @@ export class BatchesController {
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: unknown,
     @CurrentCaller() caller: Caller,
-  ): ReturnType<BatchesService['setSchedule']> {
+  ): Promise<BatchDto> {
     return this.batches.setSchedule(caller, id, parseSchedule(body, 'body'));
   }
 
@@ -298,12 +323,16 @@ export class BatchesController {
     summary: "Stop a batch's re-enrichment",
     description: 'Removes the schedule and its job scheduler.',
   })
-  @ApiResponse({ status: 200, schema: { example: { ...BATCH_EXAMPLE, schedule: null } } })
+  @ApiOkResponse({
+    description: 'The batch, without a schedule.',
+    type: BatchDto,
+    example: { ...BATCH_EXAMPLE, schedule: null },
+  })
   @ApiResponse({ status: 404, description: 'No such batch in this workspace.' })
   deleteSchedule(
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentCaller() caller: Caller,
-  ): ReturnType<BatchesService['deleteSchedule']> {
+  ): Promise<BatchDto> {
     return this.batches.deleteSchedule(caller, id);
   }
 }

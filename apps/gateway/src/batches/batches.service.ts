@@ -43,6 +43,7 @@ import {
   type ParsedRecord,
   type RejectedRecord,
 } from './batch-input';
+import type { BatchSummaryDto } from './batch.dto';
 import { companySizeBucketSql, DISTRIBUTED_FIELDS, TOP_VALUES } from './batch-summary';
 
 const TERMINAL = ['completed', 'failed', 'cancelled'];
@@ -509,7 +510,7 @@ export class BatchesService {
    * results (jsonb): coverage per provider and per field, failures, distributions of the fields
    * asked, credits. Nothing is loaded into memory beyond the aggregates.
    */
-  async summary(caller: Caller, id: string): Promise<Record<string, unknown>> {
+  async summary(caller: Caller, id: string): Promise<BatchSummaryDto> {
     const batch = await this.find(caller, id);
     const latest = `SELECT r.id, r.status, r.error, r.result FROM batch_records br
                       JOIN enrichment_requests r ON r.id = br.request_id

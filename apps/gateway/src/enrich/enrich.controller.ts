@@ -31,6 +31,7 @@ import {
   parseMaxCredits,
 } from './enrich-input';
 import { EnrichService } from './enrich.service';
+import { FIELDS_SCHEMA, IDENTIFIERS_SCHEMA, OPTIONS_SCHEMA } from './enrich-schemas';
 
 const ANSWER_EXAMPLE = {
   job_id: '6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f',
@@ -45,21 +46,6 @@ const ANSWER_EXAMPLE = {
   credits_spent: 2,
   error: null,
 };
-
-const OPTIONS_SCHEMA = {
-  type: 'object',
-  properties: {
-    accept_catch_all: { type: 'boolean' },
-    phone_type: { type: 'string', enum: ['mobile', 'any'] },
-    wait_for_credits: { type: 'boolean' },
-    max_age_days: { type: 'integer', minimum: 0, maximum: 3650 },
-  },
-  description: 'accept_catch_all, phone_type, wait_for_credits, max_age_days (0–3650)',
-};
-
-const FIELDS_SCHEMA = { type: 'array', items: { type: 'string', enum: [...ENRICH_FIELDS] } };
-
-const IDENTIFIERS_SCHEMA = Object.fromEntries(ENRICH_IDENTIFIERS.map((name) => [name, { type: 'string' }]));
 
 /** The real-time answer (200), typed so that the generated client checks what it reads. */
 const ANSWER_SCHEMA = {

@@ -112,10 +112,13 @@ export class ExportsController {
     description: 'The file, as an attachment.',
     content: {
       'text/csv': {
+        // A file, not JSON: the client reads it as text (`parseAs: 'text'` or 'stream').
+        schema: { type: 'string' },
         example:
           'job_id,type,status,input_company_number,...,business_email,...,sources,attribution,error,credits_spent,created_at,completed_at\n6f1c…,person.email,completed,,...,ada@example.com,...,"{""business_email"":""rocketreach""}",Powered by RocketReach,,1,2026-12-02T10:00:00.000Z,2026-12-02T10:00:02.000Z\n',
       },
       'application/x-ndjson': {
+        schema: { type: 'string', description: 'One JSON object per line.' },
         example:
           '{"id":"6f1c…","type":"person.email","status":"completed","input":{"first_name":"Ada","last_name":"Lovelace","domain":"example.com"},"data":{"business_email":"ada@example.com","email_status":"valid"},"sources":{"business_email":"rocketreach"},"confidence":{"business_email":0.9},"attribution":["Powered by RocketReach"],"error":null,"credits_spent":1,"created_at":"2026-12-02T10:00:00.000Z","completed_at":"2026-12-02T10:00:02.000Z"}\n',
       },

@@ -14,6 +14,8 @@ import {
   ApiBearerAuth,
   ApiBody,
   ApiConsumes,
+  ApiCreatedResponse,
+  ApiOkResponse,
   ApiOperation,
   ApiQuery,
   ApiResponse,
@@ -27,11 +29,12 @@ import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-conte
 import { RequireScope } from '../auth/scopes';
 import { recordStreamedDigest, StreamedBody } from '../auth/streamed-body';
 import { WebhookSecrets } from '../callbacks/webhook-secrets.service';
-import { ApiAnswer, ApiError, ApiKeyErrors, ApiPost } from '../openapi/decorators';
+import { ApiError, ApiKeyErrors, ApiPost } from '../openapi/decorators';
 import { asBadRequest, openCsvUpload } from './csv-upload';
 import { parseImportListQuery } from './import-list';
 import { parseImportSettings } from './import-settings';
 import type { ImportView } from './import-view';
+import { ImportDto, ImportListDto } from './import.dto';
 import { ImportsService } from './imports.service';
 
 const IMPORT_EXAMPLE: ImportView = {
@@ -182,7 +185,7 @@ export class ImportsController {
     example: '0b7e6f1c-2a4d-4e8f-9c1b-3d5a7e9f1b2c',
     description: 'The id of a failed, resumable import of this workspace: its committed rows are skipped.',
   })
-  @ApiResponse({ status: 201, description: 'The import, finished.', schema: { example: IMPORT_EXAMPLE } })
+  @ApiCreatedResponse({ description: 'The import, finished.', type: ImportDto, example: IMPORT_EXAMPLE })
   @ApiResponse({
     status: 400,
     description:
@@ -210,7 +213,7 @@ export class ImportsController {
     @Req() request: Request,
     @CurrentCaller() caller: Caller,
     @CorrelationId() correlationId: string,
-  ): Promise<ImportView> {
+  ): Promise<ImportDto> {
     const upload = await openCsvUpload(request, this.config.importMaxBytes);
     let settings;
     try {
@@ -238,10 +241,10 @@ export class ImportsController {
   @ApiQuery({ name: 'status', required: false, enum: ['running', 'completed', 'failed'] })
   @ApiQuery({ name: 'limit', required: false, example: 20, description: '1–100, default 20' })
   @ApiQuery({ name: 'cursor', required: false, description: 'next_cursor of the previous page' })
-  @ApiAnswer(200, IMPORT_LIST_EXAMPLE, {
-    nullable: ['reference', 'error', 'resumed_from', 'resumed_by', 'completed_at', 'next_cursor'],
-    optional: ['column'],
+  @ApiOkResponse({
     description: 'A page of imports, newest first.',
+    type: ImportListDto,
+    example: IMPORT_LIST_EXAMPLE,
   })
   @ApiError(
     400,
@@ -251,7 +254,7 @@ export class ImportsController {
   async list(
     @Query() query: Record<string, unknown>,
     @CurrentCaller() caller: Caller,
-  ): Promise<{ data: ImportView[]; next_cursor: string | null }> {
+  ): Promise<ImportListDto> {
     return this.imports.list(caller, parseImportListQuery(query));
   }
 
@@ -261,7 +264,7 @@ export class ImportsController {
     summary: 'An import: status, row counts and the first rejected rows with their line and reason',
     description: 'Its jobs: GET /v1/jobs?import_id={id}; its results: POST /v1/exports with import_id.',
   })
-  @ApiResponse({ status: 200, schema: { example: IMPORT_EXAMPLE } })
+  @ApiOkResponse({ description: 'The import.', type: ImportDto, example: IMPORT_EXAMPLE })
   @ApiResponse({ status: 404, description: 'No such import in this workspace.' })
   async get(
     @Param(
@@ -273,7 +276,7 @@ export class ImportsController {
     )
     id: string,
     @CurrentCaller() caller: Caller,
-  ): Promise<ImportView> {
+  ): Promise<ImportDto> {
     return this.imports.get(caller, id);
   }
 }

@@ -1,7 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, UseGuards } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ApiKeyErrors } from '../openapi/decorators';
 import { CoreConfig, hasPlatformCredentials, PipelineConfig, ProvidersConfig } from '@sluice/config';
 import { descriptorOf } from '@sluice/providers';
@@ -13,7 +21,6 @@ import {
   pauseOf,
   QUEUE_NAMES,
   RedisCircuitBreaker,
-  type CircuitState,
 } from '@sluice/queue';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -26,29 +33,15 @@ import { type ProviderBalance, readProviderBalances } from '../credits/provider-
 import { providerOf } from '../http-params';
 import { ProviderSettingsService } from '../admin/provider-settings.service';
 import { credentialFieldsOf, parseCredentialsBody } from './credentials-body';
-import { type StoredCredentialView, WorkspaceCredentials } from './workspace-credentials.service';
+import {
+  CredentialsRemovedDto,
+  CredentialsStoredDto,
+  type ProviderDto,
+  ProviderListDto,
+} from './provider-view.dto';
+import { WorkspaceCredentials } from './workspace-credentials.service';
 
-/** One provider as a workspace sees it. Never a secret. */
-export interface ProviderView {
-  name: string;
-  capabilities: string[];
-  /** The fields `PUT /v1/providers/:name/credentials` takes. */
-  credential_fields: string[];
-  /** Credentials are present: the workspace's own or the platform's. */
-  configured: boolean;
-  credentials: 'workspace' | 'platform' | null;
-  /** The workspace's credentials: a non-secret hint and when they were set; null on the platform's. */
-  workspace_credentials: { fingerprint: string; updated_at: string } | null;
-  /** Switched on on this deployment, not paused by an operator, credentials present. */
-  enabled: boolean;
-  paused: boolean;
-  pause: { since: string; reason: string; by: 'operator' | 'credits' } | null;
-  circuit: CircuitState;
-  /** The platform account's credits; null on the workspace's own credentials (its balance is not read). */
-  credits: { balance: number | null; balance_read_at: string | null; reserved: number } | null;
-}
-
-const VIEW_EXAMPLE: ProviderView = {
+const VIEW_EXAMPLE: ProviderDto = {
   name: 'apollo',
   capabilities: ['find_work_email', 'lookup_person', 'find_phone'],
   credential_fields: ['api_key'],
@@ -59,6 +52,7 @@ const VIEW_EXAMPLE: ProviderView = {
   paused: false,
   pause: null,
   circuit: 'closed',
+  available: true,
   credits: null,
 };
 
@@ -93,14 +87,30 @@ export class ProvidersController {
   @ApiOperation({
     summary: 'Every provider: capabilities, whose credentials, enabled, paused, circuit state and credits',
     description:
-      '`credentials` is `workspace` when this workspace stored its own (PUT /v1/providers/:name/credentials), `platform` when calls use the deployment’s, null when there are none. No secret is ever shown.',
+      '`credentials` is `workspace` when this workspace stored its own (PUT /v1/providers/:name/credentials), `platform` when calls use the deployment’s, null when there are none. `enabled` says the provider is switched on and configured; a pause leaves it as it is: `paused` and `pause` say by whom (`operator` or `credits`), why and since when, and `available` whether waterfalls route new work to it now. No secret is ever shown.',
   })
-  @ApiResponse({
-    status: 200,
+  @ApiOkResponse({
     description: 'The providers.',
-    schema: { example: { providers: [VIEW_EXAMPLE] } },
+    type: ProviderListDto,
+    example: {
+      providers: [
+        VIEW_EXAMPLE,
+        {
+          ...VIEW_EXAMPLE,
+          name: 'snov',
+          capabilities: ['find_work_email', 'find_domain'],
+          credential_fields: ['client_id', 'client_secret'],
+          credentials: 'platform',
+          workspace_credentials: null,
+          paused: true,
+          pause: { since: '2026-12-02T11:00:00.000Z', reason: 'paused by an operator', by: 'operator' },
+          available: false,
+          credits: { balance: 1250, balance_read_at: '2026-12-02T10:55:00.000Z', reserved: 0 },
+        },
+      ],
+    },
   })
-  async list(@CurrentCaller() caller: Caller): Promise<{ providers: ProviderView[] }> {
+  async list(@CurrentCaller() caller: Caller): Promise<ProviderListDto> {
     const redis = await this.redis();
     this.wallet ??= new CreditWallet(redis, creditWalletPrefix(this.core.queuePrefix));
     this.circuits ??= new RedisCircuitBreaker(redis, circuitBreakerPrefix(this.core.queuePrefix), {
@@ -122,12 +132,14 @@ export class ProvidersController {
       // The environment's settings with the overrides operators stored (as the workers run them).
       this.settings.list(),
     ]);
-    const providers = ACTIVE_PROVIDERS.map((provider, index): ProviderView => {
+    const providers = ACTIVE_PROVIDERS.map((provider, index): ProviderDto => {
       const { pause, circuit } = states[index];
       const mine = own.find((row) => row.provider === provider);
       const platform = hasPlatformCredentials(this.providers, provider);
       const source = mine ? 'workspace' : platform ? 'platform' : null;
       const switchedOn = settings.find((entry) => entry.name === provider)?.settings.enabled === true;
+      // A pause (by an operator or for credits) is not a setting: it leaves `enabled` as it is.
+      const enabled = switchedOn && source !== null;
       const balance = balances.get(provider) as ProviderBalance;
       return {
         name: provider,
@@ -136,7 +148,7 @@ export class ProvidersController {
         configured: source !== null,
         credentials: source,
         workspace_credentials: mine ? { fingerprint: mine.fingerprint, updated_at: mine.updated_at } : null,
-        enabled: switchedOn && source !== null && pause?.manual !== true,
+        enabled,
         paused: pause !== null,
         pause: pause
           ? {
@@ -146,6 +158,7 @@ export class ProvidersController {
             }
           : null,
         circuit,
+        available: enabled && pause === null && circuit !== 'open',
         credits:
           source === 'platform'
             ? {
@@ -174,18 +187,16 @@ export class ProvidersController {
       snov: { value: { client_id: 'your-snov-client-id', client_secret: 'your-snov-client-secret' } },
     },
   })
-  @ApiResponse({
-    status: 200,
+  @ApiOkResponse({
     description: 'Stored.',
-    schema: {
-      example: {
-        provider: 'apollo',
-        configured: true,
-        credentials: 'workspace',
-        fingerprint: '…9f3a',
-        created_at: '2026-12-02T10:00:00.000Z',
-        updated_at: '2026-12-02T10:00:00.000Z',
-      },
+    type: CredentialsStoredDto,
+    example: {
+      provider: 'apollo',
+      configured: true,
+      credentials: 'workspace',
+      fingerprint: '…9f3a',
+      created_at: '2026-12-02T10:00:00.000Z',
+      updated_at: '2026-12-02T10:00:00.000Z',
     },
   })
   @ApiResponse({
@@ -200,7 +211,7 @@ export class ProvidersController {
     // Validated by parseCredentialsBody: the allowed fields depend on the provider in the path.
     @Body() body: unknown,
     @CorrelationId() correlationId: string,
-  ): Promise<StoredCredentialView & { configured: true; credentials: 'workspace' }> {
+  ): Promise<CredentialsStoredDto> {
     const provider = providerOf(name);
     const values = parseCredentialsBody(provider, body);
     const stored = await this.credentials.put(caller.workspaceId, caller.apiKeyId, provider, values);
@@ -224,17 +235,17 @@ export class ProvidersController {
     summary: 'Remove this workspace’s credentials for a provider: its calls use the platform’s again',
   })
   @ApiParam({ name: 'name', example: 'apollo', enum: [...ACTIVE_PROVIDERS] })
-  @ApiResponse({
-    status: 200,
+  @ApiOkResponse({
     description: 'Removed (or there were none: `removed` is false).',
-    schema: { example: { provider: 'apollo', removed: true, configured: true, credentials: 'platform' } },
+    type: CredentialsRemovedDto,
+    example: { provider: 'apollo', removed: true, configured: true, credentials: 'platform' },
   })
   @ApiResponse({ status: 404, description: 'No such provider.' })
   async remove(
     @CurrentCaller() caller: Caller,
     @Param('name') name: string,
     @CorrelationId() correlationId: string,
-  ): Promise<{ provider: string; removed: boolean; configured: boolean; credentials: 'platform' | null }> {
+  ): Promise<CredentialsRemovedDto> {
     const provider = providerOf(name);
     const removed = await this.credentials.remove(caller.workspaceId, caller.apiKeyId, provider);
     if (removed) {
