@@ -1,4 +1,7 @@
+import { getQueueToken } from '@nestjs/bullmq';
 import { EnrichmentRequest } from '@sluice/db';
+import { JOB_NAMES, planJobOptions, QUEUE_NAMES } from '@sluice/queue';
+import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { call, createWorkspace } from '../support/api';
 import { requireEnv, type TestDatabase } from '../support/database';
@@ -478,6 +481,44 @@ describe('API access', () => {
       result: null,
     });
     expect(['queued', 'running', 'completed', 'failed']).toContain(row.status);
+  });
+
+  it('enqueues a new job’s plan with the plan options, as one command without a pipeline', async () => {
+    ctx = await setUp({}, { worker: false });
+    const { stack } = ctx;
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Plan Co');
+    // Every ioredis pipeline is built by this method; the gateway is the only Redis user here.
+    const pipelines = jest.spyOn(Redis.prototype, 'pipeline');
+    try {
+      for (const priority of ['interactive', 'bulk'] as const) {
+        pipelines.mockClear();
+        const submitted = await call<{ id: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
+          token: apiKey,
+          headers: { 'x-request-id': `plan-${priority}` },
+          body: { ...JOB, priority },
+        });
+        expect(submitted.status).toBe(202);
+        // One job needs no pipeline: building one copies every script command BullMQ defines.
+        expect(pipelines).not.toHaveBeenCalled();
+        const queue = stack.gateway.get<Queue>(getQueueToken(QUEUE_NAMES.enrichment), { strict: false });
+        const plan = await queue.getJob(`plan-${submitted.body.id}`);
+        const expected = planJobOptions(submitted.body.id, priority);
+        expect(plan?.name).toBe(JOB_NAMES.enrichmentPlan);
+        expect(plan?.data).toEqual({
+          requestId: submitted.body.id,
+          workspaceId,
+          correlationId: `plan-${priority}`,
+        });
+        expect(plan?.opts).toMatchObject({
+          jobId: expected.jobId,
+          priority: expected.priority,
+          attempts: expected.attempts,
+        });
+        expect(await plan?.getState()).toBe('prioritized');
+      }
+    } finally {
+      pipelines.mockRestore();
+    }
   });
 
   it('enqueues a bulk list, each job checked on its own, the invalid ones listed by index', async () => {
