@@ -50,6 +50,7 @@ import { ProvidersController } from './providers/providers.controller';
 import { WorkspaceCredentials } from './providers/workspace-credentials.service';
 import { BatchesController } from './batches/batches.controller';
 import { BatchesService } from './batches/batches.service';
+import { BatchSchedulerKeeper } from './batches/batch-scheduler-keeper';
 import { ImportsController } from './imports/imports.controller';
 import { ImportsService } from './imports/imports.service';
 import { ImportCancellation } from './imports/import-cancellation';
@@ -161,6 +162,7 @@ export class GatewayModule implements NestModule {
         EnrichFastPath,
         WorkspaceCredentials,
         BatchesService,
+        BatchSchedulerKeeper,
         ImportsService,
         StaleImportSweep,
         ImportCancellation,

@@ -232,6 +232,16 @@ export class GatewayConfig {
   batchRefreshTickMs = 3600 * 1000;
 
   @Setting({
+    env: 'BATCH_SCHEDULE_CHECK_MS',
+    description:
+      'How often the gateway checks that every scheduled batch has its job scheduler in Redis and puts back any Redis lost with its data (ms).',
+  })
+  @IsInt()
+  @Min(100)
+  @Max(3600 * 1000)
+  batchScheduleCheckMs = 30_000;
+
+  @Setting({
     env: 'IMPORT_MAX_ROWS',
     description:
       'Most data rows one CSV import (POST /v1/imports) may hold; a longer file is refused and the jobs it had queued are cancelled.',

@@ -44,6 +44,7 @@ import {
   type RejectedRecord,
 } from './batch-input';
 import type { BatchSummaryDto } from './batch.dto';
+import { upsertBatchScheduler } from './batch-scheduler-keeper';
 import { companySizeBucketSql, DISTRIBUTED_FIELDS, TOP_VALUES } from './batch-summary';
 
 const TERMINAL = ['completed', 'failed', 'cancelled'];
@@ -262,15 +263,7 @@ export class BatchesService {
   }
 
   private async upsertScheduler(workspaceId: string, batchId: string): Promise<void> {
-    await this.queue.upsertJobScheduler(
-      batchRefreshSchedulerId(batchId),
-      { every: this.config.batchRefreshTickMs },
-      {
-        name: JOB_NAMES.batchRefresh,
-        data: { batchId, workspaceId },
-        opts: { removeOnComplete: { count: 20 }, removeOnFail: { count: 50 } },
-      },
-    );
+    await upsertBatchScheduler(this.queue as Queue, this.config.batchRefreshTickMs, workspaceId, batchId);
   }
 
   /** The caller's batch; another workspace's batch is indistinguishable from a missing one (404). */
