@@ -601,8 +601,12 @@ export class StepRunner {
     // What the ledger charges: the adapter's count, or the price an operator set for the capability.
     const charged = { ...outcome, credits: this.catalog.charged(provider, goal.capability, outcome) };
     await this.afterCall(step.id, 'keep the paid answer', () => this.cache.rememberPaid(step.id, charged));
-    await this.afterCall(step.id, 'charge the wallet', () =>
-      this.commitCredits(request.workspaceId, provider, step.id, charged.credits, account),
+    // Both commits are idempotent per step: trying again repeats only the one that did not land.
+    await this.afterCall(
+      step.id,
+      'charge the wallet',
+      () => this.commitCredits(request.workspaceId, provider, step.id, charged.credits, account),
+      3,
     );
     const result = await finish(charged, charged.credits, false);
     await this.cache.unclaim(request.workspaceId, cacheKey, owner);
@@ -613,19 +617,34 @@ export class StepRunner {
    * Redis's part of a paid answer, tried but not required: the step is then settled in PostgreSQL
    * (the durable record: step, ledger, call log) whether or not Redis took it. Not a job error
    * swallowed: the job goes on to its settlement, and a settlement that fails still fails the job.
-   * What is lost when Redis is away: the cached answer (asked again by a later request), and a
-   * wallet charge (the wallet overstates the balance until its next reading; its reservation
-   * expires by itself).
+   * A write is tried `tries` times, 100 ms then 400 ms apart, so a blip (one refused command, a
+   * failover's first seconds) does not lose it. What is lost when Redis stays away: the cached
+   * answer (asked again by a later request), and a wallet charge (the provider's wallet overstates
+   * the balance until its next reading, the workspace's quota until it is set from the ledger
+   * again; their reservations expire by themselves).
    */
-  private async afterCall(stepId: string, what: string, write: () => Promise<unknown>): Promise<void> {
-    try {
-      await write();
-    } catch (error) {
-      this.logger.warn({
-        msg: `could not ${what} in Redis; settling the step anyway`,
-        stepId,
-        error: message(error),
-      });
+  private async afterCall(
+    stepId: string,
+    what: string,
+    write: () => Promise<unknown>,
+    tries = 1,
+  ): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await write();
+        return;
+      } catch (error) {
+        if (attempt >= tries) {
+          this.logger.warn({
+            msg: `could not ${what} in Redis; settling the step anyway`,
+            stepId,
+            attempts: attempt,
+            error: message(error),
+          });
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, attempt === 1 ? 100 : 400));
+      }
     }
   }
 
