@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { EnrichmentStep, WebhookEvent } from '@sluice/db';
+import { createHash, createHmac } from 'node:crypto';
+import { CreditLedgerEntry, EnrichmentStep, WebhookEvent } from '@sluice/db';
 import { CallbackTokens, planJobOptions } from '@sluice/queue';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -10,6 +10,8 @@ import {
   calls,
   enqueue,
   finished,
+  job,
+  paidCalls,
   people,
   personInput,
   sandboxPatch,
@@ -18,6 +20,7 @@ import {
   type JobView,
 } from '../support/pipeline';
 import type { Stack } from '../support/stack';
+import { eventually } from '../support/wait';
 
 const PROVIDERS = [
   'companies-house',
@@ -222,6 +225,163 @@ describe('erasure and suppression', () => {
     expect(await finished(stack, apiKey, id)).toEqual(view);
   });
 
+  it('keeps nothing of the answer a cancelled step collects when it names an erased person, and records its charge', async () => {
+    // Snov.io alone finds e-mails here; it calls back (the stack's receiver) when a search is done.
+    ctx = await setUp({
+      PROVIDER_OVERRIDES: JSON.stringify({ apollo: { enabled: false }, rocketreach: { enabled: false } }),
+    });
+    const { stack, db, prefix } = ctx;
+    redis = new Redis(requireEnv('REDIS_URL'), { maxRetriesPerRequest: null });
+    const { apiKey } = await createWorkspace(stack.gatewayUrl, 'Erased After Cancel Co');
+    const person = (await people(stack.sandboxUrl)).find((p) => p.emails.snov === p.email);
+    expect(person).toBeDefined();
+    const subject = person as NonNullable<typeof person>;
+    const email = subject.email.toLowerCase();
+    const erased = await call(stack.gatewayUrl, 'DELETE', `/v1/persons?email=${encodeURIComponent(email)}`, {
+      token: apiKey,
+    });
+    expect(erased.status).toBe(200);
+    await sandboxPatch(stack.sandboxUrl, 'snov', { credits: 100, task_delay_ms: 1500 });
+    // Asked for by name: nothing in the request names the erased e-mail, so the search is paid for.
+    const id = await enqueue(stack, apiKey, { type: 'person.email', input: personInput(subject) });
+    await eventually(
+      async () =>
+        paidCalls(await calls(stack.sandboxUrl, 'snov'), 'POST /v2/emails-by-domain-by-name/start') === 1 ||
+        undefined,
+      { what: 'the search started' },
+    );
+    const cancelled = await call<JobView>(stack.gatewayUrl, 'POST', `/v1/jobs/${id}/cancel`, {
+      token: apiKey,
+    });
+    expect(cancelled.body.status).toBe('cancelled');
+    const step = await db.dataSource
+      .getRepository(EnrichmentStep)
+      .findOneByOrFail({ requestId: id, provider: 'snov' });
+    // The collection is over once the charge is recorded and the step's paid answer forgotten.
+    const ledger = await eventually(
+      async () => {
+        const rows = await db.dataSource.getRepository(CreditLedgerEntry).findBy({ requestId: id });
+        const pending = await redis?.exists(`${prefix}:pipeline:paid:${step.id}`);
+        return rows.length > 0 && pending === 0 ? rows : undefined;
+      },
+      { timeoutMs: 15_000, what: 'the charge collected' },
+    );
+    expect(ledger.map((row) => Number(row.credits))).toEqual([1]);
+    expect((await job(stack, apiKey, id)).steps.find((s) => s.provider === 'snov')).toMatchObject({
+      state: 'skipped',
+      reason: 'cancelled',
+      credits: 1,
+    });
+    expect(await mentionsInRedis(redis, prefix, email)).toEqual([]);
+    expect(await mentionsInDatabase(db, email)).toEqual({});
+    expect(await db.dataSource.getRepository(WebhookEvent).findBy({ stepId: step.id })).toEqual([]);
+  });
+
+  it('forgets the paid answer of a call cancelled on the wire when it names an erased person', async () => {
+    // Apollo alone finds e-mails here: the step's one call is the one the cancellation races.
+    ctx = await setUp({
+      PROVIDER_OVERRIDES: JSON.stringify({ snov: { enabled: false }, rocketreach: { enabled: false } }),
+    });
+    const { stack, db, prefix } = ctx;
+    redis = new Redis(requireEnv('REDIS_URL'), { maxRetriesPerRequest: null });
+    const { apiKey } = await createWorkspace(stack.gatewayUrl, 'Erased On The Wire Co');
+    const person = (await people(stack.sandboxUrl)).find((p) => p.emails.apollo === p.email);
+    expect(person).toBeDefined();
+    const subject = person as NonNullable<typeof person>;
+    const email = subject.email.toLowerCase();
+    const erased = await call(stack.gatewayUrl, 'DELETE', `/v1/persons?email=${encodeURIComponent(email)}`, {
+      token: apiKey,
+    });
+    expect(erased.status).toBe(200);
+    // Slow enough that the cancellation lands while the sandbox holds the call.
+    await sandboxPatch(stack.sandboxUrl, 'apollo', { credits: 100, latency_ms: 1500 });
+    const id = await enqueue(stack, apiKey, { type: 'person.email', input: personInput(subject) });
+    await eventually(
+      async () => paidCalls(await calls(stack.sandboxUrl, 'apollo'), 'POST /people/match') === 1 || undefined,
+      { what: 'the match call on the wire' },
+    );
+    const cancelled = await call<JobView>(stack.gatewayUrl, 'POST', `/v1/jobs/${id}/cancel`, {
+      token: apiKey,
+    });
+    expect(cancelled.body.status).toBe('cancelled');
+    // The run has ended once its provider call is written (with its settlement, or as the run ends).
+    await eventually(
+      async () =>
+        (
+          await db.dataSource.query<{ n: number }[]>(
+            'SELECT count(*)::int AS n FROM provider_calls WHERE request_id = $1',
+            [id],
+          )
+        )[0]?.n === 1 || undefined,
+      { what: 'the call written' },
+    );
+    expect((await job(stack, apiKey, id)).steps.find((s) => s.provider === 'apollo')).toMatchObject({
+      state: 'skipped',
+      reason: 'cancelled',
+      credits: 1,
+    });
+    expect(await mentionsInRedis(redis, prefix, email)).toEqual([]);
+    expect(await mentionsInDatabase(db, email)).toEqual({});
+  });
+
+  it('keeps nothing of a signed RocketReach delivery for no known lookup that names an erased person', async () => {
+    ctx = await setUp({});
+    const { stack, db } = ctx;
+    const { apiKey } = await createWorkspace(stack.gatewayUrl, 'Erased Unmatched Co');
+    const subject = (await people(stack.sandboxUrl))[0];
+    const email = subject.email.toLowerCase();
+    const linkedin = subject.linkedin_url.toLowerCase();
+    const erased = await call(stack.gatewayUrl, 'DELETE', `/v1/persons?email=${encodeURIComponent(email)}`, {
+      token: apiKey,
+    });
+    expect(erased.status).toBe(200);
+    // RocketReach delivers a lookup whose step the erasure removed (or any lookup Sluice does not
+    // know): a full profile, quoting the person. Its account serves every workspace alike.
+    const raw = JSON.stringify({
+      id: 40001234,
+      status: 'complete',
+      name: subject.full_name,
+      linkedin_url: subject.linkedin_url,
+      current_employer: subject.company_name,
+      emails: [{ email: subject.email, smtp_valid: 'valid', type: 'professional' }],
+      phones: subject.phone ? [{ number: subject.phone }] : [],
+      profile_list: { id: 7, name: 'API Bulk Lookup' },
+    });
+    const response = await fetch(`${stack.receiverUrl}/webhooks/rocketreach`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'rr-request-id': 'b0a1c2d3-0000-4000-8000-000000000001',
+        'x-rocketreach-signature': createHmac('sha256', 'sandbox-rocketreach-webhook-secret')
+          .update(raw)
+          .digest('base64'),
+      },
+      body: raw,
+    });
+    expect(response.status).toBe(202);
+    expect(await response.json()).toMatchObject({ status: 'unmatched' });
+    // Recorded for ops (what RocketReach sent, about which lookup), without anything of the person.
+    expect(await db.dataSource.getRepository(WebhookEvent).findBy({ provider: 'rocketreach' })).toMatchObject(
+      [
+        {
+          status: 'unmatched',
+          stepId: null,
+          workspaceId: null,
+          body: '',
+          headers: { 'rr-request-id': 'b0a1c2d3-0000-4000-8000-000000000001' },
+          summary: {
+            bytes: Buffer.byteLength(raw),
+            sha256: createHash('sha256').update(raw).digest('hex'),
+            profiles: [{ id: 40001234, status: 'complete', profileListId: 7 }],
+          },
+        },
+      ],
+    );
+    expect(await mentionsInDatabase(db, email)).toEqual({});
+    expect(await mentionsInDatabase(db, linkedin.replace(/^https?:\/\/(www\.)?/, ''))).toEqual({});
+    expect(await mentionsInDatabase(db, subject.full_name.toLowerCase())).toEqual({});
+  });
+
   it('erases a person from every table, payload and cache, and refuses them afterwards at no cost', async () => {
     ctx = await setUp({});
     const { stack, db, prefix } = ctx;
@@ -289,6 +449,19 @@ describe('erasure and suppression', () => {
     await db.dataSource.query(
       `INSERT INTO persons (workspace_id, email, fetched_at) VALUES ($1, $2, now())`,
       [ws, nearMiss],
+    );
+
+    // The answer a run paid for and had not settled when it stopped (a worker killed between the
+    // provider's answer and the settlement), kept for its retry.
+    const [profiledStep] = await db.dataSource
+      .getRepository(EnrichmentStep)
+      .find({ where: { requestId: profiled.id }, order: { seq: 'ASC' } });
+    expect(profiledStep).toBeDefined();
+    await redis.set(
+      `${prefix}:pipeline:paid:${profiledStep.id}`,
+      JSON.stringify({ status: 'hit', output: { email }, credits: 1 }),
+      'EX',
+      3600,
     );
 
     // Before: the subject is in several tables and in the pipeline's cache.

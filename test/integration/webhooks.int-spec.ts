@@ -217,7 +217,7 @@ describe('provider callbacks through the webhook receiver', () => {
     expect((await post(`${ctx.stack.receiverUrl}/webhooks/snov/${digest}`, body)).status).toBe(401);
   });
 
-  it('checks RocketReach’s signature over the raw body; a signed event for no known task is kept and flagged', async () => {
+  it('checks RocketReach’s signature over the raw body; a signed event for no known task is recorded without its body and flagged', async () => {
     const raw = '{"id": 987654321, "status": "complete", "name": "Nobody Known"}';
     const forged = await post(`${ctx.stack.receiverUrl}/webhooks/rocketreach`, raw, {
       'x-rocketreach-signature': createHmac('sha256', 'wrong-secret').update(raw).digest('base64'),
@@ -239,7 +239,14 @@ describe('provider callbacks through the webhook receiver', () => {
     const stored = await ctx.db.dataSource
       .getRepository(WebhookEvent)
       .findOneByOrFail({ id: signed.body.id as string });
-    expect(stored).toMatchObject({ provider: 'rocketreach', status: 'unmatched', stepId: null, body: raw });
+    // Never applied, and it may name anybody: what identifies it is kept, not what it says.
+    expect(stored).toMatchObject({ provider: 'rocketreach', status: 'unmatched', stepId: null, body: '' });
+    expect(stored.summary).toEqual({
+      bytes: Buffer.byteLength(raw),
+      sha256: createHash('sha256').update(raw).digest('hex'),
+      profiles: [{ id: 987654321, status: 'complete', profileListId: null }],
+    });
+    expect(JSON.stringify(stored)).not.toContain('Nobody Known');
     expect(stored.headers).toMatchObject({ 'rr-request-id': 'rr-test-1' });
   });
 

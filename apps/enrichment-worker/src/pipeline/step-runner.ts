@@ -297,8 +297,10 @@ export class StepRunner {
           cached,
         });
         if (suppressed === 'already') {
-          // Settled meanwhile (a cancellation): what its callbacks quote goes all the same.
+          // Settled meanwhile (a cancellation): what its callbacks quote goes all the same, and so
+          // does the paid answer kept for a retry (only a settlement of this run forgets it).
           await this.ledger.forgetCallbacks(step);
+          await this.cache.forgetPaid(step.id);
         }
         return suppressed;
       }
@@ -789,7 +791,8 @@ export class StepRunner {
    * asynchronous work ran: the cancellation skipped the step, but the provider charges for that work
    * when it finishes, asked or not. Once the provider has called back for it (finished, and charged),
    * its result is asked for (free) and what it charged goes on the skipped step and into the ledger,
-   * the wallet and the quota; the paid answer is cached for identical requests. Until then the job
+   * the wallet and the quota; the paid answer is cached for identical requests, unless it names a
+   * person erased from the workspace (then nothing of it is kept, as in a settlement). Until then the job
    * waits, up to the task's deadline, without asking the provider: a provider that finishes work
    * only when asked is not made to finish (and charge for) a cancelled search. The step stays
    * skipped, and its request cancelled.
@@ -846,6 +849,15 @@ export class StepRunner {
     const credits = started + this.catalog.charged(provider, goal.capability, outcome);
     await this.commitCredits(request.workspaceId, provider, step.id, credits, account);
     await this.ledger.chargeSettled(step, credits, account ? 'workspace_charge' : 'charge');
+    if (
+      outcome.status === 'hit' &&
+      (await this.ledger.isSuppressed(request.workspaceId, identifiersIn(outcome.output)))
+    ) {
+      // The same rule as a settlement: the charge is recorded, nothing of an answer naming a person
+      // erased from the workspace is cached, and the callbacks that quote it go.
+      await this.ledger.forgetCallbacks(step);
+      return done();
+    }
     await this.cache.set(request.workspaceId, cacheKey, step.operation, outcome);
     return done();
   }

@@ -80,6 +80,7 @@ export class ErasureService {
   ): Promise<ErasureReport> {
     const erased: Record<string, number> = {};
     const cacheKeys = new Set<string>();
+    const stepIds = new Set<string>();
     const needles = new Set<string>();
     const identifiers = new Map<SuppressionIdentifierKind, Set<string>>([
       ['email', new Set()],
@@ -108,13 +109,22 @@ export class ErasureService {
       }
       const needleList = [...needles];
       const patterns = needleList.map(wholeIdentifierPattern);
-      const steps = await manager.query<{ cache_key: string }[]>(
-        `SELECT DISTINCT cache_key FROM enrichment_steps t
-          WHERE t.workspace_id = $1 AND t.cache_key IS NOT NULL
-            AND ${mentions('t')}`,
+      // The steps erased: those mentioning the person, and those of requests mentioning them (they
+      // go with their request).
+      const steps = await manager.query<{ id: string; cache_key: string | null }[]>(
+        `SELECT t.id, t.cache_key FROM enrichment_steps t
+          WHERE t.workspace_id = $1
+            AND (${mentions('t')}
+                 OR EXISTS (SELECT 1 FROM enrichment_requests r
+                             WHERE r.id = t.request_id AND r.workspace_id = $1 AND ${mentions('r')}))`,
         [workspaceId, needleList, patterns],
       );
-      steps.forEach((step) => cacheKeys.add(step.cache_key));
+      for (const step of steps) {
+        if (step.cache_key) {
+          cacheKeys.add(step.cache_key);
+        }
+        stepIds.add(step.id);
+      }
       for (const { table, scope } of TABLES) {
         erased[table] = await this.deleteMentions(manager, table, scope, [workspaceId, needleList, patterns]);
       }
@@ -129,7 +139,7 @@ export class ErasureService {
         }
       }
     });
-    erased.redis_cache_entries = await this.eraseCache(workspaceId, needles, cacheKeys);
+    erased.redis_cache_entries = await this.eraseCache(workspaceId, needles, cacheKeys, stepIds);
     const suppressed = [...identifiers].flatMap(([k, values]) => [...values].map(() => ({ kind: k })));
     this.logger.log({ msg: 'person erased', workspaceId, kind, erased });
     return { erased, suppressed };
@@ -176,17 +186,23 @@ export class ErasureService {
 
   /**
    * The pipeline's result cache of this workspace (`<prefix>:pipeline:cache:<workspace>:<key>`):
-   * entries of the erased steps' cache keys, and any other entry whose answer mentions the person.
-   * Scanned with SCAN (never KEYS) so Redis is not blocked.
+   * entries of the erased steps' cache keys, and any other entry whose answer mentions the person;
+   * and the answers the erased steps paid for and had not settled yet (`<prefix>:pipeline:paid:<step>`,
+   * kept for a retry that has no step left to settle). Scanned with SCAN (never KEYS) so Redis is
+   * not blocked.
    */
   private async eraseCache(
     workspaceId: string,
     needles: Set<string>,
     cacheKeys: Set<string>,
+    stepIds: Set<string>,
   ): Promise<number> {
     const redis = (await this.queue.client) as unknown as Redis;
     const base = `${this.core.queuePrefix}:pipeline:cache:${workspaceId}:`;
     const doomed = new Set([...cacheKeys].map((key) => base + key));
+    for (const stepId of stepIds) {
+      doomed.add(`${this.core.queuePrefix}:pipeline:paid:${stepId}`);
+    }
     const patterns = [...needles].map((needle) => new RegExp(wholeIdentifierPattern(needle)));
     let cursor = '0';
     do {

@@ -3,7 +3,8 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CallbackConfig, CoreConfig, ProvidersConfig } from '@sluice/config';
-import { verifyRocketReachSignature } from '@sluice/providers';
+import type { WebhookEventSummary } from '@sluice/db';
+import { rocketReachWebhookRefs, verifyRocketReachSignature } from '@sluice/providers';
 import { CallbackTokens, JOB_NAMES, JOB_OPTIONS, QUEUE_NAMES, recordWebhookRefusal } from '@sluice/queue';
 import type { Redis } from 'ioredis';
 import type { Queue } from 'bullmq';
@@ -48,6 +49,18 @@ function keptHeaders(headers: Record<string, string | string[] | undefined>): Re
 }
 
 /**
+ * What is recorded of an event whose body is not kept: enough to recognise it (size, digest) and,
+ * for RocketReach, to find the lookup it was about; nothing about the person.
+ */
+function summaryOf(provider: string, body: string): WebhookEventSummary {
+  return {
+    bytes: Buffer.byteLength(body, 'utf8'),
+    sha256: createHash('sha256').update(body).digest('hex'),
+    ...(provider === 'rocketreach' ? { profiles: rocketReachWebhookRefs(body) } : {}),
+  };
+}
+
+/**
  * Takes provider callbacks in: verifies each (RocketReach's signature over the raw body; for
  * providers that do not sign, the step's unguessable token in the URL), stores the raw event
  * before anything else, and hands it to the worker through a queue, so the provider gets a fast
@@ -58,6 +71,10 @@ function keptHeaders(headers: Record<string, string | string[] | undefined>): Re
  * settled — a redelivery after the step finished, or one after an answer naming a person erased
  * from the workspace was dropped with the step's callbacks — is answered 2xx (`late`), so the
  * provider stops, and recorded without its body: nothing of the person it quotes is stored again.
+ * A signed RocketReach event for no lookup Sluice knows (its step erased, past retention, or a
+ * lookup made outside Sluice on the same account) is recorded the same way, flagged `unmatched`:
+ * RocketReach's account is shared by every workspace, so it cannot be told which workspace's
+ * erasures apply to it, and nothing would ever apply its body.
  */
 @Injectable()
 export class WebhookIntake {
@@ -171,7 +188,7 @@ export class WebhookIntake {
       const parsed = JSON.parse(body) as { id?: unknown };
       profileId = typeof parsed.id === 'number' || typeof parsed.id === 'string' ? String(parsed.id) : null;
     } catch {
-      profileId = null; // stored as it came, flagged unmatched
+      profileId = null; // recorded (without its body) and flagged unmatched
     }
     const rows = profileId
       ? await this.dataSource.query<CallbackStep[]>(
@@ -206,10 +223,13 @@ export class WebhookIntake {
         );
         status = row?.state === 'pending' ? 'received' : 'late';
       }
-      const late = status === 'late';
+      // A settled step's callback is recorded (its arrival tells a cancelled step's collection that
+      // the provider finished and charged) without the body: it may name an erased person. So is an
+      // event for no known task, which is never applied and may name anybody.
+      const kept = status === 'received';
       const inserted = await manager.query<{ id: string }[]>(
-        `INSERT INTO webhook_events (provider, event_id, step_id, workspace_id, status, headers, body, processed_at)
-         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, CASE WHEN $5 = 'late' THEN now() END)
+        `INSERT INTO webhook_events (provider, event_id, step_id, workspace_id, status, headers, body, summary, processed_at)
+         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8::jsonb, CASE WHEN $5 = 'late' THEN now() END)
          ON CONFLICT (provider, event_id) DO NOTHING
          RETURNING id`,
         [
@@ -219,9 +239,8 @@ export class WebhookIntake {
           step?.workspace_id ?? null,
           status,
           JSON.stringify(headers),
-          // A settled step's callback is recorded (its arrival tells a cancelled step's collection
-          // that the provider finished and charged) without the body: it may name an erased person.
-          late ? '' : body,
+          kept ? body : '',
+          kept ? null : JSON.stringify(summaryOf(provider, body)),
         ],
       );
       return { status, id: inserted[0]?.id ?? null };
@@ -232,7 +251,11 @@ export class WebhookIntake {
         outcome: stored.status === 'received' ? 'accepted' : stored.status,
       });
       if (stored.status === 'unmatched') {
-        this.logger.warn({ msg: 'callback for no known task: stored and flagged', provider, eventId });
+        this.logger.warn({
+          msg: 'callback for no known task: recorded without its body and flagged',
+          provider,
+          eventId,
+        });
         return { status: 'unmatched', id: stored.id };
       }
       if (stored.status === 'late') {

@@ -4,12 +4,25 @@ export const WEBHOOK_EVENT_STATUSES = ['received', 'processed', 'unmatched', 'la
 export type WebhookEventStatus = (typeof WEBHOOK_EVENT_STATUSES)[number];
 
 /**
+ * What is kept of an event whose body is not: its size and SHA-256 (to recognise the same delivery
+ * in the provider's logs or a redelivery) and, for RocketReach, the ids and states of the profiles
+ * it was about. Nothing about the person.
+ */
+export interface WebhookEventSummary {
+  bytes: number;
+  sha256: string;
+  profiles?: { id: number | string | null; status: string | null; profileListId: number | null }[] | null;
+}
+
+/**
  * A provider callback exactly as it arrived, stored before anything else is done with it. The
  * provider's event id is unique per provider, so a delivery repeated (senders retry the same event
  * for days) is recognised and never processed twice; the table is the durable replay memory.
- * `unmatched`: a verified event for no task Sluice knows, kept and flagged rather than dropped.
+ * `unmatched`: a verified event for no task Sluice knows, recorded and flagged rather than dropped,
+ * without its body: it is never applied, and it may name anybody (a person erased from a workspace
+ * — whose step went with the erasure — included), in a workspace it cannot be tied to.
  * `late`: an event for a step already settled, recorded without its body (it may quote a person
- * erased from the workspace) and never applied.
+ * erased from the workspace) and never applied. Both keep a {@link WebhookEventSummary} instead.
  */
 @Entity({ name: 'webhook_events' })
 @Index('uq_webhook_events_provider_event', ['provider', 'eventId'], { unique: true })
@@ -41,9 +54,13 @@ export class WebhookEvent {
   @Column({ type: 'jsonb' })
   headers!: Record<string, string>;
 
-  /** The raw body, byte for byte as text; empty for a `late` event (not kept). */
+  /** The raw body, byte for byte as text; empty for a `late` or `unmatched` event (not kept). */
   @Column({ type: 'text' })
   body!: string;
+
+  /** For a `late` or `unmatched` event, what is kept instead of its body; null otherwise. */
+  @Column({ type: 'jsonb', nullable: true })
+  summary!: WebhookEventSummary | null;
 
   @Column({ type: 'text', nullable: true })
   error!: string | null;

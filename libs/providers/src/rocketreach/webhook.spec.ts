@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { ProviderError } from '../errors';
 import complete from './__fixtures__/person-lookup.response.200.complete.docs-example.json';
 import headers from './__fixtures__/webhook.headers.docs-example.json';
-import { parseRocketReachWebhook, verifyRocketReachSignature } from './webhook';
+import { parseRocketReachWebhook, rocketReachWebhookRefs, verifyRocketReachSignature } from './webhook';
 
 const SECRET = 'webhook-secret';
 const sign = (body: string, secret = SECRET): string =>
@@ -87,5 +87,32 @@ describe('parseRocketReachWebhook', () => {
       expect(outcome).toBeInstanceOf(ProviderError);
       expect(outcome).toMatchObject({ kind: 'invalid_response' });
     }
+  });
+});
+
+describe('rocketReachWebhookRefs', () => {
+  it('keeps the ids, states and profile lists of a delivery, and nothing about the person', () => {
+    const single = JSON.stringify({ ...complete, profile_list: { id: 3, name: 'Leads of Jane Doe' } });
+    expect(rocketReachWebhookRefs(single)).toEqual([
+      { id: complete.id, status: complete.status, profileListId: 3 },
+    ]);
+    const refs = rocketReachWebhookRefs(Buffer.from(JSON.stringify([complete, { ...complete, id: 5 }])));
+    expect(refs?.map((ref) => ref.id)).toEqual([complete.id, 5]);
+    expect(JSON.stringify(refs)).not.toMatch(/@|linkedin|Leads/i);
+  });
+
+  it('keeps an id or a state only in the form RocketReach gives them', () => {
+    expect(rocketReachWebhookRefs('{"id": "123", "status": "in progress"}')).toEqual([
+      { id: '123', status: 'in progress', profileListId: null },
+    ]);
+    expect(rocketReachWebhookRefs('{"id": "jane@example.com", "status": "jane@example.com"}')).toEqual([
+      { id: null, status: null, profileListId: null },
+    ]);
+  });
+
+  it('has nothing to keep of a body that is not JSON or holds no profile object', () => {
+    expect(rocketReachWebhookRefs('{"id": ')).toBeNull();
+    expect(rocketReachWebhookRefs('[]')).toBeNull();
+    expect(rocketReachWebhookRefs('"jane@example.com"')).toBeNull();
   });
 });

@@ -102,3 +102,37 @@ export function parseRocketReachWebhook(
   });
   return { requestId: id, bulk, results };
 }
+
+/** What identifies one profile of a delivery, without anything about the person. */
+export interface RocketReachWebhookProfileRef {
+  /** RocketReach's id of the lookup (the profile), as it came. */
+  id: number | string | null;
+  status: string | null;
+  /** The profile list it was delivered for (a bulk lookup's list); its name is not kept. */
+  profileListId: number | null;
+}
+
+/**
+ * What can be kept of a delivery whose body is not kept (one for no lookup Sluice knows: it may
+ * name anybody, a person erased from a workspace included): the profile ids, their statuses and
+ * profile lists — enough to find the lookup at RocketReach — and nothing of the person. Null for a
+ * body that is not JSON or holds no profile object.
+ */
+export function rocketReachWebhookRefs(rawBody: string | Buffer): RocketReachWebhookProfileRef[] | null {
+  const parsed = parseJson(Buffer.isBuffer(rawBody) ? rawBody.toString('utf8') : rawBody);
+  if (!parsed.ok) {
+    return null;
+  }
+  const items: unknown[] = Array.isArray(parsed.value) ? (parsed.value as unknown[]) : [parsed.value];
+  const refs = items.filter(isRecord).map((item): RocketReachWebhookProfileRef => ({
+    // Only what these fields can legitimately hold is kept: a number, a lookup state.
+    id:
+      typeof item.id === 'number' || (typeof item.id === 'string' && /^\d{1,20}$/.test(item.id))
+        ? item.id
+        : null,
+    status: typeof item.status === 'string' && /^[A-Za-z _-]{1,40}$/.test(item.status) ? item.status : null,
+    profileListId:
+      isRecord(item.profile_list) && typeof item.profile_list.id === 'number' ? item.profile_list.id : null,
+  }));
+  return refs.length > 0 ? refs : null;
+}
