@@ -18,9 +18,20 @@ import {
 } from '@sluice/queue';
 import { Redis } from 'ioredis';
 import { WorkerMetrics } from '../ops/worker-metrics';
+import type { ProviderErrorKind } from '@sluice/providers';
 import type { StepOutcome } from './provider-invoker';
 
 export const PIPELINE_REDIS = Symbol('PIPELINE_REDIS');
+
+/**
+ * What a step's provider call paid for, kept until the step is settled: the answer (for
+ * asynchronous work, with what starting it charged), or a final failure the provider charged for
+ * all the same (an answer it charged that could not be read). A later run of the step settles from
+ * it instead of calling, and paying, again.
+ */
+export type PaidAnswer =
+  | (StepOutcome & { startedCredits?: number })
+  | { status: 'unreadable'; credits: number; kind: ProviderErrorKind; error: string };
 
 /** Deletes KEYS[1] if its value starts with ARGV[1]: compared and deleted in one step. */
 const UNCLAIM = new LuaScript(
@@ -258,7 +269,7 @@ export class ResultCache {
   }
 
   /** What a step's provider call answered, kept (7 days) the moment it is known, before PostgreSQL. */
-  async rememberPaid(stepId: string, outcome: StepOutcome & { startedCredits?: number }): Promise<void> {
+  async rememberPaid(stepId: string, outcome: PaidAnswer): Promise<void> {
     await this.guards.redis.set(
       `${this.guards.prefix}:paid:${stepId}`,
       JSON.stringify(outcome),
@@ -271,8 +282,8 @@ export class ResultCache {
     await this.guards.redis.del(`${this.guards.prefix}:paid:${stepId}`);
   }
 
-  async paid(stepId: string): Promise<(StepOutcome & { startedCredits?: number }) | null> {
+  async paid(stepId: string): Promise<PaidAnswer | null> {
     const raw = await this.guards.redis.get(`${this.guards.prefix}:paid:${stepId}`);
-    return raw ? (JSON.parse(raw) as StepOutcome & { startedCredits?: number }) : null;
+    return raw ? (JSON.parse(raw) as PaidAnswer) : null;
   }
 }

@@ -352,6 +352,22 @@ export class StepRunner {
       this.cache.paid(step.id),
       step.providerTaskId ? null : this.cache.get(request.workspaceId, cacheKey, notBefore),
     ]);
+    if (paid?.status === 'unreadable') {
+      // A run was charged for an answer it could not read and ended before its settlement (killed,
+      // say): that charge is settled now, as that run would have, and the provider is not asked
+      // (and paid) again. The commits are idempotent per step, as below.
+      await this.commitCredits(request.workspaceId, provider, step.id, paid.credits, account);
+      await this.cache.unclaim(request.workspaceId, cacheKey, owner);
+      return {
+        settled: await settle({
+          state: 'failed',
+          reason: paid.kind,
+          error: paid.error,
+          latencyMs: null,
+          credits: paid.credits,
+        }),
+      };
+    }
     if (paid && paid.status !== 'pending') {
       // A run that paid and then died (or failed before settling) may have charged the provider's
       // balance and not the workspace's quota, or neither: they are two Redis writes, on keys that
@@ -559,14 +575,32 @@ export class StepRunner {
       // whose body the adapter refused: `invalid_response`). That spend is real: it is charged to
       // the wallet and the quota and recorded on the failed step, not released. Only for a final
       // failure: a retryable one is retried (its reservation released) and not settled here.
+      // As for an answer (below), the charge is kept as paid first, so that a run that dies before
+      // the settlement leaves the next one a charge to settle rather than a call to make (and pay
+      // for) again; and Redis's part is only tried, so that its failing cannot stop the settlement.
       const charged =
         error instanceof ProviderError && !error.retryable ? this.callLog.chargedFor(step.id) : 0;
-      if (charged > 0) {
-        await this.commitCredits(request.workspaceId, provider, step.id, charged, account);
+      if (charged > 0 && error instanceof ProviderError) {
+        const unreadable = {
+          status: 'unreadable',
+          credits: charged,
+          kind: error.kind,
+          error: message(error),
+        } as const;
+        await this.afterCall(step.id, 'keep the paid answer', () =>
+          this.cache.rememberPaid(step.id, unreadable),
+        );
+        await this.afterCall(step.id, 'charge the wallet', () =>
+          this.commitCredits(request.workspaceId, provider, step.id, charged, account),
+        );
+        // An unreleased claim expires by itself (its TTL).
+        await this.afterCall(step.id, 'release the claim', () =>
+          this.cache.unclaim(request.workspaceId, cacheKey, owner),
+        );
       } else {
         await this.releaseCredits(request.workspaceId, provider, step.id, account);
+        await this.cache.unclaim(request.workspaceId, cacheKey, owner);
       }
-      await this.cache.unclaim(request.workspaceId, cacheKey, owner);
       return this.failed(
         job,
         token,
