@@ -45,9 +45,9 @@ describe('a scheduled batch whose job scheduler Redis lost', () => {
   };
 
   it('gets it back from the schedule in PostgreSQL; cancelled and unscheduled batches get none', async () => {
-    const kept = await batchOf(world[0] as WorldPerson, true);
-    const cancelled = await batchOf(world[1] as WorldPerson, true);
-    const unscheduled = await batchOf(world[2] as WorldPerson, false);
+    const kept = await batchOf(world[0], true);
+    const cancelled = await batchOf(world[1], true);
+    const unscheduled = await batchOf(world[2], false);
     expect((await api('POST', `/v1/batches/${cancelled}/cancel`)).status).toBe(200);
     expect(await schedulerEvery(kept)).toBe(TICK_MS);
 
