@@ -115,6 +115,29 @@ describe('erasure and suppression', () => {
     ctx = undefined;
   });
 
+  /**
+   * A stack whose only e-mail finder is `finder` (the others switched off), and a workspace that has
+   * erased a person `finder` knows by e-mail: the request then names them only by name.
+   */
+  const erasedForFinder = async (finder: 'snov' | 'apollo', workspace: string) => {
+    const others = ['snov', 'apollo', 'rocketreach'].filter((provider) => provider !== finder);
+    ctx = await setUp({
+      PROVIDER_OVERRIDES: JSON.stringify(Object.fromEntries(others.map((p) => [p, { enabled: false }]))),
+    });
+    const { stack } = ctx;
+    redis = new Redis(requireEnv('REDIS_URL'), { maxRetriesPerRequest: null });
+    const { apiKey } = await createWorkspace(stack.gatewayUrl, workspace);
+    const person = (await people(stack.sandboxUrl)).find((p) => p.emails[finder] === p.email);
+    expect(person).toBeDefined();
+    const subject = person as NonNullable<typeof person>;
+    const email = subject.email.toLowerCase();
+    const erased = await call(stack.gatewayUrl, 'DELETE', `/v1/persons?email=${encodeURIComponent(email)}`, {
+      token: apiKey,
+    });
+    expect(erased.status).toBe(200);
+    return { ...ctx, redis, apiKey, subject, email };
+  };
+
   it('keeps nothing of an answer naming an erased person who was asked for by name, and asks no further', async () => {
     ctx = await setUp({});
     const { stack, db, prefix } = ctx;
@@ -227,20 +250,10 @@ describe('erasure and suppression', () => {
 
   it('keeps nothing of the answer a cancelled step collects when it names an erased person, and records its charge', async () => {
     // Snov.io alone finds e-mails here; it calls back (the stack's receiver) when a search is done.
-    ctx = await setUp({
-      PROVIDER_OVERRIDES: JSON.stringify({ apollo: { enabled: false }, rocketreach: { enabled: false } }),
-    });
-    const { stack, db, prefix } = ctx;
-    redis = new Redis(requireEnv('REDIS_URL'), { maxRetriesPerRequest: null });
-    const { apiKey } = await createWorkspace(stack.gatewayUrl, 'Erased After Cancel Co');
-    const person = (await people(stack.sandboxUrl)).find((p) => p.emails.snov === p.email);
-    expect(person).toBeDefined();
-    const subject = person as NonNullable<typeof person>;
-    const email = subject.email.toLowerCase();
-    const erased = await call(stack.gatewayUrl, 'DELETE', `/v1/persons?email=${encodeURIComponent(email)}`, {
-      token: apiKey,
-    });
-    expect(erased.status).toBe(200);
+    const { stack, db, prefix, redis, apiKey, subject, email } = await erasedForFinder(
+      'snov',
+      'Erased After Cancel Co',
+    );
     await sandboxPatch(stack.sandboxUrl, 'snov', { credits: 100, task_delay_ms: 1500 });
     // Asked for by name: nothing in the request names the erased e-mail, so the search is paid for.
     const id = await enqueue(stack, apiKey, { type: 'person.email', input: personInput(subject) });
@@ -279,20 +292,10 @@ describe('erasure and suppression', () => {
 
   it('forgets the paid answer of a call cancelled on the wire when it names an erased person', async () => {
     // Apollo alone finds e-mails here: the step's one call is the one the cancellation races.
-    ctx = await setUp({
-      PROVIDER_OVERRIDES: JSON.stringify({ snov: { enabled: false }, rocketreach: { enabled: false } }),
-    });
-    const { stack, db, prefix } = ctx;
-    redis = new Redis(requireEnv('REDIS_URL'), { maxRetriesPerRequest: null });
-    const { apiKey } = await createWorkspace(stack.gatewayUrl, 'Erased On The Wire Co');
-    const person = (await people(stack.sandboxUrl)).find((p) => p.emails.apollo === p.email);
-    expect(person).toBeDefined();
-    const subject = person as NonNullable<typeof person>;
-    const email = subject.email.toLowerCase();
-    const erased = await call(stack.gatewayUrl, 'DELETE', `/v1/persons?email=${encodeURIComponent(email)}`, {
-      token: apiKey,
-    });
-    expect(erased.status).toBe(200);
+    const { stack, db, prefix, redis, apiKey, subject, email } = await erasedForFinder(
+      'apollo',
+      'Erased On The Wire Co',
+    );
     // Slow enough that the cancellation lands while the sandbox holds the call.
     await sandboxPatch(stack.sandboxUrl, 'apollo', { credits: 100, latency_ms: 1500 });
     const id = await enqueue(stack, apiKey, { type: 'person.email', input: personInput(subject) });

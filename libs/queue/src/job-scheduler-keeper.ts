@@ -22,13 +22,18 @@ export interface JobSchedulerKeeperOptions {
   log?: (level: 'warn' | 'debug', entry: Record<string, unknown>) => void;
 }
 
+/** The schedulers to keep: a fixed list, or one read afresh at every check (from PostgreSQL, say). */
+export type KeptSchedulers = readonly KeptScheduler[] | (() => Promise<readonly KeptScheduler[]>);
+
 /**
  * Keeps a process's BullMQ job schedulers in Redis. BullMQ keeps a scheduler only there, and adds
  * its next job when the current one runs: once Redis loses its data (restarted without
  * persistence, a failover to a replica that missed the last writes, a FLUSHALL), the scheduler is
  * gone and nothing would ever add it back until the process restarts. So the keeper upserts them at
  * start, then checks every few seconds that each is still there and upserts the missing ones
- * (an upsert is idempotent: replicas that both restore one leave one scheduler).
+ * (an upsert is idempotent: replicas that both restore one leave one scheduler). A list read at
+ * each check (the schedules of records in the database) is only checked, not upserted at start: its
+ * schedulers were made when their records were, and an upsert ticks an `every` scheduler at once.
  */
 export class JobSchedulerKeeper {
   private timer: NodeJS.Timeout | null = null;
@@ -36,14 +41,16 @@ export class JobSchedulerKeeper {
 
   constructor(
     private readonly queue: Queue,
-    private readonly schedulers: readonly KeptScheduler[],
+    private readonly schedulers: KeptSchedulers,
     private readonly options: JobSchedulerKeeperOptions = {},
   ) {}
 
   /** Upserts every scheduler, then keeps them. */
   async start(): Promise<void> {
-    for (const scheduler of this.schedulers) {
-      await this.upsert(scheduler);
+    if (typeof this.schedulers !== 'function') {
+      for (const scheduler of this.schedulers) {
+        await this.upsert(scheduler);
+      }
     }
     this.timer = setInterval(() => void this.check(), this.options.checkEveryMs ?? 5000);
     this.timer.unref();
@@ -64,15 +71,18 @@ export class JobSchedulerKeeper {
     this.checking = true;
     const restored: string[] = [];
     try {
-      for (const scheduler of this.schedulers) {
-        if (!(await this.queue.getJobScheduler(scheduler.id))) {
+      const schedulers = typeof this.schedulers === 'function' ? await this.schedulers() : this.schedulers;
+      for (const scheduler of schedulers) {
+        // A scheduler that does not exist may still answer, with neither interval nor pattern.
+        const kept = await this.queue.getJobScheduler(scheduler.id);
+        if (!kept?.every && !kept?.pattern) {
           await this.upsert(scheduler);
           restored.push(scheduler.id);
         }
       }
       if (restored.length > 0) {
         this.options.log?.('warn', {
-          msg: 'job schedulers were missing from Redis (it lost its data): restored',
+          msg: 'job schedulers were missing from Redis (lost with its data, or never made): restored',
           queue: this.queue.name,
           schedulers: restored,
         });

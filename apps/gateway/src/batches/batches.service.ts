@@ -44,7 +44,7 @@ import {
   type RejectedRecord,
 } from './batch-input';
 import type { BatchSummaryDto } from './batch.dto';
-import { upsertBatchScheduler } from './batch-scheduler-keeper';
+import { batchScheduler } from './batch-scheduler-keeper';
 import { companySizeBucketSql, DISTRIBUTED_FIELDS, TOP_VALUES } from './batch-summary';
 
 const TERMINAL = ['completed', 'failed', 'cancelled'];
@@ -263,7 +263,8 @@ export class BatchesService {
   }
 
   private async upsertScheduler(workspaceId: string, batchId: string): Promise<void> {
-    await upsertBatchScheduler(this.queue as Queue, this.config.batchRefreshTickMs, workspaceId, batchId);
+    const { id, repeat, template } = batchScheduler(this.config.batchRefreshTickMs, workspaceId, batchId);
+    await (this.queue as Queue).upsertJobScheduler(id, repeat, template);
   }
 
   /** The caller's batch; another workspace's batch is indistinguishable from a missing one (404). */
