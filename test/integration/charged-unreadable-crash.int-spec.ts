@@ -1,6 +1,6 @@
-import { createServer, type Server } from 'node:http';
 import { CreditLedgerEntry, EnrichmentRequest, EnrichmentStep } from '@sluice/db';
 import { Client } from 'pg';
+import { ChargingGarbage } from '../support/charging-garbage';
 import { call, createWorkspace } from '../support/api';
 import { createTestDatabase, requireEnv, type TestDatabase } from '../support/database';
 import { describeUnfinished } from '../support/diagnose';
@@ -11,47 +11,9 @@ import { startWorkerProcess, type WorkerProcess } from '../support/worker-proces
 
 const CHARGE = 2;
 
-/**
- * A stand-in for Serper's search endpoint that answers 200 with JSON its cost rule charges for
- * (`credits`) but that is no search answer: the adapter cannot read it. Before it answers it runs
- * `beforeAnswer` (the test holds the request's row there, so that the worker's settlement waits).
- */
-class ChargingGarbage {
-  searches = 0;
-  beforeAnswer: () => Promise<void> = () => Promise.resolve();
-  private server!: Server;
-  url = '';
-
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => {
-        if (req.method === 'POST' && req.url?.startsWith('/search')) {
-          this.searches += 1;
-          void this.beforeAnswer().then(() =>
-            res
-              .writeHead(200, { 'content-type': 'application/json' })
-              .end(JSON.stringify({ credits: CHARGE })),
-          );
-          return;
-        }
-        res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"not found"}');
-      });
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    const address = this.server.address();
-    this.url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  }
-
-  stop(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
-
 describe('a charged answer that could not be read, when the worker dies before settling it', () => {
   const redisUrl = requireEnv('REDIS_URL');
-  const serper = new ChargingGarbage();
+  const serper = new ChargingGarbage(CHARGE);
   const prefix = uniquePrefix();
   let db: TestDatabase;
   let stack: Stack;

@@ -1,44 +1,11 @@
-import { createServer, type Server } from 'node:http';
 import { CreditLedgerEntry } from '@sluice/db';
 import { PipelineGuards } from '../../apps/enrichment-worker/src/pipeline/pipeline-redis';
+import { ChargingGarbage } from '../support/charging-garbage';
 import { createWorkspace } from '../support/api';
 import { enqueue, finished, setUp, tearDown } from '../support/pipeline';
 
-/**
- * A stand-in for Serper's search endpoint that answers 200 with JSON its cost rule charges for
- * (`credits`) but that is no search answer (no `organic` results): the adapter cannot read it.
- */
-class ChargingGarbage {
-  searches = 0;
-  private server!: Server;
-  url = '';
-
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => {
-        if (req.method === 'POST' && req.url?.startsWith('/search')) {
-          this.searches += 1;
-          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ credits: 2 }));
-          return;
-        }
-        res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"not found"}');
-      });
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    const address = this.server.address();
-    this.url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  }
-
-  stop(): Promise<void> {
-    // The worker's fetch keeps its connection alive: close it too, or close() waits for its timeout.
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
-
 describe('a provider that charged for an answer that could not be read', () => {
-  const serper = new ChargingGarbage();
+  const serper = new ChargingGarbage(2);
   let ctx: Awaited<ReturnType<typeof setUp>>;
   let workspace: { id: string; apiKey: string };
 
