@@ -7,3 +7,4 @@ export * from './usage';
 export * from './batch-runs';
 export * from './errors';
 export * from './prepared';
+export * from './erasure-lock';

@@ -201,6 +201,11 @@ export class ResultCache {
     );
   }
 
+  /** Drops the cached answer for `cacheKey` (one found to name a person erased meanwhile). */
+  async forget(workspaceId: string, cacheKey: string): Promise<void> {
+    await this.guards.redis.del(this.key('cache', workspaceId, cacheKey));
+  }
+
   /** Claims the call for `cacheKey`; false when another step (any replica) is making it. */
   /**
    * Remembers that `domain` accepts every address (a finder or verifier said catch-all): the

@@ -7,6 +7,7 @@ import {
   normalizeDomain,
   acceptPhones,
   namesPerson,
+  suppressionHashesOf,
   type FoundEmail,
   type FoundPhone,
   type Goal,
@@ -20,7 +21,7 @@ import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import { WorkerMetrics } from '../ops/worker-metrics';
 import { qualityOf } from '../ops/quality-metrics';
 import { type CallContext, ProviderCallLog } from '../steps/provider-call-log';
-import { StepLedger, type StepSettlement } from '../steps/step-ledger.service';
+import { NamesErasedPersonError, StepLedger, type StepSettlement } from '../steps/step-ledger.service';
 import { answersNotBefore } from './answer-age';
 import { CreditGate } from './credit-gate';
 import { Orchestrator } from './orchestrator';
@@ -280,14 +281,10 @@ export class StepRunner {
       if (outcome.status === 'pending') {
         throw new Error('a pending outcome cannot settle a step');
       }
-      if (
-        outcome.status === 'hit' &&
-        (loaded.workspaceSuppresses || Date.now() - readAt >= TAKE_TRUSTED_MS) &&
-        (await this.ledger.isSuppressed(request.workspaceId, identifiersIn(outcome.output)))
-      ) {
-        // The answer names a person erased from the workspace (asked for by name, say): what was
-        // paid is recorded, nothing of the answer is kept, cached or returned, and the request
-        // stops here (see the orchestrator). Its stored callbacks go with the settlement.
+      // The answer names a person erased from the workspace (asked for by name, say): what was
+      // paid is recorded, nothing of the answer is kept, cached or returned, and the request stops
+      // here (see the orchestrator). Its stored callbacks go with the settlement.
+      const settleSuppressed = async (): Promise<Settled> => {
         const suppressed = await settle({
           state: 'failed',
           reason: 'suppressed',
@@ -303,6 +300,13 @@ export class StepRunner {
           await this.cache.forgetPaid(step.id);
         }
         return suppressed;
+      };
+      if (
+        outcome.status === 'hit' &&
+        (loaded.workspaceSuppresses || Date.now() - readAt >= TAKE_TRUSTED_MS) &&
+        (await this.ledger.isSuppressed(request.workspaceId, identifiersIn(outcome.output)))
+      ) {
+        return settleSuppressed();
       }
       if (!cached) {
         await this.afterCall(step.id, 'cache the answer', () =>
@@ -335,14 +339,31 @@ export class StepRunner {
         }
       }
       const verdict = this.accept(goal, options, outcome.output);
-      return settle({
-        state: 'completed',
-        reason: verdict.rejection,
-        latencyMs,
-        credits,
-        cached,
-        output: verdict.rejection ? { ...outcome.output, accepted: false } : verdict.output,
-      });
+      try {
+        return await settle({
+          state: 'completed',
+          reason: verdict.rejection,
+          latencyMs,
+          credits,
+          cached,
+          output: verdict.rejection ? { ...outcome.output, accepted: false } : verdict.output,
+          // Checked again in the settlement's transaction, under the workspace's erasure lock: the
+          // check above may predate an erasure that commits before this settlement would.
+          names: identifiersIn(outcome.output).flatMap((found) =>
+            suppressionHashesOf(found).map((h) => h.hash),
+          ),
+        });
+      } catch (error) {
+        if (!(error instanceof NamesErasedPersonError)) {
+          throw error;
+        }
+        // Erased meanwhile: the erasure's sweep of the cache may have run before the answer was
+        // cached above, so it goes here.
+        await this.afterCall(step.id, 'forget the cached answer', () =>
+          this.cache.forget(request.workspaceId, cacheKey),
+        );
+        return settleSuppressed();
+      }
     };
 
     // 1. Answers that cost nothing: the store, the cache, or what this very step already paid for.

@@ -6,6 +6,7 @@ import {
   EnrichmentStep,
   preparedSql,
   queryPrepared,
+  suppressedUnderErasureLock,
   type LedgerKind,
   type StepState,
 } from '@sluice/db';
@@ -97,6 +98,21 @@ export interface StepSettlement {
    * call on the workspace's own credentials).
    */
   ledgerKind?: Extract<LedgerKind, 'charge' | 'workspace_charge'>;
+  /**
+   * Suppression hashes of the people the settlement's output names: checked in its transaction,
+   * under the workspace's erasure lock (see `suppressedUnderErasureLock`), before anything is written.
+   */
+  names?: readonly string[];
+}
+
+/**
+ * A settlement's output names a person erased from the workspace since the step's own checks: the
+ * transaction wrote nothing; the caller settles the step as suppressed instead.
+ */
+export class NamesErasedPersonError extends Error {
+  constructor() {
+    super('the answer names a person erased from this workspace');
+  }
 }
 
 /**
@@ -256,6 +272,13 @@ export class StepLedger {
     try {
       return await this.dataSource.transaction(async (manager) => {
         const meta = metadataOf(manager);
+        if (
+          settlement.names &&
+          settlement.names.length > 0 &&
+          (await suppressedUnderErasureLock(manager, step.workspaceId, settlement.names))
+        ) {
+          throw new NamesErasedPersonError();
+        }
         const rows = await queryPrepared<Record<string, unknown>[]>(manager, SETTLE_SQL(manager), [
           step.id,
           settlement.state,

@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CoreConfig } from '@sluice/config';
+import { lockForErasure } from '@sluice/db';
 import { normalizeIdentifier, suppressionHash, type SuppressionIdentifierKind } from '@sluice/enrichment';
 import { QUEUE_NAMES } from '@sluice/queue';
 import type { Queue } from 'bullmq';
@@ -88,6 +89,9 @@ export class ErasureService {
     ]);
     identifiers.get(kind)?.add(normalised);
     await this.dataSource.transaction(async (manager) => {
+      // Settlements storing an answer about a person check the suppressions under this lock, held
+      // shared: one that checked before this erasure commits has committed before it deletes.
+      await lockForErasure(manager, workspaceId);
       // The person's other identifiers (the LinkedIn URL of an e-mail and vice versa) go too.
       const people = await manager.query<{ email: string | null; linkedin_url: string | null }[]>(
         `SELECT email, linkedin_url FROM persons WHERE workspace_id = $1 AND (lower(email) = $2 OR lower(linkedin_url) = $2)`,

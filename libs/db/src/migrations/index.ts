@@ -13,6 +13,7 @@ import { Imports1796236280384 } from './1796236280384-Imports';
 import { ImportResume1796249651359 } from './1796249651359-ImportResume';
 import { CallbackTokenDigests1796330000000 } from './1796330000000-CallbackTokenDigests';
 import { WebhookEventSummaries1796340000000 } from './1796340000000-WebhookEventSummaries';
+import { ErasureGuard1796350000000 } from './1796350000000-ErasureGuard';
 import { AuditEvents1796239530947 } from './1796239530947-AuditEvents';
 import { BatchCancel1796327781211 } from './1796327781211-BatchCancel';
 
@@ -35,4 +36,5 @@ export const MIGRATIONS: (new () => object)[] = [
   BatchCancel1796327781211,
   CallbackTokenDigests1796330000000,
   WebhookEventSummaries1796340000000,
+  ErasureGuard1796350000000,
 ];

@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+import { ERASURE_LOCK_CLASS } from '@sluice/db';
+import { Redis } from 'ioredis';
+import type { QueryRunner } from 'typeorm';
+import { call, createWorkspace } from '../support/api';
+import { requireEnv, type TestDatabase } from '../support/database';
+import { enqueue, finished, people, personInput, setUp, tearDown } from '../support/pipeline';
+import type { Stack } from '../support/stack';
+import { eventually } from '../support/wait';
+
+/** Whether a session of the test database waits for the workspace erasure lock. */
+const waitingForErasureLock = async (db: TestDatabase): Promise<boolean> => {
+  const [{ n }] = await db.dataSource.query<{ n: number }[]>(
+    `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+      WHERE l.locktype = 'advisory' AND l.classid = $1::bigint::oid AND NOT l.granted
+        AND d.datname = current_database()`,
+    [ERASURE_LOCK_CLASS],
+  );
+  return n > 0;
+};
+
+/**
+ * An erasure and a step settling an answer about the erased person, interleaved at the worst
+ * moment: the test holds the workspace's erasure lock itself, in the role of the other party, and
+ * lets go once the real one is waiting for it.
+ */
+describe('erasure against a settlement in progress', () => {
+  let ctx: { stack: Stack; db: TestDatabase; prefix: string } | undefined;
+  let held: QueryRunner | undefined;
+  let redis: Redis | undefined;
+
+  afterEach(async () => {
+    if (held?.isTransactionActive) {
+      await held.rollbackTransaction();
+    }
+    await held?.release();
+    held = undefined;
+    redis?.disconnect();
+    await tearDown(ctx);
+    ctx = undefined;
+  });
+
+  /** A transaction of the test's own holding the workspace's erasure lock (`mode` as named). */
+  const holdLock = async (db: TestDatabase, workspaceId: string, mode: 'exclusive' | 'shared') => {
+    held = db.dataSource.createQueryRunner();
+    await held.connect();
+    await held.startTransaction();
+    const lock = mode === 'exclusive' ? 'pg_advisory_xact_lock' : 'pg_advisory_xact_lock_shared';
+    await held.query(`SELECT ${lock}($1, hashtext($2::text))`, [ERASURE_LOCK_CLASS, workspaceId]);
+    return held;
+  };
+
+  it('settles as suppressed an answer whose person was erased while its settlement waited', async () => {
+    ctx = await setUp({});
+    const { stack, db, prefix } = ctx;
+    redis = new Redis(requireEnv('REDIS_URL'), { maxRetriesPerRequest: null });
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Erased Mid-Settlement Co');
+    // Apollo (synchronous) finds them; Snov.io, asked first, does not know them.
+    const subject = (await people(stack.sandboxUrl)).find(
+      (p) => !p.emails.snov && p.emails.apollo === p.email,
+    );
+    expect(subject).toBeDefined();
+    const person = subject as NonNullable<typeof subject>;
+    const email = person.email.toLowerCase();
+
+    // An erasure in progress: its lock taken, its suppression not yet committed.
+    const erasure = await holdLock(db, workspaceId, 'exclusive');
+    // Asked for by name: nothing in the request names the e-mail, which only the answer brings.
+    const id = await enqueue(stack, apiKey, { type: 'person.email', input: personInput(person) });
+    await eventually(() => waitingForErasureLock(db), {
+      timeoutMs: 30_000,
+      what: "the step's settlement to wait for the erasure",
+    });
+    await erasure.query(
+      `INSERT INTO suppressions (workspace_id, kind, identifier_hash) VALUES ($1, 'email', $2)`,
+      [workspaceId, createHash('sha256').update(email).digest('hex')],
+    );
+    await erasure.commitTransaction();
+
+    const view = await finished(stack, apiKey, id, 30_000);
+    expect(view.steps.map((s) => [s.provider, s.state, s.reason, Number(s.credits)])).toEqual([
+      ['snov', 'failed', 'not_found', 0],
+      ['apollo', 'failed', 'suppressed', 1], // paid for, and recorded
+    ]);
+    expect(JSON.stringify(view).toLowerCase()).not.toContain(email);
+    const [{ n }] = await db.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM persons WHERE lower(email) = $1`,
+      [email],
+    );
+    expect(n).toBe(0);
+    // The answer was cached before the settlement found the suppression: it is gone too.
+    const cached: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:pipeline:cache:*`, 'COUNT', 500);
+      cursor = next;
+      const values = keys.length > 0 ? await redis.mget(...keys) : [];
+      cached.push(
+        ...values.filter((value): value is string => value?.toLowerCase().includes(email) === true),
+      );
+    } while (cursor !== '0');
+    expect(cached).toEqual([]);
+  });
+
+  it('makes an erasure wait for a settlement that checked the suppressions before it', async () => {
+    ctx = await setUp({});
+    const { stack, db } = ctx;
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Settling During Erasure Co');
+    // A settlement in progress: it has checked, and holds the lock shared until it commits.
+    const settlement = await holdLock(db, workspaceId, 'shared');
+    let answered = false;
+    const erasure = call(stack.gatewayUrl, 'DELETE', '/v1/persons?email=someone%40example.com', {
+      token: apiKey,
+    }).then((answer) => {
+      answered = true;
+      return answer;
+    });
+    await eventually(() => waitingForErasureLock(db), {
+      timeoutMs: 30_000,
+      what: 'the erasure to wait for the settlement',
+    });
+    expect(answered).toBe(false);
+    await settlement.commitTransaction();
+    expect((await erasure).status).toBe(200);
+  });
+});
