@@ -1,10 +1,21 @@
 import { createHash } from 'node:crypto';
-import { ERASURE_LOCK_CLASS } from '@sluice/db';
+import { CreditLedgerEntry, ERASURE_LOCK_CLASS, EnrichmentStep } from '@sluice/db';
 import { Redis } from 'ioredis';
 import type { QueryRunner } from 'typeorm';
 import { call, createWorkspace } from '../support/api';
 import { requireEnv, type TestDatabase } from '../support/database';
-import { enqueue, finished, people, personInput, setUp, tearDown } from '../support/pipeline';
+import {
+  calls,
+  enqueue,
+  finished,
+  paidCalls,
+  people,
+  personInput,
+  sandboxPatch,
+  setUp,
+  tearDown,
+  type JobView,
+} from '../support/pipeline';
 import type { Stack } from '../support/stack';
 import { eventually } from '../support/wait';
 
@@ -17,6 +28,19 @@ const waitingForErasureLock = async (db: TestDatabase): Promise<boolean> => {
     [ERASURE_LOCK_CLASS],
   );
   return n > 0;
+};
+
+/** The pipeline's cached provider answers that mention `needle`. */
+const cachedMentions = async (redis: Redis, prefix: string, needle: string): Promise<string[]> => {
+  const found: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:pipeline:cache:*`, 'COUNT', 500);
+    cursor = next;
+    const values = keys.length > 0 ? await redis.mget(...keys) : [];
+    found.push(...values.filter((value): value is string => value?.toLowerCase().includes(needle) === true));
+  } while (cursor !== '0');
+  return found;
 };
 
 /**
@@ -89,17 +113,56 @@ describe('erasure against a settlement in progress', () => {
     );
     expect(n).toBe(0);
     // The answer was cached before the settlement found the suppression: it is gone too.
-    const cached: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:pipeline:cache:*`, 'COUNT', 500);
-      cursor = next;
-      const values = keys.length > 0 ? await redis.mget(...keys) : [];
-      cached.push(
-        ...values.filter((value): value is string => value?.toLowerCase().includes(email) === true),
-      );
-    } while (cursor !== '0');
-    expect(cached).toEqual([]);
+    expect(await cachedMentions(redis, prefix, email)).toEqual([]);
+  });
+
+  it('does not cache the answer a cancelled step collects when its person was erased while it waited to', async () => {
+    // Snov.io alone finds e-mails here; it calls back (the stack's receiver) when a search is done.
+    ctx = await setUp({
+      PROVIDER_OVERRIDES: JSON.stringify({ apollo: { enabled: false }, rocketreach: { enabled: false } }),
+    });
+    const { stack, db, prefix } = ctx;
+    redis = new Redis(requireEnv('REDIS_URL'), { maxRetriesPerRequest: null });
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Erased While Collecting Co');
+    const subject = (await people(stack.sandboxUrl)).find((p) => p.emails.snov === p.email);
+    expect(subject).toBeDefined();
+    const person = subject as NonNullable<typeof subject>;
+    const email = person.email.toLowerCase();
+    // Long enough for the cancellation and the lock to come before the search finishes.
+    await sandboxPatch(stack.sandboxUrl, 'snov', { credits: 100, task_delay_ms: 3000 });
+    const id = await enqueue(stack, apiKey, { type: 'person.email', input: personInput(person) });
+    await eventually(
+      async () =>
+        paidCalls(await calls(stack.sandboxUrl, 'snov'), 'POST /v2/emails-by-domain-by-name/start') === 1 ||
+        undefined,
+      { what: 'the search started' },
+    );
+    const cancelled = await call<JobView>(stack.gatewayUrl, 'POST', `/v1/jobs/${id}/cancel`, {
+      token: apiKey,
+    });
+    expect(cancelled.body.status).toBe('cancelled');
+    const erasure = await holdLock(db, workspaceId, 'exclusive');
+    await eventually(() => waitingForErasureLock(db), {
+      timeoutMs: 30_000,
+      what: 'the collected answer to wait for the erasure',
+    });
+    await erasure.query(
+      `INSERT INTO suppressions (workspace_id, kind, identifier_hash) VALUES ($1, 'email', $2)`,
+      [workspaceId, createHash('sha256').update(email).digest('hex')],
+    );
+    await erasure.commitTransaction();
+
+    const step = await db.dataSource
+      .getRepository(EnrichmentStep)
+      .findOneByOrFail({ requestId: id, provider: 'snov' });
+    // The collection is over once the step's paid answer is forgotten; its charge stays recorded.
+    await eventually(async () => (await redis?.exists(`${prefix}:pipeline:paid:${step.id}`)) === 0, {
+      timeoutMs: 15_000,
+      what: 'the collection over',
+    });
+    const ledger = await db.dataSource.getRepository(CreditLedgerEntry).findBy({ requestId: id });
+    expect(ledger.map((row) => Number(row.credits))).toEqual([1]);
+    expect(await cachedMentions(redis, prefix, email)).toEqual([]);
   });
 
   it('makes an erasure wait for a settlement that checked the suppressions before it', async () => {

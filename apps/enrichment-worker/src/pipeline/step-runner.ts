@@ -97,6 +97,11 @@ function identifiersIn(output: Record<string, unknown>): Record<string, unknown>
   ];
 }
 
+/** The suppression hashes of the people an answer names (see {@link identifiersIn}). */
+function namesIn(output: Record<string, unknown>): string[] {
+  return identifiersIn(output).flatMap((found) => suppressionHashesOf(found).map((h) => h.hash));
+}
+
 /** The step a provider call is made for, for the provider call log (and the callback URL's token). */
 function callContext(request: EnrichmentRequest, step: EnrichmentStep): CallContext {
   return {
@@ -349,9 +354,7 @@ export class StepRunner {
           output: verdict.rejection ? { ...outcome.output, accepted: false } : verdict.output,
           // Checked again in the settlement's transaction, under the workspace's erasure lock: the
           // check above may predate an erasure that commits before this settlement would.
-          names: identifiersIn(outcome.output).flatMap((found) =>
-            suppressionHashesOf(found).map((h) => h.hash),
-          ),
+          names: namesIn(outcome.output),
         });
       } catch (error) {
         if (!(error instanceof NamesErasedPersonError)) {
@@ -904,16 +907,16 @@ export class StepRunner {
     const credits = started + this.catalog.charged(provider, goal.capability, outcome);
     await this.commitCredits(request.workspaceId, provider, step.id, credits, account);
     await this.ledger.chargeSettled(step, credits, account ? 'workspace_charge' : 'charge');
-    if (
-      outcome.status === 'hit' &&
-      (await this.ledger.isSuppressed(request.workspaceId, identifiersIn(outcome.output)))
-    ) {
-      // The same rule as a settlement: the charge is recorded, nothing of an answer naming a person
-      // erased from the workspace is cached, and the callbacks that quote it go.
+    // The same rule as a settlement: the charge is recorded, nothing of an answer naming a person
+    // erased from the workspace is cached, and the callbacks that quote it go. Cached under the
+    // workspace's erasure lock, as a settlement stores: an erasure sweeps the cache after it commits.
+    const names = outcome.status === 'hit' ? namesIn(outcome.output) : [];
+    const suppressed = await this.ledger.unlessErased(request.workspaceId, names, () =>
+      this.cache.set(request.workspaceId, cacheKey, step.operation, outcome),
+    );
+    if (suppressed) {
       await this.ledger.forgetCallbacks(step);
-      return done();
     }
-    await this.cache.set(request.workspaceId, cacheKey, step.operation, outcome);
     return done();
   }
 

@@ -256,6 +256,29 @@ export class StepLedger {
   }
 
   /**
+   * Runs `write` (a cache write of an answer naming the people `names` hashes) unless one of them is
+   * erased from the workspace, under the workspace's erasure lock held shared: an erasure either
+   * finds what `write` wrote when it sweeps, or is found here. Returns whether it was refused.
+   */
+  async unlessErased(
+    workspaceId: string,
+    names: readonly string[],
+    write: () => Promise<void>,
+  ): Promise<boolean> {
+    if (names.length === 0) {
+      await write();
+      return false;
+    }
+    return this.dataSource.transaction(async (manager) => {
+      if (await suppressedUnderErasureLock(manager, workspaceId, names)) {
+        return true;
+      }
+      await write();
+      return false;
+    });
+  }
+
+  /**
    * Settles the step and, in the same transaction, its ledger row, its provider calls, whatever
    * `effects` writes (stored records) and what `after` does (planning the next step, given the
    * request as locked here with its steps, this one settled). When the step was already settled its
