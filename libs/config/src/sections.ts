@@ -155,6 +155,16 @@ export class GatewayConfig {
   idempotencyTtlS = 24 * 3600;
 
   @Setting({
+    env: 'IDEMPOTENCY_CLAIM_TTL_S',
+    description:
+      'How long a POST with an Idempotency-Key that is still running holds its key without a sign of life (seconds). The gateway renews the claim while it works, so a repeat is 409 meanwhile; a gateway that died mid-request frees the key after this long.',
+  })
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  idempotencyClaimTtlS = 30;
+
+  @Setting({
     env: 'API_KEY_CACHE_MS',
     description:
       'How long a gateway remembers a valid API key and its workspace’s limits (ms). Revocations through this gateway apply at once, on other replicas within this time; 0 looks every request up.',

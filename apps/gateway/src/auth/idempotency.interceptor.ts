@@ -113,11 +113,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
       createHash('sha256').update(`${request.method} ${url}\n${body}`).digest('hex');
     let fingerprint = streamed ? null : fingerprintOf(JSON.stringify(request.body ?? null));
     const ttl = this.config.idempotencyTtlS;
+    // The claim outlives this process only briefly: renewed while the handler works, it lapses
+    // soon after a gateway that died mid-request, instead of refusing the key for the whole TTL.
+    const claimTtl = Math.min(ttl, this.config.idempotencyClaimTtlS);
     const claimed = await redis.set(
       redisKey,
       JSON.stringify({ state: 'pending', fingerprint }),
       'EX',
-      ttl,
+      claimTtl,
       'NX',
     );
     if (claimed !== 'OK') {
@@ -149,10 +152,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
       response.status(stored.status ?? HttpStatus.OK);
       return body;
     }
+    const claim = this.renew(redis, redisKey, claimTtl);
     try {
       const body: unknown = await lastValueFrom(next.handle() as Observable<unknown>, {
         defaultValue: undefined,
-      });
+      }).finally(() => claim.stop());
       // The status the answer goes out with, as the response holds it now: the route's @HttpCode
       // (Nest sets it before the handler runs), or the one a handler picked itself (200 or 202 for
       // POST /v1/enrich, 202 for /v1/enrich/enqueue).
@@ -170,6 +174,29 @@ export class IdempotencyInterceptor implements NestInterceptor {
       await redis.del(redisKey).catch(() => undefined);
       throw error;
     }
+  }
+
+  /**
+   * Renews a pending claim every third of its TTL until stopped. `stop` resolves once no renewal is
+   * in flight, so none can land after (and shorten) the answer that replaces the claim.
+   */
+  private renew(redis: Redis, key: string, ttlS: number): { stop(): Promise<void> } {
+    let renewing: Promise<unknown> = Promise.resolve();
+    let stopped = false;
+    const timer = setInterval(
+      () => {
+        // A missed renewal is retried at the next tick.
+        renewing = renewing.then(() => (stopped ? null : redis.expire(key, ttlS))).catch(() => undefined);
+      },
+      Math.max(200, (ttlS * 1000) / 3),
+    );
+    return {
+      stop: async () => {
+        stopped = true;
+        clearInterval(timer);
+        await renewing;
+      },
+    };
   }
 
   /**
