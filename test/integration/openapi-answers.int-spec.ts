@@ -8,17 +8,19 @@ const DAY = 24 * 3600 * 1000;
 const daysAgo = (days: number) => new Date(Date.now() - days * DAY).toISOString();
 
 /**
- * The answers of the provider, batch and import routes, as the running gateway gives them, match
- * the schemas of the OpenAPI document it serves (from which libs/client types them): every field
- * documented is there with its type, and no field is there undocumented.
+ * The answers of the provider, batch and import routes, and the error answers of the API, as the
+ * running gateway gives them, match the schemas of the OpenAPI document it serves (from which
+ * libs/client types them): every field documented is there with its type, and no field is there
+ * undocumented.
  */
-describe('the answers of /v1/providers, /v1/batches and /v1/imports match their OpenAPI schemas', () => {
+describe('the answers of /v1/providers, /v1/batches and /v1/imports, and error answers, match their OpenAPI schemas', () => {
   let ctx: Awaited<ReturnType<typeof setUp>>;
   let apiKey: string;
   let answers: OpenApiAnswers;
 
   beforeAll(async () => {
-    ctx = await setUp({ CREDENTIALS_MASTER_KEY: randomBytes(32).toString('base64') });
+    // A short IMPORT_MAX_ROWS, for an upload refused part-way (its error answer holds the import).
+    ctx = await setUp({ CREDENTIALS_MASTER_KEY: randomBytes(32).toString('base64'), IMPORT_MAX_ROWS: '3' });
     apiKey = (await createWorkspace(ctx.stack.gatewayUrl, 'Typed Answers Co')).apiKey;
     const document = await call<{ paths: Record<string, unknown> }>(
       ctx.stack.gatewayUrl,
@@ -66,6 +68,153 @@ describe('the answers of /v1/providers, /v1/batches and /v1/imports match their 
     ).toEqual([
       'DELETE /v1/providers/{name}/credentials 200: (the answer) must NOT have additional properties (secret)',
     ]);
+    // Error answers too: the three fields, typed, and nothing the document does not name.
+    const missing = { statusCode: 404, error: 'Not Found', message: 'No batch x in this workspace.' };
+    expect(answers.problems('GET', '/v1/batches/{id}', 404, missing)).toEqual([]);
+    expect(answers.problems('GET', '/v1/batches/{id}', 404, { ...missing, statusCode: '404' })).toEqual([
+      'GET /v1/batches/{id} 404: /statusCode must be integer',
+    ]);
+    expect(answers.problems('GET', '/v1/batches/{id}', 404, { ...missing, rejected: [] })).toEqual([
+      'GET /v1/batches/{id} 404: (the answer) must NOT have additional properties (rejected)',
+    ]);
+  });
+
+  /** Calls the route and checks its error answer: the status expected, and a body its schema admits. */
+  async function refused<T = { message: unknown }>(
+    method: string,
+    route: string,
+    path: string,
+    status: number,
+    options: Parameters<typeof call>[3] = { token: apiKey },
+  ): Promise<T> {
+    const answer = await call<T>(ctx.stack.gatewayUrl, method, path, options);
+    const statusCode = (answer.body as { statusCode?: unknown } | null)?.statusCode;
+    expect({ route: `${method} ${route}`, status: answer.status, statusCode }).toEqual({
+      route: `${method} ${route}`,
+      status,
+      statusCode: status,
+    });
+    expect(answers.problems(method, route, status, answer.body)).toEqual([]);
+    return answer.body;
+  }
+
+  it('error answers: validation, malformed JSON, credentials, scope, missing, idempotency, quota, rate limit', async () => {
+    const { gatewayUrl } = ctx.stack;
+    const admin = (method: string, path: string, body?: unknown) =>
+      call<Record<string, unknown>>(gatewayUrl, method, path, { token: TEST_ADMIN_TOKEN, body });
+
+    // 400: the validation pipe (every problem listed), and the JSON parsers, the fast path's and Express's.
+    const invalid = await refused('POST', '/v1/jobs', '/v1/jobs', 400, {
+      token: apiKey,
+      body: { type: 'company.nothing', input: {}, colour: 'red' },
+    });
+    expect(Array.isArray(invalid.message)).toBe(true);
+    await refused('POST', '/v1/enrich', '/v1/enrich', 400, { token: apiKey, rawBody: '{"domain":' });
+    await refused('POST', '/v1/batches', '/v1/batches', 400, { token: apiKey, rawBody: '{"records":[' });
+    // 400s that list what was refused.
+    const bulk = await refused<{ rejected: unknown[] }>('POST', '/v1/jobs/bulk', '/v1/jobs/bulk', 400, {
+      token: apiKey,
+      body: { jobs: [{ type: 'company.nothing', input: {} }] },
+    });
+    expect(bulk.rejected).toHaveLength(1);
+    const enqueued = await refused<{ rejected: unknown[] }>(
+      'POST',
+      '/v1/enrich/enqueue',
+      '/v1/enrich/enqueue',
+      400,
+      { token: apiKey, body: { records: [{ email: 'not-an-email' }], enrich: ['business_email'] } },
+    );
+    expect(enqueued.rejected).toHaveLength(1);
+    const batch = await refused<{ rejected: unknown[]; filtered_out: unknown[] }>(
+      'POST',
+      '/v1/batches',
+      '/v1/batches',
+      400,
+      { token: apiKey, body: { records: [{ email: 'not-an-email' }], enrich: ['business_email'] } },
+    );
+    expect(batch.rejected).toHaveLength(1);
+    expect(batch.filtered_out).toEqual([]);
+    // 400 part-way through an upload: the failed import is in the answer.
+    const upload = await fetch(`${gatewayUrl}/v1/imports?type=company.profile`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'text/csv' },
+      body: 'company_number\n00000001\n00000002\n00000003\n00000004\n00000005\n',
+      signal: AbortSignal.timeout(30_000),
+    });
+    const failed = (await upload.json()) as { import?: { status?: string } };
+    expect({ status: upload.status, import: failed.import?.status }).toEqual({
+      status: 400,
+      import: 'failed',
+    });
+    expect(answers.problems('POST', '/v1/imports', 400, failed)).toEqual([]);
+
+    // 401 and 403, from the API-key guard.
+    await refused('GET', '/v1/batches', '/v1/batches', 401, {});
+    await refused('GET', '/v1/batches', '/v1/batches', 401, { token: 'slk_not-a-key' });
+    const workspace = await createWorkspace(gatewayUrl, 'Typed Errors Co');
+    const reader = await admin('POST', `/v1/admin/workspaces/${workspace.id}/keys`, {
+      name: 'reader',
+      scopes: ['jobs:read'],
+    });
+    expect(reader.status).toBe(201);
+    await refused('POST', '/v1/batches', '/v1/batches', 403, {
+      token: String(reader.body.api_key),
+      body: { records: [{ email: 'ada@example.com' }], enrich: ['business_email'] },
+    });
+
+    // 404: a missing batch, and a missing job's event stream (answered as JSON, not as a stream).
+    const nobody = '00000000-0000-4000-8000-000000000000';
+    await refused('GET', '/v1/batches/{id}', `/v1/batches/${nobody}`, 404);
+    await refused('GET', '/v1/jobs/{id}/events', `/v1/jobs/${nobody}/events`, 404);
+    await refused('PUT', '/v1/providers/{name}/credentials', '/v1/providers/nobody/credentials', 404, {
+      token: apiKey,
+      body: { api_key: 'x' },
+    });
+
+    // 409: an Idempotency-Key sent again with another body.
+    const once = { 'idempotency-key': `typed-errors-${randomBytes(4).toString('hex')}` };
+    const first = await call(gatewayUrl, 'POST', '/v1/exports', {
+      token: apiKey,
+      headers: once,
+      body: { format: 'csv' },
+    });
+    expect(first.status).toBe(201);
+    await refused('POST', '/v1/exports', '/v1/exports', 409, {
+      token: apiKey,
+      headers: once,
+      body: { format: 'jsonl' },
+    });
+
+    // 402: every provider that can answer is out of quota; the answer lists the quotas.
+    const listed = await call<{ providers: { name: string }[] }>(gatewayUrl, 'GET', '/v1/providers', {
+      token: workspace.apiKey,
+    });
+    for (const { name } of listed.body.providers) {
+      const set = await admin('PUT', `/v1/admin/workspaces/${workspace.id}/quotas/${name}`, {
+        monthly_credits: 0,
+        policy: 'refuse',
+      });
+      expect({ name, status: set.status }).toEqual({ name, status: 200 });
+    }
+    const quota = await refused<{ code: string; quotas: unknown[] }>('POST', '/v1/jobs', '/v1/jobs', 402, {
+      token: workspace.apiKey,
+      body: {
+        type: 'person.email',
+        input: { first_name: 'Ada', last_name: 'Lovelace', domain: 'example.com' },
+      },
+    });
+    expect(quota.code).toBe('quota_exceeded');
+    expect(quota.quotas.length).toBeGreaterThan(0);
+
+    // 429: over the workspace's rate limit (one request a minute: the first is let through).
+    expect(
+      (await admin('PATCH', `/v1/admin/workspaces/${workspace.id}/limits`, { per_minute: 1 })).status,
+    ).toBe(200);
+    await call(gatewayUrl, 'GET', '/v1/batches', { token: workspace.apiKey });
+    const limited = await refused<{ code: string }>('GET', '/v1/batches', '/v1/batches', 429, {
+      token: workspace.apiKey,
+    });
+    expect(limited.code).toBe('rate_limited');
   });
 
   it('providers: the list (paused or not), credentials stored and removed', async () => {

@@ -77,6 +77,51 @@ function untypedContent(document: OpenAPIObject, content: unknown, what: string)
   });
 }
 
+/** The schema every error answer is (or extends): what ApiExceptionFilter and the body parser send. */
+const ERROR_SCHEMA = 'ApiErrorBody';
+
+/**
+ * Error answers that are not an ApiErrorBody by design, with why: the health check's 503 is
+ * Terminus's report of each dependency (typed on its own), not an error of the API.
+ */
+const OTHER_ERROR_SHAPES: Record<string, string> = {
+  'GET /health 503': "Terminus's health report",
+};
+
+/**
+ * Why an error answer leaves the client without the error's type, or null: every 4xx or 5xx is
+ * JSON (whatever the route's success answers are) and its schema is ApiErrorBody, or a schema
+ * extending it (every property of ApiErrorBody, the same, and as required) for the routes whose
+ * errors carry more (the records refused, the import that failed).
+ */
+function untypedError(document: OpenAPIObject, response: Json): string | null {
+  const content = (response.content ?? {}) as Record<string, Json>;
+  const types = Object.keys(content);
+  if (types.length === 0) {
+    return 'has no body documented';
+  }
+  const other = types.filter((type) => type !== 'application/json');
+  if (other.length > 0) {
+    return `is documented as ${other.join(', ')}, but errors are answered as application/json`;
+  }
+  const base = document.components?.schemas?.[ERROR_SCHEMA] as Json | undefined;
+  const schema = resolve(document, content['application/json'].schema);
+  if (!base || !schema) {
+    return `has no ${ERROR_SCHEMA} schema`;
+  }
+  if (schema === base) {
+    return null;
+  }
+  const baseProperties = (base.properties ?? {}) as Json;
+  const properties = (schema.properties ?? {}) as Json;
+  const required = (schema.required ?? []) as string[];
+  const extendsBase =
+    Object.entries(baseProperties).every(
+      ([key, property]) => JSON.stringify(properties[key]) === JSON.stringify(property),
+    ) && ((base.required ?? []) as string[]).every((key) => required.includes(key));
+  return extendsBase ? null : `is not an ${ERROR_SCHEMA} (nor extends it)`;
+}
+
 /** What every route behind a workspace API key can answer (ApiKeyErrors). */
 const API_KEY_ERRORS = ['401', '403', '429', '503'];
 
@@ -117,8 +162,9 @@ function emptyObjects(node: unknown, where: string, found: string[]): void {
  * What the document leaves out, one line per gap: an operation without a summary, without an
  * example of its 2xx answer (204 has none to give), without a documented error answer (any `/v1`
  * route), without the errors any API-key route can answer, a `/v1` POST without its optional
- * `Idempotency-Key` header, taking a body without an example of it, or whose 2xx answer or body
- * has no typed schema (see {@link untypedSchema}).
+ * `Idempotency-Key` header, taking a body without an example of it, whose 2xx answer or body
+ * has no typed schema (see {@link untypedSchema}), or whose error answer is not an ApiErrorBody
+ * (see {@link untypedError}).
  */
 export function incompleteOperations(document: OpenAPIObject): string[] {
   const gaps: string[] = [];
@@ -143,6 +189,14 @@ export function incompleteOperations(document: OpenAPIObject): string[] {
         }
         if (status !== '204') {
           gaps.push(...untypedContent(document, response.content, `${name}: its ${status} answer`));
+        }
+      }
+      for (const [status, response] of Object.entries(responses)) {
+        if (/^[45]\d\d$/.test(status) && !(`${name} ${status}` in OTHER_ERROR_SHAPES)) {
+          const why = untypedError(document, response);
+          if (why !== null) {
+            gaps.push(`${name}: its ${status} answer ${why}: document it with @ApiError()`);
+          }
         }
       }
       // Every route of the API can refuse (credentials at least); /metrics cannot.

@@ -122,6 +122,15 @@ describe('the OpenAPI document and the typed client', () => {
   });
 
   it('reports each kind of gap it looks for', () => {
+    const error = {
+      type: 'object',
+      properties: {
+        statusCode: { type: 'integer' },
+        error: { type: 'string' },
+        message: { type: 'string' },
+      },
+      required: ['statusCode', 'error', 'message'],
+    };
     const incomplete = {
       openapi: '3.0.0',
       info: { title: 't', version: '1' },
@@ -170,12 +179,37 @@ describe('the OpenAPI document and the typed client', () => {
                 },
               },
               '404': { description: 'none' },
+              '400': {
+                description: '',
+                content: { 'text/event-stream': { schema: { $ref: '#/components/schemas/ApiErrorBody' } } },
+              },
+              '409': {
+                description: '',
+                content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiErrorBody' } } },
+              },
+              '410': {
+                description: '',
+                content: { 'application/json': { schema: { $ref: '#/components/schemas/WiderError' } } },
+              },
+              '422': {
+                description: '',
+                content: { 'application/json': { schema: { $ref: '#/components/schemas/Dto' } } },
+              },
+              '503': {
+                description: '',
+                content: { 'application/json': { schema: { $ref: '#/components/schemas/LooseError' } } },
+              },
             },
           },
         },
       },
       components: {
         schemas: {
+          ApiErrorBody: error,
+          // Extends ApiErrorBody: fine.
+          WiderError: { ...error, properties: { ...error.properties, rejected: { type: 'array' } } },
+          // Takes ApiErrorBody's fields but leaves `message` optional: not one.
+          LooseError: { ...error, required: ['statusCode', 'error'] },
           Dto: {
             type: 'object',
             properties: { a: { type: 'string', example: 'x' }, b: {}, c: { type: 'object', example: {} } },
@@ -192,10 +226,16 @@ describe('the OpenAPI document and the typed client', () => {
       'POST /v1/a: no Idempotency-Key header documented (@ApiPost())',
       'POST /v1/a: no example of its request body',
       'GET /b: its 200 answer (application/json) has no schema: type it with a DTO class or a schema',
+      'GET /b: its 404 answer has no body documented: document it with @ApiError()',
       'PUT /b: its 200 answer (application/json) is an empty object: type it with a DTO class or a schema',
       'PUT /b: no example of its 201 answer',
       'PUT /b: its 201 answer (application/json) names a schema the document lacks (#/components/schemas/Gone): type it with a DTO class or a schema',
+      'PUT /b: its 400 answer is documented as text/event-stream, but errors are answered as application/json: document it with @ApiError()',
+      'PUT /b: its 404 answer has no body documented: document it with @ApiError()',
+      'PUT /b: its 422 answer is not an ApiErrorBody (nor extends it): document it with @ApiError()',
+      'PUT /b: its 503 answer is not an ApiErrorBody (nor extends it): document it with @ApiError()',
       'PUT /b: its request body (application/json) has a schema without a type (an example alone types as unknown): type it with a DTO class or a schema',
+      'DELETE /b: its 404 answer has no body documented: document it with @ApiError()',
       'components.schemas.Dto.properties.c: an object with no properties types as Record<string, never> (give its type)',
     ]);
   });

@@ -933,9 +933,15 @@ export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
     ApiErrorBody: {
-      /** @example 400 */
+      /**
+       * @description The HTTP status of the answer.
+       * @example 400
+       */
       statusCode: number;
-      /** @example Bad Request */
+      /**
+       * @description The reason phrase of the status.
+       * @example Bad Request
+       */
       error: string;
       /**
        * @description What was wrong; validation errors list every problem.
@@ -943,10 +949,54 @@ export interface components {
        */
       message: string | string[];
       /**
-       * @description A machine-readable code, where there is one.
+       * @description A machine-readable code, where there is one: `rate_limited` (429), `quota_exceeded` (402), `exports_busy` (503).
        * @example rate_limited
        */
       code?: string;
+    };
+    QuotaDto: {
+      /** @example snov */
+      provider: string;
+      /** @example 500 */
+      monthly_credits: number;
+      /**
+       * @example refuse
+       * @enum {string}
+       */
+      policy: 'refuse' | 'hold';
+      /** @example 500 */
+      used: number;
+      /** @example 0 */
+      remaining: number;
+      /**
+       * @description The calendar month (UTC) counted.
+       * @example 2026-12
+       */
+      month: string;
+    };
+    QuotaExceededErrorBody: {
+      /**
+       * @description The HTTP status of the answer.
+       * @example 400
+       */
+      statusCode: number;
+      /**
+       * @description The reason phrase of the status.
+       * @example Bad Request
+       */
+      error: string;
+      /**
+       * @description What was wrong; validation errors list every problem.
+       * @example type must be one of: company.profile, company.officers
+       */
+      message: string | string[];
+      /**
+       * @description A machine-readable code, where there is one: `rate_limited` (429), `quota_exceeded` (402), `exports_busy` (503).
+       * @example rate_limited
+       */
+      code?: string;
+      /** @description The quotas used up, one per provider that could have answered. */
+      quotas: components['schemas']['QuotaDto'][];
     };
     CreateJobDto: {
       /**
@@ -1006,6 +1056,40 @@ export interface components {
       id: string;
       /** @example queued */
       status: string;
+    };
+    RefusedEntryDto: {
+      /** @example 1 */
+      index: number;
+      /**
+       * @example [
+       *       "type must be one of: company.profile, company.officers, …"
+       *     ]
+       */
+      errors: string[];
+    };
+    ListRefusedErrorBody: {
+      /**
+       * @description The HTTP status of the answer.
+       * @example 400
+       */
+      statusCode: number;
+      /**
+       * @description The reason phrase of the status.
+       * @example Bad Request
+       */
+      error: string;
+      /**
+       * @description What was wrong; validation errors list every problem.
+       * @example type must be one of: company.profile, company.officers
+       */
+      message: string | string[];
+      /**
+       * @description A machine-readable code, where there is one: `rate_limited` (429), `quota_exceeded` (402), `exports_busy` (503).
+       * @example rate_limited
+       */
+      code?: string;
+      /** @description Every entry refused, by index, when the list itself was readable. */
+      rejected?: components['schemas']['RefusedEntryDto'][];
     };
     CreateWorkspaceDto: {
       /** @example Acme RevOps */
@@ -1207,6 +1291,51 @@ export interface components {
        * @enum {string|null}
        */
       credentials: 'platform' | null;
+    };
+    BatchRejectedRecordDto: {
+      /** @example 1 */
+      index: number;
+      /**
+       * @example [
+       *       "records[1]: email \"grace@\" is not an e-mail address"
+       *     ]
+       */
+      errors: string[];
+    };
+    BatchFilteredRecordDto: {
+      /** @example 2 */
+      index: number;
+      /**
+       * @example since_days
+       * @enum {string}
+       */
+      reason: 'since_days' | 'limit';
+    };
+    BatchRefusedErrorBody: {
+      /**
+       * @description The HTTP status of the answer.
+       * @example 400
+       */
+      statusCode: number;
+      /**
+       * @description The reason phrase of the status.
+       * @example Bad Request
+       */
+      error: string;
+      /**
+       * @description What was wrong; validation errors list every problem.
+       * @example type must be one of: company.profile, company.officers
+       */
+      message: string | string[];
+      /**
+       * @description A machine-readable code, where there is one: `rate_limited` (429), `quota_exceeded` (402), `exports_busy` (503).
+       * @example rate_limited
+       */
+      code?: string;
+      /** @description The records refused, with their problems, when the records were readable. */
+      rejected?: components['schemas']['BatchRejectedRecordDto'][];
+      /** @description The records left out by `since_days` or `limit`. */
+      filtered_out?: components['schemas']['BatchFilteredRecordDto'][];
     };
     BatchScheduleDto: {
       /** @example 30 */
@@ -1425,25 +1554,6 @@ export interface components {
        * @example 6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f
        */
       job_id: string;
-    };
-    BatchRejectedRecordDto: {
-      /** @example 1 */
-      index: number;
-      /**
-       * @example [
-       *       "records[1]: email \"grace@\" is not an e-mail address"
-       *     ]
-       */
-      errors: string[];
-    };
-    BatchFilteredRecordDto: {
-      /** @example 2 */
-      index: number;
-      /**
-       * @example since_days
-       * @enum {string}
-       */
-      reason: 'since_days' | 'limit';
     };
     BatchCreatedDto: {
       batch: components['schemas']['BatchDto'];
@@ -1802,6 +1912,29 @@ export interface components {
        */
       completed_at: string | null;
     };
+    ImportFailedErrorBody: {
+      /**
+       * @description The HTTP status of the answer.
+       * @example 400
+       */
+      statusCode: number;
+      /**
+       * @description The reason phrase of the status.
+       * @example Bad Request
+       */
+      error: string;
+      /**
+       * @description What was wrong; validation errors list every problem.
+       * @example type must be one of: company.profile, company.officers
+       */
+      message: string | string[];
+      /**
+       * @description A machine-readable code, where there is one: `rate_limited` (429), `quota_exceeded` (402), `exports_busy` (503).
+       * @example rate_limited
+       */
+      code?: string;
+      import?: components['schemas']['ImportDto'] | null;
+    };
     ImportListDto: {
       data: components['schemas']['ImportDto'][];
       /**
@@ -2149,12 +2282,22 @@ export interface operations {
           /**
            * @example {
            *       "code": "quota_exceeded",
+           *       "quotas": [
+           *         {
+           *           "provider": "snov",
+           *           "monthly_credits": 500,
+           *           "policy": "refuse",
+           *           "used": 500,
+           *           "remaining": 0,
+           *           "month": "2026-12"
+           *         }
+           *       ],
            *       "statusCode": 402,
            *       "error": "Payment Required",
-           *       "message": "The workspace’s monthly quota is used up at every provider that can answer company.profile."
+           *       "message": "This workspace's monthly credit quota is used up at every provider that can answer person.email: snov (500 of 500 credits used). Nothing was queued or spent; raise the quota or wait for the month to turn."
            *     }
            */
-          'application/json': components['schemas']['ApiErrorBody'];
+          'application/json': components['schemas']['QuotaExceededErrorBody'];
         };
       };
       /** @description The API key lacks the scope this route needs. */
@@ -2281,7 +2424,7 @@ export interface operations {
           };
         };
       };
-      /** @description Not a list of jobs, too many, or not one job valid (all listed). */
+      /** @description Not a list of jobs, too many, or not one job valid (then each job is listed in `rejected`). */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2294,7 +2437,7 @@ export interface operations {
            *       "message": "No job in the list could be accepted; nothing was enqueued."
            *     }
            */
-          'application/json': components['schemas']['ApiErrorBody'];
+          'application/json': components['schemas']['ListRefusedErrorBody'];
         };
       };
       /** @description Missing, invalid or revoked API key. */
@@ -2455,6 +2598,33 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
+      /** @description `quota_exceeded`: the workspace’s monthly quota (policy refuse) is used up at every provider that can answer; nothing was queued or spent. */
+      402: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "quota_exceeded",
+           *       "quotas": [
+           *         {
+           *           "provider": "snov",
+           *           "monthly_credits": 500,
+           *           "policy": "refuse",
+           *           "used": 500,
+           *           "remaining": 0,
+           *           "month": "2026-12"
+           *         }
+           *       ],
+           *       "statusCode": 402,
+           *       "error": "Payment Required",
+           *       "message": "This workspace's monthly credit quota is used up at every provider that can answer person.email: snov (500 of 500 credits used). Nothing was queued or spent; raise the quota or wait for the month to turn."
+           *     }
+           */
+          'application/json': components['schemas']['QuotaExceededErrorBody'];
+        };
+      };
       /** @description The API key lacks the scope this route needs. */
       403: {
         headers: {
@@ -2585,7 +2755,7 @@ export interface operations {
            *       "message": "Job id must be a UUID, as returned by POST /v1/jobs."
            *     }
            */
-          'text/event-stream': components['schemas']['ApiErrorBody'];
+          'application/json': components['schemas']['ApiErrorBody'];
         };
       };
       /** @description Missing, invalid or revoked API key. */
@@ -2633,7 +2803,7 @@ export interface operations {
            *       "message": "No job 6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f in this workspace."
            *     }
            */
-          'text/event-stream': components['schemas']['ApiErrorBody'];
+          'application/json': components['schemas']['ApiErrorBody'];
         };
       };
       /** @description Over the workspace’s rate limit (per minute, hour or day); see Retry-After and RateLimit-* headers. */
@@ -5803,7 +5973,16 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "unknown member(s) 'colour'; identifiers: first_name, last_name, domain, …; settings: enrich, timeout_ms, options, max_credits"
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
       };
       /** @description Missing, invalid or revoked API key. */
       401: {
@@ -5821,12 +6000,32 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
-      /** @description `quota_exceeded`: no provider able to answer has quota left. */
+      /** @description `quota_exceeded`: the workspace’s monthly quota (policy refuse) is used up at every provider that can answer; nothing was queued or spent. */
       402: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "code": "quota_exceeded",
+           *       "quotas": [
+           *         {
+           *           "provider": "snov",
+           *           "monthly_credits": 500,
+           *           "policy": "refuse",
+           *           "used": 500,
+           *           "remaining": 0,
+           *           "month": "2026-12"
+           *         }
+           *       ],
+           *       "statusCode": 402,
+           *       "error": "Payment Required",
+           *       "message": "This workspace's monthly credit quota is used up at every provider that can answer person.email: snov (500 of 500 credits used). Nothing was queued or spent; raise the quota or wait for the month to turn."
+           *     }
+           */
+          'application/json': components['schemas']['QuotaExceededErrorBody'];
+        };
       };
       /** @description The API key lacks the scope this route needs. */
       403: {
@@ -5993,12 +6192,21 @@ export interface operations {
           };
         };
       };
-      /** @description Not a list of records, too many, bad settings, or not one record valid. */
+      /** @description Not a list of records, too many, bad settings, or not one record valid (then each record is listed in `rejected`). */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "No record could be accepted; nothing was enqueued."
+           *     }
+           */
+          'application/json': components['schemas']['ListRefusedErrorBody'];
+        };
       };
       /** @description Missing, invalid or revoked API key. */
       401: {
@@ -6292,7 +6500,16 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": [
+           *         "api_key is required"
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
         };
       };
       /** @description Missing, invalid or revoked API key. */
@@ -6332,7 +6549,16 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 404,
+           *       "error": "Not Found",
+           *       "message": "No provider 'acme'; providers: companies-house, snov, rocketreach, apollo, serper, orion-connect, astra-dialer, nimbus-lookup, email-verifier."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
       };
       /** @description Over the workspace’s rate limit (per minute, hour or day); see Retry-After and RateLimit-* headers. */
       429: {
@@ -6443,7 +6669,16 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 404,
+           *       "error": "Not Found",
+           *       "message": "No provider 'acme'; providers: companies-house, snov, rocketreach, apollo, serper, orion-connect, astra-dialer, nimbus-lookup, email-verifier."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
       };
       /** @description Over the workspace’s rate limit (per minute, hour or day); see Retry-After and RateLimit-* headers. */
       429: {
@@ -6557,7 +6792,16 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "limit must be an integer from 1 to 100"
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
       };
       /** @description Missing, invalid or revoked API key. */
       401: {
@@ -6718,13 +6962,20 @@ export interface operations {
           'application/json': components['schemas']['BatchCreatedDto'];
         };
       };
-      /** @description A bad setting (named), too many records, a budget too small to split, or no record left to enrich. */
+      /** @description A bad setting (named), too many records, a budget too small to split, or no record left to enrich (then each record is listed in `rejected` or `filtered_out`). */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "since_days must be an integer from 1 to 3650"
+           *     }
+           */
+          'application/json': components['schemas']['BatchRefusedErrorBody'];
         };
       };
       /** @description Missing, invalid or revoked API key. */
@@ -6813,7 +7064,16 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "Redis is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
       };
     };
   };
@@ -6951,7 +7211,16 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 404,
+           *       "error": "Not Found",
+           *       "message": "No batch 3c9e1a2b-7d4f-4e6a-8b1c-2d3e4f5a6b7c in this workspace."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
       };
       /** @description Over the workspace’s rate limit (per minute, hour or day); see Retry-After and RateLimit-* headers. */
       429: {
@@ -7105,7 +7374,16 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 404,
+           *       "error": "Not Found",
+           *       "message": "No batch 3c9e1a2b-7d4f-4e6a-8b1c-2d3e4f5a6b7c in this workspace."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
       };
       /** @description Over the workspace’s rate limit (per minute, hour or day); see Retry-After and RateLimit-* headers. */
       429: {
@@ -7246,7 +7524,16 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 404,
+           *       "error": "Not Found",
+           *       "message": "No batch 3c9e1a2b-7d4f-4e6a-8b1c-2d3e4f5a6b7c in this workspace."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
       };
       /** @description The Idempotency-Key was used with another request, or its first request is still running. */
       409: {
@@ -7372,7 +7659,16 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "every_days must be an integer from 1 to 365"
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
       };
       /** @description Missing, invalid or revoked API key. */
       401: {
@@ -7411,14 +7707,32 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 404,
+           *       "error": "Not Found",
+           *       "message": "No batch 3c9e1a2b-7d4f-4e6a-8b1c-2d3e4f5a6b7c in this workspace."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
       };
       /** @description The batch was cancelled: a cancelled batch is not enriched again. */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 409,
+           *       "error": "Conflict",
+           *       "message": "Batch 3c9e1a2b-7d4f-4e6a-8b1c-2d3e4f5a6b7c was cancelled at 2026-12-01T10:00:00.000Z: a cancelled batch is not enriched again. Create a new batch with its records to enrich them again."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
       };
       /** @description Over the workspace’s rate limit (per minute, hour or day); see Retry-After and RateLimit-* headers. */
       429: {
@@ -7554,7 +7868,16 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 404,
+           *       "error": "Not Found",
+           *       "message": "No batch 3c9e1a2b-7d4f-4e6a-8b1c-2d3e4f5a6b7c in this workspace."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
       };
       /** @description Over the workspace’s rate limit (per minute, hour or day); see Retry-After and RateLimit-* headers. */
       429: {
@@ -7898,7 +8221,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "mapping names column 'Work Email', which the header lacks; the header is: first_name, last_name, domain."
+           *     }
+           */
+          'application/json': components['schemas']['ImportFailedErrorBody'];
         };
       };
       /** @description Missing, invalid or revoked API key. */
@@ -7969,12 +8299,21 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
-      /** @description The file is larger than IMPORT_MAX_BYTES. */
+      /** @description The file is larger than IMPORT_MAX_BYTES. When found part-way the body holds the failed `import`. */
       413: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 413,
+           *       "error": "Payload Too Large",
+           *       "message": "The file is larger than the import limit of 52428800 bytes; split it into smaller imports."
+           *     }
+           */
+          'application/json': components['schemas']['ImportFailedErrorBody'];
+        };
       };
       /** @description Over the workspace’s rate limit (per minute, hour or day); see Retry-After and RateLimit-* headers. */
       429: {
@@ -8095,7 +8434,16 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 404,
+           *       "error": "Not Found",
+           *       "message": "No import 0b7e6f1c-2a4d-4e8f-9c1b-3d5a7e9f1b2c in this workspace."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
       };
       /** @description Over the workspace’s rate limit (per minute, hour or day); see Retry-After and RateLimit-* headers. */
       429: {
@@ -8162,7 +8510,16 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": [
+           *         "format must be csv or jsonl"
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
         };
       };
       /** @description Missing, invalid or revoked API key. */
@@ -8202,7 +8559,16 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 404,
+           *       "error": "Not Found",
+           *       "message": "No import 0b7e6f1c-2a4d-4e8f-9c1b-3d5a7e9f1b2c in this workspace."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
       };
       /** @description The Idempotency-Key was used with another request, or its first request is still running. */
       409: {
@@ -8305,7 +8671,16 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "Export id must be a UUID, as returned by POST /v1/exports."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
       };
       /** @description Missing, invalid or revoked API key. */
       401: {
@@ -8344,7 +8719,16 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 404,
+           *       "error": "Not Found",
+           *       "message": "No export 5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a in this workspace."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
       };
       /** @description Over the workspace’s rate limit (per minute, hour or day); see Retry-After and RateLimit-* headers. */
       429: {
@@ -8368,7 +8752,17 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          /**
+           * @example {
+           *       "code": "exports_busy",
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "This gateway is streaming as many exports as it may at once (EXPORT_MAX_CONCURRENT); retry in 5 s."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
       };
     };
   };

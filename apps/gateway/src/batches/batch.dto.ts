@@ -7,6 +7,7 @@ import {
 } from '@nestjs/swagger';
 import { ENRICH_FIELDS } from '@sluice/enrichment';
 import { IDENTIFIERS_SCHEMA, OPTIONS_SCHEMA } from '../enrich/enrich-schemas';
+import { ApiErrorBody } from '../openapi/decorators';
 import { EVERY_DAYS, SINCE_DAYS } from './batch-input';
 
 /**
@@ -131,6 +132,21 @@ export class BatchFilteredRecordDto {
 
   @ApiProperty({ enum: ['since_days', 'limit'], example: 'since_days' })
   reason!: 'since_days' | 'limit';
+}
+
+/** A batch of which no record could be accepted: none is made, and each record is listed. */
+export class BatchRefusedErrorBody extends ApiErrorBody {
+  @ApiPropertyOptional({
+    type: () => [BatchRejectedRecordDto],
+    description: 'The records refused, with their problems, when the records were readable.',
+  })
+  rejected?: BatchRejectedRecordDto[];
+
+  @ApiPropertyOptional({
+    type: () => [BatchFilteredRecordDto],
+    description: 'The records left out by `since_days` or `limit`.',
+  })
+  filtered_out?: BatchFilteredRecordDto[];
 }
 
 export class BatchCreatedDto {

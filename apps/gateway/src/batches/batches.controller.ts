@@ -19,10 +19,9 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiQuery,
-  ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { ApiKeyErrors, ApiPost } from '../openapi/decorators';
+import { ApiError, ApiKeyErrors, ApiPost } from '../openapi/decorators';
 import { ENRICH_FIELDS } from '@sluice/enrichment';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
@@ -35,6 +34,7 @@ import {
   BatchDetailDto,
   BatchDto,
   BatchListDto,
+  BatchRefusedErrorBody,
   BatchScheduleDto,
   BatchSummaryDto,
   CreateBatchBodyDto,
@@ -126,19 +126,18 @@ export class BatchesController {
       filtered_out: [{ index: 2, reason: 'since_days' }],
     },
   })
-  @ApiResponse({
-    status: 400,
-    description:
-      'A bad setting (named), too many records, a budget too small to split, or no record left to enrich.',
-    schema: {
-      example: {
-        statusCode: 400,
-        message: 'since_days must be an integer from 1 to 3650',
-        error: 'Bad Request',
-      },
-    },
-  })
-  @ApiResponse({ status: 503, description: 'Redis unavailable: nothing was written; retry.' })
+  @ApiError(
+    400,
+    'A bad setting (named), too many records, a budget too small to split, or no record left to enrich (then each record is listed in `rejected` or `filtered_out`).',
+    'since_days must be an integer from 1 to 3650',
+    {},
+    BatchRefusedErrorBody,
+  )
+  @ApiError(
+    503,
+    'Redis unavailable: nothing was written; retry.',
+    'Redis is temporarily unavailable; nothing was written. Retry after the Retry-After delay.',
+  )
   create(
     @Body() body: unknown,
     @CurrentCaller() caller: Caller,
@@ -158,7 +157,7 @@ export class BatchesController {
     type: BatchListDto,
     example: { data: [BATCH_EXAMPLE], next_offset: 20 },
   })
-  @ApiResponse({ status: 400, description: 'limit or offset out of bounds.' })
+  @ApiError(400, 'limit or offset out of bounds.', 'limit must be an integer from 1 to 100')
   @ApiQuery({ name: 'limit', required: false, example: 20, description: '1–100, default 20' })
   @ApiQuery({ name: 'offset', required: false, example: 0, description: 'default 0' })
   list(
@@ -203,7 +202,11 @@ export class BatchesController {
       },
     },
   })
-  @ApiResponse({ status: 404, description: 'No such batch in this workspace.' })
+  @ApiError(
+    404,
+    'No such batch in this workspace.',
+    'No batch 3c9e1a2b-7d4f-4e6a-8b1c-2d3e4f5a6b7c in this workspace.',
+  )
   @ApiQuery({
     name: 'limit',
     required: false,
@@ -252,7 +255,11 @@ export class BatchesController {
       cancelled_at: null,
     },
   })
-  @ApiResponse({ status: 404, description: 'No such batch in this workspace.' })
+  @ApiError(
+    404,
+    'No such batch in this workspace.',
+    'No batch 3c9e1a2b-7d4f-4e6a-8b1c-2d3e4f5a6b7c in this workspace.',
+  )
   summary(
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentCaller() caller: Caller,
@@ -283,7 +290,11 @@ export class BatchesController {
       },
     },
   })
-  @ApiResponse({ status: 404, description: 'No such batch in this workspace.' })
+  @ApiError(
+    404,
+    'No such batch in this workspace.',
+    'No batch 3c9e1a2b-7d4f-4e6a-8b1c-2d3e4f5a6b7c in this workspace.',
+  )
   cancel(
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentCaller() caller: Caller,
@@ -303,12 +314,17 @@ export class BatchesController {
     type: BatchDto,
     example: { ...BATCH_EXAMPLE, schedule: { every_days: 30 } },
   })
-  @ApiResponse({ status: 400, description: 'every_days missing or out of bounds.' })
-  @ApiResponse({ status: 404, description: 'No such batch in this workspace.' })
-  @ApiResponse({
-    status: 409,
-    description: 'The batch was cancelled: a cancelled batch is not enriched again.',
-  })
+  @ApiError(400, 'every_days missing or out of bounds.', 'every_days must be an integer from 1 to 365')
+  @ApiError(
+    404,
+    'No such batch in this workspace.',
+    'No batch 3c9e1a2b-7d4f-4e6a-8b1c-2d3e4f5a6b7c in this workspace.',
+  )
+  @ApiError(
+    409,
+    'The batch was cancelled: a cancelled batch is not enriched again.',
+    'Batch 3c9e1a2b-7d4f-4e6a-8b1c-2d3e4f5a6b7c was cancelled at 2026-12-01T10:00:00.000Z: a cancelled batch is not enriched again. Create a new batch with its records to enrich them again.',
+  )
   setSchedule(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: unknown,
@@ -328,7 +344,11 @@ export class BatchesController {
     type: BatchDto,
     example: { ...BATCH_EXAMPLE, schedule: null },
   })
-  @ApiResponse({ status: 404, description: 'No such batch in this workspace.' })
+  @ApiError(
+    404,
+    'No such batch in this workspace.',
+    'No batch 3c9e1a2b-7d4f-4e6a-8b1c-2d3e4f5a6b7c in this workspace.',
+  )
   deleteSchedule(
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentCaller() caller: Caller,

@@ -10,7 +10,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ApiAnswer, ApiKeyErrors, ApiPost } from '../openapi/decorators';
+import { ApiAnswer, ApiError, ApiKeyErrors, ApiPost, ListRefusedErrorBody } from '../openapi/decorators';
 import { GatewayConfig } from '@sluice/config';
 import { ENRICH_FIELDS } from '@sluice/enrichment';
 import type { Response } from 'express';
@@ -18,6 +18,7 @@ import { ApiKeyGuard } from '../auth/api-key.guard';
 import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
 import { RequireScope } from '../auth/scopes';
 import { WebhookSecrets } from '../callbacks/webhook-secrets.service';
+import { ApiQuotaExceeded } from '../credits/quota.dto';
 import { Quotas } from '../credits/quotas.service';
 import type { RejectedJob } from '../jobs/bulk-jobs';
 import { JobsService, type NewJob } from '../jobs/jobs.service';
@@ -136,12 +137,12 @@ export class EnrichController {
   @ApiAnswer(202, PENDING_EXAMPLE, {
     description: 'Not finished within timeout_ms: poll or stream the job.',
   })
-  @ApiResponse({
-    status: 400,
-    description:
-      'Unknown field or member, no usable identifier, a malformed identifier, or a field the identifiers cannot reach.',
-  })
-  @ApiResponse({ status: 402, description: '`quota_exceeded`: no provider able to answer has quota left.' })
+  @ApiError(
+    400,
+    'Unknown field or member, no usable identifier, a malformed identifier, or a field the identifiers cannot reach.',
+    "unknown member(s) 'colour'; identifiers: first_name, last_name, domain, …; settings: enrich, timeout_ms, options, max_credits",
+  )
+  @ApiQuotaExceeded()
   async enrich(
     @Body() body: Record<string, unknown>,
     @CurrentCaller() caller: Caller,
@@ -217,10 +218,13 @@ export class EnrichController {
     },
     { description: 'The jobs made, and the records refused.' },
   )
-  @ApiResponse({
-    status: 400,
-    description: 'Not a list of records, too many, bad settings, or not one record valid.',
-  })
+  @ApiError(
+    400,
+    'Not a list of records, too many, bad settings, or not one record valid (then each record is listed in `rejected`).',
+    'No record could be accepted; nothing was enqueued.',
+    {},
+    ListRefusedErrorBody,
+  )
   async enqueue(
     @Body() body: Record<string, unknown>,
     @CurrentCaller() caller: Caller,

@@ -12,7 +12,7 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ApiKeyErrors, ApiPost } from '../openapi/decorators';
+import { ApiError, ApiKeyErrors, ApiPost } from '../openapi/decorators';
 import { EXPORT_FORMATS, type ExportFormat, type ExportRecord } from '@sluice/db';
 import type { Response } from 'express';
 import { ApiKeyGuard } from '../auth/api-key.guard';
@@ -62,16 +62,16 @@ export class ExportsController {
       'Filters, all optional and combined: `import_id` (the jobs of one CSV import), `batch_id` (the jobs of one batch, every run), `status`, `type`, `created_after`, `created_before` (ISO 8601). GET the answer’s `url` for the file; it is read afresh each time.',
   })
   @ApiResponse({ status: 201, type: ExportCreatedDto })
-  @ApiResponse({
-    status: 400,
-    description:
-      'An unknown field, a bad format, status, type or date, or created_after not before created_before.',
-    schema: { example: { statusCode: 400, message: ['format must be csv or jsonl'], error: 'Bad Request' } },
-  })
-  @ApiResponse({
-    status: 404,
-    description: 'import_id or batch_id names no import or batch of this workspace.',
-  })
+  @ApiError(
+    400,
+    'An unknown field, a bad format, status, type or date, or created_after not before created_before.',
+    ['format must be csv or jsonl'],
+  )
+  @ApiError(
+    404,
+    'import_id or batch_id names no import or batch of this workspace.',
+    'No import 0b7e6f1c-2a4d-4e8f-9c1b-3d5a7e9f1b2c in this workspace.',
+  )
   async create(
     @Body() body: CreateExportDto,
     @CurrentCaller() caller: Caller,
@@ -124,13 +124,22 @@ export class ExportsController {
       },
     },
   })
-  @ApiResponse({ status: 400, description: 'A malformed id, an unknown query parameter or format.' })
-  @ApiResponse({ status: 404, description: 'No such export in this workspace.' })
-  @ApiResponse({
-    status: 503,
-    description:
-      '`exports_busy`: this gateway already streams EXPORT_MAX_CONCURRENT downloads; retry after the Retry-After delay.',
-  })
+  @ApiError(
+    400,
+    'A malformed id, an unknown query parameter or format.',
+    'Export id must be a UUID, as returned by POST /v1/exports.',
+  )
+  @ApiError(
+    404,
+    'No such export in this workspace.',
+    'No export 5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a in this workspace.',
+  )
+  @ApiError(
+    503,
+    '`exports_busy`: this gateway already streams EXPORT_MAX_CONCURRENT downloads; retry after the Retry-After delay.',
+    'This gateway is streaming as many exports as it may at once (EXPORT_MAX_CONCURRENT); retry in 5 s.',
+    { code: 'exports_busy' },
+  )
   async download(
     @Param(
       'id',

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IMPORT_STATUSES } from '@sluice/db';
 import { SUPPORTED_REQUEST_TYPES } from '@sluice/enrichment';
+import { ApiErrorBody } from '../openapi/decorators';
 import type { ImportView } from './import-view';
 
 /** A rejected row of an import: its line in the file, the column at fault where there is one, why. */
@@ -82,4 +83,13 @@ export class ImportListDto {
     description: 'Pass it as `cursor` for the next page; null on the last.',
   })
   next_cursor!: string | null;
+}
+
+/**
+ * An upload refused part-way (a row past the limit, a file too large, a broken upload): the import
+ * is recorded as failed and shown as it stood, or null when it could not be read back.
+ */
+export class ImportFailedErrorBody extends ApiErrorBody {
+  @ApiPropertyOptional({ type: () => ImportDto, nullable: true })
+  import?: ImportDto | null;
 }

@@ -18,7 +18,6 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiQuery,
-  ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import { GatewayConfig } from '@sluice/config';
@@ -34,7 +33,7 @@ import { asBadRequest, openCsvUpload } from './csv-upload';
 import { parseImportListQuery } from './import-list';
 import { parseImportSettings } from './import-settings';
 import type { ImportView } from './import-view';
-import { ImportDto, ImportListDto } from './import.dto';
+import { ImportDto, ImportFailedErrorBody, ImportListDto } from './import.dto';
 import { ImportsService } from './imports.service';
 
 const IMPORT_EXAMPLE: ImportView = {
@@ -186,19 +185,20 @@ export class ImportsController {
     description: 'The id of a failed, resumable import of this workspace: its committed rows are skipped.',
   })
   @ApiCreatedResponse({ description: 'The import, finished.', type: ImportDto, example: IMPORT_EXAMPLE })
-  @ApiResponse({
-    status: 400,
-    description:
-      'Bad settings, no file part named `file`, not CSV, not UTF-8, a separator that cannot be told, no header, a mapping naming a missing column, too many rows. When found part-way the body holds the failed `import`.',
-    schema: {
-      example: {
-        statusCode: 400,
-        message:
-          "mapping names column 'Work Email', which the header lacks; the header is: first_name, last_name, domain.",
-      },
-    },
-  })
-  @ApiResponse({ status: 413, description: 'The file is larger than IMPORT_MAX_BYTES.' })
+  @ApiError(
+    400,
+    'Bad settings, no file part named `file`, not CSV, not UTF-8, a separator that cannot be told, no header, a mapping naming a missing column, too many rows. When found part-way the body holds the failed `import`.',
+    "mapping names column 'Work Email', which the header lacks; the header is: first_name, last_name, domain.",
+    {},
+    ImportFailedErrorBody,
+  )
+  @ApiError(
+    413,
+    'The file is larger than IMPORT_MAX_BYTES. When found part-way the body holds the failed `import`.',
+    'The file is larger than the import limit of 52428800 bytes; split it into smaller imports.',
+    {},
+    ImportFailedErrorBody,
+  )
   @ApiError(
     404,
     'resume names no import of this workspace.',
@@ -265,7 +265,11 @@ export class ImportsController {
     description: 'Its jobs: GET /v1/jobs?import_id={id}; its results: POST /v1/exports with import_id.',
   })
   @ApiOkResponse({ description: 'The import.', type: ImportDto, example: IMPORT_EXAMPLE })
-  @ApiResponse({ status: 404, description: 'No such import in this workspace.' })
+  @ApiError(
+    404,
+    'No such import in this workspace.',
+    'No import 0b7e6f1c-2a4d-4e8f-9c1b-3d5a7e9f1b2c in this workspace.',
+  )
   async get(
     @Param(
       'id',

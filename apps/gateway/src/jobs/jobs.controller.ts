@@ -18,7 +18,14 @@ import {
 } from '@nestjs/common';
 import { GatewayConfig } from '@sluice/config';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ApiAnswer, ApiError, ApiJsonBody, ApiKeyErrors, ApiPost } from '../openapi/decorators';
+import {
+  ApiAnswer,
+  ApiError,
+  ApiJsonBody,
+  ApiKeyErrors,
+  ApiPost,
+  ListRefusedErrorBody,
+} from '../openapi/decorators';
 import {
   BULK_ANSWER_EXAMPLE,
   BULK_BODY_EXAMPLE,
@@ -42,6 +49,7 @@ import { parseJobListQuery } from './job-list';
 import { bulkJobsOf, checkBulkJob, type RejectedJob } from './bulk-jobs';
 import { JobsService, type JobSummary, type NewJob } from './jobs.service';
 import { WebhookSecrets } from '../callbacks/webhook-secrets.service';
+import { ApiQuotaExceeded } from '../credits/quota.dto';
 import { Quotas } from '../credits/quotas.service';
 import { AuditLog } from '../audit/audit-log.service';
 
@@ -75,12 +83,7 @@ export class JobsController {
     'type must be one of: company.profile, company.officers, …',
     'property colour should not exist',
   ])
-  @ApiError(
-    402,
-    '`quota_exceeded`: the workspace’s monthly quota (policy refuse) is used up at every provider that can answer; nothing was queued or spent.',
-    'The workspace’s monthly quota is used up at every provider that can answer company.profile.',
-    { code: 'quota_exceeded' },
-  )
+  @ApiQuotaExceeded()
   async create(
     @Body() body: CreateJobDto,
     @CurrentCaller() caller: Caller,
@@ -121,8 +124,10 @@ export class JobsController {
   })
   @ApiError(
     400,
-    'Not a list of jobs, too many, or not one job valid (all listed).',
+    'Not a list of jobs, too many, or not one job valid (then each job is listed in `rejected`).',
     'No job in the list could be accepted; nothing was enqueued.',
+    {},
+    ListRefusedErrorBody,
   )
   async bulk(
     @Body() body: Record<string, unknown>,
@@ -226,6 +231,7 @@ export class JobsController {
     'The job has not failed or been cancelled.',
     'Job 6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f is completed; only failed or cancelled jobs can be retried.',
   )
+  @ApiQuotaExceeded()
   async retry(
     @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new JobIdError() })) id: string,
     @CurrentCaller() caller: Caller,

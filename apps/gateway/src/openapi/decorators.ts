@@ -1,13 +1,25 @@
-import { applyDecorators } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
+import { applyDecorators, type Type } from '@nestjs/common';
+import {
+  ApiBody,
+  ApiExtraModels,
+  ApiHeader,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiResponse,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 
-/** Every error answer of the API (see ApiExceptionFilter): the problem is named in `message`. */
+/**
+ * Every error answer of the API, as ApiExceptionFilter, the JSON body parser and the guards send
+ * it: the problem is named in `message`. A route whose errors carry more (the records refused, the
+ * import that failed, the quotas used up) documents a class extending this one.
+ */
 export class ApiErrorBody {
-  @ApiProperty({ example: 400 })
+  @ApiProperty({ type: 'integer', example: 400, description: 'The HTTP status of the answer.' })
   statusCode!: number;
 
-  @ApiProperty({ example: 'Bad Request' })
+  @ApiProperty({ example: 'Bad Request', description: 'The reason phrase of the status.' })
   error!: string;
 
   @ApiProperty({
@@ -19,9 +31,28 @@ export class ApiErrorBody {
 
   @ApiPropertyOptional({
     example: 'rate_limited',
-    description: 'A machine-readable code, where there is one.',
+    description:
+      'A machine-readable code, where there is one: `rate_limited` (429), `quota_exceeded` (402), `exports_busy` (503).',
   })
   code?: string;
+}
+
+/** One entry of a list the whole of which was refused: its index in the list and its problems. */
+export class RefusedEntryDto {
+  @ApiProperty({ type: 'integer', example: 1 })
+  index!: number;
+
+  @ApiProperty({ type: [String], example: ['type must be one of: company.profile, company.officers, …'] })
+  errors!: string[];
+}
+
+/** A list of jobs or records of which not one was accepted: each is listed with its problems. */
+export class ListRefusedErrorBody extends ApiErrorBody {
+  @ApiPropertyOptional({
+    type: () => [RefusedEntryDto],
+    description: 'Every entry refused, by index, when the list itself was readable.',
+  })
+  rejected?: RefusedEntryDto[];
 }
 
 const REASONS: Record<number, string> = {
@@ -114,19 +145,32 @@ export function ApiJsonBody(
   });
 }
 
-/** An error answer, with an example body naming the problem. */
+/**
+ * An error answer, with an example body naming the problem. Its body is always JSON, whatever the
+ * route's success answer is (a stream, a file): the content is written out so that `@ApiProduces`
+ * does not apply to it. `body` is ApiErrorBody, or a class extending it for a route whose errors
+ * carry more.
+ */
 export function ApiError(
   status: number,
   description: string,
   message: string | string[],
   extra: Record<string, unknown> = {},
+  body: Type<ApiErrorBody> = ApiErrorBody,
 ): MethodDecorator & ClassDecorator {
-  return ApiResponse({
-    status,
-    description,
-    type: ApiErrorBody,
-    example: { ...extra, statusCode: status, error: REASONS[status] ?? 'Error', message },
-  });
+  return applyDecorators(
+    ApiExtraModels(body),
+    ApiResponse({
+      status,
+      description,
+      content: {
+        'application/json': {
+          schema: { $ref: getSchemaPath(body) },
+          example: { ...extra, statusCode: status, error: REASONS[status] ?? 'Error', message },
+        },
+      },
+    }),
+  );
 }
 
 /** The errors every route behind a workspace API key can answer. */

@@ -10,7 +10,7 @@ export function gatewayOpenApiDocument(app: INestApplication): OpenAPIObject {
     new DocumentBuilder()
       .setTitle('Sluice API')
       .setDescription(
-        'Contact and company enrichment from paid providers. Authenticate with `Authorization: Bearer <workspace API key>`; admin routes take the admin token. Errors are JSON `{"statusCode", "error", "message"}` where `message` names the problem.',
+        'Contact and company enrichment from paid providers. Authenticate with `Authorization: Bearer <workspace API key>`; admin routes take the admin token. Errors are JSON `{"statusCode", "error", "message"}` (ApiErrorBody) where `message` names the problem; some add a machine-readable `code` or what was refused (each route documents its error schema).',
       )
       .setVersion('0.1.0')
       .addBearerAuth()

@@ -1,16 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, UseGuards } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
-import { ApiKeyErrors } from '../openapi/decorators';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiError, ApiKeyErrors } from '../openapi/decorators';
 import { CoreConfig, hasPlatformCredentials, PipelineConfig, ProvidersConfig } from '@sluice/config';
 import { descriptorOf } from '@sluice/providers';
 import {
@@ -19,6 +11,7 @@ import {
   CreditWallet,
   creditWalletPrefix,
   pauseOf,
+  PROVIDER_NAMES,
   QUEUE_NAMES,
   RedisCircuitBreaker,
 } from '@sluice/queue';
@@ -40,6 +33,8 @@ import {
   ProviderListDto,
 } from './provider-view.dto';
 import { WorkspaceCredentials } from './workspace-credentials.service';
+
+const NO_PROVIDER = `No provider 'acme'; providers: ${PROVIDER_NAMES.join(', ')}.`;
 
 const VIEW_EXAMPLE: ProviderDto = {
   name: 'apollo',
@@ -199,12 +194,10 @@ export class ProvidersController {
       updated_at: '2026-12-02T10:00:00.000Z',
     },
   })
-  @ApiResponse({
-    status: 400,
-    description: 'A field is missing, unknown or malformed (each named), or credentials are not enabled.',
-    schema: { example: { statusCode: 400, message: ['api_key is required'], error: 'Bad Request' } },
-  })
-  @ApiResponse({ status: 404, description: 'No such provider.' })
+  @ApiError(400, 'A field is missing, unknown or malformed (each named), or credentials are not enabled.', [
+    'api_key is required',
+  ])
+  @ApiError(404, 'No such provider.', NO_PROVIDER)
   async put(
     @CurrentCaller() caller: Caller,
     @Param('name') name: string,
@@ -240,7 +233,7 @@ export class ProvidersController {
     type: CredentialsRemovedDto,
     example: { provider: 'apollo', removed: true, configured: true, credentials: 'platform' },
   })
-  @ApiResponse({ status: 404, description: 'No such provider.' })
+  @ApiError(404, 'No such provider.', NO_PROVIDER)
   async remove(
     @CurrentCaller() caller: Caller,
     @Param('name') name: string,
