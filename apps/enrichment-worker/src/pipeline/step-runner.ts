@@ -25,7 +25,7 @@ import { NamesErasedPersonError, StepLedger, type StepSettlement } from '../step
 import { answersNotBefore } from './answer-age';
 import { CreditGate } from './credit-gate';
 import { Orchestrator } from './orchestrator';
-import { PipelineGuards, ResultCache } from './pipeline-redis';
+import { type PaidAnswer, PipelineGuards, ResultCache } from './pipeline-redis';
 import { ProviderCatalog } from './provider-catalog';
 import { ProviderInvoker, type StepOutcome } from './provider-invoker';
 import { StoredResults } from './stored-results';
@@ -110,6 +110,14 @@ function callContext(request: EnrichmentRequest, step: EnrichmentStep): CallCont
     stepId: step.id,
     operation: step.operation,
   };
+}
+
+/** What a run kept of a call it paid for that has ended (not asynchronous work still running). */
+type PaidResult = Exclude<PaidAnswer, { status: 'pending' }>;
+
+/** What a kept paid call charged in all: the call, and the start of its asynchronous work if any. */
+function paidCredits(paid: PaidResult): number {
+  return paid.status === 'unreadable' ? paid.credits : paid.credits + (paid.startedCredits ?? 0);
 }
 
 @Injectable()
@@ -262,14 +270,19 @@ export class StepRunner {
     };
 
     if (request.status === 'cancelled' || !goal) {
-      return {
-        settled: await settle({
-          state: 'skipped',
-          reason: goal ? 'cancelled' : 'unknown goal',
-          latencyMs: null,
-          credits: 0,
-        }),
-      };
+      const reason = goal ? 'cancelled' : 'unknown goal';
+      // A run that paid for an answer and stopped before settling it (killed, say) kept that answer:
+      // the step is skipped all the same, with what the provider charged for it.
+      const paid = await this.cache.paid(step.id);
+      if (paid && paid.status !== 'pending') {
+        account = await this.accounts.of(request.workspaceId, provider);
+        return {
+          settled: await this.chargeUnused(request, step, paid, account, (credits) =>
+            settle({ state: 'skipped', reason, latencyMs: null, credits }),
+          ),
+        };
+      }
+      return { settled: await settle({ state: 'skipped', reason, latencyMs: null, credits: 0 }) };
     }
     // Cached per workspace for a few seconds: one small query per workspace, not per step.
     account = await this.accounts.of(request.workspaceId, provider);
@@ -845,6 +858,41 @@ export class StepRunner {
   }
 
   /**
+   * The answer a run paid for and kept (see `ResultCache.rememberPaid`) for a step skipped without
+   * it: its request was cancelled (or its goal is gone) after that run paid and before it settled
+   * the step (killed, say, or cancelled in between). The answer is not delivered, but the provider
+   * charged for it. As for the work of a cancelled task (see `collectCancelledTask`): the charge goes
+   * into the wallet and the quota (idempotent per step, as for a retried paid step: a commit the
+   * run made is not made twice), then onto the step and into the ledger (`record`); the answer is
+   * cached for identical requests unless it names a person erased from the workspace (then nothing
+   * of it is kept, and the callbacks that quote it go); and what the run kept is forgotten.
+   */
+  private async chargeUnused<T>(
+    request: EnrichmentRequest,
+    step: EnrichmentStep,
+    paid: PaidResult,
+    account: WorkspaceAccount | null,
+    record: (credits: number) => Promise<T>,
+  ): Promise<T> {
+    const provider = step.provider as ProviderName;
+    const cacheKey = step.cacheKey ?? `${provider}:${step.operation}:${step.id}`;
+    const credits = paidCredits(paid);
+    await this.commitCredits(request.workspaceId, provider, step.id, credits, account);
+    const recorded = await record(credits);
+    if (
+      paid.status === 'hit' &&
+      (await this.ledger.isSuppressed(request.workspaceId, identifiersIn(paid.output)))
+    ) {
+      await this.ledger.forgetCallbacks(step);
+    } else if (paid.status !== 'unreadable') {
+      await this.cache.set(request.workspaceId, cacheKey, step.operation, paid);
+    }
+    await this.cache.unclaim(request.workspaceId, cacheKey, `step:${step.id}:`);
+    await this.cache.forgetPaid(step.id);
+    return recorded;
+  }
+
+  /**
    * A step cancelled (its job, batch or import, or by the companies stream) while its provider's
    * asynchronous work ran: the cancellation skipped the step, but the provider charges for that work
    * when it finishes, asked or not. Once the provider has called back for it (finished, and charged),
@@ -859,14 +907,30 @@ export class StepRunner {
     job: Job<ProviderStepPayload>,
     token: string | undefined,
   ): Promise<Settled> {
-    const left = await this.ledger.cancelledTask(job.data.stepId);
+    const kept = await this.cache.paid(job.data.stepId);
+    const left = await this.ledger.skippedUncharged(job.data.stepId, kept !== null);
     if (!left) {
+      if (kept) {
+        // The step is settled with its charge, or gone (erased): what a run kept for it is not needed.
+        await this.cache.forgetPaid(job.data.stepId);
+      }
       return 'already';
     }
     const { step, request } = left;
     const provider = step.provider as ProviderName;
-    const taskId = step.providerTaskId as string;
     const account = await this.accounts.of(request.workspaceId, provider);
+    if (kept && kept.status !== 'pending') {
+      // A run paid for an answer (or for asynchronous work that has finished) and stopped before it
+      // settled the step, which was cancelled meanwhile: its charge is recorded now.
+      await this.chargeUnused(request, step, kept, account, (credits) =>
+        this.ledger.chargeSettled(step, credits, account ? 'workspace_charge' : 'charge'),
+      );
+      return 'already';
+    }
+    if (!step.providerTaskId) {
+      return 'already';
+    }
+    const taskId = step.providerTaskId;
     const cacheKey = step.cacheKey ?? `${provider}:${step.operation}:${step.id}`;
     const owner = `step:${step.id}:`;
     const done = async (): Promise<Settled> => {

@@ -158,14 +158,19 @@ export class StepLedger {
   }
 
   /**
-   * A step skipped (cancelled) while its provider's asynchronous work ran, with no charge recorded
-   * yet, and its request; null for any other step.
+   * A step skipped (cancelled) with no charge recorded yet, and its request, when a run of it may
+   * still have a charge to record: asynchronous work it started at the provider (its task id), or,
+   * with `paidKept`, an answer it paid for and kept before it could settle it. Null for any other
+   * step.
    */
-  async cancelledTask(stepId: string): Promise<{ step: EnrichmentStep; request: EnrichmentRequest } | null> {
+  async skippedUncharged(
+    stepId: string,
+    paidKept: boolean,
+  ): Promise<{ step: EnrichmentStep; request: EnrichmentRequest } | null> {
     const step = await this.dataSource
       .getRepository(EnrichmentStep)
       .findOne({ where: { id: stepId, state: 'skipped' } });
-    if (!step?.providerTaskId || Number(step.credits) !== 0) {
+    if (!step || Number(step.credits) !== 0 || (!step.providerTaskId && !paidKept)) {
       return null;
     }
     const request = await this.dataSource
