@@ -3,6 +3,8 @@ import { CreditLedgerEntry, EnrichmentStep, WebhookEvent } from '@sluice/db';
 import { CallbackTokens, planJobOptions } from '@sluice/queue';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { JobsService } from '../../apps/gateway/src/jobs/jobs.service';
+import type { JobView as GatewayJobView } from '../../apps/gateway/src/jobs/job-view';
 import { call, createWorkspace } from '../support/api';
 import type { TestDatabase } from '../support/database';
 import { requireEnv } from '../support/database';
@@ -383,6 +385,104 @@ describe('erasure and suppression', () => {
     expect(await mentionsInDatabase(db, email)).toEqual({});
     expect(await mentionsInDatabase(db, linkedin.replace(/^https?:\/\/(www\.)?/, ''))).toEqual({});
     expect(await mentionsInDatabase(db, subject.full_name.toLowerCase())).toEqual({});
+  });
+
+  it('caches no real-time answer read before an erasure, nor one read before Redis lost the erasure mark', async () => {
+    // Apollo alone finds e-mails here.
+    ctx = await setUp({
+      PROVIDER_OVERRIDES: JSON.stringify({ snov: { enabled: false }, rocketreach: { enabled: false } }),
+    });
+    const { stack, prefix } = ctx;
+    redis = new Redis(requireEnv('REDIS_URL'), { maxRetriesPerRequest: null });
+    const { id: ws, apiKey } = await createWorkspace(stack.gatewayUrl, 'Erased Mid-Answer Co');
+    const [subject, bystander] = (await people(stack.sandboxUrl)).filter((p) => p.emails.apollo === p.email);
+    expect(bystander).toBeDefined();
+    const email = subject.email.toLowerCase();
+    const questionOf = (person: typeof subject) => ({
+      first_name: person.first_name,
+      last_name: person.last_name,
+      domain: person.domain,
+      enrich: ['business_email'],
+    });
+    const ask = (person: typeof subject, timeoutMs: number) =>
+      call<{ cached?: boolean; job_id?: string; data: Record<string, unknown> }>(
+        stack.gatewayUrl,
+        'POST',
+        '/v1/enrich',
+        {
+          token: apiKey,
+          body: { ...questionOf(person), timeout_ms: timeoutMs },
+        },
+      );
+    const answersCached = async (): Promise<string[]> => {
+      const found: string[] = [];
+      let cursor = '0';
+      do {
+        const [next, keys] = await (redis as Redis).scan(
+          cursor,
+          'MATCH',
+          `${prefix}:enrich:answer:${ws}:*`,
+          'COUNT',
+          500,
+        );
+        cursor = next;
+        found.push(...keys);
+      } while (cursor !== '0');
+      return found;
+    };
+    // The seam: `between` runs once the enrich call has read its finished job, before it caches the
+    // answer (the gateway reads a job's view through JobsService.get).
+    const jobs = stack.gateway.get(JobsService);
+    const get = jobs.get.bind(jobs);
+    let between: (() => Promise<void>) | null = null;
+    const seam = jest.spyOn(jobs, 'get').mockImplementation(async (...args): Promise<GatewayJobView> => {
+      const view = await get(...args);
+      const run = between;
+      if (run && view.type === 'enrich' && view.status === 'completed') {
+        between = null;
+        await run();
+      }
+      return view;
+    });
+    try {
+      // The person is erased while the call holds their answer, read before the erasure.
+      between = async () => {
+        const erased = await call(
+          stack.gatewayUrl,
+          'DELETE',
+          `/v1/persons?email=${encodeURIComponent(email)}`,
+          { token: apiKey },
+        );
+        expect(erased.status).toBe(200);
+      };
+      const asked = await ask(subject, 30_000);
+      expect(between).toBeNull();
+      // That one answer stands (it was found before the erasure); nothing of it is cached after it.
+      expect(asked.status).toBe(200);
+      expect(String(asked.body.data.business_email).toLowerCase()).toBe(email);
+      expect(await answersCached()).toEqual([]);
+      const again = await ask(subject, 0);
+      expect(again.body.cached).not.toBe(true);
+      // Asked again by name, a new job asks (and pays) the provider; nothing of its answer is kept.
+      await finished(stack, apiKey, String(again.body.job_id), 30_000);
+      expect(await mentionsInRedis(redis, prefix, email)).toEqual([]);
+
+      // Redis loses the erasure mark (a wipe, say) while a call holds its answer: that call cannot
+      // know that no erasure came in between, so it caches nothing either.
+      between = async () => {
+        expect(await (redis as Redis).del(`${prefix}:enrich:erasure:${ws}`)).toBe(1);
+      };
+      const unsure = await ask(bystander, 30_000);
+      expect(between).toBeNull();
+      expect(unsure.status).toBe(200);
+      expect(await answersCached()).toEqual([]);
+      // Left alone, a call caches its answer, and the next identical question is answered from it.
+      expect((await ask(bystander, 30_000)).status).toBe(200);
+      expect(await answersCached()).toHaveLength(1);
+      expect((await ask(bystander, 0)).body.cached).toBe(true);
+    } finally {
+      seam.mockRestore();
+    }
   });
 
   it('erases a person from every table, payload and cache, and refuses them afterwards at no cost', async () => {

@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { CoreConfig, GatewayConfig, ProvidersConfig, sandboxedProviders } from '@sluice/config';
-import { QUEUE_NAMES, type EnrichmentPlanPayload } from '@sluice/queue';
+import { LuaScript, QUEUE_NAMES, type EnrichmentPlanPayload } from '@sluice/queue';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Caller } from '../auth/request-context';
@@ -9,8 +10,22 @@ import { JobEventsHub } from '../jobs/job-events';
 import { TERMINAL_STATUSES, type JobView } from '../jobs/job-view';
 import { JobsService } from '../jobs/jobs.service';
 import { enrichAnswer, type EnrichAnswer } from './enrich-answer';
-import { answerCacheTtlS, cacheEntryOf, servedFromCache } from './enrich-answer-cache';
+import { answerCacheTtlS, cacheEntryOf, erasureMarkKey, servedFromCache } from './enrich-answer-cache';
 import { enrichQueryKey, type EnrichRequest } from './enrich-input';
+
+/**
+ * The workspace's erasure mark (KEYS[1]), set first to ARGV[1] when Redis has none: a caller then
+ * always holds a value to compare with, so a mark lost with Redis's data (a wipe, a failover to an
+ * empty replica) refuses, like a new erasure, the writers that read it before.
+ */
+const READ_ERASURE_MARK = new LuaScript(
+  "redis.call('set', KEYS[1], ARGV[1], 'NX') return redis.call('get', KEYS[1])",
+);
+
+/** Caches an answer (KEYS[2] = ARGV[2] for ARGV[3] s) only while the erasure mark (KEYS[1]) is ARGV[1]. */
+const CACHE_UNLESS_ERASED = new LuaScript(
+  "if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end redis.call('set', KEYS[2], ARGV[2], 'EX', ARGV[3]) return 1",
+);
 
 export type EnrichOutcome =
   { kind: 'answer'; answer: EnrichAnswer } | { kind: 'pending'; jobId: string; status: string };
@@ -63,21 +78,48 @@ export class EnrichService {
     if (cached) {
       return { kind: 'answer', answer: cached };
     }
+    const ttlS = answerCacheTtlS(this.gateway.enrichCacheTtlS, request.options.max_age_days);
+    // Read before the job (and its answer) is: an erasure from here on — it sets a new mark before
+    // it deletes the workspace's answers — keeps this call from caching an answer read before it,
+    // which may name the erased person. That answer is still returned to this call.
+    const mark = ttlS > 0 ? await this.erasureMark(redis, caller.workspaceId) : null;
     const jobId = await this.jobFor(caller, request, key, correlationId, beforeJob);
     const view = await this.waitFor(caller, jobId, request.timeoutMs);
     if (!TERMINAL_STATUSES.includes(view.status)) {
       return { kind: 'pending', jobId, status: view.status };
     }
     const answer = enrichAnswer(view, request.fields, this.sandboxed);
-    const ttlS = answerCacheTtlS(this.gateway.enrichCacheTtlS, request.options.max_age_days);
-    if (view.status === 'completed' && ttlS > 0) {
-      await redis
-        .set(this.answerKey(caller.workspaceId, key), cacheEntryOf(answer), 'EX', ttlS)
-        .catch((error: unknown) =>
-          this.logger.warn({ msg: 'enrich answer not cached', error: String(error) }),
-        );
+    if (view.status === 'completed' && mark !== null) {
+      await CACHE_UNLESS_ERASED.run(
+        redis,
+        [erasureMarkKey(this.core.queuePrefix, caller.workspaceId), this.answerKey(caller.workspaceId, key)],
+        [mark, cacheEntryOf(answer), ttlS],
+      ).catch((error: unknown) =>
+        this.logger.warn({ msg: 'enrich answer not cached', error: String(error) }),
+      );
     }
     return { kind: 'answer', answer };
+  }
+
+  /**
+   * The workspace's erasure mark as it stands (see READ_ERASURE_MARK), or null when Redis cannot
+   * say: the answer is then not cached.
+   */
+  private async erasureMark(redis: Redis, workspaceId: string): Promise<string | null> {
+    try {
+      const mark = await READ_ERASURE_MARK.run(
+        redis,
+        [erasureMarkKey(this.core.queuePrefix, workspaceId)],
+        [randomUUID()],
+      );
+      return typeof mark === 'string' ? mark : null;
+    } catch (error) {
+      this.logger.warn({
+        msg: 'enrich erasure mark not read; the answer will not be cached',
+        error: String(error),
+      });
+      return null;
+    }
   }
 
   /**

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -8,6 +9,7 @@ import { QUEUE_NAMES } from '@sluice/queue';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DataSource, type EntityManager } from 'typeorm';
+import { erasureMarkKey } from '../enrich/enrich-answer-cache';
 
 /** What an erasure removed: rows per table, Redis cache entries, and the suppressions recorded. */
 export interface ErasureReport {
@@ -193,7 +195,10 @@ export class ErasureService {
    * entries of the erased steps' cache keys, and any other entry whose answer mentions the person;
    * and the answers the erased steps paid for and had not settled yet (`<prefix>:pipeline:paid:<step>`,
    * kept for a retry that has no step left to settle). Scanned with SCAN (never KEYS) so Redis is
-   * not blocked.
+   * not blocked. And the workspace's real-time answers (POST /v1/enrich) with its in-flight markers,
+   * after a new erasure mark: an enrich call that read its answer before this erasure may be about
+   * to cache it, and the mark refuses that write (see EnrichService); one that wrote it before the
+   * mark changed wrote it before the SCAN below began, which finds it.
    */
   private async eraseCache(
     workspaceId: string,
@@ -202,6 +207,7 @@ export class ErasureService {
     stepIds: Set<string>,
   ): Promise<number> {
     const redis = (await this.queue.client) as unknown as Redis;
+    await redis.set(erasureMarkKey(this.core.queuePrefix, workspaceId), randomUUID());
     const base = `${this.core.queuePrefix}:pipeline:cache:${workspaceId}:`;
     const doomed = new Set([...cacheKeys].map((key) => base + key));
     for (const stepId of stepIds) {
@@ -225,13 +231,17 @@ export class ErasureService {
     // Real-time answers (POST /v1/enrich) are keyed by a hash of the question and need not quote
     // the identifier they were asked by: every one of the workspace's goes. They are a short-lived
     // cache of what the pipeline still knows, so the next question is answered again at no cost.
-    const answers = `${this.core.queuePrefix}:enrich:answer:${workspaceId}:*`;
-    cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', answers, 'COUNT', 500);
-      cursor = next;
-      keys.forEach((key) => doomed.add(key));
-    } while (cursor !== '0');
+    // So do the markers of its questions in flight: a question asked again after the erasure does
+    // not join a job from before it (it makes a new one, which the suppression rules apply to).
+    for (const kind of ['answer', 'inflight']) {
+      const pattern = `${this.core.queuePrefix}:enrich:${kind}:${workspaceId}:*`;
+      cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+        cursor = next;
+        keys.forEach((key) => doomed.add(key));
+      } while (cursor !== '0');
+    }
     return doomed.size > 0 ? redis.del(...doomed) : 0;
   }
 }
