@@ -879,13 +879,8 @@ export class StepRunner {
     const credits = paidCredits(paid);
     await this.commitCredits(request.workspaceId, provider, step.id, credits, account);
     const recorded = await record(credits);
-    if (
-      paid.status === 'hit' &&
-      (await this.ledger.isSuppressed(request.workspaceId, identifiersIn(paid.output)))
-    ) {
-      await this.ledger.forgetCallbacks(step);
-    } else if (paid.status !== 'unreadable') {
-      await this.cache.set(request.workspaceId, cacheKey, step.operation, paid);
+    if (paid.status !== 'unreadable') {
+      await this.cacheUnlessErased(request, step, cacheKey, paid);
     }
     await this.cache.unclaim(request.workspaceId, cacheKey, `step:${step.id}:`);
     await this.cache.forgetPaid(step.id);
@@ -971,9 +966,22 @@ export class StepRunner {
     const credits = started + this.catalog.charged(provider, goal.capability, outcome);
     await this.commitCredits(request.workspaceId, provider, step.id, credits, account);
     await this.ledger.chargeSettled(step, credits, account ? 'workspace_charge' : 'charge');
-    // The same rule as a settlement: the charge is recorded, nothing of an answer naming a person
-    // erased from the workspace is cached, and the callbacks that quote it go. Cached under the
-    // workspace's erasure lock, as a settlement stores: an erasure sweeps the cache after it commits.
+    await this.cacheUnlessErased(request, step, cacheKey, outcome);
+    return done();
+  }
+
+  /**
+   * Caches the paid answer of a step that will not use it (cancelled), by the same rule as a
+   * settlement: nothing of an answer naming a person erased from the workspace is cached, and the
+   * callbacks that quote it go. Written under the workspace's erasure lock (see `unlessErased`),
+   * since an erasure sweeps the cache only after it commits.
+   */
+  private async cacheUnlessErased(
+    request: EnrichmentRequest,
+    step: EnrichmentStep,
+    cacheKey: string,
+    outcome: Exclude<StepOutcome, { status: 'pending' }>,
+  ): Promise<void> {
     const names = outcome.status === 'hit' ? namesIn(outcome.output) : [];
     const suppressed = await this.ledger.unlessErased(request.workspaceId, names, () =>
       this.cache.set(request.workspaceId, cacheKey, step.operation, outcome),
@@ -981,7 +989,6 @@ export class StepRunner {
     if (suppressed) {
       await this.ledger.forgetCallbacks(step);
     }
-    return done();
   }
 
   /** A provider error: back off on 429, pause on credits, retry transient errors, fall through otherwise. */
