@@ -3,7 +3,7 @@ import { batchRefreshSchedulerId, JOB_NAMES, QUEUE_NAMES } from '@sluice/queue';
 import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { call, createWorkspace } from '../support/api';
-import { requireEnv } from '../support/database';
+import { requireEnv, untilWaitingForLock } from '../support/database';
 import { calls, finished, people, personInput, setUp, tearDown } from '../support/pipeline';
 import type { WorldPerson } from '../support/sandbox-world';
 import { eventually } from '../support/wait';
@@ -200,17 +200,9 @@ describe('cancelling a scheduled batch stops its re-enrichment', () => {
       await cancel.query('SELECT 1 FROM batches WHERE id = $1 FOR UPDATE', [batchId]);
       // A tick reads the batch (still scheduled, not cancelled), then waits for the row's lock.
       const added = await queue().add(JOB_NAMES.batchRefresh, { batchId, workspaceId });
-      await eventually(
-        async () =>
-          (
-            await ctx.db.dataSource.query<{ n: number }[]>(
-              `SELECT count(*)::int AS n FROM pg_stat_activity
-                WHERE datname = current_database() AND wait_event_type = 'Lock'
-                  AND query LIKE '%FROM batches%FOR NO KEY UPDATE%'`,
-            )
-          )[0]?.n,
-        { what: 'the tick waiting for the batch' },
-      );
+      await untilWaitingForLock(ctx.db, 'the tick waiting for the batch', {
+        queryLike: '%FROM batches%FOR NO KEY UPDATE%',
+      });
       await cancel.query('UPDATE batches SET cancelled_at = now(), schedule = NULL WHERE id = $1', [batchId]);
       await cancel.commitTransaction();
       await eventually(async () => (await added.getState()) === 'completed', { what: 'the tick' });

@@ -2,7 +2,7 @@ import { CreditLedgerEntry, EnrichmentRequest, EnrichmentStep } from '@sluice/db
 import { Client } from 'pg';
 import { ChargingGarbage } from '../support/charging-garbage';
 import { call, createWorkspace } from '../support/api';
-import { createTestDatabase, requireEnv, type TestDatabase } from '../support/database';
+import { createTestDatabase, requireEnv, untilWaitingForLock, type TestDatabase } from '../support/database';
 import { describeUnfinished } from '../support/diagnose';
 import { deletePrefix, uniquePrefix } from '../support/redis';
 import { startStack, type Stack } from '../support/stack';
@@ -68,16 +68,7 @@ describe('a charged answer that could not be read, when the worker dies before s
     });
     expect(created.status).toBe(202);
     const id = created.body.id;
-    await eventually(
-      async () => {
-        const [row] = await db.dataSource.query<{ waiting: string }[]>(
-          `SELECT count(*) AS waiting FROM pg_stat_activity
-            WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-        );
-        return Number(row?.waiting) > 0 || undefined;
-      },
-      { what: 'the settlement to wait for the request’s row', timeoutMs: 30_000 },
-    );
+    await untilWaitingForLock(db, 'the settlement to wait for the request’s row');
     expect(serper.searches).toBe(1);
     await workers[0]?.kill();
     await holder?.query('ROLLBACK');

@@ -3,7 +3,8 @@ import { CreditLedgerEntry, ERASURE_LOCK_CLASS, EnrichmentStep } from '@sluice/d
 import { Redis } from 'ioredis';
 import type { QueryRunner } from 'typeorm';
 import { call, createWorkspace } from '../support/api';
-import { requireEnv, type TestDatabase } from '../support/database';
+import { requireEnv, untilWaitingForLock, type TestDatabase } from '../support/database';
+import { mentionsInRedis } from '../support/mentions';
 import {
   calls,
   enqueue,
@@ -18,30 +19,6 @@ import {
 } from '../support/pipeline';
 import type { Stack } from '../support/stack';
 import { eventually } from '../support/wait';
-
-/** Whether a session of the test database waits for the workspace erasure lock. */
-const waitingForErasureLock = async (db: TestDatabase): Promise<boolean> => {
-  const [{ n }] = await db.dataSource.query<{ n: number }[]>(
-    `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_database d ON d.oid = l.database
-      WHERE l.locktype = 'advisory' AND l.classid = $1::bigint::oid AND NOT l.granted
-        AND d.datname = current_database()`,
-    [ERASURE_LOCK_CLASS],
-  );
-  return n > 0;
-};
-
-/** The pipeline's cached provider answers that mention `needle`. */
-const cachedMentions = async (redis: Redis, prefix: string, needle: string): Promise<string[]> => {
-  const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:pipeline:cache:*`, 'COUNT', 500);
-    cursor = next;
-    const values = keys.length > 0 ? await redis.mget(...keys) : [];
-    found.push(...values.filter((value): value is string => value?.toLowerCase().includes(needle) === true));
-  } while (cursor !== '0');
-  return found;
-};
 
 /**
  * An erasure and a step settling an answer about the erased person, interleaved at the worst
@@ -63,6 +40,29 @@ describe('erasure against a settlement in progress', () => {
     await tearDown(ctx);
     ctx = undefined;
   });
+
+  /**
+   * Plays an erasure of `email` that commits while the worker waits for it: holds the workspace's
+   * erasure lock, lets `start` set the worker going, waits until it waits for the lock, then
+   * records the suppression and commits.
+   */
+  const eraseWhileWaited = async <T>(
+    db: TestDatabase,
+    workspaceId: string,
+    email: string,
+    what: string,
+    start: () => Promise<T>,
+  ): Promise<T> => {
+    const erasure = await holdLock(db, workspaceId, 'exclusive');
+    const started = await start();
+    await untilWaitingForLock(db, what, { event: 'advisory' });
+    await erasure.query(
+      `INSERT INTO suppressions (workspace_id, kind, identifier_hash) VALUES ($1, 'email', $2)`,
+      [workspaceId, createHash('sha256').update(email).digest('hex')],
+    );
+    await erasure.commitTransaction();
+    return started;
+  };
 
   /** A transaction of the test's own holding the workspace's erasure lock (`mode` as named). */
   const holdLock = async (db: TestDatabase, workspaceId: string, mode: 'exclusive' | 'shared') => {
@@ -87,19 +87,14 @@ describe('erasure against a settlement in progress', () => {
     const person = subject as NonNullable<typeof subject>;
     const email = person.email.toLowerCase();
 
-    // An erasure in progress: its lock taken, its suppression not yet committed.
-    const erasure = await holdLock(db, workspaceId, 'exclusive');
     // Asked for by name: nothing in the request names the e-mail, which only the answer brings.
-    const id = await enqueue(stack, apiKey, { type: 'person.email', input: personInput(person) });
-    await eventually(() => waitingForErasureLock(db), {
-      timeoutMs: 30_000,
-      what: "the step's settlement to wait for the erasure",
-    });
-    await erasure.query(
-      `INSERT INTO suppressions (workspace_id, kind, identifier_hash) VALUES ($1, 'email', $2)`,
-      [workspaceId, createHash('sha256').update(email).digest('hex')],
+    const id = await eraseWhileWaited(
+      db,
+      workspaceId,
+      email,
+      "the step's settlement to wait for the erasure",
+      () => enqueue(stack, apiKey, { type: 'person.email', input: personInput(person) }),
     );
-    await erasure.commitTransaction();
 
     const view = await finished(stack, apiKey, id, 30_000);
     expect(view.steps.map((s) => [s.provider, s.state, s.reason, Number(s.credits)])).toEqual([
@@ -113,7 +108,7 @@ describe('erasure against a settlement in progress', () => {
     );
     expect(n).toBe(0);
     // The answer was cached before the settlement found the suppression: it is gone too.
-    expect(await cachedMentions(redis, prefix, email)).toEqual([]);
+    expect(await mentionsInRedis(redis, prefix, email)).toEqual([]);
   });
 
   it('does not cache the answer a cancelled step collects when its person was erased while it waited to', async () => {
@@ -141,16 +136,9 @@ describe('erasure against a settlement in progress', () => {
       token: apiKey,
     });
     expect(cancelled.body.status).toBe('cancelled');
-    const erasure = await holdLock(db, workspaceId, 'exclusive');
-    await eventually(() => waitingForErasureLock(db), {
-      timeoutMs: 30_000,
-      what: 'the collected answer to wait for the erasure',
-    });
-    await erasure.query(
-      `INSERT INTO suppressions (workspace_id, kind, identifier_hash) VALUES ($1, 'email', $2)`,
-      [workspaceId, createHash('sha256').update(email).digest('hex')],
+    await eraseWhileWaited(db, workspaceId, email, 'the collected answer to wait for the erasure', () =>
+      Promise.resolve(),
     );
-    await erasure.commitTransaction();
 
     const step = await db.dataSource
       .getRepository(EnrichmentStep)
@@ -162,7 +150,7 @@ describe('erasure against a settlement in progress', () => {
     });
     const ledger = await db.dataSource.getRepository(CreditLedgerEntry).findBy({ requestId: id });
     expect(ledger.map((row) => Number(row.credits))).toEqual([1]);
-    expect(await cachedMentions(redis, prefix, email)).toEqual([]);
+    expect(await mentionsInRedis(redis, prefix, email)).toEqual([]);
   });
 
   it('makes an erasure wait for a settlement that checked the suppressions before it', async () => {
@@ -178,10 +166,7 @@ describe('erasure against a settlement in progress', () => {
       answered = true;
       return answer;
     });
-    await eventually(() => waitingForErasureLock(db), {
-      timeoutMs: 30_000,
-      what: 'the erasure to wait for the settlement',
-    });
+    await untilWaitingForLock(db, 'the erasure to wait for the settlement', { event: 'advisory' });
     expect(answered).toBe(false);
     await settlement.commitTransaction();
     expect((await erasure).status).toBe(200);

@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { call, createWorkspace } from '../support/api';
-import { requireEnv } from '../support/database';
+import { requireEnv, untilWaitingForLock } from '../support/database';
 import {
   calls,
   enqueue,
@@ -80,16 +80,7 @@ describe('a paid step whose worker dies before settling it, when its request is 
     await holder.query('BEGIN');
     await holder.query('SELECT id FROM enrichment_requests WHERE id = $1 FOR NO KEY UPDATE', [id]);
     await queue.resume();
-    await eventually(
-      async () => {
-        const [row] = await db.dataSource.query<{ waiting: string }[]>(
-          `SELECT count(*) AS waiting FROM pg_stat_activity
-            WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-        );
-        return Number(row?.waiting) > 0 || undefined;
-      },
-      { what: 'the settlement to wait for the request’s row', timeoutMs: 30_000 },
-    );
+    await untilWaitingForLock(db, 'the settlement to wait for the request’s row');
     expect(paidCalls(await calls(stack.sandboxUrl, 'apollo'), 'POST /people/match')).toBe(1);
     // The run kept what it paid for, for its retry.
     expect(await redis.exists(`${prefix}:pipeline:paid:${step.id}`)).toBe(1);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { createDataSource } from '@sluice/db';
 import type { DataSource } from 'typeorm';
+import { eventually } from './wait';
 
 export function requireEnv(name: 'DATABASE_URL' | 'REDIS_URL'): string {
   const value = process.env[name];
@@ -51,3 +52,25 @@ export async function createTestDatabase(serverUrl = requireEnv('DATABASE_URL'))
     },
   };
 }
+
+/**
+ * Waits until a session of the test database waits for a lock: any, or only those whose
+ * `wait_event` (`advisory`, `transactionid`, `tuple`, …) or query text matches.
+ */
+export const untilWaitingForLock = (
+  db: TestDatabase,
+  what: string,
+  only: { event?: string; queryLike?: string } = {},
+): Promise<true> =>
+  eventually(
+    async () => {
+      const [row] = await db.dataSource.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock'
+            AND ($1::text IS NULL OR wait_event = $1) AND ($2::text IS NULL OR query LIKE $2)`,
+        [only.event ?? null, only.queryLike ?? null],
+      );
+      return (row?.n ?? 0) > 0 || undefined;
+    },
+    { what, timeoutMs: 30_000 },
+  );
