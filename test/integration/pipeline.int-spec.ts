@@ -816,6 +816,50 @@ describe('cancelling while a provider works on a paid search', () => {
       paidCalls(await calls(ctx.stack.sandboxUrl, 'snov'), 'POST /v2/emails-by-domain-by-name/start'),
     ).toBe(1);
   });
+
+  it('records the charge of a search whose start was on the wire when the job was cancelled', async () => {
+    // Another person than the test above asked for: its answer is cached.
+    const person = (await people(ctx.stack.sandboxUrl)).filter((p) => p.emails.snov === p.email)[1];
+    expect(person).toBeDefined();
+    const balance = async (): Promise<number> =>
+      (await call<{ credits: number }>(ctx.stack.sandboxUrl, 'GET', '/_sandbox/providers/snov')).body.credits;
+    // The start answers (with its task id) only after the cancellation has settled the step.
+    await sandboxPatch(ctx.stack.sandboxUrl, 'snov', { credits: 100, latency_ms: 1500, task_delay_ms: 1500 });
+    const starts = paidCalls(
+      await calls(ctx.stack.sandboxUrl, 'snov'),
+      'POST /v2/emails-by-domain-by-name/start',
+    );
+    const id = await enqueue(ctx.stack, apiKey, { type: 'person.email', input: personInput(person) });
+    await eventually(
+      async () =>
+        paidCalls(await calls(ctx.stack.sandboxUrl, 'snov'), 'POST /v2/emails-by-domain-by-name/start') ===
+          starts + 1 || undefined,
+      { what: 'the search starting' },
+    );
+    const cancelled = await call<JobView>(ctx.stack.gatewayUrl, 'POST', `/v1/jobs/${id}/cancel`, {
+      token: apiKey,
+    });
+    expect(cancelled.body.status).toBe('cancelled');
+    await eventually(async () => (await balance()) < 100 || undefined, {
+      timeoutMs: 15_000,
+      what: 'the search charged',
+    });
+    const ledger = await eventually(
+      async () => {
+        const rows = await ctx.db.dataSource.getRepository(CreditLedgerEntry).findBy({ requestId: id });
+        return rows.length > 0 ? rows : undefined;
+      },
+      { timeoutMs: 15_000, what: 'the charge in the ledger' },
+    );
+    const charged = 100 - (await balance());
+    expect(charged).toBe(1);
+    expect(ledger.map((row) => Number(row.credits))).toEqual([charged]);
+    expect((await job(ctx.stack, apiKey, id)).steps.find((s) => s.provider === 'snov')).toMatchObject({
+      state: 'skipped',
+      reason: 'cancelled',
+      credits: charged,
+    });
+  });
 });
 
 describe('planning', () => {

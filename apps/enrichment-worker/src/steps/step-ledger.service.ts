@@ -227,9 +227,13 @@ export class StepLedger {
 
   /** Keeps the provider's task id and a deadline while the step waits for asynchronous work. */
   async markWaiting(stepId: string, taskId: string, deadline: Date): Promise<void> {
-    await this.dataSource
-      .getRepository(EnrichmentStep)
-      .update({ id: stepId, state: 'pending' }, { providerTaskId: taskId, deadlineAt: deadline });
+    // Also on a step skipped (cancelled) while the call that started the task was on the wire: the
+    // provider charges for that work when it finishes, and collecting that charge needs the task.
+    await this.dataSource.query(
+      `UPDATE enrichment_steps SET provider_task_id = $2, deadline_at = $3, updated_at = now()
+        WHERE id = $1 AND (state = 'pending' OR (state = 'skipped' AND provider_task_id IS NULL))`,
+      [stepId, taskId, deadline],
+    );
   }
 
   /**
