@@ -1,5 +1,5 @@
 import { EnrichmentRequest } from '@sluice/db';
-import { planJobOptions, redisUrlOptions } from '@sluice/queue';
+import { JOB_NAMES, JOB_OPTIONS, planJobOptions, providerQueueName, redisUrlOptions } from '@sluice/queue';
 import { Queue, Worker } from 'bullmq';
 import { createWorkerApp } from '../../apps/enrichment-worker/src/app';
 import { call, createWorkspace } from '../support/api';
@@ -10,7 +10,8 @@ import { eventually } from '../support/wait';
 
 /**
  * A request whose plan job used up its attempts (here: failed on purpose by a stand-in worker,
- * as an outage would) is planned again by the recovery sweep once a real worker runs.
+ * as an outage would) is planned again by the recovery sweep once a real worker runs; a step whose
+ * job was lost behind a provider's backlog of waiting steps gets its job back.
  */
 describe('the recovery sweep', () => {
   const redisUrl = requireEnv('REDIS_URL');
@@ -96,4 +97,78 @@ describe('the recovery sweep', () => {
       await queue.close();
     }
   });
+
+  it('finds a pending step whose job was lost behind a backlog larger than one tick scans, and again after wrapping around', async () => {
+    const { id: workspaceId } = await createWorkspace(stack.gatewayUrl, 'Backlog Co');
+    const connection = redisUrlOptions(redisUrl);
+    // A provider paused with thousands of waiting steps (as for credits): every one of them has its
+    // job, more of them than one tick of the sweep reads.
+    const snov = new Queue(providerQueueName('snov'), { connection, prefix });
+    await snov.pause();
+    const BACKLOG = 5_200;
+    const [{ id: requestId }] = await db.dataSource.query<{ id: string }[]>(
+      `INSERT INTO enrichment_requests (workspace_id, type, input, status, correlation_id, created_at)
+       VALUES ($1, 'person.email', '{}', 'running', 'backlog', now() - interval '2 hours')
+       RETURNING id`,
+      [workspaceId],
+    );
+    const backlog = await db.dataSource.query<{ id: string }[]>(
+      `INSERT INTO enrichment_steps (request_id, workspace_id, seq, provider, operation, state, created_at)
+       SELECT $1, $2, n, 'snov', 'person.email', 'pending', now() - interval '2 hours' + n * interval '1 ms'
+         FROM generate_series(1, $3::int) AS n
+       RETURNING id`,
+      [requestId, workspaceId, BACKLOG],
+    );
+    const stepJob = (stepId: string) => ({
+      name: JOB_NAMES.providerStep,
+      data: { stepId, requestId, workspaceId, correlationId: 'backlog' },
+      opts: { ...JOB_OPTIONS[JOB_NAMES.providerStep], jobId: `step-${stepId}` },
+    });
+    for (let i = 0; i < backlog.length; i += 1000) {
+      await snov.addBulk(backlog.slice(i, i + 1000).map((step) => stepJob(step.id)));
+    }
+    // Newer than the whole backlog, and its job is gone (a Redis wipe, a removed job).
+    const [lost] = await db.dataSource.query<{ id: string }[]>(
+      `INSERT INTO enrichment_steps (request_id, workspace_id, seq, provider, operation, state, created_at)
+       VALUES ($1, $2, $3, 'snov', 'person.email', 'pending', now() - interval '1 hour')
+       RETURNING id`,
+      [requestId, workspaceId, BACKLOG + 1],
+    );
+
+    const worker = (
+      await createWorkerApp({
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'warn',
+        REDIS_URL: redisUrl,
+        DATABASE_URL: db.url,
+        QUEUE_PREFIX: prefix,
+        REQUEST_RECOVERY_INTERVAL_MS: '300',
+        REQUEST_RECOVERY_AFTER_MS: '500',
+      })
+    ).app;
+    try {
+      await worker.init();
+      const job = await eventually(async () => snov.getJob(`step-${lost.id}`), {
+        what: 'the lost step to get its job back',
+        timeoutMs: 60_000,
+        intervalMs: 250,
+      });
+      expect(job.data).toMatchObject({ stepId: lost.id, requestId, workspaceId });
+
+      // One of the oldest loses its job now: the scan, having reached the newest, starts again.
+      const early = backlog[10].id;
+      await (await snov.getJob(`step-${early}`))?.remove();
+      expect(await snov.getJob(`step-${early}`)).toBeUndefined();
+      await eventually(async () => snov.getJob(`step-${early}`), {
+        what: 'an early step to get its job back after the scan wrapped around',
+        timeoutMs: 60_000,
+        intervalMs: 250,
+      });
+      // The backlog itself was left alone: still waiting on its paused queue, nothing added twice.
+      expect(await snov.count()).toBe(BACKLOG + 1);
+    } finally {
+      await worker.close();
+      await snov.close();
+    }
+  }, 180_000);
 });

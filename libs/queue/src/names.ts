@@ -103,6 +103,14 @@ export function pauseMarkerKey(queuePrefix: string, provider: string): string {
   return `${queuePrefix}:pipeline:paused:${provider}`;
 }
 
+/**
+ * Redis key keeping where the worker's recovery sweep stopped in one of its scans (`requests`,
+ * `steps`), so that the next tick, on whichever replica, carries on from there.
+ */
+export function recoveryScanKey(queuePrefix: string, scan: string): string {
+  return `${queuePrefix}:pipeline:recovery-scan:${scan}`;
+}
+
 /** Key prefix of the providers' credit wallets (balance, reservations), shared by every app. */
 export function creditWalletPrefix(queuePrefix: string): string {
   return `${queuePrefix}:pipeline:credits`;

@@ -2,8 +2,7 @@ import { getQueueToken, InjectQueue } from '@nestjs/bullmq';
 import { ModuleRef } from '@nestjs/core';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { WorkerConfig } from '@sluice/config';
-import { EnrichmentRequest, EnrichmentStep } from '@sluice/db';
+import { CoreConfig, WorkerConfig } from '@sluice/config';
 import {
   JOB_NAMES,
   JOB_OPTIONS,
@@ -12,13 +11,52 @@ import {
   planJobOptions,
   providerQueueName,
   QUEUE_NAMES,
+  recoveryScanKey,
   type EnrichmentPlanPayload,
   type ProviderName,
 } from '@sluice/queue';
 import type { Queue } from 'bullmq';
-import { DataSource, LessThan } from 'typeorm';
+import type { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
 
+/** Rows read and checked per round trip. */
 const SWEEP_BATCH = 500;
+/** Pages per scan and tick: bounds a tick's work when thousands of requests or steps wait. */
+const SWEEP_PAGES = 10;
+/** A scan position unused this long (no worker ran the sweep) is dropped: the scan starts over. */
+const SCAN_POSITION_TTL_S = 24 * 3600;
+
+/** Where a scan stopped: the last row read (its `created_at`, to the microsecond, and its id). */
+interface ScanPosition {
+  position: string;
+  id: string;
+}
+
+/** A row's position as text that reads back as the same instant, whatever the session's settings. */
+function positionOf(column: string): string {
+  return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS position`;
+}
+
+/** Before every row: the oldest possible creation time and the lowest uuid. */
+const SCAN_START: ScanPosition = { position: '-infinity', id: '00000000-0000-0000-0000-000000000000' };
+
+interface StrandedRequest {
+  id: string;
+  workspace_id: string;
+  correlation_id: string;
+  priority: 'interactive' | 'bulk';
+  position: string;
+}
+
+interface PendingStep {
+  id: string;
+  provider: string;
+  request_id: string;
+  workspace_id: string;
+  correlation_id: string | null;
+  priority: 'interactive' | 'bulk' | null;
+  position: string;
+}
 
 /**
  * The gateway commits a request before it enqueues the request's plan job. A crash or a Redis
@@ -39,6 +77,7 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
     @InjectQueue(QUEUE_NAMES.enrichment)
     private readonly queue: Queue<EnrichmentPlanPayload | Record<string, never>>,
     private readonly config: WorkerConfig,
+    private readonly core: CoreConfig,
     private readonly moduleRef: ModuleRef,
   ) {}
 
@@ -68,36 +107,59 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
   /** Re-enqueues stranded requests; returns how many were enqueued. */
   async sweep(): Promise<number> {
     const cutoff = new Date(Date.now() - this.config.requestRecoveryAfterMs);
-    const stranded = await this.dataSource.getRepository(EnrichmentRequest).find({
-      select: { id: true, workspaceId: true, correlationId: true, priority: true },
-      where: { status: 'queued', createdAt: LessThan(cutoff) },
-      order: { createdAt: 'ASC' },
-      take: SWEEP_BATCH,
-    });
-    let enqueued = 0;
-    for (const request of stranded) {
-      const job = await this.queue.getJob(`plan-${request.id}`);
-      if (job) {
-        // A plan that ran out of attempts (e.g. through a long outage) while its request still
-        // waits: run it again. A request the plan refused is no longer `queued`.
-        if (await job.isFailed()) {
-          await job.retry('failed');
-          enqueued += 1;
-        }
-        continue;
-      }
-      await this.queue.add(
-        JOB_NAMES.enrichmentPlan,
-        { requestId: request.id, workspaceId: request.workspaceId, correlationId: request.correlationId },
-        planJobOptions(request.id, request.priority),
-      );
-      enqueued += 1;
-    }
+    let enqueued = await this.requeueStrandedRequests(cutoff);
     enqueued += await this.unstickRunning(cutoff);
     enqueued += await this.requeueLostSteps(cutoff);
     if (enqueued > 0) {
       this.logger.warn({ msg: 're-enqueued stranded requests', count: enqueued });
     }
+    return enqueued;
+  }
+
+  /**
+   * A `queued` request whose plan job is gone gets it back; one whose plan job ran out of attempts
+   * (e.g. through a long outage) while the request still waits has it retried. A request the plan
+   * refused is no longer `queued`.
+   */
+  private async requeueStrandedRequests(cutoff: Date): Promise<number> {
+    const redis = await this.redis();
+    let enqueued = 0;
+    await this.scan<StrandedRequest>(
+      'requests',
+      (after, limit) =>
+        this.dataSource.query(
+          `SELECT id, workspace_id, correlation_id, priority, ${positionOf('created_at')}
+             FROM enrichment_requests
+            WHERE status = 'queued' AND created_at < $1
+              AND (created_at, id) > ($2::timestamptz, $3::uuid)
+            ORDER BY created_at, id
+            LIMIT ${limit}`,
+          [cutoff, after.position, after.id],
+        ),
+      async (page) => {
+        const states = await jobStates(
+          redis,
+          page.map((request) => ({ queue: this.queue as Queue, jobId: `plan-${request.id}` })),
+        );
+        for (const [index, request] of page.entries()) {
+          if (states[index] === 'failed') {
+            await (await this.queue.getJob(`plan-${request.id}`))?.retry('failed');
+            enqueued += 1;
+          } else if (states[index] === 'missing') {
+            await this.queue.add(
+              JOB_NAMES.enrichmentPlan,
+              {
+                requestId: request.id,
+                workspaceId: request.workspace_id,
+                correlationId: request.correlation_id,
+              },
+              planJobOptions(request.id, request.priority),
+            );
+            enqueued += 1;
+          }
+        }
+      },
+    );
     return enqueued;
   }
 
@@ -136,44 +198,127 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
 
   /** A pending step whose job is gone (removed, or failed for good through an outage) gets it back. */
   private async requeueLostSteps(cutoff: Date): Promise<number> {
-    const steps = await this.dataSource.getRepository(EnrichmentStep).find({
-      where: { state: 'pending', createdAt: LessThan(cutoff) },
-      order: { createdAt: 'ASC' },
-      take: SWEEP_BATCH,
-    });
+    const redis = await this.redis();
     let requeued = 0;
-    for (const step of steps) {
-      const queue = this.moduleRef.get<Queue>(
-        getQueueToken(providerQueueName(step.provider as ProviderName)),
-        {
-          strict: false,
-        },
-      );
-      const job = await queue.getJob(`step-${step.id}`);
-      if (job && (await job.isFailed())) {
-        await job.retry('failed');
-        requeued += 1;
-      } else if (!job) {
-        const request = await this.dataSource
-          .getRepository(EnrichmentRequest)
-          .findOne({ select: { correlationId: true, priority: true }, where: { id: step.requestId } });
-        await queue.add(
-          JOB_NAMES.providerStep,
-          {
-            stepId: step.id,
-            requestId: step.requestId,
-            workspaceId: step.workspaceId,
-            correlationId: request?.correlationId ?? '',
-          },
-          {
-            ...JOB_OPTIONS[JOB_NAMES.providerStep],
-            jobId: `step-${step.id}`,
-            priority: JOB_PRIORITY[request?.priority ?? 'bulk'],
-          },
+    await this.scan<PendingStep>(
+      'steps',
+      (after, limit) =>
+        this.dataSource.query(
+          `SELECT s.id, s.provider, s.request_id, s.workspace_id, ${positionOf('s.created_at')},
+                  r.correlation_id, r.priority
+             FROM enrichment_steps s
+             LEFT JOIN enrichment_requests r ON r.id = s.request_id
+            WHERE s.state = 'pending' AND s.created_at < $1
+              AND (s.created_at, s.id) > ($2::timestamptz, $3::uuid)
+            ORDER BY s.created_at, s.id
+            LIMIT ${limit}`,
+          [cutoff, after.position, after.id],
+        ),
+      async (page) => {
+        const queues = page.map((step) => this.providerQueue(step.provider as ProviderName));
+        const states = await jobStates(
+          redis,
+          page.map((step, index) => ({ queue: queues[index], jobId: `step-${step.id}` })),
         );
-        requeued += 1;
-      }
-    }
+        for (const [index, step] of page.entries()) {
+          const queue = queues[index];
+          if (states[index] === 'failed') {
+            await (await queue.getJob(`step-${step.id}`))?.retry('failed');
+            requeued += 1;
+          } else if (states[index] === 'missing') {
+            await queue.add(
+              JOB_NAMES.providerStep,
+              {
+                stepId: step.id,
+                requestId: step.request_id,
+                workspaceId: step.workspace_id,
+                correlationId: step.correlation_id ?? '',
+              },
+              {
+                ...JOB_OPTIONS[JOB_NAMES.providerStep],
+                jobId: `step-${step.id}`,
+                priority: JOB_PRIORITY[step.priority ?? 'bulk'],
+              },
+            );
+            requeued += 1;
+          }
+        }
+      },
+    );
     return requeued;
   }
+
+  /**
+   * Reads the rows of one scan (`queued` requests, `pending` steps) a page at a time, in order of
+   * creation, from where the previous tick stopped, and hands each page over to be checked. A
+   * scan that always began with the oldest rows would never see past a backlog: with a provider
+   * paused for credits, its thousands of waiting steps all have their jobs, and a lost one newer
+   * than the first page would never be found. So the position reached is kept in Redis between
+   * ticks (whichever replica runs the next one carries on; lost with Redis's data, the scan just
+   * starts again from the oldest), and a scan that reaches the newest row starts again from the
+   * oldest at the next tick. At most SWEEP_PAGES pages are read per tick.
+   */
+  private async scan<Row extends { id: string; position: string }>(
+    name: 'requests' | 'steps',
+    read: (after: ScanPosition, limit: number) => Promise<Row[]>,
+    check: (page: Row[]) => Promise<void>,
+  ): Promise<void> {
+    const redis = await this.redis();
+    const key = recoveryScanKey(this.core.queuePrefix, name);
+    const kept = await redis.get(key);
+    let after: ScanPosition = kept ? (JSON.parse(kept) as ScanPosition) : SCAN_START;
+    for (let pages = 0; pages < SWEEP_PAGES; pages += 1) {
+      const page = await read(after, SWEEP_BATCH);
+      await check(page);
+      if (page.length < SWEEP_BATCH) {
+        after = SCAN_START;
+        break;
+      }
+      const last = page[page.length - 1];
+      after = { position: last.position, id: last.id };
+    }
+    await redis.set(key, JSON.stringify(after), 'EX', SCAN_POSITION_TTL_S);
+  }
+
+  private providerQueue(provider: ProviderName): Queue {
+    return this.moduleRef.get<Queue>(getQueueToken(providerQueueName(provider)), { strict: false });
+  }
+
+  /** BullMQ types its connection minimally; it is the ioredis client the queue was given. */
+  private async redis(): Promise<Redis> {
+    return (await this.queue.client) as unknown as Redis;
+  }
+}
+
+/**
+ * Whether each job exists, and whether it failed for good, in one round trip: an EXISTS on the
+ * job's hash and a ZSCORE in its queue's `failed` set per job (keys named by the queue itself).
+ * Reading each job with `Queue.getJob` would cost a round trip (and a whole job) per row, most of
+ * them for jobs simply waiting their turn.
+ */
+async function jobStates(
+  redis: Redis,
+  jobs: readonly { queue: Queue; jobId: string }[],
+): Promise<('missing' | 'failed' | 'present')[]> {
+  if (jobs.length === 0) {
+    return [];
+  }
+  const batch = redis.pipeline();
+  for (const { queue, jobId } of jobs) {
+    batch.exists(queue.toKey(jobId));
+    batch.zscore(queue.keys.failed, jobId);
+  }
+  const replies = await batch.exec();
+  return jobs.map((_, index) => {
+    const [existsError, exists] = replies?.[2 * index] ?? [new Error('no answer from Redis'), null];
+    const [failedError, failed] = replies?.[2 * index + 1] ?? [new Error('no answer from Redis'), null];
+    // An answer missing or refused is not a missing job: the sweep stops and the next tick reads again.
+    if (existsError || failedError) {
+      throw existsError ?? failedError ?? new Error('no answer from Redis');
+    }
+    if (exists === 0) {
+      return 'missing';
+    }
+    return failed === null ? 'present' : 'failed';
+  });
 }
