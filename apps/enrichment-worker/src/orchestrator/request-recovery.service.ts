@@ -18,6 +18,7 @@ import {
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
+import { CreditGate } from '../pipeline/credit-gate';
 
 /** Rows read and checked per round trip. */
 const SWEEP_BATCH = 500;
@@ -65,7 +66,8 @@ interface PendingStep {
  * all worker replicas), enqueues the first kind again and retries the second. The plan job id
  * derives from the request id, so a request whose job is still waiting is not planned twice.
  * When Redis loses its data, the scheduler is put back (see {@link JobSchedulerKeeper}) and the
- * sweep enqueues again, from PostgreSQL, every request and step whose job was lost with it.
+ * sweep enqueues again, from PostgreSQL, every request and step whose job was lost with it, after
+ * putting back the operators' pauses lost with them (see {@link CreditGate.restoreOperatorPauses}).
  */
 @Injectable()
 export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -79,6 +81,7 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
     private readonly config: WorkerConfig,
     private readonly core: CoreConfig,
     private readonly moduleRef: ModuleRef,
+    private readonly creditGate: CreditGate,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -106,6 +109,8 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
 
   /** Re-enqueues stranded requests; returns how many were enqueued. */
   async sweep(): Promise<number> {
+    // Lost work goes back on its queues only once the operators' pauses lost with it are back.
+    await this.creditGate.restoreOperatorPauses();
     const cutoff = new Date(Date.now() - this.config.requestRecoveryAfterMs);
     let enqueued = await this.requeueStrandedRequests(cutoff);
     enqueued += await this.unstickRunning(cutoff);

@@ -1,7 +1,9 @@
 import { getQueueToken, InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { PipelineConfig } from '@sluice/config';
+import { ProviderPauseRow } from '@sluice/db';
 import {
   ACTIVE_PROVIDERS,
   JOB_NAMES,
@@ -16,6 +18,7 @@ import {
   type ProviderName,
 } from '@sluice/queue';
 import type { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
 import { WorkerMetrics } from '../ops/worker-metrics';
 import { PipelineGuards } from './pipeline-redis';
 import { ProviderCatalog } from './provider-catalog';
@@ -30,6 +33,11 @@ import { ProviderInvoker } from './provider-invoker';
  * providers without one are tried again after CREDIT_PROBE_AFTER_MS. When Redis loses its data
  * (the wallets with it), the scheduler is put back and every provider's balance is read again, so
  * the wallets limit spending again at once rather than at the credit monitor's next check.
+ *
+ * An operator's pause is kept in PostgreSQL too (the gateway writes it there first): when Redis
+ * loses its data, {@link restoreOperatorPauses} puts it back, when the scheduler is found missing
+ * and before every recovery sweep re-enqueues lost work, so a provider an operator stopped is not
+ * paid again because Redis forgot.
  */
 @Injectable()
 export class CreditGate implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -44,6 +52,7 @@ export class CreditGate implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly config: PipelineConfig,
     private readonly metrics: WorkerMetrics,
     @InjectQueue(QUEUE_NAMES.enrichment) private readonly planQueue: Queue,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -62,8 +71,10 @@ export class CreditGate implements OnApplicationBootstrap, OnApplicationShutdown
       ],
       {
         log: (level, entry) => this.logger[level](entry),
-        // The wallets went with the scheduler: unknown balances would limit nothing.
+        // The operators' pauses and the wallets went with the scheduler: a provider an operator
+        // stopped would be called again, and unknown balances would limit nothing.
         onRestored: async () => {
+          await this.restoreOperatorPauses();
           await this.sync(true);
         },
       },
@@ -127,6 +138,54 @@ export class CreditGate implements OnApplicationBootstrap, OnApplicationShutdown
       this.logger.log({ msg: 'provider resumed: credits are back', provider, balance });
       this.metrics.creditPauses.inc({ provider, action: 'resume' });
     }
+  }
+
+  /**
+   * Puts back in Redis every operator's pause kept in PostgreSQL that Redis no longer has (its
+   * marker, or its queue's pause); returns the providers paused again. Cheap when nothing is lost:
+   * one read of a table with a row per paused provider, and two reads in Redis per row.
+   */
+  async restoreOperatorPauses(): Promise<ProviderName[]> {
+    const rows = await this.dataSource.getRepository(ProviderPauseRow).find();
+    const restored: ProviderName[] = [];
+    for (const row of rows) {
+      const provider = ACTIVE_PROVIDERS.find((name) => name === row.provider);
+      if (!provider) {
+        continue; // a provider this version no longer runs
+      }
+      const queue = this.queue(provider);
+      if ((await this.pauseOf(provider))?.manual && (await queue.isPaused())) {
+        continue;
+      }
+      await pauseProvider(this.guards.redis, queue, this.guards.queuePrefix, provider, {
+        since: row.since.getTime(),
+        reason: row.reason,
+        manual: true,
+      });
+      // An operator who resumed it meanwhile removed the row first, then the marker: the pause just
+      // put back may have landed after that, so it is lifted again.
+      if ((await this.dataSource.getRepository(ProviderPauseRow).countBy({ provider })) === 0) {
+        await resumeProvider(
+          this.guards.redis,
+          queue,
+          this.guards.queuePrefix,
+          provider,
+          'resumed by an operator',
+          {
+            creditOnly: false,
+          },
+        );
+        continue;
+      }
+      restored.push(provider);
+    }
+    if (restored.length > 0) {
+      this.logger.warn({
+        msg: 'operator pauses were missing from Redis (lost with its data): paused again',
+        providers: restored,
+      });
+    }
+    return restored;
   }
 
   /**

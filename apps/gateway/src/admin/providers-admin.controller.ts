@@ -13,6 +13,9 @@ import {
   USAGE_REPORT_EXAMPLE,
 } from '../openapi/examples';
 import { CoreConfig } from '@sluice/config';
+import { ProviderPauseRow } from '@sluice/db';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import {
   ACTIVE_PROVIDERS,
   JOB_NAMES,
@@ -32,7 +35,9 @@ import { providerOf } from '../http-params';
 /**
  * Ops controls over providers: pause or resume one by hand (its queue and the marker every worker
  * checks before a paid call; an operator's pause is not lifted by the credit sync), and read every
- * provider's balance now instead of at the next scheduled check.
+ * provider's balance now instead of at the next scheduled check. An operator's pause is written to
+ * PostgreSQL first (`provider_pauses`), then to Redis: the workers put it back into Redis from there
+ * when Redis loses its data, and a pause Redis refused at first is not forgotten.
  */
 @ApiTags('admin')
 @ApiBearerAuth('admin')
@@ -47,6 +52,7 @@ export class ProvidersAdminController {
     private readonly monitorQueue: Queue<{ provider?: string; day?: string }>,
     private readonly core: CoreConfig,
     private readonly audit: AuditLog,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   @Post('providers/:name/pause')
@@ -62,6 +68,9 @@ export class ProvidersAdminController {
   ): Promise<{ provider: string; paused: true }> {
     const provider = providerOf(name);
     const record: PauseRecord = { since: Date.now(), reason: 'paused by an operator', manual: true };
+    await this.dataSource
+      .getRepository(ProviderPauseRow)
+      .upsert({ provider, since: new Date(record.since), reason: record.reason }, ['provider']);
     await pauseProvider(await this.redis(), this.queueOf(provider), this.core.queuePrefix, provider, record);
     await this.audit.record({
       workspaceId: null,
@@ -86,6 +95,7 @@ export class ProvidersAdminController {
     @CorrelationId() correlationId: string,
   ): Promise<{ provider: string; paused: false }> {
     const provider = providerOf(name);
+    await this.dataSource.getRepository(ProviderPauseRow).delete({ provider });
     await resumeProvider(
       await this.redis(),
       this.queueOf(provider),

@@ -27,6 +27,7 @@ import { AuditEvent } from './audit-event.entity';
 import { RetentionRun } from './retention-run.entity';
 import { Suppression } from './suppression.entity';
 import { ProviderSettingsRow } from './provider-settings.entity';
+import { ProviderPauseRow } from './provider-pause.entity';
 
 export * from './api-key.entity';
 export * from './company.entity';
@@ -48,6 +49,7 @@ export * from './alert.entity';
 export * from './alert-state.entity';
 export * from './credit-snapshot.entity';
 export * from './provider-settings.entity';
+export * from './provider-pause.entity';
 export * from './workspace-quota.entity';
 export * from './workspace-provider-credential.entity';
 export * from './batch.entity';
@@ -89,4 +91,5 @@ export const ENTITIES = [
   RetentionRun,
   Suppression,
   ProviderSettingsRow,
+  ProviderPauseRow,
 ];

@@ -14,6 +14,7 @@ import { ImportResume1796249651359 } from './1796249651359-ImportResume';
 import { CallbackTokenDigests1796330000000 } from './1796330000000-CallbackTokenDigests';
 import { WebhookEventSummaries1796340000000 } from './1796340000000-WebhookEventSummaries';
 import { ErasureGuard1796350000000 } from './1796350000000-ErasureGuard';
+import { ProviderPauses1796360000000 } from './1796360000000-ProviderPauses';
 import { AuditEvents1796239530947 } from './1796239530947-AuditEvents';
 import { BatchCancel1796327781211 } from './1796327781211-BatchCancel';
 
@@ -37,4 +38,5 @@ export const MIGRATIONS: (new () => object)[] = [
   CallbackTokenDigests1796330000000,
   WebhookEventSummaries1796340000000,
   ErasureGuard1796350000000,
+  ProviderPauses1796360000000,
 ];
