@@ -1,5 +1,6 @@
 import type { GatewayConfig } from '@sluice/config';
-import type { HttpMetricsMiddleware } from '@sluice/platform';
+import type { ArgumentsHost } from '@nestjs/common';
+import { ApiExceptionFilter, type HttpMetricsMiddleware } from '@sluice/platform';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { AuditLog } from '../audit/audit-log.service';
@@ -222,5 +223,24 @@ describe('EnrichFastPath', () => {
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(outcome.passOn).toHaveBeenCalledTimes(1);
     expect(outcome.sent.map((sent) => sent.status)).toEqual([500]);
+    // The same answer as an unexpected error gets behind the router, from the exception filter.
+    let filtered: unknown;
+    const host = {
+      switchToHttp: () => ({
+        getResponse: () => ({
+          headersSent: false,
+          getHeader: () => undefined,
+          setHeader: () => undefined,
+          status() {
+            return this;
+          },
+          json: (body: unknown) => {
+            filtered = body;
+          },
+        }),
+      }),
+    } as unknown as ArgumentsHost;
+    new ApiExceptionFilter(1).catch(new Error('Express failed'), host);
+    expect(outcome.sent[0].body).toEqual(filtered);
   });
 });

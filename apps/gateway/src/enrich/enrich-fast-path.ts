@@ -5,6 +5,7 @@ import {
   bodyProblem,
   correlationIdOf,
   HttpMetricsMiddleware,
+  INTERNAL_ERROR_BODY,
   plainJsonLength,
   readPlainJsonBody,
   sendJson,
@@ -99,11 +100,8 @@ export class EnrichFastPath {
         // Only a fault of Express itself gets here: an event handler's rejection must not end the process.
         this.logger.error({ msg: 'request failed ahead of the router', error: String(error) });
         if (!res.headersSent) {
-          sendJson(res, 500, {
-            statusCode: 500,
-            error: 'Internal Server Error',
-            message: 'Internal server error',
-          });
+          // The same answer as the exception filter gives an unexpected error behind the router.
+          sendJson(res, 500, INTERNAL_ERROR_BODY);
         }
       });
   }

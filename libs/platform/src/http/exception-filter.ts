@@ -17,6 +17,16 @@ export interface ErrorBody {
 }
 
 /**
+ * What an unexpected error is answered with, wherever the gateway catches it (this filter, or a
+ * handler ahead of the framework): the details go to the log only.
+ */
+export const INTERNAL_ERROR_BODY: Readonly<ErrorBody> = Object.freeze({
+  statusCode: 500,
+  error: 'Internal Server Error',
+  message: 'Internal error; it has been logged.',
+});
+
+/**
  * The last line of defence: every error becomes a JSON answer. Redis or PostgreSQL being away is a
  * 503 with Retry-After (the caller may retry; nothing was written); an unexpected error is logged
  * and answered 500 without internals.
@@ -89,11 +99,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     );
     return {
       status: HttpStatus.INTERNAL_SERVER_ERROR,
-      body: {
-        statusCode: 500,
-        error: 'Internal Server Error',
-        message: 'Internal error; it has been logged.',
-      },
+      body: { ...INTERNAL_ERROR_BODY },
     };
   }
 }
