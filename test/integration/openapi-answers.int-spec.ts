@@ -77,6 +77,10 @@ describe('the answers of /v1/providers, /v1/batches and /v1/imports, and error a
     expect(answers.problems('GET', '/v1/batches/{id}', 404, { ...missing, rejected: [] })).toEqual([
       'GET /v1/batches/{id} 404: (the answer) must NOT have additional properties (rejected)',
     ]);
+    // An answer with a status the operation does not document is refused, whatever its body.
+    expect(answers.problems('GET', '/v1/batches/{id}', 418, { ...missing, statusCode: 418 })).toEqual([
+      'GET /v1/batches/{id} 418: the document gives this answer no typed JSON schema',
+    ]);
   });
 
   /** Calls the route and checks its error answer: the status expected, and a body its schema admits. */
@@ -215,6 +219,41 @@ describe('the answers of /v1/providers, /v1/batches and /v1/imports, and error a
       token: workspace.apiKey,
     });
     expect(limited.code).toBe('rate_limited');
+  });
+
+  it('error answers: a malformed id in the path is a 400 naming the problem, as each route documents', async () => {
+    const admin = { token: TEST_ADMIN_TOKEN };
+    const malformed: [string, string, string, Parameters<typeof call>[3]?][] = [
+      ['GET', '/v1/jobs/{id}', '/v1/jobs/not-a-uuid'],
+      ['POST', '/v1/jobs/{id}/cancel', '/v1/jobs/42/cancel'],
+      ['GET', '/v1/jobs/{id}/callback/deliveries', '/v1/jobs/not-a-uuid/callback/deliveries'],
+      ['GET', '/v1/batches/{id}', '/v1/batches/not-a-uuid'],
+      ['GET', '/v1/batches/{id}/summary', '/v1/batches/not-a-uuid/summary'],
+      ['POST', '/v1/batches/{id}/cancel', '/v1/batches/42/cancel'],
+      [
+        'PUT',
+        '/v1/batches/{id}/schedule',
+        '/v1/batches/not-a-uuid/schedule',
+        { token: apiKey, body: { every_days: 7 } },
+      ],
+      ['DELETE', '/v1/batches/{id}/schedule', '/v1/batches/not-a-uuid/schedule'],
+      ['GET', '/v1/imports/{id}', '/v1/imports/not-a-uuid'],
+      ['GET', '/v1/exports/{id}', '/v1/exports/not-a-uuid'],
+      ['GET', '/v1/admin/workspaces/{workspace}/quotas', '/v1/admin/workspaces/not-a-uuid/quotas', admin],
+      [
+        'DELETE',
+        '/v1/admin/workspaces/{workspace}/keys/{key}',
+        '/v1/admin/workspaces/not-a-uuid/keys/42',
+        admin,
+      ],
+    ];
+    for (const [method, route, path, options] of malformed) {
+      const refusal = await refused(method, route, path, 400, options ?? { token: apiKey });
+      expect({ route: `${method} ${route}`, message: String(refusal.message) }).toEqual({
+        route: `${method} ${route}`,
+        message: expect.stringMatching(/uuid/i) as string,
+      });
+    }
   });
 
   it('providers: the list (paused or not), credentials stored and removed', async () => {

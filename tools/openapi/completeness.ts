@@ -1,3 +1,11 @@
+import { ParseUUIDPipe, RequestMethod, type Type } from '@nestjs/common';
+import {
+  GUARDS_METADATA,
+  METHOD_METADATA,
+  PATH_METADATA,
+  ROUTE_ARGS_METADATA,
+} from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import type { OpenAPIObject } from '@nestjs/swagger';
 
 type Json = Record<string, unknown>;
@@ -125,6 +133,29 @@ function untypedError(document: OpenAPIObject, response: Json): string | null {
 /** What every route behind a workspace API key can answer (ApiKeyErrors). */
 const API_KEY_ERRORS = ['401', '403', '429', '503'];
 
+/** What every route behind the admin token can answer (AdminErrors). */
+const ADMIN_ERRORS = ['401', '503'];
+
+/**
+ * Why an operation can answer 400 whatever its own checks are, or null: a path parameter declared
+ * `format: uuid` (ParseUUIDPipe refuses anything else), a query parameter (every one the gateway
+ * reads is checked, and a malformed one is named in a 400), or a body (malformed JSON is refused by
+ * the body parser before the route runs).
+ */
+function refusableInput(parameters: Json[], body: Json | undefined): string | null {
+  const uuid = parameters.find(
+    (parameter) => parameter.in === 'path' && (parameter.schema as Json | undefined)?.format === 'uuid',
+  );
+  if (uuid) {
+    return `its path parameter ${String(uuid.name)} is a UUID`;
+  }
+  const query = parameters.find((parameter) => parameter.in === 'query');
+  if (query) {
+    return `it takes query parameters (${String(query.name)})`;
+  }
+  return body ? 'it takes a body' : null;
+}
+
 /**
  * Where a schema is an object with neither properties nor additional properties: the generated
  * client types it `Record<string, never>`, which takes no value at all (a DTO field typed
@@ -161,7 +192,8 @@ function emptyObjects(node: unknown, where: string, found: string[]): void {
 /**
  * What the document leaves out, one line per gap: an operation without a summary, without an
  * example of its 2xx answer (204 has none to give), without a documented error answer (any `/v1`
- * route), without the errors any API-key route can answer, a `/v1` POST without its optional
+ * route), without the errors any API-key or admin route can answer, without the 400 that input it
+ * takes can be refused with (see {@link refusableInput}), a `/v1` POST without its optional
  * `Idempotency-Key` header, taking a body without an example of it, whose 2xx answer or body
  * has no typed schema (see {@link untypedSchema}), or whose error answer is not an ApiErrorBody
  * (see {@link untypedError}).
@@ -210,7 +242,17 @@ export function incompleteOperations(document: OpenAPIObject): string[] {
           gaps.push(`${name}: API-key errors ${missing.join(', ')} not documented (@ApiKeyErrors())`);
         }
       }
+      if (security.some((scheme) => 'admin' in scheme)) {
+        const missing = ADMIN_ERRORS.filter((status) => !(status in responses));
+        if (missing.length > 0) {
+          gaps.push(`${name}: admin errors ${missing.join(', ')} not documented (@AdminErrors())`);
+        }
+      }
       const parameters = (operation.parameters ?? []) as Json[];
+      const refusable = refusableInput(parameters, operation.requestBody as Json | undefined);
+      if (refusable !== null && !('400' in responses)) {
+        gaps.push(`${name}: no 400 documented, though ${refusable} (@ApiError(400, …))`);
+      }
       if (
         method === 'post' &&
         path.startsWith('/v1/') &&
@@ -235,6 +277,121 @@ export function incompleteOperations(document: OpenAPIObject): string[] {
   emptyObjects(document.components?.schemas ?? {}, 'components.schemas', empty);
   for (const where of empty) {
     gaps.push(`${where}: an object with no properties types as Record<string, never> (give its type)`);
+  }
+  return gaps;
+}
+
+/** `/v1/batches/{id}` from the controller's `v1/batches` and the handler's `:id`. */
+function documentPath(...parts: unknown[]): string {
+  const segments = parts
+    .flatMap((part) => String(Array.isArray(part) ? part[0] : (part ?? '')).split('/'))
+    .filter((segment) => segment !== '')
+    .map((segment) => (segment.startsWith(':') ? `{${segment.slice(1)}}` : segment));
+  return `/${segments.join('/')}`;
+}
+
+/**
+ * Where @ApiExcludeController() and @ApiExcludeEndpoint() keep their mark (@nestjs/swagger's
+ * DECORATORS, which its package does not export).
+ */
+const EXCLUDED_CONTROLLER = 'swagger/apiExcludeController';
+const EXCLUDED_ENDPOINT = 'swagger/apiExcludeEndpoint';
+
+/** Reflect's metadata, typed for what it is: unknown until looked at. */
+function metadata(key: string, target: object, property?: string): unknown {
+  return property === undefined
+    ? (Reflect.getMetadata(key, target) as unknown)
+    : (Reflect.getMetadata(key, target, property) as unknown);
+}
+
+/** Guards and pipes are listed as classes or as instances. */
+function isOf(entry: unknown, type: Type<unknown>): boolean {
+  return entry === type || entry instanceof type;
+}
+
+interface RouteArgument {
+  index: number;
+  data?: unknown;
+  pipes?: unknown[];
+}
+
+/**
+ * What the routes' code refuses that the document does not say, one line per gap, read off each
+ * controller's route metadata (which the document itself does not show): a path parameter parsed
+ * by ParseUUIDPipe not declared `format: uuid` (@ApiUuidParam()), an argument parsed by any pipe
+ * whose operation documents no 400 (the pipe refuses it before the route runs), and a route behind
+ * one of `guards` (a security scheme's name and the guard that checks it) whose operation does not
+ * declare that scheme, so that the errors of the scheme are held to being documented too.
+ * Controllers and routes left out of the document (@ApiExcludeController()) are left out here.
+ */
+export function undocumentedRouteChecks(
+  document: OpenAPIObject,
+  controllers: readonly Type<unknown>[],
+  guards: Record<string, Type<unknown>>,
+): string[] {
+  const gaps: string[] = [];
+  for (const controller of controllers) {
+    if ((metadata(EXCLUDED_CONTROLLER, controller) as unknown[] | undefined)?.[0] === true) {
+      continue;
+    }
+    const prototype = controller.prototype as Record<string, unknown>;
+    for (const key of Object.getOwnPropertyNames(prototype)) {
+      const handler: unknown = key === 'constructor' ? undefined : prototype[key];
+      if (typeof handler !== 'function') {
+        continue;
+      }
+      const verb = metadata(METHOD_METADATA, handler);
+      if (typeof verb !== 'number') {
+        continue;
+      }
+      if ((metadata(EXCLUDED_ENDPOINT, handler) as { disable?: boolean } | undefined)?.disable) {
+        continue;
+      }
+      const path = documentPath(metadata(PATH_METADATA, controller), metadata(PATH_METADATA, handler));
+      const method = RequestMethod[verb].toLowerCase();
+      const name = `${method.toUpperCase()} ${path}`;
+      const operation = (document.paths[path] as Record<string, Json | undefined> | undefined)?.[method];
+      if (!operation) {
+        gaps.push(`${name} (${controller.name}.${key}): not in the document`);
+        continue;
+      }
+      const responses = (operation.responses ?? {}) as Record<string, Json>;
+      const parameters = (operation.parameters ?? []) as Json[];
+      const args = (metadata(ROUTE_ARGS_METADATA, controller, key) ?? {}) as Record<string, RouteArgument>;
+      const parsed = Object.entries(args)
+        .filter(([, arg]) => (arg.pipes ?? []).length > 0)
+        .sort(([, a], [, b]) => a.index - b.index);
+      const named = (arg: RouteArgument): string =>
+        typeof arg.data === 'string' ? arg.data : `argument ${arg.index}`;
+      if (parsed.length > 0 && !('400' in responses)) {
+        gaps.push(
+          `${name}: ${parsed.map(([, arg]) => named(arg)).join(', ')} parsed by a pipe, but no 400 documented (@ApiError(400, …))`,
+        );
+      }
+      for (const [slot, arg] of parsed) {
+        const inPath = slot.split(':')[0] === String(RouteParamtypes.PARAM);
+        if (inPath && (arg.pipes ?? []).some((pipe) => isOf(pipe, ParseUUIDPipe))) {
+          const declared = parameters.find(
+            (parameter) => parameter.in === 'path' && parameter.name === arg.data,
+          );
+          if ((declared?.schema as Json | undefined)?.format !== 'uuid') {
+            gaps.push(
+              `${name}: path parameter ${named(arg)} is parsed by ParseUUIDPipe, but not declared format: uuid (@ApiUuidParam())`,
+            );
+          }
+        }
+      }
+      const guarding = [
+        ...((metadata(GUARDS_METADATA, controller) ?? []) as unknown[]),
+        ...((metadata(GUARDS_METADATA, handler) ?? []) as unknown[]),
+      ];
+      const security = (operation.security ?? []) as Record<string, unknown>[];
+      for (const [scheme, guard] of Object.entries(guards)) {
+        if (guarding.some((entry) => isOf(entry, guard)) && !security.some((entry) => scheme in entry)) {
+          gaps.push(`${name}: behind ${guard.name}, but does not declare the security scheme ${scheme}`);
+        }
+      }
+    }
   }
   return gaps;
 }

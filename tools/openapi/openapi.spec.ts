@@ -2,10 +2,22 @@ import 'reflect-metadata';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { OpenAPIObject } from '@nestjs/swagger';
+import {
+  Controller,
+  Get,
+  Injectable,
+  Param,
+  ParseIntPipe,
+  ParseUUIDPipe,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiExcludeController, type OpenAPIObject } from '@nestjs/swagger';
+import { AdminTokenGuard } from '../../apps/gateway/src/auth/admin-token.guard';
+import { ApiKeyGuard } from '../../apps/gateway/src/auth/api-key.guard';
 import { JOB_LIST_PARAMS } from '../../apps/gateway/src/jobs/job-list';
-import { previewGatewayDocument } from '../../apps/gateway/src/openapi/document';
-import { incompleteOperations } from './completeness';
+import { gatewayControllers, previewGatewayDocument } from '../../apps/gateway/src/openapi/document';
+import { incompleteOperations, undocumentedRouteChecks } from './completeness';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -49,6 +61,14 @@ describe('the OpenAPI document and the typed client', () => {
   it('documents every operation with a summary, an example answer, its errors and an example body', () => {
     expect(Object.keys(document.paths).length).toBeGreaterThan(20);
     expect(incompleteOperations(document)).toEqual([]);
+  });
+
+  it('declares what the routes refuse: UUID path parameters with their 400, and the security of each guard', () => {
+    const controllers = gatewayControllers();
+    expect(controllers.length).toBeGreaterThan(15);
+    expect(
+      undocumentedRouteChecks(document, controllers, { bearer: ApiKeyGuard, admin: AdminTokenGuard }),
+    ).toEqual([]);
   });
 
   it('lists every query parameter GET /v1/jobs takes, so the typed client can filter by import', () => {
@@ -223,6 +243,7 @@ describe('the OpenAPI document and the typed client', () => {
       'POST /v1/a: its 201 answer (application/json) has a schema without a type (an example alone types as unknown): type it with a DTO class or a schema',
       'POST /v1/a: no error answer documented',
       'POST /v1/a: API-key errors 401, 403, 429, 503 not documented (@ApiKeyErrors())',
+      'POST /v1/a: no 400 documented, though it takes a body (@ApiError(400, …))',
       'POST /v1/a: no Idempotency-Key header documented (@ApiPost())',
       'POST /v1/a: no example of its request body',
       'GET /b: its 200 answer (application/json) has no schema: type it with a DTO class or a schema',
@@ -237,6 +258,134 @@ describe('the OpenAPI document and the typed client', () => {
       'PUT /b: its request body (application/json) has a schema without a type (an example alone types as unknown): type it with a DTO class or a schema',
       'DELETE /b: its 404 answer has no body documented: document it with @ApiError()',
       'components.schemas.Dto.properties.c: an object with no properties types as Record<string, never> (give its type)',
+    ]);
+  });
+
+  it('holds operations to the 400 their input can be refused with, and admin routes to their errors', () => {
+    const error = {
+      description: '',
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiErrorBody' } } },
+    };
+    const ok = {
+      description: '',
+      content: { 'application/json': { schema: { type: 'string' }, example: 'x' } },
+    };
+    const answers = { '200': ok, '401': error, '503': error };
+    const uuid = { in: 'path', name: 'id', schema: { type: 'string', format: 'uuid' } };
+    const name = { in: 'path', name: 'name', schema: { type: 'string', enum: ['snov'] } };
+    const body = { content: { 'application/json': { schema: { type: 'string' }, example: 'x' } } };
+    const admin = [{ admin: [] }];
+    const document = {
+      openapi: '3.0.0',
+      info: { title: 't', version: '1' },
+      paths: {
+        '/a/{id}': {
+          get: { summary: 'A', security: admin, parameters: [uuid], responses: answers },
+          delete: {
+            summary: 'A',
+            security: admin,
+            parameters: [uuid],
+            responses: { ...answers, '400': error },
+          },
+        },
+        '/b/{name}': {
+          get: { summary: 'B', security: admin, parameters: [name], responses: answers },
+          put: { summary: 'B', security: admin, parameters: [name], requestBody: body, responses: answers },
+        },
+        '/c': {
+          get: {
+            summary: 'C',
+            security: admin,
+            parameters: [{ in: 'query', name: 'limit' }],
+            responses: answers,
+          },
+          post: { summary: 'C', security: admin, responses: { '200': ok } },
+        },
+      },
+      components: {
+        schemas: { ApiErrorBody: { type: 'object', properties: { message: { type: 'string' } } } },
+      },
+    } as unknown as OpenAPIObject;
+    expect(incompleteOperations(document)).toEqual([
+      'GET /a/{id}: no 400 documented, though its path parameter id is a UUID (@ApiError(400, …))',
+      'PUT /b/{name}: no 400 documented, though it takes a body (@ApiError(400, …))',
+      'GET /c: no 400 documented, though it takes query parameters (limit) (@ApiError(400, …))',
+      'POST /c: admin errors 401, 503 not documented (@AdminErrors())',
+    ]);
+  });
+
+  it("reads what the routes' pipes and guards refuse off their controllers", () => {
+    @Injectable()
+    class KeyGuard {
+      canActivate(): boolean {
+        return true;
+      }
+    }
+    @ApiBearerAuth()
+    @UseGuards(KeyGuard)
+    @Controller('v1/things')
+    class ThingsController {
+      @Get(':id')
+      one(@Param('id', new ParseUUIDPipe()) id: string): string {
+        return id;
+      }
+
+      @Get(':id/parts/:part')
+      part(@Param('id', new ParseUUIDPipe()) id: string, @Param('part', ParseIntPipe) part: number): string {
+        return `${id}${part}`;
+      }
+
+      @Get()
+      list(@Query('page', ParseIntPipe) page: number): number {
+        return page;
+      }
+    }
+    @UseGuards(KeyGuard)
+    @Controller('v1/other')
+    class UndeclaredController {
+      @Get()
+      list(): string {
+        return '';
+      }
+    }
+    @ApiExcludeController()
+    @UseGuards(KeyGuard)
+    @Controller('hidden/:id')
+    class HiddenController {
+      @Get()
+      show(@Param('id', new ParseUUIDPipe()) id: string): string {
+        return id;
+      }
+    }
+    const uuid = { in: 'path', name: 'id', schema: { type: 'string', format: 'uuid' } };
+    const answers = { '200': { description: '' } };
+    const bearer = [{ bearer: [] }];
+    const document = {
+      openapi: '3.0.0',
+      info: { title: 't', version: '1' },
+      paths: {
+        '/v1/things/{id}': {
+          get: { security: bearer, parameters: [uuid], responses: { ...answers, '400': {} } },
+        },
+        '/v1/things/{id}/parts/{part}': {
+          get: {
+            security: bearer,
+            parameters: [{ in: 'path', name: 'id', schema: { type: 'string' } }],
+            responses: answers,
+          },
+        },
+        '/v1/other': { get: { responses: answers } },
+      },
+    } as unknown as OpenAPIObject;
+    expect(
+      undocumentedRouteChecks(document, [ThingsController, UndeclaredController, HiddenController], {
+        bearer: KeyGuard,
+      }),
+    ).toEqual([
+      'GET /v1/things/{id}/parts/{part}: id, part parsed by a pipe, but no 400 documented (@ApiError(400, …))',
+      'GET /v1/things/{id}/parts/{part}: path parameter id is parsed by ParseUUIDPipe, but not declared format: uuid (@ApiUuidParam())',
+      'GET /v1/things (ThingsController.list): not in the document',
+      'GET /v1/other: behind KeyGuard, but does not declare the security scheme bearer',
     ]);
   });
 });

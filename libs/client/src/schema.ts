@@ -2547,6 +2547,7 @@ export interface operations {
         'Idempotency-Key'?: string;
       };
       path: {
+        /** @description The job id, as returned by POST /v1/jobs. */
         id: string;
       };
       cookie?: never;
@@ -2717,6 +2718,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The job id, as returned by POST /v1/jobs. */
         id: string;
       };
       cookie?: never;
@@ -2846,6 +2848,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The job id, as returned by POST /v1/jobs. */
         id: string;
       };
       cookie?: never;
@@ -3001,6 +3004,7 @@ export interface operations {
         'Idempotency-Key'?: string;
       };
       path: {
+        /** @description The job id, as returned by POST /v1/jobs. */
         id: string;
       };
       cookie?: never;
@@ -3403,6 +3407,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The job id, as returned by POST /v1/jobs. */
         id: string;
       };
       cookie?: never;
@@ -3534,6 +3539,7 @@ export interface operations {
         'Idempotency-Key'?: string;
       };
       path: {
+        /** @description The job id, as returned by POST /v1/jobs. */
         id: string;
       };
       cookie?: never;
@@ -5122,6 +5128,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The workspace id, as returned by POST /v1/admin/workspaces. */
         workspace: string;
       };
       cookie?: never;
@@ -5216,6 +5223,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The workspace id, as returned by POST /v1/admin/workspaces. */
         workspace: string;
         provider:
           | 'companies-house'
@@ -5252,7 +5260,7 @@ export interface operations {
           };
         };
       };
-      /** @description monthly_credits or policy invalid. */
+      /** @description The workspace id is not a UUID, or monthly_credits or policy is invalid. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -5341,6 +5349,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The workspace id, as returned by POST /v1/admin/workspaces. */
         workspace: string;
         provider:
           | 'companies-house'
@@ -5435,6 +5444,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The workspace id, as returned by POST /v1/admin/workspaces. */
         workspace: string;
       };
       cookie?: never;
@@ -5533,6 +5543,7 @@ export interface operations {
         'Idempotency-Key'?: string;
       };
       path: {
+        /** @description The workspace id, as returned by POST /v1/admin/workspaces. */
         workspace: string;
       };
       cookie?: never;
@@ -5664,7 +5675,9 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The workspace id, as returned by POST /v1/admin/workspaces. */
         workspace: string;
+        /** @description The key id, as listed by GET /v1/admin/workspaces/{workspace}/keys. */
         key: string;
       };
       cookie?: never;
@@ -5758,6 +5771,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The workspace id, as returned by POST /v1/admin/workspaces. */
         workspace: string;
       };
       cookie?: never;
@@ -7087,6 +7101,7 @@ export interface operations {
       };
       header?: never;
       path: {
+        /** @description The batch id, as returned by POST /v1/batches. */
         id: string;
       };
       cookie?: never;
@@ -7172,6 +7187,22 @@ export interface operations {
            *     }
            */
           'application/json': components['schemas']['BatchDetailDto'];
+        };
+      };
+      /** @description The id is not a UUID, or limit or after is out of bounds. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "Validation failed (uuid is expected)"
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
         };
       };
       /** @description Missing, invalid or revoked API key. */
@@ -7262,6 +7293,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The batch id, as returned by POST /v1/batches. */
         id: string;
       };
       cookie?: never;
@@ -7335,6 +7367,22 @@ export interface operations {
            *     }
            */
           'application/json': components['schemas']['BatchSummaryDto'];
+        };
+      };
+      /** @description The id is not a UUID. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "Validation failed (uuid is expected)"
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
         };
       };
       /** @description Missing, invalid or revoked API key. */
@@ -7428,6 +7476,7 @@ export interface operations {
         'Idempotency-Key'?: string;
       };
       path: {
+        /** @description The batch id, as returned by POST /v1/batches. */
         id: string;
       };
       cookie?: never;
@@ -7485,6 +7534,22 @@ export interface operations {
            *     }
            */
           'application/json': components['schemas']['BatchCancelledDto'];
+        };
+      };
+      /** @description The id is not a UUID. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "Validation failed (uuid is expected)"
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
         };
       };
       /** @description Missing, invalid or revoked API key. */
@@ -7591,6 +7656,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The batch id, as returned by POST /v1/batches. */
         id: string;
       };
       cookie?: never;
@@ -7654,7 +7720,7 @@ export interface operations {
           'application/json': components['schemas']['BatchDto'];
         };
       };
-      /** @description every_days missing or out of bounds. */
+      /** @description The id is not a UUID, or every_days is missing or out of bounds. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -7774,6 +7840,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The batch id, as returned by POST /v1/batches. */
         id: string;
       };
       cookie?: never;
@@ -7829,6 +7896,22 @@ export interface operations {
            *     }
            */
           'application/json': components['schemas']['BatchDto'];
+        };
+      };
+      /** @description The id is not a UUID. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "Validation failed (uuid is expected)"
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
         };
       };
       /** @description Missing, invalid or revoked API key. */
@@ -8355,6 +8438,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description The import id, as returned by POST /v1/imports. */
         id: string;
       };
       cookie?: never;
@@ -8395,6 +8479,22 @@ export interface operations {
            *     }
            */
           'application/json': components['schemas']['ImportDto'];
+        };
+      };
+      /** @description The id is not a UUID. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "Import id must be a UUID, as returned by POST /v1/imports."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
         };
       };
       /** @description Missing, invalid or revoked API key. */
@@ -8645,6 +8745,7 @@ export interface operations {
       };
       header?: never;
       path: {
+        /** @description The export id, as returned by POST /v1/exports. */
         id: string;
       };
       cookie?: never;

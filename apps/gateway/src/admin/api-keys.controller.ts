@@ -14,7 +14,7 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { AdminErrors, ApiAnswer, ApiBodyLimit, ApiError, ApiPost } from '../openapi/decorators';
+import { AdminErrors, ApiAnswer, ApiBodyLimit, ApiError, ApiPost, ApiUuidParam } from '../openapi/decorators';
 import {
   KEY_CREATED_EXAMPLE,
   KEY_REVOKED_EXAMPLE,
@@ -110,6 +110,11 @@ const view = (key: ApiKey): KeyView => ({
 @ApiTags('admin')
 @ApiBearerAuth('admin')
 @AdminErrors()
+@ApiUuidParam(
+  'workspace',
+  'The workspace id, as returned by POST /v1/admin/workspaces.',
+  'b0c1d2e3-f4a5-4b6c-8d7e-9f0a1b2c3d4e',
+)
 @ApiError(
   400,
   'The workspace or key id is not a UUID, or the body is invalid.',
@@ -186,6 +191,11 @@ export class ApiKeysController {
   }
 
   @Delete('keys/:key')
+  @ApiUuidParam(
+    'key',
+    'The key id, as listed by GET /v1/admin/workspaces/{workspace}/keys.',
+    '0d9c8b7a-6f5e-4d3c-8b2a-1f0e9d8c7b6a',
+  )
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke an API key: it is refused from the next request on' })
   @ApiAnswer(200, KEY_REVOKED_EXAMPLE, { nullable: KEY_VIEW_NULLABLE })

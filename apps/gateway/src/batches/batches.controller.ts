@@ -21,7 +21,7 @@ import {
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
-import { ApiError, ApiKeyErrors, ApiPost } from '../openapi/decorators';
+import { ApiError, ApiKeyErrors, ApiPost, ApiUuidParam } from '../openapi/decorators';
 import { ENRICH_FIELDS } from '@sluice/enrichment';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
@@ -43,6 +43,13 @@ import { BatchesService } from './batches.service';
 
 const BATCH_ID = '0d5e2c1a-7b3f-4e6a-9c2d-1f0e9a8b7c6d';
 const JOB_ID = '6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f';
+
+/** The batch id every `:id` route takes; ParseUUIDPipe refuses anything else with a 400. */
+const BatchIdParam = (): MethodDecorator =>
+  ApiUuidParam('id', 'The batch id, as returned by POST /v1/batches.', BATCH_ID);
+/** What ParseUUIDPipe answers a malformed batch id with. */
+const BATCH_ID_ERROR = 'Validation failed (uuid is expected)';
+
 const BATCH_EXAMPLE = {
   id: BATCH_ID,
   name: 'Closed-won, last quarter',
@@ -202,6 +209,8 @@ export class BatchesController {
       },
     },
   })
+  @BatchIdParam()
+  @ApiError(400, 'The id is not a UUID, or limit or after is out of bounds.', BATCH_ID_ERROR)
   @ApiError(
     404,
     'No such batch in this workspace.',
@@ -255,6 +264,8 @@ export class BatchesController {
       cancelled_at: null,
     },
   })
+  @BatchIdParam()
+  @ApiError(400, 'The id is not a UUID.', BATCH_ID_ERROR)
   @ApiError(
     404,
     'No such batch in this workspace.',
@@ -290,6 +301,8 @@ export class BatchesController {
       },
     },
   })
+  @BatchIdParam()
+  @ApiError(400, 'The id is not a UUID.', BATCH_ID_ERROR)
   @ApiError(
     404,
     'No such batch in this workspace.',
@@ -314,7 +327,12 @@ export class BatchesController {
     type: BatchDto,
     example: { ...BATCH_EXAMPLE, schedule: { every_days: 30 } },
   })
-  @ApiError(400, 'every_days missing or out of bounds.', 'every_days must be an integer from 1 to 365')
+  @BatchIdParam()
+  @ApiError(
+    400,
+    'The id is not a UUID, or every_days is missing or out of bounds.',
+    'every_days must be an integer from 1 to 365',
+  )
   @ApiError(
     404,
     'No such batch in this workspace.',
@@ -344,6 +362,8 @@ export class BatchesController {
     type: BatchDto,
     example: { ...BATCH_EXAMPLE, schedule: null },
   })
+  @BatchIdParam()
+  @ApiError(400, 'The id is not a UUID.', BATCH_ID_ERROR)
   @ApiError(
     404,
     'No such batch in this workspace.',

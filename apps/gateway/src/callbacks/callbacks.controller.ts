@@ -12,7 +12,7 @@ import {
 import { InjectQueue } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiAnswer, ApiError, ApiKeyErrors, ApiPost } from '../openapi/decorators';
+import { ApiAnswer, ApiError, ApiKeyErrors, ApiPost, ApiUuidParam } from '../openapi/decorators';
 import { DELIVERIES_EXAMPLE, WEBHOOK_SECRET_EXAMPLE } from '../openapi/examples';
 import { CallbackDelivery } from '@sluice/db';
 import { callbackJobOptions, JOB_NAMES, QUEUE_NAMES } from '@sluice/queue';
@@ -61,6 +61,7 @@ export class CallbacksController {
   @RequireScope('jobs:read')
   @ApiOperation({ summary: 'Every attempt to deliver the job’s result to its callback_url' })
   @ApiAnswer(200, DELIVERIES_EXAMPLE, { nullable: ['status', 'error', 'latency_ms'] })
+  @ApiUuidParam('id', 'The job id, as returned by POST /v1/jobs.', '6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f')
   @ApiError(400, 'The id is not a UUID.', 'id must be a UUID')
   @ApiError(
     404,
@@ -95,6 +96,7 @@ export class CallbacksController {
   @ApiOperation({ summary: 'Deliver the finished job’s result to its callback_url again' })
   @ApiPost({ body: false })
   @ApiAnswer(202, { status: 'queued' })
+  @ApiUuidParam('id', 'The job id, as returned by POST /v1/jobs.', '6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f')
   @ApiError(
     400,
     'The id is not a UUID, or the job has no callback_url.',

@@ -13,7 +13,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { PROVIDER_NAMES } from '@sluice/queue';
-import { AdminErrors, ApiAnswer, ApiBodyLimit, ApiError } from '../openapi/decorators';
+import { AdminErrors, ApiAnswer, ApiBodyLimit, ApiError, ApiUuidParam } from '../openapi/decorators';
 import { QUOTA_EXAMPLE, QUOTAS_EXAMPLE } from '../openapi/examples';
 import { IsIn, IsNumber, IsOptional, Max, Min } from 'class-validator';
 import { FitsCreditColumn } from '../credit-figures';
@@ -51,6 +51,11 @@ export class SetQuotaDto {
 @ApiTags('admin')
 @ApiBearerAuth('admin')
 @AdminErrors()
+@ApiUuidParam(
+  'workspace',
+  'The workspace id, as returned by POST /v1/admin/workspaces.',
+  'b0c1d2e3-f4a5-4b6c-8d7e-9f0a1b2c3d4e',
+)
 @ApiError(400, 'The workspace id is not a UUID.', 'Validation failed (uuid is expected)')
 @UseGuards(AdminTokenGuard)
 @Controller('v1/admin/workspaces/:workspace/quotas')
@@ -84,7 +89,9 @@ export class QuotasAdminController {
   @ApiParam({ name: 'provider', enum: PROVIDER_NAMES, example: 'snov' })
   @ApiAnswer(200, QUOTA_EXAMPLE, { description: 'The quota with what was used of it this month.' })
   @ApiBodyLimit()
-  @ApiError(400, 'monthly_credits or policy invalid.', ['monthly_credits must be 0 or more'])
+  @ApiError(400, 'The workspace id is not a UUID, or monthly_credits or policy is invalid.', [
+    'monthly_credits must be 0 or more',
+  ])
   @ApiError(404, 'No such workspace or provider.', "No provider 'acme'; providers: companies-house, snov, …")
   async set(
     @Param('workspace', new ParseUUIDPipe()) workspace: string,

@@ -12,7 +12,7 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ApiError, ApiKeyErrors, ApiPost } from '../openapi/decorators';
+import { ApiError, ApiKeyErrors, ApiPost, ApiUuidParam } from '../openapi/decorators';
 import { EXPORT_FORMATS, type ExportFormat, type ExportRecord } from '@sluice/db';
 import type { Response } from 'express';
 import { ApiKeyGuard } from '../auth/api-key.guard';
@@ -124,6 +124,11 @@ export class ExportsController {
       },
     },
   })
+  @ApiUuidParam(
+    'id',
+    'The export id, as returned by POST /v1/exports.',
+    '5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a',
+  )
   @ApiError(
     400,
     'A malformed id, an unknown query parameter or format.',

@@ -28,7 +28,7 @@ import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-conte
 import { RequireScope } from '../auth/scopes';
 import { recordStreamedDigest, StreamedBody } from '../auth/streamed-body';
 import { WebhookSecrets } from '../callbacks/webhook-secrets.service';
-import { ApiError, ApiKeyErrors, ApiPost } from '../openapi/decorators';
+import { ApiError, ApiKeyErrors, ApiPost, ApiUuidParam } from '../openapi/decorators';
 import { asBadRequest, openCsvUpload } from './csv-upload';
 import { parseImportListQuery } from './import-list';
 import { parseImportSettings } from './import-settings';
@@ -265,6 +265,12 @@ export class ImportsController {
     description: 'Its jobs: GET /v1/jobs?import_id={id}; its results: POST /v1/exports with import_id.',
   })
   @ApiOkResponse({ description: 'The import.', type: ImportDto, example: IMPORT_EXAMPLE })
+  @ApiUuidParam(
+    'id',
+    'The import id, as returned by POST /v1/imports.',
+    '0b7e6f1c-2a4d-4e8f-9c1b-3d5a7e9f1b2c',
+  )
+  @ApiError(400, 'The id is not a UUID.', 'Import id must be a UUID, as returned by POST /v1/imports.')
   @ApiError(
     404,
     'No such import in this workspace.',

@@ -24,6 +24,7 @@ import {
   ApiJsonBody,
   ApiKeyErrors,
   ApiPost,
+  ApiUuidParam,
   ListRefusedErrorBody,
 } from '../openapi/decorators';
 import {
@@ -220,6 +221,7 @@ export class JobsController {
     { ...JOB_CREATED_EXAMPLE, retry_of: '0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e' },
     { description: 'The new job.' },
   )
+  @ApiUuidParam('id', 'The job id, as returned by POST /v1/jobs.', '6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f')
   @ApiError(400, 'The id is not a UUID.', 'Job id must be a UUID, as returned by POST /v1/jobs.')
   @ApiError(
     404,
@@ -276,6 +278,7 @@ export class JobsController {
     description: '`text/event-stream`: one `event:` and `data:` (JSON) per event.',
     content: { 'text/event-stream': { schema: { type: 'string' }, example: JOB_EVENTS_EXAMPLE } },
   })
+  @ApiUuidParam('id', 'The job id, as returned by POST /v1/jobs.', '6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f')
   @ApiError(400, 'The id is not a UUID.', 'Job id must be a UUID, as returned by POST /v1/jobs.')
   @ApiError(
     404,
@@ -385,6 +388,7 @@ export class JobsController {
     summary: 'A job: status, steps (provider, operation, state, latency, credits, error) and result',
   })
   @ApiAnswer(200, JOB_VIEW_EXAMPLE, { nullable: JOB_VIEW_NULLABLE, freeform: JOB_VIEW_FREEFORM })
+  @ApiUuidParam('id', 'The job id, as returned by POST /v1/jobs.', '6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f')
   @ApiError(400, 'The id is not a UUID.', 'Job id must be a UUID, as returned by POST /v1/jobs.')
   @ApiError(
     404,
@@ -423,6 +427,7 @@ export class JobsController {
     { ...JOB_VIEW_EXAMPLE, status: 'cancelled', result: null },
     { nullable: JOB_VIEW_NULLABLE, freeform: JOB_VIEW_FREEFORM, description: 'The job, cancelled.' },
   )
+  @ApiUuidParam('id', 'The job id, as returned by POST /v1/jobs.', '6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f')
   @ApiError(400, 'The id is not a UUID.', 'Job id must be a UUID, as returned by POST /v1/jobs.')
   @ApiError(
     404,

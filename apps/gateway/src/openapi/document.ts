@@ -1,4 +1,5 @@
-import type { INestApplication } from '@nestjs/common';
+import type { DynamicModule, ForwardReference, INestApplication, Type } from '@nestjs/common';
+import { MODULE_METADATA } from '@nestjs/common/constants';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { GatewayModule } from '../gateway.module';
@@ -45,4 +46,41 @@ export async function previewGatewayDocument(): Promise<OpenAPIObject> {
   } finally {
     await app.close();
   }
+}
+
+/**
+ * Every controller of the gateway's module graph (its own and its imports'), so that checks of the
+ * document can read what the routes' code refuses (their pipes and guards), which it does not show.
+ */
+export function gatewayControllers(): Type<unknown>[] {
+  const controllers = new Set<Type<unknown>>();
+  const seen = new Set<unknown>();
+  const visit = (
+    entry: Type<unknown> | DynamicModule | ForwardReference | Promise<DynamicModule> | undefined,
+  ): void => {
+    if (!entry || entry instanceof Promise || seen.has(entry)) {
+      return;
+    }
+    seen.add(entry);
+    if ('forwardRef' in entry) {
+      visit((entry.forwardRef as () => Type<unknown>)());
+      return;
+    }
+    const type = 'module' in entry ? entry.module : entry;
+    const dynamic = 'module' in entry ? entry : undefined;
+    for (const controller of [
+      ...((Reflect.getMetadata(MODULE_METADATA.CONTROLLERS, type) ?? []) as Type<unknown>[]),
+      ...(dynamic?.controllers ?? []),
+    ]) {
+      controllers.add(controller);
+    }
+    for (const imported of [
+      ...((Reflect.getMetadata(MODULE_METADATA.IMPORTS, type) ?? []) as Type<unknown>[]),
+      ...(dynamic?.imports ?? []),
+    ]) {
+      visit(imported);
+    }
+  };
+  visit(GatewayModule.fromEnv(DOCUMENT_ENV).module);
+  return [...controllers];
 }
