@@ -1,6 +1,5 @@
 import { type BeforeApplicationShutdown, type INestApplication, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { flushLogs } from './logger';
 
 /** What the app's connections to Redis answer to at the shutdown deadline: provided by its queue module. */
 export interface ForceClosable {
@@ -49,9 +48,6 @@ export class SignalShutdown implements BeforeApplicationShutdown {
       app.close().then(
         () => {
           clearTimeout(deadline);
-          // Ended by the signal, the process runs no `exit` handler: the log lines still buffered
-          // (what the close gave up on, say) are written now or never.
-          flushLogs();
           process.kill(process.pid, signal);
         },
         (error: unknown) => {
