@@ -6,16 +6,14 @@ import { call, createWorkspace } from '../support/api';
 import { requireEnv, untilWaitingForLock, type TestDatabase } from '../support/database';
 import { mentionsInRedis } from '../support/mentions';
 import {
-  calls,
+  cancelOnceSnovSearched,
   enqueue,
   finished,
-  paidCalls,
   people,
   personInput,
   sandboxPatch,
   setUp,
   tearDown,
-  type JobView,
 } from '../support/pipeline';
 import type { Stack } from '../support/stack';
 import { eventually } from '../support/wait';
@@ -126,16 +124,7 @@ describe('erasure against a settlement in progress', () => {
     // Long enough for the cancellation and the lock to come before the search finishes.
     await sandboxPatch(stack.sandboxUrl, 'snov', { credits: 100, task_delay_ms: 3000 });
     const id = await enqueue(stack, apiKey, { type: 'person.email', input: personInput(person) });
-    await eventually(
-      async () =>
-        paidCalls(await calls(stack.sandboxUrl, 'snov'), 'POST /v2/emails-by-domain-by-name/start') === 1 ||
-        undefined,
-      { what: 'the search started' },
-    );
-    const cancelled = await call<JobView>(stack.gatewayUrl, 'POST', `/v1/jobs/${id}/cancel`, {
-      token: apiKey,
-    });
-    expect(cancelled.body.status).toBe('cancelled');
+    expect((await cancelOnceSnovSearched(stack, apiKey, id)).status).toBe('cancelled');
     await eraseWhileWaited(db, workspaceId, email, 'the collected answer to wait for the erasure', () =>
       Promise.resolve(),
     );

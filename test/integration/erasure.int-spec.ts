@@ -10,6 +10,7 @@ import type { TestDatabase } from '../support/database';
 import { requireEnv } from '../support/database';
 import {
   calls,
+  cancelOnceSnovSearched,
   enqueue,
   finished,
   job,
@@ -203,16 +204,7 @@ describe('erasure and suppression', () => {
     await sandboxPatch(stack.sandboxUrl, 'snov', { credits: 100, task_delay_ms: 1500 });
     // Asked for by name: nothing in the request names the erased e-mail, so the search is paid for.
     const id = await enqueue(stack, apiKey, { type: 'person.email', input: personInput(subject) });
-    await eventually(
-      async () =>
-        paidCalls(await calls(stack.sandboxUrl, 'snov'), 'POST /v2/emails-by-domain-by-name/start') === 1 ||
-        undefined,
-      { what: 'the search started' },
-    );
-    const cancelled = await call<JobView>(stack.gatewayUrl, 'POST', `/v1/jobs/${id}/cancel`, {
-      token: apiKey,
-    });
-    expect(cancelled.body.status).toBe('cancelled');
+    expect((await cancelOnceSnovSearched(stack, apiKey, id)).status).toBe('cancelled');
     const step = await db.dataSource
       .getRepository(EnrichmentStep)
       .findOneByOrFail({ requestId: id, provider: 'snov' });

@@ -10,6 +10,7 @@ import { call, createWorkspace } from '../support/api';
 import {
   answerKey,
   calls,
+  cancelOnceSnovSearched,
   enqueue,
   finished,
   job,
@@ -775,16 +776,7 @@ describe('cancelling while a provider works on a paid search', () => {
       (await call<{ credits: number }>(ctx.stack.sandboxUrl, 'GET', '/_sandbox/providers/snov')).body.credits;
     await sandboxPatch(ctx.stack.sandboxUrl, 'snov', { credits: 100, task_delay_ms: 1500 });
     const id = await enqueue(ctx.stack, apiKey, { type: 'person.email', input: personInput(person) });
-    await eventually(
-      async () =>
-        paidCalls(await calls(ctx.stack.sandboxUrl, 'snov'), 'POST /v2/emails-by-domain-by-name/start') ===
-          1 || undefined,
-      { what: 'the search started' },
-    );
-    const cancelled = await call<JobView>(ctx.stack.gatewayUrl, 'POST', `/v1/jobs/${id}/cancel`, {
-      token: apiKey,
-    });
-    expect(cancelled.body.status).toBe('cancelled');
+    expect((await cancelOnceSnovSearched(ctx.stack, apiKey, id)).status).toBe('cancelled');
     // Snov.io finishes the search and charges for it as it calls back, whoever asks.
     await eventually(async () => (await balance()) < 100 || undefined, { what: 'the search charged' });
     const ledger = await eventually(
@@ -830,16 +822,7 @@ describe('cancelling while a provider works on a paid search', () => {
       'POST /v2/emails-by-domain-by-name/start',
     );
     const id = await enqueue(ctx.stack, apiKey, { type: 'person.email', input: personInput(person) });
-    await eventually(
-      async () =>
-        paidCalls(await calls(ctx.stack.sandboxUrl, 'snov'), 'POST /v2/emails-by-domain-by-name/start') ===
-          starts + 1 || undefined,
-      { what: 'the search starting' },
-    );
-    const cancelled = await call<JobView>(ctx.stack.gatewayUrl, 'POST', `/v1/jobs/${id}/cancel`, {
-      token: apiKey,
-    });
-    expect(cancelled.body.status).toBe('cancelled');
+    expect((await cancelOnceSnovSearched(ctx.stack, apiKey, id, starts + 1)).status).toBe('cancelled');
     await eventually(async () => (await balance()) < 100 || undefined, {
       timeoutMs: 15_000,
       what: 'the search charged',

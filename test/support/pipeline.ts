@@ -95,6 +95,26 @@ export async function enqueue(stack: Stack, apiKey: string, body: Record<string,
   return created.body.id;
 }
 
+/** Snov.io's endpoint that starts (and is paid for) an e-mail search. */
+const SNOV_SEARCH_START = 'POST /v2/emails-by-domain-by-name/start';
+
+/**
+ * Cancels job `id` (through the API) once Snov.io has been asked to start `searches` e-mail
+ * searches in all since the sandbox began; answers the cancelled job.
+ */
+export async function cancelOnceSnovSearched(
+  stack: Stack,
+  apiKey: string,
+  id: string,
+  searches = 1,
+): Promise<JobView> {
+  await eventually(
+    async () => paidCalls(await calls(stack.sandboxUrl, 'snov'), SNOV_SEARCH_START) >= searches || undefined,
+    { what: 'the search started' },
+  );
+  return (await call<JobView>(stack.gatewayUrl, 'POST', `/v1/jobs/${id}/cancel`, { token: apiKey })).body;
+}
+
 export async function job(stack: Stack, apiKey: string, id: string): Promise<JobView> {
   return (await call<JobView>(stack.gatewayUrl, 'GET', `/v1/jobs/${id}`, { token: apiKey })).body;
 }

@@ -127,7 +127,6 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
    * refused is no longer `queued`.
    */
   private async requeueStrandedRequests(cutoff: Date): Promise<number> {
-    const redis = await this.redis();
     let enqueued = 0;
     await this.scan<StrandedRequest>(
       'requests',
@@ -142,27 +141,22 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
           [cutoff, after.position, after.id],
         ),
       async (page) => {
-        const states = await jobStates(
-          redis,
-          page.map((request) => ({ queue: this.queue as Queue, jobId: `plan-${request.id}` })),
+        enqueued += await this.restoreJobs(
+          page.map((request) => ({
+            queue: this.queue as Queue,
+            jobId: `plan-${request.id}`,
+            add: () =>
+              this.queue.add(
+                JOB_NAMES.enrichmentPlan,
+                {
+                  requestId: request.id,
+                  workspaceId: request.workspace_id,
+                  correlationId: request.correlation_id,
+                },
+                planJobOptions(request.id, request.priority),
+              ),
+          })),
         );
-        for (const [index, request] of page.entries()) {
-          if (states[index] === 'failed') {
-            await (await this.queue.getJob(`plan-${request.id}`))?.retry('failed');
-            enqueued += 1;
-          } else if (states[index] === 'missing') {
-            await this.queue.add(
-              JOB_NAMES.enrichmentPlan,
-              {
-                requestId: request.id,
-                workspaceId: request.workspace_id,
-                correlationId: request.correlation_id,
-              },
-              planJobOptions(request.id, request.priority),
-            );
-            enqueued += 1;
-          }
-        }
       },
     );
     return enqueued;
@@ -203,7 +197,6 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
 
   /** A pending step whose job is gone (removed, or failed for good through an outage) gets it back. */
   private async requeueLostSteps(cutoff: Date): Promise<number> {
-    const redis = await this.redis();
     let requeued = 0;
     await this.scan<PendingStep>(
       'steps',
@@ -220,34 +213,30 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
           [cutoff, after.position, after.id],
         ),
       async (page) => {
-        const queues = page.map((step) => this.providerQueue(step.provider as ProviderName));
-        const states = await jobStates(
-          redis,
-          page.map((step, index) => ({ queue: queues[index], jobId: `step-${step.id}` })),
+        requeued += await this.restoreJobs(
+          page.map((step) => {
+            const queue = this.providerQueue(step.provider as ProviderName);
+            return {
+              queue,
+              jobId: `step-${step.id}`,
+              add: () =>
+                queue.add(
+                  JOB_NAMES.providerStep,
+                  {
+                    stepId: step.id,
+                    requestId: step.request_id,
+                    workspaceId: step.workspace_id,
+                    correlationId: step.correlation_id ?? '',
+                  },
+                  {
+                    ...JOB_OPTIONS[JOB_NAMES.providerStep],
+                    jobId: `step-${step.id}`,
+                    priority: JOB_PRIORITY[step.priority ?? 'bulk'],
+                  },
+                ),
+            };
+          }),
         );
-        for (const [index, step] of page.entries()) {
-          const queue = queues[index];
-          if (states[index] === 'failed') {
-            await (await queue.getJob(`step-${step.id}`))?.retry('failed');
-            requeued += 1;
-          } else if (states[index] === 'missing') {
-            await queue.add(
-              JOB_NAMES.providerStep,
-              {
-                stepId: step.id,
-                requestId: step.request_id,
-                workspaceId: step.workspace_id,
-                correlationId: step.correlation_id ?? '',
-              },
-              {
-                ...JOB_OPTIONS[JOB_NAMES.providerStep],
-                jobId: `step-${step.id}`,
-                priority: JOB_PRIORITY[step.priority ?? 'bulk'],
-              },
-            );
-            requeued += 1;
-          }
-        }
       },
     );
     return requeued;
@@ -283,6 +272,27 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
       after = { position: last.position, id: last.id };
     }
     await redis.set(key, JSON.stringify(after), 'EX', SCAN_POSITION_TTL_S);
+  }
+
+  /**
+   * Of these jobs (a page of one scan), retries those that failed for good and adds again those
+   * that are gone; returns how many.
+   */
+  private async restoreJobs(
+    jobs: readonly { queue: Queue; jobId: string; add: () => Promise<unknown> }[],
+  ): Promise<number> {
+    const states = await jobStates(await this.redis(), jobs);
+    let restored = 0;
+    for (const [index, job] of jobs.entries()) {
+      if (states[index] === 'failed') {
+        await (await job.queue.getJob(job.jobId))?.retry('failed');
+        restored += 1;
+      } else if (states[index] === 'missing') {
+        await job.add();
+        restored += 1;
+      }
+    }
+    return restored;
   }
 
   private providerQueue(provider: ProviderName): Queue {

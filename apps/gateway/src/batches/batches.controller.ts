@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   BadRequestException,
   Body,
   Controller,
@@ -44,11 +45,29 @@ import { BatchesService } from './batches.service';
 const BATCH_ID = '0d5e2c1a-7b3f-4e6a-9c2d-1f0e9a8b7c6d';
 const JOB_ID = '6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f';
 
-/** The batch id every `:id` route takes; ParseUUIDPipe refuses anything else with a 400. */
-const BatchIdParam = (): MethodDecorator =>
-  ApiUuidParam('id', 'The batch id, as returned by POST /v1/batches.', BATCH_ID);
 /** What ParseUUIDPipe answers a malformed batch id with. */
 const BATCH_ID_ERROR = 'Validation failed (uuid is expected)';
+
+/**
+ * A route of one batch (`:id`): the id in the path (ParseUUIDPipe refuses anything else), its 400
+ * (`badRequest` when the route refuses more than a malformed id) and the 404 of a batch the
+ * workspace does not have.
+ */
+const BatchRoute = (
+  badRequest: { description: string; message: string } = {
+    description: 'The id is not a UUID.',
+    message: BATCH_ID_ERROR,
+  },
+): MethodDecorator =>
+  applyDecorators(
+    ApiUuidParam('id', 'The batch id, as returned by POST /v1/batches.', BATCH_ID),
+    ApiError(400, badRequest.description, badRequest.message),
+    ApiError(
+      404,
+      'No such batch in this workspace.',
+      'No batch 3c9e1a2b-7d4f-4e6a-8b1c-2d3e4f5a6b7c in this workspace.',
+    ),
+  );
 
 const BATCH_EXAMPLE = {
   id: BATCH_ID,
@@ -209,13 +228,10 @@ export class BatchesController {
       },
     },
   })
-  @BatchIdParam()
-  @ApiError(400, 'The id is not a UUID, or limit or after is out of bounds.', BATCH_ID_ERROR)
-  @ApiError(
-    404,
-    'No such batch in this workspace.',
-    'No batch 3c9e1a2b-7d4f-4e6a-8b1c-2d3e4f5a6b7c in this workspace.',
-  )
+  @BatchRoute({
+    description: 'The id is not a UUID, or limit or after is out of bounds.',
+    message: BATCH_ID_ERROR,
+  })
   @ApiQuery({
     name: 'limit',
     required: false,
@@ -264,13 +280,7 @@ export class BatchesController {
       cancelled_at: null,
     },
   })
-  @BatchIdParam()
-  @ApiError(400, 'The id is not a UUID.', BATCH_ID_ERROR)
-  @ApiError(
-    404,
-    'No such batch in this workspace.',
-    'No batch 3c9e1a2b-7d4f-4e6a-8b1c-2d3e4f5a6b7c in this workspace.',
-  )
+  @BatchRoute()
   summary(
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentCaller() caller: Caller,
@@ -301,13 +311,7 @@ export class BatchesController {
       },
     },
   })
-  @BatchIdParam()
-  @ApiError(400, 'The id is not a UUID.', BATCH_ID_ERROR)
-  @ApiError(
-    404,
-    'No such batch in this workspace.',
-    'No batch 3c9e1a2b-7d4f-4e6a-8b1c-2d3e4f5a6b7c in this workspace.',
-  )
+  @BatchRoute()
   cancel(
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentCaller() caller: Caller,
@@ -327,17 +331,10 @@ export class BatchesController {
     type: BatchDto,
     example: { ...BATCH_EXAMPLE, schedule: { every_days: 30 } },
   })
-  @BatchIdParam()
-  @ApiError(
-    400,
-    'The id is not a UUID, or every_days is missing or out of bounds.',
-    'every_days must be an integer from 1 to 365',
-  )
-  @ApiError(
-    404,
-    'No such batch in this workspace.',
-    'No batch 3c9e1a2b-7d4f-4e6a-8b1c-2d3e4f5a6b7c in this workspace.',
-  )
+  @BatchRoute({
+    description: 'The id is not a UUID, or every_days is missing or out of bounds.',
+    message: 'every_days must be an integer from 1 to 365',
+  })
   @ApiError(
     409,
     'The batch was cancelled: a cancelled batch is not enriched again.',
@@ -362,13 +359,7 @@ export class BatchesController {
     type: BatchDto,
     example: { ...BATCH_EXAMPLE, schedule: null },
   })
-  @BatchIdParam()
-  @ApiError(400, 'The id is not a UUID.', BATCH_ID_ERROR)
-  @ApiError(
-    404,
-    'No such batch in this workspace.',
-    'No batch 3c9e1a2b-7d4f-4e6a-8b1c-2d3e4f5a6b7c in this workspace.',
-  )
+  @BatchRoute()
   deleteSchedule(
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentCaller() caller: Caller,
