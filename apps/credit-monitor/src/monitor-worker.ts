@@ -6,7 +6,6 @@ import {
   JOB_NAMES,
   JobSchedulerKeeper,
   QUEUE_NAMES,
-  QueueErrorLog,
   type KeptScheduler,
   type RetentionRunPayload,
 } from '@sluice/queue';
@@ -44,7 +43,6 @@ export class MonitorWorker implements OnApplicationBootstrap, OnApplicationShutd
     private readonly retention: RetentionRunner,
     private readonly core: CoreConfig,
     private readonly config: CreditMonitorConfig,
-    private readonly errors: QueueErrorLog,
   ) {}
 
   checkEveryMs(provider: string): number {
@@ -95,7 +93,6 @@ export class MonitorWorker implements OnApplicationBootstrap, OnApplicationShutd
       prefix: this.core.queuePrefix,
       concurrency: this.config.concurrency,
     });
-    this.errors.watch(`worker ${QUEUE_NAMES.creditMonitor}`, this.worker);
     this.worker.on('failed', (job, error) =>
       this.logger.warn({ msg: 'monitor job failed', name: job?.name, id: job?.id, error: error.message }),
     );

@@ -11,7 +11,6 @@ import {
   WorkerConfig,
   type Env,
 } from '@sluice/config';
-import { closeOnSignals } from '@sluice/platform';
 import { WorkerModule } from './worker.module';
 
 /** Builds the worker (its HTTP side serves only /health and /metrics). */
@@ -27,6 +26,6 @@ export async function createWorkerApp(
     { bufferLogs: true },
   );
   app.useLogger(app.get(Logger));
-  closeOnSignals(app, core.shutdownTimeoutMs);
+  app.enableShutdownHooks();
   return { app, config: worker };
 }

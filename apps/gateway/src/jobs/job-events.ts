@@ -1,6 +1,6 @@
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { CoreConfig } from '@sluice/config';
-import { connectionOptions, jobEventsChannel, QueueErrorLog } from '@sluice/queue';
+import { connectionOptions, jobEventsChannel } from '@sluice/queue';
 import { Redis } from 'ioredis';
 
 /**
@@ -10,14 +10,12 @@ import { Redis } from 'ioredis';
  */
 @Injectable()
 export class JobEventsHub implements OnApplicationShutdown {
+  private readonly logger = new Logger(JobEventsHub.name);
   private readonly listeners = new Map<string, Set<() => void>>();
   private subscriber: Redis | null = null;
   private ready: Promise<void> | null = null;
 
-  constructor(
-    private readonly core: CoreConfig,
-    private readonly errors: QueueErrorLog,
-  ) {}
+  constructor(private readonly core: CoreConfig) {}
 
   /** Calls `onChange` whenever the job changes, until the returned function is called. */
   async listen(requestId: string, onChange: () => void): Promise<() => void> {
@@ -39,7 +37,9 @@ export class JobEventsHub implements OnApplicationShutdown {
   private connect(): Promise<void> {
     this.ready ??= (async () => {
       const subscriber = new Redis(connectionOptions(this.core.redisUrl, 'worker', 'sluice-gateway-events'));
-      this.errors.watch('job events subscription', subscriber);
+      subscriber.on('error', (error: Error) =>
+        this.logger.warn({ msg: 'job events subscription error', error: error.message }),
+      );
       subscriber.on('message', (_channel: string, requestId: string) => {
         for (const listener of this.listeners.get(requestId) ?? []) {
           listener();
