@@ -195,7 +195,10 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
     return rows.length;
   }
 
-  /** A pending step whose job is gone (removed, or failed for good through an outage) gets it back. */
+  /**
+   * A pending step whose job is gone (removed, or failed for good through an outage) gets it back,
+   * once nothing has touched the step for the recovery delay: a run may outlive its job.
+   */
   private async requeueLostSteps(cutoff: Date): Promise<number> {
     let requeued = 0;
     await this.scan<PendingStep>(
@@ -207,6 +210,9 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
              FROM enrichment_steps s
              LEFT JOIN enrichment_requests r ON r.id = s.request_id
             WHERE s.state = 'pending' AND s.created_at < $1
+              -- Taken (or waiting on its task) since the cutoff: a run may still hold it even
+              -- though its job is gone with Redis's data; a second run would ask the provider again.
+              AND s.updated_at < $1
               AND (s.created_at, s.id) > ($2::timestamptz, $3::uuid)
             ORDER BY s.created_at, s.id
             LIMIT ${limit}`,
