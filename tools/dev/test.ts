@@ -2,7 +2,7 @@
  * `npm test`: Redis and PostgreSQL (given or private, on free ports, removed afterwards), then lint,
  * typecheck, unit and integration tests. Exits non-zero when any step fails; leaves nothing running.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { provisionServices, type Services } from './services';
@@ -57,12 +57,17 @@ async function main(): Promise<number> {
     for (const step of STEPS) {
       console.log(`\n=== ${step.name} ===`);
       const started = Date.now();
-      const result = spawnSync(step.command, step.args, {
-        cwd: root,
-        env,
-        stdio: step.name === 'project graph' ? 'ignore' : 'inherit',
+      // Not spawnSync: this process must stay free to handle signals while a step runs.
+      const status = await new Promise<number | null>((done) => {
+        const child = spawn(step.command, step.args, {
+          cwd: root,
+          env,
+          stdio: step.name === 'project graph' ? 'ignore' : 'inherit',
+        });
+        child.once('error', () => done(null));
+        child.once('exit', (code) => done(code));
       });
-      results.push({ name: step.name, ok: result.status === 0, seconds: (Date.now() - started) / 1000 });
+      results.push({ name: step.name, ok: status === 0, seconds: (Date.now() - started) / 1000 });
     }
     console.log('\n=== summary ===');
     for (const r of results) {

@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { openServerLog } from './server-log';
 
 /** The system user that runs PostgreSQL when we are root (PostgreSQL refuses to run as root). */
 export const POSTGRES_SYSTEM_USER = 'sluice-postgres';
@@ -200,8 +201,11 @@ export async function startPrivatePostgres(options: {
   const database = options.database ?? 'sluice';
   let child: ChildProcess | null = null;
 
+  // Beside the data directory: `.data/postgres.log` for `npm start`.
+  const logPath = `${dataDir}.log`;
+
   const start = async (): Promise<void> => {
-    let output = '';
+    const serverLog = openServerLog(logPath);
     const proc = spawn(
       bins.postgres,
       [
@@ -220,7 +224,7 @@ export async function startPrivatePostgres(options: {
       ],
       // Own process group: a Ctrl-C in the terminal reaches our apps first; we stop PostgreSQL after them.
       {
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: ['ignore', serverLog.fd, serverLog.fd],
         detached: true,
         ...(ids ?? {}),
         env: { ...process.env, LC_ALL: 'C' },
@@ -231,10 +235,9 @@ export async function startPrivatePostgres(options: {
     };
     process.once('exit', killOnExit);
     proc.once('exit', () => process.removeListener('exit', killOnExit));
-    proc.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-8000)));
-    proc.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-8000)));
+    serverLog.close();
     child = proc;
-    await waitUntilAccepting(`${base}/postgres`, proc, () => output);
+    await waitUntilAccepting(`${base}/postgres`, proc, () => serverLog.tail());
   };
 
   const stop = async (): Promise<void> => {

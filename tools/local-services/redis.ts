@@ -1,6 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { Socket } from 'node:net';
+import { join } from 'node:path';
+import { openServerLog } from './server-log';
 
 export interface PrivateRedis {
   url: string;
@@ -89,6 +91,7 @@ export async function startPrivateRedis(options: {
 }): Promise<PrivateRedis> {
   const binary = ensureRedisBinary(options.log);
   mkdirSync(options.dataDir, { recursive: true });
+  const serverLog = openServerLog(join(options.dataDir, 'redis.log'));
   const child = spawn(
     binary,
     [
@@ -114,25 +117,25 @@ export async function startPrivateRedis(options: {
       'warning',
     ],
     // Own process group: a Ctrl-C in the terminal reaches our apps first; we stop Redis after them.
-    { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    { stdio: ['ignore', serverLog.fd, serverLog.fd], detached: true },
   );
+  serverLog.close();
   const killOnExit = (): void => {
     child.kill('SIGTERM');
   };
   process.once('exit', killOnExit);
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const deadline = Date.now() + 15_000;
   while (!(await ping(options.port))) {
     if (child.exitCode !== null) {
       throw new Error(
-        `redis-server exited with code ${child.exitCode} on port ${options.port}:\n${output.trim()}`,
+        `redis-server exited with code ${child.exitCode} on port ${options.port}:\n${serverLog.tail().trim()}`,
       );
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`redis-server did not answer on port ${options.port} within 15 s:\n${output.trim()}`);
+      throw new Error(
+        `redis-server did not answer on port ${options.port} within 15 s:\n${serverLog.tail().trim()}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -1,0 +1,54 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, startPrivatePostgres, type PrivatePostgres } from '../../tools/local-services';
+
+/**
+ * The private PostgreSQL of `npm start` and `npm test` must not depend on the process that started
+ * it reading its output: `npm test` is busy waiting for a test step while the server runs.
+ */
+describe('private PostgreSQL', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-private-pg-'));
+  let pg: PrivatePostgres | undefined;
+
+  beforeAll(async () => {
+    pg = await startPrivatePostgres({
+      dataDir: join(dir, 'pg'),
+      port: await freePort(),
+      password: 'private-services-test',
+      log: () => undefined,
+    });
+  });
+
+  afterAll(async () => {
+    await pg?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps serving while the process that started it is blocked and it logs far more than a pipe holds', () => {
+    // ~300 KB of server log lines, written while this process's event loop is blocked by spawnSync.
+    const script = `
+      const { Client } = require('pg');
+      (async () => {
+        const client = new Client({ connectionString: process.argv[1] });
+        await client.connect();
+        for (let i = 0; i < 300; i++) {
+          await client.query("DO $$ BEGIN RAISE LOG 'private-services-test %', repeat('x', 1000); END $$");
+        }
+        await client.end();
+        process.stdout.write('done');
+      })().catch((error) => { console.error(error); process.exit(1); });`;
+    const result = spawnSync(process.execPath, ['-e', script, pg!.url], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect({ status: result.status, signal: result.signal, stdout: result.stdout }).toEqual({
+      status: 0,
+      signal: null,
+      stdout: 'done',
+    });
+    const logged = readFileSync(join(dir, 'pg.log'), 'utf8');
+    expect(logged.match(/private-services-test x+/g)).toHaveLength(300);
+  });
+});
