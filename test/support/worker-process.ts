@@ -9,6 +9,7 @@ const APPS = {
   'credit-monitor': 'CREDIT_MONITOR_PORT',
   // A second gateway replica, for limits shared across replicas.
   gateway: 'GATEWAY_PORT',
+  'webhook-receiver': 'WEBHOOK_RECEIVER_PORT',
 } as const;
 
 const mainOf = (app: keyof typeof APPS): string =>
@@ -30,6 +31,8 @@ export async function freePort(): Promise<number> {
 export interface WorkerProcess {
   url: string;
   child: ChildProcess;
+  /** What the process wrote to stdout and stderr so far, when started with `captureOutput`. */
+  output(): string;
   /** SIGKILL: no shutdown hook runs, active jobs are left locked until their lock expires. */
   kill(): Promise<void>;
   stop(): Promise<void>;
@@ -44,10 +47,15 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
   return startAppProcess('enrichment-worker', env);
 }
 
-/** A compiled app (the worker, the credit monitor or the gateway) as its own process, answering /health. */
+/**
+ * A compiled app (the worker, the credit monitor, the gateway or the webhook receiver) as its own
+ * process, answering /health. With `captureOutput` its stdout and stderr are kept for the test
+ * (see {@link WorkerProcess.output}) instead of passed through.
+ */
 export async function startAppProcess(
   app: keyof typeof APPS,
   env: Record<string, string>,
+  options: { captureOutput?: boolean } = {},
 ): Promise<WorkerProcess> {
   const MAIN = mainOf(app);
   if (!existsSync(MAIN)) {
@@ -58,8 +66,11 @@ export async function startAppProcess(
   const nodeArgs = (process.env.WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, MAIN], {
     env: { ...process.env, ...env, [APPS[app]]: String(port), LOG_LEVEL: env.LOG_LEVEL ?? 'warn' },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', options.captureOutput ? 'pipe' : 'inherit', options.captureOutput ? 'pipe' : 'inherit'],
   });
+  const chunks: Buffer[] = [];
+  child.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk));
+  child.stderr?.on('data', (chunk: Buffer) => chunks.push(chunk));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   await eventually(
@@ -75,6 +86,7 @@ export async function startAppProcess(
   return {
     url,
     child,
+    output: () => Buffer.concat(chunks).toString('utf8'),
     kill: async () => {
       child.kill('SIGKILL');
       await exited;

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { CoreConfig, CreditMonitorConfig, loadConfigs, ProvidersConfig } from '@sluice/config';
-import { runApp } from '@sluice/platform';
+import { closeOnSignals, runApp } from '@sluice/platform';
 import { CreditMonitorModule } from './credit-monitor.module';
 
 runApp({ name: 'credit-monitor', portSetting: 'CREDIT_MONITOR_PORT' }, async () => {
@@ -11,6 +11,6 @@ runApp({ name: 'credit-monitor', portSetting: 'CREDIT_MONITOR_PORT' }, async () 
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  closeOnSignals(app, core.shutdownTimeoutMs);
   await app.listen(monitor.port, '0.0.0.0');
 });

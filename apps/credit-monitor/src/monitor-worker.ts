@@ -6,6 +6,7 @@ import {
   JOB_NAMES,
   JobSchedulerKeeper,
   QUEUE_NAMES,
+  QueueErrorLog,
   type KeptScheduler,
   type RetentionRunPayload,
 } from '@sluice/queue';
@@ -43,6 +44,7 @@ export class MonitorWorker implements OnApplicationBootstrap, OnApplicationShutd
     private readonly retention: RetentionRunner,
     private readonly core: CoreConfig,
     private readonly config: CreditMonitorConfig,
+    private readonly errors: QueueErrorLog,
   ) {}
 
   checkEveryMs(provider: string): number {
@@ -93,6 +95,7 @@ export class MonitorWorker implements OnApplicationBootstrap, OnApplicationShutd
       prefix: this.core.queuePrefix,
       concurrency: this.config.concurrency,
     });
+    this.errors.watch(`worker ${QUEUE_NAMES.creditMonitor}`, this.worker);
     this.worker.on('failed', (job, error) =>
       this.logger.warn({ msg: 'monitor job failed', name: job?.name, id: job?.id, error: error.message }),
     );

@@ -11,6 +11,7 @@ import {
   WorkerConfig,
   type Env,
 } from '@sluice/config';
+import { closeOnSignals } from '@sluice/platform';
 import { WorkerModule } from './worker.module';
 
 /** Builds the worker (its HTTP side serves only /health and /metrics). */
@@ -26,6 +27,6 @@ export async function createWorkerApp(
     { bufferLogs: true },
   );
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  closeOnSignals(app, core.shutdownTimeoutMs);
   return { app, config: worker };
 }

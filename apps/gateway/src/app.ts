@@ -3,8 +3,8 @@ import type { RequestListener, Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import type { Env, GatewayConfig } from '@sluice/config';
-import { shareConnections, useJsonBodies } from '@sluice/platform';
+import { CoreConfig, type Env, type GatewayConfig } from '@sluice/config';
+import { closeOnSignals, shareConnections, useJsonBodies } from '@sluice/platform';
 import { EnrichFastPath } from './enrich/enrich-fast-path';
 import { GatewayModule } from './gateway.module';
 import { gatewayOpenApiDocument } from './openapi/document';
@@ -19,7 +19,7 @@ export async function createGatewayApp(
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  closeOnSignals(app, app.get(CoreConfig).shutdownTimeoutMs);
   // Under saturation Node accepts one connection per event-loop turn: see shareConnections.
   shareConnections(app.getHttpServer() as Server, { activeMax: gateway.activeConnections });
   useJsonBodies(app, gateway.bodyLimitBytes);

@@ -9,7 +9,7 @@ import {
   WebhookReceiverConfig,
   type Env,
 } from '@sluice/config';
-import { useJsonBodies } from '@sluice/platform';
+import { closeOnSignals, useJsonBodies } from '@sluice/platform';
 import { WebhookReceiverModule } from './webhook-receiver.module';
 
 /** Builds the webhook receiver (not yet listening), so tests run exactly what production runs. */
@@ -25,7 +25,7 @@ export async function createWebhookReceiverApp(
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  closeOnSignals(app, core.shutdownTimeoutMs);
   // Signatures are checked over the exact bytes received, so the raw body is kept.
   useJsonBodies(app, receiver.bodyLimitBytes, { rawBody: true });
   return { app, config: receiver };

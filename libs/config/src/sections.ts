@@ -66,6 +66,16 @@ export class CoreConfig {
   @Setting({ env: 'QUEUE_PREFIX', description: 'Redis key prefix for every BullMQ queue.' })
   @Matches(/^[a-zA-Z0-9_-]{1,64}$/, { message: 'QUEUE_PREFIX must be 1-64 letters, digits, - or _' })
   queuePrefix = 'sluice';
+
+  @Setting({
+    env: 'SHUTDOWN_TIMEOUT_MS',
+    description:
+      'How long an app closes gracefully after SIGTERM or SIGINT (jobs in progress finish, connections quit) before it closes its connections by force and exits with code 1 (ms). Keep it below the orchestrator’s grace period (docker compose: 10 s).',
+  })
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  shutdownTimeoutMs = 7_000;
 }
 
 /** The public API. */

@@ -1,6 +1,7 @@
 export * from './dependency-errors';
 export * from './logger';
 export * from './bootstrap';
+export * from './shutdown';
 export * from './http/exception-filter';
 export * from './http/body-parsing';
 export * from './health/redis.health';

@@ -5,6 +5,7 @@ import { HealthController } from './health/health.controller';
 import { RedisHealthIndicator } from './health/redis.health';
 import { ApiExceptionFilter } from './http/exception-filter';
 import { createRegistry, METRICS_REGISTRY, MetricsController } from './metrics/metrics';
+import { SignalShutdown } from './shutdown';
 
 export interface OpsOptions {
   /** The app's name, a label on every metric. */
@@ -15,7 +16,8 @@ export interface OpsOptions {
 
 /**
  * What every app serves for operations: `/health`, `/metrics` (its own prom-client registry,
- * exported for the app's metrics) and the error filter that turns dependency outages into 503.
+ * exported for the app's metrics), the error filter that turns dependency outages into 503, and
+ * its shutdown on signals ({@link SignalShutdown}).
  * The app provides {@link REDIS_PINGER} (the queue module does).
  */
 @Module({})
@@ -30,8 +32,9 @@ export class OpsModule {
         { provide: METRICS_REGISTRY, useValue: createRegistry(options.app) },
         { provide: APP_FILTER, useValue: new ApiExceptionFilter(options.retryAfterSeconds) },
         RedisHealthIndicator,
+        SignalShutdown,
       ],
-      exports: [METRICS_REGISTRY],
+      exports: [METRICS_REGISTRY, SignalShutdown],
     };
   }
 }

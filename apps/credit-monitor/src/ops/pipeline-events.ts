@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CoreConfig } from '@sluice/config';
-import { connectionOptions, pipelineEventsKey } from '@sluice/queue';
+import { connectionOptions, pipelineEventsKey, QueueErrorLog } from '@sluice/queue';
 import { Redis } from 'ioredis';
 import { AlertBook } from '../alerts/alert-book';
 
@@ -23,11 +23,13 @@ export class PipelineEvents implements OnApplicationBootstrap, OnApplicationShut
   constructor(
     private readonly core: CoreConfig,
     private readonly alerts: AlertBook,
+    private readonly errors: QueueErrorLog,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     // A connection of its own: XREADGROUP blocks it.
     this.redis = new Redis(connectionOptions(this.core.redisUrl, 'worker', 'sluice-credit-monitor-events'));
+    this.errors.watch('pipeline events reader', this.redis);
     const key = pipelineEventsKey(this.core.queuePrefix);
     try {
       await this.redis.xgroup('CREATE', key, GROUP, '$', 'MKSTREAM');

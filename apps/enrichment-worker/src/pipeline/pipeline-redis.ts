@@ -11,6 +11,7 @@ import {
   creditWalletPrefix,
   InProcessSlidingWindowLimiter,
   LuaScript,
+  QueueErrorLog,
   RedisCircuitBreaker,
   RedisSlidingWindowLimiter,
   type CircuitTransition,
@@ -41,17 +42,20 @@ const UNCLAIM = new LuaScript(
 /** The pipeline's own Redis connection (cache, guards, events), closed with the app. */
 export const pipelineRedisProvider = {
   provide: PIPELINE_REDIS,
-  inject: [CoreConfig],
+  inject: [CoreConfig, QueueErrorLog],
   // Producer options (commands fail fast while Redis is away, so jobs retry with backoff) but with
   // the offline queue on, so commands issued while the connection is still opening wait for it.
-  useFactory: (core: CoreConfig): Redis =>
-    new Redis({
+  useFactory: (core: CoreConfig, errors: QueueErrorLog): Redis => {
+    const redis = new Redis({
       ...connectionOptions(core.redisUrl, 'producer', 'sluice-enrichment-worker-pipeline'),
       enableOfflineQueue: true,
       // Commands issued in the same tick by concurrent steps go out in one write: on small machines
       // a socket write costs more than the command itself.
       enableAutoPipelining: true,
-    }),
+    });
+    errors.watch('pipeline redis', redis);
+    return redis;
+  },
 };
 
 /** The tokens of the callback URLs given to providers (see {@link CallbackTokens}). */

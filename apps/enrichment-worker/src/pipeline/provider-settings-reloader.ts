@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { CoreConfig, PipelineConfig } from '@sluice/config';
 import { ProviderSettingsRow } from '@sluice/db';
 import { sanitizeStored, type StoredOverrides } from '@sluice/providers';
-import { connectionOptions, providerSettingsChannel } from '@sluice/queue';
+import { connectionOptions, providerSettingsChannel, QueueErrorLog } from '@sluice/queue';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { ProviderCatalog } from './provider-catalog';
@@ -27,15 +27,14 @@ export class ProviderSettingsReloader implements OnModuleInit, OnApplicationShut
     private readonly catalog: ProviderCatalog,
     private readonly core: CoreConfig,
     private readonly pipeline: PipelineConfig,
+    private readonly errors: QueueErrorLog,
   ) {}
 
   async onModuleInit(): Promise<void> {
     // Before any worker takes a job, so the first job already runs with the stored settings.
     await this.reload();
     const subscriber = new Redis(connectionOptions(this.core.redisUrl, 'worker', 'sluice-worker-settings'));
-    subscriber.on('error', (error: Error) =>
-      this.logger.warn({ msg: 'provider settings subscription error', error: error.message }),
-    );
+    this.errors.watch('provider settings subscription', subscriber);
     subscriber.on('message', () => void this.reload());
     // After a reconnect, messages sent while away are lost: read the table again.
     subscriber.on('ready', () => void this.reload());

@@ -1,6 +1,6 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { CoreConfig } from '@sluice/config';
-import { connectionOptions, jobEventsChannel } from '@sluice/queue';
+import { connectionOptions, jobEventsChannel, QueueErrorLog } from '@sluice/queue';
 import { Redis } from 'ioredis';
 
 /**
@@ -10,12 +10,14 @@ import { Redis } from 'ioredis';
  */
 @Injectable()
 export class JobEventsHub implements OnApplicationShutdown {
-  private readonly logger = new Logger(JobEventsHub.name);
   private readonly listeners = new Map<string, Set<() => void>>();
   private subscriber: Redis | null = null;
   private ready: Promise<void> | null = null;
 
-  constructor(private readonly core: CoreConfig) {}
+  constructor(
+    private readonly core: CoreConfig,
+    private readonly errors: QueueErrorLog,
+  ) {}
 
   /** Calls `onChange` whenever the job changes, until the returned function is called. */
   async listen(requestId: string, onChange: () => void): Promise<() => void> {
@@ -37,9 +39,7 @@ export class JobEventsHub implements OnApplicationShutdown {
   private connect(): Promise<void> {
     this.ready ??= (async () => {
       const subscriber = new Redis(connectionOptions(this.core.redisUrl, 'worker', 'sluice-gateway-events'));
-      subscriber.on('error', (error: Error) =>
-        this.logger.warn({ msg: 'job events subscription error', error: error.message }),
-      );
+      this.errors.watch('job events subscription', subscriber);
       subscriber.on('message', (_channel: string, requestId: string) => {
         for (const listener of this.listeners.get(requestId) ?? []) {
           listener();

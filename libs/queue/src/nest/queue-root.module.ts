@@ -1,7 +1,7 @@
 import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CoreConfig } from '@sluice/config';
-import { REDIS_PINGER, type RedisPinger } from '@sluice/platform';
+import { FORCE_CLOSABLE, REDIS_PINGER, type RedisPinger } from '@sluice/platform';
 import type { Queue } from 'bullmq';
 import { connectionOptions, type RedisRole } from '../connection';
 import { QueueErrorLog } from './queue-error-log';
@@ -17,7 +17,8 @@ export interface QueueAppOptions {
 /**
  * BullMQ for an app: Redis connection options (producer or worker flavour, see
  * {@link redisOptions}), the key prefix that keeps deployments and test runs apart, the app's
- * queues, and their error events routed to the log. Options, not a shared ioredis instance: each
+ * queues, and their error events routed to the log (also what the shutdown deadline forces
+ * closed, see {@link QueueErrorLog}). Options, not a shared ioredis instance: each
  * Queue and Worker owns its connection and quits it when Nest closes it, so shutdown leaves no
  * socket reconnecting behind.
  */
@@ -53,8 +54,9 @@ export class QueueRootModule {
         },
         { provide: QueueErrorLog.QUEUES, useValue: options.queues },
         QueueErrorLog,
+        { provide: FORCE_CLOSABLE, useExisting: QueueErrorLog },
       ],
-      exports: [queues, REDIS_PINGER, QueueErrorLog],
+      exports: [queues, REDIS_PINGER, QueueErrorLog, FORCE_CLOSABLE],
     };
   }
 }
