@@ -70,9 +70,26 @@ export function logDestination(flushMs: number): pino.DestinationStream {
   return created;
 }
 
-const destinations = new Map<number, pino.DestinationStream>();
+/** pino's own destination (sonic-boom), which can be flushed at once. */
+type Destination = ReturnType<typeof pino.destination>;
 
-function openDestination(flushMs: number): pino.DestinationStream {
+const destinations = new Map<number, Destination>();
+
+/**
+ * Writes out the lines buffered so far. For a process about to end other than by `exit` (killed
+ * by the signal it was closed on): its `exit` flush does not run then.
+ */
+export function flushLogs(): void {
+  for (const stream of destinations.values()) {
+    try {
+      stream.flushSync();
+    } catch {
+      // Standard output is gone: nothing left to write to.
+    }
+  }
+}
+
+function openDestination(flushMs: number): Destination {
   if (flushMs <= 0) {
     return pino.destination({ dest: 1, sync: true });
   }

@@ -1,5 +1,6 @@
 import { type BeforeApplicationShutdown, type INestApplication, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { flushLogs } from './logger';
 
 /** What the app's connections to Redis answer to at the shutdown deadline: provided by its queue module. */
 export interface ForceClosable {
@@ -48,6 +49,9 @@ export class SignalShutdown implements BeforeApplicationShutdown {
       app.close().then(
         () => {
           clearTimeout(deadline);
+          // Ended by the signal, the process runs no `exit` handler: the log lines still buffered
+          // (what the close gave up on, say) are written now or never.
+          flushLogs();
           process.kill(process.pid, signal);
         },
         (error: unknown) => {

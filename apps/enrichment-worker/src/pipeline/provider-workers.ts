@@ -1,8 +1,8 @@
 import {
+  type BeforeApplicationShutdown,
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
 import { CoreConfig, PipelineConfig, WorkerConfig } from '@sluice/config';
@@ -33,7 +33,7 @@ import { StepRunner } from './step-runner';
  * stalled-job interval) is read.
  */
 @Injectable()
-export class ProviderWorkers implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+export class ProviderWorkers implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ProviderWorkers.name);
   private readonly workers: Worker[] = [];
 
@@ -116,7 +116,14 @@ export class ProviderWorkers implements OnModuleInit, OnApplicationBootstrap, On
       );
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Before anything a job uses closes (the pipeline's Redis connection, the queues, PostgreSQL: they
+   * close on application shutdown, after this): a job that ends while the app closes still keeps
+   * what its step paid for in Redis, releases its claims and settles. Were the pipeline's Redis
+   * already quit, a paid answer whose settlement then failed (PostgreSQL away) would be kept
+   * nowhere, and the step's next run would pay for it again.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     await Promise.all(this.workers.map((worker) => worker.close()));
     // Only now, with every job run ended, is nothing more added to the rows the call log keeps for
     // another write: its last try comes after the workers, not beside them.

@@ -229,7 +229,9 @@ export class ProviderCallLog {
    * The workers have stopped (no step runs any more, so no row is added but a straggler's): one
    * last try at the rows kept, then whatever PostgreSQL still refuses is given up, logged and
    * counted. Called by `ProviderWorkers` once its workers are closed, before the connection
-   * pool closes (the database module shuts down after the worker's).
+   * pool closes (before application shutdown; the pool closes on it). With PostgreSQL silent this
+   * try may not end before the shutdown deadline: the rows are then lost unlogged, as the process
+   * exits by force (see `SignalShutdown`).
    */
   async close(): Promise<void> {
     this.stopped = true;
