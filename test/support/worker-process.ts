@@ -36,6 +36,12 @@ export interface WorkerProcess {
   /** SIGKILL: no shutdown hook runs, active jobs are left locked until their lock expires. */
   kill(): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * SIGTERM, then at most `withinMs` for the process to end: `inTime` says whether it did, `closed`
+   * whether it ended as an app should (by the signal once closed, or, forced at its shutdown
+   * deadline, with code 1 and a log line naming what was left open), `lines` what it wrote.
+   */
+  terminate(withinMs: number): Promise<{ inTime: boolean; closed: boolean; lines: string[] }>;
   metrics(): Promise<string>;
 }
 
@@ -96,6 +102,25 @@ export async function startAppProcess(
         child.kill('SIGTERM');
         await exited;
       }
+    },
+    terminate: async (withinMs) => {
+      child.kill('SIGTERM');
+      let limit: NodeJS.Timeout | undefined;
+      const inTime = await Promise.race([
+        exited.then(() => true),
+        new Promise<false>((resolve) => {
+          limit = setTimeout(() => resolve(false), withinMs);
+        }),
+      ]);
+      clearTimeout(limit);
+      const lines = Buffer.concat(chunks)
+        .toString('utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== '');
+      const closed =
+        child.signalCode === 'SIGTERM' ||
+        (child.exitCode === 1 && lines.some((line) => /"context":"Shutdown".*"notClosed":\[/.test(line)));
+      return { inTime, closed, lines };
     },
     metrics: async () => (await fetch(`${url}/metrics`)).text(),
   };
