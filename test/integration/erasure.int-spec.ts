@@ -5,7 +5,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { JobsService } from '../../apps/gateway/src/jobs/jobs.service';
 import type { JobView as GatewayJobView } from '../../apps/gateway/src/jobs/job-view';
-import { call, createWorkspace } from '../support/api';
+import { type ApiAnswer, call, createWorkspace } from '../support/api';
 import type { TestDatabase } from '../support/database';
 import { requireEnv } from '../support/database';
 import {
@@ -340,7 +340,7 @@ describe('erasure and suppression', () => {
       domain: person.domain,
       enrich: ['business_email'],
     });
-    const ask = (person: typeof subject, timeoutMs: number) =>
+    const ask = (person: typeof subject, timeoutMs: number, idempotencyKey?: string) =>
       call<{ cached?: boolean; job_id?: string; data: Record<string, unknown> }>(
         stack.gatewayUrl,
         'POST',
@@ -348,6 +348,7 @@ describe('erasure and suppression', () => {
         {
           token: apiKey,
           body: { ...questionOf(person), timeout_ms: timeoutMs },
+          headers: idempotencyKey ? { 'idempotency-key': idempotencyKey } : {},
         },
       );
     const answersCached = async (): Promise<string[]> => {
@@ -391,7 +392,7 @@ describe('erasure and suppression', () => {
         );
         expect(erased.status).toBe(200);
       };
-      const asked = await ask(subject, 30_000);
+      const asked = await ask(subject, 30_000, 'asked-across-the-erasure');
       expect(between).toBeNull();
       // That one answer stands (it was found before the erasure); nothing of it is cached after it.
       expect(asked.status).toBe(200);
@@ -416,6 +417,12 @@ describe('erasure and suppression', () => {
       expect((await ask(bystander, 30_000)).status).toBe(200);
       expect(await answersCached()).toHaveLength(1);
       expect((await ask(bystander, 0)).body.cached).toBe(true);
+
+      // The first call's answer was not kept for its Idempotency-Key either: a retry with the key
+      // runs again (under the suppression) instead of replaying the erased person's address.
+      const retried = await ask(subject, 30_000, 'asked-across-the-erasure');
+      expect(retried.headers.get('idempotent-replayed')).toBeNull();
+      expect(JSON.stringify(retried.body).toLowerCase()).not.toContain(email);
     } finally {
       seam.mockRestore();
     }
@@ -469,14 +476,20 @@ describe('erasure and suppression', () => {
       domain: subject.domain,
       enrich: ['business_email'],
     };
-    const asked = await call<{ cached: boolean; data: Record<string, unknown> }>(
-      stack.gatewayUrl,
-      'POST',
-      '/v1/enrich',
-      { token: apiKey, body: { ...question, timeout_ms: 30_000 } },
-    );
+    // Asked with an Idempotency-Key: its answer is kept (sealed, as the stack sets an encryption
+    // key) for a replay.
+    const askedOnce = (): Promise<ApiAnswer<{ cached: boolean; data: Record<string, unknown> }>> =>
+      call(stack.gatewayUrl, 'POST', '/v1/enrich', {
+        token: apiKey,
+        body: { ...question, timeout_ms: 30_000 },
+        headers: { 'idempotency-key': 'erasure-enrich-1' },
+      });
+    const asked = await askedOnce();
     expect(asked.status).toBe(200);
     expect(String(asked.body.data.business_email).toLowerCase()).toBe(email);
+    const replayed = await askedOnce();
+    expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+    expect(String(replayed.body.data.business_email).toLowerCase()).toBe(email);
     const again = await call<{ cached: boolean }>(stack.gatewayUrl, 'POST', '/v1/enrich', {
       token: apiKey,
       body: question,
@@ -556,6 +569,11 @@ describe('erasure and suppression', () => {
     const rerun = await finished(stack, apiKey, afterwards.body.job_id, 30_000);
     expect(rerun.steps.map((step) => step.reason)).toContain('suppressed');
     expect(JSON.stringify(rerun).toLowerCase()).not.toContain(email);
+    // The answer kept for the Idempotency-Key is gone too: the same key runs the question again
+    // rather than replaying the erased person's address.
+    const retried = await askedOnce();
+    expect(retried.headers.get('idempotent-replayed')).toBeNull();
+    expect(JSON.stringify(retried.body).toLowerCase()).not.toContain(email);
     expect(await mentionsInDatabase(db, email)).toEqual({});
     expect(await mentionsInRedis(redis, prefix, email)).toEqual([]);
     // The suppression holds only the hash of the normalised e-mail.

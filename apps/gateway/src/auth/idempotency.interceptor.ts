@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   BadRequestException,
   type CallHandler,
@@ -18,19 +18,14 @@ import type { Response } from 'express';
 import type { Redis } from 'ioredis';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import type { AuthenticatedRequest } from './request-context';
+import { erasureMarkKey } from '../enrich/enrich-answer-cache';
+import {
+  CLAIM_AND_READ_ERASURE_MARK,
+  idempotencyKeyPrefix,
+  KEEP_UNLESS_ERASED,
+  type KeptAnswer,
+} from './idempotency-store';
 import { STREAMED_BODY_KEY, streamedDigestOf, type StreamedBodyDigest } from './streamed-body';
-
-interface Stored {
-  state: 'pending' | 'done';
-  /** Null while a streamed body is still being read. */
-  fingerprint: string | null;
-  status?: number;
-  body?: unknown;
-  /** The answer sealed with SLUICE_ENCRYPTION_KEY (in place of `body`). */
-  sealed?: string;
-  /** The answer held a secret and no key was set to seal it: kept nowhere, not replayed. */
-  withheld?: boolean;
-}
 
 /** Answer fields that hold a secret shown once (a new API key, a webhook signing secret). */
 const SECRET_FIELDS = new Set(['api_key', 'webhook_secret', 'secret', 'token']);
@@ -59,7 +54,9 @@ const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
  * Kept in Redis: one key per (workspace, idempotency key), claimed with SET NX so two concurrent
  * repeats never both run. A route that streams its body (`@StreamedBody`, the CSV import) is
  * fingerprinted on what its handler read — the settings and the file's bytes, not the multipart
- * envelope — and a repeat of a finished one is read (not run) to compare.
+ * envelope — and a repeat of a finished one is read (not run) to compare. A workspace's answer is
+ * not kept when an erasure came while its request ran (it may name the erased person); the erasure
+ * itself drops the kept answers that do.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -100,7 +97,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     const redis = (await this.queue.client) as unknown as Redis;
     const scope = request.caller?.workspaceId ?? 'admin';
-    const redisKey = `${this.core.queuePrefix}:idempotency:${scope}:${createHash('sha256').update(key).digest('hex')}`;
+    const redisKey = `${idempotencyKeyPrefix(this.core.queuePrefix, scope)}${createHash('sha256').update(key).digest('hex')}`;
     // A streamed body (a CSV upload) is unread until its handler reads it: its fingerprint is known
     // only afterwards, from the handler, or for a repeat by reading the repeat's body. Its digest
     // covers its settings wherever they were given, so the query string is left out of its URL.
@@ -116,15 +113,27 @@ export class IdempotencyInterceptor implements NestInterceptor {
     // The claim outlives this process only briefly: renewed while the handler works, it lapses
     // soon after a gateway that died mid-request, instead of refusing the key for the whole TTL.
     const claimTtl = Math.min(ttl, this.config.idempotencyClaimTtlS);
-    const claimed = await redis.set(
-      redisKey,
-      JSON.stringify({ state: 'pending', fingerprint }),
-      'EX',
-      claimTtl,
-      'NX',
-    );
-    if (claimed !== 'OK') {
-      const stored = JSON.parse((await redis.get(redisKey)) ?? 'null') as Stored | null;
+    const claim = JSON.stringify({ state: 'pending', fingerprint });
+    const workspaceId = request.caller?.workspaceId;
+    // A workspace's answers may name people it erases: the erasure mark read with the claim tells,
+    // when the answer is kept, whether an erasure came in between (see KEEP_UNLESS_ERASED).
+    let mark: string | null = null;
+    let claimed: boolean;
+    if (workspaceId) {
+      const markKey = erasureMarkKey(this.core.queuePrefix, workspaceId);
+      const reply = await CLAIM_AND_READ_ERASURE_MARK.run(
+        redis,
+        [markKey, redisKey],
+        [claim, claimTtl, randomUUID()],
+      );
+      const [won, read] = Array.isArray(reply) ? (reply as unknown[]) : [];
+      claimed = won === 1;
+      mark = typeof read === 'string' ? read : null;
+    } else {
+      claimed = (await redis.set(redisKey, claim, 'EX', claimTtl, 'NX')) === 'OK';
+    }
+    if (!claimed) {
+      const stored = JSON.parse((await redis.get(redisKey)) ?? 'null') as KeptAnswer | null;
       if (!stored) {
         throw new ConflictException('The request with this Idempotency-Key has just expired; send it again.');
       }
@@ -152,11 +161,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
       response.status(stored.status ?? HttpStatus.OK);
       return body;
     }
-    const claim = this.renew(redis, redisKey, claimTtl);
+    const renewal = this.renew(redis, redisKey, claimTtl);
     try {
       const body: unknown = await lastValueFrom(next.handle() as Observable<unknown>, {
         defaultValue: undefined,
-      }).finally(() => claim.stop());
+      }).finally(() => renewal.stop());
       // The status the answer goes out with, as the response holds it now: the route's @HttpCode
       // (Nest sets it before the handler runs), or the one a handler picked itself (200 or 202 for
       // POST /v1/enrich, 202 for /v1/enrich/enqueue).
@@ -168,7 +177,19 @@ export class IdempotencyInterceptor implements NestInterceptor {
         }
         fingerprint = fingerprintOf(digest);
       }
-      await redis.set(redisKey, JSON.stringify(this.keep(fingerprint, status, body)), 'EX', ttl);
+      const kept = JSON.stringify(this.keep(fingerprint, status, body));
+      if (!workspaceId) {
+        await redis.set(redisKey, kept, 'EX', ttl);
+      } else if (mark === null) {
+        // Redis could not say which erasure mark stood (none was read): keep nothing.
+        await redis.del(redisKey);
+      } else {
+        await KEEP_UNLESS_ERASED.run(
+          redis,
+          [erasureMarkKey(this.core.queuePrefix, workspaceId), redisKey],
+          [mark, kept, ttl],
+        );
+      }
       return body;
     } catch (error) {
       await redis.del(redisKey).catch(() => undefined);
@@ -203,7 +224,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
    * What is kept of a finished request's answer: sealed when a key is set; else as it is, unless it
    * holds a secret.
    */
-  private keep(fingerprint: string | null, status: number, body: unknown): Stored {
+  private keep(fingerprint: string | null, status: number, body: unknown): KeptAnswer {
     if (body === undefined) {
       return { state: 'done', fingerprint, status };
     }
@@ -216,7 +237,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   /** The kept answer, for a repeat; a 409 when it cannot be given again. */
-  private replayOf(stored: Stored): unknown {
+  private replayOf(stored: KeptAnswer): unknown {
     if (stored.withheld) {
       throw new ConflictException(
         'The request with this Idempotency-Key was done; its answer held a secret, which is shown once and not kept. Nothing was done again.',

@@ -2,13 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { CoreConfig } from '@sluice/config';
+import { CallbackConfig, CoreConfig } from '@sluice/config';
 import { lockForErasure } from '@sluice/db';
+import { SecretBox } from '@sluice/platform';
 import { normalizeIdentifier, suppressionHash, type SuppressionIdentifierKind } from '@sluice/enrichment';
 import { QUEUE_NAMES } from '@sluice/queue';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DataSource, type EntityManager } from 'typeorm';
+import { idempotencyKeyPrefix, replayableText } from '../auth/idempotency-store';
 import { erasureMarkKey } from '../enrich/enrich-answer-cache';
 
 /** What an erasure removed: rows per table, Redis cache entries, and the suppressions recorded. */
@@ -69,12 +71,17 @@ const mentions = (expr: string): string =>
 @Injectable()
 export class ErasureService {
   private readonly logger = new Logger(ErasureService.name);
+  /** Opens the answers kept for Idempotency-Key replays, sealed when SLUICE_ENCRYPTION_KEY is set. */
+  private readonly box: SecretBox | null;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue(QUEUE_NAMES.enrichment) private readonly queue: Queue,
     private readonly core: CoreConfig,
-  ) {}
+    callbacks: CallbackConfig,
+  ) {
+    this.box = callbacks.encryptionKey ? new SecretBox(callbacks.encryptionKey) : null;
+  }
 
   async erase(
     workspaceId: string,
@@ -198,7 +205,8 @@ export class ErasureService {
    * not blocked. And the workspace's real-time answers (POST /v1/enrich) with its in-flight markers,
    * after a new erasure mark: an enrich call that read its answer before this erasure may be about
    * to cache it, and the mark refuses that write (see EnrichService); one that wrote it before the
-   * mark changed wrote it before the SCAN below began, which finds it.
+   * mark changed wrote it before the SCAN below began, which finds it. And the workspace's answers
+   * kept for Idempotency-Key replays that name the person.
    */
   private async eraseCache(
     workspaceId: string,
@@ -214,20 +222,37 @@ export class ErasureService {
       doomed.add(`${this.core.queuePrefix}:pipeline:paid:${stepId}`);
     }
     const patterns = [...needles].map((needle) => new RegExp(wholeIdentifierPattern(needle)));
+    const naming = (text: string | null | undefined): boolean => {
+      const lower = text?.toLowerCase();
+      return !!lower && patterns.some((pattern) => pattern.test(lower));
+    };
+    // The pipeline's cached answers, and the answers kept for Idempotency-Key replays (a replay of
+    // POST /v1/enrich would hand the erased person's details out again for IDEMPOTENCY_TTL_S):
+    // those are read as a replay would give them, opened when sealed. A retry of an erased one runs
+    // again, under the suppression.
+    const scans: [string, (raw: string | null) => boolean][] = [
+      [`${base}*`, naming],
+      [
+        `${idempotencyKeyPrefix(this.core.queuePrefix, workspaceId)}*`,
+        (raw) => raw !== null && naming(replayableText(raw, this.box)),
+      ],
+    ];
     let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${base}*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) {
-        const values = await redis.mget(...keys);
-        keys.forEach((key, i) => {
-          const value = values[i]?.toLowerCase();
-          if (value && patterns.some((pattern) => pattern.test(value))) {
-            doomed.add(key);
-          }
-        });
-      }
-    } while (cursor !== '0');
+    for (const [pattern, doomedIf] of scans) {
+      cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+        cursor = next;
+        if (keys.length > 0) {
+          const values = await redis.mget(...keys);
+          keys.forEach((key, i) => {
+            if (doomedIf(values[i] ?? null)) {
+              doomed.add(key);
+            }
+          });
+        }
+      } while (cursor !== '0');
+    }
     // Real-time answers (POST /v1/enrich) are keyed by a hash of the question and need not quote
     // the identifier they were asked by: every one of the workspace's goes. They are a short-lived
     // cache of what the pipeline still knows, so the next question is answered again at no cost.
