@@ -45,10 +45,20 @@ export async function createTestDatabase(serverUrl = requireEnv('DATABASE_URL'))
     dataSource,
     drop: async () => {
       await dataSource.destroy().catch(() => undefined);
-      const client = new Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`);
-      await client.end();
+      // Bounded, and the connection closed whatever happens: a DROP that cannot finish (a server
+      // stuck writing its log, say) fails this suite's teardown with PostgreSQL's reason instead of
+      // holding a connection that keeps Jest from ever exiting.
+      const client = new Client({
+        connectionString: serverUrl,
+        connectionTimeoutMillis: 15_000,
+        statement_timeout: 60_000,
+      });
+      try {
+        await client.connect();
+        await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`);
+      } finally {
+        await client.end().catch(() => undefined);
+      }
     },
   };
 }
