@@ -31,7 +31,7 @@ export class CallbackSender {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: CallbackConfig,
   ) {
-    this.box = config.encryptionKey ? new SecretBox(config.encryptionKey) : null;
+    this.box = SecretBox.fromSetting(config.encryptionKey);
   }
 
   async deliver(requestId: string, workspaceId: string, attempt: number): Promise<CallbackOutcome> {

@@ -1,5 +1,6 @@
 import type { SecretBox } from '@sluice/platform';
 import { LuaScript } from '@sluice/queue';
+import { LUA_READ_ERASURE_MARK } from '../persons/erasure-mark';
 
 /** What Redis keeps per (scope, Idempotency-Key): a claim while the request runs, then its answer. */
 export interface KeptAnswer {
@@ -44,22 +45,12 @@ export function replayableText(raw: string, box: SecretBox | null): string | nul
 }
 
 /**
- * Claims a key (KEYS[2] = ARGV[1] for ARGV[2] s, unless it exists) and reads the workspace's erasure
- * mark (KEYS[1], set first to ARGV[3] when Redis has none; see EnrichService), in one round trip:
- * `[1 when claimed else 0, mark]`.
+ * Claims a key (KEYS[2] = ARGV[2] for ARGV[3] s, unless it exists) and reads the workspace's erasure
+ * mark (KEYS[1], as READ_ERASURE_MARK does with ARGV[1]), in one round trip:
+ * `{ 1 when claimed else 0, mark }`.
  */
 export const CLAIM_AND_READ_ERASURE_MARK = new LuaScript(
-  "local claimed = redis.call('set', KEYS[2], ARGV[1], 'EX', ARGV[2], 'NX') " +
-    "redis.call('set', KEYS[1], ARGV[3], 'NX') " +
-    "return {claimed and 1 or 0, redis.call('get', KEYS[1])}",
-);
-
-/**
- * Keeps an answer (KEYS[2] = ARGV[2] for ARGV[3] s) only while the erasure mark (KEYS[1]) is still
- * ARGV[1]; otherwise an erasure came while the request ran, and what it answered may name the
- * erased person: the claim is dropped, so a retry runs again under the suppression. 1 when kept.
- */
-export const KEEP_UNLESS_ERASED = new LuaScript(
-  "if redis.call('get', KEYS[1]) ~= ARGV[1] then redis.call('del', KEYS[2]) return 0 end " +
-    "redis.call('set', KEYS[2], ARGV[2], 'EX', ARGV[3]) return 1",
+  "local claimed = redis.call('set', KEYS[2], ARGV[2], 'EX', ARGV[3], 'NX') and 1 or 0 " +
+    `local function mark() ${LUA_READ_ERASURE_MARK} end ` +
+    'return { claimed, mark() }',
 );

@@ -18,13 +18,8 @@ import type { Response } from 'express';
 import type { Redis } from 'ioredis';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import type { AuthenticatedRequest } from './request-context';
-import { erasureMarkKey } from '../enrich/enrich-answer-cache';
-import {
-  CLAIM_AND_READ_ERASURE_MARK,
-  idempotencyKeyPrefix,
-  KEEP_UNLESS_ERASED,
-  type KeptAnswer,
-} from './idempotency-store';
+import { erasureMarkKey, SET_UNLESS_ERASED } from '../persons/erasure-mark';
+import { CLAIM_AND_READ_ERASURE_MARK, idempotencyKeyPrefix, type KeptAnswer } from './idempotency-store';
 import { STREAMED_BODY_KEY, streamedDigestOf, type StreamedBodyDigest } from './streamed-body';
 
 /** Answer fields that hold a secret shown once (a new API key, a webhook signing secret). */
@@ -74,7 +69,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     private readonly config: GatewayConfig,
     callbacks: CallbackConfig,
   ) {
-    this.box = callbacks.encryptionKey ? new SecretBox(callbacks.encryptionKey) : null;
+    this.box = SecretBox.fromSetting(callbacks.encryptionKey);
   }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -116,7 +111,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const claim = JSON.stringify({ state: 'pending', fingerprint });
     const workspaceId = request.caller?.workspaceId;
     // A workspace's answers may name people it erases: the erasure mark read with the claim tells,
-    // when the answer is kept, whether an erasure came in between (see KEEP_UNLESS_ERASED).
+    // when the answer is kept, whether an erasure came in between.
     let mark: string | null = null;
     let claimed: boolean;
     if (workspaceId) {
@@ -124,7 +119,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       const reply = await CLAIM_AND_READ_ERASURE_MARK.run(
         redis,
         [markKey, redisKey],
-        [claim, claimTtl, randomUUID()],
+        [randomUUID(), claim, claimTtl],
       );
       const [won, read] = Array.isArray(reply) ? (reply as unknown[]) : [];
       claimed = won === 1;
@@ -180,15 +175,19 @@ export class IdempotencyInterceptor implements NestInterceptor {
       const kept = JSON.stringify(this.keep(fingerprint, status, body));
       if (!workspaceId) {
         await redis.set(redisKey, kept, 'EX', ttl);
-      } else if (mark === null) {
-        // Redis could not say which erasure mark stood (none was read): keep nothing.
-        await redis.del(redisKey);
       } else {
-        await KEEP_UNLESS_ERASED.run(
-          redis,
-          [erasureMarkKey(this.core.queuePrefix, workspaceId), redisKey],
-          [mark, kept, ttl],
-        );
+        // An erasure came while the request ran (or no mark was read): what it answered may name
+        // the erased person, so the claim is dropped and a retry runs again under the suppression.
+        const keptIt =
+          mark !== null &&
+          (await SET_UNLESS_ERASED.run(
+            redis,
+            [erasureMarkKey(this.core.queuePrefix, workspaceId), redisKey],
+            [mark, kept, ttl],
+          )) === 1;
+        if (!keptIt) {
+          await redis.del(redisKey);
+        }
       }
       return body;
     } catch (error) {

@@ -18,7 +18,7 @@ export class WebhookSecrets {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: CallbackConfig,
   ) {
-    this.box = config.encryptionKey ? new SecretBox(config.encryptionKey) : null;
+    this.box = SecretBox.fromSetting(config.encryptionKey);
   }
 
   get enabled(): boolean {

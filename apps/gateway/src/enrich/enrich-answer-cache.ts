@@ -2,16 +2,6 @@ import type { EnrichAnswer } from './enrich-answer';
 
 const DAY_MS = 24 * 3600 * 1000;
 
-/**
- * The workspace's erasure mark (`<prefix>:enrich:erasure:<workspace>`): a random value each erasure
- * of a person from the workspace replaces before it deletes the workspace's cached answers. An
- * answer is cached only while the mark is what it was before the answer was read, so none read
- * before an erasure is cached after it. Never expires: one small key per workspace.
- */
-export function erasureMarkKey(queuePrefix: string, workspaceId: string): string {
-  return `${queuePrefix}:enrich:erasure:${workspaceId}`;
-}
-
 /** An answer as the workspace's answer cache keeps it: with the time it was cached (epoch ms). */
 type CachedEntry = EnrichAnswer & { cached_at?: number };
 

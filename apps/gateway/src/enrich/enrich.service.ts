@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { CoreConfig, GatewayConfig, ProvidersConfig, sandboxedProviders } from '@sluice/config';
-import { LuaScript, QUEUE_NAMES, type EnrichmentPlanPayload } from '@sluice/queue';
+import { QUEUE_NAMES, type EnrichmentPlanPayload } from '@sluice/queue';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Caller } from '../auth/request-context';
@@ -10,22 +10,9 @@ import { JobEventsHub } from '../jobs/job-events';
 import { TERMINAL_STATUSES, type JobView } from '../jobs/job-view';
 import { JobsService } from '../jobs/jobs.service';
 import { enrichAnswer, type EnrichAnswer } from './enrich-answer';
-import { answerCacheTtlS, cacheEntryOf, erasureMarkKey, servedFromCache } from './enrich-answer-cache';
+import { erasureMarkKey, READ_ERASURE_MARK, SET_UNLESS_ERASED } from '../persons/erasure-mark';
+import { answerCacheTtlS, cacheEntryOf, servedFromCache } from './enrich-answer-cache';
 import { enrichQueryKey, type EnrichRequest } from './enrich-input';
-
-/**
- * The workspace's erasure mark (KEYS[1]), set first to ARGV[1] when Redis has none: a caller then
- * always holds a value to compare with, so a mark lost with Redis's data (a wipe, a failover to an
- * empty replica) refuses, like a new erasure, the writers that read it before.
- */
-const READ_ERASURE_MARK = new LuaScript(
-  "redis.call('set', KEYS[1], ARGV[1], 'NX') return redis.call('get', KEYS[1])",
-);
-
-/** Caches an answer (KEYS[2] = ARGV[2] for ARGV[3] s) only while the erasure mark (KEYS[1]) is ARGV[1]. */
-const CACHE_UNLESS_ERASED = new LuaScript(
-  "if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end redis.call('set', KEYS[2], ARGV[2], 'EX', ARGV[3]) return 1",
-);
 
 export type EnrichOutcome =
   { kind: 'answer'; answer: EnrichAnswer } | { kind: 'pending'; jobId: string; status: string };
@@ -90,7 +77,7 @@ export class EnrichService {
     }
     const answer = enrichAnswer(view, request.fields, this.sandboxed);
     if (view.status === 'completed' && mark !== null) {
-      await CACHE_UNLESS_ERASED.run(
+      await SET_UNLESS_ERASED.run(
         redis,
         [erasureMarkKey(this.core.queuePrefix, caller.workspaceId), this.answerKey(caller.workspaceId, key)],
         [mark, cacheEntryOf(answer), ttlS],

@@ -11,7 +11,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DataSource, type EntityManager } from 'typeorm';
 import { idempotencyKeyPrefix, replayableText } from '../auth/idempotency-store';
-import { erasureMarkKey } from '../enrich/enrich-answer-cache';
+import { erasureMarkKey } from './erasure-mark';
 
 /** What an erasure removed: rows per table, Redis cache entries, and the suppressions recorded. */
 export interface ErasureReport {
@@ -80,7 +80,7 @@ export class ErasureService {
     private readonly core: CoreConfig,
     callbacks: CallbackConfig,
   ) {
-    this.box = callbacks.encryptionKey ? new SecretBox(callbacks.encryptionKey) : null;
+    this.box = SecretBox.fromSetting(callbacks.encryptionKey);
   }
 
   async erase(

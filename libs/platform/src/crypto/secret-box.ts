@@ -30,6 +30,11 @@ export class SecretBox {
     this.key = key;
   }
 
+  /** The box of an optional `SLUICE_ENCRYPTION_KEY` setting: none when it is empty. */
+  static fromSetting(masterKey: string): SecretBox | null {
+    return masterKey ? new SecretBox(masterKey) : null;
+  }
+
   seal(plain: string): string {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv(ALGORITHM, this.key, iv, { authTagLength: TAG_BYTES });
