@@ -860,6 +860,18 @@ describe(`validation matrix (seed ${SEED}: rerun with FC_SEED=${SEED})`, () => {
         '{"type":"person.email","input":{"full_name":"Ada\\u0000","domain":"acme.com"}}',
         /input\.full_name contains a NUL character/,
       ],
+      [
+        '/v1/jobs/bulk',
+        apiKey,
+        '{"jobs":[{"type":"company.profile","input":{"company_number":"07798925","constructor":{"a":1}}}]}',
+        /jobs\[0\]\.input uses the reserved key constructor;/,
+      ],
+      [
+        '/v1/jobs',
+        apiKey,
+        '{"type":"company.profile","input":{"__proto__":{"company_number":"07798925"}}}',
+        /input uses the reserved key __proto__;/,
+      ],
     ] as const) {
       const answer = await send({
         method: 'POST',

@@ -125,3 +125,30 @@ describe('plain JSON bodies read ahead of Express', () => {
     );
   });
 });
+
+describe('reserved keys in a JSON body', () => {
+  it('refuses __proto__ and constructor at any depth, naming where they sit', () => {
+    expect(jsonBodyProblem(JSON.parse('{"__proto__":{"admin":true}}'), MAX_JSON_DEPTH)).toBe(
+      'The body uses the reserved key __proto__; no field has that name.',
+    );
+    expect(
+      jsonBodyProblem(
+        JSON.parse('{"jobs":[{"type":"company.profile","input":{"constructor":{"a":1}}}]}'),
+        MAX_JSON_DEPTH,
+      ),
+    ).toBe('jobs[0].input uses the reserved key constructor; no field has that name.');
+    expect(jsonBodyProblem(JSON.parse('[{"a":{"constructor":"x"}}]'), MAX_JSON_DEPTH)).toMatch(
+      /^\[0\]\.a uses the reserved key constructor;/,
+    );
+  });
+
+  it('lets the words through as values and inside longer keys', () => {
+    for (const text of [
+      '{"note":"__proto__"}',
+      '{"name":"constructor"}',
+      '{"constructors":1,"my__proto__":2,"prototype":3}',
+    ]) {
+      expect(jsonBodyProblem(JSON.parse(text), MAX_JSON_DEPTH)).toBeNull();
+    }
+  });
+});

@@ -52,9 +52,20 @@ function textProblem(text: string): string | null {
 }
 
 /**
+ * Keys refused anywhere in a body, as Fastify's secure-json-parse refuses them. JSON.parse makes
+ * `__proto__` an own key, which any later `Object.assign` or property copy turns into a prototype
+ * change; and class-transformer, turning a body into a DTO, reads a nested object's `constructor`
+ * to learn its class, so `{"input":{"constructor":{}}}` made it throw (a 500). No field of ours,
+ * nor of any provider's payload, has either name. (secure-json-parse itself would replace
+ * body-parser's parsing, and this walk runs anyway, so the check lives here.)
+ */
+const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor']);
+
+/**
  * What makes a parsed JSON body unacceptable before any route sees it, or null: nesting deeper than
- * `depthLimit`, or a string or a key that no text field can hold ({@link textProblem}): such a
- * value would fail at the first insert (a 500) wherever it went, or be stored altered.
+ * `depthLimit`, a key in {@link RESERVED_KEYS}, or a string or a key that no text field can hold
+ * ({@link textProblem}): such a value would fail at the first insert (a 500) wherever it went, or
+ * be stored altered.
  * Iterative on purpose: a recursive walk would overflow on exactly the bodies it is there to refuse
  * (body-parser has no depth option, hence this check).
  */
@@ -83,6 +94,9 @@ export function jsonBodyProblem(value: unknown, depthLimit: number): string | nu
       continue;
     }
     for (const [key, inner] of Object.entries(current as Record<string, unknown>)) {
+      if (RESERVED_KEYS.has(key)) {
+        return `${pathOf(node) || 'The body'} uses the reserved key ${key}; no field has that name.`;
+      }
       const problem = textProblem(key);
       if (problem !== null) {
         return `A key in ${pathOf(node) || 'the body'} contains ${problem}, which no text field can hold.`;
