@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { localSecret, provisionServices, type Services } from './services';
+import { watchParent } from './parent-watch';
 import { startApp, stopAll, waitForOk, type ManagedProcess } from './processes';
 import { sandboxProviderEnv } from './sandbox-env';
 
@@ -95,6 +96,14 @@ async function main(): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => void shutdown(0));
   }
+  // A SIGTERM to npm does not reach us (see watchParent): npm's going away does.
+  watchParent(() => {
+    console.log('npm start ended (its process is gone).');
+    void shutdown(0);
+  });
+  // Output piped to a reader that has gone (`npm start | head`): stop rather than die on EPIPE
+  // with the apps left running.
+  process.stdout.on('error', () => void shutdown(0));
   console.log('Starting Sluice…');
   services = await provisionServices({
     dataDir: dataRoot,
