@@ -2,7 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startPrivatePostgres, type PrivatePostgres } from '../../tools/local-services';
+import {
+  freePort,
+  startPrivatePostgres,
+  startPrivateRedis,
+  type PrivatePostgres,
+  type PrivateRedis,
+} from '../../tools/local-services';
 
 /**
  * The private PostgreSQL of `npm start` and `npm test` must not depend on the process that started
@@ -50,5 +56,25 @@ describe('private PostgreSQL', () => {
     });
     const logged = readFileSync(join(dir, 'pg.log'), 'utf8');
     expect(logged.match(/private-services-test x+/g)).toHaveLength(300);
+  });
+});
+
+describe('private Redis', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-private-redis-'));
+  let first: PrivateRedis | undefined;
+
+  afterAll(async () => {
+    await first?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is ready only when the Redis answering on its port is its own process', async () => {
+    const port = await freePort();
+    first = await startPrivateRedis({ dataDir: join(dir, 'first'), port, log: () => undefined });
+    // A second one on the same port cannot bind, while the first answers there: it must not pass
+    // the first one's answers off as its own.
+    await expect(
+      startPrivateRedis({ dataDir: join(dir, 'second'), port, log: () => undefined }),
+    ).rejects.toThrow(new RegExp(`Port ${port} is served by another Redis \\(process ${first.pid}\\)`));
   });
 });

@@ -50,17 +50,40 @@ export function ensureRedisBinary(log: (line: string) => void = console.log): st
   return installed;
 }
 
-function ping(port: number): Promise<boolean> {
+/**
+ * The process id of the Redis ready on `port` (answering PING, so done loading its data), or null
+ * when none is (yet). The id comes from `INFO server`: a PONG from another Redis that took the port
+ * first would otherwise pass for ours, and npm start or a test would use somebody else's data.
+ */
+function readyRedisPid(port: number): Promise<number | null> {
   return new Promise((resolve) => {
     const socket = new Socket();
-    const done = (ok: boolean): void => {
+    let reply = Buffer.alloc(0);
+    const done = (pid: number | null): void => {
       socket.destroy();
-      resolve(ok);
+      resolve(pid);
     };
-    socket.setTimeout(500, () => done(false));
-    socket.once('error', () => done(false));
-    socket.connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
+    socket.setTimeout(500, () => done(null));
+    socket.once('error', () => done(null));
+    socket.connect(port, '127.0.0.1', () => socket.write('INFO server\r\nPING\r\n'));
+    socket.on('data', (data: Buffer) => {
+      reply = Buffer.concat([reply, data]);
+      // INFO's answer is a bulk string, `$<bytes>\r\n<text>\r\n`; PING's follows it.
+      const header = /^\$(\d+)\r\n/.exec(reply.subarray(0, 32).toString('latin1'));
+      if (!header) {
+        if (reply.length > 0 && reply[0] !== 0x24) {
+          done(null); // an error (`-NOAUTH …`) or not Redis at all
+        }
+        return;
+      }
+      const bodyEnd = header[0].length + Number(header[1]);
+      const rest = reply.subarray(bodyEnd + 2).toString('latin1');
+      if (!rest.includes('\r\n')) {
+        return;
+      }
+      const pid = /\r\nprocess_id:(\d+)\r\n/.exec(reply.subarray(0, bodyEnd).toString('latin1'));
+      done(pid && rest.startsWith('+PONG') ? Number(pid[1]) : null);
+    });
   });
 }
 
@@ -125,7 +148,16 @@ export async function startPrivateRedis(options: {
   };
   process.once('exit', killOnExit);
   const deadline = Date.now() + 15_000;
-  while (!(await ping(options.port))) {
+  for (;;) {
+    const pid = await readyRedisPid(options.port);
+    if (pid === child.pid) {
+      break;
+    }
+    if (pid !== null && child.exitCode !== null) {
+      throw new Error(
+        `Port ${options.port} is served by another Redis (process ${pid}); ours exited:\n${serverLog.tail().trim()}`,
+      );
+    }
     if (child.exitCode !== null) {
       throw new Error(
         `redis-server exited with code ${child.exitCode} on port ${options.port}:\n${serverLog.tail().trim()}`,
