@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { PipelineGuards } from '../../apps/enrichment-worker/src/pipeline/pipeline-redis';
-import { EnrichmentStep, WebhookEvent } from '@sluice/db';
+import { CreditLedgerEntry, EnrichmentStep, WebhookEvent } from '@sluice/db';
 import { CallbackTokens, callbackTokenKeyName } from '@sluice/queue';
 import { call, createWorkspace } from '../support/api';
 import { enqueue, finished, people, personInput, sandboxPatch, setUp, tearDown } from '../support/pipeline';
@@ -323,7 +323,7 @@ describe('a provider callback that never arrives', () => {
     expect(await ctx.db.dataSource.getRepository(WebhookEvent).count()).toBe(0);
   });
 
-  it('fails a task that never finishes at its deadline, with the reason, releasing what it reserved', async () => {
+  it('fails a task that never finishes at its deadline, with the reason, charging what it reserved', async () => {
     const apiKey = (await createWorkspace(ctx.stack.gatewayUrl, 'Patient Co')).apiKey;
     await sandboxPatch(ctx.stack.sandboxUrl, 'snov', { task_delay_ms: 60_000 });
     const person = (await people(ctx.stack.sandboxUrl)).find(
@@ -332,11 +332,18 @@ describe('a provider callback that never arrives', () => {
     const id = await enqueue(ctx.stack, apiKey, { type: 'person.email', input: personInput(person) });
     const view = await finished(ctx.stack, apiKey, id, 20_000);
     const snov = view.steps.find((s) => s.provider === 'snov');
-    expect(snov).toMatchObject({ state: 'failed', reason: 'timeout', credits: 0 });
+    // Snov.io may still finish the search and charge for it: that is counted, not left out.
+    expect(snov).toMatchObject({ state: 'failed', reason: 'timeout', credits: 1 });
+    expect(snov?.error).toMatch(/may still finish and charge, so it counts as charged/);
     // The waterfall moved on to the next provider.
     expect(view.result?.email).toMatchObject({ email: person.email, source: 'apollo' });
     const guards = (ctx.stack.worker as INestApplication).get(PipelineGuards);
     expect((await guards.wallet.snapshot('snov')).reserved).toBe(0);
+    const ledger = await ctx.db.dataSource.getRepository(CreditLedgerEntry).findBy({ requestId: id });
+    expect(ledger.map((row) => [row.provider, Number(row.credits)]).sort()).toEqual([
+      ['apollo', 1],
+      ['snov', 1],
+    ]);
   });
 
   it('fails a task whose provider keeps failing every poll at its deadline, instead of polling forever', async () => {
@@ -360,7 +367,7 @@ describe('a provider callback that never arrives', () => {
       expect(view.steps.find((s) => s.provider === 'snov')).toMatchObject({
         state: 'failed',
         reason: 'timeout',
-        credits: 0,
+        credits: 1,
       });
       expect(view.result?.email).toMatchObject({ email: person.email, source: 'apollo' });
       const guards = (ctx.stack.worker as INestApplication).get(PipelineGuards);

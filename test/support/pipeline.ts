@@ -13,6 +13,7 @@ export interface StepView {
   provider: string;
   state: string;
   reason: string | null;
+  error: string | null;
   credits: number;
   cached: boolean;
 }

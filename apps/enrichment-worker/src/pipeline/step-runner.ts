@@ -56,6 +56,16 @@ const TAKE_TRUSTED_MS = 1000;
 
 class StepTimeoutError extends Error {}
 
+/** A timeout, ours (the step's) or the provider client's: the provider may have done the work. */
+function isTimeout(error: unknown): boolean {
+  return error instanceof StepTimeoutError || (error instanceof ProviderError && error.kind === 'timeout');
+}
+
+/** Why a paid call that timed out is charged and not made again. */
+function unansweredPaidCall(provider: string, error: unknown): string {
+  return `${message(error)} (${provider} may have charged for the call, so it counts as charged and is not made again)`;
+}
+
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
@@ -615,14 +625,24 @@ export class StepRunner {
       // As for an answer (below), the charge is kept as paid first, so that a run that dies before
       // the settlement leaves the next one a charge to settle rather than a call to make (and pay
       // for) again; and Redis's part is only tried, so that its failing cannot stop the settlement.
-      const charged =
-        error instanceof ProviderError && !error.retryable ? this.callLog.chargedFor(step.id) : 0;
-      if (charged > 0 && error instanceof ProviderError) {
+      //
+      // A paid call that timed out is the other charge whose answer never came: the request went
+      // out, and a provider charges when it has done the work, whether or not we are still there to
+      // read it. Calling again would pay again, so it is not retried: the call counts as charged at
+      // its price (an upper bound: the next balance reading corrects the wallet, and the credit
+      // monitor's drift check compares the ledger with the balances), and the waterfall moves on.
+      const uncertain = cost.credits > 0 && isTimeout(error);
+      const charged = uncertain
+        ? cost.credits
+        : error instanceof ProviderError && !error.retryable
+          ? this.callLog.chargedFor(step.id)
+          : 0;
+      if (charged > 0 && (error instanceof ProviderError || uncertain)) {
         const unreadable = {
           status: 'unreadable',
           credits: charged,
-          kind: error.kind,
-          error: message(error),
+          kind: uncertain ? 'timeout' : (error as ProviderError).kind,
+          error: uncertain ? unansweredPaidCall(provider, error) : message(error),
         } as const;
         await this.afterCall(step.id, 'keep the paid answer', () =>
           this.cache.rememberPaid(step.id, unreadable),
@@ -744,17 +764,25 @@ export class StepRunner {
     if (reserved > 0 && (await this.isPausedFor(provider, account))) {
       return sleep();
     }
-    /** The task's deadline passed: the step fails (`timeout`), its reservation and claim released. */
+    /**
+     * The task's deadline passed: the step fails (`timeout`) and its claim is released. The task is
+     * the provider's and may still finish, and charge, after we stopped asking: its reservation is
+     * charged, not released (an upper bound, as for a paid call that timed out), so that the
+     * ledger, the wallet and the quota do not leave out a charge that the waterfall's next provider
+     * would then add to.
+     */
     const pastDeadline = async (lastPoll: string): Promise<{ settled: string }> => {
-      await this.releaseCredits(request.workspaceId, provider, step.id, account);
+      const credits = startedCredits + reserved;
+      await this.commitCredits(request.workspaceId, provider, step.id, credits, account);
       await this.cache.unclaim(request.workspaceId, cacheKey, owner);
+      const charge = reserved > 0 ? `; it may still finish and charge, so it counts as charged` : '';
       return {
         settled: await settle({
           state: 'failed',
           reason: 'timeout',
-          error: `${provider} did not finish task ${taskId} before its deadline${lastPoll}`,
+          error: `${provider} did not finish task ${taskId} before its deadline${lastPoll}${charge}`,
           latencyMs: null,
-          credits: startedCredits,
+          credits,
         }),
       };
     };
@@ -1057,13 +1085,14 @@ export class StepRunner {
         }),
       };
     }
-    const detail = message(error);
+    const detail = charged > 0 && kind === 'timeout' ? unansweredPaidCall(provider, error) : message(error);
     const transient = timedOut || error.retryable;
     if (transient) {
       await this.guards.circuits.recordFailure(provider);
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       const open = (await this.guards.circuits.state(provider)) === 'open';
-      if (!lastAttempt && !open) {
+      // A call charged without an answer (see the call's catch) is not tried again.
+      if (!lastAttempt && !open && charged === 0) {
         throw error instanceof Error ? error : new Error(detail);
       }
     }

@@ -1,0 +1,69 @@
+import { CreditLedgerEntry } from '@sluice/db';
+import { PipelineGuards } from '../../apps/enrichment-worker/src/pipeline/pipeline-redis';
+import { call, createWorkspace } from '../support/api';
+import {
+  calls,
+  enqueue,
+  finished,
+  paidCalls,
+  people,
+  personInput,
+  sandboxPatch,
+  setUp,
+  tearDown,
+} from '../support/pipeline';
+import type { WorldPerson } from '../support/sandbox-world';
+import { eventually } from '../support/wait';
+
+const MATCH = 'POST /people/match';
+
+/**
+ * A provider charges when it has done the work, whether or not the caller is still waiting for
+ * the answer. A paid call that timed out on our side may have been charged: calling again pays again.
+ */
+describe('a paid call that times out', () => {
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+
+  beforeAll(async () => {
+    // Apollo alone finds e-mails (one credit per match); it answers after our 700 ms timeout.
+    ctx = await setUp({
+      PROVIDER_TIMEOUT_MS: '700',
+      PROVIDER_OVERRIDES: JSON.stringify({ snov: { enabled: false }, rocketreach: { enabled: false } }),
+    });
+  });
+  afterAll(() => tearDown(ctx));
+
+  const sandboxCredits = async (): Promise<number> =>
+    (await call<{ credits: number }>(ctx.stack.sandboxUrl, 'GET', '/_sandbox/providers/apollo')).body.credits;
+
+  it('is not made again, and what the provider charged for it is in the ledger, the wallet and the step', async () => {
+    const { stack, db } = ctx;
+    await sandboxPatch(stack.sandboxUrl, 'apollo', { credits: 100, latency_ms: 1_200 });
+    const guards = stack.worker?.get(PipelineGuards, { strict: false }) as PipelineGuards;
+    const apiKey = (await createWorkspace(stack.gatewayUrl, 'Slow Answers Co')).apiKey;
+    const person = (await people(stack.sandboxUrl)).find(
+      (p) => p.emails.apollo === p.email && p.email_status === 'valid',
+    ) as WorldPerson;
+    const matchesBefore = paidCalls(await calls(stack.sandboxUrl, 'apollo'), MATCH);
+    const creditsBefore = await sandboxCredits();
+
+    const id = await enqueue(stack, apiKey, { type: 'person.email', input: personInput(person) });
+    // Once the first call is on the wire, Apollo answers at once: a second call would be answered
+    // (and charged) in time.
+    await eventually(async () => paidCalls(await calls(stack.sandboxUrl, 'apollo'), MATCH) > matchesBefore, {
+      timeoutMs: 10_000,
+    });
+    await sandboxPatch(stack.sandboxUrl, 'apollo', { latency_ms: 0 });
+    const view = await finished(stack, apiKey, id, 20_000);
+
+    expect(paidCalls(await calls(stack.sandboxUrl, 'apollo'), MATCH) - matchesBefore).toBe(1);
+    const step = view.steps.find((s) => s.provider === 'apollo');
+    expect(step).toMatchObject({ state: 'failed', reason: 'timeout', credits: 1 });
+    expect(step?.error).toMatch(/may have charged for the call/);
+    // The slow answer was charged when Apollo gave it: the ledger says what the balance lost.
+    await eventually(async () => (await sandboxCredits()) === creditsBefore - 1, { timeoutMs: 5_000 });
+    const ledger = await db.dataSource.getRepository(CreditLedgerEntry).findBy({ requestId: id });
+    expect(ledger.map((row) => [row.provider, Number(row.credits)])).toEqual([['apollo', 1]]);
+    expect((await guards.wallet.snapshot('apollo')).reserved).toBe(0);
+  });
+});
