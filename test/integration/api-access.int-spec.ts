@@ -225,6 +225,31 @@ describe('API access', () => {
     ).toBe(400);
   });
 
+  it('keeps no Idempotency-Key answer for a caller it does not know, nor lets one take the operator’s keys', async () => {
+    ctx = await setUp({}, { worker: false });
+    const { stack, prefix } = ctx;
+    // The dashboard's logout is open to anybody and always answers 204.
+    for (let i = 0; i < 5; i += 1) {
+      const logout = await call(stack.gatewayUrl, 'POST', '/dashboard/logout', {
+        headers: { 'idempotency-key': `taken-${i}` },
+      });
+      expect(logout.status).toBe(204);
+    }
+    expect(await keptAnswers(prefix)).toEqual([]);
+    // The operator's call with one of those keys runs (it was not taken), and is kept.
+    const created = await call<{ workspace?: { id: string }; message?: string }>(
+      stack.gatewayUrl,
+      'POST',
+      '/v1/admin/workspaces',
+      { token: TEST_ADMIN_TOKEN, body: { name: 'Operator Co' }, headers: { 'idempotency-key': 'taken-0' } },
+    );
+    expect({ status: created.status, message: created.body.message }).toEqual({
+      status: 201,
+      message: undefined,
+    });
+    expect(await keptAnswers(prefix)).toHaveLength(1);
+  });
+
   /** Every answer the gateway keeps for Idempotency-Key replays, as Redis holds it. */
   const keptAnswers = async (prefix: string): Promise<string[]> => {
     const redis = new Redis(requireEnv('REDIS_URL'));

@@ -3,7 +3,7 @@ import { GatewayConfig } from '@sluice/config';
 import type { NextFunction, Request, Response } from 'express';
 import { basicPassword, bearerToken, secretsEqual } from './api-keys';
 
-function isAdmin(authorization: string | undefined, adminToken: string): boolean {
+export function isAdmin(authorization: string | undefined, adminToken: string): boolean {
   const given = bearerToken(authorization) ?? basicPassword(authorization);
   return given !== null && secretsEqual(given, adminToken);
 }

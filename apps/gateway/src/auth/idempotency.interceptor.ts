@@ -17,6 +17,7 @@ import type { Queue } from 'bullmq';
 import type { Response } from 'express';
 import type { Redis } from 'ioredis';
 import { from, lastValueFrom, type Observable } from 'rxjs';
+import { isAdmin } from './admin-token.guard';
 import type { AuthenticatedRequest } from './request-context';
 import { erasureMarkKey, SET_UNLESS_ERASED } from '../persons/erasure-mark';
 import { CLAIM_AND_READ_ERASURE_MARK, idempotencyKeyPrefix, type KeptAnswer } from './idempotency-store';
@@ -42,7 +43,7 @@ function carriesSecret(value: unknown): boolean {
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 
 /**
- * `Idempotency-Key` on any POST: the first answer is kept (per workspace, for IDEMPOTENCY_TTL_S) and
+ * `Idempotency-Key` on any POST of a workspace or the operator: the first answer is kept (per workspace, for IDEMPOTENCY_TTL_S) and
  * the same key with the same body gets it again (`Idempotent-Replayed: true`) without doing the work
  * twice; the same key with another body is `409`, and so is a repeat while the first is still
  * running. Only successful answers are kept: a refused request did nothing, so retrying it is safe.
@@ -75,7 +76,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers['idempotency-key'];
-    if (request.method !== 'POST' || header === undefined) {
+    // Only a caller known to be a workspace or the operator has answers kept: a route open to
+    // anybody (the dashboard's logout) would otherwise let anybody fill Redis with kept answers for
+    // a day each, and take keys the operator's next calls would use.
+    if (
+      request.method !== 'POST' ||
+      header === undefined ||
+      (!request.caller && !isAdmin(request.headers.authorization, this.config.adminToken))
+    ) {
       return next.handle();
     }
     return from(this.handle(context, next, request, Array.isArray(header) ? header.join(',') : header));
