@@ -872,6 +872,18 @@ describe(`validation matrix (seed ${SEED}: rerun with FC_SEED=${SEED})`, () => {
         '{"type":"company.profile","input":{"__proto__":{"company_number":"07798925"}}}',
         /input uses the reserved key __proto__;/,
       ],
+      [
+        '/v1/jobs',
+        apiKey,
+        '{"type":"email.verify","input":{"email":"erased.person\\u200b@example.com"}}',
+        /input\.email .* is not an e-mail address: it holds an invisible or control character \(U\+200B\)/,
+      ],
+      [
+        '/v1/jobs',
+        apiKey,
+        '{"type":"person.email","input":{"linkedin_url":"linkedin.com/in/ada%zz"}}',
+        /input\.linkedin_url .* is not a LinkedIn profile URL/,
+      ],
     ] as const) {
       const answer = await send({
         method: 'POST',

@@ -15,6 +15,7 @@ import {
   type RequestInput,
   type RequestOptions,
   type RequestType,
+  invisibleCharacterIn,
 } from '@sluice/enrichment';
 
 const MAX_TEXT = 300;
@@ -39,9 +40,13 @@ function normalised(
   normalise: (v: string) => string | null,
   what: string,
 ): string {
-  const value = normalise(text(field, raw));
+  const given = text(field, raw);
+  const value = normalise(given);
   if (!value) {
-    throw new BadRequestException(`input.${field} ${JSON.stringify(raw)} is not ${what}`);
+    const invisible = invisibleCharacterIn(given);
+    throw new BadRequestException(
+      `input.${field} ${JSON.stringify(raw)} is not ${what}${invisible ? `: it holds an invisible or control character (${invisible})` : ''}`,
+    );
   }
   return value;
 }

@@ -1,4 +1,5 @@
 import {
+  invisibleCharacterIn,
   normalizeDomain,
   normalizeEmail,
   normalizeLinkedinUrl,
@@ -12,6 +13,19 @@ describe('contact normalisation', () => {
     expect(normalizeEmail('  Jane.Doe@Acme.CO.UK ')).toBe('jane.doe@acme.co.uk');
     expect(normalizeEmail('jane.doe@')).toBeNull();
     expect(normalizeEmail('not an email')).toBeNull();
+  });
+
+  it('refuses e-mails holding an invisible or control character, which would look like another address', () => {
+    for (const hidden of ['\u200b', '\u200d', '\u2060', '\ufeff', '\u0007', '\u00ad', '\u00a0', '\ue000']) {
+      expect(normalizeEmail(`jane${hidden}.doe@acme.com`)).toBeNull();
+      expect(normalizeEmail(`${hidden}x${hidden}jane.doe@acme.com`)).toBeNull();
+    }
+    // Visible letters of any script are an address's own (RFC 6531).
+    expect(normalizeEmail('jösé.ñandú@acme.com')).toBe('jösé.ñandú@acme.com');
+    expect(normalizeEmail('用户@acme.com')).toBe('用户@acme.com');
+    expect(invisibleCharacterIn('jane\u200b@acme.com')).toBe('U+200B');
+    expect(invisibleCharacterIn('bell\u0007@acme.com')).toBe('U+0007');
+    expect(invisibleCharacterIn('  jane@acme.com\n')).toBeNull();
   });
 
   it('takes the domain from a URL, an e-mail or a bare host, without www', () => {
@@ -77,5 +91,13 @@ describe('contact normalisation', () => {
       'https://www.linkedin.com/in/jane',
     );
     expect(normalizeLinkedinUrl('https://www.linkedin.com/company/acme')).toBeNull();
+  });
+
+  it('refuses a LinkedIn slug with a broken escape or an invisible character, escaped or not', () => {
+    expect(normalizeLinkedinUrl('linkedin.com/in/ada%zz')).toBeNull();
+    expect(normalizeLinkedinUrl('linkedin.com/in/ada%E2%80%8B')).toBeNull();
+    expect(normalizeLinkedinUrl('linkedin.com/in/ada\u200b')).toBeNull();
+    expect(normalizeLinkedinUrl('linkedin.com/in/ada%2Fx')).toBeNull();
+    expect(normalizeLinkedinUrl('linkedin.com/in/jos%C3%A9')).toBe('https://www.linkedin.com/in/josé');
   });
 });

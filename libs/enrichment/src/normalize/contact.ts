@@ -1,7 +1,24 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { parse as parseHost } from 'tldts';
 
-const EMAIL = /^[^\s@]+@([a-z0-9-]+\.)+[a-z]{2,}$/;
+/**
+ * The local part takes any visible character (international addresses included) but no space, no
+ * control or format character (a zero-width space, a BOM, a bell) and nothing unassigned: such an
+ * address looks like another one, so it would be looked up (and paid for) and would slip past an
+ * erasure of the address it looks like.
+ */
+const EMAIL = /^[^\s@\p{C}\p{Z}]+@([a-z0-9-]+\.)+[a-z]{2,}$/u;
+/** A character no identifier may hold: space, control, format, private-use or unassigned. */
+const INVISIBLE = /[\p{C}\p{Z}]/u;
+
+/**
+ * The first invisible or control character in `text` (`U+200B`), for a refusal to name it, or null.
+ * Leading and trailing whitespace are not counted: identifiers are trimmed.
+ */
+export function invisibleCharacterIn(text: string): string | null {
+  const found = INVISIBLE.exec(text.trim());
+  return found ? `U+${(found[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}` : null;
+}
 /** Dot-separated LDH labels (IDNs arrive in their `xn--` form from `URL`). */
 const HOST = /^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
@@ -70,5 +87,15 @@ export function normalizeLinkedinUrl(value: string): string | null {
   const match = /^(?:https?:\/\/)?(?:[a-z]{2,3}\.)?linkedin\.com\/in\/([^/?#\s]+)\/?(?:[?#].*)?$/i.exec(
     value.trim(),
   );
-  return match ? `https://www.linkedin.com/in/${decodeURIComponent(match[1]).toLowerCase()}` : null;
+  if (!match) {
+    return null;
+  }
+  let slug: string;
+  try {
+    slug = decodeURIComponent(match[1]).toLowerCase();
+  } catch {
+    return null; // a `%` that starts no escape (`/in/ada%zz`)
+  }
+  // Decoded, `%E2%80%8B` is a zero-width space: the same refusal as for one typed as is.
+  return /[\s/?#]/.test(slug) || INVISIBLE.test(slug) ? null : `https://www.linkedin.com/in/${slug}`;
 }
