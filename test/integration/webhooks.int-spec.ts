@@ -377,3 +377,24 @@ describe('a provider callback that never arrives', () => {
     }
   });
 });
+
+describe('RocketReach callbacks with the real RocketReach and no webhook secret of its own', () => {
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+
+  beforeAll(async () => {
+    // The base URL is RocketReach's own (nothing calls it here: no worker, no jobs).
+    ctx = await setUp({ ROCKETREACH_BASE_URL: 'https://api.rocketreach.co/api/v2' }, { worker: false });
+  });
+  afterAll(() => tearDown(ctx));
+
+  it('are refused, not checked against the sandbox’s secret that anybody can read', async () => {
+    const raw = '{"id": 987654321, "status": "complete", "name": "Forged Person"}';
+    const signature = createHmac('sha256', 'sandbox-rocketreach-webhook-secret').update(raw).digest('base64');
+    const answer = await post(`${ctx.stack.receiverUrl}/webhooks/rocketreach`, raw, {
+      'x-rocketreach-signature': signature,
+    });
+    expect(answer.status).toBe(503);
+    expect(answer.body.message).toMatch(/ROCKETREACH_WEBHOOK_SECRET is not set/);
+    expect(await ctx.db.dataSource.getRepository(WebhookEvent).count()).toBe(0);
+  });
+});

@@ -1,8 +1,14 @@
 import { createHash } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  NotFoundException,
+  ServiceUnavailableException,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { CallbackConfig, CoreConfig, ProvidersConfig } from '@sluice/config';
+import { CallbackConfig, CoreConfig, ProvidersConfig, sandboxedProviders } from '@sluice/config';
 import type { WebhookEventSummary } from '@sluice/db';
 import { rocketReachWebhookRefs, verifyRocketReachSignature } from '@sluice/providers';
 import { CallbackTokens, JOB_NAMES, JOB_OPTIONS, QUEUE_NAMES, recordWebhookRefusal } from '@sluice/queue';
@@ -91,6 +97,14 @@ export class WebhookIntake {
 
   private tokens: Promise<CallbackTokens> | null = null;
 
+  /** RocketReach is the real one (not the sandbox) but its webhook secret is still the sandbox's. */
+  private rocketreachSecretUnset(): boolean {
+    return (
+      !sandboxedProviders(this.providers).includes('rocketreach') &&
+      this.providers.rocketreachWebhookSecret === new ProvidersConfig().rocketreachWebhookSecret
+    );
+  }
+
   /** The deployment's callback tokens: loaded once (from Redis when no SLUICE_ENCRYPTION_KEY), again after a failure. */
   private callbackTokens(): Promise<CallbackTokens> {
     this.tokens ??= (async () =>
@@ -170,6 +184,15 @@ export class WebhookIntake {
     raw: Buffer,
     headers: Record<string, string | string[] | undefined>,
   ): Promise<IntakeAnswer> {
+    if (this.rocketreachSecretUnset()) {
+      // The built-in secret is the sandbox's, written in this repository: against the real
+      // RocketReach it would let anybody sign a callback. Refused as not configured (503, so that
+      // RocketReach keeps retrying until the secret is set); the lookups are still polled.
+      await this.refused('rocketreach', 'ROCKETREACH_WEBHOOK_SECRET not set');
+      throw new ServiceUnavailableException(
+        'RocketReach callbacks are refused: ROCKETREACH_WEBHOOK_SECRET is not set (the built-in value is the sandbox’s).',
+      );
+    }
     if (
       !verifyRocketReachSignature(
         raw,
