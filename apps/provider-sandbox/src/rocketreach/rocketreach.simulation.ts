@@ -57,11 +57,15 @@ function revealOf(params: Params): RocketReachReveal {
   };
 }
 
-/** Legacy credits: one when the profile came back with any contact data. */
+/**
+ * Legacy credits: one when the profile came back with an e-mail or a phone graded A or A- (the
+ * credits FAQ: "premium credit when an A/A- email or a valid phone comes back"); a profile with
+ * only a B-graded address is free.
+ */
 function legacyCharge(profile: Record<string, unknown>): number {
-  const emails = profile.emails as unknown[];
-  const phones = profile.phones as unknown[];
-  return emails.length > 0 || phones.length > 0 ? 1 : 0;
+  const graded = (list: unknown): boolean =>
+    (list as { grade?: string }[]).some((entry) => entry.grade === 'A' || entry.grade === 'A-');
+  return graded(profile.emails) || graded(profile.phones) ? 1 : 0;
 }
 
 /** Universal credits: each revealed kind that came back, at its price. */

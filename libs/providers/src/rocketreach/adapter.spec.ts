@@ -77,6 +77,66 @@ describe('rocketReachLookupOutcome', () => {
   });
 });
 
+describe('what a RocketReach lookup charges', () => {
+  const graded = (emailGrade: string | null, phoneGrade?: string | null): RocketReachProfile => ({
+    id: 9,
+    status: 'complete',
+    emails: [
+      {
+        email: 'ann.lee@acme.com',
+        smtp_valid: emailGrade === 'A' ? 'valid' : 'invalid',
+        type: 'professional',
+        ...(emailGrade === null ? {} : { grade: emailGrade }),
+      },
+    ],
+    phones:
+      phoneGrade === undefined
+        ? []
+        : [
+            {
+              number: '+44 7400 123456',
+              type: 'mobile',
+              ...(phoneGrade === null ? {} : { grade: phoneGrade }),
+            },
+          ],
+  });
+
+  it('is nothing for an e-mail graded B or worse with no phone: only A/A- e-mails and phones are charged', () => {
+    expect(rocketReachLookupOutcome(graded('B'), 'email')).toMatchObject({ credits: 0 });
+    expect(rocketReachLookupOutcome(graded('C'), 'email')).toMatchObject({ credits: 0 });
+    expect(rocketReachLookupOutcome(graded('B', 'B'), 'phone')).toMatchObject({ credits: 0 });
+  });
+
+  it('is one credit for an A or A- e-mail, or a well-graded phone beside a poor e-mail', () => {
+    expect(rocketReachLookupOutcome(graded('A'), 'email')).toMatchObject({ status: 'hit', credits: 1 });
+    expect(rocketReachLookupOutcome(graded('A-'), 'email')).toMatchObject({ credits: 1 });
+    expect(rocketReachLookupOutcome(graded('B', 'A'), 'email')).toMatchObject({ credits: 1 });
+  });
+
+  it('is one credit for entries with no grade (older answers): an unknown is counted as spent', () => {
+    expect(rocketReachLookupOutcome(graded(null), 'email')).toMatchObject({ credits: 1 });
+    expect(rocketReachLookupOutcome(graded('B', null), 'phone')).toMatchObject({ credits: 1 });
+  });
+
+  it('is recorded the same way in the call log as in the outcome', async () => {
+    const { adapter } = adapterWith({ '/person/lookup': { status: 200, body: graded('B') } });
+    const calls: { credits: number }[] = [];
+    const logged = new RocketReachAdapter(
+      new RocketReachClient({
+        baseUrl: 'https://api.rocketreach.co/api/v2',
+        apiKey: 'key',
+        fetch: () => Promise.resolve(new Response(JSON.stringify(graded('B')), { status: 200 })),
+        onCall: (call) => calls.push(call),
+      }),
+      { webhookId: 77 },
+    );
+    const query = { linkedinUrl: 'https://www.linkedin.com/in/ann' };
+    expect((await adapter.findWorkEmail(query)).data).toMatchObject({ credits: 0 });
+    await logged.findWorkEmail(query);
+    expect(calls.map((call) => call.credits)).toEqual([0]);
+  });
+});
+
 describe('rocketReachMatchOf', () => {
   it('sends every strong identifier, and a name only with an employer', () => {
     expect(

@@ -2,7 +2,7 @@ import type { Firmographics, FoundEmail, FoundPhone, Person, PersonQuery } from 
 import type { ProviderResult } from '../call-info';
 import { ProviderError } from '../errors';
 import type { CapabilityResult, CreditBalance, Outcome, ProviderAdapter } from '../port';
-import { ROCKETREACH_ENDPOINTS, type RocketReachClient } from './client';
+import { ROCKETREACH_ENDPOINTS, rocketReachCharges, type RocketReachClient } from './client';
 import { ROCKETREACH, ROCKETREACH_ATTRIBUTION } from './descriptor';
 import { lookupState, mapRocketReachCompany, mapRocketReachProfile } from './mapper';
 import type { RocketReachPersonMatch, RocketReachProfile, RocketReachSearchQuery } from './types';
@@ -42,10 +42,7 @@ export function rocketReachLookupOutcome<P extends RocketReachPick>(
     return { status: 'miss', credits: 0, reason: 'RocketReach finished the lookup with errors' };
   }
   const person = mapRocketReachProfile(profile);
-  const credits =
-    person.emails.length > 0 || person.phones.length > 0
-      ? (ROCKETREACH.capabilities.lookup_person?.credits ?? 1)
-      : 0;
+  const credits = rocketReachCharges(profile) ? (ROCKETREACH.capabilities.lookup_person?.credits ?? 1) : 0;
   if (pick === 'email') {
     const email = person.emails.find((e) => e.kind === 'work');
     return email

@@ -130,12 +130,30 @@ function hasItems(value: unknown): boolean {
   return Array.isArray(value) && value.length > 0;
 }
 
-/** Legacy model: one credit when a lookup ends with contact data; nothing while it runs or on none. */
+/** An entry RocketReach grades well enough to charge for: A or A-, or not graded at all. */
+function chargeableGrade(entry: unknown): boolean {
+  if (!isRecord(entry)) {
+    return false;
+  }
+  const grade = typeof entry.grade === 'string' ? entry.grade.trim().toUpperCase() : '';
+  // Older answers carry no grade: charged (an unknown is recorded as spent, not assumed free).
+  return grade === '' || grade === 'A' || grade === 'A-';
+}
+
+/**
+ * Whether a finished lookup's contact data is what RocketReach charges for: "premium credit when
+ * an A/A- email or a valid phone comes back" (its credits FAQ). A profile whose only e-mail is
+ * graded B or worse, with no phone, comes back free.
+ */
+export function rocketReachCharges(profile: { emails?: unknown; phones?: unknown }): boolean {
+  const some = (list: unknown): boolean => Array.isArray(list) && list.some(chargeableGrade);
+  return some(profile.emails) || some(profile.phones);
+}
+
+/** Legacy model: one credit when a lookup ends with contact data it charges for; nothing while it runs. */
 function legacyLookupCharge(body: unknown): number {
   const profile = Array.isArray(body) ? (body[0] as unknown) : body;
-  return isRecord(profile) &&
-    profile.status === 'complete' &&
-    (hasItems(profile.emails) || hasItems(profile.phones))
+  return isRecord(profile) && profile.status === 'complete' && rocketReachCharges(profile)
     ? (ROCKETREACH.capabilities.lookup_person?.credits ?? 1)
     : 0;
 }
