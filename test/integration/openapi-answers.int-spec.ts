@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { call, createWorkspace } from '../support/api';
 import { OpenApiAnswers } from '../support/openapi-answers';
-import { finished, people, personInput, setUp, tearDown } from '../support/pipeline';
+import { enqueue, finished, people, personInput, setUp, tearDown } from '../support/pipeline';
 import { TEST_ADMIN_TOKEN } from '../support/stack';
+import { eventually } from '../support/wait';
 
 const DAY = 24 * 3600 * 1000;
 const daysAgo = (days: number) => new Date(Date.now() - days * DAY).toISOString();
@@ -253,6 +254,88 @@ describe('the answers of /v1/providers, /v1/batches and /v1/imports, and error a
         route: `${method} ${route}`,
         message: expect.stringMatching(/uuid/i) as string,
       });
+    }
+  });
+
+  it('error answers: a JSON body in a charset the parser does not read (415), a person erased (422)', async () => {
+    const { gatewayUrl } = ctx.stack;
+    const job = { type: 'company.profile', input: { company_number: '07798925' } };
+    for (const route of ['/v1/jobs', '/v1/enrich', '/v1/batches', '/v1/admin/reports/usage']) {
+      const charset = await refused('POST', route, route, 415, {
+        token: route.startsWith('/v1/admin') ? TEST_ADMIN_TOKEN : apiKey,
+        headers: { 'content-type': 'application/json; charset=latin1' },
+        rawBody: JSON.stringify(job),
+      });
+      expect(String(charset.message)).toMatch(/charset/i);
+    }
+
+    const email = `erased-${randomBytes(4).toString('hex')}@example.com`;
+    const erased = await call(gatewayUrl, 'DELETE', `/v1/persons?email=${encodeURIComponent(email)}`, {
+      token: apiKey,
+    });
+    expect(erased.status).toBe(200);
+    const suppressed = await refused('POST', '/v1/jobs', '/v1/jobs', 422, {
+      token: apiKey,
+      body: { type: 'email.verify', input: { email } },
+    });
+    expect(String(suppressed.message)).toMatch(/^suppressed/);
+    await refused('POST', '/v1/enrich', '/v1/enrich', 422, {
+      token: apiKey,
+      body: { email, enrich: ['business_email'], timeout_ms: 0 },
+    });
+  });
+
+  it('credit figures with a fraction (a step at 2.5 credits) match the schemas of jobs, credits and usage', async () => {
+    const { gatewayUrl, sandboxUrl } = ctx.stack;
+    const price = await call(gatewayUrl, 'PUT', '/v1/admin/providers/snov/settings', {
+      token: TEST_ADMIN_TOKEN,
+      body: { costs: { find_work_email: { credits: 2.5 } } },
+    });
+    expect(price.status).toBe(200);
+    // People Snov.io finds that no other test asked for, so no cache answers them for free.
+    const fresh = (await people(sandboxUrl))
+      .filter((person) => person.emails.snov === person.email)
+      .slice(-8);
+    let asked = 0;
+    try {
+      // The workers apply the new price within moments of the change: ask until one has.
+      const job = await eventually(
+        async () => {
+          const person = fresh[asked];
+          asked += 1;
+          if (!person) {
+            throw new Error('the sandbox world has too few people Snov.io finds');
+          }
+          const id = await enqueue(ctx.stack, apiKey, { type: 'person.email', input: personInput(person) });
+          const view = await finished(ctx.stack, apiKey, id, 60_000);
+          return view.steps.some((step) => step.provider === 'snov' && step.credits === 2.5) ? view : null;
+        },
+        { timeoutMs: 60_000, what: 'a Snov.io step charged 2.5 credits' },
+      );
+      const view = await checked<{ credits_spent: number }>(
+        'GET',
+        '/v1/jobs/{id}',
+        `/v1/jobs/${job.id}`,
+        200,
+      );
+      expect(Number.isInteger(view.credits_spent)).toBe(false);
+      const credits = await checked<{ providers: { provider: string; spent_today: number }[] }>(
+        'GET',
+        '/v1/credits',
+        '/v1/credits',
+        200,
+      );
+      const snov = credits.providers.find((row) => row.provider === 'snov');
+      expect(Number.isInteger(snov?.spent_today)).toBe(false);
+      const usage = await checked<{ by_provider: { provider: string; credits: number }[] }>(
+        'GET',
+        '/v1/credits/usage',
+        '/v1/credits/usage',
+        200,
+      );
+      expect(Number.isInteger(usage.by_provider.find((row) => row.provider === 'snov')?.credits)).toBe(false);
+    } finally {
+      await call(gatewayUrl, 'DELETE', '/v1/admin/providers/snov/settings', { token: TEST_ADMIN_TOKEN });
     }
   });
 

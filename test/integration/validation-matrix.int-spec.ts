@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { PROVIDER_NAMES } from '@sluice/queue';
+import { PROVIDER_NAMES, QUEUE_NAMES } from '@sluice/queue';
 import { createWorkspace } from '../support/api';
 import { createTestDatabase, requireEnv, type TestDatabase } from '../support/database';
 import { deletePrefix, uniquePrefix } from '../support/redis';
@@ -722,6 +722,7 @@ describe(`validation matrix (seed ${SEED}: rerun with FC_SEED=${SEED})`, () => {
   let batchId: string;
   let redis: Redis;
   let queue: Queue;
+  let monitorQueue: Queue;
   const prototypeBefore = Object.getOwnPropertyNames(Object.prototype).sort();
 
   beforeAll(async () => {
@@ -761,10 +762,12 @@ describe(`validation matrix (seed ${SEED}: rerun with FC_SEED=${SEED})`, () => {
     batchId = ((await batch.json()) as { batch: { id: string } }).batch.id;
     redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
     queue = new Queue('enrichment', { connection: redis, prefix });
+    monitorQueue = new Queue(QUEUE_NAMES.creditMonitor, { connection: redis, prefix });
   });
 
   afterAll(async () => {
     await queue?.close();
+    await monitorQueue?.close();
     redis?.disconnect();
     await stack?.close();
     await db?.drop();
@@ -899,6 +902,67 @@ describe(`validation matrix (seed ${SEED}: rerun with FC_SEED=${SEED})`, () => {
       expect(answer.text).toMatch(problem);
     }
     expect(await footprint()).toBe(before);
+  });
+
+  it('refuses the impossible dates and unknown fields it once let through with a 400 naming them', async () => {
+    const before = await footprint();
+    const reportsBefore = await monitorQueue.count();
+    const nobody = '00000000-0000-4000-8000-000000000000';
+    for (const [method, path, token, raw, problem] of [
+      // Date.parse rolls 30 February over into 2 March: the report ran for another day.
+      ['POST', '/v1/admin/reports/usage', TEST_ADMIN_TOKEN, '{"day":"2999-02-30"}', /day must be a date/],
+      ['GET', '/v1/audit?from=2026-02-31', apiKey, undefined, /from must be an ISO 8601/],
+      [
+        'GET',
+        '/v1/admin/audit?to=2026-04-31T00:00:00Z',
+        TEST_ADMIN_TOKEN,
+        undefined,
+        /to must be an ISO 8601/,
+      ],
+      [
+        'GET',
+        '/v1/admin/data-quality?from=2026-02-30',
+        TEST_ADMIN_TOKEN,
+        undefined,
+        /from must be an ISO 8601/,
+      ],
+      // A misspelt day ran yesterday's report instead.
+      ['POST', '/v1/admin/reports/usage', TEST_ADMIN_TOKEN, '{"dya":"2026-11-30"}', /Unknown field\(s\) dya/],
+      ['POST', `/v1/jobs/${nobody}/retry`, apiKey, '{"x":1}', /Unknown field\(s\) x/],
+      ['POST', '/v1/webhook-secret/rotate', apiKey, '{"grace_s":0}', /Unknown field\(s\) grace_s/],
+      ['GET', '/v1/batches?status=bogus', apiKey, undefined, /Unknown query parameter\(s\) status/],
+      [
+        'GET',
+        `/v1/batches/${batchId}?status=failed`,
+        apiKey,
+        undefined,
+        /Unknown query parameter\(s\) status/,
+      ],
+      ['GET', '/v1/credits/usage?bogus=1', apiKey, undefined, /Unknown query parameter\(s\) bogus/],
+      ['GET', '/v1/alerts?severity=critical', apiKey, undefined, /Unknown query parameter\(s\) severity/],
+      // A critical threshold above the warning one: the warning would never be sent.
+      [
+        'PUT',
+        '/v1/admin/providers/snov/settings',
+        TEST_ADMIN_TOKEN,
+        '{"credit_warning":5,"credit_critical":50}',
+        /credit_critical \(50\) is above credit_warning \(5\)/,
+      ],
+    ] as const) {
+      const answer = await send({
+        method,
+        path,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(raw === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: raw,
+      });
+      expect({ method, path, status: answer.status }).toEqual({ method, path, status: 400 });
+      expect(answer.text).toMatch(problem);
+    }
+    expect(await footprint()).toBe(before);
+    expect(await monitorQueue.count()).toBe(reportsBefore);
   });
 
   it.each(ROUTES.map((route) => [route.name, route] as const))(

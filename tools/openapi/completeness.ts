@@ -270,6 +270,11 @@ export function incompleteOperations(document: OpenAPIObject): string[] {
       if (body) {
         gaps.push(...untypedContent(document, body.content, `${name}: its request body`));
       }
+      // The JSON parser refuses a body before the route runs: too large, or in a charset it does not read.
+      const parsed = ['413', '415'].filter((status) => !(status in responses));
+      if ('application/json' in ((body?.content ?? {}) as Json) && parsed.length > 0) {
+        gaps.push(`${name}: a JSON body, but no ${parsed.join(', ')} documented (@ApiJsonBodyErrors())`);
+      }
     }
   }
   const empty: string[] = [];

@@ -141,6 +141,42 @@ describe('the OpenAPI document and the typed client', () => {
     );
   });
 
+  it('types no credit figure as an integer: ledgers, prices and thresholds hold fractions (2.5, 0.5)', () => {
+    const integers: string[] = [];
+    const visit = (node: unknown, where: string): void => {
+      if (typeof node !== 'object' || node === null) {
+        return;
+      }
+      for (const [key, inner] of Object.entries(node)) {
+        if (key === 'example' || key === 'examples') {
+          continue;
+        }
+        const property = (inner ?? {}) as { type?: unknown };
+        if (
+          where.endsWith('.properties') &&
+          /credit|spent|balance|reserved|cost|^used$|^remaining$/.test(key) &&
+          property.type === 'integer'
+        ) {
+          integers.push(`${where}.${key}`);
+        }
+        visit(inner, `${where}.${key}`);
+      }
+    };
+    visit(document, 'document');
+    expect(integers).toEqual([]);
+  });
+
+  it('declares the 422 of a request naming an erased person on the routes that create one job', () => {
+    for (const [path, method] of [
+      ['/v1/jobs', 'post'],
+      ['/v1/enrich', 'post'],
+      ['/v1/jobs/{id}/retry', 'post'],
+    ] as const) {
+      const responses = (document.paths[path]?.[method]?.responses ?? {}) as Record<string, unknown>;
+      expect({ path, documented: '422' in responses }).toEqual({ path, documented: true });
+    }
+  });
+
   it('reports each kind of gap it looks for', () => {
     const error = {
       type: 'object',
@@ -246,6 +282,7 @@ describe('the OpenAPI document and the typed client', () => {
       'POST /v1/a: no 400 documented, though it takes a body (@ApiError(400, …))',
       'POST /v1/a: no Idempotency-Key header documented (@ApiPost())',
       'POST /v1/a: no example of its request body',
+      'POST /v1/a: a JSON body, but no 413, 415 documented (@ApiJsonBodyErrors())',
       'GET /b: its 200 answer (application/json) has no schema: type it with a DTO class or a schema',
       'GET /b: its 404 answer has no body documented: document it with @ApiError()',
       'PUT /b: its 200 answer (application/json) is an empty object: type it with a DTO class or a schema',
@@ -256,6 +293,7 @@ describe('the OpenAPI document and the typed client', () => {
       'PUT /b: its 422 answer is not an ApiErrorBody (nor extends it): document it with @ApiError()',
       'PUT /b: its 503 answer is not an ApiErrorBody (nor extends it): document it with @ApiError()',
       'PUT /b: its request body (application/json) has a schema without a type (an example alone types as unknown): type it with a DTO class or a schema',
+      'PUT /b: a JSON body, but no 413, 415 documented (@ApiJsonBodyErrors())',
       'DELETE /b: its 404 answer has no body documented: document it with @ApiError()',
       'components.schemas.Dto.properties.c: an object with no properties types as Record<string, never> (give its type)',
     ]);
@@ -309,6 +347,7 @@ describe('the OpenAPI document and the typed client', () => {
     expect(incompleteOperations(document)).toEqual([
       'GET /a/{id}: no 400 documented, though its path parameter id is a UUID (@ApiError(400, …))',
       'PUT /b/{name}: no 400 documented, though it takes a body (@ApiError(400, …))',
+      'PUT /b/{name}: a JSON body, but no 413, 415 documented (@ApiJsonBodyErrors())',
       'GET /c: no 400 documented, though it takes query parameters (limit) (@ApiError(400, …))',
       'POST /c: admin errors 401, 503 not documented (@AdminErrors())',
     ]);

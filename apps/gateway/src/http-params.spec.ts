@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { isoDateParam } from './http-params';
+import { bodyFields, isoDateParam } from './http-params';
 
 describe('isoDateParam', () => {
   it('reads dates and date-times, with or without an offset', () => {
@@ -14,5 +14,19 @@ describe('isoDateParam', () => {
       expect(() => isoDateParam(value, 'occurred_at')).toThrow(BadRequestException);
       expect(() => isoDateParam(value, 'occurred_at')).toThrow(/occurred_at must be an ISO 8601 date/);
     }
+  });
+});
+
+describe('bodyFields', () => {
+  it('reads the fields a route takes, and no body at all as none', () => {
+    expect(bodyFields({ day: '2026-11-30' }, ['day'])).toEqual({ day: '2026-11-30' });
+    expect(bodyFields(undefined, ['day'])).toEqual({});
+    expect(bodyFields({}, [])).toEqual({});
+  });
+
+  it('refuses a field the route does not take by name, rather than ignoring it', () => {
+    expect(() => bodyFields({ dya: '2026-11-30' }, ['day'])).toThrow('Unknown field(s) dya; allowed: day.');
+    expect(() => bodyFields({ x: 1 }, [])).toThrow('Unknown field(s) x; this route takes no body.');
+    expect(() => bodyFields([1], [])).toThrow(/The body must be a JSON object; this route takes no body/);
   });
 });

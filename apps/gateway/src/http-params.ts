@@ -17,6 +17,20 @@ function isCalendarDay(year: number, month: number, day: number): boolean {
 }
 
 /**
+ * Whether `value` starts with a YYYY-MM-DD day its month has, and reads as a date (or date-time).
+ * The one check of a date given as text: `Date.parse` and `new Date` alone take 2026-02-30 for
+ * 2 March, so an impossible day would run as another.
+ */
+export function isCalendarDate(value: string): boolean {
+  const day = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
+  return (
+    day !== null &&
+    !Number.isNaN(new Date(value).getTime()) &&
+    isCalendarDay(Number(day[1]), Number(day[2]), Number(day[3]))
+  );
+}
+
+/**
  * An optional ISO 8601 date (or date-time) query parameter; malformed, or a day its month does not
  * have, is a 400 naming it.
  */
@@ -24,18 +38,12 @@ export function isoDateParam(value: string | undefined, name: string): Date | un
   if (value === undefined || value === '') {
     return undefined;
   }
-  const date = new Date(value);
-  const day = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
-  if (
-    !day ||
-    Number.isNaN(date.getTime()) ||
-    !isCalendarDay(Number(day[1]), Number(day[2]), Number(day[3]))
-  ) {
+  if (!isCalendarDate(value)) {
     throw new BadRequestException(
       `${name} must be an ISO 8601 date or date-time, e.g. 2026-12-01T00:00:00Z.`,
     );
   }
-  return date;
+  return new Date(value);
 }
 
 /** Refuses, with a 400 naming them, query parameters not in `allowed`. */
@@ -46,6 +54,26 @@ export function refuseUnknownParams(raw: Record<string, unknown>, allowed: reado
       `Unknown query parameter(s) ${unknown.join(', ')}; allowed: ${allowed.join(', ')}.`,
     );
   }
+}
+
+/**
+ * A JSON body's fields, refusing with a 400 naming them any not in `allowed`, and a body that is not
+ * an object. A route that takes no body allows none: a field sent to it would otherwise be dropped
+ * without a word, and the caller would believe it had been applied.
+ */
+export function bodyFields(body: unknown, allowed: readonly string[]): Record<string, unknown> {
+  if (body === undefined) {
+    return {};
+  }
+  const takes = allowed.length === 0 ? 'this route takes no body' : `allowed: ${allowed.join(', ')}`;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new BadRequestException(`The body must be a JSON object; ${takes}.`);
+  }
+  const unknown = Object.keys(body).filter((key) => !allowed.includes(key));
+  if (unknown.length > 0) {
+    throw new BadRequestException(`Unknown field(s) ${unknown.join(', ')}; ${takes}.`);
+  }
+  return body as Record<string, unknown>;
 }
 
 /**

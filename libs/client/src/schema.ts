@@ -2348,6 +2348,38 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
+      /** @description A JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "error": "Unsupported Media Type",
+           *       "message": "unsupported charset \"LATIN1\""
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The input names a person erased from this workspace (DELETE /v1/persons); nothing was created or charged. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 422,
+           *       "error": "Unprocessable Entity",
+           *       "message": "suppressed: this person was erased from this workspace (DELETE /v1/persons) and is never enriched again"
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
       /** @description Over the workspace’s rate limit (per minute, hour or day); see Retry-After and RateLimit-* headers. */
       429: {
         headers: {
@@ -2504,6 +2536,22 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
+      /** @description A JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "error": "Unsupported Media Type",
+           *       "message": "unsupported charset \"LATIN1\""
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
       /** @description Over the workspace’s rate limit (per minute, hour or day); see Retry-After and RateLimit-* headers. */
       429: {
         headers: {
@@ -2567,7 +2615,7 @@ export interface operations {
           };
         };
       };
-      /** @description The id is not a UUID. */
+      /** @description The id is not a UUID, or a body with fields (the route takes none). */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2577,7 +2625,10 @@ export interface operations {
            * @example {
            *       "statusCode": 400,
            *       "error": "Bad Request",
-           *       "message": "Job id must be a UUID, as returned by POST /v1/jobs."
+           *       "message": [
+           *         "Job id must be a UUID, as returned by POST /v1/jobs.",
+           *         "Unknown field(s) priority; this route takes no body."
+           *       ]
            *     }
            */
           'application/json': components['schemas']['ApiErrorBody'];
@@ -2673,6 +2724,22 @@ export interface operations {
            *       "statusCode": 409,
            *       "error": "Conflict",
            *       "message": "This Idempotency-Key was used with a different request (method, path or body); use a new key."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The input names a person erased from this workspace (DELETE /v1/persons); nothing was created or charged. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 422,
+           *       "error": "Unprocessable Entity",
+           *       "message": "suppressed: this person was erased from this workspace (DELETE /v1/persons) and is never enriched again"
            *     }
            */
           'application/json': components['schemas']['ApiErrorBody'];
@@ -3278,6 +3345,22 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
+      /** @description A JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "error": "Unsupported Media Type",
+           *       "message": "unsupported charset \"LATIN1\""
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
       /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
       503: {
         headers: {
@@ -3317,6 +3400,22 @@ export interface operations {
             webhook_secret: string;
             previous_valid_until: string | null;
           };
+        };
+      };
+      /** @description A body with fields: the route takes none. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "Unknown field(s) x; this route takes no body."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
         };
       };
       /** @description Missing, invalid or revoked API key. */
@@ -3978,7 +4077,7 @@ export interface operations {
           };
         };
       };
-      /** @description day is not a YYYY-MM-DD date. */
+      /** @description day is not a YYYY-MM-DD date its month has, or an unknown field. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -3988,7 +4087,10 @@ export interface operations {
            * @example {
            *       "statusCode": 400,
            *       "error": "Bad Request",
-           *       "message": "day must be a date as YYYY-MM-DD."
+           *       "message": [
+           *         "day must be a date as YYYY-MM-DD.",
+           *         "Unknown field(s) dya; allowed: day."
+           *       ]
            *     }
            */
           'application/json': components['schemas']['ApiErrorBody'];
@@ -4037,6 +4139,22 @@ export interface operations {
            *       "statusCode": 413,
            *       "error": "Payload Too Large",
            *       "message": "Request body is larger than the limit of 1048576 bytes."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description A JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "error": "Unsupported Media Type",
+           *       "message": "unsupported charset \"LATIN1\""
            *     }
            */
           'application/json': components['schemas']['ApiErrorBody'];
@@ -4555,7 +4673,7 @@ export interface operations {
           };
         };
       };
-      /** @description Unknown or invalid fields (each named); nothing was written. */
+      /** @description Unknown or invalid fields (each named), or credit_critical above credit_warning; nothing was written. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -4617,6 +4735,22 @@ export interface operations {
            *       "statusCode": 413,
            *       "error": "Payload Too Large",
            *       "message": "Request body is larger than the limit of 1048576 bytes."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description A JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "error": "Unsupported Media Type",
+           *       "message": "unsupported charset \"LATIN1\""
            *     }
            */
           'application/json': components['schemas']['ApiErrorBody'];
@@ -4921,7 +5055,7 @@ export interface operations {
           };
         };
       };
-      /** @description from or to malformed, or from not before to. */
+      /** @description from or to malformed, from not before to, or an unknown query parameter. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -4931,7 +5065,10 @@ export interface operations {
            * @example {
            *       "statusCode": 400,
            *       "error": "Bad Request",
-           *       "message": "from must be before to."
+           *       "message": [
+           *         "from must be before to.",
+           *         "Unknown query parameter(s) since; allowed: from, to."
+           *       ]
            *     }
            */
           'application/json': components['schemas']['ApiErrorBody'];
@@ -5040,7 +5177,7 @@ export interface operations {
           };
         };
       };
-      /** @description limit is not a whole number from 1 to 500. */
+      /** @description limit is not a whole number from 1 to 500, or an unknown query parameter. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -5050,7 +5187,10 @@ export interface operations {
            * @example {
            *       "statusCode": 400,
            *       "error": "Bad Request",
-           *       "message": "limit must be a whole number from 1 to 500."
+           *       "message": [
+           *         "limit must be a whole number from 1 to 500.",
+           *         "Unknown query parameter(s) severity; allowed: limit."
+           *       ]
            *     }
            */
           'application/json': components['schemas']['ApiErrorBody'];
@@ -5321,6 +5461,22 @@ export interface operations {
            *       "statusCode": 413,
            *       "error": "Payload Too Large",
            *       "message": "Request body is larger than the limit of 1048576 bytes."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description A JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "error": "Unsupported Media Type",
+           *       "message": "unsupported charset \"LATIN1\""
            *     }
            */
           'application/json': components['schemas']['ApiErrorBody'];
@@ -5652,6 +5808,22 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
+      /** @description A JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "error": "Unsupported Media Type",
+           *       "message": "unsupported charset \"LATIN1\""
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
       /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
       503: {
         headers: {
@@ -5856,6 +6028,22 @@ export interface operations {
            *       "statusCode": 413,
            *       "error": "Payload Too Large",
            *       "message": "Request body is larger than the limit of 1048576 bytes."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description A JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "error": "Unsupported Media Type",
+           *       "message": "unsupported charset \"LATIN1\""
            *     }
            */
           'application/json': components['schemas']['ApiErrorBody'];
@@ -6089,6 +6277,38 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
+      /** @description A JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "error": "Unsupported Media Type",
+           *       "message": "unsupported charset \"LATIN1\""
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The input names a person erased from this workspace (DELETE /v1/persons); nothing was created or charged. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 422,
+           *       "error": "Unprocessable Entity",
+           *       "message": "suppressed: this person was erased from this workspace (DELETE /v1/persons) and is never enriched again"
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
       /** @description Over the workspace’s rate limit (per minute, hour or day); see Retry-After and RateLimit-* headers. */
       429: {
         headers: {
@@ -6281,6 +6501,22 @@ export interface operations {
            *       "statusCode": 413,
            *       "error": "Payload Too Large",
            *       "message": "Request body is larger than the limit of 1048576 bytes."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description A JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "error": "Unsupported Media Type",
+           *       "message": "unsupported charset \"LATIN1\""
            *     }
            */
           'application/json': components['schemas']['ApiErrorBody'];
@@ -6574,6 +6810,38 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
+      /** @description The body is larger than HTTP_BODY_LIMIT_BYTES. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 413,
+           *       "error": "Payload Too Large",
+           *       "message": "Request body is larger than the limit of 1048576 bytes."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description A JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "error": "Unsupported Media Type",
+           *       "message": "unsupported charset \"LATIN1\""
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
       /** @description Over the workspace’s rate limit (per minute, hour or day); see Retry-After and RateLimit-* headers. */
       429: {
         headers: {
@@ -6801,7 +7069,7 @@ export interface operations {
           'application/json': components['schemas']['BatchListDto'];
         };
       };
-      /** @description limit or offset out of bounds. */
+      /** @description limit or offset out of bounds, or an unknown query parameter. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -6811,7 +7079,10 @@ export interface operations {
            * @example {
            *       "statusCode": 400,
            *       "error": "Bad Request",
-           *       "message": "limit must be an integer from 1 to 100"
+           *       "message": [
+           *         "limit must be an integer from 1 to 100",
+           *         "Unknown query parameter(s) status; allowed: limit, offset."
+           *       ]
            *     }
            */
           'application/json': components['schemas']['ApiErrorBody'];
@@ -7051,6 +7322,22 @@ export interface operations {
            *       "statusCode": 413,
            *       "error": "Payload Too Large",
            *       "message": "Request body is larger than the limit of 1048576 bytes."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description A JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "error": "Unsupported Media Type",
+           *       "message": "unsupported charset \"LATIN1\""
            *     }
            */
           'application/json': components['schemas']['ApiErrorBody'];
@@ -7795,6 +8082,38 @@ export interface operations {
            *       "statusCode": 409,
            *       "error": "Conflict",
            *       "message": "Batch 3c9e1a2b-7d4f-4e6a-8b1c-2d3e4f5a6b7c was cancelled at 2026-12-01T10:00:00.000Z: a cancelled batch is not enriched again. Create a new batch with its records to enrich them again."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The body is larger than HTTP_BODY_LIMIT_BYTES. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 413,
+           *       "error": "Payload Too Large",
+           *       "message": "Request body is larger than the limit of 1048576 bytes."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description A JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "error": "Unsupported Media Type",
+           *       "message": "unsupported charset \"LATIN1\""
            *     }
            */
           'application/json': components['schemas']['ApiErrorBody'];
@@ -8702,6 +9021,22 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
+      /** @description A JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "error": "Unsupported Media Type",
+           *       "message": "unsupported charset \"LATIN1\""
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
       /** @description Over the workspace’s rate limit (per minute, hour or day); see Retry-After and RateLimit-* headers. */
       429: {
         headers: {
@@ -9390,6 +9725,26 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
+      /**
+       * @description A JSON body in a charset other than UTF-8, UTF-16 or UTF-32.
+       *
+       *     A JSON body in a charset other than UTF-8, UTF-16 or UTF-32.
+       */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "error": "Unsupported Media Type",
+           *       "message": "unsupported charset \"LATIN1\""
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
       /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
       503: {
         headers: {
@@ -9510,6 +9865,26 @@ export interface operations {
            *       "statusCode": 413,
            *       "error": "Payload Too Large",
            *       "message": "Request body is larger than the limit of 1048576 bytes."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /**
+       * @description A JSON body in a charset other than UTF-8, UTF-16 or UTF-32.
+       *
+       *     A JSON body in a charset other than UTF-8, UTF-16 or UTF-32.
+       */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "error": "Unsupported Media Type",
+           *       "message": "unsupported charset \"LATIN1\""
            *     }
            */
           'application/json': components['schemas']['ApiErrorBody'];

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { AuditLog } from '../audit/audit-log.service';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
 import { CorrelationId } from '../auth/request-context';
-import { AdminErrors, ApiAnswer, ApiBodyLimit, ApiError, ApiPost } from '../openapi/decorators';
+import { AdminErrors, ApiAnswer, ApiJsonBodyErrors, ApiError, ApiPost } from '../openapi/decorators';
 import { CacheClearDto, RetryFailedDto } from './admin-ops.dto';
 import { AdminOps, type RetryOutcome } from './admin-ops.service';
 import {
@@ -134,7 +134,7 @@ export class AdminOpsController {
       'The next identical request calls the provider again. Workspaces’ real-time answer caches (POST /v1/enrich) are cleared with them, since an answer cannot be told apart by provider. Walks Redis with SCAN, never blocking it.',
   })
   @ApiPost({ body: true })
-  @ApiBodyLimit()
+  @ApiJsonBodyErrors()
   @ApiAnswer(200, { deleted: 42, answers_deleted: 3 }, { description: 'How many entries were deleted.' })
   @ApiError(400, 'provider, operation or workspace_id invalid.', [
     'provider must be one of: companies-house, snov, …',
@@ -168,7 +168,7 @@ export class AdminOpsController {
       'Filters: `workspace_id`, `since` (created since, ISO 8601), `type`. Each job is retried like POST /v1/jobs/{id}/retry, for its workspace and key; a job its workspace’s quotas refuse is listed in `refusals`. Send an Idempotency-Key to make a repeat harmless.',
   })
   @ApiPost({ body: true })
-  @ApiBodyLimit()
+  @ApiJsonBodyErrors()
   @ApiAnswer(200, RETRY_EXAMPLE, {
     description: 'What was matched, retried (with the new job ids) and refused.',
   })

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { CreditMonitorConfig } from '@sluice/config';
 import { ROCKETREACH_ATTRIBUTION } from '@sluice/providers';
 import { DataSource } from 'typeorm';
-import { refuseUnknownParams } from '../http-params';
+import { isCalendarDate, refuseUnknownParams } from '../http-params';
 
 export const SEGMENTS = ['industry', 'country'] as const;
 export type Segment = (typeof SEGMENTS)[number];
@@ -27,7 +27,7 @@ function dateParam(name: string, value: unknown): Date | null {
   if (value === undefined) {
     return null;
   }
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(Date.parse(value))) {
+  if (typeof value !== 'string' || !isCalendarDate(value)) {
     throw new BadRequestException(`${name} must be an ISO 8601 date or time, like 2026-12-01T00:00:00Z.`);
   }
   return new Date(value);

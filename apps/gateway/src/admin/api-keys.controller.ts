@@ -14,7 +14,14 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { AdminErrors, ApiAnswer, ApiBodyLimit, ApiError, ApiPost, ApiUuidParam } from '../openapi/decorators';
+import {
+  AdminErrors,
+  ApiAnswer,
+  ApiJsonBodyErrors,
+  ApiError,
+  ApiPost,
+  ApiUuidParam,
+} from '../openapi/decorators';
 import {
   KEY_CREATED_EXAMPLE,
   KEY_REVOKED_EXAMPLE,
@@ -232,7 +239,7 @@ export class ApiKeysController {
   @Patch('limits')
   @ApiOperation({ summary: 'Set the workspace’s API rate limits (null: back to the default)' })
   @ApiAnswer(200, RATE_LIMITS_EXAMPLE, { description: 'The limits now in force.' })
-  @ApiBodyLimit()
+  @ApiJsonBodyErrors()
   async limits(
     @Param('workspace', new ParseUUIDPipe()) workspaceId: string,
     @Body() body: RateLimitsDto,

@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nest
 import { PROVIDER_NAMES } from '@sluice/queue';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
 import { providerOf } from '../http-params';
-import { AdminErrors, ApiAnswer, ApiBodyLimit, ApiError, ApiJsonBody } from '../openapi/decorators';
+import { AdminErrors, ApiAnswer, ApiJsonBodyErrors, ApiError, ApiJsonBody } from '../openapi/decorators';
 import { ProviderSettingsService, type ProviderSettingsView } from './provider-settings.service';
 
 const SETTINGS_EXAMPLE = {
@@ -98,11 +98,15 @@ export class ProviderSettingsController {
     },
   )
   @ApiAnswer(200, VIEW_EXAMPLE, { ...VIEW_OPTIONS, description: 'The provider’s settings after the change.' })
-  @ApiBodyLimit()
-  @ApiError(400, 'Unknown or invalid fields (each named); nothing was written.', [
-    'unknown field(s) colour; allowed: enabled, priority, minimum_tier, rate_limits, poll_interval_ms, credit_warning, credit_critical, costs',
-    'priority must be a whole number from -1000 to 1000, or null',
-  ])
+  @ApiJsonBodyErrors()
+  @ApiError(
+    400,
+    'Unknown or invalid fields (each named), or credit_critical above credit_warning; nothing was written.',
+    [
+      'unknown field(s) colour; allowed: enabled, priority, minimum_tier, rate_limits, poll_interval_ms, credit_warning, credit_critical, costs',
+      'priority must be a whole number from -1000 to 1000, or null',
+    ],
+  )
   @ApiError(404, 'No such provider.', NO_PROVIDER)
   async update(
     @Param('name') name: string,

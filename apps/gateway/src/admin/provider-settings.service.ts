@@ -7,11 +7,13 @@ import { ProviderSettingsRow } from '@sluice/db';
 import {
   apiFieldOf,
   applyPatch,
+  creditThresholdsProblem,
   environmentSettings,
   mergeSettings,
   parseSettingsPatch,
   sanitizeStored,
   settingsView,
+  type OverridableSettings,
   type StoredOverrides,
 } from '@sluice/providers';
 import {
@@ -84,6 +86,12 @@ export class ProviderSettingsService {
         [name],
       );
       const next = applyPatch(sanitizeStored(current?.overrides, name), patch);
+      // Checked on the values in force after the change: one threshold set alone can cross the
+      // other's stored or environment value. Thrown here, the transaction writes nothing.
+      const problem = creditThresholdsProblem(mergeSettings(this.environmentOf(name), next).settings);
+      if (problem !== null) {
+        throw new BadRequestException([problem]);
+      }
       if (Object.keys(next).length === 0) {
         await manager.delete(ProviderSettingsRow, { provider: name });
       } else {
@@ -110,13 +118,18 @@ export class ProviderSettingsService {
     await publishProviderSettingsChanged(redis, this.core.queuePrefix, name);
   }
 
-  private viewOf(name: ProviderName, row: ProviderSettingsRow | undefined): ProviderSettingsView {
-    const base = environmentSettings(
+  /** The environment's settings of a provider: what it runs with when no row overrides it. */
+  private environmentOf(name: ProviderName): OverridableSettings {
+    return environmentSettings(
       name,
       this.pipeline.overrides[name],
       this.pipeline.asyncPollIntervalMs,
       thresholdsFor(this.monitor.policies[name] ?? {}),
     );
+  }
+
+  private viewOf(name: ProviderName, row: ProviderSettingsRow | undefined): ProviderSettingsView {
+    const base = this.environmentOf(name);
     const stored: StoredOverrides = sanitizeStored(row?.overrides, name);
     const { settings, fromDatabase } = mergeSettings(base, stored);
     return {

@@ -30,7 +30,7 @@ import {
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
-import { providerOf } from '../http-params';
+import { bodyFields, isCalendarDate, providerOf } from '../http-params';
 
 /**
  * Ops controls over providers: pause or resume one by hand (its queue and the marker every worker
@@ -159,12 +159,16 @@ export class ProvidersAdminController {
   @ApiPost({ body: true })
   @ApiJsonBody({ day: '2026-11-30' }, { required: false, optional: ['day'] })
   @ApiAnswer(202, USAGE_REPORT_EXAMPLE)
-  @ApiError(400, 'day is not a YYYY-MM-DD date.', 'day must be a date as YYYY-MM-DD.')
-  async usageReport(@Body() body: { day?: unknown } = {}): Promise<{ status: 'queued'; job_id: string }> {
-    const day = body?.day;
+  @ApiError(400, 'day is not a YYYY-MM-DD date its month has, or an unknown field.', [
+    'day must be a date as YYYY-MM-DD.',
+    'Unknown field(s) dya; allowed: day.',
+  ])
+  async usageReport(@Body() body: unknown): Promise<{ status: 'queued'; job_id: string }> {
+    // A misspelt day must not send yesterday's report instead.
+    const { day } = bodyFields(body, ['day']);
     if (
       day !== undefined &&
-      (typeof day !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(day)))
+      (typeof day !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(day) || !isCalendarDate(day))
     ) {
       throw new BadRequestException('day must be a date as YYYY-MM-DD.');
     }

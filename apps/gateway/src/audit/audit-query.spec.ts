@@ -51,6 +51,10 @@ describe('parseAuditQuery', () => {
     [{ limit: '201' }, true, /limit must be a whole number from 1 to 200/],
     [{ limit: '1.5' }, true, /limit must be/],
     [{ from: 'tomorrow' }, true, /from must be an ISO 8601/],
+    // Date.parse rolls 31 February over into March: a day the month lacks is refused, not moved.
+    [{ from: '2026-02-31' }, true, /from must be an ISO 8601/],
+    [{ to: '2026-04-31T00:00:00Z' }, true, /to must be an ISO 8601/],
+    [{ cursor: encodeCursor('2026-02-31 10:00:00+00', id) }, true, /cursor is not a next_cursor/],
     [{ from: '2026-12-02', to: '2026-12-01' }, true, /from must be before to/],
     [{ action: 'Job Read' }, true, /action must be an action name/],
     [{ cursor: 'eyJ4IjoxfQ' }, true, /cursor is not a next_cursor/],

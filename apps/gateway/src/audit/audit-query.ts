@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { refuseUnknownParams } from '../http-params';
+import { isCalendarDate, refuseUnknownParams } from '../http-params';
 
 /** Detail keys that could carry a secret: dropped from every audit row, whatever the caller passed. */
 const SECRET_KEY = /secret|token|password|api_?key$|key_hash|ciphertext|credential_values|authorization/i;
@@ -46,7 +46,7 @@ function decodeCursor(cursor: string): { at: string; id: string } {
       Array.isArray(parsed) &&
       parsed.length === 2 &&
       typeof parsed[0] === 'string' &&
-      !Number.isNaN(Date.parse(parsed[0])) &&
+      isCalendarDate(parsed[0]) &&
       typeof parsed[1] === 'string' &&
       UUID.test(parsed[1])
     ) {
@@ -62,11 +62,10 @@ function dateOf(name: string, value: unknown): Date | null {
   if (value === undefined) {
     return null;
   }
-  const date = typeof value === 'string' ? new Date(value) : new Date(Number.NaN);
-  if (Number.isNaN(date.getTime()) || typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(value)) {
+  if (typeof value !== 'string' || !isCalendarDate(value)) {
     throw new BadRequestException(`${name} must be an ISO 8601 date or time, like 2026-12-01T00:00:00Z.`);
   }
-  return date;
+  return new Date(value);
 }
 
 /**

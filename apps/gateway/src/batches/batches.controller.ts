@@ -22,12 +22,13 @@ import {
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
-import { ApiError, ApiKeyErrors, ApiPost, ApiUuidParam } from '../openapi/decorators';
+import { ApiError, ApiJsonBodyErrors, ApiKeyErrors, ApiPost, ApiUuidParam } from '../openapi/decorators';
 import { ENRICH_FIELDS } from '@sluice/enrichment';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
 import { RequireScope } from '../auth/scopes';
 import { ENRICH_IDENTIFIERS } from '../enrich/enrich-input';
+import { refuseUnknownParams } from '../http-params';
 import { EVERY_DAYS, parseSchedule, SINCE_DAYS } from './batch-input';
 import {
   BatchCancelledDto,
@@ -183,14 +184,20 @@ export class BatchesController {
     type: BatchListDto,
     example: { data: [BATCH_EXAMPLE], next_offset: 20 },
   })
-  @ApiError(400, 'limit or offset out of bounds.', 'limit must be an integer from 1 to 100')
+  @ApiError(400, 'limit or offset out of bounds, or an unknown query parameter.', [
+    'limit must be an integer from 1 to 100',
+    'Unknown query parameter(s) status; allowed: limit, offset.',
+  ])
   @ApiQuery({ name: 'limit', required: false, example: 20, description: '1–100, default 20' })
   @ApiQuery({ name: 'offset', required: false, example: 0, description: 'default 0' })
   list(
     @CurrentCaller() caller: Caller,
+    @Query() query: Record<string, unknown>,
     @Query('limit') limit?: string,
     @Query('offset') offset?: string,
   ): Promise<BatchListDto> {
+    // A filter the list does not have (status=failed) must not answer as if it had applied.
+    refuseUnknownParams(query, ['limit', 'offset']);
     return this.batches.list(
       caller,
       intParam(limit, 'limit', 1, 100, 20),
@@ -242,9 +249,11 @@ export class BatchesController {
   async get(
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentCaller() caller: Caller,
+    @Query() query: Record<string, unknown>,
     @Query('limit') limit?: string,
     @Query('after') after?: string,
   ): Promise<BatchDetailDto> {
+    refuseUnknownParams(query, ['limit', 'after']);
     const pageLimit = intParam(limit, 'limit', 1, 500, 100);
     const cursor = intParam(after, 'after', -1, 10_000_000, -1);
     const batch = await this.batches.view(caller, id);
@@ -335,6 +344,7 @@ export class BatchesController {
     description: 'The id is not a UUID, or every_days is missing or out of bounds.',
     message: 'every_days must be an integer from 1 to 365',
   })
+  @ApiJsonBodyErrors()
   @ApiError(
     409,
     'The batch was cancelled: a cancelled batch is not enriched again.',

@@ -1,5 +1,6 @@
 import {
   BadRequestException,
+  Body,
   ConflictException,
   Controller,
   Get,
@@ -24,6 +25,7 @@ import { RequireScope } from '../auth/scopes';
 import { type Caller, CurrentCaller } from '../auth/request-context';
 import { JobsService } from '../jobs/jobs.service';
 import { WebhookSecrets } from './webhook-secrets.service';
+import { bodyFields } from '../http-params';
 
 /** Signed callbacks upstream: the workspace's signing secret, a job's deliveries, redelivery. */
 @ApiTags('callbacks')
@@ -50,9 +52,12 @@ export class CallbacksController {
   })
   @ApiPost({ body: false })
   @ApiAnswer(200, WEBHOOK_SECRET_EXAMPLE, { nullable: ['previous_valid_until'] })
+  @ApiError(400, 'A body with fields: the route takes none.', 'Unknown field(s) x; this route takes no body.')
   async rotate(
     @CurrentCaller() caller: Caller,
+    @Body() body: unknown,
   ): Promise<{ webhook_secret: string; previous_valid_until: string | null }> {
+    bodyFields(body, []);
     const rotated = await this.secrets.rotate(caller.workspaceId);
     return { webhook_secret: rotated.secret, previous_valid_until: rotated.previousValidUntil };
   }

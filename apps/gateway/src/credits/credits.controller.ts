@@ -14,7 +14,7 @@ import { DataSource } from 'typeorm';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { RequireScope } from '../auth/scopes';
 import { type Caller, CurrentCaller } from '../auth/request-context';
-import { isoDateParam } from '../http-params';
+import { isoDateParam, refuseUnknownParams } from '../http-params';
 import { type ProviderBalance, readProviderBalances } from './provider-balances';
 import { monthStart, Quotas, type QuotaView } from './quotas.service';
 
@@ -128,12 +128,18 @@ export class CreditsController {
   @ApiQuery({ name: 'from', required: false, description: 'ISO date; default: 30 days ago' })
   @ApiQuery({ name: 'to', required: false, description: 'ISO date (exclusive); default: now' })
   @ApiAnswer(200, USAGE_EXAMPLE, { nullable: ['cost_per_hit', 'api_key_id'], optional: ['api_key_id'] })
-  @ApiError(400, 'from or to malformed, or from not before to.', 'from must be before to.')
+  @ApiError(400, 'from or to malformed, from not before to, or an unknown query parameter.', [
+    'from must be before to.',
+    'Unknown query parameter(s) since; allowed: from, to.',
+  ])
   async usage(
     @CurrentCaller() caller: Caller,
+    @Query() query: Record<string, unknown>,
     @Query('from') fromRaw?: string,
     @Query('to') toRaw?: string,
   ): Promise<{ from: string; to: string; by_provider: UsageRow[]; by_api_key: UsageRow[] }> {
+    // A misspelt from (since=…) must not answer for the default 30 days as if it had applied.
+    refuseUnknownParams(query, ['from', 'to']);
     const now = new Date();
     const to = isoDateParam(toRaw, 'to') ?? now;
     const from = isoDateParam(fromRaw, 'from') ?? new Date(to.getTime() - 30 * DAY_MS);
@@ -159,11 +165,16 @@ export class CreditsController {
   })
   @ApiQuery({ name: 'limit', required: false, description: '1–500, default 100', example: 100 })
   @ApiAnswer(200, ALERTS_EXAMPLE, { nullable: ['provider'], freeform: ['details', 'deliveries'] })
-  @ApiError(400, 'limit is not a whole number from 1 to 500.', 'limit must be a whole number from 1 to 500.')
+  @ApiError(400, 'limit is not a whole number from 1 to 500, or an unknown query parameter.', [
+    'limit must be a whole number from 1 to 500.',
+    'Unknown query parameter(s) severity; allowed: limit.',
+  ])
   async alerts(
     @CurrentCaller() caller: Caller,
+    @Query() query: Record<string, unknown>,
     @Query('limit') limitRaw?: string,
   ): Promise<{ alerts: Record<string, unknown>[] }> {
+    refuseUnknownParams(query, ['limit']);
     const limit = limitRaw === undefined ? 100 : Number(limitRaw);
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
       throw new BadRequestException('limit must be a whole number from 1 to 500.');

@@ -13,7 +13,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { PROVIDER_NAMES } from '@sluice/queue';
-import { AdminErrors, ApiAnswer, ApiBodyLimit, ApiError, ApiUuidParam } from '../openapi/decorators';
+import { AdminErrors, ApiAnswer, ApiJsonBodyErrors, ApiError, ApiUuidParam } from '../openapi/decorators';
 import { QUOTA_EXAMPLE, QUOTAS_EXAMPLE } from '../openapi/examples';
 import { IsIn, IsNumber, IsOptional, Max, Min } from 'class-validator';
 import { FitsCreditColumn } from '../credit-figures';
@@ -88,7 +88,7 @@ export class QuotasAdminController {
   @ApiOperation({ summary: 'Set a workspace’s monthly credit quota at a provider' })
   @ApiParam({ name: 'provider', enum: PROVIDER_NAMES, example: 'snov' })
   @ApiAnswer(200, QUOTA_EXAMPLE, { description: 'The quota with what was used of it this month.' })
-  @ApiBodyLimit()
+  @ApiJsonBodyErrors()
   @ApiError(400, 'The workspace id is not a UUID, or monthly_credits or policy is invalid.', [
     'monthly_credits must be 0 or more',
   ])

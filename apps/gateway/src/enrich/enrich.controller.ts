@@ -33,6 +33,7 @@ import {
 } from './enrich-input';
 import { EnrichService } from './enrich.service';
 import { FIELDS_SCHEMA, IDENTIFIERS_SCHEMA, OPTIONS_SCHEMA } from './enrich-schemas';
+import { ApiSuppressed } from '../persons/suppression-check';
 
 const ANSWER_EXAMPLE = {
   job_id: '6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f',
@@ -143,6 +144,7 @@ export class EnrichController {
     "unknown member(s) 'colour'; identifiers: first_name, last_name, domain, …; settings: enrich, timeout_ms, options, max_credits",
   )
   @ApiQuotaExceeded()
+  @ApiSuppressed()
   async enrich(
     @Body() body: Record<string, unknown>,
     @CurrentCaller() caller: Caller,

@@ -1,6 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import { SUPPORTED_REQUEST_TYPES } from '@sluice/enrichment';
-import { isoDateParam, limitParam, refuseUnknownParams, singleParams } from '../http-params';
+import { isCalendarDate, isoDateParam, limitParam, refuseUnknownParams, singleParams } from '../http-params';
 
 export const JOB_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 
@@ -25,11 +25,10 @@ export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 
 export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const createdAt = new Date(at ?? '');
-  if (!id || !UUID.test(id) || Number.isNaN(createdAt.getTime())) {
+  if (!id || !UUID.test(id) || at === undefined || !isCalendarDate(at)) {
     throw new BadRequestException('cursor is not one this API handed out; pass next_cursor as it came.');
   }
-  return { createdAt, id };
+  return { createdAt: new Date(at), id };
 }
 
 /** The query parameters `GET /v1/jobs` takes (the OpenAPI document lists the same). */

@@ -47,12 +47,14 @@ import { jobEvents, TERMINAL_STATUSES, type JobEvent, type JobView } from './job
 import { JobEventsHub } from './job-events';
 import type { Request, Response } from 'express';
 import { parseJobListQuery } from './job-list';
+import { bodyFields } from '../http-params';
 import { bulkJobsOf, checkBulkJob, type RejectedJob } from './bulk-jobs';
 import { JobsService, type JobSummary, type NewJob } from './jobs.service';
 import { WebhookSecrets } from '../callbacks/webhook-secrets.service';
 import { ApiQuotaExceeded } from '../credits/quota.dto';
 import { Quotas } from '../credits/quotas.service';
 import { AuditLog } from '../audit/audit-log.service';
+import { ApiSuppressed } from '../persons/suppression-check';
 
 @ApiTags('jobs')
 @ApiBearerAuth()
@@ -85,6 +87,7 @@ export class JobsController {
     'property colour should not exist',
   ])
   @ApiQuotaExceeded()
+  @ApiSuppressed()
   async create(
     @Body() body: CreateJobDto,
     @CurrentCaller() caller: Caller,
@@ -222,7 +225,10 @@ export class JobsController {
     { description: 'The new job.' },
   )
   @ApiUuidParam('id', 'The job id, as returned by POST /v1/jobs.', '6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f')
-  @ApiError(400, 'The id is not a UUID.', 'Job id must be a UUID, as returned by POST /v1/jobs.')
+  @ApiError(400, 'The id is not a UUID, or a body with fields (the route takes none).', [
+    'Job id must be a UUID, as returned by POST /v1/jobs.',
+    'Unknown field(s) priority; this route takes no body.',
+  ])
   @ApiError(
     404,
     'No such job in this workspace.',
@@ -234,11 +240,15 @@ export class JobsController {
     'Job 6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f is completed; only failed or cancelled jobs can be retried.',
   )
   @ApiQuotaExceeded()
+  @ApiSuppressed()
   async retry(
     @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new JobIdError() })) id: string,
     @CurrentCaller() caller: Caller,
     @CorrelationId() correlationId: string,
+    @Body() body: unknown,
   ): Promise<JobCreatedDto & { retry_of: string }> {
+    // The retry runs the job as it was: a field sent to change it (a priority, say) would be ignored.
+    bodyFields(body, []);
     const original = await this.jobs.find(caller, id);
     if (original.status !== 'failed' && original.status !== 'cancelled') {
       throw new ConflictException(

@@ -65,6 +65,7 @@ const REASONS: Record<number, string> = {
   409: 'Conflict',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
   429: 'Too Many Requests',
   503: 'Service Unavailable',
 };
@@ -76,6 +77,12 @@ export interface ExampleSchemaOptions {
   freeform?: readonly string[];
   /** Property names (at any depth) that may be absent. */
   optional?: readonly string[];
+  /**
+   * Property names (at any depth) holding a whole number only, whatever the example shows. Any
+   * other number is typed `number`: an example of 1 credit cannot tell a count from a figure that
+   * is 2.5 in another answer, and a client told `integer` may refuse or round the real one.
+   */
+  integer?: readonly string[];
 }
 
 /**
@@ -101,7 +108,10 @@ export function schemaOfExample(example: unknown, options: ExampleSchemaOptions 
       case 'string':
         return { type: 'string', ...nullable };
       case 'number':
-        return { type: Number.isInteger(value) ? 'integer' : 'number', ...nullable };
+        return {
+          type: name !== null && (options.integer ?? []).includes(name) ? 'integer' : 'number',
+          ...nullable,
+        };
       case 'boolean':
         return { type: 'boolean', ...nullable };
       case 'object': {
@@ -230,18 +240,29 @@ export function ApiUuidParam(
   return ApiParam({ name, type: 'string', format: 'uuid', description, example });
 }
 
-/** A route taking a JSON body can be refused for its size (413) before anything reads it. */
-export function ApiBodyLimit(): MethodDecorator & ClassDecorator {
-  return ApiError(
-    413,
-    'The body is larger than HTTP_BODY_LIMIT_BYTES.',
-    'Request body is larger than the limit of 1048576 bytes.',
+/**
+ * A route taking a JSON body can be refused before anything reads it: for its size (413), or for a
+ * charset the JSON parser does not read (415, e.g. `application/json; charset=latin1`).
+ */
+export function ApiJsonBodyErrors(): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    ApiError(
+      413,
+      'The body is larger than HTTP_BODY_LIMIT_BYTES.',
+      'Request body is larger than the limit of 1048576 bytes.',
+    ),
+    ApiError(
+      415,
+      'A JSON body in a charset other than UTF-8, UTF-16 or UTF-32.',
+      'unsupported charset "LATIN1"',
+    ),
   );
 }
 
 /**
  * What every POST takes and can answer besides its own: the optional `Idempotency-Key` header and
- * its 409s; with a body, malformed JSON (400) and a body over the size limit (413).
+ * its 409s; with a body, malformed JSON (400), a body over the size limit (413) and one in a
+ * charset the parser does not read (415).
  */
 export function ApiPost(options: { body: boolean }): MethodDecorator {
   const decorators: (MethodDecorator & ClassDecorator)[] = [
@@ -259,7 +280,7 @@ export function ApiPost(options: { body: boolean }): MethodDecorator {
     ),
   ];
   if (options.body) {
-    decorators.push(ApiBodyLimit());
+    decorators.push(ApiJsonBodyErrors());
   }
   return applyDecorators(...decorators);
 }

@@ -3,10 +3,20 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { suppressionHashesOf } from '@sluice/enrichment';
 import { preparedSql, queryPrepared } from '@sluice/db';
 import { DataSource } from 'typeorm';
+import { ApiError } from '../openapi/decorators';
 
 /** The error a suppressed input is refused with (the whole request, or one row of a list). */
 export const SUPPRESSED_MESSAGE =
   'suppressed: this person was erased from this workspace (DELETE /v1/persons) and is never enriched again';
+
+/** The 422 of a route that creates one job: its input names a person erased from the workspace. */
+export function ApiSuppressed(): MethodDecorator & ClassDecorator {
+  return ApiError(
+    422,
+    'The input names a person erased from this workspace (DELETE /v1/persons); nothing was created or charged.',
+    SUPPRESSED_MESSAGE,
+  );
+}
 
 const SUPPRESSED_SQL = preparedSql(
   'SELECT identifier_hash FROM suppressions WHERE workspace_id = $1 AND identifier_hash = ANY($2::text[])',

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Put, UseGuards } from '
 import { InjectQueue } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiError, ApiKeyErrors } from '../openapi/decorators';
+import { ApiError, ApiJsonBodyErrors, ApiKeyErrors } from '../openapi/decorators';
 import { CoreConfig, hasPlatformCredentials, PipelineConfig, ProvidersConfig } from '@sluice/config';
 import { descriptorOf } from '@sluice/providers';
 import {
@@ -194,6 +194,7 @@ export class ProvidersController {
       updated_at: '2026-12-02T10:00:00.000Z',
     },
   })
+  @ApiJsonBodyErrors()
   @ApiError(400, 'A field is missing, unknown or malformed (each named), or credentials are not enabled.', [
     'api_key is required',
   ])

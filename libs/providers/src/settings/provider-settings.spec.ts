@@ -3,6 +3,7 @@ import {
   applyPatch,
   chargedCredits,
   costsInForce,
+  creditThresholdsProblem,
   environmentSettings,
   mergeSettings,
   parseSettingsPatch,
@@ -64,6 +65,15 @@ describe('provider settings', () => {
       enabled: false,
       rateLimits: [{ name: 'minute', limit: 1, windowMs: 60000, tier: 'free' }],
     });
+  });
+
+  it('refuses a critical threshold above the warning one, which would never let the warning be sent', () => {
+    expect(creditThresholdsProblem({ creditWarning: 5, creditCritical: 50 })).toMatch(
+      /credit_critical \(50\) is above credit_warning \(5\)/,
+    );
+    expect(creditThresholdsProblem({ creditWarning: 25, creditCritical: 5 })).toBeNull();
+    expect(creditThresholdsProblem({ creditWarning: 5, creditCritical: 5 })).toBeNull();
+    expect(creditThresholdsProblem({ creditWarning: null, creditCritical: 50 })).toBeNull();
   });
 
   it('names every unknown or invalid field', () => {

@@ -220,6 +220,22 @@ export function mergeSettings(
 }
 
 /**
+ * Why the credit monitor's thresholds in force cannot both alert, or null. A balance at or below
+ * `credit_critical` raises the critical alert instead of the warning, so a critical threshold above
+ * the warning one would leave the warning never sent: the warning must come first, at the higher
+ * balance.
+ */
+export function creditThresholdsProblem(
+  settings: Pick<OverridableSettings, 'creditWarning' | 'creditCritical'>,
+): string | null {
+  const { creditWarning: warning, creditCritical: critical } = settings;
+  if (warning === null || critical === null || critical <= warning) {
+    return null;
+  }
+  return `credit_critical (${critical}) is above credit_warning (${warning}): the warning would never be sent, as a balance at or below the critical threshold alerts as critical. Set credit_critical at or below credit_warning.`;
+}
+
+/**
  * A partial update as the admin API takes it (snake_case, as every API body): a value sets the
  * field, null resets it to the environment's value, an absent field is left as it is.
  */
