@@ -412,6 +412,73 @@ describe('API access', () => {
     ).toBe(404);
   });
 
+  it('lists the jobs of one bulk submission (one created_at) page by page, each exactly once and in order', async () => {
+    ctx = await setUp({}, { worker: false });
+    const { stack, db } = ctx;
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Bulk List Co');
+    const submitted = await call<{ accepted: { id: string }[] }>(stack.gatewayUrl, 'POST', '/v1/jobs/bulk', {
+      token: apiKey,
+      body: {
+        jobs: Array.from({ length: 5 }, (_, i) => ({ ...JOB, input: { company_number: `1000000${i}` } })),
+      },
+    });
+    expect(submitted.status).toBe(202);
+    // One INSERT: the five share one created_at, to the microsecond.
+    const [{ instants }] = await db.dataSource.query<{ instants: number }[]>(
+      'SELECT count(DISTINCT created_at)::int AS instants FROM enrichment_requests WHERE workspace_id = $1',
+      [workspaceId],
+    );
+    expect(instants).toBe(1);
+    // Newest first, then by id descending: with one created_at, the ids' order.
+    const expected = submitted.body.accepted
+      .map((job) => job.id)
+      .sort()
+      .reverse();
+    expect(expected).toHaveLength(5);
+
+    type Page = { data: { id: string }[]; next_cursor: string | null };
+    const page = (query: string) =>
+      call<Page>(stack.gatewayUrl, 'GET', `/v1/jobs?${query}`, { token: apiKey });
+    for (const limit of [1, 2, 4]) {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const answer: { status: number; body: Page } = await page(
+          `limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        expect(answer.status).toBe(200);
+        seen.push(...answer.body.data.map((job) => job.id));
+        cursor = answer.body.next_cursor;
+      } while (cursor);
+      expect({ limit, seen }).toEqual({ limit, seen: expected });
+    }
+
+    // A cursor of the earlier, millisecond form is refused rather than followed past jobs.
+    const [first] = (await page('limit=1')).body.data;
+    const createdAt = (
+      await db.dataSource.getRepository(EnrichmentRequest).findOneByOrFail({ id: first?.id })
+    ).createdAt;
+    const old = Buffer.from(`${createdAt.toISOString()}|${first?.id}`, 'utf8').toString('base64url');
+    const refused = await call<{ message: string }>(stack.gatewayUrl, 'GET', `/v1/jobs?cursor=${old}`, {
+      token: apiKey,
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toMatch(
+      /could skip rows created in the same millisecond\); start again without it/,
+    );
+    // A forged position PostgreSQL could not read is a 400, not a 500.
+    const forged = Buffer.from(JSON.stringify(['2026-02-30 10:00:00+00', first?.id]), 'utf8').toString(
+      'base64url',
+    );
+    const malformed = await call<{ message: string }>(stack.gatewayUrl, 'GET', `/v1/jobs?cursor=${forged}`, {
+      token: apiKey,
+    });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.message).toMatch(
+      /cursor is not a next_cursor of this list; start again without it/,
+    );
+  });
+
   it('streams a job’s progress as server-sent events until its outcome', async () => {
     ctx = await setUp({});
     const { stack } = ctx;

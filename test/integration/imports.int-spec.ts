@@ -1171,6 +1171,70 @@ describe('CSV imports with a worker, and exports', () => {
     expect(await file.text()).toBe('');
     expect(await ctx.db.dataSource.getRepository(EnrichmentRequest).countBy({ workspaceId })).toBe(0);
   });
+
+  it('pages through an import’s jobs and through the imports, each once and in order, though rows share a millisecond', async () => {
+    const { stack, db } = ctx;
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Paged Import Co');
+    /** Every id of a newest-first list, following next_cursor `limit` at a time. */
+    const everyPage = async (path: string, limit: number): Promise<string[]> => {
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const query: string = `limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+        const page: { status: number; body: { data: { id: string }[]; next_cursor: string | null } } =
+          await call(stack.gatewayUrl, 'GET', `${path}${path.includes('?') ? '&' : '?'}${query}`, {
+            token: apiKey,
+          });
+        expect(page.status).toBe(200);
+        ids.push(...page.body.data.map((row) => row.id));
+        cursor = page.body.next_cursor;
+      } while (cursor);
+      return ids;
+    };
+
+    // 25 rows in chunks of 10 (IMPORT_CHUNK_SIZE): each chunk is one INSERT, one created_at.
+    const rows = Array.from({ length: 25 }, (_, i) => `8${String(i).padStart(7, '0')}`);
+    const imported = await upload(
+      stack,
+      apiKey,
+      'type=company.profile',
+      ['company_number', ...rows].join('\n'),
+    );
+    expect(imported.body).toMatchObject({ status: 'completed', rows_accepted: 25 });
+    const stored: { id: string }[] = await db.dataSource.query(
+      'SELECT id FROM enrichment_requests WHERE import_id = $1 ORDER BY created_at DESC, id DESC',
+      [imported.body.id],
+    );
+    expect(stored).toHaveLength(25);
+    const [{ instants }] = await db.dataSource.query<{ instants: number }[]>(
+      'SELECT count(DISTINCT created_at)::int AS instants FROM enrichment_requests WHERE import_id = $1',
+      [imported.body.id],
+    );
+    expect(instants).toBe(3);
+    for (const limit of [1, 3, 7]) {
+      expect(await everyPage(`/v1/jobs?import_id=${imported.body.id}`, limit)).toEqual(
+        stored.map((row) => row.id),
+      );
+    }
+
+    // Imports uploaded at the same moment: three in one millisecond (an hour ago), a microsecond apart.
+    const uploads: string[] = [];
+    for (const row of rows.slice(0, 3)) {
+      uploads.push((await upload(stack, apiKey, 'type=company.profile', `company_number\n${row}\n`)).body.id);
+    }
+    await db.dataSource.query(
+      `UPDATE imports
+          SET created_at = date_trunc('milliseconds', now() - interval '1 hour')
+                           + array_position($2::uuid[], id) * interval '1 microsecond'
+        WHERE workspace_id = $1 AND id = ANY($2::uuid[])`,
+      [workspaceId, uploads],
+    );
+    // Newest first: the import of 25 rows, then the three, the last uploaded first.
+    const newestFirst = [imported.body.id, ...[...uploads].reverse()];
+    for (const limit of [1, 2]) {
+      expect(await everyPage('/v1/imports', limit)).toEqual(newestFirst);
+    }
+  });
 });
 
 describe('CSV imports of spreadsheet exports (no worker: the jobs stay queued)', () => {

@@ -10,7 +10,7 @@ export function providerOf(name: string): ProviderName {
 }
 
 /** Whether the month has that day: `Date` would take 2026-02-30 for 2 March. */
-function isCalendarDay(year: number, month: number, day: number): boolean {
+export function isCalendarDay(year: number, month: number, day: number): boolean {
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day);
   return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;

@@ -1,7 +1,8 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { type AuditQuery, encodeCursor, withoutSecrets } from './audit-query';
+import { encodeKeysetCursor } from '../keyset-cursor';
+import { type AuditQuery, withoutSecrets } from './audit-query';
 
 /** What an audited action records; `actor` is the API key id, or `admin` for the admin token. */
 export interface AuditEntry {
@@ -204,7 +205,7 @@ export class AuditReader {
         details: row.details,
         correlation_id: row.correlation_id,
       })),
-      next_cursor: rows.length > query.limit && last ? encodeCursor(last.at_key, last.id) : null,
+      next_cursor: rows.length > query.limit && last ? encodeKeysetCursor(last.at_key, last.id) : null,
     };
   }
 }

@@ -1,5 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
-import { encodeCursor, parseAuditQuery, withoutSecrets } from './audit-query';
+import { encodeKeysetCursor } from '../keyset-cursor';
+import { parseAuditQuery, withoutSecrets } from './audit-query';
 
 describe('withoutSecrets', () => {
   it('drops members whose names look like secrets, at any depth, and keeps the rest', () => {
@@ -39,7 +40,7 @@ describe('parseAuditQuery', () => {
   });
 
   it('round-trips a cursor', () => {
-    const cursor = encodeCursor('2026-12-02 10:00:02.123456+00', id);
+    const cursor = encodeKeysetCursor('2026-12-02 10:00:02.123456+00', id);
     expect(parseAuditQuery({ cursor, limit: '10' }, { admin: false }).after).toEqual({
       at: '2026-12-02 10:00:02.123456+00',
       id,
@@ -54,7 +55,7 @@ describe('parseAuditQuery', () => {
     // Date.parse rolls 31 February over into March: a day the month lacks is refused, not moved.
     [{ from: '2026-02-31' }, true, /from must be an ISO 8601/],
     [{ to: '2026-04-31T00:00:00Z' }, true, /to must be an ISO 8601/],
-    [{ cursor: encodeCursor('2026-02-31 10:00:00+00', id) }, true, /cursor is not a next_cursor/],
+    [{ cursor: encodeKeysetCursor('2026-02-31 10:00:00+00', id) }, true, /cursor is not a next_cursor/],
     [{ from: '2026-12-02', to: '2026-12-01' }, true, /from must be before to/],
     [{ action: 'Job Read' }, true, /action must be an action name/],
     [{ cursor: 'eyJ4IjoxfQ' }, true, /cursor is not a next_cursor/],

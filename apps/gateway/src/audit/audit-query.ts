@@ -1,5 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import { isCalendarDate, refuseUnknownParams } from '../http-params';
+import { decodeKeysetCursor, type KeysetPosition } from '../keyset-cursor';
 
 /** Detail keys that could carry a secret: dropped from every audit row, whatever the caller passed. */
 const SECRET_KEY = /secret|token|password|api_?key$|key_hash|ciphertext|credential_values|authorization/i;
@@ -29,34 +30,11 @@ export interface AuditQuery {
   to: Date | null;
   limit: number;
   /** Keyset position: the `at` (full precision, as text) and id of the last row of the previous page. */
-  after: { at: string; id: string } | null;
+  after: KeysetPosition | null;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ACTION = /^[a-z_]+(\.[a-z_]+)*$/;
-
-export function encodeCursor(at: string, id: string): string {
-  return Buffer.from(JSON.stringify([at, id]), 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): { at: string; id: string } {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(parsed) &&
-      parsed.length === 2 &&
-      typeof parsed[0] === 'string' &&
-      isCalendarDate(parsed[0]) &&
-      typeof parsed[1] === 'string' &&
-      UUID.test(parsed[1])
-    ) {
-      return { at: parsed[0], id: parsed[1] };
-    }
-  } catch {
-    // falls through to the 400 below
-  }
-  throw new BadRequestException('cursor is not a next_cursor of this list; start again without it.');
-}
 
 function dateOf(name: string, value: unknown): Date | null {
   if (value === undefined) {
@@ -107,6 +85,6 @@ export function parseAuditQuery(query: Record<string, unknown>, options: { admin
     from,
     to,
     limit,
-    after: query.cursor === undefined ? null : decodeCursor(query.cursor as string),
+    after: query.cursor === undefined ? null : decodeKeysetCursor(query.cursor as string),
   };
 }

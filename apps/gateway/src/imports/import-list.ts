@@ -1,7 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
 import { IMPORT_STATUSES, type ImportStatus } from '@sluice/db';
 import { limitParam, refuseUnknownParams, singleParams } from '../http-params';
-import { decodeCursor } from '../jobs/job-list';
+import { decodeKeysetCursor, type KeysetPosition } from '../keyset-cursor';
 import { referenceOf } from './import-settings';
 
 export interface ImportListQuery {
@@ -9,8 +9,8 @@ export interface ImportListQuery {
   reference?: string;
   status?: ImportStatus;
   limit: number;
-  /** Where the previous page ended: its last import's creation time and id. */
-  after?: { createdAt: Date; id: string };
+  /** Where the previous page ended: its last import's creation time (as PostgreSQL printed it) and id. */
+  after?: KeysetPosition;
 }
 
 const KNOWN = ['reference', 'status', 'limit', 'cursor'];
@@ -30,6 +30,6 @@ export function parseImportListQuery(raw: Record<string, unknown>): ImportListQu
     reference: reference === undefined ? undefined : referenceOf(reference),
     status: status as ImportStatus | undefined,
     limit,
-    after: cursor ? decodeCursor(cursor) : undefined,
+    after: cursor ? decodeKeysetCursor(cursor) : undefined,
   };
 }

@@ -15,8 +15,8 @@ import { CsvError } from 'csv-parse';
 import { DataSource, In } from 'typeorm';
 import type { Caller } from '../auth/request-context';
 import { Quotas } from '../credits/quotas.service';
-import { encodeCursor } from '../jobs/job-list';
 import { JobsService, type NewJob } from '../jobs/jobs.service';
+import { encodeKeysetCursor } from '../keyset-cursor';
 import { type CsvRow, MAX_ROW_BYTES, readCsvRows } from './csv-rows';
 import { asBadRequest, type CsvUpload, UploadBrokenError } from './csv-upload';
 import { ImportCancellation } from './import-cancellation';
@@ -418,6 +418,8 @@ export class ImportsService {
     const imports = this.dataSource.getRepository(ImportRecord);
     const builder = imports
       .createQueryBuilder('i')
+      // The cursor's position: microseconds, where the entity's Date would keep milliseconds.
+      .addSelect('i.created_at::text', 'created_key')
       .where('i.workspace_id = :workspaceId', { workspaceId: caller.workspaceId })
       .orderBy('i.created_at', 'DESC')
       .addOrderBy('i.id', 'DESC')
@@ -429,12 +431,12 @@ export class ImportsService {
       builder.andWhere('i.status = :status', { status: query.status });
     }
     if (query.after) {
-      builder.andWhere('(i.created_at, i.id) < (:afterAt, :afterId::uuid)', {
-        afterAt: query.after.createdAt,
+      builder.andWhere('(i.created_at, i.id) < (:afterAt::timestamptz, :afterId::uuid)', {
+        afterAt: query.after.at,
         afterId: query.after.id,
       });
     }
-    const rows = await builder.getMany();
+    const { entities: rows, raw } = await builder.getRawAndEntities<{ i_id: string; created_key: string }>();
     const page = rows.slice(0, query.limit);
     const resumers =
       page.length === 0
@@ -444,10 +446,12 @@ export class ImportsService {
             where: { resumedFrom: In(page.map((row) => row.id)) },
           });
     const resumedBy = new Map(resumers.map((row) => [row.resumedFrom, row.id]));
-    const last = page.at(-1);
+    const last = rows.length > query.limit ? page.at(-1) : undefined;
+    // No joins: each raw row is one entity's, found again by its id.
+    const lastKey = last && raw.find((row) => row.i_id === last.id)?.created_key;
     return {
       data: page.map((row) => toImportView(row, resumedBy.get(row.id) ?? null)),
-      next_cursor: rows.length > query.limit && last ? encodeCursor(last.createdAt, last.id) : null,
+      next_cursor: last && lastKey !== undefined ? encodeKeysetCursor(lastKey, last.id) : null,
     };
   }
 }

@@ -1,6 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
 import { SUPPORTED_REQUEST_TYPES } from '@sluice/enrichment';
-import { isCalendarDate, isoDateParam, limitParam, refuseUnknownParams, singleParams } from '../http-params';
+import { isoDateParam, limitParam, refuseUnknownParams, singleParams } from '../http-params';
+import { decodeKeysetCursor, type KeysetPosition } from '../keyset-cursor';
 
 export const JOB_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 
@@ -12,24 +13,11 @@ export interface JobListQuery {
   limit: number;
   /** Only the jobs of this CSV import. */
   importId?: string;
-  /** Where the previous page ended: its last job's creation time and id. */
-  after?: { createdAt: Date; id: string };
-}
-
-/** The cursor handed out with a page: opaque to callers, the last job's (created_at, id) inside. */
-export function encodeCursor(createdAt: Date, id: string): string {
-  return Buffer.from(`${createdAt.toISOString()}|${id}`, 'utf8').toString('base64url');
+  /** Where the previous page ended: its last job's creation time (as PostgreSQL printed it) and id. */
+  after?: KeysetPosition;
 }
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!id || !UUID.test(id) || at === undefined || !isCalendarDate(at)) {
-    throw new BadRequestException('cursor is not one this API handed out; pass next_cursor as it came.');
-  }
-  return { createdAt: new Date(at), id };
-}
 
 /** The query parameters `GET /v1/jobs` takes (the OpenAPI document lists the same). */
 export const JOB_LIST_PARAMS = [
@@ -67,6 +55,6 @@ export function parseJobListQuery(raw: Record<string, unknown>): JobListQuery {
     createdAfter: isoDateParam(text('created_after'), 'created_after'),
     createdBefore: isoDateParam(text('created_before'), 'created_before'),
     limit,
-    after: cursor ? decodeCursor(cursor) : undefined,
+    after: cursor ? decodeKeysetCursor(cursor) : undefined,
   };
 }

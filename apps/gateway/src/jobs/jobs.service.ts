@@ -24,9 +24,10 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DataSource, In, Not } from 'typeorm';
 import type { Caller } from '../auth/request-context';
+import { encodeKeysetCursor } from '../keyset-cursor';
 import { SUPPRESSED_MESSAGE, SuppressionCheck } from '../persons/suppression-check';
 import type { RejectedJob } from './bulk-jobs';
-import { encodeCursor, type JobListQuery } from './job-list';
+import type { JobListQuery } from './job-list';
 import { toJobView, type JobView } from './job-view';
 
 /** A job in a list: what it is and how it stands (the steps and result are at GET /v1/jobs/:id). */
@@ -262,18 +263,21 @@ export class JobsService {
         input: Record<string, unknown>;
         error: string | null;
         created_at: Date;
+        created_key: string;
         updated_at: Date;
         completed_at: Date | null;
       }[]
     >(
-      `SELECT id, type, status, priority, input, error, created_at, updated_at, completed_at
+      // created_key is the cursor's position: microseconds, where a Date would keep milliseconds.
+      `SELECT id, type, status, priority, input, error, created_at, created_at::text AS created_key,
+              updated_at, completed_at
          FROM enrichment_requests
         WHERE workspace_id = $1
           AND ($2::text IS NULL OR status = $2)
           AND ($3::text IS NULL OR type = $3)
           AND ($4::timestamptz IS NULL OR created_at >= $4)
           AND ($5::timestamptz IS NULL OR created_at < $5)
-          AND ($6::timestamptz IS NULL OR (created_at, id) < ($6, $7::uuid))
+          AND ($6::timestamptz IS NULL OR (created_at, id) < ($6::timestamptz, $7::uuid))
           AND ($9::uuid IS NULL OR import_id = $9)
         ORDER BY created_at DESC, id DESC
         LIMIT $8`,
@@ -283,7 +287,7 @@ export class JobsService {
         query.type ?? null,
         query.createdAfter ?? null,
         query.createdBefore ?? null,
-        query.after?.createdAt ?? null,
+        query.after?.at ?? null,
         query.after?.id ?? null,
         query.limit + 1,
         query.importId ?? null,
@@ -303,7 +307,7 @@ export class JobsService {
         updated_at: row.updated_at.toISOString(),
         completed_at: row.completed_at?.toISOString() ?? null,
       })),
-      next_cursor: rows.length > query.limit && last ? encodeCursor(last.created_at, last.id) : null,
+      next_cursor: rows.length > query.limit && last ? encodeKeysetCursor(last.created_key, last.id) : null,
     };
   }
 

@@ -74,7 +74,7 @@ export const JOB_LIST_EXAMPLE = {
       completed_at: '2026-12-01T09:30:02.130Z',
     },
   ],
-  next_cursor: 'MjAyNi0xMi0wMVQwOTozMDowMS45MDBafDZmMWMzZjJl',
+  next_cursor: 'WyIyMDI2LTEyLTAxIDA5OjMwOjAxLjkrMDAiLCI2ZjFjM2YyZS01YTRiLTRjMWQtOWU4Zi0wYTFiMmMzZDRlNWYiXQ',
 };
 
 export const JOB_EVENTS_EXAMPLE = [
