@@ -26,6 +26,9 @@ describe('contact normalisation', () => {
     expect(invisibleCharacterIn('jane\u200b@acme.com')).toBe('U+200B');
     expect(invisibleCharacterIn('bell\u0007@acme.com')).toBe('U+0007');
     expect(invisibleCharacterIn('  jane@acme.com\n')).toBeNull();
+    // A plain space is visible: what is wrong with 'not a domain' is not hidden.
+    expect(invisibleCharacterIn('not a domain')).toBeNull();
+    expect(invisibleCharacterIn('jane\u00a0doe@acme.com')).toBe('U+00A0');
   });
 
   it('takes the domain from a URL, an e-mail or a bare host, without www', () => {

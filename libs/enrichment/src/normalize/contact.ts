@@ -8,8 +8,8 @@ import { parse as parseHost } from 'tldts';
  * erasure of the address it looks like.
  */
 const EMAIL = /^[^\s@\p{C}\p{Z}]+@([a-z0-9-]+\.)+[a-z]{2,}$/u;
-/** A character no identifier may hold: space, control, format, private-use or unassigned. */
-const INVISIBLE = /[\p{C}\p{Z}]/u;
+/** An invisible character: control, format, private-use, unassigned, or a space other than ' '. */
+const INVISIBLE = /(?! )[\p{C}\p{Z}]/u;
 
 /**
  * The first invisible or control character in `text` (`U+200B`), for a refusal to name it, or null.
