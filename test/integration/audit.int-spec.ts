@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { normalizeIdentifier, suppressionHash } from '@sluice/enrichment';
 import { createGatewayApp } from '../../apps/gateway/src/app';
 import { AuditLog } from '../../apps/gateway/src/audit/audit-log.service';
 import { call, createWorkspace } from '../support/api';
-import { people, personInput, setUp, tearDown } from '../support/pipeline';
+import { people, personInput, sandboxPatch, setUp, tearDown } from '../support/pipeline';
 import type { WorldPerson } from '../support/sandbox-world';
 import { TEST_ADMIN_TOKEN } from '../support/stack';
 
@@ -190,6 +191,141 @@ describe('audit trail', () => {
     expect((await call(ctx.stack.gatewayUrl, 'GET', '/v1/admin/audit', { token: a.apiKey })).status).toBe(
       401,
     );
+  });
+
+  it('records erasures, secret rotations, job lists and cancels, batch and import reads, and platform runs, never the erased identifier', async () => {
+    const a = await createWorkspace(ctx.stack.gatewayUrl, 'Erasing Co');
+    const b = await createWorkspace(ctx.stack.gatewayUrl, 'Bystander Co');
+    const keys = await admin<{ keys: { id: string; name: string }[] }>(
+      'GET',
+      `/v1/admin/workspaces/${a.id}/keys`,
+    );
+    const ownerId = keys.body.keys.find((key) => key.name === 'default')?.id as string;
+
+    // A job cancelled while its provider is still answering: the answer is the job, input included.
+    // Not the person the first test enriched: their answer is cached, and the job would finish at once.
+    const person = world.filter((p) => p.emails.snov).at(-1) as WorldPerson;
+    await sandboxPatch(ctx.stack.sandboxUrl, 'snov', { latency_ms: 1500 });
+    let jobId: string;
+    try {
+      const job = await as<{ id: string }>(a.apiKey, 'POST', '/v1/jobs', {
+        type: 'person.email',
+        input: personInput(person),
+        priority: 'bulk',
+      });
+      expect(job.status).toBe(202);
+      jobId = job.body.id;
+      const cancelled = await as<{ status: string }>(a.apiKey, 'POST', `/v1/jobs/${jobId}/cancel`);
+      expect(cancelled.status).toBe(200);
+      expect(cancelled.body.status).toBe('cancelled');
+    } finally {
+      await sandboxPatch(ctx.stack.sandboxUrl, 'snov', { latency_ms: 0 });
+    }
+
+    // The job list carries each job's input.
+    const listed = await as<{ data: { id: string; input: Record<string, unknown> }[] }>(
+      a.apiKey,
+      'GET',
+      '/v1/jobs?status=cancelled&limit=10',
+    );
+    expect(listed.status).toBe(200);
+    expect(listed.body.data.map((job) => [job.id, job.input])).toEqual([[jobId, personInput(person)]]);
+
+    // A batch's records carry their inputs.
+    const batch = await as<{ batch: { id: string } }>(a.apiKey, 'POST', '/v1/batches', {
+      records: [personInput(person)],
+      enrich: ['business_email'],
+    });
+    expect(batch.status).toBe(201);
+    const batchId = batch.body.batch.id;
+    const batchRead = await as<{ records: { data: { input: Record<string, unknown> }[] } }>(
+      a.apiKey,
+      'GET',
+      `/v1/batches/${batchId}?limit=5`,
+    );
+    expect(batchRead.status).toBe(200);
+    expect(batchRead.body.records.data.map((record) => record.input)).toEqual([personInput(person)]);
+    // Another workspace's batch is a 404 and no read.
+    expect((await as(b.apiKey, 'GET', `/v1/batches/${batchId}`)).status).toBe(404);
+
+    // An import's rejected rows quote the values refused.
+    const imported = await fetch(`${ctx.stack.gatewayUrl}/v1/imports?type=person.email&reference=audited`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${a.apiKey}`, 'content-type': 'text/csv' },
+      body: 'first_name,last_name,domain\nAda,Lovelace,not a domain\n',
+      signal: AbortSignal.timeout(15_000),
+    });
+    const importId = ((await imported.json()) as { id: string }).id;
+    expect(imported.status).toBe(201);
+    const importRead = await as<{ errors: { message: string }[] }>(
+      a.apiKey,
+      'GET',
+      `/v1/imports/${importId}`,
+    );
+    expect(importRead.status).toBe(200);
+    expect(JSON.stringify(importRead.body.errors)).toContain('not a domain');
+    expect((await as(a.apiKey, 'GET', '/v1/imports?reference=audited')).status).toBe(200);
+
+    // A credential change: the new signing secret is shown once and must not be in the trail.
+    const rotated = await as<{ webhook_secret: string; previous_valid_until: string | null }>(
+      a.apiKey,
+      'POST',
+      '/v1/webhook-secret/rotate',
+    );
+    expect(rotated.status).toBe(200);
+
+    // An erasure, named in any case: the trail keeps the hash of its suppression, not the address.
+    const erasedEmail = `Erased.Person.${randomBytes(4).toString('hex')}@Example.com`;
+    const erased = await as(a.apiKey, 'DELETE', `/v1/persons?email=${encodeURIComponent(erasedEmail)}`);
+    expect(erased.status).toBe(200);
+
+    const events = await all(`/v1/admin/audit?workspace_id=${a.id}`, TEST_ADMIN_TOKEN, 50);
+    expect(
+      events.map((event) => [event.action, event.actor, event.target_type, event.target_id]).reverse(),
+    ).toEqual([
+      ['workspace.create', 'admin', 'workspace', a.id],
+      ['job.cancel', ownerId, 'job', jobId],
+      ['job.list.read', ownerId, 'job', null],
+      ['batch.read', ownerId, 'batch', batchId],
+      ['import.read', ownerId, 'import', importId],
+      ['import.list.read', ownerId, 'import', null],
+      ['webhook_secret.rotate', ownerId, 'workspace', a.id],
+      [
+        'person.erase',
+        ownerId,
+        'person',
+        suppressionHash(normalizeIdentifier('email', erasedEmail) as string),
+      ],
+    ]);
+    expect(events.every((event) => event.workspace_id === a.id && event.correlation_id)).toBe(true);
+    const details = (action: string): Record<string, unknown> | undefined =>
+      events.find((event) => event.action === action)?.details;
+    expect(details('job.list.read')).toMatchObject({
+      filters: { status: 'cancelled', type: null, import_id: null },
+      limit: 10,
+      jobs: 1,
+    });
+    expect(details('batch.read')).toEqual({ after: -1, limit: 5, records: 1 });
+    expect(details('import.read')).toEqual({ status: 'completed', errors: 1 });
+    expect(details('webhook_secret.rotate')).toEqual({
+      previous_valid_until: rotated.body.previous_valid_until,
+    });
+    expect(details('person.erase')).toMatchObject({ kind: 'email', suppressed: 1 });
+    const text = JSON.stringify(events).toLowerCase();
+    for (const secret of [a.apiKey, rotated.body.webhook_secret, erasedEmail]) {
+      expect(text).not.toContain(secret.toLowerCase());
+    }
+    // The other workspace sees none of it.
+    expect((await all('/v1/audit', b.apiKey)).map((e) => e.action)).toEqual(['workspace.create']);
+
+    // Platform runs started by an operator.
+    expect((await admin('POST', '/v1/admin/retention/runs')).status).toBe(202);
+    expect((await admin('POST', '/v1/admin/credits/check')).status).toBe(202);
+    expect((await admin('POST', '/v1/admin/reports/usage', { day: '2026-11-30' })).status).toBe(202);
+    for (const action of ['retention.run', 'credits.check', 'usage_report.send']) {
+      const platform = await all(`/v1/admin/audit?action=${action}`, TEST_ADMIN_TOKEN, 50);
+      expect(platform.map((e) => [e.workspace_id, e.actor, e.target_type])).toEqual([[null, 'admin', 'job']]);
+    }
   });
 
   it('refuses malformed filters by name', async () => {

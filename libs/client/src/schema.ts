@@ -786,7 +786,7 @@ export interface paths {
     };
     /**
      * The audit trail: who read or exported person data, admin actions
-     * @description Newest first. Actions: `job.read`, `job.events.read`, `enrich.read`, `export.create`, `export.download`, `workspace.create`, `api_key.create`, `api_key.revoke`, `workspace.limits`, `quota.set`, `quota.delete`, `provider.pause`, `provider.resume`, `credentials.put`, `credentials.delete`, `cache.clear`, `jobs.retry_failed`. `actor` is the API key id, or `admin`. Filters: `action`, `from` (inclusive) and `to` (exclusive) as ISO 8601; `limit` 1–200 (default 50). Pass `next_cursor` back as `cursor` for the next page; null on the last. `workspace_id` narrows to one workspace.
+     * @description Newest first. Actions: `job.read`, `job.list.read`, `job.events.read`, `job.cancel`, `batch.read`, `import.read`, `import.list.read`, `enrich.read`, `export.create`, `export.download`, `person.erase` (the person named by the SHA-256 of the identifier, as in the suppression, never the identifier), `workspace.create`, `api_key.create`, `api_key.revoke`, `workspace.limits`, `quota.set`, `quota.delete`, `provider.pause`, `provider.resume`, `provider.settings`, `provider.settings.reset`, `credentials.put`, `credentials.delete`, `webhook_secret.rotate`, `cache.clear`, `jobs.retry_failed`, `retention.run`, `credits.check`, `usage_report.send`. `actor` is the API key id, or `admin`. Filters: `action`, `from` (inclusive) and `to` (exclusive) as ISO 8601; `limit` 1–200 (default 50). Pass `next_cursor` back as `cursor` for the next page; null on the last. `workspace_id` narrows to one workspace.
      */
     get: operations['AdminAuditController_list'];
     put?: never;
@@ -806,7 +806,7 @@ export interface paths {
     };
     /**
      * This workspace’s audit trail: who read or exported its person data, and its settings changes
-     * @description Newest first. Actions: `job.read`, `job.events.read`, `enrich.read`, `export.create`, `export.download`, `workspace.create`, `api_key.create`, `api_key.revoke`, `workspace.limits`, `quota.set`, `quota.delete`, `provider.pause`, `provider.resume`, `credentials.put`, `credentials.delete`, `cache.clear`, `jobs.retry_failed`. `actor` is the API key id, or `admin`. Filters: `action`, `from` (inclusive) and `to` (exclusive) as ISO 8601; `limit` 1–200 (default 50). Pass `next_cursor` back as `cursor` for the next page; null on the last.
+     * @description Newest first. Actions: `job.read`, `job.list.read`, `job.events.read`, `job.cancel`, `batch.read`, `import.read`, `import.list.read`, `enrich.read`, `export.create`, `export.download`, `person.erase` (the person named by the SHA-256 of the identifier, as in the suppression, never the identifier), `workspace.create`, `api_key.create`, `api_key.revoke`, `workspace.limits`, `quota.set`, `quota.delete`, `provider.pause`, `provider.resume`, `provider.settings`, `provider.settings.reset`, `credentials.put`, `credentials.delete`, `webhook_secret.rotate`, `cache.clear`, `jobs.retry_failed`, `retention.run`, `credits.check`, `usage_report.send`. `actor` is the API key id, or `admin`. Filters: `action`, `from` (inclusive) and `to` (exclusive) as ISO 8601; `limit` 1–200 (default 50). Pass `next_cursor` back as `cursor` for the next page; null on the last.
      */
     get: operations['AuditController_list'];
     put?: never;

@@ -122,7 +122,9 @@ export class ProvidersAdminController {
   })
   @ApiPost({ body: false })
   @ApiAnswer(202, CREDITS_CHECK_EXAMPLE)
-  async check(): Promise<{ status: 'queued'; job_id: string; providers: string[] }> {
+  async check(
+    @CorrelationId() correlationId: string,
+  ): Promise<{ status: 'queued'; job_id: string; providers: string[] }> {
     const at = Date.now();
     const options = {
       priority: 1,
@@ -143,11 +145,18 @@ export class ProvidersAdminController {
       { all: true },
       { ...options, jobId: `credits-sync-${at}` },
     );
-    return {
-      status: 'queued',
-      job_id: `credits-check-${at}`,
-      providers: jobs.map((job) => String(job.data.provider)),
-    };
+    const providers = jobs.map((job) => String(job.data.provider));
+    // It may resume providers paused for credits: new work is routed to them again.
+    await this.audit.record({
+      workspaceId: null,
+      actor: 'admin',
+      action: 'credits.check',
+      targetType: 'job',
+      targetId: `credits-check-${at}`,
+      details: { providers },
+      correlationId,
+    });
+    return { status: 'queued', job_id: `credits-check-${at}`, providers };
   }
 
   @Post('reports/usage')
@@ -163,7 +172,10 @@ export class ProvidersAdminController {
     'day must be a date as YYYY-MM-DD.',
     'Unknown field(s) dya; allowed: day.',
   ])
-  async usageReport(@Body() body: unknown): Promise<{ status: 'queued'; job_id: string }> {
+  async usageReport(
+    @CorrelationId() correlationId: string,
+    @Body() body: unknown,
+  ): Promise<{ status: 'queued'; job_id: string }> {
     // A misspelt day must not send yesterday's report instead.
     const { day } = bodyFields(body, ['day']);
     if (
@@ -176,6 +188,16 @@ export class ProvidersAdminController {
       jobId: `usage-report-${Date.now()}`,
       removeOnComplete: { count: 100 },
       removeOnFail: { count: 100 },
+    });
+    // The report goes out by webhook and e-mail: every workspace's usage leaves the system.
+    await this.audit.record({
+      workspaceId: null,
+      actor: 'admin',
+      action: 'usage_report.send',
+      targetType: 'job',
+      targetId: String(job.id),
+      details: { day: day ?? null },
+      correlationId,
     });
     return { status: 'queued', job_id: String(job.id) };
   }

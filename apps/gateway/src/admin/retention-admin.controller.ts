@@ -5,7 +5,9 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { JOB_NAMES, QUEUE_NAMES, type RetentionRunPayload } from '@sluice/queue';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
+import { AuditLog } from '../audit/audit-log.service';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
+import { CorrelationId } from '../auth/request-context';
 import { AdminErrors, ApiAnswer, ApiError, ApiPost } from '../openapi/decorators';
 import { RETENTION_RUN_EXAMPLE, RETENTION_RUNS_EXAMPLE } from '../openapi/examples';
 
@@ -33,6 +35,7 @@ export class RetentionAdminController {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue(QUEUE_NAMES.creditMonitor) private readonly monitorQueue: Queue<RetentionRunPayload>,
+    private readonly audit: AuditLog,
   ) {}
 
   @Post('runs')
@@ -44,7 +47,7 @@ export class RetentionAdminController {
   })
   @ApiPost({ body: false })
   @ApiAnswer(202, RETENTION_RUN_EXAMPLE)
-  async runNow(): Promise<{ status: 'queued'; job_id: string }> {
+  async runNow(@CorrelationId() correlationId: string): Promise<{ status: 'queued'; job_id: string }> {
     const job = await this.monitorQueue.add(
       JOB_NAMES.retentionRun,
       { trigger: 'manual' },
@@ -54,6 +57,15 @@ export class RetentionAdminController {
         removeOnFail: { count: 100 },
       },
     );
+    // A run deletes data across every workspace, ahead of its nightly schedule.
+    await this.audit.record({
+      workspaceId: null,
+      actor: 'admin',
+      action: 'retention.run',
+      targetType: 'job',
+      targetId: String(job.id),
+      correlationId,
+    });
     return { status: 'queued', job_id: String(job.id) };
   }
 

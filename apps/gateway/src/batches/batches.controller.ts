@@ -24,6 +24,7 @@ import {
 } from '@nestjs/swagger';
 import { ApiError, ApiJsonBodyErrors, ApiKeyErrors, ApiPost, ApiUuidParam } from '../openapi/decorators';
 import { ENRICH_FIELDS } from '@sluice/enrichment';
+import { AuditLog } from '../audit/audit-log.service';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
 import { RequireScope } from '../auth/scopes';
@@ -108,7 +109,10 @@ function intParam(raw: string | undefined, name: string, min: number, max: numbe
 @ApiKeyErrors()
 @Controller('v1/batches')
 export class BatchesController {
-  constructor(private readonly batches: BatchesService) {}
+  constructor(
+    private readonly batches: BatchesService,
+    private readonly audit: AuditLog,
+  ) {}
 
   @Post()
   @ApiPost({ body: true })
@@ -250,6 +254,7 @@ export class BatchesController {
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentCaller() caller: Caller,
     @Query() query: Record<string, unknown>,
+    @CorrelationId() correlationId: string,
     @Query('limit') limit?: string,
     @Query('after') after?: string,
   ): Promise<BatchDetailDto> {
@@ -257,7 +262,18 @@ export class BatchesController {
     const pageLimit = intParam(limit, 'limit', 1, 500, 100);
     const cursor = intParam(after, 'after', -1, 10_000_000, -1);
     const batch = await this.batches.view(caller, id);
-    return { ...batch, records: await this.batches.records(caller, id, pageLimit, cursor) };
+    const records = await this.batches.records(caller, id, pageLimit, cursor);
+    // The records carry their inputs (the people's identifiers); the page says which were read.
+    await this.audit.record({
+      workspaceId: caller.workspaceId,
+      actor: caller.apiKeyId,
+      action: 'batch.read',
+      targetType: 'batch',
+      targetId: id,
+      details: { after: cursor, limit: pageLimit, records: records.data.length },
+      correlationId,
+    });
+    return { ...batch, records };
   }
 
   @Get(':id/summary')

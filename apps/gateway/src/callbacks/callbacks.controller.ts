@@ -22,7 +22,8 @@ import { DataSource } from 'typeorm';
 import { CallbackConfig } from '@sluice/config';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { RequireScope } from '../auth/scopes';
-import { type Caller, CurrentCaller } from '../auth/request-context';
+import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
+import { AuditLog } from '../audit/audit-log.service';
 import { JobsService } from '../jobs/jobs.service';
 import { WebhookSecrets } from './webhook-secrets.service';
 import { bodyFields } from '../http-params';
@@ -40,6 +41,7 @@ export class CallbacksController {
     @InjectQueue(QUEUE_NAMES.enrichment) private readonly queue: Queue,
     private readonly config: CallbackConfig,
     private readonly jobs: JobsService,
+    private readonly audit: AuditLog,
   ) {}
 
   @Post('webhook-secret/rotate')
@@ -56,9 +58,20 @@ export class CallbacksController {
   async rotate(
     @CurrentCaller() caller: Caller,
     @Body() body: unknown,
+    @CorrelationId() correlationId: string,
   ): Promise<{ webhook_secret: string; previous_valid_until: string | null }> {
     bodyFields(body, []);
     const rotated = await this.secrets.rotate(caller.workspaceId);
+    // The new secret is shown once and stored only sealed: the row keeps when the old one stops signing.
+    await this.audit.record({
+      workspaceId: caller.workspaceId,
+      actor: caller.apiKeyId,
+      action: 'webhook_secret.rotate',
+      targetType: 'workspace',
+      targetId: caller.workspaceId,
+      details: { previous_valid_until: rotated.previousValidUntil },
+      correlationId,
+    });
     return { webhook_secret: rotated.secret, previous_valid_until: rotated.previousValidUntil };
   }
 

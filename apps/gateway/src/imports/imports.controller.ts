@@ -23,6 +23,7 @@ import {
 import { GatewayConfig } from '@sluice/config';
 import { SUPPORTED_REQUEST_TYPES } from '@sluice/enrichment';
 import type { Request } from 'express';
+import { AuditLog } from '../audit/audit-log.service';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
 import { RequireScope } from '../auth/scopes';
@@ -117,6 +118,7 @@ export class ImportsController {
     private readonly imports: ImportsService,
     private readonly secrets: WebhookSecrets,
     private readonly config: GatewayConfig,
+    private readonly audit: AuditLog,
   ) {}
 
   @Post()
@@ -254,8 +256,25 @@ export class ImportsController {
   async list(
     @Query() query: Record<string, unknown>,
     @CurrentCaller() caller: Caller,
+    @CorrelationId() correlationId: string,
   ): Promise<ImportListDto> {
-    return this.imports.list(caller, parseImportListQuery(query));
+    const parsed = parseImportListQuery(query);
+    const page = await this.imports.list(caller, parsed);
+    // Rejected rows' errors quote the values refused (erasure scrubs those naming a person).
+    await this.audit.record({
+      workspaceId: caller.workspaceId,
+      actor: caller.apiKeyId,
+      action: 'import.list.read',
+      targetType: 'import',
+      details: {
+        filters: { reference: parsed.reference ?? null, status: parsed.status ?? null },
+        after: parsed.after ? { created_at: parsed.after.at, id: parsed.after.id } : null,
+        limit: parsed.limit,
+        imports: page.data.length,
+      },
+      correlationId,
+    });
+    return page;
   }
 
   @Get(':id')
@@ -286,7 +305,19 @@ export class ImportsController {
     )
     id: string,
     @CurrentCaller() caller: Caller,
+    @CorrelationId() correlationId: string,
   ): Promise<ImportDto> {
-    return this.imports.get(caller, id);
+    const view = await this.imports.get(caller, id);
+    // Rejected rows' errors quote the values refused (erasure scrubs those naming a person).
+    await this.audit.record({
+      workspaceId: caller.workspaceId,
+      actor: caller.apiKeyId,
+      action: 'import.read',
+      targetType: 'import',
+      targetId: id,
+      details: { status: view.status, errors: view.errors.length },
+      correlationId,
+    });
+    return view;
   }
 }

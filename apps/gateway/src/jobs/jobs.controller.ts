@@ -207,8 +207,32 @@ export class JobsController {
   async list(
     @Query() query: Record<string, unknown>,
     @CurrentCaller() caller: Caller,
+    @CorrelationId() correlationId: string,
   ): Promise<{ data: JobSummary[]; next_cursor: string | null }> {
-    return this.jobs.list(caller, parseJobListQuery(query));
+    const parsed = parseJobListQuery(query);
+    const page = await this.jobs.list(caller, parsed);
+    // Each job listed carries its input (the person's identifiers). As for an export, the filters
+    // say which jobs were read, not their ids: a page holds up to 200.
+    await this.audit.record({
+      workspaceId: caller.workspaceId,
+      actor: caller.apiKeyId,
+      action: 'job.list.read',
+      targetType: 'job',
+      details: {
+        filters: {
+          status: parsed.status ?? null,
+          type: parsed.type ?? null,
+          import_id: parsed.importId ?? null,
+          created_after: parsed.createdAfter?.toISOString() ?? null,
+          created_before: parsed.createdBefore?.toISOString() ?? null,
+        },
+        after: parsed.after ? { created_at: parsed.after.at, id: parsed.after.id } : null,
+        limit: parsed.limit,
+        jobs: page.data.length,
+      },
+      correlationId,
+    });
+    return page;
   }
 
   @Post(':id/retry')
@@ -452,8 +476,20 @@ export class JobsController {
   async cancel(
     @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new JobIdError() })) id: string,
     @CurrentCaller() caller: Caller,
+    @CorrelationId() correlationId: string,
   ): Promise<JobView> {
-    return this.jobs.cancel(caller, id);
+    const view = await this.jobs.cancel(caller, id);
+    // The answer is the job as GET /v1/jobs/:id shows it, input and finished steps' results included.
+    await this.audit.record({
+      workspaceId: caller.workspaceId,
+      actor: caller.apiKeyId,
+      action: 'job.cancel',
+      targetType: 'job',
+      targetId: id,
+      details: { type: view.type, status: view.status },
+      correlationId,
+    });
+    return view;
   }
 }
 

@@ -1,8 +1,9 @@
 import { BadRequestException, Controller, Delete, HttpCode, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { normalizeIdentifier, type SuppressionIdentifierKind } from '@sluice/enrichment';
+import { normalizeIdentifier, suppressionHash, type SuppressionIdentifierKind } from '@sluice/enrichment';
+import { AuditLog } from '../audit/audit-log.service';
 import { ApiKeyGuard } from '../auth/api-key.guard';
-import { type Caller, CurrentCaller } from '../auth/request-context';
+import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
 import { RequireScope } from '../auth/scopes';
 import { ApiAnswer, ApiError, ApiKeyErrors } from '../openapi/decorators';
 import { ERASURE_EXAMPLE } from '../openapi/examples';
@@ -15,7 +16,10 @@ import { ErasureService, type ErasureReport } from './erasure.service';
 @UseGuards(ApiKeyGuard)
 @Controller('v1/persons')
 export class PersonsController {
-  constructor(private readonly erasure: ErasureService) {}
+  constructor(
+    private readonly erasure: ErasureService,
+    private readonly audit: AuditLog,
+  ) {}
 
   @Delete()
   @HttpCode(200)
@@ -35,6 +39,7 @@ export class PersonsController {
   )
   async erase(
     @CurrentCaller() caller: Caller,
+    @CorrelationId() correlationId: string,
     @Query('email') email?: unknown,
     @Query('linkedin_url') linkedinUrl?: unknown,
   ): Promise<ErasureReport> {
@@ -54,6 +59,19 @@ export class PersonsController {
           : 'linkedin_url must be a LinkedIn profile URL, e.g. https://www.linkedin.com/in/jane-doe.',
       );
     }
-    return this.erasure.erase(caller.workspaceId, kind, normalised);
+    const report = await this.erasure.erase(caller.workspaceId, kind, normalised);
+    // The person is named by the hash their suppression is stored under, never by the identifier:
+    // an audit row outlives the erasure (the trail is append-only), so a clear identifier here
+    // would keep exactly what was erased.
+    await this.audit.record({
+      workspaceId: caller.workspaceId,
+      actor: caller.apiKeyId,
+      action: 'person.erase',
+      targetType: 'person',
+      targetId: suppressionHash(normalised),
+      details: { kind, erased: report.erased, suppressed: report.suppressed.length },
+      correlationId,
+    });
+    return report;
   }
 }
