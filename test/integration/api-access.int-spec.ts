@@ -5,8 +5,10 @@ import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { call, createWorkspace } from '../support/api';
 import { requireEnv, type TestDatabase } from '../support/database';
-import { finished, sandboxPatch, setUp, tearDown } from '../support/pipeline';
+import { finished, people, personInput, sandboxPatch, setUp, tearDown } from '../support/pipeline';
+import type { WorldPerson } from '../support/sandbox-world';
 import { TEST_ADMIN_TOKEN, type Stack } from '../support/stack';
+import { eventually } from '../support/wait';
 
 const JOB = { type: 'company.profile', input: { company_number: '00000001' }, priority: 'bulk' };
 
@@ -87,6 +89,63 @@ describe('API access', () => {
     expect(
       (await call(stack.gatewayUrl, 'GET', `/v1/jobs/${submitted.body.id}`, { token: readOnly })).status,
     ).toBe(401);
+  });
+
+  it('records when each key was last used, at most once a minute, cached answers included, and never for a key not used', async () => {
+    ctx = await setUp({});
+    const { stack } = ctx;
+    const { id: workspaceId, apiKey: owner } = await createWorkspace(stack.gatewayUrl, 'Usage Co');
+    const keysPath = `/v1/admin/workspaces/${workspaceId}/keys`;
+    const newKey = async (name: string, scopes: string[]): Promise<string> =>
+      String((await admin(stack, 'POST', keysPath, { name, scopes })).body.api_key);
+    const reader = await newKey('reader', ['jobs:read']);
+    const cachedOnly = await newKey('cached-only', ['enrich']);
+    await newKey('unused', ['jobs:read']);
+    const lastUsed = async (): Promise<Record<string, string | null>> =>
+      Object.fromEntries(
+        (
+          (await admin(stack, 'GET', keysPath)).body.keys as { name: string; last_used_at: string | null }[]
+        ).map((key) => [key.name, key.last_used_at]),
+      );
+    expect(await lastUsed()).toEqual({ default: null, reader: null, 'cached-only': null, unused: null });
+
+    const started = Date.now();
+    expect((await call(stack.gatewayUrl, 'GET', '/v1/jobs', { token: reader })).status).toBe(200);
+    // Written beside the request, not before its answer.
+    const first = await eventually(async () => (await lastUsed()).reader, {
+      what: "the reader key's last_used_at",
+    });
+    expect(Date.parse(first)).toBeGreaterThanOrEqual(started - 1000);
+    expect(Date.parse(first)).toBeLessThanOrEqual(Date.now() + 1000);
+    // Within the minute, further requests leave it as it was.
+    for (let i = 0; i < 3; i += 1) {
+      expect((await call(stack.gatewayUrl, 'GET', '/v1/credits', { token: reader })).status).toBe(200);
+    }
+    expect((await lastUsed()).reader).toBe(first);
+
+    // A key that only ever gets cached answers, served ahead of Nest and its guard, is noted too.
+    const world = await people(stack.sandboxUrl);
+    const person = world.find((p) => p.emails.snov === p.email) as WorldPerson;
+    const question = { ...personInput(person), enrich: ['business_email'] };
+    const fresh = await call<{ cached: boolean }>(stack.gatewayUrl, 'POST', '/v1/enrich', {
+      token: owner,
+      body: { ...question, timeout_ms: 15_000 },
+    });
+    expect(fresh.status).toBe(200);
+    expect(fresh.body.cached).toBe(false);
+    const cached = await call<{ cached: boolean }>(stack.gatewayUrl, 'POST', '/v1/enrich', {
+      token: cachedOnly,
+      body: question,
+    });
+    expect(cached.status).toBe(200);
+    expect(cached.body.cached).toBe(true);
+    await eventually(async () => (await lastUsed())['cached-only'], {
+      what: "the cached-only key's last_used_at",
+    });
+    const after = await lastUsed();
+    expect(after.default).toEqual(expect.any(String));
+    expect(after.reader).toBe(first);
+    expect(after.unused).toBeNull();
   });
 
   it('limits each workspace across its keys with 429, Retry-After and RateLimit headers; others go on', async () => {

@@ -22,6 +22,7 @@ import { ACTIVE_QUEUE_NAMES, QUEUE_NAMES, QueueRootModule } from '@sluice/queue'
 import { adminTokenMiddleware, AdminTokenGuard } from './auth/admin-token.guard';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeyCache } from './auth/api-key-cache';
+import { ApiKeyUsage } from './auth/api-key-usage';
 import { JobsController } from './jobs/jobs.controller';
 import { JobsService } from './jobs/jobs.service';
 import { PersonsController } from './persons/persons.controller';
@@ -148,6 +149,7 @@ export class GatewayModule implements NestModule {
         QueueMetrics,
         ApiKeyGuard,
         ApiKeyCache,
+        ApiKeyUsage,
         AdminTokenGuard,
         JobsService,
         ErasureService,

@@ -13,6 +13,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { CoreConfig, GatewayConfig } from '@sluice/config';
 import { ApiKey, Workspace, type WorkspaceRateLimits } from '@sluice/db';
 import { ApiKeyCache, type KnownKey } from './api-key-cache';
+import { ApiKeyUsage } from './api-key-usage';
 import { QUEUE_NAMES, RedisSlidingWindowLimiter, type RateLimitRule } from '@sluice/queue';
 import type { Queue } from 'bullmq';
 import type { ServerResponse } from 'node:http';
@@ -63,6 +64,7 @@ export class ApiKeyGuard implements CanActivate {
     private readonly core: CoreConfig,
     private readonly config: GatewayConfig,
     private readonly keys: ApiKeyCache,
+    private readonly usage: ApiKeyUsage,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -95,10 +97,18 @@ export class ApiKeyGuard implements CanActivate {
     return true;
   }
 
-  /** The live key behind a presented token (cached for API_KEY_CACHE_MS), or null. */
-  authenticate(token: string): Promise<KnownKey | null> {
+  /**
+   * The live key behind a presented token (cached for API_KEY_CACHE_MS), or null. Both the guard
+   * and the cached fast path of POST /v1/enrich authenticate here, so a key found is noted as used
+   * here too (written at most once a minute, not awaited).
+   */
+  async authenticate(token: string): Promise<KnownKey | null> {
     const hash = hashApiKey(token);
-    return this.keys.resolve(hash, () => this.lookUp(hash));
+    const key = await this.keys.resolve(hash, () => this.lookUp(hash));
+    if (key) {
+      this.usage.touch(key.id);
+    }
+    return key;
   }
 
   /** One round trip: the key with its workspace's tier and limits. */
