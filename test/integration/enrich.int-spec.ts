@@ -289,7 +289,8 @@ describe('real-time enrichment (POST /v1/enrich)', () => {
     );
     expect(large.status).toBe(413);
     const text = await send({ 'content-type': 'text/plain' }, json);
-    expect(text.status).toBe(400);
+    expect(text.status).toBe(415);
+    expect(text.body.message).toMatch(/The body must be JSON.*came as text\/plain/);
     const latin1 = await send({ 'content-type': 'application/json; charset=latin1' }, json);
     expect(latin1.status).toBe(415);
 

@@ -969,6 +969,32 @@ describe(`validation matrix (seed ${SEED}: rerun with FC_SEED=${SEED})`, () => {
     expect(await monitorQueue.count()).toBe(reportsBefore);
   });
 
+  it('refuses a JSON body sent as another Content-Type with a 415 naming it, not as missing fields', async () => {
+    const before = await footprint();
+    const job = '{"type":"company.profile","input":{"company_number":"07798925"}}';
+    for (const [path, contentType, problem] of [
+      // What `curl -d` sends when not told otherwise: every field used to be "required".
+      [
+        '/v1/jobs',
+        'application/x-www-form-urlencoded',
+        /came as application\/x-www-form-urlencoded \(curl's -d/,
+      ],
+      ['/v1/jobs/bulk', 'text/plain', /came as text\/plain/],
+      ['/v1/enrich', 'text/plain; charset=utf-8', /came as text\/plain/],
+    ] as const) {
+      const answer = await send({
+        method: 'POST',
+        path,
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': contentType },
+        body: job,
+      });
+      expect({ path, status: answer.status }).toEqual({ path, status: 415 });
+      expect(answer.text).toMatch(/The body must be JSON, sent with Content-Type: application\/json/);
+      expect(answer.text).toMatch(problem);
+    }
+    expect(await footprint()).toBe(before);
+  });
+
   it.each(ROUTES.map((route) => [route.name, route] as const))(
     '%s: never 5xx, 4xx names the problem, a refusal writes nothing',
     async (_name, route) => {

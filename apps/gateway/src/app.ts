@@ -22,7 +22,8 @@ export async function createGatewayApp(
   closeOnSignals(app, app.get(CoreConfig).shutdownTimeoutMs);
   // Under saturation Node accepts one connection per event-loop turn: see shareConnections.
   shareConnections(app.getHttpServer() as Server, { activeMax: gateway.activeConnections });
-  useJsonBodies(app, gateway.bodyLimitBytes);
+  // POST /v1/imports reads its own body (multipart or text/csv); every other route takes JSON.
+  useJsonBodies(app, gateway.bodyLimitBytes, { onlyJsonExcept: ['/v1/imports'] });
   // Cached real-time answers go out before Express and Nest (it passes on everything else).
   app
     .get(EnrichFastPath)

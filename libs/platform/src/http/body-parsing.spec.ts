@@ -1,5 +1,11 @@
 import type { IncomingMessage } from 'node:http';
-import { jsonBodyProblem, MAX_JSON_DEPTH, parsePlainJson, plainJsonLength } from './body-parsing';
+import {
+  jsonBodyProblem,
+  MAX_JSON_DEPTH,
+  nonJsonBodyProblem,
+  parsePlainJson,
+  plainJsonLength,
+} from './body-parsing';
 
 const jsonDepthExceeds = (value: unknown, limit: number): boolean =>
   jsonBodyProblem(value, limit)?.startsWith('JSON body is nested deeper') === true;
@@ -150,5 +156,46 @@ describe('reserved keys in a JSON body', () => {
     ]) {
       expect(jsonBodyProblem(JSON.parse(text), MAX_JSON_DEPTH)).toBeNull();
     }
+  });
+});
+
+describe('a body that is not JSON where only JSON is read', () => {
+  const request = (url: string, headers: Record<string, string>): IncomingMessage =>
+    ({ url, headers }) as unknown as IncomingMessage;
+  const except = ['/v1/imports'];
+
+  it('is refused naming the Content-Type it came with, or its absence', () => {
+    expect(
+      nonJsonBodyProblem(
+        request('/v1/jobs', { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '40' }),
+        except,
+      ),
+    ).toMatch(/must be JSON.*came as application\/x-www-form-urlencoded \(curl's -d sends that/);
+    expect(
+      nonJsonBodyProblem(
+        request('/v1/jobs', { 'content-type': 'text/plain', 'content-length': '2' }),
+        except,
+      ),
+    ).toMatch(/came as text\/plain\.$/);
+    expect(nonJsonBodyProblem(request('/v1/enrich', { 'transfer-encoding': 'chunked' }), except)).toMatch(
+      /came without a Content-Type/,
+    );
+  });
+
+  it('lets JSON through, bodiless requests, and the paths that read their own bodies', () => {
+    const json = { 'content-type': 'application/json; charset=utf-8', 'content-length': '2' };
+    expect(nonJsonBodyProblem(request('/v1/jobs', json), except)).toBeNull();
+    expect(
+      nonJsonBodyProblem(
+        request('/v1/jobs', { 'content-type': 'application/merge-patch+json', 'content-length': '2' }),
+        except,
+      ),
+    ).toBeNull();
+    expect(nonJsonBodyProblem(request('/v1/jobs/x/cancel', { 'content-length': '0' }), except)).toBeNull();
+    expect(nonJsonBodyProblem(request('/v1/jobs/x/cancel', {}), except)).toBeNull();
+    const csv = { 'content-type': 'text/csv', 'content-length': '20' };
+    expect(nonJsonBodyProblem(request('/v1/imports?reference=a', csv), except)).toBeNull();
+    expect(nonJsonBodyProblem(request('/v1/imports/resume', csv), except)).toBeNull();
+    expect(nonJsonBodyProblem(request('/v1/importsx', csv), except)).toMatch(/must be JSON/);
   });
 });

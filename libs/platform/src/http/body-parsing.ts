@@ -143,7 +143,7 @@ export function plainJsonLength(req: IncomingMessage, limitBytes: number): numbe
   }
   const [media, ...parameters] = type.split(';');
   const mediaType = media.trim().toLowerCase();
-  if (mediaType !== 'application/json' && !/^application\/[a-z0-9.!#$&^_-]+\+json$/.test(mediaType)) {
+  if (!isJsonMediaType(mediaType)) {
     return null;
   }
   for (const parameter of parameters) {
@@ -209,6 +209,36 @@ export function readPlainJsonBody(req: IncomingMessage): Promise<PlainJsonBody |
   });
 }
 
+/** Whether a media type is JSON's: `application/json` or `application/<something>+json`. */
+function isJsonMediaType(mediaType: string): boolean {
+  return mediaType === 'application/json' || /^application\/[a-z0-9.!#$&^_-]+\+json$/.test(mediaType);
+}
+
+/**
+ * Why a request's body cannot be read as JSON when JSON is all its route takes, or null: it has a
+ * body (a length above 0, or chunks) and its Content-Type is another, or none. Paths in `except`
+ * (and below them) read their own bodies.
+ */
+export function nonJsonBodyProblem(req: IncomingMessage, except: readonly string[]): string | null {
+  const { headers } = req;
+  const length = headers['content-length'];
+  const hasBody = headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+  if (!hasBody) {
+    return null;
+  }
+  const path = (req.url ?? '/').split('?')[0];
+  if (except.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))) {
+    return null;
+  }
+  const mediaType = (headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (isJsonMediaType(mediaType)) {
+    return null;
+  }
+  return `The body must be JSON, sent with Content-Type: application/json; this one came ${
+    mediaType ? `as ${mediaType}` : 'without a Content-Type'
+  }${mediaType === 'application/x-www-form-urlencoded' ? " (curl's -d sends that unless told -H 'Content-Type: application/json')" : ''}.`;
+}
+
 /**
  * JSON bodies with a size limit and a nesting limit, and body-parser's own errors turned into clear
  * JSON 4xx answers (they happen before Nest's exception filters can see them).
@@ -216,8 +246,27 @@ export function readPlainJsonBody(req: IncomingMessage): Promise<PlainJsonBody |
 export function useJsonBodies(
   app: INestApplication,
   limitBytes: number,
-  options: { rawBody?: boolean } = {},
+  options: {
+    rawBody?: boolean;
+    /**
+     * Refuse (415) a body that is not JSON, except on these paths (which read their own). Without
+     * it such a body is left unread and the route sees no fields: `curl -d '{…}'` (sent as a form)
+     * was answered with every field "missing", never naming the Content-Type.
+     */
+    onlyJsonExcept?: readonly string[];
+  } = {},
 ): void {
+  const { onlyJsonExcept } = options;
+  if (onlyJsonExcept) {
+    app.use((req: Request, res: Response, next: NextFunction) => {
+      const problem = nonJsonBodyProblem(req, onlyJsonExcept);
+      if (problem !== null) {
+        res.status(415).json(bodyProblem(415, problem));
+        return;
+      }
+      next();
+    });
+  }
   app.use(
     express.json({
       limit: limitBytes,
