@@ -1,7 +1,17 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { verifyWebhook } from '@sluice/platform';
 import { call, createWorkspace } from '../support/api';
-import { finished, setUp, tearDown } from '../support/pipeline';
+import {
+  answerKey,
+  enqueue,
+  finished,
+  job,
+  sandboxPatch,
+  setUp,
+  tearDown,
+  type JobView,
+} from '../support/pipeline';
+import type { WorldCompany } from '../support/sandbox-world';
 import { eventually } from '../support/wait';
 
 interface Received {
@@ -239,6 +249,147 @@ describe('signed callbacks upstream', () => {
     );
     expect(answer.status).toBe(400);
     expect(JSON.stringify(answer.body)).toMatch(/callback_url/);
+  });
+});
+
+describe('callbacks of jobs that end without finishing their plan', () => {
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+  let register: WorldCompany[];
+  const sink = new Sink();
+
+  beforeAll(async () => {
+    // Two rows an import chunk: a file refused on its fifth line has queued two jobs before.
+    ctx = await setUp({ CALLBACK_BACKOFF_MS: '100', CALLBACK_MAX_ATTEMPTS: '4', IMPORT_CHUNK_SIZE: '2' });
+    register = await answerKey<WorldCompany>(ctx.stack.sandboxUrl, 'companies');
+    // Paid work held on the wire, so that the jobs below are running when they are cancelled.
+    await sandboxPatch(ctx.stack.sandboxUrl, 'serper', { latency_ms: 60_000 });
+    for (const provider of ['snov', 'apollo', 'rocketreach']) {
+      await sandboxPatch(ctx.stack.sandboxUrl, provider, { latency_ms: 60_000 });
+    }
+    await sink.start();
+  });
+  afterAll(async () => {
+    await sink.stop();
+    await tearDown(ctx);
+  });
+
+  const deliveriesOf = async (apiKey: string, id: string): Promise<DeliveryLog[]> =>
+    (
+      await call<{ deliveries: DeliveryLog[] }>(
+        ctx.stack.gatewayUrl,
+        'GET',
+        `/v1/jobs/${id}/callback/deliveries`,
+        { token: apiKey },
+      )
+    ).body.deliveries;
+  /** The sink's deliveries for job `id` once there are `count`. */
+  const received = (id: string, count = 1): Promise<Received[]> =>
+    eventually(() => Promise.resolve(sink.for(id).length >= count ? sink.for(id) : null), {
+      timeoutMs: 15_000,
+      what: `${count} callback(s) of job ${id}`,
+    });
+
+  it('delivers a job cancelled while it runs, signed, with status cancelled, logs it, and redelivers it on request', async () => {
+    const { apiKey, secret } = await createWithSecret(ctx.stack.gatewayUrl, 'Cancelling Upstream');
+    const company = register.find(
+      (c) =>
+        c.company_status === 'active' &&
+        c.company_status_detail === null &&
+        c.domain_known_by.includes('serper'),
+    ) as WorldCompany;
+    const id = await enqueue(ctx.stack, apiKey, {
+      type: 'company.officer_emails',
+      input: { company_number: company.company_number },
+      callback_url: sink.url,
+    });
+    await eventually(async () => {
+      const view = await job(ctx.stack, apiKey, id);
+      return view.steps.some((s) => s.provider === 'serper' && s.state === 'pending') ? view : null;
+    });
+    const cancelled = await call<JobView>(ctx.stack.gatewayUrl, 'POST', `/v1/jobs/${id}/cancel`, {
+      token: apiKey,
+    });
+    expect(cancelled.body.status).toBe('cancelled');
+    const [delivery] = await received(id);
+    expect(verified(delivery ?? { headers: {}, body: '' }, secret)).toBe(true);
+    const payload = JSON.parse(delivery?.body ?? '{}') as Record<string, unknown>;
+    expect(payload).toMatchObject({
+      type: 'job.cancelled',
+      data: { id, type: 'company.officer_emails', status: 'cancelled', error: 'cancelled by the caller' },
+    });
+    const now = await call<{ credits_spent: number }>(ctx.stack.gatewayUrl, 'GET', `/v1/jobs/${id}`, {
+      token: apiKey,
+    });
+    expect((payload.data as Record<string, unknown>).credits_spent).toBe(now.body.credits_spent);
+    const log = await eventually(async () => {
+      const all = await deliveriesOf(apiKey, id);
+      return all.length > 0 ? all : null;
+    });
+    expect(log.map((d) => [d.attempt, d.status])).toEqual([[1, 200]]);
+
+    const again = await call(ctx.stack.gatewayUrl, 'POST', `/v1/jobs/${id}/callback/redeliver`, {
+      token: apiKey,
+    });
+    expect(again.status).toBe(202);
+    const both = await received(id, 2);
+    expect(both[1]?.headers['webhook-id']).toBe(delivery?.headers['webhook-id']);
+    expect(JSON.parse(both[1]?.body ?? '{}')).toMatchObject({ data: { id, status: 'cancelled' } });
+    await eventually(async () => ((await deliveriesOf(apiKey, id)).length === 2 ? true : null));
+    // Cancelling again changes nothing, and sends nothing.
+    await call(ctx.stack.gatewayUrl, 'POST', `/v1/jobs/${id}/cancel`, { token: apiKey });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(sink.for(id)).toHaveLength(2);
+  });
+
+  it('delivers, once each, the jobs of an import refused part-way, which it cancelled', async () => {
+    const {
+      id: workspaceId,
+      apiKey,
+      webhookSecret,
+    } = await createWorkspace(ctx.stack.gatewayUrl, 'Refused Import Co');
+    const query = new URLSearchParams({ type: 'person.email', callback_url: sink.url });
+    // Windows-1252, as Excel on Windows saves it: é is the byte 0xE9, on line 5.
+    const refused = await fetch(`${ctx.stack.gatewayUrl}/v1/imports?${query.toString()}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'text/csv' },
+      body: Buffer.from(
+        'first_name,last_name,domain\nAda,Lovelace,example.com\nBob,Smith,example.com\nCy,Young,example.com\nR\u00e9my,Dupont,example.com\n',
+        'latin1',
+      ),
+    });
+    expect(refused.status).toBe(400);
+    const jobs = await ctx.db.dataSource.query<{ id: string; status: string }[]>(
+      'SELECT id, status FROM enrichment_requests WHERE workspace_id = $1',
+      [workspaceId],
+    );
+    expect(jobs.map((j) => j.status)).toEqual(['cancelled', 'cancelled']);
+    for (const { id } of jobs) {
+      const [delivery] = await received(id);
+      expect(verified(delivery ?? { headers: {}, body: '' }, webhookSecret ?? '')).toBe(true);
+      expect(JSON.parse(delivery?.body ?? '{}')).toMatchObject({
+        type: 'job.cancelled',
+        data: { id, status: 'cancelled', error: expect.stringMatching(/import was refused/) as string },
+      });
+      expect((await deliveriesOf(apiKey, id)).map((d) => d.status)).toEqual([200]);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(jobs.map(({ id }) => sink.for(id).length)).toEqual([1, 1]);
+  });
+
+  it('delivers a chain stopped at a dissolved company, which completes before any credit is spent', async () => {
+    const { apiKey } = await createWithSecret(ctx.stack.gatewayUrl, 'Dissolved Upstream');
+    const company = register.find((c) => c.company_status === 'dissolved') as WorldCompany;
+    const id = await enqueue(ctx.stack, apiKey, {
+      type: 'company.officer_emails',
+      input: { company_number: company.company_number },
+      callback_url: sink.url,
+    });
+    expect((await finished(ctx.stack, apiKey, id)).result?.stopped).toBe('company_dissolved');
+    const [delivery] = await received(id);
+    expect(JSON.parse(delivery?.body ?? '{}')).toMatchObject({
+      type: 'job.completed',
+      data: { id, status: 'completed', result: { stopped: 'company_dissolved' }, credits_spent: 0 },
+    });
   });
 });
 

@@ -44,6 +44,7 @@ import { QuotaHoldWaker } from './credits/quota-hold-waker';
 import { QueueMetrics } from './ops/queue-metrics';
 import { CallbacksController } from './callbacks/callbacks.controller';
 import { WebhookSecrets } from './callbacks/webhook-secrets.service';
+import { CancelledCallbacks } from './callbacks/cancelled-callbacks.service';
 import { EnrichController } from './enrich/enrich.controller';
 import { EnrichFastPath } from './enrich/enrich-fast-path';
 import { EnrichService } from './enrich/enrich.service';
@@ -156,6 +157,7 @@ export class GatewayModule implements NestModule {
         SuppressionCheck,
         WorkspacesService,
         WebhookSecrets,
+        CancelledCallbacks,
         Quotas,
         QuotaHoldWaker,
         ProviderSettingsService,

@@ -67,3 +67,30 @@ export function callbackJobOptions(
     removeOnFail: { age: 14 * 24 * 3600, count: 50_000 },
   };
 }
+
+/** A request that has just reached a final state, and whose `callback_url` is to hear of it. */
+export interface FinishedRequest {
+  id: string;
+  workspaceId: string;
+}
+
+/**
+ * The first callback delivery of each request that has just finished, however it finished
+ * (completed or failed by its plan; cancelled by its caller, its batch, its import or the companies
+ * stream), for `Queue.addBulk`. Every path uses the same job id (see {@link callbackJobOptions}), so
+ * two of them announcing the same request send it once: BullMQ ignores the second add.
+ */
+export function firstCallbackJobs(
+  requests: readonly FinishedRequest[],
+  config: { maxAttempts: number; backoffMs: number },
+): {
+  name: typeof JOB_NAMES.callbackDeliver;
+  data: { requestId: string; workspaceId: string };
+  opts: JobsOptions;
+}[] {
+  return requests.map((request) => ({
+    name: JOB_NAMES.callbackDeliver,
+    data: { requestId: request.id, workspaceId: request.workspaceId },
+    opts: callbackJobOptions(request.id, config),
+  }));
+}

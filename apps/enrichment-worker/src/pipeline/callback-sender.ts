@@ -14,7 +14,7 @@ export interface CallbackOutcome {
 }
 
 /**
- * Delivers a finished job's result to its `callback_url`: a JSON POST signed per Standard Webhooks
+ * Delivers a finished job (completed, failed or cancelled) to its `callback_url`: a JSON POST signed per Standard Webhooks
  * (`webhook-id`, `webhook-timestamp`, `webhook-signature`) with every secret of the workspace that
  * still signs (during a rotation, the old one and the new). Any 2xx is success; anything else is
  * retried by the job's backoff, except `410 Gone` (the receiver asks to stop). Redirects are not
@@ -83,6 +83,19 @@ export class CallbackSender {
       await record(null, 'the workspace has no webhook secret', null);
       throw new UnrecoverableError('the workspace has no webhook secret to sign with');
     }
+    // What the job has spent as recorded now, as GET /v1/jobs/:id shows it: a cancelled job has no
+    // result to quote it. Read at each attempt, so a retry or a redelivery sends the newest figure.
+    // A job cancelled while a paid call was on the wire, or while a provider worked on its
+    // asynchronous search, can be charged after its callback went (the provider did the work; see
+    // StepRunner.collectCancelledTask), up to ASYNC_DEADLINE_MS later. No second callback is sent
+    // for that: the message says the job ended, once, under one webhook-id (a receiver following
+    // Standard Webhooks drops a repeated id, so a "correction" under it would be lost, and a new id
+    // would announce the same ending twice). The final figure is at GET /v1/jobs/:id, and
+    // POST /v1/jobs/:id/callback/redeliver sends it.
+    const [spent] = await this.dataSource.query<{ credits: string }[]>(
+      'SELECT coalesce(sum(credits), 0) AS credits FROM enrichment_steps WHERE request_id = $1 AND workspace_id = $2',
+      [requestId, workspaceId],
+    );
     const body = JSON.stringify({
       type: `job.${request.status}`,
       timestamp: new Date().toISOString(),
@@ -93,6 +106,7 @@ export class CallbackSender {
         input: request.input,
         result: request.result,
         error: request.error,
+        credits_spent: Number(spent?.credits ?? 0),
         created_at: request.createdAt.toISOString(),
         completed_at: request.completedAt?.toISOString() ?? null,
       },

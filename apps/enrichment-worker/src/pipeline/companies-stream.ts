@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { InjectQueue } from '@nestjs/bullmq';
 import {
   Injectable,
   Logger,
@@ -6,10 +7,11 @@ import {
   type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ProvidersConfig } from '@sluice/config';
+import { CallbackConfig, ProvidersConfig } from '@sluice/config';
 import { cacheKeyOf, chainStopReason } from '@sluice/enrichment';
 import { CompaniesHouseStream, mapCompanyProfile, type CompanyStreamEvent } from '@sluice/providers';
-import { markCancelled } from '@sluice/queue';
+import { firstCallbackJobs, markCancelled, QUEUE_NAMES } from '@sluice/queue';
+import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { PipelineGuards } from './pipeline-redis';
 import { companyView } from './provider-invoker';
@@ -42,6 +44,8 @@ export class CompaniesStreamConsumer implements OnApplicationBootstrap, BeforeAp
     private readonly guards: PipelineGuards,
     private readonly stored: StoredResults,
     private readonly config: ProvidersConfig,
+    private readonly callbacks: CallbackConfig,
+    @InjectQueue(QUEUE_NAMES.enrichment) private readonly queue: Queue,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -172,12 +176,14 @@ export class CompaniesStreamConsumer implements OnApplicationBootstrap, BeforeAp
     const cancelled = await this.dataSource.transaction(async (manager) => {
       await this.stored.upsertCompany(manager, view);
       // An UPDATE through TypeORM answers [rows, affected count].
-      const [requests] = await manager.query<[{ id: string }[], number]>(
+      const [requests] = await manager.query<
+        [{ id: string; workspace_id: string; callback_url: string | null }[], number]
+      >(
         `UPDATE enrichment_requests
             SET status = 'cancelled', error = $2, completed_at = now(), updated_at = now()
           WHERE input->>'company_number' = $1 AND type = ANY($3)
             AND status IN ('queued', 'running')
-          RETURNING id`,
+          RETURNING id, workspace_id, callback_url`,
         [companyNumber, `cancelled: the register now says ${stop.replace(/_/g, ' ')}`, PAID_COMPANY_WORK],
       );
       const ids = requests.map((r) => r.id);
@@ -188,9 +194,24 @@ export class CompaniesStreamConsumer implements OnApplicationBootstrap, BeforeAp
           [ids, stop],
         );
       }
-      return ids;
+      return requests;
     });
-    await markCancelled(this.guards.redis, this.guards.queuePrefix, cancelled);
+    await markCancelled(
+      this.guards.redis,
+      this.guards.queuePrefix,
+      cancelled.map((r) => r.id),
+    );
+    // The register ended these jobs, not their callers, who wait to hear of it all the same: the
+    // same first delivery as a job the plan finishes (same job id, so it can only go once).
+    const told = cancelled.filter((r) => r.callback_url !== null);
+    if (told.length > 0) {
+      await this.queue.addBulk(
+        firstCallbackJobs(
+          told.map((r) => ({ id: r.id, workspaceId: r.workspace_id })),
+          this.callbacks,
+        ),
+      );
+    }
     await this.forgetCached(companyNumber);
     this.logger.log({
       msg: 'company struck off the paid work',

@@ -263,6 +263,7 @@ export class Orchestrator {
   ): Promise<Planned> {
     let toEnqueue: { step: EnrichmentStep; priority: number } | null = null;
     let callback = false;
+    // Every way the plan finishes a request goes through here, so none of them misses its callback.
     const finish = async (
       request: EnrichmentRequest,
       status: 'completed' | 'failed',
@@ -306,8 +307,8 @@ export class Orchestrator {
               : null;
           if (stop) {
             // Nobody at a dissolved or striking-off company is worth a credit: stop before any is spent.
-            await this.finish(
-              manager,
+            // The request has finished all the same, so its callback goes as for any other.
+            await finish(
               request,
               'completed',
               { ...this.result(request, goals, steps, stop), stopped: stop },

@@ -34,6 +34,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DataSource, IsNull } from 'typeorm';
 import type { Caller } from '../auth/request-context';
+import { CancelledCallbacks } from '../callbacks/cancelled-callbacks.service';
 import { Quotas } from '../credits/quotas.service';
 import {
   parseBatchSettings,
@@ -113,6 +114,7 @@ export class BatchesService {
     private readonly core: CoreConfig,
     private readonly config: GatewayConfig,
     private readonly suppression: SuppressionCheck,
+    private readonly callbacks: CancelledCallbacks,
   ) {}
 
   /**
@@ -424,6 +426,8 @@ export class BatchesService {
    */
   async cancel(caller: Caller, id: string): Promise<{ cancelled: number; batch: BatchView }> {
     const batch = await this.find(caller, id);
+    // A batch's jobs are made without a callback URL today; a job that has one is told all the same.
+    let withCallback: string[] = [];
     const ids = await this.dataSource.transaction(async (manager) => {
       await manager.query(
         `UPDATE batches SET cancelled_at = COALESCE(cancelled_at, now()), schedule = NULL
@@ -439,10 +443,11 @@ export class BatchesService {
           workspaceId: caller.workspaceId,
         })
         .andWhere("status NOT IN ('completed', 'failed', 'cancelled')")
-        .returning(['id'])
+        .returning('id, callback_url')
         .execute();
-      const rows = updated.raw as { id: string }[];
+      const rows = updated.raw as { id: string; callback_url: string | null }[];
       const cancelled = rows.map((row) => row.id);
+      withCallback = rows.filter((row) => row.callback_url !== null).map((row) => row.id);
       if (cancelled.length > 0) {
         await manager.query(
           `UPDATE enrichment_steps SET state = 'skipped', reason = 'cancelled', error = NULL, completed_at = now()
@@ -456,6 +461,9 @@ export class BatchesService {
       const client = (await this.queue.client) as unknown as Redis;
       await markCancelled(client, this.core.queuePrefix, ids).catch((error: unknown) =>
         this.logger.warn({ msg: 'cancel markers not set', batchId: batch.id, error: String(error) }),
+      );
+      await this.callbacks.announce(
+        withCallback.map((job) => ({ id: job, workspaceId: caller.workspaceId })),
       );
     }
     // A scheduler left behind (Redis away) enqueues nothing: its tick finds the batch cancelled and

@@ -24,6 +24,7 @@ import { ApiKeyGuard } from '../auth/api-key.guard';
 import { RequireScope } from '../auth/scopes';
 import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
 import { AuditLog } from '../audit/audit-log.service';
+import { TERMINAL_STATUSES } from '../jobs/job-view';
 import { JobsService } from '../jobs/jobs.service';
 import { WebhookSecrets } from './webhook-secrets.service';
 import { bodyFields } from '../http-params';
@@ -139,7 +140,8 @@ export class CallbacksController {
     if (!request.callbackUrl) {
       throw new BadRequestException(`Job ${id} has no callback_url.`);
     }
-    if (!['completed', 'failed'].includes(request.status)) {
+    // A cancelled job has finished too (its callback went when it was cancelled).
+    if (!TERMINAL_STATUSES.includes(request.status)) {
       throw new ConflictException(
         `Job ${id} is ${request.status}; its result is delivered when it finishes.`,
       );

@@ -6,6 +6,7 @@ import { markCancelled, QUEUE_NAMES } from '@sluice/queue';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
+import { CancelledCallbacks } from '../callbacks/cancelled-callbacks.service';
 
 /** Ids cancelled per statement: bounded, however many rows the import had queued. */
 const BATCH = 1000;
@@ -23,14 +24,15 @@ export class ImportCancellation {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue(QUEUE_NAMES.enrichment) private readonly planQueue: Queue,
     private readonly core: CoreConfig,
+    private readonly callbacks: CancelledCallbacks,
   ) {}
 
   /** Returns how many jobs were cancelled. */
   async cancelJobs(workspaceId: string, importId: string, reason: string): Promise<number> {
     let cancelled = 0;
     for (;;) {
-      const ids = await this.dataSource.transaction(async (manager) => {
-        const [rows] = await manager.query<[{ id: string }[], number]>(
+      const rows = await this.dataSource.transaction(async (manager) => {
+        const [cancelledRows] = await manager.query<[{ id: string; callback_url: string | null }[], number]>(
           `UPDATE enrichment_requests
               SET status = 'cancelled', error = $3, completed_at = now(), updated_at = now()
             WHERE id IN (SELECT id FROM enrichment_requests
@@ -38,10 +40,10 @@ export class ImportCancellation {
                             AND status NOT IN ('completed', 'failed', 'cancelled')
                           LIMIT ${BATCH})
               AND status NOT IN ('completed', 'failed', 'cancelled')
-          RETURNING id`,
+          RETURNING id, callback_url`,
           [importId, workspaceId, reason],
         );
-        const batch = rows.map((row) => row.id);
+        const batch = cancelledRows.map((row) => row.id);
         if (batch.length > 0) {
           await manager.query(
             `UPDATE enrichment_steps SET state = 'skipped', reason = 'cancelled', error = NULL, completed_at = now()
@@ -49,8 +51,9 @@ export class ImportCancellation {
             [batch, workspaceId],
           );
         }
-        return batch;
+        return cancelledRows;
       });
+      const ids = rows.map((row) => row.id);
       if (ids.length === 0) {
         return cancelled;
       }
@@ -59,6 +62,9 @@ export class ImportCancellation {
       const client = (await this.planQueue.client) as unknown as Redis;
       await markCancelled(client, this.core.queuePrefix, ids).catch((error: unknown) =>
         this.logger.warn({ msg: 'cancel markers not set', importId, error: String(error) }),
+      );
+      await this.callbacks.announce(
+        rows.filter((row) => row.callback_url !== null).map((row) => ({ id: row.id, workspaceId })),
       );
     }
   }

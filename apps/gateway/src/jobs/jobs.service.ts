@@ -22,8 +22,9 @@ import {
 } from '@sluice/queue';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { DataSource, In, Not } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import type { Caller } from '../auth/request-context';
+import { CancelledCallbacks } from '../callbacks/cancelled-callbacks.service';
 import { encodeKeysetCursor } from '../keyset-cursor';
 import { SUPPRESSED_MESSAGE, SuppressionCheck } from '../persons/suppression-check';
 import type { RejectedJob } from './bulk-jobs';
@@ -77,6 +78,7 @@ export class JobsService {
     @InjectQueue(QUEUE_NAMES.enrichment) private readonly planQueue: Queue<EnrichmentPlanPayload>,
     private readonly core: CoreConfig,
     private readonly suppression: SuppressionCheck,
+    private readonly callbacks: CancelledCallbacks,
   ) {}
 
   /**
@@ -211,15 +213,20 @@ export class JobsService {
    */
   async cancel(caller: Caller, id: string): Promise<JobView> {
     let cancelledNow = false;
+    let callback = false;
     await this.dataSource.transaction(async (manager) => {
       const updated = await manager
-        .getRepository(EnrichmentRequest)
-        .update(
-          { id, workspaceId: caller.workspaceId, status: Not(In(['completed', 'failed', 'cancelled'])) },
-          { status: 'cancelled', error: 'cancelled by the caller', completedAt: () => 'now()' },
-        );
-      if (updated.affected) {
+        .createQueryBuilder()
+        .update(EnrichmentRequest)
+        .set({ status: 'cancelled', error: 'cancelled by the caller', completedAt: () => 'now()' })
+        .where('id = :id AND workspace_id = :workspaceId', { id, workspaceId: caller.workspaceId })
+        .andWhere("status NOT IN ('completed', 'failed', 'cancelled')")
+        .returning('callback_url')
+        .execute();
+      const [row] = updated.raw as { callback_url: string | null }[];
+      if (row) {
         cancelledNow = true;
+        callback = row.callback_url !== null;
         await manager.getRepository(EnrichmentStep).update(
           { requestId: id, workspaceId: caller.workspaceId, state: 'pending' },
           // error: a step held by its quota said why it waited; it waits no more.
@@ -236,6 +243,9 @@ export class JobsService {
       await markCancelled(client, this.core.queuePrefix, [id]).catch((error: unknown) =>
         this.logger.warn({ msg: 'cancel marker not set', id, error: String(error) }),
       );
+      if (callback) {
+        await this.callbacks.announce([{ id, workspaceId: caller.workspaceId }]);
+      }
     }
     const view = await this.get(caller, id);
     if (view.status !== 'cancelled') {
