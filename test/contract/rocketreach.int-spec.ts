@@ -70,6 +70,8 @@ describe('RocketReach adapter against the sandbox', () => {
 
   /** People RocketReach holds a work e-mail for (its lookups answer and charge). */
   const withWorkEmail = (): WorldPerson[] => people.filter((p) => p.emails.rocketreach === p.email);
+  /** People whose lookup RocketReach charges for: an A-graded (valid) work address. */
+  const chargeable = (): WorldPerson[] => withWorkEmail().filter((p) => p.email_status === 'valid');
   beforeAll(async () => {
     app = await createSandboxApp({ seed: 20261122, worldSize: 300 });
     await app.listen(0, '127.0.0.1');
@@ -255,7 +257,7 @@ describe('RocketReach adapter against the sandbox', () => {
 
     it('charges one credit per person found, whether complete at once or after searching', async () => {
       const rr = adapter();
-      const sample = withWorkEmail().slice(0, 12);
+      const sample = chargeable().slice(0, 12);
       const pending: string[] = [];
       for (const person of sample) {
         const outcome = await rr.lookupPerson({ linkedinUrl: person.linkedin_url });
@@ -275,6 +277,31 @@ describe('RocketReach adapter against the sandbox', () => {
         { what: 'every searching lookup to complete', timeoutMs: 5000 },
       );
       expect(await credits()).toBe(START_CREDITS - sample.length);
+    });
+
+    it('charges nothing for a profile whose only contact is an address graded B (invalid or catch-all)', async () => {
+      const rr = adapter();
+      const poor = withWorkEmail().filter((p) => p.email_status !== 'valid' && !p.phones.rocketreach);
+      expect(poor.length).toBeGreaterThan(0);
+      const before = await credits();
+      let charged = 0;
+      for (const person of poor.slice(0, 5)) {
+        let outcome = await rr.lookupPerson({ linkedinUrl: person.linkedin_url });
+        if (outcome.data.status === 'pending') {
+          const taskId = outcome.data.taskId;
+          outcome = await eventually(
+            async () => {
+              const done = await rr.completeLookup(taskId, 'person');
+              return done.data.status === 'pending' ? undefined : done;
+            },
+            { what: 'the lookup to complete', timeoutMs: 5000 },
+          );
+        }
+        expect(outcome.data.status).toBe('hit');
+        charged += outcome.data.credits;
+      }
+      expect(charged).toBe(0);
+      expect(await credits()).toBe(before);
     });
 
     it('answers a free miss for a person RocketReach does not know', async () => {
@@ -364,7 +391,7 @@ describe('RocketReach adapter against the sandbox', () => {
 
   describe('bulk lookups and webhooks', () => {
     it('delivers a bulk lookup to the webhook as a signed list under its RR-Request-ID, charging per profile', async () => {
-      const batch = withWorkEmail().slice(20, 32);
+      const batch = chargeable().slice(20, 32);
       const stranger = people.find((p) => !p.emails.rocketreach && !p.phones.rocketreach)!;
       const queries = [...batch.map((p) => ({ linkedin_url: p.linkedin_url })), { email: stranger.email }];
       const accepted = await client().bulkLookup(queries);

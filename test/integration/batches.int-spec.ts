@@ -291,8 +291,18 @@ describe('batches (POST /v1/batches, progress, summary, cancel, scheduled re-enr
     const lines = (await file.text())
       .split('\n')
       .filter(Boolean)
-      .map((line) => JSON.parse(line) as { id: string });
+      .map((line) => JSON.parse(line) as { id: string; data: unknown; sandbox: boolean });
     expect(lines.map((line) => line.id).sort()).toEqual(accepted.map((entry) => entry.job_id).sort());
+    // Every answer here came from the provider sandbox: the export says so, as the API does.
+    const withData = lines.filter((line) => line.data !== null);
+    expect(withData.length).toBeGreaterThan(0);
+    expect(withData.every((line) => line.sandbox)).toBe(true);
+    const one = await api<{ result: { sandbox?: boolean; notice?: string } }>(
+      'GET',
+      `/v1/jobs/${withData[0].id}`,
+    );
+    expect(one.body.result.sandbox).toBe(true);
+    expect(one.body.result.notice).toMatch(/^Sandbox data/);
     const theirs = await api('POST', '/v1/exports', { format: 'csv', batch_id: batchId }, otherKey);
     expect(theirs.status).toBe(404);
   });

@@ -45,6 +45,18 @@ describe('when PostgreSQL terminates connections', () => {
 
   it('a gateway whose new connection is terminated as it opens stays up (503 at most for that query) and answers the next request', async () => {
     expect((await call(gateway.url, 'GET', '/v1/jobs', { token: apiKey })).status).toBe(200);
+    // That read writes after its answer (its audit row, batched; the key's last use): once both
+    // have landed, nothing is left to open a connection until the next request.
+    await eventually(
+      async () => {
+        const [row] = await ctx.db.dataSource.query<{ audited: number; used: number }[]>(
+          `SELECT (SELECT count(*)::int FROM audit_events WHERE action = 'job.list.read') AS audited,
+                  (SELECT count(*)::int FROM api_keys WHERE last_used_at IS NOT NULL) AS used`,
+        );
+        return row.audited > 0 && row.used > 0;
+      },
+      { what: 'the read’s own writes to land' },
+    );
     await terminateAll();
     // The gateway's pool has dropped the terminated connections: the next query opens a new one.
     await eventually(() => ambush.open === 0, { what: 'the terminated connections to close' });

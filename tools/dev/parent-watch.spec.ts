@@ -10,9 +10,21 @@ import { join } from 'node:path';
 describe('watchParent', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-parent-watch-'));
   const children: ChildProcess[] = [];
+  const marks: string[] = [];
   afterAll(() => {
     for (const child of children) {
       child.kill('SIGKILL');
+    }
+    // The watchers themselves: an orphan whose watch failed would otherwise outlive the run.
+    for (const mark of marks) {
+      const pid = Number(read(`${mark}.pid`));
+      if (pid > 0) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
     }
     rmSync(dir, { recursive: true, force: true });
   });
@@ -20,6 +32,7 @@ describe('watchParent', () => {
   const watcher = (mark: string): string => `
     const { writeFileSync } = require('node:fs');
     const { watchParent } = require(${JSON.stringify(join(__dirname, 'parent-watch.ts'))});
+    writeFileSync(${JSON.stringify(`${mark}.pid`)}, String(process.pid));
     watchParent(() => { writeFileSync(${JSON.stringify(mark)}, 'gone'); process.exit(0); }, 100);
     writeFileSync(${JSON.stringify(mark)}, 'ready ' + process.pid);
     setInterval(() => undefined, 1000);
@@ -28,6 +41,7 @@ describe('watchParent', () => {
   /** Starts the shell; `then` is what it does once the watcher is ready. Resolves with the mark's path. */
   function startUnderShell(name: string, then: 'exit' | 'wait'): string {
     const mark = join(dir, name);
+    marks.push(mark);
     const node = `"${process.execPath}" -r ts-node/register/transpile-only -e "$WATCHER"`;
     const script = `${node} & while [ ! -s "${mark}" ]; do sleep 0.05; done; ${then === 'exit' ? 'exit 0' : 'wait'}`;
     const shell = spawn('sh', ['-c', script], {

@@ -2,7 +2,13 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { CallbackConfig, PipelineConfig } from '@sluice/config';
+import {
+  CallbackConfig,
+  PipelineConfig,
+  ProvidersConfig,
+  SANDBOX_NOTICE,
+  sandboxedProviders,
+} from '@sluice/config';
 import { EnrichmentRequest, EnrichmentStep, isUniqueViolation, preparedSql, queryPrepared } from '@sluice/db';
 import {
   cacheKeyOf,
@@ -180,7 +186,13 @@ export class Orchestrator {
     private readonly cache: ResultCache,
     private readonly config: PipelineConfig,
     private readonly callbacks: CallbackConfig,
-  ) {}
+    providers: ProvidersConfig,
+  ) {
+    this.sandboxed = new Set(sandboxedProviders(providers));
+  }
+
+  /** Providers answered by the provider sandbox: a result with their data says so, always. */
+  private readonly sandboxed: ReadonlySet<string>;
 
   /**
    * Plans the request's next step on its own (a new request, or one the recovery sweep found). No
@@ -734,6 +746,7 @@ export class Orchestrator {
     // Goals left untried because an answer named a person erased from the workspace.
     const erased = steps.some((step) => step.reason === 'suppressed');
     const attribution = new Set<string>();
+    let sandbox = false;
     const officerEmails = new Map<string, Record<string, unknown>>();
     for (const goal of goals) {
       const step = steps.find((s) => s.goal === goal.id && accepted(s));
@@ -748,6 +761,7 @@ export class Orchestrator {
       }
       const fromProfile = goal.key === 'phone' && !step ? profilePhones(request, steps) : null;
       if (fromProfile) {
+        sandbox ||= this.sandboxed.has(fromProfile.provider);
         result.phones = fromProfile.phones.map((phone) => ({ ...phone, source: fromProfile.provider }));
         answers.push({ provider: fromProfile.provider, fields: phoneFields(fromProfile.phones) });
         continue;
@@ -771,6 +785,9 @@ export class Orchestrator {
       const source = typeof output.found_by === 'string' ? output.found_by : step.provider;
       if (source === 'rocketreach') {
         attribution.add(ROCKETREACH_ATTRIBUTION);
+      }
+      if (this.sandboxed.has(source) || this.sandboxed.has(step.provider)) {
+        sandbox = true;
       }
       if (officer) {
         // A chain's officer answers stay with their officer: they are not one person's data to merge.
@@ -839,6 +856,11 @@ export class Orchestrator {
     }
     if (attribution.size > 0) {
       result.attribution = [...attribution];
+    }
+    if (sandbox) {
+      // Carried with the result into the job, its callback, exports and batches, as with attribution.
+      result.sandbox = true;
+      result.notice = SANDBOX_NOTICE;
     }
     result.credits_spent = steps.reduce((sum, step) => sum + Number(step.credits), 0);
     return result;

@@ -23,7 +23,8 @@ import { Quotas } from '../credits/quotas.service';
 import type { RejectedJob } from '../jobs/bulk-jobs';
 import { JobsService, type NewJob } from '../jobs/jobs.service';
 import { messagesOf } from '../http-errors';
-import { SANDBOX_NOTICE, type EnrichAnswer } from './enrich-answer';
+import { type EnrichAnswer } from './enrich-answer';
+import { SANDBOX_NOTICE } from '@sluice/config';
 import {
   ENRICH_IDENTIFIERS,
   parseEnrichBody,

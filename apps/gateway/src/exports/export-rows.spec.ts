@@ -50,9 +50,10 @@ describe('the CSV export row', () => {
     expect(new Set(EXPORT_CSV_COLUMNS).size).toBe(EXPORT_CSV_COLUMNS.length);
     expect(EXPORT_CSV_COLUMNS.slice(0, 3)).toEqual(['job_id', 'type', 'status']);
     expect(EXPORT_CSV_COLUMNS).toEqual(expect.arrayContaining([...ENRICH_FIELDS, 'input_first_name']));
-    expect(EXPORT_CSV_COLUMNS.slice(-6)).toEqual([
+    expect(EXPORT_CSV_COLUMNS.slice(-7)).toEqual([
       'sources',
       'attribution',
+      'sandbox',
       'error',
       'credits_spent',
       'created_at',
@@ -72,6 +73,7 @@ describe('the CSV export row', () => {
       first_name: '',
       sources: '{"business_email":"rocketreach","email_status":"rocketreach"}',
       attribution: 'Powered by RocketReach',
+      sandbox: '',
       error: '',
       credits_spent: '1.5',
       created_at: '2026-12-02T10:00:00.000Z',
@@ -164,11 +166,19 @@ describe('the JSON Lines export object', () => {
       sources: { business_email: 'rocketreach', email_status: 'rocketreach' },
       confidence: { business_email: 0.9 },
       attribution: ['Powered by RocketReach'],
+      sandbox: false,
       error: null,
       credits_spent: 1.5,
       created_at: '2026-12-02T10:00:00.000Z',
       completed_at: '2026-12-02T10:00:02.000Z',
     });
     expect(jsonLineOf(job({ result: null }))).toMatchObject({ data: null, sources: null, attribution: [] });
+  });
+
+  it('marks sandbox data in both formats, as the API does', () => {
+    const fromSandbox = job({ result: { data: { business_email: 'ada@example.com' }, sandbox: true } });
+    expect(jsonLineOf(fromSandbox)).toMatchObject({ sandbox: true });
+    expect(byColumn(csvRowOf(fromSandbox))).toMatchObject({ sandbox: 'true' });
+    expect(byColumn(csvRowOf(job()))).toMatchObject({ sandbox: '' });
   });
 });

@@ -31,6 +31,7 @@ export const EXPORT_CSV_COLUMNS: readonly string[] = [
   ...ENRICH_FIELDS,
   'sources',
   'attribution',
+  'sandbox',
   'error',
   'credits_spent',
   'created_at',
@@ -47,6 +48,11 @@ function record(value: unknown): Record<string, unknown> | null {
 function attributionOf(job: ExportedJob): string[] {
   const attribution = job.result?.attribution;
   return Array.isArray(attribution) ? attribution.map(String) : [];
+}
+
+/** Whether the job's data came from the provider sandbox: marked so in every export, as in the API. */
+function sandboxOf(job: ExportedJob): boolean {
+  return job.result?.sandbox === true;
 }
 
 /** One CSV cell: empty for unknown, lists joined with "; ", anything structured as JSON. */
@@ -104,6 +110,7 @@ function csvValuesOf(job: ExportedJob): string[] {
     ...ENRICH_FIELDS.map((field) => cell(data[field])),
     sources ? JSON.stringify(sources) : '',
     attributionOf(job).join('; '),
+    sandboxOf(job) ? 'true' : '',
     cell(job.error),
     String(Number(job.credits_spent)),
     job.created_at.toISOString(),
@@ -122,6 +129,7 @@ export function jsonLineOf(job: ExportedJob): Record<string, unknown> {
     sources: record(job.result?.sources),
     confidence: record(job.result?.confidence),
     attribution: attributionOf(job),
+    sandbox: sandboxOf(job),
     error: job.error,
     credits_spent: Number(job.credits_spent),
     created_at: job.created_at.toISOString(),
