@@ -1,14 +1,6 @@
 /** The benchmark's console table and its Markdown report. */
 import type { WorldPerson } from '../../test/support/sandbox-world';
-import {
-  GOAL_PROVIDERS,
-  TARGETS,
-  costOf,
-  naiveEmailAsCharged,
-  verdicts,
-  type GoalName,
-  type GoalScore,
-} from './scoring';
+import { GOAL_PROVIDERS, TARGETS, costOf, verdicts, type GoalName, type GoalScore } from './scoring';
 
 export interface CreditCheck {
   provider: string;
@@ -180,12 +172,6 @@ function markdownGoal(score: GoalScore, result: RunResult): string[] {
       `best fixed order / best = ${x(score.bestFixed.credits / score.best.credits)} (what the cheapest waterfall without the answer key pays); ` +
       `pipeline / best fixed order = ${x(score.pipeline.credits / score.bestFixed.credits)}.`,
   );
-  if (score.goal === 'email') {
-    const charged = naiveEmailAsCharged(result.people, score.options);
-    facts.push(
-      `RocketReach also charges e-mail lookups of people it knows only a phone of; priced that way, naive would cost ${n(charged.credits, 1)} credits and pipeline / naive would be ${x(score.pipeline.credits / charged.credits)}.`,
-    );
-  }
   for (const use of score.providers) {
     const check = result.credits.find((c) => c.provider === use.provider);
     if (check && check.sandbox !== null && Math.abs(check.sandbox - check.ledger) > 1e-6) {
@@ -331,8 +317,8 @@ export function markdownReport(results: readonly RunResult[], ctx: ReportContext
   );
   lines.push(
     '- **Naive:** every provider of the waterfall called for every person, priced from the answer key and the providers’ cost tables ' +
-      '(`descriptorOf(...)` in `libs/providers`): providers that charge only for hits pay whenever they return an answer, ' +
-      'accepted or not, providers that charge misses always pay. Hit rate = share of people at least one provider gives an acceptable answer.',
+      '(`descriptorOf(...)` in `libs/providers`): providers that charge only for hits pay whenever they return what they charge for, ' +
+      'accepted or not (RocketReach: a profile with an e-mail or phone graded A or A-, also on an e-mail lookup of someone it knows only a phone of), providers that charge misses always pay. Hit rate = share of people at least one provider gives an acceptable answer.',
   );
   lines.push(
     '- **Best:** the answer-key optimum — for each person only the cheapest provider whose answer the goal accepts (0 credits and a miss ' +

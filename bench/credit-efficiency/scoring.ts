@@ -104,37 +104,43 @@ export interface Baseline {
 }
 
 /**
- * Every provider called for every person, paying as it charges: hit-charged providers whenever they
- * return an address, accepted or not; providers that charge misses always. A hit is a person at
+ * Whether calling the provider for the person costs credits, as the provider charges: one that
+ * charges misses always; the others when they return what they charge for, accepted or not.
+ * RocketReach charges a lookup whose profile holds an e-mail or a phone graded A or A- (its credits
+ * FAQ), whether or not it holds the part asked for: the sandbox grades a work address A only when it
+ * is valid (B otherwise), a personal one A-, a phone A. So an e-mail lookup of someone it knows only
+ * a phone of is a charged miss, and one whose work address is invalid or catch-all is a free answer.
+ */
+export function pays(provider: string, person: WorldPerson, goal: GoalName): boolean {
+  if (costOf(provider, goal).chargedOnMiss) {
+    return true;
+  }
+  if (provider === 'rocketreach') {
+    const email = person.emails.rocketreach;
+    const gradedA = email !== undefined && (email !== person.email || person.email_status === 'valid');
+    return gradedA || Boolean(person.phones.rocketreach);
+  }
+  return provider in knownBy(person, goal);
+}
+
+/**
+ * Every provider called for every person, paying as it charges ({@link pays}). A hit is a person at
  * least one provider gives an answer the goal accepts.
  */
 export function naive(people: readonly WorldPerson[], goal: GoalName, options: GoalOptions): Baseline {
   let hits = 0;
   let credits = 0;
   for (const person of people) {
-    const known = knownBy(person, goal);
     if (Object.keys(acceptableBy(person, goal, options)).length > 0) {
       hits += 1;
     }
     for (const provider of GOAL_PROVIDERS[goal]) {
-      const cost = costOf(provider, goal);
-      if (cost.chargedOnMiss || provider in known) {
-        credits += cost.credits;
+      if (pays(provider, person, goal)) {
+        credits += costOf(provider, goal).credits;
       }
     }
   }
   return { hits, credits };
-}
-
-/**
- * RocketReach charges a lookup whenever the profile holds any contact data, whether or not it holds
- * the part asked for (see `rocketReachLookupOutcome`): an e-mail lookup of someone it knows only a
- * phone of is a charged miss. The naive e-mail baseline priced that way, for reference.
- */
-export function naiveEmailAsCharged(people: readonly WorldPerson[], options: GoalOptions): Baseline {
-  const base = naive(people, 'email', options);
-  const extra = people.filter((person) => !person.emails.rocketreach && person.phones.rocketreach).length;
-  return { hits: base.hits, credits: base.credits + extra * costOf('rocketreach', 'email').credits };
 }
 
 /**
@@ -184,9 +190,8 @@ export function bestFixedOrder(
     for (const person of people) {
       const known = knownBy(person, goal);
       for (const provider of order) {
-        const cost = costOf(provider, goal);
-        if (provider in known || cost.chargedOnMiss) {
-          credits += cost.credits;
+        if (pays(provider, person, goal)) {
+          credits += costOf(provider, goal).credits;
         }
         if (provider in known && rejectionOf(person, goal, known[provider], options) === null) {
           hits += 1;
