@@ -458,6 +458,30 @@ describe('real-time enrichment (POST /v1/enrich)', () => {
     }
   });
 
+  it('makes one job for identical queries that arrive together, and every one of them is answered from it', async () => {
+    for (let round = 0; round < 3; round += 1) {
+      // An address nobody has asked about yet: nothing cached, nothing in flight.
+      const query = {
+        email: `together-${round}-${Date.now()}@example.com`,
+        enrich: ['email_status'],
+        timeout_ms: 0,
+      };
+      const answers = await Promise.all(Array.from({ length: 8 }, () => enrich(query)));
+      const ids = new Set(answers.map((answer) => answer.body.job_id));
+      // 202 while the job runs, 200 for those that joined it once it had finished: one job either way.
+      expect({
+        round,
+        refused: answers.filter((a) => a.status !== 200 && a.status !== 202),
+        jobs: ids.size,
+      }).toEqual({ round, refused: [], jobs: 1 });
+      const rows = await ctx.db.dataSource.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM enrichment_requests WHERE input->>'email' = $1`,
+        [query.email],
+      );
+      expect(rows[0].n).toBe(1);
+    }
+  });
+
   it('refuses bad input with a 400 naming the problem, and writes nothing', async () => {
     const requests = ctx.db.dataSource.getRepository(EnrichmentRequest);
     const before = await requests.count();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { CoreConfig, GatewayConfig, ProvidersConfig, sandboxedProviders } from '@sluice/config';
-import { QUEUE_NAMES, type EnrichmentPlanPayload } from '@sluice/queue';
+import { LuaScript, QUEUE_NAMES, type EnrichmentPlanPayload } from '@sluice/queue';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Caller } from '../auth/request-context';
@@ -13,6 +13,22 @@ import { enrichAnswer, type EnrichAnswer } from './enrich-answer';
 import { erasureMarkKey, READ_ERASURE_MARK, SET_UNLESS_ERASED } from '../persons/erasure-mark';
 import { answerCacheTtlS, cacheEntryOf, servedFromCache } from './enrich-answer-cache';
 import { enrichQueryKey, type EnrichRequest } from './enrich-input';
+
+/** An in-flight marker's value while its job is being made (then the job's id). */
+const PENDING_JOB = 'pending:';
+/** How long a claim holds without its job id: a gateway that died making the job frees it then. */
+const CLAIM_TTL_MS = 5_000;
+/** Identical calls look for the claimed job's id this often, this many times (about 2 s in all). */
+const CLAIM_WAIT_MS = 25;
+const CLAIM_ROUNDS = 80;
+/** Takes the marker when there is none or it holds ARGV[1] (one this query would not join). */
+const CLAIM_IN_FLIGHT = new LuaScript(
+  "local v = redis.call('get', KEYS[1]) if v and v ~= ARGV[1] then return 0 end redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1",
+);
+/** Drops the marker only while it is still this call's claim. */
+const RELEASE_IN_FLIGHT = new LuaScript(
+  "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0",
+);
 
 export type EnrichOutcome =
   { kind: 'answer'; answer: EnrichAnswer } | { kind: 'pending'; jobId: string; status: string };
@@ -134,6 +150,10 @@ export class EnrichService {
    * credits, an outage, a cancel), nor, by a query with `max_age_days: 0`, one that has completed:
    * it holds an answer from before the query, which is exactly what 0 refuses. Either way the new
    * job replaces the marker.
+   *
+   * Making a job takes a claim on the marker first (`pending:…`, set only where there is no marker
+   * or one this query would not join), so identical calls arriving together wait for the one
+   * making the job and join it, rather than each making its own.
    */
   private async jobFor(
     caller: Caller,
@@ -144,32 +164,54 @@ export class EnrichService {
   ): Promise<string> {
     const redis = await this.redis();
     const inFlight = this.inFlightKey(caller.workspaceId, key);
-    const running = await redis.get(inFlight);
-    if (running && (await this.joinable(caller, running, request.options.max_age_days === 0))) {
-      return running;
+    const fresh = request.options.max_age_days === 0;
+    const claim = `${PENDING_JOB}${randomUUID()}`;
+    let claimed = false;
+    for (let round = 0; !claimed && round < CLAIM_ROUNDS; round += 1) {
+      const current = await redis.get(inFlight);
+      let replaceable = '';
+      if (current?.startsWith(PENDING_JOB)) {
+        if (round < CLAIM_ROUNDS - 1) {
+          await new Promise((resolve) => setTimeout(resolve, CLAIM_WAIT_MS));
+          continue;
+        }
+        replaceable = current; // its maker is gone or stuck: make the job here
+      } else if (current) {
+        if (await this.joinable(caller, current, fresh)) {
+          return current;
+        }
+        replaceable = current;
+      }
+      claimed = (await CLAIM_IN_FLIGHT.run(redis, [inFlight], [replaceable, claim, CLAIM_TTL_MS])) === 1;
     }
-    await beforeJob();
-    const created = await this.jobs.create(
-      caller,
-      {
-        type: 'enrich',
-        input: request.input,
-        priority: 'interactive',
-        callbackUrl: null,
-        maxCredits: request.maxCredits,
-        options: request.options,
-      },
-      correlationId,
-    );
-    // First writer wins; a concurrent twin already created its own job, which simply runs too (the
-    // pipeline coalesces their provider calls, so nothing is paid twice). A marker naming a finished
-    // job that this query would not join is replaced.
-    const markerMs = this.gateway.enrichTimeoutMaxMs + 5_000;
-    await (
-      running
-        ? redis.set(inFlight, created.id, 'PX', markerMs)
-        : redis.set(inFlight, created.id, 'PX', markerMs, 'NX')
-    ).catch(() => undefined);
+    // Unclaimed after every round (the marker kept changing hands): the job is made all the same,
+    // without the marker; the pipeline coalesces identical provider calls, so nothing is paid twice.
+    let created: { id: string };
+    try {
+      await beforeJob();
+      created = await this.jobs.create(
+        caller,
+        {
+          type: 'enrich',
+          input: request.input,
+          priority: 'interactive',
+          callbackUrl: null,
+          maxCredits: request.maxCredits,
+          options: request.options,
+        },
+        correlationId,
+      );
+    } catch (error) {
+      if (claimed) {
+        // Refused (a quota) or failed: the waiting twins try for themselves.
+        await RELEASE_IN_FLIGHT.run(redis, [inFlight], [claim]).catch(() => undefined);
+      }
+      throw error;
+    }
+    if (claimed) {
+      const markerMs = this.gateway.enrichTimeoutMaxMs + 5_000;
+      await redis.set(inFlight, created.id, 'PX', markerMs).catch(() => undefined);
+    }
     return created.id;
   }
 
