@@ -10,6 +10,7 @@ import {
   paidCalls,
   people,
   personInput,
+  sandboxCredits,
   sandboxPatch,
   setUp,
   tearDown,
@@ -49,8 +50,7 @@ describe('a small balance held by calls in flight, with wait_for_credits false',
   });
   afterAll(() => tearDown(ctx));
 
-  const sandboxCredits = async (): Promise<number> =>
-    (await call<{ credits: number }>(ctx.stack.sandboxUrl, 'GET', '/_sandbox/providers/apollo')).body.credits;
+  const apolloCredits = (): Promise<number> => sandboxCredits(ctx.stack.sandboxUrl, 'apollo');
 
   const apolloSteps = async (ids: string[]): Promise<EnrichmentStep[]> =>
     ctx.db.dataSource.getRepository(EnrichmentStep).findBy({ requestId: In(ids), provider: 'apollo' });
@@ -106,7 +106,7 @@ describe('a small balance held by calls in flight, with wait_for_credits false',
     expect(paidCalls(await calls(ctx.stack.sandboxUrl, 'apollo'), MATCH) - matchesBefore).toBe(41);
     // Waiting for credits took no slot of the provider's rate window: one slot per call made.
     expect(await rateSlotsTaken()).toBe(41);
-    expect(await sandboxCredits()).toBe(1);
+    expect(await apolloCredits()).toBe(1);
     expect(await ledgerTotal(ids)).toBe(1);
     expect(await guards.wallet.snapshot('apollo')).toMatchObject({ balance: 1, reserved: 0 });
 
@@ -115,7 +115,7 @@ describe('a small balance held by calls in flight, with wait_for_credits false',
     const last = await run(known.slice(1));
     const lastSteps = await apolloSteps(last);
     expect(tally(lastSteps)).toEqual({ 'completed null': 1, 'skipped out_of_credits': 1 });
-    expect(await sandboxCredits()).toBe(0);
+    expect(await apolloCredits()).toBe(0);
     expect(await ledgerTotal([...ids, ...last])).toBe(2);
     expect(await rateSlotsTaken()).toBe(42);
     expect(await guards.wallet.snapshot('apollo')).toMatchObject({ balance: 0, reserved: 0 });

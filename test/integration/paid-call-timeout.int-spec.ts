@@ -1,6 +1,6 @@
 import { CreditLedgerEntry } from '@sluice/db';
 import { PipelineGuards } from '../../apps/enrichment-worker/src/pipeline/pipeline-redis';
-import { call, createWorkspace } from '../support/api';
+import { createWorkspace } from '../support/api';
 import {
   calls,
   enqueue,
@@ -8,6 +8,7 @@ import {
   paidCalls,
   people,
   personInput,
+  sandboxCredits,
   sandboxPatch,
   setUp,
   tearDown,
@@ -33,9 +34,6 @@ describe('a paid call that times out', () => {
   });
   afterAll(() => tearDown(ctx));
 
-  const sandboxCredits = async (): Promise<number> =>
-    (await call<{ credits: number }>(ctx.stack.sandboxUrl, 'GET', '/_sandbox/providers/apollo')).body.credits;
-
   it('is not made again, and what the provider charged for it is in the ledger, the wallet and the step', async () => {
     const { stack, db } = ctx;
     await sandboxPatch(stack.sandboxUrl, 'apollo', { credits: 100, latency_ms: 1_200 });
@@ -45,7 +43,7 @@ describe('a paid call that times out', () => {
       (p) => p.emails.apollo === p.email && p.email_status === 'valid',
     ) as WorldPerson;
     const matchesBefore = paidCalls(await calls(stack.sandboxUrl, 'apollo'), MATCH);
-    const creditsBefore = await sandboxCredits();
+    const creditsBefore = await sandboxCredits(stack.sandboxUrl, 'apollo');
 
     const id = await enqueue(stack, apiKey, { type: 'person.email', input: personInput(person) });
     // Once the first call is on the wire, Apollo answers at once: a second call would be answered
@@ -61,7 +59,9 @@ describe('a paid call that times out', () => {
     expect(step).toMatchObject({ state: 'failed', reason: 'timeout', credits: 1 });
     expect(step?.error).toMatch(/may have charged for the call/);
     // The slow answer was charged when Apollo gave it: the ledger says what the balance lost.
-    await eventually(async () => (await sandboxCredits()) === creditsBefore - 1, { timeoutMs: 5_000 });
+    await eventually(async () => (await sandboxCredits(stack.sandboxUrl, 'apollo')) === creditsBefore - 1, {
+      timeoutMs: 5_000,
+    });
     const ledger = await db.dataSource.getRepository(CreditLedgerEntry).findBy({ requestId: id });
     expect(ledger.map((row) => [row.provider, Number(row.credits)])).toEqual([['apollo', 1]]);
     expect((await guards.wallet.snapshot('apollo')).reserved).toBe(0);

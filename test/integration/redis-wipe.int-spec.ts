@@ -10,6 +10,7 @@ import { call, createWorkspace } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { describeUnfinished } from '../support/diagnose';
 import { uniquePrefix } from '../support/redis';
+import { sandboxCredits } from '../support/pipeline';
 import type { WorldPerson } from '../support/sandbox-world';
 import { startStack, type Stack } from '../support/stack';
 import { eventually } from '../support/wait';
@@ -28,9 +29,7 @@ describe('when Redis comes back empty under load', () => {
   let world: WorldPerson[];
   const prefix = uniquePrefix();
 
-  const sandboxCredits = async (provider: string): Promise<number> =>
-    (await call<{ credits: number }>(stack.sandboxUrl, 'GET', `/_sandbox/providers/${provider}`)).body
-      .credits;
+  const creditsLeft = (provider: string): Promise<number> => sandboxCredits(stack.sandboxUrl, provider);
 
   beforeAll(async () => {
     redisPort = await freePort();
@@ -154,8 +153,8 @@ describe('when Redis comes back empty under load', () => {
     const startsBefore = await sandboxCalls('snov', START);
     const verifiesBefore = await sandboxCalls('email-verifier', VERIFY);
     const spentBefore = {
-      snov: await sandboxCredits('snov'),
-      verifier: await sandboxCredits('email-verifier'),
+      snov: await creditsLeft('snov'),
+      verifier: await creditsLeft('email-verifier'),
     };
     const ids: string[] = [];
     for (const body of [personEmail(person), emailVerify(person)]) {
@@ -186,9 +185,9 @@ describe('when Redis comes back empty under load', () => {
     expect(await sandboxCalls('snov', START)).toBe(startsBefore + 1);
     expect(await sandboxCalls('email-verifier', VERIFY)).toBe(verifiesBefore + 1);
     expect(await repeatedCalls(ids)).toEqual([]);
-    expect(await ledgerOf(ids, 'snov')).toBe(spentBefore.snov - (await sandboxCredits('snov')));
+    expect(await ledgerOf(ids, 'snov')).toBe(spentBefore.snov - (await creditsLeft('snov')));
     expect(await ledgerOf(ids, 'email-verifier')).toBe(
-      spentBefore.verifier - (await sandboxCredits('email-verifier')),
+      spentBefore.verifier - (await creditsLeft('email-verifier')),
     );
   }, 180_000);
 
@@ -209,7 +208,7 @@ describe('when Redis comes back empty under load', () => {
     };
     const before: Record<string, number> = {};
     for (const provider of PAID) {
-      before[provider] = await sandboxCredits(provider);
+      before[provider] = await creditsLeft(provider);
     }
     const started = Date.now();
     for (let i = 0; i < 150; i += 10) {
@@ -245,7 +244,7 @@ describe('when Redis comes back empty under load', () => {
     const wallet = new CreditWallet(walletRedis, creditWalletPrefix(prefix));
     try {
       for (const provider of PAID) {
-        const left = await sandboxCredits(provider);
+        const left = await creditsLeft(provider);
         // The ledger holds exactly what each provider took.
         expect({ provider, charged: await ledgerOf(accepted, provider) }).toEqual({
           provider,

@@ -86,6 +86,11 @@ export async function calls(sandboxUrl: string, provider: string): Promise<CallC
   return (await call<CallCounts>(sandboxUrl, 'GET', `/_sandbox/providers/${provider}/calls`)).body;
 }
 
+/** The credits the sandbox's account at `provider` has left. */
+export async function sandboxCredits(sandboxUrl: string, provider: string): Promise<number> {
+  return (await call<{ credits: number }>(sandboxUrl, 'GET', `/_sandbox/providers/${provider}`)).body.credits;
+}
+
 export function paidCalls(counts: CallCounts, endpoint: string): number {
   return counts.by_endpoint[endpoint] ?? 0;
 }

@@ -2348,7 +2348,7 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
-      /** @description A JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
+      /** @description A body sent as another Content-Type than JSON, or a JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
       415: {
         headers: {
           [name: string]: unknown;
@@ -2536,7 +2536,7 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
-      /** @description A JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
+      /** @description A body sent as another Content-Type than JSON, or a JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
       415: {
         headers: {
           [name: string]: unknown;
@@ -3345,7 +3345,7 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
-      /** @description A JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
+      /** @description A body sent as another Content-Type than JSON, or a JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
       415: {
         headers: {
           [name: string]: unknown;
@@ -4144,7 +4144,7 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
-      /** @description A JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
+      /** @description A body sent as another Content-Type than JSON, or a JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
       415: {
         headers: {
           [name: string]: unknown;
@@ -4740,7 +4740,7 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
-      /** @description A JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
+      /** @description A body sent as another Content-Type than JSON, or a JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
       415: {
         headers: {
           [name: string]: unknown;
@@ -5466,7 +5466,7 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
-      /** @description A JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
+      /** @description A body sent as another Content-Type than JSON, or a JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
       415: {
         headers: {
           [name: string]: unknown;
@@ -5808,7 +5808,7 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
-      /** @description A JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
+      /** @description A body sent as another Content-Type than JSON, or a JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
       415: {
         headers: {
           [name: string]: unknown;
@@ -6033,7 +6033,7 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
-      /** @description A JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
+      /** @description A body sent as another Content-Type than JSON, or a JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
       415: {
         headers: {
           [name: string]: unknown;
@@ -6277,7 +6277,7 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
-      /** @description A JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
+      /** @description A body sent as another Content-Type than JSON, or a JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
       415: {
         headers: {
           [name: string]: unknown;
@@ -6506,7 +6506,7 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
-      /** @description A JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
+      /** @description A body sent as another Content-Type than JSON, or a JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
       415: {
         headers: {
           [name: string]: unknown;
@@ -6826,7 +6826,7 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
-      /** @description A JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
+      /** @description A body sent as another Content-Type than JSON, or a JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
       415: {
         headers: {
           [name: string]: unknown;
@@ -7327,7 +7327,7 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
-      /** @description A JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
+      /** @description A body sent as another Content-Type than JSON, or a JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
       415: {
         headers: {
           [name: string]: unknown;
@@ -8103,7 +8103,7 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
-      /** @description A JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
+      /** @description A body sent as another Content-Type than JSON, or a JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
       415: {
         headers: {
           [name: string]: unknown;
@@ -9021,7 +9021,7 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
-      /** @description A JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
+      /** @description A body sent as another Content-Type than JSON, or a JSON body in a charset other than UTF-8, UTF-16 or UTF-32. */
       415: {
         headers: {
           [name: string]: unknown;
@@ -9726,9 +9726,9 @@ export interface operations {
         };
       };
       /**
-       * @description A JSON body in a charset other than UTF-8, UTF-16 or UTF-32.
+       * @description A body sent as another Content-Type than JSON, or a JSON body in a charset other than UTF-8, UTF-16 or UTF-32.
        *
-       *     A JSON body in a charset other than UTF-8, UTF-16 or UTF-32.
+       *     A body sent as another Content-Type than JSON, or a JSON body in a charset other than UTF-8, UTF-16 or UTF-32.
        */
       415: {
         headers: {
@@ -9871,9 +9871,9 @@ export interface operations {
         };
       };
       /**
-       * @description A JSON body in a charset other than UTF-8, UTF-16 or UTF-32.
+       * @description A body sent as another Content-Type than JSON, or a JSON body in a charset other than UTF-8, UTF-16 or UTF-32.
        *
-       *     A JSON body in a charset other than UTF-8, UTF-16 or UTF-32.
+       *     A body sent as another Content-Type than JSON, or a JSON body in a charset other than UTF-8, UTF-16 or UTF-32.
        */
       415: {
         headers: {

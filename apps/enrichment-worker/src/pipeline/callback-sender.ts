@@ -14,13 +14,13 @@ export interface CallbackOutcome {
 }
 
 /**
- * Delivers a finished job (completed, failed or cancelled) to its `callback_url`: a JSON POST signed per Standard Webhooks
- * (`webhook-id`, `webhook-timestamp`, `webhook-signature`) with every secret of the workspace that
- * still signs (during a rotation, the old one and the new). Any 2xx is success; anything else is
- * retried by the job's backoff, except `410 Gone` (the receiver asks to stop). Redirects are not
- * followed, and the URL's addresses are checked again at each attempt and once more by the
- * connection itself, since DNS may have changed since the job was accepted. Every attempt is
- * logged in `callback_deliveries`.
+ * Delivers a finished job (completed, failed or cancelled) to its `callback_url`: a JSON POST
+ * signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`) with every
+ * secret of the workspace that still signs (during a rotation, the old one and the new). Any 2xx
+ * is success; anything else is retried by the job's backoff, except `410 Gone` (the receiver asks
+ * to stop). Redirects are not followed, and the URL's addresses are checked again at each attempt
+ * and once more by the connection itself, since DNS may have changed since the job was accepted.
+ * Every attempt is logged in `callback_deliveries`.
  */
 @Injectable()
 export class CallbackSender {

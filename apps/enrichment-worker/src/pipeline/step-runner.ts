@@ -56,14 +56,35 @@ const TAKE_TRUSTED_MS = 1000;
 
 class StepTimeoutError extends Error {}
 
-/** A timeout, ours (the step's) or the provider client's: the provider may have done the work. */
-function isTimeout(error: unknown): boolean {
-  return error instanceof StepTimeoutError || (error instanceof ProviderError && error.kind === 'timeout');
-}
+/** A charge recorded for a call whose answer never came or could not be read. */
+type UnreadablePaid = Extract<PaidAnswer, { status: 'unreadable' }>;
 
-/** Why a paid call that timed out is charged and not made again. */
-function unansweredPaidCall(provider: string, error: unknown): string {
-  return `${message(error)} (${provider} may have charged for the call, so it counts as charged and is not made again)`;
+/**
+ * What a failed call was charged without an answer to show for it, or null: a paid call that
+ * timed out (ours or the provider client's timeout), at its price; or a final failure after a
+ * charged exchange (`invalid_response`), at what the call log says it cost.
+ */
+function chargedWithoutAnswer(
+  error: unknown,
+  provider: string,
+  price: number,
+  loggedCharge: () => number,
+): UnreadablePaid | null {
+  const timedOut =
+    error instanceof StepTimeoutError || (error instanceof ProviderError && error.kind === 'timeout');
+  if (price > 0 && timedOut) {
+    return {
+      status: 'unreadable',
+      credits: price,
+      kind: 'timeout',
+      error: `${message(error)} (${provider} may have charged for the call, so it counts as charged and is not made again)`,
+    };
+  }
+  if (error instanceof ProviderError && !error.retryable) {
+    const credits = loggedCharge();
+    return credits > 0 ? { status: 'unreadable', credits, kind: error.kind, error: message(error) } : null;
+  }
+  return null;
 }
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -631,19 +652,11 @@ export class StepRunner {
       // read it. Calling again would pay again, so it is not retried: the call counts as charged at
       // its price (an upper bound: the next balance reading corrects the wallet, and the credit
       // monitor's drift check compares the ledger with the balances), and the waterfall moves on.
-      const uncertain = cost.credits > 0 && isTimeout(error);
-      const charged = uncertain
-        ? cost.credits
-        : error instanceof ProviderError && !error.retryable
-          ? this.callLog.chargedFor(step.id)
-          : 0;
-      if (charged > 0 && (error instanceof ProviderError || uncertain)) {
-        const unreadable = {
-          status: 'unreadable',
-          credits: charged,
-          kind: uncertain ? 'timeout' : (error as ProviderError).kind,
-          error: uncertain ? unansweredPaidCall(provider, error) : message(error),
-        } as const;
+      const unreadable = chargedWithoutAnswer(error, provider, cost.credits, () =>
+        this.callLog.chargedFor(step.id),
+      );
+      const charged = unreadable?.credits ?? 0;
+      if (unreadable) {
         await this.afterCall(step.id, 'keep the paid answer', () =>
           this.cache.rememberPaid(step.id, unreadable),
         );
@@ -669,7 +682,7 @@ export class StepRunner {
         settle,
         started,
         account,
-        charged,
+        unreadable,
       );
     }
     // The provider has answered, and may have charged: PostgreSQL learns what a later run needs (the
@@ -1032,8 +1045,9 @@ export class StepRunner {
     started: number,
     account: WorkspaceAccount | null,
     /** What the provider charged for the failed call (already committed): recorded on the step. */
-    charged = 0,
+    unreadable: UnreadablePaid | null = null,
   ): Promise<{ settled: string }> {
+    const charged = unreadable?.credits ?? 0;
     const timedOut = error instanceof StepTimeoutError;
     if (!(error instanceof ProviderError) && !timedOut) {
       throw error; // e.g. PostgreSQL away: BullMQ retries with backoff
@@ -1085,7 +1099,7 @@ export class StepRunner {
         }),
       };
     }
-    const detail = charged > 0 && kind === 'timeout' ? unansweredPaidCall(provider, error) : message(error);
+    const detail = unreadable?.error ?? message(error);
     const transient = timedOut || error.retryable;
     if (transient) {
       await this.guards.circuits.recordFailure(provider);

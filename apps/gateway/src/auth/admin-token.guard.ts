@@ -2,8 +2,9 @@ import { type CanActivate, type ExecutionContext, Injectable, UnauthorizedExcept
 import { GatewayConfig } from '@sluice/config';
 import type { NextFunction, Request, Response } from 'express';
 import { basicPassword, bearerToken, secretsEqual } from './api-keys';
+import type { AuthenticatedRequest } from './request-context';
 
-export function isAdmin(authorization: string | undefined, adminToken: string): boolean {
+function isAdmin(authorization: string | undefined, adminToken: string): boolean {
   const given = bearerToken(authorization) ?? basicPassword(authorization);
   return given !== null && secretsEqual(given, adminToken);
 }
@@ -14,12 +15,13 @@ export class AdminTokenGuard implements CanActivate {
   constructor(private readonly config: GatewayConfig) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     if (!isAdmin(request.headers.authorization, this.config.adminToken)) {
       throw new UnauthorizedException(
         'Admin token required: send "Authorization: Bearer <SLUICE_ADMIN_TOKEN>".',
       );
     }
+    request.operator = true;
     return true;
   }
 }

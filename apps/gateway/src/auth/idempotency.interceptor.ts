@@ -17,7 +17,6 @@ import type { Queue } from 'bullmq';
 import type { Response } from 'express';
 import type { Redis } from 'ioredis';
 import { from, lastValueFrom, type Observable } from 'rxjs';
-import { isAdmin } from './admin-token.guard';
 import type { AuthenticatedRequest } from './request-context';
 import { erasureMarkKey, SET_UNLESS_ERASED } from '../persons/erasure-mark';
 import { CLAIM_AND_READ_ERASURE_MARK, idempotencyKeyPrefix, type KeptAnswer } from './idempotency-store';
@@ -43,16 +42,16 @@ function carriesSecret(value: unknown): boolean {
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 
 /**
- * `Idempotency-Key` on any POST of a workspace or the operator: the first answer is kept (per workspace, for IDEMPOTENCY_TTL_S) and
- * the same key with the same body gets it again (`Idempotent-Replayed: true`) without doing the work
- * twice; the same key with another body is `409`, and so is a repeat while the first is still
- * running. Only successful answers are kept: a refused request did nothing, so retrying it is safe.
- * Kept in Redis: one key per (workspace, idempotency key), claimed with SET NX so two concurrent
- * repeats never both run. A route that streams its body (`@StreamedBody`, the CSV import) is
- * fingerprinted on what its handler read — the settings and the file's bytes, not the multipart
- * envelope — and a repeat of a finished one is read (not run) to compare. A workspace's answer is
- * not kept when an erasure came while its request ran (it may name the erased person); the erasure
- * itself drops the kept answers that do.
+ * `Idempotency-Key` on any POST of a workspace or the operator: the first answer is kept (per
+ * workspace, for IDEMPOTENCY_TTL_S) and the same key with the same body gets it again
+ * (`Idempotent-Replayed: true`) without doing the work twice; the same key with another body is
+ * `409`, and so is a repeat while the first is still running. Only successful answers are kept: a
+ * refused request did nothing, so retrying it is safe. Kept in Redis: one key per (workspace,
+ * idempotency key), claimed with SET NX so two concurrent repeats never both run. A route that
+ * streams its body (`@StreamedBody`, the CSV import) is fingerprinted on what its handler read —
+ * the settings and the file's bytes, not the multipart envelope — and a repeat of a finished one
+ * is read (not run) to compare. A workspace's answer is not kept when an erasure came while its
+ * request ran (it may name the erased person); the erasure itself drops the kept answers that do.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -76,14 +75,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers['idempotency-key'];
-    // Only a caller known to be a workspace or the operator has answers kept: a route open to
-    // anybody (the dashboard's logout) would otherwise let anybody fill Redis with kept answers for
-    // a day each, and take keys the operator's next calls would use.
-    if (
-      request.method !== 'POST' ||
-      header === undefined ||
-      (!request.caller && !isAdmin(request.headers.authorization, this.config.adminToken))
-    ) {
+    // Only a caller its guard knows (a workspace's key, or the operator's token) has answers kept:
+    // a route open to anybody (the dashboard's logout) would otherwise let anybody fill Redis with
+    // kept answers for a day each, and take keys the operator's next calls would use.
+    if (request.method !== 'POST' || header === undefined || (!request.caller && !request.operator)) {
       return next.handle();
     }
     return from(this.handle(context, next, request, Array.isArray(header) ? header.join(',') : header));

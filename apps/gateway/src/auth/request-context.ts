@@ -8,7 +8,8 @@ export interface Caller {
   tier: string;
 }
 
-export type AuthenticatedRequest = Request & { caller?: Caller; id?: string };
+/** `caller`: set by ApiKeyGuard; `operator`: set by AdminTokenGuard (the admin token was given). */
+export type AuthenticatedRequest = Request & { caller?: Caller; operator?: boolean; id?: string };
 
 export const CurrentCaller = createParamDecorator((_data: unknown, context: ExecutionContext): Caller => {
   const request = context.switchToHttp().getRequest<AuthenticatedRequest>();

@@ -242,7 +242,8 @@ export function ApiUuidParam(
 
 /**
  * A route taking a JSON body can be refused before anything reads it: for its size (413), or for a
- * charset the JSON parser does not read (415, e.g. `application/json; charset=latin1`).
+ * Content-Type other than JSON or a charset the JSON parser does not read (415, e.g.
+ * `application/json; charset=latin1`).
  */
 export function ApiJsonBodyErrors(): MethodDecorator & ClassDecorator {
   return applyDecorators(
@@ -253,7 +254,7 @@ export function ApiJsonBodyErrors(): MethodDecorator & ClassDecorator {
     ),
     ApiError(
       415,
-      'A JSON body in a charset other than UTF-8, UTF-16 or UTF-32.',
+      'A body sent as another Content-Type than JSON, or a JSON body in a charset other than UTF-8, UTF-16 or UTF-32.',
       'unsupported charset "LATIN1"',
     ),
   );

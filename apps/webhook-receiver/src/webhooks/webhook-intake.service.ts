@@ -93,17 +93,16 @@ export class WebhookIntake {
     private readonly core: CoreConfig,
     private readonly callbacks: CallbackConfig,
     private readonly metrics: WebhookMetrics,
-  ) {}
+  ) {
+    this.rocketreachSecretUnset =
+      !sandboxedProviders(providers).includes('rocketreach') &&
+      providers.rocketreachWebhookSecret === new ProvidersConfig().rocketreachWebhookSecret;
+  }
 
   private tokens: Promise<CallbackTokens> | null = null;
 
   /** RocketReach is the real one (not the sandbox) but its webhook secret is still the sandbox's. */
-  private rocketreachSecretUnset(): boolean {
-    return (
-      !sandboxedProviders(this.providers).includes('rocketreach') &&
-      this.providers.rocketreachWebhookSecret === new ProvidersConfig().rocketreachWebhookSecret
-    );
-  }
+  private readonly rocketreachSecretUnset: boolean;
 
   /** The deployment's callback tokens: loaded once (from Redis when no SLUICE_ENCRYPTION_KEY), again after a failure. */
   private callbackTokens(): Promise<CallbackTokens> {
@@ -184,7 +183,7 @@ export class WebhookIntake {
     raw: Buffer,
     headers: Record<string, string | string[] | undefined>,
   ): Promise<IntakeAnswer> {
-    if (this.rocketreachSecretUnset()) {
+    if (this.rocketreachSecretUnset) {
       // The built-in secret is the sandbox's, written in this repository: against the real
       // RocketReach it would let anybody sign a callback. Refused as not configured (503, so that
       // RocketReach keeps retrying until the secret is set); the lookups are still polled.
