@@ -376,6 +376,41 @@ describe('a provider callback that never arrives', () => {
       await sandboxPatch(ctx.stack.sandboxUrl, 'snov', { outage: false });
     }
   });
+
+  it('counts a cancelled task that never calls back as charged at its deadline, and releases its hold', async () => {
+    const apiKey = (await createWorkspace(ctx.stack.gatewayUrl, 'Cancelled Patient Co')).apiKey;
+    await sandboxPatch(ctx.stack.sandboxUrl, 'snov', { task_delay_ms: 60_000, outage: false });
+    const person = (await people(ctx.stack.sandboxUrl)).find((p) => p.emails.snov === p.email) as WorldPerson;
+    const id = await enqueue(ctx.stack, apiKey, { type: 'person.email', input: personInput(person) });
+    const steps = ctx.db.dataSource.getRepository(EnrichmentStep);
+    await eventually(
+      async () => (await steps.findOneBy({ requestId: id, provider: 'snov' }))?.providerTaskId,
+      { timeoutMs: 10_000, what: 'the Snov.io search started' },
+    );
+    const cancelled = await call<{ status: string }>(ctx.stack.gatewayUrl, 'POST', `/v1/jobs/${id}/cancel`, {
+      token: apiKey,
+    });
+    expect(cancelled.body.status).toBe('cancelled');
+    // Snov.io never calls back (nothing listens) and is not asked: at the deadline the search it
+    // may still finish and charge for counts as charged, on the skipped step and in the ledger.
+    const ledger = await eventually(
+      async () => {
+        const rows = await ctx.db.dataSource.getRepository(CreditLedgerEntry).findBy({ requestId: id });
+        return rows.length > 0 ? rows : undefined;
+      },
+      { timeoutMs: 15_000, what: 'the charge at the deadline' },
+    );
+    expect(ledger.map((row) => [row.provider, Number(row.credits)])).toEqual([['snov', 1]]);
+    const step = await steps.findOneByOrFail({ requestId: id, provider: 'snov' });
+    expect(step).toMatchObject({ state: 'skipped', reason: 'cancelled' });
+    expect(Number(step.credits)).toBe(1);
+    const guards = (ctx.stack.worker as INestApplication).get(PipelineGuards);
+    await eventually(async () => ((await guards.wallet.snapshot('snov')).reserved === 0 ? true : undefined), {
+      timeoutMs: 5_000,
+      what: 'the reservation released',
+    });
+    expect((await steps.findBy({ requestId: id })).map((s) => s.provider)).toEqual(['snov']);
+  });
 });
 
 describe('RocketReach callbacks with the real RocketReach and no webhook secret of its own', () => {

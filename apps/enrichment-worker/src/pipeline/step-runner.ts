@@ -936,7 +936,8 @@ export class StepRunner {
    * the wallet and the quota; the paid answer is cached for identical requests, unless it names a
    * person erased from the workspace (then nothing of it is kept, as in a settlement). Until then the job
    * waits, up to the task's deadline, without asking the provider: a provider that finishes work
-   * only when asked is not made to finish (and charge for) a cancelled search. The step stays
+   * only when asked is not made to finish (and charge for) a cancelled search. Past the deadline
+   * without a callback, the task's price counts as charged (it may still finish). The step stays
    * skipped, and its request cancelled.
    */
   private async collectCancelledTask(
@@ -978,18 +979,28 @@ export class StepRunner {
     // Its reservation is kept while it lasts (none is made again: the step no longer runs).
     const wait = (): Promise<never> =>
       this.sleepOnTask(job, token, request.workspaceId, provider, step.id, 0, account);
-    const deadline = step.deadlineAt?.getTime() ?? 0;
-    if (Date.now() > deadline) {
-      return done();
-    }
-    if (!(await this.ledger.calledBack(step.id))) {
-      return wait();
-    }
     const goal = this.orchestrator
       .goalsFor(request, await this.stepsOf(request.id))
       .find((candidate) => candidate.id === step.goal);
     if (!goal) {
       return done();
+    }
+    const started = kept?.credits ?? 0;
+    const charge = async (credits: number): Promise<void> => {
+      await this.commitCredits(request.workspaceId, provider, step.id, credits, account);
+      await this.ledger.chargeSettled(step, credits, account ? 'workspace_charge' : 'charge');
+    };
+    const deadline = step.deadlineAt?.getTime() ?? 0;
+    if (Date.now() > deadline) {
+      // No callback came before the deadline, yet the task is the provider's and may still finish
+      // and charge: its price counts as charged (an upper bound), as for a step that was not
+      // cancelled (see pastDeadline in awaitTask), so the ledger, the wallet and the quota do not
+      // leave out a charge the provider may make.
+      await charge(started + this.catalog.costOf(provider, goal.capability).credits);
+      return done();
+    }
+    if (!(await this.ledger.calledBack(step.id))) {
+      return wait();
     }
     let outcome: StepOutcome;
     try {
@@ -1003,10 +1014,7 @@ export class StepRunner {
     if (outcome.status === 'pending') {
       return wait();
     }
-    const started = (await this.cache.paid(step.id))?.credits ?? 0;
-    const credits = started + this.catalog.charged(provider, goal.capability, outcome);
-    await this.commitCredits(request.workspaceId, provider, step.id, credits, account);
-    await this.ledger.chargeSettled(step, credits, account ? 'workspace_charge' : 'charge');
+    await charge(started + this.catalog.charged(provider, goal.capability, outcome));
     await this.cacheUnlessErased(request, step, cacheKey, outcome);
     return done();
   }
