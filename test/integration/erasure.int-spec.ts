@@ -543,6 +543,8 @@ describe('erasure and suppression', () => {
     expect(erased.body.erased.enrichment_steps).toBeGreaterThanOrEqual(2);
     expect(erased.body.erased.webhook_events).toBeGreaterThanOrEqual(1);
     expect(erased.body.erased.redis_cache_entries).toBeGreaterThan(0);
+    // PostgreSQL's copy of the answer kept for the Idempotency-Key (sealed: found once opened).
+    expect(erased.body.erased.idempotency_answers).toBe(1);
     expect(erased.body.suppressed).toContainEqual({ kind: 'email' });
 
     expect(

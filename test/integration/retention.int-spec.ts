@@ -139,6 +139,15 @@ describe('retention', () => {
       `INSERT INTO webhook_events (provider, event_id, headers, body, received_at)
        VALUES ('nimbus-lookup', 'e-old', '{}', '{}', ${ago(20)}), ('nimbus-lookup', 'e-young', '{}', '{}', ${ago(7)})`,
     );
+    // Answers kept for Idempotency-Key replays: until they expire (IDEMPOTENCY_TTL_S after they
+    // were kept), the operator's as a workspace's.
+    await q(
+      `INSERT INTO idempotency_answers (workspace_id, key_digest, fingerprint, status, body, created_at, expires_at)
+       VALUES ($1, 'k-expired', 'f', 202, '{}', ${ago(2)}, ${ago(1)}),
+              (NULL, 'k-expired', 'f', 201, '{}', ${ago(2)}, now() - interval '1 minute'),
+              ($1, 'k-live', 'f', 202, '{}', now(), now() + interval '1 day')`,
+      [ws],
+    );
 
     monitors.push(await startAppProcess('credit-monitor', stack.env));
     await startRun(stack);
@@ -158,8 +167,9 @@ describe('retention', () => {
       enrichment_requests: 2,
       callback_deliveries: 1,
       webhook_events: 1,
+      idempotency_answers: 2,
     });
-    expect(run.total_deleted).toBe(15);
+    expect(run.total_deleted).toBe(17);
 
     expect(await db.dataSource.query('SELECT email FROM persons')).toEqual([{ email: 'young@example.com' }]);
     expect(await db.dataSource.query('SELECT subject_key FROM person_phones')).toEqual([
@@ -200,14 +210,17 @@ describe('retention', () => {
     expect(await db.dataSource.query('SELECT event_id FROM webhook_events')).toEqual([
       { event_id: 'e-young' },
     ]);
+    expect(await db.dataSource.query('SELECT workspace_id, key_digest FROM idempotency_answers')).toEqual([
+      { workspace_id: ws, key_digest: 'k-live' },
+    ]);
 
-    // 15 rows > RETENTION_ALERT_ROWS (5): one alert, naming the run.
+    // 17 rows > RETENTION_ALERT_ROWS (5): one alert, naming the run.
     const alerts = await db.dataSource.query<{ title: string; details: { runId: string; total: number } }[]>(
       `SELECT title, details FROM alerts WHERE kind = 'retention.large-run'`,
     );
     expect(alerts).toHaveLength(1);
-    expect(alerts[0].details).toMatchObject({ runId: run.id, total: 15 });
-    expect(alerts[0].title).toContain('15 rows');
+    expect(alerts[0].details).toMatchObject({ runId: run.id, total: 17 });
+    expect(alerts[0].title).toContain('17 rows');
 
     // A second run finds nothing more to delete, and raises no alert.
     await startRun(stack);

@@ -32,6 +32,7 @@ import { WorkspacesController } from './admin/workspaces.controller';
 import { WorkspacesService } from './admin/workspaces.service';
 import { ApiKeysController } from './admin/api-keys.controller';
 import { IdempotencyInterceptor } from './auth/idempotency.interceptor';
+import { DurableIdempotencyAnswers } from './auth/durable-idempotency-answers';
 import { JobEventsHub } from './jobs/job-events';
 import { ProvidersAdminController } from './admin/providers-admin.controller';
 import { RetentionAdminController } from './admin/retention-admin.controller';
@@ -178,6 +179,7 @@ export class GatewayModule implements NestModule {
         DashboardService,
         DashboardSessions,
         DashboardSessionGuard,
+        DurableIdempotencyAnswers,
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };

@@ -25,6 +25,16 @@ describe('the retention policy', () => {
       enrichment_requests: 90,
       callback_deliveries: 90,
       webhook_events: 14,
+      idempotency_answers: 0,
+    });
+  });
+
+  it('deletes answers kept for Idempotency-Key replays once they expire, whatever the other periods', () => {
+    const answers = targets[at('idempotency_answers')];
+    expect({ column: answers.column, days: answers.days, where: answers.where }).toEqual({
+      column: 'expires_at',
+      days: 0,
+      where: undefined,
     });
   });
 

@@ -5,8 +5,9 @@ export interface RetentionTarget {
   /** The kind of data (a policy): person, company, provider-calls, results, webhook-events. */
   kind: string;
   table: string;
-  /** Column holding the row's age. */
+  /** Column holding the row's age, or (with `days` 0) the time it expires. */
   column: string;
+  /** Days a row is kept past `column`; 0 for a row that carries its own expiry time. */
   days: number;
   /** Extra condition a row must meet to be deleted (SQL over the table's columns). */
   where?: string;
@@ -47,5 +48,8 @@ export function retentionTargets(config: CreditMonitorConfig): RetentionTarget[]
       column: 'received_at',
       days: config.retentionWebhookEventDays,
     },
+    // Answers kept for Idempotency-Key replays, past the IDEMPOTENCY_TTL_S they were kept for
+    // (the gateway no longer replays them; Redis's copies expired on their own).
+    { kind: 'idempotency-answers', table: 'idempotency_answers', column: 'expires_at', days: 0 },
   ];
 }

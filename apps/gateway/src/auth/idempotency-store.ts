@@ -20,9 +20,9 @@ export const idempotencyKeyPrefix = (queuePrefix: string, scope: string): string
   `${queuePrefix}:idempotency:${scope}:`;
 
 /**
- * The answer a kept entry would replay, as JSON text (opened when sealed): null when it has none
- * (a claim, an answer without a body or withheld) or when its seal cannot be opened with `box`
- * (then it is never replayed either).
+ * The answer a kept entry (as Redis holds it) would replay, as JSON text (opened when sealed): null
+ * when it has none (a claim, an answer without a body or withheld) or when its seal cannot be opened
+ * with `box` (then it is never replayed either).
  */
 export function replayableText(raw: string, box: SecretBox | null): string | null {
   let kept: KeptAnswer;
@@ -31,6 +31,11 @@ export function replayableText(raw: string, box: SecretBox | null): string | nul
   } catch {
     return null;
   }
+  return keptAnswerText(kept, box);
+}
+
+/** {@link replayableText} of a kept answer already read (from Redis or from PostgreSQL). */
+export function keptAnswerText(kept: KeptAnswer, box: SecretBox | null): string | null {
   if (kept.state !== 'done' || kept.withheld) {
     return null;
   }

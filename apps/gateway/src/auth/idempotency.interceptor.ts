@@ -6,6 +6,7 @@ import {
   type ExecutionContext,
   HttpStatus,
   Injectable,
+  Logger,
   type NestInterceptor,
 } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
@@ -18,6 +19,7 @@ import type { Response } from 'express';
 import type { Redis } from 'ioredis';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import type { AuthenticatedRequest } from './request-context';
+import { DurableIdempotencyAnswers, type FinishedAnswer } from './durable-idempotency-answers';
 import { erasureMarkKey, SET_UNLESS_ERASED } from '../persons/erasure-mark';
 import { CLAIM_AND_READ_ERASURE_MARK, idempotencyKeyPrefix, type KeptAnswer } from './idempotency-store';
 import { STREAMED_BODY_KEY, streamedDigestOf, type StreamedBodyDigest } from './streamed-body';
@@ -46,8 +48,13 @@ const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
  * workspace, for IDEMPOTENCY_TTL_S) and the same key with the same body gets it again
  * (`Idempotent-Replayed: true`) without doing the work twice; the same key with another body is
  * `409`, and so is a repeat while the first is still running. Only successful answers are kept: a
- * refused request did nothing, so retrying it is safe. Kept in Redis: one key per (workspace,
- * idempotency key), claimed with SET NX so two concurrent repeats never both run. A route that
+ * refused request did nothing, so retrying it is safe. Claimed and kept in Redis: one key per
+ * (workspace, idempotency key), claimed with SET NX so two concurrent repeats never both run. Each
+ * kept answer is also written to PostgreSQL (`idempotency_answers`, DurableIdempotencyAnswers),
+ * which a request whose key Redis does not hold reads, under its claim, before it runs: a retry
+ * after Redis lost its data is answered from there (and Redis warmed again) instead of doing the
+ * work twice. A gateway that dies after the work but before the answer is kept keeps nothing: its
+ * claim lapses and the retry runs again (POST /v1/enrich joins the job it made). A route that
  * streams its body (`@StreamedBody`, the CSV import) is fingerprinted on what its handler read —
  * the settings and the file's bytes, not the multipart envelope — and a repeat of a finished one
  * is read (not run) to compare. A workspace's answer is not kept when an erasure came while its
@@ -57,13 +64,17 @@ const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 export class IdempotencyInterceptor implements NestInterceptor {
   /**
    * Seals the answers kept for replay: some hold a secret shown once (a workspace's first API key,
-   * a new key, a rotated webhook secret), which PostgreSQL keeps only hashed or sealed, and Redis —
-   * its replicas, its backups — must not hold in the clear either.
+   * a new key, a rotated webhook secret), which PostgreSQL keeps only hashed or sealed, and the
+   * kept answers — in Redis, its replicas and backups, and in `idempotency_answers` — must not hold
+   * in the clear either.
    */
   private readonly box: SecretBox | null;
 
+  private readonly logger = new Logger(IdempotencyInterceptor.name);
+
   constructor(
     @InjectQueue(QUEUE_NAMES.enrichment) private readonly queue: Queue,
+    private readonly durable: DurableIdempotencyAnswers,
     private readonly reflector: Reflector,
     private readonly core: CoreConfig,
     private readonly config: GatewayConfig,
@@ -95,7 +106,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     const redis = (await this.queue.client) as unknown as Redis;
     const scope = request.caller?.workspaceId ?? 'admin';
-    const redisKey = `${idempotencyKeyPrefix(this.core.queuePrefix, scope)}${createHash('sha256').update(key).digest('hex')}`;
+    // The key is the client's: only its digest is stored (in Redis and in PostgreSQL).
+    const keyDigest = createHash('sha256').update(key).digest('hex');
+    const redisKey = `${idempotencyKeyPrefix(this.core.queuePrefix, scope)}${keyDigest}`;
     // A streamed body (a CSV upload) is unread until its handler reads it: its fingerprint is known
     // only afterwards, from the handler, or for a repeat by reading the repeat's body. Its digest
     // covers its settings wherever they were given, so the query string is left out of its URL.
@@ -143,21 +156,37 @@ export class IdempotencyInterceptor implements NestInterceptor {
       if (streamed) {
         fingerprint = fingerprintOf(await streamed(request));
       }
-      if (stored.fingerprint !== fingerprint) {
-        throw new ConflictException(
-          'This Idempotency-Key was used with a different request (method, path or body); use a new key.',
-        );
+      return this.replay(context, stored, fingerprint);
+    }
+    // Redis has nothing for the key, and the claim now held keeps a repeat out while PostgreSQL's
+    // copy is read: Redis may have lost the answer (a restart without persistence, a failover).
+    // Only calls with an Idempotency-Key get here; the others never read the table.
+    const keptBefore = await this.durable
+      .find(workspaceId ?? null, keyDigest)
+      .catch(async (error: unknown) => {
+        await redis.del(redisKey).catch(() => undefined);
+        throw error;
+      });
+    if (keptBefore) {
+      // Back into Redis for what is left of its TTL (not when an erasure came meanwhile), so the
+      // next repeat is answered from there; then answered as a repeat found in Redis is.
+      const rewarmed = await this.keepInRedis(
+        redis,
+        redisKey,
+        workspaceId,
+        mark,
+        JSON.stringify(keptBefore.kept),
+        keptBefore.ttlS,
+      ).catch(() => false);
+      if (!rewarmed) {
+        // The erasure that came meanwhile deletes PostgreSQL's copy if it names the person; this
+        // repeat, read before, is answered as one served just before the erasure would have been.
+        await redis.del(redisKey).catch(() => undefined);
       }
-      if (stored.state === 'pending') {
-        throw new ConflictException(
-          'A request with this Idempotency-Key is still being processed; retry shortly.',
-        );
+      if (streamed) {
+        fingerprint = fingerprintOf(await streamed(request));
       }
-      const body = this.replayOf(stored);
-      const response = context.switchToHttp().getResponse<Response>();
-      response.setHeader('Idempotent-Replayed', 'true');
-      response.status(stored.status ?? HttpStatus.OK);
-      return body;
+      return this.replay(context, keptBefore.kept, fingerprint);
     }
     const renewal = this.renew(redis, redisKey, claimTtl);
     try {
@@ -170,26 +199,38 @@ export class IdempotencyInterceptor implements NestInterceptor {
       const status = context.switchToHttp().getResponse<Response>().statusCode;
       if (streamed) {
         const digest = streamedDigestOf(request);
-        if (digest === undefined) {
-          throw new Error('A streamed-body handler answered without recording what it read');
-        }
-        fingerprint = fingerprintOf(digest);
+        fingerprint = digest === undefined ? null : fingerprintOf(digest);
       }
-      const kept = JSON.stringify(this.keep(fingerprint, status, body));
-      if (!workspaceId) {
-        await redis.set(redisKey, kept, 'EX', ttl);
-      } else {
+      if (fingerprint === null) {
+        throw new Error('A streamed-body handler answered without recording what it read');
+      }
+      const answer = this.keep(fingerprint, status, body);
+      // PostgreSQL first: an erasure changes the mark before it searches PostgreSQL, so an answer
+      // Redis takes below (the mark unchanged) is already there for it to find, and one Redis
+      // refuses is deleted here. A failed write loses durability, not the answer: the work is done.
+      const durable = await this.durable.keep(workspaceId ?? null, keyDigest, answer, ttl).then(
+        () => true,
+        (error: unknown) => {
+          this.logger.warn({
+            msg: 'Idempotency-Key answer not kept in PostgreSQL: kept in Redis only',
+            scope,
+            error: error instanceof Error ? error.message : String(error),
+          });
+          return false;
+        },
+      );
+      if (!(await this.keepInRedis(redis, redisKey, workspaceId, mark, JSON.stringify(answer), ttl))) {
         // An erasure came while the request ran (or no mark was read): what it answered may name
-        // the erased person, so the claim is dropped and a retry runs again under the suppression.
-        const keptIt =
-          mark !== null &&
-          (await SET_UNLESS_ERASED.run(
-            redis,
-            [erasureMarkKey(this.core.queuePrefix, workspaceId), redisKey],
-            [mark, kept, ttl],
-          )) === 1;
-        if (!keptIt) {
-          await redis.del(redisKey);
+        // the erased person, so it is kept nowhere and a retry runs again under the suppression.
+        await redis.del(redisKey);
+        if (durable && workspaceId) {
+          await this.durable.forget(workspaceId, keyDigest).catch((error: unknown) =>
+            this.logger.error({
+              msg: 'Idempotency-Key answer read before an erasure could not be deleted from PostgreSQL',
+              scope,
+              error: error instanceof Error ? error.message : String(error),
+            }),
+          );
         }
       }
       return body;
@@ -197,6 +238,52 @@ export class IdempotencyInterceptor implements NestInterceptor {
       await redis.del(redisKey).catch(() => undefined);
       throw error;
     }
+  }
+
+  /**
+   * Replaces the claim on `redisKey` with a kept answer for `ttlS` s. A workspace's answer only
+   * while its erasure mark is still the one read with the claim (see SET_UNLESS_ERASED): false, and
+   * nothing set, when an erasure came since or no mark was read.
+   */
+  private async keepInRedis(
+    redis: Redis,
+    redisKey: string,
+    workspaceId: string | undefined,
+    mark: string | null,
+    kept: string,
+    ttlS: number,
+  ): Promise<boolean> {
+    if (!workspaceId) {
+      await redis.set(redisKey, kept, 'EX', ttlS);
+      return true;
+    }
+    return (
+      mark !== null &&
+      (await SET_UNLESS_ERASED.run(
+        redis,
+        [erasureMarkKey(this.core.queuePrefix, workspaceId), redisKey],
+        [mark, kept, ttlS],
+      )) === 1
+    );
+  }
+
+  /** A repeat's answer from what was kept for its key (in Redis, or PostgreSQL's copy). */
+  private replay(context: ExecutionContext, stored: KeptAnswer, fingerprint: string | null): unknown {
+    if (stored.fingerprint !== fingerprint) {
+      throw new ConflictException(
+        'This Idempotency-Key was used with a different request (method, path or body); use a new key.',
+      );
+    }
+    if (stored.state === 'pending') {
+      throw new ConflictException(
+        'A request with this Idempotency-Key is still being processed; retry shortly.',
+      );
+    }
+    const body = this.replayOf(stored);
+    const response = context.switchToHttp().getResponse<Response>();
+    response.setHeader('Idempotent-Replayed', 'true');
+    response.status(stored.status ?? HttpStatus.OK);
+    return body;
   }
 
   /**
@@ -226,7 +313,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
    * What is kept of a finished request's answer: sealed when a key is set; else as it is, unless it
    * holds a secret.
    */
-  private keep(fingerprint: string | null, status: number, body: unknown): KeptAnswer {
+  private keep(fingerprint: string, status: number, body: unknown): FinishedAnswer {
     if (body === undefined) {
       return { state: 'done', fingerprint, status };
     }

@@ -257,6 +257,7 @@ export const ERASURE_EXAMPLE = {
     company_officers: 0,
     companies: 0,
     imports: 0,
+    idempotency_answers: 1,
     redis_cache_entries: 2,
   },
   suppressed: [{ kind: 'email' }, { kind: 'linkedin_url' }],

@@ -10,10 +10,14 @@ import { QUEUE_NAMES } from '@sluice/queue';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DataSource, type EntityManager } from 'typeorm';
-import { idempotencyKeyPrefix, replayableText } from '../auth/idempotency-store';
+import { DurableIdempotencyAnswers } from '../auth/durable-idempotency-answers';
+import { idempotencyKeyPrefix, keptAnswerText, replayableText } from '../auth/idempotency-store';
 import { erasureMarkKey } from './erasure-mark';
 
-/** What an erasure removed: rows per table, Redis cache entries, and the suppressions recorded. */
+/**
+ * What an erasure removed: rows per table, Redis cache entries, the answers kept for Idempotency-Key
+ * replays in PostgreSQL, and the suppressions recorded.
+ */
 export interface ErasureReport {
   erased: Record<string, number>;
   suppressed: { kind: SuppressionIdentifierKind }[];
@@ -57,6 +61,15 @@ export function wholeIdentifierPattern(needle: string): string {
   return `${before}${escapeRegex(needle)}(?![a-z0-9_%+-]|\\.[a-z0-9])`;
 }
 
+/** Whether a text (a cached or kept answer) mentions one of the needles as a whole identifier. */
+function namingAny(needles: Set<string>): (text: string | null | undefined) => boolean {
+  const patterns = [...needles].map((needle) => new RegExp(wholeIdentifierPattern(needle)));
+  return (text) => {
+    const lower = text?.toLowerCase();
+    return !!lower && patterns.some((pattern) => pattern.test(lower));
+  };
+}
+
 /** SQL: `expr` mentions one of the needles ($2) as a whole identifier (their patterns: $3). */
 const mentions = (expr: string): string =>
   `EXISTS (SELECT 1 FROM unnest($2::text[], $3::text[]) AS n(needle, pattern)
@@ -77,6 +90,7 @@ export class ErasureService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue(QUEUE_NAMES.enrichment) private readonly queue: Queue,
+    private readonly durableAnswers: DurableIdempotencyAnswers,
     private readonly core: CoreConfig,
     callbacks: CallbackConfig,
   ) {
@@ -152,7 +166,20 @@ export class ErasureService {
         }
       }
     });
-    erased.redis_cache_entries = await this.eraseCache(workspaceId, needles, cacheKeys, stepIds);
+    const naming = namingAny(needles);
+    // A new erasure mark first: nothing read before it is kept in Redis after it (see eraseCache).
+    const redis = (await this.queue.client) as unknown as Redis;
+    await redis.set(erasureMarkKey(this.core.queuePrefix, workspaceId), randomUUID());
+    // PostgreSQL's copies of the answers kept for Idempotency-Key replays (a retry after Redis lost
+    // its data replays them), read as a replay would give them. After the new mark: a request that
+    // kept its answer in Redis before the mark changed had written this copy before, which is found;
+    // one that tries after is refused by Redis and deletes its copy itself (IdempotencyInterceptor).
+    // Before Redis is searched: a retry that finds a copy here before it goes can only put it back
+    // into Redis under the old mark (refused) or before the search below (which finds it).
+    erased.idempotency_answers = await this.durableAnswers.eraseNaming(workspaceId, (kept) =>
+      naming(keptAnswerText(kept, this.box)),
+    );
+    erased.redis_cache_entries = await this.eraseCache(redis, workspaceId, naming, cacheKeys, stepIds);
     const suppressed = [...identifiers].flatMap(([k, values]) => [...values].map(() => ({ kind: k })));
     this.logger.log({ msg: 'person erased', workspaceId, kind, erased });
     return { erased, suppressed };
@@ -203,29 +230,24 @@ export class ErasureService {
    * and the answers the erased steps paid for and had not settled yet (`<prefix>:pipeline:paid:<step>`,
    * kept for a retry that has no step left to settle). Scanned with SCAN (never KEYS) so Redis is
    * not blocked. And the workspace's real-time answers (POST /v1/enrich) with its in-flight markers,
-   * after a new erasure mark: an enrich call that read its answer before this erasure may be about
-   * to cache it, and the mark refuses that write (see EnrichService); one that wrote it before the
-   * mark changed wrote it before the SCAN below began, which finds it. And the workspace's answers
-   * kept for Idempotency-Key replays that name the person.
+   * after the new erasure mark (`erase` sets it before this runs): an enrich call that read its
+   * answer before this erasure may be about to cache it, and the mark refuses that write (see
+   * EnrichService); one that wrote it before the mark changed wrote it before the SCAN below began,
+   * which finds it. And the workspace's answers kept for Idempotency-Key replays that name the
+   * person.
    */
   private async eraseCache(
+    redis: Redis,
     workspaceId: string,
-    needles: Set<string>,
+    naming: (text: string | null | undefined) => boolean,
     cacheKeys: Set<string>,
     stepIds: Set<string>,
   ): Promise<number> {
-    const redis = (await this.queue.client) as unknown as Redis;
-    await redis.set(erasureMarkKey(this.core.queuePrefix, workspaceId), randomUUID());
     const base = `${this.core.queuePrefix}:pipeline:cache:${workspaceId}:`;
     const doomed = new Set([...cacheKeys].map((key) => base + key));
     for (const stepId of stepIds) {
       doomed.add(`${this.core.queuePrefix}:pipeline:paid:${stepId}`);
     }
-    const patterns = [...needles].map((needle) => new RegExp(wholeIdentifierPattern(needle)));
-    const naming = (text: string | null | undefined): boolean => {
-      const lower = text?.toLowerCase();
-      return !!lower && patterns.some((pattern) => pattern.test(lower));
-    };
     // The pipeline's cached answers, and the answers kept for Idempotency-Key replays (a replay of
     // POST /v1/enrich would hand the erased person's details out again for IDEMPOTENCY_TTL_S):
     // those are read as a replay would give them, opened when sealed. A retry of an erased one runs

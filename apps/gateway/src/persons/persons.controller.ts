@@ -27,7 +27,7 @@ export class PersonsController {
   @ApiOperation({
     summary: 'Erase a person everywhere and never enrich them again',
     description:
-      'Give exactly one of `email` or `linkedin_url`. Deletes every stored row of this workspace mentioning the person (people, phones, officer e-mails, jobs with their steps and results, provider call logs, callback logs, webhook bodies, the import row errors quoting them) and the shared stores holding them, drops the cached provider answers about them, and records a suppression (a SHA-256 of the normalised identifier, never the identifier): later jobs for them are refused with `suppressed` before any credit is spent. Answers with what was erased.',
+      'Give exactly one of `email` or `linkedin_url`. Deletes every stored row of this workspace mentioning the person (people, phones, officer e-mails, jobs with their steps and results, provider call logs, callback logs, webhook bodies, the import row errors quoting them) and the shared stores holding them, drops the cached provider answers about them and the answers kept for Idempotency-Key replays that name them, and records a suppression (a SHA-256 of the normalised identifier, never the identifier): later jobs for them are refused with `suppressed` before any credit is spent. Answers with what was erased.',
   })
   @ApiQuery({ name: 'email', required: false, example: 'jane.doe@example.com' })
   @ApiQuery({ name: 'linkedin_url', required: false, example: 'https://www.linkedin.com/in/jane-doe' })

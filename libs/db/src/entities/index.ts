@@ -28,6 +28,7 @@ import { RetentionRun } from './retention-run.entity';
 import { Suppression } from './suppression.entity';
 import { ProviderSettingsRow } from './provider-settings.entity';
 import { ProviderPauseRow } from './provider-pause.entity';
+import { IdempotencyAnswer } from './idempotency-answer.entity';
 
 export * from './api-key.entity';
 export * from './company.entity';
@@ -50,6 +51,7 @@ export * from './alert-state.entity';
 export * from './credit-snapshot.entity';
 export * from './provider-settings.entity';
 export * from './provider-pause.entity';
+export * from './idempotency-answer.entity';
 export * from './workspace-quota.entity';
 export * from './workspace-provider-credential.entity';
 export * from './batch.entity';
@@ -92,4 +94,5 @@ export const ENTITIES = [
   Suppression,
   ProviderSettingsRow,
   ProviderPauseRow,
+  IdempotencyAnswer,
 ];

@@ -17,6 +17,7 @@ import { ErasureGuard1796350000000 } from './1796350000000-ErasureGuard';
 import { ProviderPauses1796360000000 } from './1796360000000-ProviderPauses';
 import { AuditEvents1796239530947 } from './1796239530947-AuditEvents';
 import { BatchCancel1796327781211 } from './1796327781211-BatchCancel';
+import { IdempotencyAnswers1796370000000 } from './1796370000000-IdempotencyAnswers';
 
 /** Every migration, in order. Listed explicitly (no glob) so that compiled and test runs agree. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -39,4 +40,5 @@ export const MIGRATIONS: (new () => object)[] = [
   WebhookEventSummaries1796340000000,
   ErasureGuard1796350000000,
   ProviderPauses1796360000000,
+  IdempotencyAnswers1796370000000,
 ];
