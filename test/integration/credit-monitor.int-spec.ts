@@ -1,8 +1,10 @@
 import { CreditLedgerEntry, EnrichmentRequest } from '@sluice/db';
 import { nextRenewal } from '@sluice/enrichment';
+import { creditWalletPrefix, CreditWallet } from '@sluice/queue';
+import { Redis } from 'ioredis';
 import { alertsOf, startHttpSink, startSmtpSink, type HttpSink, type SmtpSink } from '../support/alert-sinks';
 import { call, createWorkspace } from '../support/api';
-import type { TestDatabase } from '../support/database';
+import { requireEnv, type TestDatabase } from '../support/database';
 import {
   calls,
   enqueue,
@@ -311,6 +313,39 @@ describe('the credit monitor', () => {
     await settle();
     expect(alertsOf(sink, 'credits.threshold').map((a) => a.severity)).toEqual(['warning', 'critical']);
     expect(smtp.mails).toHaveLength(1);
+  });
+
+  it('does not pause a provider whose balance pays for a call but is held by reservations of calls in flight', async () => {
+    ctx = await setUp(alertEnv());
+    const { stack, db, prefix } = ctx;
+    await sandboxPatch(stack.sandboxUrl, 'apollo', { credits: 3 });
+    monitors.push(await startAppProcess('credit-monitor', stack.env));
+    const { apiKey } = await createWorkspace(stack.gatewayUrl, 'In Flight Co');
+    await check(stack, db);
+    // Three Apollo calls on their way, each holding its credit in the wallet the workers share
+    // (as a step does from its reservation until its call settles, which many do for nothing).
+    const redis = new Redis(requireEnv('REDIS_URL'));
+    try {
+      const wallet = new CreditWallet(redis, creditWalletPrefix(prefix));
+      for (const id of ['in-flight-1', 'in-flight-2', 'in-flight-3']) {
+        expect((await wallet.reserve('apollo', id, 1, 600_000)).ok).toBe(true);
+      }
+      await check(stack, db);
+      await settle();
+      const credits = await call<{ providers: ProviderCredits[] }>(stack.gatewayUrl, 'GET', '/v1/credits', {
+        token: apiKey,
+      });
+      // The balance (3) pays for a call (1): the workers would wait for those calls to settle, not
+      // give up on Apollo, and the monitor must not pause it either.
+      expect(credits.body.providers.find((p) => p.provider === 'apollo')).toMatchObject({
+        balance: 3,
+        reserved: 3,
+        queue: { state: 'running' },
+      });
+      expect(alertsOf(sink, 'provider.paused')).toHaveLength(0);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('forecasts exhaustion from the last seven days of spend', async () => {

@@ -180,7 +180,7 @@ export class BalanceCheck {
     await this.forecastAlerts(alerts, provider, balance, forecast, now);
     // The cheapest call at the prices in force (an operator may have changed them).
     const minimum = cheapestCallOf(provider, costsInForce(provider, overrides));
-    const action = await this.pauseOrResume(provider, balance - reserved, minimum);
+    const action = await this.pauseOrResume(provider, balance, balance - reserved, minimum);
     return { provider, balance, level, drift, forecast, action };
   }
 
@@ -297,9 +297,15 @@ export class BalanceCheck {
     }
   }
 
-  /** Pauses the provider when its credits cannot pay for its cheapest call; resumes it when they can. */
+  /**
+   * Pauses the provider when its balance cannot pay for its cheapest call; resumes a pause for
+   * credits when what reservations leave of it can. A balance that pays but is held by reservations
+   * of calls in flight is no reason to pause (the workers wait for those calls to settle, and many
+   * settle for nothing), nor yet to resume.
+   */
   private async pauseOrResume(
     provider: string,
+    balance: number,
     available: number,
     minimum: number,
   ): Promise<'paused' | 'resumed' | null> {
@@ -307,18 +313,18 @@ export class BalanceCheck {
     const queue = this.moduleRef.get<Queue>(getQueueToken(providerQueueName(provider as ProviderName)), {
       strict: false,
     });
-    if (available < minimum) {
+    if (balance < minimum) {
       const paused = await pauseProvider(redis, queue, this.core.queuePrefix, provider, {
         since: Date.now(),
-        reason: `balance ${available} cannot pay for a call (${minimum} credits)`,
+        reason: `balance ${balance} cannot pay for a call (${minimum} credits)`,
       });
       if (paused) {
-        this.logger.warn({ msg: 'provider paused: credits cannot pay for a call', provider, available });
+        this.logger.warn({ msg: 'provider paused: credits cannot pay for a call', provider, balance });
       }
       return paused ? 'paused' : null;
     }
     const pause = await pauseOf(redis, this.core.queuePrefix, provider);
-    if (pause && !pause.manual) {
+    if (pause && !pause.manual && available >= minimum) {
       const resumed = await resumeProvider(
         redis,
         queue,
