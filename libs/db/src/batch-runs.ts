@@ -11,11 +11,17 @@ export interface BatchRunRequest {
 }
 
 /**
+ * Requests inserted per statement: a row binds a dozen parameters, and one statement may bind at
+ * most 65,535 (a batch of BATCHES_MAX_RECORDS in one INSERT would be refused).
+ */
+const ROWS_PER_INSERT = 1000;
+
+/**
  * One run of a batch over some of its records: an ordinary `enrich` request per record (the batch's
- * fields, options, priority and per-record budget), tagged with the batch. Inserted in one
- * statement inside the caller's transaction; the caller points the records at them and enqueues
- * their plan jobs after commit. Shared by the gateway (first run) and the enrichment worker
- * (scheduled re-enrichment), so both make exactly the same jobs.
+ * fields, options, priority and per-record budget), tagged with the batch. Inserted inside the
+ * caller's transaction, {@link ROWS_PER_INSERT} per statement; the caller points the records at
+ * them and enqueues their plan jobs after commit. Shared by the gateway (first run) and the
+ * enrichment worker (scheduled re-enrichment), so both make exactly the same jobs.
  */
 export async function insertBatchRequests(
   manager: EntityManager,
@@ -26,9 +32,21 @@ export async function insertBatchRequests(
   records: readonly { index: number; input: object }[],
   correlationId: string,
 ): Promise<BatchRunRequest[]> {
-  if (records.length === 0) {
-    return [];
+  const run: BatchRunRequest[] = [];
+  for (let start = 0; start < records.length; start += ROWS_PER_INSERT) {
+    run.push(
+      ...(await insertRequests(manager, batch, records.slice(start, start + ROWS_PER_INSERT), correlationId)),
+    );
   }
+  return run;
+}
+
+async function insertRequests(
+  manager: EntityManager,
+  batch: Parameters<typeof insertBatchRequests>[1],
+  records: readonly { index: number; input: object }[],
+  correlationId: string,
+): Promise<BatchRunRequest[]> {
   const inserted = await manager
     .createQueryBuilder()
     .insert()
