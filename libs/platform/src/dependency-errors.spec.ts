@@ -93,6 +93,14 @@ describe('unavailableDependency and databaseBusy', () => {
     ).toBe('redis');
     expect(unavailableDependency(new DependencyUnavailableError('redis'))).toBe('redis');
     expect(unavailableDependency(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBeNull();
+    expect(unavailableDependency({ message: 'x', driverError: { code: '08006' } })).toBe('postgres');
+    // A statement PostgreSQL refuses as a protocol violation fails the same way on every retry.
+    const tooManyParameters = Object.assign(
+      new Error('bind message has 54464 parameter formats but 0 parameters'),
+      { code: '08P01' },
+    );
+    expect(unavailableDependency(tooManyParameters)).toBeNull();
+    expect(unavailableDependency({ message: 'x', driverError: { code: '08P01' } })).toBeNull();
     expect(unavailableDependency('timeout exceeded when trying to connect')).toBeNull();
     expect(databaseBusy(new Error('query timeout exceeded when trying to connect to x'))).toBe(false);
   });

@@ -11,6 +11,13 @@ const PG_UNAVAILABLE_CODES = new Set([
   'EPIPE',
 ]);
 
+/**
+ * PostgreSQL's `protocol_violation`: in the connection-exception class, but the statement's fault
+ * (a bind of more than 65,535 parameters, say), not an outage: retrying it would fail the same way,
+ * so it is no 503 with Retry-After.
+ */
+const PG_PROTOCOL_VIOLATION = '08P01';
+
 export class DependencyUnavailableError extends Error {
   constructor(readonly dependency: UnavailableDependency) {
     super(`${dependency === 'redis' ? 'Redis' : 'PostgreSQL'} is unavailable`);
@@ -66,7 +73,9 @@ export function unavailableDependency(error: unknown): UnavailableDependency | n
   ];
   if (
     codes.some(
-      (code) => typeof code === 'string' && (code.startsWith('08') || PG_UNAVAILABLE_CODES.has(code)),
+      (code) =>
+        typeof code === 'string' &&
+        ((code.startsWith('08') && code !== PG_PROTOCOL_VIOLATION) || PG_UNAVAILABLE_CODES.has(code)),
     )
   ) {
     return 'postgres';
