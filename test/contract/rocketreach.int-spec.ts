@@ -232,7 +232,7 @@ describe('RocketReach adapter against the sandbox', () => {
       expect(await credits()).toBe(beforeCompletion - 1);
     });
 
-    it('delivers a searching lookup to the webhook under the RR-Request-ID of the lookup', async () => {
+    it('delivers a searching lookup to the webhook under the RR-Request-ID of the lookup, with the profile list added', async () => {
       const rr = client();
       let requestId: string | null = null;
       for (const person of withWorkEmail()) {
@@ -250,9 +250,14 @@ describe('RocketReach adapter against the sandbox', () => {
       expect(
         verifyRocketReachSignature(delivery.raw, delivery.headers['x-rocketreach-signature'], SECRET),
       ).toBe(true);
+      // One profile object (not a list), the profile with profile_list{id,name} added.
+      const body = JSON.parse(delivery.raw) as Record<string, unknown>;
+      expect(Array.isArray(body)).toBe(false);
+      expect(body.profile_list).toEqual({ id: expect.any(Number) as unknown, name: 'API Lookup' });
       const parsed = parseRocketReachWebhook(delivery.raw, delivery.headers['rr-request-id']);
       expect(parsed).toMatchObject({ requestId, bulk: false });
       expect(parsed.results[0].person?.emails.length).toBeGreaterThan(0);
+      expect(parsed.results[0].profileList).toEqual(body.profile_list);
     });
 
     it('charges one credit per person found, whether complete at once or after searching', async () => {

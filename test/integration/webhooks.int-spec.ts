@@ -250,6 +250,51 @@ describe('provider callbacks through the webhook receiver', () => {
     expect(stored.headers).toMatchObject({ 'rr-request-id': 'rr-test-1' });
   });
 
+  it('accepts the sandbox’s own delivery of a single RocketReach lookup, profile_list and all, and keeps the list', async () => {
+    const sandbox = ctx.stack.sandboxUrl;
+    await call(sandbox, 'PUT', '/_sandbox/providers/rocketreach/webhook', {
+      body: {
+        url: `${ctx.stack.receiverUrl}/webhooks/rocketreach`,
+        secret: 'sandbox-rocketreach-webhook-secret',
+      },
+    });
+    try {
+      await sandboxPatch(sandbox, 'rocketreach', { task_delay_ms: 100 });
+      // A lookup that starts searching is finished later and delivered to the account's webhook.
+      let lookup: { id: number; requestId: string } | undefined;
+      for (const person of world.filter((p) => p.emails.rocketreach)) {
+        const answer = await fetch(
+          `${sandbox}/rocketreach/api/v2/person/lookup?linkedin_url=${encodeURIComponent(person.linkedin_url)}`,
+          { headers: { 'api-key': 'sandbox-rocketreach-key' } },
+        );
+        const profile = (await answer.json()) as { id: number; status: string };
+        if (profile.status === 'searching') {
+          lookup = { id: profile.id, requestId: answer.headers.get('rr-request-id') as string };
+          break;
+        }
+      }
+      expect(lookup).toBeDefined();
+      const delivered = await eventually(
+        async () =>
+          (await call<Delivery[]>(sandbox, 'GET', '/_sandbox/providers/rocketreach/webhooks')).body.find(
+            (d) => d.task_id === String(lookup!.id),
+          ),
+        { what: 'the sandbox to deliver the lookup', timeoutMs: 10_000 },
+      );
+      expect(delivered.status).toBe(202);
+      const [stored] = await ctx.db.dataSource.query<{ summary: WebhookEvent['summary'] }[]>(
+        `SELECT summary FROM webhook_events WHERE provider = 'rocketreach' AND headers->>'rr-request-id' = $1`,
+        [lookup!.requestId],
+      );
+      // No step waits for it (the lookup was not Sluice's), so only what identifies it is kept.
+      expect(stored.summary?.profiles).toEqual([
+        { id: lookup!.id, status: 'complete', profileListId: expect.any(Number) as unknown },
+      ]);
+    } finally {
+      await call(sandbox, 'PUT', '/_sandbox/providers/rocketreach/webhook', { body: {} });
+    }
+  });
+
   it('stores an event whose provider id is longer than an index entry holds, and knows its retry', async () => {
     // A 6,000-character RR-Request-ID (random: PostgreSQL compresses a repetitive one to fit) failed
     // the insert into the unique (provider, event id) index with a 500, and so did every retry.

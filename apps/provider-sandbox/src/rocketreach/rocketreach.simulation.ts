@@ -26,6 +26,14 @@ export const UNIVERSAL_PRICES = Object.freeze({
   company: 1,
 });
 
+/** The list a bulk lookup's profiles are saved to when the request names none (RocketReach's default). */
+const BULK_LIST_NAME = 'API Bulk Lookup';
+/**
+ * The list single lookups' profiles are saved to. The reference documents `profile_list{id,name}`
+ * on every delivery but names no list for single lookups: this name is the sandbox's own.
+ */
+export const LOOKUP_LIST_NAME = 'API Lookup';
+
 const NOT_FOUND: SimulatedReply = { status: 404, body: { detail: 'Not found.' } };
 const IDENTIFIERS = ['id', 'linkedin_url', 'email', 'phone', 'npi_number', 'name'] as const;
 
@@ -137,7 +145,13 @@ export class RocketReachSimulation {
           const body = render('complete');
           return { body, charge: universal ? universalCharge(body) : legacyCharge(body) };
         },
-        webhook: slow && runtime.webhook ? this.webhookFor(runtime.webhook, requestId) : undefined,
+        webhook:
+          slow && runtime.webhook
+            ? this.webhookFor(runtime.webhook, requestId, (profile) => ({
+                ...(profile as Record<string, unknown>),
+                profile_list: this.profileList(LOOKUP_LIST_NAME),
+              }))
+            : undefined,
       });
     }
     if (this.tasks.status(rocketreach.name, taskId)?.state !== 'done') {
@@ -275,7 +289,7 @@ export class RocketReachSimulation {
     const runtime = this.state.runtimeOf(rocketreach);
     const reveal = universal ? revealOf(body) : REVEAL_ALL;
     const people = queries.map((query) => this.find(query as Params));
-    const listName = text(body.profile_list) || 'API Bulk Lookup';
+    const list = this.profileList(text(body.profile_list) || BULK_LIST_NAME);
     this.tasks.create({
       provider: rocketreach.name,
       id: `bulk:${requestId}`,
@@ -295,7 +309,7 @@ export class RocketReachSimulation {
           }
           credits -= price;
           charge += price;
-          delivered.push({ ...profile, profile_list: { id: 1, name: listName } });
+          delivered.push({ ...profile, profile_list: list });
         }
         return { body: delivered, charge };
       },
@@ -390,10 +404,26 @@ export class RocketReachSimulation {
     return { remaining, used: allocated - remaining, allocated };
   }
 
-  /** RocketReach's delivery: `RR-Request-ID`, and `X-RocketReach-Signature` when the webhook has a secret. */
-  private webhookFor(hook: { url: string; secret: string | null }, requestId: string): TaskWebhook {
+  /**
+   * The profile list a delivery names (`profile_list{id,name}`): one id per list name, the same in
+   * every run with the seed.
+   */
+  private profileList(name: string): { id: number; name: string } {
+    return { id: 1 + (deriveSeed(this.world.seed, `rocketreach:list:${name}`) % 1_000_000), name };
+  }
+
+  /**
+   * RocketReach's delivery: `RR-Request-ID`, and `X-RocketReach-Signature` when the webhook has a
+   * secret; `body` when the delivery carries more than the finished task's body.
+   */
+  private webhookFor(
+    hook: { url: string; secret: string | null },
+    requestId: string,
+    body?: (finished: unknown) => unknown,
+  ): TaskWebhook {
     return {
       url: hook.url,
+      body,
       headers: (raw: string): Record<string, string> => ({
         'RR-Request-ID': requestId,
         ...(hook.secret

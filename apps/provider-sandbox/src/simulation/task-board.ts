@@ -6,6 +6,11 @@ export interface TaskWebhook {
   url: string;
   /** Extra headers from the exact raw body (a provider that signs computes its signature here). */
   headers?: (rawBody: string) => Record<string, string>;
+  /**
+   * What the delivery carries, from the finished body, for a provider whose callbacks say more than
+   * its polled answer (RocketReach adds `profile_list`). Without it, the finished body as served.
+   */
+  body?: (finished: unknown) => unknown;
 }
 
 export interface TaskSpec {
@@ -106,7 +111,8 @@ export class TaskBoard implements OnModuleDestroy {
     if (!task || !webhook) {
       return;
     }
-    const raw = JSON.stringify(this.finish(task));
+    const finished = this.finish(task);
+    const raw = JSON.stringify(webhook.body ? webhook.body(finished) : finished);
     const record: WebhookDelivery = {
       task_id: task.spec.id,
       url: webhook.url,

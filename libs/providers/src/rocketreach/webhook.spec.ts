@@ -52,6 +52,19 @@ describe('parseRocketReachWebhook', () => {
     });
   });
 
+  it('reads a single lookup delivery with profile_list added: the same person, and the list kept', () => {
+    const list = { id: 3, name: 'API Lookup' };
+    const delivery = parseRocketReachWebhook(JSON.stringify({ ...complete, profile_list: list }), requestId);
+    expect(delivery).toMatchObject({ requestId, bulk: false });
+    expect(delivery.results).toHaveLength(1);
+    expect(delivery.results[0]).toMatchObject({
+      profileId: 5244,
+      status: 'complete',
+      profileList: list,
+      person: { fullName: 'John Doe', emails: [{ email: 'johndoe@google.com', kind: 'work' }] },
+    });
+  });
+
   it('reads a bulk delivery (a list), keeps the profile list, and leaves unfinished profiles without a person', () => {
     const body = JSON.stringify([
       { ...complete, profile_list: { id: 3, name: 'API Bulk Lookup' } },
