@@ -89,6 +89,15 @@ describe('Companies House streaming client against the sandbox', () => {
     expect(refused).toMatchObject({ kind: 'unauthorized', status: 401 });
   });
 
+  it('refuses a REST key: the stream takes only a streaming key (401)', async () => {
+    const rest = (await take(stream({ key: 'sandbox-companies-house-key' }), 1).catch(
+      (e: unknown) => e,
+    )) as ProviderError;
+    expect(rest).toMatchObject({ kind: 'unauthorized', status: 401 });
+    // Sluice's own default streaming key is one.
+    expect(await take(stream({ key: 'sandbox-companies-house-stream-key' }), 1)).toHaveLength(1);
+  });
+
   it('stops cleanly', async () => {
     const source = stream();
     const events: CompanyStreamEvent[] = [];

@@ -120,4 +120,12 @@ describe('Companies House adapter against the sandbox', () => {
       kind: 'unauthorized',
     });
   });
+
+  it('refuses a streaming key on the REST API as unauthorized (Companies House issues the two apart)', async () => {
+    expect(
+      await adapter('sandbox-companies-house-stream-key')
+        .lookupCompany({ companyNumber: companies[0].company_number })
+        .catch((e: unknown) => e),
+    ).toMatchObject({ kind: 'unauthorized', status: 401 });
+  });
 });

@@ -1,14 +1,14 @@
 import { Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { companiesHouse } from '../companies-house/companies-house.provider';
+import { authenticateStream, companiesHouse } from '../companies-house/companies-house.provider';
 import { SandboxState } from '../state/sandbox-state';
 import { StreamHub } from './stream-hub';
 
 /**
  * The Companies House Streaming API's companies stream (provider-apis.md §3) at
- * `/companies-house-stream/companies`: Basic auth with a streaming key, `?timepoint=` to resume,
- * 416 when the timepoint is out of range. Events come every `task_delay_ms` of companies-house
- * (250 ms when 0).
+ * `/companies-house-stream/companies`: Basic auth with a streaming key (a REST key gets 401, as a
+ * streaming key does on the REST API), `?timepoint=` to resume, 416 when the timepoint is out of
+ * range. Events come every `task_delay_ms` of companies-house (250 ms when 0).
  */
 @Controller()
 export class CompaniesStreamController {
@@ -21,7 +21,7 @@ export class CompaniesStreamController {
   companies(@Req() request: Request, @Res() response: Response): void {
     const runtime = this.state.runtimeOf(companiesHouse);
     runtime.calls.record('GET /companies (stream)');
-    const auth = companiesHouse.authenticate(request);
+    const auth = authenticateStream(request);
     if ('reply' in auth) {
       response.status(auth.reply.status).json(auth.reply.body);
       return;

@@ -153,6 +153,10 @@ describe('Companies House simulation over HTTP', () => {
       ['a Bearer token', { authorization: 'Bearer sandbox-test-key' }],
       ['an empty user name', basicAuth('')],
       ['a key without the sandbox- prefix', basicAuth('live-key-123')],
+      [
+        'a streaming key (Companies House issues REST keys apart)',
+        basicAuth('sandbox-companies-house-stream-key'),
+      ],
       ['a header that is not base64', { authorization: 'Basic ***' }],
     ])('answers %s with 401 Invalid Authorization', async (_case, headers: Record<string, string>) => {
       const response = await ch(`/company/${world[0].company_number}`, headers);
@@ -161,7 +165,7 @@ describe('Companies House simulation over HTTP', () => {
       expect(await json<unknown>(response)).toEqual({ error: 'Invalid Authorization', type: 'ch:service' });
     });
 
-    it('accepts any key that starts with sandbox-', async () => {
+    it('accepts any key that starts with sandbox- and is not a streaming key', async () => {
       expect(
         (await ch(`/company/${world[0].company_number}`, basicAuth('sandbox-anything-at-all'))).status,
       ).toBe(200);

@@ -1,5 +1,9 @@
 import type { Request } from 'express';
-import { companiesHouse, windowLabel } from './companies-house.provider';
+import { authenticateStream, companiesHouse, isStreamingKey, windowLabel } from './companies-house.provider';
+
+const withKey = (key: string): Request =>
+  ({ headers: { authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` } }) as Request;
+const INVALID = { reply: { status: 401, body: { error: 'Invalid Authorization', type: 'ch:service' } } };
 
 describe('companiesHouse (simulated provider)', () => {
   it('labels windows the way X-Ratelimit-Window prints them', () => {
@@ -37,6 +41,26 @@ describe('companiesHouse (simulated provider)', () => {
     expect(result).toEqual({
       reply: { status: 401, body: { error: 'Invalid Authorization', type: 'ch:service' } },
     });
+  });
+
+  it('tells streaming keys from REST keys by the word stream in the key', () => {
+    expect(isStreamingKey('sandbox-companies-house-stream-key')).toBe(true);
+    expect(isStreamingKey('sandbox-stream-key')).toBe(true);
+    expect(isStreamingKey('sandbox-companies-house-key')).toBe(false);
+    expect(isStreamingKey('sandbox-upstream-key')).toBe(false);
+  });
+
+  it('keeps REST and streaming keys apart: each API refuses the other’s key with its 401', () => {
+    expect(companiesHouse.authenticate(withKey('sandbox-companies-house-key'))).toEqual({
+      key: 'sandbox-companies-house-key',
+    });
+    expect(companiesHouse.authenticate(withKey('sandbox-companies-house-stream-key'))).toEqual(INVALID);
+    expect(authenticateStream(withKey('sandbox-companies-house-stream-key'))).toEqual({
+      key: 'sandbox-companies-house-stream-key',
+    });
+    expect(authenticateStream(withKey('sandbox-companies-house-key'))).toEqual(INVALID);
+    expect(authenticateStream(withKey('live-stream-key'))).toEqual(INVALID);
+    expect(authenticateStream({ headers: {} } as Request)).toEqual(INVALID);
   });
 
   it('is free and limited to 600 calls per 5 minutes by default', () => {

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { RateWindowView, SimulatedProvider } from '../simulation/simulated-provider';
+import type { Authentication, RateWindowView, SimulatedProvider } from '../simulation/simulated-provider';
 import { apiKeyFromBasicAuth } from './basic-auth';
 import { chError } from './companies-house-errors';
 
@@ -18,7 +18,36 @@ export function windowLabel(seconds: number): string {
 }
 
 /**
- * Companies House Public Data API: free (no credits), HTTP Basic with the key as user name,
+ * Companies House issues REST keys and streaming keys separately, and neither API accepts the
+ * other's (provider-apis.md §3). The sandbox tells them apart by name: a sandbox key with `stream`
+ * among its dash-separated words (`sandbox-stream-key`, `sandbox-companies-house-stream-key`) is a
+ * streaming key; any other sandbox key is a REST key.
+ */
+export function isStreamingKey(key: string): boolean {
+  return key.split('-').includes('stream');
+}
+
+/**
+ * The key from Basic auth when it is a sandbox key of the API being called, else Companies House's
+ * 401 (a REST key on the stream and a streaming key on REST get the same answer as a bad key).
+ */
+function authenticateFor(api: 'rest' | 'stream', request: Request): Authentication {
+  const key = apiKeyFromBasicAuth(request.headers.authorization);
+  // The sandbox takes any key that is plainly a sandbox key of this API, and refuses real-looking ones.
+  if (key === null || !key.startsWith(SANDBOX_KEY_PREFIX) || isStreamingKey(key) !== (api === 'stream')) {
+    // Only the start of the real body is on record ("{"error":"Invalid Author…"); the rest is ours.
+    return { reply: { status: 401, body: { error: 'Invalid Authorization', type: 'ch:service' } } };
+  }
+  return { key };
+}
+
+/** The Streaming API's authentication: Basic with a streaming key. */
+export function authenticateStream(request: Request): Authentication {
+  return authenticateFor('stream', request);
+}
+
+/**
+ * Companies House Public Data API: free (no credits), HTTP Basic with a REST key as user name,
  * 600 calls per 5-minute window per key, `X-Ratelimit-*` headers (note `Remain`), and a 429 without
  * `Retry-After` (provider-apis.md §3).
  */
@@ -36,13 +65,7 @@ export const companiesHouse: SimulatedProvider = {
   },
 
   authenticate(request: Request) {
-    const key = apiKeyFromBasicAuth(request.headers.authorization);
-    // The sandbox takes any key that is plainly a sandbox key, and refuses real-looking ones.
-    if (key === null || !key.startsWith(SANDBOX_KEY_PREFIX)) {
-      // Only the start of the real body is on record ("{"error":"Invalid Author…"); the rest is ours.
-      return { reply: { status: 401, body: { error: 'Invalid Authorization', type: 'ch:service' } } };
-    }
-    return { key };
+    return authenticateFor('rest', request);
   },
 
   rateLimitHeaders(window: RateWindowView) {
