@@ -16,6 +16,7 @@ import unauthorizedSample from '../../libs/providers/src/rocketreach/__fixtures_
 import completeSample from '../../libs/providers/src/rocketreach/__fixtures__/person-lookup.response.200.complete.docs-example.json';
 import searchingSample from '../../libs/providers/src/rocketreach/__fixtures__/person-lookup.response.200.searching.docs-example.json';
 import webhookHeadersSample from '../../libs/providers/src/rocketreach/__fixtures__/webhook.headers.docs-example.json';
+import { ROCKETREACH_RATE_LIMITED_APIS } from '../../apps/provider-sandbox/src/rocketreach/rocketreach.provider';
 import { createSandboxApp } from '../../apps/provider-sandbox/src/sandbox';
 import { keyPaths, type WorldCompany, type WorldPerson } from '../support/sandbox-world';
 import { eventually } from '../support/wait';
@@ -109,7 +110,13 @@ describe('RocketReach adapter against the sandbox', () => {
     calls = [];
     deliveries.length = 0;
     await sandbox('/_sandbox/reset', { method: 'POST' });
-    await settings({ task_delay_ms: TASK_DELAY_MS, credits: START_CREDITS });
+    // These tests call faster than RocketReach's global 10 requests a second (which the sandbox
+    // enforces by default, and the tests under 'rate limits' exercise); its per-API budgets stay on.
+    await settings({
+      task_delay_ms: TASK_DELAY_MS,
+      credits: START_CREDITS,
+      rate_limit: { limit: 1000, window_seconds: 1 },
+    });
     await admin('PUT', '/_sandbox/providers/rocketreach/webhook', { url: hookUrl, secret: SECRET });
   });
 
@@ -163,6 +170,10 @@ describe('RocketReach adapter against the sandbox', () => {
       ).toBe(1);
 
       expect(new Set(calls.map((c) => c.endpoint))).toEqual(new Set(Object.values(ROCKETREACH_ENDPOINTS)));
+      // Each endpoint the sandbox budgets per API is one of them (a misspelt one would go unlimited).
+      expect(Object.values(ROCKETREACH_ENDPOINTS)).toEqual(
+        expect.arrayContaining(Object.values(ROCKETREACH_RATE_LIMITED_APIS).flat()),
+      );
       expect(calls.every((c) => c.errorKind === null && c.status !== null && c.status < 300)).toBe(true);
       const served = (await (await sandbox('/_sandbox/providers/rocketreach/calls')).json()) as {
         by_endpoint: Record<string, number>;
@@ -488,7 +499,7 @@ describe('RocketReach adapter against the sandbox', () => {
       });
     });
 
-    it('answers 429 with Retry-After and the throttle message once the plan’s limit is used up', async () => {
+    it('answers 429 with Retry-After and the throttle message once the limit across all APIs is used up', async () => {
       await settings({ rate_limit: { limit: 2, window_seconds: 30 } });
       await client().account();
       await client().account();
@@ -501,6 +512,96 @@ describe('RocketReach adapter against the sandbox', () => {
       expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(((await answer.json()) as { detail: string }).detail).toMatch(
         /Expected available in \d+ seconds?/,
+      );
+    });
+  });
+
+  describe('rate limits, per API key and per API', () => {
+    const searchPeople = (apiKey = KEY) => client(apiKey).personSearch({ name: [people[0].full_name] });
+    const searchCompanies = () => client().companySearch({ domain: [companies[0].domain] });
+
+    it('counts each API’s budget on its own, per key: a used-up person search leaves company search and other keys alone', async () => {
+      const patched = await settings({
+        rate_limit: {
+          per_api: {
+            person_search: [{ limit: 2, window_seconds: 60 }],
+            company_search: [{ limit: 2, window_seconds: 60 }],
+          },
+        },
+      });
+      expect(patched.status).toBe(200);
+      await searchPeople();
+      await searchPeople();
+      const throttled = await failureOf(() => searchPeople());
+      expect(throttled).toMatchObject({ kind: 'rate_limited', status: 429, retryable: true });
+      expect(throttled.retryAfterMs).toBeGreaterThanOrEqual(1000);
+      expect(throttled.retryAfterMs).toBeLessThanOrEqual(60_000);
+      expect(throttled.body).toEqual({
+        detail: expect.stringMatching(
+          /^Request was throttled\. Expected available in \d+ seconds?\.$/,
+        ) as unknown,
+      });
+      // The same endpoint's Universal variant is the same API.
+      expect(
+        await failureOf(() => client().universalPersonSearch({ name: [people[0].full_name] })),
+      ).toMatchObject({ kind: 'rate_limited' });
+      // Other APIs, and endpoints without a budget of their own, still answer.
+      await searchCompanies();
+      expect((await client().account()).data.remaining).toBe(START_CREDITS);
+      // Another key has budgets of its own.
+      await searchPeople('sandbox-rocketreach-second-key');
+      // The account reports the use of each of the caller's windows.
+      const account = (await (await raw('/account/')).json()) as {
+        rate_limits: { action: string; duration: string; limit: number; used: number; remaining: number }[];
+      };
+      expect(account.rate_limits).toEqual(
+        expect.arrayContaining([
+          { action: 'person_search', duration: '60s', limit: 2, used: 2, remaining: 0 },
+          { action: 'company_search', duration: '60s', limit: 2, used: 1, remaining: 1 },
+        ]),
+      );
+    });
+
+    it('holds every key to 10 requests a second across all APIs by default', async () => {
+      await sandbox('/_sandbox/reset', { method: 'POST' });
+      const view = (await (await sandbox('/_sandbox/providers/rocketreach')).json()) as {
+        rate_limit: { limit: number; window_seconds: number };
+      };
+      expect(view.rate_limit).toMatchObject({ limit: 10, window_seconds: 1 });
+      // Eleven calls to three endpoints at once: one more than a second allows.
+      const paths = ['/account/', '/universal/account/', `/company/lookup/?domain=${companies[0].domain}`];
+      const answers = await Promise.all(Array.from({ length: 11 }, (_, i) => raw(paths[i % paths.length])));
+      const throttled = answers.filter((answer) => answer.status === 429);
+      expect(answers.filter((answer) => answer.status === 200)).toHaveLength(10);
+      expect(throttled).toHaveLength(1);
+      expect(throttled[0].headers.get('retry-after')).toBe('1');
+      expect(await throttled[0].json()).toEqual({
+        detail: 'Request was throttled. Expected available in 1 seconds.',
+      });
+      // Another key is not held back by this one's calls.
+      expect(
+        (
+          await sandbox('/rocketreach/api/v2/account/', {
+            headers: { 'api-key': 'sandbox-rocketreach-other' },
+          })
+        ).status,
+      ).toBe(200);
+    });
+
+    it('holds bulk lookups to the Custom plan’s 10 a minute by default, whatever the global limit', async () => {
+      const queries = withWorkEmail()
+        .slice(0, 10)
+        .map((p) => ({ email: p.email }));
+      for (let i = 0; i < 10; i += 1) {
+        await client().bulkLookup(queries);
+      }
+      expect(await failureOf(() => client().bulkLookup(queries))).toMatchObject({
+        kind: 'rate_limited',
+        status: 429,
+      });
+      // A person lookup has a budget of its own.
+      expect((await client().personLookup({ email: withWorkEmail()[0].email })).data.profile.id).toEqual(
+        expect.any(Number),
       );
     });
   });

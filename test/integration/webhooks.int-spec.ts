@@ -260,12 +260,13 @@ describe('provider callbacks through the webhook receiver', () => {
     });
     try {
       await sandboxPatch(sandbox, 'rocketreach', { task_delay_ms: 100 });
-      // A lookup that starts searching is finished later and delivered to the account's webhook.
+      // A lookup that starts searching is finished later and delivered to the account's webhook. A
+      // key of its own: RocketReach's limits are per key, and the worker uses the platform's.
       let lookup: { id: number; requestId: string } | undefined;
       for (const person of world.filter((p) => p.emails.rocketreach)) {
         const answer = await fetch(
           `${sandbox}/rocketreach/api/v2/person/lookup?linkedin_url=${encodeURIComponent(person.linkedin_url)}`,
-          { headers: { 'api-key': 'sandbox-rocketreach-key' } },
+          { headers: { 'api-key': 'sandbox-webhook-test-key' } },
         );
         const profile = (await answer.json()) as { id: number; status: string };
         if (profile.status === 'searching') {

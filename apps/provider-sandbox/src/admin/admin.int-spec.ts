@@ -102,6 +102,11 @@ describe('the /_sandbox admin surface', () => {
       ['credits for a free provider', { credits: 1000 }, 'credits'],
       ['a rate limit of 0 calls', { rate_limit: { limit: 0, window_seconds: 60 } }, 'rate_limit.limit'],
       ['a rate limit that is not an object', { rate_limit: 'fast' }, 'rate_limit'],
+      [
+        'per-API budgets for a provider with one limit for every endpoint',
+        { rate_limit: { per_api: { company: [] } } },
+        "unknown field 'rate_limit.per_api'",
+      ],
     ])('refuses %s with 400 naming the problem, changing nothing', async (_case, body, named) => {
       const response = await sandbox.send('PATCH', '/_sandbox/providers/companies-house', body);
       expect(response.status).toBe(400);

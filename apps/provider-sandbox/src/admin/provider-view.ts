@@ -1,5 +1,5 @@
 import type { RateLimitSetting } from '../simulation/simulated-provider';
-import type { ProviderRuntime } from '../state/sandbox-state';
+import { cloneRateLimit, type ProviderRuntime } from '../state/sandbox-state';
 
 /** One provider as `/_sandbox/providers` shows it. */
 export interface ProviderView {
@@ -20,7 +20,7 @@ export function providerView(runtime: ProviderRuntime): ProviderView {
     latency_ms,
     error_rate,
     outage,
-    rate_limit: rate_limit ? { ...rate_limit } : null,
+    rate_limit: cloneRateLimit(rate_limit),
     task_delay_ms,
   };
 }

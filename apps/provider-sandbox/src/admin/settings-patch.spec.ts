@@ -1,4 +1,5 @@
 import { companiesHouse } from '../companies-house/companies-house.provider';
+import { rocketreach } from '../rocketreach/rocketreach.provider';
 import type { ProviderSettings, SimulatedProvider } from '../simulation/simulated-provider';
 import { applySettingsPatch } from './settings-patch';
 
@@ -114,6 +115,77 @@ describe('applySettingsPatch', () => {
     ).toEqual({
       limit: 5,
       window_seconds: 10,
+    });
+  });
+
+  describe('per-API budgets (RocketReach)', () => {
+    const rr = rocketreach.defaults;
+
+    it('changes the limit across all APIs and keeps each API’s budgets', () => {
+      const next = settingsOf({ rate_limit: { limit: 2, window_seconds: 30 } }, rocketreach, rr).rate_limit;
+      expect(next).toEqual({ ...rr.rate_limit, limit: 2, window_seconds: 30 });
+    });
+
+    it('replaces the windows of the APIs a patch names, keeps the others, and [] removes an API’s budget', () => {
+      const next = settingsOf(
+        { rate_limit: { per_api: { person_search: [{ limit: 2, window_seconds: 60 }], bulk_lookup: [] } } },
+        rocketreach,
+        rr,
+      ).rate_limit;
+      expect(next).toEqual({
+        limit: 10,
+        window_seconds: 1,
+        per_api: {
+          ...rr.rate_limit!.per_api,
+          person_search: [{ limit: 2, window_seconds: 60 }],
+          bulk_lookup: [],
+        },
+      });
+      expect(rr.rate_limit!.per_api!.person_search).toHaveLength(3);
+    });
+
+    it.each([
+      ['per_api that is not an object', { per_api: [] }, 'rate_limit.per_api must be an object'],
+      [
+        'an API RocketReach does not budget',
+        { per_api: { account: [] } },
+        "unknown API 'account' in rate_limit.per_api; APIs with budgets of their own: person_search, person_lookup, company_search, bulk_lookup",
+      ],
+      [
+        'windows that are not a list',
+        { per_api: { person_search: { limit: 1 } } },
+        'rate_limit.per_api.person_search must be a list',
+      ],
+      [
+        'a window of 0 calls',
+        { per_api: { person_lookup: [{ limit: 0, window_seconds: 60 }] } },
+        'rate_limit.per_api.person_lookup[0].limit must be a whole number of at least 1',
+      ],
+      [
+        'a window longer than a day',
+        { per_api: { person_lookup: [{ limit: 5, window_seconds: 86_401 }] } },
+        'rate_limit.per_api.person_lookup[0].window_seconds must be a whole number of seconds from 1 to 86400',
+      ],
+      [
+        'half a window',
+        { per_api: { bulk_lookup: [{ limit: 5 }] } },
+        'rate_limit.per_api.bulk_lookup[0] needs both limit and window_seconds',
+      ],
+      [
+        'an unknown window field',
+        { per_api: { bulk_lookup: [{ limit: 5, window_seconds: 60, burst: 1 }] } },
+        "unknown field 'rate_limit.per_api.bulk_lookup[0].burst'",
+      ],
+    ])('refuses %s, naming it', (_case, rateLimit, message) => {
+      expect(problemsOf({ rate_limit: rateLimit }, rocketreach, rr)).toContain(message);
+    });
+
+    it('says what rate_limit takes, per_api included, and takes per_api only where the provider has APIs', () => {
+      expect(problemsOf({ rate_limit: 'fast' }, rocketreach, rr)).toContain('"per_api"');
+      expect(problemsOf({ rate_limit: 'fast' })).not.toContain('per_api');
+      expect(problemsOf({ rate_limit: { per_api: {} } })).toContain(
+        "unknown field 'rate_limit.per_api'; allowed: rate_limit.limit, rate_limit.window_seconds",
+      );
     });
   });
 });

@@ -2,6 +2,7 @@ import {
   SETTING_NAMES,
   type ProviderSettings,
   type RateLimitSetting,
+  type RateWindowSetting,
   type SimulatedProvider,
 } from '../simulation/simulated-provider';
 
@@ -94,6 +95,21 @@ export function applySettingsPatch(
   return problems.length > 0 ? { problems } : { settings: next };
 }
 
+/** At most this many windows per API (RocketReach's minute, hour and day budgets, and one more). */
+export const MAX_WINDOWS_PER_API = 4;
+
+/** What `rate_limit` takes for this provider, for the messages. */
+function rateLimitShape(provider: SimulatedProvider): string {
+  return provider.rateLimitedApis
+    ? '{"limit": n, "window_seconds": n, "per_api": {"<api>": [{"limit": n, "window_seconds": n}, ...]}}'
+    : '{"limit": n, "window_seconds": n}';
+}
+
+/**
+ * A `rate_limit` patch: `null` removes every limit; an object amends the current one field by field
+ * (`limit` and `window_seconds`: the limit across every endpoint; `per_api`, for a provider that
+ * budgets each API on its own: the windows of each API it names, replacing that API's, `[]` for none).
+ */
 function patchRateLimit(
   provider: SimulatedProvider,
   current: RateLimitSetting | null,
@@ -104,32 +120,32 @@ function patchRateLimit(
   }
   if (!isPlainObject(value)) {
     return {
-      problems: [
-        `rate_limit must be an object {"limit": n, "window_seconds": n} or null (got ${describe(value)})`,
-      ],
+      problems: [`rate_limit must be an object ${rateLimitShape(provider)} or null (got ${describe(value)})`],
     };
   }
   const problems: string[] = [];
   const next: Partial<RateLimitSetting> = { ...current };
   for (const [field, raw] of Object.entries(value)) {
-    if (field === 'limit') {
-      if (!Number.isInteger(raw) || (raw as number) < 1) {
-        problems.push(`rate_limit.limit must be a whole number of at least 1 (got ${describe(raw)})`);
+    if (field === 'limit' || field === 'window_seconds') {
+      const checked = checkWindowField(`rate_limit.${field}`, field, raw);
+      if (typeof checked === 'string') {
+        problems.push(checked);
       } else {
-        next.limit = raw as number;
+        next[field] = checked;
       }
-    } else if (field === 'window_seconds') {
-      if (!Number.isInteger(raw) || (raw as number) < 1 || (raw as number) > MAX_WINDOW_SECONDS) {
-        problems.push(
-          `rate_limit.window_seconds must be a whole number of seconds from 1 to ${MAX_WINDOW_SECONDS} (got ${describe(raw)})`,
-        );
+    } else if (field === 'per_api' && provider.rateLimitedApis) {
+      const perApi = patchPerApi(provider.rateLimitedApis, current?.per_api ?? {}, raw);
+      if ('problems' in perApi) {
+        problems.push(...perApi.problems);
       } else {
-        next.window_seconds = raw as number;
+        next.per_api = perApi.perApi;
       }
     } else {
-      problems.push(
-        `unknown field 'rate_limit.${field}'; allowed: rate_limit.limit, rate_limit.window_seconds`,
-      );
+      const allowed = ['rate_limit.limit', 'rate_limit.window_seconds'];
+      if (provider.rateLimitedApis) {
+        allowed.push('rate_limit.per_api');
+      }
+      problems.push(`unknown field 'rate_limit.${field}'; allowed: ${allowed.join(', ')}`);
     }
   }
   if (problems.length > 0) {
@@ -142,7 +158,89 @@ function patchRateLimit(
       ],
     };
   }
-  return { rateLimit: { limit: next.limit, window_seconds: next.window_seconds } };
+  return {
+    rateLimit: {
+      limit: next.limit,
+      window_seconds: next.window_seconds,
+      ...(next.per_api ? { per_api: next.per_api } : {}),
+    },
+  };
+}
+
+/** `rate_limit.per_api`: the APIs it names get the windows given; the others keep theirs. */
+function patchPerApi(
+  apis: Readonly<Record<string, readonly string[]>>,
+  current: Record<string, RateWindowSetting[]>,
+  value: unknown,
+): { perApi: Record<string, RateWindowSetting[]> } | { problems: string[] } {
+  const names = Object.keys(apis);
+  if (!isPlainObject(value)) {
+    return {
+      problems: [
+        `rate_limit.per_api must be an object of windows per API, e.g. {"${names[0]}": [{"limit": 100, "window_seconds": 60}]} (got ${describe(value)})`,
+      ],
+    };
+  }
+  const problems: string[] = [];
+  const next: Record<string, RateWindowSetting[]> = { ...current };
+  for (const [api, windows] of Object.entries(value)) {
+    const at = `rate_limit.per_api.${api}`;
+    if (!names.includes(api)) {
+      problems.push(
+        `unknown API '${api}' in rate_limit.per_api; APIs with budgets of their own: ${names.join(', ')}`,
+      );
+      continue;
+    }
+    if (!Array.isArray(windows) || windows.length > MAX_WINDOWS_PER_API) {
+      problems.push(
+        `${at} must be a list of at most ${MAX_WINDOWS_PER_API} windows {"limit": n, "window_seconds": n}, [] for no budget of its own (got ${describe(windows)})`,
+      );
+      continue;
+    }
+    const parsed: RateWindowSetting[] = [];
+    windows.forEach((window: unknown, index) => {
+      const where = `${at}[${index}]`;
+      if (!isPlainObject(window)) {
+        problems.push(
+          `${where} must be an object {"limit": n, "window_seconds": n} (got ${describe(window)})`,
+        );
+        return;
+      }
+      const unknown = Object.keys(window).filter((field) => field !== 'limit' && field !== 'window_seconds');
+      if (unknown.length > 0) {
+        problems.push(`unknown field '${where}.${unknown[0]}'; allowed: limit, window_seconds`);
+        return;
+      }
+      if (window.limit === undefined || window.window_seconds === undefined) {
+        problems.push(`${where} needs both limit and window_seconds (got ${describe(window)})`);
+        return;
+      }
+      const limit = checkWindowField(`${where}.limit`, 'limit', window.limit);
+      const seconds = checkWindowField(`${where}.window_seconds`, 'window_seconds', window.window_seconds);
+      for (const checked of [limit, seconds]) {
+        if (typeof checked === 'string') {
+          problems.push(checked);
+        }
+      }
+      if (typeof limit === 'number' && typeof seconds === 'number') {
+        parsed.push({ limit, window_seconds: seconds });
+      }
+    });
+    next[api] = parsed;
+  }
+  return problems.length > 0 ? { problems } : { perApi: next };
+}
+
+/** A window's `limit` or `window_seconds`, or what is wrong with it (`name` as the message shows it). */
+function checkWindowField(name: string, field: 'limit' | 'window_seconds', raw: unknown): number | string {
+  if (field === 'limit') {
+    return Number.isInteger(raw) && (raw as number) >= 1
+      ? (raw as number)
+      : `${name} must be a whole number of at least 1 (got ${describe(raw)})`;
+  }
+  return Number.isInteger(raw) && (raw as number) >= 1 && (raw as number) <= MAX_WINDOW_SECONDS
+    ? (raw as number)
+    : `${name} must be a whole number of seconds from 1 to ${MAX_WINDOW_SECONDS} (got ${describe(raw)})`;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -88,7 +88,9 @@ export class RocketReachController {
 
   @Get(['universal/account', 'universal/account/'])
   universalAccount(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.serve('GET /universal/account/', req, res, () => this.simulation.universalAccount());
+    return this.serve('GET /universal/account/', req, res, () =>
+      this.simulation.universalAccount(apiKeyOf(req)),
+    );
   }
 
   @Get(['universal/person/lookup', 'universal/person/lookup/'])

@@ -1,13 +1,39 @@
 import type { Request } from 'express';
-import type { RateWindowView, SimulatedProvider } from '../simulation/simulated-provider';
+import type { RateWindowSetting, RateWindowView, SimulatedProvider } from '../simulation/simulated-provider';
 
 export const ROCKETREACH_PREFIX = 'rocketreach/api/v2';
+
+const MINUTE = 60;
+const HOUR = 3600;
+const DAY = 86_400;
+
+/**
+ * The APIs RocketReach budgets on their own (provider-apis.md §1, "Rate limits": person search,
+ * person lookup, company search, bulk jobs), with the endpoints that count against each. The
+ * Universal variants and the profile-company lookup (a person lookup that adds the company) count
+ * as their legacy API; the reference gives account, key creation, status checks and company
+ * lookups no budget of their own, so only the global limit applies to them.
+ */
+export const ROCKETREACH_RATE_LIMITED_APIS = Object.freeze({
+  person_search: ['POST /person/search', 'POST /universal/person/search'],
+  person_lookup: ['GET /person/lookup', 'GET /profile-company/lookup', 'GET /universal/person/lookup'],
+  company_search: ['POST /searchCompany', 'POST /universal/company/search'],
+  bulk_lookup: ['POST /bulkLookup', 'POST /universal/person/bulk_lookup'],
+});
+
+const windows = (minute: number, hour: number, day: number): RateWindowSetting[] => [
+  { limit: minute, window_seconds: MINUTE },
+  { limit: hour, window_seconds: HOUR },
+  { limit: day, window_seconds: DAY },
+];
 
 /**
  * RocketReach API v2 (provider-apis.md §1): `Api-Key` header (or the deprecated `api_key` query
  * parameter), errors in its three body styles — `{status, message}` for auth, `{detail}` for
  * not-found, throttling and credits, `{field: [messages]}` for bad input — and a 429 with both
- * `Retry-After` and the "Expected available in N seconds" wording.
+ * `Retry-After` and the "Expected available in N seconds" wording. Rate limits per API key: the
+ * global 10 requests a second across all APIs, and each API's own budgets, by default the Custom
+ * plan's per minute, hour and day (its monthly budgets are not simulated).
  */
 export const rocketreach: SimulatedProvider = {
   name: 'rocketreach',
@@ -18,9 +44,19 @@ export const rocketreach: SimulatedProvider = {
     latency_ms: 0,
     error_rate: 0,
     outage: false,
-    rate_limit: { limit: 100, window_seconds: 60 },
+    rate_limit: {
+      limit: 10,
+      window_seconds: 1,
+      per_api: {
+        person_search: windows(100, 1000, 10_000),
+        person_lookup: windows(250, 2500, 10_000),
+        company_search: windows(100, 1000, 10_000),
+        bulk_lookup: windows(10, 100, 1000),
+      },
+    },
     task_delay_ms: 200,
   },
+  rateLimitedApis: ROCKETREACH_RATE_LIMITED_APIS,
   authenticate(request: Request) {
     const header = request.headers['api-key'];
     const fromQuery = typeof request.query.api_key === 'string' ? request.query.api_key : '';

@@ -33,6 +33,38 @@ describe('rocketreach (simulated provider)', () => {
     });
   });
 
+  it('limits each key to 10 requests a second across all APIs, and each API to the Custom plan’s budgets', () => {
+    expect(rocketreach.defaults.rate_limit).toEqual({
+      limit: 10,
+      window_seconds: 1,
+      per_api: {
+        person_search: [
+          { limit: 100, window_seconds: 60 },
+          { limit: 1000, window_seconds: 3600 },
+          { limit: 10_000, window_seconds: 86_400 },
+        ],
+        person_lookup: [
+          { limit: 250, window_seconds: 60 },
+          { limit: 2500, window_seconds: 3600 },
+          { limit: 10_000, window_seconds: 86_400 },
+        ],
+        company_search: [
+          { limit: 100, window_seconds: 60 },
+          { limit: 1000, window_seconds: 3600 },
+          { limit: 10_000, window_seconds: 86_400 },
+        ],
+        bulk_lookup: [
+          { limit: 10, window_seconds: 60 },
+          { limit: 100, window_seconds: 3600 },
+          { limit: 1000, window_seconds: 86_400 },
+        ],
+      },
+    });
+    expect(Object.keys(rocketreach.rateLimitedApis ?? {})).toEqual(
+      Object.keys(rocketreach.defaults.rate_limit?.per_api ?? {}),
+    );
+  });
+
   it('words a 429 as Django REST throttling, with a Retry-After no longer than the window', () => {
     const now = Math.floor(Date.now() / 1000);
     const answer = rocketreach.rateLimited({ limit: 1, remaining: 0, resetsAt: now + 90, windowSeconds: 60 });

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { ChargedReply, SimulatedReply } from '../simulation/simulated-provider';
+import { windowsOfKey } from '../simulation/rate-limit-windows';
 import { TaskBoard, type TaskWebhook } from '../simulation/task-board';
 import { SandboxState } from '../state/sandbox-state';
 import type { WorldPerson } from '../world/contacts';
@@ -321,7 +322,6 @@ export class RocketReachSimulation {
   /** The current `UserModel` fields and the legacy ones the SDK documents (some "no longer maintained"). */
   account(apiKey: string): SimulatedReply {
     const { remaining, used, allocated } = this.credits();
-    const window = this.state.runtimeOf(rocketreach).settings.rate_limit;
     return {
       status: 200,
       body: {
@@ -331,17 +331,7 @@ export class RocketReachSimulation {
         email: 'sandbox@example.com',
         state: 'registered',
         credit_usage: [{ credit_type: 'premium_lookup', allocated, used, remaining }],
-        rate_limits: window
-          ? [
-              {
-                action: 'api',
-                duration: `${window.window_seconds}s`,
-                limit: window.limit,
-                used: 0,
-                remaining: window.limit,
-              },
-            ]
-          : [],
+        rate_limits: this.rateLimitUsage(apiKey),
         lookup_credit_balance: remaining,
         lifetime_credits_spent: used,
         plan: { id: 1, name: 'Custom', lookup_limit: allocated },
@@ -358,7 +348,7 @@ export class RocketReachSimulation {
     return { status: 200, body: { api_key: `sandbox-rr-${randomBytes(12).toString('hex')}` } };
   }
 
-  universalAccount(): SimulatedReply {
+  universalAccount(apiKey: string): SimulatedReply {
     const { remaining, used, allocated } = this.credits();
     return {
       status: 200,
@@ -371,9 +361,33 @@ export class RocketReachSimulation {
         },
         credit_usage_by_action: [],
         plan: { id: 1, name: 'Universal', lookup_limit: allocated, export_limit: 0 },
-        rate_limits: [],
+        rate_limits: this.rateLimitUsage(apiKey),
       },
     };
+  }
+
+  /**
+   * `rate_limits[]` of the account: the caller's key's use of each window, the global one
+   * (`action: "global"`) and each API's budgets (`action`: the API's name; RocketReach's own action
+   * names are not in the reference).
+   */
+  private rateLimitUsage(apiKey: string): Record<string, unknown>[] {
+    const runtime = this.state.runtimeOf(rocketreach);
+    const setting = runtime.settings.rate_limit;
+    if (!setting) {
+      return [];
+    }
+    const now = Date.now();
+    return windowsOfKey(apiKey, setting).map((window) => {
+      const view = runtime.rateWindows.peek(window.key, window.limit, now);
+      return {
+        action: window.api ?? 'global',
+        duration: `${window.limit.window_seconds}s`,
+        limit: view.limit,
+        used: view.limit - view.remaining,
+        remaining: view.remaining,
+      };
+    });
   }
 
   /** RocketReach refuses a name without an employer, and a lookup that names no one, with a 400 field map. */

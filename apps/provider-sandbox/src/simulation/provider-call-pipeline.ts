@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { SandboxState } from '../state/sandbox-state';
+import { windowsForCall } from './rate-limit-windows';
 import {
   isChargedReply,
   type SimulatedAnswer,
@@ -45,7 +46,10 @@ export class ProviderCallPipeline {
     }
     let rateHeaders: Record<string, string> = {};
     if (settings.rate_limit) {
-      const decision = runtime.rateWindows.take(authentication.key, settings.rate_limit, Date.now());
+      const decision = runtime.rateWindows.takeAll(
+        windowsForCall(provider, endpoint, authentication.key, settings.rate_limit),
+        Date.now(),
+      );
       rateHeaders = provider.rateLimitHeaders(decision.window);
       if (!decision.allowed) {
         send(response, provider.rateLimited(decision.window), rateHeaders);

@@ -1,9 +1,19 @@
 import type { Request } from 'express';
 
-/** A provider's published rate limit, as the sandbox enforces it. */
-export interface RateLimitSetting {
+/** One fixed window: at most `limit` calls per `window_seconds`, counted per API key. */
+export interface RateWindowSetting {
   limit: number;
   window_seconds: number;
+}
+
+/**
+ * A provider's published rate limit, as the sandbox enforces it: `limit` calls per `window_seconds`
+ * per key across all its endpoints, and, for a provider that also budgets each API on its own
+ * (RocketReach), each API's windows in `per_api`, counted per key on top of that. An API that
+ * `per_api` leaves out (or gives no windows) has no budget of its own.
+ */
+export interface RateLimitSetting extends RateWindowSetting {
+  per_api?: Record<string, RateWindowSetting[]>;
 }
 
 /** What an operator (or a test) can turn on a simulated provider through `/_sandbox/providers`. */
@@ -82,6 +92,12 @@ export interface SimulatedProvider {
   readonly defaults: ProviderSettings;
   /** Whether the provider sells credits (else `credits` must stay `null`). */
   readonly usesCredits: boolean;
+  /**
+   * For a provider that budgets each API on its own: the endpoints (as the pipeline names them,
+   * e.g. `GET /person/lookup`) of each API, by the name `rate_limit.per_api` uses. An endpoint in no
+   * list counts only against the provider-wide limit. Absent: one limit for every endpoint.
+   */
+  readonly rateLimitedApis?: Readonly<Record<string, readonly string[]>>;
   /**
    * The caller's key, or the provider's own answer to a missing or malformed one. `revokedAt`: Unix
    * ms before which issued tokens no longer count (set by `/_sandbox/providers/:name/revoke-tokens`).

@@ -50,6 +50,50 @@ describe('FixedRateWindows', () => {
     expect(windows.take('b', LIMIT, T0).allowed).toBe(true);
   });
 
+  it('counts a call in every window it falls under, allowing it only when all have room', () => {
+    const windows = new FixedRateWindows();
+    const global = { key: 'k', limit: { limit: 10, window_seconds: 1 } };
+    const search = { key: 'k\nsearch', limit: { limit: 2, window_seconds: 60 } };
+    const first = windows.takeAll([global, search], T0);
+    expect(first).toEqual({
+      allowed: true,
+      // The window with the fewest calls left.
+      window: { limit: 2, remaining: 1, resetsAt: T0 / 1000 + 60, windowSeconds: 60 },
+    });
+    windows.takeAll([global, search], T0 + 10);
+    const third = windows.takeAll([global, search], T0 + 20);
+    expect(third).toEqual({
+      allowed: false,
+      window: { limit: 2, remaining: 0, resetsAt: T0 / 1000 + 60, windowSeconds: 60 },
+    });
+    // The refused call counted in the global window too; another budget of the key is untouched.
+    expect(windows.peek('k', global.limit, T0 + 30).remaining).toBe(7);
+    expect(windows.takeAll([global, { key: 'k\nlookup', limit: LIMIT }], T0 + 30).allowed).toBe(true);
+  });
+
+  it('names the refusing window that ends last as the one to wait for', () => {
+    const windows = new FixedRateWindows();
+    const second = { key: 's', limit: { limit: 1, window_seconds: 1 } };
+    const hour = { key: 'h', limit: { limit: 1, window_seconds: 3600 } };
+    windows.takeAll([second, hour], T0);
+    expect(windows.takeAll([second, hour], T0 + 10).window.windowSeconds).toBe(3600);
+    expect(() => windows.takeAll([], T0)).toThrow('at least one window');
+  });
+
+  it('peeks at a window without counting, and shows a fresh one when none is open', () => {
+    const windows = new FixedRateWindows();
+    expect(windows.peek('k', LIMIT, T0)).toEqual({
+      limit: 3,
+      remaining: 3,
+      resetsAt: T0 / 1000 + 60,
+      windowSeconds: 60,
+    });
+    windows.take('k', LIMIT, T0);
+    expect(windows.peek('k', LIMIT, T0 + 1000).remaining).toBe(2);
+    expect(windows.peek('k', LIMIT, T0 + 1000).remaining).toBe(2);
+    expect(windows.peek('k', LIMIT, T0 + 60_000).remaining).toBe(3);
+  });
+
   it('forgets every window on clear()', () => {
     const windows = new FixedRateWindows();
     for (let i = 0; i < 4; i++) {

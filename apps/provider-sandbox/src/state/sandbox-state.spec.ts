@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { SimulatedProvider } from '../simulation/simulated-provider';
-import { SandboxState } from './sandbox-state';
+import { SandboxState, cloneRateLimit } from './sandbox-state';
 
 const fakeProvider = (name: string): SimulatedProvider => ({
   name,
@@ -109,5 +109,16 @@ describe('SandboxState', () => {
     state.find('alpha')!.settings.rate_limit!.limit = 999;
     state.reset();
     expect(state.find('alpha')!.settings.rate_limit).toEqual({ limit: 2, window_seconds: 60 });
+  });
+
+  it('copies per-API windows too, so neither the defaults nor a view share them', () => {
+    const perApi = { search: [{ limit: 5, window_seconds: 60 }] };
+    const limit = { limit: 10, window_seconds: 1, per_api: perApi };
+    const copy = cloneRateLimit(limit)!;
+    expect(copy).toEqual(limit);
+    copy.per_api!.search[0].limit = 1;
+    expect(perApi.search[0].limit).toBe(5);
+    expect(cloneRateLimit(null)).toBeNull();
+    expect(cloneRateLimit({ limit: 1, window_seconds: 2 })).toEqual({ limit: 1, window_seconds: 2 });
   });
 });

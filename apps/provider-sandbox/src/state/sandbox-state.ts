@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SANDBOX_OPTIONS, SIMULATED_PROVIDERS, type SandboxOptions } from '../sandbox-options';
-import type { ProviderSettings, SimulatedProvider } from '../simulation/simulated-provider';
+import type { ProviderSettings, RateLimitSetting, SimulatedProvider } from '../simulation/simulated-provider';
 import { SeededRandom, deriveSeed } from '../world/prng';
 import { CallCounter } from './call-counter';
 import { FixedRateWindows } from './rate-windows';
@@ -113,5 +113,22 @@ export class SandboxState {
 }
 
 function cloneSettings(settings: ProviderSettings): ProviderSettings {
-  return { ...settings, rate_limit: settings.rate_limit ? { ...settings.rate_limit } : null };
+  return { ...settings, rate_limit: cloneRateLimit(settings.rate_limit) };
+}
+
+/** A deep copy: the per-API lists too, so no caller can change another's windows. */
+export function cloneRateLimit(limit: RateLimitSetting | null): RateLimitSetting | null {
+  if (!limit) {
+    return null;
+  }
+  const { per_api, ...window } = limit;
+  if (!per_api) {
+    return window;
+  }
+  return {
+    ...window,
+    per_api: Object.fromEntries(
+      Object.entries(per_api).map(([api, windows]) => [api, windows.map((w) => ({ ...w }))]),
+    ),
+  };
 }
