@@ -10,10 +10,13 @@ export interface ProviderView {
   outage: boolean;
   rate_limit: RateLimitSetting | null;
   task_delay_ms: number;
+  /** Only on providers that sell unlimited plans. */
+  unlimited_credits?: boolean;
 }
 
 export function providerView(runtime: ProviderRuntime): ProviderView {
-  const { credits, latency_ms, error_rate, outage, rate_limit, task_delay_ms } = runtime.settings;
+  const { credits, latency_ms, error_rate, outage, rate_limit, task_delay_ms, unlimited_credits } =
+    runtime.settings;
   return {
     name: runtime.provider.name,
     credits,
@@ -22,5 +25,6 @@ export function providerView(runtime: ProviderRuntime): ProviderView {
     outage,
     rate_limit: cloneRateLimit(rate_limit),
     task_delay_ms,
+    ...(runtime.provider.sellsUnlimitedPlans ? { unlimited_credits: unlimited_credits === true } : {}),
   };
 }

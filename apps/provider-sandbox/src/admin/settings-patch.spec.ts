@@ -107,6 +107,27 @@ describe('applySettingsPatch', () => {
     expect(problemsOf({ credits: null }, creditProvider)).toContain('credits');
   });
 
+  it('puts a provider that sells unlimited plans on one and back, and refuses it elsewhere, naming why', () => {
+    expect(settingsOf({ unlimited_credits: true }, rocketreach, rocketreach.defaults)).toEqual({
+      ...rocketreach.defaults,
+      unlimited_credits: true,
+    });
+    expect(
+      settingsOf({ unlimited_credits: false }, rocketreach, {
+        ...rocketreach.defaults,
+        unlimited_credits: true,
+      }).unlimited_credits,
+    ).toBe(false);
+    expect(problemsOf({ unlimited_credits: 'yes' }, rocketreach, rocketreach.defaults)).toBe(
+      'unlimited_credits must be true or false (got "yes")',
+    );
+    expect(problemsOf({ unlimited_credits: true })).toBe(
+      'unlimited_credits is only for providers that sell unlimited plans (rocketreach): companies-house sells none',
+    );
+    expect(problemsOf({ unlimited_credits: false }, creditProvider)).toContain('paid sells none');
+    expect(rocketreach.defaults.unlimited_credits).toBe(false);
+  });
+
   it('needs both parts of a rate limit when the provider has none to amend', () => {
     const unlimited = { ...defaults, rate_limit: null };
     expect(problemsOf({ rate_limit: { limit: 5 } }, companiesHouse, unlimited)).toContain('window_seconds');

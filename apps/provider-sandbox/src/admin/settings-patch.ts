@@ -79,6 +79,17 @@ export function applySettingsPatch(
           next.outage = value;
         }
         break;
+      case 'unlimited_credits':
+        if (!provider.sellsUnlimitedPlans) {
+          problems.push(
+            `unlimited_credits is only for providers that sell unlimited plans (rocketreach): ${provider.name} sells none`,
+          );
+        } else if (typeof value !== 'boolean') {
+          problems.push(`unlimited_credits must be true or false (got ${describe(value)})`);
+        } else {
+          next.unlimited_credits = value;
+        }
+        break;
       case 'rate_limit': {
         const result = patchRateLimit(provider, current.rate_limit, value);
         if ('problems' in result) {

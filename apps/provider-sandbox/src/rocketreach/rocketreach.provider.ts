@@ -39,6 +39,8 @@ export const rocketreach: SimulatedProvider = {
   name: 'rocketreach',
   prefix: ROCKETREACH_PREFIX,
   usesCredits: true,
+  // Its account schema reports `'inf'` for an unlimited credit type (provider-apis.md §1, "Account").
+  sellsUnlimitedPlans: true,
   defaults: {
     credits: 1000,
     latency_ms: 0,
@@ -55,6 +57,7 @@ export const rocketreach: SimulatedProvider = {
       },
     },
     task_delay_ms: 200,
+    unlimited_credits: false,
   },
   rateLimitedApis: ROCKETREACH_RATE_LIMITED_APIS,
   authenticate(request: Request) {

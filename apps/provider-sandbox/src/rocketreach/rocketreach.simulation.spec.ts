@@ -115,6 +115,38 @@ describe('RocketReachSimulation', () => {
     expect(state.runtimeOf(rocketreach).settings.credits).toBe(before - 1);
   });
 
+  it('on an unlimited plan reports inf at both account endpoints and counts charges as used, leaving credits as they were', () => {
+    jest.useFakeTimers({ now: Date.now() });
+    const { simulation, world, state } = simulationOf();
+    const runtime = state.runtimeOf(rocketreach);
+    runtime.update({ ...runtime.settings, credits: 0, unlimited_credits: true });
+    const person = world.contacts.people.find(
+      (p) => bodyOf(simulation.lookup({ email: p.work_email }, 'person')).status === 'searching',
+    )!;
+    const usedBefore = runtime.usedUnlimited;
+    simulation.lookup({ email: person.work_email }, 'person');
+    jest.advanceTimersByTime(TASK_DELAY_MS);
+    expect(bodyOf(simulation.lookup({ email: person.work_email }, 'person')).status).toBe('complete');
+    expect(runtime.settings.credits).toBe(0);
+    const used = usedBefore + 1;
+    const account = bodyOf(simulation.account('sandbox-k'));
+    expect(account.credit_usage).toEqual([
+      { credit_type: 'premium_lookup', allocated: 'inf', used, remaining: 'inf' },
+    ]);
+    expect(account).not.toHaveProperty('lookup_credit_balance');
+    expect(bodyOf(simulation.universalAccount()).credit_usage).toMatchObject({
+      credits_allocated: 'inf',
+      credits_used: used,
+      credits_remaining: 'inf',
+    });
+    // Back on a limited plan: the credits left before, as numbers again.
+    runtime.update({ ...runtime.settings, credits: 7, unlimited_credits: false });
+    expect(bodyOf(simulation.account('sandbox-k'))).toMatchObject({
+      credit_usage: [{ credit_type: 'premium_lookup', remaining: 7 }],
+      lookup_credit_balance: 7,
+    });
+  });
+
   it('answers checkStatus for ids repeated or comma-separated, and refuses ids that are not numbers', () => {
     const { simulation } = simulationOf();
     const listed = reply(simulation.checkStatus(['100001', '100002,999999999'], false)).body as {

@@ -296,7 +296,8 @@ export class RocketReachSimulation {
       id: `bulk:${requestId}`,
       delayMs: runtime.settings.task_delay_ms,
       finish: () => {
-        let credits = this.state.runtimeOf(rocketreach).settings.credits ?? 0;
+        const settings = this.state.runtimeOf(rocketreach).settings;
+        let credits = settings.unlimited_credits ? Number.POSITIVE_INFINITY : (settings.credits ?? 0);
         let charge = 0;
         const delivered: Record<string, unknown>[] = [];
         for (const person of people) {
@@ -319,9 +320,21 @@ export class RocketReachSimulation {
     return { status: 200, body: {}, headers: { 'RR-Request-ID': requestId } };
   }
 
-  /** The current `UserModel` fields and the legacy ones the SDK documents (some "no longer maintained"). */
+  /**
+   * The current `UserModel` fields and the legacy ones the SDK documents (some "no longer
+   * maintained"). On an unlimited plan `allocated` and `remaining` are the string `'inf'` (as the
+   * schema says), and the legacy balance fields, which have no way to say so, are left out.
+   */
   account(apiKey: string): SimulatedReply {
     const { remaining, used, allocated } = this.credits();
+    const legacy =
+      remaining === 'inf'
+        ? { plan: { id: 1, name: 'Unlimited' } }
+        : {
+            lookup_credit_balance: remaining,
+            lifetime_credits_spent: used,
+            plan: { id: 1, name: 'Custom', lookup_limit: allocated },
+          };
     return {
       status: 200,
       body: {
@@ -332,9 +345,7 @@ export class RocketReachSimulation {
         state: 'registered',
         credit_usage: [{ credit_type: 'premium_lookup', allocated, used, remaining }],
         rate_limits: this.rateLimitUsage(apiKey),
-        lookup_credit_balance: remaining,
-        lifetime_credits_spent: used,
-        plan: { id: 1, name: 'Custom', lookup_limit: allocated },
+        ...legacy,
         api_key: apiKey,
         api_key_domain: '*',
         daily_api_num_calls: 0,
@@ -360,7 +371,10 @@ export class RocketReachSimulation {
           last_synced: new Date().toISOString(),
         },
         credit_usage_by_action: [],
-        plan: { id: 1, name: 'Universal', lookup_limit: allocated, export_limit: 0 },
+        plan:
+          allocated === 'inf'
+            ? { id: 1, name: 'Universal Unlimited', export_limit: 0 }
+            : { id: 1, name: 'Universal', lookup_limit: allocated, export_limit: 0 },
         rate_limits: this.rateLimitUsage(apiKey),
       },
     };
@@ -412,8 +426,15 @@ export class RocketReachSimulation {
     return deriveSeed(this.world.seed, `rocketreach:slow:${person.person_id}`) % 3 === 0;
   }
 
-  private credits(): { remaining: number; used: number; allocated: number } {
-    const remaining = this.state.runtimeOf(rocketreach).settings.credits ?? 0;
+  /** `'inf'` for an unlimited plan, whose `used` counts what was charged while on it. */
+  private credits():
+    | { remaining: number; used: number; allocated: number }
+    | { remaining: 'inf'; used: number; allocated: 'inf' } {
+    const runtime = this.state.runtimeOf(rocketreach);
+    if (runtime.settings.unlimited_credits) {
+      return { remaining: 'inf', used: runtime.usedUnlimited, allocated: 'inf' };
+    }
+    const remaining = runtime.settings.credits ?? 0;
     const allocated = Math.max(rocketreach.defaults.credits ?? 0, remaining);
     return { remaining, used: allocated - remaining, allocated };
   }

@@ -56,7 +56,12 @@ export class ProviderCallPipeline {
         return;
       }
     }
-    if (cost > 0 && provider.outOfCredits && (settings.credits ?? 0) < cost) {
+    if (
+      cost > 0 &&
+      provider.outOfCredits &&
+      settings.unlimited_credits !== true &&
+      (settings.credits ?? 0) < cost
+    ) {
       send(response, provider.outOfCredits(), rateHeaders);
       return;
     }

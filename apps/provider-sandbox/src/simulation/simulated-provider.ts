@@ -30,6 +30,12 @@ export interface ProviderSettings {
   rate_limit: RateLimitSetting | null;
   /** How long asynchronous tasks (e.g. Snov.io's start → result) take to finish. */
   task_delay_ms: number;
+  /**
+   * The account is on an unlimited plan: its account endpoints report `'inf'`, no call is refused
+   * for credits and `credits` is left as it was. Only on providers that sell such plans
+   * ({@link SimulatedProvider.sellsUnlimitedPlans}); absent on the others.
+   */
+  unlimited_credits?: boolean;
 }
 
 export const SETTING_NAMES = [
@@ -39,6 +45,7 @@ export const SETTING_NAMES = [
   'outage',
   'rate_limit',
   'task_delay_ms',
+  'unlimited_credits',
 ] as const;
 
 /** One HTTP answer, in the provider's own shape. */
@@ -92,6 +99,8 @@ export interface SimulatedProvider {
   readonly defaults: ProviderSettings;
   /** Whether the provider sells credits (else `credits` must stay `null`). */
   readonly usesCredits: boolean;
+  /** Whether the provider sells plans without a credit limit (`unlimited_credits`; RocketReach). */
+  readonly sellsUnlimitedPlans?: boolean;
   /**
    * For a provider that budgets each API on its own: the endpoints (as the pipeline names them,
    * e.g. `GET /person/lookup`) of each API, by the name `rate_limit.per_api` uses. An endpoint in no

@@ -16,6 +16,8 @@ export class ProviderRuntime {
    * (RocketReach): set through `PUT /_sandbox/providers/:name/webhook`.
    */
   webhook: { url: string; secret: string | null } | null = null;
+  /** Credits charged while on an unlimited plan (`unlimited_credits`), which leave `credits` as it was. */
+  usedUnlimited = 0;
   readonly rateWindows = new FixedRateWindows();
   private failures: SeededRandom;
 
@@ -35,9 +37,14 @@ export class ProviderRuntime {
     return this.failures.next() < this.settings.error_rate;
   }
 
-  /** Deducts what a call cost; balances never go below zero (the provider refuses first). */
+  /**
+   * Deducts what a call cost; balances never go below zero (the provider refuses first). On an
+   * unlimited plan the charge is only counted.
+   */
   charge(credits: number): void {
-    if (credits > 0 && this.settings.credits !== null) {
+    if (credits > 0 && this.settings.unlimited_credits === true) {
+      this.usedUnlimited += credits;
+    } else if (credits > 0 && this.settings.credits !== null) {
       this.settings = { ...this.settings, credits: Math.max(0, this.settings.credits - credits) };
     }
   }
@@ -56,6 +63,7 @@ export class ProviderRuntime {
     this.calls = new CallCounter();
     this.credentialsRevokedAt = 0;
     this.webhook = null;
+    this.usedUnlimited = 0;
     this.rateWindows.clear();
     this.failures = this.newFailureStream();
   }
