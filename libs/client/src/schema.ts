@@ -1165,10 +1165,15 @@ export interface components {
     };
     ProviderCreditsDto: {
       /**
-       * @description The last balance read; null before the first reading.
+       * @description The last balance read; null before the first reading, and on an unlimited plan.
        * @example 1250
        */
       balance: number | null;
+      /**
+       * @description The plan has no credit limit (the provider reports it unlimited): `balance` is null.
+       * @example false
+       */
+      unlimited: boolean;
       /**
        * Format: date-time
        * @example 2026-12-02T09:55:00.000Z
@@ -4923,6 +4928,7 @@ export interface operations {
             providers: {
               provider: string;
               balance: number | null;
+              unlimited: boolean;
               balance_read_at: string | null;
               reserved: number;
               spent_today: number;
@@ -6623,6 +6629,7 @@ export interface operations {
            *           "available": false,
            *           "credits": {
            *             "balance": 1250,
+           *             "unlimited": false,
            *             "balance_read_at": "2026-12-02T10:55:00.000Z",
            *             "reserved": 0
            *           }

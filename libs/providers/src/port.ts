@@ -68,8 +68,18 @@ export type Outcome<T> =
 export type CapabilityResult<T, Raw = unknown> = ProviderResult<Outcome<T>, Raw>;
 
 /** The account's credits as the provider reports them. */
+/**
+ * The `remaining` of a plan without a credit limit (RocketReach reports `'inf'`): it never runs
+ * out. A number, so comparisons against a price hold; never stored or sent as a number (JSON
+ * writes it as null, numeric columns refuse it): test with {@link isUnlimited}.
+ */
+export const UNLIMITED_CREDITS = Number.POSITIVE_INFINITY;
+
 export interface CreditBalance {
-  /** Credits left (for providers with several pools, the pool Sluice spends). */
+  /**
+   * Credits left (for providers with several pools, the pool Sluice spends);
+   * {@link UNLIMITED_CREDITS} on a plan without a credit limit.
+   */
   remaining: number;
   /** The plan's allowance per period, when the provider tells. */
   limit: number | null;
@@ -77,6 +87,11 @@ export interface CreditBalance {
   renewsAt: Date | null;
   /** Other pools or counters the provider reports, by the provider's own names. */
   details: Record<string, number>;
+}
+
+/** Whether a balance (or its `remaining`) is a plan without a credit limit. */
+export function isUnlimited(balance: CreditBalance | number): boolean {
+  return (typeof balance === 'number' ? balance : balance.remaining) === UNLIMITED_CREDITS;
 }
 
 export interface EmailVerification {

@@ -23,6 +23,8 @@ export interface ScopedAlerts {
   fire(key: string, alert: NewAlert): Promise<string | null>;
   silence(key: string): Promise<void>;
   clear(key: string): Promise<boolean>;
+  /** Re-arms every condition whose key starts with `prefix` (keys that name a date, say). */
+  clearStartingWith(prefix: string): Promise<number>;
   /** Queues the deliveries of the alerts fired, once the transaction has committed. */
   dispatch(): Promise<void>;
 }
@@ -67,6 +69,7 @@ export class AlertBook {
       },
       silence: (key) => this.silence(key, manager),
       clear: (key) => this.clear(key, manager),
+      clearStartingWith: (prefix) => this.clearStartingWith(prefix, manager),
       dispatch: async () => {
         for (const [id, alert] of pending.splice(0)) {
           await this.dispatch(id, alert);
@@ -116,6 +119,15 @@ export class AlertBook {
       [key],
     );
     return affected > 0;
+  }
+
+  /** Re-arms every fired condition whose key starts with `prefix`. Returns how many were fired. */
+  async clearStartingWith(prefix: string, manager: EntityManager = this.dataSource.manager): Promise<number> {
+    const [, affected] = await manager.query<[unknown, number]>(
+      'UPDATE alert_states SET fired = false, updated_at = now() WHERE left(key, length($1)) = $1 AND fired',
+      [prefix],
+    );
+    return affected;
   }
 
   /** Raises an alert that has no condition to re-arm (a report, an event): always sent. */

@@ -11,7 +11,13 @@ import {
   thresholdsFor,
   type CreditForecast,
 } from '@sluice/enrichment';
-import { cheapestCallOf, costsInForce, sanitizeStored, type CreditBalance } from '@sluice/providers';
+import {
+  cheapestCallOf,
+  costsInForce,
+  isUnlimited,
+  sanitizeStored,
+  type CreditBalance,
+} from '@sluice/providers';
 import {
   CreditWallet,
   type BalanceMark,
@@ -31,7 +37,10 @@ import { BalanceReaders } from './balance-readers';
 
 export interface BalanceCheckResult {
   provider: string;
+  /** Absent on an unlimited plan (see `unlimited`). */
   balance?: number;
+  /** The plan has no credit limit: no balance, no threshold, drift or forecast. */
+  unlimited?: boolean;
   level?: 'warning' | 'critical' | null;
   drift?: number | null;
   forecast?: CreditForecast;
@@ -116,6 +125,9 @@ export class BalanceCheck {
     const wallet = await this.walletOf();
     await wallet.setBalance(provider, balance, mark);
     const { reserved } = await wallet.snapshot(provider);
+    if (isUnlimited(reading)) {
+      return this.applyUnlimited(manager, alerts, provider, reserved, readAt);
+    }
     const drift = await this.snapshot(manager, provider, balance, reserved, readAt);
     const policy = this.config.policies[provider] ?? {};
 
@@ -185,6 +197,31 @@ export class BalanceCheck {
   }
 
   /**
+   * A plan without a credit limit: recorded as a snapshot without a balance (so the next limited
+   * reading starts afresh: no drift against it), no threshold, drift or forecast alert can hold, so
+   * those armed are cleared, and a pause for credits is lifted (the wallet no longer limits either).
+   */
+  private async applyUnlimited(
+    manager: EntityManager,
+    alerts: ScopedAlerts,
+    provider: string,
+    reserved: number,
+    readAt: Date,
+  ): Promise<BalanceCheckResult> {
+    await manager.query(
+      `INSERT INTO credit_snapshots (provider, balance, unlimited, reserved, taken_at)
+         VALUES ($1, NULL, true, $2, $3)`,
+      [provider, reserved, readAt],
+    );
+    await alerts.clear(`credits.threshold:${provider}:critical`);
+    await alerts.clear(`credits.threshold:${provider}:warning`);
+    await alerts.clear(`credits.drift:${provider}`);
+    await alerts.clearStartingWith(`forecast.exhaustion:${provider}:`);
+    const action = await this.pauseOrResume(provider, Number.POSITIVE_INFINITY, 0);
+    return { provider, unlimited: true, level: null, drift: null, action };
+  }
+
+  /**
    * Stores the reading (under the provider's lock) with what the provider took since the previous one and what the ledger
    * charged over the same period. Returns the drift (null for a first reading or a top-up).
    */
@@ -195,7 +232,7 @@ export class BalanceCheck {
     reserved: number,
     readAt: Date,
   ): Promise<number | null> {
-    const [previous] = await manager.query<{ balance: string; reserved: string; taken_at: Date }[]>(
+    const [previous] = await manager.query<{ balance: string | null; reserved: string; taken_at: Date }[]>(
       `SELECT balance, reserved, taken_at FROM credit_snapshots WHERE provider = $1
           ORDER BY taken_at DESC LIMIT 1`,
       [provider],
@@ -203,7 +240,8 @@ export class BalanceCheck {
     let providerSpent: number | null = null;
     let ledgerSpent: number | null = null;
     let drift: number | null = null;
-    if (previous) {
+    // After an unlimited reading (no balance) there is nothing to reconcile against: a first reading.
+    if (previous && previous.balance !== null) {
       const [{ spent }] = await manager.query<[{ spent: string }]>(
         `SELECT COALESCE(SUM(credits), 0) AS spent FROM credit_ledger
             WHERE provider = $1 AND kind = 'charge' AND created_at > $2 AND created_at <= now()`,

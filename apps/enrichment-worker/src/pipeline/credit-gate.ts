@@ -3,6 +3,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PipelineConfig } from '@sluice/config';
+import { isUnlimited } from '@sluice/providers';
 import { ProviderPauseRow } from '@sluice/db';
 import {
   ACTIVE_PROVIDERS,
@@ -112,7 +113,10 @@ export class CreditGate implements OnApplicationBootstrap, OnApplicationShutdown
       this.guards.queuePrefix,
       provider,
       { since: Date.now(), reason },
-      { balance: snapshot.balance ?? 'unknown', reserved: snapshot.reserved },
+      {
+        balance: snapshot.unlimited ? 'unlimited' : (snapshot.balance ?? 'unknown'),
+        reserved: snapshot.reserved,
+      },
     );
     if (first) {
       this.logger.warn({
@@ -132,10 +136,10 @@ export class CreditGate implements OnApplicationBootstrap, OnApplicationShutdown
       this.guards.queuePrefix,
       provider,
       'credits are back',
-      { creditOnly: false, detail: { balance: balance ?? 'unknown' } },
+      { creditOnly: false, detail: { balance: balanceText(balance) } },
     );
     if (resumed) {
-      this.logger.log({ msg: 'provider resumed: credits are back', provider, balance });
+      this.logger.log({ msg: 'provider resumed: credits are back', provider, balance: balanceText(balance) });
       this.metrics.creditPauses.inc({ provider, action: 'resume' });
     }
   }
@@ -190,7 +194,8 @@ export class CreditGate implements OnApplicationBootstrap, OnApplicationShutdown
 
   /**
    * Whether the provider's balance, read now, pays for its cheapest call (and the wallet learns it).
-   * For answers that speak of the past: a task that ended for lack of credits before a top-up.
+   * For answers that speak of the past: a task that ended for lack of credits before a top-up. An
+   * unlimited plan always pays.
    */
   async canPayNow(provider: ProviderName): Promise<boolean> {
     try {
@@ -208,7 +213,11 @@ export class CreditGate implements OnApplicationBootstrap, OnApplicationShutdown
     }
   }
 
-  /** Reads balances: of paused providers (to resume them) and, at start, of every provider. */
+  /**
+   * Reads balances: of paused providers (to resume them) and, at start, of every provider. A plan
+   * without a credit limit sets the wallet unlimited (it then limits nothing) and resumes a pause
+   * for credits.
+   */
   async sync(all = false): Promise<{ resumed: string[]; paused: string[] }> {
     const resumed: string[] = [];
     const paused: string[] = [];
@@ -240,9 +249,10 @@ export class CreditGate implements OnApplicationBootstrap, OnApplicationShutdown
         continue;
       }
       const snapshot = await this.guards.wallet.snapshot(provider);
+      // An unlimited plan (Infinity; the wallet then holds no balance) always pays.
       const canPay =
         balance !== null
-          ? (snapshot.available ?? balance) >= minimum
+          ? isUnlimited(balance) || (snapshot.available ?? balance) >= minimum
           : Date.now() - record.since >= this.config.creditProbeAfterMs;
       if (canPay) {
         if (balance === null) {
@@ -260,4 +270,9 @@ export class CreditGate implements OnApplicationBootstrap, OnApplicationShutdown
     }
     return { resumed, paused };
   }
+}
+
+/** A balance as pause events and logs carry it (JSON has no Infinity). */
+function balanceText(balance: number | null): number | string {
+  return balance === null ? 'unknown' : isUnlimited(balance) ? 'unlimited' : balance;
 }

@@ -22,8 +22,10 @@ const DAY_MS = 86_400_000;
 
 export interface ProviderCredits {
   provider: string;
-  /** The provider account's balance as last read (shared by every workspace); null: never read. */
+  /** The provider account's balance as last read (shared by every workspace); null: never read, or unlimited. */
   balance: number | null;
+  /** The plan has no credit limit: no balance, and nothing to forecast. */
+  unlimited: boolean;
   balance_read_at: string | null;
   /** Credits held by calls in flight. */
   reserved: number;
@@ -87,7 +89,7 @@ export class CreditsController {
     const providers = await Promise.all(
       ACTIVE_PROVIDERS.map(async (provider): Promise<ProviderCredits> => {
         const pause = await pauseOf(redis, this.core.queuePrefix, provider);
-        const { balance, readAt, wallet } = balances.get(provider) as ProviderBalance;
+        const { balance, unlimited, readAt, wallet } = balances.get(provider) as ProviderBalance;
         const spent = spend.find((row) => row.provider === provider);
         const day = this.monitor.policies[provider]?.renewalDay;
         const renewsAt = day ? nextRenewal(now, day) : null;
@@ -103,6 +105,7 @@ export class CreditsController {
         return {
           provider,
           balance,
+          unlimited,
           balance_read_at: readAt?.toISOString() ?? null,
           reserved: wallet.reserved,
           spent_today: Number(spent?.today ?? 0),

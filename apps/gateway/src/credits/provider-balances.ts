@@ -3,8 +3,10 @@ import type { DataSource } from 'typeorm';
 
 /** A platform provider account's credits as the gateway shows them. */
 export interface ProviderBalance {
-  /** The last reading; null: never read. */
+  /** The last reading; null: never read, or unlimited. */
   balance: number | null;
+  /** The last reading was of a plan without a credit limit (then `balance` is null). */
+  unlimited: boolean;
   readAt: Date | null;
   wallet: WalletSnapshot;
 }
@@ -19,8 +21,8 @@ export async function readProviderBalances(
   wallet: CreditWallet,
 ): Promise<Map<ProviderName, ProviderBalance>> {
   const [snapshots, wallets] = await Promise.all([
-    dataSource.query<{ provider: string; balance: string; taken_at: Date }[]>(
-      `SELECT DISTINCT ON (provider) provider, balance, taken_at FROM credit_snapshots
+    dataSource.query<{ provider: string; balance: string | null; unlimited: boolean; taken_at: Date }[]>(
+      `SELECT DISTINCT ON (provider) provider, balance, unlimited, taken_at FROM credit_snapshots
         ORDER BY provider, taken_at DESC`,
     ),
     Promise.all(ACTIVE_PROVIDERS.map((provider) => wallet.snapshot(provider))),
@@ -29,10 +31,16 @@ export async function readProviderBalances(
     ACTIVE_PROVIDERS.map((provider, index): [ProviderName, ProviderBalance] => {
       const held = wallets[index];
       const snapshot = snapshots.find((row) => row.provider === provider);
-      const balance = held.balance ?? (snapshot ? Number(snapshot.balance) : null);
+      const fromWallet = held.balance !== null || held.unlimited;
+      const unlimited = fromWallet ? held.unlimited : snapshot?.unlimited === true;
+      const balance = fromWallet
+        ? held.balance
+        : snapshot && snapshot.balance !== null
+          ? Number(snapshot.balance)
+          : null;
       const readAt =
         held.updatedAt !== null ? new Date(held.updatedAt) : snapshot ? new Date(snapshot.taken_at) : null;
-      return [provider, { balance, readAt, wallet: held }];
+      return [provider, { balance, unlimited, readAt, wallet: held }];
     }),
   );
 }

@@ -28,7 +28,10 @@ const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed', '
 
 export interface DashboardProvider {
   provider: string;
+  /** null: never read, or unlimited. */
   balance: number | null;
+  /** The plan has no credit limit. */
+  unlimited: boolean;
   balance_read_at: string | null;
   reserved: number;
   burn_rate_per_day: number;
@@ -50,7 +53,7 @@ export interface DashboardSummary {
   generated_at: string;
   window_days: number;
   providers: DashboardProvider[];
-  /** Balance readings (credit_snapshots) per provider, oldest first. */
+  /** Balance readings (credit_snapshots) per provider, oldest first; unlimited readings have no point. */
   balance_history: { provider: string; points: { at: string; balance: number }[] }[];
   /** Credits charged per UTC day and provider (credit ledger). */
   burn: { day: string; provider: string; credits: number }[];
@@ -138,7 +141,7 @@ export class DashboardService {
           `SELECT provider, balance, taken_at FROM (
            SELECT provider, balance, taken_at,
                   row_number() OVER (PARTITION BY provider ORDER BY taken_at DESC) AS n
-             FROM credit_snapshots WHERE taken_at >= $1) latest
+             FROM credit_snapshots WHERE taken_at >= $1 AND NOT unlimited) latest
           WHERE n <= 200 ORDER BY provider, taken_at`,
           [since],
         ),
@@ -177,7 +180,7 @@ export class DashboardService {
 
     const providers = ACTIVE_PROVIDERS.map((provider, index): DashboardProvider => {
       const { pause, circuit } = states[index];
-      const { balance, readAt, wallet } = balances.get(provider) as ProviderBalance;
+      const { balance, unlimited, readAt, wallet } = balances.get(provider) as ProviderBalance;
       const spent = recentBurn.find((row) => row.provider === provider);
       const forecast =
         balance === null
@@ -191,6 +194,7 @@ export class DashboardService {
       return {
         provider,
         balance,
+        unlimited,
         balance_read_at: readAt?.toISOString() ?? null,
         reserved: wallet.reserved,
         burn_rate_per_day: Math.round((forecast?.burnPerDay ?? 0) * 10_000) / 10_000,

@@ -125,6 +125,7 @@ export const CREDITS_EXAMPLE = {
     {
       provider: 'snov',
       balance: 4200,
+      unlimited: false,
       balance_read_at: '2026-12-01T09:00:00.000Z',
       reserved: 2,
       spent_today: 14,

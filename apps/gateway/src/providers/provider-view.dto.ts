@@ -33,9 +33,15 @@ export class ProviderCreditsDto {
     type: 'number',
     nullable: true,
     example: 1250,
-    description: 'The last balance read; null before the first reading.',
+    description: 'The last balance read; null before the first reading, and on an unlimited plan.',
   })
   balance!: number | null;
+
+  @ApiProperty({
+    example: false,
+    description: 'The plan has no credit limit (the provider reports it unlimited): `balance` is null.',
+  })
+  unlimited!: boolean;
 
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true, example: '2026-12-02T09:55:00.000Z' })
   balance_read_at!: string | null;

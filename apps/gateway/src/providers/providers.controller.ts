@@ -100,7 +100,12 @@ export class ProvidersController {
           paused: true,
           pause: { since: '2026-12-02T11:00:00.000Z', reason: 'paused by an operator', by: 'operator' },
           available: false,
-          credits: { balance: 1250, balance_read_at: '2026-12-02T10:55:00.000Z', reserved: 0 },
+          credits: {
+            balance: 1250,
+            unlimited: false,
+            balance_read_at: '2026-12-02T10:55:00.000Z',
+            reserved: 0,
+          },
         },
       ],
     },
@@ -158,6 +163,7 @@ export class ProvidersController {
           source === 'platform'
             ? {
                 balance: balance.balance,
+                unlimited: balance.unlimited,
                 balance_read_at: balance.readAt?.toISOString() ?? null,
                 reserved: balance.wallet.reserved,
               }

@@ -1,11 +1,13 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * A provider's balance as its account endpoint reported it, with the reconciliation against the
  * credit ledger since the previous reading: what the provider took, what the ledger charged, and
- * the difference (drift). Top-ups (the balance rose) are recorded without a drift.
+ * the difference (drift). Top-ups (the balance rose) are recorded without a drift. A plan without a
+ * credit limit is recorded `unlimited`, without a balance (and without a drift).
  */
 @Entity({ name: 'credit_snapshots' })
+@Check('ck_credit_snapshots_unlimited', `"unlimited" = ("balance" IS NULL)`)
 @Index('ix_credit_snapshots_provider_taken', ['provider', 'takenAt'])
 export class CreditSnapshot {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_credit_snapshots' })
@@ -14,8 +16,13 @@ export class CreditSnapshot {
   @Column({ type: 'text' })
   provider!: string;
 
-  @Column({ type: 'numeric', precision: 14, scale: 4 })
-  balance!: string;
+  /** null exactly when `unlimited`. */
+  @Column({ type: 'numeric', precision: 14, scale: 4, nullable: true })
+  balance!: string | null;
+
+  /** The provider reported a plan without a credit limit (RocketReach's `'inf'`). */
+  @Column({ type: 'boolean', default: false })
+  unlimited!: boolean;
 
   /** Credits reserved by calls in flight when the balance was read. */
   @Column({ type: 'numeric', precision: 14, scale: 4, default: 0 })

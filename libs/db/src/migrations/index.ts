@@ -18,6 +18,7 @@ import { ProviderPauses1796360000000 } from './1796360000000-ProviderPauses';
 import { AuditEvents1796239530947 } from './1796239530947-AuditEvents';
 import { BatchCancel1796327781211 } from './1796327781211-BatchCancel';
 import { IdempotencyAnswers1796370000000 } from './1796370000000-IdempotencyAnswers';
+import { UnlimitedCredits1796380000000 } from './1796380000000-UnlimitedCredits';
 
 /** Every migration, in order. Listed explicitly (no glob) so that compiled and test runs agree. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -41,4 +42,5 @@ export const MIGRATIONS: (new () => object)[] = [
   ErasureGuard1796350000000,
   ProviderPauses1796360000000,
   IdempotencyAnswers1796370000000,
+  UnlimitedCredits1796380000000,
 ];

@@ -9,6 +9,7 @@ import {
   mapRocketReachProfile,
   universalAccountBalance,
 } from './mapper';
+import { isUnlimited, UNLIMITED_CREDITS } from '../port';
 import type { RocketReachAccount, RocketReachProfile } from './types';
 
 describe('mapRocketReachProfile', () => {
@@ -177,5 +178,29 @@ describe('account balances', () => {
       renewsAt: null,
       details: { credits_used: 40, PhoneEnrichment: 24 },
     });
+  });
+
+  it('reads an unlimited Universal pool (inf) as unlimited, without an allowance', () => {
+    const balance = universalAccountBalance({
+      credit_usage: { credits_allocated: 'inf', credits_used: 7, credits_remaining: 'inf' },
+    });
+    expect(balance).toEqual({
+      remaining: UNLIMITED_CREDITS,
+      limit: null,
+      renewsAt: null,
+      details: { credits_used: 7 },
+    });
+    expect(isUnlimited(balance)).toBe(true);
+  });
+
+  it('tells an unlimited balance from a limited one, however large', () => {
+    const unlimited = accountBalance({
+      id: 1,
+      credit_usage: [{ credit_type: 'premium_lookup', allocated: 'inf', used: 3, remaining: 'inf' }],
+    });
+    expect(isUnlimited(unlimited)).toBe(true);
+    expect(isUnlimited(unlimited.remaining)).toBe(true);
+    expect(isUnlimited({ ...unlimited, remaining: Number.MAX_SAFE_INTEGER })).toBe(false);
+    expect(isUnlimited(0)).toBe(false);
   });
 });

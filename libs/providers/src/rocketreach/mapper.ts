@@ -8,7 +8,7 @@ import {
   type FoundPhone,
   type Person,
 } from '@sluice/enrichment';
-import type { CreditBalance } from '../port';
+import { UNLIMITED_CREDITS, type CreditBalance } from '../port';
 import { phonesOf } from '../phones/phone-provider';
 import type {
   RocketReachAccount,
@@ -132,8 +132,9 @@ export function lookupState(status: string): 'complete' | 'failed' | 'running' {
   return status === 'complete' ? 'complete' : status === 'failed' ? 'failed' : 'running';
 }
 
+/** `'inf'` (an unlimited plan) is {@link UNLIMITED_CREDITS}, as the port says. */
 function countOf(value: number | 'inf'): number {
-  return value === 'inf' ? Number.POSITIVE_INFINITY : Number(value);
+  return value === 'inf' ? UNLIMITED_CREDITS : Number(value);
 }
 
 /**
@@ -163,15 +164,19 @@ export function accountBalance(account: RocketReachAccount): CreditBalance {
   };
 }
 
-/** The Universal-credit pool, with what each action spent so far. */
+/**
+ * The Universal-credit pool, with what each action spent so far. An unlimited plan is read as on
+ * the account endpoint (`'inf'`): the pool is unlimited and has no allowance.
+ */
 export function universalAccountBalance(account: RocketReachUniversalAccount): CreditBalance {
   const details: Record<string, number> = { credits_used: account.credit_usage.credits_used };
   for (const action of account.credit_usage_by_action ?? []) {
     details[action.credit_action] = action.credits_used;
   }
+  const allocated = account.credit_usage.credits_allocated;
   return {
-    remaining: account.credit_usage.credits_remaining,
-    limit: account.credit_usage.credits_allocated,
+    remaining: countOf(account.credit_usage.credits_remaining),
+    limit: allocated === 'inf' ? null : Number(allocated),
     renewsAt: null,
     details,
   };

@@ -176,9 +176,10 @@ export interface RocketReachAccount {
 
 export interface RocketReachUniversalAccount {
   credit_usage: {
-    credits_allocated: number;
+    /** Read like the account's `credit_usage`: the string `'inf'` on an unlimited plan. */
+    credits_allocated: number | 'inf';
     credits_used: number;
-    credits_remaining: number;
+    credits_remaining: number | 'inf';
     last_synced?: string;
   };
   credit_usage_by_action?: {

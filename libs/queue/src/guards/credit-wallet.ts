@@ -2,11 +2,13 @@ import type { Redis } from 'ioredis';
 import { hashTag, LUA_NOW_MS, LuaScript } from './redis-script';
 
 export interface WalletSnapshot {
-  /** null: unknown (never set). */
+  /** null: unknown (never set), or unlimited. */
   balance: number | null;
   reserved: number;
-  /** balance - reserved; null while the balance is unknown. */
+  /** balance - reserved; null while the balance is unknown or unlimited. */
   available: number | null;
+  /** The provider's plan has no credit limit (set by {@link CreditWallet.setBalance} with Infinity). */
+  unlimited: boolean;
   /** ms epoch (Redis clock) of the last setBalance. */
   updatedAt: number | null;
 }
@@ -63,11 +65,13 @@ function fromUnits(units: number): number {
 }
 
 /*
- * Keys per provider: KEYS[1] a hash { balance (absent = unknown), reserved, updatedAt }, KEYS[2] a
+ * Keys per provider: KEYS[1] a hash { balance (absent = unknown or unlimited), reserved, updatedAt,
+ * unlimited ('1' on a plan without a credit limit, which has no balance) }, KEYS[2] a
  * hash reservationId → units, KEYS[3] a sorted set reservationId → expiry (ms, Redis TIME) and, for
  * reserve and commit, KEYS[4] the commit marker of the reservation. Every script first purges
  * expired reservations, so a crashed worker's credits come back by themselves.
- * Replies end with the wallet: { ..., balance | nil, reserved, updatedAt | nil } as strings.
+ * Replies end with the wallet: { ..., balance | nil, reserved, updatedAt | nil, unlimited | nil } as
+ * strings.
  */
 const LUA_WALLET = `${LUA_NOW_MS}
 local now = now_ms()
@@ -83,8 +87,8 @@ if #expired > 0 then
   redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
 end
 local function wallet()
-  local v = redis.call('HMGET', KEYS[1], 'balance', 'reserved', 'updatedAt')
-  return v[1], v[2] or '0', v[3]
+  local v = redis.call('HMGET', KEYS[1], 'balance', 'reserved', 'updatedAt', 'unlimited')
+  return v[1], v[2] or '0', v[3], v[4]
 end
 local function unreserve(id)
   local units = redis.call('HGET', KEYS[2], id)
@@ -100,9 +104,10 @@ end
  * ARGV: balance units, and optionally the commit mark taken before the balance was read (the
  * 'committed' counter then). Commits that landed since the mark are charges the reading may not
  * include: they are subtracted, in the same script as the write, so none is lost between the
- * provider's answer and this write. Reply: { balance, reserved, updatedAt }.
+ * provider's answer and this write. Reply: { balance, reserved, updatedAt, unlimited }.
  */
 const SET_BALANCE = new LuaScript(`${LUA_WALLET}
+redis.call('HDEL', KEYS[1], 'unlimited')
 redis.call('HSET', KEYS[1], 'balance', ARGV[1], 'updatedAt', now)
 if ARGV[2] then
   -- Integers below 2^53 are exact in Lua; '%d' formats them whole (a plain number could turn
@@ -115,14 +120,24 @@ end
 return { wallet() }
 `);
 
-/* Reply: { balance, reserved, updatedAt }. */
+/*
+ * An unlimited plan: no balance (nothing limits, commits subtract from nothing), the marker says
+ * why. Reply: { balance, reserved, updatedAt, unlimited }.
+ */
+const SET_UNLIMITED = new LuaScript(`${LUA_WALLET}
+redis.call('HDEL', KEYS[1], 'balance')
+redis.call('HSET', KEYS[1], 'unlimited', '1', 'updatedAt', now)
+return { wallet() }
+`);
+
+/* Reply: { balance, reserved, updatedAt, unlimited }. */
 const FORGET_BALANCE = new LuaScript(`${LUA_WALLET}
-redis.call('HDEL', KEYS[1], 'balance', 'updatedAt')
+redis.call('HDEL', KEYS[1], 'balance', 'updatedAt', 'unlimited')
 return { wallet() }
 `);
 
 /*
- * ARGV: reservationId, units, ttlMs. Reply: { ok 0|1, balance, reserved, updatedAt } (the wallet
+ * ARGV: reservationId, units, ttlMs. Reply: { ok 0|1, balance, reserved, updatedAt, unlimited } (the wallet
  * after a reservation, or as it was when refused). Units are > 0 whenever they are stored, so
  * '-' .. units above is always a valid integer.
  */
@@ -142,7 +157,7 @@ return { 1, wallet() }
 `);
 
 /*
- * ARGV: reservationId, units, ttlMs. Reply: { state, balance, reserved, updatedAt }; state 1: the
+ * ARGV: reservationId, units, ttlMs. Reply: { state, balance, reserved, updatedAt, unlimited }; state 1: the
  * reservation's expiry moved to now + ttlMs; 2: it had expired (purged above) or was never made,
  * and is made again whatever the balance leaves (the work it pays for is under way: hiding it
  * would let other calls take the same credits); 0: nothing to hold (committed already, or 0 units).
@@ -165,7 +180,7 @@ redis.call('HINCRBY', KEYS[1], 'reserved', ARGV[2])
 return { 2, wallet() }
 `);
 
-/* ARGV: reservationId, negated charged units, marker TTL ms. Reply: { balance, reserved, updatedAt }. */
+/* ARGV: reservationId, negated charged units, marker TTL ms. Reply: { balance, reserved, updatedAt, unlimited }. */
 const COMMIT = new LuaScript(`${LUA_WALLET}
 if redis.call('EXISTS', KEYS[4]) == 1 then
   return { wallet() }
@@ -180,19 +195,19 @@ redis.call('SET', KEYS[4], '1', 'PX', ARGV[3])
 return { wallet() }
 `);
 
-/* ARGV: reservationId. Reply: { balance, reserved, updatedAt }. */
+/* ARGV: reservationId. Reply: { balance, reserved, updatedAt, unlimited }. */
 const RELEASE = new LuaScript(`${LUA_WALLET}
 unreserve(ARGV[1])
 return { wallet() }
 `);
 
-/* Reply: { balance, reserved, updatedAt }. */
+/* Reply: { balance, reserved, updatedAt, unlimited }. */
 const SNAPSHOT = new LuaScript(`${LUA_WALLET}
 return { wallet() }
 `);
 
 function toSnapshot(fields: unknown[]): WalletSnapshot {
-  const [balance, reserved, updatedAt] = fields;
+  const [balance, reserved, updatedAt, unlimited] = fields;
   const asNumber = (value: unknown): number | null => {
     if (value === null) {
       return null;
@@ -210,11 +225,12 @@ function toSnapshot(fields: unknown[]): WalletSnapshot {
     reserved: fromUnits(reservedUnits),
     available: balanceUnits === null ? null : fromUnits(balanceUnits - reservedUnits),
     updatedAt: asNumber(updatedAt),
+    unlimited: balanceUnits === null && unlimited === '1',
   };
 }
 
 function walletReply(reply: unknown, leading: number): { head: unknown[]; snapshot: WalletSnapshot } {
-  if (!Array.isArray(reply) || reply.length !== leading + 3) {
+  if (!Array.isArray(reply) || reply.length !== leading + 4) {
     throw new Error(`Unexpected reply from the credit wallet script: ${JSON.stringify(reply)}`);
   }
   const fields = reply as unknown[];
@@ -250,8 +266,14 @@ export class CreditWallet {
   /**
    * A provider-reported balance (a snapshot). Open reservations stay. With the {@link mark} taken
    * before the balance was read, charges committed since are subtracted from it (atomically).
+   * `Infinity` (a plan without a credit limit, as adapters report it) leaves no balance to limit
+   * calls, as an unknown one, and the snapshot says `unlimited` until a finite balance is set.
    */
   async setBalance(provider: string, balance: number, mark?: BalanceMark): Promise<void> {
+    if (balance === Number.POSITIVE_INFINITY) {
+      walletReply(await SET_UNLIMITED.run(this.redis, this.keys(provider), []), 0);
+      return;
+    }
     const units = toUnits(balance, 'balance', { negativeAllowed: true });
     const args = mark ? [String(units), mark.committed] : [String(units)];
     walletReply(await SET_BALANCE.run(this.redis, this.keys(provider), args), 0);

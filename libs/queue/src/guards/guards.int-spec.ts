@@ -520,6 +520,7 @@ describe('Redis guards shared by worker replicas (real Redis)', () => {
         reserved: 0,
         available: null,
         updatedAt: null,
+        unlimited: false,
       });
       expect(await walletA.reserve('unknown', 'big', 1_000_000, 60_000)).toEqual({
         ok: true,
@@ -530,6 +531,7 @@ describe('Redis guards shared by worker replicas (real Redis)', () => {
         reserved: 1_000_000,
         available: null,
         updatedAt: null,
+        unlimited: false,
       });
       await walletB.setBalance('unknown', 1_000_002);
       expect(await walletA.reserve('unknown', 'more', 3, 60_000)).toEqual({
@@ -538,6 +540,28 @@ describe('Redis guards shared by worker replicas (real Redis)', () => {
         balance: 1_000_002,
         needed: 3,
       });
+    });
+
+    it('does not limit on an unlimited plan (Infinity), says so, and limits again once a finite balance is set', async () => {
+      await walletA.setBalance('inf', 2);
+      await walletA.reserve('inf', 'open', 1, 60_000);
+      await walletB.setBalance('inf', Number.POSITIVE_INFINITY, await walletB.mark('inf'));
+      expect(await walletA.snapshot('inf')).toMatchObject({
+        balance: null,
+        reserved: 1,
+        available: null,
+        unlimited: true,
+      });
+      expect(await walletA.reserve('inf', 'big', 1_000_000, 60_000)).toEqual({ ok: true, available: null });
+      expect(await walletB.commit('inf', 'big', 1_000_000)).toMatchObject({ balance: null, unlimited: true });
+      await walletA.setBalance('inf', 5);
+      expect(await walletA.snapshot('inf')).toMatchObject({ balance: 5, available: 4, unlimited: false });
+      expect(await walletA.reserve('inf', 'more', 5, 60_000)).toMatchObject({ ok: false, balance: 5 });
+      await walletA.setBalance('inf', Number.POSITIVE_INFINITY);
+      await walletA.forgetBalance('inf');
+      expect(await walletA.snapshot('inf')).toMatchObject({ balance: null, unlimited: false });
+      await expect(walletA.setBalance('inf', Number.NEGATIVE_INFINITY)).rejects.toThrow('finite');
+      await expect(walletA.setBalance('inf', Number.NaN)).rejects.toThrow('finite');
     });
 
     it('keeps fractional credits exact (0.5 + 0.25, 0.1 + 0.2)', async () => {

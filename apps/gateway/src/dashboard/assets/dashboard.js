@@ -64,7 +64,7 @@
     fill('providers', providers, function (row, p) {
       row.dataset.provider = p.provider;
       cell(row, p.provider);
-      cell(row, number(p.balance), 'num balance');
+      cell(row, p.unlimited ? 'unlimited' : number(p.balance), 'num balance');
       cell(row, number(p.reserved), 'num');
       cell(row, number(p.burn_rate_per_day), 'num');
       cell(row, when(p.forecast_exhaustion));
