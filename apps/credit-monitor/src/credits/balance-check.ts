@@ -217,7 +217,7 @@ export class BalanceCheck {
     await alerts.clear(`credits.threshold:${provider}:warning`);
     await alerts.clear(`credits.drift:${provider}`);
     await alerts.clearStartingWith(`forecast.exhaustion:${provider}:`);
-    const action = await this.pauseOrResume(provider, Number.POSITIVE_INFINITY, 0);
+    const action = await this.pauseOrResume(provider, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, 0);
     return { provider, unlimited: true, level: null, drift: null, action };
   }
 

@@ -134,7 +134,7 @@ describe('RocketReachSimulation', () => {
       { credit_type: 'premium_lookup', allocated: 'inf', used, remaining: 'inf' },
     ]);
     expect(account).not.toHaveProperty('lookup_credit_balance');
-    expect(bodyOf(simulation.universalAccount()).credit_usage).toMatchObject({
+    expect(bodyOf(simulation.universalAccount('sandbox-k')).credit_usage).toMatchObject({
       credits_allocated: 'inf',
       credits_used: used,
       credits_remaining: 'inf',
