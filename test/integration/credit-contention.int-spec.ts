@@ -63,7 +63,7 @@ describe('a small balance held by calls in flight, with wait_for_credits false',
 
   /** Slots taken in Apollo's shared rate window (its one rule, 600 an hour). */
   const rateSlotsTaken = async (): Promise<number> => {
-    const rules = catalog.rateLimitsFor('apollo', 'free');
+    const rules = catalog.rateLimitsFor('apollo', 'free', 'find_work_email');
     expect(rules.map((rule) => rule.name)).toEqual(['hour']);
     const left = await guards.limiter.remaining('apollo', rules);
     return (rules[0]?.limit ?? 0) - (left.hour ?? 0);

@@ -338,7 +338,7 @@ export interface paths {
     get?: never;
     /**
      * Override some of a provider’s settings (live in every worker, no restart)
-     * @description A partial update: fields left out keep their value, a field set to null goes back to the environment’s value. Fields: `enabled` (boolean), `priority` (whole number, lower goes first), `minimum_tier` (free, pro, enterprise), `rate_limits` (list of `{name, limit, window_ms, tier?}`, replacing the provider’s limits), `poll_interval_ms` (workers apply these live), `credit_warning` and `credit_critical` (balances in credits at or below which the credit monitor alerts, applied at its next balance check), `costs` (per capability `{credits, charged_on_miss}`: what one call costs, for when a provider changes its prices; a capability left out keeps its price, one set to null goes back to the published price. Reservations, `max_credits`, cost ordering, pausing and what the ledger charges follow it). Unknown or invalid fields are refused (400) and nothing is written.
+     * @description A partial update: fields left out keep their value, a field set to null goes back to the environment’s value. Fields: `enabled` (boolean), `priority` (whole number, lower goes first), `minimum_tier` (free, pro, enterprise), `rate_limits` (list of `{name, limit, window_ms, tier?, operations?}`, replacing the provider’s limits: each rule counts in a window of its own, so names are unique; a rule with `tier` counts only calls for workspaces of that tier, one with `operations` only calls of those operations of the provider, e.g. RocketReach’s person-lookup API is `lookup_person`, `find_work_email` and `find_phone`), `poll_interval_ms` (workers apply these live), `credit_warning` and `credit_critical` (balances in credits at or below which the credit monitor alerts, applied at its next balance check), `costs` (per capability `{credits, charged_on_miss}`: what one call costs, for when a provider changes its prices; a capability left out keeps its price, one set to null goes back to the published price. Reservations, `max_credits`, cost ordering, pausing and what the ledger charges follow it). Unknown or invalid fields are refused (400) and nothing is written.
      */
     put: operations['ProviderSettingsController_update'];
     post?: never;
@@ -4497,6 +4497,8 @@ export interface operations {
                   name: string;
                   limit: number;
                   window_ms: number;
+                  tier?: string;
+                  operations?: string[];
                 }[];
                 poll_interval_ms: number;
                 credit_warning: number;
@@ -4521,6 +4523,8 @@ export interface operations {
                   name: string;
                   limit: number;
                   window_ms: number;
+                  tier?: string;
+                  operations?: string[];
                 }[];
                 poll_interval_ms: number;
                 credit_warning: number;
@@ -4608,6 +4612,7 @@ export interface operations {
             limit: number;
             window_ms: number;
             tier?: string;
+            operations?: string[];
           }[];
           costs?: {
             find_work_email: {
@@ -4635,6 +4640,8 @@ export interface operations {
                 name: string;
                 limit: number;
                 window_ms: number;
+                tier?: string;
+                operations?: string[];
               }[];
               poll_interval_ms: number;
               credit_warning: number;
@@ -4659,6 +4666,8 @@ export interface operations {
                 name: string;
                 limit: number;
                 window_ms: number;
+                tier?: string;
+                operations?: string[];
               }[];
               poll_interval_ms: number;
               credit_warning: number;
@@ -4691,7 +4700,8 @@ export interface operations {
            *       "error": "Bad Request",
            *       "message": [
            *         "unknown field(s) colour; allowed: enabled, priority, minimum_tier, rate_limits, poll_interval_ms, credit_warning, credit_critical, costs",
-           *         "priority must be a whole number from -1000 to 1000, or null"
+           *         "priority must be a whole number from -1000 to 1000, or null",
+           *         "rate_limits[0].operations[0]: snov has no operation 'find_phone'; operations of snov: find_work_email, lookup_company, check_credits"
            *       ]
            *     }
            */
@@ -4816,6 +4826,8 @@ export interface operations {
                 name: string;
                 limit: number;
                 window_ms: number;
+                tier?: string;
+                operations?: string[];
               }[];
               poll_interval_ms: number;
               credit_warning: number;
@@ -4840,6 +4852,8 @@ export interface operations {
                 name: string;
                 limit: number;
                 window_ms: number;
+                tier?: string;
+                operations?: string[];
               }[];
               poll_interval_ms: number;
               credit_warning: number;

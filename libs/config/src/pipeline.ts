@@ -21,12 +21,64 @@ export interface ProviderOverride {
   /** Replaces the provider's published limits. */
   /** How often a task waiting at this provider is polled (ms); ASYNC_POLL_INTERVAL_MS when absent. */
   pollIntervalMs?: number;
-  /** `tier`: the rule counts (and limits) only calls made for workspaces of that tier. */
-  rateLimits?: { name: string; limit: number; windowMs: number; tier?: 'free' | 'pro' | 'enterprise' }[];
+  /**
+   * `tier`: the rule counts (and limits) only calls made for workspaces of that tier; `operations`:
+   * only calls of those operations of the provider (checked against the provider's when the
+   * services that run providers start).
+   */
+  rateLimits?: {
+    name: string;
+    limit: number;
+    windowMs: number;
+    tier?: 'free' | 'pro' | 'enterprise';
+    operations?: string[];
+  }[];
   minimumTier?: 'free' | 'pro' | 'enterprise';
 }
 
 const OVERRIDE_KEYS = ['enabled', 'priority', 'rateLimits', 'minimumTier', 'pollIntervalMs'];
+const RULE_KEYS = ['name', 'limit', 'windowMs', 'tier', 'operations'];
+
+const RULE_SHAPE =
+  '{"name": string, "limit": positive integer, "windowMs": positive integer, "tier"?: free|pro|enterprise, "operations"?: [operation, …]}';
+
+/** Why a provider's `rateLimits` has the wrong shape, or null (its operations are the provider's to check). */
+function rulesProblem(rules: unknown, at: string): string | null {
+  if (!Array.isArray(rules)) {
+    return `${at} must be a list of ${RULE_SHAPE}`;
+  }
+  for (const [index, raw] of rules.entries()) {
+    const here = `${at}[${index}]`;
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      return `${here} must be an object ${RULE_SHAPE}`;
+    }
+    const rule = raw as Record<string, unknown>;
+    const unknown = Object.keys(rule).filter((key) => !RULE_KEYS.includes(key));
+    if (unknown.length > 0) {
+      return `${here} has unknown key(s) ${unknown.join(', ')}; allowed: ${RULE_KEYS.join(', ')}`;
+    }
+    const { name, limit, windowMs, tier, operations } = rule;
+    if (
+      typeof name !== 'string' ||
+      !Number.isInteger(limit) ||
+      (limit as number) <= 0 ||
+      !Number.isInteger(windowMs) ||
+      (windowMs as number) <= 0 ||
+      ![undefined, 'free', 'pro', 'enterprise'].includes(tier as string)
+    ) {
+      return `${here} must be ${RULE_SHAPE}`;
+    }
+    if (operations !== undefined) {
+      if (!Array.isArray(operations) || !operations.every((operation) => typeof operation === 'string')) {
+        return `${here}.operations must be a list of operation names (strings), e.g. ["lookup_person"], or left out for a rule on every call`;
+      }
+      if (operations.length === 0) {
+        return `${here}.operations is empty: name at least one operation, or leave it out for a rule on every call`;
+      }
+    }
+  }
+  return null;
+}
 
 /** Why `PROVIDER_OVERRIDES` is unusable, or null when it is fine. */
 export function providerOverridesProblem(raw: string): string | null {
@@ -68,24 +120,9 @@ export function providerOverridesProblem(raw: string): string | null {
       return `PROVIDER_OVERRIDES.${provider}.minimumTier must be free, pro or enterprise`;
     }
     if (entry.rateLimits !== undefined) {
-      const rules = entry.rateLimits;
-      const valid =
-        Array.isArray(rules) &&
-        rules.every(
-          (rule: unknown) =>
-            typeof rule === 'object' &&
-            rule !== null &&
-            typeof (rule as Record<string, unknown>).name === 'string' &&
-            Number.isInteger((rule as Record<string, unknown>).limit) &&
-            ((rule as Record<string, number>).limit ?? 0) > 0 &&
-            Number.isInteger((rule as Record<string, unknown>).windowMs) &&
-            ((rule as Record<string, number>).windowMs ?? 0) > 0 &&
-            [undefined, 'free', 'pro', 'enterprise'].includes(
-              (rule as Record<string, unknown>).tier as string,
-            ),
-        );
-      if (!valid) {
-        return `PROVIDER_OVERRIDES.${provider}.rateLimits must be a list of {"name": string, "limit": positive integer, "windowMs": positive integer, "tier"?: free|pro|enterprise}`;
+      const problem = rulesProblem(entry.rateLimits, `PROVIDER_OVERRIDES.${provider}.rateLimits`);
+      if (problem) {
+        return problem;
       }
     }
   }
@@ -127,7 +164,7 @@ export class PipelineConfig {
   @Setting({
     env: 'PROVIDER_OVERRIDES',
     description:
-      'JSON object of per-provider overrides: {"<provider>": {"enabled", "priority", "rateLimits": [{"name","limit","windowMs","tier"?}], "minimumTier", "pollIntervalMs"}}; a rule with a tier limits only calls for workspaces of that tier (their share of the provider); pollIntervalMs is how often that provider\'s waiting tasks are polled (e.g. every 15 minutes for RocketReach when its webhooks arrive).',
+      'JSON object of per-provider overrides: {"<provider>": {"enabled", "priority", "rateLimits": [{"name","limit","windowMs","tier"?,"operations"?}], "minimumTier", "pollIntervalMs"}}; rateLimits replaces the provider\'s limits, each rule with a name of its own (its window\'s key); a rule with a tier limits only calls for workspaces of that tier (their share of the provider), one with operations only calls of those operations (e.g. ["lookup_person","find_work_email","find_phone"] for RocketReach\'s person-lookup API); pollIntervalMs is how often that provider\'s waiting tasks are polled (e.g. every 15 minutes for RocketReach when its webhooks arrive).',
   })
   @Validate((value: unknown) => typeof value === 'string' && providerOverridesProblem(value) === null, {
     message: (args: ValidationArguments) => providerOverridesProblem(String(args.value)) ?? '',

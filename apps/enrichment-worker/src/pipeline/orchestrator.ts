@@ -533,11 +533,13 @@ export class Orchestrator {
     const candidates: ProviderCandidate[] = await Promise.all(
       relevant.map(async ({ settings, cost }): Promise<ProviderCandidate> => {
         const paid = cost.credits > 0;
+        // The budget of this goal's operation: a provider whose lookups are used up may still search.
+        const rules = this.catalog.rateLimitsFor(settings.name, request.tier, goal.capability);
         const [snapshot, remaining, paused, circuit] = await Promise.all([
           paid ? this.guards.wallet.snapshot(settings.name) : null,
-          settings.rateLimits.length > 0
+          rules.length > 0
             ? this.guards.limiter
-                .remaining(settings.name, this.catalog.rateLimitsFor(settings.name, request.tier))
+                .remaining(settings.name, rules)
                 .then((left) => Math.min(...Object.values(left)))
             : null,
           paid ? this.gate.pauseOf(settings.name) : null,

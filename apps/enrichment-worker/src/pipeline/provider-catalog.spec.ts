@@ -44,13 +44,108 @@ describe('ProviderCatalog', () => {
         ],
       },
     });
-    expect(providers.rateLimitsFor('orion-connect', 'free')).toEqual([
+    expect(providers.rateLimitsFor('orion-connect', 'free', 'find_phone')).toEqual([
       { name: 'hour', limit: 100, windowMs: 3_601_000 },
       { name: 'free-hour', limit: 10, windowMs: 3_601_000 },
     ]);
-    expect(providers.rateLimitsFor('orion-connect', 'pro')).toEqual([
+    expect(providers.rateLimitsFor('orion-connect', 'pro', 'find_phone')).toEqual([
       { name: 'hour', limit: 100, windowMs: 3_601_000 },
     ]);
+  });
+
+  it('counts a rule with operations only against calls of those operations, each rule in its own window', () => {
+    const providers = catalog({
+      rocketreach: {
+        rateLimits: [
+          { name: 'second', limit: 10, windowMs: 1000 },
+          { name: 'lookups', limit: 250, windowMs: 60_000, operations: ['lookup_person', 'find_phone'] },
+          { name: 'free-lookups', limit: 5, windowMs: 60_000, tier: 'free', operations: ['find_phone'] },
+        ],
+      },
+    });
+    expect(providers.rateLimitsFor('rocketreach', 'free', 'find_phone')).toEqual([
+      { name: 'second', limit: 10, windowMs: 1100 },
+      { name: 'lookups', limit: 250, windowMs: 60_600 },
+      { name: 'free-lookups', limit: 5, windowMs: 60_600 },
+    ]);
+    expect(providers.rateLimitsFor('rocketreach', 'pro', 'find_phone').map((r) => r.name)).toEqual([
+      'second',
+      'lookups',
+    ]);
+    expect(providers.rateLimitsFor('rocketreach', 'free', 'lookup_company').map((r) => r.name)).toEqual([
+      'second',
+    ]);
+    // A refusal by a rule on some calls holds only those; one on every call holds the provider.
+    expect(providers.limitsOnlySomeCalls('rocketreach', 'lookups')).toBe(true);
+    expect(providers.limitsOnlySomeCalls('rocketreach', 'free-lookups')).toBe(true);
+    expect(providers.limitsOnlySomeCalls('rocketreach', 'second')).toBe(false);
+    expect(providers.limitsOnlySomeCalls('rocketreach', null)).toBe(false);
+  });
+
+  it('runs RocketReach by default with its per-API limits, searches and lookups counted apart', () => {
+    const providers = catalog();
+    const names = (operation: Parameters<ProviderCatalog['rateLimitsFor']>[2]): string[] =>
+      providers.rateLimitsFor('rocketreach', 'pro', operation).map((rule) => rule.name);
+    const lookups = ['second', 'person-lookup-minute', 'person-lookup-hour', 'person-lookup-day'];
+    expect(names('find_work_email')).toEqual(lookups);
+    expect(names('find_phone')).toEqual(lookups);
+    expect(names('lookup_person')).toEqual(lookups);
+    expect(names('search_people')).toEqual([
+      'second',
+      'person-search-minute',
+      'person-search-hour',
+      'person-search-day',
+    ]);
+    expect(names('search_companies')).toEqual([
+      'second',
+      'company-search-minute',
+      'company-search-hour',
+      'company-search-day',
+    ]);
+    expect(names('lookup_company')).toEqual(['second']);
+    expect(providers.rateLimitsFor('rocketreach', 'pro', 'find_work_email')[3]).toEqual({
+      name: 'person-lookup-day',
+      limit: 10_000,
+      windowMs: 86_401_000,
+    });
+  });
+
+  it('refuses at start-up a rule naming an operation the provider does not have, or a name used twice', () => {
+    expect(() =>
+      catalog({
+        rocketreach: { rateLimits: [{ name: 'm', limit: 1, windowMs: 1000, operations: ['verify_email'] }] },
+      }),
+    ).toThrow(
+      /PROVIDER_OVERRIDES\.rocketreach\.rateLimits\[0\]\.operations\[0\]: rocketreach has no operation 'verify_email'; operations of rocketreach: .*find_work_email/,
+    );
+    expect(() =>
+      catalog({
+        snov: {
+          rateLimits: [
+            { name: 'm', limit: 1, windowMs: 1000 },
+            { name: 'm', limit: 1, windowMs: 1000, tier: 'free' },
+          ],
+        },
+      }),
+    ).toThrow(/PROVIDER_OVERRIDES\.snov\.rateLimits\[1\]\.name 'm' is used twice/);
+  });
+
+  it('refuses rule operations of the wrong shape, naming the rule', () => {
+    const problem = (operations: unknown): string | null =>
+      providerOverridesProblem(
+        JSON.stringify({
+          rocketreach: { rateLimits: [{ name: 'm', limit: 1, windowMs: 1000, operations }] },
+        }),
+      );
+    expect(problem([])).toMatch(/PROVIDER_OVERRIDES\.rocketreach\.rateLimits\[0\]\.operations is empty/);
+    expect(problem('lookup_person')).toMatch(/rateLimits\[0\]\.operations must be a list of operation names/);
+    expect(problem([1])).toMatch(/rateLimits\[0\]\.operations must be a list of operation names/);
+    expect(problem(['lookup_person'])).toBeNull();
+    expect(
+      providerOverridesProblem(
+        JSON.stringify({ snov: { rateLimits: [{ name: 'm', limit: 1, windowMs: 1000, operation: ['x'] }] } }),
+      ),
+    ).toMatch(/rateLimits\[0\] has unknown key\(s\) operation; allowed: .*operations/);
   });
 
   it('refuses a rate rule for an unknown tier, naming the setting', () => {
@@ -60,7 +155,7 @@ describe('ProviderCatalog', () => {
           'orion-connect': { rateLimits: [{ name: 'h', limit: 1, windowMs: 1000, tier: 'gold' }] },
         }),
       ),
-    ).toMatch(/PROVIDER_OVERRIDES.orion-connect.rateLimits .*tier/);
+    ).toMatch(/PROVIDER_OVERRIDES\.orion-connect\.rateLimits\[0\] .*tier/);
     expect(
       providerOverridesProblem(
         JSON.stringify({
@@ -113,17 +208,19 @@ describe('withSafetyMargin', () => {
 
   it('applies stored overrides over the environment live, and drops them when their row goes', () => {
     const providers = catalog({ snov: { priority: 4 } });
-    expect(providers.rateLimitsFor('snov', 'free')).toEqual([
+    expect(providers.rateLimitsFor('snov', 'free', 'find_work_email')).toEqual([
       { name: 'minute', limit: 60, windowMs: 60_600 },
     ]);
     providers.applyStored(
       new Map([['snov', { enabled: false, rateLimits: [{ name: 'minute', limit: 1, windowMs: 60_000 }] }]]),
     );
     expect(providers.of('snov')).toMatchObject({ enabled: false, priority: 4 });
-    // The per-tier rules are recomputed, not served from before the change.
-    expect(providers.rateLimitsFor('snov', 'free')).toEqual([{ name: 'minute', limit: 1, windowMs: 60_600 }]);
+    // The rules of each tier and operation are recomputed, not served from before the change.
+    expect(providers.rateLimitsFor('snov', 'free', 'find_work_email')).toEqual([
+      { name: 'minute', limit: 1, windowMs: 60_600 },
+    ]);
     providers.applyStored(new Map());
     expect(providers.of('snov')).toMatchObject({ enabled: true, priority: 4 });
-    expect(providers.rateLimitsFor('snov', 'free')[0]?.limit).toBe(60);
+    expect(providers.rateLimitsFor('snov', 'free', 'find_work_email')[0]?.limit).toBe(60);
   });
 });

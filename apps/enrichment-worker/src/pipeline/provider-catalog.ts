@@ -7,6 +7,8 @@ import {
   descriptorOf,
   environmentSettings,
   mergeSettings,
+  rulesForCall,
+  type Capability,
   type CapabilityCost,
   type CostTable,
   type OverridableSettings,
@@ -27,7 +29,10 @@ export interface ProviderSettings {
   enabled: boolean;
   /** Lower goes first in `priority` ordering. */
   priority: number;
-  /** Rules with a `tier` count and limit only calls for workspaces of that tier. */
+  /**
+   * Rules with a `tier` count and limit only calls for workspaces of that tier, rules with
+   * `operations` only calls of those operations.
+   */
   rateLimits: TieredRateLimitRule[];
   minimumTier: WorkspaceTier | null;
   hasCredentials: boolean;
@@ -37,7 +42,7 @@ export interface ProviderSettings {
   costs: CostTable;
 }
 
-export type TieredRateLimitRule = RateLimitRule & { tier?: WorkspaceTier };
+export type TieredRateLimitRule = RateLimitRule & { tier?: WorkspaceTier; operations?: Capability[] };
 
 /**
  * Our window is counted when a call leaves; the provider counts when it arrives, a few
@@ -59,7 +64,8 @@ export class ProviderCatalog {
   private settings: ReadonlyMap<ProviderName, ProviderSettings>;
   private readonly environment: ReadonlyMap<ProviderName, OverridableSettings>;
   private readonly hasCredentials: ReadonlyMap<ProviderName, boolean>;
-  private tierRules = new Map<string, RateLimitRule[]>();
+  /** The rules of each (provider, tier, operation), built on first use. */
+  private callRules = new Map<string, RateLimitRule[]>();
 
   constructor(pipeline: PipelineConfig, providers: ProvidersConfig) {
     const overrides = pipeline.overrides;
@@ -92,7 +98,7 @@ export class ProviderCatalog {
    */
   applyStored(stored: ReadonlyMap<string, StoredOverrides>): void {
     this.settings = this.build(stored);
-    this.tierRules = new Map();
+    this.callRules = new Map();
   }
 
   private build(stored: ReadonlyMap<string, StoredOverrides>): Map<ProviderName, ProviderSettings> {
@@ -119,25 +125,30 @@ export class ProviderCatalog {
   }
 
   /**
-   * The rules a call for a workspace of `tier` counts against: the provider's own limits, and its
-   * tier's share where one is configured (a window of its own, named after the rule).
+   * The rules a call of `operation` for a workspace of `tier` counts against: the provider's limits
+   * on every call, its tier's share and its operation's budget where such rules are configured
+   * (each a window of its own, named after the rule).
    */
-  rateLimitsFor(name: ProviderName, tier: WorkspaceTier): RateLimitRule[] {
-    const key = `${name}:${tier}`;
-    let rules = this.tierRules.get(key);
+  rateLimitsFor(name: ProviderName, tier: WorkspaceTier, operation: Capability): RateLimitRule[] {
+    const key = `${name}:${tier}:${operation}`;
+    let rules = this.callRules.get(key);
     if (!rules) {
-      rules = this.of(name)
-        .rateLimits.filter((rule) => rule.tier === undefined || rule.tier === tier)
-        .map(({ name: rule, limit, windowMs }) => ({ name: rule, limit, windowMs }));
-      this.tierRules.set(key, rules); // cleared whenever the settings change
+      rules = rulesForCall(this.of(name).rateLimits, tier, operation).map(
+        ({ name: rule, limit, windowMs }) => ({ name: rule, limit, windowMs }),
+      );
+      this.callRules.set(key, rules); // cleared whenever the settings change
     }
     return rules;
   }
 
-  /** Whether the rule named `rule` is a tier's share (it holds back only that tier's calls). */
-  isTierRule(name: ProviderName, rule: string | null): boolean {
+  /**
+   * Whether the rule named `rule` holds back only some of the provider's calls (a tier's share, or
+   * some operations' budget): then only the call refused waits, and the provider's other calls go on.
+   */
+  limitsOnlySomeCalls(name: ProviderName, rule: string | null): boolean {
     return this.of(name).rateLimits.some(
-      (candidate) => candidate.name === rule && candidate.tier !== undefined,
+      (candidate) =>
+        candidate.name === rule && (candidate.tier !== undefined || candidate.operations !== undefined),
     );
   }
 

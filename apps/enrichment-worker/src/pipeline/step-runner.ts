@@ -573,13 +573,14 @@ export class StepRunner {
     // limits at the provider: its own window.
     const slot = await this.guards.limiter.acquire(
       account ? `${provider}:workspace:${request.workspaceId}` : provider,
-      this.catalog.rateLimitsFor(provider, request.tier),
+      this.catalog.rateLimitsFor(provider, request.tier, goal.capability),
     );
     if (!slot.allowed) {
       await this.releaseCredits(request.workspaceId, provider, step.id, account);
       await this.cache.unclaim(request.workspaceId, cacheKey, owner);
-      if (account || this.catalog.isTierRule(provider, slot.rule)) {
-        // Only this tier's share of the provider is used up: this job waits, other tiers go on.
+      if (account || this.catalog.limitsOnlySomeCalls(provider, slot.rule)) {
+        // Only this tier's share of the provider, or this operation's budget, is used up: this job
+        // waits, the provider's other calls (other tiers, other operations) go on.
         await job.moveToDelayed(Date.now() + slot.retryAfterMs, token);
         throw new DelayedError();
       }

@@ -11,7 +11,17 @@ const SETTINGS_EXAMPLE = {
   enabled: true,
   priority: 1,
   minimum_tier: null,
-  rate_limits: [{ name: 'minute', limit: 60, window_ms: 60000 }],
+  // The first rule shows every field a rule may have: the schema of a list is read off its first item.
+  rate_limits: [
+    {
+      name: 'free-email-hour',
+      limit: 500,
+      window_ms: 3600000,
+      tier: 'free',
+      operations: ['find_work_email'],
+    },
+    { name: 'minute', limit: 60, window_ms: 60000 },
+  ],
   poll_interval_ms: 5000,
   credit_warning: 25,
   credit_critical: 5,
@@ -32,7 +42,7 @@ const VIEW_EXAMPLE = {
 
 const VIEW_OPTIONS = {
   nullable: ['minimum_tier', 'updated_at', 'updated_by'],
-  optional: ['tier'],
+  optional: ['tier', 'operations'],
 };
 
 const NO_PROVIDER = "No provider 'acme'; providers: companies-house, snov, …";
@@ -75,7 +85,7 @@ export class ProviderSettingsController {
   @ApiOperation({
     summary: 'Override some of a provider’s settings (live in every worker, no restart)',
     description:
-      'A partial update: fields left out keep their value, a field set to null goes back to the environment’s value. Fields: `enabled` (boolean), `priority` (whole number, lower goes first), `minimum_tier` (free, pro, enterprise), `rate_limits` (list of `{name, limit, window_ms, tier?}`, replacing the provider’s limits), `poll_interval_ms` (workers apply these live), `credit_warning` and `credit_critical` (balances in credits at or below which the credit monitor alerts, applied at its next balance check), `costs` (per capability `{credits, charged_on_miss}`: what one call costs, for when a provider changes its prices; a capability left out keeps its price, one set to null goes back to the published price. Reservations, `max_credits`, cost ordering, pausing and what the ledger charges follow it). Unknown or invalid fields are refused (400) and nothing is written.',
+      'A partial update: fields left out keep their value, a field set to null goes back to the environment’s value. Fields: `enabled` (boolean), `priority` (whole number, lower goes first), `minimum_tier` (free, pro, enterprise), `rate_limits` (list of `{name, limit, window_ms, tier?, operations?}`, replacing the provider’s limits: each rule counts in a window of its own, so names are unique; a rule with `tier` counts only calls for workspaces of that tier, one with `operations` only calls of those operations of the provider, e.g. RocketReach’s person-lookup API is `lookup_person`, `find_work_email` and `find_phone`), `poll_interval_ms` (workers apply these live), `credit_warning` and `credit_critical` (balances in credits at or below which the credit monitor alerts, applied at its next balance check), `costs` (per capability `{credits, charged_on_miss}`: what one call costs, for when a provider changes its prices; a capability left out keeps its price, one set to null goes back to the published price. Reservations, `max_credits`, cost ordering, pausing and what the ledger charges follow it). Unknown or invalid fields are refused (400) and nothing is written.',
   })
   @ApiParam({ name: 'name', enum: PROVIDER_NAMES, example: 'snov' })
   @ApiHeader({
@@ -88,11 +98,20 @@ export class ProviderSettingsController {
     {
       enabled: false,
       priority: 5,
-      rate_limits: [{ name: 'minute', limit: 30, window_ms: 60000, tier: 'free' }],
+      rate_limits: [
+        {
+          name: 'free-email-minute',
+          limit: 30,
+          window_ms: 60000,
+          tier: 'free',
+          operations: ['find_work_email'],
+        },
+        { name: 'minute', limit: 60, window_ms: 60000 },
+      ],
       costs: { find_work_email: { credits: 2, charged_on_miss: false } },
     },
     {
-      optional: ['enabled', 'priority', 'rate_limits', 'tier', 'costs', 'charged_on_miss'],
+      optional: ['enabled', 'priority', 'rate_limits', 'tier', 'operations', 'costs', 'charged_on_miss'],
       description:
         'Any of enabled, priority, minimum_tier, rate_limits, poll_interval_ms, credit_warning, credit_critical, costs; null resets one.',
     },
@@ -105,6 +124,7 @@ export class ProviderSettingsController {
     [
       'unknown field(s) colour; allowed: enabled, priority, minimum_tier, rate_limits, poll_interval_ms, credit_warning, credit_critical, costs',
       'priority must be a whole number from -1000 to 1000, or null',
+      "rate_limits[0].operations[0]: snov has no operation 'find_phone'; operations of snov: find_work_email, lookup_company, check_credits",
     ],
   )
   @ApiError(404, 'No such provider.', NO_PROVIDER)

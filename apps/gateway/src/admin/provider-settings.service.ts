@@ -51,7 +51,13 @@ export class ProviderSettingsService {
     private readonly core: CoreConfig,
     private readonly pipeline: PipelineConfig,
     private readonly monitor: CreditMonitorConfig,
-  ) {}
+  ) {
+    // PROVIDER_OVERRIDES' rules naming an operation a provider lacks stop the start, as in the
+    // workers, rather than failing every request of this API later.
+    for (const name of PROVIDER_NAMES) {
+      this.environmentOf(name);
+    }
+  }
 
   async list(): Promise<ProviderSettingsView[]> {
     const rows = await this.dataSource.getRepository(ProviderSettingsRow).find();

@@ -49,7 +49,7 @@ function fakeRocketReach(script: Record<string, Answer>) {
   return { fetch: fetchImpl, seen };
 }
 
-function clientWith(script: Record<string, Answer>, rateLimits = {}) {
+function clientWith(script: Record<string, Answer>) {
   const fake = fakeRocketReach(script);
   const calls: ProviderCallRecord[] = [];
   const client = new RocketReachClient({
@@ -57,7 +57,6 @@ function clientWith(script: Record<string, Answer>, rateLimits = {}) {
     apiKey: API_KEY,
     fetch: fake.fetch,
     onCall: (call) => calls.push(call),
-    rateLimits,
   });
   return { client, seen: fake.seen, calls };
 }
@@ -229,25 +228,7 @@ describe('RocketReachClient input checks (refused before any request)', () => {
   });
 });
 
-describe('RocketReachClient rate limits', () => {
-  it('exposes the Custom plan per endpoint by default, and a plan’s own numbers when given', () => {
-    const defaults = clientWith({}).client;
-    expect(defaults.perMinuteLimitOf('personLookup')).toBe(250);
-    expect(defaults.perMinuteLimitOf('profileCompanyLookup')).toBe(250);
-    expect(defaults.perMinuteLimitOf('personSearch')).toBe(100);
-    expect(defaults.perMinuteLimitOf('bulkLookup')).toBe(10);
-    expect(defaults.perMinuteLimitOf('account')).toBe(100);
-    expect(defaults.rateLimits.globalPerSecond).toBe(10);
-    const pro = clientWith({}, { personLookupPerMinute: 50, personSearchPerMinute: 30 }).client;
-    expect(pro.perMinuteLimitOf('universalPersonLookup')).toBe(50);
-    expect(pro.perMinuteLimitOf('universalPersonSearch')).toBe(30);
-    expect(pro.perMinuteLimitOf('companyLookup')).toBe(100);
-  });
-
-  it('refuses a limit a limiter could not use', () => {
-    expect(() => clientWith({}, { perMinute: 0 })).toThrow(/perMinute must be a positive integer/);
-  });
-
+describe('RocketReachClient endpoints', () => {
   it('names every endpoint it serves', () => {
     expect(Object.keys(ROCKETREACH_ENDPOINTS)).toHaveLength(16);
   });

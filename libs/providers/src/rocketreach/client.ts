@@ -7,12 +7,6 @@ import type { CreditBalance } from '../port';
 import { classifyRocketReachFailure } from './classify';
 import { ROCKETREACH, ROCKETREACH_UNIVERSAL_PRICES } from './descriptor';
 import { accountBalance, mapRocketReachCompany, universalAccountBalance } from './mapper';
-import {
-  perMinuteLimitOf,
-  resolveRocketReachRateLimits,
-  type RocketReachLimitedAction,
-  type RocketReachRateLimits,
-} from './rate-limits';
 import type {
   RocketReachAccount,
   RocketReachCompany,
@@ -62,36 +56,11 @@ export const ROCKETREACH_ENDPOINTS = Object.freeze({
 
 export type RocketReachEndpoint = keyof typeof ROCKETREACH_ENDPOINTS;
 
-/** Which per-plan limit each endpoint counts against. */
-const LIMITED_AS: Record<RocketReachEndpoint, RocketReachLimitedAction> = {
-  account: 'other',
-  createApiKey: 'other',
-  personLookup: 'personLookup',
-  checkStatus: 'other',
-  personSearch: 'personSearch',
-  companyLookup: 'other',
-  companySearch: 'companySearch',
-  profileCompanyLookup: 'personLookup',
-  bulkLookup: 'bulkLookup',
-  universalAccount: 'other',
-  universalPersonLookup: 'personLookup',
-  universalPersonSearch: 'personSearch',
-  universalBulkLookup: 'bulkLookup',
-  universalCheckStatus: 'other',
-  universalCompanySearch: 'companySearch',
-  universalCompanyLookup: 'other',
-};
-
 export interface RocketReachClientOptions {
   /** `https://api.rocketreach.co/api/v2` in production. */
   baseUrl: string;
   /** Sent as the `Api-Key` header (never as the deprecated `api_key` query parameter). */
   apiKey: string;
-  /**
-   * The plan's limits, for the shared rate limiter.
-   * @defaultValue {@link ROCKETREACH_DEFAULT_RATE_LIMITS} (the Custom plan)
-   */
-  rateLimits?: Partial<RocketReachRateLimits>;
   /** @defaultValue 10000 */
   timeoutMs?: number;
   /** @defaultValue the global `fetch` */
@@ -179,14 +148,12 @@ function universalLookupCharge(body: unknown): number {
  * before a request is sent or a credit spent. Each call's `RR-Request-ID` goes to the call sink.
  */
 export class RocketReachClient {
-  readonly rateLimits: Readonly<RocketReachRateLimits>;
   private readonly http: ProviderHttp;
 
   constructor(private readonly options: RocketReachClientOptions) {
     if (!options.apiKey) {
       throw new Error('RocketReachClient needs an API key: configure ROCKETREACH_API_KEY.');
     }
-    this.rateLimits = resolveRocketReachRateLimits(options.rateLimits);
     this.http = new ProviderHttp({
       provider: ROCKETREACH.name,
       label: LABEL,
@@ -198,11 +165,6 @@ export class RocketReachClient {
       classify: classifyRocketReachFailure,
       requestIdHeader: 'rr-request-id',
     });
-  }
-
-  /** Calls per minute the plan allows on one endpoint, for the shared limiter. */
-  perMinuteLimitOf(endpoint: RocketReachEndpoint): number {
-    return perMinuteLimitOf(this.rateLimits, LIMITED_AS[endpoint]);
   }
 
   /** 1. `GET /account/`: credits (`credit_usage`, else `lookup_credit_balance`) and rate-limit usage. */

@@ -1,82 +1,77 @@
+import type { Capability } from '../port';
+
 /**
- * RocketReach's per-key limits depend on the plan (docs.rocketreach.co/reference/rate-limits).
- * Sluice's defaults are the Custom plan's per-minute numbers; a deployment on another plan overrides
- * them. The shared Redis limiter reads these per endpoint; RocketReach sends no rate-limit headers.
+ * RocketReach limits each API separately, per API key, in minute, hour and day windows, plus a
+ * global 10 requests a second across all APIs (docs.rocketreach.co/reference/rate-limits). These
+ * are the Custom plan's numbers; a deployment on another plan replaces them through
+ * PROVIDER_OVERRIDES or the admin provider-settings API. They are Sluice's default rate-limit rules
+ * for RocketReach ({@link rocketReachDefaultRateLimits}), which the shared Redis limiter counts at
+ * the moment of each call. RocketReach sends no rate-limit headers: nothing here is learnt live.
+ *
+ * The published table has no row for company lookups, account reads or status checks: they count
+ * against the global per-second limit only. Bulk lookups have their own row (10/min, 100/hour,
+ * 1,000/day) but no operation of Sluice calls `/bulkLookup`; an adapter that starts to must add
+ * a rule for it here.
  */
-export interface RocketReachRateLimits {
-  /**
-   * Calls per minute to endpoints without a limit of their own (account, key creation, status
-   * checks, company lookups).
-   * @defaultValue 100
-   */
+export interface RocketReachWindows {
   perMinute: number;
-  /**
-   * Person lookups per minute (`/person/lookup`, `/profile-company/lookup` and their Universal forms).
-   * @defaultValue 250
-   */
-  personLookupPerMinute: number;
-  /**
-   * Person searches per minute.
-   * @defaultValue 100
-   */
-  personSearchPerMinute: number;
-  /**
-   * Company searches per minute (RocketReach applies the person-search row).
-   * @defaultValue 100
-   */
-  companySearchPerMinute: number;
-  /**
-   * Bulk lookup jobs per minute.
-   * @defaultValue 10
-   */
-  bulkLookupPerMinute: number;
-  /**
-   * RocketReach's global ceiling across all APIs, per second.
-   * @defaultValue 10
-   */
-  globalPerSecond: number;
+  perHour: number;
+  perDay: number;
 }
 
-export const ROCKETREACH_DEFAULT_RATE_LIMITS: Readonly<RocketReachRateLimits> = Object.freeze({
-  perMinute: 100,
-  personLookupPerMinute: 250,
-  personSearchPerMinute: 100,
-  companySearchPerMinute: 100,
-  bulkLookupPerMinute: 10,
+export const ROCKETREACH_DEFAULT_RATE_LIMITS = Object.freeze({
+  /** Across all APIs. */
   globalPerSecond: 10,
+  /** `/person/lookup` (and `/profile-company/lookup`). */
+  personLookup: Object.freeze({ perMinute: 250, perHour: 2_500, perDay: 10_000 }),
+  /** `/person/search`. */
+  personSearch: Object.freeze({ perMinute: 100, perHour: 1_000, perDay: 10_000 }),
+  /** `/searchCompany`: RocketReach applies the person-search row. */
+  companySearch: Object.freeze({ perMinute: 100, perHour: 1_000, perDay: 10_000 }),
 });
 
-/** Which limit each kind of endpoint counts against. */
-export type RocketReachLimitedAction =
-  'personLookup' | 'personSearch' | 'companySearch' | 'bulkLookup' | 'other';
+/**
+ * The operations whose calls reach each separately limited API, as the adapter makes them: a
+ * person lookup, a work e-mail and a phone are all `GET /person/lookup`; people are searched with
+ * `POST /person/search` and companies with `POST /searchCompany`.
+ */
+export const ROCKETREACH_OPERATIONS_BY_API: Readonly<
+  Record<'personLookup' | 'personSearch' | 'companySearch', readonly Capability[]>
+> = Object.freeze({
+  personLookup: Object.freeze(['lookup_person', 'find_work_email', 'find_phone'] as const),
+  personSearch: Object.freeze(['search_people'] as const),
+  companySearch: Object.freeze(['search_companies'] as const),
+});
 
-/** The plan's limits with the defaults filled in; refuses numbers a limiter could not use. */
-export function resolveRocketReachRateLimits(
-  overrides: Partial<RocketReachRateLimits> = {},
-): Readonly<RocketReachRateLimits> {
-  const limits = { ...ROCKETREACH_DEFAULT_RATE_LIMITS, ...overrides };
-  for (const [name, value] of Object.entries(limits)) {
-    if (!Number.isInteger(value) || value <= 0) {
-      throw new Error(
-        `RocketReach rate limit ${name} must be a positive integer, got ${String(value)}; use your plan's numbers from RocketReach's rate-limit page.`,
-      );
-    }
-  }
-  return Object.freeze(limits);
+/** A rule as the provider settings hold it (`operations` absent: every call counts). */
+export interface RocketReachRateRule {
+  name: string;
+  limit: number;
+  windowMs: number;
+  operations?: Capability[];
 }
 
-/** Calls per minute allowed for one kind of endpoint. */
-export function perMinuteLimitOf(limits: RocketReachRateLimits, action: RocketReachLimitedAction): number {
-  switch (action) {
-    case 'personLookup':
-      return limits.personLookupPerMinute;
-    case 'personSearch':
-      return limits.personSearchPerMinute;
-    case 'companySearch':
-      return limits.companySearchPerMinute;
-    case 'bulkLookup':
-      return limits.bulkLookupPerMinute;
-    case 'other':
-      return limits.perMinute;
-  }
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** Each rule a window of its own, named after its API and window (names are the limiter's keys). */
+export function rocketReachDefaultRateLimits(): RocketReachRateRule[] {
+  const limits = ROCKETREACH_DEFAULT_RATE_LIMITS;
+  const perApi = (
+    prefix: string,
+    windows: RocketReachWindows,
+    operations: readonly Capability[],
+  ): RocketReachRateRule[] => [
+    { name: `${prefix}-minute`, limit: windows.perMinute, windowMs: MINUTE, operations: [...operations] },
+    { name: `${prefix}-hour`, limit: windows.perHour, windowMs: HOUR, operations: [...operations] },
+    { name: `${prefix}-day`, limit: windows.perDay, windowMs: DAY, operations: [...operations] },
+  ];
+  return [
+    { name: 'second', limit: limits.globalPerSecond, windowMs: SECOND },
+    ...perApi('person-lookup', limits.personLookup, ROCKETREACH_OPERATIONS_BY_API.personLookup),
+    ...perApi('person-search', limits.personSearch, ROCKETREACH_OPERATIONS_BY_API.personSearch),
+    ...perApi('company-search', limits.companySearch, ROCKETREACH_OPERATIONS_BY_API.companySearch),
+  ];
 }

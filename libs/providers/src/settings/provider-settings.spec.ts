@@ -9,9 +9,12 @@ import {
   environmentSettings,
   mergeSettings,
   parseSettingsPatch,
+  rulesForCall,
   sanitizeStored,
   settingsView,
+  type SettingsRateLimitRule,
 } from './provider-settings';
+import { ROCKETREACH_DEFAULT_RATE_LIMITS } from '../rocketreach/rate-limits';
 
 describe('provider settings', () => {
   const base = environmentSettings('snov', undefined, 5000);
@@ -167,6 +170,137 @@ describe('provider settings', () => {
         find_work_email: { credits: 1, charged_on_miss: false },
         lookup_company: { credits: 1, charged_on_miss: false },
       },
+    });
+  });
+
+  describe('rate-limit rules per operation', () => {
+    const lookups = ['lookup_person', 'find_work_email', 'find_phone'];
+
+    it('takes a rule limited to some of the provider’s operations, and shows it back', () => {
+      const body = {
+        rate_limits: [
+          { name: 'second', limit: 10, window_ms: 1000 },
+          { name: 'lookup-hour', limit: 2500, window_ms: 3_600_000, operations: lookups },
+        ],
+      };
+      const { patch, problems } = parseSettingsPatch(body, 'rocketreach');
+      expect(problems).toEqual([]);
+      expect(patch.rateLimits).toEqual([
+        { name: 'second', limit: 10, windowMs: 1000 },
+        { name: 'lookup-hour', limit: 2500, windowMs: 3_600_000, operations: lookups },
+      ]);
+      const stored = applyPatch({}, patch);
+      // Read back from the row as stored, then shown as the API shows it.
+      expect(sanitizeStored(JSON.parse(JSON.stringify(stored)), 'rocketreach')).toEqual(stored);
+      expect(settingsView({ rateLimits: stored.rateLimits })).toEqual(body);
+    });
+
+    it('names an unknown operation, an empty list, a list that is not of strings, and a repeat', () => {
+      const problemsOf = (operations: unknown): string[] =>
+        parseSettingsPatch(
+          { rate_limits: [{ name: 'm', limit: 1, window_ms: 1000, operations }] },
+          'rocketreach',
+        ).problems;
+      expect(problemsOf(['verify_email'])).toEqual([
+        expect.stringMatching(
+          /^rate_limits\[0\]\.operations\[0\]: rocketreach has no operation 'verify_email'; operations of rocketreach: find_work_email, find_phone, lookup_person, search_people, lookup_company, search_companies, check_credits$/,
+        ),
+      ]);
+      expect(problemsOf([])).toEqual([
+        expect.stringMatching(/^rate_limits\[0\]\.operations is empty: name at least one operation/),
+      ]);
+      expect(problemsOf('lookup_person')).toEqual([
+        expect.stringMatching(/^rate_limits\[0\]\.operations must be a list of operation names/),
+      ]);
+      expect(problemsOf(['lookup_person', 3])).toEqual([
+        expect.stringMatching(/^rate_limits\[0\]\.operations\[1\] must be a string naming an operation/),
+      ]);
+      expect(problemsOf(['find_phone', 'find_phone'])).toEqual([
+        "rate_limits[0].operations[1]: 'find_phone' is named twice",
+      ]);
+      // An operation is the provider's own: Snov.io finds no phones.
+      expect(
+        parseSettingsPatch(
+          { rate_limits: [{ name: 'm', limit: 1, window_ms: 1000, operations: ['find_phone'] }] },
+          'snov',
+        ).problems[0],
+      ).toMatch(/snov has no operation 'find_phone'/);
+    });
+
+    it('refuses two rules of one name, whatever their tier or operations: they would share one window', () => {
+      const { problems } = parseSettingsPatch(
+        {
+          rate_limits: [
+            { name: 'minute', limit: 30, window_ms: 60000, tier: 'free' },
+            { name: 'minute', limit: 60, window_ms: 60000, tier: 'pro' },
+            { name: 'minute', limit: 60, window_ms: 60000, operations: ['search_people'] },
+          ],
+        },
+        'rocketreach',
+      );
+      expect(problems).toEqual([
+        expect.stringMatching(
+          /^rate_limits\[1\]\.name 'minute' is used twice: each rule counts in a window of its own/,
+        ),
+        expect.stringMatching(/^rate_limits\[2\]\.name 'minute' is used twice/),
+      ]);
+    });
+
+    it('drops a stored rule list with an unknown operation, falling back to the environment’s', () => {
+      expect(
+        sanitizeStored(
+          { enabled: false, rateLimits: [{ name: 'm', limit: 1, windowMs: 1000, operations: ['nope'] }] },
+          'rocketreach',
+        ),
+      ).toEqual({ enabled: false });
+    });
+
+    it('filters the rules of a call by its tier and operation', () => {
+      const rules: SettingsRateLimitRule[] = [
+        { name: 'all', limit: 10, windowMs: 1000 },
+        { name: 'free', limit: 5, windowMs: 1000, tier: 'free' },
+        { name: 'lookups', limit: 250, windowMs: 60_000, operations: ['lookup_person', 'find_phone'] },
+        { name: 'free-phones', limit: 1, windowMs: 60_000, tier: 'free', operations: ['find_phone'] },
+      ];
+      const names = (tier: 'free' | 'pro', operation: Parameters<typeof rulesForCall>[2]): string[] =>
+        rulesForCall(rules, tier, operation).map((rule) => rule.name);
+      expect(names('free', 'find_phone')).toEqual(['all', 'free', 'lookups', 'free-phones']);
+      expect(names('pro', 'find_phone')).toEqual(['all', 'lookups']);
+      expect(names('free', 'lookup_person')).toEqual(['all', 'free', 'lookups']);
+      expect(names('pro', 'search_people')).toEqual(['all']);
+    });
+
+    it('gives RocketReach its per-API limits by default, from one table', () => {
+      const rules = environmentSettings('rocketreach', undefined, 5000).rateLimits;
+      const limits = ROCKETREACH_DEFAULT_RATE_LIMITS;
+      expect(rules).toEqual([
+        { name: 'second', limit: 10, windowMs: 1000 },
+        { name: 'person-lookup-minute', limit: 250, windowMs: 60_000, operations: lookups },
+        { name: 'person-lookup-hour', limit: 2_500, windowMs: 3_600_000, operations: lookups },
+        { name: 'person-lookup-day', limit: 10_000, windowMs: 86_400_000, operations: lookups },
+        { name: 'person-search-minute', limit: 100, windowMs: 60_000, operations: ['search_people'] },
+        { name: 'person-search-hour', limit: 1_000, windowMs: 3_600_000, operations: ['search_people'] },
+        { name: 'person-search-day', limit: 10_000, windowMs: 86_400_000, operations: ['search_people'] },
+        { name: 'company-search-minute', limit: 100, windowMs: 60_000, operations: ['search_companies'] },
+        { name: 'company-search-hour', limit: 1_000, windowMs: 3_600_000, operations: ['search_companies'] },
+        { name: 'company-search-day', limit: 10_000, windowMs: 86_400_000, operations: ['search_companies'] },
+      ]);
+      expect(rules[1]?.limit).toBe(limits.personLookup.perMinute);
+      // The defaults pass the API's own checks: an operator can PUT back what GET shows.
+      const { problems } = parseSettingsPatch(settingsView({ rateLimits: rules }), 'rocketreach');
+      expect(problems).toEqual([]);
+    });
+
+    it('refuses an environment rule naming an operation the provider lacks', () => {
+      expect(() =>
+        environmentSettings(
+          'snov',
+          { rateLimits: [{ name: 'm', limit: 1, windowMs: 1000, operations: ['find_phone'] }] },
+          5000,
+        ),
+      ).toThrow(
+        /PROVIDER_OVERRIDES\.snov\.rateLimits\[0\]\.operations\[0\]: snov has no operation 'find_phone'/,
+      );
     });
   });
 

@@ -4,7 +4,7 @@ import { ORION_CONNECT_DEFAULTS } from '../phones/orion-connect';
 import type { PhoneProviderConfig } from '../phones/phone-provider';
 import type { Capability } from '../port';
 import { descriptorOf } from '../registry';
-import { ROCKETREACH_DEFAULT_RATE_LIMITS } from '../rocketreach/rate-limits';
+import { rocketReachDefaultRateLimits } from '../rocketreach/rate-limits';
 
 /**
  * A provider's operational settings in three layers: the built-in defaults, the deployment's
@@ -22,6 +22,12 @@ export interface SettingsRateLimitRule {
   windowMs: number;
   /** The rule counts (and limits) only calls made for workspaces of that tier. */
   tier?: SettingsTier;
+  /**
+   * The rule counts (and limits) only calls of these operations (the provider's capabilities, as
+   * the pipeline calls them), e.g. the ones that reach one API of a provider that limits each API
+   * on its own. Absent: every call of the provider.
+   */
+  operations?: Capability[];
 }
 
 /** The fields an operator may override, as the pipeline reads them. */
@@ -83,7 +89,8 @@ export type StoredOverrides = Partial<Omit<OverridableSettings, 'costs'>> & {
 export interface EnvOverride {
   enabled?: boolean;
   priority?: number;
-  rateLimits?: SettingsRateLimitRule[];
+  /** As configured: `operations` are checked against the provider's ({@link environmentRulesProblem}). */
+  rateLimits?: (Omit<SettingsRateLimitRule, 'operations'> & { operations?: string[] })[];
   minimumTier?: SettingsTier;
   pollIntervalMs?: number;
 }
@@ -99,9 +106,11 @@ const PHONE_DEFAULTS: Record<string, PhoneProviderConfig> = {
 
 /**
  * Published limits (see provider-apis.md): Companies House 600 per 5 minutes per key; Snov.io 60 per
- * minute; RocketReach per plan (Custom: 100/min, 10/s); Apollo per endpoint per team (600/hour for
- * people match); phone providers per hour as configured. Serper and the self-hosted verifier
- * publish none.
+ * minute; RocketReach per plan and per API (Custom: person lookups 250/min, 2,500/hour,
+ * 10,000/day, person and company searches 100/min, 1,000/hour, 10,000/day each, 10/s across all;
+ * see rocketreach/rate-limits.ts); Apollo per endpoint per team (600/hour for people match); phone
+ * providers per hour as configured. Serper and the self-hosted verifier publish none. Each rule's
+ * name is its window's key in the limiter: unique within a provider.
  */
 export function defaultRateLimits(name: string): SettingsRateLimitRule[] {
   switch (name) {
@@ -110,10 +119,7 @@ export function defaultRateLimits(name: string): SettingsRateLimitRule[] {
     case 'snov':
       return [{ name: 'minute', limit: 60, windowMs: MINUTE }];
     case 'rocketreach':
-      return [
-        { name: 'minute', limit: ROCKETREACH_DEFAULT_RATE_LIMITS.perMinute, windowMs: MINUTE },
-        { name: 'second', limit: ROCKETREACH_DEFAULT_RATE_LIMITS.globalPerSecond, windowMs: 1000 },
-      ];
+      return rocketReachDefaultRateLimits();
     case 'apollo':
       return [{ name: 'hour', limit: 600, windowMs: HOUR }];
     case 'orion-connect':
@@ -167,17 +173,102 @@ export function environmentSettings(
   credit?: { warning: number; critical: number },
 ): OverridableSettings {
   const override = env ?? {};
+  const problem = override.rateLimits ? environmentRulesProblem(name, override.rateLimits) : null;
+  if (problem) {
+    throw new Error(problem);
+  }
   const phone = PHONE_DEFAULTS[name];
   return {
     enabled: override.enabled ?? phone?.enabled ?? true,
     priority: override.priority ?? DEFAULT_PRIORITY[name] ?? 1,
     minimumTier: override.minimumTier ?? phone?.minimumTier ?? null,
-    rateLimits: override.rateLimits ?? defaultRateLimits(name),
+    // Checked above: every operation named is one of the provider's.
+    rateLimits: (override.rateLimits as SettingsRateLimitRule[] | undefined) ?? defaultRateLimits(name),
     pollIntervalMs: override.pollIntervalMs ?? asyncPollIntervalMs,
     creditWarning: credit?.warning ?? null,
     creditCritical: credit?.critical ?? null,
     costs: publishedCosts(name),
   };
+}
+
+/**
+ * The operations a provider's rate-limit rule may name: the capabilities its descriptor lists
+ * (`check_credits` included: a balance check is a call the provider counts too).
+ */
+export function rateLimitedOperations(name: string): Capability[] {
+  return Object.keys(descriptorOf(name)?.capabilities ?? {}) as Capability[];
+}
+
+/**
+ * Why PROVIDER_OVERRIDES' rules for `name` cannot be used, or null. The configuration checks their
+ * shape at start-up; what only the provider knows (its operations) is checked here, also at
+ * start-up, since every service that runs providers builds their settings when it starts.
+ */
+export function environmentRulesProblem(
+  name: string,
+  rules: NonNullable<EnvOverride['rateLimits']>,
+): string | null {
+  const known = rateLimitedOperations(name);
+  const names = new Set<string>();
+  for (const [index, rule] of rules.entries()) {
+    const at = `PROVIDER_OVERRIDES.${name}.rateLimits[${index}]`;
+    if (names.has(rule.name)) {
+      return `${at}.name '${rule.name}' is used twice: each rule counts in a window of its own, keyed by its name; give every rule of ${name} its own name`;
+    }
+    names.add(rule.name);
+    const problem = operationsProblem(rule.operations, name, known, `${at}.operations`);
+    if (problem) {
+      return problem;
+    }
+  }
+  return null;
+}
+
+/** Why a rule's `operations` is unusable for provider `name` (whose operations are `known`), or null. */
+function operationsProblem(
+  operations: unknown,
+  name: string,
+  known: readonly string[],
+  at: string,
+): string | null {
+  if (operations === undefined) {
+    return null;
+  }
+  const choices = `operations of ${name}: ${known.join(', ')}`;
+  if (!Array.isArray(operations)) {
+    return `${at} must be a list of operation names (${choices}), or left out for a rule on every call`;
+  }
+  if (operations.length === 0) {
+    return `${at} is empty: name at least one operation (${choices}), or leave it out for a rule on every call`;
+  }
+  for (const [index, operation] of operations.entries()) {
+    if (typeof operation !== 'string') {
+      return `${at}[${index}] must be a string naming an operation (${choices})`;
+    }
+    if (!known.includes(operation)) {
+      return `${at}[${index}]: ${name} has no operation '${operation}'; ${choices}`;
+    }
+    if (operations.indexOf(operation) !== index) {
+      return `${at}[${index}]: '${operation}' is named twice`;
+    }
+  }
+  return null;
+}
+
+/**
+ * The rules a call counts against: those for every call, and those of its workspace's tier and of
+ * its operation where a rule names them.
+ */
+export function rulesForCall<R extends Pick<SettingsRateLimitRule, 'tier' | 'operations'>>(
+  rules: readonly R[],
+  tier: SettingsTier,
+  operation: Capability,
+): R[] {
+  return rules.filter(
+    (rule) =>
+      (rule.tier === undefined || rule.tier === tier) &&
+      (rule.operations === undefined || rule.operations.includes(operation)),
+  );
 }
 
 /** Capability by capability: a changed price replaces only its own fields, and only for a capability listed. */
@@ -256,10 +347,11 @@ const API_FIELDS: Readonly<Record<string, SettingsField>> = {
   credit_critical: 'creditCritical',
   costs: 'costs',
 };
-const RULE_KEYS = ['name', 'limit', 'window_ms', 'tier'];
+const RULE_KEYS = ['name', 'limit', 'window_ms', 'tier', 'operations'];
 const COST_KEYS = ['credits', 'charged_on_miss'];
 const MAX_CREDITS_PER_CALL = 10_000;
-const MAX_RULES = 10;
+/** RocketReach's defaults alone take 10 (three windows for each of three APIs, and the global one). */
+const MAX_RULES = 20;
 const MAX_WINDOW_MS = 7 * 24 * HOUR;
 
 /** The API's name of a field (snake_case). */
@@ -339,7 +431,7 @@ export function parseSettingsPatch(
         }
         break;
       case 'rateLimits': {
-        const rules = parseRules(value, problems);
+        const rules = parseRules(value, provider, problems);
         if (rules) {
           patch.rateLimits = rules;
         }
@@ -357,17 +449,19 @@ export function parseSettingsPatch(
   return { patch, problems };
 }
 
-function parseRules(value: unknown, problems: string[]): SettingsRateLimitRule[] | null {
+function parseRules(value: unknown, provider: string, problems: string[]): SettingsRateLimitRule[] | null {
   if (!Array.isArray(value) || value.length > MAX_RULES) {
     problems.push(`rate_limits must be a list of at most ${MAX_RULES} rules, or null`);
     return null;
   }
   const rules: SettingsRateLimitRule[] = [];
+  const seen = new Set<string>();
+  const known = rateLimitedOperations(provider);
   const before = problems.length;
   value.forEach((raw: unknown, index) => {
     const at = `rate_limits[${index}]`;
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-      problems.push(`${at} must be an object {name, limit, window_ms, tier?}`);
+      problems.push(`${at} must be an object {name, limit, window_ms, tier?, operations?}`);
       return;
     }
     const rule = raw as Record<string, unknown>;
@@ -375,11 +469,17 @@ function parseRules(value: unknown, problems: string[]): SettingsRateLimitRule[]
     if (unknown.length > 0) {
       problems.push(`${at} has unknown field(s) ${unknown.join(', ')}; allowed: ${RULE_KEYS.join(', ')}`);
     }
-    const { name, limit, window_ms: windowMs, tier } = rule;
+    const { name, limit, window_ms: windowMs, tier, operations } = rule;
     if (typeof name !== 'string' || !/^[a-z0-9_-]{1,40}$/i.test(name)) {
       problems.push(`${at}.name must be 1 to 40 letters, digits, - or _`);
-    } else if (rules.some((other) => other.name === name && other.tier === tier)) {
-      problems.push(`${at}.name '${name}' is used twice`);
+    } else if (seen.has(name)) {
+      // The limiter keys a window by the rule's name: two rules of one name would share one window.
+      problems.push(
+        `${at}.name '${name}' is used twice: each rule counts in a window of its own, keyed by its name; give every rule its own name`,
+      );
+    }
+    if (typeof name === 'string') {
+      seen.add(name);
     }
     if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 1_000_000_000) {
       problems.push(`${at}.limit must be a whole number from 1 to 1000000000`);
@@ -398,12 +498,17 @@ function parseRules(value: unknown, problems: string[]): SettingsRateLimitRule[]
     ) {
       problems.push(`${at}.tier must be free, pro or enterprise when given`);
     }
+    const operationsWrong = operationsProblem(operations, provider, known, `${at}.operations`);
+    if (operationsWrong) {
+      problems.push(operationsWrong);
+    }
     if (problems.length === before) {
       rules.push({
         name: name as string,
         limit: limit as number,
         windowMs: windowMs as number,
         ...(tier === undefined ? {} : { tier: tier as SettingsTier }),
+        ...(operations === undefined ? {} : { operations: [...(operations as Capability[])] }),
       });
     }
   });
@@ -556,6 +661,7 @@ export function settingsView(settings: Partial<OverridableSettings>): Record<str
               limit: rule.limit,
               window_ms: rule.windowMs,
               ...(rule.tier ? { tier: rule.tier } : {}),
+              ...(rule.operations ? { operations: [...rule.operations] } : {}),
             }))
           : value;
   }
