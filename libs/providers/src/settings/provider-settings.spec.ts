@@ -1,11 +1,9 @@
 import { cheapestCallOf } from '../registry';
-import { ROCKETREACH_DEFAULT_RATE_LIMITS, perMinuteLimitOf } from '../rocketreach/rate-limits';
 import {
   applyPatch,
   chargedCredits,
   costsInForce,
   creditThresholdsProblem,
-  defaultRateLimits,
   environmentSettings,
   mergeSettings,
   parseSettingsPatch,
@@ -41,24 +39,6 @@ describe('provider settings', () => {
       enabled: false,
       priority: 7,
     });
-  });
-
-  it('keeps RocketReach’s default rules within the budget of every API the adapter calls, and its 10 a second', () => {
-    // One window counts every RocketReach call together, so it must fit the smallest per-API
-    // minute budget of the plan (RocketReach budgets person lookups, person searches and company
-    // searches apart; the adapter makes no bulk lookups).
-    const [minute, second] = defaultRateLimits('rocketreach');
-    const budgets = (['personLookup', 'personSearch', 'companySearch', 'other'] as const).map((action) =>
-      perMinuteLimitOf(ROCKETREACH_DEFAULT_RATE_LIMITS, action),
-    );
-    expect(minute).toMatchObject({ windowMs: 60_000 });
-    expect(minute.limit).toBeLessThanOrEqual(Math.min(...budgets));
-    expect(second).toEqual({
-      name: 'second',
-      limit: ROCKETREACH_DEFAULT_RATE_LIMITS.globalPerSecond,
-      windowMs: 1000,
-    });
-    expect(ROCKETREACH_DEFAULT_RATE_LIMITS.globalPerSecond).toBe(10);
   });
 
   it('merges a stored row field by field and says which fields it supplied', () => {
