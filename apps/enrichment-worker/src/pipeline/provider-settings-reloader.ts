@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } fro
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CoreConfig, PipelineConfig } from '@sluice/config';
 import { ProviderSettingsRow } from '@sluice/db';
-import { sanitizeStored, type StoredOverrides } from '@sluice/providers';
+import { sanitizeStored, storedProblems, type StoredOverrides } from '@sluice/providers';
 import { connectionOptions, providerSettingsChannel, QueueErrorLog } from '@sluice/queue';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -21,6 +21,8 @@ export class ProviderSettingsReloader implements OnModuleInit, OnApplicationShut
   private timer: NodeJS.Timeout | null = null;
   private loading: Promise<void> | null = null;
   private again = false;
+  /** What was last said of each provider's stored row that is partly ignored (said again on change). */
+  private readonly ignored = new Map<string, string>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -73,11 +75,41 @@ export class ProviderSettingsReloader implements OnModuleInit, OnApplicationShut
         rows.map((row) => [row.provider, sanitizeStored(row.overrides, row.provider)]),
       );
       this.catalog.applyStored(stored);
+      this.reportIgnored(rows);
     } catch (error) {
       this.logger.warn({
         msg: 'could not read provider settings; keeping the current ones',
         error: error instanceof Error ? error.message : String(error),
       });
+    }
+  }
+
+  /**
+   * Warns, once per change, of stored fields that fail today's checks (written by another version,
+   * or by hand): they are ignored and the environment's setting applies, which an operator who set
+   * them would not otherwise learn.
+   */
+  private reportIgnored(rows: ProviderSettingsRow[]): void {
+    const seen = new Set<string>();
+    for (const row of rows) {
+      seen.add(row.provider);
+      const problems = storedProblems(row.overrides, row.provider).join(' | ');
+      if (problems === (this.ignored.get(row.provider) ?? '')) {
+        continue;
+      }
+      if (problems) {
+        this.ignored.set(row.provider, problems);
+        this.logger.warn({
+          msg: "stored provider settings partly ignored: the environment's apply instead",
+          provider: row.provider,
+          problems,
+        });
+      } else {
+        this.ignored.delete(row.provider);
+      }
+    }
+    for (const provider of [...this.ignored.keys()].filter((name) => !seen.has(name))) {
+      this.ignored.delete(provider);
     }
   }
 

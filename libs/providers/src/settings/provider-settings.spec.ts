@@ -9,6 +9,7 @@ import {
   parseSettingsPatch,
   rulesForCall,
   sanitizeStored,
+  storedProblems,
   settingsView,
   type SettingsRateLimitRule,
 } from './provider-settings';
@@ -135,6 +136,24 @@ describe('provider settings', () => {
       ),
     ).toEqual({ enabled: false, rateLimits: [{ name: 'minute', limit: 2, windowMs: 1000 }] });
     expect(sanitizeStored(null, 'snov')).toEqual({});
+  });
+
+  it('says which fields of a stored row are ignored, and why', () => {
+    const row = {
+      enabled: false,
+      priority: 'high',
+      rateLimits: [
+        { name: 'hour', limit: 5, windowMs: 3_600_000, tier: 'free' },
+        { name: 'hour', limit: 50, windowMs: 3_600_000, tier: 'pro' },
+      ],
+    };
+    const problems = storedProblems(row, 'orion-connect');
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/^priority ignored: priority must be/);
+    expect(problems[1]).toMatch(/^rate_limits ignored: rate_limits\[1\]\.name 'hour' is used twice/);
+    expect(storedProblems({ enabled: true }, 'snov')).toEqual([]);
+    expect(storedProblems(null, 'snov')).toEqual([]);
+    expect(storedProblems('x', 'snov')).toEqual(['the row is not an object']);
   });
 
   it('shows settings with the API field names', () => {

@@ -613,8 +613,21 @@ export function applyPatch(stored: StoredOverrides, patch: SettingsPatch): Store
  * newer version, or by hand, never breaks a worker; what is dropped falls back to the environment).
  */
 export function sanitizeStored(raw: unknown, provider: string): StoredOverrides {
+  return readStored(raw, provider).stored;
+}
+
+/**
+ * What of a stored row {@link sanitizeStored} drops, and why: one line per field that fails
+ * today's checks (a row written by another version, or by hand), for the operator to hear of it
+ * rather than find the environment's setting quietly in force.
+ */
+export function storedProblems(raw: unknown, provider: string): string[] {
+  return readStored(raw, provider).problems;
+}
+
+function readStored(raw: unknown, provider: string): { stored: StoredOverrides; problems: string[] } {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return {};
+    return { stored: {}, problems: raw == null ? [] : ['the row is not an object'] };
   }
   const api: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
@@ -635,13 +648,16 @@ export function sanitizeStored(raw: unknown, provider: string): StoredOverrides 
     }
   }
   const stored: StoredOverrides = {};
+  const dropped: string[] = [];
   for (const [key, value] of Object.entries(api)) {
     const { patch, problems } = parseSettingsPatch({ [key]: value }, provider);
     if (problems.length === 0) {
       Object.assign(stored, applyPatch({}, patch));
+    } else {
+      dropped.push(`${key} ignored: ${problems.join('; ')}`);
     }
   }
-  return stored;
+  return { stored, problems: dropped };
 }
 
 /** Settings as the admin API shows them (snake_case). */
