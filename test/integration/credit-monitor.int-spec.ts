@@ -182,6 +182,11 @@ describe('the credit monitor', () => {
     await eventually(() => alertsOf(sink, 'provider.paused').length === 1 || undefined, {
       what: 'the pause alert',
     });
+    // It quotes the reading that could not pay (it said "Balance: unknown").
+    const pauseAlert = sink.bodies
+      .map((body) => body.sluice as { kind: string; details: Record<string, unknown> | null })
+      .find((alert) => alert?.kind === 'provider.paused');
+    expect(pauseAlert?.details).toMatchObject({ balance: '0', reserved: '0' });
     const paused = await call<{ providers: ProviderCredits[] }>(stack.gatewayUrl, 'GET', '/v1/credits', {
       token: apiKey,
     });

@@ -352,10 +352,15 @@ export class BalanceCheck {
       strict: false,
     });
     if (balance < minimum) {
-      const paused = await pauseProvider(redis, queue, this.core.queuePrefix, provider, {
-        since: Date.now(),
-        reason: `balance ${balance} cannot pay for a call (${minimum} credits)`,
-      });
+      // The event carries the reading, as the workers' pauses do: the alert quotes the balance.
+      const paused = await pauseProvider(
+        redis,
+        queue,
+        this.core.queuePrefix,
+        provider,
+        { since: Date.now(), reason: `balance ${balance} cannot pay for a call (${minimum} credits)` },
+        { balance, reserved: balance - available },
+      );
       if (paused) {
         this.logger.warn({ msg: 'provider paused: credits cannot pay for a call', provider, balance });
       }
