@@ -17,3 +17,27 @@ export function sandboxProviderEnv(sandboxUrl: string): Record<string, string> {
     EMAIL_VERIFIER_BASE_URL: `${sandboxUrl}/email-verifier`,
   };
 }
+
+/**
+ * Points the sandbox's RocketReach account webhook — set in RocketReach's dashboard for a real
+ * account — at the webhook receiver (`receiverUrl`), signed with `secret` (the receiver's
+ * ROCKETREACH_WEBHOOK_SECRET), so that a local run finishes RocketReach lookups by callback as a
+ * deployment does, and not only by polling. Resolves to null when set, else to why not: a local run
+ * goes on without it.
+ */
+export async function connectRocketReachWebhook(
+  sandboxUrl: string,
+  receiverUrl: string,
+  secret: string,
+): Promise<string | null> {
+  try {
+    const response = await fetch(`${sandboxUrl}/_sandbox/providers/rocketreach/webhook`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url: `${receiverUrl}/webhooks/rocketreach`, secret }),
+    });
+    return response.ok ? null : `the sandbox answered HTTP ${response.status}`;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}

@@ -9,7 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { localSecret, provisionServices, type Services } from './services';
 import { watchParent } from './parent-watch';
 import { startApp, stopAll, waitForOk, type ManagedProcess } from './processes';
-import { sandboxProviderEnv } from './sandbox-env';
+import { ProvidersConfig } from '@sluice/config';
+import { connectRocketReachWebhook, sandboxProviderEnv } from './sandbox-env';
 
 const root = resolve(__dirname, '..', '..', '..');
 const dataRoot = join(root, '.data');
@@ -166,6 +167,15 @@ async function main(): Promise<void> {
     waitForOk(`http://127.0.0.1:${ports.webhooks}/health`, 90_000, alive('webhook-receiver')),
     waitForOk(`http://127.0.0.1:${ports.monitor}/health`, 90_000, alive('credit-monitor')),
   ]);
+  if (appEnv.ROCKETREACH_BASE_URL?.startsWith(sandboxUrl)) {
+    // RocketReach calls back to the account's webhook (set in its dashboard): the sandbox's points at
+    // the local receiver, with the secret the receiver checks.
+    const secret = appEnv.ROCKETREACH_WEBHOOK_SECRET ?? new ProvidersConfig().rocketreachWebhookSecret;
+    const problem = await connectRocketReachWebhook(sandboxUrl, `http://127.0.0.1:${ports.webhooks}`, secret);
+    if (problem) {
+      console.warn(`RocketReach's sandbox webhook is not set (${problem}): its lookups finish by polling.`);
+    }
+  }
   const { demo, created } = await demoWorkspace(gatewayUrl, adminToken);
   const company = await sampleCompany(sandboxUrl);
   const banner = [
