@@ -980,12 +980,11 @@ export class StepRunner {
     // Its reservation is kept while it lasts (none is made again: the step no longer runs).
     const wait = (): Promise<never> =>
       this.sleepOnTask(job, token, request.workspaceId, provider, step.id, 0, account);
-    const goal = this.orchestrator
-      .goalsFor(request, await this.stepsOf(request.id))
-      .find((candidate) => candidate.id === step.goal);
-    if (!goal) {
-      return done();
-    }
+    // Read only when there is a charge to count: a job woken while its provider works reads no steps.
+    const goalOf = async () =>
+      this.orchestrator
+        .goalsFor(request, await this.stepsOf(request.id))
+        .find((candidate) => candidate.id === step.goal);
     const started = kept?.credits ?? 0;
     const charge = async (credits: number): Promise<void> => {
       await this.commitCredits(request.workspaceId, provider, step.id, credits, account);
@@ -997,11 +996,18 @@ export class StepRunner {
       // and charge: its price counts as charged (an upper bound), as for a step that was not
       // cancelled (see pastDeadline in awaitTask), so the ledger, the wallet and the quota do not
       // leave out a charge the provider may make.
-      await charge(started + this.catalog.costOf(provider, goal.capability).credits);
+      const goal = await goalOf();
+      if (goal) {
+        await charge(started + this.catalog.costOf(provider, goal.capability).credits);
+      }
       return done();
     }
     if (!(await this.ledger.calledBack(step.id))) {
       return wait();
+    }
+    const goal = await goalOf();
+    if (!goal) {
+      return done();
     }
     let outcome: StepOutcome;
     try {
