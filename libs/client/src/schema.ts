@@ -2321,7 +2321,7 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
-      /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+      /** @description The Idempotency-Key was used with another request, or its first request is still running, or (jobs and batches) its first request was done but its answer never kept: `made` names what it made. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -2509,7 +2509,7 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
-      /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+      /** @description The Idempotency-Key was used with another request, or its first request is still running, or (jobs and batches) its first request was done but its answer never kept: `made` names what it made. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -2717,7 +2717,7 @@ export interface operations {
       /**
        * @description The job has not failed or been cancelled.
        *
-       *     The Idempotency-Key was used with another request, or its first request is still running.
+       *     The Idempotency-Key was used with another request, or its first request is still running, or (jobs and batches) its first request was done but its answer never kept: `made` names what it made.
        */
       409: {
         headers: {
@@ -3193,7 +3193,7 @@ export interface operations {
       /**
        * @description The job had already finished.
        *
-       *     The Idempotency-Key was used with another request, or its first request is still running.
+       *     The Idempotency-Key was used with another request, or its first request is still running, or (jobs and batches) its first request was done but its answer never kept: `made` names what it made.
        */
       409: {
         headers: {
@@ -3317,7 +3317,7 @@ export interface operations {
       /**
        * @description A workspace with that name exists.
        *
-       *     The Idempotency-Key was used with another request, or its first request is still running.
+       *     The Idempotency-Key was used with another request, or its first request is still running, or (jobs and batches) its first request was done but its answer never kept: `made` names what it made.
        */
       409: {
         headers: {
@@ -3455,7 +3455,7 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
-      /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+      /** @description The Idempotency-Key was used with another request, or its first request is still running, or (jobs and batches) its first request was done but its answer never kept: `made` names what it made. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -3727,7 +3727,7 @@ export interface operations {
       /**
        * @description The job has not finished yet.
        *
-       *     The Idempotency-Key was used with another request, or its first request is still running.
+       *     The Idempotency-Key was used with another request, or its first request is still running, or (jobs and batches) its first request was done but its answer never kept: `made` names what it made.
        */
       409: {
         headers: {
@@ -3845,7 +3845,7 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
-      /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+      /** @description The Idempotency-Key was used with another request, or its first request is still running, or (jobs and batches) its first request was done but its answer never kept: `made` names what it made. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -3945,7 +3945,7 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
-      /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+      /** @description The Idempotency-Key was used with another request, or its first request is still running, or (jobs and batches) its first request was done but its answer never kept: `made` names what it made. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -4019,7 +4019,7 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
-      /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+      /** @description The Idempotency-Key was used with another request, or its first request is still running, or (jobs and batches) its first request was done but its answer never kept: `made` names what it made. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -4117,7 +4117,7 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
-      /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+      /** @description The Idempotency-Key was used with another request, or its first request is still running, or (jobs and batches) its first request was done but its answer never kept: `made` names what it made. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -4315,7 +4315,7 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
-      /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+      /** @description The Idempotency-Key was used with another request, or its first request is still running, or (jobs and batches) its first request was done but its answer never kept: `made` names what it made. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -5797,7 +5797,7 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
-      /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+      /** @description The Idempotency-Key was used with another request, or its first request is still running, or (jobs and batches) its first request was done but its answer never kept: `made` names what it made. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -6266,7 +6266,7 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
-      /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+      /** @description The Idempotency-Key was used with another request, or its first request is still running, or (jobs and batches) its first request was done but its answer never kept: `made` names what it made. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -6495,7 +6495,7 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
-      /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+      /** @description The Idempotency-Key was used with another request, or its first request is still running, or (jobs and batches) its first request was done but its answer never kept: `made` names what it made. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -7317,7 +7317,7 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
-      /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+      /** @description The Idempotency-Key was used with another request, or its first request is still running, or (jobs and batches) its first request was done but its answer never kept: `made` names what it made. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -7909,7 +7909,7 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
-      /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+      /** @description The Idempotency-Key was used with another request, or its first request is still running, or (jobs and batches) its first request was done but its answer never kept: `made` names what it made. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -8706,7 +8706,7 @@ export interface operations {
       /**
        * @description resume names an import that cannot be resumed (refused for its content, not failed, already resumed, other settings, another file), or the Idempotency-Key was used with another request or is still running.
        *
-       *     The Idempotency-Key was used with another request, or its first request is still running.
+       *     The Idempotency-Key was used with another request, or its first request is still running, or (jobs and batches) its first request was done but its answer never kept: `made` names what it made.
        */
       409: {
         headers: {
@@ -9011,7 +9011,7 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
-      /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+      /** @description The Idempotency-Key was used with another request, or its first request is still running, or (jobs and batches) its first request was done but its answer never kept: `made` names what it made. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -9711,7 +9711,7 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
-      /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+      /** @description The Idempotency-Key was used with another request, or its first request is still running, or (jobs and batches) its first request was done but its answer never kept: `made` names what it made. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -9856,7 +9856,7 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
-      /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+      /** @description The Idempotency-Key was used with another request, or its first request is still running, or (jobs and batches) its first request was done but its answer never kept: `made` names what it made. */
       409: {
         headers: {
           [name: string]: unknown;

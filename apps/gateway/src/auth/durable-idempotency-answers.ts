@@ -7,6 +7,14 @@ import type { KeptAnswer } from './idempotency-store';
 /** A finished request's kept answer: its fingerprint is known by then (a streamed body's too). */
 export type FinishedAnswer = KeptAnswer & { state: 'done'; fingerprint: string };
 
+/**
+ * What PostgreSQL holds for a key: the kept answer, or only the record of the work its request did
+ * (the answer never kept).
+ */
+export type FoundUnderKey =
+  | { kept: FinishedAnswer; ttlS: number }
+  | { unanswered: { fingerprint: string; made: Record<string, unknown> } };
+
 /** The columns of `idempotency_answers` that hold an answer. */
 export interface AnswerColumns {
   fingerprint: string;
@@ -40,7 +48,7 @@ export function keptAnswerOf(row: AnswerColumns): FinishedAnswer {
   return kept;
 }
 
-const COLUMNS = `fingerprint, status, body, sealed, withheld,
+const COLUMNS = `fingerprint, status, body, sealed, withheld, answered, made,
                  greatest(1, ceil(extract(epoch FROM expires_at - now())))::int AS ttl_s`;
 
 // A workspace's key and the operator's are looked up by their own unique index (see the entity).
@@ -54,11 +62,12 @@ const FIND_OPERATOR_SQL = preparedSql(
 );
 
 const VALUES = `($1, $2, $3, $4, $5, $6, $7, now() + make_interval(secs => $8))`;
-// The key's row can only be an expired one not yet pruned, or (a claim that lapsed under a stalled
-// gateway) one Redis no longer agrees with: the answer kept now replaces it, as it does in Redis.
+// The key's row can be the record of this request's work, written with the work (see
+// idempotent-work.ts), which the answer completes; else an expired one not yet pruned, or (a claim
+// that lapsed under a stalled gateway) one Redis no longer agrees with: the answer replaces it.
 const UPDATE = `DO UPDATE SET fingerprint = EXCLUDED.fingerprint, status = EXCLUDED.status,
                 body = EXCLUDED.body, sealed = EXCLUDED.sealed, withheld = EXCLUDED.withheld,
-                created_at = now(), expires_at = EXCLUDED.expires_at`;
+                answered = true, created_at = now(), expires_at = EXCLUDED.expires_at`;
 const INSERT = `INSERT INTO idempotency_answers
                   (workspace_id, key_digest, fingerprint, status, body, sealed, withheld, expires_at)
                 VALUES ${VALUES}`;
@@ -84,21 +93,23 @@ const ERASURE_BATCH = 500;
 export class DurableIdempotencyAnswers {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** The answer kept for the key in the scope and not yet expired, with the seconds it has left. */
-  async find(
-    workspaceId: string | null,
-    keyDigest: string,
-  ): Promise<{ kept: FinishedAnswer; ttlS: number } | null> {
+  /**
+   * The answer kept for the key in the scope and not yet expired, with the seconds it has left; or
+   * the record of work done under the key whose answer was never kept (`made`: a gateway stopped
+   * between committing the work and keeping its answer).
+   */
+  async find(workspaceId: string | null, keyDigest: string): Promise<FoundUnderKey | null> {
+    type Row = AnswerColumns & { ttl_s: number; answered: boolean; made: Record<string, unknown> | null };
     const rows = workspaceId
-      ? await queryPrepared<(AnswerColumns & { ttl_s: number })[]>(this.dataSource, FIND_WORKSPACE_SQL, [
-          workspaceId,
-          keyDigest,
-        ])
-      : await queryPrepared<(AnswerColumns & { ttl_s: number })[]>(this.dataSource, FIND_OPERATOR_SQL, [
-          keyDigest,
-        ]);
+      ? await queryPrepared<Row[]>(this.dataSource, FIND_WORKSPACE_SQL, [workspaceId, keyDigest])
+      : await queryPrepared<Row[]>(this.dataSource, FIND_OPERATOR_SQL, [keyDigest]);
     const [row] = rows;
-    return row ? { kept: keptAnswerOf(row), ttlS: row.ttl_s } : null;
+    if (!row) {
+      return null;
+    }
+    return row.answered
+      ? { kept: keptAnswerOf(row), ttlS: row.ttl_s }
+      : { unanswered: { fingerprint: row.fingerprint, made: row.made ?? {} } };
   }
 
   /** Keeps a finished request's answer for `ttlS` seconds (IDEMPOTENCY_TTL_S, as in Redis). */

@@ -20,6 +20,7 @@ import type { Redis } from 'ioredis';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import type { AuthenticatedRequest } from './request-context';
 import { DurableIdempotencyAnswers, type FinishedAnswer } from './durable-idempotency-answers';
+import { RECORDS_WORK_KEY, runUnderKey, type WorkUnderKey } from './idempotent-work';
 import { erasureMarkKey, SET_UNLESS_ERASED } from '../persons/erasure-mark';
 import { CLAIM_AND_READ_ERASURE_MARK, idempotencyKeyPrefix, type KeptAnswer } from './idempotency-store';
 import { STREAMED_BODY_KEY, streamedDigestOf, type StreamedBodyDigest } from './streamed-body';
@@ -40,6 +41,9 @@ function carriesSecret(value: unknown): boolean {
   );
 }
 
+const DIFFERENT_REQUEST =
+  'This Idempotency-Key was used with a different request (method, path or body); use a new key.';
+
 /** What a key may look like: visible ASCII, as in Stripe's and the IETF draft's examples. */
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 
@@ -53,8 +57,10 @@ const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
  * kept answer is also written to PostgreSQL (`idempotency_answers`, DurableIdempotencyAnswers),
  * which a request whose key Redis does not hold reads, under its claim, before it runs: a retry
  * after Redis lost its data is answered from there (and Redis warmed again) instead of doing the
- * work twice. A gateway that dies after the work but before the answer is kept keeps nothing: its
- * claim lapses and the retry runs again (POST /v1/enrich joins the job it made). A route that
+ * work twice. A gateway that dies after the work but before the answer is kept: on the routes that
+ * create jobs or batches (`@RecordsWorkUnderKey`) the work's own transaction recorded it under the
+ * key, and the retry is a 409 naming what was made, nothing done again; on others the claim lapses
+ * and the retry runs again (POST /v1/enrich joins the job it made, an import resumes). A route that
  * streams its body (`@StreamedBody`, the CSV import) is fingerprinted on what its handler read —
  * the settings and the file's bytes, not the multipart envelope — and a repeat of a finished one
  * is read (not run) to compare. A workspace's answer is not kept when an erasure came while its
@@ -167,6 +173,22 @@ export class IdempotencyInterceptor implements NestInterceptor {
         await redis.del(redisKey).catch(() => undefined);
         throw error;
       });
+    if (keptBefore && 'unanswered' in keptBefore) {
+      // The work was committed under this key, but the gateway running it stopped before its answer
+      // was kept: running it again would do (and pay for) it twice, and its answer cannot be given.
+      await redis.del(redisKey).catch(() => undefined);
+      if (streamed) {
+        fingerprint = fingerprintOf(await streamed(request));
+      }
+      if (keptBefore.unanswered.fingerprint !== fingerprint) {
+        throw new ConflictException(DIFFERENT_REQUEST);
+      }
+      throw new ConflictException({
+        message:
+          'The request with this Idempotency-Key was done, but its answer was not kept (the gateway stopped before it could keep it). Nothing was done again; `made` names what the request made.',
+        made: keptBefore.unanswered.made,
+      });
+    }
     if (keptBefore) {
       // Back into Redis for what is left of its TTL (not when an erasure came meanwhile), so the
       // next repeat is answered from there; then answered as a repeat found in Redis is.
@@ -189,10 +211,27 @@ export class IdempotencyInterceptor implements NestInterceptor {
       return this.replay(context, keptBefore.kept, fingerprint);
     }
     const renewal = this.renew(redis, redisKey, claimTtl);
+    // A route that records its work under the key does so in the work's own transaction, so a
+    // gateway stopping between the commit and the answer being kept below cannot make a retry run
+    // the work again (see idempotent-work.ts).
+    const underKey: WorkUnderKey | null =
+      workspaceId &&
+      fingerprint !== null &&
+      this.reflector.get<boolean>(RECORDS_WORK_KEY, context.getHandler())
+        ? {
+            workspaceId,
+            keyDigest,
+            fingerprint,
+            status: context.switchToHttp().getResponse<Response>().statusCode,
+            ttlS: ttl,
+          }
+        : null;
     try {
-      const body: unknown = await lastValueFrom(next.handle() as Observable<unknown>, {
-        defaultValue: undefined,
-      }).finally(() => renewal.stop());
+      const handle = (): Promise<unknown> =>
+        lastValueFrom(next.handle() as Observable<unknown>, { defaultValue: undefined });
+      const body: unknown = await (underKey ? runUnderKey(underKey, handle) : handle()).finally(() =>
+        renewal.stop(),
+      );
       // The status the answer goes out with, as the response holds it now: the route's @HttpCode
       // (Nest sets it before the handler runs), or the one a handler picked itself (200 or 202 for
       // POST /v1/enrich, 202 for /v1/enrich/enqueue).
@@ -270,9 +309,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   /** A repeat's answer from what was kept for its key (in Redis, or PostgreSQL's copy). */
   private replay(context: ExecutionContext, stored: KeptAnswer, fingerprint: string | null): unknown {
     if (stored.fingerprint !== fingerprint) {
-      throw new ConflictException(
-        'This Idempotency-Key was used with a different request (method, path or body); use a new key.',
-      );
+      throw new ConflictException(DIFFERENT_REQUEST);
     }
     if (stored.state === 'pending') {
       throw new ConflictException(

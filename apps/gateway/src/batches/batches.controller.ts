@@ -25,6 +25,7 @@ import {
 import { ApiError, ApiJsonBodyErrors, ApiKeyErrors, ApiPost, ApiUuidParam } from '../openapi/decorators';
 import { ENRICH_FIELDS } from '@sluice/enrichment';
 import { AuditLog } from '../audit/audit-log.service';
+import { RecordsWorkUnderKey } from '../auth/idempotent-work';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
 import { RequireScope } from '../auth/scopes';
@@ -115,6 +116,7 @@ export class BatchesController {
   ) {}
 
   @Post()
+  @RecordsWorkUnderKey()
   @ApiPost({ body: true })
   @RequireScope('enrich')
   @ApiOperation({

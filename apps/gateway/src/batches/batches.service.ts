@@ -33,6 +33,7 @@ import {
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DataSource, IsNull } from 'typeorm';
+import { dropWorkRecord, recordWork } from '../auth/idempotent-work';
 import type { Caller } from '../auth/request-context';
 import { CancelledCallbacks } from '../callbacks/cancelled-callbacks.service';
 import { Quotas } from '../credits/quotas.service';
@@ -214,6 +215,7 @@ export class BatchesService {
           })),
         );
       }
+      await recordWork(manager, { batch_id: batchId });
     });
     try {
       await this.enqueuePlans(caller.workspaceId, run, correlationId);
@@ -231,6 +233,8 @@ export class BatchesService {
             batchId,
             caller.workspaceId,
           ]);
+          // A retry of the request must run again: the batch it made is gone.
+          await dropWorkRecord(manager);
         })
         .catch(() => undefined);
       throw error;

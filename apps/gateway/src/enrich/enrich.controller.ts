@@ -14,6 +14,7 @@ import { ApiAnswer, ApiError, ApiKeyErrors, ApiPost, ListRefusedErrorBody } from
 import { GatewayConfig } from '@sluice/config';
 import { ENRICH_FIELDS } from '@sluice/enrichment';
 import type { Response } from 'express';
+import { RecordsWorkUnderKey } from '../auth/idempotent-work';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
 import { RequireScope } from '../auth/scopes';
@@ -184,6 +185,7 @@ export class EnrichController {
   }
 
   @Post('enqueue')
+  @RecordsWorkUnderKey()
   @ApiPost({ body: true })
   @RequireScope('enrich')
   @ApiOperation({

@@ -38,6 +38,7 @@ import {
   JOB_VIEW_NULLABLE,
 } from '../openapi/examples';
 import type { RequestInput, RequestOptions, RequestType } from '@sluice/enrichment';
+import { RecordsWorkUnderKey } from '../auth/idempotent-work';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { RequireScope } from '../auth/scopes';
 import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
@@ -74,6 +75,7 @@ export class JobsController {
   ) {}
 
   @Post()
+  @RecordsWorkUnderKey()
   @RequireScope('enrich')
   @HttpCode(202)
   @ApiOperation({
@@ -114,6 +116,7 @@ export class JobsController {
   }
 
   @Post('bulk')
+  @RecordsWorkUnderKey()
   @RequireScope('enrich')
   @HttpCode(202)
   @ApiOperation({
@@ -236,6 +239,7 @@ export class JobsController {
   }
 
   @Post(':id/retry')
+  @RecordsWorkUnderKey()
   @RequireScope('enrich')
   @HttpCode(202)
   @ApiOperation({

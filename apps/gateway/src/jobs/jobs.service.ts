@@ -23,6 +23,7 @@ import {
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DataSource, In } from 'typeorm';
+import { dropWorkRecord, recordWork, recordsWork } from '../auth/idempotent-work';
 import type { Caller } from '../auth/request-context';
 import { CancelledCallbacks } from '../callbacks/cancelled-callbacks.service';
 import { encodeKeysetCursor } from '../keyset-cursor';
@@ -157,11 +158,11 @@ export class JobsService {
       // Fail before touching PostgreSQL: the caller retries, nothing is half-written.
       throw new DependencyUnavailableError('redis');
     }
-    const requests = this.dataSource.getRepository(EnrichmentRequest);
-    // The ids are drawn here, so the one INSERT needs no RETURNING and its text is the same for
-    // any number of rows: one prepared statement (no wrapping transaction: one statement is atomic).
+    // The ids are drawn here, so the one INSERT's text is the same for any number of rows: one
+    // prepared statement (no wrapping transaction: one statement is atomic) — unless the request runs
+    // under an Idempotency-Key whose route records its work, written in the same transaction.
     const rows = jobs.map((job) => ({ id: randomUUID(), job }));
-    const inserted = await queryPrepared<unknown[]>(this.dataSource, INSERT_REQUESTS_SQL, [
+    const parameters = [
       caller.workspaceId,
       caller.apiKeyId,
       providerTierOf(caller.tier),
@@ -179,7 +180,16 @@ export class JobsService {
         })),
       ),
       suppressionHashes,
-    ]);
+    ];
+    const inserted = recordsWork()
+      ? await this.dataSource.transaction(async (manager) => {
+          const made = await queryPrepared<unknown[]>(manager, INSERT_REQUESTS_SQL, parameters);
+          if (made.length === rows.length) {
+            await recordWork(manager, { job_ids: rows.map(({ id }) => id) });
+          }
+          return made;
+        })
+      : await queryPrepared<unknown[]>(this.dataSource, INSERT_REQUESTS_SQL, parameters);
     if (inserted.length < rows.length) {
       throw new UnprocessableEntityException(SUPPRESSED_MESSAGE);
     }
@@ -199,8 +209,15 @@ export class JobsService {
         await this.planQueue.addBulk(plans);
       }
     } catch (error) {
-      await requests
-        .delete({ id: In(rows.map((row) => row.id)), workspaceId: caller.workspaceId })
+      // Undone together with the record of the work under the request's key, if any: a retry of a
+      // request whose jobs are gone must run again.
+      await this.dataSource
+        .transaction(async (manager) => {
+          await manager
+            .getRepository(EnrichmentRequest)
+            .delete({ id: In(rows.map((row) => row.id)), workspaceId: caller.workspaceId });
+          await dropWorkRecord(manager);
+        })
         .catch(() => undefined);
       throw error;
     }

@@ -276,7 +276,7 @@ export function ApiPost(options: { body: boolean }): MethodDecorator {
     }),
     ApiError(
       409,
-      'The Idempotency-Key was used with another request, or its first request is still running.',
+      'The Idempotency-Key was used with another request, or its first request is still running, or (jobs and batches) its first request was done but its answer never kept: `made` names what it made.',
       'This Idempotency-Key was used with a different request (method, path or body); use a new key.',
     ),
   ];

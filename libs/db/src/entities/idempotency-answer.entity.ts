@@ -60,6 +60,18 @@ export class IdempotencyAnswer {
   @Column({ type: 'boolean', default: false })
   withheld!: boolean;
 
+  /**
+   * False while the row only records the work a request did under the key (written in the work's
+   * own transaction) and its answer is not kept yet: a gateway that stopped in between leaves it so,
+   * and a retry is told the work was done instead of doing it again.
+   */
+  @Column({ type: 'boolean', default: true })
+  answered!: boolean;
+
+  /** What the request made, recorded with the work (`{"job_ids": [...]}`, `{"batch_id": ...}`). */
+  @Column({ type: 'jsonb', nullable: true })
+  made!: Record<string, unknown> | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -19,6 +19,7 @@ import { AuditEvents1796239530947 } from './1796239530947-AuditEvents';
 import { BatchCancel1796327781211 } from './1796327781211-BatchCancel';
 import { IdempotencyAnswers1796370000000 } from './1796370000000-IdempotencyAnswers';
 import { UnlimitedCredits1796380000000 } from './1796380000000-UnlimitedCredits';
+import { IdempotencyWorkRecords1796390000000 } from './1796390000000-IdempotencyWorkRecords';
 
 /** Every migration, in order. Listed explicitly (no glob) so that compiled and test runs agree. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -43,4 +44,5 @@ export const MIGRATIONS: (new () => object)[] = [
   ProviderPauses1796360000000,
   IdempotencyAnswers1796370000000,
   UnlimitedCredits1796380000000,
+  IdempotencyWorkRecords1796390000000,
 ];
