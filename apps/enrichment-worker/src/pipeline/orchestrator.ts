@@ -62,6 +62,7 @@ import { CreditGate } from './credit-gate';
 import { PipelineGuards, ResultCache } from './pipeline-redis';
 import { ProviderCatalog } from './provider-catalog';
 import type { GoalInput } from './provider-invoker';
+import { WorkspaceAccounts } from './workspace-accounts';
 
 const TERMINAL = ['completed', 'failed', 'cancelled'] as const;
 
@@ -186,6 +187,7 @@ export class Orchestrator {
     private readonly cache: ResultCache,
     private readonly config: PipelineConfig,
     private readonly callbacks: CallbackConfig,
+    private readonly accounts: WorkspaceAccounts,
     providers: ProvidersConfig,
   ) {
     this.sandboxed = new Set(sandboxedProviders(providers));
@@ -533,15 +535,26 @@ export class Orchestrator {
     const candidates: ProviderCandidate[] = await Promise.all(
       relevant.map(async ({ settings, cost }): Promise<ProviderCandidate> => {
         const paid = cost.credits > 0;
+        // The workspace's own account at the provider, if it stored credentials: its calls go with
+        // those (the platform's may be absent), spend its credits (the platform's balance says
+        // nothing of them) and count in its own rate window, as the step runner makes them. A row
+        // that cannot be opened counts as an account: its step fails saying why, rather than
+        // quietly spending the platform's credits.
+        const own = await this.accounts.of(request.workspaceId, settings.name).then(
+          (account) => account !== null,
+          () => true,
+        );
         // The budget of this goal's operation: a provider whose lookups are used up may still search.
         const rules = this.catalog.rateLimitsFor(settings.name, request.tier, goal.capability);
         const [snapshot, remaining, paused, circuit] = await Promise.all([
-          paid ? this.guards.wallet.snapshot(settings.name) : null,
+          paid && !own ? this.guards.wallet.snapshot(settings.name) : null,
           rules.length > 0
             ? this.guards.limiter
-                .remaining(settings.name, rules)
+                .remaining(own ? `${settings.name}:workspace:${request.workspaceId}` : settings.name, rules)
                 .then((left) => Math.min(...Object.values(left)))
             : null,
+          // Still read for an own account: the pause is the provider queue's, which holds every
+          // workspace's steps until it resumes, so new work goes elsewhere (or waits) all the same.
           paid ? this.gate.pauseOf(settings.name) : null,
           this.guards.circuits.state(settings.name),
         ]);
@@ -550,7 +563,7 @@ export class Orchestrator {
           cost: cost.credits,
           chargedOnMiss: cost.chargedOnMiss,
           enabled: settings.enabled,
-          hasCredentials: settings.hasCredentials,
+          hasCredentials: settings.hasCredentials || own,
           creditsBalance: snapshot?.balance ?? null,
           paused: paused !== null && paused.manual !== true,
           pausedByOperator: paused?.manual === true,
