@@ -7,6 +7,7 @@ export interface ProviderView {
   credits: number | null;
   latency_ms: number;
   error_rate: number;
+  reset_rate: number;
   outage: boolean;
   rate_limit: RateLimitSetting | null;
   task_delay_ms: number;
@@ -15,13 +16,22 @@ export interface ProviderView {
 }
 
 export function providerView(runtime: ProviderRuntime): ProviderView {
-  const { credits, latency_ms, error_rate, outage, rate_limit, task_delay_ms, unlimited_credits } =
-    runtime.settings;
+  const {
+    credits,
+    latency_ms,
+    error_rate,
+    reset_rate,
+    outage,
+    rate_limit,
+    task_delay_ms,
+    unlimited_credits,
+  } = runtime.settings;
   return {
     name: runtime.provider.name,
     credits,
     latency_ms,
     error_rate,
+    reset_rate,
     outage,
     rate_limit: cloneRateLimit(rate_limit),
     task_delay_ms,

@@ -38,12 +38,15 @@ describe('applySettingsPatch', () => {
       outage: true,
     });
     expect(settingsOf({ error_rate: 0.25 })).toEqual({ ...defaults, error_rate: 0.25 });
+    expect(settingsOf({ reset_rate: 0.5 })).toEqual({ ...defaults, reset_rate: 0.5 });
     expect(settingsOf({})).toEqual(defaults);
   });
 
-  it('accepts the bounds of error_rate and latency_ms', () => {
+  it('accepts the bounds of error_rate, reset_rate and latency_ms', () => {
     expect(settingsOf({ error_rate: 0, latency_ms: 0 })).toMatchObject({ error_rate: 0, latency_ms: 0 });
     expect(settingsOf({ error_rate: 1 })).toMatchObject({ error_rate: 1 });
+    expect(settingsOf({ reset_rate: 0 })).toMatchObject({ reset_rate: 0 });
+    expect(settingsOf({ reset_rate: 1 })).toMatchObject({ reset_rate: 1 });
   });
 
   it('replaces, amends or removes the rate limit', () => {
@@ -73,6 +76,9 @@ describe('applySettingsPatch', () => {
     ['an error_rate above 1', { error_rate: 1.5 }, 'error_rate'],
     ['a negative error_rate', { error_rate: -0.1 }, 'error_rate'],
     ['an error_rate as text', { error_rate: '0.5' }, 'error_rate'],
+    ['a reset_rate above 1', { reset_rate: 1.5 }, 'reset_rate'],
+    ['a negative reset_rate', { reset_rate: -0.1 }, 'reset_rate'],
+    ['a reset_rate as text', { reset_rate: '0.5' }, 'reset_rate'],
     ['outage as text', { outage: 'yes' }, 'outage'],
     ['outage as a number', { outage: 1 }, 'outage'],
     ['a rate limit as a number', { rate_limit: 600 }, 'rate_limit'],

@@ -72,6 +72,13 @@ export function applySettingsPatch(
           next.error_rate = value;
         }
         break;
+      case 'reset_rate':
+        if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
+          problems.push(`reset_rate must be a number from 0 to 1 (got ${describe(value)})`);
+        } else {
+          next.reset_rate = value;
+        }
+        break;
       case 'outage':
         if (typeof value !== 'boolean') {
           problems.push(`outage must be true or false (got ${describe(value)})`);

@@ -20,6 +20,7 @@ export const apollo: SimulatedProvider = {
     credits: 1000,
     latency_ms: 0,
     error_rate: 0,
+    reset_rate: 0,
     outage: false,
     rate_limit: { limit: 600, window_seconds: 3600 },
     task_delay_ms: 200,

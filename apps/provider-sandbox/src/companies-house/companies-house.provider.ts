@@ -59,6 +59,7 @@ export const companiesHouse: SimulatedProvider = {
     credits: null,
     latency_ms: 0,
     error_rate: 0,
+    reset_rate: 0,
     outage: false,
     rate_limit: { limit: 600, window_seconds: 300 },
     task_delay_ms: 0,

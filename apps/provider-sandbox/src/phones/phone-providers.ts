@@ -21,6 +21,7 @@ function defaults(hourly: number, delay = 0): ProviderSettings {
     credits: 500,
     latency_ms: 0,
     error_rate: 0,
+    reset_rate: 0,
     outage: false,
     rate_limit: { limit: hourly, window_seconds: 3600 },
     task_delay_ms: delay,

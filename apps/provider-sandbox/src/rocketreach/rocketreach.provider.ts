@@ -45,6 +45,7 @@ export const rocketreach: SimulatedProvider = {
     credits: 1000,
     latency_ms: 0,
     error_rate: 0,
+    reset_rate: 0,
     outage: false,
     rate_limit: {
       limit: 10,

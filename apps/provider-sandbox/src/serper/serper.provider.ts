@@ -19,6 +19,7 @@ export const serper: SimulatedProvider = {
     credits: 2500,
     latency_ms: 0,
     error_rate: 0,
+    reset_rate: 0,
     outage: false,
     rate_limit: { limit: 50, window_seconds: 1 },
     task_delay_ms: 0,

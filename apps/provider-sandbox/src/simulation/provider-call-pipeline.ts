@@ -12,8 +12,8 @@ import {
 
 /**
  * Runs one call to a simulated provider through the same steps a real provider's edge would:
- * authentication → outage → rate limit → injected failure → latency → the answer. Every call is
- * counted, whatever its outcome.
+ * authentication → outage → rate limit → injected failure → latency → the answer (or, injected, a
+ * connection closed once the work is done and charged). Every call is counted, whatever its outcome.
  */
 @Injectable()
 export class ProviderCallPipeline {
@@ -75,10 +75,14 @@ export class ProviderCallPipeline {
     const answered = answer();
     if (isChargedReply(answered)) {
       runtime.charge(answered.charge);
-      send(response, answered.reply, rateHeaders);
+    }
+    if (runtime.drawReset()) {
+      // As when a provider's edge or a proxy drops the connection after the work was done: nothing
+      // of the answer is written, the charge stands, and the caller cannot tell it was made.
+      request.socket.destroy();
       return;
     }
-    send(response, answered, rateHeaders);
+    send(response, isChargedReply(answered) ? answered.reply : answered, rateHeaders);
   }
 }
 

@@ -24,6 +24,11 @@ export interface ProviderSettings {
   latency_ms: number;
   /** Share of calls (0..1) that fail with the provider's own 500 answer. */
   error_rate: number;
+  /**
+   * Share of calls (0..1) whose connection is closed without an answer once the provider has done
+   * the work, and charged for it: the caller sees a reset socket and cannot know whether it paid.
+   */
+  reset_rate: number;
   /** Every call answers 503. */
   outage: boolean;
   /** `null`: the provider publishes no limit. */
@@ -42,6 +47,7 @@ export const SETTING_NAMES = [
   'credits',
   'latency_ms',
   'error_rate',
+  'reset_rate',
   'outage',
   'rate_limit',
   'task_delay_ms',

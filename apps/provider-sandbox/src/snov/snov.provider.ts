@@ -38,6 +38,7 @@ export const snov: SimulatedProvider = {
     credits: 1000,
     latency_ms: 0,
     error_rate: 0,
+    reset_rate: 0,
     outage: false,
     rate_limit: { limit: 60, window_seconds: 60 },
     task_delay_ms: 300,

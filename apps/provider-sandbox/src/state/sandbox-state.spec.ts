@@ -10,6 +10,7 @@ const fakeProvider = (name: string): SimulatedProvider => ({
     credits: 100,
     latency_ms: 0,
     error_rate: 0,
+    reset_rate: 0,
     outage: false,
     rate_limit: { limit: 2, window_seconds: 60 },
     task_delay_ms: 0,
@@ -67,6 +68,23 @@ describe('SandboxState', () => {
     expect(draws(state, 'alpha', 50).some(Boolean)).toBe(false);
     state.find('alpha')!.update({ ...state.find('alpha')!.settings, error_rate: 1 });
     expect(draws(state, 'alpha', 50).every(Boolean)).toBe(true);
+  });
+
+  it('closes every connection at reset_rate 1 and none at 0, without changing which calls fail', () => {
+    const plain = stateWith(3);
+    const state = stateWith(3);
+    const alpha = state.find('alpha')!;
+    expect(Array.from({ length: 50 }, () => alpha.drawReset()).some(Boolean)).toBe(false);
+    for (const runtime of [plain.find('alpha')!, alpha]) {
+      runtime.update({ ...runtime.settings, error_rate: 0.5 });
+    }
+    alpha.update({ ...alpha.settings, reset_rate: 1 });
+    const failures: boolean[] = [];
+    for (let i = 0; i < 50; i++) {
+      failures.push(alpha.drawFailure());
+      expect(alpha.drawReset()).toBe(true);
+    }
+    expect(failures).toEqual(draws(plain, 'alpha', 50));
   });
 
   it('gives each provider its own failure stream', () => {

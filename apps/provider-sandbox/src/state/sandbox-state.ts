@@ -20,6 +20,7 @@ export class ProviderRuntime {
   usedUnlimited = 0;
   readonly rateWindows = new FixedRateWindows();
   private failures: SeededRandom;
+  private resets: SeededRandom;
 
   constructor(
     readonly provider: SimulatedProvider,
@@ -27,6 +28,7 @@ export class ProviderRuntime {
   ) {
     this.settings = cloneSettings(provider.defaults);
     this.failures = this.newFailureStream();
+    this.resets = this.newResetStream();
   }
 
   /**
@@ -35,6 +37,15 @@ export class ProviderRuntime {
    */
   drawFailure(): boolean {
     return this.failures.next() < this.settings.error_rate;
+  }
+
+  /**
+   * Whether this call's connection is closed instead of answered, under `reset_rate`: drawn from a
+   * stream of its own (seeded like the failures'), so turning resets on leaves which calls fail as
+   * they were.
+   */
+  drawReset(): boolean {
+    return this.resets.next() < this.settings.reset_rate;
   }
 
   /**
@@ -66,10 +77,15 @@ export class ProviderRuntime {
     this.usedUnlimited = 0;
     this.rateWindows.clear();
     this.failures = this.newFailureStream();
+    this.resets = this.newResetStream();
   }
 
   private newFailureStream(): SeededRandom {
     return new SeededRandom(deriveSeed(this.seed, `errors:${this.provider.name}`));
+  }
+
+  private newResetStream(): SeededRandom {
+    return new SeededRandom(deriveSeed(this.seed, `resets:${this.provider.name}`));
   }
 }
 
