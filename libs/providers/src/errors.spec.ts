@@ -23,6 +23,7 @@ describe('ProviderError', () => {
   it('defaults the optional details to null', () => {
     const plain = error('not_found');
     expect([plain.status, plain.retryAfterMs, plain.call, plain.body]).toEqual([null, null, null, null]);
+    expect(plain.maybeDelivered).toBe(false);
   });
 
   it('is an Error named ProviderError that keeps its message and cause', () => {

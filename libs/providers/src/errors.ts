@@ -31,6 +31,8 @@ export interface ProviderErrorInit {
   call?: ProviderCallInfo | null;
   body?: unknown;
   cause?: unknown;
+  /** @defaultValue false */
+  maybeDelivered?: boolean;
 }
 
 export class ProviderError extends Error {
@@ -45,6 +47,13 @@ export class ProviderError extends Error {
   readonly call: ProviderCallInfo | null;
   /** The provider's parsed error body, when there was one. */
   readonly body: unknown;
+  /**
+   * Whether the request may have reached the provider although no answer was read: a timeout, a
+   * connection that broke after the request was written, or one that broke while the answer was
+   * being read. The provider may then have done the work, and charged for it: calling again may pay
+   * again. `false` when nothing was sent (the connection could not be made) and when an answer was read.
+   */
+  readonly maybeDelivered: boolean;
 
   constructor(init: ProviderErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -54,6 +63,7 @@ export class ProviderError extends Error {
     this.retryAfterMs = init.retryAfterMs ?? null;
     this.call = init.call ?? null;
     this.body = init.body ?? null;
+    this.maybeDelivered = init.maybeDelivered ?? false;
   }
 
   /** Whether the same call may succeed later; bad input, auth and missing records never will. */

@@ -61,8 +61,9 @@ type UnreadablePaid = Extract<PaidAnswer, { status: 'unreadable' }>;
 
 /**
  * What a failed call was charged without an answer to show for it, or null: a paid call that
- * timed out (ours or the provider client's timeout), at its price; or a final failure after a
- * charged exchange (`invalid_response`), at what the call log says it cost.
+ * timed out (ours or the provider client's timeout) or whose connection broke after the request was
+ * sent (it may have reached the provider), at its price; or a final failure after a charged exchange
+ * (`invalid_response`), at what the call log says it cost.
  */
 function chargedWithoutAnswer(
   error: unknown,
@@ -72,11 +73,12 @@ function chargedWithoutAnswer(
 ): UnreadablePaid | null {
   const timedOut =
     error instanceof StepTimeoutError || (error instanceof ProviderError && error.kind === 'timeout');
-  if (price > 0 && timedOut) {
+  const maybeDelivered = timedOut || (error instanceof ProviderError && error.maybeDelivered);
+  if (price > 0 && maybeDelivered) {
     return {
       status: 'unreadable',
       credits: price,
-      kind: 'timeout',
+      kind: error instanceof ProviderError ? error.kind : 'timeout',
       error: `${message(error)} (${provider} may have charged for the call, so it counts as charged and is not made again)`,
     };
   }
@@ -653,6 +655,9 @@ export class StepRunner {
       // read it. Calling again would pay again, so it is not retried: the call counts as charged at
       // its price (an upper bound: the next balance reading corrects the wallet, and the credit
       // monitor's drift check compares the ledger with the balances), and the waterfall moves on.
+      // So does a paid call whose connection broke once the request was sent (a reset, a socket
+      // closed, an answer cut off): the provider may have done the work and charged, as for a
+      // timeout. One that failed before anything was sent (refused, no such host) is retried.
       const unreadable = chargedWithoutAnswer(error, provider, cost.credits, () =>
         this.callLog.chargedFor(step.id),
       );

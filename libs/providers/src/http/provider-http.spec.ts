@@ -238,10 +238,96 @@ describe('ProviderHttp', () => {
       .catch((e: unknown) => e)) as ProviderError;
     expect(error.kind).toBe('timeout');
     expect(error.retryable).toBe(true);
+    expect(error.maybeDelivered).toBe(true);
     expect(calls[0]).toMatchObject({ status: null, errorKind: 'timeout' });
   });
 
-  it('calls an unreachable provider unavailable', async () => {
+  it('calls a connection closed after the request was received an outage that may have reached the provider', async () => {
+    let received = '';
+    handler = (req, _res, body) => {
+      received = body;
+      req.socket.destroy();
+    };
+    const error = (await http()
+      .request({ method: 'POST', endpoint: 'POST /people', path: '/people', json: { q: 1 }, subject: 'x' })
+      .catch((e: unknown) => e)) as ProviderError;
+    expect(received).toBe('{"q":1}');
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ kind: 'unavailable', status: null, maybeDelivered: true });
+    expect(error.retryable).toBe(true);
+    expect(error.message).toMatch(
+      /broke during POST \/people, before an answer came .*\((UND_ERR_SOCKET|ECONNRESET)\).*may have received/,
+    );
+    expect(calls).toEqual([expect.objectContaining({ status: null, credits: 0, errorKind: 'unavailable' })]);
+  });
+
+  it('calls an answer cut off while its body was read one that may have reached the provider', async () => {
+    handler = (req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      res.write('{"found":');
+      setTimeout(() => req.socket.destroy(), 20);
+    };
+    const error = (await http()
+      .request({ method: 'POST', endpoint: 'POST /people', path: '/people', json: {}, subject: 'x' })
+      .catch((e: unknown) => e)) as ProviderError;
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ kind: 'unavailable', status: 200, maybeDelivered: true });
+    expect(error.message).toContain('while its answer (HTTP 200) to POST /people was being read');
+    expect(calls).toEqual([expect.objectContaining({ status: 200, credits: 0, errorKind: 'unavailable' })]);
+  });
+
+  it('says an answer read was no transport failure, whatever its status', async () => {
+    handler = reply(503, '{}');
+    const error = (await http()
+      .request({ method: 'GET', endpoint: 'GET /x', path: '/x', subject: 'x' })
+      .catch((e: unknown) => e)) as ProviderError;
+    expect(error).toMatchObject({ kind: 'unavailable', status: 503, maybeDelivered: false });
+  });
+
+  /** A fetch that fails as undici does: a TypeError whose cause carries the system or undici code. */
+  const failingWith =
+    (code: string | undefined): typeof fetch =>
+    () =>
+      Promise.reject(
+        new TypeError('fetch failed', {
+          cause: Object.assign(new Error('network'), code === undefined ? {} : { code }),
+        }),
+      );
+
+  it.each([
+    ['ENOTFOUND', false],
+    ['EAI_AGAIN', false],
+    ['EHOSTUNREACH', false],
+    ['ENETUNREACH', false],
+    ['UND_ERR_CONNECT_TIMEOUT', false],
+    ['CERT_HAS_EXPIRED', false],
+    ['DEPTH_ZERO_SELF_SIGNED_CERT', false],
+    ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', false],
+    ['ERR_TLS_CERT_ALTNAME_INVALID', false],
+    ['ERR_SSL_WRONG_VERSION_NUMBER', false],
+    ['ECONNRESET', true],
+    ['EPIPE', true],
+    ['UND_ERR_SOCKET', true],
+    ['ETIMEDOUT', true],
+    ['UND_ERR_SOMETHING_NEW', true],
+    [undefined, true],
+  ])('classifies a fetch failed with %s as possibly delivered: %s', async (code, maybeDelivered) => {
+    const failing = new ProviderHttp({
+      provider: 'acme',
+      label: 'Acme',
+      baseUrl,
+      secrets: () => [],
+      classify: (failure) => classifyByStatus(failure, 'Acme'),
+      fetch: failingWith(code),
+    });
+    const error = (await failing
+      .request({ method: 'POST', endpoint: 'POST /x', path: '/x', subject: 'x' })
+      .catch((e: unknown) => e)) as ProviderError;
+    expect(error).toMatchObject({ kind: 'unavailable', maybeDelivered });
+    expect(error.retryable).toBe(true);
+  });
+
+  it('calls an unreachable provider unavailable, with nothing delivered', async () => {
     const probe = createServer();
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
     const port = (probe.address() as AddressInfo).port;
@@ -257,7 +343,9 @@ describe('ProviderHttp', () => {
       .request({ method: 'GET', endpoint: 'GET /x', path: '/x', subject: 'x' })
       .catch((e: unknown) => e)) as ProviderError;
     expect(error.kind).toBe('unavailable');
+    expect(error.maybeDelivered).toBe(false);
     expect(error.message).toContain('ECONNREFUSED');
+    expect(error.message).toContain('could not be reached');
   });
 
   it('refuses a base URL with credentials without echoing them', () => {

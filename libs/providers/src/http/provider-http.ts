@@ -107,18 +107,59 @@ function isTimeout(error: unknown, signal: AbortSignal): boolean {
   return signal.aborted || (isRecord(error) && error.name === 'TimeoutError');
 }
 
-function transportCode(error: unknown): string {
+/** The system or undici error code of a fetch failure (`ECONNREFUSED`, `UND_ERR_SOCKET`), if it has one. */
+function errorCode(error: unknown): string | null {
   if (!isRecord(error)) {
-    return String(error);
+    return null;
   }
   const cause = error.cause;
   if (isRecord(cause) && typeof cause.code === 'string') {
     return cause.code;
   }
-  if (typeof error.code === 'string') {
-    return error.code;
+  return typeof error.code === 'string' ? error.code : null;
+}
+
+function transportCode(error: unknown): string {
+  if (!isRecord(error)) {
+    return String(error);
   }
-  return typeof error.message === 'string' ? error.message : 'unknown network error';
+  return errorCode(error) ?? (typeof error.message === 'string' ? error.message : 'unknown network error');
+}
+
+/**
+ * Failures that come before a request is written — no connection (refused, no route, no such host,
+ * the connect timed out) or no TLS session (a certificate refused, a handshake that failed) —, so
+ * the provider received nothing, did nothing and charged nothing: calling again is safe.
+ */
+const NEVER_SENT_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_FAIL',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'HOSTNAME_MISMATCH',
+  'INVALID_CA',
+  'INVALID_PURPOSE',
+  'PATH_LENGTH_EXCEEDED',
+]);
+
+/**
+ * Whether a fetch failure came before the request was sent (see {@link NEVER_SENT_CODES}; OpenSSL's
+ * certificate codes and Node's TLS and SSL errors too). Anything else — a reset, a socket the other
+ * side closed, a broken pipe, a code not known here, no code at all — may have come after the
+ * provider received the request: counted as possibly delivered, since calling again could pay twice.
+ */
+function neverSent(error: unknown): boolean {
+  const code = errorCode(error);
+  if (code === null) {
+    return false;
+  }
+  return NEVER_SENT_CODES.has(code) || /^ERR_(SSL|TLS)_/.test(code) || /^UNABLE_TO_|CERT|CRL/.test(code);
 }
 
 /**
@@ -253,9 +294,14 @@ export class ProviderHttp {
         signal,
         redirect: 'manual',
       });
+    } catch (error) {
+      throw this.report(this.transportError(error, signal, callInfo(null), 'request'), null);
+    }
+    try {
       received = await readBody(response, this.maxBodyBytes);
     } catch (error) {
-      throw this.report(this.transportError(error, signal, callInfo(null)), null);
+      // The provider answered: whatever broke the body, the work may be done (and charged).
+      throw this.report(this.transportError(error, signal, callInfo(response.status), 'answer'), null);
     }
     const call = callInfo(response.status);
     const requestId = this.options.requestIdHeader
@@ -354,7 +400,16 @@ export class ProviderHttp {
     return error;
   }
 
-  private transportError(error: unknown, signal: AbortSignal, call: ProviderCallInfo): ProviderError {
+  /**
+   * A call that failed without an answer read: a timeout; or a transport failure, `during` the
+   * request (before any answer) or while reading the `answer` the provider began to send.
+   */
+  private transportError(
+    error: unknown,
+    signal: AbortSignal,
+    call: ProviderCallInfo,
+    during: 'request' | 'answer',
+  ): ProviderError {
     if (isTimeout(error, signal)) {
       return new ProviderError({
         provider: this.provider,
@@ -363,17 +418,39 @@ export class ProviderHttp {
         status: call.status,
         call,
         cause: error,
+        // The request may have gone out: a provider charges for work done, read or not.
+        maybeDelivered: true,
       });
     }
+    const code = transportCode(error);
+    if (during === 'request' && neverSent(error)) {
+      return new ProviderError({
+        provider: this.provider,
+        kind: 'unavailable',
+        message: this.redact.text(
+          `${this.label} could not be reached at ${this.origin} (${code}); check the base URL and the network, then retry.`,
+        ),
+        status: call.status,
+        call,
+        cause: error,
+      });
+    }
+    // Still `unavailable` (an outage for the circuit breaker, and retryable for a free call), but
+    // the caller learns that the provider may have done, and charged for, the work.
+    const when =
+      during === 'answer'
+        ? `while its answer (HTTP ${call.status}) to ${call.endpoint} was being read`
+        : `during ${call.endpoint}, before an answer came`;
     return new ProviderError({
       provider: this.provider,
       kind: 'unavailable',
       message: this.redact.text(
-        `${this.label} could not be reached at ${this.origin} (${transportCode(error)}); check the base URL and the network, then retry.`,
+        `The connection to ${this.label} at ${this.origin} broke ${when} (${code}): ${this.label} may have received the request and done the work.`,
       ),
       status: call.status,
       call,
       cause: error,
+      maybeDelivered: true,
     });
   }
 }
