@@ -31,6 +31,8 @@ export interface CallCounts {
   total: number;
   by_endpoint: Record<string, number>;
   recent: number[];
+  /** Calls the provider refused with its rate-limit answer (429), by endpoint. */
+  rate_limited: Record<string, number>;
 }
 
 export const FAST = {

@@ -142,6 +142,7 @@ describe('the /_sandbox admin surface', () => {
           by_endpoint: {},
           recent: [],
           by_credential: {},
+          rate_limited: {},
         },
       );
     });

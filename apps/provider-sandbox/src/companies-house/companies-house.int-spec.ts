@@ -396,6 +396,7 @@ describe('Companies House simulation over HTTP', () => {
         recent: [expect.any(Number)],
         // The call authenticated with the test key, counted under its tag.
         by_credential: { [credentialTag('sandbox-test-key')]: 1 },
+        rate_limited: {},
       });
     });
   });

@@ -52,6 +52,7 @@ export class ProviderCallPipeline {
       );
       rateHeaders = provider.rateLimitHeaders(decision.window);
       if (!decision.allowed) {
+        runtime.calls.recordRateLimited(endpoint);
         send(response, provider.rateLimited(decision.window), rateHeaders);
         return;
       }

@@ -11,6 +11,11 @@ export interface CallCounts {
    * as a provider's dashboard shows usage per API key.
    */
   by_credential: Record<string, number>;
+  /**
+   * Calls refused with the provider's rate-limit answer (429), by endpoint as in `by_endpoint`: what
+   * a provider would hold against a client that does not keep to its limits.
+   */
+  rate_limited: Record<string, number>;
 }
 
 /** How `by_credential` names a credential: the first 12 hex digits of its SHA-256. */
@@ -26,6 +31,7 @@ export class CallCounter {
   private readonly byEndpoint = new Map<string, number>();
   private recent: number[] = [];
   private readonly byCredential = new Map<string, number>();
+  private readonly rateLimited = new Map<string, number>();
 
   record(endpoint: string, at = Date.now()): void {
     this.total += 1;
@@ -42,16 +48,26 @@ export class CallCounter {
     this.byCredential.set(tag, (this.byCredential.get(tag) ?? 0) + 1);
   }
 
+  /** Counts a call (already {@link record}ed) that the provider's rate limit refused. */
+  recordRateLimited(endpoint: string): void {
+    this.rateLimited.set(endpoint, (this.rateLimited.get(endpoint) ?? 0) + 1);
+  }
+
   snapshot(): CallCounts {
-    const byEndpoint: Record<string, number> = {};
-    for (const [endpoint, count] of [...this.byEndpoint.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-      byEndpoint[endpoint] = count;
-    }
     return {
       total: this.total,
-      by_endpoint: byEndpoint,
+      by_endpoint: sortedByEndpoint(this.byEndpoint),
       recent: this.recent.slice(-RECENT_KEPT),
       by_credential: Object.fromEntries(this.byCredential),
+      rate_limited: sortedByEndpoint(this.rateLimited),
     };
   }
+}
+
+function sortedByEndpoint(counts: ReadonlyMap<string, number>): Record<string, number> {
+  const sorted: Record<string, number> = {};
+  for (const [endpoint, count] of [...counts.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    sorted[endpoint] = count;
+  }
+  return sorted;
 }

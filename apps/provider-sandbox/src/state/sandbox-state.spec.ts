@@ -104,7 +104,13 @@ describe('SandboxState', () => {
     alpha.rateWindows.take('k', { limit: 1, window_seconds: 60 }, 0);
     state.reset();
     expect(alpha.settings).toEqual(fakeProvider('alpha').defaults);
-    expect(alpha.calls.snapshot()).toEqual({ total: 0, by_endpoint: {}, recent: [], by_credential: {} });
+    expect(alpha.calls.snapshot()).toEqual({
+      total: 0,
+      by_endpoint: {},
+      recent: [],
+      by_credential: {},
+      rate_limited: {},
+    });
     expect(alpha.rateWindows.take('k', { limit: 1, window_seconds: 60 }, 0).allowed).toBe(true);
     alpha.update({ ...alpha.settings, error_rate: 0.5 });
     expect(draws(state, 'alpha', 20)).toEqual(before);
