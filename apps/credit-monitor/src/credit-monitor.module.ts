@@ -3,6 +3,7 @@ import { LoggerModule } from 'nestjs-pino';
 import {
   type CoreConfig,
   type CreditMonitorConfig,
+  type PipelineConfig,
   type ProvidersConfig,
   SluiceConfigModule,
 } from '@sluice/config';
@@ -13,6 +14,7 @@ import { AlertBook } from './alerts/alert-book';
 import { AlertDelivery } from './alerts/alert-delivery';
 import { BalanceCheck } from './credits/balance-check';
 import { BalanceReaders } from './credits/balance-readers';
+import { BalanceReadWindow } from './credits/balance-read-window';
 import { MonitorWorker } from './monitor-worker';
 import { OpsChecks } from './ops/ops-checks';
 import { PipelineEvents } from './ops/pipeline-events';
@@ -26,11 +28,17 @@ import { RetentionRunner } from './retention/retention-runner';
  */
 @Module({})
 export class CreditMonitorModule {
-  static forRoot(core: CoreConfig, monitor: CreditMonitorConfig, providers: ProvidersConfig): DynamicModule {
+  static forRoot(
+    core: CoreConfig,
+    monitor: CreditMonitorConfig,
+    providers: ProvidersConfig,
+    // Its rate windows: PROVIDER_OVERRIDES' rules and RATE_LIMITER, as the workers read them.
+    pipeline: PipelineConfig,
+  ): DynamicModule {
     return {
       module: CreditMonitorModule,
       imports: [
-        SluiceConfigModule.forRoot([core, monitor, providers]),
+        SluiceConfigModule.forRoot([core, monitor, providers, pipeline]),
         LoggerModule.forRoot(
           loggerParams({ app: 'credit-monitor', level: core.logLevel, flushMs: core.logFlushMs }),
         ),
@@ -47,6 +55,7 @@ export class CreditMonitorModule {
         AlertBook,
         AlertDelivery,
         BalanceReaders,
+        BalanceReadWindow,
         BalanceCheck,
         OpsChecks,
         UsageReport,

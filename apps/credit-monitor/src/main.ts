@@ -1,13 +1,24 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { CoreConfig, CreditMonitorConfig, loadConfigs, ProvidersConfig } from '@sluice/config';
+import {
+  CoreConfig,
+  CreditMonitorConfig,
+  loadConfigs,
+  PipelineConfig,
+  ProvidersConfig,
+} from '@sluice/config';
 import { closeOnSignals, runApp } from '@sluice/platform';
 import { CreditMonitorModule } from './credit-monitor.module';
 
 runApp({ name: 'credit-monitor', portSetting: 'CREDIT_MONITOR_PORT' }, async () => {
-  const [core, monitor, providers] = loadConfigs([CoreConfig, CreditMonitorConfig, ProvidersConfig]);
-  const app = await NestFactory.create(CreditMonitorModule.forRoot(core, monitor, providers), {
+  const [core, monitor, providers, pipeline] = loadConfigs([
+    CoreConfig,
+    CreditMonitorConfig,
+    ProvidersConfig,
+    PipelineConfig,
+  ]);
+  const app = await NestFactory.create(CreditMonitorModule.forRoot(core, monitor, providers, pipeline), {
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));

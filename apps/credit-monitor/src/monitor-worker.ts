@@ -23,6 +23,14 @@ import { RetentionRunner } from './retention/retention-runner';
 const DEFAULT_CHECK_EVERY_MS: Record<string, number> = { snov: 30 * 60_000 };
 
 /**
+ * A balance check waits for a slot in its provider's rate window at most this share of its
+ * interval, and never more than a minute (a waiting check holds one of the monitor's job slots);
+ * past that the reading is skipped, and the next check tries again.
+ */
+const RATE_WAIT_SHARE = 0.25;
+const RATE_WAIT_MAX_MS = 60_000;
+
+/**
  * The monitor's queue: its periodic work is BullMQ job schedulers (a balance check per provider, the
  * operational checks, the daily report), so each tick runs once however many monitors run; alert
  * deliveries are jobs of the same queue. Built by hand, not with `@Processor`, as its worker's
@@ -53,6 +61,11 @@ export class MonitorWorker implements OnApplicationBootstrap, OnApplicationShutd
       DEFAULT_CHECK_EVERY_MS[provider] ??
       this.config.checkIntervalMs
     );
+  }
+
+  /** How long a balance check of `provider` may wait for a slot in its rate window. */
+  rateWaitMs(provider: string): number {
+    return Math.min(RATE_WAIT_MAX_MS, Math.floor(this.checkEveryMs(provider) * RATE_WAIT_SHARE));
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -103,8 +116,10 @@ export class MonitorWorker implements OnApplicationBootstrap, OnApplicationShutd
 
   private async process(job: Job): Promise<unknown> {
     switch (job.name) {
-      case JOB_NAMES.creditsCheck:
-        return this.balances.check(String((job.data as { provider: string }).provider));
+      case JOB_NAMES.creditsCheck: {
+        const provider = String((job.data as { provider: string }).provider);
+        return this.balances.check(provider, { rateWaitMs: this.rateWaitMs(provider) });
+      }
       case JOB_NAMES.opsCheck:
         return this.ops.run();
       case JOB_NAMES.usageReport:

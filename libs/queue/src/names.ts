@@ -116,6 +116,14 @@ export function creditWalletPrefix(queuePrefix: string): string {
   return `${queuePrefix}:pipeline:credits`;
 }
 
+/**
+ * Key prefix of the providers' rate windows: every call to a provider on the platform's account (a
+ * worker's, the credit monitor's balance reads) takes its slot there, under these keys.
+ */
+export function providerRateLimitPrefix(queuePrefix: string): string {
+  return `${queuePrefix}:pipeline:rate`;
+}
+
 /** Key prefix of the providers' circuit breakers (shared by every replica; the gateway reads them). */
 export function circuitBreakerPrefix(queuePrefix: string): string {
   return `${queuePrefix}:pipeline:circuit`;

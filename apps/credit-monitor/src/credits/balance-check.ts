@@ -15,6 +15,7 @@ import {
   cheapestCallOf,
   costsInForce,
   isUnlimited,
+  ProviderError,
   sanitizeStored,
   type CreditBalance,
 } from '@sluice/providers';
@@ -34,6 +35,7 @@ import type { Redis } from 'ioredis';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AlertBook, type ScopedAlerts } from '../alerts/alert-book';
 import { BalanceReaders } from './balance-readers';
+import { BalanceReadWindow } from './balance-read-window';
 
 export interface BalanceCheckResult {
   provider: string;
@@ -51,10 +53,11 @@ export interface BalanceCheckResult {
 const round = (value: number): number => Math.round(value * 10_000) / 10_000;
 
 /**
- * One provider's balance check: reads the balance at its account endpoint, stores the snapshot and
- * reconciles the ledger against it, tells the workers' wallet, raises or re-arms the threshold,
- * drift, forecast and renewal alerts, and pauses the provider's queue when its credits cannot pay
- * for a call (resuming it when they can, unless an operator paused it).
+ * One provider's balance check: takes a slot in the provider's shared rate window (waiting for one
+ * a bounded time, else skipping the reading), reads the balance at its account endpoint, stores
+ * the snapshot and reconciles the ledger against it, tells the workers' wallet, raises or re-arms
+ * the threshold, drift, forecast and renewal alerts, and pauses the provider's queue when its
+ * credits cannot pay for a call (resuming it when they can, unless an operator paused it).
  */
 @Injectable()
 export class BalanceCheck {
@@ -66,6 +69,7 @@ export class BalanceCheck {
     @InjectQueue(QUEUE_NAMES.creditMonitor) private readonly queue: Queue,
     private readonly moduleRef: ModuleRef,
     private readonly readers: BalanceReaders,
+    private readonly window: BalanceReadWindow,
     private readonly alerts: AlertBook,
     private readonly core: CoreConfig,
     private readonly config: CreditMonitorConfig,
@@ -80,15 +84,55 @@ export class BalanceCheck {
     return this.wallet;
   }
 
-  async check(provider: string, now = new Date()): Promise<BalanceCheckResult> {
+  /**
+   * `rateWaitMs`: how long the read may wait for a slot in the provider's rate window; past it, this
+   * reading is skipped (and logged) rather than made over the provider's limit.
+   */
+  async check(
+    provider: string,
+    options: { rateWaitMs: number },
+    now = new Date(),
+  ): Promise<BalanceCheckResult> {
     if (!this.readers.has(provider)) {
       return { provider, skipped: 'no balance endpoint' };
+    }
+    const slot = await this.window.take(provider, options.rateWaitMs);
+    if (!slot.taken) {
+      this.logger.warn({
+        msg: `balance reading skipped: no free slot in the provider's rate window within ${options.rateWaitMs} ms; read again at the next check`,
+        provider,
+        rule: slot.decision.rule,
+        retryAfterMs: slot.decision.retryAfterMs,
+      });
+      return {
+        provider,
+        skipped: `no free slot in ${provider}'s rate window (rule ${slot.decision.rule ?? 'unknown'}) within ${options.rateWaitMs} ms`,
+      };
     }
     const readAt = new Date();
     // Marked before the read: charges the workers commit while the balance is on its way (or while
     // this check waits for the lock below) are kept when the reading is written to the wallet.
     const mark = await (await this.walletOf()).mark(provider);
-    const reading = await this.readers.read(provider);
+    let reading: CreditBalance;
+    try {
+      reading = await this.readers.read(provider);
+    } catch (error) {
+      if (error instanceof ProviderError && error.kind === 'rate_limited') {
+        // Over its limit all the same (calls outside Sluice on the same account, or a provider
+        // counting differently): nothing was read, so nothing is recorded or alerted, and the
+        // schedule's next check reads again. Not a failure to retry: retries would add to the 429s.
+        this.logger.warn({
+          msg: 'balance reading skipped: the provider answered 429 (rate limited); read again at the next check',
+          provider,
+          retryAfterMs: error.retryAfterMs,
+        });
+        return {
+          provider,
+          skipped: 'the provider answered 429 (rate limited); read again at the next check',
+        };
+      }
+      throw error;
+    }
     // One provider's readings are applied one at a time, in the order they were taken, under a
     // lock held to the end: checks running side by side (replicas, a manual check beside the
     // schedule) could otherwise apply an older balance after a newer one and re-arm an alert

@@ -9,11 +9,10 @@ import {
   emitPipelineEvent,
   CreditWallet,
   creditWalletPrefix,
-  InProcessSlidingWindowLimiter,
   LuaScript,
+  providerRateLimiter,
   QueueErrorLog,
   RedisCircuitBreaker,
-  RedisSlidingWindowLimiter,
   type CircuitTransition,
   type RateLimiter,
 } from '@sluice/queue';
@@ -93,10 +92,8 @@ export class PipelineGuards {
   ) {
     this.queuePrefix = core.queuePrefix;
     this.prefix = `${core.queuePrefix}:pipeline`;
-    this.limiter =
-      config.rateLimiter === 'redis'
-        ? new RedisSlidingWindowLimiter(redis, `${this.prefix}:rate`)
-        : new InProcessSlidingWindowLimiter();
+    // The credit monitor's balance reads take their slots in the same windows (same factory).
+    this.limiter = providerRateLimiter(redis, core.queuePrefix, config.rateLimiter);
     this.circuits = new RedisCircuitBreaker(
       redis,
       circuitBreakerPrefix(core.queuePrefix),

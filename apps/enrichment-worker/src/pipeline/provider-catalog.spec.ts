@@ -1,5 +1,6 @@
 import { PipelineConfig, providerOverridesProblem, ProvidersConfig } from '@sluice/config';
-import { ProviderCatalog, withSafetyMargin } from './provider-catalog';
+import { withSafetyMargin } from '@sluice/providers';
+import { ProviderCatalog } from './provider-catalog';
 
 function catalog(
   overrides: Record<string, unknown> = {},

@@ -8,6 +8,7 @@ import {
   environmentSettings,
   mergeSettings,
   rulesForCall,
+  withSafetyMargin,
   type Capability,
   type CapabilityCost,
   type CostTable,
@@ -43,16 +44,6 @@ export interface ProviderSettings {
 }
 
 export type TieredRateLimitRule = RateLimitRule & { tier?: WorkspaceTier; operations?: Capability[] };
-
-/**
- * Our window is counted when a call leaves; the provider counts when it arrives, a few
- * milliseconds later. A window a little longer than the provider's (1 %, at least 100 ms, at most
- * 1 s) keeps a call freed at the very edge of our window from landing inside the provider's.
- */
-export function withSafetyMargin<T extends RateLimitRule>(rule: T): T {
-  const margin = Math.min(1000, Math.max(100, Math.round(rule.windowMs * 0.01)));
-  return { ...rule, windowMs: rule.windowMs + margin };
-}
 
 /**
  * Every provider's settings, held merged in memory (the hot path reads only this): the built-in

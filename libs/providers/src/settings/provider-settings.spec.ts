@@ -269,6 +269,25 @@ describe('provider settings', () => {
       expect(names('pro', 'search_people')).toEqual(['all']);
     });
 
+    it('holds a call made for no workspace (a balance read) to the rules on every call and of its operation, not to a tier’s share', () => {
+      const rules: SettingsRateLimitRule[] = [
+        { name: 'all', limit: 10, windowMs: 1000 },
+        { name: 'free', limit: 5, windowMs: 1000, tier: 'free' },
+        { name: 'lookups', limit: 250, windowMs: 60_000, operations: ['lookup_person'] },
+        { name: 'account', limit: 1, windowMs: 60_000, operations: ['check_credits'] },
+        { name: 'free-account', limit: 1, windowMs: 60_000, tier: 'free', operations: ['check_credits'] },
+      ];
+      expect(rulesForCall(rules, null, 'check_credits').map((rule) => rule.name)).toEqual(['all', 'account']);
+      // RocketReach's account read: its global 10 a second, none of its per-API budgets.
+      const rocketreach = environmentSettings('rocketreach', undefined, 5000).rateLimits;
+      expect(rulesForCall(rocketreach, null, 'check_credits')).toEqual([
+        { name: 'second', limit: 10, windowMs: 1000 },
+      ]);
+      expect(rulesForCall(base.rateLimits, null, 'check_credits').map((rule) => rule.name)).toEqual([
+        'minute',
+      ]);
+    });
+
     it('gives RocketReach its per-API limits by default, from one table', () => {
       const rules = environmentSettings('rocketreach', undefined, 5000).rateLimits;
       const limits = ROCKETREACH_DEFAULT_RATE_LIMITS;

@@ -257,11 +257,13 @@ function operationsProblem(
 
 /**
  * The rules a call counts against: those for every call, and those of its workspace's tier and of
- * its operation where a rule names them.
+ * its operation where a rule names them. A call made for no workspace (`tier` null: the credit
+ * monitor's balance reads on the platform's account) is no tier's to count: only rules without a
+ * tier hold it, those on every call and those of its operation.
  */
 export function rulesForCall<R extends Pick<SettingsRateLimitRule, 'tier' | 'operations'>>(
   rules: readonly R[],
-  tier: SettingsTier,
+  tier: SettingsTier | null,
   operation: Capability,
 ): R[] {
   return rules.filter(
@@ -269,6 +271,16 @@ export function rulesForCall<R extends Pick<SettingsRateLimitRule, 'tier' | 'ope
       (rule.tier === undefined || rule.tier === tier) &&
       (rule.operations === undefined || rule.operations.includes(operation)),
   );
+}
+
+/**
+ * Our window is counted when a call leaves; the provider counts when it arrives, a few
+ * milliseconds later. A window a little longer than the provider's (1 %, at least 100 ms, at most
+ * 1 s) keeps a call freed at the very edge of our window from landing inside the provider's.
+ */
+export function withSafetyMargin<T extends { windowMs: number }>(rule: T): T {
+  const margin = Math.min(1000, Math.max(100, Math.round(rule.windowMs * 0.01)));
+  return { ...rule, windowMs: rule.windowMs + margin };
 }
 
 /** Capability by capability: a changed price replaces only its own fields, and only for a capability listed. */

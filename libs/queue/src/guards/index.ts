@@ -9,6 +9,7 @@
  */
 
 export * from './sliding-window';
+export * from './provider-rate-limiter';
 export * from './circuit-breaker';
 export * from './credit-wallet';
 export { LuaScript } from './redis-script';
