@@ -63,42 +63,69 @@ describe('an Idempotency-Key whose gateway died between the work and the answer'
     ctx = undefined;
   });
 
+  /**
+   * A stack without a worker, a workspace, and a second gateway process reaching Redis through a
+   * relay; `post` sends the route's request with one Idempotency-Key to a gateway.
+   */
+  const start = async (route: Route, key: string) => {
+    ctx = await setUp({}, { worker: false });
+    const { stack, db } = ctx;
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Crashed Gateway Co');
+    const redisUrl = requireEnv('REDIS_URL');
+    const server = new URL(redisUrl);
+    const through = new TcpRelay({ host: server.hostname, port: Number(server.port || 6379) });
+    relay = through;
+    await through.start();
+    const dying = await startAppProcess('gateway', {
+      ...stack.env,
+      REDIS_URL: through.urlFor(redisUrl),
+      IDEMPOTENCY_CLAIM_TTL_S: String(CLAIM_TTL_S),
+    });
+    gateway = dying;
+    const post = (url: string) =>
+      call<{ id?: string; message?: string; made?: Record<string, unknown> }>(url, 'POST', route.path, {
+        token: apiKey,
+        body: route.body,
+        headers: { 'idempotency-key': key },
+      });
+    return { stack, db, workspaceId, post, relay: through, dying };
+  };
+
+  /**
+   * Holds the workspace's erasures (`suppressions`), which both routes check before or in the
+   * transaction that writes the work, until the work waits for them, uncommitted; runs `meanwhile`;
+   * lets go.
+   */
+  const whileWorkWaits = async (db: TestDatabase, meanwhile: () => void): Promise<void> => {
+    const lock = db.dataSource.createQueryRunner();
+    await lock.connect();
+    await lock.startTransaction();
+    await lock.query('LOCK TABLE suppressions IN ACCESS EXCLUSIVE MODE');
+    try {
+      await untilWaitingForLock(db, 'the work to wait for the lock');
+      meanwhile();
+    } finally {
+      await lock.commitTransaction();
+      await lock.release();
+    }
+  };
+
+  /** Long enough for the dead gateway's claim on the key to lapse. */
+  const claimLapse = () => new Promise((resolve) => setTimeout(resolve, CLAIM_TTL_S * 2_000));
+
   it.each(ROUTES)(
     '$path: the retry is a 409 naming what was made, and nothing is made again',
     async (route) => {
-      ctx = await setUp({}, { worker: false });
-      const { stack, db } = ctx;
-      const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Crashed Gateway Co');
-      const redisUrl = requireEnv('REDIS_URL');
-      const server = new URL(redisUrl);
-      relay = new TcpRelay({ host: server.hostname, port: Number(server.port || 6379) });
-      await relay.start();
-      gateway = await startAppProcess('gateway', {
-        ...stack.env,
-        REDIS_URL: relay.urlFor(redisUrl),
-        IDEMPOTENCY_CLAIM_TTL_S: String(CLAIM_TTL_S),
-      });
-      const post = (url: string) =>
-        call<{ id?: string; message?: string; made?: Record<string, unknown> }>(url, 'POST', route.path, {
-          token: apiKey,
-          body: route.body,
-          headers: { 'idempotency-key': `crash:${route.path}` },
-        });
-
-      // Both routes check the request against the workspace's erasures (`suppressions`) before or in
-      // the transaction that writes the work: held here, the work waits, uncommitted.
-      const lock = db.dataSource.createQueryRunner();
-      await lock.connect();
-      await lock.startTransaction();
-      await lock.query('LOCK TABLE suppressions IN ACCESS EXCLUSIVE MODE');
-      const lost = post(gateway.url).catch(() => null); // its answer is lost with the gateway
-      try {
-        await untilWaitingForLock(db, 'the work to wait for the lock');
-        relay.cut({ blackHole: true });
-      } finally {
-        await lock.commitTransaction();
-        await lock.release();
-      }
+      const {
+        stack,
+        db,
+        workspaceId,
+        post,
+        relay: through,
+        dying,
+      } = await start(route, `crash:${route.path}`);
+      const lost = post(dying.url).catch(() => null); // its answer is lost with the gateway
+      await whileWorkWaits(db, () => through.cut({ blackHole: true }));
       const committed = await eventually(
         async () => {
           const rows = await ids(db, route.made, workspaceId);
@@ -106,11 +133,10 @@ describe('an Idempotency-Key whose gateway died between the work and the answer'
         },
         { what: 'the work committed' },
       );
-      await gateway.kill();
-      gateway = undefined;
+      await dying.kill();
       expect(await lost).toBeNull();
-      relay.mend();
-      await new Promise((resolve) => setTimeout(resolve, CLAIM_TTL_S * 2_000));
+      through.mend();
+      await claimLapse();
 
       const retry = await post(stack.gatewayUrl);
       expect(retry.status).toBe(409);
@@ -126,43 +152,16 @@ describe('an Idempotency-Key whose gateway died between the work and the answer'
   );
 
   it('a request whose work was undone after its commit (Redis refused the jobs) runs again on retry', async () => {
-    ctx = await setUp({}, { worker: false });
-    const { stack, db } = ctx;
-    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Undone Work Co');
-    const redisUrl = requireEnv('REDIS_URL');
-    const server = new URL(redisUrl);
-    relay = new TcpRelay({ host: server.hostname, port: Number(server.port || 6379) });
-    await relay.start();
-    gateway = await startAppProcess('gateway', {
-      ...stack.env,
-      REDIS_URL: relay.urlFor(redisUrl),
-      IDEMPOTENCY_CLAIM_TTL_S: String(CLAIM_TTL_S),
-    });
     const [route] = ROUTES as [Route];
-    const post = (url: string) =>
-      call<{ id?: string; message?: string }>(url, 'POST', route.path, {
-        token: apiKey,
-        body: route.body,
-        headers: { 'idempotency-key': 'undone' },
-      });
-    const lock = db.dataSource.createQueryRunner();
-    await lock.connect();
-    await lock.startTransaction();
-    await lock.query('LOCK TABLE suppressions IN ACCESS EXCLUSIVE MODE');
-    const first = post(gateway.url);
-    try {
-      await untilWaitingForLock(db, 'the work to wait for the lock');
-      // Redis gone for good: the jobs cannot be enqueued after the commit, so the gateway deletes
-      // what it wrote and answers 503.
-      relay.cut({ reset: true });
-    } finally {
-      await lock.commitTransaction();
-      await lock.release();
-    }
+    const { stack, db, workspaceId, post, relay: through, dying } = await start(route, 'undone');
+    const first = post(dying.url);
+    // Redis gone for good: the jobs cannot be enqueued after the commit, so the gateway deletes what
+    // it wrote and answers 503.
+    await whileWorkWaits(db, () => through.cut({ reset: true }));
     expect((await first).status).toBe(503);
     expect(await ids(db, route.made, workspaceId)).toEqual([]);
-    relay.mend();
-    await new Promise((resolve) => setTimeout(resolve, CLAIM_TTL_S * 2_000));
+    through.mend();
+    await claimLapse();
 
     const retry = await post(stack.gatewayUrl);
     expect(retry.status).toBe(202);

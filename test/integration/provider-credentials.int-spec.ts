@@ -10,6 +10,7 @@ import { credentialTag } from '../../apps/provider-sandbox/src/state/call-counte
 import { call, createWorkspace } from '../support/api';
 import type { TestDatabase } from '../support/database';
 import {
+  calls,
   enqueue,
   finished,
   people,
@@ -49,14 +50,8 @@ async function providersOf(stack: Stack, apiKey: string): Promise<Record<string,
 }
 
 /** Authenticated Apollo calls the sandbox saw, per credential. */
-async function apolloCallsBy(stack: Stack): Promise<Record<string, number>> {
-  const answer = await call<{ by_credential: Record<string, number> }>(
-    stack.sandboxUrl,
-    'GET',
-    '/_sandbox/providers/apollo/calls',
-  );
-  return answer.body.by_credential;
-}
+const apolloCallsBy = async (stack: Stack): Promise<Record<string, number>> =>
+  (await calls(stack.sandboxUrl, 'apollo')).by_credential;
 
 function emailSteps(view: JobView): [string, string, string | null][] {
   return view.steps.filter((s) => s.goal === 'email').map((s) => [s.provider, s.state, s.reason]);

@@ -4,7 +4,16 @@ import { PipelineGuards } from '../../apps/enrichment-worker/src/pipeline/pipeli
 import { credentialTag } from '../../apps/provider-sandbox/src/state/call-counter';
 import { call, createWorkspace } from '../support/api';
 import type { TestDatabase } from '../support/database';
-import { enqueue, finished, people, personInput, setUp, tearDown, type JobView } from '../support/pipeline';
+import {
+  calls,
+  enqueue,
+  finished,
+  people,
+  personInput,
+  setUp,
+  tearDown,
+  type JobView,
+} from '../support/pipeline';
 import type { WorldPerson } from '../support/sandbox-world';
 import type { Stack } from '../support/stack';
 
@@ -12,14 +21,8 @@ import type { Stack } from '../support/stack';
 const OWN_APOLLO_KEY = 'sandbox-own-account-apollo-key-51c2';
 
 /** Authenticated Apollo calls the sandbox saw, per credential. */
-async function apolloCallsBy(stack: Stack): Promise<Record<string, number>> {
-  const answer = await call<{ by_credential: Record<string, number> }>(
-    stack.sandboxUrl,
-    'GET',
-    '/_sandbox/providers/apollo/calls',
-  );
-  return answer.body.by_credential;
-}
+const apolloCallsBy = async (stack: Stack): Promise<Record<string, number>> =>
+  (await calls(stack.sandboxUrl, 'apollo')).by_credential;
 
 const emailSteps = (view: JobView): [string, string, string | null][] =>
   view.steps.filter((s) => s.goal === 'email').map((s) => [s.provider, s.state, s.reason]);

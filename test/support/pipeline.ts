@@ -33,6 +33,8 @@ export interface CallCounts {
   recent: number[];
   /** Calls the provider refused with its rate-limit answer (429), by endpoint. */
   rate_limited: Record<string, number>;
+  /** Authenticated calls per credential, keyed by its tag (`credentialTag`). */
+  by_credential: Record<string, number>;
 }
 
 export const FAST = {
