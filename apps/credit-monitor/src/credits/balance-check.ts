@@ -50,6 +50,14 @@ export interface BalanceCheckResult {
   skipped?: string;
 }
 
+/** What a balance reading is reconciled at: see `BalanceCheck.readingMoment`. */
+interface ReadingMoment {
+  /** PostgreSQL's time just before the provider was asked; stored as the snapshot's `taken_at`. */
+  readAt: Date;
+  /** Credits the wallet held for calls in flight at that moment. */
+  reserved: number;
+}
+
 const round = (value: number): number => Math.round(value * 10_000) / 10_000;
 
 /**
@@ -109,10 +117,11 @@ export class BalanceCheck {
         skipped: `no free slot in ${provider}'s rate window (rule ${slot.decision.rule ?? 'unknown'}) within ${options.rateWaitMs} ms`,
       };
     }
-    const readAt = new Date();
+    const wallet = await this.walletOf();
     // Marked before the read: charges the workers commit while the balance is on its way (or while
     // this check waits for the lock below) are kept when the reading is written to the wallet.
-    const mark = await (await this.walletOf()).mark(provider);
+    const mark = await wallet.mark(provider);
+    const moment = await this.readingMoment(wallet, provider);
     let reading: CreditBalance;
     try {
       reading = await this.readers.read(provider);
@@ -141,7 +150,7 @@ export class BalanceCheck {
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`credit_snapshots:${provider}`]);
       const scoped = this.alerts.within(manager);
       return {
-        result: await this.apply(manager, scoped, provider, reading, readAt, now, mark),
+        result: await this.apply(manager, scoped, provider, reading, moment, now, mark),
         alerts: scoped,
       };
     });
@@ -149,12 +158,37 @@ export class BalanceCheck {
     return result;
   }
 
+  /**
+   * The moment a reading stands for, taken just before the provider is asked: the reservations of
+   * calls in flight then, and the time on PostgreSQL's clock.
+   *
+   * The time ends the ledger interval reconciled against this reading (`created_at` up to it) and
+   * starts the next one (`created_at` after it), so each charge falls in exactly one interval. It is
+   * PostgreSQL's time because `created_at` is (the ledger's `now()`): on the monitor's clock, any
+   * skew between the hosts would move charges across the boundary. It is taken before the read
+   * rather than once the answer is in, so a charge settled while the read is on its way or while
+   * the check waits for the provider's lock counts in the next interval, whose balance shows it for
+   * certain; and a settlement transaction that began before it (`created_at` is its start) has the
+   * read's whole round trip to commit before this reading sums the ledger. The reservations are
+   * read right after it: a worker gives its reservation back (the wallet's commit) before it
+   * settles the ledger, so a call is never counted both as reserved then and as charged by then;
+   * one caught between its two writes counts in neither here and in the next interval's ledger.
+   */
+  private async readingMoment(wallet: CreditWallet, provider: string): Promise<ReadingMoment> {
+    const [row] = await this.dataSource.query<{ at: Date }[]>('SELECT clock_timestamp() AS at');
+    if (!row) {
+      throw new Error('PostgreSQL answered no row for clock_timestamp(): the reading cannot be timed');
+    }
+    const { reserved } = await wallet.snapshot(provider);
+    return { readAt: row.at, reserved };
+  }
+
   private async apply(
     manager: EntityManager,
     alerts: ScopedAlerts,
     provider: string,
     reading: CreditBalance,
-    readAt: Date,
+    { readAt, reserved }: ReadingMoment,
     now: Date,
     mark: BalanceMark,
   ): Promise<BalanceCheckResult> {
@@ -166,9 +200,7 @@ export class BalanceCheck {
     if (latest && latest.taken_at.getTime() > readAt.getTime()) {
       return { provider, skipped: 'a newer reading was applied meanwhile' };
     }
-    const wallet = await this.walletOf();
-    await wallet.setBalance(provider, balance, mark);
-    const { reserved } = await wallet.snapshot(provider);
+    await (await this.walletOf()).setBalance(provider, balance, mark);
     if (isUnlimited(reading)) {
       return this.applyUnlimited(manager, alerts, provider, reserved, readAt);
     }
@@ -266,8 +298,11 @@ export class BalanceCheck {
   }
 
   /**
-   * Stores the reading (under the provider's lock) with what the provider took since the previous one and what the ledger
-   * charged over the same period. Returns the drift (null for a first reading or a top-up).
+   * Stores the reading (under the provider's lock) with what the provider took since the previous
+   * one and what the ledger charged over the same period: charges with `created_at` in
+   * `(previous taken_at, readAt]`, both bounds on PostgreSQL's clock (see {@link readingMoment}),
+   * so consecutive intervals meet without overlap or gap. Returns the drift (null for a first
+   * reading or a top-up).
    */
   private async snapshot(
     manager: EntityManager,
@@ -288,8 +323,8 @@ export class BalanceCheck {
     if (previous && previous.balance !== null) {
       const [{ spent }] = await manager.query<[{ spent: string }]>(
         `SELECT COALESCE(SUM(credits), 0) AS spent FROM credit_ledger
-            WHERE provider = $1 AND kind = 'charge' AND created_at > $2 AND created_at <= now()`,
-        [provider, previous.taken_at],
+            WHERE provider = $1 AND kind = 'charge' AND created_at > $2 AND created_at <= $3`,
+        [provider, previous.taken_at, readAt],
       );
       ledgerSpent = Number(spent);
       const took = Number(previous.balance) - balance;
