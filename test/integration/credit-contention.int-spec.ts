@@ -98,6 +98,20 @@ describe('a small balance held by calls in flight, with wait_for_credits false',
       what: 'the wallet reading the balance of 2',
     });
     const matchesBefore = paidCalls(await calls(ctx.stack.sandboxUrl, 'apollo'), MATCH);
+    // The balance reads so far (the worker's start-up sync, the check above) took theirs; from here
+    // every call Apollo hears (its matches, and the credit sync's balance reads once it is paused)
+    // takes one slot, and nothing else takes any.
+    const slotsBefore = await rateSlotsTaken();
+    const callsBefore = (await calls(ctx.stack.sandboxUrl, 'apollo')).total;
+    const oneSlotPerCall = () =>
+      eventually(
+        async () => {
+          const slots = (await rateSlotsTaken()) - slotsBefore;
+          const made = (await calls(ctx.stack.sandboxUrl, 'apollo')).total - callsBefore;
+          return slots === made ? slots : undefined;
+        },
+        { what: 'one slot of Apollo’s window per call it heard' },
+      );
 
     // 40 people Apollo does not know (free misses) and one it knows (one credit), all at once.
     const ids = await run([...unknown, known[0]]);
@@ -105,7 +119,7 @@ describe('a small balance held by calls in flight, with wait_for_credits false',
     expect(tally(steps)).toEqual({ 'completed null': 1, 'failed not_found': 40 });
     expect(paidCalls(await calls(ctx.stack.sandboxUrl, 'apollo'), MATCH) - matchesBefore).toBe(41);
     // Waiting for credits took no slot of the provider's rate window: one slot per call made.
-    expect(await rateSlotsTaken()).toBe(41);
+    expect(await oneSlotPerCall()).toBeGreaterThanOrEqual(41);
     expect(await apolloCredits()).toBe(1);
     expect(await ledgerTotal(ids)).toBe(1);
     expect(await guards.wallet.snapshot('apollo')).toMatchObject({ balance: 1, reserved: 0 });
@@ -117,7 +131,7 @@ describe('a small balance held by calls in flight, with wait_for_credits false',
     expect(tally(lastSteps)).toEqual({ 'completed null': 1, 'skipped out_of_credits': 1 });
     expect(await apolloCredits()).toBe(0);
     expect(await ledgerTotal([...ids, ...last])).toBe(2);
-    expect(await rateSlotsTaken()).toBe(42);
+    expect(await oneSlotPerCall()).toBeGreaterThanOrEqual(42);
     expect(await guards.wallet.snapshot('apollo')).toMatchObject({ balance: 0, reserved: 0 });
   });
 });

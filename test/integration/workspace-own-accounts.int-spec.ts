@@ -16,6 +16,7 @@ import {
 } from '../support/pipeline';
 import type { WorldPerson } from '../support/sandbox-world';
 import type { Stack } from '../support/stack';
+import { eventually } from '../support/wait';
 
 /** A key the sandbox's Apollo accepts (any key starting `sandbox-`), not the platform's. */
 const OWN_APOLLO_KEY = 'sandbox-own-account-apollo-key-51c2';
@@ -109,11 +110,16 @@ describe('provider selection for a workspace’s own account', () => {
   });
 
   it('reads the workspace’s own rate window: the platform’s used up does not send its work elsewhere first', async () => {
-    // The platform's Apollo account: one call a minute.
+    // The platform's Apollo account: two calls a minute, one of them the worker's start-up reading
+    // of its balance (a call Apollo counts, which takes its slot in the same window).
     const { stack, own, platform } = await start({
       PROVIDER_OVERRIDES: JSON.stringify({
-        apollo: { rateLimits: [{ name: 'minute', limit: 1, windowMs: 60_000 }] },
+        apollo: { rateLimits: [{ name: 'minute', limit: 2, windowMs: 60_000 }] },
       }),
+    });
+    const guards = stack.worker?.get(PipelineGuards, { strict: false }) as PipelineGuards;
+    await eventually(async () => (await guards.wallet.snapshot('apollo')).balance !== null || undefined, {
+      what: 'the start-up reading of Apollo’s balance',
     });
     const platformView = await email(stack, platform.apiKey);
     expect(emailSteps(platformView)).toEqual([

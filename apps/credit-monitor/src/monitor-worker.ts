@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CoreConfig, CreditMonitorConfig } from '@sluice/config';
 import {
+  balanceReadWaitMs,
   connectionOptions,
   JOB_NAMES,
   JobSchedulerKeeper,
@@ -21,14 +22,6 @@ import { RetentionRunner } from './retention/retention-runner';
 
 /** Snov.io credits are the cheapest and burn fastest: its balance is read more often by default. */
 const DEFAULT_CHECK_EVERY_MS: Record<string, number> = { snov: 30 * 60_000 };
-
-/**
- * A balance check waits for a slot in its provider's rate window at most this share of its
- * interval, and never more than a minute (a waiting check holds one of the monitor's job slots);
- * past that the reading is skipped, and the next check tries again.
- */
-const RATE_WAIT_SHARE = 0.25;
-const RATE_WAIT_MAX_MS = 60_000;
 
 /**
  * The monitor's queue: its periodic work is BullMQ job schedulers (a balance check per provider, the
@@ -65,7 +58,8 @@ export class MonitorWorker implements OnApplicationBootstrap, OnApplicationShutd
 
   /** How long a balance check of `provider` may wait for a slot in its rate window. */
   rateWaitMs(provider: string): number {
-    return Math.min(RATE_WAIT_MAX_MS, Math.floor(this.checkEveryMs(provider) * RATE_WAIT_SHARE));
+    // The workers' credit sync waits by the same rule (a quarter of its interval, a minute at most).
+    return balanceReadWaitMs(this.checkEveryMs(provider));
   }
 
   async onApplicationBootstrap(): Promise<void> {

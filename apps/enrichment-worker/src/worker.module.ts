@@ -15,6 +15,7 @@ import { ACTIVE_QUEUE_NAMES, QueueRootModule } from '@sluice/queue';
 import { PlanProcessor } from './orchestrator/plan.processor';
 import { RequestRecovery } from './orchestrator/request-recovery.service';
 import { BatchRefresh } from './orchestrator/batch-refresh.service';
+import { BalanceReads } from './pipeline/balance-reads';
 import { CreditGate } from './pipeline/credit-gate';
 import { Orchestrator } from './pipeline/orchestrator';
 import {
@@ -83,6 +84,7 @@ export class WorkerModule {
         ProviderCatalog,
         ProviderSettingsReloader,
         ProviderInvoker,
+        BalanceReads,
         CreditGate,
         StoredResults,
         WorkspaceQuotas,

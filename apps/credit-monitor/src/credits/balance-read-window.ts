@@ -3,11 +3,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CoreConfig, PipelineConfig } from '@sluice/config';
 import {
+  balanceReadRules,
   environmentSettings,
   mergeSettings,
-  rulesForCall,
   sanitizeStored,
-  withSafetyMargin,
   type OverridableSettings,
 } from '@sluice/providers';
 import {
@@ -34,7 +33,7 @@ import { BalanceReaders } from './balance-readers';
  * read at each check as the thresholds are. A balance read is the `check_credits` operation, for no
  * workspace: it counts against the rules on every call and those naming `check_credits`, not
  * against rules of other operations (RocketReach's person-lookup or search budgets) nor a tier's
- * share.
+ * share (`balanceReadRules`, the selection the workers' credit sync makes for its reads too).
  */
 @Injectable()
 export class BalanceReadWindow {
@@ -70,9 +69,8 @@ export class BalanceReadWindow {
       [provider],
     );
     const { settings } = mergeSettings(environment, sanitizeStored(row?.overrides, provider));
-    return rulesForCall(settings.rateLimits.map(withSafetyMargin), null, 'check_credits').map(
-      ({ name, limit, windowMs }) => ({ name, limit, windowMs }),
-    );
+    // The selection the workers' credit sync makes too (one implementation, in libs/providers).
+    return balanceReadRules(settings.rateLimits);
   }
 
   /** Takes a slot for one balance read of `provider`, waiting at most `maxWaitMs` for one to free. */

@@ -7,6 +7,7 @@ import { isUnlimited } from '@sluice/providers';
 import { ProviderPauseRow } from '@sluice/db';
 import {
   ACTIVE_PROVIDERS,
+  balanceReadWaitMs,
   JOB_NAMES,
   JobSchedulerKeeper,
   providerQueueName,
@@ -23,14 +24,16 @@ import { DataSource } from 'typeorm';
 import { WorkerMetrics } from '../ops/worker-metrics';
 import { PipelineGuards } from './pipeline-redis';
 import { ProviderCatalog } from './provider-catalog';
-import { ProviderInvoker } from './provider-invoker';
+import { BalanceReads } from './balance-reads';
 
 /**
  * Pauses a provider's queue the moment it cannot pay for its next call, and resumes it when its
  * balance is back. The pause is BullMQ's queue pause (every replica stops taking its jobs; jobs
  * wait, none fail) plus a marker in Redis that planners read to route new work elsewhere. A BullMQ
  * job scheduler runs {@link sync} once per tick across replicas: it reads the balance of each
- * paused provider that has a balance endpoint (free) and resumes it when it can pay again;
+ * paused provider that has a balance endpoint (free, but a call the provider's rate limit counts:
+ * each read takes a slot in its shared window first, see {@link BalanceReads}) and resumes it when
+ * it can pay again;
  * providers without one are tried again after CREDIT_PROBE_AFTER_MS. When Redis loses its data
  * (the wallets with it), the scheduler is put back and every provider's balance is read again, so
  * the wallets limit spending again at once rather than at the credit monitor's next check.
@@ -48,7 +51,7 @@ export class CreditGate implements OnApplicationBootstrap, OnApplicationShutdown
   constructor(
     private readonly guards: PipelineGuards,
     private readonly moduleRef: ModuleRef,
-    private readonly invoker: ProviderInvoker,
+    private readonly reads: BalanceReads,
     private readonly catalog: ProviderCatalog,
     private readonly config: PipelineConfig,
     private readonly metrics: WorkerMetrics,
@@ -193,20 +196,28 @@ export class CreditGate implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   /**
+   * How long a balance read may wait for a slot in its provider's rate window: as the credit
+   * monitor's checks, a quarter of the interval between two readings (the sync's), a minute at most.
+   */
+  private get readWaitMs(): number {
+    return balanceReadWaitMs(this.config.creditSyncIntervalMs);
+  }
+
+  /**
    * Whether the provider's balance, read now, pays for its cheapest call (and the wallet learns it).
    * For answers that speak of the past: a task that ended for lack of credits before a top-up. An
-   * unlimited plan always pays.
+   * unlimited plan always pays. A reading skipped (no slot in the provider's rate window in time, or
+   * a 429) or failed answers no, as before: the provider's own out-of-credits answer stands, and the
+   * credit sync reads the balance of the provider it pauses.
    */
   async canPayNow(provider: ProviderName): Promise<boolean> {
     try {
-      // Marked before the read: a charge committed while the balance is on its way is kept.
-      const mark = await this.guards.wallet.mark(provider);
-      const balance = (await this.invoker.balance(provider))?.remaining ?? null;
-      if (balance === null) {
+      const reading = await this.reads.read(provider, this.readWaitMs);
+      if (reading.status === 'skipped' || reading.remaining === null) {
         return false;
       }
-      await this.guards.wallet.setBalance(provider, balance, mark);
-      return balance >= this.catalog.cheapestCall(provider);
+      await this.guards.wallet.setBalance(provider, reading.remaining, reading.mark);
+      return reading.remaining >= this.catalog.cheapestCall(provider);
     } catch (error) {
       this.logger.warn({ msg: 'balance check failed', provider, error: String(error) });
       return false;
@@ -216,59 +227,68 @@ export class CreditGate implements OnApplicationBootstrap, OnApplicationShutdown
   /**
    * Reads balances: of paused providers (to resume them) and, at start, of every provider. A plan
    * without a credit limit sets the wallet unlimited (it then limits nothing) and resumes a pause
-   * for credits.
+   * for credits. Each read takes a slot in its provider's rate window first (see
+   * {@link BalanceReads}); the providers are read side by side, so that one waiting for its window
+   * holds none of the others back. A reading skipped or failed changes nothing: the wallet keeps
+   * what it knew (a balance read earlier, less the charges committed since, or unknown) and a paused
+   * provider stays paused until a later tick reads its balance.
    */
   async sync(all = false): Promise<{ resumed: string[]; paused: string[] }> {
-    const resumed: string[] = [];
-    const paused: string[] = [];
-    for (const provider of ACTIVE_PROVIDERS) {
-      const record = await this.pauseOf(provider);
-      if (!record && !all) {
-        continue;
-      }
-      const minimum = this.catalog.cheapestCall(provider);
-      let balance: number | null = null;
+    const outcomes = await Promise.all(ACTIVE_PROVIDERS.map((provider) => this.syncOne(provider, all)));
+    return {
+      resumed: ACTIVE_PROVIDERS.filter((_, index) => outcomes[index] === 'resumed'),
+      paused: ACTIVE_PROVIDERS.filter((_, index) => outcomes[index] === 'paused'),
+    };
+  }
+
+  private async syncOne(provider: ProviderName, all: boolean): Promise<'resumed' | 'paused' | null> {
+    const record = await this.pauseOf(provider);
+    if (!record && !all) {
+      return null;
+    }
+    const minimum = this.catalog.cheapestCall(provider);
+    let balance: number | null = null;
+    try {
       // Commits that land in the wallet between the read and the write below are charges the
       // reading may miss: the mark, taken before the read, lets setBalance keep them.
-      const mark = await this.guards.wallet.mark(provider);
-      try {
-        const reading = await this.invoker.balance(provider);
-        balance = reading?.remaining ?? null;
-      } catch (error) {
-        this.logger.warn({ msg: 'balance check failed', provider, error: String(error) });
-        continue;
+      const reading = await this.reads.read(provider, this.readWaitMs);
+      if (reading.status === 'skipped') {
+        // Not a reading of no balance: taken for one (null), a provider paused longer than
+        // CREDIT_PROBE_AFTER_MS would be resumed on a probe with its balance forgotten.
+        return record ? 'paused' : null;
       }
+      balance = reading.remaining;
       if (balance !== null) {
-        await this.guards.wallet.setBalance(provider, balance, mark);
+        await this.guards.wallet.setBalance(provider, balance, reading.mark);
       }
-      if (!record) {
-        continue;
-      }
-      if (record.manual) {
-        paused.push(provider); // an operator paused it: only an operator resumes it
-        continue;
-      }
-      const snapshot = await this.guards.wallet.snapshot(provider);
-      // An unlimited plan (Infinity; the wallet then holds no balance) always pays.
-      const canPay =
-        balance !== null
-          ? isUnlimited(balance) || (snapshot.available ?? balance) >= minimum
-          : Date.now() - record.since >= this.config.creditProbeAfterMs;
-      if (canPay) {
-        if (balance === null) {
-          // Only its answers tell this provider's balance, and the out-of-credits one left it at 0 in
-          // the wallet, which would refuse every call, the probe included: the queue would pause
-          // again at once, for good. Unknown again, the next calls go out; if the provider still
-          // cannot pay, its first refusal (free) pauses it again.
-          await this.guards.wallet.forgetBalance(provider);
-        }
-        await this.resume(provider, balance);
-        resumed.push(provider);
-      } else {
-        paused.push(provider);
-      }
+    } catch (error) {
+      this.logger.warn({ msg: 'balance check failed', provider, error: String(error) });
+      return null;
     }
-    return { resumed, paused };
+    if (!record) {
+      return null;
+    }
+    if (record.manual) {
+      return 'paused'; // an operator paused it: only an operator resumes it
+    }
+    const snapshot = await this.guards.wallet.snapshot(provider);
+    // An unlimited plan (Infinity; the wallet then holds no balance) always pays.
+    const canPay =
+      balance !== null
+        ? isUnlimited(balance) || (snapshot.available ?? balance) >= minimum
+        : Date.now() - record.since >= this.config.creditProbeAfterMs;
+    if (!canPay) {
+      return 'paused';
+    }
+    if (balance === null) {
+      // Only its answers tell this provider's balance, and the out-of-credits one left it at 0 in
+      // the wallet, which would refuse every call, the probe included: the queue would pause
+      // again at once, for good. Unknown again, the next calls go out; if the provider still
+      // cannot pay, its first refusal (free) pauses it again.
+      await this.guards.wallet.forgetBalance(provider);
+    }
+    await this.resume(provider, balance);
+    return 'resumed';
   }
 }
 

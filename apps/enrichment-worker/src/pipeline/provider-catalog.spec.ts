@@ -224,4 +224,37 @@ describe('withSafetyMargin', () => {
     expect(providers.of('snov')).toMatchObject({ enabled: true, priority: 4 });
     expect(providers.rateLimitsFor('snov', 'free', 'find_work_email')[0]?.limit).toBe(60);
   });
+
+  it('gives balance reads the rules the credit monitor’s reads count against, and follows stored overrides', () => {
+    const providers = catalog({
+      rocketreach: {
+        rateLimits: [
+          { name: 'second', limit: 10, windowMs: 1000 },
+          { name: 'free-share', limit: 4, windowMs: 1000, tier: 'free' },
+          { name: 'lookups', limit: 250, windowMs: 60_000, operations: ['lookup_person'] },
+        ],
+      },
+    });
+    // Neither a tier's share nor another operation's budget: the global rule only.
+    expect(providers.balanceReadRulesOf('rocketreach')).toEqual([
+      { name: 'second', limit: 10, windowMs: 1100 },
+    ]);
+    providers.applyStored(
+      new Map([
+        [
+          'rocketreach',
+          {
+            rateLimits: [
+              { name: 'second', limit: 8, windowMs: 1000 },
+              { name: 'account', limit: 1, windowMs: 60_000, operations: ['check_credits' as const] },
+            ],
+          },
+        ],
+      ]),
+    );
+    expect(providers.balanceReadRulesOf('rocketreach')).toEqual([
+      { name: 'second', limit: 8, windowMs: 1100 },
+      { name: 'account', limit: 1, windowMs: 60_600 },
+    ]);
+  });
 });

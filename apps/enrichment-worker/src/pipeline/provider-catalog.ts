@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PipelineConfig, ProvidersConfig } from '@sluice/config';
 import type { GoalCapability, WorkspaceTier } from '@sluice/enrichment';
 import {
+  balanceReadRules,
   chargedCredits,
   cheapestCallOf,
   descriptorOf,
@@ -57,6 +58,8 @@ export class ProviderCatalog {
   private readonly hasCredentials: ReadonlyMap<ProviderName, boolean>;
   /** The rules of each (provider, tier, operation), built on first use. */
   private callRules = new Map<string, RateLimitRule[]>();
+  /** The rules of each provider's balance reads, built with the settings. */
+  private balanceRules: ReadonlyMap<ProviderName, RateLimitRule[]> = new Map();
 
   constructor(pipeline: PipelineConfig, providers: ProvidersConfig) {
     const overrides = pipeline.overrides;
@@ -93,12 +96,14 @@ export class ProviderCatalog {
   }
 
   private build(stored: ReadonlyMap<string, StoredOverrides>): Map<ProviderName, ProviderSettings> {
-    return new Map(
+    const balanceRules = new Map<ProviderName, RateLimitRule[]>();
+    const built = new Map<ProviderName, ProviderSettings>(
       PROVIDER_NAMES.map((name) => {
         const { settings: merged } = mergeSettings(
           this.environment.get(name) as OverridableSettings,
           stored.get(name),
         );
+        balanceRules.set(name, balanceReadRules(merged.rateLimits));
         const settings: ProviderSettings = {
           name,
           priorityClass: PROVIDER_PRIORITY_CLASS[name],
@@ -113,6 +118,8 @@ export class ProviderCatalog {
         return [name, settings];
       }),
     );
+    this.balanceRules = balanceRules;
+    return built;
   }
 
   /**
@@ -130,6 +137,14 @@ export class ProviderCatalog {
       this.callRules.set(key, rules); // cleared whenever the settings change
     }
     return rules;
+  }
+
+  /**
+   * The rules a read of the provider's balance on the platform's account counts against: those the
+   * credit monitor's reads count against too (the operation `check_credits` for no workspace).
+   */
+  balanceReadRulesOf(name: ProviderName): RateLimitRule[] {
+    return this.balanceRules.get(name) ?? [];
   }
 
   /**

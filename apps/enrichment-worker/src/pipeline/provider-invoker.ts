@@ -303,15 +303,24 @@ class AdapterSet {
     return unsupported(provider, `${capability} completion`);
   }
 
+  /** Whether the provider has a balance endpoint (reading it is then a call it counts). */
+  hasBalance(provider: ProviderName): boolean {
+    return this.balanceAdapter(provider)?.checkCredits !== undefined;
+  }
+
   /** The provider's balance, for providers with a balance endpoint; null otherwise. */
   async balance(provider: ProviderName): Promise<CreditBalance | null> {
+    const adapter = this.balanceAdapter(provider);
+    return adapter?.checkCredits ? (await adapter.checkCredits()).data : null;
+  }
+
+  private balanceAdapter(provider: ProviderName): ProviderAdapter | undefined {
     const withBalance: Partial<Record<ProviderName, ProviderAdapter>> = {
       snov: this.snov,
       rocketreach: this.rocketreach,
       apollo: this.apollo,
     };
-    const adapter = withBalance[provider];
-    return adapter?.checkCredits ? (await adapter.checkCredits()).data : null;
+    return withBalance[provider];
   }
 
   private emailFinder(provider: ProviderName): {
@@ -393,9 +402,18 @@ export class ProviderInvoker {
     return understood(provider, () => adapters.complete(provider, capability, taskId));
   }
 
-  /** The platform account's balance, for providers with a balance endpoint; null otherwise. */
+  /**
+   * The platform account's balance, for providers with a balance endpoint; null otherwise. A read is
+   * a call the provider counts: read it through BalanceReads, which takes a slot in the
+   * provider's rate window first.
+   */
   balance(provider: ProviderName): Promise<CreditBalance | null> {
     return this.platform.balance(provider);
+  }
+
+  /** Whether the provider has a balance endpoint on the platform's account. */
+  hasBalance(provider: ProviderName): boolean {
+    return this.platform.hasBalance(provider);
   }
 
   private adapters(account: WorkspaceAccount | null): AdapterSet {

@@ -1,6 +1,7 @@
 import { cheapestCallOf } from '../registry';
 import {
   applyPatch,
+  balanceReadRules,
   chargedCredits,
   costsInForce,
   creditThresholdsProblem,
@@ -285,6 +286,22 @@ describe('provider settings', () => {
       ]);
       expect(rulesForCall(base.rateLimits, null, 'check_credits').map((rule) => rule.name)).toEqual([
         'minute',
+      ]);
+    });
+
+    it('gives a balance read the rules of a call for no workspace of check_credits, with the safety margin and only what a window needs', () => {
+      const rules: SettingsRateLimitRule[] = [
+        { name: 'all', limit: 10, windowMs: 1000 },
+        { name: 'free', limit: 5, windowMs: 1000, tier: 'free' },
+        { name: 'lookups', limit: 250, windowMs: 60_000, operations: ['lookup_person'] },
+        { name: 'account', limit: 1, windowMs: 60_000, operations: ['check_credits'] },
+      ];
+      expect(balanceReadRules(rules)).toEqual([
+        { name: 'all', limit: 10, windowMs: 1100 },
+        { name: 'account', limit: 1, windowMs: 60_600 },
+      ]);
+      expect(balanceReadRules(environmentSettings('rocketreach', undefined, 5000).rateLimits)).toEqual([
+        { name: 'second', limit: 10, windowMs: 1100 },
       ]);
     });
 

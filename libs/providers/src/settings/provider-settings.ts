@@ -283,6 +283,24 @@ export function withSafetyMargin<T extends { windowMs: number }>(rule: T): T {
   return { ...rule, windowMs: rule.windowMs + margin };
 }
 
+/**
+ * The rules a read of the provider's balance counts against, with the safety margin: a balance read
+ * is a call the provider counts like any other (RocketReach's account read against its 10 requests
+ * a second across all APIs, Snov.io's against its 60 a minute), made on the platform's account for
+ * no workspace, as the operation `check_credits`. It counts against the rules on every call and
+ * those naming `check_credits`, never a tier's share nor other operations' budgets. `rules` are the
+ * provider's merged settings' (before the margin). One selection for every app that reads a
+ * balance (the credit monitor's checks, the workers' credit sync), so that they take their slots in
+ * the same windows under the same rules.
+ */
+export function balanceReadRules(
+  rules: readonly SettingsRateLimitRule[],
+): Pick<SettingsRateLimitRule, 'name' | 'limit' | 'windowMs'>[] {
+  return rulesForCall(rules.map(withSafetyMargin), null, 'check_credits').map(
+    ({ name, limit, windowMs }) => ({ name, limit, windowMs }),
+  );
+}
+
 /** Capability by capability: a changed price replaces only its own fields, and only for a capability listed. */
 function mergeCosts(base: CostTable, changed: StoredOverrides['costs']): CostTable {
   const costs: CostTable = { ...base };

@@ -1,4 +1,4 @@
-import { acquireWithin, type SlotWaitClock } from './provider-rate-limiter';
+import { acquireWithin, balanceReadWaitMs, type SlotWaitClock } from './provider-rate-limiter';
 import { InProcessSlidingWindowLimiter, type RateLimitRule } from './sliding-window';
 
 describe('acquireWithin (a slot, waited for a bounded time)', () => {
@@ -86,5 +86,13 @@ describe('acquireWithin (a slot, waited for a bounded time)', () => {
     expect(wait.taken).toBe(false);
     expect(slept).toEqual([400, 400]);
     expect(wait.waitedMs).toBe(800);
+  });
+});
+
+describe('balanceReadWaitMs (how long a balance read may wait for a slot)', () => {
+  it('is a quarter of the interval between two readings, and never more than a minute', () => {
+    expect(balanceReadWaitMs(60_000)).toBe(15_000);
+    expect(balanceReadWaitMs(30 * 60_000)).toBe(60_000);
+    expect(balanceReadWaitMs(300)).toBe(75);
   });
 });

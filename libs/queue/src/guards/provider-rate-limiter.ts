@@ -75,3 +75,20 @@ export async function acquireWithin(
     await clock.sleep(decision.retryAfterMs);
   }
 }
+
+/**
+ * A balance read waits for a slot in its provider's rate window at most this share of the interval
+ * between two reads of that balance, and never more than a minute (a waiting read holds one of its
+ * app's job slots); past that the reading is skipped, and the next one tries again.
+ */
+const BALANCE_READ_WAIT_SHARE = 0.25;
+const BALANCE_READ_WAIT_MAX_MS = 60_000;
+
+/**
+ * How long a balance read, repeated every `intervalMs` (the credit monitor's check of a provider,
+ * the workers' credit sync), may wait for a slot in its provider's rate window: one rule for every
+ * app that reads balances.
+ */
+export function balanceReadWaitMs(intervalMs: number): number {
+  return Math.min(BALANCE_READ_WAIT_MAX_MS, Math.floor(intervalMs * BALANCE_READ_WAIT_SHARE));
+}
