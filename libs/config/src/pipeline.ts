@@ -174,7 +174,7 @@ export class PipelineConfig {
   @Setting({
     env: 'RATE_LIMITER',
     description:
-      'Where provider rate windows are counted: "redis" (shared by all replicas) or "memory" (one process; local development only).',
+      'Where provider rate windows are counted: "redis" (shared by all replicas, and by the credit monitor\'s and the workers\' balance reads) or "memory" (one process; local development only).',
   })
   @IsIn(['redis', 'memory'], { message: 'RATE_LIMITER must be redis or memory' })
   rateLimiter: 'redis' | 'memory' = 'redis';
@@ -264,7 +264,7 @@ export class PipelineConfig {
   @Setting({
     env: 'CREDIT_SYNC_INTERVAL_MS',
     description:
-      'How often the worker reads balances of providers paused for credits (and resumes them when credits are back).',
+      "How often the worker reads balances of providers paused for credits (and resumes them when credits are back). Each read takes a slot in the provider's rate window, waiting at most a quarter of this interval (a minute at most) for one, else skipped until the next.",
   })
   @IsInt()
   @Min(DURATION_MS.min)
