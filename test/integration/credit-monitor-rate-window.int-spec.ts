@@ -7,6 +7,7 @@ import { call } from '../support/api';
 import { requireEnv, type TestDatabase } from '../support/database';
 import { calls, sandboxPatch, setUp, tearDown } from '../support/pipeline';
 import type { Stack } from '../support/stack';
+import { fillRocketReachSecond, rocketReachStatusPoll } from '../support/rate-window';
 import { eventually } from '../support/wait';
 import { startAppProcess, type WorkerProcess } from '../support/worker-process';
 
@@ -92,16 +93,6 @@ describe('the credit monitor’s balance reads in the shared provider rate windo
     );
   };
 
-  /** A call to the sandbox's RocketReach with the platform's key, as the worker's adapter makes it. */
-  const statusPoll = async (stack: Stack): Promise<number> => {
-    const base = stack.env.ROCKETREACH_BASE_URL;
-    const response = await fetch(`${base}/person/checkStatus?ids=1`, {
-      headers: { 'Api-Key': 'sandbox-rocketreach-key' },
-    });
-    await response.arrayBuffer();
-    return response.status;
-  };
-
   it('waits for a slot the workers left in RocketReach’s window before it reads the balance, and draws no 429', async () => {
     const { stack, db } = await start();
     const worker = stack.worker;
@@ -109,22 +100,8 @@ describe('the credit monitor’s balance reads in the shared provider rate windo
     const catalog = worker?.get(ProviderCatalog, { strict: false }) as ProviderCatalog;
     // A company lookup counts against the global rule only: the one the balance read shares.
     const rules = catalog.rateLimitsFor('rocketreach', 'free', 'lookup_company');
-    expect(rules.map((rule) => rule.name)).toEqual(['second']);
-    // Whatever the start-up reading took has left the window (1 s and its margin).
-    await eventually(async () => (await guards.limiter.remaining('rocketreach', rules)).second === 10, {
-      what: 'an empty RocketReach window',
-    });
-    // Fresh windows and counters at the provider too.
-    expect((await call(stack.sandboxUrl, 'POST', '/_sandbox/reset')).status).toBe(200);
-
     // Full load: the workers take every slot of the second and call RocketReach with each.
-    for (let i = 0; i < 10; i += 1) {
-      expect((await guards.limiter.acquire('rocketreach', rules)).allowed).toBe(true);
-      expect(await statusPoll(stack)).not.toBe(429);
-    }
-    const refused = await guards.limiter.acquire('rocketreach', rules);
-    expect(refused.allowed).toBe(false);
-    const freesAt = Date.now() + refused.retryAfterMs;
+    const freesAt = await fillRocketReachSecond(stack, guards, rules);
     const before = await snapshots(db);
 
     const checked = checkBalance('rocketreach');
@@ -151,7 +128,7 @@ describe('the credit monitor’s balance reads in the shared provider rate windo
     // Another client of the same key (outside Sluice) has used the account's only call this hour.
     expect((await call(stack.sandboxUrl, 'POST', '/_sandbox/reset')).status).toBe(200);
     await sandboxPatch(stack.sandboxUrl, 'rocketreach', { rate_limit: { limit: 1, window_seconds: 3600 } });
-    expect(await statusPoll(stack)).toBe(200);
+    expect(await rocketReachStatusPoll(stack)).toBe(200);
 
     const outcome = await checkBalance('rocketreach');
     // RocketReach did refuse the monitor's read.

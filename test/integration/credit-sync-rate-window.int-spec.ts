@@ -7,6 +7,7 @@ import { call } from '../support/api';
 import { requireEnv } from '../support/database';
 import { calls, sandboxPatch, setUp, tearDown } from '../support/pipeline';
 import { TEST_ADMIN_TOKEN, type Stack } from '../support/stack';
+import { fillRocketReachSecond, rocketReachStatusPoll } from '../support/rate-window';
 import { eventually } from '../support/wait';
 
 const ACCOUNT = 'GET /account/';
@@ -82,15 +83,6 @@ describe('the workers’ credit sync in the shared provider rate window', () => 
       (error: unknown) => ({ failed: String(error) }),
     );
 
-  /** A call to the sandbox's RocketReach with the platform's key, as the worker's adapter makes it. */
-  const statusPoll = async (stack: Stack): Promise<number> => {
-    const response = await fetch(`${stack.env.ROCKETREACH_BASE_URL}/person/checkStatus?ids=1`, {
-      headers: { 'Api-Key': 'sandbox-rocketreach-key' },
-    });
-    await response.arrayBuffer();
-    return response.status;
-  };
-
   const pausedForCredits = async (gate: CreditGate, provider: ProviderName): Promise<boolean> => {
     const pause = await gate.pauseOf(provider);
     return pause !== null && pause.manual !== true;
@@ -100,22 +92,9 @@ describe('the workers’ credit sync in the shared provider rate window', () => 
     const { stack, guards, catalog, gate } = await start();
     // The rule a balance read shares with every RocketReach call: the global 10 a second.
     const rules = catalog.balanceReadRulesOf('rocketreach');
-    expect(rules.map((rule) => rule.name)).toEqual(['second']);
     await gate.pause('rocketreach', 'out of credits (test)');
-    // Whatever the start-up reading took has left the window (1 s and its margin).
-    await eventually(async () => (await guards.limiter.remaining('rocketreach', rules)).second === 10, {
-      what: 'an empty RocketReach window',
-    });
-    expect((await call(stack.sandboxUrl, 'POST', '/_sandbox/reset')).status).toBe(200);
-
     // Full load: the workers take every slot of the second and call RocketReach with each.
-    for (let i = 0; i < 10; i += 1) {
-      expect((await guards.limiter.acquire('rocketreach', rules)).allowed).toBe(true);
-      expect(await statusPoll(stack)).not.toBe(429);
-    }
-    const refused = await guards.limiter.acquire('rocketreach', rules);
-    expect(refused.allowed).toBe(false);
-    const freesAt = Date.now() + refused.retryAfterMs;
+    const freesAt = await fillRocketReachSecond(stack, guards, rules);
 
     const sync = finished(await adminCheck(stack));
     // Until a slot frees, RocketReach hears nothing of the sync.
@@ -142,7 +121,7 @@ describe('the workers’ credit sync in the shared provider rate window', () => 
     // Another client of the same key (outside Sluice) has used the account's only call this hour.
     expect((await call(stack.sandboxUrl, 'POST', '/_sandbox/reset')).status).toBe(200);
     await sandboxPatch(stack.sandboxUrl, 'rocketreach', { rate_limit: { limit: 1, window_seconds: 3600 } });
-    expect(await statusPoll(stack)).toBe(200);
+    expect(await rocketReachStatusPoll(stack)).toBe(200);
 
     const outcome = await finished(await adminCheck(stack));
     // RocketReach did refuse the read.
