@@ -71,7 +71,7 @@ describe('following the Companies House companies stream', () => {
         const view = await job(ctx.stack, apiKey, id);
         return view.status === 'cancelled' ? view : null;
       },
-      { timeoutMs: 30_000, what: `the stream to reach ${company.company_number}` },
+      { timeoutMs: 60_000, what: `the stream to reach ${company.company_number}` },
     );
     const reason = company.company_status === 'dissolved' ? 'company_dissolved' : 'proposed_strike_off';
     expect(cancelled.error).toMatch(/register now says/);
