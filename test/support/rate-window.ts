@@ -18,6 +18,10 @@ export async function rocketReachStatusPoll(stack: Stack): Promise<number> {
  * the sandbox's windows and counters are fresh, every slot of `rules` (the one `second` rule) is
  * taken through the worker's own limiter, each with a call RocketReach answers without a 429.
  * Returns when the window frees again (ms epoch): the next slot is refused until then.
+ *
+ * The ten slots and calls go out side by side. On a loaded machine they can still take longer than
+ * the second itself, so the first slot has left the window before the check that it is full: then
+ * the fill starts over from an empty window, a few times at most.
  */
 export async function fillRocketReachSecond(
   stack: Stack,
@@ -25,16 +29,26 @@ export async function fillRocketReachSecond(
   rules: RateLimitRule[],
 ): Promise<number> {
   expect(rules.map((rule) => rule.name)).toEqual(['second']);
-  // Whatever the start-up reading took has left the window (1 s and its margin).
-  await eventually(async () => (await guards.limiter.remaining('rocketreach', rules)).second === 10, {
-    what: 'an empty RocketReach window',
-  });
-  expect((await call(stack.sandboxUrl, 'POST', '/_sandbox/reset')).status).toBe(200);
-  for (let i = 0; i < 10; i += 1) {
-    expect((await guards.limiter.acquire('rocketreach', rules)).allowed).toBe(true);
-    expect(await rocketReachStatusPoll(stack)).not.toBe(429);
+  for (let attempt = 1; ; attempt += 1) {
+    // Whatever the start-up reading (or a slow attempt) took has left the window (1 s and its margin).
+    await eventually(async () => (await guards.limiter.remaining('rocketreach', rules)).second === 10, {
+      what: 'an empty RocketReach window',
+    });
+    expect((await call(stack.sandboxUrl, 'POST', '/_sandbox/reset')).status).toBe(200);
+    const taken = await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        const slot = await guards.limiter.acquire('rocketreach', rules);
+        return { allowed: slot.allowed, status: slot.allowed ? await rocketReachStatusPoll(stack) : 0 };
+      }),
+    );
+    expect(taken.filter((slot) => slot.allowed)).toHaveLength(10);
+    expect(taken.filter((slot) => slot.status === 429)).toEqual([]);
+    const refused = await guards.limiter.acquire('rocketreach', rules);
+    if (!refused.allowed && refused.retryAfterMs > 0) {
+      return Date.now() + refused.retryAfterMs;
+    }
+    if (attempt === 5) {
+      throw new Error('RocketReach’s second could not be filled in time, five times over');
+    }
   }
-  const refused = await guards.limiter.acquire('rocketreach', rules);
-  expect(refused.allowed).toBe(false);
-  return Date.now() + refused.retryAfterMs;
 }
