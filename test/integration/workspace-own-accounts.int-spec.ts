@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { CreditLedgerEntry } from '@sluice/db';
+import { ownAccountQueueName, providerQueueName } from '@sluice/queue';
+import { Queue } from 'bullmq';
+import { CreditGate } from '../../apps/enrichment-worker/src/pipeline/credit-gate';
 import { PipelineGuards } from '../../apps/enrichment-worker/src/pipeline/pipeline-redis';
 import { credentialTag } from '../../apps/provider-sandbox/src/state/call-counter';
 import { call, createWorkspace } from '../support/api';
-import type { TestDatabase } from '../support/database';
+import { requireEnv, type TestDatabase } from '../support/database';
 import {
   calls,
   enqueue,
@@ -15,8 +18,16 @@ import {
   type JobView,
 } from '../support/pipeline';
 import type { WorldPerson } from '../support/sandbox-world';
-import type { Stack } from '../support/stack';
+import { type Stack, TEST_ADMIN_TOKEN } from '../support/stack';
 import { eventually } from '../support/wait';
+
+interface ProviderListed {
+  name: string;
+  credentials: string | null;
+  paused: boolean;
+  pause: { by: string } | null;
+  available: boolean;
+}
 
 /** A key the sandbox's Apollo accepts (any key starting `sandbox-`), not the platform's. */
 const OWN_APOLLO_KEY = 'sandbox-own-account-apollo-key-51c2';
@@ -60,10 +71,23 @@ describe('provider selection for a workspace’s own account', () => {
     return person;
   };
 
+  let queues: Queue[] = [];
+
   afterEach(async () => {
+    await Promise.all(queues.map((queue) => queue.close()));
+    queues = [];
     await tearDown(ctx);
     ctx = undefined;
   });
+
+  /** Apollo's two step queues, as the worker sees them: the platform account's, and own accounts'. */
+  const apolloQueues = (prefix: string): { platform: Queue; own: Queue } => {
+    const connection = { url: requireEnv('REDIS_URL') };
+    const platform = new Queue(providerQueueName('apollo'), { connection, prefix });
+    const own = new Queue(ownAccountQueueName('apollo'), { connection, prefix });
+    queues.push(platform, own);
+    return { platform, own };
+  };
 
   const start = async (env: Record<string, string>) => {
     ctx = await setUp({
@@ -79,7 +103,25 @@ describe('provider selection for a workspace’s own account', () => {
     });
     expect(stored.status).toBe(200);
     const platform = await createWorkspace(ctx.stack.gatewayUrl, 'Platform Account Co');
-    return { stack: ctx.stack, db: ctx.db, own, platform };
+    return { stack: ctx.stack, db: ctx.db, prefix: ctx.prefix, own, platform };
+  };
+
+  /** Apollo as `GET /v1/providers` shows it to the workspace of `apiKey`. */
+  const apolloListed = async (
+    stack: Stack,
+    apiKey: string,
+  ): Promise<{ credentials: string | null; paused: boolean; by: string | undefined; available: boolean }> => {
+    const answer = await call<{ providers: ProviderListed[] }>(stack.gatewayUrl, 'GET', '/v1/providers', {
+      token: apiKey,
+    });
+    expect(answer.status).toBe(200);
+    const apollo = answer.body.providers.find((provider) => provider.name === 'apollo') as ProviderListed;
+    return {
+      credentials: apollo.credentials,
+      paused: apollo.paused,
+      by: apollo.pause?.by,
+      available: apollo.available,
+    };
   };
 
   const email = async (stack: Stack, apiKey: string): Promise<JobView> =>
@@ -131,6 +173,99 @@ describe('provider selection for a workspace’s own account', () => {
     const ownView = await email(stack, own.apiKey);
     expect(ownView.status).toBe('completed');
     expect(emailSteps(ownView)).toEqual([
+      ['snov', 'failed', 'not_found'],
+      ['apollo', 'completed', null],
+    ]);
+  });
+
+  it('runs the workspace’s own-account steps while the platform’s account is paused for credits', async () => {
+    // No scheduled credit sync during the test: it would read Apollo's balance and lift the pause.
+    const { stack, db, prefix, own, platform } = await start({ CREDIT_SYNC_INTERVAL_MS: '240000' });
+    const guards = stack.worker?.get(PipelineGuards, { strict: false }) as PipelineGuards;
+    const gate = stack.worker?.get(CreditGate, { strict: false }) as CreditGate;
+    await eventually(async () => (await guards.wallet.snapshot('apollo')).balance !== null || undefined, {
+      what: 'the start-up reading of Apollo’s balance',
+    });
+    // The platform's Apollo account cannot pay: its queue pauses, the own accounts' does not.
+    await gate.pause('apollo', 'out of credits (test)');
+    const queue = apolloQueues(prefix);
+    expect(await queue.platform.isPaused()).toBe(true);
+    expect(await queue.own.isPaused()).toBe(false);
+    const before = await apolloCallsBy(stack);
+
+    // The platform's work moves on past Apollo...
+    const platformView = await email(stack, platform.apiKey);
+    expect(emailSteps(platformView).filter(([provider]) => provider !== 'rocketreach')).toEqual([
+      ['apollo', 'skipped', 'out_of_credits'],
+      ['snov', 'failed', 'not_found'],
+    ]);
+    // ...while the workspace's own account is called, through the queue the pause left running.
+    const ownView = await email(stack, own.apiKey);
+    expect(ownView.status).toBe('completed');
+    expect(emailSteps(ownView)).toEqual([
+      ['snov', 'failed', 'not_found'],
+      ['apollo', 'completed', null],
+    ]);
+    expect(await ledgerOf(db, ownView.id)).toEqual([['apollo', 'workspace_charge', 1]]);
+    const after = await apolloCallsBy(stack);
+    const ownTag = credentialTag(OWN_APOLLO_KEY);
+    expect((after[ownTag] ?? 0) - (before[ownTag] ?? 0)).toBe(1);
+    const platformTag = credentialTag('sandbox-apollo-key');
+    expect((after[platformTag] ?? 0) - (before[platformTag] ?? 0)).toBe(0);
+    expect(await queue.own.getJobCounts('completed')).toEqual({ completed: 1 });
+    expect(await queue.platform.getJobCounts('completed', 'wait', 'paused')).toEqual({
+      completed: 0,
+      wait: 0,
+      paused: 0,
+    });
+    // The pause is still the platform's: its queue stays paused.
+    expect(await queue.platform.isPaused()).toBe(true);
+    expect((await gate.pauseOf('apollo'))?.manual).not.toBe(true);
+    // And each workspace's provider list says so: paused for credits, available on its own account.
+    expect(await apolloListed(stack, own.apiKey)).toEqual({
+      credentials: 'workspace',
+      paused: true,
+      by: 'credits',
+      available: true,
+    });
+    expect(await apolloListed(stack, platform.apiKey)).toEqual({
+      credentials: 'platform',
+      paused: true,
+      by: 'credits',
+      available: false,
+    });
+  });
+
+  it('stops both of a provider’s queues for an operator’s pause, and resumes both', async () => {
+    const { stack, prefix, own } = await start({ CREDIT_SYNC_INTERVAL_MS: '240000' });
+    const queue = apolloQueues(prefix);
+    const paused = await call(stack.gatewayUrl, 'POST', '/v1/admin/providers/apollo/pause', {
+      token: TEST_ADMIN_TOKEN,
+    });
+    expect(paused.status).toBe(200);
+    expect([await queue.platform.isPaused(), await queue.own.isPaused()]).toEqual([true, true]);
+    expect(await apolloListed(stack, own.apiKey)).toEqual({
+      credentials: 'workspace',
+      paused: true,
+      by: 'operator',
+      available: false,
+    });
+    // No call on any account: the workspace's own account is skipped too.
+    const before = await apolloCallsBy(stack);
+    const ownView = await email(stack, own.apiKey);
+    expect(emailSteps(ownView).filter(([provider]) => provider !== 'rocketreach')).toEqual([
+      ['apollo', 'skipped', 'paused_by_operator'],
+      ['snov', 'failed', 'not_found'],
+    ]);
+    expect(await apolloCallsBy(stack)).toEqual(before);
+
+    const resumed = await call(stack.gatewayUrl, 'POST', '/v1/admin/providers/apollo/resume', {
+      token: TEST_ADMIN_TOKEN,
+    });
+    expect(resumed.status).toBe(200);
+    expect([await queue.platform.isPaused(), await queue.own.isPaused()]).toEqual([false, false]);
+    const again = await email(stack, own.apiKey);
+    expect(emailSteps(again)).toEqual([
       ['snov', 'failed', 'not_found'],
       ['apollo', 'completed', null],
     ]);

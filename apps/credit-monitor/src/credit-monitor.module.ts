@@ -9,7 +9,7 @@ import {
 } from '@sluice/config';
 import { DatabaseModule } from '@sluice/db';
 import { loggerParams, OpsModule } from '@sluice/platform';
-import { ACTIVE_PROVIDERS, providerQueueName, QUEUE_NAMES, QueueRootModule } from '@sluice/queue';
+import { ACTIVE_PROVIDERS, QUEUE_NAMES, QueueRootModule, stepQueueNames } from '@sluice/queue';
 import { AlertBook } from './alerts/alert-book';
 import { AlertDelivery } from './alerts/alert-delivery';
 import { BalanceCheck } from './credits/balance-check';
@@ -47,7 +47,7 @@ export class CreditMonitorModule {
           role: 'worker',
           connectionName: 'sluice-credit-monitor',
           // Its own queue, and the provider queues it pauses and resumes.
-          queues: [QUEUE_NAMES.creditMonitor, ...ACTIVE_PROVIDERS.map(providerQueueName)],
+          queues: [QUEUE_NAMES.creditMonitor, ...ACTIVE_PROVIDERS.flatMap(stepQueueNames)],
         }),
         OpsModule.forApp({ app: 'credit-monitor', retryAfterSeconds: 5 }),
       ],

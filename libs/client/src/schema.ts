@@ -539,7 +539,7 @@ export interface paths {
     };
     /**
      * Every provider: capabilities, whose credentials, enabled, paused, circuit state and credits
-     * @description `credentials` is `workspace` when this workspace stored its own (PUT /v1/providers/:name/credentials), `platform` when calls use the deployment’s, null when there are none. `enabled` says the provider is switched on and configured; a pause leaves it as it is: `paused` and `pause` say by whom (`operator` or `credits`), why and since when, and `available` whether waterfalls route new work to it now. No secret is ever shown.
+     * @description `credentials` is `workspace` when this workspace stored its own (PUT /v1/providers/:name/credentials), `platform` when calls use the deployment’s, null when there are none. `enabled` says the provider is switched on and configured; a pause leaves it as it is: `paused` and `pause` say by whom (`operator` or `credits`), why and since when, and `available` whether waterfalls route this workspace’s new work to it now (a pause for the platform’s credits does not hold a workspace on its own credentials). No secret is ever shown.
      */
     get: operations['ProvidersController_list'];
     put?: never;
@@ -1245,7 +1245,7 @@ export interface components {
        */
       circuit: 'closed' | 'open' | 'half_open';
       /**
-       * @description Waterfalls route new work to it now: enabled, not paused and its circuit not open (a rate limit or a workspace quota may still hold a call back).
+       * @description Waterfalls route this workspace’s new work to it now: enabled, not paused (a pause for the platform’s credits does not stop a workspace on its own credentials; an operator’s pause stops every account) and its circuit not open (a rate limit or a workspace quota may still hold a call back).
        * @example true
        */
       available: boolean;

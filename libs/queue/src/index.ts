@@ -9,3 +9,4 @@ export * from './signals';
 export * from './callback-tokens';
 export * from './job-scheduler-keeper';
 export * from './quota-holds';
+export * from './nest/step-queues';

@@ -4,6 +4,7 @@ import {
   JOB_NAMES,
   PROVIDER_NAMES,
   PROVIDER_PRIORITY_CLASS,
+  ownAccountQueueName,
   providerQueueName,
 } from './names';
 import { JOB_OPTIONS } from './job-options';
@@ -14,14 +15,23 @@ describe('queue and job names (a wire format: jobs in Redis carry them)', () => 
       'enrichment',
       'credit-monitor',
       'provider.companies-house',
+      'provider.companies-house.own',
       'provider.snov',
+      'provider.snov.own',
       'provider.rocketreach',
+      'provider.rocketreach.own',
       'provider.apollo',
+      'provider.apollo.own',
       'provider.serper',
+      'provider.serper.own',
       'provider.orion-connect',
+      'provider.orion-connect.own',
       'provider.astra-dialer',
+      'provider.astra-dialer.own',
       'provider.nimbus-lookup',
+      'provider.nimbus-lookup.own',
       'provider.email-verifier',
+      'provider.email-verifier.own',
     ]);
     expect(JOB_NAMES).toEqual({
       enrichmentPlan: 'enrichment.plan',
@@ -57,6 +67,7 @@ describe('queue and job names (a wire format: jobs in Redis carry them)', () => 
       expect(ALL_QUEUE_NAMES).toContain(name);
     }
     expect(ACTIVE_QUEUE_NAMES).toContain(providerQueueName('companies-house'));
+    expect(ACTIVE_QUEUE_NAMES).toContain(ownAccountQueueName('snov'));
   });
 
   it('never removes failed jobs and always retries with backoff', () => {

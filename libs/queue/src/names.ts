@@ -41,6 +41,24 @@ export function providerQueueName(provider: ProviderName): ProviderQueueName {
   return `provider.${provider}`;
 }
 
+export type OwnAccountQueueName = `provider.${ProviderName}.own`;
+
+/**
+ * The provider's steps that call it on a workspace's own account (credentials the workspace
+ * stored): a queue of their own, in the provider's priority class. A BullMQ pause or rate limit is
+ * queue-wide, and the provider's queue is paused when the platform's credits run out and rate
+ * limited when the platform's window is full: neither says anything of a workspace's own account,
+ * whose steps would otherwise wait behind them. An operator's pause stops both queues.
+ */
+export function ownAccountQueueName(provider: ProviderName): OwnAccountQueueName {
+  return `provider.${provider}.own`;
+}
+
+/** Every queue a step of `provider` may be on: the platform's account's, then the own accounts'. */
+export function stepQueueNames(provider: ProviderName): readonly [ProviderQueueName, OwnAccountQueueName] {
+  return [providerQueueName(provider), ownAccountQueueName(provider)];
+}
+
 export const QUEUE_NAMES = {
   /** Upstream requests, turned into plans of provider steps. */
   enrichment: 'enrichment',
@@ -51,7 +69,7 @@ export const QUEUE_NAMES = {
 export const ALL_QUEUE_NAMES: readonly string[] = [
   QUEUE_NAMES.enrichment,
   QUEUE_NAMES.creditMonitor,
-  ...PROVIDER_NAMES.map(providerQueueName),
+  ...PROVIDER_NAMES.flatMap(stepQueueNames),
 ];
 
 export const JOB_NAMES = {
@@ -155,5 +173,5 @@ export const ACTIVE_PROVIDERS: readonly ProviderName[] = PROVIDER_NAMES;
 
 export const ACTIVE_QUEUE_NAMES: readonly string[] = [
   QUEUE_NAMES.enrichment,
-  ...ACTIVE_PROVIDERS.map(providerQueueName),
+  ...ACTIVE_PROVIDERS.flatMap(stepQueueNames),
 ];

@@ -41,9 +41,10 @@ export async function forgetQuotaHold(
   await redis.srem(quotaHoldsKey(queuePrefix, workspaceId, provider), stepId);
 }
 
-/** What waking a held step needs of the provider's queue (a BullMQ `Queue`). */
-export interface HeldJobs {
-  getJob(id: string): Promise<{ isDelayed(): Promise<boolean>; promote(): Promise<void> } | undefined>;
+/** What waking a held step needs of its job (a BullMQ `Job`). */
+export interface HeldJob {
+  isDelayed(): Promise<boolean>;
+  promote(): Promise<void>;
 }
 
 /**
@@ -56,7 +57,8 @@ export async function wakeQuotaHolds(
   queuePrefix: string,
   workspaceId: string,
   provider: string,
-  queue: HeldJobs,
+  /** The job of a step, on whichever of the provider's queues it is (see `findStepJob`). */
+  jobOf: (stepId: string) => Promise<HeldJob | undefined>,
 ): Promise<number> {
   const key = quotaHoldsKey(queuePrefix, workspaceId, provider);
   const [[, ids] = [null, []]] = ((await redis.multi().smembers(key).del(key).exec()) ?? []) as [
@@ -64,7 +66,7 @@ export async function wakeQuotaHolds(
   ];
   let woken = 0;
   for (const stepId of ids) {
-    const job = await queue.getJob(`step-${stepId}`);
+    const job = await jobOf(stepId);
     if (job && (await job.isDelayed())) {
       try {
         await job.promote();

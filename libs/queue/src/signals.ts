@@ -42,21 +42,31 @@ export async function markCancelled(
   await batch.exec();
 }
 
-/** What BullMQ's queue offers for pausing; the provider's own queue. */
+/** What BullMQ's queue offers for pausing. */
 interface PausableQueue {
   pause(): Promise<void>;
   resume(): Promise<void>;
 }
 
 /**
+ * A provider's two step queues (see `ownAccountQueueName`): the platform account's, and the one of
+ * the steps made on workspaces' own accounts.
+ */
+export interface ProviderQueues {
+  platform: PausableQueue;
+  ownAccounts: PausableQueue;
+}
+
+/**
  * Pauses a provider: the marker every worker reads right before a paid call, then its queue (every
  * replica stops taking its jobs; they wait, none fail), then an event for the credit monitor. A
- * pause for credits does not replace a pause already in place (first writer wins, one event); an
- * operator's pause (`manual`) always stands. Returns whether this call paused it.
+ * pause for credits does not replace a pause already in place (first writer wins, one event) and
+ * pauses the platform account's queue only (workspaces' own accounts have their own credits); an
+ * operator's pause (`manual`) always stands and pauses both. Returns whether this call paused it.
  */
 export async function pauseProvider(
   redis: Redis,
-  queue: PausableQueue,
+  queues: ProviderQueues,
   queuePrefix: string,
   provider: string,
   record: PauseRecord,
@@ -68,7 +78,9 @@ export async function pauseProvider(
   const first = record.manual
     ? (await redis.set(key, value, 'GET')) === null
     : (await redis.set(key, value, 'NX')) === 'OK';
-  await queue.pause();
+  await Promise.all(
+    record.manual ? [queues.platform.pause(), queues.ownAccounts.pause()] : [queues.platform.pause()],
+  );
   if (first) {
     await emitPipelineEvent(redis, queuePrefix, {
       type: 'provider.paused',
@@ -82,12 +94,13 @@ export async function pauseProvider(
 }
 
 /**
- * Resumes a provider paused for credits or by an operator. With `creditOnly`, an operator's pause is
- * left alone (only an operator lifts it). Returns whether this call lifted a pause.
+ * Resumes a provider paused for credits or by an operator: both its queues. With `creditOnly`, an
+ * operator's pause is left alone (only an operator lifts it). Returns whether this call lifted a
+ * pause.
  */
 export async function resumeProvider(
   redis: Redis,
-  queue: PausableQueue,
+  queues: ProviderQueues,
   queuePrefix: string,
   provider: string,
   reason: string,
@@ -100,7 +113,7 @@ export async function resumeProvider(
       return false;
     }
   }
-  await queue.resume();
+  await Promise.all([queues.platform.resume(), queues.ownAccounts.resume()]);
   const removed = (await redis.del(key)) === 1;
   if (removed) {
     await emitPipelineEvent(redis, queuePrefix, { type: 'provider.resumed', provider, reason, ...detail });

@@ -1,4 +1,4 @@
-import { getQueueToken, InjectQueue } from '@nestjs/bullmq';
+import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -25,7 +25,7 @@ import {
   creditWalletPrefix,
   pauseOf,
   pauseProvider,
-  providerQueueName,
+  stepQueuesOf,
   QUEUE_NAMES,
   resumeProvider,
   type ProviderName,
@@ -427,14 +427,12 @@ export class BalanceCheck {
     minimum: number,
   ): Promise<'paused' | 'resumed' | null> {
     const redis = await this.redis();
-    const queue = this.moduleRef.get<Queue>(getQueueToken(providerQueueName(provider as ProviderName)), {
-      strict: false,
-    });
+    const queues = stepQueuesOf(this.moduleRef, provider as ProviderName);
     if (balance < minimum) {
       // The event carries the reading, as the workers' pauses do: the alert quotes the balance.
       const paused = await pauseProvider(
         redis,
-        queue,
+        queues,
         this.core.queuePrefix,
         provider,
         { since: Date.now(), reason: `balance ${balance} cannot pay for a call (${minimum} credits)` },
@@ -449,7 +447,7 @@ export class BalanceCheck {
     if (pause && !pause.manual && available >= minimum) {
       const resumed = await resumeProvider(
         redis,
-        queue,
+        queues,
         this.core.queuePrefix,
         provider,
         'credits are back',

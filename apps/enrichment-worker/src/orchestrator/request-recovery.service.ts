@@ -1,4 +1,4 @@
-import { getQueueToken, InjectQueue } from '@nestjs/bullmq';
+import { InjectQueue } from '@nestjs/bullmq';
 import { ModuleRef } from '@nestjs/core';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -9,7 +9,7 @@ import {
   JOB_PRIORITY,
   JobSchedulerKeeper,
   planJobOptions,
-  providerQueueName,
+  stepQueuesOf,
   QUEUE_NAMES,
   recoveryScanKey,
   type EnrichmentPlanPayload,
@@ -19,6 +19,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { CreditGate } from '../pipeline/credit-gate';
+import { WorkspaceAccounts } from '../pipeline/workspace-accounts';
 
 /** Rows read and checked per round trip. */
 const SWEEP_BATCH = 500;
@@ -82,6 +83,7 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
     private readonly core: CoreConfig,
     private readonly moduleRef: ModuleRef,
     private readonly creditGate: CreditGate,
+    private readonly accounts: WorkspaceAccounts,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -143,7 +145,7 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
       async (page) => {
         enqueued += await this.restoreJobs(
           page.map((request) => ({
-            queue: this.queue as Queue,
+            queues: [this.queue as Queue],
             jobId: `plan-${request.id}`,
             add: () =>
               this.queue.add(
@@ -221,12 +223,21 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
       async (page) => {
         requeued += await this.restoreJobs(
           page.map((step) => {
-            const queue = this.providerQueue(step.provider as ProviderName);
+            const provider = step.provider as ProviderName;
+            const queues = stepQueuesOf(this.moduleRef, provider);
+            const jobId = `step-${step.id}`;
             return {
-              queue,
-              jobId: `step-${step.id}`,
-              add: () =>
-                queue.add(
+              // Its job may be on either of the provider's queues: its workspace may have stored or
+              // removed its own credentials since the step was enqueued.
+              queues: [queues.platform, queues.ownAccounts],
+              jobId,
+              add: async () => {
+                // Where the orchestrator would put it now (see Orchestrator.enqueue).
+                const own = await this.accounts.of(step.workspace_id, provider).then(
+                  (account) => account !== null,
+                  () => true,
+                );
+                await (own ? queues.ownAccounts : queues.platform).add(
                   JOB_NAMES.providerStep,
                   {
                     stepId: step.id,
@@ -236,10 +247,11 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
                   },
                   {
                     ...JOB_OPTIONS[JOB_NAMES.providerStep],
-                    jobId: `step-${step.id}`,
+                    jobId,
                     priority: JOB_PRIORITY[step.priority ?? 'bulk'],
                   },
-                ),
+                );
+              },
             };
           }),
         );
@@ -282,27 +294,32 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
 
   /**
    * Of these jobs (a page of one scan), retries those that failed for good and adds again those
-   * that are gone; returns how many.
+   * that are gone; returns how many. A job is looked for on each of its `queues` (a step's, on both
+   * of its provider's): gone only when it is on none.
    */
   private async restoreJobs(
-    jobs: readonly { queue: Queue; jobId: string; add: () => Promise<unknown> }[],
+    jobs: readonly { queues: readonly Queue[]; jobId: string; add: () => Promise<unknown> }[],
   ): Promise<number> {
-    const states = await jobStates(await this.redis(), jobs);
+    const places = jobs.flatMap(({ queues, jobId }) => queues.map((queue) => ({ queue, jobId })));
+    const states = await jobStates(await this.redis(), places);
     let restored = 0;
-    for (const [index, job] of jobs.entries()) {
-      if (states[index] === 'failed') {
-        await (await job.queue.getJob(job.jobId))?.retry('failed');
+    let at = 0;
+    for (const job of jobs) {
+      const found = job.queues.map((queue, index) => ({ queue, state: states[at + index] }));
+      at += job.queues.length;
+      if (found.some(({ state }) => state === 'present')) {
+        continue;
+      }
+      const failed = found.find(({ state }) => state === 'failed');
+      if (failed) {
+        await (await failed.queue.getJob(job.jobId))?.retry('failed');
         restored += 1;
-      } else if (states[index] === 'missing') {
+      } else {
         await job.add();
         restored += 1;
       }
     }
     return restored;
-  }
-
-  private providerQueue(provider: ProviderName): Queue {
-    return this.moduleRef.get<Queue>(getQueueToken(providerQueueName(provider)), { strict: false });
   }
 
   /** BullMQ types its connection minimally; it is the ioredis client the queue was given. */

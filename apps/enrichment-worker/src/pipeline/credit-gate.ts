@@ -1,4 +1,4 @@
-import { getQueueToken, InjectQueue } from '@nestjs/bullmq';
+import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -10,7 +10,8 @@ import {
   balanceReadWaitMs,
   JOB_NAMES,
   JobSchedulerKeeper,
-  providerQueueName,
+  type StepQueues,
+  stepQueuesOf,
   QUEUE_NAMES,
   pauseMarkerKey,
   pauseOf,
@@ -90,8 +91,8 @@ export class CreditGate implements OnApplicationBootstrap, OnApplicationShutdown
     this.keeper?.stop();
   }
 
-  private queue(provider: ProviderName): Queue {
-    return this.moduleRef.get<Queue>(getQueueToken(providerQueueName(provider)), { strict: false });
+  private queues(provider: ProviderName): StepQueues {
+    return stepQueuesOf(this.moduleRef, provider);
   }
 
   private markerKey(provider: ProviderName): string {
@@ -112,7 +113,7 @@ export class CreditGate implements OnApplicationBootstrap, OnApplicationShutdown
     const snapshot = await this.guards.wallet.snapshot(provider);
     const first = await pauseProvider(
       this.guards.redis,
-      this.queue(provider),
+      this.queues(provider),
       this.guards.queuePrefix,
       provider,
       { since: Date.now(), reason },
@@ -135,7 +136,7 @@ export class CreditGate implements OnApplicationBootstrap, OnApplicationShutdown
   async resume(provider: ProviderName, balance: number | null): Promise<void> {
     const resumed = await resumeProvider(
       this.guards.redis,
-      this.queue(provider),
+      this.queues(provider),
       this.guards.queuePrefix,
       provider,
       'credits are back',
@@ -160,11 +161,15 @@ export class CreditGate implements OnApplicationBootstrap, OnApplicationShutdown
       if (!provider) {
         continue; // a provider this version no longer runs
       }
-      const queue = this.queue(provider);
-      if ((await this.pauseOf(provider))?.manual && (await queue.isPaused())) {
+      const queues = this.queues(provider);
+      if (
+        (await this.pauseOf(provider))?.manual &&
+        (await queues.platform.isPaused()) &&
+        (await queues.ownAccounts.isPaused())
+      ) {
         continue;
       }
-      await pauseProvider(this.guards.redis, queue, this.guards.queuePrefix, provider, {
+      await pauseProvider(this.guards.redis, queues, this.guards.queuePrefix, provider, {
         since: row.since.getTime(),
         reason: row.reason,
         manual: true,
@@ -174,7 +179,7 @@ export class CreditGate implements OnApplicationBootstrap, OnApplicationShutdown
       if ((await this.dataSource.getRepository(ProviderPauseRow).countBy({ provider })) === 0) {
         await resumeProvider(
           this.guards.redis,
-          queue,
+          queues,
           this.guards.queuePrefix,
           provider,
           'resumed by an operator',

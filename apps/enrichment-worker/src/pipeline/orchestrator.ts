@@ -49,7 +49,7 @@ import {
   JOB_NAMES,
   JOB_OPTIONS,
   JOB_PRIORITY,
-  providerQueueName,
+  stepQueuesOf,
   publishJobChanged,
   QUEUE_NAMES,
   type ProviderName,
@@ -248,10 +248,16 @@ export class Orchestrator {
     if (!pending) {
       return;
     }
-    const queue = this.moduleRef.get<Queue<ProviderStepPayload>>(
-      getQueueToken(providerQueueName(pending.step.provider as ProviderName)),
-      { strict: false },
+    const provider = pending.step.provider as ProviderName;
+    // A step on the workspace's own account goes on the provider's own-accounts queue, which the
+    // platform's credit pause and rate limit leave running. A row that cannot be opened counts as
+    // an account, as in the selection: its step fails saying why.
+    const own = await this.accounts.of(workspaceId, provider).then(
+      (account) => account !== null,
+      () => true,
     );
+    const queues = stepQueuesOf(this.moduleRef, provider);
+    const queue = (own ? queues.ownAccounts : queues.platform) as Queue<ProviderStepPayload>;
     await queue.add(
       JOB_NAMES.providerStep,
       { stepId: pending.step.id, requestId, workspaceId, correlationId },
@@ -540,21 +546,31 @@ export class Orchestrator {
         // nothing of them) and count in its own rate window, as the step runner makes them. A row
         // that cannot be opened counts as an account: its step fails saying why, rather than
         // quietly spending the platform's credits.
-        const own = await this.accounts.of(request.workspaceId, settings.name).then(
+        const ownAccount = this.accounts.of(request.workspaceId, settings.name).then(
           (account) => account !== null,
           () => true,
         );
         // The budget of this goal's operation: a provider whose lookups are used up may still search.
         const rules = this.catalog.rateLimitsFor(settings.name, request.tier, goal.capability);
-        const [snapshot, remaining, paused, circuit] = await Promise.all([
-          paid && !own ? this.guards.wallet.snapshot(settings.name) : null,
-          rules.length > 0
-            ? this.guards.limiter
-                .remaining(own ? `${settings.name}:workspace:${request.workspaceId}` : settings.name, rules)
-                .then((left) => Math.min(...Object.values(left)))
+        // Read alongside the account lookup (cached per workspace), each read that depends on it
+        // chained to it.
+        const [own, snapshot, remaining, paused, circuit] = await Promise.all([
+          ownAccount,
+          paid
+            ? ownAccount.then((isOwn) => (isOwn ? null : this.guards.wallet.snapshot(settings.name)))
             : null,
-          // Still read for an own account: the pause is the provider queue's, which holds every
-          // workspace's steps until it resumes, so new work goes elsewhere (or waits) all the same.
+          rules.length > 0
+            ? ownAccount.then((isOwn) =>
+                this.guards.limiter
+                  .remaining(
+                    isOwn ? `${settings.name}:workspace:${request.workspaceId}` : settings.name,
+                    rules,
+                  )
+                  .then((left) => Math.min(...Object.values(left))),
+              )
+            : null,
+          // An operator's pause stops calls on every account; a pause for credits is the platform's
+          // (a step on an own account goes on a queue the pause leaves running).
           paid ? this.gate.pauseOf(settings.name) : null,
           this.guards.circuits.state(settings.name),
         ]);
@@ -565,7 +581,7 @@ export class Orchestrator {
           enabled: settings.enabled,
           hasCredentials: settings.hasCredentials || own,
           creditsBalance: snapshot?.balance ?? null,
-          paused: paused !== null && paused.manual !== true,
+          paused: !own && paused !== null && paused.manual !== true,
           pausedByOperator: paused?.manual === true,
           circuit,
           rateBudgetLeft: remaining,

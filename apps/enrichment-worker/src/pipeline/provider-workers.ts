@@ -10,8 +10,8 @@ import {
   ACTIVE_PROVIDERS,
   connectionOptions,
   PROVIDER_PRIORITY_CLASS,
-  providerQueueName,
   QUEUE_NAMES,
+  stepQueueNames,
   type EnrichmentPlanPayload,
   type ProviderStepPayload,
 } from '@sluice/queue';
@@ -24,7 +24,7 @@ import { CreditGate } from './credit-gate';
 import { StepRunner } from './step-runner';
 
 /**
- * One BullMQ worker per provider queue, all running the same {@link StepRunner}, and the
+ * One BullMQ worker per provider queue (two a provider: see `ownAccountQueueName`), all running the same {@link StepRunner}, and the
  * orchestrator queue's worker running {@link PlanProcessor}. Concurrency comes from the queue's
  * priority class: HIGH (Companies House) and LOW (credit-consuming providers) have their own slots,
  * so LOW work can never starve HIGH work. Built by hand rather than with `@Processor` classes
@@ -70,8 +70,11 @@ export class ProviderWorkers implements OnModuleInit, OnApplicationBootstrap, Be
     );
     this.registry.register(QUEUE_NAMES.enrichment, orchestrator);
     this.workers.push(orchestrator);
-    for (const provider of ACTIVE_PROVIDERS) {
-      const queueName = providerQueueName(provider);
+    // Each provider's two queues (the platform account's and the workspaces' own accounts', see
+    // ownAccountQueueName) run the same handler: the step runner reads whose account a step uses.
+    for (const [provider, queueName] of ACTIVE_PROVIDERS.flatMap((name) =>
+      stepQueueNames(name).map((queue) => [name, queue] as const),
+    )) {
       const concurrency =
         PROVIDER_PRIORITY_CLASS[provider] === 'HIGH'
           ? this.worker.highConcurrency

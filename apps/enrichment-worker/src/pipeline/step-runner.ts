@@ -16,7 +16,13 @@ import {
   type RequestOptions,
 } from '@sluice/enrichment';
 import { ProviderError } from '@sluice/providers';
-import { JOB_NAMES, quotaResetAt, type ProviderName, type ProviderStepPayload } from '@sluice/queue';
+import {
+  JOB_NAMES,
+  providerQueueName,
+  quotaResetAt,
+  type ProviderName,
+  type ProviderStepPayload,
+} from '@sluice/queue';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import { WorkerMetrics } from '../ops/worker-metrics';
 import { qualityOf } from '../ops/quality-metrics';
@@ -51,6 +57,8 @@ const RESERVATION_WAIT_MIN_MS = 100;
 const RESERVATION_WAIT_MAX_MS = 5000;
 /** How long a step waiting for credits (its queue paused) sleeps before it checks again. */
 const CREDIT_WAIT_MS = 1000;
+/** How often a platform-account step on the own accounts' queue looks again at a paused provider. */
+const OWN_QUEUE_CREDIT_RECHECK_MS = 30_000;
 /** How long what the step's take read (the request's status, whether its workspace erased anybody) is trusted. */
 const TAKE_TRUSTED_MS = 1000;
 
@@ -580,9 +588,15 @@ export class StepRunner {
     if (!slot.allowed) {
       await this.releaseCredits(request.workspaceId, provider, step.id, account);
       await this.cache.unclaim(request.workspaceId, cacheKey, owner);
-      if (account || this.catalog.limitsOnlySomeCalls(provider, slot.rule)) {
+      if (
+        account ||
+        job.queueName !== providerQueueName(provider) ||
+        this.catalog.limitsOnlySomeCalls(provider, slot.rule)
+      ) {
         // Only this tier's share of the provider, or this operation's budget, is used up: this job
-        // waits, the provider's other calls (other tiers, other operations) go on.
+        // waits, the provider's other calls (other tiers, other operations) go on. So does a job on
+        // the own accounts' queue that calls on the platform's account (its workspace removed its
+        // credentials after it was enqueued): that queue's other jobs use their own windows.
         await job.moveToDelayed(Date.now() + slot.retryAfterMs, token);
         throw new DelayedError();
       }
@@ -1100,6 +1114,11 @@ export class StepRunner {
         waitMs,
         stepId: step.id,
       });
+      if (job.queueName !== providerQueueName(provider)) {
+        // On the own accounts' queue (credentials removed since): only this job waits, as above.
+        await job.moveToDelayed(Date.now() + waitMs, token);
+        throw new DelayedError();
+      }
       await worker.rateLimit(waitMs);
       throw Worker.RateLimitError();
     }
@@ -1245,7 +1264,13 @@ export class StepRunner {
     await this.gate.pause(provider, reason);
     if (options.wait_for_credits ?? this.config.waitForCreditsDefault) {
       // The queue is paused: the delayed job joins the paused jobs and runs once credits are back.
-      await job.moveToDelayed(Date.now() + CREDIT_WAIT_MS, token);
+      // On the own accounts' queue, which the pause leaves running (its workspace removed its
+      // credentials after it was enqueued), it looks again now and then instead.
+      const onPlatformQueue = job.queueName === providerQueueName(provider);
+      await job.moveToDelayed(
+        Date.now() + (onPlatformQueue ? CREDIT_WAIT_MS : OWN_QUEUE_CREDIT_RECHECK_MS),
+        token,
+      );
       throw new DelayedError();
     }
     return {

@@ -1,9 +1,7 @@
-import { getQueueToken } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { providerQueueName, type ProviderName } from '@sluice/queue';
-import type { Queue } from 'bullmq';
+import { findStepJob, type ProviderName, stepQueuesOf } from '@sluice/queue';
 import { DataSource } from 'typeorm';
 
 export interface WebhookOutcome {
@@ -45,13 +43,7 @@ export class WebhookCompletion {
     );
     let effect: WebhookOutcome['effect'] = 'already_settled';
     if (step?.state === 'pending') {
-      const queue = this.moduleRef.get<Queue>(
-        getQueueToken(providerQueueName(step.provider as ProviderName)),
-        {
-          strict: false,
-        },
-      );
-      const job = await queue.getJob(`step-${step.id}`);
+      const job = await findStepJob(stepQueuesOf(this.moduleRef, step.provider as ProviderName), step.id);
       if (job && (await job.isDelayed())) {
         await job.promote();
         effect = 'woken';

@@ -3,7 +3,6 @@ import { CorrelationId } from '../auth/request-context';
 import { InjectQueue } from '@nestjs/bullmq';
 import { BadRequestException, Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { getQueueToken } from '@nestjs/bullmq';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AdminErrors, ApiAnswer, ApiError, ApiJsonBody, ApiPost } from '../openapi/decorators';
 import {
@@ -23,7 +22,8 @@ import {
   QUEUE_NAMES,
   pauseProvider,
   resumeProvider,
-  providerQueueName,
+  type StepQueues,
+  stepQueuesOf,
   type PauseRecord,
   type ProviderName,
 } from '@sluice/queue';
@@ -71,7 +71,7 @@ export class ProvidersAdminController {
     await this.dataSource
       .getRepository(ProviderPauseRow)
       .upsert({ provider, since: new Date(record.since), reason: record.reason }, ['provider']);
-    await pauseProvider(await this.redis(), this.queueOf(provider), this.core.queuePrefix, provider, record);
+    await pauseProvider(await this.redis(), this.queuesOf(provider), this.core.queuePrefix, provider, record);
     await this.audit.record({
       workspaceId: null,
       actor: 'admin',
@@ -98,7 +98,7 @@ export class ProvidersAdminController {
     await this.dataSource.getRepository(ProviderPauseRow).delete({ provider });
     await resumeProvider(
       await this.redis(),
-      this.queueOf(provider),
+      this.queuesOf(provider),
       this.core.queuePrefix,
       provider,
       'resumed by an operator',
@@ -202,8 +202,8 @@ export class ProvidersAdminController {
     return { status: 'queued', job_id: String(job.id) };
   }
 
-  private queueOf(provider: ProviderName): Queue {
-    return this.moduleRef.get<Queue>(getQueueToken(providerQueueName(provider)), { strict: false });
+  private queuesOf(provider: ProviderName): StepQueues {
+    return stepQueuesOf(this.moduleRef, provider);
   }
 
   /** BullMQ types its connection minimally; it is the ioredis client the queue was given. */

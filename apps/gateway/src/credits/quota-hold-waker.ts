@@ -1,9 +1,7 @@
-import { getQueueToken } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { CoreConfig } from '@sluice/config';
-import { providerQueueName, type ProviderName, wakeQuotaHolds } from '@sluice/queue';
-import type { Queue } from 'bullmq';
+import { findStepJob, type ProviderName, stepQueuesOf, wakeQuotaHolds } from '@sluice/queue';
 import type { Redis } from 'ioredis';
 
 /**
@@ -25,10 +23,12 @@ export class QuotaHoldWaker {
    */
   async wake(workspaceId: string, provider: ProviderName): Promise<void> {
     try {
-      const queue = this.moduleRef.get<Queue>(getQueueToken(providerQueueName(provider)), { strict: false });
+      const queues = stepQueuesOf(this.moduleRef, provider);
       // BullMQ types its connection minimally; it is the ioredis client the queue was given.
-      const redis = (await queue.client) as unknown as Redis;
-      const woken = await wakeQuotaHolds(redis, this.core.queuePrefix, workspaceId, provider, queue);
+      const redis = (await queues.platform.client) as unknown as Redis;
+      const woken = await wakeQuotaHolds(redis, this.core.queuePrefix, workspaceId, provider, (stepId) =>
+        findStepJob(queues, stepId),
+      );
       if (woken > 0) {
         this.logger.log({ msg: 'steps held by the quota woken', workspaceId, provider, woken });
       }

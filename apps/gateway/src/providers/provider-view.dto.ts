@@ -104,7 +104,7 @@ export class ProviderDto {
   @ApiProperty({
     example: true,
     description:
-      'Waterfalls route new work to it now: enabled, not paused and its circuit not open (a rate limit or a workspace quota may still hold a call back).',
+      'Waterfalls route this workspace’s new work to it now: enabled, not paused (a pause for the platform’s credits does not stop a workspace on its own credentials; an operator’s pause stops every account) and its circuit not open (a rate limit or a workspace quota may still hold a call back).',
   })
   available!: boolean;
 

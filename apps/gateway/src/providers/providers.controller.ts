@@ -82,7 +82,7 @@ export class ProvidersController {
   @ApiOperation({
     summary: 'Every provider: capabilities, whose credentials, enabled, paused, circuit state and credits',
     description:
-      '`credentials` is `workspace` when this workspace stored its own (PUT /v1/providers/:name/credentials), `platform` when calls use the deployment’s, null when there are none. `enabled` says the provider is switched on and configured; a pause leaves it as it is: `paused` and `pause` say by whom (`operator` or `credits`), why and since when, and `available` whether waterfalls route new work to it now. No secret is ever shown.',
+      '`credentials` is `workspace` when this workspace stored its own (PUT /v1/providers/:name/credentials), `platform` when calls use the deployment’s, null when there are none. `enabled` says the provider is switched on and configured; a pause leaves it as it is: `paused` and `pause` say by whom (`operator` or `credits`), why and since when, and `available` whether waterfalls route this workspace’s new work to it now (a pause for the platform’s credits does not hold a workspace on its own credentials). No secret is ever shown.',
   })
   @ApiOkResponse({
     description: 'The providers.',
@@ -158,7 +158,10 @@ export class ProvidersController {
             }
           : null,
         circuit,
-        available: enabled && pause === null && circuit !== 'open',
+        // A pause for the platform's credits leaves a workspace's own account in use (its steps
+        // have a queue of their own); an operator's pause stops every account.
+        available:
+          enabled && (pause === null || (source === 'workspace' && !pause.manual)) && circuit !== 'open',
         credits:
           source === 'platform'
             ? {
