@@ -428,8 +428,13 @@ describe('credits running out', () => {
     const finders = (c: CallCounts): number =>
       paidCalls(c, 'POST /v2/emails-by-domain-by-name/start') +
       paidCalls(c, 'GET /v2/emails-by-domain-by-name/result');
-    // Calls already on the wire when the pause fell may still land; after that, none may.
+    // Calls already on the wire when the pause fell may still land; after that, none may. They have
+    // landed once no Snov.io run is active (the paused queue starts none): on a loaded machine that
+    // can take longer than the 300 ms that are ample otherwise.
     await new Promise((resolve) => setTimeout(resolve, 300));
+    await eventually(async () => (await queue.getActiveCount()) === 0 || undefined, {
+      what: 'the Snov.io runs on the wire at the pause ended',
+    });
     const atPause = finders(await calls(ctx.stack.sandboxUrl, 'snov'));
 
     const companies = (
