@@ -446,7 +446,7 @@ describe('the credit monitor', () => {
     await check(stack, db);
     await eventually(() => alertsOf(sink, 'provider.paused_long').length === 1 || undefined, {
       what: 'the long-pause alert',
-      timeoutMs: 10_000,
+      timeoutMs: 30_000,
     });
     await settle();
     expect(alertsOf(sink, 'provider.paused')).toHaveLength(1);

@@ -56,7 +56,7 @@ describe('a paid call whose connection is reset after it was sent', () => {
     // Once the first call was received (and charged), Apollo answers again: a second call would be
     // answered, and charged, as usual.
     await eventually(async () => paidCalls(await calls(stack.sandboxUrl, 'apollo'), MATCH) > matchesBefore, {
-      timeoutMs: 10_000,
+      timeoutMs: 30_000,
     });
     await sandboxPatch(stack.sandboxUrl, 'apollo', { reset_rate: 0 });
     const view = await finished(stack, apiKey, id, 20_000);
@@ -105,7 +105,7 @@ describe('a free call whose connection is reset after it was sent', () => {
 
     const id = await enqueue(stack, apiKey, { type: 'person.email', input: personInput(person) });
     await eventually(async () => paidCalls(await calls(stack.sandboxUrl, 'apollo'), MATCH) > matchesBefore, {
-      timeoutMs: 10_000,
+      timeoutMs: 30_000,
     });
     await sandboxPatch(stack.sandboxUrl, 'apollo', { reset_rate: 0 });
     const view = await finished(stack, apiKey, id, 20_000);

@@ -49,7 +49,7 @@ describe('a paid call that times out', () => {
     // Once the first call is on the wire, Apollo answers at once: a second call would be answered
     // (and charged) in time.
     await eventually(async () => paidCalls(await calls(stack.sandboxUrl, 'apollo'), MATCH) > matchesBefore, {
-      timeoutMs: 10_000,
+      timeoutMs: 30_000,
     });
     await sandboxPatch(stack.sandboxUrl, 'apollo', { latency_ms: 0 });
     const view = await finished(stack, apiKey, id, 20_000);
@@ -60,7 +60,7 @@ describe('a paid call that times out', () => {
     expect(step?.error).toMatch(/may have charged for the call/);
     // The slow answer was charged when Apollo gave it: the ledger says what the balance lost.
     await eventually(async () => (await sandboxCredits(stack.sandboxUrl, 'apollo')) === creditsBefore - 1, {
-      timeoutMs: 5_000,
+      timeoutMs: 20_000,
     });
     const ledger = await db.dataSource.getRepository(CreditLedgerEntry).findBy({ requestId: id });
     expect(ledger.map((row) => [row.provider, Number(row.credits)])).toEqual([['apollo', 1]]);

@@ -789,7 +789,7 @@ describe('cancelling while a provider works on a paid search', () => {
         const rows = await ctx.db.dataSource.getRepository(CreditLedgerEntry).findBy({ requestId: id });
         return rows.length > 0 ? rows : undefined;
       },
-      { timeoutMs: 10_000, what: 'the charge in the ledger' },
+      { timeoutMs: 30_000, what: 'the charge in the ledger' },
     );
     const charged = 100 - (await balance());
     expect(charged).toBe(1);

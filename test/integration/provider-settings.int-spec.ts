@@ -145,7 +145,7 @@ describe('provider settings edited live through the admin API', () => {
         expect(steps).toContainEqual(['apollo', 'completed', null]);
         return true;
       },
-      { timeoutMs: 10_000, what: 'Snov.io skipped as disabled' },
+      { timeoutMs: 30_000, what: 'Snov.io skipped as disabled' },
     );
 
     const enabled = await put('snov', { enabled: null });
@@ -161,7 +161,7 @@ describe('provider settings edited live through the admin API', () => {
         }
         return true;
       },
-      { timeoutMs: 10_000, what: 'Snov.io used again' },
+      { timeoutMs: 30_000, what: 'Snov.io used again' },
     );
   });
 
@@ -177,7 +177,7 @@ describe('provider settings edited live through the admin API', () => {
         expect(steps.map(([provider]) => provider)).not.toContain('snov');
         return true;
       },
-      { timeoutMs: 10_000, what: 'Apollo first' },
+      { timeoutMs: 30_000, what: 'Apollo first' },
     );
     const restored = await reset('snov');
     expect(restored.status).toBe(200);
@@ -190,7 +190,7 @@ describe('provider settings edited live through the admin API', () => {
         }
         return true;
       },
-      { timeoutMs: 10_000, what: 'Snov.io first again' },
+      { timeoutMs: 30_000, what: 'Snov.io first again' },
     );
   });
 
@@ -256,7 +256,7 @@ describe('provider settings edited live through the admin API', () => {
           }
           return view;
         },
-        { timeoutMs: 10_000, what: 'Snov.io charged at the new price' },
+        { timeoutMs: 30_000, what: 'Snov.io charged at the new price' },
       );
       expect(await charged(paid)).toEqual([3]);
 
@@ -299,7 +299,7 @@ describe('provider settings edited live through the admin API', () => {
           expect(await charged(view)).toEqual([1]);
           return true;
         },
-        { timeoutMs: 10_000, what: 'Snov.io at its published price again' },
+        { timeoutMs: 30_000, what: 'Snov.io at its published price again' },
       );
     } finally {
       await reset('snov');

@@ -109,7 +109,7 @@ describe('RocketReach on an unlimited plan', () => {
     await eventually(
       async () => ((await guards.wallet.snapshot('rocketreach')).unlimited ? true : undefined),
       {
-        timeoutMs: 10_000,
+        timeoutMs: 30_000,
         what: 'the wallet learning the unlimited plan',
       },
     );

@@ -280,7 +280,7 @@ describe('provider callbacks through the webhook receiver', () => {
           (await call<Delivery[]>(sandbox, 'GET', '/_sandbox/providers/rocketreach/webhooks')).body.find(
             (d) => d.task_id === String(lookup!.id),
           ),
-        { what: 'the sandbox to deliver the lookup', timeoutMs: 10_000 },
+        { what: 'the sandbox to deliver the lookup', timeoutMs: 30_000 },
       );
       expect(delivered.status).toBe(202);
       const [stored] = await ctx.db.dataSource.query<{ summary: WebhookEvent['summary'] }[]>(
@@ -404,7 +404,7 @@ describe('a provider callback that never arrives', () => {
     await eventually(
       async () => (await steps.findOneBy({ requestId: id, provider: 'snov' }))?.providerTaskId,
       {
-        timeoutMs: 10_000,
+        timeoutMs: 30_000,
       },
     );
     await sandboxPatch(ctx.stack.sandboxUrl, 'snov', { outage: true });
@@ -431,7 +431,7 @@ describe('a provider callback that never arrives', () => {
     const steps = ctx.db.dataSource.getRepository(EnrichmentStep);
     await eventually(
       async () => (await steps.findOneBy({ requestId: id, provider: 'snov' }))?.providerTaskId,
-      { timeoutMs: 10_000, what: 'the Snov.io search started' },
+      { timeoutMs: 30_000, what: 'the Snov.io search started' },
     );
     const cancelled = await call<{ status: string }>(ctx.stack.gatewayUrl, 'POST', `/v1/jobs/${id}/cancel`, {
       token: apiKey,
@@ -452,7 +452,7 @@ describe('a provider callback that never arrives', () => {
     expect(Number(step.credits)).toBe(1);
     const guards = (ctx.stack.worker as INestApplication).get(PipelineGuards);
     await eventually(async () => ((await guards.wallet.snapshot('snov')).reserved === 0 ? true : undefined), {
-      timeoutMs: 5_000,
+      timeoutMs: 20_000,
       what: 'the reservation released',
     });
     expect((await steps.findBy({ requestId: id })).map((s) => s.provider)).toEqual(['snov']);
