@@ -17,6 +17,7 @@ import {
   tearDown,
 } from '../support/pipeline';
 import type { WorldCompany, WorldPerson } from '../support/sandbox-world';
+import { eventually } from '../support/wait';
 
 interface EnrichAnswer {
   job_id: string;
@@ -148,20 +149,17 @@ describe('real-time enrichment (POST /v1/enrich)', () => {
     expect(refused.headers.get('ratelimit-remaining')).toBe('0');
     await admin('PATCH', `/v1/admin/workspaces/${workspaceId}/limits`, { per_minute: null });
 
-    // Each cached read is audited with the key that made it.
-    let audited = 0;
-    for (let i = 0; i < 40 && audited < 3; i += 1) {
-      const rows = await db.dataSource.query<{ n: number }[]>(
-        `SELECT count(*)::int AS n FROM audit_events
-          WHERE workspace_id = $1 AND action = 'enrich.read' AND details->>'cached' = 'true'`,
-        [workspaceId],
-      );
-      audited = rows[0]?.n ?? 0;
-      if (audited < 3) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    }
-    expect(audited).toBe(3);
+    // Each cached read is audited with the key that made it (in a batch written shortly after).
+    const audited = async (): Promise<number> =>
+      (
+        await db.dataSource.query<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM audit_events
+            WHERE workspace_id = $1 AND action = 'enrich.read' AND details->>'cached' = 'true'`,
+          [workspaceId],
+        )
+      )[0]?.n ?? 0;
+    await eventually(async () => (await audited()) >= 3 || undefined, { what: 'the cached reads audited' });
+    expect(await audited()).toBe(3);
 
     // A key without the enrich scope is refused even for a cached answer; no key at all is a 401.
     const reader = await admin('POST', `/v1/admin/workspaces/${workspaceId}/keys`, {
