@@ -132,7 +132,8 @@ describe('provider callbacks through the webhook receiver', () => {
     }));
     // Each sender behaves as a provider does: a 503 (the receiver could not get at PostgreSQL in
     // time, e.g. its pool queue during a stall of the machine; nothing was written) is delivered
-    // again, a little later. It must carry Retry-After. The final answers are what is checked.
+    // again, a little later (every 250 ms for up to 5 s, as long as a stall of a loaded machine may
+    // last). It must carry Retry-After. The final answers are what is checked.
     const send = async (all: typeof deliveries): Promise<string[]> => {
       const answers: string[] = [];
       let next = 0;
@@ -142,7 +143,7 @@ describe('provider callbacks through the webhook receiver', () => {
             const item = all[next++];
             if (item) {
               let answer = await post(item.url, item.body);
-              for (let retry = 0; answer.status === 503 && retry < 5; retry += 1) {
+              for (let retry = 0; answer.status === 503 && retry < 20; retry += 1) {
                 expect(Number(answer.retryAfter)).toBeGreaterThan(0);
                 await new Promise((resolve) => setTimeout(resolve, 250));
                 answer = await post(item.url, item.body);
