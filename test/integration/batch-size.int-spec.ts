@@ -27,6 +27,9 @@ describe('a batch as large as BATCHES_MAX_RECORDS', () => {
     }>(ctx.stack.gatewayUrl, 'POST', '/v1/batches', {
       token: apiKey,
       body: { records, enrich: ['industry'] },
+      // 10,000 records validated, written and enqueued: about 3 s alone, several times that on a
+      // loaded machine.
+      timeoutMs: 75_000,
     });
     expect(created.status).toBe(201);
     expect(created.body.rejected).toEqual([]);

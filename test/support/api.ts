@@ -11,7 +11,14 @@ export async function call<T = Record<string, unknown>>(
   baseUrl: string,
   method: string,
   path: string,
-  options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+  options: {
+    token?: string;
+    body?: unknown;
+    rawBody?: string;
+    headers?: Record<string, string>;
+    /** How long the answer may take (15 s unless said). */
+    timeoutMs?: number;
+  } = {},
 ): Promise<ApiAnswer<T>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) {
@@ -29,7 +36,7 @@ export async function call<T = Record<string, unknown>>(
     method,
     headers,
     body,
-    signal: AbortSignal.timeout(15_000),
+    signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
   });
   const text = await response.text();
   let parsed: unknown = text;
