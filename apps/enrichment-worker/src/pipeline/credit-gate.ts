@@ -150,8 +150,9 @@ export class CreditGate implements OnApplicationBootstrap, OnApplicationShutdown
 
   /**
    * Puts back in Redis every operator's pause kept in PostgreSQL that Redis no longer has (its
-   * marker, or its queue's pause); returns the providers paused again. Cheap when nothing is lost:
-   * one read of a table with a row per paused provider, and two reads in Redis per row.
+   * marker, or either queue's pause); returns the providers paused again. Cheap when nothing is lost:
+   * one read of a table with a row per paused provider, and three reads in Redis per row (the
+   * marker and both queues' pause).
    */
   async restoreOperatorPauses(): Promise<ProviderName[]> {
     const rows = await this.dataSource.getRepository(ProviderPauseRow).find();

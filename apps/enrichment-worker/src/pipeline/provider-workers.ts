@@ -24,13 +24,13 @@ import { CreditGate } from './credit-gate';
 import { StepRunner } from './step-runner';
 
 /**
- * One BullMQ worker per provider queue (two a provider: see `ownAccountQueueName`), all running the same {@link StepRunner}, and the
- * orchestrator queue's worker running {@link PlanProcessor}. Concurrency comes from the queue's
- * priority class: HIGH (Companies House) and LOW (credit-consuming providers) have their own slots,
- * so LOW work can never starve HIGH work. Built by hand rather than with `@Processor` classes
- * because the provider queues share one handler and differ only in settings, and because a
- * `@Processor`'s worker options are fixed at import time, before the configuration (lock duration,
- * stalled-job interval) is read.
+ * One BullMQ worker per provider queue (two a provider: see `ownAccountQueueName`), all running the
+ * same {@link StepRunner}, and the orchestrator queue's worker running {@link PlanProcessor}.
+ * Concurrency comes from the queue's priority class: HIGH (Companies House) and LOW
+ * (credit-consuming providers) have their own slots, so LOW work can never starve HIGH work. Built
+ * by hand rather than with `@Processor` classes because the provider queues share one handler and
+ * differ only in settings, and because a `@Processor`'s worker options are fixed at import time,
+ * before the configuration (lock duration, stalled-job interval) is read.
  */
 @Injectable()
 export class ProviderWorkers implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
