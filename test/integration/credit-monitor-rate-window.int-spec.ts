@@ -1,13 +1,13 @@
 import { JOB_NAMES, QUEUE_NAMES } from '@sluice/queue';
-import { Queue, QueueEvents } from 'bullmq';
 import { PipelineGuards } from '../../apps/enrichment-worker/src/pipeline/pipeline-redis';
 import { ProviderCatalog } from '../../apps/enrichment-worker/src/pipeline/provider-catalog';
 import { startHttpSink, type HttpSink } from '../support/alert-sinks';
 import { call } from '../support/api';
-import { requireEnv, type TestDatabase } from '../support/database';
+import type { TestDatabase } from '../support/database';
 import { calls, sandboxPatch, setUp, tearDown } from '../support/pipeline';
 import type { Stack } from '../support/stack';
 import { fillRocketReachSecond, rocketReachStatusPoll } from '../support/rate-window';
+import { watchQueue, type WatchedQueue } from '../support/queue-watch';
 import { eventually } from '../support/wait';
 import { startAppProcess, type WorkerProcess } from '../support/worker-process';
 
@@ -26,8 +26,7 @@ type Context = { stack: Stack; db: TestDatabase; prefix: string };
 describe('the credit monitor’s balance reads in the shared provider rate window', () => {
   let ctx: Context | undefined;
   let sink: HttpSink;
-  let queue: Queue | undefined;
-  let events: QueueEvents | undefined;
+  let watched: WatchedQueue | undefined;
   const monitors: WorkerProcess[] = [];
 
   beforeEach(async () => {
@@ -36,10 +35,8 @@ describe('the credit monitor’s balance reads in the shared provider rate windo
 
   afterEach(async () => {
     await Promise.all(monitors.splice(0).map((monitor) => monitor.stop()));
-    await events?.close();
-    await queue?.close();
-    events = undefined;
-    queue = undefined;
+    await watched?.close();
+    watched = undefined;
     await tearDown(ctx);
     ctx = undefined;
     await sink.close();
@@ -71,10 +68,7 @@ describe('the credit monitor’s balance reads in the shared provider rate windo
     await eventually(async () => (await snapshots(db)) >= 1 || undefined, {
       what: 'the start-up reading of RocketReach',
     });
-    const connection = { url: requireEnv('REDIS_URL') };
-    queue = new Queue(QUEUE_NAMES.creditMonitor, { connection, prefix });
-    events = new QueueEvents(QUEUE_NAMES.creditMonitor, { connection, prefix });
-    await events.waitUntilReady();
+    watched = await watchQueue(QUEUE_NAMES.creditMonitor, prefix);
     return { stack, db, monitor };
   };
 
@@ -82,12 +76,12 @@ describe('the credit monitor’s balance reads in the shared provider rate windo
   const checkBalance = async (
     provider: string,
   ): Promise<{ result?: Record<string, unknown>; failed?: string }> => {
-    const job = await (queue as Queue).add(
+    const job = await (watched as WatchedQueue).queue.add(
       JOB_NAMES.creditsCheck,
       { provider },
       { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
     );
-    return job.waitUntilFinished(events as QueueEvents, 30_000).then(
+    return job.waitUntilFinished((watched as WatchedQueue).events, 30_000).then(
       (result: Record<string, unknown>) => ({ result }),
       (error: unknown) => ({ failed: String(error) }),
     );

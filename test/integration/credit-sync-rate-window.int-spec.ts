@@ -1,13 +1,13 @@
 import { JOB_NAMES, QUEUE_NAMES, type ProviderName } from '@sluice/queue';
-import { Job, Queue, QueueEvents } from 'bullmq';
+import { Job } from 'bullmq';
 import { CreditGate } from '../../apps/enrichment-worker/src/pipeline/credit-gate';
 import { PipelineGuards } from '../../apps/enrichment-worker/src/pipeline/pipeline-redis';
 import { ProviderCatalog } from '../../apps/enrichment-worker/src/pipeline/provider-catalog';
 import { call } from '../support/api';
-import { requireEnv } from '../support/database';
 import { calls, sandboxPatch, setUp, tearDown } from '../support/pipeline';
 import { TEST_ADMIN_TOKEN, type Stack } from '../support/stack';
 import { fillRocketReachSecond, rocketReachStatusPoll } from '../support/rate-window';
+import { watchQueue, type WatchedQueue } from '../support/queue-watch';
 import { eventually } from '../support/wait';
 
 const ACCOUNT = 'GET /account/';
@@ -26,14 +26,11 @@ type SyncResult = { resumed: string[]; paused: string[] };
  */
 describe('the workers’ credit sync in the shared provider rate window', () => {
   let ctx: Context | undefined;
-  let queue: Queue | undefined;
-  let events: QueueEvents | undefined;
+  let watched: WatchedQueue | undefined;
 
   afterEach(async () => {
-    await events?.close();
-    await queue?.close();
-    events = undefined;
-    queue = undefined;
+    await watched?.close();
+    watched = undefined;
     await tearDown(ctx);
     ctx = undefined;
   });
@@ -55,10 +52,7 @@ describe('the workers’ credit sync in the shared provider rate window', () => 
         what: `the start-up reading of ${provider}`,
       });
     }
-    const connection = { url: requireEnv('REDIS_URL') };
-    queue = new Queue(QUEUE_NAMES.enrichment, { connection, prefix });
-    events = new QueueEvents(QUEUE_NAMES.enrichment, { connection, prefix });
-    await events.waitUntilReady();
+    watched = await watchQueue(QUEUE_NAMES.enrichment, prefix);
     return { stack, guards, catalog, gate };
   };
 
@@ -69,7 +63,7 @@ describe('the workers’ credit sync in the shared provider rate window', () => 
     });
     expect(answer.status).toBe(202);
     const id = answer.body.job_id.replace('credits-check-', 'credits-sync-');
-    const job = await Job.fromId(queue as Queue, id);
+    const job = await Job.fromId((watched as WatchedQueue).queue, id);
     if (!job) {
       throw new Error(`the admin check queued no credit sync ${id}`);
     }
@@ -78,7 +72,7 @@ describe('the workers’ credit sync in the shared provider rate window', () => 
   };
 
   const finished = (job: Job): Promise<{ result?: SyncResult; failed?: string }> =>
-    job.waitUntilFinished(events as QueueEvents, 90_000).then(
+    job.waitUntilFinished((watched as WatchedQueue).events, 90_000).then(
       (result: SyncResult) => ({ result }),
       (error: unknown) => ({ failed: String(error) }),
     );

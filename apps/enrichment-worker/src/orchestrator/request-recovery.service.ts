@@ -233,10 +233,7 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
               jobId,
               add: async () => {
                 // Where the orchestrator would put it now (see Orchestrator.enqueue).
-                const own = await this.accounts.of(step.workspace_id, provider).then(
-                  (account) => account !== null,
-                  () => true,
-                );
+                const own = await this.accounts.hasOwn(step.workspace_id, provider);
                 await (own ? queues.ownAccounts : queues.platform).add(
                   JOB_NAMES.providerStep,
                   {

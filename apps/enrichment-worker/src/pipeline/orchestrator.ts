@@ -250,12 +250,8 @@ export class Orchestrator {
     }
     const provider = pending.step.provider as ProviderName;
     // A step on the workspace's own account goes on the provider's own-accounts queue, which the
-    // platform's credit pause and rate limit leave running. A row that cannot be opened counts as
-    // an account, as in the selection: its step fails saying why.
-    const own = await this.accounts.of(workspaceId, provider).then(
-      (account) => account !== null,
-      () => true,
-    );
+    // platform's credit pause and rate limit leave running.
+    const own = await this.accounts.hasOwn(workspaceId, provider);
     const queues = stepQueuesOf(this.moduleRef, provider);
     const queue = (own ? queues.ownAccounts : queues.platform) as Queue<ProviderStepPayload>;
     await queue.add(
@@ -546,10 +542,7 @@ export class Orchestrator {
         // nothing of them) and count in its own rate window, as the step runner makes them. A row
         // that cannot be opened counts as an account: its step fails saying why, rather than
         // quietly spending the platform's credits.
-        const ownAccount = this.accounts.of(request.workspaceId, settings.name).then(
-          (account) => account !== null,
-          () => true,
-        );
+        const ownAccount = this.accounts.hasOwn(request.workspaceId, settings.name);
         // The budget of this goal's operation: a provider whose lookups are used up may still search.
         const rules = this.catalog.rateLimitsFor(settings.name, request.tier, goal.capability);
         // Read alongside the account lookup (cached per workspace), each read that depends on it

@@ -59,6 +59,14 @@ const RESERVATION_WAIT_MAX_MS = 5000;
 const CREDIT_WAIT_MS = 1000;
 /** How often a platform-account step on the own accounts' queue looks again at a paused provider. */
 const OWN_QUEUE_CREDIT_RECHECK_MS = 30_000;
+/**
+ * Whether the job is on the provider's platform queue, the one its credit pause and rate limit hold,
+ * rather than on its own-accounts queue (see `ownAccountQueueName`).
+ */
+function onPlatformQueue(job: Job, provider: ProviderName): boolean {
+  return job.queueName === providerQueueName(provider);
+}
+
 /** How long what the step's take read (the request's status, whether its workspace erased anybody) is trusted. */
 const TAKE_TRUSTED_MS = 1000;
 
@@ -590,7 +598,7 @@ export class StepRunner {
       await this.cache.unclaim(request.workspaceId, cacheKey, owner);
       if (
         account ||
-        job.queueName !== providerQueueName(provider) ||
+        !onPlatformQueue(job, provider) ||
         this.catalog.limitsOnlySomeCalls(provider, slot.rule)
       ) {
         // Only this tier's share of the provider, or this operation's budget, is used up: this job
@@ -1114,7 +1122,7 @@ export class StepRunner {
         waitMs,
         stepId: step.id,
       });
-      if (job.queueName !== providerQueueName(provider)) {
+      if (!onPlatformQueue(job, provider)) {
         // On the own accounts' queue (credentials removed since): only this job waits, as above.
         await job.moveToDelayed(Date.now() + waitMs, token);
         throw new DelayedError();
@@ -1266,11 +1274,8 @@ export class StepRunner {
       // The queue is paused: the delayed job joins the paused jobs and runs once credits are back.
       // On the own accounts' queue, which the pause leaves running (its workspace removed its
       // credentials after it was enqueued), it looks again now and then instead.
-      const onPlatformQueue = job.queueName === providerQueueName(provider);
-      await job.moveToDelayed(
-        Date.now() + (onPlatformQueue ? CREDIT_WAIT_MS : OWN_QUEUE_CREDIT_RECHECK_MS),
-        token,
-      );
+      const wait = onPlatformQueue(job, provider) ? CREDIT_WAIT_MS : OWN_QUEUE_CREDIT_RECHECK_MS;
+      await job.moveToDelayed(Date.now() + wait, token);
       throw new DelayedError();
     }
     return {

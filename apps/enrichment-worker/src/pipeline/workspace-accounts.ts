@@ -96,6 +96,18 @@ export class WorkspaceAccounts implements OnApplicationBootstrap {
     return account;
   }
 
+  /**
+   * Whether the workspace's calls at `provider` go on its own account: a row that cannot be opened
+   * counts as one, so its step fails saying why rather than quietly spending the platform's credits.
+   * What the selection, the step's queue and the recovery sweep decide on.
+   */
+  hasOwn(workspaceId: string, provider: ProviderName): Promise<boolean> {
+    return this.of(workspaceId, provider).then(
+      (account) => account !== null,
+      () => true,
+    );
+  }
+
   private async read(
     keyring: CredentialKeyring,
     workspaceId: string,
