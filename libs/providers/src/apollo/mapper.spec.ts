@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { apolloPhoneOutcome } from './client';
+import { APOLLO, APOLLO_COSTS } from './descriptor';
 import { mapApolloPerson } from './mapper';
 import { requestIdFromText } from './request-id';
 import type { ApolloMatchResponse } from './types';
@@ -28,5 +30,28 @@ describe('Apollo people match, from the reference example', () => {
       emails: [{ email: 'tim@apollo.io', kind: 'work', verdict: 'valid' }],
     });
     expect(mapped.companyDomain).toBe(person!.organization?.primary_domain);
+  });
+});
+
+describe("Apollo phone reveal's price", () => {
+  it('covers the most a reveal is charged: the match, then 8 for the mobile it returns', () => {
+    const outcome = apolloPhoneOutcome({
+      request_id: '1',
+      webhook_result: {
+        people: [
+          {
+            id: 'p1',
+            status: 'success',
+            phone_numbers: [
+              { raw_number: '+447911123456', sanitized_number: '+447911123456', type_cd: 'mobile' },
+            ],
+          },
+        ],
+      },
+    });
+    expect(outcome).toMatchObject({ status: 'hit', credits: 8 });
+    const charged = APOLLO_COSTS.match + (outcome.status === 'hit' ? outcome.credits : 0);
+    // The price is what a step reserves and checks against max_credits before it calls.
+    expect(APOLLO.capabilities.find_phone?.credits).toBe(charged);
   });
 });
