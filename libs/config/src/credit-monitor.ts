@@ -1,5 +1,6 @@
-import { IsInt, IsNumber, IsString, Max, Min, Validate, type ValidationArguments } from 'class-validator';
-import { Setting } from './setting';
+import { IsInt, IsNumber, IsString, Max, Min } from 'class-validator';
+import { isProviderName, PROVIDER_CREDENTIAL_FIELDS } from './provider-credentials';
+import { Satisfies, Setting } from './setting';
 
 const HOUR_MS = 3_600_000;
 
@@ -40,6 +41,9 @@ export function creditPoliciesProblem(raw: string): string | null {
     return 'CREDIT_POLICIES must be a JSON object keyed by provider name';
   }
   for (const [provider, value] of Object.entries(parsed as Record<string, unknown>)) {
+    if (!isProviderName(provider)) {
+      return `CREDIT_POLICIES names no provider '${provider}'; providers: ${Object.keys(PROVIDER_CREDENTIAL_FIELDS).join(', ')}`;
+    }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       return `CREDIT_POLICIES.${provider} must be an object`;
     }
@@ -97,9 +101,7 @@ export class CreditMonitorConfig {
     description:
       'JSON object of per-provider credit policies: {"<provider>": {"checkEveryMs", "warning", "critical", "warningPercent", "criticalPercent", "allowance", "renewalDay"}}. Defaults: warning at 25 credits, critical at 5; Snov.io (cheapest credits, fastest burn) read every 30 minutes.',
   })
-  @Validate((value: unknown) => typeof value === 'string' && creditPoliciesProblem(value) === null, {
-    message: (args: ValidationArguments) => creditPoliciesProblem(String(args.value)) ?? '',
-  })
+  @Satisfies(creditPoliciesProblem)
   creditPolicies = '{}';
 
   @Setting({

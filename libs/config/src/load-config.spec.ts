@@ -1,4 +1,6 @@
 import { ConfigError, loadConfig, loadConfigs, maskSecrets } from './load-config';
+import { CreditMonitorConfig } from './credit-monitor';
+import { PipelineConfig } from './pipeline';
 import { CoreConfig, GatewayConfig, SandboxConfig } from './sections';
 
 const core = {
@@ -49,6 +51,38 @@ describe('loadConfig', () => {
       expect((error as Error).message).toContain('SLUICE_ADMIN_TOKEN');
       expect((error as Error).message).not.toContain(weak);
     }
+  });
+
+  it('rejects per-provider JSON settings that are malformed or name no provider, naming the variable', () => {
+    const problemOf = (load: () => unknown): string => {
+      try {
+        load();
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        return (error as ConfigError).problems.join('\n');
+      }
+      return 'accepted';
+    };
+    expect(problemOf(() => loadConfig(PipelineConfig, { PROVIDER_OVERRIDES: '{"snov":' }))).toMatch(
+      /^PROVIDER_OVERRIDES: PROVIDER_OVERRIDES must be a JSON object/,
+    );
+    // A misspelt provider would otherwise leave the provider meant unchanged, silently.
+    expect(
+      problemOf(() => loadConfig(PipelineConfig, { PROVIDER_OVERRIDES: '{"snovio":{"enabled":false}}' })),
+    ).toMatch(
+      /^PROVIDER_OVERRIDES: PROVIDER_OVERRIDES names no provider 'snovio'; providers: companies-house, snov,/,
+    );
+    expect(
+      problemOf(() => loadConfig(PipelineConfig, { PROVIDER_OVERRIDES: '{"snov":{"enabled":"no"}}' })),
+    ).toMatch(/PROVIDER_OVERRIDES\.snov\.enabled must be true or false/);
+    expect(
+      problemOf(() => loadConfig(CreditMonitorConfig, { CREDIT_POLICIES: '{"apollo":{"warning":-1}}' })),
+    ).toMatch(/^CREDIT_POLICIES: CREDIT_POLICIES\.apollo\.warning must be a number of credits >= 0/);
+    expect(
+      problemOf(() => loadConfig(CreditMonitorConfig, { CREDIT_POLICIES: '{"constructor":{}}' })),
+    ).toMatch(/CREDIT_POLICIES names no provider 'constructor'/);
+    const loaded = loadConfig(PipelineConfig, { PROVIDER_OVERRIDES: '{"snov":{"enabled":false}}' });
+    expect(loaded.overrides).toEqual({ snov: { enabled: false } });
   });
 
   it('reports the problems of several sections together', () => {

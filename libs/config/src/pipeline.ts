@@ -1,14 +1,6 @@
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsNumber,
-  Max,
-  Min,
-  Validate,
-  type ValidationArguments,
-} from 'class-validator';
-import { Setting } from './setting';
+import { IsBoolean, IsIn, IsInt, IsNumber, Max, Min } from 'class-validator';
+import { isProviderName, PROVIDER_CREDENTIAL_FIELDS } from './provider-credentials';
+import { Satisfies, Setting } from './setting';
 
 const DURATION_MS = { min: 1, max: 7 * 24 * 3_600_000 };
 const TTL_S = { min: 1, max: 365 * 24 * 3600 };
@@ -92,6 +84,9 @@ export function providerOverridesProblem(raw: string): string | null {
     return 'PROVIDER_OVERRIDES must be a JSON object keyed by provider name';
   }
   for (const [provider, value] of Object.entries(parsed as Record<string, unknown>)) {
+    if (!isProviderName(provider)) {
+      return `PROVIDER_OVERRIDES names no provider '${provider}'; providers: ${Object.keys(PROVIDER_CREDENTIAL_FIELDS).join(', ')}`;
+    }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       return `PROVIDER_OVERRIDES.${provider} must be an object`;
     }
@@ -166,9 +161,7 @@ export class PipelineConfig {
     description:
       'JSON object of per-provider overrides: {"<provider>": {"enabled", "priority", "rateLimits": [{"name","limit","windowMs","tier"?,"operations"?}], "minimumTier", "pollIntervalMs"}}; rateLimits replaces the provider\'s limits, each rule with a name of its own (its window\'s key); a rule with a tier limits only calls for workspaces of that tier (their share of the provider), one with operations only calls of those operations (e.g. ["lookup_person","find_work_email","find_phone"] for RocketReach\'s person-lookup API); pollIntervalMs is how often that provider\'s waiting tasks are polled (e.g. every 15 minutes for RocketReach when its webhooks arrive).',
   })
-  @Validate((value: unknown) => typeof value === 'string' && providerOverridesProblem(value) === null, {
-    message: (args: ValidationArguments) => providerOverridesProblem(String(args.value)) ?? '',
-  })
+  @Satisfies(providerOverridesProblem)
   providerOverrides = '{}';
 
   @Setting({

@@ -31,6 +31,11 @@ export const PROVIDER_CREDENTIAL_FIELDS = {
 
 export type CredentialProvider = keyof typeof PROVIDER_CREDENTIAL_FIELDS;
 
+/** Whether `name` is one of the providers Sluice calls (the settings that name one are checked with it). */
+export function isProviderName(name: string): name is CredentialProvider {
+  return Object.prototype.hasOwnProperty.call(PROVIDER_CREDENTIAL_FIELDS, name);
+}
+
 /** A workspace's credentials for one provider: field name → value. */
 export type CredentialValues = Record<string, string>;
 

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { ValidateBy, type ValidationArguments } from 'class-validator';
 
 /** What we know of one environment variable: enough to document it, validate it and mask it in logs. */
 export interface SettingMeta {
@@ -41,4 +42,21 @@ export function settingsOf(cls: abstract new (...args: never[]) => unknown): Set
 export function settingsOf(cls: object): SettingMeta[];
 export function settingsOf(cls: object): SettingMeta[] {
   return (Reflect.getMetadata(SETTINGS, cls) as SettingMeta[] | undefined) ?? [];
+}
+
+/**
+ * Validates a setting with a function that names its problem (`null`: none), the message being
+ * that problem. class-validator's `@Validate` takes a constraint class, not a function: handed an
+ * arrow function it never calls it and lets every value through.
+ */
+export function Satisfies(problemOf: (value: string) => string | null): PropertyDecorator {
+  const problem = (value: unknown): string | null =>
+    typeof value === 'string' ? problemOf(value) : 'must be a string';
+  return ValidateBy({
+    name: 'satisfies',
+    validator: {
+      validate: (value: unknown) => problem(value) === null,
+      defaultMessage: (args?: ValidationArguments) => problem(args?.value) ?? '',
+    },
+  });
 }

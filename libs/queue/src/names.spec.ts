@@ -7,9 +7,14 @@ import {
   ownAccountQueueName,
   providerQueueName,
 } from './names';
+import { PROVIDER_CREDENTIAL_FIELDS } from '@sluice/config';
 import { JOB_OPTIONS } from './job-options';
 
 describe('queue and job names (a wire format: jobs in Redis carry them)', () => {
+  it('has a queue for every provider the settings know, and no other', () => {
+    expect([...PROVIDER_NAMES].sort()).toEqual(Object.keys(PROVIDER_CREDENTIAL_FIELDS).sort());
+  });
+
   it('keeps the documented names', () => {
     expect(ALL_QUEUE_NAMES).toEqual([
       'enrichment',
