@@ -29,7 +29,7 @@ describe('a charged answer that could not be read, when the worker dies before s
       redisUrl,
       prefix,
       worker: false,
-      env: { SERPER_BASE_URL: serper.url },
+      env: serper.env,
     });
     env = {
       ...stack.env,

@@ -11,7 +11,7 @@ describe('a provider that charged for an answer that could not be read', () => {
 
   beforeAll(async () => {
     await serper.start();
-    ctx = await setUp({ SERPER_BASE_URL: serper.url });
+    ctx = await setUp(serper.env);
     workspace = await createWorkspace(ctx.stack.gatewayUrl, 'Unreadable Co');
   });
   afterAll(async () => {

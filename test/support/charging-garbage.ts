@@ -9,6 +9,8 @@ export class ChargingGarbage {
   searches = 0;
   beforeAnswer: () => Promise<void> = () => Promise.resolve();
   url = '';
+  /** The key it accepts (`X-API-KEY`, as Serper): like a real provider's, not the sandbox's default. */
+  readonly apiKey = 'charging-garbage-serper-key';
   private server!: Server;
 
   constructor(readonly charge: number) {}
@@ -17,6 +19,10 @@ export class ChargingGarbage {
     this.server = createServer((req, res) => {
       req.resume();
       req.on('end', () => {
+        if (req.headers['x-api-key'] !== this.apiKey) {
+          res.writeHead(403, { 'content-type': 'application/json' }).end('{"message":"Unauthorized."}');
+          return;
+        }
         if (req.method === 'POST' && req.url?.startsWith('/search')) {
           this.searches += 1;
           void this.beforeAnswer().then(() =>
@@ -32,6 +38,11 @@ export class ChargingGarbage {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     const address = this.server.address();
     this.url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  }
+
+  /** The settings that make Sluice call it as Serper. */
+  get env(): Record<string, string> {
+    return { SERPER_BASE_URL: this.url, SERPER_API_KEY: this.apiKey };
   }
 
   stop(): Promise<void> {

@@ -5,6 +5,7 @@ import {
   CoreConfig,
   CreditMonitorConfig,
   loadConfigs,
+  platformCredentialGaps,
   PipelineConfig,
   ProvidersConfig,
 } from '@sluice/config';
@@ -22,6 +23,13 @@ runApp({ name: 'credit-monitor', portSetting: 'CREDIT_MONITOR_PORT' }, async () 
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
+  for (const { provider, problem } of platformCredentialGaps(providers)) {
+    app.get(Logger).warn({
+      msg: `no platform credentials for ${provider}: only workspaces' own credentials call it`,
+      provider,
+      problem,
+    });
+  }
   closeOnSignals(app, core.shutdownTimeoutMs);
   await app.listen(monitor.port, '0.0.0.0');
 });

@@ -6,6 +6,7 @@ import {
   CoreConfig,
   CredentialsConfig,
   loadConfigs,
+  platformCredentialGaps,
   PipelineConfig,
   ProvidersConfig,
   WorkerConfig,
@@ -27,6 +28,13 @@ export async function createWorkerApp(
     { bufferLogs: true },
   );
   app.useLogger(app.get(Logger));
+  for (const { provider, problem } of platformCredentialGaps(providers)) {
+    app.get(Logger).warn({
+      msg: `no platform credentials for ${provider}: only workspaces' own credentials call it`,
+      provider,
+      problem,
+    });
+  }
   closeOnSignals(app, core.shutdownTimeoutMs);
   return { app, config: worker };
 }

@@ -1,5 +1,5 @@
 import { IsInt, IsNumber, IsString, Max, Min } from 'class-validator';
-import { isProviderName, PROVIDER_CREDENTIAL_FIELDS } from './provider-credentials';
+import { CONFIG_PROVIDER_NAMES, isProviderName } from './provider-names';
 import { Satisfies, Setting } from './setting';
 
 const HOUR_MS = 3_600_000;
@@ -42,7 +42,7 @@ export function creditPoliciesProblem(raw: string): string | null {
   }
   for (const [provider, value] of Object.entries(parsed as Record<string, unknown>)) {
     if (!isProviderName(provider)) {
-      return `CREDIT_POLICIES names no provider '${provider}'; providers: ${Object.keys(PROVIDER_CREDENTIAL_FIELDS).join(', ')}`;
+      return `CREDIT_POLICIES names no provider '${provider}'; providers: ${CONFIG_PROVIDER_NAMES.join(', ')}`;
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       return `CREDIT_POLICIES.${provider} must be an object`;

@@ -7,3 +7,4 @@ export * from './pipeline';
 export * from './credit-monitor';
 export * from './sandbox-providers';
 export * from './provider-credentials';
+export * from './provider-names';

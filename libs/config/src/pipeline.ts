@@ -1,5 +1,5 @@
 import { IsBoolean, IsIn, IsInt, IsNumber, Max, Min } from 'class-validator';
-import { isProviderName, PROVIDER_CREDENTIAL_FIELDS } from './provider-credentials';
+import { CONFIG_PROVIDER_NAMES, isProviderName } from './provider-names';
 import { Satisfies, Setting } from './setting';
 
 const DURATION_MS = { min: 1, max: 7 * 24 * 3_600_000 };
@@ -85,7 +85,7 @@ export function providerOverridesProblem(raw: string): string | null {
   }
   for (const [provider, value] of Object.entries(parsed as Record<string, unknown>)) {
     if (!isProviderName(provider)) {
-      return `PROVIDER_OVERRIDES names no provider '${provider}'; providers: ${Object.keys(PROVIDER_CREDENTIAL_FIELDS).join(', ')}`;
+      return `PROVIDER_OVERRIDES names no provider '${provider}'; providers: ${CONFIG_PROVIDER_NAMES.join(', ')}`;
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       return `PROVIDER_OVERRIDES.${provider} must be an object`;

@@ -1,4 +1,7 @@
-import type { ProvidersConfig } from './sections';
+import type { ConfigProviderName } from './provider-names';
+import { isSandboxUrl, sandboxedProviders } from './sandbox-providers';
+import { ProvidersConfig } from './sections';
+import { settingsOf } from './setting';
 
 /** One field of a provider's credentials: its name in the API and the platform setting it replaces. */
 export interface CredentialField {
@@ -27,21 +30,70 @@ export const PROVIDER_CREDENTIAL_FIELDS = {
   'astra-dialer': [{ name: 'api_key', setting: 'astraDialerApiKey' }],
   'nimbus-lookup': [{ name: 'api_key', setting: 'nimbusLookupApiKey' }],
   'email-verifier': [{ name: 'api_key', setting: 'emailVerifierApiKey' }],
-} as const satisfies Record<string, readonly CredentialField[]>;
+} as const satisfies Record<ConfigProviderName, readonly CredentialField[]>;
 
 export type CredentialProvider = keyof typeof PROVIDER_CREDENTIAL_FIELDS;
-
-/** Whether `name` is one of the providers Sluice calls (the settings that name one are checked with it). */
-export function isProviderName(name: string): name is CredentialProvider {
-  return Object.prototype.hasOwnProperty.call(PROVIDER_CREDENTIAL_FIELDS, name);
-}
 
 /** A workspace's credentials for one provider: field name → value. */
 export type CredentialValues = Record<string, string>;
 
-/** Whether the platform settings hold every credential field of `provider`. */
+/**
+ * Why the platform settings hold no usable credentials for `provider`, or null when they do. Every
+ * credential setting defaults to the sandbox's own value, so that a fresh install runs against the
+ * sandbox with nothing set; a deployment that points a provider elsewhere and leaves its key unset
+ * would send that value to the real provider. There it counts as unset: the platform has no
+ * account at that provider, and only workspaces' own credentials call it.
+ */
+export function platformCredentialsProblem(
+  config: ProvidersConfig,
+  provider: CredentialProvider,
+): string | null {
+  const envOf = (property: string): string =>
+    settingsOf(ProvidersConfig).find((meta) => meta.property === property)?.env ?? property;
+  const defaults = new ProvidersConfig();
+  const sandboxed = sandboxedProviders(config).includes(provider);
+  for (const { setting } of PROVIDER_CREDENTIAL_FIELDS[provider]) {
+    const value = config[setting].trim();
+    if (value === '') {
+      return `${envOf(setting)} is empty`;
+    }
+    if (!sandboxed && value === defaults[setting]) {
+      return `${envOf(setting)} is not set, and ${provider}'s base URL is not the sandbox's`;
+    }
+  }
+  return null;
+}
+
+/** Whether the platform settings hold every credential field of `provider` (see {@link platformCredentialsProblem}). */
 export function hasPlatformCredentials(config: ProvidersConfig, provider: CredentialProvider): boolean {
-  return PROVIDER_CREDENTIAL_FIELDS[provider].every(({ setting }) => config[setting].trim() !== '');
+  return platformCredentialsProblem(config, provider) === null;
+}
+
+/**
+ * Why the Companies House streaming key is unusable, or null: as a provider's key (see
+ * {@link platformCredentialsProblem}), the sandbox's own key is not sent to a stream that is not the
+ * sandbox's.
+ */
+export function companiesStreamKeyProblem(config: ProvidersConfig): string | null {
+  const defaults = new ProvidersConfig();
+  const key = config.companiesHouseStreamKey.trim();
+  if (key === '') {
+    return 'COMPANIES_HOUSE_STREAM_KEY is empty';
+  }
+  return key === defaults.companiesHouseStreamKey &&
+    !isSandboxUrl(config.companiesHouseStreamUrl, defaults.companiesHouseStreamUrl)
+    ? "COMPANIES_HOUSE_STREAM_KEY is not set, and COMPANIES_HOUSE_STREAM_URL is not the sandbox's"
+    : null;
+}
+
+/** Each provider the platform has no usable credentials for, with why: for a warning at start-up. */
+export function platformCredentialGaps(
+  config: ProvidersConfig,
+): { provider: CredentialProvider; problem: string }[] {
+  return (Object.keys(PROVIDER_CREDENTIAL_FIELDS) as CredentialProvider[]).flatMap((provider) => {
+    const problem = platformCredentialsProblem(config, provider);
+    return problem ? [{ provider, problem }] : [];
+  });
 }
 
 /** The platform settings with a workspace's credentials for `provider` in place of the platform's. */

@@ -25,6 +25,12 @@ function pathOf(url: string): string {
   }
 }
 
+/** Whether `url` is the sandbox's `sandboxUrl` (the setting's default) wherever the sandbox runs: its path tells. */
+export function isSandboxUrl(url: string, sandboxUrl: string): boolean {
+  const sandboxPath = pathOf(sandboxUrl);
+  return sandboxPath !== '' && pathOf(url) === sandboxPath;
+}
+
 /**
  * The providers whose base URL points at the provider sandbox, so that their answers are marked as
  * sandbox data. The sandbox serves each provider under its own path (`/snov`, `/rocketreach/api/v2`,
@@ -34,9 +40,6 @@ function pathOf(url: string): string {
 export function sandboxedProviders(config: ProvidersConfig): string[] {
   const defaults = new ProvidersConfig();
   return Object.entries(BASE_URL_SETTINGS)
-    .filter(([, setting]) => {
-      const sandboxPath = pathOf(defaults[setting]);
-      return sandboxPath !== '' && pathOf(config[setting]) === sandboxPath;
-    })
+    .filter(([, setting]) => isSandboxUrl(config[setting], defaults[setting]))
     .map(([provider]) => provider);
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ProvidersConfig } from '@sluice/config';
+import { hasPlatformCredentials, ProvidersConfig } from '@sluice/config';
 import {
   ApolloAdapter,
   RocketReachAdapter,
@@ -11,7 +11,9 @@ import {
 
 /**
  * The providers with an account or balance endpoint (free to call), each read through its adapter.
- * The others publish none; their spend is known from the ledger only.
+ * The others publish none; their spend is known from the ledger only. A provider the platform has
+ * no credentials for (see `platformCredentialsProblem`) has no platform balance to read: it is not
+ * read, so the sandbox's key never goes to a real provider.
  */
 @Injectable()
 export class BalanceReaders {
@@ -39,11 +41,16 @@ export class BalanceReaders {
       apiKey: config.apolloApiKey,
       ...common,
     });
-    this.readers = {
+    const readers = {
       snov: async () => (await snov.checkCredits()).data,
       rocketreach: async () => (await rocketreach.checkCredits()).data,
       apollo: async () => (await apollo.checkCredits()).data,
     };
+    this.readers = Object.fromEntries(
+      Object.entries(readers).filter(([provider]) =>
+        hasPlatformCredentials(config, provider as keyof typeof readers),
+      ),
+    );
   }
 
   has(provider: string): boolean {

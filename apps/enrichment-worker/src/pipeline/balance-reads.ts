@@ -37,9 +37,14 @@ export class BalanceReads {
 
   /**
    * Reads `provider`'s balance once a slot in its rate window is free, waiting at most `maxWaitMs`;
-   * other failures of the read are thrown. A provider without a balance endpoint is not called.
+   * other failures of the read are thrown. A provider without a balance endpoint is not called, nor
+   * one the platform has no credentials for.
    */
   async read(provider: ProviderName, maxWaitMs: number): Promise<BalanceReading> {
+    if (!this.catalog.of(provider).hasCredentials) {
+      // No platform account there (see platformCredentialsProblem): no balance of ours to read.
+      return { status: 'skipped', reason: `the platform has no credentials for ${provider}` };
+    }
     if (!this.invoker.hasBalance(provider)) {
       return { status: 'read', remaining: null, mark: await this.guards.wallet.mark(provider) };
     }

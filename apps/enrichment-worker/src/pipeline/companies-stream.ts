@@ -7,7 +7,7 @@ import {
   type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { CallbackConfig, ProvidersConfig } from '@sluice/config';
+import { CallbackConfig, companiesStreamKeyProblem, ProvidersConfig } from '@sluice/config';
 import { cacheKeyOf, chainStopReason } from '@sluice/enrichment';
 import { CompaniesHouseStream, mapCompanyProfile, type CompanyStreamEvent } from '@sluice/providers';
 import { firstCallbackJobs, markCancelled, QUEUE_NAMES } from '@sluice/queue';
@@ -49,9 +49,15 @@ export class CompaniesStreamConsumer implements OnApplicationBootstrap, BeforeAp
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.companiesHouseStreamEnabled) {
-      this.loop = this.run();
+    if (!this.config.companiesHouseStreamEnabled) {
+      return;
     }
+    const problem = companiesStreamKeyProblem(this.config);
+    if (problem) {
+      this.logger.warn({ msg: 'not following the companies stream: it has no streaming key', problem });
+      return;
+    }
+    this.loop = this.run();
   }
 
   /** Stops and hands the lease back while Redis and PostgreSQL are still open. */

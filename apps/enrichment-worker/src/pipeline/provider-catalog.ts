@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PipelineConfig, ProvidersConfig } from '@sluice/config';
+import { hasPlatformCredentials, PipelineConfig, ProvidersConfig } from '@sluice/config';
 import type { GoalCapability, WorkspaceTier } from '@sluice/enrichment';
 import {
   balanceReadRules,
@@ -63,17 +63,6 @@ export class ProviderCatalog {
 
   constructor(pipeline: PipelineConfig, providers: ProvidersConfig) {
     const overrides = pipeline.overrides;
-    const credentials: Record<ProviderName, string[]> = {
-      'companies-house': [providers.companiesHouseApiKey],
-      snov: [providers.snovClientId, providers.snovClientSecret],
-      rocketreach: [providers.rocketreachApiKey],
-      apollo: [providers.apolloApiKey],
-      serper: [providers.serperApiKey],
-      'orion-connect': [providers.orionConnectApiKey],
-      'astra-dialer': [providers.astraDialerApiKey],
-      'nimbus-lookup': [providers.nimbusLookupApiKey],
-      'email-verifier': [providers.emailVerifierApiKey],
-    };
     this.environment = new Map(
       PROVIDER_NAMES.map((name) => [
         name,
@@ -81,7 +70,7 @@ export class ProviderCatalog {
       ]),
     );
     this.hasCredentials = new Map(
-      PROVIDER_NAMES.map((name) => [name, credentials[name].every((value) => value.trim().length > 0)]),
+      PROVIDER_NAMES.map((name) => [name, hasPlatformCredentials(providers, name)]),
     );
     this.settings = this.build(new Map());
   }
