@@ -236,6 +236,56 @@ describe('provider selection for a workspace’s own account', () => {
     });
   });
 
+  it('moves a workspace’s steps waiting for the platform’s credits to its own account once it stores credentials', async () => {
+    const { stack, db, prefix } = await start({ CREDIT_SYNC_INTERVAL_MS: '240000' });
+    const guards = stack.worker?.get(PipelineGuards, { strict: false }) as PipelineGuards;
+    const gate = stack.worker?.get(CreditGate, { strict: false }) as CreditGate;
+    await eventually(async () => (await guards.wallet.snapshot('apollo')).balance !== null || undefined, {
+      what: 'the start-up reading of Apollo’s balance',
+    });
+    await gate.pause('apollo', 'out of credits (test)');
+    const queue = apolloQueues(prefix);
+    const later = await createWorkspace(stack.gatewayUrl, 'Later Account Co');
+
+    // On the platform's account, asked to wait for credits: its Apollo step waits on the paused queue.
+    const id = await enqueue(stack, later.apiKey, {
+      type: 'person.email',
+      input: personInput(nextPerson()),
+      options: { wait_for_credits: true },
+    });
+    await eventually(
+      async () => {
+        const counts = await queue.platform.getJobCounts('wait', 'paused', 'prioritized', 'delayed');
+        return Object.values(counts).reduce((sum, n) => sum + n, 0) === 1 || undefined;
+      },
+      { what: 'the Apollo step waiting on the paused platform queue' },
+    );
+
+    const stored = await call(stack.gatewayUrl, 'PUT', '/v1/providers/apollo/credentials', {
+      token: later.apiKey,
+      body: { api_key: OWN_APOLLO_KEY },
+    });
+    expect(stored.status).toBe(200);
+    const view = await finished(stack, later.apiKey, id);
+    expect(emailSteps(view)).toEqual([
+      ['snov', 'failed', 'not_found'],
+      ['apollo', 'completed', null],
+    ]);
+    expect(await ledgerOf(db, id)).toEqual([['apollo', 'workspace_charge', 1]]);
+    expect(await queue.own.getJobCounts('completed')).toEqual({ completed: 1 });
+    // The platform's pause stands, and nothing of the workspace's is left behind it.
+    expect(await queue.platform.isPaused()).toBe(true);
+    expect(
+      await queue.platform.getJobCounts('wait', 'paused', 'prioritized', 'delayed', 'completed'),
+    ).toEqual({
+      wait: 0,
+      paused: 0,
+      prioritized: 0,
+      delayed: 0,
+      completed: 0,
+    });
+  });
+
   it('stops both of a provider’s queues for an operator’s pause, and resumes both', async () => {
     const { stack, db, prefix, own } = await start({ CREDIT_SYNC_INTERVAL_MS: '240000' });
     const queue = apolloQueues(prefix);

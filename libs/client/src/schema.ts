@@ -560,7 +560,7 @@ export interface paths {
     get?: never;
     /**
      * Store this workspace’s own credentials for a provider (encrypted at rest)
-     * @description Calls for this workspace then use these credentials instead of the platform’s (within seconds), and what they spend is the workspace’s own, not the platform’s credits. The body has exactly the provider’s fields: `client_id` and `client_secret` for snov, `api_key` for every other provider. The answer never contains the secret.
+     * @description Calls for this workspace then use these credentials instead of the platform’s (within seconds), and what they spend is the workspace’s own, not the platform’s credits. Its steps already waiting for the platform’s account at that provider (held by a pause for the platform’s credits, say) move to its own account at once. The body has exactly the provider’s fields: `client_id` and `client_secret` for snov, `api_key` for every other provider. The answer never contains the secret.
      */
     put: operations['ProvidersController_put'];
     post?: never;

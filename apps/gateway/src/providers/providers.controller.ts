@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Put, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Logger, Param, Put, UseGuards } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { InjectQueue } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
@@ -10,10 +11,12 @@ import {
   circuitBreakerPrefix,
   CreditWallet,
   creditWalletPrefix,
+  moveWorkspaceStepsToOwnAccounts,
   pauseOf,
   PROVIDER_NAMES,
   QUEUE_NAMES,
   RedisCircuitBreaker,
+  stepQueuesOf,
 } from '@sluice/queue';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -58,6 +61,7 @@ const VIEW_EXAMPLE: ProviderDto = {
 @ApiKeyErrors()
 @Controller('v1/providers')
 export class ProvidersController {
+  private readonly logger = new Logger(ProvidersController.name);
   private wallet: CreditWallet | null = null;
   private circuits: RedisCircuitBreaker | null = null;
 
@@ -70,6 +74,7 @@ export class ProvidersController {
     private readonly pipeline: PipelineConfig,
     private readonly audit: AuditLog,
     private readonly settings: ProviderSettingsService,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
   /** BullMQ types its connection minimally; it is the ioredis client the queue was given. */
@@ -181,7 +186,7 @@ export class ProvidersController {
   @ApiOperation({
     summary: 'Store this workspace’s own credentials for a provider (encrypted at rest)',
     description:
-      'Calls for this workspace then use these credentials instead of the platform’s (within seconds), and what they spend is the workspace’s own, not the platform’s credits. The body has exactly the provider’s fields: `client_id` and `client_secret` for snov, `api_key` for every other provider. The answer never contains the secret.',
+      'Calls for this workspace then use these credentials instead of the platform’s (within seconds), and what they spend is the workspace’s own, not the platform’s credits. Its steps already waiting for the platform’s account at that provider (held by a pause for the platform’s credits, say) move to its own account at once. The body has exactly the provider’s fields: `client_id` and `client_secret` for snov, `api_key` for every other provider. The answer never contains the secret.',
   })
   @ApiParam({ name: 'name', example: 'apollo', enum: [...ACTIVE_PROVIDERS] })
   @ApiBody({
@@ -228,6 +233,15 @@ export class ProvidersController {
       details: { fingerprint: stored.fingerprint },
       correlationId,
     });
+    // Its steps already waiting on the platform's account (held there by a pause for the platform's
+    // credits, say) go where its new ones go: its own account pays for them now.
+    const moved = await moveWorkspaceStepsToOwnAccounts(
+      stepQueuesOf(this.moduleRef, provider),
+      caller.workspaceId,
+    );
+    if (moved > 0) {
+      this.logger.log({ msg: "moved the workspace's waiting steps to its own account", provider, moved });
+    }
     return { ...stored, configured: true, credentials: 'workspace' };
   }
 

@@ -1,7 +1,8 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { ModuleRef } from '@nestjs/core';
 import type { Job, Queue } from 'bullmq';
-import { ownAccountQueueName, type ProviderName, providerQueueName } from '../names';
+import { JOB_OPTIONS } from '../job-options';
+import { JOB_NAMES, ownAccountQueueName, type ProviderName, providerQueueName } from '../names';
 
 /** A provider's two step queues, as registered in the app (see `ownAccountQueueName`). */
 export interface StepQueues {
@@ -30,4 +31,58 @@ export async function findStepJob(queues: StepQueues, stepId: string): Promise<J
     queues.ownAccounts.getJob(`step-${stepId}`),
   ]);
   return platform ?? own;
+}
+
+/** Jobs read per page when looking for a workspace's steps on a queue. */
+const MOVE_PAGE = 500;
+
+/**
+ * Moves the steps of `workspaceId` waiting on the provider's platform queue to its own-accounts
+ * queue, once the workspace has stored credentials there: queued before, they would otherwise wait
+ * for the platform's account — its top-up, when a pause for credits holds that queue — although
+ * the workspace's own account can pay now. Each job keeps its id, data and priority; a delayed one
+ * runs at once (the step runner looks at its waits again). A job is removed before it is added
+ * again, so it never runs twice side by side: a job lost in between (the process dies) is put back
+ * by the recovery sweep, where the orchestrator would put it. A job a worker holds (active) stays
+ * where it is. BullMQ moves no job between queues, and its bulk reads are by state, not by data:
+ * hence the scan. Answers the number of jobs moved.
+ */
+export async function moveWorkspaceStepsToOwnAccounts(
+  queues: StepQueues,
+  workspaceId: string,
+): Promise<number> {
+  const states = ['wait', 'paused', 'prioritized', 'delayed'] as const;
+  const mine = new Map<string, Job>();
+  for (let start = 0; ; start += MOVE_PAGE) {
+    const page = await queues.platform.getJobs([...states], start, start + MOVE_PAGE - 1, true);
+    for (const job of page) {
+      // Lists shift while they are read (jobs added, taken): a job seen twice is moved once.
+      if (
+        (job?.data as Partial<{ workspaceId: string }> | undefined)?.workspaceId === workspaceId &&
+        job.id
+      ) {
+        mine.set(job.id, job);
+      }
+    }
+    if (page.length < MOVE_PAGE) {
+      break;
+    }
+  }
+  let moved = 0;
+  for (const job of mine.values()) {
+    const removed = await job.remove().then(
+      () => true,
+      () => false, // taken by a worker meanwhile: it runs where it is
+    );
+    if (!removed) {
+      continue;
+    }
+    await queues.ownAccounts.add(job.name, job.data, {
+      ...JOB_OPTIONS[JOB_NAMES.providerStep],
+      jobId: job.id,
+      priority: job.opts.priority,
+    });
+    moved += 1;
+  }
+  return moved;
 }
