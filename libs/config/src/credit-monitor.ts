@@ -1,8 +1,57 @@
-import { IsInt, IsNumber, IsString, Max, Min } from 'class-validator';
+import { parseExpression } from 'cron-parser';
+import { isEmail, IsInt, IsNumber, IsString, Max, Min } from 'class-validator';
 import { CONFIG_PROVIDER_NAMES, isProviderName } from './provider-names';
 import { Satisfies, Setting } from './setting';
 
 const HOUR_MS = 3_600_000;
+
+/**
+ * A cron setting's problem, or null: empty (never) or a pattern BullMQ's job scheduler reads (it
+ * parses with cron-parser too). A bad pattern would otherwise stop the credit monitor as it starts
+ * its schedules, after it had connected, with the parser's message instead of the setting's name.
+ */
+function cronProblem(env: string): (value: string) => string | null {
+  return (value) => {
+    if (value.trim() === '') {
+      return null;
+    }
+    try {
+      parseExpression(value, { tz: 'UTC' });
+      return null;
+    } catch (error) {
+      return `${env} must be a cron pattern such as "0 7 * * *" (or empty: never): ${(error as Error).message}`;
+    }
+  };
+}
+
+/** An alert channel's URL problem, or null: empty (the channel is off) or a URL of one of `schemes`. */
+function channelUrlProblem(env: string, schemes: string[]): (value: string) => string | null {
+  return (value) => {
+    if (value.trim() === '') {
+      return null;
+    }
+    let protocol = '';
+    try {
+      protocol = new URL(value.trim()).protocol.replace(/:$/, '');
+    } catch {
+      // not a URL: the message below (which never shows the value: it may hold a password)
+    }
+    return schemes.includes(protocol)
+      ? null
+      : `${env} must be a ${schemes.join(' or ')} URL (or empty: none); alerts would fail at delivery`;
+  };
+}
+
+/** ALERT_EMAIL_TO's problem, or null: a comma-separated list of addresses (empty: no e-mail). */
+function recipientsProblem(value: string): string | null {
+  const bad = value
+    .split(',')
+    .map((address) => address.trim())
+    .filter((address) => address !== '' && !isEmail(address));
+  return bad.length > 0
+    ? `ALERT_EMAIL_TO must list e-mail addresses separated by commas; not an address: ${bad.map((b) => JSON.stringify(b)).join(', ')}`
+    : null;
+}
 
 /** One provider's credit policy (`CREDIT_POLICIES`): when to look, when to warn, when it renews. */
 export interface CreditPolicy {
@@ -189,6 +238,7 @@ export class CreditMonitorConfig {
       'When the daily usage report goes out (cron, UTC; empty: never). It covers the previous UTC day.',
   })
   @IsString()
+  @Satisfies(cronProblem('USAGE_REPORT_CRON'))
   usageReportCron = '0 7 * * *';
 
   @Setting({
@@ -197,6 +247,7 @@ export class CreditMonitorConfig {
     sensitive: true,
   })
   @IsString()
+  @Satisfies(channelUrlProblem('ALERT_WEBHOOK_URL', ['https', 'http']))
   alertWebhookUrl = '';
 
   @Setting({
@@ -206,10 +257,12 @@ export class CreditMonitorConfig {
     sensitive: true,
   })
   @IsString()
+  @Satisfies(channelUrlProblem('SMTP_URL', ['smtp', 'smtps']))
   smtpUrl = '';
 
   @Setting({ env: 'ALERT_EMAIL_TO', description: 'Comma-separated recipients of alert e-mails.' })
   @IsString()
+  @Satisfies(recipientsProblem)
   alertEmailTo = '';
 
   @Setting({ env: 'ALERT_EMAIL_FROM', description: 'Sender of alert e-mails.' })
@@ -237,6 +290,7 @@ export class CreditMonitorConfig {
       'When the nightly retention run deletes data older than its retention (cron, UTC; empty: never on a schedule).',
   })
   @IsString()
+  @Satisfies(cronProblem('RETENTION_CRON'))
   retentionCron = '30 2 * * *';
 
   @Setting({

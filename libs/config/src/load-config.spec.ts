@@ -85,6 +85,45 @@ describe('loadConfig', () => {
     expect(loaded.overrides).toEqual({ snov: { enabled: false } });
   });
 
+  it('checks the credit monitor’s schedules and alert channels at load, never printing a secret', () => {
+    const problemsOf = (env: Record<string, string>): string => {
+      try {
+        loadConfig(CreditMonitorConfig, env);
+        return 'accepted';
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        return (error as ConfigError).problems.join('\n');
+      }
+    };
+    expect(problemsOf({ USAGE_REPORT_CRON: 'every morning' })).toMatch(
+      /^USAGE_REPORT_CRON: USAGE_REPORT_CRON must be a cron pattern such as "0 7 \* \* \*" \(or empty: never\)/,
+    );
+    expect(problemsOf({ RETENTION_CRON: '30 25 * * *' })).toMatch(
+      /^RETENTION_CRON: RETENTION_CRON must be a cron pattern/,
+    );
+    const smtp = problemsOf({ SMTP_URL: 'mail.example.com:587 user:hunter2' });
+    expect(smtp).toMatch(/^SMTP_URL: SMTP_URL must be a smtp or smtps URL \(or empty: none\)/);
+    expect(smtp).not.toContain('hunter2');
+    expect(problemsOf({ ALERT_WEBHOOK_URL: 'hooks.slack.com/services/T0/B0/secret-part' })).not.toContain(
+      'secret-part',
+    );
+    expect(problemsOf({ ALERT_WEBHOOK_URL: 'hooks.slack.com/services/T0/B0/x' })).toMatch(
+      /^ALERT_WEBHOOK_URL: ALERT_WEBHOOK_URL must be a https or http URL/,
+    );
+    expect(problemsOf({ ALERT_EMAIL_TO: 'ops@example.com, oncall-at-example.com' })).toMatch(
+      /ALERT_EMAIL_TO must list e-mail addresses separated by commas; not an address: "oncall-at-example.com"/,
+    );
+    const good = loadConfig(CreditMonitorConfig, {
+      USAGE_REPORT_CRON: '',
+      RETENTION_CRON: '0 3 * * 1-5',
+      SMTP_URL: 'smtps://user:pw@mail.example.com:465',
+      ALERT_WEBHOOK_URL: 'https://hooks.example.com/alerts',
+      ALERT_EMAIL_TO: 'ops@example.com, oncall@example.com',
+    });
+    expect(good.emailTo).toEqual(['ops@example.com', 'oncall@example.com']);
+    expect(problemsOf({})).toBe('accepted');
+  });
+
   it('reports the problems of several sections together', () => {
     try {
       loadConfigs([CoreConfig, GatewayConfig], {});
