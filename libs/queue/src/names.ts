@@ -2,19 +2,10 @@
  * Queue and job names are a wire format: jobs already in Redis carry them. Never derive them from
  * class names and never rename one without a migration of the jobs that use it.
  */
+import { CONFIG_PROVIDER_NAMES } from '@sluice/config';
 
-/** Provider names as used in queues, config, metrics and the sandbox. */
-export const PROVIDER_NAMES = [
-  'companies-house',
-  'snov',
-  'rocketreach',
-  'apollo',
-  'serper',
-  'orion-connect',
-  'astra-dialer',
-  'nimbus-lookup',
-  'email-verifier',
-] as const;
+/** Provider names as used in queues, config, metrics and the sandbox: the configuration's list. */
+export const PROVIDER_NAMES = CONFIG_PROVIDER_NAMES;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
 export type PriorityClass = 'HIGH' | 'LOW';
