@@ -106,6 +106,19 @@ describe('provider selection for a workspace’s own account', () => {
     return { stack: ctx.stack, db: ctx.db, prefix: ctx.prefix, own, platform };
   };
 
+  /** A stack whose platform account at Apollo is paused for credits, once its balance was read. */
+  const startPausedForCredits = async () => {
+    // No scheduled credit sync during the test: it would read Apollo's balance and lift the pause.
+    const started = await start({ CREDIT_SYNC_INTERVAL_MS: '240000' });
+    const guards = started.stack.worker?.get(PipelineGuards, { strict: false }) as PipelineGuards;
+    const gate = started.stack.worker?.get(CreditGate, { strict: false }) as CreditGate;
+    await eventually(async () => (await guards.wallet.snapshot('apollo')).balance !== null || undefined, {
+      what: 'the start-up reading of Apollo’s balance',
+    });
+    await gate.pause('apollo', 'out of credits (test)');
+    return { ...started, gate };
+  };
+
   /** Apollo as `GET /v1/providers` shows it to the workspace of `apiKey`. */
   const apolloListed = async (
     stack: Stack,
@@ -187,15 +200,8 @@ describe('provider selection for a workspace’s own account', () => {
   });
 
   it('runs the workspace’s own-account steps while the platform’s account is paused for credits', async () => {
-    // No scheduled credit sync during the test: it would read Apollo's balance and lift the pause.
-    const { stack, db, prefix, own, platform } = await start({ CREDIT_SYNC_INTERVAL_MS: '240000' });
-    const guards = stack.worker?.get(PipelineGuards, { strict: false }) as PipelineGuards;
-    const gate = stack.worker?.get(CreditGate, { strict: false }) as CreditGate;
-    await eventually(async () => (await guards.wallet.snapshot('apollo')).balance !== null || undefined, {
-      what: 'the start-up reading of Apollo’s balance',
-    });
+    const { stack, db, prefix, own, platform, gate } = await startPausedForCredits();
     // The platform's Apollo account cannot pay: its queue pauses, the own accounts' does not.
-    await gate.pause('apollo', 'out of credits (test)');
     const queue = apolloQueues(prefix);
     expect(await queue.platform.isPaused()).toBe(true);
     expect(await queue.own.isPaused()).toBe(false);
@@ -237,13 +243,7 @@ describe('provider selection for a workspace’s own account', () => {
   });
 
   it('moves a workspace’s steps waiting for the platform’s credits to its own account once it stores credentials', async () => {
-    const { stack, db, prefix } = await start({ CREDIT_SYNC_INTERVAL_MS: '240000' });
-    const guards = stack.worker?.get(PipelineGuards, { strict: false }) as PipelineGuards;
-    const gate = stack.worker?.get(CreditGate, { strict: false }) as CreditGate;
-    await eventually(async () => (await guards.wallet.snapshot('apollo')).balance !== null || undefined, {
-      what: 'the start-up reading of Apollo’s balance',
-    });
-    await gate.pause('apollo', 'out of credits (test)');
+    const { stack, db, prefix } = await startPausedForCredits();
     const queue = apolloQueues(prefix);
     const later = await createWorkspace(stack.gatewayUrl, 'Later Account Co');
 
