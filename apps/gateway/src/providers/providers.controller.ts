@@ -234,13 +234,23 @@ export class ProvidersController {
       correlationId,
     });
     // Its steps already waiting on the platform's account (held there by a pause for the platform's
-    // credits, say) go where its new ones go: its own account pays for them now.
-    const moved = await moveWorkspaceStepsToOwnAccounts(
-      stepQueuesOf(this.moduleRef, provider),
-      caller.workspaceId,
-    );
-    if (moved > 0) {
-      this.logger.log({ msg: "moved the workspace's waiting steps to its own account", provider, moved });
+    // credits, say) go where its new ones go: its own account pays for them now. The credentials are
+    // stored whatever happens here: a move that fails (Redis away) leaves those steps where they
+    // were, to run on the platform's account as before, and is not the caller's error.
+    try {
+      const moved = await moveWorkspaceStepsToOwnAccounts(
+        stepQueuesOf(this.moduleRef, provider),
+        caller.workspaceId,
+      );
+      if (moved > 0) {
+        this.logger.log({ msg: "moved the workspace's waiting steps to its own account", provider, moved });
+      }
+    } catch (error) {
+      this.logger.warn({
+        msg: "could not move the workspace's waiting steps to its own account; they stay on the platform's",
+        provider,
+        error: String(error),
+      });
     }
     return { ...stored, configured: true, credentials: 'workspace' };
   }
