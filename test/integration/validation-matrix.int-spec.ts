@@ -930,6 +930,36 @@ describe(`validation matrix (seed ${SEED}: rerun with FC_SEED=${SEED})`, () => {
         undefined,
         /from must be an ISO 8601/,
       ],
+      // ISO 8601 forms Date cannot read became an Invalid Date: a 500 (toISOString, or PostgreSQL).
+      [
+        'POST',
+        '/v1/exports',
+        apiKey,
+        '{"format":"csv","created_after":"2026-W01-1"}',
+        /created_after must be an ISO 8601/,
+      ],
+      [
+        'POST',
+        '/v1/exports',
+        apiKey,
+        '{"format":"csv","created_before":"2026-123"}',
+        /created_before must be/,
+      ],
+      [
+        'POST',
+        '/v1/admin/jobs/retry-failed',
+        TEST_ADMIN_TOKEN,
+        '{"limit":1,"since":"2026-12-01T10"}',
+        /since must be an ISO 8601/,
+      ],
+      // Date reads a negative year as a positive one: the export was saved from 1 January 2026.
+      [
+        'POST',
+        '/v1/exports',
+        apiKey,
+        '{"format":"csv","created_after":"-2026-01-01"}',
+        /created_after must be/,
+      ],
       // A misspelt day ran yesterday's report instead.
       ['POST', '/v1/admin/reports/usage', TEST_ADMIN_TOKEN, '{"dya":"2026-11-30"}', /Unknown field\(s\) dya/],
       ['POST', `/v1/jobs/${nobody}/retry`, apiKey, '{"x":1}', /Unknown field\(s\) x/],

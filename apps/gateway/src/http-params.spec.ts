@@ -1,5 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
-import { bodyFields, isoDateParam } from './http-params';
+import { validateSync } from 'class-validator';
+import { bodyFields, IsCalendarDate, isoDateParam } from './http-params';
 
 describe('isoDateParam', () => {
   it('reads dates and date-times, with or without an offset', () => {
@@ -13,6 +14,46 @@ describe('isoDateParam', () => {
     for (const value of ['2026-02-30', '2026-02-29', '2026-04-31T10:00:00Z', '2026-13-01', '2026-00-10']) {
       expect(() => isoDateParam(value, 'occurred_at')).toThrow(BadRequestException);
       expect(() => isoDateParam(value, 'occurred_at')).toThrow(/occurred_at must be an ISO 8601 date/);
+    }
+  });
+});
+
+describe('IsCalendarDate', () => {
+  class Filter {
+    @IsCalendarDate({ message: 'since must be an ISO 8601 date or date-time' })
+    since!: unknown;
+  }
+  const problems = (since: unknown): string[] =>
+    validateSync(Object.assign(new Filter(), { since })).flatMap((error) =>
+      Object.values(error.constraints ?? {}),
+    );
+
+  it('takes the dates and date-times isoDateParam takes', () => {
+    for (const since of [
+      '2026-11-30',
+      '2028-02-29',
+      '2026-12-01T00:00:00Z',
+      '2026-02-28T23:30:00.123-05:00',
+    ]) {
+      expect(problems(since)).toEqual([]);
+    }
+  });
+
+  it('refuses ISO 8601 forms Date cannot read or reads as another day, naming the field', () => {
+    for (const since of [
+      '2026-W01-1',
+      '2026-123',
+      '20261201',
+      '2026-12-01T10',
+      '-2026-01-01',
+      '2026-02-30',
+      '2026-12-01T10:00:00Z, 2026-12-02',
+      1796432837887,
+    ]) {
+      expect({ since, problems: problems(since) }).toEqual({
+        since,
+        problems: ['since must be an ISO 8601 date or date-time'],
+      });
     }
   });
 });

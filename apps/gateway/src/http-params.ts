@@ -1,4 +1,5 @@
 import { BadRequestException, NotFoundException } from '@nestjs/common';
+import { isISO8601, ValidateBy, type ValidationOptions } from 'class-validator';
 import { PROVIDER_NAMES, type ProviderName } from '@sluice/queue';
 
 /** A provider named in a path: one Sluice knows, or a 404 listing those it does. */
@@ -27,6 +28,25 @@ export function isCalendarDate(value: string): boolean {
     day !== null &&
     !Number.isNaN(new Date(value).getTime()) &&
     isCalendarDay(Number(day[1]), Number(day[2]), Number(day[3]))
+  );
+}
+
+/**
+ * {@link isCalendarDate} as a DTO check, on top of class-validator's strict ISO 8601 one, which
+ * alone takes forms `Date` cannot read (week dates such as 2026-W01-1, ordinal dates such as
+ * 2026-123, the basic form 20261201, an hour without minutes: an Invalid Date, a 500 further on)
+ * or reads as another day (-2026-01-01, which `Date` takes for 2026).
+ */
+export function IsCalendarDate(options: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isCalendarDate',
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' && isISO8601(value, { strict: true }) && isCalendarDate(value),
+      },
+    },
+    options,
   );
 }
 

@@ -1,18 +1,8 @@
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { SUPPORTED_REQUEST_TYPES } from '@sluice/enrichment';
 import { PROVIDER_NAMES } from '@sluice/queue';
-import {
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsCalendarDate } from '../http-params';
 
 export class CacheClearDto {
   @ApiPropertyOptional({
@@ -56,7 +46,7 @@ export class RetryFailedDto {
 
   @ApiPropertyOptional({ example: '2026-12-01T00:00:00Z', description: 'Only jobs created since then.' })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'since must be an ISO 8601 date or time' })
+  @IsCalendarDate({ message: 'since must be an ISO 8601 date or time' })
   since?: string;
 
   @ApiPropertyOptional({ enum: SUPPORTED_REQUEST_TYPES, example: 'person.email' })

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { EXPORT_FORMATS } from '@sluice/db';
 import { SUPPORTED_REQUEST_TYPES } from '@sluice/enrichment';
-import { IsIn, IsISO8601, IsOptional, IsString, IsUUID } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID } from 'class-validator';
+import { IsCalendarDate } from '../http-params';
 import { JOB_STATUSES } from '../jobs/job-list';
 
 export class CreateExportDto {
@@ -43,12 +44,12 @@ export class CreateExportDto {
     example: '2026-12-01T00:00:00Z',
   })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'created_after must be an ISO 8601 date or date-time' })
+  @IsCalendarDate({ message: 'created_after must be an ISO 8601 date or date-time' })
   created_after?: string;
 
   @ApiPropertyOptional({ description: 'ISO 8601; jobs created before it.', example: '2026-12-31T00:00:00Z' })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'created_before must be an ISO 8601 date or date-time' })
+  @IsCalendarDate({ message: 'created_before must be an ISO 8601 date or date-time' })
   created_before?: string;
 }
 
