@@ -974,6 +974,21 @@ describe(`validation matrix (seed ${SEED}: rerun with FC_SEED=${SEED})`, () => {
       ],
       ['GET', '/v1/credits/usage?bogus=1', apiKey, undefined, /Unknown query parameter\(s\) bogus/],
       ['GET', '/v1/alerts?severity=critical', apiKey, undefined, /Unknown query parameter\(s\) severity/],
+      // An erasure cannot be undone: it ran, and recorded the suppression, whatever else was asked.
+      [
+        'DELETE',
+        '/v1/persons?email=ada@acme.com&dry_run=true',
+        apiKey,
+        undefined,
+        /Unknown query parameter\(s\) dry_run/,
+      ],
+      [
+        'GET',
+        '/v1/admin/retention/runs?limt=5',
+        TEST_ADMIN_TOKEN,
+        undefined,
+        /Unknown query parameter\(s\) limt/,
+      ],
       // A critical threshold above the warning one: the warning would never be sent.
       [
         'PUT',

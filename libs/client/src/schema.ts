@@ -4226,7 +4226,7 @@ export interface operations {
           };
         };
       };
-      /** @description limit is not a whole number from 1 to 200. */
+      /** @description limit is not a whole number from 1 to 200, or an unknown query parameter. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -4236,7 +4236,10 @@ export interface operations {
            * @example {
            *       "statusCode": 400,
            *       "error": "Bad Request",
-           *       "message": "limit must be a whole number from 1 to 200."
+           *       "message": [
+           *         "limit must be a whole number from 1 to 200.",
+           *         "Unknown query parameter(s) limt; allowed: limit."
+           *       ]
            *     }
            */
           'application/json': components['schemas']['ApiErrorBody'];
@@ -4389,7 +4392,7 @@ export interface operations {
           };
         };
       };
-      /** @description Neither or both identifiers given, or the identifier is not an e-mail address / LinkedIn profile URL. */
+      /** @description Neither or both identifiers given, an unknown query parameter, or the identifier is not an e-mail address / LinkedIn profile URL. */
       400: {
         headers: {
           [name: string]: unknown;

@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 import { AuditLog } from '../audit/audit-log.service';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
 import { CorrelationId } from '../auth/request-context';
+import { refuseUnknownParams } from '../http-params';
 import { AdminErrors, ApiAnswer, ApiError, ApiPost } from '../openapi/decorators';
 import { RETENTION_RUN_EXAMPLE, RETENTION_RUNS_EXAMPLE } from '../openapi/examples';
 
@@ -73,8 +74,15 @@ export class RetentionAdminController {
   @ApiOperation({ summary: 'List retention runs, newest first: when, rows deleted per table, error' })
   @ApiQuery({ name: 'limit', required: false, example: 20, description: '1 to 200; 20 by default.' })
   @ApiAnswer(200, RETENTION_RUNS_EXAMPLE)
-  @ApiError(400, 'limit is not a whole number from 1 to 200.', 'limit must be a whole number from 1 to 200.')
-  async list(@Query('limit') limitRaw?: string): Promise<{ data: RetentionRunView[] }> {
+  @ApiError(400, 'limit is not a whole number from 1 to 200, or an unknown query parameter.', [
+    'limit must be a whole number from 1 to 200.',
+    'Unknown query parameter(s) limt; allowed: limit.',
+  ])
+  async list(
+    @Query() query: Record<string, unknown>,
+    @Query('limit') limitRaw?: string,
+  ): Promise<{ data: RetentionRunView[] }> {
+    refuseUnknownParams(query, ['limit']);
     let limit = 20;
     if (limitRaw !== undefined) {
       limit = Number(limitRaw);

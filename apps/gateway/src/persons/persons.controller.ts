@@ -5,6 +5,7 @@ import { AuditLog } from '../audit/audit-log.service';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
 import { RequireScope } from '../auth/scopes';
+import { refuseUnknownParams } from '../http-params';
 import { ApiAnswer, ApiError, ApiKeyErrors } from '../openapi/decorators';
 import { ERASURE_EXAMPLE } from '../openapi/examples';
 import { ErasureService, type ErasureReport } from './erasure.service';
@@ -34,15 +35,18 @@ export class PersonsController {
   @ApiAnswer(200, ERASURE_EXAMPLE)
   @ApiError(
     400,
-    'Neither or both identifiers given, or the identifier is not an e-mail address / LinkedIn profile URL.',
+    'Neither or both identifiers given, an unknown query parameter, or the identifier is not an e-mail address / LinkedIn profile URL.',
     'Give exactly one of email or linkedin_url.',
   )
   async erase(
     @CurrentCaller() caller: Caller,
     @CorrelationId() correlationId: string,
+    @Query() query: Record<string, unknown>,
     @Query('email') email?: unknown,
     @Query('linkedin_url') linkedinUrl?: unknown,
   ): Promise<ErasureReport> {
+    // The erasure cannot be undone: a parameter it does not take (dry_run=true) must not be ignored.
+    refuseUnknownParams(query, ['email', 'linkedin_url']);
     const given = [
       ['email', email],
       ['linkedin_url', linkedinUrl],
