@@ -964,6 +964,39 @@ describe(`validation matrix (seed ${SEED}: rerun with FC_SEED=${SEED})`, () => {
       ['POST', '/v1/admin/reports/usage', TEST_ADMIN_TOKEN, '{"dya":"2026-11-30"}', /Unknown field\(s\) dya/],
       ['POST', `/v1/jobs/${nobody}/retry`, apiKey, '{"x":1}', /Unknown field\(s\) x/],
       ['POST', '/v1/webhook-secret/rotate', apiKey, '{"grace_s":0}', /Unknown field\(s\) grace_s/],
+      // The other routes that take no body ignored one: a dry run deleted for real, a pause for 30
+      // minutes lasted until resumed, a check of one provider read every balance.
+      [
+        'POST',
+        '/v1/admin/retention/runs',
+        TEST_ADMIN_TOKEN,
+        '{"dry_run":true}',
+        /Unknown field\(s\) dry_run/,
+      ],
+      [
+        'POST',
+        '/v1/admin/providers/snov/pause',
+        TEST_ADMIN_TOKEN,
+        '{"minutes":30}',
+        /Unknown field\(s\) minutes/,
+      ],
+      ['POST', '/v1/admin/providers/snov/resume', TEST_ADMIN_TOKEN, '{"x":1}', /Unknown field\(s\) x/],
+      [
+        'POST',
+        '/v1/admin/credits/check',
+        TEST_ADMIN_TOKEN,
+        '{"provider":"snov"}',
+        /Unknown field\(s\) provider/,
+      ],
+      ['POST', `/v1/jobs/${nobody}/cancel`, apiKey, '{"reason":"dup"}', /Unknown field\(s\) reason/],
+      [
+        'POST',
+        `/v1/jobs/${nobody}/callback/redeliver`,
+        apiKey,
+        '{"callback_url":"https://crm.example.com/hooks/new"}',
+        /Unknown field\(s\) callback_url/,
+      ],
+      ['POST', `/v1/batches/${nobody}/cancel`, apiKey, '{"x":1}', /Unknown field\(s\) x/],
       ['GET', '/v1/batches?status=bogus', apiKey, undefined, /Unknown query parameter\(s\) status/],
       [
         'GET',

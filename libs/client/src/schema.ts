@@ -3126,7 +3126,7 @@ export interface operations {
           };
         };
       };
-      /** @description The id is not a UUID. */
+      /** @description The id is not a UUID, or a body with fields (the route takes none). */
       400: {
         headers: {
           [name: string]: unknown;
@@ -3136,7 +3136,10 @@ export interface operations {
            * @example {
            *       "statusCode": 400,
            *       "error": "Bad Request",
-           *       "message": "Job id must be a UUID, as returned by POST /v1/jobs."
+           *       "message": [
+           *         "Job id must be a UUID, as returned by POST /v1/jobs.",
+           *         "Unknown field(s) reason; this route takes no body."
+           *       ]
            *     }
            */
           'application/json': components['schemas']['ApiErrorBody'];
@@ -3660,7 +3663,7 @@ export interface operations {
           };
         };
       };
-      /** @description The id is not a UUID, or the job has no callback_url. */
+      /** @description The id is not a UUID, the job has no callback_url, or a body with fields (the route takes none). */
       400: {
         headers: {
           [name: string]: unknown;
@@ -3670,7 +3673,10 @@ export interface operations {
            * @example {
            *       "statusCode": 400,
            *       "error": "Bad Request",
-           *       "message": "Job 6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f has no callback_url."
+           *       "message": [
+           *         "Job 6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f has no callback_url.",
+           *         "Unknown field(s) callback_url; this route takes no body."
+           *       ]
            *     }
            */
           'application/json': components['schemas']['ApiErrorBody'];
@@ -3813,6 +3819,22 @@ export interface operations {
           };
         };
       };
+      /** @description A body with fields: the route takes none. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "Unknown field(s) minutes; this route takes no body."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
       /** @description Missing or wrong admin token. */
       401: {
         headers: {
@@ -3913,6 +3935,22 @@ export interface operations {
           };
         };
       };
+      /** @description A body with fields: the route takes none. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "Unknown field(s) x; this route takes no body."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
       /** @description Missing or wrong admin token. */
       401: {
         headers: {
@@ -4001,6 +4039,22 @@ export interface operations {
             job_id: string;
             providers: string[];
           };
+        };
+      };
+      /** @description A body with fields: the route takes none. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "Unknown field(s) provider; this route takes no body."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
         };
       };
       /** @description Missing or wrong admin token. */
@@ -4300,6 +4354,22 @@ export interface operations {
             status: string;
             job_id: string;
           };
+        };
+      };
+      /** @description A body with fields: the route takes none. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "Unknown field(s) dry_run; this route takes no body."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
         };
       };
       /** @description Missing or wrong admin token. */
@@ -7848,7 +7918,7 @@ export interface operations {
           'application/json': components['schemas']['BatchCancelledDto'];
         };
       };
-      /** @description The id is not a UUID. */
+      /** @description The id is not a UUID, or a body with fields (the route takes none). */
       400: {
         headers: {
           [name: string]: unknown;

@@ -61,12 +61,20 @@ export class ProvidersAdminController {
   @ApiParam({ name: 'name', enum: PROVIDER_NAMES, example: 'snov' })
   @ApiPost({ body: false })
   @ApiAnswer(200, PAUSED_EXAMPLE)
+  @ApiError(
+    400,
+    'A body with fields: the route takes none.',
+    'Unknown field(s) minutes; this route takes no body.',
+  )
   @ApiError(404, 'No such provider.', "No provider 'acme'; providers: companies-house, snov, …")
   async pause(
     @Param('name') name: string,
     @CorrelationId() correlationId: string,
+    @Body() body: unknown,
   ): Promise<{ provider: string; paused: true }> {
     const provider = providerOf(name);
+    // The pause lasts until an operator resumes the provider: a duration sent here would be ignored.
+    bodyFields(body, []);
     const record: PauseRecord = { since: Date.now(), reason: 'paused by an operator', manual: true };
     await this.dataSource
       .getRepository(ProviderPauseRow)
@@ -89,12 +97,15 @@ export class ProvidersAdminController {
   @ApiParam({ name: 'name', enum: PROVIDER_NAMES, example: 'snov' })
   @ApiPost({ body: false })
   @ApiAnswer(200, RESUMED_EXAMPLE)
+  @ApiError(400, 'A body with fields: the route takes none.', 'Unknown field(s) x; this route takes no body.')
   @ApiError(404, 'No such provider.', "No provider 'acme'; providers: companies-house, snov, …")
   async resume(
     @Param('name') name: string,
     @CorrelationId() correlationId: string,
+    @Body() body: unknown,
   ): Promise<{ provider: string; paused: false }> {
     const provider = providerOf(name);
+    bodyFields(body, []);
     await this.dataSource.getRepository(ProviderPauseRow).delete({ provider });
     await resumeProvider(
       await this.redis(),
@@ -122,9 +133,17 @@ export class ProvidersAdminController {
   })
   @ApiPost({ body: false })
   @ApiAnswer(202, CREDITS_CHECK_EXAMPLE)
+  @ApiError(
+    400,
+    'A body with fields: the route takes none.',
+    'Unknown field(s) provider; this route takes no body.',
+  )
   async check(
     @CorrelationId() correlationId: string,
+    @Body() body: unknown,
   ): Promise<{ status: 'queued'; job_id: string; providers: string[] }> {
+    // Every provider's balance is read: a provider named here would be ignored.
+    bodyFields(body, []);
     const at = Date.now();
     const options = {
       priority: 1,

@@ -118,8 +118,11 @@ export class CallbacksController {
   @ApiUuidParam('id', 'The job id, as returned by POST /v1/jobs.', '6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f')
   @ApiError(
     400,
-    'The id is not a UUID, or the job has no callback_url.',
-    'Job 6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f has no callback_url.',
+    'The id is not a UUID, the job has no callback_url, or a body with fields (the route takes none).',
+    [
+      'Job 6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f has no callback_url.',
+      'Unknown field(s) callback_url; this route takes no body.',
+    ],
   )
   @ApiError(
     404,
@@ -135,7 +138,10 @@ export class CallbacksController {
     @CurrentCaller() caller: Caller,
     @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException('id must be a UUID') }))
     id: string,
+    @Body() body: unknown,
   ): Promise<{ status: 'queued' }> {
+    // It delivers to the job's own callback_url: a URL sent here would be ignored.
+    bodyFields(body, []);
     const request = await this.jobs.find(caller, id);
     if (!request.callbackUrl) {
       throw new BadRequestException(`Job ${id} has no callback_url.`);

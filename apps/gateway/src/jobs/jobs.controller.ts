@@ -466,7 +466,10 @@ export class JobsController {
     { nullable: JOB_VIEW_NULLABLE, freeform: JOB_VIEW_FREEFORM, description: 'The job, cancelled.' },
   )
   @ApiUuidParam('id', 'The job id, as returned by POST /v1/jobs.', '6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f')
-  @ApiError(400, 'The id is not a UUID.', 'Job id must be a UUID, as returned by POST /v1/jobs.')
+  @ApiError(400, 'The id is not a UUID, or a body with fields (the route takes none).', [
+    'Job id must be a UUID, as returned by POST /v1/jobs.',
+    'Unknown field(s) reason; this route takes no body.',
+  ])
   @ApiError(
     404,
     'No such job in this workspace.',
@@ -481,7 +484,9 @@ export class JobsController {
     @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new JobIdError() })) id: string,
     @CurrentCaller() caller: Caller,
     @CorrelationId() correlationId: string,
+    @Body() body: unknown,
   ): Promise<JobView> {
+    bodyFields(body, []);
     const view = await this.jobs.cancel(caller, id);
     // The answer is the job as GET /v1/jobs/:id shows it, input and finished steps' results included.
     await this.audit.record({
