@@ -1,4 +1,4 @@
-import { EnrichmentRequest, Workspace } from '@sluice/db';
+import { ApiKey, EnrichmentRequest, Workspace } from '@sluice/db';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { call, createWorkspace } from '../support/api';
@@ -19,6 +19,7 @@ describe('bad input is refused with a 4xx that names the problem, and nothing is
   let db: TestDatabase;
   let stack: Stack;
   let key: string;
+  let workspaceId: string;
   let queue: Queue;
   let redis: Redis;
 
@@ -32,7 +33,7 @@ describe('bad input is refused with a 4xx that names the problem, and nothing is
       worker: false,
       env: { HTTP_BODY_LIMIT_BYTES: '2048' },
     });
-    key = (await createWorkspace(stack.gatewayUrl, 'Bad Input Co')).apiKey;
+    ({ apiKey: key, id: workspaceId } = await createWorkspace(stack.gatewayUrl, 'Bad Input Co'));
     redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
     queue = new Queue('enrichment', { connection: redis, prefix });
   });
@@ -240,5 +241,21 @@ describe('bad input is refused with a 4xx that names the problem, and nothing is
     expect(halfPair.status).toBe(400);
     expect(text(halfPair.body.message)).toContain('name contains an unpaired UTF-16 surrogate');
     expect(await db.dataSource.getRepository(Workspace).count()).toBe(workspaces);
+  });
+
+  it('admin key creation refuses a blank name, which was stored as an empty one', async () => {
+    const keys = await db.dataSource.getRepository(ApiKey).count();
+    const blank = await call<ErrorBody>(
+      stack.gatewayUrl,
+      'POST',
+      `/v1/admin/workspaces/${workspaceId}/keys`,
+      {
+        token: TEST_ADMIN_TOKEN,
+        body: { name: '  \t ', scopes: ['enrich'] },
+      },
+    );
+    expect(blank.status).toBe(400);
+    expect(text(blank.body.message)).toContain('name must not be blank');
+    expect(await db.dataSource.getRepository(ApiKey).count()).toBe(keys);
   });
 });

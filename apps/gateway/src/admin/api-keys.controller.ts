@@ -40,6 +40,7 @@ import {
   IsOptional,
   IsString,
   Length,
+  Matches,
   Max,
   Min,
 } from 'class-validator';
@@ -55,6 +56,8 @@ export class CreateApiKeyDto {
   @ApiProperty({ example: 'crm-sync' })
   @IsString({ message: 'name must be a string' })
   @Length(1, 100, { message: 'name must be 1 to 100 characters' })
+  // Stored trimmed: a name of spaces only became an empty one.
+  @Matches(/\S/, { message: 'name must not be blank' })
   name!: string;
 
   @ApiProperty({ enum: API_SCOPES, isArray: true, example: ['enrich', 'jobs:read'] })
