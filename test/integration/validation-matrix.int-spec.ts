@@ -960,6 +960,17 @@ describe(`validation matrix (seed ${SEED}: rerun with FC_SEED=${SEED})`, () => {
         '{"format":"csv","created_after":"-2026-01-01"}',
         /created_after must be/,
       ],
+      // PostgreSQL has no year 0: a cursor forged with one was a 500 (date/time field value out of range).
+      ...(['/v1/jobs', '/v1/imports', '/v1/audit'] as const).map(
+        (list) =>
+          [
+            'GET',
+            `${list}?cursor=${Buffer.from(JSON.stringify(['0000-12-02 10:00:00+00', nobody])).toString('base64url')}`,
+            apiKey,
+            undefined,
+            /cursor is not a next_cursor of this list/,
+          ] as const,
+      ),
       // A misspelt day ran yesterday's report instead.
       ['POST', '/v1/admin/reports/usage', TEST_ADMIN_TOKEN, '{"dya":"2026-11-30"}', /Unknown field\(s\) dya/],
       ['POST', `/v1/jobs/${nobody}/retry`, apiKey, '{"x":1}', /Unknown field\(s\) x/],

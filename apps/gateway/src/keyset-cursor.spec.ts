@@ -24,6 +24,7 @@ describe('keyset cursors', () => {
     ['a bare number', base64url(JSON.stringify(['1', id]))],
     ['a hand-written date', base64url(JSON.stringify(['Dec 2 2026', id]))],
     ['an hour past 23', base64url(JSON.stringify(['2026-12-02 24:00:00+00', id]))],
+    ['year 0, which PostgreSQL does not have', base64url(JSON.stringify(['0000-12-02 10:00:00+00', id]))],
     ['an offset past 15 hours', base64url(JSON.stringify(['2026-12-02 10:00:00+16', id]))],
     ['more than microseconds', base64url(JSON.stringify(['2026-12-02 10:00:00.1234567+00', id]))],
   ])('refuses %s with a 400 saying to start again', (_, cursor) => {

@@ -40,7 +40,9 @@ function isPgTimestamp(text: string): boolean {
     offsetMinutes = 0,
     offsetSeconds = 0,
   ] = match.slice(1).map((part) => Number(part ?? 0));
+  // PostgreSQL has no year 0 (1 BC comes before 1 AD): it refuses one as out of range.
   return (
+    year >= 1 &&
     isCalendarDay(year, month, day) &&
     hour < 24 &&
     minute < 60 &&
