@@ -276,6 +276,10 @@ describe('admin data quality and operations', () => {
       { operation: 'x*' },
       { workspace_id: 'nope' },
       { colour: 'red' },
+      // null is no filter left out: read as none, it cleared every provider's or workspace's answers.
+      { provider: null },
+      { operation: null, provider: 'snov' },
+      { workspace_id: null },
     ]) {
       expect([body, (await admin('POST', '/v1/admin/cache/clear', body)).status]).toEqual([body, 400]);
     }
@@ -353,6 +357,9 @@ describe('admin data quality and operations', () => {
       { limit: 1001 },
       { limit: 1, since: 'yesterday' },
       { limit: 1, type: 'x' },
+      { limit: 1, workspace_id: null },
+      { limit: 1, since: null },
+      { limit: 1, type: null },
     ]) {
       expect([body, (await admin('POST', '/v1/admin/jobs/retry-failed', body)).status]).toEqual([body, 400]);
     }

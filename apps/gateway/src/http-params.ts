@@ -1,5 +1,5 @@
 import { BadRequestException, NotFoundException } from '@nestjs/common';
-import { isISO8601, ValidateBy, type ValidationOptions } from 'class-validator';
+import { isISO8601, ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
 import { PROVIDER_NAMES, type ProviderName } from '@sluice/queue';
 
 /** A provider named in a path: one Sluice knows, or a 404 listing those it does. */
@@ -29,6 +29,16 @@ export function isCalendarDate(value: string): boolean {
     !Number.isNaN(new Date(value).getTime()) &&
     isCalendarDay(Number(day[1]), Number(day[2]), Number(day[3]))
   );
+}
+
+/**
+ * A filter that may be left out, but not sent as null: class-validator's `@IsOptional()` skips
+ * null too, and a filter read as "none" widens what an operation touches (every provider's cache
+ * cleared, every workspace's failed jobs paid for again) where the caller meant to narrow it. The
+ * property's other checks then refuse null by name.
+ */
+export function OptionalNotNull(): PropertyDecorator {
+  return ValidateIf((_object: object, value: unknown) => value !== undefined);
 }
 
 /**

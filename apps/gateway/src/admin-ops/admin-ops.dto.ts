@@ -1,8 +1,8 @@
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { SUPPORTED_REQUEST_TYPES } from '@sluice/enrichment';
 import { PROVIDER_NAMES } from '@sluice/queue';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
-import { IsCalendarDate } from '../http-params';
+import { IsIn, IsInt, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsCalendarDate, OptionalNotNull } from '../http-params';
 
 export class CacheClearDto {
   @ApiPropertyOptional({
@@ -10,12 +10,12 @@ export class CacheClearDto {
     example: 'snov',
     description: 'Only this provider’s answers.',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(PROVIDER_NAMES, { message: `provider must be one of: ${PROVIDER_NAMES.join(', ')}` })
   provider?: string;
 
   @ApiPropertyOptional({ example: 'person.email', description: 'Only answers of this operation.' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString({ message: 'operation must be a string' })
   @MaxLength(100, { message: 'operation must be at most 100 characters' })
   @Matches(/^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)*$/, {
@@ -27,7 +27,7 @@ export class CacheClearDto {
     example: 'b0c1d2e3-f4a5-4b6c-8d7e-9f0a1b2c3d4e',
     description: 'Only this workspace’s.',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsUUID('all', { message: 'workspace_id must be a UUID' })
   workspace_id?: string;
 }
@@ -40,17 +40,17 @@ export class RetryFailedDto {
   limit!: number;
 
   @ApiPropertyOptional({ example: 'b0c1d2e3-f4a5-4b6c-8d7e-9f0a1b2c3d4e' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsUUID('all', { message: 'workspace_id must be a UUID' })
   workspace_id?: string;
 
   @ApiPropertyOptional({ example: '2026-12-01T00:00:00Z', description: 'Only jobs created since then.' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsCalendarDate({ message: 'since must be an ISO 8601 date or time' })
   since?: string;
 
   @ApiPropertyOptional({ enum: SUPPORTED_REQUEST_TYPES, example: 'person.email' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(SUPPORTED_REQUEST_TYPES, { message: `type must be one of: ${SUPPORTED_REQUEST_TYPES.join(', ')}` })
   type?: string;
 }
