@@ -48,20 +48,43 @@ export function platformCredentialsProblem(
   config: ProvidersConfig,
   provider: CredentialProvider,
 ): string | null {
+  // A loaded configuration is frozen: its answers are worked out once (the provider list asks on
+  // every request), from the defaults and the sandbox's paths.
+  let problems = Object.isFrozen(config) ? problemsByConfig.get(config) : undefined;
+  if (!problems) {
+    problems = credentialProblems(config);
+    if (Object.isFrozen(config)) {
+      problemsByConfig.set(config, problems);
+    }
+  }
+  return problems[provider];
+}
+
+const problemsByConfig = new WeakMap<ProvidersConfig, Record<CredentialProvider, string | null>>();
+
+function credentialProblems(config: ProvidersConfig): Record<CredentialProvider, string | null> {
   const envOf = (property: string): string =>
     settingsOf(ProvidersConfig).find((meta) => meta.property === property)?.env ?? property;
   const defaults = new ProvidersConfig();
-  const sandboxed = sandboxedProviders(config).includes(provider);
-  for (const { setting } of PROVIDER_CREDENTIAL_FIELDS[provider]) {
-    const value = config[setting].trim();
-    if (value === '') {
-      return `${envOf(setting)} is empty`;
+  const sandboxed = sandboxedProviders(config);
+  const problemOf = (provider: CredentialProvider): string | null => {
+    for (const { setting } of PROVIDER_CREDENTIAL_FIELDS[provider]) {
+      const value = config[setting].trim();
+      if (value === '') {
+        return `${envOf(setting)} is empty`;
+      }
+      if (!sandboxed.includes(provider) && value === defaults[setting]) {
+        return `${envOf(setting)} is not set, and ${provider}'s base URL is not the sandbox's`;
+      }
     }
-    if (!sandboxed && value === defaults[setting]) {
-      return `${envOf(setting)} is not set, and ${provider}'s base URL is not the sandbox's`;
-    }
-  }
-  return null;
+    return null;
+  };
+  return Object.fromEntries(
+    (Object.keys(PROVIDER_CREDENTIAL_FIELDS) as CredentialProvider[]).map((provider) => [
+      provider,
+      problemOf(provider),
+    ]),
+  ) as Record<CredentialProvider, string | null>;
 }
 
 /** Whether the platform settings hold every credential field of `provider` (see {@link platformCredentialsProblem}). */

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { StepQueues } from './nest/step-queues';
 import {
   CANCEL_MARKER_TTL_S,
   cancelMarkerKey,
@@ -49,15 +50,6 @@ interface PausableQueue {
 }
 
 /**
- * A provider's two step queues (see `ownAccountQueueName`): the platform account's, and the one of
- * the steps made on workspaces' own accounts.
- */
-export interface ProviderQueues {
-  platform: PausableQueue;
-  ownAccounts: PausableQueue;
-}
-
-/**
  * Pauses a provider: the marker every worker reads right before a paid call, then its queue (every
  * replica stops taking its jobs; they wait, none fail), then an event for the credit monitor. A
  * pause for credits does not replace a pause already in place (first writer wins, one event) and
@@ -66,7 +58,7 @@ export interface ProviderQueues {
  */
 export async function pauseProvider(
   redis: Redis,
-  queues: ProviderQueues,
+  queues: StepQueues<PausableQueue>,
   queuePrefix: string,
   provider: string,
   record: PauseRecord,
@@ -100,7 +92,7 @@ export async function pauseProvider(
  */
 export async function resumeProvider(
   redis: Redis,
-  queues: ProviderQueues,
+  queues: StepQueues<PausableQueue>,
   queuePrefix: string,
   provider: string,
   reason: string,

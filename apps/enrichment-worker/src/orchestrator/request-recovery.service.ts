@@ -5,10 +5,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { CoreConfig, WorkerConfig } from '@sluice/config';
 import {
   JOB_NAMES,
-  JOB_OPTIONS,
   JOB_PRIORITY,
   JobSchedulerKeeper,
   planJobOptions,
+  stepJobId,
   stepQueuesOf,
   QUEUE_NAMES,
   recoveryScanKey,
@@ -19,7 +19,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { CreditGate } from '../pipeline/credit-gate';
-import { WorkspaceAccounts } from '../pipeline/workspace-accounts';
+import { Orchestrator } from '../pipeline/orchestrator';
 
 /** Rows read and checked per round trip. */
 const SWEEP_BATCH = 500;
@@ -83,7 +83,7 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
     private readonly core: CoreConfig,
     private readonly moduleRef: ModuleRef,
     private readonly creditGate: CreditGate,
-    private readonly accounts: WorkspaceAccounts,
+    private readonly orchestrator: Orchestrator,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -223,32 +223,24 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
       async (page) => {
         requeued += await this.restoreJobs(
           page.map((step) => {
-            const provider = step.provider as ProviderName;
-            const queues = stepQueuesOf(this.moduleRef, provider);
-            const jobId = `step-${step.id}`;
+            const queues = stepQueuesOf(this.moduleRef, step.provider as ProviderName);
             return {
               // Its job may be on either of the provider's queues: its workspace may have stored or
               // removed its own credentials since the step was enqueued.
               queues: [queues.platform, queues.ownAccounts],
-              jobId,
-              add: async () => {
-                // Where the orchestrator would put it now (see Orchestrator.enqueue).
-                const own = await this.accounts.hasOwn(step.workspace_id, provider);
-                await (own ? queues.ownAccounts : queues.platform).add(
-                  JOB_NAMES.providerStep,
+              jobId: stepJobId(step.id),
+              // Where the orchestrator would put it now.
+              add: () =>
+                this.orchestrator.enqueueStep(
+                  step.provider as ProviderName,
                   {
                     stepId: step.id,
                     requestId: step.request_id,
                     workspaceId: step.workspace_id,
                     correlationId: step.correlation_id ?? '',
                   },
-                  {
-                    ...JOB_OPTIONS[JOB_NAMES.providerStep],
-                    jobId,
-                    priority: JOB_PRIORITY[step.priority ?? 'bulk'],
-                  },
-                );
-              },
+                  JOB_PRIORITY[step.priority ?? 'bulk'],
+                ),
             };
           }),
         );

@@ -47,8 +47,8 @@ import { personInputProblem, ROCKETREACH_ATTRIBUTION } from '@sluice/providers';
 import {
   callbackJobOptions,
   JOB_NAMES,
-  JOB_OPTIONS,
   JOB_PRIORITY,
+  addStepJob,
   stepQueuesOf,
   publishJobChanged,
   QUEUE_NAMES,
@@ -248,21 +248,22 @@ export class Orchestrator {
     if (!pending) {
       return;
     }
-    const provider = pending.step.provider as ProviderName;
-    // A step on the workspace's own account goes on the provider's own-accounts queue, which the
-    // platform's credit pause and rate limit leave running.
-    const own = await this.accounts.hasOwn(workspaceId, provider);
-    const queues = stepQueuesOf(this.moduleRef, provider);
-    const queue = (own ? queues.ownAccounts : queues.platform) as Queue<ProviderStepPayload>;
-    await queue.add(
-      JOB_NAMES.providerStep,
+    await this.enqueueStep(
+      pending.step.provider as ProviderName,
       { stepId: pending.step.id, requestId, workspaceId, correlationId },
-      {
-        ...JOB_OPTIONS[JOB_NAMES.providerStep],
-        jobId: `step-${pending.step.id}`,
-        priority: pending.priority,
-      },
+      pending.priority,
     );
+  }
+
+  /**
+   * Adds a step's job where it belongs now: on the provider's own-accounts queue, which the
+   * platform's credit pause and rate limit leave running, when the workspace calls the provider on
+   * its own account; on the platform's queue otherwise. Also how the recovery sweep puts a lost one back.
+   */
+  async enqueueStep(provider: ProviderName, payload: ProviderStepPayload, priority: number): Promise<void> {
+    const own = await this.accounts.hasOwn(payload.workspaceId, provider);
+    const queues = stepQueuesOf(this.moduleRef, provider);
+    await addStepJob(own ? queues.ownAccounts : queues.platform, payload, priority);
   }
 
   /**

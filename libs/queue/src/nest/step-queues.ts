@@ -3,13 +3,38 @@ import type { ModuleRef } from '@nestjs/core';
 import type { Job, Queue } from 'bullmq';
 import { JOB_OPTIONS } from '../job-options';
 import { JOB_NAMES, ownAccountQueueName, type ProviderName, providerQueueName } from '../names';
+import type { ProviderStepPayload } from '../payloads';
 
-/** A provider's two step queues, as registered in the app (see `ownAccountQueueName`). */
-export interface StepQueues {
+/**
+ * A provider's two step queues, as registered in the app (see `ownAccountQueueName`); `Q` narrows
+ * them to what a caller uses (pausing, say).
+ */
+export interface StepQueues<Q = Queue> {
   /** Steps on the platform's account: paused for its credits, rate limited for its window. */
-  platform: Queue;
+  platform: Q;
   /** Steps on workspaces' own accounts: paused only by an operator. */
-  ownAccounts: Queue;
+  ownAccounts: Q;
+}
+
+/** The id of step `stepId`'s job, on whichever of its provider's queues it is. */
+export function stepJobId(stepId: string): string {
+  return `step-${stepId}`;
+}
+
+/**
+ * Adds the job of a step (`payload.stepId`) to `queue`, one of its provider's two: the one the
+ * orchestrator, the recovery sweep and a move to the own accounts all add it with.
+ */
+export function addStepJob(
+  queue: Queue,
+  payload: ProviderStepPayload,
+  priority: number | undefined,
+): Promise<Job> {
+  return queue.add(JOB_NAMES.providerStep, payload, {
+    ...JOB_OPTIONS[JOB_NAMES.providerStep],
+    jobId: stepJobId(payload.stepId),
+    priority,
+  });
 }
 
 /** The provider's two step queues, from an app that registered both. */
@@ -27,8 +52,8 @@ export function stepQueuesOf(moduleRef: ModuleRef, provider: ProviderName): Step
  */
 export async function findStepJob(queues: StepQueues, stepId: string): Promise<Job | undefined> {
   const [platform, own] = await Promise.all([
-    queues.platform.getJob(`step-${stepId}`),
-    queues.ownAccounts.getJob(`step-${stepId}`),
+    queues.platform.getJob(stepJobId(stepId)),
+    queues.ownAccounts.getJob(stepJobId(stepId)),
   ]);
   return platform ?? own;
 }
@@ -77,11 +102,7 @@ export async function moveWorkspaceStepsToOwnAccounts(
     if (!removed) {
       continue;
     }
-    await queues.ownAccounts.add(job.name, job.data, {
-      ...JOB_OPTIONS[JOB_NAMES.providerStep],
-      jobId: job.id,
-      priority: job.opts.priority,
-    });
+    await addStepJob(queues.ownAccounts, job.data as ProviderStepPayload, job.opts.priority);
     moved += 1;
   }
   return moved;
