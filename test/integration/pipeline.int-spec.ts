@@ -308,6 +308,74 @@ describe('the e-mail waterfall', () => {
     expect(accepting.result?.email).toMatchObject({ email: first.email });
   });
 
+  it('pays for one catch-all address at a domain, not one per person, when its people are enriched side by side', async () => {
+    // A catch-all domain whose people Snov.io (asked first, and it flags catch-all) all knows.
+    const everyone = await answerKey<WorldPerson>(ctx.stack.sandboxUrl, 'people');
+    const byDomain = new Map<string, WorldPerson[]>();
+    for (const p of everyone) {
+      byDomain.set(p.domain, [...(byDomain.get(p.domain) ?? []), p]);
+    }
+    const colleagues = [...byDomain.values()].find(
+      (group) =>
+        group.length >= 3 && group.every((p) => p.email_status === 'catch_all' && p.emails.snov === p.email),
+    );
+    expect(colleagues).toBeDefined();
+    // A workspace of its own: what another test learnt of the domain stays in its workspace.
+    const key = (await createWorkspace(ctx.stack.gatewayUrl, 'Side By Side Co')).apiKey;
+    const ids = await Promise.all(
+      (colleagues as WorldPerson[]).map((p) =>
+        enqueue(ctx.stack, key, { type: 'person.email', input: personInput(p) }),
+      ),
+    );
+    const views = await Promise.all(ids.map((id) => finished(ctx.stack, key, id)));
+    // One of them learnt that the domain accepts every address, for one credit; the others waited
+    // for it and then asked no paid finder. Without the wait each paid for its own catch-all answer.
+    const spent = views.map((view) => view.result?.credits_spent);
+    expect(spent.filter((credits) => credits === 1)).toHaveLength(1);
+    expect(spent.filter((credits) => credits === 0)).toHaveLength(ids.length - 1);
+    for (const view of views) {
+      expect(view.status).toBe('completed');
+      expect(view.result?.unresolved).toEqual([{ goal: 'email', reason: 'catch_all_domain' }]);
+    }
+    const ledger = await ctx.db.dataSource
+      .getRepository(CreditLedgerEntry)
+      .findBy(ids.map((requestId) => ({ requestId })));
+    expect(ledger.reduce((sum, row) => sum + Number(row.credits), 0)).toBe(1);
+  });
+
+  it('looks a person up at RocketReach only when its free search shows a work address', async () => {
+    // Nobody else knows their work address; RocketReach knows only their phone, which a lookup
+    // would have charged for.
+    const person = world.find(
+      (p) => !p.emails.snov && !p.emails.apollo && !p.emails.rocketreach && p.phones.rocketreach,
+    );
+    expect(person).toBeDefined();
+    const before = await calls(ctx.stack.sandboxUrl, 'rocketreach');
+    const view = await finished(
+      ctx.stack,
+      apiKey,
+      await enqueue(ctx.stack, apiKey, { type: 'person.email', input: personInput(person as WorldPerson) }),
+    );
+    const after = await calls(ctx.stack.sandboxUrl, 'rocketreach');
+    const rocketreach = view.steps.find((s) => s.provider === 'rocketreach');
+    expect(rocketreach).toMatchObject({ state: 'failed', reason: 'not_found', credits: 0 });
+    expect(view.result?.credits_spent).toBe(0);
+    expect(paidCalls(after, 'POST /person/search') - paidCalls(before, 'POST /person/search')).toBe(1);
+    expect(paidCalls(after, 'GET /person/lookup')).toBe(paidCalls(before, 'GET /person/lookup'));
+
+    // Someone whose work address it shows is looked up, and found.
+    const shown = world.find((p) => !p.emails.snov && !p.emails.apollo && p.emails.rocketreach === p.email);
+    expect(shown).toBeDefined();
+    const found = await finished(
+      ctx.stack,
+      apiKey,
+      await enqueue(ctx.stack, apiKey, { type: 'person.email', input: personInput(shown as WorldPerson) }),
+    );
+    expect(found.steps.find((s) => s.provider === 'rocketreach')).toMatchObject({ state: 'completed' });
+    const last = await calls(ctx.stack.sandboxUrl, 'rocketreach');
+    expect(paidCalls(last, 'GET /person/lookup')).toBeGreaterThan(paidCalls(after, 'GET /person/lookup'));
+  });
+
   it('coalesces 20 identical concurrent requests onto one provider call', async () => {
     const person = world.find((p) => p.emails.snov === p.email && p.email !== world[0]?.email) as WorldPerson;
     const before = paidCalls(

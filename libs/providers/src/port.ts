@@ -45,6 +45,11 @@ export interface CapabilityCost {
   chargedOnMiss: boolean;
   /** Whether the answer arrives later (a task to poll or a webhook) rather than in the response. */
   async?: boolean;
+  /**
+   * A free call the adapter makes first to learn whether the paid one would find anything (and then
+   * makes only the free one): its rate windows count each such call too.
+   */
+  precheck?: Capability;
 }
 
 /** A provider as the planner sees it: its wire name and what it can do at what cost. */

@@ -544,8 +544,11 @@ export class Orchestrator {
         // that cannot be opened counts as an account: its step fails saying why, rather than
         // quietly spending the platform's credits.
         const ownAccount = this.accounts.hasOwn(request.workspaceId, settings.name);
-        // The budget of this goal's operation: a provider whose lookups are used up may still search.
-        const rules = this.catalog.rateLimitsFor(settings.name, request.tier, goal.capability);
+        // The budget of this goal's operation (and of the free call it makes first, if any): a
+        // provider whose lookups are used up may still search.
+        const calls = this.catalog
+          .callRulesFor(settings.name, request.tier, goal.capability)
+          .filter((rules) => rules.length > 0);
         // Read alongside the account lookup (cached per workspace), each read that depends on it
         // chained to it.
         const [own, snapshot, remaining, paused, circuit] = await Promise.all([
@@ -553,14 +556,16 @@ export class Orchestrator {
           paid
             ? ownAccount.then((isOwn) => (isOwn ? null : this.guards.wallet.snapshot(settings.name)))
             : null,
-          rules.length > 0
+          calls.length > 0
             ? ownAccount.then((isOwn) =>
-                this.guards.limiter
-                  .remaining(
-                    isOwn ? `${settings.name}:workspace:${request.workspaceId}` : settings.name,
-                    rules,
-                  )
-                  .then((left) => Math.min(...Object.values(left))),
+                Promise.all(
+                  calls.map((rules) =>
+                    this.guards.limiter.remaining(
+                      isOwn ? `${settings.name}:workspace:${request.workspaceId}` : settings.name,
+                      rules,
+                    ),
+                  ),
+                ).then((lefts) => Math.min(...lefts.flatMap((left) => Object.values(left)))),
               )
             : null,
           // An operator's pause stops calls on every account; a pause for credits is the platform's

@@ -207,18 +207,18 @@ export class ResultCache {
     await this.guards.redis.del(this.key('cache', workspaceId, cacheKey));
   }
 
-  /** Claims the call for `cacheKey`; false when another step (any replica) is making it. */
   /**
-   * Remembers that `domain` accepts every address (a finder or verifier said catch-all): the
-   * mailbox server's behaviour, true of any address there.
+   * Remembers what a finder or verifier said of `domain`'s mailbox server: that it accepts every
+   * address (catch-all, true of any address there), or that it told one address from another (an
+   * address found valid or invalid). A catch-all verdict overrides an earlier "not"; a "not" never
+   * overrides a catch-all one.
    */
-  async rememberCatchAll(workspaceId: string, domain: string): Promise<void> {
-    await this.guards.redis.set(
-      this.key('catchall', workspaceId, domain),
-      '1',
-      'EX',
-      this.config.cacheTtlCatchAllS,
-    );
+  async rememberCatchAll(workspaceId: string, domain: string, catchAll = true): Promise<void> {
+    const key = this.key('catchall', workspaceId, domain);
+    const ttl = this.config.cacheTtlCatchAllS;
+    await (catchAll
+      ? this.guards.redis.set(key, '1', 'EX', ttl)
+      : this.guards.redis.set(key, '0', 'EX', ttl, 'NX'));
   }
 
   /** Whether the gateway marked the request cancelled. */
@@ -226,8 +226,40 @@ export class ResultCache {
     return (await this.guards.redis.exists(cancelMarkerKey(this.guards.queuePrefix, requestId))) === 1;
   }
 
+  /** What is known of `domain` (see {@link rememberCatchAll}): true, false, or null when nothing is. */
+  async catchAllOf(workspaceId: string, domain: string): Promise<boolean | null> {
+    const known = await this.guards.redis.get(this.key('catchall', workspaceId, domain));
+    return known === null ? null : known === '1';
+  }
+
   async isCatchAll(workspaceId: string, domain: string): Promise<boolean> {
-    return (await this.guards.redis.exists(this.key('catchall', workspaceId, domain))) === 1;
+    return (await this.catchAllOf(workspaceId, domain)) === true;
+  }
+
+  /**
+   * Claims the first paid finder call at `domain` for one step (`owner`: the step and this run; a
+   * later run of the same step holds it too), for `ttlMs` at most: while it is out, other e-mail
+   * steps there that refuse catch-all wait for what it learns of the domain instead of each paying
+   * for an address that may be catch-all. False when another step holds it.
+   */
+  async claimCatchAllProbe(
+    workspaceId: string,
+    domain: string,
+    owner: string,
+    stepOwner: string,
+    ttlMs: number,
+  ): Promise<boolean> {
+    const key = this.key('probe', workspaceId, domain);
+    if ((await this.guards.redis.set(key, owner, 'PX', ttlMs, 'NX')) === 'OK') {
+      return true;
+    }
+    const holder = await this.guards.redis.get(key);
+    return holder !== null && holder.startsWith(stepOwner);
+  }
+
+  /** Gives the probe of `domain` back, if this step (any run of it) holds it. */
+  async releaseCatchAllProbe(workspaceId: string, domain: string, stepOwner: string): Promise<void> {
+    await UNCLAIM.run(this.guards.redis, [this.key('probe', workspaceId, domain)], [stepOwner]);
   }
 
   /**

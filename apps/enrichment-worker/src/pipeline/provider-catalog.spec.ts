@@ -111,6 +111,25 @@ describe('ProviderCatalog', () => {
     });
   });
 
+  it('counts a RocketReach e-mail step as its search (the free pre-check) and its lookup, each a slot', () => {
+    const providers = catalog();
+    const calls = (
+      provider: 'rocketreach' | 'snov',
+      operation: 'find_work_email' | 'find_phone',
+    ): string[][] =>
+      providers.callRulesFor(provider, 'pro', operation).map((rules) => rules.map((rule) => rule.name));
+    expect(calls('rocketreach', 'find_work_email')).toEqual([
+      ['second', 'person-search-minute', 'person-search-hour', 'person-search-day'],
+      ['second', 'person-lookup-minute', 'person-lookup-hour', 'person-lookup-day'],
+    ]);
+    expect(calls('rocketreach', 'find_phone')).toEqual([
+      ['second', 'person-lookup-minute', 'person-lookup-hour', 'person-lookup-day'],
+    ]);
+    expect(calls('snov', 'find_work_email')).toEqual([
+      providers.rateLimitsFor('snov', 'pro', 'find_work_email').map((rule) => rule.name),
+    ]);
+  });
+
   it('refuses at start-up a rule naming an operation the provider does not have, or a name used twice', () => {
     expect(() =>
       catalog({

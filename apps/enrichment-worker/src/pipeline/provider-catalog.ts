@@ -129,6 +129,17 @@ export class ProviderCatalog {
   }
 
   /**
+   * The rules of each call a step of `operation` makes, in order: its precheck's when it has one (a
+   * free call the adapter makes first, see `CapabilityCost.precheck`), then its own. Each call takes
+   * a slot of its own, so a window shared by both (a provider's per-second limit) counts two.
+   */
+  callRulesFor(name: ProviderName, tier: WorkspaceTier, operation: Capability): RateLimitRule[][] {
+    const precheck = descriptorOf(name)?.capabilities[operation]?.precheck;
+    const own = this.rateLimitsFor(name, tier, operation);
+    return precheck ? [this.rateLimitsFor(name, tier, precheck), own] : [own];
+  }
+
+  /**
    * The rules a read of the provider's balance on the platform's account counts against: those the
    * credit monitor's reads count against too (the operation `check_credits` for no workspace).
    */

@@ -15,13 +15,15 @@ import {
   type RequestInput,
   type RequestOptions,
 } from '@sluice/enrichment';
-import { ProviderError } from '@sluice/providers';
+import { type CapabilityCost, ProviderError } from '@sluice/providers';
 import {
   JOB_NAMES,
   providerQueueName,
   quotaResetAt,
   type ProviderName,
   type ProviderStepPayload,
+  type RateDecision,
+  type RateLimitRule,
 } from '@sluice/queue';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import { WorkerMetrics } from '../ops/worker-metrics';
@@ -33,7 +35,7 @@ import { CreditGate } from './credit-gate';
 import { Orchestrator } from './orchestrator';
 import { type PaidAnswer, PipelineGuards, ResultCache } from './pipeline-redis';
 import { ProviderCatalog } from './provider-catalog';
-import { ProviderInvoker, type StepOutcome } from './provider-invoker';
+import { type GoalInput, ProviderInvoker, type StepOutcome } from './provider-invoker';
 import { StoredResults } from './stored-results';
 import { type WorkspaceAccount, WorkspaceAccounts } from './workspace-accounts';
 import { WorkspaceQuotas } from './workspace-quotas';
@@ -164,6 +166,24 @@ function callContext(request: EnrichmentRequest, step: EnrichmentStep): CallCont
 /** What a run kept of a call it paid for that has ended (not asynchronous work still running). */
 type PaidResult = Exclude<PaidAnswer, { status: 'pending' }>;
 
+/**
+ * The domain whose first paid finder call a step must hold before calling (see the step runner's
+ * guards): a paid e-mail finder's step for a request that refuses catch-all answers, at a domain the
+ * request names; null otherwise (nothing to learn, or nothing paid for).
+ */
+function catchAllProbeDomain(
+  goal: Goal,
+  options: RequestOptions,
+  cost: CapabilityCost,
+  input: GoalInput,
+): string | null {
+  if (goal.capability !== 'find_work_email' || options.accept_catch_all || cost.credits <= 0) {
+    return null;
+  }
+  const domain = input.person.domain ? normalizeDomain(input.person.domain) : '';
+  return domain || null;
+}
+
 /** What a kept paid call charged in all: the call, and the start of its asynchronous work if any. */
 function paidCredits(paid: PaidResult): number {
   return paid.status === 'unreadable' ? paid.credits : paid.credits + (paid.startedCredits ?? 0);
@@ -188,6 +208,37 @@ export class StepRunner {
     private readonly quotas: WorkspaceQuotas,
     private readonly accounts: WorkspaceAccounts,
   ) {}
+
+  /** Gives the catch-all probe of the step's domain back (see {@link catchAllProbeDomain}), if held. */
+  private async releaseProbe(
+    stepId: string,
+    workspaceId: string,
+    domain: string | null,
+    owner: string,
+  ): Promise<void> {
+    if (domain) {
+      // Only tried: an unreleased probe expires by itself.
+      await this.afterCall(stepId, 'give the catch-all probe back', () =>
+        this.cache.releaseCatchAllProbe(workspaceId, domain, owner),
+      );
+    }
+  }
+
+  /**
+   * A slot in the windows of each call the step makes (see `ProviderCatalog.callRulesFor`), taken in
+   * turn; the first refusal stops there. A slot taken before a later call's refusal stays counted: a
+   * window may then count a call that was not made, never miss one that was.
+   */
+  private async acquireSlots(key: string, calls: readonly RateLimitRule[][]): Promise<RateDecision> {
+    let decision: RateDecision = { allowed: true, retryAfterMs: 0, rule: null };
+    for (const rules of calls) {
+      decision = await this.guards.limiter.acquire(key, rules);
+      if (!decision.allowed) {
+        return decision;
+      }
+    }
+    return decision;
+  }
 
   /**
    * Gives back a step's reservation: of the provider's credits and of the workspace's quota (none
@@ -344,6 +395,7 @@ export class StepRunner {
     const cost = this.catalog.costOf(provider, goal.capability);
     const started = Date.now();
     const context = callContext(request, step);
+    const probeDomain = catchAllProbeDomain(goal, options, cost, input);
     const finish = async (outcome: StepOutcome, credits: number, cached: boolean): Promise<Settled> => {
       if (outcome.status === 'pending') {
         throw new Error('a pending outcome cannot settle a step');
@@ -382,6 +434,7 @@ export class StepRunner {
       }
       const latencyMs = cached ? 0 : Date.now() - started;
       if (outcome.status === 'miss') {
+        await this.releaseProbe(step.id, request.workspaceId, probeDomain, owner);
         // The provider answered and found nothing: the step failed to meet its goal (not an error).
         return settle({
           state: 'failed',
@@ -392,19 +445,22 @@ export class StepRunner {
           cached,
         });
       }
+      const told = outcome.output.verdict;
       if (
         (goal.key === 'email' || goal.key === 'verify') &&
-        outcome.output.verdict === 'catch_all' &&
+        (told === 'catch_all' || told === 'valid' || told === 'invalid') &&
         typeof outcome.output.email === 'string'
       ) {
-        // The domain accepts every address: later searches there that refuse catch-all pay for nothing.
+        // A catch-all domain accepts every address: later searches there that refuse catch-all pay
+        // for nothing. One whose server told this address valid or invalid is not catch-all.
         const domain = normalizeDomain(outcome.output.email.split('@')[1] ?? '');
         if (domain) {
-          await this.afterCall(step.id, 'remember the catch-all domain', () =>
-            this.cache.rememberCatchAll(request.workspaceId, domain),
+          await this.afterCall(step.id, 'remember what the domain accepts', () =>
+            this.cache.rememberCatchAll(request.workspaceId, domain, told === 'catch_all'),
           );
         }
       }
+      await this.releaseProbe(step.id, request.workspaceId, probeDomain, owner);
       const verdict = this.accept(goal, options, outcome.output);
       try {
         return await settle({
@@ -491,7 +547,39 @@ export class StepRunner {
       );
     }
 
-    // 3. Guards: circuit, budget, identical call in flight, credits, rate window.
+    // 3. Guards: what the domain accepts, circuit, budget, identical call in flight, credits, rate
+    // window. An e-mail goal that refuses catch-all pays nothing at a domain found catch-all since
+    // this step was planned (the planner then skips the other paid finders, `catch_all_domain`);
+    // at a domain not yet known either way the first paid finder call goes alone and the others
+    // wait for what it learns: people of one company enriched side by side would otherwise each pay
+    // for a catch-all address before the first answer could tell. Its claim expires with the step's
+    // timeout, so a lost or slow one holds nobody for long.
+    if (probeDomain) {
+      const known = await this.cache.catchAllOf(request.workspaceId, probeDomain);
+      if (known === true) {
+        return {
+          settled: await settle({
+            state: 'skipped',
+            reason: 'catch_all_domain',
+            latencyMs: null,
+            credits: 0,
+          }),
+        };
+      }
+      if (
+        known === null &&
+        !(await this.cache.claimCatchAllProbe(
+          request.workspaceId,
+          probeDomain,
+          runOwner,
+          owner,
+          this.config.stepTimeoutMs,
+        ))
+      ) {
+        await job.moveToDelayed(Date.now() + COALESCE_WAIT_MS, token);
+        throw new DelayedError();
+      }
+    }
     const permit = await this.guards.circuits.tryAcquire(provider);
     if (!permit.allowed) {
       return {
@@ -589,9 +677,9 @@ export class StepRunner {
     // The rate slot is taken once the credits are held: a step that waits for credits takes none
     // (each slot is a call the window counts, made or not). A workspace's own account has its own
     // limits at the provider: its own window.
-    const slot = await this.guards.limiter.acquire(
+    const slot = await this.acquireSlots(
       account ? `${provider}:workspace:${request.workspaceId}` : provider,
-      this.catalog.rateLimitsFor(provider, request.tier, goal.capability),
+      this.catalog.callRulesFor(provider, request.tier, goal.capability),
     );
     if (!slot.allowed) {
       await this.releaseCredits(request.workspaceId, provider, step.id, account);
@@ -699,6 +787,7 @@ export class StepRunner {
         await this.releaseCredits(request.workspaceId, provider, step.id, account);
         await this.cache.unclaim(request.workspaceId, cacheKey, owner);
       }
+      await this.releaseProbe(step.id, request.workspaceId, probeDomain, owner);
       return this.failed(
         job,
         token,

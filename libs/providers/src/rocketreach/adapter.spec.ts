@@ -1,7 +1,13 @@
 import { ProviderError } from '../errors';
 import checkStatusSearching from './__fixtures__/person-checkstatus.response.200.searching.docs-example.json';
 import complete from './__fixtures__/person-lookup.response.200.complete.docs-example.json';
-import { RocketReachAdapter, rocketReachLookupOutcome, rocketReachMatchOf } from './adapter';
+import {
+  RocketReachAdapter,
+  rocketReachLookupOutcome,
+  rocketReachMatchOf,
+  rocketReachTeaserSays,
+  teaserFacetsOf,
+} from './adapter';
 import { RocketReachClient } from './client';
 import { ROCKETREACH_ATTRIBUTION } from './descriptor';
 import type { RocketReachProfile } from './types';
@@ -233,5 +239,95 @@ describe('RocketReachAdapter', () => {
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ kind: 'bad_request' });
     expect(urls).toEqual([]);
+  });
+});
+
+describe('a work e-mail from RocketReach: its free search first', () => {
+  const pagination = { start: 1, next: null, total: 1 };
+  const teased = (teaser: RocketReachProfile['teaser']): Answer => ({
+    status: 201,
+    body: { profiles: [{ id: 5, status: 'complete', name: 'John Doe', teaser }], pagination },
+  });
+  const teaser = (professional: string[], phone = false): RocketReachProfile['teaser'] => ({
+    emails: [],
+    professional_emails: professional,
+    personal_emails: [],
+    phones: [],
+    is_premium_phone_available: phone,
+  });
+  const byName = { firstName: 'John', lastName: 'Doe', domain: 'google.com' };
+
+  it('looks up nobody, and charges nothing, when the search shows no work address', async () => {
+    const { adapter, urls } = adapterWith({
+      '/person/search': teased(teaser([], true)),
+      '/person/lookup': { status: 200, body: withPhone },
+    });
+    const result = await adapter.findWorkEmail(byName);
+    expect(result.data).toMatchObject({ status: 'miss', credits: 0 });
+    expect(urls.map((url) => url.pathname)).toEqual(['/api/v2/person/search']);
+  });
+
+  it('looks up nobody when the search finds nobody by that name at the domain', async () => {
+    const { adapter, urls } = adapterWith({
+      '/person/search': { status: 201, body: { profiles: [], pagination: { ...pagination, total: 0 } } },
+    });
+    expect((await adapter.findWorkEmail(byName)).data).toMatchObject({ status: 'miss', credits: 0 });
+    expect(urls).toHaveLength(1);
+  });
+
+  it('looks the person up when the search shows a work address at the domain', async () => {
+    const { adapter, urls } = adapterWith({
+      '/person/search': teased(teaser(['google.com'])),
+      '/person/lookup': { status: 200, body: complete },
+    });
+    const result = await adapter.findWorkEmail(byName);
+    expect(result.data).toMatchObject({ status: 'hit', data: { email: 'johndoe@google.com' }, credits: 1 });
+    expect(urls.map((url) => url.pathname)).toEqual(['/api/v2/person/search', '/api/v2/person/lookup']);
+  });
+
+  it('leaves it to the lookup when the search cannot tell, or cannot find the person that way', async () => {
+    const noTeaser: Answer = {
+      status: 201,
+      body: { profiles: [{ id: 5, status: 'complete', name: 'John Doe' }], pagination },
+    };
+    const { adapter, urls } = adapterWith({
+      '/person/search': noTeaser,
+      '/person/lookup': { status: 200, body: complete },
+    });
+    expect((await adapter.findWorkEmail(byName)).data).toMatchObject({ status: 'hit', credits: 1 });
+    expect(urls.map((url) => url.pathname)).toEqual(['/api/v2/person/search', '/api/v2/person/lookup']);
+    // By LinkedIn URL: the lookup matches it, the search's facets do not.
+    urls.length = 0;
+    await adapter.findWorkEmail({ ...byName, linkedinUrl: 'https://www.linkedin.com/in/johndoe' });
+    expect(urls.map((url) => url.pathname)).toEqual(['/api/v2/person/lookup']);
+  });
+
+  it('reads the teasers: a work address at the domain asked about, or any when none was', () => {
+    const profile = (t: RocketReachProfile['teaser']): RocketReachProfile => ({
+      id: 1,
+      status: 'complete',
+      teaser: t,
+    });
+    expect(rocketReachTeaserSays([profile(teaser(['Google.com']))], 'google.com')).toBe('present');
+    expect(rocketReachTeaserSays([profile(teaser(['@google.com']))], 'google.com')).toBe('present');
+    expect(rocketReachTeaserSays([profile(teaser(['alphabet.com']))], 'google.com')).toBe('absent');
+    expect(rocketReachTeaserSays([profile(teaser(['alphabet.com']))], undefined)).toBe('present');
+    expect(rocketReachTeaserSays([profile(teaser([])), profile(teaser(['google.com']))], 'google.com')).toBe(
+      'present',
+    );
+    expect(rocketReachTeaserSays([profile(teaser([])), profile(null)], 'google.com')).toBe('unknown');
+    expect(rocketReachTeaserSays([], 'google.com')).toBe('absent');
+  });
+
+  it('searches by name at the domain, else at the company, and not at all without both', () => {
+    expect(teaserFacetsOf(byName)).toEqual({ name: ['John Doe'], company_domain: ['google.com'] });
+    expect(teaserFacetsOf({ fullName: 'John Doe', companyName: 'Google' })).toEqual({
+      name: ['John Doe'],
+      company_name: ['Google'],
+    });
+    expect(teaserFacetsOf({ fullName: 'John Doe' })).toBeNull();
+    expect(teaserFacetsOf({ domain: 'google.com' })).toBeNull();
+    expect(teaserFacetsOf({ ...byName, email: 'john@google.com' })).toBeNull();
+    expect(teaserFacetsOf({ ...byName, phone: '+447400123456' })).toBeNull();
   });
 });

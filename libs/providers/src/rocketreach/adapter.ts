@@ -80,6 +80,49 @@ export function rocketReachMatchOf(query: PersonQuery): RocketReachPersonMatch |
   return Object.keys(match).length > 0 ? match : null;
 }
 
+/** Profiles read from the pre-check's search: namesakes at one employer are few. */
+const TEASER_PAGE_SIZE = 10;
+
+/**
+ * The search that can tell whether RocketReach holds a person's work e-mail: by name at the
+ * employer's domain (else its name). `null` when the query names the person some other way (a
+ * LinkedIn URL, an e-mail or a phone: the lookup matches those, the search's facets do not) or lacks
+ * a name or an employer.
+ */
+export function teaserFacetsOf(query: PersonQuery): RocketReachSearchQuery | null {
+  const name = fullNameOf(query);
+  const domain = query.domain?.trim().toLowerCase();
+  const company = query.companyName?.trim();
+  if (query.linkedinUrl || query.email || query.phone || !name || (!domain && !company)) {
+    return null;
+  }
+  return domain
+    ? { name: [name], company_domain: [domain] }
+    : { name: [name], company_name: [company ?? ''] };
+}
+
+/**
+ * What a person search's teasers say a lookup would reveal of a work e-mail: `present` when a
+ * profile shows a professional address (at `domain`, when given), `absent` when none of the profiles
+ * found does (or none was found), `unknown` when they carry no teaser to read.
+ */
+export function rocketReachTeaserSays(
+  profiles: readonly RocketReachProfile[],
+  domain: string | undefined,
+): 'present' | 'absent' | 'unknown' {
+  const teasers = profiles.map((profile) => profile.teaser).filter((teaser) => teaser != null);
+  if (teasers.length < profiles.length) {
+    return 'unknown';
+  }
+  const wanted = domain?.trim().toLowerCase();
+  const shows = teasers.some((teaser) =>
+    (teaser.professional_emails ?? []).some(
+      (shown) => !wanted || shown.trim().toLowerCase().replace(/^@/, '') === wanted,
+    ),
+  );
+  return shows ? 'present' : 'absent';
+}
+
 /**
  * RocketReach behind the capability port, on its legacy credit model. Lookups that RocketReach is
  * still `searching` answer `pending` with the profile id. Data from it must be shown with
@@ -98,7 +141,28 @@ export class RocketReachAdapter implements ProviderAdapter {
     return this.lookup(query, 'person');
   }
 
-  findWorkEmail(query: PersonQuery): Promise<CapabilityResult<FoundEmail>> {
+  /**
+   * A work e-mail, looked up only when RocketReach's free person search shows one
+   * ({@link rocketReachTeaserSays}): a lookup charges for any A-graded contact data, also a phone
+   * when no work address comes back, so one asked blindly pays for people it cannot give an address
+   * for. A search that shows none is a free miss; one that cannot tell (no teaser, or the query is
+   * by LinkedIn URL, e-mail or phone, which the search cannot match) leaves the lookup to decide.
+   */
+  async findWorkEmail(query: PersonQuery): Promise<CapabilityResult<FoundEmail>> {
+    const facets = teaserFacetsOf(query);
+    if (facets) {
+      const search = await this.client.personSearch(facets, { pageSize: TEASER_PAGE_SIZE });
+      if (rocketReachTeaserSays(search.data.profiles, query.domain) === 'absent') {
+        return {
+          ...search,
+          data: {
+            status: 'miss',
+            credits: 0,
+            reason: 'RocketReach shows no work e-mail for this person in its search: not looked up',
+          },
+        };
+      }
+    }
     return this.lookup(query, 'email');
   }
 

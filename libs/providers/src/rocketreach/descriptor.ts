@@ -7,11 +7,18 @@ export const ROCKETREACH_ATTRIBUTION = 'Powered by RocketReach';
  * The legacy credit model (provider-apis.md §1, "Credits"): a person lookup costs one credit only
  * when contact data comes back (a 404 or an empty profile is free), a company lookup one credit when
  * company data comes back, searches and status checks none. A lookup may finish later, hence `async`.
+ * A work e-mail is looked up only when a search (free) shows RocketReach has one.
  */
 export const ROCKETREACH: ProviderDescriptor = Object.freeze({
   name: 'rocketreach',
   capabilities: Object.freeze({
-    find_work_email: Object.freeze({ credits: 1, chargedOnMiss: false, async: true }),
+    // Looked up only when the free person search shows a work address (see the adapter).
+    find_work_email: Object.freeze({
+      credits: 1,
+      chargedOnMiss: false,
+      async: true,
+      precheck: 'search_people',
+    }),
     find_phone: Object.freeze({ credits: 1, chargedOnMiss: false, async: true }),
     lookup_person: Object.freeze({ credits: 1, chargedOnMiss: false, async: true }),
     search_people: Object.freeze({ credits: 0, chargedOnMiss: false }),
