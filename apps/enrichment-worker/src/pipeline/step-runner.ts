@@ -210,16 +210,11 @@ export class StepRunner {
   ) {}
 
   /** Gives the catch-all probe of the step's domain back (see {@link catchAllProbeDomain}), if held. */
-  private async releaseProbe(
-    stepId: string,
-    workspaceId: string,
-    domain: string | null,
-    owner: string,
-  ): Promise<void> {
+  private async releaseProbe(stepId: string, workspaceId: string, domain: string | null): Promise<void> {
     if (domain) {
-      // Only tried: an unreleased probe expires by itself.
+      // Any run of the step (claims are `step:<id>:<run>`). Only tried: an unreleased probe expires.
       await this.afterCall(stepId, 'give the catch-all probe back', () =>
-        this.cache.releaseCatchAllProbe(workspaceId, domain, owner),
+        this.cache.releaseCatchAllProbe(workspaceId, domain, `step:${stepId}:`),
       );
     }
   }
@@ -321,6 +316,8 @@ export class StepRunner {
     const goal = this.orchestrator.goalsFor(request, steps).find((candidate) => candidate.id === step.goal);
     // The workspace's own account at this provider, if it stored credentials (read below).
     let account: WorkspaceAccount | null = null;
+    // The domain whose catch-all probe this step may hold (set once its goal is known; see the guards).
+    let probeDomain: string | null = null;
     const settle = async (settlement: StepSettlement): Promise<Settled> => {
       const { settled: done, after: planned } = await this.ledger.settle(
         step,
@@ -339,6 +336,8 @@ export class StepRunner {
         // The next step is planned in the transaction that settles this one.
         (manager, locked) => this.orchestrator.advanceIn(manager, request.id, request.workspaceId, locked),
       );
+      // Whatever the step ended with, what it learnt of the domain is written by now (see finish).
+      await this.releaseProbe(step.id, request.workspaceId, probeDomain);
       if (done) {
         // Settled in PostgreSQL: the paid answer kept for retries is no longer needed.
         await this.cache.forgetPaid(step.id);
@@ -395,7 +394,7 @@ export class StepRunner {
     const cost = this.catalog.costOf(provider, goal.capability);
     const started = Date.now();
     const context = callContext(request, step);
-    const probeDomain = catchAllProbeDomain(goal, options, cost, input);
+    probeDomain = catchAllProbeDomain(goal, options, cost, input);
     const finish = async (outcome: StepOutcome, credits: number, cached: boolean): Promise<Settled> => {
       if (outcome.status === 'pending') {
         throw new Error('a pending outcome cannot settle a step');
@@ -434,7 +433,6 @@ export class StepRunner {
       }
       const latencyMs = cached ? 0 : Date.now() - started;
       if (outcome.status === 'miss') {
-        await this.releaseProbe(step.id, request.workspaceId, probeDomain, owner);
         // The provider answered and found nothing: the step failed to meet its goal (not an error).
         return settle({
           state: 'failed',
@@ -460,7 +458,6 @@ export class StepRunner {
           );
         }
       }
-      await this.releaseProbe(step.id, request.workspaceId, probeDomain, owner);
       const verdict = this.accept(goal, options, outcome.output);
       try {
         return await settle({
@@ -787,7 +784,7 @@ export class StepRunner {
         await this.releaseCredits(request.workspaceId, provider, step.id, account);
         await this.cache.unclaim(request.workspaceId, cacheKey, owner);
       }
-      await this.releaseProbe(step.id, request.workspaceId, probeDomain, owner);
+      await this.releaseProbe(step.id, request.workspaceId, probeDomain);
       return this.failed(
         job,
         token,
