@@ -240,7 +240,8 @@ export class ResultCache {
    * Claims the first paid finder call at `domain` for one step (`owner`: the step and this run; a
    * later run of the same step holds it too), for `ttlMs` at most: while it is out, other e-mail
    * steps there that refuse catch-all wait for what it learns of the domain instead of each paying
-   * for an address that may be catch-all. False when another step holds it.
+   * for an address that may be catch-all. Not claimed when another step holds it, with how long it
+   * has held it (for how long to wait).
    */
   async claimCatchAllProbe(
     workspaceId: string,
@@ -248,13 +249,16 @@ export class ResultCache {
     owner: string,
     stepOwner: string,
     ttlMs: number,
-  ): Promise<boolean> {
+  ): Promise<{ claimed: boolean; heldForMs: number }> {
     const key = this.key('probe', workspaceId, domain);
     if ((await this.guards.redis.set(key, owner, 'PX', ttlMs, 'NX')) === 'OK') {
-      return true;
+      return { claimed: true, heldForMs: 0 };
     }
-    const holder = await this.guards.redis.get(key);
-    return holder !== null && holder.startsWith(stepOwner);
+    const [holder, left] = await Promise.all([this.guards.redis.get(key), this.guards.redis.pttl(key)]);
+    if (holder !== null && holder.startsWith(stepOwner)) {
+      return { claimed: true, heldForMs: 0 };
+    }
+    return { claimed: false, heldForMs: left > 0 ? Math.max(0, ttlMs - left) : 0 };
   }
 
   /** Gives the probe of `domain` back, if this step (any run of it) holds it. */

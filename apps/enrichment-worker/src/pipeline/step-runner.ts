@@ -42,6 +42,8 @@ import { WorkspaceQuotas } from './workspace-quotas';
 
 /** How long a step that found an identical call in flight waits before it looks at the cache again. */
 const COALESCE_WAIT_MS = 150;
+/** The longest a step waiting for a domain's catch-all probe waits before it looks again. */
+const PROBE_WAIT_MAX_MS = 2000;
 /**
  * How long a step held by its workspace's used-up quota (policy `hold`) sleeps at most before it
  * looks again. Raising or removing the quota wakes it at once (the gateway promotes its job), and
@@ -563,17 +565,21 @@ export class StepRunner {
           }),
         };
       }
-      if (
-        known === null &&
-        !(await this.cache.claimCatchAllProbe(
-          request.workspaceId,
-          probeDomain,
-          runOwner,
-          owner,
-          this.config.stepTimeoutMs,
-        ))
-      ) {
-        await job.moveToDelayed(Date.now() + COALESCE_WAIT_MS, token);
+      const probe =
+        known === null
+          ? await this.cache.claimCatchAllProbe(
+              request.workspaceId,
+              probeDomain,
+              runOwner,
+              owner,
+              this.config.stepTimeoutMs,
+            )
+          : null;
+      if (probe && !probe.claimed) {
+        // Soon for a quick answer; for one that takes its time (asynchronous work), at most every
+        // PROBE_WAIT_MAX_MS: each look is a take of the step.
+        const wait = Math.min(PROBE_WAIT_MAX_MS, Math.max(COALESCE_WAIT_MS, Math.round(probe.heldForMs / 2)));
+        await job.moveToDelayed(Date.now() + wait, token);
         throw new DelayedError();
       }
     }
