@@ -151,16 +151,26 @@ describe('the e-mail waterfall', () => {
     expect(view.result?.credits_spent).toBe(1);
   });
 
-  it('answers from the PostgreSQL store once the Redis cache has forgotten, naming who found it and paying nothing', async () => {
-    const person = world.find((p) => !p.emails.snov && p.emails.apollo === p.email) as WorldPerson;
+  /**
+   * Drops every answer the Redis cache holds, so that only the PostgreSQL store remembers them;
+   * how many there were.
+   */
+  async function forgetCachedAnswers(): Promise<number> {
     const redis = new Redis(requireEnv('REDIS_URL'));
     try {
       const keys = await redis.keys(`${ctx.prefix}:pipeline:cache:*`);
-      expect(keys.length).toBeGreaterThan(0);
-      await redis.del(...keys);
+      if (keys.length > 0) {
+        await redis.del(...keys);
+      }
+      return keys.length;
     } finally {
       redis.disconnect();
     }
+  }
+
+  it('answers from the PostgreSQL store once the Redis cache has forgotten, naming who found it and paying nothing', async () => {
+    const person = world.find((p) => !p.emails.snov && p.emails.apollo === p.email) as WorldPerson;
+    expect(await forgetCachedAnswers()).toBeGreaterThan(0);
     const before = [await calls(ctx.stack.sandboxUrl, 'snov'), await calls(ctx.stack.sandboxUrl, 'apollo')];
     const view = await finished(
       ctx.stack,
@@ -174,6 +184,60 @@ describe('the e-mail waterfall', () => {
     expect(view.result?.email).toMatchObject({ email: person.email, source: 'apollo' });
     expect(view.result?.credits_spent).toBe(0);
     const after = [await calls(ctx.stack.sandboxUrl, 'snov'), await calls(ctx.stack.sandboxUrl, 'apollo')];
+    expect(after.map((c) => c.total)).toEqual(before.map((c) => c.total));
+
+    // Served from the store again, it still names the provider that found it: an answer read from
+    // the store is not written back as the asking step's own (nor its age reset).
+    const stored = await ctx.db.dataSource.query<unknown[]>(
+      `SELECT sources, fetched_at FROM persons WHERE lower(email) = lower($1)`,
+      [person.email],
+    );
+    await forgetCachedAnswers();
+    const again = await finished(
+      ctx.stack,
+      apiKey,
+      await enqueue(ctx.stack, apiKey, { type: 'person.email', input: personInput(person) }),
+    );
+    expect(again.result?.email).toMatchObject({ email: person.email, source: 'apollo' });
+    expect(
+      await ctx.db.dataSource.query(
+        `SELECT sources, fetched_at FROM persons WHERE lower(email) = lower($1)`,
+        [person.email],
+      ),
+    ).toEqual(stored);
+  });
+
+  it('answers a phone question from the PostgreSQL store once the Redis cache has forgotten, naming who found it', async () => {
+    // Orion Connect (asked first) does not know the number; Astra Dialer does.
+    const person = world.find((p) => !p.phones['orion-connect'] && p.phones['astra-dialer']) as WorldPerson;
+    expect(person).toBeDefined();
+    const ask = async () =>
+      finished(
+        ctx.stack,
+        apiKey,
+        await enqueue(ctx.stack, apiKey, { type: 'person.phone', input: personInput(person) }),
+      );
+    const first = await ask();
+    expect(first.result?.phones).toEqual([
+      expect.objectContaining({ number: person.phones['astra-dialer'], source: 'astra-dialer' }),
+    ]);
+    expect(first.result?.credits_spent).toBeGreaterThan(0);
+    expect(await forgetCachedAnswers()).toBeGreaterThan(0);
+    const before = await Promise.all(
+      ['orion-connect', 'astra-dialer'].map((p) => calls(ctx.stack.sandboxUrl, p)),
+    );
+    const second = await ask();
+    expect(second.status).toBe('completed');
+    expect(second.steps.map((s) => [s.provider, s.state, s.cached, s.credits])).toEqual([
+      ['orion-connect', 'completed', true, 0],
+    ]);
+    expect(second.result?.phones).toEqual([
+      expect.objectContaining({ number: person.phones['astra-dialer'], source: 'astra-dialer' }),
+    ]);
+    expect(second.result?.credits_spent).toBe(0);
+    const after = await Promise.all(
+      ['orion-connect', 'astra-dialer'].map((p) => calls(ctx.stack.sandboxUrl, p)),
+    );
     expect(after.map((c) => c.total)).toEqual(before.map((c) => c.total));
   });
 

@@ -844,11 +844,8 @@ export class Orchestrator {
           answers.push(emailAnswer(source, output as unknown as FoundEmail));
           break;
         case 'phone':
-          result.phones = ((output.phones as FoundPhone[]) ?? []).map((phone) => ({
-            ...phone,
-            source: step.provider,
-          }));
-          answers.push({ provider: step.provider, fields: phoneFields(output.phones as FoundPhone[]) });
+          result.phones = ((output.phones as FoundPhone[]) ?? []).map((phone) => ({ ...phone, source }));
+          answers.push({ provider: source, fields: phoneFields(output.phones as FoundPhone[]) });
           break;
         case 'profile':
           result.person = output.person;

@@ -222,6 +222,33 @@ export class StepRunner {
   }
 
   /**
+   * What an e-mail or verification answer says of its domain's mailbox server, remembered: a
+   * catch-all domain accepts every address, so later searches there that refuse catch-all pay for
+   * nothing; one whose server told this address valid or invalid is not catch-all.
+   */
+  private async rememberDomain(
+    stepId: string,
+    workspaceId: string,
+    goal: Goal,
+    outcome: StepOutcome,
+  ): Promise<void> {
+    if (outcome.status !== 'hit' || (goal.key !== 'email' && goal.key !== 'verify')) {
+      return;
+    }
+    const told = outcome.output.verdict;
+    const email = outcome.output.email;
+    if ((told !== 'catch_all' && told !== 'valid' && told !== 'invalid') || typeof email !== 'string') {
+      return;
+    }
+    const domain = normalizeDomain(email.split('@')[1] ?? '');
+    if (domain) {
+      await this.afterCall(stepId, 'remember what the domain accepts', () =>
+        this.cache.rememberCatchAll(workspaceId, domain, told === 'catch_all'),
+      );
+    }
+  }
+
+  /**
    * A slot in the windows of each call the step makes (see `ProviderCatalog.callRulesFor`), taken in
    * turn; the first refusal stops there. A slot taken before a later call's refusal stays counted: a
    * window may then count a call that was not made, never miss one that was.
@@ -428,11 +455,15 @@ export class StepRunner {
       ) {
         return settleSuppressed();
       }
-      if (!cached) {
-        await this.afterCall(step.id, 'cache the answer', () =>
-          this.cache.set(request.workspaceId, cacheKey, step.operation, outcome),
-        );
-      }
+      // Two independent writes, side by side: while Redis is away each waits out its retry.
+      await Promise.all([
+        cached
+          ? null
+          : this.afterCall(step.id, 'cache the answer', () =>
+              this.cache.set(request.workspaceId, cacheKey, step.operation, outcome),
+            ),
+        this.rememberDomain(step.id, request.workspaceId, goal, outcome),
+      ]);
       const latencyMs = cached ? 0 : Date.now() - started;
       if (outcome.status === 'miss') {
         // The provider answered and found nothing: the step failed to meet its goal (not an error).
@@ -444,21 +475,6 @@ export class StepRunner {
           credits,
           cached,
         });
-      }
-      const told = outcome.output.verdict;
-      if (
-        (goal.key === 'email' || goal.key === 'verify') &&
-        (told === 'catch_all' || told === 'valid' || told === 'invalid') &&
-        typeof outcome.output.email === 'string'
-      ) {
-        // A catch-all domain accepts every address: later searches there that refuse catch-all pay
-        // for nothing. One whose server told this address valid or invalid is not catch-all.
-        const domain = normalizeDomain(outcome.output.email.split('@')[1] ?? '');
-        if (domain) {
-          await this.afterCall(step.id, 'remember what the domain accepts', () =>
-            this.cache.rememberCatchAll(request.workspaceId, domain, told === 'catch_all'),
-          );
-        }
       }
       const verdict = this.accept(goal, options, outcome.output);
       try {
@@ -520,7 +536,13 @@ export class StepRunner {
       return { settled: await finish(paid, credits, false) };
     }
     if (!step.providerTaskId && !paid) {
-      const cached = cachedAnswer ?? (await this.stored.fresh(request.workspaceId, goal, input, notBefore));
+      const cached =
+        cachedAnswer ??
+        (await this.stored.fresh(request.workspaceId, goal, input, notBefore, {
+          provider,
+          cacheKey,
+          phoneType: options.phone_type ?? 'any',
+        }));
       if (cached) {
         return { settled: await finish(cached, 0, true) };
       }

@@ -12,6 +12,7 @@ import {
   PersonRecord,
 } from '@sluice/db';
 import {
+  acceptPhones,
   emailFields,
   normalizeDomain,
   officerKeyOf,
@@ -22,9 +23,36 @@ import {
   type Goal,
   type Person,
 } from '@sluice/enrichment';
+import { descriptorOf } from '@sluice/providers';
+import { PROVIDER_NAMES } from '@sluice/queue';
 import { DataSource, type EntityManager, MoreThan } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { companyView, type GoalInput, type StepOutcome } from './provider-invoker';
+
+/** What a phone goal's step asks the store: its provider and cache key, and the phone type wanted. */
+export interface StoredPhonesQuery {
+  provider: string;
+  cacheKey: string;
+  phoneType: 'mobile' | 'any';
+}
+
+interface StoredPhoneRow {
+  number: string;
+  kind: string;
+  country: string | null;
+  provider: string;
+}
+
+/** The providers that find phones: a question's numbers may have been stored by any of them. */
+const PHONE_PROVIDERS: readonly string[] = PROVIDER_NAMES.filter(
+  (name) => descriptorOf(name)?.capabilities.find_phone !== undefined,
+);
+
+/** A question's stored numbers, newest fetch first (served by `uq_person_phones_workspace_subject_number`). */
+const STORED_PHONES_SQL = `SELECT number, kind, country, provider
+    FROM person_phones
+   WHERE workspace_id = $1 AND subject_key = ANY($2::text[]) AND fetched_at > $3
+   ORDER BY fetched_at DESC, number`;
 
 /** Who a stored person is: the identifiers and name an answer gave. */
 interface PersonIdentity {
@@ -73,6 +101,7 @@ export class StoredResults {
     goal: Goal,
     input: GoalInput,
     notBefore: number | null = null,
+    phones?: StoredPhonesQuery,
   ): Promise<StepOutcome | null> {
     if (this.config.storeFreshDays === 0) {
       return null;
@@ -103,6 +132,12 @@ export class StoredResults {
         return { status: 'hit', credits: 0, output: { domain: row.domain, company_name: row.companyName } };
       }
     }
+    if (goal.key === 'phone' && phones) {
+      const found = await this.storedPhones(workspaceId, phones, since);
+      if (found) {
+        return { status: 'hit', credits: 0, output: found };
+      }
+    }
     if (goal.key === 'email') {
       const person = await this.storedPerson(workspaceId, input, since);
       const email = person?.data.business_email;
@@ -123,6 +158,38 @@ export class StoredResults {
       }
     }
     return null;
+  }
+
+  /**
+   * The numbers stored for the same question (the same normalised identifiers) from whichever phone
+   * provider answered it last, as that provider's answer: only those the goal's `phone_type`
+   * accepts, and nothing when none is (a provider not yet asked may have the mobile number).
+   */
+  private async storedPhones(
+    workspaceId: string,
+    query: StoredPhonesQuery,
+    since: Date,
+  ): Promise<Record<string, unknown> | null> {
+    if (!query.cacheKey.startsWith(`${query.provider}:`)) {
+      return null;
+    }
+    // Phones are stored under the step's cache key, `<provider>:<operation>:<hash of the input>`.
+    const question = query.cacheKey.slice(query.provider.length);
+    const subjects = PHONE_PROVIDERS.map((provider) => `${provider}${question}`);
+    const rows: StoredPhoneRow[] = await this.dataSource.query(STORED_PHONES_SQL, [
+      workspaceId,
+      subjects,
+      since,
+    ]);
+    const latest = rows[0]?.provider;
+    if (!latest) {
+      return null;
+    }
+    const found: FoundPhone[] = rows
+      .filter((row) => row.provider === latest)
+      .map((row) => ({ number: row.number, kind: row.kind as FoundPhone['kind'], country: row.country }));
+    const { accepted } = acceptPhones(found, query.phoneType);
+    return accepted.length > 0 ? { phones: accepted, found_by: latest } : null;
   }
 
   /**
@@ -169,6 +236,11 @@ export class StoredResults {
     const input = request.input as Record<string, string | undefined>;
     if (goal?.officer) {
       return this.writeOfficerAnswer(manager, request, step, output, goal);
+    }
+    if (typeof output.found_by === 'string' && (step.goal === 'email' || step.goal === 'phone')) {
+      // Read from the store itself (see fresh): written again, it would pass for a new fetch (its
+      // age reset) by this step's provider rather than the one that found it.
+      return;
     }
     switch (step.goal) {
       case 'company':
