@@ -428,6 +428,44 @@ describe('erasure and suppression', () => {
     }
   });
 
+  it('erases the numbers found for a question that named the person, which the store would serve again', async () => {
+    ctx = await setUp({});
+    const { stack, db } = ctx;
+    const { id: ws, apiKey } = await createWorkspace(stack.gatewayUrl, 'Phone Erasure Co');
+    const subject = (await people(stack.sandboxUrl)).find((p) => p.phones['orion-connect']);
+    expect(subject).toBeDefined();
+    const person = subject as NonNullable<typeof subject>;
+    const email = person.email.toLowerCase();
+    const asked = await finished(
+      stack,
+      apiKey,
+      await enqueue(stack, apiKey, { type: 'person.phone', input: { ...personInput(person), email } }),
+      30_000,
+    );
+    const phones = asked.result?.phones as unknown[];
+    expect(phones).toEqual(
+      expect.arrayContaining([expect.objectContaining({ number: person.phones['orion-connect'] })]),
+    );
+    // Stored under the question (a hash of its identifiers): the row names nobody.
+    const stored = async (): Promise<number> =>
+      (
+        await db.dataSource.query<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM person_phones WHERE workspace_id = $1`,
+          [ws],
+        )
+      )[0].n;
+    expect(await stored()).toBe(phones.length);
+    const erased = await call<ErasureAnswer>(
+      stack.gatewayUrl,
+      'DELETE',
+      `/v1/persons?email=${encodeURIComponent(email)}`,
+      { token: apiKey },
+    );
+    expect(erased.status).toBe(200);
+    expect(erased.body.erased.person_phones).toBe(phones.length);
+    expect(await stored()).toBe(0);
+  });
+
   it('erases a person from every table, payload and cache, and refuses them afterwards at no cost', async () => {
     ctx = await setUp({});
     const { stack, db, prefix } = ctx;

@@ -155,6 +155,16 @@ export class ErasureService {
       for (const { table, scope } of TABLES) {
         erased[table] = await this.deleteMentions(manager, table, scope, [workspaceId, needleList, patterns]);
       }
+      // Numbers are stored under the question they answered (the step's cache key), which names
+      // nobody: those found by the steps erased go with them, as their cached answers do. The
+      // worker serves stored numbers to later questions.
+      if (cacheKeys.size > 0) {
+        const [, affected] = await manager.query<[unknown, number]>(
+          `DELETE FROM person_phones WHERE workspace_id = $1 AND subject_key = ANY($2::text[])`,
+          [workspaceId, [...cacheKeys]],
+        );
+        erased.person_phones = (erased.person_phones ?? 0) + affected;
+      }
       erased.imports = await this.scrubImportErrors(manager, [workspaceId, needleList, patterns]);
       for (const [k, values] of identifiers) {
         for (const value of values) {
