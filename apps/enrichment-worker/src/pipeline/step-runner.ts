@@ -224,7 +224,7 @@ export class StepRunner {
   /**
    * What an e-mail or verification answer says of its domain's mailbox server, remembered: a
    * catch-all domain accepts every address, so later searches there that refuse catch-all pay for
-   * nothing; one whose server told this address valid or invalid is not catch-all.
+   * nothing; one whose server told a finder this address is valid or invalid is not catch-all.
    */
   private async rememberDomain(
     stepId: string,
@@ -237,7 +237,10 @@ export class StepRunner {
     }
     const told = outcome.output.verdict;
     const email = outcome.output.email;
-    if ((told !== 'catch_all' && told !== 'valid' && told !== 'invalid') || typeof email !== 'string') {
+    // "Not catch-all" only from finders, whose colleagues wait on it (see the probe): a verification
+    // (email.verify, the busiest request) would pay a Redis write for it on every valid address.
+    const says = told === 'catch_all' || (goal.key === 'email' && (told === 'valid' || told === 'invalid'));
+    if (!says || typeof email !== 'string') {
       return;
     }
     const domain = normalizeDomain(email.split('@')[1] ?? '');
@@ -539,8 +542,7 @@ export class StepRunner {
       const cached =
         cachedAnswer ??
         (await this.stored.fresh(request.workspaceId, goal, input, notBefore, {
-          provider,
-          cacheKey,
+          question: this.orchestrator.cacheInput(goal, input),
           phoneType: options.phone_type ?? 'any',
         }));
       if (cached) {

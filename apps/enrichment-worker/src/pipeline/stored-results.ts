@@ -13,6 +13,7 @@ import {
 } from '@sluice/db';
 import {
   acceptPhones,
+  cacheKeyOf,
   emailFields,
   normalizeDomain,
   officerKeyOf,
@@ -29,10 +30,12 @@ import { DataSource, type EntityManager, MoreThan } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { companyView, type GoalInput, type StepOutcome } from './provider-invoker';
 
-/** What a phone goal's step asks the store: its provider and cache key, and the phone type wanted. */
+/**
+ * What a phone goal's step asks the store: the question (the identifiers its cache key is built
+ * from, see `Orchestrator.cacheInput`) and the phone type wanted.
+ */
 export interface StoredPhonesQuery {
-  provider: string;
-  cacheKey: string;
+  question: Record<string, unknown>;
   phoneType: 'mobile' | 'any';
 }
 
@@ -133,7 +136,7 @@ export class StoredResults {
       }
     }
     if (goal.key === 'phone' && phones) {
-      const found = await this.storedPhones(workspaceId, phones, since);
+      const found = await this.storedPhones(workspaceId, goal.operation, phones, since);
       if (found) {
         return { status: 'hit', credits: 0, output: found };
       }
@@ -167,15 +170,12 @@ export class StoredResults {
    */
   private async storedPhones(
     workspaceId: string,
+    operation: string,
     query: StoredPhonesQuery,
     since: Date,
   ): Promise<Record<string, unknown> | null> {
-    if (!query.cacheKey.startsWith(`${query.provider}:`)) {
-      return null;
-    }
-    // Phones are stored under the step's cache key, `<provider>:<operation>:<hash of the input>`.
-    const question = query.cacheKey.slice(query.provider.length);
-    const subjects = PHONE_PROVIDERS.map((provider) => `${provider}${question}`);
+    // Phones are stored under the cache key of the step that found them: the question's, at its provider.
+    const subjects = PHONE_PROVIDERS.map((provider) => cacheKeyOf(provider, operation, query.question));
     const rows: StoredPhoneRow[] = await this.dataSource.query(STORED_PHONES_SQL, [
       workspaceId,
       subjects,
