@@ -464,6 +464,35 @@ describe('erasure and suppression', () => {
     expect(erased.status).toBe(200);
     expect(erased.body.erased.person_phones).toBe(phones.length);
     expect(await stored()).toBe(0);
+
+    // Numbers an e-mail lookup revealed with the address (stored for phone questions) go too.
+    const revealing = (await people(stack.sandboxUrl)).find(
+      (p) =>
+        !p.emails.snov &&
+        !p.emails.apollo &&
+        p.emails.rocketreach === p.email &&
+        p.email_status === 'valid' &&
+        p.phones.rocketreach,
+    );
+    expect(revealing).toBeDefined();
+    const other = revealing as NonNullable<typeof revealing>;
+    const found = await finished(
+      stack,
+      apiKey,
+      await enqueue(stack, apiKey, { type: 'person.email', input: personInput(other) }),
+      30_000,
+    );
+    expect(found.result?.email).toMatchObject({ source: 'rocketreach' });
+    expect(await stored()).toBe(1);
+    const again = await call<ErasureAnswer>(
+      stack.gatewayUrl,
+      'DELETE',
+      `/v1/persons?email=${encodeURIComponent(other.email.toLowerCase())}`,
+      { token: apiKey },
+    );
+    expect(again.status).toBe(200);
+    expect(again.body.erased.person_phones).toBe(1);
+    expect(await stored()).toBe(0);
   });
 
   it('erases a person from every table, payload and cache, and refuses them afterwards at no cost', async () => {

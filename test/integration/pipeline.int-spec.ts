@@ -241,6 +241,74 @@ describe('the e-mail waterfall', () => {
     expect(after.map((c) => c.total)).toEqual(before.map((c) => c.total));
   });
 
+  describe('numbers revealed with another answer', () => {
+    const phoneProviders = ['orion-connect', 'astra-dialer', 'nimbus-lookup'];
+    const phoneCalls = async (): Promise<number[]> =>
+      (await Promise.all(phoneProviders.map((p) => calls(ctx.stack.sandboxUrl, p)))).map((c) => c.total);
+    const ask = async (type: string, person: WorldPerson): Promise<JobView> => {
+      const view = await finished(
+        ctx.stack,
+        apiKey,
+        await enqueue(ctx.stack, apiKey, { type, input: personInput(person) }),
+        15_000,
+      );
+      expect(view.status).toBe('completed');
+      return view;
+    };
+
+    it('answers the phone question of a person whose e-mail lookup revealed their number, paying nothing', async () => {
+      // Snov.io and Apollo do not know the address; RocketReach's lookup returns it with the number.
+      // From the end of the world: earlier tests look up people from its start.
+      const person = [...world]
+        .reverse()
+        .find(
+          (p) =>
+            !p.emails.snov &&
+            !p.emails.apollo &&
+            p.emails.rocketreach === p.email &&
+            p.email_status === 'valid' &&
+            p.phones.rocketreach,
+        ) as WorldPerson;
+      expect(person).toBeDefined();
+      const email = await ask('person.email', person);
+      expect(email.result?.email).toMatchObject({ email: person.email, source: 'rocketreach' });
+      // The e-mail answer is the address: the numbers that came with it are not part of it.
+      expect(email.result?.email).not.toHaveProperty('phones');
+      expect(email.result?.credits_spent).toBe(1);
+
+      const before = await phoneCalls();
+      const phone = await ask('person.phone', person);
+      expect(phone.steps.map((s) => [s.provider, s.state, s.cached, s.credits])).toEqual([
+        ['orion-connect', 'completed', true, 0],
+      ]);
+      expect(phone.result?.phones).toEqual([
+        expect.objectContaining({ number: person.phones.rocketreach, source: 'rocketreach' }),
+      ]);
+      expect(phone.result?.credits_spent).toBe(0);
+      expect(await phoneCalls()).toEqual(before);
+    });
+
+    it('answers the phone question of a person whose profile lookup gave their number, paying nothing', async () => {
+      // Apollo does not know the person; RocketReach's profile carries their number.
+      const person = [...world]
+        .reverse()
+        .find((p) => !p.emails.apollo && p.phones.rocketreach && !p.emails.rocketreach) as WorldPerson;
+      expect(person).toBeDefined();
+      const profile = await ask('person.profile', person);
+      expect(profile.steps.filter((s) => s.state === 'completed').map((s) => s.provider)).toEqual([
+        'rocketreach',
+      ]);
+
+      const before = await phoneCalls();
+      const phone = await ask('person.phone', person);
+      expect(phone.result?.phones).toEqual([
+        expect.objectContaining({ number: person.phones.rocketreach, source: 'rocketreach' }),
+      ]);
+      expect(phone.result?.credits_spent).toBe(0);
+      expect(await phoneCalls()).toEqual(before);
+    });
+  });
+
   it('asks the provider again with max_age_days 0 although the cache is warm; without it the cache answers', async () => {
     const person = world.find((p) => p.emails.snov === p.email) as WorldPerson;
     const run = async (options?: Record<string, unknown>) => {

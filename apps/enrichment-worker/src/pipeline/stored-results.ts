@@ -51,6 +51,13 @@ const PHONE_PROVIDERS: readonly string[] = PROVIDER_NAMES.filter(
   (name) => descriptorOf(name)?.capabilities.find_phone !== undefined,
 );
 
+/**
+ * The operations whose answers store numbers: the phone goal's own, and the e-mail and profile
+ * answers that revealed numbers with what was asked (a RocketReach lookup returns the whole
+ * profile, and charges for it once).
+ */
+const PHONE_SOURCE_OPERATIONS: readonly string[] = ['person.phone', 'person.email', 'person.profile'];
+
 /** A question's stored numbers, newest fetch first (served by `uq_person_phones_workspace_subject_number`). */
 const STORED_PHONES_SQL = `SELECT number, kind, country, provider
     FROM person_phones
@@ -136,7 +143,7 @@ export class StoredResults {
       }
     }
     if (goal.key === 'phone' && phones) {
-      const found = await this.storedPhones(workspaceId, goal.operation, phones, since);
+      const found = await this.storedPhones(workspaceId, phones, since);
       if (found) {
         return { status: 'hit', credits: 0, output: found };
       }
@@ -166,16 +173,21 @@ export class StoredResults {
   /**
    * The numbers stored for the same question (the same normalised identifiers) from whichever phone
    * provider answered it last, as that provider's answer: only those the goal's `phone_type`
-   * accepts, and nothing when none is (a provider not yet asked may have the mobile number).
+   * accepts, and nothing when none is (a provider not yet asked may have the mobile number). The
+   * answer may be a phone lookup's, or numbers an e-mail or profile lookup of the same person
+   * revealed and was paid for.
    */
   private async storedPhones(
     workspaceId: string,
-    operation: string,
     query: StoredPhonesQuery,
     since: Date,
   ): Promise<Record<string, unknown> | null> {
-    // Phones are stored under the cache key of the step that found them: the question's, at its provider.
-    const subjects = PHONE_PROVIDERS.map((provider) => cacheKeyOf(provider, operation, query.question));
+    // Numbers are stored under the cache key of the step that found them: the question's, at its
+    // provider, for its operation. Person questions share their identifiers across operations
+    // (`Orchestrator.cacheInput`), so the phone question's identifiers name those steps' keys too.
+    const subjects = PHONE_PROVIDERS.flatMap((provider) =>
+      PHONE_SOURCE_OPERATIONS.map((operation) => cacheKeyOf(provider, operation, query.question)),
+    );
     const rows: StoredPhoneRow[] = await this.dataSource.query(STORED_PHONES_SQL, [
       workspaceId,
       subjects,
@@ -295,16 +307,19 @@ export class StoredResults {
           .execute();
         return;
       }
-      case 'email':
+      case 'email': {
+        const found = output as unknown as FoundEmail;
         await this.upsertPerson(manager, workspaceId, step.provider, {
           email: String(output.email),
           linkedinUrl: input.linkedin_url ?? null,
           fullName:
             input.full_name ?? ([input.first_name, input.last_name].filter(Boolean).join(' ') || null),
           companyDomain: input.domain ?? null,
-          fields: emailFields(output as unknown as FoundEmail),
+          fields: emailFields(found),
         });
+        await this.insertPhones(manager, workspaceId, step, found.phones ?? []);
         return;
+      }
       case 'profile': {
         const person = output.person as Person;
         const email = person.emails.find((e) => e.kind === 'work')?.email ?? input.email ?? null;
@@ -315,35 +330,48 @@ export class StoredResults {
           companyDomain: person.companyDomain,
           fields: personFields(person),
         });
+        await this.insertPhones(manager, workspaceId, step, person.phones);
         return;
       }
-      case 'phone': {
-        const phones = (output.phones as FoundPhone[]) ?? [];
-        if (phones.length === 0 || !step.cacheKey) {
-          return;
-        }
-        await manager
-          .createQueryBuilder()
-          .insert()
-          .into(PersonPhone)
-          .values(
-            phones.map((phone) => ({
-              workspaceId,
-              subjectKey: step.cacheKey as string,
-              number: phone.number,
-              kind: phone.kind,
-              lineType: phoneKindOf(phone.number),
-              country: phone.country,
-              provider: step.provider,
-            })),
-          )
-          .orIgnore()
-          .execute();
+      case 'phone':
+        await this.insertPhones(manager, workspaceId, step, (output.phones as FoundPhone[]) ?? []);
         return;
-      }
       default:
         return;
     }
+  }
+
+  /**
+   * Numbers a step's answer gave, under the step's cache key (the question it answered, at its
+   * provider) and the provider's name: what {@link storedPhones} serves to later phone questions,
+   * and what an erasure deletes with the step.
+   */
+  private async insertPhones(
+    manager: EntityManager,
+    workspaceId: string,
+    step: EnrichmentStep,
+    phones: readonly FoundPhone[],
+  ): Promise<void> {
+    if (phones.length === 0 || !step.cacheKey) {
+      return;
+    }
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(PersonPhone)
+      .values(
+        phones.map((phone) => ({
+          workspaceId,
+          subjectKey: step.cacheKey as string,
+          number: phone.number,
+          kind: phone.kind,
+          lineType: phoneKindOf(phone.number),
+          country: phone.country,
+          provider: step.provider,
+        })),
+      )
+      .orIgnore()
+      .execute();
   }
 
   /**

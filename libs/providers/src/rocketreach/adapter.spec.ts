@@ -63,6 +63,21 @@ describe('rocketReachLookupOutcome', () => {
     });
   });
 
+  it('keeps the numbers an e-mail lookup revealed, paid for with the address, beside it', () => {
+    const both: RocketReachProfile = { ...(complete as RocketReachProfile), phones: withPhone.phones };
+    expect(rocketReachLookupOutcome(both, 'email')).toEqual({
+      status: 'hit',
+      data: {
+        email: 'johndoe@google.com',
+        kind: 'work',
+        verdict: 'valid',
+        confidence: 0.85,
+        phones: [expect.objectContaining({ number: '+447400123456', kind: 'mobile' })],
+      },
+      credits: 1,
+    });
+  });
+
   it('is a charged miss when the profile came with contact data but not the kind asked for', () => {
     expect(rocketReachLookupOutcome(withPhone, 'email')).toMatchObject({ status: 'miss', credits: 1 });
     expect(rocketReachLookupOutcome(complete as RocketReachProfile, 'phone')).toMatchObject({
