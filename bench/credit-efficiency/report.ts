@@ -183,6 +183,14 @@ function markdownGoal(score: GoalScore, result: RunResult): string[] {
   facts.push(
     `Jobs: ${score.jobs.completed} completed, ${score.jobs.failed} failed, ${score.jobs.other} not finished. Found values matching no provider's answer-key entry: ${score.wrong}.`,
   );
+  const elsewhere = Object.entries(score.revealedElsewhere);
+  if (elsewhere.length > 0) {
+    facts.push(
+      `Found at no credit of this goal, from what another lookup of the person revealed and was paid for (stored, then served): ` +
+        elsewhere.map(([source, count]) => `${count} from ${source}`).join('; ') +
+        '.',
+    );
+  }
   const unacceptable = Object.entries(score.returnedUnacceptable).sort((a, b) => b[1] - a[1]);
   if (unacceptable.length > 0) {
     facts.push(

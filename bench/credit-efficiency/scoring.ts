@@ -249,6 +249,13 @@ export function foundValue(outcome: Outcome): string | null {
   return result?.phones?.find((phone) => typeof phone.number === 'string')?.number ?? null;
 }
 
+/** Who the job's result names as the source of its value. */
+function sourceOf(outcome: Outcome): string | null {
+  const result = outcome.job.result;
+  const source = outcome.goal === 'email' ? result?.email?.source : result?.phones?.[0]?.source;
+  return typeof source === 'string' ? source : null;
+}
+
 /** Credits the job spent by its result (the ledger's sum of its steps), else by its steps. */
 export function jobCredits(job: JobView): number {
   return typeof job.result?.credits_spent === 'number' ? job.result.credits_spent : job.credits_spent;
@@ -278,6 +285,12 @@ export interface GoalScore {
   pipeline: { returned: number; hits: number; credits: number; stepCreditsSum: number };
   /** Returned values that no provider's answer-key entry matches. */
   wrong: number;
+  /**
+   * Hits whose source is no provider of the goal's waterfall, by source: values another of the
+   * person's lookups revealed and was paid for (a RocketReach e-mail lookup's numbers), served
+   * from the store.
+   */
+  revealedElsewhere: Record<string, number>;
   /**
    * Returned values the goal's rule refuses on the answer key's truth (not counted as hits), by
    * reason and source: what the pipeline accepted on the verdict of a provider that did not flag them.
@@ -336,6 +349,7 @@ export function scoreGoal(
     jobs: { completed: 0, failed: 0, other: 0 },
     pipeline: { returned: 0, hits: 0, credits: 0, stepCreditsSum: 0 },
     wrong: 0,
+    revealedElsewhere: {},
     returnedUnacceptable: {},
     naive: naive(people, goal, options),
     best: best(people, goal, options),
@@ -361,17 +375,21 @@ export function scoreGoal(
       score.jobs.other += 1;
     }
     score.pipeline.credits += jobCredits(job);
-    const known = knownBy(outcome.person, goal);
     const acceptable = acceptableBy(outcome.person, goal, options);
     const value = foundValue(outcome);
     const rejection = value === null ? null : rejectionOf(outcome.person, goal, value, options);
     if (value !== null) {
       score.pipeline.returned += 1;
-      if (!Object.values(known).includes(value)) {
+      const everyProvider = goal === 'email' ? outcome.person.emails : outcome.person.phones;
+      if (!Object.values(everyProvider).includes(value)) {
         score.wrong += 1;
       }
       if (rejection === null) {
         score.pipeline.hits += 1;
+        const source = sourceOf(outcome);
+        if (source && !GOAL_PROVIDERS[goal].includes(source)) {
+          score.revealedElsewhere[source] = (score.revealedElsewhere[source] ?? 0) + 1;
+        }
       } else {
         const source = goal === 'email' ? outcome.job.result?.email?.source : undefined;
         const key = `${rejection} from ${source ?? '?'}`;
