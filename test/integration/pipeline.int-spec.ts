@@ -288,6 +288,32 @@ describe('the e-mail waterfall', () => {
       expect(await phoneCalls()).toEqual(before);
     });
 
+    it('keeps the numbers of an e-mail lookup whose address the goal refused, charged for all the same', async () => {
+      // RocketReach knows an invalid work address (graded B, free) and a number (graded A, charged).
+      const person = world.find(
+        (p) =>
+          !p.emails.snov &&
+          !p.emails.apollo &&
+          p.emails.rocketreach === p.email &&
+          p.email_status === 'invalid' &&
+          p.phones.rocketreach,
+      ) as WorldPerson;
+      expect(person).toBeDefined();
+      const email = await ask('person.email', person);
+      expect(email.result?.email).toBeUndefined();
+      const rocketreach = email.steps.find((s) => s.provider === 'rocketreach');
+      expect(rocketreach).toMatchObject({ state: 'completed', credits: 1 });
+      expect(rocketreach?.reason).toContain('invalid');
+
+      const before = await phoneCalls();
+      const phone = await ask('person.phone', person);
+      expect(phone.result?.phones).toEqual([
+        expect.objectContaining({ number: person.phones.rocketreach, source: 'rocketreach' }),
+      ]);
+      expect(phone.result?.credits_spent).toBe(0);
+      expect(await phoneCalls()).toEqual(before);
+    });
+
     it('answers the phone question of a person whose profile lookup gave their number, paying nothing', async () => {
       // Apollo does not know the person; RocketReach's profile carries their number.
       const person = [...world]

@@ -66,9 +66,18 @@ export interface ProviderDescriptor {
  * charges exactly that and releases the rest of a reservation.
  */
 export type Outcome<T> =
-  | { status: 'hit'; data: T; credits: number }
-  | { status: 'miss'; credits: number; reason?: string }
+  | { status: 'hit'; data: T; credits: number; revealed?: Revealed }
+  | { status: 'miss'; credits: number; reason?: string; revealed?: Revealed }
   | { status: 'pending'; taskId: string; credits: number };
+
+/**
+ * What a paid answer gave besides what was asked, charged with it: a RocketReach lookup returns the
+ * whole profile, so a lookup for a work e-mail also gives (and charges for) the person's numbers,
+ * found address or not. Kept for the person's later questions, so it is not bought again.
+ */
+export interface Revealed {
+  phones?: FoundPhone[];
+}
 
 export type CapabilityResult<T, Raw = unknown> = ProviderResult<Outcome<T>, Raw>;
 

@@ -839,13 +839,10 @@ export class Orchestrator {
         case 'domain':
           result.domain = { ...output, source: step.provider };
           break;
-        case 'email': {
-          // Numbers revealed with the address are stored for phone questions, not answered here.
-          const { phones: _revealed, ...email } = output;
-          result.email = { ...email, source };
+        case 'email':
+          result.email = { ...output, source };
           answers.push(emailAnswer(source, output as unknown as FoundEmail));
           break;
-        }
         case 'phone':
           result.phones = ((output.phones as FoundPhone[]) ?? []).map((phone) => ({ ...phone, source }));
           answers.push({ provider: source, fields: phoneFields(output.phones as FoundPhone[]) });

@@ -30,15 +30,19 @@ import {
   type EmailVerification,
   type Outcome,
   type ProviderAdapter,
+  type Revealed,
 } from '@sluice/providers';
 import { CallbackTokens, type ProviderName } from '@sluice/queue';
 import { ProviderCallLog } from '../steps/provider-call-log';
 import type { WorkspaceAccount } from './workspace-accounts';
 
-/** A step's answer in the form the pipeline stores, caches and merges (plain JSON). */
+/**
+ * A step's answer in the form the pipeline stores, caches and merges (plain JSON); `revealed` is
+ * what the paid answer gave besides (see {@link Revealed}), stored and not part of the output.
+ */
 export type StepOutcome =
-  | { status: 'hit'; output: Record<string, unknown>; credits: number }
-  | { status: 'miss'; credits: number; reason: string }
+  | { status: 'hit'; output: Record<string, unknown>; credits: number; revealed?: Revealed }
+  | { status: 'miss'; credits: number; reason: string; revealed?: Revealed }
   | { status: 'pending'; taskId: string; credits: number };
 
 /** What a goal's provider call needs: the request's identifiers plus earlier goals' answers. */
@@ -83,9 +87,19 @@ function officerView(officer: CompanyOfficer): Record<string, unknown> {
 function mapOutcome<T>(outcome: Outcome<T>, view: (data: T) => Record<string, unknown>): StepOutcome {
   switch (outcome.status) {
     case 'hit':
-      return { status: 'hit', output: view(outcome.data), credits: outcome.credits };
+      return {
+        status: 'hit',
+        output: view(outcome.data),
+        credits: outcome.credits,
+        ...(outcome.revealed ? { revealed: outcome.revealed } : {}),
+      };
     case 'miss':
-      return { status: 'miss', credits: outcome.credits, reason: outcome.reason ?? 'not_found' };
+      return {
+        status: 'miss',
+        credits: outcome.credits,
+        reason: outcome.reason ?? 'not_found',
+        ...(outcome.revealed ? { revealed: outcome.revealed } : {}),
+      };
     case 'pending':
       return outcome;
   }

@@ -15,7 +15,7 @@ import {
   type RequestInput,
   type RequestOptions,
 } from '@sluice/enrichment';
-import { type CapabilityCost, ProviderError } from '@sluice/providers';
+import { type CapabilityCost, ProviderError, type Revealed } from '@sluice/providers';
 import {
   JOB_NAMES,
   providerQueueName,
@@ -350,7 +350,8 @@ export class StepRunner {
     let account: WorkspaceAccount | null = null;
     // The domain whose catch-all probe this step may hold (set once its goal is known; see the guards).
     let probeDomain: string | null = null;
-    const settle = async (settlement: StepSettlement): Promise<Settled> => {
+    // `revealed`: what the paid answer gave besides what was asked, stored whatever the verdict.
+    const settle = async (settlement: StepSettlement, revealed?: Revealed): Promise<Settled> => {
       const { settled: done, after: planned } = await this.ledger.settle(
         step,
         { ...settlement, ledgerKind: account ? 'workspace_charge' : 'charge' },
@@ -363,6 +364,9 @@ export class StepRunner {
           }
           if (settlement.output && settlement.state === 'completed' && settlement.reason === null) {
             await this.stored.write(manager, request, settled, settlement.output, goal);
+          }
+          if (revealed) {
+            await this.stored.writeRevealed(manager, request.workspaceId, settled, revealed);
           }
         },
         // The next step is planned in the transaction that settles this one.
@@ -470,28 +474,34 @@ export class StepRunner {
       const latencyMs = cached ? 0 : Date.now() - started;
       if (outcome.status === 'miss') {
         // The provider answered and found nothing: the step failed to meet its goal (not an error).
-        return settle({
-          state: 'failed',
-          reason: 'not_found',
-          error: outcome.reason,
-          latencyMs,
-          credits,
-          cached,
-        });
+        return settle(
+          {
+            state: 'failed',
+            reason: 'not_found',
+            error: outcome.reason,
+            latencyMs,
+            credits,
+            cached,
+          },
+          outcome.revealed,
+        );
       }
       const verdict = this.accept(goal, options, outcome.output);
       try {
-        return await settle({
-          state: 'completed',
-          reason: verdict.rejection,
-          latencyMs,
-          credits,
-          cached,
-          output: verdict.rejection ? { ...outcome.output, accepted: false } : verdict.output,
-          // Checked again in the settlement's transaction, under the workspace's erasure lock: the
-          // check above may predate an erasure that commits before this settlement would.
-          names: namesIn(outcome.output),
-        });
+        return await settle(
+          {
+            state: 'completed',
+            reason: verdict.rejection,
+            latencyMs,
+            credits,
+            cached,
+            output: verdict.rejection ? { ...outcome.output, accepted: false } : verdict.output,
+            // Checked again in the settlement's transaction, under the workspace's erasure lock: the
+            // check above may predate an erasure that commits before this settlement would.
+            names: namesIn(outcome.output),
+          },
+          outcome.revealed,
+        );
       } catch (error) {
         if (!(error instanceof NamesErasedPersonError)) {
           throw error;

@@ -24,7 +24,7 @@ import {
   type Goal,
   type Person,
 } from '@sluice/enrichment';
-import { descriptorOf } from '@sluice/providers';
+import { descriptorOf, type Revealed } from '@sluice/providers';
 import { PROVIDER_NAMES } from '@sluice/queue';
 import { DataSource, type EntityManager, MoreThan } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
@@ -307,19 +307,16 @@ export class StoredResults {
           .execute();
         return;
       }
-      case 'email': {
-        const found = output as unknown as FoundEmail;
+      case 'email':
         await this.upsertPerson(manager, workspaceId, step.provider, {
           email: String(output.email),
           linkedinUrl: input.linkedin_url ?? null,
           fullName:
             input.full_name ?? ([input.first_name, input.last_name].filter(Boolean).join(' ') || null),
           companyDomain: input.domain ?? null,
-          fields: emailFields(found),
+          fields: emailFields(output as unknown as FoundEmail),
         });
-        await this.insertPhones(manager, workspaceId, step, found.phones ?? []);
         return;
-      }
       case 'profile': {
         const person = output.person as Person;
         const email = person.emails.find((e) => e.kind === 'work')?.email ?? input.email ?? null;
@@ -330,11 +327,17 @@ export class StoredResults {
           companyDomain: person.companyDomain,
           fields: personFields(person),
         });
-        await this.insertPhones(manager, workspaceId, step, person.phones);
+        await this.insertPhones(manager, workspaceId, step.provider, step.cacheKey, person.phones);
         return;
       }
       case 'phone':
-        await this.insertPhones(manager, workspaceId, step, (output.phones as FoundPhone[]) ?? []);
+        await this.insertPhones(
+          manager,
+          workspaceId,
+          step.provider,
+          step.cacheKey,
+          (output.phones as FoundPhone[]) ?? [],
+        );
         return;
       default:
         return;
@@ -342,17 +345,31 @@ export class StoredResults {
   }
 
   /**
-   * Numbers a step's answer gave, under the step's cache key (the question it answered, at its
-   * provider) and the provider's name: what {@link storedPhones} serves to later phone questions,
-   * and what an erasure deletes with the step.
+   * Numbers a paid answer revealed besides what its step asked (see `Revealed`), whether or not the
+   * goal accepted that answer: kept like a phone step's own.
+   */
+  async writeRevealed(
+    manager: EntityManager,
+    workspaceId: string,
+    step: EnrichmentStep,
+    revealed: Revealed,
+  ): Promise<void> {
+    await this.insertPhones(manager, workspaceId, step.provider, step.cacheKey, revealed.phones ?? []);
+  }
+
+  /**
+   * Numbers an answer gave, under its step's cache key (the question it answered, at its provider)
+   * and the provider's name: what {@link storedPhones} serves to later phone questions, and what an
+   * erasure deletes with the step.
    */
   private async insertPhones(
     manager: EntityManager,
     workspaceId: string,
-    step: EnrichmentStep,
+    provider: string,
+    subjectKey: string | null,
     phones: readonly FoundPhone[],
   ): Promise<void> {
-    if (phones.length === 0 || !step.cacheKey) {
+    if (phones.length === 0 || !subjectKey) {
       return;
     }
     await manager
@@ -362,12 +379,12 @@ export class StoredResults {
       .values(
         phones.map((phone) => ({
           workspaceId,
-          subjectKey: step.cacheKey as string,
+          subjectKey,
           number: phone.number,
           kind: phone.kind,
           lineType: phoneKindOf(phone.number),
           country: phone.country,
-          provider: step.provider,
+          provider,
         })),
       )
       .orIgnore()

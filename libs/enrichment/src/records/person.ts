@@ -14,11 +14,6 @@ export interface FoundEmail {
   verdict: EmailVerdict | null;
   /** 0..1, the provider's confidence scaled; `null` when it gave none. */
   confidence: number | null;
-  /**
-   * Numbers the same answer revealed, paid for with it (a RocketReach lookup returns the whole
-   * profile): stored for the person's phone questions, never shown as part of the e-mail answer.
-   */
-  phones?: FoundPhone[];
 }
 
 export type PhoneKind = 'mobile' | 'direct' | 'office' | 'unknown';

@@ -63,19 +63,23 @@ describe('rocketReachLookupOutcome', () => {
     });
   });
 
-  it('keeps the numbers an e-mail lookup revealed, paid for with the address, beside it', () => {
+  it('keeps the numbers an e-mail lookup revealed and charged for, found address or not', () => {
     const both: RocketReachProfile = { ...(complete as RocketReachProfile), phones: withPhone.phones };
+    const numbers = { phones: [expect.objectContaining({ number: '+447400123456', kind: 'mobile' })] };
     expect(rocketReachLookupOutcome(both, 'email')).toEqual({
       status: 'hit',
-      data: {
-        email: 'johndoe@google.com',
-        kind: 'work',
-        verdict: 'valid',
-        confidence: 0.85,
-        phones: [expect.objectContaining({ number: '+447400123456', kind: 'mobile' })],
-      },
+      data: { email: 'johndoe@google.com', kind: 'work', verdict: 'valid', confidence: 0.85 },
       credits: 1,
+      revealed: numbers,
     });
+    // A profile with a number and no work address: charged for the number, which is kept.
+    expect(rocketReachLookupOutcome(withPhone, 'email')).toMatchObject({
+      status: 'miss',
+      credits: 1,
+      revealed: numbers,
+    });
+    // Nothing revealed when the lookup gave no number.
+    expect(rocketReachLookupOutcome(complete as RocketReachProfile, 'email')).not.toHaveProperty('revealed');
   });
 
   it('is a charged miss when the profile came with contact data but not the kind asked for', () => {

@@ -45,12 +45,11 @@ export function rocketReachLookupOutcome<P extends RocketReachPick>(
   const credits = rocketReachCharges(profile) ? (ROCKETREACH.capabilities.lookup_person?.credits ?? 1) : 0;
   if (pick === 'email') {
     const email = person.emails.find((e) => e.kind === 'work');
-    // The numbers came with the address and were paid for with it: kept, so that the person's
-    // phone question later is not bought again.
-    const found = email && person.phones.length > 0 ? { ...email, phones: person.phones } : email;
-    return found
-      ? { status: 'hit', data: found as Picked<P>, credits }
-      : { status: 'miss', credits, reason: 'RocketReach has no work e-mail for this person' };
+    // The numbers came with the lookup, paid for with it whether or not it held an address.
+    const revealed = credits > 0 && person.phones.length > 0 ? { revealed: { phones: person.phones } } : {};
+    return email
+      ? { status: 'hit', data: email as Picked<P>, credits, ...revealed }
+      : { status: 'miss', credits, reason: 'RocketReach has no work e-mail for this person', ...revealed };
   }
   if (pick === 'phone') {
     return person.phones.length > 0
