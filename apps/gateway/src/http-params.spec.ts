@@ -1,6 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
 import { validateSync } from 'class-validator';
-import { bodyFields, IsCalendarDate, isoDateParam } from './http-params';
+import type { ExecutionContext } from '@nestjs/common';
+import { bodyFields, IsCalendarDate, isoDateParam, NoBodyGuard } from './http-params';
 
 describe('isoDateParam', () => {
   it('reads dates and date-times, with or without an offset', () => {
@@ -69,5 +70,21 @@ describe('bodyFields', () => {
     expect(() => bodyFields({ dya: '2026-11-30' }, ['day'])).toThrow('Unknown field(s) dya; allowed: day.');
     expect(() => bodyFields({ x: 1 }, [])).toThrow('Unknown field(s) x; this route takes no body.');
     expect(() => bodyFields([1], [])).toThrow(/The body must be a JSON object; this route takes no body/);
+  });
+});
+
+describe('NoBodyGuard', () => {
+  const withBody = (body: unknown): ExecutionContext =>
+    ({ switchToHttp: () => ({ getRequest: () => ({ body }) }) }) as unknown as ExecutionContext;
+
+  it('lets a request without a body (or an empty object) through', () => {
+    expect(new NoBodyGuard().canActivate(withBody(undefined))).toBe(true);
+    expect(new NoBodyGuard().canActivate(withBody({}))).toBe(true);
+  });
+
+  it('refuses a body with fields by name, before the handler runs', () => {
+    expect(() => new NoBodyGuard().canActivate(withBody({ reason: 'dup' }))).toThrow(
+      'Unknown field(s) reason; this route takes no body.',
+    );
   });
 });

@@ -1,4 +1,10 @@
-import { BadRequestException, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  type CanActivate,
+  type ExecutionContext,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
 import { isISO8601, ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
 import { PROVIDER_NAMES, type ProviderName } from '@sluice/queue';
 
@@ -104,6 +110,18 @@ export function bodyFields(body: unknown, allowed: readonly string[]): Record<st
     throw new BadRequestException(`Unknown field(s) ${unknown.join(', ')}; ${takes}.`);
   }
   return body as Record<string, unknown>;
+}
+
+/**
+ * Refuses a body with fields on a route that takes none ({@link bodyFields} with nothing allowed),
+ * before its handler runs; routes declared `ApiPost({ body: false })` have it.
+ */
+@Injectable()
+export class NoBodyGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    bodyFields(context.switchToHttp().getRequest<{ body?: unknown }>().body, []);
+    return true;
+  }
 }
 
 /**

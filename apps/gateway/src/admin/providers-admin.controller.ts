@@ -70,11 +70,9 @@ export class ProvidersAdminController {
   async pause(
     @Param('name') name: string,
     @CorrelationId() correlationId: string,
-    @Body() body: unknown,
   ): Promise<{ provider: string; paused: true }> {
     const provider = providerOf(name);
     // The pause lasts until an operator resumes the provider: a duration sent here would be ignored.
-    bodyFields(body, []);
     const record: PauseRecord = { since: Date.now(), reason: 'paused by an operator', manual: true };
     await this.dataSource
       .getRepository(ProviderPauseRow)
@@ -102,10 +100,8 @@ export class ProvidersAdminController {
   async resume(
     @Param('name') name: string,
     @CorrelationId() correlationId: string,
-    @Body() body: unknown,
   ): Promise<{ provider: string; paused: false }> {
     const provider = providerOf(name);
-    bodyFields(body, []);
     await this.dataSource.getRepository(ProviderPauseRow).delete({ provider });
     await resumeProvider(
       await this.redis(),
@@ -140,10 +136,8 @@ export class ProvidersAdminController {
   )
   async check(
     @CorrelationId() correlationId: string,
-    @Body() body: unknown,
   ): Promise<{ status: 'queued'; job_id: string; providers: string[] }> {
     // Every provider's balance is read: a provider named here would be ignored.
-    bodyFields(body, []);
     const at = Date.now();
     const options = {
       priority: 1,

@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { BadRequestException, Body, Controller, Get, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
+import { BadRequestException, Controller, Get, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { JOB_NAMES, QUEUE_NAMES, type RetentionRunPayload } from '@sluice/queue';
@@ -8,7 +8,7 @@ import { DataSource } from 'typeorm';
 import { AuditLog } from '../audit/audit-log.service';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
 import { CorrelationId } from '../auth/request-context';
-import { bodyFields, refuseUnknownParams } from '../http-params';
+import { refuseUnknownParams } from '../http-params';
 import { AdminErrors, ApiAnswer, ApiError, ApiPost } from '../openapi/decorators';
 import { RETENTION_RUN_EXAMPLE, RETENTION_RUNS_EXAMPLE } from '../openapi/examples';
 
@@ -53,12 +53,8 @@ export class RetentionAdminController {
     'A body with fields: the route takes none.',
     'Unknown field(s) dry_run; this route takes no body.',
   )
-  async runNow(
-    @CorrelationId() correlationId: string,
-    @Body() body: unknown,
-  ): Promise<{ status: 'queued'; job_id: string }> {
+  async runNow(@CorrelationId() correlationId: string): Promise<{ status: 'queued'; job_id: string }> {
     // The run deletes for real, across every workspace: a dry_run or a scope sent here would be ignored.
-    bodyFields(body, []);
     const job = await this.monitorQueue.add(
       JOB_NAMES.retentionRun,
       { trigger: 'manual' },

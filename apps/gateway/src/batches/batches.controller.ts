@@ -30,7 +30,7 @@ import { ApiKeyGuard } from '../auth/api-key.guard';
 import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
 import { RequireScope } from '../auth/scopes';
 import { ENRICH_IDENTIFIERS } from '../enrich/enrich-input';
-import { bodyFields, refuseUnknownParams } from '../http-params';
+import { refuseUnknownParams } from '../http-params';
 import { EVERY_DAYS, parseSchedule, SINCE_DAYS } from './batch-input';
 import {
   BatchCancelledDto,
@@ -345,9 +345,7 @@ export class BatchesController {
   cancel(
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentCaller() caller: Caller,
-    @Body() body: unknown,
   ): Promise<BatchCancelledDto> {
-    bodyFields(body, []);
     return this.batches.cancel(caller, id);
   }
 

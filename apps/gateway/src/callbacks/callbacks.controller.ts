@@ -1,6 +1,5 @@
 import {
   BadRequestException,
-  Body,
   ConflictException,
   Controller,
   Get,
@@ -27,7 +26,6 @@ import { AuditLog } from '../audit/audit-log.service';
 import { TERMINAL_STATUSES } from '../jobs/job-view';
 import { JobsService } from '../jobs/jobs.service';
 import { WebhookSecrets } from './webhook-secrets.service';
-import { bodyFields } from '../http-params';
 
 /** Signed callbacks upstream: the workspace's signing secret, a job's deliveries, redelivery. */
 @ApiTags('callbacks')
@@ -58,10 +56,8 @@ export class CallbacksController {
   @ApiError(400, 'A body with fields: the route takes none.', 'Unknown field(s) x; this route takes no body.')
   async rotate(
     @CurrentCaller() caller: Caller,
-    @Body() body: unknown,
     @CorrelationId() correlationId: string,
   ): Promise<{ webhook_secret: string; previous_valid_until: string | null }> {
-    bodyFields(body, []);
     const rotated = await this.secrets.rotate(caller.workspaceId);
     // The new secret is shown once and stored only sealed: the row keeps when the old one stops signing.
     await this.audit.record({
@@ -138,10 +134,8 @@ export class CallbacksController {
     @CurrentCaller() caller: Caller,
     @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException('id must be a UUID') }))
     id: string,
-    @Body() body: unknown,
   ): Promise<{ status: 'queued' }> {
     // It delivers to the job's own callback_url: a URL sent here would be ignored.
-    bodyFields(body, []);
     const request = await this.jobs.find(caller, id);
     if (!request.callbackUrl) {
       throw new BadRequestException(`Job ${id} has no callback_url.`);

@@ -122,7 +122,7 @@ export class ImportsController {
   ) {}
 
   @Post()
-  @ApiPost({ body: false })
+  @ApiPost({ body: 'streamed' })
   @RequireScope('enrich')
   @StreamedBody(digestImportUpload)
   @ApiOperation({

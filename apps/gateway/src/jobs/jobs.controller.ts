@@ -48,7 +48,6 @@ import { jobEvents, TERMINAL_STATUSES, type JobEvent, type JobView } from './job
 import { JobEventsHub } from './job-events';
 import type { Request, Response } from 'express';
 import { parseJobListQuery } from './job-list';
-import { bodyFields } from '../http-params';
 import { bulkJobsOf, checkBulkJob, type RejectedJob } from './bulk-jobs';
 import { JobsService, type JobSummary, type NewJob } from './jobs.service';
 import { WebhookSecrets } from '../callbacks/webhook-secrets.service';
@@ -273,10 +272,8 @@ export class JobsController {
     @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new JobIdError() })) id: string,
     @CurrentCaller() caller: Caller,
     @CorrelationId() correlationId: string,
-    @Body() body: unknown,
   ): Promise<JobCreatedDto & { retry_of: string }> {
     // The retry runs the job as it was: a field sent to change it (a priority, say) would be ignored.
-    bodyFields(body, []);
     const original = await this.jobs.find(caller, id);
     if (original.status !== 'failed' && original.status !== 'cancelled') {
       throw new ConflictException(
@@ -484,9 +481,7 @@ export class JobsController {
     @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new JobIdError() })) id: string,
     @CurrentCaller() caller: Caller,
     @CorrelationId() correlationId: string,
-    @Body() body: unknown,
   ): Promise<JobView> {
-    bodyFields(body, []);
     const view = await this.jobs.cancel(caller, id);
     // The answer is the job as GET /v1/jobs/:id shows it, input and finished steps' results included.
     await this.audit.record({

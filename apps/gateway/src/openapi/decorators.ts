@@ -1,4 +1,4 @@
-import { applyDecorators, type Type } from '@nestjs/common';
+import { applyDecorators, type Type, UseGuards } from '@nestjs/common';
 import {
   ApiBody,
   ApiExtraModels,
@@ -10,6 +10,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { NoBodyGuard } from '../http-params';
 
 /**
  * Every error answer of the API, as ApiExceptionFilter, the JSON body parser and the guards send
@@ -262,10 +263,12 @@ export function ApiJsonBodyErrors(): MethodDecorator & ClassDecorator {
 
 /**
  * What every POST takes and can answer besides its own: the optional `Idempotency-Key` header and
- * its 409s; with a body, malformed JSON (400), a body over the size limit (413) and one in a
- * charset the parser does not read (415).
+ * its 409s; with a JSON body (`body: true`), malformed JSON (400), a body over the size limit (413)
+ * and one in a charset the parser does not read (415). A route without a body (`body: false`)
+ * refuses one with fields ({@link NoBodyGuard}; its 400 is documented with the route's own); one
+ * that reads its body as a stream (`'streamed'`) documents what it takes itself.
  */
-export function ApiPost(options: { body: boolean }): MethodDecorator {
+export function ApiPost(options: { body: boolean | 'streamed' }): MethodDecorator {
   const decorators: (MethodDecorator & ClassDecorator)[] = [
     ApiHeader({
       name: 'Idempotency-Key',
@@ -280,8 +283,10 @@ export function ApiPost(options: { body: boolean }): MethodDecorator {
       'This Idempotency-Key was used with a different request (method, path or body); use a new key.',
     ),
   ];
-  if (options.body) {
+  if (options.body === true) {
     decorators.push(ApiJsonBodyErrors());
+  } else if (options.body === false) {
+    decorators.push(UseGuards(NoBodyGuard));
   }
   return applyDecorators(...decorators);
 }
