@@ -14,6 +14,7 @@ import {
   enqueue,
   finished,
   job,
+  onlyRocketReachFinds,
   paidCalls,
   people,
   personInput,
@@ -466,14 +467,7 @@ describe('erasure and suppression', () => {
     expect(await stored()).toBe(0);
 
     // Numbers an e-mail lookup revealed with the address (stored for phone questions) go too.
-    const revealing = (await people(stack.sandboxUrl)).find(
-      (p) =>
-        !p.emails.snov &&
-        !p.emails.apollo &&
-        p.emails.rocketreach === p.email &&
-        p.email_status === 'valid' &&
-        p.phones.rocketreach,
-    );
+    const revealing = (await people(stack.sandboxUrl)).find(onlyRocketReachFinds('valid'));
     expect(revealing).toBeDefined();
     const other = revealing as NonNullable<typeof revealing>;
     const found = await finished(

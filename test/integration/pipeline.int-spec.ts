@@ -14,6 +14,7 @@ import {
   enqueue,
   finished,
   job,
+  onlyRocketReachFinds,
   paidCalls,
   people,
   personInput,
@@ -255,20 +256,22 @@ describe('the e-mail waterfall', () => {
       expect(view.status).toBe('completed');
       return view;
     };
+    /** The person's phone question, answered with RocketReach's number: no phone provider asked, nothing paid. */
+    const expectPhoneFromStore = async (person: WorldPerson): Promise<JobView> => {
+      const before = await phoneCalls();
+      const phone = await ask('person.phone', person);
+      expect(phone.result?.phones).toEqual([
+        expect.objectContaining({ number: person.phones.rocketreach, source: 'rocketreach' }),
+      ]);
+      expect(phone.result?.credits_spent).toBe(0);
+      expect(await phoneCalls()).toEqual(before);
+      return phone;
+    };
 
     it('answers the phone question of a person whose e-mail lookup revealed their number, paying nothing', async () => {
       // Snov.io and Apollo do not know the address; RocketReach's lookup returns it with the number.
       // From the end of the world: earlier tests look up people from its start.
-      const person = [...world]
-        .reverse()
-        .find(
-          (p) =>
-            !p.emails.snov &&
-            !p.emails.apollo &&
-            p.emails.rocketreach === p.email &&
-            p.email_status === 'valid' &&
-            p.phones.rocketreach,
-        ) as WorldPerson;
+      const person = [...world].reverse().find(onlyRocketReachFinds('valid')) as WorldPerson;
       expect(person).toBeDefined();
       const email = await ask('person.email', person);
       expect(email.result?.email).toMatchObject({ email: person.email, source: 'rocketreach' });
@@ -276,42 +279,22 @@ describe('the e-mail waterfall', () => {
       expect(email.result?.email).not.toHaveProperty('phones');
       expect(email.result?.credits_spent).toBe(1);
 
-      const before = await phoneCalls();
-      const phone = await ask('person.phone', person);
+      const phone = await expectPhoneFromStore(person);
       expect(phone.steps.map((s) => [s.provider, s.state, s.cached, s.credits])).toEqual([
         ['orion-connect', 'completed', true, 0],
       ]);
-      expect(phone.result?.phones).toEqual([
-        expect.objectContaining({ number: person.phones.rocketreach, source: 'rocketreach' }),
-      ]);
-      expect(phone.result?.credits_spent).toBe(0);
-      expect(await phoneCalls()).toEqual(before);
     });
 
     it('keeps the numbers of an e-mail lookup whose address the goal refused, charged for all the same', async () => {
       // RocketReach knows an invalid work address (graded B, free) and a number (graded A, charged).
-      const person = world.find(
-        (p) =>
-          !p.emails.snov &&
-          !p.emails.apollo &&
-          p.emails.rocketreach === p.email &&
-          p.email_status === 'invalid' &&
-          p.phones.rocketreach,
-      ) as WorldPerson;
+      const person = world.find(onlyRocketReachFinds('invalid')) as WorldPerson;
       expect(person).toBeDefined();
       const email = await ask('person.email', person);
       expect(email.result?.email).toBeUndefined();
       const rocketreach = email.steps.find((s) => s.provider === 'rocketreach');
       expect(rocketreach).toMatchObject({ state: 'completed', credits: 1 });
       expect(rocketreach?.reason).toContain('invalid');
-
-      const before = await phoneCalls();
-      const phone = await ask('person.phone', person);
-      expect(phone.result?.phones).toEqual([
-        expect.objectContaining({ number: person.phones.rocketreach, source: 'rocketreach' }),
-      ]);
-      expect(phone.result?.credits_spent).toBe(0);
-      expect(await phoneCalls()).toEqual(before);
+      await expectPhoneFromStore(person);
     });
 
     it('answers the phone question of a person whose profile lookup gave their number, paying nothing', async () => {
@@ -324,14 +307,7 @@ describe('the e-mail waterfall', () => {
       expect(profile.steps.filter((s) => s.state === 'completed').map((s) => s.provider)).toEqual([
         'rocketreach',
       ]);
-
-      const before = await phoneCalls();
-      const phone = await ask('person.phone', person);
-      expect(phone.result?.phones).toEqual([
-        expect.objectContaining({ number: person.phones.rocketreach, source: 'rocketreach' }),
-      ]);
-      expect(phone.result?.credits_spent).toBe(0);
-      expect(await phoneCalls()).toEqual(before);
+      await expectPhoneFromStore(person);
     });
   });
 

@@ -151,6 +151,19 @@ export function personInput(person: WorldPerson): Record<string, string> {
   return { first_name: person.first_name, last_name: person.last_name, domain: person.domain };
 }
 
+/**
+ * Someone of whom only RocketReach, among the e-mail finders, knows the work address (whose truth
+ * is `status`), and who has a number at RocketReach: its lookup for the address gives the number.
+ */
+export function onlyRocketReachFinds(status: string): (person: WorldPerson) => boolean {
+  return (p) =>
+    !p.emails.snov &&
+    !p.emails.apollo &&
+    p.emails.rocketreach === p.email &&
+    p.email_status === status &&
+    Boolean(p.phones.rocketreach);
+}
+
 /** A whole list of the answer key (`people` or `companies`), page by page. */
 export async function answerKey<T>(sandboxUrl: string, list: 'people' | 'companies'): Promise<T[]> {
   const all: T[] = [];
