@@ -285,6 +285,27 @@ describe('the e-mail waterfall', () => {
       ]);
     });
 
+    it('answers an enrich request for the e-mail and the phone with the one lookup that gave both', async () => {
+      // Another such person than above's: nothing of theirs is cached yet.
+      const person = [...world].reverse().filter(onlyRocketReachFinds('valid'))[1] as WorldPerson;
+      expect(person).toBeDefined();
+      const before = await phoneCalls();
+      const id = await enqueue(ctx.stack, apiKey, {
+        type: 'enrich',
+        input: personInput(person),
+        options: { fields: ['business_email', 'phone'] },
+      });
+      const view = await finished(ctx.stack, apiKey, id, 15_000);
+      expect(view.status).toBe('completed');
+      expect(view.result?.data).toMatchObject({
+        business_email: person.email,
+        phone: person.phones.rocketreach,
+      });
+      expect(view.result?.sources).toMatchObject({ business_email: 'rocketreach', phone: 'rocketreach' });
+      expect(view.result?.credits_spent).toBe(1);
+      expect(await phoneCalls()).toEqual(before);
+    });
+
     it('keeps the numbers of an e-mail lookup whose address the goal refused, charged for all the same', async () => {
       // RocketReach knows an invalid work address (graded B, free) and a number (graded A, charged).
       const person = world.find(onlyRocketReachFinds('invalid')) as WorldPerson;
