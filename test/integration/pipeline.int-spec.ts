@@ -287,7 +287,7 @@ describe('the e-mail waterfall', () => {
 
     it('answers an enrich request for the e-mail and the phone with the one lookup that gave both', async () => {
       // Another such person than above's: nothing of theirs is cached yet.
-      const person = [...world].reverse().filter(onlyRocketReachFinds('valid'))[1] as WorldPerson;
+      const person = [...world].reverse().filter(onlyRocketReachFinds('valid'))[1];
       expect(person).toBeDefined();
       const before = await phoneCalls();
       const id = await enqueue(ctx.stack, apiKey, {
