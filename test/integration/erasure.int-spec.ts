@@ -429,7 +429,7 @@ describe('erasure and suppression', () => {
     }
   });
 
-  it('erases the numbers found for a question that named the person, which the store would serve again', async () => {
+  it('erases the numbers and profiles found for a question that named the person, which the store would serve again', async () => {
     ctx = await setUp({});
     const { stack, db } = ctx;
     const { id: ws, apiKey } = await createWorkspace(stack.gatewayUrl, 'Phone Erasure Co');
@@ -478,6 +478,24 @@ describe('erasure and suppression', () => {
     );
     expect(found.result?.email).toMatchObject({ source: 'rocketreach' });
     expect(await stored()).toBe(1);
+    // And so does their stored profile (asked by name: the profile is stored under the question),
+    // with the number it carried.
+    const profiled = await finished(
+      stack,
+      apiKey,
+      await enqueue(stack, apiKey, { type: 'person.profile', input: personInput(other) }),
+      30_000,
+    );
+    expect(profiled.result?.person).toBeDefined();
+    const profiles = async (): Promise<number> =>
+      (
+        await db.dataSource.query<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM person_profiles WHERE workspace_id = $1`,
+          [ws],
+        )
+      )[0].n;
+    expect(await profiles()).toBe(1);
+    expect(await stored()).toBe(2);
     const again = await call<ErasureAnswer>(
       stack.gatewayUrl,
       'DELETE',
@@ -485,8 +503,9 @@ describe('erasure and suppression', () => {
       { token: apiKey },
     );
     expect(again.status).toBe(200);
-    expect(again.body.erased.person_phones).toBe(1);
+    expect(again.body.erased).toMatchObject({ person_phones: 2, person_profiles: 1 });
     expect(await stored()).toBe(0);
+    expect(await profiles()).toBe(0);
   });
 
   it('erases a person from every table, payload and cache, and refuses them afterwards at no cost', async () => {

@@ -332,6 +332,39 @@ describe('the e-mail waterfall', () => {
     });
   });
 
+  it('answers a profile question from the PostgreSQL store once the Redis cache has forgotten, naming who found it', async () => {
+    // Apollo (asked first) does not know the person; RocketReach does. Near the end of the world,
+    // away from the people other tests look up.
+    const person = [...world]
+      .reverse()
+      .filter((p) => !p.emails.apollo && p.emails.rocketreach === p.email)[2];
+    expect(person).toBeDefined();
+    const ask = async (): Promise<JobView> =>
+      finished(
+        ctx.stack,
+        apiKey,
+        await enqueue(ctx.stack, apiKey, { type: 'person.profile', input: personInput(person) }),
+        15_000,
+      );
+    const first = await ask();
+    expect(first.steps.map((s) => [s.provider, s.state])).toEqual([
+      ['apollo', 'failed'],
+      ['rocketreach', 'completed'],
+    ]);
+    expect(first.result?.credits_spent).toBe(1);
+    expect(await forgetCachedAnswers()).toBeGreaterThan(0);
+    const before = await Promise.all(['apollo', 'rocketreach'].map((p) => calls(ctx.stack.sandboxUrl, p)));
+    const second = await ask();
+    expect(second.steps.map((s) => [s.provider, s.state, s.cached, s.credits])).toEqual([
+      ['apollo', 'completed', true, 0],
+    ]);
+    expect(second.result?.person).toEqual(first.result?.person);
+    expect(second.result?.sources).toEqual(first.result?.sources);
+    expect(second.result?.credits_spent).toBe(0);
+    const after = await Promise.all(['apollo', 'rocketreach'].map((p) => calls(ctx.stack.sandboxUrl, p)));
+    expect(after.map((c) => c.total)).toEqual(before.map((c) => c.total));
+  });
+
   it('asks the provider again with max_age_days 0 although the cache is warm; without it the cache answers', async () => {
     const person = world.find((p) => p.emails.snov === p.email) as WorldPerson;
     const run = async (options?: Record<string, unknown>) => {

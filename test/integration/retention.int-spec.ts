@@ -80,6 +80,11 @@ describe('retention', () => {
         [ws, `email:${tag}@example.com`],
       );
       await q(
+        `INSERT INTO person_profiles (workspace_id, subject_key, provider, profile, fetched_at)
+         VALUES ($1, $2, 'rocketreach', '{}', ${ago(days)})`,
+        [ws, `email:${tag}@example.com`],
+      );
+      await q(
         `INSERT INTO officer_emails (workspace_id, company_number, officer_key, email, provider, fetched_at)
          VALUES ($1, '0001', $2, $3, 'snov', ${ago(days)})`,
         [ws, tag, `${tag}.officer@example.com`],
@@ -157,6 +162,7 @@ describe('retention', () => {
     expect(run.finished_at).not.toBeNull();
     expect(run.deleted).toEqual({
       person_phones: 1,
+      person_profiles: 1,
       officer_emails: 1,
       persons: 1,
       company_domains: 1,
@@ -169,10 +175,13 @@ describe('retention', () => {
       webhook_events: 1,
       idempotency_answers: 2,
     });
-    expect(run.total_deleted).toBe(17);
+    expect(run.total_deleted).toBe(18);
 
     expect(await db.dataSource.query('SELECT email FROM persons')).toEqual([{ email: 'young@example.com' }]);
     expect(await db.dataSource.query('SELECT subject_key FROM person_phones')).toEqual([
+      { subject_key: 'email:young@example.com' },
+    ]);
+    expect(await db.dataSource.query('SELECT subject_key FROM person_profiles')).toEqual([
       { subject_key: 'email:young@example.com' },
     ]);
     expect(await db.dataSource.query('SELECT officer_key FROM officer_emails')).toEqual([
@@ -214,13 +223,13 @@ describe('retention', () => {
       { workspace_id: ws, key_digest: 'k-live' },
     ]);
 
-    // 17 rows > RETENTION_ALERT_ROWS (5): one alert, naming the run.
+    // 18 rows > RETENTION_ALERT_ROWS (5): one alert, naming the run.
     const alerts = await db.dataSource.query<{ title: string; details: { runId: string; total: number } }[]>(
       `SELECT title, details FROM alerts WHERE kind = 'retention.large-run'`,
     );
     expect(alerts).toHaveLength(1);
-    expect(alerts[0].details).toMatchObject({ runId: run.id, total: 17 });
-    expect(alerts[0].title).toContain('17 rows');
+    expect(alerts[0].details).toMatchObject({ runId: run.id, total: 18 });
+    expect(alerts[0].title).toContain('18 rows');
 
     // A second run finds nothing more to delete, and raises no alert.
     await startRun(stack);

@@ -4263,6 +4263,7 @@ export interface operations {
               finished_at: string;
               deleted: {
                 person_phones: number;
+                person_profiles: number;
                 officer_emails: number;
                 persons: number;
                 company_domains: number;
@@ -4448,6 +4449,7 @@ export interface operations {
               provider_calls: number;
               webhook_events: number;
               person_phones: number;
+              person_profiles: number;
               officer_emails: number;
               persons: number;
               company_officers: number;

@@ -295,7 +295,8 @@ export class CreditMonitorConfig {
 
   @Setting({
     env: 'RETENTION_PERSON_DAYS',
-    description: 'Days person data (persons, person_phones, officer_emails) is kept after it was fetched.',
+    description:
+      'Days person data (persons, person_phones, person_profiles, officer_emails) is kept after it was fetched.',
   })
   @IsInt()
   @Min(1)

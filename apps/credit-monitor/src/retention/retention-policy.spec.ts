@@ -16,6 +16,7 @@ describe('the retention policy', () => {
     const days = Object.fromEntries(targets.map((t) => [t.table, t.days]));
     expect(days).toEqual({
       person_phones: 365,
+      person_profiles: 365,
       officer_emails: 365,
       persons: 365,
       company_domains: 366,

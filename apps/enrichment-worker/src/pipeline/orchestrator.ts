@@ -849,7 +849,7 @@ export class Orchestrator {
           break;
         case 'profile':
           result.person = output.person;
-          answers.push({ provider: step.provider, fields: personFields(output.person as Person) });
+          answers.push({ provider: source, fields: personFields(output.person as Person) });
           break;
         case 'firmographics':
           result.firmographics = output.company;

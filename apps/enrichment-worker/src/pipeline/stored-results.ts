@@ -31,10 +31,10 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { companyView, type GoalInput, type StepOutcome } from './provider-invoker';
 
 /**
- * What a phone goal's step asks the store: the question (the identifiers its cache key is built
- * from, see `Orchestrator.cacheInput`) and the phone type wanted.
+ * What a person goal's step asks the store: the question (the identifiers its cache key is built
+ * from, see `Orchestrator.cacheInput`) and, for phones, the phone type wanted.
  */
-export interface StoredPhonesQuery {
+export interface StoredQuery {
   question: Record<string, unknown>;
   phoneType: 'mobile' | 'any';
 }
@@ -57,6 +57,24 @@ const PHONE_PROVIDERS: readonly string[] = PROVIDER_NAMES.filter(
  * profile, and charges for it once).
  */
 const PHONE_SOURCE_OPERATIONS: readonly string[] = ['person.phone', 'person.email', 'person.profile'];
+
+/** The providers that look people up: a question's profile may have been stored by any of them. */
+const PROFILE_PROVIDERS: readonly string[] = PROVIDER_NAMES.filter(
+  (name) => descriptorOf(name)?.capabilities.lookup_person !== undefined,
+);
+
+/** A question's newest stored profile (served by `uq_person_profiles_workspace_subject`). */
+const STORED_PROFILE_SQL = `SELECT profile, provider
+    FROM person_profiles
+   WHERE workspace_id = $1 AND subject_key = ANY($2::text[]) AND fetched_at > $3
+   ORDER BY fetched_at DESC
+   LIMIT 1`;
+
+/** A profile answer into the store: the newest per question and provider. */
+const UPSERT_PROFILE_SQL = `INSERT INTO person_profiles (workspace_id, subject_key, provider, profile, fetched_at)
+  VALUES ($1, $2, $3, $4::jsonb, now())
+  ON CONFLICT (workspace_id, subject_key)
+  DO UPDATE SET provider = EXCLUDED.provider, profile = EXCLUDED.profile, fetched_at = now()`;
 
 /** A question's stored numbers, newest fetch first (served by `uq_person_phones_workspace_subject_number`). */
 const STORED_PHONES_SQL = `SELECT number, kind, country, provider
@@ -111,7 +129,7 @@ export class StoredResults {
     goal: Goal,
     input: GoalInput,
     notBefore: number | null = null,
-    phones?: StoredPhonesQuery,
+    query?: StoredQuery,
   ): Promise<StepOutcome | null> {
     if (this.config.storeFreshDays === 0) {
       return null;
@@ -142,10 +160,23 @@ export class StoredResults {
         return { status: 'hit', credits: 0, output: { domain: row.domain, company_name: row.companyName } };
       }
     }
-    if (goal.key === 'phone' && phones) {
-      const found = await this.storedPhones(workspaceId, phones, since);
+    if (goal.key === 'phone' && query) {
+      const found = await this.storedPhones(workspaceId, query, since);
       if (found) {
         return { status: 'hit', credits: 0, output: found };
+      }
+    }
+    if (goal.key === 'profile' && query) {
+      // The newest profile any provider gave for the same question, as that provider's answer.
+      const subjects = PROFILE_PROVIDERS.map((provider) =>
+        cacheKeyOf(provider, goal.operation, query.question),
+      );
+      const [row] = await this.dataSource.query<{ profile: Record<string, unknown>; provider: string }[]>(
+        STORED_PROFILE_SQL,
+        [workspaceId, subjects, since],
+      );
+      if (row) {
+        return { status: 'hit', credits: 0, output: { person: row.profile, found_by: row.provider } };
       }
     }
     if (goal.key === 'email') {
@@ -179,7 +210,7 @@ export class StoredResults {
    */
   private async storedPhones(
     workspaceId: string,
-    query: StoredPhonesQuery,
+    query: StoredQuery,
     since: Date,
   ): Promise<Record<string, unknown> | null> {
     // Numbers are stored under the cache key of the step that found them: the question's, at its
@@ -249,7 +280,10 @@ export class StoredResults {
     if (goal?.officer) {
       return this.writeOfficerAnswer(manager, request, step, output, goal);
     }
-    if (typeof output.found_by === 'string' && (step.goal === 'email' || step.goal === 'phone')) {
+    if (
+      typeof output.found_by === 'string' &&
+      (step.goal === 'email' || step.goal === 'phone' || step.goal === 'profile')
+    ) {
       // Read from the store itself (see fresh): written again, it would pass for a new fetch (its
       // age reset) by this step's provider rather than the one that found it.
       return;
@@ -328,6 +362,14 @@ export class StoredResults {
           fields: personFields(person),
         });
         await this.insertPhones(manager, workspaceId, step.provider, step.cacheKey, person.phones);
+        if (step.cacheKey) {
+          await manager.query(UPSERT_PROFILE_SQL, [
+            workspaceId,
+            step.cacheKey,
+            step.provider,
+            JSON.stringify(person),
+          ]);
+        }
         return;
       }
       case 'phone':

@@ -38,6 +38,7 @@ const TABLES: { table: string; scope: string }[] = [
   { table: 'provider_calls', scope: '(t.workspace_id = $1 OR t.workspace_id IS NULL)' },
   { table: 'webhook_events', scope: '(t.workspace_id = $1 OR t.workspace_id IS NULL)' },
   { table: 'person_phones', scope: 't.workspace_id = $1' },
+  { table: 'person_profiles', scope: 't.workspace_id = $1' },
   { table: 'officer_emails', scope: 't.workspace_id = $1' },
   { table: 'persons', scope: 't.workspace_id = $1' },
   { table: 'company_officers', scope: '$1::uuid IS NOT NULL' },
@@ -155,15 +156,17 @@ export class ErasureService {
       for (const { table, scope } of TABLES) {
         erased[table] = await this.deleteMentions(manager, table, scope, [workspaceId, needleList, patterns]);
       }
-      // Numbers are stored under the question they answered (the step's cache key), which names
-      // nobody: those found by the steps erased go with them, as their cached answers do. The
-      // worker serves stored numbers to later questions.
+      // Numbers and profiles are stored under the question they answered (the step's cache key),
+      // which names nobody: those found by the steps erased go with them, as their cached answers
+      // do. The worker serves them to later questions.
       if (cacheKeys.size > 0) {
-        const [, affected] = await manager.query<[unknown, number]>(
-          `DELETE FROM person_phones WHERE workspace_id = $1 AND subject_key = ANY($2::text[])`,
-          [workspaceId, [...cacheKeys]],
-        );
-        erased.person_phones = (erased.person_phones ?? 0) + affected;
+        for (const table of ['person_phones', 'person_profiles']) {
+          const [, affected] = await manager.query<[unknown, number]>(
+            `DELETE FROM ${table} WHERE workspace_id = $1 AND subject_key = ANY($2::text[])`,
+            [workspaceId, [...cacheKeys]],
+          );
+          erased[table] = (erased[table] ?? 0) + affected;
+        }
       }
       erased.imports = await this.scrubImportErrors(manager, [workspaceId, needleList, patterns]);
       for (const [k, values] of identifiers) {

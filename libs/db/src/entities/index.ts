@@ -3,6 +3,7 @@ import { CompanyOfficerRecord } from './company-officer.entity';
 import { CreditLedgerEntry } from './credit-ledger.entity';
 import { OfficerEmail } from './officer-email.entity';
 import { PersonPhone } from './person-phone.entity';
+import { PersonProfile } from './person-profile.entity';
 import { PersonRecord } from './person.entity';
 import { ApiKey } from './api-key.entity';
 import { CompanyRecord } from './company.entity';
@@ -41,6 +42,7 @@ export * from './company-officer.entity';
 export * from './credit-ledger.entity';
 export * from './officer-email.entity';
 export * from './person-phone.entity';
+export * from './person-profile.entity';
 export * from './person.entity';
 export * from './webhook-event.entity';
 export * from './stream-position.entity';
@@ -73,6 +75,7 @@ export const ENTITIES = [
   CreditLedgerEntry,
   PersonRecord,
   PersonPhone,
+  PersonProfile,
   CompanyDomain,
   CompanyOfficerRecord,
   OfficerEmail,

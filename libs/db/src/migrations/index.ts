@@ -20,6 +20,7 @@ import { BatchCancel1796327781211 } from './1796327781211-BatchCancel';
 import { IdempotencyAnswers1796370000000 } from './1796370000000-IdempotencyAnswers';
 import { UnlimitedCredits1796380000000 } from './1796380000000-UnlimitedCredits';
 import { IdempotencyWorkRecords1796390000000 } from './1796390000000-IdempotencyWorkRecords';
+import { PersonProfiles1796400000000 } from './1796400000000-PersonProfiles';
 
 /** Every migration, in order. Listed explicitly (no glob) so that compiled and test runs agree. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -45,4 +46,5 @@ export const MIGRATIONS: (new () => object)[] = [
   IdempotencyAnswers1796370000000,
   UnlimitedCredits1796380000000,
   IdempotencyWorkRecords1796390000000,
+  PersonProfiles1796400000000,
 ];
