@@ -365,6 +365,38 @@ describe('the e-mail waterfall', () => {
     expect(after.map((c) => c.total)).toEqual(before.map((c) => c.total));
   });
 
+  it('answers a firmographics question from the PostgreSQL store once the Redis cache has forgotten, naming who found it', async () => {
+    const companies = await answerKey<WorldCompany>(ctx.stack.sandboxUrl, 'companies');
+    const company = companies[companies.length - 3];
+    const ask = async (): Promise<JobView> =>
+      finished(
+        ctx.stack,
+        apiKey,
+        await enqueue(ctx.stack, apiKey, {
+          type: 'enrich',
+          input: { domain: company.domain },
+          options: { fields: ['industry', 'company_size'] },
+        }),
+        15_000,
+      );
+    const first = await ask();
+    expect(first.result?.data).toEqual({
+      industry: company.firmographics.industry,
+      company_size: company.firmographics.employees,
+    });
+    expect(first.result?.credits_spent).toBe(1);
+    expect(await forgetCachedAnswers()).toBeGreaterThan(0);
+    const before = await calls(ctx.stack.sandboxUrl, 'rocketreach');
+    const second = await ask();
+    expect(second.steps.map((s) => [s.provider, s.state, s.cached, s.credits])).toEqual([
+      ['rocketreach', 'completed', true, 0],
+    ]);
+    expect(second.result?.data).toEqual(first.result?.data);
+    expect(second.result?.sources).toEqual({ industry: 'rocketreach', company_size: 'rocketreach' });
+    expect(second.result?.credits_spent).toBe(0);
+    expect((await calls(ctx.stack.sandboxUrl, 'rocketreach')).total).toBe(before.total);
+  });
+
   it('asks the provider again with max_age_days 0 although the cache is warm; without it the cache answers', async () => {
     const person = world.find((p) => p.emails.snov === p.email) as WorldPerson;
     const run = async (options?: Record<string, unknown>) => {

@@ -100,6 +100,11 @@ describe('retention', () => {
         [ws, tag],
       );
       await q(
+        `INSERT INTO company_firmographics (workspace_id, subject_key, provider, firmographics, fetched_at)
+         VALUES ($1, $2, 'rocketreach', '{}', ${ago(days)})`,
+        [ws, `domain:${tag}.example`],
+      );
+      await q(
         `INSERT INTO company_officers (company_number, officer_key, name, fetched_at)
          VALUES ('0001', $1, 'A. Officer', ${ago(days)})`,
         [tag],
@@ -166,6 +171,7 @@ describe('retention', () => {
       officer_emails: 1,
       persons: 1,
       company_domains: 1,
+      company_firmographics: 1,
       company_officers: 1,
       companies: 1,
       provider_calls: 1,
@@ -175,7 +181,7 @@ describe('retention', () => {
       webhook_events: 1,
       idempotency_answers: 2,
     });
-    expect(run.total_deleted).toBe(18);
+    expect(run.total_deleted).toBe(19);
 
     expect(await db.dataSource.query('SELECT email FROM persons')).toEqual([{ email: 'young@example.com' }]);
     expect(await db.dataSource.query('SELECT subject_key FROM person_phones')).toEqual([
@@ -223,13 +229,13 @@ describe('retention', () => {
       { workspace_id: ws, key_digest: 'k-live' },
     ]);
 
-    // 18 rows > RETENTION_ALERT_ROWS (5): one alert, naming the run.
+    // 19 rows > RETENTION_ALERT_ROWS (5): one alert, naming the run.
     const alerts = await db.dataSource.query<{ title: string; details: { runId: string; total: number } }[]>(
       `SELECT title, details FROM alerts WHERE kind = 'retention.large-run'`,
     );
     expect(alerts).toHaveLength(1);
-    expect(alerts[0].details).toMatchObject({ runId: run.id, total: 18 });
-    expect(alerts[0].title).toContain('18 rows');
+    expect(alerts[0].details).toMatchObject({ runId: run.id, total: 19 });
+    expect(alerts[0].title).toContain('19 rows');
 
     // A second run finds nothing more to delete, and raises no alert.
     await startRun(stack);

@@ -4267,6 +4267,7 @@ export interface operations {
                 officer_emails: number;
                 persons: number;
                 company_domains: number;
+                company_firmographics: number;
                 company_officers: number;
                 companies: number;
                 provider_calls: number;

@@ -305,7 +305,7 @@ export class CreditMonitorConfig {
   @Setting({
     env: 'RETENTION_COMPANY_DAYS',
     description:
-      'Days company data (companies, company_domains, company_officers) is kept after it was fetched.',
+      'Days company data (companies, company_domains, company_firmographics, company_officers) is kept after it was fetched.',
   })
   @IsInt()
   @Min(1)

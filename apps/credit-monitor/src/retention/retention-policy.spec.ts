@@ -20,6 +20,7 @@ describe('the retention policy', () => {
       officer_emails: 365,
       persons: 365,
       company_domains: 366,
+      company_firmographics: 366,
       company_officers: 366,
       companies: 366,
       provider_calls: 730,

@@ -27,6 +27,12 @@ export function retentionTargets(config: CreditMonitorConfig): RetentionTarget[]
     { kind: 'person', table: 'officer_emails', column: 'fetched_at', days: config.retentionPersonDays },
     { kind: 'person', table: 'persons', column: 'fetched_at', days: config.retentionPersonDays },
     { kind: 'company', table: 'company_domains', column: 'fetched_at', days: config.retentionCompanyDays },
+    {
+      kind: 'company',
+      table: 'company_firmographics',
+      column: 'fetched_at',
+      days: config.retentionCompanyDays,
+    },
     { kind: 'company', table: 'company_officers', column: 'fetched_at', days: config.retentionCompanyDays },
     { kind: 'company', table: 'companies', column: 'fetched_at', days: config.retentionCompanyDays },
     {

@@ -854,7 +854,7 @@ export class Orchestrator {
         case 'firmographics':
           result.firmographics = output.company;
           answers.push({
-            provider: step.provider,
+            provider: source,
             fields: firmographicsFields(output.company as Firmographics),
           });
           break;

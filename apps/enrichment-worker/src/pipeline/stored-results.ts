@@ -58,23 +58,40 @@ const PHONE_PROVIDERS: readonly string[] = PROVIDER_NAMES.filter(
  */
 const PHONE_SOURCE_OPERATIONS: readonly string[] = ['person.phone', 'person.email', 'person.profile'];
 
-/** The providers that look people up: a question's profile may have been stored by any of them. */
-const PROFILE_PROVIDERS: readonly string[] = PROVIDER_NAMES.filter(
-  (name) => descriptorOf(name)?.capabilities.lookup_person !== undefined,
-);
+/**
+ * Answers kept whole, by question (the lookup's cache key, which names the provider): the newest per
+ * question. `view` is the step output's field holding the answer; `capability` says which providers
+ * may have answered.
+ */
+const KEPT_ANSWERS = {
+  profile: { table: 'person_profiles', column: 'profile', view: 'person', capability: 'lookup_person' },
+  firmographics: {
+    table: 'company_firmographics',
+    column: 'firmographics',
+    view: 'company',
+    capability: 'lookup_company',
+  },
+} as const;
+type KeptGoal = keyof typeof KEPT_ANSWERS;
 
-/** A question's newest stored profile (served by `uq_person_profiles_workspace_subject`). */
-const STORED_PROFILE_SQL = `SELECT profile, provider
-    FROM person_profiles
-   WHERE workspace_id = $1 AND subject_key = ANY($2::text[]) AND fetched_at > $3
-   ORDER BY fetched_at DESC
-   LIMIT 1`;
+const isKept = (goal: string): goal is KeptGoal => Object.hasOwn(KEPT_ANSWERS, goal);
 
-/** A profile answer into the store: the newest per question and provider. */
-const UPSERT_PROFILE_SQL = `INSERT INTO person_profiles (workspace_id, subject_key, provider, profile, fetched_at)
-  VALUES ($1, $2, $3, $4::jsonb, now())
-  ON CONFLICT (workspace_id, subject_key)
-  DO UPDATE SET provider = EXCLUDED.provider, profile = EXCLUDED.profile, fetched_at = now()`;
+/**
+ * A question's newest kept answer (served by the table's unique index on workspace and subject).
+ * The names put into the SQL are the constants above, never input.
+ */
+const keptAnswerSql = ({ table, column }: (typeof KEPT_ANSWERS)[KeptGoal]): string =>
+  `SELECT ${column} AS answer, provider FROM ${table}
+    WHERE workspace_id = $1 AND subject_key = ANY($2::text[]) AND fetched_at > $3
+    ORDER BY fetched_at DESC
+    LIMIT 1`;
+
+/** An answer kept: the newest per question. */
+const keepAnswerSql = ({ table, column }: (typeof KEPT_ANSWERS)[KeptGoal]): string =>
+  `INSERT INTO ${table} (workspace_id, subject_key, provider, ${column}, fetched_at)
+   VALUES ($1, $2, $3, $4::jsonb, now())
+   ON CONFLICT (workspace_id, subject_key)
+   DO UPDATE SET provider = EXCLUDED.provider, ${column} = EXCLUDED.${column}, fetched_at = now()`;
 
 /** A question's stored numbers, newest fetch first (served by `uq_person_phones_workspace_subject_number`). */
 const STORED_PHONES_SQL = `SELECT number, kind, country, provider
@@ -166,17 +183,18 @@ export class StoredResults {
         return { status: 'hit', credits: 0, output: found };
       }
     }
-    if (goal.key === 'profile' && query) {
-      // The newest profile any provider gave for the same question, as that provider's answer.
-      const subjects = PROFILE_PROVIDERS.map((provider) =>
-        cacheKeyOf(provider, goal.operation, query.question),
-      );
-      const [row] = await this.dataSource.query<{ profile: Record<string, unknown>; provider: string }[]>(
-        STORED_PROFILE_SQL,
+    if (isKept(goal.key) && query) {
+      // The newest answer any provider gave for the same question, as that provider's answer.
+      const kept = KEPT_ANSWERS[goal.key];
+      const subjects = PROVIDER_NAMES.filter(
+        (name) => descriptorOf(name)?.capabilities[kept.capability] !== undefined,
+      ).map((provider) => cacheKeyOf(provider, goal.operation, query.question));
+      const [row] = await this.dataSource.query<{ answer: Record<string, unknown>; provider: string }[]>(
+        keptAnswerSql(kept),
         [workspaceId, subjects, since],
       );
       if (row) {
-        return { status: 'hit', credits: 0, output: { person: row.profile, found_by: row.provider } };
+        return { status: 'hit', credits: 0, output: { [kept.view]: row.answer, found_by: row.provider } };
       }
     }
     if (goal.key === 'email') {
@@ -282,7 +300,7 @@ export class StoredResults {
     }
     if (
       typeof output.found_by === 'string' &&
-      (step.goal === 'email' || step.goal === 'phone' || step.goal === 'profile')
+      (step.goal === 'email' || step.goal === 'phone' || isKept(step.goal))
     ) {
       // Read from the store itself (see fresh): written again, it would pass for a new fetch (its
       // age reset) by this step's provider rather than the one that found it.
@@ -362,16 +380,12 @@ export class StoredResults {
           fields: personFields(person),
         });
         await this.insertPhones(manager, workspaceId, step.provider, step.cacheKey, person.phones);
-        if (step.cacheKey) {
-          await manager.query(UPSERT_PROFILE_SQL, [
-            workspaceId,
-            step.cacheKey,
-            step.provider,
-            JSON.stringify(person),
-          ]);
-        }
+        await this.keep(manager, 'profile', workspaceId, step, output);
         return;
       }
+      case 'firmographics':
+        await this.keep(manager, 'firmographics', workspaceId, step, output);
+        return;
       case 'phone':
         await this.insertPhones(
           manager,
@@ -384,6 +398,27 @@ export class StoredResults {
       default:
         return;
     }
+  }
+
+  /** An answer kept whole under its step's cache key, to serve the same question again (see `fresh`). */
+  private async keep(
+    manager: EntityManager,
+    goal: KeptGoal,
+    workspaceId: string,
+    step: EnrichmentStep,
+    output: Record<string, unknown>,
+  ): Promise<void> {
+    const kept = KEPT_ANSWERS[goal];
+    const answer = output[kept.view];
+    if (!step.cacheKey || answer === null || typeof answer !== 'object') {
+      return;
+    }
+    await manager.query(keepAnswerSql(kept), [
+      workspaceId,
+      step.cacheKey,
+      step.provider,
+      JSON.stringify(answer),
+    ]);
   }
 
   /**

@@ -4,6 +4,7 @@ import { CreditLedgerEntry } from './credit-ledger.entity';
 import { OfficerEmail } from './officer-email.entity';
 import { PersonPhone } from './person-phone.entity';
 import { PersonProfile } from './person-profile.entity';
+import { CompanyFirmographics } from './company-firmographics.entity';
 import { PersonRecord } from './person.entity';
 import { ApiKey } from './api-key.entity';
 import { CompanyRecord } from './company.entity';
@@ -43,6 +44,7 @@ export * from './credit-ledger.entity';
 export * from './officer-email.entity';
 export * from './person-phone.entity';
 export * from './person-profile.entity';
+export * from './company-firmographics.entity';
 export * from './person.entity';
 export * from './webhook-event.entity';
 export * from './stream-position.entity';
@@ -77,6 +79,7 @@ export const ENTITIES = [
   PersonPhone,
   PersonProfile,
   CompanyDomain,
+  CompanyFirmographics,
   CompanyOfficerRecord,
   OfficerEmail,
   WebhookEvent,

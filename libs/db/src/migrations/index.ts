@@ -21,6 +21,7 @@ import { IdempotencyAnswers1796370000000 } from './1796370000000-IdempotencyAnsw
 import { UnlimitedCredits1796380000000 } from './1796380000000-UnlimitedCredits';
 import { IdempotencyWorkRecords1796390000000 } from './1796390000000-IdempotencyWorkRecords';
 import { PersonProfiles1796400000000 } from './1796400000000-PersonProfiles';
+import { CompanyFirmographics1796410000000 } from './1796410000000-CompanyFirmographics';
 
 /** Every migration, in order. Listed explicitly (no glob) so that compiled and test runs agree. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -47,4 +48,5 @@ export const MIGRATIONS: (new () => object)[] = [
   UnlimitedCredits1796380000000,
   IdempotencyWorkRecords1796390000000,
   PersonProfiles1796400000000,
+  CompanyFirmographics1796410000000,
 ];
