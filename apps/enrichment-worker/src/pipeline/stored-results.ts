@@ -24,7 +24,7 @@ import {
   type Goal,
   type Person,
 } from '@sluice/enrichment';
-import { descriptorOf, type Revealed } from '@sluice/providers';
+import { type Capability, descriptorOf, type Revealed } from '@sluice/providers';
 import { PROVIDER_NAMES } from '@sluice/queue';
 import { DataSource, type EntityManager, MoreThan } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
@@ -46,10 +46,12 @@ interface StoredPhoneRow {
   provider: string;
 }
 
+/** The providers with `capability`: a question's answer may have been stored by any of them. */
+const providersWith = (capability: Capability): readonly string[] =>
+  PROVIDER_NAMES.filter((name) => descriptorOf(name)?.capabilities[capability] !== undefined);
+
 /** The providers that find phones: a question's numbers may have been stored by any of them. */
-const PHONE_PROVIDERS: readonly string[] = PROVIDER_NAMES.filter(
-  (name) => descriptorOf(name)?.capabilities.find_phone !== undefined,
-);
+const PHONE_PROVIDERS = providersWith('find_phone');
 
 /**
  * The operations whose answers store numbers: the phone goal's own, and the e-mail and profile
@@ -60,16 +62,21 @@ const PHONE_SOURCE_OPERATIONS: readonly string[] = ['person.phone', 'person.emai
 
 /**
  * Answers kept whole, by question (the lookup's cache key, which names the provider): the newest per
- * question. `view` is the step output's field holding the answer; `capability` says which providers
- * may have answered.
+ * question. `view` is the step output's field holding the answer; `providers` those that may have
+ * answered.
  */
 const KEPT_ANSWERS = {
-  profile: { table: 'person_profiles', column: 'profile', view: 'person', capability: 'lookup_person' },
+  profile: {
+    table: 'person_profiles',
+    column: 'profile',
+    view: 'person',
+    providers: providersWith('lookup_person'),
+  },
   firmographics: {
     table: 'company_firmographics',
     column: 'firmographics',
     view: 'company',
-    capability: 'lookup_company',
+    providers: providersWith('lookup_company'),
   },
 } as const;
 type KeptGoal = keyof typeof KEPT_ANSWERS;
@@ -186,9 +193,7 @@ export class StoredResults {
     if (isKept(goal.key) && query) {
       // The newest answer any provider gave for the same question, as that provider's answer.
       const kept = KEPT_ANSWERS[goal.key];
-      const subjects = PROVIDER_NAMES.filter(
-        (name) => descriptorOf(name)?.capabilities[kept.capability] !== undefined,
-      ).map((provider) => cacheKeyOf(provider, goal.operation, query.question));
+      const subjects = kept.providers.map((provider) => cacheKeyOf(provider, goal.operation, query.question));
       const [row] = await this.dataSource.query<{ answer: Record<string, unknown>; provider: string }[]>(
         keptAnswerSql(kept),
         [workspaceId, subjects, since],
