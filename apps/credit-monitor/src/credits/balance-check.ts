@@ -58,6 +58,9 @@ interface ReadingMoment {
   reserved: number;
 }
 
+/** A reading's moment with the time its answer was in (PostgreSQL's); the snapshot's `answered_at`. */
+type AnsweredMoment = ReadingMoment & { answeredAt: Date };
+
 const round = (value: number): number => Math.round(value * 10_000) / 10_000;
 
 /**
@@ -142,15 +145,16 @@ export class BalanceCheck {
       }
       throw error;
     }
-    // One provider's readings are applied one at a time, in the order they were taken, under a
-    // lock held to the end: checks running side by side (replicas, a manual check beside the
-    // schedule) could otherwise apply an older balance after a newer one and re-arm an alert
-    // that had just fired.
+    const answeredAt = await this.clock();
+    // One provider's readings are applied one at a time, under a lock held to the end, and only a
+    // reading known to be newer than the last one applied: checks running side by side (replicas,
+    // a manual check beside the schedule) could otherwise apply an older balance after a newer one
+    // and re-arm an alert that had just fired (see `apply`).
     const { result, alerts } = await this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`credit_snapshots:${provider}`]);
       const scoped = this.alerts.within(manager);
       return {
-        result: await this.apply(manager, scoped, provider, reading, moment, now, mark),
+        result: await this.apply(manager, scoped, provider, reading, { ...moment, answeredAt }, now, mark),
         alerts: scoped,
       };
     });
@@ -175,12 +179,18 @@ export class BalanceCheck {
    * one caught between its two writes counts in neither here and in the next interval's ledger.
    */
   private async readingMoment(wallet: CreditWallet, provider: string): Promise<ReadingMoment> {
+    const readAt = await this.clock();
+    const { reserved } = await wallet.snapshot(provider);
+    return { readAt, reserved };
+  }
+
+  /** PostgreSQL's time now (not the transaction's start). */
+  private async clock(): Promise<Date> {
     const [row] = await this.dataSource.query<{ at: Date }[]>('SELECT clock_timestamp() AS at');
     if (!row) {
       throw new Error('PostgreSQL answered no row for clock_timestamp(): the reading cannot be timed');
     }
-    const { reserved } = await wallet.snapshot(provider);
-    return { readAt: row.at, reserved };
+    return row.at;
   }
 
   private async apply(
@@ -188,23 +198,36 @@ export class BalanceCheck {
     alerts: ScopedAlerts,
     provider: string,
     reading: CreditBalance,
-    { readAt, reserved }: ReadingMoment,
+    moment: AnsweredMoment,
     now: Date,
     mark: BalanceMark,
   ): Promise<BalanceCheckResult> {
+    const { readAt, reserved, answeredAt } = moment;
     const balance = reading.remaining;
-    const [latest] = await manager.query<{ taken_at: Date }[]>(
-      'SELECT taken_at FROM credit_snapshots WHERE provider = $1 ORDER BY taken_at DESC LIMIT 1',
+    // A balance stands for some moment between its read's start and its answer. A reading sent
+    // before the last one applied was answered is not known to be the newer of the two (the
+    // provider may have seen this request first and answered it last, or the other way round):
+    // applying it could put back a balance from before, clear the alert the other just raised,
+    // and have the next reading raise it again. It is skipped; the next check reads afresh.
+    const [latest] = await manager.query<{ taken_at: Date; answered_at: Date }[]>(
+      `SELECT taken_at, answered_at FROM credit_snapshots WHERE provider = $1
+          ORDER BY taken_at DESC LIMIT 1`,
       [provider],
     );
-    if (latest && latest.taken_at.getTime() > readAt.getTime()) {
-      return { provider, skipped: 'a newer reading was applied meanwhile' };
+    if (latest && latest.answered_at.getTime() > readAt.getTime()) {
+      return {
+        provider,
+        skipped:
+          latest.taken_at.getTime() > readAt.getTime()
+            ? 'a newer reading was applied meanwhile'
+            : 'a reading whose read overlapped this one was applied first',
+      };
     }
     await (await this.walletOf()).setBalance(provider, balance, mark);
     if (isUnlimited(reading)) {
-      return this.applyUnlimited(manager, alerts, provider, reserved, readAt);
+      return this.applyUnlimited(manager, alerts, provider, reserved, readAt, answeredAt);
     }
-    const drift = await this.snapshot(manager, provider, balance, reserved, readAt);
+    const drift = await this.snapshot(manager, provider, balance, moment);
     const policy = this.config.policies[provider] ?? {};
 
     // Thresholds: the worst level crossed alerts once; a better balance re-arms.
@@ -283,11 +306,12 @@ export class BalanceCheck {
     provider: string,
     reserved: number,
     readAt: Date,
+    answeredAt: Date,
   ): Promise<BalanceCheckResult> {
     await manager.query(
-      `INSERT INTO credit_snapshots (provider, balance, unlimited, reserved, taken_at)
-         VALUES ($1, NULL, true, $2, $3)`,
-      [provider, reserved, readAt],
+      `INSERT INTO credit_snapshots (provider, balance, unlimited, reserved, taken_at, answered_at)
+         VALUES ($1, NULL, true, $2, $3, $4)`,
+      [provider, reserved, readAt, answeredAt],
     );
     await alerts.clear(`credits.threshold:${provider}:critical`);
     await alerts.clear(`credits.threshold:${provider}:warning`);
@@ -308,8 +332,7 @@ export class BalanceCheck {
     manager: EntityManager,
     provider: string,
     balance: number,
-    reserved: number,
-    readAt: Date,
+    { reserved, readAt, answeredAt }: AnsweredMoment,
   ): Promise<number | null> {
     const [previous] = await manager.query<{ balance: string | null; reserved: string; taken_at: Date }[]>(
       `SELECT balance, reserved, taken_at FROM credit_snapshots WHERE provider = $1
@@ -336,9 +359,10 @@ export class BalanceCheck {
       }
     }
     await manager.query(
-      `INSERT INTO credit_snapshots (provider, balance, reserved, provider_spent, ledger_spent, drift, taken_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [provider, balance, reserved, providerSpent, ledgerSpent, drift, readAt],
+      `INSERT INTO credit_snapshots
+          (provider, balance, reserved, provider_spent, ledger_spent, drift, taken_at, answered_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [provider, balance, reserved, providerSpent, ledgerSpent, drift, readAt, answeredAt],
     );
     return drift;
   }

@@ -40,6 +40,11 @@ export class CreditSnapshot {
   @Column({ type: 'numeric', precision: 14, scale: 4, nullable: true })
   drift!: string | null;
 
+  /** When the balance was read: the request sent (PostgreSQL's clock; the ledger interval's end). */
   @CreateDateColumn({ name: 'taken_at', type: 'timestamptz' })
   takenAt!: Date;
+
+  /** When the provider's answer was in. The balance stands for some moment in between. */
+  @Column({ name: 'answered_at', type: 'timestamptz' })
+  answeredAt!: Date;
 }

@@ -22,6 +22,7 @@ import { UnlimitedCredits1796380000000 } from './1796380000000-UnlimitedCredits'
 import { IdempotencyWorkRecords1796390000000 } from './1796390000000-IdempotencyWorkRecords';
 import { PersonProfiles1796400000000 } from './1796400000000-PersonProfiles';
 import { CompanyFirmographics1796410000000 } from './1796410000000-CompanyFirmographics';
+import { SnapshotAnsweredAt1796420000000 } from './1796420000000-SnapshotAnsweredAt';
 
 /** Every migration, in order. Listed explicitly (no glob) so that compiled and test runs agree. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -49,4 +50,5 @@ export const MIGRATIONS: (new () => object)[] = [
   IdempotencyWorkRecords1796390000000,
   PersonProfiles1796400000000,
   CompanyFirmographics1796410000000,
+  SnapshotAnsweredAt1796420000000,
 ];
