@@ -185,6 +185,15 @@ describe('RocketReach on an unlimited plan', () => {
     await eventually(() => (thresholdAlerts().length === 1 ? true : undefined), {
       what: 'the critical alert',
     });
+    // Each alert is delivered by a job of its own: the drift alert may land after the critical one.
+    await eventually(
+      () =>
+        alertsOf(sink as HttpSink, 'credits.drift').filter((alert) => alert.provider === 'rocketreach')
+          .length === 1
+          ? true
+          : undefined,
+      { what: 'the drift alert' },
+    );
     const fired = (): Promise<{ key: string; fired: boolean }[]> =>
       db.dataSource.query(`SELECT key, fired FROM alert_states WHERE key LIKE '%:rocketreach%' ORDER BY key`);
     expect(await fired()).toEqual([
