@@ -71,11 +71,20 @@ describe('Apollo adapter against the sandbox', () => {
       status: 'hit',
       credits: 1,
       data: { fullName: person.full_name, companyDomain: person.domain, emails: [{ email: person.email }] },
+      // The organization comes with the person, paid with them.
+      revealed: { firmographics: { domain: person.domain, name: person.company_name } },
+    });
+    const email = await adapter().findWorkEmail({ email: person.email });
+    expect(email.data).toMatchObject({
+      status: 'hit',
+      credits: 1,
+      data: { email: person.email },
+      revealed: { firmographics: { domain: person.domain } },
     });
     const stranger = people.find((p) => !p.emails.apollo)!;
     const miss = await adapter().findWorkEmail({ email: stranger.email });
     expect(miss.data).toMatchObject({ status: 'miss', credits: 0 });
-    expect(await credits()).toBe(999);
+    expect(await credits()).toBe(998);
     expect(hit.rateLimit).toMatchObject({ limit: 600, window: '1h' });
   });
 

@@ -397,6 +397,49 @@ describe('the e-mail waterfall', () => {
     expect((await calls(ctx.stack.sandboxUrl, 'rocketreach')).total).toBe(before.total);
   });
 
+  it("answers a company's firmographics with the organization Apollo's e-mail match returned, paying once", async () => {
+    const companies = await answerKey<WorldCompany>(ctx.stack.sandboxUrl, 'companies');
+    // Apollo finds the e-mail (Snov.io does not); a company no other test asks about.
+    const person = [...world]
+      .reverse()
+      .filter(
+        (p) => !p.emails.snov && p.emails.apollo === p.email && p.domain !== companies.at(-3)?.domain,
+      )[5];
+    expect(person).toBeDefined();
+    const company = companies.find((c) => c.domain === person?.domain) as WorldCompany;
+    const enrich = async (input: Record<string, unknown>, fields: string[]): Promise<JobView> =>
+      finished(
+        ctx.stack,
+        apiKey,
+        await enqueue(ctx.stack, apiKey, { type: 'enrich', input, options: { fields } }),
+      );
+    const before = await calls(ctx.stack.sandboxUrl, 'rocketreach');
+    // Apollo writes industries in lower case.
+    const firmographics = {
+      industry: company.firmographics.industry.toLowerCase(),
+      company_size: company.firmographics.employees,
+    };
+
+    const view = await enrich(personInput(person), ['business_email', 'industry', 'company_size']);
+    expect(view.status).toBe('completed');
+    expect(view.result?.data).toEqual({ business_email: person?.email, ...firmographics });
+    expect(view.result?.sources).toEqual({
+      business_email: 'apollo',
+      industry: 'apollo',
+      company_size: 'apollo',
+    });
+    expect(view.result?.credits_spent).toBe(1);
+
+    // The company alone, once the cache has forgotten: from the store, as Apollo's answer.
+    expect(await forgetCachedAnswers()).toBeGreaterThan(0);
+    const again = await enrich({ domain: company.domain }, ['industry', 'company_size']);
+    expect(again.result?.data).toEqual(firmographics);
+    expect(again.result?.sources).toEqual({ industry: 'apollo', company_size: 'apollo' });
+    expect(again.result?.credits_spent).toBe(0);
+    // RocketReach's company lookup was never asked.
+    expect((await calls(ctx.stack.sandboxUrl, 'rocketreach')).total).toBe(before.total);
+  });
+
   it('asks the provider again with max_age_days 0 although the cache is warm; without it the cache answers', async () => {
     const person = world.find((p) => p.emails.snov === p.email) as WorldPerson;
     const run = async (options?: Record<string, unknown>) => {

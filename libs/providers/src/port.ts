@@ -73,10 +73,13 @@ export type Outcome<T> =
 /**
  * What a paid answer gave besides what was asked, charged with it: a RocketReach lookup returns the
  * whole profile, so a lookup for a work e-mail also gives (and charges for) the person's numbers,
- * found address or not. Kept for the person's later questions, so it is not bought again.
+ * found address or not; an Apollo match returns the organization the person works at. Kept for
+ * the person's (and the company's) later questions, so it is not bought again.
  */
 export interface Revealed {
   phones?: FoundPhone[];
+  /** The person's company, by its domain: answers that company's firmographics questions. */
+  firmographics?: Firmographics;
 }
 
 export type CapabilityResult<T, Raw = unknown> = ProviderResult<Outcome<T>, Raw>;

@@ -15,6 +15,7 @@ import {
   acceptPhones,
   cacheKeyOf,
   emailFields,
+  GOALS,
   normalizeDomain,
   officerKeyOf,
   personFields,
@@ -76,7 +77,9 @@ const KEPT_ANSWERS = {
     table: 'company_firmographics',
     column: 'firmographics',
     view: 'company',
-    providers: providersWith('lookup_company'),
+    // A company lookup's answer, or the company a person lookup returned with the person (Apollo's
+    // match gives the organization; see `writeRevealed`).
+    providers: [...new Set([...providersWith('lookup_company'), ...providersWith('lookup_person')])],
   },
 } as const;
 type KeptGoal = keyof typeof KEPT_ANSWERS;
@@ -99,6 +102,9 @@ const keepAnswerSql = ({ table, column }: (typeof KEPT_ANSWERS)[KeptGoal]): stri
    VALUES ($1, $2, $3, $4::jsonb, now())
    ON CONFLICT (workspace_id, subject_key)
    DO UPDATE SET provider = EXCLUDED.provider, ${column} = EXCLUDED.${column}, fetched_at = now()`;
+
+/** A firmographics question by the company's domain alone (its cache input; see `Orchestrator.cacheInput`). */
+const firmographicsQuestion = (domain: unknown): Record<string, unknown> => ({ domain });
 
 /** A question's stored numbers, newest fetch first (served by `uq_person_phones_workspace_subject_number`). */
 const STORED_PHONES_SQL = `SELECT number, kind, country, provider
@@ -193,7 +199,15 @@ export class StoredResults {
     if (isKept(goal.key) && query) {
       // The newest answer any provider gave for the same question, as that provider's answer.
       const kept = KEPT_ANSWERS[goal.key];
-      const subjects = kept.providers.map((provider) => cacheKeyOf(provider, goal.operation, query.question));
+      const questions = [query.question];
+      if (goal.key === 'firmographics' && query.question.domain) {
+        // A company with a domain is looked up by it alone (the name aside), and a company another
+        // answer revealed is kept under its domain alone.
+        questions.push(firmographicsQuestion(query.question.domain));
+      }
+      const subjects = kept.providers.flatMap((provider) =>
+        questions.map((question) => cacheKeyOf(provider, goal.operation, question)),
+      );
       const [row] = await this.dataSource.query<{ answer: Record<string, unknown>; provider: string }[]>(
         keptAnswerSql(kept),
         [workspaceId, subjects, since],
@@ -427,8 +441,9 @@ export class StoredResults {
   }
 
   /**
-   * Numbers a paid answer revealed besides what its step asked (see `Revealed`), whether or not the
-   * goal accepted that answer: kept like a phone step's own.
+   * What a paid answer revealed besides what its step asked (see `Revealed`), whether or not the
+   * goal accepted that answer: numbers kept like a phone step's own, a company like a firmographics
+   * step's answer.
    */
   async writeRevealed(
     manager: EntityManager,
@@ -437,6 +452,18 @@ export class StoredResults {
     revealed: Revealed,
   ): Promise<void> {
     await this.insertPhones(manager, workspaceId, step.provider, step.cacheKey, revealed.phones ?? []);
+    const company = revealed.firmographics;
+    if (company?.domain) {
+      // The person's company, kept as the provider's answer to that company's firmographics
+      // question by domain: a later question about it is not bought again.
+      const kept = KEPT_ANSWERS.firmographics;
+      await manager.query(keepAnswerSql(kept), [
+        workspaceId,
+        cacheKeyOf(step.provider, GOALS.firmographics.operation, firmographicsQuestion(company.domain)),
+        step.provider,
+        JSON.stringify(company),
+      ]);
+    }
   }
 
   /**

@@ -113,7 +113,8 @@ export interface ChainAnswers {
   officers?: readonly Record<string, unknown>[] | null;
 }
 
-const GOALS: Record<GoalKey, Goal> = {
+/** Each goal's capability and operation (the operation names its cache keys). */
+export const GOALS: Readonly<Record<GoalKey, Goal>> = {
   company: {
     id: 'company',
     key: 'company',

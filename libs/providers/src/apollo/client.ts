@@ -6,7 +6,7 @@ import { isRecord } from '../json';
 import type { CapabilityResult, CreditBalance, Outcome, ProviderAdapter } from '../port';
 import { personInputProblem } from '../person-input';
 import { APOLLO, APOLLO_COSTS } from './descriptor';
-import { mapApolloPerson, mapApolloPhones } from './mapper';
+import { mapApolloOrganization, mapApolloPerson, mapApolloPhones } from './mapper';
 import { requestIdFromText } from './request-id';
 import type {
   ApolloBulkMatchResponse,
@@ -281,23 +281,36 @@ export class ApolloAdapter implements ProviderAdapter {
     return detailsOf(query);
   }
 
+  /**
+   * A match: the person, and the organization they work at, which comes with them and is charged
+   * with them (`revealed`: kept for the company's later firmographics questions).
+   */
   async lookupPerson(query: PersonQuery): Promise<CapabilityResult<Person>> {
     const result = await this.match(this.personDetails(query));
     const person = result.data.person;
+    if (!person) {
+      return { ...result, data: { status: 'miss', credits: 0 } };
+    }
+    const firmographics = mapApolloOrganization(person.organization);
     return {
       ...result,
-      data: person
-        ? { status: 'hit', data: mapApolloPerson(person), credits: APOLLO_COSTS.match }
-        : { status: 'miss', credits: 0 },
+      data: {
+        status: 'hit',
+        data: mapApolloPerson(person),
+        credits: APOLLO_COSTS.match,
+        ...(firmographics ? { revealed: { firmographics } } : {}),
+      },
     };
   }
 
   async findWorkEmail(query: PersonQuery): Promise<CapabilityResult<FoundEmail>> {
     const result = await this.lookupPerson(query);
+    const { data } = result;
+    const revealed = data.status === 'hit' && data.revealed ? { revealed: data.revealed } : {};
     const outcome: Outcome<FoundEmail> =
-      result.data.status === 'hit' && result.data.data.emails[0]
-        ? { status: 'hit', data: result.data.data.emails[0], credits: result.data.credits }
-        : { status: 'miss', credits: result.data.credits, reason: 'no e-mail' };
+      data.status === 'hit' && data.data.emails[0]
+        ? { status: 'hit', data: data.data.emails[0], credits: data.credits, ...revealed }
+        : { status: 'miss', credits: data.credits, reason: 'no e-mail', ...revealed };
     return { ...result, data: outcome };
   }
 

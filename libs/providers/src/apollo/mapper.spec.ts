@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { apolloPhoneOutcome } from './client';
 import { APOLLO, APOLLO_COSTS } from './descriptor';
-import { mapApolloPerson } from './mapper';
+import { mapApolloOrganization, mapApolloPerson } from './mapper';
 import { requestIdFromText } from './request-id';
 import type { ApolloMatchResponse } from './types';
 
@@ -30,6 +30,32 @@ describe('Apollo people match, from the reference example', () => {
       emails: [{ email: 'tim@apollo.io', kind: 'work', verdict: 'valid' }],
     });
     expect(mapped.companyDomain).toBe(person!.organization?.primary_domain);
+  });
+
+  it('maps the organization that comes with the person as firmographics, and none without a domain', () => {
+    const { person } = JSON.parse(text) as ApolloMatchResponse;
+    const organization = person!.organization!;
+    const company = mapApolloOrganization(organization);
+    expect(company).toMatchObject({
+      name: 'Apollo.io',
+      domain: 'apollo.io',
+      industry: 'information technology & services',
+      employees: 1600,
+      revenueUsd: 100000000,
+      linkedinUrl: 'http://www.linkedin.com/company/apolloio',
+      // An empty `primary_phone` is no number.
+      phone: null,
+      location: { locality: 'San Francisco', region: 'California', country: 'United States' },
+    });
+    expect(company?.technologies).toEqual(organization.technology_names);
+    expect(mapApolloOrganization({ ...organization, primary_domain: 'https://www.Apollo.io/' })?.domain).toBe(
+      'apollo.io',
+    );
+    expect(
+      mapApolloOrganization({ ...organization, primary_phone: { sanitized_number: '+14155550100' } })?.phone,
+    ).toBe('+14155550100');
+    expect(mapApolloOrganization({ ...organization, primary_domain: null })).toBeNull();
+    expect(mapApolloOrganization(null)).toBeNull();
   });
 });
 

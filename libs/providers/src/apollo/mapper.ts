@@ -3,12 +3,13 @@ import {
   normalizeEmail,
   normalizeLinkedinUrl,
   type EmailVerdict,
+  type Firmographics,
   type FoundPhone,
   type Person,
   type Seniority,
 } from '@sluice/enrichment';
 import { phonesOf } from '../phones/phone-provider';
-import type { ApolloPerson, ApolloWebhookResult } from './types';
+import type { ApolloOrganization, ApolloPerson, ApolloWebhookResult } from './types';
 
 const SENIORITIES: Record<string, Seniority> = {
   c_suite: 'c_suite',
@@ -60,6 +61,33 @@ export function mapApolloPerson(person: ApolloPerson): Person {
         ]
       : [],
     phones: [],
+  };
+}
+
+/**
+ * The person's organization as firmographics: what a match returns with the person, and charges
+ * for with them. Null without a primary domain, which is what a company question names.
+ */
+export function mapApolloOrganization(org: ApolloOrganization | null | undefined): Firmographics | null {
+  const domain = org?.primary_domain ? normalizeDomain(org.primary_domain) : null;
+  if (!org || !domain) {
+    return null;
+  }
+  return {
+    name: org.name ?? null,
+    domain,
+    industry: org.industry ?? null,
+    employees: org.estimated_num_employees ?? null,
+    revenueUsd: org.annual_revenue ?? null,
+    technologies: org.technology_names ?? [],
+    linkedinUrl: org.linkedin_url ?? null,
+    phone:
+      phonesOf([[org.primary_phone?.sanitized_number ?? org.primary_phone?.number, 'office']])[0]?.number ??
+      null,
+    location:
+      org.city || org.state || org.country
+        ? { locality: org.city ?? null, region: org.state ?? null, country: org.country ?? null }
+        : null,
   };
 }
 
