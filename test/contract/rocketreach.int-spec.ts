@@ -231,10 +231,12 @@ describe('RocketReach adapter against the sandbox', () => {
               { what: 'the lookup to complete', timeoutMs: 5000 },
             )
           : still.data;
-      expect(final).toEqual({
+      expect(final).toMatchObject({
         status: 'hit',
-        data: expect.objectContaining({ email: person!.email, kind: 'work' }) as unknown,
+        data: { email: person!.email, kind: 'work' },
         credits: 1,
+        // The whole profile came with the address, paid for with it.
+        revealed: { profile: { fullName: person!.full_name, companyDomain: person!.domain } },
       });
       expect(await credits()).toBe(beforeCompletion - 1);
       // Looking the unlocked profile up again answers complete at once and costs nothing.

@@ -372,18 +372,23 @@ describe('real-time enrichment (POST /v1/enrich)', () => {
       timeout_ms: 15_000,
     });
     expect(answer.status).toBe(200);
-    // The firmographics step asks by the domain the person's profile gave, not by nothing at all.
+    // The firmographics step asks by the domain the person's profile gave, not by nothing at all:
+    // Apollo's match returned the person's organization with the profile, which answers it (Apollo
+    // writes industries in lower case), so RocketReach's company lookup is not bought.
     expect(answer.body.data).toEqual({
-      industry: company.firmographics.industry,
+      industry: company.firmographics.industry.toLowerCase(),
       company_size: company.firmographics.employees,
     });
-    expect(answer.body.sources).toEqual({ industry: 'rocketreach', company_size: 'rocketreach' });
+    expect(answer.body.sources).toEqual({ industry: 'apollo', company_size: 'apollo' });
     const view = await finished(ctx.stack, apiKey, answer.body.job_id);
     expect(view.steps.find((step) => step.goal === 'firmographics')).toMatchObject({
       provider: 'rocketreach',
       state: 'completed',
       reason: null,
+      cached: true,
+      credits: 0,
     });
+    expect(view.result?.credits_spent).toBe(1);
   });
 
   it('replays an Idempotency-Key with the status of the first answer: 200, or 202 for a job still running', async () => {

@@ -478,15 +478,7 @@ describe('erasure and suppression', () => {
     );
     expect(found.result?.email).toMatchObject({ source: 'rocketreach' });
     expect(await stored()).toBe(1);
-    // And so does their stored profile (asked by name: the profile is stored under the question),
-    // with the number it carried.
-    const profiled = await finished(
-      stack,
-      apiKey,
-      await enqueue(stack, apiKey, { type: 'person.profile', input: personInput(other) }),
-      30_000,
-    );
-    expect(profiled.result?.person).toBeDefined();
+    // And so does the profile the lookup returned with it (stored for profile questions), ...
     const profiles = async (): Promise<number> =>
       (
         await db.dataSource.query<{ n: number }[]>(
@@ -495,6 +487,17 @@ describe('erasure and suppression', () => {
         )
       )[0].n;
     expect(await profiles()).toBe(1);
+    // ...and a profile looked up by another question (their LinkedIn URL: the profile is stored
+    // under the question), with the number it carried.
+    const profiled = await finished(
+      stack,
+      apiKey,
+      await enqueue(stack, apiKey, { type: 'person.profile', input: { linkedin_url: other.linkedin_url } }),
+      30_000,
+    );
+    expect(profiled.result?.person).toBeDefined();
+    expect(profiled.result?.credits_spent).toBe(1);
+    expect(await profiles()).toBe(2);
     expect(await stored()).toBe(2);
     const again = await call<ErasureAnswer>(
       stack.gatewayUrl,
@@ -503,7 +506,7 @@ describe('erasure and suppression', () => {
       { token: apiKey },
     );
     expect(again.status).toBe(200);
-    expect(again.body.erased).toMatchObject({ person_phones: 2, person_profiles: 1 });
+    expect(again.body.erased).toMatchObject({ person_phones: 2, person_profiles: 2 });
     expect(await stored()).toBe(0);
     expect(await profiles()).toBe(0);
   });

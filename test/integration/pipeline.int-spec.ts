@@ -242,7 +242,7 @@ describe('the e-mail waterfall', () => {
     expect(after.map((c) => c.total)).toEqual(before.map((c) => c.total));
   });
 
-  describe('numbers revealed with another answer', () => {
+  describe('numbers and profiles revealed with another answer', () => {
     const phoneProviders = ['orion-connect', 'astra-dialer', 'nimbus-lookup'];
     const phoneCalls = async (): Promise<number[]> =>
       (await Promise.all(phoneProviders.map((p) => calls(ctx.stack.sandboxUrl, p)))).map((c) => c.total);
@@ -329,6 +329,50 @@ describe('the e-mail waterfall', () => {
         'rocketreach',
       ]);
       await expectPhoneFromStore(person);
+    });
+  });
+
+  describe('profiles revealed with an e-mail answer', () => {
+    /** The person's e-mail question, then their profile question: answered with the profile the e-mail lookup returned. */
+    const expectProfileFromStore = async (person: WorldPerson, provider: string): Promise<void> => {
+      const ask = async (type: string): Promise<JobView> =>
+        finished(
+          ctx.stack,
+          apiKey,
+          await enqueue(ctx.stack, apiKey, { type, input: personInput(person) }),
+          15_000,
+        );
+      const email = await ask('person.email');
+      expect(email.result?.email).toMatchObject({ email: person.email, source: provider });
+      expect(email.result?.credits_spent).toBe(1);
+      const before = await Promise.all(['apollo', 'rocketreach'].map((p) => calls(ctx.stack.sandboxUrl, p)));
+      const profile = await ask('person.profile');
+      expect(profile.status).toBe('completed');
+      expect(profile.steps.map((s) => [s.provider, s.state, s.cached, s.credits])).toEqual([
+        ['apollo', 'completed', true, 0],
+      ]);
+      const found = profile.result?.person as { fullName?: string; emails?: { email: string }[] } | undefined;
+      expect(found?.fullName).toBe(person.full_name);
+      expect(found?.emails?.map((e) => e.email)).toContain(person.email);
+      const sources = Object.values(profile.result?.sources ?? {});
+      expect(sources.length).toBeGreaterThan(0);
+      expect(new Set(sources)).toEqual(new Set([provider]));
+      expect(profile.result?.credits_spent).toBe(0);
+      const after = await Promise.all(['apollo', 'rocketreach'].map((p) => calls(ctx.stack.sandboxUrl, p)));
+      expect(after.map((c) => c.total)).toEqual(before.map((c) => c.total));
+    };
+
+    it("answers the profile question of a person Apollo's e-mail match returned, paying nothing", async () => {
+      // Snov.io does not know the address, Apollo does; away from the people other tests ask about.
+      const person = [...world].reverse().filter((p) => !p.emails.snov && p.emails.apollo === p.email)[9];
+      expect(person).toBeDefined();
+      await expectProfileFromStore(person, 'apollo');
+    });
+
+    it("answers the profile question of a person RocketReach's e-mail lookup returned, paying nothing", async () => {
+      const person = [...world].reverse().filter(onlyRocketReachFinds('valid'))[2];
+      expect(person).toBeDefined();
+      await expectProfileFromStore(person, 'rocketreach');
     });
   });
 

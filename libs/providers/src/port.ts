@@ -72,12 +72,15 @@ export type Outcome<T> =
 
 /**
  * What a paid answer gave besides what was asked, charged with it: a RocketReach lookup returns the
- * whole profile, so a lookup for a work e-mail also gives (and charges for) the person's numbers,
- * found address or not; an Apollo match returns the organization the person works at. Kept for
- * the person's (and the company's) later questions, so it is not bought again.
+ * whole profile, so a lookup for a work e-mail also gives (and charges for) the person's numbers
+ * and profile, found address or not; an Apollo match returns the person's profile and the
+ * organization they work at. Kept for the person's (and the company's) later questions, so it is
+ * not bought again.
  */
 export interface Revealed {
   phones?: FoundPhone[];
+  /** The person as the lookup returned them: answers their later profile questions. */
+  profile?: Person;
   /** The person's company, by its domain: answers that company's firmographics questions. */
   firmographics?: Firmographics;
 }

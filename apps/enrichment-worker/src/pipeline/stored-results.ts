@@ -55,16 +55,16 @@ const providersWith = (capability: Capability): readonly string[] =>
 const PHONE_PROVIDERS = providersWith('find_phone');
 
 /**
- * The operations whose answers store numbers: the phone goal's own, and the e-mail and profile
- * answers that revealed numbers with what was asked (a RocketReach lookup returns the whole
- * profile, and charges for it once).
+ * The person lookups, whose questions share their identifiers (`Orchestrator.cacheInput`): each may
+ * store numbers and a profile, its own answer or what it revealed with what was asked (a
+ * RocketReach lookup returns the whole profile, and charges for it once).
  */
-const PHONE_SOURCE_OPERATIONS: readonly string[] = ['person.phone', 'person.email', 'person.profile'];
+const PERSON_OPERATIONS: readonly string[] = ['person.phone', 'person.email', 'person.profile'];
 
 /**
- * Answers kept whole, by question (the lookup's cache key, which names the provider): the newest per
- * question. `view` is the step output's field holding the answer; `providers` those that may have
- * answered.
+ * Answers kept whole, by question (the lookup's cache key, which names the provider and the
+ * operation): the newest per question. `view` is the step output's field holding the answer;
+ * `providers` those that may have answered, `operations` the lookups whose keys it may be under.
  */
 const KEPT_ANSWERS = {
   profile: {
@@ -72,6 +72,9 @@ const KEPT_ANSWERS = {
     column: 'profile',
     view: 'person',
     providers: providersWith('lookup_person'),
+    // A profile lookup's own answer, or the profile an e-mail or phone lookup of the same person
+    // returned and charged for (`writeRevealed`).
+    operations: PERSON_OPERATIONS,
   },
   firmographics: {
     table: 'company_firmographics',
@@ -80,6 +83,7 @@ const KEPT_ANSWERS = {
     // A company lookup's answer, or the company a person lookup returned with the person (Apollo's
     // match gives the organization; see `writeRevealed`).
     providers: [...new Set([...providersWith('lookup_company'), ...providersWith('lookup_person')])],
+    operations: [GOALS.firmographics.operation],
   },
 } as const;
 type KeptGoal = keyof typeof KEPT_ANSWERS;
@@ -206,7 +210,9 @@ export class StoredResults {
         questions.push(firmographicsQuestion(query.question.domain));
       }
       const subjects = kept.providers.flatMap((provider) =>
-        questions.map((question) => cacheKeyOf(provider, goal.operation, question)),
+        kept.operations.flatMap((operation) =>
+          questions.map((question) => cacheKeyOf(provider, operation, question)),
+        ),
       );
       const [row] = await this.dataSource.query<{ answer: Record<string, unknown>; provider: string }[]>(
         keptAnswerSql(kept),
@@ -254,7 +260,7 @@ export class StoredResults {
     // provider, for its operation. Person questions share their identifiers across operations
     // (`Orchestrator.cacheInput`), so the phone question's identifiers name those steps' keys too.
     const subjects = PHONE_PROVIDERS.flatMap((provider) =>
-      PHONE_SOURCE_OPERATIONS.map((operation) => cacheKeyOf(provider, operation, query.question)),
+      PERSON_OPERATIONS.map((operation) => cacheKeyOf(provider, operation, query.question)),
     );
     const rows: StoredPhoneRow[] = await this.dataSource.query(STORED_PHONES_SQL, [
       workspaceId,
@@ -442,8 +448,8 @@ export class StoredResults {
 
   /**
    * What a paid answer revealed besides what its step asked (see `Revealed`), whether or not the
-   * goal accepted that answer: numbers kept like a phone step's own, a company like a firmographics
-   * step's answer.
+   * goal accepted that answer: numbers kept like a phone step's own, a profile like a profile
+   * step's, a company like a firmographics step's answer.
    */
   async writeRevealed(
     manager: EntityManager,
@@ -452,6 +458,16 @@ export class StoredResults {
     revealed: Revealed,
   ): Promise<void> {
     await this.insertPhones(manager, workspaceId, step.provider, step.cacheKey, revealed.phones ?? []);
+    if (revealed.profile && step.cacheKey) {
+      // Under the step's own key (its question, at its provider, for its operation), which the
+      // profile question's keys include, and which an erasure of the step deletes it with.
+      await manager.query(keepAnswerSql(KEPT_ANSWERS.profile), [
+        workspaceId,
+        step.cacheKey,
+        step.provider,
+        JSON.stringify(revealed.profile),
+      ]);
+    }
     const company = revealed.firmographics;
     if (company?.domain) {
       // The person's company, kept as the provider's answer to that company's firmographics

@@ -283,7 +283,8 @@ export class ApolloAdapter implements ProviderAdapter {
 
   /**
    * A match: the person, and the organization they work at, which comes with them and is charged
-   * with them (`revealed`: kept for the company's later firmographics questions).
+   * with them (`revealed`: kept for the company's later firmographics questions). A lookup for the
+   * e-mail reveals the person's profile too.
    */
   async lookupPerson(query: PersonQuery): Promise<CapabilityResult<Person>> {
     const result = await this.match(this.personDetails(query));
@@ -306,7 +307,7 @@ export class ApolloAdapter implements ProviderAdapter {
   async findWorkEmail(query: PersonQuery): Promise<CapabilityResult<FoundEmail>> {
     const result = await this.lookupPerson(query);
     const { data } = result;
-    const revealed = data.status === 'hit' && data.revealed ? { revealed: data.revealed } : {};
+    const revealed = data.status === 'hit' ? { revealed: { ...data.revealed, profile: data.data } } : {};
     const outcome: Outcome<FoundEmail> =
       data.status === 'hit' && data.data.emails[0]
         ? { status: 'hit', data: data.data.emails[0], credits: data.credits, ...revealed }

@@ -10,6 +10,7 @@ import {
 } from './adapter';
 import { RocketReachClient } from './client';
 import { ROCKETREACH_ATTRIBUTION } from './descriptor';
+import { mapRocketReachProfile } from './mapper';
 import type { RocketReachProfile } from './types';
 
 type Answer = { status: number; body: unknown };
@@ -55,6 +56,7 @@ describe('rocketReachLookupOutcome', () => {
       status: 'hit',
       data: { email: 'johndoe@google.com', kind: 'work', verdict: 'valid', confidence: 0.85 },
       credits: 1,
+      revealed: { profile: mapRocketReachProfile(complete as RocketReachProfile) },
     });
     expect(rocketReachLookupOutcome(withPhone, 'phone')).toMatchObject({
       status: 'hit',
@@ -63,23 +65,37 @@ describe('rocketReachLookupOutcome', () => {
     });
   });
 
-  it('keeps the numbers an e-mail lookup revealed and charged for, found address or not', () => {
+  it('keeps the numbers and the profile an e-mail lookup revealed and charged for, found address or not', () => {
     const both: RocketReachProfile = { ...(complete as RocketReachProfile), phones: withPhone.phones };
     const numbers = { phones: [expect.objectContaining({ number: '+447400123456', kind: 'mobile' })] };
     expect(rocketReachLookupOutcome(both, 'email')).toEqual({
       status: 'hit',
       data: { email: 'johndoe@google.com', kind: 'work', verdict: 'valid', confidence: 0.85 },
       credits: 1,
-      revealed: numbers,
+      revealed: { ...numbers, profile: mapRocketReachProfile(both) },
     });
     // A profile with a number and no work address: charged for the number, which is kept.
     expect(rocketReachLookupOutcome(withPhone, 'email')).toMatchObject({
       status: 'miss',
       credits: 1,
-      revealed: numbers,
+      revealed: { ...numbers, profile: mapRocketReachProfile(withPhone) },
     });
-    // Nothing revealed when the lookup gave no number.
-    expect(rocketReachLookupOutcome(complete as RocketReachProfile, 'email')).not.toHaveProperty('revealed');
+    // No numbers revealed when the lookup gave none.
+    expect(rocketReachLookupOutcome(complete as RocketReachProfile, 'email')).not.toHaveProperty(
+      'revealed.phones',
+    );
+    // A phone lookup reveals the profile; a lookup that charged nothing reveals nothing.
+    expect(rocketReachLookupOutcome(withPhone, 'phone')).toMatchObject({
+      revealed: { profile: mapRocketReachProfile(withPhone) },
+    });
+    expect(rocketReachLookupOutcome(complete as RocketReachProfile, 'phone')).toMatchObject({
+      status: 'miss',
+      credits: 1,
+      revealed: { profile: mapRocketReachProfile(complete as RocketReachProfile) },
+    });
+    expect(rocketReachLookupOutcome({ id: 1, status: 'complete', emails: [] }, 'email')).not.toHaveProperty(
+      'revealed',
+    );
   });
 
   it('is a charged miss when the profile came with contact data but not the kind asked for', () => {

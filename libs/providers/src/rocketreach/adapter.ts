@@ -1,7 +1,7 @@
 import type { Firmographics, FoundEmail, FoundPhone, Person, PersonQuery } from '@sluice/enrichment';
 import type { ProviderResult } from '../call-info';
 import { ProviderError } from '../errors';
-import type { CapabilityResult, CreditBalance, Outcome, ProviderAdapter } from '../port';
+import type { CapabilityResult, CreditBalance, Outcome, ProviderAdapter, Revealed } from '../port';
 import { ROCKETREACH_ENDPOINTS, rocketReachCharges, type RocketReachClient } from './client';
 import { ROCKETREACH, ROCKETREACH_ATTRIBUTION } from './descriptor';
 import { lookupState, mapRocketReachCompany, mapRocketReachProfile } from './mapper';
@@ -43,18 +43,21 @@ export function rocketReachLookupOutcome<P extends RocketReachPick>(
   }
   const person = mapRocketReachProfile(profile);
   const credits = rocketReachCharges(profile) ? (ROCKETREACH.capabilities.lookup_person?.credits ?? 1) : 0;
+  // The profile (and on an e-mail lookup, the numbers) came with the lookup, paid for with it
+  // whether or not it held the part asked for.
+  const revealed = (extra: Revealed): { revealed?: Revealed } =>
+    credits > 0 ? { revealed: { profile: person, ...extra } } : {};
   if (pick === 'email') {
     const email = person.emails.find((e) => e.kind === 'work');
-    // The numbers came with the lookup, paid for with it whether or not it held an address.
-    const revealed = credits > 0 && person.phones.length > 0 ? { revealed: { phones: person.phones } } : {};
+    const found = revealed(person.phones.length > 0 ? { phones: person.phones } : {});
     return email
-      ? { status: 'hit', data: email as Picked<P>, credits, ...revealed }
-      : { status: 'miss', credits, reason: 'RocketReach has no work e-mail for this person', ...revealed };
+      ? { status: 'hit', data: email as Picked<P>, credits, ...found }
+      : { status: 'miss', credits, reason: 'RocketReach has no work e-mail for this person', ...found };
   }
   if (pick === 'phone') {
     return person.phones.length > 0
-      ? { status: 'hit', data: person.phones as Picked<P>, credits }
-      : { status: 'miss', credits, reason: 'RocketReach has no phone for this person' };
+      ? { status: 'hit', data: person.phones as Picked<P>, credits, ...revealed({}) }
+      : { status: 'miss', credits, reason: 'RocketReach has no phone for this person', ...revealed({}) };
   }
   return { status: 'hit', data: person as Picked<P>, credits };
 }
