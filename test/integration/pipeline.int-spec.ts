@@ -242,20 +242,22 @@ describe('the e-mail waterfall', () => {
     expect(after.map((c) => c.total)).toEqual(before.map((c) => c.total));
   });
 
-  describe('numbers and profiles revealed with another answer', () => {
+  /** A `type` request about `person`, finished and completed. */
+  const ask = async (type: string, person: WorldPerson): Promise<JobView> => {
+    const view = await finished(
+      ctx.stack,
+      apiKey,
+      await enqueue(ctx.stack, apiKey, { type, input: personInput(person) }),
+      15_000,
+    );
+    expect(view.status).toBe('completed');
+    return view;
+  };
+
+  describe('numbers revealed with another answer', () => {
     const phoneProviders = ['orion-connect', 'astra-dialer', 'nimbus-lookup'];
     const phoneCalls = async (): Promise<number[]> =>
       (await Promise.all(phoneProviders.map((p) => calls(ctx.stack.sandboxUrl, p)))).map((c) => c.total);
-    const ask = async (type: string, person: WorldPerson): Promise<JobView> => {
-      const view = await finished(
-        ctx.stack,
-        apiKey,
-        await enqueue(ctx.stack, apiKey, { type, input: personInput(person) }),
-        15_000,
-      );
-      expect(view.status).toBe('completed');
-      return view;
-    };
     /** The person's phone question, answered with RocketReach's number: no phone provider asked, nothing paid. */
     const expectPhoneFromStore = async (person: WorldPerson): Promise<JobView> => {
       const before = await phoneCalls();
@@ -335,19 +337,11 @@ describe('the e-mail waterfall', () => {
   describe('profiles revealed with an e-mail answer', () => {
     /** The person's e-mail question, then their profile question: answered with the profile the e-mail lookup returned. */
     const expectProfileFromStore = async (person: WorldPerson, provider: string): Promise<void> => {
-      const ask = async (type: string): Promise<JobView> =>
-        finished(
-          ctx.stack,
-          apiKey,
-          await enqueue(ctx.stack, apiKey, { type, input: personInput(person) }),
-          15_000,
-        );
-      const email = await ask('person.email');
+      const email = await ask('person.email', person);
       expect(email.result?.email).toMatchObject({ email: person.email, source: provider });
       expect(email.result?.credits_spent).toBe(1);
       const before = await Promise.all(['apollo', 'rocketreach'].map((p) => calls(ctx.stack.sandboxUrl, p)));
-      const profile = await ask('person.profile');
-      expect(profile.status).toBe('completed');
+      const profile = await ask('person.profile', person);
       expect(profile.steps.map((s) => [s.provider, s.state, s.cached, s.credits])).toEqual([
         ['apollo', 'completed', true, 0],
       ]);

@@ -61,7 +61,7 @@ import { insertSteps, loadRequestWithSteps, type NewStep, type RequestWithSteps 
 import { CreditGate } from './credit-gate';
 import { PipelineGuards, ResultCache } from './pipeline-redis';
 import { ProviderCatalog } from './provider-catalog';
-import type { GoalInput } from './provider-invoker';
+import { firmographicsQuestion, type GoalInput } from './provider-invoker';
 import { WorkspaceAccounts } from './workspace-accounts';
 
 const TERMINAL = ['completed', 'failed', 'cancelled'] as const;
@@ -493,7 +493,7 @@ export class Orchestrator {
       case 'verify':
         return { email: input.email };
       case 'firmographics':
-        return { domain: input.person.domain, company_name: input.companyName };
+        return firmographicsQuestion(input.person.domain, input.companyName);
       default:
         return {
           first_name: input.person.firstName,

@@ -53,6 +53,17 @@ export interface GoalInput {
   person: PersonQuery;
 }
 
+/**
+ * A firmographics question (its cache input, and the key its answer is kept under): the company's
+ * domain when known, which the lookup asks by alone (see `call`), else its name.
+ */
+export function firmographicsQuestion(
+  domain?: string | null,
+  companyName?: string | null,
+): Record<string, unknown> {
+  return domain ? { domain } : { company_name: companyName };
+}
+
 /** The canonical company as the API shows it. */
 export function companyView(company: Company): Record<string, unknown> {
   return {

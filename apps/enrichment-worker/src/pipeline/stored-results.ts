@@ -29,7 +29,7 @@ import { type Capability, descriptorOf, type Revealed } from '@sluice/providers'
 import { PROVIDER_NAMES } from '@sluice/queue';
 import { DataSource, type EntityManager, MoreThan } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { companyView, type GoalInput, type StepOutcome } from './provider-invoker';
+import { companyView, firmographicsQuestion, type GoalInput, type StepOutcome } from './provider-invoker';
 
 /**
  * What a person goal's step asks the store: the question (the identifiers its cache key is built
@@ -106,9 +106,6 @@ const keepAnswerSql = ({ table, column }: (typeof KEPT_ANSWERS)[KeptGoal]): stri
    VALUES ($1, $2, $3, $4::jsonb, now())
    ON CONFLICT (workspace_id, subject_key)
    DO UPDATE SET provider = EXCLUDED.provider, ${column} = EXCLUDED.${column}, fetched_at = now()`;
-
-/** A firmographics question by the company's domain alone (its cache input; see `Orchestrator.cacheInput`). */
-const firmographicsQuestion = (domain: unknown): Record<string, unknown> => ({ domain });
 
 /** A question's stored numbers, newest fetch first (served by `uq_person_phones_workspace_subject_number`). */
 const STORED_PHONES_SQL = `SELECT number, kind, country, provider
@@ -203,16 +200,8 @@ export class StoredResults {
     if (isKept(goal.key) && query) {
       // The newest answer any provider gave for the same question, as that provider's answer.
       const kept = KEPT_ANSWERS[goal.key];
-      const questions = [query.question];
-      if (goal.key === 'firmographics' && query.question.domain) {
-        // A company with a domain is looked up by it alone (the name aside), and a company another
-        // answer revealed is kept under its domain alone.
-        questions.push(firmographicsQuestion(query.question.domain));
-      }
       const subjects = kept.providers.flatMap((provider) =>
-        kept.operations.flatMap((operation) =>
-          questions.map((question) => cacheKeyOf(provider, operation, question)),
-        ),
+        kept.operations.map((operation) => cacheKeyOf(provider, operation, query.question)),
       );
       const [row] = await this.dataSource.query<{ answer: Record<string, unknown>; provider: string }[]>(
         keptAnswerSql(kept),
@@ -405,11 +394,11 @@ export class StoredResults {
           fields: personFields(person),
         });
         await this.insertPhones(manager, workspaceId, step.provider, step.cacheKey, person.phones);
-        await this.keep(manager, 'profile', workspaceId, step, output);
+        await this.keep(manager, 'profile', workspaceId, step.provider, step.cacheKey, output.person);
         return;
       }
       case 'firmographics':
-        await this.keep(manager, 'firmographics', workspaceId, step, output);
+        await this.keep(manager, 'firmographics', workspaceId, step.provider, step.cacheKey, output.company);
         return;
       case 'phone':
         await this.insertPhones(
@@ -425,23 +414,25 @@ export class StoredResults {
     }
   }
 
-  /** An answer kept whole under its step's cache key, to serve the same question again (see `fresh`). */
+  /**
+   * An answer kept whole under the key of the question it answers (a step's cache key), as
+   * `provider`'s answer, to serve that question again (see `fresh`).
+   */
   private async keep(
     manager: EntityManager,
     goal: KeptGoal,
     workspaceId: string,
-    step: EnrichmentStep,
-    output: Record<string, unknown>,
+    provider: string,
+    subjectKey: string | null,
+    answer: unknown,
   ): Promise<void> {
-    const kept = KEPT_ANSWERS[goal];
-    const answer = output[kept.view];
-    if (!step.cacheKey || answer === null || typeof answer !== 'object') {
+    if (!subjectKey || answer === null || typeof answer !== 'object') {
       return;
     }
-    await manager.query(keepAnswerSql(kept), [
+    await manager.query(keepAnswerSql(KEPT_ANSWERS[goal]), [
       workspaceId,
-      step.cacheKey,
-      step.provider,
+      subjectKey,
+      provider,
       JSON.stringify(answer),
     ]);
   }
@@ -458,27 +449,16 @@ export class StoredResults {
     revealed: Revealed,
   ): Promise<void> {
     await this.insertPhones(manager, workspaceId, step.provider, step.cacheKey, revealed.phones ?? []);
-    if (revealed.profile && step.cacheKey) {
-      // Under the step's own key (its question, at its provider, for its operation), which the
-      // profile question's keys include, and which an erasure of the step deletes it with.
-      await manager.query(keepAnswerSql(KEPT_ANSWERS.profile), [
-        workspaceId,
-        step.cacheKey,
-        step.provider,
-        JSON.stringify(revealed.profile),
-      ]);
-    }
+    // The profile under the step's own key (its question, at its provider, for its operation),
+    // which the profile question's keys include, and which an erasure of the step deletes it with.
+    await this.keep(manager, 'profile', workspaceId, step.provider, step.cacheKey, revealed.profile ?? null);
+    // The person's company, as the provider's answer to that company's firmographics question by
+    // domain: a later question about it is not bought again.
     const company = revealed.firmographics;
     if (company?.domain) {
-      // The person's company, kept as the provider's answer to that company's firmographics
-      // question by domain: a later question about it is not bought again.
-      const kept = KEPT_ANSWERS.firmographics;
-      await manager.query(keepAnswerSql(kept), [
-        workspaceId,
-        cacheKeyOf(step.provider, GOALS.firmographics.operation, firmographicsQuestion(company.domain)),
-        step.provider,
-        JSON.stringify(company),
-      ]);
+      const question = firmographicsQuestion(company.domain);
+      const key = cacheKeyOf(step.provider, GOALS.firmographics.operation, question);
+      await this.keep(manager, 'firmographics', workspaceId, step.provider, key, company);
     }
   }
 
