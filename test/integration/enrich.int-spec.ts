@@ -374,18 +374,20 @@ describe('real-time enrichment (POST /v1/enrich)', () => {
     const company = companies.find((c) => c.domain === person.domain) as WorldCompany;
     const answer = await enrich({
       email: person.email,
-      enrich: ['industry', 'company_size'],
+      enrich: ['industry', 'company_size', 'country'],
       timeout_ms: 15_000,
     });
     expect(answer.status).toBe(200);
     // The firmographics step asks by the domain the person's profile gave, not by nothing at all:
     // Apollo's match returned the person's organization with the profile, which answers it (Apollo
-    // writes industries in lower case), so RocketReach's company lookup is not bought.
+    // writes industries in lower case), so RocketReach's company lookup is not bought. Apollo names
+    // the country (`United Kingdom`); the answer gives its ISO code, as for every provider.
     expect(answer.body.data).toEqual({
       industry: company.firmographics.industry.toLowerCase(),
       company_size: company.firmographics.employees,
+      country: 'GB',
     });
-    expect(answer.body.sources).toEqual({ industry: 'apollo', company_size: 'apollo' });
+    expect(answer.body.sources).toEqual({ industry: 'apollo', company_size: 'apollo', country: 'apollo' });
     const view = await finished(ctx.stack, apiKey, answer.body.job_id);
     expect(view.steps.find((step) => step.goal === 'firmographics')).toMatchObject({
       provider: 'rocketreach',

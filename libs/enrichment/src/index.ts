@@ -4,6 +4,7 @@ export * from './company-status';
 export * from './plan/request-types';
 export * from './records/person';
 export * from './normalize/contact';
+export * from './normalize/country';
 export * from './selection/select-providers';
 export * from './selection/segments';
 export * from './merge/fields';

@@ -163,6 +163,17 @@ describe('personFields', () => {
     });
   });
 
+  it('gives the ISO code for a country stored as its provider named it', () => {
+    const stored = { locality: 'Leeds', region: null, country: 'United Kingdom' };
+    expect(personFields(person({ location: stored }))).toMatchObject({
+      location: 'Leeds, GB',
+      country: 'GB',
+    });
+    expect(firmographicsFields(firm({ location: { ...stored, country: 'England' } }))).toMatchObject({
+      country: 'GB',
+    });
+  });
+
   it('maps its phones like phoneFields', () => {
     const phones = [tel(UK_LANDLINE, 'office'), tel(UK_MOBILE, 'mobile')];
     expect(personFields(person({ phones }))).toMatchObject({ phone: UK_LANDLINE, mobile_phone: UK_MOBILE });

@@ -1,6 +1,7 @@
 import type { Address } from '../records/company';
 import type { Firmographics, FoundEmail, FoundPhone, Person } from '../records/person';
 import { phoneKindOf } from '../normalize/contact';
+import { normalizeCountry } from '../normalize/country';
 import { acceptPhones } from './acceptance';
 
 /** The fields `POST /v1/enrich` and results speak, in one fixed list. */
@@ -39,12 +40,17 @@ function joined(...parts: (string | null | undefined)[]): string | null {
 
 type Place = Pick<Address, 'locality' | 'region' | 'country'> | null;
 
+/**
+ * `country` as its ISO code: adapters write it so, and an answer stored before they did (a name, as
+ * its provider wrote it) reads the same.
+ */
 function placeFields(place: Place): Record<string, unknown> {
+  const country = normalizeCountry(place?.country);
   return {
-    location: joined(place?.locality, place?.region, place?.country),
+    location: joined(place?.locality, place?.region, country),
     city: place?.locality ?? null,
     state: place?.region ?? null,
-    country: place?.country ?? null,
+    country,
   };
 }
 

@@ -41,6 +41,17 @@ describe('segmentKey', () => {
     expect(segmentKey('country', 'GB')).toBe('country:gb');
   });
 
+  it('is one segment for a country however a provider wrote it, and for the country of a number', () => {
+    for (const written of ['GB', 'gb', 'United Kingdom', 'UK', 'England', ' great  britain ']) {
+      expect(segmentKey('country', written)).toBe('country:gb');
+    }
+    expect(requestSegments({}, { person: person('United Kingdom') })).toEqual(
+      requestSegments({ phone: '+447400123456' }),
+    );
+    // A name no table knows stays a segment of its own.
+    expect(segmentKey('country', 'Atlantis')).toBe('country:atlantis');
+  });
+
   it('has no segment for a missing or blank value', () => {
     expect(segmentKey('industry', null)).toBeNull();
     expect(segmentKey('industry', '  ')).toBeNull();

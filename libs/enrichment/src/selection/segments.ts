@@ -1,4 +1,5 @@
 import { phoneCountryOf } from '../normalize/contact';
+import { normalizeCountry } from '../normalize/country';
 import type { RequestInput } from '../plan/request-types';
 import type { Firmographics, FoundPhone, Person } from '../records/person';
 import type { ProviderStats } from './select-providers';
@@ -10,14 +11,16 @@ export type SegmentKind = (typeof SEGMENT_KINDS)[number];
 /**
  * A segment as the measured ordering keys it: `industry:<value>` or `country:<value>`, the value
  * trimmed, its spaces collapsed and lower-cased (the call log's query folds it the same way), or
- * null when there is no value. Values are compared as providers wrote them: a country written
- * `GB` by one provider and `United Kingdom` by another are two segments.
+ * null when there is no value. A country is its ISO code (see `normalizeCountry`), as adapters
+ * write it: `GB`, `United Kingdom` and `England` are one segment, and so is the country of a number.
+ * Industries are compared as providers wrote them.
  */
 export function segmentKey(kind: SegmentKind, value: unknown): string | null {
   if (typeof value !== 'string') {
     return null;
   }
-  const folded = value.trim().replace(/\s+/g, ' ').toLowerCase();
+  const text = kind === 'country' ? (normalizeCountry(value) ?? '') : value;
+  const folded = text.trim().replace(/\s+/g, ' ').toLowerCase();
   return folded ? `${kind}:${folded}` : null;
 }
 

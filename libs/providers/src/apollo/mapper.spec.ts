@@ -32,6 +32,18 @@ describe('Apollo people match, from the reference example', () => {
     expect(mapped.companyDomain).toBe(person!.organization?.primary_domain);
   });
 
+  it("writes the person's country as its ISO code, and keeps one no table knows as Apollo wrote it", () => {
+    const { person } = JSON.parse(text) as ApolloMatchResponse;
+    expect(
+      mapApolloPerson({ ...person!, city: 'Leeds', state: null, country: 'United Kingdom' }).location,
+    ).toEqual({
+      locality: 'Leeds',
+      region: null,
+      country: 'GB',
+    });
+    expect(mapApolloPerson({ ...person!, country: 'Atlantis' }).location?.country).toBe('Atlantis');
+  });
+
   it('maps the organization that comes with the person as firmographics, and none without a domain', () => {
     const { person } = JSON.parse(text) as ApolloMatchResponse;
     const organization = person!.organization!;
@@ -45,7 +57,8 @@ describe('Apollo people match, from the reference example', () => {
       linkedinUrl: 'http://www.linkedin.com/company/apolloio',
       // An empty `primary_phone` is no number.
       phone: null,
-      location: { locality: 'San Francisco', region: 'California', country: 'United States' },
+      // Apollo names the country; Sluice writes its ISO code, as for every provider.
+      location: { locality: 'San Francisco', region: 'California', country: 'US' },
     });
     expect(company?.technologies).toEqual(organization.technology_names);
     expect(mapApolloOrganization({ ...organization, primary_domain: 'https://www.Apollo.io/' })?.domain).toBe(

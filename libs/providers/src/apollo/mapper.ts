@@ -1,4 +1,5 @@
 import {
+  normalizeCountry,
   normalizeDomain,
   normalizeEmail,
   normalizeLinkedinUrl,
@@ -48,7 +49,11 @@ export function mapApolloPerson(person: ApolloPerson): Person {
     companyDomain: org?.primary_domain ? normalizeDomain(org.primary_domain) : null,
     location:
       person.city || person.country
-        ? { locality: person.city ?? null, region: person.state ?? null, country: person.country ?? null }
+        ? {
+            locality: person.city ?? null,
+            region: person.state ?? null,
+            country: normalizeCountry(person.country),
+          }
         : null,
     emails: email
       ? [
@@ -86,7 +91,7 @@ export function mapApolloOrganization(org: ApolloOrganization | null | undefined
       null,
     location:
       org.city || org.state || org.country
-        ? { locality: org.city ?? null, region: org.state ?? null, country: org.country ?? null }
+        ? { locality: org.city ?? null, region: org.state ?? null, country: normalizeCountry(org.country) }
         : null,
   };
 }

@@ -77,9 +77,35 @@ describe('mapRocketReachProfile', () => {
     expect(person).toMatchObject({
       companyDomain: 'acme.io',
       department: 'Engineering',
-      location: { locality: 'Leeds', region: null, country: 'United Kingdom' },
+      // RocketReach names the country here; Sluice writes its ISO code.
+      location: { locality: 'Leeds', region: null, country: 'GB' },
     });
     expect(person.linkedinUrl).toContain('linkedin.com/in/ann-lee');
+  });
+});
+
+describe("a profile's country", () => {
+  const profile = (fields: Partial<RocketReachProfile>): RocketReachProfile => ({
+    id: 2,
+    status: 'complete',
+    name: 'Ann Lee',
+    ...fields,
+  });
+
+  it('is the ISO code, from the code RocketReach gives or else from its name', () => {
+    expect(mapRocketReachProfile(profile({ country: 'United States', country_code: 'us' })).location).toEqual(
+      {
+        locality: null,
+        region: null,
+        country: 'US',
+      },
+    );
+    expect(
+      mapRocketReachProfile(profile({ region: 'Scotland', country: 'Scotland' })).location?.country,
+    ).toBe('GB');
+    expect(mapRocketReachProfile(profile({ country: 'Germany', country_code: '' })).location?.country).toBe(
+      'DE',
+    );
   });
 });
 

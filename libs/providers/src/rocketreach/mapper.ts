@@ -1,4 +1,5 @@
 import {
+  normalizeCountry,
   normalizeDomain,
   normalizeEmail,
   normalizeLinkedinUrl,
@@ -97,8 +98,12 @@ export function mapRocketReachProfile(profile: RocketReachProfile): Person {
     companyName: profile.current_employer ?? null,
     companyDomain: profile.current_employer_domain ? normalizeDomain(profile.current_employer_domain) : null,
     location:
-      profile.city || profile.region || profile.country
-        ? { locality: profile.city ?? null, region: profile.region ?? null, country: profile.country ?? null }
+      profile.city || profile.region || profile.country || profile.country_code
+        ? {
+            locality: profile.city ?? null,
+            region: profile.region ?? null,
+            country: normalizeCountry(profile.country_code) ?? normalizeCountry(profile.country),
+          }
         : null,
     emails,
     phones: phonesOfProfile(profile.phones ?? []),
@@ -121,7 +126,7 @@ export function mapRocketReachCompany(company: RocketReachCompany): Firmographic
         ? {
             locality: company.city ?? null,
             region: company.region ?? null,
-            country: company.country_code ?? null,
+            country: normalizeCountry(company.country_code),
           }
         : null,
   };
