@@ -17,6 +17,8 @@ export interface WalletSnapshot {
 export interface BalanceMark {
   /** Units committed, in all, when the mark was taken. */
   readonly committed: string;
+  /** When the mark was taken, ms epoch on Redis's clock (the clock `updatedAt` is on). */
+  readonly at: string;
 }
 
 /**
@@ -101,12 +103,31 @@ end
 `;
 
 /*
- * ARGV: balance units, and optionally the commit mark taken before the balance was read (the
- * 'committed' counter then). Commits that landed since the mark are charges the reading may not
- * include: they are subtracted, in the same script as the write, so none is lost between the
- * provider's answer and this write. Reply: { balance, reserved, updatedAt, unlimited }.
+ * A reading marked before the last balance written was (updatedAt, the moment that reading was
+ * answered) overlapped it, and is not known to be the newer of the two: the provider may have seen
+ * it first and answered it last. Two syncs side by side, or the monitor's read beside a worker's,
+ * could otherwise write an older balance over a newer one: a top-up undone (the queue paused until
+ * the next reading) or a drop undone (calls sent to a provider that cannot pay). Such a reading is
+ * not written (the reply's head 0); the next one is. ARGV[#ARGV] is the mark's time, when marked.
  */
-const SET_BALANCE = new LuaScript(`${LUA_WALLET}
+const LUA_OVERLAPPED = `
+local function overlapped(marked_at)
+  local written_at = redis.call('HGET', KEYS[1], 'updatedAt')
+  return marked_at ~= nil and written_at ~= false and tonumber(marked_at) < tonumber(written_at)
+end
+`;
+
+/*
+ * ARGV: balance units, and optionally the commit mark taken before the balance was read (the
+ * 'committed' counter then, and its time). Commits that landed since the mark are charges the
+ * reading may not include: they are subtracted, in the same script as the write, so none is lost
+ * between the provider's answer and this write. Reply: { written 0|1, balance, reserved, updatedAt,
+ * unlimited }.
+ */
+const SET_BALANCE = new LuaScript(`${LUA_WALLET}${LUA_OVERLAPPED}
+if overlapped(ARGV[3]) then
+  return { 0, wallet() }
+end
 redis.call('HDEL', KEYS[1], 'unlimited')
 redis.call('HSET', KEYS[1], 'balance', ARGV[1], 'updatedAt', now)
 if ARGV[2] then
@@ -117,17 +138,26 @@ if ARGV[2] then
     redis.call('HINCRBY', KEYS[1], 'balance', string.format('-%d', since))
   end
 end
-return { wallet() }
+return { 1, wallet() }
 `);
 
 /*
  * An unlimited plan: no balance (nothing limits, commits subtract from nothing), the marker says
- * why. Reply: { balance, reserved, updatedAt, unlimited }.
+ * why. ARGV: optionally the time of the mark taken before the read. Reply: { written 0|1, balance,
+ * reserved, updatedAt, unlimited }.
  */
-const SET_UNLIMITED = new LuaScript(`${LUA_WALLET}
+const SET_UNLIMITED = new LuaScript(`${LUA_WALLET}${LUA_OVERLAPPED}
+if overlapped(ARGV[1]) then
+  return { 0, wallet() }
+end
 redis.call('HDEL', KEYS[1], 'balance')
 redis.call('HSET', KEYS[1], 'unlimited', '1', 'updatedAt', now)
-return { wallet() }
+return { 1, wallet() }
+`);
+
+/* Reply: { committed units, now (ms, Redis's clock) }, as strings. */
+const MARK = new LuaScript(`${LUA_NOW_MS}
+return { redis.call('HGET', KEYS[1], 'committed') or '0', string.format('%d', now_ms()) }
 `);
 
 /* Reply: { balance, reserved, updatedAt, unlimited }. */
@@ -259,24 +289,33 @@ export class CreditWallet {
    * the wallet then understates by that much until the next reading, the safe side.
    */
   async mark(provider: string): Promise<BalanceMark> {
-    const committed = await this.redis.hget(this.keys(provider)[0], 'committed');
-    return { committed: committed ?? '0' };
+    const reply = await MARK.run(this.redis, this.keys(provider).slice(0, 1), []);
+    if (!Array.isArray(reply) || reply.length !== 2 || !reply.every((part) => typeof part === 'string')) {
+      throw new Error(`Unexpected reply from the credit wallet's mark script: ${JSON.stringify(reply)}`);
+    }
+    const [committed, at] = reply;
+    return { committed, at };
   }
 
   /**
    * A provider-reported balance (a snapshot). Open reservations stay. With the {@link mark} taken
-   * before the balance was read, charges committed since are subtracted from it (atomically).
+   * before the balance was read, charges committed since are subtracted from it (atomically), and a
+   * reading whose mark is older than the balance written last is not written (`overlapped`): the
+   * two reads overlapped, so this one is not known to be the newer. A balance without a mark (a
+   * provider's out-of-credits answer: 0 now) is always written.
    * `Infinity` (a plan without a credit limit, as adapters report it) leaves no balance to limit
    * calls, as an unknown one, and the snapshot says `unlimited` until a finite balance is set.
    */
-  async setBalance(provider: string, balance: number, mark?: BalanceMark): Promise<void> {
+  async setBalance(provider: string, balance: number, mark?: BalanceMark): Promise<'written' | 'overlapped'> {
+    const keys = this.keys(provider);
+    let reply: unknown;
     if (balance === Number.POSITIVE_INFINITY) {
-      walletReply(await SET_UNLIMITED.run(this.redis, this.keys(provider), []), 0);
-      return;
+      reply = await SET_UNLIMITED.run(this.redis, keys, mark ? [mark.at] : []);
+    } else {
+      const units = String(toUnits(balance, 'balance', { negativeAllowed: true }));
+      reply = await SET_BALANCE.run(this.redis, keys, mark ? [units, mark.committed, mark.at] : [units]);
     }
-    const units = toUnits(balance, 'balance', { negativeAllowed: true });
-    const args = mark ? [String(units), mark.committed] : [String(units)];
-    walletReply(await SET_BALANCE.run(this.redis, this.keys(provider), args), 0);
+    return walletReply(reply, 1).head[0] === 1 ? 'written' : 'overlapped';
   }
 
   /**

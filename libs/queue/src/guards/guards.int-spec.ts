@@ -621,6 +621,33 @@ describe('Redis guards shared by worker replicas (real Redis)', () => {
       expect(await walletA.snapshot('sync')).toMatchObject({ balance: 8 });
     });
 
+    it('does not write a reading whose read overlapped one written since, and writes the next', async () => {
+      const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+      await walletA.setBalance('overlap', 50);
+      // Two syncs side by side: A marks and sends its read first; B's is answered first (20, after
+      // a drop) and written. A's answer (50) may stand for a moment before B's: not written.
+      const markA = await walletA.mark('overlap');
+      await pause(5);
+      const markB = await walletB.mark('overlap');
+      await pause(5);
+      expect(await walletB.setBalance('overlap', 20, markB)).toBe('written');
+      expect(await walletA.setBalance('overlap', 50, markA)).toBe('overlapped');
+      expect(await walletA.snapshot('overlap')).toMatchObject({ balance: 20, unlimited: false });
+      expect(await walletA.setBalance('overlap', Number.POSITIVE_INFINITY, markA)).toBe('overlapped');
+      expect(await walletA.snapshot('overlap')).toMatchObject({ balance: 20, unlimited: false });
+      // A reading marked after that write is newer, whatever it says (a top-up).
+      await pause(5);
+      expect(await walletA.setBalance('overlap', 80, await walletA.mark('overlap'))).toBe('written');
+      expect(await walletB.snapshot('overlap')).toMatchObject({ balance: 80 });
+      // A balance without a mark (the provider's out-of-credits answer) is written at once, and a
+      // reading marked before it is then the older.
+      const markC = await walletB.mark('overlap');
+      await pause(5);
+      expect(await walletA.setBalance('overlap', 0)).toBe('written');
+      expect(await walletB.setBalance('overlap', 80, markC)).toBe('overlapped');
+      expect(await walletB.snapshot('overlap')).toMatchObject({ balance: 0 });
+    });
+
     it('treats amount 0 as ok without storing anything', async () => {
       await walletA.setBalance('zero', 0);
       expect(await walletA.reserve('zero', 'free', 0, 60_000)).toEqual({ ok: true, available: 0 });
