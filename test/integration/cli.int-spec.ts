@@ -7,7 +7,7 @@ import { EnrichmentRequest, ImportRecord } from '@sluice/db';
 import { parse } from 'csv-parse/sync';
 import { importKeyOf } from '../../tools/cli/import';
 import { call, createWorkspace } from '../support/api';
-import { answerKey, setUp, tearDown } from '../support/pipeline';
+import { answerKey, sandboxPatch, setUp, tearDown } from '../support/pipeline';
 import type { WorldPerson } from '../support/sandbox-world';
 import { eventually } from '../support/wait';
 
@@ -126,6 +126,58 @@ describe('the sluice CLI against a running stack', () => {
       .split('\n')
       .map((line) => JSON.parse(line) as { status: string; input: { first_name: string } });
     expect(objects.map((o) => o.input.first_name).sort()).toEqual(chosen.map((p) => p.first_name).sort());
+  });
+
+  it('waits with --wait until the jobs of an import have finished, and notes in an export the jobs still running', async () => {
+    const { stack } = ctx;
+    const { apiKey } = await createWorkspace(stack.gatewayUrl, 'CLI Wait Co');
+    const chosen = people.slice(3, 5);
+    expect(chosen).toHaveLength(2);
+    const csvPath = join(dir, 'wait.csv');
+    await writeFile(
+      csvPath,
+      [
+        'first_name,last_name,domain',
+        ...chosen.map((p) => `${p.first_name},"${p.last_name}",${p.domain}`),
+      ].join('\n') + '\n',
+    );
+    const env = { SLUICE_API_URL: stack.gatewayUrl, SLUICE_API_KEY: apiKey };
+    // RocketReach answers slowly: its search and lookup take 3 s a job, so the jobs are still under
+    // way when the import and the export below return.
+    await sandboxPatch(stack.sandboxUrl, 'rocketreach', { latency_ms: 1500 });
+    try {
+      const imported = await sluice(['import', csvPath, '--type', 'person.email'], env);
+      expect(imported.code).toBe(0);
+      expect(imported.stderr).toMatch(/jobs: 0 of 2 finished \((queued|running) \d/);
+      const importId = /import ([0-9a-f-]{36}): completed/.exec(imported.stderr)?.[1] ?? '';
+
+      const early = await sluice(['export', '--format', 'jsonl', '--import', importId], env);
+      expect(early.code).toBe(0);
+      expect(early.stderr).toContain(
+        'note: 2 of 2 jobs had not finished: their rows have no results yet; `sluice import <file> … --wait` waits for them, then export again.',
+      );
+
+      // The same command with --wait: the import is found done, and its jobs are waited for.
+      const waited = await sluice(['import', csvPath, '--type', 'person.email', '--wait'], env);
+      expect(waited.code).toBe(0);
+      expect(waited.stderr).toContain(`import ${importId}: completed (already imported earlier`);
+      expect(waited.stderr).toMatch(/jobs finished: 100% \(2 of 2\)\n/);
+      expect(waited.stderr).toMatch(/jobs: 2 of 2 finished \(completed 2\), 2 credits spent\n$/);
+    } finally {
+      await sandboxPatch(stack.sandboxUrl, 'rocketreach', { latency_ms: 0 });
+    }
+    const importId = /import ([0-9a-f-]{36})/.exec(
+      (await sluice(['import', csvPath, '--type', 'person.email'], env)).stderr,
+    )?.[1];
+    const done = await sluice(['export', '--format', 'jsonl', '--import', importId ?? ''], env);
+    expect(done.stderr).not.toContain('note:');
+    const rows = done.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { status: string; data: { business_email?: string } });
+    expect(rows.map((row) => [row.status, row.data.business_email]).sort()).toEqual(
+      chosen.map((p) => ['completed', p.email]).sort(),
+    );
   });
 
   it('resumes an import whose upload was cut off: the rows are enqueued once in total', async () => {

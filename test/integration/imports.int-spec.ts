@@ -28,6 +28,8 @@ interface ImportAnswer {
   resumable: boolean;
   resumed_from: string | null;
   resumed_by: string | null;
+  progress: { total: number; by_status: Record<string, number>; finished: number };
+  credits_spent: number;
   message?: string;
   import?: ImportAnswer;
 }
@@ -377,6 +379,9 @@ describe('CSV imports with a worker, and exports', () => {
       errors: [{ line: 5, message: expect.stringMatching(/needs input\.linkedin_url, or a name/) as string }],
     });
     const importId = imported.body.id;
+    // The upload is done; the enrichment has only begun: the import's progress counts its jobs.
+    expect(imported.body.progress).toMatchObject({ total: 3 });
+    expect(imported.body.progress.finished).toBeLessThan(3);
 
     const jobs = await eventually(
       async () => {
@@ -393,6 +398,22 @@ describe('CSV imports with a worker, and exports', () => {
       { timeoutMs: 45_000, what: 'the imported jobs to complete' },
     );
     expect(jobs).toHaveLength(3);
+    let spent = 0;
+    for (const job of jobs) {
+      const view = await call<{ credits_spent: number }>(stack.gatewayUrl, 'GET', `/v1/jobs/${job.id}`, {
+        token: apiKey,
+      });
+      spent += view.body.credits_spent;
+    }
+    expect(spent).toBeGreaterThan(0);
+    const done = { progress: { total: 3, by_status: { completed: 3 }, finished: 3 }, credits_spent: spent };
+    expect(
+      (await call(stack.gatewayUrl, 'GET', `/v1/imports/${importId}`, { token: apiKey })).body,
+    ).toMatchObject(done);
+    const listed = await call<{ data: { id: string }[] }>(stack.gatewayUrl, 'GET', '/v1/imports', {
+      token: apiKey,
+    });
+    expect(listed.body.data.find((row) => row.id === importId)).toMatchObject(done);
 
     const created = await call<{ id: string; url: string }>(stack.gatewayUrl, 'POST', '/v1/exports', {
       token: apiKey,

@@ -7,6 +7,7 @@ export type Command =
       file: string;
       type: string;
       mapping: string | undefined;
+      wait: boolean;
       api: string;
       key: string;
     }
@@ -25,7 +26,7 @@ export const DEFAULT_API_URL = 'http://127.0.0.1:3000';
 
 export const USAGE = [
   'Usage:',
-  '  sluice import <file.csv> --type <request type> [--mapping JSON] [--api URL] [--key KEY]',
+  '  sluice import <file.csv> --type <request type> [--mapping JSON] [--wait] [--api URL] [--key KEY]',
   '  sluice export --format csv|jsonl [--import ID | --batch ID] [-o FILE] [--api URL] [--key KEY]',
   '',
   'The API key comes from --key or SLUICE_API_KEY; the API from --api or SLUICE_API_URL',
@@ -72,7 +73,12 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
       const { values, positionals } = parseArgs({
         args: rest,
         allowPositionals: true,
-        options: { ...COMMON, type: { type: 'string' }, mapping: { type: 'string' } },
+        options: {
+          ...COMMON,
+          type: { type: 'string' },
+          mapping: { type: 'string' },
+          wait: { type: 'boolean' },
+        },
       });
       if (values.help) {
         return { command: 'help' };
@@ -99,6 +105,7 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
         file: positionals[0],
         type: values.type,
         mapping: values.mapping,
+        wait: values.wait ?? false,
         ...connection(values, env),
       };
     }

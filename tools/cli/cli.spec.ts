@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_API_URL, parseCommand, UsageError } from './args';
-import { type ImportSummary, importKeyOf, planImport } from './import';
+import { describeJobs, type ImportSummary, importKeyOf, planImport } from './import';
 import { renderBar } from './progress';
 
 describe('sluice command line', () => {
@@ -12,9 +12,15 @@ describe('sluice command line', () => {
       file: 'a.csv',
       type: 'person.email',
       mapping: undefined,
+      wait: false,
       api: DEFAULT_API_URL,
       key: 'k1',
     });
+    expect(parseCommand(['import', 'a.csv', '--type', 't', '--wait'], { SLUICE_API_KEY: 'k' })).toMatchObject(
+      {
+        wait: true,
+      },
+    );
     expect(
       parseCommand(['import', 'a.csv', '--type', 't', '--key', 'k2', '--api', 'https://s.example.com'], {
         SLUICE_API_KEY: 'k1',
@@ -84,9 +90,28 @@ describe('sluice command line', () => {
     }
   });
 
-  it('draws the progress bar', () => {
+  it('draws the progress bar, of bytes or of jobs', () => {
     expect(renderBar(0.5, 'uploading', 512, 1024, 10)).toBe('uploading [#####-----]  50% 512 B/1.0 KiB');
     expect(renderBar(2, 'x', 10, 5, 4)).toBe('x [####] 100% 10 B/5 B');
+    expect(renderBar(0.25, 'jobs finished', 1, 4, 4, String)).toBe('jobs finished [#---]  25% 1/4');
+  });
+
+  it("describes an import's jobs: finished first, then those still open, and the credits", () => {
+    expect(
+      describeJobs(
+        { total: 61, by_status: { running: 50, completed: 2, queued: 8, failed: 1 }, finished: 3 },
+        2,
+      ),
+    ).toBe('3 of 61 finished (completed 2, failed 1; running 50, queued 8), 2 credits spent');
+    expect(describeJobs({ total: 1, by_status: { completed: 1 }, finished: 1 }, 1)).toBe(
+      '1 of 1 finished (completed 1), 1 credit spent',
+    );
+    expect(describeJobs({ total: 2, by_status: { queued: 2 }, finished: 0 }, undefined)).toBe(
+      '0 of 2 finished (queued 2)',
+    );
+    expect(describeJobs({ total: 0, by_status: {}, finished: 0 }, 0)).toBe(
+      '0 of 0 finished, 0 credits spent',
+    );
   });
 
   it('reports a completed import, waits for a running one, resumes a resumable failed one, else imports afresh', () => {

@@ -44,6 +44,7 @@ export async function runExport(options: ExportOptions): Promise<number> {
     log(`export refused (${created.response.status}): ${messageOf(created.error)}`);
     return 1;
   }
+  const unfinished = await unfinishedJobs(client, options);
   const response = await fetch(`${options.api.replace(/\/+$/, '')}${created.data.url}`, {
     headers: { authorization: `Bearer ${options.key}` },
   });
@@ -55,6 +56,7 @@ export async function runExport(options: ExportOptions): Promise<number> {
   if (options.output === undefined) {
     await pipeline(source, options.stdout ?? process.stdout, { end: false });
     log(`export ${created.data.id}: written to stdout`);
+    noteUnfinished(unfinished, options, log);
     return 0;
   }
   const partial = `${options.output}.partial`;
@@ -66,5 +68,40 @@ export async function runExport(options: ExportOptions): Promise<number> {
     throw error;
   }
   log(`export ${created.data.id}: written to ${options.output}`);
+  noteUnfinished(unfinished, options, log);
   return 0;
+}
+
+/**
+ * How many of the exported import's or batch's jobs had not finished just before the download (its
+ * rows are the jobs as they were then); null for a whole-workspace export, or when the key may not
+ * read the import or batch (the note is a courtesy, not a condition of the export).
+ */
+async function unfinishedJobs(
+  client: ReturnType<typeof createSluiceClient>,
+  options: ExportOptions,
+): Promise<{ unfinished: number; total: number } | null> {
+  const answer = options.importId
+    ? await client.GET('/v1/imports/{id}', { params: { path: { id: options.importId } } })
+    : options.batchId
+      ? await client.GET('/v1/batches/{id}', { params: { path: { id: options.batchId } } })
+      : null;
+  const progress = answer?.data?.progress;
+  return progress ? { unfinished: progress.total - progress.finished, total: progress.total } : null;
+}
+
+function noteUnfinished(
+  jobs: { unfinished: number; total: number } | null,
+  options: ExportOptions,
+  log: (line: string) => void,
+): void {
+  if (!jobs || jobs.unfinished === 0) {
+    return;
+  }
+  const wait = options.importId
+    ? `; \`sluice import <file> … --wait\` waits for them, then export again`
+    : '; export again once they have';
+  log(
+    `note: ${jobs.unfinished} of ${jobs.total} jobs had not finished: their rows have no results yet${wait}.`,
+  );
 }

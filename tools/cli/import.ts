@@ -3,7 +3,15 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createSluiceClient } from '@sluice/client';
 import { ProgressBar } from './progress';
+
+/** An import's jobs by status (`progress` of GET /v1/imports/:id). */
+export interface JobProgress {
+  total: number;
+  by_status: Record<string, number>;
+  finished: number;
+}
 
 export interface ImportSummary {
   id: string;
@@ -19,6 +27,8 @@ export interface ImportSummary {
   rows_committed?: number;
   resumable?: boolean;
   resumed_from?: string | null;
+  progress?: JobProgress;
+  credits_spent?: number;
 }
 
 export interface ImportOptions {
@@ -27,8 +37,12 @@ export interface ImportOptions {
   mapping: string | undefined;
   api: string;
   key: string;
+  /** Once imported, wait until every job of the import has finished, showing their progress. */
+  wait?: boolean;
   /** How long to wait for a previous run of the same import that the server is still processing. */
   pendingWaitMs?: number;
+  /** How often `wait` asks for the import's progress. */
+  pollMs?: number;
   log?: (line: string) => void;
 }
 
@@ -129,6 +143,27 @@ function messageOf(body: Record<string, unknown>): string {
       : JSON.stringify(body);
 }
 
+const STATUS_ORDER = ['completed', 'failed', 'cancelled', 'running', 'queued'];
+
+/**
+ * `3 of 61 finished (completed 2, failed 1; running 50, queued 8), 2 credits spent`: the jobs by
+ * status, the finished ones first.
+ */
+export function describeJobs(progress: JobProgress, creditsSpent: number | undefined): string {
+  const part = (statuses: string[]): string =>
+    statuses
+      .filter((status) => (progress.by_status[status] ?? 0) > 0)
+      .map((status) => `${status} ${progress.by_status[status]}`)
+      .join(', ');
+  const others = Object.keys(progress.by_status).filter((status) => !STATUS_ORDER.includes(status));
+  const done = part(STATUS_ORDER.slice(0, 3));
+  const open = part([...STATUS_ORDER.slice(3), ...others]);
+  const counts = [done, open].filter(Boolean).join('; ');
+  const credits =
+    creditsSpent === undefined ? '' : `, ${creditsSpent} credit${creditsSpent === 1 ? '' : 's'} spent`;
+  return `${progress.finished} of ${progress.total} finished${counts ? ` (${counts})` : ''}${credits}`;
+}
+
 /** Prints the import's counts and its first rejected rows; returns the process exit code. */
 export function printSummary(summary: ImportSummary, replayed: boolean, log: (line: string) => void): number {
   log(
@@ -150,6 +185,9 @@ export function printSummary(summary: ImportSummary, replayed: boolean, log: (li
   }
   if (summary.error) {
     log(`error: ${summary.error}`);
+  }
+  if (summary.progress) {
+    log(`jobs: ${describeJobs(summary.progress, summary.credits_spent)}`);
   }
   log(`export its results: sluice export --format csv --import ${summary.id}`);
   return summary.status === 'completed' ? 0 : 1;
@@ -182,11 +220,59 @@ export function planImport(latest: ImportSummary | null | undefined): ImportPlan
  * (nothing imported again), a running one is waited for, and a failed one that can be resumed —
  * its upload was cut off or its gateway died — is resumed: the file is sent again and the gateway
  * skips the rows that import already handled. Otherwise the file is imported afresh; its
- * Idempotency-Key still replays a finished import when the lookup is not allowed. Returns the exit
- * code.
+ * Idempotency-Key still replays a finished import when the lookup is not allowed. With `wait`, it
+ * then waits for the import's jobs to finish (see {@link waitForJobs}). Returns the exit code.
  */
 export async function runImport(options: ImportOptions): Promise<number> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const { code, id } = await importFile(options, log);
+  return options.wait && code === 0 && id !== undefined ? waitForJobs(options, id, log) : code;
+}
+
+/**
+ * Waits until every job of the import has finished (`finished` = `total`), drawing their progress,
+ * then prints them by status. Returns the exit code: 0 once all have finished, failed ones
+ * included (their rows say why), 1 when the progress cannot be read.
+ */
+async function waitForJobs(options: ImportOptions, id: string, log: (line: string) => void): Promise<number> {
+  const client = createSluiceClient({ baseUrl: options.api, apiKey: options.key });
+  let bar: ProgressBar | undefined;
+  for (;;) {
+    const answer = await client.GET('/v1/imports/{id}', { params: { path: { id } } });
+    if (!answer.data) {
+      log(
+        `import ${id}: its progress could not be read (${answer.response.status}): ${messageOf(answer.error)}`,
+      );
+      return 1;
+    }
+    // Typed as always there, but a gateway older than this command leaves it out.
+    const { progress, credits_spent: credits } = answer.data as Partial<typeof answer.data>;
+    if (!progress) {
+      log(
+        `import ${id}: this gateway does not report an import's progress; follow GET /v1/jobs?import_id=${id}`,
+      );
+      return 1;
+    }
+    bar ??= new ProgressBar(progress.total, 'jobs finished', process.stderr, String);
+    if (progress.finished >= progress.total) {
+      bar.finish(progress.finished);
+      log(`jobs: ${describeJobs(progress, credits)}`);
+      return 0;
+    }
+    bar.update(progress.finished);
+    await sleep(options.pollMs ?? 2000);
+  }
+}
+
+/** Imports the file (or finds it imported) and prints its summary: the exit code, and the import. */
+async function importFile(
+  options: ImportOptions,
+  log: (line: string) => void,
+): Promise<{ code: number; id?: string }> {
+  const reported = (summary: ImportSummary, replayed: boolean) => ({
+    code: printSummary(summary, replayed, log),
+    id: summary.id,
+  });
   const size = (await stat(options.file)).size;
   const key = await importKeyOf(options.file, options.type, options.mapping);
   const deadline = Date.now() + (options.pendingWaitMs ?? 10 * 60_000);
@@ -202,13 +288,13 @@ export async function runImport(options: ImportOptions): Promise<number> {
   for (;;) {
     const plan = planImport(await latestImport(options, key));
     if (plan.action === 'report') {
-      return printSummary(plan.summary, true, log);
+      return reported(plan.summary, true);
     }
     if (plan.action === 'wait') {
       if (await wait(`an earlier run of this import (${plan.id})`)) {
         continue;
       }
-      return 1;
+      return { code: 1 };
     }
     const resume = plan.action === 'resume' ? plan.id : null;
     if (plan.action === 'resume') {
@@ -217,19 +303,21 @@ export async function runImport(options: ImportOptions): Promise<number> {
     // A resume is another request than the first upload: it gets its own Idempotency-Key.
     const answer = await upload(options, resume ? `${key}-resume-${resume}` : key, size, key, resume);
     if (answer.status === 201 || answer.status === 200) {
-      return printSummary(answer.body as unknown as ImportSummary, answer.replayed, log);
+      const summary = answer.body as unknown as ImportSummary;
+      // A replayed answer is the first upload's, progress then included: not the jobs' now.
+      return reported(answer.replayed ? { ...summary, progress: undefined } : summary, answer.replayed);
     }
     if (answer.status === 409 && /still being processed/.test(messageOf(answer.body))) {
       if (await wait('an earlier run of this import')) {
         continue;
       }
-      return 1;
+      return { code: 1 };
     }
     const failed = answer.body.import as ImportSummary | undefined;
     log(`import refused (${answer.status}): ${messageOf(answer.body)}`);
     if (failed) {
       printSummary(failed, false, log);
     }
-    return 1;
+    return { code: 1 };
   }
 }

@@ -11,6 +11,8 @@ export class ProgressBar {
     private readonly total: number,
     private readonly label: string,
     private readonly stream: NodeJS.WriteStream = process.stderr,
+    /** How an amount reads: bytes by default. */
+    private readonly format: (amount: number) => string = formatBytes,
   ) {}
 
   update(done: number): void {
@@ -19,7 +21,9 @@ export class ProgressBar {
       const quarter = Math.floor(ratio * 4);
       if (quarter > this.lastQuarter) {
         this.lastQuarter = quarter;
-        this.stream.write(`${this.label}: ${Math.round(ratio * 100)}% (${formatBytes(done)})\n`);
+        this.stream.write(
+          `${this.label}: ${Math.round(ratio * 100)}% (${this.format(done)} of ${this.format(this.total)})\n`,
+        );
       }
       return;
     }
@@ -28,7 +32,7 @@ export class ProgressBar {
       return;
     }
     this.lastDraw = now;
-    this.stream.write(`\r${renderBar(ratio, this.label, done, this.total)}`);
+    this.stream.write(`\r${renderBar(ratio, this.label, done, this.total, 30, this.format)}`);
   }
 
   finish(done: number): void {
@@ -39,10 +43,17 @@ export class ProgressBar {
   }
 }
 
-export function renderBar(ratio: number, label: string, done: number, total: number, width = 30): string {
+export function renderBar(
+  ratio: number,
+  label: string,
+  done: number,
+  total: number,
+  width = 30,
+  format: (amount: number) => string = formatBytes,
+): string {
   const clamped = Math.max(0, Math.min(1, ratio));
   const filled = Math.round(clamped * width);
-  return `${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(Math.round(clamped * 100)).padStart(3)}% ${formatBytes(done)}/${formatBytes(total)}`;
+  return `${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(Math.round(clamped * 100)).padStart(3)}% ${format(done)}/${format(total)}`;
 }
 
 export function formatBytes(bytes: number): string {

@@ -1442,11 +1442,11 @@ export interface components {
       /** @example 500 */
       limit?: number;
     };
-    BatchProgressDto: {
+    JobProgressDto: {
       /** @example 500 */
       total: number;
       /**
-       * @description The records’ current jobs, by status.
+       * @description The jobs, by status.
        * @example {
        *       "completed": 320,
        *       "running": 30,
@@ -1456,7 +1456,10 @@ export interface components {
       by_status: {
         [key: string]: number;
       };
-      /** @example 320 */
+      /**
+       * @description Jobs completed, failed or cancelled.
+       * @example 320
+       */
       finished: number;
     };
     BatchDto: {
@@ -1530,7 +1533,8 @@ export interface components {
       /** @example 500 */
       record_count: number;
       schedule: components['schemas']['BatchScheduleDto'] | null;
-      progress: components['schemas']['BatchProgressDto'];
+      /** @description The records’ current jobs, by status. */
+      progress: components['schemas']['JobProgressDto'];
       /** @example 41 */
       credits_spent: number;
       /**
@@ -1702,7 +1706,8 @@ export interface components {
       /** @example 500 */
       record_count: number;
       schedule: components['schemas']['BatchScheduleDto'] | null;
-      progress: components['schemas']['BatchProgressDto'];
+      /** @description The records’ current jobs, by status. */
+      progress: components['schemas']['JobProgressDto'];
       /** @example 41 */
       credits_spent: number;
       /**
@@ -1906,6 +1911,13 @@ export interface components {
        * @example null
        */
       resumed_by: string | null;
+      /** @description The jobs of the rows accepted, by status now: how far the enrichment has got (`status` is the upload’s). All rows are done when `finished` equals `total`. */
+      progress: components['schemas']['JobProgressDto'];
+      /**
+       * @description Credits the jobs’ steps have spent so far.
+       * @example 1
+       */
+      credits_spent: number;
       /**
        * Format: date-time
        * @example 2026-12-02T10:00:00.000Z
@@ -8455,6 +8467,15 @@ export interface operations {
            *           "resumable": false,
            *           "resumed_from": "0b7e6f1c-2a4d-4e8f-9c1b-3d5a7e9f1b2c",
            *           "resumed_by": null,
+           *           "progress": {
+           *             "total": 2,
+           *             "by_status": {
+           *               "completed": 1,
+           *               "running": 1
+           *             },
+           *             "finished": 1
+           *           },
+           *           "credits_spent": 1,
            *           "created_at": "2026-12-02T10:05:00.000Z",
            *           "completed_at": "2026-12-02T10:05:01.000Z"
            *         },
@@ -8474,6 +8495,15 @@ export interface operations {
            *           "resumable": false,
            *           "resumed_from": null,
            *           "resumed_by": "5d1c9a7e-3b2f-4c6d-8e1a-9f0b2c4d6e8a",
+           *           "progress": {
+           *             "total": 2,
+           *             "by_status": {
+           *               "completed": 1,
+           *               "running": 1
+           *             },
+           *             "finished": 1
+           *           },
+           *           "credits_spent": 1,
            *           "created_at": "2026-12-02T10:00:00.000Z",
            *           "completed_at": "2026-12-02T10:00:01.000Z"
            *         }
@@ -8708,6 +8738,15 @@ export interface operations {
            *       "resumable": false,
            *       "resumed_from": null,
            *       "resumed_by": null,
+           *       "progress": {
+           *         "total": 2,
+           *         "by_status": {
+           *           "completed": 1,
+           *           "running": 1
+           *         },
+           *         "finished": 1
+           *       },
+           *       "credits_spent": 1,
            *       "created_at": "2026-12-02T10:00:00.000Z",
            *       "completed_at": "2026-12-02T10:00:01.000Z"
            *     }
@@ -8891,6 +8930,15 @@ export interface operations {
            *       "resumable": false,
            *       "resumed_from": null,
            *       "resumed_by": null,
+           *       "progress": {
+           *         "total": 2,
+           *         "by_status": {
+           *           "completed": 1,
+           *           "running": 1
+           *         },
+           *         "finished": 1
+           *       },
+           *       "credits_spent": 1,
            *       "created_at": "2026-12-02T10:00:00.000Z",
            *       "completed_at": "2026-12-02T10:00:01.000Z"
            *     }

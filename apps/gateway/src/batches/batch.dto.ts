@@ -7,6 +7,7 @@ import {
 } from '@nestjs/swagger';
 import { ENRICH_FIELDS } from '@sluice/enrichment';
 import { IDENTIFIERS_SCHEMA, OPTIONS_SCHEMA } from '../enrich/enrich-schemas';
+import { JobProgressDto } from '../jobs/job-progress';
 import { ApiErrorBody } from '../openapi/decorators';
 import { EVERY_DAYS, SINCE_DAYS } from './batch-input';
 
@@ -31,22 +32,6 @@ export class BatchFiltersDto {
 
   @ApiPropertyOptional({ type: 'integer', example: 500 })
   limit?: number;
-}
-
-export class BatchProgressDto {
-  @ApiProperty({ type: 'integer', example: 500 })
-  total!: number;
-
-  @ApiProperty({
-    type: 'object',
-    additionalProperties: { type: 'integer' },
-    example: { completed: 320, running: 30, queued: 150 },
-    description: 'The records’ current jobs, by status.',
-  })
-  by_status!: Record<string, number>;
-
-  @ApiProperty({ type: 'integer', example: 320 })
-  finished!: number;
 }
 
 export class BatchDto {
@@ -91,8 +76,8 @@ export class BatchDto {
   @ApiProperty({ type: () => BatchScheduleDto, nullable: true })
   schedule!: BatchScheduleDto | null;
 
-  @ApiProperty({ type: () => BatchProgressDto })
-  progress!: BatchProgressDto;
+  @ApiProperty({ type: () => JobProgressDto, description: 'The records’ current jobs, by status.' })
+  progress!: JobProgressDto;
 
   @ApiProperty({ example: 41 })
   credits_spent!: number;

@@ -47,9 +47,8 @@ import {
 } from './batch-input';
 import type { BatchSummaryDto } from './batch.dto';
 import { batchScheduler } from './batch-scheduler-keeper';
+import { jobProgress, type JobProgress } from '../jobs/job-progress';
 import { companySizeBucketSql, DISTRIBUTED_FIELDS, TOP_VALUES } from './batch-summary';
-
-const TERMINAL = ['completed', 'failed', 'cancelled'];
 
 export interface BatchView {
   id: string;
@@ -64,7 +63,7 @@ export interface BatchView {
   records_received: number;
   record_count: number;
   schedule: BatchSchedule | null;
-  progress: { total: number; by_status: Record<string, number>; finished: number };
+  progress: JobProgress;
   credits_spent: number;
   last_run_at: string | null;
   cancelled_at: string | null;
@@ -87,8 +86,8 @@ export interface BatchRecordView {
  * Status of a batch from the counts of its records' current jobs; a batch cancelled by its caller
  * is `cancelled` whatever its jobs had finished as.
  */
-export function batchStatusOf(byStatus: Record<string, number>, total: number, cancelled = false): string {
-  const finished = TERMINAL.reduce((sum, status) => sum + (byStatus[status] ?? 0), 0);
+export function batchStatusOf(progress: JobProgress, cancelled = false): string {
+  const { total, by_status: byStatus, finished } = progress;
   if (cancelled || (total > 0 && (byStatus.cancelled ?? 0) === total)) {
     return 'cancelled';
   }
@@ -302,12 +301,11 @@ export class BatchesService {
         WHERE r.batch_id = $1 AND r.workspace_id = $2`,
       [batch.id, batch.workspaceId],
     );
-    const byStatus = Object.fromEntries(counts.map((row) => [row.status, row.count]));
-    const total = counts.reduce((sum, row) => sum + row.count, 0);
+    const progress = jobProgress(counts);
     return {
       id: batch.id,
       name: batch.name,
-      status: batchStatusOf(byStatus, total, batch.cancelledAt !== null),
+      status: batchStatusOf(progress, batch.cancelledAt !== null),
       fields: batch.fields,
       options: batch.options,
       filters: batch.filters,
@@ -317,11 +315,7 @@ export class BatchesService {
       records_received: batch.recordsReceived,
       record_count: batch.recordCount,
       schedule: batch.schedule,
-      progress: {
-        total,
-        by_status: byStatus,
-        finished: TERMINAL.reduce((sum, status) => sum + (byStatus[status] ?? 0), 0),
-      },
+      progress,
       credits_spent: Number(credits?.spent ?? 0),
       last_run_at: batch.lastRunAt?.toISOString() ?? null,
       cancelled_at: batch.cancelledAt?.toISOString() ?? null,

@@ -1,4 +1,5 @@
 import type { ImportRecord, ImportRowError } from '@sluice/db';
+import type { JobProgress } from '../jobs/job-progress';
 
 /** An import as the API shows it. */
 export interface ImportView {
@@ -27,11 +28,21 @@ export interface ImportView {
   resumed_from: string | null;
   /** The import that resumed this one. */
   resumed_by: string | null;
+  /** The jobs of the rows accepted, by status now: the enrichment's progress, not the upload's. */
+  progress: JobProgress;
+  /** Credits the jobs' steps have spent so far. */
+  credits_spent: number;
   created_at: string;
   completed_at: string | null;
 }
 
-export function toImportView(record: ImportRecord, resumedBy: string | null): ImportView {
+/** An import's jobs now (see {@link ImportView.progress}). */
+export interface ImportJobs {
+  progress: JobProgress;
+  creditsSpent: number;
+}
+
+export function toImportView(record: ImportRecord, resumedBy: string | null, jobs: ImportJobs): ImportView {
   return {
     id: record.id,
     type: record.type,
@@ -48,6 +59,8 @@ export function toImportView(record: ImportRecord, resumedBy: string | null): Im
     resumable: record.status === 'failed' && record.resumable && resumedBy === null,
     resumed_from: record.resumedFrom,
     resumed_by: resumedBy,
+    progress: jobs.progress,
+    credits_spent: jobs.creditsSpent,
     created_at: record.createdAt.toISOString(),
     completed_at: record.completedAt?.toISOString() ?? null,
   };

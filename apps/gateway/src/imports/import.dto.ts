@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { JobProgressDto } from '../jobs/job-progress';
 import { IMPORT_STATUSES } from '@sluice/db';
 import { SUPPORTED_REQUEST_TYPES } from '@sluice/enrichment';
 import { ApiErrorBody } from '../openapi/decorators';
@@ -64,6 +65,16 @@ export class ImportDto implements ImportView {
 
   @ApiProperty({ ...NULLABLE_ID, example: null })
   resumed_by!: string | null;
+
+  @ApiProperty({
+    type: () => JobProgressDto,
+    description:
+      'The jobs of the rows accepted, by status now: how far the enrichment has got (`status` is the upload’s). All rows are done when `finished` equals `total`.',
+  })
+  progress!: JobProgressDto;
+
+  @ApiProperty({ example: 1, description: 'Credits the jobs’ steps have spent so far.' })
+  credits_spent!: number;
 
   @ApiProperty({ format: 'date-time', example: '2026-12-02T10:00:00.000Z' })
   created_at!: string;

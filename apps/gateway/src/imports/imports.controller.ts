@@ -59,6 +59,8 @@ const IMPORT_EXAMPLE: ImportView = {
   resumable: false,
   resumed_from: null,
   resumed_by: null,
+  progress: { total: 2, by_status: { completed: 1, running: 1 }, finished: 1 },
+  credits_spent: 1,
   created_at: '2026-12-02T10:00:00.000Z',
   completed_at: '2026-12-02T10:00:01.000Z',
 };

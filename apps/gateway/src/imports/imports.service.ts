@@ -24,8 +24,11 @@ import type { ImportListQuery } from './import-list';
 import { resumeRefusal, resumeSettingsOf, RowDigest } from './import-resume';
 import { jobOfRow, refusalMessage } from './import-rows';
 import { type ColumnMap, type ImportSettings, resolveColumns } from './import-settings';
-import { toImportView, type ImportView } from './import-view';
+import { jobProgress } from '../jobs/job-progress';
+import { toImportView, type ImportJobs, type ImportView } from './import-view';
 
+/** An import none of whose rows became a job (yet). */
+const NO_JOBS: ImportJobs = { progress: jobProgress([]), creditsSpent: 0 };
 /** An upload whose header was read (and, for a resume, the rows it skips). */
 interface OpenFile {
   upload: CsvUpload;
@@ -407,7 +410,41 @@ export class ImportsService {
       throw new NotFoundException(`No import ${id} in this workspace.`);
     }
     const resumedBy = await imports.findOne({ select: { id: true }, where: { resumedFrom: id } });
-    return toImportView(record, resumedBy?.id ?? null);
+    const jobs = await this.jobsOf(caller.workspaceId, [id]);
+    return toImportView(record, resumedBy?.id ?? null, jobs.get(id) ?? NO_JOBS);
+  }
+
+  /**
+   * The jobs of these imports (of the caller's workspace) counted by status, and the credits their
+   * steps spent: one statement over the requests' import index, whatever the page holds.
+   */
+  private async jobsOf(workspaceId: string, ids: readonly string[]): Promise<Map<string, ImportJobs>> {
+    if (ids.length === 0) {
+      return new Map();
+    }
+    const rows = await this.dataSource.query<
+      { import_id: string; status: string; count: number; credits: string }[]
+    >(
+      `SELECT r.import_id, r.status, count(*)::int AS count,
+              COALESCE(sum((SELECT sum(s.credits) FROM enrichment_steps s WHERE s.request_id = r.id)), 0)
+                AS credits
+         FROM enrichment_requests r
+        WHERE r.workspace_id = $1 AND r.import_id = ANY($2::uuid[])
+        GROUP BY r.import_id, r.status`,
+      [workspaceId, ids],
+    );
+    return new Map(
+      ids.map((id) => {
+        const own = rows.filter((row) => row.import_id === id);
+        return [
+          id,
+          {
+            progress: jobProgress(own),
+            creditsSpent: own.reduce((sum, row) => sum + Number(row.credits), 0),
+          },
+        ];
+      }),
+    );
   }
 
   /** The caller's imports, newest first, a page at a time (`GET /v1/imports`). */
@@ -446,11 +483,15 @@ export class ImportsService {
             where: { resumedFrom: In(page.map((row) => row.id)) },
           });
     const resumedBy = new Map(resumers.map((row) => [row.resumedFrom, row.id]));
+    const jobs = await this.jobsOf(
+      caller.workspaceId,
+      page.map((row) => row.id),
+    );
     const last = rows.length > query.limit ? page.at(-1) : undefined;
     // No joins: each raw row is one entity's, found again by its id.
     const lastKey = last && raw.find((row) => row.i_id === last.id)?.created_key;
     return {
-      data: page.map((row) => toImportView(row, resumedBy.get(row.id) ?? null)),
+      data: page.map((row) => toImportView(row, resumedBy.get(row.id) ?? null, jobs.get(row.id) ?? NO_JOBS)),
       next_cursor: last && lastKey !== undefined ? encodeKeysetCursor(lastKey, last.id) : null,
     };
   }

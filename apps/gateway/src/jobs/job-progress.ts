@@ -1,0 +1,36 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { TERMINAL_STATUSES } from './job-view';
+
+/** A set of jobs (a batch's records', an import's rows') counted by status. */
+export interface JobProgress {
+  total: number;
+  by_status: Record<string, number>;
+  /** Jobs completed, failed or cancelled. */
+  finished: number;
+}
+
+/** The progress of jobs counted per status (`SELECT status, count(*) … GROUP BY status`). */
+export function jobProgress(counts: readonly { status: string; count: number }[]): JobProgress {
+  const byStatus = Object.fromEntries(counts.map((row) => [row.status, row.count]));
+  return {
+    total: counts.reduce((sum, row) => sum + row.count, 0),
+    by_status: byStatus,
+    finished: TERMINAL_STATUSES.reduce((sum, status) => sum + (byStatus[status] ?? 0), 0),
+  };
+}
+
+export class JobProgressDto implements JobProgress {
+  @ApiProperty({ type: 'integer', example: 500 })
+  total!: number;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    example: { completed: 320, running: 30, queued: 150 },
+    description: 'The jobs, by status.',
+  })
+  by_status!: Record<string, number>;
+
+  @ApiProperty({ type: 'integer', example: 320, description: 'Jobs completed, failed or cancelled.' })
+  finished!: number;
+}
