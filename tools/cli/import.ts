@@ -238,7 +238,11 @@ async function waitForJobs(options: ImportOptions, id: string, log: (line: strin
   const client = createSluiceClient({ baseUrl: options.api, apiKey: options.key });
   let bar: ProgressBar | undefined;
   for (;;) {
+    const asked = Date.now();
     const answer = await client.GET('/v1/imports/{id}', { params: { path: { id } } });
+    // Counting a large import's jobs takes the gateway's database a while (its rows, their steps'
+    // credits): poll no more often than every three times that, so waiting never becomes its load.
+    const pause = Math.max(options.pollMs ?? 2000, 3 * (Date.now() - asked));
     if (!answer.data) {
       log(
         `import ${id}: its progress could not be read (${answer.response.status}): ${messageOf(answer.error)}`,
@@ -260,7 +264,7 @@ async function waitForJobs(options: ImportOptions, id: string, log: (line: strin
       return 0;
     }
     bar.update(progress.finished);
-    await sleep(options.pollMs ?? 2000);
+    await sleep(pause);
   }
 }
 
