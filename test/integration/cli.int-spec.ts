@@ -36,6 +36,17 @@ async function sluice(args: string[], env: Record<string, string>): Promise<Run>
   return { code, stdout, stderr };
 }
 
+/** A CSV of people by first name, last name and domain under `header`, then `extra` lines. */
+async function writeLeads(
+  path: string,
+  header: string,
+  people: WorldPerson[],
+  ...extra: string[]
+): Promise<void> {
+  const rows = people.map((p) => `${p.first_name},"${p.last_name}",${p.domain}`);
+  await writeFile(path, [header, ...rows, ...extra].join('\n') + '\n');
+}
+
 describe('the sluice CLI against a running stack', () => {
   let ctx: Awaited<ReturnType<typeof setUp>>;
   let people: WorldPerson[];
@@ -62,14 +73,7 @@ describe('the sluice CLI against a running stack', () => {
     const chosen = people.slice(0, 3);
     expect(chosen).toHaveLength(3);
     const csvPath = join(dir, 'leads.csv');
-    await writeFile(
-      csvPath,
-      [
-        'First,Last,Work Domain',
-        ...chosen.map((p) => `${p.first_name},"${p.last_name}",${p.domain}`),
-        'Nobody,Known,',
-      ].join('\n') + '\n',
-    );
+    await writeLeads(csvPath, 'First,Last,Work Domain', chosen, 'Nobody,Known,');
     const mapping = JSON.stringify({ First: 'first_name', Last: 'last_name', 'Work Domain': 'domain' });
     const env = { SLUICE_API_URL: stack.gatewayUrl, SLUICE_API_KEY: apiKey };
 
@@ -134,13 +138,7 @@ describe('the sluice CLI against a running stack', () => {
     const chosen = people.slice(3, 5);
     expect(chosen).toHaveLength(2);
     const csvPath = join(dir, 'wait.csv');
-    await writeFile(
-      csvPath,
-      [
-        'first_name,last_name,domain',
-        ...chosen.map((p) => `${p.first_name},"${p.last_name}",${p.domain}`),
-      ].join('\n') + '\n',
-    );
+    await writeLeads(csvPath, 'first_name,last_name,domain', chosen);
     const env = { SLUICE_API_URL: stack.gatewayUrl, SLUICE_API_KEY: apiKey };
     // RocketReach answers slowly: its search and lookup take 3 s a job, so the jobs are still under
     // way when the import and the export below return.
