@@ -31,13 +31,19 @@ describe('a provider that charged for an answer that could not be read', () => {
     expect(serper.searches).toBe(1);
     const step = view.steps.find((s) => s.provider === 'serper');
     expect(step).toMatchObject({ state: 'failed', reason: 'invalid_response', credits: 2 });
+    // The waterfall moved on: RocketReach's free company search knows no company of that name.
+    expect(view.steps.find((s) => s.provider === 'rocketreach')).toMatchObject({
+      state: 'failed',
+      reason: 'not_found',
+      credits: 0,
+    });
     const ledger = await ctx.db.dataSource.getRepository(CreditLedgerEntry).findBy({ requestId: id });
     expect(ledger.map((row) => [row.provider, Number(row.credits)])).toEqual([['serper', 2]]);
     // Charged to the wallet, not released: nothing held, the balance down by the charge.
     expect(await guards.wallet.snapshot('serper')).toMatchObject({ balance: 98, reserved: 0 });
     // The call log's record of the charge stays as it was: the answer charged, then refused.
     const logged = await ctx.db.dataSource.query<{ outcome: string; credits_charged: string }[]>(
-      'SELECT outcome, credits_charged FROM provider_calls WHERE request_id = $1 ORDER BY outcome',
+      "SELECT outcome, credits_charged FROM provider_calls WHERE request_id = $1 AND provider = 'serper' ORDER BY outcome",
       [id],
     );
     expect(logged.map((r) => [r.outcome, Number(r.credits_charged)])).toEqual([

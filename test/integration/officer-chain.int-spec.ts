@@ -62,6 +62,45 @@ describe('the company → officers → e-mails chain', () => {
     throw new Error('the sandbox world has no active company with two findable officers and a resigned one');
   }
 
+  it("finds the company's domain with RocketReach's free company search when Serper cannot tell it, and goes on to the e-mails", async () => {
+    const company = register.find(
+      (c) =>
+        c.company_status === 'active' &&
+        c.company_status_detail === null &&
+        !c.domain_known_by.includes('serper') &&
+        c.domain_known_by.includes('rocketreach') &&
+        world.some((p) => p.company_number === c.company_number && p.officer_id),
+    );
+    if (!company) {
+      throw new Error('the sandbox world has no active company only RocketReach knows the domain of');
+    }
+    const id = await enqueue(ctx.stack, apiKey, {
+      type: 'company.officer_emails',
+      input: { company_number: company.company_number },
+    });
+    const view = await finished(ctx.stack, apiKey, id, 30_000);
+    expect(view.status).toBe('completed');
+    // Serper is asked first (its priority) and charges for its miss; the search costs nothing.
+    expect(
+      view.steps.filter((s) => s.goal === 'domain').map((s) => [s.provider, s.state, s.reason, s.credits]),
+    ).toEqual([
+      ['serper', 'failed', 'not_found', 1],
+      ['rocketreach', 'completed', null, 0],
+    ]);
+    expect(view.result?.domain).toMatchObject({ domain: company.domain });
+    // The chain went on: one e-mail waterfall per active officer, at that domain.
+    const officers = world.filter((p) => p.company_number === company.company_number && p.officer_id);
+    const results = view.result?.officer_emails as OfficerEmailView[];
+    expect(results.length).toBeGreaterThanOrEqual(1);
+    for (const entry of results) {
+      expect(officers.map((p) => p.officer_id)).toContain(entry.officer_key);
+      if (entry.email !== null) {
+        expect(entry.email.endsWith(`@${company.domain}`)).toBe(true);
+      }
+    }
+    expect(view.steps.some((s) => s.goal.startsWith('email:'))).toBe(true);
+  });
+
   it('finds each active officer’s work e-mail at the domain found for the company, and stores them', async () => {
     const { company, officers } = await liveCompany();
     const id = await enqueue(ctx.stack, apiKey, {

@@ -276,10 +276,12 @@ class AdapterSet {
         return mapOutcome(result.data, (officers) => ({ officers: officers.map(officerView) }));
       }
       case 'resolve_company_domain': {
-        if (provider !== 'serper' || !input.companyName) {
+        const adapter =
+          provider === 'serper' ? this.serper : provider === 'rocketreach' ? this.rocketreach : null;
+        if (!adapter || !input.companyName) {
           return unsupported(provider, capability);
         }
-        const result = await this.serper.resolveCompanyDomain({ companyName: input.companyName });
+        const result = await adapter.resolveCompanyDomain({ companyName: input.companyName });
         return mapOutcome(result.data, domainView);
       }
       case 'find_work_email':

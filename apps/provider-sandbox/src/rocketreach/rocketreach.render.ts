@@ -171,14 +171,19 @@ export class RocketReachRenderer {
     return ROCKETREACH_ID_OFFSET + this.world.companies.indexOf(company);
   }
 
-  company(company: WorldCompany): Record<string, unknown> {
+  /**
+   * A company record. `withDomain` false: RocketReach holds the company but not its domain (a
+   * search by name for a company whose domain it does not know, per the world's coverage).
+   */
+  company(company: WorldCompany, withDomain = true): Record<string, unknown> {
     const firm = this.world.contacts.firmographicsOf(company);
+    const domain = withDomain ? company.domain : null;
     return {
       id: this.companyIdOf(company),
       name: company.company_name,
-      domain: company.domain,
-      email_domain: company.domain,
-      website_domain: company.domain,
+      domain,
+      email_domain: domain,
+      website_domain: domain,
       industry: firm.industry,
       num_employees: firm.employees,
       revenue: firm.revenue_usd,

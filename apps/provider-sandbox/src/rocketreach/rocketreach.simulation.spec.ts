@@ -196,4 +196,23 @@ describe('RocketReachSimulation', () => {
       400,
     );
   });
+
+  it("gives a company found by name its domain only where RocketReach knows it, as the world's coverage says", () => {
+    const { simulation, world } = simulationOf();
+    const known = (company: (typeof world.companies)[number]) =>
+      world.contacts.knows(rocketreach.name, 'domain', company);
+    const domainOf = (query: Record<string, string[]>, name: string) =>
+      (
+        bodyOf(simulation.companySearch({ query }, false)).companies as { name: string; domain: unknown }[]
+      ).find((found) => found.name === name)?.domain;
+    const withDomain = world.companies.find(known);
+    const without = world.companies.find((company) => !known(company));
+    if (!withDomain || !without) {
+      throw new Error('the world has no company RocketReach knows the domain of, or none it does not');
+    }
+    expect(domainOf({ name: [withDomain.company_name] }, withDomain.company_name)).toBe(withDomain.domain);
+    expect(domainOf({ name: [without.company_name] }, without.company_name)).toBeNull();
+    // Found by its domain, a company's domain is known.
+    expect(domainOf({ domain: [without.domain] }, without.company_name)).toBe(without.domain);
+  });
 });

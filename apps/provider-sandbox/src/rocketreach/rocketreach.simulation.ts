@@ -262,7 +262,14 @@ export class RocketReachSimulation {
     const reply: SimulatedReply = {
       status: 201,
       body: {
-        companies: slice.map((company) => this.render.company(company)),
+        // Found by name alone, a company's domain is given only where RocketReach knows it (the
+        // world's coverage, as its answer key says); found by its domain, it is known.
+        companies: slice.map((company) =>
+          this.render.company(
+            company,
+            domains.length > 0 || this.world.contacts.knows(rocketreach.name, 'domain', company),
+          ),
+        ),
         pagination: this.pagination(page, matches.length),
       },
     };

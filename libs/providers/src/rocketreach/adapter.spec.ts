@@ -2,6 +2,7 @@ import { ProviderError } from '../errors';
 import checkStatusSearching from './__fixtures__/person-checkstatus.response.200.searching.docs-example.json';
 import complete from './__fixtures__/person-lookup.response.200.complete.docs-example.json';
 import {
+  companyNameKey,
   RocketReachAdapter,
   rocketReachLookupOutcome,
   rocketReachMatchOf,
@@ -274,6 +275,63 @@ describe('RocketReachAdapter', () => {
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ kind: 'bad_request' });
     expect(urls).toEqual([]);
+  });
+});
+
+describe("a company's domain from RocketReach's free company search", () => {
+  const searchAnswering = (companies: Record<string, unknown>[]) =>
+    adapterWith({
+      '/searchCompany': {
+        status: 201,
+        body: { companies, pagination: { start: 1, next: null, total: companies.length } },
+      },
+    });
+
+  it('is the domain of the company of exactly that name, free, whatever else the search found', async () => {
+    const { adapter, urls } = searchAnswering([
+      { id: 1, name: 'Greystone Estates Holdings Ltd', domain: 'greystone-holdings.com' },
+      { id: 2, name: 'GREYSTONE ESTATES PLC', domain: null, email_domain: 'www.GreystoneEstates.co.uk' },
+    ]);
+    const found = await adapter.resolveCompanyDomain({ companyName: 'Greystone Estates plc' });
+    expect(found.data).toEqual({
+      status: 'hit',
+      data: { domain: 'greystoneestates.co.uk', companyName: 'GREYSTONE ESTATES PLC' },
+      credits: 0,
+    });
+    expect(urls.map((url) => url.pathname)).toEqual(['/api/v2/searchCompany']);
+  });
+
+  it('is a free miss for a near name only, or for the company without a domain', async () => {
+    const near = searchAnswering([
+      { id: 1, name: 'Greystone Estates Holdings Ltd', domain: 'greystone.com' },
+    ]);
+    expect((await near.adapter.resolveCompanyDomain({ companyName: 'Greystone Estates Ltd' })).data).toEqual({
+      status: 'miss',
+      credits: 0,
+      reason: 'no company of that name with a domain',
+    });
+    const bare = searchAnswering([{ id: 2, name: 'Greystone Estates Ltd', domain: null }]);
+    expect(
+      (await bare.adapter.resolveCompanyDomain({ companyName: 'Greystone Estates Ltd' })).data,
+    ).toMatchObject({
+      status: 'miss',
+      credits: 0,
+    });
+  });
+
+  it('refuses a blank name before any request', async () => {
+    const { adapter, urls } = adapterWith({});
+    await expect(adapter.resolveCompanyDomain({ companyName: '  ' })).rejects.toMatchObject({
+      kind: 'bad_request',
+    });
+    expect(urls).toEqual([]);
+  });
+
+  it('compares names by what names them: case, punctuation and register suffixes aside', () => {
+    expect(companyNameKey('ACME LIMITED')).toBe(companyNameKey('Acme Ltd.'));
+    expect(companyNameKey('Orchard Brewing Co Ltd')).toBe(companyNameKey('ORCHARD BREWING COMPANY LIMITED'));
+    expect(companyNameKey('Smith & Sons LLP')).toBe(companyNameKey('Smith and Sons'));
+    expect(companyNameKey('Acme Holdings Ltd')).not.toBe(companyNameKey('Acme Ltd'));
   });
 });
 

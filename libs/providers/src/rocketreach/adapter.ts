@@ -1,7 +1,14 @@
 import type { Firmographics, FoundEmail, FoundPhone, Person, PersonQuery } from '@sluice/enrichment';
 import type { ProviderResult } from '../call-info';
 import { ProviderError } from '../errors';
-import type { CapabilityResult, CreditBalance, Outcome, ProviderAdapter, Revealed } from '../port';
+import type {
+  CapabilityResult,
+  CreditBalance,
+  DomainResolution,
+  Outcome,
+  ProviderAdapter,
+  Revealed,
+} from '../port';
 import { ROCKETREACH_ENDPOINTS, rocketReachCharges, type RocketReachClient } from './client';
 import { ROCKETREACH, ROCKETREACH_ATTRIBUTION } from './descriptor';
 import { lookupState, mapRocketReachCompany, mapRocketReachProfile } from './mapper';
@@ -128,6 +135,23 @@ export function rocketReachTeaserSays(
   return shows ? 'present' : 'absent';
 }
 
+/** Companies of one name search read for its domain: an exact name is among the first few. */
+const DOMAIN_SEARCH_PAGE_SIZE = 10;
+
+/**
+ * A company name compared by what names it: case, punctuation and the register's suffixes aside
+ * (`Acme Ltd`, `ACME LIMITED` and `Acme.` are one name; `Acme Holdings` is another).
+ */
+export function companyNameKey(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/&/g, ' and ')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .replace(/\b(ltd|limited|plc|llp|lp|inc|llc|co|company)\b/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
 /**
  * RocketReach behind the capability port, on its legacy credit model. Lookups that RocketReach is
  * still `searching` answer `pending` with the profile id. Data from it must be shown with
@@ -239,6 +263,34 @@ export class RocketReachAdapter implements ProviderAdapter {
     } catch (error) {
       return missOnNotFound(error);
     }
+  }
+
+  /**
+   * A company's domain by its name, from RocketReach's company search (free on the legacy plans,
+   * provider-apis §1): the domain of the first company found whose name is the one asked, register
+   * suffixes, case and punctuation aside. The search matches names loosely, and another company's
+   * domain would send the paid e-mail lookups that follow to the wrong people, so a near name is a
+   * free miss, as is a company RocketReach knows without a domain.
+   */
+  async resolveCompanyDomain(query: { companyName: string }): Promise<CapabilityResult<DomainResolution>> {
+    const name = query.companyName.trim();
+    this.requireFacets(
+      name ? { name: [name] } : {},
+      ROCKETREACH_ENDPOINTS.companySearch,
+      'give a company name to find its domain.',
+    );
+    const result = await this.client.companySearch({ name: [name] }, { pageSize: DOMAIN_SEARCH_PAGE_SIZE });
+    const wanted = companyNameKey(name);
+    const found = result.data.companies
+      .filter((company) => company.name && companyNameKey(company.name) === wanted)
+      .map(mapRocketReachCompany)
+      .find((company) => company.domain !== null);
+    return {
+      ...result,
+      data: found?.domain
+        ? { status: 'hit', data: { domain: found.domain, companyName: found.name }, credits: 0 }
+        : { status: 'miss', credits: 0, reason: 'no company of that name with a domain' },
+    };
   }
 
   async searchCompanies(query: {

@@ -24,6 +24,8 @@ export const ROCKETREACH: ProviderDescriptor = Object.freeze({
     search_people: Object.freeze({ credits: 0, chargedOnMiss: false }),
     lookup_company: Object.freeze({ credits: 1, chargedOnMiss: false }),
     search_companies: Object.freeze({ credits: 0, chargedOnMiss: false }),
+    // By name, with the (free) company search: see the adapter's resolveCompanyDomain.
+    resolve_company_domain: Object.freeze({ credits: 0, chargedOnMiss: false }),
     check_credits: Object.freeze({ credits: 0, chargedOnMiss: false }),
   }),
 });

@@ -33,14 +33,14 @@ export const ROCKETREACH_DEFAULT_RATE_LIMITS = Object.freeze({
 /**
  * The operations whose calls reach each separately limited API, as the adapter makes them: a
  * person lookup, a work e-mail and a phone are all `GET /person/lookup`; people are searched with
- * `POST /person/search` and companies with `POST /searchCompany`.
+ * `POST /person/search` and companies with `POST /searchCompany` (a domain by name too).
  */
 export const ROCKETREACH_OPERATIONS_BY_API: Readonly<
   Record<'personLookup' | 'personSearch' | 'companySearch', readonly Capability[]>
 > = Object.freeze({
   personLookup: Object.freeze(['lookup_person', 'find_work_email', 'find_phone'] as const),
   personSearch: Object.freeze(['search_people'] as const),
-  companySearch: Object.freeze(['search_companies'] as const),
+  companySearch: Object.freeze(['search_companies', 'resolve_company_domain'] as const),
 });
 
 /** A rule as the provider settings hold it (`operations` absent: every call counts). */

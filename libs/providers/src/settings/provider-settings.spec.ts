@@ -203,7 +203,7 @@ describe('provider settings', () => {
         ).problems;
       expect(problemsOf(['verify_email'])).toEqual([
         expect.stringMatching(
-          /^rate_limits\[0\]\.operations\[0\]: rocketreach has no operation 'verify_email'; operations of rocketreach: find_work_email, find_phone, lookup_person, search_people, lookup_company, search_companies, check_credits$/,
+          /^rate_limits\[0\]\.operations\[0\]: rocketreach has no operation 'verify_email'; operations of rocketreach: find_work_email, find_phone, lookup_person, search_people, lookup_company, search_companies, resolve_company_domain, check_credits$/,
         ),
       ]);
       expect(problemsOf([])).toEqual([
@@ -316,9 +316,24 @@ describe('provider settings', () => {
         { name: 'person-search-minute', limit: 100, windowMs: 60_000, operations: ['search_people'] },
         { name: 'person-search-hour', limit: 1_000, windowMs: 3_600_000, operations: ['search_people'] },
         { name: 'person-search-day', limit: 10_000, windowMs: 86_400_000, operations: ['search_people'] },
-        { name: 'company-search-minute', limit: 100, windowMs: 60_000, operations: ['search_companies'] },
-        { name: 'company-search-hour', limit: 1_000, windowMs: 3_600_000, operations: ['search_companies'] },
-        { name: 'company-search-day', limit: 10_000, windowMs: 86_400_000, operations: ['search_companies'] },
+        {
+          name: 'company-search-minute',
+          limit: 100,
+          windowMs: 60_000,
+          operations: ['search_companies', 'resolve_company_domain'],
+        },
+        {
+          name: 'company-search-hour',
+          limit: 1_000,
+          windowMs: 3_600_000,
+          operations: ['search_companies', 'resolve_company_domain'],
+        },
+        {
+          name: 'company-search-day',
+          limit: 10_000,
+          windowMs: 86_400_000,
+          operations: ['search_companies', 'resolve_company_domain'],
+        },
       ]);
       expect(rules[1]?.limit).toBe(limits.personLookup.perMinute);
       // The defaults pass the API's own checks: an operator can PUT back what GET shows.
