@@ -108,7 +108,7 @@ end
  * it first and answered it last. Two syncs side by side, or the monitor's read beside a worker's,
  * could otherwise write an older balance over a newer one: a top-up undone (the queue paused until
  * the next reading) or a drop undone (calls sent to a provider that cannot pay). Such a reading is
- * not written (the reply's head 0); the next one is. ARGV[#ARGV] is the mark's time, when marked.
+ * not written (the reply's head 0); the next one is. `marked_at`: the mark's time, nil unmarked.
  */
 const LUA_OVERLAPPED = `
 local function overlapped(marked_at)
@@ -286,7 +286,8 @@ export class CreditWallet {
    * write would otherwise be overwritten (the wallet overstating the balance, letting calls reach a
    * provider that is dry); with the mark it is subtracted from the reading. A charge the provider
    * already counted when it answered the read but committed here after the mark is subtracted too:
-   * the wallet then understates by that much until the next reading, the safe side.
+   * the wallet then understates by that much until the next reading, the safe side. The mark's
+   * time (Redis's clock) tells a reading that overlapped a newer one written meanwhile.
    */
   async mark(provider: string): Promise<BalanceMark> {
     const reply = await MARK.run(this.redis, this.keys(provider).slice(0, 1), []);
