@@ -3,15 +3,11 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createSluiceClient } from '@sluice/client';
+import { type components, createSluiceClient } from '@sluice/client';
 import { ProgressBar } from './progress';
 
 /** An import's jobs by status (`progress` of GET /v1/imports/:id). */
-export interface JobProgress {
-  total: number;
-  by_status: Record<string, number>;
-  finished: number;
-}
+export type JobProgress = components['schemas']['JobProgressDto'];
 
 export interface ImportSummary {
   id: string;
