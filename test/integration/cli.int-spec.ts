@@ -132,7 +132,7 @@ describe('the sluice CLI against a running stack', () => {
     expect(objects.map((o) => o.input.first_name).sort()).toEqual(chosen.map((p) => p.first_name).sort());
   });
 
-  it('waits with --wait until the jobs of an import have finished, and notes in an export the jobs still running', async () => {
+  it('waits with --wait until the jobs of an import have finished, and notes in an export without it the jobs still running', async () => {
     const { stack } = ctx;
     const { apiKey } = await createWorkspace(stack.gatewayUrl, 'CLI Wait Co');
     const chosen = people.slice(3, 5);
@@ -141,41 +141,81 @@ describe('the sluice CLI against a running stack', () => {
     await writeLeads(csvPath, 'first_name,last_name,domain', chosen);
     const env = { SLUICE_API_URL: stack.gatewayUrl, SLUICE_API_KEY: apiKey };
     // RocketReach answers slowly: its search and lookup take 3 s a job, so the jobs are still under
-    // way when the import and the export below return.
+    // way when the import and the first export below return.
     await sandboxPatch(stack.sandboxUrl, 'rocketreach', { latency_ms: 1500 });
+    let importId = '';
     try {
       const imported = await sluice(['import', csvPath, '--type', 'person.email'], env);
       expect(imported.code).toBe(0);
       expect(imported.stderr).toMatch(/jobs: 0 of 2 finished \((queued|running) \d/);
-      const importId = /import ([0-9a-f-]{36}): completed/.exec(imported.stderr)?.[1] ?? '';
+      importId = /import ([0-9a-f-]{36}): completed/.exec(imported.stderr)?.[1] ?? '';
 
       const early = await sluice(['export', '--format', 'jsonl', '--import', importId], env);
       expect(early.code).toBe(0);
       expect(early.stderr).toContain(
-        'note: 2 of 2 jobs had not finished: their rows have no results yet; `sluice import <file> … --wait` waits for them, then export again.',
+        'note: 2 of 2 jobs had not finished: their rows have no results yet; export with --wait to wait for them.',
       );
 
-      // The same command with --wait: the import is found done, and its jobs are waited for.
-      const waited = await sluice(['import', csvPath, '--type', 'person.email', '--wait'], env);
+      // With --wait, the export follows the jobs until they have all finished, then exports them.
+      const waited = await sluice(['export', '--format', 'jsonl', '--import', importId, '--wait'], env);
       expect(waited.code).toBe(0);
-      expect(waited.stderr).toContain(`import ${importId}: completed (already imported earlier`);
       expect(waited.stderr).toMatch(/jobs finished: 100% \(2 of 2\)\n/);
-      expect(waited.stderr).toMatch(/jobs: 2 of 2 finished \(completed 2\), 2 credits spent\n$/);
+      expect(waited.stderr).toContain('jobs: 2 of 2 finished (completed 2), 2 credits spent\n');
+      expect(waited.stderr).not.toContain('note:');
+      const rows = waited.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { status: string; data: { business_email?: string } });
+      expect(rows.map((row) => [row.status, row.data.business_email]).sort()).toEqual(
+        chosen.map((p) => ['completed', p.email]).sort(),
+      );
     } finally {
       await sandboxPatch(stack.sandboxUrl, 'rocketreach', { latency_ms: 0 });
     }
-    const importId = /import ([0-9a-f-]{36})/.exec(
-      (await sluice(['import', csvPath, '--type', 'person.email'], env)).stderr,
-    )?.[1];
-    const done = await sluice(['export', '--format', 'jsonl', '--import', importId ?? ''], env);
-    expect(done.stderr).not.toContain('note:');
-    const rows = done.stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as { status: string; data: { business_email?: string } });
-    expect(rows.map((row) => [row.status, row.data.business_email]).sort()).toEqual(
-      chosen.map((p) => ['completed', p.email]).sort(),
-    );
+
+    // The import again with --wait: found done, its jobs reported as they stand.
+    const again = await sluice(['import', csvPath, '--type', 'person.email', '--wait'], env);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain(`import ${importId}: completed (already imported earlier`);
+    expect(again.stderr).toMatch(/jobs: 2 of 2 finished \(completed 2\), 2 credits spent\n$/);
+  });
+
+  it("waits for a batch's jobs with export --batch --wait, then exports them", async () => {
+    const { stack } = ctx;
+    const { apiKey } = await createWorkspace(stack.gatewayUrl, 'CLI Batch Co');
+    const chosen = people.slice(5, 7);
+    expect(chosen).toHaveLength(2);
+    const env = { SLUICE_API_URL: stack.gatewayUrl, SLUICE_API_KEY: apiKey };
+    await sandboxPatch(stack.sandboxUrl, 'rocketreach', { latency_ms: 1000 });
+    try {
+      const created = await call<{ batch: { id: string } }>(stack.gatewayUrl, 'POST', '/v1/batches', {
+        token: apiKey,
+        body: {
+          records: chosen.map((p) => ({
+            first_name: p.first_name,
+            last_name: p.last_name,
+            domain: p.domain,
+          })),
+          enrich: ['business_email'],
+        },
+      });
+      expect(created.status).toBe(201);
+      const exported = await sluice(
+        ['export', '--format', 'jsonl', '--batch', created.body.batch.id, '--wait'],
+        env,
+      );
+      expect(exported.code).toBe(0);
+      expect(exported.stderr).toMatch(/jobs: 2 of 2 finished \(completed 2\), 2 credits spent\n/);
+      const rows = exported.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { status: string; data: { business_email?: string } });
+      expect(rows.map((row) => [row.status, row.data.business_email]).sort()).toEqual(
+        chosen.map((p) => ['completed', p.email]).sort(),
+      );
+    } finally {
+      await sandboxPatch(stack.sandboxUrl, 'rocketreach', { latency_ms: 0 });
+    }
   });
 
   it('resumes an import whose upload was cut off: the rows are enqueued once in total', async () => {

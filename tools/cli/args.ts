@@ -17,6 +17,7 @@ export type Command =
       importId: string | undefined;
       batchId: string | undefined;
       output: string | undefined;
+      wait: boolean;
       api: string;
       key: string;
     }
@@ -27,7 +28,7 @@ export const DEFAULT_API_URL = 'http://127.0.0.1:3000';
 export const USAGE = [
   'Usage:',
   '  sluice import <file.csv> --type <request type> [--mapping JSON] [--wait] [--api URL] [--key KEY]',
-  '  sluice export --format csv|jsonl [--import ID | --batch ID] [-o FILE] [--api URL] [--key KEY]',
+  '  sluice export --format csv|jsonl [--import ID | --batch ID] [--wait] [-o FILE] [--api URL] [--key KEY]',
   '',
   'The API key comes from --key or SLUICE_API_KEY; the API from --api or SLUICE_API_URL',
   `(default ${DEFAULT_API_URL}).`,
@@ -119,6 +120,7 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
           import: { type: 'string' },
           batch: { type: 'string' },
           output: { type: 'string', short: 'o' },
+          wait: { type: 'boolean' },
         },
       });
       if (values.help) {
@@ -133,12 +135,16 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
       if (values.import !== undefined && values.batch !== undefined) {
         throw new UsageError('Give --import or --batch, not both.');
       }
+      if (values.wait && values.import === undefined && values.batch === undefined) {
+        throw new UsageError('--wait waits for the jobs of an import or a batch: give --import or --batch.');
+      }
       return {
         command: 'export',
         format: values.format,
         importId: values.import,
         batchId: values.batch,
         output: values.output,
+        wait: values.wait ?? false,
         ...connection(values, env),
       };
     }

@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_API_URL, parseCommand, UsageError } from './args';
-import { describeJobs, type ImportSummary, importKeyOf, planImport } from './import';
+import { type ImportSummary, importKeyOf, planImport } from './import';
+import { describeJobs } from './wait';
 import { renderBar } from './progress';
 
 describe('sluice command line', () => {
@@ -38,9 +39,13 @@ describe('sluice command line', () => {
       importId: undefined,
       batchId: 'b',
       output: 'out.jsonl',
+      wait: false,
       api: 'http://h:1',
       key: 'k',
     });
+    expect(
+      parseCommand(['export', '--format', 'csv', '--import', 'i', '--wait'], { SLUICE_API_KEY: 'k' }),
+    ).toMatchObject({ importId: 'i', wait: true });
     expect(parseCommand([], {})).toEqual({ command: 'help' });
   });
 
@@ -51,6 +56,7 @@ describe('sluice command line', () => {
     [['import', 'a.csv', '--type', 't', '--mapping', '[1]'], /JSON object/],
     [['export', '--format', 'xml'], /--format is required: csv or jsonl/],
     [['export', '--format', 'csv', '--import', 'a', '--batch', 'b'], /not both/],
+    [['export', '--format', 'csv', '--wait'], /--wait waits for the jobs of an import or a batch/],
     [['export', '--format', 'csv', '--api', 'ftp://x'], /--api must be an http/],
     [['export', '--format', 'csv', '--bogus'], /Unknown option/],
     [['frobnicate'], /Unknown command "frobnicate"/],

@@ -2,7 +2,8 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createSluiceClient } from '@sluice/client';
+import { createSluiceClient, type SluiceClient } from '@sluice/client';
+import { type JobSet, progressOf, waitForJobs } from './wait';
 
 export interface ExportOptions {
   format: 'csv' | 'jsonl';
@@ -10,6 +11,10 @@ export interface ExportOptions {
   batchId: string | undefined;
   /** A file; stdout when absent. */
   output: string | undefined;
+  /** First wait until every job of the import or batch has finished. */
+  wait?: boolean;
+  /** How often `wait` asks for their progress. */
+  pollMs?: number;
   api: string;
   key: string;
   log?: (line: string) => void;
@@ -33,6 +38,13 @@ function messageOf(error: unknown): string {
 export async function runExport(options: ExportOptions): Promise<number> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const client = createSluiceClient({ baseUrl: options.api, apiKey: options.key });
+  const set = jobSetOf(options);
+  if (options.wait && set) {
+    const waited = await waitForJobs(client, set, log, options.pollMs);
+    if (waited !== 0) {
+      return waited;
+    }
+  }
   const created = await client.POST('/v1/exports', {
     body: {
       format: options.format,
@@ -44,7 +56,7 @@ export async function runExport(options: ExportOptions): Promise<number> {
     log(`export refused (${created.response.status}): ${messageOf(created.error)}`);
     return 1;
   }
-  const unfinished = await unfinishedJobs(client, options);
+  const unfinished = set ? await unfinishedJobs(client, set) : null;
   const response = await fetch(`${options.api.replace(/\/+$/, '')}${created.data.url}`, {
     headers: { authorization: `Bearer ${options.key}` },
   });
@@ -56,7 +68,7 @@ export async function runExport(options: ExportOptions): Promise<number> {
   if (options.output === undefined) {
     await pipeline(source, options.stdout ?? process.stdout, { end: false });
     log(`export ${created.data.id}: written to stdout`);
-    noteUnfinished(unfinished, options, log);
+    noteUnfinished(unfinished, log);
     return 0;
   }
   const partial = `${options.output}.partial`;
@@ -68,40 +80,41 @@ export async function runExport(options: ExportOptions): Promise<number> {
     throw error;
   }
   log(`export ${created.data.id}: written to ${options.output}`);
-  noteUnfinished(unfinished, options, log);
+  noteUnfinished(unfinished, log);
   return 0;
+}
+
+function jobSetOf(options: ExportOptions): JobSet | null {
+  return options.importId
+    ? { import: options.importId }
+    : options.batchId
+      ? { batch: options.batchId }
+      : null;
 }
 
 /**
  * How many of the exported import's or batch's jobs had not finished just before the download (its
- * rows are the jobs as they were then); null for a whole-workspace export, or when the key may not
- * read the import or batch (the note is a courtesy, not a condition of the export).
+ * rows are the jobs as they were then); null when the key may not read the import or batch (the
+ * note is a courtesy, not a condition of the export).
  */
 async function unfinishedJobs(
-  client: ReturnType<typeof createSluiceClient>,
-  options: ExportOptions,
+  client: SluiceClient,
+  set: JobSet,
 ): Promise<{ unfinished: number; total: number } | null> {
-  const answer = options.importId
-    ? await client.GET('/v1/imports/{id}', { params: { path: { id: options.importId } } })
-    : options.batchId
-      ? await client.GET('/v1/batches/{id}', { params: { path: { id: options.batchId } } })
-      : null;
-  const progress = answer?.data?.progress;
-  return progress ? { unfinished: progress.total - progress.finished, total: progress.total } : null;
+  const now = await progressOf(client, set);
+  return 'problem' in now
+    ? null
+    : { unfinished: now.progress.total - now.progress.finished, total: now.progress.total };
 }
 
 function noteUnfinished(
   jobs: { unfinished: number; total: number } | null,
-  options: ExportOptions,
   log: (line: string) => void,
 ): void {
   if (!jobs || jobs.unfinished === 0) {
     return;
   }
-  const wait = options.importId
-    ? `; \`sluice import <file> … --wait\` waits for them, then export again`
-    : '; export again once they have';
   log(
-    `note: ${jobs.unfinished} of ${jobs.total} jobs had not finished: their rows have no results yet${wait}.`,
+    `note: ${jobs.unfinished} of ${jobs.total} jobs had not finished: their rows have no results yet; export with --wait to wait for them.`,
   );
 }

@@ -3,11 +3,9 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type components, createSluiceClient } from '@sluice/client';
+import { createSluiceClient } from '@sluice/client';
 import { ProgressBar } from './progress';
-
-/** An import's jobs by status (`progress` of GET /v1/imports/:id). */
-export type JobProgress = components['schemas']['JobProgressDto'];
+import { describeJobs, type JobProgress, waitForJobs } from './wait';
 
 export interface ImportSummary {
   id: string;
@@ -139,27 +137,6 @@ function messageOf(body: Record<string, unknown>): string {
       : JSON.stringify(body);
 }
 
-const STATUS_ORDER = ['completed', 'failed', 'cancelled', 'running', 'queued'];
-
-/**
- * `3 of 61 finished (completed 2, failed 1; running 50, queued 8), 2 credits spent`: the jobs by
- * status, the finished ones first.
- */
-export function describeJobs(progress: JobProgress, creditsSpent: number | undefined): string {
-  const part = (statuses: string[]): string =>
-    statuses
-      .filter((status) => (progress.by_status[status] ?? 0) > 0)
-      .map((status) => `${status} ${progress.by_status[status]}`)
-      .join(', ');
-  const others = Object.keys(progress.by_status).filter((status) => !STATUS_ORDER.includes(status));
-  const done = part(STATUS_ORDER.slice(0, 3));
-  const open = part([...STATUS_ORDER.slice(3), ...others]);
-  const counts = [done, open].filter(Boolean).join('; ');
-  const credits =
-    creditsSpent === undefined ? '' : `, ${creditsSpent} credit${creditsSpent === 1 ? '' : 's'} spent`;
-  return `${progress.finished} of ${progress.total} finished${counts ? ` (${counts})` : ''}${credits}`;
-}
-
 /** Prints the import's counts and its first rejected rows; returns the process exit code. */
 export function printSummary(summary: ImportSummary, replayed: boolean, log: (line: string) => void): number {
   log(
@@ -217,51 +194,16 @@ export function planImport(latest: ImportSummary | null | undefined): ImportPlan
  * its upload was cut off or its gateway died — is resumed: the file is sent again and the gateway
  * skips the rows that import already handled. Otherwise the file is imported afresh; its
  * Idempotency-Key still replays a finished import when the lookup is not allowed. With `wait`, it
- * then waits for the import's jobs to finish (see {@link waitForJobs}). Returns the exit code.
+ * then waits for the import's jobs to finish (see `waitForJobs`). Returns the exit code.
  */
 export async function runImport(options: ImportOptions): Promise<number> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const { code, id } = await importFile(options, log);
-  return options.wait && code === 0 && id !== undefined ? waitForJobs(options, id, log) : code;
-}
-
-/**
- * Waits until every job of the import has finished (`finished` = `total`), drawing their progress,
- * then prints them by status. Returns the exit code: 0 once all have finished, failed ones
- * included (their rows say why), 1 when the progress cannot be read.
- */
-async function waitForJobs(options: ImportOptions, id: string, log: (line: string) => void): Promise<number> {
-  const client = createSluiceClient({ baseUrl: options.api, apiKey: options.key });
-  let bar: ProgressBar | undefined;
-  for (;;) {
-    const asked = Date.now();
-    const answer = await client.GET('/v1/imports/{id}', { params: { path: { id } } });
-    // Counting a large import's jobs takes the gateway's database a while (its rows, their steps'
-    // credits): poll no more often than every three times that, so waiting never becomes its load.
-    const pause = Math.max(options.pollMs ?? 2000, 3 * (Date.now() - asked));
-    if (!answer.data) {
-      log(
-        `import ${id}: its progress could not be read (${answer.response.status}): ${messageOf(answer.error)}`,
-      );
-      return 1;
-    }
-    // Typed as always there, but a gateway older than this command leaves it out.
-    const { progress, credits_spent: credits } = answer.data as Partial<typeof answer.data>;
-    if (!progress) {
-      log(
-        `import ${id}: this gateway does not report an import's progress; follow GET /v1/jobs?import_id=${id}`,
-      );
-      return 1;
-    }
-    bar ??= new ProgressBar(progress.total, 'jobs finished', process.stderr, String);
-    if (progress.finished >= progress.total) {
-      bar.finish(progress.finished);
-      log(`jobs: ${describeJobs(progress, credits)}`);
-      return 0;
-    }
-    bar.update(progress.finished);
-    await sleep(pause);
+  if (!options.wait || code !== 0 || id === undefined) {
+    return code;
   }
+  const client = createSluiceClient({ baseUrl: options.api, apiKey: options.key });
+  return waitForJobs(client, { import: id }, log, options.pollMs);
 }
 
 /** Imports the file (or finds it imported) and prints its summary: the exit code, and the import. */

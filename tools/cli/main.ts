@@ -2,7 +2,7 @@
 /*
  * `sluice`: the command-line client of a Sluice gateway, with a workspace API key.
  *   sluice import leads.csv --type person.email [--mapping JSON] [--wait] [--api URL] [--key KEY]
- *   sluice export --format csv|jsonl [--import ID | --batch ID] [-o FILE]
+ *   sluice export --format csv|jsonl [--import ID | --batch ID] [--wait] [-o FILE]
  * The key (--key or SLUICE_API_KEY) is sent as a bearer token and never printed.
  */
 import { parseCommand, UsageError, USAGE } from './args';
