@@ -47,6 +47,16 @@ async function writeLeads(
   await writeFile(path, [header, ...rows, ...extra].join('\n') + '\n');
 }
 
+/** Each row of a JSON Lines export as [status, business e-mail], sorted. */
+function statusesAndEmails(jsonl: string): (string | undefined)[][] {
+  return jsonl
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { status: string; data: { business_email?: string } })
+    .map((row) => [row.status, row.data.business_email])
+    .sort();
+}
+
 describe('the sluice CLI against a running stack', () => {
   let ctx: Awaited<ReturnType<typeof setUp>>;
   let people: WorldPerson[];
@@ -162,13 +172,7 @@ describe('the sluice CLI against a running stack', () => {
       expect(waited.stderr).toMatch(/jobs finished: 100% \(2 of 2\)\n/);
       expect(waited.stderr).toContain('jobs: 2 of 2 finished (completed 2), 2 credits spent\n');
       expect(waited.stderr).not.toContain('note:');
-      const rows = waited.stdout
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line) as { status: string; data: { business_email?: string } });
-      expect(rows.map((row) => [row.status, row.data.business_email]).sort()).toEqual(
-        chosen.map((p) => ['completed', p.email]).sort(),
-      );
+      expect(statusesAndEmails(waited.stdout)).toEqual(chosen.map((p) => ['completed', p.email]).sort());
     } finally {
       await sandboxPatch(stack.sandboxUrl, 'rocketreach', { latency_ms: 0 });
     }
@@ -206,13 +210,7 @@ describe('the sluice CLI against a running stack', () => {
       );
       expect(exported.code).toBe(0);
       expect(exported.stderr).toMatch(/jobs: 2 of 2 finished \(completed 2\), 2 credits spent\n/);
-      const rows = exported.stdout
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line) as { status: string; data: { business_email?: string } });
-      expect(rows.map((row) => [row.status, row.data.business_email]).sort()).toEqual(
-        chosen.map((p) => ['completed', p.email]).sort(),
-      );
+      expect(statusesAndEmails(exported.stdout)).toEqual(chosen.map((p) => ['completed', p.email]).sort());
     } finally {
       await sandboxPatch(stack.sandboxUrl, 'rocketreach', { latency_ms: 0 });
     }

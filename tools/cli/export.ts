@@ -3,7 +3,7 @@ import { rename, rm } from 'node:fs/promises';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createSluiceClient, type SluiceClient } from '@sluice/client';
-import { type JobSet, progressOf, waitForJobs } from './wait';
+import { type JobSet, messageOf, progressOf, waitForJobs } from './wait';
 
 export interface ExportOptions {
   format: 'csv' | 'jsonl';
@@ -19,15 +19,6 @@ export interface ExportOptions {
   key: string;
   log?: (line: string) => void;
   stdout?: Writable;
-}
-
-function messageOf(error: unknown): string {
-  const message = (error as { message?: unknown } | undefined)?.message;
-  return Array.isArray(message)
-    ? message.join('; ')
-    : typeof message === 'string'
-      ? message
-      : JSON.stringify(error);
 }
 
 /**

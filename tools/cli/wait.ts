@@ -33,7 +33,8 @@ function nameOf(set: JobSet): string {
   return 'import' in set ? `import ${set.import}` : `batch ${set.batch}`;
 }
 
-function messageOf(error: unknown): string {
+/** The message of a gateway's error answer (a list of them joined), else the answer itself. */
+export function messageOf(error: unknown): string {
   const message = (error as { message?: unknown } | undefined)?.message;
   return Array.isArray(message)
     ? message.join('; ')
