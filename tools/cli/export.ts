@@ -3,7 +3,8 @@ import { rename, rm } from 'node:fs/promises';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createSluiceClient, type SluiceClient } from '@sluice/client';
-import { type JobSet, messageOf, progressOf, waitForJobs } from './wait';
+import { messageOf } from './gateway-error';
+import { type JobSet, progressOf, waitForJobs } from './wait';
 
 export interface ExportOptions {
   format: 'csv' | 'jsonl';
@@ -47,7 +48,8 @@ export async function runExport(options: ExportOptions): Promise<number> {
     log(`export refused (${created.response.status}): ${messageOf(created.error)}`);
     return 1;
   }
-  const unfinished = set ? await unfinishedJobs(client, set) : null;
+  // Just waited for: every job has finished, no second read needed.
+  const unfinished = set && !options.wait ? await unfinishedJobs(client, set) : null;
   const response = await fetch(`${options.api.replace(/\/+$/, '')}${created.data.url}`, {
     headers: { authorization: `Bearer ${options.key}` },
   });

@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createSluiceClient } from '@sluice/client';
+import { messageOf } from './gateway-error';
 import { ProgressBar } from './progress';
 import { describeJobs, type JobProgress, waitForJobs } from './wait';
 
@@ -126,15 +127,6 @@ async function upload(
     body = { message: text.slice(0, 500) };
   }
   return { status: response.status, replayed: response.headers.get('idempotent-replayed') === 'true', body };
-}
-
-function messageOf(body: Record<string, unknown>): string {
-  const message = body.message;
-  return Array.isArray(message)
-    ? message.join('; ')
-    : typeof message === 'string'
-      ? message
-      : JSON.stringify(body);
 }
 
 /** Prints the import's counts and its first rejected rows; returns the process exit code. */

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { components, SluiceClient } from '@sluice/client';
+import { messageOf } from './gateway-error';
 import { ProgressBar } from './progress';
 
 /** The jobs of an import or a batch by status (their `progress`). */
@@ -31,16 +32,6 @@ export function describeJobs(progress: JobProgress, creditsSpent: number | undef
 
 function nameOf(set: JobSet): string {
   return 'import' in set ? `import ${set.import}` : `batch ${set.batch}`;
-}
-
-/** The message of a gateway's error answer (a list of them joined), else the answer itself. */
-export function messageOf(error: unknown): string {
-  const message = (error as { message?: unknown } | undefined)?.message;
-  return Array.isArray(message)
-    ? message.join('; ')
-    : typeof message === 'string'
-      ? message
-      : JSON.stringify(error);
 }
 
 /** The jobs of an import or a batch now, or why they cannot be read. */

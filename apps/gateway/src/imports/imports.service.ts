@@ -29,6 +29,7 @@ import { toImportView, type ImportJobs, type ImportView } from './import-view';
 
 /** An import none of whose rows became a job (yet). */
 const NO_JOBS: ImportJobs = { progress: jobProgress([]), creditsSpent: 0 };
+
 /** An upload whose header was read (and, for a resume, the rows it skips). */
 interface OpenFile {
   upload: CsvUpload;
