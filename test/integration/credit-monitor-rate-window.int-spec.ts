@@ -106,13 +106,13 @@ describe('the credit monitor’s balance reads in the shared provider rate windo
     }
     const outcome = await checked;
     expect(outcome.failed).toBeUndefined();
-    expect(outcome.result).toMatchObject({ provider: 'rocketreach', balance: 1000 });
     const counts = await calls(stack.sandboxUrl, 'rocketreach');
+    // Nothing was refused for the rate limit: neither the workers' calls nor the monitor's read.
+    expect(counts.rate_limited).toEqual({});
+    expect(outcome.result).toMatchObject({ provider: 'rocketreach', balance: 1000 });
     expect(counts.by_endpoint).toEqual({ [STATUS]: 10, [ACCOUNT]: 1 });
     // The read arrived once the slot had freed (the sandbox's clock is this process's).
     expect(counts.recent.at(-1)).toBeGreaterThanOrEqual(freesAt - 100);
-    // And nothing was refused for the rate limit: neither the workers' calls nor the monitor's read.
-    expect(counts.rate_limited).toEqual({});
     expect(await snapshots(db)).toBe(before + 1);
   });
 
