@@ -208,6 +208,46 @@ describe('the e-mail waterfall', () => {
     ).toEqual(stored);
   });
 
+  it('answers a person first found by company name from the store when asked again at the address’s domain, paying nothing', async () => {
+    // Not the person the tests above ask for: the last of those Apollo alone knows.
+    const known = world.filter(
+      (p) => !p.emails.snov && p.emails.apollo === p.email && p.email.endsWith(`@${p.domain}`),
+    );
+    expect(known.length).toBeGreaterThan(1);
+    const person = known.at(-1) as WorldPerson;
+    const byName = await finished(
+      ctx.stack,
+      apiKey,
+      await enqueue(ctx.stack, apiKey, {
+        type: 'person.email',
+        input: {
+          first_name: person.first_name,
+          last_name: person.last_name,
+          company_name: person.company_name,
+        },
+      }),
+    );
+    expect(byName.steps.map((s) => [s.provider, s.state, s.reason, s.credits])).toEqual([
+      ['snov', 'skipped', 'insufficient_input', 0],
+      ['apollo', 'completed', null, 1],
+    ]);
+    const before = [await calls(ctx.stack.sandboxUrl, 'snov'), await calls(ctx.stack.sandboxUrl, 'apollo')];
+    // The same person by name and domain (as the officer chain asks once it has the domain): no
+    // cache key is shared with the question by company name, so only the store can answer.
+    const atDomain = await finished(
+      ctx.stack,
+      apiKey,
+      await enqueue(ctx.stack, apiKey, { type: 'person.email', input: personInput(person) }),
+    );
+    expect(atDomain.steps.map((s) => [s.provider, s.state, s.cached, s.credits])).toEqual([
+      ['snov', 'completed', true, 0],
+    ]);
+    expect(atDomain.result?.email).toMatchObject({ email: person.email, source: 'apollo' });
+    expect(atDomain.result?.credits_spent).toBe(0);
+    const after = [await calls(ctx.stack.sandboxUrl, 'snov'), await calls(ctx.stack.sandboxUrl, 'apollo')];
+    expect(after.map((c) => c.total)).toEqual(before.map((c) => c.total));
+  });
+
   it('answers a phone question from the PostgreSQL store once the Redis cache has forgotten, naming who found it', async () => {
     // Orion Connect (asked first) does not know the number; Astra Dialer does.
     const person = world.find((p) => !p.phones['orion-connect'] && p.phones['astra-dialer']) as WorldPerson;
@@ -479,7 +519,9 @@ describe('the e-mail waterfall', () => {
   });
 
   it('asks the provider again with max_age_days 0 although the cache is warm; without it the cache answers', async () => {
-    const person = world.find((p) => p.emails.snov === p.email) as WorldPerson;
+    // Someone no earlier test asked about: another provider's answer (asked by company name or
+    // LinkedIn URL) would answer from the store under that provider's name.
+    const person = world.filter((p) => p.emails.snov === p.email).at(-1) as WorldPerson;
     const run = async (options?: Record<string, unknown>) => {
       const before = await calls(ctx.stack.sandboxUrl, 'snov');
       const view = await finished(

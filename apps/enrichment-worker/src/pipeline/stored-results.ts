@@ -373,16 +373,22 @@ export class StoredResults {
           .execute();
         return;
       }
-      case 'email':
+      case 'email': {
+        const found = output as unknown as FoundEmail;
         await this.upsertPerson(manager, workspaceId, step.provider, {
-          email: String(output.email),
+          email: found.email,
           linkedinUrl: input.linkedin_url ?? null,
           fullName:
             input.full_name ?? ([input.first_name, input.last_name].filter(Boolean).join(' ') || null),
-          companyDomain: input.domain ?? null,
-          fields: emailFields(output as unknown as FoundEmail),
+          // Asked without a domain (by company name, or LinkedIn URL), a work address's own domain
+          // stands in: the store answers a person by name and domain (`storedPerson`), so the same
+          // person asked again at that domain (the officer chain asks by the domain it resolved) is
+          // answered from here instead of paid for again.
+          companyDomain: input.domain ?? (found.kind === 'work' ? normalizeDomain(found.email) : null),
+          fields: emailFields(found),
         });
         return;
+      }
       case 'profile': {
         const person = output.person as Person;
         const email = person.emails.find((e) => e.kind === 'work')?.email ?? input.email ?? null;
