@@ -447,7 +447,14 @@ describe('batches (POST /v1/batches, progress, summary, cancel, scheduled re-enr
     // And so were the answers they got: the store's rows and the provider cache's entries (kept by
     // the longer TTLs, such as bulk's 30 days) are 10 days old too.
     const { workspaceId } = await ctx.db.dataSource.getRepository(Batch).findOneByOrFail({ id: batchId });
-    for (const table of ['persons', 'companies', 'company_domains']) {
+    for (const table of [
+      'persons',
+      'companies',
+      'company_domains',
+      'person_profiles',
+      'company_firmographics',
+      'person_phones',
+    ]) {
       await ctx.db.dataSource.query(`UPDATE ${table} SET fetched_at = now() - interval '10 days'`);
     }
     const redis = new Redis(requireEnv('REDIS_URL'));

@@ -541,6 +541,63 @@ describe('real-time enrichment (POST /v1/enrich)', () => {
     }
   });
 
+  it('buys no work e-mail and no firmographics that the profile lookup already paid for, and verifies the profile’s address', async () => {
+    // A workspace of its own: nothing earlier tests stored or cached answers for it.
+    const token = (await createWorkspace(ctx.stack.gatewayUrl, 'Profile First Co')).apiKey;
+    // Named at a company by its name only. Apollo's match gives the profile with the work address
+    // and the organization (its industry among the firmographics).
+    const person = world.find(
+      (p) => p.emails.apollo === p.email && p.email_status === 'valid',
+    ) as WorldPerson;
+    const counts = async () =>
+      Object.fromEntries(
+        await Promise.all(
+          PROVIDERS.map(async (provider) => [provider, (await calls(ctx.stack.sandboxUrl, provider)).total]),
+        ),
+      ) as Record<string, number>;
+    const before = await counts();
+    const answer = await enrich(
+      {
+        first_name: person.first_name,
+        last_name: person.last_name,
+        company_name: person.company_name,
+        enrich: ['title', 'business_email', 'email_status', 'industry'],
+        timeout_ms: 15_000,
+      },
+      token,
+    );
+    expect(answer.body.status).toBe('completed');
+    expect(answer.body.data).toMatchObject({ business_email: person.email, email_status: 'valid' });
+    expect(answer.body.sources).toMatchObject({
+      business_email: 'apollo',
+      email_status: 'email-verifier',
+      industry: 'apollo',
+    });
+    expect(answer.body.data.industry).toEqual(expect.any(String));
+    const view = await finished(ctx.stack, token, answer.body.job_id);
+    // One paid lookup: the e-mail goal bought nothing, the firmographics came from the store (the
+    // organization Apollo's match returned, asked at the domain the profile gave).
+    expect(view.steps.map((s) => [s.goal, s.provider, s.state, s.cached, Number(s.credits) > 0])).toEqual([
+      ['profile', 'apollo', 'completed', false, true],
+      ['verify', 'email-verifier', 'completed', false, true],
+      ['firmographics', 'rocketreach', 'completed', true, false],
+    ]);
+    expect(view.result?.email).toMatchObject({ email: person.email, source: 'apollo' });
+    expect(view.result?.verification).toMatchObject({ email: person.email, source: 'email-verifier' });
+    const after = await counts();
+    expect(
+      Object.fromEntries(PROVIDERS.map((provider) => [provider, after[provider] - before[provider]])),
+    ).toEqual({
+      snov: 0,
+      apollo: 1,
+      rocketreach: 0,
+      'orion-connect': 0,
+      'astra-dialer': 0,
+      'nimbus-lookup': 0,
+      'email-verifier': 1,
+    });
+  });
+
   it('takes enrich jobs through POST /v1/jobs too, and requires their fields', async () => {
     const missing = await call(ctx.stack.gatewayUrl, 'POST', '/v1/jobs', {
       token: apiKey,

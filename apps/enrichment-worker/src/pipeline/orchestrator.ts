@@ -18,6 +18,7 @@ import {
   statsKey,
   emailFields,
   goalsOf,
+  acceptEmail,
   acceptPhones,
   isSupportedRequestType,
   namesPerson,
@@ -83,17 +84,24 @@ const GOAL_PROVIDERS: Partial<Record<GoalKey, readonly ProviderName[]>> = {
 
 /**
  * A phone search's identifiers completed from the person's profile: the phone providers search by
- * name, so a person the caller knew only by a LinkedIn URL or an e-mail is searched under the name
- * (and company) the profile gave; the other identifiers the caller gave are kept as given.
+ * name, and most of them at a company domain, so a person the caller knew only by a LinkedIn URL or
+ * an e-mail is searched under the name (and company) the profile gave, and a person the caller
+ * named at a company without its domain is searched at the domain the profile gave; the
+ * identifiers the caller gave are kept as given (a caller's name is never replaced by the profile's).
  */
 function withProfile(query: PersonQuery, profile: Person): PersonQuery {
   const pick = (given: string | undefined, found: string | null): string | undefined =>
     given ?? (found || undefined);
+  const named = Boolean(query.fullName || (query.firstName && query.lastName));
   return {
     ...query,
-    firstName: profile.firstName || undefined,
-    lastName: profile.lastName || undefined,
-    fullName: profile.fullName || undefined,
+    ...(named
+      ? {}
+      : {
+          firstName: profile.firstName || undefined,
+          lastName: profile.lastName || undefined,
+          fullName: profile.fullName || undefined,
+        }),
     domain: pick(query.domain, profile.companyDomain),
     companyName: pick(query.companyName, profile.companyName),
     linkedinUrl: pick(query.linkedinUrl, profile.linkedinUrl),
@@ -141,6 +149,26 @@ const FINISH_SQL = preparedSql(
     WHERE id = $1 AND workspace_id IS NOT DISTINCT FROM $2 -- see WORKSPACE_BESIDE_KEY (libs/db/src/prepared.ts)
       AND status NOT IN ('completed', 'failed', 'cancelled')`,
 );
+
+/**
+ * The work e-mail of the request's accepted profile when its e-mail goal accepts it (a catch-all
+ * address only when the request allows one), with the provider that gave it; null otherwise. The
+ * lookup that gave the profile was paid for the address too (Apollo's match and RocketReach's
+ * lookup return it with the person): buying it again from a finder would pay twice.
+ */
+function profileEmail(
+  request: EnrichmentRequest,
+  steps: readonly EnrichmentStep[],
+): { provider: string; email: FoundEmail } | null {
+  const profile = steps.find((step) => step.goal === 'profile' && accepted(step));
+  const work = (profile?.output?.person as Person | undefined)?.emails.find((e) => e.kind === 'work');
+  if (!profile || !work) {
+    return null;
+  }
+  const acceptCatchAll = (request.options as RequestOptions).accept_catch_all ?? false;
+  const source = typeof profile.output?.found_by === 'string' ? profile.output.found_by : profile.provider;
+  return acceptEmail(work, { acceptCatchAll }).accepted ? { provider: source, email: work } : null;
+}
 
 /** Whether an error is the unique `(request_id, seq)` index refusing a step another planner wrote first. */
 function isDuplicateStep(error: unknown): boolean {
@@ -338,7 +366,10 @@ export class Orchestrator {
         if (goal.key === 'phone' && profilePhones(request, steps)) {
           continue; // the person's profile already gave a number the goal accepts: none is bought
         }
-        const goalInput = this.goalInput(input, steps, goal);
+        if (goal.key === 'email' && !goal.officer && profileEmail(request, steps)) {
+          continue; // the person's profile already gave a work e-mail the goal accepts: none is bought
+        }
+        const goalInput = this.goalInput(request, steps, goal);
         if (goal.key === 'verify' && !goalInput.email) {
           continue; // nothing to verify: the e-mail goal found none
         }
@@ -431,7 +462,8 @@ export class Orchestrator {
    * chain's officer goal asks for that officer at the company's domain (the caller's, or the one the
    * domain goal found).
    */
-  goalInput(input: RequestInput, steps: readonly EnrichmentStep[], goal?: Goal): GoalInput {
+  goalInput(request: EnrichmentRequest, steps: readonly EnrichmentStep[], goal?: Goal): GoalInput {
+    const input = request.input as RequestInput;
     const answer = (id: string): Record<string, unknown> | null =>
       steps.find((step) => step.goal === id && accepted(step))?.output ?? null;
     const company = answer('company');
@@ -469,15 +501,18 @@ export class Orchestrator {
       linkedinUrl: input.linkedin_url,
       phone: input.phone,
     };
-    // Only for a person the caller did not name (the step runner reads the request's steps then).
+    // Only for a person the caller did not name, or named without a domain (the step runner reads
+    // the request's steps then).
     const profile =
-      goal?.key === 'phone' && !namesPerson(input)
+      goal?.key === 'phone' && (!namesPerson(input) || !input.domain)
         ? (answer('profile')?.person as Person | undefined)
         : undefined;
     return {
       companyNumber: input.company_number,
       companyName: input.company_name ?? (company?.company_name as string | undefined),
-      email: input.email ?? (email?.email as string | undefined),
+      // What a verification checks: the caller's address, else the one the e-mail goal found, or
+      // the profile's when the e-mail goal bought none for it.
+      email: input.email ?? (email?.email as string | undefined) ?? profileEmail(request, steps)?.email.email,
       person: profile ? withProfile(person, profile) : person,
     };
   }
@@ -794,6 +829,15 @@ export class Orchestrator {
         sandbox ||= this.sandboxed.has(fromProfile.provider);
         result.phones = fromProfile.phones.map((phone) => ({ ...phone, source: fromProfile.provider }));
         answers.push({ provider: fromProfile.provider, fields: phoneFields(fromProfile.phones) });
+        continue;
+      }
+      const emailFromProfile =
+        goal.key === 'email' && !officer && !step ? profileEmail(request, steps) : null;
+      if (emailFromProfile) {
+        const { provider, email } = emailFromProfile;
+        sandbox ||= this.sandboxed.has(provider);
+        result.email = { ...email, source: provider };
+        answers.push(emailAnswer(provider, email));
         continue;
       }
       if (!step?.output) {

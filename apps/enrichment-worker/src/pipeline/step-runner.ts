@@ -333,16 +333,18 @@ export class StepRunner {
     const { step, request } = loaded;
     const provider = step.provider as ProviderName;
     // Earlier goals' answers matter only to goals that build on them (a domain after the company, a
-    // verification of the e-mail a goal found — not of one the caller gave —, a chain's officer
-    // goals, a phone search under the name a profile gave, firmographics of the company a profile
-    // named when the caller named none) and to a budget: read the request's steps only then.
+    // verification of the e-mail a goal or the profile found — not of one the caller gave —, a
+    // chain's officer goals, a phone search under the name or at the domain a profile gave,
+    // firmographics at the domain a profile gave when the caller gave none) and to a budget: read
+    // the request's steps only then. The planner reads them all, so the question asked here (and
+    // the cache key and store it is answered from) is the one the step was planned for.
     const given = request.input as RequestInput;
     const needsSteps =
       step.goal.includes(':') ||
       step.goal === 'domain' ||
-      (step.goal === 'phone' && !namesPerson(given)) ||
+      (step.goal === 'phone' && (!namesPerson(given) || !given.domain)) ||
       (step.goal === 'verify' && !given.email) ||
-      (step.goal === 'firmographics' && !given.domain && !given.company_name) ||
+      (step.goal === 'firmographics' && !given.domain) ||
       request.maxCredits !== null;
     const steps = needsSteps ? await this.stepsOf(request.id) : [];
     const goal = this.orchestrator.goalsFor(request, steps).find((candidate) => candidate.id === step.goal);
@@ -422,7 +424,7 @@ export class StepRunner {
     // Cached per workspace for a few seconds: one small query per workspace, not per step.
     account = await this.accounts.of(request.workspaceId, provider);
     const options = request.options as RequestOptions;
-    const input = this.orchestrator.goalInput(request.input, steps, goal);
+    const input = this.orchestrator.goalInput(request, steps, goal);
     const cacheKey = step.cacheKey ?? `${provider}:${step.operation}:${step.id}`;
     // Claims name the step and this run of it; releases match any run of the step.
     const owner = `step:${step.id}:`;
