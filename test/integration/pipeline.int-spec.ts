@@ -168,6 +168,25 @@ describe('the e-mail waterfall', () => {
     }
   }
 
+  it('looks a person named "Surname, Forenames" up under their name in natural order', async () => {
+    // As Companies House and many exports write names. Someone no earlier test asked about.
+    const person = world.filter((p) => p.emails.snov === p.email).at(-2) as WorldPerson;
+    const view = await finished(
+      ctx.stack,
+      apiKey,
+      await enqueue(ctx.stack, apiKey, {
+        type: 'person.email',
+        input: {
+          full_name: `${person.last_name.toUpperCase()}, ${person.first_name}`,
+          domain: person.domain,
+        },
+      }),
+    );
+    expect(view.input.full_name).toBe(`${person.first_name} ${person.last_name.toUpperCase()}`);
+    expect(view.steps.map((s) => [s.provider, s.state])).toEqual([['snov', 'completed']]);
+    expect(view.result?.email).toMatchObject({ email: person.email, source: 'snov' });
+  });
+
   it('answers from the PostgreSQL store once the Redis cache has forgotten, naming who found it and paying nothing', async () => {
     const person = world.find((p) => !p.emails.snov && p.emails.apollo === p.email) as WorldPerson;
     expect(await forgetCachedAnswers()).toBeGreaterThan(0);

@@ -5,6 +5,7 @@ export * from './plan/request-types';
 export * from './records/person';
 export * from './normalize/contact';
 export * from './normalize/country';
+export * from './normalize/name';
 export * from './selection/select-providers';
 export * from './selection/segments';
 export * from './merge/fields';

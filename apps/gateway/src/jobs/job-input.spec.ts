@@ -31,6 +31,26 @@ describe('parseJobInput (company.profile)', () => {
   });
 });
 
+describe('parseJobInput (person names)', () => {
+  it('reads a full name written "Surname, Forenames" in natural order, and keeps others as given', () => {
+    expect(
+      parseJobInput('person.email', { full_name: ' WHITE,  Andrew ', domain: 'zenith-engineering.co.uk' }),
+    ).toEqual({ full_name: 'Andrew WHITE', domain: 'zenith-engineering.co.uk' });
+    expect(parseJobInput('person.email', { full_name: 'Jane Doe, PhD', company_name: 'Acme' })).toEqual({
+      full_name: 'Jane Doe, PhD',
+      company_name: 'Acme',
+    });
+    // First and last names, and company names, are never reordered.
+    expect(
+      parseJobInput('person.email', {
+        first_name: 'Andrew',
+        last_name: 'White',
+        company_name: 'Smith, Jones',
+      }),
+    ).toEqual({ first_name: 'Andrew', last_name: 'White', company_name: 'Smith, Jones' });
+  });
+});
+
 describe('parseJobOptions (max_age_days)', () => {
   it('takes a whole number of days from 0 to 3650', () => {
     for (const days of [0, 7, 3650]) {

@@ -16,6 +16,7 @@ import {
   type RequestOptions,
   type RequestType,
   invisibleCharacterIn,
+  naturalNameOrder,
 } from '@sluice/enrichment';
 
 const MAX_TEXT = 300;
@@ -99,8 +100,11 @@ export function parseJobInput(type: RequestType, input: Record<string, unknown>)
       case 'company_name':
       case 'first_name':
       case 'last_name':
-      case 'full_name':
         parsed[field] = text(field, raw);
+        break;
+      case 'full_name':
+        // "White, Andrew" is looked up (and cached, and stored) as "Andrew White".
+        parsed.full_name = naturalNameOrder(text(field, raw));
         break;
     }
   }

@@ -1,0 +1,66 @@
+/**
+ * What may follow a name after a comma without being its forenames: generational suffixes,
+ * honours and credentials ("Jane Doe, PhD", "John Smith, Jr."). Compared without dots, lower-cased.
+ */
+const POST_NOMINALS = new Set([
+  'jr',
+  'jnr',
+  'sr',
+  'snr',
+  'ii',
+  'iii',
+  'iv',
+  'phd',
+  'dphil',
+  'md',
+  'mba',
+  'msc',
+  'bsc',
+  'ba',
+  'ma',
+  'llb',
+  'llm',
+  'jd',
+  'cpa',
+  'cfa',
+  'aca',
+  'fca',
+  'acca',
+  'esq',
+  'qc',
+  'kc',
+  'mp',
+  'obe',
+  'mbe',
+  'cbe',
+  'kbe',
+  'dbe',
+  'frs',
+  'ceng',
+]);
+
+/**
+ * A person's full name in natural order: "Surname, Forenames" — as Companies House writes its
+ * officers (`WHITE, Andrew James`) and many CRM exports and spreadsheets do — becomes
+ * "Forenames Surname", since providers read a full name's first word as the first name and its
+ * last as the last (`White,` and `Andrew` would be searched for, and found nowhere). Anything else
+ * is kept as given: no comma, more than one, an empty side, or post-nominals after the comma
+ * ("Jane Doe, PhD"). Written here rather than taken from a name-parsing library: those split names
+ * into guessed parts (titles, nicknames, middle names), where the caller's text is to be kept and
+ * only this one inversion undone.
+ */
+export function naturalNameOrder(name: string): string {
+  const sides = name.split(',');
+  if (sides.length !== 2) {
+    return name;
+  }
+  const [surname, forenames] = sides.map((side) => side.trim().replace(/\s+/g, ' '));
+  if (!surname || !forenames) {
+    return name;
+  }
+  const words = forenames.toLowerCase().replace(/\./g, '').split(' ');
+  if (words.every((word) => POST_NOMINALS.has(word))) {
+    return name;
+  }
+  return `${forenames} ${surname}`;
+}
