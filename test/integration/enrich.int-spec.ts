@@ -598,6 +598,37 @@ describe('real-time enrichment (POST /v1/enrich)', () => {
     });
   });
 
+  it('asks each e-mail finder in turn when the profile’s address was refused, instead of answering it with that refusal', async () => {
+    const token = (await createWorkspace(ctx.stack.gatewayUrl, 'Refused Address Co')).apiKey;
+    // RocketReach's profile gives the work address, which the goal refuses (invalid, or catch-all
+    // without accept_catch_all); Apollo does not know the person, Snov.io does.
+    const person = world.find(
+      (p) =>
+        ['invalid', 'catch_all'].includes(p.email_status) &&
+        !p.emails.apollo &&
+        p.emails.rocketreach === p.email &&
+        p.emails.snov,
+    ) as WorldPerson;
+    expect(person).toBeDefined();
+    const before = await calls(ctx.stack.sandboxUrl, 'snov');
+    const answer = await enrich(
+      { ...personInput(person), enrich: ['title', 'business_email'], timeout_ms: 15_000 },
+      token,
+    );
+    expect(answer.body.status).toBe('completed');
+    const view = await finished(ctx.stack, token, answer.body.job_id);
+    expect(view.steps.filter((s) => s.goal === 'profile').map((s) => [s.provider, s.state])).toEqual([
+      ['apollo', 'failed'],
+      ['rocketreach', 'completed'],
+    ]);
+    // Snov.io, first of the finders, was asked for itself: the stored answer of RocketReach's
+    // profile, refused, did not stand for its own (it would have been the step's answer, refused
+    // again, without a call).
+    const email = view.steps.filter((s) => s.goal === 'email');
+    expect(email[0]).toMatchObject({ provider: 'snov', cached: false });
+    expect((await calls(ctx.stack.sandboxUrl, 'snov')).total).toBeGreaterThan(before.total);
+  });
+
   it('takes enrich jobs through POST /v1/jobs too, and requires their fields', async () => {
     const missing = await call(ctx.stack.gatewayUrl, 'POST', '/v1/jobs', {
       token: apiKey,

@@ -551,12 +551,22 @@ export class StepRunner {
       return { settled: await finish(paid, credits, false) };
     }
     if (!step.providerTaskId && !paid) {
-      const cached =
-        cachedAnswer ??
-        (await this.stored.fresh(request.workspaceId, goal, input, notBefore, {
-          question: this.orchestrator.cacheInput(goal, input),
-          phoneType: options.phone_type ?? 'any',
-        }));
+      const stored = cachedAnswer
+        ? null
+        : await this.stored.fresh(request.workspaceId, goal, input, notBefore, {
+            question: this.orchestrator.cacheInput(goal, input),
+            phoneType: options.phone_type ?? 'any',
+          });
+      // Another provider's stored answer that the goal refuses (an address found invalid, a
+      // catch-all one the request does not accept) does not stand for this provider's: the
+      // waterfall moves on past a refused answer to providers that may know better, so this one is
+      // asked rather than answered with the refusal again.
+      const refusedElsewhere =
+        stored?.status === 'hit' &&
+        typeof stored.output.found_by === 'string' &&
+        stored.output.found_by !== provider &&
+        this.accept(goal, options, stored.output).rejection !== null;
+      const cached = cachedAnswer ?? (refusedElsewhere ? null : stored);
       if (cached) {
         return { settled: await finish(cached, 0, true) };
       }
