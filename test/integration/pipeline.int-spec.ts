@@ -168,20 +168,23 @@ describe('the e-mail waterfall', () => {
     }
   }
 
+  /** A `person.email` job for `input`, once it has finished. */
+  const emailJob = async (input: Record<string, string>): Promise<JobView> =>
+    finished(ctx.stack, apiKey, await enqueue(ctx.stack, apiKey, { type: 'person.email', input }));
+
+  /** How many calls Snov.io and Apollo have had. */
+  const finderCalls = async (): Promise<number[]> =>
+    (await Promise.all(['snov', 'apollo'].map((provider) => calls(ctx.stack.sandboxUrl, provider)))).map(
+      (counts) => counts.total,
+    );
+
   it('looks a person named "Surname, Forenames" up under their name in natural order', async () => {
     // As Companies House and many exports write names. Someone no earlier test asked about.
     const person = world.filter((p) => p.emails.snov === p.email).at(-2) as WorldPerson;
-    const view = await finished(
-      ctx.stack,
-      apiKey,
-      await enqueue(ctx.stack, apiKey, {
-        type: 'person.email',
-        input: {
-          full_name: `${person.last_name.toUpperCase()}, ${person.first_name}`,
-          domain: person.domain,
-        },
-      }),
-    );
+    const view = await emailJob({
+      full_name: `${person.last_name.toUpperCase()}, ${person.first_name}`,
+      domain: person.domain,
+    });
     expect(view.input.full_name).toBe(`${person.first_name} ${person.last_name.toUpperCase()}`);
     expect(view.steps.map((s) => [s.provider, s.state])).toEqual([['snov', 'completed']]);
     expect(view.result?.email).toMatchObject({ email: person.email, source: 'snov' });
@@ -190,20 +193,15 @@ describe('the e-mail waterfall', () => {
   it('answers from the PostgreSQL store once the Redis cache has forgotten, naming who found it and paying nothing', async () => {
     const person = world.find((p) => !p.emails.snov && p.emails.apollo === p.email) as WorldPerson;
     expect(await forgetCachedAnswers()).toBeGreaterThan(0);
-    const before = [await calls(ctx.stack.sandboxUrl, 'snov'), await calls(ctx.stack.sandboxUrl, 'apollo')];
-    const view = await finished(
-      ctx.stack,
-      apiKey,
-      await enqueue(ctx.stack, apiKey, { type: 'person.email', input: personInput(person) }),
-    );
+    const before = await finderCalls();
+    const view = await emailJob(personInput(person));
     expect(view.status).toBe('completed');
     expect(view.steps.map((s) => [s.provider, s.state, s.cached, s.credits])).toEqual([
       ['snov', 'completed', true, 0],
     ]);
     expect(view.result?.email).toMatchObject({ email: person.email, source: 'apollo' });
     expect(view.result?.credits_spent).toBe(0);
-    const after = [await calls(ctx.stack.sandboxUrl, 'snov'), await calls(ctx.stack.sandboxUrl, 'apollo')];
-    expect(after.map((c) => c.total)).toEqual(before.map((c) => c.total));
+    expect(await finderCalls()).toEqual(before);
 
     // Served from the store again, it still names the provider that found it: an answer read from
     // the store is not written back as the asking step's own (nor its age reset).
@@ -212,11 +210,7 @@ describe('the e-mail waterfall', () => {
       [person.email],
     );
     await forgetCachedAnswers();
-    const again = await finished(
-      ctx.stack,
-      apiKey,
-      await enqueue(ctx.stack, apiKey, { type: 'person.email', input: personInput(person) }),
-    );
+    const again = await emailJob(personInput(person));
     expect(again.result?.email).toMatchObject({ email: person.email, source: 'apollo' });
     expect(
       await ctx.db.dataSource.query(
@@ -233,37 +227,25 @@ describe('the e-mail waterfall', () => {
     );
     expect(known.length).toBeGreaterThan(1);
     const person = known.at(-1) as WorldPerson;
-    const byName = await finished(
-      ctx.stack,
-      apiKey,
-      await enqueue(ctx.stack, apiKey, {
-        type: 'person.email',
-        input: {
-          first_name: person.first_name,
-          last_name: person.last_name,
-          company_name: person.company_name,
-        },
-      }),
-    );
+    const byName = await emailJob({
+      first_name: person.first_name,
+      last_name: person.last_name,
+      company_name: person.company_name,
+    });
     expect(byName.steps.map((s) => [s.provider, s.state, s.reason, s.credits])).toEqual([
       ['snov', 'skipped', 'insufficient_input', 0],
       ['apollo', 'completed', null, 1],
     ]);
-    const before = [await calls(ctx.stack.sandboxUrl, 'snov'), await calls(ctx.stack.sandboxUrl, 'apollo')];
+    const before = await finderCalls();
     // The same person by name and domain (as the officer chain asks once it has the domain): no
     // cache key is shared with the question by company name, so only the store can answer.
-    const atDomain = await finished(
-      ctx.stack,
-      apiKey,
-      await enqueue(ctx.stack, apiKey, { type: 'person.email', input: personInput(person) }),
-    );
+    const atDomain = await emailJob(personInput(person));
     expect(atDomain.steps.map((s) => [s.provider, s.state, s.cached, s.credits])).toEqual([
       ['snov', 'completed', true, 0],
     ]);
     expect(atDomain.result?.email).toMatchObject({ email: person.email, source: 'apollo' });
     expect(atDomain.result?.credits_spent).toBe(0);
-    const after = [await calls(ctx.stack.sandboxUrl, 'snov'), await calls(ctx.stack.sandboxUrl, 'apollo')];
-    expect(after.map((c) => c.total)).toEqual(before.map((c) => c.total));
+    expect(await finderCalls()).toEqual(before);
   });
 
   it('answers a phone question from the PostgreSQL store once the Redis cache has forgotten, naming who found it', async () => {
