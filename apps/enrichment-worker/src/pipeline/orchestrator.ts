@@ -87,12 +87,12 @@ const GOAL_PROVIDERS: Partial<Record<GoalKey, readonly ProviderName[]>> = {
  * name, and most of them at a company domain, so a person the caller knew only by a LinkedIn URL or
  * an e-mail is searched under the name (and company) the profile gave, and a person the caller
  * named at a company without its domain is searched at the domain the profile gave; the
- * identifiers the caller gave are kept as given (a caller's name is never replaced by the profile's).
+ * identifiers the caller gave are kept as given (`named`: the caller named the person, whose name
+ * is never replaced by the profile's).
  */
-function withProfile(query: PersonQuery, profile: Person): PersonQuery {
+function withProfile(query: PersonQuery, profile: Person, named: boolean): PersonQuery {
   const pick = (given: string | undefined, found: string | null): string | undefined =>
     given ?? (found || undefined);
-  const named = Boolean(query.fullName || (query.firstName && query.lastName));
   return {
     ...query,
     ...(named
@@ -109,6 +109,21 @@ function withProfile(query: PersonQuery, profile: Person): PersonQuery {
 }
 
 /**
+ * An answer's provider: the step's, or, for an answer read from the store, the provider that found
+ * it (`found_by`).
+ */
+function sourceOf(step: EnrichmentStep): string {
+  return typeof step.output?.found_by === 'string' ? step.output.found_by : step.provider;
+}
+
+/** The request's accepted profile and the provider that gave it; null when there is none (yet). */
+function acceptedProfile(steps: readonly EnrichmentStep[]): { person: Person; provider: string } | null {
+  const step = steps.find((candidate) => candidate.goal === 'profile' && accepted(candidate));
+  const person = step?.output?.person as Person | undefined;
+  return step && person ? { person, provider: sourceOf(step) } : null;
+}
+
+/**
  * The numbers of the request's accepted profile that its phone goal accepts (mobile only when it
  * asks for mobile), with the provider that gave them; null when there are none. A profile lookup
  * (RocketReach's, for one) often returns the person's phones: buying them again from a phone
@@ -118,14 +133,13 @@ function profilePhones(
   request: EnrichmentRequest,
   steps: readonly EnrichmentStep[],
 ): { provider: string; phones: FoundPhone[] } | null {
-  const profile = steps.find((step) => step.goal === 'profile' && accepted(step));
-  const phones = (profile?.output?.person as Person | undefined)?.phones ?? [];
+  const profile = acceptedProfile(steps);
+  const phones = profile?.person.phones ?? [];
   if (!profile || phones.length === 0) {
     return null;
   }
   const { accepted: kept } = acceptPhones(phones, (request.options as RequestOptions).phone_type ?? 'any');
-  const source = typeof profile.output?.found_by === 'string' ? profile.output.found_by : profile.provider;
-  return kept.length > 0 ? { provider: source, phones: kept } : null;
+  return kept.length > 0 ? { provider: profile.provider, phones: kept } : null;
 }
 
 /** What {@link Orchestrator.advanceIn} decided, and the step to enqueue once its transaction commits. */
@@ -160,14 +174,13 @@ function profileEmail(
   request: EnrichmentRequest,
   steps: readonly EnrichmentStep[],
 ): { provider: string; email: FoundEmail } | null {
-  const profile = steps.find((step) => step.goal === 'profile' && accepted(step));
-  const work = (profile?.output?.person as Person | undefined)?.emails.find((e) => e.kind === 'work');
+  const profile = acceptedProfile(steps);
+  const work = profile?.person.emails.find((e) => e.kind === 'work');
   if (!profile || !work) {
     return null;
   }
   const acceptCatchAll = (request.options as RequestOptions).accept_catch_all ?? false;
-  const source = typeof profile.output?.found_by === 'string' ? profile.output.found_by : profile.provider;
-  return acceptEmail(work, { acceptCatchAll }).accepted ? { provider: source, email: work } : null;
+  return acceptEmail(work, { acceptCatchAll }).accepted ? { provider: profile.provider, email: work } : null;
 }
 
 /** Whether an error is the unique `(request_id, seq)` index refusing a step another planner wrote first. */
@@ -485,7 +498,7 @@ export class Orchestrator {
     const email = answer('email');
     if (goal?.key === 'firmographics') {
       // The caller's company identifiers, else the company the person's profile names.
-      const person = answer('profile')?.person as Person | undefined;
+      const person = acceptedProfile(steps)?.person;
       return {
         companyName: input.company_name ?? person?.companyName ?? undefined,
         person: { domain: input.domain ?? person?.companyDomain ?? undefined },
@@ -501,19 +514,17 @@ export class Orchestrator {
       linkedinUrl: input.linkedin_url,
       phone: input.phone,
     };
-    // Only for a person the caller did not name, or named without a domain (the step runner reads
-    // the request's steps then).
+    // Only for a person the caller did not name, or named without a domain.
+    const named = namesPerson(input);
     const profile =
-      goal?.key === 'phone' && (!namesPerson(input) || !input.domain)
-        ? (answer('profile')?.person as Person | undefined)
-        : undefined;
+      goal?.key === 'phone' && (!named || !input.domain) ? acceptedProfile(steps)?.person : undefined;
     return {
       companyNumber: input.company_number,
       companyName: input.company_name ?? (company?.company_name as string | undefined),
       // What a verification checks: the caller's address, else the one the e-mail goal found, or
       // the profile's when the e-mail goal bought none for it.
       email: input.email ?? (email?.email as string | undefined) ?? profileEmail(request, steps)?.email.email,
-      person: profile ? withProfile(person, profile) : person,
+      person: profile ? withProfile(person, profile, named) : person,
     };
   }
 
@@ -856,7 +867,7 @@ export class Orchestrator {
       }
       const output = step.output;
       // An answer from the store names the provider that found it.
-      const source = typeof output.found_by === 'string' ? output.found_by : step.provider;
+      const source = sourceOf(step);
       if (source === 'rocketreach') {
         attribution.add(ROCKETREACH_ATTRIBUTION);
       }

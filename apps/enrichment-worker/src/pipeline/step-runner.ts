@@ -6,13 +6,12 @@ import {
   acceptEmail,
   normalizeDomain,
   acceptPhones,
-  namesPerson,
+  cacheKeyOf,
   suppressionHashesOf,
   type FoundEmail,
   type FoundPhone,
   type Goal,
   type Person,
-  type RequestInput,
   type RequestOptions,
 } from '@sluice/enrichment';
 import { type CapabilityCost, ProviderError, type Revealed } from '@sluice/providers';
@@ -332,21 +331,11 @@ export class StepRunner {
     }
     const { step, request } = loaded;
     const provider = step.provider as ProviderName;
-    // Earlier goals' answers matter only to goals that build on them (a domain after the company, a
-    // verification of the e-mail a goal or the profile found — not of one the caller gave —, a
-    // chain's officer goals, a phone search under the name or at the domain a profile gave,
-    // firmographics at the domain a profile gave when the caller gave none) and to a budget: read
-    // the request's steps only then. The planner reads them all, so the question asked here (and
-    // the cache key and store it is answered from) is the one the step was planned for.
-    const given = request.input as RequestInput;
-    const needsSteps =
-      step.goal.includes(':') ||
-      step.goal === 'domain' ||
-      (step.goal === 'phone' && (!namesPerson(given) || !given.domain)) ||
-      (step.goal === 'verify' && !given.email) ||
-      (step.goal === 'firmographics' && !given.domain) ||
-      request.maxCredits !== null;
-    const steps = needsSteps ? await this.stepsOf(request.id) : [];
+    // A chain's officer goals exist only once its officers are known, and a budget counts what the
+    // request spent: their steps are read up front. Any other step is put first to the request's
+    // own identifiers (see below).
+    const stepsFirst = step.goal.includes(':') || request.maxCredits !== null;
+    let steps = stepsFirst ? await this.stepsOf(request.id) : [];
     const goal = this.orchestrator.goalsFor(request, steps).find((candidate) => candidate.id === step.goal);
     // The workspace's own account at this provider, if it stored credentials (read below).
     let account: WorkspaceAccount | null = null;
@@ -424,7 +413,19 @@ export class StepRunner {
     // Cached per workspace for a few seconds: one small query per workspace, not per step.
     account = await this.accounts.of(request.workspaceId, provider);
     const options = request.options as RequestOptions;
-    const input = this.orchestrator.goalInput(request, steps, goal);
+    let input = this.orchestrator.goalInput(request, steps, goal);
+    if (
+      !stepsFirst &&
+      step.cacheKey &&
+      step.cacheKey !== cacheKeyOf(provider, step.operation, this.orchestrator.cacheInput(goal, input))
+    ) {
+      // The request's identifiers alone do not make the question this step was planned for (its
+      // cache key): earlier goals' answers went into it (a profile's name or domain, the e-mail a
+      // goal found, the register's company name). The steps are read and the question built as the
+      // planner built it, so the call, the cache and the store all see that question.
+      steps = await this.stepsOf(request.id);
+      input = this.orchestrator.goalInput(request, steps, goal);
+    }
     const cacheKey = step.cacheKey ?? `${provider}:${step.operation}:${step.id}`;
     // Claims name the step and this run of it; releases match any run of the step.
     const owner = `step:${step.id}:`;
