@@ -119,9 +119,14 @@ interface PersonIdentity {
   linkedinUrl: string | null;
   fullName: string | null;
   companyDomain: string | null;
+  /** The company named without a domain where the person was asked (`companyKeyOf`), if any. */
+  companyKey: string | null;
 }
 
-/** The parameters of a persons INSERT: ($1 workspace, $2 e-mail, $3 LinkedIn URL, $4 name, $5 domain, $6 data, $7 sources). */
+/**
+ * The parameters of a persons INSERT: ($1 workspace, $2 e-mail, $3 LinkedIn URL, $4 name, $5 domain,
+ * $6 data, $7 sources, $8 company key).
+ */
 function personRow(
   workspaceId: string,
   person: PersonIdentity,
@@ -136,8 +141,13 @@ function personRow(
     person.companyDomain,
     JSON.stringify(fields),
     JSON.stringify(sources),
+    person.companyKey,
   ];
 }
+
+/** The company key a person question names its company by, when it names one by name. */
+const askedCompanyKey = (companyName: string | undefined): string | null =>
+  companyName?.trim() ? companyKeyOf(null, companyName) : null;
 
 /**
  * PostgreSQL as the long-term store of what providers answered: company profiles, officers and
@@ -268,8 +278,9 @@ export class StoredResults {
   }
 
   /**
-   * The stored person a person query names: by LinkedIn URL, else by name at a domain (the
-   * identifiers the e-mail goal stores them under). Case is ignored in names.
+   * The stored person a person query names: by LinkedIn URL, else by name at a domain, else by name
+   * at a company named without its domain (the identifiers the e-mail goal stores them under). Case
+   * is ignored in names; company names are compared as the cache compares them (`companyKeyOf`).
    */
   private async storedPerson(
     workspaceId: string,
@@ -286,15 +297,18 @@ export class StoredResults {
       });
     }
     const name = query.fullName ?? [query.firstName, query.lastName].filter(Boolean).join(' ');
-    if (!name || !query.domain) {
+    const companyKey = askedCompanyKey(query.companyName);
+    if (!name || (!query.domain && !companyKey)) {
       return null;
     }
     return repository
       .createQueryBuilder('p')
-      .where('p.workspace_id = :workspaceId AND p.company_domain = :domain', {
-        workspaceId,
-        domain: query.domain,
-      })
+      .where(
+        query.domain
+          ? 'p.workspace_id = :workspaceId AND p.company_domain = :domain'
+          : 'p.workspace_id = :workspaceId AND p.company_key = :companyKey',
+        { workspaceId, domain: query.domain, companyKey },
+      )
       .andWhere('lower(p.full_name) = lower(:name) AND p.fetched_at > :since', { name, since })
       .orderBy('p.fetched_at', 'DESC')
       .getOne();
@@ -385,6 +399,8 @@ export class StoredResults {
           // person asked again at that domain (the officer chain asks by the domain it resolved) is
           // answered from here instead of paid for again.
           companyDomain: input.domain ?? (found.kind === 'work' ? normalizeDomain(found.email) : null),
+          // And the company's name as asked, which answers the question by company name again.
+          companyKey: askedCompanyKey(input.company_name),
           fields: emailFields(found),
         });
         return;
@@ -397,6 +413,7 @@ export class StoredResults {
           linkedinUrl: person.linkedinUrl ?? input.linkedin_url ?? null,
           fullName: person.fullName,
           companyDomain: person.companyDomain,
+          companyKey: askedCompanyKey(input.company_name),
           fields: personFields(person),
         });
         await this.insertPhones(manager, workspaceId, step.provider, step.cacheKey, person.phones);
@@ -550,6 +567,7 @@ export class StoredResults {
       linkedinUrl: null,
       fullName: `${officer.firstName} ${officer.lastName}`,
       companyDomain: domain,
+      companyKey: null,
       fields: emailFields(output as unknown as FoundEmail),
     });
   }
@@ -615,13 +633,14 @@ export class StoredResults {
     }
     // jsonb `||` merges what this provider found into what other providers found before.
     await manager.query(
-      `INSERT INTO persons (workspace_id, email, linkedin_url, full_name, company_domain, data, sources, confidence, fetched_at)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, '{}'::jsonb, now())
+      `INSERT INTO persons (workspace_id, email, linkedin_url, full_name, company_domain, data, sources, company_key, confidence, fetched_at)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, '{}'::jsonb, now())
        ON CONFLICT (workspace_id, ${conflict}) WHERE ${conflict} IS NOT NULL
        DO UPDATE SET data = persons.data || EXCLUDED.data,
                      sources = persons.sources || EXCLUDED.sources,
                      full_name = coalesce(EXCLUDED.full_name, persons.full_name),
                      company_domain = coalesce(EXCLUDED.company_domain, persons.company_domain),
+                     company_key = coalesce(EXCLUDED.company_key, persons.company_key),
                      fetched_at = now(), updated_at = now()`,
       personRow(workspaceId, person, fields, sources),
     );
@@ -649,9 +668,10 @@ export class StoredResults {
           sources: Record<string, string>;
           full_name: string | null;
           company_domain: string | null;
+          company_key: string | null;
         }[]
       >(
-        `SELECT id, data, sources, full_name, company_domain FROM persons
+        `SELECT id, data, sources, full_name, company_domain, company_key FROM persons
           WHERE workspace_id = $1 AND (email = $2 OR linkedin_url = $3)
           ORDER BY created_at, id
           FOR UPDATE`,
@@ -661,8 +681,8 @@ export class StoredResults {
       if (!keep) {
         // A concurrent insert of the same person makes this one do nothing; the next round merges.
         const inserted = await manager.query<unknown[]>(
-          `INSERT INTO persons (workspace_id, email, linkedin_url, full_name, company_domain, data, sources, confidence, fetched_at)
-           VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, '{}'::jsonb, now())
+          `INSERT INTO persons (workspace_id, email, linkedin_url, full_name, company_domain, data, sources, company_key, confidence, fetched_at)
+           VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, '{}'::jsonb, now())
            ON CONFLICT DO NOTHING
            RETURNING id`,
           personRow(workspaceId, person, fields, sources),
@@ -688,7 +708,8 @@ export class StoredResults {
       await manager.query(
         `UPDATE persons
             SET email = $3, linkedin_url = $4, full_name = $5, company_domain = $6,
-                data = $7::jsonb, sources = $8::jsonb, fetched_at = now(), updated_at = now()
+                data = $7::jsonb, sources = $8::jsonb, company_key = $9,
+                fetched_at = now(), updated_at = now()
           WHERE workspace_id = $1 AND id = $2`,
         [
           workspaceId,
@@ -699,6 +720,7 @@ export class StoredResults {
           person.companyDomain ?? newest.find((row) => row.company_domain)?.company_domain ?? null,
           JSON.stringify({ ...merged, ...fields }),
           JSON.stringify({ ...mergedSources, ...sources }),
+          person.companyKey ?? newest.find((row) => row.company_key)?.company_key ?? null,
         ],
       );
       return;

@@ -11,6 +11,10 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Update
   where: 'linkedin_url IS NOT NULL',
 })
 @Index('ix_persons_workspace_domain_name', ['workspaceId', 'companyDomain', 'fullName'])
+/** A person asked by name at a company named without its domain is found by it. */
+@Index('ix_persons_workspace_company_key', ['workspaceId', 'companyKey'], {
+  where: 'company_key IS NOT NULL',
+})
 /** The retention run finds people past their retention by it. */
 @Index('ix_persons_fetched', ['fetchedAt'])
 export class PersonRecord {
@@ -32,6 +36,14 @@ export class PersonRecord {
 
   @Column({ name: 'company_domain', type: 'text', nullable: true })
   companyDomain!: string | null;
+
+  /**
+   * The company the person was asked at when it was named without a domain (`name:` and the
+   * name folded as cache keys fold it), so that the same question, asked again once the cache has
+   * forgotten it, is answered from here; null otherwise.
+   */
+  @Column({ name: 'company_key', type: 'text', nullable: true })
+  companyKey!: string | null;
 
   /** The API's field names → values. */
   @Column({ type: 'jsonb', default: () => "'{}'" })

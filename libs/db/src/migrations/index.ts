@@ -23,6 +23,7 @@ import { IdempotencyWorkRecords1796390000000 } from './1796390000000-Idempotency
 import { PersonProfiles1796400000000 } from './1796400000000-PersonProfiles';
 import { CompanyFirmographics1796410000000 } from './1796410000000-CompanyFirmographics';
 import { SnapshotAnsweredAt1796420000000 } from './1796420000000-SnapshotAnsweredAt';
+import { PersonCompanyKey1796430000000 } from './1796430000000-PersonCompanyKey';
 
 /** Every migration, in order. Listed explicitly (no glob) so that compiled and test runs agree. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -51,4 +52,5 @@ export const MIGRATIONS: (new () => object)[] = [
   PersonProfiles1796400000000,
   CompanyFirmographics1796410000000,
   SnapshotAnsweredAt1796420000000,
+  PersonCompanyKey1796430000000,
 ];
