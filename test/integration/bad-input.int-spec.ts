@@ -145,6 +145,17 @@ describe('bad input is refused with a 4xx that names the problem, and nothing is
     expect(text(answer.body.message)).toMatch(/Malformed JSON/);
   });
 
+  it('a JSON value that is not an object (null, a string, a number) is 400 and says what a body must be', async () => {
+    for (const rawBody of ['null', '"text"', ' 42']) {
+      const answer = await post(undefined, { rawBody });
+      expect(answer.status).toBe(400);
+      // Not the parser's "… is not valid JSON", which these are.
+      expect(answer.body.message).toBe(
+        `Malformed JSON body: a JSON body is an object or an array, not one starting with "${rawBody.trim()[0]}".`,
+      );
+    }
+  });
+
   it('a JSON array body is 400', async () => {
     const answer = await post(undefined, { rawBody: '[1,2,3]' });
     expect(answer.status).toBe(400);

@@ -6,6 +6,20 @@ interface BodyParserError extends Error {
   type?: string;
   status?: number;
   limit?: number;
+  /** The text that failed to parse (body-parser sets it on `entity.parse.failed`). */
+  body?: string;
+}
+
+/**
+ * Why a body's text is not a JSON object or array (what strict parsing accepts), or null when it
+ * starts like one: a valid JSON value such as `null` or `"x"` is refused with this rather than
+ * with the parser's "not valid JSON", which would be wrong about it.
+ */
+function notObjectOrArray(text: string): string | null {
+  const first = /\S/.exec(text)?.[0];
+  return first === '{' || first === '['
+    ? null
+    : `Malformed JSON body: a JSON body is an object or an array, not ${first === undefined ? 'blank' : `one starting with "${first}"`}.`;
 }
 
 /**
@@ -174,13 +188,9 @@ export function parsePlainJson(text: string, depthLimit = MAX_JSON_DEPTH): Plain
   if (body.length === 0) {
     return { ok: true, value: {} };
   }
-  const first = /\S/.exec(body)?.[0];
-  if (first !== '{' && first !== '[') {
-    return {
-      ok: false,
-      status: 400,
-      message: `Malformed JSON body: a JSON body is an object or an array, not ${first === undefined ? 'blank' : `one starting with "${first}"`}.`,
-    };
+  const notJsonContainer = notObjectOrArray(body);
+  if (notJsonContainer !== null) {
+    return { ok: false, status: 400, message: notJsonContainer };
   }
   let value: unknown;
   try {
@@ -299,7 +309,11 @@ export function useJsonBodies(
     };
     switch (error.type) {
       case 'entity.parse.failed':
-        answer(400, `Malformed JSON body: ${error.message}`);
+        answer(
+          400,
+          (typeof error.body === 'string' ? notObjectOrArray(error.body) : null) ??
+            `Malformed JSON body: ${error.message}`,
+        );
         return;
       case 'entity.too.large':
         answer(413, `Request body is larger than the limit of ${limitBytes} bytes.`);
