@@ -69,7 +69,7 @@ describe('prepared hot-path statements as the requests table grows', () => {
   const runOne = async (): Promise<void> => {
     const step = await pendingStep();
     expect(await loadRequestWithSteps(source.manager, step.requestId, workspaceId, false)).not.toBeNull();
-    expect(await takePendingStep(source, step.id)).not.toBeNull();
+    expect(await takePendingStep(source, step.id, 1)).not.toBeNull();
     const { settled } = await ledger.settle(step, {
       state: 'completed',
       reason: null,

@@ -311,6 +311,24 @@ describe('the e-mail waterfall', () => {
     return view;
   };
 
+  it('counts a run that only waited for the provider’s task as the same attempt', async () => {
+    // Only Nimbus Lookup knows the number, and it answers through a task: its step is run once to
+    // start the task and again when the task is done. One attempt, as for the providers before it.
+    const person = [...world]
+      .reverse()
+      .find((p) => Object.keys(p.phones).join() === 'nimbus-lookup') as WorldPerson;
+    expect(person).toBeDefined();
+    const view = await ask('person.phone', person);
+    expect(view.steps.map((s) => [s.provider, s.state, s.attempts])).toEqual([
+      ['orion-connect', 'failed', 1],
+      ['astra-dialer', 'failed', 1],
+      ['nimbus-lookup', 'completed', 1],
+    ]);
+    expect(view.result?.phones).toEqual(
+      expect.arrayContaining([expect.objectContaining({ number: person.phones['nimbus-lookup'] })]),
+    );
+  });
+
   describe('numbers revealed with another answer', () => {
     const phoneProviders = ['orion-connect', 'astra-dialer', 'nimbus-lookup'];
     const phoneCalls = async (): Promise<number[]> =>

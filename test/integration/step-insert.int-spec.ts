@@ -91,10 +91,10 @@ describe('insertSteps and a cancellation racing it', () => {
     expect(await stateOf(other)).toEqual([{ status: 'queued', steps: '0' }]);
   });
 
-  it('takes a pending step once, counting the attempt, and says whether the workspace erased anybody', async () => {
+  it('takes a pending step once, recording the attempt, and says whether the workspace erased anybody', async () => {
     const requestId = await newRequest();
     const [inserted] = await insertSteps(db.dataSource.manager, requestId, [step(requestId, 1)], true);
-    const taken = await takePendingStep(db.dataSource, String(inserted?.id));
+    const taken = await takePendingStep(db.dataSource, String(inserted?.id), 1);
     expect(taken).toMatchObject({
       step: { id: inserted?.id, attempts: 1, state: 'pending' },
       request: { id: requestId, workspaceId, status: 'running' },
@@ -104,10 +104,14 @@ describe('insertSteps and a cancellation racing it', () => {
       `INSERT INTO suppressions (workspace_id, kind, identifier_hash) VALUES ($1, 'email', 'x')`,
       [workspaceId],
     );
-    expect((await takePendingStep(db.dataSource, String(inserted?.id)))?.step.attempts).toBe(2);
-    expect((await takePendingStep(db.dataSource, String(inserted?.id)))?.workspaceSuppresses).toBe(true);
+    // Taken again by a run that only waited: the same attempt. After a failed run: the next one.
+    expect((await takePendingStep(db.dataSource, String(inserted?.id), 1))?.step.attempts).toBe(1);
+    expect((await takePendingStep(db.dataSource, String(inserted?.id), 2))?.step.attempts).toBe(2);
+    // A job added again for the step counts from 1 again: the highest attempt seen is kept.
+    expect((await takePendingStep(db.dataSource, String(inserted?.id), 1))?.workspaceSuppresses).toBe(true);
+    expect((await takePendingStep(db.dataSource, String(inserted?.id), 1))?.step.attempts).toBe(2);
     await db.dataSource.query(`UPDATE enrichment_steps SET state = 'skipped' WHERE id = $1`, [inserted?.id]);
-    expect(await takePendingStep(db.dataSource, String(inserted?.id))).toBeNull();
+    expect(await takePendingStep(db.dataSource, String(inserted?.id), 1)).toBeNull();
     await db.dataSource.query('DELETE FROM suppressions WHERE workspace_id = $1', [workspaceId]);
   });
 

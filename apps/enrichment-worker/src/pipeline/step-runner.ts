@@ -325,7 +325,8 @@ export class StepRunner {
     token: string | undefined,
   ): Promise<{ settled: string }> {
     const readAt = Date.now();
-    const loaded = await this.ledger.loadPending(job.data.stepId);
+    // BullMQ counts failed runs only: runs that waited (DelayedError, RateLimitError) are not attempts.
+    const loaded = await this.ledger.loadPending(job.data.stepId, job.attemptsMade + 1);
     if (!loaded) {
       return { settled: await this.collectCancelledTask(job, token) };
     }

@@ -147,7 +147,7 @@ export interface TakenStep {
 
 const TAKE_SQL = statementFor(
   (meta) => `WITH s AS (
-         UPDATE enrichment_steps SET attempts = attempts + 1, updated_at = now()
+         UPDATE enrichment_steps SET attempts = GREATEST(attempts, $2), updated_at = now()
           WHERE id = $1 AND state = 'pending'
           RETURNING *
        )
@@ -158,12 +158,25 @@ const TAKE_SQL = statementFor(
 );
 
 /**
- * Takes a pending step for a run: counts the attempt and returns the step with its request, in one
- * statement. Null when the step is no longer pending (settled, or cancelled with its request).
+ * Takes a pending step for a run: records which attempt the run is and returns the step with its
+ * request, in one statement. Null when the step is no longer pending (settled, or cancelled with its
+ * request).
+ *
+ * `attempt` is the step job's attempt (1, then one more after each run that failed and is retried):
+ * a run that only waited — for a rate slot, credits, a provider's task, an identical call — and
+ * comes back is the same attempt, so a step that called its provider once does not show a dozen
+ * attempts. The highest seen is kept (a step's job added again after a crash starts counting anew).
  */
-export async function takePendingStep(dataSource: DataSource, stepId: string): Promise<TakenStep | null> {
+export async function takePendingStep(
+  dataSource: DataSource,
+  stepId: string,
+  attempt: number,
+): Promise<TakenStep | null> {
   const meta = metadataOf(dataSource);
-  const rows = await queryPrepared<Record<string, unknown>[]>(dataSource, TAKE_SQL(dataSource), [stepId]);
+  const rows = await queryPrepared<Record<string, unknown>[]>(dataSource, TAKE_SQL(dataSource), [
+    stepId,
+    attempt,
+  ]);
   const row = rows[0];
   if (!row) {
     return null;

@@ -128,11 +128,11 @@ export class StepLedger {
   ) {}
 
   /**
-   * Takes the pending step for a run, with its request, counting the attempt (`attempts` is how many
-   * times a worker took the step), in one statement. Null once the step is settled.
+   * Takes the pending step for a run, with its request, recording the run's attempt (see
+   * `takePendingStep`), in one statement. Null once the step is settled.
    */
-  loadPending(stepId: string): Promise<TakenStep | null> {
-    return takePendingStep(this.dataSource, stepId);
+  loadPending(stepId: string, attempt: number): Promise<TakenStep | null> {
+    return takePendingStep(this.dataSource, stepId, attempt);
   }
 
   stepsOf(requestId: string): Promise<EnrichmentStep[]> {
