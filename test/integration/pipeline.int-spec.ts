@@ -1562,6 +1562,14 @@ describe('operators pausing and resuming a provider', () => {
     expect(held.steps.map((s) => [s.provider, s.state, s.reason])).toEqual([
       ['email-verifier', 'skipped', 'paused_by_operator'],
     ]);
+    // The result says that asking again later may answer it.
+    expect(held.result?.unresolved).toEqual([
+      {
+        goal: 'verify',
+        reason: 'paused_by_operator',
+        retry_later: [{ provider: 'email-verifier', reason: 'paused_by_operator' }],
+      },
+    ]);
     // The credit sync (every 300 ms here) and an on-demand balance check leave an operator's pause alone.
     expect((await admin('/v1/admin/credits/check')).status).toBe(202);
     await new Promise((resolve) => setTimeout(resolve, 1500));

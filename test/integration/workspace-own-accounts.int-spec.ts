@@ -213,6 +213,14 @@ describe('provider selection for a workspace’s own account', () => {
       ['apollo', 'skipped', 'out_of_credits'],
       ['snov', 'failed', 'not_found'],
     ]);
+    // Not found by those asked; the result names the provider that could not be, and why.
+    expect(platformView.result?.unresolved).toEqual([
+      {
+        goal: 'email',
+        reason: 'not_found',
+        retry_later: [{ provider: 'apollo', reason: 'out_of_credits' }],
+      },
+    ]);
     // ...while the workspace's own account is called, through the queue the pause left running.
     expect(await foundOnOwnApollo(stack, db, own.apiKey)).toBe(1);
     const after = await apolloCallsBy(stack);

@@ -67,6 +67,18 @@ import { WorkspaceAccounts } from './workspace-accounts';
 
 const TERMINAL = ['completed', 'failed', 'cancelled'] as const;
 
+/**
+ * Why a provider was not asked, or could not answer, that passes without changing the request: its
+ * credits, its circuit, the workspace's monthly quota at it, an operator's pause, its rate window.
+ */
+const PASSING_REASONS: ReadonlySet<string> = new Set([
+  'out_of_credits',
+  'circuit_open',
+  'quota_exceeded',
+  'paused_by_operator',
+  'rate_limited',
+]);
+
 /** Capabilities that look a person up: each provider's PERSON_INPUT_RULES decide whether it can. */
 const PERSON_CAPABILITIES: ReadonlySet<string> = new Set(['find_work_email', 'find_phone', 'lookup_person']);
 
@@ -818,7 +830,11 @@ export class Orchestrator {
         confidence: { business_email: 1 },
       });
     }
-    const unresolved: { goal: string; reason: string }[] = [];
+    const unresolved: {
+      goal: string;
+      reason: string;
+      retry_later?: { provider: string; reason: string }[];
+    }[] = [];
     // Goals left untried because an answer named a person erased from the workspace.
     const erased = steps.some((step) => step.reason === 'suppressed');
     const attribution = new Set<string>();
@@ -859,7 +875,15 @@ export class Orchestrator {
           stopped ??
           (erased ? 'suppressed' : null) ??
           (officer && goal.key === 'email' ? 'no company domain' : 'no eligible provider');
-        unresolved.push({ goal: goal.id, reason });
+        // The providers that could not be asked, or could not answer, for a reason that passes: the
+        // goal's reason (its last step's, often `not_found`) does not say that asking again later
+        // may find what this request did not.
+        const later = steps
+          .filter((s) => s.goal === goal.id && s.reason !== null && PASSING_REASONS.has(s.reason))
+          .map((s) => ({ provider: s.provider, reason: s.reason as string }));
+        unresolved.push(
+          later.length > 0 ? { goal: goal.id, reason, retry_later: later } : { goal: goal.id, reason },
+        );
         if (officer && goal.key === 'email') {
           (officerEmails.get(officer.key) as Record<string, unknown>).reason = reason;
         }
