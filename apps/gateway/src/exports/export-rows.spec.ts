@@ -50,11 +50,12 @@ describe('the CSV export row', () => {
     expect(new Set(EXPORT_CSV_COLUMNS).size).toBe(EXPORT_CSV_COLUMNS.length);
     expect(EXPORT_CSV_COLUMNS.slice(0, 3)).toEqual(['job_id', 'type', 'status']);
     expect(EXPORT_CSV_COLUMNS).toEqual(expect.arrayContaining([...ENRICH_FIELDS, 'input_first_name']));
-    expect(EXPORT_CSV_COLUMNS.slice(-7)).toEqual([
+    expect(EXPORT_CSV_COLUMNS.slice(-8)).toEqual([
       'sources',
       'attribution',
       'sandbox',
       'error',
+      'unresolved',
       'credits_spent',
       'created_at',
       'completed_at',
@@ -75,6 +76,7 @@ describe('the CSV export row', () => {
       attribution: 'Powered by RocketReach',
       sandbox: '',
       error: '',
+      unresolved: '',
       credits_spent: '1.5',
       created_at: '2026-12-02T10:00:00.000Z',
       completed_at: '2026-12-02T10:00:02.000Z',
@@ -102,6 +104,27 @@ describe('the CSV export row', () => {
       credits_spent: '0',
       completed_at: '',
     });
+  });
+
+  it('says which goals stayed unanswered, why, and which providers asking again later may reach', () => {
+    const unresolved = [
+      {
+        goal: 'email',
+        reason: 'not_found',
+        retry_later: [
+          { provider: 'apollo', reason: 'out_of_credits' },
+          { provider: 'rocketreach', reason: 'circuit_open' },
+        ],
+      },
+      { goal: 'phone', reason: 'not_found' },
+    ];
+    const row = byColumn(csvRowOf(job({ result: { data: {}, unresolved } })));
+    expect(row.unresolved).toBe(
+      'email: not_found (retry later: apollo out_of_credits, rocketreach circuit_open); phone: not_found',
+    );
+    expect(jsonLineOf(job({ result: { data: {}, unresolved } }))).toMatchObject({ unresolved });
+    // Anything else under the name is not read as a goal.
+    expect(byColumn(csvRowOf(job({ result: { unresolved: [{ goal: 1 }, 'x'] } }))).unresolved).toBe('');
   });
 });
 
@@ -168,6 +191,7 @@ describe('the JSON Lines export object', () => {
       attribution: ['Powered by RocketReach'],
       sandbox: false,
       error: null,
+      unresolved: [],
       credits_spent: 1.5,
       created_at: '2026-12-02T10:00:00.000Z',
       completed_at: '2026-12-02T10:00:02.000Z',

@@ -33,6 +33,7 @@ export const EXPORT_CSV_COLUMNS: readonly string[] = [
   'attribution',
   'sandbox',
   'error',
+  'unresolved',
   'credits_spent',
   'created_at',
   'completed_at',
@@ -48,6 +49,37 @@ function record(value: unknown): Record<string, unknown> | null {
 function attributionOf(job: ExportedJob): string[] {
   const attribution = job.result?.attribution;
   return Array.isArray(attribution) ? attribution.map(String) : [];
+}
+
+/** One goal a job left unanswered, as its result says (see the orchestrator's `unresolved`). */
+interface Unresolved {
+  goal: string;
+  reason: string;
+  retry_later?: { provider: string; reason: string }[];
+}
+
+function unresolvedOf(job: ExportedJob): Unresolved[] {
+  const unresolved = job.result?.unresolved;
+  return Array.isArray(unresolved)
+    ? unresolved.filter(
+        (entry): entry is Unresolved =>
+          typeof record(entry)?.goal === 'string' && typeof record(entry)?.reason === 'string',
+      )
+    : [];
+}
+
+/**
+ * The goals left unanswered and why, for a spreadsheet: `email: not_found (retry later: apollo
+ * out_of_credits)`, goals joined with "; ". Without it a row with an empty e-mail said nothing of
+ * whether anyone was asked.
+ */
+function unresolvedCell(job: ExportedJob): string {
+  return unresolvedOf(job)
+    .map(({ goal, reason, retry_later: later }) => {
+      const again = (later ?? []).map((entry) => `${entry.provider} ${entry.reason}`).join(', ');
+      return `${goal}: ${reason}${again ? ` (retry later: ${again})` : ''}`;
+    })
+    .join('; ');
 }
 
 /** Whether the job's data came from the provider sandbox: marked so in every export, as in the API. */
@@ -112,6 +144,7 @@ function csvValuesOf(job: ExportedJob): string[] {
     attributionOf(job).join('; '),
     sandboxOf(job) ? 'true' : '',
     cell(job.error),
+    unresolvedCell(job),
     String(Number(job.credits_spent)),
     job.created_at.toISOString(),
     job.completed_at?.toISOString() ?? '',
@@ -131,6 +164,7 @@ export function jsonLineOf(job: ExportedJob): Record<string, unknown> {
     attribution: attributionOf(job),
     sandbox: sandboxOf(job),
     error: job.error,
+    unresolved: unresolvedOf(job),
     credits_spent: Number(job.credits_spent),
     created_at: job.created_at.toISOString(),
     completed_at: job.completed_at?.toISOString() ?? null,
