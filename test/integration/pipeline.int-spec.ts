@@ -1588,6 +1588,25 @@ describe('operators pausing and resuming a provider', () => {
     );
     expect(answered.steps.map((s) => [s.provider, s.state])).toEqual([['email-verifier', 'completed']]);
 
+    // The job held by the pause completed unanswered, naming the provider to retry later: it can be
+    // run again now. One that completed with its answer cannot.
+    const retry = (id: string) =>
+      call<{ id: string; retry_of: string; message: string }>(
+        ctx.stack.gatewayUrl,
+        'POST',
+        `/v1/jobs/${id}/retry`,
+        { token: apiKey },
+      );
+    const retried = await retry(held.id);
+    expect(retried.status).toBe(202);
+    expect(retried.body.retry_of).toBe(held.id);
+    const again = await finished(ctx.stack, apiKey, retried.body.id);
+    expect(again.steps.map((s) => [s.provider, s.state])).toEqual([['email-verifier', 'completed']]);
+    expect(again.result?.unresolved).toBeUndefined();
+    const refused = await retry(answered.id);
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toContain('is completed with nothing to retry later');
+
     const redis = new Redis(requireEnv('REDIS_URL'));
     try {
       const events = (await redis.xrange(`${ctx.prefix}:pipeline:events:pipeline`, '-', '+'))

@@ -56,6 +56,24 @@ import { Quotas } from '../credits/quotas.service';
 import { AuditLog } from '../audit/audit-log.service';
 import { ApiSuppressed } from '../persons/suppression-check';
 
+/**
+ * Whether a completed job's result names a provider that could not be asked, or could not answer,
+ * for a reason that passes (`unresolved[].retry_later`): running the job again may answer it.
+ */
+function leftToRetryLater(result: Record<string, unknown> | null): boolean {
+  const unresolved = result?.unresolved;
+  return (
+    Array.isArray(unresolved) &&
+    unresolved.some(
+      (entry) =>
+        typeof entry === 'object' &&
+        entry !== null &&
+        Array.isArray((entry as { retry_later?: unknown }).retry_later) &&
+        (entry as { retry_later: unknown[] }).retry_later.length > 0,
+    )
+  );
+}
+
 @ApiTags('jobs')
 @ApiBearerAuth()
 @ApiKeyErrors()
@@ -242,8 +260,10 @@ export class JobsController {
   @RequireScope('enrich')
   @HttpCode(202)
   @ApiOperation({
-    summary: 'Run a failed or cancelled job again, as a new job with the same type, input and options',
-    description: 'Answers with the new job. The cache and the store answer what was already paid for.',
+    summary:
+      'Run a failed or cancelled job again, or a completed one that left a goal to retry later, as a new job with the same type, input and options',
+    description:
+      'Answers with the new job. The cache and the store answer what was already paid for. A completed job can be retried when its result names, in `unresolved[].retry_later`, a provider that could not be asked or could not answer for a reason that passes (its credits, its circuit, a quota, an operator’s pause, its rate window).',
   })
   @ApiPost({ body: false })
   @ApiAnswer(
@@ -263,8 +283,8 @@ export class JobsController {
   )
   @ApiError(
     409,
-    'The job has not failed or been cancelled.',
-    'Job 6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f is completed; only failed or cancelled jobs can be retried.',
+    'The job has not failed or been cancelled, nor completed with a goal to retry later.',
+    'Job 6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f is completed with nothing to retry later; only failed or cancelled jobs, or completed ones whose result.unresolved names providers in retry_later, can be retried.',
   )
   @ApiQuotaExceeded()
   @ApiSuppressed()
@@ -275,9 +295,13 @@ export class JobsController {
   ): Promise<JobCreatedDto & { retry_of: string }> {
     // The retry runs the job as it was: a field sent to change it (a priority, say) would be ignored.
     const original = await this.jobs.find(caller, id);
-    if (original.status !== 'failed' && original.status !== 'cancelled') {
+    if (
+      original.status !== 'failed' &&
+      original.status !== 'cancelled' &&
+      !(original.status === 'completed' && leftToRetryLater(original.result))
+    ) {
       throw new ConflictException(
-        `Job ${id} is ${original.status}; only failed or cancelled jobs can be retried.`,
+        `Job ${id} is ${original.status}${original.status === 'completed' ? ' with nothing to retry later' : ''}; only failed or cancelled jobs, or completed ones whose result.unresolved names providers in retry_later, can be retried.`,
       );
     }
     const type = original.type as RequestType;
