@@ -452,6 +452,7 @@ describe('batches (POST /v1/batches, progress, summary, cancel, scheduled re-enr
       'companies',
       'company_domains',
       'person_profiles',
+      'email_verifications',
       'company_firmographics',
       'person_phones',
     ]) {

@@ -499,6 +499,22 @@ describe('erasure and suppression', () => {
     expect(profiled.result?.credits_spent).toBe(1);
     expect(await profiles()).toBe(2);
     expect(await stored()).toBe(2);
+    // ...and a verifier's verdict on the address (stored for verification questions).
+    const verified = await finished(
+      stack,
+      apiKey,
+      await enqueue(stack, apiKey, { type: 'email.verify', input: { email: other.email } }),
+      30_000,
+    );
+    expect(verified.result?.verification).toMatchObject({ source: 'email-verifier' });
+    const verifications = async (): Promise<number> =>
+      (
+        await db.dataSource.query<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM email_verifications WHERE workspace_id = $1`,
+          [ws],
+        )
+      )[0].n;
+    expect(await verifications()).toBe(1);
     const again = await call<ErasureAnswer>(
       stack.gatewayUrl,
       'DELETE',
@@ -506,9 +522,10 @@ describe('erasure and suppression', () => {
       { token: apiKey },
     );
     expect(again.status).toBe(200);
-    expect(again.body.erased).toMatchObject({ person_phones: 2, person_profiles: 2 });
+    expect(again.body.erased).toMatchObject({ person_phones: 2, person_profiles: 2, email_verifications: 1 });
     expect(await stored()).toBe(0);
     expect(await profiles()).toBe(0);
+    expect(await verifications()).toBe(0);
   });
 
   it('erases a person from every table, payload and cache, and refuses them afterwards at no cost', async () => {

@@ -618,6 +618,43 @@ describe('the e-mail waterfall', () => {
     expect(view.result?.data).toMatchObject({ business_email: person.email, email_status: 'valid' });
   });
 
+  it('answers a verification of the same address from the PostgreSQL store once the Redis cache has forgotten, naming the verifier', async () => {
+    // The address the test above had verified with its e-mail; now asked on its own, a day later.
+    const person = world.find(
+      (p) => p.emails.apollo === p.email && p.email_status === 'valid',
+    ) as WorldPerson;
+    expect(await forgetCachedAnswers()).toBeGreaterThan(0);
+    const before = await calls(ctx.stack.sandboxUrl, 'email-verifier');
+    const verify = async (options: Record<string, unknown> = {}): Promise<JobView> =>
+      finished(
+        ctx.stack,
+        apiKey,
+        await enqueue(ctx.stack, apiKey, {
+          type: 'email.verify',
+          input: { email: person.email.toUpperCase() },
+          options,
+        }),
+      );
+    const view = await verify();
+    expect(view.steps.map((s) => [s.provider, s.state, s.cached, s.credits])).toEqual([
+      ['email-verifier', 'completed', true, 0],
+    ]);
+    expect(view.result?.verification).toEqual(
+      expect.objectContaining({ email: person.email, verdict: 'valid', source: 'email-verifier' }),
+    );
+    expect(view.result?.verification).not.toHaveProperty('found_by');
+    expect(view.result?.credits_spent).toBe(0);
+    expect((await calls(ctx.stack.sandboxUrl, 'email-verifier')).total).toBe(before.total);
+
+    // A caller who wants today's verdict says so: max_age_days 0 asks the verifier again.
+    await forgetCachedAnswers();
+    const fresh = await verify({ max_age_days: 0 });
+    expect(fresh.steps.map((s) => [s.provider, s.state, s.cached, s.credits])).toEqual([
+      ['email-verifier', 'completed', false, 1],
+    ]);
+    expect((await calls(ctx.stack.sandboxUrl, 'email-verifier')).total).toBe(before.total + 1);
+  });
+
   it('stops paying for e-mails at a domain once it is known to accept every address', async () => {
     // Two people at one catch-all domain, the first known to a finder that flags catch-all
     // (Snov.io, or RocketReach when Apollo, which calls such addresses "unverified", does not know them).

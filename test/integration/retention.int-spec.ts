@@ -85,6 +85,11 @@ describe('retention', () => {
         [ws, `email:${tag}@example.com`],
       );
       await q(
+        `INSERT INTO email_verifications (workspace_id, subject_key, provider, verification, fetched_at)
+         VALUES ($1, $2, 'email-verifier', '{}', ${ago(days)})`,
+        [ws, `email:${tag}@example.com`],
+      );
+      await q(
         `INSERT INTO officer_emails (workspace_id, company_number, officer_key, email, provider, fetched_at)
          VALUES ($1, '0001', $2, $3, 'snov', ${ago(days)})`,
         [ws, tag, `${tag}.officer@example.com`],
@@ -168,6 +173,7 @@ describe('retention', () => {
     expect(run.deleted).toEqual({
       person_phones: 1,
       person_profiles: 1,
+      email_verifications: 1,
       officer_emails: 1,
       persons: 1,
       company_domains: 1,
@@ -181,13 +187,16 @@ describe('retention', () => {
       webhook_events: 1,
       idempotency_answers: 2,
     });
-    expect(run.total_deleted).toBe(19);
+    expect(run.total_deleted).toBe(20);
 
     expect(await db.dataSource.query('SELECT email FROM persons')).toEqual([{ email: 'young@example.com' }]);
     expect(await db.dataSource.query('SELECT subject_key FROM person_phones')).toEqual([
       { subject_key: 'email:young@example.com' },
     ]);
     expect(await db.dataSource.query('SELECT subject_key FROM person_profiles')).toEqual([
+      { subject_key: 'email:young@example.com' },
+    ]);
+    expect(await db.dataSource.query('SELECT subject_key FROM email_verifications')).toEqual([
       { subject_key: 'email:young@example.com' },
     ]);
     expect(await db.dataSource.query('SELECT officer_key FROM officer_emails')).toEqual([
@@ -234,8 +243,8 @@ describe('retention', () => {
       `SELECT title, details FROM alerts WHERE kind = 'retention.large-run'`,
     );
     expect(alerts).toHaveLength(1);
-    expect(alerts[0].details).toMatchObject({ runId: run.id, total: 19 });
-    expect(alerts[0].title).toContain('19 rows');
+    expect(alerts[0].details).toMatchObject({ runId: run.id, total: 20 });
+    expect(alerts[0].title).toContain('20 rows');
 
     // A second run finds nothing more to delete, and raises no alert.
     await startRun(stack);

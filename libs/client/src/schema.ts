@@ -58,8 +58,8 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Run a failed or cancelled job again, as a new job with the same type, input and options
-     * @description Answers with the new job. The cache and the store answer what was already paid for.
+     * Run a failed or cancelled job again, or a completed one that left a goal to retry later, as a new job with the same type, input and options
+     * @description Answers with the new job. The cache and the store answer what was already paid for. A completed job can be retried when its result names, in `unresolved[].retry_later`, a provider that could not be asked or could not answer for a reason that passes (its credits, its circuit, a quota, an operator’s pause, its rate window).
      */
     post: operations['JobsController_retry'];
     delete?: never;
@@ -2727,7 +2727,7 @@ export interface operations {
         };
       };
       /**
-       * @description The job has not failed or been cancelled.
+       * @description The job has not failed or been cancelled, nor completed with a goal to retry later.
        *
        *     The Idempotency-Key was used with another request, or its first request is still running, or (jobs and batches) its first request was done but its answer never kept: `made` names what it made.
        */
@@ -4276,6 +4276,7 @@ export interface operations {
               deleted: {
                 person_phones: number;
                 person_profiles: number;
+                email_verifications: number;
                 officer_emails: number;
                 persons: number;
                 company_domains: number;
@@ -4463,6 +4464,7 @@ export interface operations {
               webhook_events: number;
               person_phones: number;
               person_profiles: number;
+              email_verifications: number;
               officer_emails: number;
               persons: number;
               company_officers: number;

@@ -296,7 +296,7 @@ export class CreditMonitorConfig {
   @Setting({
     env: 'RETENTION_PERSON_DAYS',
     description:
-      'Days person data (persons, person_phones, person_profiles, officer_emails) is kept after it was fetched.',
+      'Days person data (persons, person_phones, person_profiles, email_verifications, officer_emails) is kept after it was fetched.',
   })
   @IsInt()
   @Min(1)

@@ -17,6 +17,7 @@ describe('the retention policy', () => {
     expect(days).toEqual({
       person_phones: 365,
       person_profiles: 365,
+      email_verifications: 365,
       officer_emails: 365,
       persons: 365,
       company_domains: 366,

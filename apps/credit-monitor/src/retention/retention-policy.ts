@@ -24,6 +24,7 @@ export function retentionTargets(config: CreditMonitorConfig): RetentionTarget[]
   return [
     { kind: 'person', table: 'person_phones', column: 'fetched_at', days: config.retentionPersonDays },
     { kind: 'person', table: 'person_profiles', column: 'fetched_at', days: config.retentionPersonDays },
+    { kind: 'person', table: 'email_verifications', column: 'fetched_at', days: config.retentionPersonDays },
     { kind: 'person', table: 'officer_emails', column: 'fetched_at', days: config.retentionPersonDays },
     { kind: 'person', table: 'persons', column: 'fetched_at', days: config.retentionPersonDays },
     { kind: 'company', table: 'company_domains', column: 'fetched_at', days: config.retentionCompanyDays },

@@ -904,7 +904,7 @@ export class Orchestrator {
         if (goal.key === 'email') {
           Object.assign(entry, { email: output.email, email_verdict: output.verdict ?? null, source });
         } else {
-          entry.verification = { verdict: output.verdict, raw: output.raw ?? null, source: step.provider };
+          entry.verification = { verdict: output.verdict, raw: output.raw ?? null, source };
         }
         continue;
       }
@@ -937,15 +937,18 @@ export class Orchestrator {
             fields: firmographicsFields(output.company as Firmographics),
           });
           break;
-        case 'verify':
-          result.verification = { ...output, source: step.provider };
+        case 'verify': {
+          // A verdict read from the store names the verifier that gave it (`found_by`), as `source`.
+          const { found_by: _storedBy, ...verification } = output;
+          result.verification = { ...verification, source };
           // A verifier's verdict outranks the finder's own guess at deliverability.
           answers.push({
-            provider: step.provider,
+            provider: source,
             fields: { email_status: output.verdict },
             confidence: { email_status: VERIFIER_CONFIDENCE },
           });
           break;
+        }
       }
     }
     if (officerEmails.size > 0) {

@@ -63,8 +63,9 @@ const PERSON_OPERATIONS: readonly string[] = ['person.phone', 'person.email', 'p
 
 /**
  * Answers kept whole, by question (the lookup's cache key, which names the provider and the
- * operation): the newest per question. `view` is the step output's field holding the answer;
- * `providers` those that may have answered, `operations` the lookups whose keys it may be under.
+ * operation): the newest per question. `view` is the step output's field holding the answer (null:
+ * the answer is the output); `providers` those that may have answered, `operations` the lookups
+ * whose keys it may be under.
  */
 const KEPT_ANSWERS = {
   profile: {
@@ -84,6 +85,15 @@ const KEPT_ANSWERS = {
     // match gives the organization; see `writeRevealed`).
     providers: [...new Set([...providersWith('lookup_company'), ...providersWith('lookup_person')])],
     operations: [GOALS.firmographics.operation],
+  },
+  verify: {
+    table: 'email_verifications',
+    column: 'verification',
+    view: null,
+    // A verification of the address, whichever request asked for it (`email.verify`, a finder's
+    // address with `options.verify`, an officer's in the chain): the question is the address.
+    providers: providersWith('verify_email'),
+    operations: [GOALS.verify.operation],
   },
 } as const;
 type KeptGoal = keyof typeof KEPT_ANSWERS;
@@ -218,7 +228,8 @@ export class StoredResults {
         [workspaceId, subjects, since],
       );
       if (row) {
-        return { status: 'hit', credits: 0, output: { [kept.view]: row.answer, found_by: row.provider } };
+        const answer = kept.view === null ? row.answer : { [kept.view]: row.answer };
+        return { status: 'hit', credits: 0, output: { ...answer, found_by: row.provider } };
       }
     }
     if (goal.key === 'email') {
@@ -423,6 +434,9 @@ export class StoredResults {
       case 'firmographics':
         await this.keep(manager, 'firmographics', workspaceId, step.provider, step.cacheKey, output.company);
         return;
+      case 'verify':
+        await this.keep(manager, 'verify', workspaceId, step.provider, step.cacheKey, output);
+        return;
       case 'phone':
         await this.insertPhones(
           manager,
@@ -542,6 +556,10 @@ export class StoredResults {
           { workspaceId: request.workspaceId, companyNumber, officerKey: officer.key, email: output.email },
           { verdict: typeof output.verdict === 'string' ? output.verdict : null },
         );
+      if (typeof output.found_by !== 'string') {
+        // The verifier's own answer (not one read from the store): kept as any verification is.
+        await this.keep(manager, 'verify', request.workspaceId, step.provider, step.cacheKey, output);
+      }
       return;
     }
     await manager

@@ -228,6 +228,7 @@ export const RETENTION_RUNS_EXAMPLE = {
       deleted: {
         person_phones: 12,
         person_profiles: 9,
+        email_verifications: 4,
         officer_emails: 3,
         persons: 40,
         company_domains: 0,
@@ -256,6 +257,7 @@ export const ERASURE_EXAMPLE = {
     webhook_events: 0,
     person_phones: 1,
     person_profiles: 1,
+    email_verifications: 1,
     officer_emails: 0,
     persons: 1,
     company_officers: 0,

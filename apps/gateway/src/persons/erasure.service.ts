@@ -39,6 +39,7 @@ const TABLES: { table: string; scope: string }[] = [
   { table: 'webhook_events', scope: '(t.workspace_id = $1 OR t.workspace_id IS NULL)' },
   { table: 'person_phones', scope: 't.workspace_id = $1' },
   { table: 'person_profiles', scope: 't.workspace_id = $1' },
+  { table: 'email_verifications', scope: 't.workspace_id = $1' },
   { table: 'officer_emails', scope: 't.workspace_id = $1' },
   { table: 'persons', scope: 't.workspace_id = $1' },
   { table: 'company_officers', scope: '$1::uuid IS NOT NULL' },
@@ -160,7 +161,7 @@ export class ErasureService {
       // which names nobody: those found by the steps erased go with them, as their cached answers
       // do. The worker serves them to later questions.
       if (cacheKeys.size > 0) {
-        for (const table of ['person_phones', 'person_profiles']) {
+        for (const table of ['person_phones', 'person_profiles', 'email_verifications']) {
           const [, affected] = await manager.query<[unknown, number]>(
             `DELETE FROM ${table} WHERE workspace_id = $1 AND subject_key = ANY($2::text[])`,
             [workspaceId, [...cacheKeys]],

@@ -5,6 +5,7 @@ import { OfficerEmail } from './officer-email.entity';
 import { PersonPhone } from './person-phone.entity';
 import { PersonProfile } from './person-profile.entity';
 import { CompanyFirmographics } from './company-firmographics.entity';
+import { EmailVerification } from './email-verification.entity';
 import { PersonRecord } from './person.entity';
 import { ApiKey } from './api-key.entity';
 import { CompanyRecord } from './company.entity';
@@ -45,6 +46,7 @@ export * from './officer-email.entity';
 export * from './person-phone.entity';
 export * from './person-profile.entity';
 export * from './company-firmographics.entity';
+export * from './email-verification.entity';
 export * from './person.entity';
 export * from './webhook-event.entity';
 export * from './stream-position.entity';
@@ -78,6 +80,7 @@ export const ENTITIES = [
   PersonRecord,
   PersonPhone,
   PersonProfile,
+  EmailVerification,
   CompanyDomain,
   CompanyFirmographics,
   CompanyOfficerRecord,

@@ -24,6 +24,7 @@ import { PersonProfiles1796400000000 } from './1796400000000-PersonProfiles';
 import { CompanyFirmographics1796410000000 } from './1796410000000-CompanyFirmographics';
 import { SnapshotAnsweredAt1796420000000 } from './1796420000000-SnapshotAnsweredAt';
 import { PersonCompanyKey1796430000000 } from './1796430000000-PersonCompanyKey';
+import { EmailVerifications1796440000000 } from './1796440000000-EmailVerifications';
 
 /** Every migration, in order. Listed explicitly (no glob) so that compiled and test runs agree. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -53,4 +54,5 @@ export const MIGRATIONS: (new () => object)[] = [
   CompanyFirmographics1796410000000,
   SnapshotAnsweredAt1796420000000,
   PersonCompanyKey1796430000000,
+  EmailVerifications1796440000000,
 ];
