@@ -510,6 +510,50 @@ describe('the e-mail waterfall', () => {
     expect((await calls(ctx.stack.sandboxUrl, 'rocketreach')).total).toBe(before.total);
   });
 
+  it('answers a company’s domain from the store under the provider that found it, without renewing its age', async () => {
+    // Serper (first) does not know the domain; RocketReach's company search does.
+    const companies = await answerKey<WorldCompany>(ctx.stack.sandboxUrl, 'companies');
+    const company = [...companies]
+      .reverse()
+      .find((c) => c.domain_known_by.includes('rocketreach') && !c.domain_known_by.includes('serper'));
+    expect(company).toBeDefined();
+    const ask = async (): Promise<JobView> =>
+      finished(
+        ctx.stack,
+        apiKey,
+        await enqueue(ctx.stack, apiKey, {
+          type: 'company.domain',
+          input: { company_name: company?.company_name },
+        }),
+      );
+    const first = await ask();
+    expect(first.steps.map((s) => [s.provider, s.state])).toEqual([
+      ['serper', 'failed'],
+      ['rocketreach', 'completed'],
+    ]);
+    expect(first.result?.domain).toMatchObject({ domain: company?.domain, source: 'rocketreach' });
+    const row = `SELECT provider, fetched_at FROM company_domains WHERE domain = $1`;
+    const stored = await ctx.db.dataSource.query<unknown[]>(row, [company?.domain]);
+    expect(stored).toEqual([expect.objectContaining({ provider: 'rocketreach' })]);
+
+    expect(await forgetCachedAnswers()).toBeGreaterThan(0);
+    const before = await calls(ctx.stack.sandboxUrl, 'serper');
+    const second = await ask();
+    // Serper's step, first in the waterfall, is answered from the store: with RocketReach's answer,
+    // named as such (and so carrying its attribution), and not written back as Serper's.
+    expect(second.steps.map((s) => [s.provider, s.state, s.cached, s.credits])).toEqual([
+      ['serper', 'completed', true, 0],
+    ]);
+    expect(second.result?.domain).toEqual({
+      domain: company?.domain,
+      company_name: company?.company_name,
+      source: 'rocketreach',
+    });
+    expect(second.result?.attribution).toEqual(['Powered by RocketReach']);
+    expect((await calls(ctx.stack.sandboxUrl, 'serper')).total).toBe(before.total);
+    expect(await ctx.db.dataSource.query(row, [company?.domain])).toEqual(stored);
+  });
+
   it("answers a company's firmographics with the organization Apollo's e-mail match returned, paying once", async () => {
     const companies = await answerKey<WorldCompany>(ctx.stack.sandboxUrl, 'companies');
     // Apollo finds the e-mail (Snov.io does not); a company no other test asks about.

@@ -915,9 +915,11 @@ export class Orchestrator {
         case 'officers':
           result.officers = output.officers;
           break;
-        case 'domain':
-          result.domain = { ...output, source: step.provider };
+        case 'domain': {
+          const { found_by: _storedBy, ...domain } = output;
+          result.domain = { ...domain, source };
           break;
+        }
         case 'email':
           result.email = { ...output, source };
           answers.push(emailAnswer(source, output as unknown as FoundEmail));

@@ -208,7 +208,12 @@ export class StoredResults {
         fetchedAt: MoreThan(since),
       });
       if (row) {
-        return { status: 'hit', credits: 0, output: { domain: row.domain, company_name: row.companyName } };
+        return {
+          status: 'hit',
+          credits: 0,
+          // Who found it: the answer is theirs, whichever provider's step reads it here.
+          output: { domain: row.domain, company_name: row.companyName, found_by: row.provider },
+        };
       }
     }
     if (goal.key === 'phone' && query) {
@@ -339,7 +344,7 @@ export class StoredResults {
     }
     if (
       typeof output.found_by === 'string' &&
-      (step.goal === 'email' || step.goal === 'phone' || isKept(step.goal))
+      (step.goal === 'email' || step.goal === 'phone' || step.goal === 'domain' || isKept(step.goal))
     ) {
       // Read from the store itself (see fresh): written again, it would pass for a new fetch (its
       // age reset) by this step's provider rather than the one that found it.
