@@ -1,6 +1,7 @@
 import { CompanyRecord, EnrichmentRequest, ProviderCall } from '@sluice/db';
 import { call, createWorkspace } from '../support/api';
 import { createTestDatabase, requireEnv, type TestDatabase } from '../support/database';
+import Redis from 'ioredis';
 import { deletePrefix, uniquePrefix } from '../support/redis';
 import { startStack, type Stack } from '../support/stack';
 import { eventually } from '../support/wait';
@@ -18,6 +19,7 @@ interface JobAnswer {
     latency_ms: number | null;
     credits: number;
     error: string | null;
+    cached: boolean;
   }[];
 }
 
@@ -130,6 +132,54 @@ describe('company.profile, end to end over the sandbox', () => {
     );
     const key = 'GET /company/{company_number}';
     expect((after.body.by_endpoint[key] ?? 0) - (before.body.by_endpoint[key] ?? 0)).toBe(1);
+  });
+
+  it('answers the profile again from the store once the cache has forgotten it, without renewing the stored row’s age', async () => {
+    const company = world.find((c) => c.company_status === 'active' && !c.company_status_detail);
+    const ask = async (): Promise<JobAnswer> => {
+      const created = await call<{ id: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
+        token: keyA,
+        body: { type: 'company.profile', input: { company_number: company!.company_number } },
+      });
+      return waitForTerminal(created.body.id, keyA);
+    };
+    await ask(); // stored (by the test above, or now)
+    // Fetched 10 days ago, and forgotten by the Redis cache.
+    await db.dataSource.query(
+      `UPDATE companies SET fetched_at = now() - interval '10 days' WHERE company_number = $1`,
+      [company!.company_number],
+    );
+    const redis = new Redis(redisUrl);
+    try {
+      const keys = await redis.keys(`${prefix}:pipeline:cache:*`);
+      expect(keys.length).toBeGreaterThan(0);
+      await redis.del(...keys);
+    } finally {
+      redis.disconnect();
+    }
+    const ageOf = async (): Promise<number> =>
+      (
+        await db.dataSource.query<{ days: number }[]>(
+          `SELECT extract(epoch FROM now() - fetched_at) / 86400 AS days FROM companies WHERE company_number = $1`,
+          [company!.company_number],
+        )
+      ).map((row) => Number(row.days))[0];
+    const calls = async (): Promise<number> =>
+      (await call<{ total: number }>(stack.sandboxUrl, 'GET', '/_sandbox/providers/companies-house/calls'))
+        .body.total;
+    const before = await calls();
+
+    const job = await ask();
+    expect(job.steps.map((s) => [s.state, s.cached])).toEqual([['completed', true]]);
+    expect(job.result?.company).toMatchObject({
+      company_number: company!.company_number,
+      source: 'companies-house',
+    });
+    expect(job.result?.company).not.toHaveProperty('found_by');
+    expect(await calls()).toBe(before);
+    // Served from the store, the row is not written again as a new fetch: it still ages, and the
+    // store stops answering with it once it is older than STORE_FRESH_DAYS.
+    expect(await ageOf()).toBeGreaterThan(9.9);
   });
 
   it('normalises a short company number before looking it up', async () => {

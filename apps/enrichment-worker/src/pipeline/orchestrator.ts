@@ -909,9 +909,11 @@ export class Orchestrator {
         continue;
       }
       switch (goal.key) {
-        case 'company':
-          result.company = output;
+        case 'company': {
+          const { found_by: _storedBy, ...company } = output;
+          result.company = company;
           break;
+        }
         case 'officers':
           result.officers = output.officers;
           break;

@@ -123,6 +123,9 @@ const STORED_PHONES_SQL = `SELECT number, kind, country, provider
    WHERE workspace_id = $1 AND subject_key = ANY($2::text[]) AND fetched_at > $3
    ORDER BY fetched_at DESC, number`;
 
+/** Goals whose answers `fresh` reads from the store beside the kept ones, marked with `found_by`. */
+const STORED_ANSWER_GOALS: ReadonlySet<string> = new Set(['email', 'phone', 'domain', 'company']);
+
 /** Who a stored person is: the identifiers and name an answer gave. */
 interface PersonIdentity {
   email: string | null;
@@ -196,8 +199,9 @@ export class StoredResults {
         return {
           status: 'hit',
           credits: 0,
-          // The register's columns are the canonical company's fields: one view for both.
-          output: companyView(company),
+          // The register's columns are the canonical company's fields: one view for both. Marked as
+          // read from the store, so that settling the step does not store it again as a new fetch.
+          output: { ...companyView(company), found_by: company.source },
         };
       }
     }
@@ -342,10 +346,7 @@ export class StoredResults {
     if (goal?.officer) {
       return this.writeOfficerAnswer(manager, request, step, output, goal);
     }
-    if (
-      typeof output.found_by === 'string' &&
-      (step.goal === 'email' || step.goal === 'phone' || step.goal === 'domain' || isKept(step.goal))
-    ) {
+    if (typeof output.found_by === 'string' && (STORED_ANSWER_GOALS.has(step.goal) || isKept(step.goal))) {
       // Read from the store itself (see fresh): written again, it would pass for a new fetch (its
       // age reset) by this step's provider rather than the one that found it.
       return;
