@@ -30,6 +30,7 @@ interface EnrichAnswer {
   sandbox: boolean;
   notice?: string;
   poll?: string;
+  unresolved?: { goal: string; reason: string; retry_later?: { provider: string; reason: string }[] }[];
 }
 
 const PROVIDERS = [
@@ -358,6 +359,44 @@ describe('real-time enrichment (POST /v1/enrich)', () => {
     before = await totalCalls();
     expect((await ask()).cached).toBe(true);
     expect(await totalCalls()).toBe(before);
+  });
+
+  it('neither caches nor joins an answer a provider could not give for a reason that passes, and says why', async () => {
+    // Someone only Apollo knows the address of; Apollo paused by an operator (as for credits).
+    const person = [...world]
+      .reverse()
+      .find((p) => Object.keys(p.emails).join() === 'apollo' && p.emails.apollo === p.email) as WorldPerson;
+    expect(person).toBeDefined();
+    const question = { ...personInput(person), enrich: ['business_email'], timeout_ms: 15_000 };
+    const admin = (action: string) =>
+      call(ctx.stack.gatewayUrl, 'POST', `/v1/admin/providers/apollo/${action}`, { token: TEST_ADMIN_TOKEN });
+    expect((await admin('pause')).status).toBe(200);
+    let held: EnrichAnswer;
+    try {
+      const answer = await enrich(question);
+      expect(answer.status).toBe(200);
+      held = answer.body;
+    } finally {
+      expect((await admin('resume')).status).toBe(200);
+    }
+    expect(held.data.business_email).toBeNull();
+    expect(held.unresolved).toEqual([
+      {
+        goal: 'email',
+        reason: expect.any(String) as string,
+        retry_later: [{ provider: 'apollo', reason: 'paused_by_operator' }],
+      },
+    ]);
+    // Asked again at once (its job's in-flight marker still there): a new job, which asks Apollo.
+    const again = await enrich(question);
+    expect(again.status).toBe(200);
+    expect(again.body.cached).toBe(false);
+    expect(again.body.job_id).not.toBe(held.job_id);
+    expect(again.body.data.business_email).toBe(person.email);
+    expect(again.body.sources.business_email).toBe('apollo');
+    expect(again.body.unresolved).toBeUndefined();
+    // That answer is whole: the next is served from the answer cache.
+    expect((await enrich(question)).body.cached).toBe(true);
   });
 
   it('looks up the firmographics of the company the profile names when the caller gives only an e-mail', async () => {

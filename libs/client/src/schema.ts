@@ -6263,6 +6263,15 @@ export interface operations {
             notice?: string;
             credits_spent: number;
             error: string | null;
+            /** @description The goals left unanswered and why, when there are any; `retry_later` names the providers that could not be asked or could not answer for a reason that passes (an answer with one is not served from the answer cache). */
+            unresolved?: {
+              goal: string;
+              reason: string;
+              retry_later?: {
+                provider: string;
+                reason: string;
+              }[];
+            }[];
           };
         };
       };

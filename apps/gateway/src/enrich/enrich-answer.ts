@@ -15,6 +15,11 @@ export interface EnrichAnswer {
   notice?: string;
   credits_spent: number;
   error: string | null;
+  /**
+   * The job's goals left unanswered and why (the result's `unresolved`), when there are any: a
+   * field that is null because its provider was out of credits says so in `retry_later`.
+   */
+  unresolved?: unknown[];
 }
 
 function record<T>(value: unknown): Record<string, T> {
@@ -64,5 +69,8 @@ export function enrichAnswer(
     ...(sandbox ? { notice: SANDBOX_NOTICE } : {}),
     credits_spent: view.credits_spent,
     error: view.error,
+    ...(Array.isArray(result.unresolved) && result.unresolved.length > 0
+      ? { unresolved: result.unresolved }
+      : {}),
   };
 }

@@ -82,6 +82,27 @@ const ANSWER_SCHEMA = {
     notice: { type: 'string' },
     credits_spent: { type: 'number' },
     error: { type: 'string', nullable: true },
+    unresolved: {
+      type: 'array',
+      description:
+        'The goals left unanswered and why, when there are any; `retry_later` names the providers that could not be asked or could not answer for a reason that passes (an answer with one is not served from the answer cache).',
+      items: {
+        type: 'object',
+        required: ['goal', 'reason'],
+        properties: {
+          goal: { type: 'string' },
+          reason: { type: 'string' },
+          retry_later: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['provider', 'reason'],
+              properties: { provider: { type: 'string' }, reason: { type: 'string' } },
+            },
+          },
+        },
+      },
+    },
   },
   example: ANSWER_EXAMPLE,
 };

@@ -7,7 +7,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Caller } from '../auth/request-context';
 import { JobEventsHub } from '../jobs/job-events';
-import { TERMINAL_STATUSES, type JobView } from '../jobs/job-view';
+import { leftToRetryLater, TERMINAL_STATUSES, type JobView } from '../jobs/job-view';
 import { JobsService } from '../jobs/jobs.service';
 import { enrichAnswer, type EnrichAnswer } from './enrich-answer';
 import { erasureMarkKey, READ_ERASURE_MARK, SET_UNLESS_ERASED } from '../persons/erasure-mark';
@@ -92,7 +92,10 @@ export class EnrichService {
       return { kind: 'pending', jobId, status: view.status };
     }
     const answer = enrichAnswer(view, request.fields, this.sandboxed);
-    if (view.status === 'completed' && mark !== null) {
+    // An answer some provider could not give for a reason that passes (its credits, its circuit, a
+    // pause) is not kept: for ENRICH_CACHE_TTL_S the cache would serve its nulls after the provider
+    // is back. The provider cache and the store still answer what was found.
+    if (view.status === 'completed' && mark !== null && !leftToRetryLater(view.result)) {
       await SET_UNLESS_ERASED.run(
         redis,
         [erasureMarkKey(this.core.queuePrefix, caller.workspaceId), this.answerKey(caller.workspaceId, key)],
@@ -147,7 +150,8 @@ export class EnrichService {
    * of identical calls makes one job), else a new one. The in-flight marker lives a little longer
    * than the longest wait; a job that failed to enqueue never leaves one behind. A job that has
    * since failed or been cancelled is not joined (its failure may have been passing: out of
-   * credits, an outage, a cancel), nor, by a query with `max_age_days: 0`, one that has completed:
+   * credits, an outage, a cancel), nor one that completed leaving goals to retry later (for the
+   * same reasons), nor, by a query with `max_age_days: 0`, one that has completed:
    * it holds an answer from before the query, which is exactly what 0 refuses. Either way the new
    * job replaces the marker.
    *
@@ -221,8 +225,10 @@ export class EnrichService {
    */
   private async joinable(caller: Caller, jobId: string, fresh: boolean): Promise<boolean> {
     try {
-      const { status } = await this.jobs.find(caller, jobId);
-      return !TERMINAL_STATUSES.includes(status) || (status === 'completed' && !fresh);
+      const { status, result } = await this.jobs.find(caller, jobId);
+      return (
+        !TERMINAL_STATUSES.includes(status) || (status === 'completed' && !fresh && !leftToRetryLater(result))
+      );
     } catch (error) {
       if (error instanceof NotFoundException) {
         return false;

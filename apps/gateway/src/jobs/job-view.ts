@@ -69,6 +69,24 @@ export function toJobView(request: EnrichmentRequest, steps: EnrichmentStep[]): 
 
 export const TERMINAL_STATUSES = ['completed', 'failed', 'cancelled'];
 
+/**
+ * Whether a completed job's result names a provider that could not be asked, or could not answer,
+ * for a reason that passes (`unresolved[].retry_later`): running the job again may answer it.
+ */
+export function leftToRetryLater(result: Record<string, unknown> | null): boolean {
+  const unresolved = result?.unresolved;
+  return (
+    Array.isArray(unresolved) &&
+    unresolved.some(
+      (entry) =>
+        typeof entry === 'object' &&
+        entry !== null &&
+        Array.isArray((entry as { retry_later?: unknown }).retry_later) &&
+        (entry as { retry_later: unknown[] }).retry_later.length > 0,
+    )
+  );
+}
+
 export interface JobEvent {
   type: 'snapshot' | 'step' | 'status' | 'completed' | 'failed' | 'cancelled';
   data: Record<string, unknown>;

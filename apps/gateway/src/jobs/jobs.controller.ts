@@ -44,7 +44,7 @@ import { RequireScope } from '../auth/scopes';
 import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
 import { CreateJobDto, JobCreatedDto } from './create-job.dto';
 import { parseJobRequest } from './job-input';
-import { jobEvents, TERMINAL_STATUSES, type JobEvent, type JobView } from './job-view';
+import { jobEvents, leftToRetryLater, TERMINAL_STATUSES, type JobEvent, type JobView } from './job-view';
 import { JobEventsHub } from './job-events';
 import type { Request, Response } from 'express';
 import { parseJobListQuery } from './job-list';
@@ -55,24 +55,6 @@ import { ApiQuotaExceeded } from '../credits/quota.dto';
 import { Quotas } from '../credits/quotas.service';
 import { AuditLog } from '../audit/audit-log.service';
 import { ApiSuppressed } from '../persons/suppression-check';
-
-/**
- * Whether a completed job's result names a provider that could not be asked, or could not answer,
- * for a reason that passes (`unresolved[].retry_later`): running the job again may answer it.
- */
-function leftToRetryLater(result: Record<string, unknown> | null): boolean {
-  const unresolved = result?.unresolved;
-  return (
-    Array.isArray(unresolved) &&
-    unresolved.some(
-      (entry) =>
-        typeof entry === 'object' &&
-        entry !== null &&
-        Array.isArray((entry as { retry_later?: unknown }).retry_later) &&
-        (entry as { retry_later: unknown[] }).retry_later.length > 0,
-    )
-  );
-}
 
 @ApiTags('jobs')
 @ApiBearerAuth()
