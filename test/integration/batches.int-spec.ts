@@ -469,6 +469,15 @@ describe('batches (POST /v1/batches, progress, summary, cancel, scheduled re-enr
     } finally {
       redis.disconnect();
     }
+    // Record 7's job, just now, could not ask a provider that was out of credits: it is asked again
+    // at this tick rather than a schedule later.
+    const retryLater = before.find((record) => record.index === 7) as RecordView;
+    await ctx.db.dataSource.query(
+      `UPDATE enrichment_requests
+          SET result = result || '{"unresolved":[{"goal":"email","reason":"not_found","retry_later":[{"provider":"apollo","reason":"out_of_credits"}]}]}'::jsonb
+        WHERE id = $1`,
+      [retryLater.job_id],
+    );
     const callsBefore = await totalCalls();
     const lastRun = (await api<BatchView>('GET', `/v1/batches/${batchId}`)).body.last_run_at;
 
@@ -478,18 +487,18 @@ describe('batches (POST /v1/batches, progress, summary, cancel, scheduled re-enr
       timeoutMs: 30_000,
       what: 'the tick',
     });
-    expect((await queue().getJob(tick.id as string))?.returnvalue).toEqual({ reenqueued: 3 });
+    expect((await queue().getJob(tick.id as string))?.returnvalue).toEqual({ reenqueued: 4 });
 
     const after = await allRecords(batchId);
     for (const record of after) {
       const was = before.find((r) => r.index === record.index) as RecordView;
-      if ([0, 4, 11].includes(record.index)) {
+      if ([0, 4, 7, 11].includes(record.index)) {
         expect(record.job_id).not.toBe(was.job_id);
       } else {
         expect(record.job_id).toBe(was.job_id);
       }
     }
-    for (const record of after.filter((r) => [0, 4, 11].includes(r.index))) {
+    for (const record of after.filter((r) => [0, 4, 7, 11].includes(r.index))) {
       const view = await finished(ctx.stack, apiKey, record.job_id, 60_000);
       expect(view.status).toBe('completed');
       const request = await ctx.db.dataSource
@@ -502,9 +511,9 @@ describe('batches (POST /v1/batches, progress, summary, cancel, scheduled re-enr
     }
     const refreshed = (await api<BatchView>('GET', `/v1/batches/${batchId}`)).body;
     expect(refreshed.progress).toMatchObject({ total: 10, finished: 10 });
-    // The summary's last run is this tick's three jobs, not every record's current job.
+    // The summary's last run is this tick's four jobs, not every record's current job.
     let rerunCredits = 0;
-    for (const record of after.filter((r) => [0, 4, 11].includes(r.index))) {
+    for (const record of after.filter((r) => [0, 4, 7, 11].includes(r.index))) {
       rerunCredits += (await api<{ credits_spent: number }>('GET', `/v1/jobs/${record.job_id}`)).body
         .credits_spent;
     }

@@ -17,10 +17,17 @@ import { DataSource } from 'typeorm';
 /** Records re-enqueued per transaction: a big batch is refreshed in slices, each committed on its own. */
 const SLICE = 500;
 
+/** Whether request `r`'s result names providers to retry later (see the orchestrator's `unresolved`). */
+const RETRY_LATER_SQL = `EXISTS (
+  SELECT 1 FROM jsonb_array_elements(
+                  CASE WHEN jsonb_typeof(r.result->'unresolved') = 'array' THEN r.result->'unresolved' ELSE '[]' END
+                ) AS u(goal)
+   WHERE jsonb_typeof(u.goal->'retry_later') = 'array' AND jsonb_array_length(u.goal->'retry_later') > 0)`;
+
 /**
  * A scheduled batch's tick (the job scheduler `batches.refresh:<batch id>` the gateway keeps, one per
- * batch so each is isolated): the records whose current job finished more than `every_days` ago get
- * a new ordinary `enrich` job whose `max_age_days` is `every_days` (the provider cache and store
+ * batch so each is isolated): the records whose current job finished more than `every_days` ago, or
+ * completed leaving a goal to retry later (`unresolved[].retry_later`), get a new ordinary `enrich` job whose `max_age_days` is `every_days` (the provider cache and store
  * answer only what was fetched more recently, without paying); records still being enriched, or
  * enriched recently, are left alone. Records are claimed with `FOR UPDATE SKIP LOCKED` and
  * re-pointed in the same transaction, so two ticks never enqueue one record twice. A plan job that
@@ -79,7 +86,10 @@ export class BatchRefresh {
              FROM batch_records br JOIN enrichment_requests r ON r.id = br.request_id
             WHERE br.batch_id = $1 AND br.workspace_id = $2
               AND r.status IN ('completed', 'failed', 'cancelled')
-              AND r.completed_at < now() - make_interval(days => $3)
+              AND (r.completed_at < now() - make_interval(days => $3)
+                   -- Or left a goal to retry later (a provider out of credits, paused, its circuit
+                   -- open): asked again at the next tick, not a whole schedule later.
+                   OR (r.status = 'completed' AND ${RETRY_LATER_SQL}))
             ORDER BY br.index
             LIMIT ${SLICE}
               FOR UPDATE OF br SKIP LOCKED`,
