@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { companySizeBucket } from '../../apps/gateway/src/batches/batch-input';
 import { call, createWorkspace } from '../support/api';
 import { requireEnv } from '../support/database';
+import { TEST_ADMIN_TOKEN } from '../support/stack';
 import {
   calls,
   finished,
@@ -470,14 +471,23 @@ describe('batches (POST /v1/batches, progress, summary, cancel, scheduled re-enr
       redis.disconnect();
     }
     // Record 7's job, just now, could not ask a provider that was out of credits: it is asked again
-    // at this tick rather than a schedule later.
-    const retryLater = before.find((record) => record.index === 7) as RecordView;
-    await ctx.db.dataSource.query(
-      `UPDATE enrichment_requests
-          SET result = result || '{"unresolved":[{"goal":"email","reason":"not_found","retry_later":[{"provider":"apollo","reason":"out_of_credits"}]}]}'::jsonb
-        WHERE id = $1`,
-      [retryLater.job_id],
-    );
+    // at this tick rather than a schedule later. Not records whose provider still cannot answer: 6
+    // waits for the verifier, which an operator has paused; 8 for the workspace's monthly quota.
+    const leftFor = async (index: number, provider: string, reason: string): Promise<void> => {
+      const record = before.find((r) => r.index === index) as RecordView;
+      const unresolved = [{ goal: 'email', reason: 'not_found', retry_later: [{ provider, reason }] }];
+      await ctx.db.dataSource.query(
+        `UPDATE enrichment_requests SET result = result || jsonb_build_object('unresolved', $2::jsonb) WHERE id = $1`,
+        [record.job_id, JSON.stringify(unresolved)],
+      );
+    };
+    await leftFor(7, 'apollo', 'out_of_credits');
+    await leftFor(6, 'email-verifier', 'paused_by_operator');
+    await leftFor(8, 'apollo', 'quota_exceeded');
+    const pause = await call(ctx.stack.gatewayUrl, 'POST', '/v1/admin/providers/email-verifier/pause', {
+      token: TEST_ADMIN_TOKEN,
+    });
+    expect(pause.status).toBe(200);
     const callsBefore = await totalCalls();
     const lastRun = (await api<BatchView>('GET', `/v1/batches/${batchId}`)).body.last_run_at;
 
@@ -488,6 +498,13 @@ describe('batches (POST /v1/batches, progress, summary, cancel, scheduled re-enr
       what: 'the tick',
     });
     expect((await queue().getJob(tick.id as string))?.returnvalue).toEqual({ reenqueued: 4 });
+    expect(
+      (
+        await call(ctx.stack.gatewayUrl, 'POST', '/v1/admin/providers/email-verifier/resume', {
+          token: TEST_ADMIN_TOKEN,
+        })
+      ).status,
+    ).toBe(200);
 
     const after = await allRecords(batchId);
     for (const record of after) {
@@ -528,10 +545,18 @@ describe('batches (POST /v1/batches, progress, summary, cancel, scheduled re-enr
       new Date(lastRun as string).getTime(),
     );
 
-    // A second tick finds nothing stale.
-    const again = await queue().add(JOB_NAMES.batchRefresh, { batchId, workspaceId });
-    await eventually(async () => (await again.getState()) === 'completed', { timeoutMs: 30_000 });
-    expect((await queue().getJob(again.id as string))?.returnvalue).toEqual({ reenqueued: 0 });
+    // A second tick, the verifier resumed: record 6 is asked again (nothing else is stale), and once
+    // its job has finished with nothing left to retry, a third finds nothing.
+    const tickNow = async (): Promise<unknown> => {
+      const job = await queue().add(JOB_NAMES.batchRefresh, { batchId, workspaceId });
+      await eventually(async () => (await job.getState()) === 'completed', { timeoutMs: 30_000 });
+      return (await queue().getJob(job.id as string))?.returnvalue;
+    };
+    expect(await tickNow()).toEqual({ reenqueued: 1 });
+    const six = (await allRecords(batchId)).find((record) => record.index === 6) as RecordView;
+    expect(six.job_id).not.toBe(after.find((record) => record.index === 6)?.job_id);
+    expect((await finished(ctx.stack, apiKey, six.job_id, 60_000)).status).toBe('completed');
+    expect(await tickNow()).toEqual({ reenqueued: 0 });
 
     // Deleting the schedule removes the scheduler.
     const removed = await api<BatchView>('DELETE', `/v1/batches/${batchId}/schedule`);

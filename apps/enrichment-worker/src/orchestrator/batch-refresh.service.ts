@@ -7,22 +7,36 @@ import {
   batchRefreshSchedulerId,
   JOB_NAMES,
   planJobOptions,
+  PROVIDER_NAMES,
   QUEUE_NAMES,
   type BatchRefreshPayload,
   type EnrichmentPlanPayload,
 } from '@sluice/queue';
 import type { Queue } from 'bullmq';
+import { CreditGate } from '../pipeline/credit-gate';
+import { PipelineGuards } from '../pipeline/pipeline-redis';
 import { DataSource } from 'typeorm';
 
 /** Records re-enqueued per transaction: a big batch is refreshed in slices, each committed on its own. */
 const SLICE = 500;
 
-/** Whether request `r`'s result names providers to retry later (see the orchestrator's `unresolved`). */
+/**
+ * Whether request `r`'s result names a provider to retry later (see the orchestrator's `unresolved`)
+ * that is no longer held back: not among `$4` (paused, or its circuit open, now), and not for the
+ * workspace's monthly quota (which holds until the month ends). A record is not asked again while
+ * the provider it waits for still cannot answer: each run would pay again the misses of providers
+ * that charge for them once their cached answers expire.
+ */
 const RETRY_LATER_SQL = `EXISTS (
-  SELECT 1 FROM jsonb_array_elements(
-                  CASE WHEN jsonb_typeof(r.result->'unresolved') = 'array' THEN r.result->'unresolved' ELSE '[]' END
-                ) AS u(goal)
-   WHERE jsonb_typeof(u.goal->'retry_later') = 'array' AND jsonb_array_length(u.goal->'retry_later') > 0)`;
+  SELECT 1
+    FROM jsonb_array_elements(
+           CASE WHEN jsonb_typeof(r.result->'unresolved') = 'array' THEN r.result->'unresolved' ELSE '[]' END
+         ) AS u(goal),
+         jsonb_array_elements(
+           CASE WHEN jsonb_typeof(u.goal->'retry_later') = 'array' THEN u.goal->'retry_later' ELSE '[]' END
+         ) AS l(entry)
+   WHERE l.entry->>'reason' IS DISTINCT FROM 'quota_exceeded'
+     AND NOT (coalesce(l.entry->>'provider', '') = ANY($4::text[])))`;
 
 /**
  * A scheduled batch's tick (the job scheduler `batches.refresh:<batch id>` the gateway keeps, one per
@@ -43,7 +57,23 @@ export class BatchRefresh {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue(QUEUE_NAMES.enrichment) private readonly queue: Queue<EnrichmentPlanPayload>,
+    private readonly gate: CreditGate,
+    private readonly guards: PipelineGuards,
   ) {}
+
+  /** The providers that cannot answer now: paused (for credits or by an operator), or their circuit open. */
+  private async heldBack(): Promise<string[]> {
+    const held = await Promise.all(
+      PROVIDER_NAMES.map(async (name) => {
+        const [pause, circuit] = await Promise.all([
+          this.gate.pauseOf(name),
+          this.guards.circuits.state(name),
+        ]);
+        return pause !== null || circuit === 'open' ? name : null;
+      }),
+    );
+    return held.filter((name): name is NonNullable<typeof name> => name !== null);
+  }
 
   async refresh(payload: BatchRefreshPayload): Promise<{ reenqueued: number; stopped?: boolean }> {
     const batch = await this.dataSource
@@ -68,6 +98,7 @@ export class BatchRefresh {
         max_age_days: Math.min(own ?? everyDays, everyDays),
       },
     };
+    const heldBack = await this.heldBack();
     let total = 0;
     for (;;) {
       const run = await this.dataSource.transaction(async (manager): Promise<BatchRunRequest[] | null> => {
@@ -93,7 +124,7 @@ export class BatchRefresh {
             ORDER BY br.index
             LIMIT ${SLICE}
               FOR UPDATE OF br SKIP LOCKED`,
-          [batch.id, batch.workspaceId, everyDays],
+          [batch.id, batch.workspaceId, everyDays, heldBack],
         );
         const made = await insertBatchRequests(manager, rerun, stale, correlationId);
         if (made.length > 0) {
