@@ -168,9 +168,13 @@ describe('the e-mail waterfall', () => {
     }
   }
 
+  /** The job `body` makes, once it has finished. */
+  const jobFor = async (body: Record<string, unknown>, timeoutMs?: number): Promise<JobView> =>
+    finished(ctx.stack, apiKey, await enqueue(ctx.stack, apiKey, body), timeoutMs);
+
   /** A `person.email` job for `input`, once it has finished. */
-  const emailJob = async (input: Record<string, string>): Promise<JobView> =>
-    finished(ctx.stack, apiKey, await enqueue(ctx.stack, apiKey, { type: 'person.email', input }));
+  const emailJob = (input: Record<string, string>): Promise<JobView> =>
+    jobFor({ type: 'person.email', input });
 
   /** How many calls Snov.io and Apollo have had. */
   const finderCalls = async (): Promise<number[]> =>
@@ -481,15 +485,13 @@ describe('the e-mail waterfall', () => {
   it('answers a firmographics question from the PostgreSQL store once the Redis cache has forgotten, naming who found it', async () => {
     const companies = await answerKey<WorldCompany>(ctx.stack.sandboxUrl, 'companies');
     const company = companies[companies.length - 3];
-    const ask = async (): Promise<JobView> =>
-      finished(
-        ctx.stack,
-        apiKey,
-        await enqueue(ctx.stack, apiKey, {
+    const ask = (): Promise<JobView> =>
+      jobFor(
+        {
           type: 'enrich',
           input: { domain: company.domain },
           options: { fields: ['industry', 'company_size'] },
-        }),
+        },
         15_000,
       );
     const first = await ask();
@@ -517,15 +519,8 @@ describe('the e-mail waterfall', () => {
       .reverse()
       .find((c) => c.domain_known_by.includes('rocketreach') && !c.domain_known_by.includes('serper'));
     expect(company).toBeDefined();
-    const ask = async (): Promise<JobView> =>
-      finished(
-        ctx.stack,
-        apiKey,
-        await enqueue(ctx.stack, apiKey, {
-          type: 'company.domain',
-          input: { company_name: company?.company_name },
-        }),
-      );
+    const ask = (): Promise<JobView> =>
+      jobFor({ type: 'company.domain', input: { company_name: company?.company_name } });
     const first = await ask();
     expect(first.steps.map((s) => [s.provider, s.state])).toEqual([
       ['serper', 'failed'],
@@ -669,16 +664,8 @@ describe('the e-mail waterfall', () => {
     ) as WorldPerson;
     expect(await forgetCachedAnswers()).toBeGreaterThan(0);
     const before = await calls(ctx.stack.sandboxUrl, 'email-verifier');
-    const verify = async (options: Record<string, unknown> = {}): Promise<JobView> =>
-      finished(
-        ctx.stack,
-        apiKey,
-        await enqueue(ctx.stack, apiKey, {
-          type: 'email.verify',
-          input: { email: person.email.toUpperCase() },
-          options,
-        }),
-      );
+    const verify = (options: Record<string, unknown> = {}): Promise<JobView> =>
+      jobFor({ type: 'email.verify', input: { email: person.email.toUpperCase() }, options });
     const view = await verify();
     expect(view.steps.map((s) => [s.provider, s.state, s.cached, s.credits])).toEqual([
       ['email-verifier', 'completed', true, 0],
