@@ -41,7 +41,8 @@ const RETRY_LATER_SQL = `EXISTS (
 /**
  * A scheduled batch's tick (the job scheduler `batches.refresh:<batch id>` the gateway keeps, one per
  * batch so each is isolated): the records whose current job finished more than `every_days` ago, or
- * completed leaving a goal to retry later (`unresolved[].retry_later`), get a new ordinary `enrich` job whose `max_age_days` is `every_days` (the provider cache and store
+ * completed leaving a goal to retry later at a provider that can answer again (RETRY_LATER_SQL),
+ * get a new ordinary `enrich` job whose `max_age_days` is `every_days` (the provider cache and store
  * answer only what was fetched more recently, without paying); records still being enriched, or
  * enriched recently, are left alone. Records are claimed with `FOR UPDATE SKIP LOCKED` and
  * re-pointed in the same transaction, so two ticks never enqueue one record twice. A plan job that
