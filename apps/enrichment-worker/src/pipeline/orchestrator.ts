@@ -18,7 +18,7 @@ import {
   statsKey,
   emailFields,
   goalsOf,
-  acceptEmail,
+  acceptedWorkEmail,
   acceptPhones,
   isSupportedRequestType,
   namesPerson,
@@ -187,12 +187,14 @@ function profileEmail(
   steps: readonly EnrichmentStep[],
 ): { provider: string; email: FoundEmail } | null {
   const profile = acceptedProfile(steps);
-  const work = profile?.person.emails.find((e) => e.kind === 'work');
-  if (!profile || !work) {
+  if (!profile) {
     return null;
   }
-  const acceptCatchAll = (request.options as RequestOptions).accept_catch_all ?? false;
-  return acceptEmail(work, { acceptCatchAll }).accepted ? { provider: profile.provider, email: work } : null;
+  const work = acceptedWorkEmail(profile.person.emails, {
+    acceptCatchAll: (request.options as RequestOptions).accept_catch_all ?? false,
+    domain: (request.input as RequestInput).domain,
+  });
+  return work ? { provider: profile.provider, email: work } : null;
 }
 
 /** Whether an error is the unique `(request_id, seq)` index refusing a step another planner wrote first. */

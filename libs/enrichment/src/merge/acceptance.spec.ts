@@ -1,5 +1,5 @@
 import type { EmailVerdict, FoundEmail, FoundPhone, PhoneKind } from '../records/person';
-import { acceptEmail, acceptPhones } from './acceptance';
+import { acceptedWorkEmail, acceptEmail, acceptPhones } from './acceptance';
 
 const UK_MOBILE = '+447400123456';
 const UK_LANDLINE = '+442079460958';
@@ -47,6 +47,50 @@ describe('acceptEmail', () => {
     for (const acceptCatchAll of [false, true]) {
       expect(acceptEmail(email(verdict), { acceptCatchAll })).toEqual({ accepted: true, reason: null });
     }
+  });
+});
+
+describe('acceptedWorkEmail', () => {
+  const at = (
+    address: string,
+    verdict: EmailVerdict | null,
+    kind: FoundEmail['kind'] = 'work',
+  ): FoundEmail => ({
+    email: address,
+    kind,
+    verdict,
+    confidence: null,
+  });
+
+  it('takes the first work address the goal accepts, past refused and personal ones', () => {
+    const emails = [
+      at('jane@gmail.com', 'valid', 'personal'),
+      at('jane@old-employer.com', 'invalid'),
+      at('jane@catch.example', 'catch_all'),
+      at('jane@acme.com', 'valid'),
+    ];
+    expect(acceptedWorkEmail(emails, { acceptCatchAll: false })?.email).toBe('jane@acme.com');
+    expect(acceptedWorkEmail(emails, { acceptCatchAll: true })?.email).toBe('jane@catch.example');
+  });
+
+  it('prefers an accepted address at the domain the request named, however it is written', () => {
+    const emails = [at('jane@old-employer.com', 'valid'), at('jane@acme.co.uk', null)];
+    expect(
+      acceptedWorkEmail(emails, { acceptCatchAll: false, domain: 'https://www.ACME.co.uk/' })?.email,
+    ).toBe('jane@acme.co.uk');
+    // No accepted address there: the first accepted one.
+    expect(acceptedWorkEmail(emails, { acceptCatchAll: false, domain: 'other.com' })?.email).toBe(
+      'jane@old-employer.com',
+    );
+  });
+
+  it('is null when no work address is accepted', () => {
+    expect(
+      acceptedWorkEmail([at('jane@gmail.com', 'valid', 'personal'), at('jane@acme.com', 'invalid')], {
+        acceptCatchAll: true,
+      }),
+    ).toBeNull();
+    expect(acceptedWorkEmail([], { acceptCatchAll: false })).toBeNull();
   });
 });
 

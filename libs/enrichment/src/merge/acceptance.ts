@@ -1,5 +1,5 @@
 import { parsePhoneNumberFromString, type PhoneNumberType } from 'libphonenumber-js/max';
-import { normalizePhone, phoneKindOf } from '../normalize/contact';
+import { normalizeDomain, normalizePhone, phoneKindOf } from '../normalize/contact';
 import type { FoundEmail, FoundPhone } from '../records/person';
 
 /**
@@ -18,6 +18,22 @@ export function acceptEmail(
     return { accepted: false, reason: 'catch_all' };
   }
   return { accepted: true, reason: null };
+}
+
+/**
+ * The work address of a profile that an e-mail goal accepts (see {@link acceptEmail}): the first one
+ * at the domain the request named, when it named one and the profile has one there, else the first
+ * accepted one; null when none is. A profile may list several work addresses (a former employer's,
+ * or one graded invalid before a valid one): the first listed is not always the one to take.
+ */
+export function acceptedWorkEmail(
+  emails: readonly FoundEmail[],
+  opts: { acceptCatchAll: boolean; domain?: string | null },
+): FoundEmail | null {
+  const accepted = emails.filter((email) => email.kind === 'work' && acceptEmail(email, opts).accepted);
+  const domain = opts.domain ? normalizeDomain(opts.domain) : null;
+  const atDomain = domain ? accepted.find((email) => normalizeDomain(email.email) === domain) : undefined;
+  return atDomain ?? accepted[0] ?? null;
 }
 
 /** Whether `value` is already a valid number written in E.164 (`+` and digits, nothing else). */
