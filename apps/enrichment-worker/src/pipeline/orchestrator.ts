@@ -128,6 +128,12 @@ function sourceOf(step: EnrichmentStep): string {
   return typeof step.output?.found_by === 'string' ? step.output.found_by : step.provider;
 }
 
+/** A step's answer without the store's `found_by` mark (the result names it as `source`). */
+function withoutFoundBy(output: Record<string, unknown>): Record<string, unknown> {
+  const { found_by: _storedBy, ...answer } = output;
+  return answer;
+}
+
 /** The request's accepted profile and the provider that gave it; null when there is none (yet). */
 function acceptedProfile(steps: readonly EnrichmentStep[]): { person: Person; provider: string } | null {
   const step = steps.find((candidate) => candidate.goal === 'profile' && accepted(candidate));
@@ -911,19 +917,15 @@ export class Orchestrator {
         continue;
       }
       switch (goal.key) {
-        case 'company': {
-          const { found_by: _storedBy, ...company } = output;
-          result.company = company;
+        case 'company':
+          result.company = withoutFoundBy(output);
           break;
-        }
         case 'officers':
           result.officers = output.officers;
           break;
-        case 'domain': {
-          const { found_by: _storedBy, ...domain } = output;
-          result.domain = { ...domain, source };
+        case 'domain':
+          result.domain = { ...withoutFoundBy(output), source };
           break;
-        }
         case 'email':
           result.email = { ...output, source };
           answers.push(emailAnswer(source, output as unknown as FoundEmail));
@@ -943,10 +945,9 @@ export class Orchestrator {
             fields: firmographicsFields(output.company as Firmographics),
           });
           break;
-        case 'verify': {
+        case 'verify':
           // A verdict read from the store names the verifier that gave it (`found_by`), as `source`.
-          const { found_by: _storedBy, ...verification } = output;
-          result.verification = { ...verification, source };
+          result.verification = { ...withoutFoundBy(output), source };
           // A verifier's verdict outranks the finder's own guess at deliverability.
           answers.push({
             provider: source,
@@ -954,7 +955,6 @@ export class Orchestrator {
             confidence: { email_status: VERIFIER_CONFIDENCE },
           });
           break;
-        }
       }
     }
     if (officerEmails.size > 0) {

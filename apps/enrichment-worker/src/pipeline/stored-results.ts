@@ -123,9 +123,6 @@ const STORED_PHONES_SQL = `SELECT number, kind, country, provider
    WHERE workspace_id = $1 AND subject_key = ANY($2::text[]) AND fetched_at > $3
    ORDER BY fetched_at DESC, number`;
 
-/** Goals whose answers `fresh` reads from the store beside the kept ones, marked with `found_by`. */
-const STORED_ANSWER_GOALS: ReadonlySet<string> = new Set(['email', 'phone', 'domain', 'company']);
-
 /** Who a stored person is: the identifiers and name an answer gave. */
 interface PersonIdentity {
   email: string | null;
@@ -346,9 +343,10 @@ export class StoredResults {
     if (goal?.officer) {
       return this.writeOfficerAnswer(manager, request, step, output, goal);
     }
-    if (typeof output.found_by === 'string' && (STORED_ANSWER_GOALS.has(step.goal) || isKept(step.goal))) {
-      // Read from the store itself (see fresh): written again, it would pass for a new fetch (its
-      // age reset) by this step's provider rather than the one that found it.
+    if (typeof output.found_by === 'string') {
+      // Read from the store itself (`fresh` marks every answer it gives with who found it): written
+      // again, it would pass for a new fetch (its age reset) by this step's provider rather than the
+      // one that found it.
       return;
     }
     switch (step.goal) {

@@ -1,4 +1,5 @@
 import { ENRICH_FIELDS, REQUEST_INPUT_FIELDS, type RequestType } from '@sluice/enrichment';
+import { unresolvedGoalsOf } from '../jobs/job-view';
 
 /** A job as the export query reads it. */
 export interface ExportedJob {
@@ -51,30 +52,13 @@ function attributionOf(job: ExportedJob): string[] {
   return Array.isArray(attribution) ? attribution.map(String) : [];
 }
 
-/** One goal a job left unanswered, as its result says (see the orchestrator's `unresolved`). */
-interface Unresolved {
-  goal: string;
-  reason: string;
-  retry_later?: { provider: string; reason: string }[];
-}
-
-function unresolvedOf(job: ExportedJob): Unresolved[] {
-  const unresolved = job.result?.unresolved;
-  return Array.isArray(unresolved)
-    ? unresolved.filter(
-        (entry): entry is Unresolved =>
-          typeof record(entry)?.goal === 'string' && typeof record(entry)?.reason === 'string',
-      )
-    : [];
-}
-
 /**
  * The goals left unanswered and why, for a spreadsheet: `email: not_found (retry later: apollo
  * out_of_credits)`, goals joined with "; ". Without it a row with an empty e-mail said nothing of
  * whether anyone was asked.
  */
 function unresolvedCell(job: ExportedJob): string {
-  return unresolvedOf(job)
+  return unresolvedGoalsOf(job.result)
     .map(({ goal, reason, retry_later: later }) => {
       const again = (later ?? []).map((entry) => `${entry.provider} ${entry.reason}`).join(', ');
       return `${goal}: ${reason}${again ? ` (retry later: ${again})` : ''}`;
@@ -164,7 +148,7 @@ export function jsonLineOf(job: ExportedJob): Record<string, unknown> {
     attribution: attributionOf(job),
     sandbox: sandboxOf(job),
     error: job.error,
-    unresolved: unresolvedOf(job),
+    unresolved: unresolvedGoalsOf(job.result),
     credits_spent: Number(job.credits_spent),
     created_at: job.created_at.toISOString(),
     completed_at: job.completed_at?.toISOString() ?? null,

@@ -69,21 +69,35 @@ export function toJobView(request: EnrichmentRequest, steps: EnrichmentStep[]): 
 
 export const TERMINAL_STATUSES = ['completed', 'failed', 'cancelled'];
 
+/** One goal a job left unanswered, as its result says (the orchestrator's `unresolved`). */
+export interface UnresolvedGoal {
+  goal: string;
+  reason: string;
+  /** Providers that could not be asked, or could not answer, for a reason that passes. */
+  retry_later?: { provider: string; reason: string }[];
+}
+
+/** The goals a job's result says it left unanswered; anything else under the name is ignored. */
+export function unresolvedGoalsOf(result: Record<string, unknown> | null): UnresolvedGoal[] {
+  const unresolved = result?.unresolved;
+  return Array.isArray(unresolved)
+    ? unresolved.filter(
+        (entry): entry is UnresolvedGoal =>
+          typeof entry === 'object' &&
+          entry !== null &&
+          typeof (entry as UnresolvedGoal).goal === 'string' &&
+          typeof (entry as UnresolvedGoal).reason === 'string',
+      )
+    : [];
+}
+
 /**
  * Whether a completed job's result names a provider that could not be asked, or could not answer,
  * for a reason that passes (`unresolved[].retry_later`): running the job again may answer it.
  */
 export function leftToRetryLater(result: Record<string, unknown> | null): boolean {
-  const unresolved = result?.unresolved;
-  return (
-    Array.isArray(unresolved) &&
-    unresolved.some(
-      (entry) =>
-        typeof entry === 'object' &&
-        entry !== null &&
-        Array.isArray((entry as { retry_later?: unknown }).retry_later) &&
-        (entry as { retry_later: unknown[] }).retry_later.length > 0,
-    )
+  return unresolvedGoalsOf(result).some(
+    (goal) => Array.isArray(goal.retry_later) && goal.retry_later.length > 0,
   );
 }
 
