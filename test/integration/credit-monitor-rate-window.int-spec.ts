@@ -157,6 +157,35 @@ describe('the credit monitor’s balance reads in the shared provider rate windo
     expect(rocketReachAlerts()).toEqual([]);
   });
 
+  it('takes a slot for Snov.io’s token fetch as well as for the read: every call it made is in the window', async () => {
+    const { stack, db } = await start();
+    const worker = stack.worker;
+    const guards = worker?.get(PipelineGuards, { strict: false }) as PipelineGuards;
+    const catalog = worker?.get(ProviderCatalog, { strict: false }) as ProviderCatalog;
+    const rules = catalog.balanceReadRulesOf('snov');
+    expect(rules.map((rule) => rule.name)).toEqual(['minute']);
+    // The monitor's start-up reading (and the workers' start-up credit sync), each with the token
+    // its own client fetched first: two calls a reading.
+    await eventually(async () => (await snapshots(db, 'snov')) >= 1 || undefined, {
+      what: 'the start-up reading of Snov.io',
+    });
+    await eventually(
+      async () => {
+        const counts = await calls(stack.sandboxUrl, 'snov');
+        const taken = 60 - ((await guards.limiter.remaining('snov', rules)).minute ?? 0);
+        return (counts.by_endpoint['POST /v1/oauth/access_token'] ?? 0) >= 2 && taken >= counts.total
+          ? { counts, taken }
+          : undefined;
+      },
+      { what: 'both readings, with their tokens' },
+    );
+    // Settled: nothing more is read in this minute, and each call made has its slot.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const counts = await calls(stack.sandboxUrl, 'snov');
+    expect(counts.by_endpoint).toEqual({ 'POST /v1/oauth/access_token': 2, 'GET /v1/get-balance': 2 });
+    expect(60 - ((await guards.limiter.remaining('snov', rules)).minute ?? 0)).toBe(counts.total);
+  });
+
   it('skips the reading, without calling, when no slot frees within the wait it may spend (Apollo’s hour used up)', async () => {
     const { stack, db, monitor } = await start();
     const worker = stack.worker;

@@ -153,6 +153,12 @@ export interface ProviderAdapter {
   listCompanyOfficers?(companyNumber: string): Promise<CapabilityResult<CompanyOfficer[]>>;
   verifyEmail?(email: string): Promise<CapabilityResult<EmailVerification>>;
   checkCredits?(): Promise<ProviderResult<CreditBalance, unknown>>;
+  /**
+   * How many calls of its own the adapter will make before the next call it is asked for (an
+   * OAuth token it must fetch first: Snov.io's), each counted by the provider against its limits
+   * like any other. Absent: none.
+   */
+  callsBeforeNext?(): number;
 }
 
 /** The capabilities an adapter claims in its descriptor must each have a method, and no more. */

@@ -107,7 +107,7 @@ export class BalanceCheck {
     if (!this.readers.has(provider)) {
       return { provider, skipped: 'no balance endpoint' };
     }
-    const slot = await this.window.take(provider, options.rateWaitMs);
+    const slot = await this.window.take(provider, options.rateWaitMs, this.readers.callsBeforeNext(provider));
     if (!slot.taken) {
       this.logger.warn({
         msg: `balance reading skipped: no free slot in the provider's rate window within ${options.rateWaitMs} ms; read again at the next check`,

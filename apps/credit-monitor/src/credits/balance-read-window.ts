@@ -5,12 +5,14 @@ import { CoreConfig, PipelineConfig } from '@sluice/config';
 import {
   balanceReadRules,
   environmentSettings,
+  rulesOnEveryCall,
+  withSafetyMargin,
   mergeSettings,
   sanitizeStored,
   type OverridableSettings,
 } from '@sluice/providers';
 import {
-  acquireWithin,
+  acquireEachWithin,
   providerRateLimiter,
   QUEUE_NAMES,
   type RateLimiter,
@@ -60,25 +62,47 @@ export class BalanceReadWindow {
 
   /** The rules a balance read of `provider` counts against now, with the workers' safety margin. */
   async rules(provider: string): Promise<RateLimitRule[]> {
+    return (await this.rulesOf(provider)).read;
+  }
+
+  /**
+   * Takes a slot for one balance read of `provider`, after one for each call of its own the reader
+   * makes first (`callsBefore`: a token fetch, counted like any call for no workspace), waiting at
+   * most `maxWaitMs` in all.
+   */
+  async take(
+    provider: string,
+    maxWaitMs: number,
+    callsBefore = 0,
+  ): Promise<SlotWait & { rules: RateLimitRule[] }> {
+    const { read, everyCall } = await this.rulesOf(provider);
+    // The platform's account: the window the workers' calls without a workspace's own key count in.
+    const wait = await acquireEachWithin(
+      await this.limiterOf(),
+      provider,
+      [...Array.from({ length: callsBefore }, () => everyCall), read],
+      maxWaitMs,
+    );
+    return { ...wait, rules: read };
+  }
+
+  private async rulesOf(provider: string): Promise<{ read: RateLimitRule[]; everyCall: RateLimitRule[] }> {
     const environment = this.environment.get(provider);
     if (!environment) {
-      return [];
+      return { read: [], everyCall: [] };
     }
     const [row] = await this.dataSource.query<{ overrides: unknown }[]>(
       'SELECT overrides FROM provider_settings WHERE provider = $1',
       [provider],
     );
     const { settings } = mergeSettings(environment, sanitizeStored(row?.overrides, provider));
-    // The selection the workers' credit sync makes too (one implementation, in libs/providers).
-    return balanceReadRules(settings.rateLimits);
-  }
-
-  /** Takes a slot for one balance read of `provider`, waiting at most `maxWaitMs` for one to free. */
-  async take(provider: string, maxWaitMs: number): Promise<SlotWait & { rules: RateLimitRule[] }> {
-    const rules = await this.rules(provider);
-    // The platform's account: the window the workers' calls without a workspace's own key count in.
-    const wait = await acquireWithin(await this.limiterOf(), provider, rules, maxWaitMs);
-    return { ...wait, rules };
+    // The selections the workers make too (one implementation, in libs/providers).
+    return {
+      read: balanceReadRules(settings.rateLimits),
+      everyCall: rulesOnEveryCall(settings.rateLimits.map(withSafetyMargin), null).map(
+        ({ name, limit, windowMs }) => ({ name, limit, windowMs }),
+      ),
+    };
   }
 
   private async limiterOf(): Promise<RateLimiter> {

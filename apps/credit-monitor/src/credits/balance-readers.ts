@@ -18,6 +18,8 @@ import {
 @Injectable()
 export class BalanceReaders {
   private readonly readers: Record<string, () => Promise<CreditBalance>>;
+  /** The calls of its own a reader makes before its read (Snov.io's token fetch). */
+  private readonly setup: Record<string, () => number>;
 
   constructor(config: ProvidersConfig) {
     const common = { timeoutMs: config.providerTimeoutMs };
@@ -41,6 +43,7 @@ export class BalanceReaders {
       apiKey: config.apolloApiKey,
       ...common,
     });
+    this.setup = { snov: () => snov.callsBeforeNext() };
     const readers = {
       snov: async () => (await snov.checkCredits()).data,
       rocketreach: async () => (await rocketreach.checkCredits()).data,
@@ -59,6 +62,11 @@ export class BalanceReaders {
 
   get providers(): string[] {
     return Object.keys(this.readers);
+  }
+
+  /** The calls the provider's reader will make of its own before its next read (a token fetch). */
+  callsBeforeNext(provider: string): number {
+    return this.setup[provider]?.() ?? 0;
   }
 
   async read(provider: string): Promise<CreditBalance> {

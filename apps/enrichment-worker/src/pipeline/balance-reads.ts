@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ProviderError } from '@sluice/providers';
-import { acquireWithin, type BalanceMark, type ProviderName } from '@sluice/queue';
+import { acquireEachWithin, type BalanceMark, type ProviderName } from '@sluice/queue';
 import { PipelineGuards } from './pipeline-redis';
 import { ProviderCatalog } from './provider-catalog';
 import { ProviderInvoker } from './provider-invoker';
@@ -49,10 +49,15 @@ export class BalanceReads {
       return { status: 'read', remaining: null, mark: await this.guards.wallet.mark(provider) };
     }
     // The platform's account: the key the workers' calls without a workspace's own key count in.
-    const slot = await acquireWithin(
+    // A token the adapter fetches first (Snov.io's) is a call too, for no workspace.
+    const before = this.invoker.callsBeforeNext(provider);
+    const slot = await acquireEachWithin(
       this.guards.limiter,
       provider,
-      this.catalog.balanceReadRulesOf(provider),
+      [
+        ...Array.from({ length: before }, () => this.catalog.rulesOnEveryCallOf(provider, null)),
+        this.catalog.balanceReadRulesOf(provider),
+      ],
       maxWaitMs,
     );
     if (!slot.taken) {

@@ -130,6 +130,23 @@ describe('ProviderCatalog', () => {
     ]);
   });
 
+  it('counts a token fetched first as a call of its own, and a poll as a call of no operation', () => {
+    const providers = catalog();
+    const names = (calls: { name: string }[][]): string[][] => calls.map((rules) => rules.map((r) => r.name));
+    // Snov.io counts every request, the token's too: each a slot of its minute.
+    expect(names(providers.callRulesFor('snov', 'pro', 'find_work_email', 1))).toEqual([
+      ['minute'],
+      ['minute'],
+    ]);
+    expect(names(providers.pollRulesFor('snov', 'pro', 1))).toEqual([['minute'], ['minute']]);
+    expect(names(providers.pollRulesFor('snov', 'pro'))).toEqual([['minute']]);
+    // RocketReach's status checks count against its 10 a second, not against its lookups.
+    expect(names(providers.pollRulesFor('rocketreach', 'pro'))).toEqual([['second']]);
+    expect(providers.pollRulesFor('rocketreach', 'pro')[0]).toEqual([
+      { name: 'second', limit: 10, windowMs: 1100 },
+    ]);
+  });
+
   it('refuses at start-up a rule naming an operation the provider does not have, or a name used twice', () => {
     expect(() =>
       catalog({

@@ -9,6 +9,7 @@ import {
   environmentSettings,
   mergeSettings,
   rulesForCall,
+  rulesOnEveryCall,
   withSafetyMargin,
   type Capability,
   type CapabilityCost,
@@ -133,10 +134,49 @@ export class ProviderCatalog {
    * free call the adapter makes first, see `CapabilityCost.precheck`), then its own. Each call takes
    * a slot of its own, so a window shared by both (a provider's per-second limit) counts two.
    */
-  callRulesFor(name: ProviderName, tier: WorkspaceTier, operation: Capability): RateLimitRule[][] {
+  callRulesFor(
+    name: ProviderName,
+    tier: WorkspaceTier,
+    operation: Capability,
+    callsBefore = 0,
+  ): RateLimitRule[][] {
     const precheck = descriptorOf(name)?.capabilities[operation]?.precheck;
     const own = this.rateLimitsFor(name, tier, operation);
-    return precheck ? [this.rateLimitsFor(name, tier, precheck), own] : [own];
+    return [
+      ...this.setupCalls(name, tier, callsBefore),
+      ...(precheck ? [this.rateLimitsFor(name, tier, precheck), own] : [own]),
+    ];
+  }
+
+  /**
+   * The rules of each call a poll for a started task's result makes: the poll's own (a call of no
+   * operation, see `rulesOnEveryCall`), after the adapter's calls before it (`callsBefore`).
+   */
+  pollRulesFor(name: ProviderName, tier: WorkspaceTier, callsBefore = 0): RateLimitRule[][] {
+    return [...this.setupCalls(name, tier, callsBefore), this.rulesOnEveryCallOf(name, tier)];
+  }
+
+  /**
+   * The rules of a call of no operation of its own (a poll, a token fetch) made for a workspace of
+   * `tier` (`null`: for none, as a balance read's token fetch), see `rulesOnEveryCall`.
+   */
+  rulesOnEveryCallOf(name: ProviderName, tier: WorkspaceTier | null): RateLimitRule[] {
+    const key = `${name}:${tier ?? ''}:`;
+    let rules = this.callRules.get(key);
+    if (!rules) {
+      rules = rulesOnEveryCall(this.of(name).rateLimits, tier).map(({ name: rule, limit, windowMs }) => ({
+        name: rule,
+        limit,
+        windowMs,
+      }));
+      this.callRules.set(key, rules); // cleared whenever the settings change
+    }
+    return rules;
+  }
+
+  /** The calls an adapter makes of its own before the one asked for (a token fetch), each its rules. */
+  private setupCalls(name: ProviderName, tier: WorkspaceTier, count: number): RateLimitRule[][] {
+    return Array.from({ length: count }, () => this.rulesOnEveryCallOf(name, tier));
   }
 
   /**

@@ -335,6 +335,12 @@ class AdapterSet {
     return this.balanceAdapter(provider)?.checkCredits !== undefined;
   }
 
+  /** The calls the provider's adapter makes of its own before the next one (see `ProviderAdapter.callsBeforeNext`). */
+  callsBeforeNext(provider: ProviderName): number {
+    const withSetup: Partial<Record<ProviderName, ProviderAdapter>> = { snov: this.snov };
+    return withSetup[provider]?.callsBeforeNext?.() ?? 0;
+  }
+
   /** The provider's balance, for providers with a balance endpoint; null otherwise. */
   async balance(provider: ProviderName): Promise<CreditBalance | null> {
     const adapter = this.balanceAdapter(provider);
@@ -436,6 +442,19 @@ export class ProviderInvoker {
    */
   balance(provider: ProviderName): Promise<CreditBalance | null> {
     return this.platform.balance(provider);
+  }
+
+  /**
+   * The calls the provider's adapter on this account will make of its own before the next call (a
+   * token fetch), each counted by the provider like any call: a slot is taken for each.
+   */
+  callsBeforeNext(provider: ProviderName, account: WorkspaceAccount | null = null): number {
+    try {
+      return this.adapters(account).callsBeforeNext(provider);
+    } catch {
+      // Adapters that cannot be built make no call: the call itself then fails, saying why.
+      return 0;
+    }
   }
 
   /** Whether the provider has a balance endpoint on the platform's account. */

@@ -63,6 +63,18 @@ const CREDIT_WAIT_MS = 1000;
 /** How often a platform-account step on the own accounts' queue looks again at a paused provider. */
 const OWN_QUEUE_CREDIT_RECHECK_MS = 30_000;
 /**
+ * The key of the rate windows a step's calls count in: the platform's account at the provider, or
+ * the workspace's own account there, which has its own limits.
+ */
+function rateKeyOf(
+  provider: ProviderName,
+  request: EnrichmentRequest,
+  account: WorkspaceAccount | null,
+): string {
+  return account ? `${provider}:workspace:${request.workspaceId}` : provider;
+}
+
+/**
  * Whether the job is on the provider's platform queue, the one its credit pause and rate limit hold,
  * rather than on its own-accounts queue (see `ownAccountQueueName`).
  */
@@ -729,8 +741,13 @@ export class StepRunner {
     // (each slot is a call the window counts, made or not). A workspace's own account has its own
     // limits at the provider: its own window.
     const slot = await this.acquireSlots(
-      account ? `${provider}:workspace:${request.workspaceId}` : provider,
-      this.catalog.callRulesFor(provider, request.tier, goal.capability),
+      rateKeyOf(provider, request, account),
+      this.catalog.callRulesFor(
+        provider,
+        request.tier,
+        goal.capability,
+        this.invoker.callsBeforeNext(provider, account),
+      ),
     );
     if (!slot.allowed) {
       await this.releaseCredits(request.workspaceId, provider, step.id, account);
@@ -938,12 +955,16 @@ export class StepRunner {
     account: WorkspaceAccount | null,
   ): Promise<{ settled: string }> {
     const reserved = this.catalog.costOf(provider, goal.capability).credits;
-    /** Waits for the next poll, the task's credits held meanwhile. */
-    const sleep = (): Promise<never> =>
-      this.sleepOnTask(job, token, request.workspaceId, provider, step.id, reserved, account);
+    /** Waits for the next poll (or `delayMs`, a rate window's wait), the task's credits held meanwhile. */
+    const sleep = (delayMs?: number): Promise<never> =>
+      this.sleepOnTask(job, token, request.workspaceId, provider, step.id, reserved, account, delayMs);
     // A provider paused for credits is not asked either, even for work it started: the job waits.
     if (reserved > 0 && (await this.isPausedFor(provider, account))) {
       return sleep();
+    }
+    const slot = await this.pollSlot(request, provider, account);
+    if (!slot.allowed) {
+      return sleep(slot.retryAfterMs);
     }
     /**
      * The task's deadline passed: the step fails (`timeout`) and its claim is released. The task is
@@ -1041,15 +1062,33 @@ export class StepRunner {
     stepId: string,
     credits: number,
     account: WorkspaceAccount | null,
+    /** Until when, when not the next poll: a rate window's wait for a slot to poll in. */
+    delayMs: number = this.catalog.of(provider).pollIntervalMs,
   ): Promise<never> {
-    const pollMs = this.catalog.of(provider).pollIntervalMs;
     if (!account) {
-      const ttlMs = pollMs + this.config.stepTimeoutMs + this.config.asyncDeadlineMs;
+      const ttlMs = delayMs + this.config.stepTimeoutMs + this.config.asyncDeadlineMs;
       await this.guards.wallet.renew(provider, stepId, credits, ttlMs);
       await this.quotas.renew(workspaceId, provider, stepId, credits, ttlMs);
     }
-    await job.moveToDelayed(Date.now() + pollMs, token);
+    await job.moveToDelayed(Date.now() + delayMs, token);
     throw new DelayedError();
+  }
+
+  /**
+   * A slot for a poll of a started task's result (and for a token the adapter fetches first): a poll
+   * is a call the provider counts against its limits like any other (Snov.io's 60 a minute,
+   * RocketReach's 10 a second), in the window the task's start counted in. A poll that finds no
+   * slot waits in its delayed job, holding no worker, until the window has one.
+   */
+  private pollSlot(
+    request: EnrichmentRequest,
+    provider: ProviderName,
+    account: WorkspaceAccount | null,
+  ): Promise<RateDecision> {
+    return this.acquireSlots(
+      rateKeyOf(provider, request, account),
+      this.catalog.pollRulesFor(provider, request.tier, this.invoker.callsBeforeNext(provider, account)),
+    );
   }
 
   /** Asks the provider for the outcome of the step's asynchronous work (free), its calls logged for the step. */
@@ -1145,8 +1184,8 @@ export class StepRunner {
       return 'already';
     };
     // Its reservation is kept while it lasts (none is made again: the step no longer runs).
-    const wait = (): Promise<never> =>
-      this.sleepOnTask(job, token, request.workspaceId, provider, step.id, 0, account);
+    const wait = (delayMs?: number): Promise<never> =>
+      this.sleepOnTask(job, token, request.workspaceId, provider, step.id, 0, account, delayMs);
     // Read only when there is a charge to count: a job woken while its provider works reads no steps.
     const goalOf = async () =>
       this.orchestrator
@@ -1175,6 +1214,10 @@ export class StepRunner {
     const goal = await goalOf();
     if (!goal) {
       return done();
+    }
+    const slot = await this.pollSlot(request, provider, account);
+    if (!slot.allowed) {
+      return wait(slot.retryAfterMs);
     }
     let outcome: StepOutcome;
     try {

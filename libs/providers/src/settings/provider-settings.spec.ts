@@ -9,6 +9,7 @@ import {
   mergeSettings,
   parseSettingsPatch,
   rulesForCall,
+  rulesOnEveryCall,
   sanitizeStored,
   storedProblems,
   settingsView,
@@ -268,6 +269,21 @@ describe('provider settings', () => {
       expect(names('pro', 'find_phone')).toEqual(['all', 'lookups']);
       expect(names('free', 'lookup_person')).toEqual(['all', 'free', 'lookups']);
       expect(names('pro', 'search_people')).toEqual(['all']);
+    });
+
+    it('holds a call of no operation (a poll, a token fetch) to the rules on every call and its tier’s share, never to an operation’s budget', () => {
+      const rules: SettingsRateLimitRule[] = [
+        { name: 'all', limit: 10, windowMs: 1000 },
+        { name: 'free', limit: 5, windowMs: 1000, tier: 'free' },
+        { name: 'lookups', limit: 250, windowMs: 60_000, operations: ['lookup_person'] },
+        { name: 'free-lookups', limit: 1, windowMs: 60_000, tier: 'free', operations: ['lookup_person'] },
+      ];
+      expect(rulesOnEveryCall(rules, 'free').map((rule) => rule.name)).toEqual(['all', 'free']);
+      expect(rulesOnEveryCall(rules, 'pro').map((rule) => rule.name)).toEqual(['all']);
+      expect(rulesOnEveryCall(rules, null).map((rule) => rule.name)).toEqual(['all']);
+      // RocketReach's status checks: its global 10 a second, none of its per-API budgets.
+      const rocketreach = environmentSettings('rocketreach', undefined, 5000).rateLimits;
+      expect(rulesOnEveryCall(rocketreach, 'pro').map((rule) => rule.name)).toEqual(['second']);
     });
 
     it('holds a call made for no workspace (a balance read) to the rules on every call and of its operation, not to a tier’s share', () => {

@@ -274,6 +274,21 @@ export function rulesForCall<R extends Pick<SettingsRateLimitRule, 'tier' | 'ope
 }
 
 /**
+ * The rules a call that is no operation of its own counts against: a poll for the result of a
+ * started task, a token fetch. Those on every call of the provider, and the tier's share when the
+ * call is made for a workspace of `tier` (`null`: for none); never an operation's budget (RocketReach
+ * counts its status checks against its 10 a second, not against its lookups).
+ */
+export function rulesOnEveryCall<R extends Pick<SettingsRateLimitRule, 'tier' | 'operations'>>(
+  rules: readonly R[],
+  tier: SettingsTier | null,
+): R[] {
+  return rules.filter(
+    (rule) => rule.operations === undefined && (rule.tier === undefined || rule.tier === tier),
+  );
+}
+
+/**
  * Our window is counted when a call leaves; the provider counts when it arrives, a few
  * milliseconds later. A window a little longer than the provider's (1 %, at least 100 ms, at most
  * 1 s) keeps a call freed at the very edge of our window from landing inside the provider's.

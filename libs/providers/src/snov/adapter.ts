@@ -70,6 +70,11 @@ export class SnovAdapter implements ProviderAdapter {
   checkCredits(): Promise<ProviderResult<CreditBalance, unknown>> {
     return this.client.getBalance();
   }
+
+  /** The token fetch the next call will make first, when one is due. */
+  callsBeforeNext(): number {
+    return this.client.tokenDue() ? 1 : 0;
+  }
 }
 
 function firstOfFirstRow(outcome: Outcome<FoundEmail[][]>): Outcome<FoundEmail> {

@@ -115,6 +115,26 @@ describe('SnovClient access token', () => {
     expect(fake.seen.at(-1)?.authorization).toBe('Bearer tok-2');
   });
 
+  it('says when the next call will fetch a token first (a call of its own to count), and not while one is on its way', async () => {
+    let now = 1_000_000;
+    const fake = fakeSnov({
+      '/v1/oauth/access_token': [tokenAnswer('tok-1'), tokenAnswer('tok-2')],
+      '/v1/get-balance': [balance],
+    });
+    const snov = clientOf(fake, { now: () => now });
+    expect(snov.tokenDue()).toBe(true);
+    const first = snov.getBalance();
+    // The fetch under way is shared: a call made now makes none of its own.
+    expect(snov.tokenDue()).toBe(false);
+    await first;
+    expect(snov.tokenDue()).toBe(false);
+    now += 3_560_000;
+    expect(snov.tokenDue()).toBe(true);
+    await snov.getBalance();
+    expect(snov.tokenDue()).toBe(false);
+    expect(fake.count('/v1/oauth/access_token')).toBe(2);
+  });
+
   it('is refreshed once when a call meets a 401, and the call repeated with the new token', async () => {
     const fake = fakeSnov({
       '/v1/oauth/access_token': [tokenAnswer('tok-1'), tokenAnswer('tok-2')],

@@ -336,8 +336,20 @@ export class SnovClient {
     }
   }
 
+  /**
+   * Whether the next call will first fetch a token (none cached, or one about to expire, and no
+   * fetch under way to share): a call of its own, counted against the account's 60 a minute.
+   */
+  tokenDue(): boolean {
+    return !this.tokenValid() && this.tokenRequest === null;
+  }
+
+  private tokenValid(): boolean {
+    return this.token !== null && this.now() < this.token.expiresAt - TOKEN_REFRESH_MARGIN_MS;
+  }
+
   private accessToken(): Promise<string> {
-    if (this.token && this.now() < this.token.expiresAt - TOKEN_REFRESH_MARGIN_MS) {
+    if (this.token && this.tokenValid()) {
       return Promise.resolve(this.token.value);
     }
     // Concurrent callers share one token request.

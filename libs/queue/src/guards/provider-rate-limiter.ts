@@ -77,6 +77,32 @@ export async function acquireWithin(
 }
 
 /**
+ * A slot for each of several calls made one after another (a token fetch, then the call it is
+ * for), each under its own rules, all within `maxWaitMs`; see {@link acquireWithin}. A slot taken
+ * before a later one's refusal stays counted: a window may count a call that was not made, never
+ * miss one that was.
+ */
+export async function acquireEachWithin(
+  limiter: RateLimiter,
+  key: string,
+  calls: readonly (readonly RateLimitRule[])[],
+  maxWaitMs: number,
+  clock: SlotWaitClock = REAL_CLOCK,
+): Promise<SlotWait> {
+  const started = clock.now();
+  let wait: SlotWait = { taken: true, waitedMs: 0, decision: { allowed: true, retryAfterMs: 0, rule: null } };
+  for (const rules of calls) {
+    const left = Math.max(0, maxWaitMs - Math.max(0, clock.now() - started));
+    wait = await acquireWithin(limiter, key, rules, left, clock);
+    wait = { ...wait, waitedMs: Math.max(0, clock.now() - started) };
+    if (!wait.taken) {
+      return wait;
+    }
+  }
+  return wait;
+}
+
+/**
  * A balance read waits for a slot in its provider's rate window at most this share of the interval
  * between two reads of that balance, and never more than a minute (a waiting read holds one of its
  * app's job slots); past that the reading is skipped, and the next one tries again.
