@@ -65,6 +65,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     CALLBACK_ALLOW_PRIVATE: 'true',
     // Tests that follow the companies stream say so.
     COMPANIES_HOUSE_STREAM_ENABLED: 'false',
+    // Waiting steps poll at ASYNC_POLL_INTERVAL_MS whether or not a callback is due; the callbacks'
+    // own test sets the longer interval deployments poll at when one is.
+    ASYNC_CALLBACK_POLL_INTERVAL_MS: '10',
     ...options.env,
   };
   // The webhook receiver first: the worker gives providers callback URLs under its address.

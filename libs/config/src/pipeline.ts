@@ -293,6 +293,16 @@ export class PipelineConfig {
   asyncPollIntervalMs = 5000;
 
   @Setting({
+    env: 'ASYNC_CALLBACK_POLL_INTERVAL_MS',
+    description:
+      "How often a step waiting for asynchronous work asks for its result when the provider was given a callback URL (WEBHOOK_PUBLIC_URL; Snov.io, Apollo, Nimbus Lookup): the callback wakes the step at once, so these polls only catch a callback that never comes, and each is a call the provider counts against its rate limit. Never more often than the provider's poll interval.",
+  })
+  @IsInt()
+  @Min(10)
+  @Max(DURATION_MS.max)
+  asyncCallbackPollIntervalMs = 60_000;
+
+  @Setting({
     env: 'PROVIDER_SETTINGS_RELOAD_MS',
     description:
       'How often each worker re-reads the provider settings operators store through the admin API (a safety net: a change is also announced over Redis and applied at once).',

@@ -169,11 +169,16 @@ async function understood<T>(provider: ProviderName, work: () => Promise<T>): Pr
   }
 }
 
+/** The providers whose adapters are given a callback URL for the work they start (`callbackUrl` below). */
+const CALLBACK_PROVIDERS: readonly ProviderName[] = ['snov', 'apollo', 'nimbus-lookup'];
+
 /**
  * Every provider adapter built from one set of provider settings, behind one call per goal
  * capability. Calls report to the provider call log through the adapters' call sink.
  */
 class AdapterSet {
+  /** The providers whose tasks this set starts with a callback URL (none without WEBHOOK_PUBLIC_URL). */
+  readonly callsBack: ReadonlySet<ProviderName> = new Set();
   private readonly companiesHouse: CompaniesHouseAdapter;
   private readonly snov: SnovAdapter;
   private readonly rocketreach: RocketReachAdapter;
@@ -188,6 +193,9 @@ class AdapterSet {
     const common = { timeoutMs: config.providerTimeoutMs, onCall: callLog.sink };
     // A callback URL names the provider and the step's unguessable token (see the webhook receiver).
     const base = config.webhookPublicUrl.replace(/\/+$/, '');
+    if (base) {
+      this.callsBack = new Set(CALLBACK_PROVIDERS);
+    }
     const callbackUrl = (provider: ProviderName) => (): string | undefined => {
       const stepId = callLog.current()?.stepId;
       return base && stepId ? `${base}/webhooks/${provider}/${tokens.tokenFor(stepId)}` : undefined;
@@ -455,6 +463,14 @@ export class ProviderInvoker {
       // Adapters that cannot be built make no call: the call itself then fails, saying why.
       return 0;
     }
+  }
+
+  /**
+   * Whether the provider is given a callback URL for the work it starts (WEBHOOK_PUBLIC_URL is set
+   * and it takes one): its callback then wakes the waiting step, and polls only catch a lost one.
+   */
+  callsBack(provider: ProviderName): boolean {
+    return this.platform.callsBack.has(provider);
   }
 
   /** Whether the provider has a balance endpoint on the platform's account. */

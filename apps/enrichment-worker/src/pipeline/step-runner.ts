@@ -1063,7 +1063,7 @@ export class StepRunner {
     credits: number,
     account: WorkspaceAccount | null,
     /** Until when, when not the next poll: a rate window's wait for a slot to poll in. */
-    delayMs: number = this.catalog.of(provider).pollIntervalMs,
+    delayMs: number = this.pollIntervalOf(provider),
   ): Promise<never> {
     if (!account) {
       const ttlMs = delayMs + this.config.stepTimeoutMs + this.config.asyncDeadlineMs;
@@ -1072,6 +1072,20 @@ export class StepRunner {
     }
     await job.moveToDelayed(Date.now() + delayMs, token);
     throw new DelayedError();
+  }
+
+  /**
+   * How long a step waiting for its provider's task sleeps before it polls: the provider's poll
+   * interval, or, when the provider was given a callback URL, `ASYNC_CALLBACK_POLL_INTERVAL_MS` if
+   * longer. The callback wakes the step at once (see WebhookCompletion); each poll is a call the
+   * provider counts against its limits, taken from the calls it could answer (Snov.io's 60 a
+   * minute), so a step that will be called back polls only to catch a callback that never comes.
+   */
+  private pollIntervalOf(provider: ProviderName): number {
+    const pollMs = this.catalog.of(provider).pollIntervalMs;
+    return this.invoker.callsBack(provider)
+      ? Math.max(pollMs, this.config.asyncCallbackPollIntervalMs)
+      : pollMs;
   }
 
   /**

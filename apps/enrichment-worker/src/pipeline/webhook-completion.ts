@@ -1,8 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { findStepJob, type ProviderName, stepQueuesOf } from '@sluice/queue';
+import { findStepJob, promoteOnceDelayed, type ProviderName, stepQueuesOf } from '@sluice/queue';
 import { DataSource } from 'typeorm';
+
+/**
+ * How long a callback watches a running step job for its sleep: the callback can arrive between
+ * the poll that found the task unfinished (or the task's start) and the job's sleep until its next
+ * poll, which is long for a provider that calls back (ASYNC_CALLBACK_POLL_INTERVAL_MS).
+ */
+const RUNNING_WATCH_MS = 5000;
 
 export interface WebhookOutcome {
   event: string;
@@ -44,11 +51,10 @@ export class WebhookCompletion {
     let effect: WebhookOutcome['effect'] = 'already_settled';
     if (step?.state === 'pending') {
       const job = await findStepJob(stepQueuesOf(this.moduleRef, step.provider as ProviderName), step.id);
-      if (job && (await job.isDelayed())) {
-        await job.promote();
+      if (job && (await promoteOnceDelayed(job, RUNNING_WATCH_MS))) {
         effect = 'woken';
       } else {
-        effect = 'step_running'; // waiting or active: it asks the provider on its own, now
+        effect = 'step_running'; // waiting or running: it asks the provider on its own, now
       }
     }
     await this.dataSource.query(

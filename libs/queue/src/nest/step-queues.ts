@@ -58,6 +58,30 @@ export async function findStepJob(queues: StepQueues, stepId: string): Promise<J
   return platform ?? own;
 }
 
+/**
+ * Promotes `job` if it is delayed, or once it is, watching a job still active for at most
+ * `watchMs`: a job a worker holds may be about to put itself to sleep (a step that polled its
+ * provider's task and found it unfinished), and a wake-up sent just before that sleep must not be
+ * lost until the sleep ends. Answers whether the job was delayed (and so promoted, or woken by its
+ * own timer meanwhile); a job waiting in its queue, finished or gone is not watched. BullMQ has no
+ * "promote when delayed": hence the watch, a state read every `stepMs`.
+ */
+export async function promoteOnceDelayed(job: Job, watchMs: number, stepMs = 50): Promise<boolean> {
+  const until = Date.now() + watchMs;
+  for (;;) {
+    const state = await job.getState();
+    if (state === 'delayed') {
+      // Its own timer may wake it first: then it is no longer delayed, and that is as good.
+      await job.promote().catch(() => undefined);
+      return true;
+    }
+    if (state !== 'active' || Date.now() >= until) {
+      return false;
+    }
+    await new Promise((resolve) => setTimeout(resolve, stepMs));
+  }
+}
+
 /** Jobs read per page when looking for a workspace's steps on a queue. */
 const MOVE_PAGE = 500;
 
