@@ -517,10 +517,15 @@ describe('the e-mail waterfall', () => {
     const companies = await answerKey<WorldCompany>(ctx.stack.sandboxUrl, 'companies');
     const company = [...companies]
       .reverse()
-      .find((c) => c.domain_known_by.includes('rocketreach') && !c.domain_known_by.includes('serper'));
+      .find(
+        (c) =>
+          c.domain_known_by.includes('rocketreach') &&
+          !c.domain_known_by.includes('serper') &&
+          / LIMITED$/.test(c.company_name),
+      );
     expect(company).toBeDefined();
-    const ask = (): Promise<JobView> =>
-      jobFor({ type: 'company.domain', input: { company_name: company?.company_name } });
+    const ask = (companyName = company?.company_name): Promise<JobView> =>
+      jobFor({ type: 'company.domain', input: { company_name: companyName } });
     const first = await ask();
     expect(first.steps.map((s) => [s.provider, s.state])).toEqual([
       ['serper', 'failed'],
@@ -547,6 +552,33 @@ describe('the e-mail waterfall', () => {
     expect(second.result?.attribution).toEqual(['Powered by RocketReach']);
     expect((await calls(ctx.stack.sandboxUrl, 'serper')).total).toBe(before.total);
     expect(await ctx.db.dataSource.query(row, [company?.domain])).toEqual(stored);
+
+    // Spelt another way (`Acme Widgets Ltd.` for `ACME WIDGETS LIMITED`), the same company: the
+    // store answers it too, for nothing.
+    // (Its cache key is another: only the store can answer it.)
+    const otherSpelling = `${company?.company_name.replace(/ LIMITED$/, '').toLowerCase()} Ltd.`;
+    const third = await ask(otherSpelling);
+    expect(third.steps.map((s) => [s.provider, s.state, s.cached, s.credits])).toEqual([
+      ['serper', 'completed', true, 0],
+    ]);
+    expect(third.result?.domain).toMatchObject({ domain: company?.domain, source: 'rocketreach' });
+    expect((await calls(ctx.stack.sandboxUrl, 'serper')).total).toBe(before.total);
+
+    // A row stored by an earlier version, its key the name folded for case and spacing only, is
+    // still read under the name it was asked by.
+    const legacy = `name:${company?.company_name.toLowerCase()}`;
+    expect(
+      await ctx.db.dataSource.query(
+        `UPDATE company_domains SET company_key = $1 WHERE domain = $2 RETURNING company_key`,
+        [legacy, company?.domain],
+      ),
+    ).toEqual([[{ company_key: legacy }], 1]);
+    // (An answer from the store is not cached in Redis: nothing to forget.)
+    const fourth = await ask();
+    expect(fourth.steps.map((s) => [s.provider, s.state, s.cached, s.credits])).toEqual([
+      ['serper', 'completed', true, 0],
+    ]);
+    expect((await calls(ctx.stack.sandboxUrl, 'serper')).total).toBe(before.total);
   });
 
   it("answers a company's firmographics with the organization Apollo's e-mail match returned, paying once", async () => {

@@ -6,6 +6,7 @@ export * from './records/person';
 export * from './normalize/contact';
 export * from './normalize/country';
 export * from './normalize/name';
+export * from './normalize/company-name';
 export * from './selection/select-providers';
 export * from './selection/segments';
 export * from './merge/fields';

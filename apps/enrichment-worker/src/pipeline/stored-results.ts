@@ -24,10 +24,11 @@ import {
   type FoundPhone,
   type Goal,
   type Person,
+  canonicalCompanyName,
 } from '@sluice/enrichment';
 import { type Capability, descriptorOf, type Revealed } from '@sluice/providers';
 import { PROVIDER_NAMES } from '@sluice/queue';
-import { DataSource, type EntityManager, MoreThan } from 'typeorm';
+import { DataSource, type EntityManager, In, MoreThan } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { companyView, firmographicsQuestion, type GoalInput, type StepOutcome } from './provider-invoker';
 
@@ -203,10 +204,13 @@ export class StoredResults {
       }
     }
     if (goal.key === 'domain' && input.companyName) {
-      const row = await this.dataSource.getRepository(CompanyDomain).findOneBy({
-        workspaceId,
-        companyKey: companyKeyOf(input.companyNumber, input.companyName),
-        fetchedAt: MoreThan(since),
+      const row = await this.dataSource.getRepository(CompanyDomain).findOne({
+        where: {
+          workspaceId,
+          companyKey: In(companyKeysOf(input.companyNumber, input.companyName)),
+          fetchedAt: MoreThan(since),
+        },
+        order: { fetchedAt: 'DESC' },
       });
       if (row) {
         return {
@@ -314,8 +318,8 @@ export class StoredResults {
       });
     }
     const name = query.fullName ?? [query.firstName, query.lastName].filter(Boolean).join(' ');
-    const companyKey = askedCompanyKey(query.companyName);
-    if (!name || (!query.domain && !companyKey)) {
+    const companyKeys = query.companyName?.trim() ? companyKeysOf(null, query.companyName) : [];
+    if (!name || (!query.domain && companyKeys.length === 0)) {
       return null;
     }
     return repository
@@ -323,8 +327,8 @@ export class StoredResults {
       .where(
         query.domain
           ? 'p.workspace_id = :workspaceId AND p.company_domain = :domain'
-          : 'p.workspace_id = :workspaceId AND p.company_key = :companyKey',
-        { workspaceId, domain: query.domain, companyKey },
+          : 'p.workspace_id = :workspaceId AND p.company_key IN (:...companyKeys)',
+        { workspaceId, domain: query.domain, companyKeys },
       )
       .andWhere('lower(p.full_name) = lower(:name) AND p.fetched_at > :since', { name, since })
       .orderBy('p.fetched_at', 'DESC')
@@ -753,9 +757,21 @@ export class StoredResults {
   }
 }
 
-/** Company number when known, else the normalised name: how company_domains keys a company. */
+/**
+ * Company number when known, else the company's name in its canonical form
+ * (`canonicalCompanyName`: `Acme Ltd` and `ACME LIMITED` are one key): how company_domains keys a
+ * company, and persons the company they were asked at.
+ */
 export function companyKeyOf(companyNumber: string | undefined | null, companyName: string): string {
-  return companyNumber
-    ? `number:${companyNumber}`
-    : `name:${companyName.trim().toLowerCase().replace(/\s+/g, ' ')}`;
+  return companyNumber ? `number:${companyNumber}` : `name:${canonicalCompanyName(companyName)}`;
+}
+
+/**
+ * The keys a stored row of this company may have: its key, and the one rows written before names
+ * were made canonical have (case and spacing folded only), read until they age out of the store.
+ */
+export function companyKeysOf(companyNumber: string | undefined | null, companyName: string): string[] {
+  const key = companyKeyOf(companyNumber, companyName);
+  const legacy = companyNumber ? key : `name:${companyName.trim().toLowerCase().replace(/\s+/g, ' ')}`;
+  return legacy === key ? [key] : [key, legacy];
 }

@@ -12,7 +12,10 @@ export class CompanyDomain {
   @Column({ name: 'workspace_id', type: 'uuid' })
   workspaceId!: string;
 
-  /** The company number when known, else the normalised name. */
+  /**
+   * `number:` and the company number when known, else `name:` and the name's canonical form
+   * (`canonicalCompanyName`; rows written by earlier versions have it folded for case and spacing only).
+   */
   @Column({ name: 'company_key', type: 'text' })
   companyKey!: string;
 

@@ -39,8 +39,9 @@ export class PersonRecord {
 
   /**
    * The company the person was asked at when it was named without a domain (`name:` and the
-   * name folded as cache keys fold it), so that the same question, asked again once the cache has
-   * forgotten it, is answered from here; null otherwise.
+   * name's canonical form, `canonicalCompanyName`; rows written by earlier versions have it folded for
+   * case and spacing only), so that the same question, asked again once the cache has forgotten it,
+   * is answered from here; null otherwise.
    */
   @Column({ name: 'company_key', type: 'text', nullable: true })
   companyKey!: string | null;
