@@ -224,6 +224,38 @@ describe('the e-mail waterfall', () => {
     ).toEqual(stored);
   });
 
+  it('answers from the Redis cache without making the stored answer look fetched again', async () => {
+    // Someone only Apollo knows whom no other test has had stored.
+    const stored = new Set(
+      (await ctx.db.dataSource.query<{ email: string }[]>(`SELECT email FROM persons`)).map((r) => r.email),
+    );
+    const person = world
+      .filter((p) => !p.emails.snov && p.emails.apollo === p.email)
+      .find((p) => !stored.has(p.email.toLowerCase())) as WorldPerson;
+    expect(person).toBeDefined();
+    const first = await emailJob(personInput(person));
+    expect(first.steps.map((s) => [s.provider, s.state, s.cached])).toEqual([
+      ['snov', 'failed', false],
+      ['apollo', 'completed', false],
+    ]);
+    // Fetched a while ago, as far as the store knows (the cache keeps its answer a day).
+    const row = `SELECT sources, fetched_at FROM persons WHERE lower(email) = lower($1)`;
+    await ctx.db.dataSource.query(
+      `UPDATE persons SET fetched_at = now() - interval '20 hours' WHERE lower(email) = lower($1)`,
+      [person.email],
+    );
+    const aged = await ctx.db.dataSource.query<unknown[]>(row, [person.email]);
+    const again = await emailJob(personInput(person));
+    expect(again.steps.map((s) => [s.provider, s.state, s.cached, s.credits])).toEqual([
+      ['snov', 'failed', true, 0],
+      ['apollo', 'completed', true, 0],
+    ]);
+    expect(again.result?.email).toMatchObject({ email: person.email, source: 'apollo' });
+    // Its age stands: the store keeps it STORE_FRESH_DAYS from when it was paid for, not from when
+    // it was last reused.
+    expect(await ctx.db.dataSource.query(row, [person.email])).toEqual(aged);
+  });
+
   it('answers a person first found by company name from the store when asked again at the address’s domain, paying nothing', async () => {
     // Someone Apollo alone knows whom no other test has had stored.
     const stored = new Set(

@@ -43,6 +43,7 @@ import {
   type RequestInput,
   type RequestOptions,
   type SkipReason,
+  type UnresolvedGoal,
 } from '@sluice/enrichment';
 import { personInputProblem, ROCKETREACH_ATTRIBUTION } from '@sluice/providers';
 import {
@@ -838,11 +839,7 @@ export class Orchestrator {
         confidence: { business_email: 1 },
       });
     }
-    const unresolved: {
-      goal: string;
-      reason: string;
-      retry_later?: { provider: string; reason: string }[];
-    }[] = [];
+    const unresolved: UnresolvedGoal[] = [];
     // Goals left untried because an answer named a person erased from the workspace.
     const erased = steps.some((step) => step.reason === 'suppressed');
     const attribution = new Set<string>();

@@ -366,10 +366,19 @@ export class StepRunner {
             // here and none is stored after.
             await this.ledger.forgetCallbacks(step, manager);
           }
-          if (settlement.output && settlement.state === 'completed' && settlement.reason === null) {
+          // An answer this step paid for goes to the store. One from the cache or the store does
+          // not: it was stored when it was paid for, and writing it again would make it look
+          // fetched now — younger than it is, by up to the cache's TTL each time it is reused.
+          const paidHere = settlement.cached !== true;
+          if (
+            paidHere &&
+            settlement.output &&
+            settlement.state === 'completed' &&
+            settlement.reason === null
+          ) {
             await this.stored.write(manager, request, settled, settlement.output, goal);
           }
-          if (revealed) {
+          if (revealed && paidHere) {
             await this.stored.writeRevealed(manager, request.workspaceId, settled, revealed);
           }
         },

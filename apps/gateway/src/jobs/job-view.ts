@@ -1,4 +1,5 @@
 import type { EnrichmentRequest, EnrichmentStep } from '@sluice/db';
+import type { UnresolvedGoal } from '@sluice/enrichment';
 
 export interface StepView {
   seq: number;
@@ -68,14 +69,6 @@ export function toJobView(request: EnrichmentRequest, steps: EnrichmentStep[]): 
 }
 
 export const TERMINAL_STATUSES = ['completed', 'failed', 'cancelled'];
-
-/** One goal a job left unanswered, as its result says (the orchestrator's `unresolved`). */
-export interface UnresolvedGoal {
-  goal: string;
-  reason: string;
-  /** Providers that could not be asked, or could not answer, for a reason that passes. */
-  retry_later?: { provider: string; reason: string }[];
-}
 
 /** The goals a job's result says it left unanswered; anything else under the name is ignored. */
 export function unresolvedGoalsOf(result: Record<string, unknown> | null): UnresolvedGoal[] {

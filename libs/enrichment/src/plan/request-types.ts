@@ -444,3 +444,11 @@ export function chainStopReason(company: Record<string, unknown>): string | null
   }
   return null;
 }
+
+/** One goal a request left unanswered, as its result says (`result.unresolved[]`). */
+export interface UnresolvedGoal {
+  goal: string;
+  reason: string;
+  /** Providers that could not be asked, or could not answer, for a reason that passes. */
+  retry_later?: { provider: string; reason: string }[];
+}
