@@ -15,6 +15,7 @@ interface CallCounts {
 }
 
 const LIMIT = 6;
+const RESULT = 'GET /v2/emails-by-domain-by-name/result';
 
 /** Most calls inside any window of `windowMs`, from the call timestamps. */
 function busiestWindow(times: readonly number[], windowMs: number): number {
@@ -122,5 +123,86 @@ describe('a rate limit of an asynchronous provider', () => {
     expect(
       answered.every((r) => (r.result as { email?: { source?: string } })?.email?.source === 'snov'),
     ).toBe(true);
+  });
+});
+
+/**
+ * A provider may answer 429 to a poll all the same (calls made outside Sluice on the same account):
+ * the step waits as long as it asks before polling again, instead of drawing a 429 at every poll.
+ */
+describe('a poll the provider answers 429', () => {
+  const redisUrl = requireEnv('REDIS_URL');
+  const prefix = uniquePrefix();
+  let db: TestDatabase;
+  let stack: Stack;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    stack = await startStack({
+      databaseUrl: db.url,
+      redisUrl,
+      prefix,
+      env: {
+        // Sluice's own window leaves room; the provider's does not (others use the account too).
+        PROVIDER_OVERRIDES: JSON.stringify({
+          apollo: { enabled: false },
+          rocketreach: { enabled: false },
+          snov: { rateLimits: [{ name: 'minute', limit: 1000, windowMs: 60_000 }] },
+        }),
+        // Polled ten times a second, and no callback to wake the step.
+        ASYNC_POLL_INTERVAL_MS: '100',
+        WEBHOOK_PUBLIC_URL: 'http://127.0.0.1:9',
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+    await db?.drop();
+    await deletePrefix(redisUrl, prefix);
+  });
+
+  it('waits the Retry-After it was given before polling again, then answers', async () => {
+    const { apiKey } = await createWorkspace(stack.gatewayUrl, 'Busy Account Co');
+    const people = (await call<WorldPerson[]>(stack.sandboxUrl, 'GET', '/_sandbox/world/people?limit=300'))
+      .body;
+    const person = people.find((p) => p.emails.snov) as WorldPerson;
+    const snovCalls = async () =>
+      (await call<CallCounts>(stack.sandboxUrl, 'GET', '/_sandbox/providers/snov/calls')).body;
+    // The start-up balance readings are done (token and balance, twice) before the window is set.
+    await eventually(
+      async () => ((await snovCalls()).by_endpoint['GET /v1/get-balance'] ?? 0) >= 1 || undefined,
+      {
+        what: 'the start-up balance reading',
+      },
+    );
+    // Two calls in 4 s: the search's start and its first poll fit; the next poll does not.
+    expect(
+      (
+        await call(stack.sandboxUrl, 'PATCH', '/_sandbox/providers/snov', {
+          body: { rate_limit: { limit: 2, window_seconds: 4 }, task_delay_ms: 300 },
+        })
+      ).status,
+    ).toBe(200);
+    const created = await call<{ id: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
+      token: apiKey,
+      body: {
+        type: 'person.email',
+        input: { first_name: person.first_name, last_name: person.last_name, domain: person.domain },
+      },
+    });
+    expect(created.status).toBe(202);
+    const requests = db.dataSource.getRepository(EnrichmentRequest);
+    await eventually(
+      async () => (await requests.countBy({ id: created.body.id, status: 'completed' })) === 1 || undefined,
+      { timeoutMs: 20_000, what: 'the request completed' },
+    );
+    const done = await requests.findOneByOrFail({ id: created.body.id });
+    expect((done.result as { email?: { email?: string } }).email?.email).toBe(person.email);
+    const counts = await snovCalls();
+    // One poll found the task unfinished, the next was refused, and the one after the wait answered:
+    // no stream of 429s while the window was closed (at ten polls a second, some thirty of them).
+    expect(counts.rate_limited[RESULT] ?? 0).toBeGreaterThanOrEqual(1);
+    expect(counts.rate_limited[RESULT]).toBeLessThanOrEqual(2);
   });
 });

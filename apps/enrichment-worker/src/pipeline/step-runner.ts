@@ -1006,7 +1006,7 @@ export class StepRunner {
       }
       const deadline = step.deadlineAt?.getTime() ?? Date.now() + this.config.asyncDeadlineMs;
       if (error.retryable && Date.now() <= deadline) {
-        return sleep();
+        return sleep(this.pollRetryDelay(provider, error));
       }
       if (error.retryable) {
         // The deadline holds whatever the polls answer: a result endpoint that keeps failing (an
@@ -1095,6 +1095,18 @@ export class StepRunner {
     return this.invoker.callsBack(provider)
       ? Math.max(pollMs, this.config.asyncCallbackPollIntervalMs)
       : pollMs;
+  }
+
+  /**
+   * How long a poll that failed for a reason that passes waits before the next: the poll interval,
+   * or, when the provider answered 429 (calls made outside Sluice on the same account, a provider
+   * that counts differently), the wait it asked for (a minute when it named none). Polling sooner
+   * would only draw more 429s.
+   */
+  private pollRetryDelay(provider: ProviderName, error: ProviderError): number | undefined {
+    return error.kind === 'rate_limited'
+      ? Math.max(this.pollIntervalOf(provider), error.retryAfterMs ?? 60_000)
+      : undefined;
   }
 
   /**
@@ -1249,7 +1261,7 @@ export class StepRunner {
       if (!(error instanceof ProviderError)) {
         throw error;
       }
-      return error.retryable ? wait() : done();
+      return error.retryable ? wait(this.pollRetryDelay(provider, error)) : done();
     }
     if (outcome.status === 'pending') {
       return wait();
