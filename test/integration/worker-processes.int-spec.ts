@@ -5,6 +5,7 @@ import { describeUnfinished } from '../support/diagnose';
 import { createTestDatabase, requireEnv, type TestDatabase } from '../support/database';
 import { deletePrefix, uniquePrefix } from '../support/redis';
 import type { WorldPerson } from '../support/sandbox-world';
+import { busiestWindow } from '../support/rate-window';
 import { startStack, type Stack } from '../support/stack';
 import { eventually } from '../support/wait';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
@@ -35,19 +36,6 @@ async function enqueueAll(
     ids.push(created.body.id);
   }
   return ids;
-}
-
-/** Most calls inside any window of `windowMs`, from the call timestamps. */
-function busiestWindow(times: readonly number[], windowMs: number): number {
-  let best = 0;
-  let start = 0;
-  for (let end = 0; end < times.length; end += 1) {
-    while ((times[end] ?? 0) - (times[start] ?? 0) >= windowMs) {
-      start += 1;
-    }
-    best = Math.max(best, end - start + 1);
-  }
-  return best;
 }
 
 describe('worker replicas as separate processes', () => {

@@ -63,3 +63,16 @@ export async function fillRocketReachSecond(
     }
   }
 }
+
+/** Most calls inside any window of `windowMs`, from the call timestamps (in order). */
+export function busiestWindow(times: readonly number[], windowMs: number): number {
+  let best = 0;
+  let start = 0;
+  for (let end = 0; end < times.length; end += 1) {
+    while ((times[end] ?? 0) - (times[start] ?? 0) >= windowMs) {
+      start += 1;
+    }
+    best = Math.max(best, end - start + 1);
+  }
+  return best;
+}

@@ -6,7 +6,7 @@ import {
 } from './provider-rate-limiter';
 import { InProcessSlidingWindowLimiter, type RateLimitRule } from './sliding-window';
 
-describe('acquireWithin (a slot, waited for a bounded time)', () => {
+describe('waiting a bounded time for rate slots (acquireWithin, acquireEachWithin)', () => {
   const second: RateLimitRule = { name: 'second', limit: 2, windowMs: 1000 };
   let now: number;
   let slept: number[];
@@ -92,52 +92,35 @@ describe('acquireWithin (a slot, waited for a bounded time)', () => {
     expect(slept).toEqual([400, 400]);
     expect(wait.waitedMs).toBe(800);
   });
-});
 
-describe('acquireEachWithin (a slot for each of several calls, within one bounded wait)', () => {
-  const minute: RateLimitRule = { name: 'minute', limit: 3, windowMs: 60_000 };
-  let now: number;
-  let slept: number[];
-  let limiter: InProcessSlidingWindowLimiter;
-  const clock: SlotWaitClock = {
-    now: () => now,
-    sleep: (ms) => {
-      slept.push(ms);
-      now += ms;
-      return Promise.resolve();
-    },
-  };
+  describe('acquireEachWithin (a slot for each of several calls, within one bounded wait)', () => {
+    const minute: RateLimitRule = { name: 'minute', limit: 3, windowMs: 60_000 };
 
-  beforeEach(() => {
-    now = 1_000_000;
-    slept = [];
-    limiter = new InProcessSlidingWindowLimiter(() => now);
-  });
+    it('takes a slot for each call', async () => {
+      const wait = await acquireEachWithin(limiter, 'snov', [[minute], [minute]], 1000, clock);
+      expect(wait).toMatchObject({ taken: true, waitedMs: 0 });
+      expect(await limiter.remaining('snov', [minute])).toEqual({ minute: 1 });
+    });
 
-  it('takes a slot for each call', async () => {
-    const wait = await acquireEachWithin(limiter, 'snov', [[minute], [minute]], 1000, clock);
-    expect(wait).toMatchObject({ taken: true, waitedMs: 0 });
-    expect(await limiter.remaining('snov', [minute])).toEqual({ minute: 1 });
-  });
+    it('shares one wait between the calls, and keeps a slot taken before a refusal', async () => {
+      await limiter.acquire('snov', [minute]);
+      now += 400;
+      await limiter.acquire('snov', [minute]);
+      // One slot left: the first call takes it; the second would wait 59.6 s, past the 1 s allowed.
+      const within = await acquireEachWithin(limiter, 'snov', [[minute], [minute]], 1000, clock);
+      expect(within).toMatchObject({ taken: false, decision: { rule: 'minute', retryAfterMs: 59_600 } });
+      expect(await limiter.remaining('snov', [minute])).toEqual({ minute: 0 });
+      now += 59_600;
+      // The oldest left: its slot goes to the first call, the second waits for the next to leave.
+      const later = await acquireEachWithin(limiter, 'snov', [[minute], [minute]], 1000, clock);
+      expect(later).toMatchObject({ taken: true, waitedMs: 400 });
+      expect(slept).toEqual([400]);
+    });
 
-  it('shares one wait between the calls, and keeps a slot taken before a refusal', async () => {
-    await limiter.acquire('snov', [minute]);
-    now += 400;
-    await limiter.acquire('snov', [minute]);
-    // One slot left: the first call takes it; the second waits 600 ms for the oldest to leave.
-    const within = await acquireEachWithin(limiter, 'snov', [[minute], [minute]], 1000, clock);
-    expect(within).toMatchObject({ taken: false, decision: { rule: 'minute', retryAfterMs: 59_600 } });
-    expect(await limiter.remaining('snov', [minute])).toEqual({ minute: 0 });
-    now += 59_600;
-    // The oldest left: its slot goes to the first call, the second waits for the next to leave.
-    const later = await acquireEachWithin(limiter, 'snov', [[minute], [minute]], 1000, clock);
-    expect(later).toMatchObject({ taken: true, waitedMs: 400 });
-    expect(slept).toEqual([400]);
-  });
-
-  it('with no calls, takes nothing', async () => {
-    expect(await acquireEachWithin(limiter, 'snov', [], 0, clock)).toMatchObject({ taken: true });
-    expect(await limiter.remaining('snov', [minute])).toEqual({ minute: 3 });
+    it('with no calls, takes nothing', async () => {
+      expect(await acquireEachWithin(limiter, 'snov', [], 0, clock)).toMatchObject({ taken: true });
+      expect(await limiter.remaining('snov', [minute])).toEqual({ minute: 3 });
+    });
   });
 });
 
