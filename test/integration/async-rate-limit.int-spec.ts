@@ -143,7 +143,8 @@ describe('a poll the provider answers 429', () => {
 
   it('waits the Retry-After it was given before polling again, then answers', async () => {
     const ctx = context();
-    const person = ctx.people[0] as WorldPerson;
+    const [person] = ctx.people;
+    expect(person).toBeDefined();
     // The start-up balance reading is done before the window is set.
     await eventually(
       async () => ((await snovCalls(ctx.stack)).by_endpoint['GET /v1/get-balance'] ?? 0) >= 1 || undefined,
