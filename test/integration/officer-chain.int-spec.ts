@@ -176,6 +176,40 @@ describe('the company → officers → e-mails chain', () => {
     }
   });
 
+  it('records the officers’ e-mails of a chain answered from the cache', async () => {
+    const { company } = await liveCompany();
+    const ask = async () =>
+      finished(
+        ctx.stack,
+        apiKey,
+        await enqueue(ctx.stack, apiKey, {
+          type: 'company.officer_emails',
+          input: { company_number: company.company_number, domain: company.domain },
+          options: { accept_catch_all: true },
+        }),
+        30_000,
+      );
+    const stored = () =>
+      ctx.db.dataSource.query<{ officer_key: string; email: string }[]>(
+        'SELECT officer_key, email FROM officer_emails WHERE company_number = $1 ORDER BY officer_key',
+        [company.company_number],
+      );
+    const first = await ask();
+    const recorded = await stored();
+    expect(recorded.length).toBeGreaterThanOrEqual(1);
+    // The record gone (retention, say), the answers still cached: the chain asked again records
+    // them again, though it paid for none.
+    await ctx.db.dataSource.query('DELETE FROM officer_emails WHERE company_number = $1', [
+      company.company_number,
+    ]);
+    const again = await ask();
+    const emailSteps = again.steps.filter((s) => s.goal.startsWith('email:') && s.state === 'completed');
+    expect(emailSteps.length).toBeGreaterThanOrEqual(1);
+    expect(emailSteps.every((s) => s.cached && s.credits === 0)).toBe(true);
+    expect(again.result?.officer_emails).toEqual(first.result?.officer_emails);
+    expect(await stored()).toEqual(recorded);
+  });
+
   it('verifies each officer’s e-mail when asked, and keeps the verdict with the stored address', async () => {
     const { company } = await liveCompany();
     const id = await enqueue(ctx.stack, apiKey, {

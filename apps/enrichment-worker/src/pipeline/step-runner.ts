@@ -368,10 +368,12 @@ export class StepRunner {
           }
           // An answer this step paid for goes to the store. One from the cache or the store does
           // not: it was stored when it was paid for, and writing it again would make it look
-          // fetched now — younger than it is, by up to the cache's TTL each time it is reused.
+          // fetched now, by this step's provider — younger than it is at each reuse, and, read from
+          // the store, never aging out of it. A chain's officer answer is recorded all the same: that
+          // this company's officer has that address is the chain's own finding.
           const paidHere = settlement.cached !== true;
           if (
-            paidHere &&
+            (paidHere || goal?.officer !== undefined) &&
             settlement.output &&
             settlement.state === 'completed' &&
             settlement.reason === null
