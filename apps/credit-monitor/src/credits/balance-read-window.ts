@@ -3,10 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CoreConfig, PipelineConfig } from '@sluice/config';
 import {
-  balanceReadRules,
+  balanceReadCalls,
   environmentSettings,
-  rulesOnEveryCall,
-  withSafetyMargin,
   mergeSettings,
   sanitizeStored,
   type OverridableSettings,
@@ -60,49 +58,38 @@ export class BalanceReadWindow {
     );
   }
 
-  /** The rules a balance read of `provider` counts against now, with the workers' safety margin. */
-  async rules(provider: string): Promise<RateLimitRule[]> {
-    return (await this.rulesOf(provider)).read;
-  }
-
   /**
-   * Takes a slot for one balance read of `provider`, after one for each call of its own the reader
-   * makes first (`callsBefore`: a token fetch, counted like any call for no workspace), waiting at
-   * most `maxWaitMs` in all.
+   * The rules of each call a balance read of `provider` makes now (a token fetch for each of
+   * `callsBefore`, then the read), with the workers' safety margin.
    */
-  async take(
-    provider: string,
-    maxWaitMs: number,
-    callsBefore = 0,
-  ): Promise<SlotWait & { rules: RateLimitRule[] }> {
-    const { read, everyCall } = await this.rulesOf(provider);
-    // The platform's account: the window the workers' calls without a workspace's own key count in.
-    const wait = await acquireEachWithin(
-      await this.limiterOf(),
-      provider,
-      [...Array.from({ length: callsBefore }, () => everyCall), read],
-      maxWaitMs,
-    );
-    return { ...wait, rules: read };
-  }
-
-  private async rulesOf(provider: string): Promise<{ read: RateLimitRule[]; everyCall: RateLimitRule[] }> {
+  async rules(provider: string, callsBefore = 0): Promise<RateLimitRule[][]> {
     const environment = this.environment.get(provider);
     if (!environment) {
-      return { read: [], everyCall: [] };
+      return [[]];
     }
     const [row] = await this.dataSource.query<{ overrides: unknown }[]>(
       'SELECT overrides FROM provider_settings WHERE provider = $1',
       [provider],
     );
     const { settings } = mergeSettings(environment, sanitizeStored(row?.overrides, provider));
-    // The selections the workers make too (one implementation, in libs/providers).
-    return {
-      read: balanceReadRules(settings.rateLimits),
-      everyCall: rulesOnEveryCall(settings.rateLimits.map(withSafetyMargin), null).map(
-        ({ name, limit, windowMs }) => ({ name, limit, windowMs }),
-      ),
-    };
+    // The selection the workers' credit sync makes too (one implementation, in libs/providers).
+    return balanceReadCalls(settings.rateLimits, callsBefore);
+  }
+
+  /**
+   * Takes a slot for one balance read of `provider`, after one for each call of its own the reader
+   * makes first (`callsBefore`: a token fetch), waiting at most `maxWaitMs` in all. `rules`: the
+   * read's own.
+   */
+  async take(
+    provider: string,
+    maxWaitMs: number,
+    callsBefore = 0,
+  ): Promise<SlotWait & { rules: RateLimitRule[] }> {
+    const calls = await this.rules(provider, callsBefore);
+    // The platform's account: the window the workers' calls without a workspace's own key count in.
+    const wait = await acquireEachWithin(await this.limiterOf(), provider, calls, maxWaitMs);
+    return { ...wait, rules: calls.at(-1) ?? [] };
   }
 
   private async limiterOf(): Promise<RateLimiter> {

@@ -50,14 +50,10 @@ export class BalanceReads {
     }
     // The platform's account: the key the workers' calls without a workspace's own key count in.
     // A token the adapter fetches first (Snov.io's) is a call too, for no workspace.
-    const before = this.invoker.callsBeforeNext(provider);
     const slot = await acquireEachWithin(
       this.guards.limiter,
       provider,
-      [
-        ...Array.from({ length: before }, () => this.catalog.rulesOnEveryCallOf(provider, null)),
-        this.catalog.balanceReadRulesOf(provider),
-      ],
+      this.catalog.balanceReadCallsOf(provider, this.invoker.callsBeforeNext(provider)),
       maxWaitMs,
     );
     if (!slot.taken) {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { hasPlatformCredentials, PipelineConfig, ProvidersConfig } from '@sluice/config';
 import type { GoalCapability, WorkspaceTier } from '@sluice/enrichment';
 import {
+  balanceReadCalls,
   balanceReadRules,
   chargedCredits,
   cheapestCallOf,
@@ -15,6 +16,7 @@ import {
   type CapabilityCost,
   type CostTable,
   type OverridableSettings,
+  type SettingsRateLimitRule,
   type StoredOverrides,
 } from '@sluice/providers';
 import {
@@ -59,8 +61,8 @@ export class ProviderCatalog {
   private readonly hasCredentials: ReadonlyMap<ProviderName, boolean>;
   /** The rules of each (provider, tier, operation), built on first use. */
   private callRules = new Map<string, RateLimitRule[]>();
-  /** The rules of each provider's balance reads, built with the settings. */
-  private balanceRules: ReadonlyMap<ProviderName, RateLimitRule[]> = new Map();
+  /** Each provider's merged rate-limit rules before the safety margin, built with the settings. */
+  private mergedRules: ReadonlyMap<ProviderName, readonly SettingsRateLimitRule[]> = new Map();
 
   constructor(pipeline: PipelineConfig, providers: ProvidersConfig) {
     const overrides = pipeline.overrides;
@@ -86,14 +88,14 @@ export class ProviderCatalog {
   }
 
   private build(stored: ReadonlyMap<string, StoredOverrides>): Map<ProviderName, ProviderSettings> {
-    const balanceRules = new Map<ProviderName, RateLimitRule[]>();
+    const mergedRules = new Map<ProviderName, readonly SettingsRateLimitRule[]>();
     const built = new Map<ProviderName, ProviderSettings>(
       PROVIDER_NAMES.map((name) => {
         const { settings: merged } = mergeSettings(
           this.environment.get(name) as OverridableSettings,
           stored.get(name),
         );
-        balanceRules.set(name, balanceReadRules(merged.rateLimits));
+        mergedRules.set(name, merged.rateLimits);
         const settings: ProviderSettings = {
           name,
           priorityClass: PROVIDER_PRIORITY_CLASS[name],
@@ -108,7 +110,7 @@ export class ProviderCatalog {
         return [name, settings];
       }),
     );
-    this.balanceRules = balanceRules;
+    this.mergedRules = mergedRules;
     return built;
   }
 
@@ -158,10 +160,10 @@ export class ProviderCatalog {
 
   /**
    * The rules of a call of no operation of its own (a poll, a token fetch) made for a workspace of
-   * `tier` (`null`: for none, as a balance read's token fetch), see `rulesOnEveryCall`.
+   * `tier`, see `rulesOnEveryCall`.
    */
-  rulesOnEveryCallOf(name: ProviderName, tier: WorkspaceTier | null): RateLimitRule[] {
-    const key = `${name}:${tier ?? ''}:`;
+  private rulesOnEveryCallOf(name: ProviderName, tier: WorkspaceTier): RateLimitRule[] {
+    const key = `${name}:${tier}:`;
     let rules = this.callRules.get(key);
     if (!rules) {
       rules = rulesOnEveryCall(this.of(name).rateLimits, tier).map(({ name: rule, limit, windowMs }) => ({
@@ -184,7 +186,15 @@ export class ProviderCatalog {
    * credit monitor's reads count against too (the operation `check_credits` for no workspace).
    */
   balanceReadRulesOf(name: ProviderName): RateLimitRule[] {
-    return this.balanceRules.get(name) ?? [];
+    return balanceReadRules(this.mergedRules.get(name) ?? []);
+  }
+
+  /**
+   * The rules of each call a balance read makes (a token fetch for each of `callsBefore`, then the
+   * read): the selection the credit monitor's reads make too (`balanceReadCalls`).
+   */
+  balanceReadCallsOf(name: ProviderName, callsBefore: number): RateLimitRule[][] {
+    return balanceReadCalls(this.mergedRules.get(name) ?? [], callsBefore);
   }
 
   /**

@@ -169,16 +169,13 @@ async function understood<T>(provider: ProviderName, work: () => Promise<T>): Pr
   }
 }
 
-/** The providers whose adapters are given a callback URL for the work they start (`callbackUrl` below). */
-const CALLBACK_PROVIDERS: readonly ProviderName[] = ['snov', 'apollo', 'nimbus-lookup'];
-
 /**
  * Every provider adapter built from one set of provider settings, behind one call per goal
  * capability. Calls report to the provider call log through the adapters' call sink.
  */
 class AdapterSet {
   /** The providers whose tasks this set starts with a callback URL (none without WEBHOOK_PUBLIC_URL). */
-  readonly callsBack: ReadonlySet<ProviderName> = new Set();
+  readonly callsBack = new Set<ProviderName>();
   private readonly companiesHouse: CompaniesHouseAdapter;
   private readonly snov: SnovAdapter;
   private readonly rocketreach: RocketReachAdapter;
@@ -193,12 +190,15 @@ class AdapterSet {
     const common = { timeoutMs: config.providerTimeoutMs, onCall: callLog.sink };
     // A callback URL names the provider and the step's unguessable token (see the webhook receiver).
     const base = config.webhookPublicUrl.replace(/\/+$/, '');
-    if (base) {
-      this.callsBack = new Set(CALLBACK_PROVIDERS);
-    }
-    const callbackUrl = (provider: ProviderName) => (): string | undefined => {
-      const stepId = callLog.current()?.stepId;
-      return base && stepId ? `${base}/webhooks/${provider}/${tokens.tokenFor(stepId)}` : undefined;
+    // Each provider given one is noted, so that its waiting steps know a callback will wake them.
+    const callbackUrl = (provider: ProviderName) => {
+      if (base) {
+        this.callsBack.add(provider);
+      }
+      return (): string | undefined => {
+        const stepId = callLog.current()?.stepId;
+        return base && stepId ? `${base}/webhooks/${provider}/${tokens.tokenFor(stepId)}` : undefined;
+      };
     };
     this.companiesHouse = new CompaniesHouseAdapter(
       new CompaniesHouseClient({

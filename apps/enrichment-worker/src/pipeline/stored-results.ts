@@ -347,12 +347,6 @@ export class StoredResults {
     if (goal?.officer) {
       return this.writeOfficerAnswer(manager, request, step, output, goal);
     }
-    if (typeof output.found_by === 'string') {
-      // Read from the store itself (`fresh` marks every answer it gives with who found it): written
-      // again, it would pass for a new fetch (its age reset) by this step's provider rather than the
-      // one that found it.
-      return;
-    }
     switch (step.goal) {
       case 'company':
         await this.upsertCompany(manager, output);

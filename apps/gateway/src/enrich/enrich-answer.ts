@@ -1,6 +1,7 @@
 import { ROCKETREACH_ATTRIBUTION } from '@sluice/providers';
 import { SANDBOX_NOTICE } from '@sluice/config';
-import type { JobView } from '../jobs/job-view';
+import type { UnresolvedGoal } from '@sluice/enrichment';
+import { unresolvedGoalsOf, type JobView } from '../jobs/job-view';
 
 /** What `POST /v1/enrich` answers once it has the job's outcome. */
 export interface EnrichAnswer {
@@ -19,7 +20,7 @@ export interface EnrichAnswer {
    * The job's goals left unanswered and why (the result's `unresolved`), when there are any: a
    * field that is null because its provider was out of credits says so in `retry_later`.
    */
-  unresolved?: unknown[];
+  unresolved?: UnresolvedGoal[];
 }
 
 function record<T>(value: unknown): Record<string, T> {
@@ -56,6 +57,7 @@ export function enrichAnswer(
     }
   }
   const sandbox = Object.values(sources).some((provider) => sandboxed.has(provider));
+  const unresolved = unresolvedGoalsOf(view.result);
   return {
     job_id: view.id,
     status: view.status,
@@ -69,8 +71,6 @@ export function enrichAnswer(
     ...(sandbox ? { notice: SANDBOX_NOTICE } : {}),
     credits_spent: view.credits_spent,
     error: view.error,
-    ...(Array.isArray(result.unresolved) && result.unresolved.length > 0
-      ? { unresolved: result.unresolved }
-      : {}),
+    ...(unresolved.length > 0 ? { unresolved } : {}),
   };
 }

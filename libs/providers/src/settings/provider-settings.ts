@@ -316,6 +316,24 @@ export function balanceReadRules(
   );
 }
 
+/**
+ * The rules of each call a balance read makes on the platform's account, in order: a token fetch
+ * for each of `callsBefore` (Snov.io's; a call of no operation for no workspace, see
+ * `rulesOnEveryCall`), then the read itself (`balanceReadRules`), all with the safety margin. One
+ * selection for the credit monitor and the workers, as `balanceReadRules` is.
+ */
+export function balanceReadCalls(
+  rules: readonly SettingsRateLimitRule[],
+  callsBefore: number,
+): Pick<SettingsRateLimitRule, 'name' | 'limit' | 'windowMs'>[][] {
+  const tokenFetch = rulesOnEveryCall(rules.map(withSafetyMargin), null).map(({ name, limit, windowMs }) => ({
+    name,
+    limit,
+    windowMs,
+  }));
+  return [...Array.from({ length: callsBefore }, () => tokenFetch), balanceReadRules(rules)];
+}
+
 /** Capability by capability: a changed price replaces only its own fields, and only for a capability listed. */
 function mergeCosts(base: CostTable, changed: StoredOverrides['costs']): CostTable {
   const costs: CostTable = { ...base };
