@@ -1,5 +1,5 @@
 import type { CompanyOfficer } from '@sluice/enrichment';
-import { CompaniesHouseAdapter, CompaniesHouseClient, type ProviderError } from '@sluice/providers';
+import { CompaniesHouseAdapter, CompaniesHouseClient, ProviderError } from '@sluice/providers';
 import { startTestSandbox, type TestSandbox } from '../../apps/provider-sandbox/src/testing/test-sandbox';
 import type { WorldCompany } from '../support/sandbox-world';
 
@@ -7,13 +7,18 @@ describe('Companies House adapter against the sandbox', () => {
   let sandbox: TestSandbox;
   let companies: WorldCompany[];
 
-  const adapter = (apiKey = 'sandbox-companies-house-key', officersPageSize?: number) =>
+  const adapter = (
+    apiKey = 'sandbox-companies-house-key',
+    officersPageSize?: number,
+    beforeRequest?: () => Promise<void>,
+  ) =>
     new CompaniesHouseAdapter(
       new CompaniesHouseClient({
         baseUrl: `${sandbox.url}/companies-house`,
         apiKey,
         timeoutMs: 5000,
         officersPageSize,
+        beforeRequest,
       }),
     );
 
@@ -74,24 +79,54 @@ describe('Companies House adapter against the sandbox', () => {
     }
   });
 
-  it('pages through the officers of a company until the last one', async () => {
-    let company: WorldCompany | undefined;
-    let officers: CompanyOfficer[] = [];
-    for (const candidate of companies.filter((c) => c.company_status === 'active')) {
-      const listed = await adapter().listCompanyOfficers(candidate.company_number);
-      officers = listed.data.status === 'hit' ? listed.data.data : [];
+  /** An active company with at least five officers, and its officers as one page lists them. */
+  const companyWithOfficers = async (): Promise<{ company: WorldCompany; officers: CompanyOfficer[] }> => {
+    for (const company of companies.filter((c) => c.company_status === 'active')) {
+      const listed = await adapter().listCompanyOfficers(company.company_number);
+      const officers = listed.data.status === 'hit' ? listed.data.data : [];
       if (officers.length >= 5) {
-        company = candidate;
-        break;
+        return { company, officers };
       }
     }
-    expect(company).toBeDefined();
+    throw new Error('no company of the sandbox world has five officers');
+  };
+
+  it('pages through the officers of a company until the last one', async () => {
+    const { company, officers } = await companyWithOfficers();
     const before = await officerCalls();
-    const paged = await adapter('sandbox-companies-house-key', 2).listCompanyOfficers(
-      company!.company_number,
-    );
+    const paged = await adapter('sandbox-companies-house-key', 2).listCompanyOfficers(company.company_number);
     expect(paged.data.status === 'hit' && paged.data.data).toEqual(officers);
     expect((await officerCalls()) - before).toBe(Math.ceil(officers.length / 2));
+  });
+
+  it('passes its gate before each page, and stops before a page the gate refuses', async () => {
+    const { company, officers } = await companyWithOfficers();
+    const pages = Math.ceil(officers.length / 2);
+    let gated = 0;
+    const before = await officerCalls();
+    const listed = await adapter('sandbox-companies-house-key', 2, () => {
+      gated += 1;
+      return Promise.resolve();
+    }).listCompanyOfficers(company.company_number);
+    expect(listed.data.status).toBe('hit');
+    expect(gated).toBe(pages);
+    expect((await officerCalls()) - before).toBe(pages);
+
+    // A window with room for two requests: the third page is never asked for.
+    let left = 2;
+    const refused = await adapter('sandbox-companies-house-key', 2, () => {
+      if (left === 0) {
+        return Promise.reject(
+          new ProviderError({ provider: 'companies-house', kind: 'rate_limited', message: 'no slot' }),
+        );
+      }
+      left -= 1;
+      return Promise.resolve();
+    })
+      .listCompanyOfficers(company.company_number)
+      .catch((error: ProviderError) => error);
+    expect(refused).toMatchObject({ kind: 'rate_limited', message: 'no slot' });
+    expect((await officerCalls()) - before).toBe(pages + 2);
   });
 
   it('searches companies by name', async () => {

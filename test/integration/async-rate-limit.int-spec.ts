@@ -167,3 +167,44 @@ describe('a poll the provider answers 429', () => {
     expect(counts.rate_limited[RESULT]).toBeLessThanOrEqual(2);
   });
 });
+
+/**
+ * A call may make requests of its own beyond those counted before it: Snov.io's adapter, its token
+ * refused (revoked, or expired early), fetches a new one and repeats the request. Each is a call the
+ * provider counts, so each takes a slot before it is sent.
+ */
+describe('a token renewed after a 401', () => {
+  const context = snovOnly(LIMIT);
+
+  it('takes a slot for the new token and for the repeated request', async () => {
+    const ctx = context();
+    await limitSandbox(ctx.stack, { rate_limit: { limit: LIMIT, window_seconds: 60 } });
+    expect(ctx.people.length).toBeGreaterThanOrEqual(11);
+    const [first] = await askEmails(ctx, ctx.people.slice(0, 1));
+    const requests = ctx.db.dataSource.getRepository(EnrichmentRequest);
+    await eventually(
+      async () => (await requests.countBy({ id: first, status: 'completed' })) === 1 || undefined,
+      {
+        timeoutMs: 20_000,
+        what: 'the first search answered',
+      },
+    );
+    // Snov.io forgets the token Sluice holds: the next request meets a 401.
+    const revoked = await call(ctx.stack.sandboxUrl, 'POST', '/_sandbox/providers/snov/revoke-tokens');
+    expect(revoked.status).toBe(200);
+    await askEmails(ctx, ctx.people.slice(1, 11));
+    await eventually(async () => (await snovCalls(ctx.stack)).total >= LIMIT || undefined, {
+      timeoutMs: 20_000,
+      what: `${LIMIT} Snov.io calls`,
+    });
+    // Time for any request the window should have held back.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const counts = await snovCalls(ctx.stack);
+    // The token was fetched again after the 401 ...
+    expect(counts.by_endpoint['POST /v1/oauth/access_token']).toBe(2);
+    // ... and nothing passed the limit: not the new token, not the request repeated with it.
+    expect(counts.rate_limited).toEqual({});
+    expect(counts.total).toBe(LIMIT);
+    expect(busiestWindow(counts.recent, 60_000)).toBeLessThanOrEqual(LIMIT);
+  });
+});

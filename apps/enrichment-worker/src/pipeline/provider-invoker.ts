@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 import { ProvidersConfig, withWorkspaceCredentials } from '@sluice/config';
 import type {
@@ -31,6 +32,7 @@ import {
   type Outcome,
   type ProviderAdapter,
   type Revealed,
+  type RequestGate,
 } from '@sluice/providers';
 import { CallbackTokens, type ProviderName } from '@sluice/queue';
 import { ProviderCallLog } from '../steps/provider-call-log';
@@ -186,8 +188,13 @@ class AdapterSet {
   private readonly nimbus: NimbusLookupAdapter;
   private readonly verifier: EmailVerifierAdapter;
 
-  constructor(config: ProvidersConfig, callLog: ProviderCallLog, tokens: CallbackTokens) {
-    const common = { timeoutMs: config.providerTimeoutMs, onCall: callLog.sink };
+  constructor(
+    config: ProvidersConfig,
+    callLog: ProviderCallLog,
+    tokens: CallbackTokens,
+    beforeRequest: RequestGate,
+  ) {
+    const common = { timeoutMs: config.providerTimeoutMs, onCall: callLog.sink, beforeRequest };
     // A callback URL names the provider and the step's unguessable token (see the webhook receiver).
     const base = config.webhookPublicUrl.replace(/\/+$/, '');
     // Each provider given one is noted, so that its waiting steps know a callback will wake them.
@@ -411,36 +418,53 @@ export class ProviderInvoker {
   private readonly platform: AdapterSet;
   // Insertion order is age: a Map is enough for dropping the oldest of a bounded set.
   private readonly workspaceSets = new Map<string, AdapterSet>();
+  /** The gate of the call being made (see {@link call}): every adapter's requests pass it. */
+  private readonly gates = new AsyncLocalStorage<RequestGate>();
+  private readonly beforeRequest: RequestGate = () => this.gates.getStore()?.() ?? Promise.resolve();
 
   constructor(
     private readonly config: ProvidersConfig,
     private readonly callLog: ProviderCallLog,
     private readonly tokens: CallbackTokens,
   ) {
-    this.platform = new AdapterSet(config, callLog, tokens);
+    this.platform = new AdapterSet(config, callLog, tokens, this.beforeRequest);
   }
 
-  /** Starts (or, for synchronous providers, makes) the provider call of a goal. */
+  /**
+   * Starts (or, for synchronous providers, makes) the provider call of a goal. Each HTTP request
+   * the adapter sends for it first passes `gate`, when given (see `RequestGate`).
+   */
   call(
     provider: ProviderName,
     capability: GoalCapability,
     input: GoalInput,
     account: WorkspaceAccount | null = null,
+    gate?: RequestGate,
   ): Promise<StepOutcome> {
     // Built outside: an adapter that cannot be built (a credential missing) is no provider answer.
     const adapters = this.adapters(account);
-    return understood(provider, () => adapters.call(provider, capability, input));
+    return this.through(gate, () => understood(provider, () => adapters.call(provider, capability, input)));
   }
 
-  /** The outcome of asynchronous work started by {@link call} (on the same account), by its task id. */
+  /**
+   * The outcome of asynchronous work started by {@link call} (on the same account), by its task id;
+   * its requests pass `gate` as a call's do.
+   */
   complete(
     provider: ProviderName,
     capability: GoalCapability,
     taskId: string,
     account: WorkspaceAccount | null = null,
+    gate?: RequestGate,
   ): Promise<StepOutcome> {
     const adapters = this.adapters(account);
-    return understood(provider, () => adapters.complete(provider, capability, taskId));
+    return this.through(gate, () =>
+      understood(provider, () => adapters.complete(provider, capability, taskId)),
+    );
+  }
+
+  private through<T>(gate: RequestGate | undefined, work: () => Promise<T>): Promise<T> {
+    return gate ? this.gates.run(gate, work) : work();
   }
 
   /**
@@ -486,7 +510,7 @@ export class ProviderInvoker {
     let set = this.workspaceSets.get(key);
     if (!set) {
       const config = withWorkspaceCredentials(this.config, account.provider, account.values);
-      set = new AdapterSet(config, this.callLog, this.tokens);
+      set = new AdapterSet(config, this.callLog, this.tokens, this.beforeRequest);
       this.workspaceSets.set(key, set);
       if (this.workspaceSets.size > WORKSPACE_ADAPTER_SETS) {
         const oldest = this.workspaceSets.keys().next().value;

@@ -14,7 +14,7 @@ import {
   type Person,
   type RequestOptions,
 } from '@sluice/enrichment';
-import { type CapabilityCost, ProviderError, type Revealed } from '@sluice/providers';
+import { type CapabilityCost, ProviderError, type RequestGate, type Revealed } from '@sluice/providers';
 import {
   JOB_NAMES,
   providerQueueName,
@@ -84,6 +84,11 @@ function onPlatformQueue(job: Job, provider: ProviderName): boolean {
 
 /** How long what the step's take read (the request's status, whether its workspace erased anybody) is trusted. */
 const TAKE_TRUSTED_MS = 1000;
+/**
+ * How long a request a call makes beyond those its slots were taken for (a listing's next page)
+ * waits for a slot in the provider's window before the call stops there (see `requestGate`).
+ */
+const EXTRA_REQUEST_WAIT_MS = 1000;
 
 class StepTimeoutError extends Error {}
 
@@ -751,15 +756,13 @@ export class StepRunner {
     // The rate slot is taken once the credits are held: a step that waits for credits takes none
     // (each slot is a call the window counts, made or not). A workspace's own account has its own
     // limits at the provider: its own window.
-    const slot = await this.acquireSlots(
-      rateKeyOf(provider, request, account),
-      this.catalog.callRulesFor(
-        provider,
-        request.tier,
-        goal.capability,
-        this.invoker.callsBeforeNext(provider, account),
-      ),
+    const calls = this.catalog.callRulesFor(
+      provider,
+      request.tier,
+      goal.capability,
+      this.invoker.callsBeforeNext(provider, account),
     );
+    const slot = await this.acquireSlots(rateKeyOf(provider, request, account), calls);
     if (!slot.allowed) {
       await this.releaseCredits(request.workspaceId, provider, step.id, account);
       await this.cache.unclaim(request.workspaceId, cacheKey, owner);
@@ -827,7 +830,15 @@ export class StepRunner {
     let outcome: StepOutcome;
     try {
       outcome = await withTimeout(
-        this.callLog.around(context, () => this.invoker.call(provider, goal.capability, input, account)),
+        this.callLog.around(context, () =>
+          this.invoker.call(
+            provider,
+            goal.capability,
+            input,
+            account,
+            this.requestGate(request, provider, account, calls.length),
+          ),
+        ),
         this.config.stepTimeoutMs,
       );
     } catch (error) {
@@ -1001,7 +1012,7 @@ export class StepRunner {
     };
     let outcome: StepOutcome;
     try {
-      outcome = await this.askForResult(request, step, provider, goal, taskId, account);
+      outcome = await this.askForResult(request, step, provider, goal, taskId, account, slot.gate);
     } catch (error) {
       if (!(error instanceof ProviderError)) {
         throw error;
@@ -1117,15 +1128,63 @@ export class StepRunner {
    * RocketReach's 10 a second), in the window the task's start counted in. A poll that finds no
    * slot waits in its delayed job, holding no worker, until the window has one.
    */
-  private pollSlot(
+  private async pollSlot(
     request: EnrichmentRequest,
     provider: ProviderName,
     account: WorkspaceAccount | null,
-  ): Promise<RateDecision> {
-    return this.acquireSlots(
-      rateKeyOf(provider, request, account),
-      this.catalog.pollRulesFor(provider, request.tier, this.invoker.callsBeforeNext(provider, account)),
+  ): Promise<RateDecision & { gate: RequestGate }> {
+    const calls = this.catalog.pollRulesFor(
+      provider,
+      request.tier,
+      this.invoker.callsBeforeNext(provider, account),
     );
+    const decision = await this.acquireSlots(rateKeyOf(provider, request, account), calls);
+    return { ...decision, gate: this.requestGate(request, provider, account, calls.length) };
+  }
+
+  /**
+   * The gate each HTTP request of one call passes (see `RequestGate`). The first `prepaid` pass at
+   * once: their slots were taken before the call. Each further one — a listing's next page
+   * (Companies House serves 100 officers a page), a token fetched again after a 401 and the request
+   * repeated — takes a slot of the provider's window first, as a call of no operation: the provider
+   * counts it like any other, and Companies House bans keys that keep passing its limit. It waits
+   * up to EXTRA_REQUEST_WAIT_MS for one; past that the call stops before that request is sent, as
+   * if the provider had answered 429 (`rate_limited`, with the window's wait), and the step backs
+   * off without counting an attempt.
+   */
+  private requestGate(
+    request: EnrichmentRequest,
+    provider: ProviderName,
+    account: WorkspaceAccount | null,
+    prepaid: number,
+  ): RequestGate {
+    let sent = 0;
+    return async () => {
+      sent += 1;
+      if (sent <= prepaid) {
+        return;
+      }
+      let waited = 0;
+      for (;;) {
+        const slot = await this.acquireSlots(
+          rateKeyOf(provider, request, account),
+          this.catalog.pollRulesFor(provider, request.tier),
+        );
+        if (slot.allowed) {
+          return;
+        }
+        if (waited + slot.retryAfterMs > EXTRA_REQUEST_WAIT_MS) {
+          throw new ProviderError({
+            provider,
+            kind: 'rate_limited',
+            message: `${provider}'s rate window (${slot.rule ?? 'its limit'}) has no room for a further request of this call; it is made again after ${slot.retryAfterMs} ms`,
+            retryAfterMs: slot.retryAfterMs,
+          });
+        }
+        waited += slot.retryAfterMs;
+        await new Promise((resolve) => setTimeout(resolve, slot.retryAfterMs));
+      }
+    };
   }
 
   /** Asks the provider for the outcome of the step's asynchronous work (free), its calls logged for the step. */
@@ -1136,9 +1195,10 @@ export class StepRunner {
     goal: Goal,
     taskId: string,
     account: WorkspaceAccount | null,
+    gate: RequestGate,
   ): Promise<StepOutcome> {
     return this.callLog.around(callContext(request, step), () =>
-      this.invoker.complete(provider, goal.capability, taskId, account),
+      this.invoker.complete(provider, goal.capability, taskId, account, gate),
     );
   }
 
@@ -1258,7 +1318,7 @@ export class StepRunner {
     }
     let outcome: StepOutcome;
     try {
-      outcome = await this.askForResult(request, step, provider, goal, taskId, account);
+      outcome = await this.askForResult(request, step, provider, goal, taskId, account, slot.gate);
     } catch (error) {
       if (!(error instanceof ProviderError)) {
         throw error;

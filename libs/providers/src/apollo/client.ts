@@ -1,7 +1,13 @@
 import type { FoundEmail, FoundPhone, Person, PersonQuery } from '@sluice/enrichment';
 import type { ProviderCallInfo, ProviderResult, RateLimitInfo } from '../call-info';
 import { ProviderError } from '../errors';
-import { classifyByStatus, ProviderHttp, type CallSink, type HttpFailure } from '../http/provider-http';
+import {
+  classifyByStatus,
+  ProviderHttp,
+  type CallSink,
+  type RequestGate,
+  type HttpFailure,
+} from '../http/provider-http';
 import { isRecord } from '../json';
 import type { CapabilityResult, CreditBalance, Outcome, ProviderAdapter } from '../port';
 import { personInputProblem } from '../person-input';
@@ -33,6 +39,8 @@ export interface ApolloOptions {
   /** @defaultValue the global `fetch` */
   fetch?: typeof fetch;
   onCall?: CallSink;
+  /** Awaited before each request is sent: see {@link RequestGate}. */
+  beforeRequest?: RequestGate;
   /** Where Apollo should POST revealed phones; phone reveals need one. */
   webhookUrl?: () => string | undefined;
 }
@@ -156,6 +164,7 @@ export class ApolloAdapter implements ProviderAdapter {
       timeoutMs: options.timeoutMs,
       fetch: options.fetch,
       onCall: options.onCall,
+      beforeRequest: options.beforeRequest,
       secrets: () => [options.apiKey],
       classify: classifyApolloFailure,
       requestIdHeader: 'x-request-id',

@@ -6,7 +6,7 @@ import {
 } from '@sluice/enrichment';
 import type { ProviderCallInfo, ProviderResult, RateLimitInfo } from '../call-info';
 import { ProviderError, type ProviderErrorKind } from '../errors';
-import { ProviderHttp, type CallSink, type HttpFailure } from '../http/provider-http';
+import { ProviderHttp, type CallSink, type RequestGate, type HttpFailure } from '../http/provider-http';
 import { isRecord } from '../json';
 import { COMPANIES_HOUSE } from './descriptor';
 import { mapCompanyProfile, mapSearchItem } from './mapper';
@@ -56,6 +56,8 @@ export interface CompaniesHouseClientOptions {
   fetch?: typeof fetch;
   /** Receives every call, for the provider call log. */
   onCall?: CallSink;
+  /** Awaited before each request is sent: see {@link RequestGate}. */
+  beforeRequest?: RequestGate;
   /**
    * Officers per page when listing officers (Companies House serves at most 100).
    * @defaultValue 100
@@ -128,6 +130,7 @@ export class CompaniesHouseClient {
       timeoutMs: options.timeoutMs,
       fetch: options.fetch,
       onCall: options.onCall,
+      beforeRequest: options.beforeRequest,
       secrets: () => [options.apiKey],
       classify: classifyCompaniesHouseFailure,
     });

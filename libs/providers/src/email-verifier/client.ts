@@ -1,6 +1,12 @@
 import { normalizeEmail } from '@sluice/enrichment';
 import { type ProviderError } from '../errors';
-import { classifyByStatus, ProviderHttp, type CallSink, type HttpFailure } from '../http/provider-http';
+import {
+  classifyByStatus,
+  ProviderHttp,
+  type CallSink,
+  type RequestGate,
+  type HttpFailure,
+} from '../http/provider-http';
 import { isRecord } from '../json';
 import type { CapabilityResult, EmailVerification, ProviderAdapter } from '../port';
 import { EMAIL_VERIFIER } from './descriptor';
@@ -23,6 +29,8 @@ export interface EmailVerifierOptions {
   /** @defaultValue the global `fetch` */
   fetch?: typeof fetch;
   onCall?: CallSink;
+  /** Awaited before each request is sent: see {@link RequestGate}. */
+  beforeRequest?: RequestGate;
 }
 
 export function classifyVerifierFailure(failure: HttpFailure): {
@@ -62,6 +70,7 @@ export class EmailVerifierAdapter implements ProviderAdapter {
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       fetch: options.fetch,
       onCall: options.onCall,
+      beforeRequest: options.beforeRequest,
       secrets: () => [options.apiKey],
       classify: classifyVerifierFailure,
     });

@@ -31,8 +31,9 @@ describe('ProviderHttp', () => {
     calls = [];
   });
 
-  const http = (timeoutMs = 2000, maxBodyBytes?: number): ProviderHttp =>
+  const http = (timeoutMs = 2000, maxBodyBytes?: number, beforeRequest?: () => Promise<void>): ProviderHttp =>
     new ProviderHttp({
+      beforeRequest,
       provider: 'acme',
       label: 'Acme',
       baseUrl,
@@ -240,6 +241,29 @@ describe('ProviderHttp', () => {
     expect(error.retryable).toBe(true);
     expect(error.maybeDelivered).toBe(true);
     expect(calls[0]).toMatchObject({ status: null, errorKind: 'timeout' });
+  });
+
+  it('passes its gate before each request, the wait not counted in the timeout, and sends nothing the gate refuses', async () => {
+    let received = 0;
+    handler = (req, res, body) => {
+      received += 1;
+      reply(200, '{"ok":true}')(req, res, body);
+    };
+    let gated = 0;
+    const slow = http(150, undefined, async () => {
+      gated += 1;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    });
+    await slow.request({ method: 'GET', endpoint: 'GET /a', path: '/a', subject: 'x' });
+    expect([gated, received]).toEqual([1, 1]);
+
+    const refused = new ProviderError({ provider: 'acme', kind: 'rate_limited', message: 'no slot' });
+    const closed = http(2000, undefined, () => Promise.reject(refused));
+    await expect(
+      closed.request({ method: 'GET', endpoint: 'GET /a', path: '/a', subject: 'x' }),
+    ).rejects.toBe(refused);
+    expect(received).toBe(1);
+    expect(calls).toHaveLength(1);
   });
 
   it('calls a connection closed after the request was received an outage that may have reached the provider', async () => {

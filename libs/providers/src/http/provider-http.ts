@@ -22,6 +22,15 @@ export interface ProviderCallRecord extends ProviderCallInfo {
 /** Receives every call an adapter makes; the worker writes them to the provider call log. */
 export type CallSink = (record: ProviderCallRecord) => void;
 
+/**
+ * Awaited before each request is sent, before its timeout starts. The worker takes a slot in the
+ * provider's rate window there for each request a call makes beyond those it took slots for in
+ * advance: a listing's further pages, a token fetched again after a 401 and the request repeated.
+ * The provider counts those against its limits like any other. A rejection (a `ProviderError`)
+ * stops the call before that request is sent.
+ */
+export type RequestGate = () => Promise<void>;
+
 /** A non-2xx answer, handed to the adapter to be turned into its provider's error. */
 export interface HttpFailure {
   status: number;
@@ -72,6 +81,7 @@ export interface ProviderHttpOptions {
   /** Response header carrying the provider's request id. */
   requestIdHeader?: string;
   onCall?: CallSink;
+  beforeRequest?: RequestGate;
 }
 
 export interface HttpRequest {
@@ -248,6 +258,7 @@ export class ProviderHttp {
 
   /** Sends one request; resolves with a 2xx answer, throws a `ProviderError` otherwise. */
   async request(spec: HttpRequest): Promise<HttpExchange> {
+    await this.options.beforeRequest?.();
     const url = new URL(this.baseUrl + spec.path);
     for (const [name, value] of Object.entries(spec.query ?? {})) {
       if (value === undefined) {

@@ -1,6 +1,6 @@
 import { normalizePhone, phoneCountryOf, type FoundPhone, type PersonQuery } from '@sluice/enrichment';
 import type { CountryCode } from 'libphonenumber-js';
-import { ProviderHttp, type CallSink, type ErrorClassifier } from '../http/provider-http';
+import { ProviderHttp, type CallSink, type RequestGate, type ErrorClassifier } from '../http/provider-http';
 import { personInputProblem, personName } from '../person-input';
 import type { CapabilityResult, ProviderAdapter, ProviderDescriptor } from '../port';
 
@@ -54,6 +54,8 @@ export interface PhoneClientOptions {
   /** @defaultValue the global `fetch` */
   fetch?: typeof fetch;
   onCall?: CallSink;
+  /** Awaited before each request is sent: see {@link RequestGate}. */
+  beforeRequest?: RequestGate;
 }
 
 /** The HTTP plumbing the three phone adapters share; each adds its own request and answer shapes. */
@@ -83,6 +85,7 @@ export abstract class HttpPhoneProvider implements PhoneProvider {
       timeoutMs: options.timeoutMs,
       fetch: options.fetch,
       onCall: options.onCall,
+      beforeRequest: options.beforeRequest,
       secrets: () => [options.apiKey],
       classify,
     });

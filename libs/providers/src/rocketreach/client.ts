@@ -1,7 +1,7 @@
 import type { Firmographics } from '@sluice/enrichment';
 import type { ProviderResult } from '../call-info';
 import type { ProviderError } from '../errors';
-import { ProviderHttp, type CallSink, type HttpRequest } from '../http/provider-http';
+import { ProviderHttp, type CallSink, type RequestGate, type HttpRequest } from '../http/provider-http';
 import { isRecord } from '../json';
 import type { CreditBalance } from '../port';
 import { classifyRocketReachFailure } from './classify';
@@ -67,6 +67,8 @@ export interface RocketReachClientOptions {
   fetch?: typeof fetch;
   /** Receives every call, with its credits and `RR-Request-ID`. */
   onCall?: CallSink;
+  /** Awaited before each request is sent: see {@link RequestGate}. */
+  beforeRequest?: RequestGate;
 }
 
 /** A lookup's profile and the `RR-Request-ID` its webhook delivery will carry. */
@@ -161,6 +163,7 @@ export class RocketReachClient {
       timeoutMs: options.timeoutMs,
       fetch: options.fetch,
       onCall: options.onCall,
+      beforeRequest: options.beforeRequest,
       secrets: () => [options.apiKey],
       classify: classifyRocketReachFailure,
       requestIdHeader: 'rr-request-id',

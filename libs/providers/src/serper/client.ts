@@ -1,5 +1,11 @@
 import type { ProviderResult } from '../call-info';
-import { classifyByStatus, ProviderHttp, type CallSink, type HttpFailure } from '../http/provider-http';
+import {
+  classifyByStatus,
+  ProviderHttp,
+  type CallSink,
+  type RequestGate,
+  type HttpFailure,
+} from '../http/provider-http';
 import { isRecord } from '../json';
 import type { CapabilityResult, DomainResolution, ProviderAdapter } from '../port';
 import { SERPER } from './descriptor';
@@ -18,6 +24,8 @@ export interface SerperOptions {
   /** @defaultValue the global `fetch` */
   fetch?: typeof fetch;
   onCall?: CallSink;
+  /** Awaited before each request is sent: see {@link RequestGate}. */
+  beforeRequest?: RequestGate;
 }
 
 /** Serper answers credit exhaustion with a 400, told apart from bad input by its message. */
@@ -52,6 +60,7 @@ export class SerperAdapter implements ProviderAdapter {
       timeoutMs: options.timeoutMs,
       fetch: options.fetch,
       onCall: options.onCall,
+      beforeRequest: options.beforeRequest,
       secrets: () => [options.apiKey],
       classify: classifySerperFailure,
     });

@@ -5,6 +5,7 @@ import {
   classifyByStatus,
   ProviderHttp,
   type CallSink,
+  type RequestGate,
   type HttpFailure,
   type HttpRequest,
 } from '../http/provider-http';
@@ -52,6 +53,8 @@ export interface SnovClientOptions {
   fetch?: typeof fetch;
   /** Receives every call, for the provider call log. */
   onCall?: CallSink;
+  /** Awaited before each request is sent: see {@link RequestGate}. */
+  beforeRequest?: RequestGate;
   /** @defaultValue `Date.now` */
   now?: () => number;
 }
@@ -142,6 +145,7 @@ export class SnovClient {
       timeoutMs: options.timeoutMs,
       fetch: options.fetch,
       onCall: options.onCall,
+      beforeRequest: options.beforeRequest,
       secrets: () => [
         options.clientSecret,
         ...(this.token ? [this.token.value] : []),
