@@ -154,6 +154,30 @@ describe('mapRocketReachCompany', () => {
       location: { locality: 'London', region: null, country: 'GB' },
     });
   });
+
+  it('reads a lookup answer as the OpenAPI shapes it: the place in address, LinkedIn in links', () => {
+    // GET /company/lookup/ (CompiledCompanyAPISerializerWithExtendedCompanyAttributes): no top-level
+    // city, region, country_code or linkedin_url.
+    expect(
+      mapRocketReachCompany({
+        id: 8,
+        name: 'Acme Ltd',
+        domain: 'acme.io',
+        links: { linkedin: 'https://www.linkedin.com/company/acme', facebook: null, twitter: null },
+        address: {
+          street: '1 Main Street',
+          city: 'Leeds',
+          region: 'England',
+          postal_code: 'LS1 1AA',
+          country: 'United Kingdom',
+          country_code: 'GB',
+        },
+      }),
+    ).toMatchObject({
+      linkedinUrl: 'https://www.linkedin.com/company/acme',
+      location: { locality: 'Leeds', region: 'England', country: 'GB' },
+    });
+  });
 });
 
 describe('account balances', () => {

@@ -110,8 +110,18 @@ export function mapRocketReachProfile(profile: RocketReachProfile): Person {
   };
 }
 
+/**
+ * A company in Sluice's words. The lookup (OpenAPI `CompiledCompanyAPISerializerWithExtendedCompanyAttributes`)
+ * nests its place in `address{city, region, country_code}` and its LinkedIn page in
+ * `links.linkedin`; search results carry `city`, `region`, `country_code` at the top level. Both
+ * are read.
+ */
 export function mapRocketReachCompany(company: RocketReachCompany): Firmographics {
   const domain = company.domain ?? company.email_domain ?? company.website_domain ?? null;
+  const city = company.city ?? company.address?.city ?? null;
+  const region = company.region ?? company.address?.region ?? null;
+  const countryCode = company.country_code ?? company.address?.country_code ?? null;
+  const country = normalizeCountry(countryCode) ?? normalizeCountry(company.address?.country);
   return {
     name: company.name ?? null,
     domain: domain ? normalizeDomain(domain) : null,
@@ -119,16 +129,10 @@ export function mapRocketReachCompany(company: RocketReachCompany): Firmographic
     employees: company.num_employees ?? null,
     revenueUsd: company.revenue ?? null,
     technologies: company.techstack ?? [],
-    linkedinUrl: company.linkedin_url ?? null,
+    linkedinUrl: company.linkedin_url ?? company.links?.linkedin ?? null,
     phone: phonesOf([[company.phone, 'office']])[0]?.number ?? null,
     location:
-      company.city || company.region || company.country_code
-        ? {
-            locality: company.city ?? null,
-            region: company.region ?? null,
-            country: normalizeCountry(company.country_code),
-          }
-        : null,
+      city || region || countryCode || company.address?.country ? { locality: city, region, country } : null,
   };
 }
 

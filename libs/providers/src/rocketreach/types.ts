@@ -124,11 +124,24 @@ export interface RocketReachCompany {
   industry?: string | null;
   num_employees?: number | null;
   revenue?: number | null;
+  /** Search results and older answers; the lookup gives `links.linkedin`. */
   linkedin_url?: string | null;
+  /** `GET /company/lookup/` (OpenAPI `CompiledCompanyAPI…`): social links, LinkedIn among them. */
+  links?: { linkedin?: string | null; facebook?: string | null; twitter?: string | null } | null;
   phone?: string | null;
+  /** Search results (`CompiledCompanyPublicDetails`) carry the place at the top level… */
   city?: string | null;
   region?: string | null;
   country_code?: string | null;
+  /** …the lookup nests it in `address` (OpenAPI `CompiledCompanyAddress`). */
+  address?: {
+    street?: string | null;
+    city?: string | null;
+    region?: string | null;
+    postal_code?: string | null;
+    country?: string | null;
+    country_code?: string | null;
+  } | null;
   techstack?: string[] | null;
 }
 
