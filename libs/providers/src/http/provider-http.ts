@@ -99,6 +99,12 @@ export interface HttpRequest {
   subject: string;
   /** Credits this call costs when it succeeds, from the parsed body (the adapter's cost table). */
   charge?: (body: unknown) => number;
+  /**
+   * The provider documents a 2xx without a (JSON) body for this call, e.g. RocketReach's accepted
+   * bulk lookup (its answer is the `RR-Request-ID` header): an empty or non-JSON body is then `null`
+   * rather than an answer not understood.
+   */
+  bodyOptional?: boolean;
 }
 
 export interface HttpExchange {
@@ -350,25 +356,26 @@ export class ProviderHttp {
         requestId,
       );
     }
-    if (!parsed.ok) {
+    if (!parsed.ok && !spec.bodyOptional) {
       throw this.report(
         this.invalidResponse(call, `a body that is not JSON (${excerpt(text)})`, null),
         requestId,
       );
     }
+    const value = parsed.ok ? parsed.value : null;
     let credits: number;
     try {
-      credits = spec.charge ? spec.charge(parsed.value) : 0;
+      credits = spec.charge ? spec.charge(value) : 0;
     } catch {
       // The cost table reads the answer before the adapter checks its shape: a field of the wrong
       // type there is an answer not understood, not a crash (and not a call left out of the log).
       throw this.report(
-        this.invalidResponse(call, 'an answer whose cost could not be read', parsed.value),
+        this.invalidResponse(call, 'an answer whose cost could not be read', value),
         requestId,
       );
     }
     this.options.onCall?.({ ...call, credits, providerRequestId: requestId, errorKind: null });
-    return { status: response.status, body: parsed.value, text, headers: response.headers, call, credits };
+    return { status: response.status, body: value, text, headers: response.headers, call, credits };
   }
 
   /** An answer that parsed but is not what the API documents. */

@@ -20,6 +20,7 @@ interface SeenRequest {
   body: unknown;
 }
 
+/** `body: undefined`: an answer without a body. */
 type Answer = { status: number; body: unknown; headers?: Record<string, string> };
 
 /** A scripted RocketReach: one answer per path; every request is kept for the test to read. */
@@ -40,7 +41,7 @@ function fakeRocketReach(script: Record<string, Answer>) {
       return Promise.reject(new Error(`the fake RocketReach has no answer scripted for ${path}`));
     }
     return Promise.resolve(
-      new Response(JSON.stringify(answer.body), {
+      new Response(answer.body === undefined ? null : JSON.stringify(answer.body), {
         status: answer.status,
         headers: { 'content-type': 'application/json', ...answer.headers },
       }),
@@ -120,6 +121,26 @@ describe('RocketReachClient requests', () => {
     expect(result.data).toEqual({ requestId: REQUEST_ID, queries: 10 });
     expect(seen[0]).toMatchObject({ method: 'POST', path: '/bulkLookup' });
     expect(Object.keys(seen[0].body as object).sort()).toEqual(Object.keys(bulkRequest).sort());
+  });
+
+  it('takes an accepted bulk lookup with no body, as documented: the RR-Request-ID header is the answer', async () => {
+    const { client, calls } = clientWith({
+      '/bulkLookup': { status: 200, body: undefined, headers: { 'RR-Request-ID': REQUEST_ID } },
+    });
+    const result = await client.bulkLookup(people(10));
+    expect(result.data).toEqual({ requestId: REQUEST_ID, queries: 10 });
+    expect(calls).toMatchObject([{ errorKind: null, providerRequestId: REQUEST_ID }]);
+  });
+
+  it('reads an unlimited Universal account (credits_remaining "inf")', async () => {
+    const { client } = clientWith({
+      '/universal/account/': {
+        status: 200,
+        body: { credit_usage: { credits_allocated: 'inf', credits_used: 3, credits_remaining: 'inf' } },
+      },
+    });
+    const result = await client.universalAccount();
+    expect(result.data).toMatchObject({ remaining: Number.POSITIVE_INFINITY, limit: null });
   });
 
   it('treats an accepted bulk lookup without RR-Request-ID as an invalid answer', async () => {

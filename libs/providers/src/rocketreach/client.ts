@@ -303,7 +303,9 @@ export class RocketReachClient {
     if (
       !isRecord(body) ||
       !isRecord(body.credit_usage) ||
-      typeof body.credit_usage.credits_remaining !== 'number'
+      // `'inf'` on an unlimited plan, as on the account endpoint (universalAccountBalance reads it).
+      (typeof body.credit_usage.credits_remaining !== 'number' &&
+        body.credit_usage.credits_remaining !== 'inf')
     ) {
       throw this.invalid(call, 'an account without credit_usage.credits_remaining', body);
     }
@@ -559,6 +561,8 @@ export class RocketReachClient {
         ...(options.webhookId !== undefined ? { webhook_id: options.webhookId } : {}),
       },
       subject: `${queries.length} people`,
+      // "200 accepted with an RR-Request-ID header and no documented body" (provider-apis.md §1).
+      bodyOptional: true,
     });
     const requestId = headers.get('rr-request-id');
     if (!requestId) {
