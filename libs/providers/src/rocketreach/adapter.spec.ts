@@ -412,6 +412,23 @@ describe('a work e-mail from RocketReach: its free search first', () => {
     expect(rocketReachTeaserSays([], 'google.com')).toBe('absent');
   });
 
+  it('cannot tell from a teaser without professional_emails (optional in the OpenAPI): the lookup decides', () => {
+    const profile = (t: RocketReachProfile['teaser']): RocketReachProfile => ({
+      id: 1,
+      status: 'complete',
+      teaser: t,
+    });
+    // An older or shorter teaser: the e-mail domains and a preview, no professional/personal split.
+    const short = { emails: ['google.com'], preview: ['j***@google.com'] };
+    expect(rocketReachTeaserSays([profile(short)], 'google.com')).toBe('unknown');
+    expect(rocketReachTeaserSays([profile(short), profile({ professional_emails: [] })], 'google.com')).toBe(
+      'unknown',
+    );
+    expect(
+      rocketReachTeaserSays([profile(short), profile({ professional_emails: ['google.com'] })], 'google.com'),
+    ).toBe('present');
+  });
+
   it('searches by name at the domain, else at the company, and not at all without both', () => {
     expect(teaserFacetsOf(byName)).toEqual({ name: ['John Doe'], company_domain: ['google.com'] });
     expect(teaserFacetsOf({ fullName: 'John Doe', companyName: 'Google' })).toEqual({

@@ -116,23 +116,27 @@ export function teaserFacetsOf(query: PersonQuery): RocketReachSearchQuery | nul
 /**
  * What a person search's teasers say a lookup would reveal of a work e-mail: `present` when a
  * profile shows a professional address (at `domain`, when given), `absent` when none of the profiles
- * found does (or none was found), `unknown` when they carry no teaser to read.
+ * found does (or none was found), `unknown` when one carries no teaser, or a teaser without
+ * `professional_emails`, to read.
  */
 export function rocketReachTeaserSays(
   profiles: readonly RocketReachProfile[],
   domain: string | undefined,
 ): 'present' | 'absent' | 'unknown' {
   const teasers = profiles.map((profile) => profile.teaser).filter((teaser) => teaser != null);
-  if (teasers.length < profiles.length) {
-    return 'unknown';
-  }
   const wanted = domain?.trim().toLowerCase();
   const shows = teasers.some((teaser) =>
     (teaser.professional_emails ?? []).some(
       (shown) => !wanted || shown.trim().toLowerCase().replace(/^@/, '') === wanted,
     ),
   );
-  return shows ? 'present' : 'absent';
+  if (shows) {
+    return 'present';
+  }
+  // Every teaser field is optional in the OpenAPI: one without `professional_emails` (an older or
+  // shorter teaser) says nothing about a work address, and must not turn the lookup into a miss.
+  const readable = teasers.filter((teaser) => Array.isArray(teaser.professional_emails));
+  return readable.length < profiles.length ? 'unknown' : 'absent';
 }
 
 /** Companies of one name search read for its domain: an exact name is among the first few. */
