@@ -67,3 +67,37 @@ describe('a paid call that times out', () => {
     expect((await guards.wallet.snapshot('apollo')).reserved).toBe(0);
   });
 });
+
+/**
+ * An e-mail verifier checks over SMTP while it is asked: seconds, and at a slow mail server most of
+ * a minute. It has a timeout of its own (EMAIL_VERIFIER_TIMEOUT_MS), not the other providers'.
+ */
+describe('an e-mail verification slower than the other providers’ timeout', () => {
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+
+  beforeAll(async () => {
+    // Every other provider is given up on after 700 ms, the verifier after 5 s; the step, 3 s.
+    ctx = await setUp({
+      PROVIDER_TIMEOUT_MS: '700',
+      EMAIL_VERIFIER_TIMEOUT_MS: '5000',
+      STEP_TIMEOUT_MS: '3000',
+    });
+  });
+  afterAll(() => tearDown(ctx));
+
+  it('is waited for, and answers with its verdict', async () => {
+    const { stack } = ctx;
+    await sandboxPatch(stack.sandboxUrl, 'email-verifier', { latency_ms: 4_000 });
+    const apiKey = (await createWorkspace(stack.gatewayUrl, 'Slow Mail Servers Co')).apiKey;
+    const person = (await people(stack.sandboxUrl)).find((p) => p.email_status === 'valid') as WorldPerson;
+    const id = await enqueue(stack, apiKey, { type: 'email.verify', input: { email: person.email } });
+    const view = await finished(stack, apiKey, id, 30_000);
+    expect(view.steps.map((s) => [s.provider, s.state, s.reason])).toEqual([
+      ['email-verifier', 'completed', null],
+    ]);
+    expect(view.result).toMatchObject({
+      verification: { email: person.email, verdict: 'valid', source: 'email-verifier' },
+    });
+    expect((await calls(stack.sandboxUrl, 'email-verifier')).total).toBe(1);
+  });
+});

@@ -528,11 +528,24 @@ export class ProvidersConfig {
   @IsNotEmpty()
   emailVerifierApiKey = 'sandbox-email-verifier-key';
 
-  @Setting({ env: 'PROVIDER_TIMEOUT_MS', description: 'Timeout of one provider HTTP call.' })
+  @Setting({
+    env: 'PROVIDER_TIMEOUT_MS',
+    description: 'Timeout of one provider HTTP call (the e-mail verifier’s: EMAIL_VERIFIER_TIMEOUT_MS).',
+  })
   @IsInt()
   @Min(100)
   @Max(120_000)
   providerTimeoutMs = 10_000;
+
+  @Setting({
+    env: 'EMAIL_VERIFIER_TIMEOUT_MS',
+    description:
+      'Timeout of one e-mail verifier call: it verifies over SMTP while it is asked, which takes seconds and, at a slow mail server, most of a minute (Reacher’s own clients wait a minute). A step calling it may run this long and 5 s more, even past STEP_TIMEOUT_MS.',
+  })
+  @IsInt()
+  @Min(100)
+  @Max(300_000)
+  emailVerifierTimeoutMs = 60_000;
 
   @Setting({
     env: 'WEBHOOK_PUBLIC_URL',

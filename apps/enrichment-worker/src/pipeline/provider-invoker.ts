@@ -171,6 +171,11 @@ async function understood<T>(provider: ProviderName, work: () => Promise<T>): Pr
   }
 }
 
+/** How long one HTTP call to the provider may take: the e-mail verifier checks over SMTP while it is asked. */
+export function timeoutOf(config: ProvidersConfig, provider: ProviderName): number {
+  return provider === 'email-verifier' ? config.emailVerifierTimeoutMs : config.providerTimeoutMs;
+}
+
 /**
  * Every provider adapter built from one set of provider settings, behind one call per goal
  * capability. Calls report to the provider call log through the adapters' call sink.
@@ -263,6 +268,7 @@ class AdapterSet {
       baseUrl: config.emailVerifierBaseUrl,
       apiKey: config.emailVerifierApiKey,
       ...common,
+      timeoutMs: timeoutOf(config, 'email-verifier'),
     });
   }
 
@@ -495,6 +501,11 @@ export class ProviderInvoker {
    */
   callsBack(provider: ProviderName): boolean {
     return this.platform.callsBack.has(provider);
+  }
+
+  /** How long one HTTP call to the provider may take (see `timeoutOf`). */
+  timeoutOf(provider: ProviderName): number {
+    return timeoutOf(this.config, provider);
   }
 
   /** Whether the provider has a balance endpoint on the platform's account. */

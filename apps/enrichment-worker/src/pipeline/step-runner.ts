@@ -89,6 +89,8 @@ const TAKE_TRUSTED_MS = 1000;
  * waits for a slot in the provider's window before the call stops there (see `requestGate`).
  */
 const EXTRA_REQUEST_WAIT_MS = 1000;
+/** What a step's call may take beyond its provider's HTTP timeout (see `stepTimeoutOf`). */
+const STEP_TIMEOUT_SLACK_MS = 5000;
 
 class StepTimeoutError extends Error {}
 
@@ -281,6 +283,17 @@ export class StepRunner {
       }
     }
     return decision;
+  }
+
+  /**
+   * How long a step's call may run: STEP_TIMEOUT_MS, or, at a provider whose HTTP timeout leaves it
+   * too little (the e-mail verifier's, a minute of SMTP), that timeout and 5 s besides. A step cut
+   * off while its provider still works has paid for an answer it cannot use: the call counts as
+   * charged and is not made again. The reservations and the in-flight claim made for the call last
+   * as long.
+   */
+  private stepTimeoutOf(provider: ProviderName): number {
+    return Math.max(this.config.stepTimeoutMs, this.invoker.timeoutOf(provider) + STEP_TIMEOUT_SLACK_MS);
   }
 
   /**
@@ -648,7 +661,7 @@ export class StepRunner {
               probeDomain,
               runOwner,
               owner,
-              this.config.stepTimeoutMs,
+              this.stepTimeoutOf(provider),
             )
           : null;
       if (probe && !probe.claimed) {
@@ -673,7 +686,7 @@ export class StepRunner {
         };
       }
     }
-    const claimTtl = this.config.stepTimeoutMs + 5000;
+    const claimTtl = this.stepTimeoutOf(provider) + 5000;
     const claim = await this.cache.claim(request.workspaceId, cacheKey, runOwner, claimTtl, notBefore);
     if (!claim.claimed) {
       await job.moveToDelayed(Date.now() + COALESCE_WAIT_MS, token);
@@ -693,7 +706,7 @@ export class StepRunner {
         provider,
         step.id,
         cost.credits,
-        this.config.asyncDeadlineMs + this.config.stepTimeoutMs,
+        this.config.asyncDeadlineMs + this.stepTimeoutOf(provider),
         job.data.quotaHeldSince !== undefined,
       );
       if (!quota.ok) {
@@ -719,7 +732,7 @@ export class StepRunner {
         provider,
         step.id,
         cost.credits,
-        this.config.asyncDeadlineMs + this.config.stepTimeoutMs,
+        this.config.asyncDeadlineMs + this.stepTimeoutOf(provider),
       );
       if (!reservation.ok) {
         await this.quotas.release(request.workspaceId, provider, step.id);
@@ -839,7 +852,7 @@ export class StepRunner {
             this.requestGate(request, provider, account, calls.length),
           ),
         ),
-        this.config.stepTimeoutMs,
+        this.stepTimeoutOf(provider),
       );
     } catch (error) {
       // A provider can charge for an answer that then cannot be read (a 2xx its cost rule charged,
@@ -1088,7 +1101,7 @@ export class StepRunner {
     delayMs: number = this.pollIntervalOf(provider),
   ): Promise<never> {
     if (!account) {
-      const ttlMs = delayMs + this.config.stepTimeoutMs + this.config.asyncDeadlineMs;
+      const ttlMs = delayMs + this.stepTimeoutOf(provider) + this.config.asyncDeadlineMs;
       await this.guards.wallet.renew(provider, stepId, credits, ttlMs);
       await this.quotas.renew(workspaceId, provider, stepId, credits, ttlMs);
     }
@@ -1468,7 +1481,7 @@ export class StepRunner {
     const field = held.by === 'quota' ? 'quotaWaitSince' : 'creditsWaitSince';
     const since = job.data[field] ?? now;
     const waited = now - since;
-    const longest = this.config.asyncDeadlineMs + this.config.stepTimeoutMs;
+    const longest = this.config.asyncDeadlineMs + this.stepTimeoutOf(provider);
     const waitsAnyway =
       held.by === 'quota'
         ? held.policy === 'hold'
