@@ -4,8 +4,7 @@ import { ProviderError } from '../errors';
 import {
   classifyByStatus,
   ProviderHttp,
-  type CallSink,
-  type RequestGate,
+  type ProviderCallHooks,
   type HttpFailure,
 } from '../http/provider-http';
 import { isRecord } from '../json';
@@ -30,7 +29,7 @@ export const APOLLO_ENDPOINTS = Object.freeze({
   creditUsage: 'POST /usage_stats/credit_usage_stats',
 } as const);
 
-export interface ApolloOptions {
+export interface ApolloOptions extends ProviderCallHooks {
   /** `https://api.apollo.io/api/v1` or the sandbox's `http://127.0.0.1:4010/apollo/api/v1`. */
   baseUrl: string;
   apiKey: string;
@@ -38,9 +37,6 @@ export interface ApolloOptions {
   timeoutMs?: number;
   /** @defaultValue the global `fetch` */
   fetch?: typeof fetch;
-  onCall?: CallSink;
-  /** Awaited before each request is sent: see {@link RequestGate}. */
-  beforeRequest?: RequestGate;
   /** Where Apollo should POST revealed phones; phone reveals need one. */
   webhookUrl?: () => string | undefined;
 }

@@ -6,7 +6,7 @@ import {
 } from '@sluice/enrichment';
 import type { ProviderCallInfo, ProviderResult, RateLimitInfo } from '../call-info';
 import { ProviderError, type ProviderErrorKind } from '../errors';
-import { ProviderHttp, type CallSink, type RequestGate, type HttpFailure } from '../http/provider-http';
+import { ProviderHttp, type ProviderCallHooks, type HttpFailure } from '../http/provider-http';
 import { isRecord } from '../json';
 import { COMPANIES_HOUSE } from './descriptor';
 import { mapCompanyProfile, mapSearchItem } from './mapper';
@@ -36,7 +36,7 @@ export const OFFICERS_PAGE_SIZE = 100;
  */
 const MAX_OFFICER_PAGES = 100;
 
-export interface CompaniesHouseClientOptions {
+export interface CompaniesHouseClientOptions extends ProviderCallHooks {
   /**
    * Where the REST API lives, e.g. `https://api.company-information.service.gov.uk` or the sandbox's
    * `http://127.0.0.1:4010/companies-house`. A path is kept; the API paths are appended to it.
@@ -54,10 +54,6 @@ export interface CompaniesHouseClientOptions {
    * @defaultValue the global `fetch`
    */
   fetch?: typeof fetch;
-  /** Receives every call, for the provider call log. */
-  onCall?: CallSink;
-  /** Awaited before each request is sent: see {@link RequestGate}. */
-  beforeRequest?: RequestGate;
   /**
    * Officers per page when listing officers (Companies House serves at most 100).
    * @defaultValue 100

@@ -3,8 +3,7 @@ import { type ProviderError } from '../errors';
 import {
   classifyByStatus,
   ProviderHttp,
-  type CallSink,
-  type RequestGate,
+  type ProviderCallHooks,
   type HttpFailure,
 } from '../http/provider-http';
 import { isRecord } from '../json';
@@ -19,7 +18,7 @@ const ENDPOINT = 'POST /v0/check_email';
 const DEFAULT_TIMEOUT_MS = 60_000;
 const VERDICTS = new Set(['safe', 'risky', 'invalid', 'unknown']);
 
-export interface EmailVerifierOptions {
+export interface EmailVerifierOptions extends ProviderCallHooks {
   /** A self-hosted Reacher (`http://reacher:8080`) or `https://api.reacher.email`; `/v0/check_email` is appended. */
   baseUrl: string;
   /** Sent as `x-reacher-secret` (self-hosted) and `Authorization` (Reacher's SaaS). */
@@ -28,9 +27,6 @@ export interface EmailVerifierOptions {
   timeoutMs?: number;
   /** @defaultValue the global `fetch` */
   fetch?: typeof fetch;
-  onCall?: CallSink;
-  /** Awaited before each request is sent: see {@link RequestGate}. */
-  beforeRequest?: RequestGate;
 }
 
 export function classifyVerifierFailure(failure: HttpFailure): {

@@ -31,6 +31,14 @@ export type CallSink = (record: ProviderCallRecord) => void;
  */
 export type RequestGate = () => Promise<void>;
 
+/** What a provider client reports to, and asks of, whoever calls it, around each HTTP request. */
+export interface ProviderCallHooks {
+  /** Receives every call, for the provider call log. */
+  onCall?: CallSink;
+  /** Awaited before each request is sent: see {@link RequestGate}. */
+  beforeRequest?: RequestGate;
+}
+
 /** A non-2xx answer, handed to the adapter to be turned into its provider's error. */
 export interface HttpFailure {
   status: number;
@@ -53,7 +61,7 @@ export type ErrorClassifier = (failure: HttpFailure) => {
   retryAfterMs?: number | null;
 };
 
-export interface ProviderHttpOptions {
+export interface ProviderHttpOptions extends ProviderCallHooks {
   /** Wire name (`snov`). */
   provider: string;
   /** Human name for messages (`Snov.io`). */
@@ -80,8 +88,6 @@ export interface ProviderHttpOptions {
   classify: ErrorClassifier;
   /** Response header carrying the provider's request id. */
   requestIdHeader?: string;
-  onCall?: CallSink;
-  beforeRequest?: RequestGate;
 }
 
 export interface HttpRequest {

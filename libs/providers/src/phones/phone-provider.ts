@@ -1,6 +1,6 @@
 import { normalizePhone, phoneCountryOf, type FoundPhone, type PersonQuery } from '@sluice/enrichment';
 import type { CountryCode } from 'libphonenumber-js';
-import { ProviderHttp, type CallSink, type RequestGate, type ErrorClassifier } from '../http/provider-http';
+import { ProviderHttp, type ProviderCallHooks, type ErrorClassifier } from '../http/provider-http';
 import { personInputProblem, personName } from '../person-input';
 import type { CapabilityResult, ProviderAdapter, ProviderDescriptor } from '../port';
 
@@ -44,7 +44,7 @@ export function tierAllows(tier: UserTier, minimum: UserTier): boolean {
 }
 
 /** What every phone client is built from. */
-export interface PhoneClientOptions {
+export interface PhoneClientOptions extends ProviderCallHooks {
   baseUrl: string;
   apiKey: string;
   /** Overrides of the provider's defaults. */
@@ -53,9 +53,6 @@ export interface PhoneClientOptions {
   timeoutMs?: number;
   /** @defaultValue the global `fetch` */
   fetch?: typeof fetch;
-  onCall?: CallSink;
-  /** Awaited before each request is sent: see {@link RequestGate}. */
-  beforeRequest?: RequestGate;
 }
 
 /** The HTTP plumbing the three phone adapters share; each adds its own request and answer shapes. */

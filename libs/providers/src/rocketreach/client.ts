@@ -1,7 +1,7 @@
 import type { Firmographics } from '@sluice/enrichment';
 import type { ProviderResult } from '../call-info';
 import type { ProviderError } from '../errors';
-import { ProviderHttp, type CallSink, type RequestGate, type HttpRequest } from '../http/provider-http';
+import { ProviderHttp, type ProviderCallHooks, type HttpRequest } from '../http/provider-http';
 import { isRecord } from '../json';
 import type { CreditBalance } from '../port';
 import { classifyRocketReachFailure } from './classify';
@@ -56,7 +56,7 @@ export const ROCKETREACH_ENDPOINTS = Object.freeze({
 
 export type RocketReachEndpoint = keyof typeof ROCKETREACH_ENDPOINTS;
 
-export interface RocketReachClientOptions {
+export interface RocketReachClientOptions extends ProviderCallHooks {
   /** `https://api.rocketreach.co/api/v2` in production. */
   baseUrl: string;
   /** Sent as the `Api-Key` header (never as the deprecated `api_key` query parameter). */
@@ -65,10 +65,6 @@ export interface RocketReachClientOptions {
   timeoutMs?: number;
   /** @defaultValue the global `fetch` */
   fetch?: typeof fetch;
-  /** Receives every call, with its credits and `RR-Request-ID`. */
-  onCall?: CallSink;
-  /** Awaited before each request is sent: see {@link RequestGate}. */
-  beforeRequest?: RequestGate;
 }
 
 /** A lookup's profile and the `RR-Request-ID` its webhook delivery will carry. */

@@ -2,8 +2,7 @@ import type { ProviderResult } from '../call-info';
 import {
   classifyByStatus,
   ProviderHttp,
-  type CallSink,
-  type RequestGate,
+  type ProviderCallHooks,
   type HttpFailure,
 } from '../http/provider-http';
 import { isRecord } from '../json';
@@ -15,7 +14,7 @@ import type { SerperSearchRequest, SerperSearchResponse } from './types';
 const LABEL = 'Serper';
 const ENDPOINT = 'POST /search';
 
-export interface SerperOptions {
+export interface SerperOptions extends ProviderCallHooks {
   /** `https://google.serper.dev` or the sandbox's `http://127.0.0.1:4010/serper`. */
   baseUrl: string;
   apiKey: string;
@@ -23,9 +22,6 @@ export interface SerperOptions {
   timeoutMs?: number;
   /** @defaultValue the global `fetch` */
   fetch?: typeof fetch;
-  onCall?: CallSink;
-  /** Awaited before each request is sent: see {@link RequestGate}. */
-  beforeRequest?: RequestGate;
 }
 
 /** Serper answers credit exhaustion with a 400, told apart from bad input by its message. */

@@ -4,8 +4,7 @@ import { ProviderError } from '../errors';
 import {
   classifyByStatus,
   ProviderHttp,
-  type CallSink,
-  type RequestGate,
+  type ProviderCallHooks,
   type HttpFailure,
   type HttpRequest,
 } from '../http/provider-http';
@@ -39,7 +38,7 @@ export const SNOV_ENDPOINTS = Object.freeze({
   emailFinderResult: 'GET /v2/emails-by-domain-by-name/result',
 } as const);
 
-export interface SnovClientOptions {
+export interface SnovClientOptions extends ProviderCallHooks {
   /** `https://api.snov.io` or the sandbox's `http://127.0.0.1:4010/snov`. */
   baseUrl: string;
   clientId: string;
@@ -51,10 +50,6 @@ export interface SnovClientOptions {
   timeoutMs?: number;
   /** @defaultValue the global `fetch` */
   fetch?: typeof fetch;
-  /** Receives every call, for the provider call log. */
-  onCall?: CallSink;
-  /** Awaited before each request is sent: see {@link RequestGate}. */
-  beforeRequest?: RequestGate;
   /** @defaultValue `Date.now` */
   now?: () => number;
 }
