@@ -166,6 +166,38 @@ describe('a poll the provider answers 429', () => {
     expect(counts.rate_limited[RESULT] ?? 0).toBeGreaterThanOrEqual(1);
     expect(counts.rate_limited[RESULT]).toBeLessThanOrEqual(2);
   });
+
+  it('holds the other tasks’ polls too, instead of drawing a 429 for each', async () => {
+    const ctx = context();
+    const people = ctx.people.slice(1, 17);
+    expect(people).toHaveLength(16);
+    const START = 'POST /v2/emails-by-domain-by-name/start';
+    const started = (await snovCalls(ctx.stack)).by_endpoint[START] ?? 0;
+    // Sixteen tasks that run for 5 s, polled ten times a second meanwhile.
+    await limitSandbox(ctx.stack, { rate_limit: { limit: 10_000, window_seconds: 4 }, task_delay_ms: 5000 });
+    const ids = await askEmails(ctx, people);
+    await eventually(
+      async () => ((await snovCalls(ctx.stack)).by_endpoint[START] ?? 0) - started === 16 || undefined,
+      { timeoutMs: 10_000, what: 'the sixteen tasks started' },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Others fill the account's window: every further request is refused for up to 4 s.
+    const before = await snovCalls(ctx.stack);
+    await limitSandbox(ctx.stack, { rate_limit: { limit: 1, window_seconds: 4 } });
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const after = await snovCalls(ctx.stack);
+    const refused = (after.rate_limited[RESULT] ?? 0) - (before.rate_limited[RESULT] ?? 0);
+    // The first 429 holds the queue for the wait it names; a poll already under way may draw one
+    // too. Left to themselves, the sixteen tasks' next polls drew one each (12 in 2 s before).
+    expect(refused).toBeGreaterThanOrEqual(1);
+    expect(refused).toBeLessThanOrEqual(5);
+    await limitSandbox(ctx.stack, { rate_limit: { limit: 10_000, window_seconds: 4 } });
+    const requests = ctx.db.dataSource.getRepository(EnrichmentRequest);
+    await eventually(
+      async () => (await requests.countBy({ id: In(ids), status: 'completed' })) === ids.length || undefined,
+      { timeoutMs: 30_000, what: 'every search answered' },
+    );
+  });
 });
 
 /**

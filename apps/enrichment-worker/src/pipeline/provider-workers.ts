@@ -32,6 +32,15 @@ import { StepRunner } from './step-runner';
  * differ only in settings, and because a `@Processor`'s worker options are fixed at import time,
  * before the configuration (lock duration, stalled-job interval) is read.
  */
+/**
+ * A provider queue's limiter, there only so that a back-off holds every worker of the queue. BullMQ
+ * makes the wait one worker sets (`worker.rateLimit`: after a provider's 429, a full rate window)
+ * hold the queue's other workers, every replica's, only when the queue has a limiter; without one,
+ * each worker learns of it by itself, with a call of its own (a 429 each). This one counts no job
+ * that matters, a million a second: the providers' limits are the sliding windows of the step runner.
+ */
+const BACK_OFF_EVERYWHERE = { max: 1_000_000, duration: 1000 };
+
 @Injectable()
 export class ProviderWorkers implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ProviderWorkers.name);
@@ -49,8 +58,9 @@ export class ProviderWorkers implements OnModuleInit, OnApplicationBootstrap, Be
     private readonly callLog: ProviderCallLog,
   ) {}
 
-  private options(concurrency: number): WorkerOptions {
+  private options(concurrency: number, limiter?: WorkerOptions['limiter']): WorkerOptions {
     return {
+      ...(limiter ? { limiter } : {}),
       connection: connectionOptions(this.core.redisUrl, 'worker', 'sluice-enrichment-worker'),
       prefix: this.core.queuePrefix,
       concurrency,
@@ -94,7 +104,7 @@ export class ProviderWorkers implements OnModuleInit, OnApplicationBootstrap, Be
             throw error;
           }
         },
-        this.options(concurrency),
+        this.options(concurrency, BACK_OFF_EVERYWHERE),
       );
       this.registry.register(queueName, worker);
       this.workers.push(worker);

@@ -621,6 +621,7 @@ export class StepRunner {
       return this.awaitTask(
         job,
         token,
+        worker,
         step,
         request,
         provider,
@@ -977,6 +978,7 @@ export class StepRunner {
   private async awaitTask(
     job: Job<ProviderStepPayload>,
     token: string | undefined,
+    worker: Worker,
     step: EnrichmentStep,
     request: EnrichmentRequest,
     provider: ProviderName,
@@ -1032,7 +1034,14 @@ export class StepRunner {
       }
       const deadline = step.deadlineAt?.getTime() ?? Date.now() + this.config.asyncDeadlineMs;
       if (error.retryable && Date.now() <= deadline) {
-        return sleep(this.pollRetryDelay(provider, error));
+        const waitMs = this.pollRetryDelay(provider, error);
+        if (waitMs !== undefined && !account && onPlatformQueue(job, provider)) {
+          // The platform's account is at the provider's limit (calls made outside Sluice count there
+          // too): the queue's other polls and calls would each draw a 429 as well. They wait as long,
+          // as after a call's 429 (see `failed`).
+          await worker.rateLimit(waitMs);
+        }
+        return sleep(waitMs);
       }
       if (error.retryable) {
         // The deadline holds whatever the polls answer: a result endpoint that keeps failing (an
