@@ -1434,6 +1434,50 @@ describe('CSV imports of spreadsheet exports (no worker: the jobs stay queued)',
     expect(await requests.countBy({ workspaceId, status: 'cancelled' })).toBe(2);
   });
 
+  it('bounds a row by its bytes, however many cells they make: a line of a million commas is refused like an overlong cell', async () => {
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Wide Rows Co');
+    // Every cell empty or short, so no one cell is long: each was held, a Buffer a cell, until the
+    // row ended (a 40 MB line of commas ran the gateway out of heap).
+    const commas = ','.repeat(1_000_000);
+    const header = await upload(stack, apiKey, 'type=person.email', `first_name,last_name,domain${commas}\n`);
+    expect({ status: header.status, message: header.body.message }).toEqual({
+      status: 400,
+      message: expect.stringMatching(/^A row is longer than 65536 bytes \(line 1\)/) as string,
+    });
+    expect(await counts(workspaceId)).toEqual([0, 0]);
+
+    const rows = await upload(
+      stack,
+      apiKey,
+      'type=person.email',
+      `first_name,last_name,domain\nAda,Lovelace,example.com\nBob,Smith,example.com\nCy,Young,example.com${commas}\n`,
+    );
+    expect(rows.status).toBe(400);
+    expect(rows.body.message).toMatch(
+      /A row is longer than 65536 bytes \(line 4\).*Nothing of this import will run: the \d job\(s\) it had queued were cancelled/,
+    );
+    const requests = db.dataSource.getRepository(EnrichmentRequest);
+    expect(await requests.countBy({ workspaceId, status: Not('cancelled') })).toBe(0);
+    // A row whose quoted cells hold line breaks is one row, however short its lines.
+    const quoted = await upload(
+      stack,
+      apiKey,
+      'type=person.email',
+      `first_name,last_name,domain\nAda,Lovelace,example.com${',"\n"'.repeat(40_000)}\n`,
+    );
+    expect(quoted.status).toBe(400);
+    expect(quoted.body.message).toMatch(/^A row is longer than 65536 bytes/);
+
+    // A row just within the bound still imports.
+    const wide = await upload(
+      stack,
+      apiKey,
+      'type=person.email',
+      `first_name,last_name,domain${','.repeat(30_000)}\nAda,Lovelace,example.com${','.repeat(30_000)}\n`,
+    );
+    expect({ status: wide.status, accepted: wide.body.rows_accepted }).toEqual({ status: 201, accepted: 1 });
+  });
+
   it('takes the CSV only from a file part named file: another name, or a file part without a filename, is a 400 naming the part', async () => {
     const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Form Co');
     const csv = 'first_name,last_name,domain\nAda,Lovelace,example.com\n';
