@@ -398,6 +398,67 @@ describe('callbacks of jobs that end without finishing their plan', () => {
   });
 });
 
+describe('a callback receiver that answers a byte at a time', () => {
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+  let server: Server;
+  let url = '';
+  const dribbles = new Set<NodeJS.Timeout>();
+
+  beforeAll(async () => {
+    ctx = await setUp({ CALLBACK_TIMEOUT_MS: '1000', CALLBACK_MAX_ATTEMPTS: '1' });
+    // Answers 200 at once, then a byte of body every 100 ms, never ending it: never idle for
+    // CALLBACK_TIMEOUT_MS, so only a bound on the whole exchange ends the delivery.
+    server = createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      const dribble = setInterval(() => res.write('.'), 100);
+      dribbles.add(dribble);
+      res.on('close', () => {
+        clearInterval(dribble);
+        dribbles.delete(dribble);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/hooks`;
+  });
+  afterAll(async () => {
+    dribbles.forEach((dribble) => clearInterval(dribble));
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await tearDown(ctx);
+  });
+
+  it('gives the delivery up after CALLBACK_TIMEOUT_MS in all, logging why, rather than holding it while bytes come', async () => {
+    const { apiKey } = await createWorkspace(ctx.stack.gatewayUrl, 'Dribbling Receiver Co');
+    const created = await call<{ id: string }>(ctx.stack.gatewayUrl, 'POST', '/v1/jobs', {
+      token: apiKey,
+      body: { type: 'email.verify', input: { email: 'ada.lovelace@example.com' }, callback_url: url },
+    });
+    expect(created.status).toBe(202);
+    await finished(ctx.stack, apiKey, created.body.id);
+    const log = await eventually(
+      async () => {
+        const answer = await call<{ deliveries: DeliveryLog[] }>(
+          ctx.stack.gatewayUrl,
+          'GET',
+          `/v1/jobs/${created.body.id}/callback/deliveries`,
+          { token: apiKey },
+        );
+        return answer.body.deliveries.length > 0 ? answer.body.deliveries : null;
+      },
+      { what: 'the delivery to end', timeoutMs: 15_000 },
+    );
+    expect(log).toEqual([
+      expect.objectContaining({
+        attempt: 1,
+        status: null,
+        error: expect.stringMatching(/no complete answer within 1000 ms/) as string,
+      }),
+    ]);
+  });
+});
+
 describe('callback URLs Sluice must not call', () => {
   let ctx: Awaited<ReturnType<typeof setUp>>;
   let apiKey: string;

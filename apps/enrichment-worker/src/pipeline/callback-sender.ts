@@ -166,6 +166,15 @@ export class CallbackSender {
           res.on('error', reject);
         },
       );
+      // `timeout` is the socket's idle time only: a receiver that sends its answer a byte every few
+      // seconds is never idle, and held the delivery (a slot of the orchestrator queue, which
+      // plans every workspace's requests) for as long as it kept sending. The whole exchange has
+      // the same bound.
+      const deadline = setTimeout(
+        () => req.destroy(new Error(`no complete answer within ${this.config.timeoutMs} ms`)),
+        this.config.timeoutMs,
+      );
+      req.on('close', () => clearTimeout(deadline));
       req.on('timeout', () => req.destroy(new Error(`no answer within ${this.config.timeoutMs} ms`)));
       req.on('error', reject);
       req.end(body);
