@@ -125,6 +125,13 @@ describe('provider credentials per workspace', () => {
     expect(JSON.stringify(wrongFields.body.message)).toMatch(/api_key is not a snov credential/);
     expect(JSON.stringify(wrongFields.body.message)).toMatch(/client_id is required/);
     expect(JSON.stringify(wrongFields.body)).not.toContain('sandbox-secret-value');
+    // A value no request header can carry: every call with it failed before it was sent, counted
+    // as charged and as an outage of the provider, whose circuit then opened for every workspace.
+    const notAscii = await put(a.apiKey, 'serper', { api_key: 'ключ-sandbox-secret-value' });
+    expect({ status: notAscii.status, message: notAscii.body.message }).toEqual({
+      status: 400,
+      message: ['api_key must be ASCII: letters, digits and punctuation'],
+    });
     expect(await ctx.db.dataSource.getRepository(WorkspaceProviderCredential).count()).toBe(0);
 
     // Only a key with the admin scope may set credentials.

@@ -40,6 +40,11 @@ export function parseCredentialsBody(provider: CredentialProvider, body: unknown
     } else if (/[\s\p{Cc}]/u.test(value)) {
       // Sent in a header or a form field: whitespace is a pasting mistake, never part of a key.
       problems.push(`${name} must not contain spaces, line breaks or control characters`);
+    } else if (/[^\x21-\x7e]/.test(value)) {
+      // A header carries Latin-1 at most, and no provider's key is anything but ASCII: a call with
+      // such a value failed in the worker before anything was sent, was counted as charged (a
+      // broken connection), and tripped the provider's circuit for every workspace.
+      problems.push(`${name} must be ASCII: letters, digits and punctuation`);
     } else {
       values[name] = value;
     }
