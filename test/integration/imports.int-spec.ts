@@ -1258,6 +1258,67 @@ describe('CSV imports with a worker, and exports', () => {
   });
 });
 
+describe('an export download whose client stops reading', () => {
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+
+  beforeAll(async () => {
+    ctx = await setUp({ EXPORT_MAX_CONCURRENT: '1', EXPORT_STALL_TIMEOUT_MS: '2000' }, { worker: false });
+  });
+  afterAll(() => tearDown(ctx));
+
+  it('is cut after EXPORT_STALL_TIMEOUT_MS without a byte taken, giving its slot back to every workspace', async () => {
+    const { stack, db } = ctx;
+    const stalled = await createWorkspace(stack.gatewayUrl, 'Stalled Reader Co');
+    const other = await createWorkspace(stack.gatewayUrl, 'Other Export Co');
+    // Far more than socket buffers hold, so a client that does not read stops the stream.
+    await db.dataSource.query(
+      `INSERT INTO enrichment_requests (workspace_id, type, input, status, correlation_id)
+       SELECT $1, 'person.email',
+              jsonb_build_object('first_name', 'p' || i, 'last_name', repeat('x', 1000), 'domain', 'example.com'),
+              'queued', 'stall-' || i
+         FROM generate_series(1, 20000) AS i`,
+      [stalled.id],
+    );
+    const exportOf = async (apiKey: string): Promise<string> => {
+      const saved = await call<{ id: string }>(stack.gatewayUrl, 'POST', '/v1/exports', {
+        token: apiKey,
+        body: { format: 'jsonl' },
+      });
+      expect(saved.status).toBe(201);
+      return `${stack.gatewayUrl}/v1/exports/${saved.body.id}`;
+    };
+    const stalledUrl = await exportOf(stalled.apiKey);
+    const otherUrl = await exportOf(other.apiKey);
+    const held = new AbortController();
+    const first = await fetch(stalledUrl, {
+      headers: { authorization: `Bearer ${stalled.apiKey}` },
+      signal: held.signal,
+    });
+    expect(first.status).toBe(200);
+    try {
+      // Its body is never read: the other workspace's download is refused while it holds the slot…
+      const refused = await fetch(otherUrl, { headers: { authorization: `Bearer ${other.apiKey}` } });
+      expect(refused.status).toBe(503);
+      await refused.body?.cancel();
+      // …until the stalled one is cut, though its client is still connected.
+      const taken = await eventually(
+        async () => {
+          const answer = await fetch(otherUrl, { headers: { authorization: `Bearer ${other.apiKey}` } });
+          if (answer.status !== 200) {
+            await answer.body?.cancel();
+            return undefined;
+          }
+          return answer;
+        },
+        { timeoutMs: 15_000, what: 'the stalled download to be cut' },
+      );
+      expect(await taken.text()).toBe('');
+    } finally {
+      held.abort();
+    }
+  }, 60_000);
+});
+
 describe('CSV imports of spreadsheet exports (no worker: the jobs stay queued)', () => {
   let ctx: Awaited<ReturnType<typeof setUp>>;
   let stack: Stack;

@@ -301,6 +301,16 @@ export class GatewayConfig {
   exportMaxConcurrent = 4;
 
   @Setting({
+    env: 'EXPORT_STALL_TIMEOUT_MS',
+    description:
+      'An export download whose client takes nothing for this long (ms) is cut, giving back its slot and its database connection: a client that stops reading would otherwise hold them for as long as it keeps the connection open.',
+  })
+  @IsInt()
+  @Min(1000)
+  @Max(3_600_000)
+  exportStallTimeoutMs = 60_000;
+
+  @Setting({
     env: 'IMPORT_MAX_ERRORS',
     description: 'Rejected rows an import lists with their line and reason (the counts are always complete).',
   })

@@ -1,3 +1,4 @@
+import { GatewayConfig } from '@sluice/config';
 import {
   BadRequestException,
   Body,
@@ -51,6 +52,7 @@ export class ExportsController {
   constructor(
     private readonly exports: ExportsService,
     private readonly audit: AuditLog,
+    private readonly config: GatewayConfig,
   ) {}
 
   @Post()
@@ -197,11 +199,22 @@ export class ExportsController {
     response.setHeader('content-type', CONTENT_TYPES[format]);
     response.setHeader('content-disposition', `attachment; filename="sluice-export-${saved.id}.${format}"`);
     response.setHeader('cache-control', 'no-store');
+    // A client that stops reading (its socket's buffers full, nothing taken) would hold the slot
+    // and the pooled connection for as long as it keeps the connection open, refusing every
+    // workspace's downloads meanwhile: a download that takes nothing for EXPORT_STALL_TIMEOUT_MS
+    // is cut. The socket's idle timer counts only this response (a kept-alive socket's next
+    // request starts without it).
+    const stallMs = this.config.exportStallTimeoutMs;
+    response.setTimeout(stallMs, () =>
+      response.destroy(new Error(`the client took nothing of the export for ${stallMs} ms`)),
+    );
     try {
       await this.exports.write(caller, saved, format, response);
     } catch {
       // Already logged; the headers are gone, so the only way to say so is to cut the download.
       response.destroy();
+    } finally {
+      response.socket?.setTimeout(0);
     }
   }
 }
