@@ -459,6 +459,70 @@ describe('a callback receiver that answers a byte at a time', () => {
   });
 });
 
+/**
+ * A receiver that is down (it takes the connection and never answers) holds each delivery for
+ * CALLBACK_TIMEOUT_MS. Deliveries have a queue and workers of their own: planning, which every
+ * workspace's requests wait for, never waits for them.
+ */
+describe('callback receivers that never answer', () => {
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+  let server: Server;
+  let url = '';
+
+  beforeAll(async () => {
+    ctx = await setUp({
+      CALLBACK_TIMEOUT_MS: '8000',
+      CALLBACK_MAX_ATTEMPTS: '1',
+      ORCHESTRATOR_CONCURRENCY: '2',
+    });
+    server = createServer((req) => req.resume());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/hooks`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await tearDown(ctx);
+  });
+
+  it('hold no planning: another workspace’s job is answered while their deliveries wait', async () => {
+    const silent = await createWorkspace(ctx.stack.gatewayUrl, 'Receiver Down Co');
+    const other = await createWorkspace(ctx.stack.gatewayUrl, 'Other Co');
+    let arrived = 0;
+    server.on('request', () => (arrived += 1));
+    const jobs = async (apiKey: string, emails: string[], callback?: string): Promise<string[]> =>
+      Promise.all(
+        emails.map(async (email) => {
+          const created = await call<{ id: string }>(ctx.stack.gatewayUrl, 'POST', '/v1/jobs', {
+            token: apiKey,
+            body: { type: 'email.verify', input: { email }, ...(callback ? { callback_url: callback } : {}) },
+          });
+          expect(created.status).toBe(202);
+          return created.body.id;
+        }),
+      );
+    const waiting = await jobs(
+      silent.apiKey,
+      ['a', 'b', 'c', 'd'].map((name) => `${name}.down@example.com`),
+      url,
+    );
+    for (const id of waiting) {
+      await finished(ctx.stack, silent.apiKey, id);
+    }
+    // Deliveries wait for answers that do not come, as many at once as the planner has slots.
+    await eventually(() => Promise.resolve(arrived >= 2 || undefined), {
+      what: 'deliveries under way',
+      timeoutMs: 5000,
+    });
+    const started = Date.now();
+    const [id] = await jobs(other.apiKey, ['ada.lovelace@example.com']);
+    await finished(ctx.stack, other.apiKey, id);
+    // Planned and answered at once, not after the deliveries' 8 s.
+    expect(Date.now() - started).toBeLessThan(4000);
+  });
+});
+
 describe('callback URLs Sluice must not call', () => {
   let ctx: Awaited<ReturnType<typeof setUp>>;
   let apiKey: string;

@@ -357,6 +357,16 @@ export class WorkerConfig {
   orchestratorConcurrency = 8;
 
   @Setting({
+    env: 'CALLBACK_CONCURRENCY',
+    description:
+      'Concurrent callback deliveries per worker: each may wait CALLBACK_TIMEOUT_MS for a slow receiver, on a queue of its own that planning does not wait for.',
+  })
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  callbackConcurrency = 16;
+
+  @Setting({
     env: 'DEPENDENCY_CHECK_INTERVAL_MS',
     description: 'How often a worker checks PostgreSQL, pausing its queues while it is down.',
   })

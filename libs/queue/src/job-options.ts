@@ -1,5 +1,6 @@
 import type { JobsOptions } from 'bullmq';
 import { JOB_NAMES } from './names';
+import type { CallbackDeliverPayload } from './payloads';
 
 /** BullMQ priorities: lower runs first. Interactive (real-time) requests go before bulk ones. */
 export const JOB_PRIORITY = { interactive: 1, bulk: 10 } as const;
@@ -85,7 +86,7 @@ export function firstCallbackJobs(
   config: { maxAttempts: number; backoffMs: number },
 ): {
   name: typeof JOB_NAMES.callbackDeliver;
-  data: { requestId: string; workspaceId: string };
+  data: CallbackDeliverPayload;
   opts: JobsOptions;
 }[] {
   return requests.map((request) => ({

@@ -19,6 +19,7 @@ describe('queue and job names (a wire format: jobs in Redis carry them)', () => 
     expect(ALL_QUEUE_NAMES).toEqual([
       'enrichment',
       'credit-monitor',
+      'callbacks',
       'provider.companies-house',
       'provider.companies-house.own',
       'provider.snov',

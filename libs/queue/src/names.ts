@@ -55,11 +55,19 @@ export const QUEUE_NAMES = {
   enrichment: 'enrichment',
   /** The credit monitor's work: balance checks, operational checks, reports, alert deliveries. */
   creditMonitor: 'credit-monitor',
+  /**
+   * Deliveries of finished requests to their callback URLs: a queue of their own, with its own
+   * workers. A receiver that is slow or down holds a delivery for up to CALLBACK_TIMEOUT_MS each
+   * try; on the enrichment queue, a few such receivers of one workspace held every slot that plans
+   * the requests of all of them.
+   */
+  callbacks: 'callbacks',
 } as const;
 
 export const ALL_QUEUE_NAMES: readonly string[] = [
   QUEUE_NAMES.enrichment,
   QUEUE_NAMES.creditMonitor,
+  QUEUE_NAMES.callbacks,
   ...PROVIDER_NAMES.flatMap(stepQueueNames),
 ];
 
@@ -164,5 +172,6 @@ export const ACTIVE_PROVIDERS: readonly ProviderName[] = PROVIDER_NAMES;
 
 export const ACTIVE_QUEUE_NAMES: readonly string[] = [
   QUEUE_NAMES.enrichment,
+  QUEUE_NAMES.callbacks,
   ...ACTIVE_PROVIDERS.flatMap(stepQueueNames),
 ];

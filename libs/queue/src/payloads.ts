@@ -36,6 +36,12 @@ export interface BatchRefreshPayload {
   workspaceId: string;
 }
 
+/** A delivery of a finished request's result to its callback URL (callbacks queue). */
+export interface CallbackDeliverPayload {
+  requestId: string;
+  workspaceId: string;
+}
+
 /** A retention run (credit-monitor queue): by the nightly job scheduler or started by an operator. */
 export interface RetentionRunPayload {
   trigger: 'schedule' | 'manual';
@@ -49,4 +55,5 @@ export interface JobPayloads {
   [JOB_NAMES.creditsSync]: Record<string, never>;
   [JOB_NAMES.batchRefresh]: BatchRefreshPayload;
   [JOB_NAMES.retentionRun]: RetentionRunPayload;
+  [JOB_NAMES.callbackDeliver]: CallbackDeliverPayload;
 }

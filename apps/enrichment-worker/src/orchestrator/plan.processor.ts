@@ -1,5 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { JOB_NAMES, QUEUE_NAMES, type BatchRefreshPayload, type EnrichmentPlanPayload } from '@sluice/queue';
+import {
+  JOB_NAMES,
+  QUEUE_NAMES,
+  type BatchRefreshPayload,
+  type CallbackDeliverPayload,
+  type EnrichmentPlanPayload,
+} from '@sluice/queue';
 import type { Job } from 'bullmq';
 import { WorkerMetrics } from '../ops/worker-metrics';
 import { CreditGate } from '../pipeline/credit-gate';
@@ -30,6 +36,22 @@ export class PlanProcessor {
     private readonly batches: BatchRefresh,
   ) {}
 
+  /** A delivery of the callbacks queue: a finished request's result, to its callback URL. */
+  async deliverCallback(job: Job<CallbackDeliverPayload>): Promise<object> {
+    try {
+      const result = await this.deliver(job);
+      this.metrics.jobs.inc({ queue: QUEUE_NAMES.callbacks, outcome: 'ok' });
+      return result;
+    } catch (error) {
+      this.metrics.jobs.inc({ queue: QUEUE_NAMES.callbacks, outcome: 'error' });
+      throw error;
+    }
+  }
+
+  private deliver(job: Job<CallbackDeliverPayload>): Promise<object> {
+    return this.callbacks.deliver(job.data.requestId, job.data.workspaceId, job.attemptsMade + 1);
+  }
+
   async process(job: Job<EnrichmentPlanPayload>): Promise<AdvanceResult | { recovered: number } | object> {
     try {
       let result: AdvanceResult | { recovered: number } | object;
@@ -41,8 +63,9 @@ export class PlanProcessor {
         // `all`: an operator asked for every balance now (POST /v1/admin/credits/check).
         result = await this.gate.sync((job.data as { all?: boolean }).all === true);
       } else if (job.name === JOB_NAMES.callbackDeliver) {
-        const data = job.data as unknown as { requestId: string; workspaceId: string };
-        result = await this.callbacks.deliver(data.requestId, data.workspaceId, job.attemptsMade + 1);
+        // Deliveries have a queue of their own (see QUEUE_NAMES.callbacks); one queued here by an
+        // earlier version is delivered all the same.
+        result = await this.deliver(job as Job<CallbackDeliverPayload>);
       } else if (job.name === JOB_NAMES.webhookProcess) {
         result = await this.webhooks.apply((job.data as unknown as { eventId: string }).eventId);
       } else {

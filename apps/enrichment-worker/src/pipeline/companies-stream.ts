@@ -45,7 +45,7 @@ export class CompaniesStreamConsumer implements OnApplicationBootstrap, BeforeAp
     private readonly stored: StoredResults,
     private readonly config: ProvidersConfig,
     private readonly callbacks: CallbackConfig,
-    @InjectQueue(QUEUE_NAMES.enrichment) private readonly queue: Queue,
+    @InjectQueue(QUEUE_NAMES.callbacks) private readonly queue: Queue,
   ) {}
 
   onApplicationBootstrap(): void {

@@ -299,7 +299,7 @@ export class Orchestrator {
     // Committed by now: gateways streaming this job's events read it again.
     await publishJobChanged(this.guards.redis, this.guards.queuePrefix, requestId);
     if (planned.callback) {
-      const queue = this.moduleRef.get<Queue>(getQueueToken(QUEUE_NAMES.enrichment), { strict: false });
+      const queue = this.moduleRef.get<Queue>(getQueueToken(QUEUE_NAMES.callbacks), { strict: false });
       await queue.add(
         JOB_NAMES.callbackDeliver,
         { requestId, workspaceId },

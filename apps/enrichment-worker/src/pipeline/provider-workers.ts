@@ -12,6 +12,7 @@ import {
   PROVIDER_PRIORITY_CLASS,
   QUEUE_NAMES,
   stepQueueNames,
+  type CallbackDeliverPayload,
   type EnrichmentPlanPayload,
   type ProviderStepPayload,
 } from '@sluice/queue';
@@ -80,6 +81,13 @@ export class ProviderWorkers implements OnModuleInit, OnApplicationBootstrap, Be
     );
     this.registry.register(QUEUE_NAMES.enrichment, orchestrator);
     this.workers.push(orchestrator);
+    const callbacks = new Worker<CallbackDeliverPayload>(
+      QUEUE_NAMES.callbacks,
+      (job) => this.planner.deliverCallback(job),
+      this.options(this.worker.callbackConcurrency),
+    );
+    this.registry.register(QUEUE_NAMES.callbacks, callbacks);
+    this.workers.push(callbacks);
     // Each provider's two queues (the platform account's and the workspaces' own accounts', see
     // ownAccountQueueName) run the same handler: the step runner reads whose account a step uses.
     for (const [provider, queueName] of ACTIVE_PROVIDERS.flatMap((name) =>

@@ -37,7 +37,7 @@ export class CallbacksController {
   constructor(
     private readonly secrets: WebhookSecrets,
     @InjectDataSource() private readonly dataSource: DataSource,
-    @InjectQueue(QUEUE_NAMES.enrichment) private readonly queue: Queue,
+    @InjectQueue(QUEUE_NAMES.callbacks) private readonly queue: Queue,
     private readonly config: CallbackConfig,
     private readonly jobs: JobsService,
     private readonly audit: AuditLog,

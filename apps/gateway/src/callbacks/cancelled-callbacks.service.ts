@@ -17,7 +17,7 @@ export class CancelledCallbacks {
   private readonly logger = new Logger(CancelledCallbacks.name);
 
   constructor(
-    @InjectQueue(QUEUE_NAMES.enrichment) private readonly queue: Queue,
+    @InjectQueue(QUEUE_NAMES.callbacks) private readonly queue: Queue,
     private readonly config: CallbackConfig,
   ) {}
 
