@@ -133,19 +133,25 @@ export class CreditGate implements OnApplicationBootstrap, OnApplicationShutdown
     }
   }
 
-  async resume(provider: ProviderName, balance: number | null): Promise<void> {
+  /**
+   * Lifts a pause for credits. Never an operator's: one may have replaced the pause for credits
+   * while the balance was being read (seconds at a slow provider), and only an operator lifts it.
+   * Returns whether this call lifted the pause.
+   */
+  async resume(provider: ProviderName, balance: number | null): Promise<boolean> {
     const resumed = await resumeProvider(
       this.guards.redis,
       this.queues(provider),
       this.guards.queuePrefix,
       provider,
       'credits are back',
-      { creditOnly: false, detail: { balance: balanceText(balance) } },
+      { creditOnly: true, detail: { balance: balanceText(balance) } },
     );
     if (resumed) {
       this.logger.log({ msg: 'provider resumed: credits are back', provider, balance: balanceText(balance) });
       this.metrics.creditPauses.inc({ provider, action: 'resume' });
     }
+    return resumed;
   }
 
   /**
@@ -293,8 +299,12 @@ export class CreditGate implements OnApplicationBootstrap, OnApplicationShutdown
       // cannot pay, its first refusal (free) pauses it again.
       await this.guards.wallet.forgetBalance(provider);
     }
-    await this.resume(provider, balance);
-    return 'resumed';
+    if (await this.resume(provider, balance)) {
+      return 'resumed';
+    }
+    // An operator who paused it while its balance was read keeps it paused (another check that
+    // resumed it first leaves it running).
+    return (await this.pauseOf(provider)) ? 'paused' : 'resumed';
   }
 }
 
