@@ -1,5 +1,16 @@
 import { call, createWorkspace } from '../support/api';
-import { enqueue, finished, people, personInput, setUp, tearDown } from '../support/pipeline';
+import {
+  calls,
+  enqueue,
+  finished,
+  job,
+  people,
+  personInput,
+  sandboxPatch,
+  setUp,
+  tearDown,
+} from '../support/pipeline';
+import { eventually } from '../support/wait';
 import type { WorldPerson } from '../support/sandbox-world';
 
 interface UsageRow {
@@ -46,4 +57,40 @@ describe('usage per provider (GET /v1/credits/usage)', () => {
     expect(usage.body.by_provider).toEqual([expect.objectContaining(expected)]);
     expect(usage.body.by_api_key).toEqual([expect.objectContaining(expected)]);
   });
+  it('counts a call its job was cancelled during, which the ledger charged, as the ledger does', async () => {
+    const { apiKey } = await createWorkspace(ctx.stack.gatewayUrl, 'Usage Cancel Co');
+    const person = (await people(ctx.stack.sandboxUrl))[0];
+    await sandboxPatch(ctx.stack.sandboxUrl, 'email-verifier', { latency_ms: 3000 });
+    try {
+      const id = await enqueue(ctx.stack, apiKey, { type: 'email.verify', input: { email: person.email } });
+      await eventually(
+        async () => (await calls(ctx.stack.sandboxUrl, 'email-verifier')).total >= 1 || undefined,
+        { what: 'the verifier asked' },
+      );
+      expect(
+        (await call(ctx.stack.gatewayUrl, 'POST', `/v1/jobs/${id}/cancel`, { token: apiKey })).status,
+      ).toBeLessThan(300);
+      const cancelled = await eventually(
+        async () => {
+          const view = await job(ctx.stack, apiKey, id);
+          return view.steps.every((s) => s.state !== 'pending') && view.steps.some((s) => s.credits > 0)
+            ? view
+            : undefined;
+        },
+        { what: 'the cancelled step settled with its charge', timeoutMs: 20_000 },
+      );
+      expect(cancelled.steps.map((s) => [s.provider, s.state, s.credits])).toEqual([
+        ['email-verifier', 'skipped', 1],
+      ]);
+    } finally {
+      await sandboxPatch(ctx.stack.sandboxUrl, 'email-verifier', { latency_ms: 0 });
+    }
+    const usage = await call<{ by_provider: UsageRow[] }>(ctx.stack.gatewayUrl, 'GET', '/v1/credits/usage', {
+      token: apiKey,
+    });
+    expect(usage.status).toBe(200);
+    expect(usage.body.by_provider).toEqual([
+      expect.objectContaining({ provider: 'email-verifier', calls: 1, hits: 0, credits: 1 }),
+    ]);
+  }, 60_000);
 });

@@ -32,7 +32,9 @@ export async function usageBetween(
        FROM enrichment_steps s
        ${byKey ? 'JOIN enrichment_requests r ON r.id = s.request_id' : ''}
       WHERE s.completed_at >= $1 AND s.completed_at < $2
-        AND s.state IN ('completed', 'failed')
+        -- A step skipped once its call was on its way (its job cancelled) was paid all the same:
+        -- the ledger charged it, so usage counts it too.
+        AND (s.state IN ('completed', 'failed') OR (s.state = 'skipped' AND s.credits > 0))
         AND ($3::uuid IS NULL OR s.workspace_id = $3)
       GROUP BY s.provider, s.workspace_id${byKey ? ', r.api_key_id' : ''}
       ORDER BY s.provider, s.workspace_id`,
