@@ -455,6 +455,26 @@ describe('the credit monitor', () => {
     expect(alertsOf(sink, 'provider.paused_long')).toHaveLength(1);
   });
 
+  it('does not count a provider’s out-of-credits answers as failures: the pause alerts for those', async () => {
+    ctx = await setUp({ ...alertEnv(), OPS_CHECK_INTERVAL_MS: '300', FAILURE_RATE_MIN_CALLS: '3' });
+    const { stack, db } = ctx;
+    monitors.push(await startAppProcess('credit-monitor', stack.env));
+    // Serper out of credits (its calls answered 402, as it has no balance endpoint to read first)
+    // beside Apollo failing outright.
+    const row = (provider: string, kind: string): string =>
+      `('${provider}', 'company.domain', 'POST /search', 'error', '${kind}', 5)`;
+    await db.dataSource.query(
+      `INSERT INTO provider_calls (provider, operation, endpoint, outcome, error_kind, latency_ms) VALUES
+         ${[...Array(5).keys()].flatMap(() => [row('serper', 'out_of_credits'), row('apollo', 'unavailable')]).join(', ')}`,
+    );
+    await eventually(() => alertsOf(sink, 'provider.failure_rate').length === 1 || undefined, {
+      what: 'Apollo’s failure-rate alert',
+    });
+    await settle();
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // a few more ops checks
+    expect(alertsOf(sink, 'provider.failure_rate').map((alert) => alert.provider)).toEqual(['apollo']);
+  });
+
   it('a quota set after jobs were accepted refuses the next job at once (the gateway forgets it had none)', async () => {
     ctx = await setUp({ PROVIDER_OVERRIDES: APOLLO_ONLY });
     const { stack } = ctx;

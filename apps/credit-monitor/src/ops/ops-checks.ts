@@ -6,8 +6,11 @@ import { DataSource } from 'typeorm';
 import { AlertBook } from '../alerts/alert-book';
 import { BalanceCheck } from '../credits/balance-check';
 
-/** Call outcomes that say nothing bad about the provider: it answered, it found nothing. */
-const NOT_FAILURES = ['not_found', 'bad_request'];
+/**
+ * Call outcomes that say nothing bad about the provider: it answered, it found nothing, or it said
+ * the account is out of credits (the pause alerts for that, and the circuit does not count it).
+ */
+const NOT_FAILURES = ['not_found', 'bad_request', 'out_of_credits'];
 
 export interface OpsCheckResult {
   failureRates: Record<string, number>;
