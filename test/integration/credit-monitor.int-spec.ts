@@ -402,6 +402,36 @@ describe('the credit monitor', () => {
     expect(alertsOf(sink, 'forecast.exhaustion')).toHaveLength(1);
   });
 
+  it('measures the burn of a provider charging for two days over those two days', async () => {
+    ctx = await setUp(alertEnv());
+    const { stack, db } = ctx;
+    // A new installation: 100 credits two days ago, 100 half a day ago. 100 a day, not 200 / 7.
+    for (const [key, hours] of [
+      ['new-1', 48],
+      ['new-2', 12],
+    ] as const) {
+      await db.dataSource.query(
+        `INSERT INTO credit_ledger (provider, kind, credits, idempotency_key, created_at)
+         VALUES ('apollo', 'charge', 100, $1, now() - make_interval(hours => $2))`,
+        [key, hours],
+      );
+    }
+    await sandboxPatch(stack.sandboxUrl, 'apollo', { credits: 450 });
+    monitors.push(await startAppProcess('credit-monitor', stack.env));
+    await check(stack, db);
+    const { apiKey } = await createWorkspace(stack.gatewayUrl, 'New Installation Co');
+    const answer = await call<{ providers: ProviderCredits[] }>(stack.gatewayUrl, 'GET', '/v1/credits', {
+      token: apiKey,
+    });
+    const apollo = answer.body.providers.find((p) => p.provider === 'apollo') as ProviderCredits;
+    expect(apollo.burn_rate_per_day).toBeCloseTo(100, 1);
+    // 450 credits at 100 a day: four and a half days from now (at 200 / 7 a day, more than fifteen).
+    const expected = Date.now() + 4.5 * 86_400_000;
+    expect(Math.abs(new Date(apollo.forecast_exhaustion as string).getTime() - expected)).toBeLessThan(
+      3_600_000,
+    );
+  });
+
   it('raises operational alerts: a failing provider, tasks stuck past their deadline, a long pause', async () => {
     ctx = await setUp({
       ...alertEnv(),

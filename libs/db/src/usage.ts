@@ -15,6 +15,24 @@ export interface UsageRow {
 }
 
 /**
+ * Each provider's first charge in the credit ledger (providers never charged are left out): how
+ * long its spend has been recorded, which a burn rate is measured over when shorter than its
+ * window. One index probe per provider (`ix_credit_ledger_provider_created`).
+ */
+export async function firstChargesOf(
+  manager: EntityManager,
+  providers: readonly string[],
+): Promise<Map<string, Date>> {
+  const rows = await manager.query<{ provider: string; first: Date | null }[]>(
+    `SELECT p.provider,
+            (SELECT min(l.created_at) FROM credit_ledger l WHERE l.provider = p.provider AND l.kind = 'charge') AS first
+       FROM unnest($1::text[]) AS p(provider)`,
+    [providers],
+  );
+  return new Map(rows.filter((row) => row.first !== null).map((row) => [row.provider, row.first as Date]));
+}
+
+/**
  * Usage per provider and workspace (and API key, with `byApiKey`) over [from, to): the steps that
  * reached a provider, the ones that found what was asked, and the credits charged. One query for
  * the daily report and the usage API; `workspaceId` scopes it to one workspace.

@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CoreConfig, CreditMonitorConfig } from '@sluice/config';
+import { firstChargesOf } from '@sluice/db';
 import {
   BURN_WINDOW_DAYS,
   forecastCredits,
@@ -62,6 +63,11 @@ interface ReadingMoment {
 type AnsweredMoment = ReadingMoment & { answeredAt: Date };
 
 const round = (value: number): number => Math.round(value * 10_000) / 10_000;
+
+/** The span a burn rate was measured over, in words: `the last 7 days`, `the last 2.5 hours`. */
+function spanText(days: number): string {
+  return days >= 1 ? `the last ${round(days)} days` : `the last ${Math.round(days * 240) / 10} hours`;
+}
 
 /**
  * One provider's balance check: takes a slot in the provider's shared rate window (waiting for one
@@ -374,17 +380,21 @@ export class BalanceCheck {
     reportedRenewal: Date | null,
     now: Date,
   ): Promise<CreditForecast> {
-    const [{ spent }] = await manager.query<[{ spent: string }]>(
-      `SELECT COALESCE(SUM(credits), 0) AS spent FROM credit_ledger
-        WHERE provider = $1 AND kind = 'charge' AND created_at > $2`,
-      [provider, new Date(now.getTime() - BURN_WINDOW_DAYS * 86_400_000)],
-    );
+    const [[{ spent }], first] = await Promise.all([
+      manager.query<[{ spent: string }]>(
+        `SELECT COALESCE(SUM(credits), 0) AS spent FROM credit_ledger
+          WHERE provider = $1 AND kind = 'charge' AND created_at > $2`,
+        [provider, new Date(now.getTime() - BURN_WINDOW_DAYS * 86_400_000)],
+      ),
+      firstChargesOf(manager, [provider]),
+    ]);
     const day = this.config.policies[provider]?.renewalDay;
     // A renewal the provider reports is used only when it lies ahead (a stale one says nothing).
     const reported = reportedRenewal && reportedRenewal.getTime() > now.getTime() ? reportedRenewal : null;
     return forecastCredits({
       balance: available,
       spentLastWindow: Number(spent),
+      chargingSince: first.get(provider) ?? null,
       now,
       renewsAt: day ? nextRenewal(now, day) : reported,
     });
@@ -409,7 +419,7 @@ export class BalanceCheck {
         severity: 'warning',
         provider,
         title: `${provider}: credits run out around ${exhausts}, before the renewal on ${renewal}`,
-        text: `At ${round(forecast.burnPerDay)} credits a day (the last ${BURN_WINDOW_DAYS} days), ${provider}'s ${balance} credits last about ${round(forecast.daysLeft ?? 0)} days: until ${exhausts}, before the plan renews on ${renewal}.`,
+        text: `At ${round(forecast.burnPerDay)} credits a day (${spanText(forecast.spanDays)}), ${provider}'s ${balance} credits last about ${round(forecast.daysLeft ?? 0)} days: until ${exhausts}, before the plan renews on ${renewal}.`,
         details: {
           burn_per_day: round(forecast.burnPerDay),
           days_left: forecast.daysLeft === null ? null : round(forecast.daysLeft),

@@ -5,7 +5,7 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { ApiAnswer, ApiError, ApiKeyErrors } from '../openapi/decorators';
 import { ALERTS_EXAMPLE, CREDITS_EXAMPLE, CREDITS_NULLABLE, USAGE_EXAMPLE } from '../openapi/examples';
 import { CoreConfig, CreditMonitorConfig } from '@sluice/config';
-import { usageBetween, type UsageRow } from '@sluice/db';
+import { firstChargesOf, usageBetween, type UsageRow } from '@sluice/db';
 import { BURN_WINDOW_DAYS, forecastCredits, nextRenewal } from '@sluice/enrichment';
 import { ACTIVE_PROVIDERS, CreditWallet, creditWalletPrefix, pauseOf, QUEUE_NAMES } from '@sluice/queue';
 import type { Queue } from 'bullmq';
@@ -73,7 +73,7 @@ export class CreditsController {
     const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
     const redis = await this.redis();
     this.wallet ??= new CreditWallet(redis, creditWalletPrefix(this.core.queuePrefix));
-    const [spend, balances, quotas] = await Promise.all([
+    const [spend, balances, quotas, firstCharges] = await Promise.all([
       this.dataSource.query<{ provider: string; today: string; month: string; burn: string }[]>(
         `SELECT provider,
                 COALESCE(sum(credits) FILTER (WHERE workspace_id = $1 AND created_at >= $2), 0) AS today,
@@ -85,6 +85,7 @@ export class CreditsController {
       ),
       readProviderBalances(this.dataSource, this.wallet),
       this.quotas.list(caller.workspaceId),
+      firstChargesOf(this.dataSource.manager, ACTIVE_PROVIDERS),
     ]);
     const providers = await Promise.all(
       ACTIVE_PROVIDERS.map(async (provider): Promise<ProviderCredits> => {
@@ -99,6 +100,7 @@ export class CreditsController {
             : forecastCredits({
                 balance: balance - wallet.reserved,
                 spentLastWindow: Number(spent?.burn ?? 0),
+                chargingSince: firstCharges.get(provider) ?? null,
                 now,
                 renewsAt,
               });

@@ -3,7 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import { getQueueToken } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CoreConfig, PipelineConfig } from '@sluice/config';
-import { usageBetween } from '@sluice/db';
+import { firstChargesOf, usageBetween } from '@sluice/db';
 import { BURN_WINDOW_DAYS, forecastCredits } from '@sluice/enrichment';
 import {
   ACTIVE_PROVIDERS,
@@ -127,7 +127,7 @@ export class DashboardService {
     const circuits = this.circuits;
     const since = new Date(now.getTime() - DASHBOARD_WINDOW_DAYS * DAY_MS);
     const burnSince = new Date(now.getTime() - BURN_WINDOW_DAYS * DAY_MS);
-    const [balances, states, history, burn, recentBurn, usage, workspaces, queues, alerts] =
+    const [balances, states, history, burn, recentBurn, firstCharges, usage, workspaces, queues, alerts] =
       await Promise.all([
         readProviderBalances(this.dataSource, this.wallet),
         Promise.all(
@@ -156,6 +156,7 @@ export class DashboardService {
           WHERE kind = 'charge' AND created_at > $1 GROUP BY provider`,
           [burnSince],
         ),
+        firstChargesOf(this.dataSource.manager, ACTIVE_PROVIDERS),
         usageBetween(this.dataSource.manager, { from: since, to: now }),
         this.dataSource.query<{ id: string; name: string }[]>(`SELECT id, name FROM workspaces`),
         Promise.all(
@@ -188,6 +189,7 @@ export class DashboardService {
           : forecastCredits({
               balance: balance - wallet.reserved,
               spentLastWindow: Number(spent?.credits ?? 0),
+              chargingSince: firstCharges.get(provider) ?? null,
               now,
               renewsAt: null,
             });

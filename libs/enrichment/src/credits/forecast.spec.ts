@@ -10,12 +10,15 @@ describe('nextRenewal', () => {
 
 describe('forecastCredits', () => {
   const now = new Date('2026-12-02T00:00:00Z');
+  /** Charging for months: the burn rate is the seven days' average. */
+  const longAgo = new Date('2026-06-01T00:00:00Z');
 
   it('burns the last seven days’ spend per day and dates the exhaustion', () => {
     // 700 credits in 7 days: 100 a day; 450 left: 4.5 days.
     const f = forecastCredits({
       balance: 450,
       spentLastWindow: 700,
+      chargingSince: longAgo,
       now,
       renewsAt: new Date('2026-12-10T00:00:00Z'),
     });
@@ -29,6 +32,7 @@ describe('forecastCredits', () => {
     const f = forecastCredits({
       balance: 5000,
       spentLastWindow: 70,
+      chargingSince: longAgo,
       now,
       renewsAt: new Date('2026-12-10T00:00:00Z'),
     });
@@ -37,7 +41,13 @@ describe('forecastCredits', () => {
   });
 
   it('has no exhaustion date when nothing is spent', () => {
-    const f = forecastCredits({ balance: 10, spentLastWindow: 0, now, renewsAt: null });
+    const f = forecastCredits({
+      balance: 10,
+      spentLastWindow: 0,
+      chargingSince: null,
+      now,
+      renewsAt: null,
+    });
     expect(f).toMatchObject({
       burnPerDay: 0,
       daysLeft: null,
@@ -46,8 +56,46 @@ describe('forecastCredits', () => {
     });
   });
 
+  it('measures a provider charging for less than seven days since its first charge, at least an hour', () => {
+    // A new installation: 200 credits spent in the 2 days it has run is 100 a day, not 200 / 7.
+    const twoDays = forecastCredits({
+      balance: 450,
+      spentLastWindow: 200,
+      chargingSince: new Date('2026-11-30T00:00:00Z'),
+      now,
+      renewsAt: new Date('2026-12-10T00:00:00Z'),
+    });
+    expect(twoDays).toMatchObject({
+      burnPerDay: 100,
+      spanDays: 2,
+      daysLeft: 4.5,
+      exhaustsBeforeRenewal: true,
+    });
+    // Its first call a minute ago: measured over an hour, not extrapolated from the minute.
+    const first = forecastCredits({
+      balance: 1000,
+      spentLastWindow: 1,
+      chargingSince: new Date(now.getTime() - 60_000),
+      now,
+      renewsAt: null,
+    });
+    expect(first.spanDays).toBeCloseTo(1 / 24);
+    expect(first.burnPerDay).toBeCloseTo(24);
+    // Charging for longer than the window: its seven days.
+    expect(
+      forecastCredits({ balance: 1, spentLastWindow: 70, chargingSince: longAgo, now, renewsAt: null })
+        .spanDays,
+    ).toBe(7);
+  });
+
   it('counts an overdrawn balance as already exhausted', () => {
-    const f = forecastCredits({ balance: -3, spentLastWindow: 14, now, renewsAt: null });
+    const f = forecastCredits({
+      balance: -3,
+      spentLastWindow: 14,
+      chargingSince: longAgo,
+      now,
+      renewsAt: null,
+    });
     expect(f.daysLeft).toBe(0);
     expect(f.exhaustsAt?.toISOString()).toBe(now.toISOString());
   });

@@ -3,6 +3,9 @@ const DAY_MS = 86_400_000;
 /** How many past days the burn rate is measured over. */
 export const BURN_WINDOW_DAYS = 7;
 
+/** The shortest span a burn rate is measured over: an hour, so that a first call is not a rate. */
+const MIN_BURN_SPAN_DAYS = 1 / 24;
+
 /**
  * The next monthly renewal on `day` (1–28, UTC midnight) strictly after `now`. Days past 28 are not
  * allowed, so every month has the day.
@@ -15,8 +18,13 @@ export function nextRenewal(now: Date, day: number): Date {
 }
 
 export interface CreditForecast {
-  /** Credits spent per day, averaged over the last {@link BURN_WINDOW_DAYS} days. */
+  /** Credits spent per day, averaged over the last {@link BURN_WINDOW_DAYS} days (see `spanDays`). */
   burnPerDay: number;
+  /**
+   * The days the burn rate was measured over: {@link BURN_WINDOW_DAYS}, or since the provider's
+   * first charge when that is more recent (at least an hour).
+   */
+  spanDays: number;
   /** Days until the balance runs out at that rate; null when nothing is being spent. */
   daysLeft: number | null;
   exhaustsAt: Date | null;
@@ -28,17 +36,29 @@ export interface CreditForecast {
 /**
  * Burn rate and exhaustion date from the spend of the last seven days. Spend is what the ledger
  * charged; `balance` is what the provider reported (minus credits reserved by calls in flight).
+ * A provider charging for less than seven days (a new installation, a provider just taken into
+ * use) has its spend divided by the time since its first charge (`chargingSince`), at least an
+ * hour: divided by seven days, a day's spend read as a seventh of itself, and the forecast said
+ * weeks where days were left.
  */
 export function forecastCredits(input: {
   balance: number;
   spentLastWindow: number;
+  /** The provider's first charge on record; null when it has none. */
+  chargingSince: Date | null;
   now: Date;
   renewsAt: Date | null;
 }): CreditForecast {
-  const burnPerDay = Math.max(0, input.spentLastWindow) / BURN_WINDOW_DAYS;
+  const charging =
+    input.chargingSince === null
+      ? BURN_WINDOW_DAYS
+      : (input.now.getTime() - input.chargingSince.getTime()) / DAY_MS;
+  const spanDays = Math.min(BURN_WINDOW_DAYS, Math.max(MIN_BURN_SPAN_DAYS, charging));
+  const burnPerDay = Math.max(0, input.spentLastWindow) / spanDays;
   if (burnPerDay === 0) {
     return {
       burnPerDay: 0,
+      spanDays,
       daysLeft: null,
       exhaustsAt: null,
       renewsAt: input.renewsAt,
@@ -49,6 +69,7 @@ export function forecastCredits(input: {
   const exhaustsAt = new Date(input.now.getTime() + daysLeft * DAY_MS);
   return {
     burnPerDay,
+    spanDays,
     daysLeft,
     exhaustsAt,
     renewsAt: input.renewsAt,
