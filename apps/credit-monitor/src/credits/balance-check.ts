@@ -64,6 +64,12 @@ type AnsweredMoment = ReadingMoment & { answeredAt: Date };
 
 const round = (value: number): number => Math.round(value * 10_000) / 10_000;
 
+/** How far off a renewal is, in words: `in 5 days`, `within a day` (never rounded up). */
+function inDays(days: number): string {
+  const whole = Math.floor(days);
+  return whole < 1 ? 'within a day' : `in ${whole} day${whole === 1 ? '' : 's'}`;
+}
+
 /** The span a burn rate was measured over, in words: `the last 7 days`, `the last 2.5 hours`. */
 function spanText(days: number): string {
   return days >= 1 ? `the last ${round(days)} days` : `the last ${Math.round(days * 240) / 10} hours`;
@@ -286,7 +292,7 @@ export class BalanceCheck {
         severity: 'warning',
         provider,
         title: `${provider}: the balance moved ${drift > 0 ? 'more' : 'less'} than the ledger by ${Math.abs(drift)} credits`,
-        text: `Between the last two readings ${provider} took ${drift > 0 ? `${drift} credits more` : `${-drift} credits fewer`} than Sluice's ledger charged (tolerance ${this.config.driftTolerance}). Spend outside Sluice on the same account, a charge the adapter does not know of, or a retry the provider billed twice.`,
+        text: `Between the last two readings ${provider} took ${drift > 0 ? `${drift} credits more` : `${-drift} credits fewer`} than Sluice's ledger charged (tolerance ${this.config.driftTolerance}). ${drift > 0 ? 'Spend outside Sluice on the same account, a charge the adapter does not know of, or a retry the provider billed twice.' : 'A call counted as charged that the provider did not charge (a paid call that timed out counts at its price), a refund, or credits added in between that were fewer than those spent.'}`,
         details: { drift, tolerance: this.config.driftTolerance },
       });
     } else if (drift !== null) {
@@ -442,7 +448,7 @@ export class BalanceCheck {
         severity: 'warning',
         provider,
         title: `${provider}: the plan renews on ${renewal}`,
-        text: `${provider}'s plan renews in ${Math.ceil(daysToRenewal)} day(s), on ${renewal}. Balance now: ${balance} credits; burn ${round(forecast.burnPerDay)} a day.`,
+        text: `${provider}'s plan renews ${inDays(daysToRenewal)}, on ${renewal}. Balance now: ${balance} credits; burn ${round(forecast.burnPerDay)} a day.`,
         details: { renews_at: forecast.renewsAt.toISOString(), balance },
       });
     }
