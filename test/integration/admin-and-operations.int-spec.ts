@@ -40,6 +40,31 @@ describe('workspaces, keys and the operations surface', () => {
     expect(again.status).toBe(409);
   });
 
+  it('gives names in other scripts, or with no letter at all, slugs of their own', async () => {
+    const slugs: string[] = [];
+    for (const name of ['日本語', '中文', 'Ωmega Ltd', '!!!', '😀']) {
+      const created = await call<{ workspace: { slug: string } }>(
+        stack.gatewayUrl,
+        'POST',
+        '/v1/admin/workspaces',
+        {
+          token: TEST_ADMIN_TOKEN,
+          body: { name },
+        },
+      );
+      expect(created.status).toBe(201);
+      slugs.push(created.body.workspace.slug);
+    }
+    expect(slugs.slice(0, 3)).toEqual(['日本語', '中文', 'ωmega-ltd']);
+    expect(new Set(slugs).size).toBe(slugs.length);
+    // The same name twice is still refused.
+    const again = await call(stack.gatewayUrl, 'POST', '/v1/admin/workspaces', {
+      token: TEST_ADMIN_TOKEN,
+      body: { name: '日本語' },
+    });
+    expect(again.status).toBe(409);
+  });
+
   it('reports Redis and PostgreSQL up on /health', async () => {
     const health = await call<{ status: string; info: Record<string, { status: string }> }>(
       stack.gatewayUrl,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ConflictException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiKey, isUniqueViolation, Workspace, type WorkspaceTier } from '@sluice/db';
@@ -7,14 +8,21 @@ import { API_SCOPES } from '../auth/scopes';
 import { WebhookSecrets } from '../callbacks/webhook-secrets.service';
 import type { WorkspaceCreatedDto } from './create-workspace.dto';
 
+/**
+ * A workspace's slug: its name's letters and digits in any script, lower-cased, accents dropped
+ * ('Café Co' → 'cafe-co', '日本語' stays), the rest one hyphen. Two names alike but for case,
+ * accents and punctuation have one slug (the second is refused). A name with no letter or digit at
+ * all ('!!!', an emoji) gets one from its hash, so that such names do not all share one slug.
+ */
 function slugOf(name: string): string {
   const slug = name
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
+    .normalize('NFC')
     .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
     .replace(/^-+|-+$/g, '');
-  return slug || 'workspace';
+  return slug || `workspace-${createHash('sha256').update(name.trim()).digest('hex').slice(0, 12)}`;
 }
 
 @Injectable()
