@@ -153,6 +153,17 @@ describe('resolveColumns', () => {
     });
   });
 
+  it('maps a column whatever its name, __proto__ too', () => {
+    const mapped = parseImportSettings({ type: 'person.email', mapping: '{"__proto__":"domain"}' });
+    expect(Object.entries(mapped.mapping ?? {})).toEqual([['__proto__', 'domain']]);
+    expect(resolveColumns(['__proto__'], mapped).fields).toEqual([
+      { index: 0, column: '__proto__', field: 'domain' },
+    ]);
+    expect(() => resolveColumns(['Mail'], mapped)).toThrow(
+      /mapping names column '__proto__', which the header lacks/,
+    );
+  });
+
   it('refuses a header that feeds no field, lacks a mapped column, or is ambiguous', () => {
     expect(() => resolveColumns(['colour', 'size'], settings())).toThrow(
       /No column of the header is an input field of person\.email/,

@@ -115,7 +115,7 @@ export function parseImportSettings(raw: RawImportSettings): ImportSettings {
     if (entries.length === 0) {
       throw new BadRequestException('mapping must map at least one CSV column to an input field.');
     }
-    mapping = {};
+    const pairs: [string, keyof RequestInput][] = [];
     const targets = new Map<string, string>();
     for (const [column, field] of entries) {
       if (typeof field !== 'string' || !fields.includes(field)) {
@@ -130,8 +130,11 @@ export function parseImportSettings(raw: RawImportSettings): ImportSettings {
         );
       }
       targets.set(field, column);
-      mapping[column] = field as keyof RequestInput;
+      pairs.push([column, field as keyof RequestInput]);
     }
+    // Own properties whatever the column is called: assigned one by one, a column named
+    // `__proto__` set the object's prototype instead, and its mapping was dropped without a word.
+    mapping = Object.fromEntries(pairs);
   }
   // As POST /v1/jobs takes them for this type; whether each row reaches the fields is the row's.
   const options = parseJobOptionsFor(
