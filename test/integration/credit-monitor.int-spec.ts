@@ -6,6 +6,7 @@ import { alertsOf, startHttpSink, startSmtpSink, type HttpSink, type SmtpSink } 
 import { call, createWorkspace } from '../support/api';
 import { requireEnv, type TestDatabase } from '../support/database';
 import {
+  answerKey,
   calls,
   enqueue,
   finished,
@@ -17,6 +18,7 @@ import {
   tearDown,
   type JobView,
 } from '../support/pipeline';
+import type { WorldCompany } from '../support/sandbox-world';
 import { TEST_ADMIN_TOKEN, type Stack } from '../support/stack';
 import { eventually } from '../support/wait';
 import { startAppProcess, type WorkerProcess } from '../support/worker-process';
@@ -483,6 +485,63 @@ describe('the credit monitor', () => {
     expect(alertsOf(sink, 'provider.failure_rate')).toHaveLength(1);
     expect(alertsOf(sink, 'tasks.stuck')).toHaveLength(1);
     expect(alertsOf(sink, 'provider.paused_long')).toHaveLength(1);
+  });
+
+  it('alerts once for a provider without a balance endpoint that stays out of credits, however often it is probed, and says when the pause lasts', async () => {
+    ctx = await setUp({
+      ...alertEnv(),
+      PROVIDER_OVERRIDES: JSON.stringify({ rocketreach: { enabled: false } }),
+      CREDIT_PROBE_AFTER_MS: '500',
+      OPS_CHECK_INTERVAL_MS: '300',
+      PAUSE_ALERT_AFTER_MS: '3000',
+    });
+    const { stack, db } = ctx;
+    // Serper publishes no balance: only its 402s tell it is out of credits, and only a call tried
+    // again (a probe, every CREDIT_PROBE_AFTER_MS) tells the credits are back.
+    await sandboxPatch(stack.sandboxUrl, 'serper', { credits: 0 });
+    monitors.push(await startAppProcess('credit-monitor', stack.env));
+    const { apiKey } = await createWorkspace(stack.gatewayUrl, 'Probe Co');
+    const companies = (await answerKey<WorldCompany>(stack.sandboxUrl, 'companies'))
+      .filter((company) => company.domain_known_by.includes('serper'))
+      .slice(0, 3);
+    expect(companies).toHaveLength(3);
+    const ids: string[] = [];
+    for (const company of companies) {
+      ids.push(
+        await enqueue(stack, apiKey, {
+          type: 'company.domain',
+          input: { company_name: company.company_name },
+          options: { wait_for_credits: true },
+        }),
+      );
+    }
+    await eventually(() => alertsOf(sink, 'provider.paused').length >= 1 || undefined, {
+      what: 'the pause alert',
+    });
+    // Six seconds of outage, probed about every second and refused each time: one pause alert, and
+    // one long-pause alert once it has lasted three seconds from its first pause.
+    await new Promise((resolve) => setTimeout(resolve, 6000));
+    expect((await calls(stack.sandboxUrl, 'serper')).total).toBeGreaterThanOrEqual(4);
+    await settle();
+    expect({
+      paused: alertsOf(sink, 'provider.paused').length,
+      paused_long: alertsOf(sink, 'provider.paused_long').length,
+      mails: smtp.mails.length,
+    }).toEqual({ paused: 1, paused_long: 1, mails: 2 });
+
+    // Credits back: the next probe's call is answered, the jobs complete, and both alerts re-arm.
+    await sandboxPatch(stack.sandboxUrl, 'serper', { credits: 100 });
+    const done = await Promise.all(ids.map((id) => finished(stack, apiKey, id, 20_000)));
+    expect(done.map((view) => view.status)).toEqual(ids.map(() => 'completed'));
+    await eventually(
+      async () => {
+        const rows = await db.dataSource.query<{ key: string; fired: boolean }[]>(
+          `SELECT key, fired FROM alert_states WHERE key LIKE 'provider.paused%:serper' ORDER BY key`,
+        );
+        return rows.length === 2 && rows.every((row) => !row.fired) ? rows : undefined;
+      },
+      { what: 'the pause alerts re-armed' },
+    );
   });
 
   it('does not count a provider’s out-of-credits answers as failures: the pause alerts for those', async () => {

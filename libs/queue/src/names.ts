@@ -121,6 +121,15 @@ export function pauseMarkerKey(queuePrefix: string, provider: string): string {
 }
 
 /**
+ * Redis key of a provider without a balance endpoint resumed to probe its credits (one call tried
+ * after CREDIT_PROBE_AFTER_MS): it keeps the pause the probe lifted, so that a refusal pauses it
+ * again as the same outage (its `since`), and goes once a call is answered (the credits are back).
+ */
+export function probeMarkerKey(queuePrefix: string, provider: string): string {
+  return `${queuePrefix}:pipeline:probing:${provider}`;
+}
+
+/**
  * Redis key keeping where the worker's recovery sweep stopped in one of its scans (`requests`,
  * `steps`), so that the next tick, on whichever replica, carries on from there.
  */
@@ -148,9 +157,12 @@ export function circuitBreakerPrefix(queuePrefix: string): string {
 
 /** What a pause marker holds. An operator's pause (`manual`) is lifted only by an operator. */
 export interface PauseRecord {
+  /** When the outage began: a pause after a probe that failed keeps its first pause's. */
   since: number;
   reason: string;
   manual?: boolean;
+  /** When this pause was made, when later than `since` (after a probe that failed). */
+  pausedAt?: number;
 }
 
 /** The job scheduler id of a batch's re-enrichment tick (one per batch, so each batch is isolated). */

@@ -5,6 +5,7 @@ import {
   cancelMarkerKey,
   pauseMarkerKey,
   pipelineEventsKey,
+  probeMarkerKey,
   type PauseRecord,
 } from './names';
 
@@ -87,8 +88,11 @@ export async function pauseProvider(
 
 /**
  * Resumes a provider paused for credits or by an operator: both its queues. With `creditOnly`, an
- * operator's pause is left alone (only an operator lifts it). Returns whether this call lifted a
- * pause.
+ * operator's pause is left alone (only an operator lifts it). With `probe` (a provider without a
+ * balance endpoint tried again, its credits unknown), the pause lifted is kept under
+ * {@link probeMarkerKey} and the event says `probe: 1`: the credit monitor keeps its pause alert,
+ * and a refusal pauses it again as the same outage. Any other resume ends a probe. Returns whether
+ * this call lifted a pause.
  */
 export async function resumeProvider(
   redis: Redis,
@@ -96,21 +100,61 @@ export async function resumeProvider(
   queuePrefix: string,
   provider: string,
   reason: string,
-  { creditOnly, detail = {} }: { creditOnly: boolean; detail?: Record<string, string | number> },
+  {
+    creditOnly,
+    probe = false,
+    detail = {},
+  }: { creditOnly: boolean; probe?: boolean; detail?: Record<string, string | number> },
 ): Promise<boolean> {
   const key = pauseMarkerKey(queuePrefix, provider);
-  if (creditOnly) {
-    const raw = await redis.get(key);
-    if (raw && (JSON.parse(raw) as PauseRecord).manual) {
-      return false;
-    }
+  const raw = creditOnly || probe ? await redis.get(key) : null;
+  if (creditOnly && raw && (JSON.parse(raw) as PauseRecord).manual) {
+    return false;
   }
   await Promise.all([queues.platform.resume(), queues.ownAccounts.resume()]);
+  if (probe && raw) {
+    await redis.set(probeMarkerKey(queuePrefix, provider), raw);
+  } else if (!probe) {
+    await redis.del(probeMarkerKey(queuePrefix, provider));
+  }
   const removed = (await redis.del(key)) === 1;
   if (removed) {
-    await emitPipelineEvent(redis, queuePrefix, { type: 'provider.resumed', provider, reason, ...detail });
+    await emitPipelineEvent(redis, queuePrefix, {
+      type: 'provider.resumed',
+      provider,
+      reason,
+      ...(probe ? { probe: 1 } : {}),
+      ...detail,
+    });
   }
   return removed;
+}
+
+/** The pause a probe of the provider's credits lifted, while that probe has no answer yet. */
+export async function probeOf(
+  redis: Redis,
+  queuePrefix: string,
+  provider: string,
+): Promise<PauseRecord | null> {
+  const raw = await redis.get(probeMarkerKey(queuePrefix, provider));
+  return raw ? (JSON.parse(raw) as PauseRecord) : null;
+}
+
+/**
+ * A call to the provider on the platform's account was answered: a probe of its credits, if one
+ * was on, succeeded. Ends it with a `provider.resumed` event (credits are back), which re-arms the
+ * credit monitor's pause alerts. Returns whether a probe ended.
+ */
+export async function endProbe(redis: Redis, queuePrefix: string, provider: string): Promise<boolean> {
+  if ((await redis.del(probeMarkerKey(queuePrefix, provider))) === 0) {
+    return false;
+  }
+  await emitPipelineEvent(redis, queuePrefix, {
+    type: 'provider.resumed',
+    provider,
+    reason: 'a probe call was answered: credits are back',
+  });
+  return true;
 }
 
 /** The provider's pause, if it is paused. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CoreConfig, CreditMonitorConfig } from '@sluice/config';
-import { ACTIVE_PROVIDERS, pauseOf, webhookRefusalsKey } from '@sluice/queue';
+import { ACTIVE_PROVIDERS, pauseOf, probeOf, webhookRefusalsKey } from '@sluice/queue';
 import { DataSource } from 'typeorm';
 import { AlertBook } from '../alerts/alert-book';
 import { BalanceCheck } from '../credits/balance-check';
@@ -144,7 +144,8 @@ export class OpsChecks {
           text: `${provider}'s queue has been paused since ${new Date(pause.since).toISOString()} (${pause.reason}). Its work waits or goes to other providers; top up the account, then POST /v1/admin/credits/check.`,
           details: { since: new Date(pause.since).toISOString(), reason: pause.reason },
         });
-      } else if (!pause) {
+      } else if (!pause && !(await probeOf(redis, this.core.queuePrefix, provider))) {
+        // Resumed only to probe its credits, it is still out of them until a call is answered.
         await this.alerts.clear(key);
       }
     }

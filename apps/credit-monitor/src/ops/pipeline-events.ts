@@ -9,8 +9,10 @@ const GROUP = 'credit-monitor';
 /**
  * Reads the pipeline's event stream (a provider paused or resumed for credits) as one consumer
  * group shared by every monitor, so each event is handled by one of them: a pause raises a
- * critical alert at once, a resume re-arms it. Events are acknowledged once handled; an event a
- * crashed monitor took is claimed by another after a minute.
+ * critical alert at once, a resume re-arms it. A resume that only probes a provider's credits
+ * (`probe`: one without a balance endpoint tried again) re-arms nothing: the outage goes on until a
+ * call is answered, and a refusal pausing it again is the same outage, not a new alert. Events are
+ * acknowledged once handled; an event a crashed monitor took is claimed by another after a minute.
  */
 @Injectable()
 export class PipelineEvents implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -97,7 +99,7 @@ export class PipelineEvents implements OnApplicationBootstrap, OnApplicationShut
         text: `No further call reaches ${provider} until it is resumed (${event.reason ?? 'credits'}). New work goes to the next eligible provider, or waits where the request asked to wait. Balance: ${event.balance ?? 'unknown'}.`,
         details: event,
       });
-    } else if (event.type === 'provider.resumed' && provider) {
+    } else if (event.type === 'provider.resumed' && provider && event.probe !== '1') {
       await this.alerts.clear(`provider.paused:${provider}`);
     }
     await (this.redis as Redis).xack(key, GROUP, id);

@@ -8,6 +8,7 @@ import { ProviderPauseRow } from '@sluice/db';
 import {
   ACTIVE_PROVIDERS,
   balanceReadWaitMs,
+  endProbe,
   JOB_NAMES,
   JobSchedulerKeeper,
   type StepQueues,
@@ -16,6 +17,8 @@ import {
   pauseMarkerKey,
   pauseOf,
   pauseProvider,
+  probeMarkerKey,
+  probeOf,
   resumeProvider,
   type PauseRecord,
   type ProviderName,
@@ -35,7 +38,9 @@ import { BalanceReads } from './balance-reads';
  * paused provider that has a balance endpoint (free, but a call the provider's rate limit counts:
  * each read takes a slot in its shared window first, see {@link BalanceReads}) and resumes it when
  * it can pay again;
- * providers without one are tried again after CREDIT_PROBE_AFTER_MS. When Redis loses its data
+ * providers without one are tried again after CREDIT_PROBE_AFTER_MS (a probe: a refusal pauses
+ * them again as the same outage, with its first pause's `since`, and the first call answered ends
+ * the probe, see {@link probeAnswered}). When Redis loses its data
  * (the wallets with it), the scheduler is put back and every provider's balance is read again, so
  * the wallets limit spending again at once rather than at the credit monitor's next check.
  *
@@ -108,20 +113,30 @@ export class CreditGate implements OnApplicationBootstrap, OnApplicationShutdown
     return (await this.guards.redis.exists(this.markerKey(provider))) === 1;
   }
 
-  /** Pauses the provider's queue for credits (idempotent: one event per pause across replicas). */
+  /**
+   * Pauses the provider's queue for credits (idempotent: one event per pause across replicas). A
+   * pause after a probe that failed goes on with the outage the probe lifted: its `since` (which the
+   * credit monitor's long-pause alert counts from) and an event saying `probe: 1`.
+   */
   async pause(provider: ProviderName, reason: string): Promise<void> {
     const snapshot = await this.guards.wallet.snapshot(provider);
+    const probed = await probeOf(this.guards.redis, this.guards.queuePrefix, provider);
+    const now = Date.now();
     const first = await pauseProvider(
       this.guards.redis,
       this.queues(provider),
       this.guards.queuePrefix,
       provider,
-      { since: Date.now(), reason },
+      probed ? { since: probed.since, pausedAt: now, reason } : { since: now, reason },
       {
         balance: snapshot.unlimited ? 'unlimited' : (snapshot.balance ?? 'unknown'),
         reserved: snapshot.reserved,
+        ...(probed ? { probe: 1 } : {}),
       },
     );
+    if (probed) {
+      await this.guards.redis.del(probeMarkerKey(this.guards.queuePrefix, provider));
+    }
     if (first) {
       this.logger.warn({
         msg: 'provider paused: credits cannot pay for its next call',
@@ -139,19 +154,35 @@ export class CreditGate implements OnApplicationBootstrap, OnApplicationShutdown
    * Returns whether this call lifted the pause.
    */
   async resume(provider: ProviderName, balance: number | null): Promise<boolean> {
+    // No balance read: a provider without a balance endpoint tried again, its credits unknown.
+    const probe = balance === null;
     const resumed = await resumeProvider(
       this.guards.redis,
       this.queues(provider),
       this.guards.queuePrefix,
       provider,
-      'credits are back',
-      { creditOnly: true, detail: { balance: balanceText(balance) } },
+      probe ? 'probing its credits' : 'credits are back',
+      { creditOnly: true, probe, detail: { balance: balanceText(balance) } },
     );
     if (resumed) {
-      this.logger.log({ msg: 'provider resumed: credits are back', provider, balance: balanceText(balance) });
+      this.logger.log({
+        msg: probe ? 'provider resumed: probing its credits' : 'provider resumed: credits are back',
+        provider,
+        balance: balanceText(balance),
+      });
       this.metrics.creditPauses.inc({ provider, action: 'resume' });
     }
     return resumed;
+  }
+
+  /**
+   * A call to the provider on the platform's account was answered (not refused for credits): a
+   * probe of its credits, if one was on, succeeded and ends (`provider.resumed`, credits are back).
+   */
+  async probeAnswered(provider: ProviderName): Promise<void> {
+    if (await endProbe(this.guards.redis, this.guards.queuePrefix, provider)) {
+      this.logger.log({ msg: 'provider probe answered: credits are back', provider });
+    }
   }
 
   /**
@@ -288,7 +319,7 @@ export class CreditGate implements OnApplicationBootstrap, OnApplicationShutdown
     const canPay =
       balance !== null
         ? isUnlimited(balance) || (snapshot.available ?? balance) >= minimum
-        : Date.now() - record.since >= this.config.creditProbeAfterMs;
+        : Date.now() - (record.pausedAt ?? record.since) >= this.config.creditProbeAfterMs;
     if (!canPay) {
       return 'paused';
     }

@@ -915,6 +915,9 @@ export class StepRunner {
     await this.afterCall(step.id, 'record the success on the circuit', () =>
       this.guards.circuits.recordSuccess(provider),
     );
+    if (!account) {
+      await this.afterCall(step.id, 'end a probe of its credits', () => this.gate.probeAnswered(provider));
+    }
     if (outcome.status === 'pending') {
       await this.ledger.markWaiting(
         step.id,
@@ -1438,6 +1441,9 @@ export class StepRunner {
     }
     if (kind === 'not_found') {
       await this.guards.circuits.recordSuccess(provider);
+      if (!account) {
+        await this.gate.probeAnswered(provider);
+      }
       return {
         settled: await settle({
           state: 'failed',
