@@ -564,6 +564,42 @@ describe('the credit monitor', () => {
     expect(alertsOf(sink, 'provider.failure_rate').map((alert) => alert.provider)).toEqual(['apollo']);
   });
 
+  it('delivers a still-firing alert whose webhook delivery was given up once the webhook is back', async () => {
+    ctx = await setUp({
+      ...alertEnv(),
+      OPS_CHECK_INTERVAL_MS: '300',
+      FAILURE_RATE_MIN_CALLS: '3',
+      ALERT_DELIVERY_ATTEMPTS: '1',
+      ALERT_REDELIVER_AFTER_MS: '1000',
+    });
+    const { stack, db } = ctx;
+    sink.down = true;
+    monitors.push(await startAppProcess('credit-monitor', stack.env));
+    // Apollo failing: a critical alert whose condition holds while the calls stay in the window.
+    await db.dataSource.query(
+      `INSERT INTO provider_calls (provider, operation, endpoint, outcome, error_kind, latency_ms)
+       SELECT 'apollo', 'person.email', 'POST /people/match', 'error', 'unavailable', 5 FROM generate_series(1, 5)`,
+    );
+    const delivery = async (): Promise<{ ok: boolean } | undefined> =>
+      (
+        await db.dataSource.query<{ deliveries: Record<string, { ok: boolean }> }[]>(
+          `SELECT deliveries FROM alerts WHERE kind = 'provider.failure_rate'`,
+        )
+      )[0]?.deliveries.webhook;
+    await eventually(async () => (await delivery())?.ok === false || undefined, {
+      what: 'the webhook delivery given up',
+    });
+    await eventually(() => smtp.mails.length === 1 || undefined, { what: 'the e-mail' });
+    sink.down = false;
+    // Back after its retries gave up: the alert, still firing, is delivered at the next round.
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    expect(alertsOf(sink, 'provider.failure_rate')).toHaveLength(1);
+    expect(await delivery()).toMatchObject({ ok: true });
+    await settle();
+    expect(alertsOf(sink, 'provider.failure_rate')).toHaveLength(1);
+    expect(smtp.mails).toHaveLength(1); // delivered channels are not sent again
+  });
+
   it('a quota set after jobs were accepted refuses the next job at once (the gateway forgets it had none)', async () => {
     ctx = await setUp({ PROVIDER_OVERRIDES: APOLLO_ONLY });
     const { stack } = ctx;

@@ -2,10 +2,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 
-/** A Slack-compatible incoming webhook stand-in: keeps every JSON body posted to it. */
+/**
+ * A Slack-compatible incoming webhook stand-in: keeps every JSON body posted to it, or, while
+ * `down`, keeps nothing and answers 503 (an outage).
+ */
 export interface HttpSink {
   url: string;
   bodies: Record<string, unknown>[];
+  down: boolean;
   close(): Promise<void>;
 }
 
@@ -15,6 +19,10 @@ export async function startHttpSink(): Promise<HttpSink> {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
+      if (sink.down) {
+        res.writeHead(503, { 'content-type': 'text/plain' }).end('unavailable');
+        return;
+      }
       try {
         bodies.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>);
         res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
@@ -25,11 +33,13 @@ export async function startHttpSink(): Promise<HttpSink> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
+  const sink: HttpSink = {
     url: `http://127.0.0.1:${port}/services/T000/B000/sink`,
     bodies,
+    down: false,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+  return sink;
 }
 
 export interface ReceivedMail {

@@ -278,6 +278,16 @@ export class CreditMonitorConfig {
   @Max(30)
   alertDeliveryAttempts = 8;
 
+  @Setting({
+    env: 'ALERT_REDELIVER_AFTER_MS',
+    description:
+      'How long after a channel gave up an alert whose condition still holds its delivery is tried again (ALERT_DELIVERY_ATTEMPTS more), for as long as the condition holds.',
+  })
+  @IsInt()
+  @Min(100)
+  @Max(24 * HOUR_MS)
+  alertRedeliverAfterMs = 30 * 60_000;
+
   @Setting({ env: 'CREDIT_MONITOR_CONCURRENCY', description: 'Monitor jobs run at once per process.' })
   @IsInt()
   @Min(1)

@@ -39,8 +39,12 @@ export interface AlertDeliveryPayload {
  * alert goes out only when one conditional statement flips that row from armed to fired, so two
  * monitors looking at the same balance at once send one alert, and none again until the condition
  * clears and re-arms it. The alert is stored with its state flip in one transaction; each channel's
- * delivery is then a queued job of its own, retried with backoff, so a slow SMTP server never holds
- * up a balance check and a webhook outage loses nothing.
+ * delivery is then a queued job of its own, retried with backoff (ALERT_DELIVERY_ATTEMPTS, about ten
+ * minutes by default), so a slow SMTP server never holds up a balance check. A channel down for
+ * longer gives the delivery up; while the alert's condition still holds, {@link redispatch} tries it
+ * again every ALERT_REDELIVER_AFTER_MS, so a webhook or SMTP outage delays a firing alert but does
+ * not lose it. An alert whose condition cleared meanwhile, or that has none (a report), is not sent
+ * again once given up.
  */
 @Injectable()
 export class AlertBook {
@@ -105,9 +109,10 @@ export class AlertBook {
 
   /** Marks the condition fired without an alert (a worse one went out for the same cause). */
   async silence(key: string, manager: EntityManager = this.dataSource.manager): Promise<void> {
+    // No alert of its own: an earlier firing's is not this one's to deliver again (see redispatch).
     await manager.query(
       `INSERT INTO alert_states (key, fired, updated_at) VALUES ($1, true, now())
-       ON CONFLICT (key) DO UPDATE SET fired = true, updated_at = now()`,
+       ON CONFLICT (key) DO UPDATE SET fired = true, alert_id = NULL, updated_at = now()`,
       [key],
     );
   }
@@ -140,7 +145,9 @@ export class AlertBook {
   /**
    * Queues the deliveries of alerts stored but not (yet) handed to every channel they route to:
    * a monitor that died between storing an alert and queueing it. Job ids derive from the alert and
-   * the channel, so an alert already queued is not queued twice.
+   * the channel, so an alert already queued is not queued twice. Then, for alerts whose condition
+   * still holds, the channels that gave them up ALERT_REDELIVER_AFTER_MS ago or more (see
+   * {@link redeliver}).
    */
   async redispatch(olderThanMs: number): Promise<number> {
     const rows = await this.dataSource.query<
@@ -158,6 +165,46 @@ export class AlertBook {
       if (missing.length > 0) {
         await this.enqueue(row.id, missing);
         queued += missing.length;
+      }
+    }
+    return queued + (await this.redeliver());
+  }
+
+  /**
+   * Queues again the deliveries given up (every attempt failed: a webhook or SMTP server down for
+   * longer than the retries span) of alerts whose condition is still fired, once the channel gave
+   * up ALERT_REDELIVER_AFTER_MS ago: each round is ALERT_DELIVERY_ATTEMPTS more attempts, and one
+   * that fails records a new time to wait from. The job id names the round (the time it was given
+   * up), so two monitors or two checks queue it once.
+   */
+  private async redeliver(): Promise<number> {
+    const rows = await this.dataSource.query<
+      {
+        id: string;
+        kind: string;
+        severity: AlertSeverityLevel;
+        deliveries: Record<string, { ok?: boolean; at?: string }>;
+      }[]
+    >(
+      `SELECT a.id, a.kind, a.severity, a.deliveries
+         FROM alert_states s JOIN alerts a ON a.id = s.alert_id
+        WHERE s.fired
+          AND EXISTS (SELECT 1 FROM jsonb_each(a.deliveries) d
+                       WHERE d.value->>'ok' = 'false'
+                         AND (d.value->>'at')::timestamptz < now() - make_interval(secs => $1::double precision / 1000))
+        ORDER BY a.created_at LIMIT 500`,
+      [this.config.alertRedeliverAfterMs],
+    );
+    const cutoff = Date.now() - this.config.alertRedeliverAfterMs;
+    let queued = 0;
+    for (const row of rows) {
+      for (const channel of this.channelsFor(row)) {
+        const outcome = row.deliveries[channel];
+        const givenUpAt = outcome?.at ? Date.parse(outcome.at) : NaN;
+        if (outcome?.ok === false && givenUpAt < cutoff) {
+          await this.enqueue(row.id, [channel], `-${givenUpAt}`);
+          queued += 1;
+        }
       }
     }
     return queued;
@@ -203,7 +250,8 @@ export class AlertBook {
     await this.enqueue(id, this.channelsFor(alert));
   }
 
-  private async enqueue(id: string, channels: Exclude<ChannelName, 'log'>[]): Promise<void> {
+  /** Queues the alert's delivery to each channel; `round` tells a delivery tried again from the first. */
+  private async enqueue(id: string, channels: Exclude<ChannelName, 'log'>[], round = ''): Promise<void> {
     if (channels.length === 0) {
       return;
     }
@@ -212,7 +260,7 @@ export class AlertBook {
         name: JOB_NAMES.alertDeliver,
         data: { alertId: id, channel },
         opts: {
-          jobId: `alert-${id}-${channel}`,
+          jobId: `alert-${id}-${channel}${round}`,
           attempts: this.config.alertDeliveryAttempts,
           backoff: { type: 'exponential', delay: 5000, jitter: 0.3 },
           removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
