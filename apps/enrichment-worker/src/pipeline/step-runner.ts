@@ -912,12 +912,16 @@ export class StepRunner {
     // error would leave the step as if never called, and the sweep's new run would call (and pay)
     // again. So the task id goes to PostgreSQL first, and Redis's part before a settlement (circuit,
     // paid answer, wallet, cache) is only tried (see afterCall).
-    await this.afterCall(step.id, 'record the success on the circuit', () =>
-      this.guards.circuits.recordSuccess(provider),
-    );
-    if (!account) {
-      await this.afterCall(step.id, 'end a probe of its credits', () => this.gate.probeAnswered(provider));
-    }
+    // Sent together (one round trip on the pipelined client): an answer on the platform's account
+    // also ends a probe of the provider's credits, if one is on.
+    await Promise.all([
+      this.afterCall(step.id, 'record the success on the circuit', () =>
+        this.guards.circuits.recordSuccess(provider),
+      ),
+      account
+        ? undefined
+        : this.afterCall(step.id, 'end a probe of its credits', () => this.gate.probeAnswered(provider)),
+    ]);
     if (outcome.status === 'pending') {
       await this.ledger.markWaiting(
         step.id,
@@ -1440,10 +1444,10 @@ export class StepRunner {
       return this.outOfCredits(job, token, provider, options, settle, 'the provider answered out of credits');
     }
     if (kind === 'not_found') {
-      await this.guards.circuits.recordSuccess(provider);
-      if (!account) {
-        await this.gate.probeAnswered(provider);
-      }
+      await Promise.all([
+        this.guards.circuits.recordSuccess(provider),
+        account ? undefined : this.gate.probeAnswered(provider),
+      ]);
       return {
         settled: await settle({
           state: 'failed',
