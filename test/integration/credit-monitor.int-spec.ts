@@ -65,26 +65,38 @@ describe('the credit monitor', () => {
     PROVIDER_OVERRIDES: APOLLO_ONLY,
   });
 
-  const snapshots = async (db: TestDatabase): Promise<number> =>
+  const snapshots = async (db: TestDatabase, provider = 'apollo'): Promise<number> =>
     Number(
       (
         await db.dataSource.query<{ n: string }[]>(
-          `SELECT count(*) AS n FROM credit_snapshots WHERE provider = 'apollo'`,
+          `SELECT count(*) AS n FROM credit_snapshots WHERE provider = $1`,
+          [provider],
         )
       )[0]?.n ?? 0,
     );
 
   /** Asks for a balance check now (as ops would) and waits until the monitor has taken the reading. */
-  const check = async (stack: Stack, db: TestDatabase): Promise<void> => {
-    const before = await snapshots(db);
+  const check = async (stack: Stack, db: TestDatabase, provider = 'apollo'): Promise<void> => {
+    const before = await snapshots(db, provider);
     const answer = await call(stack.gatewayUrl, 'POST', '/v1/admin/credits/check', {
       token: TEST_ADMIN_TOKEN,
     });
     expect(answer.status).toBe(202);
-    await eventually(async () => (await snapshots(db)) > before || undefined, {
+    await eventually(async () => (await snapshots(db, provider)) > before || undefined, {
       timeoutMs: 15_000,
-      what: 'a new apollo snapshot',
+      what: `a new ${provider} snapshot`,
     });
+  };
+
+  /** Charges of `credits` each, one a day over the last `days` days (half a day ago, then a day apart). */
+  const chargeDaily = async (db: TestDatabase, provider: string, credits: number, days: number) => {
+    for (let day = 0; day < days; day += 1) {
+      await db.dataSource.query(
+        `INSERT INTO credit_ledger (provider, kind, credits, idempotency_key, created_at)
+         VALUES ($1, 'charge', $2, $3, now() - make_interval(hours => $4))`,
+        [provider, credits, `synthetic-${provider}-${day}`, day * 24 + 12],
+      );
+    }
   };
 
   /** Spends one Apollo credit per person through the real pipeline. */
@@ -402,6 +414,42 @@ describe('the credit monitor', () => {
     await settle();
     expect(alertsOf(sink, 'renewal.reminder')).toHaveLength(1);
     expect(alertsOf(sink, 'forecast.exhaustion')).toHaveLength(1);
+  });
+
+  it('shows in GET /v1/credits the renewal the provider reports, the one its forecast alert is raised against', async () => {
+    // No renewalDay configured for Snov.io: its balance answer tells when its credits reset
+    // (limit_resets_in, in days).
+    ctx = await setUp({
+      ...alertEnv(),
+      PROVIDER_OVERRIDES: JSON.stringify({ rocketreach: { enabled: false } }),
+    });
+    const { stack, db } = ctx;
+    // About 100 credits a day: 450 run out within five days, weeks before the renewal the sandbox
+    // reports (29 days ahead).
+    await chargeDaily(db, 'snov', 100, 7);
+    await sandboxPatch(stack.sandboxUrl, 'snov', { credits: 450 });
+    monitors.push(await startAppProcess('credit-monitor', stack.env));
+    await check(stack, db, 'snov');
+    const alert = await eventually(
+      async () =>
+        (
+          await db.dataSource.query<{ details: { renews_at: string } }[]>(
+            `SELECT details FROM alerts WHERE kind = 'forecast.exhaustion' AND provider = 'snov'`,
+          )
+        )[0],
+      { what: 'the forecast alert against the reported renewal' },
+    );
+    const reported = new Date(alert.details.renews_at).getTime();
+    expect(Math.abs(reported - (Date.now() + 29 * 86_400_000))).toBeLessThan(600_000);
+    const { apiKey } = await createWorkspace(stack.gatewayUrl, 'Reported Renewal Co');
+    const answer = await call<{ providers: ProviderCredits[] }>(stack.gatewayUrl, 'GET', '/v1/credits', {
+      token: apiKey,
+    });
+    const snov = answer.body.providers.find((p) => p.provider === 'snov') as ProviderCredits;
+    // Snov.io counts its renewal in days from each reading: a later reading (the monitor reads at
+    // start-up too) names the same renewal a few moments later.
+    expect(snov.renewal_date).not.toBeNull();
+    expect(Math.abs(new Date(snov.renewal_date as string).getTime() - reported)).toBeLessThan(60_000);
   });
 
   it('measures the burn of a provider charging for two days over those two days', async () => {

@@ -7,7 +7,7 @@ import { firstChargesOf } from '@sluice/db';
 import {
   BURN_WINDOW_DAYS,
   forecastCredits,
-  nextRenewal,
+  renewalOf,
   thresholdLevel,
   thresholdsFor,
   type CreditForecast,
@@ -237,9 +237,13 @@ export class BalanceCheck {
     }
     await (await this.walletOf()).setBalance(provider, balance, mark);
     if (isUnlimited(reading)) {
-      return this.applyUnlimited(manager, alerts, provider, reserved, readAt, answeredAt);
+      return this.applyUnlimited(manager, alerts, provider, reading.renewsAt, {
+        reserved,
+        readAt,
+        answeredAt,
+      });
     }
-    const drift = await this.snapshot(manager, provider, balance, moment);
+    const drift = await this.snapshot(manager, provider, balance, reading.renewsAt, moment);
     const policy = this.config.policies[provider] ?? {};
 
     // Thresholds: the worst level crossed alerts once; a better balance re-arms.
@@ -316,14 +320,13 @@ export class BalanceCheck {
     manager: EntityManager,
     alerts: ScopedAlerts,
     provider: string,
-    reserved: number,
-    readAt: Date,
-    answeredAt: Date,
+    renewsAt: Date | null,
+    { reserved, readAt, answeredAt }: AnsweredMoment,
   ): Promise<BalanceCheckResult> {
     await manager.query(
-      `INSERT INTO credit_snapshots (provider, balance, unlimited, reserved, taken_at, answered_at)
-         VALUES ($1, NULL, true, $2, $3, $4)`,
-      [provider, reserved, readAt, answeredAt],
+      `INSERT INTO credit_snapshots (provider, balance, unlimited, reserved, renews_at, taken_at, answered_at)
+         VALUES ($1, NULL, true, $2, $3, $4, $5)`,
+      [provider, reserved, renewsAt, readAt, answeredAt],
     );
     await alerts.clear(`credits.threshold:${provider}:critical`);
     await alerts.clear(`credits.threshold:${provider}:warning`);
@@ -344,6 +347,7 @@ export class BalanceCheck {
     manager: EntityManager,
     provider: string,
     balance: number,
+    renewsAt: Date | null,
     { reserved, readAt, answeredAt }: AnsweredMoment,
   ): Promise<number | null> {
     const [previous] = await manager.query<{ balance: string | null; reserved: string; taken_at: Date }[]>(
@@ -372,9 +376,9 @@ export class BalanceCheck {
     }
     await manager.query(
       `INSERT INTO credit_snapshots
-          (provider, balance, reserved, provider_spent, ledger_spent, drift, taken_at, answered_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [provider, balance, reserved, providerSpent, ledgerSpent, drift, readAt, answeredAt],
+          (provider, balance, reserved, provider_spent, ledger_spent, drift, renews_at, taken_at, answered_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [provider, balance, reserved, providerSpent, ledgerSpent, drift, renewsAt, readAt, answeredAt],
     );
     return drift;
   }
@@ -394,15 +398,16 @@ export class BalanceCheck {
       ),
       firstChargesOf(manager, [provider]),
     ]);
-    const day = this.config.policies[provider]?.renewalDay;
-    // A renewal the provider reports is used only when it lies ahead (a stale one says nothing).
-    const reported = reportedRenewal && reportedRenewal.getTime() > now.getTime() ? reportedRenewal : null;
     return forecastCredits({
       balance: available,
       spentLastWindow: Number(spent),
       chargingSince: first.get(provider) ?? null,
       now,
-      renewsAt: day ? nextRenewal(now, day) : reported,
+      renewsAt: renewalOf({
+        renewalDay: this.config.policies[provider]?.renewalDay,
+        reported: reportedRenewal,
+        now,
+      }),
     });
   }
 

@@ -6,7 +6,7 @@ import { ApiAnswer, ApiError, ApiKeyErrors } from '../openapi/decorators';
 import { ALERTS_EXAMPLE, CREDITS_EXAMPLE, CREDITS_NULLABLE, USAGE_EXAMPLE } from '../openapi/examples';
 import { CoreConfig, CreditMonitorConfig } from '@sluice/config';
 import { firstChargesOf, usageBetween, type UsageRow } from '@sluice/db';
-import { BURN_WINDOW_DAYS, forecastCredits, nextRenewal } from '@sluice/enrichment';
+import { BURN_WINDOW_DAYS, forecastCredits, renewalOf } from '@sluice/enrichment';
 import { ACTIVE_PROVIDERS, CreditWallet, creditWalletPrefix, pauseOf, QUEUE_NAMES } from '@sluice/queue';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -35,6 +35,7 @@ export interface ProviderCredits {
   /** Credits a day at the provider over the last seven days (every workspace: it drains the shared balance). */
   burn_rate_per_day: number;
   forecast_exhaustion: string | null;
+  /** The renewal day set in CREDIT_POLICIES, else the renewal the provider reported with its balance. */
   renewal_date: string | null;
   queue: { state: 'running' | 'paused'; paused_since: string | null; reason: string | null };
   quota: QuotaView | null;
@@ -90,10 +91,16 @@ export class CreditsController {
     const providers = await Promise.all(
       ACTIVE_PROVIDERS.map(async (provider): Promise<ProviderCredits> => {
         const pause = await pauseOf(redis, this.core.queuePrefix, provider);
-        const { balance, unlimited, readAt, wallet } = balances.get(provider) as ProviderBalance;
+        const { balance, unlimited, readAt, reportedRenewal, wallet } = balances.get(
+          provider,
+        ) as ProviderBalance;
         const spent = spend.find((row) => row.provider === provider);
-        const day = this.monitor.policies[provider]?.renewalDay;
-        const renewsAt = day ? nextRenewal(now, day) : null;
+        // The renewal the monitor's alerts are raised against: the operator's day, else the provider's.
+        const renewsAt = renewalOf({
+          renewalDay: this.monitor.policies[provider]?.renewalDay,
+          reported: reportedRenewal,
+          now,
+        });
         const forecast =
           balance === null
             ? null

@@ -8,6 +8,8 @@ export interface ProviderBalance {
   /** The last reading was of a plan without a credit limit (then `balance` is null). */
   unlimited: boolean;
   readAt: Date | null;
+  /** The renewal the provider reported with the last reading the monitor recorded; null: none. */
+  reportedRenewal: Date | null;
   wallet: WalletSnapshot;
 }
 
@@ -21,8 +23,16 @@ export async function readProviderBalances(
   wallet: CreditWallet,
 ): Promise<Map<ProviderName, ProviderBalance>> {
   const [snapshots, wallets] = await Promise.all([
-    dataSource.query<{ provider: string; balance: string | null; unlimited: boolean; taken_at: Date }[]>(
-      `SELECT DISTINCT ON (provider) provider, balance, unlimited, taken_at FROM credit_snapshots
+    dataSource.query<
+      {
+        provider: string;
+        balance: string | null;
+        unlimited: boolean;
+        renews_at: Date | null;
+        taken_at: Date;
+      }[]
+    >(
+      `SELECT DISTINCT ON (provider) provider, balance, unlimited, renews_at, taken_at FROM credit_snapshots
         ORDER BY provider, taken_at DESC`,
     ),
     Promise.all(ACTIVE_PROVIDERS.map((provider) => wallet.snapshot(provider))),
@@ -40,7 +50,8 @@ export async function readProviderBalances(
           : null;
       const readAt =
         held.updatedAt !== null ? new Date(held.updatedAt) : snapshot ? new Date(snapshot.taken_at) : null;
-      return [provider, { balance, unlimited, readAt, wallet: held }];
+      const reportedRenewal = snapshot?.renews_at ? new Date(snapshot.renews_at) : null;
+      return [provider, { balance, unlimited, readAt, reportedRenewal, wallet: held }];
     }),
   );
 }

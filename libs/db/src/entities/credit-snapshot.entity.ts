@@ -40,6 +40,14 @@ export class CreditSnapshot {
   @Column({ type: 'numeric', precision: 14, scale: 4, nullable: true })
   drift!: string | null;
 
+  /**
+   * When the plan renews, as the provider said with this reading (Snov.io's `limit_resets_in`,
+   * Apollo's credit cycle); null when it says nothing. `GET /v1/credits` shows the latest one unless
+   * the operator set a renewal day.
+   */
+  @Column({ name: 'renews_at', type: 'timestamptz', nullable: true })
+  renewsAt!: Date | null;
+
   /** When the balance was read: the request sent (PostgreSQL's clock; the ledger interval's end). */
   @CreateDateColumn({ name: 'taken_at', type: 'timestamptz' })
   takenAt!: Date;

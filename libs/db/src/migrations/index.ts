@@ -25,6 +25,7 @@ import { CompanyFirmographics1796410000000 } from './1796410000000-CompanyFirmog
 import { SnapshotAnsweredAt1796420000000 } from './1796420000000-SnapshotAnsweredAt';
 import { PersonCompanyKey1796430000000 } from './1796430000000-PersonCompanyKey';
 import { EmailVerifications1796440000000 } from './1796440000000-EmailVerifications';
+import { SnapshotRenewsAt1796450000000 } from './1796450000000-SnapshotRenewsAt';
 
 /** Every migration, in order. Listed explicitly (no glob) so that compiled and test runs agree. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -55,4 +56,5 @@ export const MIGRATIONS: (new () => object)[] = [
   SnapshotAnsweredAt1796420000000,
   PersonCompanyKey1796430000000,
   EmailVerifications1796440000000,
+  SnapshotRenewsAt1796450000000,
 ];

@@ -1,10 +1,25 @@
-import { forecastCredits, nextRenewal, thresholdLevel, thresholdsFor } from './forecast';
+import { forecastCredits, nextRenewal, renewalOf, thresholdLevel, thresholdsFor } from './forecast';
 
 describe('nextRenewal', () => {
   it('is later this month when the day is still ahead, else next month', () => {
     expect(nextRenewal(new Date('2026-12-02T15:00:00Z'), 10).toISOString()).toBe('2026-12-10T00:00:00.000Z');
     expect(nextRenewal(new Date('2026-12-10T00:00:00Z'), 10).toISOString()).toBe('2027-01-10T00:00:00.000Z');
     expect(nextRenewal(new Date('2026-12-20T08:00:00Z'), 1).toISOString()).toBe('2027-01-01T00:00:00.000Z');
+  });
+});
+
+describe('renewalOf', () => {
+  const now = new Date('2026-12-02T15:00:00Z');
+  const reported = new Date('2026-12-31T15:00:00Z');
+
+  it('takes the renewal day an operator set over the one the provider reports', () => {
+    expect(renewalOf({ renewalDay: 10, reported, now })?.toISOString()).toBe('2026-12-10T00:00:00.000Z');
+  });
+
+  it('takes the provider’s renewal when no day is set, only while it lies ahead', () => {
+    expect(renewalOf({ reported, now })).toBe(reported);
+    expect(renewalOf({ reported: new Date('2026-12-01T00:00:00Z'), now })).toBeNull();
+    expect(renewalOf({ reported: null, now })).toBeNull();
   });
 });
 

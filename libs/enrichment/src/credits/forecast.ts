@@ -17,6 +17,20 @@ export function nextRenewal(now: Date, day: number): Date {
     : new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, day));
 }
 
+/**
+ * When a provider's plan renews next: on the operator's `renewalDay` (`CREDIT_POLICIES`) when one
+ * is set, otherwise when the provider said with its last balance (Snov.io's `limit_resets_in`,
+ * Apollo's credit cycle), if that still lies ahead: a renewal already past says nothing about the
+ * next one. Null when neither is known. The credit monitor's forecast and renewal alerts and
+ * `GET /v1/credits` all take it from here, so they name the same date.
+ */
+export function renewalOf(input: { renewalDay?: number; reported: Date | null; now: Date }): Date | null {
+  if (input.renewalDay) {
+    return nextRenewal(input.now, input.renewalDay);
+  }
+  return input.reported && input.reported.getTime() > input.now.getTime() ? input.reported : null;
+}
+
 export interface CreditForecast {
   /** Credits spent per day, averaged over the last {@link BURN_WINDOW_DAYS} days (see `spanDays`). */
   burnPerDay: number;
