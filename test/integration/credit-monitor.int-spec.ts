@@ -387,6 +387,14 @@ describe('the credit monitor', () => {
        VALUES ('apollo', 'charge', 5000, 'synthetic-old', now() - interval '9 days')`,
     );
     await sandboxPatch(stack.sandboxUrl, 'apollo', { credits: 450 });
+    // 50 of them held by calls in flight (each step holds its price until its call settles).
+    const redis = new Redis(requireEnv('REDIS_URL'));
+    try {
+      const wallet = new CreditWallet(redis, creditWalletPrefix(ctx.prefix));
+      expect((await wallet.reserve('apollo', 'in-flight', 50, 600_000)).ok).toBe(true);
+    } finally {
+      redis.disconnect();
+    }
     monitors.push(await startAppProcess('credit-monitor', stack.env));
     await check(stack, db);
     const { apiKey } = await createWorkspace(stack.gatewayUrl, 'Forecast Co');
@@ -395,15 +403,28 @@ describe('the credit monitor', () => {
     });
     const apollo = answer.body.providers.find((p) => p.provider === 'apollo') as ProviderCredits;
     expect(apollo.burn_rate_per_day).toBe(100);
-    // 450 credits at 100 a day: four and a half days from now.
-    const expected = Date.now() + 4.5 * 86_400_000;
+    // The 400 credits the reservations leave, at 100 a day: four days from now.
+    const expected = Date.now() + 4 * 86_400_000;
     expect(Math.abs(new Date(apollo.forecast_exhaustion as string).getTime() - expected)).toBeLessThan(
       120_000,
     );
     expect(apollo.renewal_date).toBe(nextRenewal(new Date(), renewalDay).toISOString());
-    // The credits run out before the renewal (at least six days away): one forecast alert.
+    // The credits run out before the renewal (at least six days away): one forecast alert, whose
+    // days are counted from the credits it quotes.
     await eventually(() => alertsOf(sink, 'forecast.exhaustion').length === 1 || undefined, {
       what: 'the forecast alert',
+    });
+    const [forecastAlert] = await db.dataSource.query<{ text: string; details: Record<string, unknown> }[]>(
+      `SELECT text, details FROM alerts WHERE kind = 'forecast.exhaustion'`,
+    );
+    expect(forecastAlert?.text).toContain(
+      "apollo's 400 available credits (balance 450, less 50 reserved by calls in flight) last about 4 days",
+    );
+    expect(forecastAlert?.details).toMatchObject({
+      balance: 450,
+      reserved: 50,
+      available: 400,
+      days_left: 4,
     });
     expect(alertsOf(sink, 'credits.threshold')).toHaveLength(0);
     // The renewal is within the ten days' notice asked for: one reminder, not one per check.

@@ -304,7 +304,7 @@ export class BalanceCheck {
     }
 
     const forecast = await this.forecast(manager, provider, balance - reserved, reading.renewsAt, now);
-    await this.forecastAlerts(alerts, provider, balance, forecast, now);
+    await this.forecastAlerts(alerts, provider, { balance, reserved }, forecast, now);
     // The cheapest call at the prices in force (an operator may have changed them).
     const minimum = cheapestCallOf(provider, costsInForce(provider, overrides));
     const action = await this.pauseOrResume(provider, balance, balance - reserved, minimum);
@@ -411,10 +411,14 @@ export class BalanceCheck {
     });
   }
 
+  /**
+   * `forecast` was made from what reservations leave of the balance (`balance - reserved`): the
+   * exhaustion alert quotes that figure, and the balance and reservations it comes from.
+   */
   private async forecastAlerts(
     alerts: ScopedAlerts,
     provider: string,
-    balance: number,
+    { balance, reserved }: { balance: number; reserved: number },
     forecast: CreditForecast,
     now: Date,
   ): Promise<void> {
@@ -425,13 +429,22 @@ export class BalanceCheck {
     const exhaustionKey = `forecast.exhaustion:${provider}:${renewal}`;
     if (forecast.exhaustsBeforeRenewal && forecast.exhaustsAt) {
       const exhausts = forecast.exhaustsAt.toISOString().slice(0, 10);
+      // What the forecast counted down from: the balance less reservations (none when they hold it all).
+      const available = round(Math.max(0, balance - reserved));
+      const credits =
+        reserved > 0
+          ? `${available} available credits (balance ${balance}, less ${round(reserved)} reserved by calls in flight)`
+          : `${available} credits`;
       await alerts.fire(exhaustionKey, {
         kind: 'forecast.exhaustion',
         severity: 'warning',
         provider,
         title: `${provider}: credits run out around ${exhausts}, before the renewal on ${renewal}`,
-        text: `At ${round(forecast.burnPerDay)} credits a day (${spanText(forecast.spanDays)}), ${provider}'s ${balance} credits last about ${round(forecast.daysLeft ?? 0)} days: until ${exhausts}, before the plan renews on ${renewal}.`,
+        text: `At ${round(forecast.burnPerDay)} credits a day (${spanText(forecast.spanDays)}), ${provider}'s ${credits} last about ${round(forecast.daysLeft ?? 0)} days: until ${exhausts}, before the plan renews on ${renewal}.`,
         details: {
+          balance,
+          reserved: round(reserved),
+          available,
           burn_per_day: round(forecast.burnPerDay),
           days_left: forecast.daysLeft === null ? null : round(forecast.daysLeft),
           exhausts_at: forecast.exhaustsAt.toISOString(),
