@@ -613,17 +613,23 @@ describe('the credit monitor', () => {
     );
   });
 
-  it('does not count a provider’s out-of-credits answers as failures: the pause alerts for those', async () => {
+  it('does not count a provider’s out-of-credits or rate-limited answers as failures, nor as calls: the pause and back-off handle those', async () => {
     ctx = await setUp({ ...alertEnv(), OPS_CHECK_INTERVAL_MS: '300', FAILURE_RATE_MIN_CALLS: '3' });
     const { stack, db } = ctx;
     monitors.push(await startAppProcess('credit-monitor', stack.env));
     // Serper out of credits (its calls answered 402, as it has no balance endpoint to read first)
-    // beside Apollo failing outright.
+    // and Snov.io in a storm of 429s, beside Apollo failing outright amid 429s of its own: ten
+    // times as many as its failures, so that counted as calls they would hide the outage (5 of 55
+    // is under the 10% threshold), as they do not from its circuit.
     const row = (provider: string, kind: string): string =>
       `('${provider}', 'company.domain', 'POST /search', 'error', '${kind}', 5)`;
+    const rows = [
+      ...Array.from({ length: 5 }, () => [row('serper', 'out_of_credits'), row('apollo', 'unavailable')]),
+      ...Array.from({ length: 50 }, () => [row('snov', 'rate_limited'), row('apollo', 'rate_limited')]),
+    ].flat();
     await db.dataSource.query(
       `INSERT INTO provider_calls (provider, operation, endpoint, outcome, error_kind, latency_ms) VALUES
-         ${[...Array(5).keys()].flatMap(() => [row('serper', 'out_of_credits'), row('apollo', 'unavailable')]).join(', ')}`,
+         ${rows.join(', ')}`,
     );
     await eventually(() => alertsOf(sink, 'provider.failure_rate').length === 1 || undefined, {
       what: 'Apollo’s failure-rate alert',
@@ -631,6 +637,13 @@ describe('the credit monitor', () => {
     await settle();
     await new Promise((resolve) => setTimeout(resolve, 1000)); // a few more ops checks
     expect(alertsOf(sink, 'provider.failure_rate').map((alert) => alert.provider)).toEqual(['apollo']);
+    const [alert] = await db.dataSource.query<{ text: string; details: Record<string, unknown> }[]>(
+      `SELECT text, details FROM alerts WHERE kind = 'provider.failure_rate'`,
+    );
+    // Its calls: the five failures and the monitor's balance reads, not the 429s.
+    expect(alert?.details).toMatchObject({ failed: 5, held_back: 50 });
+    expect(alert?.details.calls).toBeLessThan(10);
+    expect(alert?.text).toMatch(/^5 of \d calls to apollo failed .* 50 more were answered 429/);
   });
 
   it('delivers a still-firing alert whose webhook delivery was given up once the webhook is back', async () => {

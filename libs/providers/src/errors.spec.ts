@@ -1,4 +1,4 @@
-import { ProviderError, type ProviderErrorKind } from './errors';
+import { countsAgainstCircuit, ProviderError, type ProviderErrorKind } from './errors';
 
 function error(kind: ProviderErrorKind): ProviderError {
   return new ProviderError({ provider: 'companies-house', kind, message: `${kind} happened` });
@@ -42,4 +42,24 @@ describe('ProviderError', () => {
     expect(wrapped.cause).toBe(cause);
     expect([wrapped.status, wrapped.retryAfterMs]).toEqual([503, 5_000]);
   });
+});
+
+describe('countsAgainstCircuit', () => {
+  it.each<ProviderErrorKind>(['unavailable', 'timeout'])('counts %s: the provider is failing', (kind) => {
+    expect(countsAgainstCircuit(kind)).toBe(true);
+  });
+
+  it.each<ProviderErrorKind>(['rate_limited', 'out_of_credits'])(
+    'does not count %s: back-off or the credit pause holds the provider back',
+    (kind) => {
+      expect(countsAgainstCircuit(kind)).toBe(false);
+    },
+  );
+
+  it.each<ProviderErrorKind>(['bad_request', 'unauthorized', 'forbidden', 'not_found', 'invalid_response'])(
+    'does not count %s: an answer about the request or the account',
+    (kind) => {
+      expect(countsAgainstCircuit(kind)).toBe(false);
+    },
+  );
 });

@@ -21,6 +21,24 @@ const RETRYABLE_KINDS: ReadonlySet<ProviderErrorKind> = new Set<ProviderErrorKin
   'timeout',
 ]);
 
+/**
+ * Answers that hold a provider back for a while without saying it is failing, each handled where
+ * it arises: a 429 (its queue backs off until the rate window allows) and out of credits (its queue
+ * pauses until the balance pays). Its circuit breaker counts neither, as a call or as a failure,
+ * and neither does the credit monitor's failure-rate alert.
+ */
+export const HOLD_BACK_KINDS: readonly ProviderErrorKind[] = ['rate_limited', 'out_of_credits'];
+
+/**
+ * Whether a failed call counts against the provider's circuit breaker: a failure that passes (the
+ * provider down, or not answering in time) and not one that holds it back ({@link HOLD_BACK_KINDS}).
+ * Other answers are about the request or the account (not found, bad request, unauthorized): routing
+ * around the provider for a while does not mend them.
+ */
+export function countsAgainstCircuit(kind: ProviderErrorKind): boolean {
+  return RETRYABLE_KINDS.has(kind) && !HOLD_BACK_KINDS.includes(kind);
+}
+
 export interface ProviderErrorInit {
   provider: string;
   kind: ProviderErrorKind;

@@ -2,15 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CoreConfig, CreditMonitorConfig } from '@sluice/config';
 import { ACTIVE_PROVIDERS, pauseOf, probeOf, webhookRefusalsKey } from '@sluice/queue';
+import { HOLD_BACK_KINDS } from '@sluice/providers';
 import { DataSource } from 'typeorm';
 import { AlertBook } from '../alerts/alert-book';
 import { BalanceCheck } from '../credits/balance-check';
 
 /**
- * Call outcomes that say nothing bad about the provider: it answered, it found nothing, or it said
- * the account is out of credits (the pause alerts for that, and the circuit does not count it).
+ * Call outcomes that say nothing bad about the provider: it answered, it found nothing, or it held
+ * the call back (a 429, out of credits: {@link HOLD_BACK_KINDS}, which its circuit does not count
+ * either; back-off and the credit pause handle them, and the pause alerts).
  */
-const NOT_FAILURES = ['not_found', 'bad_request', 'out_of_credits'];
+const NOT_FAILURES: readonly string[] = ['not_found', 'bad_request', ...HOLD_BACK_KINDS];
 
 export interface OpsCheckResult {
   failureRates: Record<string, number>;
@@ -48,29 +50,40 @@ export class OpsChecks {
   }
 
   private async failureRates(since: Date, windowMinutes: number): Promise<Record<string, number>> {
-    const rows = await this.dataSource.query<{ provider: string; calls: string; failed: string }[]>(
-      `SELECT provider, count(*) AS calls,
-              count(*) FILTER (WHERE error_kind IS NOT NULL AND error_kind <> ALL($2::text[])) AS failed
+    // Calls held back are not counted as calls either, as the circuit does not count them: a storm
+    // of 429s beside a few timeouts would otherwise water the failures down below the threshold.
+    const rows = await this.dataSource.query<
+      { provider: string; calls: string; failed: string; held_back: string }[]
+    >(
+      `SELECT provider,
+              count(*) FILTER (WHERE error_kind IS NULL OR error_kind <> ALL($2::text[])) AS calls,
+              count(*) FILTER (WHERE error_kind IS NOT NULL AND error_kind <> ALL($3::text[])) AS failed,
+              count(*) FILTER (WHERE error_kind = ANY($2::text[])) AS held_back
          FROM provider_calls WHERE created_at > $1 GROUP BY provider`,
-      [since, NOT_FAILURES],
+      [since, HOLD_BACK_KINDS, NOT_FAILURES],
     );
     const rates: Record<string, number> = {};
     for (const provider of ACTIVE_PROVIDERS) {
       const row = rows.find((r) => r.provider === provider);
       const calls = Number(row?.calls ?? 0);
       const failed = Number(row?.failed ?? 0);
+      const heldBack = Number(row?.held_back ?? 0);
       const rate = calls > 0 ? failed / calls : 0;
       rates[provider] = rate;
       const key = `provider.failure_rate:${provider}`;
       if (calls >= this.config.failureRateMinCalls && rate > this.config.failureRateThreshold) {
         const percent = Math.round(rate * 1000) / 10;
+        const notCounted =
+          heldBack > 0
+            ? ` ${heldBack} more were answered 429 (rate limited) or out of credits: not counted, as back-off and the credit pause handle those.`
+            : '';
         await this.alerts.fire(key, {
           kind: 'provider.failure_rate',
           severity: 'critical',
           provider,
           title: `${provider}: ${percent}% of calls failed in the last ${windowMinutes} minutes`,
-          text: `${failed} of ${calls} calls to ${provider} failed in the last ${windowMinutes} minutes (threshold ${this.config.failureRateThreshold * 100}%). Its circuit may open; the waterfalls route around it meanwhile.`,
-          details: { calls, failed, rate },
+          text: `${failed} of ${calls} calls to ${provider} failed in the last ${windowMinutes} minutes (threshold ${this.config.failureRateThreshold * 100}%).${notCounted} Its circuit may open; the waterfalls route around it meanwhile.`,
+          details: { calls, failed, rate, held_back: heldBack },
         });
       } else if (rate <= this.config.failureRateThreshold) {
         await this.alerts.clear(key);

@@ -14,7 +14,13 @@ import {
   type Person,
   type RequestOptions,
 } from '@sluice/enrichment';
-import { type CapabilityCost, ProviderError, type RequestGate, type Revealed } from '@sluice/providers';
+import {
+  type CapabilityCost,
+  countsAgainstCircuit,
+  ProviderError,
+  type RequestGate,
+  type Revealed,
+} from '@sluice/providers';
 import {
   JOB_NAMES,
   providerQueueName,
@@ -1459,9 +1465,11 @@ export class StepRunner {
       };
     }
     const detail = unreadable?.error ?? message(error);
+    if (countsAgainstCircuit(kind)) {
+      await this.guards.circuits.recordFailure(provider);
+    }
     const transient = timedOut || error.retryable;
     if (transient) {
-      await this.guards.circuits.recordFailure(provider);
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       const open = (await this.guards.circuits.state(provider)) === 'open';
       // A call charged without an answer (see the call's catch) is not tried again.
