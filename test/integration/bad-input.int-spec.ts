@@ -1,4 +1,5 @@
-import { ApiKey, EnrichmentRequest, Workspace } from '@sluice/db';
+import { randomUUID } from 'node:crypto';
+import { ApiKey, EnrichmentRequest, Suppression, Workspace } from '@sluice/db';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { call, createWorkspace } from '../support/api';
@@ -12,6 +13,12 @@ interface ErrorBody {
 }
 
 const text = (body: unknown): string => JSON.stringify(body);
+
+interface Route {
+  method: 'GET' | 'DELETE';
+  path: string;
+  token: string;
+}
 
 describe('bad input is refused with a 4xx that names the problem, and nothing is written', () => {
   const redisUrl = requireEnv('REDIS_URL');
@@ -61,6 +68,89 @@ describe('bad input is refused with a 4xx that names the problem, and nothing is
       ...(options.rawBody !== undefined ? { rawBody: options.rawBody } : { body }),
       ...(options.headers ? { headers: options.headers } : {}),
     });
+
+  /**
+   * Every GET or DELETE of the public API as the gateway documents it (so a route added later is
+   * held to the same), its path filled in: ids that exist nowhere, a real workspace, a provider.
+   */
+  const documentedRoutes = async (method: Route['method']): Promise<Route[]> => {
+    const document = await call<{ paths: Record<string, Record<string, { security?: object[] }>> }>(
+      stack.gatewayUrl,
+      'GET',
+      '/docs-json',
+    );
+    const values: Record<string, string> = {
+      id: randomUUID(),
+      key: randomUUID(),
+      workspace: workspaceId,
+      name: 'snov',
+      provider: 'snov',
+    };
+    return Object.entries(document.body.paths)
+      .filter(([path, item]) => path.startsWith('/v1/') && item[method.toLowerCase()] !== undefined)
+      .map(([path, item]) => ({
+        method,
+        path: path.replace(/\{(\w+)\}/g, (_, name: string) => {
+          if (values[name] === undefined) {
+            throw new Error(`no value for the path parameter ${name} of ${method} ${path}: add one`);
+          }
+          return values[name];
+        }),
+        token: (item[method.toLowerCase()].security ?? []).some((scheme) => 'admin' in scheme)
+          ? TEST_ADMIN_TOKEN
+          : key,
+      }));
+  };
+
+  it('a DELETE sent a body is 400 naming its fields, on every DELETE route, and nothing is deleted', async () => {
+    const routes = await documentedRoutes('DELETE');
+    expect(routes.length).toBeGreaterThanOrEqual(6);
+    const answers: [string, number, unknown][] = [];
+    for (const route of routes) {
+      const answer = await call<ErrorBody>(stack.gatewayUrl, route.method, route.path, {
+        token: route.token,
+        body: { reason: 'duplicate' },
+      });
+      answers.push([`${route.method} ${route.path}`, answer.status, answer.body.message]);
+    }
+    expect(answers).toEqual(
+      routes.map((route) => [
+        `${route.method} ${route.path}`,
+        400,
+        'Unknown field(s) reason; this route takes no body.',
+      ]),
+    );
+    // Refused before anything is done: the key is not revoked, the person not erased.
+    const created = await call<{ id: string }>(
+      stack.gatewayUrl,
+      'POST',
+      `/v1/admin/workspaces/${workspaceId}/keys`,
+      { token: TEST_ADMIN_TOKEN, body: { name: 'kept', scopes: ['jobs:read'] } },
+    );
+    const revoke = await call<ErrorBody>(
+      stack.gatewayUrl,
+      'DELETE',
+      `/v1/admin/workspaces/${workspaceId}/keys/${created.body.id}`,
+      { token: TEST_ADMIN_TOKEN, body: { reason: 'leaked' } },
+    );
+    expect(revoke.status).toBe(400);
+    const kept = await db.dataSource.getRepository(ApiKey).findOneByOrFail({ id: created.body.id });
+    expect(kept.revokedAt).toBeNull();
+    const erase = await call<ErrorBody>(
+      stack.gatewayUrl,
+      'DELETE',
+      '/v1/persons?email=jane.doe@example.com',
+      {
+        token: key,
+        body: { dry_run: true },
+      },
+    );
+    expect([erase.status, erase.body.message]).toEqual([
+      400,
+      'Unknown field(s) dry_run; this route takes no body.',
+    ]);
+    expect(await db.dataSource.getRepository(Suppression).count()).toBe(0);
+  });
 
   it('a missing type is 400 and names type', async () => {
     const answer = await post({ input: { company_number: '07798925' } });

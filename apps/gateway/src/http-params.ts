@@ -114,7 +114,8 @@ export function bodyFields(body: unknown, allowed: readonly string[]): Record<st
 
 /**
  * Refuses a body with fields on a route that takes none ({@link bodyFields} with nothing allowed),
- * before its handler runs; routes declared `ApiPost({ body: false })` have it.
+ * before its handler runs; routes declared `ApiPost({ body: false })` and every DELETE
+ * (`ApiDelete()`) have it.
  */
 @Injectable()
 export class NoBodyGuard implements CanActivate {

@@ -4479,7 +4479,7 @@ export interface operations {
           };
         };
       };
-      /** @description Neither or both identifiers given, an unknown query parameter, or the identifier is not an e-mail address / LinkedIn profile URL. */
+      /** @description Neither or both identifiers given, an unknown query parameter, the identifier is not an e-mail address / LinkedIn profile URL, or a body with fields (the route takes none). */
       400: {
         headers: {
           [name: string]: unknown;
@@ -4489,7 +4489,10 @@ export interface operations {
            * @example {
            *       "statusCode": 400,
            *       "error": "Bad Request",
-           *       "message": "Give exactly one of email or linkedin_url."
+           *       "message": [
+           *         "Give exactly one of email or linkedin_url.",
+           *         "Unknown field(s) dry_run; this route takes no body."
+           *       ]
            *     }
            */
           'application/json': components['schemas']['ApiErrorBody'];
@@ -4962,6 +4965,22 @@ export interface operations {
             updated_at: string | null;
             updated_by: string | null;
           };
+        };
+      };
+      /** @description A body with fields: the route takes none. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "Unknown field(s) reason; this route takes no body."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
         };
       };
       /** @description Missing or wrong admin token. */
@@ -5640,7 +5659,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description The workspace id is not a UUID. */
+      /** @description The workspace id is not a UUID, or a body with fields (the route takes none). */
       400: {
         headers: {
           [name: string]: unknown;
@@ -5650,7 +5669,10 @@ export interface operations {
            * @example {
            *       "statusCode": 400,
            *       "error": "Bad Request",
-           *       "message": "Validation failed (uuid is expected)"
+           *       "message": [
+           *         "Validation failed (uuid is expected)",
+           *         "Unknown field(s) reason; this route takes no body."
+           *       ]
            *     }
            */
           'application/json': components['schemas']['ApiErrorBody'];
@@ -5983,7 +6005,7 @@ export interface operations {
           };
         };
       };
-      /** @description The workspace or key id is not a UUID, or the body is invalid. */
+      /** @description The workspace or key id is not a UUID, or a body with fields (the route takes none). */
       400: {
         headers: {
           [name: string]: unknown;
@@ -5993,7 +6015,10 @@ export interface operations {
            * @example {
            *       "statusCode": 400,
            *       "error": "Bad Request",
-           *       "message": "Validation failed (uuid is expected)"
+           *       "message": [
+           *         "Validation failed (uuid is expected)",
+           *         "Unknown field(s) reason; this route takes no body."
+           *       ]
            *     }
            */
           'application/json': components['schemas']['ApiErrorBody'];
@@ -7033,6 +7058,22 @@ export interface operations {
            *     }
            */
           'application/json': components['schemas']['CredentialsRemovedDto'];
+        };
+      };
+      /** @description A body with fields: the route takes none. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "Unknown field(s) reason; this route takes no body."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
         };
       };
       /** @description Missing, invalid or revoked API key. */
@@ -8338,7 +8379,7 @@ export interface operations {
           'application/json': components['schemas']['BatchDto'];
         };
       };
-      /** @description The id is not a UUID. */
+      /** @description The id is not a UUID, or a body with fields (the route takes none). */
       400: {
         headers: {
           [name: string]: unknown;

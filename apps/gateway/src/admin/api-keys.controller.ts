@@ -17,6 +17,7 @@ import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags 
 import {
   AdminErrors,
   ApiAnswer,
+  ApiDelete,
   ApiJsonBodyErrors,
   ApiError,
   ApiPost,
@@ -201,6 +202,7 @@ export class ApiKeysController {
   }
 
   @Delete('keys/:key')
+  @ApiDelete()
   @ApiUuidParam(
     'key',
     'The key id, as listed by GET /v1/admin/workspaces/{workspace}/keys.',
@@ -209,6 +211,10 @@ export class ApiKeysController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke an API key: it is refused from the next request on' })
   @ApiAnswer(200, KEY_REVOKED_EXAMPLE, { nullable: KEY_VIEW_NULLABLE })
+  @ApiError(400, 'The workspace or key id is not a UUID, or a body with fields (the route takes none).', [
+    'Validation failed (uuid is expected)',
+    'Unknown field(s) reason; this route takes no body.',
+  ])
   async revoke(
     @Param('workspace', new ParseUUIDPipe()) workspaceId: string,
     @Param('key', new ParseUUIDPipe()) keyId: string,

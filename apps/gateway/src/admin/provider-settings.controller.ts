@@ -4,7 +4,14 @@ import { ApiBearerAuth, ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nest
 import { PROVIDER_NAMES } from '@sluice/queue';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
 import { providerOf } from '../http-params';
-import { AdminErrors, ApiAnswer, ApiJsonBodyErrors, ApiError, ApiJsonBody } from '../openapi/decorators';
+import {
+  AdminErrors,
+  ApiAnswer,
+  ApiDelete,
+  ApiJsonBodyErrors,
+  ApiError,
+  ApiJsonBody,
+} from '../openapi/decorators';
 import { ProviderSettingsService, type ProviderSettingsView } from './provider-settings.service';
 
 const SETTINGS_EXAMPLE = {
@@ -147,6 +154,7 @@ export class ProviderSettingsController {
 
   @Delete(':name/settings')
   @HttpCode(200)
+  @ApiDelete()
   @ApiOperation({
     summary: 'Drop every override of a provider: it runs with the environment’s settings again',
   })
@@ -155,6 +163,11 @@ export class ProviderSettingsController {
     200,
     { ...VIEW_EXAMPLE, settings: SETTINGS_EXAMPLE, from_database: [], updated_at: null, updated_by: null },
     { ...VIEW_OPTIONS, description: 'The provider’s settings after the reset.' },
+  )
+  @ApiError(
+    400,
+    'A body with fields: the route takes none.',
+    'Unknown field(s) reason; this route takes no body.',
   )
   @ApiError(404, 'No such provider.', NO_PROVIDER)
   async reset(@Param('name') name: string): Promise<ProviderSettingsView> {

@@ -22,7 +22,14 @@ import {
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
-import { ApiError, ApiJsonBodyErrors, ApiKeyErrors, ApiPost, ApiUuidParam } from '../openapi/decorators';
+import {
+  ApiDelete,
+  ApiError,
+  ApiJsonBodyErrors,
+  ApiKeyErrors,
+  ApiPost,
+  ApiUuidParam,
+} from '../openapi/decorators';
 import { ENRICH_FIELDS } from '@sluice/enrichment';
 import { AuditLog } from '../audit/audit-log.service';
 import { RecordsWorkUnderKey } from '../auth/idempotent-work';
@@ -381,6 +388,7 @@ export class BatchesController {
 
   @Delete(':id/schedule')
   @RequireScope('enrich')
+  @ApiDelete()
   @ApiOperation({
     summary: "Stop a batch's re-enrichment",
     description: 'Removes the schedule and its job scheduler.',
@@ -390,7 +398,10 @@ export class BatchesController {
     type: BatchDto,
     example: { ...BATCH_EXAMPLE, schedule: null },
   })
-  @BatchRoute()
+  @BatchRoute({
+    description: 'The id is not a UUID, or a body with fields (the route takes none).',
+    message: BATCH_ID_ERROR,
+  })
   deleteSchedule(
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentCaller() caller: Caller,

@@ -13,7 +13,14 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { PROVIDER_NAMES } from '@sluice/queue';
-import { AdminErrors, ApiAnswer, ApiJsonBodyErrors, ApiError, ApiUuidParam } from '../openapi/decorators';
+import {
+  AdminErrors,
+  ApiAnswer,
+  ApiDelete,
+  ApiJsonBodyErrors,
+  ApiError,
+  ApiUuidParam,
+} from '../openapi/decorators';
 import { QUOTA_EXAMPLE, QUOTAS_EXAMPLE } from '../openapi/examples';
 import { IsIn, IsNumber, IsOptional, Max, Min } from 'class-validator';
 import { FitsCreditColumn } from '../credit-figures';
@@ -122,9 +129,14 @@ export class QuotasAdminController {
 
   @Delete(':provider')
   @HttpCode(204)
+  @ApiDelete()
   @ApiOperation({ summary: 'Remove a workspace’s quota at a provider' })
   @ApiParam({ name: 'provider', enum: PROVIDER_NAMES, example: 'snov' })
   @ApiResponse({ status: 204, description: 'Removed; nothing in the answer.' })
+  @ApiError(400, 'The workspace id is not a UUID, or a body with fields (the route takes none).', [
+    'Validation failed (uuid is expected)',
+    'Unknown field(s) reason; this route takes no body.',
+  ])
   @ApiError(
     404,
     'No such workspace, provider, or quota.',

@@ -262,6 +262,15 @@ export function ApiJsonBodyErrors(): MethodDecorator & ClassDecorator {
 }
 
 /**
+ * What every DELETE refuses besides its own: a body with fields ({@link NoBodyGuard}), since no
+ * DELETE reads one. A field sent to it (a reason, `dry_run`) would be dropped without a word and the
+ * deletion done anyway. Its 400 is documented with the route's own.
+ */
+export function ApiDelete(): MethodDecorator {
+  return UseGuards(NoBodyGuard);
+}
+
+/**
  * What every POST takes and can answer besides its own: the optional `Idempotency-Key` header and
  * its 409s; with a JSON body (`body: true`), malformed JSON (400), a body over the size limit (413)
  * and one in a charset the parser does not read (415). A route without a body (`body: false`)

@@ -6,7 +6,7 @@ import { ApiKeyGuard } from '../auth/api-key.guard';
 import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
 import { RequireScope } from '../auth/scopes';
 import { refuseUnknownParams } from '../http-params';
-import { ApiAnswer, ApiError, ApiKeyErrors } from '../openapi/decorators';
+import { ApiAnswer, ApiDelete, ApiError, ApiKeyErrors } from '../openapi/decorators';
 import { ERASURE_EXAMPLE } from '../openapi/examples';
 import { ErasureService, type ErasureReport } from './erasure.service';
 
@@ -24,6 +24,7 @@ export class PersonsController {
 
   @Delete()
   @HttpCode(200)
+  @ApiDelete()
   @RequireScope('admin')
   @ApiOperation({
     summary: 'Erase a person everywhere and never enrich them again',
@@ -35,8 +36,8 @@ export class PersonsController {
   @ApiAnswer(200, ERASURE_EXAMPLE)
   @ApiError(
     400,
-    'Neither or both identifiers given, an unknown query parameter, or the identifier is not an e-mail address / LinkedIn profile URL.',
-    'Give exactly one of email or linkedin_url.',
+    'Neither or both identifiers given, an unknown query parameter, the identifier is not an e-mail address / LinkedIn profile URL, or a body with fields (the route takes none).',
+    ['Give exactly one of email or linkedin_url.', 'Unknown field(s) dry_run; this route takes no body.'],
   )
   async erase(
     @CurrentCaller() caller: Caller,

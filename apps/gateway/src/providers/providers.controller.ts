@@ -3,7 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import { InjectQueue } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiError, ApiJsonBodyErrors, ApiKeyErrors } from '../openapi/decorators';
+import { ApiDelete, ApiError, ApiJsonBodyErrors, ApiKeyErrors } from '../openapi/decorators';
 import { CoreConfig, hasPlatformCredentials, PipelineConfig, ProvidersConfig } from '@sluice/config';
 import { descriptorOf } from '@sluice/providers';
 import {
@@ -257,6 +257,7 @@ export class ProvidersController {
 
   @Delete(':name/credentials')
   @HttpCode(200)
+  @ApiDelete()
   @RequireScope('admin')
   @ApiOperation({
     summary: 'Remove this workspace’s credentials for a provider: its calls use the platform’s again',
@@ -267,6 +268,11 @@ export class ProvidersController {
     type: CredentialsRemovedDto,
     example: { provider: 'apollo', removed: true, configured: true, credentials: 'platform' },
   })
+  @ApiError(
+    400,
+    'A body with fields: the route takes none.',
+    'Unknown field(s) reason; this route takes no body.',
+  )
   @ApiError(404, 'No such provider.', NO_PROVIDER)
   async remove(
     @CurrentCaller() caller: Caller,
