@@ -152,6 +152,25 @@ describe('bad input is refused with a 4xx that names the problem, and nothing is
     expect(await db.dataSource.getRepository(Suppression).count()).toBe(0);
   });
 
+  it('a query parameter a GET or DELETE route does not take is 400 naming it, on every such route', async () => {
+    const routes = [...(await documentedRoutes('GET')), ...(await documentedRoutes('DELETE'))];
+    expect(routes.length).toBeGreaterThanOrEqual(25);
+    const answers: [string, number, unknown][] = [];
+    for (const route of routes) {
+      const answer = await call<ErrorBody>(stack.gatewayUrl, route.method, `${route.path}?colour=blue`, {
+        token: route.token,
+      });
+      answers.push([`${route.method} ${route.path}`, answer.status, answer.body.message]);
+    }
+    expect(answers).toEqual(
+      routes.map((route): [string, number, unknown] => [
+        `${route.method} ${route.path}`,
+        400,
+        expect.stringMatching(/^Unknown query parameter\(s\) colour; /),
+      ]),
+    );
+  });
+
   it('a missing type is 400 and names type', async () => {
     const answer = await post({ input: { company_number: '07798925' } });
     expect(answer.status).toBe(400);

@@ -1,7 +1,14 @@
 import { BadRequestException } from '@nestjs/common';
 import { validateSync } from 'class-validator';
 import type { ExecutionContext } from '@nestjs/common';
-import { bodyFields, IsCalendarDate, isoDateParam, NoBodyGuard } from './http-params';
+import {
+  bodyFields,
+  IsCalendarDate,
+  isoDateParam,
+  NoBodyGuard,
+  NoQueryGuard,
+  refuseUnknownParams,
+} from './http-params';
 
 describe('isoDateParam', () => {
   it('reads dates and date-times, with or without an offset', () => {
@@ -85,6 +92,33 @@ describe('NoBodyGuard', () => {
   it('refuses a body with fields by name, before the handler runs', () => {
     expect(() => new NoBodyGuard().canActivate(withBody({ reason: 'dup' }))).toThrow(
       'Unknown field(s) reason; this route takes no body.',
+    );
+  });
+});
+
+describe('refuseUnknownParams', () => {
+  it('names the parameters a route does not take, and those it does', () => {
+    expect(() => refuseUnknownParams({ limit: '5' }, ['limit'])).not.toThrow();
+    expect(() => refuseUnknownParams({ limt: '5', colour: 'x' }, ['limit', 'after'])).toThrow(
+      'Unknown query parameter(s) limt, colour; allowed: limit, after.',
+    );
+    expect(() => refuseUnknownParams({ provider: 'snov' }, [])).toThrow(
+      'Unknown query parameter(s) provider; this route takes none.',
+    );
+  });
+});
+
+describe('NoQueryGuard', () => {
+  const withQuery = (query: Record<string, unknown>): ExecutionContext =>
+    ({ switchToHttp: () => ({ getRequest: () => ({ query }) }) }) as unknown as ExecutionContext;
+
+  it('lets a request without query parameters through', () => {
+    expect(new NoQueryGuard().canActivate(withQuery({}))).toBe(true);
+  });
+
+  it('refuses any query parameter by name, before the handler runs', () => {
+    expect(() => new NoQueryGuard().canActivate(withQuery({ provider: 'snov' }))).toThrow(
+      'Unknown query parameter(s) provider; this route takes none.',
     );
   });
 });

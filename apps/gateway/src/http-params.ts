@@ -82,13 +82,31 @@ export function isoDateParam(value: string | undefined, name: string): Date | un
   return new Date(value);
 }
 
-/** Refuses, with a 400 naming them, query parameters not in `allowed`. */
+/**
+ * Refuses, with a 400 naming them, query parameters not in `allowed`: a filter or option a route
+ * does not have (status=failed, dry_run=true) must not answer or act as if it had applied.
+ */
 export function refuseUnknownParams(raw: Record<string, unknown>, allowed: readonly string[]): void {
   const unknown = Object.keys(raw).filter((key) => !allowed.includes(key));
   if (unknown.length > 0) {
-    throw new BadRequestException(
-      `Unknown query parameter(s) ${unknown.join(', ')}; allowed: ${allowed.join(', ')}.`,
+    const takes = allowed.length === 0 ? 'this route takes none' : `allowed: ${allowed.join(', ')}`;
+    throw new BadRequestException(`Unknown query parameter(s) ${unknown.join(', ')}; ${takes}.`);
+  }
+}
+
+/**
+ * Refuses any query parameter on a route that takes none ({@link refuseUnknownParams} with nothing
+ * allowed), before its handler runs; routes declared `ApiNoQuery()` have it. The routes that take
+ * some refuse the others themselves.
+ */
+@Injectable()
+export class NoQueryGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    refuseUnknownParams(
+      context.switchToHttp().getRequest<{ query?: Record<string, unknown> }>().query ?? {},
+      [],
     );
+    return true;
   }
 }
 

@@ -2828,7 +2828,7 @@ export interface operations {
           'text/event-stream': string;
         };
       };
-      /** @description The id is not a UUID. */
+      /** @description The id is not a UUID, or a query parameter (the route takes none). */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2838,7 +2838,10 @@ export interface operations {
            * @example {
            *       "statusCode": 400,
            *       "error": "Bad Request",
-           *       "message": "Job id must be a UUID, as returned by POST /v1/jobs."
+           *       "message": [
+           *         "Job id must be a UUID, as returned by POST /v1/jobs.",
+           *         "Unknown query parameter(s) include; this route takes none."
+           *       ]
            *     }
            */
           'application/json': components['schemas']['ApiErrorBody'];
@@ -2981,7 +2984,7 @@ export interface operations {
           };
         };
       };
-      /** @description The id is not a UUID. */
+      /** @description The id is not a UUID, or a query parameter (the route takes none). */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2991,7 +2994,10 @@ export interface operations {
            * @example {
            *       "statusCode": 400,
            *       "error": "Bad Request",
-           *       "message": "Job id must be a UUID, as returned by POST /v1/jobs."
+           *       "message": [
+           *         "Job id must be a UUID, as returned by POST /v1/jobs.",
+           *         "Unknown query parameter(s) include; this route takes none."
+           *       ]
            *     }
            */
           'application/json': components['schemas']['ApiErrorBody'];
@@ -3551,7 +3557,7 @@ export interface operations {
           };
         };
       };
-      /** @description The id is not a UUID. */
+      /** @description The id is not a UUID, or a query parameter (the route takes none). */
       400: {
         headers: {
           [name: string]: unknown;
@@ -3561,7 +3567,10 @@ export interface operations {
            * @example {
            *       "statusCode": 400,
            *       "error": "Bad Request",
-           *       "message": "id must be a UUID"
+           *       "message": [
+           *         "id must be a UUID",
+           *         "Unknown query parameter(s) attempt; this route takes none."
+           *       ]
            *     }
            */
           'application/json': components['schemas']['ApiErrorBody'];
@@ -4639,6 +4648,22 @@ export interface operations {
           };
         };
       };
+      /** @description A query parameter: the route takes none. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "Unknown query parameter(s) name; this route takes none."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
       /** @description Missing or wrong admin token. */
       401: {
         headers: {
@@ -4967,7 +4992,7 @@ export interface operations {
           };
         };
       };
-      /** @description A body with fields: the route takes none. */
+      /** @description A body with fields or a query parameter: the route takes neither. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -4977,7 +5002,10 @@ export interface operations {
            * @example {
            *       "statusCode": 400,
            *       "error": "Bad Request",
-           *       "message": "Unknown field(s) reason; this route takes no body."
+           *       "message": [
+           *         "Unknown field(s) reason; this route takes no body.",
+           *         "Unknown query parameter(s) field; this route takes none."
+           *       ]
            *     }
            */
           'application/json': components['schemas']['ApiErrorBody'];
@@ -5074,6 +5102,22 @@ export interface operations {
               } | null;
             }[];
           };
+        };
+      };
+      /** @description A query parameter: the route takes none. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "Unknown query parameter(s) provider; this route takes none."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
         };
       };
       /** @description Missing, invalid or revoked API key. */
@@ -5422,7 +5466,7 @@ export interface operations {
           };
         };
       };
-      /** @description The workspace id is not a UUID. */
+      /** @description The workspace id is not a UUID, or a query parameter (the route takes none). */
       400: {
         headers: {
           [name: string]: unknown;
@@ -5432,7 +5476,10 @@ export interface operations {
            * @example {
            *       "statusCode": 400,
            *       "error": "Bad Request",
-           *       "message": "Validation failed (uuid is expected)"
+           *       "message": [
+           *         "Validation failed (uuid is expected)",
+           *         "Unknown query parameter(s) provider; this route takes none."
+           *       ]
            *     }
            */
           'application/json': components['schemas']['ApiErrorBody'];
@@ -5659,7 +5706,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description The workspace id is not a UUID, or a body with fields (the route takes none). */
+      /** @description The workspace id is not a UUID, or a body with fields or a query parameter (the route takes neither). */
       400: {
         headers: {
           [name: string]: unknown;
@@ -5671,7 +5718,8 @@ export interface operations {
            *       "error": "Bad Request",
            *       "message": [
            *         "Validation failed (uuid is expected)",
-           *         "Unknown field(s) reason; this route takes no body."
+           *         "Unknown field(s) reason; this route takes no body.",
+           *         "Unknown query parameter(s) reason; this route takes none."
            *       ]
            *     }
            */
@@ -5758,7 +5806,7 @@ export interface operations {
           };
         };
       };
-      /** @description The workspace or key id is not a UUID, or the body is invalid. */
+      /** @description The workspace id is not a UUID, or a query parameter (the route takes none). */
       400: {
         headers: {
           [name: string]: unknown;
@@ -5768,7 +5816,10 @@ export interface operations {
            * @example {
            *       "statusCode": 400,
            *       "error": "Bad Request",
-           *       "message": "Validation failed (uuid is expected)"
+           *       "message": [
+           *         "Validation failed (uuid is expected)",
+           *         "Unknown query parameter(s) revoked; this route takes none."
+           *       ]
            *     }
            */
           'application/json': components['schemas']['ApiErrorBody'];
@@ -6005,7 +6056,7 @@ export interface operations {
           };
         };
       };
-      /** @description The workspace or key id is not a UUID, or a body with fields (the route takes none). */
+      /** @description The workspace or key id is not a UUID, or a body with fields or a query parameter (the route takes neither). */
       400: {
         headers: {
           [name: string]: unknown;
@@ -6017,7 +6068,8 @@ export interface operations {
            *       "error": "Bad Request",
            *       "message": [
            *         "Validation failed (uuid is expected)",
-           *         "Unknown field(s) reason; this route takes no body."
+           *         "Unknown field(s) reason; this route takes no body.",
+           *         "Unknown query parameter(s) reason; this route takes none."
            *       ]
            *     }
            */
@@ -6778,6 +6830,22 @@ export interface operations {
           'application/json': components['schemas']['ProviderListDto'];
         };
       };
+      /** @description A query parameter: the route takes none. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "Unknown query parameter(s) enabled; this route takes none."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
       /** @description Missing, invalid or revoked API key. */
       401: {
         headers: {
@@ -7060,7 +7128,7 @@ export interface operations {
           'application/json': components['schemas']['CredentialsRemovedDto'];
         };
       };
-      /** @description A body with fields: the route takes none. */
+      /** @description A body with fields or a query parameter: the route takes neither. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -7070,7 +7138,10 @@ export interface operations {
            * @example {
            *       "statusCode": 400,
            *       "error": "Bad Request",
-           *       "message": "Unknown field(s) reason; this route takes no body."
+           *       "message": [
+           *         "Unknown field(s) reason; this route takes no body.",
+           *         "Unknown query parameter(s) reason; this route takes none."
+           *       ]
            *     }
            */
           'application/json': components['schemas']['ApiErrorBody'];
@@ -7818,7 +7889,7 @@ export interface operations {
           'application/json': components['schemas']['BatchSummaryDto'];
         };
       };
-      /** @description The id is not a UUID. */
+      /** @description The id is not a UUID, or a query parameter (the route takes none). */
       400: {
         headers: {
           [name: string]: unknown;
@@ -8379,7 +8450,7 @@ export interface operations {
           'application/json': components['schemas']['BatchDto'];
         };
       };
-      /** @description The id is not a UUID, or a body with fields (the route takes none). */
+      /** @description The id is not a UUID, or a body with fields or a query parameter (the route takes neither). */
       400: {
         headers: {
           [name: string]: unknown;
@@ -8998,7 +9069,7 @@ export interface operations {
           'application/json': components['schemas']['ImportDto'];
         };
       };
-      /** @description The id is not a UUID. */
+      /** @description The id is not a UUID, or a query parameter (the route takes none). */
       400: {
         headers: {
           [name: string]: unknown;
@@ -9008,7 +9079,10 @@ export interface operations {
            * @example {
            *       "statusCode": 400,
            *       "error": "Bad Request",
-           *       "message": "Import id must be a UUID, as returned by POST /v1/imports."
+           *       "message": [
+           *         "Import id must be a UUID, as returned by POST /v1/imports.",
+           *         "Unknown query parameter(s) errors; this route takes none."
+           *       ]
            *     }
            */
           'application/json': components['schemas']['ApiErrorBody'];
@@ -9789,6 +9863,22 @@ export interface operations {
             };
             audit_events: number;
           };
+        };
+      };
+      /** @description A query parameter: the route takes none. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "Unknown query parameter(s) workspace_id; this route takes none."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
         };
       };
       /** @description Missing or wrong admin token. */

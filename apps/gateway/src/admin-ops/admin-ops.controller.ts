@@ -3,7 +3,14 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { AuditLog } from '../audit/audit-log.service';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
 import { CorrelationId } from '../auth/request-context';
-import { AdminErrors, ApiAnswer, ApiJsonBodyErrors, ApiError, ApiPost } from '../openapi/decorators';
+import {
+  AdminErrors,
+  ApiAnswer,
+  ApiError,
+  ApiJsonBodyErrors,
+  ApiNoQuery,
+  ApiPost,
+} from '../openapi/decorators';
 import { CacheClearDto, RetryFailedDto } from './admin-ops.dto';
 import { AdminOps, type RetryOutcome } from './admin-ops.service';
 import {
@@ -87,6 +94,7 @@ export class AdminOpsController {
   }
 
   @Get('compliance')
+  @ApiNoQuery()
   @ApiOperation({
     summary:
       'Compliance status: retention policies and last runs, suppressions, results carrying RocketReach’s attribution, audit events',
@@ -121,6 +129,11 @@ export class AdminOpsController {
       audit_events: 56789,
     },
     { nullable: ['schedule', 'last_run', 'last_finished_run', 'finished_at', 'error'] },
+  )
+  @ApiError(
+    400,
+    'A query parameter: the route takes none.',
+    'Unknown query parameter(s) workspace_id; this route takes none.',
   )
   async compliance(): Promise<ComplianceReport> {
     return this.quality.compliance();

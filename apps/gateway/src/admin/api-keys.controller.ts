@@ -18,8 +18,9 @@ import {
   AdminErrors,
   ApiAnswer,
   ApiDelete,
-  ApiJsonBodyErrors,
   ApiError,
+  ApiJsonBodyErrors,
+  ApiNoQuery,
   ApiPost,
   ApiUuidParam,
 } from '../openapi/decorators';
@@ -191,8 +192,13 @@ export class ApiKeysController {
   }
 
   @Get('keys')
+  @ApiNoQuery()
   @ApiOperation({ summary: 'The workspace’s API keys (prefixes and scopes; never the keys)' })
   @ApiAnswer(200, KEYS_EXAMPLE, { nullable: KEY_VIEW_NULLABLE })
+  @ApiError(400, 'The workspace id is not a UUID, or a query parameter (the route takes none).', [
+    'Validation failed (uuid is expected)',
+    'Unknown query parameter(s) revoked; this route takes none.',
+  ])
   async list(@Param('workspace', new ParseUUIDPipe()) workspaceId: string): Promise<{ keys: KeyView[] }> {
     await this.workspace(workspaceId);
     const keys = await this.dataSource
@@ -203,6 +209,7 @@ export class ApiKeysController {
 
   @Delete('keys/:key')
   @ApiDelete()
+  @ApiNoQuery()
   @ApiUuidParam(
     'key',
     'The key id, as listed by GET /v1/admin/workspaces/{workspace}/keys.',
@@ -211,10 +218,15 @@ export class ApiKeysController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke an API key: it is refused from the next request on' })
   @ApiAnswer(200, KEY_REVOKED_EXAMPLE, { nullable: KEY_VIEW_NULLABLE })
-  @ApiError(400, 'The workspace or key id is not a UUID, or a body with fields (the route takes none).', [
-    'Validation failed (uuid is expected)',
-    'Unknown field(s) reason; this route takes no body.',
-  ])
+  @ApiError(
+    400,
+    'The workspace or key id is not a UUID, or a body with fields or a query parameter (the route takes neither).',
+    [
+      'Validation failed (uuid is expected)',
+      'Unknown field(s) reason; this route takes no body.',
+      'Unknown query parameter(s) reason; this route takes none.',
+    ],
+  )
   async revoke(
     @Param('workspace', new ParseUUIDPipe()) workspaceId: string,
     @Param('key', new ParseUUIDPipe()) keyId: string,

@@ -8,9 +8,10 @@ import {
   AdminErrors,
   ApiAnswer,
   ApiDelete,
-  ApiJsonBodyErrors,
   ApiError,
   ApiJsonBody,
+  ApiJsonBodyErrors,
+  ApiNoQuery,
 } from '../openapi/decorators';
 import { ProviderSettingsService, type ProviderSettingsView } from './provider-settings.service';
 
@@ -77,12 +78,18 @@ export class ProviderSettingsController {
   ) {}
 
   @Get('settings')
+  @ApiNoQuery()
   @ApiOperation({
     summary: 'Every provider’s effective settings, and which of them come from the database',
     description:
       '`settings` is what the workers run with; `defaults` the environment’s values (PROVIDER_OVERRIDES over the built-in ones); `from_database` names the fields an operator overrode.',
   })
   @ApiAnswer(200, { providers: [VIEW_EXAMPLE] }, VIEW_OPTIONS)
+  @ApiError(
+    400,
+    'A query parameter: the route takes none.',
+    'Unknown query parameter(s) name; this route takes none.',
+  )
   async list(): Promise<{ providers: ProviderSettingsView[] }> {
     return { providers: await this.settings.list() };
   }
@@ -155,6 +162,7 @@ export class ProviderSettingsController {
   @Delete(':name/settings')
   @HttpCode(200)
   @ApiDelete()
+  @ApiNoQuery()
   @ApiOperation({
     summary: 'Drop every override of a provider: it runs with the environment’s settings again',
   })
@@ -164,11 +172,10 @@ export class ProviderSettingsController {
     { ...VIEW_EXAMPLE, settings: SETTINGS_EXAMPLE, from_database: [], updated_at: null, updated_by: null },
     { ...VIEW_OPTIONS, description: 'The provider’s settings after the reset.' },
   )
-  @ApiError(
-    400,
-    'A body with fields: the route takes none.',
+  @ApiError(400, 'A body with fields or a query parameter: the route takes neither.', [
     'Unknown field(s) reason; this route takes no body.',
-  )
+    'Unknown query parameter(s) field; this route takes none.',
+  ])
   @ApiError(404, 'No such provider.', NO_PROVIDER)
   async reset(@Param('name') name: string): Promise<ProviderSettingsView> {
     const view = await this.settings.reset(providerOf(name));

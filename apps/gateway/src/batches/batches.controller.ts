@@ -27,6 +27,7 @@ import {
   ApiError,
   ApiJsonBodyErrors,
   ApiKeyErrors,
+  ApiNoQuery,
   ApiPost,
   ApiUuidParam,
 } from '../openapi/decorators';
@@ -287,6 +288,7 @@ export class BatchesController {
 
   @Get(':id/summary')
   @RequireScope('jobs:read')
+  @ApiNoQuery()
   @ApiOperation({
     summary: 'What a batch found',
     description:
@@ -314,7 +316,10 @@ export class BatchesController {
       cancelled_at: null,
     },
   })
-  @BatchRoute()
+  @BatchRoute({
+    description: 'The id is not a UUID, or a query parameter (the route takes none).',
+    message: BATCH_ID_ERROR,
+  })
   summary(
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentCaller() caller: Caller,
@@ -389,6 +394,7 @@ export class BatchesController {
   @Delete(':id/schedule')
   @RequireScope('enrich')
   @ApiDelete()
+  @ApiNoQuery()
   @ApiOperation({
     summary: "Stop a batch's re-enrichment",
     description: 'Removes the schedule and its job scheduler.',
@@ -399,7 +405,8 @@ export class BatchesController {
     example: { ...BATCH_EXAMPLE, schedule: null },
   })
   @BatchRoute({
-    description: 'The id is not a UUID, or a body with fields (the route takes none).',
+    description:
+      'The id is not a UUID, or a body with fields or a query parameter (the route takes neither).',
     message: BATCH_ID_ERROR,
   })
   deleteSchedule(

@@ -12,7 +12,7 @@ import {
 import { InjectQueue } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiAnswer, ApiError, ApiKeyErrors, ApiPost, ApiUuidParam } from '../openapi/decorators';
+import { ApiAnswer, ApiError, ApiKeyErrors, ApiNoQuery, ApiPost, ApiUuidParam } from '../openapi/decorators';
 import { DELIVERIES_EXAMPLE, WEBHOOK_SECRET_EXAMPLE } from '../openapi/examples';
 import { CallbackDelivery } from '@sluice/db';
 import { callbackJobOptions, JOB_NAMES, QUEUE_NAMES } from '@sluice/queue';
@@ -74,10 +74,14 @@ export class CallbacksController {
 
   @Get('jobs/:id/callback/deliveries')
   @RequireScope('jobs:read')
+  @ApiNoQuery()
   @ApiOperation({ summary: 'Every attempt to deliver the job’s result to its callback_url' })
   @ApiAnswer(200, DELIVERIES_EXAMPLE, { nullable: ['status', 'error', 'latency_ms'] })
   @ApiUuidParam('id', 'The job id, as returned by POST /v1/jobs.', '6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f')
-  @ApiError(400, 'The id is not a UUID.', 'id must be a UUID')
+  @ApiError(400, 'The id is not a UUID, or a query parameter (the route takes none).', [
+    'id must be a UUID',
+    'Unknown query parameter(s) attempt; this route takes none.',
+  ])
   @ApiError(
     404,
     'No such job in this workspace.',

@@ -2,7 +2,7 @@ import { BadRequestException, Controller, Get, Query, UseGuards } from '@nestjs/
 import { InjectQueue } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { ApiAnswer, ApiError, ApiKeyErrors } from '../openapi/decorators';
+import { ApiAnswer, ApiError, ApiKeyErrors, ApiNoQuery } from '../openapi/decorators';
 import { ALERTS_EXAMPLE, CREDITS_EXAMPLE, CREDITS_NULLABLE, USAGE_EXAMPLE } from '../openapi/examples';
 import { CoreConfig, CreditMonitorConfig } from '@sluice/config';
 import { firstChargesOf, usageBetween, type UsageRow } from '@sluice/db';
@@ -64,11 +64,17 @@ export class CreditsController {
 
   @Get('credits')
   @RequireScope('jobs:read')
+  @ApiNoQuery()
   @ApiOperation({
     summary:
       'Per provider: balance, reserved, spend, burn rate, forecast exhaustion, renewal, queue state, quota',
   })
   @ApiAnswer(200, CREDITS_EXAMPLE, { nullable: CREDITS_NULLABLE })
+  @ApiError(
+    400,
+    'A query parameter: the route takes none.',
+    'Unknown query parameter(s) provider; this route takes none.',
+  )
   async credits(@CurrentCaller() caller: Caller): Promise<{ providers: ProviderCredits[] }> {
     const now = new Date();
     const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));

@@ -19,6 +19,7 @@ import {
   ApiDelete,
   ApiJsonBodyErrors,
   ApiError,
+  ApiNoQuery,
   ApiUuidParam,
 } from '../openapi/decorators';
 import { QUOTA_EXAMPLE, QUOTAS_EXAMPLE } from '../openapi/examples';
@@ -83,8 +84,13 @@ export class QuotasAdminController {
   }
 
   @Get()
+  @ApiNoQuery()
   @ApiOperation({ summary: 'A workspace’s quotas with what it used this month' })
   @ApiAnswer(200, QUOTAS_EXAMPLE)
+  @ApiError(400, 'The workspace id is not a UUID, or a query parameter (the route takes none).', [
+    'Validation failed (uuid is expected)',
+    'Unknown query parameter(s) provider; this route takes none.',
+  ])
   @ApiError(404, 'No such workspace.', 'No workspace b0c1d2e3-f4a5-4b6c-8d7e-9f0a1b2c3d4e.')
   async list(@Param('workspace', new ParseUUIDPipe()) workspace: string): Promise<{ quotas: QuotaView[] }> {
     return { quotas: await this.quotas.list(await this.workspace(workspace)) };
@@ -130,13 +136,19 @@ export class QuotasAdminController {
   @Delete(':provider')
   @HttpCode(204)
   @ApiDelete()
+  @ApiNoQuery()
   @ApiOperation({ summary: 'Remove a workspace’s quota at a provider' })
   @ApiParam({ name: 'provider', enum: PROVIDER_NAMES, example: 'snov' })
   @ApiResponse({ status: 204, description: 'Removed; nothing in the answer.' })
-  @ApiError(400, 'The workspace id is not a UUID, or a body with fields (the route takes none).', [
-    'Validation failed (uuid is expected)',
-    'Unknown field(s) reason; this route takes no body.',
-  ])
+  @ApiError(
+    400,
+    'The workspace id is not a UUID, or a body with fields or a query parameter (the route takes neither).',
+    [
+      'Validation failed (uuid is expected)',
+      'Unknown field(s) reason; this route takes no body.',
+      'Unknown query parameter(s) reason; this route takes none.',
+    ],
+  )
   @ApiError(
     404,
     'No such workspace, provider, or quota.',

@@ -32,10 +32,11 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
   jsonl: 'application/x-ndjson; charset=utf-8',
 };
 
-function formatOf(query: Record<string, unknown>, saved: ExportFormat): ExportFormat {
+/** The format the query asks for, undefined for the export's saved one; any other parameter is a 400. */
+function formatOf(query: Record<string, unknown>): ExportFormat | undefined {
   refuseUnknownParams(query, ['format']);
   if (query.format === undefined) {
-    return saved;
+    return undefined;
   }
   if (typeof query.format !== 'string' || !(EXPORT_FORMATS as readonly string[]).includes(query.format)) {
     throw new BadRequestException('format must be csv or jsonl.');
@@ -161,8 +162,11 @@ export class ExportsController {
     @CorrelationId() correlationId: string,
     @Res() response: Response,
   ): Promise<void> {
+    // The query is checked before the export is looked up: a parameter the route does not take is
+    // the same 400 whether or not the export exists.
+    const asked = formatOf(query);
     const saved = await this.exports.find(caller, id);
-    const format = formatOf(query, saved.format);
+    const format = asked ?? saved.format;
     const release = this.exports.reserveStream();
     if (!release) {
       response.setHeader('Retry-After', String(EXPORT_RETRY_AFTER_S));

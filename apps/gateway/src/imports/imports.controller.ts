@@ -29,7 +29,7 @@ import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-conte
 import { RequireScope } from '../auth/scopes';
 import { recordStreamedDigest, StreamedBody } from '../auth/streamed-body';
 import { WebhookSecrets } from '../callbacks/webhook-secrets.service';
-import { ApiError, ApiKeyErrors, ApiPost, ApiUuidParam } from '../openapi/decorators';
+import { ApiError, ApiKeyErrors, ApiNoQuery, ApiPost, ApiUuidParam } from '../openapi/decorators';
 import { asBadRequest, openCsvUpload } from './csv-upload';
 import { parseImportListQuery } from './import-list';
 import { parseImportSettings } from './import-settings';
@@ -281,6 +281,7 @@ export class ImportsController {
 
   @Get(':id')
   @RequireScope('jobs:read')
+  @ApiNoQuery()
   @ApiOperation({
     summary: 'An import: status, row counts and the first rejected rows with their line and reason',
     description: 'Its jobs: GET /v1/jobs?import_id={id}; its results: POST /v1/exports with import_id.',
@@ -291,7 +292,10 @@ export class ImportsController {
     'The import id, as returned by POST /v1/imports.',
     '0b7e6f1c-2a4d-4e8f-9c1b-3d5a7e9f1b2c',
   )
-  @ApiError(400, 'The id is not a UUID.', 'Import id must be a UUID, as returned by POST /v1/imports.')
+  @ApiError(400, 'The id is not a UUID, or a query parameter (the route takes none).', [
+    'Import id must be a UUID, as returned by POST /v1/imports.',
+    'Unknown query parameter(s) errors; this route takes none.',
+  ])
   @ApiError(
     404,
     'No such import in this workspace.',

@@ -23,6 +23,7 @@ import {
   ApiError,
   ApiJsonBody,
   ApiKeyErrors,
+  ApiNoQuery,
   ApiPost,
   ApiUuidParam,
   ListRefusedErrorBody,
@@ -307,6 +308,7 @@ export class JobsController {
 
   @Get(':id/events')
   @RequireScope('jobs:read')
+  @ApiNoQuery()
   @ApiOperation({
     summary:
       'Server-sent events of a job: `snapshot`, then `step` and `status` as they happen, then `completed`, `failed` or `cancelled` with the result',
@@ -320,7 +322,10 @@ export class JobsController {
     content: { 'text/event-stream': { schema: { type: 'string' }, example: JOB_EVENTS_EXAMPLE } },
   })
   @ApiUuidParam('id', 'The job id, as returned by POST /v1/jobs.', '6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f')
-  @ApiError(400, 'The id is not a UUID.', 'Job id must be a UUID, as returned by POST /v1/jobs.')
+  @ApiError(400, 'The id is not a UUID, or a query parameter (the route takes none).', [
+    'Job id must be a UUID, as returned by POST /v1/jobs.',
+    'Unknown query parameter(s) include; this route takes none.',
+  ])
   @ApiError(
     404,
     'No such job in this workspace.',
@@ -425,12 +430,16 @@ export class JobsController {
 
   @Get(':id')
   @RequireScope('jobs:read')
+  @ApiNoQuery()
   @ApiOperation({
     summary: 'A job: status, steps (provider, operation, state, latency, credits, error) and result',
   })
   @ApiAnswer(200, JOB_VIEW_EXAMPLE, { nullable: JOB_VIEW_NULLABLE, freeform: JOB_VIEW_FREEFORM })
   @ApiUuidParam('id', 'The job id, as returned by POST /v1/jobs.', '6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f')
-  @ApiError(400, 'The id is not a UUID.', 'Job id must be a UUID, as returned by POST /v1/jobs.')
+  @ApiError(400, 'The id is not a UUID, or a query parameter (the route takes none).', [
+    'Job id must be a UUID, as returned by POST /v1/jobs.',
+    'Unknown query parameter(s) include; this route takes none.',
+  ])
   @ApiError(
     404,
     'No such job in this workspace.',

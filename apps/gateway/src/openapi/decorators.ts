@@ -10,7 +10,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { NoBodyGuard } from '../http-params';
+import { NoBodyGuard, NoQueryGuard } from '../http-params';
 
 /**
  * Every error answer of the API, as ApiExceptionFilter, the JSON body parser and the guards send
@@ -259,6 +259,15 @@ export function ApiJsonBodyErrors(): MethodDecorator & ClassDecorator {
       'unsupported charset "LATIN1"',
     ),
   );
+}
+
+/**
+ * A GET or DELETE route that takes no query parameters refuses any ({@link NoQueryGuard}): one sent
+ * (a filter such as provider=snov) would otherwise be ignored, and the answer or deletion taken for
+ * narrowed by it. Its 400 is documented with the route's own.
+ */
+export function ApiNoQuery(): MethodDecorator {
+  return UseGuards(NoQueryGuard);
 }
 
 /**

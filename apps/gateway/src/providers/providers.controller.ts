@@ -3,7 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import { InjectQueue } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiDelete, ApiError, ApiJsonBodyErrors, ApiKeyErrors } from '../openapi/decorators';
+import { ApiDelete, ApiError, ApiJsonBodyErrors, ApiKeyErrors, ApiNoQuery } from '../openapi/decorators';
 import { CoreConfig, hasPlatformCredentials, PipelineConfig, ProvidersConfig } from '@sluice/config';
 import { descriptorOf } from '@sluice/providers';
 import {
@@ -84,6 +84,7 @@ export class ProvidersController {
 
   @Get()
   @RequireScope('jobs:read')
+  @ApiNoQuery()
   @ApiOperation({
     summary: 'Every provider: capabilities, whose credentials, enabled, paused, circuit state and credits',
     description:
@@ -115,6 +116,11 @@ export class ProvidersController {
       ],
     },
   })
+  @ApiError(
+    400,
+    'A query parameter: the route takes none.',
+    'Unknown query parameter(s) enabled; this route takes none.',
+  )
   async list(@CurrentCaller() caller: Caller): Promise<ProviderListDto> {
     const redis = await this.redis();
     this.wallet ??= new CreditWallet(redis, creditWalletPrefix(this.core.queuePrefix));
@@ -258,6 +264,7 @@ export class ProvidersController {
   @Delete(':name/credentials')
   @HttpCode(200)
   @ApiDelete()
+  @ApiNoQuery()
   @RequireScope('admin')
   @ApiOperation({
     summary: 'Remove this workspace’s credentials for a provider: its calls use the platform’s again',
@@ -268,11 +275,10 @@ export class ProvidersController {
     type: CredentialsRemovedDto,
     example: { provider: 'apollo', removed: true, configured: true, credentials: 'platform' },
   })
-  @ApiError(
-    400,
-    'A body with fields: the route takes none.',
+  @ApiError(400, 'A body with fields or a query parameter: the route takes neither.', [
     'Unknown field(s) reason; this route takes no body.',
-  )
+    'Unknown query parameter(s) reason; this route takes none.',
+  ])
   @ApiError(404, 'No such provider.', NO_PROVIDER)
   async remove(
     @CurrentCaller() caller: Caller,
