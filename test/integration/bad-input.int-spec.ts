@@ -212,6 +212,63 @@ describe('bad input is refused with a 4xx that names the problem, and nothing is
     expect(text(answer.body.message)).toContain('colour');
   });
 
+  it('a name with no letter or digit is refused naming the field, by every route a name enters by', async () => {
+    const refused = (answer: { status: number; body: unknown }): [number, string] => [
+      answer.status,
+      text(answer.body),
+    ];
+    const job = await post({ type: 'person.email', input: { full_name: ',', domain: 'example.com' } });
+    expect(refused(job)).toEqual([400, expect.stringContaining('input.full_name \\",\\" is not a name')]);
+    for (const [field, input] of [
+      ['first_name', { first_name: '-', last_name: 'Lovelace', domain: 'example.com' }],
+      ['last_name', { first_name: 'Ada', last_name: '...', domain: 'example.com' }],
+      ['company_name', { full_name: 'Ada Lovelace', company_name: '&' }],
+    ] as const) {
+      const answer = await post({ type: 'person.email', input });
+      expect([field, ...refused(answer)]).toEqual([field, 400, expect.stringContaining(`input.${field} `)]);
+    }
+    const company = await post({ type: 'company.domain', input: { company_name: '()' } });
+    expect(refused(company)).toEqual([
+      400,
+      expect.stringContaining('input.company_name \\"()\\" is not a name'),
+    ]);
+    const as = (path: string, body: unknown) => call(stack.gatewayUrl, 'POST', path, { token: key, body });
+    const bulk = await as('/v1/jobs/bulk', {
+      jobs: [{ type: 'person.email', input: { full_name: '—', domain: 'example.com' } }],
+    });
+    expect(refused(bulk)).toEqual([400, expect.stringContaining('input.full_name \\"—\\" is not a name')]);
+    const enrich = await as('/v1/enrich', {
+      full_name: '?!',
+      domain: 'example.com',
+      enrich: ['business_email'],
+    });
+    expect(refused(enrich)).toEqual([400, expect.stringContaining('full_name \\"?!\\" is not a name')]);
+    const enqueue = await as('/v1/enrich/enqueue', {
+      records: [{ first_name: '*', last_name: 'Lovelace', domain: 'example.com' }],
+      enrich: ['business_email'],
+    });
+    expect(refused(enqueue)).toEqual([400, expect.stringContaining('first_name \\"*\\" is not a name')]);
+    const batch = await as('/v1/batches', {
+      records: [{ full_name: '#', domain: 'example.com' }],
+      enrich: ['business_email'],
+    });
+    expect(refused(batch)).toEqual([
+      400,
+      expect.stringContaining('records[0]: full_name \\"#\\" is not a name'),
+    ]);
+    // A CSV row is refused on its own line; the import goes on without it.
+    const imported = await call(stack.gatewayUrl, 'POST', '/v1/imports?type=person.email', {
+      token: key,
+      rawBody: 'full_name,domain\n~,example.com\n',
+      headers: { 'content-type': 'text/csv' },
+    });
+    expect(imported.body).toMatchObject({
+      rows_accepted: 0,
+      rows_rejected: 1,
+      errors: [{ line: 2, message: expect.stringContaining('input.full_name "~" is not a name') as string }],
+    });
+  });
+
   it('an unknown input field is 400 and names it', async () => {
     const answer = await post({
       type: 'company.profile',

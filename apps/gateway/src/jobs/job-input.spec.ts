@@ -49,6 +49,30 @@ describe('parseJobInput (person names)', () => {
       }),
     ).toEqual({ first_name: 'Andrew', last_name: 'White', company_name: 'Smith, Jones' });
   });
+
+  it('refuses a name with no letter or digit, naming the field', () => {
+    for (const [field, input] of [
+      ['full_name', { full_name: ',', domain: 'example.com' }],
+      ['full_name', { full_name: ' , ', domain: 'example.com' }],
+      ['first_name', { first_name: '-', last_name: 'White', domain: 'example.com' }],
+      ['last_name', { first_name: 'Andrew', last_name: '...', domain: 'example.com' }],
+      ['company_name', { full_name: 'Andrew White', company_name: '&' }],
+    ] as const) {
+      expect(() => parseJobInput('person.email', input)).toThrow(
+        new RegExp(`^input\\.${field} ".+" is not a name: it holds no letter or digit$`),
+      );
+    }
+    expect(() => parseJobInput('company.domain', { company_name: '\u200b' })).toThrow(
+      'input.company_name "\u200b" is not a name: it holds no letter or digit (but an invisible or control character, U+200B)',
+    );
+  });
+
+  it('takes names of any script, and names holding digits', () => {
+    expect(parseJobInput('person.email', { full_name: '李小龙', company_name: '3M' })).toEqual({
+      full_name: '李小龙',
+      company_name: '3M',
+    });
+  });
 });
 
 describe('parseJobOptions (max_age_days)', () => {

@@ -15,6 +15,7 @@ import {
   type RequestInput,
   type RequestOptions,
   type RequestType,
+  hasLetterOrDigit,
   invisibleCharacterIn,
   naturalNameOrder,
 } from '@sluice/enrichment';
@@ -31,6 +32,21 @@ function text(field: string, raw: unknown): string {
   }
   if (value.length > MAX_TEXT) {
     throw new BadRequestException(`input.${field} is longer than ${MAX_TEXT} characters`);
+  }
+  return value;
+}
+
+/**
+ * A person's or company's name: text, and at least one letter or digit in it. Every route a name
+ * enters by (jobs, bulk, enrich, batches, CSV imports) reads it here.
+ */
+function name(field: string, raw: unknown): string {
+  const value = text(field, raw);
+  if (!hasLetterOrDigit(value)) {
+    const invisible = invisibleCharacterIn(value);
+    throw new BadRequestException(
+      `input.${field} ${JSON.stringify(value)} is not a name: it holds no letter or digit${invisible ? ` (but an invisible or control character, ${invisible})` : ''}`,
+    );
   }
   return value;
 }
@@ -100,11 +116,11 @@ export function parseJobInput(type: RequestType, input: Record<string, unknown>)
       case 'company_name':
       case 'first_name':
       case 'last_name':
-        parsed[field] = text(field, raw);
+        parsed[field] = name(field, raw);
         break;
       case 'full_name':
         // "White, Andrew" is looked up (and cached, and stored) as "Andrew White".
-        parsed.full_name = naturalNameOrder(text(field, raw));
+        parsed.full_name = naturalNameOrder(name(field, raw));
         break;
     }
   }

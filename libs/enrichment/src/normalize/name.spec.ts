@@ -1,4 +1,4 @@
-import { naturalNameOrder } from './name';
+import { hasLetterOrDigit, naturalNameOrder } from './name';
 
 describe('naturalNameOrder', () => {
   it('puts "Surname, Forenames" in natural order, keeping every word as written', () => {
@@ -23,6 +23,20 @@ describe('naturalNameOrder', () => {
       'Ed Bo, O.B.E.',
     ]) {
       expect(naturalNameOrder(name)).toBe(name);
+    }
+  });
+});
+
+describe('hasLetterOrDigit', () => {
+  it('takes a name with a letter or digit of any script', () => {
+    for (const name of ['Ada', 'a', "O'Neill", '李', 'Ωmega', 'José-María', '3M', 'X Æ A-12', 'ß']) {
+      expect({ name, ok: hasLetterOrDigit(name) }).toEqual({ name, ok: true });
+    }
+  });
+
+  it('refuses punctuation, symbols, spaces and emoji alone', () => {
+    for (const name of [',', '-', '...', '&', '()', '—', '?!', ' ', '👩‍👩‍👧', '\u200b', '']) {
+      expect({ name, ok: hasLetterOrDigit(name) }).toEqual({ name, ok: false });
     }
   });
 });

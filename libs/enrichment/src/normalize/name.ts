@@ -64,3 +64,12 @@ export function naturalNameOrder(name: string): string {
   }
   return `${forenames} ${surname}`;
 }
+
+/**
+ * Whether text can be a name (of a person or a company): it holds at least one letter or digit, of
+ * any script ("李", "Ωmega", "3M"). Punctuation, symbols or emoji alone (",", "-", "&") name nobody:
+ * taken as input, such a name would be looked up, paid for and cached as if it were one.
+ */
+export function hasLetterOrDigit(text: string): boolean {
+  return /[\p{L}\p{N}]/u.test(text);
+}
