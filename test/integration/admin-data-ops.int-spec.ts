@@ -283,6 +283,19 @@ describe('admin data quality and operations', () => {
     ]) {
       expect([body, (await admin('POST', '/v1/admin/cache/clear', body)).status]).toEqual([body, 400]);
     }
+    // An operation nothing is cached under (a typo) answered 200 and cleared nothing.
+    const typo = await admin<{ message: unknown }>('POST', '/v1/admin/cache/clear', {
+      provider: 'snov',
+      operation: 'person.emial',
+    });
+    expect([typo.status, typo.body.message]).toEqual([
+      400,
+      [
+        expect.stringMatching(
+          /^operation "person\.emial" is not one answers are cached under; operations: .*\bperson\.email\b/,
+        ),
+      ],
+    ]);
     const audited = await admin<{ data: { action: string; details: Record<string, unknown> }[] }>(
       'GET',
       '/v1/admin/audit?action=cache.clear',

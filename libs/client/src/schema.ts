@@ -2053,8 +2053,17 @@ export interface components {
       /**
        * @description Only answers of this operation.
        * @example person.email
+       * @enum {string}
        */
-      operation?: string;
+      operation?:
+        | 'company.profile'
+        | 'company.officers'
+        | 'company.domain'
+        | 'person.email'
+        | 'person.phone'
+        | 'person.profile'
+        | 'email.verify'
+        | 'company.firmographics';
       /**
        * @description Only this workspace’s.
        * @example b0c1d2e3-f4a5-4b6c-8d7e-9f0a1b2c3d4e
@@ -9943,7 +9952,7 @@ export interface operations {
           };
         };
       };
-      /** @description provider, operation or workspace_id invalid. */
+      /** @description An unknown provider or operation (named, with those known), a workspace_id not a UUID, a null filter or an unknown field. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -9954,7 +9963,8 @@ export interface operations {
            *       "statusCode": 400,
            *       "error": "Bad Request",
            *       "message": [
-           *         "provider must be one of: companies-house, snov, …"
+           *         "provider must be one of: companies-house, snov, …",
+           *         "operation \"person.emial\" is not one answers are cached under; operations: company.profile, company.officers, …"
            *       ]
            *     }
            */

@@ -149,9 +149,14 @@ export class AdminOpsController {
   @ApiPost({ body: true })
   @ApiJsonBodyErrors()
   @ApiAnswer(200, { deleted: 42, answers_deleted: 3 }, { description: 'How many entries were deleted.' })
-  @ApiError(400, 'provider, operation or workspace_id invalid.', [
-    'provider must be one of: companies-house, snov, …',
-  ])
+  @ApiError(
+    400,
+    'An unknown provider or operation (named, with those known), a workspace_id not a UUID, a null filter or an unknown field.',
+    [
+      'provider must be one of: companies-house, snov, …',
+      'operation "person.emial" is not one answers are cached under; operations: company.profile, company.officers, …',
+    ],
+  )
   async clearCache(
     @Body() body: CacheClearDto,
     @CorrelationId() correlationId: string,

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
-import { SUPPORTED_REQUEST_TYPES } from '@sluice/enrichment';
+import { CACHED_OPERATIONS, SUPPORTED_REQUEST_TYPES } from '@sluice/enrichment';
 import { PROVIDER_NAMES } from '@sluice/queue';
-import { IsIn, IsInt, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, IsUUID, Max, Min, type ValidationArguments } from 'class-validator';
 import { IsCalendarDate, OptionalNotNull } from '../http-params';
 
 export class CacheClearDto {
@@ -14,12 +14,17 @@ export class CacheClearDto {
   @IsIn(PROVIDER_NAMES, { message: `provider must be one of: ${PROVIDER_NAMES.join(', ')}` })
   provider?: string;
 
-  @ApiPropertyOptional({ example: 'person.email', description: 'Only answers of this operation.' })
+  @ApiPropertyOptional({
+    enum: CACHED_OPERATIONS,
+    example: 'person.email',
+    description: 'Only answers of this operation.',
+  })
   @OptionalNotNull()
   @IsString({ message: 'operation must be a string' })
-  @MaxLength(100, { message: 'operation must be at most 100 characters' })
-  @Matches(/^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)*$/, {
-    message: 'operation must be an operation name like person.email or company.profile',
+  // Named in the refusal: an operation no answer is cached under (a typo) would clear nothing.
+  @IsIn(CACHED_OPERATIONS, {
+    message: ({ value }: ValidationArguments) =>
+      `operation${typeof value === 'string' ? ` ${JSON.stringify(value.slice(0, 100))}` : ''} is not one answers are cached under; operations: ${CACHED_OPERATIONS.join(', ')}`,
   })
   operation?: string;
 

@@ -170,6 +170,14 @@ export const GOALS: Readonly<Record<GoalKey, Goal>> = {
 };
 
 /**
+ * Every operation a provider's answer is cached under (the second part of a `cacheKeyOf` key),
+ * as the goals name them: what an operator may clear the cache of.
+ */
+export const CACHED_OPERATIONS: readonly string[] = [
+  ...new Set(Object.values(GOALS).map((goal) => goal.operation)),
+];
+
+/**
  * The goals of a request, in order. `company.domain` by number first asks the register for the
  * name (free) before a paid search; `person.email` with `verify` adds a verification of the answer.
  */
