@@ -108,17 +108,27 @@ describe('Apollo adapter against the sandbox', () => {
     expect(polled.data).toMatchObject({ status: 'hit', data: [{ number: person.phones.apollo }] });
   });
 
-  it('answers pending while the reveal runs, and not found for an unknown id', async () => {
+  it('answers pending while the reveal runs, with the wait Apollo asks for, and not found for an unknown id', async () => {
     await patch({ task_delay_ms: 60_000 });
     const person = known();
     const started = await adapter().findPhone({ email: person.email });
     const requestId = (started.data as { taskId: string }).taskId;
+    // A minute to go: Apollo's usual 10 s (the recorded result_pending answer), for the next poll.
     expect((await adapter().webhookResult(requestId)).data).toEqual({
       status: 'pending',
       taskId: requestId,
       credits: 0,
+      pollAfterMs: 10_000,
     });
     await expect(adapter().webhookResult('123456789012345678')).rejects.toMatchObject({ kind: 'not_found' });
+  });
+
+  it('asks for no longer than a pending reveal still needs, a second at least', async () => {
+    await patch({ task_delay_ms: 1500 });
+    const started = await adapter().findPhone({ email: known().email });
+    const requestId = (started.data as { taskId: string }).taskId;
+    const pending = (await adapter().webhookResult(requestId)).data as { pollAfterMs?: number };
+    expect([1000, 2000]).toContain(pending.pollAfterMs);
   });
 
   it('bulk-matches up to 10 people and refuses 11 before calling', async () => {

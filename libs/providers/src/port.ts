@@ -68,7 +68,19 @@ export interface ProviderDescriptor {
 export type Outcome<T> =
   | { status: 'hit'; data: T; credits: number; revealed?: Revealed }
   | { status: 'miss'; credits: number; reason?: string; revealed?: Revealed }
-  | { status: 'pending'; taskId: string; credits: number };
+  | PendingOutcome;
+
+/** Work the provider has not finished: poll `taskId` again, or wait for its webhook. */
+export interface PendingOutcome {
+  status: 'pending';
+  taskId: string;
+  credits: number;
+  /**
+   * How long the provider asked to be left alone before the next poll (ms), when its answer said
+   * (Apollo's `retry_after_seconds`). Absent: the pipeline polls at its own interval.
+   */
+  pollAfterMs?: number;
+}
 
 /**
  * What a paid answer gave besides what was asked, charged with it: a RocketReach lookup returns the

@@ -30,6 +30,7 @@ import {
   type DomainResolution,
   type EmailVerification,
   type Outcome,
+  type PendingOutcome,
   type ProviderAdapter,
   type Revealed,
   type RequestGate,
@@ -45,7 +46,7 @@ import type { WorkspaceAccount } from './workspace-accounts';
 export type StepOutcome =
   | { status: 'hit'; output: Record<string, unknown>; credits: number; revealed?: Revealed }
   | { status: 'miss'; credits: number; reason: string; revealed?: Revealed }
-  | { status: 'pending'; taskId: string; credits: number };
+  | PendingOutcome;
 
 /** What a goal's provider call needs: the request's identifiers plus earlier goals' answers. */
 export interface GoalInput {

@@ -39,6 +39,7 @@ import { answersNotBefore } from './answer-age';
 import { CreditGate } from './credit-gate';
 import { Orchestrator } from './orchestrator';
 import { type PaidAnswer, PipelineGuards, ResultCache } from './pipeline-redis';
+import { nextPollDelayMs } from './poll-delay';
 import { ProviderCatalog } from './provider-catalog';
 import { type GoalInput, ProviderInvoker, type StepOutcome } from './provider-invoker';
 import { StoredResults } from './stored-results';
@@ -929,14 +930,25 @@ export class StepRunner {
         : this.afterCall(step.id, 'end a probe of its credits', () => this.gate.probeAnswered(provider)),
     ]);
     if (outcome.status === 'pending') {
+      // What the provider said of its next poll is for this sleep only, not for a later run.
+      const { pollAfterMs, ...started } = outcome;
       await this.ledger.markWaiting(
         step.id,
         outcome.taskId,
         new Date(Date.now() + this.config.asyncDeadlineMs),
       );
-      await this.cache.rememberPaid(step.id, outcome);
+      await this.cache.rememberPaid(step.id, started);
       await this.cache.extendClaim(request.workspaceId, cacheKey, this.config.asyncDeadlineMs);
-      return this.sleepOnTask(job, token, request.workspaceId, provider, step.id, cost.credits, account);
+      return this.sleepOnTask(
+        job,
+        token,
+        request.workspaceId,
+        provider,
+        step.id,
+        cost.credits,
+        account,
+        this.nextPollOf(provider, pollAfterMs, this.config.asyncDeadlineMs),
+      );
     }
     // What the ledger charges: the adapter's count, or the price an operator set for the capability.
     const charged = { ...outcome, credits: this.catalog.charged(provider, goal.capability, outcome) };
@@ -1005,7 +1017,10 @@ export class StepRunner {
     account: WorkspaceAccount | null,
   ): Promise<{ settled: string }> {
     const reserved = this.catalog.costOf(provider, goal.capability).credits;
-    /** Waits for the next poll (or `delayMs`, a rate window's wait), the task's credits held meanwhile. */
+    /**
+     * Waits for the next poll (or `delayMs`: a rate window's wait, or the wait the provider asked
+     * for), the task's credits held meanwhile.
+     */
     const sleep = (delayMs?: number): Promise<never> =>
       this.sleepOnTask(job, token, request.workspaceId, provider, step.id, reserved, account, delayMs);
     // A provider paused for credits is not asked either, even for work it started: the job waits.
@@ -1091,7 +1106,7 @@ export class StepRunner {
       if (Date.now() > deadline) {
         return pastDeadline('');
       }
-      return sleep();
+      return sleep(this.nextPollOf(provider, outcome.pollAfterMs, deadline - Date.now()));
     }
     const charged = { ...outcome, credits: this.catalog.charged(provider, goal.capability, outcome) };
     const credits = startedCredits + charged.credits;
@@ -1119,7 +1134,10 @@ export class StepRunner {
     stepId: string,
     credits: number,
     account: WorkspaceAccount | null,
-    /** Until when, when not the next poll: a rate window's wait for a slot to poll in. */
+    /**
+     * Until when, when not the poll interval: a rate window's wait for a slot to poll in, or the
+     * wait the provider asked for before the next poll.
+     */
     delayMs: number = this.pollIntervalOf(provider),
   ): Promise<never> {
     if (!account) {
@@ -1143,6 +1161,19 @@ export class StepRunner {
     return this.invoker.callsBack(provider)
       ? Math.max(pollMs, this.config.asyncCallbackPollIntervalMs)
       : pollMs;
+  }
+
+  /**
+   * How long a step sleeps before its next poll when the provider answered that its task is not
+   * done: the poll interval, or the wait the provider asked for if longer, up to the task's
+   * deadline (see `nextPollDelayMs`).
+   */
+  private nextPollOf(
+    provider: ProviderName,
+    pollAfterMs: number | undefined,
+    untilDeadlineMs: number,
+  ): number {
+    return nextPollDelayMs(this.pollIntervalOf(provider), pollAfterMs, untilDeadlineMs);
   }
 
   /**

@@ -11,6 +11,11 @@ import { apollo, apolloFailure } from './apollo.provider';
 
 const MAX_BULK = 10;
 const MOBILE_CREDITS = 8;
+/**
+ * A pending reveal asks for the seconds it still needs, rounded up, but never more than the 10 of
+ * the recorded `result_pending` answer: Apollo names a polling pace, not how long its vendors take.
+ */
+const PENDING_RETRY_MAX_SECONDS = 10;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -126,7 +131,11 @@ export class ApolloSimulation {
       return { status: 404, body: { error_code: 'request_id_unknown' } };
     }
     if (status.state === 'pending') {
-      return { status: 404, body: { error_code: 'result_pending', retry_after_seconds: 10 } };
+      const retryAfterSeconds = Math.min(
+        PENDING_RETRY_MAX_SECONDS,
+        Math.max(1, Math.ceil(status.readyInMs / 1000)),
+      );
+      return { status: 404, body: { error_code: 'result_pending', retry_after_seconds: retryAfterSeconds } };
     }
     return { status: 200, body: status.body };
   }

@@ -67,14 +67,18 @@ export class TaskBoard implements OnModuleDestroy {
     }
   }
 
-  /** `undefined`: no such task; `pending`; or the finished body. */
-  status(provider: string, id: string): { state: 'pending' } | { state: 'done'; body: unknown } | undefined {
+  /** `undefined`: no such task; `pending`, with how long it still works; or the finished body. */
+  status(
+    provider: string,
+    id: string,
+  ): { state: 'pending'; readyInMs: number } | { state: 'done'; body: unknown } | undefined {
     const task = this.tasks.get(`${provider}:${id}`);
     if (!task) {
       return undefined;
     }
-    if (Date.now() < task.readyAt) {
-      return { state: 'pending' };
+    const now = Date.now();
+    if (now < task.readyAt) {
+      return { state: 'pending', readyInMs: task.readyAt - now };
     }
     return { state: 'done', body: this.finish(task) };
   }

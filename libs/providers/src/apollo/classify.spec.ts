@@ -4,7 +4,7 @@ import tooMany from './__fixtures__/people-match.error.429.json';
 import pending from './__fixtures__/webhook-result.404.result-pending.json';
 import unauthorized from './__fixtures__/error.401.text-plain-body.json';
 import type { HttpFailure } from '../http/provider-http';
-import { classifyApolloFailure } from './client';
+import { classifyApolloFailure, pollAfterMsOf } from './client';
 
 const failure = (status: number, body: unknown, retryAfterMs: number | null = null): HttpFailure => ({
   status,
@@ -41,5 +41,18 @@ describe('classifyApolloFailure, on the reference examples', () => {
     const mapped = classifyApolloFailure(failure(429, tooMany));
     expect(mapped.message).toContain('600 times per hour');
     expect(mapped.retryAfterMs).toBe(60_000);
+  });
+});
+
+describe('pollAfterMsOf, the wait a pending result asks for', () => {
+  it("reads the reference example's retry_after_seconds", () => {
+    expect(pollAfterMsOf(pending)).toBe(10_000);
+  });
+
+  it('names no wait for an answer without a usable one', () => {
+    expect(pollAfterMsOf({ error_code: 'result_pending' })).toBeNull();
+    expect(pollAfterMsOf({ error_code: 'result_pending', retry_after_seconds: 0 })).toBeNull();
+    expect(pollAfterMsOf({ error_code: 'result_pending', retry_after_seconds: 'soon' })).toBeNull();
+    expect(pollAfterMsOf({ error_code: 'result_pending', retry_after_seconds: '2.5' })).toBe(2500);
   });
 });

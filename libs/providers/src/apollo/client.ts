@@ -108,6 +108,18 @@ export function classifyApolloFailure(
   return classifyByStatus(failure, LABEL, code);
 }
 
+/**
+ * The wait a `result_pending` answer asks for before the next poll (`retry_after_seconds`), in ms;
+ * null when it names none or names something that is not a number of seconds.
+ */
+export function pollAfterMsOf(body: unknown): number | null {
+  const given = isRecord(body) ? body.retry_after_seconds : undefined;
+  const seconds = typeof given === 'string' && given.trim() !== '' ? Number(given) : given;
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0
+    ? Math.ceil(seconds * 1000)
+    : null;
+}
+
 /** Apollo's per-window headers; the tightest window it reports (minute, then hour) wins. */
 function rateLimitOf(headers: Headers): RateLimitInfo | null {
   const windows = [
@@ -247,7 +259,10 @@ export class ApolloAdapter implements ProviderAdapter {
     };
   }
 
-  /** `GET /webhook_result/{request_id}` (free): the phones of a reveal, or pending. */
+  /**
+   * `GET /webhook_result/{request_id}` (free): the phones of a reveal, or pending with the wait
+   * Apollo asked for before the next poll.
+   */
   async webhookResult(requestId: string): Promise<CapabilityResult<FoundPhone[]>> {
     if (!/^-?\d{1,20}$/.test(requestId)) {
       throw this.http.refused(
@@ -266,8 +281,14 @@ export class ApolloAdapter implements ProviderAdapter {
       return { data: apolloPhoneOutcome(body), raw: body, call, rateLimit: null };
     } catch (error) {
       if (error instanceof ProviderError && errorCode(error.body) === 'result_pending' && error.call) {
+        const pollAfterMs = pollAfterMsOf(error.body);
         return {
-          data: { status: 'pending', taskId: requestId, credits: 0 },
+          data: {
+            status: 'pending',
+            taskId: requestId,
+            credits: 0,
+            ...(pollAfterMs === null ? {} : { pollAfterMs }),
+          },
           raw: error.body,
           call: error.call,
           rateLimit: null,
