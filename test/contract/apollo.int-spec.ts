@@ -90,9 +90,9 @@ describe('Apollo adapter against the sandbox', () => {
 
   it('reveals a phone by webhook and by polling webhook_result, with the exact 64-bit request id', async () => {
     const person = known();
-    const started = await adapter().findPhone({ linkedinUrl: person.linkedin_url });
-    expect(started.data.status).toBe('pending');
-    const requestId = (started.data as { taskId: string }).taskId;
+    const started = await adapter().match({ linkedin_url: person.linkedin_url }, { phone: true });
+    expect(started.data.person?.id).toBeTruthy();
+    const requestId = started.data.requestId as string;
     expect(requestId).toMatch(/^\d{19}$/);
     expect(BigInt(requestId)).toBeGreaterThan(BigInt(Number.MAX_SAFE_INTEGER));
     const body = await eventually(() => Promise.resolve(delivered[0]), {
@@ -111,8 +111,8 @@ describe('Apollo adapter against the sandbox', () => {
   it('answers pending while the reveal runs, with the wait Apollo asks for, and not found for an unknown id', async () => {
     await patch({ task_delay_ms: 60_000 });
     const person = known();
-    const started = await adapter().findPhone({ email: person.email });
-    const requestId = (started.data as { taskId: string }).taskId;
+    const requestId = (await adapter().match({ email: person.email }, { phone: true })).data
+      .requestId as string;
     // A minute to go: Apollo's usual 10 s (the recorded result_pending answer), for the next poll.
     expect((await adapter().webhookResult(requestId)).data).toEqual({
       status: 'pending',
@@ -125,8 +125,8 @@ describe('Apollo adapter against the sandbox', () => {
 
   it('asks for no longer than a pending reveal still needs, a second at least', async () => {
     await patch({ task_delay_ms: 1500 });
-    const started = await adapter().findPhone({ email: known().email });
-    const requestId = (started.data as { taskId: string }).taskId;
+    const requestId = (await adapter().match({ email: known().email }, { phone: true })).data
+      .requestId as string;
     const pending = (await adapter().webhookResult(requestId)).data as { pollAfterMs?: number };
     expect([1000, 2000]).toContain(pending.pollAfterMs);
   });

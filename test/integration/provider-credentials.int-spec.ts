@@ -190,7 +190,8 @@ describe('provider credentials per workspace', () => {
       circuit: 'closed',
       credits: null,
     });
-    expect(seenByA.apollo?.capabilities).toContain('find_work_email');
+    // What Sluice asks of Apollo: its match. Not find_phone: no waterfall asks Apollo for a reveal.
+    expect(seenByA.apollo?.capabilities).toEqual(['lookup_person', 'find_work_email', 'check_credits']);
     expect(seenByA.snov).toMatchObject({
       configured: true,
       credentials: 'platform',

@@ -1202,9 +1202,9 @@ export interface components {
         | 'email-verifier';
       /**
        * @example [
-       *       "find_work_email",
        *       "lookup_person",
-       *       "find_phone"
+       *       "find_work_email",
+       *       "check_credits"
        *     ]
        */
       capabilities: string[];
@@ -6784,9 +6784,9 @@ export interface operations {
            *         {
            *           "name": "apollo",
            *           "capabilities": [
-           *             "find_work_email",
            *             "lookup_person",
-           *             "find_phone"
+           *             "find_work_email",
+           *             "check_credits"
            *           ],
            *           "credential_fields": [
            *             "api_key"

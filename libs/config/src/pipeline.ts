@@ -295,7 +295,7 @@ export class PipelineConfig {
   @Setting({
     env: 'ASYNC_CALLBACK_POLL_INTERVAL_MS',
     description:
-      "How often a step waiting for asynchronous work asks for its result when the provider was given a callback URL (WEBHOOK_PUBLIC_URL; Snov.io, Apollo, Nimbus Lookup): the callback wakes the step at once, so these polls only catch a callback that never comes, and each is a call the provider counts against its rate limit. Never more often than the provider's poll interval.",
+      "How often a step waiting for asynchronous work asks for its result when the provider was given a callback URL (WEBHOOK_PUBLIC_URL; Snov.io, Nimbus Lookup): the callback wakes the step at once, so these polls only catch a callback that never comes, and each is a call the provider counts against its rate limit. Never more often than the provider's poll interval.",
   })
   @IsInt()
   @Min(10)

@@ -55,7 +55,6 @@ describe('PERSON_INPUT_RULES', () => {
     ['snov', 'findWorkEmail'],
     ['apollo', 'lookupPerson'],
     ['apollo', 'findWorkEmail'],
-    ['apollo', 'findPhone'],
     ['rocketreach', 'lookupPerson'],
     ['rocketreach', 'findWorkEmail'],
     ['rocketreach', 'findPhone'],
@@ -72,8 +71,7 @@ describe('PERSON_INPUT_RULES', () => {
     const common = { baseUrl: 'http://127.0.0.1:9', apiKey: 'key', fetch, timeoutMs: 1000 };
     const makers: Record<string, () => object> = {
       snov: () => new SnovAdapter(new SnovClient({ ...common, clientId: 'id', clientSecret: 'secret' })),
-      apollo: () =>
-        new ApolloAdapter({ ...common, webhookUrl: () => 'http://127.0.0.1:9/webhooks/apollo/t' }),
+      apollo: () => new ApolloAdapter(common),
       rocketreach: () => new RocketReachAdapter(new RocketReachClient(common)),
       'orion-connect': () => new OrionConnectAdapter(common),
       'astra-dialer': () => new AstraDialerAdapter(common),

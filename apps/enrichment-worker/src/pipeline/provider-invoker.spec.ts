@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ProvidersConfig } from '@sluice/config';
-import type { GoalCapability } from '@sluice/enrichment';
-import { ProviderError, type ProviderCallRecord } from '@sluice/providers';
+import { GOALS, type GoalCapability } from '@sluice/enrichment';
+import { descriptorOf, ProviderError, type ProviderCallRecord } from '@sluice/providers';
 import { CallbackTokens, type ProviderName } from '@sluice/queue';
 import type { ProviderCallLog } from '../steps/provider-call-log';
 import { ProviderInvoker, type GoalInput } from './provider-invoker';
@@ -88,6 +88,19 @@ describe('ProviderInvoker', () => {
 
   beforeEach(() => {
     calls = [];
+  });
+
+  /** The goal capabilities Apollo's descriptor declares: what the planner and the API take it to do. */
+  const apolloDeclares = [...new Set(Object.values(GOALS).map((goal) => goal.capability))].filter(
+    (capability) => descriptorOf('apollo')?.capabilities[capability] !== undefined,
+  );
+
+  it.each(apolloDeclares)('calls Apollo for %s, which its descriptor declares', async (capability) => {
+    answer = {};
+    const outcome = await invoker.call('apollo', capability, input).catch((e: unknown) => e);
+    // Whatever an empty answer makes of it, the call was made: the capability is not just claimed.
+    expect(outcome instanceof ProviderError ? outcome.message : '').not.toMatch(/cannot serve/);
+    expect(calls.map((call) => call.provider)).toContain('apollo');
   });
 
   it.each(MISSHAPEN)(

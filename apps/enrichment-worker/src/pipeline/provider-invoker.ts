@@ -236,11 +236,11 @@ class AdapterSet {
         ...common,
       }),
     );
+    // Given no callback URL: its match answers at once, and no step asks it for a phone reveal.
     this.apollo = new ApolloAdapter({
       baseUrl: config.apolloBaseUrl,
       apiKey: config.apolloApiKey,
       ...common,
-      webhookUrl: callbackUrl('apollo'),
     });
     this.serper = new SerperAdapter({
       baseUrl: config.serperBaseUrl,
@@ -345,9 +345,6 @@ class AdapterSet {
     }
     if (provider === 'nimbus-lookup' && capability === 'find_phone') {
       return phonesOutcome((await this.nimbus.completeFindPhone(taskId)).data);
-    }
-    if (provider === 'apollo' && capability === 'find_phone') {
-      return phonesOutcome((await this.apollo.webhookResult(taskId)).data);
     }
     return unsupported(provider, `${capability} completion`);
   }

@@ -55,7 +55,7 @@ export class ProviderDto {
   @ApiProperty({ enum: [...ACTIVE_PROVIDERS], example: 'apollo' })
   name!: string;
 
-  @ApiProperty({ type: [String], example: ['find_work_email', 'lookup_person', 'find_phone'] })
+  @ApiProperty({ type: [String], example: ['lookup_person', 'find_work_email', 'check_credits'] })
   capabilities!: string[];
 
   @ApiProperty({

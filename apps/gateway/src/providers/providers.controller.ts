@@ -41,7 +41,7 @@ const NO_PROVIDER = `No provider 'acme'; providers: ${PROVIDER_NAMES.join(', ')}
 
 const VIEW_EXAMPLE: ProviderDto = {
   name: 'apollo',
-  capabilities: ['find_work_email', 'lookup_person', 'find_phone'],
+  capabilities: ['lookup_person', 'find_work_email', 'check_credits'],
   credential_fields: ['api_key'],
   configured: true,
   credentials: 'workspace',

@@ -154,8 +154,9 @@ function detailsOf(query: PersonQuery): ApolloMatchDetails {
 }
 
 /**
- * Apollo's people enrichment: match and bulk match (at most 10), phone reveals delivered to a
- * webhook or polled from `webhook_result`, with `request_id` kept exact as a string.
+ * Apollo's people enrichment: match and bulk match (at most 10), with `request_id` kept exact as a
+ * string. Phone reveals (a match with `{ phone: true }`, the phones delivered to a webhook or
+ * polled from `webhook_result`) are calls of the client only: no capability makes them (see APOLLO).
  */
 export class ApolloAdapter implements ProviderAdapter {
   readonly descriptor = APOLLO;
@@ -341,21 +342,6 @@ export class ApolloAdapter implements ProviderAdapter {
     return { ...result, data: outcome };
   }
 
-  /** Starts a phone reveal: `pending` with the exact request id; the phones arrive by webhook or poll. */
-  async findPhone(query: PersonQuery): Promise<CapabilityResult<FoundPhone[]>> {
-    const result = await this.match(this.personDetails(query), { phone: true });
-    const { person, requestId } = result.data;
-    if (!person) {
-      return { ...result, data: { status: 'miss', credits: 0 } };
-    }
-    if (!requestId) {
-      throw this.http.reportInvalid(
-        this.http.invalidResponse(result.call, 'a phone reveal without request_id', result.raw),
-      );
-    }
-    return { ...result, data: { status: 'pending', taskId: requestId, credits: APOLLO_COSTS.match } };
-  }
-
   /** `POST /usage_stats/credit_usage_stats`: lead credits left in the current cycle. */
   async checkCredits(): Promise<ProviderResult<CreditBalance, unknown>> {
     const { body, call } = await this.http.request({
@@ -394,7 +380,12 @@ export class ApolloAdapter implements ProviderAdapter {
   }
 }
 
-/** A phone reveal (webhook body or `webhook_result` answer) as an outcome: 8 credits per mobile. */
+/**
+ * A phone reveal (webhook body or `webhook_result` answer) as an outcome. Its `credits` are
+ * `credits_consumed` as Apollo reports it, else 8 per mobile. Whether Apollo's count includes the
+ * credit of the match that started the reveal is not documented (provider-apis.md §4): a caller
+ * adding the two may count that credit twice.
+ */
 export function apolloPhoneOutcome(body: unknown): Outcome<FoundPhone[]> {
   if (!isRecord(body) || !isRecord(body.webhook_result) || !Array.isArray(body.webhook_result.people)) {
     throw new Error('not an Apollo phone result: expected {request_id, webhook_result: {people: [...]}}');
