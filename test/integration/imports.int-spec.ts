@@ -1317,6 +1317,43 @@ describe('an export download whose client stops reading', () => {
       held.abort();
     }
   }, 60_000);
+
+  it('is not cut while PostgreSQL takes longer than EXPORT_STALL_TIMEOUT_MS to find its first row', async () => {
+    const { stack, db } = ctx;
+    const slow = await createWorkspace(stack.gatewayUrl, 'Slow Query Co');
+    await db.dataSource.query(
+      `INSERT INTO enrichment_requests (workspace_id, type, input, status, correlation_id)
+       SELECT $1, 'person.email', jsonb_build_object('first_name', 'p' || i, 'domain', 'example.com'),
+              'queued', 'slow-' || i
+         FROM generate_series(1, 3) AS i`,
+      [slow.id],
+    );
+    const saved = await call<{ id: string }>(stack.gatewayUrl, 'POST', '/v1/exports', {
+      token: slow.apiKey,
+      body: { format: 'jsonl' },
+    });
+    expect(saved.status).toBe(201);
+    // The export's query reads the steps' credits: a lock on that table holds it, as a long scan
+    // would, for longer than the stall timeout (2 s).
+    const locker = db.dataSource.createQueryRunner();
+    await locker.connect();
+    await locker.startTransaction();
+    await locker.query('LOCK TABLE enrichment_steps IN ACCESS EXCLUSIVE MODE');
+    // One try: a download cut at the stall timeout must fail the test, not be asked again.
+    const download = fetch(`${stack.gatewayUrl}/v1/exports/${saved.body.id}`, {
+      headers: { authorization: `Bearer ${slow.apiKey}` },
+    }).then(async (answer) => ({ status: answer.status, text: await answer.text() }));
+    download.catch(() => undefined);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 3500));
+    } finally {
+      await locker.rollbackTransaction();
+      await locker.release();
+    }
+    const served = await download;
+    expect(served.status).toBe(200);
+    expect(served.text.trimEnd().split('\n')).toHaveLength(3);
+  }, 60_000);
 });
 
 describe('CSV imports of spreadsheet exports (no worker: the jobs stay queued)', () => {

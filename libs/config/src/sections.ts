@@ -303,7 +303,7 @@ export class GatewayConfig {
   @Setting({
     env: 'EXPORT_STALL_TIMEOUT_MS',
     description:
-      'An export download whose client takes nothing for this long (ms) is cut, giving back its slot and its database connection: a client that stops reading would otherwise hold them for as long as it keeps the connection open.',
+      'An export download whose client takes nothing of what was sent for this long (ms) is cut, giving back its slot and its database connection: a client that stops reading would otherwise hold them for as long as it keeps the connection open. Time the database takes to find the rows does not count.',
   })
   @IsInt()
   @Min(1000)

@@ -16,6 +16,7 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTag
 import { ApiError, ApiKeyErrors, ApiPost, ApiUuidParam } from '../openapi/decorators';
 import { EXPORT_FORMATS, type ExportFormat, type ExportRecord } from '@sluice/db';
 import type { Response } from 'express';
+import type { Writable } from 'node:stream';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
 import { AuditLog } from '../audit/audit-log.service';
@@ -206,19 +207,48 @@ export class ExportsController {
     // A client that stops reading (its socket's buffers full, nothing taken) would hold the slot
     // and the pooled connection for as long as it keeps the connection open, refusing every
     // workspace's downloads meanwhile: a download that takes nothing for EXPORT_STALL_TIMEOUT_MS
-    // is cut. The socket's idle timer counts only this response (a kept-alive socket's next
-    // request starts without it).
-    const stallMs = this.config.exportStallTimeoutMs;
-    response.setTimeout(stallMs, () =>
-      response.destroy(new Error(`the client took nothing of the export for ${stallMs} ms`)),
-    );
+    // is cut. Only time spent waiting for the client counts (a write refused until it drains), not
+    // time spent waiting for PostgreSQL: a socket's idle timer counted both, and cut an export
+    // whose query took that long to find its first row.
+    const stop = cutWhenStalled(response, this.config.exportStallTimeoutMs);
     try {
       await this.exports.write(caller, saved, format, response);
     } catch {
       // Already logged; the headers are gone, so the only way to say so is to cut the download.
       response.destroy();
     } finally {
-      response.socket?.setTimeout(0);
+      stop();
     }
   }
+}
+
+/**
+ * Cuts `response` once a write has waited `stallMs` for the client to take what was written before
+ * (`writableNeedDrain` until a `drain`). Node has no timer for that: the socket's idle timeout also
+ * counts the time the server itself takes to produce the next bytes. Returns what stops the watch.
+ */
+export function cutWhenStalled(response: Writable, stallMs: number): () => void {
+  let waitingSince: number | undefined;
+  const drained = (): void => {
+    waitingSince = undefined;
+  };
+  response.on('drain', drained);
+  const watch = setInterval(
+    () => {
+      if (!response.writableNeedDrain) {
+        waitingSince = undefined;
+        return;
+      }
+      waitingSince ??= Date.now();
+      if (Date.now() - waitingSince >= stallMs) {
+        response.destroy(new Error(`the client took nothing of the export for ${stallMs} ms`));
+      }
+    },
+    Math.max(10, Math.min(1000, Math.floor(stallMs / 4))),
+  );
+  watch.unref();
+  return () => {
+    clearInterval(watch);
+    response.off('drain', drained);
+  };
 }
