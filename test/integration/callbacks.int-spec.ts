@@ -1,6 +1,10 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { verifyWebhook } from '@sluice/platform';
+import { JOB_NAMES, QUEUE_NAMES } from '@sluice/queue';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { call, createWorkspace } from '../support/api';
+import { requireEnv } from '../support/database';
 import {
   answerKey,
   enqueue,
@@ -135,6 +139,38 @@ describe('signed callbacks upstream', () => {
       return all.length > 0 ? all : null;
     });
     expect(log.map((d) => [d.attempt, d.status])).toEqual([[1, 200]]);
+  });
+
+  it('sends once a delivery an earlier version queued on the enrichment queue, when the callbacks queue has it too', async () => {
+    const { apiKey, id: workspaceId } = await createWorkspace(ctx.stack.gatewayUrl, 'Upgraded Co');
+    const id = await verifyJob(apiKey, 'grace.hopper@example.com');
+    await finished(ctx.stack, apiKey, id);
+    await eventually(() => Promise.resolve(sink.for(id).length > 0 || undefined), {
+      what: 'the first delivery',
+    });
+    // The same delivery, as the version before the callbacks queue queued it: on the enrichment
+    // queue, under the job id every path gives a request's first delivery.
+    const connection = new Redis(requireEnv('REDIS_URL'), { maxRetriesPerRequest: null });
+    const enrichment = new Queue(QUEUE_NAMES.enrichment, { connection, prefix: ctx.prefix });
+    const callbacks = new Queue(QUEUE_NAMES.callbacks, { connection, prefix: ctx.prefix });
+    try {
+      const jobId = `callback-${id}-first`;
+      expect(await callbacks.getJobState(jobId)).toBe('completed');
+      const legacy = await enrichment.add(
+        JOB_NAMES.callbackDeliver,
+        { requestId: id, workspaceId },
+        { jobId },
+      );
+      await eventually(async () => (await legacy.getState()) === 'completed' || undefined, {
+        what: 'the enrichment queue to take the old delivery',
+      });
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(sink.for(id)).toHaveLength(1);
+    } finally {
+      await enrichment.close();
+      await callbacks.close();
+      await connection.quit();
+    }
   });
 
   it('retries a refused delivery with backoff under the same webhook-id until it is taken', async () => {

@@ -1,12 +1,15 @@
+import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
+import { CallbackConfig } from '@sluice/config';
 import {
+  callbackJobOptions,
   JOB_NAMES,
   QUEUE_NAMES,
   type BatchRefreshPayload,
   type CallbackDeliverPayload,
   type EnrichmentPlanPayload,
 } from '@sluice/queue';
-import type { Job } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import { WorkerMetrics } from '../ops/worker-metrics';
 import { CreditGate } from '../pipeline/credit-gate';
 import { Orchestrator, type AdvanceResult } from '../pipeline/orchestrator';
@@ -34,6 +37,8 @@ export class PlanProcessor {
     private readonly webhooks: WebhookCompletion,
     private readonly callbacks: CallbackSender,
     private readonly batches: BatchRefresh,
+    private readonly callbackConfig: CallbackConfig,
+    @InjectQueue(QUEUE_NAMES.callbacks) private readonly callbackQueue: Queue<CallbackDeliverPayload>,
   ) {}
 
   /** A delivery of the callbacks queue: a finished request's result, to its callback URL. */
@@ -46,6 +51,26 @@ export class PlanProcessor {
       this.metrics.jobs.inc({ queue: QUEUE_NAMES.callbacks, outcome: 'error' });
       throw error;
     }
+  }
+
+  /**
+   * Deliveries have a queue of their own (see QUEUE_NAMES.callbacks). One queued on the enrichment
+   * queue by an earlier version moves there under its job id, which derives from the request (see
+   * `callbackJobOptions`): a path that announced the same request on the callbacks queue since the
+   * upgrade, or does so later, sends it once between them, as BullMQ ignores the second add of an id.
+   * Delivered here, it went a second time.
+   */
+  private async moveToCallbacks(job: Job<CallbackDeliverPayload>): Promise<object> {
+    const { requestId, workspaceId } = job.data;
+    const moved = await this.callbackQueue.add(
+      JOB_NAMES.callbackDeliver,
+      { requestId, workspaceId },
+      {
+        ...callbackJobOptions(requestId, this.callbackConfig),
+        jobId: job.id,
+      },
+    );
+    return { movedTo: QUEUE_NAMES.callbacks, jobId: moved.id };
   }
 
   private deliver(job: Job<CallbackDeliverPayload>): Promise<object> {
@@ -63,9 +88,7 @@ export class PlanProcessor {
         // `all`: an operator asked for every balance now (POST /v1/admin/credits/check).
         result = await this.gate.sync((job.data as { all?: boolean }).all === true);
       } else if (job.name === JOB_NAMES.callbackDeliver) {
-        // Deliveries have a queue of their own (see QUEUE_NAMES.callbacks); one queued here by an
-        // earlier version is delivered all the same.
-        result = await this.deliver(job as Job<CallbackDeliverPayload>);
+        result = await this.moveToCallbacks(job as Job<CallbackDeliverPayload>);
       } else if (job.name === JOB_NAMES.webhookProcess) {
         result = await this.webhooks.apply((job.data as unknown as { eventId: string }).eventId);
       } else {
