@@ -296,6 +296,16 @@ describe('admin data quality and operations', () => {
         ),
       ],
     ]);
+    // A workspace_id no workspace has (mistyped, or deleted) answered 200 and cleared nothing.
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    for (const [method, path, body] of [
+      ['POST', '/v1/admin/cache/clear', { workspace_id: unknown }],
+      ['POST', '/v1/admin/jobs/retry-failed', { workspace_id: unknown, limit: 10 }],
+      ['GET', `/v1/admin/data-quality?workspace_id=${unknown}`, undefined],
+    ] as const) {
+      const answer = await admin<{ message: unknown }>(method, path, body);
+      expect([path, answer.status, answer.body.message]).toEqual([path, 404, `No workspace ${unknown}.`]);
+    }
     const audited = await admin<{ data: { action: string; details: Record<string, unknown> }[] }>(
       'GET',
       '/v1/admin/audit?action=cache.clear',

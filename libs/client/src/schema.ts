@@ -9798,6 +9798,22 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
+      /** @description No workspace has that workspace_id. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 404,
+           *       "error": "Not Found",
+           *       "message": "No workspace b0c1d2e3-f4a5-4b6c-8d7e-9f0a1b2c3d4e."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
       /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
       503: {
         headers: {
@@ -9987,6 +10003,22 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
+      /** @description No workspace has that workspace_id. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 404,
+           *       "error": "Not Found",
+           *       "message": "No workspace b0c1d2e3-f4a5-4b6c-8d7e-9f0a1b2c3d4e."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
       /** @description The Idempotency-Key was used with another request, or its first request is still running, or (jobs and batches) its first request was done but its answer never kept: `made` names what it made. */
       409: {
         headers: {
@@ -10127,6 +10159,22 @@ export interface operations {
            *       "statusCode": 401,
            *       "error": "Unauthorized",
            *       "message": "Admin token required: send \"Authorization: Bearer <SLUICE_ADMIN_TOKEN>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description No workspace has that workspace_id. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 404,
+           *       "error": "Not Found",
+           *       "message": "No workspace b0c1d2e3-f4a5-4b6c-8d7e-9f0a1b2c3d4e."
            *     }
            */
           'application/json': components['schemas']['ApiErrorBody'];

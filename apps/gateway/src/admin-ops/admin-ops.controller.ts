@@ -89,8 +89,11 @@ export class AdminOpsController {
     description: 'The figures; `segments` only with `segment`.',
   })
   @ApiError(400, 'An unknown or malformed parameter.', 'segment must be one of: industry, country.')
+  @ApiError(404, 'No workspace has that workspace_id.', 'No workspace b0c1d2e3-f4a5-4b6c-8d7e-9f0a1b2c3d4e.')
   async dataQuality(@Query() query: Record<string, unknown>): Promise<DataQualityReport> {
-    return this.quality.report(parseDataQualityQuery(query));
+    const parsed = parseDataQualityQuery(query);
+    await this.ops.requireWorkspace(parsed.workspaceId);
+    return this.quality.report(parsed);
   }
 
   @Get('compliance')
@@ -157,10 +160,12 @@ export class AdminOpsController {
       'operation "person.emial" is not one answers are cached under; operations: company.profile, company.officers, …',
     ],
   )
+  @ApiError(404, 'No workspace has that workspace_id.', 'No workspace b0c1d2e3-f4a5-4b6c-8d7e-9f0a1b2c3d4e.')
   async clearCache(
     @Body() body: CacheClearDto,
     @CorrelationId() correlationId: string,
   ): Promise<{ deleted: number; answers_deleted: number }> {
+    await this.ops.requireWorkspace(body.workspace_id);
     const cleared = await this.ops.clearCache({
       provider: body.provider,
       operation: body.operation,
@@ -191,10 +196,12 @@ export class AdminOpsController {
     description: 'What was matched, retried (with the new job ids) and refused.',
   })
   @ApiError(400, 'limit missing or out of range, or a filter invalid.', ['limit must be at least 1'])
+  @ApiError(404, 'No workspace has that workspace_id.', 'No workspace b0c1d2e3-f4a5-4b6c-8d7e-9f0a1b2c3d4e.')
   async retryFailed(
     @Body() body: RetryFailedDto,
     @CorrelationId() correlationId: string,
   ): Promise<RetryOutcome> {
+    await this.ops.requireWorkspace(body.workspace_id);
     const outcome = await this.ops.retryFailed(
       {
         limit: body.limit,

@@ -1,8 +1,9 @@
 import { messagesOf } from '../http-errors';
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, HttpException } from '@nestjs/common';
+import { Injectable, HttpException, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CoreConfig } from '@sluice/config';
+import { Workspace } from '@sluice/db';
 import type { RequestInput, RequestOptions, RequestType } from '@sluice/enrichment';
 import { QUEUE_NAMES } from '@sluice/queue';
 import type { Queue } from 'bullmq';
@@ -39,6 +40,16 @@ export class AdminOps {
     private readonly jobs: JobsService,
     private readonly quotas: Quotas,
   ) {}
+
+  /**
+   * An ops filter's workspace exists: a mistyped or deleted workspace's id matches nothing, and the
+   * action would answer as if it had found nothing to do (a cache "cleared", no job to retry).
+   */
+  async requireWorkspace(id: string | null | undefined): Promise<void> {
+    if (id && !(await this.dataSource.getRepository(Workspace).existsBy({ id }))) {
+      throw new NotFoundException(`No workspace ${id}.`);
+    }
+  }
 
   private redis(): Promise<Redis> {
     // BullMQ types its connection minimally; it is the ioredis client the queue was given.
