@@ -750,6 +750,23 @@ describe('the credit monitor', () => {
     expect(refused.body.message).toMatch(/apollo \(0 of 0 credits used\)/);
     expect(await db.dataSource.getRepository(EnrichmentRequest).countBy({ workspaceId })).toBe(0);
     expect(paidCalls(await calls(stack.sandboxUrl, 'apollo'), MATCH)).toBe(0);
+    // A phone question is asked of the phone-lookup providers only: with their quotas used up it is
+    // refused, whatever RocketReach has left (its adapter can find phones, and it was counted as able
+    // to answer one: the job was accepted and then skipped every provider for its quota).
+    for (const provider of ['orion-connect', 'astra-dialer', 'nimbus-lookup']) {
+      expect((await quota(provider, { monthly_credits: 0 })).status).toBe(200);
+    }
+    expect((await quota('rocketreach', { monthly_credits: 50 })).status).toBe(200);
+    const phone = await call<{ code: string; message: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
+      token: apiKey,
+      body: { type: 'person.phone', input: personInput(world[0]) },
+    });
+    expect([phone.status, phone.body.code]).toEqual([402, 'quota_exceeded']);
+    expect(phone.body.message).toMatch(
+      /person\.phone: orion-connect .*astra-dialer .*nimbus-lookup \(0 of 0/,
+    );
+    expect(await db.dataSource.getRepository(EnrichmentRequest).countBy({ workspaceId })).toBe(0);
+    expect((await quota('rocketreach', { monthly_credits: 0 })).status).toBe(200);
 
     // Two credits at Apollo, eight requests at once: two are answered, the others skip Apollo without a call.
     expect((await quota('apollo', { monthly_credits: 2 })).status).toBe(200);

@@ -1,5 +1,6 @@
 import { COMPANIES_HOUSE } from './companies-house/descriptor';
-import { descriptorOf, PROVIDER_DESCRIPTORS } from './registry';
+import { GOALS } from '@sluice/enrichment';
+import { descriptorOf, PROVIDER_DESCRIPTORS, servesGoal } from './registry';
 
 describe('provider registry', () => {
   it('finds Companies House by its wire name', () => {
@@ -16,5 +17,15 @@ describe('provider registry', () => {
     for (const name of names) {
       expect(name).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
     }
+  });
+
+  it('names the providers each goal is asked of: phones of the phone-lookup providers only', () => {
+    const askedFor = (goal: (typeof GOALS)[keyof typeof GOALS]): string[] =>
+      PROVIDER_DESCRIPTORS.map((descriptor) => descriptor.name).filter((name) => servesGoal(name, goal));
+    expect(askedFor(GOALS.phone)).toEqual(['orion-connect', 'astra-dialer', 'nimbus-lookup']);
+    expect(askedFor(GOALS.company)).toEqual(['companies-house']);
+    expect(askedFor(GOALS.firmographics)).toEqual(['rocketreach']);
+    expect(askedFor(GOALS.email)).toEqual(['snov', 'rocketreach', 'apollo']);
+    expect(askedFor(GOALS.verify)).toEqual(['email-verifier']);
   });
 });

@@ -1,3 +1,4 @@
+import type { Goal, GoalKey } from '@sluice/enrichment';
 import { COMPANIES_HOUSE } from './companies-house/descriptor';
 import type { ProviderDescriptor } from './port';
 import { SNOV } from './snov/descriptor';
@@ -41,4 +42,30 @@ export function cheapestCallOf(
 /** The descriptor of the provider with this wire name, or `undefined` when Sluice has no such adapter. */
 export function descriptorOf(name: string): ProviderDescriptor | undefined {
   return PROVIDER_DESCRIPTORS.find((descriptor) => descriptor.name === name);
+}
+
+/**
+ * The providers a goal is asked of, where not every provider declaring its capability is: a goal
+ * keyed by company number only goes to the register, the phone waterfall runs over the phone-lookup
+ * providers only (RocketReach's adapter can find phones, with a lookup of the whole profile, but the
+ * waterfall does not ask it), and firmographics by domain or name are bought from RocketReach.
+ */
+const GOAL_PROVIDERS: Partial<Record<GoalKey, readonly string[]>> = {
+  company: ['companies-house'],
+  officers: ['companies-house'],
+  phone: ['orion-connect', 'astra-dialer', 'nimbus-lookup'],
+  firmographics: ['rocketreach'],
+};
+
+/**
+ * Whether the provider is asked for the goal: it declares the goal's capability and is among the
+ * goal's providers. The waterfall and the gateway's quota check (which refuses work no provider
+ * with quota left can answer) both ask here, so they agree on who can answer.
+ */
+export function servesGoal(provider: string, goal: Pick<Goal, 'key' | 'capability'>): boolean {
+  const allowed = GOAL_PROVIDERS[goal.key];
+  return (
+    descriptorOf(provider)?.capabilities[goal.capability] !== undefined &&
+    (allowed === undefined || allowed.includes(provider))
+  );
 }

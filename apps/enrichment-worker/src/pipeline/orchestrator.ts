@@ -30,7 +30,6 @@ import {
   type FoundEmail,
   type FoundPhone,
   type Goal,
-  type GoalKey,
   type Person,
   type PersonQuery,
   type Firmographics,
@@ -45,7 +44,7 @@ import {
   type SkipReason,
   type UnresolvedGoal,
 } from '@sluice/enrichment';
-import { personInputProblem, ROCKETREACH_ATTRIBUTION } from '@sluice/providers';
+import { personInputProblem, ROCKETREACH_ATTRIBUTION, servesGoal } from '@sluice/providers';
 import {
   callbackJobOptions,
   JOB_NAMES,
@@ -82,18 +81,6 @@ const PASSING_REASONS: ReadonlySet<string> = new Set([
 
 /** Capabilities that look a person up: each provider's PERSON_INPUT_RULES decide whether it can. */
 const PERSON_CAPABILITIES: ReadonlySet<string> = new Set(['find_work_email', 'find_phone', 'lookup_person']);
-
-/**
- * Providers that can serve a goal. A goal keyed by company number only goes to the register; the
- * phone waterfall runs over the phone-lookup providers.
- */
-const GOAL_PROVIDERS: Partial<Record<GoalKey, readonly ProviderName[]>> = {
-  company: ['companies-house'],
-  officers: ['companies-house'],
-  phone: ['orion-connect', 'astra-dialer', 'nimbus-lookup'],
-  // The register's lookup is by company number; firmographics by domain or name are bought.
-  firmographics: ['rocketreach'],
-};
 
 /**
  * A phone search's identifiers completed from the person's profile: the phone providers search by
@@ -587,7 +574,6 @@ export class Orchestrator {
     steps: readonly EnrichmentStep[],
     goalInput: GoalInput,
   ): Promise<{ next: ProviderName | null; skipped: NewStep[] }> {
-    const allowed = GOAL_PROVIDERS[goal.key];
     const options = request.options as RequestOptions;
     const stats = this.config.ordering === 'cost_per_success' ? await this.providerStats() : null;
     const segments = stats ? this.segmentsOf(request.input, steps) : [];
@@ -601,7 +587,7 @@ export class Orchestrator {
     // What the shared guards say of each candidate, read concurrently (all Redis, all cheap).
     const relevant = this.catalog
       .candidatesFor(goal.capability)
-      .filter(({ settings }) => !allowed || allowed.includes(settings.name));
+      .filter(({ settings }) => servesGoal(settings.name, goal));
     const candidates: ProviderCandidate[] = await Promise.all(
       relevant.map(async ({ settings, cost }): Promise<ProviderCandidate> => {
         const paid = cost.credits > 0;

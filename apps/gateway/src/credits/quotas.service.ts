@@ -1,8 +1,15 @@
 import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { QuotaPolicy } from '@sluice/db';
-import { goalsOf, type RequestInput, type RequestOptions, type RequestType } from '@sluice/enrichment';
-import { PROVIDER_DESCRIPTORS } from '@sluice/providers';
+import {
+  type Goal,
+  GOALS,
+  goalsOf,
+  type RequestInput,
+  type RequestOptions,
+  type RequestType,
+} from '@sluice/enrichment';
+import { PROVIDER_DESCRIPTORS, servesGoal } from '@sluice/providers';
 import { DataSource } from 'typeorm';
 
 export interface QuotaView {
@@ -134,14 +141,17 @@ function refuseWithoutRoom(
   input: RequestInput,
   options: RequestOptions,
 ): void {
-  const capabilities = new Set<string>(goalsOf(type, input, options).map((goal) => goal.capability));
-  if (type === 'company.officer_emails') {
-    capabilities.add('find_work_email');
-  }
+  // A chain's officers are not known yet: its e-mail waterfalls are counted in.
+  const goals: Pick<Goal, 'key' | 'capability'>[] = [
+    ...goalsOf(type, input, options),
+    ...(type === 'company.officer_emails' ? [GOALS.email] : []),
+  ];
+  // The providers the waterfalls ask (servesGoal), not every one declaring a capability: a phone
+  // question goes to the phone-lookup providers only, so quotas used up at those refuse it.
   const able = PROVIDER_DESCRIPTORS.map((descriptor) => {
-    const costs = Object.entries(descriptor.capabilities)
-      .filter(([capability]) => capabilities.has(capability))
-      .map(([, cost]) => cost.credits);
+    const costs = goals
+      .filter((goal) => servesGoal(descriptor.name, goal))
+      .map((goal) => descriptor.capabilities[goal.capability]?.credits ?? 0);
     return { provider: descriptor.name, cost: costs.length > 0 ? Math.min(...costs) : null };
   }).filter((entry): entry is { provider: string; cost: number } => entry.cost !== null);
   const exhausted = able.filter((entry) => {
