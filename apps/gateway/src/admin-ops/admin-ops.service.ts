@@ -1,9 +1,8 @@
 import { messagesOf } from '../http-errors';
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, HttpException, NotFoundException } from '@nestjs/common';
+import { Injectable, HttpException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CoreConfig } from '@sluice/config';
-import { Workspace } from '@sluice/db';
 import type { RequestInput, RequestOptions, RequestType } from '@sluice/enrichment';
 import { QUEUE_NAMES } from '@sluice/queue';
 import type { Queue } from 'bullmq';
@@ -11,6 +10,7 @@ import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { Quotas } from '../credits/quotas.service';
 import { JobsService } from '../jobs/jobs.service';
+import { workspaceOr404 } from '../admin/workspace-or-404';
 
 /** Redis glob metacharacters, escaped so that a filter value matches only itself. */
 const escapeGlob = (text: string): string => text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
@@ -46,8 +46,8 @@ export class AdminOps {
    * action would answer as if it had found nothing to do (a cache "cleared", no job to retry).
    */
   async requireWorkspace(id: string | null | undefined): Promise<void> {
-    if (id && !(await this.dataSource.getRepository(Workspace).existsBy({ id }))) {
-      throw new NotFoundException(`No workspace ${id}.`);
+    if (id) {
+      await workspaceOr404(this.dataSource, id);
     }
   }
 

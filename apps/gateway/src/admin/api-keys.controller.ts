@@ -1,3 +1,4 @@
+import { workspaceOr404 } from './workspace-or-404';
 import { ApiKeyCache } from '../auth/api-key-cache';
 import {
   Body,
@@ -147,12 +148,8 @@ export class ApiKeysController {
     private readonly audit: AuditLog,
   ) {}
 
-  private async workspace(id: string): Promise<Workspace> {
-    const found = await this.dataSource.getRepository(Workspace).findOneBy({ id });
-    if (!found) {
-      throw new NotFoundException(`No workspace ${id}.`);
-    }
-    return found;
+  private workspace(id: string): Promise<Workspace> {
+    return workspaceOr404(this.dataSource, id);
   }
 
   @Post('keys')

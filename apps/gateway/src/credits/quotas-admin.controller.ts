@@ -1,3 +1,4 @@
+import { workspaceOr404 } from '../admin/workspace-or-404';
 import {
   Body,
   Controller,
@@ -76,11 +77,7 @@ export class QuotasAdminController {
   ) {}
 
   private async workspace(id: string): Promise<string> {
-    const rows = await this.dataSource.query<unknown[]>('SELECT 1 FROM workspaces WHERE id = $1', [id]);
-    if (rows.length === 0) {
-      throw new NotFoundException(`No workspace ${id}.`);
-    }
-    return id;
+    return (await workspaceOr404(this.dataSource, id)).id;
   }
 
   @Get()
