@@ -37,7 +37,15 @@ export async function createTestDatabase(serverUrl = requireEnv('DATABASE_URL'))
   await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)}`);
   await admin.end();
   const url = withDatabase(serverUrl, name);
-  const dataSource = createDataSource({ url, applicationName: 'sluice-tests', poolSize: 4 });
+  // The suite's own connections wait longer than the apps' for a connection to open: the apps run in
+  // this process, and a busy machine can hold its event loop for seconds; a test's own query is not
+  // what is under test, and giving up on it only fails the suite.
+  const dataSource = createDataSource({
+    url,
+    applicationName: 'sluice-tests',
+    poolSize: 4,
+    connectTimeoutMs: 30_000,
+  });
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });
   return {

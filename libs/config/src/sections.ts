@@ -63,6 +63,16 @@ export class CoreConfig {
   @IsBoolean()
   databasePreparedStatements = true;
 
+  @Setting({
+    env: 'DATABASE_CONNECT_TIMEOUT_MS',
+    description:
+      'How long opening a connection to PostgreSQL may take before it is given up (ms): the request that needed it is answered 503, and the workers pause until PostgreSQL answers again. Raise it where PostgreSQL is far away or its host is busy.',
+  })
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  databaseConnectTimeoutMs = 5_000;
+
   @Setting({ env: 'QUEUE_PREFIX', description: 'Redis key prefix for every BullMQ queue.' })
   @Matches(/^[a-zA-Z0-9_-]{1,64}$/, { message: 'QUEUE_PREFIX must be 1-64 letters, digits, - or _' })
   queuePrefix = 'sluice';

@@ -13,7 +13,11 @@ export interface DatabaseOptions {
   logging?: boolean;
   /** Run the hot-path statements as named prepared statements (default true). */
   preparedStatements?: boolean;
+  /** How long opening a connection may take (default 5 s). */
+  connectTimeoutMs?: number;
 }
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 
 /**
  * The one place that builds TypeORM options. `synchronize` is never on: the schema comes from
@@ -34,12 +38,13 @@ export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
     logging: options.logging ?? false,
     applicationName: options.applicationName ?? 'sluice',
     poolSize: options.poolSize ?? 10,
-    // Fail fast while PostgreSQL is away: callers answer 503 instead of hanging.
-    connectTimeoutMS: 2000,
+    // Give up on a connection that does not open, so callers answer 503 instead of hanging while
+    // PostgreSQL is away; long enough that a busy host (or a busy event loop) is not taken for one.
+    connectTimeoutMS: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     extra: {
       // pg-pool builds its connections with this class (see GuardedClient).
       Client: GuardedClient,
-      connectionTimeoutMillis: 2000,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
       query_timeout: 15_000,
       idleTimeoutMillis: 30_000,
       ...preparedStatementsOption(options.preparedStatements ?? true),

@@ -18,6 +18,7 @@ export class DatabaseModule {
               applicationName,
               poolSize,
               preparedStatements: core.databasePreparedStatements,
+              connectTimeoutMs: core.databaseConnectTimeoutMs,
             }),
             // At start-up, wait for PostgreSQL a little instead of crashing on the first refusal.
             retryAttempts: 10,
