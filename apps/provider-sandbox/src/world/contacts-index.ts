@@ -2,12 +2,15 @@ import {
   companyNameKey,
   contactsOf,
   knows,
+  landline,
+  mobile,
   nameKey,
   type EmailTruth,
   type Fact,
   type WorldFirmographics,
   type WorldPerson,
 } from './contacts';
+import { SeededRandom, deriveSeed } from './prng';
 import type { WorldCompany } from './world-types';
 
 /**
@@ -38,10 +41,8 @@ export class ContactsIndex {
       this.companyByNumber.set(company.company_number, company);
       this.companyByDomain.set(company.domain, company);
       this.companyByName.set(companyNameKey(company.company_name), company);
-      for (const [email, truth] of contacts.emailTruth) {
-        this.emailTruth.set(email, truth);
-      }
       for (const person of contacts.people) {
+        this.keepOwn(person, contacts.emailTruth);
         people.push(person);
         this.byId.set(person.person_id, person);
         this.byEmail.set(person.work_email, person);
@@ -60,8 +61,49 @@ export class ContactsIndex {
           person,
         );
       }
+      for (const [email, truth] of contacts.emailTruth) {
+        // An address an earlier company's person holds keeps that person's truth.
+        if (!this.emailTruth.has(email)) {
+          this.emailTruth.set(email, truth);
+        }
+      }
     }
     this.people = people;
+  }
+
+  /**
+   * Each company's people come from a stream of its own, so two of them (of one company or two) can
+   * draw the same phone number or personal address, which a reverse lookup could then not tell
+   * apart. People do not share them: the first to draw one keeps it, and a later person draws
+   * again, from a stream named after them, so the world stays the same for the same seed.
+   */
+  private keepOwn(person: WorldPerson, truthOfCompany: Map<string, EmailTruth>): void {
+    const redraw = (field: string, draw: (random: SeededRandom) => string): string => {
+      for (let attempt = 1; ; attempt++) {
+        const value = draw(
+          new SeededRandom(deriveSeed(this.seed, `${field}:${person.person_id}:${attempt}`)),
+        );
+        if (!this.byPhone.has(value) && !this.byEmail.has(value)) {
+          return value;
+        }
+      }
+    };
+    if (person.mobile_phone && this.byPhone.has(person.mobile_phone)) {
+      person.mobile_phone = redraw('mobile', mobile);
+    }
+    if (
+      person.direct_phone &&
+      (this.byPhone.has(person.direct_phone) || person.direct_phone === person.mobile_phone)
+    ) {
+      person.direct_phone = redraw('direct', landline);
+    }
+    const personal = person.personal_email;
+    if (personal && this.byEmail.has(personal)) {
+      const [local = '', domain = ''] = personal.split('@');
+      const stem = local.replace(/\d+$/, '');
+      person.personal_email = redraw('personal', (random) => `${stem}${random.int(100, 9999)}@${domain}`);
+      truthOfCompany.set(person.personal_email, truthOfCompany.get(personal) ?? 'valid');
+    }
   }
 
   person(id: string): WorldPerson | undefined {

@@ -203,11 +203,11 @@ function validNumber(draw: () => string, type: 'MOBILE' | 'FIXED_LINE'): string 
   }
 }
 
-function mobile(random: SeededRandom): string {
+export function mobile(random: SeededRandom): string {
   return validNumber(() => `+447${random.pick(MOBILE_PREFIXES).slice(1)}${digits(random, 8)}`, 'MOBILE');
 }
 
-function landline(random: SeededRandom): string {
+export function landline(random: SeededRandom): string {
   return validNumber(() => {
     const [area, length] = random.pick(AREA_CODES);
     // Subscriber numbers never start with 0 or 1.
