@@ -371,6 +371,26 @@ describe('admin data quality and operations', () => {
     });
     expect(forB.body.jobs.map((job) => job.retry_of)).toEqual([failedB]);
 
+    // A's third failed job, its input stored by an earlier version that accepted a first name this one
+    // refuses: counted as refused, naming the field, and not run again.
+    await ctx.db.dataSource.query(`UPDATE enrichment_requests SET type = $2, input = $3 WHERE id = $1`, [
+      failedA[2],
+      'person.email',
+      { first_name: '&', last_name: 'Smith', domain: 'example.com' },
+    ]);
+    const stale = await admin<Outcome & { refusals: { job_id: string; reason: string }[] }>(
+      'POST',
+      '/v1/admin/jobs/retry-failed',
+      { workspace_id: a.id, type: 'person.email', limit: 10 },
+    );
+    expect(stale.body).toMatchObject({ matched: 1, retried: 0, refused: 1, jobs: [] });
+    expect(stale.body.refusals).toEqual([
+      {
+        job_id: failedA[2],
+        reason: expect.stringMatching(/its input is no longer accepted \(input\.first_name/),
+      },
+    ]);
+
     const before = Number(
       (await ctx.db.dataSource.query<{ n: string }[]>('SELECT count(*) AS n FROM enrichment_requests'))[0]?.n,
     );

@@ -469,6 +469,27 @@ describe('API access', () => {
     expect(
       (await call(stack.gatewayUrl, 'POST', `/v1/jobs/${ids[3]}/retry`, { token: other.apiKey })).status,
     ).toBe(404);
+
+    // An input an earlier version stored, that this one refuses (a first name of punctuation only),
+    // is not run again: the retry names the field, and no job is made.
+    await ctx.db.dataSource.query(`UPDATE enrichment_requests SET type = $2, input = $3 WHERE id = $1`, [
+      ids[3],
+      'person.email',
+      { first_name: '-', last_name: 'Smith', domain: 'example.com' },
+    ]);
+    const before = await ctx.db.dataSource.query<{ n: number }[]>(
+      'SELECT count(*)::int AS n FROM enrichment_requests',
+    );
+    const stale = await call<{ message: string }>(stack.gatewayUrl, 'POST', `/v1/jobs/${ids[3]}/retry`, {
+      token: apiKey,
+    });
+    expect(stale.status).toBe(409);
+    expect(stale.body.message).toMatch(
+      /cannot be retried: its input is no longer accepted \(input\.first_name/,
+    );
+    expect(
+      await ctx.db.dataSource.query<{ n: number }[]>('SELECT count(*)::int AS n FROM enrichment_requests'),
+    ).toEqual(before);
   });
 
   it('lists the jobs of one bulk submission (one created_at) page by page, each exactly once and in order', async () => {

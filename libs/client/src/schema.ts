@@ -2736,7 +2736,7 @@ export interface operations {
         };
       };
       /**
-       * @description The job has not failed or been cancelled, nor completed with a goal to retry later.
+       * @description The job has not failed or been cancelled, nor completed with a goal to retry later; or its input, stored by an earlier version, is no longer accepted.
        *
        *     The Idempotency-Key was used with another request, or its first request is still running, or (jobs and batches) its first request was done but its answer never kept: `made` names what it made.
        */

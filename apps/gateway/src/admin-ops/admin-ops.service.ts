@@ -9,6 +9,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { Quotas } from '../credits/quotas.service';
+import { storedInputOf } from '../jobs/job-input';
 import { JobsService } from '../jobs/jobs.service';
 import { workspaceOr404 } from '../admin/workspace-or-404';
 
@@ -126,9 +127,10 @@ export class AdminOps {
     const outcome: RetryOutcome = { matched: rows.length, retried: 0, refused: 0, jobs: [], refusals: [] };
     for (const row of rows) {
       const type = row.type as RequestType;
-      const input = row.input as RequestInput;
       const options = row.options as RequestOptions;
+      let input: RequestInput;
       try {
+        input = storedInputOf(row.id, type, row.input);
         await this.quotas.assertRoom(row.workspace_id, type, input, options);
       } catch (error) {
         if (!(error instanceof HttpException)) {

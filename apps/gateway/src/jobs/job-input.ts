@@ -1,4 +1,5 @@
-import { BadRequestException } from '@nestjs/common';
+import { BadRequestException, ConflictException } from '@nestjs/common';
+import { messagesOf } from '../http-errors';
 import {
   COMPANY_NUMBER_HINT,
   missingIdentifiers,
@@ -250,5 +251,23 @@ export function assertReachable(input: RequestInput, fields: readonly string[]):
         ({ field, needs }) => `${field} cannot be looked up from the identifiers given: it needs ${needs}`,
       ),
     );
+  }
+}
+
+/**
+ * A job's input as this version reads it. It was checked when the job came in, but by the version
+ * running then: one that accepted what this one refuses (a name of punctuation only, say) stored
+ * it, and running it again would pay for a lookup a new job could not ask for.
+ */
+export function storedInputOf(id: string, type: RequestType, stored: Record<string, unknown>): RequestInput {
+  try {
+    return parseJobInput(type, stored);
+  } catch (error) {
+    if (error instanceof BadRequestException) {
+      throw new ConflictException(
+        `Job ${id} cannot be retried: its input is no longer accepted (${messagesOf(error).join('; ')}). Send a new job with a corrected input.`,
+      );
+    }
+    throw error;
   }
 }

@@ -38,13 +38,13 @@ import {
   JOB_VIEW_FREEFORM,
   JOB_VIEW_NULLABLE,
 } from '../openapi/examples';
-import type { RequestInput, RequestOptions, RequestType } from '@sluice/enrichment';
+import type { RequestOptions, RequestType } from '@sluice/enrichment';
 import { RecordsWorkUnderKey } from '../auth/idempotent-work';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { RequireScope } from '../auth/scopes';
 import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
 import { CreateJobDto, JobCreatedDto } from './create-job.dto';
-import { parseJobRequest } from './job-input';
+import { parseJobRequest, storedInputOf } from './job-input';
 import { jobEvents, leftToRetryLater, TERMINAL_STATUSES, type JobEvent, type JobView } from './job-view';
 import { JobEventsHub } from './job-events';
 import type { Request, Response } from 'express';
@@ -266,7 +266,7 @@ export class JobsController {
   )
   @ApiError(
     409,
-    'The job has not failed or been cancelled, nor completed with a goal to retry later.',
+    'The job has not failed or been cancelled, nor completed with a goal to retry later; or its input, stored by an earlier version, is no longer accepted.',
     'Job 6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f is completed with nothing to retry later; only failed or cancelled jobs, or completed ones whose result.unresolved names providers in retry_later, can be retried.',
   )
   @ApiQuotaExceeded()
@@ -288,7 +288,7 @@ export class JobsController {
       );
     }
     const type = original.type as RequestType;
-    const input = original.input as RequestInput;
+    const input = storedInputOf(original.id, type, original.input);
     const options = original.options as RequestOptions;
     await this.quotas.assertRoom(caller.workspaceId, type, input, options);
     const created = await this.jobs.create(
