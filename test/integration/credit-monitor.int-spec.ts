@@ -473,6 +473,48 @@ describe('the credit monitor', () => {
     expect(Math.abs(new Date(snov.renewal_date as string).getTime() - reported)).toBeLessThan(60_000);
   });
 
+  it('names one date for one renewal however the day count Snov.io reports moves with the time of reading', async () => {
+    ctx = await setUp({
+      ...alertEnv(),
+      PROVIDER_OVERRIDES: JSON.stringify({ rocketreach: { enabled: false } }),
+    });
+    const { stack, db } = ctx;
+    await chargeDaily(db, 'snov', 100, 7);
+    await sandboxPatch(stack.sandboxUrl, 'snov', { credits: 450 });
+    // The last reading, a day-count earlier, named the renewal half a day before what "now + 29 days"
+    // names now: read before midnight, the same 29 days end on the day before.
+    const [{ kept }] = await db.dataSource.query<[{ kept: Date }]>(
+      `INSERT INTO credit_snapshots (provider, balance, reserved, renews_at, taken_at, answered_at)
+       VALUES ('snov', 450, 0, date_trunc('milliseconds', now() + interval '28 days 12 hours'), now() - interval '1 minute', now() - interval '1 minute')
+       RETURNING renews_at AS kept`,
+    );
+    monitors.push(await startAppProcess('credit-monitor', stack.env));
+    await check(stack, db, 'snov');
+    const alerts = await eventually(
+      async () => {
+        const rows = await db.dataSource.query<{ title: string; details: { renews_at: string } }[]>(
+          `SELECT title, details FROM alerts WHERE kind = 'forecast.exhaustion' AND provider = 'snov'`,
+        );
+        return rows.length > 0 ? rows : undefined;
+      },
+      { what: 'the forecast alert' },
+    );
+    const date = kept.toISOString().slice(0, 10);
+    expect(alerts.map((alert) => [alert.details.renews_at, alert.title.endsWith(date)])).toEqual([
+      [kept.toISOString(), true],
+    ]);
+    const renewals = await db.dataSource.query<{ renews_at: Date }[]>(
+      `SELECT DISTINCT renews_at FROM credit_snapshots WHERE provider = 'snov'`,
+    );
+    expect(renewals.map((row) => row.renews_at.toISOString())).toEqual([kept.toISOString()]);
+    const { apiKey } = await createWorkspace(stack.gatewayUrl, 'Steady Renewal Co');
+    const answer = await call<{ providers: ProviderCredits[] }>(stack.gatewayUrl, 'GET', '/v1/credits', {
+      token: apiKey,
+    });
+    const snov = answer.body.providers.find((p) => p.provider === 'snov') as ProviderCredits;
+    expect(snov.renewal_date).toBe(kept.toISOString());
+  });
+
   it('measures the burn of a provider charging for two days over those two days', async () => {
     ctx = await setUp(alertEnv());
     const { stack, db } = ctx;

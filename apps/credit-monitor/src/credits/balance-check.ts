@@ -8,6 +8,7 @@ import {
   BURN_WINDOW_DAYS,
   forecastCredits,
   renewalOf,
+  steadyRenewal,
   thresholdLevel,
   thresholdsFor,
   type CreditForecast,
@@ -221,8 +222,8 @@ export class BalanceCheck {
     // provider may have seen this request first and answered it last, or the other way round):
     // applying it could put back a balance from before, clear the alert the other just raised,
     // and have the next reading raise it again. It is skipped; the next check reads afresh.
-    const [latest] = await manager.query<{ taken_at: Date; answered_at: Date }[]>(
-      `SELECT taken_at, answered_at FROM credit_snapshots WHERE provider = $1
+    const [latest] = await manager.query<{ taken_at: Date; answered_at: Date; renews_at: Date | null }[]>(
+      `SELECT taken_at, answered_at, renews_at FROM credit_snapshots WHERE provider = $1
           ORDER BY taken_at DESC LIMIT 1`,
       [provider],
     );
@@ -236,14 +237,16 @@ export class BalanceCheck {
       };
     }
     await (await this.walletOf()).setBalance(provider, balance, mark);
+    // Kept with the snapshot, so the next reading (and GET /v1/credits) names the same date.
+    const renewsAt = steadyRenewal(reading.renewsAt, latest?.renews_at ?? null, now);
     if (isUnlimited(reading)) {
-      return this.applyUnlimited(manager, alerts, provider, reading.renewsAt, {
+      return this.applyUnlimited(manager, alerts, provider, renewsAt, {
         reserved,
         readAt,
         answeredAt,
       });
     }
-    const drift = await this.snapshot(manager, provider, balance, reading.renewsAt, moment);
+    const drift = await this.snapshot(manager, provider, balance, renewsAt, moment);
     const policy = this.config.policies[provider] ?? {};
 
     // Thresholds: the worst level crossed alerts once; a better balance re-arms.
@@ -303,7 +306,7 @@ export class BalanceCheck {
       await alerts.clear(driftKey);
     }
 
-    const forecast = await this.forecast(manager, provider, balance - reserved, reading.renewsAt, now);
+    const forecast = await this.forecast(manager, provider, balance - reserved, renewsAt, now);
     await this.forecastAlerts(alerts, provider, { balance, reserved }, forecast, now);
     // The cheapest call at the prices in force (an operator may have changed them).
     const minimum = cheapestCallOf(provider, costsInForce(provider, overrides));

@@ -1,4 +1,11 @@
-import { forecastCredits, nextRenewal, renewalOf, thresholdLevel, thresholdsFor } from './forecast';
+import {
+  forecastCredits,
+  nextRenewal,
+  renewalOf,
+  steadyRenewal,
+  thresholdLevel,
+  thresholdsFor,
+} from './forecast';
 
 describe('nextRenewal', () => {
   it('is later this month when the day is still ahead, else next month', () => {
@@ -138,5 +145,29 @@ describe('thresholds', () => {
     expect(thresholdLevel(25, t)).toBe('warning');
     expect(thresholdLevel(5, t)).toBe('critical');
     expect(thresholdLevel(-1, t)).toBe('critical');
+  });
+});
+
+describe('steadyRenewal', () => {
+  const now = new Date('2026-12-06T23:50:00Z');
+  const kept = new Date('2027-01-04T23:40:00Z');
+
+  it('keeps the date of the renewal kept from the last reading when a reading names it a day later', () => {
+    // 29 days counted from 00:10 the next day, the provider still saying 29.
+    expect(steadyRenewal(new Date('2027-01-05T00:10:00Z'), kept, now)).toEqual(kept);
+    expect(steadyRenewal(new Date('2027-01-03T23:40:00Z'), kept, now)).toEqual(kept);
+  });
+
+  it('takes a reported renewal further off, or any once the kept one has passed', () => {
+    const renewed = new Date('2027-02-03T00:00:00Z');
+    expect(steadyRenewal(renewed, kept, now)).toEqual(renewed);
+    const later = new Date('2027-01-05T00:10:00Z');
+    expect(steadyRenewal(later, kept, new Date('2027-01-05T00:00:00Z'))).toEqual(later);
+  });
+
+  it('takes the reading as it is when there is nothing kept, and keeps nothing when nothing is reported', () => {
+    const reported = new Date('2027-01-05T00:10:00Z');
+    expect(steadyRenewal(reported, null, now)).toEqual(reported);
+    expect(steadyRenewal(null, kept, now)).toBeNull();
   });
 });

@@ -31,6 +31,24 @@ export function renewalOf(input: { renewalDay?: number; reported: Date | null; n
   return input.reported && input.reported.getTime() > input.now.getTime() ? input.reported : null;
 }
 
+/** How far a reported renewal may move from the one kept and still be that renewal. */
+const SAME_RENEWAL_MS = 1.5 * DAY_MS;
+
+/**
+ * One date for one renewal, however it is read. Snov.io reports whole days left
+ * (`limit_resets_in`), so "read time + N days" moves with the time of the reading and, while N stays
+ * the same, crosses midnight: one renewal was named by two dates, and the alerts keyed by the date
+ * (exhaustion, renewal reminder) fired a second time for it. A reported renewal within a day and a
+ * half of the one `kept` from the last reading is that renewal, and keeps its date; one further off
+ * (the plan renewed, or was changed) replaces it, as does any once the kept one has passed.
+ */
+export function steadyRenewal(reported: Date | null, kept: Date | null, now: Date): Date | null {
+  if (!reported || !kept || kept.getTime() <= now.getTime()) {
+    return reported;
+  }
+  return Math.abs(reported.getTime() - kept.getTime()) <= SAME_RENEWAL_MS ? kept : reported;
+}
+
 export interface CreditForecast {
   /** Credits spent per day, averaged over the last {@link BURN_WINDOW_DAYS} days (see `spanDays`). */
   burnPerDay: number;
