@@ -99,6 +99,42 @@ describe('the credit monitor', () => {
     }
   };
 
+  /**
+   * Snov.io with no renewalDay configured (its balance answer tells when its credits reset:
+   * limit_resets_in, in days), at about 100 credits a day: 450 run out within five days, weeks
+   * before the renewal the sandbox reports (29 days ahead).
+   */
+  const snovRunningOut = async (): Promise<{ stack: Stack; db: TestDatabase }> => {
+    ctx = await setUp({
+      ...alertEnv(),
+      PROVIDER_OVERRIDES: JSON.stringify({ rocketreach: { enabled: false } }),
+    });
+    await chargeDaily(ctx.db, 'snov', 100, 7);
+    await sandboxPatch(ctx.stack.sandboxUrl, 'snov', { credits: 450 });
+    return ctx;
+  };
+
+  /** The exhaustion alerts raised for Snov.io, once there is one. */
+  const snovExhaustionAlerts = (db: TestDatabase) =>
+    eventually(
+      async () => {
+        const rows = await db.dataSource.query<{ title: string; details: { renews_at: string } }[]>(
+          `SELECT title, details FROM alerts WHERE kind = 'forecast.exhaustion' AND provider = 'snov'`,
+        );
+        return rows.length > 0 ? rows : undefined;
+      },
+      { what: 'the forecast alert against the reported renewal' },
+    );
+
+  /** Snov.io's row of GET /v1/credits, asked by a new workspace. */
+  const snovCredits = async (stack: Stack, workspace: string): Promise<ProviderCredits> => {
+    const { apiKey } = await createWorkspace(stack.gatewayUrl, workspace);
+    const answer = await call<{ providers: ProviderCredits[] }>(stack.gatewayUrl, 'GET', '/v1/credits', {
+      token: apiKey,
+    });
+    return answer.body.providers.find((p) => p.provider === 'snov') as ProviderCredits;
+  };
+
   /** Spends one Apollo credit per person through the real pipeline. */
   const drain = async (stack: Stack, apiKey: string, batch: { first_name: string }[]): Promise<JobView[]> => {
     const ids: string[] = [];
@@ -438,35 +474,13 @@ describe('the credit monitor', () => {
   });
 
   it('shows in GET /v1/credits the renewal the provider reports, the one its forecast alert is raised against', async () => {
-    // No renewalDay configured for Snov.io: its balance answer tells when its credits reset
-    // (limit_resets_in, in days).
-    ctx = await setUp({
-      ...alertEnv(),
-      PROVIDER_OVERRIDES: JSON.stringify({ rocketreach: { enabled: false } }),
-    });
-    const { stack, db } = ctx;
-    // About 100 credits a day: 450 run out within five days, weeks before the renewal the sandbox
-    // reports (29 days ahead).
-    await chargeDaily(db, 'snov', 100, 7);
-    await sandboxPatch(stack.sandboxUrl, 'snov', { credits: 450 });
+    const { stack, db } = await snovRunningOut();
     monitors.push(await startAppProcess('credit-monitor', stack.env));
     await check(stack, db, 'snov');
-    const alert = await eventually(
-      async () =>
-        (
-          await db.dataSource.query<{ details: { renews_at: string } }[]>(
-            `SELECT details FROM alerts WHERE kind = 'forecast.exhaustion' AND provider = 'snov'`,
-          )
-        )[0],
-      { what: 'the forecast alert against the reported renewal' },
-    );
-    const reported = new Date(alert.details.renews_at).getTime();
+    const [alert] = await snovExhaustionAlerts(db);
+    const reported = new Date(alert?.details.renews_at ?? NaN).getTime();
     expect(Math.abs(reported - (Date.now() + 29 * 86_400_000))).toBeLessThan(600_000);
-    const { apiKey } = await createWorkspace(stack.gatewayUrl, 'Reported Renewal Co');
-    const answer = await call<{ providers: ProviderCredits[] }>(stack.gatewayUrl, 'GET', '/v1/credits', {
-      token: apiKey,
-    });
-    const snov = answer.body.providers.find((p) => p.provider === 'snov') as ProviderCredits;
+    const snov = await snovCredits(stack, 'Reported Renewal Co');
     // Snov.io counts its renewal in days from each reading: a later reading (the monitor reads at
     // start-up too) names the same renewal a few moments later.
     expect(snov.renewal_date).not.toBeNull();
@@ -474,13 +488,7 @@ describe('the credit monitor', () => {
   });
 
   it('names one date for one renewal however the day count Snov.io reports moves with the time of reading', async () => {
-    ctx = await setUp({
-      ...alertEnv(),
-      PROVIDER_OVERRIDES: JSON.stringify({ rocketreach: { enabled: false } }),
-    });
-    const { stack, db } = ctx;
-    await chargeDaily(db, 'snov', 100, 7);
-    await sandboxPatch(stack.sandboxUrl, 'snov', { credits: 450 });
+    const { stack, db } = await snovRunningOut();
     // The last reading, a day-count earlier, named the renewal half a day before what "now + 29 days"
     // names now: read before midnight, the same 29 days end on the day before.
     const [{ kept }] = await db.dataSource.query<[{ kept: Date }]>(
@@ -490,15 +498,7 @@ describe('the credit monitor', () => {
     );
     monitors.push(await startAppProcess('credit-monitor', stack.env));
     await check(stack, db, 'snov');
-    const alerts = await eventually(
-      async () => {
-        const rows = await db.dataSource.query<{ title: string; details: { renews_at: string } }[]>(
-          `SELECT title, details FROM alerts WHERE kind = 'forecast.exhaustion' AND provider = 'snov'`,
-        );
-        return rows.length > 0 ? rows : undefined;
-      },
-      { what: 'the forecast alert' },
-    );
+    const alerts = await snovExhaustionAlerts(db);
     const date = kept.toISOString().slice(0, 10);
     expect(alerts.map((alert) => [alert.details.renews_at, alert.title.endsWith(date)])).toEqual([
       [kept.toISOString(), true],
@@ -507,12 +507,7 @@ describe('the credit monitor', () => {
       `SELECT DISTINCT renews_at FROM credit_snapshots WHERE provider = 'snov'`,
     );
     expect(renewals.map((row) => row.renews_at.toISOString())).toEqual([kept.toISOString()]);
-    const { apiKey } = await createWorkspace(stack.gatewayUrl, 'Steady Renewal Co');
-    const answer = await call<{ providers: ProviderCredits[] }>(stack.gatewayUrl, 'GET', '/v1/credits', {
-      token: apiKey,
-    });
-    const snov = answer.body.providers.find((p) => p.provider === 'snov') as ProviderCredits;
-    expect(snov.renewal_date).toBe(kept.toISOString());
+    expect((await snovCredits(stack, 'Steady Renewal Co')).renewal_date).toBe(kept.toISOString());
   });
 
   it('measures the burn of a provider charging for two days over those two days', async () => {
