@@ -148,6 +148,9 @@ describe('generateWorld', () => {
       for (const officer of company.officers.filter((o) => o.kind === 'individual')) {
         expect(officer.name).toMatch(/^[A-Z' -]+, [A-Z][a-z]+( [A-Z][a-z]+)?$/);
         expect(officer.name.startsWith(`${officer.surname!.toUpperCase()}, `)).toBe(true);
+        // A middle name is never the first name again.
+        const [first, middle] = officer.forenames!.split(' ');
+        expect(middle).not.toBe(first);
       }
       if (company.type === 'llp') {
         expect(

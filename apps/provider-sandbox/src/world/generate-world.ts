@@ -377,7 +377,7 @@ function generateOfficer(random: SeededRandom, context: OfficerContext, index: n
   }
 
   const names: readonly string[] = random.chance(0.5) ? FEMALE_FORENAMES : MALE_FORENAMES;
-  const forenames = random.chance(0.4) ? `${random.pick(names)} ${random.pick(names)}` : random.pick(names);
+  const forenames = random.chance(0.4) ? twoForenames(random, names) : random.pick(names);
   const surnameUpper = random.pick(SURNAMES);
   const ageAtAppointment = random.int(22, 64);
   const birthYear = Math.min(yearOf(appointedOn) - ageAtAppointment, yearOf(WORLD_AS_OF) - 18);
@@ -458,4 +458,18 @@ function pickDistinct<T>(random: SeededRandom, items: readonly T[], count: numbe
     picked.push(pool.splice(random.int(0, pool.length - 1), 1)[0]);
   }
   return picked;
+}
+
+/**
+ * A first and a middle name, never the same one twice ("Siobhan Siobhan"). A second name equal to
+ * the first is replaced by the next in the list rather than drawn again, so the draws, and so the
+ * rest of the world, stay those of the seed.
+ */
+function twoForenames(random: SeededRandom, names: readonly string[]): string {
+  const first = random.pick(names);
+  let second = random.pick(names);
+  if (second === first) {
+    second = names[(names.indexOf(first) + 1) % names.length] ?? second;
+  }
+  return `${first} ${second}`;
 }
