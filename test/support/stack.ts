@@ -68,6 +68,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // Waiting steps poll at ASYNC_POLL_INTERVAL_MS whether or not a callback is due; the callbacks'
     // own test sets the longer interval deployments poll at when one is.
     ASYNC_CALLBACK_POLL_INTERVAL_MS: '10',
+    // The credit monitor's daily schedules (the usage report at 07:00 UTC, retention at 02:30) would
+    // run in whichever test spans that minute: an e-mail or webhook it did not ask for, or rows it
+    // made deleted. Tests run them when they mean to.
+    USAGE_REPORT_CRON: '',
+    RETENTION_CRON: '',
     ...options.env,
   };
   // The webhook receiver first: the worker gives providers callback URLs under its address.
