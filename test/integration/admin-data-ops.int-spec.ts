@@ -387,7 +387,7 @@ describe('admin data quality and operations', () => {
     expect(stale.body.refusals).toEqual([
       {
         job_id: failedA[2],
-        reason: expect.stringMatching(/its input is no longer accepted \(input\.first_name/),
+        reason: expect.stringMatching(/its input is no longer accepted \(input\.first_name/) as string,
       },
     ]);
 
