@@ -1,5 +1,6 @@
 import { CoreConfig, loadConfig } from '@sluice/config';
 import { dataSourceOptions } from './data-source';
+import { appDatabaseOptions } from './nest/database.module';
 
 const URL = 'postgres://sluice@127.0.0.1:5432/sluice';
 
@@ -20,9 +21,9 @@ describe('dataSourceOptions', () => {
       DATABASE_URL: URL,
       DATABASE_CONNECT_TIMEOUT_MS: '12000',
     });
-    expect(
-      connectTimeouts(dataSourceOptions({ url: URL, connectTimeoutMs: core.databaseConnectTimeoutMs })),
-    ).toEqual([12_000, 12_000]);
+    expect(connectTimeouts(dataSourceOptions(appDatabaseOptions(core, 'sluice-test', 10)))).toEqual([
+      12_000, 12_000,
+    ]);
   });
 
   it('refuses a connect timeout below 100 ms, naming the setting', () => {

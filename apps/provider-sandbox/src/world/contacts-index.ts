@@ -78,30 +78,36 @@ export class ContactsIndex {
    * again, from a stream named after them, so the world stays the same for the same seed.
    */
   private keepOwn(person: WorldPerson, truthOfCompany: Map<string, EmailTruth>): void {
-    const redraw = (field: string, draw: (random: SeededRandom) => string): string => {
+    const redraw = (
+      field: string,
+      taken: Map<string, WorldPerson>,
+      draw: (random: SeededRandom) => string,
+    ) => {
       for (let attempt = 1; ; attempt++) {
         const value = draw(
           new SeededRandom(deriveSeed(this.seed, `${field}:${person.person_id}:${attempt}`)),
         );
-        if (!this.byPhone.has(value) && !this.byEmail.has(value)) {
+        if (!taken.has(value)) {
           return value;
         }
       }
     };
+    // A mobile and a landline come from different ranges, so a person's two numbers never meet.
     if (person.mobile_phone && this.byPhone.has(person.mobile_phone)) {
-      person.mobile_phone = redraw('mobile', mobile);
+      person.mobile_phone = redraw('mobile', this.byPhone, mobile);
     }
-    if (
-      person.direct_phone &&
-      (this.byPhone.has(person.direct_phone) || person.direct_phone === person.mobile_phone)
-    ) {
-      person.direct_phone = redraw('direct', landline);
+    if (person.direct_phone && this.byPhone.has(person.direct_phone)) {
+      person.direct_phone = redraw('direct', this.byPhone, landline);
     }
     const personal = person.personal_email;
     if (personal && this.byEmail.has(personal)) {
       const [local = '', domain = ''] = personal.split('@');
       const stem = local.replace(/\d+$/, '');
-      person.personal_email = redraw('personal', (random) => `${stem}${random.int(100, 9999)}@${domain}`);
+      person.personal_email = redraw(
+        'personal',
+        this.byEmail,
+        (random) => `${stem}${random.int(100, 9999)}@${domain}`,
+      );
       truthOfCompany.set(person.personal_email, truthOfCompany.get(personal) ?? 'valid');
     }
   }

@@ -1,7 +1,22 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CoreConfig } from '@sluice/config';
-import { dataSourceOptions } from '../data-source';
+import { type DatabaseOptions, dataSourceOptions } from '../data-source';
+
+/** An app's pool options from its settings (DATABASE_URL and the DATABASE_* settings). */
+export function appDatabaseOptions(
+  core: CoreConfig,
+  applicationName: string,
+  poolSize: number,
+): DatabaseOptions {
+  return {
+    url: core.databaseUrl,
+    applicationName,
+    poolSize,
+    preparedStatements: core.databasePreparedStatements,
+    connectTimeoutMs: core.databaseConnectTimeoutMs,
+  };
+}
 
 /** The app's one TypeORM connection pool, from DATABASE_URL. */
 @Module({})
@@ -13,13 +28,7 @@ export class DatabaseModule {
         TypeOrmModule.forRootAsync({
           inject: [CoreConfig],
           useFactory: (core: CoreConfig) => ({
-            ...dataSourceOptions({
-              url: core.databaseUrl,
-              applicationName,
-              poolSize,
-              preparedStatements: core.databasePreparedStatements,
-              connectTimeoutMs: core.databaseConnectTimeoutMs,
-            }),
+            ...dataSourceOptions(appDatabaseOptions(core, applicationName, poolSize)),
             // At start-up, wait for PostgreSQL a little instead of crashing on the first refusal.
             retryAttempts: 10,
             retryDelay: 1000,
