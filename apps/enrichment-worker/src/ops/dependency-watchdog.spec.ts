@@ -1,4 +1,4 @@
-import type { WorkerConfig } from '@sluice/config';
+import type { CoreConfig, WorkerConfig } from '@sluice/config';
 import type { Worker } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { DependencyWatchdog } from './dependency-watchdog';
@@ -40,16 +40,37 @@ interface FakePool {
   options: { max: number };
 }
 
-function watchdog(worker: FakeWorker, databaseUp: () => boolean, pool?: FakePool): DependencyWatchdog {
+/** `SELECT 1`'s outcome: answered, failed, or never answered (a database gone silent). */
+type Database = 'up' | 'down' | 'silent';
+
+function watchdog(
+  worker: FakeWorker,
+  database: () => boolean | Database,
+  pool?: FakePool,
+): DependencyWatchdog {
+  const answer = (state: Database): Promise<unknown> =>
+    state === 'up'
+      ? Promise.resolve([{ '?column?': 1 }])
+      : state === 'down'
+        ? Promise.reject(new Error('down'))
+        : new Promise(() => undefined);
   const dataSource = {
-    query: () => (databaseUp() ? Promise.resolve([{ '?column?': 1 }]) : Promise.reject(new Error('down'))),
+    query: () => {
+      const state = database();
+      return answer(state === true ? 'up' : state === false ? 'down' : state);
+    },
     driver: { master: pool },
   } as unknown as DataSource;
   const registry = {
     all: () => [worker as unknown as Worker],
     queueNames: () => [worker.name],
   } as unknown as WorkerRegistry;
-  return new DependencyWatchdog(dataSource, registry, { dependencyCheckIntervalMs: 1000 } as WorkerConfig);
+  return new DependencyWatchdog(
+    dataSource,
+    registry,
+    { dependencyCheckIntervalMs: 1000 } as WorkerConfig,
+    { databaseConnectTimeoutMs: 5000 } as CoreConfig,
+  );
 }
 
 describe('DependencyWatchdog', () => {
@@ -111,5 +132,63 @@ describe('DependencyWatchdog', () => {
     } finally {
       jest.useRealTimers();
     }
+  });
+
+  describe('a check that goes unanswered', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    /** One check whose query is still unanswered at its 1.5 s deadline. */
+    const check = async (dog: DependencyWatchdog): Promise<void> => {
+      const done = dog.check();
+      await jest.advanceTimersByTimeAsync(1500);
+      await done;
+    };
+
+    it('leaves the workers running until checks have gone unanswered for the connect timeout', async () => {
+      let state: Database = 'silent';
+      const worker = new FakeWorker();
+      const dog = watchdog(worker, () => state);
+      await check(dog); // 1.5 s: a new connection may still be opening
+      await check(dog); // 3 s
+      await check(dog); // 4.5 s
+      expect({ paused: dog.isPaused, calls: worker.calls }).toEqual({ paused: false, calls: [] });
+      await check(dog); // 6 s: longer than DATABASE_CONNECT_TIMEOUT_MS
+      expect({ paused: dog.isPaused, calls: worker.calls }).toEqual({ paused: true, calls: ['pause'] });
+      state = 'up';
+      await check(dog);
+      expect({ paused: dog.isPaused, calls: worker.calls }).toEqual({
+        paused: false,
+        calls: ['pause', 'resume'],
+      });
+    });
+
+    it('starts counting again after an answer', async () => {
+      let state: Database = 'silent';
+      const worker = new FakeWorker();
+      const dog = watchdog(worker, () => state);
+      await check(dog);
+      await check(dog);
+      await check(dog);
+      state = 'up';
+      await check(dog);
+      state = 'silent';
+      await check(dog);
+      await check(dog);
+      await check(dog);
+      expect(dog.isPaused).toBe(false);
+      expect(worker.calls).toEqual([]);
+    });
+
+    it('pauses at once when a check fails outright, slow ones before or not', async () => {
+      let state: Database = 'silent';
+      const worker = new FakeWorker();
+      const dog = watchdog(worker, () => state);
+      await check(dog);
+      state = 'down';
+      await dog.check();
+      expect(dog.isPaused).toBe(true);
+      expect(worker.calls).toEqual(['pause']);
+    });
   });
 });
