@@ -1,6 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
+import { cacheKeyOf } from '@sluice/enrichment';
+import { Redis } from 'ioredis';
 import { createWorkerApp } from '../../apps/enrichment-worker/src/app';
 import { call, createWorkspace } from '../support/api';
+import { requireEnv } from '../support/database';
 import { answerKey, enqueue, job, sandboxPatch, setUp, tearDown } from '../support/pipeline';
 import type { WorldCompany } from '../support/sandbox-world';
 import { eventually } from '../support/wait';
@@ -87,6 +90,71 @@ describe('following the Companies House companies stream', () => {
     );
     expect(stored).toEqual({ status: company.company_status, status_detail: company.company_status_detail });
     expect(await position()).toBeGreaterThanOrEqual(FIRST_TIMEPOINT + index);
+  });
+
+  it("drops every workspace's cached profile of a company the register strikes off, and only that", async () => {
+    // A company far enough down the stream that its event comes after the lookups below, struck
+    // off (dissolved or proposed for strike-off), and one whose events leave it active.
+    const ahead = Math.max(0, (await position()) - FIRST_TIMEPOINT) + 40;
+    const index = register.findIndex(
+      (c, i) =>
+        i >= ahead &&
+        (c.company_status === 'dissolved' || c.company_status_detail === 'active-proposal-to-strike-off'),
+    );
+    const struck = register[index];
+    const active = register.find((c) => c.company_status === 'active' && !c.company_status_detail);
+    if (!struck || !active) {
+      throw new Error('no struck-off company far enough down the stream, or no active company');
+    }
+    const workspaces = await Promise.all(
+      ['Cache Co A', 'Cache Co B'].map((name) => createWorkspace(ctx.stack.gatewayUrl, name)),
+    );
+    for (const { apiKey } of workspaces) {
+      // The register's copy in the store is shared by every workspace: made stale, so that each
+      // workspace asks Companies House itself and caches its answer, as after the store's freshness
+      // window (STORE_FRESH_DAYS) has passed.
+      await ctx.db.dataSource.query(
+        "UPDATE companies SET fetched_at = now() - interval '10 years' WHERE company_number = ANY($1)",
+        [[struck.company_number, active.company_number]],
+      );
+      for (const company of [struck, active]) {
+        const id = await enqueue(ctx.stack, apiKey, {
+          type: 'company.profile',
+          input: { company_number: company.company_number },
+        });
+        await eventually(async () =>
+          (await job(ctx.stack, apiKey, id)).status === 'completed' ? true : null,
+        );
+      }
+    }
+    const redis = new Redis(requireEnv('REDIS_URL'));
+    try {
+      const cached = (company: WorldCompany) =>
+        Promise.all(
+          workspaces.map(
+            async ({ id }) =>
+              (await redis.exists(
+                `${ctx.prefix}:pipeline:cache:${id}:${cacheKeyOf('companies-house', 'company.profile', {
+                  company_number: company.company_number,
+                })}`,
+              )) === 1,
+          ),
+        );
+      expect({ struck: await cached(struck), active: await cached(active) }).toEqual({
+        struck: [true, true],
+        active: [true, true],
+      });
+      expect(await position()).toBeLessThan(FIRST_TIMEPOINT + index);
+
+      await positionPast(FIRST_TIMEPOINT + index);
+      // Gone in both workspaces; the active company's profiles, whose events changed nothing, kept.
+      expect({ struck: await cached(struck), active: await cached(active) }).toEqual({
+        struck: [false, false],
+        active: [true, true],
+      });
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('resumes from the stored timepoint after the connection drops', async () => {

@@ -13,7 +13,7 @@ import { CompaniesHouseStream, mapCompanyProfile, type CompanyStreamEvent } from
 import { firstCallbackJobs, markCancelled, QUEUE_NAMES } from '@sluice/queue';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { PipelineGuards } from './pipeline-redis';
+import { PipelineGuards, ResultCache } from './pipeline-redis';
 import { companyView } from './provider-invoker';
 import { StoredResults } from './stored-results';
 
@@ -42,6 +42,7 @@ export class CompaniesStreamConsumer implements OnApplicationBootstrap, BeforeAp
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly guards: PipelineGuards,
+    private readonly cache: ResultCache,
     private readonly stored: StoredResults,
     private readonly config: ProvidersConfig,
     private readonly callbacks: CallbackConfig,
@@ -218,32 +219,28 @@ export class CompaniesStreamConsumer implements OnApplicationBootstrap, BeforeAp
         ),
       );
     }
-    await this.forgetCached(companyNumber);
-    this.logger.log({
+    const forgotten = await this.forgetCached(companyNumber);
+    // Most such companies have nothing in flight: the register sends these by the thousand a day,
+    // so only an event that changed work is worth a line at the default level.
+    const line = {
       msg: 'company struck off the paid work',
       companyNumber,
       status: stop,
       cancelled: cancelled.length,
-    });
+      cachedAnswersDropped: forgotten,
+    };
+    if (cancelled.length > 0) {
+      this.logger.log(line);
+    } else {
+      this.logger.debug(line);
+    }
   }
 
   /** Drops every workspace's cached profile of the company, so nothing answers with the old status. */
-  private async forgetCached(companyNumber: string): Promise<void> {
-    const key = cacheKeyOf('companies-house', 'company.profile', { company_number: companyNumber });
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.guards.redis.scan(
-        cursor,
-        'MATCH',
-        `${this.guards.prefix}:cache:*:${key}`,
-        'COUNT',
-        500,
-      );
-      cursor = next;
-      if (keys.length > 0) {
-        await this.guards.redis.del(...keys);
-      }
-    } while (cursor !== '0');
+  private forgetCached(companyNumber: string): Promise<number> {
+    return this.cache.forgetEverywhere(
+      cacheKeyOf('companies-house', 'company.profile', { company_number: companyNumber }),
+    );
   }
 
   private sleep(ms: number): Promise<void> {

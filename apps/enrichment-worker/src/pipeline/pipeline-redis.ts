@@ -150,6 +150,12 @@ function youngEnough(raw: string | null, notBefore: number | null): StepOutcome 
   return outcome;
 }
 /**
+ * Operations whose cached answers are dropped in every workspace at once when the provider's own
+ * news says they changed: the register's company profile, on a companies stream event.
+ */
+const HELD_OPERATIONS: ReadonlySet<string> = new Set(['company.profile']);
+
+/**
  * Redis cache of provider answers by normalised input, per workspace, and the claims that make
  * identical in-flight calls coalesce onto one. Also remembers what a step already paid for, so a
  * retry of that step reuses the paid answer instead of paying again.
@@ -193,18 +199,50 @@ export class ResultCache {
     if (outcome.status === 'pending') {
       return;
     }
-    await this.guards.redis.set(
-      this.key('cache', workspaceId, cacheKey),
-      // With the time of the answer, so a request's max_age_days can refuse what is too old.
-      JSON.stringify({ ...outcome, answeredAt: Date.now() }),
-      'EX',
-      this.ttlSeconds(operation),
-    );
+    const key = this.key('cache', workspaceId, cacheKey);
+    // With the time of the answer, so a request's max_age_days can refuse what is too old.
+    const value = JSON.stringify({ ...outcome, answeredAt: Date.now() });
+    const ttl = this.ttlSeconds(operation);
+    if (!HELD_OPERATIONS.has(operation)) {
+      await this.guards.redis.set(key, value, 'EX', ttl);
+      return;
+    }
+    const holders = this.holdersKey(cacheKey);
+    await this.guards.redis
+      .multi()
+      .set(key, value, 'EX', ttl)
+      .sadd(holders, workspaceId)
+      .expire(holders, ttl)
+      .exec();
   }
 
   /** Drops the cached answer for `cacheKey` (one found to name a person erased meanwhile). */
   async forget(workspaceId: string, cacheKey: string): Promise<void> {
     await this.guards.redis.del(this.key('cache', workspaceId, cacheKey));
+  }
+
+  /**
+   * Drops the cached answer for `cacheKey` in every workspace holding one (an operation of
+   * {@link HELD_OPERATIONS}); answers how many there were. The workspaces are those {@link set}
+   * listed beside the answer: finding them by a SCAN of the keyspace would walk every key of the
+   * installation (jobs, caches, windows) once per companies stream event that strikes a company off,
+   * which the register sends by the thousand a day.
+   */
+  async forgetEverywhere(cacheKey: string): Promise<number> {
+    const holders = this.holdersKey(cacheKey);
+    const workspaces = await this.guards.redis.smembers(holders);
+    const [removed] = await Promise.all([
+      workspaces.length > 0
+        ? this.guards.redis.del(...workspaces.map((workspace) => this.key('cache', workspace, cacheKey)))
+        : 0,
+      this.guards.redis.del(holders),
+    ]);
+    return removed;
+  }
+
+  /** The workspaces holding a cached answer for `cacheKey` (see {@link forgetEverywhere}). */
+  private holdersKey(cacheKey: string): string {
+    return `${this.guards.prefix}:cache-holders:${cacheKey}`;
   }
 
   /**
