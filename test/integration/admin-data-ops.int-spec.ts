@@ -411,4 +411,43 @@ describe('admin data quality and operations', () => {
     );
     expect(after).toBe(before);
   });
+
+  it('runs each failed job again once, however often and however concurrently it is asked', async () => {
+    const { stack } = ctx;
+    const ws = await createWorkspace(stack.gatewayUrl, 'Retry Once');
+    const failedJob = async (): Promise<string> => {
+      const created = await call<{ id: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
+        token: ws.apiKey,
+        body: { type: 'company.profile', input: { company_number: '99999997' }, priority: 'interactive' },
+      });
+      expect((await finished(stack, ws.apiKey, created.body.id)).status).toBe('failed');
+      return created.body.id;
+    };
+    const failed = [await failedJob(), await failedJob(), await failedJob()];
+    // One the workspace retried itself: its retry (failed in turn) is a failed job, it is not.
+    const byHand = await failedJob();
+    const retriedByHand = await call<{ id: string }>(stack.gatewayUrl, 'POST', `/v1/jobs/${byHand}/retry`, {
+      token: ws.apiKey,
+    });
+    expect(retriedByHand.status).toBe(202);
+    expect((await finished(stack, ws.apiKey, retriedByHand.body.id)).status).toBe('failed');
+
+    interface Outcome {
+      matched: number;
+      retried: number;
+      jobs: { retry_of: string; id: string }[];
+    }
+    const retryFailed = () =>
+      admin<Outcome>('POST', '/v1/admin/jobs/retry-failed', { workspace_id: ws.id, limit: 10 });
+    // Asked twice at once (an operator's double click, a client's retry of a slow call).
+    const both = await Promise.all([retryFailed(), retryFailed()]);
+    const taken = both.flatMap((answer) => answer.body.jobs);
+    expect(taken.map((job) => job.retry_of).sort()).toEqual([...failed, retriedByHand.body.id].sort());
+    for (const job of taken) {
+      expect((await finished(stack, ws.apiKey, job.id)).status).toBe('failed');
+    }
+    // Asked again later: only the retries, which failed in their turn, are taken.
+    const later = await retryFailed();
+    expect(later.body.jobs.map((job) => job.retry_of).sort()).toEqual(taken.map((job) => job.id).sort());
+  });
 });

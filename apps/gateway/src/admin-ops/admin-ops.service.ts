@@ -7,7 +7,7 @@ import type { RequestInput, RequestOptions, RequestType } from '@sluice/enrichme
 import { QUEUE_NAMES } from '@sluice/queue';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { Quotas } from '../credits/quotas.service';
 import { storedInputOf } from '../jobs/job-input';
 import { JobsService } from '../jobs/jobs.service';
@@ -97,9 +97,34 @@ export class AdminOps {
   /**
    * Runs failed jobs again as new jobs (like POST /v1/jobs/:id/retry), oldest first, each on behalf
    * of its workspace and API key. A job the workspace's quotas refuse is counted, not retried.
+   *
+   * Each failed job is run again once: a job already retried (`retried_as`, set here and by the
+   * per-job retry) is not taken, and the jobs taken stay locked until their retries are recorded,
+   * so a second call, at once or later (an operator repeating a request whose answer was lost), runs
+   * none of them again — the retries themselves, if they fail, are failed jobs of their own. The
+   * lock is held while the new jobs are created (their own statements, on other connections). A
+   * creation that fails (Redis away: 503) ends the run, and the retries made before it are recorded
+   * all the same before the failure is answered; a process that dies meanwhile leaves the originals
+   * as they were, to be taken again.
    */
   async retryFailed(filter: RetryFilter, correlationId: string): Promise<RetryOutcome> {
-    const rows = await this.dataSource.query<
+    const failure: { error?: unknown } = {};
+    const outcome = await this.dataSource.transaction((manager) =>
+      this.retryFailedIn(manager, filter, correlationId, failure),
+    );
+    if ('error' in failure) {
+      throw failure.error;
+    }
+    return outcome;
+  }
+
+  private async retryFailedIn(
+    manager: EntityManager,
+    filter: RetryFilter,
+    correlationId: string,
+    failure: { error?: unknown },
+  ): Promise<RetryOutcome> {
+    const rows = await manager.query<
       {
         id: string;
         workspace_id: string;
@@ -116,12 +141,13 @@ export class AdminOps {
       `SELECT r.id, r.workspace_id, r.api_key_id, r.type, r.input, r.options, r.priority, r.callback_url,
               r.max_credits, w.tier
          FROM enrichment_requests r JOIN workspaces w ON w.id = r.workspace_id
-        WHERE r.status = 'failed'
+        WHERE r.status = 'failed' AND r.retried_as IS NULL
           AND ($1::uuid IS NULL OR r.workspace_id = $1)
           AND ($2::timestamptz IS NULL OR r.created_at >= $2)
           AND ($3::text IS NULL OR r.type = $3)
         ORDER BY r.created_at, r.id
-        LIMIT $4`,
+        LIMIT $4
+        FOR UPDATE OF r SKIP LOCKED`,
       [filter.workspaceId ?? null, filter.since ?? null, filter.type ?? null, filter.limit],
     );
     const outcome: RetryOutcome = { matched: rows.length, retried: 0, refused: 0, jobs: [], refusals: [] };
@@ -143,18 +169,28 @@ export class AdminOps {
       }
       // The original key may be gone (null): the new job is then the workspace's, made by no key.
       const caller = { workspaceId: row.workspace_id, apiKeyId: row.api_key_id as string, tier: row.tier };
-      const created = await this.jobs.create(
-        caller,
-        {
-          type,
-          input,
-          priority: row.priority,
-          callbackUrl: row.callback_url,
-          maxCredits: row.max_credits === null ? null : Number(row.max_credits),
-          options,
-        },
-        correlationId,
-      );
+      let created: { id: string };
+      try {
+        created = await this.jobs.create(
+          caller,
+          {
+            type,
+            input,
+            priority: row.priority,
+            callbackUrl: row.callback_url,
+            maxCredits: row.max_credits === null ? null : Number(row.max_credits),
+            options,
+          },
+          correlationId,
+        );
+      } catch (error) {
+        failure.error = error;
+        break;
+      }
+      await manager.query('UPDATE enrichment_requests SET retried_as = $2 WHERE id = $1', [
+        row.id,
+        created.id,
+      ]);
       outcome.retried += 1;
       outcome.jobs.push({ retry_of: row.id, id: created.id });
     }

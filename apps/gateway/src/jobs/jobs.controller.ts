@@ -303,6 +303,8 @@ export class JobsController {
       },
       correlationId,
     );
+    // Recorded on the original, so that the admin's retry-failed does not run it again.
+    await this.jobs.markRetried(caller, id, created.id);
     return { ...created, retry_of: id };
   }
 

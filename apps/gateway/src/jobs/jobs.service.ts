@@ -339,6 +339,14 @@ export class JobsService {
   }
 
   /** The caller's job; another workspace's job is indistinguishable from a missing one (404). */
+  /** Records that job `id` was run again as job `retriedAs` (see `EnrichmentRequest.retriedAs`). */
+  async markRetried(caller: Caller, id: string, retriedAs: string): Promise<void> {
+    await this.dataSource.query(
+      'UPDATE enrichment_requests SET retried_as = $3 WHERE id = $1 AND workspace_id = $2',
+      [id, caller.workspaceId, retriedAs],
+    );
+  }
+
   async find(caller: Caller, id: string): Promise<EnrichmentRequest> {
     const request = await this.dataSource
       .getRepository(EnrichmentRequest)

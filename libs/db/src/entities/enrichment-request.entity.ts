@@ -83,6 +83,10 @@ export class EnrichmentRequest {
   @Column({ name: 'correlation_id', type: 'text' })
   correlationId!: string;
 
+  /** The job this one was last run again as (a retry), if any: `retry-failed` takes it no more. */
+  @Column({ name: 'retried_as', type: 'uuid', nullable: true })
+  retriedAs!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -26,6 +26,7 @@ import { SnapshotAnsweredAt1796420000000 } from './1796420000000-SnapshotAnswere
 import { PersonCompanyKey1796430000000 } from './1796430000000-PersonCompanyKey';
 import { EmailVerifications1796440000000 } from './1796440000000-EmailVerifications';
 import { SnapshotRenewsAt1796450000000 } from './1796450000000-SnapshotRenewsAt';
+import { RequestRetriedAs1796460000000 } from './1796460000000-RequestRetriedAs';
 
 /** Every migration, in order. Listed explicitly (no glob) so that compiled and test runs agree. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -57,4 +58,5 @@ export const MIGRATIONS: (new () => object)[] = [
   PersonCompanyKey1796430000000,
   EmailVerifications1796440000000,
   SnapshotRenewsAt1796450000000,
+  RequestRetriedAs1796460000000,
 ];
