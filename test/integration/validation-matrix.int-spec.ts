@@ -1026,6 +1026,36 @@ describe(`validation matrix (seed ${SEED}: rerun with FC_SEED=${SEED})`, () => {
         undefined,
         /Unknown query parameter\(s\) dry_run/,
       ],
+      // Writes that read no query parameter ignored them: a dry run deleted for real, a pause for
+      // 5 minutes lasted until resumed, a job was made and paid for.
+      [
+        'POST',
+        '/v1/admin/retention/runs?dry_run=true',
+        TEST_ADMIN_TOKEN,
+        undefined,
+        /Unknown query parameter\(s\) dry_run; this route takes none/,
+      ],
+      [
+        'POST',
+        '/v1/admin/providers/snov/pause?minutes=5',
+        TEST_ADMIN_TOKEN,
+        undefined,
+        /Unknown query parameter\(s\) minutes/,
+      ],
+      [
+        'POST',
+        '/v1/jobs?dry_run=true',
+        apiKey,
+        '{"type":"company.profile","input":{"company_number":"07798925"}}',
+        /Unknown query parameter\(s\) dry_run/,
+      ],
+      [
+        'PUT',
+        '/v1/admin/providers/snov/settings?reset=true',
+        TEST_ADMIN_TOKEN,
+        '{"credit_warning":50}',
+        /Unknown query parameter\(s\) reset/,
+      ],
       [
         'GET',
         '/v1/admin/retention/runs?limt=5',

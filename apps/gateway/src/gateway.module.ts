@@ -32,6 +32,7 @@ import { WorkspacesController } from './admin/workspaces.controller';
 import { WorkspacesService } from './admin/workspaces.service';
 import { ApiKeysController } from './admin/api-keys.controller';
 import { IdempotencyInterceptor } from './auth/idempotency.interceptor';
+import { WriteQueryInterceptor } from './http-params';
 import { DurableIdempotencyAnswers } from './auth/durable-idempotency-answers';
 import { JobEventsHub } from './jobs/job-events';
 import { ProvidersAdminController } from './admin/providers-admin.controller';
@@ -180,6 +181,8 @@ export class GatewayModule implements NestModule {
         DashboardSessions,
         DashboardSessionGuard,
         DurableIdempotencyAnswers,
+        // Before the idempotency interceptor: a refused parameter is answered, never kept as an answer.
+        { provide: APP_INTERCEPTOR, useClass: WriteQueryInterceptor },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };

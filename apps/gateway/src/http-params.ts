@@ -1,11 +1,16 @@
 import {
   BadRequestException,
+  type CallHandler,
   type CanActivate,
   type ExecutionContext,
   Injectable,
+  type NestInterceptor,
   NotFoundException,
+  SetMetadata,
 } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { isISO8601, ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
+import type { Observable } from 'rxjs';
 import { PROVIDER_NAMES, type ProviderName } from '@sluice/queue';
 
 /** A provider named in a path: one Sluice knows, or a 404 listing those it does. */
@@ -107,6 +112,44 @@ export class NoQueryGuard implements CanActivate {
       [],
     );
     return true;
+  }
+}
+
+const TAKES_QUERY = 'sluice:takesQuery';
+
+/**
+ * Marks a write route (POST, PUT, PATCH, DELETE) that reads query parameters: it checks them itself
+ * (with {@link refuseUnknownParams}), so {@link WriteQueryInterceptor} leaves them to it.
+ */
+export const TakesQuery = (): MethodDecorator => SetMetadata(TAKES_QUERY, true);
+
+/**
+ * Refuses any query parameter on a write route that reads none (one not marked {@link TakesQuery}),
+ * with the 400 of {@link refuseUnknownParams}, before its handler runs and after authentication.
+ * A write that ignored a parameter would act as if it had applied — `POST
+ * /v1/admin/retention/runs?dry_run=true` deleted for real. Every write route has it (registered
+ * for the whole app), so a new one cannot forget it; `GET` routes check their own parameters.
+ */
+@Injectable()
+export class WriteQueryInterceptor implements NestInterceptor {
+  private static readonly READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+  constructor(private readonly reflector: Reflector) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() === 'http') {
+      const request = context
+        .switchToHttp()
+        .getRequest<{ method: string; query?: Record<string, unknown> }>();
+      const takesQuery = this.reflector.getAllAndOverride<boolean | undefined>(TAKES_QUERY, [
+        context.getHandler(),
+        context.getClass(),
+      ]);
+      if (!WriteQueryInterceptor.READS.has(request.method) && !takesQuery) {
+        refuseUnknownParams(request.query ?? {}, []);
+      }
+    }
+    return next.handle();
   }
 }
 

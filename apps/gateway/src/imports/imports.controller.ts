@@ -36,6 +36,7 @@ import { parseImportSettings } from './import-settings';
 import type { ImportView } from './import-view';
 import { ImportDto, ImportFailedErrorBody, ImportListDto } from './import.dto';
 import { ImportsService } from './imports.service';
+import { TakesQuery } from '../http-params';
 
 const IMPORT_EXAMPLE: ImportView = {
   id: '0b7e6f1c-2a4d-4e8f-9c1b-3d5a7e9f1b2c',
@@ -124,6 +125,7 @@ export class ImportsController {
   ) {}
 
   @Post()
+  @TakesQuery()
   @ApiPost({ body: 'streamed' })
   @RequireScope('enrich')
   @StreamedBody(digestImportUpload)

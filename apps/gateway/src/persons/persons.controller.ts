@@ -5,7 +5,7 @@ import { AuditLog } from '../audit/audit-log.service';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
 import { RequireScope } from '../auth/scopes';
-import { refuseUnknownParams } from '../http-params';
+import { refuseUnknownParams, TakesQuery } from '../http-params';
 import { ApiAnswer, ApiDelete, ApiError, ApiKeyErrors } from '../openapi/decorators';
 import { ERASURE_EXAMPLE } from '../openapi/examples';
 import { ErasureService, type ErasureReport } from './erasure.service';
@@ -23,6 +23,7 @@ export class PersonsController {
   ) {}
 
   @Delete()
+  @TakesQuery()
   @HttpCode(200)
   @ApiDelete()
   @RequireScope('admin')
