@@ -650,6 +650,30 @@ describe('the credit monitor', () => {
     );
   });
 
+  it('does not raise the platform’s failure-rate alert for a workspace’s own key refused, as it does for the platform’s', async () => {
+    ctx = await setUp({ ...alertEnv(), OPS_CHECK_INTERVAL_MS: '300', FAILURE_RATE_MIN_CALLS: '3' });
+    const { db } = ctx;
+    monitors.push(await startAppProcess('credit-monitor', ctx.stack.env));
+    // Companies House refusing a workspace's own key (stored credentials that were wrong) and
+    // Apollo refusing the platform's: ten calls each, every one refused.
+    const row = (provider: string, ownAccount: boolean): string =>
+      `('${provider}', 'company.profile', 'GET /company', 'error', 'unauthorized', 5, ${ownAccount})`;
+    const rows = Array.from({ length: 10 }, () => [
+      row('companies-house', true),
+      row('apollo', false),
+    ]).flat();
+    await db.dataSource.query(
+      `INSERT INTO provider_calls (provider, operation, endpoint, outcome, error_kind, latency_ms, own_account)
+       VALUES ${rows.join(', ')}`,
+    );
+    await eventually(() => alertsOf(sink, 'provider.failure_rate').length === 1 || undefined, {
+      what: 'Apollo’s failure-rate alert',
+    });
+    await settle();
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // a few more ops checks
+    expect(alertsOf(sink, 'provider.failure_rate').map((alert) => alert.provider)).toEqual(['apollo']);
+  });
+
   it('does not count a provider’s out-of-credits or rate-limited answers as failures, nor as calls: the pause and back-off handle those', async () => {
     ctx = await setUp({ ...alertEnv(), OPS_CHECK_INTERVAL_MS: '300', FAILURE_RATE_MIN_CALLS: '3' });
     const { stack, db } = ctx;

@@ -175,7 +175,7 @@ describe('provider selection for a workspace’s own account', () => {
   it('reads the workspace’s own rate window: the platform’s used up does not send its work elsewhere first', async () => {
     // The platform's Apollo account: two calls a minute, one of them the worker's start-up reading
     // of its balance (a call Apollo counts, which takes its slot in the same window).
-    const { stack, own, platform } = await start({
+    const { stack, db, own, platform } = await start({
       PROVIDER_OVERRIDES: JSON.stringify({
         apollo: { rateLimits: [{ name: 'minute', limit: 2, windowMs: 60_000 }] },
       }),
@@ -197,6 +197,18 @@ describe('provider selection for a workspace’s own account', () => {
       ['snov', 'failed', 'not_found'],
       ['apollo', 'completed', null],
     ]);
+    // The call log says which account each Apollo call was made on (the platform's failure-rate
+    // alert leaves out a workspace's refused key).
+    const logged = await db.dataSource.query<{ request_id: string; own: boolean[] }[]>(
+      `SELECT request_id, array_agg(own_account) AS own FROM provider_calls
+        WHERE provider = 'apollo' AND request_id = ANY($1) GROUP BY request_id`,
+      [[platformView.id, ownView.id]],
+    );
+    expect(
+      Object.fromEntries(
+        logged.map((row) => [row.request_id === ownView.id ? 'own' : 'platform', [...new Set(row.own)]]),
+      ),
+    ).toEqual({ platform: [false], own: [true] });
   });
 
   it('runs the workspace’s own-account steps while the platform’s account is paused for credits', async () => {

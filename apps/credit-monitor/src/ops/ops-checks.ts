@@ -14,6 +14,15 @@ import { BalanceCheck } from '../credits/balance-check';
  */
 const NOT_FAILURES: readonly string[] = ['not_found', 'bad_request', ...HOLD_BACK_KINDS];
 
+/**
+ * Refusals of the account a call was made on. On the platform's account they are the platform's
+ * failure (its key revoked, its plan changed) and count. On a workspace's own account (its stored
+ * credentials) they are that workspace's affair: counted, one workspace's bad key would raise the
+ * platform's critical alert, and route its operators to a provider that works for everybody else.
+ * Its other failures (timeouts, 5xx) say the same of the provider as the platform's, and count.
+ */
+const ACCOUNT_REFUSALS: readonly string[] = ['unauthorized', 'forbidden'];
+
 export interface OpsCheckResult {
   failureRates: Record<string, number>;
   webhookFailures: number;
@@ -59,8 +68,10 @@ export class OpsChecks {
               count(*) FILTER (WHERE error_kind IS NULL OR error_kind <> ALL($2::text[])) AS calls,
               count(*) FILTER (WHERE error_kind IS NOT NULL AND error_kind <> ALL($3::text[])) AS failed,
               count(*) FILTER (WHERE error_kind = ANY($2::text[])) AS held_back
-         FROM provider_calls WHERE created_at > $1 GROUP BY provider`,
-      [since, HOLD_BACK_KINDS, NOT_FAILURES],
+         FROM provider_calls
+        WHERE created_at > $1 AND NOT (own_account AND error_kind = ANY($4::text[]))
+        GROUP BY provider`,
+      [since, HOLD_BACK_KINDS, NOT_FAILURES, ACCOUNT_REFUSALS],
     );
     const rates: Record<string, number> = {};
     for (const provider of ACTIVE_PROVIDERS) {

@@ -181,12 +181,17 @@ function namesIn(output: Record<string, unknown>): string[] {
 }
 
 /** The step a provider call is made for, for the provider call log (and the callback URL's token). */
-function callContext(request: EnrichmentRequest, step: EnrichmentStep): CallContext {
+function callContext(
+  request: EnrichmentRequest,
+  step: EnrichmentStep,
+  account: WorkspaceAccount | null,
+): CallContext {
   return {
     workspaceId: request.workspaceId,
     requestId: request.id,
     stepId: step.id,
     operation: step.operation,
+    ownAccount: account !== null,
   };
 }
 
@@ -481,7 +486,7 @@ export class StepRunner {
     const runOwner = `${owner}${token ?? randomUUID()}`;
     const cost = this.catalog.costOf(provider, goal.capability);
     const started = Date.now();
-    const context = callContext(request, step);
+    const context = callContext(request, step, account);
     probeDomain = catchAllProbeDomain(goal, options, cost, input);
     const finish = async (outcome: StepOutcome, credits: number, cached: boolean): Promise<Settled> => {
       if (outcome.status === 'pending') {
@@ -1263,7 +1268,7 @@ export class StepRunner {
     account: WorkspaceAccount | null,
     gate: RequestGate,
   ): Promise<StepOutcome> {
-    return this.callLog.around(callContext(request, step), () =>
+    return this.callLog.around(callContext(request, step, account), () =>
       this.invoker.complete(provider, goal.capability, taskId, account, gate),
     );
   }

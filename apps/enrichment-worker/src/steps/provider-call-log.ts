@@ -13,6 +13,8 @@ export interface CallContext {
   requestId: string;
   stepId: string;
   operation: string;
+  /** Made on the workspace's own account at the provider (its stored credentials). */
+  ownAccount: boolean;
 }
 
 interface Scope {
@@ -39,6 +41,7 @@ export interface CallRow {
   latency_ms: number;
   credits_charged: number;
   provider_request_id: string | null;
+  own_account: boolean;
 }
 
 function outcomeOf(record: ProviderCallRecord): CallOutcome {
@@ -63,6 +66,7 @@ function rowOf(context: CallContext | null, record: ProviderCallRecord): CallRow
     latency_ms: Math.round(record.latencyMs),
     credits_charged: record.credits,
     provider_request_id: record.providerRequestId,
+    own_account: context?.ownAccount ?? false,
   };
 }
 
@@ -73,12 +77,12 @@ function rowOf(context: CallContext | null, record: ProviderCallRecord): CallRow
  */
 export function insertCallsSql(param: string): string {
   return `INSERT INTO provider_calls (id, workspace_id, request_id, step_id, provider, operation, endpoint,
-         http_status, outcome, error_kind, latency_ms, credits_charged, provider_request_id)
+         http_status, outcome, error_kind, latency_ms, credits_charged, provider_request_id, own_account)
   SELECT id, workspace_id, request_id, step_id, provider, operation, endpoint, http_status, outcome, error_kind,
-         latency_ms, credits_charged, provider_request_id
+         latency_ms, credits_charged, provider_request_id, COALESCE(own_account, false)
     FROM jsonb_to_recordset(${param}::jsonb) AS c(id uuid, workspace_id uuid, request_id uuid, step_id uuid,
          provider text, operation text, endpoint text, http_status int, outcome text, error_kind text,
-         latency_ms int, credits_charged numeric, provider_request_id text)
+         latency_ms int, credits_charged numeric, provider_request_id text, own_account boolean)
   ON CONFLICT (id) DO NOTHING`;
 }
 

@@ -48,6 +48,10 @@ export class ProviderCall {
   @Column({ name: 'credits_charged', type: 'numeric', precision: 12, scale: 4, default: 0 })
   creditsCharged!: string;
 
+  /** Made on a workspace's own account at the provider (its stored credentials), not the platform's. */
+  @Column({ name: 'own_account', type: 'boolean', default: false })
+  ownAccount!: boolean;
+
   /** The provider's own id of the request (e.g. RocketReach's `RR-Request-ID`), for support tickets. */
   @Column({ name: 'provider_request_id', type: 'text', nullable: true })
   providerRequestId!: string | null;

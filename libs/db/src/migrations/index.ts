@@ -27,6 +27,7 @@ import { PersonCompanyKey1796430000000 } from './1796430000000-PersonCompanyKey'
 import { EmailVerifications1796440000000 } from './1796440000000-EmailVerifications';
 import { SnapshotRenewsAt1796450000000 } from './1796450000000-SnapshotRenewsAt';
 import { RequestRetriedAs1796460000000 } from './1796460000000-RequestRetriedAs';
+import { ProviderCallOwnAccount1796470000000 } from './1796470000000-ProviderCallOwnAccount';
 
 /** Every migration, in order. Listed explicitly (no glob) so that compiled and test runs agree. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -59,4 +60,5 @@ export const MIGRATIONS: (new () => object)[] = [
   EmailVerifications1796440000000,
   SnapshotRenewsAt1796450000000,
   RequestRetriedAs1796460000000,
+  ProviderCallOwnAccount1796470000000,
 ];
