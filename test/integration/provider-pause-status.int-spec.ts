@@ -1,4 +1,15 @@
+import { ProviderPauseRow } from '@sluice/db';
+import {
+  ownAccountQueueName,
+  pauseMarkerKey,
+  providerQueueName,
+  redisUrlOptions,
+  type PauseRecord,
+} from '@sluice/queue';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { call, createWorkspace } from '../support/api';
+import { requireEnv } from '../support/database';
 import { enqueue, finished, people, personInput, sandboxPatch, setUp, tearDown } from '../support/pipeline';
 import { TEST_ADMIN_TOKEN } from '../support/stack';
 import { eventually } from '../support/wait';
@@ -20,12 +31,17 @@ interface ProviderStatus {
 describe('provider status under a pause (GET /v1/providers)', () => {
   let ctx: Awaited<ReturnType<typeof setUp>>;
   let apiKey: string;
+  let redis: Redis;
 
   beforeAll(async () => {
     ctx = await setUp({});
     apiKey = (await createWorkspace(ctx.stack.gatewayUrl, 'Pause Watch Co')).apiKey;
+    redis = new Redis(requireEnv('REDIS_URL'));
   });
-  afterAll(() => tearDown(ctx));
+  afterAll(async () => {
+    redis?.disconnect();
+    await tearDown(ctx);
+  });
 
   const status = async (name: string): Promise<ProviderStatus> => {
     const answer = await call<{ providers: ProviderStatus[] }>(ctx.stack.gatewayUrl, 'GET', '/v1/providers', {
@@ -70,6 +86,54 @@ describe('provider status under a pause (GET /v1/providers)', () => {
       pause: null,
       available: true,
     });
+  });
+
+  it('a pause and a resume sent together, round after round: PostgreSQL, Redis and GET /v1/providers agree every time', async () => {
+    const provider = 'nimbus-lookup';
+    const connection = redisUrlOptions(requireEnv('REDIS_URL'));
+    const platform = new Queue(providerQueueName(provider), { connection, prefix: ctx.prefix });
+    const own = new Queue(ownAccountQueueName(provider), { connection, prefix: ctx.prefix });
+    try {
+      for (let round = 0; round < 20; round += 1) {
+        // Either may reach the gateway first: the order they are sent in alternates.
+        const sends = [
+          () => admin('POST', `/v1/admin/providers/${provider}/pause`),
+          () => admin('POST', `/v1/admin/providers/${provider}/resume`),
+        ];
+        const answers = await Promise.all((round % 2 === 0 ? sends : sends.reverse()).map((send) => send()));
+        expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+
+        const row = await ctx.db.dataSource.getRepository(ProviderPauseRow).findOneBy({ provider });
+        const raw = await redis.get(pauseMarkerKey(ctx.prefix, provider));
+        const record = raw ? (JSON.parse(raw) as PauseRecord) : null;
+        const shown = await status(provider);
+        const seen = {
+          round,
+          postgres: row !== null,
+          marker: record !== null,
+          platformQueuePaused: await platform.isPaused(),
+          ownAccountsQueuePaused: await own.isPaused(),
+          listed: shown.paused,
+        };
+        const paused = row !== null;
+        expect(seen).toEqual({
+          round,
+          postgres: paused,
+          marker: paused,
+          platformQueuePaused: paused,
+          ownAccountsQueuePaused: paused,
+          listed: paused,
+        });
+        if (row && record) {
+          // The same pause in both: the one that committed last.
+          expect(record).toMatchObject({ manual: true, since: row.since.getTime() });
+        }
+      }
+    } finally {
+      await admin('POST', `/v1/admin/providers/${provider}/resume`);
+      await platform.close();
+      await own.close();
+    }
   });
 
   it('a provider switched off is not enabled, though nothing paused it', async () => {

@@ -8,3 +8,4 @@ export * from './batch-runs';
 export * from './errors';
 export * from './prepared';
 export * from './erasure-lock';
+export * from './provider-pause-lock';

@@ -4,7 +4,7 @@ import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PipelineConfig } from '@sluice/config';
 import { isUnlimited } from '@sluice/providers';
-import { ProviderPauseRow } from '@sluice/db';
+import { lockProviderPause, ProviderPauseRow } from '@sluice/db';
 import {
   ACTIVE_PROVIDERS,
   balanceReadWaitMs,
@@ -189,45 +189,35 @@ export class CreditGate implements OnApplicationBootstrap, OnApplicationShutdown
    * Puts back in Redis every operator's pause kept in PostgreSQL that Redis no longer has (its
    * marker, or either queue's pause); returns the providers paused again. Cheap when nothing is lost:
    * one read of a table with a row per paused provider, and three reads in Redis per row (the
-   * marker and both queues' pause).
+   * marker and both queues' pause). A pause found missing is put back under the provider's pause
+   * lock (see `lockProviderPause`), which an operator's pause or resume holds across its own writes
+   * to both stores: the row is read again under it, so a pause an operator lifted meanwhile is not
+   * put back, and an operator's call sent meanwhile waits and then writes both stores after this.
    */
   async restoreOperatorPauses(): Promise<ProviderName[]> {
     const rows = await this.dataSource.getRepository(ProviderPauseRow).find();
     const restored: ProviderName[] = [];
     for (const row of rows) {
       const provider = ACTIVE_PROVIDERS.find((name) => name === row.provider);
-      if (!provider) {
-        continue; // a provider this version no longer runs
+      if (!provider || (await this.operatorPauseInRedis(provider))) {
+        continue; // a provider this version no longer runs, or a pause Redis still has
       }
-      const queues = this.queues(provider);
-      if (
-        (await this.pauseOf(provider))?.manual &&
-        (await queues.platform.isPaused()) &&
-        (await queues.ownAccounts.isPaused())
-      ) {
-        continue;
-      }
-      await pauseProvider(this.guards.redis, queues, this.guards.queuePrefix, provider, {
-        since: row.since.getTime(),
-        reason: row.reason,
-        manual: true,
+      const putBack = await this.dataSource.transaction(async (manager) => {
+        await lockProviderPause(manager, provider);
+        const kept = await manager.getRepository(ProviderPauseRow).findOneBy({ provider });
+        if (!kept || (await this.operatorPauseInRedis(provider))) {
+          return false; // an operator resumed it, or paused it again, meanwhile
+        }
+        await pauseProvider(this.guards.redis, this.queues(provider), this.guards.queuePrefix, provider, {
+          since: kept.since.getTime(),
+          reason: kept.reason,
+          manual: true,
+        });
+        return true;
       });
-      // An operator who resumed it meanwhile removed the row first, then the marker: the pause just
-      // put back may have landed after that, so it is lifted again.
-      if ((await this.dataSource.getRepository(ProviderPauseRow).countBy({ provider })) === 0) {
-        await resumeProvider(
-          this.guards.redis,
-          queues,
-          this.guards.queuePrefix,
-          provider,
-          'resumed by an operator',
-          {
-            creditOnly: false,
-          },
-        );
-        continue;
+      if (putBack) {
+        restored.push(provider);
       }
-      restored.push(provider);
     }
     if (restored.length > 0) {
       this.logger.warn({
@@ -236,6 +226,16 @@ export class CreditGate implements OnApplicationBootstrap, OnApplicationShutdown
       });
     }
     return restored;
+  }
+
+  /** Whether Redis holds the whole of an operator's pause: its marker and both queues paused. */
+  private async operatorPauseInRedis(provider: ProviderName): Promise<boolean> {
+    const queues = this.queues(provider);
+    return (
+      (await this.pauseOf(provider))?.manual === true &&
+      (await queues.platform.isPaused()) &&
+      (await queues.ownAccounts.isPaused())
+    );
   }
 
   /**

@@ -12,9 +12,9 @@ import {
   USAGE_REPORT_EXAMPLE,
 } from '../openapi/examples';
 import { CoreConfig } from '@sluice/config';
-import { ProviderPauseRow } from '@sluice/db';
+import { lockProviderPause, ProviderPauseRow } from '@sluice/db';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type Repository } from 'typeorm';
 import {
   ACTIVE_PROVIDERS,
   JOB_NAMES,
@@ -37,7 +37,8 @@ import { bodyFields, isCalendarDate, providerOf } from '../http-params';
  * checks before a paid call; an operator's pause is not lifted by the credit sync), and read every
  * provider's balance now instead of at the next scheduled check. An operator's pause is written to
  * PostgreSQL first (`provider_pauses`), then to Redis: the workers put it back into Redis from there
- * when Redis loses its data, and a pause Redis refused at first is not forgotten.
+ * when Redis loses its data, and a pause Redis refused at first is not forgotten. Pauses and resumes
+ * of one provider are serialised across both writes (see {@link ProvidersAdminController.writePause}).
  */
 @ApiTags('admin')
 @ApiBearerAuth('admin')
@@ -74,10 +75,12 @@ export class ProvidersAdminController {
     const provider = providerOf(name);
     // The pause lasts until an operator resumes the provider: a duration sent here would be ignored.
     const record: PauseRecord = { since: Date.now(), reason: 'paused by an operator', manual: true };
-    await this.dataSource
-      .getRepository(ProviderPauseRow)
-      .upsert({ provider, since: new Date(record.since), reason: record.reason }, ['provider']);
-    await pauseProvider(await this.redis(), this.queuesOf(provider), this.core.queuePrefix, provider, record);
+    await this.writePause(
+      provider,
+      (rows) => rows.upsert({ provider, since: new Date(record.since), reason: record.reason }, ['provider']),
+      (redis) => pauseProvider(redis, this.queuesOf(provider), this.core.queuePrefix, provider, record),
+      { onRedisError: 'commit' },
+    );
     await this.audit.record({
       workspaceId: null,
       actor: 'admin',
@@ -102,14 +105,21 @@ export class ProvidersAdminController {
     @CorrelationId() correlationId: string,
   ): Promise<{ provider: string; paused: false }> {
     const provider = providerOf(name);
-    await this.dataSource.getRepository(ProviderPauseRow).delete({ provider });
-    await resumeProvider(
-      await this.redis(),
-      this.queuesOf(provider),
-      this.core.queuePrefix,
+    await this.writePause(
       provider,
-      'resumed by an operator',
-      { creditOnly: false },
+      (rows) => rows.delete({ provider }),
+      (redis) =>
+        resumeProvider(
+          redis,
+          this.queuesOf(provider),
+          this.core.queuePrefix,
+          provider,
+          'resumed by an operator',
+          {
+            creditOnly: false,
+          },
+        ),
+      { onRedisError: 'roll back' },
     );
     await this.audit.record({
       workspaceId: null,
@@ -213,6 +223,43 @@ export class ProvidersAdminController {
       correlationId,
     });
     return { status: 'queued', job_id: String(job.id) };
+  }
+
+  /**
+   * An operator's pause or resume: `write` to `provider_pauses`, then `apply` to Redis, in one
+   * transaction that holds the provider's pause lock (see `lockProviderPause`) until it commits. Of
+   * a pause and a resume sent together, the one that commits last is then also the last to write
+   * Redis, and both stores say what it did (a pause in PostgreSQL that Redis had lifted would be
+   * put back by the workers after the operator was told the provider was resumed).
+   *
+   * When Redis refuses `apply` the operator is answered with that error, and the provider is left
+   * paused, the safe side, in a state both stores come to agree on: a pause's row is committed all
+   * the same (`commit`: the workers put the pause back into Redis from it), a resume's delete is
+   * rolled back (`roll back`: the row stays, and the workers put back whatever part of the pause
+   * Redis had already lifted). The operator sends the call again.
+   */
+  private async writePause(
+    provider: ProviderName,
+    write: (rows: Repository<ProviderPauseRow>) => Promise<unknown>,
+    apply: (redis: Redis) => Promise<unknown>,
+    { onRedisError }: { onRedisError: 'commit' | 'roll back' },
+  ): Promise<void> {
+    const refused = await this.dataSource.transaction(async (manager): Promise<{ error: unknown } | null> => {
+      await lockProviderPause(manager, provider);
+      await write(manager.getRepository(ProviderPauseRow));
+      try {
+        await apply(await this.redis());
+      } catch (error) {
+        if (onRedisError === 'roll back') {
+          throw error;
+        }
+        return { error };
+      }
+      return null;
+    });
+    if (refused) {
+      throw refused.error;
+    }
   }
 
   private queuesOf(provider: ProviderName): StepQueues {
