@@ -257,7 +257,7 @@ describe('the answers of /v1/providers, /v1/batches and /v1/imports, and error a
     }
   });
 
-  it('error answers: a JSON body in a charset the parser does not read (415), a person erased (422)', async () => {
+  it('error answers: a JSON body in a charset the parser does not read, or a body POST /v1/imports does not take (415), a person erased (422)', async () => {
     const { gatewayUrl } = ctx.stack;
     const job = { type: 'company.profile', input: { company_number: '07798925' } };
     for (const route of ['/v1/jobs', '/v1/enrich', '/v1/batches', '/v1/admin/reports/usage']) {
@@ -267,6 +267,18 @@ describe('the answers of /v1/providers, /v1/batches and /v1/imports, and error a
         rawBody: JSON.stringify(job),
       });
       expect(String(charset.message)).toMatch(/charset/i);
+    }
+    // POST /v1/imports reads its own body: a media type or a Content-Encoding it does not take is its 415.
+    const notTaken: [Record<string, string>, string][] = [
+      [{ 'content-type': 'application/json' }, JSON.stringify(job)],
+      [{ 'content-type': 'text/csv', 'content-encoding': 'compress' }, 'company_number\n07798925\n'],
+    ];
+    for (const [headers, rawBody] of notTaken) {
+      await refused('POST', '/v1/imports', '/v1/imports?type=company.profile', 415, {
+        token: apiKey,
+        headers,
+        rawBody,
+      });
     }
 
     const email = `erased-${randomBytes(4).toString('hex')}@example.com`;

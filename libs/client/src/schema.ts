@@ -694,7 +694,9 @@ export interface paths {
     put?: never;
     /**
      * Import a CSV: one job per valid row, the file streamed (any number of rows up to IMPORT_MAX_ROWS)
-     * @description Send `multipart/form-data` with the settings as form fields **before** a file part named `file` (with a filename; a file part under another name is a 400), or the CSV itself as a `text/csv` body with the settings as query parameters. The first line is the header.
+     * @description Send `multipart/form-data` with the settings as form fields **before** a file part named `file` (with a filename; a file part under another name is a 400), or the CSV itself as a `text/csv` body with the settings as query parameters. The first line is the header. Another Content-Type is a 415.
+     *
+     *     Either may be sent compressed, with `Content-Encoding: gzip`, `deflate` or `br` (as the JSON routes take them): it is decoded as it arrives, and IMPORT_MAX_BYTES limits the file as decoded. A body that does not decode as its Content-Encoding says is a 400 naming it; another Content-Encoding is a 415.
      *
      *     The file is UTF-8, with or without a byte order mark (Excel: "CSV UTF-8"); lines may end in CRLF, LF or CR, even mixed; blank lines are skipped; quoted cells may hold separators, quotes and line breaks. The separator is told from the header line, outside quotes: a comma if it holds one, otherwise a semicolon (Excel's "CSV" in many European locales) or a tab; a header holding semicolons and tabs but no comma is a 400 saying so. A file that is not UTF-8 is a 400 naming the first line that is not.
      *
@@ -8886,7 +8888,7 @@ export interface operations {
           'application/json': components['schemas']['ImportDto'];
         };
       };
-      /** @description Bad settings, no file part named `file`, not CSV, not UTF-8, a separator that cannot be told, no header, a mapping naming a missing column, too many rows. When found part-way the body holds the failed `import`. */
+      /** @description Bad settings, no file part named `file`, not CSV, not UTF-8, a separator that cannot be told, no header, a mapping naming a missing column, too many rows, a body that does not decode as its Content-Encoding says. When found part-way the body holds the failed `import`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -8970,7 +8972,7 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
-      /** @description The file is larger than IMPORT_MAX_BYTES. When found part-way the body holds the failed `import`. */
+      /** @description The file is larger than IMPORT_MAX_BYTES (decoded, when it came compressed). When found part-way the body holds the failed `import`. */
       413: {
         headers: {
           [name: string]: unknown;
@@ -8984,6 +8986,25 @@ export interface operations {
            *     }
            */
           'application/json': components['schemas']['ImportFailedErrorBody'];
+        };
+      };
+      /** @description A Content-Type other than multipart/form-data or a CSV type (text/csv and the like), or a Content-Encoding other than gzip, deflate or br. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 415,
+           *       "error": "Unsupported Media Type",
+           *       "message": [
+           *         "POST /v1/imports takes multipart/form-data with the CSV as a file part, or a text/csv body; the request is application/json.",
+           *         "The upload's Content-Encoding is compress, which POST /v1/imports does not decode; send the file uncompressed, or compressed with gzip, deflate, br."
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
         };
       };
       /** @description Over the workspace’s rate limit (per minute, hour or day); see Retry-After and RateLimit-* headers. */

@@ -283,7 +283,8 @@ export class GatewayConfig {
 
   @Setting({
     env: 'IMPORT_MAX_BYTES',
-    description: 'Largest CSV file one import may upload (bytes of the file itself).',
+    description:
+      'Largest CSV file one import may upload (bytes of the file itself, as decoded when it is sent compressed).',
   })
   @IsInt()
   @Min(1024)

@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { type Readable, Transform, type TransformCallback } from 'node:stream';
-import { BadRequestException, PayloadTooLargeException } from '@nestjs/common';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { BadRequestException, PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
 import busboy from 'busboy';
 import type { Request } from 'express';
 import { IMPORT_SETTING_NAMES, type RawImportSettings } from './import-settings';
@@ -43,6 +44,18 @@ const CSV_BODY_TYPES = ['text/csv', 'application/csv', 'text/plain', ...LEGACY_C
 /** Room for the multipart envelope and the form fields around the file. */
 const FORM_OVERHEAD_BYTES = 1024 * 1024;
 
+/**
+ * The Content-Encodings an upload may come in, each read by a node:zlib stream as it arrives: the
+ * ones the JSON routes' parser (body-parser) reads, so that a client compressing its bodies one way
+ * is answered alike on every route. body-parser keeps its table of decoders to itself (and reads
+ * whole bodies), so the table is repeated here; zlib's streams do the decoding.
+ */
+const DECODERS: Readonly<Record<string, () => Transform>> = {
+  gzip: createGunzip,
+  deflate: createInflate,
+  br: createBrotliDecompress,
+};
+
 /** An import's CSV, arriving: its settings and its bytes, read only as fast as they are consumed. */
 export interface CsvUpload {
   settings: RawImportSettings;
@@ -73,6 +86,8 @@ class UploadTap extends Transform {
   constructor(
     private readonly maxBytes: number,
     settings: RawImportSettings,
+    /** The upload's Content-Encoding, when it came compressed: the limit counts the bytes decoded. */
+    private readonly encoding: string | null,
   ) {
     super();
     this.hash = createHash('sha256').update(`${canonicalSettings(settings)}\n`);
@@ -89,7 +104,9 @@ class UploadTap extends Transform {
     if (this.bytes > this.maxBytes) {
       done(
         new PayloadTooLargeException(
-          `The file is larger than the import limit of ${this.maxBytes} bytes; split it into smaller imports.`,
+          `The file is larger than the import limit of ${this.maxBytes} bytes${
+            this.encoding ? ` (once decoded from its Content-Encoding, ${this.encoding})` : ''
+          }; split it into smaller imports.`,
         ),
       );
       return;
@@ -132,6 +149,61 @@ function mediaTypeOf(header: string | undefined): string {
   return (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 }
 
+/**
+ * The request's Content-Encoding (lower case), or null for none or `identity`; a 415 for one that
+ * {@link DECODERS} does not list, a list of several included.
+ */
+function contentEncodingOf(request: Request): string | null {
+  const encoding = (request.headers['content-encoding'] ?? '').trim().toLowerCase();
+  if (encoding === '' || encoding === 'identity') {
+    return null;
+  }
+  if (!Object.hasOwn(DECODERS, encoding)) {
+    throw new UnsupportedMediaTypeException(
+      `The upload's Content-Encoding is ${encoding}, which POST /v1/imports does not decode; send the file uncompressed, or compressed with ${Object.keys(DECODERS).join(', ')}.`,
+    );
+  }
+  return encoding;
+}
+
+/** An upload's body as its reader takes it: decoded, when it came compressed. */
+interface UploadBody {
+  /** The request itself, or the decoder it is piped into. */
+  stream: Readable;
+  /** Stops reading the body and lets the rest of the request go by unread (and undecoded). */
+  drain(): void;
+}
+
+/**
+ * The request's body, decoded as it arrives when it came with a Content-Encoding: nothing is held
+ * beyond the decoder's own buffer, and the decoder writes only as fast as its output is read, so a
+ * small body that decodes to far more than the limit (a compression bomb) is refused once the
+ * limit's worth of it has been decoded. A body that does not decode as its Content-Encoding says is
+ * the request's fault: `failed` gets a 400 naming the encoding.
+ */
+function uploadBody(request: Request, encoding: string | null, failed: (error: Error) => void): UploadBody {
+  if (encoding === null) {
+    return { stream: request, drain: () => request.resume() };
+  }
+  const decoder = DECODERS[encoding]();
+  decoder.on('error', (error: Error) =>
+    failed(
+      new BadRequestException(
+        `The upload could not be decoded as its Content-Encoding (${encoding}) says: ${error.message}. Send the file compressed with ${encoding}, or uncompressed without a Content-Encoding.`,
+      ),
+    ),
+  );
+  request.pipe(decoder);
+  return {
+    stream: decoder,
+    drain: () => {
+      request.unpipe(decoder);
+      decoder.destroy();
+      request.resume();
+    },
+  };
+}
+
 /** Calls `broke` when the client goes away before its request was fully read. */
 function watchAbort(request: Request, broke: (error: Error) => void): void {
   // A client gone while its key was checked has had its 'close' already: no event would come.
@@ -149,47 +221,59 @@ function watchAbort(request: Request, broke: (error: Error) => void): void {
 
 /**
  * Opens an import's upload: `multipart/form-data` (the settings as form fields before a file part,
- * or as query parameters) or a raw `text/csv` body (the settings as query parameters). Resolves as
- * soon as the file starts; nothing of it is buffered beyond the streams' own small buffers.
+ * or as query parameters) or a raw `text/csv` body (the settings as query parameters), either of
+ * them compressed or not (Content-Encoding gzip, deflate or br; `maxBytes` then limits the file as
+ * decoded, as the JSON routes' size limit does). Resolves as soon as the file starts; nothing of it
+ * is buffered beyond the streams' own small buffers. Another media type, or another
+ * Content-Encoding, is a 415.
  */
 export async function openCsvUpload(request: Request, maxBytes: number): Promise<CsvUpload> {
   const settings = querySettings(request);
   const mediaType = mediaTypeOf(request.headers['content-type']);
-  const length = Number(request.headers['content-length'] ?? Number.NaN);
-  if (mediaType === 'multipart/form-data') {
+  const multipart = mediaType === 'multipart/form-data';
+  if (!multipart && !CSV_BODY_TYPES.includes(mediaType)) {
+    throw new UnsupportedMediaTypeException(
+      `POST /v1/imports takes multipart/form-data with the CSV as a file part, or a text/csv body; the request is ${mediaType || 'without a Content-Type'}.`,
+    );
+  }
+  const encoding = contentEncodingOf(request);
+  // A compressed body's length says nothing of the file's: only its decoded bytes are counted.
+  const length = encoding === null ? Number(request.headers['content-length'] ?? Number.NaN) : Number.NaN;
+  if (multipart) {
     if (length > maxBytes + FORM_OVERHEAD_BYTES) {
       throw new PayloadTooLargeException(
         `The upload is larger than the import limit of ${maxBytes} bytes; split it into smaller imports.`,
       );
     }
-    return openForm(request, settings, maxBytes);
+    return openForm(request, settings, maxBytes, encoding);
   }
-  if (CSV_BODY_TYPES.includes(mediaType)) {
-    if (length > maxBytes) {
-      throw new PayloadTooLargeException(
-        `The file is larger than the import limit of ${maxBytes} bytes; split it into smaller imports.`,
-      );
-    }
-    const tap = new UploadTap(maxBytes, settings);
-    watchAbort(request, (error) => tap.destroy(error));
-    request.pipe(tap);
-    return {
-      settings,
-      file: tap,
-      finished: () => Promise.resolve(),
-      discard: () => {
-        request.unpipe(tap);
-        request.resume();
-      },
-      digest: () => tap.digest(),
-    };
+  if (length > maxBytes) {
+    throw new PayloadTooLargeException(
+      `The file is larger than the import limit of ${maxBytes} bytes; split it into smaller imports.`,
+    );
   }
-  throw new BadRequestException(
-    `POST /v1/imports takes multipart/form-data with the CSV as a file part, or a text/csv body; the request is ${mediaType || 'without a Content-Type'}.`,
-  );
+  const tap = new UploadTap(maxBytes, settings, encoding);
+  const body = uploadBody(request, encoding, (error) => tap.destroy(error));
+  watchAbort(request, (error) => tap.destroy(error));
+  body.stream.pipe(tap);
+  return {
+    settings,
+    file: tap,
+    finished: () => Promise.resolve(),
+    discard: () => {
+      body.stream.unpipe(tap);
+      body.drain();
+    },
+    digest: () => tap.digest(),
+  };
 }
 
-function openForm(request: Request, fromQuery: RawImportSettings, maxBytes: number): Promise<CsvUpload> {
+function openForm(
+  request: Request,
+  fromQuery: RawImportSettings,
+  maxBytes: number,
+  encoding: string | null,
+): Promise<CsvUpload> {
   return new Promise<CsvUpload>((resolve, reject) => {
     let form: busboy.Busboy;
     try {
@@ -211,6 +295,8 @@ function openForm(request: Request, fromQuery: RawImportSettings, maxBytes: numb
       form.on('error', (error: Error) => rejectClosed(error));
     });
     closed.catch(() => undefined); // read through finished()
+    // A body that does not decode is no form at all: refused as it is, not as a broken upload.
+    const body = uploadBody(request, encoding, (error) => (tap ? tap.destroy(error) : reject(error)));
     const broke = (error: Error): void => {
       if (tap) {
         tap.destroy(error);
@@ -257,13 +343,13 @@ function openForm(request: Request, fromQuery: RawImportSettings, maxBytes: numb
       }
       if (refusal) {
         stream.resume();
-        request.unpipe(form);
-        request.resume();
+        body.stream.unpipe(form);
+        body.drain();
         reject(refusal);
         return;
       }
       fileStream = stream;
-      const current = new UploadTap(maxBytes, settings);
+      const current = new UploadTap(maxBytes, settings, encoding);
       tap = current;
       stream.on('error', (error: Error) =>
         current.destroy(new UploadBrokenError(`The upload broke off: ${error.message}`)),
@@ -285,8 +371,8 @@ function openForm(request: Request, fromQuery: RawImportSettings, maxBytes: numb
         discard: () => {
           fileStream?.unpipe(current);
           fileStream?.resume();
-          request.unpipe(form);
-          request.resume();
+          body.stream.unpipe(form);
+          body.drain();
         },
         digest: () => current.digest(),
       });
@@ -305,6 +391,6 @@ function openForm(request: Request, fromQuery: RawImportSettings, maxBytes: numb
       broke(new UploadBrokenError(`Malformed multipart body: ${error.message}`)),
     );
     watchAbort(request, broke);
-    request.pipe(form);
+    body.stream.pipe(form);
   });
 }

@@ -133,7 +133,9 @@ export class ImportsController {
     summary:
       'Import a CSV: one job per valid row, the file streamed (any number of rows up to IMPORT_MAX_ROWS)',
     description: [
-      'Send `multipart/form-data` with the settings as form fields **before** a file part named `file` (with a filename; a file part under another name is a 400), or the CSV itself as a `text/csv` body with the settings as query parameters. The first line is the header.',
+      'Send `multipart/form-data` with the settings as form fields **before** a file part named `file` (with a filename; a file part under another name is a 400), or the CSV itself as a `text/csv` body with the settings as query parameters. The first line is the header. Another Content-Type is a 415.',
+      '',
+      'Either may be sent compressed, with `Content-Encoding: gzip`, `deflate` or `br` (as the JSON routes take them): it is decoded as it arrives, and IMPORT_MAX_BYTES limits the file as decoded. A body that does not decode as its Content-Encoding says is a 400 naming it; another Content-Encoding is a 415.',
       '',
       'The file is UTF-8, with or without a byte order mark (Excel: "CSV UTF-8"); lines may end in CRLF, LF or CR, even mixed; blank lines are skipped; quoted cells may hold separators, quotes and line breaks. The separator is told from the header line, outside quotes: a comma if it holds one, otherwise a semicolon (Excel\'s "CSV" in many European locales) or a tab; a header holding semicolons and tabs but no comma is a 400 saying so. A file that is not UTF-8 is a 400 naming the first line that is not.',
       '',
@@ -193,17 +195,25 @@ export class ImportsController {
   @ApiCreatedResponse({ description: 'The import, finished.', type: ImportDto, example: IMPORT_EXAMPLE })
   @ApiError(
     400,
-    'Bad settings, no file part named `file`, not CSV, not UTF-8, a separator that cannot be told, no header, a mapping naming a missing column, too many rows. When found part-way the body holds the failed `import`.',
+    'Bad settings, no file part named `file`, not CSV, not UTF-8, a separator that cannot be told, no header, a mapping naming a missing column, too many rows, a body that does not decode as its Content-Encoding says. When found part-way the body holds the failed `import`.',
     "mapping names column 'Work Email', which the header lacks; the header is: first_name, last_name, domain.",
     {},
     ImportFailedErrorBody,
   )
   @ApiError(
     413,
-    'The file is larger than IMPORT_MAX_BYTES. When found part-way the body holds the failed `import`.',
+    'The file is larger than IMPORT_MAX_BYTES (decoded, when it came compressed). When found part-way the body holds the failed `import`.',
     'The file is larger than the import limit of 52428800 bytes; split it into smaller imports.',
     {},
     ImportFailedErrorBody,
+  )
+  @ApiError(
+    415,
+    'A Content-Type other than multipart/form-data or a CSV type (text/csv and the like), or a Content-Encoding other than gzip, deflate or br.',
+    [
+      'POST /v1/imports takes multipart/form-data with the CSV as a file part, or a text/csv body; the request is application/json.',
+      "The upload's Content-Encoding is compress, which POST /v1/imports does not decode; send the file uncompressed, or compressed with gzip, deflate, br.",
+    ],
   )
   @ApiError(
     404,
