@@ -287,6 +287,12 @@ describe('provider credentials per workspace', () => {
       ['snov', 'failed', 'not_found'],
       ['apollo', 'failed', 'unauthorized'],
     ]);
+    // Said in the workspace's terms: the platform's setting (APOLLO_API_KEY) is not its to change.
+    const refused = view.steps.find((s) => s.provider === 'apollo')?.error ?? '';
+    expect(refused).toMatch(
+      /refused the workspace's own credentials.*PUT \/v1\/providers\/apollo\/credentials/,
+    );
+    expect(refused).not.toMatch(/APOLLO_API_KEY/);
     // The waterfall went on to the next provider, on the platform's credentials.
     expect(steps[2]?.[0]).toBe('rocketreach');
     expect(view.steps.find((s) => s.provider === 'apollo')?.credits).toBe(0);

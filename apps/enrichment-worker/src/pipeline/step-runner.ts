@@ -1500,6 +1500,20 @@ export class StepRunner {
         }),
       };
     }
+    if (account && (kind === 'unauthorized' || kind === 'forbidden') && charged === 0) {
+      // The workspace's own credentials were refused. The adapter's hint names the platform's
+      // settings (APOLLO_API_KEY, say), which the workspace can neither see nor change: the step
+      // says what the workspace can do instead.
+      return {
+        settled: await settle({
+          state: 'failed',
+          reason: kind,
+          error: `${provider} refused the workspace's own credentials (HTTP ${kind === 'unauthorized' ? 401 : 403}): store working ones with PUT /v1/providers/${provider}/credentials, or remove them (DELETE) to use the platform's account`,
+          latencyMs,
+          credits: 0,
+        }),
+      };
+    }
     const detail = unreadable?.error ?? message(error);
     if (countsAgainstCircuit(kind)) {
       await this.guards.circuits.recordFailure(provider);
