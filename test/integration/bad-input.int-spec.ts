@@ -342,6 +342,35 @@ describe('bad input is refused with a 4xx that names the problem, and nothing is
     expect(text(key.body.message)).toContain('A key in input contains an unpaired UTF-16 surrogate');
   });
 
+  it('a body whose bytes are not UTF-8 is 400 and says so, not stored with its characters replaced', async () => {
+    // "Zoë" in Latin-1 (ë is the single byte 0xEB): decoded as UTF-8 it became "Zo\ufffd".
+    // Sent as Latin-1: every other character is ASCII, the same byte in both.
+    const body = (json: string): Buffer => Buffer.from(json, 'latin1');
+    for (const [path, json] of [
+      [
+        '/v1/jobs',
+        '{"type":"person.email","input":{"first_name":"Zoë","last_name":"Lovelace","domain":"example.com"}}',
+      ],
+      // The cached-answer path, read ahead of Express, as well.
+      [
+        '/v1/enrich',
+        '{"first_name":"Zoë","last_name":"Lovelace","domain":"example.com","fields":["business_email"]}',
+      ],
+    ] as const) {
+      const answer = await fetch(`${stack.gatewayUrl}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: body(json),
+      });
+      const answered = (await answer.json()) as ErrorBody;
+      expect({ path, status: answer.status, message: answered.message }).toEqual({
+        path,
+        status: 400,
+        message: expect.stringMatching(/^The body is not valid UTF-8/) as string,
+      });
+    }
+  });
+
   it('a body that does not decode as its Content-Encoding says is 400 and says so', async () => {
     const answer = await post(undefined, { rawBody: '{}', headers: { 'content-encoding': 'gzip' } });
     expect(answer.status).toBe(400);

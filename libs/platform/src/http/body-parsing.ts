@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { isUtf8 } from 'node:buffer';
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 
@@ -121,6 +122,20 @@ export function jsonBodyProblem(value: unknown, depthLimit: number): string | nu
   return null;
 }
 
+/**
+ * The 400's message for a JSON body whose bytes are not UTF-8 (a Latin-1 `é`, say). Decoding them
+ * anyway turns each such byte into U+FFFD, and a name would be stored other than as sent, without
+ * a word; RFC 8259 has JSON exchanged between systems in UTF-8.
+ */
+export const NOT_UTF8 =
+  'The body is not valid UTF-8: it holds bytes that are not UTF-8 text (Latin-1 or Windows-1252, say); send the JSON encoded as UTF-8.';
+
+/** The error a body-parser `verify` throws for a body that is not UTF-8 (answered 400 with {@link NOT_UTF8}). */
+class NotUtf8Error extends Error {
+  readonly status = 400;
+  readonly notUtf8 = true;
+}
+
 /** The JSON answer to a body refused before any route: `{statusCode, error, message}`. */
 export function bodyProblem(
   status: 400 | 413 | 415,
@@ -212,7 +227,14 @@ export function readPlainJsonBody(req: IncomingMessage): Promise<PlainJsonBody |
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.once('end', () => resolve(parsePlainJson(Buffer.concat(chunks).toString('utf8'))));
+    req.once('end', () => {
+      const bytes = Buffer.concat(chunks);
+      resolve(
+        isUtf8(bytes)
+          ? parsePlainJson(bytes.toString('utf8'))
+          : { ok: false, status: 400, message: NOT_UTF8 },
+      );
+    });
     // After 'end' these change nothing: a promise settles once.
     req.once('error', () => resolve(null));
     req.once('close', () => resolve(null));
@@ -286,13 +308,16 @@ export function useJsonBodies(
     limit: limitBytes,
     strict: true,
     type: ['application/json', 'application/*+json'],
-    ...(options.rawBody
-      ? {
-          verify: (req: Request & { rawBody?: Buffer }, _res: Response, buffer: Buffer) => {
-            req.rawBody = buffer;
-          },
-        }
-      : {}),
+    // The body as received (decompressed), before it is decoded: refused unless UTF-8 when it is
+    // read as UTF-8 (a body declaring UTF-16 or UTF-32 is decoded as declared).
+    verify: (req: Request & { rawBody?: Buffer }, _res: Response, buffer: Buffer, encoding: string) => {
+      if (encoding.toLowerCase() === 'utf-8' && !isUtf8(buffer)) {
+        throw new NotUtf8Error(NOT_UTF8);
+      }
+      if (options.rawBody) {
+        req.rawBody = buffer;
+      }
+    },
   });
   // The paths that read their own bodies get theirs unread, JSON or not, so that the route answers
   // a body it does not take (POST /v1/imports: a 415). Read here first, a JSON body would be a 413
@@ -316,6 +341,10 @@ export function useJsonBodies(
     const answer = (status: 400 | 413 | 415, message: string): void => {
       res.status(status).json(bodyProblem(status, message));
     };
+    if ((error as BodyParserError & { notUtf8?: boolean }).notUtf8 === true) {
+      answer(400, NOT_UTF8);
+      return;
+    }
     switch (error.type) {
       case 'entity.parse.failed':
         answer(
