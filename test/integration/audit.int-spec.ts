@@ -326,6 +326,17 @@ describe('audit trail', () => {
       const platform = await all(`/v1/admin/audit?action=${action}`, TEST_ADMIN_TOKEN, 50);
       expect(platform.map((e) => [e.workspace_id, e.actor, e.target_type])).toEqual([[null, 'admin', 'job']]);
     }
+    // A provider's settings changed and reset: each row carries the request's correlation id too.
+    expect((await admin('PUT', '/v1/admin/providers/snov/settings', { credit_warning: 50 })).status).toBe(
+      200,
+    );
+    expect((await admin('DELETE', '/v1/admin/providers/snov/settings')).status).toBe(200);
+    for (const action of ['provider.settings', 'provider.settings.reset']) {
+      const platform = await all(`/v1/admin/audit?action=${action}`, TEST_ADMIN_TOKEN, 50);
+      expect(
+        platform.map((e) => [e.target_id, typeof e.correlation_id, (e.correlation_id?.length ?? 0) > 0]),
+      ).toEqual([['snov', 'string', true]]);
+    }
   });
 
   it('refuses malformed filters by name', async () => {

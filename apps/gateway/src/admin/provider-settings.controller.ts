@@ -1,3 +1,4 @@
+import { CorrelationId } from '../auth/request-context';
 import { AuditLog } from '../audit/audit-log.service';
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Put, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
@@ -146,6 +147,7 @@ export class ProviderSettingsController {
     @Param('name') name: string,
     @Body() body: Record<string, unknown>,
     @Headers('x-admin-user') actor: string | undefined,
+    @CorrelationId() correlationId: string,
   ): Promise<ProviderSettingsView> {
     const view = await this.settings.update(providerOf(name), body, actorOf(actor));
     await this.audit.record({
@@ -155,6 +157,7 @@ export class ProviderSettingsController {
       targetType: 'provider',
       targetId: view.name,
       details: { changed: Object.keys(body), updated_by: actorOf(actor) },
+      correlationId,
     });
     return view;
   }
@@ -177,7 +180,10 @@ export class ProviderSettingsController {
     'Unknown query parameter(s) field; this route takes none.',
   ])
   @ApiError(404, 'No such provider.', NO_PROVIDER)
-  async reset(@Param('name') name: string): Promise<ProviderSettingsView> {
+  async reset(
+    @Param('name') name: string,
+    @CorrelationId() correlationId: string,
+  ): Promise<ProviderSettingsView> {
     const view = await this.settings.reset(providerOf(name));
     await this.audit.record({
       workspaceId: null,
@@ -185,6 +191,7 @@ export class ProviderSettingsController {
       action: 'provider.settings.reset',
       targetType: 'provider',
       targetId: view.name,
+      correlationId,
     });
     return view;
   }

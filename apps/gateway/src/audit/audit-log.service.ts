@@ -12,7 +12,7 @@ export interface AuditEntry {
   targetType?: string | null;
   targetId?: string | null;
   details?: Record<string, unknown>;
-  correlationId?: string | null;
+  correlationId: string | null;
 }
 
 /**
