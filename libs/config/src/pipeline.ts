@@ -112,7 +112,7 @@ export function providerOverridesProblem(raw: string): string | null {
       entry.minimumTier !== undefined &&
       !(typeof entry.minimumTier === 'string' && ['free', 'pro', 'enterprise'].includes(entry.minimumTier))
     ) {
-      return `PROVIDER_OVERRIDES.${provider}.minimumTier must be free, pro or enterprise`;
+      return `PROVIDER_OVERRIDES.${provider}.minimumTier must be free, pro or enterprise (a standard workspace is pro, a premium one enterprise)`;
     }
     if (entry.rateLimits !== undefined) {
       const problem = rulesProblem(entry.rateLimits, `PROVIDER_OVERRIDES.${provider}.rateLimits`);

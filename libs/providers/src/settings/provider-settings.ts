@@ -7,6 +7,12 @@ import { descriptorOf } from '../registry';
 import { rocketReachDefaultRateLimits } from '../rocketreach/rate-limits';
 
 /**
+ * How provider tiers meet workspace tiers (`providerTierOf` in libs/enrichment): said with each
+ * tier's refusal, since workspaces are created as free, standard or premium.
+ */
+const TIER_NAMES = 'a standard workspace is pro, a premium one enterprise';
+
+/**
  * A provider's operational settings in three layers: the built-in defaults, the deployment's
  * environment (PROVIDER_OVERRIDES, ASYNC_POLL_INTERVAL_MS) and the operators' overrides stored in
  * the `provider_settings` table (edited through the admin API, applied by running workers live).
@@ -473,7 +479,7 @@ export function parseSettingsPatch(
         if (typeof value === 'string' && (SETTINGS_TIERS as readonly string[]).includes(value)) {
           patch.minimumTier = value as SettingsTier;
         } else {
-          problems.push('minimum_tier must be free, pro, enterprise or null');
+          problems.push(`minimum_tier must be free, pro, enterprise or null (${TIER_NAMES})`);
         }
         break;
       case 'pollIntervalMs':
@@ -559,7 +565,7 @@ function parseRules(value: unknown, provider: string, problems: string[]): Setti
       tier !== undefined &&
       !(typeof tier === 'string' && (SETTINGS_TIERS as readonly string[]).includes(tier))
     ) {
-      problems.push(`${at}.tier must be free, pro or enterprise when given`);
+      problems.push(`${at}.tier must be free, pro or enterprise when given (${TIER_NAMES})`);
     }
     const operationsWrong = operationsProblem(operations, provider, known, `${at}.operations`);
     if (operationsWrong) {
