@@ -8982,7 +8982,7 @@ export interface operations {
            * @example {
            *       "statusCode": 413,
            *       "error": "Payload Too Large",
-           *       "message": "The file is larger than the import limit of 52428800 bytes; split it into smaller imports."
+           *       "message": "The file is larger than the import limit of 536870912 bytes; split it into smaller imports."
            *     }
            */
           'application/json': components['schemas']['ImportFailedErrorBody'];

@@ -203,7 +203,7 @@ export class ImportsController {
   @ApiError(
     413,
     'The file is larger than IMPORT_MAX_BYTES (decoded, when it came compressed). When found part-way the body holds the failed `import`.',
-    'The file is larger than the import limit of 52428800 bytes; split it into smaller imports.',
+    'The file is larger than the import limit of 536870912 bytes; split it into smaller imports.',
     {},
     ImportFailedErrorBody,
   )
