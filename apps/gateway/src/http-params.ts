@@ -206,7 +206,8 @@ export function singleParams(raw: Record<string, unknown>): (name: string) => st
 /** A `limit` query parameter: `fallback` when absent, else a whole number from 1 to `max`. */
 export function limitParam(value: string | undefined, fallback: number, max: number): number {
   const limit = value === undefined ? fallback : Number(value);
-  if (!Number.isInteger(limit) || limit < 1 || limit > max) {
+  // Digits only: Number() also reads `1e2`, `0x10` and ` 5`, which the other lists refuse.
+  if ((value !== undefined && !/^\d+$/.test(value)) || !Number.isInteger(limit) || limit < 1 || limit > max) {
     throw new BadRequestException(`limit must be a whole number from 1 to ${max}.`);
   }
   return limit;

@@ -9,3 +9,24 @@ describe('parseJobListQuery import_id', () => {
     expect(() => parseJobListQuery({ import_id: [id, id] })).toThrow(/import_id may be given once/);
   });
 });
+
+describe('parseJobListQuery dates and limit', () => {
+  it('refuses a created_after not before created_before, which no job could match', () => {
+    expect(() =>
+      parseJobListQuery({ created_after: '2026-12-10T00:00:00Z', created_before: '2026-12-01T00:00:00Z' }),
+    ).toThrow('created_after must be before created_before.');
+    expect(() =>
+      parseJobListQuery({ created_after: '2026-12-01T00:00:00Z', created_before: '2026-12-01T00:00:00Z' }),
+    ).toThrow('created_after must be before created_before.');
+    expect(
+      parseJobListQuery({ created_after: '2026-12-01T00:00:00Z', created_before: '2026-12-10T00:00:00Z' }),
+    ).toMatchObject({ createdAfter: new Date('2026-12-01T00:00:00Z') });
+  });
+
+  it('takes a limit written in digits only, as the other lists do', () => {
+    expect(parseJobListQuery({ limit: '100' })).toMatchObject({ limit: 100 });
+    for (const limit of ['1e2', '0x10', ' 5', '5.0', '']) {
+      expect(() => parseJobListQuery({ limit })).toThrow('limit must be a whole number from 1 to 200.');
+    }
+  });
+});

@@ -48,12 +48,18 @@ export function parseJobListQuery(raw: Record<string, unknown>): JobListQuery {
     throw new BadRequestException('import_id must be a UUID, as returned by POST /v1/imports.');
   }
   const cursor = text('cursor');
+  const createdAfter = isoDateParam(text('created_after'), 'created_after');
+  const createdBefore = isoDateParam(text('created_before'), 'created_before');
+  if (createdAfter && createdBefore && createdAfter >= createdBefore) {
+    // An empty page would read as "no such jobs", where the filter can match none.
+    throw new BadRequestException('created_after must be before created_before.');
+  }
   return {
     status: status as JobListQuery['status'],
     type,
     importId,
-    createdAfter: isoDateParam(text('created_after'), 'created_after'),
-    createdBefore: isoDateParam(text('created_before'), 'created_before'),
+    createdAfter,
+    createdBefore,
     limit,
     after: cursor ? decodeKeysetCursor(cursor) : undefined,
   };
