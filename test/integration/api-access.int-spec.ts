@@ -234,6 +234,50 @@ describe('API access', () => {
     expect(next.headers.get('ratelimit-remaining')).toBe('6');
   });
 
+  it('keeps every limit of concurrent PATCHes that each set a different one', async () => {
+    ctx = await setUp({}, { worker: false });
+    const { stack, db } = ctx;
+    const { id: workspaceId } = await createWorkspace(stack.gatewayUrl, 'Racing Co');
+    const path = `/v1/admin/workspaces/${workspaceId}/limits`;
+    const stored = async (): Promise<unknown> =>
+      (
+        await db.dataSource.query<{ rate_limits: unknown }[]>(
+          'SELECT rate_limits FROM workspaces WHERE id = $1',
+          [workspaceId],
+        )
+      )[0]?.rate_limits;
+    for (let round = 1; round <= 8; round += 1) {
+      const wanted = { per_minute: 100 + round, per_hour: 2_000 + round, per_day: 30_000 + round };
+      const answers = await Promise.all([
+        admin(stack, 'PATCH', path, { per_minute: wanted.per_minute }),
+        admin(stack, 'PATCH', path, { per_hour: wanted.per_hour }),
+        admin(stack, 'PATCH', path, { per_day: wanted.per_day }),
+      ]);
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
+      // Each answer shows its own change in force, whatever the others did meanwhile.
+      expect((answers[0]?.body.rate_limits as Record<string, number>).per_minute).toBe(wanted.per_minute);
+      expect((answers[1]?.body.rate_limits as Record<string, number>).per_hour).toBe(wanted.per_hour);
+      expect((answers[2]?.body.rate_limits as Record<string, number>).per_day).toBe(wanted.per_day);
+      expect(await stored()).toEqual(wanted);
+      // Removing keys concurrently with setting another removes exactly those keys.
+      const mixed = await Promise.all([
+        admin(stack, 'PATCH', path, { per_minute: null }),
+        admin(stack, 'PATCH', path, { per_hour: null }),
+        admin(stack, 'PATCH', path, { per_day: wanted.per_day + 1 }),
+      ]);
+      expect(mixed.map((answer) => answer.status)).toEqual([200, 200, 200]);
+      expect(await stored()).toEqual({ per_day: wanted.per_day + 1 });
+      const cleared = await admin(stack, 'PATCH', path, { per_day: null });
+      expect(cleared.body.rate_limits).toEqual({
+        per_minute: 1_000_000,
+        per_hour: 1_000_000,
+        per_day: 1_000_000,
+      });
+      // No limit of its own left: the column is back to NULL, as for a workspace never given one.
+      expect(await stored()).toBeNull();
+    }
+  });
+
   it('replays the first answer for a repeated Idempotency-Key and refuses the key with another body', async () => {
     ctx = await setUp({});
     const { stack, db } = ctx;

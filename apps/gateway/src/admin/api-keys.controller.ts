@@ -1,4 +1,4 @@
-import { workspaceOr404 } from './workspace-or-404';
+import { noSuchWorkspace, workspaceOr404 } from './workspace-or-404';
 import { ApiKeyCache } from '../auth/api-key-cache';
 import {
   Body,
@@ -263,19 +263,33 @@ export class ApiKeysController {
     @Body() body: RateLimitsDto,
     @CorrelationId() correlationId: string,
   ): Promise<{ rate_limits: Required<Record<keyof WorkspaceRateLimits, number>> }> {
-    const workspace = await this.workspace(workspaceId);
-    const merged: WorkspaceRateLimits = { ...(workspace.rateLimits ?? {}) };
+    const set: WorkspaceRateLimits = {};
+    const removed: string[] = [];
     for (const name of ['per_minute', 'per_hour', 'per_day'] as const) {
       const value = body[name];
       if (value === null) {
-        delete merged[name];
+        removed.push(name);
       } else if (value !== undefined) {
-        merged[name] = value;
+        set[name] = value;
       }
     }
-    await this.dataSource
-      .getRepository(Workspace)
-      .update({ id: workspaceId }, { rateLimits: Object.keys(merged).length > 0 ? merged : null });
+    // One statement merges the change into the row as it stands when the row is written: read in
+    // JS and written back whole, two PATCHes at once (one setting per_minute, one per_hour) each
+    // wrote the row without the other's change. Concurrent updates of the row wait for each other,
+    // and each re-reads the row the one before it wrote. No limit of its own left is NULL again.
+    const [rows] = await this.dataSource.query<[{ rate_limits: WorkspaceRateLimits | null }[], number]>(
+      `UPDATE workspaces
+          SET rate_limits = nullif((coalesce(rate_limits, '{}'::jsonb) || $2::jsonb) - $3::text[], '{}'::jsonb),
+              updated_at = now()
+        WHERE id = $1
+      RETURNING rate_limits`,
+      [workspaceId, JSON.stringify(set), removed],
+    );
+    const row = rows[0];
+    if (!row) {
+      throw noSuchWorkspace(workspaceId);
+    }
+    const merged = row.rate_limits;
     this.keys.forget({ workspaceId });
     const [minute, hour, day] = workspaceRules(merged, this.config);
     const limits = { per_minute: minute.limit, per_hour: hour.limit, per_day: day.limit };

@@ -9,7 +9,12 @@ import type { DataSource } from 'typeorm';
 export async function workspaceOr404(dataSource: DataSource, id: string): Promise<Workspace> {
   const found = await dataSource.getRepository(Workspace).findOneBy({ id });
   if (!found) {
-    throw new NotFoundException(`No workspace ${id}.`);
+    throw noSuchWorkspace(id);
   }
   return found;
+}
+
+/** The 404 of {@link workspaceOr404}, for a route whose own statement found no workspace row. */
+export function noSuchWorkspace(id: string): NotFoundException {
+  return new NotFoundException(`No workspace ${id}.`);
 }
