@@ -580,6 +580,41 @@ describe('real-time enrichment (POST /v1/enrich)', () => {
     }
   });
 
+  it('refuses a callback_url that POST /v1/jobs refuses, with its message, and writes nothing', async () => {
+    const requests = ctx.db.dataSource.getRepository(EnrichmentRequest);
+    const before = await requests.count();
+    const person = personInput(world[0]);
+    const long = `https://crm.example.com/hooks/${'a'.repeat(5_020 - 30)}`;
+    expect(long).toHaveLength(5_020);
+    for (const [url, message] of [
+      [long, 'callback_url must be shorter than or equal to 2048 characters'],
+      // An underscore in the host name: new URL() takes it, POST /v1/jobs does not.
+      ['https://crm_hooks/sluice', 'callback_url must be an http(s) URL'],
+    ] as const) {
+      const enqueued = await call<{ message: unknown }>(ctx.stack.gatewayUrl, 'POST', '/v1/enrich/enqueue', {
+        token: apiKey,
+        body: { records: [person], enrich: ['business_email'], callback_url: url },
+      });
+      expect({ url: url.slice(0, 40), status: enqueued.status, message: enqueued.body.message }).toEqual({
+        url: url.slice(0, 40),
+        status: 400,
+        message,
+      });
+      const job = await call<{ message: unknown }>(ctx.stack.gatewayUrl, 'POST', '/v1/jobs', {
+        token: apiKey,
+        body: { type: 'enrich', input: person, options: { fields: ['business_email'] }, callback_url: url },
+      });
+      expect(job.status).toBe(400);
+      expect(job.body.message).toEqual([message]);
+      const stored = await ctx.db.dataSource.query<{ n: number }[]>(
+        'SELECT count(*)::int AS n FROM enrichment_requests WHERE callback_url = $1',
+        [url],
+      );
+      expect(stored[0]?.n).toBe(0);
+    }
+    expect(await requests.count()).toBe(before);
+  });
+
   it('buys no work e-mail and no firmographics that the profile lookup already paid for, and verifies the profile’s address', async () => {
     // A workspace of its own: nothing earlier tests stored or cached answers for it.
     const token = (await createWorkspace(ctx.stack.gatewayUrl, 'Profile First Co')).apiKey;

@@ -1045,6 +1045,7 @@ export interface components {
         [key: string]: unknown;
       };
       /**
+       * Format: uri
        * @description Where Sluice delivers the result when the job finishes: a POST signed per Standard Webhooks with the workspace’s webhook secret, retried with backoff for about a day. Private, loopback and link-local addresses are refused unless the deployment allows them.
        * @example https://crm.example.com/hooks/sluice
        */
@@ -6610,6 +6611,10 @@ export interface operations {
           };
           /** @enum {string} */
           priority?: 'interactive' | 'bulk';
+          /**
+           * Format: uri
+           * @example https://crm.example.com/hooks/sluice
+           */
           callback_url?: string;
           max_credits?: number;
         };
@@ -8738,7 +8743,7 @@ export interface operations {
         resume?: unknown;
         /** @description A label of 1–128 visible ASCII characters, to find the import again: GET /v1/imports?reference=. */
         reference?: unknown;
-        callback_url?: unknown;
+        callback_url?: string;
         priority?: 'interactive' | 'bulk';
         /** @description With a text/csv body (JSON). */
         options?: unknown;
@@ -8786,7 +8791,10 @@ export interface operations {
            * @enum {string}
            */
           priority?: 'interactive' | 'bulk';
-          /** @example https://crm.example.com/hooks/sluice */
+          /**
+           * Format: uri
+           * @example https://crm.example.com/hooks/sluice
+           */
           callback_url?: string;
           /** @example leads-2026-12-02 */
           reference?: string;
@@ -8828,7 +8836,10 @@ export interface operations {
            * @enum {string}
            */
           priority?: 'interactive' | 'bulk';
-          /** @example https://crm.example.com/hooks/sluice */
+          /**
+           * Format: uri
+           * @example https://crm.example.com/hooks/sluice
+           */
           callback_url?: string;
           /** @example leads-2026-12-02 */
           reference?: string;

@@ -18,6 +18,7 @@ import { RecordsWorkUnderKey } from '../auth/idempotent-work';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
 import { RequireScope } from '../auth/scopes';
+import { CALLBACK_URL_SCHEMA, callbackUrlProblem } from '../callbacks/callback-url';
 import { WebhookSecrets } from '../callbacks/webhook-secrets.service';
 import { ApiQuotaExceeded } from '../credits/quota.dto';
 import { Quotas } from '../credits/quotas.service';
@@ -223,7 +224,7 @@ export class EnrichController {
         enrich: FIELDS_SCHEMA,
         options: OPTIONS_SCHEMA,
         priority: { type: 'string', enum: ['interactive', 'bulk'] },
-        callback_url: { type: 'string' },
+        callback_url: CALLBACK_URL_SCHEMA,
         max_credits: { type: 'number', minimum: 0 },
       },
       example: {
@@ -283,11 +284,13 @@ export class EnrichController {
     }
     let callbackUrl: string | null = null;
     if (body.callback_url !== undefined) {
-      if (typeof body.callback_url !== 'string' || !/^https?:\/\/\S+$/.test(body.callback_url)) {
-        throw new BadRequestException('callback_url must be an http(s) URL');
+      // The same check as POST /v1/jobs: a looser one here stored URLs of any length.
+      const problem = callbackUrlProblem(body.callback_url);
+      if (problem) {
+        throw new BadRequestException(problem);
       }
-      await this.secrets.checkUrl(body.callback_url);
-      callbackUrl = body.callback_url;
+      callbackUrl = body.callback_url as string;
+      await this.secrets.checkUrl(callbackUrl);
     }
     const maxCredits = parseMaxCredits(body.max_credits);
     // The shared settings first: one mistake there is every record's, so it is the request's 400.

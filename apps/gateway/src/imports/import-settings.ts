@@ -6,6 +6,7 @@ import {
   type RequestOptions,
   type RequestType,
 } from '@sluice/enrichment';
+import { callbackUrlProblem } from '../callbacks/callback-url';
 import { parseJobOptionsFor } from '../jobs/job-input';
 import { UUID } from '../jobs/job-list';
 
@@ -61,16 +62,12 @@ function json(name: string, raw: string): Record<string, unknown> {
 }
 
 function callbackUrlOf(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new BadRequestException('callback_url must be an http(s) URL.');
+  // The same shape check as POST /v1/jobs; which hosts may be called is decided by
+  // WebhookSecrets.checkUrl, as for POST /v1/jobs.
+  const problem = callbackUrlProblem(raw);
+  if (problem) {
+    throw new BadRequestException(`${problem}.`);
   }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || raw.length > 2048 || !url.hostname) {
-    throw new BadRequestException('callback_url must be an http(s) URL of at most 2048 characters.');
-  }
-  // Which hosts may be called is decided by WebhookSecrets.checkUrl, as for POST /v1/jobs.
   return raw;
 }
 

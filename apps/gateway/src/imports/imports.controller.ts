@@ -28,6 +28,7 @@ import { ApiKeyGuard } from '../auth/api-key.guard';
 import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
 import { RequireScope } from '../auth/scopes';
 import { recordStreamedDigest, StreamedBody } from '../auth/streamed-body';
+import { CALLBACK_URL_SCHEMA } from '../callbacks/callback-url';
 import { WebhookSecrets } from '../callbacks/webhook-secrets.service';
 import { ApiError, ApiKeyErrors, ApiNoQuery, ApiPost, ApiUuidParam } from '../openapi/decorators';
 import { asBadRequest, openCsvUpload } from './csv-upload';
@@ -167,7 +168,7 @@ export class ImportsController {
         },
         options: { type: 'string', description: 'JSON object', example: '{"verify":true}' },
         priority: { type: 'string', enum: ['interactive', 'bulk'], default: 'bulk' },
-        callback_url: { type: 'string', example: 'https://crm.example.com/hooks/sluice' },
+        callback_url: CALLBACK_URL_SCHEMA,
         reference: { type: 'string', example: 'leads-2026-12-02' },
         resume: { type: 'string', format: 'uuid', example: '0b7e6f1c-2a4d-4e8f-9c1b-3d5a7e9f1b2c' },
         file: { type: 'string', format: 'binary' },
@@ -178,7 +179,7 @@ export class ImportsController {
   @ApiQuery({ name: 'mapping', required: false, description: 'With a text/csv body (JSON).' })
   @ApiQuery({ name: 'options', required: false, description: 'With a text/csv body (JSON).' })
   @ApiQuery({ name: 'priority', required: false, enum: ['interactive', 'bulk'] })
-  @ApiQuery({ name: 'callback_url', required: false })
+  @ApiQuery({ name: 'callback_url', required: false, schema: CALLBACK_URL_SCHEMA })
   @ApiQuery({
     name: 'reference',
     required: false,

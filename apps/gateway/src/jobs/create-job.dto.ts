@@ -7,12 +7,11 @@ import {
   IsObject,
   IsOptional,
   IsString,
-  IsUrl,
   Max,
-  MaxLength,
   Min,
   ValidateIf,
 } from 'class-validator';
+import { CALLBACK_URL_SCHEMA, IsCallbackUrl } from '../callbacks/callback-url';
 import { FitsCreditColumn } from '../credit-figures';
 
 export class CreateJobDto {
@@ -63,16 +62,12 @@ export class CreateJobDto {
   options?: Record<string, unknown>;
 
   @ApiPropertyOptional({
+    ...CALLBACK_URL_SCHEMA,
     description:
       'Where Sluice delivers the result when the job finishes: a POST signed per Standard Webhooks with the workspace’s webhook secret, retried with backoff for about a day. Private, loopback and link-local addresses are refused unless the deployment allows them.',
-    example: 'https://crm.example.com/hooks/sluice',
   })
   @IsOptional()
-  @IsUrl(
-    { protocols: ['https', 'http'], require_protocol: true, require_tld: false },
-    { message: 'callback_url must be an http(s) URL' },
-  )
-  @MaxLength(2048)
+  @IsCallbackUrl()
   callback_url?: string;
 }
 
