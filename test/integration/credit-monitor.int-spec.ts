@@ -336,6 +336,51 @@ describe('the credit monitor', () => {
     );
   });
 
+  it('sends a usage report for today or an earlier day, and none for a day to come or before Sluice kept usage', async () => {
+    ctx = await setUp(alertEnv(), { worker: false });
+    const { stack, db } = ctx;
+    monitors.push(await startAppProcess('credit-monitor', stack.env));
+    const report = (day: string) =>
+      call<{ message?: unknown }>(stack.gatewayUrl, 'POST', '/v1/admin/reports/usage', {
+        token: TEST_ADMIN_TOKEN,
+        body: { day },
+      });
+    const today = new Date().toISOString().slice(0, 10);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    for (const [day, message] of [
+      ['9999-12-31', /^day must not be after today \(\d{4}-\d{2}-\d{2}, UTC\)/],
+      [tomorrow, /^day must not be after today/],
+      ['0000-01-01', /^day must be 2026-11-22 or later: Sluice's database schema dates from that day/],
+      ['2026-11-21', /^day must be 2026-11-22 or later/],
+    ] as const) {
+      const refused = await report(day);
+      expect({ day, status: refused.status }).toEqual({ day, status: 400 });
+      expect(String(refused.body.message)).toMatch(message);
+    }
+    // The bounds themselves are sent: today's report counts the calls so far.
+    expect((await report(today)).status).toBe(202);
+    expect((await report('2026-11-22')).status).toBe(202);
+    const titles = async (): Promise<string[]> =>
+      (
+        await db.dataSource.query<{ title: string }[]>(
+          `SELECT title FROM alerts WHERE kind = 'usage.daily' ORDER BY title`,
+        )
+      ).map((row) => row.title);
+    await eventually(async () => (await titles()).length === 2 || undefined, {
+      what: 'the two usage reports',
+    });
+    await settle();
+    expect(await titles()).toEqual([
+      'Usage on 2026-11-22: 0 calls, 0 hits, 0 credits',
+      `Usage on ${today}: 0 calls, 0 hits, 0 credits`,
+    ]);
+    await eventually(() => alertsOf(sink, 'usage.daily').length === 2 || undefined, {
+      what: 'the two reports by webhook',
+    });
+    await settle();
+    expect(alertsOf(sink, 'usage.daily')).toHaveLength(2);
+  });
+
   it('sends each alert once with two monitor processes checking at the same time', async () => {
     ctx = await setUp({
       ...alertEnv(),

@@ -258,7 +258,7 @@ export interface paths {
     put?: never;
     /**
      * Send the usage report now (per provider and workspace: calls, hits, credits, cost per hit)
-     * @description Body `{"day": "YYYY-MM-DD"}` (UTC); yesterday by default, as the daily schedule sends it.
+     * @description Body `{"day": "YYYY-MM-DD"}` (UTC); yesterday by default, as the daily schedule sends it. Today is allowed (its report counts the calls made so far); a later day, or one before 2026-11-22 (the day Sluice’s schema dates from, so no installation has usage before it), is a 400.
      */
     post: operations['ProvidersAdminController_usageReport'];
     delete?: never;
@@ -4169,7 +4169,7 @@ export interface operations {
           };
         };
       };
-      /** @description day is not a YYYY-MM-DD date its month has, or an unknown field. */
+      /** @description day is not a YYYY-MM-DD date its month has, is after today (UTC) or before 2026-11-22, or an unknown field. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -4181,6 +4181,8 @@ export interface operations {
            *       "error": "Bad Request",
            *       "message": [
            *         "day must be a date as YYYY-MM-DD.",
+           *         "day must not be after today (2026-12-01, UTC): a report counts the calls made that day, and today's counts those so far.",
+           *         "day must be 2026-11-22 or later: Sluice's database schema dates from that day, so there is no usage before it.",
            *         "Unknown field(s) dya; allowed: day."
            *       ]
            *     }

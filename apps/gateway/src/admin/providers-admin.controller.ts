@@ -1,7 +1,7 @@
 import { AuditLog } from '../audit/audit-log.service';
 import { CorrelationId } from '../auth/request-context';
 import { InjectQueue } from '@nestjs/bullmq';
-import { BadRequestException, Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AdminErrors, ApiAnswer, ApiError, ApiJsonBody, ApiPost } from '../openapi/decorators';
@@ -30,7 +30,8 @@ import {
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
-import { bodyFields, isCalendarDate, providerOf } from '../http-params';
+import { bodyFields, providerOf } from '../http-params';
+import { checkUsageReportDay } from './usage-report-day';
 
 /**
  * Ops controls over providers: pause or resume one by hand (its queue and the marker every worker
@@ -186,26 +187,30 @@ export class ProvidersAdminController {
   @HttpCode(202)
   @ApiOperation({
     summary: 'Send the usage report now (per provider and workspace: calls, hits, credits, cost per hit)',
-    description: 'Body `{"day": "YYYY-MM-DD"}` (UTC); yesterday by default, as the daily schedule sends it.',
+    description:
+      'Body `{"day": "YYYY-MM-DD"}` (UTC); yesterday by default, as the daily schedule sends it. Today is allowed (its report counts the calls made so far); a later day, or one before 2026-11-22 (the day Sluice’s schema dates from, so no installation has usage before it), is a 400.',
   })
   @ApiPost({ body: true })
   @ApiJsonBody({ day: '2026-11-30' }, { required: false, optional: ['day'] })
   @ApiAnswer(202, USAGE_REPORT_EXAMPLE)
-  @ApiError(400, 'day is not a YYYY-MM-DD date its month has, or an unknown field.', [
-    'day must be a date as YYYY-MM-DD.',
-    'Unknown field(s) dya; allowed: day.',
-  ])
+  @ApiError(
+    400,
+    'day is not a YYYY-MM-DD date its month has, is after today (UTC) or before 2026-11-22, or an unknown field.',
+    [
+      'day must be a date as YYYY-MM-DD.',
+      "day must not be after today (2026-12-01, UTC): a report counts the calls made that day, and today's counts those so far.",
+      "day must be 2026-11-22 or later: Sluice's database schema dates from that day, so there is no usage before it.",
+      'Unknown field(s) dya; allowed: day.',
+    ],
+  )
   async usageReport(
     @CorrelationId() correlationId: string,
     @Body() body: unknown,
   ): Promise<{ status: 'queued'; job_id: string }> {
     // A misspelt day must not send yesterday's report instead.
     const { day } = bodyFields(body, ['day']);
-    if (
-      day !== undefined &&
-      (typeof day !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(day) || !isCalendarDate(day))
-    ) {
-      throw new BadRequestException('day must be a date as YYYY-MM-DD.');
+    if (day !== undefined) {
+      checkUsageReportDay(day, new Date());
     }
     const job = await this.monitorQueue.add(JOB_NAMES.usageReport, day === undefined ? {} : { day }, {
       jobId: `usage-report-${Date.now()}`,
