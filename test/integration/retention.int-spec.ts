@@ -1,4 +1,5 @@
-import { QUEUE_NAMES, redisUrlOptions } from '@sluice/queue';
+import { RETENTION_LOCK } from '@sluice/db';
+import { JOB_NAMES, QUEUE_NAMES, redisUrlOptions } from '@sluice/queue';
 import { Queue } from 'bullmq';
 import { call, createWorkspace } from '../support/api';
 import { requireEnv, type TestDatabase } from '../support/database';
@@ -259,6 +260,48 @@ describe('retention', () => {
     expect(await count(db, `SELECT count(*) AS n FROM alerts WHERE kind = 'retention.large-run'`)).toBe(1);
   });
 
+  it('accepts one of two runs asked for at once and refuses the other with a 409 naming it; the accepted one is listed', async () => {
+    ctx = await setUp({}, { worker: false });
+    const { stack } = ctx;
+    const post = () =>
+      call<{ status?: string; job_id?: string; message?: string }>(
+        stack.gatewayUrl,
+        'POST',
+        '/v1/admin/retention/runs',
+        { token: TEST_ADMIN_TOKEN },
+      );
+    // No credit monitor yet: the accepted run stays queued while the others are asked for.
+    const answers = await Promise.all([post(), post()]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual([202, 409]);
+    const accepted = answers.find((answer) => answer.status === 202)?.body.job_id as string;
+    expect(accepted).toMatch(/^retention-run-/);
+    const refused = answers.find((answer) => answer.status === 409)?.body.message;
+    expect(refused).toBe(
+      `A retention run is already queued or running (job ${accepted}, manual); its report row appears in GET /v1/admin/retention/runs. Ask again once it has finished.`,
+    );
+    // Asked again while it waits: the same answer.
+    const again = await post();
+    expect([again.status, again.body.message]).toEqual([409, refused]);
+
+    monitors.push(await startAppProcess('credit-monitor', stack.env));
+    const first = await finishedRun(stack, 30_000);
+    expect({ trigger: first.trigger, status: first.status }).toEqual({
+      trigger: 'manual',
+      status: 'finished',
+    });
+    expect((await runs(stack)).map((run) => run.id)).toEqual([first.id]);
+    // Once it has finished, a run may be asked for again, and it is listed too.
+    await startRun(stack);
+    await eventually(
+      async () => (await runs(stack)).filter((run) => run.status === 'finished').length === 2 || undefined,
+      {
+        timeoutMs: 30_000,
+        what: 'the second run finished',
+      },
+    );
+    expect(await runs(stack)).toHaveLength(2);
+  });
+
   it('runs one at a time, and marks a run whose process died failed as interrupted', async () => {
     ctx = await setUp({});
     const { stack, db } = ctx;
@@ -267,7 +310,8 @@ describe('retention', () => {
       `INSERT INTO retention_runs (trigger, status, started_at) VALUES ('schedule', 'running', now() - interval '1 hour')
        RETURNING id`,
     );
-    // Another credit monitor's run in progress holds the lock: a run asked for meanwhile does not start.
+    // Another credit monitor's run in progress holds the lock: a run asked for meanwhile is refused,
+    // and one that comes anyway (the nightly one, from the job scheduler) does not start.
     const holder = db.dataSource.createQueryRunner();
     await holder.connect();
     monitors.push(await startAppProcess('credit-monitor', stack.env));
@@ -276,18 +320,23 @@ describe('retention', () => {
       prefix: ctx.prefix,
     });
     try {
-      await holder.query('SELECT pg_advisory_lock(731904211)');
-      const answer = await call<{ job_id: string }>(stack.gatewayUrl, 'POST', '/v1/admin/retention/runs', {
+      await holder.query(`SELECT pg_advisory_lock(${RETENTION_LOCK})`);
+      const refused = await call<{ message: string }>(stack.gatewayUrl, 'POST', '/v1/admin/retention/runs', {
         token: TEST_ADMIN_TOKEN,
       });
+      expect([refused.status, refused.body.message]).toEqual([
+        409,
+        'A retention run is in progress; its report row appears in GET /v1/admin/retention/runs. Ask again once it has finished.',
+      ]);
+      const nightly = await queue.add(JOB_NAMES.retentionRun, { trigger: 'schedule' });
       const result = await eventually(
-        async () => (await queue.getJob(answer.body.job_id))?.returnvalue as { skipped?: string } | undefined,
+        async () => (await queue.getJob(String(nightly.id)))?.returnvalue as { skipped?: string } | undefined,
         { timeoutMs: 15_000, what: 'the retention job done' },
       );
       expect(result.skipped).toBe('another retention run is in progress');
       expect((await runs(stack)).map((run) => [run.id, run.status])).toEqual([[dead.id, 'running']]);
     } finally {
-      await holder.query('SELECT pg_advisory_unlock(731904211)');
+      await holder.query(`SELECT pg_advisory_unlock(${RETENTION_LOCK})`);
       await holder.release();
       await queue.close();
     }

@@ -279,7 +279,7 @@ export interface paths {
     put?: never;
     /**
      * Run retention now (the credit monitor deletes data past its retention, in small batches)
-     * @description The run is queued for the credit monitor; its report row appears in GET /v1/admin/retention/runs.
+     * @description The run is queued for the credit monitor; its report row appears in GET /v1/admin/retention/runs. One run goes at a time: while one is queued or running (asked for here, or the nightly one), another is refused with a 409 naming it.
      */
     post: operations['RetentionAdminController_runNow'];
     delete?: never;
@@ -4426,7 +4426,11 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
-      /** @description The Idempotency-Key was used with another request, or its first request is still running, or (jobs and batches) its first request was done but its answer never kept: `made` names what it made. */
+      /**
+       * @description A retention run is already queued or running.
+       *
+       *     The Idempotency-Key was used with another request, or its first request is still running, or (jobs and batches) its first request was done but its answer never kept: `made` names what it made.
+       */
       409: {
         headers: {
           [name: string]: unknown;

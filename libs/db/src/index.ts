@@ -9,3 +9,4 @@ export * from './errors';
 export * from './prepared';
 export * from './erasure-lock';
 export * from './provider-pause-lock';
+export * from './retention-lock';

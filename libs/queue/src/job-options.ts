@@ -95,3 +95,20 @@ export function firstCallbackJobs(
     opts: callbackJobOptions(request.id, config),
   }));
 }
+
+/**
+ * A retention run asked for by an operator (the nightly one comes from a job scheduler, whose
+ * template BullMQ does not let deduplicate). Deduplicated on one id for as long as the job has not
+ * completed or failed: a second run queued meanwhile would find the first one's lock and be
+ * skipped, so a second add is answered with the first job instead (its id is not `jobId`).
+ *
+ * @defaultValue deduplication id `retention.run`; the last 100 completed and 100 failed kept
+ */
+export function manualRetentionRunJobOptions(jobId: string): JobsOptions {
+  return {
+    jobId,
+    deduplication: { id: JOB_NAMES.retentionRun },
+    removeOnComplete: { count: 100 },
+    removeOnFail: { count: 100 },
+  };
+}

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CreditMonitorConfig } from '@sluice/config';
+import { RETENTION_LOCK } from '@sluice/db';
 import { DataSource } from 'typeorm';
 import { AlertBook } from '../alerts/alert-book';
 import { retentionTargets, type RetentionTarget } from './retention-policy';
@@ -14,12 +15,6 @@ export interface RetentionRunResult {
   /** Why the run did not start: another run holds the retention lock. */
   skipped?: string;
 }
-
-/**
- * The PostgreSQL advisory lock one retention run holds while it runs (any number: it only has to
- * be the same in every credit monitor; advisory locks are per database).
- */
-const RETENTION_LOCK = 731_904_211;
 
 /**
  * Deletes data past its retention (see {@link retentionTargets}) in small batches: each batch is one

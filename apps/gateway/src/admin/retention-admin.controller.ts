@@ -1,9 +1,25 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { BadRequestException, Controller, Get, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import {
+  BadRequestException,
+  ConflictException,
+  Controller,
+  Get,
+  HttpCode,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { JOB_NAMES, QUEUE_NAMES, type RetentionRunPayload } from '@sluice/queue';
+import {
+  JOB_NAMES,
+  manualRetentionRunJobOptions,
+  QUEUE_NAMES,
+  type RetentionRunPayload,
+} from '@sluice/queue';
 import type { Queue } from 'bullmq';
+import { retentionRunHoldsLock } from '@sluice/db';
 import { DataSource } from 'typeorm';
 import { AuditLog } from '../audit/audit-log.service';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
@@ -44,7 +60,7 @@ export class RetentionAdminController {
   @ApiOperation({
     summary: 'Run retention now (the credit monitor deletes data past its retention, in small batches)',
     description:
-      'The run is queued for the credit monitor; its report row appears in GET /v1/admin/retention/runs.',
+      'The run is queued for the credit monitor; its report row appears in GET /v1/admin/retention/runs. One run goes at a time: while one is queued or running (asked for here, or the nightly one), another is refused with a 409 naming it.',
   })
   @ApiPost({ body: false })
   @ApiAnswer(202, RETENTION_RUN_EXAMPLE)
@@ -53,27 +69,61 @@ export class RetentionAdminController {
     'A body with fields: the route takes none.',
     'Unknown field(s) dry_run; this route takes no body.',
   )
+  @ApiError(409, 'A retention run is already queued or running.', [
+    'A retention run is already queued or running (job retention-run-1796239573990-5f0c2a9e, manual); its report row appears in GET /v1/admin/retention/runs. Ask again once it has finished.',
+    'A retention run is in progress; its report row appears in GET /v1/admin/retention/runs. Ask again once it has finished.',
+  ])
   async runNow(@CorrelationId() correlationId: string): Promise<{ status: 'queued'; job_id: string }> {
+    // A run queued while another is queued or running would find the other's lock and end without
+    // running (the credit monitor skips it): the caller would be told of a run that never happens.
+    const queued = await this.queuedRun();
+    if (queued) {
+      throw this.runInProgress(queued);
+    }
+    if (await retentionRunHoldsLock(this.dataSource.manager)) {
+      // A run holds the lock with no job of this queue behind it (its job was removed, or it was
+      // started from elsewhere against this database).
+      throw new ConflictException(
+        'A retention run is in progress; its report row appears in GET /v1/admin/retention/runs. Ask again once it has finished.',
+      );
+    }
     // The run deletes for real, across every workspace: a dry_run or a scope sent here would be ignored.
+    // Unique even for two requests in the same millisecond: BullMQ answers the add of an id it
+    // already holds with that job, which would read here as a run of this request's own.
+    const jobId = `retention-run-${Date.now()}-${randomBytes(4).toString('hex')}`;
     const job = await this.monitorQueue.add(
       JOB_NAMES.retentionRun,
       { trigger: 'manual' },
-      {
-        jobId: `retention-run-${Date.now()}`,
-        removeOnComplete: { count: 100 },
-        removeOnFail: { count: 100 },
-      },
+      manualRetentionRunJobOptions(jobId),
     );
+    // Two requests at once both pass the checks above; BullMQ's deduplication adds one job and
+    // answers the other with it.
+    if (job.id !== jobId) {
+      throw this.runInProgress({ id: String(job.id), trigger: 'manual' });
+    }
     // A run deletes data across every workspace, ahead of its nightly schedule.
     await this.audit.record({
       workspaceId: null,
       actor: 'admin',
       action: 'retention.run',
       targetType: 'job',
-      targetId: String(job.id),
+      targetId: jobId,
       correlationId,
     });
-    return { status: 'queued', job_id: String(job.id) };
+    return { status: 'queued', job_id: jobId };
+  }
+
+  /** A retention job waiting for the credit monitor or running (asked for here, or the nightly one). */
+  private async queuedRun(): Promise<{ id: string; trigger: string } | null> {
+    const jobs = await this.monitorQueue.getJobs(['active', 'waiting', 'prioritized']);
+    const run = jobs.find((job) => job?.name === JOB_NAMES.retentionRun);
+    return run ? { id: String(run.id), trigger: run.data.trigger } : null;
+  }
+
+  private runInProgress(run: { id: string; trigger: string }): ConflictException {
+    return new ConflictException(
+      `A retention run is already queued or running (job ${run.id}, ${run.trigger}); its report row appears in GET /v1/admin/retention/runs. Ask again once it has finished.`,
+    );
   }
 
   @Get('runs')

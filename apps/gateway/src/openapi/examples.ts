@@ -215,7 +215,7 @@ export const CREDITS_CHECK_EXAMPLE = {
 };
 export const USAGE_REPORT_EXAMPLE = { status: 'queued', job_id: 'usage-report-1796227551028' };
 
-export const RETENTION_RUN_EXAMPLE = { status: 'queued', job_id: 'retention-run-1796239573990' };
+export const RETENTION_RUN_EXAMPLE = { status: 'queued', job_id: 'retention-run-1796239573990-5f0c2a9e' };
 
 export const RETENTION_RUNS_EXAMPLE = {
   data: [
