@@ -588,4 +588,19 @@ describe('callback URLs Sluice must not call', () => {
     );
     expect(Number(rows[0]?.n)).toBe(0);
   });
+
+  it('refuses a name that resolves to such an address without telling the caller the address', async () => {
+    const answer = await call<{ message: string }>(ctx.stack.gatewayUrl, 'POST', '/v1/jobs', {
+      token: apiKey,
+      body: {
+        type: 'email.verify',
+        input: { email: 'ada@example.com' },
+        callback_url: 'http://localhost:9/hooks',
+      },
+    });
+    expect(answer.status).toBe(400);
+    const said = JSON.stringify(answer.body);
+    expect(said).toMatch(/its host localhost resolves to an address callbacks may not reach \(loopback\)/);
+    expect(said).not.toMatch(/127\.0\.0\.1|::1/);
+  });
 });

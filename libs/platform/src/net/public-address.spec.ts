@@ -112,16 +112,20 @@ describe('checkCallbackUrl', () => {
     expect(lookup).not.toHaveBeenCalled();
   });
 
-  it('refuses a host with any private address among its answers, naming the host and the address', async () => {
-    expect(await checkCallbackUrl('https://internal.example.com/hooks', guarded)).toBe(
-      'its host internal.example.com resolves to 10.0.0.7 (private), an address callbacks may not reach',
+  it('refuses a host with any private address among its answers, naming the host and the kind, not the address', async () => {
+    const problem = await checkCallbackUrl('https://internal.example.com/hooks', guarded);
+    expect(problem).toBe(
+      'its host internal.example.com resolves to an address callbacks may not reach (private)',
     );
   });
 
   it.each([
-    ['http://localhost:3000/hooks', /localhost resolves to ::1 \(loopback\)/],
-    ['https://metadata.example.com/', /169\.254\.169\.254 \(link-local, cloud metadata\)/],
-    ['https://mapped.example.com/', /::ffff:192\.168\.1\.20 \(private; IPv4-mapped 192\.168\.1\.20\)/],
+    ['http://localhost:3000/hooks', /localhost resolves to an address callbacks may not reach \(loopback\)$/],
+    ['https://metadata.example.com/', /may not reach \(link-local, cloud metadata\)$/],
+    [
+      'https://mapped.example.com/',
+      /mapped\.example\.com resolves to an address callbacks may not reach \(private\)$/,
+    ],
     ['http://169.254.169.254/latest/meta-data/', /it names 169\.254\.169\.254 \(link-local/],
     ['http://[fe80::1]/hooks', /it names fe80::1 \(link-local\)/],
     ['http://[::ffff:127.0.0.1]/hooks', /::ffff:7f00:1 \(loopback; IPv4-mapped 127\.0\.0\.1\)/],
@@ -130,8 +134,13 @@ describe('checkCallbackUrl', () => {
     ['http://100.64.1.1/hooks', /carrier-grade NAT/],
     ['http://198.18.0.10/hooks', /benchmarking/],
     ['http://0.0.0.0:8080/hooks', /unspecified/],
-  ])('refuses %s, naming the address', async (url, reason) => {
-    expect(await checkCallbackUrl(url, guarded)).toMatch(reason);
+  ])('refuses %s, naming the kind of address', async (url, reason) => {
+    const problem = await checkCallbackUrl(url, guarded);
+    expect(problem).toMatch(reason);
+    if (!/it names/.test(problem ?? '')) {
+      // Resolved from a name: the address itself is Sluice's DNS's business, not the caller's.
+      expect(problem).not.toMatch(/\d+\.\d+\.\d+\.\d+|::/);
+    }
   });
 
   it('refuses a host that does not resolve, or resolves to nothing', async () => {
@@ -192,7 +201,9 @@ describe('publicOnlyLookup', () => {
       { address: '93.184.216.34', family: 4 },
     ]);
     const refused = await run(lookup, 'rebound.example.com', false);
-    expect(refused.error?.message).toMatch(/169\.254\.169\.254/);
+    expect(refused.error?.message).toBe(
+      'rebound.example.com resolves to an address callbacks may not reach (link-local, cloud metadata)',
+    );
     expect((await run(lookup, 'nowhere.example.com', true)).error?.code).toBe('ENOTFOUND');
   });
 });

@@ -92,6 +92,11 @@ function blockedKind(ip: string): string | null {
   return kindIn(V6_RANGES, bytes);
 }
 
+/** A blocked address's kind without the address embedded in it ("private; IPv4-mapped 10.0.0.7"). */
+function broadKind(kind: string): string {
+  return kind.split(';')[0] ?? kind;
+}
+
 function kindIn(ranges: readonly Range[], bytes: readonly number[]): string | null {
   // The most specific range names the address best (::1 is loopback before it is IPv4-compatible).
   let best: Range | null = null;
@@ -197,8 +202,12 @@ export async function checkCallbackUrl(url: string, options: CallbackUrlOptions)
   for (const address of addresses) {
     const kind = blockedKind(address);
     if (kind) {
-      const where = address === host ? 'it names' : `its host ${host} resolves to`;
-      return `${where} ${address} (${kind}), an address callbacks may not reach`;
+      // An address the caller wrote is named back; one a name resolves to is not: the answer goes to
+      // whoever holds an API key, and Sluice's DNS may know internal names (db.internal → 10.0.0.5)
+      // that caller has no business mapping.
+      return address === host
+        ? `it names ${address} (${kind}), an address callbacks may not reach`
+        : `its host ${host} resolves to an address callbacks may not reach (${broadKind(kind)})`;
     }
   }
   return null;
@@ -225,9 +234,10 @@ export function publicOnlyLookup(
       (entries) => {
         const blocked = entries.find((entry) => isPrivateAddress(entry.address));
         if (blocked || entries.length === 0) {
+          // Recorded as the delivery's error, which the workspace reads: the kind, not the address.
           const error: NodeJS.ErrnoException = new Error(
             blocked
-              ? `${hostname} resolves to ${blocked.address}, an address callbacks may not reach`
+              ? `${hostname} resolves to an address callbacks may not reach (${broadKind(blockedKind(blocked.address) ?? 'not public')})`
               : `${hostname} does not resolve`,
           );
           error.code = blocked ? 'EADDRNOTAVAIL' : 'ENOTFOUND';
