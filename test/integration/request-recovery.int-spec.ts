@@ -3,6 +3,7 @@ import { JOB_NAMES, JOB_OPTIONS, planJobOptions, providerQueueName, redisUrlOpti
 import { Queue, Worker } from 'bullmq';
 import { createWorkerApp } from '../../apps/enrichment-worker/src/app';
 import { call, createWorkspace } from '../support/api';
+import { describeRecoverySweep } from '../support/diagnose';
 import { createTestDatabase, requireEnv, type TestDatabase } from '../support/database';
 import { deletePrefix, uniquePrefix } from '../support/redis';
 import { startStack, type Stack } from '../support/stack';
@@ -23,6 +24,15 @@ describe('the recovery sweep', () => {
     db = await createTestDatabase();
     stack = await startStack({ databaseUrl: db.url, redisUrl, prefix, worker: false });
   });
+
+  /** A wait on the sweep that times out says what the sweep was doing, for a rare stall in CI. */
+  async function sweepDiagnosed<T>(wait: Promise<T>): Promise<T> {
+    try {
+      return await wait;
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n${await describeRecoverySweep(redisUrl, prefix)}`);
+    }
+  }
 
   afterAll(async () => {
     await stack?.close();
@@ -49,51 +59,57 @@ describe('the recovery sweep', () => {
     });
     const queue = new Queue('enrichment', { connection, prefix });
     try {
-      await eventually(
-        async () => ((await (await queue.getJob(`plan-${created.body.id}`))?.isFailed()) ? true : undefined),
-        {
-          what: 'the plan job to fail',
-          timeoutMs: 60_000,
-        },
-      );
-    } finally {
-      await failing.close();
-    }
-    expect(planJobOptions(created.body.id, 'interactive').attempts).toBeGreaterThan(1);
-    expect(
-      (
-        await db.dataSource
-          .getRepository(EnrichmentRequest)
-          .findOneByOrFail({ id: created.body.id, workspaceId })
-      ).status,
-    ).toBe('queued');
-
-    const worker = (
-      await createWorkerApp({
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'warn',
-        REDIS_URL: redisUrl,
-        DATABASE_URL: db.url,
-        QUEUE_PREFIX: prefix,
-        COMPANIES_HOUSE_BASE_URL: `${stack.sandboxUrl}/companies-house`,
-        REQUEST_RECOVERY_INTERVAL_MS: '300',
-        REQUEST_RECOVERY_AFTER_MS: '500',
-      })
-    ).app;
-    try {
-      await worker.init();
-      const request = await eventually(
-        async () => {
-          const row = await db.dataSource
+      try {
+        await eventually(
+          async () =>
+            (await (await queue.getJob(`plan-${created.body.id}`))?.isFailed()) ? true : undefined,
+          {
+            what: 'the plan job to fail',
+            timeoutMs: 60_000,
+          },
+        );
+      } finally {
+        await failing.close();
+      }
+      expect(planJobOptions(created.body.id, 'interactive').attempts).toBeGreaterThan(1);
+      expect(
+        (
+          await db.dataSource
             .getRepository(EnrichmentRequest)
-            .findOneByOrFail({ id: created.body.id });
-          return row.status === 'completed' ? row : undefined;
-        },
-        { what: 'the request to complete after the sweep' },
-      );
-      expect(request.result).toMatchObject({ company: { company_number: company.company_number } });
+            .findOneByOrFail({ id: created.body.id, workspaceId })
+        ).status,
+      ).toBe('queued');
+
+      const worker = (
+        await createWorkerApp({
+          NODE_ENV: 'test',
+          LOG_LEVEL: 'warn',
+          REDIS_URL: redisUrl,
+          DATABASE_URL: db.url,
+          QUEUE_PREFIX: prefix,
+          COMPANIES_HOUSE_BASE_URL: `${stack.sandboxUrl}/companies-house`,
+          REQUEST_RECOVERY_INTERVAL_MS: '300',
+          REQUEST_RECOVERY_AFTER_MS: '500',
+        })
+      ).app;
+      try {
+        await worker.init();
+        const request = await sweepDiagnosed(
+          eventually(
+            async () => {
+              const row = await db.dataSource
+                .getRepository(EnrichmentRequest)
+                .findOneByOrFail({ id: created.body.id });
+              return row.status === 'completed' ? row : undefined;
+            },
+            { what: 'the request to complete after the sweep' },
+          ),
+        );
+        expect(request.result).toMatchObject({ company: { company_number: company.company_number } });
+      } finally {
+        await worker.close();
+      }
     } finally {
-      await worker.close();
       await queue.close();
     }
   });
@@ -148,11 +164,13 @@ describe('the recovery sweep', () => {
     ).app;
     try {
       await worker.init();
-      const job = await eventually(async () => snov.getJob(`step-${lost.id}`), {
-        what: 'the lost step to get its job back',
-        timeoutMs: 60_000,
-        intervalMs: 250,
-      });
+      const job = await sweepDiagnosed(
+        eventually(async () => snov.getJob(`step-${lost.id}`), {
+          what: 'the lost step to get its job back',
+          timeoutMs: 60_000,
+          intervalMs: 250,
+        }),
+      );
       expect(job.data).toMatchObject({ stepId: lost.id, requestId, workspaceId });
 
       // One of the oldest loses its job now: the scan, having reached the newest, starts again.
@@ -161,16 +179,18 @@ describe('the recovery sweep', () => {
       const removed = await snov.getJob(`step-${early}`);
       expect(removed).toBeDefined();
       await removed!.remove();
-      await eventually(
-        async () => {
-          const back = await snov.getJob(`step-${early}`);
-          return back && back.timestamp > removed!.timestamp ? back : undefined;
-        },
-        {
-          what: 'an early step to get its job back after the scan wrapped around',
-          timeoutMs: 60_000,
-          intervalMs: 250,
-        },
+      await sweepDiagnosed(
+        eventually(
+          async () => {
+            const back = await snov.getJob(`step-${early}`);
+            return back && back.timestamp > removed!.timestamp ? back : undefined;
+          },
+          {
+            what: 'an early step to get its job back after the scan wrapped around',
+            timeoutMs: 60_000,
+            intervalMs: 250,
+          },
+        ),
       );
       // The backlog itself was left alone: still waiting on its paused queue, nothing added twice.
       expect(await snov.count()).toBe(BACKLOG + 1);

@@ -1,5 +1,5 @@
 import { EnrichmentRequest, EnrichmentStep } from '@sluice/db';
-import { redisUrlOptions } from '@sluice/queue';
+import { JOB_NAMES, recoveryScanKey, redisUrlOptions } from '@sluice/queue';
 import { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { In } from 'typeorm';
@@ -52,5 +52,40 @@ export async function describeUnfinished(
     return lines.join('\n') || 'none';
   } finally {
     await Promise.all([...queues.values()].map((q) => q.close()));
+  }
+}
+
+/**
+ * What the recovery sweep has been doing on `prefix`: its job scheduler and the job it waits on,
+ * the orchestrator queue's counts, the latest sweep runs (what each recovered, or why it failed),
+ * and where its two scans stand. Printed when a test times out waiting for the sweep.
+ */
+export async function describeRecoverySweep(redisUrl: string, prefix: string): Promise<string> {
+  const queue = new Queue('enrichment', { connection: redisUrlOptions(redisUrl), prefix });
+  try {
+    const scheduler = await queue.getJobScheduler(JOB_NAMES.enrichmentRecover);
+    const next = scheduler?.next
+      ? await queue.getJob(`repeat:${JOB_NAMES.enrichmentRecover}:${scheduler.next}`)
+      : undefined;
+    const runs = (await queue.getJobs(['active', 'completed', 'failed'], 0, 200))
+      .filter((job) => job.name === JOB_NAMES.enrichmentRecover)
+      .sort((a, b) => (b.processedOn ?? 0) - (a.processedOn ?? 0))
+      .slice(0, 8);
+    const client = await queue.client;
+    const lines = [
+      `now ${Date.now()}; scheduler ${JSON.stringify(scheduler ?? null)}; its next job ${next ? `${next.id} ${await next.getState()}` : 'missing'}`,
+      `enrichment queue ${JSON.stringify(await queue.getJobCounts())}; paused ${await queue.isPaused()}`,
+      ...(await Promise.all(
+        runs.map(
+          async (job) =>
+            `  run ${job.id} ${await job.getState()} processed ${job.processedOn ?? '-'} finished ${job.finishedOn ?? '-'}` +
+            ` ${job.failedReason ? `failed: ${job.failedReason}` : `returned ${JSON.stringify(job.returnvalue)}`}`,
+        ),
+      )),
+      `scan positions: requests ${await client.get(recoveryScanKey(prefix, 'requests'))}, steps ${await client.get(recoveryScanKey(prefix, 'steps'))}`,
+    ];
+    return lines.join('\n');
+  } finally {
+    await queue.close();
   }
 }
