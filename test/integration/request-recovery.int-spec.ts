@@ -1,6 +1,14 @@
 import { EnrichmentRequest } from '@sluice/db';
-import { JOB_NAMES, JOB_OPTIONS, planJobOptions, providerQueueName, redisUrlOptions } from '@sluice/queue';
+import {
+  JOB_NAMES,
+  JOB_OPTIONS,
+  planJobOptions,
+  providerQueueName,
+  recoveryLeaseKey,
+  redisUrlOptions,
+} from '@sluice/queue';
 import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import { createWorkerApp } from '../../apps/enrichment-worker/src/app';
 import { call, createWorkspace } from '../support/api';
 import { describeRecoverySweep } from '../support/diagnose';
@@ -120,6 +128,7 @@ describe('the recovery sweep', () => {
     // A provider paused with thousands of waiting steps (as for credits): every one of them has its
     // job, more of them than one tick of the sweep reads.
     const snov = new Queue(providerQueueName('snov'), { connection, prefix });
+    const enrichment = new Queue('enrichment', { connection, prefix });
     await snov.pause();
     const BACKLOG = 5_200;
     const [{ id: requestId }] = await db.dataSource.query<{ id: string }[]>(
@@ -194,9 +203,88 @@ describe('the recovery sweep', () => {
       );
       // The backlog itself was left alone: still waiting on its paused queue, nothing added twice.
       expect(await snov.count()).toBe(BACKLOG + 1);
+      // One sweep at a time: the runs that swept (the others found one running) never overlapped.
+      const runs = (await enrichment.getJobs(['completed'], 0, 200))
+        .filter((run) => run.name === JOB_NAMES.enrichmentRecover && 'recovered' in (run.returnvalue ?? {}))
+        .sort((a, b) => (a.processedOn ?? 0) - (b.processedOn ?? 0));
+      expect(runs.length).toBeGreaterThan(1);
+      for (let i = 1; i < runs.length; i += 1) {
+        expect(runs[i].processedOn).toBeGreaterThanOrEqual(runs[i - 1].finishedOn ?? Infinity);
+      }
     } finally {
       await worker.close();
       await snov.close();
+      await enrichment.close();
     }
   }, 180_000);
+
+  it('runs one sweep at a time: while another holds its lease, a tick recovers nothing', async () => {
+    const { id: workspaceId } = await createWorkspace(stack.gatewayUrl, 'Lease Co');
+    const connection = redisUrlOptions(redisUrl);
+    const snov = new Queue(providerQueueName('snov'), { connection, prefix });
+    const enrichment = new Queue('enrichment', { connection, prefix });
+    const redis = new Redis(redisUrl);
+    await snov.pause();
+    const [{ id: requestId }] = await db.dataSource.query<{ id: string }[]>(
+      `INSERT INTO enrichment_requests (workspace_id, type, input, status, correlation_id, created_at)
+       VALUES ($1, 'person.email', '{}', 'running', 'lease', now() - interval '1 hour')
+       RETURNING id`,
+      [workspaceId],
+    );
+    // A pending step whose job is gone: the next sweep that runs gives it back.
+    const [lost] = await db.dataSource.query<{ id: string }[]>(
+      `INSERT INTO enrichment_steps (request_id, workspace_id, seq, provider, operation, state, created_at, updated_at)
+       VALUES ($1, $2, 1, 'snov', 'person.email', 'pending', now() - interval '1 hour', now() - interval '1 hour')
+       RETURNING id`,
+      [requestId, workspaceId],
+    );
+    // Another sweep (another replica's) is running.
+    await redis.set(recoveryLeaseKey(prefix), 'another-sweep', 'PX', 120_000);
+    const skippedBefore = async () =>
+      (await enrichment.getJobs(['completed'], 0, 200)).filter(
+        (run) => run.name === JOB_NAMES.enrichmentRecover && 'skipped' in (run.returnvalue ?? {}),
+      ).length;
+
+    const worker = (
+      await createWorkerApp({
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'warn',
+        REDIS_URL: redisUrl,
+        DATABASE_URL: db.url,
+        QUEUE_PREFIX: prefix,
+        REQUEST_RECOVERY_INTERVAL_MS: '300',
+        REQUEST_RECOVERY_AFTER_MS: '500',
+      })
+    ).app;
+    try {
+      await worker.init();
+      const skipped = await skippedBefore();
+      await sweepDiagnosed(
+        eventually(async () => (await skippedBefore()) >= skipped + 3, {
+          what: 'three ticks to find the sweep running elsewhere',
+          timeoutMs: 30_000,
+        }),
+      );
+      expect(await snov.getJob(`step-${lost.id}`)).toBeUndefined();
+      // The other sweep ends (or its worker died and the lease ran out): the next tick sweeps.
+      await redis.del(recoveryLeaseKey(prefix));
+      const job = await sweepDiagnosed(
+        eventually(async () => snov.getJob(`step-${lost.id}`), {
+          what: 'the lost step to get its job back once the lease is free',
+          timeoutMs: 30_000,
+        }),
+      );
+      expect(job.data).toMatchObject({ stepId: lost.id, requestId, workspaceId });
+      // The sweep gave its lease back when it ended.
+      await eventually(async () => (await redis.exists(recoveryLeaseKey(prefix))) === 0 || undefined, {
+        what: 'the lease to be given back',
+      });
+    } finally {
+      await worker.close();
+      await snov.resume();
+      await snov.close();
+      await enrichment.close();
+      redis.disconnect();
+    }
+  });
 });

@@ -11,3 +11,4 @@ export * from './callback-tokens';
 export * from './job-scheduler-keeper';
 export * from './quota-holds';
 export * from './nest/step-queues';
+export * from './lease';

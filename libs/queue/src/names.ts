@@ -129,6 +129,11 @@ export function probeMarkerKey(queuePrefix: string, provider: string): string {
   return `${queuePrefix}:pipeline:probing:${provider}`;
 }
 
+/** The lease one recovery sweep at a time holds (see RequestRecovery). */
+export function recoveryLeaseKey(queuePrefix: string): string {
+  return `${queuePrefix}:pipeline:recovery-lease`;
+}
+
 /**
  * Redis key keeping where the worker's recovery sweep stopped in one of its scans (`requests`,
  * `steps`), so that the next tick, on whichever replica, carries on from there.

@@ -81,7 +81,8 @@ export class PlanProcessor {
     try {
       let result: AdvanceResult | { recovered: number } | object;
       if (job.name === JOB_NAMES.enrichmentRecover) {
-        result = { recovered: await this.recovery.sweep() };
+        const recovered = await this.recovery.sweep();
+        result = recovered === null ? { skipped: 'another recovery sweep is running' } : { recovered };
       } else if (job.name === JOB_NAMES.batchRefresh) {
         result = await this.batches.refresh(job.data as unknown as BatchRefreshPayload);
       } else if (job.name === JOB_NAMES.creditsSync) {

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bullmq';
 import { ModuleRef } from '@nestjs/core';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CoreConfig, WorkerConfig } from '@sluice/config';
 import {
+  holdLease,
   JOB_NAMES,
   JOB_PRIORITY,
   JobSchedulerKeeper,
@@ -11,7 +13,9 @@ import {
   stepJobId,
   stepQueuesOf,
   QUEUE_NAMES,
+  recoveryLeaseKey,
   recoveryScanKey,
+  releaseLease,
   type EnrichmentPlanPayload,
   type ProviderName,
 } from '@sluice/queue';
@@ -38,6 +42,9 @@ interface ScanPosition {
 function positionOf(column: string): string {
   return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS position`;
 }
+
+/** Renews the running sweep's lease; false once it was lost (it expired and another sweep took it). */
+type RenewLease = () => Promise<boolean>;
 
 /** Before every row: the oldest possible creation time and the lowest uuid. */
 const SCAN_START: ScanPosition = { position: '-infinity', id: '00000000-0000-0000-0000-000000000000' };
@@ -109,18 +116,44 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
     this.keeper?.stop();
   }
 
-  /** Re-enqueues stranded requests; returns how many were enqueued. */
-  async sweep(): Promise<number> {
-    // Lost work goes back on its queues only once the operators' pauses lost with it are back.
-    await this.creditGate.restoreOperatorPauses();
-    const cutoff = new Date(Date.now() - this.config.requestRecoveryAfterMs);
-    let enqueued = await this.requeueStrandedRequests(cutoff);
-    enqueued += await this.unstickRunning(cutoff);
-    enqueued += await this.requeueLostSteps(cutoff);
-    if (enqueued > 0) {
-      this.logger.warn({ msg: 're-enqueued stranded requests', count: enqueued });
+  /**
+   * How long a sweep's lease lasts without renewal (it is renewed at every page): long enough for
+   * a page on a busy host, short enough that a worker killed mid-sweep holds up the next sweeps
+   * for a few intervals at most.
+   */
+  private get leaseMs(): number {
+    return Math.min(Math.max(3 * this.config.requestRecoveryIntervalMs, 10_000), 120_000);
+  }
+
+  /**
+   * Re-enqueues stranded requests and steps; returns how many, or null when another sweep was still
+   * running. One sweep runs at a time across replicas: the scheduler adds each tick's job when the
+   * previous one starts, so a sweep slower than the interval (a long backlog on a busy host) had the
+   * next ones start beside it, each reading the same rows from the same scan position, up to the
+   * orchestrator's concurrency, whose slots the plan jobs then waited for.
+   */
+  async sweep(): Promise<number | null> {
+    const redis = await this.redis();
+    const key = recoveryLeaseKey(this.core.queuePrefix);
+    const owner = randomUUID();
+    if (!(await holdLease(redis, key, owner, this.leaseMs))) {
+      return null;
     }
-    return enqueued;
+    const renew: RenewLease = () => holdLease(redis, key, owner, this.leaseMs);
+    try {
+      // Lost work goes back on its queues only once the operators' pauses lost with it are back.
+      await this.creditGate.restoreOperatorPauses();
+      const cutoff = new Date(Date.now() - this.config.requestRecoveryAfterMs);
+      let enqueued = await this.requeueStrandedRequests(cutoff, renew);
+      enqueued += await this.unstickRunning(cutoff);
+      enqueued += await this.requeueLostSteps(cutoff, renew);
+      if (enqueued > 0) {
+        this.logger.warn({ msg: 're-enqueued stranded requests', count: enqueued });
+      }
+      return enqueued;
+    } finally {
+      await releaseLease(redis, key, owner).catch(() => undefined);
+    }
   }
 
   /**
@@ -128,10 +161,11 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
    * (e.g. through a long outage) while the request still waits has it retried. A request the plan
    * refused is no longer `queued`.
    */
-  private async requeueStrandedRequests(cutoff: Date): Promise<number> {
+  private async requeueStrandedRequests(cutoff: Date, renew: RenewLease): Promise<number> {
     let enqueued = 0;
     await this.scan<StrandedRequest>(
       'requests',
+      renew,
       (after, limit) =>
         this.dataSource.query(
           `SELECT id, workspace_id, correlation_id, priority, ${positionOf('created_at')}
@@ -201,10 +235,11 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
    * A pending step whose job is gone (removed, or failed for good through an outage) gets it back,
    * once nothing has touched the step for the recovery delay: a run may outlive its job.
    */
-  private async requeueLostSteps(cutoff: Date): Promise<number> {
+  private async requeueLostSteps(cutoff: Date, renew: RenewLease): Promise<number> {
     let requeued = 0;
     await this.scan<PendingStep>(
       'steps',
+      renew,
       (after, limit) =>
         this.dataSource.query(
           `SELECT s.id, s.provider, s.request_id, s.workspace_id, ${positionOf('s.created_at')},
@@ -257,10 +292,12 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
    * than the first page would never be found. So the position reached is kept in Redis between
    * ticks (whichever replica runs the next one carries on; lost with Redis's data, the scan just
    * starts again from the oldest), and a scan that reaches the newest row starts again from the
-   * oldest at the next tick. At most SWEEP_PAGES pages are read per tick.
+   * oldest at the next tick. At most SWEEP_PAGES pages are read per tick. The sweep's lease is
+   * renewed after each page; a sweep that lost it stops there and leaves the position to the other.
    */
   private async scan<Row extends { id: string; position: string }>(
     name: 'requests' | 'steps',
+    renew: RenewLease,
     read: (after: ScanPosition, limit: number) => Promise<Row[]>,
     check: (page: Row[]) => Promise<void>,
   ): Promise<void> {
@@ -271,6 +308,9 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
     for (let pages = 0; pages < SWEEP_PAGES; pages += 1) {
       const page = await read(after, SWEEP_BATCH);
       await check(page);
+      if (!(await renew())) {
+        return;
+      }
       if (page.length < SWEEP_BATCH) {
         after = SCAN_START;
         break;

@@ -10,7 +10,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { CallbackConfig, companiesStreamKeyProblem, ProvidersConfig } from '@sluice/config';
 import { cacheKeyOf, chainStopReason } from '@sluice/enrichment';
 import { CompaniesHouseStream, mapCompanyProfile, type CompanyStreamEvent } from '@sluice/providers';
-import { firstCallbackJobs, markCancelled, QUEUE_NAMES } from '@sluice/queue';
+import { firstCallbackJobs, holdLease, markCancelled, QUEUE_NAMES, releaseLease } from '@sluice/queue';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { PipelineGuards, ResultCache } from './pipeline-redis';
@@ -74,29 +74,12 @@ export class CompaniesStreamConsumer implements OnApplicationBootstrap, BeforeAp
   }
 
   /** Takes or renews the lease; false when another replica holds it. */
-  private async lease(): Promise<boolean> {
-    const renewed = (await this.guards.redis.eval(
-      `local v = redis.call('get', KEYS[1])
-       if v == ARGV[1] then redis.call('pexpire', KEYS[1], ARGV[2]) return 1 end
-       if not v then redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
-       return 0`,
-      1,
-      this.leaseKey,
-      this.owner,
-      LEASE_MS,
-    )) as number;
-    return renewed === 1;
+  private lease(): Promise<boolean> {
+    return holdLease(this.guards.redis, this.leaseKey, this.owner, LEASE_MS);
   }
 
   private async release(): Promise<void> {
-    await this.guards.redis
-      .eval(
-        "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0",
-        1,
-        this.leaseKey,
-        this.owner,
-      )
-      .catch(() => undefined);
+    await releaseLease(this.guards.redis, this.leaseKey, this.owner).catch(() => undefined);
   }
 
   private async run(): Promise<void> {
