@@ -687,7 +687,7 @@ describe('CSV imports with a worker, and exports', () => {
     const answer = await upload(stack, apiKey, 'type=company.profile', csvBody(rows(), 5));
     expect(answer.status).toBe(400);
     expect(answer.body.message).toMatch(
-      /more than 30 data rows.*IMPORT_MAX_ROWS.*Nothing of this import will run/,
+      /more than 30 data rows.*IMPORT_MAX_ROWS.*Nothing more of this import will run/,
     );
     expect(answer.body.import).toMatchObject({ status: 'failed', rows_total: 30, rows_accepted: 30 });
     const importId = String(answer.body.import?.id);
@@ -701,7 +701,15 @@ describe('CSV imports with a worker, and exports', () => {
       .andWhere("r.status IN ('completed', 'failed')")
       .getCount();
     expect(left).toBe(finished);
-    expect(await requests.countBy({ importId, status: 'cancelled' })).toBeGreaterThan(0);
+    const cancelled = await requests.countBy({ importId, status: 'cancelled' });
+    expect(cancelled).toBeGreaterThan(0);
+    // The answer counts both: it does not claim that nothing ran when some of it did.
+    expect(answer.body.message).toContain(`the ${cancelled} unfinished job(s) it had queued were cancelled`);
+    if (finished > 0) {
+      expect(answer.body.message).toContain(`; ${finished} had already finished and keep their results`);
+    } else {
+      expect(answer.body.message).not.toContain('had already finished');
+    }
   });
 
   it('marks an import failed when its upload breaks off, keeping the rows accepted so far queued', async () => {
@@ -754,6 +762,49 @@ describe('CSV imports with a worker, and exports', () => {
     const requests = ctx.db.dataSource.getRepository(EnrichmentRequest);
     expect(await requests.countBy({ importId: record.id })).toBe(20);
     expect(await requests.countBy({ importId: record.id, status: 'cancelled' })).toBe(0);
+  });
+
+  it('refused part-way after some of its jobs ran: says how many had finished, and cancels only the rest', async () => {
+    const { stack } = ctx;
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Half Run Co');
+    const companies = (
+      await call<{ company_number: string }[]>(stack.sandboxUrl, 'GET', '/_sandbox/world/companies?limit=12')
+    ).body;
+    const encoder = new TextEncoder();
+    let controller!: ReadableStreamDefaultController<Uint8Array>;
+    const body = new ReadableStream<Uint8Array>({
+      start(opened) {
+        controller = opened;
+        // A chunk of ten, and two rows the parser holds until it sees what follows.
+        opened.enqueue(
+          encoder.encode(`company_number\n${companies.map((c) => c.company_number).join('\n')}\n`),
+        );
+      },
+    });
+    const pending = upload(stack, apiKey, 'type=company.profile', body);
+    const requests = ctx.db.dataSource.getRepository(EnrichmentRequest);
+    // The first chunk's jobs run to the end while the upload is still open...
+    const record = await eventually(
+      async () => {
+        const found = await ctx.db.dataSource.getRepository(ImportRecord).findOneBy({ workspaceId });
+        return found && (await requests.countBy({ importId: found.id, status: 'completed' })) === 10
+          ? found
+          : undefined;
+      },
+      { what: 'the first chunk of the import to run', timeoutMs: 60_000 },
+    );
+    // ...then a row that is not UTF-8 refuses the file.
+    controller.enqueue(Buffer.from('0999\xe9999\n', 'latin1'));
+    controller.close();
+    const answer = await pending;
+    expect(answer.status).toBe(400);
+    const cancelled = await requests.countBy({ importId: record.id, status: 'cancelled' });
+    expect(await requests.countBy({ importId: record.id, status: 'completed' })).toBe(10);
+    expect(answer.body.message).toMatch(/not UTF-8 text/);
+    // Before, it said "Nothing of this import will run" of an import ten of whose jobs had run.
+    expect(answer.body.message).toContain(
+      `Nothing more of this import will run: the ${cancelled} unfinished job(s) it had queued were cancelled; 10 had already finished and keep their results (GET /v1/jobs?import_id=${record.id}).`,
+    );
   });
 
   it('answers a form cut off before its closing boundary with a 400, leaves no import running and the gateway up', async () => {
@@ -1531,7 +1582,7 @@ describe('CSV imports of spreadsheet exports (no worker: the jobs stay queued)',
     );
     expect(rows.status).toBe(400);
     expect(rows.body.message).toMatch(
-      /not UTF-8 text: line 5 \(column 'first_name'\) holds byte 0xE9.*Nothing of this import will run: the 2 job\(s\) it had queued were cancelled/,
+      /not UTF-8 text: line 5 \(column 'first_name'\) holds byte 0xE9.*Nothing more of this import will run: the 2 unfinished job\(s\) it had queued were cancelled/,
     );
     expect(rows.body.import).toMatchObject({ status: 'failed', resumable: false });
     const requests = db.dataSource.getRepository(EnrichmentRequest);
@@ -1559,7 +1610,7 @@ describe('CSV imports of spreadsheet exports (no worker: the jobs stay queued)',
     );
     expect(rows.status).toBe(400);
     expect(rows.body.message).toMatch(
-      /A row is longer than 65536 bytes \(line 4\).*Nothing of this import will run: the \d job\(s\) it had queued were cancelled/,
+      /A row is longer than 65536 bytes \(line 4\).*Nothing more of this import will run: the \d unfinished job\(s\) it had queued were cancelled/,
     );
     const requests = db.dataSource.getRepository(EnrichmentRequest);
     expect(await requests.countBy({ workspaceId, status: Not('cancelled') })).toBe(0);

@@ -27,6 +27,16 @@ export class ImportCancellation {
     private readonly callbacks: CancelledCallbacks,
   ) {}
 
+  /** How many of the import's jobs had finished (completed or failed) before it was refused. */
+  async finishedJobs(workspaceId: string, importId: string): Promise<number> {
+    const [row] = await this.dataSource.query<{ n: string }[]>(
+      `SELECT count(*) AS n FROM enrichment_requests
+        WHERE import_id = $1 AND workspace_id = $2 AND status IN ('completed', 'failed')`,
+      [importId, workspaceId],
+    );
+    return Number(row?.n ?? 0);
+  }
+
   /** Returns how many jobs were cancelled. */
   async cancelJobs(workspaceId: string, importId: string, reason: string): Promise<number> {
     let cancelled = 0;

@@ -344,7 +344,7 @@ export class ImportsService {
 
   /**
    * Marks an import failed and says why. A refusal (the file broke a rule part-way) cancels the jobs
-   * the import had queued, so a refused upload runs nothing; when the upload itself broke off (or
+   * the import had queued and not yet finished, so a refused upload runs nothing more; when the upload itself broke off (or
    * PostgreSQL or Redis went away), the rows accepted so far stay queued and the import can be
    * resumed from its last committed row, as the answer and the import's `error` say.
    */
@@ -366,10 +366,18 @@ export class ImportsService {
           this.logger.error({ msg: 'import jobs not cancelled', importId: record.id, error: String(cause) });
           return null;
         });
+      // Jobs queued from the first rows may have run (and been paid for) while the rest arrived.
+      const finished =
+        cancelled === null
+          ? 0
+          : await this.cancellation.finishedJobs(caller.workspaceId, record.id).catch(() => 0);
       reason =
         cancelled === null
           ? `${problem} The jobs it had queued could not all be cancelled; cancel them through GET /v1/jobs?import_id=${record.id}.`
-          : `${problem} Nothing of this import will run: the ${cancelled} job(s) it had queued were cancelled.`;
+          : `${problem} Nothing more of this import will run: the ${cancelled} unfinished job(s) it had queued were cancelled` +
+            (finished > 0
+              ? `; ${finished} had already finished and keep their results (GET /v1/jobs?import_id=${record.id}).`
+              : '.');
     } else {
       const cause =
         error instanceof UploadBrokenError
