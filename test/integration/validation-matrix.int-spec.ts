@@ -713,6 +713,8 @@ interface Sent {
   body?: string;
 }
 
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+
 describe(`validation matrix (seed ${SEED}: rerun with FC_SEED=${SEED})`, () => {
   const redisUrl = requireEnv('REDIS_URL');
   const prefix = uniquePrefix();
@@ -1055,6 +1057,42 @@ describe(`validation matrix (seed ${SEED}: rerun with FC_SEED=${SEED})`, () => {
         TEST_ADMIN_TOKEN,
         '{"credit_warning":50}',
         /Unknown query parameter\(s\) reset/,
+      ],
+      // Deletions that read no query parameter: a narrowing asked for was ignored and all went.
+      [
+        'DELETE',
+        '/v1/admin/providers/snov/settings?only=credit_warning',
+        TEST_ADMIN_TOKEN,
+        undefined,
+        /Unknown query parameter\(s\) only/,
+      ],
+      [
+        'DELETE',
+        `/v1/admin/workspaces/${NIL_UUID}/keys/${NIL_UUID}?grace_days=7`,
+        TEST_ADMIN_TOKEN,
+        undefined,
+        /Unknown query parameter\(s\) grace_days/,
+      ],
+      [
+        'DELETE',
+        `/v1/admin/workspaces/${NIL_UUID}/quotas/snov?kind=refuse`,
+        TEST_ADMIN_TOKEN,
+        undefined,
+        /Unknown query parameter\(s\) kind/,
+      ],
+      [
+        'DELETE',
+        '/v1/providers/snov/credentials?force=true',
+        apiKey,
+        undefined,
+        /Unknown query parameter\(s\) force/,
+      ],
+      [
+        'DELETE',
+        `/v1/batches/${NIL_UUID}/schedule?every_days=30`,
+        apiKey,
+        undefined,
+        /Unknown query parameter\(s\) every_days/,
       ],
       [
         'GET',

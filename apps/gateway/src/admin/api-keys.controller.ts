@@ -206,7 +206,6 @@ export class ApiKeysController {
 
   @Delete('keys/:key')
   @ApiDelete()
-  @ApiNoQuery()
   @ApiUuidParam(
     'key',
     'The key id, as listed by GET /v1/admin/workspaces/{workspace}/keys.',

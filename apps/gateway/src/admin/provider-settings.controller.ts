@@ -165,7 +165,6 @@ export class ProviderSettingsController {
   @Delete(':name/settings')
   @HttpCode(200)
   @ApiDelete()
-  @ApiNoQuery()
   @ApiOperation({
     summary: 'Drop every override of a provider: it runs with the environment’s settings again',
   })

@@ -394,7 +394,6 @@ export class BatchesController {
   @Delete(':id/schedule')
   @RequireScope('enrich')
   @ApiDelete()
-  @ApiNoQuery()
   @ApiOperation({
     summary: "Stop a batch's re-enrichment",
     description: 'Removes the schedule and its job scheduler.',

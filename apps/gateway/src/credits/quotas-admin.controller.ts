@@ -133,7 +133,6 @@ export class QuotasAdminController {
   @Delete(':provider')
   @HttpCode(204)
   @ApiDelete()
-  @ApiNoQuery()
   @ApiOperation({ summary: 'Remove a workspace’s quota at a provider' })
   @ApiParam({ name: 'provider', enum: PROVIDER_NAMES, example: 'snov' })
   @ApiResponse({ status: 204, description: 'Removed; nothing in the answer.' })

@@ -262,9 +262,10 @@ export function ApiJsonBodyErrors(): MethodDecorator & ClassDecorator {
 }
 
 /**
- * A GET or DELETE route that takes no query parameters refuses any ({@link NoQueryGuard}): one sent
- * (a filter such as provider=snov) would otherwise be ignored, and the answer or deletion taken for
- * narrowed by it. Its 400 is documented with the route's own.
+ * A GET route that takes no query parameters refuses any ({@link NoQueryGuard}): one sent (a filter
+ * such as provider=snov) would otherwise be ignored, and the answer taken for narrowed by it. Its
+ * 400 is documented with the route's own. Write routes (a DELETE included) need nothing: the
+ * gateway-wide WriteQueryInterceptor refuses query parameters on every one not marked TakesQuery.
  */
 export function ApiNoQuery(): MethodDecorator {
   return UseGuards(NoQueryGuard);

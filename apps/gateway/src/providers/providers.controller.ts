@@ -264,7 +264,6 @@ export class ProvidersController {
   @Delete(':name/credentials')
   @HttpCode(200)
   @ApiDelete()
-  @ApiNoQuery()
   @RequireScope('admin')
   @ApiOperation({
     summary: 'Remove this workspace’s credentials for a provider: its calls use the platform’s again',
