@@ -33,6 +33,22 @@ describe('the recovery sweep', () => {
     stack = await startStack({ databaseUrl: db.url, redisUrl, prefix, worker: false });
   });
 
+  /** A worker app whose recovery sweep runs every 300 ms and takes work left alone for 500 ms. */
+  async function workerApp(env: Record<string, string> = {}) {
+    return (
+      await createWorkerApp({
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'warn',
+        REDIS_URL: redisUrl,
+        DATABASE_URL: db.url,
+        QUEUE_PREFIX: prefix,
+        REQUEST_RECOVERY_INTERVAL_MS: '300',
+        REQUEST_RECOVERY_AFTER_MS: '500',
+        ...env,
+      })
+    ).app;
+  }
+
   /** A wait on the sweep that times out says what the sweep was doing, for a rare stall in CI. */
   async function sweepDiagnosed<T>(wait: Promise<T>): Promise<T> {
     try {
@@ -88,18 +104,7 @@ describe('the recovery sweep', () => {
         ).status,
       ).toBe('queued');
 
-      const worker = (
-        await createWorkerApp({
-          NODE_ENV: 'test',
-          LOG_LEVEL: 'warn',
-          REDIS_URL: redisUrl,
-          DATABASE_URL: db.url,
-          QUEUE_PREFIX: prefix,
-          COMPANIES_HOUSE_BASE_URL: `${stack.sandboxUrl}/companies-house`,
-          REQUEST_RECOVERY_INTERVAL_MS: '300',
-          REQUEST_RECOVERY_AFTER_MS: '500',
-        })
-      ).app;
+      const worker = await workerApp({ COMPANIES_HOUSE_BASE_URL: `${stack.sandboxUrl}/companies-house` });
       try {
         await worker.init();
         const request = await sweepDiagnosed(
@@ -160,17 +165,7 @@ describe('the recovery sweep', () => {
       [requestId, workspaceId, BACKLOG + 1],
     );
 
-    const worker = (
-      await createWorkerApp({
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'warn',
-        REDIS_URL: redisUrl,
-        DATABASE_URL: db.url,
-        QUEUE_PREFIX: prefix,
-        REQUEST_RECOVERY_INTERVAL_MS: '300',
-        REQUEST_RECOVERY_AFTER_MS: '500',
-      })
-    ).app;
+    const worker = await workerApp();
     try {
       await worker.init();
       const job = await sweepDiagnosed(
@@ -245,17 +240,7 @@ describe('the recovery sweep', () => {
         (run) => run.name === JOB_NAMES.enrichmentRecover && 'skipped' in (run.returnvalue ?? {}),
       ).length;
 
-    const worker = (
-      await createWorkerApp({
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'warn',
-        REDIS_URL: redisUrl,
-        DATABASE_URL: db.url,
-        QUEUE_PREFIX: prefix,
-        REQUEST_RECOVERY_INTERVAL_MS: '300',
-        REQUEST_RECOVERY_AFTER_MS: '500',
-      })
-    ).app;
+    const worker = await workerApp();
     try {
       await worker.init();
       const skipped = await skippedBefore();
