@@ -357,6 +357,32 @@ describe('audit trail', () => {
     }
   });
 
+  it('refuses an action nothing records, naming it and the actions there are, on both lists', async () => {
+    const workspace = await createWorkspace(ctx.stack.gatewayUrl, 'Misspelt Filter Co');
+    for (const [token, path] of [
+      [TEST_ADMIN_TOKEN, '/v1/admin/audit'],
+      [workspace.apiKey, '/v1/audit'],
+    ] as const) {
+      for (const action of ['no.such', 'job.reads', 'api_key.delete']) {
+        const answer = await as<{ message: string }>(token, 'GET', `${path}?action=${action}`);
+        expect({ path, action, status: answer.status }).toEqual({ path, action, status: 400 });
+        expect(answer.body.message).toContain(
+          `action '${action}' is not an audited action; actions: job.read, job.list.read, `,
+        );
+        expect(answer.body.message).toContain(', api_key.revoke, ');
+        expect(answer.body.message).toMatch(/, usage_report\.send\.$/);
+      }
+      // An action that is recorded but has no row yet is still an empty page, not a refusal.
+      const none = await as<Page>(
+        token,
+        'GET',
+        `${path}?action=provider.settings.reset&to=2000-01-01T00:00:00Z`,
+      );
+      expect(none.status).toBe(200);
+      expect(none.body.data).toEqual([]);
+    }
+  });
+
   it('is append-only in the database: UPDATE, DELETE and TRUNCATE are refused', async () => {
     await createWorkspace(ctx.stack.gatewayUrl, 'Append Only Co');
     const db = ctx.db.dataSource;

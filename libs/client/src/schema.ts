@@ -788,7 +788,7 @@ export interface paths {
     };
     /**
      * The audit trail: who read or exported person data, admin actions
-     * @description Newest first. Actions: `job.read`, `job.list.read`, `job.events.read`, `job.cancel`, `batch.read`, `import.read`, `import.list.read`, `enrich.read`, `export.create`, `export.download`, `person.erase` (the person named by the SHA-256 of the identifier, as in the suppression, never the identifier), `workspace.create`, `api_key.create`, `api_key.revoke`, `workspace.limits`, `quota.set`, `quota.delete`, `provider.pause`, `provider.resume`, `provider.settings`, `provider.settings.reset`, `credentials.put`, `credentials.delete`, `webhook_secret.rotate`, `cache.clear`, `jobs.retry_failed`, `retention.run`, `credits.check`, `usage_report.send`. `actor` is the API key id, or `admin`. Filters: `action`, `from` (inclusive) and `to` (exclusive) as ISO 8601; `limit` 1–200 (default 50). Pass `next_cursor` back as `cursor` for the next page; null on the last. `workspace_id` narrows to one workspace.
+     * @description Newest first. Actions: `job.read`, `job.list.read`, `job.events.read`, `job.cancel`, `batch.read`, `import.read`, `import.list.read`, `enrich.read`, `export.create`, `export.download`, `person.erase`, `workspace.create`, `api_key.create`, `api_key.revoke`, `workspace.limits`, `quota.set`, `quota.delete`, `provider.pause`, `provider.resume`, `provider.settings`, `provider.settings.reset`, `credentials.put`, `credentials.delete`, `webhook_secret.rotate`, `cache.clear`, `jobs.retry_failed`, `retention.run`, `credits.check`, `usage_report.send`. `person.erase` names the person by the SHA-256 of the identifier, as in the suppression, never the identifier. `actor` is the API key id, or `admin`. Filters: `action` (one of those: another is a 400 listing them), `from` (inclusive) and `to` (exclusive) as ISO 8601; `limit` 1–200 (default 50). Pass `next_cursor` back as `cursor` for the next page; null on the last. `workspace_id` narrows to one workspace.
      */
     get: operations['AdminAuditController_list'];
     put?: never;
@@ -808,7 +808,7 @@ export interface paths {
     };
     /**
      * This workspace’s audit trail: who read or exported its person data, and its settings changes
-     * @description Newest first. Actions: `job.read`, `job.list.read`, `job.events.read`, `job.cancel`, `batch.read`, `import.read`, `import.list.read`, `enrich.read`, `export.create`, `export.download`, `person.erase` (the person named by the SHA-256 of the identifier, as in the suppression, never the identifier), `workspace.create`, `api_key.create`, `api_key.revoke`, `workspace.limits`, `quota.set`, `quota.delete`, `provider.pause`, `provider.resume`, `provider.settings`, `provider.settings.reset`, `credentials.put`, `credentials.delete`, `webhook_secret.rotate`, `cache.clear`, `jobs.retry_failed`, `retention.run`, `credits.check`, `usage_report.send`. `actor` is the API key id, or `admin`. Filters: `action`, `from` (inclusive) and `to` (exclusive) as ISO 8601; `limit` 1–200 (default 50). Pass `next_cursor` back as `cursor` for the next page; null on the last.
+     * @description Newest first. Actions: `job.read`, `job.list.read`, `job.events.read`, `job.cancel`, `batch.read`, `import.read`, `import.list.read`, `enrich.read`, `export.create`, `export.download`, `person.erase`, `workspace.create`, `api_key.create`, `api_key.revoke`, `workspace.limits`, `quota.set`, `quota.delete`, `provider.pause`, `provider.resume`, `provider.settings`, `provider.settings.reset`, `credentials.put`, `credentials.delete`, `webhook_secret.rotate`, `cache.clear`, `jobs.retry_failed`, `retention.run`, `credits.check`, `usage_report.send`. `person.erase` names the person by the SHA-256 of the identifier, as in the suppression, never the identifier. `actor` is the API key id, or `admin`. Filters: `action` (one of those: another is a 400 listing them), `from` (inclusive) and `to` (exclusive) as ISO 8601; `limit` 1–200 (default 50). Pass `next_cursor` back as `cursor` for the next page; null on the last.
      */
     get: operations['AuditController_list'];
     put?: never;
@@ -9530,7 +9530,36 @@ export interface operations {
         limit?: unknown;
         to?: unknown;
         from?: unknown;
-        action?: unknown;
+        action?:
+          | 'job.read'
+          | 'job.list.read'
+          | 'job.events.read'
+          | 'job.cancel'
+          | 'batch.read'
+          | 'import.read'
+          | 'import.list.read'
+          | 'enrich.read'
+          | 'export.create'
+          | 'export.download'
+          | 'person.erase'
+          | 'workspace.create'
+          | 'api_key.create'
+          | 'api_key.revoke'
+          | 'workspace.limits'
+          | 'quota.set'
+          | 'quota.delete'
+          | 'provider.pause'
+          | 'provider.resume'
+          | 'provider.settings'
+          | 'provider.settings.reset'
+          | 'credentials.put'
+          | 'credentials.delete'
+          | 'webhook_secret.rotate'
+          | 'cache.clear'
+          | 'jobs.retry_failed'
+          | 'retention.run'
+          | 'credits.check'
+          | 'usage_report.send';
         workspace_id?: unknown;
       };
       header?: never;
@@ -9563,7 +9592,7 @@ export interface operations {
           };
         };
       };
-      /** @description An unknown or malformed filter, limit or cursor. */
+      /** @description An unknown or malformed filter, limit or cursor, or an action that is not audited. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -9573,7 +9602,10 @@ export interface operations {
            * @example {
            *       "statusCode": 400,
            *       "error": "Bad Request",
-           *       "message": "workspace_id must be a UUID."
+           *       "message": [
+           *         "workspace_id must be a UUID.",
+           *         "action 'job.reads' is not an audited action; actions: job.read, job.list.read, job.events.read, job.cancel, batch.read, import.read, import.list.read, enrich.read, export.create, export.download, person.erase, workspace.create, api_key.create, api_key.revoke, workspace.limits, quota.set, quota.delete, provider.pause, provider.resume, provider.settings, provider.settings.reset, credentials.put, credentials.delete, webhook_secret.rotate, cache.clear, jobs.retry_failed, retention.run, credits.check, usage_report.send."
+           *       ]
            *     }
            */
           'application/json': components['schemas']['ApiErrorBody'];
@@ -9622,7 +9654,36 @@ export interface operations {
         limit?: unknown;
         to?: unknown;
         from?: unknown;
-        action?: unknown;
+        action?:
+          | 'job.read'
+          | 'job.list.read'
+          | 'job.events.read'
+          | 'job.cancel'
+          | 'batch.read'
+          | 'import.read'
+          | 'import.list.read'
+          | 'enrich.read'
+          | 'export.create'
+          | 'export.download'
+          | 'person.erase'
+          | 'workspace.create'
+          | 'api_key.create'
+          | 'api_key.revoke'
+          | 'workspace.limits'
+          | 'quota.set'
+          | 'quota.delete'
+          | 'provider.pause'
+          | 'provider.resume'
+          | 'provider.settings'
+          | 'provider.settings.reset'
+          | 'credentials.put'
+          | 'credentials.delete'
+          | 'webhook_secret.rotate'
+          | 'cache.clear'
+          | 'jobs.retry_failed'
+          | 'retention.run'
+          | 'credits.check'
+          | 'usage_report.send';
       };
       header?: never;
       path?: never;
@@ -9654,7 +9715,7 @@ export interface operations {
           };
         };
       };
-      /** @description An unknown or malformed filter, limit or cursor. */
+      /** @description An unknown or malformed filter, limit or cursor, or an action that is not audited. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -9664,7 +9725,10 @@ export interface operations {
            * @example {
            *       "statusCode": 400,
            *       "error": "Bad Request",
-           *       "message": "Unknown query parameter(s) workspace_id; allowed: action, from, to, limit, cursor."
+           *       "message": [
+           *         "Unknown query parameter(s) workspace_id; allowed: action, from, to, limit, cursor.",
+           *         "action 'job.reads' is not an audited action; actions: job.read, job.list.read, job.events.read, job.cancel, batch.read, import.read, import.list.read, enrich.read, export.create, export.download, person.erase, workspace.create, api_key.create, api_key.revoke, workspace.limits, quota.set, quota.delete, provider.pause, provider.resume, provider.settings, provider.settings.reset, credentials.put, credentials.delete, webhook_secret.rotate, cache.clear, jobs.retry_failed, retention.run, credits.check, usage_report.send."
+           *       ]
            *     }
            */
           'application/json': components['schemas']['ApiErrorBody'];

@@ -2,13 +2,15 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { encodeKeysetCursor } from '../keyset-cursor';
+import type { AuditAction } from './audit-actions';
 import { type AuditQuery, withoutSecrets } from './audit-query';
 
 /** What an audited action records; `actor` is the API key id, or `admin` for the admin token. */
 export interface AuditEntry {
   workspaceId: string | null;
   actor: string;
-  action: string;
+  /** One of `AUDIT_ACTIONS` (audit-actions.ts), the list the audit lists' `action` filter takes. */
+  action: AuditAction;
   targetType?: string | null;
   targetId?: string | null;
   details?: Record<string, unknown>;

@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { AuditLog } from './audit-log.service';
+import { type AuditEntry, AuditLog } from './audit-log.service';
 
-const ENTRY = {
+const ENTRY: AuditEntry = {
   workspaceId: '3d6f0a1b-2c3d-4e5f-8a9b-0c1d2e3f4a5b',
   actor: 'admin',
   action: 'api_key.create',

@@ -1,5 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import { encodeKeysetCursor } from '../keyset-cursor';
+import { AUDIT_ACTIONS } from './audit-actions';
 import { parseAuditQuery, withoutSecrets } from './audit-query';
 
 describe('withoutSecrets', () => {
@@ -45,6 +46,23 @@ describe('parseAuditQuery', () => {
       at: '2026-12-02 10:00:02.123456+00',
       id,
     });
+  });
+
+  it.each([true, false])(
+    'refuses an action nothing records (admin: %p), naming it and the known ones',
+    (admin) => {
+      const refuse = () => parseAuditQuery({ action: 'no.such' }, { admin });
+      expect(refuse).toThrow(BadRequestException);
+      expect(refuse).toThrow(
+        `action 'no.such' is not an audited action; actions: ${AUDIT_ACTIONS.join(', ')}.`,
+      );
+    },
+  );
+
+  it('takes every audited action as a filter', () => {
+    for (const action of AUDIT_ACTIONS) {
+      expect(parseAuditQuery({ action }, { admin: false }).action).toBe(action);
+    }
   });
 
   it.each([

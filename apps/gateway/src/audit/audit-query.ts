@@ -1,6 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
 import { isCalendarDate, refuseUnknownParams } from '../http-params';
 import { decodeKeysetCursor, type KeysetPosition } from '../keyset-cursor';
+import { AUDIT_ACTIONS, type AuditAction, isAuditAction } from './audit-actions';
 
 /** Detail keys that could carry a secret: dropped from every audit row, whatever the caller passed. */
 const SECRET_KEY = /secret|token|password|api_?key$|key_hash|ciphertext|credential_values|authorization/i;
@@ -25,7 +26,7 @@ export function withoutSecrets(details: Record<string, unknown>): Record<string,
 
 export interface AuditQuery {
   workspaceId: string | null;
-  action: string | null;
+  action: AuditAction | null;
   from: Date | null;
   to: Date | null;
   limit: number;
@@ -47,8 +48,9 @@ function dateOf(name: string, value: unknown): Date | null {
 }
 
 /**
- * The filters of an audit list: `workspace_id` (admin only), `action`, `from`/`to` (ISO 8601, from
- * inclusive, to exclusive), `limit` 1–200 (default 50), `cursor`. Anything else is refused by name.
+ * The filters of an audit list: `workspace_id` (admin only), `action` (one of
+ * {@link AUDIT_ACTIONS}), `from`/`to` (ISO 8601, from inclusive, to exclusive), `limit` 1–200
+ * (default 50), `cursor`. Anything else is refused by name.
  */
 export function parseAuditQuery(query: Record<string, unknown>, options: { admin: boolean }): AuditQuery {
   const allowed = [...(options.admin ? ['workspace_id'] : []), 'action', 'from', 'to', 'limit', 'cursor'];
@@ -65,6 +67,12 @@ export function parseAuditQuery(query: Record<string, unknown>, options: { admin
   const action = query.action as string | undefined;
   if (action !== undefined && (!ACTION.test(action) || action.length > 100)) {
     throw new BadRequestException('action must be an action name like job.read or api_key.create.');
+  }
+  // A misspelt action would match no row and read as "nothing happened".
+  if (action !== undefined && !isAuditAction(action)) {
+    throw new BadRequestException(
+      `action '${action}' is not an audited action; actions: ${AUDIT_ACTIONS.join(', ')}.`,
+    );
   }
   let limit = 50;
   const rawLimit = query.limit as string | undefined; // a single string: checked above

@@ -5,6 +5,7 @@ import { ApiKeyGuard } from '../auth/api-key.guard';
 import { type Caller, CurrentCaller } from '../auth/request-context';
 import { RequireScope } from '../auth/scopes';
 import { AdminErrors, ApiAnswer, ApiError, ApiKeyErrors } from '../openapi/decorators';
+import { AUDIT_ACTIONS } from './audit-actions';
 import { type AuditEventView, AuditReader } from './audit-log.service';
 import { parseAuditQuery } from './audit-query';
 
@@ -26,8 +27,10 @@ const AUDIT_PAGE_EXAMPLE = {
     'WyIyMDI2LTEyLTAyIDEwOjAwOjAyLjEyMzQ1NiswMCIsIjNkNmYwYTFiLTJjM2QtNGU1Zi04YTliLTBjMWQyZTNmNGE1YiJd',
 };
 const NULLABLE = ['workspace_id', 'target_type', 'target_id', 'correlation_id', 'next_cursor'];
-const DESCRIPTION =
-  'Newest first. Actions: `job.read`, `job.list.read`, `job.events.read`, `job.cancel`, `batch.read`, `import.read`, `import.list.read`, `enrich.read`, `export.create`, `export.download`, `person.erase` (the person named by the SHA-256 of the identifier, as in the suppression, never the identifier), `workspace.create`, `api_key.create`, `api_key.revoke`, `workspace.limits`, `quota.set`, `quota.delete`, `provider.pause`, `provider.resume`, `provider.settings`, `provider.settings.reset`, `credentials.put`, `credentials.delete`, `webhook_secret.rotate`, `cache.clear`, `jobs.retry_failed`, `retention.run`, `credits.check`, `usage_report.send`. `actor` is the API key id, or `admin`. Filters: `action`, `from` (inclusive) and `to` (exclusive) as ISO 8601; `limit` 1–200 (default 50). Pass `next_cursor` back as `cursor` for the next page; null on the last.';
+const DESCRIPTION = `Newest first. Actions: ${AUDIT_ACTIONS.map((action) => `\`${action}\``).join(', ')}. \`person.erase\` names the person by the SHA-256 of the identifier, as in the suppression, never the identifier. \`actor\` is the API key id, or \`admin\`. Filters: \`action\` (one of those: another is a 400 listing them), \`from\` (inclusive) and \`to\` (exclusive) as ISO 8601; \`limit\` 1–200 (default 50). Pass \`next_cursor\` back as \`cursor\` for the next page; null on the last.`;
+/** What an action filter naming no audited action is told (the list is the full one). */
+const UNKNOWN_ACTION = `action 'job.reads' is not an audited action; actions: ${AUDIT_ACTIONS.join(', ')}.`;
+const BAD_FILTER = 'An unknown or malformed filter, limit or cursor, or an action that is not audited.';
 
 type Page = { data: AuditEventView[]; next_cursor: string | null };
 
@@ -46,7 +49,7 @@ export class AdminAuditController {
     description: `${DESCRIPTION} \`workspace_id\` narrows to one workspace.`,
   })
   @ApiQuery({ name: 'workspace_id', required: false, example: 'b0c1d2e3-f4a5-4b6c-8d7e-9f0a1b2c3d4e' })
-  @ApiQuery({ name: 'action', required: false, example: 'job.read' })
+  @ApiQuery({ name: 'action', required: false, enum: AUDIT_ACTIONS, example: 'job.read' })
   @ApiQuery({ name: 'from', required: false, example: '2026-12-01T00:00:00Z' })
   @ApiQuery({ name: 'to', required: false, example: '2026-12-02T00:00:00Z' })
   @ApiQuery({ name: 'limit', required: false, example: 50, description: '1–200, default 50' })
@@ -56,7 +59,7 @@ export class AdminAuditController {
     freeform: ['details'],
     description: 'A page of events.',
   })
-  @ApiError(400, 'An unknown or malformed filter, limit or cursor.', 'workspace_id must be a UUID.')
+  @ApiError(400, BAD_FILTER, ['workspace_id must be a UUID.', UNKNOWN_ACTION])
   async list(@Query() query: Record<string, unknown>): Promise<Page> {
     return this.reader.list(parseAuditQuery(query, { admin: true }));
   }
@@ -77,7 +80,7 @@ export class AuditController {
     summary: 'This workspace’s audit trail: who read or exported its person data, and its settings changes',
     description: DESCRIPTION,
   })
-  @ApiQuery({ name: 'action', required: false, example: 'export.download' })
+  @ApiQuery({ name: 'action', required: false, enum: AUDIT_ACTIONS, example: 'export.download' })
   @ApiQuery({ name: 'from', required: false, example: '2026-12-01T00:00:00Z' })
   @ApiQuery({ name: 'to', required: false, example: '2026-12-02T00:00:00Z' })
   @ApiQuery({ name: 'limit', required: false, example: 50, description: '1–200, default 50' })
@@ -87,11 +90,10 @@ export class AuditController {
     freeform: ['details'],
     description: 'A page of this workspace’s events.',
   })
-  @ApiError(
-    400,
-    'An unknown or malformed filter, limit or cursor.',
+  @ApiError(400, BAD_FILTER, [
     'Unknown query parameter(s) workspace_id; allowed: action, from, to, limit, cursor.',
-  )
+    UNKNOWN_ACTION,
+  ])
   async list(@Query() query: Record<string, unknown>, @CurrentCaller() caller: Caller): Promise<Page> {
     return this.reader.list({ ...parseAuditQuery(query, { admin: false }), workspaceId: caller.workspaceId });
   }
