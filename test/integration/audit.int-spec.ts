@@ -339,6 +339,107 @@ describe('audit trail', () => {
     }
   });
 
+  it('records a batch cancelled and its schedule set or removed, by its key and request, only when that changed something', async () => {
+    const a = await createWorkspace(ctx.stack.gatewayUrl, 'Batch Changes Co');
+    const b = await createWorkspace(ctx.stack.gatewayUrl, 'Batch Bystander Co');
+    const keys = await admin<{ keys: { id: string; name: string }[] }>(
+      'GET',
+      `/v1/admin/workspaces/${a.id}/keys`,
+    );
+    const ownerId = keys.body.keys.find((key) => key.name === 'default')?.id as string;
+    const person = world.filter((p) => p.emails.snov).at(-2) as WorldPerson;
+    const created = await as<{ batch: { id: string } }>(a.apiKey, 'POST', '/v1/batches', {
+      records: [personInput(person)],
+      enrich: ['business_email'],
+    });
+    expect(created.status).toBe(201);
+    const batchId = created.body.batch.id;
+
+    /** Sends the request with its own x-request-id, expects `status`, and gives the id and answer back. */
+    const change = async (
+      method: string,
+      path: string,
+      status: number,
+      body?: unknown,
+    ): Promise<{ requestId: string; answer: { cancelled?: number } }> => {
+      const requestId = `batch-change-${randomUUID()}`;
+      const answer = await call<{ cancelled?: number }>(ctx.stack.gatewayUrl, method, path, {
+        token: a.apiKey,
+        body,
+        headers: { 'x-request-id': requestId },
+      });
+      expect({ method, path, body, status: answer.status }).toEqual({ method, path, body, status });
+      return { requestId, answer: answer.body };
+    };
+    const schedule = `/v1/batches/${batchId}/schedule`;
+    const set7 = await change('PUT', schedule, 200, { every_days: 7 });
+    await change('PUT', schedule, 200, { every_days: 7 }); // the same schedule: nothing changed
+    const set30 = await change('PUT', schedule, 200, { every_days: 30 });
+    const removed = await change('DELETE', schedule, 200);
+    await change('DELETE', schedule, 200); // no schedule left to remove
+    // Another workspace's attempts change nothing of it.
+    expect((await as(b.apiKey, 'POST', `/v1/batches/${batchId}/cancel`)).status).toBe(404);
+    expect((await as(b.apiKey, 'PUT', schedule, { every_days: 1 })).status).toBe(404);
+    const cancelled = await change('POST', `/v1/batches/${batchId}/cancel`, 200);
+    const again = await change('POST', `/v1/batches/${batchId}/cancel`, 200); // already cancelled
+    expect(again.answer.cancelled).toBe(0);
+    await change('PUT', schedule, 409, { every_days: 7 }); // refused: a cancelled batch is not enriched again
+    await change('DELETE', schedule, 200); // it has none
+
+    const events = (await all(`/v1/admin/audit?workspace_id=${a.id}`, TEST_ADMIN_TOKEN, 50))
+      .filter((event) => event.action.startsWith('batch.'))
+      .reverse();
+    expect(
+      events.map((event) => [
+        event.action,
+        event.actor,
+        event.target_type,
+        event.target_id,
+        event.correlation_id,
+      ]),
+    ).toEqual([
+      ['batch.schedule.set', ownerId, 'batch', batchId, set7.requestId],
+      ['batch.schedule.set', ownerId, 'batch', batchId, set30.requestId],
+      ['batch.schedule.delete', ownerId, 'batch', batchId, removed.requestId],
+      ['batch.cancel', ownerId, 'batch', batchId, cancelled.requestId],
+    ]);
+    expect(events.map((event) => event.details)).toEqual([
+      { every_days: 7, previous_every_days: null },
+      { every_days: 30, previous_every_days: 7 },
+      { previous_every_days: 30 },
+      { jobs_cancelled: cancelled.answer.cancelled },
+    ]);
+    expect(events.every((event) => event.workspace_id === a.id)).toBe(true);
+    // Cancels and schedules sent at once: each change is recorded once, whichever request made it.
+    const raced = await as<{ batch: { id: string } }>(a.apiKey, 'POST', '/v1/batches', {
+      records: [personInput(person)],
+      enrich: ['business_email'],
+    });
+    expect(raced.status).toBe(201);
+    const racedId = raced.body.batch.id;
+    const statuses = async (method: string, path: string, body?: unknown): Promise<number[]> =>
+      (await Promise.all([1, 2, 3].map(() => as(a.apiKey, method, path, body)))).map(
+        (answer) => answer.status,
+      );
+    expect(await statuses('PUT', `/v1/batches/${racedId}/schedule`, { every_days: 3 })).toEqual([
+      200, 200, 200,
+    ]);
+    expect(await statuses('DELETE', `/v1/batches/${racedId}/schedule`)).toEqual([200, 200, 200]);
+    expect(await statuses('POST', `/v1/batches/${racedId}/cancel`)).toEqual([200, 200, 200]);
+    const racedEvents = (await all(`/v1/admin/audit?workspace_id=${a.id}`, TEST_ADMIN_TOKEN, 50))
+      .filter((event) => event.target_id === racedId)
+      .map((event) => event.action)
+      .reverse();
+    expect(racedEvents).toEqual(['batch.schedule.set', 'batch.schedule.delete', 'batch.cancel']);
+
+    // The workspace's own trail has them; the bystander's has none.
+    expect((await all('/v1/audit?action=batch.cancel', a.apiKey)).map((e) => e.target_id)).toEqual([
+      racedId,
+      batchId,
+    ]);
+    expect((await all('/v1/audit', b.apiKey)).map((e) => e.action)).toEqual(['workspace.create']);
+  });
+
   it('refuses malformed filters by name', async () => {
     for (const [query, problem] of [
       ['limit=0', /limit must be a whole number from 1 to 200/],

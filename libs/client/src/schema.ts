@@ -646,7 +646,7 @@ export interface paths {
     put?: never;
     /**
      * Cancel a batch
-     * @description Every unfinished job of the batch is cancelled at once; finished ones keep their results. The batch is cancelled for good: its schedule and job scheduler are removed, a scheduled run already under way enqueues nothing more, and setting a schedule again is a 409. The batch shows `status: "cancelled"` and `cancelled_at` (its summary too). Cancelling again changes nothing.
+     * @description Every unfinished job of the batch is cancelled at once; finished ones keep their results. The batch is cancelled for good: its schedule and job scheduler are removed, a scheduled run already under way enqueues nothing more, and setting a schedule again is a 409. The batch shows `status: "cancelled"` and `cancelled_at` (its summary too). The audit trail records it as `batch.cancel`. Cancelling again changes nothing, and records nothing.
      */
     post: operations['BatchesController_cancel'];
     delete?: never;
@@ -665,13 +665,13 @@ export interface paths {
     get?: never;
     /**
      * Set a batch's re-enrichment schedule
-     * @description Body `{"every_days": n}` (1–365): records whose last enrichment finished more than n days ago are enriched again by ordinary enrich jobs (the provider cache and store answer what is still fresh without paying). Checked every BATCH_REFRESH_TICK_MS.
+     * @description Body `{"every_days": n}` (1–365): records whose last enrichment finished more than n days ago are enriched again by ordinary enrich jobs (the provider cache and store answer what is still fresh without paying). Checked every BATCH_REFRESH_TICK_MS. A new or different schedule is recorded in the audit trail as `batch.schedule.set`; the schedule the batch already has changes nothing and records nothing.
      */
     put: operations['BatchesController_setSchedule'];
     post?: never;
     /**
      * Stop a batch's re-enrichment
-     * @description Removes the schedule and its job scheduler.
+     * @description Removes the schedule and its job scheduler. The audit trail records it as `batch.schedule.delete` when the batch had a schedule; without one, nothing changes and nothing is recorded.
      */
     delete: operations['BatchesController_deleteSchedule'];
     options?: never;
@@ -788,7 +788,7 @@ export interface paths {
     };
     /**
      * The audit trail: who read or exported person data, admin actions
-     * @description Newest first. Actions: `job.read`, `job.list.read`, `job.events.read`, `job.cancel`, `batch.read`, `import.read`, `import.list.read`, `enrich.read`, `export.create`, `export.download`, `person.erase`, `workspace.create`, `api_key.create`, `api_key.revoke`, `workspace.limits`, `quota.set`, `quota.delete`, `provider.pause`, `provider.resume`, `provider.settings`, `provider.settings.reset`, `credentials.put`, `credentials.delete`, `webhook_secret.rotate`, `cache.clear`, `jobs.retry_failed`, `retention.run`, `credits.check`, `usage_report.send`. `person.erase` names the person by the SHA-256 of the identifier, as in the suppression, never the identifier. `actor` is the API key id, or `admin`. Filters: `action` (one of those: another is a 400 listing them), `from` (inclusive) and `to` (exclusive) as ISO 8601; `limit` 1–200 (default 50). Pass `next_cursor` back as `cursor` for the next page; null on the last. `workspace_id` narrows to one workspace.
+     * @description Newest first. Actions: `job.read`, `job.list.read`, `job.events.read`, `job.cancel`, `batch.read`, `import.read`, `import.list.read`, `enrich.read`, `export.create`, `export.download`, `person.erase`, `workspace.create`, `api_key.create`, `api_key.revoke`, `workspace.limits`, `quota.set`, `quota.delete`, `provider.pause`, `provider.resume`, `provider.settings`, `provider.settings.reset`, `credentials.put`, `credentials.delete`, `webhook_secret.rotate`, `batch.cancel`, `batch.schedule.set`, `batch.schedule.delete`, `cache.clear`, `jobs.retry_failed`, `retention.run`, `credits.check`, `usage_report.send`. `person.erase` names the person by the SHA-256 of the identifier, as in the suppression, never the identifier. `actor` is the API key id, or `admin`. Filters: `action` (one of those: another is a 400 listing them), `from` (inclusive) and `to` (exclusive) as ISO 8601; `limit` 1–200 (default 50). Pass `next_cursor` back as `cursor` for the next page; null on the last. `workspace_id` narrows to one workspace.
      */
     get: operations['AdminAuditController_list'];
     put?: never;
@@ -808,7 +808,7 @@ export interface paths {
     };
     /**
      * This workspace’s audit trail: who read or exported its person data, and its settings changes
-     * @description Newest first. Actions: `job.read`, `job.list.read`, `job.events.read`, `job.cancel`, `batch.read`, `import.read`, `import.list.read`, `enrich.read`, `export.create`, `export.download`, `person.erase`, `workspace.create`, `api_key.create`, `api_key.revoke`, `workspace.limits`, `quota.set`, `quota.delete`, `provider.pause`, `provider.resume`, `provider.settings`, `provider.settings.reset`, `credentials.put`, `credentials.delete`, `webhook_secret.rotate`, `cache.clear`, `jobs.retry_failed`, `retention.run`, `credits.check`, `usage_report.send`. `person.erase` names the person by the SHA-256 of the identifier, as in the suppression, never the identifier. `actor` is the API key id, or `admin`. Filters: `action` (one of those: another is a 400 listing them), `from` (inclusive) and `to` (exclusive) as ISO 8601; `limit` 1–200 (default 50). Pass `next_cursor` back as `cursor` for the next page; null on the last.
+     * @description Newest first. Actions: `job.read`, `job.list.read`, `job.events.read`, `job.cancel`, `batch.read`, `import.read`, `import.list.read`, `enrich.read`, `export.create`, `export.download`, `person.erase`, `workspace.create`, `api_key.create`, `api_key.revoke`, `workspace.limits`, `quota.set`, `quota.delete`, `provider.pause`, `provider.resume`, `provider.settings`, `provider.settings.reset`, `credentials.put`, `credentials.delete`, `webhook_secret.rotate`, `batch.cancel`, `batch.schedule.set`, `batch.schedule.delete`, `cache.clear`, `jobs.retry_failed`, `retention.run`, `credits.check`, `usage_report.send`. `person.erase` names the person by the SHA-256 of the identifier, as in the suppression, never the identifier. `actor` is the API key id, or `admin`. Filters: `action` (one of those: another is a 400 listing them), `from` (inclusive) and `to` (exclusive) as ISO 8601; `limit` 1–200 (default 50). Pass `next_cursor` back as `cursor` for the next page; null on the last.
      */
     get: operations['AuditController_list'];
     put?: never;
@@ -9555,6 +9555,9 @@ export interface operations {
           | 'credentials.put'
           | 'credentials.delete'
           | 'webhook_secret.rotate'
+          | 'batch.cancel'
+          | 'batch.schedule.set'
+          | 'batch.schedule.delete'
           | 'cache.clear'
           | 'jobs.retry_failed'
           | 'retention.run'
@@ -9604,7 +9607,7 @@ export interface operations {
            *       "error": "Bad Request",
            *       "message": [
            *         "workspace_id must be a UUID.",
-           *         "action 'job.reads' is not an audited action; actions: job.read, job.list.read, job.events.read, job.cancel, batch.read, import.read, import.list.read, enrich.read, export.create, export.download, person.erase, workspace.create, api_key.create, api_key.revoke, workspace.limits, quota.set, quota.delete, provider.pause, provider.resume, provider.settings, provider.settings.reset, credentials.put, credentials.delete, webhook_secret.rotate, cache.clear, jobs.retry_failed, retention.run, credits.check, usage_report.send."
+           *         "action 'job.reads' is not an audited action; actions: job.read, job.list.read, job.events.read, job.cancel, batch.read, import.read, import.list.read, enrich.read, export.create, export.download, person.erase, workspace.create, api_key.create, api_key.revoke, workspace.limits, quota.set, quota.delete, provider.pause, provider.resume, provider.settings, provider.settings.reset, credentials.put, credentials.delete, webhook_secret.rotate, batch.cancel, batch.schedule.set, batch.schedule.delete, cache.clear, jobs.retry_failed, retention.run, credits.check, usage_report.send."
            *       ]
            *     }
            */
@@ -9679,6 +9682,9 @@ export interface operations {
           | 'credentials.put'
           | 'credentials.delete'
           | 'webhook_secret.rotate'
+          | 'batch.cancel'
+          | 'batch.schedule.set'
+          | 'batch.schedule.delete'
           | 'cache.clear'
           | 'jobs.retry_failed'
           | 'retention.run'
@@ -9727,7 +9733,7 @@ export interface operations {
            *       "error": "Bad Request",
            *       "message": [
            *         "Unknown query parameter(s) workspace_id; allowed: action, from, to, limit, cursor.",
-           *         "action 'job.reads' is not an audited action; actions: job.read, job.list.read, job.events.read, job.cancel, batch.read, import.read, import.list.read, enrich.read, export.create, export.download, person.erase, workspace.create, api_key.create, api_key.revoke, workspace.limits, quota.set, quota.delete, provider.pause, provider.resume, provider.settings, provider.settings.reset, credentials.put, credentials.delete, webhook_secret.rotate, cache.clear, jobs.retry_failed, retention.run, credits.check, usage_report.send."
+           *         "action 'job.reads' is not an audited action; actions: job.read, job.list.read, job.events.read, job.cancel, batch.read, import.read, import.list.read, enrich.read, export.create, export.download, person.erase, workspace.create, api_key.create, api_key.revoke, workspace.limits, quota.set, quota.delete, provider.pause, provider.resume, provider.settings, provider.settings.reset, credentials.put, credentials.delete, webhook_secret.rotate, batch.cancel, batch.schedule.set, batch.schedule.delete, cache.clear, jobs.retry_failed, retention.run, credits.check, usage_report.send."
            *       ]
            *     }
            */

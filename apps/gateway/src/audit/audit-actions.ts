@@ -33,6 +33,10 @@ export const AUDIT_ACTIONS = [
   'credentials.put',
   'credentials.delete',
   'webhook_secret.rotate',
+  // Changes to a workspace's batches.
+  'batch.cancel',
+  'batch.schedule.set',
+  'batch.schedule.delete',
   // Operators' runs.
   'cache.clear',
   'jobs.retry_failed',

@@ -334,7 +334,7 @@ export class BatchesController {
   @ApiOperation({
     summary: 'Cancel a batch',
     description:
-      'Every unfinished job of the batch is cancelled at once; finished ones keep their results. The batch is cancelled for good: its schedule and job scheduler are removed, a scheduled run already under way enqueues nothing more, and setting a schedule again is a 409. The batch shows `status: "cancelled"` and `cancelled_at` (its summary too). Cancelling again changes nothing.',
+      'Every unfinished job of the batch is cancelled at once; finished ones keep their results. The batch is cancelled for good: its schedule and job scheduler are removed, a scheduled run already under way enqueues nothing more, and setting a schedule again is a 409. The batch shows `status: "cancelled"` and `cancelled_at` (its summary too). The audit trail records it as `batch.cancel`. Cancelling again changes nothing, and records nothing.',
   })
   @ApiOkResponse({
     description: 'How many unfinished jobs were cancelled, and the batch.',
@@ -354,18 +354,31 @@ export class BatchesController {
     description: 'The id is not a UUID, or a body with fields (the route takes none).',
     message: BATCH_ID_ERROR,
   })
-  cancel(
+  async cancel(
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentCaller() caller: Caller,
+    @CorrelationId() correlationId: string,
   ): Promise<BatchCancelledDto> {
-    return this.batches.cancel(caller, id);
+    const { changed, cancelled, batch } = await this.batches.cancel(caller, id);
+    if (changed) {
+      await this.audit.record({
+        workspaceId: caller.workspaceId,
+        actor: caller.apiKeyId,
+        action: 'batch.cancel',
+        targetType: 'batch',
+        targetId: id,
+        details: { jobs_cancelled: cancelled },
+        correlationId,
+      });
+    }
+    return { cancelled, batch };
   }
 
   @Put(':id/schedule')
   @RequireScope('enrich')
   @ApiOperation({
     summary: "Set a batch's re-enrichment schedule",
-    description: `Body \`{"every_days": n}\` (${EVERY_DAYS.min}–${EVERY_DAYS.max}): records whose last enrichment finished more than n days ago are enriched again by ordinary enrich jobs (the provider cache and store answer what is still fresh without paying). Checked every BATCH_REFRESH_TICK_MS.`,
+    description: `Body \`{"every_days": n}\` (${EVERY_DAYS.min}–${EVERY_DAYS.max}): records whose last enrichment finished more than n days ago are enriched again by ordinary enrich jobs (the provider cache and store answer what is still fresh without paying). Checked every BATCH_REFRESH_TICK_MS. A new or different schedule is recorded in the audit trail as \`batch.schedule.set\`; the schedule the batch already has changes nothing and records nothing.`,
   })
   @ApiBody({ type: BatchScheduleDto, examples: { monthly: { value: { every_days: 30 } } } })
   @ApiOkResponse({
@@ -383,12 +396,26 @@ export class BatchesController {
     'The batch was cancelled: a cancelled batch is not enriched again.',
     'Batch 3c9e1a2b-7d4f-4e6a-8b1c-2d3e4f5a6b7c was cancelled at 2026-12-01T10:00:00.000Z: a cancelled batch is not enriched again. Create a new batch with its records to enrich them again.',
   )
-  setSchedule(
+  async setSchedule(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: unknown,
     @CurrentCaller() caller: Caller,
+    @CorrelationId() correlationId: string,
   ): Promise<BatchDto> {
-    return this.batches.setSchedule(caller, id, parseSchedule(body, 'body'));
+    const schedule = parseSchedule(body, 'body');
+    const { batch, previous } = await this.batches.setSchedule(caller, id, schedule);
+    if (previous?.every_days !== schedule.every_days) {
+      await this.audit.record({
+        workspaceId: caller.workspaceId,
+        actor: caller.apiKeyId,
+        action: 'batch.schedule.set',
+        targetType: 'batch',
+        targetId: id,
+        details: { every_days: schedule.every_days, previous_every_days: previous?.every_days ?? null },
+        correlationId,
+      });
+    }
+    return batch;
   }
 
   @Delete(':id/schedule')
@@ -396,7 +423,8 @@ export class BatchesController {
   @ApiDelete()
   @ApiOperation({
     summary: "Stop a batch's re-enrichment",
-    description: 'Removes the schedule and its job scheduler.',
+    description:
+      'Removes the schedule and its job scheduler. The audit trail records it as `batch.schedule.delete` when the batch had a schedule; without one, nothing changes and nothing is recorded.',
   })
   @ApiOkResponse({
     description: 'The batch, without a schedule.',
@@ -408,10 +436,23 @@ export class BatchesController {
       'The id is not a UUID, or a body with fields or a query parameter (the route takes neither).',
     message: BATCH_ID_ERROR,
   })
-  deleteSchedule(
+  async deleteSchedule(
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentCaller() caller: Caller,
+    @CorrelationId() correlationId: string,
   ): Promise<BatchDto> {
-    return this.batches.deleteSchedule(caller, id);
+    const { batch, previous } = await this.batches.deleteSchedule(caller, id);
+    if (previous !== null) {
+      await this.audit.record({
+        workspaceId: caller.workspaceId,
+        actor: caller.apiKeyId,
+        action: 'batch.schedule.delete',
+        targetType: 'batch',
+        targetId: id,
+        details: { previous_every_days: previous.every_days },
+        correlationId,
+      });
+    }
+    return batch;
   }
 }

@@ -32,7 +32,7 @@ import {
 } from '@sluice/queue';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { dropWorkRecord, recordWork } from '../auth/idempotent-work';
 import type { Caller } from '../auth/request-context';
 import { CancelledCallbacks } from '../callbacks/cancelled-callbacks.service';
@@ -80,6 +80,20 @@ export interface BatchRecordView {
   error: string | null;
   last_enriched_at: string | null;
   steps: { provider: string; goal: string; state: string; reason: string | null; credits: number }[];
+}
+
+/** What cancelling a batch did, and whether it changed anything (only then is it audited). */
+export interface BatchCancel {
+  cancelled: number;
+  batch: BatchView;
+  /** The batch was cancelled now, or jobs of it were (a second cancel usually changes nothing). */
+  changed: boolean;
+}
+
+/** A batch after its schedule was set or removed, and the schedule it had before. */
+export interface BatchScheduleChange {
+  batch: BatchView;
+  previous: BatchSchedule | null;
 }
 
 /**
@@ -418,15 +432,18 @@ export class BatchesService {
    * Cancels the batch: it is marked cancelled and loses its schedule, and every unfinished job of
    * it (of any run) is cancelled in the same transaction, as `POST /v1/jobs/:id/cancel` does one:
    * pending steps skipped, then the Redis cancel markers so a step already taken stops before its
-   * provider call, and the batch's job scheduler removed. The batch row is written first: a tick
-   * holds it locked while it re-enqueues records (and checks it is not cancelled), so the jobs of a
-   * tick that got there first are committed, and cancelled here, before this reads them.
+   * provider call, and the batch's job scheduler removed. The batch row is locked and written
+   * first: a tick holds it locked while it re-enqueues records (and checks it is not cancelled), so
+   * the jobs of a tick that got there first are committed, and cancelled here, before this reads
+   * them; and of two cancels at once, the second finds the batch cancelled already.
    */
-  async cancel(caller: Caller, id: string): Promise<{ cancelled: number; batch: BatchView }> {
+  async cancel(caller: Caller, id: string): Promise<BatchCancel> {
     const batch = await this.find(caller, id);
     // A batch's jobs are made without a callback URL today; a job that has one is told all the same.
     let withCallback: string[] = [];
+    let newlyCancelled = false;
     const ids = await this.dataSource.transaction(async (manager) => {
+      newlyCancelled = (await this.lockedState(manager, caller, batch.id)).cancelled_at === null;
       await manager.query(
         `UPDATE batches SET cancelled_at = COALESCE(cancelled_at, now()), schedule = NULL
           WHERE id = $1 AND workspace_id = $2`,
@@ -471,38 +488,71 @@ export class BatchesService {
       .catch((error: unknown) =>
         this.logger.warn({ msg: 'batch scheduler not removed', batchId: batch.id, error: String(error) }),
       );
-    return { cancelled: ids.length, batch: await this.view(caller, id) };
+    return {
+      cancelled: ids.length,
+      batch: await this.view(caller, id),
+      changed: newlyCancelled || ids.length > 0,
+    };
   }
 
   /**
    * Sets (or replaces) the batch's re-enrichment schedule and its job scheduler (whose first tick is
-   * at once); a cancelled batch is a 409.
+   * at once); a cancelled batch is a 409. Gives the schedule it had before.
    */
-  async setSchedule(caller: Caller, id: string, schedule: BatchSchedule): Promise<BatchView> {
+  async setSchedule(caller: Caller, id: string, schedule: BatchSchedule): Promise<BatchScheduleChange> {
     const batch = await this.find(caller, id);
     // The schedule first: a scheduler with `every` ticks at once, and a tick that finds no
     // schedule (or the batch cancelled) removes its scheduler.
-    const set = await this.dataSource
-      .getRepository(Batch)
-      .update({ id: batch.id, workspaceId: caller.workspaceId, cancelledAt: IsNull() }, { schedule });
-    if (!set.affected) {
-      const cancelledAt = (await this.find(caller, id)).cancelledAt ?? batch.cancelledAt;
-      throw new ConflictException(
-        `Batch ${batch.id} was cancelled${cancelledAt ? ` at ${cancelledAt.toISOString()}` : ''}: a cancelled batch is not enriched again. Create a new batch with its records to enrich them again.`,
-      );
-    }
+    const previous = await this.dataSource.transaction(async (manager) => {
+      const row = await this.lockedState(manager, caller, batch.id);
+      if (row.cancelled_at !== null) {
+        throw new ConflictException(
+          `Batch ${batch.id} was cancelled at ${row.cancelled_at.toISOString()}: a cancelled batch is not enriched again. Create a new batch with its records to enrich them again.`,
+        );
+      }
+      await manager
+        .getRepository(Batch)
+        .update({ id: batch.id, workspaceId: caller.workspaceId }, { schedule });
+      return row.schedule;
+    });
     await this.upsertScheduler(caller.workspaceId, batch.id);
-    return this.view(caller, id);
+    return { batch: await this.view(caller, id), previous };
   }
 
-  /** Stops the batch's re-enrichment: no schedule, no job scheduler. */
-  async deleteSchedule(caller: Caller, id: string): Promise<BatchView> {
+  /** Stops the batch's re-enrichment: no schedule, no job scheduler. Gives the schedule it had. */
+  async deleteSchedule(caller: Caller, id: string): Promise<BatchScheduleChange> {
     const batch = await this.find(caller, id);
-    await this.dataSource
-      .getRepository(Batch)
-      .update({ id: batch.id, workspaceId: caller.workspaceId }, { schedule: null });
+    const previous = await this.dataSource.transaction(async (manager) => {
+      const row = await this.lockedState(manager, caller, batch.id);
+      if (row.schedule !== null) {
+        await manager
+          .getRepository(Batch)
+          .update({ id: batch.id, workspaceId: caller.workspaceId }, { schedule: null });
+      }
+      return row.schedule;
+    });
     await this.queue.removeJobScheduler(batchRefreshSchedulerId(batch.id));
-    return this.view(caller, id);
+    return { batch: await this.view(caller, id), previous };
+  }
+
+  /**
+   * The batch's schedule and cancellation, its row locked until the transaction ends: of two
+   * changes at once (cancels, schedules), the second reads what the first wrote, so it can tell
+   * whether it changed anything.
+   */
+  private async lockedState(
+    manager: EntityManager,
+    caller: Caller,
+    id: string,
+  ): Promise<{ schedule: BatchSchedule | null; cancelled_at: Date | null }> {
+    const [row] = await manager.query<{ schedule: BatchSchedule | null; cancelled_at: Date | null }[]>(
+      'SELECT schedule, cancelled_at FROM batches WHERE id = $1 AND workspace_id = $2 FOR UPDATE',
+      [id, caller.workspaceId],
+    );
+    if (!row) {
+      throw new NotFoundException(`No batch ${id} in this workspace.`);
+    }
+    return row;
   }
 
   /**
