@@ -88,6 +88,32 @@ function countsOf(
   return counts;
 }
 
+/**
+ * {@link countsOf} as the summary counts free text: values equal but for case and surrounding white
+ * space are one, under their most frequent spelling (trimmed; on a tie, the first in byte order).
+ */
+function spellingCountsOf(
+  datas: Record<string, unknown>[],
+  value: (data: Record<string, unknown>) => string | null | undefined,
+) {
+  const groups = new Map<string, Map<string, number>>();
+  for (const [raw, count] of countsOf(datas, value)) {
+    const spelling = raw.trim();
+    const spellings = groups.get(spelling.toLowerCase()) ?? new Map<string, number>();
+    spellings.set(spelling, (spellings.get(spelling) ?? 0) + count);
+    groups.set(spelling.toLowerCase(), spellings);
+  }
+  const counts = new Map<string, number>();
+  for (const spellings of groups.values()) {
+    const [name] = [...spellings].sort(([a, m], [b, n]) => n - m || (a < b ? -1 : a > b ? 1 : 0))[0];
+    counts.set(
+      name,
+      [...spellings.values()].reduce((sum, n) => sum + n, 0),
+    );
+  }
+  return counts;
+}
+
 function expectDistribution(actual: Distribution | undefined, expected: Map<string, number>): void {
   expect(actual).toBeDefined();
   const list = actual as Distribution;
@@ -256,15 +282,15 @@ describe('batches (POST /v1/batches, progress, summary, cancel, scheduled re-enr
     ).toEqual(Object.fromEntries(perProvider));
     expectDistribution(
       summary.body.top_industries,
-      countsOf(datas, (data) => data.industry as string | null),
+      spellingCountsOf(datas, (data) => data.industry as string | null),
     );
     expectDistribution(
       summary.body.seniority,
-      countsOf(datas, (data) => data.seniority as string | null),
+      spellingCountsOf(datas, (data) => data.seniority as string | null),
     );
     expectDistribution(
       summary.body.departments,
-      countsOf(datas, (data) => data.department as string | null),
+      spellingCountsOf(datas, (data) => data.department as string | null),
     );
     const sizes = countsOf(datas, (data) =>
       typeof data.company_size === 'number' ? companySizeBucket(data.company_size) : null,
@@ -306,6 +332,44 @@ describe('batches (POST /v1/batches, progress, summary, cancel, scheduled re-enr
     expect(one.body.result.notice).toMatch(/^Sandbox data/);
     const theirs = await api('POST', '/v1/exports', { format: 'csv', batch_id: batchId }, otherKey);
     expect(theirs.status).toBe(404);
+  });
+
+  it('counts industries and departments as one value whatever their case and surrounding spaces, under their most frequent spelling', async () => {
+    const chosen = world.filter((person) => person.emails.snov === person.email).slice(12, 18);
+    expect(chosen.length).toBe(6);
+    const created = await api<Created>('POST', '/v1/batches', {
+      records: chosen.map((person) => personInput(person)),
+      enrich: ['industry', 'department'],
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.accepted.length).toBe(6);
+    for (const entry of created.body.accepted) {
+      await finished(ctx.stack, apiKey, entry.job_id, 60_000);
+    }
+    // Providers spell free text as they please: the jobs' answers are set to spellings of two values each.
+    const industries = ['software', '\u00a0software\t', 'Software', 'SOFTWARE', 'Retail', 'retail '];
+    const departments = ['Engineering', 'engineering', ' Engineering', 'Sales', 'sales ', 'sales'];
+    for (const [i, entry] of created.body.accepted.entries()) {
+      await ctx.db.dataSource.query(
+        `UPDATE enrichment_requests
+            SET result = jsonb_set(COALESCE(result, '{}'::jsonb), '{data}',
+                                   COALESCE(result->'data', '{}'::jsonb) || $2::jsonb)
+          WHERE id = $1`,
+        [entry.job_id, JSON.stringify({ industry: industries[i], department: departments[i] })],
+      );
+    }
+    const summary = await api<Summary>('GET', `/v1/batches/${created.body.batch.id}/summary`);
+    expect(summary.status).toBe(200);
+    // The spelling most records have names the value; a tie goes to the first in byte order
+    // (capitals first).
+    expect(summary.body.top_industries).toEqual([
+      { value: 'software', count: 4 },
+      { value: 'Retail', count: 2 },
+    ]);
+    expect(summary.body.departments).toEqual([
+      { value: 'Engineering', count: 3 },
+      { value: 'sales', count: 3 },
+    ]);
   });
 
   it('has no distribution for a field that was not asked', async () => {

@@ -624,7 +624,7 @@ export interface paths {
     };
     /**
      * What a batch found
-     * @description Over the records’ current jobs: coverage per provider (records answered and fields supplied), per field (share of records with a value), failures (jobs and steps, top reasons), top industries, company sizes (1-10 … 5001+), seniority and departments — each distribution only when its field was asked — credits spent (last run and all runs), the last run, and when the batch was cancelled (`cancelled_at`, null unless it was).
+     * @description Over the records’ current jobs: coverage per provider (records answered and fields supplied), per field (share of records with a value), failures (jobs and steps, top reasons), top industries, company sizes (1-10 … 5001+), seniority and departments — each distribution only when its field was asked; industries and departments that differ only in case or surrounding white space are counted as one, under the spelling most records have — credits spent (last run and all runs), the last run, and when the batch was cancelled (`cancelled_at`, null unless it was).
      */
     get: operations['BatchesController_summary'];
     put?: never;
@@ -1820,13 +1820,13 @@ export interface components {
         [key: string]: components['schemas']['BatchFieldCoverageDto'];
       };
       failures: components['schemas']['BatchFailuresDto'];
-      /** @description When `industry` was asked. */
+      /** @description When `industry` was asked. Spellings that differ only in case or surrounding white space are one industry, shown as most records spell it. */
       top_industries?: components['schemas']['BatchValueCountDto'][];
       /** @description When `company_size` was asked: 1-10 … 5001+, smallest first. */
       company_sizes?: components['schemas']['BatchValueCountDto'][];
       /** @description When `seniority` was asked. */
       seniority?: components['schemas']['BatchValueCountDto'][];
-      /** @description When `department` was asked. */
+      /** @description When `department` was asked. Spellings that differ only in case or surrounding white space are one department, shown as most records spell it. */
       departments?: components['schemas']['BatchValueCountDto'][];
       credits_spent: components['schemas']['BatchCreditsSpentDto'];
       /**

@@ -339,7 +339,11 @@ export class BatchSummaryDto {
   @ApiProperty({ type: () => BatchFailuresDto })
   failures!: BatchFailuresDto;
 
-  @ApiPropertyOptional({ type: () => [BatchValueCountDto], description: 'When `industry` was asked.' })
+  @ApiPropertyOptional({
+    type: () => [BatchValueCountDto],
+    description:
+      'When `industry` was asked. Spellings that differ only in case or surrounding white space are one industry, shown as most records spell it.',
+  })
   top_industries?: BatchValueCountDto[];
 
   @ApiPropertyOptional({
@@ -351,7 +355,11 @@ export class BatchSummaryDto {
   @ApiPropertyOptional({ type: () => [BatchValueCountDto], description: 'When `seniority` was asked.' })
   seniority?: BatchValueCountDto[];
 
-  @ApiPropertyOptional({ type: () => [BatchValueCountDto], description: 'When `department` was asked.' })
+  @ApiPropertyOptional({
+    type: () => [BatchValueCountDto],
+    description:
+      'When `department` was asked. Spellings that differ only in case or surrounding white space are one department, shown as most records spell it.',
+  })
   departments?: BatchValueCountDto[];
 
   @ApiProperty({ type: () => BatchCreditsSpentDto })

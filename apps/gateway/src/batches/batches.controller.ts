@@ -292,7 +292,7 @@ export class BatchesController {
   @ApiOperation({
     summary: 'What a batch found',
     description:
-      'Over the records’ current jobs: coverage per provider (records answered and fields supplied), per field (share of records with a value), failures (jobs and steps, top reasons), top industries, company sizes (1-10 … 5001+), seniority and departments — each distribution only when its field was asked — credits spent (last run and all runs), the last run, and when the batch was cancelled (`cancelled_at`, null unless it was).',
+      'Over the records’ current jobs: coverage per provider (records answered and fields supplied), per field (share of records with a value), failures (jobs and steps, top reasons), top industries, company sizes (1-10 … 5001+), seniority and departments — each distribution only when its field was asked; industries and departments that differ only in case or surrounding white space are counted as one, under the spelling most records have — credits spent (last run and all runs), the last run, and when the batch was cancelled (`cancelled_at`, null unless it was).',
   })
   @ApiOkResponse({
     description: 'What the batch found.',

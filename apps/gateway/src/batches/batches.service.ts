@@ -48,7 +48,7 @@ import {
 import type { BatchSummaryDto } from './batch.dto';
 import { batchScheduler } from './batch-scheduler-keeper';
 import { jobProgress, type JobProgress } from '../jobs/job-progress';
-import { companySizeBucketSql, DISTRIBUTED_FIELDS, TOP_VALUES } from './batch-summary';
+import { companySizeBucketSql, DISTRIBUTED_FIELDS, distributionSql, TOP_VALUES } from './batch-summary';
 
 export interface BatchView {
   id: string;
@@ -631,13 +631,7 @@ export class BatchesService {
     const distributions: Record<string, { value: string; count: number }[]> = {};
     for (const [field, key] of Object.entries(DISTRIBUTED_FIELDS)) {
       if (fields.includes(field)) {
-        distributions[key] = await this.dataSource.query(
-          `WITH l AS (${latest})
-           SELECT l.result->'data'->>$3 AS value, count(*)::int AS count
-             FROM l WHERE jsonb_typeof(l.result->'data'->$3) IN ('string', 'number', 'boolean')
-            GROUP BY 1 ORDER BY count DESC, value LIMIT ${TOP_VALUES}`,
-          [...params, field],
-        );
+        distributions[key] = await this.dataSource.query(distributionSql(latest), [...params, field]);
       }
     }
     if (fields.includes('company_size')) {
