@@ -344,9 +344,10 @@ export class ImportsService {
 
   /**
    * Marks an import failed and says why. A refusal (the file broke a rule part-way) cancels the jobs
-   * the import had queued and not yet finished, so a refused upload runs nothing more; when the upload itself broke off (or
-   * PostgreSQL or Redis went away), the rows accepted so far stay queued and the import can be
-   * resumed from its last committed row, as the answer and the import's `error` say.
+   * the import had queued and not yet finished, so a refused upload runs nothing more; when the
+   * upload itself broke off (or PostgreSQL or Redis went away), the rows accepted so far stay queued
+   * and the import can be resumed from its last committed row, as the answer and the import's
+   * `error` say.
    */
   private async fail(
     caller: Caller,
