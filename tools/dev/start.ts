@@ -120,11 +120,14 @@ async function main(): Promise<void> {
     // Locally the providers (the sandbox) call the receiver directly.
     WEBHOOK_PUBLIC_URL: `http://127.0.0.1:${ports.webhooks}`,
     // Local runs deliver callbacks to local services. That lets any workspace point the worker at
-    // this machine's ports, so the apps that take requests listen on loopback only: no one on the
-    // network can ask (GATEWAY_HOST and WEBHOOK_RECEIVER_HOST, set, still win).
+    // this machine's ports, so every app listens on loopback only: no one on the network can ask,
+    // nor read the worker's and the credit monitor's health and metrics (the *_HOST settings, set,
+    // still win).
     CALLBACK_ALLOW_PRIVATE: 'true',
     GATEWAY_HOST: '127.0.0.1',
     WEBHOOK_RECEIVER_HOST: '127.0.0.1',
+    WORKER_HEALTH_HOST: '127.0.0.1',
+    CREDIT_MONITOR_HOST: '127.0.0.1',
     SLUICE_ENCRYPTION_KEY: Buffer.from(localSecret(dataRoot, 'encryption-key', 32), 'hex').toString('base64'),
     // Workspaces' own provider credentials: a local key kept under .data/, like the one above.
     CREDENTIALS_MASTER_KEY: localSecret(dataRoot, 'credentials-master-key', 32),

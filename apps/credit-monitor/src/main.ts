@@ -31,5 +31,5 @@ runApp({ name: 'credit-monitor', portSetting: 'CREDIT_MONITOR_PORT' }, async () 
     });
   }
   closeOnSignals(app, core.shutdownTimeoutMs);
-  await app.listen(monitor.port, '0.0.0.0');
+  await app.listen(monitor.port, monitor.host);
 });

@@ -4,5 +4,5 @@ import { createWorkerApp } from './app';
 
 runApp({ name: 'enrichment-worker', portSetting: 'WORKER_HEALTH_PORT' }, async () => {
   const { app, config } = await createWorkerApp();
-  await app.listen(config.healthPort, '0.0.0.0');
+  await app.listen(config.healthPort, config.healthHost);
 });

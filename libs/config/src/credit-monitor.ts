@@ -1,5 +1,5 @@
 import { parseExpression } from 'cron-parser';
-import { isEmail, IsInt, IsNumber, IsString, Max, Min } from 'class-validator';
+import { isEmail, IsInt, IsNotEmpty, IsNumber, IsString, Max, Min } from 'class-validator';
 import { CONFIG_PROVIDER_NAMES, isProviderName } from './provider-names';
 import { Satisfies, Setting } from './setting';
 
@@ -130,6 +130,14 @@ export function creditPoliciesProblem(raw: string): string | null {
 
 /** Balances, thresholds, forecasts, operational alerts and where alerts go. */
 export class CreditMonitorConfig {
+  @Setting({
+    env: 'CREDIT_MONITOR_HOST',
+    description: 'Interface the credit monitor’s /health and /metrics listen on.',
+  })
+  @IsString()
+  @IsNotEmpty()
+  host = '0.0.0.0';
+
   @Setting({ env: 'CREDIT_MONITOR_PORT', description: 'Port of the credit monitor’s /health and /metrics.' })
   @IsInt()
   @Min(1)

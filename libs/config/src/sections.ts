@@ -343,6 +343,14 @@ export class GatewayConfig {
 
 /** The per-provider workers and the orchestrator. */
 export class WorkerConfig {
+  @Setting({
+    env: 'WORKER_HEALTH_HOST',
+    description: 'Interface the worker’s /health and /metrics listen on.',
+  })
+  @IsString()
+  @IsNotEmpty()
+  healthHost = '0.0.0.0';
+
   @Setting({ env: 'WORKER_HEALTH_PORT', description: 'Port of the worker’s /health and /metrics.' })
   @IsInt()
   @Min(PORT.min)
