@@ -187,10 +187,7 @@ export class AdminOps {
         failure.error = error;
         break;
       }
-      await manager.query('UPDATE enrichment_requests SET retried_as = $2 WHERE id = $1', [
-        row.id,
-        created.id,
-      ]);
+      await this.jobs.markRetried(caller, row.id, created.id, manager);
       outcome.retried += 1;
       outcome.jobs.push({ retry_of: row.id, id: created.id });
     }

@@ -22,7 +22,7 @@ import {
 } from '@sluice/queue';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { DataSource, In } from 'typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
 import { dropWorkRecord, recordWork, recordsWork } from '../auth/idempotent-work';
 import type { Caller } from '../auth/request-context';
 import { CancelledCallbacks } from '../callbacks/cancelled-callbacks.service';
@@ -338,15 +338,23 @@ export class JobsService {
     };
   }
 
-  /** The caller's job; another workspace's job is indistinguishable from a missing one (404). */
-  /** Records that job `id` was run again as job `retriedAs` (see `EnrichmentRequest.retriedAs`). */
-  async markRetried(caller: Caller, id: string, retriedAs: string): Promise<void> {
-    await this.dataSource.query(
+  /**
+   * Records that job `id` was run again as job `retriedAs` (see `EnrichmentRequest.retriedAs`), in
+   * `manager`'s transaction when given one.
+   */
+  async markRetried(
+    caller: Pick<Caller, 'workspaceId'>,
+    id: string,
+    retriedAs: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
+    await manager.query(
       'UPDATE enrichment_requests SET retried_as = $3 WHERE id = $1 AND workspace_id = $2',
       [id, caller.workspaceId, retriedAs],
     );
   }
 
+  /** The caller's job; another workspace's job is indistinguishable from a missing one (404). */
   async find(caller: Caller, id: string): Promise<EnrichmentRequest> {
     const request = await this.dataSource
       .getRepository(EnrichmentRequest)
