@@ -32,6 +32,7 @@ import {
   ApiUuidParam,
 } from '../openapi/decorators';
 import { ENRICH_FIELDS } from '@sluice/enrichment';
+import type { AuditAction } from '../audit/audit-actions';
 import { AuditLog } from '../audit/audit-log.service';
 import { RecordsWorkUnderKey } from '../auth/idempotent-work';
 import { ApiKeyGuard } from '../auth/api-key.guard';
@@ -274,15 +275,13 @@ export class BatchesController {
     const batch = await this.batches.view(caller, id);
     const records = await this.batches.records(caller, id, pageLimit, cursor);
     // The records carry their inputs (the people's identifiers); the page says which were read.
-    await this.audit.record({
-      workspaceId: caller.workspaceId,
-      actor: caller.apiKeyId,
-      action: 'batch.read',
-      targetType: 'batch',
-      targetId: id,
-      details: { after: cursor, limit: pageLimit, records: records.data.length },
+    await this.recordAudit(
+      caller,
+      'batch.read',
+      id,
+      { after: cursor, limit: pageLimit, records: records.data.length },
       correlationId,
-    });
+    );
     return { ...batch, records };
   }
 
@@ -361,15 +360,7 @@ export class BatchesController {
   ): Promise<BatchCancelledDto> {
     const { changed, cancelled, batch } = await this.batches.cancel(caller, id);
     if (changed) {
-      await this.audit.record({
-        workspaceId: caller.workspaceId,
-        actor: caller.apiKeyId,
-        action: 'batch.cancel',
-        targetType: 'batch',
-        targetId: id,
-        details: { jobs_cancelled: cancelled },
-        correlationId,
-      });
+      await this.recordAudit(caller, 'batch.cancel', id, { jobs_cancelled: cancelled }, correlationId);
     }
     return { cancelled, batch };
   }
@@ -405,15 +396,13 @@ export class BatchesController {
     const schedule = parseSchedule(body, 'body');
     const { batch, previous } = await this.batches.setSchedule(caller, id, schedule);
     if (previous?.every_days !== schedule.every_days) {
-      await this.audit.record({
-        workspaceId: caller.workspaceId,
-        actor: caller.apiKeyId,
-        action: 'batch.schedule.set',
-        targetType: 'batch',
-        targetId: id,
-        details: { every_days: schedule.every_days, previous_every_days: previous?.every_days ?? null },
+      await this.recordAudit(
+        caller,
+        'batch.schedule.set',
+        id,
+        { every_days: schedule.every_days, previous_every_days: previous?.every_days ?? null },
         correlationId,
-      });
+      );
     }
     return batch;
   }
@@ -443,16 +432,33 @@ export class BatchesController {
   ): Promise<BatchDto> {
     const { batch, previous } = await this.batches.deleteSchedule(caller, id);
     if (previous !== null) {
-      await this.audit.record({
-        workspaceId: caller.workspaceId,
-        actor: caller.apiKeyId,
-        action: 'batch.schedule.delete',
-        targetType: 'batch',
-        targetId: id,
-        details: { previous_every_days: previous.every_days },
+      await this.recordAudit(
+        caller,
+        'batch.schedule.delete',
+        id,
+        { previous_every_days: previous.every_days },
         correlationId,
-      });
+      );
     }
     return batch;
+  }
+
+  /** An audit row of this batch, by the caller's key. */
+  private recordAudit(
+    caller: Caller,
+    action: AuditAction,
+    id: string,
+    details: Record<string, unknown>,
+    correlationId: string,
+  ): Promise<void> {
+    return this.audit.record({
+      workspaceId: caller.workspaceId,
+      actor: caller.apiKeyId,
+      action,
+      targetType: 'batch',
+      targetId: id,
+      details,
+      correlationId,
+    });
   }
 }
