@@ -231,13 +231,21 @@ export class ResultCache {
   async forgetEverywhere(cacheKey: string): Promise<number> {
     const holders = this.holdersKey(cacheKey);
     const workspaces = await this.guards.redis.smembers(holders);
-    const [removed] = await Promise.all([
-      workspaces.length > 0
-        ? this.guards.redis.del(...workspaces.map((workspace) => this.key('cache', workspace, cacheKey)))
-        : 0,
-      this.guards.redis.del(holders),
-    ]);
-    return removed;
+    if (workspaces.length === 0) {
+      return 0;
+    }
+    // Only the workspaces read leave the set, together with their answers: one that cached the
+    // answer since stays listed (and an answer cached again in between goes too).
+    const [deleted] =
+      (await this.guards.redis
+        .multi()
+        .del(...workspaces.map((workspace) => this.key('cache', workspace, cacheKey)))
+        .srem(holders, ...workspaces)
+        .exec()) ?? [];
+    if (deleted?.[0]) {
+      throw deleted[0];
+    }
+    return Number(deleted?.[1] ?? 0);
   }
 
   /** The workspaces holding a cached answer for `cacheKey` (see {@link forgetEverywhere}). */
