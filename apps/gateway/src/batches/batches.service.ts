@@ -438,23 +438,22 @@ export class BatchesService {
    * them; and of two cancels at once, the second finds the batch cancelled already.
    */
   async cancel(caller: Caller, id: string): Promise<BatchCancel> {
-    const batch = await this.find(caller, id);
     // A batch's jobs are made without a callback URL today; a job that has one is told all the same.
     let withCallback: string[] = [];
     let newlyCancelled = false;
     const ids = await this.dataSource.transaction(async (manager) => {
-      newlyCancelled = (await this.lockedState(manager, caller, batch.id)).cancelled_at === null;
+      newlyCancelled = (await this.lockedState(manager, caller, id)).cancelled_at === null;
       await manager.query(
         `UPDATE batches SET cancelled_at = COALESCE(cancelled_at, now()), schedule = NULL
           WHERE id = $1 AND workspace_id = $2`,
-        [batch.id, caller.workspaceId],
+        [id, caller.workspaceId],
       );
       const updated = await manager
         .createQueryBuilder()
         .update(EnrichmentRequest)
         .set({ status: 'cancelled', error: 'cancelled by the caller', completedAt: () => 'now()' })
         .where('batch_id = :batchId AND workspace_id = :workspaceId', {
-          batchId: batch.id,
+          batchId: id,
           workspaceId: caller.workspaceId,
         })
         .andWhere("status NOT IN ('completed', 'failed', 'cancelled')")
@@ -475,7 +474,7 @@ export class BatchesService {
     if (ids.length > 0) {
       const client = (await this.queue.client) as unknown as Redis;
       await markCancelled(client, this.core.queuePrefix, ids).catch((error: unknown) =>
-        this.logger.warn({ msg: 'cancel markers not set', batchId: batch.id, error: String(error) }),
+        this.logger.warn({ msg: 'cancel markers not set', batchId: id, error: String(error) }),
       );
       await this.callbacks.announce(
         withCallback.map((job) => ({ id: job, workspaceId: caller.workspaceId })),
@@ -484,9 +483,9 @@ export class BatchesService {
     // A scheduler left behind (Redis away) enqueues nothing: its tick finds the batch cancelled and
     // removes it.
     await this.queue
-      .removeJobScheduler(batchRefreshSchedulerId(batch.id))
+      .removeJobScheduler(batchRefreshSchedulerId(id))
       .catch((error: unknown) =>
-        this.logger.warn({ msg: 'batch scheduler not removed', batchId: batch.id, error: String(error) }),
+        this.logger.warn({ msg: 'batch scheduler not removed', batchId: id, error: String(error) }),
       );
     return {
       cancelled: ids.length,
@@ -500,38 +499,34 @@ export class BatchesService {
    * at once); a cancelled batch is a 409. Gives the schedule it had before.
    */
   async setSchedule(caller: Caller, id: string, schedule: BatchSchedule): Promise<BatchScheduleChange> {
-    const batch = await this.find(caller, id);
     // The schedule first: a scheduler with `every` ticks at once, and a tick that finds no
     // schedule (or the batch cancelled) removes its scheduler.
     const previous = await this.dataSource.transaction(async (manager) => {
-      const row = await this.lockedState(manager, caller, batch.id);
+      const row = await this.lockedState(manager, caller, id);
       if (row.cancelled_at !== null) {
         throw new ConflictException(
-          `Batch ${batch.id} was cancelled at ${row.cancelled_at.toISOString()}: a cancelled batch is not enriched again. Create a new batch with its records to enrich them again.`,
+          `Batch ${id} was cancelled at ${row.cancelled_at.toISOString()}: a cancelled batch is not enriched again. Create a new batch with its records to enrich them again.`,
         );
       }
-      await manager
-        .getRepository(Batch)
-        .update({ id: batch.id, workspaceId: caller.workspaceId }, { schedule });
+      await manager.getRepository(Batch).update({ id, workspaceId: caller.workspaceId }, { schedule });
       return row.schedule;
     });
-    await this.upsertScheduler(caller.workspaceId, batch.id);
+    await this.upsertScheduler(caller.workspaceId, id);
     return { batch: await this.view(caller, id), previous };
   }
 
   /** Stops the batch's re-enrichment: no schedule, no job scheduler. Gives the schedule it had. */
   async deleteSchedule(caller: Caller, id: string): Promise<BatchScheduleChange> {
-    const batch = await this.find(caller, id);
     const previous = await this.dataSource.transaction(async (manager) => {
-      const row = await this.lockedState(manager, caller, batch.id);
+      const row = await this.lockedState(manager, caller, id);
       if (row.schedule !== null) {
         await manager
           .getRepository(Batch)
-          .update({ id: batch.id, workspaceId: caller.workspaceId }, { schedule: null });
+          .update({ id, workspaceId: caller.workspaceId }, { schedule: null });
       }
       return row.schedule;
     });
-    await this.queue.removeJobScheduler(batchRefreshSchedulerId(batch.id));
+    await this.queue.removeJobScheduler(batchRefreshSchedulerId(id));
     return { batch: await this.view(caller, id), previous };
   }
 
