@@ -3,8 +3,9 @@
  * typecheck, unit and integration tests. Exits non-zero when any step fails; leaves nothing running.
  */
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { POSTGRES_NOTABLE, REDIS_NOTABLE, serverLogExcerpt } from './server-log-excerpt';
 import { provisionServices, type Services } from './services';
 
 const root = resolve(__dirname, '..', '..', '..');
@@ -29,6 +30,22 @@ const STEPS: Step[] = [
     args: ['--selectProjects', 'integration', '--ci', '--runInBand'],
   },
 ];
+
+/**
+ * What the private servers said that can explain a failed or slow test, printed before their logs
+ * are removed with the run (see server-log-excerpt.ts).
+ */
+function printServerLogs(): void {
+  const logs: [string, string, RegExp][] = [
+    ['PostgreSQL', join(runDir, 'postgres.log'), POSTGRES_NOTABLE],
+    ['Redis', join(runDir, 'redis', 'redis.log'), REDIS_NOTABLE],
+  ];
+  for (const [name, path, notable] of logs) {
+    if (existsSync(path)) {
+      console.log(`\n${serverLogExcerpt(name, readFileSync(path, 'utf8'), notable)}`);
+    }
+  }
+}
 
 async function main(): Promise<number> {
   let services: Services | null = null;
@@ -75,6 +92,9 @@ async function main(): Promise<number> {
     }
     const failed = results.filter((r) => !r.ok).length;
     console.log(`${results.length - failed} passed, ${failed} failed`);
+    if (failed > 0) {
+      printServerLogs();
+    }
     return failed === 0 ? 0 : 1;
   } finally {
     await stop();

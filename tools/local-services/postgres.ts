@@ -221,6 +221,12 @@ export async function startPrivatePostgres(options: {
         'max_connections=200',
         '-c',
         'fsync=on',
+        // In its log: statements that ran over 5 s and sessions that waited over a second for a lock
+        // (`npm test` prints these when a step fails; `npm start` keeps them in .data/postgres.log).
+        '-c',
+        'log_min_duration_statement=5000',
+        '-c',
+        'log_lock_waits=on',
       ],
       // Own process group: a Ctrl-C in the terminal reaches our apps first; we stop PostgreSQL after them.
       {
