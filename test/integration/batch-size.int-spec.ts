@@ -1,5 +1,7 @@
 import { Batch, BatchRecord, EnrichmentRequest } from '@sluice/db';
 import { call, createWorkspace } from '../support/api';
+import { requireEnv } from '../support/database';
+import { describeSessions } from '../support/diagnose';
 import { setUp, tearDown } from '../support/pipeline';
 
 /** The default BATCHES_MAX_RECORDS, the most records README promises one batch may have. */
@@ -30,6 +32,9 @@ describe('a batch as large as BATCHES_MAX_RECORDS', () => {
       // 10,000 records validated, written and enqueued: about 3 s alone, several times that on a
       // loaded machine.
       timeoutMs: 75_000,
+    }).catch(async (error: unknown) => {
+      // Once in a full run it took over 75 s: say what PostgreSQL was doing meanwhile.
+      throw new Error(`${String(error)}\n${await describeSessions(requireEnv('DATABASE_URL'))}`);
     });
     expect(created.status).toBe(201);
     expect(created.body.rejected).toEqual([]);

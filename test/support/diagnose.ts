@@ -1,6 +1,7 @@
 import { EnrichmentRequest, EnrichmentStep } from '@sluice/db';
 import { JOB_NAMES, recoveryScanKey, redisUrlOptions } from '@sluice/queue';
 import { Queue } from 'bullmq';
+import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { In } from 'typeorm';
 
@@ -87,5 +88,34 @@ export async function describeRecoverySweep(redisUrl: string, prefix: string): P
     return lines.join('\n');
   } finally {
     await queue.close();
+  }
+}
+
+/**
+ * What every session of the PostgreSQL server is doing: its database, application, state, what it
+ * waits for and for how long its statement has run. Printed when a request to the stack times out,
+ * so a stall (a lock, a slow statement, a server that stopped answering) shows in the CI log.
+ */
+export async function describeSessions(serverUrl: string): Promise<string> {
+  const client = new Client({
+    connectionString: serverUrl,
+    connectionTimeoutMillis: 10_000,
+    statement_timeout: 10_000,
+  });
+  try {
+    await client.connect();
+    const { rows } = await client.query<Record<string, unknown>>(
+      `SELECT pid, datname, application_name, state, wait_event_type, wait_event,
+              round(extract(epoch FROM now() - query_start)::numeric, 1) AS running_s,
+              left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query
+         FROM pg_stat_activity
+        WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()
+        ORDER BY query_start NULLS LAST`,
+    );
+    return [`${rows.length} other session(s):`, ...rows.map((row) => `  ${JSON.stringify(row)}`)].join('\n');
+  } catch (error) {
+    return `PostgreSQL sessions could not be read: ${error instanceof Error ? error.message : String(error)}`;
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }
