@@ -9,6 +9,12 @@ const transform: Config['transform'] = {
 };
 
 const config: Config = {
+  // A worker whose heap is over this after a test file is replaced by a fresh one. The integration
+  // suites run with --maxWorkers=1 (one at a time, as they share the test servers' capacity) rather
+  // than --runInBand, whose one process is never replaced: each suite loads the apps' modules
+  // afresh and some of each stays reachable, and in one process the run grew past 4 GB, until
+  // collections held the event loop long enough for PostgreSQL connections to time out.
+  workerIdleMemoryLimit: '1GB',
   projects: [
     {
       displayName: 'unit',

@@ -54,7 +54,9 @@ describe('private PostgreSQL', () => {
       signal: null,
       stdout: 'done',
     });
-    const logged = readFileSync(join(dir, 'pg.log'), 'utf8');
+    // `npm test` prints the notable lines of the file the server reports (printServerLogs).
+    expect(pg!.logPath).toBe(join(dir, 'pg.log'));
+    const logged = readFileSync(pg!.logPath, 'utf8');
     expect(logged.match(/private-services-test x+/g)).toHaveLength(300);
   });
 });
@@ -76,5 +78,10 @@ describe('private Redis', () => {
     await expect(
       startPrivateRedis({ dataDir: join(dir, 'second'), port, log: () => undefined }),
     ).rejects.toThrow(new RegExp(`Port ${port} is served by another Redis \\(process ${first.pid}\\)`));
+  });
+
+  it('reports the log file its server writes', () => {
+    expect(first!.logPath).toBe(join(dir, 'first', 'redis.log'));
+    expect(readFileSync(first!.logPath, 'utf8')).toMatch(new RegExp(`Redis version=.*pid=${first!.pid}`));
   });
 });

@@ -8,6 +8,8 @@ export interface Services {
   databaseUrl: string;
   /** What was started here (empty when both came from the environment). */
   started: string[];
+  /** Log files of the servers started here, by server name. */
+  logs: { server: 'PostgreSQL' | 'Redis'; path: string }[];
   stop(): Promise<void>;
 }
 
@@ -52,6 +54,7 @@ export async function provisionServices(options: {
   const log = options.log ?? ((line: string) => console.log(line));
   const stops: (() => Promise<void>)[] = [];
   const started: string[] = [];
+  const logs: Services['logs'] = [];
   const stop = async (): Promise<void> => {
     for (const fn of stops.reverse()) {
       await fn().catch(() => undefined);
@@ -66,6 +69,7 @@ export async function provisionServices(options: {
       const redis = await startPrivateRedis({ dataDir: join(options.dataDir, 'redis'), port, log });
       stops.push(() => redis.stop());
       started.push(`redis-server on 127.0.0.1:${port}`);
+      logs.push({ server: 'Redis', path: redis.logPath });
       redisUrl = redis.url;
     }
     let databaseUrl = env.DATABASE_URL;
@@ -81,9 +85,10 @@ export async function provisionServices(options: {
       });
       stops.push(() => pg.stop());
       started.push(`embedded PostgreSQL on 127.0.0.1:${port}`);
+      logs.push({ server: 'PostgreSQL', path: pg.logPath });
       databaseUrl = pg.url;
     }
-    return { redisUrl, databaseUrl, started, stop };
+    return { redisUrl, databaseUrl, started, logs, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -12,9 +12,6 @@ const root = resolve(__dirname, '..', '..', '..');
 const runDir = join(root, '.data', 'test-runs', `${process.pid}-${Date.now()}`);
 const bin = (name: string): string => join(root, 'node_modules', '.bin', name);
 
-/** Heap an integration worker may keep after a suite before it is replaced (see STEPS). */
-const INTEGRATION_WORKER_HEAP = '1GB';
-
 interface Step {
   name: string;
   command: string;
@@ -30,19 +27,9 @@ const STEPS: Step[] = [
   {
     name: 'integration tests',
     command: bin('jest'),
-    // One suite at a time, in a worker process that is replaced once a suite leaves its heap over
-    // INTEGRATION_WORKER_HEAP (not --runInBand, whose one process is never replaced). Every suite
-    // loads the apps' modules afresh and some of each stays reachable: run in one process, the 84
-    // suites grew it past 4 GB, and by the last ones its collections held the event loop for
-    // seconds, long enough for PostgreSQL connections to time out and a 4 s test to take 80.
-    args: [
-      '--selectProjects',
-      'integration',
-      '--ci',
-      '--maxWorkers=1',
-      `--workerIdleMemoryLimit=${INTEGRATION_WORKER_HEAP}`,
-      '--logHeapUsage',
-    ],
+    // One suite at a time, in a worker replaced when its heap grows too large (workerIdleMemoryLimit
+    // in jest.config.ts); each suite's line shows the heap it left.
+    args: ['--selectProjects', 'integration', '--ci', '--maxWorkers=1', '--logHeapUsage'],
   },
 ];
 
@@ -50,14 +37,11 @@ const STEPS: Step[] = [
  * What the private servers said that can explain a failed or slow test, printed before their logs
  * are removed with the run (see server-log-excerpt.ts).
  */
-function printServerLogs(): void {
-  const logs: [string, string, RegExp][] = [
-    ['PostgreSQL', join(runDir, 'postgres.log'), POSTGRES_NOTABLE],
-    ['Redis', join(runDir, 'redis', 'redis.log'), REDIS_NOTABLE],
-  ];
-  for (const [name, path, notable] of logs) {
+function printServerLogs(logs: Services['logs']): void {
+  const notable = { PostgreSQL: POSTGRES_NOTABLE, Redis: REDIS_NOTABLE };
+  for (const { server, path } of logs) {
     if (existsSync(path)) {
-      console.log(`\n${serverLogExcerpt(name, readFileSync(path, 'utf8'), notable)}`);
+      console.log(`\n${serverLogExcerpt(server, readFileSync(path, 'utf8'), notable[server])}`);
     }
   }
 }
@@ -108,7 +92,7 @@ async function main(): Promise<number> {
     const failed = results.filter((r) => !r.ok).length;
     console.log(`${results.length - failed} passed, ${failed} failed`);
     if (failed > 0) {
-      printServerLogs();
+      printServerLogs(services.logs);
     }
     return failed === 0 ? 0 : 1;
   } finally {

@@ -24,6 +24,8 @@ export interface PrivatePostgres {
   /** URL of the `postgres` maintenance database, for creating and dropping databases. */
   adminUrl: string;
   port: number;
+  /** The server's log file (beside its data directory). */
+  logPath: string;
   /** Stops the server (fast shutdown) and waits for it to exit. */
   stop(): Promise<void>;
   /** Starts it again on the same data directory after `stop()`. */
@@ -274,5 +276,12 @@ export async function startPrivatePostgres(options: {
   } finally {
     await admin.end();
   }
-  return { url: `${base}/${database}`, adminUrl: `${base}/postgres`, port: options.port, stop, start };
+  return {
+    url: `${base}/${database}`,
+    adminUrl: `${base}/postgres`,
+    port: options.port,
+    logPath,
+    stop,
+    start,
+  };
 }

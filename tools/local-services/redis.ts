@@ -8,6 +8,8 @@ export interface PrivateRedis {
   url: string;
   port: number;
   pid: number;
+  /** The server's log file (in its data directory). */
+  logPath: string;
   /** Stops the server and waits for it to exit. */
   stop(): Promise<void>;
 }
@@ -114,7 +116,8 @@ export async function startPrivateRedis(options: {
 }): Promise<PrivateRedis> {
   const binary = ensureRedisBinary(options.log);
   mkdirSync(options.dataDir, { recursive: true });
-  const serverLog = openServerLog(join(options.dataDir, 'redis.log'));
+  const logPath = join(options.dataDir, 'redis.log');
+  const serverLog = openServerLog(logPath);
   const child = spawn(
     binary,
     [
@@ -175,6 +178,7 @@ export async function startPrivateRedis(options: {
     url: `redis://127.0.0.1:${options.port}/0`,
     port: options.port,
     pid: child.pid ?? -1,
+    logPath,
     stop: async () => {
       process.removeListener('exit', killOnExit);
       child.kill('SIGTERM');
