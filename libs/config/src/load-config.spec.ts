@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig, loadConfigs, maskSecrets } from './load-config';
 import { CreditMonitorConfig } from './credit-monitor';
 import { PipelineConfig } from './pipeline';
-import { CoreConfig, GatewayConfig, SandboxConfig } from './sections';
+import { CoreConfig, GatewayConfig, SandboxConfig, WebhookReceiverConfig, WorkerConfig } from './sections';
 
 const core = {
   REDIS_URL: 'redis://127.0.0.1:6379/0',
@@ -20,6 +20,17 @@ describe('loadConfig', () => {
     const config = loadConfig(SandboxConfig, { SANDBOX_PORT: '4999', SANDBOX_LOG_REQUESTS: 'true' });
     expect(config.port).toBe(4999);
     expect(config.logRequests).toBe(true);
+  });
+
+  it('has every app listen on all interfaces unless told otherwise (containers reach each other there)', () => {
+    const admin = { SLUICE_ADMIN_TOKEN: 'x'.repeat(30) };
+    expect([
+      loadConfig(GatewayConfig, admin).host,
+      loadConfig(WebhookReceiverConfig, {}).host,
+      loadConfig(WorkerConfig, {}).healthHost,
+      loadConfig(CreditMonitorConfig, {}).host,
+    ]).toEqual(['0.0.0.0', '0.0.0.0', '0.0.0.0', '0.0.0.0']);
+    expect(loadConfig(WorkerConfig, { WORKER_HEALTH_HOST: '127.0.0.1' }).healthHost).toBe('127.0.0.1');
   });
 
   it('names a missing required variable', () => {
