@@ -31,7 +31,19 @@ export const PIPELINE_REDIS = Symbol('PIPELINE_REDIS');
  */
 export type PaidAnswer =
   | (StepOutcome & { startedCredits?: number })
-  | { status: 'unreadable'; credits: number; kind: ProviderErrorKind; error: string };
+  | {
+      status: 'unreadable';
+      credits: number;
+      kind: ProviderErrorKind;
+      error: string;
+      /**
+       * Kept before a paid call goes out, by the run making it (its claim's owner): the answer has
+       * not come yet. Replaced by what the call gives (its answer, or its failure), so it outlives
+       * the call only when that run ended mid-call (killed, say), and then it stands for a call the
+       * provider may have charged.
+       */
+      inFlightOf?: string;
+    };
 
 /** Deletes KEYS[1] if its value starts with ARGV[1]: compared and deleted in one step. */
 const UNCLAIM = new LuaScript(
@@ -364,6 +376,11 @@ export class ResultCache {
       'EX',
       7 * 24 * 3600,
     );
+  }
+
+  /** Who holds the claim on `cacheKey` (a run of a step, see {@link claim}), or null. */
+  async claimHolder(workspaceId: string, cacheKey: string): Promise<string | null> {
+    return this.guards.redis.get(this.key('inflight', workspaceId, cacheKey));
   }
 
   async forgetPaid(stepId: string): Promise<void> {

@@ -579,10 +579,22 @@ export class StepRunner {
       this.cache.paid(step.id),
       step.providerTaskId ? null : this.cache.get(request.workspaceId, cacheKey, notBefore),
     ]);
+    if (
+      paid?.status === 'unreadable' &&
+      paid.inFlightOf !== undefined &&
+      (await this.cache.claimHolder(request.workspaceId, cacheKey)) === paid.inFlightOf
+    ) {
+      // A run of this step is making its paid call and still holds its claim: it may be alive (a
+      // stalled job taken again), and then it settles the step with what the call gives. Its claim
+      // outlasts the step's timeout, by which that run has ended one way or the other.
+      await job.moveToDelayed(Date.now() + COALESCE_WAIT_MS, token);
+      throw new DelayedError();
+    }
     if (paid?.status === 'unreadable') {
       // A run was charged for an answer it could not read and ended before its settlement (killed,
-      // say): that charge is settled now, as that run would have, and the provider is not asked
-      // (and paid) again. The commits are idempotent per step, as below.
+      // say), or ended while its paid call was out (its claim gone, see below): that charge is
+      // settled now, as that run would have, and the provider is not asked (and paid) again. The
+      // commits are idempotent per step, as below.
       await this.commitCredits(request.workspaceId, provider, step.id, paid.credits, account);
       await this.cache.unclaim(request.workspaceId, cacheKey, owner);
       return {
@@ -852,7 +864,19 @@ export class StepRunner {
       return this.outOfCredits(job, token, provider, options, settle, 'the provider is paused for credits');
     }
 
-    // 4. The call.
+    // 4. The call. A paid one is kept as charged before it goes out: a run that dies while it is
+    // out (a worker killed, its host lost) leaves the next run of the step a charge to settle, as
+    // for a call that timed out, rather than a call to make and pay for again. The call's answer or
+    // failure replaces it.
+    if (cost.credits > 0) {
+      await this.cache.rememberPaid(step.id, {
+        status: 'unreadable',
+        credits: cost.credits,
+        kind: 'timeout',
+        error: `The run making this call to ${provider} ended before its answer came (${provider} may have charged for the call, so it counts as charged and is not made again)`,
+        inFlightOf: runOwner,
+      });
+    }
     let outcome: StepOutcome;
     try {
       outcome = await withTimeout(
@@ -900,6 +924,8 @@ export class StepRunner {
           this.cache.unclaim(request.workspaceId, cacheKey, owner),
         );
       } else {
+        // Nothing was charged: the call may be made again (a retry), and nothing is to be settled.
+        await this.cache.forgetPaid(step.id);
         await this.releaseCredits(request.workspaceId, provider, step.id, account);
         await this.cache.unclaim(request.workspaceId, cacheKey, owner);
       }
