@@ -268,6 +268,58 @@ describe('signed callbacks upstream', () => {
     expect(both[1]?.headers['webhook-id']).toBe(first?.headers['webhook-id']);
   });
 
+  it('sends no automatic retry of a message a redelivery got taken meanwhile', async () => {
+    // Retries 3 s apart: the redelivery is asked for and taken in between.
+    const slow = await setUp({ CALLBACK_BACKOFF_MS: '3000', CALLBACK_MAX_ATTEMPTS: '4' });
+    try {
+      const { apiKey } = await createWithSecret(slow.stack.gatewayUrl, 'Redelivered Co');
+      sink.answers = [500];
+      const created = await call<{ id: string }>(slow.stack.gatewayUrl, 'POST', '/v1/jobs', {
+        token: apiKey,
+        body: { type: 'email.verify', input: { email: 'mary.somerville@example.com' }, callback_url: sink.url },
+      });
+      const id = created.body.id;
+      await finished(slow.stack, apiKey, id);
+      await eventually(() => Promise.resolve(sink.for(id).length === 1 || undefined), {
+        what: 'the refused first attempt',
+      });
+      const again = await call(slow.stack.gatewayUrl, 'POST', `/v1/jobs/${id}/callback/redeliver`, {
+        token: apiKey,
+      });
+      expect(again.status).toBe(202);
+      // The first delivery's job ends once its retry is due, having sent nothing.
+      const connection = new Redis(requireEnv('REDIS_URL'), { maxRetriesPerRequest: null });
+      const callbacks = new Queue(QUEUE_NAMES.callbacks, { connection, prefix: slow.prefix });
+      try {
+        const first = await eventually(
+          async () => {
+            const job = await callbacks.getJob(`callback-${id}-first`);
+            return (await job?.getState()) === 'completed' ? job : null;
+          },
+          { timeoutMs: 20_000, what: "the first delivery's retry" },
+        );
+        expect(first?.returnvalue).toMatchObject({ skipped: 'delivered_meanwhile' });
+      } finally {
+        await callbacks.close();
+        await connection.quit();
+      }
+      // Sent twice: refused, then taken by the redelivery; the retry of the first was not sent.
+      expect(sink.for(id)).toHaveLength(2);
+      const log = await call<{ deliveries: DeliveryLog[] }>(
+        slow.stack.gatewayUrl,
+        'GET',
+        `/v1/jobs/${id}/callback/deliveries`,
+        { token: apiKey },
+      );
+      expect(log.body.deliveries.map((d) => [d.attempt, d.status])).toEqual([
+        [1, 500],
+        [1, 200],
+      ]);
+    } finally {
+      await tearDown(slow);
+    }
+  });
+
   it('refuses to redeliver a job without a callback_url', async () => {
     const { apiKey } = await createWithSecret(ctx.stack.gatewayUrl, 'No Callback Co');
     const created = await call<{ id: string }>(ctx.stack.gatewayUrl, 'POST', '/v1/jobs', {

@@ -74,7 +74,12 @@ export class PlanProcessor {
   }
 
   private deliver(job: Job<CallbackDeliverPayload>): Promise<object> {
-    return this.callbacks.deliver(job.data.requestId, job.data.workspaceId, job.attemptsMade + 1);
+    return this.callbacks.deliver(
+      job.data.requestId,
+      job.data.workspaceId,
+      job.attemptsMade + 1,
+      new Date(job.timestamp),
+    );
   }
 
   async process(job: Job<EnrichmentPlanPayload>): Promise<AdvanceResult | { recovered: number } | object> {

@@ -11,6 +11,8 @@ import { DataSource, IsNull, MoreThan } from 'typeorm';
 export interface CallbackOutcome {
   requestId: string;
   status: number | null;
+  /** A retry not sent: the message was taken (a 2xx) since this delivery was queued. */
+  skipped?: 'delivered_meanwhile';
 }
 
 /**
@@ -34,12 +36,34 @@ export class CallbackSender {
     this.box = SecretBox.fromSetting(config.encryptionKey);
   }
 
-  async deliver(requestId: string, workspaceId: string, attempt: number): Promise<CallbackOutcome> {
+  /**
+   * `queuedAt`: when this delivery's job was queued. A retry of it is not sent once the message was
+   * taken since then — by a redelivery asked for meanwhile, or by the retries of another delivery
+   * of the same job — so a receiver gets each message once. A first attempt is always sent: a
+   * redelivery is asked for to send again.
+   */
+  async deliver(
+    requestId: string,
+    workspaceId: string,
+    attempt: number,
+    queuedAt: Date | null = null,
+  ): Promise<CallbackOutcome> {
     const request = await this.dataSource
       .getRepository(EnrichmentRequest)
       .findOneBy({ id: requestId, workspaceId });
     if (!request?.callbackUrl) {
       return { requestId, status: null };
+    }
+    if (attempt > 1 && queuedAt) {
+      const taken = await this.dataSource.query<unknown[]>(
+        `SELECT 1 FROM callback_deliveries
+          WHERE request_id = $1 AND workspace_id = $2 AND status BETWEEN 200 AND 299 AND created_at >= $3
+          LIMIT 1`,
+        [requestId, workspaceId, queuedAt],
+      );
+      if (taken.length > 0) {
+        return { requestId, status: null, skipped: 'delivered_meanwhile' };
+      }
     }
     const webhookId = `msg_${request.id.replace(/-/g, '')}`;
     const record = async (
