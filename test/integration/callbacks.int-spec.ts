@@ -276,7 +276,11 @@ describe('signed callbacks upstream', () => {
       sink.answers = [500];
       const created = await call<{ id: string }>(slow.stack.gatewayUrl, 'POST', '/v1/jobs', {
         token: apiKey,
-        body: { type: 'email.verify', input: { email: 'mary.somerville@example.com' }, callback_url: sink.url },
+        body: {
+          type: 'email.verify',
+          input: { email: 'mary.somerville@example.com' },
+          callback_url: sink.url,
+        },
       });
       const id = created.body.id;
       await finished(slow.stack, apiKey, id);
