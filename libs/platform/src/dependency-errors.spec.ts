@@ -3,7 +3,12 @@ import { BadRequestException, Logger } from '@nestjs/common';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
-import { databaseBusy, DependencyUnavailableError, unavailableDependency } from './dependency-errors';
+import {
+  databaseBusy,
+  databaseSlow,
+  DependencyUnavailableError,
+  unavailableDependency,
+} from './dependency-errors';
 import { ApiExceptionFilter } from './http/exception-filter';
 
 /** What pg-pool really says, from a pool of one connection to a server that never answers. */
@@ -116,6 +121,20 @@ describe('ApiExceptionFilter', () => {
     const away = answer(connecting);
     expect(away.status).toBe(503);
     expect(away.body.message).toMatch(/^PostgreSQL is temporarily unavailable; nothing was written/);
+  });
+
+  it("answers a statement past pg's query_timeout 503 with Retry-After, not a 500", () => {
+    // pg's own error (node_modules/pg/lib/client.js), raised when a statement waits past query_timeout.
+    const timedOut = new Error('Query read timeout');
+    expect(unavailableDependency(timedOut)).toBe('postgres');
+    expect(databaseSlow(timedOut)).toBe(true);
+    expect(databaseBusy(timedOut)).toBe(false);
+    const slow = answer(timedOut);
+    expect(slow.status).toBe(503);
+    expect(slow.retryAfter).toBe('7');
+    // The statement may still end on the server: the answer does not say nothing was written.
+    expect(slow.body.message).toMatch(/^PostgreSQL is busy: a statement did not answer in time/);
+    expect(slow.body.message).not.toMatch(/nothing was written/);
   });
 
   it("names the status of an HTTP error by Node's own reason phrases", () => {

@@ -41,6 +41,23 @@ export function databaseBusy(error: unknown): boolean {
   );
 }
 
+/** pg's message to a caller whose statement did not answer within `query_timeout`. */
+const QUERY_TIMED_OUT = 'Query read timeout';
+
+/**
+ * Whether the error is pg's answer to a statement that ran past the pool's `query_timeout`: the
+ * statement waited (a lock held elsewhere, a busy server) or ran long. A 503 too, since a retry
+ * later may well go through; but the statement may still end on the server, so the answer does not
+ * say that nothing was written.
+ */
+export function databaseSlow(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { message?: unknown }).message === QUERY_TIMED_OUT
+  );
+}
+
 /**
  * Tells "the database or Redis is away" apart from "this request is wrong", so that the first
  * becomes a 503 with Retry-After and the second a 4xx.
@@ -82,6 +99,7 @@ export function unavailableDependency(error: unknown): UnavailableDependency | n
   }
   if (
     message.includes(POOL_WAIT_TIMED_OUT) ||
+    message.includes(QUERY_TIMED_OUT) ||
     /Connection terminated|Client has encountered a connection error|terminating connection|the database system is (starting up|shutting down|in recovery mode)|Connection is not established|connect ECONNREFUSED/i.test(
       message,
     )

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
-import { databaseBusy, unavailableDependency } from '../dependency-errors';
+import { databaseBusy, databaseSlow, unavailableDependency } from '../dependency-errors';
 
 export interface ErrorBody {
   statusCode: number;
@@ -82,7 +82,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (dependency) {
       const name = dependency === 'redis' ? 'Redis' : 'PostgreSQL';
       const busy = dependency === 'postgres' && databaseBusy(exception);
-      this.logger.warn(`${name} ${busy ? 'busy' : 'unavailable'}: ${(exception as Error).message}`);
+      const slow = dependency === 'postgres' && databaseSlow(exception);
+      this.logger.warn(`${name} ${busy || slow ? 'busy' : 'unavailable'}: ${(exception as Error).message}`);
       return {
         status: HttpStatus.SERVICE_UNAVAILABLE,
         body: {
@@ -90,7 +91,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
           error: 'Service Unavailable',
           message: busy
             ? 'PostgreSQL is busy: no connection came free in time; nothing was written. Retry after the Retry-After delay.'
-            : `${name} is temporarily unavailable; nothing was written. Retry after the Retry-After delay.`,
+            : slow
+              ? 'PostgreSQL is busy: a statement did not answer in time (another request may hold what it waits for). Retry after the Retry-After delay.'
+              : `${name} is temporarily unavailable; nothing was written. Retry after the Retry-After delay.`,
         },
       };
     }
