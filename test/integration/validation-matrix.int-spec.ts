@@ -890,6 +890,18 @@ describe(`validation matrix (seed ${SEED}: rerun with FC_SEED=${SEED})`, () => {
       [
         '/v1/jobs',
         apiKey,
+        '{"type":"person.email","input":{"first_name":"A\\u200bb","last_name":"X","domain":"acme.com"}}',
+        /input\.first_name .* holds an invisible or control character \(U\+200B\)/,
+      ],
+      [
+        '/v1/enrich',
+        apiKey,
+        '{"first_name":"Ada","last_name":"Lee\\u0007","domain":"acme.com","enrich":["business_email"],"timeout_ms":0}',
+        /last_name .* holds an invisible or control character \(U\+0007\)/,
+      ],
+      [
+        '/v1/jobs',
+        apiKey,
         '{"type":"person.email","input":{"linkedin_url":"linkedin.com/in/ada%zz"}}',
         /input\.linkedin_url .* is not a LinkedIn profile URL/,
       ],

@@ -62,9 +62,31 @@ describe('parseJobInput (person names)', () => {
         new RegExp(`^input\\.${field} ".+" is not a name: it holds no letter or digit$`),
       );
     }
-    expect(() => parseJobInput('company.domain', { company_name: '\u200b' })).toThrow(
-      'input.company_name "\u200b" is not a name: it holds no letter or digit (but an invisible or control character, U+200B)',
-    );
+  });
+
+  it('refuses a name holding an invisible or control character, naming it, and makes wide spaces plain', () => {
+    for (const [field, input, code] of [
+      ['company_name', { company_name: '\u200b' }, 'U+200B'],
+      ['first_name', { first_name: 'A\u200bb', last_name: 'X', domain: 'acme.com' }, 'U+200B'],
+      ['last_name', { first_name: 'Ann', last_name: 'Lee\u0007', domain: 'acme.com' }, 'U+0007'],
+      ['full_name', { full_name: '\u202eAnna Lee', domain: 'acme.com' }, 'U+202E'],
+      ['company_name', { company_name: 'Acme\u00ad Ltd' }, 'U+00AD'],
+    ] as const) {
+      expect(() =>
+        parseJobInput(field === 'company_name' ? 'company.domain' : 'person.email', input),
+      ).toThrow(
+        new RegExp(
+          `^input\\.${field} ".+" holds an invisible or control character \\(${code.replace('+', '\\+')}\\)`,
+        ),
+      );
+    }
+    expect(
+      parseJobInput('person.email', {
+        first_name: 'Jean\u00a0Pierre',
+        last_name: 'Dupont',
+        domain: 'acme.com',
+      }),
+    ).toMatchObject({ first_name: 'Jean Pierre' });
   });
 
   it('takes names of any script, and names holding digits', () => {

@@ -16,7 +16,9 @@ import {
   type RequestInput,
   type RequestOptions,
   type RequestType,
+  characterNotInAName,
   hasLetterOrDigit,
+  nameSpaces,
   invisibleCharacterIn,
   naturalNameOrder,
 } from '@sluice/enrichment';
@@ -42,11 +44,16 @@ function text(field: string, raw: unknown): string {
  * enters by (jobs, bulk, enrich, batches, CSV imports) reads it here.
  */
 function name(field: string, raw: unknown): string {
-  const value = text(field, raw);
-  if (!hasLetterOrDigit(value)) {
-    const invisible = invisibleCharacterIn(value);
+  const value = nameSpaces(text(field, raw));
+  const unwritable = characterNotInAName(value);
+  if (unwritable) {
     throw new BadRequestException(
-      `input.${field} ${JSON.stringify(value)} is not a name: it holds no letter or digit${invisible ? ` (but an invisible or control character, ${invisible})` : ''}`,
+      `input.${field} ${JSON.stringify(value)} holds an invisible or control character (${unwritable}), which no name holds`,
+    );
+  }
+  if (!hasLetterOrDigit(value)) {
+    throw new BadRequestException(
+      `input.${field} ${JSON.stringify(value)} is not a name: it holds no letter or digit`,
     );
   }
   return value;

@@ -1,4 +1,4 @@
-import { hasLetterOrDigit, naturalNameOrder } from './name';
+import { characterNotInAName, hasLetterOrDigit, nameSpaces, naturalNameOrder } from './name';
 
 describe('naturalNameOrder', () => {
   it('puts "Surname, Forenames" in natural order, keeping every word as written', () => {
@@ -38,5 +38,42 @@ describe('hasLetterOrDigit', () => {
     for (const name of [',', '-', '...', '&', '()', '—', '?!', ' ', '👩‍👩‍👧', '\u200b', '']) {
       expect({ name, ok: hasLetterOrDigit(name) }).toEqual({ name, ok: false });
     }
+  });
+});
+
+describe('characterNotInAName', () => {
+  it('names the control, format and unassigned characters a name cannot hold', () => {
+    const cases: [string, string][] = [
+      ['A\u200bb', 'U+200B'],
+      ['Ann\u0007', 'U+0007'],
+      ['\u202eAnna', 'U+202E'],
+      ['Jo\u00adhn', 'U+00AD'],
+      ['\ufeffBob', 'U+FEFF'],
+      ['Al\u2028ice', 'U+2028'],
+      ['Zo\ue000e', 'U+E000'],
+    ];
+    for (const [name, code] of cases) {
+      expect({ name, code: characterNotInAName(name) }).toEqual({ name, code });
+    }
+  });
+
+  it('takes names of any script, the joiners some scripts spell with included', () => {
+    for (const name of [
+      'Ada Lovelace',
+      'José-María',
+      '李小龍',
+      'می\u200cخواهم',
+      'क्\u200dष',
+      "O'Neill",
+      'X Æ A-12',
+    ]) {
+      expect({ name, code: characterNotInAName(name) }).toEqual({ name, code: null });
+    }
+  });
+});
+
+describe('nameSpaces', () => {
+  it('makes spaces of any width plain', () => {
+    expect(nameSpaces('Jean\u00a0Pierre\u2009Dupont')).toBe('Jean Pierre Dupont');
   });
 });

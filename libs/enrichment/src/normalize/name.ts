@@ -73,3 +73,23 @@ export function naturalNameOrder(name: string): string {
 export function hasLetterOrDigit(text: string): boolean {
   return /[\p{L}\p{N}]/u.test(text);
 }
+
+/**
+ * A character no written name holds and that would make a name look like another: a control
+ * character (a bell, a NUL), a format character (a zero-width space, a soft hyphen, a right-to-left
+ * override, a BOM), a line or paragraph separator, private-use or unassigned code points. The
+ * zero-width joiner and non-joiner are kept: several scripts (Persian, the Indic ones) spell names
+ * with them. Spaces of other widths are not refused here: {@link nameSpaces} makes them plain.
+ */
+const NOT_IN_A_NAME = /(?![\u200C\u200D])[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}\p{Zl}\p{Zp}]/u;
+
+/** The first character of `text` that no name holds (`U+200B`), for a refusal to name it, or null. */
+export function characterNotInAName(text: string): string | null {
+  const found = NOT_IN_A_NAME.exec(text);
+  return found ? `U+${(found[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}` : null;
+}
+
+/** Spaces of any width (a no-break space pasted from a spreadsheet, say) as plain spaces. */
+export function nameSpaces(text: string): string {
+  return text.replace(/\p{Zs}/gu, ' ');
+}
