@@ -1,8 +1,10 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { WorkspaceWebhookSecret } from '@sluice/db';
 import { verifyWebhook } from '@sluice/platform';
 import { JOB_NAMES, QUEUE_NAMES } from '@sluice/queue';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { IsNull } from 'typeorm';
 import { call, createWorkspace } from '../support/api';
 import { requireEnv } from '../support/database';
 import {
@@ -266,6 +268,26 @@ describe('signed callbacks upstream', () => {
     expect(again.status).toBe(202);
     const both = await eventually(() => Promise.resolve(sink.for(id).length >= 2 ? sink.for(id) : null));
     expect(both[1]?.headers['webhook-id']).toBe(first?.headers['webhook-id']);
+  });
+
+  it('rotates one at a time: of six rotations at once, each retires the secret before it, and one stays current', async () => {
+    const { apiKey, id: workspaceId } = await createWorkspace(ctx.stack.gatewayUrl, 'Rotation Race Co');
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        call<{ webhook_secret: string; previous_valid_until: string | null }>(
+          ctx.stack.gatewayUrl,
+          'POST',
+          '/v1/webhook-secret/rotate',
+          { token: apiKey },
+        ),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(answers.filter((a) => a.body.previous_valid_until === null)).toHaveLength(0);
+    const rows = await ctx.db.dataSource
+      .getRepository(WorkspaceWebhookSecret)
+      .findBy({ workspaceId, expiresAt: IsNull() });
+    expect(rows).toHaveLength(1);
   });
 
   it('sends no automatic retry of a message a redelivery got taken meanwhile', async () => {

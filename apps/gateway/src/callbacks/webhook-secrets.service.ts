@@ -45,6 +45,10 @@ export class WebhookSecrets {
       );
     }
     return this.dataSource.transaction(async (manager) => {
+      // Rotations of one workspace one at a time: two at once each retired only the secrets it
+      // could see, and neither the other's new one, so several kept signing with no end, and an
+      // answer said there had been no secret to retire.
+      await manager.query('SELECT 1 FROM workspaces WHERE id = $1 FOR UPDATE', [workspaceId]);
       const until = new Date(Date.now() + this.config.secretGraceS * 1000);
       const retired = await manager
         .getRepository(WorkspaceWebhookSecret)
