@@ -47,6 +47,7 @@ async function cutUpload(
   query: string,
   lines: readonly string[],
   accepted: number,
+  headers: Record<string, string> = {},
 ): Promise<ImportAnswer> {
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
@@ -55,7 +56,9 @@ async function cutUpload(
     },
   });
   const abort = new AbortController();
-  const pending = upload(ctx.stack, apiKey, query, body, {}, abort.signal).catch((error: unknown) => error);
+  const pending = upload(ctx.stack, apiKey, query, body, headers, abort.signal).catch(
+    (error: unknown) => error,
+  );
   let record: ImportRecord;
   try {
     record = await eventually(
@@ -762,6 +765,34 @@ describe('CSV imports with a worker, and exports', () => {
     const requests = ctx.db.dataSource.getRepository(EnrichmentRequest);
     expect(await requests.countBy({ importId: record.id })).toBe(20);
     expect(await requests.countBy({ importId: record.id, status: 'cancelled' })).toBe(0);
+  });
+
+  it('resumes, when sent again under the same Idempotency-Key, an import whose upload broke off, queueing no row twice', async () => {
+    const { stack } = ctx;
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Retrying Client Co');
+    const lines = [
+      'company_number',
+      ...Array.from({ length: 25 }, (_, i) => `7${String(i).padStart(7, '0')}`),
+    ];
+    const key = { 'idempotency-key': 'import-retry-1' };
+    const failed = await cutUpload(ctx, apiKey, workspaceId, 'type=company.profile', lines, 20, key);
+    expect(failed).toMatchObject({ resumable: true, rows_accepted: 20 });
+
+    // The client's retry: the same file, under the same key.
+    const retry = await upload(stack, apiKey, 'type=company.profile', `${lines.join('\n')}\n`, key);
+    expect(retry.status).toBe(201);
+    expect(retry.body).toMatchObject({
+      resumed_from: failed.id,
+      rows_skipped: failed.rows_committed,
+      rows_accepted: 25 - failed.rows_committed,
+    });
+    const requests = ctx.db.dataSource.getRepository(EnrichmentRequest);
+    expect(await requests.countBy({ workspaceId })).toBe(25);
+    // Once it has finished, the key replays it.
+    const replay = await upload(stack, apiKey, 'type=company.profile', `${lines.join('\n')}\n`, key);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.body.id).toBe(retry.body.id);
+    expect(await requests.countBy({ workspaceId })).toBe(25);
   });
 
   it('refused part-way after some of its jobs ran: says how many had finished, and cancels only the rest', async () => {

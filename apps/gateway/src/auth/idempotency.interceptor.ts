@@ -114,6 +114,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const scope = request.caller?.workspaceId ?? 'admin';
     // The key is the client's: only its digest is stored (in Redis and in PostgreSQL).
     const keyDigest = createHash('sha256').update(key).digest('hex');
+    // For a handler that links its work to the key itself (a CSV import, to resume one cut off).
+    request.idempotencyKeyDigest = keyDigest;
     const redisKey = `${idempotencyKeyPrefix(this.core.queuePrefix, scope)}${keyDigest}`;
     // A streamed body (a CSV upload) is unread until its handler reads it: its fingerprint is known
     // only afterwards, from the handler, or for a repeat by reading the repeat's body. Its digest

@@ -8,8 +8,17 @@ export interface Caller {
   tier: string;
 }
 
-/** `caller`: set by ApiKeyGuard; `operator`: set by AdminTokenGuard (the admin token was given). */
-export type AuthenticatedRequest = Request & { caller?: Caller; operator?: boolean; id?: string };
+/**
+ * `caller`: set by ApiKeyGuard; `operator`: set by AdminTokenGuard (the admin token was given);
+ * `idempotencyKeyDigest`: set by the IdempotencyInterceptor for a request with an Idempotency-Key
+ * (hex SHA-256 of the key: the key itself is never kept).
+ */
+export type AuthenticatedRequest = Request & {
+  caller?: Caller;
+  operator?: boolean;
+  id?: string;
+  idempotencyKeyDigest?: string;
+};
 
 export const CurrentCaller = createParamDecorator((_data: unknown, context: ExecutionContext): Caller => {
   const request = context.switchToHttp().getRequest<AuthenticatedRequest>();

@@ -25,7 +25,12 @@ import { SUPPORTED_REQUEST_TYPES } from '@sluice/enrichment';
 import type { Request } from 'express';
 import { AuditLog } from '../audit/audit-log.service';
 import { ApiKeyGuard } from '../auth/api-key.guard';
-import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
+import {
+  type AuthenticatedRequest,
+  type Caller,
+  CorrelationId,
+  CurrentCaller,
+} from '../auth/request-context';
 import { RequireScope } from '../auth/scopes';
 import { recordStreamedDigest, StreamedBody } from '../auth/streamed-body';
 import { CALLBACK_URL_SCHEMA } from '../callbacks/callback-url';
@@ -242,7 +247,13 @@ export class ImportsController {
       upload.discard();
       throw error;
     }
-    const view = await this.imports.run(caller, upload, settings, correlationId);
+    const view = await this.imports.run(
+      caller,
+      upload,
+      settings,
+      correlationId,
+      (request as AuthenticatedRequest).idempotencyKeyDigest ?? null,
+    );
     recordStreamedDigest(request, upload.digest());
     return view;
   }

@@ -78,21 +78,37 @@ export class ImportsService {
     private readonly suppression: SuppressionCheck,
   ) {}
 
+  /**
+   * `idempotencyKeyDigest`: the Idempotency-Key the upload was sent under, if any. An upload sent
+   * again under the key of an import whose upload broke off (or whose gateway died) resumes that
+   * import, as `resume=<id>` would: its kept answer is only for an import that finished, so the
+   * retry runs, and it would otherwise queue every row that import had accepted a second time.
+   */
   async run(
     caller: Caller,
     upload: CsvUpload,
     settings: ImportSettings,
     correlationId: string,
+    idempotencyKeyDigest: string | null = null,
   ): Promise<ImportView> {
     // The import to resume is checked before a byte of the file is read.
     let origin: ImportRecord | null = null;
-    if (settings.resume !== null) {
-      try {
+    try {
+      if (settings.resume !== null) {
         origin = await this.resumeOrigin(caller, settings.resume, settings);
-      } catch (error) {
-        upload.discard();
-        throw error;
+      } else if (idempotencyKeyDigest !== null) {
+        const last = await this.dataSource.getRepository(ImportRecord).findOne({
+          select: { id: true, status: true, resumable: true },
+          where: { workspaceId: caller.workspaceId, idempotencyKeyDigest },
+          order: { createdAt: 'DESC' },
+        });
+        if (last?.status === 'failed' && last.resumable) {
+          origin = await this.resumeOrigin(caller, last.id, settings);
+        }
       }
+    } catch (error) {
+      upload.discard();
+      throw error;
     }
     const csv = readCsvRows(upload.file);
     const { rows } = csv;
@@ -131,6 +147,7 @@ export class ImportsService {
           reference: settings.reference,
           settings: resumeSettingsOf(settings),
           resumedFrom: origin?.id ?? null,
+          idempotencyKeyDigest,
           rowsSkipped: skipped,
           rowsCommitted: skipped,
           rowsDigest: digest.current(),

@@ -37,6 +37,9 @@ export interface ImportResumeSettings {
 @Index('ix_imports_workspace_reference', ['workspaceId', 'reference', 'createdAt'], {
   where: 'reference IS NOT NULL',
 })
+@Index('ix_imports_workspace_idempotency_key', ['workspaceId', 'idempotencyKeyDigest', 'createdAt'], {
+  where: 'idempotency_key_digest IS NOT NULL',
+})
 // One resume per import: two uploads resuming the same import at once cannot both start.
 @Index('ux_imports_resumed_from', ['resumedFrom'], { unique: true, where: 'resumed_from IS NOT NULL' })
 // The sweep for imports whose gateway died reads only running imports.
@@ -98,6 +101,13 @@ export class ImportRecord {
    */
   @Column({ name: 'rows_committed', type: 'integer', default: 0 })
   rowsCommitted!: number;
+
+  /**
+   * Hex SHA-256 of the Idempotency-Key the import was sent under, if any: a retry under the same key
+   * after the upload broke off resumes it rather than importing its rows again.
+   */
+  @Column({ name: 'idempotency_key_digest', type: 'text', nullable: true })
+  idempotencyKeyDigest!: string | null;
 
   /** SHA-256 of the header and the first `rows_committed` rows as parsed: a resume must read the same. */
   @Column({ name: 'rows_digest', type: 'text', nullable: true })

@@ -28,6 +28,7 @@ import { EmailVerifications1796440000000 } from './1796440000000-EmailVerificati
 import { SnapshotRenewsAt1796450000000 } from './1796450000000-SnapshotRenewsAt';
 import { RequestRetriedAs1796460000000 } from './1796460000000-RequestRetriedAs';
 import { ProviderCallOwnAccount1796470000000 } from './1796470000000-ProviderCallOwnAccount';
+import { ImportIdempotencyKey1796480000000 } from './1796480000000-ImportIdempotencyKey';
 
 /** Every migration, in order. Listed explicitly (no glob) so that compiled and test runs agree. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -61,4 +62,5 @@ export const MIGRATIONS: (new () => object)[] = [
   SnapshotRenewsAt1796450000000,
   RequestRetriedAs1796460000000,
   ProviderCallOwnAccount1796470000000,
+  ImportIdempotencyKey1796480000000,
 ];
