@@ -718,3 +718,44 @@ describe('real-time enrichment (POST /v1/enrich)', () => {
     expect(JSON.stringify(misplaced.body)).toMatch(/enrich only/);
   });
 });
+
+describe('a person whose profile one provider gave, without a work e-mail', () => {
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+
+  beforeAll(async () => {
+    // RocketReach alone finds e-mails and profiles here.
+    ctx = await setUp({
+      PROVIDER_OVERRIDES: JSON.stringify({ snov: { enabled: false }, apollo: { enabled: false } }),
+    });
+  });
+  afterAll(() => tearDown(ctx));
+
+  it('is not looked up again at that provider for the e-mail: the same lookup gives the same profile', async () => {
+    const { apiKey } = await createWorkspace(ctx.stack.gatewayUrl, 'Profile Only Co');
+    // Known to RocketReach (a number on its profile) but without a work address there.
+    const person = (await people(ctx.stack.sandboxUrl)).find(
+      (p) => p.phones.rocketreach && !p.emails.rocketreach,
+    ) as WorldPerson;
+    expect(person).toBeDefined();
+    const answer = await call<{ job_id: string }>(ctx.stack.gatewayUrl, 'POST', '/v1/enrich', {
+      token: apiKey,
+      body: {
+        first_name: person.first_name,
+        last_name: person.last_name,
+        domain: person.domain,
+        linkedin_url: person.linkedin_url,
+        enrich: ['title', 'business_email'],
+        timeout_ms: 0,
+      },
+    });
+    expect([200, 202]).toContain(answer.status);
+    const job = await finished(ctx.stack, apiKey, answer.body.job_id);
+    const atRocketReach = job.steps.filter((s) => s.provider === 'rocketreach');
+    expect(atRocketReach.map((s) => [s.goal, s.provider, s.state, s.reason])).toEqual([
+      ['profile', 'rocketreach', 'completed', null],
+      ['email', 'rocketreach', 'skipped', 'same_profile'],
+    ]);
+    const lookups = await calls(ctx.stack.sandboxUrl, 'rocketreach');
+    expect(lookups.by_endpoint['GET /person/lookup']).toBe(1);
+  });
+});

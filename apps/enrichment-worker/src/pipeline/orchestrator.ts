@@ -655,6 +655,10 @@ export class Orchestrator {
       tried: goalSteps.map((step) => step.provider),
       waitForCredits: options.wait_for_credits ?? this.config.waitForCreditsDefault,
       catchAllDomain,
+      // The e-mail goal is planned only when the person's profile gave no work address it accepts
+      // (see advanceIn): the profile's provider, asked again, returns that same profile.
+      profileProvider:
+        goal.key === 'email' && !goal.officer ? (acceptedProfile(steps)?.provider ?? null) : null,
     });
     const recorded = new Set(goalSteps.map((step) => step.provider));
     const skipped = selection.skipped.filter(

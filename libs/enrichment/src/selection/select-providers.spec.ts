@@ -45,6 +45,7 @@ describe('SELECTION_FILTERS', () => {
   it('runs the filters in the documented order', () => {
     expect(SELECTION_FILTERS.map((f) => f.reason)).toEqual([
       'already_tried',
+      'same_profile',
       'insufficient_input',
       'catch_all_domain',
       'disabled',
@@ -62,6 +63,12 @@ describe('SELECTION_FILTERS', () => {
     expect(reasonFor(candidate('snov'), { catchAllDomain: true })).toBe('catch_all_domain');
     expect(reasonFor(candidate('free', { cost: 0 }), { catchAllDomain: true })).toBeNull();
     expect(reasonFor(candidate('snov'), { catchAllDomain: false })).toBeNull();
+  });
+
+  it('skips the provider whose profile of the person the request already has, and only it', () => {
+    expect(reasonFor(candidate('rocketreach'), { profileProvider: 'rocketreach' })).toBe('same_profile');
+    expect(reasonFor(candidate('snov'), { profileProvider: 'rocketreach' })).toBeNull();
+    expect(reasonFor(candidate('rocketreach'), { profileProvider: null })).toBeNull();
   });
 
   it('skips a provider the request cannot give what it needs, before any other reason', () => {

@@ -4,6 +4,7 @@ const TIER_RANK: Record<WorkspaceTier, number> = { free: 0, pro: 1, enterprise: 
 
 export type SkipReason =
   | 'already_tried'
+  | 'same_profile'
   | 'insufficient_input'
   | 'disabled'
   | 'no_credentials'
@@ -74,6 +75,12 @@ export interface SelectionContext {
    * address a finder returns there is catch-all, so no paid finder is asked.
    */
   catchAllDomain?: boolean;
+  /**
+   * The provider whose profile of the person the request has already, for a goal that profile did
+   * not answer (an e-mail goal, the profile holding no work address it accepts): that provider's
+   * lookup returns the same profile, so asking it again would pay (or count) again for nothing.
+   */
+  profileProvider?: string | null;
 }
 
 export interface Selection {
@@ -90,6 +97,7 @@ export interface SelectionFilter {
 /** The eligibility pipeline, in order; a candidate is skipped for the first filter that rejects it. */
 export const SELECTION_FILTERS: readonly SelectionFilter[] = [
   { reason: 'already_tried', rejects: (c, ctx) => ctx.tried.includes(c.name) },
+  { reason: 'same_profile', rejects: (c, ctx) => ctx.profileProvider === c.name },
   { reason: 'insufficient_input', rejects: (c) => c.lacksInput === true },
   { reason: 'catch_all_domain', rejects: (c, ctx) => ctx.catchAllDomain === true && c.cost > 0 },
   { reason: 'disabled', rejects: (c) => !c.enabled },
