@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { BadRequestException } from '@nestjs/common';
-import { type CsvRow, readCsvRows } from './csv-rows';
+import { type CsvRow, readableCsvMessage, readCsvRows } from './csv-rows';
 
 /** Every row of a file sent in `chunks`, or the error reading them ended with. */
 async function rowsOf(...chunks: (string | Buffer)[]): Promise<CsvRow[]> {
@@ -115,6 +115,18 @@ describe('readCsvRows', () => {
   it('keeps checking UTF-8 in a semicolon-separated file', async () => {
     await expect(rowsOf(Buffer.from('email;first_name\na@x.com;R\xe9my\n', 'latin1'))).rejects.toThrow(
       /not UTF-8 text: line 2 \(column 'first_name'\) holds byte 0xE9/,
+    );
+  });
+});
+
+describe('readableCsvMessage', () => {
+  it('quotes the field csv-parse had read as text, not as a serialised Buffer', async () => {
+    const error = (await rowsOf('First Name,Last Name\nJohn "JJ",Smith\n').catch(
+      (caught: unknown) => caught,
+    )) as Error;
+    expect(error.message).toContain('{"type":"Buffer"');
+    expect(readableCsvMessage(error.message)).toBe(
+      'Invalid Opening Quote: a quote is found on field 0 at line 2, value is "John "',
     );
   });
 });

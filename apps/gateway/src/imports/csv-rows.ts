@@ -176,3 +176,14 @@ export function readCsvRows(file: Readable): CsvRows {
     },
   };
 }
+
+/**
+ * csv-parse's message with the text it quotes as text: it prints the field read so far as a
+ * serialised Buffer (`value is {"type":"Buffer","data":[74,111,104,110,32]}`), which names nothing a
+ * person can find in the file.
+ */
+export function readableCsvMessage(message: string): string {
+  return message.replace(/\{"type":"Buffer","data":\[([\d,]*)\]\}/g, (_whole, bytes: string) =>
+    JSON.stringify(Buffer.from(bytes ? bytes.split(',').map(Number) : []).toString('utf8')),
+  );
+}

@@ -17,7 +17,7 @@ import type { Caller } from '../auth/request-context';
 import { Quotas } from '../credits/quotas.service';
 import { JobsService, type NewJob } from '../jobs/jobs.service';
 import { encodeKeysetCursor } from '../keyset-cursor';
-import { type CsvRow, MAX_ROW_BYTES, readCsvRows } from './csv-rows';
+import { type CsvRow, MAX_ROW_BYTES, readableCsvMessage, readCsvRows } from './csv-rows';
 import { asBadRequest, type CsvUpload, UploadBrokenError } from './csv-upload';
 import { ImportCancellation } from './import-cancellation';
 import type { ImportListQuery } from './import-list';
@@ -56,7 +56,7 @@ function csvProblem(error: CsvError): string {
   if (error.code === 'CSV_MAX_RECORD_SIZE') {
     return `A row is longer than ${MAX_ROW_BYTES} bytes${line}: an unclosed quote?`;
   }
-  return `The file is not valid CSV${line}: ${error.message}`;
+  return `The file is not valid CSV${line}: ${readableCsvMessage(error.message)}`;
 }
 
 /**
