@@ -3,6 +3,10 @@ import { eventIdOf, isTokenProvider, MAX_EVENT_ID_LENGTH } from './event-id';
 describe('eventIdOf', () => {
   it('uses each provider’s own id, which its retries repeat', () => {
     expect(eventIdOf('snov', '{"data":[],"meta":{"task_hash":"abc123"}}', {})).toBe('abc123');
+    // A notice while the task ran and its completion are two events, each repeated by its retries.
+    const running = eventIdOf('snov', '{"status":"in_progress","meta":{"task_hash":"abc123"}}', {});
+    const completed = eventIdOf('snov', '{"status":"completed","data":[],"meta":{"task_hash":"abc123"}}', {});
+    expect([running, completed]).toEqual(['abc123:in_progress', 'abc123:completed']);
     expect(eventIdOf('nimbus-lookup', '{"id":"lk_42","state":"done"}', {})).toBe('lk_42');
     expect(eventIdOf('rocketreach', '{"id":7,"status":"complete"}', { 'rr-request-id': 'r-1' })).toBe(
       'r-1:7:complete',

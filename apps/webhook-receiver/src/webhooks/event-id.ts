@@ -38,7 +38,11 @@ export function eventIdOf(provider: string, raw: string, headers: Record<string,
     case 'snov': {
       const meta = body?.meta as Record<string, unknown> | undefined;
       const data = body?.data as Record<string, unknown> | undefined;
-      id = text(meta?.task_hash) ?? text(data?.task_hash) ?? text(body?.task_hash);
+      const hash = text(meta?.task_hash) ?? text(data?.task_hash) ?? text(body?.task_hash);
+      // With the task's status, as RocketReach's: a notice sent while the task still ran (or a
+      // stray one) must not make the completed task's callback a duplicate that wakes nobody.
+      const status = text(body?.status) ?? text(data?.status);
+      id = hash && status ? `${hash}:${status}` : hash;
       break;
     }
     case 'apollo':
