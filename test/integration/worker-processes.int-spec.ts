@@ -51,6 +51,30 @@ describe('worker replicas as separate processes', () => {
     stack = await startStack({ databaseUrl: db.url, redisUrl, prefix, worker: false });
   });
 
+  /** Apollo alone finds e-mails; a killed worker's jobs and requests are taken again within seconds. */
+  const killedWorkerEnv = (running: Stack): Record<string, string> => ({
+    ...running.env,
+    PROVIDER_OVERRIDES: JSON.stringify({ snov: { enabled: false }, rocketreach: { enabled: false } }),
+    JOB_LOCK_DURATION_MS: '3000',
+    JOB_STALLED_INTERVAL_MS: '1000',
+    // A killed worker's in-flight claims expire a step timeout (plus 5 s) after they were taken;
+    // until then a retried step waits rather than risk paying twice.
+    STEP_TIMEOUT_MS: '5000',
+    REQUEST_RECOVERY_INTERVAL_MS: '1000',
+    REQUEST_RECOVERY_AFTER_MS: '4000',
+  });
+
+  /** Apollo answering after `latencyMs` with 1,000 credits, and a worker process started. */
+  async function apolloWorker(env: Record<string, string>, latencyMs: number): Promise<WorkerProcess> {
+    const patched = await call(stack.sandboxUrl, 'PATCH', '/_sandbox/providers/apollo', {
+      body: { latency_ms: latencyMs, credits: 1000 },
+    });
+    expect(patched.status).toBe(200);
+    const worker = await startWorkerProcess(env);
+    workers.push(worker);
+    return worker;
+  }
+
   afterEach(async () => {
     await Promise.all(workers.splice(0).map((worker) => worker.stop()));
     await stack?.close();
@@ -108,24 +132,8 @@ describe('worker replicas as separate processes', () => {
   });
 
   it('completes every job exactly once and charges no credit twice when a worker is killed mid-batch', async () => {
-    const env = {
-      ...stack.env,
-      PROVIDER_OVERRIDES: JSON.stringify({ snov: { enabled: false }, rocketreach: { enabled: false } }),
-      JOB_LOCK_DURATION_MS: '3000',
-      JOB_STALLED_INTERVAL_MS: '1000',
-      // A killed worker's in-flight claims expire a step timeout (plus 5 s) after they were taken;
-      // until then a retried step waits rather than risk paying twice.
-      STEP_TIMEOUT_MS: '5000',
-      REQUEST_RECOVERY_INTERVAL_MS: '1000',
-      REQUEST_RECOVERY_AFTER_MS: '4000',
-      WORKER_LOW_CONCURRENCY: '4',
-    };
-    const patched = await call(stack.sandboxUrl, 'PATCH', '/_sandbox/providers/apollo', {
-      body: { latency_ms: 80, credits: 1000 },
-    });
-    expect(patched.status).toBe(200);
-    const first = await startWorkerProcess(env);
-    workers.push(first);
+    const env = { ...killedWorkerEnv(stack), WORKER_LOW_CONCURRENCY: '4' };
+    const first = await apolloWorker(env, 80);
     const { apiKey } = await createWorkspace(stack.gatewayUrl, 'Kill Co');
     const batch = (await people(stack)).filter((p) => p.emails.apollo).slice(0, 40);
     expect(batch).toHaveLength(40);
@@ -182,22 +190,9 @@ describe('worker replicas as separate processes', () => {
   });
 
   it('does not make a paid call again when the worker making it is killed before the answer', async () => {
-    const env = {
-      ...stack.env,
-      PROVIDER_OVERRIDES: JSON.stringify({ snov: { enabled: false }, rocketreach: { enabled: false } }),
-      JOB_LOCK_DURATION_MS: '3000',
-      JOB_STALLED_INTERVAL_MS: '1000',
-      STEP_TIMEOUT_MS: '5000',
-      REQUEST_RECOVERY_INTERVAL_MS: '1000',
-      REQUEST_RECOVERY_AFTER_MS: '4000',
-    };
+    const env = killedWorkerEnv(stack);
     // The answer takes 3 s: the worker is killed while the call is out.
-    const patched = await call(stack.sandboxUrl, 'PATCH', '/_sandbox/providers/apollo', {
-      body: { latency_ms: 3000, credits: 1000 },
-    });
-    expect(patched.status).toBe(200);
-    const first = await startWorkerProcess(env);
-    workers.push(first);
+    const first = await apolloWorker(env, 3000);
     const { apiKey } = await createWorkspace(stack.gatewayUrl, 'Killed Mid-Call Co');
     const person = (await people(stack)).find((p) => p.emails.apollo) as WorldPerson;
     const [id] = await enqueueAll(stack, apiKey, [
