@@ -592,7 +592,7 @@ export class StepRunner {
     }
     if (paid?.status === 'unreadable') {
       // A run was charged for an answer it could not read and ended before its settlement (killed,
-      // say), or ended while its paid call was out (its claim gone, see below): that charge is
+      // say), or ended while its paid call was out (its claim gone, see above): that charge is
       // settled now, as that run would have, and the provider is not asked (and paid) again. The
       // commits are idempotent per step, as below.
       await this.commitCredits(request.workspaceId, provider, step.id, paid.credits, account);
