@@ -16,7 +16,12 @@ const INVISIBLE = /(?! )[\p{C}\p{Z}]/u;
  * Leading and trailing whitespace are not counted: identifiers are trimmed.
  */
 export function invisibleCharacterIn(text: string): string | null {
-  const found = INVISIBLE.exec(text.trim());
+  return firstMatchCodePoint(INVISIBLE, text.trim());
+}
+
+/** The code point of `pattern`'s first match in `text` as Unicode writes it (`U+200B`), or null. */
+export function firstMatchCodePoint(pattern: RegExp, text: string): string | null {
+  const found = pattern.exec(text);
   return found ? `U+${(found[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}` : null;
 }
 /** Dot-separated LDH labels (IDNs arrive in their `xn--` form from `URL`). */

@@ -1,3 +1,4 @@
+import { firstMatchCodePoint } from './contact';
 /**
  * What may follow a name after a comma without being its forenames: generational suffixes,
  * honours and credentials ("Jane Doe, PhD", "John Smith, Jr."). Compared without dots, lower-cased.
@@ -85,8 +86,7 @@ const NOT_IN_A_NAME = /(?![\u200C\u200D])[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}\p{Zl}\p
 
 /** The first character of `text` that no name holds (`U+200B`), for a refusal to name it, or null. */
 export function characterNotInAName(text: string): string | null {
-  const found = NOT_IN_A_NAME.exec(text);
-  return found ? `U+${(found[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}` : null;
+  return firstMatchCodePoint(NOT_IN_A_NAME, text);
 }
 
 /** Spaces of any width (a no-break space pasted from a spreadsheet, say) as plain spaces. */
