@@ -446,6 +446,13 @@ describe('bad input is refused with a 4xx that names the problem, and nothing is
     });
     expect(halfPair.status).toBe(400);
     expect(text(halfPair.body.message)).toContain('name contains an unpaired UTF-16 surrogate');
+    // A zero-width space made a second 'Acme' that lists exactly like the first.
+    const invisible = await call<ErrorBody>(stack.gatewayUrl, 'POST', '/v1/admin/workspaces', {
+      token: TEST_ADMIN_TOKEN,
+      body: { name: 'Ac\u200Bme' },
+    });
+    expect(invisible.status).toBe(400);
+    expect(text(invisible.body.message)).toContain('name holds U+200B, a control or invisible character');
     expect(await db.dataSource.getRepository(Workspace).count()).toBe(workspaces);
   });
 
@@ -462,6 +469,12 @@ describe('bad input is refused with a 4xx that names the problem, and nothing is
     );
     expect(blank.status).toBe(400);
     expect(text(blank.body.message)).toContain('name must not be blank');
+    const bell = await call<ErrorBody>(stack.gatewayUrl, 'POST', `/v1/admin/workspaces/${workspaceId}/keys`, {
+      token: TEST_ADMIN_TOKEN,
+      body: { name: 'crm\u0007sync', scopes: ['enrich'] },
+    });
+    expect(bell.status).toBe(400);
+    expect(text(bell.body.message)).toContain('name holds U+0007, a control or invisible character');
     expect(await db.dataSource.getRepository(ApiKey).count()).toBe(keys);
   });
 });

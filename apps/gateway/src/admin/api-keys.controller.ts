@@ -54,6 +54,7 @@ import { displayPrefix, generateApiKey, hashApiKey } from '../auth/api-keys';
 import { API_SCOPES, type ApiScope } from '../auth/scopes';
 import { AuditLog } from '../audit/audit-log.service';
 import { CorrelationId } from '../auth/request-context';
+import { ReadableName } from '../label-text';
 
 export class CreateApiKeyDto {
   @ApiProperty({ example: 'crm-sync' })
@@ -61,6 +62,7 @@ export class CreateApiKeyDto {
   @Length(1, 100, { message: 'name must be 1 to 100 characters' })
   // Stored trimmed: a name of spaces only became an empty one.
   @Matches(/\S/, { message: 'name must not be blank' })
+  @ReadableName('name')
   name!: string;
 
   @ApiProperty({ enum: API_SCOPES, isArray: true, example: ['enrich', 'jobs:read'] })

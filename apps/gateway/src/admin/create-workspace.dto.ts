@@ -1,12 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { WORKSPACE_TIERS, type WorkspaceTier } from '@sluice/db';
 import { IsIn, IsString, Length, Matches, ValidateIf } from 'class-validator';
+import { ReadableName } from '../label-text';
 
 export class CreateWorkspaceDto {
   @ApiProperty({ example: 'Acme RevOps' })
   @IsString({ message: 'name is required and must be a string' })
   @Length(1, 120, { message: 'name must be 1 to 120 characters long' })
   @Matches(/\S/, { message: 'name must not be blank' })
+  @ReadableName('name')
   name!: string;
 
   @ApiPropertyOptional({ enum: WORKSPACE_TIERS, default: 'standard', example: 'standard' })
