@@ -3,12 +3,7 @@ import { BadRequestException, Logger } from '@nestjs/common';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
-import {
-  databaseBusy,
-  databaseSlow,
-  DependencyUnavailableError,
-  unavailableDependency,
-} from './dependency-errors';
+import { databaseTrouble, DependencyUnavailableError, unavailableDependency } from './dependency-errors';
 import { ApiExceptionFilter } from './http/exception-filter';
 
 /** What pg-pool really says, from a pool of one connection to a server that never answers. */
@@ -75,15 +70,15 @@ beforeAll(() => {
   Logger.overrideLogger(false);
 });
 
-describe('unavailableDependency and databaseBusy', () => {
+describe('unavailableDependency and databaseTrouble', () => {
   it("tells pg-pool's wait for a busy pool from a connection that cannot be made", async () => {
     const { waiting, connecting } = await poolErrors();
     expect(waiting.message).toBe('timeout exceeded when trying to connect');
     expect(unavailableDependency(waiting)).toBe('postgres');
-    expect(databaseBusy(waiting)).toBe(true);
+    expect(databaseTrouble(waiting)).toBe('busy');
     expect(connecting.message).toMatch(/Connection terminated due to connection timeout/);
     expect(unavailableDependency(connecting)).toBe('postgres');
-    expect(databaseBusy(connecting)).toBe(false);
+    expect(databaseTrouble(connecting)).toBeNull();
   });
 
   it('names Redis and PostgreSQL outages and leaves other errors alone', () => {
@@ -107,7 +102,7 @@ describe('unavailableDependency and databaseBusy', () => {
     expect(unavailableDependency(tooManyParameters)).toBeNull();
     expect(unavailableDependency({ message: 'x', driverError: { code: '08P01' } })).toBeNull();
     expect(unavailableDependency('timeout exceeded when trying to connect')).toBeNull();
-    expect(databaseBusy(new Error('query timeout exceeded when trying to connect to x'))).toBe(false);
+    expect(databaseTrouble(new Error('query timeout exceeded when trying to connect to x'))).toBeNull();
   });
 });
 
@@ -127,8 +122,7 @@ describe('ApiExceptionFilter', () => {
     // pg's own error (node_modules/pg/lib/client.js), raised when a statement waits past query_timeout.
     const timedOut = new Error('Query read timeout');
     expect(unavailableDependency(timedOut)).toBe('postgres');
-    expect(databaseSlow(timedOut)).toBe(true);
-    expect(databaseBusy(timedOut)).toBe(false);
+    expect(databaseTrouble(timedOut)).toBe('slow');
     const slow = answer(timedOut);
     expect(slow.status).toBe(503);
     expect(slow.retryAfter).toBe('7');

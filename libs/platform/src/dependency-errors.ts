@@ -25,38 +25,26 @@ export class DependencyUnavailableError extends Error {
   }
 }
 
+/**
+ * How PostgreSQL failed a caller that it did not refuse, by pg's own messages:
+ * - `busy`: pg-pool's answer to a caller that waited its whole connection timeout while every
+ *   connection was in use. PostgreSQL is busy (or slow), not necessarily away; nothing was written
+ *   and a retry will do.
+ * - `slow`: pg's answer to a statement that ran past the pool's `query_timeout`: it waited (a lock
+ *   held elsewhere, a busy server) or ran long. A retry later may well go through, but the statement
+ *   may still end on the server, so an answer must not say that nothing was written.
+ * Both are 503s, worded for what happened; null for anything else.
+ */
+export function databaseTrouble(error: unknown): 'busy' | 'slow' | null {
+  const message =
+    typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : null;
+  return message === POOL_WAIT_TIMED_OUT ? 'busy' : message === QUERY_TIMED_OUT ? 'slow' : null;
+}
+
 /** pg-pool's message to a caller whose wait for a free connection ran out. */
 const POOL_WAIT_TIMED_OUT = 'timeout exceeded when trying to connect';
-
-/**
- * Whether the error is pg-pool's answer to a caller that waited its whole connection timeout for a
- * connection while every one was in use: PostgreSQL is busy (or slow), not necessarily away. Still
- * a 503 — nothing was written and a retry will do — but worded for what happened.
- */
-export function databaseBusy(error: unknown): boolean {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    (error as { message?: unknown }).message === POOL_WAIT_TIMED_OUT
-  );
-}
-
 /** pg's message to a caller whose statement did not answer within `query_timeout`. */
 const QUERY_TIMED_OUT = 'Query read timeout';
-
-/**
- * Whether the error is pg's answer to a statement that ran past the pool's `query_timeout`: the
- * statement waited (a lock held elsewhere, a busy server) or ran long. A 503 too, since a retry
- * later may well go through; but the statement may still end on the server, so the answer does not
- * say that nothing was written.
- */
-export function databaseSlow(error: unknown): boolean {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    (error as { message?: unknown }).message === QUERY_TIMED_OUT
-  );
-}
 
 /**
  * Tells "the database or Redis is away" apart from "this request is wrong", so that the first

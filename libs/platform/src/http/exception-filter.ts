@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
-import { databaseBusy, databaseSlow, unavailableDependency } from '../dependency-errors';
+import { databaseTrouble, unavailableDependency } from '../dependency-errors';
 
 export interface ErrorBody {
   statusCode: number;
@@ -81,19 +81,19 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const dependency = unavailableDependency(exception);
     if (dependency) {
       const name = dependency === 'redis' ? 'Redis' : 'PostgreSQL';
-      const busy = dependency === 'postgres' && databaseBusy(exception);
-      const slow = dependency === 'postgres' && databaseSlow(exception);
-      this.logger.warn(`${name} ${busy || slow ? 'busy' : 'unavailable'}: ${(exception as Error).message}`);
+      const trouble = dependency === 'postgres' ? databaseTrouble(exception) : null;
+      this.logger.warn(`${name} ${trouble ? 'busy' : 'unavailable'}: ${(exception as Error).message}`);
       return {
         status: HttpStatus.SERVICE_UNAVAILABLE,
         body: {
           statusCode: HttpStatus.SERVICE_UNAVAILABLE,
           error: 'Service Unavailable',
-          message: busy
-            ? 'PostgreSQL is busy: no connection came free in time; nothing was written. Retry after the Retry-After delay.'
-            : slow
-              ? 'PostgreSQL is busy: a statement did not answer in time (another request may hold what it waits for). Retry after the Retry-After delay.'
-              : `${name} is temporarily unavailable; nothing was written. Retry after the Retry-After delay.`,
+          message:
+            trouble === 'busy'
+              ? 'PostgreSQL is busy: no connection came free in time; nothing was written. Retry after the Retry-After delay.'
+              : trouble === 'slow'
+                ? 'PostgreSQL is busy: a statement did not answer in time (another request may hold what it waits for). Retry after the Retry-After delay.'
+                : `${name} is temporarily unavailable; nothing was written. Retry after the Retry-After delay.`,
         },
       };
     }
