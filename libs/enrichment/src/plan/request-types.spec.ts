@@ -149,8 +149,16 @@ describe('request types', () => {
       ).toEqual(['company', 'officers', 'email:abc', 'email:BROWN, Li|2019-05-01']);
     });
 
-    it('stops at dissolved and striking-off companies, and only those', () => {
+    it('stops at companies that no longer trade and at striking-off ones, and only those', () => {
       expect(chainStopReason({ company_status: 'dissolved' })).toBe('company_dissolved');
+      // The register's other ends of a company (provider-apis.md §3, company_status).
+      expect(chainStopReason({ company_status: 'converted-closed' })).toBe('company_converted_closed');
+      expect(chainStopReason({ company_status: 'closed' })).toBe('company_closed');
+      expect(chainStopReason({ company_status: 'removed' })).toBe('company_removed');
+      expect(chainStopReason({ company_status: 'administration' })).toBeNull();
+      expect(chainStopReason({ company_status: 'dissolved', company_status_detail: null })).toBe(
+        'company_dissolved',
+      );
       expect(
         chainStopReason({ company_status: 'active', company_status_detail: 'active-proposal-to-strike-off' }),
       ).toBe('proposed_strike_off');

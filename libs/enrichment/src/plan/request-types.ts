@@ -1,3 +1,4 @@
+import { closedForEnrichmentReason } from '../company-status';
 import type { EnrichField } from '../merge/fields';
 
 /**
@@ -440,17 +441,20 @@ export function chainOfficers(officers: readonly Record<string, unknown>[]): Cha
 }
 
 /**
- * Why the chain stops at the company, before any credit is spent, or null: a dissolved company, or
- * one the register proposes to strike off, has no one worth paying to find.
+ * Why the chain stops at the company, before any credit is spent, or null: a company that no longer
+ * trades — dissolved, closed, converted-closed or removed from the register — or one the register
+ * proposes to strike off, has no one worth paying to find. A company in liquidation or
+ * administration still has officers answering for it, so the chain goes on.
  */
 export function chainStopReason(company: Record<string, unknown>): string | null {
-  if (company.company_status === 'dissolved') {
-    return 'company_dissolved';
+  const reason = closedForEnrichmentReason({
+    status: typeof company.company_status === 'string' ? company.company_status : '',
+    statusDetail: typeof company.company_status_detail === 'string' ? company.company_status_detail : null,
+  });
+  if (reason === null) {
+    return null;
   }
-  if (company.company_status_detail === 'active-proposal-to-strike-off') {
-    return 'proposed_strike_off';
-  }
-  return null;
+  return reason === 'proposed-strike-off' ? 'proposed_strike_off' : `company_${reason.replace(/-/g, '_')}`;
 }
 
 /** One goal a request left unanswered, as its result says (`result.unresolved[]`). */
