@@ -7,6 +7,7 @@ import { requireEnv } from '../support/database';
 import { answerKey, enqueue, job, sandboxPatch, setUp, tearDown } from '../support/pipeline';
 import type { WorldCompany } from '../support/sandbox-world';
 import { eventually } from '../support/wait';
+import { startAppProcess } from '../support/worker-process';
 
 /** The sandbox streams the world's companies in order, one event per tick from its first timepoint. */
 const FIRST_TIMEPOINT = 47_000_000;
@@ -202,4 +203,58 @@ describe('following the Companies House companies stream', () => {
     const after = await positionPast(stopped + 3);
     expect(after).toBeGreaterThan(stopped);
   });
+
+  it('follows from now when Companies House no longer keeps the stored timepoint (416), and alerts the gap', async () => {
+    // The credit monitor turns the worker's word of the gap into an alert.
+    const monitor = await startAppProcess('credit-monitor', ctx.stack.env);
+    try {
+      await streamFromStalePosition();
+    } finally {
+      await monitor.stop();
+    }
+  });
+
+  async function streamFromStalePosition(): Promise<void> {
+    await (ctx.stack.worker as INestApplication).close();
+    ctx.stack.worker = null;
+    // A position from before what the stream keeps: a worker stopped for longer than its retention.
+    const stale = FIRST_TIMEPOINT - 5_000;
+    await ctx.db.dataSource.query(
+      "UPDATE stream_positions SET timepoint = $1 WHERE stream = 'companies-house:companies'",
+      [stale],
+    );
+    const { app } = await createWorkerApp(ctx.stack.env);
+    ctx.stack.worker = app;
+    await app.listen(0, '127.0.0.1');
+    // Before, every reconnect asked for the refused position again, and the stream was never followed.
+    const after = await positionPast(FIRST_TIMEPOINT);
+    const opened = (
+      await call<{ timepoint: number | null; from: number | null; refused?: number }[]>(
+        ctx.stack.sandboxUrl,
+        'GET',
+        '/_sandbox/providers/companies-house/stream/connections',
+      )
+    ).body;
+    const refused = opened.findIndex((connection) => connection.timepoint === stale);
+    expect(refused).toBeGreaterThanOrEqual(0);
+    expect(opened.filter((connection) => connection.timepoint === stale)).toHaveLength(1);
+    expect(opened[refused]).toMatchObject({ refused: 416, from: null });
+    // Then once from the head, and on from there.
+    expect(opened.slice(refused + 1)).toEqual([expect.objectContaining({ timepoint: null })]);
+    expect(after).toBeGreaterThanOrEqual(opened[refused + 1].from ?? Infinity);
+    const alerts = await eventually(
+      async () => {
+        const rows = await ctx.db.dataSource.query<{ severity: string; details: Record<string, string> }[]>(
+          "SELECT severity, details FROM alerts WHERE kind = 'stream.gap'",
+        );
+        return rows.length > 0 ? rows : null;
+      },
+      { timeoutMs: 15_000, what: 'the stream gap alert' },
+    );
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({
+      severity: 'warning',
+      details: { stream: 'companies-house:companies', timepoint: String(stale) },
+    });
+  }
 });

@@ -7,9 +7,10 @@ import { AlertBook } from '../alerts/alert-book';
 const GROUP = 'credit-monitor';
 
 /**
- * Reads the pipeline's event stream (a provider paused or resumed for credits) as one consumer
- * group shared by every monitor, so each event is handled by one of them: a pause raises a
- * critical alert at once, a resume re-arms it. A resume that only probes a provider's credits
+ * Reads the pipeline's event stream (a provider paused or resumed for credits, a gap in the
+ * Companies House stream) as one consumer group shared by every monitor, so each event is handled
+ * by one of them: a pause raises a critical alert at once, a resume re-arms it, a gap raises a
+ * warning. A resume that only probes a provider's credits
  * (`probe`: one without a balance endpoint tried again) re-arms nothing: the outage goes on until a
  * call is answered, and a refusal pausing it again is the same outage, not a new alert. Events are
  * acknowledged once handled; an event a crashed monitor took is claimed by another after a minute.
@@ -97,6 +98,16 @@ export class PipelineEvents implements OnApplicationBootstrap, OnApplicationShut
         provider,
         title: `${provider} paused: ${event.reason ?? 'credits cannot pay for its next call'}`,
         text: `No further call reaches ${provider} until it is resumed (${event.reason ?? 'credits'}). New work goes to the next eligible provider, or waits where the request asked to wait. Balance: ${event.balance ?? 'unknown'}.`,
+        details: event,
+      });
+    } else if (event.type === 'stream.gap' && event.stream) {
+      // One alert per gap: each refused position is its own loss.
+      await this.alerts.fire(`stream.gap:${event.stream}:${event.timepoint ?? ''}`, {
+        kind: 'stream.gap',
+        severity: 'warning',
+        provider: 'companies-house',
+        title: `Companies House stream resumed from now: timepoint ${event.timepoint ?? 'unknown'} is no longer kept`,
+        text: `The stored position of ${event.stream} was older than Companies House keeps (HTTP 416), so the stream is followed from now. Changes published in between were missed: a company struck off or dissolved then did not cancel its queued paid work, and stored profiles may be stale until refreshed.`,
         details: event,
       });
     } else if (event.type === 'provider.resumed' && provider && event.probe !== '1') {

@@ -9,7 +9,12 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CallbackConfig, companiesStreamKeyProblem, ProvidersConfig } from '@sluice/config';
 import { cacheKeyOf, chainStopReason } from '@sluice/enrichment';
-import { CompaniesHouseStream, mapCompanyProfile, type CompanyStreamEvent } from '@sluice/providers';
+import {
+  CompaniesHouseStream,
+  mapCompanyProfile,
+  ProviderError,
+  type CompanyStreamEvent,
+} from '@sluice/providers';
 import { firstCallbackJobs, holdLease, markCancelled, QUEUE_NAMES, releaseLease } from '@sluice/queue';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
@@ -103,10 +108,42 @@ export class CompaniesStreamConsumer implements OnApplicationBootstrap, BeforeAp
       'SELECT timepoint FROM stream_positions WHERE stream = $1',
       [STREAM],
     );
+    const timepoint = row ? Number(row.timepoint) : undefined;
+    try {
+      await this.followFrom(timepoint);
+    } catch (error) {
+      if (timepoint === undefined || !(error instanceof ProviderError) || error.status !== 416) {
+        throw error;
+      }
+      await this.skipGap(timepoint);
+    }
+  }
+
+  /**
+   * Companies House keeps a few days of the stream: a position older than that (a worker stopped
+   * for a week) is refused with 416, and so it would be on every reconnect. The stream is followed
+   * from now instead, and the gap is logged and told to the credit monitor, which raises an alert:
+   * changes published in between (a company struck off, say) were missed, and the work they would
+   * have cancelled was not.
+   */
+  private async skipGap(timepoint: number): Promise<void> {
+    // Only the position refused: another replica that has moved it on since keeps its own.
+    await this.dataSource.query('DELETE FROM stream_positions WHERE stream = $1 AND timepoint = $2', [
+      STREAM,
+      timepoint,
+    ]);
+    this.logger.error({
+      msg: 'companies stream: Companies House no longer has the stored timepoint; following from now, the events in between are missed',
+      timepoint,
+    });
+    await this.guards.emit({ type: 'stream.gap', stream: STREAM, timepoint });
+  }
+
+  private async followFrom(timepoint: number | undefined): Promise<void> {
     const stream = new CompaniesHouseStream({
       baseUrl: this.config.companiesHouseStreamUrl,
       streamKey: this.config.companiesHouseStreamKey,
-      timepoint: row ? Number(row.timepoint) : undefined,
+      timepoint,
       onDisconnect: (reason, attempt) =>
         this.logger.warn({ msg: 'companies stream disconnected; resuming', reason, attempt }),
     });

@@ -35,6 +35,7 @@ export class CompaniesStreamController {
     if (raw !== undefined) {
       const timepoint = typeof raw === 'string' && /^\d{1,12}$/.test(raw) ? Number(raw) : Number.NaN;
       if (!this.hub.inRange(timepoint)) {
+        this.hub.refuse(timepoint);
         response.status(416).json({ error: 'requested timepoint is out of range' });
         return;
       }
@@ -43,9 +44,12 @@ export class CompaniesStreamController {
     this.hub.open(response, from, runtime.settings.task_delay_ms, raw === undefined ? null : from);
   }
 
-  /** Every connection opened: the timepoint it asked to resume from (null: the head) and where it started. */
+  /**
+   * Every connection opened: the timepoint it asked to resume from (null: the head) and where it
+   * started; and every one refused as out of range (`refused: 416`).
+   */
   @Get('_sandbox/providers/companies-house/stream/connections')
-  connections(): { timepoint: number | null; from: number; at: string }[] {
+  connections(): StreamHub['opened'] {
     return this.hub.opened;
   }
 

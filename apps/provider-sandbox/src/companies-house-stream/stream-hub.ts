@@ -32,8 +32,11 @@ export class StreamHub implements OnModuleDestroy {
   private readonly connections = new Set<{ response: Response; timers: NodeJS.Timeout[] }>();
   /** Events published so far (the head of the stream). */
   private published = 0;
-  /** Where each connection asked to start (`null`: at the head), so tests can check resumption. */
-  readonly opened: { timepoint: number | null; from: number; at: string }[] = [];
+  /**
+   * Where each connection asked to start (`null`: at the head), so tests can check resumption; a
+   * request refused for a timepoint out of range is listed too, with `refused: 416` and no `from`.
+   */
+  readonly opened: { timepoint: number | null; from: number | null; at: string; refused?: 416 }[] = [];
 
   constructor(private readonly world: World) {}
 
@@ -45,6 +48,11 @@ export class StreamHub implements OnModuleDestroy {
   /** Whether a client may resume from `timepoint` (a value the stream gave out, or the head). */
   inRange(timepoint: number): boolean {
     return timepoint >= FIRST_TIMEPOINT && timepoint <= this.head;
+  }
+
+  /** Notes a request refused for asking to resume from `timepoint`, out of range. */
+  refuse(timepoint: number): void {
+    this.opened.push({ timepoint, from: null, at: new Date().toISOString(), refused: 416 });
   }
 
   open(response: Response, from: number, intervalMs: number, requested: number | null = null): void {
