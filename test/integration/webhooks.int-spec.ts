@@ -6,6 +6,7 @@ import { CallbackTokens, callbackTokenKeyName } from '@sluice/queue';
 import { call, createWorkspace } from '../support/api';
 import { enqueue, finished, people, personInput, sandboxPatch, setUp, tearDown } from '../support/pipeline';
 import type { WorldPerson } from '../support/sandbox-world';
+import { TEST_ADMIN_TOKEN } from '../support/stack';
 import { eventually } from '../support/wait';
 
 interface Delivery {
@@ -294,6 +295,65 @@ describe('provider callbacks through the webhook receiver', () => {
       ]);
     } finally {
       await call(sandbox, 'PUT', '/_sandbox/providers/rocketreach/webhook', { body: {} });
+    }
+  });
+
+  it('wakes the steps of every workspace waiting on one RocketReach profile, filing the event under none of them', async () => {
+    const sandbox = ctx.stack.sandboxUrl;
+    const admin = (path: string) => call(ctx.stack.gatewayUrl, 'POST', path, { token: TEST_ADMIN_TOKEN });
+    await call(sandbox, 'PUT', '/_sandbox/providers/rocketreach/webhook', {
+      body: {
+        url: `${ctx.stack.receiverUrl}/webhooks/rocketreach`,
+        secret: 'sandbox-rocketreach-webhook-secret',
+      },
+    });
+    // Profiles from RocketReach alone: Apollo, which answers at once, is paused.
+    expect((await admin('/v1/admin/providers/apollo/pause')).status).toBe(200);
+    try {
+      await sandboxPatch(sandbox, 'rocketreach', { task_delay_ms: 6000 });
+      // Someone whose lookup RocketReach works on (its task started by another client of the account),
+      // so that both workspaces' lookups find it searching and wait for the one callback.
+      let person: WorldPerson | undefined;
+      for (const candidate of world.filter((p) => p.emails.rocketreach)) {
+        const answer = await fetch(
+          `${sandbox}/rocketreach/api/v2/person/lookup?linkedin_url=${encodeURIComponent(candidate.linkedin_url)}`,
+          { headers: { 'api-key': 'sandbox-webhook-test-key' } },
+        );
+        if (((await answer.json()) as { status: string }).status === 'searching') {
+          person = candidate;
+          break;
+        }
+      }
+      expect(person).toBeDefined();
+      const workspaces = await Promise.all(
+        ['Profile One', 'Profile Two'].map(
+          async (name) => (await createWorkspace(ctx.stack.gatewayUrl, name)).apiKey,
+        ),
+      );
+      const ids = await Promise.all(
+        workspaces.map((key) =>
+          enqueue(ctx.stack, key, { type: 'person.profile', input: { linkedin_url: person!.linkedin_url } }),
+        ),
+      );
+      // Polls come every 120 s here: only the callback can finish both within the wait.
+      const views = await Promise.all(ids.map((id, i) => finished(ctx.stack, workspaces[i], id, 30_000)));
+      expect(views.map((view) => view.status)).toEqual(['completed', 'completed']);
+      expect(views.map((view) => view.steps.find((step) => step.provider === 'rocketreach')?.state)).toEqual([
+        'completed',
+        'completed',
+      ]);
+      const events = await ctx.db.dataSource.query<{ workspace_id: string | null; step_id: string }[]>(
+        `SELECT e.workspace_id, e.step_id FROM webhook_events e JOIN enrichment_steps s ON s.id = e.step_id
+          WHERE e.provider = 'rocketreach' AND s.request_id = ANY($1)`,
+        [ids],
+      );
+      // One callback for the profile, of neither workspace alone: either one's erasure reaches it.
+      expect(events).toHaveLength(1);
+      expect(events[0].workspace_id).toBeNull();
+    } finally {
+      await call(sandbox, 'PUT', '/_sandbox/providers/rocketreach/webhook', { body: {} });
+      await sandboxPatch(sandbox, 'rocketreach', { task_delay_ms: 0 });
+      expect((await admin('/v1/admin/providers/apollo/resume')).status).toBe(200);
     }
   });
 

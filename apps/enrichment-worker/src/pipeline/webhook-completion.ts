@@ -44,24 +44,42 @@ export class WebhookCompletion {
     if (event.status !== 'received' || !event.step_id) {
       return { event: eventId, effect: 'already_processed' };
     }
-    const [step] = await this.dataSource.query<{ id: string; provider: string; state: string }[]>(
-      'SELECT id, provider, state FROM enrichment_steps WHERE id = $1',
+    // The event's step, and every other step still waiting on the same provider task: lookups of
+    // one RocketReach profile by several workspaces share its one task, and one callback tells
+    // that the profile is ready for all of them (each then reads its own result).
+    const steps = await this.dataSource.query<{ id: string; provider: string; state: string }[]>(
+      `SELECT id, provider, state FROM enrichment_steps WHERE id = $1
+       UNION
+       SELECT s.id, s.provider, s.state FROM enrichment_steps e
+         JOIN enrichment_steps s ON s.provider = e.provider AND s.provider_task_id = e.provider_task_id
+        WHERE e.id = $1 AND s.state = 'pending'`,
       [event.step_id],
     );
-    let effect: WebhookOutcome['effect'] = 'already_settled';
-    if (step?.state === 'pending') {
-      const job = await findStepJob(stepQueuesOf(this.moduleRef, step.provider as ProviderName), step.id);
-      if (job && (await promoteOnceDelayed(job, RUNNING_WATCH_MS))) {
-        effect = 'woken';
-      } else {
-        effect = 'step_running'; // waiting or running: it asks the provider on its own, now
-      }
-    }
+    const woken = await Promise.all(
+      steps
+        .filter((step) => step.state === 'pending')
+        .map(async (step) => {
+          const job = await findStepJob(stepQueuesOf(this.moduleRef, step.provider as ProviderName), step.id);
+          // Otherwise waiting or running: it asks the provider on its own, now.
+          return job !== undefined && (await promoteOnceDelayed(job, RUNNING_WATCH_MS));
+        }),
+    );
+    const effect: WebhookOutcome['effect'] = woken.includes(true)
+      ? 'woken'
+      : woken.length > 0
+        ? 'step_running'
+        : 'already_settled';
     await this.dataSource.query(
       `UPDATE webhook_events SET status = 'processed', processed_at = now() WHERE id = $1 AND status = 'received'`,
       [eventId],
     );
-    this.logger.debug({ msg: 'webhook applied', eventId, stepId: event.step_id, effect });
+    this.logger.debug({
+      msg: 'webhook applied',
+      eventId,
+      stepId: event.step_id,
+      waiting: woken.length,
+      effect,
+    });
     return { event: eventId, effect };
   }
 }

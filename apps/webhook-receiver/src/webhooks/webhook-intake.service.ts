@@ -28,10 +28,10 @@ export interface IntakeAnswer {
   id: string | null;
 }
 
-/** The step a verified callback is for. */
+/** The step a verified callback is for, and the workspace its event is filed under (null: none). */
 interface CallbackStep {
   id: string;
-  workspace_id: string;
+  workspace_id: string | null;
 }
 
 /** Headers kept with an event: what identifies and verifies it. Never credentials. */
@@ -212,15 +212,32 @@ export class WebhookIntake {
     } catch {
       profileId = null; // recorded (without its body) and flagged unmatched
     }
-    const rows = profileId
-      ? await this.dataSource.query<CallbackStep[]>(
-          `SELECT id, workspace_id FROM enrichment_steps
-            WHERE provider = 'rocketreach' AND provider_task_id = $1
-            ORDER BY created_at DESC LIMIT 1`,
-          [profileId],
-        )
-      : [];
-    return this.store('rocketreach', eventIdOf('rocketreach', body, kept), rows[0] ?? null, kept, body);
+    const step = profileId ? await this.rocketreachStep(profileId) : null;
+    return this.store('rocketreach', eventIdOf('rocketreach', body, kept), step, kept, body);
+  }
+
+  /**
+   * The step a RocketReach callback about `profileId` is filed under. The callback names only the
+   * profile, and lookups of one profile by several workspaces share RocketReach's one task: the
+   * newest step still waiting on it, else the newest one (a late callback). The worker wakes every
+   * step waiting on the profile (see WebhookCompletion). The event belongs to no one workspace when
+   * steps of several wait on it (it had been filed under whichever looked it up last, and the
+   * others' erasures of the person left it): an event of no workspace is searched by every
+   * workspace's erasure.
+   */
+  private async rocketreachStep(profileId: string): Promise<CallbackStep | null> {
+    const rows = await this.dataSource.query<(CallbackStep & { pending: boolean })[]>(
+      `SELECT id, workspace_id, state = 'pending' AS pending FROM enrichment_steps
+        WHERE provider = 'rocketreach' AND provider_task_id = $1
+        ORDER BY state = 'pending' DESC, created_at DESC LIMIT 1000`,
+      [profileId],
+    );
+    const first = rows[0];
+    if (!first) {
+      return null;
+    }
+    const waiting = new Set(rows.filter((row) => row.pending).map((row) => row.workspace_id));
+    return { id: first.id, workspace_id: waiting.size > 1 ? null : first.workspace_id };
   }
 
   /**

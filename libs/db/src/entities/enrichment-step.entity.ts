@@ -17,6 +17,9 @@ export type StepState = (typeof STEP_STATES)[number];
 @Index('uq_enrichment_steps_request_seq', ['requestId', 'seq'], { unique: true })
 @Index('ix_enrichment_steps_workspace', ['workspaceId'])
 @Index('uq_enrichment_steps_callback_token_sha256', ['callbackTokenSha256'], { unique: true })
+@Index('ix_enrichment_steps_provider_task', ['provider', 'providerTaskId'], {
+  where: 'provider_task_id IS NOT NULL',
+})
 @Index('ix_enrichment_steps_pending_deadline', ['deadlineAt'], {
   where: "state = 'pending' AND deadline_at IS NOT NULL",
 })

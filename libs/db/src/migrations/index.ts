@@ -29,6 +29,7 @@ import { SnapshotRenewsAt1796450000000 } from './1796450000000-SnapshotRenewsAt'
 import { RequestRetriedAs1796460000000 } from './1796460000000-RequestRetriedAs';
 import { ProviderCallOwnAccount1796470000000 } from './1796470000000-ProviderCallOwnAccount';
 import { ImportIdempotencyKey1796480000000 } from './1796480000000-ImportIdempotencyKey';
+import { StepProviderTask1796490000000 } from './1796490000000-StepProviderTask';
 
 /** Every migration, in order. Listed explicitly (no glob) so that compiled and test runs agree. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -63,4 +64,5 @@ export const MIGRATIONS: (new () => object)[] = [
   RequestRetriedAs1796460000000,
   ProviderCallOwnAccount1796470000000,
   ImportIdempotencyKey1796480000000,
+  StepProviderTask1796490000000,
 ];
