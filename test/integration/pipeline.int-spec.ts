@@ -818,6 +818,54 @@ describe('the e-mail waterfall', () => {
     expect(accepting.result?.email).toMatchObject({ email: first.email });
   });
 
+  it('refuses an address its own verification finds catch-all, when the request does not accept catch-all', async () => {
+    // Known, among the finders, only to Apollo, which gives such an address no verdict of its own.
+    const everyone = await answerKey<WorldPerson>(ctx.stack.sandboxUrl, 'people');
+    const person = everyone.find(
+      (p) =>
+        p.email_status === 'catch_all' &&
+        p.emails.apollo === p.email &&
+        !p.emails.snov &&
+        !p.emails.rocketreach,
+    ) as WorldPerson;
+    expect(person).toBeDefined();
+    // A workspace of its own: no other test's knowledge of the domain.
+    const key = (await createWorkspace(ctx.stack.gatewayUrl, 'Verified Catch-All Co')).apiKey;
+    const view = await finished(
+      ctx.stack,
+      key,
+      await enqueue(ctx.stack, key, {
+        type: 'person.email',
+        input: personInput(person),
+        options: { verify: true },
+      }),
+    );
+    expect(view.status).toBe('completed');
+    // Before, the address was the answer, catch-all verdict and all.
+    expect(view.result?.email).toBeUndefined();
+    expect(view.result?.verification).toMatchObject({ email: person.email, verdict: 'catch_all' });
+    expect(view.result?.unresolved).toEqual([{ goal: 'email', reason: 'rejected: catch_all' }]);
+    // The finders not yet asked are not paid for at a domain now known to take every address.
+    const paid = view.steps.filter((s) => s.credits > 0).map((s) => s.provider);
+    expect(paid.sort()).toEqual(['apollo', 'email-verifier']);
+    expect(
+      view.steps.filter((s) => s.goal === 'email' && s.state === 'skipped').map((s) => s.reason),
+    ).not.toContain(null);
+
+    // Accepting catch-all, the same address is the answer.
+    const accepting = await finished(
+      ctx.stack,
+      key,
+      await enqueue(ctx.stack, key, {
+        type: 'person.email',
+        input: personInput(person),
+        options: { verify: true, accept_catch_all: true },
+      }),
+    );
+    expect(accepting.result?.email).toMatchObject({ email: person.email });
+    expect(accepting.result?.unresolved).toBeUndefined();
+  });
+
   it('pays for one catch-all address at a domain, not one per person, when its people are enriched side by side', async () => {
     // A catch-all domain whose people Snov.io (asked first, and it flags catch-all) all knows.
     const everyone = await answerKey<WorldPerson>(ctx.stack.sandboxUrl, 'people');

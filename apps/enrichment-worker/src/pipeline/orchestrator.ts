@@ -214,6 +214,49 @@ function accepted(step: EnrichmentStep): boolean {
   return step.state === 'completed' && step.reason === null && step.output !== null;
 }
 
+/** The reason of an e-mail answer its request's verification found catch-all, as a finder's is. */
+const VERIFIED_CATCH_ALL = 'rejected: catch_all';
+
+/**
+ * Whether `step`, an e-mail goal's answer, was since verified catch-all by the request's own
+ * verification (`options.verify`) while the request does not accept catch-all: the finder gave the
+ * address no verdict of its own, so it was accepted, but the verifier's verdict is the one that
+ * counts. The goal is then unmet, as if the finder had said catch-all itself.
+ */
+function verifiedCatchAll(
+  request: EnrichmentRequest,
+  steps: readonly EnrichmentStep[],
+  step: EnrichmentStep,
+): boolean {
+  if (!step.goal.startsWith('email') || (request.options as RequestOptions).accept_catch_all) {
+    return false;
+  }
+  const address = typeof step.output?.email === 'string' ? step.output.email.toLowerCase() : null;
+  const verifyGoal = `verify${step.goal.slice('email'.length)}`;
+  return (
+    address !== null &&
+    steps.some(
+      (check) =>
+        check.goal === verifyGoal &&
+        accepted(check) &&
+        check.output?.verdict === 'catch_all' &&
+        typeof check.output.email === 'string' &&
+        check.output.email.toLowerCase() === address,
+    )
+  );
+}
+
+/** A goal's answer that stands: accepted when it came, and not refused by a verification since. */
+function standing(
+  request: EnrichmentRequest,
+  steps: readonly EnrichmentStep[],
+  goalId: string,
+): EnrichmentStep | undefined {
+  return steps.find(
+    (step) => step.goal === goalId && accepted(step) && !verifiedCatchAll(request, steps, step),
+  );
+}
+
 /**
  * Turns a request into its waterfalls and chains, one step at a time: for the first goal not yet
  * met it selects the next eligible provider (filters, then ordering), records the providers it
@@ -365,8 +408,10 @@ export class Orchestrator {
         if (erased) {
           break;
         }
-        const answer = goalSteps.find(accepted);
-        if (answer) {
+        const answer = standing(request, steps, goal.id);
+        // A verification stands for the address it checked: another one found since (the first
+        // refused as catch-all) is verified again.
+        if (answer && (goal.key !== 'verify' || this.verifies(request, steps, goal, answer))) {
           const stop =
             request.type === 'company.officer_emails' && goal.key === 'company' && answer.output
               ? chainStopReason(answer.output)
@@ -478,6 +523,20 @@ export class Orchestrator {
     });
   }
 
+  /** Whether a verification's answer checked the address its goal verifies now. */
+  private verifies(
+    request: EnrichmentRequest,
+    steps: readonly EnrichmentStep[],
+    goal: Goal,
+    answer: EnrichmentStep,
+  ): boolean {
+    const address = this.goalInput(request, steps, goal).email;
+    const checked = answer.output?.email;
+    return (
+      address === undefined || typeof checked !== 'string' || checked.toLowerCase() === address.toLowerCase()
+    );
+  }
+
   /**
    * What a goal's call needs: the request's identifiers plus earlier goals' accepted answers. A
    * chain's officer goal asks for that officer at the company's domain (the caller's, or the one the
@@ -486,7 +545,7 @@ export class Orchestrator {
   goalInput(request: EnrichmentRequest, steps: readonly EnrichmentStep[], goal?: Goal): GoalInput {
     const input = request.input as RequestInput;
     const answer = (id: string): Record<string, unknown> | null =>
-      steps.find((step) => step.goal === id && accepted(step))?.output ?? null;
+      standing(request, steps, id)?.output ?? null;
     const company = answer('company');
     const officer = goal?.officer;
     if (officer) {
@@ -836,7 +895,7 @@ export class Orchestrator {
     let sandbox = false;
     const officerEmails = new Map<string, Record<string, unknown>>();
     for (const goal of goals) {
-      const step = steps.find((s) => s.goal === goal.id && accepted(s));
+      const step = standing(request, steps, goal.id);
       const officer = goal.officer;
       if (officer && !officerEmails.has(officer.key)) {
         officerEmails.set(officer.key, {
@@ -865,6 +924,9 @@ export class Orchestrator {
       if (!step?.output) {
         const last = [...steps].reverse().find((s) => s.goal === goal.id);
         const reason =
+          (steps.some((s) => s.goal === goal.id && verifiedCatchAll(request, steps, s))
+            ? VERIFIED_CATCH_ALL
+            : null) ??
           last?.reason ??
           last?.error ??
           stopped ??
