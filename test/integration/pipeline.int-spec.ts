@@ -1107,6 +1107,66 @@ describe('credits running out', () => {
       redis.disconnect();
     }
   });
+
+  it('moves the steps queued behind a pause for credits on at once when their requests may not wait', async () => {
+    await sandboxPatch(ctx.stack.sandboxUrl, 'snov', { credits: 2, task_delay_ms: 20 });
+    const known = world.filter((p) => p.emails.snov === p.email).slice(6, 31);
+    expect(known).toHaveLength(25);
+    const ids = await Promise.all(
+      known.map((person) =>
+        enqueue(ctx.stack, apiKey, { type: 'person.email', input: personInput(person), priority: 'bulk' }),
+      ),
+    );
+    const snovStep = (view: JobView) => view.steps.find((step) => step.provider === 'snov');
+    const taskOf = async (id: string): Promise<string | null> =>
+      (
+        await ctx.db.dataSource.query<{ provider_task_id: string | null }[]>(
+          `SELECT provider_task_id FROM enrichment_steps WHERE request_id = $1 AND provider = 'snov'`,
+          [id],
+        )
+      )[0]?.provider_task_id ?? null;
+    // No top-up. Before, the steps still queued when Snov.io paused waited in its queue for one,
+    // however long it took; only those that happened to run fell through. Now each has moved on,
+    // but a search Snov.io had started before the pause, whose result is still to be read.
+    const views = await eventually(
+      async () => {
+        const now = await Promise.all(ids.map((id) => job(ctx.stack, apiKey, id)));
+        for (const [i, view] of now.entries()) {
+          if (view.status !== 'completed' && !(await taskOf(ids[i]))) {
+            const queue = ctx.stack.worker?.get<Queue>(getQueueToken('provider.snov'), {
+              strict: false,
+            }) as Queue;
+            const stepJob = (await queue.getJobs(['waiting', 'prioritized', 'delayed', 'active'])).find(
+              (candidate) => (candidate.data as { requestId?: string }).requestId === ids[i],
+            );
+            throw new Error(
+              `job ${ids[i]} is ${view.status}: ${JSON.stringify(snovStep(view))}, its step job ${stepJob ? await stepJob.getState() : 'gone'} ${JSON.stringify(stepJob?.data)}`,
+            );
+          }
+        }
+        return now;
+      },
+      { timeoutMs: 30_000, what: 'every job finished or reading a search started before the pause' },
+    );
+    const movedOn = views.filter(
+      (view) => snovStep(view)?.state === 'skipped' && snovStep(view)?.reason === 'out_of_credits',
+    );
+    expect(movedOn.length).toBeGreaterThan(0);
+    for (const view of movedOn) {
+      expect(view.status).toBe('completed');
+      expect(view.result?.unresolved).toEqual([
+        {
+          goal: 'email',
+          reason: 'out_of_credits',
+          retry_later: [{ provider: 'snov', reason: 'out_of_credits' }],
+        },
+      ]);
+    }
+    // The searches started before the pause are read once credits are back, and every job ends.
+    await sandboxPatch(ctx.stack.sandboxUrl, 'snov', { credits: 100 });
+    const done = await Promise.all(ids.map((id) => finished(ctx.stack, apiKey, id, 30_000)));
+    expect(done.every((view) => view.status === 'completed')).toBe(true);
+  });
 });
 
 describe('credits running out at a provider that has no balance endpoint', () => {

@@ -29,6 +29,7 @@ import { ProviderCatalog } from './pipeline/provider-catalog';
 import { ProviderSettingsReloader } from './pipeline/provider-settings-reloader';
 import { ProviderInvoker } from './pipeline/provider-invoker';
 import { ProviderWorkers } from './pipeline/provider-workers';
+import { PausedStepReroute } from './pipeline/paused-reroute';
 import { StepRunner } from './pipeline/step-runner';
 import { WorkspaceAccounts } from './pipeline/workspace-accounts';
 import { WorkspaceQuotas } from './pipeline/workspace-quotas';
@@ -90,6 +91,7 @@ export class WorkerModule {
         WorkspaceQuotas,
         WorkspaceAccounts,
         Orchestrator,
+        PausedStepReroute,
         StepRunner,
         WebhookCompletion,
         CallbackSender,

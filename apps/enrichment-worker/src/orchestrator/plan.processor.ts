@@ -13,6 +13,7 @@ import type { Job, Queue } from 'bullmq';
 import { WorkerMetrics } from '../ops/worker-metrics';
 import { CreditGate } from '../pipeline/credit-gate';
 import { Orchestrator, type AdvanceResult } from '../pipeline/orchestrator';
+import { PausedStepReroute } from '../pipeline/paused-reroute';
 import { WebhookCompletion } from '../pipeline/webhook-completion';
 import { CallbackSender } from '../pipeline/callback-sender';
 import { RequestRecovery } from './request-recovery.service';
@@ -34,6 +35,7 @@ export class PlanProcessor {
     private readonly metrics: WorkerMetrics,
     private readonly recovery: RequestRecovery,
     private readonly gate: CreditGate,
+    private readonly reroute: PausedStepReroute,
     private readonly webhooks: WebhookCompletion,
     private readonly callbacks: CallbackSender,
     private readonly batches: BatchRefresh,
@@ -92,7 +94,11 @@ export class PlanProcessor {
         result = await this.batches.refresh(job.data as unknown as BatchRefreshPayload);
       } else if (job.name === JOB_NAMES.creditsSync) {
         // `all`: an operator asked for every balance now (POST /v1/admin/credits/check).
-        result = await this.gate.sync((job.data as { all?: boolean }).all === true);
+        const synced = await this.gate.sync((job.data as { all?: boolean }).all === true);
+        // Still paused for credits: what was queued to them since (or before a pause the credit
+        // monitor made) and may not wait moves on.
+        const rerouted = await Promise.all(synced.paused.map((provider) => this.reroute.sweep(provider)));
+        result = { ...synced, rerouted: rerouted.reduce((sum, moved) => sum + moved, 0) };
       } else if (job.name === JOB_NAMES.callbackDeliver) {
         result = await this.moveToCallbacks(job as Job<CallbackDeliverPayload>);
       } else if (job.name === JOB_NAMES.webhookProcess) {

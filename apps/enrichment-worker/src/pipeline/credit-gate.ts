@@ -116,9 +116,10 @@ export class CreditGate implements OnApplicationBootstrap, OnApplicationShutdown
   /**
    * Pauses the provider's queue for credits (idempotent: one event per pause across replicas). A
    * pause after a probe that failed goes on with the outage the probe lifted: its `since` (which the
-   * credit monitor's long-pause alert counts from) and an event saying `probe: 1`.
+   * credit monitor's long-pause alert counts from) and an event saying `probe: 1`. Returns whether
+   * this call paused it (false: it was paused already).
    */
-  async pause(provider: ProviderName, reason: string): Promise<void> {
+  async pause(provider: ProviderName, reason: string): Promise<boolean> {
     const snapshot = await this.guards.wallet.snapshot(provider);
     const probed = await probeOf(this.guards.redis, this.guards.queuePrefix, provider);
     const now = Date.now();
@@ -146,6 +147,7 @@ export class CreditGate implements OnApplicationBootstrap, OnApplicationShutdown
       });
       this.metrics.creditPauses.inc({ provider, action: 'pause' });
     }
+    return first;
   }
 
   /**
@@ -276,7 +278,7 @@ export class CreditGate implements OnApplicationBootstrap, OnApplicationShutdown
    * what it knew (a balance read earlier, less the charges committed since, or unknown) and a paused
    * provider stays paused until a later tick reads its balance.
    */
-  async sync(all = false): Promise<{ resumed: string[]; paused: string[] }> {
+  async sync(all = false): Promise<{ resumed: ProviderName[]; paused: ProviderName[] }> {
     const outcomes = await Promise.all(ACTIVE_PROVIDERS.map((provider) => this.syncOne(provider, all)));
     return {
       resumed: ACTIVE_PROVIDERS.filter((_, index) => outcomes[index] === 'resumed'),

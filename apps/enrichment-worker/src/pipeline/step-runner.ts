@@ -38,6 +38,7 @@ import { NamesErasedPersonError, StepLedger, type StepSettlement } from '../step
 import { answersNotBefore } from './answer-age';
 import { CreditGate } from './credit-gate';
 import { Orchestrator } from './orchestrator';
+import { PausedStepReroute } from './paused-reroute';
 import { type PaidAnswer, PipelineGuards, ResultCache } from './pipeline-redis';
 import { nextPollDelayMs } from './poll-delay';
 import { ProviderCatalog } from './provider-catalog';
@@ -239,6 +240,7 @@ export class StepRunner {
     private readonly config: PipelineConfig,
     private readonly quotas: WorkspaceQuotas,
     private readonly accounts: WorkspaceAccounts,
+    private readonly reroute: PausedStepReroute,
   ) {}
 
   /** Gives the catch-all probe of the step's domain back (see {@link catchAllProbeDomain}), if held. */
@@ -1665,7 +1667,11 @@ export class StepRunner {
     settle: (settlement: StepSettlement) => Promise<Settled>,
     reason: string,
   ): Promise<{ settled: string }> {
-    await this.gate.pause(provider, reason);
+    if (await this.gate.pause(provider, reason)) {
+      // The steps queued behind this one would wait in the paused queue: those that may not wait
+      // go on to the next provider now.
+      this.reroute.start(provider);
+    }
     if (options.wait_for_credits ?? this.config.waitForCreditsDefault) {
       // The queue is paused: the delayed job joins the paused jobs and runs once credits are back.
       // On the own accounts' queue, which the pause leaves running (its workspace removed its
