@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { PipelineGuards } from '../../apps/enrichment-worker/src/pipeline/pipeline-redis';
+import { PipelineGuards, ResultCache } from '../../apps/enrichment-worker/src/pipeline/pipeline-redis';
 import { CreditLedgerEntry, EnrichmentStep, WebhookEvent } from '@sluice/db';
 import { CallbackTokens, callbackTokenKeyName } from '@sluice/queue';
 import { call, createWorkspace } from '../support/api';
@@ -108,6 +108,77 @@ describe('provider callbacks through the webhook receiver', () => {
     expect(await ctx.db.dataSource.getRepository(WebhookEvent).countBy({ stepId: step.id })).toBe(1);
     const after = await finished(ctx.stack, apiKey, id);
     expect(after.result).toEqual(view.result);
+  });
+
+  describe('a task started while Redis or PostgreSQL was away a moment', () => {
+    /**
+     * A Snov.io search of someone it knows, started and waiting on its task (1.5 s at the sandbox);
+     * its callback wakes it (polls come every 120 s here).
+     */
+    const startedSearch = async (
+      person: WorldPerson,
+    ): Promise<{ id: string; step: { id: string; provider_task_id: string } }> => {
+      await sandboxPatch(ctx.stack.sandboxUrl, 'snov', { task_delay_ms: 1500 });
+      const id = await enqueue(ctx.stack, apiKey, { type: 'person.email', input: personInput(person) });
+      const step = await eventually(
+        async () =>
+          (
+            await ctx.db.dataSource.query<{ id: string; provider_task_id: string | null }[]>(
+              `SELECT id, provider_task_id FROM enrichment_steps WHERE request_id = $1 AND provider = 'snov'`,
+              [id],
+            )
+          ).find((row) => row.provider_task_id !== null) as
+            { id: string; provider_task_id: string } | undefined,
+        { what: 'the Snov.io search started' },
+      );
+      return { id, step };
+    };
+    const snovKnows = (): WorldPerson[] =>
+      world.filter((p) => p.emails.snov === p.email && p.email_status === 'valid').slice(-12);
+
+    afterEach(() => sandboxPatch(ctx.stack.sandboxUrl, 'snov', { task_delay_ms: 400 }));
+
+    it('awaits the task PostgreSQL kept, not settling the call as one that never answered', async () => {
+      const person = snovKnows()[0] as WorldPerson;
+      const { id, step } = await startedSearch(person);
+      // Redis still holds the call as out: its run stopped before Redis heard of the task.
+      const cache = ctx.stack.worker?.get(ResultCache, { strict: false }) as ResultCache;
+      await cache.rememberPaid(step.id, {
+        status: 'unreadable',
+        credits: 1,
+        kind: 'timeout',
+        error: 'The run making this call to snov ended before its answer came',
+        inFlightOf: 'a run that ended',
+      });
+      const view = await finished(ctx.stack, apiKey, id);
+      // Before, the step failed as a timeout charged at the call's price, and the next finder paid again.
+      expect(view.steps.find((s) => s.provider === 'snov')).toMatchObject({ state: 'completed', credits: 1 });
+      expect(view.result?.email).toMatchObject({ email: person.email, source: 'snov' });
+      expect(view.result?.credits_spent).toBe(1);
+    });
+
+    it('awaits the task Redis kept, and PostgreSQL learns it again', async () => {
+      const person = snovKnows()[1] as WorldPerson;
+      const { id, step } = await startedSearch(person);
+      // PostgreSQL did not hear of the task (away when it started); Redis did.
+      await ctx.db.dataSource.query('UPDATE enrichment_steps SET provider_task_id = NULL WHERE id = $1', [
+        step.id,
+      ]);
+      const relearnt = await eventually(
+        async () =>
+          (
+            await ctx.db.dataSource.query<{ provider_task_id: string | null }[]>(
+              'SELECT provider_task_id FROM enrichment_steps WHERE id = $1',
+              [step.id],
+            )
+          )[0]?.provider_task_id ?? null,
+        { what: 'the task written back' },
+      );
+      expect(relearnt).toBe(step.provider_task_id);
+      const view = await finished(ctx.stack, apiKey, id);
+      expect(view.steps.find((s) => s.provider === 'snov')).toMatchObject({ state: 'completed', credits: 1 });
+      expect(view.result?.email).toMatchObject({ email: person.email, source: 'snov' });
+    });
   });
 
   it('stores 1,000 deliveries from 50 concurrent senders and processes each exactly once', async () => {

@@ -164,6 +164,9 @@ export class CompaniesStreamConsumer implements OnApplicationBootstrap, BeforeAp
         try {
           await this.handle(event);
         } catch (error) {
+          if (this.stopped) {
+            throw error; // stopping while Redis was away: the event is handled again at the next start
+          }
           // PostgreSQL away: stop here, and resume from the last saved timepoint once it is back.
           await this.dataSource.query('SELECT 1');
           // One event that cannot be applied must not stop the stream (it would replay forever).
@@ -223,23 +226,28 @@ export class CompaniesStreamConsumer implements OnApplicationBootstrap, BeforeAp
       }
       return requests;
     });
-    await markCancelled(
-      this.guards.redis,
-      this.guards.queuePrefix,
-      cancelled.map((r) => r.id),
-    );
-    // The register ended these jobs, not their callers, who wait to hear of it all the same: the
-    // same first delivery as a job the plan finishes (same job id, so it can only go once).
-    const told = cancelled.filter((r) => r.callback_url !== null);
-    if (told.length > 0) {
-      await this.queue.addBulk(
-        firstCallbackJobs(
-          told.map((r) => ({ id: r.id, workspaceId: r.workspace_id })),
-          this.callbacks,
-        ),
+    // What Redis must hear of it. The cancellations are committed, so a replay of the event would
+    // find nothing left to cancel and tell nobody: while Redis is away the stream waits here (the
+    // whole pipeline waits for Redis anyway) rather than going on without it.
+    const forgotten = await this.untilRedisTakes(companyNumber, async () => {
+      await markCancelled(
+        this.guards.redis,
+        this.guards.queuePrefix,
+        cancelled.map((r) => r.id),
       );
-    }
-    const forgotten = await this.forgetCached(companyNumber);
+      // The register ended these jobs, not their callers, who wait to hear of it all the same: the
+      // same first delivery as a job the plan finishes (same job id, so it can only go once).
+      const told = cancelled.filter((r) => r.callback_url !== null);
+      if (told.length > 0) {
+        await this.queue.addBulk(
+          firstCallbackJobs(
+            told.map((r) => ({ id: r.id, workspaceId: r.workspace_id })),
+            this.callbacks,
+          ),
+        );
+      }
+      return this.forgetCached(companyNumber);
+    });
     // Most such companies have nothing in flight: the register sends these by the thousand a day,
     // so only an event that changed work is worth a line at the default level.
     const line = {
@@ -253,6 +261,27 @@ export class CompaniesStreamConsumer implements OnApplicationBootstrap, BeforeAp
       this.logger.log(line);
     } else {
       this.logger.debug(line);
+    }
+  }
+
+  /** Runs `tell` until it goes through, a second apart; gives up only when the consumer stops. */
+  private async untilRedisTakes<T>(companyNumber: string, tell: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await tell();
+      } catch (error) {
+        if (this.stopped) {
+          throw error;
+        }
+        if (attempt === 1) {
+          this.logger.warn({
+            msg: 'companies stream: Redis did not take a struck-off company’s cancellations; trying again',
+            companyNumber,
+            error: String(error),
+          });
+        }
+        await this.sleep(1000);
+      }
     }
   }
 

@@ -577,10 +577,18 @@ export class StepRunner {
     // 1. Answers that cost nothing: the store, the cache, or what this very step already paid for.
     // The caller's max_age_days refuses older cached and stored answers; not what this step paid for.
     const notBefore = answersNotBefore(options, request.createdAt);
-    const [paid, cachedAnswer] = await Promise.all([
+    const [kept, cachedAnswer] = await Promise.all([
       this.cache.paid(step.id),
       step.providerTaskId ? null : this.cache.get(request.workspaceId, cacheKey, notBefore),
     ]);
+    // A paid call kept as out (see 4.) whose task PostgreSQL has: the call was answered and started
+    // the task, and the run stopped before Redis heard of it (Redis away a moment). The task is
+    // awaited, not settled as a call that never answered: its result is read (free) rather than
+    // thrown away and bought again from the next provider. No provider charges to start a task.
+    const paid =
+      kept?.status === 'unreadable' && kept.inFlightOf !== undefined && step.providerTaskId !== null
+        ? null
+        : kept;
     if (
       paid?.status === 'unreadable' &&
       paid.inFlightOf !== undefined &&
@@ -643,6 +651,11 @@ export class StepRunner {
 
     // 2. Asynchronous work already started: ask for its result (free), or wait without a slot.
     const taskId = step.providerTaskId ?? (paid?.status === 'pending' ? paid.taskId : null);
+    if (taskId && !step.providerTaskId) {
+      // Redis heard of the task and PostgreSQL did not (away when it started): it learns it now, for
+      // the callbacks matched by task and the sweep of tasks past their deadline.
+      await this.ledger.markWaiting(step.id, taskId, new Date(Date.now() + this.config.asyncDeadlineMs));
+    }
     if (taskId) {
       return this.awaitTask(
         job,
@@ -950,8 +963,8 @@ export class StepRunner {
     // task started, or the step settled) whatever Redis does meanwhile. Redis may be away, or come
     // back empty, and with it the paid answer kept there for retries: a run that stopped at a Redis
     // error would leave the step as if never called, and the sweep's new run would call (and pay)
-    // again. So the task id goes to PostgreSQL first, and Redis's part before a settlement (circuit,
-    // paid answer, wallet, cache) is only tried (see afterCall).
+    // again. So Redis's part before a settlement or a task's sleep (circuit, task, paid answer,
+    // wallet, cache) is only tried (see afterCall), and a task started goes to PostgreSQL as well.
     // Sent together (one round trip on the pipelined client): an answer on the platform's account
     // also ends a probe of the provider's credits, if one is on.
     await Promise.all([
@@ -965,13 +978,18 @@ export class StepRunner {
     if (outcome.status === 'pending') {
       // What the provider said of its next poll is for this sleep only, not for a later run.
       const { pollAfterMs, ...started } = outcome;
+      // The task goes to both stores, Redis's part only tried: either one is enough for the next
+      // run to await the task rather than settle the call as one that never answered (see 1.), so
+      // a moment without Redis, or without PostgreSQL, loses neither the task nor what it is paid.
+      await this.afterCall(step.id, 'keep the task started', () => this.cache.rememberPaid(step.id, started));
       await this.ledger.markWaiting(
         step.id,
         outcome.taskId,
         new Date(Date.now() + this.config.asyncDeadlineMs),
       );
-      await this.cache.rememberPaid(step.id, started);
-      await this.cache.extendClaim(request.workspaceId, cacheKey, this.config.asyncDeadlineMs);
+      await this.afterCall(step.id, 'hold the claim while the task runs', () =>
+        this.cache.extendClaim(request.workspaceId, cacheKey, this.config.asyncDeadlineMs),
+      );
       return this.sleepOnTask(
         job,
         token,
