@@ -139,7 +139,7 @@ describe('provider callbacks through the webhook receiver', () => {
     afterEach(() => sandboxPatch(ctx.stack.sandboxUrl, 'snov', { task_delay_ms: 400 }));
 
     it('awaits the task PostgreSQL kept, not settling the call as one that never answered', async () => {
-      const person = snovKnows()[0] as WorldPerson;
+      const person = snovKnows()[0];
       const { id, step } = await startedSearch(person);
       // Redis still holds the call as out: its run stopped before Redis heard of the task.
       const cache = ctx.stack.worker?.get(ResultCache, { strict: false }) as ResultCache;
@@ -158,7 +158,7 @@ describe('provider callbacks through the webhook receiver', () => {
     });
 
     it('awaits the task Redis kept, and PostgreSQL learns it again', async () => {
-      const person = snovKnows()[1] as WorldPerson;
+      const person = snovKnows()[1];
       const { id, step } = await startedSearch(person);
       // PostgreSQL did not hear of the task (away when it started); Redis did.
       await ctx.db.dataSource.query('UPDATE enrichment_steps SET provider_task_id = NULL WHERE id = $1', [
