@@ -15,6 +15,18 @@ describe('contact normalisation', () => {
     expect(normalizeEmail('not an email')).toBeNull();
   });
 
+  it('writes an address at a domain in its own script as DNS writes the domain', () => {
+    expect(normalizeEmail('Elizabeth.Johnson@Bücher.DE')).toBe('elizabeth.johnson@xn--bcher-kva.de');
+    expect(normalizeEmail('elizabeth.johnson@xn--bcher-kva.de')).toBe('elizabeth.johnson@xn--bcher-kva.de');
+    expect(normalizeEmail('ana@münchen.example.com')).toBe('ana@xn--mnchen-3ya.example.com');
+    // Not a domain in any script.
+    expect(normalizeEmail('jane@bü cher.de')).toBeNull();
+    expect(normalizeEmail('jane@bücher')).toBeNull();
+    // IDNA would drop a soft hyphen: an address holding one is refused, as in its local part.
+    expect(normalizeEmail('jane@bü\u00adcher.de')).toBeNull();
+    expect(normalizeEmail('jane@ac\u00adme.com')).toBeNull();
+  });
+
   it('refuses e-mails holding an invisible or control character, which would look like another address', () => {
     for (const hidden of ['\u200b', '\u200d', '\u2060', '\ufeff', '\u0007', '\u00ad', '\u00a0', '\ue000']) {
       expect(normalizeEmail(`jane${hidden}.doe@acme.com`)).toBeNull();

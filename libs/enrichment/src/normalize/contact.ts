@@ -1,3 +1,4 @@
+import { domainToASCII } from 'node:url';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { parse as parseHost } from 'tldts';
 
@@ -27,9 +28,23 @@ export function firstMatchCodePoint(pattern: RegExp, text: string): string | nul
 /** Dot-separated LDH labels (IDNs arrive in their `xn--` form from `URL`). */
 const HOST = /^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
-/** Lower-cased, trimmed e-mail, or `null` when it is not one. */
+/**
+ * Lower-cased, trimmed e-mail, or `null` when it is not one. A domain written in its own script
+ * (`Bücher.de`) is written as DNS does (`xn--bcher-kva.de`), as domains are everywhere else here:
+ * one address, however it is spelt, for the cache, the store and erasures.
+ */
 export function normalizeEmail(value: string): string | null {
-  const email = value.trim().toLowerCase();
+  let email = value.trim().toLowerCase();
+  const at = email.lastIndexOf('@');
+  const domain = email.slice(at + 1);
+  if (at > 0 && /[^ -~]/.test(domain) && !/[\p{C}\p{Z}]/u.test(domain)) {
+    // IDNA maps some invisible characters (a soft hyphen) to nothing: those are refused, not dropped.
+    const ascii = domainToASCII(domain);
+    if (!ascii) {
+      return null;
+    }
+    email = `${email.slice(0, at)}@${ascii}`;
+  }
   return EMAIL.test(email) && email.length <= 254 ? email : null;
 }
 
