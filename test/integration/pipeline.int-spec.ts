@@ -831,15 +831,13 @@ describe('the e-mail waterfall', () => {
     expect(person).toBeDefined();
     // A workspace of its own: no other test's knowledge of the domain.
     const key = (await createWorkspace(ctx.stack.gatewayUrl, 'Verified Catch-All Co')).apiKey;
-    const view = await finished(
-      ctx.stack,
-      key,
-      await enqueue(ctx.stack, key, {
-        type: 'person.email',
-        input: personInput(person),
-        options: { verify: true },
-      }),
-    );
+    const emailOf = async (options: Record<string, boolean>): Promise<JobView> =>
+      finished(
+        ctx.stack,
+        key,
+        await enqueue(ctx.stack, key, { type: 'person.email', input: personInput(person), options }),
+      );
+    const view = await emailOf({ verify: true });
     expect(view.status).toBe('completed');
     // Before, the address was the answer, catch-all verdict and all.
     expect(view.result?.email).toBeUndefined();
@@ -853,15 +851,7 @@ describe('the e-mail waterfall', () => {
     ).not.toContain(null);
 
     // Accepting catch-all, the same address is the answer.
-    const accepting = await finished(
-      ctx.stack,
-      key,
-      await enqueue(ctx.stack, key, {
-        type: 'person.email',
-        input: personInput(person),
-        options: { verify: true, accept_catch_all: true },
-      }),
-    );
+    const accepting = await emailOf({ verify: true, accept_catch_all: true });
     expect(accepting.result?.email).toMatchObject({ email: person.email });
     expect(accepting.result?.unresolved).toBeUndefined();
   });
