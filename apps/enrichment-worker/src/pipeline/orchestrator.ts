@@ -417,8 +417,9 @@ export class Orchestrator {
               ? chainStopReason(answer.output)
               : null;
           if (stop) {
-            // Nobody at a company that no longer trades, or is striking off, is worth a credit: stop before any is spent.
-            // The request has finished all the same, so its callback goes as for any other.
+            // Nobody at a company that no longer trades, or is striking off, is worth a credit: stop
+            // before any is spent. The request has finished all the same, so its callback goes as
+            // for any other.
             await finish(
               request,
               'completed',
