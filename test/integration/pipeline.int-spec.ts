@@ -1152,6 +1152,24 @@ describe('credits running out', () => {
         },
       ]);
     }
+    // What a moved-on step held is given back: a catch-all probe it kept held every e-mail search
+    // at its domain until the probe expired (STEP_TIMEOUT_MS).
+    const redis = new Redis(requireEnv('REDIS_URL'));
+    try {
+      const held = await redis.keys(`${ctx.prefix}:pipeline:probe:*`);
+      const holders = await Promise.all(held.map((key) => redis.get(key)));
+      const skipped = new Set(
+        (
+          await ctx.db.dataSource.query<{ id: string }[]>(
+            `SELECT id FROM enrichment_steps WHERE request_id = ANY($1) AND state = 'skipped'`,
+            [ids],
+          )
+        ).map((row) => row.id),
+      );
+      expect(holders.filter((holder) => holder && skipped.has(holder.split(':')[1] ?? ''))).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
     // The searches started before the pause are read once credits are back, and every job ends.
     await sandboxPatch(ctx.stack.sandboxUrl, 'snov', { credits: 100 });
     const done = await Promise.all(ids.map((id) => finished(ctx.stack, apiKey, id, 30_000)));

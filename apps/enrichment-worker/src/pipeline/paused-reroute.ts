@@ -3,6 +3,7 @@ import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/comm
 import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PipelineConfig } from '@sluice/config';
+import { normalizeDomain } from '@sluice/enrichment';
 import {
   holdLease,
   type ProviderName,
@@ -12,6 +13,7 @@ import {
 } from '@sluice/queue';
 import type { Job, JobType } from 'bullmq';
 import { DataSource } from 'typeorm';
+import type { RequestWithSteps } from '../steps/rows';
 import { StepLedger } from '../steps/step-ledger.service';
 import { CreditGate } from './credit-gate';
 import { Orchestrator } from './orchestrator';
@@ -125,14 +127,26 @@ export class PausedStepReroute implements BeforeApplicationShutdown {
     return moved;
   }
 
+  /** The domain whose catch-all probe an e-mail search step may hold (see the step runner's guards). */
+  private probeDomainOf(locked: RequestWithSteps, goalId: string): string | null {
+    const goal = this.orchestrator.goalsFor(locked.request, locked.steps).find((g) => g.id === goalId);
+    if (goal?.capability !== 'find_work_email') {
+      return null;
+    }
+    const domain = this.orchestrator.goalInput(locked.request, locked.steps, goal).person.domain;
+    return (domain && normalizeDomain(domain)) || null;
+  }
+
   /** Reroutes the page's steps that may be; returns how many of its jobs left the queue. */
   private async reroutePage(provider: ProviderName, jobs: Job<ProviderStepPayload>[]): Promise<number> {
     const byStep = new Map(jobs.filter((job) => job.data?.stepId).map((job) => [job.data.stepId, job]));
     if (byStep.size === 0) {
       return 0;
     }
-    const movable = await this.dataSource.query<{ id: string; request_id: string; workspace_id: string }[]>(
-      `SELECT s.id, s.request_id, s.workspace_id
+    const movable = await this.dataSource.query<
+      { id: string; request_id: string; workspace_id: string; goal: string; cache_key: string | null }[]
+    >(
+      `SELECT s.id, s.request_id, s.workspace_id, s.goal, s.cache_key
          FROM enrichment_steps s JOIN enrichment_requests r ON r.id = s.request_id
         WHERE s.id = ANY($1::uuid[]) AND s.provider = $2 AND s.state = 'pending'
           AND s.provider_task_id IS NULL
@@ -145,15 +159,29 @@ export class PausedStepReroute implements BeforeApplicationShutdown {
       if (await this.cache.paid(step.id)) {
         continue; // a charge to settle: its own run does that
       }
+      let probeDomain: string | null = null;
       const { settled, after } = await this.ledger.settle(
         { id: step.id, requestId: step.request_id, workspaceId: step.workspace_id },
         { state: 'skipped', reason: 'out_of_credits', latencyMs: null, credits: 0 },
         undefined,
-        (manager, locked) => this.orchestrator.advanceIn(manager, step.request_id, step.workspace_id, locked),
+        (manager, locked) => {
+          probeDomain = this.probeDomainOf(locked, step.goal);
+          return this.orchestrator.advanceIn(manager, step.request_id, step.workspace_id, locked);
+        },
       );
-      // Whatever a run before the pause held for it (a step delayed for a rate slot may hold credits).
+      // Whatever a run before the pause held for it, as its own settlement gives back: credits and
+      // quota (a step delayed for a rate slot may hold them), its claim on the call (identical
+      // requests wait on it) and its domain's catch-all probe (every e-mail search there waits on
+      // it). Each is given back only if this step holds it.
+      const owner = `step:${step.id}:`;
       await this.guards.wallet.release(provider, step.id);
       await this.quotas.release(step.workspace_id, provider, step.id);
+      if (step.cache_key) {
+        await this.cache.unclaim(step.workspace_id, step.cache_key, owner);
+      }
+      if (probeDomain) {
+        await this.cache.releaseCatchAllProbe(step.workspace_id, probeDomain, owner);
+      }
       try {
         await job.remove();
         left += 1;

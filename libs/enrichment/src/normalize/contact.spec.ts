@@ -19,6 +19,8 @@ describe('contact normalisation', () => {
     expect(normalizeEmail('Elizabeth.Johnson@Bücher.DE')).toBe('elizabeth.johnson@xn--bcher-kva.de');
     expect(normalizeEmail('elizabeth.johnson@xn--bcher-kva.de')).toBe('elizabeth.johnson@xn--bcher-kva.de');
     expect(normalizeEmail('ana@münchen.example.com')).toBe('ana@xn--mnchen-3ya.example.com');
+    // A top-level domain in its own script too.
+    expect(normalizeEmail('ivan@пример.рф')).toBe('ivan@xn--e1afmkfd.xn--p1ai');
     // Not a domain in any script.
     expect(normalizeEmail('jane@bü cher.de')).toBeNull();
     expect(normalizeEmail('jane@bücher')).toBeNull();

@@ -6,9 +6,10 @@ import { parse as parseHost } from 'tldts';
  * The local part takes any visible character (international addresses included) but no space, no
  * control or format character (a zero-width space, a BOM, a bell) and nothing unassigned: such an
  * address looks like another one, so it would be looked up (and paid for) and would slip past an
- * erasure of the address it looks like.
+ * erasure of the address it looks like. The top-level domain is letters, or an internationalised
+ * one as DNS writes it (`.рф` is `.xn--p1ai`).
  */
-const EMAIL = /^[^\s@\p{C}\p{Z}]+@([a-z0-9-]+\.)+[a-z]{2,}$/u;
+const EMAIL = /^[^\s@\p{C}\p{Z}]+@([a-z0-9-]+\.)+([a-z]{2,}|xn--[a-z0-9-]+)$/u;
 /** An invisible character: control, format, private-use, unassigned, or a space other than ' '. */
 const INVISIBLE = /(?! )[\p{C}\p{Z}]/u;
 
