@@ -978,18 +978,24 @@ export class StepRunner {
     if (outcome.status === 'pending') {
       // What the provider said of its next poll is for this sleep only, not for a later run.
       const { pollAfterMs, ...started } = outcome;
-      // The task goes to both stores, Redis's part only tried: either one is enough for the next
-      // run to await the task rather than settle the call as one that never answered (see 1.), so
-      // a moment without Redis, or without PostgreSQL, loses neither the task nor what it is paid.
-      await this.afterCall(step.id, 'keep the task started', () => this.cache.rememberPaid(step.id, started));
+      // The task goes to both stores, Redis first: either one is enough for the next run to await
+      // the task rather than settle the call as one that never answered (see 1.), so a moment
+      // without Redis, or without PostgreSQL, loses neither the task nor what it is paid. Without
+      // Redis the run ends once PostgreSQL has the task (its sleep needs Redis), as it ends when
+      // PostgreSQL refuses it.
+      const redisMissed = await this.cache.rememberPaid(step.id, started).then(
+        () => null,
+        (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+      );
       await this.ledger.markWaiting(
         step.id,
         outcome.taskId,
         new Date(Date.now() + this.config.asyncDeadlineMs),
       );
-      await this.afterCall(step.id, 'hold the claim while the task runs', () =>
-        this.cache.extendClaim(request.workspaceId, cacheKey, this.config.asyncDeadlineMs),
-      );
+      if (redisMissed !== null) {
+        throw redisMissed;
+      }
+      await this.cache.extendClaim(request.workspaceId, cacheKey, this.config.asyncDeadlineMs);
       return this.sleepOnTask(
         job,
         token,
