@@ -316,6 +316,23 @@ export class Orchestrator {
   }
 
   /**
+   * After a step's settlement: the step it planned in the settling transaction goes on its queue;
+   * a settlement that planned nothing (another took the request's lock first) advances the request.
+   */
+  async proceed(
+    planned: Planned | undefined,
+    requestId: string,
+    workspaceId: string,
+    correlationId: string,
+  ): Promise<void> {
+    if (planned) {
+      await this.enqueue(planned, requestId, workspaceId, correlationId);
+    } else {
+      await this.advance(requestId, workspaceId, correlationId);
+    }
+  }
+
+  /**
    * Puts the step that {@link advanceIn} planned on its provider's queue. Runs after the transaction
    * commits, so a worker never takes a step it cannot see; the job id derives from the step, so a
    * second enqueue (a retry) is a no-op.

@@ -188,13 +188,8 @@ export class PausedStepReroute implements BeforeApplicationShutdown {
       } catch {
         // Taken by a worker meanwhile (the queue resumed): that run finds the step settled.
       }
-      if (!settled) {
-        continue;
-      }
-      if (after) {
-        await this.orchestrator.enqueue(after, step.request_id, step.workspace_id, job.data.correlationId);
-      } else {
-        await this.orchestrator.advance(step.request_id, step.workspace_id, job.data.correlationId);
+      if (settled) {
+        await this.orchestrator.proceed(after, step.request_id, step.workspace_id, job.data.correlationId);
       }
     }
     return left;

@@ -443,11 +443,7 @@ export class StepRunner {
           }
         }
       }
-      if (planned) {
-        await this.orchestrator.enqueue(planned, request.id, request.workspaceId, job.data.correlationId);
-      } else {
-        await this.orchestrator.advance(request.id, request.workspaceId, job.data.correlationId);
-      }
+      await this.orchestrator.proceed(planned, request.id, request.workspaceId, job.data.correlationId);
       return done ? 'settled' : 'already';
     };
 

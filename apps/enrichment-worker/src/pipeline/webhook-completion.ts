@@ -47,22 +47,20 @@ export class WebhookCompletion {
     // The event's step, and every other step still waiting on the same provider task: lookups of
     // one RocketReach profile by several workspaces share its one task, and one callback tells
     // that the profile is ready for all of them (each then reads its own result).
-    const steps = await this.dataSource.query<{ id: string; provider: string; state: string }[]>(
-      `SELECT id, provider, state FROM enrichment_steps WHERE id = $1
+    const waiting = await this.dataSource.query<{ id: string; provider: string }[]>(
+      `SELECT id, provider FROM enrichment_steps WHERE id = $1 AND state = 'pending'
        UNION
-       SELECT s.id, s.provider, s.state FROM enrichment_steps e
+       SELECT s.id, s.provider FROM enrichment_steps e
          JOIN enrichment_steps s ON s.provider = e.provider AND s.provider_task_id = e.provider_task_id
         WHERE e.id = $1 AND s.state = 'pending'`,
       [event.step_id],
     );
     const woken = await Promise.all(
-      steps
-        .filter((step) => step.state === 'pending')
-        .map(async (step) => {
-          const job = await findStepJob(stepQueuesOf(this.moduleRef, step.provider as ProviderName), step.id);
-          // Otherwise waiting or running: it asks the provider on its own, now.
-          return job !== undefined && (await promoteOnceDelayed(job, RUNNING_WATCH_MS));
-        }),
+      waiting.map(async (step) => {
+        const job = await findStepJob(stepQueuesOf(this.moduleRef, step.provider as ProviderName), step.id);
+        // Otherwise waiting or running: it asks the provider on its own, now.
+        return job !== undefined && (await promoteOnceDelayed(job, RUNNING_WATCH_MS));
+      }),
     );
     const effect: WebhookOutcome['effect'] = woken.includes(true)
       ? 'woken'

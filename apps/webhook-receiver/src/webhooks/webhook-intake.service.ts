@@ -226,18 +226,16 @@ export class WebhookIntake {
    * workspace's erasure.
    */
   private async rocketreachStep(profileId: string): Promise<CallbackStep | null> {
-    const rows = await this.dataSource.query<(CallbackStep & { pending: boolean })[]>(
-      `SELECT id, workspace_id, state = 'pending' AS pending FROM enrichment_steps
+    const [row] = await this.dataSource.query<(CallbackStep & { workspaces: number })[]>(
+      `SELECT id, workspace_id,
+              (SELECT count(DISTINCT w.workspace_id)::int FROM enrichment_steps w
+                WHERE w.provider = 'rocketreach' AND w.provider_task_id = $1 AND w.state = 'pending') AS workspaces
+         FROM enrichment_steps
         WHERE provider = 'rocketreach' AND provider_task_id = $1
-        ORDER BY state = 'pending' DESC, created_at DESC LIMIT 1000`,
+        ORDER BY state = 'pending' DESC, created_at DESC LIMIT 1`,
       [profileId],
     );
-    const first = rows[0];
-    if (!first) {
-      return null;
-    }
-    const waiting = new Set(rows.filter((row) => row.pending).map((row) => row.workspace_id));
-    return { id: first.id, workspace_id: waiting.size > 1 ? null : first.workspace_id };
+    return row ? { id: row.id, workspace_id: row.workspaces > 1 ? null : row.workspace_id } : null;
   }
 
   /**
