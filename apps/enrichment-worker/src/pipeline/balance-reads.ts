@@ -36,6 +36,29 @@ export class BalanceReads {
   ) {}
 
   /**
+   * As `read`, unless a balance of `provider` was read less than its spacing ago (see
+   * `pausedBalanceReadSpacingMs`): for the credit sync's reads of a paused provider, tick after tick. Each took
+   * a slot in the provider's window, which nothing else used while the queue was paused: a sync
+   * faster than the window (CREDIT_SYNC_INTERVAL_MS of a second against Snov.io's 60 a minute) would
+   * fill it, and the work resumed on a top-up then waited for the window to free, up to a minute.
+   */
+  async readSpaced(provider: ProviderName, maxWaitMs: number): Promise<BalanceReading> {
+    if (this.spacingOf(provider) > 0 && (await this.guards.redis.exists(this.lastReadKey(provider)))) {
+      return { status: 'skipped', reason: `${provider}'s balance was read less than its spacing ago` };
+    }
+    return this.read(provider, maxWaitMs);
+  }
+
+  /** The least time between two spaced reads of `provider` (0: none; its reads make no call). */
+  spacingOf(provider: ProviderName): number {
+    return this.invoker.hasBalance(provider) ? this.catalog.pausedBalanceReadSpacingOf(provider) : 0;
+  }
+
+  private lastReadKey(provider: ProviderName): string {
+    return `${this.guards.prefix}:balance-read:${provider}`;
+  }
+
+  /**
    * Reads `provider`'s balance once a slot in its rate window is free, waiting at most `maxWaitMs`;
    * other failures of the read are thrown. A provider without a balance endpoint is not called, nor
    * one the platform has no credentials for.
@@ -69,6 +92,10 @@ export class BalanceReads {
     // Marked after the wait and before the read: charges committed while the balance is on its way
     // are kept when the reading is written to the wallet.
     const mark = await this.guards.wallet.mark(provider);
+    const spacing = this.spacingOf(provider);
+    if (spacing > 0) {
+      await this.guards.redis.set(this.lastReadKey(provider), String(Date.now()), 'PX', spacing);
+    }
     try {
       const reading = await this.invoker.balance(provider);
       return { status: 'read', remaining: reading?.remaining ?? null, mark };

@@ -296,7 +296,11 @@ export class CreditGate implements OnApplicationBootstrap, OnApplicationShutdown
     try {
       // Commits that land in the wallet between the read and the write below are charges the
       // reading may miss: the mark, taken before the read, lets setBalance keep them.
-      const reading = await this.reads.read(provider, this.readWaitMs);
+      // A paused provider's balance is read tick after tick: spaced, so that the reads leave its
+      // rate window to the work that resumes (see BalanceReads.readSpaced).
+      const reading = all
+        ? await this.reads.read(provider, this.readWaitMs)
+        : await this.reads.readSpaced(provider, this.readWaitMs);
       if (reading.status === 'skipped') {
         // Not a reading of no balance: taken for one (null), a provider paused longer than
         // CREDIT_PROBE_AFTER_MS would be resumed on a probe with its balance forgotten.

@@ -9,6 +9,7 @@ import {
   descriptorOf,
   environmentSettings,
   mergeSettings,
+  pausedBalanceReadSpacingMs,
   rulesForCall,
   rulesOnEveryCall,
   withSafetyMargin,
@@ -187,6 +188,11 @@ export class ProviderCatalog {
    */
   balanceReadRulesOf(name: ProviderName): RateLimitRule[] {
     return balanceReadRules(this.mergedRules.get(name) ?? []);
+  }
+
+  /** The least time between two reads of the balance of `name` while it is paused for credits. */
+  pausedBalanceReadSpacingOf(name: ProviderName): number {
+    return pausedBalanceReadSpacingMs(this.mergedRules.get(name) ?? []);
   }
 
   /**

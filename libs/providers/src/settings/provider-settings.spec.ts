@@ -8,6 +8,7 @@ import {
   environmentSettings,
   mergeSettings,
   parseSettingsPatch,
+  pausedBalanceReadSpacingMs,
   rulesForCall,
   rulesOnEveryCall,
   sanitizeStored,
@@ -319,6 +320,28 @@ describe('provider settings', () => {
       expect(balanceReadRules(environmentSettings('rocketreach', undefined, 5000).rateLimits)).toEqual([
         { name: 'second', limit: 10, windowMs: 1100 },
       ]);
+    });
+
+    it('spaces the reads of a paused provider to a quarter of each window a read counts in', () => {
+      const snov = environmentSettings('snov', undefined, 5000).rateLimits;
+      // 60 a minute, 54 with the safety margin, in a window of 60.6 s: a read every 4.49 s.
+      const [minute] = balanceReadRules(snov);
+      expect(pausedBalanceReadSpacingMs(snov)).toBe(Math.ceil((minute.windowMs * 4) / minute.limit));
+      expect(pausedBalanceReadSpacingMs(snov)).toBeGreaterThan(4000);
+      expect(pausedBalanceReadSpacingMs(snov)).toBeLessThan(5000);
+      // The tightest of several rules a read counts in decides; the rules of other operations do not.
+      const rules: SettingsRateLimitRule[] = [
+        { name: 'all', limit: 10, windowMs: 1000 },
+        { name: 'lookups', limit: 2, windowMs: 60_000, operations: ['lookup_person'] },
+        { name: 'account', limit: 8, windowMs: 60_000, operations: ['check_credits'] },
+      ];
+      expect(pausedBalanceReadSpacingMs(rules)).toBe(
+        Math.ceil((60_600 * 4) / balanceReadRules(rules)[1].limit),
+      );
+      expect(pausedBalanceReadSpacingMs([])).toBe(0);
+      // A minute at most: a quarter of a day's 100 reads would leave a paused provider unread for hours.
+      const daily = [{ name: 'day', limit: 100, windowMs: 86_400_000, operations: ['check_credits'] }];
+      expect(pausedBalanceReadSpacingMs(daily as SettingsRateLimitRule[])).toBe(60_000);
     });
 
     it('gives RocketReach its per-API limits by default, from one table', () => {

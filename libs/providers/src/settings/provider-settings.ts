@@ -322,6 +322,26 @@ export function balanceReadRules(
   );
 }
 
+/** The share of any rate window a balance read counts in that reads of a paused provider may take. */
+const PAUSED_BALANCE_READ_SHARE = 1 / 4;
+/** The default credit sync's interval: a paused provider is read at least as often as that sync reads it. */
+const PAUSED_BALANCE_READ_SPACING_MAX_MS = 60_000;
+
+/**
+ * The least time between two reads of a paused provider's balance: at most a quarter of each window
+ * a read counts in (Snov.io's 60 a minute, less the safety margin: one read every 4.5 s or so). The
+ * credit sync reads a paused provider tick after tick, and nothing else used its window meanwhile: a
+ * sync faster than that would fill the window, and the work resumed on a top-up would then wait for
+ * it to free, up to a whole window. A minute at most, as often as the default sync reads: a daily
+ * limit's quarter would leave a paused provider unread for hours.
+ */
+export function pausedBalanceReadSpacingMs(rules: readonly SettingsRateLimitRule[]): number {
+  const gaps = balanceReadRules(rules).map((rule) =>
+    Math.ceil(rule.windowMs / (Math.max(1, rule.limit) * PAUSED_BALANCE_READ_SHARE)),
+  );
+  return Math.min(PAUSED_BALANCE_READ_SPACING_MAX_MS, Math.max(0, ...gaps));
+}
+
 /**
  * The rules of each call a balance read makes on the platform's account, in order: a token fetch
  * for each of `callsBefore` (Snov.io's; a call of no operation for no workspace, see
