@@ -30,7 +30,8 @@ export const PIPELINE_REDIS = Symbol('PIPELINE_REDIS');
  * it instead of calling, and paying, again.
  */
 export type PaidAnswer =
-  | (StepOutcome & { startedCredits?: number })
+  /** `account`, of a task: the account it was started on (see `taskAccountTag`). */
+  | (StepOutcome & { startedCredits?: number; account?: string })
   | {
       status: 'unreadable';
       credits: number;

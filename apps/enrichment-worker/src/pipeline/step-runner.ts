@@ -196,6 +196,37 @@ function callContext(
   };
 }
 
+/** How a task started on the platform's account is recorded (`provider_task_account`). */
+const PLATFORM_ACCOUNT = 'platform';
+
+/** The account a task is started on, as the step and the paid record keep it. */
+function taskAccountTag(account: WorkspaceAccount | null): string {
+  return account ? account.version : PLATFORM_ACCOUNT;
+}
+
+/**
+ * The account a started task is polled and charged on: the one it was started on (`recorded`),
+ * not the one the workspace's credentials name now. Stored or removed since, they would move the
+ * task to the other account: a task started on the platform's account, polled with the workspace's
+ * key, was recorded as the workspace's spend while the platform's account paid (and a real
+ * provider knows a task only on the account that started it). Credentials replaced by others (a key
+ * rotated) are the workspace's account still: it is asked with them, and a provider that does not
+ * know the task there says so. `removed`: started on the workspace's credentials, which it no longer
+ * has. Unrecorded (a task started before this was kept): the credentials now, as before.
+ */
+function taskAccountOf(
+  recorded: string | null | undefined,
+  now: WorkspaceAccount | null,
+): { account: WorkspaceAccount | null } | { removed: true } {
+  if (recorded === null || recorded === undefined) {
+    return { account: now };
+  }
+  if (recorded === PLATFORM_ACCOUNT) {
+    return { account: null };
+  }
+  return now ? { account: now } : { removed: true };
+}
+
 /** What a run kept of a call it paid for that has ended (not asynchronous work still running). */
 type PaidResult = Exclude<PaidAnswer, { status: 'pending' }>;
 
@@ -390,7 +421,7 @@ export class StepRunner {
     const settle = async (settlement: StepSettlement, revealed?: Revealed): Promise<Settled> => {
       const { settled: done, after: planned } = await this.ledger.settle(
         step,
-        { ...settlement, ledgerKind: account ? 'workspace_charge' : 'charge' },
+        { ...settlement, ledgerKind: settlement.ledgerKind ?? (account ? 'workspace_charge' : 'charge') },
         async (manager, settled) => {
           if (settlement.reason === 'suppressed') {
             // In the settlement's transaction: the receiver stores a callback's body only while the
@@ -647,12 +678,38 @@ export class StepRunner {
 
     // 2. Asynchronous work already started: ask for its result (free), or wait without a slot.
     const taskId = step.providerTaskId ?? (paid?.status === 'pending' ? paid.taskId : null);
+    const recordedAccount =
+      step.providerTaskAccount ?? (paid?.status === 'pending' ? paid.account : undefined) ?? null;
     if (taskId && !step.providerTaskId) {
       // Redis heard of the task and PostgreSQL did not (away when it started): it learns it now, for
       // the callbacks matched by task and the sweep of tasks past their deadline.
-      await this.ledger.markWaiting(step.id, taskId, new Date(Date.now() + this.config.asyncDeadlineMs));
+      await this.ledger.markWaiting(
+        step.id,
+        taskId,
+        new Date(Date.now() + this.config.asyncDeadlineMs),
+        recordedAccount,
+      );
     }
     if (taskId) {
+      const on = taskAccountOf(recordedAccount, account);
+      if ('removed' in on) {
+        // Only those credentials could read the task's result. It is the workspace's account's
+        // work, and may finish and charge there: its price counts as charged (an upper bound, as
+        // for a task past its deadline), the workspace's spend; the waterfall moves on.
+        const credits = (paid?.credits ?? 0) + this.catalog.costOf(provider, goal.capability).credits;
+        await this.cache.unclaim(request.workspaceId, cacheKey, owner);
+        return {
+          settled: await settle({
+            state: 'failed',
+            reason: 'credentials_changed',
+            error: `${provider} task ${taskId} was started on this workspace's credentials, since removed: only they can read its result; it may still finish and charge that account, so it counts as charged`,
+            latencyMs: null,
+            credits,
+            ledgerKind: 'workspace_charge',
+          }),
+        };
+      }
+      account = on.account;
       return this.awaitTask(
         job,
         token,
@@ -979,14 +1036,17 @@ export class StepRunner {
       // without Redis, or without PostgreSQL, loses neither the task nor what it is paid. Without
       // Redis the run ends once PostgreSQL has the task (its sleep needs Redis), as it ends when
       // PostgreSQL refuses it.
-      const redisMissed = await this.cache.rememberPaid(step.id, started).then(
-        () => null,
-        (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
-      );
+      const redisMissed = await this.cache
+        .rememberPaid(step.id, { ...started, account: taskAccountTag(account) })
+        .then(
+          () => null,
+          (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+        );
       await this.ledger.markWaiting(
         step.id,
         outcome.taskId,
         new Date(Date.now() + this.config.asyncDeadlineMs),
+        taskAccountTag(account),
       );
       if (redisMissed !== null) {
         throw redisMissed;
@@ -1378,7 +1438,13 @@ export class StepRunner {
     }
     const { step, request } = left;
     const provider = step.provider as ProviderName;
-    const account = await this.accounts.of(request.workspaceId, provider);
+    const current = await this.accounts.of(request.workspaceId, provider);
+    // The task's work is charged on the account that started it (see taskAccountOf).
+    const on = taskAccountOf(
+      step.providerTaskAccount ?? (kept?.status === 'pending' ? kept.account : undefined),
+      current,
+    );
+    const account = 'removed' in on ? current : on.account;
     if (kept && kept.status !== 'pending') {
       // A run paid for an answer (or for asynchronous work that has finished) and stopped before it
       // settled the step, which was cancelled meanwhile: its charge is recorded now.
@@ -1413,6 +1479,16 @@ export class StepRunner {
       await this.ledger.chargeSettled(step, credits, account ? 'workspace_charge' : 'charge');
     };
     const deadline = step.deadlineAt?.getTime() ?? 0;
+    if ('removed' in on) {
+      // Started on the workspace's credentials, since removed: nothing can read what the task
+      // charged that account. Its price counts as charged there (an upper bound), as past the deadline.
+      const goal = await goalOf();
+      if (goal) {
+        const credits = started + this.catalog.costOf(provider, goal.capability).credits;
+        await this.ledger.chargeSettled(step, credits, 'workspace_charge');
+      }
+      return done();
+    }
     if (Date.now() > deadline) {
       // No callback came before the deadline, yet the task is the provider's and may still finish
       // and charge: its price counts as charged (an upper bound), as for a step that was not

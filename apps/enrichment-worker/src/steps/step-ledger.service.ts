@@ -225,14 +225,18 @@ export class StepLedger {
     return row?.status ?? null;
   }
 
-  /** Keeps the provider's task id and a deadline while the step waits for asynchronous work. */
-  async markWaiting(stepId: string, taskId: string, deadline: Date): Promise<void> {
+  /**
+   * Keeps the provider's task id, the account it was started on (`platform` or the version of the
+   * workspace's credentials; null: not known) and a deadline while the step waits for asynchronous work.
+   */
+  async markWaiting(stepId: string, taskId: string, deadline: Date, account: string | null): Promise<void> {
     // Also on a step skipped (cancelled) while the call that started the task was on the wire: the
     // provider charges for that work when it finishes, and collecting that charge needs the task.
     await this.dataSource.query(
-      `UPDATE enrichment_steps SET provider_task_id = $2, deadline_at = $3, updated_at = now()
+      `UPDATE enrichment_steps SET provider_task_id = $2, deadline_at = $3, provider_task_account = $4,
+              updated_at = now()
         WHERE id = $1 AND (state = 'pending' OR (state = 'skipped' AND provider_task_id IS NULL))`,
-      [stepId, taskId, deadline],
+      [stepId, taskId, deadline, account],
     );
   }
 
@@ -261,7 +265,10 @@ export class StepLedger {
   async clearWaiting(stepId: string): Promise<void> {
     await this.dataSource
       .getRepository(EnrichmentStep)
-      .update({ id: stepId, state: 'pending' }, { providerTaskId: null, deadlineAt: null });
+      .update(
+        { id: stepId, state: 'pending' },
+        { providerTaskId: null, providerTaskAccount: null, deadlineAt: null },
+      );
   }
 
   /**

@@ -122,8 +122,8 @@ export class Quotas {
     if (known !== undefined && known > Date.now()) {
       return null;
     }
-    const quotas = (await this.list(workspaceId)).filter((quota) => quota.policy === 'refuse');
-    if (quotas.length === 0) {
+    const refusing = (await this.list(workspaceId)).filter((quota) => quota.policy === 'refuse');
+    if (refusing.length === 0) {
       if (this.withoutRefuse.size >= MAX_REMEMBERED) {
         this.withoutRefuse.clear();
       }
@@ -131,6 +131,21 @@ export class Quotas {
       return null;
     }
     this.withoutRefuse.delete(workspaceId);
+    // A provider the workspace calls on its own credentials spends nothing of its platform quota
+    // (the workers take no quota there): that quota refuses nothing. Read each time, not
+    // remembered: credentials removed put the quota back in force at once.
+    const own = new Set(
+      (
+        await this.dataSource.query<{ provider: string }[]>(
+          'SELECT provider FROM workspace_provider_credentials WHERE workspace_id = $1',
+          [workspaceId],
+        )
+      ).map((row) => row.provider),
+    );
+    const quotas = refusing.filter((quota) => !own.has(quota.provider));
+    if (quotas.length === 0) {
+      return null;
+    }
     return (type, input, options) => refuseWithoutRoom(quotas, type, input, options);
   }
 }

@@ -247,6 +247,16 @@ export class ProvidersController {
       const moved = await moveWorkspaceStepsToOwnAccounts(
         stepQueuesOf(this.moduleRef, provider),
         caller.workspaceId,
+        async (stepIds) =>
+          new Set(
+            (
+              await this.dataSource.query<{ id: string }[]>(
+                `SELECT id FROM enrichment_steps
+                  WHERE id = ANY($1::uuid[]) AND workspace_id = $2 AND provider_task_id IS NOT NULL`,
+                [stepIds, caller.workspaceId],
+              )
+            ).map((row) => row.id),
+          ),
       );
       if (moved > 0) {
         this.logger.log({ msg: "moved the workspace's waiting steps to its own account", provider, moved });

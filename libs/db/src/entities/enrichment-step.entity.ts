@@ -90,6 +90,13 @@ export class EnrichmentStep {
   @Column({ name: 'provider_task_id', type: 'text', nullable: true })
   providerTaskId!: string | null;
 
+  /**
+   * The account the task was started on: `platform`, or the version of the workspace's own
+   * credentials then (null: started before this was kept). It is polled and charged on that account.
+   */
+  @Column({ name: 'provider_task_account', type: 'text', nullable: true })
+  providerTaskAccount!: string | null;
+
   @Column({ name: 'deadline_at', type: 'timestamptz', nullable: true })
   deadlineAt!: Date | null;
 

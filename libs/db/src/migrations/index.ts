@@ -30,6 +30,7 @@ import { RequestRetriedAs1796460000000 } from './1796460000000-RequestRetriedAs'
 import { ProviderCallOwnAccount1796470000000 } from './1796470000000-ProviderCallOwnAccount';
 import { ImportIdempotencyKey1796480000000 } from './1796480000000-ImportIdempotencyKey';
 import { StepProviderTask1796490000000 } from './1796490000000-StepProviderTask';
+import { StepTaskAccount1796500000000 } from './1796500000000-StepTaskAccount';
 
 /** Every migration, in order. Listed explicitly (no glob) so that compiled and test runs agree. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -65,4 +66,5 @@ export const MIGRATIONS: (new () => object)[] = [
   ProviderCallOwnAccount1796470000000,
   ImportIdempotencyKey1796480000000,
   StepProviderTask1796490000000,
+  StepTaskAccount1796500000000,
 ];

@@ -93,12 +93,18 @@ const MOVE_PAGE = 500;
  * runs at once (the step runner looks at its waits again). A job is removed before it is added
  * again, so it never runs twice side by side: a job lost in between (the process dies) is put back
  * by the recovery sweep, where the orchestrator would put it. A job a worker holds (active) stays
- * where it is. BullMQ moves no job between queues, and its bulk reads are by state, not by data:
- * hence the scan. Answers the number of jobs moved.
+ * where it is, and so does a step awaiting a task (see `staying`). BullMQ moves no job between
+ * queues, and its bulk reads are by state, not by data: hence the scan. Answers the number of jobs
+ * moved.
  */
 export async function moveWorkspaceStepsToOwnAccounts(
   queues: StepQueues,
   workspaceId: string,
+  /**
+   * Of the steps given, those that stay: a step awaiting a task started on the platform's account
+   * is polled on it, and the platform's queue is where its pauses and rate limit hold it.
+   */
+  staying: (stepIds: string[]) => Promise<ReadonlySet<string>> = () => Promise.resolve(new Set()),
 ): Promise<number> {
   const states = ['wait', 'paused', 'prioritized', 'delayed'] as const;
   const mine = new Map<string, Job>();
@@ -117,8 +123,12 @@ export async function moveWorkspaceStepsToOwnAccounts(
       break;
     }
   }
+  const stay = await staying([...mine.values()].map((job) => (job.data as ProviderStepPayload).stepId));
   let moved = 0;
   for (const job of mine.values()) {
+    if (stay.has((job.data as ProviderStepPayload).stepId)) {
+      continue;
+    }
     const removed = await job.remove().then(
       () => true,
       () => false, // taken by a worker meanwhile: it runs where it is
