@@ -38,6 +38,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AlertBook, type ScopedAlerts } from '../alerts/alert-book';
 import { BalanceReaders } from './balance-readers';
 import { BalanceReadWindow } from './balance-read-window';
+import { balanceDrift } from './drift';
 
 export interface BalanceCheckResult {
   provider: string;
@@ -372,9 +373,8 @@ export class BalanceCheck {
       const took = Number(previous.balance) - balance;
       if (took >= 0) {
         providerSpent = round(took);
-        // Calls in flight may be charged at the provider but not yet settled in the ledger:
-        // count the change in reservations on the ledger's side.
-        drift = round(took - ledgerSpent - (reserved - Number(previous.reserved)));
+        // Calls in flight at either reading may or may not have been charged by then.
+        drift = round(balanceDrift(took, ledgerSpent, reserved, Number(previous.reserved)));
       }
     }
     await manager.query(
