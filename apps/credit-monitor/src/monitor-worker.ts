@@ -49,10 +49,11 @@ export class MonitorWorker implements OnApplicationBootstrap, OnApplicationShutd
   ) {}
 
   checkEveryMs(provider: string): number {
+    // Snov.io's default is "more often than the others": a CREDIT_CHECK_INTERVAL_MS shorter than it
+    // reads Snov.io that often too, not least often of all.
     return (
       this.config.policies[provider]?.checkEveryMs ??
-      DEFAULT_CHECK_EVERY_MS[provider] ??
-      this.config.checkIntervalMs
+      Math.min(DEFAULT_CHECK_EVERY_MS[provider] ?? Infinity, this.config.checkIntervalMs)
     );
   }
 

@@ -156,7 +156,7 @@ export class CreditMonitorConfig {
   @Setting({
     env: 'CREDIT_POLICIES',
     description:
-      'JSON object of per-provider credit policies: {"<provider>": {"checkEveryMs", "warning", "critical", "warningPercent", "criticalPercent", "allowance", "renewalDay"}}. Defaults: warning at 25 credits, critical at 5; Snov.io (cheapest credits, fastest burn) read every 30 minutes.',
+      'JSON object of per-provider credit policies: {"<provider>": {"checkEveryMs", "warning", "critical", "warningPercent", "criticalPercent", "allowance", "renewalDay"}}. Defaults: warning at 25 credits, critical at 5; Snov.io (cheapest credits, fastest burn) read every 30 minutes, or every CREDIT_CHECK_INTERVAL_MS if shorter.',
   })
   @Satisfies(creditPoliciesProblem)
   creditPolicies = '{}';
