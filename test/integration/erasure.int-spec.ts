@@ -126,6 +126,74 @@ describe('erasure and suppression', () => {
     expect(await mentionsInRedis(redis, prefix, email)).toEqual([]);
   });
 
+  it('erases a person first enriched through a batch record that named them only by name', async () => {
+    ctx = await setUp({});
+    const { stack, db, prefix } = ctx;
+    redis = new Redis(requireEnv('REDIS_URL'), { maxRetriesPerRequest: null });
+    const { apiKey } = await createWorkspace(stack.gatewayUrl, 'Batch By Name Co');
+    const subject = (await people(stack.sandboxUrl)).find(
+      (p) => !p.emails.snov && p.emails.apollo === p.email,
+    ) as NonNullable<Awaited<ReturnType<typeof people>>[number]>;
+    const email = subject.email.toLowerCase();
+    // The record names them by name and domain; the job's result names their e-mail.
+    const created = await call<{ batch: { id: string }; accepted: { job_id: string }[] }>(
+      stack.gatewayUrl,
+      'POST',
+      '/v1/batches',
+      {
+        token: apiKey,
+        body: {
+          name: 'By name',
+          records: [{ ...personInput(subject), external_id: 'by-name-1' }],
+          enrich: ['business_email'],
+        },
+      },
+    );
+    expect(created.status).toBe(201);
+    const [accepted] = created.body.accepted;
+    const view = await finished(stack, apiKey, String(accepted?.job_id), 30_000);
+    expect(JSON.stringify(view.result).toLowerCase()).toContain(email);
+    // A provider's callback for one of its steps, whose body names them by none of the identifiers
+    // erased (as an Apollo phone reveal: Apollo's id and the numbers found).
+    const [apolloStep] = await db.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM enrichment_steps WHERE request_id = $1 AND provider = 'apollo'`,
+      [accepted?.job_id],
+    );
+    await db.dataSource.query(
+      `INSERT INTO webhook_events (provider, event_id, step_id, workspace_id, status, headers, body)
+       VALUES ('apollo', 'reveal-by-name-1', $1, (SELECT workspace_id FROM enrichment_steps WHERE id = $1),
+               'processed', '{}'::jsonb, '{"people":[{"id":"5f1","phone_numbers":[{"raw_number":"+447700900123"}]}]}')`,
+      [apolloStep?.id],
+    );
+    // Before, its request could not go (its batch record, which does not name them, held it by
+    // its foreign key): 500, everything rolled back, and every retry the same.
+    const erased = await call<{ erased: Record<string, number> }>(
+      stack.gatewayUrl,
+      'DELETE',
+      `/v1/persons?email=${encodeURIComponent(email)}`,
+      { token: apiKey },
+    );
+    expect(erased.status).toBe(200);
+    expect(erased.body.erased).toMatchObject({ batch_records: 1 });
+    // The steps' callbacks went with them: that one, and Snov.io's for its search by name.
+    expect(erased.body.erased.webhook_events).toBeGreaterThanOrEqual(1);
+    expect(await mentionsInDatabase(db, '+447700900123')).toEqual({});
+    expect(
+      await db.dataSource.query(`SELECT id FROM webhook_events WHERE step_id = $1`, [apolloStep?.id]),
+    ).toEqual([]);
+    expect(
+      (await call(stack.gatewayUrl, 'GET', `/v1/jobs/${accepted?.job_id}`, { token: apiKey })).status,
+    ).toBe(404);
+    expect(await mentionsInDatabase(db, email)).toEqual({});
+    expect(await mentionsInRedis(redis, prefix, email)).toEqual([]);
+    const again = await call<{ message: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
+      token: apiKey,
+      body: { type: 'person.profile', input: { email } },
+    });
+    expect(again.status).toBe(422);
+    expect(again.body.message).toContain('suppressed');
+  });
+
   it('keeps nothing of a provider callback that arrives after its step was settled for naming an erased person, and answers it 2xx', async () => {
     // Polling so slow that the provider's callback is what finishes the step.
     ctx = await setUp({ ASYNC_POLL_INTERVAL_MS: '120000' });

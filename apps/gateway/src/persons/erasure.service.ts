@@ -23,6 +23,11 @@ export interface ErasureReport {
   suppressed: { kind: SuppressionIdentifierKind }[];
 }
 
+/** SQL: `expr` mentions one of the needles ($2) as a whole identifier (their patterns: $3). */
+const mentions = (expr: string): string =>
+  `EXISTS (SELECT 1 FROM unnest($2::text[], $3::text[]) AS n(needle, pattern)
+            WHERE strpos(lower(${expr}::text), n.needle) > 0 AND lower(${expr}::text) ~ n.pattern)`;
+
 /**
  * Tables searched for the person, in deletion order (children first), with which rows of them
  * belong to the workspace. A row is erased when its whole text form (`t::text`: every column,
@@ -30,13 +35,30 @@ export interface ErasureReport {
  * register's officers and companies, unattributed webhook events) are searched whatever the
  * workspace, since they hold people for every workspace.
  */
-const TABLES: { table: string; scope: string }[] = [
-  { table: 'batch_records', scope: 't.workspace_id = $1' },
+/** SQL, in `alsoIf`: the row belongs to one of the steps erased ($4). */
+const OF_ERASED_STEPS = 't.step_id = ANY($4::uuid[])';
+
+const TABLES: { table: string; scope: string; alsoIf?: string }[] = [
+  // A batch record goes with its request (its foreign key has no cascade): a record naming the
+  // person only by name, whose job's result names them, would otherwise keep the request.
+  {
+    table: 'batch_records',
+    scope: 't.workspace_id = $1',
+    alsoIf: `EXISTS (SELECT 1 FROM enrichment_requests r
+                      WHERE r.id = t.request_id AND r.workspace_id = $1 AND ${mentions('r')})`,
+  },
   { table: 'enrichment_steps', scope: 't.workspace_id = $1' },
   { table: 'enrichment_requests', scope: 't.workspace_id = $1' },
   { table: 'callback_deliveries', scope: 't.workspace_id = $1' },
   { table: 'provider_calls', scope: '(t.workspace_id = $1 OR t.workspace_id IS NULL)' },
-  { table: 'webhook_events', scope: '(t.workspace_id = $1 OR t.workspace_id IS NULL)' },
+  // A provider's callback for a step erased goes with it, though its body names nobody by e-mail
+  // or profile (an Apollo phone reveal carries only Apollo's id and the numbers found). The call
+  // log's rows of such a step stay: they hold no answer, only how the call went and its charge.
+  {
+    table: 'webhook_events',
+    scope: '(t.workspace_id = $1 OR t.workspace_id IS NULL)',
+    alsoIf: OF_ERASED_STEPS,
+  },
   { table: 'person_phones', scope: 't.workspace_id = $1' },
   { table: 'person_profiles', scope: 't.workspace_id = $1' },
   { table: 'email_verifications', scope: 't.workspace_id = $1' },
@@ -71,11 +93,6 @@ function namingAny(needles: Set<string>): (text: string | null | undefined) => b
     return !!lower && patterns.some((pattern) => pattern.test(lower));
   };
 }
-
-/** SQL: `expr` mentions one of the needles ($2) as a whole identifier (their patterns: $3). */
-const mentions = (expr: string): string =>
-  `EXISTS (SELECT 1 FROM unnest($2::text[], $3::text[]) AS n(needle, pattern)
-            WHERE strpos(lower(${expr}::text), n.needle) > 0 AND lower(${expr}::text) ~ n.pattern)`;
 
 /**
  * Erases one person from a workspace (`DELETE /v1/persons`): every row of the workspace's data and
@@ -154,8 +171,14 @@ export class ErasureService {
         }
         stepIds.add(step.id);
       }
-      for (const { table, scope } of TABLES) {
-        erased[table] = await this.deleteMentions(manager, table, scope, [workspaceId, needleList, patterns]);
+      for (const { table, scope, alsoIf } of TABLES) {
+        erased[table] = await this.deleteMentions(
+          manager,
+          table,
+          scope,
+          [workspaceId, needleList, patterns, [...stepIds]],
+          alsoIf,
+        );
       }
       // Numbers and profiles are stored under the question they answered (the step's cache key),
       // which names nobody: those found by the steps erased go with them, as their cached answers
@@ -203,8 +226,11 @@ export class ErasureService {
     manager: EntityManager,
     table: string,
     scope: string,
-    params: [string, string[], string[]],
+    params: [string, string[], string[], string[]],
+    alsoIf?: string,
   ): Promise<number> {
+    // Only the parameters the statement uses: PostgreSQL refuses a value it has no place for.
+    const values = alsoIf?.includes('$4') ? params : params.slice(0, 3);
     let total = 0;
     for (;;) {
       // By batches of row addresses (not every table has an id): a person's rows are few, but a
@@ -212,9 +238,9 @@ export class ErasureService {
       const [, affected] = await manager.query<[unknown, number]>(
         `DELETE FROM ${table} WHERE ctid = ANY(ARRAY(
            SELECT t.ctid FROM ${table} t WHERE ${scope}
-              AND ${mentions('t')}
+              AND (${mentions('t')}${alsoIf ? ` OR ${alsoIf}` : ''})
             LIMIT ${BATCH}))`,
-        params,
+        values,
       );
       total += affected;
       if (affected === 0) {
