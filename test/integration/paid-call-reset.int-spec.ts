@@ -75,6 +75,48 @@ describe('a paid call whose connection is reset after it was sent', () => {
   });
 });
 
+/** Identical requests in flight share one call: its failure, too, once it may have been charged. */
+describe('identical requests waiting on a paid call whose connection is reset', () => {
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+
+  beforeAll(async () => {
+    ctx = await setUp({
+      PROVIDER_OVERRIDES: JSON.stringify({ snov: { enabled: false }, rocketreach: { enabled: false } }),
+    });
+  });
+  afterAll(() => tearDown(ctx));
+
+  it('fail over as it did, charged nothing, instead of each making (and paying for) the call again', async () => {
+    const { stack, db } = ctx;
+    // Every Apollo call is charged and then its connection closes: each call made is a credit lost.
+    await sandboxPatch(stack.sandboxUrl, 'apollo', { credits: 100, reset_rate: 1 });
+    const apiKey = (await createWorkspace(stack.gatewayUrl, 'Dropped Twins Co')).apiKey;
+    const person = await apolloPerson(stack.sandboxUrl);
+    const matchesBefore = paidCalls(await calls(stack.sandboxUrl, 'apollo'), MATCH);
+    try {
+      const ids = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          enqueue(stack, apiKey, { type: 'person.email', input: personInput(person) }),
+        ),
+      );
+      const views = await Promise.all(ids.map((id) => finished(stack, apiKey, id, 30_000)));
+      // Before, each waiting step took the claim in turn and called (until the circuit opened).
+      expect(paidCalls(await calls(stack.sandboxUrl, 'apollo'), MATCH) - matchesBefore).toBe(1);
+      const apollo = views.map((view) => view.steps.find((s) => s.provider === 'apollo'));
+      expect(apollo.map((step) => [step?.state, step?.reason])).toEqual(
+        ids.map(() => ['failed', 'unavailable']),
+      );
+      expect(apollo.map((step) => step?.credits).sort()).toEqual([0, 0, 0, 0, 1]);
+      const ledger = await db.dataSource.getRepository(CreditLedgerEntry).findBy({ provider: 'apollo' });
+      expect(
+        ledger.filter((row) => ids.includes(row.requestId ?? '')).map((row) => Number(row.credits)),
+      ).toEqual([1]);
+    } finally {
+      await sandboxPatch(stack.sandboxUrl, 'apollo', { reset_rate: 0 });
+    }
+  });
+});
+
 /** The same failure on a call that costs nothing: nothing can have been charged, so it is retried. */
 describe('a free call whose connection is reset after it was sent', () => {
   let ctx: Awaited<ReturnType<typeof setUp>>;

@@ -95,7 +95,7 @@ describe('a task started before the workspace’s credentials changed', () => {
       expect(await ledgerOf(id)).toEqual([['snov', 'charge', 1]]);
     } finally {
       await credentials('DELETE');
-      await sandboxPatch(ctx.stack.sandboxUrl, 'snov', { task_delay_ms: 0 });
+      await sandboxPatch(ctx.stack.sandboxUrl, 'snov', { task_delay_ms: 300 }); // its default
     }
   });
 
@@ -113,7 +113,7 @@ describe('a task started before the workspace’s credentials changed', () => {
       expect((await ownAccountCalls(id)).filter(([, own]) => !own)).toEqual([]);
       expect(await ledgerOf(id)).toEqual([['snov', 'workspace_charge', 1]]);
     } finally {
-      await sandboxPatch(ctx.stack.sandboxUrl, 'snov', { task_delay_ms: 0 });
+      await sandboxPatch(ctx.stack.sandboxUrl, 'snov', { task_delay_ms: 300 }); // its default
     }
   });
 

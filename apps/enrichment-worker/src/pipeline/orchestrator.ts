@@ -625,17 +625,23 @@ export class Orchestrator {
         return { email: input.email };
       case 'firmographics':
         return firmographicsQuestion(input.person.domain, input.companyName);
-      default:
+      default: {
+        // One person named two ways (`first_name` + `last_name`, or `full_name`) is one question,
+        // as the store already treats it (`fullName ?? first + ' ' + last`): the same key, so
+        // identical calls in flight coalesce instead of each paying the provider.
+        const { firstName, lastName, fullName } = input.person;
+        const joined = !fullName && firstName?.trim() && lastName?.trim() ? `${firstName} ${lastName}` : null;
         return {
-          first_name: input.person.firstName,
-          last_name: input.person.lastName,
-          full_name: input.person.fullName,
+          first_name: joined ? undefined : firstName,
+          last_name: joined ? undefined : lastName,
+          full_name: joined ?? fullName,
           email: input.person.email,
           domain: input.person.domain,
           company_name: input.person.companyName,
           linkedin_url: input.person.linkedinUrl,
           phone: input.person.phone,
         };
+      }
     }
   }
 

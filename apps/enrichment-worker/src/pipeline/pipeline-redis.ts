@@ -168,6 +168,12 @@ function youngEnough(raw: string | null, notBefore: number | null): StepOutcome 
  */
 const HELD_OPERATIONS: ReadonlySet<string> = new Set(['company.profile']);
 
+/** A paid call that failed after it may have been charged (see `ResultCache.rememberFailedCall`). */
+export interface FailedCall {
+  kind: string;
+  error: string;
+}
+
 /**
  * Redis cache of provider answers by normalised input, per workspace, and the claims that make
  * identical in-flight calls coalesce onto one. Also remembers what a step already paid for, so a
@@ -341,18 +347,45 @@ export class ResultCache {
     owner: string,
     ttlMs: number,
     notBefore: number | null = null,
-  ): Promise<{ claimed: boolean; cached: StepOutcome | null }> {
+  ): Promise<{ claimed: boolean; cached: StepOutcome | null; failedCall: FailedCall | null }> {
     const replies = await this.guards.redis
       .multi()
       .set(this.key('inflight', workspaceId, cacheKey), owner, 'PX', ttlMs, 'NX')
       .get(this.key('cache', workspaceId, cacheKey))
+      .get(this.key('failedcall', workspaceId, cacheKey))
       .exec();
     // exec() is null only for a transaction WATCH discarded, and none is watched here.
-    const [[claimError, claimed], [readError, raw]] = replies as [Error | null, unknown][];
-    if (claimError || readError) {
-      throw (claimError ?? readError) as Error;
+    const [[claimError, claimed], [readError, raw], [failedError, failed]] = replies as [
+      Error | null,
+      unknown,
+    ][];
+    if (claimError || readError || failedError) {
+      throw (claimError ?? readError ?? failedError) as Error;
     }
-    return { claimed: claimed === 'OK', cached: youngEnough(raw as string | null, notBefore) };
+    return {
+      claimed: claimed === 'OK',
+      cached: youngEnough(raw as string | null, notBefore),
+      failedCall: typeof failed === 'string' ? (JSON.parse(failed) as FailedCall) : null,
+    };
+  }
+
+  /**
+   * Remembers, for `ttlMs`, that the paid call for `cacheKey` failed after it may have been charged
+   * (a timeout, a connection broken once the request was sent): identical steps that waited on its
+   * claim fail over as it did instead of each making (and paying for) the same call again.
+   */
+  async rememberFailedCall(
+    workspaceId: string,
+    cacheKey: string,
+    failed: FailedCall,
+    ttlMs: number,
+  ): Promise<void> {
+    await this.guards.redis.set(
+      this.key('failedcall', workspaceId, cacheKey),
+      JSON.stringify(failed),
+      'PX',
+      ttlMs,
+    );
   }
 
   async extendClaim(workspaceId: string, cacheKey: string, ttlMs: number): Promise<void> {

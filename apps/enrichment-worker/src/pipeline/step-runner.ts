@@ -793,6 +793,21 @@ export class StepRunner {
       await this.cache.unclaim(request.workspaceId, cacheKey, owner);
       return { settled: await finish(answeredMeanwhile, 0, true) };
     }
+    if (claim.failedCall && cost.credits > 0) {
+      // The identical call this step waited on was paid for and failed without an answer (it timed
+      // out, or its connection broke once sent): making it again would pay again for what the
+      // provider may already have charged. This step fails over as that one did, charged nothing.
+      await this.cache.unclaim(request.workspaceId, cacheKey, owner);
+      return {
+        settled: await settle({
+          state: 'failed',
+          reason: claim.failedCall.kind,
+          error: `an identical call in flight failed after ${provider} may have charged for it, so it is not made again: ${claim.failedCall.error}`,
+          latencyMs: null,
+          credits: 0,
+        }),
+      };
+    }
     if (cost.credits > 0 && !account) {
       const quota = await this.quotas.reserve(
         request.workspaceId,
@@ -986,6 +1001,15 @@ export class StepRunner {
         );
         await this.afterCall(step.id, 'charge the wallet', () =>
           this.commitCredits(request.workspaceId, provider, step.id, charged, account),
+        );
+        // Before the claim goes: identical steps waiting on it fail over too, not call again.
+        await this.afterCall(step.id, 'remember the failed paid call', () =>
+          this.cache.rememberFailedCall(
+            request.workspaceId,
+            cacheKey,
+            { kind: unreadable.kind, error: unreadable.error },
+            claimTtl,
+          ),
         );
         // An unreleased claim expires by itself (its TTL).
         await this.afterCall(step.id, 'release the claim', () =>

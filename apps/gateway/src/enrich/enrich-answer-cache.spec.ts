@@ -9,6 +9,7 @@ describe('the real-time answer cache and max_age_days', () => {
     status: 'completed',
     cached: false,
     data: { business_email: 'ada@example.com' },
+    credits_spent: 2,
   } as unknown as EnrichAnswer;
 
   it('keeps an answer for ENRICH_CACHE_TTL_S, never longer than the query accepts, and not at all for 0', () => {
@@ -20,16 +21,20 @@ describe('the real-time answer cache and max_age_days', () => {
 
   it('serves an entry only when it was cached at most max_age_days ago, marked cached, without its stamp', () => {
     const entry = cacheEntryOf(answer, NOW - 3 * DAY);
-    expect(servedFromCache(entry, undefined, NOW)).toEqual({ ...answer, cached: true });
-    expect(servedFromCache(entry, 3, NOW)).toEqual({ ...answer, cached: true });
+    expect(servedFromCache(entry, undefined, NOW)).toEqual({ ...answer, cached: true, credits_spent: 0 });
+    expect(servedFromCache(entry, 3, NOW)).toEqual({ ...answer, cached: true, credits_spent: 0 });
     expect(servedFromCache(entry, 2, NOW)).toBeNull();
     expect(servedFromCache(entry, 0, NOW)).toBeNull();
-    expect(servedFromCache(cacheEntryOf(answer, NOW), 0, NOW)).toEqual({ ...answer, cached: true });
+    expect(servedFromCache(cacheEntryOf(answer, NOW), 0, NOW)).toEqual({
+      ...answer,
+      cached: true,
+      credits_spent: 0,
+    });
   });
 
   it('does not serve an entry of unknown age to a query that limits the age', () => {
     const unstamped = JSON.stringify(answer);
-    expect(servedFromCache(unstamped, undefined, NOW)).toEqual({ ...answer, cached: true });
+    expect(servedFromCache(unstamped, undefined, NOW)).toEqual({ ...answer, cached: true, credits_spent: 0 });
     expect(servedFromCache(unstamped, 3650, NOW)).toBeNull();
   });
 });

@@ -34,5 +34,6 @@ export function servedFromCache(
   if (maxAgeDays !== undefined && (typeof cachedAt !== 'number' || now - cachedAt > maxAgeDays * DAY_MS)) {
     return null;
   }
-  return { ...answer, cached: true };
+  // Served from the cache, the answer spends nothing: the credits were the first call's.
+  return { ...answer, cached: true, credits_spent: 0 };
 }
