@@ -3,7 +3,6 @@ import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/comm
 import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PipelineConfig } from '@sluice/config';
-import { normalizeDomain } from '@sluice/enrichment';
 import {
   holdLease,
   type ProviderName,
@@ -15,9 +14,11 @@ import type { Job, JobType } from 'bullmq';
 import { DataSource } from 'typeorm';
 import type { RequestWithSteps } from '../steps/rows';
 import { StepLedger } from '../steps/step-ledger.service';
+import { catchAllProbeDomain } from './catch-all-probe';
 import { CreditGate } from './credit-gate';
 import { Orchestrator } from './orchestrator';
 import { PipelineGuards, ResultCache } from './pipeline-redis';
+import { ProviderCatalog } from './provider-catalog';
 import { WorkspaceQuotas } from './workspace-quotas';
 
 /** Jobs read from a list at a time. */
@@ -59,6 +60,7 @@ export class PausedStepReroute implements BeforeApplicationShutdown {
     private readonly gate: CreditGate,
     private readonly quotas: WorkspaceQuotas,
     private readonly config: PipelineConfig,
+    private readonly catalog: ProviderCatalog,
   ) {}
 
   /** Starts a sweep of `provider` in the background (a pause just made: the step that made it goes on). */
@@ -127,14 +129,17 @@ export class PausedStepReroute implements BeforeApplicationShutdown {
     return moved;
   }
 
-  /** The domain whose catch-all probe an e-mail search step may hold (see the step runner's guards). */
-  private probeDomainOf(locked: RequestWithSteps, goalId: string): string | null {
+  /** The domain whose catch-all probe the step of `goalId` may hold, by the step runner's rule. */
+  private probeDomainOf(provider: ProviderName, locked: RequestWithSteps, goalId: string): string | null {
     const goal = this.orchestrator.goalsFor(locked.request, locked.steps).find((g) => g.id === goalId);
-    if (goal?.capability !== 'find_work_email') {
-      return null;
-    }
-    const domain = this.orchestrator.goalInput(locked.request, locked.steps, goal).person.domain;
-    return (domain && normalizeDomain(domain)) || null;
+    return goal
+      ? catchAllProbeDomain(
+          goal,
+          locked.request.options,
+          this.catalog.costOf(provider, goal.capability),
+          this.orchestrator.goalInput(locked.request, locked.steps, goal),
+        )
+      : null;
   }
 
   /** Reroutes the page's steps that may be; returns how many of its jobs left the queue. */
@@ -165,7 +170,7 @@ export class PausedStepReroute implements BeforeApplicationShutdown {
         { state: 'skipped', reason: 'out_of_credits', latencyMs: null, credits: 0 },
         undefined,
         (manager, locked) => {
-          probeDomain = this.probeDomainOf(locked, step.goal);
+          probeDomain = this.probeDomainOf(provider, locked, step.goal);
           return this.orchestrator.advanceIn(manager, step.request_id, step.workspace_id, locked);
         },
       );

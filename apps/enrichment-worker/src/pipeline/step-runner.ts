@@ -14,13 +14,7 @@ import {
   type Person,
   type RequestOptions,
 } from '@sluice/enrichment';
-import {
-  type CapabilityCost,
-  countsAgainstCircuit,
-  ProviderError,
-  type RequestGate,
-  type Revealed,
-} from '@sluice/providers';
+import { countsAgainstCircuit, ProviderError, type RequestGate, type Revealed } from '@sluice/providers';
 import {
   JOB_NAMES,
   providerQueueName,
@@ -42,7 +36,8 @@ import { PausedStepReroute } from './paused-reroute';
 import { type PaidAnswer, PipelineGuards, ResultCache } from './pipeline-redis';
 import { nextPollDelayMs } from './poll-delay';
 import { ProviderCatalog } from './provider-catalog';
-import { type GoalInput, ProviderInvoker, type StepOutcome } from './provider-invoker';
+import { catchAllProbeDomain } from './catch-all-probe';
+import { ProviderInvoker, type StepOutcome } from './provider-invoker';
 import { StoredResults } from './stored-results';
 import { type WorkspaceAccount, WorkspaceAccounts } from './workspace-accounts';
 import { WorkspaceQuotas } from './workspace-quotas';
@@ -229,24 +224,6 @@ function taskAccountOf(
 
 /** What a run kept of a call it paid for that has ended (not asynchronous work still running). */
 type PaidResult = Exclude<PaidAnswer, { status: 'pending' }>;
-
-/**
- * The domain whose first paid finder call a step must hold before calling (see the step runner's
- * guards): a paid e-mail finder's step for a request that refuses catch-all answers, at a domain the
- * request names; null otherwise (nothing to learn, or nothing paid for).
- */
-function catchAllProbeDomain(
-  goal: Goal,
-  options: RequestOptions,
-  cost: CapabilityCost,
-  input: GoalInput,
-): string | null {
-  if (goal.capability !== 'find_work_email' || options.accept_catch_all || cost.credits <= 0) {
-    return null;
-  }
-  const domain = input.person.domain ? normalizeDomain(input.person.domain) : '';
-  return domain || null;
-}
 
 /** What a kept paid call charged in all: the call, and the start of its asynchronous work if any. */
 function paidCredits(paid: PaidResult): number {
@@ -1503,24 +1480,18 @@ export class StepRunner {
       await this.ledger.chargeSettled(step, credits, account ? 'workspace_charge' : 'charge');
     };
     const deadline = step.deadlineAt?.getTime() ?? 0;
-    if ('removed' in on) {
-      // Started on the workspace's credentials, since removed: nothing can read what the task
-      // charged that account. Its price counts as charged there (an upper bound), as past the deadline.
+    const removed = 'removed' in on;
+    if (removed || Date.now() > deadline) {
+      // No callback came before the deadline, or the task was started on the workspace's
+      // credentials, since removed (nothing can read what it charged that account), yet the task
+      // is the provider's and may still finish and charge: its price counts as charged (an upper
+      // bound), as for a step that was not cancelled (see pastDeadline in awaitTask), so the
+      // ledger, the wallet and the quota do not leave out a charge the provider may make. On
+      // removed credentials, the workspace's spend: none of the platform's wallet or quota.
       const goal = await goalOf();
       if (goal) {
         const credits = started + this.catalog.costOf(provider, goal.capability).credits;
-        await this.ledger.chargeSettled(step, credits, 'workspace_charge');
-      }
-      return done();
-    }
-    if (Date.now() > deadline) {
-      // No callback came before the deadline, yet the task is the provider's and may still finish
-      // and charge: its price counts as charged (an upper bound), as for a step that was not
-      // cancelled (see pastDeadline in awaitTask), so the ledger, the wallet and the quota do not
-      // leave out a charge the provider may make.
-      const goal = await goalOf();
-      if (goal) {
-        await charge(started + this.catalog.costOf(provider, goal.capability).credits);
+        await (removed ? this.ledger.chargeSettled(step, credits, 'workspace_charge') : charge(credits));
       }
       return done();
     }
