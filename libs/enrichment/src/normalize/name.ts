@@ -67,6 +67,55 @@ export function naturalNameOrder(name: string): string {
 }
 
 /**
+ * Forms of address the register prints with an officer's forenames, before them ("SMITH, Dr Jane")
+ * or after them ("SMITH, Jane, Dr"). Compared without dots, lower-cased.
+ */
+const TITLES = new Set([
+  'mr',
+  'mrs',
+  'ms',
+  'miss',
+  'mx',
+  'dr',
+  'prof',
+  'professor',
+  'sir',
+  'dame',
+  'lord',
+  'lady',
+  'baron',
+  'baroness',
+  'rev',
+  'revd',
+  'reverend',
+  'rt',
+  'hon',
+  'the',
+  'cllr',
+  'councillor',
+]);
+
+/**
+ * The first forename of a person as the register prints them, "SURNAME, Forenames": the first word
+ * after the first comma that is not a form of address ("BRANSON, Sir Richard" → `Richard`), whatever
+ * follows a second comma left out ("SMITH, Jane, Dr" → `Jane`). Null when no forename is given. A
+ * provider searched for "Sir Branson" finds nobody, and some charge for the search.
+ */
+export function registerFirstName(name: string): string | null {
+  const comma = name.indexOf(',');
+  if (comma < 0) {
+    return null;
+  }
+  const forenames =
+    name
+      .slice(comma + 1)
+      .split(',')[0]
+      ?.trim() ?? '';
+  const words = forenames.split(/\s+/).filter(Boolean);
+  return words.find((word) => !TITLES.has(word.toLowerCase().replace(/\./g, ''))) ?? null;
+}
+
+/**
  * Whether text can be a name (of a person or a company): it holds at least one letter or digit, of
  * any script ("李", "Ωmega", "3M"). Punctuation, symbols or emoji alone (",", "-", "&") name nobody:
  * taken as input, such a name would be looked up, paid for and cached as if it were one.

@@ -30,4 +30,19 @@ describe('mapOfficer', () => {
       }),
     ).toMatchObject({ officerId: 'AbC123', lastName: "O'Neill", firstName: 'Mary' });
   });
+
+  it('takes the first forename, not a title before or after the forenames', () => {
+    const split = (name: string) => {
+      const { firstName, lastName } = mapOfficer({ name, officer_role: 'director' });
+      return [firstName, lastName];
+    };
+    expect(split('BRANSON, Sir Richard Charles Nicholas')).toEqual(['Richard', 'Branson']);
+    expect(split('SMITH, Dr. Jane Anne')).toEqual(['Jane', 'Smith']);
+    expect(split('JONES, Rt Hon David')).toEqual(['David', 'Jones']);
+    expect(split('SMITH, Jane, Dr')).toEqual(['Jane', 'Smith']);
+    expect(split('HUGHES, Alan, OBE')).toEqual(['Alan', 'Hughes']);
+    // A forename that only looks like a title elsewhere is kept; a title alone names nobody.
+    expect(split('DEAN, Miles')).toEqual(['Miles', 'Dean']);
+    expect(split('SMITH, Dr')).toEqual([null, 'Smith']);
+  });
 });

@@ -1,4 +1,4 @@
-import type { CompanyOfficer } from '@sluice/enrichment';
+import { registerFirstName, type CompanyOfficer } from '@sluice/enrichment';
 import type { CompaniesHouseOfficer } from './types';
 
 const CORPORATE_ROLES = /^corporate-/;
@@ -11,7 +11,7 @@ function titleCase(text: string): string {
 
 /**
  * An officer as the register prints it (`SMITH, Jane Anne` for people) in Sluice's words: first
- * forename and surname split out for people, the officer id from the appointments link.
+ * forename (not a title) and surname split out for people, the officer id from the appointments link.
  */
 export function mapOfficer(officer: CompaniesHouseOfficer): CompanyOfficer {
   const name = officer.name?.trim() ?? '';
@@ -23,12 +23,7 @@ export function mapOfficer(officer: CompaniesHouseOfficer): CompanyOfficer {
     /\/officers\/([^/]+)\/appointments/.exec(officer.links?.officer?.appointments ?? '')?.[1] ?? null;
   return {
     name,
-    firstName: individual
-      ? (name
-          .slice(comma + 1)
-          .trim()
-          .split(/\s+/)[0] ?? null)
-      : null,
+    firstName: individual ? registerFirstName(name) : null,
     lastName: individual ? titleCase(name.slice(0, comma).trim()) : null,
     kind: corporate ? 'corporate' : 'individual',
     role,
