@@ -9,6 +9,7 @@ interface OfficerEmailView {
   role: string | null;
   email: string | null;
   reason?: string;
+  email_verdict?: string | null;
   verification?: { verdict: string; source: string };
 }
 
@@ -162,15 +163,21 @@ describe('the company → officers → e-mails chain', () => {
       ]);
       expect(domains.rows).toEqual([{ domain: company.domain }]);
       const stored = await pg.query(
-        'SELECT officer_key, email FROM officer_emails WHERE company_number = $1 ORDER BY officer_key',
+        'SELECT officer_key, email, verdict FROM officer_emails WHERE company_number = $1 ORDER BY officer_key',
         [company.company_number],
       );
+      // With the verdict the answer gave: the verification's, else the finder's own.
       expect(stored.rows).toEqual(
         results
           .filter((r) => r.email !== null)
-          .map((r) => ({ officer_key: r.officer_key, email: r.email }))
+          .map((r) => ({
+            officer_key: r.officer_key,
+            email: r.email,
+            verdict: r.verification?.verdict ?? r.email_verdict ?? null,
+          }))
           .sort((a, b) => a.officer_key.localeCompare(b.officer_key)),
       );
+      expect(stored.rows.some((row: { verdict: string | null }) => row.verdict !== null)).toBe(true);
     } finally {
       await pg.end();
     }

@@ -573,7 +573,8 @@ export class StoredResults {
         companyNumber,
         officerKey: officer.key,
         email: output.email,
-        verdict: null,
+        // The finder's own verdict, as the person's `email_status` keeps it; a verification's replaces it.
+        verdict: typeof output.verdict === 'string' ? output.verdict : null,
         provider: typeof output.found_by === 'string' ? output.found_by : step.provider,
       })
       .orUpdate(
