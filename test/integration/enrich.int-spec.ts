@@ -83,9 +83,11 @@ describe('real-time enrichment (POST /v1/enrich)', () => {
       expect(answer.body.confidence[field]).toBeGreaterThan(0);
       expect(answer.body.confidence[field]).toBeLessThanOrEqual(1);
     }
-    // Nothing knows a zip code here: present, null, without a source.
-    expect(answer.body.data.zip_code).toBeNull();
-    expect(answer.body.sources.zip_code).toBeUndefined();
+    // The zip code is the company's head office's, from the same company lookup.
+    const companies = await answerKey<WorldCompany>(ctx.stack.sandboxUrl, 'companies');
+    const company = companies.find((c) => c.domain === person.domain) as WorldCompany;
+    expect(answer.body.data.zip_code).toBe(company.postal_code);
+    expect(answer.body.sources.zip_code).toBe('rocketreach');
     expect(answer.body.sandbox).toBe(true);
     expect(answer.body.notice).toMatch(/sandbox/i);
 
@@ -397,6 +399,33 @@ describe('real-time enrichment (POST /v1/enrich)', () => {
     expect(again.body.unresolved).toBeUndefined();
     // That answer is whole: the next is served from the answer cache.
     expect((await enrich(question)).body.cached).toBe(true);
+  });
+
+  it("answers a person it cannot find with none of the company's data as theirs", async () => {
+    const companies = await answerKey<WorldCompany>(ctx.stack.sandboxUrl, 'companies');
+    // A company no other test here asks about (its answers would be cached).
+    const company = companies[companies.length - 1];
+    const answer = await enrich({
+      first_name: 'Nobody',
+      last_name: 'Zzyzx-Unknown',
+      domain: company.domain,
+      enrich: ['linkedin_url', 'city', 'country', 'location', 'industry', 'zip_code'],
+      timeout_ms: 15_000,
+    });
+    expect(answer.status).toBe(200);
+    // The company's LinkedIn page and head office are the company's, not the person's.
+    expect(answer.body.data).toEqual({
+      linkedin_url: null,
+      city: null,
+      country: null,
+      location: null,
+      industry: company.firmographics.industry,
+      zip_code: company.postal_code,
+    });
+    expect(Object.keys(answer.body.sources).sort()).toEqual(['industry', 'zip_code']);
+    expect(answer.body.unresolved).toEqual(
+      expect.arrayContaining([expect.objectContaining({ goal: 'profile' })]),
+    );
   });
 
   it('looks up the firmographics of the company the profile names when the caller gives only an e-mail', async () => {

@@ -25,6 +25,7 @@ export interface WorldCompany {
   company_status: string;
   company_status_detail: string | null;
   domain: string;
+  postal_code: string;
   domain_known_by: string[];
   firmographics: { industry: string; employees: number; size_band: string; catch_all: boolean };
 }

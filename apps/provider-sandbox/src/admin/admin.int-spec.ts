@@ -167,7 +167,7 @@ describe('the /_sandbox admin surface', () => {
   });
 
   describe('world', () => {
-    it('lists 100 companies by default with number, name, status, detail and domain', async () => {
+    it('lists 100 companies by default with number, name, status, detail, domain and postcode', async () => {
       const response = await sandbox.request('/_sandbox/world/companies');
       expect(response.status).toBe(200);
       const companies = await json<WorldCompanyView[]>(response);
@@ -181,7 +181,9 @@ describe('the /_sandbox admin surface', () => {
           'domain',
           'domain_known_by',
           'firmographics',
+          'postal_code',
         ]);
+        expect(company.postal_code).toMatch(/^[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}$/);
         expect(
           company.company_status_detail === null ||
             company.company_status_detail === 'active-proposal-to-strike-off',

@@ -10,6 +10,8 @@ export interface WorldCompanyView {
   company_status: CompanyStatus;
   company_status_detail: CompanyStatusDetail | null;
   domain: string;
+  /** Its registered office's, which Apollo and RocketReach give as its head office's. */
+  postal_code: string;
   firmographics: WorldFirmographics;
   /** Providers that can tell this company's domain. */
   domain_known_by: string[];
@@ -61,6 +63,7 @@ export class WorldAdminController {
       company_status: company.company_status,
       company_status_detail: company.company_status_detail,
       domain: company.domain,
+      postal_code: company.registered_office_address.postal_code,
       firmographics: contacts.firmographicsOf(company),
       domain_known_by: PROVIDERS.filter((provider) => contacts.knows(provider, 'domain', company)),
     }));

@@ -260,6 +260,7 @@ export class ApolloSimulation {
         annual_revenue: firm.revenue_usd,
         technology_names: firm.technologies,
         city: company.registered_office_address.locality,
+        postal_code: company.registered_office_address.postal_code,
         country: 'United Kingdom',
       },
     };

@@ -137,7 +137,7 @@ export class RocketReachRenderer {
       current_personal_email: personal,
       emails,
       phones,
-      ...(options.withCompany ? { company: this.company(company) } : {}),
+      ...(options.withCompany ? { company: this.company(company, { lookup: true }) } : {}),
     };
   }
 
@@ -174,10 +174,13 @@ export class RocketReachRenderer {
   /**
    * A company record. `withDomain` false: RocketReach holds the company but not its domain (a
    * search by name for a company whose domain it does not know, per the world's coverage).
+   * `lookup`: a lookup's record, which also nests the whole place in `address` (with its postal
+   * code, which search results do not carry).
    */
-  company(company: WorldCompany, withDomain = true): Record<string, unknown> {
+  company(company: WorldCompany, { withDomain = true, lookup = false } = {}): Record<string, unknown> {
     const firm = this.world.contacts.firmographicsOf(company);
     const domain = withDomain ? company.domain : null;
+    const office = company.registered_office_address;
     return {
       id: this.companyIdOf(company),
       name: company.company_name,
@@ -189,9 +192,21 @@ export class RocketReachRenderer {
       revenue: firm.revenue_usd,
       linkedin_url: firm.linkedin_url,
       phone: firm.phone,
-      city: company.registered_office_address.locality,
+      city: office.locality,
       region: null,
       country_code: 'GB',
+      ...(lookup
+        ? {
+            address: {
+              street: office.address_line_1,
+              city: office.locality,
+              region: null,
+              postal_code: office.postal_code,
+              country: 'United Kingdom',
+              country_code: 'GB',
+            },
+          }
+        : {}),
       techstack: firm.technologies,
     };
   }

@@ -237,7 +237,10 @@ export class RocketReachSimulation {
     }
     const company = this.findCompany(params);
     return company
-      ? { reply: { status: 200, body: this.render.company(company) }, charge: UNIVERSAL_PRICES.company }
+      ? {
+          reply: { status: 200, body: this.render.company(company, { lookup: true }) },
+          charge: UNIVERSAL_PRICES.company,
+        }
       : NOT_FOUND;
   }
 
@@ -265,10 +268,9 @@ export class RocketReachSimulation {
         // Found by name alone, a company's domain is given only where RocketReach knows it (the
         // world's coverage, as its answer key says); found by its domain, it is known.
         companies: slice.map((company) =>
-          this.render.company(
-            company,
-            domains.length > 0 || this.world.contacts.knows(rocketreach.name, 'domain', company),
-          ),
+          this.render.company(company, {
+            withDomain: domains.length > 0 || this.world.contacts.knows(rocketreach.name, 'domain', company),
+          }),
         ),
         pagination: this.pagination(page, matches.length),
       },

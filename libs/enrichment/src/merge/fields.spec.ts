@@ -35,7 +35,7 @@ function firm(overrides: Partial<Firmographics> = {}): Firmographics {
     technologies: ['React', 'AWS'],
     linkedinUrl: 'https://www.linkedin.com/company/acme',
     phone: UK_LANDLINE,
-    location: { locality: 'Leeds', region: null, country: 'GB' },
+    location: { locality: 'Leeds', region: null, postalCode: 'LS1 4AP', country: 'GB' },
     ...overrides,
   };
 }
@@ -169,9 +169,6 @@ describe('personFields', () => {
       location: 'Leeds, GB',
       country: 'GB',
     });
-    expect(firmographicsFields(firm({ location: { ...stored, country: 'England' } }))).toMatchObject({
-      country: 'GB',
-    });
   });
 
   it('maps its phones like phoneFields', () => {
@@ -230,7 +227,7 @@ describe('phoneFields', () => {
 });
 
 describe('firmographicsFields', () => {
-  it('maps firmographics onto API field names, head count as company_size', () => {
+  it('maps firmographics onto API field names, head count as company_size, head office postcode as zip_code', () => {
     expect(firmographicsFields(firm())).toEqual({
       company_name: 'Acme Ltd',
       company_domain: 'acme.co.uk',
@@ -238,13 +235,21 @@ describe('firmographicsFields', () => {
       company_size: 250,
       company_revenue: 12_000_000,
       technologies: ['React', 'AWS'],
-      linkedin_url: 'https://www.linkedin.com/company/acme',
-      phone: UK_LANDLINE,
-      location: 'Leeds, GB',
-      city: 'Leeds',
-      state: null,
-      country: 'GB',
+      zip_code: 'LS1 4AP',
     });
+  });
+
+  it('reads firmographics stored before their postcode was kept as not knowing it', () => {
+    expect(
+      firmographicsFields(firm({ location: { locality: 'Leeds', region: null, country: 'GB' } })).zip_code,
+    ).toBeNull();
+  });
+
+  it("answers none of the person's fields with the company's LinkedIn page, switchboard or head office", () => {
+    const fields = firmographicsFields(firm());
+    for (const field of ['linkedin_url', 'phone', 'mobile_phone', 'location', 'city', 'state', 'country']) {
+      expect(fields).not.toHaveProperty(field);
+    }
   });
 
   it('keeps unknowns unknown', () => {
@@ -268,12 +273,7 @@ describe('firmographicsFields', () => {
       company_size: null,
       company_revenue: null,
       technologies: [],
-      linkedin_url: null,
-      phone: null,
-      location: null,
-      city: null,
-      state: null,
-      country: null,
+      zip_code: null,
     });
   });
 });

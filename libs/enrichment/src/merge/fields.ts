@@ -100,7 +100,12 @@ export function personFields(person: Person): Record<string, unknown> {
   };
 }
 
-/** A company's firmographics by API field name; `company_size` is its head count. */
+/**
+ * A company's firmographics by API field name; `company_size` is its head count. Only the company's
+ * fields: `linkedin_url`, `phone` and the place fields are the person's (the gateway asks a person's
+ * identifiers for them), so the company's LinkedIn page, switchboard and head office answer none of
+ * them, nor outvote a profile's.
+ */
 export function firmographicsFields(firm: Firmographics): Record<string, unknown> {
   return {
     company_name: firm.name,
@@ -109,8 +114,6 @@ export function firmographicsFields(firm: Firmographics): Record<string, unknown
     company_size: firm.employees,
     company_revenue: firm.revenueUsd,
     technologies: firm.technologies,
-    linkedin_url: firm.linkedinUrl,
-    phone: firm.phone,
-    ...placeFields(firm.location),
+    zip_code: firm.location?.postalCode ?? null,
   };
 }

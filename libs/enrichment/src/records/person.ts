@@ -74,7 +74,8 @@ export interface Firmographics {
   technologies: string[];
   linkedinUrl: string | null;
   phone: string | null;
-  location: Pick<Address, 'locality' | 'region' | 'country'> | null;
+  /** Its head office; `postalCode` may be absent from an answer stored before it was kept. */
+  location: (Pick<Address, 'locality' | 'region' | 'country'> & { postalCode?: string | null }) | null;
 }
 
 /** A company officer (director, secretary, LLP member), current or resigned. */

@@ -58,7 +58,7 @@ describe('Apollo people match, from the reference example', () => {
       // An empty `primary_phone` is no number.
       phone: null,
       // Apollo names the country; Sluice writes its ISO code, as for every provider.
-      location: { locality: 'San Francisco', region: 'California', country: 'US' },
+      location: { locality: 'San Francisco', region: 'California', postalCode: '94105-2301', country: 'US' },
     });
     expect(company?.technologies).toEqual(organization.technology_names);
     expect(mapApolloOrganization({ ...organization, primary_domain: 'https://www.Apollo.io/' })?.domain).toBe(

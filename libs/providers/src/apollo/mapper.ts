@@ -90,8 +90,13 @@ export function mapApolloOrganization(org: ApolloOrganization | null | undefined
       phonesOf([[org.primary_phone?.sanitized_number ?? org.primary_phone?.number, 'office']])[0]?.number ??
       null,
     location:
-      org.city || org.state || org.country
-        ? { locality: org.city ?? null, region: org.state ?? null, country: normalizeCountry(org.country) }
+      org.city || org.state || org.country || org.postal_code
+        ? {
+            locality: org.city ?? null,
+            region: org.state ?? null,
+            postalCode: org.postal_code ?? null,
+            country: normalizeCountry(org.country),
+          }
         : null,
   };
 }

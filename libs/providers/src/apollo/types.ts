@@ -11,6 +11,7 @@ export interface ApolloOrganization {
   city?: string | null;
   state?: string | null;
   country?: string | null;
+  postal_code?: string | null;
   primary_phone?: { number?: string | null; sanitized_number?: string | null } | null;
 }
 

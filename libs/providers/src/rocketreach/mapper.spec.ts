@@ -151,11 +151,11 @@ describe('mapRocketReachCompany', () => {
       technologies: ['React'],
       linkedinUrl: null,
       phone: '+442079460000',
-      location: { locality: 'London', region: null, country: 'GB' },
+      location: { locality: 'London', region: null, postalCode: null, country: 'GB' },
     });
   });
 
-  it('reads a lookup answer as the OpenAPI shapes it: the place in address, LinkedIn in links', () => {
+  it('reads a lookup answer as the OpenAPI shapes it: the place (with its postal code) in address, LinkedIn in links', () => {
     // GET /company/lookup/ (CompiledCompanyAPISerializerWithExtendedCompanyAttributes): no top-level
     // city, region, country_code or linkedin_url.
     expect(
@@ -175,7 +175,7 @@ describe('mapRocketReachCompany', () => {
       }),
     ).toMatchObject({
       linkedinUrl: 'https://www.linkedin.com/company/acme',
-      location: { locality: 'Leeds', region: 'England', country: 'GB' },
+      location: { locality: 'Leeds', region: 'England', postalCode: 'LS1 1AA', country: 'GB' },
     });
   });
 });

@@ -112,7 +112,7 @@ export function mapRocketReachProfile(profile: RocketReachProfile): Person {
 
 /**
  * A company in Sluice's words. The lookup (OpenAPI `CompiledCompanyAPISerializerWithExtendedCompanyAttributes`)
- * nests its place in `address{city, region, country_code}` and its LinkedIn page in
+ * nests its place in `address{city, region, postal_code, country_code}` and its LinkedIn page in
  * `links.linkedin`; search results carry `city`, `region`, `country_code` at the top level. Both
  * are read.
  */
@@ -122,6 +122,7 @@ export function mapRocketReachCompany(company: RocketReachCompany): Firmographic
   const region = company.region ?? company.address?.region ?? null;
   const countryCode = company.country_code ?? company.address?.country_code ?? null;
   const country = normalizeCountry(countryCode) ?? normalizeCountry(company.address?.country);
+  const postalCode = company.address?.postal_code ?? null;
   return {
     name: company.name ?? null,
     domain: domain ? normalizeDomain(domain) : null,
@@ -132,7 +133,9 @@ export function mapRocketReachCompany(company: RocketReachCompany): Firmographic
     linkedinUrl: company.linkedin_url ?? company.links?.linkedin ?? null,
     phone: phonesOf([[company.phone, 'office']])[0]?.number ?? null,
     location:
-      city || region || countryCode || company.address?.country ? { locality: city, region, country } : null,
+      city || region || countryCode || company.address?.country || postalCode
+        ? { locality: city, region, postalCode, country }
+        : null,
   };
 }
 
