@@ -705,20 +705,31 @@ describe('API access', () => {
     const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Plan Co');
     // Every ioredis pipeline is built by this method; the gateway is the only Redis user here.
     const pipelines = jest.spyOn(Redis.prototype, 'pipeline');
+    // A request whose first step is at a paid provider (LOW), then a register lookup (HIGH class work).
+    const kinds = [
+      {
+        first: 'LOW',
+        body: { type: 'person.email', input: { full_name: 'Jane Doe', domain: 'acme.co.uk' } },
+      },
+      { first: 'HIGH', body: JOB },
+    ] as const;
+    const taken: { id: string; priority: number | undefined }[] = [];
     try {
-      for (const priority of ['interactive', 'bulk'] as const) {
+      for (const [priority, { first, body }] of (['interactive', 'bulk'] as const).flatMap((p) =>
+        kinds.map((kind) => [p, kind] as const),
+      )) {
         pipelines.mockClear();
         const submitted = await call<{ id: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
           token: apiKey,
           headers: { 'x-request-id': `plan-${priority}` },
-          body: { ...JOB, priority },
+          body: { ...body, priority },
         });
         expect(submitted.status).toBe(202);
         // One job needs no pipeline: building one copies every script command BullMQ defines.
         expect(pipelines).not.toHaveBeenCalled();
         const queue = stack.gateway.get<Queue>(getQueueToken(QUEUE_NAMES.enrichment), { strict: false });
         const plan = await queue.getJob(`plan-${submitted.body.id}`);
-        const expected = planJobOptions(submitted.body.id, priority);
+        const expected = planJobOptions(submitted.body.id, priority, first);
         expect(plan?.name).toBe(JOB_NAMES.enrichmentPlan);
         expect(plan?.data).toEqual({
           requestId: submitted.body.id,
@@ -731,7 +742,15 @@ describe('API access', () => {
           attempts: expected.attempts,
         });
         expect(await plan?.getState()).toBe('prioritized');
+        taken.push({ id: submitted.body.id, priority: plan?.opts.priority });
       }
+      // Taken interactive first, and within each, the register lookup before the paid provider's
+      // request, though each was enqueued after it.
+      const queue = stack.gateway.get<Queue>(getQueueToken(QUEUE_NAMES.enrichment), { strict: false });
+      const order = (await queue.getJobs(['prioritized'], 0, -1, true)).map(
+        (job) => (job.data as { requestId: string }).requestId,
+      );
+      expect(order).toEqual([taken[1]?.id, taken[0]?.id, taken[3]?.id, taken[2]?.id]);
     } finally {
       pipelines.mockRestore();
     }

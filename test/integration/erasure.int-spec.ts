@@ -837,7 +837,7 @@ describe('erasure and suppression', () => {
     await queue.add(
       'enrichment.plan',
       { requestId: sneaked, workspaceId: ws, correlationId: 'erasure-test' },
-      planJobOptions(sneaked, 'interactive'),
+      planJobOptions(sneaked, 'interactive', 'LOW'),
     );
     const sneakedView = await finished(stack, apiKey, sneaked, 30_000);
     expect(sneakedView.steps.length).toBeGreaterThan(0);

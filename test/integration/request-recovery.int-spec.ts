@@ -95,7 +95,7 @@ describe('the recovery sweep', () => {
       } finally {
         await failing.close();
       }
-      expect(planJobOptions(created.body.id, 'interactive').attempts).toBeGreaterThan(1);
+      expect(planJobOptions(created.body.id, 'interactive', 'HIGH').attempts).toBeGreaterThan(1);
       expect(
         (
           await db.dataSource

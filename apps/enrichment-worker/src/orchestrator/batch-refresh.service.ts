@@ -152,7 +152,7 @@ export class BatchRefresh {
           run.map((entry) => ({
             name: JOB_NAMES.enrichmentPlan,
             data: { requestId: entry.requestId, workspaceId: batch.workspaceId, correlationId },
-            opts: planJobOptions(entry.requestId, entry.priority),
+            opts: planJobOptions(entry.requestId, entry.priority, 'LOW'),
           })),
         );
       }

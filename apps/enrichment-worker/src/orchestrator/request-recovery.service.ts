@@ -22,6 +22,12 @@ import {
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
+import {
+  startsAtRegister,
+  type RequestInput,
+  type RequestOptions,
+  type RequestType,
+} from '@sluice/enrichment';
 import { CreditGate } from '../pipeline/credit-gate';
 import { Orchestrator } from '../pipeline/orchestrator';
 
@@ -49,12 +55,25 @@ type RenewLease = () => Promise<boolean>;
 /** Before every row: the oldest possible creation time and the lowest uuid. */
 const SCAN_START: ScanPosition = { position: '-infinity', id: '00000000-0000-0000-0000-000000000000' };
 
-interface StrandedRequest {
+/** A request whose plan job is to be enqueued again: what its options need. */
+interface PlannedRequest {
   id: string;
   workspace_id: string;
   correlation_id: string;
   priority: 'interactive' | 'bulk';
+  type: RequestType;
+  input: RequestInput;
+  options: RequestOptions;
+}
+
+interface StrandedRequest extends PlannedRequest {
   position: string;
+}
+
+/** Its plan job's options: see {@link planJobOptions}. */
+function replanOptions(request: PlannedRequest): ReturnType<typeof planJobOptions> {
+  const first = startsAtRegister(request.type, request.input, request.options) ? 'HIGH' : 'LOW';
+  return planJobOptions(request.id, request.priority, first);
 }
 
 interface PendingStep {
@@ -168,7 +187,7 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
       renew,
       (after, limit) =>
         this.dataSource.query(
-          `SELECT id, workspace_id, correlation_id, priority, ${positionOf('created_at')}
+          `SELECT id, workspace_id, correlation_id, priority, type, input, options, ${positionOf('created_at')}
              FROM enrichment_requests
             WHERE status = 'queued' AND created_at < $1
               AND (created_at, id) > ($2::timestamptz, $3::uuid)
@@ -189,7 +208,7 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
                   workspaceId: request.workspace_id,
                   correlationId: request.correlation_id,
                 },
-                planJobOptions(request.id, request.priority),
+                replanOptions(request),
               ),
           })),
         );
@@ -203,16 +222,8 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
    * with nothing pending: plan it again (the orchestrator is idempotent under its row lock).
    */
   private async unstickRunning(cutoff: Date): Promise<number> {
-    const rows = await this.dataSource.query<
-      {
-        id: string;
-        workspace_id: string;
-        correlation_id: string;
-        priority: 'interactive' | 'bulk';
-        updated_at: Date;
-      }[]
-    >(
-      `SELECT r.id, r.workspace_id, r.correlation_id, r.priority, r.updated_at
+    const rows = await this.dataSource.query<(PlannedRequest & { updated_at: Date })[]>(
+      `SELECT r.id, r.workspace_id, r.correlation_id, r.priority, r.type, r.input, r.options, r.updated_at
          FROM enrichment_requests r
         WHERE r.status = 'running' AND r.updated_at < $1
           AND NOT EXISTS (SELECT 1 FROM enrichment_steps s WHERE s.request_id = r.id AND s.state = 'pending')
@@ -225,7 +236,7 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
       await this.queue.add(
         JOB_NAMES.enrichmentPlan,
         { requestId: row.id, workspaceId: row.workspace_id, correlationId: row.correlation_id },
-        { ...planJobOptions(row.id, row.priority), jobId: `replan-${row.id}-${Date.now()}` },
+        { ...replanOptions(row), jobId: `replan-${row.id}-${Date.now()}` },
       );
     }
     return rows.length;

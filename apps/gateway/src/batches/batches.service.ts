@@ -275,7 +275,8 @@ export class BatchesService {
         run.slice(start, start + 1000).map((entry) => ({
           name: JOB_NAMES.enrichmentPlan,
           data: { requestId: entry.requestId, workspaceId, correlationId },
-          opts: planJobOptions(entry.requestId, entry.priority),
+          // A batch's records are `enrich` jobs: their first steps are at paid providers.
+          opts: planJobOptions(entry.requestId, entry.priority, 'LOW'),
         })),
       );
     }

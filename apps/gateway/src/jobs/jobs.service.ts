@@ -12,7 +12,13 @@ import { CoreConfig } from '@sluice/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DependencyUnavailableError } from '@sluice/platform';
 import { EnrichmentRequest, EnrichmentStep, preparedSql, queryPrepared } from '@sluice/db';
-import { providerTierOf, type RequestInput, type RequestOptions, type RequestType } from '@sluice/enrichment';
+import {
+  providerTierOf,
+  startsAtRegister,
+  type RequestInput,
+  type RequestOptions,
+  type RequestType,
+} from '@sluice/enrichment';
 import {
   JOB_NAMES,
   markCancelled,
@@ -196,7 +202,11 @@ export class JobsService {
     const plans = rows.map(({ id, job }) => ({
       name: JOB_NAMES.enrichmentPlan,
       data: { requestId: id, workspaceId: caller.workspaceId, correlationId },
-      opts: planJobOptions(id, job.priority),
+      opts: planJobOptions(
+        id,
+        job.priority,
+        startsAtRegister(job.type, job.input, job.options) ? 'HIGH' : 'LOW',
+      ),
     }));
     try {
       // One job (POST /v1/jobs) goes by `add`: `addBulk` builds an ioredis pipeline, and each new

@@ -6,10 +6,23 @@ import {
   isSupportedRequestType,
   missingIdentifiers,
   officerKeyOf,
+  startsAtRegister,
   unreachableFields,
 } from './request-types';
 
 describe('request types', () => {
+  it('tells the requests whose first step is at the register (Companies House) from the others', () => {
+    const number = { company_number: '09414599' };
+    expect(startsAtRegister('company.profile', number)).toBe(true);
+    expect(startsAtRegister('company.officers', number)).toBe(true);
+    expect(startsAtRegister('company.officer_emails', number)).toBe(true);
+    // A domain by company number asks the register for the name first; by name, the search alone.
+    expect(startsAtRegister('company.domain', number)).toBe(true);
+    expect(startsAtRegister('company.domain', { company_name: 'Acme Ltd' })).toBe(false);
+    expect(startsAtRegister('person.email', { full_name: 'Jane Doe', domain: 'acme.co.uk' })).toBe(false);
+    expect(startsAtRegister('enrich', { domain: 'acme.co.uk' }, { fields: ['industry'] })).toBe(false);
+  });
+
   it('accepts the supported types and rejects unknown or non-string types', () => {
     expect(isSupportedRequestType('company.profile')).toBe(true);
     expect(isSupportedRequestType('person.email')).toBe(true);

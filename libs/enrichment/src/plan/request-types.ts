@@ -222,6 +222,19 @@ export function goalsOf(
   }
 }
 
+/**
+ * Whether a request's first goal is the register's (`company`, `officers`: Companies House, whose
+ * work is HIGH class): its plan job goes before those of requests that start at a paid provider.
+ */
+export function startsAtRegister(
+  type: RequestType,
+  input: RequestInput,
+  options: RequestOptions = {},
+): boolean {
+  const first = goalsOf(type, input, options)[0]?.key;
+  return first === 'company' || first === 'officers';
+}
+
 /** The request fields each type accepts, and which combinations make it answerable. */
 export const REQUEST_INPUT_FIELDS: Record<RequestType, readonly (keyof RequestInput)[]> = {
   'company.profile': ['company_number'],
