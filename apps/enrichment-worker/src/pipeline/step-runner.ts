@@ -937,6 +937,21 @@ export class StepRunner {
         inFlightOf: runOwner,
       });
     }
+    // A paid call may take more than one request (RocketReach's free person search, then its paid
+    // lookup): a cancellation or a pause that arrives while the first is out stops the call before
+    // the next is sent, as the check above stops it before the first.
+    const stop: { reason: 'cancelled' | 'paused' | null } = { reason: null };
+    const stopBefore =
+      cost.credits > 0
+        ? async (): Promise<boolean> => {
+            const [cancelledNow, pausedNow] = await Promise.all([
+              this.cache.isCancelled(request.id),
+              this.isPausedFor(provider, account),
+            ]);
+            stop.reason = cancelledNow ? 'cancelled' : pausedNow ? 'paused' : null;
+            return stop.reason !== null;
+          }
+        : undefined;
     let outcome: StepOutcome;
     try {
       outcome = await withTimeout(
@@ -946,12 +961,34 @@ export class StepRunner {
             goal.capability,
             input,
             account,
-            this.requestGate(request, provider, account, calls.length),
+            this.requestGate(request, provider, account, calls.length, stopBefore),
           ),
         ),
         this.stepTimeoutOf(provider),
       );
     } catch (error) {
+      if (stop.reason !== null) {
+        // Stopped before a further request of the call was sent: nothing was paid for.
+        await this.cache.forgetPaid(step.id);
+        await this.releaseCredits(request.workspaceId, provider, step.id, account);
+        await this.cache.unclaim(request.workspaceId, cacheKey, owner);
+        if (stop.reason === 'cancelled') {
+          return {
+            settled: await settle({ state: 'skipped', reason: 'cancelled', latencyMs: null, credits: 0 }),
+          };
+        }
+        if (account) {
+          return {
+            settled: await settle({
+              state: 'skipped',
+              reason: 'paused_by_operator',
+              latencyMs: null,
+              credits: 0,
+            }),
+          };
+        }
+        return this.outOfCredits(job, token, provider, options, settle, 'the provider is paused for credits');
+      }
       // A provider can charge for an answer that then cannot be read (a 2xx its cost rule charged,
       // whose body the adapter refused: `invalid_response`). That spend is real: it is charged to
       // the wallet and the quota and recorded on the failed step, not released. Only for a final
@@ -1330,17 +1367,22 @@ export class StepRunner {
    * counts it like any other, and Companies House bans keys that keep passing its limit. It waits
    * up to EXTRA_REQUEST_WAIT_MS for one; past that the call stops before that request is sent, as
    * if the provider had answered 429 (`rate_limited`, with the window's wait), and the step backs
-   * off without counting an attempt.
+   * off without counting an attempt. With `stopBefore` (a paid call), every request after the
+   * first asks it first, and one it answers true is not sent: the call stops there.
    */
   private requestGate(
     request: EnrichmentRequest,
     provider: ProviderName,
     account: WorkspaceAccount | null,
     prepaid: number,
+    stopBefore?: () => Promise<boolean>,
   ): RequestGate {
     let sent = 0;
     return async () => {
       sent += 1;
+      if (sent > 1 && stopBefore && (await stopBefore())) {
+        throw new Error(`the call to ${provider} was stopped before its next request was sent`);
+      }
       if (sent <= prepaid) {
         return;
       }
