@@ -1537,7 +1537,10 @@ export class StepRunner {
       }
       return done();
     }
-    if (!(await this.ledger.calledBack(step.id))) {
+    // A provider given a callback URL is asked only once it has called back (its polls would only
+    // take slots of its rate window); one given none is polled, as the step would have been: it
+    // never calls back, and the deadline's upper bound would charge a miss it did not charge for.
+    if (this.invoker.callsBack(provider) && !(await this.ledger.calledBack(step.id))) {
       return wait();
     }
     const goal = await goalOf();
