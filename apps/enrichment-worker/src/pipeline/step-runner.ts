@@ -600,8 +600,12 @@ export class StepRunner {
     ) {
       // A run of this step is making its paid call and still holds its claim: it may be alive (a
       // stalled job taken again), and then it settles the step with what the call gives. Its claim
-      // outlasts the step's timeout, by which that run has ended one way or the other.
-      await job.moveToDelayed(Date.now() + COALESCE_WAIT_MS, token);
+      // outlasts the step's timeout, by which that run has ended one way or the other. Nothing this
+      // run can do changes before then (a live run settles the step itself, and advances its
+      // request): it looks again once the claim has expired, not every COALESCE_WAIT_MS (each look
+      // is a take of the step: a killed worker's steps would each be taken hundreds of times).
+      const left = await this.cache.claimLeftMs(request.workspaceId, cacheKey);
+      await job.moveToDelayed(Date.now() + Math.max(COALESCE_WAIT_MS, left), token);
       throw new DelayedError();
     }
     if (paid?.status === 'unreadable') {
