@@ -42,10 +42,20 @@ import { StoredResults } from './stored-results';
 import { type WorkspaceAccount, WorkspaceAccounts } from './workspace-accounts';
 import { WorkspaceQuotas } from './workspace-quotas';
 
-/** How long a step that found an identical call in flight waits before it looks at the cache again. */
+/** How long a step that found an identical call in flight waits at least before it looks at the cache again. */
 const COALESCE_WAIT_MS = 150;
-/** The longest a step waiting for a domain's catch-all probe waits before it looks again. */
+/** The longest a step waiting for another's call (or a domain's catch-all probe) waits before it looks again. */
 const PROBE_WAIT_MAX_MS = 2000;
+
+/**
+ * How long a step that waits for another's call waits before it looks again, having waited
+ * `waitedMs`: soon for a quick call, and for one that takes its time (asynchronous work, minutes)
+ * at most every PROBE_WAIT_MAX_MS. Each look is a take of the step, with its reads of PostgreSQL
+ * and Redis: 150 ms apart, the steps waiting on a Snov.io search took it hundreds of times.
+ */
+function lookAgainIn(waitedMs: number): number {
+  return Math.min(PROBE_WAIT_MAX_MS, Math.max(COALESCE_WAIT_MS, Math.round(waitedMs / 2)));
+}
 /**
  * How long a step held by its workspace's used-up quota (policy `hold`) sleeps at most before it
  * looks again. Raising or removing the quota wakes it at once (the gateway promotes its job), and
@@ -739,10 +749,7 @@ export class StepRunner {
             )
           : null;
       if (probe && !probe.claimed) {
-        // Soon for a quick answer; for one that takes its time (asynchronous work), at most every
-        // PROBE_WAIT_MAX_MS: each look is a take of the step.
-        const wait = Math.min(PROBE_WAIT_MAX_MS, Math.max(COALESCE_WAIT_MS, Math.round(probe.heldForMs / 2)));
-        await job.moveToDelayed(Date.now() + wait, token);
+        await job.moveToDelayed(Date.now() + lookAgainIn(probe.heldForMs), token);
         throw new DelayedError();
       }
     }
@@ -763,7 +770,8 @@ export class StepRunner {
     const claimTtl = this.stepTimeoutOf(provider) + 5000;
     const claim = await this.cache.claim(request.workspaceId, cacheKey, runOwner, claimTtl, notBefore);
     if (!claim.claimed) {
-      await job.moveToDelayed(Date.now() + COALESCE_WAIT_MS, token);
+      // Waited since the step was made, at most: it is taken soon after.
+      await job.moveToDelayed(Date.now() + lookAgainIn(Date.now() - step.createdAt.getTime()), token);
       throw new DelayedError();
     }
     // The cache was read before the claim was taken: an identical call that finished in between
