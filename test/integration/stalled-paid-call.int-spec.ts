@@ -79,8 +79,8 @@ describe('a paid call still out when its worker is killed', () => {
       .getRepository(EnrichmentStep)
       .findOneByOrFail({ requestId: id, provider: 'serper' });
     expect(step).toMatchObject({ state: 'failed', reason: 'timeout' });
-    // The run that took the stalled job waited for the claim (about 8 s) in a few looks, not one
-    // every 150 ms.
+    // The run that took the stalled job waited for the claim (about 8 s) looking less and less often,
+    // not every 150 ms.
     const queue = new Queue(providerQueueName('serper'), { connection: { url: redisUrl }, prefix });
     try {
       const job = await queue.getJob(stepJobId(step.id));

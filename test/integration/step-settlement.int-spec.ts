@@ -77,7 +77,7 @@ describe('StepLedger.settle', () => {
       seen = locked;
       return Promise.resolve(locked.steps.length);
     });
-    expect(first).toEqual({ settled: true, after: 1 });
+    expect(first).toEqual({ settled: true, after: 1, lateCharge: 0 });
     expect(seen?.request).toMatchObject({ id: step.requestId, workspaceId, status: 'running' });
     expect(seen?.steps.map((s) => [s.id, s.state, Number(s.credits), s.output])).toEqual([
       [step.id, 'completed', 2, { verdict: 'valid' }],
@@ -88,7 +88,8 @@ describe('StepLedger.settle', () => {
     const again = await ledger.settle(step, { ...charged, credits: 5 }, undefined, () =>
       Promise.resolve('planned'),
     );
-    expect(again).toEqual({ settled: false, after: undefined });
+    // The step shows its charge: no late charge either.
+    expect(again).toEqual({ settled: false, after: undefined, lateCharge: 0 });
     expect(await ledgerRows(step.id)).toHaveLength(1);
   });
 
@@ -115,7 +116,7 @@ describe('StepLedger.settle', () => {
         [step.requestId],
       );
       await runner.commitTransaction();
-      expect(await settling).toEqual({ settled: false, after: undefined });
+      expect(await settling).toEqual({ settled: false, after: undefined, lateCharge: 2 });
     } finally {
       await runner.release();
     }
@@ -130,6 +131,7 @@ describe('StepLedger.settle', () => {
     expect(await ledger.settle(other, charged, undefined, () => Promise.resolve('planned'))).toEqual({
       settled: false,
       after: undefined,
+      lateCharge: 0,
     });
     expect(await stateOf(step.id)).toBe('pending');
   });

@@ -417,11 +417,6 @@ export class ResultCache {
     return this.guards.redis.get(this.key('inflight', workspaceId, cacheKey));
   }
 
-  /** How long the claim on `cacheKey` still lasts, in ms (0 when there is none, or none that expires). */
-  async claimLeftMs(workspaceId: string, cacheKey: string): Promise<number> {
-    return Math.max(0, await this.guards.redis.pttl(this.key('inflight', workspaceId, cacheKey)));
-  }
-
   async forgetPaid(stepId: string): Promise<void> {
     await this.guards.redis.del(`${this.guards.prefix}:paid:${stepId}`);
   }

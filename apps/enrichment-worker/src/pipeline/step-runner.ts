@@ -329,6 +329,21 @@ export class StepRunner {
   }
 
   /**
+   * Records what the provider charged for a step cancelled meanwhile (see StepLedger.chargeSettled),
+   * and counts what that recorded in the spend metric, as a settlement counts its own charge.
+   */
+  private async chargeSettled(
+    step: Pick<EnrichmentStep, 'id' | 'workspaceId' | 'provider'>,
+    credits: number,
+    kind: 'charge' | 'workspace_charge',
+  ): Promise<void> {
+    const recorded = await this.ledger.chargeSettled(step, credits, kind);
+    if (recorded > 0) {
+      this.metrics.credits.inc({ provider: step.provider }, recorded);
+    }
+  }
+
+  /**
    * Gives back a step's reservation: of the provider's credits and of the workspace's quota (none
    * was taken for a call on the workspace's own account).
    */
@@ -406,7 +421,11 @@ export class StepRunner {
     let probeDomain: string | null = null;
     // `revealed`: what the paid answer gave besides what was asked, stored whatever the verdict.
     const settle = async (settlement: StepSettlement, revealed?: Revealed): Promise<Settled> => {
-      const { settled: done, after: planned } = await this.ledger.settle(
+      const {
+        settled: done,
+        after: planned,
+        lateCharge,
+      } = await this.ledger.settle(
         step,
         { ...settlement, ledgerKind: settlement.ledgerKind ?? (account ? 'workspace_charge' : 'charge') },
         async (manager, settled) => {
@@ -439,9 +458,14 @@ export class StepRunner {
       );
       // Whatever the step ended with, what it learnt of the domain is written by now (see finish).
       await this.releaseProbe(step.id, request.workspaceId, probeDomain);
+      // Settled in PostgreSQL, by this run or (a cancellation) before it, with what it was charged:
+      // the paid answer kept for retries is no longer needed.
+      await this.cache.forgetPaid(step.id);
+      if (lateCharge > 0) {
+        // The charge of a call on the wire when the step was cancelled: spend all the same.
+        this.metrics.credits.inc({ provider }, lateCharge);
+      }
       if (done) {
-        // Settled in PostgreSQL: the paid answer kept for retries is no longer needed.
-        await this.cache.forgetPaid(step.id);
         this.metrics.steps.inc({
           provider,
           operation: step.operation,
@@ -610,12 +634,10 @@ export class StepRunner {
     ) {
       // A run of this step is making its paid call and still holds its claim: it may be alive (a
       // stalled job taken again), and then it settles the step with what the call gives. Its claim
-      // outlasts the step's timeout, by which that run has ended one way or the other. Nothing this
-      // run can do changes before then (a live run settles the step itself, and advances its
-      // request): it looks again once the claim has expired, not every COALESCE_WAIT_MS (each look
-      // is a take of the step: a killed worker's steps would each be taken hundreds of times).
-      const left = await this.cache.claimLeftMs(request.workspaceId, cacheKey);
-      await job.moveToDelayed(Date.now() + Math.max(COALESCE_WAIT_MS, left), token);
+      // outlasts the step's timeout, by which that run has ended one way or the other. This run
+      // looks again less and less often (see lookAgainIn), not every COALESCE_WAIT_MS: a killed
+      // worker's steps were each taken hundreds of times until their claims expired.
+      await job.moveToDelayed(Date.now() + lookAgainIn(Date.now() - step.createdAt.getTime()), token);
       throw new DelayedError();
     }
     if (paid?.status === 'unreadable') {
@@ -1504,7 +1526,7 @@ export class StepRunner {
       // A run paid for an answer (or for asynchronous work that has finished) and stopped before it
       // settled the step, which was cancelled meanwhile: its charge is recorded now.
       await this.chargeUnused(request, step, kept, account, (credits) =>
-        this.ledger.chargeSettled(step, credits, account ? 'workspace_charge' : 'charge'),
+        this.chargeSettled(step, credits, account ? 'workspace_charge' : 'charge'),
       );
       return 'already';
     }
@@ -1531,7 +1553,7 @@ export class StepRunner {
     const started = kept?.credits ?? 0;
     const charge = async (credits: number): Promise<void> => {
       await this.commitCredits(request.workspaceId, provider, step.id, credits, account);
-      await this.ledger.chargeSettled(step, credits, account ? 'workspace_charge' : 'charge');
+      await this.chargeSettled(step, credits, account ? 'workspace_charge' : 'charge');
     };
     const deadline = step.deadlineAt?.getTime() ?? 0;
     const removed = 'removed' in on;
@@ -1545,7 +1567,7 @@ export class StepRunner {
       const goal = await goalOf();
       if (goal) {
         const credits = started + this.catalog.costOf(provider, goal.capability).credits;
-        await (removed ? this.ledger.chargeSettled(step, credits, 'workspace_charge') : charge(credits));
+        await (removed ? this.chargeSettled(step, credits, 'workspace_charge') : charge(credits));
       }
       return done();
     }

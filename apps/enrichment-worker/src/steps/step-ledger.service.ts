@@ -76,8 +76,14 @@ const CHARGE_SETTLED_SQL = preparedSql(
   )
   INSERT INTO credit_ledger (provider, workspace_id, request_id, step_id, kind, credits, idempotency_key)
   SELECT provider, workspace_id, request_id, id, $4, credits, 'step:' || id FROM s
-  ON CONFLICT (idempotency_key) DO NOTHING`,
+  ON CONFLICT (idempotency_key) DO NOTHING
+  RETURNING credits`,
 );
+
+/** The credits CHARGE_SETTLED_SQL recorded: 0 when the step showed a charge already. */
+function recorded(rows: readonly { credits: string | number }[]): number {
+  return rows.reduce((sum, row) => sum + Number(row.credits), 0);
+}
 
 const SUPPRESSED_SQL = preparedSql(
   'SELECT 1 FROM suppressions WHERE workspace_id = $1 AND identifier_hash = ANY($2::text[]) LIMIT 1',
@@ -202,20 +208,26 @@ export class StepLedger {
     ]);
   }
 
-  /** Records what the provider charged for a step settled meanwhile (see CHARGE_SETTLED_SQL). */
+  /**
+   * Records what the provider charged for a step settled meanwhile (see CHARGE_SETTLED_SQL): the
+   * credits recorded, 0 when the step already showed its charge.
+   */
   async chargeSettled(
     step: Pick<EnrichmentStep, 'id' | 'workspaceId'>,
     credits: number,
     ledgerKind: Extract<LedgerKind, 'charge' | 'workspace_charge'>,
-  ): Promise<void> {
-    if (credits > 0) {
-      await queryPrepared(this.dataSource, CHARGE_SETTLED_SQL, [
+  ): Promise<number> {
+    if (credits <= 0) {
+      return 0;
+    }
+    return recorded(
+      await queryPrepared<{ credits: string }[]>(this.dataSource, CHARGE_SETTLED_SQL, [
         step.id,
         step.workspaceId,
         String(credits),
         ledgerKind,
-      ]);
-    }
+      ]),
+    );
   }
 
   async requestStatus(requestId: string, workspaceId: string): Promise<string | null> {
@@ -299,14 +311,15 @@ export class StepLedger {
    * `effects` writes (stored records) and what `after` does (planning the next step, given the
    * request as locked here with its steps, this one settled). When the step was already settled its
    * calls are still written, and what the provider charged is recorded on a step that shows none
-   * (see CHARGE_SETTLED_SQL), but nothing else, and `settled` is false.
+   * (see CHARGE_SETTLED_SQL), but nothing else, and `settled` is false; `lateCharge` is what that
+   * recorded.
    */
   async settle<T = undefined>(
     step: Pick<EnrichmentStep, 'id' | 'requestId' | 'workspaceId'>,
     settlement: StepSettlement,
     effects?: (manager: EntityManager, step: EnrichmentStep) => Promise<void>,
     after?: (manager: EntityManager, locked: RequestWithSteps) => Promise<T>,
-  ): Promise<{ settled: boolean; after: T | undefined }> {
+  ): Promise<{ settled: boolean; after: T | undefined; lateCharge: number }> {
     const calls = this.callLog.take(step.id);
     try {
       return await this.dataSource.transaction(async (manager) => {
@@ -334,23 +347,26 @@ export class StepLedger {
         ]);
         const locked = requestWithStepsOf(manager, rows);
         const settled = rows[0] ? fromRow<EnrichmentStep>(meta.step, rows[0], 'u_') : null;
+        let lateCharge = 0;
         if (locked && !settled && settlement.credits > 0) {
           // Settled elsewhere while this run's call was on the wire: the call is paid for even so.
-          await queryPrepared(manager, CHARGE_SETTLED_SQL, [
-            step.id,
-            step.workspaceId,
-            String(settlement.credits),
-            settlement.ledgerKind ?? 'charge',
-          ]);
+          lateCharge = recorded(
+            await queryPrepared<{ credits: string }[]>(manager, CHARGE_SETTLED_SQL, [
+              step.id,
+              step.workspaceId,
+              String(settlement.credits),
+              settlement.ledgerKind ?? 'charge',
+            ]),
+          );
         }
         if (!settled || !locked) {
-          return { settled: false, after: undefined };
+          return { settled: false, after: undefined, lateCharge };
         }
         locked.steps = locked.steps.map((s) => (s.id === settled.id ? settled : s));
         if (effects) {
           await effects(manager, settled);
         }
-        return { settled: true, after: after ? await after(manager, locked) : undefined };
+        return { settled: true, after: after ? await after(manager, locked) : undefined, lateCharge: 0 };
       });
     } catch (error) {
       this.callLog.restore(step.id, calls);
