@@ -168,9 +168,7 @@ describe('admin data quality and operations', () => {
     const attributed = jobs.filter(
       (job) =>
         job.status === 'completed' &&
-        Object.values((job.result?.sources as Record<string, string> | undefined) ?? {}).includes(
-          'rocketreach',
-        ),
+        ((job.result?.attribution as string[] | undefined) ?? []).includes('Powered by RocketReach'),
     ).length;
     interface Compliance {
       retention: {

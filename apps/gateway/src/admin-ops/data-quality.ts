@@ -214,7 +214,10 @@ export class DataQuality {
               COALESCE(sum(s.credits), 0) AS credits
          FROM enrichment_steps s
          ${segment ? 'JOIN enrichment_requests r ON r.id = s.request_id' : ''}
-        WHERE NOT s.cached AND s.state IN ('completed', 'failed')
+        WHERE NOT s.cached
+          -- A step skipped once its call was on its way (its job cancelled) was paid all the same:
+          -- the ledger charged it, so it is a call here too, as in the usage figures.
+          AND (s.state IN ('completed', 'failed') OR (s.state = 'skipped' AND s.credits > 0))
           AND s.completed_at >= $1 AND s.completed_at < $2 AND ($3::uuid IS NULL OR s.workspace_id = $3)
         GROUP BY 1, 2
         ORDER BY 1, 2`,
@@ -246,11 +249,14 @@ export class DataQuality {
   async compliance(): Promise<ComplianceReport> {
     const [[row], runs, suppressions] = await Promise.all([
       this.dataSource.query<{ attributed: string; audited: string }[]>(
+        // The result's own attribution, as answers and exports carry it: a chain's officer e-mails
+        // and a company's domain are RocketReach's data without being merged fields (`sources`).
         `SELECT (SELECT count(*) FROM enrichment_requests r
-                  WHERE r.status = 'completed' AND jsonb_typeof(r.result->'sources') = 'object'
-                    AND EXISTS (SELECT 1 FROM jsonb_each_text(r.result->'sources') e WHERE e.value = 'rocketreach'))
+                  WHERE r.status = 'completed' AND jsonb_typeof(r.result->'attribution') = 'array'
+                    AND r.result->'attribution' ? $1)
                   AS attributed,
                 (SELECT count(*) FROM audit_events) AS audited`,
+        [ROCKETREACH_ATTRIBUTION],
       ),
       this.dataSource.query<RunRow[]>(
         `(SELECT id, trigger, status, started_at, finished_at, total_deleted, error, 'last' AS which
