@@ -1050,7 +1050,9 @@ export class Orchestrator {
       result.sandbox = true;
       result.notice = SANDBOX_NOTICE;
     }
-    result.credits_spent = steps.reduce((sum, step) => sum + Number(step.credits), 0);
+    // To the ledger's 4 decimals: a sum of binary fractions shows 0.1 + 0.2 as 0.30000000000000004.
+    result.credits_spent =
+      Math.round(steps.reduce((sum, step) => sum + Number(step.credits), 0) * 10_000) / 10_000;
     return result;
   }
 

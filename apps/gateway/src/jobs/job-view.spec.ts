@@ -1,4 +1,5 @@
-import { jobEvents, type JobView, type StepView } from './job-view';
+import type { EnrichmentRequest, EnrichmentStep } from '@sluice/db';
+import { jobEvents, toJobView, type JobView, type StepView } from './job-view';
 
 const step = (seq: number, state: string): StepView => ({
   seq,
@@ -53,5 +54,43 @@ describe('jobEvents', () => {
     const events = jobEvents(planned, done);
     expect(events.map((e) => e.type)).toEqual(['step', 'completed']);
     expect(events[1]?.data).toMatchObject({ job_id: 'job-1', status: 'completed', result: { company: {} } });
+  });
+});
+
+describe('toJobView', () => {
+  it('adds the steps’ credits to the ledger’s 4 decimals, not to a binary fraction’s', () => {
+    const at = new Date('2026-12-02T00:00:00.000Z');
+    const request = {
+      id: 'job-1',
+      type: 'person.email',
+      status: 'completed',
+      priority: 'interactive',
+      input: {},
+      result: null,
+      error: null,
+      maxCredits: null,
+      options: {},
+      createdAt: at,
+      updatedAt: at,
+      completedAt: at,
+    } as unknown as EnrichmentRequest;
+    const paid = (seq: number, credits: string) =>
+      ({
+        seq,
+        goal: 'email',
+        provider: 'snov',
+        operation: 'person.email',
+        state: 'completed',
+        reason: null,
+        cached: false,
+        attempts: 1,
+        latencyMs: 10,
+        credits,
+        error: null,
+        completedAt: at,
+      }) as unknown as EnrichmentStep;
+    const view = toJobView(request, [paid(1, '0.1000'), paid(2, '0.2000')]);
+    expect(view.steps.map((step) => step.credits)).toEqual([0.1, 0.2]);
+    expect(view.credits_spent).toBe(0.3);
   });
 });
