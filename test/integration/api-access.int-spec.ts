@@ -635,6 +635,32 @@ describe('API access', () => {
     expect(refused.status).toBe(404);
   });
 
+  it('ends a job’s event stream as soon as the job is cancelled', async () => {
+    ctx = await setUp({});
+    const { stack } = ctx;
+    const { apiKey } = await createWorkspace(stack.gatewayUrl, 'Cancel Stream Co');
+    const [company] = (
+      await call<{ company_number: string }[]>(stack.sandboxUrl, 'GET', '/_sandbox/world/companies?limit=1')
+    ).body;
+    await sandboxPatch(stack.sandboxUrl, 'companies-house', { latency_ms: 8000 });
+    const created = await call<{ id: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
+      token: apiKey,
+      body: { ...JOB, input: { company_number: company?.company_number } },
+    });
+    const streamed = readEvents(`${stack.gatewayUrl}/v1/jobs/${created.body.id}/events`, apiKey);
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the stream has opened
+    const cancelledAt = Date.now();
+    const cancel = await call(stack.gatewayUrl, 'POST', `/v1/jobs/${created.body.id}/cancel`, {
+      token: apiKey,
+    });
+    expect(cancel.status).toBe(200);
+    const events = await streamed;
+    // Announced like a worker's change, not found by the stream's 5 s re-read.
+    expect(Date.now() - cancelledAt).toBeLessThan(2500);
+    expect(events.at(-1)?.event).toBe('cancelled');
+    await sandboxPatch(stack.sandboxUrl, 'companies-house', { latency_ms: 0 });
+  });
+
   it('keeps a quiet event stream alive with comment lines until the job ends', async () => {
     ctx = await setUp({ JOB_EVENTS_KEEPALIVE_MS: '200' });
     const { stack } = ctx;

@@ -23,6 +23,7 @@ import {
   JOB_NAMES,
   markCancelled,
   planJobOptions,
+  publishJobChanged,
   QUEUE_NAMES,
   type EnrichmentPlanPayload,
 } from '@sluice/queue';
@@ -273,6 +274,8 @@ export class JobsService {
       if (callback) {
         await this.callbacks.announce([{ id, workspaceId: caller.workspaceId }]);
       }
+      // Event streams open on the job (on any gateway) read it again now, not at their next 5 s re-read.
+      await publishJobChanged(client, this.core.queuePrefix, id);
     }
     const view = await this.get(caller, id);
     if (view.status !== 'cancelled') {
