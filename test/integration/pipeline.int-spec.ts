@@ -204,6 +204,8 @@ describe('the e-mail waterfall', () => {
       ['snov', 'completed', true, 0],
     ]);
     expect(view.result?.email).toMatchObject({ email: person.email, source: 'apollo' });
+    // The store's own mark of who found it is the answer's `source`, not a field of the answer.
+    expect(view.result?.email).not.toHaveProperty('found_by');
     expect(view.result?.credits_spent).toBe(0);
     expect(await finderCalls()).toEqual(before);
 

@@ -867,7 +867,7 @@ export interface paths {
     put?: never;
     /**
      * Clear cached provider answers, by provider, operation or workspace (all when none given)
-     * @description The next identical request calls the provider again. Workspaces’ real-time answer caches (POST /v1/enrich) are cleared with them, since an answer cannot be told apart by provider. Walks Redis with SCAN, never blocking it.
+     * @description Clears the Redis caches: workspaces’ real-time answer caches (POST /v1/enrich) are cleared with them, since an answer cannot be told apart by provider. The long-term store in PostgreSQL still answers a question it holds an answer to younger than STORE_FRESH_DAYS; a job that must call the provider again says so with `options.max_age_days: 0`. Walks Redis with SCAN, never blocking it.
      */
     post: operations['AdminOpsController_clearCache'];
     delete?: never;

@@ -1000,7 +1000,7 @@ export class Orchestrator {
           result.domain = { ...withoutFoundBy(output), source };
           break;
         case 'email':
-          result.email = { ...output, source };
+          result.email = { ...withoutFoundBy(output), source };
           answers.push(emailAnswer(source, output as unknown as FoundEmail));
           break;
         case 'phone':
