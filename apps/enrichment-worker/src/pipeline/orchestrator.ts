@@ -704,9 +704,10 @@ export class Orchestrator {
                 ).then((lefts) => Math.min(...lefts.flatMap((left) => Object.values(left)))),
               )
             : null,
-          // An operator's pause stops calls on every account; a pause for credits is the platform's
-          // (a step on an own account goes on a queue the pause leaves running).
-          paid ? this.gate.pauseOf(settings.name) : null,
+          // An operator's pause stops calls on every account, free ones too; a pause for credits is
+          // the platform's and only about paid calls (a step on an own account goes on a queue the
+          // pause leaves running).
+          this.gate.pauseOf(settings.name),
           this.guards.circuits.state(settings.name),
         ]);
         return {
@@ -716,7 +717,7 @@ export class Orchestrator {
           enabled: settings.enabled,
           hasCredentials: settings.hasCredentials || own,
           creditsBalance: snapshot?.balance ?? null,
-          paused: !own && paused !== null && paused.manual !== true,
+          paused: paid && !own && paused !== null && paused.manual !== true,
           pausedByOperator: paused?.manual === true,
           circuit,
           rateBudgetLeft: remaining,

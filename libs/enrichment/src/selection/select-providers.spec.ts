@@ -86,6 +86,23 @@ describe('SELECTION_FILTERS', () => {
     );
   });
 
+  it('defers a provider an operator paused behind every other for a free call, where it waits for the resume', () => {
+    const selection = selectProviders(
+      [
+        candidate('register', { cost: 0, priority: 0, pausedByOperator: true }),
+        candidate('search', { cost: 1, priority: 5 }),
+        candidate('paid-paused', { cost: 1, priority: 1, pausedByOperator: true }),
+      ],
+      ctx,
+    );
+    expect(names(selection.ordered)).toEqual(['search', 'register']);
+    expect(selection.skipped).toEqual([{ name: 'paid-paused', reason: 'paused_by_operator' }]);
+    // The only provider of the goal: chosen, and its step waits on the paused queue.
+    expect(
+      names(selectProviders([candidate('register', { cost: 0, pausedByOperator: true })], ctx).ordered),
+    ).toEqual(['register']);
+  });
+
   it('lets a healthy candidate through every filter', () => {
     for (const filter of SELECTION_FILTERS) {
       expect(filter.rejects(candidate('ok'), ctx)).toBe(false);

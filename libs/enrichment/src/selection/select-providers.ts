@@ -120,8 +120,14 @@ export const SELECTION_FILTERS: readonly SelectionFilter[] = [
 /**
  * A provider whose rate window is full is not skipped for good: others go first, and when none is
  * left the request waits for the window rather than giving up (its step backs off at call time).
+ * Nor is one its operator paused, for a call that costs nothing (the register's lookups, RocketReach's
+ * company search): others go first, and when none is left the step waits on its paused queue for
+ * the resume, rather than failing a request no other provider can answer. A paid call of a paused
+ * provider is skipped: the request goes on, or ends saying to retry later.
  */
-const DEFERRABLE: ReadonlySet<SkipReason> = new Set(['rate_limited']);
+function deferrable(reason: SkipReason, candidate: ProviderCandidate): boolean {
+  return reason === 'rate_limited' || (reason === 'paused_by_operator' && candidate.cost <= 0);
+}
 
 /** Weight of the prior, in calls: how many measured calls it takes to outweigh the assumption. */
 const PRIOR_CALLS = 10;
@@ -156,7 +162,7 @@ export function expectedCostPerSuccess(c: ProviderCandidate): number {
  * Filters the candidates through {@link SELECTION_FILTERS}, then orders the eligible ones:
  * `priority` by configured priority, then cost, then name; `cost_per_success` by
  * {@link expectedCostPerSuccess}, then priority, then name. In both, providers that charge for
- * answers the goal rejects go after the others, and rate-limited ones (see `DEFERRABLE`) after all.
+ * answers the goal rejects go after the others, and deferred ones (see `deferrable`) after all.
  */
 export function selectProviders(candidates: readonly ProviderCandidate[], ctx: SelectionContext): Selection {
   const eligible: ProviderCandidate[] = [];
@@ -166,7 +172,7 @@ export function selectProviders(candidates: readonly ProviderCandidate[], ctx: S
     const filter = SELECTION_FILTERS.find((f) => f.rejects(candidate, ctx));
     if (!filter) {
       eligible.push(candidate);
-    } else if (DEFERRABLE.has(filter.reason)) {
+    } else if (deferrable(filter.reason, candidate)) {
       deferred.push(candidate);
     } else {
       skipped.push({ name: candidate.name, reason: filter.reason });
