@@ -947,6 +947,10 @@ export class Orchestrator {
         continue;
       }
       if (!step?.output) {
+        // A miss the sandbox answered is the sandbox's answer too: it is marked as one.
+        sandbox ||= steps.some(
+          (s) => s.goal === goal.id && s.state !== 'skipped' && this.sandboxed.has(s.provider),
+        );
         const last = [...steps].reverse().find((s) => s.goal === goal.id);
         const reason =
           (steps.some((s) => s.goal === goal.id && verifiedCatchAll(request, steps, s))
