@@ -928,34 +928,25 @@ export class StepRunner {
           ])
         : false,
     ]);
-    if (suppressed) {
+    // The step ends without its call (or before the call's next request): nothing was paid for.
+    const stopUncalled = async (why: 'suppressed' | 'cancelled' | 'paused'): Promise<{ settled: string }> => {
       await this.releaseCredits(request.workspaceId, provider, step.id, account);
       await this.cache.unclaim(request.workspaceId, cacheKey, owner);
-      return {
-        settled: await settle({ state: 'skipped', reason: 'suppressed', latencyMs: null, credits: 0 }),
-      };
+      if (why === 'paused' && !account) {
+        return this.outOfCredits(job, token, provider, options, settle, 'the provider is paused for credits');
+      }
+      // A workspace's own account is paused only by an operator (see isPausedFor).
+      const reason = why === 'paused' ? 'paused_by_operator' : why;
+      return { settled: await settle({ state: 'skipped', reason, latencyMs: null, credits: 0 }) };
+    };
+    if (suppressed) {
+      return stopUncalled('suppressed');
     }
     if (cancelled) {
-      await this.releaseCredits(request.workspaceId, provider, step.id, account);
-      await this.cache.unclaim(request.workspaceId, cacheKey, owner);
-      return {
-        settled: await settle({ state: 'skipped', reason: 'cancelled', latencyMs: null, credits: 0 }),
-      };
+      return stopUncalled('cancelled');
     }
     if (paused) {
-      await this.releaseCredits(request.workspaceId, provider, step.id, account);
-      await this.cache.unclaim(request.workspaceId, cacheKey, owner);
-      if (account) {
-        return {
-          settled: await settle({
-            state: 'skipped',
-            reason: 'paused_by_operator',
-            latencyMs: null,
-            credits: 0,
-          }),
-        };
-      }
-      return this.outOfCredits(job, token, provider, options, settle, 'the provider is paused for credits');
+      return stopUncalled('paused');
     }
 
     // 4. The call. A paid one is kept as charged before it goes out: a run that dies while it is
@@ -1004,24 +995,7 @@ export class StepRunner {
       if (stop.reason !== null) {
         // Stopped before a further request of the call was sent: nothing was paid for.
         await this.cache.forgetPaid(step.id);
-        await this.releaseCredits(request.workspaceId, provider, step.id, account);
-        await this.cache.unclaim(request.workspaceId, cacheKey, owner);
-        if (stop.reason === 'cancelled') {
-          return {
-            settled: await settle({ state: 'skipped', reason: 'cancelled', latencyMs: null, credits: 0 }),
-          };
-        }
-        if (account) {
-          return {
-            settled: await settle({
-              state: 'skipped',
-              reason: 'paused_by_operator',
-              latencyMs: null,
-              credits: 0,
-            }),
-          };
-        }
-        return this.outOfCredits(job, token, provider, options, settle, 'the provider is paused for credits');
+        return stopUncalled(stop.reason);
       }
       // A provider can charge for an answer that then cannot be read (a 2xx its cost rule charged,
       // whose body the adapter refused: `invalid_response`). That spend is real: it is charged to
