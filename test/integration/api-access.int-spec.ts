@@ -625,9 +625,32 @@ describe('API access', () => {
     expect(step?.data).toMatchObject({ provider: 'companies-house', operation: 'company.profile' });
     expect((events.at(-1)?.data.result as { company?: unknown }).company).toBeDefined();
 
+    // Every event has an id; the outcome's tells a reconnect that the client has read it.
+    expect(events.map((event) => event.id)).toEqual([
+      ...events.slice(0, -1).map((_, index) => String(index + 1)),
+      'outcome',
+    ]);
+
     // A finished job: its snapshot and its outcome, then the stream ends.
     const again = await readEvents(`${stack.gatewayUrl}/v1/jobs/${created.body.id}/events`, apiKey);
     expect(again.map((event) => event.event)).toEqual(['snapshot', 'completed']);
+    // EventSource reconnects when a stream ends, sending the last id it read: after the outcome it
+    // is told 204, which stops it; a reconnect that has not read the outcome gets the job again.
+    const reconnect = (lastEventId: string): Promise<Response> =>
+      fetch(`${stack.gatewayUrl}/v1/jobs/${created.body.id}/events`, {
+        headers: {
+          authorization: `Bearer ${apiKey}`,
+          accept: 'text/event-stream',
+          'last-event-id': lastEventId,
+        },
+        signal: AbortSignal.timeout(20_000),
+      });
+    const ended = await reconnect('outcome');
+    expect(ended.status).toBe(204);
+    expect(await ended.text()).toBe('');
+    const midway = await reconnect('1');
+    expect(midway.status).toBe(200);
+    expect(eventsOf(await midway.text()).map((event) => event.event)).toEqual(['snapshot', 'completed']);
     const stranger = await createWorkspace(stack.gatewayUrl, 'Stranger Co');
     const refused = await fetch(`${stack.gatewayUrl}/v1/jobs/${created.body.id}/events`, {
       headers: { authorization: `Bearer ${stranger.apiKey}` },
@@ -835,10 +858,7 @@ describe('API access', () => {
 });
 
 /** Reads a server-sent event stream to its end (with a deadline): each event's name and JSON data. */
-async function readEvents(
-  url: string,
-  token: string,
-): Promise<{ event: string; data: Record<string, unknown> }[]> {
+async function readEvents(url: string, token: string): Promise<StreamedEvent[]> {
   const response = await fetch(url, {
     headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
     signal: AbortSignal.timeout(20_000),
@@ -848,18 +868,25 @@ async function readEvents(
   return eventsOf(await response.text());
 }
 
+interface StreamedEvent {
+  id: string | undefined;
+  event: string;
+  data: Record<string, unknown>;
+}
+
 /** The events of a server-sent event stream; comment lines (`: keep-alive`) are not events. */
-function eventsOf(text: string): { event: string; data: Record<string, unknown> }[] {
+function eventsOf(text: string): StreamedEvent[] {
   return text
     .split('\n\n')
     .filter((block) => block.split('\n').some((line) => line.length > 0 && !line.startsWith(':')))
     .map((block) => {
       const lines = block.split('\n');
+      const id = lines.find((line) => line.startsWith('id: '))?.slice(4);
       const event = lines.find((line) => line.startsWith('event: '))?.slice(7) ?? 'message';
       const data = lines
         .filter((line) => line.startsWith('data: '))
         .map((line) => line.slice(6))
         .join('\n');
-      return { event, data: JSON.parse(data) as Record<string, unknown> };
+      return { id, event, data: JSON.parse(data) as Record<string, unknown> };
     });
 }

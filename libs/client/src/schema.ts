@@ -77,7 +77,7 @@ export interface paths {
     };
     /**
      * Server-sent events of a job: `snapshot`, then `step` and `status` as they happen, then `completed`, `failed` or `cancelled` with the result
-     * @description The stream ends after the outcome. A page can show a lead’s e-mail or phone appear without polling. Workers announce each change over Redis; the gateway also re-reads the job every 5 s in case a message was lost.
+     * @description The stream ends after the outcome. A page can show a lead’s e-mail or phone appear without polling. Workers announce each change over Redis; the gateway also re-reads the job every 5 s in case a message was lost. Every event has an `id:`, the outcome’s being `outcome`; a reconnect (EventSource sends the last id it read as `Last-Event-ID`) is sent a fresh snapshot, or 204 when it has read the outcome, which stops EventSource reconnecting.
      */
     get: operations['JobsController_events'];
     put?: never;
@@ -2821,24 +2821,34 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description `text/event-stream`: one `event:` and `data:` (JSON) per event. */
+      /** @description `text/event-stream`: one `id:`, `event:` and `data:` (JSON) per event. */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
           /**
-           * @example event: snapshot
+           * @example id: 1
+           *     event: snapshot
            *     data: {"id":"6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f","status":"running","steps":[]}
            *
+           *     id: 2
            *     event: step
            *     data: {"job_id":"6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f","seq":1,"provider":"companies-house","state":"completed"}
            *
+           *     id: outcome
            *     event: completed
            *     data: {"job_id":"6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f","status":"completed","result":{"company":{}},"error":null,"credits_spent":0}
            */
           'text/event-stream': string;
         };
+      };
+      /** @description The request’s `Last-Event-ID` is `outcome` and the job has ended: nothing more to send. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description The id is not a UUID, or a query parameter (the route takes none). */
       400: {

@@ -57,6 +57,9 @@ import { Quotas } from '../credits/quotas.service';
 import { AuditLog } from '../audit/audit-log.service';
 import { ApiSuppressed } from '../persons/suppression-check';
 
+/** The id of a job event stream's outcome event (`completed`, `failed` or `cancelled`). */
+const OUTCOME_EVENT_ID = 'outcome';
+
 @ApiTags('jobs')
 @ApiBearerAuth()
 @ApiKeyErrors()
@@ -315,13 +318,17 @@ export class JobsController {
     summary:
       'Server-sent events of a job: `snapshot`, then `step` and `status` as they happen, then `completed`, `failed` or `cancelled` with the result',
     description:
-      'The stream ends after the outcome. A page can show a lead’s e-mail or phone appear without polling. Workers announce each change over Redis; the gateway also re-reads the job every 5 s in case a message was lost.',
+      'The stream ends after the outcome. A page can show a lead’s e-mail or phone appear without polling. Workers announce each change over Redis; the gateway also re-reads the job every 5 s in case a message was lost. Every event has an `id:`, the outcome’s being `outcome`; a reconnect (EventSource sends the last id it read as `Last-Event-ID`) is sent a fresh snapshot, or 204 when it has read the outcome, which stops EventSource reconnecting.',
   })
   @ApiProduces('text/event-stream')
   @ApiResponse({
     status: 200,
-    description: '`text/event-stream`: one `event:` and `data:` (JSON) per event.',
+    description: '`text/event-stream`: one `id:`, `event:` and `data:` (JSON) per event.',
     content: { 'text/event-stream': { schema: { type: 'string' }, example: JOB_EVENTS_EXAMPLE } },
+  })
+  @ApiResponse({
+    status: 204,
+    description: 'The request’s `Last-Event-ID` is `outcome` and the job has ended: nothing more to send.',
   })
   @ApiUuidParam('id', 'The job id, as returned by POST /v1/jobs.', '6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f')
   @ApiError(400, 'The id is not a UUID, or a query parameter (the route takes none).', [
@@ -342,15 +349,25 @@ export class JobsController {
   ): Promise<void> {
     // Read before the stream opens: another workspace's job is a plain 404.
     let last = await this.jobs.get(caller, id);
+    // EventSource reconnects whenever a stream ends, the end after an outcome included, and sends
+    // the id of the last event it read. A reconnect that has read the outcome is told 204, which
+    // stops EventSource reconnecting (HTML's server-sent events: any status but 200 fails the
+    // connection for good); any other reconnect is sent a fresh snapshot.
+    const outcomeRead =
+      request.headers['last-event-id'] === OUTCOME_EVENT_ID && TERMINAL_STATUSES.includes(last.status);
     await this.audit.record({
       workspaceId: caller.workspaceId,
       actor: caller.apiKeyId,
       action: 'job.events.read',
       targetType: 'job',
       targetId: id,
-      details: { type: last.type, status: last.status },
+      details: { type: last.type, status: last.status, ...(outcomeRead ? { outcome_read: true } : {}) },
       correlationId,
     });
+    if (outcomeRead) {
+      response.status(204).end();
+      return;
+    }
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
@@ -369,9 +386,11 @@ export class JobsController {
       }
     };
     request.on('close', close);
+    let sent = 0;
     const send = (events: JobEvent[]): void => {
       for (const event of events) {
-        response.write(`event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
+        const eventId = TERMINAL_STATUSES.includes(event.type) ? OUTCOME_EVENT_ID : String((sent += 1));
+        response.write(`id: ${eventId}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
       }
       if (TERMINAL_STATUSES.includes(last.status)) {
         close();

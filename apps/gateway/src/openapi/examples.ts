@@ -78,12 +78,15 @@ export const JOB_LIST_EXAMPLE = {
 };
 
 export const JOB_EVENTS_EXAMPLE = [
+  'id: 1',
   'event: snapshot',
   `data: {"id":"${JOB_ID}","status":"running","steps":[]}`,
   '',
+  'id: 2',
   'event: step',
   `data: {"job_id":"${JOB_ID}","seq":1,"provider":"companies-house","state":"completed"}`,
   '',
+  'id: outcome',
   'event: completed',
   `data: {"job_id":"${JOB_ID}","status":"completed","result":{"company":{}},"error":null,"credits_spent":0}`,
   '',
