@@ -10,3 +10,4 @@ export * from './prepared';
 export * from './erasure-lock';
 export * from './provider-pause-lock';
 export * from './retention-lock';
+export * from './credit-amounts';

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { roundCredits } from './credit-amounts';
 
 export interface UsageRow {
   provider: string;
@@ -68,7 +69,7 @@ export async function usageBetween(
       calls: Number(row.calls),
       hits,
       credits,
-      cost_per_hit: hits > 0 ? Math.round((credits / hits) * 10_000) / 10_000 : null,
+      cost_per_hit: hits > 0 ? roundCredits(credits / hits) : null,
     };
   });
 }

@@ -9,7 +9,14 @@ import {
   SANDBOX_NOTICE,
   sandboxedProviders,
 } from '@sluice/config';
-import { EnrichmentRequest, EnrichmentStep, isUniqueViolation, preparedSql, queryPrepared } from '@sluice/db';
+import {
+  EnrichmentRequest,
+  EnrichmentStep,
+  isUniqueViolation,
+  preparedSql,
+  queryPrepared,
+  roundCredits,
+} from '@sluice/db';
 import {
   cacheKeyOf,
   chainStopReason,
@@ -1055,9 +1062,7 @@ export class Orchestrator {
       result.sandbox = true;
       result.notice = SANDBOX_NOTICE;
     }
-    // To the ledger's 4 decimals: a sum of binary fractions shows 0.1 + 0.2 as 0.30000000000000004.
-    result.credits_spent =
-      Math.round(steps.reduce((sum, step) => sum + Number(step.credits), 0) * 10_000) / 10_000;
+    result.credits_spent = roundCredits(steps.reduce((sum, step) => sum + Number(step.credits), 0));
     return result;
   }
 

@@ -5,7 +5,7 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { ApiAnswer, ApiError, ApiKeyErrors, ApiNoQuery } from '../openapi/decorators';
 import { ALERTS_EXAMPLE, CREDITS_EXAMPLE, CREDITS_NULLABLE, USAGE_EXAMPLE } from '../openapi/examples';
 import { CoreConfig, CreditMonitorConfig } from '@sluice/config';
-import { firstChargesOf, usageBetween, type UsageRow } from '@sluice/db';
+import { firstChargesOf, roundCredits, usageBetween, type UsageRow } from '@sluice/db';
 import { BURN_WINDOW_DAYS, forecastCredits, renewalOf } from '@sluice/enrichment';
 import { ACTIVE_PROVIDERS, CreditWallet, creditWalletPrefix, pauseOf, QUEUE_NAMES } from '@sluice/queue';
 import type { Queue } from 'bullmq';
@@ -125,7 +125,7 @@ export class CreditsController {
           reserved: wallet.reserved,
           spent_today: Number(spent?.today ?? 0),
           spent_this_month: Number(spent?.month ?? 0),
-          burn_rate_per_day: Math.round((forecast?.burnPerDay ?? 0) * 10_000) / 10_000,
+          burn_rate_per_day: roundCredits(forecast?.burnPerDay ?? 0),
           forecast_exhaustion: forecast?.exhaustsAt?.toISOString() ?? null,
           renewal_date: renewsAt?.toISOString() ?? null,
           queue: pause

@@ -3,7 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import { getQueueToken } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CoreConfig, PipelineConfig } from '@sluice/config';
-import { firstChargesOf, usageBetween } from '@sluice/db';
+import { firstChargesOf, roundCredits, usageBetween } from '@sluice/db';
 import { BURN_WINDOW_DAYS, forecastCredits } from '@sluice/enrichment';
 import {
   ACTIVE_PROVIDERS,
@@ -77,7 +77,7 @@ function totals(rows: { calls: number; hits: number; credits: number }[]): Usage
   return {
     calls,
     hits,
-    credits: Math.round(credits * 10_000) / 10_000,
+    credits: roundCredits(credits),
     hit_rate: calls > 0 ? Math.round((hits / calls) * 10_000) / 10_000 : null,
   };
 }
@@ -199,7 +199,7 @@ export class DashboardService {
         unlimited,
         balance_read_at: readAt?.toISOString() ?? null,
         reserved: wallet.reserved,
-        burn_rate_per_day: Math.round((forecast?.burnPerDay ?? 0) * 10_000) / 10_000,
+        burn_rate_per_day: roundCredits(forecast?.burnPerDay ?? 0),
         forecast_exhaustion: forecast?.exhaustsAt?.toISOString() ?? null,
         paused: pause !== null,
         pause: pause

@@ -1,4 +1,4 @@
-import type { EnrichmentRequest, EnrichmentStep } from '@sluice/db';
+import { roundCredits, type EnrichmentRequest, type EnrichmentStep } from '@sluice/db';
 import type { UnresolvedGoal } from '@sluice/enrichment';
 
 export interface StepView {
@@ -58,9 +58,7 @@ export function toJobView(request: EnrichmentRequest, steps: EnrichmentStep[]): 
     input: request.input,
     result: request.result,
     error: request.error,
-    // Credits have 4 decimals (the ledger's numeric): a sum of binary fractions would show 0.1 + 0.2
-    // as 0.30000000000000004.
-    credits_spent: Math.round(stepViews.reduce((sum, step) => sum + step.credits, 0) * 10_000) / 10_000,
+    credits_spent: roundCredits(stepViews.reduce((sum, step) => sum + step.credits, 0)),
     max_credits: request.maxCredits === null ? null : Number(request.maxCredits),
     options: request.options,
     steps: stepViews,
