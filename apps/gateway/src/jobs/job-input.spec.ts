@@ -114,3 +114,19 @@ describe('parseJobOptions (max_age_days)', () => {
     }
   });
 });
+
+describe('parseJobInput (phone)', () => {
+  it('reads a number without a country code as a UK number', () => {
+    expect(parseJobInput('enrich', { phone: '020 7946 0018' }).phone).toBe('+442079460018');
+    expect(parseJobInput('enrich', { phone: '+1 415 555 0133' }).phone).toBe('+14155550133');
+  });
+
+  it('tells a caller whose national number is not a UK one to write its country code', () => {
+    expect(() => parseJobInput('enrich', { phone: '(415) 555-0133' })).toThrow(
+      'input.phone "(415) 555-0133" is not a phone number: one without + is read as a UK number; write another country’s with its code, as +1 415 555 0133',
+    );
+    expect(() => parseJobInput('enrich', { phone: '+1 555' })).toThrow(
+      /^input\.phone "\+1 555" is not a phone number$/,
+    );
+  });
+});

@@ -119,7 +119,16 @@ export function parseJobInput(type: RequestType, input: Record<string, unknown>)
         );
         break;
       case 'phone':
-        parsed.phone = normalised(field, raw, (v) => normalizePhone(v), 'a phone number');
+        parsed.phone = normalised(
+          field,
+          raw,
+          (v) => normalizePhone(v),
+          // A number without a country code is read as a UK one (the register's country), so a
+          // caller who wrote another country's number in its national form is told how to write it.
+          typeof raw === 'string' && !/^\s*(\+|00)/.test(raw)
+            ? 'a phone number: one without + is read as a UK number; write another country’s with its code, as +1 415 555 0133'
+            : 'a phone number',
+        );
         break;
       case 'company_name':
       case 'first_name':
