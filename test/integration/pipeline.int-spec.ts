@@ -1355,6 +1355,58 @@ describe('circuit breakers', () => {
     const after = await (await fetch(`${ctx.stack.workerUrl}/metrics`)).text();
     expect(after).toMatch(/sluice_circuit_transitions_total\{provider="orion-connect",to="closed"[^}]*\} 1/);
   });
+
+  it('lets the next step probe a half-open circuit at once when the probe’s own step made no call', async () => {
+    const phoned = world.filter((p) => p.phones['orion-connect'] && p.phones['astra-dialer']).slice(3);
+    expect(phoned.length).toBeGreaterThanOrEqual(3);
+    const orionStep = (view: JobView): JobView['steps'][number] | undefined =>
+      view.steps.find((s) => s.provider === 'orion-connect');
+    // A workspace whose quota at Orion Connect holds every paid call before it is made.
+    const held = await createWorkspace(ctx.stack.gatewayUrl, 'Held Probe Co');
+    const quota = await call(
+      ctx.stack.gatewayUrl,
+      'PUT',
+      `/v1/admin/workspaces/${held.id}/quotas/orion-connect`,
+      { token: TEST_ADMIN_TOKEN, body: { monthly_credits: 0, policy: 'hold' } },
+    );
+    expect(quota.status).toBe(200);
+
+    await sandboxPatch(ctx.stack.sandboxUrl, 'orion-connect', { outage: true });
+    const opened = await finished(
+      ctx.stack,
+      apiKey,
+      await enqueue(ctx.stack, apiKey, { type: 'person.phone', input: personInput(phoned[0]) }),
+      30_000,
+    );
+    expect(orionStep(opened)?.state).toBe('failed');
+    await sandboxPatch(ctx.stack.sandboxUrl, 'orion-connect', { outage: false });
+    await new Promise((resolve) => setTimeout(resolve, 1600)); // the cool-down
+
+    // The circuit's one probe goes to a step that its quota then holds: no call, nothing learnt.
+    const heldId = await enqueue(ctx.stack, held.apiKey, {
+      type: 'person.phone',
+      input: personInput(phoned[1]),
+    });
+    await eventually(
+      async () =>
+        (await job(ctx.stack, held.apiKey, heldId)).steps.some((s) => s.reason === 'quota_held')
+          ? true
+          : null,
+      { timeoutMs: 15_000, what: 'the probe’s step held by its quota' },
+    );
+    // The next step probes at once, and its answer closes the circuit; it is not skipped as if the
+    // circuit were still open until the held probe's slot expired.
+    const next = await finished(
+      ctx.stack,
+      apiKey,
+      await enqueue(ctx.stack, apiKey, { type: 'person.phone', input: personInput(phoned[2]) }),
+    );
+    expect(orionStep(next)).toMatchObject({ state: 'completed', reason: null });
+    const cancelled = await call(ctx.stack.gatewayUrl, 'POST', `/v1/jobs/${heldId}/cancel`, {
+      token: held.apiKey,
+    });
+    expect(cancelled.status).toBe(200);
+  });
 });
 
 describe('cancellation', () => {

@@ -240,6 +240,11 @@ function paidCredits(paid: PaidResult): number {
   return paid.status === 'unreadable' ? paid.credits : paid.credits + (paid.startedCredits ?? 0);
 }
 
+/** The half-open circuit probe a run of a step holds, if any (see `run`). */
+interface HeldProbe {
+  held: { provider: ProviderName; token: string } | null;
+}
+
 @Injectable()
 export class StepRunner {
   private readonly logger = new Logger(StepRunner.name);
@@ -389,9 +394,21 @@ export class StepRunner {
     }
     // Provider calls made by this run are written with its settlement, or when it ends without one.
     this.callLog.begin(job.data.stepId);
+    const probe: HeldProbe = { held: null };
     try {
-      return await this.runStep(job, worker, token);
+      return await this.runStep(job, worker, token, probe);
     } finally {
+      // A half-open circuit's probe whose outcome was not recorded (no call made: over budget, a
+      // claim or a rate slot to wait for, a cancellation; or an answer that says nothing of the
+      // provider's health, such as a 429) frees its slot, so the next step probes now rather than
+      // a cool-down later, skipping the provider meanwhile. Once recorded, the slot is gone already.
+      if (probe.held !== null) {
+        const { provider, token: probeToken } = probe.held;
+        await this.guards.circuits.releaseProbe(provider, probeToken).catch((error: unknown) =>
+          // Not released: the slot expires by itself.
+          this.logger.warn({ msg: 'could not free the circuit probe slot', provider, error: String(error) }),
+        );
+      }
       await this.callLog.flush(job.data.stepId);
     }
   }
@@ -400,6 +417,7 @@ export class StepRunner {
     job: Job<ProviderStepPayload>,
     worker: Worker,
     token: string | undefined,
+    probe: HeldProbe,
   ): Promise<{ settled: string }> {
     const readAt = Date.now();
     // BullMQ counts failed runs only: runs that waited (DelayedError, RateLimitError) are not attempts.
@@ -775,7 +793,11 @@ export class StepRunner {
         throw new DelayedError();
       }
     }
-    const permit = await this.guards.circuits.tryAcquire(provider);
+    // A probe's slot lasts as long as its call may, so a slow probe is not joined by a second one.
+    const permit = await this.guards.circuits.tryAcquire(provider, this.stepTimeoutOf(provider));
+    if (permit.probe !== undefined) {
+      probe.held = { provider, token: permit.probe };
+    }
     if (!permit.allowed) {
       return {
         settled: await settle({ state: 'skipped', reason: 'circuit_open', latencyMs: null, credits: 0 }),

@@ -28,11 +28,17 @@ export interface CircuitPermit {
   state: CircuitState;
   /** 0 when allowed. */
   retryAfterMs: number;
+  /**
+   * Set when this permit is the half-open circuit's one probe: its token, for `releaseProbe` when
+   * the probe ends without a call (nothing learnt of the provider) so another may try at once.
+   */
+  probe?: string;
 }
 
 /*
  * Keys per circuit: KEYS[1] a hash { state, openUntil } (absent = closed), KEYS[2] the probe slot
- * (SET NX PX coolDownMs, so a prober that dies frees it), KEYS[3] all outcomes and KEYS[4] failures,
+ * (SET NX PX: at least coolDownMs, or as long as the probe's call may take, so that a slow probe is
+ * not joined by a second while a prober that dies frees it), KEYS[3] all outcomes and KEYS[4] failures,
  * both sorted sets scored by Redis TIME in ms. Every script replies with the state after it and the
  * state it moved from ('' when it moved nothing), so only the replica that made a transition
  * reports it.
@@ -50,7 +56,7 @@ local function reported()
 end
 `;
 
-/* ARGV: coolDownMs, probe token. Reply: { state, from, allowed 0|1, retryAfterMs }. */
+/* ARGV: the probe slot's lifetime in ms, probe token. Reply: { state, from, allowed 0|1, retryAfterMs }. */
 const TRY_ACQUIRE = new LuaScript(`${LUA_STATE}
 if state == 'closed' then
   return { 'closed', '', 1, 0 }
@@ -118,6 +124,14 @@ if calls >= tonumber(ARGV[3]) and failures / calls >= tonumber(ARGV[4]) then
   return { 'open', 'closed', failures, calls }
 end
 return { 'closed', '', 0, 0 }
+`);
+
+/* ARGV: probe token. Frees the probe slot if that probe still holds it. Reply: { state, '' }. */
+const RELEASE_PROBE = new LuaScript(`${LUA_STATE}
+if redis.call('GET', KEYS[2]) == ARGV[1] then
+  redis.call('DEL', KEYS[2])
+end
+return { reported(), '' }
 `);
 
 /* Reply: { state, '' }. Read-only. */
@@ -194,14 +208,30 @@ export class RedisCircuitBreaker {
   /**
    * closed → allowed. open and cool-down not over → refused with retryAfterMs. open and cool-down
    * over → becomes half_open and lets exactly one probe through across all replicas (the probe
-   * slot expires after coolDownMs if the prober dies); others are refused while the probe runs.
+   * slot expires after coolDownMs, or `callMs` when that is longer, if the prober never reports);
+   * others are refused while the probe runs.
    */
-  async tryAcquire(key: string): Promise<CircuitPermit> {
-    const reply = await TRY_ACQUIRE.run(this.redis, this.keys(key), [this.options.coolDownMs, randomUUID()]);
+  async tryAcquire(key: string, callMs = 0): Promise<CircuitPermit> {
+    const token = randomUUID();
+    const reply = await TRY_ACQUIRE.run(this.redis, this.keys(key), [
+      Math.max(this.options.coolDownMs, Math.ceil(callMs)),
+      token,
+    ]);
     const { state, from, numbers } = parseReply(reply, 4);
     this.report(key, from, state, null);
     const [allowed, retryAfterMs] = numbers;
-    return { allowed: allowed === 1, state, retryAfterMs: retryAfterMs ?? 0 };
+    const permit: CircuitPermit = { allowed: allowed === 1, state, retryAfterMs: retryAfterMs ?? 0 };
+    return permit.allowed && state === 'half_open' ? { ...permit, probe: token } : permit;
+  }
+
+  /**
+   * Frees the probe slot `tryAcquire` gave (`permit.probe`) when the probe ended without an outcome
+   * to record (its step made no call, or one that says nothing of the provider's health), so that
+   * the next step probes now rather than once the slot expires. A no-op once the probe's outcome
+   * was recorded, or its slot expired and another probe holds it.
+   */
+  async releaseProbe(key: string, probe: string): Promise<void> {
+    parseReply(await RELEASE_PROBE.run(this.redis, this.keys(key), [probe]), 2);
   }
 
   /** In half_open: closes the circuit (clears the window). In closed: counts a success. */

@@ -388,7 +388,42 @@ describe('Redis guards shared by worker replicas (real Redis)', () => {
         allowed: true,
         state: 'half_open',
         retryAfterMs: 0,
+        probe: expect.any(String),
       });
+    });
+
+    it('frees the probe slot when its prober releases it, and only that prober', async () => {
+      await openIt('released');
+      await sleep(options.coolDownMs + 30);
+      const probe = await breakerA.tryAcquire('released');
+      expect(probe).toMatchObject({ allowed: true, state: 'half_open', probe: expect.any(String) });
+      expect((await breakerB.tryAcquire('released')).allowed).toBe(false);
+      // Another token frees nothing.
+      await breakerB.releaseProbe('released', 'not-the-probe');
+      expect((await breakerB.tryAcquire('released')).allowed).toBe(false);
+      await breakerA.releaseProbe('released', probe.probe ?? '');
+      const next = await breakerB.tryAcquire('released');
+      expect(next).toMatchObject({ allowed: true, state: 'half_open' });
+      expect(next.probe).not.toBe(probe.probe);
+      // Released after its outcome closed the circuit: nothing to free, and nothing changes.
+      expect(await breakerB.recordSuccess('released')).toBe('closed');
+      await breakerA.releaseProbe('released', probe.probe ?? '');
+      await breakerB.releaseProbe('released', next.probe ?? '');
+      expect(await breakerA.tryAcquire('released')).toEqual({
+        allowed: true,
+        state: 'closed',
+        retryAfterMs: 0,
+      });
+    });
+
+    it('keeps a slow probe’s slot for as long as its call may take, past the cool-down', async () => {
+      await openIt('slow');
+      await sleep(options.coolDownMs + 30);
+      expect((await breakerA.tryAcquire('slow', options.coolDownMs * 4)).allowed).toBe(true);
+      await sleep(options.coolDownMs + 100);
+      const second = await breakerB.tryAcquire('slow');
+      expect(second.allowed).toBe(false);
+      expect(second.retryAfterMs).toBeGreaterThan(options.coolDownMs);
     });
 
     it('ignores late outcomes while open, and reset closes it', async () => {
