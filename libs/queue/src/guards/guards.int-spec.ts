@@ -388,7 +388,7 @@ describe('Redis guards shared by worker replicas (real Redis)', () => {
         allowed: true,
         state: 'half_open',
         retryAfterMs: 0,
-        probe: expect.any(String),
+        probe: expect.any(String) as unknown,
       });
     });
 
@@ -396,7 +396,11 @@ describe('Redis guards shared by worker replicas (real Redis)', () => {
       await openIt('released');
       await sleep(options.coolDownMs + 30);
       const probe = await breakerA.tryAcquire('released');
-      expect(probe).toMatchObject({ allowed: true, state: 'half_open', probe: expect.any(String) });
+      expect(probe).toMatchObject({
+        allowed: true,
+        state: 'half_open',
+        probe: expect.any(String) as unknown,
+      });
       expect((await breakerB.tryAcquire('released')).allowed).toBe(false);
       // Another token frees nothing.
       await breakerB.releaseProbe('released', 'not-the-probe');
