@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { getQueueToken } from '@nestjs/bullmq';
 import { EnrichmentRequest } from '@sluice/db';
 import { JOB_NAMES, planJobOptions, QUEUE_NAMES } from '@sluice/queue';
@@ -326,6 +327,107 @@ describe('API access', () => {
         })
       ).status,
     ).toBe(400);
+  });
+
+  it('replays the first answer to the same body with its keys in another order; another value or list order is 409', async () => {
+    ctx = await setUp({}, { worker: false });
+    const { stack, db, prefix } = ctx;
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Reorder Co');
+    const post = (path: string, key: string, body: unknown) =>
+      call<{ id: string; message?: string; jobs?: { id: string }[] }>(stack.gatewayUrl, 'POST', path, {
+        token: apiKey,
+        body,
+        headers: { 'idempotency-key': key },
+      });
+    const jobs = () => db.dataSource.getRepository(EnrichmentRequest).countBy({ workspaceId });
+    const sent = {
+      type: 'company.profile',
+      input: { company_number: '00000001' },
+      priority: 'bulk',
+      options: { max_age_days: 30, wait_for_credits: false },
+    };
+    // The same request as another serialiser writes it: every object's keys in another order.
+    const reordered = {
+      options: { wait_for_credits: false, max_age_days: 30 },
+      priority: 'bulk',
+      input: { company_number: '00000001' },
+      type: 'company.profile',
+    };
+    expect(JSON.stringify(reordered)).not.toBe(JSON.stringify(sent));
+    const first = await post('/v1/jobs', 'reorder-1', sent);
+    expect(first.status).toBe(202);
+    const again = await post('/v1/jobs', 'reorder-1', reordered);
+    expect({ status: again.status, id: again.body.id, message: again.body.message }).toEqual({
+      status: 202,
+      id: first.body.id,
+      message: undefined,
+    });
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(await jobs()).toBe(1);
+    // A value that differs is another request, whatever the order of its keys.
+    const other = await post('/v1/jobs', 'reorder-1', {
+      ...reordered,
+      options: { wait_for_credits: false, max_age_days: 31 },
+    });
+    expect(other.status).toBe(409);
+    expect(other.body.message).toMatch(/different request/);
+    // Answered from PostgreSQL's copy too, once Redis has lost its own.
+    const redis = new Redis(requireEnv('REDIS_URL'));
+    try {
+      const keyOf = (key: string): string =>
+        `${prefix}:idempotency:${workspaceId}:${createHash('sha256').update(key).digest('hex')}`;
+      expect(await redis.del(keyOf('reorder-1'))).toBe(1);
+      const fromPostgres = await post('/v1/jobs', 'reorder-1', reordered);
+      expect({ status: fromPostgres.status, id: fromPostgres.body.id }).toEqual({
+        status: 202,
+        id: first.body.id,
+      });
+      expect(await jobs()).toBe(1);
+
+      // A list's order is part of the request: the jobs of a bulk request in another order are 409.
+      const bulk = {
+        jobs: [
+          { type: 'company.profile', input: { company_number: '00000002' } },
+          { type: 'company.profile', input: { company_number: '00000003' } },
+        ],
+      };
+      expect((await post('/v1/jobs/bulk', 'reorder-2', bulk)).status).toBe(202);
+      const swapped = await post('/v1/jobs/bulk', 'reorder-2', { jobs: [...bulk.jobs].reverse() });
+      expect(swapped.status).toBe(409);
+      expect(await jobs()).toBe(3);
+
+      // An answer kept before the canonical fingerprint (an older gateway's, within its TTL) holds
+      // the fingerprint of the body as it was sent: the same body sent again still gets it, from
+      // Redis and from PostgreSQL.
+      const asSent = createHash('sha256')
+        .update(`POST /v1/jobs\n${JSON.stringify(reordered)}`)
+        .digest('hex');
+      const legacy = await post('/v1/jobs', 'reorder-3', reordered);
+      expect(legacy.status).toBe(202);
+      const kept = JSON.parse((await redis.get(keyOf('reorder-3'))) ?? 'null') as { fingerprint: string };
+      expect(kept.fingerprint).not.toBe(asSent);
+      await redis.set(keyOf('reorder-3'), JSON.stringify({ ...kept, fingerprint: asSent }), 'KEEPTTL');
+      await db.dataSource.query(
+        'UPDATE idempotency_answers SET fingerprint = $3 WHERE workspace_id = $1 AND key_digest = $2',
+        [workspaceId, createHash('sha256').update('reorder-3').digest('hex'), asSent],
+      );
+      for (const from of ['Redis', 'PostgreSQL']) {
+        if (from === 'PostgreSQL') {
+          expect(await redis.del(keyOf('reorder-3'))).toBe(1);
+        }
+        const repeat = await post('/v1/jobs', 'reorder-3', reordered);
+        expect({ from, status: repeat.status, id: repeat.body.id }).toEqual({
+          from,
+          status: 202,
+          id: legacy.body.id,
+        });
+      }
+      const changed = await post('/v1/jobs', 'reorder-3', { ...reordered, priority: 'interactive' });
+      expect(changed.status).toBe(409);
+      expect(await jobs()).toBe(4);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('keeps no Idempotency-Key answer for a caller it does not know, nor lets one take the operator’s keys', async () => {

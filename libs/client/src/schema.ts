@@ -2241,7 +2241,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
+        /** @description Up to 255 visible ASCII characters. The same key and body (its object keys in any order; lists in theirs) within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
         'Idempotency-Key'?: string;
       };
       path?: never;
@@ -2448,7 +2448,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
+        /** @description Up to 255 visible ASCII characters. The same key and body (its object keys in any order; lists in theirs) within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
         'Idempotency-Key'?: string;
       };
       path?: never;
@@ -2620,7 +2620,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
+        /** @description Up to 255 visible ASCII characters. The same key and body (its object keys in any order; lists in theirs) within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -3112,7 +3112,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
+        /** @description Up to 255 visible ASCII characters. The same key and body (its object keys in any order; lists in theirs) within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -3292,7 +3292,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
+        /** @description Up to 255 visible ASCII characters. The same key and body (its object keys in any order; lists in theirs) within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
         'Idempotency-Key'?: string;
       };
       path?: never;
@@ -3431,7 +3431,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
+        /** @description Up to 255 visible ASCII characters. The same key and body (its object keys in any order; lists in theirs) within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
         'Idempotency-Key'?: string;
       };
       path?: never;
@@ -3685,7 +3685,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
+        /** @description Up to 255 visible ASCII characters. The same key and body (its object keys in any order; lists in theirs) within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -3832,7 +3832,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
+        /** @description Up to 255 visible ASCII characters. The same key and body (its object keys in any order; lists in theirs) within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -3948,7 +3948,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
+        /** @description Up to 255 visible ASCII characters. The same key and body (its object keys in any order; lists in theirs) within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -4064,7 +4064,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
+        /** @description Up to 255 visible ASCII characters. The same key and body (its object keys in any order; lists in theirs) within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
         'Idempotency-Key'?: string;
       };
       path?: never;
@@ -4154,7 +4154,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
+        /** @description Up to 255 visible ASCII characters. The same key and body (its object keys in any order; lists in theirs) within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
         'Idempotency-Key'?: string;
       };
       path?: never;
@@ -4385,7 +4385,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
+        /** @description Up to 255 visible ASCII characters. The same key and body (its object keys in any order; lists in theirs) within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
         'Idempotency-Key'?: string;
       };
       path?: never;
@@ -5907,7 +5907,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
+        /** @description Up to 255 visible ASCII characters. The same key and body (its object keys in any order; lists in theirs) within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -6287,7 +6287,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
+        /** @description Up to 255 visible ASCII characters. The same key and body (its object keys in any order; lists in theirs) within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
         'Idempotency-Key'?: string;
       };
       path?: never;
@@ -6573,7 +6573,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
+        /** @description Up to 255 visible ASCII characters. The same key and body (its object keys in any order; lists in theirs) within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
         'Idempotency-Key'?: string;
       };
       path?: never;
@@ -7424,7 +7424,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
+        /** @description Up to 255 visible ASCII characters. The same key and body (its object keys in any order; lists in theirs) within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
         'Idempotency-Key'?: string;
       };
       path?: never;
@@ -8024,7 +8024,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
+        /** @description Up to 255 visible ASCII characters. The same key and body (its object keys in any order; lists in theirs) within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -8769,7 +8769,7 @@ export interface operations {
         type?: unknown;
       };
       header?: {
-        /** @description Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
+        /** @description Up to 255 visible ASCII characters. The same key and body (its object keys in any order; lists in theirs) within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
         'Idempotency-Key'?: string;
       };
       path?: never;
@@ -9232,7 +9232,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
+        /** @description Up to 255 visible ASCII characters. The same key and body (its object keys in any order; lists in theirs) within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
         'Idempotency-Key'?: string;
       };
       path?: never;
@@ -10062,7 +10062,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
+        /** @description Up to 255 visible ASCII characters. The same key and body (its object keys in any order; lists in theirs) within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
         'Idempotency-Key'?: string;
       };
       path?: never;
@@ -10215,7 +10215,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
+        /** @description Up to 255 visible ASCII characters. The same key and body (its object keys in any order; lists in theirs) within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again. */
         'Idempotency-Key'?: string;
       };
       path?: never;

@@ -24,6 +24,7 @@ import { RECORDS_WORK_KEY, runUnderKey, type WorkUnderKey } from './idempotent-w
 import { erasureMarkKey, SET_UNLESS_ERASED } from '../persons/erasure-mark';
 import { CLAIM_AND_READ_ERASURE_MARK, idempotencyKeyPrefix, type KeptAnswer } from './idempotency-store';
 import { STREAMED_BODY_KEY, streamedDigestOf, type StreamedBodyDigest } from './streamed-body';
+import { canonicalBody } from './canonical-body';
 
 /** Answer fields that hold a secret shown once (a new API key, a webhook signing secret). */
 const SECRET_FIELDS = new Set(['api_key', 'webhook_secret', 'secret', 'token']);
@@ -49,22 +50,23 @@ const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 
 /**
  * `Idempotency-Key` on any POST of a workspace or the operator: the first answer is kept (per
- * workspace, for IDEMPOTENCY_TTL_S) and the same key with the same body gets it again
- * (`Idempotent-Replayed: true`) without doing the work twice; the same key with another body is
- * `409`, and so is a repeat while the first is still running. Only successful answers are kept: a
- * refused request did nothing, so retrying it is safe. Claimed and kept in Redis: one key per
- * (workspace, idempotency key), claimed with SET NX so two concurrent repeats never both run. Each
- * kept answer is also written to PostgreSQL (`idempotency_answers`, DurableIdempotencyAnswers),
- * which a request whose key Redis does not hold reads, under its claim, before it runs: a retry
- * after Redis lost its data is answered from there (and Redis warmed again) instead of doing the
- * work twice. A gateway that dies after the work but before the answer is kept: on the routes that
- * create jobs or batches (`@RecordsWorkUnderKey`) the work's own transaction recorded it under the
- * key, and the retry is a 409 naming what was made, nothing done again; on others the claim lapses
- * and the retry runs again (POST /v1/enrich joins the job it made, an import resumes). A route that
- * streams its body (`@StreamedBody`, the CSV import) is fingerprinted on what its handler read —
- * the settings and the file's bytes, not the multipart envelope — and a repeat of a finished one
- * is read (not run) to compare. A workspace's answer is not kept when an erasure came while its
- * request ran (it may name the erased person); the erasure itself drops the kept answers that do.
+ * workspace, for IDEMPOTENCY_TTL_S) and the same key with the same body (its object keys in any
+ * order) gets it again (`Idempotent-Replayed: true`) without doing the work twice; the same key
+ * with another body is `409`, and so is a repeat while the first is still running. Only successful
+ * answers are kept: a refused request did nothing, so retrying it is safe. Claimed and kept in
+ * Redis: one key per (workspace, idempotency key), claimed with SET NX so two concurrent repeats
+ * never both run. Each kept answer is also written to PostgreSQL (`idempotency_answers`,
+ * DurableIdempotencyAnswers), which a request whose key Redis does not hold reads, under its claim,
+ * before it runs: a retry after Redis lost its data is answered from there (and Redis warmed again)
+ * instead of doing the work twice. A gateway that dies after the work but before the answer is
+ * kept: on the routes that create jobs or batches (`@RecordsWorkUnderKey`) the work's own
+ * transaction recorded it under the key, and the retry is a 409 naming what was made, nothing done
+ * again; on others the claim lapses and the retry runs again (POST /v1/enrich joins the job it
+ * made, an import resumes). A route that streams its body (`@StreamedBody`, the CSV import) is
+ * fingerprinted on what its handler read — the settings and the file's bytes, not the multipart
+ * envelope — and a repeat of a finished one is read (not run) to compare. A workspace's answer is
+ * not kept when an erasure came while its request ran (it may name the erased person); the erasure
+ * itself drops the kept answers that do.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -127,7 +129,16 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const url = streamed ? request.path : (request.originalUrl ?? request.url);
     const fingerprintOf = (body: string): string =>
       createHash('sha256').update(`${request.method} ${url}\n${body}`).digest('hex');
-    let fingerprint = streamed ? null : fingerprintOf(JSON.stringify(request.body ?? null));
+    // A JSON body is fingerprinted in its canonical form (keys sorted): the same request sent again
+    // with its keys in another order is the same request.
+    let fingerprint = streamed ? null : fingerprintOf(canonicalBody(request.body));
+    // Answers (and claims) kept before that hold the fingerprint of the body as sent, key order and
+    // all, and live for IDEMPOTENCY_TTL_S after an upgrade: a repeat sent exactly as then still
+    // matches them. This second fingerprint, and its use in `sameRequest`, can be removed once every
+    // gateway has run the canonical form for longer than IDEMPOTENCY_TTL_S (24 h by default).
+    const asSentFingerprint = streamed ? null : fingerprintOf(JSON.stringify(request.body ?? null));
+    const sameRequest = (kept: string | null): boolean =>
+      kept === fingerprint || (asSentFingerprint !== null && kept === asSentFingerprint);
     const ttl = this.config.idempotencyTtlS;
     // The claim outlives this process only briefly: renewed while the handler works, it lapses
     // soon after a gateway that died mid-request, instead of refusing the key for the whole TTL.
@@ -164,7 +175,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       if (streamed) {
         fingerprint = fingerprintOf(await streamed(request));
       }
-      return this.replay(context, stored, fingerprint);
+      return this.replay(context, stored, sameRequest);
     }
     // Redis has nothing for the key, and the claim now held keeps a repeat out while PostgreSQL's
     // copy is read: Redis may have lost the answer (a restart without persistence, a failover).
@@ -182,7 +193,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       if (streamed) {
         fingerprint = fingerprintOf(await streamed(request));
       }
-      if (keptBefore.unanswered.fingerprint !== fingerprint) {
+      if (!sameRequest(keptBefore.unanswered.fingerprint)) {
         throw new ConflictException(DIFFERENT_REQUEST);
       }
       throw new ConflictException({
@@ -210,7 +221,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       if (streamed) {
         fingerprint = fingerprintOf(await streamed(request));
       }
-      return this.replay(context, keptBefore.kept, fingerprint);
+      return this.replay(context, keptBefore.kept, sameRequest);
     }
     const renewal = this.renew(redis, redisKey, claimTtl);
     // A route that records its work under the key does so in the work's own transaction, so a
@@ -308,9 +319,16 @@ export class IdempotencyInterceptor implements NestInterceptor {
     );
   }
 
-  /** A repeat's answer from what was kept for its key (in Redis, or PostgreSQL's copy). */
-  private replay(context: ExecutionContext, stored: KeptAnswer, fingerprint: string | null): unknown {
-    if (stored.fingerprint !== fingerprint) {
+  /**
+   * A repeat's answer from what was kept for its key (in Redis, or PostgreSQL's copy);
+   * `sameRequest` tells whether the kept fingerprint is the repeat's.
+   */
+  private replay(
+    context: ExecutionContext,
+    stored: KeptAnswer,
+    sameRequest: (kept: string | null) => boolean,
+  ): unknown {
+    if (!sameRequest(stored.fingerprint)) {
       throw new ConflictException(DIFFERENT_REQUEST);
     }
     if (stored.state === 'pending') {

@@ -293,7 +293,7 @@ export function ApiPost(options: { body: boolean | 'streamed' }): MethodDecorato
       name: 'Idempotency-Key',
       required: false,
       description:
-        'Up to 255 visible ASCII characters. The same key and body within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again.',
+        'Up to 255 visible ASCII characters. The same key and body (its object keys in any order; lists in theirs) within the retention window return the first answer (`Idempotent-Replayed: true`) without doing the work again.',
       example: 'order-42',
     }),
     ApiError(
