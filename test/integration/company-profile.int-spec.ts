@@ -196,6 +196,73 @@ describe('company.profile, end to end over the sandbox', () => {
     expect(job.result?.company?.company_number).toBe(company!.company_number);
   });
 
+  it('drops spaces written inside a company number: looked up, stored and cached as the number', async () => {
+    const active = (c: WorldCompany): boolean => c.company_status === 'active' && !c.company_status_detail;
+    // One no other test here asks for, so that its first lookup is this test's.
+    const taken = new Set(
+      [
+        world[0],
+        world[3],
+        world[5],
+        world.find(active),
+        world.find((c) => /^0\d{7}$/.test(c.company_number)),
+      ].map((c) => c?.company_number),
+    );
+    const company = world.find((c) => active(c) && !taken.has(c.company_number));
+    expect(company).toBeDefined();
+    const number = company!.company_number;
+    const written = [
+      ` ${number.slice(0, 2)} ${number.slice(2)} `,
+      `${number.slice(0, 2)} ${number.slice(2, 5)} ${number.slice(5)}`,
+      number,
+    ];
+    const calls = async (): Promise<number> =>
+      (
+        await call<{ by_endpoint: Record<string, number> }>(
+          stack.sandboxUrl,
+          'GET',
+          '/_sandbox/providers/companies-house/calls',
+        )
+      ).body.by_endpoint['GET /company/{company_number}'] ?? 0;
+    const before = await calls();
+    // Sent together: one question, however it is written, so one lookup for all three.
+    const created = await Promise.all(
+      written.map((given) =>
+        call<{ id: string; message?: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
+          token: keyA,
+          body: { type: 'company.profile', input: { company_number: given } },
+        }),
+      ),
+    );
+    expect(created.map((answer) => [answer.status, answer.body.message])).toEqual(
+      written.map(() => [202, undefined]),
+    );
+    for (const answer of created) {
+      const job = await waitForTerminal(answer.body.id, keyA);
+      expect(job.status).toBe('completed');
+      expect(job.result?.company).toMatchObject({
+        company_number: number,
+        company_name: company!.company_name,
+      });
+      const request = await db.dataSource
+        .getRepository(EnrichmentRequest)
+        .findOneByOrFail({ id: answer.body.id });
+      expect(request.input).toEqual({ company_number: number });
+    }
+    expect(await calls()).toBe(before + 1);
+    expect(await db.dataSource.getRepository(CompanyRecord).countBy({ companyNumber: number })).toBe(1);
+
+    // What is no company number once its spaces are gone is still refused, naming the field.
+    for (const given of [`${number} 1`, '0779 892A', 'XX 123456']) {
+      const refused = await call<{ message: unknown }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
+        token: keyA,
+        body: { type: 'company.profile', input: { company_number: given } },
+      });
+      expect({ given, status: refused.status }).toEqual({ given, status: 400 });
+      expect(JSON.stringify(refused.body.message)).toContain('input.company_number');
+    }
+  });
+
   it('hides a job from another workspace (404, not 403)', async () => {
     const created = await call<{ id: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
       token: keyA,

@@ -50,6 +50,27 @@ describe('jobOfRow', () => {
     });
   });
 
+  it('drops spaces written inside a company number, and names the column of one that is none', () => {
+    const settings: ImportSettings = { ...SETTINGS, type: 'company.profile', options: {} };
+    const columns: ColumnMap = {
+      width: 1,
+      fields: [{ index: 0, column: 'Reg No', field: 'company_number' }],
+      ignored: [],
+    };
+    expect(jobOfRow([' SC 571653 '], 2, columns, settings, IMPORT_ID)).toMatchObject({
+      job: { type: 'company.profile', input: { company_number: 'SC571653' } },
+    });
+    expect(jobOfRow(['SC 571 65X'], 3, columns, settings, IMPORT_ID)).toEqual({
+      error: {
+        line: 3,
+        column: 'Reg No',
+        message: expect.stringMatching(
+          /^input\.company_number "SC 571 65X" is not a company number/,
+        ) as string,
+      },
+    });
+  });
+
   it('treats empty cells as absent, and says what is missing when nothing identifies the person', () => {
     expect(jobOfRow(['Ada', '  ', '', 'x'], 3, COLUMNS, SETTINGS, IMPORT_ID)).toEqual({
       error: {

@@ -11,11 +11,26 @@ describe('parseJobInput (company.profile)', () => {
     });
   });
 
+  it('drops spaces written inside the company number', () => {
+    for (const [given, number] of [
+      ['SC 571653', 'SC571653'],
+      ['0779 8925', '07798925'],
+      [' OC 30 1234 ', 'OC301234'],
+    ]) {
+      expect(parseJobInput('company.officers', { company_number: given })).toEqual({
+        company_number: number,
+      });
+    }
+  });
+
   it('refuses a missing, malformed or non-string company number, naming the field', () => {
     for (const input of [
       {},
       { company_number: '' },
       { company_number: 'ABC-123' },
+      { company_number: '0779 892A' },
+      { company_number: 'SC 571 6531' },
+      { company_number: '1234 56789' },
       { company_number: 7798925.5 },
       { company_number: ['07798925'] },
     ]) {

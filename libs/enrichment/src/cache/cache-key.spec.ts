@@ -61,9 +61,15 @@ describe('cacheKeyOf', () => {
     );
   });
 
-  it('upper-cases and trims company numbers', () => {
+  it('normalises company numbers: case, surrounding and inner spaces, zero-padding', () => {
     expect(cacheKeyOf('ch', 'company.profile', { company_number: ' sc571653 ' })).toBe(
       cacheKeyOf('ch', 'company.profile', { company_number: 'SC571653' }),
+    );
+    expect(cacheKeyOf('ch', 'company.profile', { company_number: 'SC 571653' })).toBe(
+      cacheKeyOf('ch', 'company.profile', { company_number: 'SC571653' }),
+    );
+    expect(cacheKeyOf('ch', 'company.profile', { company_number: '779 8925' })).toBe(
+      cacheKeyOf('ch', 'company.profile', { company_number: '07798925' }),
     );
     expect(cacheKeyOf('ch', 'company.profile', { company_number: 'SC571653' })).not.toBe(
       cacheKeyOf('ch', 'company.profile', { company_number: 'SC571654' }),

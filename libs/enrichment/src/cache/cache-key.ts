@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { normalizeCompanyNumber } from '../normalize/company-number';
 import { normalizeDomain, normalizeEmail, normalizeLinkedinUrl, normalizePhone } from '../normalize/contact';
 
 /** How long a cached answer may live depends on what it is about. */
@@ -26,7 +27,7 @@ function canonicalString(field: string, value: string): string {
     case 'phone':
       return normalizePhone(value) ?? value.replace(/\s+/g, '');
     case 'company_number':
-      return value.trim().toUpperCase();
+      return normalizeCompanyNumber(value) ?? value.trim().toUpperCase();
     default:
       return fold(value);
   }
@@ -58,10 +59,10 @@ function canonicalEntries(input: Readonly<Record<string, unknown>>): [string, un
  * The cache (and coalescing) key of a provider call: `${provider}:${operation}:${hash}`, the hash
  * being the first 32 hex digits of the SHA-256 of a canonical JSON of the input. Canonical: keys
  * sorted; null, undefined, '' and [] dropped (so are values that normalise to nothing); `email`
- * normalised, `domain` reduced to its registrable domain, `linkedin_url` and `phone` normalised,
- * `company_number` trimmed and upper-cased, other strings trimmed, whitespace collapsed and
- * lower-cased. Identical requests written differently (case, spacing, `https://www.Example.co.uk/`)
- * so give the same key: it depends on what is asked, not on how.
+ * normalised, `domain` reduced to its registrable domain, `linkedin_url`, `phone` and
+ * `company_number` (spaces dropped, zero-padded) normalised, other strings trimmed, whitespace
+ * collapsed and lower-cased. Identical requests written differently (case, spacing,
+ * `https://www.Example.co.uk/`) so give the same key: it depends on what is asked, not on how.
  */
 export function cacheKeyOf(
   provider: string,

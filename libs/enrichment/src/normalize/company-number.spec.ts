@@ -56,9 +56,27 @@ describe('normalizeCompanyNumber', () => {
     expect(normalizeCompanyNumber('SC1234567')).toBeNull();
   });
 
-  it('refuses internal spaces, slashes and other separators', () => {
-    expect(normalizeCompanyNumber('SC 571653')).toBeNull();
-    expect(normalizeCompanyNumber('0779 8925')).toBeNull();
+  it('drops spaces inside the number, as it is often written grouped', () => {
+    expect(normalizeCompanyNumber('SC 571653')).toBe('SC571653');
+    expect(normalizeCompanyNumber('0779 8925')).toBe('07798925');
+    expect(normalizeCompanyNumber('OC 30 1234')).toBe('OC301234');
+    expect(normalizeCompanyNumber(' sc\u00a0571 653\t')).toBe('SC571653');
+    expect(normalizeCompanyNumber('S C 5 7 1 6 5 3')).toBe('SC571653');
+    expect(normalizeCompanyNumber('779 8925')).toBe('07798925');
+    expect(normalizeCompanyNumber('SC 1234')).toBe('SC001234');
+  });
+
+  it('refuses what is no number once its spaces are gone', () => {
+    expect(normalizeCompanyNumber('0779 892A')).toBeNull();
+    expect(normalizeCompanyNumber('SC 571 65X')).toBeNull();
+    expect(normalizeCompanyNumber('1234 56789')).toBeNull();
+    expect(normalizeCompanyNumber('SC 1234567')).toBeNull();
+    expect(normalizeCompanyNumber('XX 123456')).toBeNull();
+    expect(normalizeCompanyNumber('12 SC 3456')).toBeNull();
+    expect(normalizeCompanyNumber(' \u00a0 ')).toBeNull();
+  });
+
+  it('refuses slashes, hyphens and other separators', () => {
     expect(normalizeCompanyNumber('07798925/1')).toBeNull();
     expect(normalizeCompanyNumber('077-98925')).toBeNull();
   });

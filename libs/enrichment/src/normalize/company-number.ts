@@ -56,15 +56,17 @@ const DIGITS_ONLY = /^\d{1,8}$/;
 const PREFIXED = /^([A-Z][A-Z0-9])(\d{1,6})$/;
 
 /**
- * Puts a UK company number into the form the register uses (8 characters, zero-padded), so that
- * `7798925`, ` 07798925 ` and `07798925` are one company to the cache and the database. Returns
- * `null` for anything that is not a company number.
+ * Puts a UK company number into the form the register uses (8 characters, zero-padded, no spaces),
+ * so that `7798925`, ` 07798925 `, `0779 8925` and `07798925` are one company to the cache and the
+ * database. Spaces anywhere are dropped first: numbers are often written grouped (`SC 571653`, as
+ * on letterheads and in spreadsheets), and no company number holds one. Returns `null` for anything
+ * that is not a company number once its spaces are gone.
  */
 export function normalizeCompanyNumber(raw: unknown): string | null {
   if (typeof raw !== 'string') {
     return null;
   }
-  const value = raw.trim().toUpperCase();
+  const value = raw.replace(/\s+/g, '').toUpperCase();
   if (DIGITS_ONLY.test(value)) {
     return value.padStart(8, '0');
   }
