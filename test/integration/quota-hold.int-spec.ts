@@ -1,3 +1,4 @@
+import { quotaHoldsKey } from '@sluice/queue';
 import { Redis } from 'ioredis';
 import { call, createWorkspace } from '../support/api';
 import { requireEnv } from '../support/database';
@@ -137,6 +138,75 @@ describe('a step held by its workspace’s used-up quota (policy hold)', () => {
     await setQuota(100);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect((await job(ctx.stack, apiKey, id)).status).toBe('cancelled');
+    expect(paidCalls(await calls(ctx.stack.sandboxUrl, 'apollo'), MATCH)).toBe(matchesBefore);
+  });
+
+  /** Whether the workspace's record of the steps its apollo quota holds names `stepId`. */
+  const recordedHeld = async (stepId: string): Promise<boolean> =>
+    (await redis.sismember(quotaHoldsKey(ctx.prefix, workspaceId, 'apollo'), stepId)) === 1;
+  const apolloStepOf = async (requestId: string): Promise<string> => {
+    const [{ id: stepId }] = await ctx.db.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM enrichment_steps WHERE request_id = $1 AND provider = 'apollo'`,
+      [requestId],
+    );
+    return stepId;
+  };
+
+  it('forgets a held step as soon as its job, or its batch, is cancelled, not at its next look', async () => {
+    await setQuota(1);
+    await new Promise((resolve) => setTimeout(resolve, 5500));
+    const matchesBefore = paidCalls(await calls(ctx.stack.sandboxUrl, 'apollo'), MATCH);
+
+    // A job of its own, cancelled.
+    const id = await enqueue(ctx.stack, apiKey, { type: 'person.email', input: personInput(world[2]) });
+    await heldStep(id);
+    const stepId = await apolloStepOf(id);
+    expect(await recordedHeld(stepId)).toBe(true);
+    const cancelled = await call<JobView>(ctx.stack.gatewayUrl, 'POST', `/v1/jobs/${id}/cancel`, {
+      token: apiKey,
+    });
+    expect(cancelled.status).toBe(200);
+    const cancelledAt = Date.now();
+    await eventually(async () => !(await recordedHeld(stepId)) || undefined, {
+      timeoutMs: 1000,
+      what: 'the cancelled step forgotten by its quota',
+    });
+    expect(Date.now() - cancelledAt).toBeLessThan(1000);
+    // Its delayed job still sleeps (it ends at its next look, finding the step settled).
+    expect(await wakesAt(stepId)).not.toBeNull();
+
+    // A batch's job, cancelled with its batch.
+    const batch = await call<{ batch: { id: string }; accepted: { job_id: string }[] }>(
+      ctx.stack.gatewayUrl,
+      'POST',
+      '/v1/batches',
+      {
+        token: apiKey,
+        body: { records: [personInput(world[3])], enrich: ['business_email'] },
+      },
+    );
+    expect(batch.status).toBe(201);
+    const [{ job_id: batchJob }] = batch.body.accepted;
+    await heldStep(batchJob);
+    const batchStep = await apolloStepOf(batchJob);
+    expect(await recordedHeld(batchStep)).toBe(true);
+    expect(
+      (
+        await call(ctx.stack.gatewayUrl, 'POST', `/v1/batches/${batch.body.batch.id}/cancel`, {
+          token: apiKey,
+        })
+      ).status,
+    ).toBe(200);
+    await eventually(async () => !(await recordedHeld(batchStep)) || undefined, {
+      timeoutMs: 1000,
+      what: 'the cancelled batch step forgotten by its quota',
+    });
+
+    // Raising the quota wakes nobody, and nothing is asked of the provider.
+    await setQuota(100);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await job(ctx.stack, apiKey, id)).status).toBe('cancelled');
+    expect((await job(ctx.stack, apiKey, batchJob)).status).toBe('cancelled');
     expect(paidCalls(await calls(ctx.stack.sandboxUrl, 'apollo'), MATCH)).toBe(matchesBefore);
   });
 });

@@ -59,7 +59,7 @@ export interface paths {
     put?: never;
     /**
      * Run a failed or cancelled job again, or a completed one that left a goal to retry later, as a new job with the same type, input and options
-     * @description Answers with the new job. The cache and the store answer what was already paid for. A completed job can be retried when its result names, in `unresolved[].retry_later`, a provider that could not be asked or could not answer for a reason that passes (its credits, its circuit, a quota, an operator’s pause, its rate window).
+     * @description Answers with the new job. The cache and the store answer what was already paid for: with `options.max_age_days`, the retry measures an answer’s age from when the original job was made (the first of a chain of retries), so it reuses what the original’s calls bought — with `max_age_days: 0` too — instead of paying for it again; answers are never older than they may be for a job without `max_age_days`. A completed job can be retried when its result names, in `unresolved[].retry_later`, a provider that could not be asked or could not answer for a reason that passes (its credits, its circuit, a quota, an operator’s pause, its rate window).
      */
     post: operations['JobsController_retry'];
     delete?: never;

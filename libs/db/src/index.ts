@@ -5,6 +5,7 @@ export * from './unit-of-work';
 export * from './nest/database.module';
 export * from './usage';
 export * from './batch-runs';
+export * from './cancelled-steps';
 export * from './errors';
 export * from './prepared';
 export * from './erasure-lock';

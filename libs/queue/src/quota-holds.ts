@@ -41,6 +41,35 @@ export async function forgetQuotaHold(
   await redis.srem(quotaHoldsKey(queuePrefix, workspaceId, provider), stepId);
 }
 
+/**
+ * The steps are held no longer: their requests were cancelled while the workspace's used-up quota
+ * held them. Their records go at once rather than at their next look (up to QUOTA_HOLD_RECHECK_MS
+ * away), so a raise of the quota wakes only steps that still wait. One round trip for them all.
+ */
+export async function forgetQuotaHolds(
+  redis: Redis,
+  queuePrefix: string,
+  workspaceId: string,
+  steps: readonly { id: string; provider: string }[],
+): Promise<void> {
+  if (steps.length === 0) {
+    return;
+  }
+  const byProvider = new Map<string, string[]>();
+  for (const step of steps) {
+    byProvider.set(step.provider, [...(byProvider.get(step.provider) ?? []), step.id]);
+  }
+  const pipeline = redis.pipeline();
+  for (const [provider, ids] of byProvider) {
+    pipeline.srem(quotaHoldsKey(queuePrefix, workspaceId, provider), ...ids);
+  }
+  const results = (await pipeline.exec()) ?? [];
+  const failed = results.find(([error]) => error !== null);
+  if (failed) {
+    throw failed[0] as Error;
+  }
+}
+
 /** What waking a held step needs of its job (a BullMQ `Job`). */
 export interface HeldJob {
   isDelayed(): Promise<boolean>;

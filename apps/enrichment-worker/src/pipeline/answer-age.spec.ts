@@ -15,4 +15,10 @@ describe('answersNotBefore', () => {
   it('with 0 still takes what was answered since the request was made (coalesced calls)', () => {
     expect(answersNotBefore({ max_age_days: 0 }, createdAt, now)).toBe(createdAt.getTime());
   });
+
+  it('for a retry, takes what was answered since its first attempt was made, however long ago', () => {
+    const firstAttemptAt = new Date('2025-05-01T08:00:00Z');
+    expect(answersNotBefore({ max_age_days: 0 }, firstAttemptAt, now)).toBe(firstAttemptAt.getTime());
+    expect(answersNotBefore({ max_age_days: 7 }, firstAttemptAt, now)).toBe(firstAttemptAt.getTime());
+  });
 });

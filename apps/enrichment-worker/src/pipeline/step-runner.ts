@@ -17,8 +17,10 @@ import {
 import { countsAgainstCircuit, ProviderError, type RequestGate, type Revealed } from '@sluice/providers';
 import {
   JOB_NAMES,
+  PROVIDER_NAMES,
   providerQueueName,
   quotaResetAt,
+  stepQueueNames,
   type ProviderName,
   type ProviderStepPayload,
   type RateDecision,
@@ -423,6 +425,7 @@ export class StepRunner {
     // BullMQ counts failed runs only: runs that waited (DelayedError, RateLimitError) are not attempts.
     const loaded = await this.ledger.loadPending(job.data.stepId, job.attemptsMade + 1);
     if (!loaded) {
+      await this.forgetCancelledHold(job);
       return { settled: await this.collectCancelledTask(job, token) };
     }
     const { step, request } = loaded;
@@ -632,7 +635,7 @@ export class StepRunner {
 
     // 1. Answers that cost nothing: the store, the cache, or what this very step already paid for.
     // The caller's max_age_days refuses older cached and stored answers; not what this step paid for.
-    const notBefore = answersNotBefore(options, request.createdAt);
+    const notBefore = answersNotBefore(options, request.firstAttemptAt ?? request.createdAt);
     const [kept, cachedAnswer] = await Promise.all([
       this.cache.paid(step.id),
       step.providerTaskId ? null : this.cache.get(request.workspaceId, cacheKey, notBefore),
@@ -1485,6 +1488,22 @@ export class StepRunner {
   }
 
   /**
+   * A step its quota held that was settled meanwhile (cancelled): the cancel removes its record of
+   * the hold; if Redis was away then, it goes now, at the step's next look.
+   */
+  private async forgetCancelledHold(job: Job<ProviderStepPayload>): Promise<void> {
+    if (job.data.quotaHeldSince === undefined) {
+      return;
+    }
+    const provider = PROVIDER_NAMES.find((name) =>
+      (stepQueueNames(name) as readonly string[]).includes(job.queueName),
+    );
+    if (provider) {
+      await this.quotas.forgetHold(job.data.workspaceId, provider, job.data.stepId);
+    }
+  }
+
+  /**
    * A step cancelled (its job, batch or import, or by the companies stream) while its provider's
    * asynchronous work ran: the cancellation skipped the step, but the provider charges for that work
    * when it finishes, asked or not. Once the provider has called back for it (finished, and charged),
@@ -1809,10 +1828,15 @@ export class StepRunner {
     const now = Date.now();
     const resetAt = quotaResetAt(now);
     await this.quotas.recordHold(workspaceId, provider, step.id);
-    await this.ledger.markHeld(
+    const marked = await this.ledger.markHeld(
       step.id,
       `The workspace's monthly quota at ${provider} (${limit} credits) is used up: the step waits until it resets on ${new Date(resetAt).toISOString()}, or until the quota is raised or removed. Cancel the job to stop waiting.`,
     );
+    if (!marked) {
+      // Cancelled since it was taken, before its hold showed: the cancel could not tell that it was
+      // held, so its record goes here. The job ends at its next look, which finds it settled.
+      await this.quotas.forgetHold(workspaceId, provider, step.id);
+    }
     if (job.data.quotaHeldSince === undefined) {
       const { quotaWaitSince: _waited, ...data } = job.data;
       await job.updateData({ ...data, quotaHeldSince: now });

@@ -254,14 +254,16 @@ export class StepLedger {
 
   /**
    * Shows on the pending step that its workspace's used-up quota holds it (`reason` `quota_held`,
-   * `error` saying until when), for the job's status; its settlement replaces both.
+   * `error` saying until when), for the job's status; its settlement replaces both. False when the
+   * step is pending no more (cancelled meanwhile).
    */
-  async markHeld(stepId: string, detail: string): Promise<void> {
-    await this.dataSource.query(
+  async markHeld(stepId: string, detail: string): Promise<boolean> {
+    const [, updated] = await this.dataSource.query<[unknown[], number]>(
       `UPDATE enrichment_steps SET reason = 'quota_held', error = $2, updated_at = now()
         WHERE id = $1 AND state = 'pending'`,
       [stepId, detail],
     );
+    return updated > 0;
   }
 
   /** The step is no longer held by its quota (it goes on): its status says so no more. */

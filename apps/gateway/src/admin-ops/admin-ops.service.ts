@@ -136,10 +136,11 @@ export class AdminOps {
         callback_url: string | null;
         max_credits: string | null;
         tier: string;
+        first_attempt_at: Date;
       }[]
     >(
       `SELECT r.id, r.workspace_id, r.api_key_id, r.type, r.input, r.options, r.priority, r.callback_url,
-              r.max_credits, w.tier
+              r.max_credits, w.tier, COALESCE(r.first_attempt_at, r.created_at) AS first_attempt_at
          FROM enrichment_requests r JOIN workspaces w ON w.id = r.workspace_id
         WHERE r.status = 'failed' AND r.retried_as IS NULL
           AND ($1::uuid IS NULL OR r.workspace_id = $1)
@@ -180,6 +181,7 @@ export class AdminOps {
             callbackUrl: row.callback_url,
             maxCredits: row.max_credits === null ? null : Number(row.max_credits),
             options,
+            firstAttemptAt: row.first_attempt_at,
           },
           correlationId,
         );

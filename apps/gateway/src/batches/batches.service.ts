@@ -16,13 +16,16 @@ import {
   BatchRecord,
   EnrichmentRequest,
   insertBatchRequests,
+  skipCancelledSteps,
   type BatchRunRequest,
+  type ReleasedHold,
   type BatchSchedule,
 } from '@sluice/db';
 import { providerTierOf } from '@sluice/enrichment';
 import { DependencyUnavailableError } from '@sluice/platform';
 import {
   batchRefreshSchedulerId,
+  forgetQuotaHolds,
   JOB_NAMES,
   markCancelled,
   planJobOptions,
@@ -441,6 +444,7 @@ export class BatchesService {
   async cancel(caller: Caller, id: string): Promise<BatchCancel> {
     // A batch's jobs are made without a callback URL today; a job that has one is told all the same.
     let withCallback: string[] = [];
+    let held: ReleasedHold[] = [];
     let newlyCancelled = false;
     const ids = await this.dataSource.transaction(async (manager) => {
       newlyCancelled = (await this.lockedState(manager, caller, id)).cancelled_at === null;
@@ -463,19 +467,18 @@ export class BatchesService {
       const rows = updated.raw as { id: string; callback_url: string | null }[];
       const cancelled = rows.map((row) => row.id);
       withCallback = rows.filter((row) => row.callback_url !== null).map((row) => row.id);
-      if (cancelled.length > 0) {
-        await manager.query(
-          `UPDATE enrichment_steps SET state = 'skipped', reason = 'cancelled', error = NULL, completed_at = now()
-            WHERE workspace_id = $1 AND request_id = ANY($2::uuid[]) AND state = 'pending'`,
-          [caller.workspaceId, cancelled],
-        );
-      }
+      held = await skipCancelledSteps(manager, caller.workspaceId, cancelled);
       return cancelled;
     });
     if (ids.length > 0) {
       const client = (await this.queue.client) as unknown as Redis;
       await markCancelled(client, this.core.queuePrefix, ids).catch((error: unknown) =>
         this.logger.warn({ msg: 'cancel markers not set', batchId: id, error: String(error) }),
+      );
+      // Left behind (Redis away), a held step's record goes at the step's next look instead.
+      await forgetQuotaHolds(client, this.core.queuePrefix, caller.workspaceId, held).catch(
+        (error: unknown) =>
+          this.logger.warn({ msg: 'quota holds not forgotten', batchId: id, error: String(error) }),
       );
       await this.callbacks.announce(
         withCallback.map((job) => ({ id: job, workspaceId: caller.workspaceId })),

@@ -2,7 +2,8 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CoreConfig } from '@sluice/config';
-import { markCancelled, QUEUE_NAMES } from '@sluice/queue';
+import { skipCancelledSteps, type ReleasedHold } from '@sluice/db';
+import { forgetQuotaHolds, markCancelled, QUEUE_NAMES } from '@sluice/queue';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -53,17 +54,14 @@ export class ImportCancellation {
           RETURNING id, callback_url`,
           [importId, workspaceId, reason],
         );
-        const batch = cancelledRows.map((row) => row.id);
-        if (batch.length > 0) {
-          await manager.query(
-            `UPDATE enrichment_steps SET state = 'skipped', reason = 'cancelled', error = NULL, completed_at = now()
-              WHERE request_id = ANY($1::uuid[]) AND workspace_id = $2 AND state = 'pending'`,
-            [batch, workspaceId],
-          );
-        }
-        return cancelledRows;
+        const held = await skipCancelledSteps(
+          manager,
+          workspaceId,
+          cancelledRows.map((row) => row.id),
+        );
+        return { cancelledRows, held };
       });
-      const ids = rows.map((row) => row.id);
+      const ids = rows.cancelledRows.map((row) => row.id);
       if (ids.length === 0) {
         return cancelled;
       }
@@ -73,9 +71,24 @@ export class ImportCancellation {
       await markCancelled(client, this.core.queuePrefix, ids).catch((error: unknown) =>
         this.logger.warn({ msg: 'cancel markers not set', importId, error: String(error) }),
       );
+      await this.forgetHolds(client, workspaceId, importId, rows.held);
       await this.callbacks.announce(
-        rows.filter((row) => row.callback_url !== null).map((row) => ({ id: row.id, workspaceId })),
+        rows.cancelledRows
+          .filter((row) => row.callback_url !== null)
+          .map((row) => ({ id: row.id, workspaceId })),
       );
     }
+  }
+
+  /** A held step's record left behind (Redis away) goes at the step's next look instead. */
+  private async forgetHolds(
+    client: Redis,
+    workspaceId: string,
+    importId: string,
+    held: readonly ReleasedHold[],
+  ): Promise<void> {
+    await forgetQuotaHolds(client, this.core.queuePrefix, workspaceId, held).catch((error: unknown) =>
+      this.logger.warn({ msg: 'quota holds not forgotten', importId, error: String(error) }),
+    );
   }
 }

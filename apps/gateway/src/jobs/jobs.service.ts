@@ -11,7 +11,14 @@ import {
 import { CoreConfig } from '@sluice/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DependencyUnavailableError } from '@sluice/platform';
-import { EnrichmentRequest, EnrichmentStep, preparedSql, queryPrepared } from '@sluice/db';
+import {
+  EnrichmentRequest,
+  EnrichmentStep,
+  preparedSql,
+  queryPrepared,
+  skipCancelledSteps,
+  type ReleasedHold,
+} from '@sluice/db';
 import {
   providerTierOf,
   startsAtRegister,
@@ -20,6 +27,7 @@ import {
   type RequestType,
 } from '@sluice/enrichment';
 import {
+  forgetQuotaHolds,
   JOB_NAMES,
   markCancelled,
   planJobOptions,
@@ -61,6 +69,8 @@ export interface NewJob {
   options: RequestOptions;
   /** The CSV import the job comes from (`POST /v1/imports`). */
   importId?: string;
+  /** For a retry, when the first attempt was made (see `EnrichmentRequest.firstAttemptAt`). */
+  firstAttemptAt?: Date;
 }
 
 /**
@@ -69,11 +79,11 @@ export interface NewJob {
  */
 const INSERT_REQUESTS_SQL = preparedSql(
   `INSERT INTO enrichment_requests (id, workspace_id, api_key_id, tier, correlation_id, import_id, type, input,
-          priority, status, max_credits, options, callback_url)
+          priority, status, max_credits, options, callback_url, first_attempt_at)
    SELECT x.id, $1, $2, $3, $4, x.import_id, x.type, x.input, x.priority, 'queued', x.max_credits, x.options,
-          x.callback_url
+          x.callback_url, x.first_attempt_at
      FROM jsonb_to_recordset($5::jsonb) AS x(id uuid, import_id uuid, type text, input jsonb, priority text,
-          max_credits numeric, options jsonb, callback_url text)
+          max_credits numeric, options jsonb, callback_url text, first_attempt_at timestamptz)
     WHERE NOT EXISTS (SELECT 1 FROM suppressions WHERE workspace_id = $1 AND identifier_hash = ANY($6::text[]))
    RETURNING id`,
 );
@@ -184,6 +194,7 @@ export class JobsService {
           max_credits: job.maxCredits,
           options: job.options,
           callback_url: job.callbackUrl,
+          first_attempt_at: job.firstAttemptAt?.toISOString() ?? null,
         })),
       ),
       suppressionHashes,
@@ -242,6 +253,7 @@ export class JobsService {
   async cancel(caller: Caller, id: string): Promise<JobView> {
     let cancelledNow = false;
     let callback = false;
+    let held: ReleasedHold[] = [];
     await this.dataSource.transaction(async (manager) => {
       const updated = await manager
         .createQueryBuilder()
@@ -255,11 +267,7 @@ export class JobsService {
       if (row) {
         cancelledNow = true;
         callback = row.callback_url !== null;
-        await manager.getRepository(EnrichmentStep).update(
-          { requestId: id, workspaceId: caller.workspaceId, state: 'pending' },
-          // error: a step held by its quota said why it waited; it waits no more.
-          { state: 'skipped', reason: 'cancelled', error: null, completedAt: () => 'now()' },
-        );
+        held = await skipCancelledSteps(manager, caller.workspaceId, [id]);
       }
     });
     if (cancelledNow) {
@@ -270,6 +278,11 @@ export class JobsService {
       const client = (await this.planQueue.client) as unknown as Redis;
       await markCancelled(client, this.core.queuePrefix, [id]).catch((error: unknown) =>
         this.logger.warn({ msg: 'cancel marker not set', id, error: String(error) }),
+      );
+      // A step its quota held waits no more: a raise of the quota no longer wakes it. Left behind
+      // (Redis away), its record goes at the step's next look instead.
+      await forgetQuotaHolds(client, this.core.queuePrefix, caller.workspaceId, held).catch(
+        (error: unknown) => this.logger.warn({ msg: 'quota holds not forgotten', id, error: String(error) }),
       );
       if (callback) {
         await this.callbacks.announce([{ id, workspaceId: caller.workspaceId }]);

@@ -87,6 +87,14 @@ export class EnrichmentRequest {
   @Column({ name: 'retried_as', type: 'uuid', nullable: true })
   retriedAs!: string | null;
 
+  /**
+   * For a retry, when the job it runs again was made (the first of a chain of retries): answers
+   * fetched since then are what that job paid for, fresh enough for the retry's `max_age_days`.
+   * Null for a first attempt.
+   */
+  @Column({ name: 'first_attempt_at', type: 'timestamptz', nullable: true })
+  firstAttemptAt!: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

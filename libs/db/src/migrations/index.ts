@@ -31,6 +31,7 @@ import { ProviderCallOwnAccount1796470000000 } from './1796470000000-ProviderCal
 import { ImportIdempotencyKey1796480000000 } from './1796480000000-ImportIdempotencyKey';
 import { StepProviderTask1796490000000 } from './1796490000000-StepProviderTask';
 import { StepTaskAccount1796500000000 } from './1796500000000-StepTaskAccount';
+import { RequestFirstAttemptAt1796510000000 } from './1796510000000-RequestFirstAttemptAt';
 
 /** Every migration, in order. Listed explicitly (no glob) so that compiled and test runs agree. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -67,4 +68,5 @@ export const MIGRATIONS: (new () => object)[] = [
   ImportIdempotencyKey1796480000000,
   StepProviderTask1796490000000,
   StepTaskAccount1796500000000,
+  RequestFirstAttemptAt1796510000000,
 ];
