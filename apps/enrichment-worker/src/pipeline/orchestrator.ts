@@ -23,6 +23,7 @@ import {
   chooseStats,
   requestSegments,
   statsKey,
+  emailConfidence,
   emailFields,
   goalsOf,
   acceptedWorkEmail,
@@ -30,6 +31,7 @@ import {
   isSupportedRequestType,
   namesPerson,
   mergeAnswers,
+  personConfidence,
   personFields,
   phoneFields,
   expectedCostPerSuccess,
@@ -208,12 +210,7 @@ const VERIFIER_CONFIDENCE = 0.95;
 
 /** A finder's e-mail as merge input, with the confidence the provider gave the address, if any. */
 function emailAnswer(provider: string, found: FoundEmail): ProviderAnswer {
-  const fields = emailFields(found);
-  if (found.confidence === null) {
-    return { provider, fields };
-  }
-  const field = found.kind === 'personal' ? 'personal_email' : 'business_email';
-  return { provider, fields, confidence: { [field]: found.confidence } };
+  return { provider, fields: emailFields(found), confidence: emailConfidence(found) };
 }
 
 /** An accepted answer: a completed step without a rejection reason. */
@@ -1021,7 +1018,13 @@ export class Orchestrator {
           break;
         case 'profile':
           result.person = output.person;
-          answers.push({ provider: source, fields: personFields(output.person as Person) });
+          // The addresses' own confidence, as an e-mail finder's: the store keeps it with the person
+          // and answers a later e-mail question with it.
+          answers.push({
+            provider: source,
+            fields: personFields(output.person as Person),
+            confidence: personConfidence(output.person as Person),
+          });
           break;
         case 'firmographics':
           result.firmographics = output.company;

@@ -14,10 +14,12 @@ import {
 import {
   acceptPhones,
   cacheKeyOf,
+  emailConfidence,
   emailFields,
   GOALS,
   normalizeDomain,
   officerKeyOf,
+  personConfidence,
   personFields,
   phoneKindOf,
   type FoundEmail,
@@ -136,13 +138,14 @@ interface PersonIdentity {
 
 /**
  * The parameters of a persons INSERT: ($1 workspace, $2 e-mail, $3 LinkedIn URL, $4 name, $5 domain,
- * $6 data, $7 sources, $8 company key).
+ * $6 data, $7 sources, $8 company key, $9 confidence).
  */
 function personRow(
   workspaceId: string,
   person: PersonIdentity,
   fields: Record<string, unknown>,
   sources: Record<string, string>,
+  confidence: Record<string, number>,
 ): unknown[] {
   return [
     workspaceId,
@@ -153,7 +156,35 @@ function personRow(
     JSON.stringify(fields),
     JSON.stringify(sources),
     person.companyKey,
+    JSON.stringify(confidence),
   ];
+}
+
+/**
+ * The confidence a person's fields have once `fields` (an answer's, with `confidence` the provider
+ * gave them) is merged over what was known (`known`): every field the answer gives takes the
+ * answer's confidence, or none when it gave none, so that an older provider's confidence never
+ * stays with a newer provider's value.
+ */
+function confidenceAfter(
+  known: Record<string, number>,
+  fields: Record<string, unknown>,
+  confidence: Record<string, number>,
+): Record<string, number> {
+  const kept = Object.fromEntries(Object.entries(known).filter(([field]) => !Object.hasOwn(fields, field)));
+  return { ...kept, ...confidence };
+}
+
+/** The confidence of an answer's known fields only (a field it does not give has no confidence to keep). */
+function confidenceOf(
+  fields: Record<string, unknown>,
+  confidence: Record<string, number>,
+): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(confidence).filter(
+      ([field, value]) => Object.hasOwn(fields, field) && typeof value === 'number' && Number.isFinite(value),
+    ),
+  );
 }
 
 /** The company key a person question names its company by, when it names one by name. */
@@ -247,6 +278,8 @@ export class StoredResults {
       const email = person?.data.business_email;
       if (typeof email === 'string') {
         const verdict = person?.data.email_status;
+        // The confidence the provider that found it gave it, as its own answer had.
+        const confidence = person?.confidence?.business_email;
         return {
           status: 'hit',
           credits: 0,
@@ -254,7 +287,7 @@ export class StoredResults {
             email,
             kind: 'work',
             verdict: typeof verdict === 'string' ? verdict : null,
-            confidence: null,
+            confidence: typeof confidence === 'number' ? confidence : null,
             // Who found it first: the answer is theirs, whichever provider's step reads it here.
             found_by: person?.sources.business_email ?? null,
           },
@@ -415,6 +448,7 @@ export class StoredResults {
           // And the company's name as asked, which answers the question by company name again.
           companyKey: askedCompanyKey(input.company_name),
           fields: emailFields(found),
+          confidence: emailConfidence(found),
         });
         return;
       }
@@ -428,6 +462,7 @@ export class StoredResults {
           companyDomain: person.companyDomain,
           companyKey: askedCompanyKey(input.company_name),
           fields: personFields(person),
+          confidence: personConfidence(person),
         });
         await this.insertPhones(manager, workspaceId, step.provider, step.cacheKey, person.phones);
         await this.keep(manager, 'profile', workspaceId, step.provider, step.cacheKey, output.person);
@@ -583,13 +618,17 @@ export class StoredResults {
       )
       .execute();
     const domain = output.email.split('@')[1] ?? null;
-    await this.upsertPerson(manager, request.workspaceId, step.provider, {
+    const found = output as unknown as FoundEmail;
+    // An answer read from the store is the provider's that found it, with the confidence it gave.
+    const provider = typeof output.found_by === 'string' ? output.found_by : step.provider;
+    await this.upsertPerson(manager, request.workspaceId, provider, {
       email: output.email,
       linkedinUrl: null,
       fullName: `${officer.firstName} ${officer.lastName}`,
       companyDomain: domain,
       companyKey: null,
-      fields: emailFields(output as unknown as FoundEmail),
+      fields: emailFields(found),
+      confidence: emailConfidence(found),
     });
   }
 
@@ -638,32 +677,35 @@ export class StoredResults {
     manager: EntityManager,
     workspaceId: string,
     provider: string,
-    person: PersonIdentity & { fields: Record<string, unknown> },
+    person: PersonIdentity & { fields: Record<string, unknown>; confidence: Record<string, number> },
   ): Promise<void> {
     const fields = Object.fromEntries(
       Object.entries(person.fields).filter(([, value]) => value !== null && value !== undefined),
     );
     const sources = Object.fromEntries(Object.keys(fields).map((key) => [key, provider]));
+    const confidence = confidenceOf(fields, person.confidence);
     const conflict = person.email ? 'email' : person.linkedinUrl ? 'linkedin_url' : null;
     if (!conflict) {
       return; // nothing to key the person by
     }
     if (person.email && person.linkedinUrl) {
-      await this.upsertIdentifiedTwice(manager, workspaceId, person, fields, sources);
+      await this.upsertIdentifiedTwice(manager, workspaceId, person, fields, sources, confidence);
       return;
     }
-    // jsonb `||` merges what this provider found into what other providers found before.
+    // jsonb `||` merges what this provider found into what other providers found before; each field
+    // it found drops the confidence an earlier answer gave that field (`- $10`, see confidenceAfter).
     await manager.query(
       `INSERT INTO persons (workspace_id, email, linkedin_url, full_name, company_domain, data, sources, company_key, confidence, fetched_at)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, '{}'::jsonb, now())
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9::jsonb, now())
        ON CONFLICT (workspace_id, ${conflict}) WHERE ${conflict} IS NOT NULL
        DO UPDATE SET data = persons.data || EXCLUDED.data,
                      sources = persons.sources || EXCLUDED.sources,
+                     confidence = (persons.confidence - $10::text[]) || EXCLUDED.confidence,
                      full_name = coalesce(EXCLUDED.full_name, persons.full_name),
                      company_domain = coalesce(EXCLUDED.company_domain, persons.company_domain),
                      company_key = coalesce(EXCLUDED.company_key, persons.company_key),
                      fetched_at = now(), updated_at = now()`,
-      personRow(workspaceId, person, fields, sources),
+      [...personRow(workspaceId, person, fields, sources, confidence), Object.keys(fields)],
     );
   }
 
@@ -680,6 +722,7 @@ export class StoredResults {
     person: PersonIdentity,
     fields: Record<string, unknown>,
     sources: Record<string, string>,
+    confidence: Record<string, number>,
   ): Promise<void> {
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const rows = await manager.query<
@@ -687,12 +730,13 @@ export class StoredResults {
           id: string;
           data: Record<string, unknown>;
           sources: Record<string, string>;
+          confidence: Record<string, number>;
           full_name: string | null;
           company_domain: string | null;
           company_key: string | null;
         }[]
       >(
-        `SELECT id, data, sources, full_name, company_domain, company_key FROM persons
+        `SELECT id, data, sources, confidence, full_name, company_domain, company_key FROM persons
           WHERE workspace_id = $1 AND (email = $2 OR linkedin_url = $3)
           ORDER BY created_at, id
           FOR UPDATE`,
@@ -703,10 +747,10 @@ export class StoredResults {
         // A concurrent insert of the same person makes this one do nothing; the next round merges.
         const inserted = await manager.query<unknown[]>(
           `INSERT INTO persons (workspace_id, email, linkedin_url, full_name, company_domain, data, sources, company_key, confidence, fetched_at)
-           VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, '{}'::jsonb, now())
+           VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9::jsonb, now())
            ON CONFLICT DO NOTHING
            RETURNING id`,
-          personRow(workspaceId, person, fields, sources),
+          personRow(workspaceId, person, fields, sources, confidence),
         );
         if (inserted.length > 0) {
           return;
@@ -725,11 +769,16 @@ export class StoredResults {
         (acc, row) => ({ ...acc, ...row.sources }),
         {},
       );
+      // Each field's confidence is the one of the row (or answer) whose value the merge kept.
+      const mergedConfidence = rows.reduce<Record<string, number>>(
+        (acc, row) => confidenceAfter(acc, row.data, row.confidence ?? {}),
+        {},
+      );
       const newest = [...rows].reverse();
       await manager.query(
         `UPDATE persons
             SET email = $3, linkedin_url = $4, full_name = $5, company_domain = $6,
-                data = $7::jsonb, sources = $8::jsonb, company_key = $9,
+                data = $7::jsonb, sources = $8::jsonb, company_key = $9, confidence = $10::jsonb,
                 fetched_at = now(), updated_at = now()
           WHERE workspace_id = $1 AND id = $2`,
         [
@@ -742,6 +791,7 @@ export class StoredResults {
           JSON.stringify({ ...merged, ...fields }),
           JSON.stringify({ ...mergedSources, ...sources }),
           person.companyKey ?? newest.find((row) => row.company_key)?.company_key ?? null,
+          JSON.stringify(confidenceAfter(mergedConfidence, fields, confidence)),
         ],
       );
       return;

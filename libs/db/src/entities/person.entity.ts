@@ -53,6 +53,10 @@ export class PersonRecord {
   @Column({ type: 'jsonb', default: () => "'{}'" })
   sources!: Record<string, string>;
 
+  /**
+   * The API's field names → the confidence (0..1) the provider that gave the field's value gave it,
+   * where it gave one (its e-mail addresses); the store answers a later question with it.
+   */
   @Column({ type: 'jsonb', default: () => "'{}'" })
   confidence!: Record<string, number>;
 

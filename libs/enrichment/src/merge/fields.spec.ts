@@ -1,5 +1,13 @@
 import type { Firmographics, FoundEmail, FoundPhone, Person } from '../records/person';
-import { emailFields, ENRICH_FIELDS, firmographicsFields, personFields, phoneFields } from './fields';
+import {
+  emailConfidence,
+  emailFields,
+  ENRICH_FIELDS,
+  firmographicsFields,
+  personConfidence,
+  personFields,
+  phoneFields,
+} from './fields';
 
 const UK_MOBILE = '+447400123456';
 const UK_LANDLINE = '+442079460958';
@@ -191,6 +199,28 @@ describe('emailFields', () => {
       business_email: 'jane@acme.co.uk',
       email_status: null,
     });
+  });
+});
+
+describe('emailConfidence and personConfidence', () => {
+  it('give the confidence the provider gave an address under the field the address fills', () => {
+    expect(emailConfidence({ ...mail('jane@acme.co.uk', 'work', 'valid'), confidence: 0.9 })).toEqual({
+      business_email: 0.9,
+    });
+    expect(emailConfidence({ ...mail('jane@gmail.com', 'personal', null), confidence: 0.4 })).toEqual({
+      personal_email: 0.4,
+    });
+    expect(emailConfidence(mail('jane@acme.co.uk', 'work', 'valid'))).toEqual({});
+  });
+
+  it('give a profile the confidence of the addresses personFields picks, and none it did not give', () => {
+    const emails: FoundEmail[] = [
+      { ...mail('jane@acme.co.uk', 'work', 'valid'), confidence: 0.95 },
+      { ...mail('j.doe@acme.co.uk', 'work', 'risky'), confidence: 0.3 },
+      mail('jane@gmail.com', 'personal', null),
+    ];
+    expect(personConfidence(person({ emails }))).toEqual({ business_email: 0.95 });
+    expect(personConfidence(person())).toEqual({});
   });
 });
 

@@ -62,6 +62,17 @@ export function emailFields(email: FoundEmail): Record<string, unknown> {
 }
 
 /**
+ * The confidence the provider gave the address of {@link emailFields}, under its field; empty when
+ * it gave none (the merge then applies the provider's reliability).
+ */
+export function emailConfidence(email: FoundEmail): Record<string, number> {
+  if (email.confidence === null) {
+    return {};
+  }
+  return { [email.kind === 'personal' ? 'personal_email' : 'business_email']: email.confidence };
+}
+
+/**
  * `phone` is the first number of any kind; `mobile_phone` the first that is a mobile: one the
  * numbering plan calls mobile, or one the provider calls mobile that a mobile goal accepts (so never
  * a landline or a service number, see {@link acceptPhones}).
@@ -97,6 +108,19 @@ export function personFields(person: Person): Record<string, unknown> {
     personal_email: personal?.email ?? null,
     email_status: work?.verdict ?? null,
     ...phoneFields(person.phones),
+  };
+}
+
+/**
+ * The confidence the provider gave the fields of {@link personFields}, where it gave one: the
+ * addresses it picks (the first work and the first personal one).
+ */
+export function personConfidence(person: Person): Record<string, number> {
+  const work = person.emails.find((e) => e.kind === 'work');
+  const personal = person.emails.find((e) => e.kind === 'personal');
+  return {
+    ...(work ? emailConfidence(work) : {}),
+    ...(personal ? emailConfidence(personal) : {}),
   };
 }
 
