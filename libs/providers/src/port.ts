@@ -43,6 +43,11 @@ export interface CapabilityCost {
   credits: number;
   /** Whether the provider charges when it finds nothing; decides whether a reservation is released on a miss. */
   chargedOnMiss: boolean;
+  /**
+   * `find_phone`: whether a lookup that finds only landlines is charged. A mobile-phone goal refuses
+   * that answer, so a provider that charges for it is ranked down for one (`chargesForRejected`).
+   */
+  chargedOnLandline?: boolean;
   /** Whether the answer arrives later (a task to poll or a webhook) rather than in the response. */
   async?: boolean;
   /**

@@ -20,6 +20,7 @@ import {
 import {
   cacheKeyOf,
   chainStopReason,
+  chargesForRejected,
   chooseStats,
   requestSegments,
   statsKey,
@@ -728,7 +729,7 @@ export class Orchestrator {
           minimumTier: settings.minimumTier,
           priority: settings.priority,
           stats: stats ? this.choose(choices, stats, settings.name, goal.operation, segments) : null,
-          chargesForRejected: goal.key === 'phone' && options.phone_type === 'mobile' && cost.chargedOnMiss,
+          chargesForRejected: chargesForRejected(goal, options.phone_type, cost),
           lacksInput:
             PERSON_CAPABILITIES.has(goal.capability) &&
             personInputProblem(settings.name, goalInput.person) !== null,

@@ -53,13 +53,42 @@ export interface ProviderCandidate {
    * alone); see `chooseStats`. Never another operation's: a phone hit rate says nothing of e-mails.
    */
   stats: ProviderStats | null;
-  /** Charges for answers the goal does not accept (e.g. landlines for a mobile goal): ranked down. */
+  /**
+   * Charges for answers the goal does not accept (landlines for a mobile goal, see
+   * {@link chargesForRejected}): ranked down.
+   */
   chargesForRejected?: boolean;
   /** The request does not hold what this provider needs to look the person up (it would refuse the call). */
   lacksInput?: boolean;
 }
 
 export type Ordering = 'priority' | 'cost_per_success';
+
+/** What a provider's price list says of one call of a goal's capability (its descriptor's entry). */
+export interface CallPricing {
+  credits: number;
+  /** `find_phone`: a lookup that finds only landlines is charged. */
+  chargedOnLandline?: boolean;
+}
+
+/**
+ * Whether a call may be charged for an answer its goal refuses: a mobile-phone goal never accepts a
+ * landline, so a paid phone lookup whose price covers a landline-only answer is one. Read from the
+ * provider's price list (whether it charges a miss says nothing of this: a lookup that finds a
+ * landline is a hit to the provider).
+ */
+export function chargesForRejected(
+  goal: { key: string },
+  phoneType: 'mobile' | 'any' | undefined,
+  pricing: CallPricing,
+): boolean {
+  return (
+    goal.key === 'phone' &&
+    phoneType === 'mobile' &&
+    pricing.credits > 0 &&
+    pricing.chargedOnLandline === true
+  );
+}
 
 export interface SelectionContext {
   tier: WorkspaceTier;

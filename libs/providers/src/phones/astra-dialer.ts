@@ -15,7 +15,7 @@ export interface AstraFindPhoneResponse {
   result: { mobile: string | null; direct: string | null; national_format: string } | null;
 }
 
-/** @defaultValue enabled, priority 2, 300 lookups per hour, free tier, 1 credit, misses free */
+/** @defaultValue enabled, priority 2, 300 lookups per hour, free tier, 1 credit, misses free, landlines charged */
 export const ASTRA_DIALER_DEFAULTS: PhoneProviderConfig = Object.freeze({
   enabled: true,
   priority: 2,
@@ -23,6 +23,8 @@ export const ASTRA_DIALER_DEFAULTS: PhoneProviderConfig = Object.freeze({
   minimumTier: 'free',
   costPerLookup: 1,
   missCharged: false,
+  // Charged per find, a direct (landline) number alone included.
+  landlineCharged: true,
 });
 
 const LABEL = 'Astra Dialer';

@@ -17,7 +17,7 @@ export interface NimbusLookup {
   error?: string | null;
 }
 
-/** @defaultValue enabled, priority 3, 200 lookups per hour, free tier, 0.5 credit, misses charged */
+/** @defaultValue enabled, priority 3, 200 lookups per hour, free tier, 0.5 credit, misses and landlines charged */
 export const NIMBUS_LOOKUP_DEFAULTS: PhoneProviderConfig = Object.freeze({
   enabled: true,
   priority: 3,
@@ -25,6 +25,8 @@ export const NIMBUS_LOOKUP_DEFAULTS: PhoneProviderConfig = Object.freeze({
   minimumTier: 'free',
   costPerLookup: 0.5,
   missCharged: true,
+  // Every finished lookup is charged.
+  landlineCharged: true,
 });
 
 const LABEL = 'Nimbus Lookup';

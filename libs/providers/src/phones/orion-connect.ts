@@ -16,7 +16,7 @@ export interface OrionLookupResponse {
   credits_charged: number;
 }
 
-/** @defaultValue enabled, priority 1, 500 lookups per hour, pro tier, 1 credit, misses free */
+/** @defaultValue enabled, priority 1, 500 lookups per hour, pro tier, 1 credit, misses free, landlines charged */
 export const ORION_CONNECT_DEFAULTS: PhoneProviderConfig = Object.freeze({
   enabled: true,
   priority: 1,
@@ -24,6 +24,8 @@ export const ORION_CONNECT_DEFAULTS: PhoneProviderConfig = Object.freeze({
   minimumTier: 'pro',
   costPerLookup: 1,
   missCharged: false,
+  // Charged per match, whatever the line types of the numbers it returns.
+  landlineCharged: true,
 });
 
 const LABEL = 'Orion Connect';

@@ -20,6 +20,8 @@ export interface PhoneProviderConfig {
   costPerLookup: number;
   /** Whether a lookup that finds nothing is charged too. */
   missCharged: boolean;
+  /** Whether a lookup that finds only landlines is charged (a mobile-phone goal refuses that answer). */
+  landlineCharged: boolean;
 }
 
 /** The phone-lookup port: three vendors with three API shapes behind one method. */
@@ -33,7 +35,11 @@ export function phoneDescriptor(name: string, config: PhoneProviderConfig): Prov
   return Object.freeze({
     name,
     capabilities: Object.freeze({
-      find_phone: Object.freeze({ credits: config.costPerLookup, chargedOnMiss: config.missCharged }),
+      find_phone: Object.freeze({
+        credits: config.costPerLookup,
+        chargedOnMiss: config.missCharged,
+        chargedOnLandline: config.landlineCharged,
+      }),
     }),
   });
 }

@@ -19,7 +19,8 @@ export const ROCKETREACH: ProviderDescriptor = Object.freeze({
       async: true,
       precheck: 'search_people',
     }),
-    find_phone: Object.freeze({ credits: 1, chargedOnMiss: false, async: true }),
+    // A lookup is charged when it returns contact data, a landline alone included.
+    find_phone: Object.freeze({ credits: 1, chargedOnMiss: false, chargedOnLandline: true, async: true }),
     lookup_person: Object.freeze({ credits: 1, chargedOnMiss: false, async: true }),
     search_people: Object.freeze({ credits: 0, chargedOnMiss: false }),
     lookup_company: Object.freeze({ credits: 1, chargedOnMiss: false }),
