@@ -14,6 +14,7 @@ interface Figures {
 }
 interface Report {
   email_verification: { total: number; by_verdict: Record<string, number> };
+  email_finder_verdicts: { total: number; by_verdict: Record<string, number> };
   phones: { total: number; valid: number; invalid: number; by_kind: Record<string, number> };
   completeness: { results: number; fields: Record<string, { known: number; rate: number | null }> };
   providers: Figures[];
@@ -107,18 +108,38 @@ describe('admin data quality and operations', () => {
     }
 
     // E-mail verdicts and phones, from the steps' stored outputs.
-    const outputs = (
-      await ctx.db.dataSource.query<{ output: Record<string, unknown> | null }[]>(
-        `SELECT output FROM enrichment_steps WHERE workspace_id = $1 AND state = 'completed'`,
-        [ws.id],
-      )
-    ).map((row) => row.output ?? {});
-    const verdicts: Record<string, number> = {};
-    for (const output of outputs.filter((o) => typeof o.verdict === 'string')) {
-      verdicts[output.verdict as string] = (verdicts[output.verdict as string] ?? 0) + 1;
-    }
+    const rows = await ctx.db.dataSource.query<{ goal: string; output: Record<string, unknown> | null }[]>(
+      `SELECT goal, output FROM enrichment_steps WHERE workspace_id = $1 AND state = 'completed'`,
+      [ws.id],
+    );
+    const outputs = rows.map((row) => row.output ?? {});
+    const tally = (values: string[]): Record<string, number> => {
+      const counts: Record<string, number> = {};
+      for (const value of values) {
+        counts[value] = (counts[value] ?? 0) + 1;
+      }
+      return counts;
+    };
+    // The verifier's verdicts, and apart from them the finders' own on the addresses they found.
+    const verdicts = tally(
+      rows
+        .filter((row) => row.goal === 'verify' && typeof row.output?.verdict === 'string')
+        .map((row) => row.output?.verdict as string),
+    );
+    const finderVerdicts = tally(
+      rows
+        .filter((row) => row.goal === 'email' && typeof row.output?.email === 'string')
+        .map((row) => (typeof row.output?.verdict === 'string' ? row.output.verdict : 'none')),
+    );
     expect(report.body.email_verification.by_verdict).toEqual(verdicts);
+    expect(report.body.email_verification.total).toBe(Object.values(verdicts).reduce((sum, n) => sum + n, 0));
     expect(report.body.email_verification.total).toBeGreaterThan(0);
+    expect(report.body.email_finder_verdicts.by_verdict).toEqual(finderVerdicts);
+    // Finders gave verdicts of their own here: the verification figures would have counted them.
+    expect(Object.keys(finderVerdicts).some((verdict) => verdict !== 'none')).toBe(true);
+    expect(report.body.email_finder_verdicts.total).toBe(
+      Object.values(finderVerdicts).reduce((sum, n) => sum + n, 0),
+    );
     const phones = outputs.flatMap((o) =>
       Array.isArray(o.phones) ? (o.phones as { number: string; kind: string }[]) : [],
     );

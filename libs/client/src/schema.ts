@@ -828,7 +828,7 @@ export interface paths {
     };
     /**
      * Data quality: e-mail verdicts, phone validity, field completeness, hit rate and cost per hit
-     * @description Over `from`–`to` (ISO 8601; default the last 30 days), for one `workspace_id` or all. E-mail verification: verdicts of the verification steps. Phones: the numbers found, by kind, valid when in E.164 form. Completeness: of the finished POST /v1/enrich results, how many know each field. Providers: calls (cached answers are not calls), hits, credits, hit rate and cost per hit; with `segment` (industry or country, from the result) the same per segment.
+     * @description Over `from`–`to` (ISO 8601; default the last 30 days), for one `workspace_id` or all. E-mail verification: verdicts of the verification steps (a verifier’s check). E-mail finder verdicts, apart: the addresses the finders found, by the finder’s own verdict (`none` when it gave none). Phones: the numbers found, by kind, valid when in E.164 form. Completeness: of the finished POST /v1/enrich results, how many know each field. Providers: calls (cached answers are not calls), hits, credits, hit rate and cost per hit; with `segment` (industry or country, from the result) the same per segment.
      */
     get: operations['AdminOpsController_dataQuality'];
     put?: never;
@@ -9844,6 +9844,12 @@ export interface operations {
             };
             workspace_id: string | null;
             email_verification: {
+              total: number;
+              by_verdict: {
+                [key: string]: unknown;
+              };
+            };
+            email_finder_verdicts: {
               total: number;
               by_verdict: {
                 [key: string]: unknown;

@@ -2,23 +2,34 @@ import { qualityOf } from './quality-metrics';
 
 describe('qualityOf', () => {
   it('reads a verification verdict', () => {
-    expect(qualityOf({ email: 'ada@acme.com', verdict: 'catch_all', raw_verdict: 'accept_all' })).toEqual({
+    expect(
+      qualityOf({ email: 'ada@acme.com', verdict: 'catch_all', raw_verdict: 'accept_all' }, 'email.verify'),
+    ).toEqual({
       verdict: 'catch_all',
       phones: [],
     });
   });
 
+  it('counts no finder’s own verdict as a verification', () => {
+    expect(
+      qualityOf({ email: 'ada@acme.com', kind: 'work', verdict: 'valid', confidence: 0.9 }, 'person.email'),
+    ).toEqual({ verdict: null, phones: [] });
+  });
+
   it('reads the phones found, valid when in E.164 form', () => {
     expect(
-      qualityOf({
-        phones: [
-          { number: '+442079460000', kind: 'direct', country: 'GB' },
-          { number: '020 7946 0000', kind: 'mobile', country: null },
-          { number: '+44207', kind: 'office', country: 'GB' },
-          { kind: 'mobile' },
-          'junk',
-        ],
-      }),
+      qualityOf(
+        {
+          phones: [
+            { number: '+442079460000', kind: 'direct', country: 'GB' },
+            { number: '020 7946 0000', kind: 'mobile', country: null },
+            { number: '+44207', kind: 'office', country: 'GB' },
+            { kind: 'mobile' },
+            'junk',
+          ],
+        },
+        'person.phone',
+      ),
     ).toEqual({
       verdict: null,
       phones: [
@@ -31,7 +42,10 @@ describe('qualityOf', () => {
   });
 
   it('sees nothing in other outputs or none', () => {
-    expect(qualityOf({ person: { firstName: 'Ada' } })).toEqual({ verdict: null, phones: [] });
-    expect(qualityOf(null)).toEqual({ verdict: null, phones: [] });
+    expect(qualityOf({ person: { firstName: 'Ada' } }, 'person.profile')).toEqual({
+      verdict: null,
+      phones: [],
+    });
+    expect(qualityOf(null, 'email.verify')).toEqual({ verdict: null, phones: [] });
   });
 });

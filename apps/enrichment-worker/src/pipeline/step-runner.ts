@@ -497,7 +497,7 @@ export class StepRunner {
           this.metrics.credits.inc({ provider }, settlement.credits);
         }
         if (settlement.state === 'completed') {
-          const quality = qualityOf(settlement.output);
+          const quality = qualityOf(settlement.output, step.operation);
           if (quality.verdict !== null) {
             this.metrics.emailVerifications.inc({ provider, verdict: quality.verdict });
           }

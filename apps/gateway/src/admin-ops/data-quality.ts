@@ -1,6 +1,7 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CreditMonitorConfig } from '@sluice/config';
+import { GOALS } from '@sluice/enrichment';
 import { ROCKETREACH_ATTRIBUTION } from '@sluice/providers';
 import { DataSource } from 'typeorm';
 import { isCalendarDate, refuseUnknownParams } from '../http-params';
@@ -32,6 +33,11 @@ function dateParam(name: string, value: unknown): Date | null {
   }
   return new Date(value);
 }
+
+const verdictCounts = (rows: readonly { verdict: string; n: string }[]): VerdictCounts => ({
+  total: rows.reduce((sum, row) => sum + Number(row.n), 0),
+  by_verdict: Object.fromEntries(rows.map((row) => [row.verdict, Number(row.n)])),
+});
 
 /** `from`/`to` (default: the last 30 days), `workspace_id`, `segment` (industry or country). */
 export function parseDataQualityQuery(query: Record<string, unknown>, now = new Date()): DataQualityQuery {
@@ -70,10 +76,19 @@ interface ProviderFigures {
   cost_per_hit: number | null;
 }
 
+/** Verdicts counted: how many, and how many of each. */
+interface VerdictCounts {
+  total: number;
+  by_verdict: Record<string, number>;
+}
+
 export interface DataQualityReport {
   window: { from: string; to: string };
   workspace_id: string | null;
-  email_verification: { total: number; by_verdict: Record<string, number> };
+  /** The verdicts of the verification steps (a verifier's check of the mailbox). */
+  email_verification: VerdictCounts;
+  /** The addresses the finders' steps found, by the finder's own verdict (`none` when it gave none). */
+  email_finder_verdicts: VerdictCounts;
   phones: {
     total: number;
     valid: number;
@@ -138,12 +153,17 @@ export class DataQuality {
     const params = [query.from, query.to, query.workspaceId];
     const stepWindow = `s.completed_at >= $1 AND s.completed_at < $2 AND ($3::uuid IS NULL OR s.workspace_id = $3)`;
     const [verdicts, phones, results, fields, providers] = await Promise.all([
-      this.dataSource.query<{ verdict: string; n: string }[]>(
-        `SELECT s.output->>'verdict' AS verdict, count(*) AS n
+      // A verifier's verdict and a finder's own guess at deliverability are counted apart: a
+      // finder's `valid` is not a verification.
+      this.dataSource.query<{ operation: string; verdict: string; n: string }[]>(
+        `SELECT s.operation, COALESCE(s.output->>'verdict', 'none') AS verdict, count(*) AS n
            FROM enrichment_steps s
-          WHERE s.state = 'completed' AND s.output ? 'verdict' AND ${stepWindow}
-          GROUP BY 1`,
-        params,
+          WHERE s.state = 'completed' AND jsonb_typeof(s.output) = 'object'
+            AND ((s.operation = $4 AND s.output->>'verdict' IS NOT NULL)
+              OR (s.operation = $5 AND s.output ? 'email'))
+            AND ${stepWindow}
+          GROUP BY 1, 2`,
+        [...params, GOALS.verify.operation, GOALS.email.operation],
       ),
       this.dataSource.query<{ kind: string; valid: boolean; n: string }[]>(
         `SELECT COALESCE(p->>'kind', 'unknown') AS kind, COALESCE(p->>'number', '') ~ '${E164}' AS valid,
@@ -183,10 +203,8 @@ export class DataQuality {
     return {
       window: { from: query.from.toISOString(), to: query.to.toISOString() },
       workspace_id: query.workspaceId,
-      email_verification: {
-        total: verdicts.reduce((sum, row) => sum + Number(row.n), 0),
-        by_verdict: Object.fromEntries(verdicts.map((row) => [row.verdict, Number(row.n)])),
-      },
+      email_verification: verdictCounts(verdicts.filter((row) => row.operation === GOALS.verify.operation)),
+      email_finder_verdicts: verdictCounts(verdicts.filter((row) => row.operation === GOALS.email.operation)),
       phones: { total, valid, invalid: total - valid, valid_rate: rate(valid, total), by_kind: byKind },
       completeness: {
         results: resultCount,
