@@ -501,7 +501,7 @@ export interface paths {
     put?: never;
     /**
      * Enrich one person or company in real time
-     * @description Identifiers at the top level (email, domain, company_name, linkedin_url, first_name, last_name, full_name, phone; at least one usable) and `enrich`, the fields wanted, from: first_name, last_name, full_name, title, seniority, department, company_name, company_domain, industry, company_size, company_revenue, technologies, location, city, state, country, zip_code, linkedin_url, phone, mobile_phone, business_email, personal_email, email_status. Answers from the workspace’s answer cache at once (`cached: true`); otherwise runs the waterfalls and waits up to `timeout_ms` (default ENRICH_TIMEOUT_MS, 2,000), then answers 202 with the job id to poll (GET /v1/jobs/{id}) or stream (GET /v1/jobs/{id}/events). Every field asked is in `data`, null when unknown; `sources` names the provider of each known field and `confidence` its confidence; data from RocketReach carries "Powered by RocketReach" in `attribution`; data from the provider sandbox has `sandbox: true` and a notice.
+     * @description Identifiers at the top level (email, domain, company_name, linkedin_url, first_name, last_name, full_name, phone; at least one usable) and `enrich`, the fields wanted, from: first_name, last_name, full_name, title, seniority, department, company_name, company_domain, industry, company_size, company_revenue, technologies, location, city, state, country, zip_code, linkedin_url, phone, phone_extension, mobile_phone, business_email, personal_email, email_status. Answers from the workspace’s answer cache at once (`cached: true`); otherwise runs the waterfalls and waits up to `timeout_ms` (default ENRICH_TIMEOUT_MS, 2,000), then answers 202 with the job id to poll (GET /v1/jobs/{id}) or stream (GET /v1/jobs/{id}/events). Every field asked is in `data`, null when unknown; `sources` names the provider of each known field and `confidence` its confidence; data from RocketReach carries "Powered by RocketReach" in `attribution`; data from the provider sandbox has `sandbox: true` and a notice.
      */
     post: operations['EnrichController_enrich'];
     delete?: never;
@@ -586,7 +586,7 @@ export interface paths {
     put?: never;
     /**
      * Enrich a set of records as one batch
-     * @description Body: `records` (each with identifiers — email, domain, company_name, linkedin_url, first_name, last_name, full_name, phone — and optionally `external_id` and `occurred_at`, an ISO date such as when the deal closed), `enrich` (fields, from: first_name, last_name, full_name, title, seniority, department, company_name, company_domain, industry, company_size, company_revenue, technologies, location, city, state, country, zip_code, linkedin_url, phone, mobile_phone, business_email, personal_email, email_status), and optionally `name`, `options`, `since_days` (1–3650: only records whose occurred_at is within that many days; records without occurred_at are left out), `limit` (1–BATCHES_MAX_RECORDS: at most that many records, the most recent occurred_at first), `priority` (default bulk), `max_credits` (for the whole batch per run: each record's job may spend an equal share, rounded down to 4 decimals; a budget below 0.0001 per record is a 400) and `schedule` (`{"every_days": n}`, 1–365: records whose last enrichment is older are enriched again). Each record becomes an ordinary `enrich` job; invalid records are reported by index and not fatal; a bad batch setting is a 400 and nothing is written.
+     * @description Body: `records` (each with identifiers — email, domain, company_name, linkedin_url, first_name, last_name, full_name, phone — and optionally `external_id` and `occurred_at`, an ISO date such as when the deal closed), `enrich` (fields, from: first_name, last_name, full_name, title, seniority, department, company_name, company_domain, industry, company_size, company_revenue, technologies, location, city, state, country, zip_code, linkedin_url, phone, phone_extension, mobile_phone, business_email, personal_email, email_status), and optionally `name`, `options`, `since_days` (1–3650: only records whose occurred_at is within that many days; records without occurred_at are left out), `limit` (1–BATCHES_MAX_RECORDS: at most that many records, the most recent occurred_at first), `priority` (default bulk), `max_credits` (for the whole batch per run: each record's job may spend an equal share, rounded down to 4 decimals; a budget below 0.0001 per record is a 400) and `schedule` (`{"every_days": n}`, 1–365: records whose last enrichment is older are enriched again). Each record becomes an ordinary `enrich` job; invalid records are reported by index and not fatal; a bad batch setting is a 400 and nothing is written.
      */
     post: operations['BatchesController_create'];
     delete?: never;
@@ -1016,7 +1016,7 @@ export interface components {
         | 'email.verify'
         | 'enrich';
       /**
-       * @description Identifiers for the request type (canonical names): company.* take company_number / company_name; person.* take first_name, last_name, full_name, domain, company_name, linkedin_url (and email for phone/profile); email.verify takes email. A name (first_name, last_name, full_name, company_name) holds at least one letter or digit.
+       * @description Identifiers for the request type (canonical names): company.* take company_number / company_name; person.* take first_name, last_name, full_name, domain, company_name, linkedin_url (and email for phone/profile); email.verify takes email; enrich takes any of these and phone (an extension written with it, as `+44 20 7946 0958 ext. 123`, is accepted and ignored: the person is looked up by the number). A name (first_name, last_name, full_name, company_name) holds at least one letter or digit.
        * @example {
        *       "company_number": "07798925"
        *     }
@@ -1377,6 +1377,7 @@ export interface components {
         first_name?: string;
         last_name?: string;
         full_name?: string;
+        /** @description A phone number, with its country code (`+1 415 555 0133`) or a UK one without. An extension written with it (`+44 20 7946 0958 ext. 123`, `x123`) is accepted and ignored: the person is looked up by the number. */
         phone?: string;
         external_id?: string;
         occurred_at?: string;
@@ -1408,6 +1409,7 @@ export interface components {
         | 'zip_code'
         | 'linkedin_url'
         | 'phone'
+        | 'phone_extension'
         | 'mobile_phone'
         | 'business_email'
         | 'personal_email'
@@ -1504,6 +1506,7 @@ export interface components {
         | 'zip_code'
         | 'linkedin_url'
         | 'phone'
+        | 'phone_extension'
         | 'mobile_phone'
         | 'business_email'
         | 'personal_email'
@@ -1677,6 +1680,7 @@ export interface components {
         | 'zip_code'
         | 'linkedin_url'
         | 'phone'
+        | 'phone_extension'
         | 'mobile_phone'
         | 'business_email'
         | 'personal_email'
@@ -6303,6 +6307,7 @@ export interface operations {
           first_name?: string;
           last_name?: string;
           full_name?: string;
+          /** @description A phone number, with its country code (`+1 415 555 0133`) or a UK one without. An extension written with it (`+44 20 7946 0958 ext. 123`, `x123`) is accepted and ignored: the person is looked up by the number. */
           phone?: string;
           enrich: (
             | 'first_name'
@@ -6324,6 +6329,7 @@ export interface operations {
             | 'zip_code'
             | 'linkedin_url'
             | 'phone'
+            | 'phone_extension'
             | 'mobile_phone'
             | 'business_email'
             | 'personal_email'
@@ -6353,7 +6359,7 @@ export interface operations {
             job_id: string;
             status: string;
             cached: boolean;
-            /** @description Every field asked, null when unknown. */
+            /** @description Every field asked, null when unknown. Phones are in E.164; `phone_extension` is the extension dialled after `phone` (E.164 has no room for one), from the answers that gave that number. */
             data: {
               [key: string]: unknown;
             };
@@ -6590,6 +6596,7 @@ export interface operations {
             first_name?: string;
             last_name?: string;
             full_name?: string;
+            /** @description A phone number, with its country code (`+1 415 555 0133`) or a UK one without. An extension written with it (`+44 20 7946 0958 ext. 123`, `x123`) is accepted and ignored: the person is looked up by the number. */
             phone?: string;
           }[];
           enrich: (
@@ -6612,6 +6619,7 @@ export interface operations {
             | 'zip_code'
             | 'linkedin_url'
             | 'phone'
+            | 'phone_extension'
             | 'mobile_phone'
             | 'business_email'
             | 'personal_email'

@@ -12,6 +12,7 @@ export * from './selection/segments';
 export * from './merge/fields';
 export * from './merge/merge';
 export * from './merge/acceptance';
+export * from './merge/phones';
 export * from './cache/cache-key';
 export * from './credits/forecast';
 export * from './suppression/suppression';

@@ -140,6 +140,14 @@ function acceptedProfile(steps: readonly EnrichmentStep[]): { person: Person; pr
 }
 
 /**
+ * A number of the result with the provider that found it. An answer stored before extensions were
+ * kept has none: `extension` is null there too, so a reader always finds it.
+ */
+function resultPhone(phone: FoundPhone, source: string): Record<string, unknown> {
+  return { ...phone, extension: phone.extension ?? null, source };
+}
+
+/**
  * The numbers of the request's accepted profile that its phone goal accepts (mobile only when it
  * asks for mobile), with the provider that gave them; null when there are none. A profile lookup
  * (RocketReach's, for one) often returns the person's phones: buying them again from a phone
@@ -938,7 +946,7 @@ export class Orchestrator {
       const fromProfile = goal.key === 'phone' && !step ? profilePhones(request, steps) : null;
       if (fromProfile) {
         sandbox ||= this.sandboxed.has(fromProfile.provider);
-        result.phones = fromProfile.phones.map((phone) => ({ ...phone, source: fromProfile.provider }));
+        result.phones = fromProfile.phones.map((phone) => resultPhone(phone, fromProfile.provider));
         answers.push({ provider: fromProfile.provider, fields: phoneFields(fromProfile.phones) });
         continue;
       }
@@ -1014,7 +1022,7 @@ export class Orchestrator {
           answers.push(emailAnswer(source, output as unknown as FoundEmail));
           break;
         case 'phone':
-          result.phones = ((output.phones as FoundPhone[]) ?? []).map((phone) => ({ ...phone, source }));
+          result.phones = ((output.phones as FoundPhone[]) ?? []).map((phone) => resultPhone(phone, source));
           answers.push({ provider: source, fields: phoneFields(output.phones as FoundPhone[]) });
           break;
         case 'profile':

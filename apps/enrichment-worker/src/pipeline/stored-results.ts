@@ -8,7 +8,6 @@ import {
   type EnrichmentRequest,
   OfficerEmail,
   type EnrichmentStep,
-  PersonPhone,
   PersonRecord,
 } from '@sluice/db';
 import {
@@ -27,6 +26,7 @@ import {
   type Goal,
   type Person,
   canonicalCompanyName,
+  distinctPhones,
 } from '@sluice/enrichment';
 import { type Capability, descriptorOf, type Revealed } from '@sluice/providers';
 import { PROVIDER_NAMES } from '@sluice/queue';
@@ -45,6 +45,7 @@ export interface StoredQuery {
 
 interface StoredPhoneRow {
   number: string;
+  extension: string | null;
   kind: string;
   country: string | null;
   provider: string;
@@ -121,7 +122,7 @@ const keepAnswerSql = ({ table, column }: (typeof KEPT_ANSWERS)[KeptGoal]): stri
    DO UPDATE SET provider = EXCLUDED.provider, ${column} = EXCLUDED.${column}, fetched_at = now()`;
 
 /** A question's stored numbers, newest fetch first (served by `uq_person_phones_workspace_subject_number`). */
-const STORED_PHONES_SQL = `SELECT number, kind, country, provider
+const STORED_PHONES_SQL = `SELECT number, extension, kind, country, provider
     FROM person_phones
    WHERE workspace_id = $1 AND subject_key = ANY($2::text[]) AND fetched_at > $3
    ORDER BY fetched_at DESC, number`;
@@ -326,7 +327,12 @@ export class StoredResults {
     }
     const found: FoundPhone[] = rows
       .filter((row) => row.provider === latest)
-      .map((row) => ({ number: row.number, kind: row.kind as FoundPhone['kind'], country: row.country }));
+      .map((row) => ({
+        number: row.number,
+        extension: row.extension,
+        kind: row.kind as FoundPhone['kind'],
+        country: row.country,
+      }));
     const { accepted } = acceptPhones(found, query.phoneType);
     return accepted.length > 0 ? { phones: accepted, found_by: latest } : null;
   }
@@ -539,7 +545,9 @@ export class StoredResults {
   /**
    * Numbers an answer gave, under its step's cache key (the question it answered, at its provider)
    * and the provider's name: what {@link storedPhones} serves to later phone questions, and what an
-   * erasure deletes with the step.
+   * erasure deletes with the step. A number stored already for the question keeps its row; an
+   * extension the new answer gives replaces the stored one (the newer answer), and an answer
+   * without one leaves it (a bare number does not say the extension is gone).
    */
   private async insertPhones(
     manager: EntityManager,
@@ -551,23 +559,31 @@ export class StoredResults {
     if (phones.length === 0 || !subjectKey) {
       return;
     }
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(PersonPhone)
-      .values(
-        phones.map((phone) => ({
-          workspaceId,
-          subjectKey,
-          number: phone.number,
-          kind: phone.kind,
-          lineType: phoneKindOf(phone.number),
-          country: phone.country,
-          provider,
-        })),
-      )
-      .orIgnore()
-      .execute();
+    // Once each: one INSERT cannot update a row twice (an answer read from an older step output
+    // may list a number twice).
+    const rows = distinctPhones(phones);
+    await manager.query(
+      `INSERT INTO person_phones (workspace_id, subject_key, number, extension, kind, line_type, country, provider)
+       SELECT $1, $2, p.number, p.extension, p.kind, p.line_type, p.country, $3
+         FROM jsonb_to_recordset($4::jsonb)
+              AS p(number text, extension text, kind text, line_type text, country text)
+       ON CONFLICT (workspace_id, subject_key, number)
+       DO UPDATE SET extension = COALESCE(EXCLUDED.extension, person_phones.extension)`,
+      [
+        workspaceId,
+        subjectKey,
+        provider,
+        JSON.stringify(
+          rows.map((phone) => ({
+            number: phone.number,
+            extension: phone.extension,
+            kind: phone.kind,
+            line_type: phoneKindOf(phone.number),
+            country: phone.country,
+          })),
+        ),
+      ],
+    );
   }
 
   /**

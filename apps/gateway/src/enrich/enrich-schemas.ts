@@ -19,7 +19,16 @@ export const FIELDS_SCHEMA: SchemaObject = {
   items: { type: 'string', enum: [...ENRICH_FIELDS] },
 };
 
+/** What an identifier's schema says beyond being a string. */
+const IDENTIFIER_DESCRIPTIONS: Partial<Record<string, string>> = {
+  phone:
+    'A phone number, with its country code (`+1 415 555 0133`) or a UK one without. An extension written with it (`+44 20 7946 0958 ext. 123`, `x123`) is accepted and ignored: the person is looked up by the number.',
+};
+
 /** The identifiers of a person or company to enrich, each a string. */
 export const IDENTIFIERS_SCHEMA: Record<string, SchemaObject> = Object.fromEntries(
-  ENRICH_IDENTIFIERS.map((name) => [name, { type: 'string' }]),
+  ENRICH_IDENTIFIERS.map((name) => {
+    const description = IDENTIFIER_DESCRIPTIONS[name];
+    return [name, description ? { type: 'string', description } : { type: 'string' }];
+  }),
 );

@@ -74,7 +74,8 @@ const ANSWER_SCHEMA = {
     data: {
       type: 'object',
       additionalProperties: true,
-      description: 'Every field asked, null when unknown.',
+      description:
+        'Every field asked, null when unknown. Phones are in E.164; `phone_extension` is the extension dialled after `phone` (E.164 has no room for one), from the answers that gave that number.',
     },
     sources: { type: 'object', additionalProperties: { type: 'string' } },
     confidence: { type: 'object', additionalProperties: { type: 'number' } },
@@ -232,7 +233,7 @@ export class EnrichController {
           { first_name: 'Ada', last_name: 'Lovelace', domain: 'acme.com' },
           { linkedin_url: 'https://www.linkedin.com/in/grace-hopper' },
         ],
-        enrich: ['business_email', 'phone'],
+        enrich: ['business_email', 'phone', 'phone_extension'],
         priority: 'bulk',
       },
     },

@@ -26,7 +26,7 @@ export class CreateJobDto {
     type: 'object',
     additionalProperties: true,
     description:
-      'Identifiers for the request type (canonical names): company.* take company_number / company_name; person.* take first_name, last_name, full_name, domain, company_name, linkedin_url (and email for phone/profile); email.verify takes email. A name (first_name, last_name, full_name, company_name) holds at least one letter or digit.',
+      'Identifiers for the request type (canonical names): company.* take company_number / company_name; person.* take first_name, last_name, full_name, domain, company_name, linkedin_url (and email for phone/profile); email.verify takes email; enrich takes any of these and phone (an extension written with it, as `+44 20 7946 0958 ext. 123`, is accepted and ignored: the person is looked up by the number). A name (first_name, last_name, full_name, company_name) holds at least one letter or digit.',
     example: { company_number: '07798925' },
   })
   @IsObject({ message: 'input is required and must be an object' })

@@ -136,6 +136,11 @@ describe('parseJobInput (phone)', () => {
     expect(parseJobInput('enrich', { phone: '+1 415 555 0133' }).phone).toBe('+14155550133');
   });
 
+  it('accepts a number with an extension and looks the person up by the number alone', () => {
+    expect(parseJobInput('enrich', { phone: '+44 20 7946 0958 ext. 123' }).phone).toBe('+442079460958');
+    expect(parseJobInput('enrich', { phone: '020 7946 0958 x123' }).phone).toBe('+442079460958');
+  });
+
   it('tells a caller whose national number is not a UK one to write its country code', () => {
     expect(() => parseJobInput('enrich', { phone: '(415) 555-0133' })).toThrow(
       'input.phone "(415) 555-0133" is not a phone number: one without + is read as a UK number; write another country’s with its code, as +1 415 555 0133',

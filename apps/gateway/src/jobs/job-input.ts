@@ -119,6 +119,9 @@ export function parseJobInput(type: RequestType, input: Record<string, unknown>)
         );
         break;
       case 'phone':
+        // An extension written with the number (`… ext. 123`) is accepted and left out: people are
+        // looked up (and cached, and stored) by the number, which is the same line whatever the
+        // extension dialled after it.
         parsed.phone = normalised(
           field,
           raw,

@@ -19,6 +19,10 @@ export class PersonPhone {
   @Column({ type: 'text' })
   number!: string;
 
+  /** The extension dialled after the number (digits), which E.164 has no room for; null when none. */
+  @Column({ type: 'text', nullable: true })
+  extension!: string | null;
+
   /** The provider's kind (mobile, direct, office, unknown). */
   @Column({ type: 'text' })
   kind!: string;

@@ -32,6 +32,7 @@ import { ImportIdempotencyKey1796480000000 } from './1796480000000-ImportIdempot
 import { StepProviderTask1796490000000 } from './1796490000000-StepProviderTask';
 import { StepTaskAccount1796500000000 } from './1796500000000-StepTaskAccount';
 import { RequestFirstAttemptAt1796510000000 } from './1796510000000-RequestFirstAttemptAt';
+import { PhoneExtension1796530000000 } from './1796530000000-PhoneExtension';
 
 /** Every migration, in order. Listed explicitly (no glob) so that compiled and test runs agree. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -69,4 +70,5 @@ export const MIGRATIONS: (new () => object)[] = [
   StepProviderTask1796490000000,
   StepTaskAccount1796500000000,
   RequestFirstAttemptAt1796510000000,
+  PhoneExtension1796530000000,
 ];

@@ -17,7 +17,7 @@ function email(verdict: EmailVerdict | null): FoundEmail {
 }
 
 function phone(number: string, kind: PhoneKind, country: string | null = null): FoundPhone {
-  return { number, kind, country };
+  return { number, extension: null, kind, country };
 }
 
 describe('acceptEmail', () => {

@@ -54,7 +54,12 @@ const mail = (email: string, kind: FoundEmail['kind'], verdict: FoundEmail['verd
   verdict,
   confidence: null,
 });
-const tel = (number: string, kind: FoundPhone['kind']): FoundPhone => ({ number, kind, country: null });
+const tel = (number: string, kind: FoundPhone['kind']): FoundPhone => ({
+  number,
+  extension: null,
+  kind,
+  country: null,
+});
 
 describe('ENRICH_FIELDS', () => {
   it('is the fixed list of API fields, each once', () => {
@@ -78,6 +83,7 @@ describe('ENRICH_FIELDS', () => {
       'zip_code',
       'linkedin_url',
       'phone',
+      'phone_extension',
       'mobile_phone',
       'business_email',
       'personal_email',
@@ -120,6 +126,7 @@ describe('personFields', () => {
       personal_email: null,
       email_status: null,
       phone: null,
+      phone_extension: null,
       mobile_phone: null,
     });
   });
@@ -230,17 +237,28 @@ describe('phoneFields', () => {
       phoneFields([tel(UK_LANDLINE, 'office'), tel(UK_MOBILE, 'mobile'), tel(FR_MOBILE, 'mobile')]),
     ).toEqual({
       phone: UK_LANDLINE,
+      phone_extension: null,
       mobile_phone: UK_MOBILE,
     });
   });
 
+  it('gives the extension of phone beside it (E.164 has none)', () => {
+    expect(
+      phoneFields([{ ...tel(UK_LANDLINE, 'direct'), extension: '123' }, tel(UK_MOBILE, 'mobile')]),
+    ).toEqual({ phone: UK_LANDLINE, phone_extension: '123', mobile_phone: UK_MOBILE });
+    // A phone stored before extensions were kept has none.
+    const stored = { number: UK_LANDLINE, kind: 'direct', country: 'GB' } as unknown as FoundPhone;
+    expect(phoneFields([stored]).phone_extension).toBeNull();
+  });
+
   it('gives nulls for no phones', () => {
-    expect(phoneFields([])).toEqual({ phone: null, mobile_phone: null });
+    expect(phoneFields([])).toEqual({ phone: null, phone_extension: null, mobile_phone: null });
   });
 
   it('never gives a landline as mobile_phone, even one the provider called mobile', () => {
     expect(phoneFields([tel(UK_LANDLINE, 'mobile'), tel(UK_TOLL_FREE, 'mobile')])).toEqual({
       phone: UK_LANDLINE,
+      phone_extension: null,
       mobile_phone: null,
     });
   });

@@ -25,6 +25,7 @@ export const ENRICH_FIELDS = [
   'zip_code',
   'linkedin_url',
   'phone',
+  'phone_extension',
   'mobile_phone',
   'business_email',
   'personal_email',
@@ -73,9 +74,10 @@ export function emailConfidence(email: FoundEmail): Record<string, number> {
 }
 
 /**
- * `phone` is the first number of any kind; `mobile_phone` the first that is a mobile: one the
- * numbering plan calls mobile, or one the provider calls mobile that a mobile goal accepts (so never
- * a landline or a service number, see {@link acceptPhones}).
+ * `phone` is the first number of any kind (E.164) and `phone_extension` its extension;
+ * `mobile_phone` the first that is a mobile: one the numbering plan calls mobile, or one the
+ * provider calls mobile that a mobile goal accepts (so never a landline or a service number, see
+ * {@link acceptPhones}).
  */
 export function phoneFields(phones: readonly FoundPhone[]): Record<string, unknown> {
   const mobile = phones.find(
@@ -83,7 +85,12 @@ export function phoneFields(phones: readonly FoundPhone[]): Record<string, unkno
       phoneKindOf(p.number) === 'mobile' ||
       (p.kind === 'mobile' && acceptPhones([p], 'mobile').accepted.length > 0),
   );
-  return { phone: phones[0]?.number ?? null, mobile_phone: mobile?.number ?? null };
+  return {
+    phone: phones[0]?.number ?? null,
+    // An answer stored before extensions were kept has none.
+    phone_extension: phones[0]?.extension ?? null,
+    mobile_phone: mobile?.number ?? null,
+  };
 }
 
 /**

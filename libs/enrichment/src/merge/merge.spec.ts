@@ -273,3 +273,80 @@ describe('mergeAnswers', () => {
     expect(answers).toEqual(copy);
   });
 });
+
+describe('mergeAnswers (phone_extension)', () => {
+  const fields = ['phone', 'phone_extension'];
+
+  it('gives the extension of the number that won, never one given with another number', () => {
+    const merged = mergeAnswers(
+      [
+        {
+          provider: 'a',
+          fields: { phone: '+442079460958', phone_extension: '123' },
+          confidence: { phone: 0.5 },
+        },
+        {
+          provider: 'b',
+          fields: { phone: '+447400123456', phone_extension: null },
+          confidence: { phone: 0.9 },
+        },
+      ],
+      fields,
+    );
+    expect(merged.data).toEqual({ phone: '+447400123456', phone_extension: null });
+    expect(merged.sources).toEqual({ phone: 'b' });
+  });
+
+  it('keeps the extension when the same number comes with and without one', () => {
+    const merged = mergeAnswers(
+      [
+        {
+          provider: 'a',
+          fields: { phone: '+442079460958', phone_extension: null },
+          confidence: { phone: 0.9 },
+        },
+        {
+          provider: 'b',
+          fields: { phone: '+44 20 7946 0958', phone_extension: '123' },
+          confidence: { phone: 0.6 },
+        },
+      ],
+      fields,
+    );
+    expect(merged.data).toEqual({ phone: '+442079460958', phone_extension: '123' });
+    expect(merged.sources).toEqual({ phone: 'a', phone_extension: 'b' });
+    // The extension is as sure as the number it goes with.
+    expect(merged.confidence.phone_extension).toBe(merged.confidence.phone);
+  });
+
+  it("gives the surest witness's extension when the same number comes with two", () => {
+    const merged = mergeAnswers(
+      [
+        {
+          provider: 'a',
+          fields: { phone: '+442079460958', phone_extension: '123' },
+          confidence: { phone: 0.6 },
+        },
+        {
+          provider: 'b',
+          fields: { phone: '+442079460958', phone_extension: '456' },
+          confidence: { phone: 0.9 },
+        },
+      ],
+      fields,
+    );
+    expect(merged.data).toEqual({ phone: '+442079460958', phone_extension: '456' });
+    expect(merged.sources).toEqual({ phone: 'b', phone_extension: 'b' });
+  });
+
+  it('answers phone_extension asked alone, from the number that would win', () => {
+    const merged = mergeAnswers(
+      [
+        { provider: 'a', fields: { phone: '+442079460958', phone_extension: '123' } },
+        { provider: 'b', fields: { phone: '+442079460958' } },
+      ],
+      ['phone_extension'],
+    );
+    expect(merged.data).toEqual({ phone_extension: '123' });
+  });
+});

@@ -75,9 +75,73 @@ function probability(value: number | undefined): number | null {
 const round = (n: number): number => Math.round(n * 100) / 100;
 
 interface Member {
-  provider: string;
+  answer: ProviderAnswer;
   value: unknown;
   c: number;
+}
+
+/**
+ * Fields that only qualify another (`phone_extension` is the extension of `phone`): not merged on
+ * their own, which could pair one provider's number with another's extension, but taken from the
+ * answers whose value of the other field won.
+ */
+const COMPANIONS: Readonly<Record<string, string>> = { phone_extension: 'phone' };
+
+/** The witnesses of `field` whose value won, with their combined confidence and top member; null when none knows it. */
+function winningGroup(
+  answers: readonly ProviderAnswer[],
+  field: string,
+  reliability: Readonly<Record<string, number>>,
+): { members: Member[]; top: Member; confidence: number } | null {
+  const groups = new Map<string, Member[]>();
+  for (const answer of answers) {
+    const value = answer.fields[field];
+    if (isUnknown(value)) {
+      continue;
+    }
+    const c =
+      probability(answer.confidence?.[field]) ??
+      probability(reliability[answer.provider]) ??
+      DEFAULT_RELIABILITY;
+    const key = comparable(field, value);
+    const group = groups.get(key) ?? [];
+    group.push({ answer, value, c });
+    groups.set(key, group);
+  }
+  // Map iteration follows insertion, so groups come in the order their first member answered.
+  let best: { members: Member[]; top: Member; confidence: number } | null = null;
+  for (const members of groups.values()) {
+    const combined = Math.min(MAX_CONFIDENCE, 1 - members.reduce((p, m) => p * (1 - m.c), 1));
+    if (!best || combined > best.confidence + TIE) {
+      const top = members.reduce((a, b) => (b.c > a.c ? b : a));
+      best = { members, top, confidence: combined };
+    }
+  }
+  return best;
+}
+
+/**
+ * A companion field (see {@link COMPANIONS}) from the answers that won its field: the top member's
+ * value, else the first other member's that knows it. So two answers with the same number, one
+ * with an extension and one without, give the extension; two with different extensions give the
+ * top member's. Its confidence is the winning group's.
+ */
+function companionOf(
+  answers: readonly ProviderAnswer[],
+  field: string,
+  of: string,
+  reliability: Readonly<Record<string, number>>,
+): { member: Member; confidence: number } | null {
+  const group = winningGroup(answers, of, reliability);
+  if (!group) {
+    return null;
+  }
+  const witness = [group.top, ...group.members.filter((m) => m !== group.top)].find(
+    (m) => !isUnknown(m.answer.fields[field]),
+  );
+  return witness
+    ? { member: { ...witness, value: witness.answer.fields[field] }, confidence: group.confidence }
+    : null;
 }
 
 /**
@@ -90,7 +154,8 @@ interface Member {
  * {@link MAX_CONFIDENCE}, as independent witnesses would give. The group with the highest combined
  * confidence wins (a tie goes to the group whose first member answered earlier). Its source is its
  * member with the highest own confidence (earlier on a tie), and the value is that member's, as
- * written. Confidences are rounded to 2 decimals.
+ * written. Confidences are rounded to 2 decimals. A companion field (`phone_extension`) is not
+ * merged on its own but taken from the answers whose value of its field won (see {@link companionOf}).
  *
  * Every requested field is in `data`, `null` when no answer knows it (and then has no source or
  * confidence). With `requested` null, the fields are those any answer knows, in order of appearance.
@@ -107,33 +172,14 @@ export function mergeAnswers(
   ];
   const merged: Merged = { data: {}, sources: {}, confidence: {} };
   for (const field of fields) {
-    const groups = new Map<string, Member[]>();
-    for (const answer of answers) {
-      const value = answer.fields[field];
-      if (isUnknown(value)) {
-        continue;
-      }
-      const c =
-        probability(answer.confidence?.[field]) ??
-        probability(reliability[answer.provider]) ??
-        DEFAULT_RELIABILITY;
-      const key = comparable(field, value);
-      const group = groups.get(key) ?? [];
-      group.push({ provider: answer.provider, value, c });
-      groups.set(key, group);
-    }
-    // Map iteration follows insertion, so groups come in the order their first member answered.
-    let best: { member: Member; confidence: number } | null = null;
-    for (const members of groups.values()) {
-      const combined = Math.min(MAX_CONFIDENCE, 1 - members.reduce((p, m) => p * (1 - m.c), 1));
-      if (!best || combined > best.confidence + TIE) {
-        const top = members.reduce((a, b) => (b.c > a.c ? b : a));
-        best = { member: top, confidence: combined };
-      }
-    }
+    const of = Object.hasOwn(COMPANIONS, field) ? COMPANIONS[field] : null;
+    const group = of ? null : winningGroup(answers, field, reliability);
+    const best = of
+      ? companionOf(answers, field, of, reliability)
+      : group && { member: group.top, confidence: group.confidence };
     merged.data[field] = best ? best.member.value : null;
     if (best) {
-      merged.sources[field] = best.member.provider;
+      merged.sources[field] = best.member.answer.provider;
       merged.confidence[field] = round(best.confidence);
     }
   }

@@ -4,6 +4,7 @@ import {
   normalizeEmail,
   normalizeLinkedinUrl,
   normalizePhone,
+  normalizePhoneParts,
   phoneCountryOf,
   phoneKindOf,
 } from './contact';
@@ -92,6 +93,45 @@ describe('contact normalisation', () => {
     expect(normalizePhone('+44 20 7946 0958')).toBe('+442079460958');
     expect(normalizePhone('(415) 555-2671', 'US')).toBe('+14155552671');
     expect(normalizePhone('12345')).toBeNull();
+  });
+
+  it('keeps the extension a number is written with beside its E.164 form', () => {
+    expect(normalizePhoneParts('+44 20 7946 0958 ext. 123')).toEqual({
+      number: '+442079460958',
+      extension: '123',
+    });
+    expect(normalizePhoneParts('020 7946 0958 x123')).toEqual({ number: '+442079460958', extension: '123' });
+    expect(normalizePhoneParts('+442079460958;ext=0045')).toEqual({
+      number: '+442079460958',
+      extension: '0045',
+    });
+    expect(normalizePhoneParts('(415) 555-2671 extension 9', 'US')).toEqual({
+      number: '+14155552671',
+      extension: '9',
+    });
+    expect(normalizePhoneParts('+44 20 7946 0958')).toEqual({ number: '+442079460958', extension: null });
+    expect(normalizePhoneParts('12345 ext. 1')).toBeNull();
+    // normalizePhone still gives E.164 alone: the number, without what is dialled after it.
+    expect(normalizePhone('+44 20 7946 0958 ext. 123')).toBe('+442079460958');
+  });
+
+  it('takes an extension given beside the number when the number names none, and only a readable one', () => {
+    expect(normalizePhoneParts('+442079460958', 'GB', ' 123 ')).toEqual({
+      number: '+442079460958',
+      extension: '123',
+    });
+    expect(normalizePhoneParts('+442079460958 x7', 'GB', '123')).toEqual({
+      number: '+442079460958',
+      extension: '7',
+    });
+    expect(normalizePhoneParts('+442079460958', 'GB', 'reception')).toEqual({
+      number: '+442079460958',
+      extension: null,
+    });
+    expect(normalizePhoneParts('+442079460958', 'GB', '1'.repeat(40))).toEqual({
+      number: '+442079460958',
+      extension: null,
+    });
   });
 
   it('tells a UK mobile from a landline and names the country', () => {

@@ -77,10 +77,45 @@ export function normalizeDomain(value: string): string | null {
   return HOST.test(parsed.domain) ? parsed.domain : null;
 }
 
-/** A phone number in E.164, or `null` when it is not a valid number (for `defaultCountry` when it has no `+`). */
-export function normalizePhone(value: string, defaultCountry: CountryCode = 'GB'): string | null {
+/** A phone number in E.164 and the extension dialled after it, if any. */
+export interface PhoneParts {
+  number: string;
+  /** Digits only (`123`), as libphonenumber reads them; `null` when there is none. */
+  extension: string | null;
+}
+
+/**
+ * A phone number in E.164 with its extension (`+44 20 7946 0958 ext. 123`, `020 7946 0958 x123`,
+ * `…;ext=123`), or `null` when it is not a valid number (for `defaultCountry` when it has no `+`).
+ * E.164 has no room for an extension, so it is kept beside the number. `extension` is one a
+ * provider gives in a field of its own: used when the number itself names none, and ignored (the
+ * number kept) when libphonenumber cannot read it as one.
+ */
+export function normalizePhoneParts(
+  value: string,
+  defaultCountry: CountryCode = 'GB',
+  extension?: string | null,
+): PhoneParts | null {
   const parsed = parsePhoneNumberFromString(value.trim(), defaultCountry);
-  return parsed?.isValid() ? parsed.number : null;
+  if (!parsed?.isValid()) {
+    return null;
+  }
+  const given = extension?.trim();
+  if (!parsed.ext && given) {
+    const withExtension = parsePhoneNumberFromString(`${parsed.number} ext. ${given}`);
+    if (withExtension?.isValid() && withExtension.number === parsed.number && withExtension.ext) {
+      return { number: parsed.number, extension: withExtension.ext };
+    }
+  }
+  return { number: parsed.number, extension: parsed.ext ?? null };
+}
+
+/**
+ * A phone number in E.164, or `null` when it is not a valid number (for `defaultCountry` when it
+ * has no `+`). An extension is dropped: see {@link normalizePhoneParts} to keep it.
+ */
+export function normalizePhone(value: string, defaultCountry: CountryCode = 'GB'): string | null {
+  return normalizePhoneParts(value, defaultCountry)?.number ?? null;
 }
 
 /** Whether an E.164 number is a mobile, as far as the numbering plan tells. */

@@ -210,6 +210,14 @@ describe('request types', () => {
       expect(enrichGoals({ email: 'ada@acme.com' }, ['business_email'])).toEqual([]);
     });
 
+    it('searches the phone for its extension asked alone', () => {
+      const named = { first_name: 'Ada', last_name: 'Lovelace', domain: 'acme.com' };
+      expect(enrichGoals(named, ['phone_extension'])).toEqual(['phone']);
+      expect(unreachableFields({ domain: 'acme.com' }, ['phone_extension'])).toEqual([
+        { field: 'phone_extension', needs: expect.stringContaining('linkedin_url') as unknown },
+      ]);
+    });
+
     it('looks a person known only by a LinkedIn URL or an e-mail up before searching their phone', () => {
       const byLinkedin = { linkedin_url: 'https://www.linkedin.com/in/ada' };
       expect(enrichGoals(byLinkedin, ['mobile_phone'])).toEqual(['profile', 'phone']);

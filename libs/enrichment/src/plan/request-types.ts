@@ -349,7 +349,7 @@ export function enrichGoals(input: RequestInput, fields: readonly string[]): Goa
   // are looked up by) comes from the person's profile.
   const companyWanted = wants(['company_name', 'company_domain', ...COMPANY_FIELDS]);
   // Phone providers search by name: a person known by a LinkedIn URL or an e-mail is looked up first.
-  const phoneWanted = wants(['phone', 'mobile_phone']);
+  const phoneWanted = wants(['phone', 'phone_extension', 'mobile_phone']);
   if (
     person &&
     (wants(PROFILE_FIELDS) || (!company && companyWanted) || (phoneWanted && !namesPerson(input)))

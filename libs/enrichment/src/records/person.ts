@@ -21,6 +21,11 @@ export type PhoneKind = 'mobile' | 'direct' | 'office' | 'unknown';
 /** A phone number a provider found, in E.164 (`+447700900123`). */
 export interface FoundPhone {
   number: string;
+  /**
+   * The extension dialled after `number` (digits, `123`), which E.164 has no room for; `null` when
+   * the provider gave none. Answers stored before extensions were kept have none (read as `null`).
+   */
+  extension: string | null;
   kind: PhoneKind;
   /** ISO 3166-1 alpha-2 country of the number, when known. */
   country: string | null;

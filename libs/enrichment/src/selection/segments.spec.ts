@@ -91,7 +91,10 @@ describe('requestSegments', () => {
     expect(
       requestSegments(
         {},
-        { person: person(null), phones: [{ number: '+33612345678', kind: 'mobile', country: 'FR' }] },
+        {
+          person: person(null),
+          phones: [{ number: '+33612345678', extension: null, kind: 'mobile', country: 'FR' }],
+        },
       ),
     ).toEqual(['country:fr']);
   });

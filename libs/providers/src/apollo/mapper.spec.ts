@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { apolloPhoneOutcome } from './client';
 import { APOLLO_COSTS } from './descriptor';
-import { mapApolloOrganization, mapApolloPerson } from './mapper';
+import { mapApolloOrganization, mapApolloPerson, mapApolloPhones } from './mapper';
 import { requestIdFromText } from './request-id';
 import type { ApolloMatchResponse } from './types';
 
@@ -89,5 +89,40 @@ describe("Apollo phone reveal's charge", () => {
       },
     });
     expect(outcome).toMatchObject({ status: 'hit', credits: APOLLO_COSTS.mobilePhone });
+  });
+});
+
+describe('Apollo phone reveal, extensions', () => {
+  it('keeps the extension of raw_number beside the E.164 sanitized_number', () => {
+    const phones = mapApolloPhones({
+      request_id: '1',
+      webhook_result: {
+        people: [
+          {
+            id: 'p1',
+            phone_numbers: [
+              // `sanitized_number` is E.164, which drops the extension; a US number written nationally.
+              {
+                raw_number: '(415) 555-0158 ext. 12',
+                sanitized_number: '+14155550158',
+                type_cd: 'work_direct',
+              },
+              { raw_number: '+44 20 7946 0958 x123', sanitized_number: '+442079460958', type_cd: 'work_hq' },
+              // The same number again, without it: one phone, and the extension is kept.
+              { raw_number: '+44 20 7946 0958', sanitized_number: '+442079460958', type_cd: 'other' },
+              { raw_number: '+447400123456', sanitized_number: '+447400123456', type_cd: 'mobile' },
+              // No sanitized number: the raw one gives both.
+              { raw_number: '020 7946 0000 ext 9', type_cd: 'work_direct' },
+            ],
+          },
+        ],
+      },
+    });
+    expect(phones).toEqual([
+      { number: '+14155550158', extension: '12', kind: 'direct', country: 'US' },
+      { number: '+442079460958', extension: '123', kind: 'direct', country: 'GB' },
+      { number: '+447400123456', extension: null, kind: 'mobile', country: 'GB' },
+      { number: '+442079460000', extension: '9', kind: 'direct', country: 'GB' },
+    ]);
   });
 });

@@ -3,6 +3,8 @@ import {
   normalizeDomain,
   normalizeEmail,
   normalizeLinkedinUrl,
+  normalizePhoneParts,
+  phoneCountryOf,
   type EmailVerdict,
   type Firmographics,
   type FoundPhone,
@@ -10,7 +12,8 @@ import {
   type Seniority,
 } from '@sluice/enrichment';
 import { phonesOf } from '../phones/phone-provider';
-import type { ApolloOrganization, ApolloPerson, ApolloWebhookResult } from './types';
+import type { CountryCode } from 'libphonenumber-js';
+import type { ApolloOrganization, ApolloPerson, ApolloPhoneNumber, ApolloWebhookResult } from './types';
 
 const SENIORITIES: Record<string, Seniority> = {
   c_suite: 'c_suite',
@@ -101,7 +104,20 @@ export function mapApolloOrganization(org: ApolloOrganization | null | undefined
   };
 }
 
-/** The phones of a phone reveal (webhook body or `webhook_result`), E.164. */
+/**
+ * The extension of a revealed number: `sanitized_number` is E.164, which has none, so it is read
+ * from `raw_number` (`(415) 555-0158 ext. 12`), in the country of the sanitized number since a raw
+ * number is often written nationally.
+ */
+function extensionOf(phone: ApolloPhoneNumber): string | null {
+  if (!phone.raw_number) {
+    return null;
+  }
+  const country = phone.sanitized_number ? phoneCountryOf(phone.sanitized_number) : null;
+  return normalizePhoneParts(phone.raw_number, (country ?? 'GB') as CountryCode)?.extension ?? null;
+}
+
+/** The phones of a phone reveal (webhook body or `webhook_result`), E.164 with their extensions. */
 export function mapApolloPhones(result: ApolloWebhookResult): FoundPhone[] {
   return phonesOf(
     (result.webhook_result.people ?? []).flatMap((person) =>
@@ -110,6 +126,7 @@ export function mapApolloPhones(result: ApolloWebhookResult): FoundPhone[] {
           [
             phone.sanitized_number ?? phone.raw_number,
             phone.type_cd === 'mobile' ? 'mobile' : 'direct',
+            extensionOf(phone),
           ] as const,
       ),
     ),

@@ -1,4 +1,10 @@
-import { normalizePhone, phoneCountryOf, type FoundPhone, type PersonQuery } from '@sluice/enrichment';
+import {
+  distinctPhones,
+  normalizePhoneParts,
+  phoneCountryOf,
+  type FoundPhone,
+  type PersonQuery,
+} from '@sluice/enrichment';
 import type { CountryCode } from 'libphonenumber-js';
 import { ProviderHttp, type ProviderCallHooks, type ErrorClassifier } from '../http/provider-http';
 import { personInputProblem, personName } from '../person-input';
@@ -110,17 +116,30 @@ export abstract class HttpPhoneProvider implements PhoneProvider {
   }
 }
 
-/** E.164 phones of a given kind, dropping what does not parse. */
+/**
+ * E.164 phones of a given kind, dropping what does not parse. Each entry is the number as the
+ * provider wrote it, its kind, and the extension when the provider gives it in a field of its own;
+ * otherwise an extension written with the number (`… ext. 123`, `… x123`) is kept. A number listed
+ * twice is one phone ({@link distinctPhones}).
+ */
 export function phonesOf(
-  numbers: readonly (readonly [string | null | undefined, FoundPhone['kind']])[],
+  numbers: readonly (
+    | readonly [string | null | undefined, FoundPhone['kind']]
+    | readonly [string | null | undefined, FoundPhone['kind'], string | null | undefined]
+  )[],
   country = 'GB',
 ): FoundPhone[] {
   const found: FoundPhone[] = [];
-  for (const [value, kind] of numbers) {
-    const number = value ? normalizePhone(value, country as CountryCode) : null;
-    if (number && !found.some((phone) => phone.number === number)) {
-      found.push({ number, kind, country: phoneCountryOf(number) });
+  for (const [value, kind, extension] of numbers) {
+    const parts = value ? normalizePhoneParts(value, country as CountryCode, extension) : null;
+    if (parts) {
+      found.push({
+        number: parts.number,
+        extension: parts.extension,
+        kind,
+        country: phoneCountryOf(parts.number),
+      });
     }
   }
-  return found;
+  return distinctPhones(found);
 }

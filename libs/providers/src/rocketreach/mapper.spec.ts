@@ -70,9 +70,9 @@ describe('mapRocketReachProfile', () => {
       ['ann@gmail.com', 'personal', 'valid', 0.95],
     ]);
     expect(person.phones).toEqual([
-      { number: '+447400123456', kind: 'mobile', country: 'GB' },
-      { number: '+442071234567', kind: 'unknown', country: 'GB' },
-      { number: '+442079460000', kind: 'direct', country: 'GB' },
+      { number: '+447400123456', extension: null, kind: 'mobile', country: 'GB' },
+      { number: '+442071234567', extension: null, kind: 'unknown', country: 'GB' },
+      { number: '+442079460000', extension: null, kind: 'direct', country: 'GB' },
     ]);
     expect(person).toMatchObject({
       companyDomain: 'acme.io',
@@ -81,6 +81,35 @@ describe('mapRocketReachProfile', () => {
       location: { locality: 'Leeds', region: null, country: 'GB' },
     });
     expect(person.linkedinUrl).toContain('linkedin.com/in/ann-lee');
+  });
+
+  it('keeps the extension RocketReach gives beside the E.164 number, or within an international number', () => {
+    const person = mapRocketReachProfile({
+      id: 2,
+      status: 'complete',
+      name: 'Ann Lee',
+      phones: [
+        // The documented shape: `e164` (no room for an extension) and `extension` beside it.
+        {
+          number: '+44 20 7946 0958',
+          e164: '+442079460958',
+          country_code: 'GB',
+          extension: '123',
+          type: 'direct dial',
+        },
+        // An older answer: no `e164`, the extension written in `number`.
+        { number: '+44 20 7946 0000 ext. 45', type: 'professional' },
+        { number: '+44 7400 123456', e164: '+447400123456', extension: null, type: 'mobile' },
+        // An extension libphonenumber cannot read is left out; the number is kept.
+        { e164: '+442079461111', extension: 'reception', type: 'other' },
+      ],
+    });
+    expect(person.phones).toEqual([
+      { number: '+442079460958', extension: '123', kind: 'direct', country: 'GB' },
+      { number: '+442079460000', extension: '45', kind: 'unknown', country: 'GB' },
+      { number: '+447400123456', extension: null, kind: 'mobile', country: 'GB' },
+      { number: '+442079461111', extension: null, kind: 'unknown', country: 'GB' },
+    ]);
   });
 });
 

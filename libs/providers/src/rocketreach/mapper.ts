@@ -3,6 +3,7 @@ import {
   normalizeDomain,
   normalizeEmail,
   normalizeLinkedinUrl,
+  normalizePhoneParts,
   type EmailVerdict,
   type Firmographics,
   type FoundEmail,
@@ -72,8 +73,21 @@ function phoneKindOf(type: string | null | undefined): FoundPhone['kind'] {
   return type === 'mobile' ? 'mobile' : type === 'direct dial' ? 'direct' : 'unknown';
 }
 
+/**
+ * `e164` has no room for an extension: RocketReach gives it in `extension`, and a `number` in
+ * international format may carry it too (`+44 20 7946 0958 ext. 123`).
+ */
 function phonesOfProfile(phones: readonly RocketReachPhone[]): FoundPhone[] {
-  return phonesOf(phones.map((phone) => [phone.e164 ?? phone.number, phoneKindOf(phone.type)] as const));
+  return phonesOf(
+    phones.map(
+      (phone) =>
+        [
+          phone.e164 ?? phone.number,
+          phoneKindOf(phone.type),
+          phone.extension || (phone.number ? normalizePhoneParts(phone.number)?.extension : null),
+        ] as const,
+    ),
+  );
 }
 
 function splitName(name: string | null | undefined): [string | null, string | null] {
