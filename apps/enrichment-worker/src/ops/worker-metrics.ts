@@ -15,6 +15,8 @@ export class WorkerMetrics {
   readonly phonesFound: Counter<'provider' | 'kind' | 'valid'>;
   readonly providerCallsUnlogged: Counter;
   readonly providerCallsWaiting: Gauge;
+  /** Reads every provider's circuit from Redis, for {@link circuitState} at each scrape. */
+  private circuitStates: (() => Promise<ReadonlyMap<string, number>>) | null = null;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     this.jobs = new Counter({
@@ -42,11 +44,23 @@ export class WorkerMetrics {
       labelNames: ['provider', 'to'],
       registers: [registry],
     });
+    // Read from Redis when Prometheus scrapes: the circuits are shared by every replica, and the
+    // transitions this replica made itself (an open circuit another replica closed, one that cooled
+    // down to half-open, an operator's reset) would leave it reporting a state long gone.
     this.circuitState = new Gauge({
       name: 'sluice_circuit_state',
-      help: 'Last circuit state this replica saw per provider: 0 closed, 0.5 half-open, 1 open',
+      help: 'Circuit state per provider, shared by every replica (read from Redis at each scrape): 0 closed, 0.5 half-open, 1 open',
       labelNames: ['provider'],
       registers: [registry],
+      collect: async () => {
+        try {
+          for (const [provider, value] of (await this.circuitStates?.()) ?? []) {
+            this.circuitState.set({ provider }, value);
+          }
+        } catch {
+          // Redis away: keep the last values rather than failing the whole scrape.
+        }
+      },
     });
     this.creditPauses = new Counter({
       name: 'sluice_provider_credit_pauses_total',
@@ -82,5 +96,10 @@ export class WorkerMetrics {
       help: 'Provider calls this replica holds to write to the provider call log again (PostgreSQL refused their write)',
       registers: [registry],
     });
+  }
+
+  /** Where {@link circuitState} reads the circuits from (the pipeline's Redis). */
+  readCircuitsWith(read: () => Promise<ReadonlyMap<string, number>>): void {
+    this.circuitStates = read;
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { CallbackConfig, CoreConfig, PipelineConfig } from '@sluice/config';
 import { cacheClassOf } from '@sluice/enrichment';
 import {
+  ACTIVE_PROVIDERS,
   CallbackTokens,
   cancelMarkerKey,
   circuitBreakerPrefix,
@@ -13,6 +14,7 @@ import {
   providerRateLimiter,
   QueueErrorLog,
   RedisCircuitBreaker,
+  type CircuitState,
   type CircuitTransition,
   type RateLimiter,
 } from '@sluice/queue';
@@ -118,6 +120,16 @@ export class PipelineGuards {
       },
       (transition) => this.onTransition(transition),
     );
+    metrics.readCircuitsWith(
+      async () =>
+        new Map(
+          await Promise.all(
+            ACTIVE_PROVIDERS.map(
+              async (provider) => [provider, circuitValue(await this.circuits.state(provider))] as const,
+            ),
+          ),
+        ),
+    );
     // A step retries for minutes, not hours; the PostgreSQL ledger (unique per step) guards beyond.
     this.wallet = new CreditWallet(redis, creditWalletPrefix(core.queuePrefix), {
       commitMarkerTtlMs: Math.max(3_600_000, 2 * config.asyncDeadlineMs),
@@ -139,12 +151,14 @@ export class PipelineGuards {
       failureRate: transition.failureRate,
     });
     this.metrics.circuitTransitions.inc({ provider: transition.key, to: transition.to });
-    this.metrics.circuitState.set(
-      { provider: transition.key },
-      transition.to === 'closed' ? 0 : transition.to === 'open' ? 1 : 0.5,
-    );
+    this.metrics.circuitState.set({ provider: transition.key }, circuitValue(transition.to));
     void this.emit({ type: `circuit.${transition.to}`, provider: transition.key });
   }
+}
+
+/** A circuit state as the `sluice_circuit_state` gauge gives it. */
+function circuitValue(state: CircuitState): number {
+  return state === 'closed' ? 0 : state === 'open' ? 1 : 0.5;
 }
 
 /**

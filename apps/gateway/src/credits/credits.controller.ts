@@ -6,7 +6,7 @@ import { ApiAnswer, ApiError, ApiKeyErrors, ApiNoQuery } from '../openapi/decora
 import { ALERTS_EXAMPLE, CREDITS_EXAMPLE, CREDITS_NULLABLE, USAGE_EXAMPLE } from '../openapi/examples';
 import { CoreConfig, CreditMonitorConfig } from '@sluice/config';
 import { firstChargesOf, roundCredits, usageBetween, type UsageRow } from '@sluice/db';
-import { BURN_WINDOW_DAYS, forecastCredits, renewalOf } from '@sluice/enrichment';
+import { BURN_WINDOW_DAYS, burnRate, forecastCredits, renewalOf } from '@sluice/enrichment';
 import { ACTIVE_PROVIDERS, CreditWallet, creditWalletPrefix, pauseOf, QUEUE_NAMES } from '@sluice/queue';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -107,16 +107,16 @@ export class CreditsController {
           reported: reportedRenewal,
           now,
         });
+        const spending = {
+          spentLastWindow: Number(spent?.burn ?? 0),
+          chargingSince: firstCharges.get(provider) ?? null,
+          now,
+        };
+        // The burn rate is the ledger's, balance or not; only the exhaustion date needs a balance.
         const forecast =
           balance === null
             ? null
-            : forecastCredits({
-                balance: balance - wallet.reserved,
-                spentLastWindow: Number(spent?.burn ?? 0),
-                chargingSince: firstCharges.get(provider) ?? null,
-                now,
-                renewsAt,
-              });
+            : forecastCredits({ ...spending, balance: balance - wallet.reserved, renewsAt });
         return {
           provider,
           balance,
@@ -125,7 +125,7 @@ export class CreditsController {
           reserved: wallet.reserved,
           spent_today: Number(spent?.today ?? 0),
           spent_this_month: Number(spent?.month ?? 0),
-          burn_rate_per_day: roundCredits(forecast?.burnPerDay ?? 0),
+          burn_rate_per_day: roundCredits(burnRate(spending).burnPerDay),
           forecast_exhaustion: forecast?.exhaustsAt?.toISOString() ?? null,
           renewal_date: renewsAt?.toISOString() ?? null,
           queue: pause

@@ -4,7 +4,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CoreConfig, PipelineConfig } from '@sluice/config';
 import { firstChargesOf, roundCredits, usageBetween } from '@sluice/db';
-import { BURN_WINDOW_DAYS, forecastCredits } from '@sluice/enrichment';
+import { BURN_WINDOW_DAYS, burnRate, forecastCredits } from '@sluice/enrichment';
 import {
   ACTIVE_PROVIDERS,
   ACTIVE_QUEUE_NAMES,
@@ -183,23 +183,23 @@ export class DashboardService {
       const { pause, circuit } = states[index];
       const { balance, unlimited, readAt, wallet } = balances.get(provider) as ProviderBalance;
       const spent = recentBurn.find((row) => row.provider === provider);
+      const spending = {
+        spentLastWindow: Number(spent?.credits ?? 0),
+        chargingSince: firstCharges.get(provider) ?? null,
+        now,
+      };
+      // The burn rate is the ledger's, balance or not; only the exhaustion date needs a balance.
       const forecast =
         balance === null
           ? null
-          : forecastCredits({
-              balance: balance - wallet.reserved,
-              spentLastWindow: Number(spent?.credits ?? 0),
-              chargingSince: firstCharges.get(provider) ?? null,
-              now,
-              renewsAt: null,
-            });
+          : forecastCredits({ ...spending, balance: balance - wallet.reserved, renewsAt: null });
       return {
         provider,
         balance,
         unlimited,
         balance_read_at: readAt?.toISOString() ?? null,
         reserved: wallet.reserved,
-        burn_rate_per_day: roundCredits(forecast?.burnPerDay ?? 0),
+        burn_rate_per_day: roundCredits(burnRate(spending).burnPerDay),
         forecast_exhaustion: forecast?.exhaustsAt?.toISOString() ?? null,
         paused: pause !== null,
         pause: pause

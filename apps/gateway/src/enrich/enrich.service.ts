@@ -237,10 +237,14 @@ export class EnrichService {
     }
   }
 
-  /** The job once it has finished, or as it stands when `timeoutMs` runs out. */
+  /**
+   * The job once it has finished, or as it stands when `timeoutMs` runs out or the gateway starts
+   * to shut down (the caller is then answered 202 with the job to poll, not cut off).
+   */
   private async waitFor(caller: Caller, jobId: string, timeoutMs: number): Promise<JobView> {
+    const closing = this.hub.closing;
     let view = await this.jobs.get(caller, jobId);
-    if (TERMINAL_STATUSES.includes(view.status) || timeoutMs === 0) {
+    if (TERMINAL_STATUSES.includes(view.status) || timeoutMs === 0 || closing.aborted) {
       return view;
     }
     let wake: (() => void) | null = null;
@@ -251,15 +255,18 @@ export class EnrichService {
         // Re-read after subscribing (a change may have come before) and after each announcement.
         view = await this.jobs.get(caller, jobId);
         const left = deadline - Date.now();
-        if (TERMINAL_STATUSES.includes(view.status) || left <= 0) {
+        if (TERMINAL_STATUSES.includes(view.status) || left <= 0 || closing.aborted) {
           return view;
         }
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, Math.min(left, 1_000)); // a lost message costs 1 s at most
-          wake = () => {
+          const done = (): void => {
             clearTimeout(timer);
+            closing.removeEventListener('abort', done);
             resolve();
           };
+          const timer = setTimeout(done, Math.min(left, 1_000)); // a lost message costs 1 s at most
+          wake = done;
+          closing.addEventListener('abort', done);
         });
         wake = null;
       }

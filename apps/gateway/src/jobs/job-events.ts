@@ -1,4 +1,4 @@
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { CoreConfig } from '@sluice/config';
 import { connectionOptions, jobEventsChannel, QueueErrorLog } from '@sluice/queue';
 import { Redis } from 'ioredis';
@@ -9,10 +9,24 @@ import { Redis } from 'ioredis';
  * streams from holds no extra connection.
  */
 @Injectable()
-export class JobEventsHub implements OnApplicationShutdown {
+export class JobEventsHub implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly listeners = new Map<string, Set<() => void>>();
   private subscriber: Redis | null = null;
   private ready: Promise<void> | null = null;
+  private readonly closingController = new AbortController();
+
+  /**
+   * Aborted when the gateway starts to shut down. Nest closes the HTTP server only after its
+   * shutdown hooks, and the server's close waits for every request in progress: an event stream
+   * (open as long as its job) or a real-time enrichment waiting up to `timeout_ms` would hold the
+   * shutdown past its deadline, and its client would get a reset connection instead of an answer.
+   * Whatever waits on jobs ends its wait here and answers as it would at its timeout.
+   */
+  readonly closing: AbortSignal = this.closingController.signal;
+
+  beforeApplicationShutdown(): void {
+    this.closingController.abort();
+  }
 
   constructor(
     private readonly core: CoreConfig,

@@ -379,15 +379,20 @@ export class JobsController {
     let closed = false;
     let stop: (() => void) | null = null;
     const timers: NodeJS.Timeout[] = [];
+    const closing = this.hub.closing;
     const close = (): void => {
       if (!closed) {
         closed = true;
         timers.forEach((timer) => clearInterval(timer));
         stop?.();
+        closing.removeEventListener('abort', close);
         response.end();
       }
     };
     request.on('close', close);
+    // The gateway is shutting down: the stream ends (see JobEventsHub.closing) and EventSource
+    // reconnects, to another replica, for a fresh snapshot.
+    closing.addEventListener('abort', close);
     let sent = 0;
     const send = (events: JobEvent[]): void => {
       for (const event of events) {
@@ -428,6 +433,9 @@ export class JobsController {
       }
     };
     send(jobEvents(null, last));
+    if (closing.aborted) {
+      close(); // opened while the gateway shuts down: the snapshot, then the reconnect
+    }
     if (!closed) {
       timers.push(setInterval(() => void refresh(), 5000));
       // A job can wait a long time (for credits, a provider's asynchronous work) with nothing to

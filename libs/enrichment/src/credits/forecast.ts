@@ -66,6 +66,24 @@ export interface CreditForecast {
 }
 
 /**
+ * Credits spent per day over the last {@link BURN_WINDOW_DAYS} days, or since the provider's first
+ * charge (`chargingSince`) when that is more recent (at least an hour; see {@link forecastCredits}).
+ * It needs no balance: a provider that reports none (or an unlimited plan) still burns credits.
+ */
+export function burnRate(input: {
+  spentLastWindow: number;
+  chargingSince: Date | null;
+  now: Date;
+}): Pick<CreditForecast, 'burnPerDay' | 'spanDays'> {
+  const charging =
+    input.chargingSince === null
+      ? BURN_WINDOW_DAYS
+      : (input.now.getTime() - input.chargingSince.getTime()) / DAY_MS;
+  const spanDays = Math.min(BURN_WINDOW_DAYS, Math.max(MIN_BURN_SPAN_DAYS, charging));
+  return { burnPerDay: Math.max(0, input.spentLastWindow) / spanDays, spanDays };
+}
+
+/**
  * Burn rate and exhaustion date from the spend of the last seven days. Spend is what the ledger
  * charged; `balance` is what the provider reported (minus credits reserved by calls in flight).
  * A provider charging for less than seven days (a new installation, a provider just taken into
@@ -81,12 +99,7 @@ export function forecastCredits(input: {
   now: Date;
   renewsAt: Date | null;
 }): CreditForecast {
-  const charging =
-    input.chargingSince === null
-      ? BURN_WINDOW_DAYS
-      : (input.now.getTime() - input.chargingSince.getTime()) / DAY_MS;
-  const spanDays = Math.min(BURN_WINDOW_DAYS, Math.max(MIN_BURN_SPAN_DAYS, charging));
-  const burnPerDay = Math.max(0, input.spentLastWindow) / spanDays;
+  const { burnPerDay, spanDays } = burnRate(input);
   if (burnPerDay === 0) {
     return {
       burnPerDay: 0,
