@@ -169,8 +169,16 @@ describe('phone providers against the sandbox', () => {
 
   it('gives each provider its configured cost, limit and tier', () => {
     const { 'orion-connect': orion, 'nimbus-lookup': nimbus } = adapters();
-    expect(orion.descriptor.capabilities.find_phone).toEqual({ credits: 1, chargedOnMiss: false });
-    expect(nimbus.descriptor.capabilities.find_phone).toEqual({ credits: 0.5, chargedOnMiss: true });
+    expect(orion.descriptor.capabilities.find_phone).toEqual({
+      credits: 1,
+      chargedOnMiss: false,
+      chargedOnLandline: true,
+    });
+    expect(nimbus.descriptor.capabilities.find_phone).toEqual({
+      credits: 0.5,
+      chargedOnMiss: true,
+      chargedOnLandline: true,
+    });
     const custom = new OrionConnectAdapter({
       ...options('orion-connect'),
       config: { costPerLookup: 2, minimumTier: 'enterprise' },

@@ -431,16 +431,21 @@ describe('Redis guards shared by worker replicas (real Redis)', () => {
     });
 
     it('ignores late outcomes while open, and reset closes it', async () => {
-      await openIt('late');
-      expect(await breakerB.recordSuccess('late')).toBe('open');
-      expect(await breakerB.recordFailure('late')).toBe('open');
-      expect((await breakerA.tryAcquire('late')).allowed).toBe(false);
+      // A cool-down no busy machine outlasts between the steps below.
+      const slow = { ...options, coolDownMs: 60_000 };
+      const lateA = new RedisCircuitBreaker(a, prefix, slow, (t) => transitions.push(t));
+      const lateB = new RedisCircuitBreaker(b, prefix, slow, (t) => transitions.push(t));
+      await Promise.all(Array.from({ length: 4 }, (_, i) => (i % 2 ? lateA : lateB).recordFailure('late')));
+      expect(await lateA.state('late')).toBe('open');
+      expect(await lateB.recordSuccess('late')).toBe('open');
+      expect(await lateB.recordFailure('late')).toBe('open');
+      expect((await lateA.tryAcquire('late')).allowed).toBe(false);
       expect(transitions).toHaveLength(1);
 
-      await breakerA.reset('late');
+      await lateA.reset('late');
       expect(transitions.slice(1)).toEqual([{ key: 'late', from: 'open', to: 'closed', failureRate: null }]);
-      expect(await breakerB.state('late')).toBe('closed');
-      expect((await breakerB.tryAcquire('late')).allowed).toBe(true);
+      expect(await lateB.state('late')).toBe('closed');
+      expect((await lateB.tryAcquire('late')).allowed).toBe(true);
     });
 
     it('refuses options that make no sense', () => {
