@@ -59,7 +59,7 @@ export interface paths {
     put?: never;
     /**
      * Run a failed or cancelled job again, or a completed one that left a goal to retry later, as a new job with the same type, input and options
-     * @description Answers with the new job. The cache and the store answer what was already paid for: with `options.max_age_days`, the retry measures an answer’s age from when the original job was made (the first of a chain of retries), so it reuses what the original’s calls bought — with `max_age_days: 0` too — instead of paying for it again; answers are never older than they may be for a job without `max_age_days`. A completed job can be retried when its result names, in `unresolved[].retry_later`, a provider that could not be asked or could not answer for a reason that passes (its credits, its circuit, a quota, an operator’s pause, its rate window).
+     * @description Answers with the new job. The cache and the store answer what was already paid for: with `options.max_age_days`, the retry measures an answer’s age from when the original job was made (the first of a chain of retries), so it reuses what the original’s calls bought — with `max_age_days: 0` too — instead of paying for it again; answers are never older than they may be for a job without `max_age_days`. A completed job can be retried when its result names, in `unresolved[].retry_later`, a provider that could not be asked or could not answer for a reason that passes (its credits, its circuit, a quota, an operator’s pause, its rate window). The retry keeps the job’s CSV import and batch and stands for it there: it is listed by `GET /v1/jobs?import_id=`, the batch record’s current job becomes the retry, the import’s and batch’s progress and their exports count each row or record once, as its latest attempt, and their credits count every attempt (a batch’s `last_run` includes the retries of that run’s jobs); an import’s row counts, for resuming it, count first attempts only. A job is retried once: retry its retry to run it again. A job of a cancelled batch, or one a later run of its batch has replaced, is not retried.
      */
     post: operations['JobsController_retry'];
     delete?: never;
@@ -746,7 +746,7 @@ export interface paths {
     put?: never;
     /**
      * Save an export of jobs and their results: the format and which jobs
-     * @description Filters, all optional and combined: `import_id` (the jobs of one CSV import), `batch_id` (the jobs of one batch, every run), `status`, `type`, `created_after`, `created_before` (ISO 8601). GET the answer’s `url` for the file; it is read afresh each time.
+     * @description Filters, all optional and combined: `import_id` (the jobs of one CSV import), `batch_id` (the jobs of one batch, every run) — a job retried is listed as its latest attempt (`POST /v1/jobs/{id}/retry`: the retry keeps the job’s import and batch) —, `status`, `type`, `created_after`, `created_before` (ISO 8601). GET the answer’s `url` for the file; it is read afresh each time.
      */
     post: operations['ExportsController_create'];
     delete?: never;
@@ -887,7 +887,7 @@ export interface paths {
     put?: never;
     /**
      * Run failed jobs again as new jobs, oldest first, up to `limit`
-     * @description Filters: `workspace_id`, `since` (created since, ISO 8601), `type`. Each job is retried like POST /v1/jobs/{id}/retry, for its workspace and key; a job its workspace’s quotas refuse is listed in `refusals`. Each failed job is run again once: a job already retried (here, or by POST /v1/jobs/{id}/retry) is not taken again, also by a call made at the same time; a retry that fails in its turn is a failed job of its own. Send an Idempotency-Key to have a repeat answer as the first call did.
+     * @description Filters: `workspace_id`, `since` (created since, ISO 8601), `type`. Each job is retried like POST /v1/jobs/{id}/retry, for its workspace and key, the retry keeping its CSV import and batch; a job its workspace’s quotas refuse, or whose batch was cancelled or has re-enqueued its record since, is listed in `refusals`. Each failed job is run again once: a job already retried (here, or by POST /v1/jobs/{id}/retry) is not taken again, also by a call made at the same time; a retry that fails in its turn is a failed job of its own. Send an Idempotency-Key to have a repeat answer as the first call did.
      */
     post: operations['AdminOpsController_retryFailed'];
     delete?: never;
@@ -2743,7 +2743,7 @@ export interface operations {
         };
       };
       /**
-       * @description The job has not failed or been cancelled, nor completed with a goal to retry later; or its input, stored by an earlier version, is no longer accepted.
+       * @description The job has not failed or been cancelled, nor completed with a goal to retry later; it was retried already (retry its retry); its batch was cancelled, or a later run of its batch replaced it; or its input, stored by an earlier version, is no longer accepted.
        *
        *     The Idempotency-Key was used with another request, or its first request is still running, or (jobs and batches) its first request was done but its answer never kept: `made` names what it made.
        */

@@ -189,7 +189,7 @@ export class AdminOpsController {
   @ApiOperation({
     summary: 'Run failed jobs again as new jobs, oldest first, up to `limit`',
     description:
-      'Filters: `workspace_id`, `since` (created since, ISO 8601), `type`. Each job is retried like POST /v1/jobs/{id}/retry, for its workspace and key; a job its workspace’s quotas refuse is listed in `refusals`. Each failed job is run again once: a job already retried (here, or by POST /v1/jobs/{id}/retry) is not taken again, also by a call made at the same time; a retry that fails in its turn is a failed job of its own. Send an Idempotency-Key to have a repeat answer as the first call did.',
+      'Filters: `workspace_id`, `since` (created since, ISO 8601), `type`. Each job is retried like POST /v1/jobs/{id}/retry, for its workspace and key, the retry keeping its CSV import and batch; a job its workspace’s quotas refuse, or whose batch was cancelled or has re-enqueued its record since, is listed in `refusals`. Each failed job is run again once: a job already retried (here, or by POST /v1/jobs/{id}/retry) is not taken again, also by a call made at the same time; a retry that fails in its turn is a failed job of its own. Send an Idempotency-Key to have a repeat answer as the first call did.',
   })
   @ApiPost({ body: true })
   @ApiJsonBodyErrors()

@@ -1,6 +1,6 @@
 import { messagesOf } from '../http-errors';
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, HttpException } from '@nestjs/common';
+import { ConflictException, Injectable, HttpException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CoreConfig } from '@sluice/config';
 import type { RequestInput, RequestOptions, RequestType } from '@sluice/enrichment';
@@ -95,17 +95,20 @@ export class AdminOps {
   }
 
   /**
-   * Runs failed jobs again as new jobs (like POST /v1/jobs/:id/retry), oldest first, each on behalf
-   * of its workspace and API key. A job the workspace's quotas refuse is counted, not retried.
+   * Runs failed jobs again as new jobs (like POST /v1/jobs/:id/retry: each retry keeps its job's
+   * import and batch), oldest first, each on behalf of its workspace and API key. A job the
+   * workspace's quotas refuse, or whose batch was cancelled or has re-enqueued its record since, is
+   * counted, not retried.
    *
    * Each failed job is run again once: a job already retried (`retried_as`, set here and by the
-   * per-job retry) is not taken, and the jobs taken stay locked until their retries are recorded,
-   * so a second call, at once or later (an operator repeating a request whose answer was lost), runs
-   * none of them again — the retries themselves, if they fail, are failed jobs of their own. The
-   * lock is held while the new jobs are created (their own statements, on other connections). A
+   * per-job retry, or a retry naming it in `retry_of`) is not taken, and the jobs taken stay locked
+   * until their retries are recorded, so a second call, at once or later (an operator repeating a
+   * request whose answer was lost), runs none of them again — the retries themselves, if they fail,
+   * are failed jobs of their own. The lock is held while the new jobs are created (their own
+   * transactions, on other connections, which lock no original: `retry_of` has no foreign key). A
    * creation that fails (Redis away: 503) ends the run, and the retries made before it are recorded
    * all the same before the failure is answered; a process that dies meanwhile leaves the originals
-   * as they were, to be taken again.
+   * without `retried_as`, but their retries name them, so they are not taken again.
    */
   async retryFailed(filter: RetryFilter, correlationId: string): Promise<RetryOutcome> {
     const failure: { error?: unknown } = {};
@@ -137,12 +140,18 @@ export class AdminOps {
         max_credits: string | null;
         tier: string;
         first_attempt_at: Date;
+        import_id: string | null;
+        batch_id: string | null;
       }[]
     >(
+      // A job with a retry is not taken again, even if the run that made the retry stopped before
+      // recording it on the job (`retried_as`): a record or a row has one latest attempt.
       `SELECT r.id, r.workspace_id, r.api_key_id, r.type, r.input, r.options, r.priority, r.callback_url,
-              r.max_credits, w.tier, COALESCE(r.first_attempt_at, r.created_at) AS first_attempt_at
+              r.max_credits, w.tier, COALESCE(r.first_attempt_at, r.created_at) AS first_attempt_at,
+              r.import_id, r.batch_id
          FROM enrichment_requests r JOIN workspaces w ON w.id = r.workspace_id
         WHERE r.status = 'failed' AND r.retried_as IS NULL
+          AND NOT EXISTS (SELECT 1 FROM enrichment_requests n WHERE n.retry_of = r.id)
           AND ($1::uuid IS NULL OR r.workspace_id = $1)
           AND ($2::timestamptz IS NULL OR r.created_at >= $2)
           AND ($3::text IS NULL OR r.type = $3)
@@ -172,8 +181,10 @@ export class AdminOps {
       const caller = { workspaceId: row.workspace_id, apiKeyId: row.api_key_id as string, tier: row.tier };
       let created: { id: string };
       try {
-        created = await this.jobs.create(
+        // The original is locked here, and its retried_as recorded below, in this transaction.
+        created = await this.jobs.createRetry(
           caller,
+          { original: { id: row.id, importId: row.import_id, batchId: row.batch_id }, claimed: true },
           {
             type,
             input,
@@ -186,6 +197,12 @@ export class AdminOps {
           correlationId,
         );
       } catch (error) {
+        // Its batch cancelled, or its record re-enqueued by a later run: refused, like a quota.
+        if (error instanceof ConflictException) {
+          outcome.refused += 1;
+          outcome.refusals.push({ job_id: row.id, reason: messagesOf(error).join('; ') });
+          continue;
+        }
         failure.error = error;
         break;
       }

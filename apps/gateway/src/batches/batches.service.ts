@@ -615,12 +615,21 @@ export class BatchesService {
       params,
     );
     // A run's jobs share its correlation id (the first run's request, or the tick's): the last run is
-    // the newest job's, which may have re-enqueued only some records (their other jobs are older runs').
+    // the newest first attempt's, which may have re-enqueued only some records (their other jobs are
+    // older runs'). A retry (its own request's correlation id) counts in the run of the job it runs
+    // again, found by following retry_of back; every attempt counts in all runs.
     const [credits] = await this.dataSource.query<{ last_run: string; all_runs: string }[]>(
-      `SELECT COALESCE(sum(s.credits) FILTER (WHERE r.correlation_id = (
+      `WITH RECURSIVE last_run AS (
+         SELECT r.id FROM enrichment_requests r
+          WHERE r.batch_id = $1 AND r.workspace_id = $2 AND r.retry_of IS NULL
+            AND r.correlation_id = (
                 SELECT n.correlation_id FROM enrichment_requests n
-                 WHERE n.batch_id = $1 AND n.workspace_id = $2
-                 ORDER BY n.created_at DESC, n.id DESC LIMIT 1)), 0) AS last_run,
+                 WHERE n.batch_id = $1 AND n.workspace_id = $2 AND n.retry_of IS NULL
+                 ORDER BY n.created_at DESC, n.id DESC LIMIT 1)
+         UNION ALL
+         SELECT n.id FROM last_run JOIN enrichment_requests n ON n.retry_of = last_run.id
+          WHERE n.batch_id = $1 AND n.workspace_id = $2)
+       SELECT COALESCE(sum(s.credits) FILTER (WHERE r.id IN (SELECT id FROM last_run)), 0) AS last_run,
               COALESCE(sum(s.credits), 0) AS all_runs
          FROM enrichment_requests r
          JOIN enrichment_steps s ON s.request_id = r.id

@@ -63,7 +63,7 @@ export class ExportsController {
   @ApiOperation({
     summary: 'Save an export of jobs and their results: the format and which jobs',
     description:
-      'Filters, all optional and combined: `import_id` (the jobs of one CSV import), `batch_id` (the jobs of one batch, every run), `status`, `type`, `created_after`, `created_before` (ISO 8601). GET the answer’s `url` for the file; it is read afresh each time.',
+      'Filters, all optional and combined: `import_id` (the jobs of one CSV import), `batch_id` (the jobs of one batch, every run) — a job retried is listed as its latest attempt (`POST /v1/jobs/{id}/retry`: the retry keeps the job’s import and batch) —, `status`, `type`, `created_after`, `created_before` (ISO 8601). GET the answer’s `url` for the file; it is read afresh each time.',
   })
   @ApiResponse({ status: 201, type: ExportCreatedDto })
   @ApiError(

@@ -134,6 +134,9 @@ export class ExportsService {
               AND ($5::timestamptz IS NULL OR r.created_at >= $5)
               AND ($6::timestamptz IS NULL OR r.created_at < $6)
               AND ($7::uuid IS NULL OR r.batch_id = $7)
+              -- An import's or a batch's job that was retried is listed as its retry (which keeps both).
+              AND (($2::uuid IS NULL AND $7::uuid IS NULL)
+                   OR NOT EXISTS (SELECT 1 FROM enrichment_requests n WHERE n.retry_of = r.id))
             ORDER BY r.created_at, r.id`,
           [
             caller.workspaceId,

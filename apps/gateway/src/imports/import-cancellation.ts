@@ -28,11 +28,15 @@ export class ImportCancellation {
     private readonly callbacks: CancelledCallbacks,
   ) {}
 
-  /** How many of the import's jobs had finished (completed or failed) before it was refused. */
+  /**
+   * How many of the import's jobs had finished (completed or failed) before it was refused: a
+   * retried job counts once, as its latest attempt.
+   */
   async finishedJobs(workspaceId: string, importId: string): Promise<number> {
     const [row] = await this.dataSource.query<{ n: string }[]>(
-      `SELECT count(*) AS n FROM enrichment_requests
-        WHERE import_id = $1 AND workspace_id = $2 AND status IN ('completed', 'failed')`,
+      `SELECT count(*) AS n FROM enrichment_requests r
+        WHERE r.import_id = $1 AND r.workspace_id = $2 AND r.status IN ('completed', 'failed')
+          AND NOT EXISTS (SELECT 1 FROM enrichment_requests n WHERE n.retry_of = r.id)`,
       [importId, workspaceId],
     );
     return Number(row?.n ?? 0);

@@ -12,7 +12,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { GatewayConfig } from '@sluice/config';
 import { EnrichmentRequest, ImportRecord, isUniqueViolation, type ImportRowError } from '@sluice/db';
 import { CsvError } from 'csv-parse';
-import { DataSource, In } from 'typeorm';
+import { DataSource, In, IsNull } from 'typeorm';
 import type { Caller } from '../auth/request-context';
 import { Quotas } from '../credits/quotas.service';
 import { JobsService, type NewJob } from '../jobs/jobs.service';
@@ -211,9 +211,10 @@ export class ImportsService {
     }
     // A gateway that died between storing a chunk's jobs and recording them leaves more jobs than
     // the import counts: where to resume is then unknown, and guessing could enqueue rows twice.
+    // A row's retries are not rows of their own: first attempts only.
     const stored = await this.dataSource
       .getRepository(EnrichmentRequest)
-      .countBy({ importId: id, workspaceId: caller.workspaceId });
+      .countBy({ importId: id, workspaceId: caller.workspaceId, retryOf: IsNull() });
     if (stored > origin.rowsAccepted) {
       throw new ConflictException(
         `Import ${id} stored ${stored} job(s) but recorded ${origin.rowsAccepted}: its gateway stopped while writing a chunk, so where to resume is unknown. Import the rest of the file as a new import (its jobs: GET /v1/jobs?import_id=${id}).`,
@@ -443,7 +444,9 @@ export class ImportsService {
 
   /**
    * The jobs of these imports (of the caller's workspace) counted by status, and the credits their
-   * steps spent: one statement over the requests' import index, whatever the page holds.
+   * steps spent: one statement over the requests' import index, whatever the page holds. A retried
+   * job counts once, as its latest attempt (a job no retry replaced); the credits are every
+   * attempt's.
    */
   private async jobsOf(workspaceId: string, ids: readonly string[]): Promise<Map<string, ImportJobs>> {
     if (ids.length === 0) {
@@ -452,7 +455,9 @@ export class ImportsService {
     const rows = await this.dataSource.query<
       { import_id: string; status: string; count: number; credits: string }[]
     >(
-      `SELECT r.import_id, r.status, count(*)::int AS count,
+      `SELECT r.import_id, r.status,
+              count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM enrichment_requests n WHERE n.retry_of = r.id))::int
+                AS count,
               COALESCE(sum((SELECT sum(s.credits) FROM enrichment_steps s WHERE s.request_id = r.id)), 0)
                 AS credits
          FROM enrichment_requests r
@@ -466,7 +471,8 @@ export class ImportsService {
         return [
           id,
           {
-            progress: jobProgress(own),
+            // A status only retried jobs had is no status of the import's rows.
+            progress: jobProgress(own.filter((row) => row.count > 0)),
             creditsSpent: own.reduce((sum, row) => sum + Number(row.credits), 0),
           },
         ];

@@ -56,7 +56,9 @@ export class StaleImportSweep implements OnApplicationBootstrap, OnApplicationSh
     const [rows] = await this.dataSource.query<[{ id: string }[], number]>(
       `WITH stale AS (
          SELECT i.id,
-                (SELECT count(*) FROM enrichment_requests r WHERE r.import_id = i.id) <= i.rows_accepted AS consistent
+                -- Rows' first attempts: a retry keeps its original's import, but is no row of its own.
+                (SELECT count(*) FROM enrichment_requests r WHERE r.import_id = i.id AND r.retry_of IS NULL)
+                  <= i.rows_accepted AS consistent
            FROM imports i
           WHERE i.status = 'running' AND i.updated_at < now() - make_interval(secs => $1::double precision / 1000)
           FOR UPDATE SKIP LOCKED

@@ -45,6 +45,7 @@ import { RequireScope } from '../auth/scopes';
 import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
 import { CreateJobDto, JobCreatedDto } from './create-job.dto';
 import { parseJobRequest, storedInputOf } from './job-input';
+import { alreadyRetried } from './job-retry';
 import { jobEvents, leftToRetryLater, TERMINAL_STATUSES, type JobEvent, type JobView } from './job-view';
 import { JobEventsHub } from './job-events';
 import type { Request, Response } from 'express';
@@ -249,7 +250,7 @@ export class JobsController {
     summary:
       'Run a failed or cancelled job again, or a completed one that left a goal to retry later, as a new job with the same type, input and options',
     description:
-      'Answers with the new job. The cache and the store answer what was already paid for: with `options.max_age_days`, the retry measures an answer’s age from when the original job was made (the first of a chain of retries), so it reuses what the original’s calls bought — with `max_age_days: 0` too — instead of paying for it again; answers are never older than they may be for a job without `max_age_days`. A completed job can be retried when its result names, in `unresolved[].retry_later`, a provider that could not be asked or could not answer for a reason that passes (its credits, its circuit, a quota, an operator’s pause, its rate window).',
+      'Answers with the new job. The cache and the store answer what was already paid for: with `options.max_age_days`, the retry measures an answer’s age from when the original job was made (the first of a chain of retries), so it reuses what the original’s calls bought — with `max_age_days: 0` too — instead of paying for it again; answers are never older than they may be for a job without `max_age_days`. A completed job can be retried when its result names, in `unresolved[].retry_later`, a provider that could not be asked or could not answer for a reason that passes (its credits, its circuit, a quota, an operator’s pause, its rate window). The retry keeps the job’s CSV import and batch and stands for it there: it is listed by `GET /v1/jobs?import_id=`, the batch record’s current job becomes the retry, the import’s and batch’s progress and their exports count each row or record once, as its latest attempt, and their credits count every attempt (a batch’s `last_run` includes the retries of that run’s jobs); an import’s row counts, for resuming it, count first attempts only. A job is retried once: retry its retry to run it again. A job of a cancelled batch, or one a later run of its batch has replaced, is not retried.',
   })
   @ApiPost({ body: false })
   @ApiAnswer(
@@ -269,7 +270,7 @@ export class JobsController {
   )
   @ApiError(
     409,
-    'The job has not failed or been cancelled, nor completed with a goal to retry later; or its input, stored by an earlier version, is no longer accepted.',
+    'The job has not failed or been cancelled, nor completed with a goal to retry later; it was retried already (retry its retry); its batch was cancelled, or a later run of its batch replaced it; or its input, stored by an earlier version, is no longer accepted.',
     'Job 6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f is completed with nothing to retry later; only failed or cancelled jobs, or completed ones whose result.unresolved names providers in retry_later, can be retried.',
   )
   @ApiQuotaExceeded()
@@ -292,10 +293,16 @@ export class JobsController {
     }
     const type = original.type as RequestType;
     const input = storedInputOf(original.id, type, original.input);
+    if (original.retriedAs !== null) {
+      throw alreadyRetried(id, original.retriedAs);
+    }
     const options = original.options as RequestOptions;
     await this.quotas.assertRoom(caller.workspaceId, type, input, options);
-    const created = await this.jobs.create(
+    // Recorded on the original (`retried_as`) as the retry is written, so that the admin's
+    // retry-failed does not run it again; the retry takes its place in its batch and import.
+    const created = await this.jobs.createRetry(
       caller,
+      { original: { id, importId: original.importId, batchId: original.batchId }, claimed: false },
       {
         type,
         input,
@@ -308,8 +315,6 @@ export class JobsController {
       },
       correlationId,
     );
-    // Recorded on the original, so that the admin's retry-failed does not run it again.
-    await this.jobs.markRetried(caller, id, created.id);
     return { ...created, retry_of: id };
   }
 

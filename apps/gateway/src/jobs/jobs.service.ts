@@ -45,6 +45,15 @@ import { encodeKeysetCursor } from '../keyset-cursor';
 import { SUPPRESSED_MESSAGE, SuppressionCheck } from '../persons/suppression-check';
 import type { RejectedJob } from './bulk-jobs';
 import type { JobListQuery } from './job-list';
+import {
+  claimOriginal,
+  holdBatchRecord,
+  repointRecord,
+  retryConflict,
+  unlinkRetry,
+  type HeldRecord,
+  type RetryLink,
+} from './job-retry';
 import { toJobView, type JobView } from './job-view';
 
 /** A job in a list: what it is and how it stands (the steps and result are at GET /v1/jobs/:id). */
@@ -67,8 +76,12 @@ export interface NewJob {
   callbackUrl: string | null;
   maxCredits: number | null;
   options: RequestOptions;
-  /** The CSV import the job comes from (`POST /v1/imports`). */
-  importId?: string;
+  /** The CSV import the job comes from (`POST /v1/imports`), or its original's for a retry. */
+  importId?: string | null;
+  /** For a retry, its original's batch. */
+  batchId?: string | null;
+  /** For a retry, the job it runs again (see `EnrichmentRequest.retryOf`). */
+  retryOf?: string;
   /** For a retry, when the first attempt was made (see `EnrichmentRequest.firstAttemptAt`). */
   firstAttemptAt?: Date;
 }
@@ -78,12 +91,13 @@ export interface NewJob {
  * to all), none if the workspace has suppressed any of the identifier hashes `$6`.
  */
 const INSERT_REQUESTS_SQL = preparedSql(
-  `INSERT INTO enrichment_requests (id, workspace_id, api_key_id, tier, correlation_id, import_id, type, input,
-          priority, status, max_credits, options, callback_url, first_attempt_at)
-   SELECT x.id, $1, $2, $3, $4, x.import_id, x.type, x.input, x.priority, 'queued', x.max_credits, x.options,
-          x.callback_url, x.first_attempt_at
-     FROM jsonb_to_recordset($5::jsonb) AS x(id uuid, import_id uuid, type text, input jsonb, priority text,
-          max_credits numeric, options jsonb, callback_url text, first_attempt_at timestamptz)
+  `INSERT INTO enrichment_requests (id, workspace_id, api_key_id, tier, correlation_id, import_id, batch_id,
+          type, input, priority, status, max_credits, options, callback_url, first_attempt_at, retry_of)
+   SELECT x.id, $1, $2, $3, $4, x.import_id, x.batch_id, x.type, x.input, x.priority, 'queued', x.max_credits,
+          x.options, x.callback_url, x.first_attempt_at, x.retry_of
+     FROM jsonb_to_recordset($5::jsonb) AS x(id uuid, import_id uuid, batch_id uuid, type text, input jsonb,
+          priority text, max_credits numeric, options jsonb, callback_url text, first_attempt_at timestamptz,
+          retry_of uuid)
     WHERE NOT EXISTS (SELECT 1 FROM suppressions WHERE workspace_id = $1 AND identifier_hash = ANY($6::text[]))
    RETURNING id`,
 );
@@ -121,6 +135,35 @@ export class JobsService {
     // Erased people are refused before anything is written or spent: the insert itself checks.
     const hashes = this.suppression.hashes(jobs.map((job) => job.input as Record<string, unknown>));
     return this.insert(caller, jobs, correlationId, hashes);
+  }
+
+  /**
+   * Stores and enqueues `job`, a retry of `link.original`, as {@link create} does a job. The retry
+   * keeps its original's CSV import and batch, and stands for it there. In one transaction, the
+   * original is claimed (`retried_as`; unless the caller holds it), its batch record is pointed at
+   * the retry, and the retry is written: a record never points at a job that is not stored, and a
+   * batch's refresh tick or cancel (which lock the batch too) sees either the original or the retry.
+   * If Redis refuses the plan, all of it is undone. A 409 when the job was retried already, its batch
+   * was cancelled, or its record has a newer job.
+   */
+  async createRetry(
+    caller: Caller,
+    link: RetryLink,
+    job: NewJob,
+    correlationId: string,
+  ): Promise<{ id: string; status: string }> {
+    const hashes = this.suppression.hashes([job.input as Record<string, unknown>]);
+    const retry: NewJob = {
+      ...job,
+      importId: link.original.importId,
+      batchId: link.original.batchId,
+      retryOf: link.original.id,
+    };
+    try {
+      return (await this.insert(caller, [retry], correlationId, hashes, link))[0];
+    } catch (error) {
+      throw await retryConflict(error, this.dataSource, caller.workspaceId, link.original.id);
+    }
   }
 
   /**
@@ -169,6 +212,7 @@ export class JobsService {
     jobs: readonly NewJob[],
     correlationId: string,
     suppressionHashes: readonly string[],
+    retry?: RetryLink,
   ): Promise<{ id: string; status: string }[]> {
     const client = await this.planQueue.client;
     if (client.status !== 'ready') {
@@ -177,8 +221,11 @@ export class JobsService {
     }
     // The ids are drawn here, so the one INSERT's text is the same for any number of rows: one
     // prepared statement (no wrapping transaction: one statement is atomic) — unless the request runs
-    // under an Idempotency-Key whose route records its work, written in the same transaction.
+    // under an Idempotency-Key whose route records its work, or is a retry linked to its original,
+    // written in the same transaction.
     const rows = jobs.map((job) => ({ id: randomUUID(), job }));
+    const retryId = retry ? rows[0].id : '';
+    let record: HeldRecord | null = null;
     const parameters = [
       caller.workspaceId,
       caller.apiKeyId,
@@ -188,6 +235,7 @@ export class JobsService {
         rows.map(({ id, job }) => ({
           id,
           import_id: job.importId ?? null,
+          batch_id: job.batchId ?? null,
           type: job.type,
           input: job.input,
           priority: job.priority,
@@ -195,19 +243,38 @@ export class JobsService {
           options: job.options,
           callback_url: job.callbackUrl,
           first_attempt_at: job.firstAttemptAt?.toISOString() ?? null,
+          retry_of: job.retryOf ?? null,
         })),
       ),
       suppressionHashes,
     ];
-    const inserted = recordsWork()
-      ? await this.dataSource.transaction(async (manager) => {
-          const made = await queryPrepared<unknown[]>(manager, INSERT_REQUESTS_SQL, parameters);
-          if (made.length === rows.length) {
-            await recordWork(manager, { job_ids: rows.map(({ id }) => id) });
-          }
-          return made;
-        })
-      : await queryPrepared<unknown[]>(this.dataSource, INSERT_REQUESTS_SQL, parameters);
+    const inserted =
+      recordsWork() || retry
+        ? await this.dataSource.transaction(async (manager) => {
+            const { original } = retry ?? {};
+            if (retry && original && !retry.claimed) {
+              await claimOriginal(manager, caller.workspaceId, original.id, retryId);
+            }
+            record =
+              original?.batchId != null
+                ? await holdBatchRecord(manager, caller.workspaceId, {
+                    ...original,
+                    batchId: original.batchId,
+                  })
+                : null;
+            const made = await queryPrepared<unknown[]>(manager, INSERT_REQUESTS_SQL, parameters);
+            if (made.length === rows.length) {
+              if (record && original?.batchId) {
+                await repointRecord(manager, caller.workspaceId, original.batchId, record, retryId);
+              }
+              await recordWork(manager, { job_ids: rows.map(({ id }) => id) });
+            } else if (retry) {
+              // Suppressed: nothing written, and the original is not claimed either.
+              throw new UnprocessableEntityException(SUPPRESSED_MESSAGE);
+            }
+            return made;
+          })
+        : await queryPrepared<unknown[]>(this.dataSource, INSERT_REQUESTS_SQL, parameters);
     if (inserted.length < rows.length) {
       throw new UnprocessableEntityException(SUPPRESSED_MESSAGE);
     }
@@ -235,6 +302,9 @@ export class JobsService {
       // request whose jobs are gone must run again.
       await this.dataSource
         .transaction(async (manager) => {
+          if (retry) {
+            await unlinkRetry(manager, caller.workspaceId, retry, record, retryId);
+          }
           await manager
             .getRepository(EnrichmentRequest)
             .delete({ id: In(rows.map((row) => row.id)), workspaceId: caller.workspaceId });

@@ -19,6 +19,8 @@ export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 @Index('ix_enrichment_requests_status', ['status'])
 @Index('ix_enrichment_requests_batch', ['batchId'], { where: 'batch_id IS NOT NULL' })
 @Index('ix_enrichment_requests_import', ['importId'], { where: 'import_id IS NOT NULL' })
+/** Each job is retried at most once: a batch record or an import row has one latest attempt. */
+@Index('ux_enrichment_requests_retry_of', ['retryOf'], { unique: true, where: 'retry_of IS NOT NULL' })
 /** The retention run finds finished requests past their retention by it. */
 @Index('ix_enrichment_requests_completed', ['completedAt'], { where: 'completed_at IS NOT NULL' })
 export class EnrichmentRequest {
@@ -86,6 +88,15 @@ export class EnrichmentRequest {
   /** The job this one was last run again as (a retry), if any: `retry-failed` takes it no more. */
   @Column({ name: 'retried_as', type: 'uuid', nullable: true })
   retriedAs!: string | null;
+
+  /**
+   * For a retry, the job it runs again; null for a first attempt. A retry keeps that job's batch and
+   * import and stands for it there (their progress and exports count the latest attempt, their row
+   * counts first attempts only). No foreign key, as `retried_as`: a retry whose original was deleted
+   * (retention) is still a retry, not a first attempt that would count its row twice.
+   */
+  @Column({ name: 'retry_of', type: 'uuid', nullable: true })
+  retryOf!: string | null;
 
   /**
    * For a retry, when the job it runs again was made (the first of a chain of retries): answers

@@ -33,6 +33,7 @@ import { StepProviderTask1796490000000 } from './1796490000000-StepProviderTask'
 import { StepTaskAccount1796500000000 } from './1796500000000-StepTaskAccount';
 import { RequestFirstAttemptAt1796510000000 } from './1796510000000-RequestFirstAttemptAt';
 import { PhoneExtension1796530000000 } from './1796530000000-PhoneExtension';
+import { RequestRetryOf1796540000000 } from './1796540000000-RequestRetryOf';
 
 /** Every migration, in order. Listed explicitly (no glob) so that compiled and test runs agree. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -71,4 +72,5 @@ export const MIGRATIONS: (new () => object)[] = [
   StepTaskAccount1796500000000,
   RequestFirstAttemptAt1796510000000,
   PhoneExtension1796530000000,
+  RequestRetryOf1796540000000,
 ];
