@@ -150,6 +150,17 @@ describe('Kubernetes manifests (deploy/base)', () => {
     expect(Object.keys(configMap?.data ?? {}).filter((name) => sensitive.includes(name))).toEqual([]);
   });
 
+  it('lists every secret setting in the Secret example, so a deployment from it leaves none out', () => {
+    const listed = readFileSync(join(ROOT, 'deploy', 'secrets.example.env'), 'utf8')
+      .split('\n')
+      .filter((line) => /^[A-Z]/.test(line))
+      .map((line) => line.slice(0, line.indexOf('=')));
+    const sensitive = ALL_CONFIG_SECTIONS.flatMap((s) => settingsOf(s))
+      .filter((s) => s.sensitive)
+      .map((s) => s.env);
+    expect(sensitive.filter((name) => !listed.includes(name))).toEqual([]);
+  });
+
   it('scales the worker with KEDA on a queue-depth metric the code exports, over the real queue names', () => {
     const [scaled] = byKind('ScaledObject');
     const spec = scaled?.spec as {

@@ -764,9 +764,9 @@ export interface paths {
     };
     /**
      * Download an export: its jobs, oldest first, streamed as CSV or JSON Lines
-     * @description CSV: a fixed header — `job_id`, `type`, `status`, the input fields (`input_email`...), every result field of POST /v1/enrich (empty when unknown; lists joined with "; "), `sources` (JSON: field → provider), `attribution` (e.g. "Powered by RocketReach", which data from RocketReach must carry), `error`, `credits_spent`, `created_at`, `completed_at`.
+     * @description CSV: a fixed header — `job_id`, `type`, `status`, the input fields (`input_email`...), every result field of POST /v1/enrich (empty when unknown; lists joined with "; "), `sources` (JSON: field → provider), `attribution` (e.g. "Powered by RocketReach", which data from RocketReach must carry), `sandbox` (`true` when the data came from the provider sandbox, else empty), `error`, `unresolved` (the goals left unanswered and why, e.g. `email: not_found (retry later: apollo out_of_credits)`), `credits_spent`, `created_at`, `completed_at`.
      *
-     *     JSON Lines: one object per job with `id`, `type`, `status`, `input`, `data`, `sources`, `confidence`, `attribution`, `error`, `credits_spent`, `created_at`, `completed_at`.
+     *     JSON Lines: one object per job with `id`, `type`, `status`, `input`, `data`, `sources`, `confidence`, `attribution`, `sandbox`, `error`, `unresolved` (as in the job’s result), `credits_spent`, `created_at`, `completed_at`.
      *
      *     Streamed from the database as the client reads; a download cut short ends early rather than with an error row.
      */
@@ -9431,11 +9431,11 @@ export interface operations {
         };
         content: {
           /**
-           * @example job_id,type,status,input_company_number,...,business_email,...,sources,attribution,error,credits_spent,created_at,completed_at
-           *     6f1c…,person.email,completed,,...,ada@example.com,...,"{""business_email"":""rocketreach""}",Powered by RocketReach,,1,2026-12-02T10:00:00.000Z,2026-12-02T10:00:02.000Z
+           * @example job_id,type,status,input_company_number,...,business_email,...,sources,attribution,sandbox,error,unresolved,credits_spent,created_at,completed_at
+           *     6f1c…,person.email,completed,,...,ada@example.com,...,"{""business_email"":""rocketreach""}",Powered by RocketReach,,,,1,2026-12-02T10:00:00.000Z,2026-12-02T10:00:02.000Z
            */
           'text/csv': string;
-          /** @example {"id":"6f1c…","type":"person.email","status":"completed","input":{"first_name":"Ada","last_name":"Lovelace","domain":"example.com"},"data":{"business_email":"ada@example.com","email_status":"valid"},"sources":{"business_email":"rocketreach"},"confidence":{"business_email":0.9},"attribution":["Powered by RocketReach"],"error":null,"credits_spent":1,"created_at":"2026-12-02T10:00:00.000Z","completed_at":"2026-12-02T10:00:02.000Z"} */
+          /** @example {"id":"6f1c…","type":"person.email","status":"completed","input":{"first_name":"Ada","last_name":"Lovelace","domain":"example.com"},"data":{"business_email":"ada@example.com","email_status":"valid"},"sources":{"business_email":"rocketreach"},"confidence":{"business_email":0.9},"attribution":["Powered by RocketReach"],"sandbox":false,"error":null,"unresolved":[],"credits_spent":1,"created_at":"2026-12-02T10:00:00.000Z","completed_at":"2026-12-02T10:00:02.000Z"} */
           'application/x-ndjson': string;
         };
       };

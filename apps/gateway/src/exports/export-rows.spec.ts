@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ENRICH_FIELDS } from '@sluice/enrichment';
 import {
   csvRowOf,
@@ -204,5 +206,25 @@ describe('the JSON Lines export object', () => {
     expect(jsonLineOf(fromSandbox)).toMatchObject({ sandbox: true });
     expect(byColumn(csvRowOf(fromSandbox))).toMatchObject({ sandbox: 'true' });
     expect(byColumn(csvRowOf(job()))).toMatchObject({ sandbox: '' });
+  });
+});
+
+describe('the download route as the API documents it', () => {
+  // The committed document, which a unit test keeps equal to what the controllers declare.
+  const document = JSON.parse(
+    readFileSync(join(__dirname, '..', '..', '..', '..', 'libs', 'client', 'openapi.json'), 'utf8'),
+  ) as { paths: Record<string, Record<string, { description?: string }>> };
+  const [csvText, jsonLinesText] = (document.paths['/v1/exports/{id}']?.get?.description ?? '').split('\n\n');
+
+  it('names every CSV column after the input and result fields', () => {
+    const described = EXPORT_CSV_COLUMNS.filter(
+      (column) => !column.startsWith('input_') && !(ENRICH_FIELDS as readonly string[]).includes(column),
+    );
+    expect(described.filter((column) => !csvText.includes(`\`${column}\``))).toEqual([]);
+  });
+
+  it('names every JSON Lines field', () => {
+    const fields = Object.keys(jsonLineOf(job()));
+    expect(fields.filter((field) => !jsonLinesText.includes(`\`${field}\``))).toEqual([]);
   });
 });
