@@ -1,4 +1,5 @@
 import { call, createWorkspace } from '../support/api';
+import { OpenApiAnswers } from '../support/openapi-answers';
 import { calls, finished, people, personInput, setUp, tearDown, type JobView } from '../support/pipeline';
 import type { WorldPerson } from '../support/sandbox-world';
 import { TEST_ADMIN_TOKEN } from '../support/stack';
@@ -12,10 +13,15 @@ interface Figures {
   hit_rate: number | null;
   cost_per_hit: number | null;
 }
+interface Verdicts {
+  total: number;
+  by_verdict: Record<string, number>;
+  reused: number;
+}
 interface Report {
-  email_verification: { total: number; by_verdict: Record<string, number> };
-  email_finder_verdicts: { total: number; by_verdict: Record<string, number> };
-  phones: { total: number; valid: number; invalid: number; by_kind: Record<string, number> };
+  email_verification: Verdicts;
+  email_finder_verdicts: Verdicts;
+  phones: { total: number; valid: number; invalid: number; by_kind: Record<string, number>; reused: number };
   completeness: { results: number; fields: Record<string, { known: number; rate: number | null }> };
   providers: Figures[];
   segments?: Figures[];
@@ -245,6 +251,76 @@ describe('admin data quality and operations', () => {
     ]) {
       expect([query, (await admin('GET', `/v1/admin/data-quality?${query}`)).status]).toEqual([query, 400]);
     }
+  });
+
+  it('counts verdicts and phones of the providers’ calls as the provider figures do, answers reused from the cache apart', async () => {
+    const { stack } = ctx;
+    const ws = await createWorkspace(stack.gatewayUrl, 'Reused Answers Co');
+    const fields = ['business_email', 'email_status', 'mobile_phone', 'industry'];
+    // People the first test did not ask about.
+    const chosen = world.slice(6, 10);
+    const runAll = async (): Promise<JobView[]> => {
+      const views: JobView[] = [];
+      for (const person of chosen) {
+        const created = await call<{ id: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
+          token: ws.apiKey,
+          body: { type: 'enrich', input: personInput(person), options: { fields }, priority: 'interactive' },
+        });
+        expect(created.status).toBe(202);
+        views.push(await finished(stack, ws.apiKey, created.body.id, 20_000));
+      }
+      return views;
+    };
+    const report = async (): Promise<Report> => {
+      const answer = await admin<Report>('GET', `/v1/admin/data-quality?workspace_id=${ws.id}`);
+      expect(answer.status).toBe(200);
+      return answer.body;
+    };
+    const first = await runAll();
+    // Every verdict and number called for (people of a company share its firmographics' answer).
+    const counted = (jobs: JobView[]) =>
+      jobs.flatMap((job) => job.steps).filter((step) => ['email', 'verify', 'phone'].includes(step.goal));
+    expect(counted(first).filter((step) => step.cached)).toEqual([]);
+    const before = await report();
+    expect(before.email_verification.total).toBeGreaterThan(0);
+    expect(before.email_finder_verdicts.total).toBeGreaterThan(0);
+    expect(before.phones.total).toBeGreaterThan(0);
+
+    // The same jobs again: the Redis cache answers every step, no provider is called.
+    const again = await runAll();
+    expect(again.flatMap((job) => job.steps).every((step) => step.cached)).toBe(true);
+    expect(counted(again).length).toBeGreaterThan(0);
+    const after = await report();
+    // The providers' figures leave the reused answers out; so do the verdicts and the phones.
+    expect(after.providers).toEqual(before.providers);
+    expect(after.providers).toEqual(figuresOf([...first, ...again]));
+    const sections = ['email_verification', 'email_finder_verdicts'] as const;
+    for (const section of sections) {
+      expect([section, after[section].total, after[section].by_verdict]).toEqual([
+        section,
+        before[section].total,
+        before[section].by_verdict,
+      ]);
+    }
+    const { reused: phonesReused, ...phones } = after.phones;
+    const { reused: _none, ...phonesBefore } = before.phones;
+    expect(phones).toEqual(phonesBefore);
+    // Apart: each step that called for a verdict or numbers the first time reused them the second.
+    for (const section of sections) {
+      expect([section, after[section].reused]).toEqual([section, before[section].total]);
+    }
+    expect(phonesReused).toBe(before.phones.total);
+    // The answer is the one the OpenAPI document describes (`reused` included).
+    const document = await call<{ paths: Record<string, unknown> }>(stack.gatewayUrl, 'GET', '/docs-json');
+    expect(new OpenApiAnswers(document.body).problems('GET', '/v1/admin/data-quality', 200, after)).toEqual(
+      [],
+    );
+    // None was reused the first time.
+    expect([
+      before.email_verification.reused,
+      before.email_finder_verdicts.reused,
+      before.phones.reused,
+    ]).toEqual([0, 0, 0]);
   });
 
   it('clears cached provider answers by provider so the next identical request calls the provider again', async () => {

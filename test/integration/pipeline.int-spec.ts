@@ -337,6 +337,63 @@ describe('the e-mail waterfall', () => {
     expect(after.map((c) => c.total)).toEqual(before.map((c) => c.total));
   });
 
+  it('answers from the store a number bought again once its stored age had run out, paying once more only', async () => {
+    // Orion Connect (asked first) does not know the number; Astra Dialer does. Someone whose number
+    // no other test has had stored.
+    const stored = new Set(
+      (await ctx.db.dataSource.query<{ number: string }[]>(`SELECT number FROM person_phones`)).map(
+        (r) => r.number,
+      ),
+    );
+    const person = world
+      .filter((p) => !p.phones['orion-connect'] && p.phones['astra-dialer'])
+      .findLast((p) => !stored.has(p.phones['astra-dialer'])) as WorldPerson;
+    expect(person).toBeDefined();
+    const number = person.phones['astra-dialer'];
+    const ask = async () =>
+      finished(
+        ctx.stack,
+        apiKey,
+        await enqueue(ctx.stack, apiKey, { type: 'person.phone', input: personInput(person) }),
+      );
+    const astraCalls = async () => (await calls(ctx.stack.sandboxUrl, 'astra-dialer')).total;
+    const first = await ask();
+    expect(first.result?.phones).toEqual([expect.objectContaining({ number, source: 'astra-dialer' })]);
+    // Fetched longer ago than the store keeps answers (STORE_FRESH_DAYS, 90 days).
+    const row = `SELECT provider, fetched_at FROM person_phones WHERE number = $1`;
+    await ctx.db.dataSource.query(
+      `UPDATE person_phones SET fetched_at = now() - interval '100 days' WHERE number = $1`,
+      [number],
+    );
+    const [aged] = await ctx.db.dataSource.query<{ fetched_at: Date }[]>(row, [number]);
+
+    // Neither the cache nor the store answers: the number is bought again.
+    await forgetCachedAnswers();
+    const before = await astraCalls();
+    const second = await ask();
+    expect(second.steps.map((s) => [s.provider, s.state, s.cached])).toEqual([
+      ['orion-connect', 'failed', false],
+      ['astra-dialer', 'completed', false],
+    ]);
+    expect(second.result?.credits_spent).toBeGreaterThan(0);
+    expect(await astraCalls()).toBe(before + 1);
+    // So the next question, once the cache has forgotten, is the store's, and pays nothing.
+    expect(await forgetCachedAnswers()).toBeGreaterThan(0);
+    const third = await ask();
+    expect(third.steps.map((s) => [s.provider, s.state, s.cached, s.credits])).toEqual([
+      ['orion-connect', 'completed', true, 0],
+    ]);
+    expect(third.result?.phones).toEqual([expect.objectContaining({ number, source: 'astra-dialer' })]);
+    expect(third.result?.credits_spent).toBe(0);
+    expect(await astraCalls()).toBe(before + 1);
+    // The stored number is as young as the answer that bought it again (the store's answer did not
+    // renew it: the third job paid nothing, so wrote nothing).
+    const [renewed] = await ctx.db.dataSource.query<{ provider: string; fetched_at: Date }[]>(row, [number]);
+    expect(renewed?.provider).toBe('astra-dialer');
+    expect(renewed?.fetched_at.getTime()).toBeGreaterThan(Date.now() - 3600_000);
+    expect(renewed?.fetched_at.getTime()).toBeGreaterThan(aged?.fetched_at.getTime() ?? Infinity);
+  });
+
   /** A `type` request about `person`, finished and completed. */
   const ask = async (type: string, person: WorldPerson): Promise<JobView> => {
     const view = await finished(

@@ -1,4 +1,5 @@
 import { call, createWorkspace } from '../support/api';
+import { OpenApiAnswers } from '../support/openapi-answers';
 import { finished, people, personInput, setUp, tearDown } from '../support/pipeline';
 import type { WorldPerson } from '../support/sandbox-world';
 import { TEST_ADMIN_TOKEN } from '../support/stack';
@@ -66,6 +67,48 @@ describe('a retried job keeps its batch and its CSV import', () => {
       .sort();
   };
 
+  /**
+   * The job view (`GET /v1/jobs/:id`), the job list's items and the event stream's snapshot of
+   * `original` and of its retry `retry` name each other (`retried_as`, `retry_of`).
+   */
+  const expectRetryChain = async (apiKey: string, original: string, retry: string): Promise<void> => {
+    const chain = {
+      [original]: { retry_of: null, retried_as: retry },
+      [retry]: { retry_of: original, retried_as: null },
+    };
+    // As the OpenAPI document describes them (and the client types them).
+    const document = await call<{ paths: Record<string, unknown> }>(
+      ctx.stack.gatewayUrl,
+      'GET',
+      '/docs-json',
+    );
+    const answers = new OpenApiAnswers(document.body);
+    for (const [id, links] of Object.entries(chain)) {
+      const view = await api<Record<string, unknown>>(apiKey, 'GET', `/v1/jobs/${id}`);
+      expect(view.status).toBe(200);
+      expect(view.body).toMatchObject({ id, ...links });
+      expect(answers.problems('GET', '/v1/jobs/{id}', 200, view.body)).toEqual([]);
+      const stream = await fetch(`${ctx.stack.gatewayUrl}/v1/jobs/${id}/events`, {
+        headers: { authorization: `Bearer ${apiKey}`, accept: 'text/event-stream' },
+        signal: AbortSignal.timeout(20_000),
+      });
+      expect(stream.status).toBe(200);
+      // The job has finished: the stream is its snapshot and its outcome, then it ends.
+      const snapshot = (await stream.text())
+        .split('\n\n')
+        .find((block) => block.split('\n').includes('event: snapshot'))
+        ?.split('\n')
+        .find((line) => line.startsWith('data: '));
+      expect(JSON.parse(snapshot?.slice('data: '.length) ?? 'null')).toMatchObject({ id, ...links });
+    }
+    const list = await api<{ data: Record<string, unknown>[] }>(apiKey, 'GET', '/v1/jobs?limit=200');
+    expect(list.status).toBe(200);
+    expect(answers.problems('GET', '/v1/jobs', 200, list.body)).toEqual([]);
+    for (const [id, links] of Object.entries(chain)) {
+      expect(list.body.data.find((job) => job.id === id)).toMatchObject(links);
+    }
+  };
+
   it('shows the retry of a batch job in the batch: its record points at it, progress counts it once, credits count both attempts', async () => {
     const { apiKey } = await createWorkspace(ctx.stack.gatewayUrl, 'Batch Retry Co');
     // Apollo is paused: each record's phone is looked for (a charged miss), its e-mail left to retry
@@ -106,6 +149,8 @@ describe('a retried job keeps its batch and its CSV import', () => {
     expect(answer.status).toBe(202);
     const retry = await finished(ctx.stack, apiKey, answer.body.id);
     expect(retry.status).toBe('completed');
+    // Each attempt names the other: a client follows the chain from the first to the latest.
+    await expectRetryChain(apiKey, original.id, retry.id);
     // The original paid for the phone's miss, the retry for the e-mail: both spent.
     const spent = { original: await creditsOf([original.id]), retry: await creditsOf([retry.id]) };
     expect(spent.original).toBeGreaterThan(0);

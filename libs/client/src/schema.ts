@@ -13,7 +13,7 @@ export interface paths {
     };
     /**
      * List jobs, newest first
-     * @description Filters: `status`, `type`, `import_id` (the jobs of one CSV import), `created_after`, `created_before` (ISO 8601); `limit` 1–200 (default 50). Pass `next_cursor` back as `cursor` for the next page; null on the last.
+     * @description Filters: `status`, `type`, `import_id` (the jobs of one CSV import), `created_after`, `created_before` (ISO 8601); `limit` 1–200 (default 50). Pass `next_cursor` back as `cursor` for the next page; null on the last. Each job names the job it runs again (`retry_of`) and the job it was run again as (`retried_as`), as `GET /v1/jobs/{id}` does.
      */
     get: operations['JobsController_list'];
     put?: never;
@@ -77,7 +77,7 @@ export interface paths {
     };
     /**
      * Server-sent events of a job: `snapshot`, then `step` and `status` as they happen, then `completed`, `failed` or `cancelled` with the result
-     * @description The stream ends after the outcome. A page can show a lead’s e-mail or phone appear without polling. Workers announce each change over Redis; the gateway also re-reads the job every 5 s in case a message was lost. Every event has an `id:`, the outcome’s being `outcome`; a reconnect (EventSource sends the last id it read as `Last-Event-ID`) is sent a fresh snapshot, or 204 when it has read the outcome, which stops EventSource reconnecting.
+     * @description The `snapshot` is the job as `GET /v1/jobs/{id}` shows it (its retries, `retry_of` and `retried_as`, included). The stream ends after the outcome. A page can show a lead’s e-mail or phone appear without polling. Workers announce each change over Redis; the gateway also re-reads the job every 5 s in case a message was lost. Every event has an `id:`, the outcome’s being `outcome`; a reconnect (EventSource sends the last id it read as `Last-Event-ID`) is sent a fresh snapshot, or 204 when it has read the outcome, which stops EventSource reconnecting.
      */
     get: operations['JobsController_events'];
     put?: never;
@@ -95,7 +95,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** A job: status, steps (provider, operation, state, latency, credits, error) and result */
+    /**
+     * A job: status, steps (provider, operation, state, latency, credits, error) and result
+     * @description `retry_of` names the job this one runs again (`POST /v1/jobs/{id}/retry`; null for a first attempt) and `retried_as` the job it was run again as (null while it has not been): a client follows a chain of retries by them, from the first attempt to the latest. The `snapshot` event of `GET /v1/jobs/{id}/events` and the items of `GET /v1/jobs` carry them too.
+     */
     get: operations['JobsController_get'];
     put?: never;
     post?: never;
@@ -828,7 +831,7 @@ export interface paths {
     };
     /**
      * Data quality: e-mail verdicts, phone validity, field completeness, hit rate and cost per hit
-     * @description Over `from`–`to` (ISO 8601; default the last 30 days), for one `workspace_id` or all. E-mail verification: verdicts of the verification steps (a verifier’s check). E-mail finder verdicts, apart: the addresses the finders found, by the finder’s own verdict (`none` when it gave none). Phones: the numbers found, by kind, valid when in E.164 form. Completeness: of the finished POST /v1/enrich results, how many know each field. Providers: calls (cached answers are not calls), hits, credits, hit rate and cost per hit; with `segment` (industry or country, from the result) the same per segment.
+     * @description Over `from`–`to` (ISO 8601; default the last 30 days), for one `workspace_id` or all. E-mail verification: verdicts of the verification steps (a verifier’s check). E-mail finder verdicts, apart: the addresses the finders found, by the finder’s own verdict (`none` when it gave none). Phones: the numbers found, by kind, valid when in E.164 form. Like the provider figures, these count what the providers’ calls answered: a step answered from the cache or the PostgreSQL store repeats an earlier call’s answer, and is counted apart, in each section’s `reused` (verdicts: steps; phones: numbers), not in its `total`. Completeness: of the finished POST /v1/enrich results, how many know each field. Providers: calls (cached answers are not calls), hits, credits, hit rate and cost per hit; with `segment` (industry or country, from the result) the same per segment.
      */
     get: operations['AdminOpsController_dataQuality'];
     put?: never;
@@ -2150,6 +2153,8 @@ export interface operations {
                 [key: string]: unknown;
               };
               error: string | null;
+              retry_of: string | null;
+              retried_as: string | null;
               created_at: string;
               updated_at: string;
               completed_at: string | null;
@@ -3004,6 +3009,8 @@ export interface operations {
               error: string | null;
               completed_at: string | null;
             }[];
+            retry_of: string | null;
+            retried_as: string | null;
             created_at: string;
             updated_at: string;
             completed_at: string | null;
@@ -3164,6 +3171,8 @@ export interface operations {
               error: string | null;
               completed_at: string | null;
             }[];
+            retry_of: string | null;
+            retried_as: string | null;
             created_at: string;
             updated_at: string;
             completed_at: string | null;
@@ -9856,12 +9865,14 @@ export interface operations {
               by_verdict: {
                 [key: string]: unknown;
               };
+              reused: number;
             };
             email_finder_verdicts: {
               total: number;
               by_verdict: {
                 [key: string]: unknown;
               };
+              reused: number;
             };
             phones: {
               total: number;
@@ -9871,6 +9882,7 @@ export interface operations {
               by_kind: {
                 [key: string]: unknown;
               };
+              reused: number;
             };
             completeness: {
               results: number;
@@ -9886,7 +9898,7 @@ export interface operations {
               hit_rate: number | null;
               cost_per_hit: number | null;
             }[];
-            segments: {
+            segments?: {
               provider: string;
               calls: number;
               hits: number;

@@ -545,9 +545,13 @@ export class StoredResults {
   /**
    * Numbers an answer gave, under its step's cache key (the question it answered, at its provider)
    * and the provider's name: what {@link storedPhones} serves to later phone questions, and what an
-   * erasure deletes with the step. A number stored already for the question keeps its row; an
-   * extension the new answer gives replaces the stored one (the newer answer), and an answer
-   * without one leaves it (a bare number does not say the extension is gone).
+   * erasure deletes with the step. A number stored already for the question keeps its row, which
+   * this answer renews: found again, it is as young as this answer (the store serves numbers
+   * younger than STORE_FRESH_DAYS, so a number bought again but left at its first age would be
+   * bought once more at the next question), with the kind this answer gives. An extension or
+   * country the new answer gives replaces the stored one (the newer answer), and an answer without
+   * one leaves it (a bare number does not say the extension is gone). Only paid answers come here
+   * (see `StepRunner`): one read from the cache or the store is not a new fetch.
    */
   private async insertPhones(
     manager: EntityManager,
@@ -568,7 +572,12 @@ export class StoredResults {
          FROM jsonb_to_recordset($4::jsonb)
               AS p(number text, extension text, kind text, line_type text, country text)
        ON CONFLICT (workspace_id, subject_key, number)
-       DO UPDATE SET extension = COALESCE(EXCLUDED.extension, person_phones.extension)`,
+       DO UPDATE SET extension = COALESCE(EXCLUDED.extension, person_phones.extension),
+                     kind = EXCLUDED.kind,
+                     line_type = EXCLUDED.line_type,
+                     country = COALESCE(EXCLUDED.country, person_phones.country),
+                     provider = EXCLUDED.provider,
+                     fetched_at = now()`,
       [
         workspaceId,
         subjectKey,

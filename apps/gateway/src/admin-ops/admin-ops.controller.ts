@@ -32,14 +32,23 @@ const PROVIDER_FIGURES = {
 const DATA_QUALITY_EXAMPLE = {
   window: { from: '2026-11-02T10:00:00.000Z', to: '2026-12-02T10:00:00.000Z' },
   workspace_id: null,
-  email_verification: { total: 90, by_verdict: { valid: 70, invalid: 8, catch_all: 9, unknown: 3 } },
-  email_finder_verdicts: { total: 120, by_verdict: { valid: 84, risky: 12, catch_all: 6, none: 18 } },
+  email_verification: {
+    total: 90,
+    by_verdict: { valid: 70, invalid: 8, catch_all: 9, unknown: 3 },
+    reused: 25,
+  },
+  email_finder_verdicts: {
+    total: 120,
+    by_verdict: { valid: 84, risky: 12, catch_all: 6, none: 18 },
+    reused: 40,
+  },
   phones: {
     total: 40,
     valid: 38,
     invalid: 2,
     valid_rate: 0.95,
     by_kind: { mobile: 25, direct: 10, office: 5 },
+    reused: 12,
   },
   completeness: {
     results: 50,
@@ -78,7 +87,7 @@ export class AdminOpsController {
   @ApiOperation({
     summary: 'Data quality: e-mail verdicts, phone validity, field completeness, hit rate and cost per hit',
     description:
-      'Over `from`–`to` (ISO 8601; default the last 30 days), for one `workspace_id` or all. E-mail verification: verdicts of the verification steps (a verifier’s check). E-mail finder verdicts, apart: the addresses the finders found, by the finder’s own verdict (`none` when it gave none). Phones: the numbers found, by kind, valid when in E.164 form. Completeness: of the finished POST /v1/enrich results, how many know each field. Providers: calls (cached answers are not calls), hits, credits, hit rate and cost per hit; with `segment` (industry or country, from the result) the same per segment.',
+      'Over `from`–`to` (ISO 8601; default the last 30 days), for one `workspace_id` or all. E-mail verification: verdicts of the verification steps (a verifier’s check). E-mail finder verdicts, apart: the addresses the finders found, by the finder’s own verdict (`none` when it gave none). Phones: the numbers found, by kind, valid when in E.164 form. Like the provider figures, these count what the providers’ calls answered: a step answered from the cache or the PostgreSQL store repeats an earlier call’s answer, and is counted apart, in each section’s `reused` (verdicts: steps; phones: numbers), not in its `total`. Completeness: of the finished POST /v1/enrich results, how many know each field. Providers: calls (cached answers are not calls), hits, credits, hit rate and cost per hit; with `segment` (industry or country, from the result) the same per segment.',
   })
   @ApiQuery({ name: 'from', required: false, example: '2026-11-01T00:00:00Z' })
   @ApiQuery({ name: 'to', required: false, example: '2026-12-01T00:00:00Z' })
@@ -87,6 +96,7 @@ export class AdminOpsController {
   @ApiAnswer(200, DATA_QUALITY_EXAMPLE, {
     nullable: ['workspace_id', 'valid_rate', 'rate', 'hit_rate', 'cost_per_hit'],
     freeform: ['by_verdict', 'by_kind', 'fields'],
+    optional: ['segments'],
     description: 'The figures; `segments` only with `segment`.',
   })
   @ApiError(400, 'An unknown or malformed parameter.', 'segment must be one of: industry, country.')

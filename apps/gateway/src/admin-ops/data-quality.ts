@@ -34,10 +34,15 @@ function dateParam(name: string, value: unknown): Date | null {
   return new Date(value);
 }
 
-const verdictCounts = (rows: readonly { verdict: string; n: string }[]): VerdictCounts => ({
-  total: rows.reduce((sum, row) => sum + Number(row.n), 0),
-  by_verdict: Object.fromEntries(rows.map((row) => [row.verdict, Number(row.n)])),
-});
+/** Verdicts of the steps that called the provider; those whose answer was reused, counted apart. */
+function verdictCounts(rows: readonly { verdict: string; cached: boolean; n: string }[]): VerdictCounts {
+  const called = rows.filter((row) => !row.cached);
+  return {
+    total: called.reduce((sum, row) => sum + Number(row.n), 0),
+    by_verdict: Object.fromEntries(called.map((row) => [row.verdict, Number(row.n)])),
+    reused: rows.filter((row) => row.cached).reduce((sum, row) => sum + Number(row.n), 0),
+  };
+}
 
 /** `from`/`to` (default: the last 30 days), `workspace_id`, `segment` (industry or country). */
 export function parseDataQualityQuery(query: Record<string, unknown>, now = new Date()): DataQualityQuery {
@@ -76,10 +81,15 @@ interface ProviderFigures {
   cost_per_hit: number | null;
 }
 
-/** Verdicts counted: how many, and how many of each. */
+/**
+ * Verdicts counted: how many, and how many of each, given by the providers' calls in the window (as
+ * the provider figures count calls); answers reused from the cache or the store apart.
+ */
 interface VerdictCounts {
   total: number;
   by_verdict: Record<string, number>;
+  /** Steps answered with a verdict reused from the cache or the store: no provider gave it then. */
+  reused: number;
 }
 
 export interface DataQualityReport {
@@ -89,12 +99,14 @@ export interface DataQualityReport {
   email_verification: VerdictCounts;
   /** The addresses the finders' steps found, by the finder's own verdict (`none` when it gave none). */
   email_finder_verdicts: VerdictCounts;
+  /** The numbers the providers' calls found; those in reused answers (cache, store) apart. */
   phones: {
     total: number;
     valid: number;
     invalid: number;
     valid_rate: number | null;
     by_kind: Record<string, number>;
+    reused: number;
   };
   completeness: { results: number; fields: Record<string, { known: number; rate: number | null }> };
   providers: ProviderFigures[];
@@ -154,23 +166,25 @@ export class DataQuality {
     const stepWindow = `s.completed_at >= $1 AND s.completed_at < $2 AND ($3::uuid IS NULL OR s.workspace_id = $3)`;
     const [verdicts, phones, results, fields, providers] = await Promise.all([
       // A verifier's verdict and a finder's own guess at deliverability are counted apart: a
-      // finder's `valid` is not a verification.
-      this.dataSource.query<{ operation: string; verdict: string; n: string }[]>(
-        `SELECT s.operation, COALESCE(s.output->>'verdict', 'none') AS verdict, count(*) AS n
+      // finder's `valid` is not a verification. An answer reused from the cache or the store
+      // (`cached`) was given by an earlier call, counted when it was made: apart, as the provider
+      // figures leave it out of the calls.
+      this.dataSource.query<{ operation: string; cached: boolean; verdict: string; n: string }[]>(
+        `SELECT s.operation, s.cached, COALESCE(s.output->>'verdict', 'none') AS verdict, count(*) AS n
            FROM enrichment_steps s
           WHERE s.state = 'completed' AND jsonb_typeof(s.output) = 'object'
             AND ((s.operation = $4 AND s.output->>'verdict' IS NOT NULL)
               OR (s.operation = $5 AND s.output ? 'email'))
             AND ${stepWindow}
-          GROUP BY 1, 2`,
+          GROUP BY 1, 2, 3`,
         [...params, GOALS.verify.operation, GOALS.email.operation],
       ),
-      this.dataSource.query<{ kind: string; valid: boolean; n: string }[]>(
-        `SELECT COALESCE(p->>'kind', 'unknown') AS kind, COALESCE(p->>'number', '') ~ '${E164}' AS valid,
-                count(*) AS n
+      this.dataSource.query<{ cached: boolean; kind: string; valid: boolean; n: string }[]>(
+        `SELECT s.cached, COALESCE(p->>'kind', 'unknown') AS kind,
+                COALESCE(p->>'number', '') ~ '${E164}' AS valid, count(*) AS n
            FROM enrichment_steps s, jsonb_array_elements(s.output->'phones') p
           WHERE s.state = 'completed' AND jsonb_typeof(s.output->'phones') = 'array' AND ${stepWindow}
-          GROUP BY 1, 2`,
+          GROUP BY 1, 2, 3`,
         params,
       ),
       this.dataSource.query<{ n: string }[]>(
@@ -193,8 +207,13 @@ export class DataQuality {
     const byKind: Record<string, number> = {};
     let valid = 0;
     let total = 0;
+    let reusedPhones = 0;
     for (const row of phones) {
       const n = Number(row.n);
+      if (row.cached) {
+        reusedPhones += n;
+        continue;
+      }
       byKind[row.kind] = (byKind[row.kind] ?? 0) + n;
       total += n;
       valid += row.valid ? n : 0;
@@ -205,7 +224,14 @@ export class DataQuality {
       workspace_id: query.workspaceId,
       email_verification: verdictCounts(verdicts.filter((row) => row.operation === GOALS.verify.operation)),
       email_finder_verdicts: verdictCounts(verdicts.filter((row) => row.operation === GOALS.email.operation)),
-      phones: { total, valid, invalid: total - valid, valid_rate: rate(valid, total), by_kind: byKind },
+      phones: {
+        total,
+        valid,
+        invalid: total - valid,
+        valid_rate: rate(valid, total),
+        by_kind: byKind,
+        reused: reusedPhones,
+      },
       completeness: {
         results: resultCount,
         fields: Object.fromEntries(

@@ -14,6 +14,8 @@ function view(result: Record<string, unknown> | null, status = 'completed'): Job
     max_credits: null,
     options: {},
     steps: [],
+    retry_of: null,
+    retried_as: null,
     created_at: '2026-12-01T00:00:00.000Z',
     updated_at: '2026-12-01T00:00:00.000Z',
     completed_at: null,

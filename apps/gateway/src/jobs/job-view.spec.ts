@@ -28,6 +28,8 @@ const job = (status: string, steps: StepView[], result: Record<string, unknown> 
   max_credits: null,
   options: {},
   steps,
+  retry_of: null,
+  retried_as: null,
   created_at: '2026-12-02T00:00:00.000Z',
   updated_at: '2026-12-02T00:00:00.000Z',
   completed_at: null,
@@ -92,5 +94,34 @@ describe('toJobView', () => {
     const view = toJobView(request, [paid(1, '0.1000'), paid(2, '0.2000')]);
     expect(view.steps.map((step) => step.credits)).toEqual([0.1, 0.2]);
     expect(view.credits_spent).toBe(0.3);
+  });
+
+  it('names the job it runs again and the job it was run again as', () => {
+    const at = new Date('2026-12-02T00:00:00.000Z');
+    const request = (retryOf: string | null, retriedAs: string | null) =>
+      ({
+        id: 'job-2',
+        type: 'person.email',
+        status: 'failed',
+        priority: 'interactive',
+        input: {},
+        result: null,
+        error: null,
+        maxCredits: null,
+        options: {},
+        retryOf,
+        retriedAs,
+        createdAt: at,
+        updatedAt: at,
+        completedAt: at,
+      }) as unknown as EnrichmentRequest;
+    expect(toJobView(request('job-1', 'job-3'), [])).toMatchObject({
+      retry_of: 'job-1',
+      retried_as: 'job-3',
+    });
+    const first = toJobView(request(null, null), []);
+    // Present as null for a first attempt not retried: a client reads the chain's end, not a gap.
+    expect(first).toHaveProperty('retry_of', null);
+    expect(first).toHaveProperty('retried_as', null);
   });
 });

@@ -28,6 +28,10 @@ export interface JobView {
   max_credits: number | null;
   options: Record<string, unknown>;
   steps: StepView[];
+  /** The job this one runs again (`POST /v1/jobs/:id/retry`), null for a first attempt. */
+  retry_of: string | null;
+  /** The job this one was run again as, null while it has not been retried. */
+  retried_as: string | null;
   created_at: string;
   updated_at: string;
   completed_at: string | null;
@@ -62,6 +66,8 @@ export function toJobView(request: EnrichmentRequest, steps: EnrichmentStep[]): 
     max_credits: request.maxCredits === null ? null : Number(request.maxCredits),
     options: request.options,
     steps: stepViews,
+    retry_of: request.retryOf,
+    retried_as: request.retriedAs,
     created_at: request.createdAt.toISOString(),
     updated_at: request.updatedAt.toISOString(),
     completed_at: request.completedAt?.toISOString() ?? null,

@@ -183,7 +183,7 @@ export class JobsController {
   @ApiOperation({
     summary: 'List jobs, newest first',
     description:
-      'Filters: `status`, `type`, `import_id` (the jobs of one CSV import), `created_after`, `created_before` (ISO 8601); `limit` 1–200 (default 50). Pass `next_cursor` back as `cursor` for the next page; null on the last.',
+      'Filters: `status`, `type`, `import_id` (the jobs of one CSV import), `created_after`, `created_before` (ISO 8601); `limit` 1–200 (default 50). Pass `next_cursor` back as `cursor` for the next page; null on the last. Each job names the job it runs again (`retry_of`) and the job it was run again as (`retried_as`), as `GET /v1/jobs/{id}` does.',
   })
   @ApiQuery({
     name: 'status',
@@ -202,7 +202,7 @@ export class JobsController {
   @ApiQuery({ name: 'limit', required: false, example: 50, description: '1–200, default 50' })
   @ApiQuery({ name: 'cursor', required: false, description: 'next_cursor of the previous page' })
   @ApiAnswer(200, JOB_LIST_EXAMPLE, {
-    nullable: ['error', 'completed_at', 'next_cursor'],
+    nullable: ['error', 'retry_of', 'retried_as', 'completed_at', 'next_cursor'],
     freeform: ['input'],
     description: 'A page of jobs, newest first.',
   })
@@ -325,7 +325,7 @@ export class JobsController {
     summary:
       'Server-sent events of a job: `snapshot`, then `step` and `status` as they happen, then `completed`, `failed` or `cancelled` with the result',
     description:
-      'The stream ends after the outcome. A page can show a lead’s e-mail or phone appear without polling. Workers announce each change over Redis; the gateway also re-reads the job every 5 s in case a message was lost. Every event has an `id:`, the outcome’s being `outcome`; a reconnect (EventSource sends the last id it read as `Last-Event-ID`) is sent a fresh snapshot, or 204 when it has read the outcome, which stops EventSource reconnecting.',
+      'The `snapshot` is the job as `GET /v1/jobs/{id}` shows it (its retries, `retry_of` and `retried_as`, included). The stream ends after the outcome. A page can show a lead’s e-mail or phone appear without polling. Workers announce each change over Redis; the gateway also re-reads the job every 5 s in case a message was lost. Every event has an `id:`, the outcome’s being `outcome`; a reconnect (EventSource sends the last id it read as `Last-Event-ID`) is sent a fresh snapshot, or 204 when it has read the outcome, which stops EventSource reconnecting.',
   })
   @ApiProduces('text/event-stream')
   @ApiResponse({
@@ -469,6 +469,8 @@ export class JobsController {
   @ApiNoQuery()
   @ApiOperation({
     summary: 'A job: status, steps (provider, operation, state, latency, credits, error) and result',
+    description:
+      '`retry_of` names the job this one runs again (`POST /v1/jobs/{id}/retry`; null for a first attempt) and `retried_as` the job it was run again as (null while it has not been): a client follows a chain of retries by them, from the first attempt to the latest. The `snapshot` event of `GET /v1/jobs/{id}/events` and the items of `GET /v1/jobs` carry them too.',
   })
   @ApiAnswer(200, JOB_VIEW_EXAMPLE, { nullable: JOB_VIEW_NULLABLE, freeform: JOB_VIEW_FREEFORM })
   @ApiUuidParam('id', 'The job id, as returned by POST /v1/jobs.', '6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f')

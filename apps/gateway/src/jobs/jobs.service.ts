@@ -64,6 +64,9 @@ export interface JobSummary {
   priority: string;
   input: Record<string, unknown>;
   error: string | null;
+  /** As the job's own view: the chain of retries it is in (see `JobView`). */
+  retry_of: string | null;
+  retried_as: string | null;
   created_at: string;
   updated_at: string;
   completed_at: string | null;
@@ -385,6 +388,8 @@ export class JobsService {
         priority: string;
         input: Record<string, unknown>;
         error: string | null;
+        retry_of: string | null;
+        retried_as: string | null;
         created_at: Date;
         created_key: string;
         updated_at: Date;
@@ -392,8 +397,8 @@ export class JobsService {
       }[]
     >(
       // created_key is the cursor's position: microseconds, where a Date would keep milliseconds.
-      `SELECT id, type, status, priority, input, error, created_at, created_at::text AS created_key,
-              updated_at, completed_at
+      `SELECT id, type, status, priority, input, error, retry_of, retried_as, created_at,
+              created_at::text AS created_key, updated_at, completed_at
          FROM enrichment_requests
         WHERE workspace_id = $1
           AND ($2::text IS NULL OR status = $2)
@@ -426,6 +431,8 @@ export class JobsService {
         priority: row.priority,
         input: row.input,
         error: row.error,
+        retry_of: row.retry_of,
+        retried_as: row.retried_as,
         created_at: row.created_at.toISOString(),
         updated_at: row.updated_at.toISOString(),
         completed_at: row.completed_at?.toISOString() ?? null,

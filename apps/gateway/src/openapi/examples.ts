@@ -6,6 +6,8 @@
 const JOB_ID = '6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f';
 const WORKSPACE_ID = 'b0c1d2e3-f4a5-4b6c-8d7e-9f0a1b2c3d4e';
 const KEY_ID = '0d9c8b7a-6f5e-4d3c-8b2a-1f0e9d8c7b6a';
+/** The job the example job runs again. */
+const RETRIED_JOB_ID = '0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e';
 
 export const JOB_VIEW_EXAMPLE = {
   id: JOB_ID,
@@ -34,13 +36,25 @@ export const JOB_VIEW_EXAMPLE = {
       completed_at: '2026-12-01T09:30:02.120Z',
     },
   ],
+  // A retry (of the job named), not retried itself: a client follows a chain of retries by these.
+  retry_of: RETRIED_JOB_ID,
+  retried_as: null,
   created_at: '2026-12-01T09:30:01.900Z',
   updated_at: '2026-12-01T09:30:02.130Z',
   completed_at: '2026-12-01T09:30:02.130Z',
 };
 
 /** What may be null in a job and its steps. */
-export const JOB_VIEW_NULLABLE = ['result', 'error', 'max_credits', 'reason', 'latency_ms', 'completed_at'];
+export const JOB_VIEW_NULLABLE = [
+  'result',
+  'error',
+  'max_credits',
+  'reason',
+  'latency_ms',
+  'completed_at',
+  'retry_of',
+  'retried_as',
+];
 export const JOB_VIEW_FREEFORM = ['input', 'result', 'options'];
 
 export const JOB_CREATED_EXAMPLE = { id: JOB_ID, status: 'queued' };
@@ -69,6 +83,8 @@ export const JOB_LIST_EXAMPLE = {
       priority: 'bulk',
       input: { company_number: '07798925' },
       error: null,
+      retry_of: null,
+      retried_as: null,
       created_at: '2026-12-01T09:30:01.900Z',
       updated_at: '2026-12-01T09:30:02.130Z',
       completed_at: '2026-12-01T09:30:02.130Z',
