@@ -19,6 +19,7 @@ import {
 } from '../support/pipeline';
 import type { WorldCompany } from '../support/sandbox-world';
 import { eventually } from '../support/wait';
+import { startAppProcess, type WorkerProcess } from '../support/worker-process';
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -681,4 +682,78 @@ describe('callback URLs Sluice must not call', () => {
     expect(said).toMatch(/its host localhost resolves to an address callbacks may not reach \(loopback\)/);
     expect(said).not.toMatch(/127\.0\.0\.1|::1/);
   });
+});
+
+/**
+ * A receiver that refuses connections: every failed attempt is in the worker's log (as it is in
+ * GET /v1/jobs/:id/callback/deliveries), with the job, the attempt and why, and never the callback
+ * URL, whose path or query may carry the receiver's token.
+ */
+describe('a callback receiver that refuses connections', () => {
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+  let worker: WorkerProcess | undefined;
+
+  beforeAll(async () => {
+    ctx = await setUp({ CALLBACK_BACKOFF_MS: '100', CALLBACK_MAX_ATTEMPTS: '2' }, { worker: false });
+  }, 120_000);
+  afterAll(async () => {
+    await worker?.kill();
+    await tearDown(ctx);
+  });
+
+  it('logs a warning per failed attempt naming the job, the attempt and the error code', async () => {
+    worker = await startAppProcess('enrichment-worker', ctx.stack.env, { captureOutput: true });
+    const { apiKey } = await createWorkspace(ctx.stack.gatewayUrl, 'Refusing Receiver Co');
+    const closed = new Sink();
+    await closed.start();
+    await closed.stop(); // nothing listens there now: connections refused
+    const url = `${closed.url}?token=receiver-secret-7f3a`;
+    const created = await call<{ id: string }>(ctx.stack.gatewayUrl, 'POST', '/v1/jobs', {
+      token: apiKey,
+      body: { type: 'email.verify', input: { email: 'katherine.johnson@example.com' }, callback_url: url },
+    });
+    expect(created.status).toBe(202);
+    const id = created.body.id;
+    await finished(ctx.stack, apiKey, id);
+    const attempts = await eventually(
+      async () => {
+        const listed = await call<{ deliveries: DeliveryLog[] }>(
+          ctx.stack.gatewayUrl,
+          'GET',
+          `/v1/jobs/${id}/callback/deliveries`,
+          { token: apiKey },
+        );
+        return listed.body.deliveries.length >= 2 ? listed.body.deliveries : null;
+      },
+      { what: 'both attempts to be recorded', timeoutMs: 30_000 },
+    );
+    expect(attempts.map((d) => [d.attempt, d.status])).toEqual([
+      [1, null],
+      [2, null],
+    ]);
+    // Logged before it is recorded: once both are listed, both are in the log (its flush aside).
+    const logged = await eventually(
+      () => {
+        const lines = worker!
+          .output()
+          .split('\n')
+          .filter((line) => line.includes(id) && line.includes('callback'))
+          .map((line) => JSON.parse(line) as Record<string, unknown>);
+        return Promise.resolve(lines.length >= 2 ? lines : null);
+      },
+      { what: 'the failed attempts in the worker log', timeoutMs: 10_000 },
+    );
+    expect(logged).toEqual([
+      expect.objectContaining({
+        level: 40,
+        requestId: id,
+        attempt: 1,
+        status: null,
+        error: expect.stringContaining('ECONNREFUSED') as string,
+      }),
+      expect.objectContaining({ level: 40, requestId: id, attempt: 2, status: null }),
+    ]);
+    expect(worker.output()).not.toContain('receiver-secret-7f3a');
+    expect(worker.output()).not.toContain(new URL(closed.url).pathname);
+  }, 90_000);
 });

@@ -705,7 +705,7 @@ export interface paths {
      *
      *     Settings: `type` (required; the request type every row becomes), `mapping` (JSON: CSV column → input field, e.g. `{"Work Email":"email"}`; without it, columns named after an input field of the type are used, in any case, with spaces or hyphens for underscores: `First Name` is `first_name`), `options` (JSON, as POST /v1/jobs takes them), `priority` (`bulk` by default), `callback_url`, `reference` (a label of 1–128 visible ASCII characters to find the import again without its id: GET /v1/imports?reference=) and `resume` (the id of a failed import to resume).
      *
-     *     Each row is checked as POST /v1/jobs checks a job: a bad row is listed with its line (and column) and skipped, never fatal; valid rows are enqueued as the file arrives. The answer comes when the whole file has been read. A problem with the file as a whole (no file, not CSV, not UTF-8, a separator that cannot be told, no header, a mapping naming a missing column, more rows than IMPORT_MAX_ROWS, a file over IMPORT_MAX_BYTES) is a 400 (413 for size); when it is found part-way, the import is marked `failed` and the jobs it had queued are cancelled. If the upload itself breaks off (or its gateway dies: a running import left unrefreshed for IMPORT_STALE_AFTER_MS), the import is marked `failed`, the rows accepted before stay queued (see GET /v1/jobs?import_id=) and it is `resumable`.
+     *     Each row is checked as POST /v1/jobs checks a job: a bad row is listed with its line (and column) and skipped, never fatal; valid rows are enqueued as the file arrives. The answer comes when the whole file has been read. A problem with the file as a whole (no file, not CSV, not UTF-8, a separator that cannot be told, no header, a mapping naming a missing column, more rows than IMPORT_MAX_ROWS, a file over IMPORT_MAX_BYTES) is a 400 (413 for size); when it is found part-way, the import is marked `failed` and the jobs it had queued are cancelled. If the upload itself breaks off (or its gateway dies: a running import left unrefreshed for IMPORT_STALE_AFTER_MS), the import is marked `failed`, the rows accepted before stay queued (see GET /v1/jobs?import_id=) and it is `resumable`. A gateway shutting down stops reading the upload between two rows the same way and answers 503 with the `import`.
      *
      *     Resuming: send the whole file again with `resume={id}` and the same type, mapping, options, priority and callback_url. Its first `rows_committed` data rows (those the failed import handled) are read, checked to be the same rows, and skipped without enqueuing anything; the rest is a new import with `resumed_from` and `rows_skipped` (its counts cover the rows it read; line numbers stay those of the file), and the failed import shows `resumed_by`. Another workspace’s import is a 404; an import refused for its content, not failed, already resumed, run with other settings, or a different file is a 409 naming why.
      *
@@ -771,7 +771,7 @@ export interface paths {
      *
      *     JSON Lines: one object per job with `id`, `type`, `status`, `input`, `data`, `sources`, `confidence`, `attribution`, `sandbox`, `error`, `unresolved` (as in the job’s result), `credits_spent`, `created_at`, `completed_at`.
      *
-     *     Streamed from the database as the client reads; a download cut short ends early rather than with an error row.
+     *     Streamed from the database as the client reads; a download cut short ends early rather than with an error row. A gateway that shuts down cuts the downloads it streams short (download again: another replica answers).
      */
     get: operations['ExportsController_download'];
     put?: never;
@@ -9529,7 +9529,7 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
-      /** @description `exports_busy`: this gateway already streams EXPORT_MAX_CONCURRENT downloads; retry after the Retry-After delay. */
+      /** @description `exports_busy`: this gateway already streams EXPORT_MAX_CONCURRENT downloads; `gateway_closing`: this gateway is shutting down. Retry after the Retry-After delay. */
       503: {
         headers: {
           [name: string]: unknown;

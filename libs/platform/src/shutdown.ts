@@ -1,3 +1,4 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { type BeforeApplicationShutdown, type INestApplication, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { flushLogs } from './logger';
@@ -35,14 +36,24 @@ export class SignalShutdown implements BeforeApplicationShutdown {
   private onSignal: ((signal: NodeJS.Signals) => void) | null = null;
 
   listen(app: INestApplication, timeoutMs: number): void {
+    const requests = openRequests(app);
     const onSignal = (signal: NodeJS.Signals): void => {
       // Once: a second signal while closing ends the process at once (Node's default).
       this.stopListening();
       const deadline = setTimeout(() => {
+        // The HTTP server closes only once every request in progress has been answered: named
+        // first, as the usual cause, with the routes that held it.
+        const open = requests();
+        const count = Object.values(open).reduce((sum, n) => sum + n, 0);
         this.logger.error({
           msg: `shutdown did not finish within ${timeoutMs} ms: closed by force, exiting with code 1`,
           signal,
-          notClosed: [...forceCloseRedis(app), ...openDatabase(app)],
+          notClosed: [
+            ...(count > 0 ? [`HTTP server (${count} request(s) still open)`] : []),
+            ...forceCloseRedis(app),
+            ...openDatabase(app),
+          ],
+          ...(count > 0 ? { openRequests: open } : {}),
         });
         process.exit(1);
       }, timeoutMs);
@@ -109,4 +120,32 @@ function openDatabase(app: INestApplication): string[] {
   } catch {
     return []; // an app without PostgreSQL
   }
+}
+
+/**
+ * Follows the app's HTTP requests from arrival to the end of their answer; answers a function that
+ * counts those still open per method and route template (`POST /v1/imports`; never the URL, whose
+ * ids and query would go to the log). A request not routed yet (its body still being read) is
+ * counted under its method alone.
+ */
+function openRequests(app: INestApplication): () => Record<string, number> {
+  const open = new Set<IncomingMessage & { route?: { path?: string }; baseUrl?: string }>();
+  try {
+    const server = app.getHttpServer() as Server | undefined;
+    server?.on('request', (request: IncomingMessage, response: ServerResponse) => {
+      open.add(request);
+      response.once('close', () => open.delete(request));
+    });
+  } catch {
+    // an app without an HTTP server
+  }
+  return () => {
+    const counts: Record<string, number> = {};
+    for (const request of open) {
+      const path = request.route?.path;
+      const route = `${request.method ?? '?'} ${path ? `${request.baseUrl ?? ''}${path}` : '(not routed yet)'}`;
+      counts[route] = (counts[route] ?? 0) + 1;
+    }
+    return counts;
+  };
 }

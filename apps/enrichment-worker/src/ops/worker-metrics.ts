@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { METRICS_REGISTRY } from '@sluice/platform';
+import { gaugeReadAtScrape, METRICS_REGISTRY } from '@sluice/platform';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 @Injectable()
@@ -47,21 +47,17 @@ export class WorkerMetrics {
     // Read from Redis when Prometheus scrapes: the circuits are shared by every replica, and the
     // transitions this replica made itself (an open circuit another replica closed, one that cooled
     // down to half-open, an operator's reset) would leave it reporting a state long gone.
-    this.circuitState = new Gauge({
-      name: 'sluice_circuit_state',
-      help: 'Circuit state per provider, shared by every replica (read from Redis at each scrape): 0 closed, 0.5 half-open, 1 open',
-      labelNames: ['provider'],
-      registers: [registry],
-      collect: async () => {
-        try {
-          for (const [provider, value] of (await this.circuitStates?.()) ?? []) {
-            this.circuitState.set({ provider }, value);
-          }
-        } catch {
-          // Redis away: keep the last values rather than failing the whole scrape.
-        }
+    // Redis unreadable: the gauge is absent from the scrape and sluice_metrics_source_up says why.
+    this.circuitState = gaugeReadAtScrape(
+      registry,
+      {
+        name: 'sluice_circuit_state',
+        help: 'Circuit state per provider, shared by every replica (read from Redis at each scrape): 0 closed, 0.5 half-open, 1 open',
+        labelNames: ['provider'],
       },
-    });
+      async () =>
+        [...((await this.circuitStates?.()) ?? [])].map(([provider, value]) => [{ provider }, value]),
+    );
     this.creditPauses = new Counter({
       name: 'sluice_provider_credit_pauses_total',
       help: 'Provider queues paused or resumed for credits by this replica',

@@ -71,6 +71,12 @@ export class CallbackSender {
       error: string | null,
       latencyMs: number | null,
     ): Promise<void> => {
+      if (error !== null) {
+        // The receiver's operator asks why nothing arrived: every failed attempt is logged, not only
+        // listed by the API. Never the URL (its path or query may hold the receiver's token): the
+        // error is a status, a system error code or a refusal Sluice wrote, none of which quotes it.
+        this.logger.warn({ msg: 'callback attempt failed', requestId, attempt, status, error });
+      }
       await this.dataSource.getRepository(CallbackDelivery).insert({
         workspaceId,
         requestId,
@@ -151,6 +157,7 @@ export class CallbackSender {
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      // e.g. `connect ECONNREFUSED 203.0.113.7:443`, `no answer within 10000 ms`: no URL in either.
       await record(null, message, Date.now() - started);
       throw new Error(`callback to ${new URL(request.callbackUrl).host} failed: ${message}`);
     }
@@ -163,7 +170,6 @@ export class CallbackSender {
     if (status === 410) {
       throw new UnrecoverableError('the callback receiver answered 410 Gone: no more attempts');
     }
-    this.logger.warn({ msg: 'callback not accepted; will retry', requestId, status, attempt });
     throw new Error(`callback answered ${status}`);
   }
 

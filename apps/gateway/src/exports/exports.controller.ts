@@ -24,6 +24,7 @@ import { RequireScope } from '../auth/scopes';
 import { CreateExportDto, ExportCreatedDto } from './create-export.dto';
 import { ExportsService, type ExportView } from './exports.service';
 import { refuseUnknownParams } from '../http-params';
+import { JobEventsHub } from '../jobs/job-events';
 
 /** How soon a download refused for a full house may try again (seconds). */
 const EXPORT_RETRY_AFTER_S = 5;
@@ -55,6 +56,7 @@ export class ExportsController {
     private readonly exports: ExportsService,
     private readonly audit: AuditLog,
     private readonly config: GatewayConfig,
+    private readonly events: JobEventsHub,
   ) {}
 
   @Post()
@@ -101,7 +103,7 @@ export class ExportsController {
     description: [
       'CSV: a fixed header — `job_id`, `type`, `status`, the input fields (`input_email`...), every result field of POST /v1/enrich (empty when unknown; lists joined with "; "), `sources` (JSON: field → provider), `attribution` (e.g. "Powered by RocketReach", which data from RocketReach must carry), `sandbox` (`true` when the data came from the provider sandbox, else empty), `error`, `unresolved` (the goals left unanswered and why, e.g. `email: not_found (retry later: apollo out_of_credits)`), `credits_spent`, `created_at`, `completed_at`.',
       'JSON Lines: one object per job with `id`, `type`, `status`, `input`, `data`, `sources`, `confidence`, `attribution`, `sandbox`, `error`, `unresolved` (as in the job’s result), `credits_spent`, `created_at`, `completed_at`.',
-      'Streamed from the database as the client reads; a download cut short ends early rather than with an error row.',
+      'Streamed from the database as the client reads; a download cut short ends early rather than with an error row. A gateway that shuts down cuts the downloads it streams short (download again: another replica answers).',
     ].join('\n\n'),
   })
   @ApiQuery({
@@ -145,7 +147,7 @@ export class ExportsController {
   )
   @ApiError(
     503,
-    '`exports_busy`: this gateway already streams EXPORT_MAX_CONCURRENT downloads; retry after the Retry-After delay.',
+    '`exports_busy`: this gateway already streams EXPORT_MAX_CONCURRENT downloads; `gateway_closing`: this gateway is shutting down. Retry after the Retry-After delay.',
     'This gateway is streaming as many exports as it may at once (EXPORT_MAX_CONCURRENT); retry in 5 s.',
     { code: 'exports_busy' },
   )
@@ -168,6 +170,14 @@ export class ExportsController {
     const asked = formatOf(query);
     const saved = await this.exports.find(caller, id);
     const format = asked ?? saved.format;
+    if (this.events.closing.aborted) {
+      // Its stream would be cut at once (see `stream`): another replica serves the retry.
+      response.setHeader('Retry-After', String(EXPORT_RETRY_AFTER_S));
+      throw new ServiceUnavailableException({
+        code: 'gateway_closing',
+        message: `This gateway is shutting down; retry in ${EXPORT_RETRY_AFTER_S} s.`,
+      });
+    }
     const release = this.exports.reserveStream();
     if (!release) {
       response.setHeader('Retry-After', String(EXPORT_RETRY_AFTER_S));
@@ -211,12 +221,24 @@ export class ExportsController {
     // time spent waiting for PostgreSQL: a socket's idle timer counted both, and cut an export
     // whose query took that long to find its first row.
     const stop = cutWhenStalled(response, this.config.exportStallTimeoutMs);
+    // The gateway shutting down cuts the download (the server's close would wait for the client to
+    // take the rest, past the shutdown deadline). Cut, not ended: a chunked answer that stops
+    // without its last chunk tells the client the file is incomplete, and it downloads it again.
+    const closing = this.events.closing;
+    const cut = (): void => {
+      response.destroy(new Error('the gateway is shutting down'));
+    };
+    closing.addEventListener('abort', cut);
+    if (closing.aborted) {
+      cut(); // since the check in `download`, while the download was audited
+    }
     try {
       await this.exports.write(caller, saved, format, response);
     } catch {
       // Already logged; the headers are gone, so the only way to say so is to cut the download.
       response.destroy();
     } finally {
+      closing.removeEventListener('abort', cut);
       stop();
     }
   }

@@ -1,7 +1,12 @@
 import { createHash, type Hash } from 'node:crypto';
 import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import { BadRequestException, PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
+import {
+  BadRequestException,
+  PayloadTooLargeException,
+  ServiceUnavailableException,
+  UnsupportedMediaTypeException,
+} from '@nestjs/common';
 import busboy from 'busboy';
 import type { Request } from 'express';
 import { IMPORT_SETTING_NAMES, type RawImportSettings } from './import-settings';
@@ -10,10 +15,20 @@ import { IMPORT_SETTING_NAMES, type RawImportSettings } from './import-settings'
 export class UploadBrokenError extends Error {}
 
 /**
- * An upload that broke off before anything of it was written is answered as the request's fault: a
- * 400 saying so (heard only by a client that is still there). Other errors are left as they are.
+ * The gateway is shutting down and stopped reading the upload (see `ImportsService.run`): the
+ * client is not at fault and may send the file again (to another replica) to resume. A 503.
  */
-export function asBadRequest<E>(error: E): E | BadRequestException {
+export class GatewayClosingError extends UploadBrokenError {}
+
+/**
+ * An upload that broke off before anything of it was written is answered as the request's fault: a
+ * 400 saying so (heard only by a client that is still there); one the gateway stopped reading as it
+ * shuts down, a 503. Other errors are left as they are.
+ */
+export function asBadRequest<E>(error: E): E | BadRequestException | ServiceUnavailableException {
+  if (error instanceof GatewayClosingError) {
+    return new ServiceUnavailableException(`${error.message} Send the file again.`);
+  }
   return error instanceof UploadBrokenError ? new BadRequestException(error.message) : error;
 }
 

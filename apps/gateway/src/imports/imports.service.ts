@@ -18,13 +18,14 @@ import { Quotas } from '../credits/quotas.service';
 import { JobsService, type NewJob } from '../jobs/jobs.service';
 import { encodeKeysetCursor } from '../keyset-cursor';
 import { type CsvRow, MAX_ROW_BYTES, readableCsvMessage, readCsvRows } from './csv-rows';
-import { asBadRequest, type CsvUpload, UploadBrokenError } from './csv-upload';
+import { asBadRequest, type CsvUpload, GatewayClosingError, UploadBrokenError } from './csv-upload';
 import { ImportCancellation } from './import-cancellation';
 import type { ImportListQuery } from './import-list';
 import { resumeRefusal, resumeSettingsOf, RowDigest } from './import-resume';
 import { jobOfRow, refusalMessage } from './import-rows';
 import { type ColumnMap, type ImportSettings, resolveColumns } from './import-settings';
 import { jobProgress } from '../jobs/job-progress';
+import { JobEventsHub } from '../jobs/job-events';
 import { toImportView, type ImportJobs, type ImportView } from './import-view';
 
 /** An import none of whose rows became a job (yet). */
@@ -76,6 +77,7 @@ export class ImportsService {
     private readonly cancellation: ImportCancellation,
     private readonly config: GatewayConfig,
     private readonly suppression: SuppressionCheck,
+    private readonly events: JobEventsHub,
   ) {}
 
   /**
@@ -117,79 +119,97 @@ export class ImportsService {
       csv.destroy();
     };
 
-    // Everything about the file as a whole is checked before anything is written; a resume also
-    // reads past the rows the import it resumes committed, checking they are the same rows.
-    const digest = new RowDigest();
-    const skipped = origin?.rowsCommitted ?? 0;
-    let columns: ColumnMap;
-    const imports = this.dataSource.getRepository(ImportRecord);
-    let record: ImportRecord;
-    let room: Awaited<ReturnType<Quotas['roomCheck']>>;
-    try {
-      const header = await rows.next();
-      if (header.done) {
-        throw new BadRequestException(
-          'The file is empty; its first line must be a header naming the columns.',
-        );
-      }
-      columns = resolveColumns(header.value.cells, settings);
-      digest.add(header.value.cells);
-      if (origin) {
-        await this.skipCommitted(rows, digest, origin);
-      }
-      room = await this.quotas.roomCheck(caller.workspaceId);
-      record = await imports.save(
-        imports.create({
-          workspaceId: caller.workspaceId,
-          apiKeyId: caller.apiKeyId,
-          type: settings.type,
-          status: 'running',
-          reference: settings.reference,
-          settings: resumeSettingsOf(settings),
-          resumedFrom: origin?.id ?? null,
-          idempotencyKeyDigest,
-          rowsSkipped: skipped,
-          rowsCommitted: skipped,
-          rowsDigest: digest.current(),
-        }),
+    // The gateway shutting down stops reading the upload (its server's close would wait for the
+    // whole file, past the shutdown deadline): the stream fails as an upload that broke off would,
+    // between two rows; the rows read whole before stay committed and the import resumable, and
+    // the client is answered 503 with the import (see `fail`).
+    const closing = this.events.closing;
+    const cut = (): void => {
+      upload.file.destroy(
+        new GatewayClosingError('The gateway is shutting down: it stopped reading the upload.'),
       );
-    } catch (error) {
-      stop();
-      if (isUniqueViolation(error, 'ux_imports_resumed_from')) {
-        throw new ConflictException(
-          `Import ${origin?.id} was resumed by another upload meanwhile; only one resume of an import runs.`,
-        );
-      }
-      // Nothing is written yet: an upload that broke off is a 400, and nothing is left to mark failed.
-      throw error instanceof CsvError ? new BadRequestException(csvProblem(error)) : asBadRequest(error);
+    };
+    closing.addEventListener('abort', cut);
+    if (closing.aborted) {
+      cut();
     }
-
-    // The row's heartbeat while the upload is open, even when chunks come slowly: the sweep takes a
-    // running import left unrefreshed for IMPORT_STALE_AFTER_MS for one whose gateway died.
-    const heartbeat = setInterval(
-      () =>
-        void this.dataSource
-          .query(`UPDATE imports SET updated_at = now() WHERE id = $1 AND status = 'running'`, [record.id])
-          .catch((error: unknown) =>
-            this.logger.warn({
-              msg: 'import heartbeat not written',
-              importId: record.id,
-              error: String(error),
-            }),
-          ),
-      Math.max(1000, Math.floor(this.config.importStaleAfterMs / 3)),
-    );
-    heartbeat.unref();
     try {
-      return await this.readRows(
-        caller,
-        record,
-        { upload, rows, stop, digest, columns, room },
-        settings,
-        correlationId,
+      // Everything about the file as a whole is checked before anything is written; a resume also
+      // reads past the rows the import it resumes committed, checking they are the same rows.
+      const digest = new RowDigest();
+      const skipped = origin?.rowsCommitted ?? 0;
+      let columns: ColumnMap;
+      const imports = this.dataSource.getRepository(ImportRecord);
+      let record: ImportRecord;
+      let room: Awaited<ReturnType<Quotas['roomCheck']>>;
+      try {
+        const header = await rows.next();
+        if (header.done) {
+          throw new BadRequestException(
+            'The file is empty; its first line must be a header naming the columns.',
+          );
+        }
+        columns = resolveColumns(header.value.cells, settings);
+        digest.add(header.value.cells);
+        if (origin) {
+          await this.skipCommitted(rows, digest, origin);
+        }
+        room = await this.quotas.roomCheck(caller.workspaceId);
+        record = await imports.save(
+          imports.create({
+            workspaceId: caller.workspaceId,
+            apiKeyId: caller.apiKeyId,
+            type: settings.type,
+            status: 'running',
+            reference: settings.reference,
+            settings: resumeSettingsOf(settings),
+            resumedFrom: origin?.id ?? null,
+            idempotencyKeyDigest,
+            rowsSkipped: skipped,
+            rowsCommitted: skipped,
+            rowsDigest: digest.current(),
+          }),
+        );
+      } catch (error) {
+        stop();
+        if (isUniqueViolation(error, 'ux_imports_resumed_from')) {
+          throw new ConflictException(
+            `Import ${origin?.id} was resumed by another upload meanwhile; only one resume of an import runs.`,
+          );
+        }
+        // Nothing is written yet: an upload that broke off is a 400, and nothing is left to mark failed.
+        throw error instanceof CsvError ? new BadRequestException(csvProblem(error)) : asBadRequest(error);
+      }
+
+      // The row's heartbeat while the upload is open, even when chunks come slowly: the sweep takes a
+      // running import left unrefreshed for IMPORT_STALE_AFTER_MS for one whose gateway died.
+      const heartbeat = setInterval(
+        () =>
+          void this.dataSource
+            .query(`UPDATE imports SET updated_at = now() WHERE id = $1 AND status = 'running'`, [record.id])
+            .catch((error: unknown) =>
+              this.logger.warn({
+                msg: 'import heartbeat not written',
+                importId: record.id,
+                error: String(error),
+              }),
+            ),
+        Math.max(1000, Math.floor(this.config.importStaleAfterMs / 3)),
       );
+      heartbeat.unref();
+      try {
+        return await this.readRows(
+          caller,
+          record,
+          { upload, rows, stop, digest, columns, room },
+          settings,
+          correlationId,
+        );
+      } finally {
+        clearInterval(heartbeat);
+      }
     } finally {
-      clearInterval(heartbeat);
+      closing.removeEventListener('abort', cut);
     }
   }
 
@@ -426,7 +446,8 @@ export class ImportsService {
       return error; // PostgreSQL or Redis went away: the 503 it maps to tells the caller to retry
     }
     const view = await this.get(caller, record.id).catch(() => null);
-    const status = error instanceof PayloadTooLargeException ? 413 : 400;
+    const status =
+      error instanceof PayloadTooLargeException ? 413 : error instanceof GatewayClosingError ? 503 : 400;
     return new HttpException({ statusCode: status, message: reason, import: view }, status);
   }
 

@@ -1,10 +1,10 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { getQueueToken } from '@nestjs/bullmq';
-import { METRICS_REGISTRY } from '@sluice/platform';
+import { gaugeReadAtScrape, type GaugeReading, METRICS_REGISTRY } from '@sluice/platform';
 import { ACTIVE_QUEUE_NAMES } from '@sluice/queue';
 import type { Queue } from 'bullmq';
-import { Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 
 const STATES = [
   'waiting',
@@ -29,23 +29,20 @@ export class QueueMetrics implements OnModuleInit {
     const queues = ACTIVE_QUEUE_NAMES.map((name) =>
       this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }),
     );
-    new Gauge({
-      name: 'sluice_queue_jobs',
-      help: 'Jobs per queue and state',
-      labelNames: ['queue', 'state'],
-      registers: [this.registry],
-      async collect() {
+    // Redis unreadable: the gauge is absent from the scrape and sluice_metrics_source_up says why.
+    gaugeReadAtScrape(
+      this.registry,
+      { name: 'sluice_queue_jobs', help: 'Jobs per queue and state', labelNames: ['queue', 'state'] },
+      async () => {
+        const values: GaugeReading<'queue' | 'state'> = [];
         for (const queue of queues) {
-          try {
-            const counts = await queue.getJobCounts(...STATES);
-            for (const state of STATES) {
-              this.set({ queue: queue.name, state }, counts[state] ?? 0);
-            }
-          } catch {
-            // Redis away: keep the last values rather than failing the whole scrape.
+          const counts = await queue.getJobCounts(...STATES);
+          for (const state of STATES) {
+            values.push([{ queue: queue.name, state }, counts[state] ?? 0]);
           }
         }
+        return values;
       },
-    });
+    );
   }
 }
