@@ -215,6 +215,33 @@ describe('the company → officers → e-mails chain', () => {
     expect(emailSteps.every((s) => s.cached && s.credits === 0)).toBe(true);
     expect(again.result?.officer_emails).toEqual(first.result?.officer_emails);
     expect(await stored()).toEqual(recorded);
+
+    // Reused, the answers do not make the stored addresses look fetched again: a chain re-run on
+    // the same company would otherwise keep them young for ever.
+    const emails = recorded.map((row) => row.email);
+    await ctx.db.dataSource.query(
+      `UPDATE persons SET fetched_at = now() - interval '10 days' WHERE email = ANY($1::text[])`,
+      [emails],
+    );
+    await ctx.db.dataSource.query(
+      `UPDATE officer_emails SET fetched_at = now() - interval '10 days' WHERE company_number = $1`,
+      [company.company_number],
+    );
+    const third = await ask();
+    expect(
+      third.steps
+        .filter((s) => s.goal.startsWith('email:') && s.state === 'completed')
+        .every((s) => s.cached),
+    ).toBe(true);
+    const aged = (table: 'persons' | 'officer_emails') =>
+      ctx.db.dataSource.query<{ email: string; old: boolean }[]>(
+        `SELECT email, fetched_at < now() - interval '9 days' AS old FROM ${table} WHERE email = ANY($1::text[])`,
+        [emails],
+      );
+    const people = await aged('persons');
+    expect(people.length).toBeGreaterThanOrEqual(emails.length);
+    expect(people.filter((row) => !row.old)).toEqual([]);
+    expect((await aged('officer_emails')).filter((row) => !row.old)).toEqual([]);
   });
 
   it('verifies each officer’s e-mail when asked, and keeps the verdict with the stored address', async () => {

@@ -460,7 +460,8 @@ export class StepRunner {
           // not: it was stored when it was paid for, and writing it again would make it look
           // fetched now, by this step's provider — younger than it is at each reuse, and, read from
           // the store, never aging out of it. A chain's officer answer is recorded all the same: that
-          // this company's officer has that address is the chain's own finding.
+          // this company's officer has that address is the chain's own finding (but not as a new
+          // fetch of the address: see StoredResults.write).
           const paidHere = settlement.cached !== true;
           if (
             (paidHere || goal?.officer !== undefined) &&
@@ -468,7 +469,7 @@ export class StepRunner {
             settlement.state === 'completed' &&
             settlement.reason === null
           ) {
-            await this.stored.write(manager, request, settled, settlement.output, goal);
+            await this.stored.write(manager, request, settled, settlement.output, goal, !paidHere);
           }
           if (revealed && paidHere) {
             await this.stored.writeRevealed(manager, request.workspaceId, settled, revealed);

@@ -380,11 +380,12 @@ export class StoredResults {
     step: EnrichmentStep,
     output: Record<string, unknown>,
     goal?: Goal,
+    reused = false,
   ): Promise<void> {
     const workspaceId = request.workspaceId;
     const input = request.input as Record<string, string | undefined>;
     if (goal?.officer) {
-      return this.writeOfficerAnswer(manager, request, step, output, goal);
+      return this.writeOfficerAnswer(manager, request, step, output, goal, reused);
     }
     switch (step.goal) {
       case 'company':
@@ -605,6 +606,7 @@ export class StoredResults {
     step: EnrichmentStep,
     output: Record<string, unknown>,
     goal: Goal,
+    reused: boolean,
   ): Promise<void> {
     const officer = goal.officer;
     const companyNumber = (request.input as Record<string, string | undefined>).company_number;
@@ -624,29 +626,33 @@ export class StoredResults {
       }
       return;
     }
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(OfficerEmail)
-      .values({
-        workspaceId: request.workspaceId,
-        companyNumber,
-        officerKey: officer.key,
-        email: output.email,
-        // The finder's own verdict, as the person's `email_status` keeps it; a verification's replaces it.
-        verdict: typeof output.verdict === 'string' ? output.verdict : null,
-        provider: typeof output.found_by === 'string' ? output.found_by : step.provider,
-      })
-      .orUpdate(
-        ['email', 'verdict', 'provider', 'fetched_at'],
-        ['workspace_id', 'company_number', 'officer_key'],
-      )
-      .execute();
+    const link = {
+      email: output.email,
+      // The finder's own verdict, as the person's `email_status` keeps it; a verification's replaces it.
+      verdict: typeof output.verdict === 'string' ? output.verdict : null,
+      // An answer read from the store is the provider's that found it.
+      provider: typeof output.found_by === 'string' ? output.found_by : step.provider,
+    };
+    // An answer reused from the cache or the store records the officer's address without
+    // renewing its age: re-run on the same company (a batch's refresh, say), the chain would
+    // otherwise keep an address young for ever, and the store would never look for it again.
+    // (TypeORM's upsert always renews `fetched_at`, an update-date column: hence the statement.)
+    await manager.query(
+      `INSERT INTO officer_emails (workspace_id, company_number, officer_key, email, verdict, provider)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (workspace_id, company_number, officer_key)
+       DO UPDATE SET email = EXCLUDED.email, verdict = EXCLUDED.verdict, provider = EXCLUDED.provider${
+         reused ? '' : ', fetched_at = now()'
+       }`,
+      [request.workspaceId, companyNumber, officer.key, link.email, link.verdict, link.provider],
+    );
+    if (reused) {
+      // The person was stored when the address was paid for, at its age.
+      return;
+    }
     const domain = output.email.split('@')[1] ?? null;
     const found = output as unknown as FoundEmail;
-    // An answer read from the store is the provider's that found it, with the confidence it gave.
-    const provider = typeof output.found_by === 'string' ? output.found_by : step.provider;
-    await this.upsertPerson(manager, request.workspaceId, provider, {
+    await this.upsertPerson(manager, request.workspaceId, link.provider, {
       email: output.email,
       linkedinUrl: null,
       fullName: `${officer.firstName} ${officer.lastName}`,
