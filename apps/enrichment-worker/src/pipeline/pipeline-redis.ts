@@ -150,8 +150,8 @@ export class PipelineGuards {
       provider: transition.key,
       failureRate: transition.failureRate,
     });
+    // sluice_circuit_state is not set here: it is read from Redis at each scrape (WorkerMetrics).
     this.metrics.circuitTransitions.inc({ provider: transition.key, to: transition.to });
-    this.metrics.circuitState.set({ provider: transition.key }, circuitValue(transition.to));
     void this.emit({ type: `circuit.${transition.to}`, provider: transition.key });
   }
 }
