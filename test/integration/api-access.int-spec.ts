@@ -5,6 +5,7 @@ import { JOB_NAMES, planJobOptions, QUEUE_NAMES } from '@sluice/queue';
 import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { call, createWorkspace } from '../support/api';
+import { eventsOf, readEvents } from '../support/events';
 import { requireEnv, type TestDatabase } from '../support/database';
 import { finished, people, personInput, sandboxPatch, setUp, tearDown } from '../support/pipeline';
 import type { WorldPerson } from '../support/sandbox-world';
@@ -958,37 +959,3 @@ describe('API access', () => {
     expect(await db.dataSource.getRepository(EnrichmentRequest).countBy({ workspaceId })).toBe(3);
   });
 });
-
-/** Reads a server-sent event stream to its end (with a deadline): each event's name and JSON data. */
-async function readEvents(url: string, token: string): Promise<StreamedEvent[]> {
-  const response = await fetch(url, {
-    headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
-    signal: AbortSignal.timeout(20_000),
-  });
-  expect(response.status).toBe(200);
-  expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
-  return eventsOf(await response.text());
-}
-
-interface StreamedEvent {
-  id: string | undefined;
-  event: string;
-  data: Record<string, unknown>;
-}
-
-/** The events of a server-sent event stream; comment lines (`: keep-alive`) are not events. */
-function eventsOf(text: string): StreamedEvent[] {
-  return text
-    .split('\n\n')
-    .filter((block) => block.split('\n').some((line) => line.length > 0 && !line.startsWith(':')))
-    .map((block) => {
-      const lines = block.split('\n');
-      const id = lines.find((line) => line.startsWith('id: '))?.slice(4);
-      const event = lines.find((line) => line.startsWith('event: '))?.slice(7) ?? 'message';
-      const data = lines
-        .filter((line) => line.startsWith('data: '))
-        .map((line) => line.slice(6))
-        .join('\n');
-      return { id, event, data: JSON.parse(data) as Record<string, unknown> };
-    });
-}

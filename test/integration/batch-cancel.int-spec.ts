@@ -4,7 +4,8 @@ import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { call, createWorkspace } from '../support/api';
 import { requireEnv, untilWaitingForLock } from '../support/database';
-import { calls, finished, people, personInput, setUp, tearDown } from '../support/pipeline';
+import { readEvents } from '../support/events';
+import { calls, finished, people, personInput, sandboxPatch, setUp, tearDown } from '../support/pipeline';
 import type { WorldPerson } from '../support/sandbox-world';
 import { eventually } from '../support/wait';
 
@@ -224,5 +225,39 @@ describe('cancelling a scheduled batch stops its re-enrichment', () => {
     }
     expect(await jobsOf(batchId)).toBe(jobsBefore);
     expect(await schedulerEvery(batchId)).toBeFalsy();
+  });
+
+  it('ends the event streams of its unfinished jobs as soon as it is cancelled', async () => {
+    const snov = world.filter((p) => p.emails.snov === p.email);
+    // Every provider answers slowly: the jobs are still running when the batch is cancelled.
+    await Promise.all(
+      PAID_PROVIDERS.map((provider) => sandboxPatch(ctx.stack.sandboxUrl, provider, { latency_ms: 8000 })),
+    );
+    try {
+      const created = await api<Created>('POST', '/v1/batches', {
+        records: snov.slice(6, 8).map(personInput),
+        enrich: ['business_email'],
+      });
+      expect(created.status).toBe(201);
+      const streams = created.body.accepted.map((entry) =>
+        readEvents(`${ctx.stack.gatewayUrl}/v1/jobs/${entry.job_id}/events`, apiKey),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 500)); // the streams have opened
+      const cancelledAt = Date.now();
+      const cancelled = await api<{ cancelled: number }>(
+        'POST',
+        `/v1/batches/${created.body.batch.id}/cancel`,
+      );
+      expect(cancelled.status).toBe(200);
+      expect(cancelled.body.cancelled).toBe(2);
+      const events = await Promise.all(streams);
+      // Announced like a worker's change, not found by each stream's 5 s re-read.
+      expect(Date.now() - cancelledAt).toBeLessThan(2500);
+      expect(events.map((stream) => stream.at(-1)?.event)).toEqual(['cancelled', 'cancelled']);
+    } finally {
+      await Promise.all(
+        PAID_PROVIDERS.map((provider) => sandboxPatch(ctx.stack.sandboxUrl, provider, { latency_ms: 0 })),
+      );
+    }
   });
 });

@@ -192,6 +192,7 @@ async function main(): Promise<void> {
     '',
     ` API             ${gatewayUrl}/v1`,
     ` API docs        ${gatewayUrl}/docs`,
+    ` Dashboard       ${gatewayUrl}/dashboard   (log in with the admin token)`,
     ` Bull Board      ${gatewayUrl}/admin/queues   (user: admin, password: the admin token)`,
     ` Metrics         ${gatewayUrl}/metrics`,
     ` Health          ${gatewayUrl}/health`,

@@ -24,6 +24,7 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeyCache } from './auth/api-key-cache';
 import { ApiKeyUsage } from './auth/api-key-usage';
 import { JobsController } from './jobs/jobs.controller';
+import { CancelledJobs } from './jobs/cancelled-jobs.service';
 import { JobsService } from './jobs/jobs.service';
 import { PersonsController } from './persons/persons.controller';
 import { ErasureService } from './persons/erasure.service';
@@ -160,6 +161,7 @@ export class GatewayModule implements NestModule {
         WorkspacesService,
         WebhookSecrets,
         CancelledCallbacks,
+        CancelledJobs,
         Quotas,
         QuotaHoldWaker,
         ProviderSettingsService,

@@ -10,7 +10,7 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { CoreConfig, GatewayConfig } from '@sluice/config';
+import { GatewayConfig } from '@sluice/config';
 import {
   Batch,
   BatchRecord,
@@ -25,9 +25,7 @@ import { providerTierOf } from '@sluice/enrichment';
 import { DependencyUnavailableError } from '@sluice/platform';
 import {
   batchRefreshSchedulerId,
-  forgetQuotaHolds,
   JOB_NAMES,
-  markCancelled,
   planJobOptions,
   QUEUE_NAMES,
   type BatchRefreshPayload,
@@ -38,7 +36,6 @@ import type { Redis } from 'ioredis';
 import { DataSource, type EntityManager } from 'typeorm';
 import { dropWorkRecord, recordWork } from '../auth/idempotent-work';
 import type { Caller } from '../auth/request-context';
-import { CancelledCallbacks } from '../callbacks/cancelled-callbacks.service';
 import { Quotas } from '../credits/quotas.service';
 import {
   parseBatchSettings,
@@ -50,6 +47,7 @@ import {
 } from './batch-input';
 import type { BatchSummaryDto } from './batch.dto';
 import { batchScheduler } from './batch-scheduler-keeper';
+import { CancelledJobs, type CancelledJob } from '../jobs/cancelled-jobs.service';
 import { jobProgress, type JobProgress } from '../jobs/job-progress';
 import { companySizeBucketSql, DISTRIBUTED_FIELDS, distributionSql, TOP_VALUES } from './batch-summary';
 
@@ -128,10 +126,9 @@ export class BatchesService {
     @InjectQueue(QUEUE_NAMES.enrichment)
     private readonly queue: Queue<EnrichmentPlanPayload | BatchRefreshPayload>,
     private readonly quotas: Quotas,
-    private readonly core: CoreConfig,
     private readonly config: GatewayConfig,
     private readonly suppression: SuppressionCheck,
-    private readonly callbacks: CancelledCallbacks,
+    private readonly cancelledJobs: CancelledJobs,
   ) {}
 
   /**
@@ -443,7 +440,7 @@ export class BatchesService {
    */
   async cancel(caller: Caller, id: string): Promise<BatchCancel> {
     // A batch's jobs are made without a callback URL today; a job that has one is told all the same.
-    let withCallback: string[] = [];
+    let cancelled: CancelledJob[] = [];
     let held: ReleasedHold[] = [];
     let newlyCancelled = false;
     const ids = await this.dataSource.transaction(async (manager) => {
@@ -464,26 +461,12 @@ export class BatchesService {
         .andWhere("status NOT IN ('completed', 'failed', 'cancelled')")
         .returning('id, callback_url')
         .execute();
-      const rows = updated.raw as { id: string; callback_url: string | null }[];
-      const cancelled = rows.map((row) => row.id);
-      withCallback = rows.filter((row) => row.callback_url !== null).map((row) => row.id);
-      held = await skipCancelledSteps(manager, caller.workspaceId, cancelled);
-      return cancelled;
+      cancelled = updated.raw as CancelledJob[];
+      const ids = cancelled.map((row) => row.id);
+      held = await skipCancelledSteps(manager, caller.workspaceId, ids);
+      return ids;
     });
-    if (ids.length > 0) {
-      const client = (await this.queue.client) as unknown as Redis;
-      await markCancelled(client, this.core.queuePrefix, ids).catch((error: unknown) =>
-        this.logger.warn({ msg: 'cancel markers not set', batchId: id, error: String(error) }),
-      );
-      // Left behind (Redis away), a held step's record goes at the step's next look instead.
-      await forgetQuotaHolds(client, this.core.queuePrefix, caller.workspaceId, held).catch(
-        (error: unknown) =>
-          this.logger.warn({ msg: 'quota holds not forgotten', batchId: id, error: String(error) }),
-      );
-      await this.callbacks.announce(
-        withCallback.map((job) => ({ id: job, workspaceId: caller.workspaceId })),
-      );
-    }
+    await this.cancelledJobs.announce(caller.workspaceId, cancelled, held, { batchId: id });
     // A scheduler left behind (Redis away) enqueues nothing: its tick finds the batch cancelled and
     // removes it.
     await this.queue

@@ -1,13 +1,8 @@
-import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { CoreConfig } from '@sluice/config';
-import { skipCancelledSteps, type ReleasedHold } from '@sluice/db';
-import { forgetQuotaHolds, markCancelled, QUEUE_NAMES } from '@sluice/queue';
-import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { skipCancelledSteps } from '@sluice/db';
 import { DataSource } from 'typeorm';
-import { CancelledCallbacks } from '../callbacks/cancelled-callbacks.service';
+import { CancelledJobs } from '../jobs/cancelled-jobs.service';
 
 /** Ids cancelled per statement: bounded, however many rows the import had queued. */
 const BATCH = 1000;
@@ -19,13 +14,9 @@ const BATCH = 1000;
  */
 @Injectable()
 export class ImportCancellation {
-  private readonly logger = new Logger(ImportCancellation.name);
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @InjectQueue(QUEUE_NAMES.enrichment) private readonly planQueue: Queue,
-    private readonly core: CoreConfig,
-    private readonly callbacks: CancelledCallbacks,
+    private readonly cancelledJobs: CancelledJobs,
   ) {}
 
   /**
@@ -70,29 +61,7 @@ export class ImportCancellation {
         return cancelled;
       }
       cancelled += ids.length;
-      // A step a worker already took checks this marker right before it calls its provider.
-      const client = (await this.planQueue.client) as unknown as Redis;
-      await markCancelled(client, this.core.queuePrefix, ids).catch((error: unknown) =>
-        this.logger.warn({ msg: 'cancel markers not set', importId, error: String(error) }),
-      );
-      await this.forgetHolds(client, workspaceId, importId, rows.held);
-      await this.callbacks.announce(
-        rows.cancelledRows
-          .filter((row) => row.callback_url !== null)
-          .map((row) => ({ id: row.id, workspaceId })),
-      );
+      await this.cancelledJobs.announce(workspaceId, rows.cancelledRows, rows.held, { importId });
     }
-  }
-
-  /** A held step's record left behind (Redis away) goes at the step's next look instead. */
-  private async forgetHolds(
-    client: Redis,
-    workspaceId: string,
-    importId: string,
-    held: readonly ReleasedHold[],
-  ): Promise<void> {
-    await forgetQuotaHolds(client, this.core.queuePrefix, workspaceId, held).catch((error: unknown) =>
-      this.logger.warn({ msg: 'quota holds not forgotten', importId, error: String(error) }),
-    );
   }
 }

@@ -4,11 +4,9 @@ import {
   BadRequestException,
   ConflictException,
   Injectable,
-  Logger,
   NotFoundException,
   UnprocessableEntityException,
 } from '@nestjs/common';
-import { CoreConfig } from '@sluice/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DependencyUnavailableError } from '@sluice/platform';
 import {
@@ -26,24 +24,15 @@ import {
   type RequestOptions,
   type RequestType,
 } from '@sluice/enrichment';
-import {
-  forgetQuotaHolds,
-  JOB_NAMES,
-  markCancelled,
-  planJobOptions,
-  publishJobChanged,
-  QUEUE_NAMES,
-  type EnrichmentPlanPayload,
-} from '@sluice/queue';
+import { JOB_NAMES, planJobOptions, QUEUE_NAMES, type EnrichmentPlanPayload } from '@sluice/queue';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { dropWorkRecord, recordWork, recordsWork } from '../auth/idempotent-work';
 import type { Caller } from '../auth/request-context';
-import { CancelledCallbacks } from '../callbacks/cancelled-callbacks.service';
 import { encodeKeysetCursor } from '../keyset-cursor';
 import { SUPPRESSED_MESSAGE, SuppressionCheck } from '../persons/suppression-check';
 import type { RejectedJob } from './bulk-jobs';
+import { CancelledJobs, type CancelledJob } from './cancelled-jobs.service';
 import type { JobListQuery } from './job-list';
 import {
   claimOriginal,
@@ -107,13 +96,11 @@ const INSERT_REQUESTS_SQL = preparedSql(
 
 @Injectable()
 export class JobsService {
-  private readonly logger = new Logger(JobsService.name);
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue(QUEUE_NAMES.enrichment) private readonly planQueue: Queue<EnrichmentPlanPayload>,
-    private readonly core: CoreConfig,
     private readonly suppression: SuppressionCheck,
-    private readonly callbacks: CancelledCallbacks,
+    private readonly cancelledJobs: CancelledJobs,
   ) {}
 
   /**
@@ -324,8 +311,7 @@ export class JobsService {
    * request's status right before every provider call, so no further credit is spent on it.
    */
   async cancel(caller: Caller, id: string): Promise<JobView> {
-    let cancelledNow = false;
-    let callback = false;
+    let cancelled: CancelledJob[] = [];
     let held: ReleasedHold[] = [];
     await this.dataSource.transaction(async (manager) => {
       const updated = await manager
@@ -334,35 +320,14 @@ export class JobsService {
         .set({ status: 'cancelled', error: 'cancelled by the caller', completedAt: () => 'now()' })
         .where('id = :id AND workspace_id = :workspaceId', { id, workspaceId: caller.workspaceId })
         .andWhere("status NOT IN ('completed', 'failed', 'cancelled')")
-        .returning('callback_url')
+        .returning('id, callback_url')
         .execute();
-      const [row] = updated.raw as { callback_url: string | null }[];
-      if (row) {
-        cancelledNow = true;
-        callback = row.callback_url !== null;
+      cancelled = updated.raw as CancelledJob[];
+      if (cancelled.length > 0) {
         held = await skipCancelledSteps(manager, caller.workspaceId, [id]);
       }
     });
-    if (cancelledNow) {
-      // A step a worker already took checks this marker right before it calls its provider.
-      // Without Redis the cancellation still holds: workers re-read a request's status before
-      // calling once their read of it is a second old.
-      // BullMQ types its connection minimally; it is the ioredis client the queue was given.
-      const client = (await this.planQueue.client) as unknown as Redis;
-      await markCancelled(client, this.core.queuePrefix, [id]).catch((error: unknown) =>
-        this.logger.warn({ msg: 'cancel marker not set', id, error: String(error) }),
-      );
-      // A step its quota held waits no more: a raise of the quota no longer wakes it. Left behind
-      // (Redis away), its record goes at the step's next look instead.
-      await forgetQuotaHolds(client, this.core.queuePrefix, caller.workspaceId, held).catch(
-        (error: unknown) => this.logger.warn({ msg: 'quota holds not forgotten', id, error: String(error) }),
-      );
-      if (callback) {
-        await this.callbacks.announce([{ id, workspaceId: caller.workspaceId }]);
-      }
-      // Event streams open on the job (on any gateway) read it again now, not at their next 5 s re-read.
-      await publishJobChanged(client, this.core.queuePrefix, id);
-    }
+    await this.cancelledJobs.announce(caller.workspaceId, cancelled, held, { id });
     const view = await this.get(caller, id);
     if (view.status !== 'cancelled') {
       throw new ConflictException(
