@@ -5,6 +5,7 @@ import {
   PROVIDER_NAMES,
   PROVIDER_PRIORITY_CLASS,
   ownAccountQueueName,
+  providerOfQueue,
   providerQueueName,
 } from './names';
 import { PROVIDER_CREDENTIAL_FIELDS } from '@sluice/config';
@@ -13,6 +14,16 @@ import { JOB_OPTIONS } from './job-options';
 describe('queue and job names (a wire format: jobs in Redis carry them)', () => {
   it('knows the credentials of every provider it has queues for', () => {
     expect(Object.keys(PROVIDER_CREDENTIAL_FIELDS).sort()).toEqual([...PROVIDER_NAMES].sort());
+  });
+
+  it('names the provider of either of its step queues, and none of the other queues', () => {
+    for (const provider of PROVIDER_NAMES) {
+      expect(providerOfQueue(providerQueueName(provider))).toBe(provider);
+      expect(providerOfQueue(ownAccountQueueName(provider))).toBe(provider);
+    }
+    expect(providerOfQueue('enrichment')).toBeUndefined();
+    expect(providerOfQueue('callbacks')).toBeUndefined();
+    expect(providerOfQueue('provider.unknown')).toBeUndefined();
   });
 
   it('keeps the documented names', () => {

@@ -50,6 +50,15 @@ export function stepQueueNames(provider: ProviderName): readonly [ProviderQueueN
   return [providerQueueName(provider), ownAccountQueueName(provider)];
 }
 
+const PROVIDER_OF_QUEUE: ReadonlyMap<string, ProviderName> = new Map(
+  PROVIDER_NAMES.flatMap((provider) => stepQueueNames(provider).map((queue) => [queue, provider] as const)),
+);
+
+/** The provider whose steps a queue holds (either of its two queues), or undefined for other queues. */
+export function providerOfQueue(queueName: string): ProviderName | undefined {
+  return PROVIDER_OF_QUEUE.get(queueName);
+}
+
 export const QUEUE_NAMES = {
   /** Upstream requests, turned into plans of provider steps. */
   enrichment: 'enrichment',

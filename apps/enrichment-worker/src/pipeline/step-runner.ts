@@ -17,10 +17,9 @@ import {
 import { countsAgainstCircuit, ProviderError, type RequestGate, type Revealed } from '@sluice/providers';
 import {
   JOB_NAMES,
-  PROVIDER_NAMES,
   providerQueueName,
   quotaResetAt,
-  stepQueueNames,
+  providerOfQueue,
   type ProviderName,
   type ProviderStepPayload,
   type RateDecision,
@@ -1496,9 +1495,7 @@ export class StepRunner {
     if (job.data.quotaHeldSince === undefined) {
       return;
     }
-    const provider = PROVIDER_NAMES.find((name) =>
-      (stepQueueNames(name) as readonly string[]).includes(job.queueName),
-    );
+    const provider = providerOfQueue(job.queueName);
     if (provider) {
       await this.quotas.forgetHold(job.data.workspaceId, provider, job.data.stepId);
     }
