@@ -330,10 +330,27 @@ describe('real-time enrichment (POST /v1/enrich)', () => {
       before = now;
     }
 
-    // max_age_days: 1 is served an answer cached a moment ago, not one cached two days ago.
-    expect((await ask({ max_age_days: 1 })).cached).toBe(false);
+    // An answer made of the provider cache's (of an age the job does not tell) is not kept for a
+    // query with max_age_days: the next one is a new job, which the provider cache answers again.
+    const fromCache = await ask({ max_age_days: 1 });
+    expect(fromCache.cached).toBe(false);
     before = await totalCalls();
-    const recent = await ask({ max_age_days: 1 });
+    const again = await ask({ max_age_days: 1 });
+    expect(again.cached).toBe(false);
+    expect(await totalCalls()).toBe(before);
+
+    // max_age_days: 1 is served an answer its job paid for a moment ago, not one made two days ago.
+    const other = world.filter((p) => p.emails.snov === p.email)[7];
+    const otherQuestion = { ...personInput(other), enrich: ['business_email'], timeout_ms: 15_000 };
+    const askOther = async (options?: Record<string, unknown>) => {
+      const answer = await enrich(options ? { ...otherQuestion, options } : otherQuestion, key);
+      expect(answer.status).toBe(200);
+      expect(answer.body.data.business_email).toBe(other.email);
+      return answer.body;
+    };
+    expect((await askOther({ max_age_days: 1 })).cached).toBe(false);
+    before = await totalCalls();
+    const recent = await askOther({ max_age_days: 1 });
     expect(recent.cached).toBe(true);
     expect(await totalCalls()).toBe(before);
     const redis = new Redis(requireEnv('REDIS_URL'));
@@ -353,7 +370,7 @@ describe('real-time enrichment (POST /v1/enrich)', () => {
     } finally {
       redis.disconnect();
     }
-    const refetched = await ask({ max_age_days: 1 });
+    const refetched = await askOther({ max_age_days: 1 });
     expect(refetched.cached).toBe(false);
     // A new job: the provider cache and the store answer it as max_age_days allows (fetched today).
     expect(refetched.job_id).not.toBe(recent.job_id);

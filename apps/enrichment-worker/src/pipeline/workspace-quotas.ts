@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { QuotaPolicy } from '@sluice/db';
-import { CreditWallet, forgetQuotaHold, recordQuotaHold } from '@sluice/queue';
+import { CreditWallet, forgetQuotaHold, holdLease, recordQuotaHold, releaseLease } from '@sluice/queue';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { PipelineGuards } from './pipeline-redis';
@@ -75,41 +76,76 @@ export class WorkspaceQuotas {
   }
 
   /**
-   * The month's wallet, its balance set once per quota version across every replica: the first
-   * replica to claim the initialisation sets it from the ledger, the others wait for it (an unknown
-   * balance would not limit, and setting it twice could undo commits the ledger has not caught up
-   * with yet).
+   * The month's wallet, its balance set once per quota version across every replica: one replica at
+   * a time initialises it (a lease), from the ledger, the others wait for it (an unknown balance
+   * would not limit, and setting it twice could undo commits the ledger has not caught up with yet).
+   * Versions only move forward: each replica keeps its own few seconds' copy of the quota, so one
+   * still holding the copy from before a change finds the wallet already set for a newer version.
+   * It then reads the quota again rather than initialise the wallet for its old one, which would put
+   * the old allowance back for every replica (a quota lowered from 100 to 10 paying 50 more
+   * credits) and leave the replicas that saw the change waiting for their version until the step
+   * failed. Returns the key with the quota it was set for (null: the quota was removed meanwhile).
    */
-  private async walletKey(workspaceId: string, provider: string, quota: Quota): Promise<string> {
+  private async walletKey(
+    workspaceId: string,
+    provider: string,
+    cached: Quota,
+  ): Promise<{ key: string; quota: Quota } | null> {
+    let quota = cached;
     const month = quotaMonth();
     const key = `${workspaceId}:${provider}:${month}`;
     const versionKey = `${this.prefix}:quota-version:${key}`;
-    const ready = async (): Promise<boolean> =>
-      (await this.redis.get(versionKey)) === quota.version &&
-      (await this.wallet.snapshot(key)).balance !== null;
-    if (await ready()) {
-      return key;
-    }
-    const claimed = await this.redis.set(`${versionKey}:init:${quota.version}`, '1', 'PX', 30_000, 'NX');
-    if (claimed === 'OK') {
-      const [{ spent }] = await this.dataSource.query<[{ spent: string }]>(
-        `SELECT COALESCE(SUM(credits), 0) AS spent FROM credit_ledger
-          WHERE workspace_id = $1 AND provider = $2 AND kind = 'charge' AND created_at >= $3`,
-        [workspaceId, provider, `${month}-01T00:00:00Z`],
-      );
-      await this.wallet.setBalance(key, quota.limit - Number(spent));
-      await this.redis.set(versionKey, quota.version, 'PX', 40 * 24 * 3_600_000);
-      return key;
-    }
-    for (let waited = 0; waited < 5000; waited += 50) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      if (await ready()) {
-        return key;
+    // Versions are ISO instants of one format: they compare as strings.
+    const newer = (stored: string | null): boolean => stored !== null && stored > quota.version;
+    const ready = async (stored: string | null): Promise<boolean> =>
+      stored === quota.version && (await this.wallet.snapshot(key)).balance !== null;
+    // Set when PostgreSQL itself has the quota older than the wallet's version (its clock set back):
+    // what PostgreSQL has is the quota all the same.
+    let olderInPostgres = false;
+    for (let waited = 0; ; waited += 50) {
+      const stored = await this.redis.get(versionKey);
+      if (await ready(stored)) {
+        return { key, quota };
       }
+      if (newer(stored) && !olderInPostgres) {
+        const fresh = await this.quotaOf(workspaceId, provider, true);
+        if (!fresh) {
+          return null;
+        }
+        quota = fresh;
+        olderInPostgres = newer(stored);
+        continue;
+      }
+      const owner = randomUUID();
+      if (await holdLease(this.redis, `${versionKey}:init`, owner, 30_000)) {
+        try {
+          // Under the lease: another replica may have set it while this one looked.
+          const now = await this.redis.get(versionKey);
+          if (await ready(now)) {
+            return { key, quota };
+          }
+          if (!newer(now) || olderInPostgres) {
+            const [{ spent }] = await this.dataSource.query<[{ spent: string }]>(
+              `SELECT COALESCE(SUM(credits), 0) AS spent FROM credit_ledger
+                WHERE workspace_id = $1 AND provider = $2 AND kind = 'charge' AND created_at >= $3`,
+              [workspaceId, provider, `${month}-01T00:00:00Z`],
+            );
+            await this.wallet.setBalance(key, quota.limit - Number(spent));
+            await this.redis.set(versionKey, quota.version, 'PX', 40 * 24 * 3_600_000);
+            return { key, quota };
+          }
+        } finally {
+          await releaseLease(this.redis, `${versionKey}:init`, owner);
+        }
+        continue;
+      }
+      if (waited >= 5000) {
+        throw new Error(
+          `the quota of ${workspaceId} at ${provider} was not initialised in time; the step retries`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    throw new Error(
-      `the quota of ${workspaceId} at ${provider} was not initialised in time; the step retries`,
-    );
   }
 
   /**
@@ -127,11 +163,12 @@ export class WorkspaceQuotas {
     ttlMs: number,
     fresh = false,
   ): Promise<QuotaReservation> {
-    const quota = await this.quotaOf(workspaceId, provider, fresh);
-    if (!quota) {
+    const cached = await this.quotaOf(workspaceId, provider, fresh);
+    const wallet = cached && (await this.walletKey(workspaceId, provider, cached));
+    if (!wallet) {
       return { ok: true };
     }
-    const key = await this.walletKey(workspaceId, provider, quota);
+    const { key, quota } = wallet;
     const reserved = await this.wallet.reserve(key, stepId, credits, ttlMs);
     return reserved.ok
       ? { ok: true }
@@ -154,15 +191,17 @@ export class WorkspaceQuotas {
     ttlMs: number,
   ): Promise<void> {
     const quota = await this.quotaOf(workspaceId, provider);
-    if (quota) {
-      await this.wallet.renew(await this.walletKey(workspaceId, provider, quota), stepId, credits, ttlMs);
+    const wallet = quota && (await this.walletKey(workspaceId, provider, quota));
+    if (wallet) {
+      await this.wallet.renew(wallet.key, stepId, credits, ttlMs);
     }
   }
 
   async commit(workspaceId: string, provider: string, stepId: string, charged: number): Promise<void> {
     const quota = await this.quotaOf(workspaceId, provider);
-    if (quota) {
-      await this.wallet.commit(await this.walletKey(workspaceId, provider, quota), stepId, charged);
+    const wallet = quota && (await this.walletKey(workspaceId, provider, quota));
+    if (wallet) {
+      await this.wallet.commit(wallet.key, stepId, charged);
     }
   }
 

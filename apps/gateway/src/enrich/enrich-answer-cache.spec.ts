@@ -1,5 +1,5 @@
 import type { EnrichAnswer } from './enrich-answer';
-import { answerCacheTtlS, cacheEntryOf, servedFromCache } from './enrich-answer-cache';
+import { answerAgeOf, answerCacheTtlS, cacheEntryOf, servedFromCache } from './enrich-answer-cache';
 
 describe('the real-time answer cache and max_age_days', () => {
   const DAY = 24 * 3600 * 1000;
@@ -36,5 +36,18 @@ describe('the real-time answer cache and max_age_days', () => {
     const unstamped = JSON.stringify(answer);
     expect(servedFromCache(unstamped, undefined, NOW)).toEqual({ ...answer, cached: true, credits_spent: 0 });
     expect(servedFromCache(unstamped, 3650, NOW)).toBeNull();
+  });
+
+  it('stamps an answer for max_age_days with the age of what it was made of, not the time it is cached', () => {
+    const job = (cached: boolean[]) => ({
+      created_at: new Date(NOW - 5000).toISOString(),
+      steps: cached.map((flag) => ({ cached: flag })),
+    });
+    // Without max_age_days the TTL alone decides.
+    expect(answerAgeOf(job([true]), undefined, NOW)).toBe(NOW);
+    // Paid for by the job: as old as the job.
+    expect(answerAgeOf(job([false, false]), 1, NOW)).toBe(NOW - 5000);
+    // A step answered from the provider cache or the store: its age is not known, so not kept.
+    expect(answerAgeOf(job([false, true]), 1, NOW)).toBeNull();
   });
 });

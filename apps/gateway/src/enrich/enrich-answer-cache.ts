@@ -15,9 +15,29 @@ export function answerCacheTtlS(ttlS: number, maxAgeDays: number | undefined): n
   return maxAgeDays === undefined ? ttlS : Math.min(ttlS, maxAgeDays * 24 * 3600);
 }
 
-/** The cache entry of a completed answer, stamped with the time it is cached. */
+/** The cache entry of a completed answer, stamped with the time it is cached (or the answer's age: see answerAgeOf). */
 export function cacheEntryOf(answer: EnrichAnswer, now = Date.now()): string {
   return JSON.stringify({ ...answer, cached_at: now } satisfies CachedEntry);
+}
+
+/**
+ * When, for a query with `max_age_days`, the answer of a completed job is as old as (epoch ms), or
+ * null when that is not known and the answer must not be kept for such a query. An entry is served
+ * while its stamp is young enough for the query, so the stamp must be the age of what the answer
+ * was made of, not the time it was cached: a step that took its answer from the provider cache or
+ * the store (`cached`) may have been given one already almost `max_age_days` old, and stamped "now"
+ * the entry would serve it for up to `max_age_days` more. Answers this job paid for are no older
+ * than the job. Without `max_age_days` the cache's TTL alone decides: stamped now.
+ */
+export function answerAgeOf(
+  job: { created_at: string; steps: readonly { cached: boolean }[] },
+  maxAgeDays: number | undefined,
+  now = Date.now(),
+): number | null {
+  if (maxAgeDays === undefined) {
+    return now;
+  }
+  return job.steps.some((step) => step.cached) ? null : Date.parse(job.created_at);
 }
 
 /**

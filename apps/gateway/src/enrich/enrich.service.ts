@@ -11,7 +11,7 @@ import { leftToRetryLater, TERMINAL_STATUSES, type JobView } from '../jobs/job-v
 import { JobsService } from '../jobs/jobs.service';
 import { enrichAnswer, type EnrichAnswer } from './enrich-answer';
 import { erasureMarkKey, READ_ERASURE_MARK, SET_UNLESS_ERASED } from '../persons/erasure-mark';
-import { answerCacheTtlS, cacheEntryOf, servedFromCache } from './enrich-answer-cache';
+import { answerAgeOf, answerCacheTtlS, cacheEntryOf, servedFromCache } from './enrich-answer-cache';
 import { enrichQueryKey, type EnrichRequest } from './enrich-input';
 
 /** An in-flight marker's value while its job is being made (then the job's id). */
@@ -95,11 +95,14 @@ export class EnrichService {
     // An answer some provider could not give for a reason that passes (its credits, its circuit, a
     // pause) is not kept: for ENRICH_CACHE_TTL_S the cache would serve its nulls after the provider
     // is back. The provider cache and the store still answer what was found.
-    if (view.status === 'completed' && mark !== null && !leftToRetryLater(view.result)) {
+    // With max_age_days, the entry is stamped with the age of what the answer was made of (see
+    // answerAgeOf): one made of older answers, of an age unknown here, is not kept.
+    const madeAt = answerAgeOf(view, request.options.max_age_days);
+    if (view.status === 'completed' && mark !== null && madeAt !== null && !leftToRetryLater(view.result)) {
       await SET_UNLESS_ERASED.run(
         redis,
         [erasureMarkKey(this.core.queuePrefix, caller.workspaceId), this.answerKey(caller.workspaceId, key)],
-        [mark, cacheEntryOf(answer), ttlS],
+        [mark, cacheEntryOf(answer, madeAt), ttlS],
       ).catch((error: unknown) =>
         this.logger.warn({ msg: 'enrich answer not cached', error: String(error) }),
       );
