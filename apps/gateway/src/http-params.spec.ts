@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { BadRequestException } from '@nestjs/common';
 import { validateSync } from 'class-validator';
 import type { ExecutionContext } from '@nestjs/common';
@@ -17,6 +19,43 @@ describe('isoDateParam', () => {
     expect(isoDateParam('2026-02-28T23:30:00-05:00', 'at')?.toISOString()).toBe('2026-03-01T04:30:00.000Z');
     expect(isoDateParam(undefined, 'at')).toBeUndefined();
   });
+
+  it('reads a date-time without an offset as UTC, whatever time zone the server runs in', () => {
+    // A process of its own: the time zone is fixed when a process starts.
+    const read = (zone: string, values: string[]): string[] =>
+      JSON.parse(
+        execFileSync(
+          process.execPath,
+          [
+            '-r',
+            'ts-node/register/transpile-only',
+            '-r',
+            'tsconfig-paths/register',
+            '-e',
+            `const { isoDateParam } = require(${JSON.stringify(join(__dirname, 'http-params'))});
+             console.log(JSON.stringify([new Date(${JSON.stringify(values[0])}).toISOString(),
+               ...${JSON.stringify(values)}.map((value) => isoDateParam(value, 'from').toISOString())]));`,
+          ],
+          { env: { ...process.env, TZ: zone, TS_NODE_PROJECT: 'tsconfig.json' }, encoding: 'utf8' },
+        ),
+      ) as string[];
+    const values = [
+      '2026-12-01T00:00:00',
+      '2026-12-01T00:00',
+      '2026-12-01 23:59:59.5',
+      '2026-12-01T00:00:00+01:00',
+      '2026-12-01',
+    ];
+    expect(read('America/Los_Angeles', values)).toEqual([
+      // Date itself reads the text in the server's zone: the zone is in effect.
+      '2026-12-01T08:00:00.000Z',
+      '2026-12-01T00:00:00.000Z',
+      '2026-12-01T00:00:00.000Z',
+      '2026-12-01T23:59:59.500Z',
+      '2026-11-30T23:00:00.000Z',
+      '2026-12-01T00:00:00.000Z',
+    ]);
+  }, 30_000);
 
   it('refuses a day the month does not have instead of rolling it over into the next month', () => {
     for (const value of ['2026-02-30', '2026-02-29', '2026-04-31T10:00:00Z', '2026-13-01', '2026-00-10']) {

@@ -28,6 +28,19 @@ export function isCalendarDay(year: number, month: number, day: number): boolean
   return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
+/** A date-time written without an offset (no `Z`, no `+01:00`). */
+const ZONELESS_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+
+/**
+ * The instant a date or date-time given as text names. A date-time without an offset is read as
+ * UTC, as a date alone is: `new Date` reads it in the server's time zone, so the same
+ * `from=2026-12-01T00:00:00` would name another instant on a gateway not run in UTC, and miss the
+ * UTC month that quotas and `spent_this_month` count in.
+ */
+export function utcDate(value: string): Date {
+  return new Date(ZONELESS_DATE_TIME.test(value) ? `${value.replace(' ', 'T')}Z` : value);
+}
+
 /**
  * Whether `value` starts with a YYYY-MM-DD day its month has, and reads as a date (or date-time).
  * The one check of a date given as text: `Date.parse` and `new Date` alone take 2026-02-30 for
@@ -37,7 +50,7 @@ export function isCalendarDate(value: string): boolean {
   const day = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
   return (
     day !== null &&
-    !Number.isNaN(new Date(value).getTime()) &&
+    !Number.isNaN(utcDate(value).getTime()) &&
     isCalendarDay(Number(day[1]), Number(day[2]), Number(day[3]))
   );
 }
@@ -84,7 +97,7 @@ export function isoDateParam(value: string | undefined, name: string): Date | un
       `${name} must be an ISO 8601 date or date-time, e.g. 2026-12-01T00:00:00Z.`,
     );
   }
-  return new Date(value);
+  return utcDate(value);
 }
 
 /**

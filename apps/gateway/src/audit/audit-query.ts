@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { isCalendarDate, refuseUnknownParams } from '../http-params';
+import { isCalendarDate, refuseUnknownParams, utcDate } from '../http-params';
 import { decodeKeysetCursor, type KeysetPosition } from '../keyset-cursor';
 import { AUDIT_ACTIONS, type AuditAction, isAuditAction } from './audit-actions';
 
@@ -44,7 +44,7 @@ function dateOf(name: string, value: unknown): Date | null {
   if (typeof value !== 'string' || !isCalendarDate(value)) {
     throw new BadRequestException(`${name} must be an ISO 8601 date or time, like 2026-12-01T00:00:00Z.`);
   }
-  return new Date(value);
+  return utcDate(value);
 }
 
 /**

@@ -10,6 +10,7 @@ import QueryStream from 'pg-query-stream';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { Caller } from '../auth/request-context';
+import { utcDate } from '../http-params';
 import type { CreateExportDto } from './create-export.dto';
 import { csvRowOf, EXPORT_CSV_COLUMNS, jsonLineOf, type ExportedJob } from './export-rows';
 
@@ -37,8 +38,8 @@ export class ExportsService {
   ) {}
 
   async create(caller: Caller, body: CreateExportDto): Promise<ExportView> {
-    const after = body.created_after === undefined ? undefined : new Date(body.created_after);
-    const before = body.created_before === undefined ? undefined : new Date(body.created_before);
+    const after = body.created_after === undefined ? undefined : utcDate(body.created_after);
+    const before = body.created_before === undefined ? undefined : utcDate(body.created_before);
     if (after && before && after >= before) {
       throw new BadRequestException('created_after must be earlier than created_before.');
     }
