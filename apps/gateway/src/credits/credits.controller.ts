@@ -6,7 +6,7 @@ import { ApiAnswer, ApiError, ApiKeyErrors, ApiNoQuery } from '../openapi/decora
 import { ALERTS_EXAMPLE, CREDITS_EXAMPLE, CREDITS_NULLABLE, USAGE_EXAMPLE } from '../openapi/examples';
 import { CoreConfig, CreditMonitorConfig } from '@sluice/config';
 import { firstChargesOf, roundCredits, usageBetween, type UsageRow } from '@sluice/db';
-import { BURN_WINDOW_DAYS, burnRate, forecastCredits, renewalOf } from '@sluice/enrichment';
+import { burnRate, forecastCredits, renewalOf } from '@sluice/enrichment';
 import { ACTIVE_PROVIDERS, CreditWallet, creditWalletPrefix, pauseOf, QUEUE_NAMES } from '@sluice/queue';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -15,8 +15,9 @@ import { ApiKeyGuard } from '../auth/api-key.guard';
 import { RequireScope } from '../auth/scopes';
 import { type Caller, CurrentCaller } from '../auth/request-context';
 import { isoDateParam, refuseUnknownParams } from '../http-params';
+import { spendOf } from './credits-spend';
 import { type ProviderBalance, readProviderBalances } from './provider-balances';
-import { monthStart, Quotas, type QuotaView } from './quotas.service';
+import { Quotas, type QuotaView } from './quotas.service';
 
 const DAY_MS = 86_400_000;
 
@@ -77,19 +78,10 @@ export class CreditsController {
   )
   async credits(@CurrentCaller() caller: Caller): Promise<{ providers: ProviderCredits[] }> {
     const now = new Date();
-    const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
     const redis = await this.redis();
     this.wallet ??= new CreditWallet(redis, creditWalletPrefix(this.core.queuePrefix));
     const [spend, balances, quotas, firstCharges] = await Promise.all([
-      this.dataSource.query<{ provider: string; today: string; month: string; burn: string }[]>(
-        `SELECT provider,
-                COALESCE(sum(credits) FILTER (WHERE workspace_id = $1 AND created_at >= $2), 0) AS today,
-                COALESCE(sum(credits) FILTER (WHERE workspace_id = $1 AND created_at >= $3), 0) AS month,
-                COALESCE(sum(credits) FILTER (WHERE created_at > $4), 0) AS burn
-           FROM credit_ledger WHERE kind = 'charge' AND created_at >= LEAST($3, $4)
-          GROUP BY provider`,
-        [caller.workspaceId, today, monthStart(now), new Date(now.getTime() - BURN_WINDOW_DAYS * DAY_MS)],
-      ),
+      spendOf(this.dataSource, caller.workspaceId, now),
       readProviderBalances(this.dataSource, this.wallet),
       this.quotas.list(caller.workspaceId),
       firstChargesOf(this.dataSource.manager, ACTIVE_PROVIDERS),

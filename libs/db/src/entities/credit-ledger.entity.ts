@@ -17,6 +17,8 @@ export type LedgerKind = (typeof LEDGER_KINDS)[number];
 @Index('uq_credit_ledger_idempotency_key', ['idempotencyKey'], { unique: true })
 @Index('ix_credit_ledger_provider_created', ['provider', 'createdAt'])
 @Index('ix_credit_ledger_workspace_created', ['workspaceId', 'createdAt'])
+// Every workspace's charges over a window (GET /v1/credits, the dashboard).
+@Index('ix_credit_ledger_created', ['createdAt'])
 export class CreditLedgerEntry {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_credit_ledger' })
   id!: string;

@@ -15,7 +15,11 @@ export type StepState = (typeof STEP_STATES)[number];
 
 @Entity({ name: 'enrichment_steps' })
 @Index('uq_enrichment_steps_request_seq', ['requestId', 'seq'], { unique: true })
-@Index('ix_enrichment_steps_workspace', ['workspaceId'])
+// Usage and data-quality windows: of a workspace, and of every workspace (see ReportIndexes1796550000000).
+@Index('ix_enrichment_steps_workspace_completed', ['workspaceId', 'completedAt'])
+@Index('ix_enrichment_steps_completed', ['completedAt'], { where: 'completed_at IS NOT NULL' })
+// The recovery sweep's pending steps, in order of creation.
+@Index('ix_enrichment_steps_pending_created', ['createdAt', 'id'], { where: "state = 'pending'" })
 @Index('uq_enrichment_steps_callback_token_sha256', ['callbackTokenSha256'], { unique: true })
 @Index('ix_enrichment_steps_provider_task', ['provider', 'providerTaskId'], {
   where: 'provider_task_id IS NOT NULL',

@@ -34,6 +34,7 @@ import { StepTaskAccount1796500000000 } from './1796500000000-StepTaskAccount';
 import { RequestFirstAttemptAt1796510000000 } from './1796510000000-RequestFirstAttemptAt';
 import { PhoneExtension1796530000000 } from './1796530000000-PhoneExtension';
 import { RequestRetryOf1796540000000 } from './1796540000000-RequestRetryOf';
+import { ReportIndexes1796550000000 } from './1796550000000-ReportIndexes';
 
 /** Every migration, in order. Listed explicitly (no glob) so that compiled and test runs agree. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -73,4 +74,5 @@ export const MIGRATIONS: (new () => object)[] = [
   RequestFirstAttemptAt1796510000000,
   PhoneExtension1796530000000,
   RequestRetryOf1796540000000,
+  ReportIndexes1796550000000,
 ];
