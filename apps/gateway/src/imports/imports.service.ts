@@ -467,23 +467,27 @@ export class ImportsService {
    * The jobs of these imports (of the caller's workspace) counted by status, and the credits their
    * steps spent: one statement over the requests' import index, whatever the page holds. A retried
    * job counts once, as its latest attempt (a job no retry replaced); the credits are every
-   * attempt's.
+   * attempt's. Both are set-based (an anti-join on the retries, one join with the steps): a
+   * subquery per job, each probing two indexes, took seconds on an import of a few hundred thousand
+   * rows, and clients poll this for progress.
    */
   private async jobsOf(workspaceId: string, ids: readonly string[]): Promise<Map<string, ImportJobs>> {
     if (ids.length === 0) {
       return new Map();
     }
     const rows = await this.dataSource.query<
-      { import_id: string; status: string; count: number; credits: string }[]
+      { import_id: string; status: string | null; count: number | null; credits: string | null }[]
     >(
-      `SELECT r.import_id, r.status,
-              count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM enrichment_requests n WHERE n.retry_of = r.id))::int
-                AS count,
-              COALESCE(sum((SELECT sum(s.credits) FROM enrichment_steps s WHERE s.request_id = r.id)), 0)
-                AS credits
+      `SELECT r.import_id, r.status, count(*)::int AS count, NULL::numeric AS credits
          FROM enrichment_requests r
         WHERE r.workspace_id = $1 AND r.import_id = ANY($2::uuid[])
-        GROUP BY r.import_id, r.status`,
+          AND NOT EXISTS (SELECT 1 FROM enrichment_requests n WHERE n.retry_of = r.id)
+        GROUP BY r.import_id, r.status
+       UNION ALL
+       SELECT r.import_id, NULL, NULL, sum(s.credits)
+         FROM enrichment_requests r JOIN enrichment_steps s ON s.request_id = r.id
+        WHERE r.workspace_id = $1 AND r.import_id = ANY($2::uuid[])
+        GROUP BY r.import_id`,
       [workspaceId, ids],
     );
     return new Map(
@@ -492,9 +496,13 @@ export class ImportsService {
         return [
           id,
           {
-            // A status only retried jobs had is no status of the import's rows.
-            progress: jobProgress(own.filter((row) => row.count > 0)),
-            creditsSpent: own.reduce((sum, row) => sum + Number(row.credits), 0),
+            // A status only retried jobs had is no status of the import's rows: it has no count row.
+            progress: jobProgress(
+              own.flatMap((row) =>
+                row.status === null || row.count === null ? [] : [{ status: row.status, count: row.count }],
+              ),
+            ),
+            creditsSpent: own.reduce((sum, row) => sum + Number(row.credits ?? 0), 0),
           },
         ];
       }),
