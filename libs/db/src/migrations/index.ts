@@ -35,6 +35,7 @@ import { RequestFirstAttemptAt1796510000000 } from './1796510000000-RequestFirst
 import { PhoneExtension1796530000000 } from './1796530000000-PhoneExtension';
 import { RequestRetryOf1796540000000 } from './1796540000000-RequestRetryOf';
 import { ReportIndexes1796550000000 } from './1796550000000-ReportIndexes';
+import { RetryOfBackfill1796560000000 } from './1796560000000-RetryOfBackfill';
 
 /** Every migration, in order. Listed explicitly (no glob) so that compiled and test runs agree. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -75,4 +76,5 @@ export const MIGRATIONS: (new () => object)[] = [
   PhoneExtension1796530000000,
   RequestRetryOf1796540000000,
   ReportIndexes1796550000000,
+  RetryOfBackfill1796560000000,
 ];
