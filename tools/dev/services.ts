@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, isPortFree, startPrivatePostgres, startPrivateRedis } from '../local-services';
+import { postgresProblem, redisProblem } from './reachable';
 
 export interface Services {
   redisUrl: string;
@@ -64,6 +65,10 @@ export async function provisionServices(options: {
     let redisUrl = env.REDIS_URL;
     if (redisUrl) {
       log('Redis: using REDIS_URL.');
+      const problem = await redisProblem(redisUrl);
+      if (problem) {
+        throw new Error(problem);
+      }
     } else {
       const port = await portFor(options.ports?.redis ?? null, 'Redis', 'SLUICE_REDIS_PORT');
       const redis = await startPrivateRedis({ dataDir: join(options.dataDir, 'redis'), port, log });
@@ -75,6 +80,10 @@ export async function provisionServices(options: {
     let databaseUrl = env.DATABASE_URL;
     if (databaseUrl) {
       log('PostgreSQL: using DATABASE_URL.');
+      const problem = await postgresProblem(databaseUrl);
+      if (problem) {
+        throw new Error(problem);
+      }
     } else {
       const port = await portFor(options.ports?.postgres ?? null, 'PostgreSQL', 'SLUICE_POSTGRES_PORT');
       const pg = await startPrivatePostgres({

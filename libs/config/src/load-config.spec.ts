@@ -44,6 +44,8 @@ describe('loadConfig', () => {
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       expect((error as ConfigError).message).toContain('GATEWAY_PORT');
+      // The value as written, not the NaN it converts to (which JSON writes as null).
+      expect((error as ConfigError).message).toContain('(got "eighty")');
     }
   });
 

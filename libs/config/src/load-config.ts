@@ -33,7 +33,7 @@ function convert(meta: SettingMeta, raw: string, fallback: unknown): unknown {
   }
 }
 
-function describe(errors: ValidationError[], byProperty: Map<string, SettingMeta>): string[] {
+function describe(errors: ValidationError[], byProperty: Map<string, SettingMeta>, env: Env): string[] {
   return errors.map((error) => {
     const meta = byProperty.get(error.property);
     const name = meta?.env ?? error.property;
@@ -41,7 +41,11 @@ function describe(errors: ValidationError[], byProperty: Map<string, SettingMeta
       // class-validator phrases constraints with the property name; speak of the variable instead.
       reason.replace(new RegExp(`^${error.property}\\b`), name),
     );
-    const got = meta?.sensitive || error.value === undefined ? '' : ` (got ${JSON.stringify(error.value)})`;
+    // What the variable says, not what it was converted to: `GATEWAY_PORT=abc` is NaN once
+    // converted, which JSON writes as null.
+    const raw = meta ? env[meta.env] : undefined;
+    const value: unknown = raw !== undefined && raw !== '' ? raw : error.value;
+    const got = meta?.sensitive || value === undefined ? '' : ` (got ${JSON.stringify(value)})`;
     return `${name}: ${reasons.join('; ')}${got}. ${meta?.description ?? ''}`.trim();
   });
 }
@@ -63,7 +67,7 @@ export function loadConfig<T extends object>(cls: new () => T, env: Env = proces
   }
   const errors = validateSync(config, { forbidUnknownValues: true });
   if (errors.length > 0) {
-    throw new ConfigError(describe(errors, byProperty));
+    throw new ConfigError(describe(errors, byProperty, env));
   }
   return Object.freeze(config);
 }
