@@ -47,7 +47,14 @@ const TABLES: { table: string; scope: string; alsoIf?: string }[] = [
     alsoIf: `EXISTS (SELECT 1 FROM enrichment_requests r
                       WHERE r.id = t.request_id AND r.workspace_id = $1 AND ${mentions('r')})`,
   },
-  { table: 'enrichment_steps', scope: 't.workspace_id = $1' },
+  // The steps of a request mentioning the person go with it; deleted here rather than by the
+  // request's cascade, in the one pass over the steps that also tells their cache keys and ids.
+  {
+    table: 'enrichment_steps',
+    scope: 't.workspace_id = $1',
+    alsoIf: `EXISTS (SELECT 1 FROM enrichment_requests r
+                      WHERE r.id = t.request_id AND r.workspace_id = $1 AND ${mentions('r')})`,
+  },
   { table: 'enrichment_requests', scope: 't.workspace_id = $1' },
   { table: 'callback_deliveries', scope: 't.workspace_id = $1' },
   { table: 'provider_calls', scope: '(t.workspace_id = $1 OR t.workspace_id IS NULL)' },
@@ -68,7 +75,17 @@ const TABLES: { table: string; scope: string; alsoIf?: string }[] = [
   { table: 'companies', scope: '$1::uuid IS NOT NULL' },
 ];
 
-const BATCH = 500;
+/**
+ * How long one statement of the search may run: each reads all of a table the workspace keeps
+ * (a minute for three million steps), far past the pool's 15 s `query_timeout`, which would answer
+ * 503 while the statement goes on. The search holds no lock anyone else waits for (see `erase`).
+ */
+const SEARCH_TIMEOUT_MS = 15 * 60_000;
+
+/** A statement of the search, with its own timeout (pg reads `query_timeout` from the config). */
+const searching = (text: string): string =>
+  // TypeORM types the query as a string and hands it to pg unchanged (as queryPrepared does).
+  ({ text, query_timeout: SEARCH_TIMEOUT_MS }) as unknown as string;
 
 const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -97,8 +114,8 @@ function namingAny(needles: Set<string>): (text: string | null | undefined) => b
 /**
  * Erases one person from a workspace (`DELETE /v1/persons`): every row of the workspace's data and
  * of the shared stores that mentions them, the pipeline's cached provider answers about them, and
- * records the suppression so they are never enriched again. The database part is one transaction:
- * the suppression and the deletions commit together or not at all.
+ * records the suppression so they are never enriched again. The suppression commits first, then
+ * the deletions, together or not at all (see `erase`).
  */
 @Injectable()
 export class ErasureService {
@@ -130,9 +147,17 @@ export class ErasureService {
       ['linkedin_url', new Set()],
     ]);
     identifiers.get(kind)?.add(normalised);
+    // First, the suppression, under the workspace's erasure lock held exclusively: settlements
+    // storing an answer about a person check the suppressions under this lock, held shared, so one
+    // that checked before this commits has committed before it gets the lock, and one that checks
+    // after finds the suppression and stores nothing. From then on nothing naming the person is
+    // stored again, and all that was is committed: the search below, which reads every row the
+    // workspace keeps (minutes on a long history), needs no lock, and each of its statements reads
+    // what committed before it began. Held through the search, the lock made every settlement of
+    // the workspace that names a person wait for all of it. The suppression commits first: when the
+    // deletions fail (all of them roll back together) the request fails and a repeat finishes the
+    // erasure, finding the person's other identifiers again in their rows, which are still there.
     await this.dataSource.transaction(async (manager) => {
-      // Settlements storing an answer about a person check the suppressions under this lock, held
-      // shared: one that checked before this erasure commits has committed before it deletes.
       await lockForErasure(manager, workspaceId);
       // The person's other identifiers (the LinkedIn URL of an e-mail and vice versa) go too.
       const people = await manager.query<{ email: string | null; linkedin_url: string | null }[]>(
@@ -149,36 +174,40 @@ export class ErasureService {
       }
       for (const [k, values] of identifiers) {
         for (const value of values) {
-          // A LinkedIn URL is stored in many spellings: search by its `linkedin.com/in/<slug>` core.
-          needles.add(k === 'linkedin_url' ? value.replace(/^https:\/\/www\./, '') : value);
+          await manager.query(
+            `INSERT INTO suppressions (workspace_id, kind, identifier_hash) VALUES ($1, $2, $3)
+             ON CONFLICT (workspace_id, kind, identifier_hash) DO NOTHING`,
+            [workspaceId, k, suppressionHash(value)],
+          );
         }
       }
-      const needleList = [...needles];
-      const patterns = needleList.map(wholeIdentifierPattern);
-      // The steps erased: those mentioning the person, and those of requests mentioning them (they
-      // go with their request).
-      const steps = await manager.query<{ id: string; cache_key: string | null }[]>(
-        `SELECT t.id, t.cache_key FROM enrichment_steps t
-          WHERE t.workspace_id = $1
-            AND (${mentions('t')}
-                 OR EXISTS (SELECT 1 FROM enrichment_requests r
-                             WHERE r.id = t.request_id AND r.workspace_id = $1 AND ${mentions('r')}))`,
-        [workspaceId, needleList, patterns],
-      );
-      for (const step of steps) {
-        if (step.cache_key) {
-          cacheKeys.add(step.cache_key);
-        }
-        stepIds.add(step.id);
+    });
+    for (const [k, values] of identifiers) {
+      for (const value of values) {
+        // A LinkedIn URL is stored in many spellings: search by its `linkedin.com/in/<slug>` core.
+        needles.add(k === 'linkedin_url' ? value.replace(/^https:\/\/www\./, '') : value);
       }
+    }
+    const needleList = [...needles];
+    const patterns = needleList.map(wholeIdentifierPattern);
+    await this.dataSource.transaction(async (manager) => {
       for (const { table, scope, alsoIf } of TABLES) {
-        erased[table] = await this.deleteMentions(
+        const deleted = await this.deleteMentions(
           manager,
           table,
           scope,
           [workspaceId, needleList, patterns, [...stepIds]],
           alsoIf,
         );
+        erased[table] = deleted.length;
+        if (table === 'enrichment_steps') {
+          for (const step of deleted) {
+            if (step.cache_key) {
+              cacheKeys.add(step.cache_key);
+            }
+            stepIds.add(step.id);
+          }
+        }
       }
       // Numbers and profiles are stored under the question they answered (the step's cache key),
       // which names nobody: those found by the steps erased go with them, as their cached answers
@@ -193,15 +222,6 @@ export class ErasureService {
         }
       }
       erased.imports = await this.scrubImportErrors(manager, [workspaceId, needleList, patterns]);
-      for (const [k, values] of identifiers) {
-        for (const value of values) {
-          await manager.query(
-            `INSERT INTO suppressions (workspace_id, kind, identifier_hash) VALUES ($1, $2, $3)
-             ON CONFLICT (workspace_id, kind, identifier_hash) DO NOTHING`,
-            [workspaceId, k, suppressionHash(value)],
-          );
-        }
-      }
     });
     const naming = namingAny(needles);
     // A new erasure mark first: nothing read before it is kept in Redis after it (see eraseCache).
@@ -222,31 +242,27 @@ export class ErasureService {
     return { erased, suppressed };
   }
 
+  /** Deletes the table's rows in scope that mention the person (or `alsoIf`); their ids and cache keys. */
   private async deleteMentions(
     manager: EntityManager,
     table: string,
     scope: string,
     params: [string, string[], string[], string[]],
     alsoIf?: string,
-  ): Promise<number> {
+  ): Promise<{ id: string; cache_key: string | null }[]> {
     // Only the parameters the statement uses: PostgreSQL refuses a value it has no place for.
     const values = alsoIf?.includes('$4') ? params : params.slice(0, 3);
-    let total = 0;
-    for (;;) {
-      // By batches of row addresses (not every table has an id): a person's rows are few, but a
-      // store may be large and each statement stays short. Until a batch finds nothing more.
-      const [, affected] = await manager.query<[unknown, number]>(
-        `DELETE FROM ${table} WHERE ctid = ANY(ARRAY(
-           SELECT t.ctid FROM ${table} t WHERE ${scope}
-              AND (${mentions('t')}${alsoIf ? ` OR ${alsoIf}` : ''})
-            LIMIT ${BATCH}))`,
-        values,
-      );
-      total += affected;
-      if (affected === 0) {
-        return total;
-      }
-    }
+    // One statement, one pass over the table: a person's rows are few, and their row locks are held
+    // until the transaction commits whatever the statement's size. A row another transaction
+    // updates meanwhile is judged again by this condition on its new version (READ COMMITTED).
+    const returning = table === 'enrichment_steps' ? 't.id, t.cache_key' : 'NULL AS id, NULL AS cache_key';
+    const [rows] = await manager.query<[{ id: string; cache_key: string | null }[], number]>(
+      searching(`DELETE FROM ${table} t WHERE ${scope}
+                   AND (${mentions('t')}${alsoIf ? ` OR ${alsoIf}` : ''})
+                 RETURNING ${returning}`),
+      values,
+    );
+    return rows;
   }
 
   /** An import keeps its counts; the row errors that quote the person are dropped from it. */
@@ -255,10 +271,10 @@ export class ErasureService {
     params: [string, string[], string[]],
   ): Promise<number> {
     const [, affected] = await manager.query<[unknown, number]>(
-      `UPDATE imports t SET errors = COALESCE(
+      searching(`UPDATE imports t SET errors = COALESCE(
          (SELECT jsonb_agg(e) FROM jsonb_array_elements(t.errors) e WHERE NOT ${mentions('e')}),
          '[]'::jsonb)
-        WHERE t.workspace_id = $1 AND ${mentions('t.errors')}`,
+        WHERE t.workspace_id = $1 AND ${mentions('t.errors')}`),
       params,
     );
     return affected;
