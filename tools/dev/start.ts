@@ -15,7 +15,15 @@ import { connectRocketReachWebhook, sandboxProviderEnv } from './sandbox-env';
 const root = resolve(__dirname, '..', '..', '..');
 const dataRoot = join(root, '.data');
 const env = process.env;
-const num = (name: string, fallback: number): number => (env[name] ? Number(env[name]) : fallback);
+const num = (name: string, fallback: number): number => {
+  const value = env[name] ? Number(env[name]) : fallback;
+  if (!Number.isInteger(value) || value < 1 || value > 65_535) {
+    // Before anything is started: the apps would refuse it one by one, each naming it differently.
+    console.error(`${name} must be a port number (1–65535), got ${JSON.stringify(env[name])}.`);
+    process.exit(1);
+  }
+  return value;
+};
 
 const ports = {
   gateway: num('GATEWAY_PORT', 3000),
@@ -28,15 +36,21 @@ const ports = {
 let services: Services | null = null;
 let apps: ManagedProcess[] = [];
 let stopping = false;
+/** The one shutdown under way: a second caller (an app exiting, a signal) waits for it to finish. */
+let stopped: Promise<void> | null = null;
 
 async function shutdown(code: number): Promise<never> {
-  if (!stopping) {
+  if (!stopped) {
     stopping = true;
-    console.log('\nStopping Sluice…');
-    await stopAll(apps);
-    await services?.stop();
-    console.log('Stopped.');
+    stopped = (async () => {
+      console.log('\nStopping Sluice…');
+      await stopAll(apps);
+      await services?.stop();
+      console.log('Stopped.');
+    })();
   }
+  // Exiting before the first shutdown ends would leave apps running after the driver is gone.
+  await stopped;
   process.exit(code);
 }
 
