@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ModuleRef } from '@nestjs/core';
 import type { CoreConfig, WorkerConfig } from '@sluice/config';
 import { createDataSource, usageBetween } from '@sluice/db';
@@ -7,6 +8,7 @@ import type { CreditGate } from '../../apps/enrichment-worker/src/pipeline/credi
 import type { Orchestrator } from '../../apps/enrichment-worker/src/pipeline/orchestrator';
 import { Redis } from 'ioredis';
 import { spendOf } from '../../apps/gateway/src/credits/credits-spend';
+import { SUPPRESSED_SQL } from '../../apps/gateway/src/persons/suppression-check';
 import { createTestDatabase, requireEnv, type TestDatabase } from '../support/database';
 import { deletePrefix, uniquePrefix } from '../support/redis';
 
@@ -151,5 +153,23 @@ describe('reads over a window of a large table', () => {
     // One charge every 45 minutes: the burn window's (7 days) are 223 of them.
     expect(Number(apollo?.burn)).toBe(223);
     expect(scansOf('credit_ledger')).not.toContain('Seq Scan');
+  });
+
+  it('looks a suppression up by workspace and identifier without reading the workspace’s others', async () => {
+    // A workspace that erased many people, of both kinds.
+    await source.query(
+      `INSERT INTO suppressions (workspace_id, kind, identifier_hash)
+       SELECT $1, CASE WHEN g % 2 = 0 THEN 'email' ELSE 'linkedin_url' END, md5(g::text)
+         FROM generate_series(1, 20000) g`,
+      [workspaceId],
+    );
+    await source.query('ANALYZE suppressions');
+    // The check every job's creation and every paid call makes.
+    const found = (await explaining.query(SUPPRESSED_SQL.text, [
+      workspaceId,
+      [createHash('md5').update('7').digest('hex'), 'not-suppressed'],
+    ])) as { identifier_hash: string }[];
+    expect(found).toHaveLength(1);
+    expect(scansOf('suppressions')).toEqual(['Index Only Scan uq_suppressions_workspace_hash_kind']);
   });
 });

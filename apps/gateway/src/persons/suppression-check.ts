@@ -18,7 +18,8 @@ export function ApiSuppressed(): MethodDecorator & ClassDecorator {
   );
 }
 
-const SUPPRESSED_SQL = preparedSql(
+/** Exported for the test of its plan. */
+export const SUPPRESSED_SQL = preparedSql(
   'SELECT identifier_hash FROM suppressions WHERE workspace_id = $1 AND identifier_hash = ANY($2::text[])',
 );
 

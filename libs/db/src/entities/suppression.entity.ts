@@ -10,7 +10,8 @@ export type SuppressionKind = (typeof SUPPRESSION_KINDS)[number];
  * itself, so the suppression list is no copy of the data it suppresses.
  */
 @Entity({ name: 'suppressions' })
-@Index('uq_suppressions_workspace_kind_hash', ['workspaceId', 'kind', 'identifierHash'], { unique: true })
+// The hash before the kind: lookups ask by workspace and hash, whatever the kind.
+@Index('uq_suppressions_workspace_hash_kind', ['workspaceId', 'identifierHash', 'kind'], { unique: true })
 export class Suppression {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_suppressions' })
   id!: string;

@@ -36,6 +36,7 @@ import { PhoneExtension1796530000000 } from './1796530000000-PhoneExtension';
 import { RequestRetryOf1796540000000 } from './1796540000000-RequestRetryOf';
 import { ReportIndexes1796550000000 } from './1796550000000-ReportIndexes';
 import { RetryOfBackfill1796560000000 } from './1796560000000-RetryOfBackfill';
+import { SuppressionLookup1796570000000 } from './1796570000000-SuppressionLookup';
 
 /** Every migration, in order. Listed explicitly (no glob) so that compiled and test runs agree. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -77,4 +78,5 @@ export const MIGRATIONS: (new () => object)[] = [
   RequestRetryOf1796540000000,
   ReportIndexes1796550000000,
   RetryOfBackfill1796560000000,
+  SuppressionLookup1796570000000,
 ];
