@@ -5,7 +5,16 @@ import { Redis } from 'ioredis';
 import { call, createWorkspace } from '../support/api';
 import { requireEnv, untilWaitingForLock } from '../support/database';
 import { readEvents } from '../support/events';
-import { calls, finished, people, personInput, sandboxPatch, setUp, tearDown } from '../support/pipeline';
+import {
+  finished,
+  people,
+  PERSON_PROVIDERS,
+  personInput,
+  personProviderCalls,
+  sandboxPatch,
+  setUp,
+  tearDown,
+} from '../support/pipeline';
 import type { WorldPerson } from '../support/sandbox-world';
 import { eventually } from '../support/wait';
 
@@ -21,15 +30,6 @@ interface Created {
   accepted: { index: number; job_id: string }[];
 }
 
-const PAID_PROVIDERS = [
-  'snov',
-  'apollo',
-  'rocketreach',
-  'orion-connect',
-  'astra-dialer',
-  'nimbus-lookup',
-  'email-verifier',
-];
 const TICK_MS = 1000;
 
 describe('cancelling a scheduled batch stops its re-enrichment', () => {
@@ -51,11 +51,7 @@ describe('cancelling a scheduled batch stops its re-enrichment', () => {
   // A scheduler that does not exist still answers, with no interval: `every` tells them apart.
   const schedulerEvery = async (batchId: string) =>
     (await queue().getJobScheduler(batchRefreshSchedulerId(batchId)))?.every;
-  const totalCalls = async (): Promise<number> =>
-    (await Promise.all(PAID_PROVIDERS.map((provider) => calls(ctx.stack.sandboxUrl, provider)))).reduce(
-      (sum, counts) => sum + counts.total,
-      0,
-    );
+  const totalCalls = (): Promise<number> => personProviderCalls(ctx.stack.sandboxUrl);
   const jobsOf = async (batchId: string): Promise<number> =>
     (
       await ctx.db.dataSource.query<{ n: number }[]>(
@@ -231,7 +227,7 @@ describe('cancelling a scheduled batch stops its re-enrichment', () => {
     const snov = world.filter((p) => p.emails.snov === p.email);
     // Every provider answers slowly: the jobs are still running when the batch is cancelled.
     await Promise.all(
-      PAID_PROVIDERS.map((provider) => sandboxPatch(ctx.stack.sandboxUrl, provider, { latency_ms: 8000 })),
+      PERSON_PROVIDERS.map((provider) => sandboxPatch(ctx.stack.sandboxUrl, provider, { latency_ms: 8000 })),
     );
     try {
       const created = await api<Created>('POST', '/v1/batches', {
@@ -256,7 +252,7 @@ describe('cancelling a scheduled batch stops its re-enrichment', () => {
       expect(events.map((stream) => stream.at(-1)?.event)).toEqual(['cancelled', 'cancelled']);
     } finally {
       await Promise.all(
-        PAID_PROVIDERS.map((provider) => sandboxPatch(ctx.stack.sandboxUrl, provider, { latency_ms: 0 })),
+        PERSON_PROVIDERS.map((provider) => sandboxPatch(ctx.stack.sandboxUrl, provider, { latency_ms: 0 })),
       );
     }
   });

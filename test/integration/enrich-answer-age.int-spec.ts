@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { call, createWorkspace } from '../support/api';
 import { requireEnv } from '../support/database';
-import { calls, people, personInput, setUp, tearDown } from '../support/pipeline';
+import { people, personInput, personProviderCalls, setUp, tearDown } from '../support/pipeline';
 import type { WorldPerson } from '../support/sandbox-world';
 
 interface EnrichAnswer {
@@ -11,16 +11,6 @@ interface EnrichAnswer {
 }
 
 const HOUR_MS = 3600 * 1000;
-
-const PROVIDERS = [
-  'snov',
-  'apollo',
-  'rocketreach',
-  'orion-connect',
-  'astra-dialer',
-  'nimbus-lookup',
-  'email-verifier',
-];
 
 describe('POST /v1/enrich with max_age_days: the answer cache counts the age of what the answer was made of', () => {
   let ctx: Awaited<ReturnType<typeof setUp>>;
@@ -37,11 +27,7 @@ describe('POST /v1/enrich with max_age_days: the answer cache counts the age of 
     await tearDown(ctx);
   });
 
-  const totalCalls = async (): Promise<number> =>
-    (await Promise.all(PROVIDERS.map((provider) => calls(ctx.stack.sandboxUrl, provider)))).reduce(
-      (sum, counts) => sum + counts.total,
-      0,
-    );
+  const totalCalls = (): Promise<number> => personProviderCalls(ctx.stack.sandboxUrl);
 
   /** Moves the time stamp `field` of every JSON value under `pattern` back by `ms`. */
   const backdate = async (pattern: string, field: string, ms: number): Promise<number> => {

@@ -90,6 +90,23 @@ export async function calls(sandboxUrl: string, provider: string): Promise<CallC
   return (await call<CallCounts>(sandboxUrl, 'GET', `/_sandbox/providers/${provider}/calls`)).body;
 }
 
+/** The providers that charge for person lookups and verification (every one but the register and search). */
+export const PERSON_PROVIDERS = [
+  'snov',
+  'apollo',
+  'rocketreach',
+  'orion-connect',
+  'astra-dialer',
+  'nimbus-lookup',
+  'email-verifier',
+] as const;
+
+/** Every call the sandbox has taken at the person providers, together. */
+export async function personProviderCalls(sandboxUrl: string): Promise<number> {
+  const counts = await Promise.all(PERSON_PROVIDERS.map((provider) => calls(sandboxUrl, provider)));
+  return counts.reduce((sum, count) => sum + count.total, 0);
+}
+
 /** The credits the sandbox's account at `provider` has left. */
 export async function sandboxCredits(sandboxUrl: string, provider: string): Promise<number> {
   return (await call<{ credits: number }>(sandboxUrl, 'GET', `/_sandbox/providers/${provider}`)).body.credits;

@@ -48,7 +48,7 @@ import {
 import type { BatchSummaryDto } from './batch.dto';
 import { batchScheduler } from './batch-scheduler-keeper';
 import { CancelledJobs, type CancelledJob } from '../jobs/cancelled-jobs.service';
-import { jobProgress, type JobProgress } from '../jobs/job-progress';
+import { groupProgress, jobProgress, type GroupProgressRow, type JobProgress } from '../jobs/job-progress';
 import { companySizeBucketSql, DISTRIBUTED_FIELDS, distributionSql, TOP_VALUES } from './batch-summary';
 
 export interface BatchView {
@@ -343,10 +343,8 @@ export class BatchesService {
     if (ids.length === 0) {
       return new Map();
     }
-    const rows = await this.dataSource.query<
-      { batch_id: string; status: string | null; count: number | null; credits: string | null }[]
-    >(
-      `SELECT br.batch_id, r.status, count(*)::int AS count, NULL::numeric AS credits
+    const rows = await this.dataSource.query<GroupProgressRow[]>(
+      `SELECT br.batch_id AS group_id, r.status, count(*)::int AS count, NULL::numeric AS credits
          FROM batch_records br JOIN enrichment_requests r ON r.id = br.request_id
         WHERE br.batch_id = ANY($1::uuid[]) AND br.workspace_id = $2
         GROUP BY br.batch_id, r.status
@@ -357,22 +355,7 @@ export class BatchesService {
         GROUP BY r.batch_id`,
       [ids, workspaceId],
     );
-    return new Map(
-      ids.map((id) => {
-        const own = rows.filter((row) => row.batch_id === id);
-        return [
-          id,
-          {
-            progress: jobProgress(
-              own.flatMap((row) =>
-                row.status === null || row.count === null ? [] : [{ status: row.status, count: row.count }],
-              ),
-            ),
-            creditsSpent: own.reduce((sum, row) => sum + Number(row.credits ?? 0), 0),
-          },
-        ];
-      }),
-    );
+    return groupProgress(ids, rows);
   }
 
   /** The caller's batches, newest first, by limit and offset. */

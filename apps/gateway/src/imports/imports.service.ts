@@ -24,7 +24,7 @@ import type { ImportListQuery } from './import-list';
 import { resumeRefusal, resumeSettingsOf, RowDigest } from './import-resume';
 import { jobOfRow, refusalMessage } from './import-rows';
 import { type ColumnMap, type ImportSettings, resolveColumns } from './import-settings';
-import { jobProgress } from '../jobs/job-progress';
+import { groupProgress, jobProgress, type GroupProgressRow } from '../jobs/job-progress';
 import { JobEventsHub } from '../jobs/job-events';
 import { toImportView, type ImportJobs, type ImportView } from './import-view';
 
@@ -475,10 +475,8 @@ export class ImportsService {
     if (ids.length === 0) {
       return new Map();
     }
-    const rows = await this.dataSource.query<
-      { import_id: string; status: string | null; count: number | null; credits: string | null }[]
-    >(
-      `SELECT r.import_id, r.status, count(*)::int AS count, NULL::numeric AS credits
+    const rows = await this.dataSource.query<GroupProgressRow[]>(
+      `SELECT r.import_id AS group_id, r.status, count(*)::int AS count, NULL::numeric AS credits
          FROM enrichment_requests r
         WHERE r.workspace_id = $1 AND r.import_id = ANY($2::uuid[])
           AND NOT EXISTS (SELECT 1 FROM enrichment_requests n WHERE n.retry_of = r.id)
@@ -490,23 +488,7 @@ export class ImportsService {
         GROUP BY r.import_id`,
       [workspaceId, ids],
     );
-    return new Map(
-      ids.map((id) => {
-        const own = rows.filter((row) => row.import_id === id);
-        return [
-          id,
-          {
-            // A status only retried jobs had is no status of the import's rows: it has no count row.
-            progress: jobProgress(
-              own.flatMap((row) =>
-                row.status === null || row.count === null ? [] : [{ status: row.status, count: row.count }],
-              ),
-            ),
-            creditsSpent: own.reduce((sum, row) => sum + Number(row.credits ?? 0), 0),
-          },
-        ];
-      }),
-    );
+    return groupProgress(ids, rows);
   }
 
   /** The caller's imports, newest first, a page at a time (`GET /v1/imports`). */

@@ -19,6 +19,41 @@ export function jobProgress(counts: readonly { status: string; count: number }[]
   };
 }
 
+/** A row of a set-based progress read: a group's count of one status, or (status null) its credits. */
+export interface GroupProgressRow {
+  group_id: string;
+  status: string | null;
+  count: number | null;
+  credits: string | null;
+}
+
+/**
+ * The progress and the credits of each group (a page of batches, of imports) from one statement's
+ * rows: per group, a row per status with its count, and one row (status null) with the credits.
+ * A group with no rows has no jobs.
+ */
+export function groupProgress(
+  ids: readonly string[],
+  rows: readonly GroupProgressRow[],
+): Map<string, { progress: JobProgress; creditsSpent: number }> {
+  return new Map(
+    ids.map((id) => {
+      const own = rows.filter((row) => row.group_id === id);
+      return [
+        id,
+        {
+          progress: jobProgress(
+            own.flatMap((row) =>
+              row.status === null || row.count === null ? [] : [{ status: row.status, count: row.count }],
+            ),
+          ),
+          creditsSpent: own.reduce((sum, row) => sum + Number(row.credits ?? 0), 0),
+        },
+      ];
+    }),
+  );
+}
+
 export class JobProgressDto implements JobProgress {
   @ApiProperty({ type: 'integer', example: 500 })
   total!: number;
