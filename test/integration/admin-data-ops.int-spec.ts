@@ -216,7 +216,7 @@ describe('admin data quality and operations', () => {
       last_run: null,
       last_finished_run: null,
     });
-    expect(before.body.suppressions).toEqual({ total: 0, by_kind: {} });
+    expect(before.body.suppressions).toEqual({ total: 0, by_kind: { email: 0, linkedin_url: 0 } });
     // A finished run, then one that failed after it; one erased person.
     const [doneRun] = await ctx.db.dataSource.query<{ id: string }[]>(
       `INSERT INTO retention_runs (trigger, status, started_at, finished_at, total_deleted)
@@ -238,7 +238,7 @@ describe('admin data quality and operations', () => {
       error: 'the database went away',
     });
     expect(compliance.body.retention.last_finished_run).toMatchObject({ id: doneRun.id, total_deleted: 12 });
-    expect(compliance.body.suppressions).toEqual({ total: 1, by_kind: { email: 1 } });
+    expect(compliance.body.suppressions).toEqual({ total: 1, by_kind: { email: 1, linkedin_url: 0 } });
     expect(compliance.body.attribution).toEqual({ text: 'Powered by RocketReach', results: attributed });
     expect(compliance.body.audit_events).toBeGreaterThanOrEqual(jobs.length);
 

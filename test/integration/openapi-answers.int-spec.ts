@@ -351,6 +351,48 @@ describe('the answers of /v1/providers, /v1/batches and /v1/imports, and error a
     }
   });
 
+  it("admin: provider settings (costs keyed by each provider's capabilities) and the compliance report (every kind of suppression counted)", async () => {
+    const { gatewayUrl } = ctx.stack;
+    const admin = async (method: string, route: string, path: string, body?: unknown) => {
+      const answer = await call<Record<string, unknown>>(gatewayUrl, method, path, {
+        token: TEST_ADMIN_TOKEN,
+        body,
+      });
+      expect({ route: `${method} ${route}`, status: answer.status }).toEqual({
+        route: `${method} ${route}`,
+        status: 200,
+      });
+      expect(answers.problems(method, route, 200, answer.body)).toEqual([]);
+      return answer.body;
+    };
+    // Every provider's costs, each under its own capabilities (Companies House's, the verifier's).
+    await admin('GET', '/v1/admin/providers/settings', '/v1/admin/providers/settings');
+    try {
+      const changed = await admin(
+        'PUT',
+        '/v1/admin/providers/{name}/settings',
+        '/v1/admin/providers/email-verifier/settings',
+        {
+          costs: { verify_email: { credits: 1.5 } },
+          credit_warning: null,
+        },
+      );
+      expect(changed.from_database).toEqual(['costs']);
+    } finally {
+      await admin(
+        'DELETE',
+        '/v1/admin/providers/{name}/settings',
+        '/v1/admin/providers/email-verifier/settings',
+      );
+    }
+    // Suppressions by kind: each kind counted, 0 before any erasure of that kind.
+    const report = await admin('GET', '/v1/admin/compliance', '/v1/admin/compliance');
+    expect(Object.keys((report.suppressions as { by_kind: object }).by_kind).sort()).toEqual([
+      'email',
+      'linkedin_url',
+    ]);
+  });
+
   it('providers: the list (paused or not), credentials stored and removed', async () => {
     const paused = await call(ctx.stack.gatewayUrl, 'POST', '/v1/admin/providers/snov/pause', {
       token: TEST_ADMIN_TOKEN,

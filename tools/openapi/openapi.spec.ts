@@ -177,6 +177,52 @@ describe('the OpenAPI document and the typed client', () => {
     }
   });
 
+  it('types provider settings as the API takes and gives them: costs keyed by any capability, every field settable or reset', () => {
+    type Schema = {
+      properties?: Record<string, Schema>;
+      additionalProperties?: unknown;
+      required?: string[];
+      items?: Schema;
+      nullable?: boolean;
+    };
+    type Operation = {
+      responses: Record<string, { content: { 'application/json': { schema: Schema } } }>;
+      requestBody: { content: { 'application/json': { schema: Schema } } };
+    };
+    const route = document.paths['/v1/admin/providers/{name}/settings'] as unknown as Record<
+      string,
+      Operation
+    >;
+    const listed = (document.paths['/v1/admin/providers/settings'] as unknown as Record<string, Operation>)
+      .get.responses['200'].content['application/json'].schema;
+    const view = listed.properties?.providers.items;
+    const body = route.put.requestBody.content['application/json'].schema;
+    // A provider's costs are keyed by its own capabilities (email-verifier's verify_email, Companies
+    // House's list_company_officers): no capability is required, none is refused.
+    for (const costs of [view?.properties?.settings.properties?.costs, body.properties?.costs]) {
+      expect(costs?.required).toBeUndefined();
+      expect(costs?.properties).toBeUndefined();
+      expect(costs?.additionalProperties).toMatchObject({
+        type: 'object',
+        properties: { credits: { type: 'number' } },
+      });
+    }
+    // Every field the route takes can be sent, and null puts it back to the environment's value.
+    const fields = [
+      'enabled',
+      'priority',
+      'minimum_tier',
+      'rate_limits',
+      'poll_interval_ms',
+      'credit_warning',
+      'credit_critical',
+      'costs',
+    ];
+    expect(Object.keys(body.properties ?? {}).sort()).toEqual([...fields].sort());
+    expect(body.required).toBeUndefined();
+    expect(fields.filter((field) => body.properties?.[field].nullable !== true)).toEqual([]);
+  });
+
   it('reports each kind of gap it looks for', () => {
     const error = {
       type: 'object',

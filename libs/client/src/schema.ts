@@ -4647,11 +4647,7 @@ export interface operations {
                 credit_warning: number;
                 credit_critical: number;
                 costs: {
-                  find_work_email: {
-                    credits: number;
-                    charged_on_miss: boolean;
-                  };
-                  lookup_company: {
+                  [key: string]: {
                     credits: number;
                     charged_on_miss: boolean;
                   };
@@ -4673,11 +4669,7 @@ export interface operations {
                 credit_warning: number;
                 credit_critical: number;
                 costs: {
-                  find_work_email: {
-                    credits: number;
-                    charged_on_miss: boolean;
-                  };
-                  lookup_company: {
+                  [key: string]: {
                     credits: number;
                     charged_on_miss: boolean;
                   };
@@ -4764,21 +4756,27 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
-          enabled?: boolean;
-          priority?: number;
-          rate_limits?: {
-            name: string;
-            limit: number;
-            window_ms: number;
-            tier?: string;
-            operations?: string[];
-          }[];
+          enabled?: boolean | null;
+          priority?: number | null;
+          rate_limits?:
+            | {
+                name: string;
+                limit: number;
+                window_ms: number;
+                tier?: string;
+                operations?: string[];
+              }[]
+            | null;
+          minimum_tier?: string | null;
+          poll_interval_ms?: number | null;
+          credit_warning?: number | null;
+          credit_critical?: number | null;
           costs?: {
-            find_work_email: {
+            [key: string]: {
               credits: number;
               charged_on_miss?: boolean;
             };
-          };
+          } | null;
         };
       };
     };
@@ -4806,11 +4804,7 @@ export interface operations {
               credit_warning: number;
               credit_critical: number;
               costs: {
-                find_work_email: {
-                  credits: number;
-                  charged_on_miss: boolean;
-                };
-                lookup_company: {
+                [key: string]: {
                   credits: number;
                   charged_on_miss: boolean;
                 };
@@ -4832,11 +4826,7 @@ export interface operations {
               credit_warning: number;
               credit_critical: number;
               costs: {
-                find_work_email: {
-                  credits: number;
-                  charged_on_miss: boolean;
-                };
-                lookup_company: {
+                [key: string]: {
                   credits: number;
                   charged_on_miss: boolean;
                 };
@@ -4992,11 +4982,7 @@ export interface operations {
               credit_warning: number;
               credit_critical: number;
               costs: {
-                find_work_email: {
-                  credits: number;
-                  charged_on_miss: boolean;
-                };
-                lookup_company: {
+                [key: string]: {
                   credits: number;
                   charged_on_miss: boolean;
                 };
@@ -5018,11 +5004,7 @@ export interface operations {
               credit_warning: number;
               credit_critical: number;
               costs: {
-                find_work_email: {
-                  credits: number;
-                  charged_on_miss: boolean;
-                };
-                lookup_company: {
+                [key: string]: {
                   credits: number;
                   charged_on_miss: boolean;
                 };

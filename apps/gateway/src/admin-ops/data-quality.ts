@@ -1,6 +1,7 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CreditMonitorConfig } from '@sluice/config';
+import { SUPPRESSION_KINDS, type SuppressionKind } from '@sluice/db';
 import { GOALS } from '@sluice/enrichment';
 import { ROCKETREACH_ATTRIBUTION } from '@sluice/providers';
 import { DataSource } from 'typeorm';
@@ -149,7 +150,7 @@ export interface ComplianceReport {
     last_run: RetentionRunSummary | null;
     last_finished_run: RetentionRunSummary | null;
   };
-  suppressions: { total: number; by_kind: Record<string, number> };
+  suppressions: { total: number; by_kind: Record<SuppressionKind, number> };
   attribution: { text: string; results: number };
   audit_events: number;
 }
@@ -327,7 +328,15 @@ export class DataQuality {
           }
         : null;
     };
-    const byKind = Object.fromEntries(suppressions.map((entry) => [entry.kind, Number(entry.n)]));
+    // Every kind, 0 included: the answer's documented shape (and the typed client's) names each, and
+    // a workspace that never erased anybody is no reason for a field to go missing.
+    const byKind = Object.fromEntries(SUPPRESSION_KINDS.map((kind) => [kind, 0])) as Record<
+      SuppressionKind,
+      number
+    >;
+    for (const entry of suppressions) {
+      byKind[entry.kind as SuppressionKind] = Number(entry.n);
+    }
     return {
       retention: {
         policies_days: {

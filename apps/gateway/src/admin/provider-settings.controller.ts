@@ -52,7 +52,21 @@ const VIEW_EXAMPLE = {
 const VIEW_OPTIONS = {
   nullable: ['minimum_tier', 'updated_at', 'updated_by'],
   optional: ['tier', 'operations'],
+  // Keyed by the provider's own capabilities, which differ from one provider to the next.
+  maps: ['costs'],
 };
+
+/** The fields PUT takes: each may be left out, and null puts it back to the environment's value. */
+const SETTINGS_FIELDS = [
+  'enabled',
+  'priority',
+  'minimum_tier',
+  'rate_limits',
+  'poll_interval_ms',
+  'credit_warning',
+  'credit_critical',
+  'costs',
+];
 
 const NO_PROVIDER = "No provider 'acme'; providers: companies-house, snov, …";
 
@@ -123,10 +137,16 @@ export class ProviderSettingsController {
         },
         { name: 'minute', limit: 60, window_ms: 60000 },
       ],
+      minimum_tier: 'pro',
+      poll_interval_ms: 10000,
+      credit_warning: 50,
+      credit_critical: 10,
       costs: { find_work_email: { credits: 2, charged_on_miss: false } },
     },
     {
-      optional: ['enabled', 'priority', 'rate_limits', 'tier', 'operations', 'costs', 'charged_on_miss'],
+      optional: [...SETTINGS_FIELDS, 'tier', 'operations', 'charged_on_miss'],
+      nullable: SETTINGS_FIELDS,
+      maps: ['costs'],
       description:
         'Any of enabled, priority, minimum_tier, rate_limits, poll_interval_ms, credit_warning, credit_critical, costs; null resets one.',
     },

@@ -79,6 +79,11 @@ export interface ExampleSchemaOptions {
   /** Property names (at any depth) that may be absent. */
   optional?: readonly string[];
   /**
+   * Property names (at any depth) holding a map: its keys are names that vary (a provider's
+   * capabilities), not a contract, and every value has the shape of the example's first one.
+   */
+  maps?: readonly string[];
+  /**
    * Property names (at any depth) holding a whole number only, whatever the example shows. Any
    * other number is typed `number`: an example of 1 credit cannot tell a count from a figure that
    * is 2.5 in another answer, and a client told `integer` may refuse or round the real one.
@@ -96,6 +101,14 @@ export function schemaOfExample(example: unknown, options: ExampleSchemaOptions 
     const nullable = name !== null && (options.nullable ?? []).includes(name) ? { nullable: true } : {};
     if (name !== null && (options.freeform ?? []).includes(name)) {
       return { type: 'object', additionalProperties: true, ...nullable };
+    }
+    if (name !== null && (options.maps ?? []).includes(name) && typeof value === 'object' && value !== null) {
+      const first: unknown = Object.values(value as Record<string, unknown>)[0];
+      return {
+        type: 'object',
+        additionalProperties: first === undefined ? true : of(first, null),
+        ...nullable,
+      };
     }
     if (value === null) {
       // Every null our answers hold stands for a string not known yet (a time, a reason, an
