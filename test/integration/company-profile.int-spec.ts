@@ -298,6 +298,25 @@ describe('company.profile, end to end over the sandbox', () => {
     expect(await db.dataSource.getRepository(CompanyRecord).countBy({ companyNumber: unknown })).toBe(0);
   });
 
+  it('says what a goal lacked when an earlier goal could not give it (company.domain of an unknown company)', async () => {
+    const unknown = '09999998';
+    expect(world.some((c) => c.company_number === unknown)).toBe(false);
+    const created = await call<{ id: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
+      token: keyA,
+      body: { type: 'company.domain', input: { company_number: unknown } },
+    });
+    const job = await waitForTerminal(created.body.id, keyA);
+    // The register has no such company, so no name to search a domain for: no search was made.
+    expect(job.steps.map((step) => [step.provider, step.state, step.reason])).toEqual([
+      ['companies-house', 'failed', 'not_found'],
+    ]);
+    const result = job.result as { unresolved?: { goal: string; reason: string }[] } | null;
+    expect(result?.unresolved).toEqual([
+      { goal: 'company', reason: 'not_found' },
+      { goal: 'domain', reason: 'no company name to search for' },
+    ]);
+  });
+
   it('retries through a provider outage and completes once the provider is back', async () => {
     const company = world[3];
     await call(stack.sandboxUrl, 'PATCH', '/_sandbox/providers/companies-house', { body: { outage: true } });

@@ -278,6 +278,27 @@ function standing(
  * request cannot plan the same step twice: a settlement plans under the request's row lock, and the
  * unique `(request_id, seq)` index refuses a duplicate from a planner without it.
  */
+/**
+ * What a goal lacks to be asked of any provider (then no step is planned for it, and the result
+ * says this rather than "no eligible provider"), or null. An earlier goal's answer fills most of
+ * these in; when it failed (a refused key, a miss), so does this one.
+ */
+function missingInput(goal: Goal, input: GoalInput): string | null {
+  if (goal.key === 'verify' && !input.email) {
+    return 'no e-mail to verify'; // the e-mail goal found none
+  }
+  if (goal.key === 'domain' && !input.companyName) {
+    return 'no company name to search for'; // neither the caller nor the register gave one
+  }
+  if (goal.officer && !input.person.domain) {
+    return 'no company domain'; // nowhere to search the officer's mailbox
+  }
+  if (goal.key === 'firmographics' && !input.person.domain && !input.companyName) {
+    return 'no company domain or name'; // neither the caller nor the person's profile names the company
+  }
+  return null;
+}
+
 @Injectable()
 export class Orchestrator {
   private readonly logger = new Logger(Orchestrator.name);
@@ -467,17 +488,8 @@ export class Orchestrator {
           continue; // the person's profile already gave a work e-mail the goal accepts: none is bought
         }
         const goalInput = this.goalInput(request, steps, goal);
-        if (goal.key === 'verify' && !goalInput.email) {
-          continue; // nothing to verify: the e-mail goal found none
-        }
-        if (goal.key === 'domain' && !goalInput.companyName) {
-          continue; // the register did not give a name to search for
-        }
-        if (goal.officer && !goalInput.person.domain) {
-          continue; // no company domain to search the officer's mailbox at
-        }
-        if (goal.key === 'firmographics' && !goalInput.person.domain && !goalInput.companyName) {
-          continue; // neither the caller nor the person's profile names the company
+        if (missingInput(goal, goalInput)) {
+          continue; // nothing to ask a provider with: the result says what was missing
         }
         const { next, skipped } = await this.nextProvider(request, goal, goalSteps, steps, goalInput);
         if (next) {
@@ -973,7 +985,8 @@ export class Orchestrator {
           last?.error ??
           stopped ??
           (erased ? 'suppressed' : null) ??
-          (officer && goal.key === 'email' ? 'no company domain' : 'no eligible provider');
+          missingInput(goal, this.goalInput(request, steps, goal)) ??
+          'no eligible provider';
         // The providers that could not be asked, or could not answer, for a reason that passes: the
         // goal's reason (its last step's, often `not_found`) does not say that asking again later
         // may find what this request did not.
