@@ -278,6 +278,7 @@ export class ApolloAdapter implements ProviderAdapter {
         path: `/webhook_result/${requestId}`,
         headers: { 'x-api-key': this.options.apiKey },
         subject: `request ${requestId}`,
+        free: true,
       });
       return { data: apolloPhoneOutcome(body), raw: body, call, rateLimit: null };
     } catch (error) {

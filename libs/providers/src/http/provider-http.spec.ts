@@ -285,6 +285,29 @@ describe('ProviderHttp', () => {
     expect(calls).toEqual([expect.objectContaining({ status: null, credits: 0, errorKind: 'unavailable' })]);
   });
 
+  it('calls a free call that broke off or timed out one that charged nothing, though it may have reached the provider', async () => {
+    handler = (req) => {
+      req.socket.destroy();
+    };
+    const broken = (await http()
+      .request({
+        method: 'POST',
+        endpoint: 'POST /search',
+        path: '/search',
+        json: {},
+        subject: 'x',
+        free: true,
+      })
+      .catch((e: unknown) => e)) as ProviderError;
+    expect(broken).toMatchObject({ kind: 'unavailable', status: null, maybeDelivered: false });
+    expect(broken.retryable).toBe(true);
+    handler = () => undefined;
+    const slow = (await http(150)
+      .request({ method: 'GET', endpoint: 'GET /status', path: '/status', subject: 'x', free: true })
+      .catch((e: unknown) => e)) as ProviderError;
+    expect(slow).toMatchObject({ kind: 'timeout', maybeDelivered: false });
+  });
+
   it('calls an answer cut off while its body was read one that may have reached the provider', async () => {
     handler = (req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });

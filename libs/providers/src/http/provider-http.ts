@@ -106,6 +106,13 @@ export interface HttpRequest {
   /** Credits this call costs when it succeeds, from the parsed body (the adapter's cost table). */
   charge?: (body: unknown) => number;
   /**
+   * The provider never charges for this call (a free search, a status poll, a balance read): one
+   * that timed out or broke off cost nothing, whether it reached the provider or not. Without it a
+   * failed call may have been charged (`maybeDelivered`), and its step counts its price as spent and
+   * does not ask the provider again.
+   */
+  free?: boolean;
+  /**
    * The provider documents a 2xx without a (JSON) body for this call, e.g. RocketReach's accepted
    * bulk lookup (its answer is the `RR-Request-ID` header): an empty or non-JSON body is then `null`
    * rather than an answer not understood.
@@ -318,13 +325,19 @@ export class ProviderHttp {
         redirect: 'manual',
       });
     } catch (error) {
-      throw this.report(this.transportError(error, signal, callInfo(null), 'request'), null);
+      throw this.report(
+        this.transportError(error, signal, callInfo(null), 'request', spec.free === true),
+        null,
+      );
     }
     try {
       received = await readBody(response, this.maxBodyBytes);
     } catch (error) {
       // The provider answered: whatever broke the body, the work may be done (and charged).
-      throw this.report(this.transportError(error, signal, callInfo(response.status), 'answer'), null);
+      throw this.report(
+        this.transportError(error, signal, callInfo(response.status), 'answer', spec.free === true),
+        null,
+      );
     }
     const call = callInfo(response.status);
     const requestId = this.options.requestIdHeader
@@ -433,6 +446,8 @@ export class ProviderHttp {
     signal: AbortSignal,
     call: ProviderCallInfo,
     during: 'request' | 'answer',
+    /** A call the provider never charges for (`HttpRequest.free`): nothing may have been charged. */
+    free: boolean,
   ): ProviderError {
     if (isTimeout(error, signal)) {
       return new ProviderError({
@@ -443,7 +458,7 @@ export class ProviderHttp {
         call,
         cause: error,
         // The request may have gone out: a provider charges for work done, read or not.
-        maybeDelivered: true,
+        maybeDelivered: !free,
       });
     }
     const code = transportCode(error);
@@ -474,7 +489,7 @@ export class ProviderHttp {
       status: call.status,
       call,
       cause: error,
-      maybeDelivered: true,
+      maybeDelivered: !free,
     });
   }
 }

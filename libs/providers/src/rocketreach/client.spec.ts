@@ -75,6 +75,28 @@ async function refusal(run: () => Promise<unknown>): Promise<ProviderError> {
 }
 
 describe('RocketReachClient requests', () => {
+  it('says a broken-off free search or status poll charged nothing, and a broken-off lookup may have', async () => {
+    // Nothing scripted: every request breaks off after it was sent.
+    const { client } = clientWith({});
+    const failed = (run: () => Promise<unknown>): Promise<ProviderError> =>
+      run().then(
+        () => {
+          throw new Error('the call did not fail');
+        },
+        (error: unknown) => error as ProviderError,
+      );
+    const search = await failed(() => client.personSearch({ name: ['Ada Lovelace'] }));
+    const poll = await failed(() => client.checkStatus([1000]));
+    const lookup = await failed(() =>
+      client.personLookup({ name: 'Ada Lovelace', current_employer: 'Analytical' }),
+    );
+    expect([search, poll, lookup].map((error) => [error.kind, error.maybeDelivered])).toEqual([
+      ['unavailable', false],
+      ['unavailable', false],
+      ['unavailable', true],
+    ]);
+  });
+
   it('looks a person up with the Api-Key header and the documented query, keeping RR-Request-ID', async () => {
     const { client, seen, calls } = clientWith({
       '/person/lookup': { status: 200, body: complete, headers: { 'RR-Request-ID': REQUEST_ID } },

@@ -230,14 +230,7 @@ export class RocketReachClient {
     query: RocketReachSearchQuery,
     page: RocketReachSearchPage = {},
   ): Promise<ProviderResult<RocketReachPeopleSearch, RocketReachPeopleSearch>> {
-    return this.search(
-      ROCKETREACH_ENDPOINTS.personSearch,
-      '/person/search',
-      'profiles',
-      query,
-      page,
-      () => 0,
-    );
+    return this.search(ROCKETREACH_ENDPOINTS.personSearch, '/person/search', 'profiles', query, page, 'free');
   }
 
   /** 6. `GET /company/lookup/`: by domain (preferred), id, LinkedIn URL, name or ticker. */
@@ -257,7 +250,7 @@ export class RocketReachClient {
       'companies',
       query,
       page,
-      () => 0,
+      'free',
     );
   }
 
@@ -458,6 +451,7 @@ export class RocketReachClient {
       // Repeated (`ids=1&ids=2`), as RocketReach's own SDK sends the list.
       query: { ids: ids.map(String) },
       subject: `profiles ${ids.join(', ')}`,
+      free: true, // polling is free
     });
     if (!Array.isArray(body) || !body.every((item) => isRecord(item) && typeof item.id === 'number')) {
       throw this.invalid(call, 'a status answer that is not a list of profiles', body);
@@ -472,7 +466,8 @@ export class RocketReachClient {
     listKey: K,
     query: RocketReachSearchQuery,
     page: RocketReachSearchPage,
-    charge: (found: number) => number,
+    /** What a page of `found` results costs, or `'free'`: a search RocketReach never charges for. */
+    charge: ((found: number) => number) | 'free',
   ): Promise<ProviderResult<T, T>> {
     const start = page.start ?? 1;
     const pageSize = page.pageSize ?? 10;
@@ -496,7 +491,12 @@ export class RocketReachClient {
       path,
       json: { query, start, page_size: pageSize, ...(page.orderBy ? { order_by: page.orderBy } : {}) },
       subject: 'the search',
-      charge: (raw) => (isRecord(raw) && Array.isArray(raw[listKey]) ? charge(raw[listKey].length) : 0),
+      ...(charge === 'free'
+        ? { free: true }
+        : {
+            charge: (raw: unknown) =>
+              isRecord(raw) && Array.isArray(raw[listKey]) ? charge(raw[listKey].length) : 0,
+          }),
     });
     if (!isRecord(body) || !Array.isArray(body[listKey]) || !isRecord(body.pagination)) {
       throw this.invalid(call, `a search answer without ${listKey} and pagination`, body);
