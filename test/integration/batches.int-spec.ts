@@ -8,10 +8,10 @@ import { call, createWorkspace } from '../support/api';
 import { requireEnv } from '../support/database';
 import { TEST_ADMIN_TOKEN } from '../support/stack';
 import {
-  calls,
   finished,
   people,
   personInput,
+  personProviderCalls,
   sandboxPatch,
   setUp,
   tearDown,
@@ -60,15 +60,6 @@ interface Summary {
   last_run_at: string | null;
 }
 
-const PAID_PROVIDERS = [
-  'snov',
-  'apollo',
-  'rocketreach',
-  'orion-connect',
-  'astra-dialer',
-  'nimbus-lookup',
-  'email-verifier',
-];
 const FIELDS = ['business_email', 'industry', 'company_size', 'seniority', 'department'];
 const DAY = 24 * 3600 * 1000;
 const daysAgo = (days: number) => new Date(Date.now() - days * DAY).toISOString();
@@ -145,11 +136,7 @@ describe('batches (POST /v1/batches, progress, summary, cancel, scheduled re-enr
     call<T>(ctx.stack.gatewayUrl, method, path, { token, body });
   const queue = () => ctx.stack.gateway.get<Queue>(getQueueToken(QUEUE_NAMES.enrichment), { strict: false });
   /** Calls every paid provider of the sandbox has received. */
-  const totalCalls = async (): Promise<number> =>
-    (await Promise.all(PAID_PROVIDERS.map((provider) => calls(ctx.stack.sandboxUrl, provider)))).reduce(
-      (sum, counts) => sum + counts.total,
-      0,
-    );
+  const totalCalls = (): Promise<number> => personProviderCalls(ctx.stack.sandboxUrl);
 
   const allRecords = async (id: string, token = apiKey): Promise<RecordView[]> => {
     const all: RecordView[] = [];

@@ -11,7 +11,9 @@ import {
   calls,
   finished,
   people,
+  PERSON_PROVIDERS,
   personInput,
+  personProviderCalls,
   sandboxPatch,
   setUp,
   tearDown,
@@ -33,16 +35,6 @@ interface EnrichAnswer {
   unresolved?: { goal: string; reason: string; retry_later?: { provider: string; reason: string }[] }[];
 }
 
-const PROVIDERS = [
-  'snov',
-  'apollo',
-  'rocketreach',
-  'orion-connect',
-  'astra-dialer',
-  'nimbus-lookup',
-  'email-verifier',
-];
-
 describe('real-time enrichment (POST /v1/enrich)', () => {
   let ctx: Awaited<ReturnType<typeof setUp>>;
   let apiKey: string;
@@ -58,11 +50,7 @@ describe('real-time enrichment (POST /v1/enrich)', () => {
   const enrich = (body: Record<string, unknown>, token = apiKey) =>
     call<EnrichAnswer>(ctx.stack.gatewayUrl, 'POST', '/v1/enrich', { token, body });
 
-  const totalCalls = async (): Promise<number> =>
-    (await Promise.all(PROVIDERS.map((provider) => calls(ctx.stack.sandboxUrl, provider)))).reduce(
-      (sum, counts) => sum + counts.total,
-      0,
-    );
+  const totalCalls = (): Promise<number> => personProviderCalls(ctx.stack.sandboxUrl);
 
   it('answers every field asked, with its source and confidence, attributed and marked as sandbox data', async () => {
     const person = world.find((p) => p.emails.snov === p.email) as WorldPerson;
@@ -672,7 +660,10 @@ describe('real-time enrichment (POST /v1/enrich)', () => {
     const counts = async () =>
       Object.fromEntries(
         await Promise.all(
-          PROVIDERS.map(async (provider) => [provider, (await calls(ctx.stack.sandboxUrl, provider)).total]),
+          PERSON_PROVIDERS.map(async (provider) => [
+            provider,
+            (await calls(ctx.stack.sandboxUrl, provider)).total,
+          ]),
         ),
       ) as Record<string, number>;
     const before = await counts();
@@ -706,7 +697,7 @@ describe('real-time enrichment (POST /v1/enrich)', () => {
     expect(view.result?.verification).toMatchObject({ email: person.email, source: 'email-verifier' });
     const after = await counts();
     expect(
-      Object.fromEntries(PROVIDERS.map((provider) => [provider, after[provider] - before[provider]])),
+      Object.fromEntries(PERSON_PROVIDERS.map((provider) => [provider, after[provider] - before[provider]])),
     ).toEqual({
       snov: 0,
       apollo: 1,
