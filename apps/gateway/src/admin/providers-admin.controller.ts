@@ -17,6 +17,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type Repository } from 'typeorm';
 import {
   ACTIVE_PROVIDERS,
+  CreditWallet,
+  creditWalletPrefix,
   JOB_NAMES,
   PROVIDER_NAMES,
   QUEUE_NAMES,
@@ -109,8 +111,14 @@ export class ProvidersAdminController {
     await this.writePause(
       provider,
       (rows) => rows.delete({ provider }),
-      (redis) =>
-        resumeProvider(
+      async (redis) => {
+        // The operator says the provider can be asked again (its account topped up, say). The
+        // balance its out-of-credits answer left in the wallet (0) would refuse the next call and
+        // pause it again at once; forgotten, it is read again (a balance endpoint's next reading,
+        // or the provider's next answer: a refusal, free, pauses it again). Without this a provider
+        // with no balance endpoint stayed refused until its credit probe (CREDIT_PROBE_AFTER_MS).
+        await new CreditWallet(redis, creditWalletPrefix(this.core.queuePrefix)).forgetBalance(provider);
+        return resumeProvider(
           redis,
           this.queuesOf(provider),
           this.core.queuePrefix,
@@ -119,7 +127,8 @@ export class ProvidersAdminController {
           {
             creditOnly: false,
           },
-        ),
+        );
+      },
       { onRedisError: 'roll back' },
     );
     await this.audit.record({
