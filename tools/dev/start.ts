@@ -35,13 +35,11 @@ const ports = {
 
 let services: Services | null = null;
 let apps: ManagedProcess[] = [];
-let stopping = false;
 /** The one shutdown under way: a second caller (an app exiting, a signal) waits for it to finish. */
 let stopped: Promise<void> | null = null;
 
 async function shutdown(code: number): Promise<never> {
   if (!stopped) {
-    stopping = true;
     stopped = (async () => {
       console.log('\nStopping Sluice…');
       await stopAll(apps);
@@ -165,7 +163,7 @@ async function main(): Promise<void> {
   }
 
   const onExit = (name: string, code: number | null): void => {
-    if (!stopping) {
+    if (!stopped) {
       console.error(`${name} exited unexpectedly (code ${code}); stopping everything.`);
       void shutdown(1);
     }

@@ -271,14 +271,6 @@ function standing(
 }
 
 /**
- * Turns a request into its waterfalls and chains, one step at a time: for the first goal not yet
- * met it selects the next eligible provider (filters, then ordering), records the providers it
- * skipped and why, writes the step and puts it on the provider's queue. When every goal is met or
- * exhausted it merges the answers into the request's result. Two replicas advancing the same
- * request cannot plan the same step twice: a settlement plans under the request's row lock, and the
- * unique `(request_id, seq)` index refuses a duplicate from a planner without it.
- */
-/**
  * What a goal lacks to be asked of any provider (then no step is planned for it, and the result
  * says this rather than "no eligible provider"), or null. An earlier goal's answer fills most of
  * these in; when it failed (a refused key, a miss), so does this one.
@@ -299,6 +291,14 @@ function missingInput(goal: Goal, input: GoalInput): string | null {
   return null;
 }
 
+/**
+ * Turns a request into its waterfalls and chains, one step at a time: for the first goal not yet
+ * met it selects the next eligible provider (filters, then ordering), records the providers it
+ * skipped and why, writes the step and puts it on the provider's queue. When every goal is met or
+ * exhausted it merges the answers into the request's result. Two replicas advancing the same
+ * request cannot plan the same step twice: a settlement plans under the request's row lock, and the
+ * unique `(request_id, seq)` index refuses a duplicate from a planner without it.
+ */
 @Injectable()
 export class Orchestrator {
   private readonly logger = new Logger(Orchestrator.name);

@@ -48,7 +48,7 @@ import {
 import type { BatchSummaryDto } from './batch.dto';
 import { batchScheduler } from './batch-scheduler-keeper';
 import { CancelledJobs, type CancelledJob } from '../jobs/cancelled-jobs.service';
-import { groupProgress, jobProgress, type GroupProgressRow, type JobProgress } from '../jobs/job-progress';
+import { groupProgress, type GroupJobs, type GroupProgressRow, type JobProgress } from '../jobs/job-progress';
 import { companySizeBucketSql, DISTRIBUTED_FIELDS, distributionSql, TOP_VALUES } from './batch-summary';
 
 export interface BatchView {
@@ -112,16 +112,7 @@ export function batchStatusOf(progress: JobProgress, cancelled = false): string 
   return (byStatus.queued ?? 0) === total ? 'queued' : 'running';
 }
 
-/** A batch's jobs now: its records' current jobs by status, and the credits all its jobs spent. */
-interface BatchJobs {
-  progress: JobProgress;
-  creditsSpent: number;
-}
-
-/** A batch none of whose records has a job. */
-const NO_JOBS: BatchJobs = { progress: jobProgress([]), creditsSpent: 0 };
-
-function toView(batch: Batch, { progress, creditsSpent }: BatchJobs): BatchView {
+function toView(batch: Batch, { progress, creditsSpent }: GroupJobs): BatchView {
   return {
     id: batch.id,
     name: batch.name,
@@ -331,17 +322,17 @@ export class BatchesService {
 
   async view(caller: Caller, id: string): Promise<BatchView> {
     const batch = await this.find(caller, id);
-    const jobs = await this.jobsOf(caller.workspaceId, [id]);
-    return toView(batch, jobs.get(id) ?? NO_JOBS);
+    const jobsOf = await this.jobsOf(caller.workspaceId, [id]);
+    return toView(batch, jobsOf(id));
   }
 
   /**
    * The batches' records' current jobs counted by status, and the credits every job of them (of any
    * run) spent: one statement for a whole page of batches, not two per batch.
    */
-  private async jobsOf(workspaceId: string, ids: readonly string[]): Promise<Map<string, BatchJobs>> {
+  private async jobsOf(workspaceId: string, ids: readonly string[]): Promise<(batchId: string) => GroupJobs> {
     if (ids.length === 0) {
-      return new Map();
+      return groupProgress([]);
     }
     const rows = await this.dataSource.query<GroupProgressRow[]>(
       `SELECT br.batch_id AS group_id, r.status, count(*)::int AS count, NULL::numeric AS credits
@@ -355,7 +346,7 @@ export class BatchesService {
         GROUP BY r.batch_id`,
       [ids, workspaceId],
     );
-    return groupProgress(ids, rows);
+    return groupProgress(rows);
   }
 
   /** The caller's batches, newest first, by limit and offset. */
@@ -371,12 +362,12 @@ export class BatchesService {
       skip: offset,
     });
     const page = batches.slice(0, limit);
-    const jobs = await this.jobsOf(
+    const jobsOf = await this.jobsOf(
       caller.workspaceId,
       page.map((batch) => batch.id),
     );
     return {
-      data: page.map((batch) => toView(batch, jobs.get(batch.id) ?? NO_JOBS)),
+      data: page.map((batch) => toView(batch, jobsOf(batch.id))),
       next_offset: batches.length > limit ? offset + limit : null,
     };
   }

@@ -1,5 +1,5 @@
 import type { ImportRecord, ImportRowError } from '@sluice/db';
-import type { JobProgress } from '../jobs/job-progress';
+import type { GroupJobs, JobProgress } from '../jobs/job-progress';
 
 /** An import as the API shows it. */
 export interface ImportView {
@@ -37,10 +37,7 @@ export interface ImportView {
 }
 
 /** An import's jobs now (see {@link ImportView.progress}). */
-export interface ImportJobs {
-  progress: JobProgress;
-  creditsSpent: number;
-}
+export type ImportJobs = GroupJobs;
 
 export function toImportView(record: ImportRecord, resumedBy: string | null, jobs: ImportJobs): ImportView {
   return {

@@ -24,12 +24,9 @@ import type { ImportListQuery } from './import-list';
 import { resumeRefusal, resumeSettingsOf, RowDigest } from './import-resume';
 import { jobOfRow, refusalMessage } from './import-rows';
 import { type ColumnMap, type ImportSettings, resolveColumns } from './import-settings';
-import { groupProgress, jobProgress, type GroupProgressRow } from '../jobs/job-progress';
+import { groupProgress, type GroupProgressRow } from '../jobs/job-progress';
 import { JobEventsHub } from '../jobs/job-events';
 import { toImportView, type ImportJobs, type ImportView } from './import-view';
-
-/** An import none of whose rows became a job (yet). */
-const NO_JOBS: ImportJobs = { progress: jobProgress([]), creditsSpent: 0 };
 
 /** An upload whose header was read (and, for a resume, the rows it skips). */
 interface OpenFile {
@@ -459,8 +456,8 @@ export class ImportsService {
       throw new NotFoundException(`No import ${id} in this workspace.`);
     }
     const resumedBy = await imports.findOne({ select: { id: true }, where: { resumedFrom: id } });
-    const jobs = await this.jobsOf(caller.workspaceId, [id]);
-    return toImportView(record, resumedBy?.id ?? null, jobs.get(id) ?? NO_JOBS);
+    const jobsOf = await this.jobsOf(caller.workspaceId, [id]);
+    return toImportView(record, resumedBy?.id ?? null, jobsOf(id));
   }
 
   /**
@@ -471,9 +468,12 @@ export class ImportsService {
    * subquery per job, each probing two indexes, took seconds on an import of a few hundred thousand
    * rows, and clients poll this for progress.
    */
-  private async jobsOf(workspaceId: string, ids: readonly string[]): Promise<Map<string, ImportJobs>> {
+  private async jobsOf(
+    workspaceId: string,
+    ids: readonly string[],
+  ): Promise<(importId: string) => ImportJobs> {
     if (ids.length === 0) {
-      return new Map();
+      return groupProgress([]);
     }
     const rows = await this.dataSource.query<GroupProgressRow[]>(
       `SELECT r.import_id AS group_id, r.status, count(*)::int AS count, NULL::numeric AS credits
@@ -488,7 +488,7 @@ export class ImportsService {
         GROUP BY r.import_id`,
       [workspaceId, ids],
     );
-    return groupProgress(ids, rows);
+    return groupProgress(rows);
   }
 
   /** The caller's imports, newest first, a page at a time (`GET /v1/imports`). */
@@ -527,7 +527,7 @@ export class ImportsService {
             where: { resumedFrom: In(page.map((row) => row.id)) },
           });
     const resumedBy = new Map(resumers.map((row) => [row.resumedFrom, row.id]));
-    const jobs = await this.jobsOf(
+    const jobsOf = await this.jobsOf(
       caller.workspaceId,
       page.map((row) => row.id),
     );
@@ -535,7 +535,7 @@ export class ImportsService {
     // No joins: each raw row is one entity's, found again by its id.
     const lastKey = last && raw.find((row) => row.i_id === last.id)?.created_key;
     return {
-      data: page.map((row) => toImportView(row, resumedBy.get(row.id) ?? null, jobs.get(row.id) ?? NO_JOBS)),
+      data: page.map((row) => toImportView(row, resumedBy.get(row.id) ?? null, jobsOf(row.id))),
       next_cursor: last && lastKey !== undefined ? encodeKeysetCursor(lastKey, last.id) : null,
     };
   }

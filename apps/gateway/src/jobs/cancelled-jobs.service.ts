@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { CoreConfig } from '@sluice/config';
 import type { ReleasedHold } from '@sluice/db';
-import { forgetQuotaHolds, markCancelled, publishJobChanged, QUEUE_NAMES } from '@sluice/queue';
+import { forgetQuotaHolds, markCancelled, publishJobsChanged, QUEUE_NAMES } from '@sluice/queue';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { CancelledCallbacks } from '../callbacks/cancelled-callbacks.service';
@@ -59,6 +59,6 @@ export class CancelledJobs {
     );
     // Event streams open on these jobs (on any gateway) read them again now, not at their next
     // 5 s re-read.
-    await Promise.all(ids.map((id) => publishJobChanged(client, this.core.queuePrefix, id)));
+    await publishJobsChanged(client, this.core.queuePrefix, ids);
   }
 }

@@ -27,31 +27,29 @@ export interface GroupProgressRow {
   credits: string | null;
 }
 
+/** A group's jobs now (a batch's records', an import's rows'): by status, and the credits they spent. */
+export interface GroupJobs {
+  progress: JobProgress;
+  creditsSpent: number;
+}
+
 /**
- * The progress and the credits of each group (a page of batches, of imports) from one statement's
- * rows: per group, a row per status with its count, and one row (status null) with the credits.
- * A group with no rows has no jobs.
+ * The jobs of each group (a page of batches, of imports) from one statement's rows: per group, a
+ * row per status with its count, and one row (status null) with the credits. A group with no rows
+ * has no jobs.
  */
-export function groupProgress(
-  ids: readonly string[],
-  rows: readonly GroupProgressRow[],
-): Map<string, { progress: JobProgress; creditsSpent: number }> {
-  return new Map(
-    ids.map((id) => {
-      const own = rows.filter((row) => row.group_id === id);
-      return [
-        id,
-        {
-          progress: jobProgress(
-            own.flatMap((row) =>
-              row.status === null || row.count === null ? [] : [{ status: row.status, count: row.count }],
-            ),
-          ),
-          creditsSpent: own.reduce((sum, row) => sum + Number(row.credits ?? 0), 0),
-        },
-      ];
-    }),
-  );
+export function groupProgress(rows: readonly GroupProgressRow[]): (groupId: string) => GroupJobs {
+  return (groupId) => {
+    const own = rows.filter((row) => row.group_id === groupId);
+    return {
+      progress: jobProgress(
+        own.flatMap((row) =>
+          row.status === null || row.count === null ? [] : [{ status: row.status, count: row.count }],
+        ),
+      ),
+      creditsSpent: own.reduce((sum, row) => sum + Number(row.credits ?? 0), 0),
+    };
+  };
 }
 
 export class JobProgressDto implements JobProgress {
