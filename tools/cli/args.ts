@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { basename, extname, isAbsolute, relative } from 'node:path';
 
 /** What `sluice` was asked to do, checked; the API key is never echoed in a message. */
 export type Command =
@@ -25,14 +26,30 @@ export type Command =
 
 export const DEFAULT_API_URL = 'http://127.0.0.1:3000';
 
-export const USAGE = [
-  'Usage:',
-  '  sluice import <file.csv> --type <request type> [--mapping JSON] [--wait] [--api URL] [--key KEY]',
-  '  sluice export --format csv|jsonl [--import ID | --batch ID] [--wait] [-o FILE] [--api URL] [--key KEY]',
-  '',
-  'The API key comes from --key or SLUICE_API_KEY; the API from --api or SLUICE_API_URL',
-  `(default ${DEFAULT_API_URL}).`,
-].join('\n');
+/**
+ * How the user runs this command, for the lines that tell them what to type next: `sluice` when
+ * installed as the package's bin (or linked under that name), otherwise `node <script>` as run from
+ * a checkout (`node dist/tools/cli/main.js`), so that a copied line works as it is.
+ */
+export function commandName(script: string | undefined, cwd: string): string {
+  if (!script || basename(script, extname(script)) === 'sluice') {
+    return 'sluice';
+  }
+  const relativePath = relative(cwd, script);
+  return `node ${relativePath.startsWith('..') || isAbsolute(relativePath) ? script : relativePath}`;
+}
+
+/** The usage text, naming the command as `commandName` gives it. */
+export function usage(name = 'sluice'): string {
+  return [
+    'Usage:',
+    `  ${name} import <file.csv> --type <request type> [--mapping JSON] [--wait] [--api URL] [--key KEY]`,
+    `  ${name} export --format csv|jsonl [--import ID | --batch ID] [--wait] [-o FILE] [--api URL] [--key KEY]`,
+    '',
+    'The API key comes from --key or SLUICE_API_KEY; the API from --api or SLUICE_API_URL',
+    `(default ${DEFAULT_API_URL}).`,
+  ].join('\n');
+}
 
 /** A mistake in the command line: printed with the usage, exit code 2. */
 export class UsageError extends Error {}

@@ -1,8 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_API_URL, parseCommand, UsageError } from './args';
-import { type ImportSummary, importKeyOf, planImport } from './import';
+import { commandName, DEFAULT_API_URL, parseCommand, usage, UsageError } from './args';
+import { type ImportSummary, importKeyOf, planImport, printSummary } from './import';
 import { describeJobs } from './wait';
 import { renderBar } from './progress';
 
@@ -72,6 +72,37 @@ describe('sluice command line', () => {
     } catch (error) {
       expect(String(error)).not.toContain('slk_secret');
     }
+  });
+
+  it('names itself as the user runs it, in the usage and in the export line it suggests', () => {
+    expect(commandName('/usr/local/bin/sluice', '/home/me')).toBe('sluice');
+    expect(commandName('/srv/app/node_modules/.bin/sluice', '/srv/app')).toBe('sluice');
+    expect(commandName(undefined, '/srv/app')).toBe('sluice');
+    expect(commandName('/srv/sluice/dist/tools/cli/main.js', '/srv/sluice')).toBe(
+      'node dist/tools/cli/main.js',
+    );
+    expect(commandName('/srv/sluice/dist/tools/cli/main.js', '/home/me')).toBe(
+      'node /srv/sluice/dist/tools/cli/main.js',
+    );
+    expect(usage('node dist/tools/cli/main.js')).toContain(
+      '  node dist/tools/cli/main.js export --format csv|jsonl',
+    );
+    expect(usage()).toContain('  sluice import <file.csv>');
+    const lines: string[] = [];
+    const summary: ImportSummary = {
+      id: 'imp_1',
+      status: 'completed',
+      rows_total: 1,
+      rows_accepted: 1,
+      rows_rejected: 0,
+      errors: [],
+      errors_truncated: false,
+      error: null,
+    };
+    printSummary(summary, false, (line) => lines.push(line), 'node dist/tools/cli/main.js');
+    expect(lines).toContain(
+      'export its results: node dist/tools/cli/main.js export --format csv --import imp_1',
+    );
   });
 
   it('derives one Idempotency-Key per file content and settings', async () => {

@@ -39,6 +39,8 @@ export interface ImportOptions {
   /** How often `wait` asks for the import's progress. */
   pollMs?: number;
   log?: (line: string) => void;
+  /** How the user runs this command (`commandName`), for the line naming the export to run next. */
+  commandName?: string;
 }
 
 /**
@@ -130,7 +132,12 @@ async function upload(
 }
 
 /** Prints the import's counts and its first rejected rows; returns the process exit code. */
-export function printSummary(summary: ImportSummary, replayed: boolean, log: (line: string) => void): number {
+export function printSummary(
+  summary: ImportSummary,
+  replayed: boolean,
+  log: (line: string) => void,
+  commandName = 'sluice',
+): number {
   log(
     `import ${summary.id}: ${summary.status}${replayed ? ' (already imported earlier: nothing imported again)' : ''}`,
   );
@@ -154,7 +161,7 @@ export function printSummary(summary: ImportSummary, replayed: boolean, log: (li
   if (summary.progress) {
     log(`jobs: ${describeJobs(summary.progress, summary.credits_spent)}`);
   }
-  log(`export its results: sluice export --format csv --import ${summary.id}`);
+  log(`export its results: ${commandName} export --format csv --import ${summary.id}`);
   return summary.status === 'completed' ? 0 : 1;
 }
 
@@ -204,7 +211,7 @@ async function importFile(
   log: (line: string) => void,
 ): Promise<{ code: number; id?: string }> {
   const reported = (summary: ImportSummary, replayed: boolean) => ({
-    code: printSummary(summary, replayed, log),
+    code: printSummary(summary, replayed, log, options.commandName),
     id: summary.id,
   });
   const size = (await stat(options.file)).size;
@@ -250,7 +257,7 @@ async function importFile(
     const failed = answer.body.import as ImportSummary | undefined;
     log(`import refused (${answer.status}): ${messageOf(answer.body)}`);
     if (failed) {
-      printSummary(failed, false, log);
+      printSummary(failed, false, log, options.commandName);
     }
     return { code: 1 };
   }

@@ -5,27 +5,31 @@
  *   sluice export --format csv|jsonl [--import ID | --batch ID] [--wait] [-o FILE]
  * The key (--key or SLUICE_API_KEY) is sent as a bearer token and never printed.
  */
-import { parseCommand, UsageError, USAGE } from './args';
+import { commandName, parseCommand, UsageError, usage } from './args';
 import { runExport } from './export';
 import { runImport } from './import';
 
-export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  name = commandName(process.argv[1], process.cwd()),
+): Promise<number> {
   let command;
   try {
     command = parseCommand(argv, env);
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`sluice: ${error.message}\n\n${USAGE}\n`);
+      process.stderr.write(`sluice: ${error.message}\n\n${usage(name)}\n`);
       return 2;
     }
     throw error;
   }
   switch (command.command) {
     case 'help':
-      process.stdout.write(`${USAGE}\n`);
+      process.stdout.write(`${usage(name)}\n`);
       return 0;
     case 'import':
-      return runImport(command);
+      return runImport({ ...command, commandName: name });
     case 'export':
       return runExport(command);
   }
