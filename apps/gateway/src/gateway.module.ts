@@ -28,6 +28,8 @@ import { CancelledJobs } from './jobs/cancelled-jobs.service';
 import { JobsService } from './jobs/jobs.service';
 import { PersonsController } from './persons/persons.controller';
 import { ErasureService } from './persons/erasure.service';
+import { ErasureRuns } from './persons/erasure-runs';
+import { ErasuresController } from './persons/erasures.controller';
 import { SuppressionCheck } from './persons/suppression-check';
 import { WorkspacesController } from './admin/workspaces.controller';
 import { WorkspacesService } from './admin/workspaces.service';
@@ -73,6 +75,18 @@ import { DashboardSessionGuard, DashboardSessions } from './dashboard/dashboard-
 
 /** The workers' queues and the credit monitor's: the gateway enqueues to both and Bull Board shows both. */
 const GATEWAY_QUEUES = [...ACTIVE_QUEUE_NAMES, QUEUE_NAMES.creditMonitor];
+
+/**
+ * What Bull Board may do to a queue. Every queue's jobs can be removed, retried or emptied there
+ * and the pipeline gets over it (the recovery sweep enqueues again, from PostgreSQL, the plans and
+ * steps whose jobs went; a settled step's job run again does nothing) — except the callbacks
+ * queue: a delivery removed before its first attempt was never sent and nothing would send it,
+ * and a delivered one retried is sent again. It is shown read-only; `POST /v1/jobs/:id/callback/
+ * redeliver` sends a job's callback again.
+ */
+function boardOptionsOf(queue: string): { readOnlyMode: boolean } {
+  return { readOnlyMode: queue === QUEUE_NAMES.callbacks };
+}
 
 @Module({})
 export class GatewayModule implements NestModule {
@@ -125,7 +139,9 @@ export class GatewayModule implements NestModule {
           adapter: ExpressAdapter,
           middleware: adminTokenMiddleware(gateway.adminToken),
         }),
-        BullBoardModule.forFeature(...GATEWAY_QUEUES.map((name) => ({ name, adapter: BullMQAdapter }))),
+        BullBoardModule.forFeature(
+          ...GATEWAY_QUEUES.map((name) => ({ name, adapter: BullMQAdapter, options: boardOptionsOf(name) })),
+        ),
       ],
       controllers: [
         JobsController,
@@ -134,6 +150,7 @@ export class GatewayModule implements NestModule {
         ProvidersAdminController,
         RetentionAdminController,
         PersonsController,
+        ErasuresController,
         ProviderSettingsController,
         CreditsController,
         QuotasAdminController,
@@ -157,6 +174,7 @@ export class GatewayModule implements NestModule {
         AdminTokenGuard,
         JobsService,
         ErasureService,
+        ErasureRuns,
         SuppressionCheck,
         WorkspacesService,
         WebhookSecrets,

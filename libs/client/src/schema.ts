@@ -303,9 +303,51 @@ export interface paths {
     post?: never;
     /**
      * Erase a person everywhere and never enrich them again
-     * @description Give exactly one of `email` or `linkedin_url`. Deletes every stored row of this workspace mentioning the person (people, phones, officer e-mails, jobs with their steps and results, provider call logs, callback logs, webhook bodies, the import row errors quoting them) and the shared stores holding them, drops the cached provider answers about them and the answers kept for Idempotency-Key replays that name them, and records a suppression (a SHA-256 of the normalised identifier, never the identifier): later jobs for them are refused with `suppressed` before any credit is spent. Answers with what was erased.
+     * @description Give exactly one of `email` or `linkedin_url`. Deletes every stored row of this workspace mentioning the person (people, phones, officer e-mails, jobs with their steps and results, provider call logs, callback logs, webhook bodies, the import row errors quoting them) and the shared stores holding them, drops the cached provider answers about them and the answers kept for Idempotency-Key replays that name them, and records a suppression (a SHA-256 of the normalised identifier, never the identifier): later jobs for them are refused with `suppressed` before any credit is spent.
+     *
+     *     The suppression is recorded before the answer. The deletions read the workspace's whole history (a minute or more for a year of it): the route waits for them up to ERASURE_WAIT_MS (20 s by default) and answers 200 with what was erased and the erasure's `id`; if they take longer it answers 202 with the erasure's record (`status: running`) and `Location: /v1/erasures/{id}`, and the erasure goes on to its end. Follow it with GET /v1/erasures/{id}. Erasures of one workspace run one after another. Repeating the request is safe, and finishes an erasure that failed or was interrupted.
      */
     delete: operations['PersonsController_erase'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/erasures': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List erasures, newest first
+     * @description `status` is `running`, `completed` (with what was `erased`, as DELETE /v1/persons answers it) or `failed` (with the `error`). A running erasure whose gateway gave no sign of life for ERASURE_STALE_AFTER_MS reads as `failed`, interrupted: repeat the DELETE to finish it (repeating is safe). The person is named only by the kind and SHA-256 of the identifier their suppression is stored under. `limit` 1–100 (default 20). Pass `next_cursor` back as `cursor` for the next page; null on the last.
+     */
+    get: operations['ErasuresController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/erasures/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * An erasure: its status, what it erased, or why it failed
+     * @description `status` is `running`, `completed` (with what was `erased`, as DELETE /v1/persons answers it) or `failed` (with the `error`). A running erasure whose gateway gave no sign of life for ERASURE_STALE_AFTER_MS reads as `failed`, interrupted: repeat the DELETE to finish it (repeating is safe). The person is named only by the kind and SHA-256 of the identifier their suppression is stored under.
+     */
+    get: operations['ErasuresController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -4499,12 +4541,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Erased within ERASURE_WAIT_MS: what was erased. */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
           'application/json': {
+            id: string;
             erased: {
               batch_records: number;
               enrichment_steps: number;
@@ -4526,6 +4570,47 @@ export interface operations {
             suppressed: {
               kind: string;
             }[];
+          };
+        };
+      };
+      /** @description Suppressed, and still erasing after ERASURE_WAIT_MS: follow it at Location. */
+      202: {
+        headers: {
+          /** @description The erasure to follow: /v1/erasures/{id}. */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            id: string;
+            status: string;
+            kind: string;
+            identifier_hash: string;
+            suppressed: {
+              kind: string;
+            }[];
+            erased: {
+              batch_records: number;
+              enrichment_steps: number;
+              enrichment_requests: number;
+              callback_deliveries: number;
+              provider_calls: number;
+              webhook_events: number;
+              person_phones: number;
+              person_profiles: number;
+              email_verifications: number;
+              officer_emails: number;
+              persons: number;
+              company_officers: number;
+              companies: number;
+              imports: number;
+              idempotency_answers: number;
+              redis_cache_entries: number;
+            } | null;
+            error: string | null;
+            created_at: string;
+            finished_at: string | null;
+            heartbeat_at: string;
           };
         };
       };
@@ -4575,6 +4660,298 @@ export interface operations {
            *       "statusCode": 403,
            *       "error": "Forbidden",
            *       "message": "This API key lacks the scope 'enrich' (it has: jobs:read)."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Over the workspace’s rate limit (per minute, hour or day); see Retry-After and RateLimit-* headers. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "rate_limited",
+           *       "statusCode": 429,
+           *       "error": "Too Many Requests",
+           *       "message": "This workspace made 100 requests in the last minute, its limit; retry after 12 s."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "PostgreSQL is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  ErasuresController_list: {
+    parameters: {
+      query?: {
+        /** @description next_cursor of the previous page */
+        cursor?: unknown;
+        /** @description 1–100, default 20 */
+        limit?: unknown;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of erasures, newest first. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              id: string;
+              status: string;
+              kind: string;
+              identifier_hash: string;
+              suppressed: {
+                kind: string;
+              }[];
+              erased: {
+                batch_records: number;
+                enrichment_steps: number;
+                enrichment_requests: number;
+                callback_deliveries: number;
+                provider_calls: number;
+                webhook_events: number;
+                person_phones: number;
+                person_profiles: number;
+                email_verifications: number;
+                officer_emails: number;
+                persons: number;
+                company_officers: number;
+                companies: number;
+                imports: number;
+                idempotency_answers: number;
+                redis_cache_entries: number;
+              } | null;
+              error: string | null;
+              created_at: string;
+              finished_at: string | null;
+              heartbeat_at: string;
+            }[];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description An unknown or malformed limit or cursor. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": "Unknown query parameter(s) status; allowed: limit, cursor."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or revoked API key. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Missing API key: send the header \"Authorization: Bearer <your API key>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The API key lacks the scope this route needs. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 403,
+           *       "error": "Forbidden",
+           *       "message": "This API key lacks the scope 'enrich' (it has: jobs:read)."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Over the workspace’s rate limit (per minute, hour or day); see Retry-After and RateLimit-* headers. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "rate_limited",
+           *       "statusCode": 429,
+           *       "error": "Too Many Requests",
+           *       "message": "This workspace made 100 requests in the last minute, its limit; retry after 12 s."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 503,
+           *       "error": "Service Unavailable",
+           *       "message": "PostgreSQL is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+    };
+  };
+  ErasuresController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The erasure id, as returned by DELETE /v1/persons (its `id`, or its Location). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The erasure. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            id: string;
+            status: string;
+            kind: string;
+            identifier_hash: string;
+            suppressed: {
+              kind: string;
+            }[];
+            erased: {
+              batch_records: number;
+              enrichment_steps: number;
+              enrichment_requests: number;
+              callback_deliveries: number;
+              provider_calls: number;
+              webhook_events: number;
+              person_phones: number;
+              person_profiles: number;
+              email_verifications: number;
+              officer_emails: number;
+              persons: number;
+              company_officers: number;
+              companies: number;
+              imports: number;
+              idempotency_answers: number;
+              redis_cache_entries: number;
+            } | null;
+            error: string | null;
+            created_at: string;
+            finished_at: string | null;
+            heartbeat_at: string;
+          };
+        };
+      };
+      /** @description The id is not a UUID, or a query parameter (the route takes none). */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "error": "Bad Request",
+           *       "message": [
+           *         "Erasure id must be a UUID, as returned by DELETE /v1/persons.",
+           *         "Unknown query parameter(s) verbose; this route takes none."
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description Missing, invalid or revoked API key. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "error": "Unauthorized",
+           *       "message": "Missing API key: send the header \"Authorization: Bearer <your API key>\"."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description The API key lacks the scope this route needs. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 403,
+           *       "error": "Forbidden",
+           *       "message": "This API key lacks the scope 'enrich' (it has: jobs:read)."
+           *     }
+           */
+          'application/json': components['schemas']['ApiErrorBody'];
+        };
+      };
+      /** @description No such erasure in this workspace. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 404,
+           *       "error": "Not Found",
+           *       "message": "No erasure 6f2d0c1e-8a4b-4c3d-9e7f-1a2b3c4d5e6f in this workspace."
            *     }
            */
           'application/json': components['schemas']['ApiErrorBody'];

@@ -339,6 +339,26 @@ export class GatewayConfig {
   @Min(1000)
   @Max(24 * 3600 * 1000)
   importStaleAfterMs = 5 * 60 * 1000;
+
+  @Setting({
+    env: 'ERASURE_WAIT_MS',
+    description:
+      'How long DELETE /v1/persons waits for its erasure to finish before it answers 202 with the erasure to follow (GET /v1/erasures/:id) (ms); the erasure goes on to its end in the gateway either way. Keep it below the timeouts of the proxies in front of the gateway.',
+  })
+  @IsInt()
+  @Min(0)
+  @Max(120_000)
+  erasureWaitMs = 20_000;
+
+  @Setting({
+    env: 'ERASURE_STALE_AFTER_MS',
+    description:
+      'A running erasure whose gateway gave no sign of life for this long (ms) is read as failed, interrupted: its gateway stopped, and repeating the DELETE finishes it. A live erasure refreshes its record every third of this.',
+  })
+  @IsInt()
+  @Min(1000)
+  @Max(24 * 3600 * 1000)
+  erasureStaleAfterMs = 2 * 60 * 1000;
 }
 
 /** The per-provider workers and the orchestrator. */

@@ -38,3 +38,33 @@ export async function suppressedUnderErasureLock(
   ]);
   return rows[0]?.suppressed === true;
 }
+
+/**
+ * Erasures of one workspace run their deletions one at a time, under a second advisory lock (this
+ * class and the same hash of the workspace id), held for the deletions' transaction. Two at once
+ * would delete from the same tables in one transaction each, and could deadlock on a row both
+ * persons share (an import's errors, a provider call naming both): PostgreSQL would end one of
+ * them. Not the erasure lock above: settlements wait for that one, and must not wait for a search
+ * of the workspace's whole history.
+ */
+export const ERASURE_RUN_LOCK_CLASS = 1936487286;
+
+/**
+ * Waits for the workspace's erasure run lock and holds it for the rest of `manager`'s transaction.
+ * `timeoutMs` bounds the wait (the statement), beyond the pool's `query_timeout`: the erasure
+ * before may search a long history.
+ */
+export async function lockErasureRun(
+  manager: EntityManager,
+  workspaceId: string,
+  timeoutMs: number,
+): Promise<void> {
+  await manager.query(
+    // TypeORM types the query as a string and hands it to pg unchanged (pg reads query_timeout here).
+    {
+      text: `SELECT pg_advisory_xact_lock(${ERASURE_RUN_LOCK_CLASS}, hashtext($1::uuid::text))`,
+      query_timeout: timeoutMs,
+    } as unknown as string,
+    [workspaceId],
+  );
+}

@@ -191,33 +191,15 @@ export class CreditGate implements OnApplicationBootstrap, OnApplicationShutdown
    * Puts back in Redis every operator's pause kept in PostgreSQL that Redis no longer has (its
    * marker, or either queue's pause); returns the providers paused again. Cheap when nothing is lost:
    * one read of a table with a row per paused provider, and three reads in Redis per row (the
-   * marker and both queues' pause). A pause found missing is put back under the provider's pause
-   * lock (see `lockProviderPause`), which an operator's pause or resume holds across its own writes
-   * to both stores: the row is read again under it, so a pause an operator lifted meanwhile is not
-   * put back, and an operator's call sent meanwhile waits and then writes both stores after this.
+   * marker and both queues' pause). See {@link putBackOperatorPause}.
    */
   async restoreOperatorPauses(): Promise<ProviderName[]> {
     const rows = await this.dataSource.getRepository(ProviderPauseRow).find();
     const restored: ProviderName[] = [];
     for (const row of rows) {
       const provider = ACTIVE_PROVIDERS.find((name) => name === row.provider);
-      if (!provider || (await this.operatorPauseInRedis(provider))) {
-        continue; // a provider this version no longer runs, or a pause Redis still has
-      }
-      const putBack = await this.dataSource.transaction(async (manager) => {
-        await lockProviderPause(manager, provider);
-        const kept = await manager.getRepository(ProviderPauseRow).findOneBy({ provider });
-        if (!kept || (await this.operatorPauseInRedis(provider))) {
-          return false; // an operator resumed it, or paused it again, meanwhile
-        }
-        await pauseProvider(this.guards.redis, this.queues(provider), this.guards.queuePrefix, provider, {
-          since: kept.since.getTime(),
-          reason: kept.reason,
-          manual: true,
-        });
-        return true;
-      });
-      if (putBack) {
+      // A provider this version no longer runs is left alone.
+      if (provider && (await this.putBackOperatorPause(provider))) {
         restored.push(provider);
       }
     }
@@ -228,6 +210,46 @@ export class CreditGate implements OnApplicationBootstrap, OnApplicationShutdown
       });
     }
     return restored;
+  }
+
+  /**
+   * A step found an operator's pause on a provider whose queue ran: it was resumed some other way
+   * than by the admin API (Bull Board's resume or "resume all" lifts the queue's pause, not the
+   * operator's). Pauses its queues again, as {@link restoreOperatorPauses} would at the next sweep.
+   */
+  async keepOperatorPause(provider: ProviderName): Promise<void> {
+    if (await this.putBackOperatorPause(provider)) {
+      this.logger.warn({
+        msg: "an operator's pause had its queues resumed outside the admin API (Bull Board?): paused again; POST /v1/admin/providers/:name/resume lifts it",
+        provider,
+      });
+    }
+  }
+
+  /**
+   * Puts an operator's pause kept in PostgreSQL back in Redis when Redis lacks any part of it (its
+   * marker, or either queue's pause); whether it did. Under the provider's pause lock (see
+   * `lockProviderPause`), which an operator's pause or resume holds across its own writes to both
+   * stores: the row is read again under it, so a pause an operator lifted meanwhile is not put
+   * back, and an operator's call sent meanwhile waits and then writes both stores after this.
+   */
+  private async putBackOperatorPause(provider: ProviderName): Promise<boolean> {
+    if (await this.operatorPauseInRedis(provider)) {
+      return false;
+    }
+    return this.dataSource.transaction(async (manager) => {
+      await lockProviderPause(manager, provider);
+      const kept = await manager.getRepository(ProviderPauseRow).findOneBy({ provider });
+      if (!kept || (await this.operatorPauseInRedis(provider))) {
+        return false; // an operator resumed it, or paused it again, meanwhile
+      }
+      await pauseProvider(this.guards.redis, this.queues(provider), this.guards.queuePrefix, provider, {
+        since: kept.since.getTime(),
+        reason: kept.reason,
+        manual: true,
+      });
+      return true;
+    });
   }
 
   /** Whether Redis holds the whole of an operator's pause: its marker and both queues paused. */

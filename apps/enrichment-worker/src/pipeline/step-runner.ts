@@ -943,9 +943,9 @@ export class StepRunner {
     // And a person erased since the request was accepted is never paid for (defence in depth: the
     // gateway refuses them at job creation). A workspace that had erased nobody when the step was
     // taken, under a second ago, has nobody to check for (as with the status read above).
-    const [cancelled, paused, suppressed] = await Promise.all([
+    const [cancelled, pause, suppressed] = await Promise.all([
       this.isCancelled(request, readAt),
-      cost.credits > 0 ? this.isPausedFor(provider, account) : false,
+      this.gate.pauseOf(provider),
       cost.credits > 0 && (loaded.workspaceSuppresses || Date.now() - readAt >= TAKE_TRUSTED_MS)
         ? this.ledger.isSuppressed(request.workspaceId, [
             request.input,
@@ -953,14 +953,21 @@ export class StepRunner {
           ])
         : false,
     ]);
+    // An operator's pause stops every call, free ones too (see awaitOperatorResume); a pause for
+    // credits stops the paid calls on the platform's account.
+    const paused = pause !== null && (pause.manual === true || (cost.credits > 0 && !account));
     // The step ends without its call (or before the call's next request): nothing was paid for.
     const stopUncalled = async (why: 'suppressed' | 'cancelled' | 'paused'): Promise<{ settled: string }> => {
       await this.releaseCredits(request.workspaceId, provider, step.id, account);
       await this.cache.unclaim(request.workspaceId, cacheKey, owner);
+      if (why === 'paused' && (await this.gate.pauseOf(provider))?.manual === true) {
+        return this.awaitOperatorResume(job, token, provider);
+      }
       if (why === 'paused' && !account) {
         return this.outOfCredits(job, token, provider, options, settle, 'the provider is paused for credits');
       }
-      // A workspace's own account is paused only by an operator (see isPausedFor).
+      // A workspace's own account stops only for an operator's pause (see isPausedFor), here one
+      // lifted in the instant since it stopped the call: skipped, as before such pauses waited.
       const reason = why === 'paused' ? 'paused_by_operator' : why;
       return { settled: await settle({ state: 'skipped', reason, latencyMs: null, credits: 0 }) };
     };
@@ -1844,6 +1851,24 @@ export class StepRunner {
       now + QUOTA_HOLD_RECHECK_MS,
     );
     await job.moveToDelayed(wakeAt, token);
+    throw new DelayedError();
+  }
+
+  /**
+   * An operator paused the provider, and this step was taken all the same: its queue was resumed
+   * some other way than by the admin API (Bull Board's resume, or its "resume all"), or the step
+   * was taken as the pause landed. No call goes out, paid or free, and the step is not skipped: it
+   * waits for the operator's resume, as the steps still in the paused queue do. The provider's
+   * queues are paused again from the pause kept in PostgreSQL, and the job is delayed; once due, it
+   * joins the paused queue's waiting jobs.
+   */
+  private async awaitOperatorResume(
+    job: Job<ProviderStepPayload>,
+    token: string | undefined,
+    provider: ProviderName,
+  ): Promise<never> {
+    await this.gate.keepOperatorPause(provider);
+    await job.moveToDelayed(Date.now() + CREDIT_WAIT_MS, token);
     throw new DelayedError();
   }
 

@@ -149,12 +149,31 @@ export function schemaOfExample(example: unknown, options: ExampleSchemaOptions 
 export function ApiAnswer(
   status: number,
   example: unknown,
-  options: ExampleSchemaOptions & { description?: string } = {},
+  options: ExampleSchemaOptions & {
+    description?: string;
+    /** Headers of the answer, each with what it holds (a string). */
+    headers?: Record<string, string>;
+    /**
+     * The answer the schema is read off, when the example shown leaves a value null that is
+     * otherwise an object (a record still running has nothing `erased` yet).
+     */
+    shape?: unknown;
+  } = {},
 ): MethodDecorator & ClassDecorator {
   return ApiResponse({
     status,
     description: options.description ?? '',
-    schema: schemaOfExample(example, options),
+    schema: { ...schemaOfExample(options.shape ?? example, options), example },
+    ...(options.headers
+      ? {
+          headers: Object.fromEntries(
+            Object.entries(options.headers).map(([name, description]) => [
+              name,
+              { description, schema: { type: 'string' } },
+            ]),
+          ),
+        }
+      : {}),
   });
 }
 

@@ -266,24 +266,54 @@ export const RETENTION_RUNS_EXAMPLE = {
   ],
 };
 
+const ERASED_EXAMPLE = {
+  batch_records: 0,
+  enrichment_steps: 3,
+  enrichment_requests: 1,
+  callback_deliveries: 1,
+  provider_calls: 0,
+  webhook_events: 0,
+  person_phones: 1,
+  person_profiles: 1,
+  email_verifications: 1,
+  officer_emails: 0,
+  persons: 1,
+  company_officers: 0,
+  companies: 0,
+  imports: 0,
+  idempotency_answers: 1,
+  redis_cache_entries: 2,
+};
+
+/** DELETE /v1/persons, finished within ERASURE_WAIT_MS. */
 export const ERASURE_EXAMPLE = {
-  erased: {
-    batch_records: 0,
-    enrichment_steps: 3,
-    enrichment_requests: 1,
-    callback_deliveries: 1,
-    provider_calls: 0,
-    webhook_events: 0,
-    person_phones: 1,
-    person_profiles: 1,
-    email_verifications: 1,
-    officer_emails: 0,
-    persons: 1,
-    company_officers: 0,
-    companies: 0,
-    imports: 0,
-    idempotency_answers: 1,
-    redis_cache_entries: 2,
-  },
+  id: '6f2d0c1e-8a4b-4c3d-9e7f-1a2b3c4d5e6f',
+  erased: ERASED_EXAMPLE,
   suppressed: [{ kind: 'email' }, { kind: 'linkedin_url' }],
 };
+
+/** An erasure's record: GET /v1/erasures/:id, and DELETE /v1/persons when it answers 202. */
+export const ERASURE_RECORD_EXAMPLE = {
+  id: '6f2d0c1e-8a4b-4c3d-9e7f-1a2b3c4d5e6f',
+  status: 'completed',
+  kind: 'email',
+  identifier_hash: 'a7c3e1f0b9d24c6e8f1a3b5c7d9e0f2a4b6c8d0e1f3a5b7c9d1e3f5a7b9c1d3e',
+  suppressed: [{ kind: 'email' }, { kind: 'linkedin_url' }],
+  erased: ERASED_EXAMPLE,
+  error: null,
+  created_at: '2026-12-02T10:00:00.000Z',
+  finished_at: '2026-12-02T10:01:02.000Z',
+  heartbeat_at: '2026-12-02T10:01:02.000Z',
+};
+
+/** DELETE /v1/persons, not finished within ERASURE_WAIT_MS. */
+export const ERASURE_RUNNING_EXAMPLE = {
+  ...ERASURE_RECORD_EXAMPLE,
+  status: 'running',
+  erased: null,
+  finished_at: null,
+  heartbeat_at: '2026-12-02T10:00:20.000Z',
+};
+
+/** What a stored erasure may leave empty. */
+export const ERASURE_RECORD_NULLABLE = ['erased', 'error', 'finished_at'] as const;

@@ -3,7 +3,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CallbackConfig, CoreConfig } from '@sluice/config';
-import { lockForErasure } from '@sluice/db';
+import { lockErasureRun, lockForErasure } from '@sluice/db';
 import { SecretBox } from '@sluice/platform';
 import { normalizeIdentifier, suppressionHash, type SuppressionIdentifierKind } from '@sluice/enrichment';
 import { QUEUE_NAMES } from '@sluice/queue';
@@ -21,6 +21,20 @@ import { erasureMarkKey } from './erasure-mark';
 export interface ErasureReport {
   erased: Record<string, number>;
   suppressed: { kind: SuppressionIdentifierKind }[];
+}
+
+/** A person's normalised identifiers by kind: the one an erasure was asked by and those found beside it. */
+export type ErasureIdentifiers = Map<SuppressionIdentifierKind, Set<string>>;
+
+/** How an erasure in progress is followed and stopped. */
+export interface ErasureOptions {
+  /** Aborted to stop the deletions between two statements (they roll back together). */
+  signal?: AbortSignal;
+  /**
+   * Told the PostgreSQL backend running the deletions and when their transaction began, so that
+   * its statement can be cancelled while that transaction lasts.
+   */
+  onConnection?: (backend: { pid: number; started: string }) => void;
 }
 
 /** SQL: `expr` mentions one of the needles ($2) as a whole identifier (their patterns: $3). */
@@ -87,7 +101,7 @@ const searching = (text: string): string =>
   // TypeORM types the query as a string and hands it to pg unchanged (as queryPrepared does).
   ({ text, query_timeout: SEARCH_TIMEOUT_MS }) as unknown as string;
 
-const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+export const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * A pattern matching `needle` only as a whole identifier (PostgreSQL and JavaScript regular
@@ -115,7 +129,7 @@ function namingAny(needles: Set<string>): (text: string | null | undefined) => b
  * Erases one person from a workspace (`DELETE /v1/persons`): every row of the workspace's data and
  * of the shared stores that mentions them, the pipeline's cached provider answers about them, and
  * records the suppression so they are never enriched again. The suppression commits first, then
- * the deletions, together or not at all (see `erase`).
+ * the deletions, together or not at all (see `suppress`). ErasureRuns runs it for the API.
  */
 @Injectable()
 export class ErasureService {
@@ -133,55 +147,90 @@ export class ErasureService {
     this.box = SecretBox.fromSetting(callbacks.encryptionKey);
   }
 
+  /**
+   * Erases the person at once (`suppress`, then `eraseSuppressed`): the suppression commits first,
+   * then the deletions, together or not at all.
+   */
   async erase(
     workspaceId: string,
     kind: SuppressionIdentifierKind,
     normalised: string,
+    options: ErasureOptions = {},
   ): Promise<ErasureReport> {
-    const erased: Record<string, number> = {};
-    const cacheKeys = new Set<string>();
-    const stepIds = new Set<string>();
-    const needles = new Set<string>();
-    const identifiers = new Map<SuppressionIdentifierKind, Set<string>>([
+    const identifiers = await this.dataSource.transaction((manager) =>
+      this.suppress(manager, workspaceId, kind, normalised),
+    );
+    return this.eraseSuppressed(workspaceId, kind, identifiers, options);
+  }
+
+  /**
+   * Records the person's suppression in `manager`'s transaction (which the caller commits before
+   * anything else of the erasure runs); answers the person's identifiers, for `eraseSuppressed`.
+   */
+  async suppress(
+    manager: EntityManager,
+    workspaceId: string,
+    kind: SuppressionIdentifierKind,
+    normalised: string,
+  ): Promise<ErasureIdentifiers> {
+    const identifiers: ErasureIdentifiers = new Map([
       ['email', new Set()],
       ['linkedin_url', new Set()],
     ]);
     identifiers.get(kind)?.add(normalised);
-    // First, the suppression, under the workspace's erasure lock held exclusively: settlements
+    // The suppression, under the workspace's erasure lock held exclusively: settlements
     // storing an answer about a person check the suppressions under this lock, held shared, so one
     // that checked before this commits has committed before it gets the lock, and one that checks
     // after finds the suppression and stores nothing. From then on nothing naming the person is
-    // stored again, and all that was is committed: the search below, which reads every row the
-    // workspace keeps (minutes on a long history), needs no lock, and each of its statements reads
-    // what committed before it began. Held through the search, the lock made every settlement of
-    // the workspace that names a person wait for all of it. The suppression commits first: when the
-    // deletions fail (all of them roll back together) the request fails and a repeat finishes the
-    // erasure, finding the person's other identifiers again in their rows, which are still there.
-    await this.dataSource.transaction(async (manager) => {
-      await lockForErasure(manager, workspaceId);
-      // The person's other identifiers (the LinkedIn URL of an e-mail and vice versa) go too.
-      const people = await manager.query<{ email: string | null; linkedin_url: string | null }[]>(
-        `SELECT email, linkedin_url FROM persons WHERE workspace_id = $1 AND (lower(email) = $2 OR lower(linkedin_url) = $2)`,
-        [workspaceId, normalised],
-      );
-      for (const person of people) {
-        for (const k of ['email', 'linkedin_url'] as const) {
-          const value = person[k] ? normalizeIdentifier(k, person[k]) : null;
-          if (value) {
-            identifiers.get(k)?.add(value);
-          }
+    // stored again, and all that was is committed: the search (`eraseSuppressed`), which reads every
+    // row the workspace keeps (minutes on a long history), needs no such lock, and each of its
+    // statements reads what committed before it began. Held through the search, the lock made every
+    // settlement of the workspace that names a person wait for all of it. The suppression commits
+    // first: when the deletions fail (all of them roll back together) the erasure fails and a repeat
+    // finishes it, finding the person's other identifiers again in their rows, which are still there.
+    await lockForErasure(manager, workspaceId);
+    // The person's other identifiers (the LinkedIn URL of an e-mail and vice versa) go too.
+    const people = await manager.query<{ email: string | null; linkedin_url: string | null }[]>(
+      `SELECT email, linkedin_url FROM persons WHERE workspace_id = $1 AND (lower(email) = $2 OR lower(linkedin_url) = $2)`,
+      [workspaceId, normalised],
+    );
+    for (const person of people) {
+      for (const k of ['email', 'linkedin_url'] as const) {
+        const value = person[k] ? normalizeIdentifier(k, person[k]) : null;
+        if (value) {
+          identifiers.get(k)?.add(value);
         }
       }
-      for (const [k, values] of identifiers) {
-        for (const value of values) {
-          await manager.query(
-            `INSERT INTO suppressions (workspace_id, kind, identifier_hash) VALUES ($1, $2, $3)
-             ON CONFLICT (workspace_id, kind, identifier_hash) DO NOTHING`,
-            [workspaceId, k, suppressionHash(value)],
-          );
-        }
+    }
+    for (const [k, values] of identifiers) {
+      for (const value of values) {
+        await manager.query(
+          `INSERT INTO suppressions (workspace_id, kind, identifier_hash) VALUES ($1, $2, $3)
+           ON CONFLICT (workspace_id, kind, identifier_hash) DO NOTHING`,
+          [workspaceId, k, suppressionHash(value)],
+        );
       }
-    });
+    }
+    return identifiers;
+  }
+
+  /**
+   * Deletes everything of the workspace naming a person whose suppression `suppress` committed:
+   * their rows, in one transaction taken under the workspace's erasure run lock (one erasure of a
+   * workspace deletes at a time), then the answers kept for Idempotency-Key replays and the Redis
+   * caches naming them.
+   */
+  async eraseSuppressed(
+    workspaceId: string,
+    kind: SuppressionIdentifierKind,
+    identifiers: ErasureIdentifiers,
+    options: ErasureOptions = {},
+  ): Promise<ErasureReport> {
+    options.signal?.throwIfAborted();
+    const erased: Record<string, number> = {};
+    const cacheKeys = new Set<string>();
+    const stepIds = new Set<string>();
+    const needles = new Set<string>();
     for (const [k, values] of identifiers) {
       for (const value of values) {
         // A LinkedIn URL is stored in many spellings: search by its `linkedin.com/in/<slug>` core.
@@ -191,7 +240,19 @@ export class ErasureService {
     const needleList = [...needles];
     const patterns = needleList.map(wholeIdentifierPattern);
     await this.dataSource.transaction(async (manager) => {
+      // now() is the transaction's start: the backend is told with it, so that a cancel finds this
+      // transaction and never a later one of the pooled connection.
+      const [backend] = await manager.query<{ pid: number; started: string }[]>(
+        'SELECT pg_backend_pid() AS pid, now()::text AS started',
+      );
+      options.onConnection?.(backend);
+      // Another erasure of the workspace deleting now would lock rows this one deletes, and this one
+      // rows it deletes (a row naming both persons, seen in another order): the second waits here.
+      await lockErasureRun(manager, workspaceId, SEARCH_TIMEOUT_MS);
       for (const { table, scope, alsoIf } of TABLES) {
+        // A shutdown that cannot wait for the end stops between statements (and cancels the one
+        // running): the deletions roll back together, and a repeat of the erasure finishes it.
+        options.signal?.throwIfAborted();
         const deleted = await this.deleteMentions(
           manager,
           table,

@@ -1,14 +1,30 @@
-import { BadRequestException, Controller, Delete, HttpCode, Query, UseGuards } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  Delete,
+  HttpCode,
+  HttpStatus,
+  Query,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { normalizeIdentifier, suppressionHash, type SuppressionIdentifierKind } from '@sluice/enrichment';
-import { AuditLog } from '../audit/audit-log.service';
+import { GatewayConfig } from '@sluice/config';
+import { normalizeIdentifier, type SuppressionIdentifierKind } from '@sluice/enrichment';
+import type { Response } from 'express';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
 import { RequireScope } from '../auth/scopes';
 import { refuseUnknownParams, TakesQuery } from '../http-params';
 import { ApiAnswer, ApiDelete, ApiError, ApiKeyErrors } from '../openapi/decorators';
-import { ERASURE_EXAMPLE } from '../openapi/examples';
-import { ErasureService, type ErasureReport } from './erasure.service';
+import {
+  ERASURE_EXAMPLE,
+  ERASURE_RECORD_EXAMPLE,
+  ERASURE_RECORD_NULLABLE,
+  ERASURE_RUNNING_EXAMPLE,
+} from '../openapi/examples';
+import { ErasureRuns, type ErasureView } from './erasure-runs';
+import type { ErasureReport } from './erasure.service';
 
 /** Erasure of a person on request (a data subject's right to erasure), with their suppression. */
 @ApiTags('persons')
@@ -18,8 +34,8 @@ import { ErasureService, type ErasureReport } from './erasure.service';
 @Controller('v1/persons')
 export class PersonsController {
   constructor(
-    private readonly erasure: ErasureService,
-    private readonly audit: AuditLog,
+    private readonly erasures: ErasureRuns,
+    private readonly config: GatewayConfig,
   ) {}
 
   @Delete()
@@ -30,11 +46,17 @@ export class PersonsController {
   @ApiOperation({
     summary: 'Erase a person everywhere and never enrich them again',
     description:
-      'Give exactly one of `email` or `linkedin_url`. Deletes every stored row of this workspace mentioning the person (people, phones, officer e-mails, jobs with their steps and results, provider call logs, callback logs, webhook bodies, the import row errors quoting them) and the shared stores holding them, drops the cached provider answers about them and the answers kept for Idempotency-Key replays that name them, and records a suppression (a SHA-256 of the normalised identifier, never the identifier): later jobs for them are refused with `suppressed` before any credit is spent. Answers with what was erased.',
+      "Give exactly one of `email` or `linkedin_url`. Deletes every stored row of this workspace mentioning the person (people, phones, officer e-mails, jobs with their steps and results, provider call logs, callback logs, webhook bodies, the import row errors quoting them) and the shared stores holding them, drops the cached provider answers about them and the answers kept for Idempotency-Key replays that name them, and records a suppression (a SHA-256 of the normalised identifier, never the identifier): later jobs for them are refused with `suppressed` before any credit is spent.\n\nThe suppression is recorded before the answer. The deletions read the workspace's whole history (a minute or more for a year of it): the route waits for them up to ERASURE_WAIT_MS (20 s by default) and answers 200 with what was erased and the erasure's `id`; if they take longer it answers 202 with the erasure's record (`status: running`) and `Location: /v1/erasures/{id}`, and the erasure goes on to its end. Follow it with GET /v1/erasures/{id}. Erasures of one workspace run one after another. Repeating the request is safe, and finishes an erasure that failed or was interrupted.",
   })
   @ApiQuery({ name: 'email', required: false, example: 'jane.doe@example.com' })
   @ApiQuery({ name: 'linkedin_url', required: false, example: 'https://www.linkedin.com/in/jane-doe' })
-  @ApiAnswer(200, ERASURE_EXAMPLE)
+  @ApiAnswer(200, ERASURE_EXAMPLE, { description: 'Erased within ERASURE_WAIT_MS: what was erased.' })
+  @ApiAnswer(202, ERASURE_RUNNING_EXAMPLE, {
+    description: 'Suppressed, and still erasing after ERASURE_WAIT_MS: follow it at Location.',
+    nullable: ERASURE_RECORD_NULLABLE,
+    shape: ERASURE_RECORD_EXAMPLE,
+    headers: { Location: 'The erasure to follow: /v1/erasures/{id}.' },
+  })
   @ApiError(
     400,
     'Neither or both identifiers given, an unknown query parameter, the identifier is not an e-mail address / LinkedIn profile URL, or a body with fields (the route takes none).',
@@ -44,9 +66,10 @@ export class PersonsController {
     @CurrentCaller() caller: Caller,
     @CorrelationId() correlationId: string,
     @Query() query: Record<string, unknown>,
+    @Res({ passthrough: true }) response: Response,
     @Query('email') email?: unknown,
     @Query('linkedin_url') linkedinUrl?: unknown,
-  ): Promise<ErasureReport> {
+  ): Promise<(ErasureReport & { id: string }) | ErasureView> {
     // The erasure cannot be undone: a parameter it does not take (dry_run=true) must not be ignored.
     refuseUnknownParams(query, ['email', 'linkedin_url']);
     const given = [
@@ -65,19 +88,13 @@ export class PersonsController {
           : 'linkedin_url must be a LinkedIn profile URL, e.g. https://www.linkedin.com/in/jane-doe.',
       );
     }
-    const report = await this.erasure.erase(caller.workspaceId, kind, normalised);
-    // The person is named by the hash their suppression is stored under, never by the identifier:
-    // an audit row outlives the erasure (the trail is append-only), so a clear identifier here
-    // would keep exactly what was erased.
-    await this.audit.record({
-      workspaceId: caller.workspaceId,
-      actor: caller.apiKeyId,
-      action: 'person.erase',
-      targetType: 'person',
-      targetId: suppressionHash(normalised),
-      details: { kind, erased: report.erased, suppressed: report.suppressed.length },
-      correlationId,
-    });
-    return report;
+    const { view, done } = await this.erasures.start(caller, correlationId, kind, normalised);
+    const report = await this.erasures.outcome(done, this.config.erasureWaitMs);
+    if (report) {
+      return { id: view.id, ...report };
+    }
+    response.status(HttpStatus.ACCEPTED);
+    response.setHeader('Location', `/v1/erasures/${view.id}`);
+    return view;
   }
 }

@@ -32,6 +32,7 @@ import { Suppression } from './suppression.entity';
 import { ProviderSettingsRow } from './provider-settings.entity';
 import { ProviderPauseRow } from './provider-pause.entity';
 import { IdempotencyAnswer } from './idempotency-answer.entity';
+import { ErasureRecord } from './erasure.entity';
 
 export * from './api-key.entity';
 export * from './company.entity';
@@ -67,6 +68,7 @@ export * from './export.entity';
 export * from './audit-event.entity';
 export * from './retention-run.entity';
 export * from './suppression.entity';
+export * from './erasure.entity';
 
 /** The explicit entity list: no globs, so a build never silently misses an entity. */
 export const ENTITIES = [
@@ -104,4 +106,5 @@ export const ENTITIES = [
   ProviderSettingsRow,
   ProviderPauseRow,
   IdempotencyAnswer,
+  ErasureRecord,
 ];

@@ -37,6 +37,7 @@ import { RequestRetryOf1796540000000 } from './1796540000000-RequestRetryOf';
 import { ReportIndexes1796550000000 } from './1796550000000-ReportIndexes';
 import { RetryOfBackfill1796560000000 } from './1796560000000-RetryOfBackfill';
 import { SuppressionLookup1796570000000 } from './1796570000000-SuppressionLookup';
+import { Erasures1796580000000 } from './1796580000000-Erasures';
 
 /** Every migration, in order. Listed explicitly (no glob) so that compiled and test runs agree. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -79,4 +80,5 @@ export const MIGRATIONS: (new () => object)[] = [
   ReportIndexes1796550000000,
   RetryOfBackfill1796560000000,
   SuppressionLookup1796570000000,
+  Erasures1796580000000,
 ];
