@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ModuleRef } from '@nestjs/core';
-import type { CoreConfig, WorkerConfig } from '@sluice/config';
+import type { CallbackConfig, CoreConfig, WorkerConfig } from '@sluice/config';
 import { createDataSource, usageBetween } from '@sluice/db';
 import type { DataSource, EntityManager } from 'typeorm';
 import { RequestRecovery } from '../../apps/enrichment-worker/src/orchestrator/request-recovery.service';
@@ -135,6 +135,8 @@ describe('reads over a window of a large table', () => {
       {} as ModuleRef,
       {} as CreditGate,
       {} as Orchestrator,
+      {} as CallbackConfig,
+      {} as ConstructorParameters<typeof RequestRecovery>[8],
     );
     const sweep = recovery as unknown as {
       requeueLostSteps(cutoff: Date, renew: () => Promise<boolean>): Promise<number>;
@@ -143,6 +145,30 @@ describe('reads over a window of a large table', () => {
       0,
     );
     expect(scansOf('enrichment_steps')).toEqual(['Index Scan ix_enrichment_steps_pending_created']);
+  });
+
+  it('reads the requests finished within a callback’s tries, not every request, for callbacks lost with Redis', async () => {
+    const recovery = new RequestRecovery(
+      explaining as unknown as DataSource,
+      { client: Promise.resolve(redis) } as unknown as ConstructorParameters<typeof RequestRecovery>[1],
+      {} as WorkerConfig,
+      { queuePrefix: prefix } as CoreConfig,
+      {} as ModuleRef,
+      {} as CreditGate,
+      {} as Orchestrator,
+      // The default tries: about 23 hours of them.
+      { maxAttempts: 15, backoffMs: 5000 } as CallbackConfig,
+      {} as ConstructorParameters<typeof RequestRecovery>[8],
+    );
+    const sweep = recovery as unknown as {
+      requeueLostCallbacks(cutoff: Date, renew: () => Promise<boolean>): Promise<number>;
+    };
+    // None of the year's requests has a callback_url: nothing owed, and the check is done.
+    expect(await sweep.requeueLostCallbacks(new Date(Date.now() + 60_000), () => Promise.resolve(true))).toBe(
+      0,
+    );
+    expect(scansOf('enrichment_requests')).toEqual(['Index Scan ix_enrichment_requests_completed']);
+    expect(await redis.get(`${prefix}:pipeline:recovery-callbacks`)).toBe('checked');
   });
 
   it('sums the charges of the month and of the burn window from the window’s rows', async () => {

@@ -34,15 +34,20 @@ export class PipelineEvents implements OnApplicationBootstrap, OnApplicationShut
     this.redis = new Redis(connectionOptions(this.core.redisUrl, 'worker', 'sluice-credit-monitor-events'));
     this.errors.watch('pipeline events reader', this.redis);
     const key = pipelineEventsKey(this.core.queuePrefix);
+    await this.createGroup(key, '$');
+    this.running = true;
+    this.loop = this.run(key);
+  }
+
+  /** Makes the consumer group, reading from `from`; one made meanwhile by another monitor is kept. */
+  private async createGroup(key: string, from: '$' | '0'): Promise<void> {
     try {
-      await this.redis.xgroup('CREATE', key, GROUP, '$', 'MKSTREAM');
+      await (this.redis as Redis).xgroup('CREATE', key, GROUP, from, 'MKSTREAM');
     } catch (error) {
       if (!String(error).includes('BUSYGROUP')) {
         throw error;
       }
     }
-    this.running = true;
-    this.loop = this.run(key);
   }
 
   private async run(key: string): Promise<void> {
@@ -77,6 +82,22 @@ export class PipelineEvents implements OnApplicationBootstrap, OnApplicationShut
       } catch (error) {
         if (!this.running) {
           return;
+        }
+        if (String(error).includes('NOGROUP')) {
+          // Redis lost its data (a restart without persistence, a failover, a flush): the stream
+          // and its group went with it, and every read would fail until a restart, each pause
+          // raising no alert. Made again from the stream's start: what the workers wrote since the
+          // loss has not been read.
+          const made = await this.createGroup(key, '0').then(
+            () => true,
+            () => false,
+          );
+          if (made) {
+            this.logger.warn({
+              msg: 'pipeline events: consumer group missing from Redis (lost with its data): made again',
+            });
+            continue;
+          }
         }
         this.logger.warn({ msg: 'pipeline events: read failed', error: String(error) });
         await new Promise((resolve) => setTimeout(resolve, 1000));

@@ -3,8 +3,10 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { ModuleRef } from '@nestjs/core';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { CoreConfig, WorkerConfig } from '@sluice/config';
+import { CallbackConfig, CoreConfig, WorkerConfig } from '@sluice/config';
 import {
+  callbackJobOptions,
+  callbacksCheckKey,
   holdLease,
   JOB_NAMES,
   JOB_PRIORITY,
@@ -16,6 +18,7 @@ import {
   recoveryLeaseKey,
   recoveryScanKey,
   releaseLease,
+  type CallbackDeliverPayload,
   type EnrichmentPlanPayload,
   type ProviderName,
 } from '@sluice/queue';
@@ -76,6 +79,22 @@ function replanOptions(request: PlannedRequest): ReturnType<typeof planJobOption
   return planJobOptions(request.id, request.priority, first);
 }
 
+/** A finished request whose callback may still be owed: its delivery job is to be looked for. */
+interface OwedCallback {
+  id: string;
+  workspace_id: string;
+  position: string;
+}
+
+/**
+ * The longest span of a callback's tries looked back over: failed deliveries are kept this long in
+ * Redis (see `callbackJobOptions`), so one that failed for good longer ago cannot be told from one lost.
+ */
+const CALLBACK_SPAN_MAX_MS = 14 * 24 * 3_600_000;
+
+/** What the callbacks' check key holds once a check after a loss of Redis's data is done. */
+const CALLBACKS_CHECKED = 'checked';
+
 interface PendingStep {
   id: string;
   provider: string;
@@ -94,7 +113,8 @@ interface PendingStep {
  * derives from the request id, so a request whose job is still waiting is not planned twice.
  * When Redis loses its data, the scheduler is put back (see {@link JobSchedulerKeeper}) and the
  * sweep enqueues again, from PostgreSQL, every request and step whose job was lost with it, after
- * putting back the operators' pauses lost with them (see {@link CreditGate.restoreOperatorPauses}).
+ * putting back the operators' pauses lost with them (see {@link CreditGate.restoreOperatorPauses}),
+ * and the deliveries of finished requests' callbacks still owed (see {@link requeueLostCallbacks}).
  */
 @Injectable()
 export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -110,6 +130,8 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
     private readonly moduleRef: ModuleRef,
     private readonly creditGate: CreditGate,
     private readonly orchestrator: Orchestrator,
+    private readonly callbacks: CallbackConfig,
+    @InjectQueue(QUEUE_NAMES.callbacks) private readonly callbackQueue: Queue<CallbackDeliverPayload>,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -166,6 +188,7 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
       let enqueued = await this.requeueStrandedRequests(cutoff, renew);
       enqueued += await this.unstickRunning(cutoff);
       enqueued += await this.requeueLostSteps(cutoff, renew);
+      enqueued += await this.requeueLostCallbacks(cutoff, renew);
       if (enqueued > 0) {
         this.logger.warn({ msg: 're-enqueued stranded requests', count: enqueued });
       }
@@ -296,6 +319,76 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /**
+   * A finished request's callback whose delivery job is gone (Redis lost its data while the
+   * delivery waited for its turn or for its next try) gets its job back, so the receiver hears of
+   * the request once it answers. Owed: a `callback_url`, no attempt answered 2xx or `410 Gone`, no
+   * delivery that used up its `CALLBACK_MAX_ATTEMPTS` tries, finished within the span those tries
+   * take (the job would have given up by now). Looking costs a read of every such request of that
+   * span, so it is done only after a loss: a key in Redis says the last check is done, and a
+   * missing key (gone with Redis's data, or never set) starts one. That check ends once it has read
+   * every request finished before the moment the loss was seen (the sweep's cutoff lags behind it).
+   * A job still there, or failed for good, is left as it is; a restored one starts its tries again.
+   */
+  private async requeueLostCallbacks(cutoff: Date, renew: RenewLease): Promise<number> {
+    const redis = await this.redis();
+    const key = callbacksCheckKey(this.core.queuePrefix);
+    const state = await redis.get(key);
+    if (state === CALLBACKS_CHECKED) {
+      return 0;
+    }
+    const seenAt = state === null ? Date.now() : Number(state);
+    if (state === null) {
+      await redis.set(key, String(seenAt));
+    }
+    const { maxAttempts, backoffMs } = this.callbacks;
+    // The exponential backoff's delays between the tries, jitter only shortening them.
+    const span = Math.min(backoffMs * (2 ** (maxAttempts - 1) - 1), CALLBACK_SPAN_MAX_MS) + backoffMs;
+    const since = new Date(Math.min(cutoff.getTime(), Date.now() - span));
+    let requeued = 0;
+    const finished = await this.scan<OwedCallback>(
+      'callbacks',
+      renew,
+      (after, limit) =>
+        this.dataSource.query(
+          `SELECT r.id, r.workspace_id, ${positionOf('r.completed_at')}
+             FROM enrichment_requests r
+            WHERE r.completed_at >= $1 AND r.completed_at < $2
+              AND r.callback_url IS NOT NULL
+              AND (r.completed_at, r.id) > ($3::timestamptz, $4::uuid)
+              AND NOT EXISTS (
+                    SELECT 1 FROM callback_deliveries d
+                     WHERE d.request_id = r.id
+                       AND (d.status BETWEEN 200 AND 299 OR d.status = 410 OR d.attempt >= $5))
+            ORDER BY r.completed_at, r.id
+            LIMIT ${limit}`,
+          [since, cutoff, after.position, after.id, maxAttempts],
+        ),
+      async (page) => {
+        requeued += await this.restoreJobs(
+          page.map((request) => ({
+            queues: [this.callbackQueue as Queue],
+            jobId: callbackJobOptions(request.id, this.callbacks).jobId as string,
+            add: () =>
+              this.callbackQueue.add(
+                JOB_NAMES.callbackDeliver,
+                { requestId: request.id, workspaceId: request.workspace_id },
+                callbackJobOptions(request.id, this.callbacks),
+              ),
+          })),
+          { retryFailed: false },
+        );
+      },
+    );
+    if (requeued > 0) {
+      this.logger.warn({ msg: 'callback deliveries lost with Redis data queued again', count: requeued });
+    }
+    if (finished && cutoff.getTime() >= seenAt) {
+      await redis.set(key, CALLBACKS_CHECKED);
+    }
+    return requeued;
+  }
+
+  /**
    * Reads the rows of one scan (`queued` requests, `pending` steps) a page at a time, in order of
    * creation, from where the previous tick stopped, and hands each page over to be checked. A
    * scan that always began with the oldest rows would never see past a backlog: with a provider
@@ -305,40 +398,46 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
    * starts again from the oldest), and a scan that reaches the newest row starts again from the
    * oldest at the next tick. At most SWEEP_PAGES pages are read per tick. The sweep's lease is
    * renewed after each page; a sweep that lost it stops there and leaves the position to the other.
+   * Answers whether the scan reached the newest row this tick.
    */
   private async scan<Row extends { id: string; position: string }>(
-    name: 'requests' | 'steps',
+    name: 'requests' | 'steps' | 'callbacks',
     renew: RenewLease,
     read: (after: ScanPosition, limit: number) => Promise<Row[]>,
     check: (page: Row[]) => Promise<void>,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const redis = await this.redis();
     const key = recoveryScanKey(this.core.queuePrefix, name);
     const kept = await redis.get(key);
     let after: ScanPosition = kept ? (JSON.parse(kept) as ScanPosition) : SCAN_START;
+    let reachedEnd = false;
     for (let pages = 0; pages < SWEEP_PAGES; pages += 1) {
       const page = await read(after, SWEEP_BATCH);
       await check(page);
       if (!(await renew())) {
-        return;
+        return false;
       }
       if (page.length < SWEEP_BATCH) {
         after = SCAN_START;
+        reachedEnd = true;
         break;
       }
       const last = page[page.length - 1];
       after = { position: last.position, id: last.id };
     }
     await redis.set(key, JSON.stringify(after), 'EX', SCAN_POSITION_TTL_S);
+    return reachedEnd;
   }
 
   /**
-   * Of these jobs (a page of one scan), retries those that failed for good and adds again those
-   * that are gone; returns how many. A job is looked for on each of its `queues` (a step's, on both
-   * of its provider's): gone only when it is on none.
+   * Of these jobs (a page of one scan), retries those that failed for good (unless `retryFailed` is
+   * false: they are left as they are) and adds again those that are gone; returns how many. A job
+   * is looked for on each of its `queues` (a step's, on both of its provider's): gone only when it
+   * is on none.
    */
   private async restoreJobs(
     jobs: readonly { queues: readonly Queue[]; jobId: string; add: () => Promise<unknown> }[],
+    { retryFailed = true }: { retryFailed?: boolean } = {},
   ): Promise<number> {
     const places = jobs.flatMap(({ queues, jobId }) => queues.map((queue) => ({ queue, jobId })));
     const states = await jobStates(await this.redis(), places);
@@ -347,7 +446,7 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
     for (const job of jobs) {
       const found = job.queues.map((queue, index) => ({ queue, state: states[at + index] }));
       at += job.queues.length;
-      if (found.some(({ state }) => state === 'present')) {
+      if (found.some(({ state }) => state === 'present' || (state === 'failed' && !retryFailed))) {
         continue;
       }
       const failed = found.find(({ state }) => state === 'failed');
