@@ -12,3 +12,4 @@ export * from './job-scheduler-keeper';
 export * from './quota-holds';
 export * from './nest/step-queues';
 export * from './lease';
+export * from './nest/eviction-policy-check';

@@ -4,6 +4,7 @@ import { CoreConfig } from '@sluice/config';
 import { FORCE_CLOSABLE, REDIS_PINGER, type RedisPinger } from '@sluice/platform';
 import type { Queue } from 'bullmq';
 import { connectionOptions, type RedisRole } from '../connection';
+import { EvictionPolicyCheck } from './eviction-policy-check';
 import { QueueErrorLog } from './queue-error-log';
 
 export interface QueueAppOptions {
@@ -54,6 +55,7 @@ export class QueueRootModule {
         },
         { provide: QueueErrorLog.QUEUES, useValue: options.queues },
         QueueErrorLog,
+        EvictionPolicyCheck,
         { provide: FORCE_CLOSABLE, useExisting: QueueErrorLog },
       ],
       exports: [queues, REDIS_PINGER, QueueErrorLog, FORCE_CLOSABLE],
