@@ -130,13 +130,13 @@ describe('reads over a window of a large table', () => {
       explaining as unknown as DataSource,
       // The pending steps are newer than the cutoff: nothing to restore, Redis only keeps the position.
       { client: Promise.resolve(redis) } as unknown as ConstructorParameters<typeof RequestRecovery>[1],
+      {} as ConstructorParameters<typeof RequestRecovery>[2],
       {} as WorkerConfig,
+      {} as CallbackConfig,
       { queuePrefix: prefix } as CoreConfig,
       {} as ModuleRef,
       {} as CreditGate,
       {} as Orchestrator,
-      {} as CallbackConfig,
-      {} as ConstructorParameters<typeof RequestRecovery>[8],
     );
     const sweep = recovery as unknown as {
       requeueLostSteps(cutoff: Date, renew: () => Promise<boolean>): Promise<number>;
@@ -147,28 +147,42 @@ describe('reads over a window of a large table', () => {
     expect(scansOf('enrichment_steps')).toEqual(['Index Scan ix_enrichment_steps_pending_created']);
   });
 
-  it('reads the requests finished within a callback’s tries, not every request, for callbacks lost with Redis', async () => {
+  it('reads the finished jobs with a callback URL of the look-back for the recovery sweep, not every finished job', async () => {
+    // One job in ten carried a callback URL, and each of them was delivered.
+    await source.query(
+      `UPDATE enrichment_requests SET callback_url = 'https://hooks.example.com/sluice'
+        WHERE completed_at IS NOT NULL AND get_byte(decode(md5(id::text), 'hex'), 0) < 26`,
+    );
+    const [{ count }] = await source.query<{ count: number }[]>(
+      `WITH delivered AS (
+         INSERT INTO callback_deliveries (workspace_id, request_id, webhook_id, url, attempt, status, created_at)
+         SELECT workspace_id, id, 'msg_' || replace(id::text, '-', ''), callback_url, 1, 200, completed_at
+           FROM enrichment_requests WHERE callback_url IS NOT NULL
+         RETURNING 1)
+       SELECT count(*)::int AS count FROM delivered`,
+    );
+    expect(count).toBeGreaterThan(500);
+    await source.query('ANALYZE enrichment_requests, callback_deliveries');
     const recovery = new RequestRecovery(
       explaining as unknown as DataSource,
       { client: Promise.resolve(redis) } as unknown as ConstructorParameters<typeof RequestRecovery>[1],
-      {} as WorkerConfig,
+      {} as ConstructorParameters<typeof RequestRecovery>[2],
+      { callbackRecoveryMaxAgeMs: DAY_MS } as WorkerConfig,
+      {} as CallbackConfig,
       { queuePrefix: prefix } as CoreConfig,
       {} as ModuleRef,
       {} as CreditGate,
       {} as Orchestrator,
-      // The default tries: about 23 hours of them.
-      { maxAttempts: 15, backoffMs: 5000 } as CallbackConfig,
-      {} as ConstructorParameters<typeof RequestRecovery>[8],
     );
     const sweep = recovery as unknown as {
-      requeueLostCallbacks(cutoff: Date, renew: () => Promise<boolean>): Promise<number>;
+      requeueLostCallbacks(cutoff: Date, renew: () => Promise<boolean>): Promise<string[]>;
     };
-    // None of the year's requests has a callback_url: nothing owed, and the check is done.
-    expect(await sweep.requeueLostCallbacks(new Date(Date.now() + 60_000), () => Promise.resolve(true))).toBe(
-      0,
-    );
-    expect(scansOf('enrichment_requests')).toEqual(['Index Scan ix_enrichment_requests_completed']);
-    expect(await redis.get(`${prefix}:pipeline:recovery-callbacks`)).toBe('checked');
+    // Every one was delivered: nothing is queued, and Redis only keeps the scan's position.
+    expect(
+      await sweep.requeueLostCallbacks(new Date(Date.now() - 60_000), () => Promise.resolve(true)),
+    ).toEqual([]);
+    expect(scansOf('enrichment_requests')).toEqual(['Index Scan ix_enrichment_requests_callback_completed']);
+    expect(scansOf('callback_deliveries')).not.toContain('Seq Scan');
   });
 
   it('sums the charges of the month and of the burn window from the window’s rows', async () => {

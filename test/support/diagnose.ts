@@ -83,7 +83,7 @@ export async function describeRecoverySweep(redisUrl: string, prefix: string): P
             ` ${job.failedReason ? `failed: ${job.failedReason}` : `returned ${JSON.stringify(job.returnvalue)}`}`,
         ),
       )),
-      `scan positions: requests ${await client.get(recoveryScanKey(prefix, 'requests'))}, steps ${await client.get(recoveryScanKey(prefix, 'steps'))}`,
+      `scan positions: requests ${await client.get(recoveryScanKey(prefix, 'requests'))}, steps ${await client.get(recoveryScanKey(prefix, 'steps'))}, callbacks ${await client.get(recoveryScanKey(prefix, 'callbacks'))}`,
     ];
     return lines.join('\n');
   } finally {

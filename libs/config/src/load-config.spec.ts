@@ -55,6 +55,16 @@ describe('loadConfig', () => {
     ).toThrow(/GATEWAY_PORT/);
   });
 
+  it('bounds the look-back of the callbacks the recovery sweep sends (0 turns it off)', () => {
+    expect(loadConfig(WorkerConfig, {}).callbackRecoveryMaxAgeMs).toBe(24 * 3_600_000);
+    expect(loadConfig(WorkerConfig, { CALLBACK_RECOVERY_MAX_AGE_MS: '0' }).callbackRecoveryMaxAgeMs).toBe(0);
+    for (const bad of ['-1', String(24 * 3_600_000 + 1), 'a day']) {
+      expect(() => loadConfig(WorkerConfig, { CALLBACK_RECOVERY_MAX_AGE_MS: bad })).toThrow(
+        /CALLBACK_RECOVERY_MAX_AGE_MS/,
+      );
+    }
+  });
+
   it('never prints the value of a secret it rejects', () => {
     const weak = 'short-secret';
     try {

@@ -431,6 +431,18 @@ export class WorkerConfig {
   @Min(DURATION_MS.min)
   @Max(DURATION_MS.max)
   requestRecoveryAfterMs = 60_000;
+
+  @Setting({
+    env: 'CALLBACK_RECOVERY_MAX_AGE_MS',
+    description:
+      'How far back the recovery sweep looks for finished jobs whose callback was never delivered nor queued (no delivery logged, no delivery job), to queue it; older ones are not sent. At most a day; 0 turns this off.',
+  })
+  @IsInt()
+  @Min(0)
+  // A batch's jobs outlive RETENTION_RESULT_DAYS (a day at least) while their delivery logs do not:
+  // looking further back would take a job whose logs retention deleted for one never sent.
+  @Max(24 * 3_600_000)
+  callbackRecoveryMaxAgeMs = 24 * 3_600_000;
 }
 
 /** Where each provider lives and how to authenticate. Defaults point at the local sandbox. */

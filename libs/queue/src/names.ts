@@ -151,14 +151,6 @@ export function recoveryScanKey(queuePrefix: string, scan: string): string {
   return `${queuePrefix}:pipeline:recovery-scan:${scan}`;
 }
 
-/**
- * Redis key of the recovery sweep's check for callbacks whose delivery jobs were lost with Redis's
- * data: missing, a check starts (the key then holds when); done, it holds `checked`.
- */
-export function callbacksCheckKey(queuePrefix: string): string {
-  return `${queuePrefix}:pipeline:recovery-callbacks`;
-}
-
 /** Key prefix of the providers' credit wallets (balance, reservations), shared by every app. */
 export function creditWalletPrefix(queuePrefix: string): string {
   return `${queuePrefix}:pipeline:credits`;

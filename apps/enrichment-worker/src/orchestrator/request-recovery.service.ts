@@ -5,8 +5,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CallbackConfig, CoreConfig, WorkerConfig } from '@sluice/config';
 import {
-  callbackJobOptions,
-  callbacksCheckKey,
+  firstCallbackJobs,
   holdLease,
   JOB_NAMES,
   JOB_PRIORITY,
@@ -79,21 +78,19 @@ function replanOptions(request: PlannedRequest): ReturnType<typeof planJobOption
   return planJobOptions(request.id, request.priority, first);
 }
 
-/** A finished request whose callback may still be owed: its delivery job is to be looked for. */
-interface OwedCallback {
+/**
+ * SQL: a logged delivery attempt after which the callback is owed no more: the receiver took it
+ * (2xx), said never again (410), or the tries ran out. `$5`: CALLBACK_MAX_ATTEMPTS.
+ */
+const SETTLED_DELIVERY = '(status BETWEEN 200 AND 299 OR status = 410 OR attempt >= $5)';
+
+/** A finished request with a callback URL; `owed`: no delivery of it settled it (SETTLED_DELIVERY). */
+interface FinishedWithCallback {
   id: string;
   workspace_id: string;
+  owed: boolean;
   position: string;
 }
-
-/**
- * The longest span of a callback's tries looked back over: failed deliveries are kept this long in
- * Redis (see `callbackJobOptions`), so one that failed for good longer ago cannot be told from one lost.
- */
-const CALLBACK_SPAN_MAX_MS = 14 * 24 * 3_600_000;
-
-/** What the callbacks' check key holds once a check after a loss of Redis's data is done. */
-const CALLBACKS_CHECKED = 'checked';
 
 interface PendingStep {
   id: string;
@@ -113,8 +110,9 @@ interface PendingStep {
  * derives from the request id, so a request whose job is still waiting is not planned twice.
  * When Redis loses its data, the scheduler is put back (see {@link JobSchedulerKeeper}) and the
  * sweep enqueues again, from PostgreSQL, every request and step whose job was lost with it, after
- * putting back the operators' pauses lost with them (see {@link CreditGate.restoreOperatorPauses}),
- * and the deliveries of finished requests' callbacks still owed (see {@link requeueLostCallbacks}).
+ * putting back the operators' pauses lost with them (see {@link CreditGate.restoreOperatorPauses}).
+ * It also queues the callback owed for a finished request when no delivery of it is logged and its
+ * delivery job is gone (see {@link requeueLostCallbacks}).
  */
 @Injectable()
 export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -125,13 +123,13 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue(QUEUE_NAMES.enrichment)
     private readonly queue: Queue<EnrichmentPlanPayload | Record<string, never>>,
+    @InjectQueue(QUEUE_NAMES.callbacks) private readonly callbackQueue: Queue<CallbackDeliverPayload>,
     private readonly config: WorkerConfig,
+    private readonly callbacks: CallbackConfig,
     private readonly core: CoreConfig,
     private readonly moduleRef: ModuleRef,
     private readonly creditGate: CreditGate,
     private readonly orchestrator: Orchestrator,
-    private readonly callbacks: CallbackConfig,
-    @InjectQueue(QUEUE_NAMES.callbacks) private readonly callbackQueue: Queue<CallbackDeliverPayload>,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -188,11 +186,18 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
       let enqueued = await this.requeueStrandedRequests(cutoff, renew);
       enqueued += await this.unstickRunning(cutoff);
       enqueued += await this.requeueLostSteps(cutoff, renew);
-      enqueued += await this.requeueLostCallbacks(cutoff, renew);
       if (enqueued > 0) {
         this.logger.warn({ msg: 're-enqueued stranded requests', count: enqueued });
       }
-      return enqueued;
+      const callbacks = await this.requeueLostCallbacks(cutoff, renew);
+      if (callbacks.length > 0) {
+        this.logger.warn({
+          msg: 'callbacks owed and never sent queued again',
+          count: callbacks.length,
+          requestIds: callbacks.slice(0, 50),
+        });
+      }
+      return enqueued + callbacks.length;
     } finally {
       await releaseLease(redis, key, owner).catch(() => undefined);
     }
@@ -319,77 +324,92 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /**
-   * A finished request's callback whose delivery job is gone (Redis lost its data while the
-   * delivery waited for its turn or for its next try) gets its job back, so the receiver hears of
-   * the request once it answers. Owed: a `callback_url`, no attempt answered 2xx or `410 Gone`, no
-   * delivery that used up its `CALLBACK_MAX_ATTEMPTS` tries, finished within the span those tries
-   * take (the job would have given up by now). Looking costs a read of every such request of that
-   * span, so it is done only after a loss: a key in Redis says the last check is done, and a
-   * missing key (gone with Redis's data, or never set) starts one. That check ends once it has read
-   * every request finished before the moment the loss was seen (the sweep's cutoff lags behind it).
-   * A job still there, or failed for good, is left as it is; a restored one starts its tries again.
+   * A finished request with a callback URL is owed its callback until a delivery settles it (see
+   * SETTLED_DELIVERY). Its delivery job is all that carries it meanwhile, the first attempt's and
+   * each retry's alike, and it is lost with Redis's data (while the delivery waited for its turn or
+   * for its next try, the receiver down), when the gateway could not queue a cancelled job's
+   * callback, or when a worker died between finishing the request and queueing it. A request that
+   * ended more than the recovery delay ago and at most `CALLBACK_RECOVERY_MAX_AGE_MS` ago, still
+   * owed, with no delivery job (on the callbacks queue, or under the same id on the enrichment
+   * queue where an earlier version queued it), gets that same job again; its tries start over. A job
+   * failed for good (a refused URL, no webhook secret) is left as it is: Bull Board keeps it, and
+   * the sweep does not try again while it is there. Its id derives from the request, so a second
+   * add meanwhile is a no-op; a job completed and then removed (`removeOnComplete`) logged its
+   * settling attempt first, and the deliveries are read again after Redis answered, so a delivery
+   * that ended between the two reads is not sent again. Returns the ids queued.
    */
-  private async requeueLostCallbacks(cutoff: Date, renew: RenewLease): Promise<number> {
-    const redis = await this.redis();
-    const key = callbacksCheckKey(this.core.queuePrefix);
-    const state = await redis.get(key);
-    if (state === CALLBACKS_CHECKED) {
-      return 0;
+  private async requeueLostCallbacks(cutoff: Date, renew: RenewLease): Promise<string[]> {
+    if (this.config.callbackRecoveryMaxAgeMs === 0) {
+      return [];
     }
-    const seenAt = state === null ? Date.now() : Number(state);
-    if (state === null) {
-      await redis.set(key, String(seenAt));
-    }
-    const { maxAttempts, backoffMs } = this.callbacks;
-    // The exponential backoff's delays between the tries, jitter only shortening them.
-    const span = Math.min(backoffMs * (2 ** (maxAttempts - 1) - 1), CALLBACK_SPAN_MAX_MS) + backoffMs;
-    const since = new Date(Math.min(cutoff.getTime(), Date.now() - span));
-    let requeued = 0;
-    const finished = await this.scan<OwedCallback>(
+    const oldest = new Date(Date.now() - this.config.callbackRecoveryMaxAgeMs);
+    const queued: string[] = [];
+    await this.scan<FinishedWithCallback>(
       'callbacks',
       renew,
       (after, limit) =>
         this.dataSource.query(
-          `SELECT r.id, r.workspace_id, ${positionOf('r.completed_at')}
+          // One look at each row's deliveries (LIMIT 1), by their index: never the whole log hashed.
+          `SELECT r.id, r.workspace_id, ${positionOf('r.completed_at')}, d.settled IS NULL AS owed
              FROM enrichment_requests r
-            WHERE r.completed_at >= $1 AND r.completed_at < $2
-              AND r.callback_url IS NOT NULL
+             LEFT JOIN LATERAL (
+               SELECT true AS settled FROM callback_deliveries
+                WHERE request_id = r.id AND ${SETTLED_DELIVERY}
+                LIMIT 1
+             ) d ON true
+            WHERE r.callback_url IS NOT NULL AND r.completed_at IS NOT NULL
+              AND r.status IN ('completed', 'failed', 'cancelled')
+              AND r.completed_at < $1 AND r.completed_at >= $2
               AND (r.completed_at, r.id) > ($3::timestamptz, $4::uuid)
-              AND NOT EXISTS (
-                    SELECT 1 FROM callback_deliveries d
-                     WHERE d.request_id = r.id
-                       AND (d.status BETWEEN 200 AND 299 OR d.status = 410 OR d.attempt >= $5))
             ORDER BY r.completed_at, r.id
             LIMIT ${limit}`,
-          [since, cutoff, after.position, after.id, maxAttempts],
+          [cutoff, oldest, after.position, after.id, this.callbacks.maxAttempts],
         ),
       async (page) => {
-        requeued += await this.restoreJobs(
-          page.map((request) => ({
-            queues: [this.callbackQueue as Queue],
-            jobId: callbackJobOptions(request.id, this.callbacks).jobId as string,
-            add: () =>
-              this.callbackQueue.add(
-                JOB_NAMES.callbackDeliver,
-                { requestId: request.id, workspaceId: request.workspace_id },
-                callbackJobOptions(request.id, this.callbacks),
-              ),
-          })),
-          { retryFailed: false },
+        const owed = page.filter((request) => request.owed);
+        if (owed.length === 0) {
+          return;
+        }
+        const queues = [this.callbackQueue as Queue, this.queue as Queue];
+        const states = await jobStates(
+          await this.redis(),
+          owed.flatMap((request) =>
+            queues.map((queue) => ({ queue, jobId: `callback-${request.id}-first` })),
+          ),
         );
+        const gone = owed.filter((_, index) =>
+          states
+            .slice(index * queues.length, (index + 1) * queues.length)
+            .every((state) => state === 'missing'),
+        );
+        if (gone.length === 0) {
+          return;
+        }
+        const logged = await this.dataSource.query<{ request_id: string }[]>(
+          `SELECT DISTINCT request_id FROM callback_deliveries
+            WHERE request_id = ANY($1::uuid[]) AND ${SETTLED_DELIVERY.replace('$5', '$2')}`,
+          [gone.map((request) => request.id), this.callbacks.maxAttempts],
+        );
+        const delivered = new Set(logged.map((row) => row.request_id));
+        const lost = gone.filter((request) => !delivered.has(request.id));
+        if (lost.length === 0) {
+          return;
+        }
+        await this.callbackQueue.addBulk(
+          firstCallbackJobs(
+            lost.map((request) => ({ id: request.id, workspaceId: request.workspace_id })),
+            this.callbacks,
+          ),
+        );
+        queued.push(...lost.map((request) => request.id));
       },
     );
-    if (requeued > 0) {
-      this.logger.warn({ msg: 'callback deliveries lost with Redis data queued again', count: requeued });
-    }
-    if (finished && cutoff.getTime() >= seenAt) {
-      await redis.set(key, CALLBACKS_CHECKED);
-    }
-    return requeued;
+    return queued;
   }
 
   /**
-   * Reads the rows of one scan (`queued` requests, `pending` steps) a page at a time, in order of
+   * Reads the rows of one scan (`queued` requests, `pending` steps, finished requests with a
+   * callback URL, the last in order of their end) a page at a time, in order of
    * creation, from where the previous tick stopped, and hands each page over to be checked. A
    * scan that always began with the oldest rows would never see past a backlog: with a provider
    * paused for credits, its thousands of waiting steps all have their jobs, and a lost one newer
@@ -398,46 +418,40 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
    * starts again from the oldest), and a scan that reaches the newest row starts again from the
    * oldest at the next tick. At most SWEEP_PAGES pages are read per tick. The sweep's lease is
    * renewed after each page; a sweep that lost it stops there and leaves the position to the other.
-   * Answers whether the scan reached the newest row this tick.
    */
   private async scan<Row extends { id: string; position: string }>(
     name: 'requests' | 'steps' | 'callbacks',
     renew: RenewLease,
     read: (after: ScanPosition, limit: number) => Promise<Row[]>,
     check: (page: Row[]) => Promise<void>,
-  ): Promise<boolean> {
+  ): Promise<void> {
     const redis = await this.redis();
     const key = recoveryScanKey(this.core.queuePrefix, name);
     const kept = await redis.get(key);
     let after: ScanPosition = kept ? (JSON.parse(kept) as ScanPosition) : SCAN_START;
-    let reachedEnd = false;
     for (let pages = 0; pages < SWEEP_PAGES; pages += 1) {
       const page = await read(after, SWEEP_BATCH);
       await check(page);
       if (!(await renew())) {
-        return false;
+        return;
       }
       if (page.length < SWEEP_BATCH) {
         after = SCAN_START;
-        reachedEnd = true;
         break;
       }
       const last = page[page.length - 1];
       after = { position: last.position, id: last.id };
     }
     await redis.set(key, JSON.stringify(after), 'EX', SCAN_POSITION_TTL_S);
-    return reachedEnd;
   }
 
   /**
-   * Of these jobs (a page of one scan), retries those that failed for good (unless `retryFailed` is
-   * false: they are left as they are) and adds again those that are gone; returns how many. A job
-   * is looked for on each of its `queues` (a step's, on both of its provider's): gone only when it
-   * is on none.
+   * Of these jobs (a page of one scan), retries those that failed for good and adds again those
+   * that are gone; returns how many. A job is looked for on each of its `queues` (a step's, on both
+   * of its provider's): gone only when it is on none.
    */
   private async restoreJobs(
     jobs: readonly { queues: readonly Queue[]; jobId: string; add: () => Promise<unknown> }[],
-    { retryFailed = true }: { retryFailed?: boolean } = {},
   ): Promise<number> {
     const places = jobs.flatMap(({ queues, jobId }) => queues.map((queue) => ({ queue, jobId })));
     const states = await jobStates(await this.redis(), places);
@@ -446,7 +460,7 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
     for (const job of jobs) {
       const found = job.queues.map((queue, index) => ({ queue, state: states[at + index] }));
       at += job.queues.length;
-      if (found.some(({ state }) => state === 'present' || (state === 'failed' && !retryFailed))) {
+      if (found.some(({ state }) => state === 'present')) {
         continue;
       }
       const failed = found.find(({ state }) => state === 'failed');

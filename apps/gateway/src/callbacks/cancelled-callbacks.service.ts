@@ -24,7 +24,8 @@ export class CancelledCallbacks {
   /**
    * Called once the cancellation has committed, with the cancelled jobs that have a callback URL.
    * Redis refusing does not undo the cancellation (it stands, and is answered as done): the miss
-   * is logged with the way to send it, `POST /v1/jobs/:id/callback/redeliver`.
+   * is logged, and the workers' recovery sweep queues the same deliveries once Redis takes them
+   * (see `RequestRecovery`).
    */
   async announce(requests: readonly FinishedRequest[]): Promise<void> {
     if (requests.length === 0) {
@@ -32,7 +33,7 @@ export class CancelledCallbacks {
     }
     await this.queue.addBulk(firstCallbackJobs(requests, this.config)).catch((error: unknown) =>
       this.logger.error({
-        msg: 'callbacks of cancelled jobs not queued; send them with POST /v1/jobs/:id/callback/redeliver',
+        msg: 'callbacks of cancelled jobs not queued now; the recovery sweep queues them',
         ids: requests.map((request) => request.id),
         error: String(error),
       }),

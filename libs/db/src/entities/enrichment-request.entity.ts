@@ -23,6 +23,10 @@ export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 @Index('ux_enrichment_requests_retry_of', ['retryOf'], { unique: true, where: 'retry_of IS NOT NULL' })
 /** The retention run finds finished requests past their retention by it. */
 @Index('ix_enrichment_requests_completed', ['completedAt'], { where: 'completed_at IS NOT NULL' })
+/** The recovery sweep's finished jobs with a callback URL, in order of their end. */
+@Index('ix_enrichment_requests_callback_completed', ['completedAt', 'id'], {
+  where: 'callback_url IS NOT NULL AND completed_at IS NOT NULL',
+})
 export class EnrichmentRequest {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_enrichment_requests' })
   id!: string;

@@ -38,6 +38,7 @@ import { ReportIndexes1796550000000 } from './1796550000000-ReportIndexes';
 import { RetryOfBackfill1796560000000 } from './1796560000000-RetryOfBackfill';
 import { SuppressionLookup1796570000000 } from './1796570000000-SuppressionLookup';
 import { Erasures1796580000000 } from './1796580000000-Erasures';
+import { CallbackRecovery1796590000000 } from './1796590000000-CallbackRecovery';
 
 /** Every migration, in order. Listed explicitly (no glob) so that compiled and test runs agree. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -81,4 +82,5 @@ export const MIGRATIONS: (new () => object)[] = [
   RetryOfBackfill1796560000000,
   SuppressionLookup1796570000000,
   Erasures1796580000000,
+  CallbackRecovery1796590000000,
 ];
