@@ -80,9 +80,9 @@ const GATEWAY_QUEUES = [...ACTIVE_QUEUE_NAMES, QUEUE_NAMES.creditMonitor];
  * What Bull Board may do to a queue. Every queue's jobs can be removed, retried or emptied there
  * and the pipeline gets over it (the recovery sweep enqueues again, from PostgreSQL, the plans and
  * steps whose jobs went; a settled step's job run again does nothing) — except the callbacks
- * queue: a delivery removed before its first attempt was never sent and nothing would send it,
- * and a delivered one retried is sent again. It is shown read-only; `POST /v1/jobs/:id/callback/
- * redeliver` sends a job's callback again.
+ * queue: a delivery removed there would wait for the recovery sweep, and only within its look-back
+ * (CALLBACK_RECOVERY_MAX_AGE_MS), and a delivered one retried is sent again. It is shown read-only;
+ * `POST /v1/jobs/:id/callback/redeliver` sends a job's callback again.
  */
 function boardOptionsOf(queue: string): { readOnlyMode: boolean } {
   return { readOnlyMode: queue === QUEUE_NAMES.callbacks };
