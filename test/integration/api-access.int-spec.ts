@@ -7,7 +7,15 @@ import { Redis } from 'ioredis';
 import { call, createWorkspace } from '../support/api';
 import { eventsOf, readEvents } from '../support/events';
 import { requireEnv, type TestDatabase } from '../support/database';
-import { finished, people, personInput, sandboxPatch, setUp, tearDown } from '../support/pipeline';
+import {
+  finished,
+  people,
+  personInput,
+  sandboxPatch,
+  setUp,
+  tearDown,
+  worldCompanies,
+} from '../support/pipeline';
 import type { WorldPerson } from '../support/sandbox-world';
 import { TEST_ADMIN_TOKEN, type Stack } from '../support/stack';
 import { eventually } from '../support/wait';
@@ -710,9 +718,7 @@ describe('API access', () => {
     ctx = await setUp({});
     const { stack } = ctx;
     const { apiKey } = await createWorkspace(stack.gatewayUrl, 'Stream Co');
-    const [company] = (
-      await call<{ company_number: string }[]>(stack.sandboxUrl, 'GET', '/_sandbox/world/companies?limit=1')
-    ).body;
+    const [company] = await worldCompanies(stack.sandboxUrl);
     await sandboxPatch(stack.sandboxUrl, 'companies-house', { latency_ms: 700 });
     const created = await call<{ id: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
       token: apiKey,
@@ -765,9 +771,7 @@ describe('API access', () => {
     ctx = await setUp({});
     const { stack } = ctx;
     const { apiKey } = await createWorkspace(stack.gatewayUrl, 'Cancel Stream Co');
-    const [company] = (
-      await call<{ company_number: string }[]>(stack.sandboxUrl, 'GET', '/_sandbox/world/companies?limit=1')
-    ).body;
+    const [company] = await worldCompanies(stack.sandboxUrl);
     await sandboxPatch(stack.sandboxUrl, 'companies-house', { latency_ms: 8000 });
     const created = await call<{ id: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
       token: apiKey,
@@ -791,9 +795,7 @@ describe('API access', () => {
     ctx = await setUp({ JOB_EVENTS_KEEPALIVE_MS: '200' });
     const { stack } = ctx;
     const { apiKey } = await createWorkspace(stack.gatewayUrl, 'Patient Co');
-    const [company] = (
-      await call<{ company_number: string }[]>(stack.sandboxUrl, 'GET', '/_sandbox/world/companies?limit=1')
-    ).body;
+    const [company] = await worldCompanies(stack.sandboxUrl);
     // Nothing changes for 2 s while Companies House answers.
     await sandboxPatch(stack.sandboxUrl, 'companies-house', { latency_ms: 2000 });
     const created = await call<{ id: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {

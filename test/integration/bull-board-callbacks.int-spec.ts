@@ -3,7 +3,7 @@ import { QUEUE_NAMES } from '@sluice/queue';
 import type { Queue } from 'bullmq';
 import { startHttpSink, type HttpSink } from '../support/alert-sinks';
 import { call, createWorkspace } from '../support/api';
-import { enqueue, finished, setUp, tearDown } from '../support/pipeline';
+import { enqueue, finished, setUp, tearDown, worldCompanies } from '../support/pipeline';
 import { TEST_ADMIN_TOKEN } from '../support/stack';
 import { eventually } from '../support/wait';
 
@@ -32,13 +32,7 @@ describe('Bull Board and the callbacks queue', () => {
 
   it('refuses to remove, empty, clean or retry callback deliveries, which then still go out once', async () => {
     const { apiKey } = await createWorkspace(ctx.stack.gatewayUrl, 'Callback Board Co');
-    const [company] = (
-      await call<{ company_number: string }[]>(
-        ctx.stack.sandboxUrl,
-        'GET',
-        '/_sandbox/world/companies?limit=1',
-      )
-    ).body;
+    const [company] = await worldCompanies(ctx.stack.sandboxUrl);
     // A backlog: deliveries wait (a receiver slow for everyone, say).
     const callbacks = ctx.stack.worker?.get<Queue>(getQueueToken(QUEUE_NAMES.callbacks), {
       strict: false,

@@ -3,7 +3,16 @@ import { EnrichmentStep } from '@sluice/db';
 import { providerQueueName } from '@sluice/queue';
 import type { Queue } from 'bullmq';
 import { call, createWorkspace } from '../support/api';
-import { calls, enqueue, finished, people, personInput, setUp, tearDown } from '../support/pipeline';
+import {
+  calls,
+  enqueue,
+  finished,
+  people,
+  personInput,
+  setUp,
+  tearDown,
+  worldCompanies,
+} from '../support/pipeline';
 import { TEST_ADMIN_TOKEN } from '../support/stack';
 import { eventually } from '../support/wait';
 
@@ -62,13 +71,7 @@ describe('an operator’s pause when Bull Board resumes the provider’s queue',
 
   it('does not call a free provider, and runs its step once the operator resumes it', async () => {
     const { apiKey } = await createWorkspace(ctx.stack.gatewayUrl, 'Register Pause Co');
-    const [company] = (
-      await call<{ company_number: string }[]>(
-        ctx.stack.sandboxUrl,
-        'GET',
-        '/_sandbox/world/companies?limit=1',
-      )
-    ).body;
+    const [company] = await worldCompanies(ctx.stack.sandboxUrl);
     expect((await admin('pause', 'companies-house')).status).toBe(200);
     const before = (await calls(ctx.stack.sandboxUrl, 'companies-house')).total;
     const id = await enqueue(ctx.stack, apiKey, {

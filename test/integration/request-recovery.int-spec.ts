@@ -16,6 +16,7 @@ import { call, createWorkspace } from '../support/api';
 import { Sink } from '../support/callback-sink';
 import { describeRecoverySweep } from '../support/diagnose';
 import { createTestDatabase, requireEnv, type TestDatabase } from '../support/database';
+import { worldCompanies } from '../support/pipeline';
 import { deletePrefix, uniquePrefix } from '../support/redis';
 import { startStack, type Stack } from '../support/stack';
 import { eventually } from '../support/wait';
@@ -73,9 +74,7 @@ describe('the recovery sweep', () => {
 
   it('retries a plan job that failed for good while its request still waits', async () => {
     const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Recovery Co');
-    const company = (
-      await call<{ company_number: string }[]>(stack.sandboxUrl, 'GET', '/_sandbox/world/companies?limit=1')
-    ).body[0];
+    const [company] = await worldCompanies(stack.sandboxUrl);
     const created = await call<{ id: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
       token: apiKey,
       body: { type: 'company.profile', input: { company_number: company.company_number } },
@@ -330,9 +329,7 @@ describe('the recovery sweep', () => {
 
   it('sends a finished job’s callback once when its delivery job was lost, and not again once delivered and removed', async () => {
     const { apiKey } = await createWorkspace(stack.gatewayUrl, 'Lost Callback Co');
-    const company = (
-      await call<{ company_number: string }[]>(stack.sandboxUrl, 'GET', '/_sandbox/world/companies?limit=1')
-    ).body[0];
+    const [company] = await worldCompanies(stack.sandboxUrl);
     const connection = redisUrlOptions(redisUrl);
     const callbacks = new Queue(QUEUE_NAMES.callbacks, { connection, prefix });
     // Deliveries wait: the job finishes and its delivery job is queued, not yet sent.

@@ -2,7 +2,7 @@
 import { call } from './api';
 import { createTestDatabase, requireEnv, type TestDatabase } from './database';
 import { deletePrefix, uniquePrefix } from './redis';
-import type { WorldPerson } from './sandbox-world';
+import type { WorldCompany, WorldPerson } from './sandbox-world';
 import { startStack, type Stack } from './stack';
 import { eventually } from './wait';
 
@@ -69,6 +69,11 @@ export async function tearDown(
   if (ctx) {
     await deletePrefix(requireEnv('REDIS_URL'), ctx.prefix);
   }
+}
+
+/** The first `limit` companies of the sandbox's world (the register's, in the world's order). */
+export async function worldCompanies(sandboxUrl: string, limit = 1): Promise<WorldCompany[]> {
+  return (await call<WorldCompany[]>(sandboxUrl, 'GET', `/_sandbox/world/companies?limit=${limit}`)).body;
 }
 
 export async function people(sandboxUrl: string): Promise<WorldPerson[]> {

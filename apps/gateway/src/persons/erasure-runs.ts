@@ -35,21 +35,15 @@ export interface StartedErasure {
   done: Promise<ErasureReport>;
 }
 
-interface ErasureRow {
-  id: string;
-  status: ErasureStatus;
-  kind: SuppressionIdentifierKind;
-  identifier_hash: string;
-  suppressed: { kind: SuppressionIdentifierKind }[];
-  erased: Record<string, number> | null;
-  error: string | null;
+/** An erasure's row as read, with the view's fields (its times as dates). */
+type ErasureRow = Omit<ErasureView, 'created_at' | 'finished_at' | 'heartbeat_at'> & {
   created_at: Date;
   finished_at: Date | null;
   heartbeat_at: Date;
   /** Running, with no sign of life for ERASURE_STALE_AFTER_MS (by the database's clock). */
   stale: boolean;
   created_key: string;
-}
+};
 
 /** An erasure this gateway runs. */
 interface Run {
