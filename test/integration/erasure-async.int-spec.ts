@@ -8,6 +8,7 @@ import { untilWaitingForLock, type TestDatabase } from '../support/database';
 import { OpenApiAnswers } from '../support/openapi-answers';
 import { setUp, tearDown } from '../support/pipeline';
 import { eventually } from '../support/wait';
+import { startAppProcess } from '../support/worker-process';
 
 interface ErasureRecord {
   id: string;
@@ -313,6 +314,97 @@ describe('erasures that outlast their request', () => {
     for (const email of emails) {
       expect(await personRows(early.db, email)).toBe(0);
     }
+  }, 60_000);
+
+  it('runs its deletions again when PostgreSQL ends them to break a deadlock with a step settling', async () => {
+    const email = 'settling.meanwhile@example.com';
+    const { id: workspaceId, apiKey } = await createWorkspace(
+      early.stack.gatewayUrl,
+      'Deadlocked Erasure Co',
+    );
+    await seedPerson(early.db, workspaceId, email);
+    const [step] = await early.db.dataSource.query<{ id: string; request_id: string }[]>(
+      `SELECT id, request_id FROM enrichment_steps WHERE workspace_id = $1`,
+      [workspaceId],
+    );
+    // A settlement of the person's request: it locks the request, then updates its step.
+    held = early.db.dataSource.createQueryRunner();
+    await held.connect();
+    await held.startTransaction();
+    await held.query(`SELECT 1 FROM enrichment_requests WHERE id = $1 FOR UPDATE`, [step.request_id]);
+    const answer = await erase(early, apiKey, email);
+    expect(answer.status).toBe(202);
+    // The erasure deleted the step and waits for the request the settlement holds...
+    await untilWaitingForLock(early.db, 'the erasure waiting for the request', {
+      queryLike: '%DELETE FROM enrichment_requests%',
+    });
+    // ...which now waits for the step: PostgreSQL ends the erasure's transaction, which waited first.
+    await held.query(`UPDATE enrichment_steps SET updated_at = now() WHERE id = $1`, [step.id]);
+    await held.commitTransaction();
+    const record = await ended(early, apiKey, answer.body.id);
+    expect({ status: record.status, error: record.error }).toEqual({ status: 'completed', error: null });
+    expect(record.erased).toMatchObject({ persons: 1, enrichment_requests: 1, enrichment_steps: 1 });
+    expect(await personRows(early.db, email)).toBe(0);
+  }, 60_000);
+
+  it('erases a batch whose records were checked before the suppression and written after it', async () => {
+    const email = 'batched.meanwhile@example.com';
+    const { apiKey } = await createWorkspace(waited.stack.gatewayUrl, 'Batched Meanwhile Co');
+    // The batch's records are checked, then its insert is held (a slow moment of the gateway).
+    held = waited.db.dataSource.createQueryRunner();
+    await held.connect();
+    await held.startTransaction();
+    await held.query('LOCK TABLE batches IN EXCLUSIVE MODE');
+    const batch = call<{ accepted: unknown[] }>(waited.stack.gatewayUrl, 'POST', '/v1/batches', {
+      token: apiKey,
+      body: { records: [{ email }, { email: 'not.erased@example.com' }], enrich: ['phone'] },
+    });
+    await untilWaitingForLock(waited.db, 'the batch insert', { queryLike: '%INSERT INTO "batches"%' });
+    const erasure = erase(waited, apiKey, email);
+    // The erasure ends, or waits for the batch to be written.
+    await Promise.race([
+      erasure,
+      untilWaitingForLock(waited.db, 'the erasure waiting for the batch', { event: 'advisory' }),
+    ]);
+    await held.commitTransaction();
+    const [made, erased] = await Promise.all([batch, erasure]);
+    expect(made.status).toBe(201);
+    expect(erased.status).toBe(200);
+    expect(await ended(waited, apiKey, erased.body.id)).toMatchObject({ status: 'completed' });
+    const [left] = await waited.db.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM batch_records t WHERE t::text LIKE '%' || $1 || '%'`,
+      [email],
+    );
+    expect({ rows: await personRows(waited.db, email), batchRecords: left.n }).toEqual({
+      rows: 0,
+      batchRecords: 0,
+    });
+  }, 60_000);
+
+  it("keeps the identifiers it erases out of the gateway's access log", async () => {
+    const { apiKey } = await createWorkspace(waited.stack.gatewayUrl, 'Quiet Logs Co');
+    const gateway = await startAppProcess(
+      'gateway',
+      { ...waited.stack.env, LOG_LEVEL: 'info' },
+      { captureOutput: true },
+    );
+    try {
+      for (const query of [
+        'email=kept.out.of.logs%40example.com',
+        `linkedin_url=${encodeURIComponent('https://www.linkedin.com/in/kept-out-of-logs')}`,
+      ]) {
+        expect((await call(gateway.url, 'DELETE', `/v1/persons?${query}`, { token: apiKey })).status).toBe(
+          200,
+        );
+      }
+    } finally {
+      await gateway.stop();
+    }
+    const output = gateway.output();
+    // The requests were logged, without the identifiers.
+    expect(output).toContain('"url":"/v1/persons?email=***"');
+    expect(output).toContain('"url":"/v1/persons?linkedin_url=***"');
+    expect(output).not.toMatch(/kept\.out\.of\.logs|kept-out-of-logs/);
   }, 60_000);
 
   it('answers waiting erasures on shutdown and waits a bounded time for them: finished if they can, interrupted if not', async () => {

@@ -85,13 +85,17 @@ describe('erasure against a settlement in progress', () => {
     const person = subject as NonNullable<typeof subject>;
     const email = person.email.toLowerCase();
 
-    // Asked for by name: nothing in the request names the e-mail, which only the answer brings.
+    // Asked for by name: nothing in the request names the e-mail, which only the answer brings. The
+    // job is made before the lock is held (its insert checks the suppressions under that lock too),
+    // and Apollo answers slowly enough for the lock to be held before the settlement comes.
+    await sandboxPatch(stack.sandboxUrl, 'apollo', { latency_ms: 1500 });
+    const made = await enqueue(stack, apiKey, { type: 'person.email', input: personInput(person) });
     const id = await eraseWhileWaited(
       db,
       workspaceId,
       email,
       "the step's settlement to wait for the erasure",
-      () => enqueue(stack, apiKey, { type: 'person.email', input: personInput(person) }),
+      () => Promise.resolve(made),
     );
 
     const view = await finished(stack, apiKey, id, 30_000);

@@ -12,6 +12,16 @@ describe('loggableUrl', () => {
     expect(loggableUrl('/v1/x?%E0%A4%A=1&key=abc')).toBe('/v1/x?%E0%A4%A=1&key=***');
   });
 
+  it('hides the identifiers a person is erased by', () => {
+    expect(loggableUrl('/v1/persons?email=jane.doe%40example.com')).toBe('/v1/persons?email=***');
+    expect(loggableUrl('/v1/persons?linkedin_url=https%3A%2F%2Fwww.linkedin.com%2Fin%2Fjane-doe')).toBe(
+      '/v1/persons?linkedin_url=***',
+    );
+    expect(loggableUrl('/v1/persons?Email=jane.doe%40example.com&dry_run=1')).toBe(
+      '/v1/persons?Email=***&dry_run=1',
+    );
+  });
+
   it('hides a token in the path and leaves ids and plain URLs alone', () => {
     const token = 'ab'.repeat(32);
     expect(loggableUrl(`/webhooks/snov/${token}`)).toBe('/webhooks/snov/***');

@@ -13,15 +13,28 @@ export function correlationIdOf(request: IncomingMessage): string {
   return value && SAFE_ID.test(value) ? value : randomUUID();
 }
 
-/** Query parameters whose values are secrets (a callback URL may carry its own token). */
-const SECRET_QUERY_PARAMETERS = new Set(['callback_url', 'token', 'api_key', 'key', 'secret', 'password']);
+/**
+ * Query parameters whose values access logs never keep: secrets (a callback URL may carry its own
+ * token), and the identifiers a person is erased by (`DELETE /v1/persons?email=…`): an access log
+ * line outlives the erasure, and would keep exactly what it erased.
+ */
+const SECRET_QUERY_PARAMETERS = new Set([
+  'callback_url',
+  'token',
+  'api_key',
+  'key',
+  'secret',
+  'password',
+  'email',
+  'linkedin_url',
+]);
 
 /** A path segment that is a bearer token: a step's callback token (64 hex digits) in a webhook URL. */
 const TOKEN_SEGMENT = /^[0-9a-f]{64}$/i;
 
 /**
- * A request's URL as access logs may keep it: the values of secret query parameters and token path
- * segments replaced by `***`. The API refuses credentials in a callback URL's user part and asks
+ * A request's URL as access logs may keep it: the values of secret and personal query parameters
+ * and token path segments replaced by `***`. The API refuses credentials in a callback URL's user part and asks
  * for a secret path or query parameter instead, and a CSV import takes its callback URL as a
  * query parameter; a provider's callback names its step's token in the path.
  */

@@ -232,7 +232,18 @@ export class BatchesService {
       correlationId,
     });
     let run: BatchRunRequest[] = [];
-    await this.dataSource.transaction(async (manager) => {
+    const erasedMeanwhile = await this.dataSource.transaction(async (manager) => {
+      // Checked again under the workspace's erasure lock: an erasure that recorded its suppression
+      // since the check above would not find these rows, written after its search.
+      if (
+        await this.suppression.suppressedUnderLock(
+          manager,
+          caller.workspaceId,
+          records.map((record) => record.input as Record<string, unknown>),
+        )
+      ) {
+        return true;
+      }
       await manager.getRepository(Batch).insert({ ...batch, lastRunAt: () => 'now()' } as never);
       run = await insertBatchRequests(manager, batch, records, correlationId);
       const requestOf = new Map(run.map((entry) => [entry.index, entry.requestId]));
@@ -251,7 +262,12 @@ export class BatchesService {
         );
       }
       await recordWork(manager, { batch_id: batchId });
+      return false;
     });
+    if (erasedMeanwhile) {
+      // Nothing was written; checked again, the records naming the person erased are refused.
+      return this.create(caller, body, correlationId);
+    }
     try {
       await this.enqueuePlans(caller.workspaceId, run, correlationId);
       if (settings.schedule) {

@@ -80,7 +80,11 @@ export interface NewJob {
 
 /**
  * New requests from a JSON array of rows (the caller's workspace, key, tier and correlation id apply
- * to all), none if the workspace has suppressed any of the identifier hashes `$6`.
+ * to all), none if the workspace has suppressed any of the identifier hashes `$6`. Asked under the
+ * workspace's erasure lock held shared (`sluice_erasure_guard`, once per statement): an erasure
+ * records its suppression under that lock held exclusively, so these rows either commit before the
+ * suppression (and the erasure's deletions, which begin after it, find them) or find it. A plain
+ * check let rows naming the person commit after the erasure had searched the table.
  */
 const INSERT_REQUESTS_SQL = preparedSql(
   `INSERT INTO enrichment_requests (id, workspace_id, api_key_id, tier, correlation_id, import_id, batch_id,
@@ -90,7 +94,7 @@ const INSERT_REQUESTS_SQL = preparedSql(
      FROM jsonb_to_recordset($5::jsonb) AS x(id uuid, import_id uuid, batch_id uuid, type text, input jsonb,
           priority text, max_credits numeric, options jsonb, callback_url text, first_attempt_at timestamptz,
           retry_of uuid)
-    WHERE NOT EXISTS (SELECT 1 FROM suppressions WHERE workspace_id = $1 AND identifier_hash = ANY($6::text[]))
+    WHERE NOT (SELECT sluice_erasure_guard($1::uuid, $6::text[]))
    RETURNING id`,
 );
 
@@ -180,13 +184,23 @@ export class JobsService {
     if (allowed.length === 0) {
       throw new BadRequestException({ message: nothingAccepted, rejected: refusals });
     }
-    // Already checked for suppression above: straight to the insert.
+    const jobs = allowed.map((entry) => entry.job);
+    // Checked again by the insert, under the erasure lock: an erasure may have recorded its
+    // suppression since the check above. Then nothing was written, and the list is checked again.
     const created = await this.insert(
       caller,
-      allowed.map((entry) => entry.job),
+      jobs,
       correlationId,
-      [],
-    );
+      this.suppression.hashes(jobs.map((job) => job.input as Record<string, unknown>)),
+    ).catch((error: unknown) => {
+      if (error instanceof UnprocessableEntityException && error.message === SUPPRESSED_MESSAGE) {
+        return null;
+      }
+      throw error;
+    });
+    if (created === null) {
+      return this.createListed(caller, valid, rejected, correlationId, nothingAccepted);
+    }
     return {
       accepted: created.map((job, i) => ({ index: (allowed[i] as { index: number }).index, id: job.id })),
       rejected: refusals,

@@ -101,6 +101,17 @@ const searching = (text: string): string =>
   // TypeORM types the query as a string and hands it to pg unchanged (as queryPrepared does).
   ({ text, query_timeout: SEARCH_TIMEOUT_MS }) as unknown as string;
 
+/**
+ * How many times the deletions run when PostgreSQL ends them to break a deadlock: each time the
+ * transactions it waited on have gone on, and the person's rows are fewer, never more (nothing
+ * naming them is stored after the suppression).
+ */
+const DEADLOCK_ATTEMPTS = 5;
+
+/** Whether PostgreSQL ended the statement to break a deadlock (SQLSTATE 40P01). */
+const isDeadlock = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '40P01';
+
 export const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
@@ -227,7 +238,7 @@ export class ErasureService {
     options: ErasureOptions = {},
   ): Promise<ErasureReport> {
     options.signal?.throwIfAborted();
-    const erased: Record<string, number> = {};
+    let erased: Record<string, number> = {};
     const cacheKeys = new Set<string>();
     const stepIds = new Set<string>();
     const needles = new Set<string>();
@@ -239,7 +250,7 @@ export class ErasureService {
     }
     const needleList = [...needles];
     const patterns = needleList.map(wholeIdentifierPattern);
-    await this.dataSource.transaction(async (manager) => {
+    const deletions = async (manager: EntityManager): Promise<void> => {
       // now() is the transaction's start: the backend is told with it, so that a cancel finds this
       // transaction and never a later one of the pooled connection.
       const [backend] = await manager.query<{ pid: number; started: string }[]>(
@@ -283,7 +294,29 @@ export class ErasureService {
         }
       }
       erased.imports = await this.scrubImportErrors(manager, [workspaceId, needleList, patterns]);
-    });
+    };
+    // A step settling meanwhile locks its request, then its step; these deletions lock the steps
+    // first, then the requests. PostgreSQL ends one of two such transactions waiting on each other
+    // (`deadlock detected`): when it ends the deletions, they rolled back together and run again.
+    for (let attempt = 1; ; attempt++) {
+      options.signal?.throwIfAborted();
+      erased = {};
+      cacheKeys.clear();
+      stepIds.clear();
+      try {
+        await this.dataSource.transaction(deletions);
+        break;
+      } catch (error) {
+        if (!isDeadlock(error) || attempt >= DEADLOCK_ATTEMPTS) {
+          throw error;
+        }
+        this.logger.warn({
+          msg: 'erasure deletions deadlocked with another transaction; running them again',
+          workspaceId,
+          attempt,
+        });
+      }
+    }
     const naming = namingAny(needles);
     // A new erasure mark first: nothing read before it is kept in Redis after it (see eraseCache).
     const redis = (await this.queue.client) as unknown as Redis;

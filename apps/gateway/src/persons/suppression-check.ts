@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { suppressionHashesOf } from '@sluice/enrichment';
-import { preparedSql, queryPrepared } from '@sluice/db';
-import { DataSource } from 'typeorm';
+import { preparedSql, queryPrepared, suppressedUnderErasureLock } from '@sluice/db';
+import { DataSource, type EntityManager } from 'typeorm';
 import { ApiError } from '../openapi/decorators';
 
 /** The error a suppressed input is refused with (the whole request, or one row of a list). */
@@ -57,6 +57,20 @@ export class SuppressionCheck {
   /** The identifier hashes that `inputs` name, each once: what a suppression is looked up by. */
   hashes(inputs: readonly Readonly<Record<string, unknown>>[]): string[] {
     return distinct(inputs.map((input) => suppressionHashesOf(input)));
+  }
+
+  /**
+   * Whether one of `inputs` names a suppressed person, asked in `manager`'s transaction under the
+   * workspace's erasure lock held shared until it ends: an erasure recording its suppression waits
+   * for the transaction, whose rows its deletions then find, or came first and is found here. For
+   * a path that checked before it writes (a batch): true means an erasure came in between.
+   */
+  async suppressedUnderLock(
+    manager: EntityManager,
+    workspaceId: string,
+    inputs: readonly Readonly<Record<string, unknown>>[],
+  ): Promise<boolean> {
+    return suppressedUnderErasureLock(manager, workspaceId, this.hashes(inputs));
   }
 
   /** Splits `items` into those allowed and those naming a suppressed person (one query). */
