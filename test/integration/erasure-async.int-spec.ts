@@ -347,6 +347,44 @@ describe('erasures that outlast their request', () => {
     expect(await personRows(early.db, email)).toBe(0);
   }, 60_000);
 
+  it('answers 503 with the failed record when the deletions fail within the wait, and a repeat finishes it', async () => {
+    const email = 'cut.short@example.com';
+    const { id: workspaceId, apiKey } = await createWorkspace(waited.stack.gatewayUrl, 'Cut Short Co');
+    await seedPerson(waited.db, workspaceId, email);
+    // Another transaction holds a table the deletions need (the suppression's record reads no
+    // call log); their statement waiting for it is then cancelled.
+    held = waited.db.dataSource.createQueryRunner();
+    await held.connect();
+    await held.startTransaction();
+    await held.query('LOCK TABLE callback_deliveries IN ACCESS EXCLUSIVE MODE');
+    const answering = erase(waited, apiKey, email);
+    await untilWaitingForLock(waited.db, 'the erasure waiting for the callback log', {
+      queryLike: '%callback_deliveries%',
+    });
+    await waited.db.dataSource.query(
+      `SELECT pg_cancel_backend(pid) FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%callback_deliveries%'
+          AND pid <> pg_backend_pid()`,
+    );
+    const answer = (await answering) as unknown as {
+      status: number;
+      body: { code: string; message: string; erasure_id: string };
+    };
+    expect(answer.status).toBe(503);
+    expect(answer.body.code).toBe('erasure_failed');
+    expect((await erasure(waited, apiKey, answer.body.erasure_id)).body).toMatchObject({ status: 'failed' });
+    expect(answer.body.message).toMatch(/repeat DELETE \/v1\/persons/);
+    expect(answer.body.message).not.toContain(email);
+    expect(answers.problems('DELETE', '/v1/persons', 503, answer.body)).toEqual([]);
+    await held.rollbackTransaction();
+    // Nothing was deleted: the deletions are all or none.
+    expect(await personRows(waited.db, email)).toBe(3);
+
+    const repeated = await erase(waited, apiKey, email);
+    expect(repeated.status).toBe(200);
+    expect(await personRows(waited.db, email)).toBe(0);
+  }, 60_000);
+
   it('erases a batch whose records were checked before the suppression and written after it', async () => {
     const email = 'batched.meanwhile@example.com';
     const { apiKey } = await createWorkspace(waited.stack.gatewayUrl, 'Batched Meanwhile Co');

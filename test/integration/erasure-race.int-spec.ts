@@ -113,6 +113,55 @@ describe('erasure against a settlement in progress', () => {
     expect(await mentionsInRedis(redis, prefix, email)).toEqual([]);
   });
 
+  it('fails, keeping no result, a request whose finished steps name a person erased before it finished', async () => {
+    ctx = await setUp({});
+    const { stack, db } = ctx;
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Erased Before The End Co');
+    const subject = (await people(stack.sandboxUrl)).find(
+      (p) => !p.emails.snov && p.emails.apollo === p.email,
+    );
+    expect(subject).toBeDefined();
+    const person = subject as NonNullable<typeof subject>;
+    const email = person.email.toLowerCase();
+
+    // Found by name (Apollo), then verified: the verifier answers slowly, and the person is
+    // suppressed meanwhile. The e-mail step settled before: its answer is the request's to merge.
+    // No deletions follow here, as when an erasure's deletions passed this request while it was
+    // still open (its input names nobody) and its e-mail step was read before they reached it.
+    await sandboxPatch(stack.sandboxUrl, 'email-verifier', { latency_ms: 2000 });
+    const id = await enqueue(stack, apiKey, {
+      type: 'person.email',
+      input: personInput(person),
+      options: { verify: true },
+    });
+    await eventually(
+      async () =>
+        (await db.dataSource.getRepository(EnrichmentStep).findBy({ requestId: id })).some(
+          (step) => step.provider === 'email-verifier',
+        ),
+      { what: 'the verification step planned' },
+    );
+    await db.dataSource.query(
+      `INSERT INTO suppressions (workspace_id, kind, identifier_hash) VALUES ($1, 'email', $2)`,
+      [workspaceId, createHash('sha256').update(email).digest('hex')],
+    );
+
+    const view = await finished(stack, apiKey, id, 30_000);
+    expect(view.steps.map((s) => [s.provider, s.state, s.reason])).toEqual([
+      ['snov', 'failed', 'not_found'],
+      ['apollo', 'completed', null],
+      ['email-verifier', 'failed', 'suppressed'],
+    ]);
+    expect(view.status).toBe('failed');
+    expect(view.error).toMatch(/^suppressed: the result names a person erased from this workspace/);
+    expect(view.result).toBeNull();
+    const [row] = await db.dataSource.query<{ result: unknown }[]>(
+      'SELECT result FROM enrichment_requests WHERE id = $1',
+      [id],
+    );
+    expect(row?.result).toBeNull();
+  });
+
   it('does not cache the answer a cancelled step collects when its person was erased while it waited to', async () => {
     // Snov.io alone finds e-mails here; it calls back (the stack's receiver) when a search is done.
     ctx = await setUp({

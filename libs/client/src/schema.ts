@@ -996,7 +996,7 @@ export interface components {
        */
       message: string | string[];
       /**
-       * @description A machine-readable code, where there is one: `rate_limited` (429), `quota_exceeded` (402), `exports_busy` (503).
+       * @description A machine-readable code, where there is one: `rate_limited` (429), `quota_exceeded` (402), `exports_busy` (503), `erasure_failed` (503).
        * @example rate_limited
        */
       code?: string;
@@ -1038,7 +1038,7 @@ export interface components {
        */
       message: string | string[];
       /**
-       * @description A machine-readable code, where there is one: `rate_limited` (429), `quota_exceeded` (402), `exports_busy` (503).
+       * @description A machine-readable code, where there is one: `rate_limited` (429), `quota_exceeded` (402), `exports_busy` (503), `erasure_failed` (503).
        * @example rate_limited
        */
       code?: string;
@@ -1132,7 +1132,7 @@ export interface components {
        */
       message: string | string[];
       /**
-       * @description A machine-readable code, where there is one: `rate_limited` (429), `quota_exceeded` (402), `exports_busy` (503).
+       * @description A machine-readable code, where there is one: `rate_limited` (429), `quota_exceeded` (402), `exports_busy` (503), `erasure_failed` (503).
        * @example rate_limited
        */
       code?: string;
@@ -1148,6 +1148,33 @@ export interface components {
        * @enum {string}
        */
       tier?: 'free' | 'standard' | 'premium';
+    };
+    ErasureFailedErrorBody: {
+      /**
+       * @description The HTTP status of the answer.
+       * @example 400
+       */
+      statusCode: number;
+      /**
+       * @description The reason phrase of the status.
+       * @example Bad Request
+       */
+      error: string;
+      /**
+       * @description What was wrong; validation errors list every problem.
+       * @example type must be one of: company.profile, company.officers
+       */
+      message: string | string[];
+      /**
+       * @description A machine-readable code, where there is one: `rate_limited` (429), `quota_exceeded` (402), `exports_busy` (503), `erasure_failed` (503).
+       * @example rate_limited
+       */
+      code?: string;
+      /**
+       * Format: uuid
+       * @description The erasure, at GET /v1/erasures/{id}.
+       */
+      erasure_id: string;
     };
     SetQuotaDto: {
       /**
@@ -1381,7 +1408,7 @@ export interface components {
        */
       message: string | string[];
       /**
-       * @description A machine-readable code, where there is one: `rate_limited` (429), `quota_exceeded` (402), `exports_busy` (503).
+       * @description A machine-readable code, where there is one: `rate_limited` (429), `quota_exceeded` (402), `exports_busy` (503), `erasure_failed` (503).
        * @example rate_limited
        */
       code?: string;
@@ -1998,7 +2025,7 @@ export interface components {
        */
       message: string | string[];
       /**
-       * @description A machine-readable code, where there is one: `rate_limited` (429), `quota_exceeded` (402), `exports_busy` (503).
+       * @description A machine-readable code, where there is one: `rate_limited` (429), `quota_exceeded` (402), `exports_busy` (503), `erasure_failed` (503).
        * @example rate_limited
        */
       code?: string;
@@ -4682,7 +4709,7 @@ export interface operations {
           'application/json': components['schemas']['ApiErrorBody'];
         };
       };
-      /** @description Redis or PostgreSQL unavailable; nothing was written. Retry-After is set. */
+      /** @description `erasure_failed`: the deletions failed within ERASURE_WAIT_MS (the answer carries the erasure's record, `erasure`). The suppression is recorded; repeat the request to finish the erasure. */
       503: {
         headers: {
           [name: string]: unknown;
@@ -4690,12 +4717,14 @@ export interface operations {
         content: {
           /**
            * @example {
+           *       "code": "erasure_failed",
+           *       "erasure_id": "0b7f4c1e-5d0a-4d7e-9a43-2f6c1b8e9d10",
            *       "statusCode": 503,
            *       "error": "Service Unavailable",
-           *       "message": "PostgreSQL is temporarily unavailable; nothing was written. Retry after the Retry-After delay."
+           *       "message": "The erasure failed: deadlock detected. The suppression is recorded, so the person is not enriched again; repeat DELETE /v1/persons with the same identifier to finish the erasure (repeating is safe)."
            *     }
            */
-          'application/json': components['schemas']['ApiErrorBody'];
+          'application/json': components['schemas']['ErasureFailedErrorBody'];
         };
       };
     };

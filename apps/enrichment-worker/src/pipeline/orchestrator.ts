@@ -37,6 +37,7 @@ import {
   phoneFields,
   expectedCostPerSuccess,
   selectProviders,
+  suppressionHashesIn,
   type FoundEmail,
   type FoundPhone,
   type Goal,
@@ -180,13 +181,32 @@ export type AdvanceResult =
   | { action: 'finished'; status: string }
   | { action: 'skipped'; reason: string };
 
-/** Finishes a request that is still open. */
+/**
+ * Finishes a request that is still open, unless its result names a person erased from the
+ * workspace (`$6`: the result's suppression hashes): then it fails, keeping no result (`$7`: why).
+ * The steps settled before the erasure recorded its suppression, and the erasure's deletions may
+ * have passed this request while it was still open: the result, built from those steps, would
+ * otherwise store the person after the erasure. Asked under the workspace's erasure lock held
+ * shared (`sluice_erasure_guard`), as a settlement does, in the same statement.
+ */
 const FINISH_SQL = preparedSql(
-  `UPDATE enrichment_requests
-      SET status = $3, result = $4::jsonb, error = $5, completed_at = now(), updated_at = now()
-    WHERE id = $1 AND workspace_id IS NOT DISTINCT FROM $2 -- see WORKSPACE_BESIDE_KEY (libs/db/src/prepared.ts)
-      AND status NOT IN ('completed', 'failed', 'cancelled')`,
+  `WITH guard AS (
+     SELECT cardinality($6::text[]) > 0 AND sluice_erasure_guard($2::uuid, $6::text[]) AS suppressed
+   )
+   UPDATE enrichment_requests r
+      SET status = CASE WHEN guard.suppressed THEN 'failed' ELSE $3::text END,
+          result = CASE WHEN guard.suppressed THEN NULL ELSE $4::jsonb END,
+          error = CASE WHEN guard.suppressed THEN $7::text ELSE $5::text END,
+          completed_at = now(), updated_at = now()
+     FROM guard
+    WHERE r.id = $1 AND r.workspace_id IS NOT DISTINCT FROM $2 -- see WORKSPACE_BESIDE_KEY (libs/db/src/prepared.ts)
+      AND r.status NOT IN ('completed', 'failed', 'cancelled')
+   RETURNING guard.suppressed`,
 );
+
+/** Why a request whose result named a person erased meanwhile failed (see FINISH_SQL). */
+const ERASED_RESULT_ERROR =
+  'suppressed: the result names a person erased from this workspace; it was not kept';
 
 /**
  * The work e-mail of the request's accepted profile when its e-mail goal accepts it (a catch-all
@@ -1098,16 +1118,23 @@ export class Orchestrator {
     result: Record<string, unknown> | null,
     error: string | null,
   ): Promise<boolean> {
-    const [, affected] = await queryPrepared<[unknown, number]>(manager, FINISH_SQL, [
+    const [rows] = await queryPrepared<[{ suppressed: boolean }[], number]>(manager, FINISH_SQL, [
       request.id,
       request.workspaceId,
       status,
       result === null ? null : JSON.stringify(result),
       error,
+      result === null ? [] : suppressionHashesIn(result),
+      ERASED_RESULT_ERROR,
     ]);
-    if (affected > 0) {
-      this.logger.log({ msg: `request ${status}`, requestId: request.id, type: request.type, error });
+    const [finished] = rows;
+    if (finished) {
+      this.logger.log(
+        finished.suppressed
+          ? { msg: 'request failed', requestId: request.id, type: request.type, error: ERASED_RESULT_ERROR }
+          : { msg: `request ${status}`, requestId: request.id, type: request.type, error },
+      );
     }
-    return affected > 0;
+    return finished !== undefined;
   }
 }

@@ -34,7 +34,7 @@ export class ApiErrorBody {
   @ApiPropertyOptional({
     example: 'rate_limited',
     description:
-      'A machine-readable code, where there is one: `rate_limited` (429), `quota_exceeded` (402), `exports_busy` (503).',
+      'A machine-readable code, where there is one: `rate_limited` (429), `quota_exceeded` (402), `exports_busy` (503), `erasure_failed` (503).',
   })
   code?: string;
 }

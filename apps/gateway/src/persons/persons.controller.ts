@@ -6,9 +6,10 @@ import {
   HttpStatus,
   Query,
   Res,
+  ServiceUnavailableException,
   UseGuards,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { GatewayConfig } from '@sluice/config';
 import { normalizeIdentifier, type SuppressionIdentifierKind } from '@sluice/enrichment';
 import type { Response } from 'express';
@@ -16,7 +17,7 @@ import { ApiKeyGuard } from '../auth/api-key.guard';
 import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
 import { RequireScope } from '../auth/scopes';
 import { refuseUnknownParams, TakesQuery } from '../http-params';
-import { ApiAnswer, ApiDelete, ApiError, ApiKeyErrors } from '../openapi/decorators';
+import { ApiAnswer, ApiDelete, ApiError, ApiErrorBody, ApiKeyErrors } from '../openapi/decorators';
 import {
   ERASURE_EXAMPLE,
   ERASURE_RECORD_EXAMPLE,
@@ -25,6 +26,12 @@ import {
 } from '../openapi/examples';
 import { ErasureRuns, type ErasureView } from './erasure-runs';
 import type { ErasureReport } from './erasure.service';
+
+/** An erasure whose deletions failed within the wait: its record says why. */
+export class ErasureFailedErrorBody extends ApiErrorBody {
+  @ApiProperty({ format: 'uuid', description: 'The erasure, at GET /v1/erasures/{id}.' })
+  erasure_id!: string;
+}
 
 /** Erasure of a person on request (a data subject's right to erasure), with their suppression. */
 @ApiTags('persons')
@@ -62,6 +69,13 @@ export class PersonsController {
     'Neither or both identifiers given, an unknown query parameter, the identifier is not an e-mail address / LinkedIn profile URL, or a body with fields (the route takes none).',
     ['Give exactly one of email or linkedin_url.', 'Unknown field(s) dry_run; this route takes no body.'],
   )
+  @ApiError(
+    503,
+    "`erasure_failed`: the deletions failed within ERASURE_WAIT_MS (the answer carries the erasure's record, `erasure`). The suppression is recorded; repeat the request to finish the erasure.",
+    'The erasure failed: deadlock detected. The suppression is recorded, so the person is not enriched again; repeat DELETE /v1/persons with the same identifier to finish the erasure (repeating is safe).',
+    { code: 'erasure_failed', erasure_id: '0b7f4c1e-5d0a-4d7e-9a43-2f6c1b8e9d10' },
+    ErasureFailedErrorBody,
+  )
   async erase(
     @CurrentCaller() caller: Caller,
     @CorrelationId() correlationId: string,
@@ -89,7 +103,16 @@ export class PersonsController {
       );
     }
     const { view, done } = await this.erasures.start(caller, correlationId, kind, normalised);
-    const report = await this.erasures.outcome(done, this.config.erasureWaitMs);
+    const report = await this.erasures.outcome(done, this.config.erasureWaitMs).catch(async () => {
+      // Its record says why (the error is logged there, without the identifier) and that repeating
+      // finishes it: the suppression stands, so the answer is no bare 500.
+      const failed = await this.erasures.get(caller.workspaceId, view.id);
+      throw new ServiceUnavailableException({
+        code: 'erasure_failed',
+        message: failed.error ?? 'The erasure failed; repeat the request to finish it.',
+        erasure_id: failed.id,
+      });
+    });
     if (report) {
       return { id: view.id, ...report };
     }

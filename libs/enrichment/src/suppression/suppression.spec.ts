@@ -1,4 +1,9 @@
-import { normalizeIdentifier, suppressionHash, suppressionHashesOf } from './suppression';
+import {
+  normalizeIdentifier,
+  suppressionHash,
+  suppressionHashesIn,
+  suppressionHashesOf,
+} from './suppression';
 
 describe('suppression hashes', () => {
   it('hashes the normalised identifier, so spellings of one person match and the value is not kept', () => {
@@ -24,5 +29,30 @@ describe('suppression hashes', () => {
       [],
     );
     expect(normalizeIdentifier('email', 'nope')).toBeNull();
+  });
+
+  it('finds every e-mail address and LinkedIn profile anywhere in a result, once each', () => {
+    const result = {
+      email: { email: 'Jane.Doe@Example.com', source: 'apollo' },
+      data: { business_email: 'jane.doe@example.com', full_name: 'Jane Doe' },
+      person: { linkedin_url: 'https://www.linkedin.com/in/jane-doe/', phones: ['+44 20 7946 0000'] },
+      officer_emails: [
+        { name: 'Sam Roe', email: 'sam@roe.co.uk' },
+        { name: 'No One', email: null },
+      ],
+      notes: ['not an address @ all', 'linkedin.com/company/acme'],
+    };
+    expect(new Set(suppressionHashesIn(result))).toEqual(
+      new Set([
+        suppressionHash('jane.doe@example.com'),
+        suppressionHash(
+          normalizeIdentifier('linkedin_url', 'https://www.linkedin.com/in/jane-doe') as string,
+        ),
+        suppressionHash('sam@roe.co.uk'),
+      ]),
+    );
+    expect(suppressionHashesIn(result)).toHaveLength(3);
+    expect(suppressionHashesIn({ company: { name: 'Acme Ltd', number: 12 } })).toEqual([]);
+    expect(suppressionHashesIn(null)).toEqual([]);
   });
 });

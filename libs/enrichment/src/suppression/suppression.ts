@@ -28,3 +28,31 @@ export function suppressionHashesOf(
   }
   return found;
 }
+
+/**
+ * The suppression hashes of every e-mail address and LinkedIn profile URL anywhere in `value` (a
+ * result: every string at any depth that normalises as one), distinct. What a request's result
+ * names, however its goals put it (the merged data, an officer's e-mail, a profile's addresses).
+ */
+export function suppressionHashesIn(value: unknown): string[] {
+  const hashes = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (typeof node === 'string') {
+      const kind: SuppressionIdentifierKind | null = node.includes('@')
+        ? 'email'
+        : /linkedin\.com\//i.test(node)
+          ? 'linkedin_url'
+          : null;
+      const normalised = kind ? normalizeIdentifier(kind, node) : null;
+      if (normalised) {
+        hashes.add(suppressionHash(normalised));
+      }
+    } else if (Array.isArray(node)) {
+      node.forEach(visit);
+    } else if (typeof node === 'object' && node !== null) {
+      Object.values(node).forEach(visit);
+    }
+  };
+  visit(value);
+  return [...hashes];
+}
