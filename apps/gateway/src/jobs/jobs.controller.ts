@@ -375,6 +375,12 @@ export class JobsController {
       response.status(204).end();
       return;
     }
+    if (request.socket.destroyed || response.destroyed) {
+      // The client went while the job was read (or the key checked): its request's 'close' has
+      // been emitted already, so a stream opened now would never end before the job does, and
+      // would re-read the job every few seconds for nobody meanwhile.
+      return;
+    }
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
