@@ -173,9 +173,16 @@ export function webhookRefusalsKey(queuePrefix: string): string {
 }
 
 /**
+ * How many refusals the set keeps at most, the newest: enough for any alert threshold, and what
+ * bounds its memory when someone sends forged webhooks at a high rate (by age alone, 30 a second
+ * would keep 2.6 million entries, a few hundred MB of a Redis that must not evict).
+ */
+export const WEBHOOK_REFUSALS_KEPT = 10_000;
+
+/**
  * Notes a refused provider webhook (bad signature, unknown token): refused calls are never stored
  * as events, so this is how the monitor learns that verification keeps failing. Entries older than
- * a day are trimmed as new ones arrive.
+ * a day, and all but the newest {@link WEBHOOK_REFUSALS_KEPT}, are trimmed as new ones arrive.
  */
 export async function recordWebhookRefusal(
   redis: Redis,
@@ -189,6 +196,7 @@ export async function recordWebhookRefusal(
     .multi()
     .zadd(key, now, `${now}:${provider}:${reason}:${Math.random().toString(36).slice(2, 10)}`)
     .zremrangebyscore(key, 0, now - 24 * 3_600_000)
+    .zremrangebyrank(key, 0, -WEBHOOK_REFUSALS_KEPT - 1)
     .exec();
 }
 

@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { RedisCircuitBreaker, type CircuitOptions, type CircuitTransition } from './circuit-breaker';
 import { CreditWallet } from './credit-wallet';
 import { RedisSlidingWindowLimiter, type RateDecision, type RateLimitRule } from './sliding-window';
+import { recordWebhookRefusal, WEBHOOK_REFUSALS_KEPT, webhookRefusalsKey } from '../signals';
 
 const redisUrl = process.env.REDIS_URL;
 if (!redisUrl) {
@@ -34,6 +35,26 @@ describe('Redis guards shared by worker replicas (real Redis)', () => {
       }
     } while (cursor !== '0');
     await Promise.all([a.quit(), b.quit()]);
+  });
+
+  describe('refused provider webhooks', () => {
+    it('keeps at most the newest WEBHOOK_REFUSALS_KEPT of them, however fast they come', async () => {
+      const key = webhookRefusalsKey(prefix);
+      // As if a flood had filled the set already: the oldest are the first to go.
+      const flood: (string | number)[] = [];
+      const now = Date.now();
+      for (let i = 0; i < WEBHOOK_REFUSALS_KEPT + 500; i += 1) {
+        flood.push(now - 60_000 + i, `old-${i}`);
+      }
+      await a.zadd(key, ...flood);
+      await recordWebhookRefusal(b, prefix, 'rocketreach', 'bad_signature');
+      expect(await a.zcard(key)).toBe(WEBHOOK_REFUSALS_KEPT);
+      expect(await a.zscore(key, 'old-0')).toBeNull();
+      expect(await a.zscore(key, 'old-500')).toBeNull();
+      expect(await a.zscore(key, 'old-501')).not.toBeNull();
+      const [newest] = await a.zrange(key, -1, -1);
+      expect(newest).toMatch(/:rocketreach:bad_signature:/);
+    });
   });
 
   describe('RedisSlidingWindowLimiter', () => {
