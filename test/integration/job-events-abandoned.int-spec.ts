@@ -1,9 +1,17 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { get, type ClientRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Server } from 'node:net';
+import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { JobEventsHub } from '../../apps/gateway/src/jobs/job-events';
+import { freePort, startPrivateRedis, type PrivateRedis } from '../../tools/local-services';
 import { call, createWorkspace } from '../support/api';
+import { createTestDatabase, type TestDatabase } from '../support/database';
 import { setUp, tearDown } from '../support/pipeline';
+import { uniquePrefix } from '../support/redis';
+import { startStack, type Stack } from '../support/stack';
 import { eventually } from '../support/wait';
 
 /** The streams a gateway's hub holds for each job (what each one's change notices wake). */
@@ -105,4 +113,70 @@ describe('job event streams whose client leaves before the stream opens', () => 
     expect(listening()).toBe(0);
     expect(listenersOf(hub).size).toBe(0);
   }, 120_000);
+});
+
+/**
+ * A Redis that refuses the gateway's job-events subscription (an ACL without SUBSCRIBE): each
+ * stream tries it again, and a refused try must not leave its connection open behind it.
+ */
+describe('job event streams on a Redis that refuses the subscription', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-acl-'));
+  let redis: PrivateRedis;
+  let db: TestDatabase;
+  let stack: Stack;
+  let admin: Redis;
+
+  beforeAll(async () => {
+    redis = await startPrivateRedis({
+      dataDir: join(dir, 'redis'),
+      port: await freePort(),
+      log: () => undefined,
+    });
+    admin = new Redis(redis.url);
+    await admin.call('ACL', 'SETUSER', 'sluice', 'on', '>sluice-pass', '~*', '&*', '+@all', '-subscribe');
+    db = await createTestDatabase();
+    const url = new URL(redis.url);
+    url.username = 'sluice';
+    url.password = 'sluice-pass';
+    stack = await startStack({
+      databaseUrl: db.url,
+      redisUrl: url.toString(),
+      prefix: uniquePrefix(),
+      worker: false,
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await stack?.close();
+    await db?.drop();
+    admin?.disconnect();
+    await redis?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps no refused subscriber connection open, while the streams still answer', async () => {
+    const { apiKey } = await createWorkspace(stack.gatewayUrl, 'No Subscribe Ltd');
+    const job = await call<{ id: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
+      token: apiKey,
+      body: { type: 'company.profile', input: { company_number: '09414599' } },
+    });
+    expect(job.status).toBe(202);
+    for (let i = 0; i < 3; i += 1) {
+      const stream = await fetch(`${stack.gatewayUrl}/v1/jobs/${job.body.id}/events`, {
+        headers: { authorization: `Bearer ${apiKey}` },
+      });
+      expect(stream.status).toBe(200);
+      const reader = stream.body!.getReader();
+      expect(new TextDecoder().decode((await reader.read()).value as Uint8Array)).toContain(
+        'event: snapshot',
+      );
+      await reader.cancel();
+    }
+    const subscribers = async (): Promise<number> =>
+      String(await admin.call('CLIENT', 'LIST'))
+        .split('\n')
+        .filter((line) => line.includes('name=sluice-gateway-events')).length;
+    // Each refusal is answered at once; give a connection left open time to show.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await subscribers()).toBe(0);
+  });
 });

@@ -59,7 +59,14 @@ export class JobEventsHub implements BeforeApplicationShutdown, OnApplicationShu
           listener();
         }
       });
-      await subscriber.subscribe(jobEventsChannel(this.core.queuePrefix));
+      try {
+        await subscriber.subscribe(jobEventsChannel(this.core.queuePrefix));
+      } catch (error) {
+        // Refused (an ACL without SUBSCRIBE, say): this connection goes, the next stream makes
+        // another; left open, each try would keep one reconnecting for nothing.
+        subscriber.disconnect();
+        throw error;
+      }
       this.subscriber = subscriber;
     })().catch((error: unknown) => {
       this.ready = null; // the next stream tries again
