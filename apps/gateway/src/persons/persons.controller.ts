@@ -94,6 +94,9 @@ export class PersonsController {
       throw new BadRequestException('Give exactly one of email or linkedin_url.');
     }
     const [kind, value] = given[0];
+    if (Array.isArray(value)) {
+      throw new BadRequestException(`Give ${kind} once; it was given ${value.length} times.`);
+    }
     const normalised = typeof value === 'string' ? normalizeIdentifier(kind, value) : null;
     if (!normalised) {
       throw new BadRequestException(
