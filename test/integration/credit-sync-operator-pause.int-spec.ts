@@ -1,6 +1,6 @@
 import { CreditGate } from '../../apps/enrichment-worker/src/pipeline/credit-gate';
 import { call } from '../support/api';
-import { sandboxPatch, setUp, tearDown } from '../support/pipeline';
+import { calls, sandboxPatch, setUp, tearDown } from '../support/pipeline';
 import { TEST_ADMIN_TOKEN } from '../support/stack';
 import { eventually } from '../support/wait';
 
@@ -51,5 +51,45 @@ describe('the workers’ credit sync and an operator’s pause made during its r
     await eventually(async () => (await gate.pauseOf('snov')) === null || undefined, {
       what: 'the operator’s resume',
     });
+  }, 120_000);
+
+  it('reads no balance of a provider an operator paused, tick after tick or after Redis lost its data', async () => {
+    // The scheduled sync ticks every 300 ms (FAST).
+    ctx = await setUp({});
+    const { stack } = ctx;
+    const gate = stack.worker?.get(CreditGate, { strict: false }) as CreditGate;
+    const balanceReads = async (): Promise<number> =>
+      (await calls(stack.sandboxUrl, 'rocketreach')).by_endpoint['GET /account/'] ?? 0;
+    const paused = await call(stack.gatewayUrl, 'POST', '/v1/admin/providers/rocketreach/pause', {
+      token: TEST_ADMIN_TOKEN,
+    });
+    expect(paused.status).toBe(200);
+    // A sync under way when the pause landed may still have been reading.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const before = await balanceReads();
+
+    // The ticks run meanwhile: they read and resume a provider paused for credits that can pay.
+    await gate.pause('snov', 'out of credits (test)');
+    await eventually(async () => (await gate.pauseOf('snov')) === null || undefined, {
+      what: 'the credit sync to read Snov.io and resume it',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    // The read of every provider after Redis lost its data (and at start).
+    await gate.sync(true);
+    expect((await calls(stack.sandboxUrl, 'snov')).by_endpoint['GET /v1/get-balance']).toBeGreaterThan(0);
+
+    expect(await balanceReads()).toBe(before);
+    expect((await gate.pauseOf('rocketreach'))?.manual).toBe(true);
+
+    // Once the operator resumes it, its balance is read again with the others'.
+    expect(
+      (
+        await call(stack.gatewayUrl, 'POST', '/v1/admin/providers/rocketreach/resume', {
+          token: TEST_ADMIN_TOKEN,
+        })
+      ).status,
+    ).toBe(200);
+    await gate.sync(true);
+    expect(await balanceReads()).toBe(before + 1);
   }, 120_000);
 });

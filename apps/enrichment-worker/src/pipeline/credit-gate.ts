@@ -292,7 +292,8 @@ export class CreditGate implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   /**
-   * Reads balances: of paused providers (to resume them) and, at start, of every provider. A plan
+   * Reads balances: of paused providers (to resume them) and, at start, of every provider; never of
+   * a provider an operator paused, which no call reaches until the operator resumes it. A plan
    * without a credit limit sets the wallet unlimited (it then limits nothing) and resumes a pause
    * for credits. Each read takes a slot in its provider's rate window first (see
    * {@link BalanceReads}); the providers are read side by side, so that one waiting for its window
@@ -312,6 +313,12 @@ export class CreditGate implements OnApplicationBootstrap, OnApplicationShutdown
     const record = await this.pauseOf(provider);
     if (!record && !all) {
       return null;
+    }
+    if (record?.manual) {
+      // An operator's pause stops every call to the provider, a balance read included: only the
+      // operator lifts it, whatever the balance, and that resume forgets the wallet's balance
+      // anyway. Read tick after tick, a pause lasting days would call it every interval.
+      return 'paused';
     }
     const minimum = this.catalog.cheapestCall(provider);
     let balance: number | null = null;
@@ -338,9 +345,6 @@ export class CreditGate implements OnApplicationBootstrap, OnApplicationShutdown
     }
     if (!record) {
       return null;
-    }
-    if (record.manual) {
-      return 'paused'; // an operator paused it: only an operator resumes it
     }
     const snapshot = await this.guards.wallet.snapshot(provider);
     // An unlimited plan (Infinity; the wallet then holds no balance) always pays.
