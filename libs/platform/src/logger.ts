@@ -121,6 +121,25 @@ function openDestination(flushMs: number): Destination {
 }
 
 /**
+ * The access line of an answer with a 5xx status, without the error pino-http makes up for it
+ * (`failed with status code 503`, with a stack into pino-http's own code): a 503 while Redis is
+ * away then reads as a crash to anyone searching the logs for stack traces. A real error is logged
+ * where it is handled, with its own stack (the exception filter); one set on the response is kept.
+ */
+export function withoutStatusError(
+  _request: unknown,
+  response: { statusCode: number },
+  error: Error,
+  line: Record<string, unknown>,
+): Record<string, unknown> {
+  if (error.message !== `failed with status code ${response.statusCode}`) {
+    return line;
+  }
+  const { err: _made, ...rest } = line;
+  return rest;
+}
+
+/**
  * pino-http settings for every app: JSON logs, a correlation id per request (echoed in
  * `x-request-id`), and secrets redacted wherever they could appear.
  */
@@ -159,6 +178,7 @@ export function loggerParams(options: {
           censor: '***',
         },
         autoLogging: { ignore: (request) => request.url === '/health' || request.url === '/metrics' },
+        customErrorObject: withoutStatusError,
         serializers: {
           req: (req: { id: unknown; method: unknown; url: unknown }) => ({
             id: req.id,
