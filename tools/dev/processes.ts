@@ -11,7 +11,7 @@ export function startApp(
   name: string,
   script: string,
   env: NodeJS.ProcessEnv,
-  onExit: (name: string, code: number | null) => void,
+  onExit: (name: string, how: string) => void,
 ): ManagedProcess {
   const child = spawn(process.execPath, ['--enable-source-maps', script], {
     env,
@@ -23,8 +23,13 @@ export function startApp(
       createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${pad}| ${line}\n`));
     }
   }
-  child.once('exit', (code) => onExit(name, code));
+  child.once('exit', (code, signal) => onExit(name, howItEnded(code, signal)));
   return { name, child };
+}
+
+/** How a process ended, for a person: its exit code, or the signal that ended it (`kill -9`). */
+export function howItEnded(code: number | null, signal: NodeJS.Signals | null): string {
+  return code !== null ? `code ${code}` : `signal ${signal ?? 'unknown'}`;
 }
 
 /** SIGTERM to each, then SIGKILL for any still running after `graceMs`. */

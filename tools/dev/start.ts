@@ -162,9 +162,9 @@ async function main(): Promise<void> {
     throw new Error('Migrations failed (see above).');
   }
 
-  const onExit = (name: string, code: number | null): void => {
+  const onExit = (name: string, how: string): void => {
     if (!stopped) {
-      console.error(`${name} exited unexpectedly (code ${code}); stopping everything.`);
+      console.error(`${name} exited unexpectedly (${how}); stopping everything.`);
       void shutdown(1);
     }
   };
