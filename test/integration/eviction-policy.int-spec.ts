@@ -1,46 +1,23 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { EvictionPolicyCheck } from '@sluice/queue';
 import { Redis } from 'ioredis';
-import { freePort, startPrivateRedis, type PrivateRedis } from '../../tools/local-services';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { uniquePrefix } from '../support/redis';
-import { startStack, type Stack } from '../support/stack';
+import { startPrivateStack, type PrivateStack } from '../support/private-stack';
 
 // A Redis of its own: the test changes the server's eviction policy.
 describe('a Redis that may evict keys', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sluice-eviction-'));
-  let redis: PrivateRedis;
-  let db: TestDatabase;
-  let stack: Stack;
+  let ctx: PrivateStack;
 
   beforeAll(async () => {
-    redis = await startPrivateRedis({
-      dataDir: join(dir, 'redis'),
-      port: await freePort(),
-      log: () => undefined,
-    });
-    db = await createTestDatabase();
-    stack = await startStack({
-      databaseUrl: db.url,
-      redisUrl: redis.url,
-      prefix: uniquePrefix(),
-      worker: false,
-    });
+    ctx = await startPrivateStack();
   });
 
   afterAll(async () => {
-    await stack?.close();
-    await db?.drop();
-    await redis?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await ctx?.close();
   });
 
   it('is named in the log as an error, once per policy, and noeviction is not', async () => {
     const errors = jest.spyOn(Logger.prototype, 'error');
-    const check = stack.gateway.get(EvictionPolicyCheck, { strict: false });
+    const check = ctx.stack.gateway.get(EvictionPolicyCheck, { strict: false });
     const loggedPolicies = (): unknown[] =>
       errors.mock.calls
         .map(([entry]) => entry as { policy?: unknown })
@@ -50,7 +27,7 @@ describe('a Redis that may evict keys', () => {
       expect(await check.check()).toBe('noeviction');
       expect(loggedPolicies()).toEqual([]);
 
-      const admin = new Redis(redis.url);
+      const admin = new Redis(ctx.redis.url);
       try {
         await admin.config('SET', 'maxmemory-policy', 'allkeys-lru');
         expect(await check.check()).toBe('allkeys-lru');

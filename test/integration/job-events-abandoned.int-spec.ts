@@ -1,17 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { get, type ClientRequest } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Server } from 'node:net';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { JobEventsHub } from '../../apps/gateway/src/jobs/job-events';
-import { freePort, startPrivateRedis, type PrivateRedis } from '../../tools/local-services';
 import { call, createWorkspace } from '../support/api';
-import { createTestDatabase, type TestDatabase } from '../support/database';
 import { setUp, tearDown } from '../support/pipeline';
-import { uniquePrefix } from '../support/redis';
-import { startStack, type Stack } from '../support/stack';
+import { startPrivateStack, type PrivateStack } from '../support/private-stack';
 import { eventually } from '../support/wait';
 
 /** The streams a gateway's hub holds for each job (what each one's change notices wake). */
@@ -120,40 +114,28 @@ describe('job event streams whose client leaves before the stream opens', () => 
  * stream tries it again, and a refused try must not leave its connection open behind it.
  */
 describe('job event streams on a Redis that refuses the subscription', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sluice-acl-'));
-  let redis: PrivateRedis;
-  let db: TestDatabase;
-  let stack: Stack;
+  let ctx: PrivateStack;
   let admin: Redis;
 
   beforeAll(async () => {
-    redis = await startPrivateRedis({
-      dataDir: join(dir, 'redis'),
-      port: await freePort(),
-      log: () => undefined,
-    });
-    admin = new Redis(redis.url);
-    await admin.call('ACL', 'SETUSER', 'sluice', 'on', '>sluice-pass', '~*', '&*', '+@all', '-subscribe');
-    db = await createTestDatabase();
-    const url = new URL(redis.url);
-    url.username = 'sluice';
-    url.password = 'sluice-pass';
-    stack = await startStack({
-      databaseUrl: db.url,
-      redisUrl: url.toString(),
-      prefix: uniquePrefix(),
-      worker: false,
+    ctx = await startPrivateStack({
+      connect: async (redis) => {
+        admin = new Redis(redis.url);
+        await admin.call('ACL', 'SETUSER', 'sluice', 'on', '>sluice-pass', '~*', '&*', '+@all', '-subscribe');
+        const url = new URL(redis.url);
+        url.username = 'sluice';
+        url.password = 'sluice-pass';
+        return url.toString();
+      },
     });
   }, 120_000);
   afterAll(async () => {
-    await stack?.close();
-    await db?.drop();
     admin?.disconnect();
-    await redis?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await ctx?.close();
   });
 
   it('keeps no refused subscriber connection open, while the streams still answer', async () => {
+    const { stack } = ctx;
     const { apiKey } = await createWorkspace(stack.gatewayUrl, 'No Subscribe Ltd');
     const job = await call<{ id: string }>(stack.gatewayUrl, 'POST', '/v1/jobs', {
       token: apiKey,
