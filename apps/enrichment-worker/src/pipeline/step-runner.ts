@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { PipelineConfig } from '@sluice/config';
-import { EnrichmentRequest, EnrichmentStep, type QuotaPolicy } from '@sluice/db';
+import { EnrichmentRequest, EnrichmentStep, ErasedTask, type QuotaPolicy } from '@sluice/db';
 import {
   acceptEmail,
   normalizeDomain,
@@ -10,7 +10,9 @@ import {
   suppressionHashesOf,
   type FoundEmail,
   type FoundPhone,
+  GOALS,
   type Goal,
+  type GoalKey,
   type Person,
   type RequestOptions,
 } from '@sluice/enrichment';
@@ -1531,7 +1533,8 @@ export class StepRunner {
         // The step is settled with its charge, or gone (erased): what a run kept for it is not needed.
         await this.cache.forgetPaid(job.data.stepId);
       }
-      return 'already';
+      const erased = await this.ledger.erasedTask(job.data.stepId);
+      return erased ? this.collectErasedTask(job, token, erased) : 'already';
     }
     const { step, request } = left;
     const provider = step.provider as ProviderName;
@@ -1620,6 +1623,86 @@ export class StepRunner {
     await charge(started + this.catalog.charged(provider, goal.capability, outcome));
     await this.cacheUnlessErased(request, step, cacheKey, outcome);
     return done();
+  }
+
+  /**
+   * A step erased with a person (`DELETE /v1/persons`) while its provider's asynchronous work ran
+   * (see ErasedTask): the provider charges for that work when it finishes, step or not. It is
+   * collected as a cancelled task's is (see `collectCancelledTask`), from what the erasure kept of
+   * the step: once the provider has called back (at once for one given no callback URL), its result
+   * is asked for (free) and what it charged goes into the ledger with the step's ids, and into the
+   * wallet and the quota; past the deadline, or on credentials removed since, the task's price
+   * counts as charged. Nothing of the answer is kept: it is about the erased person.
+   */
+  private async collectErasedTask(
+    job: Job<ProviderStepPayload>,
+    token: string | undefined,
+    erased: ErasedTask,
+  ): Promise<Settled> {
+    const provider = erased.provider as ProviderName;
+    const goalKey = erased.goal.split(':')[0] as GoalKey;
+    const capability = GOALS[goalKey]?.capability;
+    if (!capability) {
+      await this.ledger.forgetErased(erased.stepId);
+      return 'already';
+    }
+    const current = await this.accounts.of(erased.workspaceId, provider);
+    const on = taskAccountOf(erased.providerTaskAccount, current);
+    const removed = 'removed' in on;
+    const account = removed ? current : on.account;
+    const kind = account || removed ? 'workspace_charge' : 'charge';
+    // What is left of the step and its request: their ids, for the rate limits and the call log.
+    const request = Object.assign(new EnrichmentRequest(), {
+      id: erased.requestId,
+      workspaceId: erased.workspaceId,
+      tier: erased.tier,
+    });
+    const step = Object.assign(new EnrichmentStep(), {
+      id: erased.stepId,
+      requestId: erased.requestId,
+      workspaceId: erased.workspaceId,
+      provider,
+      goal: erased.goal,
+      operation: erased.operation,
+    });
+    const charge = async (credits: number): Promise<Settled> => {
+      if (!removed) {
+        await this.commitCredits(erased.workspaceId, provider, step.id, credits, account);
+      }
+      const recorded = await this.ledger.chargeErased(erased, credits, kind);
+      if (recorded > 0) {
+        this.metrics.credits.inc({ provider }, recorded);
+      }
+      await this.releaseCredits(erased.workspaceId, provider, step.id, account);
+      return 'already';
+    };
+    const wait = (delayMs?: number): Promise<never> =>
+      this.sleepOnTask(job, token, erased.workspaceId, provider, step.id, 0, account, delayMs);
+    if (removed || Date.now() > (erased.deadlineAt?.getTime() ?? 0)) {
+      return charge(this.catalog.costOf(provider, capability).credits);
+    }
+    if (this.invoker.callsBack(provider) && erased.calledBackAt === null) {
+      return wait();
+    }
+    const slot = await this.pollSlot(request, provider, account);
+    if (!slot.allowed) {
+      return wait(slot.retryAfterMs);
+    }
+    let outcome: StepOutcome;
+    try {
+      outcome = await this.callLog.around(callContext(request, step, account), () =>
+        this.invoker.complete(provider, capability, erased.providerTaskId, account, slot.gate),
+      );
+    } catch (error) {
+      if (!(error instanceof ProviderError)) {
+        throw error;
+      }
+      return error.retryable ? wait(this.pollRetryDelay(provider, error)) : charge(0);
+    }
+    if (outcome.status === 'pending') {
+      return wait();
+    }
+    return charge(this.catalog.charged(provider, capability, outcome));
   }
 
   /**

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import {
   EnrichmentRequest,
   EnrichmentStep,
+  ErasedTask,
   preparedSql,
   queryPrepared,
   suppressedUnderErasureLock,
@@ -183,6 +184,42 @@ export class StepLedger {
       .getRepository(EnrichmentRequest)
       .findOne({ where: { id: step.requestId, workspaceId: step.workspaceId } });
     return request ? { step, request } : null;
+  }
+
+  /** The asynchronous work of the step, if the step was erased with a person while it ran (see ErasedTask). */
+  async erasedTask(stepId: string): Promise<ErasedTask | null> {
+    return this.dataSource.getRepository(ErasedTask).findOneBy({ stepId });
+  }
+
+  /**
+   * Records what the provider charged for the work of a step erased while it ran, with what is
+   * left of the step (its ids), under the key its settlement would have had (`step:<id>`), and
+   * forgets the work: the credits recorded (0 when recorded already).
+   */
+  async chargeErased(
+    task: ErasedTask,
+    credits: number,
+    ledgerKind: Extract<LedgerKind, 'charge' | 'workspace_charge'>,
+  ): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows =
+        credits > 0
+          ? await manager.query<{ credits: string }[]>(
+              `INSERT INTO credit_ledger (provider, workspace_id, request_id, step_id, kind, credits, idempotency_key)
+               VALUES ($1, $2, $3, $4::uuid, $5, $6, 'step:' || $4::text)
+               ON CONFLICT (idempotency_key) DO NOTHING
+               RETURNING credits`,
+              [task.provider, task.workspaceId, task.requestId, task.stepId, ledgerKind, String(credits)],
+            )
+          : [];
+      await manager.delete(ErasedTask, { stepId: task.stepId });
+      return recorded(rows);
+    });
+  }
+
+  /** Forgets the work of an erased step that charged nothing (or whose charge is past collecting). */
+  async forgetErased(stepId: string): Promise<void> {
+    await this.dataSource.getRepository(ErasedTask).delete({ stepId });
   }
 
   /** Whether the provider called back for the step's work (it has finished it, and charged for it). */

@@ -97,6 +97,21 @@ const TABLES: { table: string; scope: string; alsoIf?: string }[] = [
 const SEARCH_TIMEOUT_MS = 15 * 60_000;
 
 /** A statement of the search, with its own timeout (pg reads `query_timeout` from the config). */
+/** A row `deleteMentions` deleted: its id and cache key; of a step, also what `keepErasedTasks` reads. */
+interface DeletedRow {
+  id: string;
+  cache_key: string | null;
+  request_id?: string;
+  provider?: string;
+  goal?: string;
+  operation?: string;
+  state?: string;
+  credits?: string;
+  provider_task_id?: string | null;
+  provider_task_account?: string | null;
+  deadline_at?: Date | null;
+}
+
 const searching = (text: string): string =>
   // TypeORM types the query as a string and hands it to pg unchanged (as queryPrepared does).
   ({ text, query_timeout: SEARCH_TIMEOUT_MS }) as unknown as string;
@@ -279,6 +294,7 @@ export class ErasureService {
             }
             stepIds.add(step.id);
           }
+          await this.keepErasedTasks(manager, deleted);
         }
       }
       // Numbers and profiles are stored under the question they answered (the step's cache key),
@@ -336,21 +352,60 @@ export class ErasureService {
     return { erased, suppressed };
   }
 
-  /** Deletes the table's rows in scope that mention the person (or `alsoIf`); their ids and cache keys. */
+  /**
+   * Keeps what is needed to collect the charge of the asynchronous provider work the erased steps
+   * had started and not been charged for (pending, or skipped by a cancellation while it ran): the
+   * provider charges for it when it finishes, step or not, and the worker records that charge in
+   * the credit ledger (see ErasedTask). Ids, the provider's task and the goal: nothing about the
+   * person. Their requests are still there (deleted next, in this transaction): their tiers are read.
+   */
+  private async keepErasedTasks(manager: EntityManager, deleted: readonly DeletedRow[]): Promise<void> {
+    const working = deleted.filter(
+      (step) =>
+        typeof step.provider_task_id === 'string' &&
+        Number(step.credits) === 0 &&
+        (step.state === 'pending' || step.state === 'skipped'),
+    );
+    for (const step of working) {
+      await manager.query(
+        `INSERT INTO erased_tasks (step_id, workspace_id, request_id, provider, goal, operation, tier,
+                                   provider_task_id, provider_task_account, deadline_at)
+         SELECT $1, r.workspace_id, r.id, $3, $4, $5, r.tier, $6, $7, $8
+           FROM enrichment_requests r WHERE r.id = $2
+         ON CONFLICT (step_id) DO NOTHING`,
+        [
+          step.id,
+          step.request_id,
+          step.provider,
+          step.goal,
+          step.operation,
+          step.provider_task_id,
+          step.provider_task_account,
+          step.deadline_at,
+        ],
+      );
+    }
+  }
+
+  /** Deletes the table's rows in scope that mention the person (or `alsoIf`); of steps, what `keepErasedTasks` reads. */
   private async deleteMentions(
     manager: EntityManager,
     table: string,
     scope: string,
     params: [string, string[], string[], string[]],
     alsoIf?: string,
-  ): Promise<{ id: string; cache_key: string | null }[]> {
+  ): Promise<DeletedRow[]> {
     // Only the parameters the statement uses: PostgreSQL refuses a value it has no place for.
     const values = alsoIf?.includes('$4') ? params : params.slice(0, 3);
     // One statement, one pass over the table: a person's rows are few, and their row locks are held
     // until the transaction commits whatever the statement's size. A row another transaction
     // updates meanwhile is judged again by this condition on its new version (READ COMMITTED).
-    const returning = table === 'enrichment_steps' ? 't.id, t.cache_key' : 'NULL AS id, NULL AS cache_key';
-    const [rows] = await manager.query<[{ id: string; cache_key: string | null }[], number]>(
+    const returning =
+      table === 'enrichment_steps'
+        ? `t.id, t.cache_key, t.request_id, t.provider, t.goal, t.operation, t.state, t.credits,
+           t.provider_task_id, t.provider_task_account, t.deadline_at`
+        : 'NULL AS id, NULL AS cache_key';
+    const [rows] = await manager.query<[DeletedRow[], number]>(
       searching(`DELETE FROM ${table} t WHERE ${scope}
                    AND (${mentions('t')}${alsoIf ? ` OR ${alsoIf}` : ''})
                  RETURNING ${returning}`),

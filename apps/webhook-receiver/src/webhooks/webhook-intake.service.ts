@@ -136,7 +136,16 @@ export class WebhookIntake {
         : 'SELECT id, workspace_id, provider FROM enrichment_steps WHERE callback_token_sha256 = $1',
       [stepId ?? createHash('sha256').update(token).digest('hex')],
     );
-    return rows[0] ?? (stepId ? 'gone' : undefined);
+    if (rows[0] || !stepId) {
+      return rows[0];
+    }
+    // A step erased with a person while its provider worked: the provider has finished, and charged
+    // for, that work. The worker collects the charge (see ErasedTask) once told so.
+    await this.dataSource.query(
+      'UPDATE erased_tasks SET called_back_at = now() WHERE step_id = $1 AND called_back_at IS NULL',
+      [stepId],
+    );
+    return 'gone';
   }
 
   /** Tells the credit monitor (best effort: a Redis hiccup must not turn a 401 into a 500). */

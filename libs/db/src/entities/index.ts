@@ -33,6 +33,7 @@ import { ProviderSettingsRow } from './provider-settings.entity';
 import { ProviderPauseRow } from './provider-pause.entity';
 import { IdempotencyAnswer } from './idempotency-answer.entity';
 import { ErasureRecord } from './erasure.entity';
+import { ErasedTask } from './erased-task.entity';
 
 export * from './api-key.entity';
 export * from './company.entity';
@@ -69,6 +70,7 @@ export * from './audit-event.entity';
 export * from './retention-run.entity';
 export * from './suppression.entity';
 export * from './erasure.entity';
+export * from './erased-task.entity';
 
 /** The explicit entity list: no globs, so a build never silently misses an entity. */
 export const ENTITIES = [
@@ -107,4 +109,5 @@ export const ENTITIES = [
   ProviderPauseRow,
   IdempotencyAnswer,
   ErasureRecord,
+  ErasedTask,
 ];

@@ -39,6 +39,7 @@ import { RetryOfBackfill1796560000000 } from './1796560000000-RetryOfBackfill';
 import { SuppressionLookup1796570000000 } from './1796570000000-SuppressionLookup';
 import { Erasures1796580000000 } from './1796580000000-Erasures';
 import { CallbackRecovery1796590000000 } from './1796590000000-CallbackRecovery';
+import { ErasedTasks1796600000000 } from './1796600000000-ErasedTasks';
 
 /** Every migration, in order. Listed explicitly (no glob) so that compiled and test runs agree. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -83,4 +84,5 @@ export const MIGRATIONS: (new () => object)[] = [
   SuppressionLookup1796570000000,
   Erasures1796580000000,
   CallbackRecovery1796590000000,
+  ErasedTasks1796600000000,
 ];
