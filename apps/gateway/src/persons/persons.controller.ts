@@ -16,7 +16,7 @@ import type { Response } from 'express';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
 import { RequireScope } from '../auth/scopes';
-import { refuseUnknownParams, TakesQuery } from '../http-params';
+import { refuseUnknownParams, singleParams, TakesQuery } from '../http-params';
 import { ApiAnswer, ApiDelete, ApiError, ApiErrorBody, ApiKeyErrors } from '../openapi/decorators';
 import {
   ERASURE_EXAMPLE,
@@ -81,23 +81,18 @@ export class PersonsController {
     @CorrelationId() correlationId: string,
     @Query() query: Record<string, unknown>,
     @Res({ passthrough: true }) response: Response,
-    @Query('email') email?: unknown,
-    @Query('linkedin_url') linkedinUrl?: unknown,
   ): Promise<(ErasureReport & { id: string }) | ErasureView> {
     // The erasure cannot be undone: a parameter it does not take (dry_run=true) must not be ignored.
     refuseUnknownParams(query, ['email', 'linkedin_url']);
-    const given = [
-      ['email', email],
-      ['linkedin_url', linkedinUrl],
-    ].filter(([, value]) => value !== undefined) as [SuppressionIdentifierKind, unknown][];
+    const text = singleParams(query);
+    const given = (['email', 'linkedin_url'] as const)
+      .map((kind) => [kind, text(kind)] as const)
+      .filter(([, value]) => value !== undefined) as [SuppressionIdentifierKind, string][];
     if (given.length !== 1) {
       throw new BadRequestException('Give exactly one of email or linkedin_url.');
     }
     const [kind, value] = given[0];
-    if (Array.isArray(value)) {
-      throw new BadRequestException(`Give ${kind} once; it was given ${value.length} times.`);
-    }
-    const normalised = typeof value === 'string' ? normalizeIdentifier(kind, value) : null;
+    const normalised = normalizeIdentifier(kind, value);
     if (!normalised) {
       throw new BadRequestException(
         kind === 'email'
