@@ -264,6 +264,7 @@ export class ErasureRuns implements BeforeApplicationShutdown {
     const done = previous
       .then(() =>
         this.erasure.eraseSuppressed(workspaceId, kind, identifiers, {
+          erasureId: id,
           signal: stop.signal,
           onConnection: (backend) => {
             connection.backend = backend;

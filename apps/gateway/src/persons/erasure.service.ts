@@ -35,6 +35,17 @@ export interface ErasureOptions {
    * its statement can be cancelled while that transaction lasts.
    */
   onConnection?: (backend: { pid: number; started: string }) => void;
+  /**
+   * The erasure's record (`erasures`): what Redis holds of the steps deleted is kept on it until
+   * removed, and what earlier erasures of the workspace could not remove is removed with it.
+   */
+  erasureId?: string;
+}
+
+/** What Redis holds of the steps an erasure deleted: their cache keys and ids (ErasureRecord). */
+interface PendingCache {
+  cache_keys: string[];
+  step_ids: string[];
 }
 
 /** SQL: `expr` mentions one of the needles ($2) as a whole identifier (their patterns: $3). */
@@ -264,6 +275,8 @@ export class ErasureService {
       }
     }
     const needleList = [...needles];
+    /** The erasures whose Redis entries this one removes (its own, and those earlier ones left). */
+    const owing: string[] = [];
     const patterns = needleList.map(wholeIdentifierPattern);
     const deletions = async (manager: EntityManager): Promise<void> => {
       // now() is the transaction's start: the backend is told with it, so that a cancel finds this
@@ -310,6 +323,9 @@ export class ErasureService {
         }
       }
       erased.imports = await this.scrubImportErrors(manager, [workspaceId, needleList, patterns]);
+      if (options.erasureId !== undefined) {
+        await this.keepPendingCache(manager, workspaceId, options.erasureId, cacheKeys, stepIds, owing);
+      }
     };
     // A step settling meanwhile locks its request, then its step; these deletions lock the steps
     // first, then the requests. PostgreSQL ends one of two such transactions waiting on each other
@@ -319,6 +335,7 @@ export class ErasureService {
       erased = {};
       cacheKeys.clear();
       stepIds.clear();
+      owing.length = 0;
       try {
         await this.dataSource.transaction(deletions);
         break;
@@ -347,9 +364,51 @@ export class ErasureService {
       naming(keptAnswerText(kept, this.box)),
     );
     erased.redis_cache_entries = await this.eraseCache(redis, workspaceId, naming, cacheKeys, stepIds);
+    if (owing.length > 0) {
+      await this.dataSource.query(
+        `UPDATE erasures SET pending_cache = NULL WHERE workspace_id = $1 AND id = ANY($2::uuid[])`,
+        [workspaceId, owing],
+      );
+    }
     const suppressed = [...identifiers].flatMap(([k, values]) => [...values].map(() => ({ kind: k })));
     this.logger.log({ msg: 'person erased', workspaceId, kind, erased });
     return { erased, suppressed };
+  }
+
+  /**
+   * In the deletions' transaction: records on the erasure what Redis holds of the steps deleted
+   * (their cache keys and ids), and adds to them what earlier erasures of the workspace recorded and
+   * did not remove (their deletions committed, then Redis refused them or their gateway stopped).
+   * Those entries need not name the person — a phone number, a profile under the question's key —
+   * so once the steps are gone only this record leads to them. Cleared once they are removed.
+   */
+  private async keepPendingCache(
+    manager: EntityManager,
+    workspaceId: string,
+    erasureId: string,
+    cacheKeys: Set<string>,
+    stepIds: Set<string>,
+    owing: string[],
+  ): Promise<void> {
+    if (cacheKeys.size > 0 || stepIds.size > 0) {
+      const pending: PendingCache = { cache_keys: [...cacheKeys], step_ids: [...stepIds] };
+      await manager.query(`UPDATE erasures SET pending_cache = $3 WHERE id = $1 AND workspace_id = $2`, [
+        erasureId,
+        workspaceId,
+        JSON.stringify(pending),
+      ]);
+      owing.push(erasureId);
+    }
+    const earlier = await manager.query<{ id: string; pending_cache: PendingCache }[]>(
+      `SELECT id, pending_cache FROM erasures
+        WHERE workspace_id = $1 AND pending_cache IS NOT NULL AND id <> $2`,
+      [workspaceId, erasureId],
+    );
+    for (const { id, pending_cache: pending } of earlier) {
+      pending.cache_keys.forEach((key) => cacheKeys.add(key));
+      pending.step_ids.forEach((stepId) => stepIds.add(stepId));
+      owing.push(id);
+    }
   }
 
   /**

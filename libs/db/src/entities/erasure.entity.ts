@@ -15,6 +15,8 @@ export type ErasureStatus = (typeof ERASURE_STATUSES)[number];
 @Entity({ name: 'erasures' })
 // Every read is a workspace's: one erasure by id, or its erasures newest first.
 @Index('ix_erasures_workspace_created', ['workspaceId', 'createdAt', 'id'])
+// Each erasure reads what earlier ones of its workspace left in Redis: few rows, if any.
+@Index('ix_erasures_pending_cache', ['workspaceId'], { where: '"pending_cache" IS NOT NULL' })
 export class ErasureRecord {
   /** Chosen by the gateway, so that the row and the suppression commit together under it. */
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_erasures' })
@@ -55,6 +57,17 @@ export class ErasureRecord {
 
   @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
   finishedAt!: Date | null;
+
+  /**
+   * What Redis still holds of the steps the erasure deleted, until it is removed: their cache keys
+   * (hashes of the questions, naming nobody) and ids. Written with the deletions, in their
+   * transaction, and cleared once Redis is cleaned: those entries need not name the person (a phone
+   * number, a profile), so once the steps are gone nothing else leads to them, and an erasure that
+   * failed after its deletions (Redis refusing it, the gateway dying) is finished by the next
+   * erasure of the workspace (a repeat of its DELETE), which removes them too.
+   */
+  @Column({ name: 'pending_cache', type: 'jsonb', nullable: true })
+  pendingCache!: { cache_keys: string[]; step_ids: string[] } | null;
 
   /** Refreshed on a timer by the gateway running the erasure. */
   @Column({ name: 'heartbeat_at', type: 'timestamptz', default: () => 'now()' })

@@ -40,6 +40,7 @@ import { SuppressionLookup1796570000000 } from './1796570000000-SuppressionLooku
 import { Erasures1796580000000 } from './1796580000000-Erasures';
 import { CallbackRecovery1796590000000 } from './1796590000000-CallbackRecovery';
 import { ErasedTasks1796600000000 } from './1796600000000-ErasedTasks';
+import { ErasurePendingCache1796610000000 } from './1796610000000-ErasurePendingCache';
 
 /** Every migration, in order. Listed explicitly (no glob) so that compiled and test runs agree. */
 export const MIGRATIONS: (new () => object)[] = [
@@ -85,4 +86,5 @@ export const MIGRATIONS: (new () => object)[] = [
   Erasures1796580000000,
   CallbackRecovery1796590000000,
   ErasedTasks1796600000000,
+  ErasurePendingCache1796610000000,
 ];
