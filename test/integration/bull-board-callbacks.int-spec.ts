@@ -10,7 +10,8 @@ import { eventually } from '../support/wait';
 /**
  * A callback delivery removed from its queue before its first attempt is never sent (nothing in
  * PostgreSQL says it is owed), and a delivered one retried is sent again: Bull Board shows the
- * callbacks queue read-only. The pipeline's other queues stay open to its actions.
+ * callbacks queue read-only. The pipeline's other queues stay open to its actions. No other site
+ * may frame the board.
  */
 describe('Bull Board and the callbacks queue', () => {
   let ctx: Awaited<ReturnType<typeof setUp>>;
@@ -79,5 +80,23 @@ describe('Bull Board and the callbacks queue', () => {
     });
     expect((await board('PUT', `/queues/callbacks/${delivery}/retry`)).status).toBe(405);
     expect(sink.bodies).toHaveLength(1);
+  });
+
+  // Bull Board's buttons retry, clean, pause and empty queues, and a browser that logged in keeps
+  // sending the Basic credentials by itself: a page of another site must not show the board in a
+  // frame under its own content and have the operator click them (clickjacking).
+  it.each([
+    ['the board', '/admin/queues', true, 200],
+    ['a queue’s page', '/admin/queues/queue/enrichment', true, 200],
+    ['its API', '/admin/queues/api/queues', true, 200],
+    ['the login prompt', '/admin/queues', false, 401],
+  ])('refuses to be shown in a frame: %s', async (_what, path, loggedIn, status) => {
+    const basic = `Basic ${Buffer.from(`admin:${TEST_ADMIN_TOKEN}`).toString('base64')}`;
+    const answer = await fetch(`${ctx.stack.gatewayUrl}${path}`, {
+      headers: loggedIn ? { authorization: basic } : {},
+    });
+    expect(answer.status).toBe(status);
+    expect(answer.headers.get('content-security-policy')).toBe("frame-ancestors 'none'");
+    expect(answer.headers.get('x-frame-options')).toBe('DENY');
   });
 });

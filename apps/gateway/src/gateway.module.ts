@@ -46,6 +46,7 @@ import { CreditsController } from './credits/credits.controller';
 import { QuotasAdminController } from './credits/quotas-admin.controller';
 import { Quotas } from './credits/quotas.service';
 import { QuotaHoldWaker } from './credits/quota-hold-waker';
+import { noFraming } from './ops/no-framing';
 import { QueueMetrics } from './ops/queue-metrics';
 import { CallbacksController } from './callbacks/callbacks.controller';
 import { WebhookSecrets } from './callbacks/webhook-secrets.service';
@@ -137,7 +138,8 @@ export class GatewayModule implements NestModule {
         BullBoardModule.forRoot({
           route: '/admin/queues',
           adapter: ExpressAdapter,
-          middleware: adminTokenMiddleware(gateway.adminToken),
+          // Framing refused before the login check, so that the login prompt is not framed either.
+          middleware: [noFraming, adminTokenMiddleware(gateway.adminToken)],
         }),
         BullBoardModule.forFeature(
           ...GATEWAY_QUEUES.map((name) => ({ name, adapter: BullMQAdapter, options: boardOptionsOf(name) })),

@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig, loadConfigs, maskSecrets } from './load-config';
 import { CreditMonitorConfig } from './credit-monitor';
+import { renderEnvExample } from './env-example';
 import { PipelineConfig } from './pipeline';
 import { CoreConfig, GatewayConfig, SandboxConfig, WebhookReceiverConfig, WorkerConfig } from './sections';
 
@@ -47,6 +48,23 @@ describe('loadConfig', () => {
       // The value as written, not the NaN it converts to (which JSON writes as null).
       expect((error as ConfigError).message).toContain('(got "eighty")');
     }
+  });
+
+  it('refuses the admin token placeholder of .env.example, naming the variable and not the value', () => {
+    // `.env.example` writes SLUICE_ADMIN_TOKEN uncommented (it is required), with a placeholder long
+    // enough to pass the length check: a copied `.env.example` would guard the admin API and Bull
+    // Board with a token published in this repository.
+    const placeholder = /^SLUICE_ADMIN_TOKEN=(.+)$/m.exec(renderEnvExample())?.[1] ?? '';
+    expect(placeholder.length).toBeGreaterThanOrEqual(24);
+    let refusal: unknown = null;
+    try {
+      loadConfig(GatewayConfig, { SLUICE_ADMIN_TOKEN: placeholder });
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(ConfigError);
+    expect((refusal as ConfigError).message).toMatch(/SLUICE_ADMIN_TOKEN.*\.env\.example/);
+    expect((refusal as ConfigError).message).not.toContain(placeholder);
   });
 
   it('rejects an out-of-range port', () => {

@@ -9,6 +9,7 @@ import {
   Max,
   Min,
   MinLength,
+  NotEquals,
 } from 'class-validator';
 import { CreditMonitorConfig } from './credit-monitor';
 import { PipelineConfig } from './pipeline';
@@ -16,6 +17,8 @@ import { Setting } from './setting';
 
 const PORT = { min: 1, max: 65535 };
 const DURATION_MS = { min: 1, max: 3_600_000 };
+/** What `.env.example` shows for SLUICE_ADMIN_TOKEN; refused as a token (see GatewayConfig). */
+const ADMIN_TOKEN_PLACEHOLDER = 'change-me-to-a-long-random-string';
 
 /** Settings every app reads: where Redis and PostgreSQL are, how to log. */
 export class CoreConfig {
@@ -106,10 +109,17 @@ export class GatewayConfig {
     description:
       'Guards /v1/admin/* and Bull Board. At least 24 characters; generate with `openssl rand -hex 32`.',
     sensitive: true,
-    example: 'change-me-to-a-long-random-string',
+    example: ADMIN_TOKEN_PLACEHOLDER,
   })
   @IsString()
   @MinLength(24, { message: 'SLUICE_ADMIN_TOKEN must be at least 24 characters long' })
+  // `.env.example` writes the placeholder uncommented (the setting is required), and it is long
+  // enough to pass the check above: a copied `.env.example` would guard every workspace and Bull
+  // Board with a token anybody can read here.
+  @NotEquals(ADMIN_TOKEN_PLACEHOLDER, {
+    message:
+      'SLUICE_ADMIN_TOKEN is the placeholder of .env.example, which anybody can read; set a random one (`openssl rand -hex 32`)',
+  })
   adminToken!: string;
 
   @Setting({ env: 'HTTP_BODY_LIMIT_BYTES', description: 'Largest request body the API accepts.' })
