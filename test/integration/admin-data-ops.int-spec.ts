@@ -70,8 +70,10 @@ describe('admin data quality and operations', () => {
   let world: WorldPerson[];
 
   beforeAll(async () => {
-    // No PostgreSQL store answers: a cleared Redis cache means the provider is called again.
-    ctx = await setUp({ STORE_FRESH_DAYS: '0' });
+    // No PostgreSQL store answers: a cleared Redis cache means the provider is called again. The
+    // compliance view shows the retention schedule, which the test stack turns off; no credit
+    // monitor runs here to act on it.
+    ctx = await setUp({ STORE_FRESH_DAYS: '0', RETENTION_CRON: '30 2 * * *' });
     world = await people(ctx.stack.sandboxUrl);
   });
   afterAll(() => tearDown(ctx));

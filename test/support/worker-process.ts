@@ -46,6 +46,44 @@ export interface WorkerProcess {
 }
 
 /**
+ * A compiled app started with `env` that is expected not to start: resolves to its exit code and
+ * what it wrote, once it exits, or rejects when it is still running after `withinMs` (it is then
+ * killed).
+ */
+export async function appExit(
+  app: keyof typeof APPS,
+  env: Record<string, string>,
+  withinMs = 20_000,
+): Promise<{ code: number | null; output: string }> {
+  const MAIN = mainOf(app);
+  if (!existsSync(MAIN)) {
+    throw new Error(`dist/apps/${app}/src/main.js is missing: run \`npm run build\` first (npm test does).`);
+  }
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--enable-source-maps', MAIN], {
+    env: { ...process.env, ...env, [APPS[app]]: String(port), LOG_LEVEL: env.LOG_LEVEL ?? 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const chunks: Buffer[] = [];
+  child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+  child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
+  let limit: NodeJS.Timeout | undefined;
+  const code = await Promise.race([
+    new Promise<number | null>((resolve) => child.once('close', (exitCode) => resolve(exitCode))),
+    new Promise<'running'>((resolve) => {
+      limit = setTimeout(() => resolve('running'), withinMs);
+    }),
+  ]);
+  clearTimeout(limit);
+  const output = Buffer.concat(chunks).toString('utf8');
+  if (code === 'running') {
+    child.kill('SIGKILL');
+    throw new Error(`${app} was still running after ${withinMs} ms; it wrote:\n${output}`);
+  }
+  return { code, output };
+}
+
+/**
  * The compiled enrichment worker as its own process (as in production), for tests that need two
  * replicas or a hard kill. `npm test` compiles before it runs the tests.
  */

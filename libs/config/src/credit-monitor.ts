@@ -6,6 +6,13 @@ import { Satisfies, Setting } from './setting';
 const HOUR_MS = 3_600_000;
 
 /**
+ * The longest retention (days, about 270 years: in effect, kept for good). A run's cut-off is this
+ * far back; one before PostgreSQL's first timestamp (4713 BC), or JavaScript's, fails the run at
+ * that table and stops it before the tables after it.
+ */
+const RETENTION_MAX_DAYS = 100_000;
+
+/**
  * A cron setting's problem, or null: empty (never) or a pattern BullMQ's job scheduler reads (it
  * parses with cron-parser too). A bad pattern would otherwise stop the credit monitor as it starts
  * its schedules, after it had connected, with the parser's message instead of the setting's name.
@@ -242,6 +249,7 @@ export class CreditMonitorConfig {
 
   @Setting({
     env: 'USAGE_REPORT_CRON',
+    emptyIsValue: true,
     description:
       'When the daily usage report goes out (cron, UTC; empty: never). It covers the previous UTC day.',
   })
@@ -304,6 +312,7 @@ export class CreditMonitorConfig {
 
   @Setting({
     env: 'RETENTION_CRON',
+    emptyIsValue: true,
     description:
       'When the nightly retention run deletes data older than its retention (cron, UTC; empty: never on a schedule).',
   })
@@ -314,10 +323,11 @@ export class CreditMonitorConfig {
   @Setting({
     env: 'RETENTION_PERSON_DAYS',
     description:
-      'Days person data (persons, person_phones, person_profiles, email_verifications, officer_emails) is kept after it was fetched.',
+      'Days person data (persons, person_phones, person_profiles, email_verifications, officer_emails) is kept after it was fetched. Every RETENTION_*_DAYS is at most 100000 (about 270 years: kept for good).',
   })
   @IsInt()
   @Min(1)
+  @Max(RETENTION_MAX_DAYS)
   retentionPersonDays = 365;
 
   @Setting({
@@ -327,6 +337,7 @@ export class CreditMonitorConfig {
   })
   @IsInt()
   @Min(1)
+  @Max(RETENTION_MAX_DAYS)
   retentionCompanyDays = 365;
 
   @Setting({
@@ -335,6 +346,7 @@ export class CreditMonitorConfig {
   })
   @IsInt()
   @Min(1)
+  @Max(RETENTION_MAX_DAYS)
   retentionProviderCallDays = 730;
 
   @Setting({
@@ -344,11 +356,13 @@ export class CreditMonitorConfig {
   })
   @IsInt()
   @Min(1)
+  @Max(RETENTION_MAX_DAYS)
   retentionResultDays = 90;
 
   @Setting({ env: 'RETENTION_WEBHOOK_EVENT_DAYS', description: 'Days raw provider webhook events are kept.' })
   @IsInt()
   @Min(1)
+  @Max(RETENTION_MAX_DAYS)
   retentionWebhookEventDays = 30;
 
   @Setting({

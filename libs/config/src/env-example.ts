@@ -5,6 +5,7 @@ import { ALL_CONFIG_SECTIONS } from './sections';
 export function renderEnvExample(): string {
   const lines = [
     '# Sluice configuration. Every variable is optional unless marked "required".',
+    '# A variable set to an empty value takes its default, unless its description says what empty means.',
     '# `npm start` fills REDIS_URL, DATABASE_URL and SLUICE_ADMIN_TOKEN for local runs when they are unset.',
     '# Generated from libs/config: run `npm run env:example` after changing a setting.',
     '',

@@ -2,7 +2,14 @@ import { ConfigError, loadConfig, loadConfigs, maskSecrets } from './load-config
 import { CreditMonitorConfig } from './credit-monitor';
 import { renderEnvExample } from './env-example';
 import { PipelineConfig } from './pipeline';
-import { CoreConfig, GatewayConfig, SandboxConfig, WebhookReceiverConfig, WorkerConfig } from './sections';
+import {
+  CoreConfig,
+  GatewayConfig,
+  ProvidersConfig,
+  SandboxConfig,
+  WebhookReceiverConfig,
+  WorkerConfig,
+} from './sections';
 
 const core = {
   REDIS_URL: 'redis://127.0.0.1:6379/0',
@@ -163,6 +170,77 @@ describe('loadConfig', () => {
     });
     expect(good.emailTo).toEqual(['ops@example.com', 'oncall@example.com']);
     expect(problemsOf({})).toBe('accepted');
+  });
+
+  it('reads an empty schedule as turned off, and other empty variables as unset', () => {
+    // Compose's `KEY: ${KEY:-}` passes an empty string for every variable the shell leaves unset.
+    const monitor = loadConfig(CreditMonitorConfig, { USAGE_REPORT_CRON: '', RETENTION_CRON: '' });
+    expect([monitor.usageReportCron, monitor.retentionCron]).toEqual(['', '']);
+    expect(loadConfig(CreditMonitorConfig, {}).retentionCron).toBe('30 2 * * *');
+    expect(loadConfig(ProvidersConfig, { SNOV_CLIENT_ID: '' }).snovClientId).toBe(
+      new ProvidersConfig().snovClientId,
+    );
+  });
+
+  it('refuses a Redis or PostgreSQL URL its client could not read, never printing it', () => {
+    const problemOf = (env: Record<string, string>): string => {
+      try {
+        loadConfig(CoreConfig, { ...core, ...env });
+        return 'accepted';
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        return (error as ConfigError).message;
+      }
+    };
+    for (const REDIS_URL of [
+      'redis://:hunter2@127.0.0.1:637x/0',
+      'redis://:hunter2@127.0.0.1:70000/0',
+      'redis://:hunter2@127.0.0.1:6379/zero',
+      'redis://:hunter2%zz@127.0.0.1:6379/0',
+      'http://:hunter2@127.0.0.1:6379',
+    ]) {
+      const problem = problemOf({ REDIS_URL });
+      expect(problem).toMatch(/REDIS_URL: REDIS_URL (must|has)/);
+      expect(problem).not.toContain('hunter2');
+    }
+    for (const DATABASE_URL of ['postgres://u:hunter2@127.0.0.1:65536/db', 'postgres://u:hunter2@h:pg/db']) {
+      const problem = problemOf({ DATABASE_URL });
+      expect(problem).toMatch(/DATABASE_URL: DATABASE_URL must be a postgres:\/\/ URL/);
+      expect(problem).not.toContain('hunter2');
+    }
+    for (const good of <Record<string, string>[]>[
+      { REDIS_URL: 'rediss://user:p%40ss@[::1]:6380/3' },
+      { REDIS_URL: 'redis://127.0.0.1:6379' },
+      { DATABASE_URL: 'postgres://u:pw@/db?host=/var/run/postgresql' },
+      { DATABASE_URL: 'postgresql://db.internal/sluice?sslmode=require' },
+    ]) {
+      expect(problemOf(good)).toBe('accepted');
+    }
+    expect(problemOf({ REDIS_URL: '' })).toMatch(/REDIS_URL: REDIS_URL is not set/);
+  });
+
+  it('refuses a default enrichment wait above the largest one accepted', () => {
+    const admin = { SLUICE_ADMIN_TOKEN: 'x'.repeat(30) };
+    expect(() => loadConfig(GatewayConfig, { ...admin, ENRICH_TIMEOUT_MAX_MS: '1000' })).toThrow(
+      /ENRICH_TIMEOUT_MS: ENRICH_TIMEOUT_MS must not be greater than ENRICH_TIMEOUT_MAX_MS \(1000\)/,
+    );
+    const same = loadConfig(GatewayConfig, {
+      ...admin,
+      ENRICH_TIMEOUT_MS: '3000',
+      ENRICH_TIMEOUT_MAX_MS: '3000',
+    });
+    expect(same.enrichTimeoutMs).toBe(3000);
+  });
+
+  it('bounds retention periods to cut-offs PostgreSQL can compare with', () => {
+    expect(loadConfig(CreditMonitorConfig, { RETENTION_PERSON_DAYS: '100000' }).retentionPersonDays).toBe(
+      100_000,
+    );
+    for (const env of ['RETENTION_PERSON_DAYS', 'RETENTION_COMPANY_DAYS', 'RETENTION_RESULT_DAYS']) {
+      expect(() => loadConfig(CreditMonitorConfig, { [env]: '9999999' })).toThrow(
+        new RegExp(`${env}: ${env} must not be greater than 100000`),
+      );
+    }
   });
 
   it('reports the problems of several sections together', () => {

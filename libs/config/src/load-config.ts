@@ -60,7 +60,7 @@ export function loadConfig<T extends object>(cls: new () => T, env: Env = proces
   const byProperty = new Map(settings.map((s) => [s.property, s]));
   for (const meta of settings) {
     const raw = env[meta.env];
-    if (raw !== undefined && raw !== '') {
+    if (raw !== undefined && (raw !== '' || meta.emptyIsValue)) {
       const target = config as Record<string, unknown>;
       target[meta.property] = convert(meta, raw, target[meta.property]);
     }

@@ -13,9 +13,59 @@ import {
 } from 'class-validator';
 import { CreditMonitorConfig } from './credit-monitor';
 import { PipelineConfig } from './pipeline';
-import { Setting } from './setting';
+import { AtMostSetting, Satisfies, Setting } from './setting';
 
 const PORT = { min: 1, max: 65535 };
+
+/** Where a connection URL's password may be: its problems never quote the URL. */
+const READABLE_URL = 'a password with any of @ : / ? # % [ ] must be percent-encoded (e.g. @ as %40)';
+
+/**
+ * REDIS_URL's problem, or null. A URL the pattern alone would pass (a port that is not a number, a
+ * database that is not one, a broken percent-encoding) would otherwise stop the app deep in the
+ * Redis client, with a stack trace and, from the URL parser, the URL with its password.
+ */
+export function redisUrlProblem(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `REDIS_URL must be a redis:// or rediss:// URL such as redis://:password@host:6379/0 that can be read: a port from 1 to 65535, and ${READABLE_URL}`;
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    return 'REDIS_URL must be a redis:// or rediss:// URL';
+  }
+  if (!/^\/?\d*$/.test(url.pathname)) {
+    return 'REDIS_URL must end with the database number, if any (redis://host:6379/0)';
+  }
+  try {
+    decodeURIComponent(url.username);
+    decodeURIComponent(url.password);
+  } catch {
+    return `REDIS_URL has a malformed percent-encoding in its user name or password (${READABLE_URL})`;
+  }
+  return null;
+}
+
+/**
+ * DATABASE_URL's problem, or null: a URL the PostgreSQL client reads (it parses as this does, with a
+ * stand-in host when there is none, for a socket given in the query). Otherwise the app would start,
+ * then fail each connection with the parser's error, naming no setting.
+ */
+export function databaseUrlProblem(value: string): string | null {
+  if (!/^postgres(ql)?:\/\/\S+$/.test(value)) {
+    return 'DATABASE_URL must be a postgres:// URL';
+  }
+  for (const candidate of [value, value.replace('@/', '@localhost/')]) {
+    try {
+      new URL(candidate);
+      return null;
+    } catch {
+      // the next form, or the message below (which never quotes the URL: it holds a password)
+    }
+  }
+  return `DATABASE_URL must be a postgres:// URL such as postgres://user:password@host:5432/database that can be read: a port from 1 to 65535, and ${READABLE_URL}`;
+}
 const DURATION_MS = { min: 1, max: 3_600_000 };
 /** What `.env.example` shows for SLUICE_ADMIN_TOKEN; refused as a token (see GatewayConfig). */
 const ADMIN_TOKEN_PLACEHOLDER = 'change-me-to-a-long-random-string';
@@ -46,7 +96,7 @@ export class CoreConfig {
     sensitive: true,
     example: 'redis://127.0.0.1:6379/0',
   })
-  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  @Satisfies(redisUrlProblem)
   redisUrl!: string;
 
   @Setting({
@@ -55,7 +105,7 @@ export class CoreConfig {
     sensitive: true,
     example: 'postgres://sluice:sluice@127.0.0.1:5432/sluice',
   })
-  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  @Satisfies(databaseUrlProblem)
   databaseUrl!: string;
 
   @Setting({
@@ -217,11 +267,13 @@ export class GatewayConfig {
   @Setting({
     env: 'ENRICH_TIMEOUT_MS',
     description:
-      'How long POST /v1/enrich waits for an answer by default before it answers 202 with the job id (ms; callers set timeout_ms).',
+      'How long POST /v1/enrich waits for an answer by default before it answers 202 with the job id (ms; callers set timeout_ms); at most ENRICH_TIMEOUT_MAX_MS.',
   })
   @IsInt()
   @Min(0)
   @Max(60_000)
+  // A default above the largest accepted would refuse every request that leaves timeout_ms out.
+  @AtMostSetting('enrichTimeoutMaxMs', 'ENRICH_TIMEOUT_MAX_MS')
   enrichTimeoutMs = 2_000;
 
   @Setting({

@@ -14,6 +14,12 @@ export interface SettingMeta {
   property: string;
   /** The runtime type, for converting the raw string. */
   kind: 'string' | 'number' | 'boolean';
+  /**
+   * An empty value is the setting's value (e.g. a schedule turned off), not its default. Without
+   * it an empty variable stands for an unset one: `KEY=${KEY:-}` in docker compose passes an empty
+   * string for every variable the shell does not set.
+   */
+  emptyIsValue?: boolean;
 }
 
 const SETTINGS = Symbol('sluice:settings');
@@ -27,6 +33,7 @@ export function Setting(meta: {
   description: string;
   sensitive?: boolean;
   example?: string;
+  emptyIsValue?: boolean;
 }): PropertyDecorator {
   return (target, property) => {
     const type: unknown = Reflect.getMetadata('design:type', target, property);
@@ -50,13 +57,38 @@ export function settingsOf(cls: object): SettingMeta[] {
  * arrow function it never calls it and lets every value through.
  */
 export function Satisfies(problemOf: (value: string) => string | null): PropertyDecorator {
-  const problem = (value: unknown): string | null =>
-    typeof value === 'string' ? problemOf(value) : 'must be a string';
+  // Phrased with the property's name, which the loader turns into the variable's.
+  const problem = (value: unknown, property = 'the setting'): string | null =>
+    typeof value === 'string'
+      ? problemOf(value)
+      : value === undefined
+        ? `${property} is not set`
+        : `${property} must be a string`;
   return ValidateBy({
     name: 'satisfies',
     validator: {
       validate: (value: unknown) => problem(value) === null,
-      defaultMessage: (args?: ValidationArguments) => problem(args?.value) ?? '',
+      defaultMessage: (args?: ValidationArguments) => problem(args?.value, args?.property) ?? '',
+    },
+  });
+}
+
+/**
+ * Validates that a number setting is no greater than another of its section (`other`, the
+ * property; `otherEnv`, its variable, for the message).
+ */
+export function AtMostSetting(other: string, otherEnv: string): PropertyDecorator {
+  const limitOf = (args?: ValidationArguments): unknown => (args?.object as Record<string, unknown>)[other];
+  return ValidateBy({
+    name: 'atMostSetting',
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) => {
+        const limit = limitOf(args);
+        // A value that is no number is refused by its own validators, by name.
+        return !Number.isFinite(value) || !Number.isFinite(limit) || (value as number) <= (limit as number);
+      },
+      defaultMessage: (args?: ValidationArguments) =>
+        `${args?.property ?? 'the setting'} must not be greater than ${otherEnv} (${String(limitOf(args))})`,
     },
   });
 }
