@@ -129,6 +129,18 @@ describe('loadConfig', () => {
     expect(
       problemOf(() => loadConfig(CreditMonitorConfig, { CREDIT_POLICIES: '{"constructor":{}}' })),
     ).toMatch(/CREDIT_POLICIES names no provider 'constructor'/);
+    // A window past what Redis can expire a key after would fail every call of the provider.
+    const rule = (windowMs: number, limit = 10): string =>
+      JSON.stringify({ snov: { rateLimits: [{ name: 'long', limit, windowMs }] } });
+    expect(problemOf(() => loadConfig(PipelineConfig, { PROVIDER_OVERRIDES: rule(1e20) }))).toMatch(
+      /PROVIDER_OVERRIDES\.snov\.rateLimits\[0\] must be .*"windowMs": integer from 1 to 31622400000/,
+    );
+    expect(problemOf(() => loadConfig(PipelineConfig, { PROVIDER_OVERRIDES: rule(60_000, 1e12) }))).toMatch(
+      /rateLimits\[0\] must be/,
+    );
+    expect(problemOf(() => loadConfig(PipelineConfig, { PROVIDER_OVERRIDES: rule(30 * 86_400_000) }))).toBe(
+      'accepted',
+    );
     const loaded = loadConfig(PipelineConfig, { PROVIDER_OVERRIDES: '{"snov":{"enabled":false}}' });
     expect(loaded.overrides).toEqual({ snov: { enabled: false } });
   });

@@ -31,8 +31,15 @@ export interface ProviderOverride {
 const OVERRIDE_KEYS = ['enabled', 'priority', 'rateLimits', 'minimumTier', 'pollIntervalMs'];
 const RULE_KEYS = ['name', 'limit', 'windowMs', 'tier', 'operations'];
 
-const RULE_SHAPE =
-  '{"name": string, "limit": positive integer, "windowMs": positive integer, "tier"?: free|pro|enterprise, "operations"?: [operation, …]}';
+/**
+ * The longest window and the largest limit of a rule. Past a window of about 1e14 ms the limiter's
+ * expiry in Redis is out of range and every call of the provider fails; a year covers any real
+ * provider quota (the admin API, for rules edited live, allows a week).
+ */
+const MAX_RULE_WINDOW_MS = 366 * 24 * 3_600_000;
+const MAX_RULE_LIMIT = 1_000_000_000;
+
+const RULE_SHAPE = `{"name": string, "limit": integer from 1 to ${MAX_RULE_LIMIT}, "windowMs": integer from 1 to ${MAX_RULE_WINDOW_MS} (366 days), "tier"?: free|pro|enterprise, "operations"?: [operation, …]}`;
 
 /** Why a provider's `rateLimits` has the wrong shape, or null (its operations are the provider's to check). */
 function rulesProblem(rules: unknown, at: string): string | null {
@@ -54,8 +61,10 @@ function rulesProblem(rules: unknown, at: string): string | null {
       typeof name !== 'string' ||
       !Number.isInteger(limit) ||
       (limit as number) <= 0 ||
+      (limit as number) > MAX_RULE_LIMIT ||
       !Number.isInteger(windowMs) ||
       (windowMs as number) <= 0 ||
+      (windowMs as number) > MAX_RULE_WINDOW_MS ||
       ![undefined, 'free', 'pro', 'enterprise'].includes(tier as string)
     ) {
       return `${here} must be ${RULE_SHAPE}`;
