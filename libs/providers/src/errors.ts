@@ -67,9 +67,10 @@ export class ProviderError extends Error {
   readonly body: unknown;
   /**
    * Whether the request may have reached the provider although no answer was read: a timeout, a
-   * connection that broke after the request was written, or one that broke while the answer was
-   * being read. The provider may then have done the work, and charged for it: calling again may pay
-   * again. `false` when nothing was sent (the connection could not be made) and when an answer was read.
+   * connection that broke after the request was written, one that broke while the answer was being
+   * read, or a 2xx on a paid call whose body could not be read (not JSON, too large). The provider
+   * may then have done the work, and charged for it: calling again may pay again. `false` when
+   * nothing was sent (the connection could not be made) and when an answer was read.
    */
   readonly maybeDelivered: boolean;
 

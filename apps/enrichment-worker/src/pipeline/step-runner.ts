@@ -1254,7 +1254,12 @@ export class StepRunner {
         throw error;
       }
       const deadline = step.deadlineAt?.getTime() ?? Date.now() + this.config.asyncDeadlineMs;
-      if (error.retryable && Date.now() <= deadline) {
+      // A poll's answer that cannot be read (a proxy's HTML page, a body cut off) says nothing of the
+      // task, which runs on at the provider and is charged when it finishes: asked again, as after an
+      // outage, until the deadline. Given up at once, the task's charge was left out of the ledger,
+      // its answer lost, and the waterfall paid the next provider for the same question.
+      const transient = error.retryable || error.kind === 'invalid_response';
+      if (transient && Date.now() <= deadline) {
         const waitMs = this.pollRetryDelay(provider, error);
         if (waitMs !== undefined && !account && onPlatformQueue(job, provider)) {
           // The platform's account is at the provider's limit (calls made outside Sluice count there
@@ -1264,9 +1269,10 @@ export class StepRunner {
         }
         return sleep(waitMs);
       }
-      if (error.retryable) {
+      if (transient) {
         // The deadline holds whatever the polls answer: a result endpoint that keeps failing (an
-        // outage, a body that stalls to the timeout) would otherwise be polled for ever.
+        // outage, a body that stalls to the timeout, one never readable) would otherwise be polled
+        // for ever.
         return pastDeadline(` (last poll: ${error.message})`);
       }
       // The task ended without an answer: forget it, so that a later run starts a new one.

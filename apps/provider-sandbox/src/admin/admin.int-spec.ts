@@ -10,6 +10,7 @@ const DEFAULTS = {
   outage: false,
   rate_limit: { limit: 600, window_seconds: 300 },
   task_delay_ms: 0,
+  answer_fault: null,
 };
 
 async function json<T>(response: Response): Promise<T> {

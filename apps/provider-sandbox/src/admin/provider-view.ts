@@ -1,3 +1,4 @@
+import type { AnswerFaultSetting } from '../simulation/answer-faults';
 import type { RateLimitSetting } from '../simulation/simulated-provider';
 import { cloneRateLimit, type ProviderRuntime } from '../state/sandbox-state';
 
@@ -13,6 +14,8 @@ export interface ProviderView {
   task_delay_ms: number;
   /** Only on providers that sell unlimited plans. */
   unlimited_credits?: boolean;
+  /** How successful answers are spoiled; `null`: they are not. */
+  answer_fault: AnswerFaultSetting | null;
 }
 
 export function providerView(runtime: ProviderRuntime): ProviderView {
@@ -25,6 +28,7 @@ export function providerView(runtime: ProviderRuntime): ProviderView {
     rate_limit,
     task_delay_ms,
     unlimited_credits,
+    answer_fault,
   } = runtime.settings;
   return {
     name: runtime.provider.name,
@@ -36,5 +40,6 @@ export function providerView(runtime: ProviderRuntime): ProviderView {
     rate_limit: cloneRateLimit(rate_limit),
     task_delay_ms,
     ...(runtime.provider.sellsUnlimitedPlans ? { unlimited_credits: unlimited_credits === true } : {}),
+    answer_fault: answer_fault ? structuredClone(answer_fault) : null,
   };
 }

@@ -1,3 +1,4 @@
+import { parseAnswerFault } from '../simulation/answer-faults';
 import {
   SETTING_NAMES,
   type ProviderSettings,
@@ -97,6 +98,15 @@ export function applySettingsPatch(
           next.unlimited_credits = value;
         }
         break;
+      case 'answer_fault': {
+        const result = parseAnswerFault(value);
+        if ('problem' in result) {
+          problems.push(result.problem);
+        } else {
+          next.answer_fault = result.fault;
+        }
+        break;
+      }
       case 'rate_limit': {
         const result = patchRateLimit(provider, current.rate_limit, value);
         if ('problems' in result) {

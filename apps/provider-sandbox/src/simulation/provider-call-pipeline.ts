@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { SandboxState } from '../state/sandbox-state';
+import { sendSpoiled, spoils } from './answer-faults';
 import { windowsForCall } from './rate-limit-windows';
 import {
   isChargedReply,
@@ -13,7 +14,8 @@ import {
 /**
  * Runs one call to a simulated provider through the same steps a real provider's edge would:
  * authentication → outage → rate limit → injected failure → latency → the answer (or, injected, a
- * connection closed once the work is done and charged). Every call is counted, whatever its outcome.
+ * connection closed once the work is done and charged, or a successful answer spoiled: see
+ * `answer_fault`). Every call is counted, whatever its outcome.
  */
 @Injectable()
 export class ProviderCallPipeline {
@@ -83,7 +85,12 @@ export class ProviderCallPipeline {
       request.socket.destroy();
       return;
     }
-    send(response, isChargedReply(answered) ? answered.reply : answered, rateHeaders);
+    const reply = isChargedReply(answered) ? answered.reply : answered;
+    if (spoils(settings.answer_fault, endpoint, reply.status)) {
+      await sendSpoiled(response, reply, settings.answer_fault!, { ...rateHeaders, ...reply.headers });
+      return;
+    }
+    send(response, reply, rateHeaders);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import type { AnswerFaultSetting } from './answer-faults';
 
 /** One fixed window: at most `limit` calls per `window_seconds`, counted per API key. */
 export interface RateWindowSetting {
@@ -41,6 +42,11 @@ export interface ProviderSettings {
    * ({@link SimulatedProvider.sellsUnlimitedPlans}); absent on the others.
    */
   unlimited_credits?: boolean;
+  /**
+   * Successful answers are spoiled this way once the work is done and charged (see
+   * `ANSWER_FAULT_KINDS`); absent or `null`: answered as the provider documents.
+   */
+  answer_fault?: AnswerFaultSetting | null;
 }
 
 export const SETTING_NAMES = [
@@ -52,6 +58,7 @@ export const SETTING_NAMES = [
   'rate_limit',
   'task_delay_ms',
   'unlimited_credits',
+  'answer_fault',
 ] as const;
 
 /** One HTTP answer, in the provider's own shape. */

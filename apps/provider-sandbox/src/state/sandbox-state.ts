@@ -137,7 +137,11 @@ export class SandboxState {
 }
 
 function cloneSettings(settings: ProviderSettings): ProviderSettings {
-  return { ...settings, rate_limit: cloneRateLimit(settings.rate_limit) };
+  return {
+    ...settings,
+    rate_limit: cloneRateLimit(settings.rate_limit),
+    ...(settings.answer_fault ? { answer_fault: structuredClone(settings.answer_fault) } : {}),
+  };
 }
 
 /** A deep copy: the per-API lists too, so no caller can change another's windows. */

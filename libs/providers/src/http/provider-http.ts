@@ -1,6 +1,6 @@
 import type { ProviderCallInfo } from '../call-info';
 import { ProviderError, type ProviderErrorKind } from '../errors';
-import { isRecord, parseJson } from '../json';
+import { isRecord, parseJson, storableText } from '../json';
 import { parseRetryAfterMs } from '../retry-after';
 import { redactor, type Redactor } from './redaction';
 
@@ -343,7 +343,8 @@ export class ProviderHttp {
     const requestId = this.options.requestIdHeader
       ? response.headers.get(this.options.requestIdHeader)
       : null;
-    const text = received ?? '';
+    // The text reaches messages, and so the step's stored error: without a NUL PostgreSQL refuses.
+    const text = storableText(received ?? '');
     const parsed = received === null ? ({ ok: false } as const) : parseJson(text);
     if (!response.ok) {
       const failure: HttpFailure = {
@@ -369,15 +370,20 @@ export class ProviderHttp {
         requestId,
       );
     }
+    // A 2xx whose body cannot be read at all (a proxy's HTML page, an empty or cut-off body, one over
+    // the limit) tells nothing of what the provider did: it answered, so it may have done the work
+    // and charged for it, and its cost table cannot say. As for an answer that never came, a paid
+    // call then counts as charged (see `HttpRequest.free`) rather than as free.
+    const unread = !spec.free;
     if (received === null) {
       throw this.report(
-        this.invalidResponse(call, `a body larger than ${this.maxBodyBytes} bytes`, null),
+        this.invalidResponse(call, `a body larger than ${this.maxBodyBytes} bytes`, null, unread),
         requestId,
       );
     }
     if (!parsed.ok && !spec.bodyOptional) {
       throw this.report(
-        this.invalidResponse(call, `a body that is not JSON (${excerpt(text)})`, null),
+        this.invalidResponse(call, `a body that is not JSON (${excerpt(text)})`, null, unread),
         requestId,
       );
     }
@@ -389,7 +395,7 @@ export class ProviderHttp {
       // The cost table reads the answer before the adapter checks its shape: a field of the wrong
       // type there is an answer not understood, not a crash (and not a call left out of the log).
       throw this.report(
-        this.invalidResponse(call, 'an answer whose cost could not be read', value),
+        this.invalidResponse(call, 'an answer whose cost could not be read', value, unread),
         requestId,
       );
     }
@@ -397,8 +403,11 @@ export class ProviderHttp {
     return { status: response.status, body: value, text, headers: response.headers, call, credits };
   }
 
-  /** An answer that parsed but is not what the API documents. */
-  invalidResponse(call: ProviderCallInfo, what: string, body: unknown): ProviderError {
+  /**
+   * An answer that is not what the API documents. `chargeUnknown`: a 2xx on a paid call whose cost
+   * could not be read from it, so the provider may have charged for it (`maybeDelivered`).
+   */
+  invalidResponse(call: ProviderCallInfo, what: string, body: unknown, chargeUnknown = false): ProviderError {
     return new ProviderError({
       provider: this.provider,
       kind: 'invalid_response',
@@ -408,6 +417,7 @@ export class ProviderHttp {
       status: call.status,
       call,
       body: this.redact.deep(body),
+      maybeDelivered: chargeUnknown,
     });
   }
 
