@@ -300,6 +300,17 @@ describe('SnovClient tasks', () => {
     expect(calls.every((call) => call.credits === 0)).toBe(true);
   });
 
+  it.each([['abc'], [''], ['  '], ['Infinity']])(
+    'calls a balance that is no number (%j) an invalid response, not an empty account',
+    async (garbled) => {
+      // Read as 0, it would pause Snov.io's queue as out of credits until the next good reading.
+      const fake = withToken({
+        '/v1/get-balance': [{ status: 200, body: { success: true, data: { balance: garbled } } }],
+      });
+      await expect(clientOf(fake).getBalance()).rejects.toMatchObject({ kind: 'invalid_response' });
+    },
+  );
+
   it('calls a body without the documented fields an invalid response', async () => {
     const fake = withToken({ '/v2/domain-search/start': [{ status: 200, body: { data: [], meta: {} } }] });
     await expect(clientOf(fake).startDomainSearch('snov.io')).rejects.toMatchObject({

@@ -161,6 +161,13 @@ export class SnovClient {
     if (!isRecord(body) || !isRecord(body.data) || typeof body.data.balance !== 'string') {
       throw this.http.reportInvalid(this.http.invalidResponse(call, 'a balance without data.balance', body));
     }
+    // A balance that is no number says nothing of the account: read as 0, it would pause the
+    // provider as out of credits until the next good reading.
+    if (body.data.balance.trim() === '' || !Number.isFinite(Number(body.data.balance))) {
+      throw this.http.reportInvalid(
+        this.http.invalidResponse(call, 'a data.balance that is no number', body),
+      );
+    }
     const raw = body as unknown as SnovBalanceResponse;
     return { data: mapBalance(raw, new Date(this.now())), raw, call, rateLimit: null };
   }
