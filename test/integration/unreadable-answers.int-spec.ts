@@ -1,5 +1,5 @@
 import { CreditLedgerEntry } from '@sluice/db';
-import { createWorkspace } from '../support/api';
+import { call, createWorkspace } from '../support/api';
 import { eventually } from '../support/wait';
 import type { WorldCompany } from '../support/sandbox-world';
 import {
@@ -136,4 +136,46 @@ describe('a provider that answers 2xx with a body that is not its documented ans
     // The waterfall did not pay the next provider for the same question.
     expect((await calls(ctx.stack.sandboxUrl, 'apollo')).total).toBe(apolloBefore.total);
   });
+
+  it('collects the charge of a cancelled job’s task after an answer it could not read', async () => {
+    const START = 'POST /v2/emails-by-domain-by-name/start';
+    const RESULT = 'GET /v2/emails-by-domain-by-name/result';
+    // Not the person of the test above (whose answer is now cached): the next one alike.
+    const person = (await people(ctx.stack.sandboxUrl)).filter(
+      (p) => p.emails.snov === p.email && !p.emails.rocketreach && !p.emails.apollo,
+    )[1];
+    // The task runs for a while, so that the job is cancelled while it does.
+    await sandboxPatch(ctx.stack.sandboxUrl, 'snov', { task_delay_ms: 2_000 });
+    const startsBefore = paidCalls(await calls(ctx.stack.sandboxUrl, 'snov'), START);
+    const snovBefore = await sandboxCredits(ctx.stack.sandboxUrl, 'snov');
+    const id = await enqueue(ctx.stack, workspace.apiKey, {
+      type: 'person.email',
+      input: personInput(person),
+    });
+    await eventually(
+      async () => paidCalls(await calls(ctx.stack.sandboxUrl, 'snov'), START) > startsBefore || undefined,
+      { what: 'the Snov.io search to start' },
+    );
+    await sandboxPatch(ctx.stack.sandboxUrl, 'snov', { answer_fault: { kind: 'html', endpoints: [RESULT] } });
+    const resultsBefore = paidCalls(await calls(ctx.stack.sandboxUrl, 'snov'), RESULT);
+    const cancelled = await call<{ status: string }>(ctx.stack.gatewayUrl, 'POST', `/v1/jobs/${id}/cancel`, {
+      token: workspace.apiKey,
+    });
+    expect(cancelled.status).toBe(200);
+    // The task finishes (charged by Snov.io); the worker's check of it meets the proxy's page.
+    await eventually(
+      async () => paidCalls(await calls(ctx.stack.sandboxUrl, 'snov'), RESULT) > resultsBefore || undefined,
+      { what: 'a check of the cancelled task answered with the maintenance page', timeoutMs: 60_000 },
+    );
+    await sandboxPatch(ctx.stack.sandboxUrl, 'snov', { answer_fault: null, task_delay_ms: 0 });
+    const ledger = await eventually(
+      async () => {
+        const rows = await ctx.db.dataSource.getRepository(CreditLedgerEntry).findBy({ requestId: id });
+        return rows.length > 0 ? rows : undefined;
+      },
+      { what: 'the task’s charge in the ledger', timeoutMs: 60_000 },
+    );
+    expect(ledger.map((row) => [row.provider, Number(row.credits)])).toEqual([['snov', 1]]);
+    expect(snovBefore - (await sandboxCredits(ctx.stack.sandboxUrl, 'snov'))).toBe(1);
+  }, 150_000);
 });

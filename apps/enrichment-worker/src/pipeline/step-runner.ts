@@ -114,6 +114,18 @@ class StepTimeoutError extends Error {}
 type UnreadablePaid = Extract<PaidAnswer, { status: 'unreadable' }>;
 
 /**
+ * Whether a check on a provider's asynchronous task failed for a reason that passes, so that the
+ * task is asked about again (until its deadline) rather than given up: an outage, a timeout, and
+ * an answer that cannot be read (a proxy's HTML page, a body cut off), which says nothing of the
+ * task — it runs on at the provider and is charged when it finishes. Given up at once, the task's
+ * charge was left out of the ledger, its answer lost, and the waterfall paid the next provider for
+ * the same question.
+ */
+function isTransientPollError(error: ProviderError): boolean {
+  return error.retryable || error.kind === 'invalid_response';
+}
+
+/**
  * What a failed call was charged without an answer to show for it, or null: a paid call that
  * timed out (ours or the provider client's timeout) or whose connection broke after the request was
  * sent (it may have reached the provider), at its price; or a final failure after a charged exchange
@@ -1254,11 +1266,7 @@ export class StepRunner {
         throw error;
       }
       const deadline = step.deadlineAt?.getTime() ?? Date.now() + this.config.asyncDeadlineMs;
-      // A poll's answer that cannot be read (a proxy's HTML page, a body cut off) says nothing of the
-      // task, which runs on at the provider and is charged when it finishes: asked again, as after an
-      // outage, until the deadline. Given up at once, the task's charge was left out of the ledger,
-      // its answer lost, and the waterfall paid the next provider for the same question.
-      const transient = error.retryable || error.kind === 'invalid_response';
+      const transient = isTransientPollError(error);
       if (transient && Date.now() <= deadline) {
         const waitMs = this.pollRetryDelay(provider, error);
         if (waitMs !== undefined && !account && onPlatformQueue(job, provider)) {
@@ -1621,7 +1629,7 @@ export class StepRunner {
       if (!(error instanceof ProviderError)) {
         throw error;
       }
-      return error.retryable ? wait(this.pollRetryDelay(provider, error)) : done();
+      return isTransientPollError(error) ? wait(this.pollRetryDelay(provider, error)) : done();
     }
     if (outcome.status === 'pending') {
       return wait();
@@ -1703,7 +1711,7 @@ export class StepRunner {
       if (!(error instanceof ProviderError)) {
         throw error;
       }
-      return error.retryable ? wait(this.pollRetryDelay(provider, error)) : charge(0);
+      return isTransientPollError(error) ? wait(this.pollRetryDelay(provider, error)) : charge(0);
     }
     if (outcome.status === 'pending') {
       return wait();
