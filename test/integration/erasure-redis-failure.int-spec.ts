@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import type { QueryRunner } from 'typeorm';
 import { call, createWorkspace } from '../support/api';
 import { untilWaitingForLock } from '../support/database';
-import { type PrivateStack, startPrivateStack } from '../support/private-stack';
+import { appUser, type PrivateStack, startPrivateStack } from '../support/private-stack';
 import { eventually } from '../support/wait';
 
 interface ErasureRecord {
@@ -29,11 +29,7 @@ describe('an erasure whose Redis clean-up fails after its deletions committed', 
     ctx = await startPrivateStack({
       connect: async (redis) => {
         admin = new Redis(redis.url);
-        await admin.call('ACL', 'SETUSER', 'sluice', 'on', '>sluice-pass', '~*', '&*', '+@all');
-        const url = new URL(redis.url);
-        url.username = 'sluice';
-        url.password = 'sluice-pass';
-        return url.toString();
+        return appUser(admin, redis, '+@all');
       },
     });
   }, 120_000);

@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import { JobEventsHub } from '../../apps/gateway/src/jobs/job-events';
 import { call, createWorkspace } from '../support/api';
 import { setUp, tearDown } from '../support/pipeline';
-import { startPrivateStack, type PrivateStack } from '../support/private-stack';
+import { appUser, type PrivateStack, startPrivateStack } from '../support/private-stack';
 import { eventually } from '../support/wait';
 
 /** The streams a gateway's hub holds for each job (what each one's change notices wake). */
@@ -121,11 +121,7 @@ describe('job event streams on a Redis that refuses the subscription', () => {
     ctx = await startPrivateStack({
       connect: async (redis) => {
         admin = new Redis(redis.url);
-        await admin.call('ACL', 'SETUSER', 'sluice', 'on', '>sluice-pass', '~*', '&*', '+@all', '-subscribe');
-        const url = new URL(redis.url);
-        url.username = 'sluice';
-        url.password = 'sluice-pass';
-        return url.toString();
+        return appUser(admin, redis, '+@all', '-subscribe');
       },
     });
   }, 120_000);

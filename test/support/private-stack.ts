@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Redis } from 'ioredis';
 import { freePort, startPrivateRedis, type PrivateRedis } from '../../tools/local-services';
 import { createTestDatabase, type TestDatabase } from './database';
 import { uniquePrefix } from './redis';
@@ -50,4 +51,17 @@ export async function startPrivateStack(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * For `startPrivateStack`'s `connect`: makes a Redis user `sluice` with `rules` (ACL SETUSER's, e.g.
+ * `+@all`, `-subscribe`) through `admin`, and answers the URL the apps are to log in with. The
+ * test changes what the apps may do with `ACL SETUSER sluice …` through `admin` as it goes.
+ */
+export async function appUser(admin: Redis, redis: PrivateRedis, ...rules: string[]): Promise<string> {
+  await admin.call('ACL', 'SETUSER', 'sluice', 'on', '>sluice-pass', '~*', '&*', ...rules);
+  const url = new URL(redis.url);
+  url.username = 'sluice';
+  url.password = 'sluice-pass';
+  return url.toString();
 }
