@@ -1,4 +1,6 @@
 import { CreditLedgerEntry, EnrichmentStep } from '@sluice/db';
+import { providerQueueName, redisUrlOptions, stepJobId } from '@sluice/queue';
+import { Queue } from 'bullmq';
 import { IsNull, Not } from 'typeorm';
 import { call, createWorkspace } from '../support/api';
 import {
@@ -24,6 +26,9 @@ describe('a person erased while their search is out at the provider', () => {
     // step waiting for a callback looks again every second.
     ctx = await setUp({
       ASYNC_CALLBACK_POLL_INTERVAL_MS: '1000',
+      // The recovery sweep runs every half second, and takes work left alone for 2 s.
+      REQUEST_RECOVERY_INTERVAL_MS: '500',
+      REQUEST_RECOVERY_AFTER_MS: '2000',
       PROVIDER_OVERRIDES: JSON.stringify({ apollo: { enabled: false }, rocketreach: { enabled: false } }),
     });
   });
@@ -113,5 +118,79 @@ describe('a person erased while their search is out at the provider', () => {
     expect(JSON.stringify(rows)).not.toContain(
       person.linkedin_url.toLowerCase().replace(/^https:\/\/www\./, ''),
     );
+  }, 120_000);
+
+  it('collects the charge when the erased step’s job was lost with Redis’s data', async () => {
+    const { stack, db } = ctx;
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Erased And Lost Co');
+    // Not the person of the test above: the next one Snov.io finds.
+    const person = (await people(stack.sandboxUrl)).filter((p) => p.emails.snov === p.email)[1];
+    await sandboxPatch(stack.sandboxUrl, 'snov', { task_delay_ms: 4000 });
+    const before = await sandboxCredits(stack.sandboxUrl, 'snov');
+    const id = await enqueue(stack, apiKey, {
+      type: 'person.email',
+      input: { ...personInput(person), linkedin_url: person.linkedin_url },
+    });
+    const step = await eventually(
+      async () =>
+        (await db.dataSource
+          .getRepository(EnrichmentStep)
+          .findOneBy({ requestId: id, providerTaskId: Not(IsNull()) })) ?? undefined,
+      { what: 'the search started and its task recorded', timeoutMs: 30_000, intervalMs: 50 },
+    );
+    const erased = await call(
+      stack.gatewayUrl,
+      'DELETE',
+      `/v1/persons?linkedin_url=${encodeURIComponent(person.linkedin_url)}`,
+      { token: apiKey },
+    );
+    expect(erased.status).toBe(200);
+    // The step's job, waiting on the task, is lost (Redis's data with it): removed between two
+    // checks on the task, when no run holds it.
+    const queue = new Queue(providerQueueName('snov'), {
+      connection: redisUrlOptions(stack.env.REDIS_URL),
+      prefix: stack.env.QUEUE_PREFIX,
+    });
+    try {
+      await eventually(
+        async () => {
+          const job = await queue.getJob(stepJobId(step.id));
+          if (!job) {
+            return true;
+          }
+          return (
+            (await job.remove().then(
+              () => true,
+              () => false,
+            )) || undefined
+          );
+        },
+        { what: "the step's job removed", timeoutMs: 20_000, intervalMs: 50 },
+      );
+      const charged = await eventually(
+        async () => {
+          const spent = before - (await sandboxCredits(stack.sandboxUrl, 'snov'));
+          return spent > 0 ? spent : undefined;
+        },
+        { what: 'Snov.io to finish the search and charge for it', timeoutMs: 30_000 },
+      );
+      expect(charged).toBe(1);
+      // The sweep finds the erased task without a job, and gives it one back: the charge is collected.
+      await eventually(
+        async () => {
+          const rows = await db.dataSource
+            .getRepository(CreditLedgerEntry)
+            .findBy({ provider: 'snov', workspaceId });
+          return rows.reduce((sum, row) => sum + Number(row.credits), 0) === charged || undefined;
+        },
+        { what: 'the ledger showing what Snov.io charged', timeoutMs: 30_000, intervalMs: 200 },
+      );
+      expect(
+        await db.dataSource.query('SELECT step_id FROM erased_tasks WHERE step_id = $1', [step.id]),
+      ).toEqual([]);
+    } finally {
+      await sandboxPatch(stack.sandboxUrl, 'snov', { task_delay_ms: 0 });
+      await queue.close();
+    }
   }, 120_000);
 });

@@ -102,6 +102,15 @@ interface PendingStep {
   position: string;
 }
 
+/** Asynchronous provider work of a step erased with its person (see ErasedTask). */
+interface ErasedTaskRow {
+  id: string;
+  provider: string;
+  request_id: string;
+  workspace_id: string;
+  position: string;
+}
+
 /**
  * The gateway commits a request before it enqueues the request's plan job. A crash or a Redis
  * failure between the two would strand the request in `queued`; so would a plan job that used up
@@ -112,7 +121,8 @@ interface PendingStep {
  * sweep enqueues again, from PostgreSQL, every request and step whose job was lost with it, after
  * putting back the operators' pauses lost with them (see {@link CreditGate.restoreOperatorPauses}).
  * It also queues the callback owed for a finished request when no delivery of it is logged and its
- * delivery job is gone (see {@link requeueLostCallbacks}).
+ * delivery job is gone (see {@link requeueLostCallbacks}), and the job collecting the charge of an
+ * erased step's provider task when it is gone (see {@link requeueLostErasedTasks}).
  */
 @Injectable()
 export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -186,6 +196,7 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
       let enqueued = await this.requeueStrandedRequests(cutoff, renew);
       enqueued += await this.unstickRunning(cutoff);
       enqueued += await this.requeueLostSteps(cutoff, renew);
+      enqueued += await this.requeueLostErasedTasks(cutoff, renew);
       if (enqueued > 0) {
         this.logger.warn({ msg: 're-enqueued stranded requests', count: enqueued });
       }
@@ -324,6 +335,54 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /**
+   * The asynchronous work of a step erased with its person is collected by the step's job, which
+   * finds the step gone and the task kept (see ErasedTask): the provider charges for that work
+   * when it finishes, step or not. A job lost (with Redis's data) while it waited on the task is
+   * given back, so that the charge still reaches the ledger; the erasure left no step for
+   * `requeueLostSteps` to find. A job added for a task collected meanwhile finds neither and ends.
+   */
+  private async requeueLostErasedTasks(cutoff: Date, renew: RenewLease): Promise<number> {
+    let requeued = 0;
+    await this.scan<ErasedTaskRow>(
+      'erased-tasks',
+      renew,
+      (after, limit) =>
+        this.dataSource.query(
+          `SELECT t.step_id AS id, t.provider, t.request_id, t.workspace_id, ${positionOf('t.created_at')}
+             FROM erased_tasks t
+            WHERE t.created_at < $1
+              AND (t.created_at, t.step_id) > ($2::timestamptz, $3::uuid)
+            ORDER BY t.created_at, t.step_id
+            LIMIT ${limit}`,
+          [cutoff, after.position, after.id],
+        ),
+      async (page) => {
+        requeued += await this.restoreJobs(
+          page.map((task) => {
+            const queues = stepQueuesOf(this.moduleRef, task.provider as ProviderName);
+            return {
+              queues: [queues.platform, queues.ownAccounts],
+              jobId: stepJobId(task.id),
+              add: () =>
+                this.orchestrator.enqueueStep(
+                  task.provider as ProviderName,
+                  {
+                    stepId: task.id,
+                    requestId: task.request_id,
+                    workspaceId: task.workspace_id,
+                    correlationId: '',
+                  },
+                  JOB_PRIORITY.bulk,
+                ),
+            };
+          }),
+        );
+      },
+    );
+    return requeued;
+  }
+
+  /**
    * A finished request with a callback URL is owed its callback until a delivery settles it (see
    * SETTLED_DELIVERY). Its delivery job is all that carries it meanwhile, the first attempt's and
    * each retry's alike, and it is lost with Redis's data (while the delivery waited for its turn or
@@ -420,7 +479,7 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
    * renewed after each page; a sweep that lost it stops there and leaves the position to the other.
    */
   private async scan<Row extends { id: string; position: string }>(
-    name: 'requests' | 'steps' | 'callbacks',
+    name: 'requests' | 'steps' | 'erased-tasks' | 'callbacks',
     renew: RenewLease,
     read: (after: ScanPosition, limit: number) => Promise<Row[]>,
     check: (page: Row[]) => Promise<void>,
