@@ -48,6 +48,7 @@ export class CreditMonitorModule {
           connectionName: 'sluice-credit-monitor',
           // Its own queue, and the provider queues it pauses and resumes.
           queues: [QUEUE_NAMES.creditMonitor, ...ACTIVE_PROVIDERS.flatMap(stepQueueNames)],
+          deployment: { app: 'credit-monitor' },
         }),
         OpsModule.forApp({ app: 'credit-monitor', retryAfterSeconds: 5 }),
       ],

@@ -65,6 +65,7 @@ export class WorkerModule {
           role: 'worker',
           connectionName: 'sluice-enrichment-worker',
           queues: ACTIVE_QUEUE_NAMES,
+          deployment: { app: 'enrichment-worker', credentials: 'opens' },
         }),
         OpsModule.forApp({ app: 'enrichment-worker', retryAfterSeconds: 5 }),
       ],

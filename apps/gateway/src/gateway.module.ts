@@ -133,6 +133,7 @@ export class GatewayModule implements NestModule {
           role: 'producer',
           connectionName: 'sluice-gateway',
           queues: GATEWAY_QUEUES,
+          deployment: { app: 'gateway', credentials: 'seals', expectsWorkers: true },
         }),
         OpsModule.forApp({ app: 'gateway', retryAfterSeconds: gateway.retryAfterSeconds }),
         BullBoardModule.forRoot({

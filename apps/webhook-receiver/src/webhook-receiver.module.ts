@@ -38,6 +38,7 @@ export class WebhookReceiverModule {
           role: 'producer',
           connectionName: 'sluice-webhook-receiver',
           queues: [QUEUE_NAMES.enrichment],
+          deployment: { app: 'webhook-receiver' },
         }),
         OpsModule.forApp({ app: 'webhook-receiver', retryAfterSeconds: 5 }),
       ],

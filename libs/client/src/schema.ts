@@ -10796,7 +10796,7 @@ export interface operations {
     requestBody?: never;
     responses: {
       /**
-       * @description Both answer.
+       * @description Both answer. `problems` (present when there are some) lists settings at odds with the other apps of the installation or with the database schema.
        *
        *     The Health Check is successful
        */

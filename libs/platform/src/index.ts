@@ -7,6 +7,7 @@ export * from './http/body-parsing';
 export * from './health/redis.health';
 export * from './metrics/metrics';
 export * from './health/health.controller';
+export * from './health/deployment-problems';
 export * from './ops.module';
 export * from './webhooks/standard-webhooks';
 export * from './crypto/secret-box';

@@ -13,3 +13,5 @@ export * from './quota-holds';
 export * from './nest/step-queues';
 export * from './lease';
 export * from './nest/eviction-policy-check';
+export * from './app-presence';
+export * from './nest/deployment-check';

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
@@ -6,6 +6,11 @@ import {
   TypeOrmHealthIndicator,
   type HealthCheckResult,
 } from '@nestjs/terminus';
+import {
+  type DeploymentProblem,
+  DEPLOYMENT_PROBLEMS,
+  type DeploymentProblemSource,
+} from './deployment-problems';
 import { RedisHealthIndicator } from './redis.health';
 
 /** Something that answers Redis PING: the app's queue connection, provided by its queue module. */
@@ -14,7 +19,12 @@ export interface RedisPinger {
 }
 export const REDIS_PINGER = Symbol('REDIS_PINGER');
 
-/** `GET /health` of every app: 200 when Redis and PostgreSQL both answer, 503 naming which is down. */
+/**
+ * `GET /health` of every app: 200 when Redis and PostgreSQL both answer, 503 naming which is down.
+ * Settings at odds with the other apps or with the schema are listed under `problems` without
+ * turning the answer into a 503: the probes restart or unroute an app on it, which mends no
+ * setting and would stall a rolling restart whose apps hold old and new settings for a while.
+ */
 @ApiTags('operations')
 @Controller('health')
 export class HealthController {
@@ -23,6 +33,7 @@ export class HealthController {
     private readonly db: TypeOrmHealthIndicator,
     private readonly redis: RedisHealthIndicator,
     @Inject(REDIS_PINGER) private readonly pinger: RedisPinger,
+    @Optional() @Inject(DEPLOYMENT_PROBLEMS) private readonly deployment?: DeploymentProblemSource,
   ) {}
 
   @Get()
@@ -30,7 +41,8 @@ export class HealthController {
   @ApiOperation({ summary: 'Whether Redis and PostgreSQL answer this process' })
   @ApiResponse({
     status: 200,
-    description: 'Both answer.',
+    description:
+      'Both answer. `problems` (present when there are some) lists settings at odds with the other apps of the installation or with the database schema.',
     schema: {
       type: 'object',
       example: {
@@ -38,6 +50,13 @@ export class HealthController {
         info: { postgres: { status: 'up' }, redis: { status: 'up' } },
         error: {},
         details: { postgres: { status: 'up' }, redis: { status: 'up' } },
+        problems: [
+          {
+            setting: 'SLUICE_ENCRYPTION_KEY',
+            message:
+              "SLUICE_ENCRYPTION_KEY differs between the apps of this installation: this app's is 3f9a0c1d2e4b, enrichment-worker@worker-1:7/0a1b2c (unset). Give every app the same SLUICE_ENCRYPTION_KEY.",
+          },
+        ],
       },
     },
   })
@@ -54,10 +73,12 @@ export class HealthController {
       },
     },
   })
-  check(): Promise<HealthCheckResult> {
-    return this.health.check([
+  async check(): Promise<HealthCheckResult & { problems?: DeploymentProblem[] }> {
+    const result = await this.health.check([
       () => this.db.pingCheck('postgres', { timeout: 1500 }),
       () => this.redis.ping('redis', this.pinger),
     ]);
+    const problems = this.deployment?.problems() ?? [];
+    return problems.length > 0 ? { ...result, problems } : result;
   }
 }

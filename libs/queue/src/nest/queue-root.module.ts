@@ -1,9 +1,10 @@
 import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CoreConfig } from '@sluice/config';
-import { FORCE_CLOSABLE, REDIS_PINGER, type RedisPinger } from '@sluice/platform';
+import { DEPLOYMENT_PROBLEMS, FORCE_CLOSABLE, REDIS_PINGER, type RedisPinger } from '@sluice/platform';
 import type { Queue } from 'bullmq';
 import { connectionOptions, type RedisRole } from '../connection';
+import { DEPLOYMENT_CHECK_OPTIONS, DeploymentCheck, type DeploymentCheckOptions } from './deployment-check';
 import { EvictionPolicyCheck } from './eviction-policy-check';
 import { QueueErrorLog } from './queue-error-log';
 
@@ -13,6 +14,8 @@ export interface QueueAppOptions {
   connectionName: string;
   /** The queues this app produces to or consumes from; the first one also answers health pings. */
   queues: readonly string[];
+  /** What the app reports under its queue prefix and compares with the other apps ({@link DeploymentCheck}). */
+  deployment: DeploymentCheckOptions;
 }
 
 /**
@@ -56,9 +59,12 @@ export class QueueRootModule {
         { provide: QueueErrorLog.QUEUES, useValue: options.queues },
         QueueErrorLog,
         EvictionPolicyCheck,
+        { provide: DEPLOYMENT_CHECK_OPTIONS, useValue: options.deployment },
+        DeploymentCheck,
+        { provide: DEPLOYMENT_PROBLEMS, useExisting: DeploymentCheck },
         { provide: FORCE_CLOSABLE, useExisting: QueueErrorLog },
       ],
-      exports: [queues, REDIS_PINGER, QueueErrorLog, FORCE_CLOSABLE],
+      exports: [queues, REDIS_PINGER, QueueErrorLog, FORCE_CLOSABLE, DEPLOYMENT_PROBLEMS],
     };
   }
 }
