@@ -47,6 +47,10 @@ export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
       connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
       query_timeout: 15_000,
       idleTimeoutMillis: 30_000,
+      // TCP keepalive probes after 30 s of silence (pg sends none by default): a connection whose
+      // flow a NAT or load balancer dropped without a word is found dead rather than waited on.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 30_000,
       ...preparedStatementsOption(options.preparedStatements ?? true),
     },
   };

@@ -42,4 +42,16 @@ describe('connectionOptions', () => {
       connectionName: 'sluice-gateway',
     });
   });
+
+  it('probes an idle connection after 30 s, so that a flow dropped silently is found', () => {
+    expect(connectionOptions('redis://h:1', 'worker').keepAlive).toBe(30_000);
+    expect(connectionOptions('redis://h:1', 'producer').keepAlive).toBe(30_000);
+  });
+
+  it('reconnects at once after a close, then backs off while Redis stays away', () => {
+    for (const role of ['worker', 'producer'] as const) {
+      const { retryStrategy } = connectionOptions('redis://h:1', role);
+      expect([1, 2, 3, 10, 50].map((attempt) => retryStrategy?.(attempt))).toEqual([0, 400, 600, 2000, 2000]);
+    }
+  });
 });

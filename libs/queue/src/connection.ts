@@ -10,11 +10,26 @@ export type RedisRole = 'producer' | 'worker';
  *   (the gateway answers 503) instead of hanging.
  */
 export function redisOptions(role: RedisRole): RedisOptions {
-  const retryStrategy = (attempt: number): number => Math.min(200 * attempt, 2000);
+  // The first reconnect goes at once: a connection Redis closed because it idled past `timeout` (or
+  // a proxy's, a load balancer's idle timeout) is opened again in a few milliseconds, where waiting
+  // 200 ms first made every producer command of that moment fail (a 503 to the caller, a provider's
+  // callback refused). A Redis that is away refuses that attempt; the next ones wait as before.
+  const retryStrategy = (attempt: number): number => (attempt === 1 ? 0 : Math.min(200 * attempt, 2000));
+  // TCP keepalive probes after 30 s of silence: a NAT or load balancer that drops an idle flow
+  // without a word leaves the connection looking open, and a command sent on it would wait for the
+  // operating system's retransmissions (about 15 minutes). ioredis's default starts the probes
+  // after the system's idle time, two hours on Linux.
+  const keepAlive = 30_000;
   if (role === 'worker') {
-    return { maxRetriesPerRequest: null, enableReadyCheck: true, retryStrategy };
+    return { maxRetriesPerRequest: null, enableReadyCheck: true, retryStrategy, keepAlive };
   }
-  return { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000, retryStrategy };
+  return {
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    connectTimeout: 2000,
+    retryStrategy,
+    keepAlive,
+  };
 }
 
 /**

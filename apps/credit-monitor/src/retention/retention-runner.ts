@@ -48,6 +48,12 @@ export class RetentionRunner {
     const lock = this.dataSource.createQueryRunner();
     await lock.connect();
     try {
+      // The lock's connection waits, idle, while the run deletes on others: a server that ends
+      // idle sessions (`idle_session_timeout`, PostgreSQL 14+) would end it, and the lock with it,
+      // within the run, leaving another run free to start and this one to fail at its unlock.
+      await lock.query(
+        "SELECT set_config('idle_session_timeout', '0', false) WHERE current_setting('server_version_num')::int >= 140000",
+      );
       const [{ locked }] = (await lock.query('SELECT pg_try_advisory_lock($1) AS locked', [
         RETENTION_LOCK,
       ])) as { locked: boolean }[];
