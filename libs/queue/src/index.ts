@@ -1,6 +1,7 @@
 export * from './names';
 export * from './payloads';
 export * from './job-options';
+export * from './fair-share';
 export * from './connection';
 export * from './closed-connection-errors';
 export * from './nest/queue-root.module';

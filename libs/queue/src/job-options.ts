@@ -1,9 +1,14 @@
 import type { JobsOptions } from 'bullmq';
+import { PLAN_BULK_BANDS, STEP_BULK_BAND } from './fair-share';
 import { JOB_NAMES, type PriorityClass } from './names';
 import type { CallbackDeliverPayload } from './payloads';
 
-/** BullMQ priorities: lower runs first. Interactive (real-time) requests go before bulk ones. */
-export const JOB_PRIORITY = { interactive: 1, bulk: 10 } as const;
+/**
+ * BullMQ priorities of provider steps: lower runs first. Interactive (real-time) requests go before
+ * bulk ones. `bulk` is where the workspaces' fair band starts: a bulk step is added at its
+ * workspace's turn, from there on (see `fairPriorities`).
+ */
+export const JOB_PRIORITY = { interactive: 1, bulk: STEP_BULK_BAND.base } as const;
 export type RequestPriority = keyof typeof JOB_PRIORITY;
 
 /**
@@ -44,16 +49,19 @@ export const JOB_OPTIONS: Record<EnqueuedJobName, JobsOptions> = {
  * Every request's plan job is on one queue, before its steps reach their providers' queues:
  * interactive plans go before bulk ones, and within each, a plan whose first step is HIGH class work
  * (Companies House) before one whose first step is LOW. Else a bulk register lookup waited for
- * every bulk request for a paid provider enqueued before it (about 18 s behind 2,000 of them).
+ * every bulk request for a paid provider enqueued before it (about 18 s behind 2,000 of them). The
+ * bulk ones are where two bands start, one per class, that the workspaces share fairly: `addPlanJobs`
+ * gives each bulk plan its workspace's turn in its band.
  */
 export const PLAN_PRIORITY: Record<RequestPriority, Record<PriorityClass, number>> = {
   interactive: { HIGH: 1, LOW: 2 },
-  bulk: { HIGH: 9, LOW: 10 },
+  bulk: { HIGH: PLAN_BULK_BANDS.HIGH.base, LOW: PLAN_BULK_BANDS.LOW.base },
 };
 
 /**
  * The plan job of a request: its id derives from the request, so enqueueing twice is a no-op.
- * `firstStep`: the priority class of the queue its first step goes to.
+ * `firstStep`: the priority class of the queue its first step goes to. Added by `addPlanJobs`, which
+ * turns a bulk plan's priority into its workspace's turn.
  */
 export function planJobOptions(
   requestId: string,

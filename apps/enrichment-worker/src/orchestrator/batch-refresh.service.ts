@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Batch, insertBatchRequests, type BatchRunRequest } from '@sluice/db';
 import type { RequestOptions } from '@sluice/enrichment';
 import {
+  addPlanJobs,
   batchRefreshSchedulerId,
   JOB_NAMES,
   planJobOptions,
@@ -148,7 +149,8 @@ export class BatchRefresh {
         return { reenqueued: total, stopped: true };
       }
       if (run.length > 0) {
-        await this.queue.addBulk(
+        await addPlanJobs(
+          this.queue,
           run.map((entry) => ({
             name: JOB_NAMES.enrichmentPlan,
             data: { requestId: entry.requestId, workspaceId: batch.workspaceId, correlationId },

@@ -5,6 +5,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CallbackConfig, CoreConfig, WorkerConfig } from '@sluice/config';
 import {
+  addPlanJobs,
   firstCallbackJobs,
   holdLease,
   JOB_NAMES,
@@ -240,15 +241,17 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
             queues: [this.queue as Queue],
             jobId: `plan-${request.id}`,
             add: () =>
-              this.queue.add(
-                JOB_NAMES.enrichmentPlan,
+              addPlanJobs(this.queue as Queue, [
                 {
-                  requestId: request.id,
-                  workspaceId: request.workspace_id,
-                  correlationId: request.correlation_id,
+                  name: JOB_NAMES.enrichmentPlan,
+                  data: {
+                    requestId: request.id,
+                    workspaceId: request.workspace_id,
+                    correlationId: request.correlation_id,
+                  },
+                  opts: replanOptions(request),
                 },
-                replanOptions(request),
-              ),
+              ]),
           })),
         );
       },
@@ -272,11 +275,13 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
       [cutoff],
     );
     for (const row of rows) {
-      await this.queue.add(
-        JOB_NAMES.enrichmentPlan,
-        { requestId: row.id, workspaceId: row.workspace_id, correlationId: row.correlation_id },
-        { ...replanOptions(row), jobId: `replan-${row.id}-${Date.now()}` },
-      );
+      await addPlanJobs(this.queue as Queue, [
+        {
+          name: JOB_NAMES.enrichmentPlan,
+          data: { requestId: row.id, workspaceId: row.workspace_id, correlationId: row.correlation_id },
+          opts: { ...replanOptions(row), jobId: `replan-${row.id}-${Date.now()}` },
+        },
+      ]);
     }
     return rows.length;
   }

@@ -24,6 +24,7 @@ import {
 import { providerTierOf } from '@sluice/enrichment';
 import { DependencyUnavailableError } from '@sluice/platform';
 import {
+  addPlanJobs,
   batchRefreshSchedulerId,
   JOB_NAMES,
   planJobOptions,
@@ -309,7 +310,8 @@ export class BatchesService {
     correlationId: string,
   ): Promise<void> {
     for (let start = 0; start < run.length; start += 1000) {
-      await this.queue.addBulk(
+      await addPlanJobs(
+        this.queue,
         run.slice(start, start + 1000).map((entry) => ({
           name: JOB_NAMES.enrichmentPlan,
           data: { requestId: entry.requestId, workspaceId, correlationId },

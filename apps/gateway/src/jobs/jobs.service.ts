@@ -24,7 +24,13 @@ import {
   type RequestOptions,
   type RequestType,
 } from '@sluice/enrichment';
-import { JOB_NAMES, planJobOptions, QUEUE_NAMES, type EnrichmentPlanPayload } from '@sluice/queue';
+import {
+  addPlanJobs,
+  JOB_NAMES,
+  planJobOptions,
+  QUEUE_NAMES,
+  type EnrichmentPlanPayload,
+} from '@sluice/queue';
 import type { Queue } from 'bullmq';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { dropWorkRecord, recordWork, recordsWork } from '../auth/idempotent-work';
@@ -292,15 +298,8 @@ export class JobsService {
       ),
     }));
     try {
-      // One job (POST /v1/jobs) goes by `add`: `addBulk` builds an ioredis pipeline, and each new
-      // pipeline copies every command BullMQ defines on its client (its Lua scripts) — for one job
-      // that cost the gateway more CPU than sending the job.
-      const [single] = plans;
-      if (plans.length === 1 && single) {
-        await this.planQueue.add(single.name, single.data, single.opts);
-      } else {
-        await this.planQueue.addBulk(plans);
-      }
+      // Bulk plans at their workspace's turn; one job (POST /v1/jobs) without a pipeline.
+      await addPlanJobs(this.planQueue, plans);
     } catch (error) {
       // Undone together with the record of the work under the request's key, if any: a retry of a
       // request whose jobs are gone must run again.

@@ -1,6 +1,7 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { ModuleRef } from '@nestjs/core';
 import type { Job, Queue } from 'bullmq';
+import { fairPriorities, STEP_BULK_BAND } from '../fair-share';
 import { JOB_OPTIONS } from '../job-options';
 import { JOB_NAMES, ownAccountQueueName, type ProviderName, providerQueueName } from '../names';
 import type { ProviderStepPayload } from '../payloads';
@@ -23,17 +24,23 @@ export function stepJobId(stepId: string): string {
 
 /**
  * Adds the job of a step (`payload.stepId`) to `queue`, one of its provider's two: the one the
- * orchestrator, the recovery sweep and a move to the own accounts all add it with.
+ * orchestrator, the recovery sweep and a move to the own accounts all add it with. A bulk step
+ * (`JOB_PRIORITY.bulk`) goes at its workspace's turn on that queue (see `fairPriorities`); a moved
+ * one keeps the turn it had.
  */
-export function addStepJob(
+export async function addStepJob(
   queue: Queue,
   payload: ProviderStepPayload,
   priority: number | undefined,
 ): Promise<Job> {
+  const [turn] =
+    priority === STEP_BULK_BAND.base
+      ? await fairPriorities(queue, payload.workspaceId, STEP_BULK_BAND, 1)
+      : [priority];
   return queue.add(JOB_NAMES.providerStep, payload, {
     ...JOB_OPTIONS[JOB_NAMES.providerStep],
     jobId: stepJobId(payload.stepId),
-    priority,
+    priority: turn,
   });
 }
 
