@@ -426,4 +426,46 @@ describe('provider credentials per workspace', () => {
     const tag = credentialTag(A_APOLLO_KEY);
     expect((after[tag] ?? 0) - (before[tag] ?? 0)).toBe(1);
   });
+
+  it('fails the step saying why, once its attempts run out, when no key of the worker opens the credentials', async () => {
+    const { stack } = ctx;
+    await call(stack.gatewayUrl, 'PUT', '/v1/providers/apollo/credentials', {
+      token: a.apiKey,
+      body: { api_key: A_APOLLO_KEY },
+    });
+    // A worker given another master key than the one the gateway seals under.
+    await (stack.worker as INestApplication).close();
+    stack.worker = null;
+    const { app } = await createWorkerApp({
+      ...stack.env,
+      CREDENTIALS_MASTER_KEY: randomBytes(32).toString('base64'),
+      CREDENTIALS_MASTER_KEY_PREVIOUS: '',
+    });
+    stack.worker = app;
+    await app.listen(0, '127.0.0.1');
+    const sealedUnder = (
+      await ctx.db.dataSource.getRepository(WorkspaceProviderCredential).findOneByOrFail({
+        workspaceId: a.id,
+        provider: 'apollo',
+      })
+    ).keyId;
+    const lookups = async (): Promise<number> =>
+      (await calls(stack.sandboxUrl, 'apollo')).by_endpoint['POST /people/match'] ?? 0;
+    const before = await lookups();
+    // The step is tried while its job's attempts last (another replica may hold the key), then
+    // fails; the request ends instead of running for ever.
+    const view = await finished(
+      stack,
+      a.apiKey,
+      await enqueue(stack, a.apiKey, { type: 'person.email', input: personInput(nextPerson()) }),
+      120_000,
+    );
+    const step = view.steps.find((s) => s.provider === 'apollo');
+    expect(step).toMatchObject({ state: 'failed', reason: 'credentials_unreadable' });
+    expect(step?.error).toContain(`sealed under master key ${sealedUnder}`);
+    expect(step?.error).toContain('PUT /v1/providers/apollo/credentials');
+    expect(step?.error).not.toContain(A_APOLLO_KEY);
+    // Apollo was asked about the person on no account: neither the workspace's nor the platform's.
+    expect(await lookups()).toBe(before);
+  }, 180_000);
 });

@@ -42,7 +42,7 @@ import { ProviderCatalog } from './provider-catalog';
 import { catchAllProbeDomain } from './catch-all-probe';
 import { ProviderInvoker, type StepOutcome } from './provider-invoker';
 import { StoredResults } from './stored-results';
-import { type WorkspaceAccount, WorkspaceAccounts } from './workspace-accounts';
+import { UnreadableCredentialsError, type WorkspaceAccount, WorkspaceAccounts } from './workspace-accounts';
 import { WorkspaceQuotas } from './workspace-quotas';
 
 /** How long a step that found an identical call in flight waits at least before it looks at the cache again. */
@@ -540,7 +540,32 @@ export class StepRunner {
       return { settled: await settle({ state: 'skipped', reason, latencyMs: null, credits: 0 }) };
     }
     // Cached per workspace for a few seconds: one small query per workspace, not per step.
-    account = await this.accounts.of(request.workspaceId, provider);
+    try {
+      account = await this.accounts.of(request.workspaceId, provider);
+    } catch (error) {
+      // Another replica may hold the key (a rotation under way): tried again while attempts last.
+      // Then the step fails saying why, and the waterfall moves on; retried for ever, it kept its
+      // request running with nothing said (the recovery sweep gave the job back each time).
+      if (!(error instanceof UnreadableCredentialsError) || job.attemptsMade + 1 < (job.opts.attempts ?? 1)) {
+        throw error;
+      }
+      this.logger.error({
+        msg: 'stored credentials cannot be opened; the step fails',
+        provider,
+        workspaceId: request.workspaceId,
+        stepId: step.id,
+        error: error.message,
+      });
+      return {
+        settled: await settle({
+          state: 'failed',
+          reason: 'credentials_unreadable',
+          error: `${error.message.replace(/\.$/, '')}; or store them again (PUT /v1/providers/${provider}/credentials)`,
+          latencyMs: null,
+          credits: 0,
+        }),
+      };
+    }
     const options = request.options as RequestOptions;
     let input = this.orchestrator.goalInput(request, steps, goal);
     if (

@@ -17,6 +17,13 @@ export interface WorkspaceAccount {
   values: CredentialValues;
 }
 
+/**
+ * The workspace's stored credentials at a provider cannot be opened with this worker's keys (a
+ * CREDENTIALS_MASTER_KEY the gateway sealed them under and this worker lacks, a row damaged): the
+ * message names the key to add or the row's problem, never a secret.
+ */
+export class UnreadableCredentialsError extends Error {}
+
 interface Entry {
   readAt: number;
   /** Per provider: the account, or why its row cannot be opened. */
@@ -134,7 +141,13 @@ export class WorkspaceAccounts implements OnApplicationBootstrap {
           ];
         } catch (error) {
           // Names the key to add or the row's problem, never a secret.
-          return [row.provider, error instanceof Error ? error : new Error(String(error))];
+          const why = error instanceof Error ? error.message : String(error);
+          return [
+            row.provider,
+            new UnreadableCredentialsError(
+              `the workspace's stored ${row.provider} credentials cannot be opened: ${why}`,
+            ),
+          ];
         }
       }),
     );
