@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { WorkspaceWebhookSecret } from '@sluice/db';
 import { verifyWebhook } from '@sluice/platform';
@@ -5,6 +6,7 @@ import { JOB_NAMES, QUEUE_NAMES } from '@sluice/queue';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { IsNull } from 'typeorm';
+import { createWorkerApp } from '../../apps/enrichment-worker/src/app';
 import { call, createWorkspace } from '../support/api';
 import { Sink, type Received } from '../support/callback-sink';
 import { requireEnv } from '../support/database';
@@ -17,6 +19,7 @@ import {
   setUp,
   tearDown,
   type JobView,
+  worldCompanies,
 } from '../support/pipeline';
 import type { WorldCompany } from '../support/sandbox-world';
 import { eventually } from '../support/wait';
@@ -721,4 +724,51 @@ describe('a callback receiver that refuses connections', () => {
     expect(worker.output()).not.toContain('receiver-secret-7f3a');
     expect(worker.output()).not.toContain(new URL(closed.url).pathname);
   }, 90_000);
+});
+
+describe('a worker that cannot open the workspace’s webhook secret', () => {
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+  const sink = new Sink();
+
+  beforeAll(async () => {
+    ctx = await setUp({ CALLBACK_BACKOFF_MS: '100', CALLBACK_MAX_ATTEMPTS: '2' }, { worker: false });
+    await sink.start();
+    // The worker was given another SLUICE_ENCRYPTION_KEY than the gateway that sealed the secrets.
+    const { app } = await createWorkerApp({
+      ...ctx.stack.env,
+      SLUICE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    });
+    await app.listen(0, '127.0.0.1');
+    ctx.stack.worker = app;
+  });
+  afterAll(async () => {
+    await sink.stop();
+    await tearDown(ctx);
+  });
+
+  it('records each attempt that could not sign, saying why, and sends nothing unsigned', async () => {
+    const { apiKey } = await createWorkspace(ctx.stack.gatewayUrl, 'Sealed Elsewhere Co');
+    const [company] = await worldCompanies(ctx.stack.sandboxUrl);
+    const id = await enqueue(ctx.stack, apiKey, {
+      type: 'company.profile',
+      input: { company_number: company.company_number },
+      callback_url: sink.url,
+    });
+    await finished(ctx.stack, apiKey, id);
+    const attempts = await eventually(
+      async () => {
+        const listed = await call<{
+          deliveries: { attempt: number; status: number | null; error: string | null }[];
+        }>(ctx.stack.gatewayUrl, 'GET', `/v1/jobs/${id}/callback/deliveries`, { token: apiKey });
+        return listed.body.deliveries.length >= 2 ? listed.body.deliveries : undefined;
+      },
+      { what: 'both attempts recorded', timeoutMs: 20_000 },
+    );
+    expect(attempts.map((d) => [d.attempt, d.status])).toEqual([
+      [1, null],
+      [2, null],
+    ]);
+    expect(attempts[0]?.error).toMatch(/webhook secret cannot be opened.*SLUICE_ENCRYPTION_KEY/);
+    expect(sink.for(id)).toHaveLength(0);
+  }, 60_000);
 });

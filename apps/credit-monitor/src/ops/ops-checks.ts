@@ -118,7 +118,7 @@ export class OpsChecks {
         kind: 'webhooks.failing',
         severity: 'warning',
         title: `${total} provider webhooks refused or failing in the last ${windowMinutes} minutes`,
-        text: `${refused} provider callbacks were refused (bad signature or unknown token) and ${failing} stored callbacks could not be applied in the last ${windowMinutes} minutes. Check the providers' webhook secrets and WEBHOOK_PUBLIC_URL.`,
+        text: `${refused} provider callbacks were refused (bad signature or unknown token) and ${failing} stored callbacks could not be applied in the last ${windowMinutes} minutes. Check the providers' webhook secrets, WEBHOOK_PUBLIC_URL, and that the workers and the webhook receiver share one SLUICE_ENCRYPTION_KEY (the callback URLs' tokens derive from it).`,
         details: { refused, failing: Number(failing) },
       });
     } else if (total === 0) {

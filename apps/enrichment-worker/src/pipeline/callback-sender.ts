@@ -108,7 +108,17 @@ export class CallbackSender {
       order: { createdAt: 'DESC' },
     });
     const box = this.box;
-    const secrets = rows.map((row) => box.open(row.secretSealed));
+    let secrets: string[];
+    try {
+      secrets = rows.map((row) => box.open(row.secretSealed));
+    } catch (error) {
+      // Sealed by a gateway with another SLUICE_ENCRYPTION_KEY: said where the receiver's operator
+      // looks (the delivery log) and in this worker's log, not only in Bull Board. Tried again as
+      // the attempts allow: another replica may hold the key.
+      const why = error instanceof Error ? error.message : String(error);
+      await record(null, `the workspace's webhook secret cannot be opened: ${why}`, null);
+      throw new Error(`the workspace's webhook secret cannot be opened: ${why}`);
+    }
     if (secrets.length === 0) {
       await record(null, 'the workspace has no webhook secret', null);
       throw new UnrecoverableError('the workspace has no webhook secret to sign with');
