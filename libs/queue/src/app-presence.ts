@@ -11,7 +11,7 @@ export interface AppPresence {
   /** `<app>@<host>:<pid>/<random>`: unique per process, readable in a message. */
   instance: string;
   app: string;
-  /** Epoch ms of its latest report. */
+  /** Epoch ms of its latest report, by Redis's clock (the same for every host). */
   seenAt: number;
   /**
    * Settings every app that reports them must hold alike: setting name → fingerprint (`unset` when
@@ -33,8 +33,9 @@ export function presenceKey(queuePrefix: string): string {
 
 /**
  * A public name of a secret setting's value: an HMAC of a fixed label keyed by the value, so equal
- * values give equal names and nothing of the value can be learnt or tried from it (a plain hash of
- * a key could be checked against guesses). 48 bits tell two random keys apart.
+ * values give equal names and nothing of the value can be learnt from it. A guess can be checked
+ * against it, as against any function of the value: harmless for the random 32-byte keys these
+ * settings hold, which is why the name is shown on /health. 48 bits tell two random keys apart.
  */
 export function settingFingerprint(setting: string, value: string): string {
   if (value === '') {
@@ -48,12 +49,24 @@ export function plainFingerprint(setting: string, value: string): string {
   return createHash('sha256').update(`sluice shared setting ${setting}\n${value}`).digest('hex').slice(0, 12);
 }
 
-/** Reports and keeps the report of this process; removes those of processes gone for long. */
+/**
+ * Redis's clock, in ms. Reports are dated and aged by it, not by each host's: the apps run on hosts
+ * whose clocks may differ by more than a report's life (15 s), and a report dated by a host behind
+ * the others looked gone to them (a worker reporting every 5 s taken for none, its settings not
+ * compared), one dated by a host ahead looked live after its process had stopped.
+ */
+async function redisNowMs(redis: Redis): Promise<number> {
+  const [seconds, micros] = await redis.time();
+  return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+}
+
+/** Reports and keeps the report of this process, dated now by Redis's clock (its `seenAt` is set). */
 export async function reportPresence(
   redis: Redis,
   queuePrefix: string,
   presence: AppPresence,
 ): Promise<void> {
+  presence.seenAt = await redisNowMs(redis);
   await redis.hset(presenceKey(queuePrefix), presence.instance, JSON.stringify(presence));
 }
 
@@ -63,15 +76,15 @@ export async function withdrawPresence(redis: Redis, queuePrefix: string, instan
 }
 
 /**
- * The reports made within `liveMs`. Reports older than ten times that (processes killed without
- * withdrawing theirs) are deleted, so the hash stays as small as the installation.
+ * The reports made within `liveMs`, by Redis's clock. Reports older than ten times that (processes
+ * killed without withdrawing theirs) are deleted, so the hash stays as small as the installation.
  */
 export async function livePresence(
   redis: Redis,
   queuePrefix: string,
   liveMs: number,
-  now = Date.now(),
 ): Promise<AppPresence[]> {
+  const now = await redisNowMs(redis);
   const fields = await redis.hgetall(presenceKey(queuePrefix));
   const live: AppPresence[] = [];
   const dead: string[] = [];
@@ -80,7 +93,7 @@ export async function livePresence(
     try {
       presence = JSON.parse(text) as AppPresence;
     } catch {
-      // Not a report of this version: left to expire like a dead one.
+      // Not a report of this version: deleted with the dead ones.
     }
     const age = now - (presence?.seenAt ?? 0);
     if (presence && age <= liveMs) {

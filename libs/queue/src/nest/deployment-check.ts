@@ -183,7 +183,7 @@ export class DeploymentCheck implements OnApplicationBootstrap, OnModuleDestroy,
     const presence: AppPresence = {
       instance: this.instance,
       app: this.options.app,
-      seenAt: Date.now(),
+      seenAt: 0, // dated when reported, by Redis's clock (see reportPresence)
       shared,
     };
     if (this.credentials && this.options.credentials) {

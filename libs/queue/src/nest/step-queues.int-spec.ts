@@ -1,6 +1,8 @@
 import { DelayedError, Queue, QueueEvents, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { promoteOnceDelayed } from './step-queues';
+import { STEP_BULK_BAND } from '../fair-share';
+import { JOB_PRIORITY } from '../job-options';
+import { addStepJob, moveWorkspaceStepsToOwnAccounts, promoteOnceDelayed, stepJobId } from './step-queues';
 
 const redisUrl = process.env.REDIS_URL;
 if (!redisUrl) {
@@ -104,5 +106,60 @@ describe('promoteOnceDelayed', () => {
     const waiting = await queue.add('queued', {});
     expect(await promoteOnceDelayed(waiting, 5000)).toBe(false);
     expect(await waiting.getState()).toBe('waiting');
+  });
+});
+
+/** A workspace's steps moved to the own-accounts queue once it stored credentials (real BullMQ). */
+describe('moveWorkspaceStepsToOwnAccounts', () => {
+  const prefix = `sluice-move-${process.pid}-${Date.now()}`;
+  let connection: Redis;
+  let platform: Queue;
+  let ownAccounts: Queue;
+
+  beforeAll(() => {
+    connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    platform = new Queue('provider-x', { connection, prefix });
+    ownAccounts = new Queue('provider-x-own', { connection, prefix });
+  });
+
+  afterAll(async () => {
+    await Promise.all([platform.obliterate({ force: true }), ownAccounts.obliterate({ force: true })]);
+    await Promise.all([platform.close(), ownAccounts.close()]);
+    await connection.quit();
+  });
+
+  const step = (workspaceId: string, n: number) => ({
+    stepId: `${workspaceId}-${n}`,
+    requestId: `r-${workspaceId}-${n}`,
+    workspaceId,
+    correlationId: '',
+  });
+
+  it("gives a moved bulk step its workspace's turn on the own-accounts queue, not the platform queue's", async () => {
+    // The platform's queue has worked through most of a big backlog when workspace w queues two steps:
+    // their turns there are 290 and 291.
+    for (let n = 0; n < 300; n += 1) {
+      await addStepJob(platform, step('big', n), JOB_PRIORITY.bulk);
+    }
+    const taken = await platform.getJobs(['prioritized'], 0, 289, true);
+    await Promise.all(taken.map((job) => job.remove()));
+    for (let n = 0; n < 2; n += 1) {
+      await addStepJob(platform, step('w', n), JOB_PRIORITY.bulk);
+    }
+    // Another workspace's bulk steps wait on the own-accounts queue, at turns 0 to 19 there.
+    for (let n = 0; n < 20; n += 1) {
+      await addStepJob(ownAccounts, step('v', n), JOB_PRIORITY.bulk);
+    }
+
+    expect(await moveWorkspaceStepsToOwnAccounts({ platform, ownAccounts }, 'w')).toBe(2);
+    const moved = await Promise.all(
+      [0, 1].map(async (n) => (await ownAccounts.getJob(stepJobId(`w-${n}`)))?.opts.priority),
+    );
+    // Taking turns with v's there, not after all of them (the platform queue's 300 and 301).
+    expect(moved.sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual([STEP_BULK_BAND.base, STEP_BULK_BAND.base + 1]);
+    // An interactive step keeps its priority.
+    await addStepJob(platform, step('w', 9), JOB_PRIORITY.interactive);
+    expect(await moveWorkspaceStepsToOwnAccounts({ platform, ownAccounts }, 'w')).toBe(1);
+    expect((await ownAccounts.getJob(stepJobId('w-9')))?.opts.priority).toBe(JOB_PRIORITY.interactive);
   });
 });

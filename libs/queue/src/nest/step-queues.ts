@@ -25,8 +25,7 @@ export function stepJobId(stepId: string): string {
 /**
  * Adds the job of a step (`payload.stepId`) to `queue`, one of its provider's two: the one the
  * orchestrator, the recovery sweep and a move to the own accounts all add it with. A bulk step
- * (`JOB_PRIORITY.bulk`) goes at its workspace's turn on that queue (see `fairPriorities`); a moved
- * one keeps the turn it had.
+ * (`JOB_PRIORITY.bulk`) goes at its workspace's turn on that queue (see `fairPriorities`).
  */
 export async function addStepJob(
   queue: Queue,
@@ -96,8 +95,9 @@ const MOVE_PAGE = 500;
  * Moves the steps of `workspaceId` waiting on the provider's platform queue to its own-accounts
  * queue, once the workspace has stored credentials there: queued before, they would otherwise wait
  * for the platform's account — its top-up, when a pause for credits holds that queue — although
- * the workspace's own account can pay now. Each job keeps its id, data and priority; a delayed one
- * runs at once (the step runner looks at its waits again). A job is removed before it is added
+ * the workspace's own account can pay now. Each job keeps its id, data and priority (a bulk one
+ * takes its workspace's turn on the own-accounts queue); a delayed one runs at once (the step
+ * runner looks at its waits again). A job is removed before it is added
  * again, so it never runs twice side by side: a job lost in between (the process dies) is put back
  * by the recovery sweep, where the orchestrator would put it. A job a worker holds (active) stays
  * where it is, and so does a step awaiting a task (see `staying`). BullMQ moves no job between
@@ -143,7 +143,14 @@ export async function moveWorkspaceStepsToOwnAccounts(
     if (!removed) {
       continue;
     }
-    await addStepJob(queues.ownAccounts, job.data as ProviderStepPayload, job.opts.priority);
+    // A bulk step's turn on the platform's queue is no turn on the own-accounts queue, whose turns
+    // are counted apart: kept, it went after every job there of a lower tag (all of them, after a
+    // backlog on the platform's queue), or ahead of them all. It takes its workspace's turn there.
+    const priority =
+      job.opts.priority !== undefined && job.opts.priority >= STEP_BULK_BAND.base
+        ? STEP_BULK_BAND.base
+        : job.opts.priority;
+    await addStepJob(queues.ownAccounts, job.data as ProviderStepPayload, priority);
     moved += 1;
   }
   return moved;
