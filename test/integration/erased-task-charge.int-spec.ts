@@ -37,6 +37,31 @@ describe('a person erased while their search is out at the provider', () => {
     await tearDown(ctx);
   });
 
+  /**
+   * Once the request's Snov.io search has started and its task is recorded, erases the person it
+   * names (by LinkedIn URL: the erasure deletes the request and its steps); answers the erased step.
+   */
+  async function erasedWhileSearching(apiKey: string, requestId: string, linkedinUrl: string) {
+    const { stack, db } = ctx;
+    const step = await eventually(
+      async () =>
+        (paidCalls(await calls(stack.sandboxUrl, 'snov'), START) >= 1 &&
+          (await db.dataSource
+            .getRepository(EnrichmentStep)
+            .findOneBy({ requestId, providerTaskId: Not(IsNull()) }))) ||
+        undefined,
+      { what: 'the search started and its task recorded', timeoutMs: 30_000, intervalMs: 50 },
+    );
+    const erased = await call(
+      stack.gatewayUrl,
+      'DELETE',
+      `/v1/persons?linkedin_url=${encodeURIComponent(linkedinUrl)}`,
+      { token: apiKey },
+    );
+    expect(erased.status).toBe(200);
+    return step;
+  }
+
   it('has the charge the provider makes for the search in the ledger', async () => {
     const { stack, db } = ctx;
     const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Erased Search Co');
@@ -52,22 +77,8 @@ describe('a person erased while their search is out at the provider', () => {
       type: 'person.email',
       input: { ...personInput(person), linkedin_url: person.linkedin_url },
     });
-    const steps = db.dataSource.getRepository(EnrichmentStep);
-    await eventually(
-      async () =>
-        (paidCalls(await calls(stack.sandboxUrl, 'snov'), START) >= 1 &&
-          (await steps.findOneBy({ requestId: id, providerTaskId: Not(IsNull()) }))) ||
-        undefined,
-      { what: 'the search started and its task recorded', timeoutMs: 30_000, intervalMs: 50 },
-    );
-    const erased = await call(
-      stack.gatewayUrl,
-      'DELETE',
-      `/v1/persons?linkedin_url=${encodeURIComponent(person.linkedin_url)}`,
-      { token: apiKey },
-    );
-    expect(erased.status).toBe(200);
-    expect(await steps.countBy({ requestId: id })).toBe(0);
+    await erasedWhileSearching(apiKey, id, person.linkedin_url);
+    expect(await db.dataSource.getRepository(EnrichmentStep).countBy({ requestId: id })).toBe(0);
 
     // The search finishes at the provider, which charges for it and calls back.
     await eventually(
@@ -131,20 +142,7 @@ describe('a person erased while their search is out at the provider', () => {
       type: 'person.email',
       input: { ...personInput(person), linkedin_url: person.linkedin_url },
     });
-    const step = await eventually(
-      async () =>
-        (await db.dataSource
-          .getRepository(EnrichmentStep)
-          .findOneBy({ requestId: id, providerTaskId: Not(IsNull()) })) ?? undefined,
-      { what: 'the search started and its task recorded', timeoutMs: 30_000, intervalMs: 50 },
-    );
-    const erased = await call(
-      stack.gatewayUrl,
-      'DELETE',
-      `/v1/persons?linkedin_url=${encodeURIComponent(person.linkedin_url)}`,
-      { token: apiKey },
-    );
-    expect(erased.status).toBe(200);
+    const step = await erasedWhileSearching(apiKey, id, person.linkedin_url);
     // The step's job, waiting on the task, is lost (Redis's data with it): removed between two
     // checks on the task, when no run holds it.
     const queue = new Queue(providerQueueName('snov'), {
