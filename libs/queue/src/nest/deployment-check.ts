@@ -75,6 +75,10 @@ export class DeploymentCheck implements OnApplicationBootstrap, OnModuleDestroy,
   private running: Promise<void> | null = null;
   private found: DeploymentProblem[] = [];
   private logged = new Set<string>();
+  /** What this process reports of its own settings: fixed for its life, so derived once. */
+  private readonly ownSettings: Pick<AppPresence, 'shared' | 'credentialKeys'>;
+  /** Which database it reaches, once read (its DATABASE_URL does not change while it runs). */
+  private databaseFingerprint: string | null = null;
 
   constructor(
     @Inject(DEPLOYMENT_CHECK_OPTIONS) private readonly options: DeploymentCheckOptions,
@@ -91,6 +95,7 @@ export class DeploymentCheck implements OnApplicationBootstrap, OnModuleDestroy,
       help: 'Settings this app finds at odds with the other apps of its installation or with the database (see /health)',
       registers: [registry],
     });
+    this.ownSettings = this.settingsOf();
   }
 
   onApplicationBootstrap(): void {
@@ -170,6 +175,18 @@ export class DeploymentCheck implements OnApplicationBootstrap, OnModuleDestroy,
   }
 
   private presence(database: string | null): AppPresence {
+    const shared = { ...this.ownSettings.shared, ...(database ? { DATABASE_URL: database } : {}) };
+    return {
+      instance: this.instance,
+      app: this.options.app,
+      seenAt: 0, // dated when reported, by Redis's clock (see reportPresence)
+      shared,
+      ...(this.ownSettings.credentialKeys ? { credentialKeys: this.ownSettings.credentialKeys } : {}),
+    };
+  }
+
+  /** The public names of this process's shared settings (see {@link settingFingerprint}). */
+  private settingsOf(): Pick<AppPresence, 'shared' | 'credentialKeys'> {
     const shared: Record<string, string> = {};
     if (this.callbacks) {
       shared.SLUICE_ENCRYPTION_KEY = settingFingerprint(
@@ -177,26 +194,18 @@ export class DeploymentCheck implements OnApplicationBootstrap, OnModuleDestroy,
         this.callbacks.encryptionKey,
       );
     }
-    if (database) {
-      shared.DATABASE_URL = database;
+    if (!this.credentials || !this.options.credentials) {
+      return { shared };
     }
-    const presence: AppPresence = {
-      instance: this.instance,
-      app: this.options.app,
-      seenAt: 0, // dated when reported, by Redis's clock (see reportPresence)
-      shared,
-    };
-    if (this.credentials && this.options.credentials) {
-      // Already checked when the app started (the keyring refuses a malformed key).
-      const keyring = CredentialKeyring.fromSettings(this.credentials);
-      presence.credentialKeys =
-        this.options.credentials === 'seals'
-          ? keyring
-            ? { seals: keyring.currentKeyId }
-            : {}
-          : { opens: keyring?.keyIds ?? [] };
-    }
-    return presence;
+    // Already checked when the app started (the keyring refuses a malformed key).
+    const keyring = CredentialKeyring.fromSettings(this.credentials);
+    const credentialKeys =
+      this.options.credentials === 'seals'
+        ? keyring
+          ? { seals: keyring.currentKeyId }
+          : {}
+        : { opens: keyring?.keyIds ?? [] };
+    return { shared, credentialKeys };
   }
 
   /**
@@ -211,15 +220,17 @@ export class DeploymentCheck implements OnApplicationBootstrap, OnModuleDestroy,
       return { fingerprint: null, problems: [] };
     }
     const problems: DeploymentProblem[] = [];
-    let fingerprint: string | null = null;
     try {
-      const [row] = await dataSource.query<{ system: string; name: string }[]>(
-        'SELECT (SELECT system_identifier::text FROM pg_control_system()) AS system, current_database() AS name',
-      );
-      fingerprint = row ? plainFingerprint('DATABASE_URL', `${row.system}/${row.name}`) : null;
+      if (this.databaseFingerprint === null) {
+        const [row] = await dataSource.query<{ system: string; name: string }[]>(
+          'SELECT (SELECT system_identifier::text FROM pg_control_system()) AS system, current_database() AS name',
+        );
+        this.databaseFingerprint = row ? plainFingerprint('DATABASE_URL', `${row.system}/${row.name}`) : null;
+      }
     } catch {
       // PostgreSQL away (/health says so), or pg_control_system() not granted: not compared.
     }
+    const fingerprint = this.databaseFingerprint;
     try {
       const known = dataSource.migrations.map((migration) => migration.name ?? migration.constructor.name);
       const applied = (await dataSource.query<{ name: string }[]>('SELECT name FROM migrations')).map(
