@@ -46,6 +46,30 @@ export interface WorkerProcess {
 }
 
 /**
+ * Spawns a compiled app on a free port with `env` (its output kept when `capture`, else passed
+ * through): what `appExit` and `startAppProcess` both start from.
+ */
+async function spawnApp(
+  app: keyof typeof APPS,
+  env: Record<string, string>,
+  options: { capture: boolean; nodeArgs?: string[] },
+): Promise<{ child: ChildProcess; port: number; output: () => string }> {
+  const MAIN = mainOf(app);
+  if (!existsSync(MAIN)) {
+    throw new Error(`dist/apps/${app}/src/main.js is missing: run \`npm run build\` first (npm test does).`);
+  }
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--enable-source-maps', ...(options.nodeArgs ?? []), MAIN], {
+    env: { ...process.env, ...env, [APPS[app]]: String(port), LOG_LEVEL: env.LOG_LEVEL ?? 'warn' },
+    stdio: ['ignore', options.capture ? 'pipe' : 'inherit', options.capture ? 'pipe' : 'inherit'],
+  });
+  const chunks: Buffer[] = [];
+  child.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk));
+  child.stderr?.on('data', (chunk: Buffer) => chunks.push(chunk));
+  return { child, port, output: () => Buffer.concat(chunks).toString('utf8') };
+}
+
+/**
  * A compiled app started with `env` that is expected not to start: resolves to its exit code and
  * what it wrote, once it exits, or rejects when it is still running after `withinMs` (it is then
  * killed).
@@ -55,18 +79,7 @@ export async function appExit(
   env: Record<string, string>,
   withinMs = 20_000,
 ): Promise<{ code: number | null; output: string }> {
-  const MAIN = mainOf(app);
-  if (!existsSync(MAIN)) {
-    throw new Error(`dist/apps/${app}/src/main.js is missing: run \`npm run build\` first (npm test does).`);
-  }
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--enable-source-maps', MAIN], {
-    env: { ...process.env, ...env, [APPS[app]]: String(port), LOG_LEVEL: env.LOG_LEVEL ?? 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const chunks: Buffer[] = [];
-  child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-  child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const { child, output: written } = await spawnApp(app, env, { capture: true });
   let limit: NodeJS.Timeout | undefined;
   const code = await Promise.race([
     new Promise<number | null>((resolve) => child.once('close', (exitCode) => resolve(exitCode))),
@@ -75,7 +88,7 @@ export async function appExit(
     }),
   ]);
   clearTimeout(limit);
-  const output = Buffer.concat(chunks).toString('utf8');
+  const output = written();
   if (code === 'running') {
     child.kill('SIGKILL');
     throw new Error(`${app} was still running after ${withinMs} ms; it wrote:\n${output}`);
@@ -101,20 +114,11 @@ export async function startAppProcess(
   env: Record<string, string>,
   options: { captureOutput?: boolean } = {},
 ): Promise<WorkerProcess> {
-  const MAIN = mainOf(app);
-  if (!existsSync(MAIN)) {
-    throw new Error(`dist/apps/${app}/src/main.js is missing: run \`npm run build\` first (npm test does).`);
-  }
-  const port = await freePort();
-  // Extra Node flags for the worker (e.g. `--cpu-prof` to profile it in a benchmark).
-  const nodeArgs = (process.env.WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, MAIN], {
-    env: { ...process.env, ...env, [APPS[app]]: String(port), LOG_LEVEL: env.LOG_LEVEL ?? 'warn' },
-    stdio: ['ignore', options.captureOutput ? 'pipe' : 'inherit', options.captureOutput ? 'pipe' : 'inherit'],
+  const { child, port, output } = await spawnApp(app, env, {
+    capture: options.captureOutput ?? false,
+    // Extra Node flags for the worker (e.g. `--cpu-prof` to profile it in a benchmark).
+    nodeArgs: (process.env.WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean),
   });
-  const chunks: Buffer[] = [];
-  child.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk));
-  child.stderr?.on('data', (chunk: Buffer) => chunks.push(chunk));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   await eventually(
@@ -130,7 +134,7 @@ export async function startAppProcess(
   return {
     url,
     child,
-    output: () => Buffer.concat(chunks).toString('utf8'),
+    output,
     kill: async () => {
       child.kill('SIGKILL');
       await exited;
@@ -151,8 +155,7 @@ export async function startAppProcess(
         }),
       ]);
       clearTimeout(limit);
-      const lines = Buffer.concat(chunks)
-        .toString('utf8')
+      const lines = output()
         .split('\n')
         .filter((line) => line.trim() !== '');
       const closed =
