@@ -1,4 +1,6 @@
-import { publicOnlyLookup, checkCallbackUrl, isPrivateAddress } from './public-address';
+import { pbkdf2 } from 'node:crypto';
+import { createSocket, type Socket } from 'node:dgram';
+import { checkCallbackUrl, isPrivateAddress, publicOnlyLookup, resolveCallbackHost } from './public-address';
 
 describe('isPrivateAddress', () => {
   it.each([
@@ -205,5 +207,113 @@ describe('publicOnlyLookup', () => {
       'rebound.example.com resolves to an address callbacks may not reach (link-local, cloud metadata)',
     );
     expect((await run(lookup, 'nowhere.example.com', true)).error?.code).toBe('ENOTFOUND');
+  });
+});
+
+/**
+ * A DNS server on a local UDP port answering A queries from `records` (AAAA queries and unknown
+ * names: no answer records), or, with `silent`, never answering. Only what these tests send is
+ * parsed: one question, an uncompressed name.
+ */
+async function dnsServer(
+  records: Record<string, string>,
+  silent = false,
+): Promise<{ server: string; socket: Socket }> {
+  const socket = createSocket('udp4');
+  socket.on('message', (query, peer) => {
+    if (silent) {
+      return;
+    }
+    let at = 12;
+    const labels: string[] = [];
+    while (query[at]) {
+      labels.push(query.subarray(at + 1, at + 1 + query[at]).toString('latin1'));
+      at += 1 + query[at];
+    }
+    const questionEnd = at + 5; // the name's terminating 0, QTYPE, QCLASS
+    const type = query.readUInt16BE(at + 1);
+    const address = type === 1 ? records[labels.join('.').toLowerCase()] : undefined;
+    const header = Buffer.from(query.subarray(0, 12));
+    header.writeUInt16BE(0x8180, 2); // a response, recursion desired and available, NOERROR
+    header.writeUInt16BE(address ? 1 : 0, 6); // ANCOUNT
+    header.writeUInt16BE(0, 8);
+    header.writeUInt16BE(0, 10);
+    const answer = address
+      ? Buffer.concat([
+          Buffer.from([0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4]),
+          Buffer.from(address.split('.').map(Number)),
+        ])
+      : Buffer.alloc(0);
+    socket.send(Buffer.concat([header, query.subarray(12, questionEnd), answer]), peer.port, peer.address);
+  });
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  return { server: `127.0.0.1:${socket.address().port}`, socket };
+}
+
+describe('resolveCallbackHost', () => {
+  const sockets: Socket[] = [];
+  afterAll(() => sockets.forEach((socket) => socket.close()));
+
+  async function server(records: Record<string, string>, silent = false): Promise<string> {
+    const started = await dnsServer(records, silent);
+    sockets.push(started.socket);
+    return started.server;
+  }
+
+  it("asks DNS for the host's addresses, and the check refuses a private one among them", async () => {
+    const dns = {
+      servers: [await server({ 'crm.example.com': '93.184.216.34', 'db.example.com': '10.0.0.5' })],
+    };
+    expect(await resolveCallbackHost('crm.example.com', dns)).toEqual([
+      { address: '93.184.216.34', family: 4 },
+    ]);
+    expect(await checkCallbackUrl('https://crm.example.com/hooks', { allowPrivate: false, dns })).toBeNull();
+    expect(await checkCallbackUrl('https://db.example.com/hooks', { allowPrivate: false, dns })).toBe(
+      'its host db.example.com resolves to an address callbacks may not reach (private)',
+    );
+    expect(await checkCallbackUrl('https://nowhere.example.com/hooks', { allowPrivate: false, dns })).toMatch(
+      /^its host nowhere\.example\.com does not resolve/,
+    );
+  });
+
+  it('gives up on DNS servers that never answer within its bound, saying so', async () => {
+    const dns = { servers: [await server({}, true)], timeoutMs: 400 };
+    const started = Date.now();
+    expect(await checkCallbackUrl('https://slow.example.com/hooks', { allowPrivate: false, dns })).toBe(
+      'its host slow.example.com does not resolve (ETIMEOUT)',
+    );
+    expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
+  it('leaves the thread pool free while DNS servers do not answer', async () => {
+    // getaddrinfo (dns.lookup) would hold one of libuv's four threads per pending name; key
+    // derivation, which runs on those threads, would then wait for the lookups' timeouts.
+    const dns = { servers: [await server({}, true)], timeoutMs: 1_000 };
+    const pending = Array.from({ length: 8 }, (_, i) =>
+      resolveCallbackHost(`slow${i}.example.com`, dns).catch(() => null),
+    );
+    const started = Date.now();
+    await Promise.all(
+      Array.from(
+        { length: 4 },
+        () =>
+          new Promise<void>((resolve, reject) =>
+            pbkdf2('secret', 'salt', 1, 32, 'sha256', (error) => (error ? reject(error) : resolve())),
+          ),
+      ),
+    );
+    expect(Date.now() - started).toBeLessThan(1_500);
+    await Promise.all(pending);
+  }, 10_000);
+
+  it('answers localhost, and names under it, with the loopback addresses without asking DNS', async () => {
+    const dns = { servers: [await server({}, true)], timeoutMs: 400 };
+    expect((await resolveCallbackHost('LocalHost.', dns)).map((entry) => entry.address)).toEqual([
+      '127.0.0.1',
+      '::1',
+    ]);
+    expect(await checkCallbackUrl('http://app.localhost:3000/hooks', { allowPrivate: false, dns })).toBe(
+      'its host app.localhost resolves to an address callbacks may not reach (loopback)',
+    );
   });
 });

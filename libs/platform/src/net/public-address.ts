@@ -1,4 +1,4 @@
-import { lookup as dnsLookup } from 'node:dns/promises';
+import { Resolver } from 'node:dns/promises';
 import { isIP } from 'node:net';
 
 interface Range {
@@ -151,12 +151,87 @@ export interface CallbackUrlOptions {
    * scheme and credentials are still checked.
    */
   allowPrivate: boolean;
-  /** Every address `host` resolves to. @defaultValue node:dns `lookup` with `all: true` */
+  /** Every address `host` resolves to. @defaultValue `resolveCallbackHost` with `dns` */
   lookup?: (host: string) => Promise<string[]>;
+  /** How the default `lookup` resolves. */
+  dns?: CallbackDnsOptions;
 }
 
-async function lookupAll(host: string): Promise<string[]> {
-  return (await dnsLookup(host, { all: true })).map((entry) => entry.address);
+/** How long a callback host's resolution may take, all tries together. */
+export const CALLBACK_DNS_TIMEOUT_MS = 5_000;
+
+export interface CallbackDnsOptions {
+  /** The bound on one resolution, both address families and every try. @defaultValue CALLBACK_DNS_TIMEOUT_MS */
+  timeoutMs?: number;
+  /** DNS servers (`ip` or `ip:port`) to ask instead of the system's (resolv.conf's). */
+  servers?: string[];
+}
+
+/**
+ * Every address of a callback URL's host, from DNS, within a bound.
+ *
+ * Written on node's c-ares `Resolver` instead of `dns.lookup` on purpose: `lookup` is the C
+ * library's getaddrinfo, run on libuv's thread pool (four threads by default) with no timeout, so
+ * a caller's callback URL on a name whose DNS servers never answer held a thread for as long as the
+ * system resolver retried (tens of seconds), and a handful of them stalled every other use of the
+ * pool in that process — the DNS lookups of provider connections, file reads, key derivation — for
+ * every workspace. The Resolver asks DNS over the event loop, with a timeout and a number of tries.
+ * What it does not read is the hosts file: a callback host is a public name, and `localhost` (and
+ * names under it, RFC 6761) is answered here as the loopback address it always is.
+ */
+export async function resolveCallbackHost(
+  host: string,
+  options: CallbackDnsOptions = {},
+): Promise<ResolvedAddress[]> {
+  const name = host.toLowerCase().replace(/\.$/, '');
+  if (name === 'localhost' || name.endsWith('.localhost')) {
+    return [
+      { address: '127.0.0.1', family: 4 },
+      { address: '::1', family: 6 },
+    ];
+  }
+  const timeoutMs = options.timeoutMs ?? CALLBACK_DNS_TIMEOUT_MS;
+  const tries = 2;
+  // c-ares lengthens each retry's timeout, so the tries alone overrun the bound: it is also a
+  // deadline, after which the pending queries are cancelled.
+  const resolver = new Resolver({ timeout: Math.max(1, Math.ceil(timeoutMs / (tries + 1))), tries });
+  if (options.servers) {
+    resolver.setServers(options.servers);
+  }
+  const deadline = setTimeout(() => resolver.cancel(), timeoutMs);
+  let v4: PromiseSettledResult<string[]>;
+  let v6: PromiseSettledResult<string[]>;
+  try {
+    [v4, v6] = await Promise.allSettled([resolver.resolve4(name), resolver.resolve6(name)]);
+  } finally {
+    clearTimeout(deadline);
+  }
+  const addresses = [
+    ...(v4.status === 'fulfilled' ? v4.value.map((address) => ({ address, family: 4 })) : []),
+    ...(v6.status === 'fulfilled' ? v6.value.map((address) => ({ address, family: 6 })) : []),
+  ];
+  if (addresses.length === 0) {
+    // Neither family answered: the A query's failure says why (ENOTFOUND, ETIMEOUT, ECONNREFUSED…),
+    // unless it only found no A record (ENODATA) and the AAAA query failed otherwise.
+    const failures = [v4, v6].flatMap((result) =>
+      result.status === 'rejected' ? [result.reason as NodeJS.ErrnoException] : [],
+    );
+    const telling = failures.find((error) => error.code !== 'ENODATA') ?? failures[0];
+    if (telling?.code === 'ECANCELLED') {
+      throw Object.assign(new Error(`no DNS answer for ${name} within ${timeoutMs} ms`), {
+        code: 'ETIMEOUT',
+      });
+    }
+    if (telling) {
+      throw telling;
+    }
+  }
+  return addresses;
+}
+
+export interface ResolvedAddress {
+  address: string;
+  family: number;
 }
 
 /**
@@ -190,7 +265,9 @@ export async function checkCallbackUrl(url: string, options: CallbackUrlOptions)
     addresses = [host];
   } else {
     try {
-      addresses = await (options.lookup ?? lookupAll)(host);
+      addresses = options.lookup
+        ? await options.lookup(host)
+        : (await resolveCallbackHost(host, options.dns)).map((entry) => entry.address);
     } catch (error) {
       const code = (error as { code?: unknown } | null)?.code;
       return `its host ${host} does not resolve${typeof code === 'string' ? ` (${code})` : ''}`;
@@ -226,8 +303,7 @@ type LookupCallback = (
  * cannot slip through.
  */
 export function publicOnlyLookup(
-  resolve: (host: string) => Promise<{ address: string; family: number }[]> = (host) =>
-    dnsLookup(host, { all: true }),
+  resolve: (host: string) => Promise<ResolvedAddress[]> = (host) => resolveCallbackHost(host),
 ) {
   return (hostname: string, options: { all?: boolean } | number, callback: LookupCallback): void => {
     resolve(hostname).then(
