@@ -213,7 +213,7 @@ describe('import and batch progress reads', () => {
     }
     const statementsOf = async (limit: number) => {
       const before = clientQuery.mock.calls.length;
-      const page = await service.list(caller, limit, 0);
+      const page = await service.list(caller, limit, { offset: 0 });
       return { page, count: clientQuery.mock.calls.length - before };
     };
     const one = await statementsOf(1);

@@ -445,7 +445,7 @@ const ROUTES: Route[] = [
     auth: 'key',
     segments: () => [],
     path: () => '/v1/batches',
-    query: ['limit', 'offset'],
+    query: ['limit', 'offset', 'cursor'],
   },
   {
     name: 'GET /v1/batches/{id}',
@@ -1032,6 +1032,10 @@ describe(`validation matrix (seed ${SEED}: rerun with FC_SEED=${SEED})`, () => {
       ],
       ['GET', '/v1/credits/usage?bogus=1', apiKey, undefined, /Unknown query parameter\(s\) bogus/],
       ['GET', '/v1/alerts?severity=critical', apiKey, undefined, /Unknown query parameter\(s\) severity/],
+      // Read by Number() once: 1e2, 0x10 and a leading space passed, where every other list refuses them.
+      ['GET', '/v1/alerts?limit=1e2', apiKey, undefined, /limit must be a whole number from 1 to 500/],
+      ['GET', '/v1/alerts?limit=0x10', apiKey, undefined, /limit must be a whole number from 1 to 500/],
+      ['GET', '/v1/alerts?limit=%205', apiKey, undefined, /limit must be a whole number from 1 to 500/],
       // An erasure cannot be undone: it ran, and recorded the suppression, whatever else was asked.
       [
         'DELETE',

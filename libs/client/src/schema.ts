@@ -625,7 +625,7 @@ export interface paths {
     };
     /**
      * The workspace's batches, newest first
-     * @description Query: `limit` (1–100, default 20), `offset` (default 0).
+     * @description Query: `limit` (1–100, default 20), and `cursor` (the previous page’s `next_cursor`; null on the last page) or `offset` (default 0). Follow `next_cursor`: batches created meanwhile do not shift its pages. Pages by `offset` do (a batch created between two pages pushes the older ones down, and the second page repeats the last of the first); `next_offset` is null on the last page and when paging by cursor.
      */
     get: operations['BatchesController_list'];
     put?: never;
@@ -1650,8 +1650,10 @@ export interface components {
     };
     BatchListDto: {
       data: components['schemas']['BatchDto'][];
+      /** @description pass back as `cursor` for the next page; null on the last page */
+      next_cursor: string | null;
       /**
-       * @description null on the last page
+       * @description the next page by offset; null on the last page and when paging by cursor
        * @example 20
        */
       next_offset: number | null;
@@ -7670,10 +7672,12 @@ export interface operations {
   BatchesController_list: {
     parameters: {
       query?: {
+        /** @description default 0; not with cursor (pages by offset shift as batches are created) */
+        offset?: unknown;
+        /** @description next_cursor of the previous page */
+        cursor?: unknown;
         /** @description 1–100, default 20 */
-        limit?: string;
-        /** @description default 0 */
-        offset?: string;
+        limit?: unknown;
       };
       header?: never;
       path?: never;
@@ -7733,13 +7737,14 @@ export interface operations {
            *           "created_at": "2026-12-01T09:00:00.000Z"
            *         }
            *       ],
+           *       "next_cursor": "WyIyMDI2LTEyLTAxIDA5OjAwOjAwLjEyMzQ1NiswMCIsIjBkNWUyYzFhLTdiM2YtNGU2YS05YzJkLTFmMGU5YThiN2M2ZCJd",
            *       "next_offset": 20
            *     }
            */
           'application/json': components['schemas']['BatchListDto'];
         };
       };
-      /** @description limit or offset out of bounds, or an unknown query parameter. */
+      /** @description limit, offset or cursor malformed or out of bounds, both cursor and offset, or an unknown query parameter. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -7751,7 +7756,8 @@ export interface operations {
            *       "error": "Bad Request",
            *       "message": [
            *         "limit must be an integer from 1 to 100",
-           *         "Unknown query parameter(s) status; allowed: limit, offset."
+           *         "cursor is not a next_cursor of this list; start again without it.",
+           *         "Unknown query parameter(s) status; allowed: limit, offset, cursor."
            *       ]
            *     }
            */

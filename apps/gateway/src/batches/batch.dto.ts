@@ -152,7 +152,19 @@ export class BatchListDto {
   @ApiProperty({ type: () => [BatchDto] })
   data!: BatchDto[];
 
-  @ApiProperty({ type: 'integer', nullable: true, example: 20, description: 'null on the last page' })
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description: 'pass back as `cursor` for the next page; null on the last page',
+  })
+  next_cursor!: string | null;
+
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    example: 20,
+    description: 'the next page by offset; null on the last page and when paging by cursor',
+  })
   next_offset!: number | null;
 }
 

@@ -39,7 +39,8 @@ import { ApiKeyGuard } from '../auth/api-key.guard';
 import { type Caller, CorrelationId, CurrentCaller } from '../auth/request-context';
 import { RequireScope } from '../auth/scopes';
 import { ENRICH_IDENTIFIERS } from '../enrich/enrich-input';
-import { refuseUnknownParams } from '../http-params';
+import { refuseUnknownParams, singleParams } from '../http-params';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../keyset-cursor';
 import { EVERY_DAYS, parseSchedule, SINCE_DAYS } from './batch-input';
 import {
   BatchCancelledDto,
@@ -56,6 +57,7 @@ import { BatchesService } from './batches.service';
 
 const BATCH_ID = '0d5e2c1a-7b3f-4e6a-9c2d-1f0e9a8b7c6d';
 const JOB_ID = '6f1c3f2e-5a4b-4c1d-9e8f-0a1b2c3d4e5f';
+const BATCH_CURSOR_EXAMPLE = encodeKeysetCursor('2026-12-01 09:00:00.123456+00', BATCH_ID);
 
 /** What ParseUUIDPipe answers a malformed batch id with. */
 const BATCH_ID_ERROR = 'Validation failed (uuid is expected)';
@@ -192,32 +194,47 @@ export class BatchesController {
   @RequireScope('jobs:read')
   @ApiOperation({
     summary: "The workspace's batches, newest first",
-    description: 'Query: `limit` (1–100, default 20), `offset` (default 0).',
+    description:
+      'Query: `limit` (1–100, default 20), and `cursor` (the previous page’s `next_cursor`; null on the last page) or `offset` (default 0). Follow `next_cursor`: batches created meanwhile do not shift its pages. Pages by `offset` do (a batch created between two pages pushes the older ones down, and the second page repeats the last of the first); `next_offset` is null on the last page and when paging by cursor.',
   })
   @ApiOkResponse({
     description: 'A page of batches, newest first.',
     type: BatchListDto,
-    example: { data: [BATCH_EXAMPLE], next_offset: 20 },
+    example: { data: [BATCH_EXAMPLE], next_cursor: BATCH_CURSOR_EXAMPLE, next_offset: 20 },
   })
-  @ApiError(400, 'limit or offset out of bounds, or an unknown query parameter.', [
-    'limit must be an integer from 1 to 100',
-    'Unknown query parameter(s) status; allowed: limit, offset.',
-  ])
+  @ApiError(
+    400,
+    'limit, offset or cursor malformed or out of bounds, both cursor and offset, or an unknown query parameter.',
+    [
+      'limit must be an integer from 1 to 100',
+      'cursor is not a next_cursor of this list; start again without it.',
+      'Unknown query parameter(s) status; allowed: limit, offset, cursor.',
+    ],
+  )
   @ApiQuery({ name: 'limit', required: false, example: 20, description: '1–100, default 20' })
-  @ApiQuery({ name: 'offset', required: false, example: 0, description: 'default 0' })
-  list(
-    @CurrentCaller() caller: Caller,
-    @Query() query: Record<string, unknown>,
-    @Query('limit') limit?: string,
-    @Query('offset') offset?: string,
-  ): Promise<BatchListDto> {
+  @ApiQuery({ name: 'cursor', required: false, description: 'next_cursor of the previous page' })
+  @ApiQuery({
+    name: 'offset',
+    required: false,
+    example: 0,
+    description: 'default 0; not with cursor (pages by offset shift as batches are created)',
+  })
+  list(@CurrentCaller() caller: Caller, @Query() query: Record<string, unknown>): Promise<BatchListDto> {
     // A filter the list does not have (status=failed) must not answer as if it had applied.
-    refuseUnknownParams(query, ['limit', 'offset']);
-    return this.batches.list(
-      caller,
-      intParam(limit, 'limit', 1, 100, 20),
-      intParam(offset, 'offset', 0, 1_000_000, 0),
-    );
+    refuseUnknownParams(query, ['limit', 'offset', 'cursor']);
+    const text = singleParams(query);
+    const limit = intParam(text('limit'), 'limit', 1, 100, 20);
+    const offset = text('offset');
+    const cursor = text('cursor');
+    if (cursor && offset) {
+      throw new BadRequestException(
+        'Give cursor or offset, not both: cursor pages from where the last page ended.',
+      );
+    }
+    if (cursor) {
+      return this.batches.list(caller, limit, { after: decodeKeysetCursor(cursor) });
+    }
+    return this.batches.list(caller, limit, { offset: intParam(offset, 'offset', 0, 1_000_000, 0) });
   }
 
   @Get(':id')

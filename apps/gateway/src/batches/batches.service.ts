@@ -37,6 +37,7 @@ import type { Redis } from 'ioredis';
 import { DataSource, type EntityManager } from 'typeorm';
 import { dropWorkRecord, recordWork } from '../auth/idempotent-work';
 import type { Caller } from '../auth/request-context';
+import { encodeKeysetCursor, type KeysetPosition } from '../keyset-cursor';
 import { Quotas } from '../credits/quotas.service';
 import {
   parseBatchSettings,
@@ -367,26 +368,49 @@ export class BatchesService {
     return groupProgress(rows);
   }
 
-  /** The caller's batches, newest first, by limit and offset. */
+  /**
+   * The caller's batches, newest first, a page at a time: after a keyset position (`GET
+   * /v1/batches?cursor=`), which batches created meanwhile do not shift, or at an offset, which they
+   * do (kept for the clients that page so).
+   */
   async list(
     caller: Caller,
     limit: number,
-    offset: number,
-  ): Promise<{ data: BatchView[]; next_offset: number | null }> {
-    const batches = await this.dataSource.getRepository(Batch).find({
-      where: { workspaceId: caller.workspaceId },
-      order: { createdAt: 'DESC', id: 'DESC' },
-      take: limit + 1,
-      skip: offset,
-    });
+    from: { after: KeysetPosition } | { offset: number },
+  ): Promise<{ data: BatchView[]; next_cursor: string | null; next_offset: number | null }> {
+    const builder = this.dataSource
+      .getRepository(Batch)
+      .createQueryBuilder('b')
+      // The cursor's position: microseconds, where the entity's Date would keep milliseconds.
+      .addSelect('b.created_at::text', 'created_key')
+      .where('b.workspace_id = :workspaceId', { workspaceId: caller.workspaceId })
+      .orderBy('b.created_at', 'DESC')
+      .addOrderBy('b.id', 'DESC')
+      .limit(limit + 1);
+    if ('after' in from) {
+      builder.andWhere('(b.created_at, b.id) < (:afterAt::timestamptz, :afterId::uuid)', {
+        afterAt: from.after.at,
+        afterId: from.after.id,
+      });
+    } else {
+      builder.offset(from.offset);
+    }
+    const { entities: batches, raw } = await builder.getRawAndEntities<{
+      b_id: string;
+      created_key: string;
+    }>();
     const page = batches.slice(0, limit);
     const jobsOf = await this.jobsOf(
       caller.workspaceId,
       page.map((batch) => batch.id),
     );
+    const last = batches.length > limit ? page.at(-1) : undefined;
+    // No joins: each raw row is one entity's, found again by its id.
+    const lastKey = last && raw.find((row) => row.b_id === last.id)?.created_key;
     return {
       data: page.map((batch) => toView(batch, jobsOf(batch.id))),
-      next_offset: batches.length > limit ? offset + limit : null,
+      next_cursor: last && lastKey !== undefined ? encodeKeysetCursor(lastKey, last.id) : null,
+      next_offset: last && 'offset' in from ? from.offset + limit : null,
     };
   }
 

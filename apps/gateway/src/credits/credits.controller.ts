@@ -14,7 +14,7 @@ import { DataSource } from 'typeorm';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { RequireScope } from '../auth/scopes';
 import { type Caller, CurrentCaller } from '../auth/request-context';
-import { isoDateParam, refuseUnknownParams } from '../http-params';
+import { isoDateParam, limitParam, refuseUnknownParams, singleParams } from '../http-params';
 import { spendOf } from './credits-spend';
 import { type ProviderBalance, readProviderBalances } from './provider-balances';
 import { Quotas, type QuotaView } from './quotas.service';
@@ -182,13 +182,9 @@ export class CreditsController {
   async alerts(
     @CurrentCaller() caller: Caller,
     @Query() query: Record<string, unknown>,
-    @Query('limit') limitRaw?: string,
   ): Promise<{ alerts: Record<string, unknown>[] }> {
     refuseUnknownParams(query, ['limit']);
-    const limit = limitRaw === undefined ? 100 : Number(limitRaw);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
-      throw new BadRequestException('limit must be a whole number from 1 to 500.');
-    }
+    const limit = limitParam(singleParams(query)('limit'), 100, 500);
     const rows = await this.dataSource.query<Record<string, unknown>[]>(
       `SELECT id, kind, severity, provider, title, text, details, deliveries, created_at FROM alerts
         WHERE (workspace_id IS NULL OR workspace_id = $1) AND kind NOT LIKE 'usage.%'
