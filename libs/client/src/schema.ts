@@ -5750,7 +5750,7 @@ export interface operations {
     parameters: {
       query?: {
         /** @description 1–500, default 100 */
-        limit?: string;
+        limit?: number;
       };
       header?: never;
       path?: never;

@@ -173,7 +173,13 @@ export class CreditsController {
     summary: 'Recent alerts: about the providers, and about this workspace (its quotas)',
     description: 'Usage reports cover every workspace and go to ops only.',
   })
-  @ApiQuery({ name: 'limit', required: false, description: '1–500, default 100', example: 100 })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    type: 'integer',
+    description: '1–500, default 100',
+    example: 100,
+  })
   @ApiAnswer(200, ALERTS_EXAMPLE, { nullable: ['provider'], freeform: ['details', 'deliveries'] })
   @ApiError(400, 'limit is not a whole number from 1 to 500, or an unknown query parameter.', [
     'limit must be a whole number from 1 to 500.',
