@@ -513,6 +513,14 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
    * Of these jobs (a page of one scan), retries those that failed for good and adds again those
    * that are gone; returns how many. A job is looked for on each of its `queues` (a step's, on both
    * of its provider's): gone only when it is on none.
+   *
+   * A job that completed while PostgreSQL still has its request `queued` or its step `pending` ran
+   * for rows PostgreSQL no longer has as it left them: the database was restored from a backup
+   * older than Redis's data (a job completes only once its request or step has moved on). BullMQ
+   * keeps completed jobs for a day and ignores a second add under their ids, so such work would wait
+   * that long, or for good on a quiet queue. The completed job is removed and the job added again;
+   * it runs what the restored rows say is left to do (an answer paid for before the restore comes
+   * from the cache).
    */
   private async restoreJobs(
     jobs: readonly { queues: readonly Queue[]; jobId: string; add: () => Promise<unknown> }[],
@@ -520,6 +528,7 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
     const places = jobs.flatMap(({ queues, jobId }) => queues.map((queue) => ({ queue, jobId })));
     const states = await jobStates(await this.redis(), places);
     let restored = 0;
+    const completedAgain: string[] = [];
     let at = 0;
     for (const job of jobs) {
       const found = job.queues.map((queue, index) => ({ queue, state: states[at + index] }));
@@ -531,10 +540,23 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
       if (failed) {
         await (await failed.queue.getJob(job.jobId))?.retry('failed');
         restored += 1;
-      } else {
-        await job.add();
-        restored += 1;
+        continue;
       }
+      for (const { queue, state } of found) {
+        if (state === 'completed') {
+          await queue.remove(job.jobId);
+          completedAgain.push(job.jobId);
+        }
+      }
+      await job.add();
+      restored += 1;
+    }
+    if (completedAgain.length > 0) {
+      this.logger.warn({
+        msg: 'jobs completed in Redis for requests or steps PostgreSQL has as still to do (PostgreSQL restored from an older backup?): queued again',
+        count: completedAgain.length,
+        jobIds: completedAgain.slice(0, 50),
+      });
     }
     return restored;
   }
@@ -546,15 +568,15 @@ export class RequestRecovery implements OnApplicationBootstrap, OnApplicationShu
 }
 
 /**
- * Whether each job exists, and whether it failed for good, in one round trip: an EXISTS on the
- * job's hash and a ZSCORE in its queue's `failed` set per job (keys named by the queue itself).
- * Reading each job with `Queue.getJob` would cost a round trip (and a whole job) per row, most of
- * them for jobs simply waiting their turn.
+ * Whether each job exists, and whether it failed for good or completed, in one round trip: an
+ * EXISTS on the job's hash and a ZSCORE in its queue's `failed` and `completed` sets per job (keys
+ * named by the queue itself). Reading each job with `Queue.getJob` would cost a round trip (and a
+ * whole job) per row, most of them for jobs simply waiting their turn.
  */
 async function jobStates(
   redis: Redis,
   jobs: readonly { queue: Queue; jobId: string }[],
-): Promise<('missing' | 'failed' | 'present')[]> {
+): Promise<('missing' | 'failed' | 'completed' | 'present')[]> {
   if (jobs.length === 0) {
     return [];
   }
@@ -562,18 +584,24 @@ async function jobStates(
   for (const { queue, jobId } of jobs) {
     batch.exists(queue.toKey(jobId));
     batch.zscore(queue.keys.failed, jobId);
+    batch.zscore(queue.keys.completed, jobId);
   }
   const replies = await batch.exec();
+  const noAnswer: [Error, null] = [new Error('no answer from Redis'), null];
   return jobs.map((_, index) => {
-    const [existsError, exists] = replies?.[2 * index] ?? [new Error('no answer from Redis'), null];
-    const [failedError, failed] = replies?.[2 * index + 1] ?? [new Error('no answer from Redis'), null];
+    const [existsError, exists] = replies?.[3 * index] ?? noAnswer;
+    const [failedError, failed] = replies?.[3 * index + 1] ?? noAnswer;
+    const [completedError, completed] = replies?.[3 * index + 2] ?? noAnswer;
     // An answer missing or refused is not a missing job: the sweep stops and the next tick reads again.
-    if (existsError || failedError) {
-      throw existsError ?? failedError ?? new Error('no answer from Redis');
+    if (existsError || failedError || completedError) {
+      throw existsError ?? failedError ?? completedError ?? new Error('no answer from Redis');
     }
     if (exists === 0) {
       return 'missing';
     }
-    return failed === null ? 'present' : 'failed';
+    if (failed !== null) {
+      return 'failed';
+    }
+    return completed === null ? 'present' : 'completed';
   });
 }
