@@ -104,6 +104,22 @@ describe('parseJobInput (person names)', () => {
     ).toMatchObject({ first_name: 'Jean Pierre' });
   });
 
+  it('reads a name composed or decomposed, or in full-width letters, as the letters it shows', () => {
+    const composed = { full_name: 'Jos\u00e9 Garc\u00eda', company_name: 'Caf\u00e9 Ltd' };
+    expect(
+      parseJobInput('person.email', { full_name: 'Jose\u0301 Garci\u0301a', company_name: 'Cafe\u0301 Ltd' }),
+    ).toEqual(composed);
+    expect(
+      parseJobInput('person.email', {
+        full_name: '\uff2a\uff4f\uff53\u00e9\u3000\uff27\uff41\uff52\uff43\u00ed\uff41',
+        company_name: '\uff23\uff41\uff46\u00e9 Ltd',
+      }),
+    ).toEqual(composed);
+    expect(parseJobInput('email.verify', { email: 'MAILTO:Jose\u0301@Acme.com' })).toEqual({
+      email: 'jos\u00e9@acme.com',
+    });
+  });
+
   it('takes names of any script, and names holding digits', () => {
     expect(parseJobInput('person.email', { full_name: '李小龙', company_name: '3M' })).toEqual({
       full_name: '李小龙',

@@ -41,10 +41,13 @@ function text(field: string, raw: unknown): string {
 
 /**
  * A person's or company's name: text, and at least one letter or digit in it. Every route a name
- * enters by (jobs, bulk, enrich, batches, CSV imports) reads it here.
+ * enters by (jobs, bulk, enrich, batches, CSV imports) reads it here. It is read in Unicode's
+ * compatibility form (NFKC, as RFC 8266 compares nicknames): `é` typed as one character or as `e`
+ * and a combining accent, and full-width letters (`Ｊｏｓé`), are the letters they show, so one name
+ * is one question to the providers, the cache and the store, not one paid for each spelling.
  */
 function name(field: string, raw: unknown): string {
-  const value = nameSpaces(text(field, raw));
+  const value = nameSpaces(text(field, typeof raw === 'string' ? raw.normalize('NFKC') : raw));
   const unwritable = characterNotInAName(value);
   if (unwritable) {
     throw new BadRequestException(

@@ -85,6 +85,24 @@ describe('cacheKeyOf', () => {
     );
   });
 
+  it('gives text that reads the same one key: composed or decomposed, full-width or not', () => {
+    const key = cacheKeyOf('p', 'op', { full_name: 'Jos\u00e9 Garc\u00eda', company_name: 'Caf\u00e9 Ltd' });
+    expect(
+      cacheKeyOf('p', 'op', { full_name: 'Jose\u0301 Garci\u0301a', company_name: 'Cafe\u0301 Ltd' }),
+    ).toBe(key);
+    expect(
+      cacheKeyOf('p', 'op', {
+        full_name: '\uff2a\uff4f\uff53\u00e9 \uff27\uff41\uff52\uff43\u00ed\uff41',
+        company_name: '\uff23\uff41\uff46\u00e9 Ltd',
+      }),
+    ).toBe(key);
+    // Another letter is another name.
+    expect(cacheKeyOf('p', 'op', { full_name: 'Jose Garcia', company_name: 'Cafe Ltd' })).not.toBe(key);
+    expect(cacheKeyOf('p', 'op', { email: 'jose\u0301@acme.com' })).toBe(
+      cacheKeyOf('p', 'op', { email: 'mailto:Jos\u00e9@acme.com' }),
+    );
+  });
+
   it('drops null, undefined, empty and blank values', () => {
     const bare = cacheKeyOf('p', 'op', { email: 'jane@acme.com' });
     expect(

@@ -13,7 +13,11 @@ function isEmpty(value: unknown): boolean {
   );
 }
 
-const fold = (text: string): string => text.trim().replace(/\s+/g, ' ').toLowerCase();
+/**
+ * Unicode compatibility forms (NFKC: `é` composed or not, full-width `Ｊ`, ligatures) made one, then
+ * trimmed, whitespace collapsed and lower-cased: text that reads the same is one question.
+ */
+const fold = (text: string): string => text.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
 
 /** A string input in its one canonical form, by the field it is given for. */
 function canonicalString(field: string, value: string): string {
@@ -60,8 +64,9 @@ function canonicalEntries(input: Readonly<Record<string, unknown>>): [string, un
  * being the first 32 hex digits of the SHA-256 of a canonical JSON of the input. Canonical: keys
  * sorted; null, undefined, '' and [] dropped (so are values that normalise to nothing); `email`
  * normalised, `domain` reduced to its registrable domain, `linkedin_url`, `phone` and
- * `company_number` (spaces dropped, zero-padded) normalised, other strings trimmed, whitespace
- * collapsed and lower-cased. Identical requests written differently (case, spacing,
+ * `company_number` (spaces dropped, zero-padded) normalised, other strings in Unicode's
+ * compatibility form (NFKC), trimmed, whitespace collapsed and lower-cased. Identical requests
+ * written differently (case, spacing, accents composed or not, full-width letters,
  * `https://www.Example.co.uk/`) so give the same key: it depends on what is asked, not on how.
  */
 export function cacheKeyOf(

@@ -16,6 +16,17 @@ describe('contact normalisation', () => {
     expect(normalizeEmail('not an email')).toBeNull();
   });
 
+  it('reads an address composed or decomposed, or copied from a mailto: link, as one address', () => {
+    expect(normalizeEmail('jose\u0301@acme.com')).toBe('jos\u00e9@acme.com');
+    expect(normalizeEmail('jos\u00e9@acme.com')).toBe('jos\u00e9@acme.com');
+    expect(normalizeEmail(' mailto:Jane.Doe@Acme.com')).toBe('jane.doe@acme.com');
+    expect(normalizeEmail('MAILTO:jane.doe@acme.com')).toBe('jane.doe@acme.com');
+    // Another mailbox, not another spelling of one.
+    expect(normalizeEmail('jane.doe+sales@acme.com')).toBe('jane.doe+sales@acme.com');
+    // A link's query is no part of an address.
+    expect(normalizeEmail('mailto:jane.doe@acme.com?subject=Hi')).toBeNull();
+  });
+
   it('writes an address at a domain in its own script as DNS writes the domain', () => {
     expect(normalizeEmail('Elizabeth.Johnson@Bücher.DE')).toBe('elizabeth.johnson@xn--bcher-kva.de');
     expect(normalizeEmail('elizabeth.johnson@xn--bcher-kva.de')).toBe('elizabeth.johnson@xn--bcher-kva.de');
@@ -156,5 +167,12 @@ describe('contact normalisation', () => {
     expect(normalizeLinkedinUrl('linkedin.com/in/ada\u200b')).toBeNull();
     expect(normalizeLinkedinUrl('linkedin.com/in/ada%2Fx')).toBeNull();
     expect(normalizeLinkedinUrl('linkedin.com/in/jos%C3%A9')).toBe('https://www.linkedin.com/in/josé');
+  });
+
+  it('reads a LinkedIn slug composed or decomposed, escaped or not, as one profile', () => {
+    const composed = 'https://www.linkedin.com/in/jos\u00e9-garc\u00eda';
+    expect(normalizeLinkedinUrl('linkedin.com/in/jose%CC%81-garci%CC%81a')).toBe(composed);
+    expect(normalizeLinkedinUrl('https://uk.linkedin.com/in/jose\u0301-garci\u0301a/')).toBe(composed);
+    expect(normalizeLinkedinUrl('linkedin.com/in/jos%C3%A9-garc%C3%ADa')).toBe(composed);
   });
 });

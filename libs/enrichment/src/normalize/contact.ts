@@ -32,10 +32,16 @@ const HOST = /^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]*[a-z0-9])?$/
 /**
  * Lower-cased, trimmed e-mail, or `null` when it is not one. A domain written in its own script
  * (`Bücher.de`) is written as DNS does (`xn--bcher-kva.de`), as domains are everywhere else here:
- * one address, however it is spelt, for the cache, the store and erasures.
+ * one address, however it is spelt, for the cache, the store and erasures. So an address's letters
+ * are composed (NFC, as RFC 6532 §3.1 asks of international addresses: `é` typed as `e` and a
+ * combining accent is `é`), and the `mailto:` of a link it was copied from is dropped.
  */
 export function normalizeEmail(value: string): string | null {
-  let email = value.trim().toLowerCase();
+  let email = value
+    .normalize('NFC')
+    .trim()
+    .replace(/^mailto:/i, '')
+    .toLowerCase();
   const at = email.lastIndexOf('@');
   const domain = email.slice(at + 1);
   if (at > 0 && /[^ -~]/.test(domain) && !/[\p{C}\p{Z}]/u.test(domain)) {
@@ -148,7 +154,8 @@ export function normalizeLinkedinUrl(value: string): string | null {
   }
   let slug: string;
   try {
-    slug = decodeURIComponent(match[1]).toLowerCase();
+    // Composed (NFC): `jos%C3%A9` and `jose%CC%81` are one profile, as for e-mail addresses.
+    slug = decodeURIComponent(match[1]).normalize('NFC').toLowerCase();
   } catch {
     return null; // a `%` that starts no escape (`/in/ada%zz`)
   }

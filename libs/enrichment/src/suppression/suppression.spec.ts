@@ -24,6 +24,39 @@ describe('suppression hashes', () => {
     );
   });
 
+  it('holds a person however their address or profile URL is written: composed, decomposed, mailto:', () => {
+    const composed = suppressionHash('jos\u00e9@example.com');
+    for (const email of [
+      'jose\u0301@example.com',
+      'Jos\u00e9@Example.com',
+      'mailto:jose\u0301@example.com',
+    ]) {
+      expect(suppressionHashesOf({ email }).map((h) => h.hash)).toContain(composed);
+    }
+    expect(suppressionHashesOf({ email: 'mailto:jane@example.com' })).toEqual(
+      suppressionHashesOf({ email: 'jane@example.com' }),
+    );
+    const profile = suppressionHash('https://www.linkedin.com/in/jos\u00e9');
+    expect(suppressionHashesOf({ linkedin_url: 'linkedin.com/in/jose%CC%81' }).map((h) => h.hash)).toContain(
+      profile,
+    );
+    expect(suppressionHashesIn({ email: 'jose\u0301@example.com' })).toContain(composed);
+  });
+
+  it('still holds a person whose erasure recorded the decomposed form of their identifier', () => {
+    // What an erasure of `jose\u0301@example.com` recorded before identifiers were composed.
+    const recorded = suppressionHash('jose\u0301@example.com');
+    for (const email of ['jos\u00e9@example.com', 'jose\u0301@example.com']) {
+      expect(suppressionHashesOf({ email })).toEqual([
+        { kind: 'email', hash: suppressionHash('jos\u00e9@example.com') },
+        { kind: 'email', hash: recorded },
+      ]);
+    }
+    expect(suppressionHashesIn(['jos\u00e9@example.com'])).toContain(recorded);
+    // An identifier of letters that do not decompose has one hash.
+    expect(suppressionHashesOf({ email: 'jane@example.com' })).toHaveLength(1);
+  });
+
   it('ignores fields that are missing or not identifiers', () => {
     expect(suppressionHashesOf({ domain: 'example.com', email: 'not an e-mail', linkedin_url: 42 })).toEqual(
       [],

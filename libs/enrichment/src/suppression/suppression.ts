@@ -14,6 +14,19 @@ export function suppressionHash(normalised: string): string {
   return createHash('sha256').update(normalised).digest('hex');
 }
 
+/**
+ * The hashes a person is suppressed under by an identifier already normalised: its own, and, when
+ * its letters decompose (`é`), that of its decomposed form (NFD). Identifiers were not composed
+ * (NFC) before: an erasure written decomposed then recorded that form's hash, which must go on
+ * holding the person, whichever form they are asked for in now.
+ */
+export function suppressionHashesFor(normalised: string): string[] {
+  const decomposed = normalised.normalize('NFD');
+  return decomposed === normalised
+    ? [suppressionHash(normalised)]
+    : [suppressionHash(normalised), suppressionHash(decomposed)];
+}
+
 /** The suppressible identifiers an enrichment input carries (`email`, `linkedin_url`), hashed. */
 export function suppressionHashesOf(
   input: Readonly<Record<string, unknown>>,
@@ -23,7 +36,7 @@ export function suppressionHashesOf(
     const value = input[kind];
     const normalised = typeof value === 'string' ? normalizeIdentifier(kind, value) : null;
     if (normalised) {
-      found.push({ kind, hash: suppressionHash(normalised) });
+      found.push(...suppressionHashesFor(normalised).map((hash) => ({ kind, hash })));
     }
   }
   return found;
@@ -45,7 +58,7 @@ export function suppressionHashesIn(value: unknown): string[] {
           : null;
       const normalised = kind ? normalizeIdentifier(kind, node) : null;
       if (normalised) {
-        hashes.add(suppressionHash(normalised));
+        suppressionHashesFor(normalised).forEach((hash) => hashes.add(hash));
       }
     } else if (Array.isArray(node)) {
       node.forEach(visit);
