@@ -79,6 +79,31 @@ describe('a provider that answers 2xx with a body that is not its documented ans
     expect(run.ledger).toEqual([['serper', 1]]);
   });
 
+  it('counts a paid call answered with JSON null as charged, whose cost its answer cannot tell', async () => {
+    // Someone Orion Connect (asked first) cannot find and Astra Dialer can: Astra charges the
+    // lookup that finds a number, and the answer that would have said so arrives as `null`.
+    const person = (await people(ctx.stack.sandboxUrl)).find(
+      (p) => !p.phones['orion-connect'] && p.phones['astra-dialer'],
+    )!;
+    await sandboxPatch(ctx.stack.sandboxUrl, 'astra-dialer', { answer_fault: { kind: 'json_null' } });
+    const before = await sandboxCredits(ctx.stack.sandboxUrl, 'astra-dialer');
+    const id = await enqueue(ctx.stack, workspace.apiKey, {
+      type: 'person.phone',
+      input: personInput(person),
+    });
+    const view = await finished(ctx.stack, workspace.apiKey, id);
+    await sandboxPatch(ctx.stack.sandboxUrl, 'astra-dialer', { answer_fault: null });
+    expect(before - (await sandboxCredits(ctx.stack.sandboxUrl, 'astra-dialer'))).toBe(1);
+    expect(paidCalls(await calls(ctx.stack.sandboxUrl, 'astra-dialer'), 'GET /api/find-phone')).toBe(1);
+    const step = view.steps.find((s) => s.provider === 'astra-dialer');
+    expect(step).toMatchObject({ state: 'failed', reason: 'invalid_response', credits: 1 });
+    expect(step?.error).toContain('may have charged for the call');
+    const ledger = await ctx.db.dataSource
+      .getRepository(CreditLedgerEntry)
+      .findBy({ requestId: id, provider: 'astra-dialer' });
+    expect(ledger.map((row) => Number(row.credits))).toEqual([1]);
+  });
+
   it.each([
     ['a NUL character', { kind: 'nul_in_text' }, ''],
     ['half of a surrogate pair', { kind: 'lone_surrogate_in_text' }, '\ufffd'],

@@ -239,6 +239,13 @@ export class ProviderHttp {
   private readonly origin: string;
   private readonly fetchImpl: typeof fetch;
   private readonly redact: Redactor;
+  /**
+   * The 2xx answers of paid calls from which the cost table read no charge (by their call record):
+   * when an adapter then finds one is not the answer its API documents (`invalidResponse`), that 0
+   * (no hit to charge for) says nothing of what the provider charged. A WeakSet so that records of
+   * calls long settled are not kept.
+   */
+  private readonly paidAnswers = new WeakSet<ProviderCallInfo>();
 
   constructor(private readonly options: ProviderHttpOptions) {
     let base: URL;
@@ -400,14 +407,27 @@ export class ProviderHttp {
       );
     }
     this.options.onCall?.({ ...call, credits, providerRequestId: requestId, errorKind: null });
+    if (unread && credits === 0) {
+      // A charge the cost table did read stands (the call log has it); none read may mean a hit
+      // hidden in an answer the adapter is about to refuse.
+      this.paidAnswers.add(call);
+    }
     return { status: response.status, body: value, text, headers: response.headers, call, credits };
   }
 
   /**
    * An answer that is not what the API documents. `chargeUnknown`: a 2xx on a paid call whose cost
-   * could not be read from it, so the provider may have charged for it (`maybeDelivered`).
+   * could not be read from it, so the provider may have charged for it (`maybeDelivered`). By
+   * default, whether `call` was a paid call answered 2xx that its cost table read no charge from: an
+   * adapter refusing the shape of such an answer (JSON `null`, an object without the fields it
+   * documents) cannot know its cost either.
    */
-  invalidResponse(call: ProviderCallInfo, what: string, body: unknown, chargeUnknown = false): ProviderError {
+  invalidResponse(
+    call: ProviderCallInfo,
+    what: string,
+    body: unknown,
+    chargeUnknown = this.paidAnswers.has(call),
+  ): ProviderError {
     return new ProviderError({
       provider: this.provider,
       kind: 'invalid_response',
