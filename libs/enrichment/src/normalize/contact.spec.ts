@@ -60,6 +60,11 @@ describe('contact normalisation', () => {
   it('takes the domain from a URL, an e-mail or a bare host, without www', () => {
     expect(normalizeDomain('https://www.Acme.co.uk/about?x=1')).toBe('acme.co.uk');
     expect(normalizeDomain('jane@acme.io')).toBe('acme.io');
+    // An `@` in a query or a fragment is not an address's: the domain is the URL's host.
+    expect(normalizeDomain('acme.com?ref=jane@other.com')).toBe('acme.com');
+    expect(normalizeDomain('acme.com#contact=jane@other.com')).toBe('acme.com');
+    expect(normalizeDomain('https://acme.com/?ref=jane@other.com')).toBe('acme.com');
+    expect(normalizeDomain('https://jane@acme.com/')).toBe('acme.com');
     expect(normalizeDomain('acme.com')).toBe('acme.com');
     expect(normalizeDomain('localhost')).toBeNull();
     expect(normalizeDomain('not a domain')).toBeNull();
@@ -158,7 +163,10 @@ describe('contact normalisation', () => {
     expect(normalizeLinkedinUrl('https://uk.linkedin.com/in/jane?trk=x')).toBe(
       'https://www.linkedin.com/in/jane',
     );
+    expect(normalizeLinkedinUrl('https://m.linkedin.com/in/Jane/')).toBe('https://www.linkedin.com/in/jane');
     expect(normalizeLinkedinUrl('https://www.linkedin.com/company/acme')).toBeNull();
+    expect(normalizeLinkedinUrl('https://evil.com/linkedin.com/in/jane')).toBeNull();
+    expect(normalizeLinkedinUrl('https://notlinkedin.com/in/jane')).toBeNull();
   });
 
   it('refuses a LinkedIn slug with a broken escape or an invisible character, escaped or not', () => {

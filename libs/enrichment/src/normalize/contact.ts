@@ -64,7 +64,9 @@ export function normalizeEmail(value: string): string | null {
  */
 export function normalizeDomain(value: string): string | null {
   let text = value.trim().toLowerCase();
-  if (text.includes('@') && !text.includes('/')) {
+  // An e-mail address gives its domain; an `@` in a URL's query or fragment does not
+  // (`acme.com?ref=jane@other.com` is acme.com), nor does one in its user-info (`URL` drops that).
+  if (text.includes('@') && !/[/?#]/.test(text)) {
     text = text.slice(text.lastIndexOf('@') + 1);
   }
   if (!/^[a-z][a-z0-9+.-]*:\/\//.test(text)) {
@@ -143,10 +145,10 @@ export function phoneCountryOf(e164: string): string | null {
 
 /**
  * A LinkedIn profile URL in one form (`https://www.linkedin.com/in/<slug>`), or `null` when the
- * value is not a LinkedIn profile URL.
+ * value is not a LinkedIn profile URL. Country (`uk.`) and mobile (`m.`) hosts are the same profile.
  */
 export function normalizeLinkedinUrl(value: string): string | null {
-  const match = /^(?:https?:\/\/)?(?:[a-z]{2,3}\.)?linkedin\.com\/in\/([^/?#\s]+)\/?(?:[?#].*)?$/i.exec(
+  const match = /^(?:https?:\/\/)?(?:[a-z]{1,3}\.)?linkedin\.com\/in\/([^/?#\s]+)\/?(?:[?#].*)?$/i.exec(
     value.trim(),
   );
   if (!match) {
