@@ -18,6 +18,7 @@
  */
 import 'reflect-metadata';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { CONFIG_PROVIDER_NAMES } from '@sluice/config';
 import { call, createWorkspace } from '../test/support/api';
 import { createTestDatabase } from '../test/support/database';
 import { deletePrefix, uniquePrefix } from '../test/support/redis';
@@ -28,16 +29,7 @@ import { DATABASE_URL, pool, REDIS_URL, sleep } from './support';
 
 const START_CREDITS = 100_000;
 /** Providers the sandbox keeps a balance for (the register is free). */
-const PAID = [
-  'snov',
-  'rocketreach',
-  'apollo',
-  'serper',
-  'orion-connect',
-  'astra-dialer',
-  'nimbus-lookup',
-  'email-verifier',
-] as const;
+const PAID = CONFIG_PROVIDER_NAMES.filter((provider) => provider !== 'companies-house');
 /** Providers whose balance the credit monitor reads. */
 const MONITORED = ['snov', 'rocketreach', 'apollo'];
 const WEBHOOK_SECRET = 'sandbox-rocketreach-webhook-secret';

@@ -87,9 +87,16 @@ describe('PostgreSQL and Redis restored from backups of different moments', () =
     ctx.stack.worker = app;
   }
 
-  async function sweepDiagnosed<T>(wait: Promise<T>): Promise<T> {
+  /** The job once the recovery sweep has run it again to completion; else what the sweep did. */
+  async function completedAgain(apiKey: string, id: string, what: string) {
     try {
-      return await wait;
+      return await eventually(
+        async () => {
+          const view = await job(ctx.stack, apiKey, id);
+          return view.status === 'completed' ? view : undefined;
+        },
+        { what, timeoutMs: 20_000 },
+      );
     } catch (error) {
       throw new Error(`${(error as Error).message}\n${await describeRecoverySweep(redisUrl, ctx.prefix)}`);
     }
@@ -123,15 +130,7 @@ describe('PostgreSQL and Redis restored from backups of different moments', () =
     await restore(backup);
     expect((await job(ctx.stack, apiKey, id)).status).toBe('queued');
 
-    const again = await sweepDiagnosed(
-      eventually(
-        async () => {
-          const view = await job(ctx.stack, apiKey, id);
-          return view.status === 'completed' ? view : undefined;
-        },
-        { what: 'the restored request to be planned again', timeoutMs: 20_000 },
-      ),
-    );
+    const again = await completedAgain(apiKey, id, 'the restored request to be planned again');
     expect(again.result).toMatchObject({ company: { company_number: company.company_number } });
     // Answered from the cache Redis kept: the register was not asked again.
     expect((await calls(ctx.stack.sandboxUrl, 'companies-house')).total).toBe(registerCalls);
@@ -175,15 +174,7 @@ describe('PostgreSQL and Redis restored from backups of different moments', () =
       await restore(backup);
       expect((await job(ctx.stack, apiKey, id)).status).toBe('running');
 
-      const again = await sweepDiagnosed(
-        eventually(
-          async () => {
-            const view = await job(ctx.stack, apiKey, id);
-            return view.status === 'completed' ? view : undefined;
-          },
-          { what: 'the restored step to run again', timeoutMs: 20_000 },
-        ),
-      );
+      const again = await completedAgain(apiKey, id, 'the restored step to run again');
       expect(again.result?.data).toEqual(first.result?.data);
       // The charge recorded after the backup went with the restore; the step's second run cost nothing.
       expect(again.result).toMatchObject({ credits_spent: 0 });
