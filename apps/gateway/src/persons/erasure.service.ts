@@ -5,7 +5,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { CallbackConfig, CoreConfig } from '@sluice/config';
 import { lockErasureRun, lockForErasure } from '@sluice/db';
 import { SecretBox } from '@sluice/platform';
-import { normalizeIdentifier, suppressionHash, type SuppressionIdentifierKind } from '@sluice/enrichment';
+import {
+  normalizeDomain,
+  normalizeIdentifier,
+  suppressionHash,
+  type SuppressionIdentifierKind,
+} from '@sluice/enrichment';
 import { QUEUE_NAMES } from '@sluice/queue';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -63,13 +68,16 @@ const mentions = (expr: string): string =>
 /** SQL, in `alsoIf`: the row belongs to one of the steps erased ($4). */
 const OF_ERASED_STEPS = 't.step_id = ANY($4::uuid[])';
 
+/** SQL, in `alsoIf`: the row belongs to a request that asked for the person by name at their company ($5). */
+const OF_ASKED_BY_NAME = 't.request_id = ANY($5::uuid[])';
+
 const TABLES: { table: string; scope: string; alsoIf?: string }[] = [
   // A batch record goes with its request (its foreign key has no cascade): a record naming the
   // person only by name, whose job's result names them, would otherwise keep the request.
   {
     table: 'batch_records',
     scope: 't.workspace_id = $1',
-    alsoIf: `EXISTS (SELECT 1 FROM enrichment_requests r
+    alsoIf: `${OF_ASKED_BY_NAME} OR EXISTS (SELECT 1 FROM enrichment_requests r
                       WHERE r.id = t.request_id AND r.workspace_id = $1 AND ${mentions('r')})`,
   },
   // The steps of a request mentioning the person go with it; deleted here rather than by the
@@ -77,10 +85,12 @@ const TABLES: { table: string; scope: string; alsoIf?: string }[] = [
   {
     table: 'enrichment_steps',
     scope: 't.workspace_id = $1',
-    alsoIf: `EXISTS (SELECT 1 FROM enrichment_requests r
+    alsoIf: `${OF_ASKED_BY_NAME} OR EXISTS (SELECT 1 FROM enrichment_requests r
                       WHERE r.id = t.request_id AND r.workspace_id = $1 AND ${mentions('r')})`,
   },
-  { table: 'enrichment_requests', scope: 't.workspace_id = $1' },
+  // A request that asked for the person by name at their company goes too, though neither its
+  // question nor its answer names their e-mail or profile: a number found for them, say.
+  { table: 'enrichment_requests', scope: 't.workspace_id = $1', alsoIf: 't.id = ANY($5::uuid[])' },
   { table: 'callback_deliveries', scope: 't.workspace_id = $1' },
   { table: 'provider_calls', scope: '(t.workspace_id = $1 OR t.workspace_id IS NULL)' },
   // A provider's callback for a step erased goes with it, though its body names nobody by e-mail
@@ -137,6 +147,22 @@ const DEADLOCK_ATTEMPTS = 5;
 /** Whether PostgreSQL ended the statement to break a deadlock (SQLSTATE 40P01). */
 const isDeadlock = (error: unknown): boolean =>
   typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '40P01';
+
+/**
+ * A statement with only the parameters it uses, numbered from `$1` on: PostgreSQL refuses a value
+ * it has no place for, and one it cannot type (a `$4` that only `$5` follows).
+ */
+function onlyUsedParameters(text: string, params: readonly unknown[]): { text: string; values: unknown[] } {
+  const used = [...new Set([...text.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])))].sort((a, b) => a - b);
+  const renumbered = new Map(used.map((n, i) => [n, i + 1]));
+  return {
+    text: text.replace(/\$(\d+)/g, (_, n: string) => `$${renumbered.get(Number(n))}`),
+    values: used.map((n) => params[n - 1]),
+  };
+}
+
+/** A name as cache keys fold it: Unicode compatibility form (NFKC), spaces collapsed, lower case. */
+const foldName = (text: string): string => text.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
 
 export const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -288,6 +314,7 @@ export class ErasureService {
       // Another erasure of the workspace deleting now would lock rows this one deletes, and this one
       // rows it deletes (a row naming both persons, seen in another order): the second waits here.
       await lockErasureRun(manager, workspaceId, SEARCH_TIMEOUT_MS);
+      const askedByName = await this.requestsAskingByName(manager, workspaceId, needleList, patterns);
       for (const { table, scope, alsoIf } of TABLES) {
         // A shutdown that cannot wait for the end stops between statements (and cancels the one
         // running): the deletions roll back together, and a repeat of the erasure finishes it.
@@ -296,7 +323,7 @@ export class ErasureService {
           manager,
           table,
           scope,
-          [workspaceId, needleList, patterns, [...stepIds]],
+          [workspaceId, needleList, patterns, [...stepIds], askedByName],
           alsoIf,
         );
         erased[table] = deleted.length;
@@ -451,11 +478,9 @@ export class ErasureService {
     manager: EntityManager,
     table: string,
     scope: string,
-    params: [string, string[], string[], string[]],
+    params: [string, string[], string[], string[], string[]],
     alsoIf?: string,
   ): Promise<DeletedRow[]> {
-    // Only the parameters the statement uses: PostgreSQL refuses a value it has no place for.
-    const values = alsoIf?.includes('$4') ? params : params.slice(0, 3);
     // One statement, one pass over the table: a person's rows are few, and their row locks are held
     // until the transaction commits whatever the statement's size. A row another transaction
     // updates meanwhile is judged again by this condition on its new version (READ COMMITTED).
@@ -464,13 +489,77 @@ export class ErasureService {
         ? `t.id, t.cache_key, t.request_id, t.provider, t.goal, t.operation, t.state, t.credits,
            t.provider_task_id, t.provider_task_account, t.deadline_at`
         : 'NULL AS id, NULL AS cache_key';
-    const [rows] = await manager.query<[DeletedRow[], number]>(
-      searching(`DELETE FROM ${table} t WHERE ${scope}
-                   AND (${mentions('t')}${alsoIf ? ` OR ${alsoIf}` : ''})
-                 RETURNING ${returning}`),
-      values,
+    const { text, values } = onlyUsedParameters(
+      `DELETE FROM ${table} t WHERE ${scope}
+         AND (${mentions('t')}${alsoIf ? ` OR ${alsoIf}` : ''})
+       RETURNING ${returning}`,
+      params,
     );
+    const [rows] = await manager.query<[DeletedRow[], number]>(searching(text), values);
     return rows;
+  }
+
+  /**
+   * The workspace's requests that asked for the person by name at their company (`first_name` and
+   * `last_name`, or `full_name`, with a `domain`), their name and company read from the person's
+   * rows. Such a question names neither their e-mail nor their profile, nor need its answer (a
+   * phone number found for them): matched by identifier alone, it stayed, with what it found, and
+   * its cached answer was served to the next such question. The name is compared as the cache key
+   * folds it (NFKC, spaces collapsed, lower case) and the domain by its registrable part, so every
+   * spelling of the one question is found; a namesake at the same company is asked for by the same
+   * question, which the providers answer alike.
+   */
+  private async requestsAskingByName(
+    manager: EntityManager,
+    workspaceId: string,
+    needles: string[],
+    patterns: string[],
+  ): Promise<string[]> {
+    const people = await manager.query<
+      { full_name: string; company_domain: string | null; email: string | null }[]
+    >(
+      searching(`SELECT t.full_name, t.company_domain, t.email FROM persons t
+                  WHERE t.workspace_id = $1 AND t.full_name IS NOT NULL
+                    AND ${mentions("concat_ws(' ', t.email, t.linkedin_url)")}`),
+      [workspaceId, needles, patterns],
+    );
+    const domainsByName = new Map<string, Set<string>>();
+    for (const person of people) {
+      const name = foldName(person.full_name);
+      const domains = domainsByName.get(name) ?? new Set<string>();
+      for (const candidate of [person.company_domain, person.email]) {
+        const domain = candidate ? normalizeDomain(candidate) : null;
+        if (domain) {
+          domains.add(domain);
+        }
+      }
+      if (name !== '' && domains.size > 0) {
+        domainsByName.set(name, domains);
+      }
+    }
+    if (domainsByName.size === 0) {
+      return [];
+    }
+    // PostgreSQL folds the name as the cache key does (normalize() is NFKC); the domain, which only
+    // the Public Suffix List reduces to its registrable part, is compared here.
+    const asked = await manager.query<{ id: string; name: string; domain: string }[]>(
+      searching(`SELECT id, name, domain FROM (
+                   SELECT t.id, t.input->>'domain' AS domain,
+                          lower(regexp_replace(normalize(COALESCE(NULLIF(t.input->>'full_name', ''),
+                                  concat_ws(' ', t.input->>'first_name', t.input->>'last_name')), NFKC),
+                                '[[:space:]]+', ' ', 'g')) AS name
+                     FROM enrichment_requests t
+                    WHERE t.workspace_id = $1 AND t.input ? 'domain'
+                      AND (t.input ? 'full_name' OR t.input ? 'last_name')) named
+                  WHERE btrim(name) = ANY($2::text[])`),
+      [workspaceId, [...domainsByName.keys()]],
+    );
+    return asked
+      .filter((row) => {
+        const domain = normalizeDomain(row.domain);
+        return domain !== null && (domainsByName.get(row.name.trim())?.has(domain) ?? false);
+      })
+      .map((row) => row.id);
   }
 
   /** An import keeps its counts; the row errors that quote the person are dropped from it. */
