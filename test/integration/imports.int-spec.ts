@@ -6,6 +6,7 @@ import { runInNewContext } from 'node:vm';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { ImportRecord, EnrichmentRequest } from '@sluice/db';
 import { parse } from 'csv-parse/sync';
+import iconv from 'iconv-lite';
 import { IsNull, Not } from 'typeorm';
 import { call, createWorkspace } from '../support/api';
 import type { TestDatabase } from '../support/database';
@@ -1584,6 +1585,123 @@ describe('CSV imports of spreadsheet exports (no worker: the jobs stay queued)',
     expect(await inputsOf(tabs.body.id)).toEqual([
       { first_name: 'Ada', last_name: 'Lovelace', domain: 'example.com' },
     ]);
+  });
+
+  it('reads UTF-16 text with its byte order mark (Excel\'s "Unicode Text"), and still refuses a workbook renamed .csv with a 400 saying so', async () => {
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Unicode Text Co');
+    const text =
+      'First Name\tLast Name\tDomain\r\nSøren\tKierkegaard\tsoren.example.dk\r\nFrançois\tMüller\tnot a domain\r\n王\t小明\twang.example.cn\r\n';
+    const unicodeText = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const form = new FormData();
+    form.append('type', 'person.email');
+    form.append('file', new Blob([unicodeText], { type: 'text/plain' }), 'leads.txt');
+    const response = await fetch(`${stack.gatewayUrl}/v1/imports`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}` },
+      body: form,
+    });
+    expect({ status: response.status, body: (await response.json()) as ImportAnswer }).toMatchObject({
+      status: 201,
+      body: {
+        status: 'completed',
+        rows_total: 3,
+        rows_accepted: 2,
+        rows_rejected: 1,
+        errors: [{ line: 3, column: 'Domain', message: expect.stringMatching(/"not a domain"/) as string }],
+      },
+    });
+    const inputs = (await db.dataSource.getRepository(EnrichmentRequest).find({ where: { workspaceId } }))
+      .map((request) => request.input)
+      .sort((a, b) => String(a.domain).localeCompare(String(b.domain)));
+    expect(inputs).toEqual([
+      { first_name: '王', last_name: '小明', domain: 'example.cn' },
+      { first_name: 'Søren', last_name: 'Kierkegaard', domain: 'example.dk' },
+    ]);
+
+    // An .xlsx workbook is a ZIP archive: its first bytes already hold NULs.
+    const xlsx = await upload(
+      stack,
+      apiKey,
+      'type=person.email',
+      Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00, 0x00, 0x00, 0x21, 0x00]),
+    );
+    expect({ status: xlsx.status, message: xlsx.body.message }).toEqual({
+      status: 400,
+      message: expect.stringMatching(
+        /^The file is not CSV text: it holds binary data \(a spreadsheet workbook such as \.xlsx/,
+      ) as string,
+    });
+    expect(await counts(workspaceId)).toEqual([1, 2]);
+  });
+
+  it('refuses, row by row and naming the column, text that was UTF-8 read as Windows-1252 and saved again, and formulas: none of them is queued', async () => {
+    const { id: workspaceId, apiKey } = await createWorkspace(stack.gatewayUrl, 'Round Trip Co');
+    // A UTF-8 export without a BOM, opened in Excel on Windows (read as Windows-1252) and saved as
+    // "CSV UTF-8": every letter beyond ASCII is two or three characters of Windows-1252.
+    const original =
+      'first_name,last_name,domain\n' +
+      'Søren,Kierkegaard,soren.example.dk\n' +
+      'Ada,Lovelace,ada.example.com\n' +
+      'Conor,O’Brien,conor.example.ie\n' +
+      '"=HYPERLINK(""https://x.example"",""Bob"")",Smith,bob.example.com\n' +
+      'JOSÉ\u00A0MARÍA,GARCÍA,jose.example.es\n';
+    // As Windows reads it: iconv-lite's Windows-1252 (Node's TextDecoder reads it as Latin-1), and
+    // the bytes Windows-1252 leaves undefined (Í is 0xC3 0x8D) as the control characters Windows
+    // reads them as.
+    const roundTripped = iconv
+      .decode(Buffer.from(original, 'utf8'), 'windows-1252')
+      .replace('Ã\uFFFD', 'Ã\u008D');
+    const answer = await upload(stack, apiKey, 'type=person.email', `\uFEFF${roundTripped}`);
+    expect({ status: answer.status, body: answer.body }).toMatchObject({
+      status: 201,
+      body: {
+        status: 'completed',
+        rows_total: 5,
+        rows_accepted: 1,
+        rows_rejected: 4,
+        errors: [
+          {
+            line: 2,
+            column: 'first_name',
+            message: expect.stringMatching(
+              /^input\.first_name "SÃ¸ren" is UTF-8 text that was read in another encoding and saved again \(it reads as "Søren"\)/,
+            ) as string,
+          },
+          {
+            line: 4,
+            column: 'last_name',
+            message: expect.stringMatching(
+              /^input\.last_name "Oâ€™Brien" .*\(it reads as "O’Brien"\)/,
+            ) as string,
+          },
+          {
+            line: 5,
+            column: 'first_name',
+            message: expect.stringMatching(/is a spreadsheet formula, not a value/) as string,
+          },
+          {
+            line: 6,
+            column: 'first_name',
+            message: expect.stringMatching(/it reads as "JOSÉ\u00A0MARÍA"/) as string,
+          },
+        ],
+      },
+    });
+    // Only the row that was ASCII throughout is queued: nothing misread is looked up (or paid for).
+    expect(
+      (await db.dataSource.getRepository(EnrichmentRequest).find({ where: { workspaceId } })).map(
+        (request) => request.input,
+      ),
+    ).toEqual([{ first_name: 'Ada', last_name: 'Lovelace', domain: 'example.com' }]);
+
+    // The same names written right are read as they are.
+    const right = await upload(
+      stack,
+      apiKey,
+      'type=person.email',
+      `\uFEFF${original.replace(/^"=HYPERLINK.*\n/m, '')}`,
+    );
+    expect(right.body).toMatchObject({ status: 'completed', rows_accepted: 4, rows_rejected: 0 });
   });
 
   it('refuses a file that is not UTF-8 with a 400 naming the line: in the header nothing is written; part-way the import fails and the jobs it queued are cancelled', async () => {

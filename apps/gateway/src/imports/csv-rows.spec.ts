@@ -112,6 +112,47 @@ describe('readCsvRows', () => {
     await expect(refusal).rejects.toThrow(/separator cannot be told/);
   });
 
+  it('reads UTF-16 text that starts with its byte order mark, as Excel saves "Unicode Text", even split mid-character', async () => {
+    const text =
+      'email\tfirst_name\tlast_name\r\na@x.com\tSøren\t"Müller\r\nvon Ærø"\r\n\r\nb@x.com\tFrançois\t王小明 😀\r\n';
+    const expected = [
+      { cells: ['email', 'first_name', 'last_name'], line: 1 },
+      { cells: ['a@x.com', 'Søren', 'Müller\r\nvon Ærø'], line: 2 },
+      { cells: ['b@x.com', 'François', '王小明 😀'], line: 5 },
+    ];
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    expect(await rowsOf(le)).toEqual(expected);
+    const be = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]);
+    expect(await rowsOf(be)).toEqual(expected);
+    // Every byte a chunk: the mark and every character (the emoji's surrogate pair too) split.
+    expect(await rowsOf(...[...le].map((byte) => Buffer.from([byte])))).toEqual(expected);
+    expect(await rowsOf(Buffer.from([0xff, 0xfe]))).toEqual([]);
+  });
+
+  it('refuses binary data and broken UTF-16 with a 400 saying what the file is', async () => {
+    // An .xlsx workbook is a ZIP archive; a UTF-16 file without its mark holds NUL bytes.
+    const xlsx = Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00]);
+    for (const bytes of [xlsx, Buffer.from('email\n', 'utf16le'), Buffer.from('email\na@x.com\0\n')]) {
+      const refusal = rowsOf(bytes);
+      await expect(refusal).rejects.toBeInstanceOf(BadRequestException);
+      await expect(refusal).rejects.toThrow(
+        /^The file is not CSV text: it holds binary data \(a spreadsheet workbook/,
+      );
+    }
+    const half = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('email\n', 'utf16le'),
+      Buffer.from([0x61]),
+    ]);
+    await expect(rowsOf(half)).rejects.toThrow(/UTF-16 byte order mark .* but is not UTF-16 text throughout/);
+    const lone = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('email\n', 'utf16le'),
+      Buffer.from([0x00, 0xd8, 0x61, 0x00]),
+    ]);
+    await expect(rowsOf(lone)).rejects.toThrow(/not UTF-16 text throughout/);
+  });
+
   it('keeps checking UTF-8 in a semicolon-separated file', async () => {
     await expect(rowsOf(Buffer.from('email;first_name\na@x.com;R\xe9my\n', 'latin1'))).rejects.toThrow(
       /not UTF-8 text: line 2 \(column 'first_name'\) holds byte 0xE9/,

@@ -19,37 +19,104 @@ export interface CsvRows {
 }
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+/** The byte order marks of UTF-16 text, as Excel's "Unicode Text" (UTF-16 LE, tab-separated) starts. */
+const UTF16_BOMS: readonly { bom: Buffer; encoding: 'utf-16le' | 'utf-16be' }[] = [
+  { bom: Buffer.from([0xff, 0xfe]), encoding: 'utf-16le' },
+  { bom: Buffer.from([0xfe, 0xff]), encoding: 'utf-16be' },
+];
+
+/** A file holding NUL bytes is no CSV text: a workbook (.xlsx is a ZIP archive, .xls a binary one). */
+function binaryFile(): BadRequestException {
+  return new BadRequestException(
+    'The file is not CSV text: it holds binary data (a spreadsheet workbook such as .xlsx or .xls renamed .csv, or UTF-16 text without a byte order mark?). Save it as "CSV UTF-8" and import it again.',
+  );
+}
 
 /**
- * Drops the UTF-8 byte order mark that Excel's "CSV UTF-8" starts a file with. csv-parse's own
- * `bom` option, on finding one, switches to decoding the cells itself, and would then turn bytes
- * that are not UTF-8 into U+FFFD unseen (see `csvRows`).
+ * The file's text as UTF-8 bytes for the parser, its byte order mark dropped. A file starting with
+ * a UTF-16 byte order mark (Excel's "Unicode Text") is decoded to UTF-8 as it arrives (Node's
+ * TextDecoder, streaming, refusing what is not UTF-16); anything else is passed on as it is, for
+ * `csvRows` to check it is UTF-8. The UTF-8 mark Excel's "CSV UTF-8" starts with is dropped here:
+ * csv-parse's own `bom` option, on finding one, switches to decoding the cells itself, and would
+ * then turn bytes that are not UTF-8 into U+FFFD unseen (see `csvRows`). A NUL byte — none is in
+ * CSV text — refuses the file as binary.
  */
-class ByteOrderMarkDrop extends Transform {
+class TextBytes extends Transform {
   /** The file's first bytes, until there are enough of them to tell. */
   private head: Buffer | null = Buffer.alloc(0);
+  private utf16: InstanceType<typeof TextDecoder> | null = null;
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    if (this.head === null) {
-      done(null, chunk);
-      return;
+    try {
+      done(null, this.text(chunk));
+    } catch (error) {
+      done(error as Error);
     }
-    const start = Buffer.concat([this.head, chunk]);
-    if (start.length < UTF8_BOM.length && UTF8_BOM.subarray(0, start.length).equals(start)) {
-      this.head = start;
-      done();
-      return;
-    }
-    this.head = null;
-    done(null, start.subarray(0, UTF8_BOM.length).equals(UTF8_BOM) ? start.subarray(UTF8_BOM.length) : start);
   }
 
   override _flush(done: TransformCallback): void {
-    if (this.head !== null && this.head.length > 0) {
-      this.push(this.head);
+    try {
+      // A file shorter than a byte order mark is what it is.
+      const head = this.head === null ? Buffer.alloc(0) : this.started(this.head);
+      const rest = this.utf16 === null ? Buffer.alloc(0) : this.decoded(null);
+      done(null, Buffer.concat([head, rest]));
+    } catch (error) {
+      done(error as Error);
     }
-    done();
   }
+
+  /** The UTF-8 bytes of `chunk`, the next bytes of the file (none while its start is held back). */
+  private text(chunk: Buffer): Buffer {
+    if (this.head === null) {
+      return this.decoded(chunk);
+    }
+    const start = Buffer.concat([this.head, chunk]);
+    const marks = [UTF8_BOM, ...UTF16_BOMS.map(({ bom }) => bom)];
+    if (marks.some((bom) => start.length < bom.length && bom.subarray(0, start.length).equals(start))) {
+      this.head = start;
+      return Buffer.alloc(0);
+    }
+    return this.started(start);
+  }
+
+  /** Reads the byte order mark at the file's start, if any: the bytes after it, as UTF-8. */
+  private started(start: Buffer): Buffer {
+    this.head = null;
+    const utf16 = UTF16_BOMS.find(({ bom }) => start.subarray(0, bom.length).equals(bom));
+    if (utf16) {
+      this.utf16 = new TextDecoder(utf16.encoding, { fatal: true });
+      return this.decoded(start.subarray(utf16.bom.length));
+    }
+    return this.decoded(
+      start.subarray(0, UTF8_BOM.length).equals(UTF8_BOM) ? start.subarray(UTF8_BOM.length) : start,
+    );
+  }
+
+  /** `bytes` as UTF-8 (null: the end of a UTF-16 file, which must not end in half a character). */
+  private decoded(bytes: Buffer | null): Buffer {
+    if (this.utf16 === null) {
+      if (bytes?.includes(0)) {
+        throw binaryFile();
+      }
+      return bytes ?? Buffer.alloc(0);
+    }
+    let text: string;
+    try {
+      text = bytes === null ? this.utf16.decode() : this.utf16.decode(bytes, { stream: true });
+    } catch {
+      throw utf16Refusal();
+    }
+    if (text.includes('\0')) {
+      throw binaryFile();
+    }
+    return Buffer.from(text, 'utf8');
+  }
+}
+
+function utf16Refusal(): BadRequestException {
+  return new BadRequestException(
+    'The file starts with a UTF-16 byte order mark (Excel\'s "Unicode Text") but is not UTF-16 text throughout: it holds half a character. Save it again as "CSV UTF-8" or "Unicode Text" and import it again.',
+  );
 }
 
 /** How often `pattern` occurs in `bytes`. */
@@ -128,7 +195,7 @@ export function readCsvRows(file: Readable): CsvRows {
   // pipeline() hands the separator's sniffer the upload's error even when the upload broke off
   // before this point (while the import to resume was looked up); the rows read fail with it, so
   // the callbacks have nothing to add.
-  pipeline(file, new ByteOrderMarkDrop(), sniff, () => undefined);
+  pipeline(file, new TextBytes(), sniff, () => undefined);
   async function* rows(): AsyncGenerator<CsvRow> {
     const delimiter = await sniff.separator;
     if (destroyed) {

@@ -90,8 +90,8 @@ export interface CsvUpload {
 
 /**
  * Counts and hashes the file's bytes on their way to the CSV parser, refusing a file over the size
- * limit or one holding NUL bytes (a spreadsheet workbook or UTF-16 text, not CSV). Hand-written
- * because it is a dozen lines: a pass-through with two checks.
+ * limit (what the bytes are — UTF-8, UTF-16, or no text at all — is for the reader, `readCsvRows`).
+ * Hand-written because it is a dozen lines: a pass-through with one check.
  */
 class UploadTap extends Transform {
   private bytes = 0;
@@ -122,14 +122,6 @@ class UploadTap extends Transform {
           `The file is larger than the import limit of ${this.maxBytes} bytes${
             this.encoding ? ` (once decoded from its Content-Encoding, ${this.encoding})` : ''
           }; split it into smaller imports.`,
-        ),
-      );
-      return;
-    }
-    if (chunk.includes(0)) {
-      done(
-        new BadRequestException(
-          'The file is not CSV text: it holds binary data (a spreadsheet workbook, or UTF-16 text?). Save it as CSV in UTF-8.',
         ),
       );
       return;

@@ -50,6 +50,33 @@ describe('jobOfRow', () => {
     });
   });
 
+  it('refuses, naming the column, a cell that is misdecoded text or a formula, before anything is looked up', () => {
+    expect(jobOfRow(['Søren', 'MÃ¼ller', 'example.de', ''], 4, COLUMNS, SETTINGS, IMPORT_ID)).toEqual({
+      error: {
+        line: 4,
+        column: 'Last',
+        message: expect.stringMatching(
+          /^input\.last_name "MÃ¼ller" is UTF-8 text that was read in another encoding/,
+        ) as string,
+      },
+    });
+    expect(
+      jobOfRow(
+        ['=HYPERLINK("https://x.example","Ada")', 'Lovelace', 'example.com', ''],
+        5,
+        COLUMNS,
+        SETTINGS,
+        IMPORT_ID,
+      ),
+    ).toMatchObject({
+      error: { line: 5, column: 'First', message: expect.stringMatching(/spreadsheet formula/) as string },
+    });
+    // An ignored column is not read.
+    expect(
+      jobOfRow(['Ada', 'Lovelace', 'example.com', 'MÃ¼ller'], 6, COLUMNS, SETTINGS, IMPORT_ID),
+    ).toHaveProperty('job');
+  });
+
   it('drops spaces written inside a company number, and names the column of one that is none', () => {
     const settings: ImportSettings = { ...SETTINGS, type: 'company.profile', options: {} };
     const columns: ColumnMap = {

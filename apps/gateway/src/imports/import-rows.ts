@@ -4,6 +4,7 @@ import type { ImportRowError } from '@sluice/db';
 import type { RequestInput } from '@sluice/enrichment';
 import { assertOptionsReachable, parseJobInput } from '../jobs/job-input';
 import type { NewJob } from '../jobs/jobs.service';
+import { cellTextProblem } from './cell-text';
 import type { ColumnMap, ImportSettings } from './import-settings';
 
 /** The message of a refusal thrown by the job checks (a Nest HTTP exception), else null. */
@@ -17,7 +18,9 @@ export function refusalMessage(error: unknown): string | null {
 /**
  * One CSV row as a job, checked exactly as `POST /v1/jobs` checks a job's input (the same parsing,
  * normalisation and identifier rules, and for `enrich` that its identifiers reach the fields asked
- * for), or why not, with the column at fault when one is. Empty cells are absent fields.
+ * for), or why not, with the column at fault when one is. Empty cells are absent fields. A cell
+ * whose text is not what the spreadsheet showed (UTF-8 read in another encoding and saved again, or
+ * a formula) is refused with its column before anything is looked up: it would be paid for as it is.
  */
 export function jobOfRow(
   cells: readonly string[],
@@ -35,9 +38,13 @@ export function jobOfRow(
     };
   }
   const input: Record<string, unknown> = {};
-  for (const { index, field } of columns.fields) {
+  for (const { index, column, field } of columns.fields) {
     const value = cells[index] ?? '';
     if (value.trim() !== '') {
+      const problem = cellTextProblem(field, value);
+      if (problem !== null) {
+        return { error: { line, column, message: problem } };
+      }
       input[field] = value;
     }
   }
