@@ -3,7 +3,12 @@ import { BadRequestException, Logger } from '@nestjs/common';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
-import { databaseTrouble, DependencyUnavailableError, unavailableDependency } from './dependency-errors';
+import {
+  databaseTrouble,
+  DependencyUnavailableError,
+  redisTimedOut,
+  unavailableDependency,
+} from './dependency-errors';
 import { ApiExceptionFilter } from './http/exception-filter';
 
 /** What pg-pool really says, from a pool of one connection to a server that never answers. */
@@ -128,6 +133,20 @@ describe('ApiExceptionFilter', () => {
     expect(slow.retryAfter).toBe('7');
     // The statement may still end on the server: the answer does not say nothing was written.
     expect(slow.body.message).toMatch(/^PostgreSQL is busy: a statement did not answer in time/);
+    expect(slow.body.message).not.toMatch(/nothing was written/);
+  });
+
+  it('answers a Redis command past its commandTimeout 503 with Retry-After, not a 500', () => {
+    // ioredis's own error (node_modules/ioredis/built/Command.js), raised past commandTimeout.
+    const timedOut = new Error('Command timed out');
+    expect(unavailableDependency(timedOut)).toBe('redis');
+    expect(redisTimedOut(timedOut)).toBe(true);
+    expect(databaseTrouble(timedOut)).toBeNull();
+    const slow = answer(timedOut);
+    expect(slow.status).toBe(503);
+    expect(slow.retryAfter).toBe('7');
+    // The command may still run once Redis answers: the answer does not say nothing was written.
+    expect(slow.body.message).toMatch(/^Redis is busy: a command did not answer in time/);
     expect(slow.body.message).not.toMatch(/nothing was written/);
   });
 

@@ -41,6 +41,20 @@ export function databaseTrouble(error: unknown): 'busy' | 'slow' | null {
   return message === POOL_WAIT_TIMED_OUT ? 'busy' : message === QUERY_TIMED_OUT ? 'slow' : null;
 }
 
+/**
+ * Whether Redis failed a caller by not answering within the connection's `commandTimeout` (see
+ * `redisOptions`): Redis is connected but slow or stuck. The command may still run once Redis
+ * answers again, so an answer must not say that nothing was written.
+ */
+export function redisTimedOut(error: unknown): boolean {
+  const message =
+    typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : null;
+  return message === REDIS_COMMAND_TIMED_OUT;
+}
+
+/** ioredis's message to a caller whose command was not answered within `commandTimeout`. */
+const REDIS_COMMAND_TIMED_OUT = 'Command timed out';
+
 /** pg-pool's message to a caller whose wait for a free connection ran out. */
 const POOL_WAIT_TIMED_OUT = 'timeout exceeded when trying to connect';
 /** pg's message to a caller whose statement did not answer within `query_timeout`. */
@@ -65,7 +79,7 @@ export function unavailableDependency(error: unknown): UnavailableDependency | n
     : '';
   const message = `${typeof candidate.message === 'string' ? candidate.message : ''} ${nested}`;
   if (
-    /enableOfflineQueue options is false|Connection is closed|Stream isn't writeable|MaxRetriesPerRequestError|Reached the max retries per request limit|Redis is not ready/i.test(
+    /enableOfflineQueue options is false|Connection is closed|Stream isn't writeable|MaxRetriesPerRequestError|Reached the max retries per request limit|Redis is not ready|Command timed out/i.test(
       message,
     ) ||
     candidate.name === 'MaxRetriesPerRequestError'

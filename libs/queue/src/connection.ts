@@ -7,8 +7,19 @@ export type RedisRole = 'producer' | 'worker';
  * - `worker`: `maxRetriesPerRequest: null` so blocking commands wait through a Redis restart and
  *   the worker resumes by itself.
  * - `producer`: no offline queue and one retry, so an API call fails at once while Redis is away
- *   (the gateway answers 503) instead of hanging.
+ *   (the gateway answers 503) instead of hanging; and a command Redis has not answered within
+ *   {@link PRODUCER_COMMAND_TIMEOUT_MS} fails too, so a Redis that is connected but does not answer
+ *   (a long script, a fork or a disk that holds it, a network path gone silent) is away as well,
+ *   rather than holding every request, and its socket, for as long as it does.
  */
+/**
+ * How long a producer's command may wait for Redis's answer. Redis answers the commands the apps
+ * send in well under a millisecond when it is well; a wait this long is a Redis in trouble, and the
+ * caller is better told so (503, retry later) than kept waiting. The command itself may still run
+ * once Redis answers again: only the wait is given up.
+ */
+export const PRODUCER_COMMAND_TIMEOUT_MS = 5_000;
+
 export function redisOptions(role: RedisRole): RedisOptions {
   // The first reconnect goes at once: a connection Redis closed because it idled past `timeout` (or
   // a proxy's, a load balancer's idle timeout) is opened again in a few milliseconds, where waiting
@@ -27,6 +38,7 @@ export function redisOptions(role: RedisRole): RedisOptions {
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
     connectTimeout: 2000,
+    commandTimeout: PRODUCER_COMMAND_TIMEOUT_MS,
     retryStrategy,
     keepAlive,
   };

@@ -63,6 +63,11 @@ export const pipelineRedisProvider = {
     const redis = new Redis({
       ...connectionOptions(core.redisUrl, 'producer', 'sluice-enrichment-worker-pipeline'),
       enableOfflineQueue: true,
+      // No command timeout: a step waits for a slow Redis's answer rather than take it for a
+      // failure. Given up on, a write made after a paid call (the answer kept for a retry, the
+      // charge) would still land later, and the step's retry would race it; there is no caller to
+      // answer, and a job whose lock lapses meanwhile is guarded by its claim.
+      commandTimeout: undefined,
       // Commands issued in the same tick by concurrent steps go out in one write: on small machines
       // a socket write costs more than the command itself.
       enableAutoPipelining: true,

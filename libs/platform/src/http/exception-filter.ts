@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
-import { databaseTrouble, unavailableDependency } from '../dependency-errors';
+import { databaseTrouble, redisTimedOut, unavailableDependency } from '../dependency-errors';
 
 export interface ErrorBody {
   statusCode: number;
@@ -81,7 +81,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const dependency = unavailableDependency(exception);
     if (dependency) {
       const name = dependency === 'redis' ? 'Redis' : 'PostgreSQL';
-      const trouble = dependency === 'postgres' ? databaseTrouble(exception) : null;
+      const trouble =
+        dependency === 'postgres' ? databaseTrouble(exception) : redisTimedOut(exception) ? 'slow' : null;
       this.logger.warn(`${name} ${trouble ? 'busy' : 'unavailable'}: ${(exception as Error).message}`);
       return {
         status: HttpStatus.SERVICE_UNAVAILABLE,
@@ -91,9 +92,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
           message:
             trouble === 'busy'
               ? 'PostgreSQL is busy: no connection came free in time; nothing was written. Retry after the Retry-After delay.'
-              : trouble === 'slow'
-                ? 'PostgreSQL is busy: a statement did not answer in time (another request may hold what it waits for). Retry after the Retry-After delay.'
-                : `${name} is temporarily unavailable; nothing was written. Retry after the Retry-After delay.`,
+              : trouble === 'slow' && dependency === 'redis'
+                ? 'Redis is busy: a command did not answer in time. Retry after the Retry-After delay.'
+                : trouble === 'slow'
+                  ? 'PostgreSQL is busy: a statement did not answer in time (another request may hold what it waits for). Retry after the Retry-After delay.'
+                  : `${name} is temporarily unavailable; nothing was written. Retry after the Retry-After delay.`,
         },
       };
     }
