@@ -106,4 +106,47 @@ describe('erasure of a person asked for by name', () => {
     );
     expect(again.steps.filter((step) => step.cached)).toEqual([]);
   });
+
+  it('finds them by a name whose letters lower-case differently in JavaScript and PostgreSQL (İ), in either case', async () => {
+    ctx = await setUp({});
+    const { stack, db } = ctx;
+    const { apiKey } = await createWorkspace(stack.gatewayUrl, 'Erased By Dotted Name Co');
+    const subject = (await people(stack.sandboxUrl)).find((p) => p.emails.apollo === p.email);
+    expect(subject).toBeDefined();
+    const person = subject as NonNullable<typeof subject>;
+    const email = person.email.toLowerCase();
+    // A Turkish name: JavaScript lower-cases İ to i and a combining dot, PostgreSQL to i; and under
+    // a `C` collation PostgreSQL lower-cases ASCII letters only (Ç, Ğ stay as they are).
+    const fullName = `İlker Çağlar ${person.last_name}`;
+    const byName = await finished(
+      stack,
+      apiKey,
+      await enqueue(stack, apiKey, {
+        type: 'person.phone',
+        input: { full_name: fullName, domain: person.domain },
+      }),
+      30_000,
+    );
+    await finished(
+      stack,
+      apiKey,
+      await enqueue(stack, apiKey, { type: 'person.phone', input: { email } }),
+      30_000,
+    );
+    // The workspace's record of the person carries that name, in capitals (as a provider's answer
+    // may write it).
+    const renamed = await db.dataSource.query<unknown[]>(
+      `UPDATE persons SET full_name = $2 WHERE lower(email) = $1 RETURNING id`,
+      [email, fullName.toUpperCase()],
+    );
+    expect(renamed[0]).toHaveLength(1);
+
+    const erased = await call(stack.gatewayUrl, 'DELETE', `/v1/persons?email=${encodeURIComponent(email)}`, {
+      token: apiKey,
+    });
+    expect(erased.status).toBe(200);
+    expect((await call(stack.gatewayUrl, 'GET', `/v1/jobs/${byName.id}`, { token: apiKey })).status).toBe(
+      404,
+    );
+  });
 });

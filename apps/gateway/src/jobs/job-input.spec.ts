@@ -120,6 +120,23 @@ describe('parseJobInput (person names)', () => {
     });
   });
 
+  it('keeps the symbols a name is written with, folding only its letters and digits', () => {
+    // NFKC spells symbols out as letters: `™` as `TM`, `№` as `No`, `²` as `2`. A company written
+    // "Acme™ Corp" is stored and looked up as written, not as "AcmeTM Corp".
+    expect(
+      parseJobInput('person.email', { full_name: 'Jos\u00e9 Garc\u00eda', company_name: 'Acme\u2122 Corp' }),
+    ).toEqual({ full_name: 'Jos\u00e9 Garc\u00eda', company_name: 'Acme\u2122 Corp' });
+    expect(parseJobInput('company.domain', { company_name: '\u2116 1 Widgets\u00b2 Ltd' })).toEqual({
+      company_name: '\u2116 1 Widgets\u00b2 Ltd',
+    });
+    // Letters and digits in compatibility forms are still the ones they show.
+    expect(
+      parseJobInput('company.domain', { company_name: '\uff33\uff2f\uff2e\uff39 \ufb01nance \uff11' }),
+    ).toEqual({
+      company_name: 'SONY finance 1',
+    });
+  });
+
   it('takes names of any script, and names holding digits', () => {
     expect(parseJobInput('person.email', { full_name: '李小龙', company_name: '3M' })).toEqual({
       full_name: '李小龙',

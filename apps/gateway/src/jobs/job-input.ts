@@ -40,14 +40,24 @@ function text(field: string, raw: unknown): string {
 }
 
 /**
+ * A name's letters and digits in Unicode's compatibility form (NFKC, as RFC 8266 compares
+ * nicknames), the rest composed (NFC). NFKC of a whole name would also spell its symbols out as
+ * letters (`Acme™` as `AcmeTM`, `№ 5` as `No 5`, `x²` as `x2`): stored, shown and sent to the
+ * providers so, which nobody wrote. The cache key still folds those (see `cacheKeyOf`).
+ */
+function foldedLetters(text: string): string {
+  return text.normalize('NFC').replace(/[\p{L}\p{M}\p{Nd}]+/gu, (run) => run.normalize('NFKC'));
+}
+
+/**
  * A person's or company's name: text, and at least one letter or digit in it. Every route a name
- * enters by (jobs, bulk, enrich, batches, CSV imports) reads it here. It is read in Unicode's
- * compatibility form (NFKC, as RFC 8266 compares nicknames): `é` typed as one character or as `e`
+ * enters by (jobs, bulk, enrich, batches, CSV imports) reads it here. Its letters are read in
+ * Unicode's compatibility form (see {@link foldedLetters}): `é` typed as one character or as `e`
  * and a combining accent, and full-width letters (`Ｊｏｓé`), are the letters they show, so one name
  * is one question to the providers, the cache and the store, not one paid for each spelling.
  */
 function name(field: string, raw: unknown): string {
-  const value = nameSpaces(text(field, typeof raw === 'string' ? raw.normalize('NFKC') : raw));
+  const value = nameSpaces(text(field, typeof raw === 'string' ? foldedLetters(raw) : raw));
   const unwritable = characterNotInAName(value);
   if (unwritable) {
     throw new BadRequestException(

@@ -6,6 +6,7 @@ import { CallbackConfig, CoreConfig } from '@sluice/config';
 import { lockErasureRun, lockForErasure } from '@sluice/db';
 import { SecretBox } from '@sluice/platform';
 import {
+  foldText,
   normalizeDomain,
   normalizeIdentifier,
   suppressionHash,
@@ -160,9 +161,6 @@ function onlyUsedParameters(text: string, params: readonly unknown[]): { text: s
     values: used.map((n) => params[n - 1]),
   };
 }
-
-/** A name as cache keys fold it: Unicode compatibility form (NFKC), spaces collapsed, lower case. */
-const foldName = (text: string): string => text.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
 
 export const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -525,7 +523,7 @@ export class ErasureService {
     );
     const domainsByName = new Map<string, Set<string>>();
     for (const person of people) {
-      const name = foldName(person.full_name);
+      const name = foldText(person.full_name);
       const domains = domainsByName.get(name) ?? new Set<string>();
       for (const candidate of [person.company_domain, person.email]) {
         const domain = candidate ? normalizeDomain(candidate) : null;
@@ -537,28 +535,25 @@ export class ErasureService {
         domainsByName.set(name, domains);
       }
     }
-    if (domainsByName.size === 0) {
+    const domains = [...new Set([...domainsByName.values()].flatMap((set) => [...set]))];
+    if (domains.length === 0) {
       return [];
     }
-    // PostgreSQL folds the name as the cache key does (normalize() is NFKC); the domain, which only
-    // the Public Suffix List reduces to its registrable part, is compared here.
+    // The requests at those companies (a request's domain is stored registrable, as the gateway
+    // read it), their names folded here as the cache key folds them: PostgreSQL's lower() follows
+    // the database's collation (under `C`, `É` stays `É`) and differs from JavaScript's on some
+    // letters (`İ`), so names folded by each would not meet.
     const asked = await manager.query<{ id: string; name: string; domain: string }[]>(
-      searching(`SELECT id, name, domain FROM (
-                   SELECT t.id, t.input->>'domain' AS domain,
-                          lower(regexp_replace(normalize(COALESCE(NULLIF(t.input->>'full_name', ''),
-                                  concat_ws(' ', t.input->>'first_name', t.input->>'last_name')), NFKC),
-                                '[[:space:]]+', ' ', 'g')) AS name
-                     FROM enrichment_requests t
-                    WHERE t.workspace_id = $1 AND t.input ? 'domain'
-                      AND (t.input ? 'full_name' OR t.input ? 'last_name')) named
-                  WHERE btrim(name) = ANY($2::text[])`),
-      [workspaceId, [...domainsByName.keys()]],
+      searching(`SELECT t.id, t.input->>'domain' AS domain,
+                        COALESCE(NULLIF(t.input->>'full_name', ''),
+                                 concat_ws(' ', t.input->>'first_name', t.input->>'last_name')) AS name
+                   FROM enrichment_requests t
+                  WHERE t.workspace_id = $1 AND t.input->>'domain' = ANY($2::text[])
+                    AND (t.input ? 'full_name' OR t.input ? 'last_name')`),
+      [workspaceId, domains],
     );
     return asked
-      .filter((row) => {
-        const domain = normalizeDomain(row.domain);
-        return domain !== null && (domainsByName.get(row.name.trim())?.has(domain) ?? false);
-      })
+      .filter((row) => domainsByName.get(foldText(row.name))?.has(row.domain) ?? false)
       .map((row) => row.id);
   }
 

@@ -17,7 +17,9 @@ function isEmpty(value: unknown): boolean {
  * Unicode compatibility forms (NFKC: `é` composed or not, full-width `Ｊ`, ligatures) made one, then
  * trimmed, whitespace collapsed and lower-cased: text that reads the same is one question.
  */
-const fold = (text: string): string => text.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
+export const foldText = (text: string): string =>
+  text.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
+const fold = foldText;
 
 /** A string input in its one canonical form, by the field it is given for. */
 function canonicalString(field: string, value: string): string {
