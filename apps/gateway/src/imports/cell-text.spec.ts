@@ -58,6 +58,13 @@ describe('misdecodedText', () => {
     'ÅSA ÖSTBERG',
     'Â la carte',
     'Ça va',
+    // An accented capital or ß before typographic punctuation, as spreadsheets write names: the
+    // bytes they stand for are UTF-8, but of a letter of another script (Cyrillic Ӓ, N'Ko, Syriac).
+    'Ó’Neill',
+    'Ó’Súilleabháin',
+    'Weiß–Schmidt',
+    'Groß–Gerau GmbH',
+    'ÄÖÜ’s',
     'ada@example.com',
     'https://www.linkedin.com/in/ada',
   ])('leaves %s, which is text as written, alone', (text) => {

@@ -63,16 +63,48 @@ function asUtf8(sequence: string): string | null {
  * this, and the check is a pattern and a decode.
  */
 export function misdecodedText(text: string): string | null {
-  let found = false;
+  const found: string[] = [];
   const repaired = text.replace(SEQUENCE, (sequence) => {
     const decoded = asUtf8(sequence);
     if (decoded === null) {
       return sequence;
     }
-    found = true;
+    found.push(decoded);
     return decoded;
   });
-  return found ? repaired : null;
+  if (found.length === 0) {
+    return null;
+  }
+  // Letters a repair makes must be of a script the cell's other letters are written in: `Ó’Neill`
+  // would read as `ӒNeill` (a Cyrillic letter in a Latin name) and `Weiß–Schmidt` as an N'Ko
+  // letter, where misread text repairs to the script around it (`MÃ¼ller`, or a name misread whole).
+  const others = scriptsOf(text.replace(SEQUENCE, ''));
+  const made = scriptsOf(found.join(''));
+  return others.size === 0 || [...made].every((script) => others.has(script)) ? repaired : null;
+}
+
+/** Scripts names are commonly written in; Japanese writes in three, counted as one. */
+const SCRIPTS: readonly [string, RegExp][] = [
+  ['Latin', /\p{Script=Latin}/u],
+  ['Cyrillic', /\p{Script=Cyrillic}/u],
+  ['Greek', /\p{Script=Greek}/u],
+  ['Arabic', /\p{Script=Arabic}/u],
+  ['Hebrew', /\p{Script=Hebrew}/u],
+  ['CJK', /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u],
+  ['Hangul', /\p{Script=Hangul}/u],
+  ['Thai', /\p{Script=Thai}/u],
+  ['Devanagari', /\p{Script=Devanagari}/u],
+  ['Armenian', /\p{Script=Armenian}/u],
+  ['Georgian', /\p{Script=Georgian}/u],
+];
+
+/** The scripts of the letters in `text` (`Other` for a letter of none of SCRIPTS). */
+function scriptsOf(text: string): Set<string> {
+  const scripts = new Set<string>();
+  for (const letter of text.match(/\p{L}/gu) ?? []) {
+    scripts.add(SCRIPTS.find(([, pattern]) => pattern.test(letter))?.[0] ?? 'Other');
+  }
+  return scripts;
 }
 
 /**
