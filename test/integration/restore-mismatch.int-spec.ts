@@ -138,38 +138,16 @@ describe('PostgreSQL and Redis restored from backups of different moments', () =
 
   it('runs again a step the backup has as pending, whose job Redis kept as completed, without paying twice', async () => {
     const { apiKey } = await createWorkspace(ctx.stack.gatewayUrl, 'Restore Steps Co');
-    const person = (await people(ctx.stack.sandboxUrl)).find((p) => p.email && p.domain);
-    expect(person).toBeDefined();
-    // The person providers' queues hold their steps until the backup is taken.
-    const connection = redisUrlOptions(redisUrl);
-    const queues = PERSON_PROVIDERS.map(
-      (provider) => new Queue(providerQueueName(provider), { connection, prefix: ctx.prefix }),
-    );
-    try {
-      await Promise.all(queues.map((queue) => queue.pause()));
-      const id = await enqueue(ctx.stack, apiKey, { type: 'person.email', input: personInput(person!) });
-      const backup = await eventually(
-        async () => {
-          const taken = await backUp(id);
-          return taken.steps.some((step) => (step as { state: string }).state === 'pending')
-            ? taken
-            : undefined;
-        },
-        { what: 'a pending step' },
-      );
+    // The person providers' queues hold the request's step until the backup is taken.
+    await withStepHeld(apiKey, async ({ requestId: id, stepId, queue, queues }) => {
+      const backup = await backUp(id);
       const paidBefore = await personProviderCalls(ctx.stack.sandboxUrl);
-      await Promise.all(queues.map((queue) => queue.resume()));
+      await Promise.all(queues.map((held) => held.resume()));
       const first = await finished(ctx.stack, apiKey, id);
       expect(first.status).toBe('completed');
       const paid = (await personProviderCalls(ctx.stack.sandboxUrl)) - paidBefore;
       expect(paid).toBeGreaterThan(0);
-      const pending = backup.steps.find((step) => (step as { state: string }).state === 'pending') as {
-        id: string;
-        provider: string;
-      };
-      const stepQueue =
-        queues[PERSON_PROVIDERS.indexOf(pending.provider as (typeof PERSON_PROVIDERS)[number])];
-      expect(await (await stepQueue.getJob(`step-${pending.id}`))?.isCompleted()).toBe(true);
+      expect(await (await queue.getJob(`step-${stepId}`))?.isCompleted()).toBe(true);
 
       await restore(backup);
       expect((await job(ctx.stack, apiKey, id)).status).toBe('running');
@@ -184,15 +162,13 @@ describe('PostgreSQL and Redis restored from backups of different moments', () =
       });
       // The answer paid for before the restore came from the cache: no provider was asked again.
       expect((await personProviderCalls(ctx.stack.sandboxUrl)) - paidBefore).toBe(paid);
-    } finally {
-      await Promise.all(queues.map((queue) => queue.close()));
-    }
+    });
   });
 
   /** Person providers' queues, paused until `run` has what it needs of the request's pending step. */
   async function withStepHeld<T>(
     apiKey: string,
-    run: (held: { requestId: string; stepId: string; queue: Queue }) => Promise<T>,
+    run: (held: { requestId: string; stepId: string; queue: Queue; queues: Queue[] }) => Promise<T>,
   ): Promise<T> {
     const person = (await people(ctx.stack.sandboxUrl)).find((p) => p.email && p.domain);
     expect(person).toBeDefined();
@@ -217,7 +193,7 @@ describe('PostgreSQL and Redis restored from backups of different moments', () =
         { what: 'a pending step' },
       );
       const queue = queues[PERSON_PROVIDERS.indexOf(step.provider as (typeof PERSON_PROVIDERS)[number])];
-      return await run({ requestId, stepId: step.id, queue });
+      return await run({ requestId, stepId: step.id, queue, queues });
     } finally {
       await Promise.all(queues.map((queue) => queue.resume().catch(() => undefined)));
       await Promise.all(queues.map((queue) => queue.close()));
