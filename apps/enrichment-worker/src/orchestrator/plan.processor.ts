@@ -9,7 +9,7 @@ import {
   type CallbackDeliverPayload,
   type EnrichmentPlanPayload,
 } from '@sluice/queue';
-import { DelayedError, type Job, type Queue } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import { WorkerMetrics } from '../ops/worker-metrics';
 import { CreditGate } from '../pipeline/credit-gate';
 import { Orchestrator, type AdvanceResult } from '../pipeline/orchestrator';
@@ -18,12 +18,6 @@ import { WebhookCompletion } from '../pipeline/webhook-completion';
 import { CallbackSender } from '../pipeline/callback-sender';
 import { RequestRecovery } from './request-recovery.service';
 import { BatchRefresh } from './batch-refresh.service';
-
-/**
- * How long a scheduled batch's tick waits, holding no planning slot, while another tick runs in
- * this process (see {@link PlanProcessor.refreshBatch}).
- */
-const TICK_WAIT_MS = 1000;
 
 /**
  * The orchestrator queue's handler: plans (and re-plans) requests into provider steps, runs the
@@ -35,8 +29,6 @@ const TICK_WAIT_MS = 1000;
 @Injectable()
 export class PlanProcessor {
   private readonly logger = new Logger(PlanProcessor.name);
-  /** Scheduled batch ticks running in this process. */
-  private refreshing = 0;
 
   constructor(
     private readonly orchestrator: Orchestrator,
@@ -92,39 +84,14 @@ export class PlanProcessor {
     );
   }
 
-  /**
-   * A scheduled batch's tick, one at a time in this process. A tick re-enqueues its batch's stale
-   * records (seconds for thousands of them) in a job of this queue that BullMQ takes before any
-   * plan, as a job scheduler's job has no priority. Batches scheduled together (made together, or
-   * their schedulers put back together after Redis lost them) tick together, and so took every
-   * planning slot of the worker at once: interactive requests waited for all of them to be planned.
-   * A tick that finds another running here waits, delayed, without a slot: the process's other
-   * slots stay with the requests, and the ticks still run one after another.
-   */
-  private async refreshBatch(job: Job<EnrichmentPlanPayload>, token: string | undefined): Promise<object> {
-    if (this.refreshing > 0) {
-      await job.moveToDelayed(Date.now() + TICK_WAIT_MS, token);
-      throw new DelayedError();
-    }
-    this.refreshing += 1;
-    try {
-      return await this.batches.refresh(job.data as unknown as BatchRefreshPayload);
-    } finally {
-      this.refreshing -= 1;
-    }
-  }
-
-  async process(
-    job: Job<EnrichmentPlanPayload>,
-    token?: string,
-  ): Promise<AdvanceResult | { recovered: number } | object> {
+  async process(job: Job<EnrichmentPlanPayload>): Promise<AdvanceResult | { recovered: number } | object> {
     try {
       let result: AdvanceResult | { recovered: number } | object;
       if (job.name === JOB_NAMES.enrichmentRecover) {
         const recovered = await this.recovery.sweep();
         result = recovered === null ? { skipped: 'another recovery sweep is running' } : { recovered };
       } else if (job.name === JOB_NAMES.batchRefresh) {
-        result = await this.refreshBatch(job, token);
+        result = await this.batches.refresh(job.data as unknown as BatchRefreshPayload);
       } else if (job.name === JOB_NAMES.creditsSync) {
         // `all`: an operator asked for every balance now (POST /v1/admin/credits/check).
         const synced = await this.gate.sync((job.data as { all?: boolean }).all === true);
@@ -144,8 +111,7 @@ export class PlanProcessor {
       this.metrics.jobs.inc({ queue: QUEUE_NAMES.enrichment, outcome: 'ok' });
       return result;
     } catch (error) {
-      const outcome = error instanceof DelayedError ? 'waiting' : 'error';
-      this.metrics.jobs.inc({ queue: QUEUE_NAMES.enrichment, outcome });
+      this.metrics.jobs.inc({ queue: QUEUE_NAMES.enrichment, outcome: 'error' });
       throw error;
     }
   }

@@ -76,7 +76,7 @@ export class ProviderWorkers implements OnModuleInit, OnApplicationBootstrap, Be
   onModuleInit(): void {
     const orchestrator = new Worker<EnrichmentPlanPayload>(
       QUEUE_NAMES.enrichment,
-      (job, token) => this.planner.process(job, token),
+      (job) => this.planner.process(job),
       this.options(this.worker.orchestratorConcurrency),
     );
     this.registry.register(QUEUE_NAMES.enrichment, orchestrator);
