@@ -36,9 +36,13 @@ export class DependencyUnavailableError extends Error {
  * Both are 503s, worded for what happened; null for anything else.
  */
 export function databaseTrouble(error: unknown): 'busy' | 'slow' | null {
-  const message =
-    typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : null;
+  const message = messageOf(error);
   return message === POOL_WAIT_TIMED_OUT ? 'busy' : message === QUERY_TIMED_OUT ? 'slow' : null;
+}
+
+/** An error's `message`, when it has one. */
+function messageOf(error: unknown): unknown {
+  return typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : null;
 }
 
 /**
@@ -47,9 +51,7 @@ export function databaseTrouble(error: unknown): 'busy' | 'slow' | null {
  * answers again, so an answer must not say that nothing was written.
  */
 export function redisTimedOut(error: unknown): boolean {
-  const message =
-    typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : null;
-  return message === REDIS_COMMAND_TIMED_OUT;
+  return messageOf(error) === REDIS_COMMAND_TIMED_OUT;
 }
 
 /** ioredis's message to a caller whose command was not answered within `commandTimeout`. */

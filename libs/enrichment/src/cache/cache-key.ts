@@ -19,23 +19,22 @@ function isEmpty(value: unknown): boolean {
  */
 export const foldText = (text: string): string =>
   text.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
-const fold = foldText;
 
 /** A string input in its one canonical form, by the field it is given for. */
 function canonicalString(field: string, value: string): string {
   switch (field) {
     case 'email':
-      return normalizeEmail(value) ?? fold(value);
+      return normalizeEmail(value) ?? foldText(value);
     case 'domain':
-      return normalizeDomain(value) ?? fold(value);
+      return normalizeDomain(value) ?? foldText(value);
     case 'linkedin_url':
-      return normalizeLinkedinUrl(value) ?? fold(value);
+      return normalizeLinkedinUrl(value) ?? foldText(value);
     case 'phone':
       return normalizePhone(value) ?? value.replace(/\s+/g, '');
     case 'company_number':
       return normalizeCompanyNumber(value) ?? value.trim().toUpperCase();
     default:
-      return fold(value);
+      return foldText(value);
   }
 }
 

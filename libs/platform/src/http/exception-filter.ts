@@ -10,6 +10,15 @@ import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { databaseTrouble, redisTimedOut, unavailableDependency } from '../dependency-errors';
 
+/** The 503's words for a dependency there but busy (`dependency:trouble`), not away. */
+const TROUBLE_MESSAGES: Readonly<Record<string, string>> = {
+  'postgres:busy':
+    'PostgreSQL is busy: no connection came free in time; nothing was written. Retry after the Retry-After delay.',
+  'postgres:slow':
+    'PostgreSQL is busy: a statement did not answer in time (another request may hold what it waits for). Retry after the Retry-After delay.',
+  'redis:slow': 'Redis is busy: a command did not answer in time. Retry after the Retry-After delay.',
+};
+
 export interface ErrorBody {
   statusCode: number;
   error: string;
@@ -90,13 +99,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
           statusCode: HttpStatus.SERVICE_UNAVAILABLE,
           error: 'Service Unavailable',
           message:
-            trouble === 'busy'
-              ? 'PostgreSQL is busy: no connection came free in time; nothing was written. Retry after the Retry-After delay.'
-              : trouble === 'slow' && dependency === 'redis'
-                ? 'Redis is busy: a command did not answer in time. Retry after the Retry-After delay.'
-                : trouble === 'slow'
-                  ? 'PostgreSQL is busy: a statement did not answer in time (another request may hold what it waits for). Retry after the Retry-After delay.'
-                  : `${name} is temporarily unavailable; nothing was written. Retry after the Retry-After delay.`,
+            (trouble && TROUBLE_MESSAGES[`${dependency}:${trouble}`]) ??
+            `${name} is temporarily unavailable; nothing was written. Retry after the Retry-After delay.`,
         },
       };
     }
